@@ -1,0 +1,44 @@
+# kam-workbook. `make help` lists the targets.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STUDY  ?= studies/default.yaml
+
+.DEFAULT_GOAL := help
+.PHONY: help report quick test test-fast lock bench browser-deps clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_.-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
+
+$(BIN)/kam: requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(BIN)/kam
+
+report: $(BIN)/kam ## build the whole report of the default study (STUDY=... for another)
+	$(BIN)/kam run --study $(STUDY)
+
+quick: $(BIN)/kam ## the report with the study's quick sizes (reports/<study>-quick/)
+	$(BIN)/kam run --study $(STUDY) --quick
+
+test: $(BIN)/kam ## run every test: unit tests, notebooks through papermill, nbval
+	$(BIN)/python -m pytest -q --nbval-lax tests notebooks
+
+test-fast: $(BIN)/kam ## unit tests only (no notebook runs)
+	$(BIN)/python -m pytest -q -m "not notebook"
+
+lock: ## re-resolve requirements.in into requirements.lock and environment.yml
+	rm -rf /tmp/kam-lock && $(PYTHON) -m venv /tmp/kam-lock
+	/tmp/kam-lock/bin/pip install --quiet -r requirements.in
+	{ echo "# Exact versions for Python 3.11, resolved from requirements.in by \`make lock\`. Do not edit by hand."; \
+	  /tmp/kam-lock/bin/pip freeze --all --exclude-editable | grep -v -e "^pip==" -e "^kamlib"; } > requirements.lock
+	$(BIN)/python -m kamlib.envfile > environment.yml
+
+bench: $(BIN)/kam ## speed and memory benchmark against lifetimes (writes reports/benchmarks/)
+	$(BIN)/python benchmarks/run.py
+
+clean: ## remove generated reports (keeps .venv)
+	rm -rf reports/default reports/default-quick reports/scratch

@@ -1,0 +1,7 @@
+"""Test-wide settings: reports written by tests (and by nbval's notebook runs) go to a temporary folder."""
+
+import os
+import tempfile
+
+os.environ.setdefault("KAM_REPORTS_DIR", tempfile.mkdtemp(prefix="kam-test-reports-"))
+os.environ.setdefault("MPLBACKEND", "Agg")

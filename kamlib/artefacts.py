@@ -1,0 +1,218 @@
+"""Writing figures, tables and recorded values: the only code that writes report files.
+
+A notebook creates one :class:`Artefacts` and passes every figure and table
+through it. Files get stable names from their id, go under ``figures/`` and
+``tables/`` of the output folder, and each is registered with its caption,
+notebook, parameters hash, sha256 and library versions. :meth:`Artefacts.close`
+writes ``manifest.part.json`` and ``values.json``; the runner merges those into
+``reports/<study>/manifest.json`` only when the notebook succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import platform
+import re
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import style
+from .config import reports_root
+from .errors import KamError
+
+KEY_LIBRARIES = [
+    "kamlib", "pandas", "numpy", "scipy", "statsmodels", "lifetimes", "duckdb",
+    "semopy", "scikit-learn", "matplotlib", "seaborn", "papermill",
+]
+_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and the key libraries."""
+    out = {"python": platform.python_version()}
+    for name in KEY_LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def params_hash(parameters: dict[str, Any]) -> str:
+    """Hash of a parameter dict, independent of key order."""
+    text = json.dumps(parameters, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        v = float(value)
+        return None if math.isnan(v) else v
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray, pd.Series)):
+        return [_jsonable(v) for v in list(value)]
+    return value
+
+
+def _round_frame(df: pd.DataFrame, digits: int) -> pd.DataFrame:
+    """Round floats to ``digits`` significant digits so tables are stable across platforms."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].map(lambda v: float(f"{v:.{digits}g}") if pd.notna(v) else v)
+    return out
+
+
+class Artefacts:
+    """Registry of one notebook's outputs.
+
+    Parameters
+    ----------
+    notebook : str
+        Notebook id, for example ``"01_data_overview"``.
+    parameters : dict
+        The notebook's parameters (hashed into every manifest entry).
+    output_dir : str or Path, optional
+        Where to write. The runner passes a staging folder; interactively the
+        default is ``reports/scratch/<notebook>``.
+    language : {"en", "zh"}
+        Caption language; both are stored when a caption is a dict.
+    """
+
+    def __init__(self, notebook: str, parameters: dict[str, Any] | None = None,
+                 output_dir: str | Path | None = None, language: str = "en"):
+        self.notebook = notebook
+        self.parameters = dict(parameters or {})
+        self.language = language
+        self.root = Path(output_dir) if output_dir else reports_root() / "scratch" / notebook
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.entries: list[dict[str, Any]] = []
+        self.values: dict[str, Any] = {}
+        self._hash = params_hash(self.parameters)
+        self._versions = versions()
+        style.apply(language)
+
+    # -- helpers -----------------------------------------------------------
+    def _check_id(self, art_id: str) -> None:
+        if not _ID.match(art_id):
+            raise KamError(f"Artefact id {art_id!r} must be lower-case letters, digits and underscores.")
+        if any(e["id"] == art_id for e in self.entries):
+            raise KamError(f"Artefact id {art_id!r} is used twice in notebook {self.notebook}; give each a new id.")
+
+    def _caption(self, caption: str | dict[str, str]) -> dict[str, str]:
+        if isinstance(caption, str):
+            return {"en": caption}
+        if "en" not in caption:
+            raise KamError("A caption dict needs at least an 'en' entry.")
+        return dict(caption)
+
+    def _register(self, art_id, kind, caption, files, simulated, extra=None):
+        main = files[0]
+        entry = {
+            "id": art_id,
+            "kind": kind,
+            "caption": self._caption(caption),
+            "path": f"{kind}s/{main.name}",
+            "files": [f"{kind}s/{p.name}" for p in files],
+            "notebook": self.notebook,
+            "parameters_hash": self._hash,
+            "sha256": sha256(main),
+            "simulated": bool(simulated),
+            "versions": self._versions,
+            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        }
+        entry.update(extra or {})
+        self.entries.append(entry)
+        return main
+
+    # -- public API --------------------------------------------------------
+    def figure(self, fig, art_id: str, caption: str | dict[str, str], *, simulated: bool = False) -> Path:
+        """Save ``fig`` as PNG (300 dpi) and SVG under ``figures/`` and register it."""
+        import matplotlib.pyplot as plt
+
+        self._check_id(art_id)
+        folder = self.root / "figures"
+        folder.mkdir(exist_ok=True)
+        if simulated:
+            style.mark_simulated(fig, self.language)
+        png, svg = folder / f"{art_id}.png", folder / f"{art_id}.svg"
+        fig.savefig(png, dpi=300, metadata={"Software": None})
+        fig.savefig(svg, metadata={"Date": None, "Creator": None})
+        plt.close(fig)
+        return self._register(art_id, "figure", caption, [png, svg], simulated)
+
+    def table(self, df: pd.DataFrame, art_id: str, caption: str | dict[str, str], *,
+              simulated: bool = False, index: bool = False, digits: int = 6) -> pd.DataFrame:
+        """Save ``df`` as CSV, Markdown and LaTeX (booktabs) under ``tables/`` and register it.
+
+        Floats are rounded to ``digits`` significant digits, so reruns are byte-identical.
+        Returns the rounded frame, so the notebook displays what was written.
+        """
+        self._check_id(art_id)
+        if not isinstance(df, pd.DataFrame):
+            raise KamError(f"Table {art_id!r} must be a pandas DataFrame, got {type(df).__name__}.")
+        folder = self.root / "tables"
+        folder.mkdir(exist_ok=True)
+        out = df.reset_index() if index else df.reset_index(drop=True)
+        out = _round_frame(out, digits)
+        out.columns = [str(c) for c in out.columns]
+        cap = self._caption(caption)
+        label = ("Simulated data. " if simulated else "") + cap["en"]
+        csv, md, tex = folder / f"{art_id}.csv", folder / f"{art_id}.md", folder / f"{art_id}.tex"
+        out.to_csv(csv, index=False, lineterminator="\n")
+        md.write_text(f"Table: {label}\n\n" + out.to_markdown(index=False) + "\n", encoding="utf-8")
+        latex = out.style.hide(axis="index").format(precision=4, na_rep="").to_latex(
+            hrules=True, caption=_latex_escape(label), label=f"tab:{art_id}", position="htbp")
+        tex.write_text(latex, encoding="utf-8")
+        self._register(art_id, "table", caption, [csv, md, tex], simulated,
+                       {"rows": int(len(out)), "columns": list(out.columns)})
+        return out
+
+    def record(self, name: str, value: Any) -> Any:
+        """Record a key value (asserted by the tests, quoted by the report)."""
+        self.values[name] = _jsonable(value)
+        return value
+
+    def close(self) -> Path:
+        """Write this notebook's manifest part and values; returns the manifest part path."""
+        part = self.root / "manifest.part.json"
+        payload = {
+            "notebook": self.notebook,
+            "parameters": _jsonable(self.parameters),
+            "parameters_hash": self._hash,
+            "artefacts": self.entries,
+        }
+        part.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        (self.root / "values.json").write_text(
+            json.dumps(self.values, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        return part
+
+
+_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+          "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def _latex_escape(text: str) -> str:
+    return re.sub(r"[\\&%$#_{}~^]", lambda m: _LATEX[m.group()], text)

@@ -1,0 +1,94 @@
+"""The ``kam`` command (also ``python -m kamlib``).
+
+    kam run [--study FILE] [NOTEBOOK ...] [--quick] [--force] [--jobs N]
+    kam validate [--study FILE]
+    kam report [--study FILE] [--quick]
+    kam new-case NAME
+    kam list
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .errors import KamError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kam", description="kam-workbook: run a study's notebooks and build its report.")
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="execute notebooks with papermill (unchanged ones are skipped)")
+    run.add_argument("notebooks", nargs="*", help="notebook ids, e.g. 10_key_accounts (default: the study's list)")
+    run.add_argument("--study", help="study YAML file (default: studies/default.yaml)")
+    run.add_argument("--quick", action="store_true", help="apply the study's quick: sizes; writes reports/<study>-quick/")
+    run.add_argument("--force", action="store_true", help="rerun even when the inputs are unchanged")
+    run.add_argument("--jobs", type=int, default=None, help="parallel notebooks (default: number of cores)")
+    run.add_argument("--no-report", action="store_true", help="do not assemble index.html afterwards")
+    val = sub.add_parser("validate", help="check a study file and exit")
+    val.add_argument("--study")
+    val.add_argument("--quick", action="store_true")
+    rep = sub.add_parser("report", help="assemble reports/<study>/index.html from the manifest")
+    rep.add_argument("--study")
+    rep.add_argument("--quick", action="store_true")
+    new = sub.add_parser("new-case", help="scaffold a study for your own data: studies/NAME.yaml and data/NAME/")
+    new.add_argument("name")
+    sub.add_parser("list", help="list the notebooks")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            from . import runner
+
+            t0 = time.perf_counter()
+            outcomes = runner.run(args.study, args.notebooks, quick=args.quick, force=args.force, jobs=args.jobs)
+            failed = [o for o in outcomes if o.status == "failed"]
+            if not failed and not args.no_report:
+                _report(args.study, args.quick)
+            print(f"kam run: {sum(o.status == 'ran' for o in outcomes)} ran, "
+                  f"{sum(o.status == 'skipped' for o in outcomes)} skipped, {len(failed)} failed "
+                  f"in {time.perf_counter() - t0:.1f} s wall time.")
+            return 1 if failed else 0
+        if args.command == "validate":
+            from . import study
+
+            s = study.load(args.study, quick=args.quick)
+            print(f"{args.study or 'studies/default.yaml'}: valid study '{s.name}' ({len(s.notebooks)} notebooks).")
+            return 0
+        if args.command == "report":
+            _report(args.study, args.quick)
+            return 0
+        if args.command == "new-case":
+            from .cases import new_case
+
+            for line in new_case(args.name):
+                print(line)
+            return 0
+        if args.command == "list":
+            from .runner import declared_parameters
+            from .config import NOTEBOOKS
+
+            for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
+                print(f"{nb.stem:20s} parameters: {', '.join(declared_parameters(nb))}")
+            return 0
+    except KamError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _report(study_file, quick) -> None:
+    try:
+        from . import report
+    except ImportError:  # report assembly arrives with the report issue
+        return
+    path = report.build(study_file, quick=quick)
+    print(f"Report: {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

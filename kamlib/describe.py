@@ -1,0 +1,36 @@
+"""Descriptive summaries of a transaction log."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def overview(tx: pd.DataFrame) -> pd.DataFrame:
+    """One-column table of the log's size, span and spend distribution."""
+    per_customer = tx.groupby("customer_id")["amount"].sum()
+    orders = tx.groupby(["customer_id", "date"]).ngroups
+    rows = [
+        ("transaction lines", len(tx)),
+        ("customer-days (orders)", orders),
+        ("customers", tx["customer_id"].nunique()),
+        ("first date", tx["date"].min().date().isoformat()),
+        ("last date", tx["date"].max().date().isoformat()),
+        ("revenue", round(float(tx["amount"].sum()), 2)),
+        ("mean order value", round(float(tx["amount"].sum() / orders), 4)),
+        ("median revenue per customer", round(float(per_customer.median()), 4)),
+        ("mean revenue per customer", round(float(per_customer.mean()), 4)),
+        ("share of one-time buyers", round(float((tx.groupby("customer_id")["date"].nunique() == 1).mean()), 4)),
+    ]
+    return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": str})
+
+
+def monthly(tx: pd.DataFrame) -> pd.DataFrame:
+    """Revenue, orders (customer-days) and active customers per calendar month."""
+    month = tx["date"].dt.to_period("M").dt.to_timestamp()
+    g = tx.assign(month=month).groupby("month")
+    out = pd.DataFrame({
+        "revenue": g["amount"].sum(),
+        "orders": g.apply(lambda d: d[["customer_id", "date"]].drop_duplicates().shape[0], include_groups=False),
+        "active_customers": g["customer_id"].nunique(),
+    }).reset_index()
+    return out

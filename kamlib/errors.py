@@ -1,0 +1,33 @@
+"""User-facing errors.
+
+Every problem a user can fix (a wrong column, a malformed date, a bad parameter)
+is raised as :class:`KamError` with one sentence that names the file, key or
+column and says what to do. The CLI prints that sentence without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class KamError(ValueError):
+    """An error whose message is a complete sentence meant for the user."""
+
+
+def require_columns(df, columns, *, where: str, fix: str = "") -> None:
+    """Raise :class:`KamError` if any of ``columns`` is missing from ``df``.
+
+    ``where`` names the data (a file or an argument); ``fix`` tells the user
+    what to change (for example which study key maps the column).
+    """
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        have = ", ".join(map(str, list(df.columns)[:12]))
+        msg = f"{where} has no column {', '.join(repr(m) for m in missing)} (it has: {have})"
+        raise KamError(msg + (f"; {fix}" if fix else ".") )
+
+
+def rows_preview(index, limit: int = 5) -> str:
+    """Format row numbers for an error message: ``'rows 3, 7, 9 and 12 more'``."""
+    rows = [str(i) for i in list(index)[:limit]]
+    more = len(index) - len(rows)
+    text = ", ".join(rows)
+    return f"row{'s' if len(index) > 1 else ''} {text}" + (f" and {more} more" if more > 0 else "")

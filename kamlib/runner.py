@@ -1,0 +1,226 @@
+"""Run a study's notebooks with papermill: validate, skip what is unchanged, stage, publish.
+
+The runner knows notebooks, parameters and the manifest, and nothing about marketing.
+
+For each notebook it
+
+1. builds the parameters from the validated study (only the names the
+   notebook's ``parameters`` cell declares);
+2. fingerprints the inputs (notebook, parameters, data files, kamlib code,
+   library versions) and skips the notebook when they match its last good run;
+3. executes it into a staging folder, where :class:`kamlib.artefacts.Artefacts`
+   writes its figures, tables and values;
+4. only on success moves the staged files into ``reports/<study>/`` and merges
+   its entries into ``manifest.json`` (written atomically). A failure leaves the
+   previous good artefacts and manifest untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import study as study_mod
+from .artefacts import params_hash, sha256, versions
+from .config import NOTEBOOKS, ROOT, reports_root
+from .errors import KamError
+
+
+@dataclass
+class Outcome:
+    notebook: str
+    status: str  # "ran", "skipped", "failed"
+    seconds: float = 0.0
+    message: str = ""
+    artefacts: int = 0
+    values: dict = field(default_factory=dict)
+
+
+def _write_json_atomic(path: Path, payload) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def kamlib_code_hash() -> str:
+    h = hashlib.sha256()
+    for p in sorted((ROOT / "kamlib").rglob("*")):
+        if p.is_file() and p.suffix in {".py", ".yaml", ".yml", ".csv", ".json"}:
+            h.update(str(p.relative_to(ROOT)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def notebook_path(name: str) -> Path:
+    path = NOTEBOOKS / f"{name}.ipynb"
+    if not path.exists():
+        available = ", ".join(sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")))
+        raise KamError(f"There is no notebook {name!r} in notebooks/; choose from {available}.")
+    return path
+
+
+def declared_parameters(path: Path) -> dict:
+    """The names and defaults in the notebook's cell tagged ``parameters``."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        raise KamError(f"{path.name} has no cell tagged 'parameters'; tag its first code cell 'parameters'.")
+    namespace: dict = {}
+    exec(compile(cells[0].source, str(path), "exec"), {}, namespace)  # noqa: S102 - our own notebooks
+    return {k: v for k, v in namespace.items() if not k.startswith("_")}
+
+
+def notebook_parameters(name: str, study: study_mod.Study) -> dict:
+    flat = study.parameters()
+    declared = declared_parameters(notebook_path(name))
+    return {k: flat[k] for k in declared if k in flat}
+
+
+def fingerprint(name: str, parameters: dict, data_files: list[Path]) -> dict:
+    return {
+        "notebook": sha256(notebook_path(name)),
+        "parameters": params_hash(parameters),
+        "data": {str(p): sha256(p) for p in data_files if p.exists()},
+        "kamlib": kamlib_code_hash(),
+        "versions": versions(),
+    }
+
+
+def _execute(name: str, parameters: dict, staging: str) -> dict:
+    """Run one notebook (in a worker process). Returns a plain dict for pickling."""
+    import papermill as pm
+
+    staging_path = Path(staging)
+    staging_path.mkdir(parents=True, exist_ok=True)
+    out_nb = staging_path / f"{name}.ipynb"
+    params = dict(parameters, output_dir=str(staging_path / "artefacts"))
+    start = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(notebook_path(name)), str(out_nb), parameters=params, kernel_name="python3",
+            progress_bar=False, cwd=str(ROOT), log_output=False, request_save_on_cell_execute=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        evalue = str(exc.evalue).strip().splitlines()
+        return {"ok": False, "seconds": time.perf_counter() - start,
+                "message": f"cell {exc.exec_count or exc.cell_index}: {exc.ename}: {evalue[-1] if evalue else ''}"}
+    except Exception as exc:  # kernel died, notebook unreadable, ...
+        return {"ok": False, "seconds": time.perf_counter() - start, "message": f"{type(exc).__name__}: {exc}"}
+    _to_html(out_nb, staging_path / f"{name}.html")
+    return {"ok": True, "seconds": time.perf_counter() - start, "message": ""}
+
+
+def _to_html(nb_path: Path, html_path: Path) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
+    html_path.write_text(body, encoding="utf-8")
+
+
+def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
+    """Move a successful run's files into place and merge its manifest entries."""
+    art_dir = staging / "artefacts"
+    part = json.loads((art_dir / "manifest.part.json").read_text(encoding="utf-8"))
+    values = json.loads((art_dir / "values.json").read_text(encoding="utf-8"))
+    manifest_path = out / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {"artefacts": []}
+    old = [a for a in manifest["artefacts"] if a["notebook"] == name]
+    new_files = {f for a in part["artefacts"] for f in a["files"]}
+    for a in old:
+        for f in a["files"]:
+            if f not in new_files:
+                (out / f).unlink(missing_ok=True)
+    for a in part["artefacts"]:
+        for f in a["files"]:
+            (out / f).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(art_dir / f, out / f)
+    for sub, suffix in (("notebooks", ".ipynb"), ("notebooks", ".html")):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+        os.replace(staging / f"{name}{suffix}", out / sub / f"{name}{suffix}")
+    (out / "values").mkdir(exist_ok=True)
+    _write_json_atomic(out / "values" / f"{name}.json", values)
+    keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
+    manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a["id"]))
+    _write_json_atomic(manifest_path, manifest)
+    return len(part["artefacts"]), values
+
+
+def output_folder(study: study_mod.Study, quick: bool) -> Path:
+    return reports_root() / (study.name + ("-quick" if quick else ""))
+
+
+def run(study_file: str | Path | None = None, notebooks: list[str] | None = None, *, quick: bool = False,
+        force: bool = False, jobs: int | None = None, echo=print) -> list[Outcome]:
+    """Run notebooks of a study; returns one :class:`Outcome` per notebook."""
+    study_path = Path(study_file) if study_file else None
+    study = study_mod.load(study_path, quick=quick)
+    base = (study_path or ROOT / "studies" / "default.yaml").resolve().parent
+    names = list(notebooks) if notebooks else list(study.notebooks)
+    for n in names:
+        notebook_path(n)
+    out = output_folder(study, quick)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / ".state").mkdir(exist_ok=True)
+    data_files = study_mod.data_files(study, base)
+
+    todo, outcomes = [], []
+    for name in names:
+        params = notebook_parameters(name, study)
+        fp = fingerprint(name, params, data_files)
+        state_file = out / ".state" / f"{name}.json"
+        if not force and state_file.exists() and json.loads(state_file.read_text()) == fp:
+            outcomes.append(Outcome(name, "skipped", message="inputs unchanged"))
+            echo(f"  skip  {name} (inputs unchanged since its last good run; --force to rerun)")
+        else:
+            todo.append((name, params, fp))
+    if not todo:
+        return outcomes
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    echo(f"Running {len(todo)} notebook(s) of study '{study.name}'{' (quick)' if quick else ''} "
+         f"on {workers} process(es) -> {out}")
+    staging_root = out / ".staging"
+    shutil.rmtree(staging_root, ignore_errors=True)
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {}
+        for name, params, fp in todo:
+            echo(f"  start {name}")
+            futures[pool.submit(_execute, name, params, str(staging_root / name))] = (name, fp)
+        done = 0
+        for fut in as_completed(futures):
+            name, fp = futures[fut]
+            done += 1
+            res = fut.result()
+            if res["ok"]:
+                n_art, values = _publish(name, staging_root / name, out)
+                _write_json_atomic(out / ".state" / f"{name}.json", fp)
+                outcomes.append(Outcome(name, "ran", res["seconds"], artefacts=n_art, values=values))
+                echo(f"  [{done}/{len(todo)}] done  {name} in {res['seconds']:.1f} s ({n_art} artefacts)")
+            else:
+                failed_dir = out / "failed"
+                failed_dir.mkdir(exist_ok=True)
+                src = staging_root / name / f"{name}.ipynb"
+                if src.exists():
+                    os.replace(src, failed_dir / f"{name}.ipynb")
+                outcomes.append(Outcome(name, "failed", res["seconds"], message=res["message"]))
+                echo(f"  [{done}/{len(todo)}] FAILED {name}: {res['message']}\n"
+                     f"        previous good artefacts kept; executed notebook: {failed_dir / (name + '.ipynb')}")
+    shutil.rmtree(staging_root, ignore_errors=True)
+    echo(f"Finished in {time.perf_counter() - t0:.1f} s.")
+    return outcomes
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use `kam run`")

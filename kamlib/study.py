@@ -1,0 +1,265 @@
+"""Study files: one YAML file of parameters, validated before any notebook runs.
+
+A study names its data, column mappings, calibration and holdout dates, seeds,
+language, quick-mode sizes and the notebooks to run. :func:`load` reads and
+validates the whole file and raises :class:`~kamlib.errors.KamError` with one
+sentence naming the key and the fix. :meth:`Study.parameters` flattens it into
+the ``section_key`` names used in the notebooks' ``parameters`` cells.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .config import ROOT
+from .errors import KamError
+
+NOTEBOOK_ORDER = [
+    "00_literature",
+    "01_data_overview",
+    "10_key_accounts",
+    "20_survey",
+    "30_segments",
+    "40_strategy",
+]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Columns(_Section):
+    """Mapping from the workbook's column names to the names in a user's file."""
+
+    customer: str = "customer_id"
+    date: str = "date"
+    amount: str = "amount"
+    quantity: str | None = None
+    order_id: str | None = None
+    channel: str | None = None
+    category: str | None = None
+
+
+class Transactions(_Section):
+    source: str = Field(
+        "cdnow",
+        description="'cdnow' (full CDNOW log), 'cdnow_sample' (1/10 sample) or a CSV/Parquet path.",
+    )
+    columns: Columns = Columns()
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030"] = "auto"
+    date_format: str | None = None
+    negative_amounts: Literal["drop", "net"] = "drop"
+    zero_amounts: Literal["keep", "drop"] = "keep"
+    duplicates: Literal["auto", "drop", "keep"] = "auto"
+    as_of: dt.date | None = Field(None, description="Dates after this are 'future' and dropped.")
+
+
+class CLV(_Section):
+    unit: Literal["D", "W", "M"] = "W"
+    calibration_start: dt.date = dt.date(1997, 1, 1)
+    calibration_end: dt.date = dt.date(1997, 9, 30)
+    holdout_end: dt.date = dt.date(1998, 6, 30)
+    models: list[Literal["bgnbd", "paretonbd", "mbgnbd"]] = ["bgnbd", "paretonbd", "mbgnbd"]
+    horizon_months: int = Field(12, gt=0, le=120)
+    discount_rate: float = Field(0.10, ge=0, lt=1, description="Annual discount rate.")
+    bootstrap: int = Field(100, ge=0, le=10_000)
+    penalizer: float = Field(0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        if self.calibration_end <= self.calibration_start:
+            raise ValueError(
+                f"clv.calibration_end ({self.calibration_end}) must be after "
+                f"clv.calibration_start ({self.calibration_start}); swap or correct the dates"
+            )
+        if self.holdout_end <= self.calibration_end:
+            raise ValueError(
+                f"clv.holdout_end ({self.holdout_end}) ends before the holdout starts at "
+                f"clv.calibration_end ({self.calibration_end}); set clv.holdout_end to a later date"
+            )
+        return self
+
+
+class Tiers(_Section):
+    """Key-account tier rule (see kamlib.tiers)."""
+
+    key_clv_share: float = Field(0.20, gt=0, lt=1, description="Top share of customers by CLV.")
+    growth_clv_share: float = Field(0.50, gt=0, lt=1)
+    min_p_alive: float = Field(0.50, ge=0, le=1)
+
+
+class Survey(_Section):
+    source: str = Field("simulated", description="'simulated' or a CSV / Qualtrics / wjx file.")
+    format: Literal["csv", "qualtrics", "wjx"] = "csv"
+    mapping: str | None = None
+    instrument: str = "data/survey/instrument.yaml"
+    n: int = Field(800, ge=50, le=200_000)
+    bootstrap: int = Field(500, ge=0, le=20_000)
+    min_seconds: float = Field(120, ge=0)
+    on_invalid: Literal["error", "flag"] = "error"
+
+
+class Segments(_Section):
+    k_min: int = Field(2, ge=2)
+    k_max: int = Field(8, ge=2, le=20)
+    stability_seeds: int = Field(10, ge=2, le=200)
+    max_customers: int = Field(25_000, ge=100)
+    lifecycle_date: dt.date | None = None
+    growing_purchases: int = Field(2, ge=1)
+    mature_purchases: int = Field(5, ge=2)
+    at_risk_p_alive: float = Field(0.5, gt=0, lt=1)
+    churned_p_alive: float = Field(0.2, gt=0, lt=1)
+    cost_missed_churner: float = Field(50.0, gt=0)
+    cost_wasted_offer: float = Field(5.0, gt=0)
+
+
+class Strategy(_Section):
+    top_share: float = Field(0.2, gt=0, lt=1)
+    bootstrap: int = Field(200, ge=0, le=10_000)
+    experiment_n: int = Field(20_000, ge=200)
+    did_accounts: int = Field(400, ge=20)
+    budget: float = Field(100_000.0, gt=0)
+    peeking_sims: int = Field(2000, ge=100)
+
+
+class Literature(_Section):
+    seeds_dir: str = "../shared/seeds"
+
+
+class Study(_Section):
+    name: str = Field("default", pattern=r"^[A-Za-z0-9_-]+$")
+    title: str = "Key-account marketing in e-commerce"
+    language: Literal["en", "zh"] = "en"
+    seed: int = 20240112
+    notebooks: list[str] = list(NOTEBOOK_ORDER)
+    transactions: Transactions = Transactions()
+    clv: CLV = CLV()
+    tiers: Tiers = Tiers()
+    survey: Survey = Survey()
+    segments: Segments = Segments()
+    strategy: Strategy = Strategy()
+    literature: Literature = Literature()
+    quick: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_notebooks(self):
+        unknown = [n for n in self.notebooks if n not in NOTEBOOK_ORDER]
+        if unknown:
+            raise ValueError(
+                f"notebooks lists unknown notebook {unknown[0]!r}; choose from {', '.join(NOTEBOOK_ORDER)}"
+            )
+        return self
+
+    def parameters(self) -> dict[str, Any]:
+        """Flat ``section_key`` parameters as JSON-friendly values (dates as ISO strings)."""
+        flat: dict[str, Any] = {
+            "study_name": self.name,
+            "language": self.language,
+            "seed": self.seed,
+        }
+        data = self.model_dump(mode="json", exclude={"quick", "notebooks", "name", "title"})
+        for section, values in data.items():
+            if not isinstance(values, dict):
+                flat[section] = values
+                continue
+            for key, value in values.items():
+                if section == "transactions" and key == "columns":
+                    flat["transactions_columns"] = value
+                else:
+                    flat[f"{section}_{key}"] = value
+        return flat
+
+
+def _deep_merge(base: dict, override: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _explain(err: ValidationError, path: Path) -> str:
+    first = err.errors()[0]
+    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        parent = first["loc"][:-1]
+        return (
+            f"{path}: unknown key '{key}'; remove it or check its spelling "
+            f"(see the keys of studies/default.yaml{' under ' + '.'.join(map(str, parent)) if parent else ''})."
+        )
+    if kind == "value_error":
+        msg = str(first.get("ctx", {}).get("error", first["msg"]))
+        return f"{path}: {msg}."
+    got = first.get("input")
+    return f"{path}: key '{key}' is invalid ({first['msg'].lower()}, got {got!r}); fix that value."
+
+
+def resolve(path_text: str, base: Path) -> Path:
+    """Resolve a path written in a study file (relative to the project root, else the file)."""
+    p = Path(path_text).expanduser()
+    if p.is_absolute():
+        return p
+    for candidate in (ROOT / p, base / p):
+        if candidate.exists():
+            return candidate.resolve()
+    return (ROOT / p).resolve()
+
+
+def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
+    """Read and validate a study file; with ``quick`` apply its ``quick:`` overrides."""
+    from .config import DEFAULT_STUDY
+
+    path = Path(path) if path else DEFAULT_STUDY
+    if not path.exists():
+        raise KamError(f"Study file {path} does not exist; pass --study with the path of a YAML study file.")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise KamError(f"{path} is not valid YAML{where}; fix the indentation or quoting there.") from None
+    if not isinstance(raw, dict):
+        raise KamError(f"{path} must be a YAML mapping of keys such as 'name:' and 'clv:'.")
+    if quick:
+        raw = _deep_merge(raw, raw.get("quick") or {})
+    try:
+        study = Study.model_validate(raw)
+    except ValidationError as err:
+        raise KamError(_explain(err, path)) from None
+    _check_files(study, path.parent, path)
+    return study
+
+
+def _check_files(study: Study, base: Path, path: Path) -> None:
+    checks = [("transactions.source", study.transactions.source, {"cdnow", "cdnow_sample"})]
+    if "20_survey" in study.notebooks:  # survey files are needed only when the survey runs
+        checks.append(("survey.source", study.survey.source, {"simulated"}))
+        checks.append(("survey.instrument", study.survey.instrument, set()))
+        if study.survey.mapping:
+            checks.append(("survey.mapping", study.survey.mapping, set()))
+    for key, value, builtins in checks:
+        if value in builtins:
+            continue
+        if not resolve(value, base).exists():
+            raise KamError(
+                f"{path}: key '{key}' points to {value}, which does not exist; "
+                "put the file there or correct the path (relative to the project root)."
+            )
+
+
+def data_files(study: Study, base: Path) -> list[Path]:
+    """Files a study reads, for the runner's fingerprint."""
+    files = []
+    for value in (study.transactions.source, study.survey.source, study.survey.instrument, study.survey.mapping):
+        if value and value not in {"cdnow", "cdnow_sample", "simulated"}:
+            files.append(resolve(value, base))
+    return files

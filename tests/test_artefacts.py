@@ -1,0 +1,53 @@
+import json
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from kamlib.artefacts import Artefacts, sha256
+from kamlib.errors import KamError
+
+
+def _write(folder):
+    art = Artefacts("99_test", {"a": 1, "when": "1997-09-30"}, output_dir=folder)
+    df = pd.DataFrame({"x": [1, 2, 3], "y": [0.1234567891, 2 / 3, float("nan")]})
+    art.table(df, "t_demo", "A demo table.", simulated=True)
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], [3, 1, 2])
+    art.figure(fig, "f_demo", {"en": "A demo figure.", "zh": "示例图"})
+    art.record("answer", 42)
+    art.close()
+    return json.loads((folder / "manifest.part.json").read_text())
+
+
+def test_artefacts_are_written_and_registered(tmp_path):
+    part = _write(tmp_path)
+    ids = {a["id"]: a for a in part["artefacts"]}
+    assert set(ids) == {"t_demo", "f_demo"}
+    for suffix in ("csv", "md", "tex"):
+        assert (tmp_path / "tables" / f"t_demo.{suffix}").exists()
+    assert (tmp_path / "figures" / "f_demo.png").exists() and (tmp_path / "figures" / "f_demo.svg").exists()
+    t = ids["t_demo"]
+    assert t["sha256"] == sha256(tmp_path / t["path"])
+    assert t["simulated"] is True and "Simulated data" in (tmp_path / "tables/t_demo.md").read_text()
+    assert "\\toprule" in (tmp_path / "tables/t_demo.tex").read_text()
+    assert ids["f_demo"]["caption"]["zh"] == "示例图"
+    assert t["versions"]["pandas"] == pd.__version__
+    assert json.loads((tmp_path / "values.json").read_text()) == {"answer": 42}
+
+
+def test_same_inputs_give_identical_files_and_entries(tmp_path):
+    a, b = _write(tmp_path / "a"), _write(tmp_path / "b")
+    for name in ["tables/t_demo.csv", "tables/t_demo.md", "tables/t_demo.tex", "figures/f_demo.svg", "figures/f_demo.png"]:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    strip = lambda p: [{k: v for k, v in e.items() if k != "created"} for e in p["artefacts"]]  # noqa: E731
+    assert strip(a) == strip(b)
+
+
+def test_duplicate_and_bad_ids_are_refused(tmp_path):
+    art = Artefacts("99_test", {}, output_dir=tmp_path)
+    art.table(pd.DataFrame({"x": [1]}), "one", "x")
+    with pytest.raises(KamError, match="used twice"):
+        art.table(pd.DataFrame({"x": [1]}), "one", "x")
+    with pytest.raises(KamError, match="lower-case"):
+        art.table(pd.DataFrame({"x": [1]}), "Bad Id", "x")

@@ -1,0 +1,61 @@
+"""The runner end to end on the data-overview notebook (real CDNOW sample)."""
+
+import json
+
+import pytest
+
+from kamlib import cli, runner
+from kamlib.artefacts import sha256
+
+pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture
+def reports(tmp_path, monkeypatch):
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
+    return tmp_path / "reports"
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and not {".state", "failed"} & set(p.parts)}
+
+
+def test_run_skip_and_failure_keep_last_good_report(study_file, reports, tmp_path, capsys):
+    good = study_file(name="rt", transactions__source="cdnow_sample", notebooks=["01_data_overview"])
+    out = runner.run(good, jobs=1)
+    assert [o.status for o in out] == ["ran"]
+    folder = reports / "rt"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    ids = {a["id"] for a in manifest["artefacts"]}
+    assert {"data_validation", "data_overview", "data_monthly", "data_monthly_table"} <= ids
+    for a in manifest["artefacts"]:
+        assert sha256(folder / a["path"]) == a["sha256"]
+        assert a["notebook"] == "01_data_overview" and len(a["parameters_hash"]) == 16
+    assert (folder / "notebooks" / "01_data_overview.html").exists()
+    html = (folder / "notebooks" / "01_data_overview.html").read_text()
+    assert "transactions.load(" not in html  # code hidden
+    values = json.loads((folder / "values" / "01_data_overview.json").read_text())
+    assert values["n_customers"] == 2357 and values["n_rows"] == 6919
+
+    # nothing changed: nothing runs
+    again = runner.run(good, jobs=1)
+    assert [o.status for o in again] == ["skipped"]
+
+    # a broken input: the notebook fails with its cause, the last good report stays byte-identical
+    before = _snapshot(folder)
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_text("client,date,amount\nx,2024-01-01,5\n")
+    bad = study_file(name="rt", transactions__source=str(bad_csv), notebooks=["01_data_overview"])
+    capsys.readouterr()
+    code = cli.main(["run", "--study", str(bad), "--no-report"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert "FAILED 01_data_overview" in printed and "has no column 'customer_id'" in printed
+    assert _snapshot(folder) == before
+    assert (folder / "failed" / "01_data_overview.ipynb").exists()
+
+
+def test_unknown_notebook_is_refused(reports, capsys):
+    assert cli.main(["run", "99_nothing"]) == 2
+    assert "no notebook '99_nothing'" in capsys.readouterr().err

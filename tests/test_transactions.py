@@ -1,0 +1,99 @@
+import pandas as pd
+import pytest
+
+from kamlib import datasets, transactions
+from kamlib.errors import KamError
+
+
+def test_cdnow_full_and_sample_sizes():
+    full, sample = datasets.cdnow(), datasets.cdnow(sample=True)
+    assert len(full) == 69659 and full["customer_id"].nunique() == 23570
+    assert len(sample) == 6919 and sample["customer_id"].nunique() == 2357
+    assert list(full.columns) == ["customer_id", "date", "quantity", "amount"]
+    assert pd.api.types.is_datetime64_any_dtype(full["date"])
+    assert full["date"].min() == pd.Timestamp("1997-01-01") and full["date"].max() == pd.Timestamp("1998-06-30")
+
+
+def test_cdnow_loads_without_losing_customers():
+    loaded = transactions.load("cdnow")
+    assert loaded.data["customer_id"].nunique() == 23570
+    kept = loaded.report.set_index("rule")
+    assert kept.loc["zero amount kept", "rows_flagged"] == 80
+
+
+CSV = """customer,day,value,order
+a,2024-01-02,10.5,o1
+,2024-01-03,3,o2
+b,2024-13-45,4,o3
+b,2099-01-01,4,o4
+c,2024-01-05,abc,o5
+c,2024-01-05,0,o6
+d,2024-01-06,-5,o7
+e,2024-01-07,7,o8
+e,2024-01-07,7,o8
+"""
+
+
+def _load(tmp_path, text=CSV, encoding="utf-8", **kw):
+    p = tmp_path / "tx.csv"
+    p.write_bytes(text.encode(encoding))
+    cols = {"customer": "customer", "date": "day", "amount": "value", "order_id": "order"}
+    return transactions.load(str(p), columns=cols, as_of=pd.Timestamp("2024-12-31").date(), **kw)
+
+
+def test_each_rule_counts_its_rows(tmp_path):
+    loaded = _load(tmp_path, zero_amounts="drop")
+    r = loaded.report.set_index("rule")["rows_dropped"]
+    assert r["missing customer id"] == 1
+    assert r["unparseable date"] == 1
+    assert r["future date"] == 1
+    assert r["non-numeric amount"] == 1
+    assert r["zero amount dropped"] == 1
+    assert r["negative amount (return/cancellation) dropped"] == 1
+    assert r["exact duplicate dropped"] == 1
+    assert sorted(loaded.data["customer_id"]) == ["a", "e"]
+    # rows are named as a spreadsheet shows them (header = row 1)
+    assert loaded.report.set_index("rule").loc["missing customer id", "example_rows"] == "3"
+
+
+def test_negative_amounts_can_be_netted(tmp_path):
+    loaded = _load(tmp_path, negative_amounts="net")
+    assert (loaded.data["amount"] < 0).sum() == 1
+
+
+def test_gbk_file_with_chinese_headers(tmp_path):
+    text = "客户ID,下单时间,实付金额\n张三,2024-01-02,99.5\n李四,2024-02-03,10\n"
+    p = tmp_path / "wx.csv"
+    p.write_bytes(text.encode("gbk"))
+    loaded = transactions.load(str(p), columns={"customer": "客户ID", "date": "下单时间", "amount": "实付金额"})
+    assert list(loaded.data["customer_id"]) == ["张三", "李四"]
+    assert loaded.data["amount"].sum() == pytest.approx(109.5)
+
+
+def test_utf8_bom_is_read(tmp_path):
+    p = tmp_path / "bom.csv"
+    p.write_bytes("\ufeffcustomer_id,date,amount\nx,2024-01-01,5\n".encode("utf-8"))
+    assert transactions.load(str(p)).data["amount"].tolist() == [5.0]
+
+
+def test_wrong_encoding_is_one_sentence(tmp_path):
+    p = tmp_path / "wx.csv"
+    p.write_bytes("客户ID,下单时间,实付金额\n张三,2024-01-02,99.5\n".encode("gbk"))
+    with pytest.raises(KamError) as err:
+        transactions.load(str(p), encoding="utf-8", columns={"customer": "客户ID"})
+    assert str(p) in str(err.value) and "transactions.encoding" in str(err.value)
+
+
+def test_missing_mapped_column_names_file_and_column(tmp_path):
+    p = tmp_path / "tx.csv"
+    p.write_text("cust,date,amount\nx,2024-01-01,5\n")
+    with pytest.raises(KamError) as err:
+        transactions.load(str(p))
+    msg = str(err.value)
+    assert str(p) in msg and "'customer_id'" in msg and "transactions.columns.customer" in msg
+
+
+def test_bad_rule_value():
+    df = pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-01"], "amount": [1.0]})
+    with pytest.raises(KamError, match="negative_amounts"):
+        transactions.validate(df, negative_amounts="keep")
