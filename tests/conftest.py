@@ -45,7 +45,9 @@ def quick_report(tmp_path_factory):
     return reports / "default-quick"
 
 
-def load_values(report: Path, notebook: str) -> dict:
+@pytest.fixture(scope="session")
+def values(quick_report):
+    """``values("10_key_accounts")``: the values a notebook recorded in the quick run."""
     import json
 
-    return json.loads((report / "values" / f"{notebook}.json").read_text())
+    return lambda notebook: json.loads((quick_report / "values" / f"{notebook}.json").read_text())

@@ -1,0 +1,261 @@
+"""Customer-lifetime-value models fitted through ``lifetimes`` on sufficient statistics.
+
+Purchase models (BG/NBD, Pareto/NBD, MBG/NBD) depend on a customer only through
+``(frequency, recency, T)``, and the Gamma-Gamma spend model only through
+``(frequency, monetary_value)``. :func:`fit` therefore fits on the unique rows with
+their counts as weights: the same likelihood, evaluated on about a thousand rows
+instead of a million customers.
+
+kamlib adds what ``lifetimes`` 0.11.3 lacks or gets wrong here: a fixed start for
+Pareto/NBD (lifetimes starts it from random values), the total log-likelihood in
+the original time unit, standard errors from a numerical Hessian of that total
+log-likelihood (lifetimes divides Pareto/NBD's likelihood by the mean weight, which
+scales its standard errors), bootstrap intervals, and CLV that works with pandas 3.
+
+References
+----------
+Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). Counting your customers the easy way:
+    An alternative to the Pareto/NBD model. Marketing Science, 24(2), 275-284.
+Schmittlein, D. C., Morrison, D. G., & Colombo, R. (1987). Counting your customers: Who are
+    they and what will they do next? Management Science, 33(1), 1-24.
+Batislam, E. P., Denizel, M., & Filiztekin, A. (2007). Empirical validation and comparison
+    of models for customer base analysis. Int. J. Research in Marketing, 24(3), 201-209.
+Fader, P. S., & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value.
+    http://brucehardie.com/notes/025/
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import KamError, require_columns
+from .rfm import UNIT_DAYS
+
+PURCHASE_MODELS = ("bgnbd", "paretonbd", "mbgnbd")
+PARAMS = {
+    "bgnbd": ["r", "alpha", "a", "b"],
+    "paretonbd": ["r", "alpha", "s", "beta"],
+    "mbgnbd": ["r", "alpha", "a", "b"],
+    "gamma_gamma": ["p", "q", "v"],
+}
+LABELS = {"bgnbd": "BG/NBD", "paretonbd": "Pareto/NBD", "mbgnbd": "MBG/NBD", "gamma_gamma": "Gamma-Gamma"}
+
+
+def _fitter_class(model: str):
+    from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
+
+    return {"bgnbd": BetaGeoFitter, "paretonbd": ParetoNBDFitter, "mbgnbd": ModifiedBetaGeoFitter,
+            "gamma_gamma": GammaGammaFitter}[model]
+
+
+def sufficient(summary: pd.DataFrame, model: str) -> pd.DataFrame:
+    """Unique rows of the model's sufficient statistics with a ``weight`` column (their count)."""
+    if model == "gamma_gamma":
+        cols = ["frequency", "monetary_value"]
+        require_columns(summary, cols, where="the Gamma-Gamma input")
+        # Gamma-Gamma is defined for repeat buyers with positive mean spend
+        data = summary.loc[(summary["frequency"] > 0) & (summary["monetary_value"] > 0), cols]
+    else:
+        cols = ["frequency", "recency", "T"]
+        require_columns(summary, cols, where=f"the {LABELS.get(model, model)} input")
+        data = summary[cols]
+    return data.groupby(cols, sort=True).size().rename("weight").reset_index()
+
+
+def _total_loglik(model: str, params: np.ndarray, suff: pd.DataFrame) -> float:
+    """Total log-likelihood in the original time unit, at natural-scale parameters."""
+    cls = _fitter_class(model)
+    w = suff["weight"].to_numpy(float)
+    with np.errstate(all="ignore"):
+        if model == "gamma_gamma":
+            nll = cls._negative_log_likelihood(np.log(params), suff["frequency"].to_numpy(float),
+                                               suff["monetary_value"].to_numpy(float), w, 0.0)
+            return float(-nll * w.sum())
+        args = (suff["frequency"].to_numpy(float), suff["recency"].to_numpy(float), suff["T"].to_numpy(float), w, 0.0)
+        if model == "paretonbd":
+            return float(-cls._negative_log_likelihood(params, *args) * w.mean())
+        return float(-cls._negative_log_likelihood(np.log(params), *args) * w.sum())
+
+
+def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame) -> np.ndarray:
+    from statsmodels.tools.numdiff import approx_hess3
+
+    # Hessian in log parameters (well scaled), then the delta method back to natural units.
+    hess = approx_hess3(np.log(params), lambda lp: _total_loglik(model, np.exp(lp), suff))
+    try:
+        cov_log = np.linalg.inv(-hess)
+    except np.linalg.LinAlgError:
+        return np.full(len(params), np.nan)
+    return params * np.sqrt(np.clip(np.diag(cov_log), 0, None))
+
+
+@dataclass
+class Fitted:
+    """A fitted CLV model. ``params`` maps parameter names to estimates."""
+
+    model: str
+    fitter: object
+    params: dict
+    loglik: float
+    n_customers: int
+    n_rows: int
+    se: dict = field(default_factory=dict)
+    unit: str = "W"
+
+    @property
+    def aic(self) -> float:
+        return 2 * len(self.params) - 2 * self.loglik
+
+    @property
+    def bic(self) -> float:
+        return len(self.params) * np.log(self.n_customers) - 2 * self.loglik
+
+    def summary_frame(self, ci: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Parameters with ``_se`` (and bootstrap ``_ci_lower``/``_ci_upper`` when given)."""
+        out = pd.DataFrame({"model": LABELS[self.model], "parameter": list(self.params),
+                            "estimate": list(self.params.values()),
+                            "estimate_se": [self.se.get(k, np.nan) for k in self.params]})
+        if ci is not None:
+            out = out.merge(ci, on="parameter", how="left")
+        return out
+
+    # -- purchase models ---------------------------------------------------
+    def _need_purchase(self):
+        if self.model == "gamma_gamma":
+            raise KamError("This is the Gamma-Gamma spend model; use a purchase model (bgnbd, paretonbd, mbgnbd).")
+
+    def p_alive(self, summary: pd.DataFrame) -> np.ndarray:
+        """P(alive) at the end of the calibration period."""
+        self._need_purchase()
+        return np.asarray(self.fitter.conditional_probability_alive(
+            summary["frequency"].to_numpy(float), summary["recency"].to_numpy(float), summary["T"].to_numpy(float)))
+
+    def expected_purchases(self, t, summary: pd.DataFrame) -> np.ndarray:
+        """Expected repeat purchases in the next ``t`` time units, per customer."""
+        self._need_purchase()
+        return np.asarray(self.fitter.conditional_expected_number_of_purchases_up_to_time(
+            t, summary["frequency"].to_numpy(float), summary["recency"].to_numpy(float),
+            summary["T"].to_numpy(float)))
+
+    def unconditional_purchases(self, t) -> np.ndarray:
+        """Expected repeat purchases by time ``t`` since a random customer's first purchase."""
+        self._need_purchase()
+        return np.asarray(self.fitter.expected_number_of_purchases_up_to_time(np.asarray(t, float)))
+
+    # -- spend model -------------------------------------------------------
+    def expected_spend(self, summary: pd.DataFrame) -> np.ndarray:
+        """Gamma-Gamma conditional expected spend per transaction (population mean for 0 repeats)."""
+        if self.model != "gamma_gamma":
+            raise KamError("expected_spend needs the Gamma-Gamma model (fit(summary, model='gamma_gamma')).")
+        p, q, v = (self.params[k] for k in ("p", "q", "v"))
+        x = summary["frequency"].to_numpy(float)
+        m = summary["monetary_value"].to_numpy(float)
+        population_mean = v * p / (q - 1)
+        weight = (q - 1) / (p * x + q - 1)
+        return weight * population_mean + (1 - weight) * m
+
+
+def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, unit: str = "W",
+        with_se: bool = True) -> Fitted:
+    """Fit ``model`` (``"bgnbd"``, ``"paretonbd"``, ``"mbgnbd"`` or ``"gamma_gamma"``) on a summary.
+
+    The summary is the output of :func:`kamlib.rfm.summary`; fitting uses the
+    unique sufficient-statistic rows with weights, so it takes about as long for a
+    million customers as for a thousand.
+    """
+    if model not in PARAMS:
+        raise KamError(f"Unknown model {model!r}; choose one of {', '.join(PARAMS)}.")
+    suff = sufficient(summary, model)
+    if len(suff) < len(PARAMS[model]):
+        raise KamError(f"Too few customers to fit {LABELS[model]} ({len(suff)} distinct rows).")
+    fitter = _fitter_class(model)(penalizer_coef=penalizer)
+    w = suff["weight"].to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if model == "gamma_gamma":
+            fitter.fit(suff["frequency"], suff["monetary_value"], weights=w)
+        elif model == "paretonbd":
+            # lifetimes draws the start at random; a fixed start makes the fit reproducible.
+            fitter.fit(suff["frequency"], suff["recency"], suff["T"], weights=w, initial_params=np.ones(4),
+                       iterative_fitting=1, maxiter=20_000, tol=1e-10)
+        else:
+            fitter.fit(suff["frequency"], suff["recency"], suff["T"], weights=w)
+    params = np.array([float(fitter.params_[k]) for k in PARAMS[model]])
+    ll = _total_loglik(model, params, suff)
+    se = _standard_errors(model, params, suff) if with_se else np.full(len(params), np.nan)
+    return Fitted(model, fitter, dict(zip(PARAMS[model], params)), ll, int(w.sum()), len(suff),
+                  dict(zip(PARAMS[model], se)), unit)
+
+
+def bootstrap(summary: pd.DataFrame, model: str, *, n: int = 100, seed: int = 0, level: float = 0.95,
+              penalizer: float = 0.0) -> pd.DataFrame:
+    """Percentile bootstrap intervals: customers resampled with replacement, model refitted ``n`` times.
+
+    Resampling customers is drawing multinomial counts over the sufficient rows, so each
+    refit is as fast as the original fit. Returns ``parameter``, ``estimate_ci_lower``,
+    ``estimate_ci_upper`` and ``bootstrap_n``.
+    """
+    if n <= 0:
+        return pd.DataFrame({"parameter": PARAMS[model], "estimate_ci_lower": np.nan,
+                             "estimate_ci_upper": np.nan, "bootstrap_n": 0})
+    suff = sufficient(summary, model)
+    rng = np.random.default_rng(seed)
+    total = int(suff["weight"].sum())
+    prob = suff["weight"].to_numpy(float) / total
+    draws = []
+    for _ in range(n):
+        counts = rng.multinomial(total, prob)
+        keep = counts > 0
+        boot = suff.loc[keep].drop(columns="weight").loc[lambda d: d.index.repeat(counts[keep])]
+        try:
+            draws.append(list(fit(boot, model, penalizer=penalizer, with_se=False).params.values()))
+        except Exception:  # a non-converging resample is skipped, and counted
+            continue
+    arr = np.array(draws)
+    a = (1 - level) / 2
+    return pd.DataFrame({"parameter": PARAMS[model],
+                         "estimate_ci_lower": np.quantile(arr, a, axis=0),
+                         "estimate_ci_upper": np.quantile(arr, 1 - a, axis=0),
+                         "bootstrap_n": len(arr)})
+
+
+def clv(purchase: Fitted, spend: Fitted, summary: pd.DataFrame, *, months: int = 12,
+        discount_rate: float = 0.10, margin: float = 1.0) -> np.ndarray:
+    """Discounted expected value over ``months`` months, per customer.
+
+    Expected purchases in each month (from the purchase model) times the expected
+    spend per purchase (Gamma-Gamma) times ``margin``, discounted at the monthly rate
+    equivalent to the annual ``discount_rate``. A month is 365.25/12 days.
+    """
+    if months <= 0:
+        raise KamError(f"months must be positive, got {months}.")
+    if not 0 <= discount_rate < 1:
+        raise KamError(f"discount_rate is an annual rate between 0 and 1, got {discount_rate}.")
+    month = UNIT_DAYS["M"] / UNIT_DAYS[purchase.unit]
+    monthly_rate = (1 + discount_rate) ** (1 / 12) - 1
+    spend_per = spend.expected_spend(summary)
+    value = np.zeros(len(summary))
+    previous = np.zeros(len(summary))
+    for i in range(1, months + 1):
+        cumulative = purchase.expected_purchases(i * month, summary)
+        value += (cumulative - previous) * spend_per * margin / (1 + monthly_rate) ** i
+        previous = cumulative
+    return value
+
+
+def customer_base(summary: pd.DataFrame, *, model: str = "bgnbd", months: int = 12, discount_rate: float = 0.10,
+                  unit: str = "W", penalizer: float = 0.0) -> tuple[pd.DataFrame, Fitted, Fitted]:
+    """Fit a purchase model and Gamma-Gamma; return the summary with ``p_alive``,
+    ``expected_purchases_12m`` (over ``months``), ``expected_spend`` and ``clv``."""
+    purchase = fit(summary, model, penalizer=penalizer, unit=unit)
+    spend = fit(summary, "gamma_gamma", penalizer=penalizer, unit=unit)
+    out = summary.copy()
+    out["p_alive"] = purchase.p_alive(summary)
+    out["expected_purchases"] = purchase.expected_purchases(months * UNIT_DAYS["M"] / UNIT_DAYS[unit], summary)
+    out["expected_spend"] = spend.expected_spend(summary)
+    out["clv"] = clv(purchase, spend, summary, months=months, discount_rate=discount_rate)
+    return out, purchase, spend

@@ -1,0 +1,72 @@
+"""Revenue concentration: Pareto table, Lorenz curve, Gini coefficient, ABC classes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import KamError
+
+
+def _values(values) -> np.ndarray:
+    v = np.asarray(values, dtype=float)
+    if v.size == 0:
+        raise KamError("Concentration needs at least one customer value.")
+    if np.isnan(v).any() or (v < 0).any():
+        raise KamError("Concentration needs non-negative customer values without missing entries.")
+    return v
+
+
+def lorenz(values) -> pd.DataFrame:
+    """Lorenz curve: cumulative share of customers (poorest first) against cumulative share of value."""
+    v = np.sort(_values(values))
+    n = len(v)
+    return pd.DataFrame({"customer_share": np.arange(0, n + 1) / n,
+                         "value_share": np.concatenate([[0.0], np.cumsum(v) / v.sum()])})
+
+
+def gini(values) -> float:
+    """Gini coefficient, ``sum_i sum_j |x_i - x_j| / (2 n^2 mean)`` computed in O(n log n)."""
+    v = np.sort(_values(values))
+    n = len(v)
+    if v.sum() == 0:
+        return 0.0
+    i = np.arange(1, n + 1)
+    return float(2 * np.sum(i * v) / (n * v.sum()) - (n + 1) / n)
+
+
+def pareto_table(values, shares=(0.01, 0.05, 0.10, 0.20, 0.50)) -> pd.DataFrame:
+    """Share of total value held by the top ``share`` of customers (largest first)."""
+    v = np.sort(_values(values))[::-1]
+    n, total = len(v), v.sum()
+    rows = []
+    for s in shares:
+        k = max(1, int(round(s * n)))
+        rows.append({"top_customer_share": s, "customers": k, "value": float(v[:k].sum()),
+                     "value_share": float(v[:k].sum() / total)})
+    return pd.DataFrame(rows)
+
+
+def abc_classes(values: pd.Series, a: float = 0.80, b: float = 0.95) -> pd.Series:
+    """ABC class per customer: A holds the first ``a`` of value (largest first), B up to ``b``, C the rest.
+
+    A customer belongs to A if the cumulative share *before* it is below ``a``, so
+    the customer who crosses the threshold is in A.
+    """
+    if not 0 < a < b <= 1:
+        raise KamError(f"ABC thresholds need 0 < a < b <= 1, got a={a}, b={b}.")
+    s = pd.Series(_values(values), index=getattr(values, "index", None)).sort_values(ascending=False, kind="stable")
+    before = (s.cumsum() - s) / s.sum()
+    cls = pd.Series(np.where(before < a, "A", np.where(before < b, "B", "C")), index=s.index)
+    return cls.reindex(s.index if not hasattr(values, "index") else values.index)
+
+
+def abc_table(values: pd.Series, a: float = 0.80, b: float = 0.95) -> pd.DataFrame:
+    """Customers and value per ABC class."""
+    cls = abc_classes(values, a, b)
+    v = pd.Series(_values(values), index=cls.index)
+    g = v.groupby(cls)
+    out = pd.DataFrame({"customers": g.size(), "value": g.sum()})
+    out["customer_share"] = out["customers"] / out["customers"].sum()
+    out["value_share"] = out["value"] / out["value"].sum()
+    return out.rename_axis("class").reset_index()

@@ -1,0 +1,50 @@
+"""Key-account tiers from value, potential and risk (S001: value = current value + potential + risk).
+
+Rule, applied in order (thresholds from the study file's ``tiers`` section):
+
+1. **Key account**: among the top ``key_clv_share`` of customers by past revenue
+   (current value) *and* P(alive) >= ``min_p_alive``.
+2. **At-risk key account**: top by past revenue, but P(alive) < ``min_p_alive``.
+3. **Potential key account**: not top by past revenue, but in the top
+   ``key_clv_share`` by predicted CLV (potential).
+4. **Develop**: in the top ``growth_clv_share`` by predicted CLV.
+5. **Maintain**: everyone else.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import KamError, require_columns
+
+ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
+
+
+def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: float = 0.5,
+           min_p_alive: float = 0.5) -> pd.Series:
+    """Tier per customer from ``revenue``, ``clv`` and ``p_alive`` columns."""
+    require_columns(base, ["revenue", "clv", "p_alive"], where="the tier input",
+                    fix="compute them with kamlib.clv.customer_base")
+    if not 0 < key_clv_share < growth_clv_share < 1:
+        raise KamError(f"tiers need 0 < key_clv_share < growth_clv_share < 1, got {key_clv_share} and {growth_clv_share}.")
+    n = len(base)
+    top_revenue = base["revenue"].rank(method="first", ascending=False) <= key_clv_share * n
+    clv_rank = base["clv"].rank(method="first", ascending=False)
+    alive = base["p_alive"] >= min_p_alive
+    tier = pd.Series("Maintain", index=base.index)
+    tier[clv_rank <= growth_clv_share * n] = "Develop"
+    tier[(clv_rank <= key_clv_share * n) & ~top_revenue] = "Potential key account"
+    tier[top_revenue & ~alive] = "At-risk key account"
+    tier[top_revenue & alive] = "Key account"
+    return pd.Series(pd.Categorical(tier, categories=ORDER, ordered=True), index=base.index, name="tier")
+
+
+def table(base: pd.DataFrame, tier: pd.Series) -> pd.DataFrame:
+    """Tier sizes and their shares of customers, past revenue and CLV."""
+    g = base.assign(tier=tier).groupby("tier", observed=False)
+    out = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum(), "clv": g["clv"].sum(),
+                        "mean_p_alive": g["p_alive"].mean()})
+    out["customer_share"] = out["customers"] / out["customers"].sum()
+    out["revenue_share"] = out["revenue"] / out["revenue"].sum()
+    out["clv_share"] = out["clv"] / out["clv"].sum()
+    return out.reset_index()

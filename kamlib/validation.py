@@ -1,0 +1,99 @@
+"""Calibration/holdout validation of purchase models, as tidy tables for the standard figures.
+
+The figures follow Fader, Hardie and Lee (2005): the calibration-period histogram of
+repeat purchases, the weekly and cumulative repeat transactions through the holdout
+period, and the conditional expectation of holdout purchases by calibration frequency.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .clv import LABELS, Fitted
+from .errors import require_columns
+from .rfm import UNIT_DAYS
+
+
+def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x: int = 7) -> pd.DataFrame:
+    """Customers by number of calibration repeat purchases (``max_x`` = "max_x or more"): actual and expected.
+
+    The expected count of customers with ``x`` repeats is the sum over customers of
+    P(X(T_i) = x); Pareto/NBD is omitted (lifetimes has no closed form for it).
+    """
+    xs = np.arange(max_x + 1)
+    out = pd.DataFrame({"repeat_purchases": [str(x) for x in xs[:-1]] + [f"{max_x}+"]})
+    out["actual"] = [int((summary["frequency"] == x).sum()) for x in xs[:-1]] + [int((summary["frequency"] >= max_x).sum())]
+    Ts = summary["T"].value_counts()
+    for name, m in models.items():
+        if not hasattr(m.fitter, "probability_of_n_purchases_up_to_time"):
+            continue
+        probs = np.array([[m.fitter.probability_of_n_purchases_up_to_time(t, x) for x in xs[:-1]] for t in Ts.index])
+        expected = (probs * Ts.to_numpy()[:, None]).sum(axis=0)
+        out[LABELS[name]] = list(expected) + [len(summary) - expected.sum()]
+    return out
+
+
+def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str, Fitted], *, start, calibration_end,
+             holdout_end, unit: str = "W") -> pd.DataFrame:
+    """Repeat transactions per period (and cumulative), actual and expected, from ``start`` to ``holdout_end``.
+
+    Only the calibration cohort (customers in ``summary``) is tracked; a transaction is a
+    customer's purchase day after their first one.
+    """
+    require_columns(transactions, ["customer_id", "date"], where="the transactions")
+    start, cal_end, hold_end = (pd.Timestamp(d) for d in (start, calibration_end, holdout_end))
+    days = transactions.loc[transactions["customer_id"].isin(summary.index), ["customer_id", "date"]]
+    days = days.assign(day=days["date"].dt.normalize()).drop_duplicates(["customer_id", "day"])
+    first = days.groupby("customer_id")["day"].transform("min")
+    repeat = days.loc[(days["day"] > first) & (days["day"] <= hold_end), "day"]
+    step = UNIT_DAYS[unit]
+    n_periods = int(np.ceil(((hold_end - start).days + 1) / step))
+    edges = np.arange(1, n_periods + 1) * step  # days since start at each period end
+    period_of = np.floor((repeat - start).dt.days / step).astype(int)
+    actual = np.bincount(period_of, minlength=n_periods)[:n_periods]
+    out = pd.DataFrame({"period": np.arange(1, n_periods + 1),
+                        "period_end": start + pd.to_timedelta(edges - 1, unit="D"),
+                        "actual": actual})
+    cohort = ((summary["first_day"] - start).dt.days).value_counts()
+    for name, m in models.items():
+        cum = np.zeros(n_periods)
+        for d0, count in cohort.items():
+            t = np.clip(edges - d0, 0, None) / step
+            cum += count * m.unconditional_purchases(t)
+        out[LABELS[name]] = np.diff(np.concatenate([[0.0], cum]))
+    for col in [c for c in out.columns if c not in ("period", "period_end")]:
+        out[f"{col}_cumulative"] = out[col].cumsum()
+    out["holdout"] = out["period_end"] > cal_end
+    return out
+
+
+def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], max_x: int = 7) -> pd.DataFrame:
+    """Mean holdout purchases by calibration repeat purchases: actual and each model's conditional expectation."""
+    require_columns(cal_hold, ["frequency", "recency", "T", "frequency_holdout", "duration_holdout"],
+                    where="the calibration/holdout table")
+    x = cal_hold["frequency"].clip(upper=max_x)
+    out = cal_hold.assign(group=x).groupby("group").agg(customers=("frequency", "size"),
+                                                        actual=("frequency_holdout", "mean"))
+    t = float(cal_hold["duration_holdout"].iloc[0])
+    for name, m in models.items():
+        pred = pd.Series(m.expected_purchases(t, cal_hold), index=cal_hold.index)
+        out[LABELS[name]] = pred.groupby(x).mean()
+    out = out.reset_index()
+    out["calibration_repeat_purchases"] = [str(g) if g < max_x else f"{max_x}+" for g in out.pop("group")]
+    return out[["calibration_repeat_purchases"] + [c for c in out.columns if c != "calibration_repeat_purchases"]]
+
+
+def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFrame:
+    """Model comparison: log-likelihood, parameters, AIC, BIC and holdout errors per customer and in total."""
+    t = float(cal_hold["duration_holdout"].iloc[0])
+    actual = cal_hold["frequency_holdout"].to_numpy(float)
+    rows = []
+    for name, m in models.items():
+        pred = m.expected_purchases(t, cal_hold)
+        rows.append({"model": LABELS[name], "loglik": m.loglik, "parameters": len(m.params), "aic": m.aic,
+                     "bic": m.bic, "holdout_mae": float(np.mean(np.abs(pred - actual))),
+                     "holdout_rmse": float(np.sqrt(np.mean((pred - actual) ** 2))),
+                     "holdout_predicted": float(pred.sum()), "holdout_actual": float(actual.sum()),
+                     "holdout_total_error_pct": float(100 * (pred.sum() - actual.sum()) / actual.sum())})
+    return pd.DataFrame(rows)
