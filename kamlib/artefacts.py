@@ -190,6 +190,21 @@ class Artefacts:
                        {"rows": int(len(out)), "columns": list(out.columns)})
         return out
 
+    def document(self, text: str, art_id: str, caption: str | dict[str, str], *, simulated: bool = False) -> Path:
+        """Save a Markdown document (e.g. the printable questionnaire) as ``.md`` and ``.html``."""
+        import mistune
+
+        self._check_id(art_id)
+        folder = self.root / "documents"
+        folder.mkdir(exist_ok=True)
+        md, html = folder / f"{art_id}.md", folder / f"{art_id}.html"
+        md.write_text(text, encoding="utf-8")
+        body = mistune.html(text)
+        html.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><style>body{font-family:sans-serif;"
+                        "max-width:50em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #999;"
+                        f"padding:.3em}}</style></head><body>{body}</body></html>\n", encoding="utf-8")
+        return self._register(art_id, "document", caption, [md, html], simulated)
+
     def record(self, name: str, value: Any) -> Any:
         """Record a key value (asserted by the tests, quoted by the report)."""
         self.values[name] = _jsonable(value)

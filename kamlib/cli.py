@@ -5,6 +5,7 @@
     kam report [--study FILE] [--quick]
     kam new-case NAME
     kam list
+    kam survey-example {csv,qualtrics,wjx} OUT [--n N] [--seed S]
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new-case", help="scaffold a study for your own data: studies/NAME.yaml and data/NAME/")
     new.add_argument("name")
     sub.add_parser("list", help="list the notebooks")
+    ex = sub.add_parser("survey-example", help="write simulated responses as a CSV, Qualtrics or 问卷星 export")
+    ex.add_argument("format", choices=["csv", "qualtrics", "wjx"])
+    ex.add_argument("out")
+    ex.add_argument("--n", type=int, default=800)
+    ex.add_argument("--seed", type=int, default=20240112)
+    ex.add_argument("--instrument", default=None, help="instrument YAML (default: data/survey/instrument.yaml)")
     return p
 
 
@@ -74,6 +81,14 @@ def main(argv: list[str] | None = None) -> int:
 
             for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
                 print(f"{nb.stem:20s} parameters: {', '.join(declared_parameters(nb))}")
+            return 0
+        if args.command == "survey-example":
+            from . import instrument, survey_data
+            from .config import DATA
+
+            inst = instrument.load(args.instrument or DATA / "survey" / "instrument.yaml")
+            path = survey_data.write_example(inst, args.format, args.out, n=args.n, seed=args.seed)
+            print(f"Wrote {args.n} simulated respondents ({args.format}) to {path}.")
             return 0
     except KamError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -122,3 +122,99 @@ def plot_hist(values, *, bins=30, xlabel="", ylabel="Customers", ax=None):
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return ax
+
+
+def plot_likert(shares: pd.DataFrame, labels: list[str], *, ax=None):
+    """Diverging stacked bars: disagreement to the left of zero, agreement to the right, neutral centred."""
+    k = shares.shape[1]
+    if len(labels) != k:
+        raise ValueError(f"plot_likert needs {k} labels, got {len(labels)}.")
+    import numpy as np
+    from matplotlib import colormaps
+
+    ax = _axes(ax, figsize=(7.0, 0.32 * len(shares) + 1.5))
+    colors = colormaps["RdBu"](np.linspace(0.1, 0.9, k))
+    mid = k // 2
+    vals = shares.to_numpy() * 100
+    left = -(vals[:, :mid].sum(axis=1) + (vals[:, mid] / 2 if k % 2 else 0))
+    y = np.arange(len(shares))[::-1]
+    for j in range(k):
+        ax.barh(y, vals[:, j], left=left, color=colors[j], label=labels[j], height=0.75)
+        left = left + vals[:, j]
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, shares.index)
+    ax.set_xlabel("Share of answers (%), disagree left of 0, agree right")
+    ax.legend(ncol=min(k, 4), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(shares)))
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_intervals(table: pd.DataFrame, label: str, estimate: str, lower: str, upper: str, *, xlabel="", ref=None,
+                   percent=False, ax=None):
+    """Point estimates with interval whiskers, one row per label (forest-plot style)."""
+    require_columns(table, [label, estimate, lower, upper], where="plot_intervals' data")
+    ax = _axes(ax, figsize=(6.4, 0.45 * len(table) + 1.4))
+    k = 100 if percent else 1
+    y = range(len(table))[::-1]
+    est = table[estimate] * k
+    ax.errorbar(est, list(y), xerr=[est - table[lower] * k, table[upper] * k - est], fmt="o", capsize=3)
+    ax.set_yticks(list(y), table[label].astype(str))
+    if ref is not None:
+        ax.axvline(ref * k, color="grey", linestyle="--", linewidth=1)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_gains(g: pd.DataFrame, *, ax=None):
+    """Gains curves: share of holdout revenue captured by the top x of customers, per rule."""
+    ax = _axes(ax)
+    for col in g.columns[1:]:
+        ax.plot(g["customer_share"] * 100, g[col] * 100, label=col)
+    ax.plot([0, 100], [0, 100], color="grey", linestyle=":", linewidth=1)
+    ax.set_xlabel("Customers selected, ranked by the rule (%)")
+    ax.set_ylabel("Holdout revenue captured (%)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_event_study(ev: pd.DataFrame, *, ax=None):
+    """Event-study coefficients with confidence intervals; period -1 is the reference."""
+    ax = _axes(ax)
+    ax.errorbar(ev["relative_period"], ev["estimate"], yerr=[ev["estimate"] - ev["ci_lower"], ev["ci_upper"] - ev["estimate"]],
+                fmt="o", capsize=3)
+    ax.axhline(0, color="grey", linewidth=1)
+    ax.axvline(-0.5, color="grey", linestyle="--", linewidth=1)
+    ax.set_xlabel("Periods relative to the start of the programme")
+    ax.set_ylabel("Effect on revenue per account")
+    return ax
+
+
+def plot_tornado(t: pd.DataFrame, *, xlabel="", ax=None):
+    """Tornado chart: the outcome at the low and high value of each assumption around the base case."""
+    require_columns(t, ["assumption", "low", "high", "base"], where="plot_tornado's data")
+    ax = _axes(ax, figsize=(6.4, 0.45 * len(t) + 1.4))
+    base = float(t["base"].iloc[0])
+    y = range(len(t))
+    ax.barh(list(y), t["low"] - base, left=base, label="assumption -50%")
+    ax.barh(list(y), t["high"] - base, left=base, label="assumption +50%")
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_yticks(list(y), t["assumption"])
+    ax.set_xlabel(xlabel)
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_lines(table: pd.DataFrame, x: str, y: str, hue: str, *, xlabel=None, ylabel=None, hline=None, ax=None):
+    """One line per value of ``hue``."""
+    require_columns(table, [x, y, hue], where="plot_lines' data")
+    ax = _axes(ax)
+    for key, sub in table.groupby(hue, sort=True):
+        ax.plot(sub[x], sub[y], marker="o", markersize=3, label=f"{hue} = {key}")
+    if hline is not None:
+        ax.axhline(hline, color="grey", linestyle="--", linewidth=1)
+    ax.set_xlabel(xlabel or x)
+    ax.set_ylabel(ylabel or y)
+    ax.legend(fontsize=8)
+    return ax

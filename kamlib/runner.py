@@ -79,8 +79,19 @@ def declared_parameters(path: Path) -> dict:
     return {k: v for k, v in namespace.items() if not k.startswith("_")}
 
 
-def notebook_parameters(name: str, study: study_mod.Study) -> dict:
+PATH_PARAMETERS = ("transactions_source", "survey_source", "survey_instrument", "survey_mapping")
+BUILTIN_SOURCES = {"cdnow", "cdnow_sample", "simulated"}
+
+
+def notebook_parameters(name: str, study: study_mod.Study, base: Path | None = None) -> dict:
+    """The study's parameters that the notebook declares; file paths are made relative to the
+    project root (absolute if outside it), so that a path relative to the study file works too."""
     flat = study.parameters()
+    for key in PATH_PARAMETERS:
+        value = flat.get(key)
+        if value and value not in BUILTIN_SOURCES:
+            path = study_mod.resolve(value, base or ROOT)
+            flat[key] = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
     declared = declared_parameters(notebook_path(name))
     return {k: flat[k] for k in declared if k in flat}
 
@@ -176,7 +187,7 @@ def run(study_file: str | Path | None = None, notebooks: list[str] | None = None
 
     todo, outcomes = [], []
     for name in names:
-        params = notebook_parameters(name, study)
+        params = notebook_parameters(name, study, base)
         fp = fingerprint(name, params, data_files)
         state_file = out / ".state" / f"{name}.json"
         if not force and state_file.exists() and json.loads(state_file.read_text()) == fp:

@@ -98,6 +98,7 @@ class Survey(_Section):
     source: str = Field("simulated", description="'simulated' or a CSV / Qualtrics / wjx file.")
     format: Literal["csv", "qualtrics", "wjx"] = "csv"
     mapping: str | None = None
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030"] = "auto"
     instrument: str = "data/survey/instrument.yaml"
     n: int = Field(800, ge=50, le=200_000)
     bootstrap: int = Field(500, ge=0, le=20_000)

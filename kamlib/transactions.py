@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import datasets
+from .config import project_path
 from .errors import KamError
 
 OPTIONAL = ["quantity", "order_id", "channel", "category"]
@@ -29,11 +30,14 @@ class Loaded:
     source: str
 
 
-def read_table(path: str | Path, *, encoding: str = "auto") -> pd.DataFrame:
-    """Read a CSV (UTF-8 with or without BOM, or GBK/GB18030) or Parquet file as text columns."""
-    path = Path(path)
+def read_table(path: str | Path, *, encoding: str = "auto", key: str = "transactions") -> pd.DataFrame:
+    """Read a CSV (UTF-8 with or without BOM, or GBK/GB18030) or Parquet file as text columns.
+
+    ``key`` is the study section named in error messages (``transactions`` or ``survey``).
+    """
+    path = project_path(path)
     if not path.exists():
-        raise KamError(f"Transaction file {path} does not exist; check transactions.source in the study file.")
+        raise KamError(f"File {path} does not exist; check {key}.source in the study file.")
     if path.suffix.lower() in {".parquet", ".pq"}:
         return pd.read_parquet(path)
     encodings = ["utf-8-sig", "gb18030"] if encoding == "auto" else [encoding]
@@ -45,7 +49,7 @@ def read_table(path: str | Path, *, encoding: str = "auto") -> pd.DataFrame:
     hint = "gbk" if encoding.startswith("utf") else "utf-8"
     raise KamError(
         f"{path} is not valid {encodings[-1]} text (byte {last.start} cannot be decoded); "
-        f"set transactions.encoding to '{hint}' or 'auto' in the study file."
+        f"set {key}.encoding to '{hint}' or 'auto' in the study file."
     )
 
 

@@ -41,3 +41,43 @@ def test_key_accounts_reproduce_published_estimates(values):
     assert [round(v[f"gamma_gamma_{k}"], 2) for k in ("p", "q", "v")] == [6.25, 3.74, 15.44]
     assert v["n_calibration_customers"] == 2357
     assert 0 < v["gini"] < 1 and v["key_accounts"] > 0
+
+
+def test_survey_notebook_on_simulated_data(values, quick_report):
+    v = values("20_survey")
+    assert 0 < v["n_clean"] < v["n_raw"] == 400  # quick n; cleaning removed the simulated defects
+    # the simulated model is the fitted model: the fit must be good and the strong true paths found
+    assert v["cfa_cfi"] > 0.95 and v["sem_rmsea"] < 0.06
+    for h in ("H1", "H2", "H6", "H7"):
+        assert v[f"{h}_supported"] == "yes", h
+    assert {f"H{i}_supported" for i in range(1, 9)} <= set(v)
+    manifest = json.loads((quick_report / "manifest.json").read_text())
+    ids = {a["id"] for a in manifest["artefacts"] if a["notebook"] == "20_survey"}
+    expected = {"survey_questionnaire_en", "survey_questionnaire_zh", "survey_cleaning", "survey_likert",
+                "survey_reliability", "survey_item_analysis", "survey_kmo_bartlett", "survey_parallel_analysis",
+                "survey_efa", "survey_fornell_larcker", "survey_htmt", "survey_model_fit", "survey_cfa_loadings",
+                "survey_sem_paths", "survey_key_drivers", "survey_mediation", "survey_groups_tier", "survey_nps",
+                "survey_hypotheses"}
+    assert expected <= ids
+    hyp = (quick_report / "tables" / "survey_hypotheses.md").read_text()
+    assert "Simulated data" in hyp
+
+
+@pytest.mark.parametrize("fmt", ["qualtrics", "wjx"])
+def test_survey_notebook_on_platform_exports(study_file, tmp_path, monkeypatch, fmt):
+    from kamlib import instrument, runner
+    from kamlib import survey_data as sd
+    from kamlib.config import DATA
+
+    inst = instrument.load(DATA / "survey" / "instrument.yaml")
+    export = sd.write_example(inst, fmt, tmp_path / f"{fmt}.csv", n=400, seed=5)
+    path = study_file(name=f"export-{fmt}", notebooks=["20_survey"], survey__source=str(export), survey__format=fmt,
+                      survey__mapping=f"data/survey/{fmt}_mapping.yaml")
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
+    [outcome] = runner.run(path, quick=True)
+    assert outcome.status == "ran", outcome.message
+    out = tmp_path / "reports" / f"export-{fmt}-quick"
+    v = json.loads((out / "values" / "20_survey.json").read_text())
+    assert v["n_raw"] == 400 and v["n_clean"] < 400
+    hyp = (out / "tables" / "survey_hypotheses.md").read_text()
+    assert "Simulated data" not in hyp and f"{fmt}.csv" in hyp  # a user's file is not labelled simulated

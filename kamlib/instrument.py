@@ -1,0 +1,120 @@
+"""The questionnaire instrument: constructs, items (Chinese and English), scale, checks, profile.
+
+Loaded from a YAML file (``data/survey/instrument.yaml``) and rendered to a printable
+questionnaire in either language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .config import project_path
+from .errors import KamError
+
+
+@dataclass
+class Instrument:
+    raw: dict
+    path: str
+
+    @property
+    def points(self) -> int:
+        return int(self.raw["scale"]["points"])
+
+    def labels(self, language: str = "en") -> list[str]:
+        return list(self.raw["scale"]["labels"][language])
+
+    @property
+    def constructs(self) -> dict[str, list[str]]:
+        """Construct id -> item ids, in questionnaire order."""
+        return {c: [i["id"] for i in spec["items"]] for c, spec in self.raw["constructs"].items()}
+
+    def construct_label(self, construct: str, language: str = "en") -> str:
+        return self.raw["constructs"][construct]["label"][language]
+
+    @property
+    def items(self) -> list[str]:
+        return [i for items in self.constructs.values() for i in items]
+
+    @property
+    def reverse_items(self) -> list[str]:
+        return [i["id"] for spec in self.raw["constructs"].values() for i in spec["items"] if i.get("reverse")]
+
+    def item_text(self, item: str, language: str = "en") -> str:
+        for spec in self.raw["constructs"].values():
+            for i in spec["items"]:
+                if i["id"] == item:
+                    return i[language]
+        if item == self.attention["id"]:
+            return self.attention[language]
+        raise KamError(f"{self.path} has no item {item!r}.")
+
+    @property
+    def attention(self) -> dict:
+        return self.raw["attention_check"]
+
+    @property
+    def nps(self) -> dict:
+        return self.raw["nps"]
+
+    @property
+    def profile(self) -> dict:
+        return self.raw["profile"]
+
+    @property
+    def simulation(self) -> dict:
+        return self.raw.get("simulation", {})
+
+    def render(self, language: str = "en") -> str:
+        """A printable questionnaire in Markdown."""
+        lab = self.labels(language)
+        head = "| | " + " | ".join(f"{k + 1} {t}" for k, t in enumerate(lab)) + " |"
+        lines = [f"# {self.raw['title'][language]}", "", self.raw["intro"][language], ""]
+        scale_note = {"en": f"Please rate each statement from 1 ({lab[0]}) to {self.points} ({lab[-1]}).",
+                      "zh": f"请对每项陈述打分:1 表示“{lab[0]}”,{self.points} 表示“{lab[-1]}”。"}[language]
+        lines += [scale_note, ""]
+        n = 0
+        part = {"en": "Part", "zh": "第"}[language]
+        for k, (c, spec) in enumerate(self.raw["constructs"].items(), 1):
+            title = f"## {part} {k}: {spec['label'][language]}" if language == "en" else f"## 第{k}部分 {spec['label'][language]}"
+            lines += [title, "", head, "|" + "---|" * (self.points + 1)]
+            for item in spec["items"]:
+                n += 1
+                lines.append(f"| {n}. {item[language]} |" + " ☐ |" * self.points)
+            if k == 3:  # the attention check sits in the middle of the questionnaire
+                n += 1
+                lines.append(f"| {n}. {self.attention[language]} |" + " ☐ |" * self.points)
+            lines.append("")
+        lines += [f"## {'Recommendation' if language == 'en' else '推荐意愿'}", "",
+                  f"{n + 1}. {self.nps[language]}", "", "0 ☐  1 ☐  2 ☐  3 ☐  4 ☐  5 ☐  6 ☐  7 ☐  8 ☐  9 ☐  10 ☐", ""]
+        lines += [f"## {'About you' if language == 'en' else '基本信息'}", ""]
+        for q in self.profile.values():
+            n += 1
+            opts = "  ".join(f"☐ {o[language]}" for o in q["options"].values())
+            lines += [f"{n + 1}. {q[language]}", "", opts, ""]
+        return "\n".join(lines)
+
+
+def load(path: str | Path) -> Instrument:
+    """Read and check an instrument YAML file."""
+    path = project_path(path)
+    if not path.exists():
+        raise KamError(f"Instrument file {path} does not exist; set survey.instrument in the study file.")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key in ("scale", "constructs", "attention_check", "nps", "profile"):
+        if key not in raw:
+            raise KamError(f"{path} has no '{key}:' section; see data/survey/instrument.yaml for the layout.")
+    pts = raw["scale"].get("points")
+    if pts not in (5, 7):
+        raise KamError(f"{path}: scale.points must be 5 or 7, not {pts!r}.")
+    for lang in ("en", "zh"):
+        if len(raw["scale"]["labels"].get(lang, [])) != pts:
+            raise KamError(f"{path}: scale.labels.{lang} needs {pts} labels.")
+    for c, spec in raw["constructs"].items():
+        n = len(spec.get("items", []))
+        if not 3 <= n <= 5:
+            raise KamError(f"{path}: construct {c} has {n} items; use 3 to 5.")
+    return Instrument(raw, str(path))

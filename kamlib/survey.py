@@ -1,0 +1,488 @@
+"""Survey statistics: reliability, validity, CFA/SEM, key drivers, mediation, moderation, groups, NPS.
+
+Functions take tidy DataFrames (respondents in rows, reverse-coded items or
+construct scores in columns) and return floats, DataFrames or small result objects.
+
+References
+----------
+Cronbach (1951); Feldt (1965) for the alpha interval; McDonald (1999) omega;
+Fornell & Larcker (1981); Henseler, Ringle & Sarstedt (2015) HTMT; Kaiser (1974) KMO;
+Bartlett (1950); Horn (1965) parallel analysis; Lindeman, Merenda & Gold (1980) LMG;
+Hayes (2018) bootstrap mediation; Reichheld (2003) NPS.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from .errors import KamError, require_columns
+
+# ----------------------------------------------------------------------------- reliability
+
+
+def _complete(items: pd.DataFrame, listwise: bool = True) -> pd.DataFrame:
+    if not isinstance(items, pd.DataFrame) or items.shape[1] < 2:
+        raise KamError("Reliability needs a DataFrame with at least two item columns.")
+    data = items.apply(pd.to_numeric, errors="coerce")
+    return data.dropna() if listwise else data
+
+
+def cronbach_alpha(items: pd.DataFrame, *, listwise: bool = True) -> float:
+    """Cronbach's alpha of already reverse-coded items (listwise complete cases, or pairwise covariances)."""
+    data = _complete(items, listwise)
+    cov = data.cov().to_numpy()
+    k = cov.shape[0]
+    return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
+
+
+def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
+    """Feldt (1965) confidence interval of alpha (complete cases)."""
+    data = _complete(items)
+    n, k = data.shape
+    a = cronbach_alpha(data)
+    lo = 1 - (1 - a) * stats.f.ppf(1 - (1 - level) / 2, n - 1, (n - 1) * (k - 1))
+    hi = 1 - (1 - a) * stats.f.ppf((1 - level) / 2, n - 1, (n - 1) * (k - 1))
+    return float(lo), float(hi)
+
+
+def one_factor_loadings(items: pd.DataFrame) -> pd.Series:
+    """Standardised loadings of a one-factor maximum-likelihood model (statsmodels)."""
+    from statsmodels.multivariate.factor import Factor
+
+    data = _complete(items)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = Factor(data.to_numpy(), n_factor=1, method="ml").fit()
+    lam = res.loadings[:, 0]
+    return pd.Series(lam * np.sign(lam.sum()), index=data.columns)
+
+
+def omega(items: pd.DataFrame) -> float:
+    """McDonald's omega total from a one-factor model: (sum l)^2 / ((sum l)^2 + sum(1 - l^2))."""
+    lam = one_factor_loadings(items).to_numpy()
+    return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam ** 2).sum()))
+
+
+def item_analysis(items: pd.DataFrame) -> pd.DataFrame:
+    """Corrected item-total correlation and alpha if item deleted."""
+    data = _complete(items)
+    rows = []
+    for c in data.columns:
+        rest = data.drop(columns=c)
+        rows.append({"item": c, "mean": data[c].mean(), "sd": data[c].std(),
+                     "corrected_item_total_r": data[c].corr(rest.sum(axis=1)),
+                     "alpha_if_deleted": cronbach_alpha(rest) if rest.shape[1] > 1 else np.nan})
+    return pd.DataFrame(rows)
+
+
+def composite_reliability(loadings) -> float:
+    """Composite reliability from standardised loadings: (sum l)^2 / ((sum l)^2 + sum(1 - l^2))."""
+    lam = np.asarray(loadings, float)
+    return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam ** 2).sum()))
+
+
+def ave(loadings) -> float:
+    """Average variance extracted: mean of squared standardised loadings."""
+    return float(np.mean(np.asarray(loadings, float) ** 2))
+
+
+def reliability_table(data: pd.DataFrame, constructs: dict[str, list[str]],
+                      std_loadings: pd.Series | None = None) -> pd.DataFrame:
+    """Per construct: items, n, alpha with Feldt CI, omega, and CR/AVE from CFA loadings (if given)."""
+    rows = []
+    for c, items in constructs.items():
+        lo, hi = alpha_ci(data[items])
+        row = {"construct": c, "items": len(items), "n": int(data[items].dropna().shape[0]),
+               "alpha": cronbach_alpha(data[items]), "alpha_ci_lower": lo, "alpha_ci_upper": hi,
+               "omega": omega(data[items])}
+        if std_loadings is not None:
+            lam = std_loadings.reindex(items)
+            row.update({"composite_reliability": composite_reliability(lam), "ave": ave(lam)})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------- validity
+
+
+def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
+    """Kaiser-Meyer-Olkin measure of sampling adequacy: overall and per item."""
+    r = _complete(data).corr().to_numpy().copy()
+    inv = np.linalg.inv(r)
+    partial = -inv / np.sqrt(np.outer(np.diag(inv), np.diag(inv)))
+    np.fill_diagonal(r, 0)
+    np.fill_diagonal(partial, 0)
+    r2, p2 = r ** 2, partial ** 2
+    per_item = r2.sum(axis=0) / (r2.sum(axis=0) + p2.sum(axis=0))
+    overall = r2.sum() / (r2.sum() + p2.sum())
+    return float(overall), pd.Series(per_item, index=data.columns)
+
+
+def bartlett(data: pd.DataFrame) -> dict:
+    """Bartlett's test of sphericity: chi2 = -(n - 1 - (2p + 5)/6) ln|R|, df = p(p - 1)/2."""
+    d = _complete(data)
+    n, p = d.shape
+    _, logdet = np.linalg.slogdet(d.corr().to_numpy())
+    chi2 = -(n - 1 - (2 * p + 5) / 6) * logdet
+    df = p * (p - 1) / 2
+    return {"chi2": float(chi2), "df": int(df), "pvalue": float(stats.chi2.sf(chi2, df))}
+
+
+def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 100, seed: int = 0, quantile: float = 0.95) -> pd.DataFrame:
+    """Horn's parallel analysis on correlation-matrix eigenvalues: observed vs random normal data."""
+    d = _complete(data)
+    n, p = d.shape
+    obs = np.sort(np.linalg.eigvalsh(d.corr().to_numpy()))[::-1]
+    rng = np.random.default_rng(seed)
+    rand = np.array([np.sort(np.linalg.eigvalsh(np.corrcoef(rng.standard_normal((n, p)), rowvar=False)))[::-1]
+                     for _ in range(n_iter)])
+    out = pd.DataFrame({"factor": np.arange(1, p + 1), "observed": obs,
+                        "random_mean": rand.mean(axis=0), "random_q95": np.quantile(rand, quantile, axis=0)})
+    out["retain"] = (out["observed"] > out["random_q95"]).cummin()
+    return out
+
+
+def efa(data: pd.DataFrame, n_factors: int, *, rotation: str = "promax") -> pd.DataFrame:
+    """Exploratory factor analysis (maximum likelihood, statsmodels) with rotation; loadings table."""
+    from statsmodels.multivariate.factor import Factor
+
+    d = _complete(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = Factor(d.to_numpy(), n_factor=n_factors, method="ml").fit()
+        if rotation and n_factors > 1:
+            res.rotate(rotation)
+    load = pd.DataFrame(res.loadings, index=d.columns, columns=[f"F{i + 1}" for i in range(n_factors)])
+    load = load * np.sign(load.sum(axis=0))
+    load["communality"] = res.communality
+    return load.rename_axis("item").reset_index()
+
+
+def htmt(data: pd.DataFrame, constructs: dict[str, list[str]]) -> pd.DataFrame:
+    """Heterotrait-monotrait ratio of correlations (Henseler et al. 2015), lower triangle."""
+    r = _complete(data[[i for items in constructs.values() for i in items]]).corr()
+    names = list(constructs)
+    out = pd.DataFrame(np.nan, index=names, columns=names)
+
+    def mono(items):
+        sub = r.loc[items, items].to_numpy()
+        return sub[np.triu_indices(len(items), 1)].mean()
+
+    for a, b in itertools.combinations(names, 2):
+        hetero = r.loc[constructs[a], constructs[b]].to_numpy().mean()
+        out.loc[b, a] = hetero / np.sqrt(mono(constructs[a]) * mono(constructs[b]))
+    return out
+
+
+def fornell_larcker(factor_corr: pd.DataFrame, ave_by_construct: pd.Series) -> pd.DataFrame:
+    """Square root of AVE on the diagonal, factor correlations below it."""
+    out = factor_corr.copy().astype(float)
+    for c in out.index:
+        out.loc[c, c] = np.sqrt(ave_by_construct[c])
+    mask = np.triu(np.ones(out.shape, bool), 1)
+    return out.mask(mask)
+
+
+# ----------------------------------------------------------------------------- CFA / SEM
+
+
+@dataclass
+class SEMResult:
+    """A fitted semopy model: ``fit`` (chi2, df, pvalue, cfi, tli, rmsea, its CI, srmr, n) and estimates."""
+
+    model: object
+    fit: dict
+    estimates: pd.DataFrame
+
+    def loadings(self) -> pd.DataFrame:
+        e = self.estimates
+        return e[e["op"] == "=~"].reset_index(drop=True)
+
+    def paths(self) -> pd.DataFrame:
+        e = self.estimates
+        return e[e["op"] == "~"].reset_index(drop=True)
+
+    def factor_correlations(self) -> pd.DataFrame:
+        e = self.estimates
+        cov = e[(e["op"] == "~~")]
+        latents = list(dict.fromkeys(self.loadings()["lval"]))
+        out = pd.DataFrame(np.eye(len(latents)), index=latents, columns=latents)
+        for _, row in cov.iterrows():
+            if row["lval"] in latents and row["rval"] in latents and row["lval"] != row["rval"]:
+                out.loc[row["lval"], row["rval"]] = out.loc[row["rval"], row["lval"]] = row["std_estimate"]
+        return out
+
+
+def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
+    """Confidence interval of RMSEA by inverting the noncentral chi-square (N in the denominator, as lavaan)."""
+
+    def lam(p):
+        f = lambda x: stats.ncx2.cdf(chi2, df, x) - p  # noqa: E731
+        if stats.chi2.cdf(chi2, df) < p:
+            return 0.0
+        hi = max(10.0, chi2 * 4)
+        return optimize.brentq(f, 1e-10, hi)
+
+    a = (1 - level) / 2
+    return float(np.sqrt(lam(1 - a) / (df * n))), float(np.sqrt(lam(a) / (df * n)))
+
+
+def _fit(data: pd.DataFrame, description: str) -> SEMResult:
+    import semopy
+
+    model = semopy.Model(description)
+    observed = [v for v in model.vars["observed"]] if hasattr(model, "vars") and model.vars else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(data)
+    observed = model.vars["observed"]
+    d = data[observed].dropna()
+    n = len(d)
+    st = semopy.calc_stats(model).T["Value"]
+    chi2, df = float(st["chi2"]), int(round(st["DoF"]))
+    lo, hi = rmsea_ci(chi2, df, n)
+    sigma = model.calc_sigma()[0]
+    s = np.cov(d.to_numpy(float), rowvar=False, bias=True)
+    sd = np.sqrt(np.diag(s))
+    resid = (s - sigma) / np.outer(sd, sd)
+    srmr = float(np.sqrt(np.mean(resid[np.tril_indices(len(observed))] ** 2)))
+    fit = {"n": n, "chi2": chi2, "df": df, "pvalue": float(st["chi2 p-value"]), "cfi": float(st["CFI"]),
+           "tli": float(st["TLI"]), "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * n))),
+           "rmsea_ci_lower": lo, "rmsea_ci_upper": hi, "srmr": srmr}
+    ins = model.inspect(std_est=True)
+    ins = ins.rename(columns={"Estimate": "estimate", "Est. Std": "std_estimate", "Std. Err": "estimate_se",
+                              "z-value": "z", "p-value": "pvalue"})
+    for c in ("estimate_se", "z", "pvalue"):
+        ins[c] = pd.to_numeric(ins[c], errors="coerce")
+    # semopy writes loadings as "item ~ factor"; present them as lavaan's "factor =~ item"
+    latents = set(model.vars["latent"])
+    is_loading = (ins["op"] == "~") & ins["rval"].isin(latents) & ~ins["lval"].isin(latents)
+    ins.loc[is_loading, ["lval", "rval"]] = ins.loc[is_loading, ["rval", "lval"]].to_numpy()
+    ins.loc[is_loading, "op"] = "=~"
+    ins["estimate_ci_lower"] = ins["estimate"] - 1.959964 * ins["estimate_se"]
+    ins["estimate_ci_upper"] = ins["estimate"] + 1.959964 * ins["estimate_se"]
+    return SEMResult(model, fit, ins)
+
+
+def cfa(data: pd.DataFrame, model: str) -> SEMResult:
+    """Confirmatory factor analysis (maximum likelihood, semopy) of a lavaan-style description.
+
+    ``model`` lines look like ``visual =~ x1 + x2 + x3``. Complete cases of the
+    observed variables are used. ``.fit`` maps ``chi2``, ``df``, ``cfi``, ``tli``,
+    ``rmsea`` (with ``rmsea_ci_lower``/``_upper``, 90%) and ``srmr`` to values.
+    """
+    if "=~" not in model:
+        raise KamError("A CFA model needs at least one line 'factor =~ item1 + item2 + item3'.")
+    return _fit(data, model)
+
+
+def sem(data: pd.DataFrame, model: str) -> SEMResult:
+    """A structural equation model (measurement ``=~`` and regression ``~`` lines), fitted like :func:`cfa`."""
+    return _fit(data, model)
+
+
+def measurement_model(constructs: dict[str, list[str]]) -> str:
+    return "\n".join(f"{c} =~ {' + '.join(items)}" for c, items in constructs.items())
+
+
+# ----------------------------------------------------------------------------- regression analyses
+
+
+def key_drivers(scores: pd.DataFrame, outcome: str, drivers: list[str]) -> pd.DataFrame:
+    """OLS of ``outcome`` on ``drivers`` with HC3 robust SEs, standardised betas, VIF and LMG importance."""
+    import statsmodels.api as sm
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    require_columns(scores, [outcome, *drivers], where="the construct scores")
+    d = scores[[outcome, *drivers]].dropna()
+    X = sm.add_constant(d[drivers])
+    res = sm.OLS(d[outcome], X).fit(cov_type="HC3")
+    z = (d - d.mean()) / d.std()
+    std = sm.OLS(z[outcome], z[drivers]).fit().params
+    ci = res.conf_int()
+    lmg = relative_importance(d, outcome, drivers)
+    rows = []
+    for k, name in enumerate(drivers, 1):
+        rows.append({"driver": name, "coef": res.params[name], "coef_se": res.bse[name],
+                     "coef_ci_lower": ci.loc[name, 0], "coef_ci_upper": ci.loc[name, 1], "coef_pvalue": res.pvalues[name],
+                     "std_coef": std[name], "vif": variance_inflation_factor(X.to_numpy(), k),
+                     "lmg_r2": lmg[name], "lmg_share": lmg[name] / lmg.sum()})
+    out = pd.DataFrame(rows)
+    out.attrs["r2"] = float(res.rsquared)
+    return out
+
+
+def relative_importance(data: pd.DataFrame, outcome: str, drivers: list[str]) -> pd.Series:
+    """LMG (Shapley) decomposition of R^2 over all orderings of the drivers."""
+    y = data[outcome].to_numpy(float)
+    X = data[drivers].to_numpy(float)
+
+    def r2(cols):
+        if not cols:
+            return 0.0
+        A = np.column_stack([np.ones(len(y)), X[:, cols]])
+        beta, *_ = np.linalg.lstsq(A, y, rcond=None)
+        resid = y - A @ beta
+        return 1 - resid @ resid / ((y - y.mean()) @ (y - y.mean()))
+
+    p = len(drivers)
+    cache = {}
+    for size in range(p + 1):
+        for combo in itertools.combinations(range(p), size):
+            cache[combo] = r2(list(combo))
+    share = np.zeros(p)
+    from math import factorial
+
+    for j in range(p):
+        others = [i for i in range(p) if i != j]
+        for size in range(p):
+            w = factorial(size) * factorial(p - size - 1) / factorial(p)
+            for combo in itertools.combinations(others, size):
+                share[j] += w * (cache[tuple(sorted(combo + (j,)))] - cache[combo])
+    return pd.Series(share, index=drivers)
+
+
+def mediation(scores: pd.DataFrame, x: str, m: str, y: str, *, controls: list[str] | None = None,
+              n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> dict:
+    """Indirect effect a*b of ``x`` on ``y`` through ``m`` (OLS), with a percentile bootstrap interval."""
+    controls = controls or []
+    d = scores[[x, m, y, *controls]].dropna().to_numpy(float)
+    n = len(d)
+
+    def paths(arr):
+        ones = np.ones((len(arr), 1))
+        ctrl = arr[:, 3:]
+        a = np.linalg.lstsq(np.column_stack([ones, arr[:, 0], ctrl]), arr[:, 1], rcond=None)[0][1]
+        coef = np.linalg.lstsq(np.column_stack([ones, arr[:, 0], arr[:, 1], ctrl]), arr[:, 2], rcond=None)[0]
+        total = np.linalg.lstsq(np.column_stack([ones, arr[:, 0], ctrl]), arr[:, 2], rcond=None)[0][1]
+        return a, coef[2], coef[1], total
+
+    a, b, direct, total = paths(d)
+    rng = np.random.default_rng(seed)
+    boots = np.array([np.prod(paths(d[rng.integers(0, n, n)])[:2]) for _ in range(n_boot)])
+    q = (1 - level) / 2
+    lo, hi = np.quantile(boots, [q, 1 - q]) if n_boot else (np.nan, np.nan)
+    # two-sided bootstrap p-value, never below 2/(B+1): a finite bootstrap cannot show p = 0
+    p = min(1.0, 2 * (min((boots <= 0).sum(), (boots >= 0).sum()) + 1) / (n_boot + 1)) if n_boot else np.nan
+    return {"a": a, "b": b, "indirect": a * b, "indirect_ci_lower": float(lo), "indirect_ci_upper": float(hi),
+            "indirect_pvalue": float(p), "direct": direct, "total": total, "n": n, "bootstrap_n": n_boot}
+
+
+def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator: str, focal: str) -> dict:
+    """OLS with a ``focal x moderator`` interaction (moderator 0/1), HC3 SEs; returns the interaction term."""
+    import statsmodels.formula.api as smf
+
+    d = scores[[outcome, *drivers, moderator]].dropna()
+    formula = f"{outcome} ~ {' + '.join(drivers)} + {moderator} + {focal}:{moderator}"
+    res = smf.ols(formula, d).fit(cov_type="HC3")
+    term = f"{focal}:{moderator}"
+    ci = res.conf_int().loc[term]
+    return {"term": term, "estimate": float(res.params[term]), "estimate_se": float(res.bse[term]),
+            "estimate_ci_lower": float(ci[0]), "estimate_ci_upper": float(ci[1]),
+            "pvalue": float(res.pvalues[term]), "n": int(res.nobs)}
+
+
+# ----------------------------------------------------------------------------- groups and NPS
+
+
+def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> pd.DataFrame:
+    """Welch t test per column between the two groups, with Hedges' g."""
+    levels = sorted(group.dropna().unique())
+    if len(levels) != 2:
+        raise KamError(f"compare_two needs exactly two groups, got {levels}.")
+    rows = []
+    for c in columns:
+        a = scores.loc[group == levels[0], c].dropna()
+        b = scores.loc[group == levels[1], c].dropna()
+        t, p = stats.ttest_ind(a, b, equal_var=False)
+        na, nb = len(a), len(b)
+        sp = np.sqrt(((na - 1) * a.var() + (nb - 1) * b.var()) / (na + nb - 2))
+        g = (a.mean() - b.mean()) / sp * (1 - 3 / (4 * (na + nb) - 9))
+        rows.append({"variable": c, f"mean_{levels[0]}": a.mean(), f"mean_{levels[1]}": b.mean(),
+                     "difference": a.mean() - b.mean(), "welch_t": t, "pvalue": p, "hedges_g": g})
+    return pd.DataFrame(rows)
+
+
+def compare_many(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> pd.DataFrame:
+    """One-way ANOVA (eta squared) and Kruskal-Wallis (epsilon squared) per column across groups."""
+    rows = []
+    for c in columns:
+        samples = [scores.loc[group == g, c].dropna() for g in sorted(group.dropna().unique())]
+        f, pf = stats.f_oneway(*samples)
+        h, ph = stats.kruskal(*samples)
+        allv = pd.concat(samples)
+        ss_between = sum(len(s) * (s.mean() - allv.mean()) ** 2 for s in samples)
+        ss_total = ((allv - allv.mean()) ** 2).sum()
+        n = len(allv)
+        rows.append({"variable": c, "groups": len(samples), "anova_f": f, "anova_pvalue": pf,
+                     "eta_squared": ss_between / ss_total, "kruskal_h": h, "kruskal_pvalue": ph,
+                     "epsilon_squared": h / ((n ** 2 - 1) / (n + 1))})
+    return pd.DataFrame(rows)
+
+
+def nps(values, level: float = 0.95) -> dict:
+    """Net Promoter Score (promoters 9-10 minus detractors 0-6, in points) with a normal-approximation CI."""
+    v = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    if ((v < 0) | (v > 10)).any():
+        raise KamError("NPS answers must be between 0 and 10.")
+    n = len(v)
+    pp, pd_ = (v >= 9).mean(), (v <= 6).mean()
+    score = pp - pd_
+    se = np.sqrt((pp + pd_ - score ** 2) / n)
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    return {"nps": 100 * score, "nps_se": 100 * se, "nps_ci_lower": 100 * (score - z * se),
+            "nps_ci_upper": 100 * (score + z * se), "promoters": pp, "detractors": pd_, "n": n}
+
+
+def likert_shares(data: pd.DataFrame, items: list[str], points: int) -> pd.DataFrame:
+    """Share of each answer 1..points per item (rows: items)."""
+    shares = {k: (data[items] == k).sum() / data[items].notna().sum() for k in range(1, points + 1)}
+    return pd.DataFrame(shares).rename_axis("item")
+
+
+HYPOTHESES = {
+    "H1": ("Product quality raises satisfaction", "SAT", "PQ"),
+    "H2": ("Service quality raises satisfaction", "SAT", "SQ"),
+    "H3": ("Price fairness raises satisfaction", "SAT", "PF"),
+    "H4": ("Logistics raises satisfaction", "SAT", "LG"),
+    "H5": ("Personalisation and communication raise satisfaction", "SAT", "PC"),
+    "H6": ("Satisfaction raises loyalty", "LOY", "SAT"),
+    "H7": ("Satisfaction mediates the effect of service quality on loyalty", None, None),
+    "H8": ("The service-quality path is stronger for key accounts", None, None),
+}
+
+
+def hypotheses(structural: SEMResult, indirect: dict, interaction: dict, alpha: float = 0.05) -> pd.DataFrame:
+    """The H1-H8 table: estimate, 95% CI, p-value and whether the (one-directional) hypothesis is supported.
+
+    H1-H6 are SEM structural paths (unstandardised estimate, Wald CI, standardised
+    estimate); H7 is the bootstrap indirect effect SQ -> SAT -> LOY on construct
+    scores; H8 is the SQ x key-account interaction on satisfaction.
+    """
+    paths = structural.paths().set_index(["lval", "rval"])
+    rows = []
+    for h, (text, lhs, rhs) in HYPOTHESES.items():
+        if lhs:
+            p = paths.loc[(lhs, rhs)]
+            rows.append({"hypothesis": h, "statement": text, "method": f"SEM path {rhs} -> {lhs}",
+                         "estimate": p["estimate"], "std_estimate": p["std_estimate"],
+                         "ci_lower": p["estimate_ci_lower"], "ci_upper": p["estimate_ci_upper"], "pvalue": p["pvalue"]})
+        elif h == "H7":
+            rows.append({"hypothesis": h, "statement": text, "method": f"bootstrap indirect effect (n={indirect['bootstrap_n']})",
+                         "estimate": indirect["indirect"], "std_estimate": np.nan,
+                         "ci_lower": indirect["indirect_ci_lower"], "ci_upper": indirect["indirect_ci_upper"],
+                         "pvalue": indirect["indirect_pvalue"]})
+        else:
+            rows.append({"hypothesis": h, "statement": text, "method": f"interaction {interaction['term']} (OLS, HC3)",
+                         "estimate": interaction["estimate"], "std_estimate": np.nan,
+                         "ci_lower": interaction["estimate_ci_lower"], "ci_upper": interaction["estimate_ci_upper"],
+                         "pvalue": interaction["pvalue"]})
+    out = pd.DataFrame(rows)
+    out["supported"] = np.where((out["ci_lower"] > 0) & (out["pvalue"] < alpha), "yes", "no")
+    return out

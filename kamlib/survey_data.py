@@ -1,0 +1,332 @@
+"""Survey responses: the simulator, readers for CSV / Qualtrics / 问卷星 (Wenjuanxing) exports, cleaning.
+
+Every reader returns one row per respondent, indexed by the row number the file
+shows (header = row 1, or the first data row of a Qualtrics export), with columns:
+the instrument's item ids (numbers 1..points, not yet reverse-coded), ``ATT``,
+``NPS`` (0-10), the profile questions (option keys such as ``key``/``regular``) and
+``duration_seconds``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .config import project_path
+from .errors import KamError, rows_preview
+from .instrument import Instrument
+from .transactions import read_table
+
+# ----------------------------------------------------------------------------- simulator
+
+
+def true_model(inst: Instrument) -> dict:
+    """The documented structural model of the simulation (paths per group, loadings)."""
+    sim = inst.simulation
+    paths = {k: dict(v) for k, v in sim["paths"].items()}
+    key_paths = {k: dict(v) for k, v in paths.items()}
+    for eq, extra in sim.get("key_account_extra", {}).items():
+        for var, add in extra.items():
+            key_paths[eq][var] = key_paths[eq].get(var, 0.0) + add
+    loadings = {i: sim.get("loadings", {}).get(i, sim["loading"]) for i in inst.items}
+    return {"paths": paths, "paths_key": key_paths, "loadings": loadings,
+            "driver_correlation": sim["driver_correlation"], "key_account_share": sim["key_account_share"]}
+
+
+def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = True, likert: bool = True,
+             key_account_share: float | None = None) -> pd.DataFrame:
+    """Draw ``n`` simulated respondents from the instrument's documented structural model.
+
+    Drivers (PQ, SQ, PF, LG, PC) are standard normal with equal correlations;
+    satisfaction and loyalty follow the ``paths`` (key accounts add
+    ``key_account_extra``); residual variances make the regular group's latent
+    variables standardised. Items are ``loading * factor + noise`` with unit
+    variance (reverse items load negatively), cut into categories at ``thresholds``
+    (``likert=False`` keeps the continuous values, for tests). With ``defects``,
+    missing answers, straight-liners, speeders and failed attention checks are
+    added at the documented rates.
+    """
+    sim = inst.simulation
+    truth = true_model(inst)
+    rng = np.random.default_rng(seed)
+    drivers = list(truth["paths"]["SAT"])
+    k = len(drivers)
+    rho = truth["driver_correlation"]
+    phi = np.full((k, k), rho) + np.eye(k) * (1 - rho)
+    share = truth["key_account_share"] if key_account_share is None else key_account_share
+    key = rng.random(n) < share
+    xi = rng.multivariate_normal(np.zeros(k), phi, size=n)
+    lat = pd.DataFrame(xi, columns=drivers)
+    b = np.array([truth["paths"]["SAT"][d] for d in drivers])
+    b_key = np.array([truth["paths_key"]["SAT"][d] for d in drivers])
+    var_sat = float(b @ phi @ b)
+    lat["SAT"] = np.where(key, xi @ b_key, xi @ b) + rng.normal(0, np.sqrt(1 - var_sat), n)
+    loy = truth["paths"]["LOY"]
+    cov_sat_sq = float((phi @ b)[drivers.index("SQ")])
+    var_loy = loy["SAT"] ** 2 + loy.get("SQ", 0) ** 2 + 2 * loy["SAT"] * loy.get("SQ", 0) * cov_sat_sq
+    lat["LOY"] = loy["SAT"] * lat["SAT"] + loy.get("SQ", 0) * lat["SQ"] + rng.normal(0, np.sqrt(1 - var_loy), n)
+
+    out = pd.DataFrame(index=pd.RangeIndex(2, n + 2))
+    cuts = np.array(sim["thresholds"], float)
+    if likert and len(cuts) != inst.points - 1:
+        raise KamError(f"{inst.path}: simulation.thresholds needs {inst.points - 1} cut points.")
+    for c, items in inst.constructs.items():
+        for item in items:
+            lam = truth["loadings"][item] * (-1 if item in inst.reverse_items else 1)
+            x = lam * lat[c].to_numpy() + rng.normal(0, np.sqrt(1 - lam ** 2), n)
+            out[item] = (1 + (x[:, None] > cuts[None, :]).sum(axis=1)) if likert else x
+    out["ATT"] = inst.attention["expected"]
+    out["NPS"] = np.clip(np.round(7.2 + 2.0 * lat["LOY"].to_numpy() + rng.normal(0, 1.0, n)), 0, 10).astype(int)
+    out["TIER"] = np.where(key, "key", "regular")
+    out["AGE"] = rng.choice(list(inst.profile["AGE"]["options"]), size=n, p=[0.2, 0.4, 0.25, 0.15])
+    freq_opts = list(inst.profile["FREQ"]["options"])
+    out["FREQ"] = np.where(key, rng.choice(freq_opts, n, p=[0.6, 0.3, 0.1]), rng.choice(freq_opts, n, p=[0.2, 0.4, 0.4]))
+    out["duration_seconds"] = np.round(sim["median_seconds"] * np.exp(rng.normal(0, 0.35, n))).astype(int)
+    out.insert(0, "respondent_id", [f"R{i:05d}" for i in range(1, n + 1)])
+    if defects and likert:
+        d = sim["defects"]
+        items = inst.items
+        rows = rng.permutation(n)
+        n_str, n_spd, n_att = (int(round(d[k_] * n)) for k_ in ("straightliners", "speeders", "attention_fail"))
+        idx = out.index
+        straight = idx[rows[:n_str]]
+        speed = idx[rows[n_str:n_str + n_spd]]
+        att = idx[rows[n_str + n_spd:n_str + n_spd + n_att]]
+        out.loc[straight, items] = np.repeat(rng.integers(4, inst.points + 1, len(straight))[:, None], len(items), axis=1)
+        out.loc[speed, items] = rng.integers(1, inst.points + 1, (len(speed), len(items)))
+        out.loc[speed, "duration_seconds"] = rng.integers(25, sim["speeder_seconds"], len(speed))
+        wrong = [v for v in range(1, inst.points + 1) if v != inst.attention["expected"]]
+        out.loc[att, "ATT"] = rng.choice(wrong, len(att))
+        mask = rng.random((n, len(items))) < d["missing"]
+        out[items] = out[items].astype(float).mask(mask)
+    return out
+
+
+# ----------------------------------------------------------------------------- platform formats
+
+
+def _qualtrics_codes(inst: Instrument) -> dict[str, str]:
+    codes = {}
+    for k, items in enumerate(inst.constructs.values(), 1):
+        for j, item in enumerate(items, 1):
+            codes[item] = f"Q{k}_{j}"
+    codes.update({"ATT": "Q_ATT", "NPS": "Q_NPS", **{p: f"Q_{p}" for p in inst.profile}})
+    return codes
+
+
+def _wjx_headers(inst: Instrument) -> dict[str, str]:
+    heads, n = {}, 0
+    for item in inst.items + ["ATT"]:
+        n += 1
+        heads[item] = f"{n}、{inst.item_text(item, 'zh')}"
+    heads["NPS"] = f"{n + 1}、{inst.nps['zh']}"
+    for k, (p, q) in enumerate(inst.profile.items(), n + 2):
+        heads[p] = f"{k}、{q['zh']}"
+    return heads
+
+
+def mapping_template(inst: Instrument, fmt: str) -> dict:
+    """A mapping file for an export of format ``"qualtrics"`` or ``"wjx"`` made from this instrument."""
+    if fmt == "qualtrics":
+        cols = {v: k for k, v in _qualtrics_codes(inst).items()}
+        return {"format": "qualtrics", "id_column": "ResponseId", "duration_column": "Duration (in seconds)",
+                "columns": cols}
+    if fmt == "wjx":
+        cols = {v: k for k, v in _wjx_headers(inst).items()}
+        return {"format": "wjx", "id_column": "序号", "duration_column": "所用时间", "columns": cols}
+    raise KamError(f"Unknown survey format {fmt!r}; use csv, qualtrics or wjx.")
+
+
+def write_export(df: pd.DataFrame, path: str | Path, inst: Instrument, fmt: str, *, encoding: str | None = None) -> Path:
+    """Write responses as a Qualtrics CSV (three header rows) or a 问卷星 export (Chinese headers, text answers)."""
+    path = Path(path)
+    labels_zh = inst.labels("zh")
+    if fmt == "qualtrics":
+        codes = _qualtrics_codes(inst)
+        body = pd.DataFrame({"StartDate": "2024-03-01 10:00:00", "EndDate": "2024-03-01 10:07:00",
+                             "Duration (in seconds)": df["duration_seconds"].to_numpy(),
+                             "ResponseId": df["respondent_id"].to_numpy()})
+        for item, code in codes.items():
+            col = df[item]
+            if item in inst.profile:
+                col = col.map({k: v["en"] for k, v in inst.profile[item]["options"].items()})
+            else:
+                col = col.astype("Int64")
+            body[code] = col.to_numpy()
+        text = ["Start Date", "End Date", "Duration (in seconds)", "Response ID"] + [
+            inst.nps["en"] if i == "NPS" else inst.profile[i]["en"] if i in inst.profile else inst.item_text(i, "en")
+            for i in codes]
+        imports = ['{"ImportId":"startDate"}', '{"ImportId":"endDate"}', '{"ImportId":"duration"}',
+                   '{"ImportId":"_recordId"}'] + [json.dumps({"ImportId": f"QID{c[1:]}"}) for c in codes.values()]
+        header = pd.DataFrame([text, imports], columns=body.columns)
+        pd.concat([header, body.astype(object)], ignore_index=True).to_csv(
+            path, index=False, encoding=encoding or "utf-8", lineterminator="\n")
+        return path
+    if fmt == "wjx":
+        heads = _wjx_headers(inst)
+        body = pd.DataFrame({"序号": range(1, len(df) + 1), "提交答卷时间": "2024/3/1 10:07:00",
+                             "所用时间": [f"{int(s)}秒" for s in df["duration_seconds"]]})
+        for item, head in heads.items():
+            col = df[item]
+            if item in inst.items or item == "ATT":
+                col = col.map(lambda v: labels_zh[int(v) - 1] if pd.notna(v) else "")
+            elif item in inst.profile:
+                col = col.map({k: v["zh"] for k, v in inst.profile[item]["options"].items()})
+            body[head] = col.to_numpy()
+        body.to_csv(path, index=False, encoding=encoding or "utf-8-sig", lineterminator="\n")
+        return path
+    raise KamError(f"Unknown survey format {fmt!r}; use qualtrics or wjx.")
+
+
+def write_example(inst: Instrument, fmt: str, path: str | Path, *, n: int = 800, seed: int = 0) -> Path:
+    """Simulated respondents (with defects) written as a plain CSV or a platform export: a file to try the readers on."""
+    df = simulate(inst, n, seed=seed)
+    if fmt == "csv":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        df.to_csv(path, index=False, lineterminator="\n")
+        return Path(path)
+    return write_export(df, path, inst, fmt)
+
+
+def _answer_codes(inst: Instrument) -> dict[str, int]:
+    codes = {}
+    for lang in ("en", "zh"):
+        for k, label in enumerate(inst.labels(lang), 1):
+            codes[label] = k
+    return codes
+
+
+def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str | Path | dict | None = None,
+         encoding: str = "auto") -> pd.DataFrame:
+    """Read survey responses from a plain CSV, a Qualtrics CSV or a 问卷星 export.
+
+    Text answers (e.g. "非常同意" or "Strongly agree") are turned into numbers
+    through the instrument's scale labels; profile answers into option keys. An
+    answer that matches no label stays as text and is caught by :func:`clean`.
+    """
+    path = Path(path)
+    raw = read_table(path, encoding=encoding, key="survey")
+    if fmt == "qualtrics":
+        raw = raw.iloc[2:]  # question text and ImportId rows
+        raw.index = pd.RangeIndex(4, len(raw) + 4)
+    else:
+        raw.index = pd.RangeIndex(2, len(raw) + 2)
+    if fmt == "csv" and mapping is None:
+        m = {"columns": {c: c for c in raw.columns}, "id_column": "respondent_id", "duration_column": "duration_seconds"}
+    else:
+        if mapping is None:
+            m = mapping_template(inst, fmt)
+        elif isinstance(mapping, dict):
+            m = mapping
+        else:
+            mpath = project_path(mapping)
+            if not mpath.exists():
+                raise KamError(f"Survey mapping file {mapping} does not exist; set survey.mapping in the study file "
+                               "(templates: data/survey/qualtrics_mapping.yaml, data/survey/wjx_mapping.yaml).")
+            m = yaml.safe_load(mpath.read_text(encoding="utf-8"))
+    cols = m["columns"]
+    needed = inst.items + ["ATT"]
+    present = {v: k for k, v in cols.items() if k in raw.columns}
+    missing = [i for i in needed if i not in present]
+    if missing:
+        raise KamError(f"{path} has no column for item {missing[0]}"
+                       f"{' (' + str(len(missing)) + ' items missing)' if len(missing) > 1 else ''}; "
+                       f"map it in the survey mapping file (columns: '<header in the file>': {missing[0]}).")
+    out = pd.DataFrame(index=raw.index)
+    idc = m.get("id_column")
+    out["respondent_id"] = raw[idc].astype(str) if idc in raw.columns else [f"row{i}" for i in raw.index]
+    codes = _answer_codes(inst)
+    for target, source in present.items():
+        col = raw[source]
+        if target in needed or target == "NPS":
+            num = pd.to_numeric(col, errors="coerce")
+            text = col.astype("string").str.strip()
+            mapped = pd.to_numeric(text.map(codes), errors="coerce").astype(float)
+            value = num.astype(float).where(num.notna(), mapped)
+            bad = col.notna() & value.isna()
+            if bad.any():  # unmapped text stays visible for clean(), which names it
+                value = value.astype(object)
+                value[bad] = text[bad].astype(object)
+            out[target] = value
+        elif target in inst.profile:
+            opts = {v[lang]: k for k, v in inst.profile[target]["options"].items() for lang in ("en", "zh")}
+            opts.update({k: k for k in inst.profile[target]["options"]})
+            out[target] = col.map(lambda v: opts.get(str(v).strip(), v) if pd.notna(v) else v)
+    dcol = m.get("duration_column")
+    if dcol in raw.columns:
+        out["duration_seconds"] = pd.to_numeric(raw[dcol].astype(str).str.extract(r"(\d+(?:\.\d+)?)")[0], errors="coerce")
+    return out
+
+
+# ----------------------------------------------------------------------------- cleaning
+
+
+@dataclass
+class Cleaned:
+    data: pd.DataFrame      # kept respondents, reverse-coded items
+    report: pd.DataFrame    # respondents removed per rule
+    missing_items: pd.DataFrame
+
+
+def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_invalid: str = "error",
+          max_missing: float = 0.2, where: str = "the survey data") -> Cleaned:
+    """Apply the cleaning rules in order and reverse-code; the report says what each rule removed.
+
+    1. out-of-range or unmapped answers: an error naming the item, rows and values
+       (``on_invalid="error"``), or set to missing and counted (``"flag"``);
+    2. failed attention check; 3. speeders (``duration_seconds < min_seconds``);
+    4. straight-liners (the same answer to every item, reverse-coded ones included);
+    5. more than ``max_missing`` of the items unanswered.
+    """
+    if on_invalid not in {"error", "flag"}:
+        raise KamError(f"survey.on_invalid must be 'error' or 'flag', not {on_invalid!r}.")
+    items = inst.items
+    data = df.copy()
+    rows = []
+    flagged = 0
+    for col, lo, hi in [(i, 1, inst.points) for i in items + ["ATT"]] + [("NPS", 0, 10)]:
+        if col not in data:
+            continue
+        num = pd.to_numeric(data[col], errors="coerce")
+        bad = data[col].notna() & (num.isna() | (num < lo) | (num > hi) | (num != np.round(num)))
+        if bad.any():
+            vals = ", ".join(sorted({str(v) for v in data.loc[bad, col]})[:5])
+            if on_invalid == "error":
+                raise KamError(f"{where}: item {col} has answers outside {lo}-{hi} or not on the scale ({vals}) "
+                               f"in {rows_preview(data.index[bad])}; correct them, map the text in the mapping "
+                               "file, or set survey.on_invalid: flag to treat them as missing.")
+            flagged += int(bad.sum())
+            num = num.mask(bad)
+        data[col] = num
+    rows.append({"rule": "out-of-range or unmapped answers set to missing", "removed": 0,
+                 "remaining": len(data), "flagged_answers": flagged})
+
+    def remove(mask, rule):
+        nonlocal data
+        data = data.loc[~mask]
+        rows.append({"rule": rule, "removed": int(mask.sum()), "remaining": len(data), "flagged_answers": 0})
+
+    n0 = len(data)
+    remove(data["ATT"] != inst.attention["expected"], "failed attention check")
+    if "duration_seconds" in data:
+        remove(data["duration_seconds"] < min_seconds, f"speeder (under {min_seconds:g} seconds)")
+    answered = data[items].notna().sum(axis=1)
+    remove((data[items].nunique(axis=1) == 1) & (answered >= len(items) * 0.8), "straight-lining")
+    remove(data[items].isna().mean(axis=1) > max_missing, f"more than {max_missing:.0%} of items missing")
+    rows.append({"rule": f"all rules (of {n0} respondents)", "removed": n0 - len(data), "remaining": len(data),
+                 "flagged_answers": flagged})
+    missing_items = data[items].isna().mean().rename("missing_share").rename_axis("item").reset_index()
+    for item in inst.reverse_items:
+        data[item] = inst.points + 1 - data[item]
+    return Cleaned(data, pd.DataFrame(rows), missing_items)
+
+
+def construct_scores(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
+    """Mean of each construct's (reverse-coded) items per respondent."""
+    return pd.DataFrame({c: data[items].mean(axis=1) for c, items in inst.constructs.items()}, index=data.index)

