@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .config import ROOT
 from .errors import KamError
+from .experiments import CampaignModel
+from .strategy import DEFAULT_UPLIFT
 
 NOTEBOOK_ORDER = [
     "00_literature",
@@ -125,8 +127,14 @@ class Strategy(_Section):
     bootstrap: int = Field(200, ge=0, le=10_000)
     experiment_n: int = Field(20_000, ge=200)
     did_accounts: int = Field(400, ge=20)
-    budget: float = Field(100_000.0, gt=0)
+    budget: float = Field(10_000.0, gt=0)
     peeking_sims: int = Field(2000, ge=100)
+    baseline_conversion: float = Field(CampaignModel.baseline_conversion, gt=0, lt=1)
+    relative_lift: float = Field(CampaignModel.relative_lift, gt=-0.9, le=5)
+    key_extra_lift: float = Field(CampaignModel.key_extra_lift, ge=-0.9, le=5)
+    programme_effect: float = Field(0.08, ge=-0.9, le=5)
+    cost_per_customer: float = Field(2.0, gt=0)
+    uplift: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_UPLIFT))
 
 
 class Literature(_Section):

@@ -81,3 +81,20 @@ def test_survey_notebook_on_platform_exports(study_file, tmp_path, monkeypatch, 
     assert v["n_raw"] == 400 and v["n_clean"] < 400
     hyp = (out / "tables" / "survey_hypotheses.md").read_text()
     assert "Simulated data" not in hyp and f"{fmt}.csv" in hyp  # a user's file is not labelled simulated
+
+
+def test_strategy_notebook(values, quick_report):
+    v = values("40_strategy")
+    # informed rules beat random selection on the real holdout
+    for rule in ("monetary", "frequency", "rfm", "clv"):
+        assert v[f"capture_{rule}"] > v["capture_random"] + 0.2
+    # the simulated campaign and programme: estimates near their documented truth
+    assert abs(v["conversion_relative_lift"] - v["true_relative_lift"]) < 0.25
+    assert abs(v["did_effect"] - v["did_true_effect"]) < 0.5 * v["did_true_effect"]
+    assert v["budget_optimal_incremental_clv"] >= max(v["budget_equal_incremental_clv"],
+                                                      v["budget_revenue_proportional_incremental_clv"])
+    check = (quick_report / "tables" / "strategy_did_check.csv").read_text()
+    assert "-11863.9" in check  # the published estimate is shown next to ours
+    manifest = json.loads((quick_report / "manifest.json").read_text())
+    sims = {a["id"]: a["simulated"] for a in manifest["artefacts"] if a["notebook"] == "40_strategy"}
+    assert sims["strategy_did"] and sims["strategy_conversion"] and not sims["strategy_selection_rules"]

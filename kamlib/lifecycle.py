@@ -1,0 +1,101 @@
+"""Customer lifecycle stages at any date, stage transitions and cohort retention.
+
+Stages (S004 describes the customer lifecycle as acquisition, growth, maturity and
+decline; the study adds potential and churned). Rules, applied in this order at date ``at``:
+
+1. **potential**: registered (in ``registered``) but no purchase up to ``at``;
+2. **churned**: P(alive) < ``churned_p_alive``; without a model, no purchase for
+   more than ``churned_days``;
+3. **at-risk**: P(alive) < ``at_risk_p_alive``; without a model, no purchase for more
+   than ``at_risk_days``;
+4. **new**: first purchase within ``new_days`` before ``at``, or one purchase day only;
+5. **mature**: at least ``mature_purchases`` purchase days;
+6. **growing**: at least ``growing_purchases`` purchase days.
+
+P(alive) should come from the Pareto/NBD model: the BG/NBD model assumes nobody drops
+out before a first repeat purchase, so it gives every one-time buyer P(alive) = 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import KamError, require_columns
+
+STAGES = ["potential", "new", "growing", "mature", "at-risk", "churned"]
+
+
+def stages(transactions: pd.DataFrame, at, *, p_alive: pd.Series | None = None, registered=None,
+           new_days: int = 90, growing_purchases: int = 2, mature_purchases: int = 5,
+           at_risk_p_alive: float = 0.5, churned_p_alive: float = 0.2,
+           at_risk_days: int = 180, churned_days: int = 365) -> pd.Series:
+    """The lifecycle stage of every customer at date ``at`` (a categorical Series)."""
+    require_columns(transactions, ["customer_id", "date"], where="the transaction log")
+    if not growing_purchases < mature_purchases:
+        raise KamError(f"growing_purchases ({growing_purchases}) must be below mature_purchases ({mature_purchases}).")
+    if not churned_p_alive < at_risk_p_alive:
+        raise KamError(f"churned_p_alive ({churned_p_alive}) must be below at_risk_p_alive ({at_risk_p_alive}).")
+    at = pd.Timestamp(at)
+    tx = transactions[transactions["date"] <= at]
+    days = tx.assign(day=tx["date"].dt.normalize()).groupby("customer_id")["day"]
+    first, last, n_days = days.min(), days.max(), days.nunique()
+    customers = first.index
+    if registered is not None:
+        customers = customers.union(pd.Index(registered))
+    stage = pd.Series("growing", index=customers, dtype=object)
+    since_first = (at - first).dt.days.reindex(customers)
+    since_last = (at - last).dt.days.reindex(customers)
+    n = n_days.reindex(customers).fillna(0)
+    stage[n >= growing_purchases] = "growing"
+    stage[n >= mature_purchases] = "mature"
+    stage[(since_first <= new_days) | (n == 1)] = "new"
+    if p_alive is not None:
+        pa = p_alive.reindex(customers)
+        stage[pa < at_risk_p_alive] = "at-risk"
+        stage[pa < churned_p_alive] = "churned"
+    else:
+        stage[since_last > at_risk_days] = "at-risk"
+        stage[since_last > churned_days] = "churned"
+    stage[n == 0] = "potential"
+    return pd.Series(pd.Categorical(stage, categories=STAGES), index=customers, name="stage")
+
+
+def transition_matrix(before: pd.Series, after: pd.Series, *, normalize: bool = True) -> pd.DataFrame:
+    """Customers (or row shares) moving from each stage at the first date to each at the second.
+
+    Customers absent at the first date (acquired in between) count as ``potential`` there.
+    """
+    idx = after.index.union(before.index)
+    b = before.reindex(idx).astype(object).fillna("potential")
+    a = after.reindex(idx).astype(object).fillna("potential")
+    tab = pd.crosstab(pd.Categorical(b, STAGES), pd.Categorical(a, STAGES), dropna=False)
+    tab.index.name, tab.columns.name = "from", "to"
+    if normalize:
+        tab = tab.div(tab.sum(axis=1).replace(0, np.nan), axis=0)
+    return tab
+
+
+def cohort_retention(transactions: pd.DataFrame, *, periods: int = 18) -> pd.DataFrame:
+    """Share of each first-purchase-month cohort that buys in each following month (month 0 = 1.0)."""
+    import duckdb
+
+    require_columns(transactions, ["customer_id", "date"], where="the transaction log")
+    con = duckdb.connect()
+    try:
+        con.register("tx", transactions[["customer_id", "date"]])
+        df = con.execute("""
+            WITH m AS (SELECT customer_id, DATE_TRUNC('month', date) AS month FROM tx GROUP BY ALL),
+                 c AS (SELECT customer_id, MIN(month) AS cohort FROM m GROUP BY customer_id)
+            SELECT c.cohort, DATE_DIFF('month', c.cohort, m.month) AS age, COUNT(*) AS active
+            FROM m JOIN c USING (customer_id) GROUP BY ALL ORDER BY ALL
+        """).df()
+    finally:
+        con.close()
+    wide = df.pivot(index="cohort", columns="age", values="active").fillna(0)
+    out = wide.div(wide[0], axis=0)
+    out = out.loc[:, [c for c in out.columns if c <= periods]]
+    out.index = pd.to_datetime(out.index).strftime("%Y-%m")
+    out.index.name = "cohort"
+    out.insert(0, "customers", wide[0].astype(int).to_numpy())
+    return out

@@ -1,0 +1,213 @@
+"""Evaluating key-account strategies: selection rules on holdout data and budget allocation.
+
+* :func:`rule_scores` scores customers by each selection rule (monetary, frequency, RFM,
+  CLV = BG/NBD x Gamma-Gamma, random); :func:`capture` compares the top ``share`` of each
+  rule by the share of *holdout* revenue and repeat purchases it captures, with bootstrap
+  intervals; :func:`gains` gives the gains curve.
+* :func:`optimal` splits a budget across segments by expected incremental CLV with
+  diminishing returns, ``gain_i(x) = a_i (1 - exp(-x / b_i))`` where ``a_i = uplift_i x CLV_i``
+  (the most the programme can add) and ``b_i = cost_per_customer x customers_i`` (the spend
+  that reaches 63% of it). The optimum equalises marginal returns (water-filling);
+  :func:`compare_allocations` sets it against an equal and a revenue-proportional split and
+  :func:`tornado` shows how the result moves with each assumption.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import KamError, require_columns
+
+RULES = ["Monetary (past revenue)", "Frequency", "RFM score", "CLV (BG/NBD x Gamma-Gamma)", "Random"]
+
+
+def rule_scores(cal: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+    """One score column per selection rule (higher = more likely a key account).
+
+    ``cal`` is a calibration summary with ``revenue``, ``frequency``, ``recency``, ``T``,
+    ``monetary_value`` and ``clv``. Ties are broken at random (seeded), so that a rule
+    with many ties (frequency) selects exactly the requested share.
+    """
+    from . import rfm
+
+    require_columns(cal, ["revenue", "frequency", "recency", "T", "monetary_value", "clv"], where="the calibration summary",
+                    fix="compute clv with kamlib.clv.customer_base")
+    rng = np.random.default_rng(seed)
+    s = rfm.scores(cal)
+    rfm_score = s["R"].astype(float) + s["F"].astype(float) + s["M"].astype(float)
+    out = pd.DataFrame({
+        RULES[0]: cal["revenue"].to_numpy(float),
+        RULES[1]: cal["frequency"].to_numpy(float),
+        RULES[2]: rfm_score.to_numpy(float),
+        RULES[3]: cal["clv"].to_numpy(float),
+        RULES[4]: rng.random(len(cal)),
+    }, index=cal.index)
+    # ranks plus a random fraction below 0.5: ties are broken at random, distinct values keep their order
+    jitter = rng.random(len(cal)) * 0.4
+    for c in RULES[:4]:
+        out[c] = out[c].rank(method="average") + jitter
+    return out
+
+
+def _top_mask(scores: np.ndarray, share: float) -> np.ndarray:
+    k = max(1, int(round(share * len(scores))))
+    idx = np.argpartition(-scores, k - 1)[:k]
+    mask = np.zeros(len(scores), bool)
+    mask[idx] = True
+    return mask
+
+
+def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2, n_boot: int = 200,
+            seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+    """Share of holdout revenue and of holdout repeat purchases captured by each rule's top ``share``.
+
+    Intervals: percentile bootstrap over customers (the selection is redone in every resample).
+    """
+    require_columns(cal_hold, ["revenue_holdout", "frequency_holdout"], where="the calibration/holdout summary",
+                    fix="build it with kamlib.rfm.calibration_holdout")
+    if not 0 < share < 1:
+        raise KamError(f"share must be between 0 and 1, got {share}.")
+    rev = cal_hold["revenue_holdout"].to_numpy(float)
+    buys = cal_hold["frequency_holdout"].to_numpy(float)
+    if rev.sum() <= 0:
+        raise KamError("No holdout revenue: check clv.holdout_end in the study file.")
+    rng = np.random.default_rng(seed)
+    boots_idx = [rng.integers(0, len(rev), len(rev)) for _ in range(n_boot)]
+    q = (1 - level) / 2
+    rows = []
+    for rule in scores.columns:
+        sc = scores[rule].to_numpy(float)
+        m = _top_mask(sc, share)
+        row = {"rule": rule, "selected": int(m.sum()), "holdout_revenue_share": rev[m].sum() / rev.sum(),
+               "holdout_purchases_share": buys[m].sum() / buys.sum(),
+               "lift": (rev[m].sum() / rev.sum()) / share}
+        if n_boot:
+            r_s, b_s = [], []
+            for idx in boots_idx:
+                mb = _top_mask(sc[idx], share)
+                r_s.append(rev[idx][mb].sum() / rev[idx].sum())
+                b_s.append(buys[idx][mb].sum() / max(buys[idx].sum(), 1))
+            row["revenue_ci_lower"], row["revenue_ci_upper"] = np.quantile(r_s, [q, 1 - q])
+            row["purchases_ci_lower"], row["purchases_ci_upper"] = np.quantile(b_s, [q, 1 - q])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def gains(cal_hold: pd.DataFrame, scores: pd.DataFrame, points: int = 101) -> pd.DataFrame:
+    """Gains curve per rule: share of holdout revenue captured by the top x of customers."""
+    rev = cal_hold["revenue_holdout"].to_numpy(float)
+    grid = np.linspace(0, 1, points)
+    out = {"customer_share": grid}
+    for rule in scores.columns:
+        order = np.argsort(-scores[rule].to_numpy(float), kind="stable")
+        cum = np.r_[0, np.cumsum(rev[order])] / rev.sum()
+        out[rule] = cum[np.round(grid * len(rev)).astype(int)]
+    return pd.DataFrame(out)
+
+
+# ----------------------------------------------------------------------------- budget allocation
+
+
+DEFAULT_UPLIFT = {"Key account": 0.04, "At-risk key account": 0.15, "Potential key account": 0.10,
+                  "Develop": 0.06, "Maintain": 0.02}
+
+
+def segment_inputs(base: pd.DataFrame, tier: pd.Series, *, uplift: dict[str, float] | None = None,
+                   cost_per_customer: float = 2.0) -> pd.DataFrame:
+    """Per segment: customers, past revenue, CLV, and the response curve parameters a and b."""
+    uplift = {**DEFAULT_UPLIFT, **(uplift or {})}
+    g = base.assign(segment=tier.astype(str)).groupby("segment")
+    seg = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum(), "clv": g["clv"].sum()})
+    missing = [s for s in seg.index if s not in uplift]
+    if missing:
+        raise KamError(f"No uplift assumption for segment '{missing[0]}'; add it under strategy.uplift in the study file.")
+    seg["uplift"] = [uplift[s] for s in seg.index]
+    seg["a"] = seg["uplift"] * seg["clv"].clip(lower=0)
+    seg["b"] = cost_per_customer * seg["customers"]
+    return seg.rename_axis("segment").reset_index()
+
+
+def response(x, a, b):
+    """Incremental CLV from spending ``x`` on a segment: a (1 - exp(-x / b))."""
+    return np.asarray(a) * (1 - np.exp(-np.asarray(x, float) / np.asarray(b, float)))
+
+
+def optimal(a: np.ndarray, b: np.ndarray, budget: float) -> np.ndarray:
+    """The allocation that maximises sum a_i (1 - exp(-x_i / b_i)) with sum x_i = budget, x_i >= 0.
+
+    KKT: the marginal return (a_i / b_i) exp(-x_i / b_i) equals a common lambda wherever x_i > 0,
+    so x_i = b_i max(0, ln(a_i / (b_i lambda))); lambda is found by bisection on the budget.
+    """
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if budget <= 0:
+        raise KamError(f"The budget must be positive, got {budget}.")
+    if (b <= 0).any():
+        raise KamError("Every segment needs a positive cost scale b (customers x cost per customer).")
+    active = a > 0
+    if not active.any():
+        return np.zeros_like(a)
+    m0 = a[active] / b[active]
+
+    def spend(lam):
+        x = np.zeros_like(a)
+        x[active] = b[active] * np.maximum(0.0, np.log(m0 / lam))
+        return x
+
+    lo, hi = 1e-300, m0.max()
+    for _ in range(200):
+        mid = np.sqrt(lo * hi)
+        if spend(mid).sum() > budget:
+            lo = mid
+        else:
+            hi = mid
+    x = spend(hi)
+    return x * budget / x.sum() if x.sum() > 0 else x
+
+
+def compare_allocations(seg: pd.DataFrame, budget: float) -> pd.DataFrame:
+    """Optimal, equal and revenue-proportional splits: spend and incremental CLV per segment."""
+    require_columns(seg, ["segment", "a", "b", "revenue"], where="the segment inputs")
+    a, b = seg["a"].to_numpy(float), seg["b"].to_numpy(float)
+    splits = {
+        "optimal": optimal(a, b, budget),
+        "equal": np.full(len(seg), budget / len(seg)),
+        "revenue-proportional": budget * seg["revenue"].to_numpy(float) / seg["revenue"].sum(),
+    }
+    rows = []
+    for name, x in splits.items():
+        gain = response(x, a, b)
+        for s, xi, gi in zip(seg["segment"], x, gain):
+            rows.append({"allocation": name, "segment": s, "spend": xi, "incremental_clv": gi})
+    out = pd.DataFrame(rows)
+    tot = out.groupby("allocation", sort=False)[["spend", "incremental_clv"]].sum()
+    tot["roi"] = tot["incremental_clv"] / tot["spend"] - 1
+    out.attrs["totals"] = tot.reset_index()
+    return out
+
+
+def tornado(base: pd.DataFrame, tier: pd.Series, budget: float, *, uplift: dict | None = None,
+            cost_per_customer: float = 2.0, swing: float = 0.5) -> pd.DataFrame:
+    """Incremental CLV of the optimal allocation when each assumption moves by -/+ ``swing``.
+
+    Assumptions: the uplift of each segment, the cost per customer, the CLV level and the budget.
+    """
+    def value(up=None, cost=cost_per_customer, clv_mult=1.0, bud=budget):
+        seg = segment_inputs(base.assign(clv=base["clv"] * clv_mult), tier, uplift=up or uplift, cost_per_customer=cost)
+        return float(response(optimal(seg["a"], seg["b"], bud), seg["a"], seg["b"]).sum())
+
+    up0 = {**DEFAULT_UPLIFT, **(uplift or {})}
+    center = value()
+    rows = []
+    for s in sorted(tier.astype(str).unique()):
+        lo = value(up={**up0, s: up0[s] * (1 - swing)})
+        hi = value(up={**up0, s: up0[s] * (1 + swing)})
+        rows.append({"assumption": f"uplift: {s}", "low": lo, "high": hi})
+    rows.append({"assumption": "cost per customer", "low": value(cost=cost_per_customer * (1 + swing)),
+                 "high": value(cost=cost_per_customer * (1 - swing))})
+    rows.append({"assumption": "CLV level", "low": value(clv_mult=1 - swing), "high": value(clv_mult=1 + swing)})
+    rows.append({"assumption": "budget", "low": value(bud=budget * (1 - swing)), "high": value(bud=budget * (1 + swing))})
+    out = pd.DataFrame(rows)
+    out["base"] = center
+    out["range"] = (out["high"] - out["low"]).abs()
+    return out.sort_values("range", ascending=True).reset_index(drop=True)

