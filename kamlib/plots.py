@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from .errors import require_columns
@@ -216,5 +217,95 @@ def plot_lines(table: pd.DataFrame, x: str, y: str, hue: str, *, xlabel=None, yl
         ax.axhline(hline, color="grey", linestyle="--", linewidth=1)
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel or y)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_heatmap(table: pd.DataFrame, *, fmt=".0%", cmap="Blues", xlabel="", ylabel="", ax=None, annot=True):
+    """A heatmap of a numeric table (seaborn), annotated with the values."""
+    import seaborn as sns
+
+    ax = _axes(ax, figsize=(max(5.0, 0.5 * table.shape[1] + 2), max(3.5, 0.32 * table.shape[0] + 1.5)))
+    sns.heatmap(table.astype(float), annot=annot and table.size <= 400, fmt=fmt, cmap=cmap, cbar=True, ax=ax,
+                annot_kws={"fontsize": 7})
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return ax
+
+
+def plot_k_choice(ch: pd.DataFrame):
+    """Elbow (inertia), silhouette, gap statistic and stability against k, in four panels."""
+    fig, axes = plt.subplots(1, 4, figsize=(11, 3))
+    for ax, col, title in zip(axes, ["inertia", "silhouette", "gap", "stability_ari"],
+                              ["Elbow: within-cluster SS", "Silhouette", "Gap statistic", "Stability (mean ARI)"]):
+        if col == "gap":
+            ax.errorbar(ch["k"], ch["gap"], yerr=ch["gap_se"], marker="o", capsize=2)
+        else:
+            ax.plot(ch["k"], ch[col], marker="o")
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("k")
+    fig.tight_layout()
+    return fig
+
+
+def plot_snake(snake_df: pd.DataFrame, *, ax=None):
+    """Snake plot: mean standardised value of each feature per segment."""
+    ax = _axes(ax)
+    for seg, sub in snake_df.groupby("segment", sort=True):
+        ax.plot(sub["feature"], sub["mean_z"], marker="o", label=str(seg))
+    ax.axhline(0, color="grey", linewidth=1)
+    ax.set_ylabel("Mean (standardised)")
+    ax.tick_params(axis="x", rotation=20)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_projection(proj: pd.DataFrame, labels: pd.Series, *, explained=None, max_points: int = 5000, seed: int = 0, ax=None):
+    """Customers on the first two principal components, coloured by segment."""
+    ax = _axes(ax)
+    d = proj.assign(segment=labels.reindex(proj.index).astype(str))
+    if len(d) > max_points:
+        d = d.sample(max_points, random_state=seed)
+    for seg, sub in d.groupby("segment", sort=True):
+        ax.scatter(sub["pc1"], sub["pc2"], s=4, alpha=0.5, label=seg)
+    ev = explained if explained is not None else [np.nan, np.nan]
+    ax.set_xlabel(f"PC1 ({ev[0]:.0%} of variance)")
+    ax.set_ylabel(f"PC2 ({ev[1]:.0%} of variance)")
+    ax.legend(fontsize=8, markerscale=3)
+    return ax
+
+
+def plot_roc(curves: dict, *, ax=None):
+    """ROC curves, one per score, with their AUC in the legend: ``{name: (roc_frame, auc)}``."""
+    ax = _axes(ax)
+    for name, (roc, auc) in curves.items():
+        ax.plot(roc["fpr"], roc["tpr"], label=f"{name} (AUC {auc:.3f})")
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1)
+    ax.set_xlabel("False-positive rate")
+    ax.set_ylabel("True-positive rate")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_calibration(tables: dict, *, ax=None):
+    """Observed churn rate against mean predicted probability per decile: ``{name: calibration_frame}``."""
+    ax = _axes(ax)
+    for name, cal in tables.items():
+        ax.plot(cal["mean_predicted"], cal["observed_rate"], marker="o", label=name)
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1)
+    ax.set_xlabel("Predicted churn probability (decile mean)")
+    ax.set_ylabel("Observed churn rate")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_lift(tables: dict, *, ax=None):
+    """Cumulative gains by decile for several scores: ``{name: lift_table}``."""
+    ax = _axes(ax)
+    for name, lt in tables.items():
+        ax.plot(np.r_[0, lt["cumulative_share"]] * 100, np.r_[0, lt["cumulative_capture"]] * 100, marker="o", label=name)
+    ax.plot([0, 100], [0, 100], color="grey", linestyle=":", linewidth=1)
+    ax.set_xlabel("Customers targeted, highest risk first (%)")
+    ax.set_ylabel("Churners captured (%)")
     ax.legend(fontsize=8)
     return ax

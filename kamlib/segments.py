@@ -96,10 +96,14 @@ def gap_statistic(X: np.ndarray, k: int, *, n_refs: int = 10, seed: int = 0, ine
 
 
 def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, seeds: int = 5, seed: int = 0, gap_refs: int = 10,
-             silhouette_sample: int = 5000) -> pd.DataFrame:
+             silhouette_sample: int = 5000, min_stability: float = 0.8) -> pd.DataFrame:
     """For each k: inertia (elbow), silhouette (on a sample of at most ``silhouette_sample``),
     gap with its s.e., and stability = mean adjusted Rand index between fits from ``seeds`` seeds.
-    ``.attrs``: ``k_silhouette`` (best silhouette) and ``k_gap`` (smallest k with gap(k) >= gap(k+1) - s(k+1))."""
+    ``.attrs``: ``k_silhouette`` (best silhouette), ``k_gap`` (smallest k with gap(k) >= gap(k+1) - s(k+1),
+    Tibshirani's one-standard-error rule; the largest k tried if none), and ``k_chosen``: ``k_gap`` when the
+    rule stopped below the largest k tried and that solution is stable (mean ARI >= ``min_stability``),
+    else the best silhouette among k >= 3 (two segments rarely help a marketer).
+    """
     from sklearn.metrics import adjusted_rand_score, silhouette_score
 
     X = np.asarray(X, float)
@@ -123,6 +127,12 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, seeds: int = 5, se
             k_gap = out["k"].iloc[i]
             break
     out.attrs["k_gap"] = int(k_gap)
+    stable = out.set_index("k").loc[k_gap, "stability_ari"] >= min_stability
+    if k_gap < out["k"].max() and stable:
+        out.attrs["k_chosen"] = int(k_gap)
+    else:
+        cand = out[out["k"] >= 3] if (out["k"] >= 3).any() else out
+        out.attrs["k_chosen"] = int(cand.loc[cand["silhouette"].idxmax(), "k"])
     return out
 
 
@@ -179,7 +189,8 @@ def name_segments(prof: pd.DataFrame) -> list[str]:
     high value = mean revenue above average. Names: Champions (recent, frequent, high
     value), Loyal regulars (recent, frequent), Big spenders (high value, not frequent),
     New or occasional (recent, not frequent), Fading regulars (not recent, frequent),
-    Lapsed one-timers (not recent, not frequent). Repeated names get a number.
+    Lapsed one-timers (not recent, not frequent). Segments sharing a name are told
+    apart by their mean revenue: "high value", "low value" (and "mid value", then numbers).
     """
     w = prof["customers"] / prof["customers"].sum()
     avg = {c: float((prof[f"mean_{c}"] * w).sum()) for c in ("recency_days", "orders", "revenue")}
@@ -201,11 +212,16 @@ def name_segments(prof: pd.DataFrame) -> list[str]:
         else:
             n = "Lapsed one-timers"
         names.append(n)
-    counts: dict[str, int] = {}
-    out = []
-    for n in names:
-        counts[n] = counts.get(n, 0) + 1
-        out.append(n if names.count(n) == 1 else f"{n} {counts[n]}")
+    out = list(names)
+    for n in set(names):
+        idx = [i for i, m in enumerate(names) if m == n]
+        if len(idx) == 1:
+            continue
+        by_value = sorted(idx, key=lambda i: -prof["mean_revenue"].iloc[i])
+        tags = ["high value", "mid value", "low value"] if len(idx) == 3 else ["high value", "low value"] if len(idx) == 2 \
+            else [f"value rank {r}" for r in range(1, len(idx) + 1)]
+        for i, tag in zip(by_value, tags):
+            out[i] = f"{n}, {tag}"
     return out
 
 

@@ -28,6 +28,7 @@ NOTEBOOK_ORDER = [
     "10_key_accounts",
     "20_survey",
     "30_segments",
+    "35_churn",
     "40_strategy",
 ]
 
@@ -111,15 +112,33 @@ class Survey(_Section):
 class Segments(_Section):
     k_min: int = Field(2, ge=2)
     k_max: int = Field(8, ge=2, le=20)
-    stability_seeds: int = Field(10, ge=2, le=200)
+    stability_seeds: int = Field(5, ge=2, le=200)
+    gap_refs: int = Field(10, ge=2, le=200)
     max_customers: int = Field(25_000, ge=100)
     lifecycle_date: dt.date | None = None
+    lifecycle_previous: dt.date | None = None
+    new_days: int = Field(90, ge=1)
     growing_purchases: int = Field(2, ge=1)
     mature_purchases: int = Field(5, ge=2)
     at_risk_p_alive: float = Field(0.5, gt=0, lt=1)
     churned_p_alive: float = Field(0.2, gt=0, lt=1)
     cost_missed_churner: float = Field(50.0, gt=0)
     cost_wasted_offer: float = Field(5.0, gt=0)
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.k_max <= self.k_min:
+            raise ValueError(f"segments.k_max ({self.k_max}) must be above segments.k_min ({self.k_min})")
+        if self.mature_purchases <= self.growing_purchases:
+            raise ValueError(f"segments.mature_purchases ({self.mature_purchases}) must be above "
+                             f"segments.growing_purchases ({self.growing_purchases})")
+        if self.churned_p_alive >= self.at_risk_p_alive:
+            raise ValueError(f"segments.churned_p_alive ({self.churned_p_alive}) must be below "
+                             f"segments.at_risk_p_alive ({self.at_risk_p_alive})")
+        if self.lifecycle_date and self.lifecycle_previous and self.lifecycle_previous >= self.lifecycle_date:
+            raise ValueError(f"segments.lifecycle_previous ({self.lifecycle_previous}) must be before "
+                             f"segments.lifecycle_date ({self.lifecycle_date})")
+        return self
 
 
 class Strategy(_Section):

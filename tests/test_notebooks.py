@@ -98,3 +98,23 @@ def test_strategy_notebook(values, quick_report):
     manifest = json.loads((quick_report / "manifest.json").read_text())
     sims = {a["id"]: a["simulated"] for a in manifest["artefacts"] if a["notebook"] == "40_strategy"}
     assert sims["strategy_did"] and sims["strategy_conversion"] and not sims["strategy_selection_rules"]
+
+
+def test_segments_notebook(values, quick_report):
+    v = values("30_segments")
+    assert v["n_customers_clustered"] == 2357
+    assert 2 <= v["k_chosen"] <= 5  # quick k range
+    shares = [v[f"segment_{i}_revenue_share"] for i in range(v["k_chosen"])]
+    assert sum(shares) == pytest.approx(1.0, abs=1e-3)
+    # every customer of the sample has a stage at the end of the log
+    assert sum(v[k] for k in v if k.startswith("stage_")) == 2357
+    for art_id in ("seg_profiles", "seg_snake", "seg_projection", "lifecycle_transitions_chart", "cohort_retention_chart"):
+        assert any((quick_report / d / f"{art_id}.{ext}").exists() for d in ("tables", "figures") for ext in ("csv", "png"))
+
+
+def test_churn_notebook(values):
+    v = values("35_churn")
+    # informative scores beat chance on held-out customers; BG/NBD P(alive) is inverted by one-time buyers
+    assert v["auc_logit"] > 0.7 and v["auc_paretonbd_p_alive"] > 0.65 and v["auc_bgnbd_expected"] > 0.65
+    assert v["auc_bgnbd_p_alive"] < 0.5
+    assert v["auc_telecom"] > 0.75 and v["telecom_top_decile_capture"] > 0.25
