@@ -137,6 +137,7 @@ class Artefacts:
             "path": f"{kind}s/{main.name}",
             "files": [f"{kind}s/{p.name}" for p in files],
             "notebook": self.notebook,
+            "order": len(self.entries) + 1,  # position in the notebook, for the report
             "parameters_hash": self._hash,
             "sha256": sha256(main),
             "simulated": bool(simulated),
@@ -155,6 +156,8 @@ class Artefacts:
         self._check_id(art_id)
         folder = self.root / "figures"
         folder.mkdir(exist_ok=True)
+        if self.language == "zh":
+            style.translate_figure(fig)
         if simulated:
             style.mark_simulated(fig, self.language)
         png, svg = folder / f"{art_id}.png", folder / f"{art_id}.svg"
@@ -204,6 +207,17 @@ class Artefacts:
                         "max-width:50em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #999;"
                         f"padding:.3em}}</style></head><body>{body}</body></html>\n", encoding="utf-8")
         return self._register(art_id, "document", caption, [md, html], simulated)
+
+    def text_file(self, text: str, art_id: str, caption: str | dict[str, str], *, ext: str) -> Path:
+        """Save a plain-text artefact such as a BibTeX file (``ext="bib"``) under ``documents/``."""
+        self._check_id(art_id)
+        if not re.fullmatch(r"[a-z0-9]{1,8}", ext):
+            raise KamError(f"File extension {ext!r} must be 1-8 lower-case letters or digits, e.g. 'bib'.")
+        folder = self.root / "documents"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{art_id}.{ext}"
+        path.write_text(text, encoding="utf-8")
+        return self._register(art_id, "document", caption, [path], False)
 
     def record(self, name: str, value: Any) -> Any:
         """Record a key value (asserted by the tests, quoted by the report)."""

@@ -38,7 +38,8 @@ class CampaignModel:
     Treatment multiplies the campaign-period propensity by ``1 + relative_lift`` (key
     accounts ``1 + relative_lift + key_extra_lift``). The default lift of 20% is
     anchored on S004 §4.1 (personalised recommendation: 20%+ higher click-through
-    than regular recommendation), applied here to conversion as an assumption.
+    than regular recommendation; fact F001 in data/literature/facts.csv), applied here to
+    conversion as an assumption.
     """
 
     baseline_conversion: float = 0.08

@@ -309,3 +309,31 @@ def plot_lift(tables: dict, *, ax=None):
     ax.set_ylabel("Churners captured (%)")
     ax.legend(fontsize=8)
     return ax
+
+
+STAGE_COLORS = {"identify": "#0072B2", "segment": "#009E73", "understand": "#E69F00", "act": "#CC79A7", "evaluate": "#D55E00"}
+
+
+def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed: int = 0):
+    """Theme co-occurrence network (networkx spring layout), nodes sized by frequency, coloured by stage."""
+    import networkx as nx
+
+    g = nx.Graph()
+    for t in cooc.index:
+        g.add_node(t, size=int(cooc.loc[t, t]))
+    for i, a in enumerate(cooc.index):
+        for b in cooc.index[i + 1:]:
+            if cooc.loc[a, b] >= min_weight:
+                g.add_edge(a, b, weight=int(cooc.loc[a, b]))
+    pos = nx.spring_layout(g, seed=seed, weight="weight")
+    fig, ax = plt.subplots(figsize=(7.5, 6.5))
+    widths = [0.4 + 0.4 * g[a][b]["weight"] for a, b in g.edges]
+    nx.draw_networkx_edges(g, pos, ax=ax, width=widths, alpha=0.35)
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=[60 + 40 * g.nodes[n]["size"] for n in g.nodes],
+                           node_color=[STAGE_COLORS.get(stages.get(n), "#999999") for n in g.nodes])
+    nx.draw_networkx_labels(g, pos, ax=ax, font_size=7)
+    for stage, color in STAGE_COLORS.items():
+        ax.scatter([], [], color=color, label=stage)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_axis_off()
+    return fig

@@ -79,7 +79,8 @@ def declared_parameters(path: Path) -> dict:
     return {k: v for k, v in namespace.items() if not k.startswith("_")}
 
 
-PATH_PARAMETERS = ("transactions_source", "survey_source", "survey_instrument", "survey_mapping")
+PATH_PARAMETERS = ("transactions_source", "survey_source", "survey_instrument", "survey_mapping", "literature_sources",
+                   "literature_codebook", "literature_coding", "literature_facts")
 BUILTIN_SOURCES = {"cdnow", "cdnow_sample", "simulated"}
 
 
@@ -162,7 +163,7 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
     (out / "values").mkdir(exist_ok=True)
     _write_json_atomic(out / "values" / f"{name}.json", values)
     keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
-    manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a["id"]))
+    manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a.get("order", 0), a["id"]))
     _write_json_atomic(manifest_path, manifest)
     return len(part["artefacts"]), values
 

@@ -157,7 +157,11 @@ class Strategy(_Section):
 
 
 class Literature(_Section):
-    seeds_dir: str = "../shared/seeds"
+    seeds_dir: str = Field("../shared/seeds", description="folder of the source texts (optional: coded data ship in data/literature)")
+    sources: str = "data/literature/sources.csv"
+    codebook: str = "data/literature/codebook.yaml"
+    coding: str = "data/literature/coding.csv"
+    facts: str = "data/literature/facts.csv"
 
 
 class Study(_Section):
@@ -269,6 +273,8 @@ def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
 
 def _check_files(study: Study, base: Path, path: Path) -> None:
     checks = [("transactions.source", study.transactions.source, {"cdnow", "cdnow_sample"})]
+    if "00_literature" in study.notebooks:
+        checks += [(f"literature.{k}", getattr(study.literature, k), set()) for k in ("sources", "codebook", "coding", "facts")]
     if "20_survey" in study.notebooks:  # survey files are needed only when the survey runs
         checks.append(("survey.source", study.survey.source, {"simulated"}))
         checks.append(("survey.instrument", study.survey.instrument, set()))
@@ -287,7 +293,9 @@ def _check_files(study: Study, base: Path, path: Path) -> None:
 def data_files(study: Study, base: Path) -> list[Path]:
     """Files a study reads, for the runner's fingerprint."""
     files = []
-    for value in (study.transactions.source, study.survey.source, study.survey.instrument, study.survey.mapping):
+    lit = study.literature
+    for value in (study.transactions.source, study.survey.source, study.survey.instrument, study.survey.mapping,
+                  lit.sources, lit.codebook, lit.coding, lit.facts):
         if value and value not in {"cdnow", "cdnow_sample", "simulated"}:
             files.append(resolve(value, base))
     return files

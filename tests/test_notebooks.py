@@ -118,3 +118,17 @@ def test_churn_notebook(values):
     assert v["auc_logit"] > 0.7 and v["auc_paretonbd_p_alive"] > 0.65 and v["auc_bgnbd_expected"] > 0.65
     assert v["auc_bgnbd_p_alive"] < 0.5
     assert v["auc_telecom"] > 0.75 and v["telecom_top_decile_capture"] > 0.25
+
+
+def test_literature_notebook_and_traceability(values, quick_report):
+    from kamlib import literature
+
+    v = values("00_literature")
+    assert v["n_sources"] == 4 and v["n_themes"] == len(literature.load_codebook())
+    assert v["F001_value"] == 20.0
+    # every artefact the traceability table names exists in the report
+    manifest = json.loads((quick_report / "manifest.json").read_text())
+    ids = {a["id"] for a in manifest["artefacts"]}
+    trace = literature.traceability(literature.load_codebook())
+    missing = sorted(set(trace["artefact"]) - ids)
+    assert not missing, f"codebook evidence names artefacts no notebook writes: {missing}"

@@ -1,0 +1,339 @@
+"""The literature as data: source register, codebook, coding matrix, auto-coder, agreement, facts.
+
+* ``data/literature/sources.csv``: the source register (round-trips to BibTeX);
+* ``data/literature/codebook.yaml``: themes with labels, definitions, keywords, stage
+  and the notebooks/artefacts that test them (``evidence``);
+* ``data/literature/coding.csv``: the manual coding (source, unit, theme, coder, note),
+  made by reading the sources; notes are our own words, never their sentences;
+* ``data/literature/facts.csv``: numbers stated by the sources, cited by fact id.
+
+:func:`autocode` codes any text with the codebook's keywords after Chinese word
+segmentation (jieba) and conversion to simplified characters (OpenCC);
+:func:`cohen_kappa` and :func:`fleiss_kappa` measure agreement (statsmodels).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .config import DATA, project_path
+from .errors import KamError, require_columns, rows_preview
+
+LIT = DATA / "literature"
+STAGES = ["identify", "segment", "understand", "act", "evaluate"]
+SOURCE_COLUMNS = ["id", "title", "title_en", "authors", "year", "date", "type", "language", "origin"]
+TYPES = {"report", "slides", "paper", "book", "article", "thesis", "web"}
+
+# ----------------------------------------------------------------------------- register and BibTeX
+
+
+def load_sources(path=None) -> pd.DataFrame:
+    """The source register, checked: unique ids, known types, four-digit years."""
+    path = project_path(path or LIT / "sources.csv")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    require_columns(df, SOURCE_COLUMNS, where=str(path), fix="see data/literature/sources.csv for the columns")
+    dup = df["id"].duplicated(keep=False)
+    if dup.any():
+        raise KamError(f"{path}: column 'id' repeats {sorted(set(df.loc[dup, 'id']))} in {rows_preview(df.index[dup] + 2)}; "
+                       "give every source its own id.")
+    bad = ~df["type"].isin(TYPES)
+    if bad.any():
+        raise KamError(f"{path}: column 'type' has {sorted(set(df.loc[bad, 'type']))} in {rows_preview(df.index[bad] + 2)}; "
+                       f"use one of {', '.join(sorted(TYPES))}.")
+    bad = (df["year"] != "") & ~df["year"].str.fullmatch(r"\d{4}")
+    if bad.any():
+        raise KamError(f"{path}: column 'year' must be four digits or empty, not {df.loc[bad, 'year'].tolist()[:3]} "
+                       f"in {rows_preview(df.index[bad] + 2)}.")
+    return df
+
+
+BIB_TYPES = {"report": "techreport", "slides": "misc", "paper": "article", "book": "book", "article": "article",
+             "thesis": "phdthesis", "web": "misc"}
+
+
+def to_bibtex(sources: pd.DataFrame) -> str:
+    """BibTeX entries (bibtexparser), one per source; every register column is kept as a field."""
+    from bibtexparser.bibdatabase import BibDatabase
+    from bibtexparser.bwriter import BibTexWriter
+
+    db = BibDatabase()
+    for _, row in sources.iterrows():
+        entry = {"ENTRYTYPE": BIB_TYPES.get(row["type"], "misc"), "ID": row["id"]}
+        for col, value in row.items():
+            if col != "id" and value != "":
+                entry[{"type": "kamtype"}.get(col, col)] = str(value)
+        db.entries.append(entry)
+    writer = BibTexWriter()
+    writer.order_entries_by = None
+    writer.display_order = list(sources.columns)
+    return writer.write(db)
+
+
+def from_bibtex(text: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """The register back from :func:`to_bibtex` output (or any BibTeX with these fields)."""
+    import bibtexparser
+    from bibtexparser.bparser import BibTexParser
+
+    parser = BibTexParser(common_strings=False)
+    parser.ignore_nonstandard_types = False
+    db = bibtexparser.loads(text, parser=parser)
+    rows = []
+    for e in db.entries:
+        row = {"id": e["ID"], "type": e.get("kamtype", {v: k for k, v in BIB_TYPES.items()}.get(e["ENTRYTYPE"], "web"))}
+        row.update({k: v for k, v in e.items() if k not in {"ID", "ENTRYTYPE", "kamtype"}})
+        rows.append(row)
+    df = pd.DataFrame(rows).fillna("")
+    cols = columns or SOURCE_COLUMNS + [c for c in df.columns if c not in SOURCE_COLUMNS]
+    return df.reindex(columns=cols, fill_value="")
+
+
+# ----------------------------------------------------------------------------- codebook and coding
+
+
+def load_codebook(path=None) -> dict:
+    """Themes keyed by id, each with en, zh, definition, stage, keywords {en, zh} and evidence."""
+    path = project_path(path or LIT / "codebook.yaml")
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    themes = raw.get("themes")
+    if not isinstance(themes, dict) or not themes:
+        raise KamError(f"{path} needs a 'themes:' mapping; see data/literature/codebook.yaml.")
+    for tid, t in themes.items():
+        missing = [k for k in ("en", "zh", "definition", "stage", "keywords") if k not in t]
+        if missing:
+            raise KamError(f"{path}: theme '{tid}' has no '{missing[0]}:'; add it.")
+        if t["stage"] not in STAGES:
+            raise KamError(f"{path}: theme '{tid}' has stage '{t['stage']}'; use one of {', '.join(STAGES)}.")
+        t.setdefault("evidence", [])
+    return themes
+
+
+def themes_table(codebook: dict) -> pd.DataFrame:
+    return pd.DataFrame([{"theme": k, "en": t["en"], "zh": t["zh"], "stage": t["stage"], "definition": t["definition"],
+                          "keywords_en": ", ".join(t["keywords"].get("en", [])), "keywords_zh": "、".join(t["keywords"].get("zh", []))}
+                         for k, t in codebook.items()])
+
+
+def load_coding(path=None, codebook: dict | None = None, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The manual coding matrix in long form: source, unit, theme, coder, note; themes and sources checked."""
+    path = project_path(path or LIT / "coding.csv")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    require_columns(df, ["source", "unit", "theme", "coder"], where=str(path))
+    if codebook is not None:
+        bad = ~df["theme"].isin(list(codebook) + ["none"])
+        if bad.any():
+            raise KamError(f"{path}: column 'theme' has {sorted(set(df.loc[bad, 'theme']))[:3]} in {rows_preview(df.index[bad] + 2)}, "
+                           "which the codebook does not define; add the theme to codebook.yaml or fix the spelling.")
+    if sources is not None:
+        bad = ~df["source"].isin(sources["id"])
+        if bad.any():
+            raise KamError(f"{path}: column 'source' has {sorted(set(df.loc[bad, 'source']))[:3]} in {rows_preview(df.index[bad] + 2)}, "
+                           "which is not in the source register; add it to sources.csv.")
+    return df
+
+
+def matrix(coding: pd.DataFrame, codebook: dict, by=("source", "unit")) -> pd.DataFrame:
+    """0/1 matrix of units (rows) by themes (columns, in codebook order); theme ``none`` marks a unit
+    that was read and given no theme (an all-zero row)."""
+    m = pd.crosstab([coding[c] for c in by], coding["theme"]).clip(upper=1)
+    return m.reindex(columns=list(codebook), fill_value=0)
+
+
+def frequency(coding: pd.DataFrame, codebook: dict) -> pd.DataFrame:
+    """Per theme: stage, number of sources and of units coded, and the sources."""
+    rows = []
+    for tid, t in codebook.items():
+        sub = coding[coding["theme"] == tid]
+        rows.append({"theme": tid, "label": t["en"], "stage": t["stage"], "sources": sub["source"].nunique(),
+                     "units": len(sub[["source", "unit"]].drop_duplicates()), "source_ids": ", ".join(sorted(sub["source"].unique()))})
+    return pd.DataFrame(rows)
+
+
+def cooccurrence(unit_matrix: pd.DataFrame) -> pd.DataFrame:
+    """Number of units in which two themes are both coded (diagonal: units per theme)."""
+    m = unit_matrix.to_numpy(int)
+    return pd.DataFrame(m.T @ m, index=unit_matrix.columns, columns=unit_matrix.columns)
+
+
+def gaps(codebook: dict, coding: pd.DataFrame, min_sources: int = 2) -> pd.DataFrame:
+    """Themes coded in at least ``min_sources`` sources that no notebook tests quantitatively."""
+    freq = frequency(coding, codebook)
+    freq["tested"] = [bool(codebook[t]["evidence"]) for t in freq["theme"]]
+    out = freq[(freq["sources"] >= min_sources) & ~freq["tested"]]
+    return out.drop(columns="tested").sort_values(["sources", "units"], ascending=False).reset_index(drop=True)
+
+
+def traceability(codebook: dict) -> pd.DataFrame:
+    """Theme -> analysis (hypothesis) -> notebook -> artefact id, one row per artefact."""
+    rows = []
+    for tid, t in codebook.items():
+        for ev in t["evidence"]:
+            for art in ev.get("artefacts", []):
+                rows.append({"theme": tid, "stage": t["stage"], "analysis": ev["analysis"], "notebook": ev["notebook"],
+                             "artefact": art})
+    return pd.DataFrame(rows, columns=["theme", "stage", "analysis", "notebook", "artefact"])
+
+
+def load_facts(path=None, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Numbers stated by the sources, with source, location and what they measure."""
+    path = project_path(path or LIT / "facts.csv")
+    df = pd.read_csv(path, dtype={"id": str, "source": str, "location": str}, keep_default_na=False)
+    require_columns(df, ["id", "source", "location", "subject", "measure", "value", "unit"], where=str(path))
+    if sources is not None and not df["source"].isin(sources["id"]).all():
+        bad = ~df["source"].isin(sources["id"])
+        raise KamError(f"{path}: column 'source' has {sorted(set(df.loc[bad, 'source']))} in {rows_preview(df.index[bad] + 2)}, "
+                       "which is not in the source register.")
+    return df
+
+
+def fact(fact_id: str, facts: pd.DataFrame | None = None) -> dict:
+    """One fact by id, e.g. ``fact("F001")["value"]``."""
+    facts = load_facts() if facts is None else facts
+    hit = facts[facts["id"] == fact_id]
+    if hit.empty:
+        raise KamError(f"No fact {fact_id!r} in data/literature/facts.csv; known: {', '.join(facts['id'])}.")
+    return hit.iloc[0].to_dict()
+
+
+# ----------------------------------------------------------------------------- texts and the auto-coder
+
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def clean_text(text: str) -> str:
+    """Simplified characters, without the pinyin annotations that some extracted pages carry."""
+    return _t2s().convert(_PINYIN.sub("", text))
+
+
+@lru_cache(maxsize=8)
+def _tokenizer(words: tuple[str, ...]):
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    for w in words:
+        tok.add_word(w, freq=2000)
+    return tok
+
+
+def tokenize(text: str, extra_words=()) -> list[str]:
+    """Chinese word segmentation with jieba (codebook keywords added to its dictionary)."""
+    tok = _tokenizer(tuple(sorted(set(extra_words))))
+    return [w for w in tok.lcut(clean_text(text)) if w.strip()]
+
+
+def autocode(texts: dict[str, str], codebook: dict, *, min_hits: int = 1) -> pd.DataFrame:
+    """Keyword hits per unit (rows) and theme (columns); a theme is coded where hits >= ``min_hits``.
+
+    Chinese keywords match a jieba token that equals or contains them; English keywords
+    match whole words, case-insensitively. Returns the hit counts; compare with
+    ``>= min_hits`` for 0/1 codes (``.attrs["codes"]`` holds them).
+    """
+    zh_words = [k for t in codebook.values() for k in t["keywords"].get("zh", []) if re.search(r"[\u4e00-\u9fff]", k)]
+    rows = {}
+    for unit, text in texts.items():
+        tokens = tokenize(text, zh_words)
+        lower = clean_text(text).lower()
+        hits = {}
+        for tid, t in codebook.items():
+            n = 0
+            for kw in t["keywords"].get("zh", []):
+                if re.search(r"[\u4e00-\u9fff]", kw):
+                    n += sum(1 for w in tokens if w == kw or (len(kw) >= 2 and kw in w))
+                else:
+                    n += len(re.findall(rf"(?<![a-z]){re.escape(kw.lower())}(?![a-z])", lower))
+            for kw in t["keywords"].get("en", []):
+                n += len(re.findall(rf"(?<![a-z]){re.escape(kw.lower())}(?![a-z])", lower))
+            hits[tid] = n
+        rows[unit] = hits
+    out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(codebook)).fillna(0).astype(int)
+    out.index.name = "unit"
+    out.attrs["codes"] = (out >= min_hits).astype(int)
+    return out
+
+
+_BODY = [("文档简介", "温馨提示"), ("常见问题", "点击阅读更多内容")]
+
+
+def seed_body(path) -> str:
+    """The body of a saved document-sharing page: without site boilerplate and document lists."""
+    text = clean_text(Path(path).read_text(encoding="utf-8", errors="replace"))
+    for start, end in _BODY:
+        i, j = text.find(start), text.find(end)
+        if i >= 0 and j > i:
+            return text[i + len(start):j].strip()
+    return text
+
+
+def seed_units(seeds_dir, sources: pd.DataFrame | None = None) -> dict[tuple[str, str], str]:
+    """Texts of the sources in ``seeds_dir`` as coding units: S004 split at its section numbers
+    (§1.1 ... §7.2), the other sources whole (unit ``all``). Empty if the folder is absent."""
+    seeds_dir = project_path(seeds_dir)
+    sources = load_sources() if sources is None else sources
+    units: dict[tuple[str, str], str] = {}
+    if not seeds_dir.is_dir():
+        return units
+    for _, s in sources.iterrows():
+        f = seeds_dir / s.get("seed_file", "")
+        if not s.get("seed_file") or not f.exists():
+            continue
+        body = seed_body(f)
+        parts = re.split(r"(?<![\d.])([1-9]\.[1-9])(?=\D)", body) if s["type"] == "paper" else [body]
+        if len(parts) > 3:
+            for k in range(1, len(parts) - 1, 2):
+                units.setdefault((s["id"], f"§{parts[k]}"), parts[k + 1])
+        else:
+            units[(s["id"], "all")] = body
+    return units
+
+
+# ----------------------------------------------------------------------------- agreement
+
+
+def cohen_kappa(a, b) -> float:
+    """Cohen's kappa of two coders' labels for the same units (statsmodels)."""
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    a, b = pd.Series(list(a)), pd.Series(list(b))
+    if len(a) != len(b) or len(a) == 0:
+        raise KamError("Cohen's kappa needs two codings of the same, non-empty list of units.")
+    cats = sorted(set(a) | set(b))
+    table = pd.crosstab(pd.Categorical(a, cats), pd.Categorical(b, cats), dropna=False).to_numpy()
+    if len(cats) == 1:
+        return float("nan")  # both coders used one category throughout: kappa is undefined
+    return float(cohens_kappa(table, return_results=False))
+
+
+def fleiss_kappa(ratings) -> float:
+    """Fleiss' kappa for several coders: ``ratings`` is units x coders (category labels)."""
+    from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa as fk
+
+    table, _ = aggregate_raters(np.asarray(ratings))
+    return float(fk(table, method="fleiss"))
+
+
+def agreement(manual: pd.DataFrame, auto: pd.DataFrame) -> pd.DataFrame:
+    """Per theme over the shared units: percentage agreement, Cohen's kappa and counts of each coder."""
+    units = manual.index.intersection(auto.index)
+    if len(units) == 0:
+        raise KamError("The manual and automatic codings share no units; code the same units twice.")
+    rows = []
+    for theme in manual.columns:
+        m, a = manual.loc[units, theme].to_numpy(), auto.loc[units, theme].to_numpy()
+        rows.append({"theme": theme, "units": len(units), "manual": int(m.sum()), "auto": int(a.sum()),
+                     "agreement": float((m == a).mean()), "kappa": cohen_kappa(m, a)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,102 @@
+"""Literature data: register <-> BibTeX, codebook and coding checks, auto-coder on texts written
+for the tests, kappa against hand-computed examples."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamlib import literature as lit
+from kamlib.errors import KamError
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return lit.load_codebook()
+
+
+def test_register_round_trips_through_bibtex():
+    src = lit.load_sources()
+    assert set(src["id"]) == {"S000", "S001", "S002", "S004"}
+    bib = lit.to_bibtex(src)
+    assert "@techreport{S000" in bib and "@article{S004" in bib
+    back = lit.from_bibtex(bib, columns=list(src.columns))
+    pd.testing.assert_frame_equal(back, src)
+
+
+def test_register_errors_name_the_column_and_rows(tmp_path):
+    src = lit.load_sources()
+    src.loc[2, "type"] = "tweet"
+    path = tmp_path / "sources.csv"
+    src.to_csv(path, index=False)
+    with pytest.raises(KamError, match=r"'type' has \['tweet'\] in row 4"):
+        lit.load_sources(path)
+
+
+def test_coding_uses_only_codebook_themes_and_registered_sources(codebook, tmp_path):
+    coding = lit.load_coding(codebook=codebook, sources=lit.load_sources())
+    assert coding["source"].nunique() == 4
+    bad = coding.copy()
+    bad.loc[5, "theme"] = "telepathy"
+    path = tmp_path / "coding.csv"
+    bad.to_csv(path, index=False)
+    with pytest.raises(KamError, match=r"'theme' has \['telepathy'\] in row 7.*codebook"):
+        lit.load_coding(path, codebook)
+
+
+def test_autocoder_on_short_texts(codebook):
+    texts = {
+        "zh_simplified": "我们用RFM模型和客户终身价值识别大客户,并通过优惠券促销提高复购。",
+        # traditional characters with the pinyin annotations some extracted pages carry
+        "zh_traditional": "建立會員積分制度,提升客戶滿(mǎn)意度;對流失風(fēng)險客戶開展對比實驗。",
+        "en": "A loyalty programme with points; an A/B test measured the effect of the coupon on churn.",
+        "none": "今天天气很好。",
+    }
+    codes = lit.autocode(texts, codebook).attrs["codes"]
+    coded = {u: set(codes.columns[codes.loc[u] == 1]) for u in codes.index}
+    assert {"rfm", "clv", "identification", "promotion", "loyalty"} <= coded["zh_simplified"]
+    assert {"loyalty_programme", "satisfaction", "churn", "experiments"} <= coded["zh_traditional"]
+    assert {"loyalty_programme", "experiments", "promotion", "churn"} <= coded["en"]
+    assert coded["none"] == set()
+
+
+def test_clean_text_converts_and_strips_pinyin():
+    assert lit.clean_text("營(yíng)銷管理") == "营销管理"
+
+
+def test_seed_body_drops_site_boilerplate(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("版权说明\n文档简介\n正文内容在这里\n温馨提示\n- 其他文档\n", encoding="utf-8")
+    assert lit.seed_body(page) == "正文内容在这里"
+
+
+def test_cohen_kappa_matches_a_hand_computation():
+    # 2x2 table [[20, 5], [10, 15]]: po = 0.7, pe = (25*30 + 25*20) / 50^2 = 0.5, kappa = 0.4
+    a = [1] * 25 + [0] * 25
+    b = [1] * 20 + [0] * 5 + [1] * 10 + [0] * 15
+    assert lit.cohen_kappa(a, b) == pytest.approx(0.4)
+    assert lit.cohen_kappa([1, 0, 1], [1, 0, 1]) == pytest.approx(1.0)
+    assert np.isnan(lit.cohen_kappa([0, 0, 0], [0, 0, 0]))
+
+
+def test_fleiss_kappa_matches_the_textbook_example():
+    # Fleiss (1971)-style worked example: 10 subjects, 14 raters, 5 categories; kappa = 0.210
+    counts = [[0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
+              [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7]]
+    ratings = [[c for c, n in enumerate(row) for _ in range(n)] for row in counts]
+    assert round(lit.fleiss_kappa(ratings), 3) == 0.210
+
+
+def test_gaps_and_traceability(codebook):
+    coding = lit.load_coding(codebook=codebook)
+    gaps = lit.gaps(codebook, coding)
+    assert all(not codebook[t]["evidence"] for t in gaps["theme"])
+    assert (gaps["sources"] >= 2).all()
+    trace = lit.traceability(codebook)
+    assert set(trace["notebook"]) <= {"01_data_overview", "10_key_accounts", "20_survey", "30_segments", "35_churn", "40_strategy"}
+
+
+def test_facts_are_cited_by_id():
+    f = lit.fact("F001")
+    assert f["source"] == "S004" and f["location"] == "§4.1" and float(f["value"]) == 20
+    with pytest.raises(KamError, match="No fact 'F999'"):
+        lit.fact("F999")
