@@ -40,5 +40,14 @@ lock: ## re-resolve requirements.in into requirements.lock and environment.yml
 bench: $(BIN)/kam ## speed and memory benchmark against lifetimes (writes reports/benchmarks/)
 	$(BIN)/python benchmarks/run.py
 
+browser-deps: ## install headless Chromium and a CJK font from Debian (for the report tests and Chinese figures)
+	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  echo "chromium and a CJK font are already installed"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null \
+	  && echo "installed chromium and fonts-noto-cjk"; \
+	else echo "no apt-get: install Chromium and a CJK font (Noto Sans CJK) yourself; the browser tests skip without them"; fi
+
 clean: ## remove generated reports (keeps .venv)
 	rm -rf reports/default reports/default-quick reports/scratch

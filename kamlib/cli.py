@@ -97,10 +97,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report(study_file, quick) -> None:
-    try:
-        from . import report
-    except ImportError:  # report assembly arrives with the report issue
-        return
+    from . import report
+
     path = report.build(study_file, quick=quick)
     print(f"Report: {path}")
 

@@ -36,7 +36,7 @@ UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
 SUMMARY_SQL = """
 WITH days AS (
-    SELECT CAST({customer} AS VARCHAR) AS customer_id,
+    SELECT CAST({customer} AS {text}) AS customer_id,
            CAST({date} AS DATE) AS day,
            SUM(CAST({amount} AS DOUBLE)) AS amount
     FROM {source}
@@ -77,10 +77,10 @@ GROUP BY 1
 def _dialect(engine: str) -> dict:
     if engine == "duckdb":
         return {"datediff_last": "CAST(date_diff('day', first_day, last_day) AS DOUBLE)",
-                "datediff_end": "CAST(date_diff('day', first_day, DATE '{end}') AS DOUBLE)"}
+                "datediff_end": "CAST(date_diff('day', first_day, DATE '{end}') AS DOUBLE)", "text": "VARCHAR"}
     if engine == "spark":
         return {"datediff_last": "CAST(datediff(last_day, first_day) AS DOUBLE)",
-                "datediff_end": "CAST(datediff(DATE '{end}', first_day) AS DOUBLE)"}
+                "datediff_end": "CAST(datediff(DATE '{end}', first_day) AS DOUBLE)", "text": "STRING"}
     raise KamError(f"Unknown SQL engine {engine!r}; use 'duckdb' or 'spark'.")
 
 

@@ -1,0 +1,144 @@
+"""The assembled HTML report: structure, links, badges; opened in headless Chromium when installed."""
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kamlib import report
+from kamlib.config import DEFAULT_STUDY
+
+pytestmark = pytest.mark.notebook
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.srcs, self.artefacts = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "href" in a:
+            self.hrefs.append(a["href"])
+        if tag == "img":
+            self.srcs.append(a.get("src", ""))
+        if "data-artefact" in a:
+            self.artefacts.append(a["data-artefact"])
+
+
+@pytest.fixture(scope="module")
+def built(quick_report):
+    import os
+
+    old = os.environ["KAM_REPORTS_DIR"]
+    os.environ["KAM_REPORTS_DIR"] = str(quick_report.parent)
+    try:
+        path = report.build(None, quick=True)
+    finally:
+        os.environ["KAM_REPORTS_DIR"] = old
+    return path
+
+
+def test_report_holds_every_artefact_and_working_links(built, quick_report):
+    html = built.read_text(encoding="utf-8")
+    parser = _Links()
+    parser.feed(html)
+    manifest = json.loads((quick_report / "manifest.json").read_text())
+    assert sorted(parser.artefacts) == sorted(a["id"] for a in manifest["artefacts"])
+    for href in parser.hrefs:
+        if href.startswith("#"):
+            assert f"id='{href[1:]}'" in html, href
+        else:
+            assert (quick_report / href).exists(), href
+    assert all(src.startswith("data:image/png;base64,") for src in parser.srcs)
+    n_sim = sum(a["simulated"] for a in manifest["artefacts"])
+    assert html.count("<span class='badge'>Simulated data</span>") == n_sim + 1  # + the legend in the introduction
+    # the hypothesis table leads, before the first framework section
+    assert html.index("data-artefact='survey_hypotheses'") < html.index("id='sec-literature'")
+    assert "@media print" in html
+
+
+def _chromium(args, timeout=120):
+    return subprocess.run([CHROMIUM, *FLAGS, *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (make browser-deps)")
+def test_report_opens_in_chromium_without_broken_images(built, tmp_path):
+    dom = _chromium([f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000", "--dump-dom", built.as_uri()])
+    body = re.search(r"<body[^>]*>", dom.stdout)
+    assert body, dom.stderr[-500:]
+    assert 'data-checked="yes"' in body.group(0)
+    assert 'data-broken-images="0"' in body.group(0)
+    shot = tmp_path / "report.png"
+    _chromium([f"--user-data-dir={tmp_path / 'profile2'}", "--window-size=1280,1600", f"--screenshot={shot}", built.as_uri()])
+    assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def _cjk_available():
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(out.strip())
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None or not _cjk_available(), reason="needs headless Chromium and a CJK font (make browser-deps)")
+def test_chinese_report_renders_cjk_glyphs(quick_report, tmp_path, monkeypatch):
+    # the same artefacts, assembled as a study whose language is zh
+    raw = yaml.safe_load(DEFAULT_STUDY.read_text(encoding="utf-8"))
+    raw.update(name="zhreport", language="zh")
+    study = tmp_path / "zh.yaml"
+    study.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    shutil.copytree(quick_report, tmp_path / "reports" / "zhreport-quick")
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
+    path = report.build(study, quick=True)
+    html = path.read_text(encoding="utf-8")
+    assert "<html lang='zh-CN'>" in html and "假设 H1-H8 一览" in html and "模拟数据" in html
+    assert "假设 H1-H8:估计值" in html  # captions in Chinese
+    dom = _chromium([f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000", "--dump-dom", path.as_uri()])
+    body = re.search(r"<body[^>]*>", dom.stdout).group(0)
+    assert 'data-cjk-font="yes"' in body
+
+
+@pytest.mark.skipif(not _cjk_available(), reason="no CJK font installed (make browser-deps)")
+def test_chinese_figures_use_a_cjk_font(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from kamlib import style
+    from kamlib.artefacts import Artefacts
+
+    art = Artefacts("zh_test", {}, output_dir=tmp_path, language="zh")
+    assert style.cjk_font() is not None
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set_xlabel("Customers")
+    art.figure(fig, "zh_fig", {"en": "test", "zh": "测试"})
+    svg = (tmp_path / "figures" / "zh_fig.svg").read_text(encoding="utf-8")
+    assert "客户数" in svg  # translated through the glossary, drawn as text with the CJK font
+    assert re.search(r"font-family[^;]*(Noto Sans CJK|WenQuanYi|Source Han)", svg)
+
+
+def test_report_without_a_run_says_what_to_do(tmp_path, monkeypatch):
+    from kamlib.errors import KamError
+
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path))
+    with pytest.raises(KamError, match="run the notebooks first"):
+        report.build(None, quick=True)
+
+
+def test_every_artefact_has_a_chinese_caption(quick_report):
+    manifest = json.loads((quick_report / "manifest.json").read_text())
+    zh = report.captions_zh()
+    missing = [a["id"] for a in manifest["artefacts"] if not a["caption"].get("zh") and a["id"] not in zh]
+    assert not missing, f"add Chinese captions to data/i18n/captions_zh.yaml for: {missing}"
