@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="assemble reports/<study>/index.html from the manifest")
     rep.add_argument("--study")
     rep.add_argument("--quick", action="store_true")
+    rep.add_argument("--force", action="store_true", help="rebuild even if the manifest is unchanged")
     new = sub.add_parser("new-case", help="scaffold a study for your own data: studies/NAME.yaml and data/NAME/")
     new.add_argument("name")
     sub.add_parser("list", help="list the notebooks")
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.study or 'studies/default.yaml'}: valid study '{s.name}' ({len(s.notebooks)} notebooks).")
             return 0
         if args.command == "report":
-            _report(args.study, args.quick)
+            _report(args.study, args.quick, force=args.force)
             return 0
         if args.command == "new-case":
             from .cases import new_case
@@ -96,10 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _report(study_file, quick) -> None:
+def _report(study_file, quick, force=False) -> None:
     from . import report
 
-    path = report.build(study_file, quick=quick)
+    path = report.build(study_file, quick=quick, force=force)
     print(f"Report: {path}")
 
 

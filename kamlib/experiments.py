@@ -20,8 +20,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+class _LazyStats:
+    """scipy.stats, imported on first use (study validation imports this module for its defaults)."""
+
+    def __getattr__(self, name):
+        from scipy import stats as _stats
+
+        return getattr(_stats, name)
+
+
+stats = _LazyStats()
 from .errors import KamError, require_columns
 
 # ----------------------------------------------------------------------------- campaign simulator

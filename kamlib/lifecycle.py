@@ -78,10 +78,10 @@ def transition_matrix(before: pd.Series, after: pd.Series, *, normalize: bool = 
 
 def cohort_retention(transactions: pd.DataFrame, *, periods: int = 18) -> pd.DataFrame:
     """Share of each first-purchase-month cohort that buys in each following month (month 0 = 1.0)."""
-    import duckdb
+    from .rfm import connect
 
     require_columns(transactions, ["customer_id", "date"], where="the transaction log")
-    con = duckdb.connect()
+    con = connect()
     try:
         con.register("tx", transactions[["customer_id", "date"]])
         df = con.execute("""

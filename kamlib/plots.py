@@ -280,11 +280,7 @@ def plot_roc(curves: dict, *, ax=None):
     ax = _axes(ax)
     for name, (roc, auc) in curves.items():
         ax.plot(roc["fpr"], roc["tpr"], label=f"{name} (AUC {auc:.3f})")
-    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1)
-    ax.set_xlabel("False-positive rate")
-    ax.set_ylabel("True-positive rate")
-    ax.legend(fontsize=8)
-    return ax
+    return _diagonal_chart(ax, 1, "False-positive rate", "True-positive rate")
 
 
 def plot_calibration(tables: dict, *, ax=None):
@@ -292,11 +288,7 @@ def plot_calibration(tables: dict, *, ax=None):
     ax = _axes(ax)
     for name, cal in tables.items():
         ax.plot(cal["mean_predicted"], cal["observed_rate"], marker="o", label=name)
-    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1)
-    ax.set_xlabel("Predicted churn probability (decile mean)")
-    ax.set_ylabel("Observed churn rate")
-    ax.legend(fontsize=8)
-    return ax
+    return _diagonal_chart(ax, 1, "Predicted churn probability (decile mean)", "Observed churn rate")
 
 
 def plot_lift(tables: dict, *, ax=None):
@@ -304,9 +296,14 @@ def plot_lift(tables: dict, *, ax=None):
     ax = _axes(ax)
     for name, lt in tables.items():
         ax.plot(np.r_[0, lt["cumulative_share"]] * 100, np.r_[0, lt["cumulative_capture"]] * 100, marker="o", label=name)
-    ax.plot([0, 100], [0, 100], color="grey", linestyle=":", linewidth=1)
-    ax.set_xlabel("Customers targeted, highest risk first (%)")
-    ax.set_ylabel("Churners captured (%)")
+    return _diagonal_chart(ax, 100, "Customers targeted, highest risk first (%)", "Churners captured (%)")
+
+
+def _diagonal_chart(ax, top, xlabel, ylabel):
+    """Finish a chart whose reference is the diagonal (random ranking, perfect calibration)."""
+    ax.plot([0, top], [0, top], color="grey", linestyle=":", linewidth=1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
     return ax
 

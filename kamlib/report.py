@@ -177,8 +177,12 @@ def _caption(entry: dict, lang: str, zh: dict | None = None) -> str:
     return cap.get(lang) or cap.get("en") or entry["id"]
 
 
-def build(study_file=None, *, quick: bool = False) -> Path:
-    """Write ``index.html`` for the study's report folder from its manifest; returns its path."""
+def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
+    """Write ``index.html`` for the study's report folder from its manifest; returns its path.
+
+    Nothing is rewritten when the manifest, the study's title and language and this
+    module are unchanged since the last build (``force`` rebuilds anyway).
+    """
     from . import study as study_mod
     from .config import ROOT
     from .runner import output_folder, notebook_parameters
@@ -189,6 +193,13 @@ def build(study_file=None, *, quick: bool = False) -> Path:
     manifest_path = out / "manifest.json"
     if not manifest_path.exists():
         raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run{' --quick' if quick else ''}).")
+    import hashlib
+
+    build_key = hashlib.sha256(manifest_path.read_bytes() + f"{study.title}|{study.language}|{quick}".encode()
+                         + Path(__file__).read_bytes()).hexdigest()[:20]
+    index = out / "index.html"
+    if not force and index.exists() and f"<meta name='kam-build' content='{build_key}'>" in index.read_text(encoding="utf-8")[:2000]:
+        return index
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     arts = manifest.get("artefacts", [])
     lang = study.language
@@ -277,6 +288,7 @@ def build(study_file=None, *, quick: bool = False) -> Path:
         badge_html = "<span class='badge'>" + T["simulated"] + "</span>"
         intro += f"<p class='note'>{T['simulated_note'].format(badge=badge_html)}</p>"
     page = (f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
+            f"<meta name='kam-build' content='{build_key}'>"
             f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{title}</title>"
             f"<style>{CSS}</style><script>{CHECK_JS}</script></head><body><header><h1>{title}</h1>{intro}</header>"
             f"<nav class='toc'><b>{T['contents']}</b><ul>{''.join(toc)}</ul></nav>{''.join(body)}</body></html>\n")

@@ -25,6 +25,7 @@ An alternative to the Pareto/NBD model. Marketing Science, 24(2), 275-284.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
 SUMMARY_SQL = """
 WITH days AS (
-    SELECT CAST({customer} AS {text}) AS customer_id,
+    SELECT {customer} AS customer_id,
            CAST({date} AS DATE) AS day,
            SUM(CAST({amount} AS DOUBLE)) AS amount
     FROM {source}
@@ -53,7 +54,7 @@ WITH days AS (
     FROM days
     GROUP BY 1
 )
-SELECT customer_id,
+SELECT CAST(customer_id AS {text}) AS customer_id,
        CAST(frequency AS BIGINT) AS frequency,
        {datediff_last} / {unit_days} AS recency,
        {datediff_end} / {unit_days} AS T,
@@ -72,6 +73,19 @@ FROM {source}
 WHERE CAST({date} AS DATE) > DATE '{start}' AND CAST({date} AS DATE) <= DATE '{end}'
 GROUP BY 1
 """
+
+
+def connect():
+    """A DuckDB connection with bounded memory: ``$KAM_DUCKDB_MEMORY`` (default 700MB; larger
+    aggregations spill to a temporary folder instead of growing), insertion order not kept
+    (results that need an order say ORDER BY)."""
+    import tempfile
+
+    import duckdb
+
+    return duckdb.connect(config={"memory_limit": os.environ.get("KAM_DUCKDB_MEMORY", "700MB"),
+                                  "preserve_insertion_order": False,
+                                  "temp_directory": str(Path(tempfile.gettempdir()) / "kam-duckdb")})
 
 
 def _dialect(engine: str) -> dict:
@@ -140,13 +154,11 @@ def summary(transactions, *, end, unit: str = "W", customer: str = "customer_id"
     -------
     DataFrame indexed by ``customer_id`` (string), sorted.
     """
-    import duckdb
-
-    con = duckdb.connect()
+    con = connect()
     try:
         src = _source(con, transactions, [customer, date, amount])
         sql = summary_sql(end=end, source=src, unit=unit, customer=customer, date=date, amount=amount, start=start)
-        out = con.execute(sql).df()
+        out = con.sql(sql).to_arrow_table().to_pandas()  # Arrow: faster than .df() for millions of rows
     finally:
         con.close()
     out["first_day"] = pd.to_datetime(out["first_day"])
@@ -172,13 +184,11 @@ def calibration_holdout(transactions, *, calibration_end, holdout_end, unit="W",
     Only customers whose first purchase is in the calibration period are kept;
     holdout purchases are the distinct purchase days in (calibration_end, holdout_end].
     """
-    import duckdb
-
     cal_end, hold_end = pd.Timestamp(calibration_end), pd.Timestamp(holdout_end)
     if hold_end <= cal_end:
         raise KamError(f"holdout_end ({hold_end.date()}) must be after calibration_end ({cal_end.date()}).")
     cal = summary(transactions, end=cal_end, unit=unit, customer=customer, date=date, amount=amount, start=start)
-    con = duckdb.connect()
+    con = connect()
     try:
         src = _source(con, transactions, [customer, date, amount])
         hold = con.execute(HOLDOUT_SQL.format(customer=_quote(customer), date=_quote(date), amount=_quote(amount),

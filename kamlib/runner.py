@@ -67,15 +67,22 @@ def notebook_path(name: str) -> Path:
 
 
 def declared_parameters(path: Path) -> dict:
-    """The names and defaults in the notebook's cell tagged ``parameters``."""
-    import nbformat
+    """The names and defaults in the notebook's cell tagged ``parameters``.
 
-    nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    The notebook is read as plain JSON: importing nbformat costs seconds, and a run
+    that skips every notebook should take about one.
+    """
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise KamError(f"{path} is not a readable notebook ({exc}); restore it from git.") from None
+    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
         raise KamError(f"{path.name} has no cell tagged 'parameters'; tag its first code cell 'parameters'.")
+    source = cells[0]["source"]
+    source = "".join(source) if isinstance(source, list) else source
     namespace: dict = {}
-    exec(compile(cells[0].source, str(path), "exec"), {}, namespace)  # noqa: S102 - our own notebooks
+    exec(compile(source, str(path), "exec"), {}, namespace)  # noqa: S102 - our own notebooks
     return {k: v for k, v in namespace.items() if not k.startswith("_")}
 
 
@@ -115,6 +122,7 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
     staging_path.mkdir(parents=True, exist_ok=True)
     out_nb = staging_path / f"{name}.ipynb"
     params = dict(parameters, output_dir=str(staging_path / "artefacts"))
+    print(f"  start {name}", flush=True)
     start = time.perf_counter()
     try:
         pm.execute_notebook(
@@ -207,8 +215,9 @@ def run(study_file: str | Path | None = None, notebooks: list[str] | None = None
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {}
+        if len(todo) > workers:
+            echo(f"  queued {', '.join(n for n, _, _ in todo)}")
         for name, params, fp in todo:
-            echo(f"  start {name}")
             futures[pool.submit(_execute, name, params, str(staging_root / name))] = (name, fp)
         done = 0
         for fut in as_completed(futures):

@@ -44,11 +44,11 @@ FROM days GROUP BY customer_id ORDER BY customer_id
 
 def features(transactions: pd.DataFrame, *, end=None) -> pd.DataFrame:
     """Behavioural features per customer up to ``end`` (default: the last date in the log)."""
-    import duckdb
+    from .rfm import connect
 
     require_columns(transactions, ["customer_id", "date", "amount"], where="the transaction log")
     end = pd.Timestamp(end or transactions["date"].max()).date().isoformat()
-    con = duckdb.connect()
+    con = connect()
     try:
         con.register("tx", transactions[["customer_id", "date", "amount"]])
         out = con.execute(FEATURES_SQL.format(end=end)).df().set_index("customer_id")

@@ -111,3 +111,26 @@ def test_bad_model_and_inputs(cal):
     gg = clv.fit(cal, "gamma_gamma")
     with pytest.raises(KamError, match="purchase model"):
         gg.p_alive(cal)
+
+
+@pytest.mark.parametrize("penalizer", [0.0, 0.01])
+def test_fast_fits_equal_lifetimes_on_the_unsummarised_arrays(penalizer):
+    from lifetimes import BetaGeoFitter, GammaGammaFitter
+
+    s = rfm.summary(datasets.cdnow(sample=True), end="1997-09-30", unit="W")
+    ref = BetaGeoFitter(penalizer_coef=penalizer).fit(s["frequency"], s["recency"], s["T"])
+    ours = clv.fit(s, "bgnbd", penalizer=penalizer, with_se=False)
+    if penalizer == 0:
+        for k in ("r", "alpha", "a", "b"):
+            assert ours.params[k] == pytest.approx(ref.params_[k], rel=1e-4), k
+    else:  # with a penalizer lifetimes' optimiser stops early; ours must reach at least as low an objective
+        suff = clv.sufficient(s, "bgnbd")
+        freq = np.unique(suff["frequency"].to_numpy(float), return_inverse=True)
+        args = (freq, suff["recency"].to_numpy(float), suff["T"].to_numpy(float), suff["weight"].to_numpy(float), penalizer)
+        theirs = clv._nll_bgnbd(np.log(ref.params_[["r", "alpha", "a", "b"]].to_numpy(float)), *args)[0]
+        assert clv._nll_bgnbd(np.log(list(ours.params.values())), *args)[0] <= theirs + 1e-9
+    rep = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]
+    ref_gg = GammaGammaFitter(penalizer_coef=penalizer).fit(rep["frequency"], rep["monetary_value"])
+    ours_gg = clv.fit(s, "gamma_gamma", penalizer=penalizer, with_se=False)
+    for k in ("p", "q", "v"):
+        assert ours_gg.params[k] == pytest.approx(ref_gg.params_[k], rel=1e-4), k

@@ -1,0 +1,371 @@
+"""Speed and memory of kamlib against the `lifetimes` baseline, measured side by side in one run.
+
+    .venv/bin/python benchmarks/run.py            # everything (about 15 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick    # small sizes, a minute or two (smoke test)
+    .venv/bin/python benchmarks/run.py --only rfm fit
+
+Each measurement runs in a fresh Python process, so its peak resident memory
+(``VmHWM``) is its own; times exclude the imports (reading the input is included). Results go to ``reports/benchmarks/``: ``results.csv``,
+``results.md`` (with the targets and whether they are met) and ``benchmark.png``
+(time and memory against log size, kamlib and the baseline). Synthetic logs are
+generated into ``benchmarks/data/`` (not in git) from a fixed seed.
+
+Targets (issue "Speed and scale"):
+* RFM summary of a 20M-row Parquet log: >= 8x faster than lifetimes'
+  ``summary_data_from_transaction_data``, identical numbers, peak RSS <= 1 GB;
+* BG/NBD + Gamma-Gamma on 1M customers: >= 50x faster than lifetimes on the arrays,
+  same parameters to 1e-4;
+* 100M-row log end to end (RFM, fit, per-customer CLV to Parquet): < 3 min, peak RSS < 4 GB;
+* ``kam run --quick`` of the default study < 90 s; a rerun with nothing changed < 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data"
+OUT = ROOT / "reports" / "benchmarks"
+PY = sys.executable
+END = "2024-12-31"
+
+
+# ----------------------------------------------------------------------------- synthetic logs
+
+
+def make_log(rows: int, path: Path, *, seed: int = 1, chunk_customers: int = 500_000) -> Path:
+    """A Parquet log of about ``rows`` transactions from a buy-till-you-die process (fixed seed).
+
+    Each customer arrives in the first year, buys at a gamma-distributed Poisson rate and
+    drops out after an exponential lifetime (mean 400 days); the first purchase is on the
+    arrival day; spend per purchase is lognormal around a customer-level mean. About ten
+    purchases per customer; written in chunks of customers, so memory stays flat.
+    """
+    if path.exists():
+        return path
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    horizon = 1096  # days: 2022-01-01 to 2024-12-31
+    start = np.datetime64("2022-01-01")
+    tmp = path.with_suffix(".tmp")
+    writer, done, next_id = None, 0, 0
+    while done < rows:
+        n = chunk_customers
+        birth = rng.integers(0, 365, n)
+        life = rng.exponential(400.0, n)
+        window = np.minimum(birth + life, horizon - 1) - birth
+        rate = rng.gamma(0.8, 0.04, n)
+        repeats = rng.poisson(rate * window)
+        count = 1 + repeats
+        cid = np.repeat(np.arange(next_id, next_id + n, dtype=np.int64), count)
+        offset = np.zeros(len(cid))
+        first = np.r_[0, np.cumsum(count)[:-1]]
+        is_repeat = np.ones(len(cid), bool)
+        is_repeat[first] = False
+        offset[is_repeat] = rng.random(is_repeat.sum()) * np.repeat(window, repeats)
+        day = start + (np.repeat(birth, count) + offset.astype(np.int64)).astype("timedelta64[D]")
+        mean_spend = np.repeat(np.exp(rng.normal(3.3, 0.6, n)), count)
+        amount = np.round(mean_spend * np.exp(rng.normal(-0.08, 0.4, len(cid))), 2)
+        take = min(len(cid), rows - done)
+        table = pa.table({"customer_id": cid[:take], "date": day[:take].astype("datetime64[D]"), "amount": amount[:take]})
+        if writer is None:
+            writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+        writer.write_table(table, row_group_size=1_000_000)
+        done += take
+        next_id += n
+    writer.close()
+    tmp.rename(path)
+    return path
+
+
+# ----------------------------------------------------------------------------- measured snippets
+
+
+def measure(code: str, timeout: int = 3600) -> dict:
+    """Run ``code`` in a fresh interpreter; it sets ``result`` (a dict). Adds seconds and peak RSS."""
+    wrapper = textwrap.dedent("""
+        import json, resource, sys, time
+        t0 = time.perf_counter()
+        result = {}
+
+        def tic():  # called by a snippet after its imports: the time of the work itself
+            global t0
+            t0 = time.perf_counter()
+
+        exec(compile(sys.argv[1], "<bench>", "exec"))
+        result["seconds"] = time.perf_counter() - t0
+        # VmHWM: this process image's own peak (ru_maxrss would include the parent's, inherited across exec)
+        hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")]
+        result["peak_rss_mb"] = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print("BENCH" + json.dumps(result, default=float), flush=True)
+    """)
+    proc = subprocess.run([PY, "-c", wrapper, textwrap.dedent(code)], capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    line = next((ln[ln.index("BENCH"):] for ln in proc.stdout.splitlines() if "BENCH{" in ln), None)
+    if line is None:
+        raise RuntimeError(f"benchmark snippet failed (exit code {proc.returncode}):\n{proc.stdout[-1000:]}\n{proc.stderr[-2000:]}")
+    return json.loads(line[5:])
+
+
+RFM_LIFETIMES = """
+import pandas as pd
+from lifetimes.utils import summary_data_from_transaction_data
+tic()
+tx = pd.read_parquet({path!r})
+s = summary_data_from_transaction_data(tx, "customer_id", "date", monetary_value_col="amount",
+                                       observation_period_end={end!r}, freq="D")
+s.index = s.index.astype(str)
+s.sort_index().to_parquet({out!r})
+result["customers"] = len(s)
+"""
+
+RFM_KAMLIB = """
+from kamlib import rfm
+tic()
+s = rfm.summary({path!r}, end={end!r}, unit="D")
+s[["frequency", "recency", "T", "monetary_value"]].sort_index().to_parquet({out!r})
+result["customers"] = len(s)
+"""
+
+FIT_LIFETIMES = """
+import pandas as pd
+from lifetimes import BetaGeoFitter, GammaGammaFitter
+tic()
+s = pd.read_parquet({summ!r})
+bg = BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
+rep = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]
+gg = GammaGammaFitter().fit(rep["frequency"], rep["monetary_value"])
+result["params"] = {{**{{k: float(v) for k, v in bg.params_.items()}}, **{{"gg_" + k: float(v) for k, v in gg.params_.items()}}}}
+result["customers"] = len(s)
+"""
+
+FIT_KAMLIB = """
+import pandas as pd
+import duckdb, scipy.optimize, scipy.special  # imports happen before the clock starts, as in the baseline
+from lifetimes import BetaGeoFitter, GammaGammaFitter
+from kamlib import clv
+tic()
+s = pd.read_parquet({summ!r})
+bg = clv.fit(s, "bgnbd", with_se=False)
+gg = clv.fit(s, "gamma_gamma", with_se=False)
+result["params"] = {{**bg.params, **{{"gg_" + k: v for k, v in gg.params.items()}}}}
+result["customers"] = len(s)
+"""
+
+END_TO_END = """
+import os
+os.environ["KAM_DUCKDB_MEMORY"] = "2GB"  # the 4 GB budget: DuckDB may use half
+import duckdb, pandas as pd
+from kamlib import clv, rfm
+tic()
+s = rfm.summary({path!r}, end={end!r}, unit="W")
+bg = clv.fit(s, "bgnbd", with_se=False)
+gg = clv.fit(s, "gamma_gamma", with_se=False)
+s["p_alive"] = bg.p_alive(s)
+s["clv"] = clv.clv(bg, gg, s, months=12)
+s[["frequency", "recency", "T", "monetary_value", "p_alive", "clv"]].to_parquet({out!r})
+result["customers"] = len(s)
+"""
+
+
+def fit_input(customers: int, path: Path) -> Path:
+    """A 1M-customer summary: CDNOW customers resampled (real purchase patterns), in days as lifetimes' default."""
+    if path.exists():
+        return path
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT))
+    from kamlib import datasets, rfm
+
+    tx = datasets.cdnow()
+    s = rfm.summary(tx, end="1998-06-30", unit="W")[["frequency", "recency", "T", "monetary_value"]]
+    idx = np.random.default_rng(3).integers(0, len(s), customers)
+    big = s.iloc[idx].reset_index(drop=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    big.to_parquet(path)
+    return path
+
+
+# ----------------------------------------------------------------------------- benchmarks
+
+
+def bench_rfm(sizes, rows_out):
+    import pandas as pd
+
+    for rows in sizes:
+        log = make_log(rows, DATA / f"log_{rows}.parquet")
+        a, b = DATA / f"rfm_lifetimes_{rows}.parquet", DATA / f"rfm_kamlib_{rows}.parquet"
+        base = measure(RFM_LIFETIMES.format(path=str(log), end=END, out=str(a)))
+        ours = measure(RFM_KAMLIB.format(path=str(log), end=END, out=str(b)))
+        x, y = pd.read_parquet(a), pd.read_parquet(b)
+        cols = ["frequency", "recency", "T", "monetary_value"]
+        same = x.index.equals(y.index) and all(((x[c] - y[c]).abs() <= 1e-9 * (1 + x[c].abs())).all() for c in cols)
+        for who, r in (("lifetimes", base), ("kamlib", ours)):
+            rows_out.append({"task": "rfm_summary", "size": rows, "size_unit": "rows", "tool": who, "seconds": r["seconds"],
+                             "peak_rss_mb": r["peak_rss_mb"], "identical": same})
+        print(f"  rfm {rows:>11,} rows: lifetimes {base['seconds']:.1f} s / {base['peak_rss_mb']:.0f} MB, "
+              f"kamlib {ours['seconds']:.1f} s / {ours['peak_rss_mb']:.0f} MB, speed-up {base['seconds'] / ours['seconds']:.1f}x, "
+              f"identical: {same}", flush=True)
+
+
+def bench_fit(customers, rows_out):
+    summ = fit_input(customers, DATA / f"summary_{customers}.parquet")
+    base = measure(FIT_LIFETIMES.format(summ=str(summ)))
+    ours = measure(FIT_KAMLIB.format(summ=str(summ)))
+    diff = max(abs(base["params"][k] - ours["params"][k]) / max(1.0, abs(base["params"][k])) for k in base["params"])
+    for who, r in (("lifetimes", base), ("kamlib", ours)):
+        rows_out.append({"task": "bgnbd_gg_fit", "size": customers, "size_unit": "customers", "tool": who, "seconds": r["seconds"],
+                         "peak_rss_mb": r["peak_rss_mb"], "identical": diff <= 1e-4, "max_param_difference": diff})
+    print(f"  fit {customers:>11,} customers: lifetimes {base['seconds']:.1f} s, kamlib {ours['seconds']:.2f} s, "
+          f"speed-up {base['seconds'] / ours['seconds']:.0f}x, max relative parameter difference {diff:.2e}", flush=True)
+
+
+def bench_end_to_end(rows, rows_out):
+    t0 = time.perf_counter()
+    log = make_log(rows, DATA / f"log_{rows}.parquet")
+    gen = time.perf_counter() - t0
+    r = measure(END_TO_END.format(path=str(log), end=END, out=str(DATA / f"clv_{rows}.parquet")))
+    rows_out.append({"task": "end_to_end", "size": rows, "size_unit": "rows", "tool": "kamlib", "seconds": r["seconds"],
+                     "peak_rss_mb": r["peak_rss_mb"], "customers": r["customers"]})
+    print(f"  end to end {rows:>11,} rows ({r['customers']:,} customers): {r['seconds']:.1f} s, peak {r['peak_rss_mb']:.0f} MB "
+          f"(log generation {gen:.0f} s, not counted)", flush=True)
+
+
+def bench_kam_run(rows_out):
+    import tempfile
+
+    env = {**os.environ, "KAM_REPORTS_DIR": tempfile.mkdtemp(prefix="kam-bench-")}
+    for label, args in (("kam run --quick (fresh)", ["--quick", "--force"]), ("kam run --quick (nothing changed)", ["--quick"])):
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(Path(PY).parent / "kam"), "run", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+        secs = time.perf_counter() - t0
+        if proc.returncode:
+            raise RuntimeError(proc.stderr[-2000:])
+        rows_out.append({"task": label, "size": 0, "size_unit": "", "tool": "kamlib", "seconds": secs, "peak_rss_mb": float("nan")})
+        print(f"  {label}: {secs:.1f} s", flush=True)
+
+
+# ----------------------------------------------------------------------------- report
+
+
+TARGETS = [
+    ("RFM summary, largest log: speed-up over lifetimes", "rfm_speedup", ">=", 8.0),
+    ("RFM summary, largest log: kamlib peak RSS (MB)", "rfm_rss", "<=", 1024.0),
+    ("RFM summary: identical numbers", "rfm_identical", "==", True),
+    ("BG/NBD + Gamma-Gamma fit: speed-up over lifetimes", "fit_speedup", ">=", 50.0),
+    ("BG/NBD + Gamma-Gamma fit: parameters within 1e-4", "fit_identical", "==", True),
+    ("End to end, 100M rows: seconds", "e2e_seconds", "<", 180.0),
+    ("End to end, 100M rows: peak RSS (MB)", "e2e_rss", "<", 4096.0),
+    ("kam run --quick: seconds", "quick_seconds", "<", 90.0),
+    ("kam run --quick, nothing changed: seconds", "rerun_seconds", "<", 5.0),
+]
+
+
+def summarise(df):
+    m = {}
+    r = df[df["task"] == "rfm_summary"]
+    if len(r):
+        big = r[r["size"] == r["size"].max()].set_index("tool")
+        m["rfm_speedup"] = big.loc["lifetimes", "seconds"] / big.loc["kamlib", "seconds"]
+        m["rfm_rss"] = big.loc["kamlib", "peak_rss_mb"]
+        m["rfm_identical"] = bool(r["identical"].all())
+        m["_rfm_size"] = int(r["size"].max())
+    f = df[df["task"] == "bgnbd_gg_fit"].set_index("tool")
+    if len(f):
+        m["fit_speedup"] = f.loc["lifetimes", "seconds"] / f.loc["kamlib", "seconds"]
+        m["fit_identical"] = bool(f["identical"].all())
+    e = df[df["task"] == "end_to_end"]
+    if len(e):
+        m["e2e_seconds"], m["e2e_rss"] = float(e["seconds"].iloc[-1]), float(e["peak_rss_mb"].iloc[-1])
+        m["_e2e_size"] = int(e["size"].iloc[-1])
+    k = df[df["task"].str.startswith("kam run")].set_index("task")
+    if len(k):
+        m["quick_seconds"] = float(k["seconds"].iloc[0])
+        m["rerun_seconds"] = float(k["seconds"].iloc[-1])
+    return m
+
+
+def write_report(df, quick: bool):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import pandas as pd
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    old = OUT / "results.csv"
+    if old.exists():  # keep the parts not rerun this time
+        prev = pd.read_csv(old)
+        df = pd.concat([prev[~prev["task"].isin(df["task"])], df], ignore_index=True)
+    df.to_csv(OUT / "results.csv", index=False)
+    m = summarise(df)
+    ops = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, "==": lambda a, b: a == b}
+    lines = [f"# Benchmark results{' (quick sizes: targets are for the full run)' if quick else ''}", "",
+             f"Machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}. Each measurement is a fresh process.", "",
+             "| target | measured | goal | met |", "|---|---|---|---|"]
+    for text, key, op, goal in TARGETS:
+        if key in m:
+            v = m[key]
+            shown = f"{v:.2f}" if isinstance(v, float) else str(v)
+            lines.append(f"| {text} | {shown} | {op} {goal} | {'yes' if ops[op](v, goal) else 'NO'} |")
+    lines += ["", df.to_markdown(index=False, floatfmt=".3g"), ""]
+    (OUT / "results.md").write_text("\n".join(lines), encoding="utf-8")
+    r = df[df["task"] == "rfm_summary"]
+    if len(r):
+        fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
+        for tool, sub in r.groupby("tool"):
+            axes[0].plot(sub["size"], sub["seconds"], marker="o", label=tool)
+            axes[1].plot(sub["size"], sub["peak_rss_mb"], marker="o", label=tool)
+        for ax, lab in zip(axes, ["Seconds", "Peak RSS (MB)"]):
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("Transactions in the log")
+            ax.set_ylabel(lab)
+            ax.legend()
+            ax.grid(alpha=0.3)
+        axes[0].set_title("RFM summary: time")
+        axes[1].set_title("RFM summary: memory")
+        fig.tight_layout()
+        fig.savefig(OUT / "benchmark.png", dpi=150)
+    print((OUT / "results.md").read_text())
+
+
+def main(argv=None):
+    import pandas as pd
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (a smoke test; targets are for the full run)")
+    p.add_argument("--only", nargs="*", choices=["rfm", "fit", "e2e", "kam"], help="run only these parts")
+    args = p.parse_args(argv)
+    parts = set(args.only or ["rfm", "fit", "e2e", "kam"])
+    rows = []
+    sizes = [100_000, 1_000_000] if args.quick else [1_000_000, 5_000_000, 20_000_000]
+    if "rfm" in parts:
+        print("RFM summary: lifetimes vs kamlib (DuckDB over Parquet)", flush=True)
+        bench_rfm(sizes, rows)
+    if "fit" in parts:
+        print("BG/NBD + Gamma-Gamma fit", flush=True)
+        bench_fit(50_000 if args.quick else 1_000_000, rows)
+    if "e2e" in parts:
+        print("End to end: RFM, fit and CLV to Parquet", flush=True)
+        bench_end_to_end(2_000_000 if args.quick else 100_000_000, rows)
+    if "kam" in parts:
+        print("kam run of the default study", flush=True)
+        bench_kam_run(rows)
+    write_report(pd.DataFrame(rows), args.quick)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""The benchmark script still runs and its kamlib results still equal the lifetimes baseline
+(small sizes; the speed targets are measured by `make bench`, not by tests)."""
+
+import importlib.util
+
+import pytest
+
+from kamlib.config import ROOT
+
+
+@pytest.fixture
+def bench(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("kam_bench", ROOT / "benchmarks" / "run.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    monkeypatch.setattr(mod, "DATA", tmp_path / "data")
+    monkeypatch.setattr(mod, "OUT", tmp_path / "out")
+    return mod
+
+
+def test_rfm_and_fit_equal_the_baseline_on_small_logs(bench):
+    rows = []
+    bench.bench_rfm([30_000], rows)
+    bench.bench_fit(20_000, rows)
+    assert {r["task"] for r in rows} == {"rfm_summary", "bgnbd_gg_fit"}
+    assert all(r["identical"] for r in rows)
+    bench.write_report(__import__("pandas").DataFrame(rows), quick=True)
+    assert (bench.OUT / "results.md").exists() and (bench.OUT / "benchmark.png").exists()
+
+
+def test_generated_log_has_the_requested_rows(bench):
+    import pyarrow.parquet as pq
+
+    path = bench.make_log(12_345, bench.DATA / "log.parquet")
+    assert pq.ParquetFile(path).metadata.num_rows == 12_345
