@@ -132,3 +132,15 @@ def test_literature_notebook_and_traceability(values, quick_report):
     trace = literature.traceability(literature.load_codebook())
     missing = sorted(set(trace["artefact"]) - ids)
     assert not missing, f"codebook evidence names artefacts no notebook writes: {missing}"
+
+
+def test_literature_notebook_without_the_source_texts(study_file, tmp_path, monkeypatch):
+    from kamlib import runner
+
+    path = study_file(name="noseeds", notebooks=["00_literature"], literature__seeds_dir=str(tmp_path / "absent"))
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
+    [outcome] = runner.run(path, quick=True)
+    assert outcome.status == "ran", outcome.message
+    out = tmp_path / "reports" / "noseeds-quick"
+    assert json.loads((out / "values" / "00_literature.json").read_text())["seed_units_found"] == 0
+    assert not (out / "tables" / "lit_agreement.csv").exists() and (out / "tables" / "lit_gaps.csv").exists()
