@@ -24,7 +24,10 @@ GUIDE = """# Case {name}: mapping your own data
 4. Run: `.venv/bin/kam run --study studies/{name}.yaml` (reports go to `reports/{name}/`).
 
 Survey data: set `survey.source` to your CSV, Qualtrics or 问卷星 export and `survey.format`
-(`csv`, `qualtrics` or `wjx`); `survey.mapping` maps your column names to the instrument's items.
+(`csv`, `qualtrics` or `wjx`); `survey.mapping` maps your column names to the instrument's items:
+copy `data/survey/qualtrics_mapping.yaml` or `data/survey/wjx_mapping.yaml` into `data/{name}/` and edit
+the left-hand side. `.venv/bin/kam survey-example wjx example.csv` writes a file in the expected shape.
+Only some stages apply to your case? Shorten `notebooks:` in the study file.
 Every error names the file, column or key to fix.
 """
 
