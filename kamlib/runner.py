@@ -128,6 +128,9 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
         pm.execute_notebook(
             str(notebook_path(name)), str(out_nb), parameters=params, kernel_name="python3",
             progress_bar=False, cwd=str(ROOT), log_output=False, request_save_on_cell_execute=False,
+            # The kernel's own log only says that it listens on local TCP and that shutdown
+            # interrupted it; errors in the notebook are reported from the cells themselves.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except pm.PapermillExecutionError as exc:
         evalue = str(exc.evalue).strip().splitlines()
