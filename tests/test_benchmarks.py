@@ -20,9 +20,10 @@ def bench(tmp_path, monkeypatch):
 
 def test_rfm_and_fit_equal_the_baseline_on_small_logs(bench):
     rows = []
-    bench.bench_rfm([30_000], rows)
+    bench.bench_rfm([30_000], rows, repeat=2)
     bench.bench_fit(20_000, rows)
     assert {r["task"] for r in rows} == {"rfm_summary", "bgnbd_gg_fit"}
+    assert [r["runs"] for r in rows] == [2, 2, 1, 1]
     assert all(r["identical"] for r in rows)
     bench.write_report(__import__("pandas").DataFrame(rows), quick=True)
     assert (bench.OUT / "results.md").exists() and (bench.OUT / "benchmark.png").exists()
