@@ -187,10 +187,13 @@ def calibration_holdout(transactions, *, calibration_end, holdout_end, unit="W",
     cal_end, hold_end = pd.Timestamp(calibration_end), pd.Timestamp(holdout_end)
     if hold_end <= cal_end:
         raise KamError(f"holdout_end ({hold_end.date()}) must be after calibration_end ({cal_end.date()}).")
-    cal = summary(transactions, end=cal_end, unit=unit, customer=customer, date=date, amount=amount, start=start)
     con = connect()
     try:
         src = _source(con, transactions, [customer, date, amount])
+        first, last = (pd.Timestamp(v) if v is not None else None for v in con.execute(
+            f"SELECT MIN(CAST({_quote(date)} AS DATE)), MAX(CAST({_quote(date)} AS DATE)) FROM {src}").fetchone())
+        _check_period(first, last, cal_end, hold_end, unit)
+        cal = summary(transactions, end=cal_end, unit=unit, customer=customer, date=date, amount=amount, start=start)
         hold = con.execute(HOLDOUT_SQL.format(customer=_quote(customer), date=_quote(date), amount=_quote(amount),
                                               source=src, start=cal_end.date().isoformat(),
                                               end=hold_end.date().isoformat())).df()
@@ -202,6 +205,23 @@ def calibration_holdout(transactions, *, calibration_end, holdout_end, unit="W",
     out["revenue_holdout"] = out["revenue_holdout"].fillna(0.0)
     out["duration_holdout"] = (hold_end - cal_end).days / UNIT_DAYS[unit]
     return out
+
+
+def _check_period(first, last, cal_end, hold_end, unit) -> None:
+    """The calibration and holdout periods must lie inside the log: a holdout running past the
+    last purchase would count as "no purchase" days the log does not cover."""
+    if first is None:
+        raise KamError("The transaction log is empty: no dated purchase to summarise.")
+    span = f"the log runs from {first.date()} to {last.date()}"
+    if cal_end < first:
+        raise KamError(f"calibration_end ({cal_end.date()}) is before the first purchase: {span}; "
+                       "set clv.calibration_end in the study file inside that span.")
+    if hold_end > last + pd.Timedelta(days=UNIT_DAYS[unit]):
+        raise KamError(f"holdout_end ({hold_end.date()}) is after the last purchase: {span}, so the holdout would "
+                       f"count days the log does not cover; set clv.holdout_end in the study file to {last.date()} or earlier.")
+    if cal_end >= last:
+        raise KamError(f"calibration_end ({cal_end.date()}) leaves no holdout: {span}; "
+                       "set clv.calibration_end in the study file before the last purchase.")
 
 
 SEGMENTS = [

@@ -109,6 +109,14 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     drop(cid.isna() | (cid == ""), "missing customer id", "fill the customer id or remove the row")
     if not pd.api.types.is_datetime64_any_dtype(out["date"]):
         parsed = pd.to_datetime(out["date"], format=date_format, errors="coerce")
+        bad = parsed.isna() & out["date"].notna()
+        if len(out) and bad.mean() > 0.5:  # most dates fail: the format is wrong, not the rows
+            rows_ = ", ".join(str(i) for i in out.index[bad][:3])
+            raise KamError(
+                f"{int(bad.sum())} of {len(out)} dates (rows {rows_}, ...; e.g. {str(out['date'][bad].iloc[0])!r}) do not "
+                + (f"match date_format {date_format!r}" if date_format else "parse as dates")
+                + "; set transactions.date_format in the study file to the file's format (e.g. '%Y/%m/%d' or "
+                "'%d.%m.%Y %H:%M')" + (", or null to let pandas infer it." if date_format else "."))
         out["date"] = parsed
     drop(out["date"].isna(), "unparseable date", "set transactions.date_format (e.g. '%Y-%m-%d')")
     limit = pd.Timestamp(as_of or dt.date.today()) + pd.Timedelta(days=1)
@@ -163,4 +171,8 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
                                  zero_amounts=zero_amounts, duplicates=duplicates, as_of=as_of)
     except KamError as exc:
         raise KamError(f"{where}: {exc}") from None
+    if clean.empty:
+        worst = report.iloc[:-1].sort_values("rows_dropped").iloc[-1] if len(report) > 1 else None
+        why = f"; most were dropped by the rule '{worst['rule']}' (fix: {worst['fix']})" if worst is not None else ""
+        raise KamError(f"{where}: no valid transaction is left of {len(df)} rows read{why}.")
     return Loaded(clean, report, where)

@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 import pytest
 from lifetimes.datasets import load_cdnow_summary, load_cdnow_summary_data_with_monetary_value
@@ -74,6 +76,19 @@ def test_calibration_holdout_counts_holdout_days():
     assert ch["duration_holdout"].iloc[0] == pytest.approx(273 / 7)
     with pytest.raises(KamError, match="must be after"):
         rfm.calibration_holdout(tx, calibration_end="1997-09-30", holdout_end="1997-01-01")
+
+
+@pytest.mark.parametrize("cal_end, hold_end, words", [
+    ("1996-06-30", "1997-06-30", "calibration_end (1996-06-30) is before the first purchase"),
+    ("1997-09-30", "1999-06-30", "set clv.holdout_end in the study file to 1998-06-30 or earlier"),
+    ("1998-06-30", "1998-07-05", "calibration_end (1998-06-30) leaves no holdout"),
+])
+def test_periods_outside_the_log_are_refused(cal_end, hold_end, words):
+    tx = datasets.cdnow(sample=True)
+    with pytest.raises(KamError, match=re.escape(words)):
+        rfm.calibration_holdout(tx, calibration_end=cal_end, holdout_end=hold_end)
+    # a holdout ending within one time unit after the last purchase is fine
+    assert len(rfm.calibration_holdout(tx, calibration_end="1997-09-30", holdout_end="1998-07-05")) == 2357
 
 
 def test_scores_are_quintiles_and_segments_named(cdnow_sample_summary):

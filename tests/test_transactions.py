@@ -97,3 +97,21 @@ def test_bad_rule_value():
     df = pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-01"], "amount": [1.0]})
     with pytest.raises(KamError, match="negative_amounts"):
         transactions.validate(df, negative_amounts="keep")
+
+
+def test_a_wrong_date_format_is_one_sentence_naming_the_file_and_fix(tmp_path):
+    text = "customer,day,value,order\n" + "".join(f"c{i},2024/01/{i + 1:02d},5,o{i}\n" for i in range(6))
+    with pytest.raises(KamError) as exc:
+        _load(tmp_path, text, date_format="%d.%m.%Y")
+    msg = str(exc.value)
+    assert "tx.csv" in msg and "6 of 6 dates" in msg and "'2024/01/01'" in msg and "rows 2, 3, 4" in msg
+    assert "transactions.date_format" in msg and "\n" not in msg
+    # one bad row among good ones is a dropped row, not an error
+    assert len(_load(tmp_path, text.replace("2024/01/03", "2024/01/99"), date_format="%Y/%m/%d").data) == 5
+
+
+def test_a_file_with_no_valid_row_is_refused(tmp_path):
+    text = "customer,day,value,order\na,2024-01-02,-1,o1\nb,2024-01-03,-2,o2\n"
+    with pytest.raises(KamError, match=r"tx.csv: no valid transaction is left of 2 rows read; most were dropped by "
+                                       r"the rule 'negative amount \(return/cancellation\) dropped'"):
+        _load(tmp_path, text)
