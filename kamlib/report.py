@@ -15,6 +15,7 @@ import html
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -147,6 +148,18 @@ def _fmt(v):
     return html.escape(str(v))
 
 
+def _fmt_p(v):
+    """A p-value as journals print it: three decimals, and "< 0.001" below that (the CSV keeps
+    every digit; an optimiser's p of exactly 0 is a value below its precision, not zero)."""
+    if not isinstance(v, float) or v != v:
+        return _fmt(v)
+    return "&lt; 0.001" if v < 0.001 else f"{v:.3f}"
+
+
+def _is_p_column(name: str) -> bool:
+    return re.search(r"(^|_)pvalue(_adjusted)?$", str(name)) is not None
+
+
 def _table_html(csv: Path, lang: str, max_rows: int = 30) -> tuple[str, int]:
     df = pd.read_csv(csv)
     total = len(df)
@@ -154,7 +167,8 @@ def _table_html(csv: Path, lang: str, max_rows: int = 30) -> tuple[str, int]:
     heads = [HEADERS_ZH.get(c, c) if lang == "zh" else c for c in shown.columns]
     text_cols = [not pd.api.types.is_numeric_dtype(shown[c]) for c in shown.columns]
     cls = [" class='t'" if t else "" for t in text_cols]
-    rows = "".join("<tr>" + "".join(f"<td{c}>{_fmt(v)}</td>" for c, v in zip(cls, r)) + "</tr>"
+    fmts = [_fmt_p if _is_p_column(c) else _fmt for c in shown.columns]
+    rows = "".join("<tr>" + "".join(f"<td{c}>{f(v)}</td>" for c, f, v in zip(cls, fmts, r)) + "</tr>"
                    for r in shown.itertuples(index=False))
     head = "".join(f"<th{c}>{html.escape(str(h))}</th>" for c, h in zip(cls, heads))
     return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>", total

@@ -142,3 +142,11 @@ def test_every_artefact_has_a_chinese_caption(quick_report):
     zh = report.captions_zh()
     missing = [a["id"] for a in manifest["artefacts"] if not a["caption"].get("zh") and a["id"] not in zh]
     assert not missing, f"add Chinese captions to data/i18n/captions_zh.yaml for: {missing}"
+
+
+def test_p_values_are_printed_as_journals_do(tmp_path):
+    csv = tmp_path / "t.csv"
+    csv.write_text("term,estimate,pvalue,pvalue_adjusted,p_alive\nH6,0.55861,0.0,0.0234567,0.0001\n")
+    table, total = report._table_html(csv, "en")
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
+    assert total == 1 and cells == ["H6", "0.5586", "&lt; 0.001", "0.023", "0.0001"]
