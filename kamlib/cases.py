@@ -27,6 +27,14 @@ Survey data: set `survey.source` to your CSV, Qualtrics or 问卷星 export and 
 (`csv`, `qualtrics` or `wjx`); `survey.mapping` maps your column names to the instrument's items:
 copy `data/survey/qualtrics_mapping.yaml` or `data/survey/wjx_mapping.yaml` into `data/{name}/` and edit
 the left-hand side. `.venv/bin/kam survey-example wjx example.csv` writes a file in the expected shape.
+
+Campaign and programme data: set `strategy.experiment_source` to a file with one row per customer of
+a randomised campaign (its arm, revenue, optionally conversion, pre-period spend, tier, segment) and
+`strategy.experiment_columns` / `strategy.experiment_treated_value` to its column names and the treated
+arm's label; set `strategy.programme_source` to a panel with one row per account and period (account,
+period, outcome, treated 0/1) and `strategy.programme_start` to the programme's first period. Left at
+`simulated`, both are simulated and labelled so.
+
 Only some stages apply to your case? Shorten `notebooks:` in the study file.
 Every error names the file, column or key to fix.
 """

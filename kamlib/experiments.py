@@ -8,7 +8,9 @@
 * :func:`peeking` shows what checking an A/A test at every look does to the
   false-positive rate (Armitage, McPherson & Rowe 1969);
 * :func:`did` (two groups x two periods), :func:`did_twfe` and :func:`event_study`
-  (two-way fixed effects, cluster-robust SEs), with :func:`simulate_programme`.
+  (two-way fixed effects, cluster-robust SEs), with :func:`simulate_programme`;
+* :func:`load_campaign` and :func:`load_programme` read a user's own campaign and programme
+  files (CSV or Parquet, any column names) into the shapes the simulators produce.
 
 References: Cohen (1988) ch. 6; Deng, Xu, Kohavi & Walker (2013) CUPED; Armitage,
 McPherson & Rowe (1969); Wooldridge, *Introductory Econometrics*, ch. 13 (DiD).
@@ -31,7 +33,7 @@ class _LazyStats:
 
 
 stats = _LazyStats()
-from .errors import KamError, require_columns
+from .errors import KamError, require_columns, rows_preview
 
 # ----------------------------------------------------------------------------- campaign simulator
 
@@ -428,3 +430,148 @@ def simulate_programme(n_accounts: int = 400, *, periods: int = 24, start: int =
     })
     panel.attrs["truth"] = {"effect": float(effect * level[treated].mean()), "relative_effect": effect, "start": start}
     return panel
+
+
+# ----------------------------------------------------------------------------- a user's own data
+
+CAMPAIGN_ROLES = {"customer": "customer_id", "treatment": "treatment", "converted": "converted", "revenue": "revenue",
+                  "pre_spend": "pre_spend", "tier": "tier", "segment": "segment"}
+PROGRAMME_ROLES = {"account": "account", "period": "period", "outcome": "revenue", "treated": "treated"}
+
+
+def _mapped(raw: pd.DataFrame, columns: dict, roles: dict, required: set, where: str, key: str) -> pd.DataFrame:
+    out = {}
+    for role, name in columns.items():
+        if role not in roles:
+            raise KamError(f"{key}.{role} is not a column role; use {', '.join(roles)}.")
+    for role in roles:
+        name = columns.get(role)
+        if not name:
+            if role in required:
+                raise KamError(f"{key}.{role} must name the column of your file that holds the {role}.")
+            continue
+        if name not in raw.columns:
+            have = ", ".join(map(str, list(raw.columns)[:12]))
+            raise KamError(f"{where} has no column '{name}' for the {role}; set {key}.{role} in the study file "
+                           f"to one of: {have}" + ("" if role in required else f", or to null if the file has no {role}") + ".")
+        out[roles[role]] = raw[name]
+    return pd.DataFrame(out, index=raw.index)
+
+
+def _numeric(df: pd.DataFrame, col: str, where: str, name: str, *, binary: bool = False, nonnegative: bool = False):
+    text = df[col].astype("string").str.strip().str.replace(r"[,¥￥$]", "", regex=True)  # 1,234 / ¥12 / ￥12
+    lowered = text.str.lower()
+    if binary:
+        text = lowered.replace({"true": "1", "false": "0", "yes": "1", "no": "0", "是": "1", "否": "0"})
+    values = pd.to_numeric(text, errors="coerce")
+    bad = values.isna()
+    if binary:
+        bad |= ~values.isin([0, 1])
+    if nonnegative:
+        bad |= values < 0
+    if bad.any():
+        want = "0 or 1" if binary else ("a number of at least 0" if nonnegative else "a number")
+        shown = ", ".join(repr(v) for v in pd.unique(df.loc[bad, col].astype("string").fillna("<empty>"))[:3])
+        raise KamError(f"{where}: column '{name}' must be {want}, but has {shown} in {rows_preview(df.index[bad])}; "
+                       "correct those rows.")
+    return values.astype(int if binary else float)
+
+
+def load_campaign(source, *, columns: dict | None = None, treated_value="1", encoding: str = "auto",
+                  key: str = "strategy.experiment_columns") -> pd.DataFrame:
+    """A randomised campaign from a CSV or Parquet file, one row per customer, in the shape of
+    :func:`simulate_campaign`: ``treatment`` (1 = the arm whose label is ``treated_value``),
+    ``converted`` (0/1; if no column is mapped, revenue > 0), ``revenue``, and where mapped
+    ``customer_id``, ``pre_spend`` (for CUPED), ``tier``, ``segment`` (for heterogeneous effects).
+    ``columns`` maps those roles to the file's column names; unmapped optional roles are left out.
+    """
+    from .transactions import read_table
+
+    cols = {**{"treatment": "treatment", "revenue": "revenue"}, **(columns or {})}
+    raw = read_table(source, encoding=encoding, key="strategy", source_key="strategy.experiment_source")
+    raw.index = raw.index + 2  # rows as a spreadsheet shows them
+    where = str(source)
+    df = _mapped(raw, cols, CAMPAIGN_ROLES, {"treatment", "revenue"}, where, key)
+    arm = df["treatment"].astype("string").str.strip()
+    labels = sorted(pd.unique(arm.dropna()))
+    if arm.isna().any():
+        raise KamError(f"{where}: column '{cols['treatment']}' is empty in {rows_preview(df.index[arm.isna()])}; "
+                       "every customer needs an arm.")
+    if len(labels) != 2 or str(treated_value) not in labels:
+        raise KamError(f"{where}: column '{cols['treatment']}' must hold two arms, one of them labelled "
+                       f"{str(treated_value)!r} (strategy.experiment_treated_value), but holds {labels[:5]}; "
+                       "set strategy.experiment_treated_value to the treated arm's label.")
+    df["treatment"] = (arm == str(treated_value)).astype(int)
+    df["revenue"] = _numeric(df, "revenue", where, cols["revenue"], nonnegative=True)
+    if "converted" in df:
+        df["converted"] = _numeric(df, "converted", where, cols["converted"], binary=True)
+    else:
+        df["converted"] = (df["revenue"] > 0).astype(int)
+    if "pre_spend" in df:
+        df["pre_spend"] = _numeric(df, "pre_spend", where, cols["pre_spend"], nonnegative=True)
+    for c in ("tier", "segment"):
+        if c in df:
+            df[c] = df[c].astype("string").fillna("(missing)")
+    if df.groupby("treatment").size().min() < 10:
+        raise KamError(f"{where}: each arm needs at least 10 customers, but the arms have "
+                       f"{df['treatment'].value_counts().to_dict()}.")
+    return df.reset_index(drop=True)
+
+
+def load_programme(source, *, start, columns: dict | None = None, encoding: str = "auto",
+                   key: str = "strategy.programme_columns") -> pd.DataFrame:
+    """A programme panel from a CSV or Parquet file, one row per account and period, in the shape
+    of :func:`simulate_programme`: ``account``, ``period`` (1, 2, ... in time order), ``revenue``
+    (the outcome), ``treated`` (1 for accounts in the programme, constant per account), ``post``,
+    ``treated_post`` and ``first_treated``. The programme starts for every treated account in
+    period ``start`` (a number, or a date if the period column holds dates, e.g. ``2024-07``);
+    staggered starts need a heterogeneity-robust estimator and are not covered here.
+    """
+    from .transactions import read_table
+
+    cols = {**PROGRAMME_ROLES, **(columns or {})}
+    raw = read_table(source, encoding=encoding, key="strategy", source_key="strategy.programme_source")
+    raw.index = raw.index + 2
+    where = str(source)
+    df = _mapped(raw, cols, PROGRAMME_ROLES, set(PROGRAMME_ROLES), where, key)
+    df["revenue"] = _numeric(df, "revenue", where, cols["outcome"])
+    df["treated"] = _numeric(df, "treated", where, cols["treated"], binary=True)
+    df["account"] = df["account"].astype("string").str.strip()
+    if df["account"].isna().any():
+        raise KamError(f"{where}: column '{cols['account']}' is empty in {rows_preview(df.index[df['account'].isna()])}.")
+    mixed = df.groupby("account")["treated"].nunique()
+    if (mixed > 1).any():
+        raise KamError(f"{where}: column '{cols['treated']}' must mark the accounts of the programme group, the same in "
+                       f"every period, but changes within account {mixed[mixed > 1].index[0]!r}; set it to 1 in every "
+                       "period of a programme account (the start is strategy.programme_start).")
+    if set(df["treated"]) != {0, 1}:
+        raise KamError(f"{where}: column '{cols['treated']}' needs programme accounts (1) and comparison accounts (0).")
+    text = df["period"].astype("string").str.strip()
+    numeric = pd.to_numeric(text, errors="coerce")
+    if numeric.notna().all():
+        period, start_value = numeric, pd.to_numeric(pd.Series([str(start)]), errors="coerce").iloc[0]
+    else:
+        period = pd.to_datetime(text, errors="coerce")
+        if period.isna().any():
+            raise KamError(f"{where}: column '{cols['period']}' must hold numbers or dates, but has "
+                           f"{text[period.isna()].iloc[0]!r} in {rows_preview(df.index[period.isna()])}.")
+        start_value = pd.to_datetime(pd.Series([str(start)]), errors="coerce").iloc[0]
+    order = period.drop_duplicates().sort_values().tolist()
+    if start is None or pd.isna(start_value) or start_value not in set(order):
+        raise KamError(f"{where}: strategy.programme_start must be one of the periods in column '{cols['period']}' "
+                       f"(from {order[0]} to {order[-1]}), not {start!r}; set it to the first period of the programme.")
+    rank = {v: i + 1 for i, v in enumerate(order)}
+    df["period"] = period.map(rank).astype(int)
+    s = rank[start_value]
+    if s < 3 or s > len(order):
+        raise KamError(f"{where}: the programme starts in period {s} of {len(order)}; the pre-trend check needs at "
+                       "least two periods before the start.")
+    if df.duplicated(["account", "period"]).any():
+        dup = df.index[df.duplicated(["account", "period"])]
+        raise KamError(f"{where}: an account appears twice in one period ({rows_preview(dup)}); sum or remove those rows.")
+    df["post"] = (df["period"] >= s).astype(int)
+    df["treated_post"] = df["treated"] * df["post"]
+    df["first_treated"] = np.where(df["treated"] == 1, float(s), np.nan)
+    df.attrs["start"] = s
+    df.attrs["periods"] = [v.date().isoformat() if isinstance(v, pd.Timestamp) else f"{v:g}" for v in order]
+    return df.sort_values(["account", "period"]).reset_index(drop=True)

@@ -87,7 +87,8 @@ def declared_parameters(path: Path) -> dict:
 
 
 PATH_PARAMETERS = ("transactions_source", "survey_source", "survey_instrument", "survey_mapping", "literature_sources",
-                   "literature_codebook", "literature_coding", "literature_facts")
+                   "literature_codebook", "literature_coding", "literature_facts", "strategy_experiment_source",
+                   "strategy_programme_source")
 BUILTIN_SOURCES = {"cdnow", "cdnow_sample", "simulated"}
 
 

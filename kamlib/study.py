@@ -141,6 +141,27 @@ class Segments(_Section):
         return self
 
 
+class ExperimentColumns(_Section):
+    """Column names of a campaign file (one row per customer); null leaves an optional role out."""
+
+    customer: str | None = None
+    treatment: str = "treatment"
+    converted: str | None = "converted"
+    revenue: str = "revenue"
+    pre_spend: str | None = "pre_spend"
+    tier: str | None = "tier"
+    segment: str | None = "segment"
+
+
+class ProgrammeColumns(_Section):
+    """Column names of a programme panel (one row per account and period)."""
+
+    account: str = "account"
+    period: str = "period"
+    outcome: str = "revenue"
+    treated: str = "treated"
+
+
 class Strategy(_Section):
     top_share: float = Field(0.2, gt=0, lt=1)
     bootstrap: int = Field(200, ge=0, le=10_000)
@@ -154,6 +175,19 @@ class Strategy(_Section):
     programme_effect: float = Field(0.08, ge=-0.9, le=5)
     cost_per_customer: float = Field(2.0, gt=0)
     uplift: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_UPLIFT))
+    experiment_source: str = Field("simulated", description="'simulated' or a CSV/Parquet campaign file.")
+    experiment_columns: ExperimentColumns = ExperimentColumns()
+    experiment_treated_value: int | str = 1
+    programme_source: str = Field("simulated", description="'simulated' or a CSV/Parquet account x period panel.")
+    programme_columns: ProgrammeColumns = ProgrammeColumns()
+    programme_start: int | dt.date | str | None = None
+
+    @model_validator(mode="after")
+    def _programme_start_given(self):
+        if self.programme_source != "simulated" and self.programme_start is None:
+            raise ValueError("strategy.programme_start must name the first period of the programme (a period of the "
+                             "file, e.g. 13 or 2024-07) when strategy.programme_source is a file")
+        return self
 
 
 class Literature(_Section):
@@ -280,6 +314,9 @@ def _check_files(study: Study, base: Path, path: Path) -> None:
         checks.append(("survey.instrument", study.survey.instrument, set()))
         if study.survey.mapping:
             checks.append(("survey.mapping", study.survey.mapping, set()))
+    if "40_strategy" in study.notebooks:
+        checks += [("strategy.experiment_source", study.strategy.experiment_source, {"simulated"}),
+                   ("strategy.programme_source", study.strategy.programme_source, {"simulated"})]
     for key, value, builtins in checks:
         if value in builtins:
             continue
@@ -295,7 +332,8 @@ def data_files(study: Study, base: Path) -> list[Path]:
     files = []
     lit = study.literature
     for value in (study.transactions.source, study.survey.source, study.survey.instrument, study.survey.mapping,
-                  lit.sources, lit.codebook, lit.coding, lit.facts):
+                  lit.sources, lit.codebook, lit.coding, lit.facts,
+                  study.strategy.experiment_source, study.strategy.programme_source):
         if value and value not in {"cdnow", "cdnow_sample", "simulated"}:
             files.append(resolve(value, base))
     return files

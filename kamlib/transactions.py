@@ -30,14 +30,16 @@ class Loaded:
     source: str
 
 
-def read_table(path: str | Path, *, encoding: str = "auto", key: str = "transactions") -> pd.DataFrame:
+def read_table(path: str | Path, *, encoding: str = "auto", key: str = "transactions",
+               source_key: str | None = None) -> pd.DataFrame:
     """Read a CSV (UTF-8 with or without BOM, or GBK/GB18030) or Parquet file as text columns.
 
-    ``key`` is the study section named in error messages (``transactions`` or ``survey``).
+    ``key`` is the study section named in error messages (``transactions`` or ``survey``);
+    ``source_key`` the study key of the path if it is not ``<key>.source``.
     """
     path = project_path(path)
     if not path.exists():
-        raise KamError(f"File {path} does not exist; check {key}.source in the study file.")
+        raise KamError(f"File {path} does not exist; check {source_key or key + '.source'} in the study file.")
     if path.suffix.lower() in {".parquet", ".pq"}:
         return pd.read_parquet(path)
     encodings = ["utf-8-sig", "gb18030"] if encoding == "auto" else [encoding]

@@ -147,3 +147,89 @@ def test_bad_treatment_column_is_named():
     df.loc[3, "treatment"] = 2
     with pytest.raises(KamError, match="'treatment' must be 0/1"):
         experiments.conversion_test(df)
+
+
+# ----------------------------------------------------------------------------- a user's own files
+
+CAMPAIGN_COLUMNS = {"customer": "客户ID", "treatment": "组别", "converted": "是否购买", "revenue": "收入",
+                    "pre_spend": "前期消费", "tier": "客户层级", "segment": None}
+
+
+def _campaign_file(tmp_path, n=1500, seed=3):
+    sim = experiments.simulate_campaign(n, seed=seed)
+    user = sim.rename(columns={"customer_id": "客户ID", "treatment": "组别", "converted": "是否购买", "revenue": "收入",
+                               "pre_spend": "前期消费", "tier": "客户层级"}).drop(columns="segment")
+    user["组别"] = user["组别"].map({1: "实验组", 0: "对照组"})
+    user["是否购买"] = user["是否购买"].map({1: "是", 0: "否"})
+    path = tmp_path / "campaign.csv"
+    user.to_csv(path, index=False, encoding="gbk")
+    return sim, user, path
+
+
+def test_a_campaign_file_gives_the_same_analysis_as_the_data_it_holds(tmp_path):
+    sim, _, path = _campaign_file(tmp_path)
+    got = experiments.load_campaign(path, columns=CAMPAIGN_COLUMNS, treated_value="实验组")
+    assert list(got.columns) == ["customer_id", "treatment", "converted", "revenue", "pre_spend", "tier"]
+    assert (got["treatment"].to_numpy() == sim["treatment"].to_numpy()).all()
+    assert experiments.conversion_test(got) == experiments.conversion_test(sim)
+    pd.testing.assert_frame_equal(experiments.revenue_test(got, n_boot=50), experiments.revenue_test(sim, n_boot=50))
+    # without a conversion column, a purchase is revenue > 0
+    no_conv = experiments.load_campaign(path, columns={**CAMPAIGN_COLUMNS, "converted": None}, treated_value="实验组")
+    assert (no_conv["converted"] == (sim["revenue"] > 0)).all()
+
+
+@pytest.mark.parametrize("edit, columns, words", [
+    (lambda u: u, {"revenue": "金额"}, "has no column '金额' for the revenue; set strategy.experiment_columns.revenue"),
+    (lambda u: u, {"tier": "层级"}, "or to null if the file has no tier"),
+    (lambda u: u.assign(组别=u["组别"].where(u.index != 4, "第三组")), {}, "must hold two arms"),
+    (lambda u: u.assign(收入=u["收入"].astype(object).where(u.index != 6, "十二")), {}, "column '收入' must be a number of at least 0, but has '十二' in row 8"),
+    (lambda u: u.assign(是否购买=u["是否购买"].where(u.index != 0, "2")), {}, "column '是否购买' must be 0 or 1, but has '2' in row 2"),
+])
+def test_campaign_file_mistakes_are_one_sentence(tmp_path, edit, columns, words):
+    _, user, path = _campaign_file(tmp_path, n=300)
+    edit(user).to_csv(path, index=False, encoding="gbk")
+    with pytest.raises(KamError) as exc:
+        experiments.load_campaign(path, columns={**CAMPAIGN_COLUMNS, **columns}, treated_value="实验组")
+    assert words in str(exc.value) and "campaign.csv" in str(exc.value) and "\n" not in str(exc.value)
+
+
+def _programme_file(tmp_path, n=120, seed=4):
+    sim = experiments.simulate_programme(n, seed=seed)
+    user = sim[["account", "period", "revenue", "treated"]].rename(columns={"account": "客户", "period": "月份", "revenue": "销售额", "treated": "项目组"})
+    user["月份"] = user["月份"].map(dict(enumerate(pd.period_range("2023-01", periods=24, freq="M").astype(str), start=1)))
+    user = user.sample(frac=1, random_state=1)  # any row order
+    path = tmp_path / "panel.csv"
+    user.to_csv(path, index=False)
+    return sim, user, path
+
+
+PROGRAMME_COLUMNS = {"account": "客户", "period": "月份", "outcome": "销售额", "treated": "项目组"}
+
+
+def test_a_programme_panel_with_month_labels_gives_the_same_estimates(tmp_path):
+    sim, _, path = _programme_file(tmp_path)
+    got = experiments.load_programme(path, start="2024-01", columns=PROGRAMME_COLUMNS)
+    assert got.attrs["start"] == 13 and got.attrs["periods"][12] == "2024-01-01"
+    cols = ["account", "period", "revenue", "treated", "post", "treated_post"]
+    pd.testing.assert_frame_equal(got[cols], sim[cols].sort_values(["account", "period"]).reset_index(drop=True),
+                                  check_dtype=False)
+    a = experiments.did_twfe(sim, outcome="revenue", unit="account", time="period", treated_post="treated_post")
+    b = experiments.did_twfe(got, outcome="revenue", unit="account", time="period", treated_post="treated_post")
+    assert a.effect == pytest.approx(b.effect, rel=1e-9) and a.se == pytest.approx(b.se, rel=1e-9)
+
+
+@pytest.mark.parametrize("edit, start, words", [
+    (lambda u: u, "2025-01", "strategy.programme_start must be one of the periods in column '月份' (from 2023-01-01"),
+    (lambda u: u, "2023-02", "needs at least two periods before the start"),
+    (lambda u: u.assign(项目组=np.where((u["客户"] == "A0001") & (u["月份"] >= "2024-01"), 1, u["项目组"])), "2024-01",
+     "changes within account 'A0001'"),
+    (lambda u: pd.concat([u, u.head(1)]), "2024-01", "an account appears twice in one period"),
+])
+def test_programme_file_mistakes_are_one_sentence(tmp_path, edit, start, words):
+    _, user, path = _programme_file(tmp_path, n=40)
+    if (user.loc[user["客户"] == "A0001", "项目组"] == 1).all():  # the edit must turn a comparison account into a mixed one
+        user["项目组"] = np.where(user["客户"] == "A0001", 0, user["项目组"])
+    edit(user).to_csv(path, index=False)
+    with pytest.raises(KamError) as exc:
+        experiments.load_programme(path, start=start, columns=PROGRAMME_COLUMNS)
+    assert words in str(exc.value) and "panel.csv" in str(exc.value)

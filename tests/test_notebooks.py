@@ -144,3 +144,38 @@ def test_literature_notebook_without_the_source_texts(study_file, tmp_path, monk
     out = tmp_path / "reports" / "noseeds-quick"
     assert json.loads((out / "values" / "00_literature.json").read_text())["seed_units_found"] == 0
     assert not (out / "tables" / "lit_agreement.csv").exists() and (out / "tables" / "lit_gaps.csv").exists()
+
+
+def test_strategy_notebook_on_a_users_campaign_and_programme(study_file, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from kamlib import experiments, runner
+
+    camp = experiments.simulate_campaign(3000, seed=11)
+    camp.drop(columns=["tier", "pre_spend"]).assign(treatment=camp["treatment"].map({1: "B", 0: "A"})).rename(
+        columns={"treatment": "arm", "revenue": "sales"}).to_csv(tmp_path / "campaign.csv", index=False)
+    panel = experiments.simulate_programme(60, seed=12)
+    panel[["account", "period", "revenue", "treated"]].to_parquet(tmp_path / "panel.parquet")
+    path = study_file(name="own-strategy", notebooks=["40_strategy"],
+                      strategy__experiment_source=str(tmp_path / "campaign.csv"),
+                      strategy__experiment_columns={"treatment": "arm", "revenue": "sales", "converted": "converted",
+                                                    "pre_spend": None, "tier": None, "segment": "segment"},
+                      strategy__experiment_treated_value="B",
+                      strategy__programme_source=str(tmp_path / "panel.parquet"), strategy__programme_start=13)
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
+    [outcome] = runner.run(path, quick=True)
+    assert outcome.status == "ran", outcome.message
+    out = tmp_path / "reports" / "own-strategy-quick"
+    v = json.loads((out / "values" / "40_strategy.json").read_text())
+    # the notebook analysed the files: the same numbers as the analysis of the data they hold
+    assert v["n_campaign"] == 3000 and "true_relative_lift" not in v and "cuped_variance_reduction" not in v
+    assert v["conversion_relative_lift"] == round(experiments.conversion_test(camp)["relative_lift"], 4)
+    twfe = experiments.did_twfe(panel, outcome="revenue", unit="account", time="period", treated_post="treated_post")
+    assert v["did_effect"] == round(twfe.effect, 2) and "did_true_effect" not in v
+    manifest = json.loads((out / "manifest.json").read_text())
+    sims = {a["id"]: a["simulated"] for a in manifest["artefacts"]}
+    assert not sims["strategy_conversion"] and not sims["strategy_did"] and not sims["strategy_event_study"]
+    het = pd.read_csv(out / "tables" / "strategy_heterogeneous.csv")
+    # no tier column mapped: effects by segment only
+    assert het["term"].str.contains("segment=").any() and not het["term"].str.contains("tier").any()
+    assert "campaign.csv" in (out / "tables" / "strategy_conversion.md").read_text()

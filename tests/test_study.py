@@ -27,6 +27,9 @@ def test_quick_overrides_apply():
         ({"transactions__source": "data/nowhere.csv"}, ["transactions.source", "does not exist"]),
         ({"clv__holdout_end": "1997-06-30"}, ["clv.holdout_end", "ends before the holdout starts"]),
         ({"notebooks": ["99_magic"]}, ["unknown notebook", "99_magic"]),
+        ({"strategy__experiment_source": "data/no_campaign.csv"}, ["strategy.experiment_source", "does not exist"]),
+        ({"strategy__experiment_columns__arm": "group"}, ["unknown key", "strategy.experiment_columns.arm"]),
+        ({"strategy__programme_source": "studies/default.yaml"}, ["strategy.programme_start must name the first period"]),
     ],
 )
 def test_bad_study_gives_one_sentence(study_file, override, words):
