@@ -39,7 +39,7 @@ TEXT = {
            "appendix": "Appendix: methods, parameters and versions", "notebook": "notebook", "rows_shown": "first {n} of {total} rows; full table",
            "key_numbers": "Key numbers", "generated": "Built from the manifest of", "artefacts": "artefacts",
            "no_hypotheses": "The survey notebook has not run for this study, so there is no hypothesis table yet.",
-           "params": "Parameters", "versions": "Library versions", "open": "open",
+           "params": "Parameters", "versions": "Library versions", "open": "open", "study": "study",
            "simulated_note": "Figures and tables marked {badge} come from data simulated by the workbook from a documented model; replace them with your own data through the study file."},
     "zh": {"literature": "1. 文献:来源、主题与事实", "understand": "2. 理解:客户问卷调查", "identify": "3. 识别:交易数据中的大客户",
            "segment": "4. 细分与优先级:客户细分、生命周期、流失", "evaluate": "5. 评估:选择规则、实验、项目与预算", "other": "其他分析",
@@ -47,7 +47,7 @@ TEXT = {
            "summary": "摘要", "contents": "目录", "appendix": "附录:方法、参数与版本", "notebook": "笔记本",
            "rows_shown": "显示前 {n} 行,共 {total} 行;完整表格", "key_numbers": "关键数字", "generated": "根据以下清单生成",
            "artefacts": "个成果", "no_hypotheses": "本研究尚未运行问卷笔记本,因此还没有假设检验表。", "params": "参数",
-           "versions": "软件版本", "open": "打开",
+           "versions": "软件版本", "open": "打开", "study": "研究",
            "simulated_note": "标有 {badge} 的图表来自本工作簿按已记录模型生成的模拟数据;可在研究文件中换成您自己的数据。"},
 }
 
@@ -65,14 +65,20 @@ HEADERS_ZH = {
     "recency": "近度", "monetary_value": "金额", "value": "数值", "location": "位置", "subject": "对象", "measure": "指标",
 }
 
+#: Key numbers shown under the hypothesis table: notebook, value, English and Chinese label
+#: (``{top}`` is the study's strategy.top_share).
+#: Table cells of the Chinese report that are words rather than names or numbers.
+VALUES_ZH = {"yes": "是", "no": "否", "True": "是", "False": "否"}
+
 KEY_VALUES = [
-    ("10_key_accounts", "bgnbd_r", "BG/NBD r"), ("10_key_accounts", "bgnbd_alpha", "BG/NBD α"),
-    ("10_key_accounts", "bgnbd_a", "BG/NBD a"), ("10_key_accounts", "bgnbd_b", "BG/NBD b"),
-    ("10_key_accounts", "gini", "Gini of revenue"), ("10_key_accounts", "key_accounts", "Key accounts"),
-    ("40_strategy", "capture_clv", "Holdout revenue captured by the top 20% by CLV"),
-    ("40_strategy", "capture_random", "... by a random 20%"),
-    ("35_churn", "auc_logit", "Churn AUC (logit, CDNOW)"), ("35_churn", "auc_telecom", "Churn AUC (telecom)"),
-    ("30_segments", "k_chosen", "Segments (k)"), ("00_literature", "n_gaps", "Themes not yet tested"),
+    ("10_key_accounts", "bgnbd_r", "BG/NBD r", "BG/NBD r"), ("10_key_accounts", "bgnbd_alpha", "BG/NBD α", "BG/NBD α"),
+    ("10_key_accounts", "bgnbd_a", "BG/NBD a", "BG/NBD a"), ("10_key_accounts", "bgnbd_b", "BG/NBD b", "BG/NBD b"),
+    ("10_key_accounts", "gini", "Gini of revenue", "收入基尼系数"), ("10_key_accounts", "key_accounts", "Key accounts", "大客户数"),
+    ("40_strategy", "capture_clv", "Holdout revenue captured by the top {top} by CLV", "按 CLV 选出的前 {top} 客户占验证期收入"),
+    ("40_strategy", "capture_random", "... by a random {top}", "……随机选出的 {top}"),
+    ("35_churn", "auc_logit", "Churn AUC (logit, transactions)", "流失 AUC(logit,交易数据)"),
+    ("35_churn", "auc_telecom", "Churn AUC (telecom)", "流失 AUC(电信数据)"),
+    ("30_segments", "k_chosen", "Segments (k)", "细分群数 (k)"), ("00_literature", "n_gaps", "Themes not yet tested", "尚未检验的主题"),
 ]
 
 CSS = """
@@ -153,21 +159,32 @@ def _fmt_p(v):
     every digit; an optimiser's p of exactly 0 is a value below its precision, not zero)."""
     if not isinstance(v, float) or v != v:
         return _fmt(v)
-    return "&lt; 0.001" if v < 0.001 else f"{v:.3f}"
+    return "&lt;&nbsp;0.001" if v < 0.001 else f"{v:.3f}"
 
 
 def _is_p_column(name: str) -> bool:
     return re.search(r"(^|_)pvalue(_adjusted)?$", str(name)) is not None
 
 
+def _language_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table may carry a column ``X`` and its Chinese version ``X_zh``: the Chinese report shows
+    ``X_zh`` in place of ``X``, the English one leaves ``X_zh`` out."""
+    pairs = [c for c in df.columns if str(c).endswith("_zh") and str(c)[:-3] in df.columns]
+    if lang == "zh":
+        df = df.assign(**{c[:-3]: df[c].where(df[c].notna(), df[c[:-3]]) for c in pairs})
+    return df.drop(columns=pairs)
+
+
 def _table_html(csv: Path, lang: str, max_rows: int = 30) -> tuple[str, int]:
-    df = pd.read_csv(csv)
+    df = _language_columns(pd.read_csv(csv), lang)
     total = len(df)
     shown = df.head(max_rows)
     heads = [HEADERS_ZH.get(c, c) if lang == "zh" else c for c in shown.columns]
     text_cols = [not pd.api.types.is_numeric_dtype(shown[c]) for c in shown.columns]
     cls = [" class='t'" if t else "" for t in text_cols]
     fmts = [_fmt_p if _is_p_column(c) else _fmt for c in shown.columns]
+    if lang == "zh":
+        fmts = [(lambda v, f=f: VALUES_ZH.get(v, f(v)) if isinstance(v, str) else f(v)) for f in fmts]
     rows = "".join("<tr>" + "".join(f"<td{c}>{f(v)}</td>" for c, f, v in zip(cls, fmts, r)) + "</tr>"
                    for r in shown.itertuples(index=False))
     head = "".join(f"<th{c}>{html.escape(str(h))}</th>" for c, h in zip(cls, heads))
@@ -263,8 +280,10 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
     body.append(render(hyp) if hyp else f"<p class='note'>{T['no_hypotheses']}</p>")
     # key numbers
     cards = []
-    for nb, key, text in KEY_VALUES:
+    top = f"{study.strategy.top_share:.0%}"
+    for nb, key, en, zh in KEY_VALUES:
         if key in values.get(nb, {}):
+            text = (zh if lang == "zh" else en).format(top=top)
             cards.append(f"<div>{html.escape(text)}<b>{_fmt(values[nb][key])}</b></div>")
     if cards:
         body.append(f"<h3>{T['key_numbers']}</h3><div class='summary'>{''.join(cards)}</div>")
@@ -297,7 +316,7 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
     n_sim = sum(a.get("simulated", False) for a in arts)
     title = html.escape(study.title)
     intro = (f"<p class='meta'>{T['generated']} <code>{html.escape(out.name)}/manifest.json</code>: {len(arts)} {T['artefacts']}"
-             f" · study <code>{html.escape(study.name)}</code>{' (quick)' if quick else ''}</p>")
+             f" · {T['study']} <code>{html.escape(study.name)}</code>{' (quick)' if quick else ''}</p>")
     if n_sim:
         badge_html = "<span class='badge'>" + T["simulated"] + "</span>"
         intro += f"<p class='note'>{T['simulated_note'].format(badge=badge_html)}</p>"

@@ -458,6 +458,14 @@ HYPOTHESES = {
 }
 
 
+#: The statements in Chinese (the table carries both; the Chinese report shows this one).
+HYPOTHESES_ZH = {
+    "H1": "产品质量提升满意度", "H2": "服务质量提升满意度", "H3": "价格公平感提升满意度", "H4": "物流表现提升满意度",
+    "H5": "个性化与沟通提升满意度", "H6": "满意度提升忠诚度", "H7": "满意度在服务质量对忠诚度的影响中起中介作用",
+    "H8": "服务质量对满意度的作用在大客户中更强",
+}
+
+
 def hypotheses(structural: SEMResult, indirect: dict, interaction: dict, alpha: float = 0.05) -> pd.DataFrame:
     """The H1-H8 table: estimate, 95% CI, p-value and whether the (one-directional) hypothesis is supported.
 
@@ -484,5 +492,6 @@ def hypotheses(structural: SEMResult, indirect: dict, interaction: dict, alpha: 
                          "ci_lower": interaction["estimate_ci_lower"], "ci_upper": interaction["estimate_ci_upper"],
                          "pvalue": interaction["pvalue"]})
     out = pd.DataFrame(rows)
+    out.insert(2, "statement_zh", out["hypothesis"].map(HYPOTHESES_ZH))
     out["supported"] = np.where((out["ci_lower"] > 0) & (out["pvalue"] < alpha), "yes", "no")
     return out

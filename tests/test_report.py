@@ -149,4 +149,22 @@ def test_p_values_are_printed_as_journals_do(tmp_path):
     csv.write_text("term,estimate,pvalue,pvalue_adjusted,p_alive\nH6,0.55861,0.0,0.0234567,0.0001\n")
     table, total = report._table_html(csv, "en")
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
-    assert total == 1 and cells == ["H6", "0.5586", "&lt; 0.001", "0.023", "0.0001"]
+    assert total == 1 and cells == ["H6", "0.5586", "&lt;&nbsp;0.001", "0.023", "0.0001"]
+
+
+def test_chinese_tables_translate_verdict_words(tmp_path):
+    csv = tmp_path / "t.csv"
+    csv.write_text("hypothesis,supported,pvalue\nH1,yes,0.2\nH2,no,0.0001\n")
+    table, _ = report._table_html(csv, "zh")
+    assert re.findall(r"<td[^>]*>(.*?)</td>", table) == ["H1", "是", "0.200", "H2", "否", "&lt;&nbsp;0.001"]
+    assert "是否支持" in table and "p 值" in table
+
+
+def test_bilingual_columns_show_one_language(tmp_path):
+    csv = tmp_path / "t.csv"
+    csv.write_text("hypothesis,statement,statement_zh,estimate\nH1,Quality raises satisfaction,质量提升满意度,0.25\n"
+                   "H9,Only in English,,0.1\n", encoding="utf-8")
+    en, _ = report._table_html(csv, "en")
+    zh, _ = report._table_html(csv, "zh")
+    assert "Quality raises satisfaction" in en and "质量提升满意度" not in en and "statement_zh" not in en
+    assert "质量提升满意度" in zh and "Quality raises" not in zh and "Only in English" in zh and "陈述" in zh
