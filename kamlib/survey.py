@@ -237,13 +237,19 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     import semopy
 
     model = semopy.Model(description)
-    observed = [v for v in model.vars["observed"]] if hasattr(model, "vars") and model.vars else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model.fit(data)
-    observed = model.vars["observed"]
+    observed = list(model.vars["observed"])
+    require_columns(data, observed, where="the survey data", fix="every item the model names needs a column")
+    # Complete cases, so that the covariance matrix, N in chi-square and the standard errors, RMSEA and
+    # SRMR all describe the same respondents (semopy alone would use pairwise covariances with the
+    # full N, overstating precision when answers are missing).
     d = data[observed].dropna()
     n = len(d)
+    if n <= len(observed):
+        raise KamError(f"Only {n} respondents answered every item of the model ({len(observed)} items); "
+                       "too few for SEM: collect more complete responses or drop items with many missing answers.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(d)
     st = semopy.calc_stats(model).T["Value"]
     chi2, df = float(st["chi2"]), int(round(st["DoF"]))
     lo, hi = rmsea_ci(chi2, df, n)

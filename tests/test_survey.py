@@ -56,6 +56,19 @@ def test_holzinger_swineford_cfa_matches_lavaan():
         assert est[item] == pytest.approx(value, abs=0.003), item
 
 
+def test_cfa_with_missing_answers_uses_the_same_complete_cases_throughout():
+    hs = datasets.holzinger_swineford()
+    holes = hs.copy()
+    holes.loc[holes.index[:40], "x1"] = np.nan
+    holes.loc[holes.index[35:60], "x7"] = np.nan  # 60 incomplete respondents in all
+    with_holes, complete = survey.cfa(holes, HS_MODEL), survey.cfa(hs.iloc[60:], HS_MODEL)
+    assert with_holes.fit["n"] == complete.fit["n"] == 241
+    for k in ("chi2", "cfi", "tli", "rmsea", "srmr"):
+        assert with_holes.fit[k] == pytest.approx(complete.fit[k], rel=1e-6), k
+    se = lambda r: r.loadings().set_index("rval")["estimate_se"]  # noqa: E731
+    pd.testing.assert_series_equal(se(with_holes), se(complete), rtol=1e-5)
+
+
 def test_cronbach_alpha_matches_psych_on_bfi_agreeableness(bfi):
     items = bfi[["A1", "A2", "A3", "A4", "A5"]].copy()
     items["A1"] = 7 - items["A1"]  # psych: A1 is reverse keyed on the 1-6 scale
