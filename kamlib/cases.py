@@ -33,7 +33,8 @@ a randomised campaign (its arm, revenue, optionally conversion, pre-period spend
 `strategy.experiment_columns` / `strategy.experiment_treated_value` to its column names and the treated
 arm's label; set `strategy.programme_source` to a panel with one row per account and period (account,
 period, outcome, treated 0/1) and `strategy.programme_start` to the programme's first period. Left at
-`simulated`, both are simulated and labelled so.
+`simulated`, both are simulated and labelled so. `.venv/bin/kam strategy-example campaign example.csv`
+(or `programme`) writes a file in the expected shape.
 
 Only some stages apply to your case? Shorten `notebooks:` in the study file.
 Every error names the file, column or key to fix.

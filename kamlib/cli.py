@@ -6,6 +6,7 @@
     kam new-case NAME
     kam list
     kam survey-example {csv,qualtrics,wjx} OUT [--n N] [--seed S]
+    kam strategy-example {campaign,programme} OUT [--n N] [--seed S]
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--n", type=int, default=800)
     ex.add_argument("--seed", type=int, default=20240112)
     ex.add_argument("--instrument", default=None, help="instrument YAML (default: data/survey/instrument.yaml)")
+    sx = sub.add_parser("strategy-example",
+                        help="write a simulated campaign (one row per customer) or programme panel (account x period) "
+                             "in the shape strategy.experiment_source / programme_source read")
+    sx.add_argument("kind", choices=["campaign", "programme"])
+    sx.add_argument("out", help="a .csv or .parquet path")
+    sx.add_argument("--n", type=int, default=None, help="customers (campaign, default 4000) or accounts (programme, default 200)")
+    sx.add_argument("--seed", type=int, default=20240112)
     return p
 
 
@@ -90,6 +98,27 @@ def main(argv: list[str] | None = None) -> int:
             inst = instrument.load(args.instrument or DATA / "survey" / "instrument.yaml")
             path = survey_data.write_example(inst, args.format, args.out, n=args.n, seed=args.seed)
             print(f"Wrote {args.n} simulated respondents ({args.format}) to {path}.")
+            return 0
+        if args.command == "strategy-example":
+            from pathlib import Path
+
+            from . import experiments
+
+            out = Path(args.out)
+            if out.suffix.lower() not in {".csv", ".parquet"}:
+                raise KamError(f"{out}: write the example as .csv or .parquet.")
+            if args.kind == "campaign":
+                data = experiments.simulate_campaign(args.n or 4000, seed=args.seed)
+                what = (f"{len(data)} simulated customers; study keys: strategy.experiment_source: {out}, "
+                        "experiment_columns as in studies/default.yaml, experiment_treated_value: 1")
+            else:
+                data = experiments.simulate_programme(args.n or 200, seed=args.seed)
+                data = data[["account", "period", "revenue", "treated"]]
+                what = (f"{data['account'].nunique()} simulated accounts x {data['period'].nunique()} periods; study keys: "
+                        f"strategy.programme_source: {out}, programme_start: 13")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            data.to_parquet(out, index=False) if out.suffix.lower() == ".parquet" else data.to_csv(out, index=False)
+            print(f"Wrote {what}.")
             return 0
     except KamError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -233,3 +233,17 @@ def test_programme_file_mistakes_are_one_sentence(tmp_path, edit, start, words):
     with pytest.raises(KamError) as exc:
         experiments.load_programme(path, start=start, columns=PROGRAMME_COLUMNS)
     assert words in str(exc.value) and "panel.csv" in str(exc.value)
+
+
+def test_strategy_examples_are_read_back_with_the_default_study_keys(tmp_path, capsys):
+    from kamlib import cli, study
+
+    s = study.load().strategy
+    assert cli.main(["strategy-example", "campaign", str(tmp_path / "c.csv"), "--n", "500"]) == 0
+    assert cli.main(["strategy-example", "programme", str(tmp_path / "p.parquet"), "--n", "30"]) == 0
+    camp = experiments.load_campaign(tmp_path / "c.csv", columns=s.experiment_columns.model_dump(),
+                                     treated_value=s.experiment_treated_value)
+    panel = experiments.load_programme(tmp_path / "p.parquet", start=13, columns=s.programme_columns.model_dump())
+    assert len(camp) == 500 and panel["account"].nunique() == 30 and panel.attrs["start"] == 13
+    assert cli.main(["strategy-example", "campaign", str(tmp_path / "c.xlsx")]) == 2
+    assert "write the example as .csv or .parquet" in capsys.readouterr().err
