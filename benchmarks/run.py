@@ -1,7 +1,7 @@
 """Speed and memory of kamlib against the `lifetimes` baseline, measured side by side in one run.
 
     .venv/bin/python benchmarks/run.py            # everything (about 15 minutes on 2 cores)
-    .venv/bin/python benchmarks/run.py --quick    # small sizes, a minute or two (smoke test)
+    .venv/bin/python benchmarks/run.py --quick    # small sizes, a minute or two (smoke test; reports/benchmarks/quick/)
     .venv/bin/python benchmarks/run.py --only rfm fit --repeat 5
 
 Each measurement runs in a fresh Python process, so its peak resident memory
@@ -324,12 +324,13 @@ def write_report(df, quick: bool):
 
     import pandas as pd
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    old = OUT / "results.csv"
+    out = OUT / "quick" if quick else OUT  # a smoke test never overwrites the full run's results
+    out.mkdir(parents=True, exist_ok=True)
+    old = out / "results.csv"
     if old.exists():  # keep the parts not rerun this time
         prev = pd.read_csv(old)
         df = pd.concat([prev[~prev["task"].isin(df["task"])], df], ignore_index=True)
-    df.to_csv(OUT / "results.csv", index=False)
+    df.to_csv(out / "results.csv", index=False)
     m = summarise(df)
     ops = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, "==": lambda a, b: a == b}
     lines = [f"# Benchmark results{' (quick sizes: targets are for the full run)' if quick else ''}", "",
@@ -342,7 +343,7 @@ def write_report(df, quick: bool):
             shown = f"{v:.2f}" if isinstance(v, float) else str(v)
             lines.append(f"| {text} | {shown} | {op} {goal} | {'yes' if ops[op](v, goal) else 'NO'} |")
     lines += ["", df.to_markdown(index=False, floatfmt=".3g"), ""]
-    (OUT / "results.md").write_text("\n".join(lines), encoding="utf-8")
+    (out / "results.md").write_text("\n".join(lines), encoding="utf-8")
     r = df[df["task"] == "rfm_summary"]
     if len(r):
         fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
@@ -359,8 +360,8 @@ def write_report(df, quick: bool):
         axes[0].set_title("RFM summary: time")
         axes[1].set_title("RFM summary: memory")
         fig.tight_layout()
-        fig.savefig(OUT / "benchmark.png", dpi=150)
-    print((OUT / "results.md").read_text())
+        fig.savefig(out / "benchmark.png", dpi=150)
+    print((out / "results.md").read_text())
 
 
 def main(argv=None):

@@ -26,7 +26,8 @@ def test_rfm_and_fit_equal_the_baseline_on_small_logs(bench):
     assert [r["runs"] for r in rows] == [2, 2, 1, 1]
     assert all(r["identical"] for r in rows)
     bench.write_report(__import__("pandas").DataFrame(rows), quick=True)
-    assert (bench.OUT / "results.md").exists() and (bench.OUT / "benchmark.png").exists()
+    assert (bench.OUT / "quick" / "results.md").exists() and (bench.OUT / "quick" / "benchmark.png").exists()
+    assert not (bench.OUT / "results.md").exists()  # a quick run leaves the full results alone
 
 
 def test_generated_log_has_the_requested_rows(bench):
