@@ -226,7 +226,7 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
         raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run{' --quick' if quick else ''}).")
     import hashlib
 
-    build_key = hashlib.sha256(manifest_path.read_bytes() + f"{study.title}|{study.language}|{quick}".encode()
+    build_key = hashlib.sha256(manifest_path.read_bytes() + f"{study.title_for()}|{study.language}|{quick}".encode()
                          + Path(__file__).read_bytes()).hexdigest()[:20]
     index = out / "index.html"
     if not force and index.exists() and f"<meta name='kam-build' content='{build_key}'>" in index.read_text(encoding="utf-8")[:2000]:
@@ -314,7 +314,7 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
     body.extend(app)
 
     n_sim = sum(a.get("simulated", False) for a in arts)
-    title = html.escape(study.title)
+    title = html.escape(study.title_for())
     intro = (f"<p class='meta'>{T['generated']} <code>{html.escape(out.name)}/manifest.json</code>: {len(arts)} {T['artefacts']}"
              f" · {T['study']} <code>{html.escape(study.name)}</code>{' (quick)' if quick else ''}</p>")
     if n_sim:

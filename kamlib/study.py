@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .config import ROOT
 from .errors import KamError
@@ -200,7 +200,22 @@ class Literature(_Section):
 
 class Study(_Section):
     name: str = Field("default", pattern=r"^[A-Za-z0-9_-]+$")
-    title: str = "Key-account marketing in e-commerce"
+    title: str | dict[str, str] = Field(
+        "Key-account marketing in e-commerce",
+        description="the report's title: one text, or one per language ({en: ..., zh: ...})")
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title_languages(cls, value):
+        if isinstance(value, dict):
+            bad = [k for k, v in value.items() if k not in ("en", "zh") or not isinstance(v, str)]
+            if bad or not value:
+                raise ValueError("title must be one text or a mapping of en/zh to texts, but has "
+                                 + (f"the entry {bad[0]!r}" if bad else "no entry")
+                                 + "; write e.g. title: {en: My study, zh: 我的研究}")
+        elif not isinstance(value, str):
+            raise ValueError(f"title must be a text or a mapping of en/zh to texts, not {value!r}")
+        return value
     language: Literal["en", "zh"] = "en"
     seed: int = 20240112
     notebooks: list[str] = list(NOTEBOOK_ORDER)
@@ -221,6 +236,13 @@ class Study(_Section):
                 f"notebooks lists unknown notebook {unknown[0]!r}; choose from {', '.join(NOTEBOOK_ORDER)}"
             )
         return self
+
+    def title_for(self, language: str | None = None) -> str:
+        """The title in ``language`` (default: the study's), falling back to English, then any."""
+        if isinstance(self.title, str):
+            return self.title
+        lang = language or self.language
+        return self.title.get(lang) or self.title.get("en") or next(iter(self.title.values()), self.name)
 
     def parameters(self) -> dict[str, Any]:
         """Flat ``section_key`` parameters as JSON-friendly values (dates as ISO strings)."""

@@ -67,3 +67,13 @@ def test_notebook_defaults_equal_default_study(nb):
     for k, v in declared.items():
         if k != "output_dir":
             assert v == flat[k], f"{nb.name}: default of {k} is {v!r}, the default study says {flat[k]!r}"
+
+
+def test_title_is_one_text_or_one_per_language(study_file):
+    both = study.load(study_file(title={"en": "Key accounts", "zh": "大客户"}, language="zh"))
+    assert both.title_for() == "大客户" and both.title_for("en") == "Key accounts"
+    only_en = study.load(study_file(title={"en": "Key accounts"}, language="zh"))
+    assert only_en.title_for() == "Key accounts"
+    assert study.load(study_file(title="One title")).title_for("zh") == "One title"
+    with pytest.raises(KamError, match="title"):
+        study.load(study_file(title={"fr": "Comptes clés"}))
