@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import KamError
+from .i18n import LABELS_ZH
 
 SECTIONS = [
     ("literature", ["00_literature"]),
@@ -68,7 +69,7 @@ HEADERS_ZH = {
 #: Key numbers shown under the hypothesis table: notebook, value, English and Chinese label
 #: (``{top}`` is the study's strategy.top_share).
 #: Table cells of the Chinese report that are words rather than names or numbers.
-VALUES_ZH = {"yes": "是", "no": "否", "True": "是", "False": "否"}
+VALUES_ZH = {"yes": "是", "no": "否", "True": "是", "False": "否", **LABELS_ZH}
 
 KEY_VALUES = [
     ("10_key_accounts", "bgnbd_r", "BG/NBD r", "BG/NBD r"), ("10_key_accounts", "bgnbd_alpha", "BG/NBD α", "BG/NBD α"),
@@ -179,7 +180,7 @@ def _table_html(csv: Path, lang: str, max_rows: int = 30) -> tuple[str, int]:
     df = _language_columns(pd.read_csv(csv), lang)
     total = len(df)
     shown = df.head(max_rows)
-    heads = [HEADERS_ZH.get(c, c) if lang == "zh" else c for c in shown.columns]
+    heads = [HEADERS_ZH.get(c, LABELS_ZH.get(c, c)) if lang == "zh" else c for c in shown.columns]
     text_cols = [not pd.api.types.is_numeric_dtype(shown[c]) for c in shown.columns]
     cls = [" class='t'" if t else "" for t in text_cols]
     fmts = [_fmt_p if _is_p_column(c) else _fmt for c in shown.columns]

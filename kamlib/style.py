@@ -109,11 +109,23 @@ GLOSSARY_ZH = {
 }
 
 
+from .i18n import LABELS_ZH  # noqa: E402
+
+GLOSSARY_ZH.update(LABELS_ZH)
+
+
 def translate_figure(fig, glossary: dict[str, str] = GLOSSARY_ZH) -> int:
     """Replace every figure text (titles, axis labels, legends, ticks) that the glossary knows; returns the count."""
     from matplotlib.text import Text
 
     n = 0
+    fig.canvas.draw()  # tick labels exist only once drawn
+    for ax in fig.axes:  # category ticks: fix the translated labels (a redraw would regenerate them)
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [t.get_text() for t in axis.get_ticklabels()]
+            if any(t in glossary for t in labels):
+                axis.set_ticks(axis.get_ticklocs(), [glossary.get(t, t) for t in labels])
+                n += sum(t in glossary for t in labels)
     for t in fig.findobj(Text):
         s = t.get_text()
         if s in glossary:

@@ -170,3 +170,26 @@ def test_bilingual_columns_show_one_language(tmp_path):
     zh, _ = report._table_html(csv, "zh")
     assert "Quality raises satisfaction" in en and "质量提升满意度" not in en and "statement_zh" not in en
     assert "质量提升满意度" in zh and "Quality raises" not in zh and "Only in English" in zh and "陈述" in zh
+
+
+def test_chinese_tables_name_tiers_stages_and_rules_in_chinese(tmp_path):
+    csv = tmp_path / "t.csv"
+    csv.write_text("tier,customers,growing\nKey account,10,1\nAt-risk key account,5,2\nSomething else,1,0\n")
+    zh, _ = report._table_html(csv, "zh")
+    en, _ = report._table_html(csv, "en")
+    assert re.findall(r"<td[^>]*>(.*?)</td>", zh)[::3] == ["大客户", "流失风险大客户", "Something else"]
+    assert "<th>成长</th>" in zh and "Key account" in en and "大客户" not in en
+
+
+def test_chinese_figures_translate_category_ticks():
+    import matplotlib.pyplot as plt
+
+    from kamlib import style
+
+    fig, ax = plt.subplots()
+    ax.bar(["Key account", "Develop", "Custom tier"], [1, 2, 3])
+    ax.set_ylabel("Customers")
+    assert style.translate_figure(fig) == 3
+    fig.canvas.draw()  # a redraw keeps the translation
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["大客户", "培育客户", "Custom tier"] and ax.get_ylabel() == "客户数"
+    plt.close(fig)
