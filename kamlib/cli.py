@@ -112,12 +112,15 @@ def main(argv: list[str] | None = None) -> int:
                 what = (f"{len(data)} simulated customers; study keys: strategy.experiment_source: {out}, "
                         "experiment_columns as in studies/default.yaml, experiment_treated_value: 1")
             else:
-                data = experiments.simulate_programme(args.n or 200, seed=args.seed)
-                data = data[["account", "period", "revenue", "treated"]]
+                panel = experiments.simulate_programme(args.n or 200, seed=args.seed)
+                data = panel[["account", "period", "revenue", "treated"]]
                 what = (f"{data['account'].nunique()} simulated accounts x {data['period'].nunique()} periods; study keys: "
-                        f"strategy.programme_source: {out}, programme_start: 13")
+                        f"strategy.programme_source: {out}, programme_start: {panel.attrs['truth']['start']}")
             out.parent.mkdir(parents=True, exist_ok=True)
-            data.to_parquet(out, index=False) if out.suffix.lower() == ".parquet" else data.to_csv(out, index=False)
+            if out.suffix.lower() == ".parquet":
+                data.to_parquet(out, index=False)
+            else:
+                data.to_csv(out, index=False)
             print(f"Wrote {what}.")
             return 0
     except KamError as exc:

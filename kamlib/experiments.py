@@ -460,9 +460,8 @@ def _mapped(raw: pd.DataFrame, columns: dict, roles: dict, required: set, where:
 
 def _numeric(df: pd.DataFrame, col: str, where: str, name: str, *, binary: bool = False, nonnegative: bool = False):
     text = df[col].astype("string").str.strip().str.replace(r"[,¥￥$]", "", regex=True)  # 1,234 / ¥12 / ￥12
-    lowered = text.str.lower()
     if binary:
-        text = lowered.replace({"true": "1", "false": "0", "yes": "1", "no": "0", "是": "1", "否": "0"})
+        text = text.str.lower().replace({"true": "1", "false": "0", "yes": "1", "no": "0", "是": "1", "否": "0"})
     values = pd.to_numeric(text, errors="coerce")
     bad = values.isna()
     if binary:
@@ -487,7 +486,7 @@ def load_campaign(source, *, columns: dict | None = None, treated_value="1", enc
     """
     from .transactions import read_table
 
-    cols = {**{"treatment": "treatment", "revenue": "revenue"}, **(columns or {})}
+    cols = {"treatment": "treatment", "revenue": "revenue", **(columns or {})}
     raw = read_table(source, encoding=encoding, key="strategy", source_key="strategy.experiment_source")
     raw.index = raw.index + 2  # rows as a spreadsheet shows them
     where = str(source)

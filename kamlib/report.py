@@ -66,11 +66,11 @@ HEADERS_ZH = {
     "recency": "近度", "monetary_value": "金额", "value": "数值", "location": "位置", "subject": "对象", "measure": "指标",
 }
 
-#: Key numbers shown under the hypothesis table: notebook, value, English and Chinese label
-#: (``{top}`` is the study's strategy.top_share).
 #: Table cells of the Chinese report that are words rather than names or numbers.
 VALUES_ZH = {"yes": "是", "no": "否", "True": "是", "False": "否", **LABELS_ZH}
 
+#: Key numbers shown under the hypothesis table: notebook, value, English and Chinese label
+#: (``{top}`` is the study's strategy.top_share).
 KEY_VALUES = [
     ("10_key_accounts", "bgnbd_r", "BG/NBD r", "BG/NBD r"), ("10_key_accounts", "bgnbd_alpha", "BG/NBD α", "BG/NBD α"),
     ("10_key_accounts", "bgnbd_a", "BG/NBD a", "BG/NBD a"), ("10_key_accounts", "bgnbd_b", "BG/NBD b", "BG/NBD b"),
@@ -180,12 +180,12 @@ def _table_html(csv: Path, lang: str, max_rows: int = 30) -> tuple[str, int]:
     df = _language_columns(pd.read_csv(csv), lang)
     total = len(df)
     shown = df.head(max_rows)
+    if lang == "zh":
+        shown = shown.replace(VALUES_ZH)  # exact string cells only; numbers and booleans stay
     heads = [HEADERS_ZH.get(c, LABELS_ZH.get(c, c)) if lang == "zh" else c for c in shown.columns]
     text_cols = [not pd.api.types.is_numeric_dtype(shown[c]) for c in shown.columns]
     cls = [" class='t'" if t else "" for t in text_cols]
     fmts = [_fmt_p if _is_p_column(c) else _fmt for c in shown.columns]
-    if lang == "zh":
-        fmts = [(lambda v, f=f: VALUES_ZH.get(v, f(v)) if isinstance(v, str) else f(v)) for f in fmts]
     rows = "".join("<tr>" + "".join(f"<td{c}>{f(v)}</td>" for c, f, v in zip(cls, fmts, r)) + "</tr>"
                    for r in shown.itertuples(index=False))
     head = "".join(f"<th{c}>{html.escape(str(h))}</th>" for c, h in zip(cls, heads))
