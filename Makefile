@@ -35,7 +35,7 @@ lock: ## re-resolve requirements.in into requirements.lock and environment.yml
 	/tmp/kam-lock/bin/pip install --quiet -r requirements.in
 	{ echo "# Exact versions for Python 3.11, resolved from requirements.in by \`make lock\`. Do not edit by hand."; \
 	  /tmp/kam-lock/bin/pip freeze --all --exclude-editable | grep -v -e "^pip==" -e "^kamlib"; } > requirements.lock
-	$(BIN)/python -m kamlib.envfile > environment.yml
+	$(BIN)/python -m kamlib.workbench.envfile > environment.yml
 
 bench: $(BIN)/kam ## speed and memory benchmark against lifetimes (writes reports/benchmarks/)
 	$(BIN)/python benchmarks/run.py

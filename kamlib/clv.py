@@ -63,7 +63,7 @@ def sufficient(summary: pd.DataFrame, model: str) -> pd.DataFrame:
         cols = ["frequency", "recency", "T"]
         require_columns(summary, cols, where=f"the {LABELS.get(model, model)} input")
         data = summary[cols]
-    from .rfm import connect
+    from ._io import connect
 
     con = connect()
     try:  # a DuckDB GROUP BY: about twice as fast as pandas on a million customers
@@ -234,7 +234,7 @@ def _mle(nll, k: int, args: tuple) -> np.ndarray:
 
     res = minimize(nll, np.zeros(k), args=args, jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": 5000})
     if not np.isfinite(res.fun) or np.abs(res.jac).max() > 1e-6:
-        raise ConvergenceError("The model did not converge; try a penalizer (clv.penalizer in the study file).")
+        raise ConvergenceError("The model did not converge; try a positive penalizer (for example penalizer=0.001).")
     return np.exp(res.x)
 
 

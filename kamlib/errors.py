@@ -31,3 +31,24 @@ def rows_preview(index, limit: int = 5) -> str:
     more = len(index) - len(rows)
     text = ", ".join(rows)
     return f"row{'s' if len(index) > 1 else ''} {text}" + (f" and {more} more" if more > 0 else "")
+
+
+class ArgumentError(KamError):
+    """A bad value of a function argument, named in ``argument``.
+
+    The message speaks of the argument as a library user passes it (``holdout_end``,
+    ``columns['customer']``). Where the value came from a study file, the workbench
+    adds the study key (``clv.holdout_end``) to the sentence; see
+    :func:`kamlib.workbench.notebook.study_key_sentence`.
+
+    Parameters
+    ----------
+    message : str
+        One sentence naming the argument, the value and the fix.
+    argument : str
+        The argument's name; a key of a mapping argument as ``"columns.customer"``.
+    """
+
+    def __init__(self, message: str, *, argument: str):
+        super().__init__(message)
+        self.argument = argument

@@ -22,18 +22,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-class _LazyStats:
-    """scipy.stats, imported on first use (study validation imports this module for its defaults)."""
-
-    def __getattr__(self, name):
-        from scipy import stats as _stats
-
-        return getattr(_stats, name)
-
-
-stats = _LazyStats()
-from .errors import KamError, require_columns, rows_preview
+from .defaults import BASELINE_CONVERSION, KEY_EXTRA_LIFT, RELATIVE_LIFT
+from .errors import ArgumentError, KamError, require_columns, rows_preview
 
 # ----------------------------------------------------------------------------- campaign simulator
 
@@ -53,9 +45,9 @@ class CampaignModel:
     conversion as an assumption.
     """
 
-    baseline_conversion: float = 0.08
-    relative_lift: float = 0.20
-    key_extra_lift: float = 0.15
+    baseline_conversion: float = BASELINE_CONVERSION
+    relative_lift: float = RELATIVE_LIFT
+    key_extra_lift: float = KEY_EXTRA_LIFT
     key_share: float = 0.2
     key_propensity: float = 2.0
     key_value: float = 3.0
@@ -66,9 +58,56 @@ class CampaignModel:
     segments: dict = field(default_factory=lambda: {"new": 0.3, "active": 0.5, "lapsed": 0.2})
 
 
-def simulate_campaign(n: int, model: CampaignModel | None = None, *, seed: int = 0) -> pd.DataFrame:
-    """``n`` randomised customers: ``treatment`` (0/1), ``tier``, ``segment``, ``pre_spend``,
-    ``converted``, ``revenue``; ``.attrs["truth"]`` holds the true effects for this population."""
+@dataclass(frozen=True)
+class Simulation:
+    """Simulated data and the true values that generated it (which an analysis should recover).
+
+    Attributes
+    ----------
+    data : DataFrame
+        The simulated rows.
+    truth : dict
+        True effects of this population, by name.
+    """
+
+    data: pd.DataFrame
+    truth: dict
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The true values as a one-row table."""
+        return pd.DataFrame([self.truth])
+
+
+def simulate_campaign(n: int, model: CampaignModel | None = None, *, seed: int = 0) -> Simulation:
+    """Draw a randomised campaign from a documented model.
+
+    Parameters
+    ----------
+    n : int
+        Customers (at least 20), randomised half to treatment.
+    model : CampaignModel, optional
+        The true model (default :class:`CampaignModel`, lift anchored on fact F001).
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    Simulation
+        ``data``: ``customer_id``, ``treatment`` (0/1), ``tier``, ``segment``, ``pre_spend``,
+        ``converted``, ``revenue``; ``truth``: ``conversion_control``, ``conversion_difference``,
+        ``relative_lift``, ``revenue_difference``, ``relative_lift_regular``, ``relative_lift_key``.
+
+    References
+    ----------
+    Deng, A., Xu, Y., Kohavi, R. & Walker, T. (2013). Improving the sensitivity of online controlled
+    experiments by utilizing pre-experiment data. *WSDM '13*, 123-132 (the pre-period covariate).
+
+    Examples
+    --------
+    >>> sim = simulate_campaign(1000, seed=1)
+    >>> len(sim.data), round(sim.truth["relative_lift_regular"], 2)
+    (1000, 0.2)
+    """
     m = model or CampaignModel()
     if n < 20:
         raise KamError(f"A campaign needs at least 20 customers, got {n}.")
@@ -93,12 +132,12 @@ def simulate_campaign(n: int, model: CampaignModel | None = None, *, seed: int =
     })
     # true (expected) effects in this population; noise multiplier has mean 1
     p_lift = np.minimum(p * (1 + lift), 1) - p
-    df.attrs["truth"] = {
+    truth = {
         "conversion_control": float(p.mean()), "conversion_difference": float(p_lift.mean()),
         "relative_lift": float(p_lift.mean() / p.mean()), "revenue_difference": float((p_lift * v).mean()),
         "relative_lift_regular": m.relative_lift, "relative_lift_key": m.relative_lift + m.key_extra_lift,
     }
-    return df
+    return Simulation(df, truth)
 
 
 # ----------------------------------------------------------------------------- analysis
@@ -152,9 +191,8 @@ def revenue_test(data: pd.DataFrame, *, treatment: str = "treatment", outcome: s
     t = data[treatment].to_numpy() == 1
     rows = []
     variants = [("difference in means", data[outcome].to_numpy(float))]
-    theta = None
     if covariate:
-        adj, theta = cuped(data[outcome], data[covariate])
+        adj, _ = cuped(data[outcome], data[covariate])
         variants.append(("CUPED (pre-period covariate)", adj))
     q = (1 - level) / 2
     rng = np.random.default_rng(seed)
@@ -172,7 +210,6 @@ def revenue_test(data: pd.DataFrame, *, treatment: str = "treatment", outcome: s
         rows.append(row)
     out = pd.DataFrame(rows)
     out["variance_reduction"] = 1 - out["variance"] / out["variance"].iloc[0]
-    out.attrs["theta"] = theta
     return out
 
 
@@ -204,7 +241,6 @@ def heterogeneous_effects(data: pd.DataFrame, *, by: str, treatment: str = "trea
     z = stats.norm.ppf(0.975)
     out["ci_lower"], out["ci_upper"] = out["estimate"] - z * out["se"], out["estimate"] + z * out["se"]
     out["pvalue_adjusted"] = multipletests(out["pvalue"], method=correction)[1]
-    out.attrs["correction"] = correction
     return out
 
 
@@ -337,8 +373,9 @@ def _absorb(frame: pd.DataFrame, unit: np.ndarray, time: np.ndarray, tol: float 
 
 
 def _fe_ols(y: pd.Series, X: pd.DataFrame, unit_codes: np.ndarray, time_codes: np.ndarray, clusters: np.ndarray,
-            level: float) -> pd.DataFrame:
-    """OLS with absorbed unit and time effects and cluster-robust SEs. The small-sample factor
+            level: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """OLS with absorbed unit and time effects and cluster-robust SEs; returns the coefficients
+    and their covariance matrix. The small-sample factor
     G/(G-1) (N-1)/(N-K) counts the absorbed effects in K, so the result equals the regression
     with explicit unit and time dummies (statsmodels, cov_type="cluster")."""
     Z = _absorb(pd.concat([y.rename("__y"), X], axis=1), unit_codes, time_codes)
@@ -356,8 +393,7 @@ def _fe_ols(y: pd.Series, X: pd.DataFrame, unit_codes: np.ndarray, time_codes: n
     out = pd.DataFrame({"estimate": beta, "se": se}, index=X.columns)
     out["ci_lower"], out["ci_upper"] = out["estimate"] - z * se, out["estimate"] + z * se
     out["pvalue"] = 2 * stats.norm.sf(np.abs(beta / se))
-    out.attrs.update(n=n, clusters=int(g), cov=pd.DataFrame(cov, index=X.columns, columns=X.columns))
-    return out
+    return out, pd.DataFrame(cov, index=X.columns, columns=X.columns)
 
 
 def did_twfe(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, treated_post: str,
@@ -369,17 +405,68 @@ def did_twfe(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, treated
     _check_binary(d, treated_post, "the panel")
     u, t = pd.factorize(d[unit])[0], pd.factorize(d[time])[0]
     groups = pd.factorize(d[cluster])[0] if cluster else u
-    res = _fe_ols(d[outcome], d[[treated_post]].astype(float), u, t, groups, level).iloc[0]
+    res = _fe_ols(d[outcome], d[[treated_post]].astype(float), u, t, groups, level)[0].iloc[0]
     return DiDResult(float(res["estimate"]), float(res["se"]), (float(res["ci_lower"]), float(res["ci_upper"])),
                      float(res["pvalue"]), len(d), int(groups.max() + 1), None)
 
 
+@dataclass(frozen=True)
+class EventStudy:
+    """Event-study coefficients and the joint pre-trend test.
+
+    Attributes
+    ----------
+    coefficients : DataFrame
+        ``relative_period``, ``estimate``, ``se``, ``ci_lower``, ``ci_upper``; the reference period -1 is 0.
+    pretrend_chi2, pretrend_pvalue : float
+        Wald test that all pre-period coefficients are zero (NaN with fewer than two pre-periods).
+    """
+
+    coefficients: pd.DataFrame
+    pretrend_chi2: float
+    pretrend_pvalue: float
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The coefficients by period relative to the start."""
+        return self.coefficients.copy()
+
+
 def event_study(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, first_treated: str,
-                leads: int = 6, lags: int = 6, level: float = 0.95) -> pd.DataFrame:
-    """Event-study coefficients relative to the period before treatment (k = -1), with unit and
-    time fixed effects and unit-clustered SEs. ``first_treated`` is the first treated period of a
-    unit (NaN for never-treated units); relative times beyond the window are binned at the ends.
-    ``.attrs["pretrend_pvalue"]``: joint Wald test that all pre-period coefficients are zero."""
+                leads: int = 6, lags: int = 6, level: float = 0.95) -> EventStudy:
+    """Event-study coefficients relative to the period before treatment, with a pre-trend test.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        One row per unit and period.
+    outcome, unit, time : str
+        Columns of the outcome, the unit id and the (numeric) period.
+    first_treated : str
+        Column of a unit's first treated period (NaN for never-treated units).
+    leads, lags : int
+        Window of relative periods; those beyond are binned at the ends.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    EventStudy
+        Coefficients relative to period -1 (unit and time fixed effects, unit-clustered SEs) and the
+        joint Wald test that all pre-period coefficients are zero.
+
+    References
+    ----------
+    Angrist, J. D. & Pischke, J.-S. (2009). *Mostly Harmless Econometrics*, sec. 5.2 (leads and lags);
+    Cameron, A. C. & Miller, D. L. (2015). A practitioner's guide to cluster-robust inference.
+    *J. Human Resources*, 50(2), 317-372.
+
+    Examples
+    --------
+    >>> sim = simulate_programme(60, seed=1)
+    >>> ev = event_study(sim.data, outcome="revenue", unit="account", time="period", first_treated="first_treated")
+    >>> 0 <= ev.pretrend_pvalue <= 1
+    True
+    """
     require_columns(panel, [outcome, unit, time, first_treated], where="the panel")
     d = panel.dropna(subset=[outcome, unit, time])
     rel = (d[time] - d[first_treated]).clip(-leads, lags)
@@ -387,28 +474,44 @@ def event_study(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, firs
     X = pd.DataFrame({f"k{k}": ((rel == k) & d[first_treated].notna()).astype(float) for k in ks}, index=d.index)
     X = X.loc[:, X.sum() > 0]
     u, t = pd.factorize(d[unit])[0], pd.factorize(d[time])[0]
-    res = _fe_ols(d[outcome], X, u, t, u, level)
+    res, cov = _fe_ols(d[outcome], X, u, t, u, level)
     rows = [{"relative_period": int(c[1:]), **res.loc[c, ["estimate", "se", "ci_lower", "ci_upper"]].to_dict()} for c in X.columns]
     rows.append({"relative_period": -1, "estimate": 0.0, "se": 0.0, "ci_lower": 0.0, "ci_upper": 0.0})
     out = pd.DataFrame(rows).sort_values("relative_period").reset_index(drop=True)
     pre = [c for c in X.columns if int(c[1:]) < -1]
+    wald = pvalue = float("nan")
     if pre:
         b = res.loc[pre, "estimate"].to_numpy()
-        v = res.attrs["cov"].loc[pre, pre].to_numpy()
+        v = cov.loc[pre, pre].to_numpy()
         wald = float(b @ np.linalg.solve(v, b))
-        out.attrs["pretrend_chi2"] = wald
-        out.attrs["pretrend_pvalue"] = float(stats.chi2.sf(wald, len(pre)))
-    return out
+        pvalue = float(stats.chi2.sf(wald, len(pre)))
+    return EventStudy(out, wald, pvalue)
 
 
 def simulate_programme(n_accounts: int = 400, *, periods: int = 24, start: int = 13, treated_share: float = 0.5,
-                       effect: float = 0.08, seed: int = 0) -> pd.DataFrame:
+                       effect: float = 0.08, seed: int = 0) -> Simulation:
     """Monthly revenue of accounts, some of which get a dedicated account manager from ``start`` on.
 
     Revenue = account level (lognormal; the programme goes preferentially to larger
     accounts, so levels differ but trends are parallel) + a seasonality and trend common
     to all accounts + ``effect`` x level for treated accounts after ``start`` + noise. The true
-    effect in revenue units is ``.attrs["truth"]["effect"]`` (mean over treated accounts).
+    effect in revenue units is ``truth["effect"]`` (mean over treated accounts).
+
+    Returns
+    -------
+    Simulation
+        ``data``: ``account``, ``period``, ``revenue``, ``treated``, ``post``, ``treated_post``,
+        ``first_treated``; ``truth``: ``effect``, ``relative_effect``, ``start``.
+
+    References
+    ----------
+    Wooldridge, J. M. *Introductory Econometrics*, ch. 13 (difference-in-differences with parallel trends).
+
+    Examples
+    --------
+    >>> sim = simulate_programme(40, seed=2)
+    >>> sim.data["account"].nunique(), sim.truth["start"]
+    (40, 13)
     """
     if not 1 < start <= periods:
         raise KamError(f"The programme start ({start}) must lie within periods 2..{periods}.")
@@ -428,8 +531,7 @@ def simulate_programme(n_accounts: int = 400, *, periods: int = 24, start: int =
         "treated_post": d.ravel().astype(int),
         "first_treated": np.repeat(np.where(treated, start, np.nan), periods),
     })
-    panel.attrs["truth"] = {"effect": float(effect * level[treated].mean()), "relative_effect": effect, "start": start}
-    return panel
+    return Simulation(panel, {"effect": float(effect * level[treated].mean()), "relative_effect": effect, "start": start})
 
 
 # ----------------------------------------------------------------------------- a user's own data
@@ -439,21 +541,24 @@ CAMPAIGN_ROLES = {"customer": "customer_id", "treatment": "treatment", "converte
 PROGRAMME_ROLES = {"account": "account", "period": "period", "outcome": "revenue", "treated": "treated"}
 
 
-def _mapped(raw: pd.DataFrame, columns: dict, roles: dict, required: set, where: str, key: str) -> pd.DataFrame:
+def _mapped(raw: pd.DataFrame, columns: dict, roles: dict, required: set, where: str) -> pd.DataFrame:
     out = {}
     for role, name in columns.items():
         if role not in roles:
-            raise KamError(f"{key}.{role} is not a column role; use {', '.join(roles)}.")
+            raise ArgumentError(f"columns[{role!r}] is not a column role; use {', '.join(roles)}.",
+                                argument=f"columns.{role}")
     for role in roles:
         name = columns.get(role)
         if not name:
             if role in required:
-                raise KamError(f"{key}.{role} must name the column of your file that holds the {role}.")
+                raise ArgumentError(f"columns[{role!r}] must name the column of your file that holds the {role}.",
+                                    argument=f"columns.{role}")
             continue
         if name not in raw.columns:
             have = ", ".join(map(str, list(raw.columns)[:12]))
-            raise KamError(f"{where} has no column '{name}' for the {role}; set {key}.{role} in the study file "
-                           f"to one of: {have}" + ("" if role in required else f", or to null if the file has no {role}") + ".")
+            raise ArgumentError(f"{where} has no column '{name}' for the {role}; set columns[{role!r}] "
+                                f"to one of: {have}" + ("" if role in required else f", or to None if the file has no {role}")
+                                + ".", argument=f"columns.{role}")
         out[roles[role]] = raw[name]
     return pd.DataFrame(out, index=raw.index)
 
@@ -476,30 +581,29 @@ def _numeric(df: pd.DataFrame, col: str, where: str, name: str, *, binary: bool 
     return values.astype(int if binary else float)
 
 
-def load_campaign(source, *, columns: dict | None = None, treated_value="1", encoding: str = "auto",
-                  key: str = "strategy.experiment_columns") -> pd.DataFrame:
+def load_campaign(source, *, columns: dict | None = None, treated_value="1", encoding: str = "auto") -> pd.DataFrame:
     """A randomised campaign from a CSV or Parquet file, one row per customer, in the shape of
     :func:`simulate_campaign`: ``treatment`` (1 = the arm whose label is ``treated_value``),
     ``converted`` (0/1; if no column is mapped, revenue > 0), ``revenue``, and where mapped
     ``customer_id``, ``pre_spend`` (for CUPED), ``tier``, ``segment`` (for heterogeneous effects).
     ``columns`` maps those roles to the file's column names; unmapped optional roles are left out.
     """
-    from .transactions import read_table
+    from ._io import read_table
 
     cols = {"treatment": "treatment", "revenue": "revenue", **(columns or {})}
-    raw = read_table(source, encoding=encoding, key="strategy", source_key="strategy.experiment_source")
+    raw = read_table(source, encoding=encoding)
     raw.index = raw.index + 2  # rows as a spreadsheet shows them
     where = str(source)
-    df = _mapped(raw, cols, CAMPAIGN_ROLES, {"treatment", "revenue"}, where, key)
+    df = _mapped(raw, cols, CAMPAIGN_ROLES, {"treatment", "revenue"}, where)
     arm = df["treatment"].astype("string").str.strip()
     labels = sorted(pd.unique(arm.dropna()))
     if arm.isna().any():
         raise KamError(f"{where}: column '{cols['treatment']}' is empty in {rows_preview(df.index[arm.isna()])}; "
                        "every customer needs an arm.")
     if len(labels) != 2 or str(treated_value) not in labels:
-        raise KamError(f"{where}: column '{cols['treatment']}' must hold two arms, one of them labelled "
-                       f"{str(treated_value)!r} (strategy.experiment_treated_value), but holds {labels[:5]}; "
-                       "set strategy.experiment_treated_value to the treated arm's label.")
+        raise ArgumentError(f"{where}: column '{cols['treatment']}' must hold two arms, one of them labelled "
+                            f"{str(treated_value)!r}, but holds {labels[:5]}; pass the treated arm's label as "
+                            "treated_value.", argument="treated_value")
     df["treatment"] = (arm == str(treated_value)).astype(int)
     df["revenue"] = _numeric(df, "revenue", where, cols["revenue"], nonnegative=True)
     if "converted" in df:
@@ -517,22 +621,68 @@ def load_campaign(source, *, columns: dict | None = None, treated_value="1", enc
     return df.reset_index(drop=True)
 
 
-def load_programme(source, *, start, columns: dict | None = None, encoding: str = "auto",
-                   key: str = "strategy.programme_columns") -> pd.DataFrame:
-    """A programme panel from a CSV or Parquet file, one row per account and period, in the shape
-    of :func:`simulate_programme`: ``account``, ``period`` (1, 2, ... in time order), ``revenue``
-    (the outcome), ``treated`` (1 for accounts in the programme, constant per account), ``post``,
-    ``treated_post`` and ``first_treated``. The programme starts for every treated account in
-    period ``start`` (a number, or a date if the period column holds dates, e.g. ``2024-07``);
-    staggered starts need a heterogeneity-robust estimator and are not covered here.
+@dataclass(frozen=True)
+class Programme:
+    """A programme panel read from a file, in the shape of :func:`simulate_programme`'s data.
+
+    Attributes
+    ----------
+    data : DataFrame
+        ``account``, ``period`` (1, 2, ... in time order), ``revenue``, ``treated``, ``post``,
+        ``treated_post``, ``first_treated``.
+    start : int
+        The programme's first period, as a number of ``data["period"]``.
+    periods : tuple of str
+        The file's period labels, in order (``periods[start - 1]`` is the first programme period).
     """
-    from .transactions import read_table
+
+    data: pd.DataFrame
+    start: int
+    periods: tuple
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The panel's periods with their labels and whether the programme ran."""
+        return pd.DataFrame({"period": range(1, len(self.periods) + 1), "label": list(self.periods),
+                             "post": [int(i + 1 >= self.start) for i in range(len(self.periods))]})
+
+
+def load_programme(source, *, start, columns: dict | None = None, encoding: str = "auto") -> Programme:
+    """A programme panel from a CSV or Parquet file, one row per account and period.
+
+    Parameters
+    ----------
+    source : str or Path
+        The file (CSV in UTF-8 or GBK, or Parquet).
+    start : int, str or date
+        The programme's first period: a number, or a date if the period column holds dates (``2024-07``).
+        Staggered starts need a heterogeneity-robust estimator and are refused.
+    columns : dict, optional
+        File column of each role: ``account``, ``period``, ``outcome``, ``treated`` (1 for accounts in the
+        programme, constant per account).
+    encoding : str
+        ``"auto"`` (UTF-8, then GB18030) or a codec name.
+
+    Returns
+    -------
+    Programme
+        The panel in the shape of :func:`simulate_programme`'s data, the start and the period labels.
+
+    References
+    ----------
+    Wooldridge, J. M. *Introductory Econometrics*, ch. 13.
+
+    Examples
+    --------
+    >>> prog = load_programme("panel.csv", start=13)  # doctest: +SKIP
+    >>> prog.data.groupby("post")["revenue"].mean()  # doctest: +SKIP
+    """
+    from ._io import read_table
 
     cols = {**PROGRAMME_ROLES, **(columns or {})}
-    raw = read_table(source, encoding=encoding, key="strategy", source_key="strategy.programme_source")
+    raw = read_table(source, encoding=encoding)
     raw.index = raw.index + 2
     where = str(source)
-    df = _mapped(raw, cols, PROGRAMME_ROLES, set(PROGRAMME_ROLES), where, key)
+    df = _mapped(raw, cols, PROGRAMME_ROLES, set(PROGRAMME_ROLES), where)
     df["revenue"] = _numeric(df, "revenue", where, cols["outcome"])
     df["treated"] = _numeric(df, "treated", where, cols["treated"], binary=True)
     df["account"] = df["account"].astype("string").str.strip()
@@ -542,7 +692,7 @@ def load_programme(source, *, start, columns: dict | None = None, encoding: str 
     if (mixed > 1).any():
         raise KamError(f"{where}: column '{cols['treated']}' must mark the accounts of the programme group, the same in "
                        f"every period, but changes within account {mixed[mixed > 1].index[0]!r}; set it to 1 in every "
-                       "period of a programme account (the start is strategy.programme_start).")
+                       "period of a programme account (the start is the argument start).")
     if set(df["treated"]) != {0, 1}:
         raise KamError(f"{where}: column '{cols['treated']}' needs programme accounts (1) and comparison accounts (0).")
     text = df["period"].astype("string").str.strip()
@@ -557,8 +707,9 @@ def load_programme(source, *, start, columns: dict | None = None, encoding: str 
         start_value = pd.to_datetime(pd.Series([str(start)]), errors="coerce").iloc[0]
     order = period.drop_duplicates().sort_values().tolist()
     if start is None or pd.isna(start_value) or start_value not in set(order):
-        raise KamError(f"{where}: strategy.programme_start must be one of the periods in column '{cols['period']}' "
-                       f"(from {order[0]} to {order[-1]}), not {start!r}; set it to the first period of the programme.")
+        raise ArgumentError(f"{where}: start must be one of the periods in column '{cols['period']}' "
+                            f"(from {order[0]} to {order[-1]}), not {start!r}; pass the first period of the programme.",
+                            argument="start")
     rank = {v: i + 1 for i, v in enumerate(order)}
     df["period"] = period.map(rank).astype(int)
     s = rank[start_value]
@@ -571,6 +722,5 @@ def load_programme(source, *, start, columns: dict | None = None, encoding: str 
     df["post"] = (df["period"] >= s).astype(int)
     df["treated_post"] = df["treated"] * df["post"]
     df["first_treated"] = np.where(df["treated"] == 1, float(s), np.nan)
-    df.attrs["start"] = s
-    df.attrs["periods"] = [v.date().isoformat() if isinstance(v, pd.Timestamp) else f"{v:g}" for v in order]
-    return df.sort_values(["account", "period"]).reset_index(drop=True)
+    periods = tuple(v.date().isoformat() if isinstance(v, pd.Timestamp) else f"{v:g}" for v in order)
+    return Programme(df.sort_values(["account", "period"]).reset_index(drop=True), s, periods)

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from .config import project_path
-from .errors import KamError
+from .errors import ArgumentError, KamError
 
 
 @dataclass
@@ -102,7 +102,8 @@ def load(path: str | Path) -> Instrument:
     """Read and check an instrument YAML file."""
     path = project_path(path)
     if not path.exists():
-        raise KamError(f"Instrument file {path} does not exist; set survey.instrument in the study file.")
+        raise ArgumentError(f"Instrument file {path} does not exist; check the path passed as instrument.",
+                            argument="instrument")
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     for key in ("scale", "constructs", "attention_check", "nps", "profile"):
         if key not in raw:

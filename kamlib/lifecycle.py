@@ -78,7 +78,7 @@ def transition_matrix(before: pd.Series, after: pd.Series, *, normalize: bool = 
 
 def cohort_retention(transactions: pd.DataFrame, *, periods: int = 18) -> pd.DataFrame:
     """Share of each first-purchase-month cohort that buys in each following month (month 0 = 1.0)."""
-    from .rfm import connect
+    from ._io import connect
 
     require_columns(transactions, ["customer_id", "date"], where="the transaction log")
     con = connect()

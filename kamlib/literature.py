@@ -15,6 +15,7 @@ segmentation (jieba) and conversion to simplified characters (OpenCC);
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -236,12 +237,54 @@ def tokenize(text: str, extra_words=()) -> list[str]:
     return [w for w in tok.lcut(clean_text(text)) if w.strip()]
 
 
-def autocode(texts: dict[str, str], codebook: dict, *, min_hits: int = 1) -> pd.DataFrame:
-    """Keyword hits per unit (rows) and theme (columns); a theme is coded where hits >= ``min_hits``.
+@dataclass(frozen=True)
+class AutoCoding:
+    """Keyword hits and the 0/1 codes they give, per unit (rows) and theme (columns).
 
-    Chinese keywords match a jieba token that equals or contains them; English keywords
-    match whole words, case-insensitively. Returns the hit counts; compare with
-    ``>= min_hits`` for 0/1 codes (``.attrs["codes"]`` holds them).
+    Attributes
+    ----------
+    hits : DataFrame
+        Keyword hits.
+    codes : DataFrame
+        1 where hits >= the threshold, else 0.
+    """
+
+    hits: pd.DataFrame
+    codes: pd.DataFrame
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Units coded with each theme."""
+        return self.codes.sum().rename("units").rename_axis("theme").reset_index()
+
+
+def autocode(texts: dict[str, str], codebook: dict, *, min_hits: int = 1) -> AutoCoding:
+    """Code texts with the codebook's keywords after Chinese word segmentation.
+
+    Parameters
+    ----------
+    texts : dict
+        Unit name to text.
+    codebook : dict
+        Themes from :func:`load_codebook` (``keywords`` in ``zh`` and ``en``).
+    min_hits : int
+        Hits needed to code a theme.
+
+    Returns
+    -------
+    AutoCoding
+        Hits and 0/1 codes per unit and theme. Chinese keywords match a jieba token that equals or
+        contains them; English keywords match whole words, case-insensitively.
+
+    References
+    ----------
+    Krippendorff, K. (2018). *Content Analysis: An Introduction to Its Methodology* (4th ed.), ch. 11
+    (dictionary-based coding); Sun, J. jieba: Chinese word segmentation (software).
+
+    Examples
+    --------
+    >>> cb = {"crm": {"keywords": {"zh": ["客户关系"], "en": ["CRM"]}}}
+    >>> autocode({"u1": "客户关系管理 (CRM)"}, cb).codes.loc["u1", "crm"]
+    1
     """
     zh_words = [k for t in codebook.values() for k in t["keywords"].get("zh", []) if re.search(r"[\u4e00-\u9fff]", k)]
     rows = {}
@@ -262,8 +305,7 @@ def autocode(texts: dict[str, str], codebook: dict, *, min_hits: int = 1) -> pd.
         rows[unit] = hits
     out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(codebook)).fillna(0).astype(int)
     out.index.name = "unit"
-    out.attrs["codes"] = (out >= min_hits).astype(int)
-    return out
+    return AutoCoding(out, (out >= min_hits).astype(int))
 
 
 _BODY = [("文档简介", "温馨提示"), ("常见问题", "点击阅读更多内容")]

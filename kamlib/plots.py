@@ -233,8 +233,11 @@ def plot_heatmap(table: pd.DataFrame, *, fmt=".0%", cmap="Blues", xlabel="", yla
     return ax
 
 
-def plot_k_choice(ch: pd.DataFrame):
-    """Elbow (inertia), silhouette, gap statistic and stability against k, in four panels."""
+def plot_k_choice(ch):
+    """Elbow (inertia), silhouette, gap statistic and stability against k, in four panels.
+
+    ``ch`` is a :class:`kamlib.segments.KChoice` or its table."""
+    ch = getattr(ch, "table", ch)
     fig, axes = plt.subplots(1, 4, figsize=(11, 3))
     for ax, col, title in zip(axes, ["inertia", "silhouette", "gap", "stability_ari"],
                               ["Elbow: within-cluster SS", "Silhouette", "Gap statistic", "Stability (mean ARI)"]):

@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import KamError, require_columns
+from ._io import connect
+from .errors import ArgumentError, KamError, require_columns
 
 UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
@@ -73,19 +74,6 @@ FROM {source}
 WHERE CAST({date} AS DATE) > DATE '{start}' AND CAST({date} AS DATE) <= DATE '{end}'
 GROUP BY 1
 """
-
-
-def connect():
-    """A DuckDB connection with bounded memory: ``$KAM_DUCKDB_MEMORY`` (default 700MB; larger
-    aggregations spill to a temporary folder instead of growing), insertion order not kept
-    (results that need an order say ORDER BY)."""
-    import tempfile
-
-    import duckdb
-
-    return duckdb.connect(config={"memory_limit": os.environ.get("KAM_DUCKDB_MEMORY", "700MB"),
-                                  "preserve_insertion_order": False,
-                                  "temp_directory": str(Path(tempfile.gettempdir()) / "kam-duckdb")})
 
 
 def _dialect(engine: str) -> dict:
@@ -214,14 +202,15 @@ def _check_period(first, last, cal_end, hold_end, unit) -> None:
         raise KamError("The transaction log is empty: no dated purchase to summarise.")
     span = f"the log runs from {first.date()} to {last.date()}"
     if cal_end < first:
-        raise KamError(f"calibration_end ({cal_end.date()}) is before the first purchase: {span}; "
-                       "set clv.calibration_end in the study file inside that span.")
+        raise ArgumentError(f"calibration_end ({cal_end.date()}) is before the first purchase: {span}; "
+                            "pass a calibration_end inside that span.", argument="calibration_end")
     if hold_end > last + pd.Timedelta(days=UNIT_DAYS[unit]):
-        raise KamError(f"holdout_end ({hold_end.date()}) is after the last purchase: {span}, so the holdout would "
-                       f"count days the log does not cover; set clv.holdout_end in the study file to {last.date()} or earlier.")
+        raise ArgumentError(f"holdout_end ({hold_end.date()}) is after the last purchase: {span}, so the holdout would "
+                            f"count days the log does not cover; pass a holdout_end on {last.date()} or earlier.",
+                            argument="holdout_end")
     if cal_end >= last:
-        raise KamError(f"calibration_end ({cal_end.date()}) leaves no holdout: {span}; "
-                       "set clv.calibration_end in the study file before the last purchase.")
+        raise ArgumentError(f"calibration_end ({cal_end.date()}) leaves no holdout: {span}; "
+                            "pass a calibration_end before the last purchase.", argument="calibration_end")
 
 
 SEGMENTS = [

@@ -15,6 +15,7 @@ silhouette; Hubert & Arabie (1985) adjusted Rand index.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,7 @@ FROM days GROUP BY customer_id ORDER BY customer_id
 
 def features(transactions: pd.DataFrame, *, end=None) -> pd.DataFrame:
     """Behavioural features per customer up to ``end`` (default: the last date in the log)."""
-    from .rfm import connect
+    from ._io import connect
 
     require_columns(transactions, ["customer_id", "date", "amount"], where="the transaction log")
     end = pd.Timestamp(end or transactions["date"].max()).date().isoformat()
@@ -95,14 +96,71 @@ def gap_statistic(X: np.ndarray, k: int, *, n_refs: int = 10, seed: int = 0, ine
     return float(np.mean(ref) - np.log(w)), float(np.std(ref) * np.sqrt(1 + 1 / n_refs))
 
 
+@dataclass(frozen=True)
+class KChoice:
+    """The criteria for each number of segments k, and the k they choose.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per k: ``k``, ``inertia`` (elbow), ``silhouette``, ``gap``, ``gap_se``, ``stability_ari``.
+    k_silhouette : int
+        The k with the best silhouette.
+    k_gap : int
+        Tibshirani's one-standard-error rule: the smallest k with gap(k) >= gap(k+1) - s(k+1)
+        (the largest k tried if none).
+    k_chosen : int
+        ``k_gap`` when the rule stopped below the largest k tried and that solution is stable, else the
+        best silhouette among k >= 3.
+    """
+
+    table: pd.DataFrame
+    k_silhouette: int
+    k_gap: int
+    k_chosen: int
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The criteria table, one row per k."""
+        return self.table.copy()
+
+
 def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, seeds: int = 5, seed: int = 0, gap_refs: int = 10,
-             silhouette_sample: int = 5000, min_stability: float = 0.8) -> pd.DataFrame:
-    """For each k: inertia (elbow), silhouette (on a sample of at most ``silhouette_sample``),
-    gap with its s.e., and stability = mean adjusted Rand index between fits from ``seeds`` seeds.
-    ``.attrs``: ``k_silhouette`` (best silhouette), ``k_gap`` (smallest k with gap(k) >= gap(k+1) - s(k+1),
-    Tibshirani's one-standard-error rule; the largest k tried if none), and ``k_chosen``: ``k_gap`` when the
-    rule stopped below the largest k tried and that solution is stable (mean ARI >= ``min_stability``),
-    else the best silhouette among k >= 3 (two segments rarely help a marketer).
+             silhouette_sample: int = 5000, min_stability: float = 0.8) -> KChoice:
+    """Compare numbers of segments by elbow, silhouette, gap statistic and stability.
+
+    Parameters
+    ----------
+    X : DataFrame or ndarray
+        Customers x standardised features (:func:`matrix`).
+    ks : iterable of int
+        The numbers of segments to try.
+    seeds : int
+        k-means fits per k; stability is the mean adjusted Rand index between them.
+    seed : int
+        First random seed (fits use ``seed``, ``seed + 1``, ...).
+    gap_refs : int
+        Uniform reference data sets of the gap statistic.
+    silhouette_sample : int
+        The silhouette is computed on a random sample of at most this many customers.
+    min_stability : float
+        The gap rule's k is kept only if its mean ARI is at least this.
+
+    Returns
+    -------
+    KChoice
+        The criteria per k and the chosen k (two segments rarely help a marketer, so the silhouette
+        fallback looks at k >= 3).
+
+    References
+    ----------
+    Tibshirani, R., Walther, G. & Hastie, T. (2001). Estimating the number of clusters in a data set via
+    the gap statistic. *JRSS B*, 63(2), 411-423. Rousseeuw, P. J. (1987). Silhouettes. *J. Comput. Appl.
+    Math.*, 20, 53-65. Hubert, L. & Arabie, P. (1985). Comparing partitions. *J. Classification*, 2, 193-218.
+
+    Examples
+    --------
+    >>> choice = choose_k(matrix(features(tx, end=end)), range(2, 6))  # doctest: +SKIP
+    >>> choice.k_chosen  # doctest: +SKIP
     """
     from sklearn.metrics import adjusted_rand_score, silhouette_score
 
@@ -120,20 +178,19 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, seeds: int = 5, se
         rows.append({"k": k, "inertia": fits[0].inertia_, "silhouette": sil, "gap": gap, "gap_se": s,
                      "stability_ari": float(np.mean(ari)) if ari else 1.0})
     out = pd.DataFrame(rows)
-    out.attrs["k_silhouette"] = int(out.loc[out["silhouette"].idxmax(), "k"])
+    k_silhouette = int(out.loc[out["silhouette"].idxmax(), "k"])
     k_gap = out["k"].iloc[-1]
     for i in range(len(out) - 1):
         if out["gap"].iloc[i] >= out["gap"].iloc[i + 1] - out["gap_se"].iloc[i + 1]:
             k_gap = out["k"].iloc[i]
             break
-    out.attrs["k_gap"] = int(k_gap)
     stable = out.set_index("k").loc[k_gap, "stability_ari"] >= min_stability
     if k_gap < out["k"].max() and stable:
-        out.attrs["k_chosen"] = int(k_gap)
+        k_chosen = int(k_gap)
     else:
         cand = out[out["k"] >= 3] if (out["k"] >= 3).any() else out
-        out.attrs["k_chosen"] = int(cand.loc[cand["silhouette"].idxmax(), "k"])
-    return out
+        k_chosen = int(cand.loc[cand["silhouette"].idxmax(), "k"])
+    return KChoice(out, k_silhouette, int(k_gap), k_chosen)
 
 
 def cluster(X: pd.DataFrame, k: int, *, seed: int = 0) -> pd.Series:

@@ -14,10 +14,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from .errors import KamError, require_columns
+from .defaults import DEFAULT_UPLIFT
+from .errors import ArgumentError, KamError, require_columns
 
 RULES = ["Monetary (past revenue)", "Frequency", "RFM score", "CLV (BG/NBD x Gamma-Gamma)", "Random"]
 
@@ -71,7 +74,8 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
     rev = cal_hold["revenue_holdout"].to_numpy(float)
     buys = cal_hold["frequency_holdout"].to_numpy(float)
     if rev.sum() <= 0:
-        raise KamError("No holdout revenue: check clv.holdout_end in the study file.")
+        raise KamError("No holdout revenue in cal_hold['revenue_holdout']: the holdout period holds no purchase; "
+                       "choose a later holdout end when summarising the log.")
     rng = np.random.default_rng(seed)
     boots_idx = [rng.integers(0, len(rev), len(rev)) for _ in range(n_boot)]
     q = (1 - level) / 2
@@ -109,8 +113,6 @@ def gains(cal_hold: pd.DataFrame, scores: pd.DataFrame, points: int = 101) -> pd
 # ----------------------------------------------------------------------------- budget allocation
 
 
-DEFAULT_UPLIFT = {"Key account": 0.04, "At-risk key account": 0.15, "Potential key account": 0.10,
-                  "Develop": 0.06, "Maintain": 0.02}
 
 
 def segment_inputs(base: pd.DataFrame, tier: pd.Series, *, uplift: dict[str, float] | None = None,
@@ -121,7 +123,8 @@ def segment_inputs(base: pd.DataFrame, tier: pd.Series, *, uplift: dict[str, flo
     seg = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum(), "clv": g["clv"].sum()})
     missing = [s for s in seg.index if s not in uplift]
     if missing:
-        raise KamError(f"No uplift assumption for segment '{missing[0]}'; add it under strategy.uplift in the study file.")
+        raise ArgumentError(f"No uplift assumption for segment '{missing[0]}'; add it to the uplift mapping.",
+                            argument="uplift")
     seg["uplift"] = [uplift[s] for s in seg.index]
     seg["a"] = seg["uplift"] * seg["clv"].clip(lower=0)
     seg["b"] = cost_per_customer * seg["customers"]
@@ -165,8 +168,55 @@ def optimal(a: np.ndarray, b: np.ndarray, budget: float) -> np.ndarray:
     return x * budget / x.sum() if x.sum() > 0 else x
 
 
-def compare_allocations(seg: pd.DataFrame, budget: float) -> pd.DataFrame:
-    """Optimal, equal and revenue-proportional splits: spend and incremental CLV per segment."""
+@dataclass(frozen=True)
+class Allocations:
+    """Budget splits across segments and what each brings.
+
+    Attributes
+    ----------
+    spend : DataFrame
+        Long table: ``allocation``, ``segment``, ``spend``, ``incremental_clv``.
+    totals : DataFrame
+        One row per allocation: ``allocation``, ``spend``, ``incremental_clv``, ``roi``.
+    """
+
+    spend: pd.DataFrame
+    totals: pd.DataFrame
+
+    def wide(self) -> pd.DataFrame:
+        """Spend per segment (rows) and allocation (columns)."""
+        return self.spend.pivot(index="segment", columns="allocation", values="spend")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The totals, one row per allocation."""
+        return self.totals.copy()
+
+
+def compare_allocations(seg: pd.DataFrame, budget: float) -> Allocations:
+    """Optimal, equal and revenue-proportional splits: spend and incremental CLV per segment.
+
+    Parameters
+    ----------
+    seg : DataFrame
+        Segment inputs from :func:`segment_inputs` (``segment``, ``a``, ``b``, ``revenue``).
+    budget : float
+        The budget to split.
+
+    Returns
+    -------
+    Allocations
+        Spend and incremental CLV per segment under each split, and the totals with ROI.
+
+    References
+    ----------
+    Blattberg, R. C. & Deighton, J. (1996). Manage marketing by the customer equity test. *Harvard Business
+    Review*, 74(4), 136-144 (allocation by equal marginal returns on a concave response curve).
+
+    Examples
+    --------
+    >>> alloc = compare_allocations(segment_inputs(base, tier), 10_000)  # doctest: +SKIP
+    >>> alloc.totals  # doctest: +SKIP
+    """
     require_columns(seg, ["segment", "a", "b", "revenue"], where="the segment inputs")
     a, b = seg["a"].to_numpy(float), seg["b"].to_numpy(float)
     splits = {
@@ -182,8 +232,7 @@ def compare_allocations(seg: pd.DataFrame, budget: float) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     tot = out.groupby("allocation", sort=False)[["spend", "incremental_clv"]].sum()
     tot["roi"] = tot["incremental_clv"] / tot["spend"] - 1
-    out.attrs["totals"] = tot.reset_index()
-    return out
+    return Allocations(out, tot.reset_index())
 
 
 def tornado(base: pd.DataFrame, tier: pd.Series, budget: float, *, uplift: dict | None = None,

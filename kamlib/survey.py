@@ -300,8 +300,56 @@ def measurement_model(constructs: dict[str, list[str]]) -> str:
 # ----------------------------------------------------------------------------- regression analyses
 
 
-def key_drivers(scores: pd.DataFrame, outcome: str, drivers: list[str]) -> pd.DataFrame:
-    """OLS of ``outcome`` on ``drivers`` with HC3 robust SEs, standardised betas, VIF and LMG importance."""
+@dataclass(frozen=True)
+class KeyDrivers:
+    """A key-driver regression: one row per driver, and the model's R².
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``driver``, ``coef`` with ``_se``, ``_ci_lower``, ``_ci_upper``, ``_pvalue`` (HC3), ``std_coef``,
+        ``vif``, ``lmg_r2`` and ``lmg_share`` (relative importance).
+    r2 : float
+        R² of the regression.
+    """
+
+    table: pd.DataFrame
+    r2: float
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The driver table."""
+        return self.table.copy()
+
+
+def key_drivers(scores: pd.DataFrame, outcome: str, drivers: list[str]) -> KeyDrivers:
+    """OLS of ``outcome`` on ``drivers`` with HC3 robust SEs, standardised betas, VIF and LMG importance.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        One row per respondent with construct scores.
+    outcome : str
+        The outcome construct (e.g. ``"SAT"``).
+    drivers : list of str
+        The driver constructs.
+
+    Returns
+    -------
+    KeyDrivers
+        The driver table and the R².
+
+    References
+    ----------
+    Lindeman, R. H., Merenda, P. F. & Gold, R. Z. (1980). *Introduction to Bivariate and Multivariate
+    Analysis* (LMG decomposition); Grömping, U. (2006). Relative importance for linear regression in R: the
+    package relaimpo. *J. Statistical Software*, 17(1). Long, J. S. & Ervin, L. H. (2000). Using
+    heteroscedasticity consistent standard errors in the linear regression model. *Am. Statistician*, 54, 217-224.
+
+    Examples
+    --------
+    >>> kd = key_drivers(scores, "SAT", ["PQ", "SQ", "PF"])  # doctest: +SKIP
+    >>> kd.table.sort_values("lmg_share")  # doctest: +SKIP
+    """
     import statsmodels.api as sm
     from statsmodels.stats.outliers_influence import variance_inflation_factor
 
@@ -319,9 +367,7 @@ def key_drivers(scores: pd.DataFrame, outcome: str, drivers: list[str]) -> pd.Da
                      "coef_ci_lower": ci.loc[name, 0], "coef_ci_upper": ci.loc[name, 1], "coef_pvalue": res.pvalues[name],
                      "std_coef": std[name], "vif": variance_inflation_factor(X.to_numpy(), k),
                      "lmg_r2": lmg[name], "lmg_share": lmg[name] / lmg.sum()})
-    out = pd.DataFrame(rows)
-    out.attrs["r2"] = float(res.rsquared)
-    return out
+    return KeyDrivers(pd.DataFrame(rows), float(res.rsquared))
 
 
 def relative_importance(data: pd.DataFrame, outcome: str, drivers: list[str]) -> pd.Series:

@@ -19,9 +19,9 @@ import pandas as pd
 import yaml
 
 from .config import project_path
-from .errors import KamError, rows_preview
+from .errors import ArgumentError, KamError, rows_preview
 from .instrument import Instrument
-from .transactions import read_table
+from ._io import read_table
 
 # ----------------------------------------------------------------------------- simulator
 
@@ -211,7 +211,7 @@ def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str |
     answer that matches no label stays as text and is caught by :func:`clean`.
     """
     path = Path(path)
-    raw = read_table(path, encoding=encoding, key="survey")
+    raw = read_table(path, encoding=encoding)
     if fmt == "qualtrics":
         raw = raw.iloc[2:]  # question text and ImportId rows
         raw.index = pd.RangeIndex(4, len(raw) + 4)
@@ -227,8 +227,9 @@ def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str |
         else:
             mpath = project_path(mapping)
             if not mpath.exists():
-                raise KamError(f"Survey mapping file {mapping} does not exist; set survey.mapping in the study file "
-                               "(templates: data/survey/qualtrics_mapping.yaml, data/survey/wjx_mapping.yaml).")
+                raise ArgumentError(f"Survey mapping file {mapping} does not exist; check the path passed as mapping "
+                                    "(templates: data/survey/qualtrics_mapping.yaml, data/survey/wjx_mapping.yaml).",
+                                    argument="mapping")
             m = yaml.safe_load(mpath.read_text(encoding="utf-8"))
     cols = m["columns"]
     needed = inst.items + ["ATT"]

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import datasets
-from .config import project_path
-from .errors import KamError
+from ._io import read_table  # noqa: F401  (re-exported: transactions.read_table)
+from .errors import ArgumentError, KamError
 
 OPTIONAL = ["quantity", "order_id", "channel", "category"]
 DEFAULT_COLUMNS = {"customer": "customer_id", "date": "date", "amount": "amount"}
@@ -30,41 +30,14 @@ class Loaded:
     source: str
 
 
-def read_table(path: str | Path, *, encoding: str = "auto", key: str = "transactions",
-               source_key: str | None = None) -> pd.DataFrame:
-    """Read a CSV (UTF-8 with or without BOM, or GBK/GB18030) or Parquet file as text columns.
-
-    ``key`` is the study section named in error messages (``transactions`` or ``survey``);
-    ``source_key`` the study key of the path if it is not ``<key>.source``.
-    """
-    path = project_path(path)
-    if not path.exists():
-        raise KamError(f"File {path} does not exist; check {source_key or key + '.source'} in the study file.")
-    if path.suffix.lower() in {".parquet", ".pq"}:
-        return pd.read_parquet(path)
-    encodings = ["utf-8-sig", "gb18030"] if encoding == "auto" else [encoding]
-    for enc in encodings:
-        try:
-            return pd.read_csv(path, dtype=str, encoding=enc, keep_default_na=False, na_values=[""])
-        except UnicodeDecodeError as exc:
-            last = exc
-    hint = "gbk" if encoding.startswith("utf") else "utf-8"
-    raise KamError(
-        f"{path} is not valid {encodings[-1]} text (byte {last.start} cannot be decoded); "
-        f"set {key}.encoding to '{hint}' or 'auto' in the study file."
-    )
-
-
 def _rename(raw: pd.DataFrame, columns: dict, where: str) -> pd.DataFrame:
     mapping = {**DEFAULT_COLUMNS, **{k: v for k, v in (columns or {}).items() if v}}
     out = {}
     for role, col in mapping.items():
         if col not in raw.columns:
             have = ", ".join(map(str, raw.columns[:12]))
-            raise KamError(
-                f"{where} has no column '{col}' for the {role}; set transactions.columns.{role} "
-                f"in the study file to one of: {have}."
-            )
+            raise ArgumentError(f"{where} has no column '{col}' for the {role}; set columns[{role!r}] to one of: {have}.",
+                                argument=f"columns.{role}")
         out[{"customer": "customer_id"}.get(role, role)] = raw[col]
     return pd.DataFrame(out)
 
@@ -114,11 +87,12 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
         bad = parsed.isna() & out["date"].notna()
         if len(out) and bad.mean() > 0.5:  # most dates fail: the format is wrong, not the rows
             rows_ = ", ".join(str(i) for i in out.index[bad][:3])
-            raise KamError(
+            raise ArgumentError(
                 f"{int(bad.sum())} of {len(out)} dates (rows {rows_}, ...; e.g. {str(out['date'][bad].iloc[0])!r}) do not "
                 + (f"match date_format {date_format!r}" if date_format else "parse as dates")
-                + "; set transactions.date_format in the study file to the file's format (e.g. '%Y/%m/%d' or "
-                "'%d.%m.%Y %H:%M')" + (", or null to let pandas infer it." if date_format else "."))
+                + "; pass date_format in the file's format (e.g. '%Y/%m/%d' or "
+                "'%d.%m.%Y %H:%M')" + (", or None to let pandas infer it." if date_format else "."),
+                argument="date_format")
         out["date"] = parsed
     drop(out["date"].isna(), "unparseable date", "set transactions.date_format (e.g. '%Y-%m-%d')")
     limit = pd.Timestamp(as_of or dt.date.today()) + pd.Timedelta(days=1)
@@ -171,6 +145,8 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
     try:
         clean, report = validate(df, date_format=date_format, negative_amounts=negative_amounts,
                                  zero_amounts=zero_amounts, duplicates=duplicates, as_of=as_of)
+    except ArgumentError as exc:
+        raise ArgumentError(f"{where}: {exc}", argument=exc.argument) from None
     except KamError as exc:
         raise KamError(f"{where}: {exc}") from None
     if clean.empty:

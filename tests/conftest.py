@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kamlib import runner
+from kamlib.workbench import runner
 from kamlib.config import DEFAULT_STUDY
 
 

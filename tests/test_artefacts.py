@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from kamlib.artefacts import Artefacts, sha256
+from kamlib.workbench.artefacts import Artefacts, sha256
 from kamlib.errors import KamError
 
 

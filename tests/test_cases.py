@@ -1,6 +1,6 @@
 import pytest
 
-from kamlib import cases, study
+from kamlib.workbench import cases, study
 from kamlib.errors import KamError
 
 

@@ -1,4 +1,4 @@
-from kamlib import envfile
+from kamlib.workbench import envfile
 from kamlib.config import ROOT
 
 

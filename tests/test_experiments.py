@@ -34,7 +34,7 @@ def test_did_reproduces_wooldridge_example_13_4():
 def test_cluster_robust_errors_match_statsmodels_directly():
     import statsmodels.formula.api as smf
 
-    panel = experiments.simulate_programme(60, periods=8, start=5, seed=3)
+    panel = experiments.simulate_programme(60, periods=8, start=5, seed=3).data
     res = experiments.did(panel, outcome="revenue", treated="treated", post="post", cluster="account")
     ref = smf.ols("revenue ~ treated * post", panel).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(panel["account"])[0]})
     assert res.effect == pytest.approx(ref.params["treated:post"])
@@ -45,7 +45,7 @@ def test_cluster_robust_errors_match_statsmodels_directly():
 def test_absorbed_fixed_effects_equal_the_dummy_regression():
     import statsmodels.formula.api as smf
 
-    panel = experiments.simulate_programme(50, periods=10, start=6, seed=5).iloc[7:]  # unbalanced
+    panel = experiments.simulate_programme(50, periods=10, start=6, seed=5).data.iloc[7:]  # unbalanced
     res = experiments.did_twfe(panel, outcome="revenue", unit="account", time="period", treated_post="treated_post")
     ref = smf.ols("revenue ~ treated_post + C(account) + C(period)", panel).fit(
         cov_type="cluster", cov_kwds={"groups": pd.factorize(panel["account"])[0]})
@@ -54,25 +54,25 @@ def test_absorbed_fixed_effects_equal_the_dummy_regression():
 
 
 def test_twfe_and_event_study_recover_the_programme_effect():
-    panel = experiments.simulate_programme(400, seed=11)
-    truth = panel.attrs["truth"]["effect"]
+    sim = experiments.simulate_programme(400, seed=11)
+    panel, truth = sim.data, sim.truth["effect"]
     res = experiments.did_twfe(panel, outcome="revenue", unit="account", time="period", treated_post="treated_post")
     assert res.ci[0] < truth < res.ci[1]
     ev = experiments.event_study(panel, outcome="revenue", unit="account", time="period", first_treated="first_treated")
-    pre = ev[ev["relative_period"] < -1]
-    post = ev[ev["relative_period"] >= 0]
+    pre = ev.coefficients[ev.coefficients["relative_period"] < -1]
+    post = ev.coefficients[ev.coefficients["relative_period"] >= 0]
     assert (pre["ci_lower"] < 0).all() and (pre["ci_upper"] > 0).all()  # parallel pre-trends in the truth
     assert (post["ci_lower"] > 0).all()
-    assert ev.attrs["pretrend_pvalue"] > 0.01
+    assert ev.pretrend_pvalue > 0.01
 
 
 def test_event_study_flags_a_pretrend():
-    panel = experiments.simulate_programme(400, seed=11)
+    panel = experiments.simulate_programme(400, seed=11).data
     # treated accounts grow 3% of level per period before the programme: parallel trends fail
     lvl = panel.groupby("account")["revenue"].transform("mean")
     panel["revenue"] += panel["treated"] * (panel["period"] - 13).clip(upper=0) * 0.03 * lvl
     ev = experiments.event_study(panel, outcome="revenue", unit="account", time="period", first_treated="first_treated")
-    assert ev.attrs["pretrend_pvalue"] < 0.001
+    assert ev.pretrend_pvalue < 0.001
 
 
 @pytest.mark.parametrize("h, cohen_n", [(0.1, 1570), (0.2, 392), (0.3, 174), (0.5, 63)])
@@ -105,8 +105,8 @@ def test_peeking_inflates_false_positives_as_armitage_showed():
 
 
 def test_conversion_and_revenue_tests_recover_the_simulated_effects():
-    df = experiments.simulate_campaign(60000, seed=4)
-    truth = df.attrs["truth"]
+    sim = experiments.simulate_campaign(60000, seed=4)
+    df, truth = sim.data, sim.truth
     conv = experiments.conversion_test(df)
     assert conv["difference_ci_lower"] < truth["conversion_difference"] < conv["difference_ci_upper"]
     assert conv["relative_lift_ci_lower"] < truth["relative_lift"] < conv["relative_lift_ci_upper"]
@@ -132,18 +132,18 @@ def test_conversion_test_matches_a_hand_computation():
 
 
 def test_heterogeneous_effects_find_the_key_account_extra_lift():
-    df = experiments.simulate_campaign(80000, experiments.CampaignModel(key_extra_lift=0.6), seed=2)
+    df = experiments.simulate_campaign(80000, experiments.CampaignModel(key_extra_lift=0.6), seed=2).data
     het = experiments.heterogeneous_effects(df, by="tier", outcome="converted").set_index("term")
     assert het.loc["difference regular vs key", "estimate"] < 0
     assert het.loc["difference regular vs key", "pvalue_adjusted"] < 0.01
     assert (het["pvalue_adjusted"] >= het["pvalue"]).all()
-    no = experiments.simulate_campaign(20000, experiments.CampaignModel(key_extra_lift=0.0), seed=2)
+    no = experiments.simulate_campaign(20000, experiments.CampaignModel(key_extra_lift=0.0), seed=2).data
     het0 = experiments.heterogeneous_effects(no, by="segment", outcome="converted")
     assert (het0.loc[het0["term"].str.startswith("difference"), "pvalue_adjusted"] > 0.05).all()
 
 
 def test_bad_treatment_column_is_named():
-    df = experiments.simulate_campaign(100, seed=1)
+    df = experiments.simulate_campaign(100, seed=1).data
     df.loc[3, "treatment"] = 2
     with pytest.raises(KamError, match="'treatment' must be 0/1"):
         experiments.conversion_test(df)
@@ -156,7 +156,7 @@ CAMPAIGN_COLUMNS = {"customer": "客户ID", "treatment": "组别", "converted": 
 
 
 def _campaign_file(tmp_path, n=1500, seed=3):
-    sim = experiments.simulate_campaign(n, seed=seed)
+    sim = experiments.simulate_campaign(n, seed=seed).data
     user = sim.rename(columns={"customer_id": "客户ID", "treatment": "组别", "converted": "是否购买", "revenue": "收入",
                                "pre_spend": "前期消费", "tier": "客户层级"}).drop(columns="segment")
     user["组别"] = user["组别"].map({1: "实验组", 0: "对照组"})
@@ -179,8 +179,8 @@ def test_a_campaign_file_gives_the_same_analysis_as_the_data_it_holds(tmp_path):
 
 
 @pytest.mark.parametrize("edit, columns, words", [
-    (lambda u: u, {"revenue": "金额"}, "has no column '金额' for the revenue; set strategy.experiment_columns.revenue"),
-    (lambda u: u, {"tier": "层级"}, "or to null if the file has no tier"),
+    (lambda u: u, {"revenue": "金额"}, "has no column '金额' for the revenue; set columns['revenue']"),
+    (lambda u: u, {"tier": "层级"}, "or to None if the file has no tier"),
     (lambda u: u.assign(组别=u["组别"].where(u.index != 4, "第三组")), {}, "must hold two arms"),
     (lambda u: u.assign(收入=u["收入"].astype(object).where(u.index != 6, "十二")), {}, "column '收入' must be a number of at least 0, but has '十二' in row 8"),
     (lambda u: u.assign(是否购买=u["是否购买"].where(u.index != 0, "2")), {}, "column '是否购买' must be 0 or 1, but has '2' in row 2"),
@@ -194,7 +194,7 @@ def test_campaign_file_mistakes_are_one_sentence(tmp_path, edit, columns, words)
 
 
 def _programme_file(tmp_path, n=120, seed=4):
-    sim = experiments.simulate_programme(n, seed=seed)
+    sim = experiments.simulate_programme(n, seed=seed).data
     user = sim[["account", "period", "revenue", "treated"]].rename(columns={"account": "客户", "period": "月份", "revenue": "销售额", "treated": "项目组"})
     user["月份"] = user["月份"].map(dict(enumerate(pd.period_range("2023-01", periods=24, freq="M").astype(str), start=1)))
     user = user.sample(frac=1, random_state=1)  # any row order
@@ -208,8 +208,9 @@ PROGRAMME_COLUMNS = {"account": "客户", "period": "月份", "outcome": "销售
 
 def test_a_programme_panel_with_month_labels_gives_the_same_estimates(tmp_path):
     sim, _, path = _programme_file(tmp_path)
-    got = experiments.load_programme(path, start="2024-01", columns=PROGRAMME_COLUMNS)
-    assert got.attrs["start"] == 13 and got.attrs["periods"][12] == "2024-01-01"
+    prog = experiments.load_programme(path, start="2024-01", columns=PROGRAMME_COLUMNS)
+    assert prog.start == 13 and prog.periods[12] == "2024-01-01"
+    got = prog.data
     cols = ["account", "period", "revenue", "treated", "post", "treated_post"]
     pd.testing.assert_frame_equal(got[cols], sim[cols].sort_values(["account", "period"]).reset_index(drop=True),
                                   check_dtype=False)
@@ -219,7 +220,7 @@ def test_a_programme_panel_with_month_labels_gives_the_same_estimates(tmp_path):
 
 
 @pytest.mark.parametrize("edit, start, words", [
-    (lambda u: u, "2025-01", "strategy.programme_start must be one of the periods in column '月份' (from 2023-01-01"),
+    (lambda u: u, "2025-01", "start must be one of the periods in column '月份' (from 2023-01-01"),
     (lambda u: u, "2023-02", "needs at least two periods before the start"),
     (lambda u: u.assign(项目组=np.where((u["客户"] == "A0001") & (u["月份"] >= "2024-01"), 1, u["项目组"])), "2024-01",
      "changes within account 'A0001'"),
@@ -236,14 +237,14 @@ def test_programme_file_mistakes_are_one_sentence(tmp_path, edit, start, words):
 
 
 def test_strategy_examples_are_read_back_with_the_default_study_keys(tmp_path, capsys):
-    from kamlib import cli, study
+    from kamlib.workbench import cli, study
 
     s = study.load().strategy
     assert cli.main(["strategy-example", "campaign", str(tmp_path / "c.csv"), "--n", "500"]) == 0
     assert cli.main(["strategy-example", "programme", str(tmp_path / "p.parquet"), "--n", "30"]) == 0
     camp = experiments.load_campaign(tmp_path / "c.csv", columns=s.experiment_columns.model_dump(),
                                      treated_value=s.experiment_treated_value)
-    panel = experiments.load_programme(tmp_path / "p.parquet", start=13, columns=s.programme_columns.model_dump())
-    assert len(camp) == 500 and panel["account"].nunique() == 30 and panel.attrs["start"] == 13
+    prog = experiments.load_programme(tmp_path / "p.parquet", start=13, columns=s.programme_columns.model_dump())
+    assert len(camp) == 500 and prog.data["account"].nunique() == 30 and prog.start == 13
     assert cli.main(["strategy-example", "campaign", str(tmp_path / "c.xlsx")]) == 2
     assert "write the example as .csv or .parquet" in capsys.readouterr().err

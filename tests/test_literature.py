@@ -51,7 +51,7 @@ def test_autocoder_on_short_texts(codebook):
         "en": "A loyalty programme with points; an A/B test measured the effect of the coupon on churn.",
         "none": "今天天气很好。",
     }
-    codes = lit.autocode(texts, codebook).attrs["codes"]
+    codes = lit.autocode(texts, codebook).codes
     coded = {u: set(codes.columns[codes.loc[u] == 1]) for u in codes.index}
     assert {"rfm", "clv", "identification", "promotion", "loyalty"} <= coded["zh_simplified"]
     assert {"loyalty_programme", "satisfaction", "churn", "experiments"} <= coded["zh_traditional"]

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from kamlib.artefacts import sha256
-from kamlib.study import load
+from kamlib.workbench.artefacts import sha256
+from kamlib.workbench.study import load
 
 pytestmark = pytest.mark.notebook
 
@@ -65,7 +65,8 @@ def test_survey_notebook_on_simulated_data(values, quick_report):
 
 @pytest.mark.parametrize("fmt", ["qualtrics", "wjx"])
 def test_survey_notebook_on_platform_exports(study_file, tmp_path, monkeypatch, fmt):
-    from kamlib import instrument, runner
+    from kamlib import instrument
+    from kamlib.workbench import runner
     from kamlib import survey_data as sd
     from kamlib.config import DATA
 
@@ -135,7 +136,7 @@ def test_literature_notebook_and_traceability(values, quick_report):
 
 
 def test_literature_notebook_without_the_source_texts(study_file, tmp_path, monkeypatch):
-    from kamlib import runner
+    from kamlib.workbench import runner
 
     path = study_file(name="noseeds", notebooks=["00_literature"], literature__seeds_dir=str(tmp_path / "absent"))
     monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
@@ -149,12 +150,13 @@ def test_literature_notebook_without_the_source_texts(study_file, tmp_path, monk
 def test_strategy_notebook_on_a_users_campaign_and_programme(study_file, tmp_path, monkeypatch):
     import pandas as pd
 
-    from kamlib import experiments, runner
+    from kamlib import experiments
+    from kamlib.workbench import runner
 
-    camp = experiments.simulate_campaign(3000, seed=11)
+    camp = experiments.simulate_campaign(3000, seed=11).data
     camp.drop(columns=["tier", "pre_spend"]).assign(treatment=camp["treatment"].map({1: "B", 0: "A"})).rename(
         columns={"treatment": "arm", "revenue": "sales"}).to_csv(tmp_path / "campaign.csv", index=False)
-    panel = experiments.simulate_programme(60, seed=12)
+    panel = experiments.simulate_programme(60, seed=12).data
     panel[["account", "period", "revenue", "treated"]].to_parquet(tmp_path / "panel.parquet")
     path = study_file(name="own-strategy", notebooks=["40_strategy"],
                       strategy__experiment_source=str(tmp_path / "campaign.csv"),

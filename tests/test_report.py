@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kamlib import report
+from kamlib.workbench import report
 from kamlib.config import DEFAULT_STUDY
 
 pytestmark = pytest.mark.notebook
@@ -118,7 +118,7 @@ def test_chinese_figures_use_a_cjk_font(tmp_path):
     import matplotlib.pyplot as plt
 
     from kamlib import style
-    from kamlib.artefacts import Artefacts
+    from kamlib.workbench.artefacts import Artefacts
 
     art = Artefacts("zh_test", {}, output_dir=tmp_path, language="zh")
     assert style.cjk_font() is not None

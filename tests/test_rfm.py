@@ -80,7 +80,7 @@ def test_calibration_holdout_counts_holdout_days():
 
 @pytest.mark.parametrize("cal_end, hold_end, words", [
     ("1996-06-30", "1997-06-30", "calibration_end (1996-06-30) is before the first purchase"),
-    ("1997-09-30", "1999-06-30", "set clv.holdout_end in the study file to 1998-06-30 or earlier"),
+    ("1997-09-30", "1999-06-30", "pass a holdout_end on 1998-06-30 or earlier"),
     ("1998-06-30", "1998-07-05", "calibration_end (1998-06-30) leaves no holdout"),
 ])
 def test_periods_outside_the_log_are_refused(cal_end, hold_end, words):

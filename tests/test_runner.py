@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from kamlib import cli, runner
-from kamlib.artefacts import sha256
+from kamlib.workbench import cli, runner
+from kamlib.workbench.artefacts import sha256
 
 pytestmark = pytest.mark.notebook
 

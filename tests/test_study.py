@@ -1,9 +1,9 @@
 import pytest
 
-from kamlib import cli, study
+from kamlib.workbench import cli, study
 from kamlib.config import DEFAULT_STUDY, NOTEBOOKS
 from kamlib.errors import KamError
-from kamlib.runner import declared_parameters
+from kamlib.workbench import notebooks
 
 
 def test_default_study_is_valid():
@@ -57,16 +57,60 @@ def test_invalid_yaml_names_line(tmp_path):
 
 
 @pytest.mark.parametrize("nb", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
-def test_notebook_defaults_equal_default_study(nb):
-    """A notebook opened by hand computes the default study: its parameters cell matches the study file."""
-    flat = study.load(DEFAULT_STUDY).parameters()
-    declared = declared_parameters(nb)
-    assert "output_dir" in declared
-    unknown = [k for k in declared if k not in flat and k != "output_dir"]
-    assert not unknown, f"{nb.name} declares parameters the study cannot set: {unknown}"
-    for k, v in declared.items():
-        if k != "output_dir":
-            assert v == flat[k], f"{nb.name}: default of {k} is {v!r}, the default study says {flat[k]!r}"
+def test_parameters_cell_equals_the_schema(nb):
+    """One definition of every parameter: each notebook's parameters cell is the schema's, for the
+    sections its metadata declares (`kam sync-parameters` regenerates it)."""
+    info = notebooks.info(nb)
+    assert notebooks.parameters_cell_of(nb) == notebooks.parameters_cell(info.name, info.sections), (
+        f"{nb.name}: the parameters cell drifted from the study schema; run `kam sync-parameters`")
+
+
+def test_default_study_differs_from_the_schema_only_in_quick_and_the_title():
+    """A notebook opened by hand computes the default study: the schema defaults are its values."""
+    assert study.load(DEFAULT_STUDY).parameters() == study.Study().parameters()
+
+
+def test_parameters_cell_is_generated_from_sections():
+    cell = notebooks.parameters_cell("x", ["tiers"])
+    namespace = {}
+    exec(cell, {}, namespace)
+    assert set(namespace) == {"notebook", "study_name", "language", "seed", "tiers_key_clv_share",
+                              "tiers_growth_clv_share", "tiers_min_p_alive", "output_dir"}
+    assert namespace["notebook"] == "x" and namespace["tiers_key_clv_share"] == 0.2
+
+
+def test_file_keys_are_marked_once_and_used_by_validation_and_fingerprint(tmp_path, study_file):
+    s = study.Study()
+    keys = {k for k, _, _ in s.files()}
+    # built-in sources (cdnow, simulated) are not files; every other path-valued key is
+    assert keys == {"survey.instrument", "literature.seeds_dir", "literature.sources", "literature.codebook",
+                    "literature.coding", "literature.facts"}
+    own = tmp_path / "own.csv"
+    own.write_text("customer_id,date,amount\n1,2024-01-01,5\n")
+    with_file = study.load(study_file(transactions__source=str(own), notebooks=["01_data_overview"]))
+    assert study.data_files(with_file, tmp_path, ["transactions"]) == [own.resolve()]
+    # a notebook that does not take the survey section does not need its files
+    path = study_file(notebooks=["01_data_overview"], survey__instrument="nowhere.yaml")
+    assert study.load(path).survey.instrument == "nowhere.yaml"
+    with pytest.raises(KamError, match="survey.instrument"):
+        study.load(study_file(notebooks=["20_survey"], survey__instrument="nowhere.yaml"))
+
+
+def test_a_renamed_copy_takes_its_own_declaration(tmp_path):
+    """Parameters come from the notebook file, not from a list looked up by its name."""
+    import json
+    import shutil
+
+    copy = tmp_path / "11_my_copy.ipynb"
+    shutil.copy(NOTEBOOKS / "01_data_overview.ipynb", copy)
+    nb = json.loads(copy.read_text())
+    nb["metadata"]["kam"]["sections"] = ["transactions", "tiers"]
+    copy.write_text(json.dumps(nb))
+    assert notebooks.info(copy).name == "11_my_copy"
+    assert notebooks.info(copy).sections == ("transactions", "tiers")
+    assert notebooks.sync(copy)
+    assert "tiers_min_p_alive = 0.5" in notebooks.parameters_cell_of(copy)
+    assert 'notebook = "11_my_copy"' in notebooks.parameters_cell_of(copy)
 
 
 def test_title_is_one_text_or_one_per_language(study_file):

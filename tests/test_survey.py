@@ -157,7 +157,7 @@ def test_key_drivers_use_robust_errors_and_report_vif():
     rng = np.random.default_rng(2)
     d = pd.DataFrame(rng.standard_normal((400, 2)), columns=["a", "b"])
     d["y"] = 2 * d["a"] + rng.standard_normal(400) * (1 + np.abs(d["a"]))
-    kd = survey.key_drivers(d, "y", ["a", "b"]).set_index("driver")
+    kd = survey.key_drivers(d, "y", ["a", "b"]).table.set_index("driver")
     ref = sm.OLS(d["y"], sm.add_constant(d[["a", "b"]])).fit(cov_type="HC3")
     assert kd.loc["a", "coef"] == pytest.approx(ref.params["a"])
     assert kd.loc["a", "coef_se"] == pytest.approx(ref.bse["a"])

@@ -81,7 +81,7 @@ def test_wrong_encoding_is_one_sentence(tmp_path):
     p.write_bytes("客户ID,下单时间,实付金额\n张三,2024-01-02,99.5\n".encode("gbk"))
     with pytest.raises(KamError) as err:
         transactions.load(str(p), encoding="utf-8", columns={"customer": "客户ID"})
-    assert str(p) in str(err.value) and "transactions.encoding" in str(err.value)
+    assert str(p) in str(err.value) and "encoding='gbk'" in str(err.value) and err.value.argument == "encoding"
 
 
 def test_missing_mapped_column_names_file_and_column(tmp_path):
@@ -90,7 +90,25 @@ def test_missing_mapped_column_names_file_and_column(tmp_path):
     with pytest.raises(KamError) as err:
         transactions.load(str(p))
     msg = str(err.value)
-    assert str(p) in msg and "'customer_id'" in msg and "transactions.columns.customer" in msg
+    assert str(p) in msg and "'customer_id'" in msg and "columns['customer']" in msg
+
+
+def test_the_workbench_loader_names_the_study_key(tmp_path):
+    """Analysis errors speak of arguments; loaded through the workbench, the sentence names the study key."""
+    from kamlib.workbench import notebook
+    from kamlib.workbench.study import Study
+
+    p = tmp_path / "tx.csv"
+    p.write_text("cust,date,amount\nx,2024-01-01,5\n")
+    namespace = Study().parameters(["transactions"]) | {"transactions_source": str(p)}
+    with pytest.raises(KamError) as err:
+        notebook.load_transactions(namespace)
+    msg = str(err.value)
+    assert "columns['customer']" in msg and msg.endswith("In the study file this is transactions.columns.customer.")
+    namespace["transactions_date_format"] = "%d.%m.%Y"
+    namespace["transactions_columns"] = {"customer": "cust", "date": "date", "amount": "amount"}
+    with pytest.raises(KamError, match=r"In the study file this is transactions\.date_format\.$"):
+        notebook.load_transactions(namespace)
 
 
 def test_bad_rule_value():
@@ -105,7 +123,7 @@ def test_a_wrong_date_format_is_one_sentence_naming_the_file_and_fix(tmp_path):
         _load(tmp_path, text, date_format="%d.%m.%Y")
     msg = str(exc.value)
     assert "tx.csv" in msg and "6 of 6 dates" in msg and "'2024/01/01'" in msg and "rows 2, 3, 4" in msg
-    assert "transactions.date_format" in msg and "\n" not in msg
+    assert "pass date_format" in msg and "\n" not in msg
     # one bad row among good ones is a dropped row, not an error
     assert len(_load(tmp_path, text.replace("2024/01/03", "2024/01/99"), date_format="%Y/%m/%d").data) == 5
 

@@ -17,20 +17,22 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .config import ROOT
-from .errors import KamError
-from .experiments import CampaignModel
-from .strategy import DEFAULT_UPLIFT
+from ..config import ROOT
+from ..errors import KamError
+from .. import defaults
 
-NOTEBOOK_ORDER = [
-    "00_literature",
-    "01_data_overview",
-    "10_key_accounts",
-    "20_survey",
-    "30_segments",
-    "35_churn",
-    "40_strategy",
-]
+from . import notebooks as nb_mod
+
+
+
+def file_key(*, builtins: tuple[str, ...] = (), folder: bool = False, required: bool = True) -> dict:
+    """The mark of a file-valued study key (used once, in the field's definition).
+
+    Validation checks that the file exists (unless the value is one of ``builtins`` or the key
+    is not ``required``), the runner passes it to notebooks relative to the project root, and
+    the skip fingerprint hashes the file.
+    """
+    return {"kam_file": {"builtins": list(builtins), "folder": folder, "required": required}}
 
 
 class _Section(BaseModel):
@@ -53,6 +55,7 @@ class Transactions(_Section):
     source: str = Field(
         "cdnow",
         description="'cdnow' (full CDNOW log), 'cdnow_sample' (1/10 sample) or a CSV/Parquet path.",
+        json_schema_extra=file_key(builtins=("cdnow", "cdnow_sample")),
     )
     columns: Columns = Columns()
     encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030"] = "auto"
@@ -98,11 +101,13 @@ class Tiers(_Section):
 
 
 class Survey(_Section):
-    source: str = Field("simulated", description="'simulated' or a CSV / Qualtrics / wjx file.")
+    source: str = Field("simulated", description="'simulated' or a CSV / Qualtrics / wjx file.",
+                        json_schema_extra=file_key(builtins=("simulated",)))
     format: Literal["csv", "qualtrics", "wjx"] = "csv"
-    mapping: str | None = None
+    mapping: str | None = Field(None, description="YAML file mapping the export's columns to the instrument's items.",
+                                json_schema_extra=file_key())
     encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030"] = "auto"
-    instrument: str = "data/survey/instrument.yaml"
+    instrument: str = Field("data/survey/instrument.yaml", json_schema_extra=file_key())
     n: int = Field(800, ge=50, le=200_000)
     bootstrap: int = Field(500, ge=0, le=20_000)
     min_seconds: float = Field(120, ge=0)
@@ -169,16 +174,18 @@ class Strategy(_Section):
     did_accounts: int = Field(400, ge=20)
     budget: float = Field(10_000.0, gt=0)
     peeking_sims: int = Field(2000, ge=100)
-    baseline_conversion: float = Field(CampaignModel.baseline_conversion, gt=0, lt=1)
-    relative_lift: float = Field(CampaignModel.relative_lift, gt=-0.9, le=5)
-    key_extra_lift: float = Field(CampaignModel.key_extra_lift, ge=-0.9, le=5)
+    baseline_conversion: float = Field(defaults.BASELINE_CONVERSION, gt=0, lt=1)
+    relative_lift: float = Field(defaults.RELATIVE_LIFT, gt=-0.9, le=5)
+    key_extra_lift: float = Field(defaults.KEY_EXTRA_LIFT, ge=-0.9, le=5)
     programme_effect: float = Field(0.08, ge=-0.9, le=5)
     cost_per_customer: float = Field(2.0, gt=0)
-    uplift: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_UPLIFT))
-    experiment_source: str = Field("simulated", description="'simulated' or a CSV/Parquet campaign file.")
+    uplift: dict[str, float] = Field(default_factory=lambda: dict(defaults.DEFAULT_UPLIFT))
+    experiment_source: str = Field("simulated", description="'simulated' or a CSV/Parquet campaign file.",
+                                   json_schema_extra=file_key(builtins=("simulated",)))
     experiment_columns: ExperimentColumns = ExperimentColumns()
     experiment_treated_value: int | str = 1
-    programme_source: str = Field("simulated", description="'simulated' or a CSV/Parquet account x period panel.")
+    programme_source: str = Field("simulated", description="'simulated' or a CSV/Parquet account x period panel.",
+                                  json_schema_extra=file_key(builtins=("simulated",)))
     programme_columns: ProgrammeColumns = ProgrammeColumns()
     programme_start: int | dt.date | str | None = None
 
@@ -191,11 +198,12 @@ class Strategy(_Section):
 
 
 class Literature(_Section):
-    seeds_dir: str = Field("../shared/seeds", description="folder of the source texts (optional: coded data ship in data/literature)")
-    sources: str = "data/literature/sources.csv"
-    codebook: str = "data/literature/codebook.yaml"
-    coding: str = "data/literature/coding.csv"
-    facts: str = "data/literature/facts.csv"
+    seeds_dir: str = Field("../shared/seeds", description="folder of the source texts (optional: coded data ship in data/literature)",
+                           json_schema_extra=file_key(folder=True, required=False))
+    sources: str = Field("data/literature/sources.csv", json_schema_extra=file_key())
+    codebook: str = Field("data/literature/codebook.yaml", json_schema_extra=file_key())
+    coding: str = Field("data/literature/coding.csv", json_schema_extra=file_key())
+    facts: str = Field("data/literature/facts.csv", json_schema_extra=file_key())
 
 
 class Study(_Section):
@@ -218,7 +226,8 @@ class Study(_Section):
         return value
     language: Literal["en", "zh"] = "en"
     seed: int = 20240112
-    notebooks: list[str] = list(NOTEBOOK_ORDER)
+    notebooks: list[str] = Field(default_factory=nb_mod.available,
+                                 description="notebooks to run (default: every notebook in notebooks/)")
     transactions: Transactions = Transactions()
     clv: CLV = CLV()
     tiers: Tiers = Tiers()
@@ -230,10 +239,11 @@ class Study(_Section):
 
     @model_validator(mode="after")
     def _known_notebooks(self):
-        unknown = [n for n in self.notebooks if n not in NOTEBOOK_ORDER]
+        have = nb_mod.available()
+        unknown = [n for n in self.notebooks if n not in have]
         if unknown:
             raise ValueError(
-                f"notebooks lists unknown notebook {unknown[0]!r}; choose from {', '.join(NOTEBOOK_ORDER)}"
+                f"notebooks lists unknown notebook {unknown[0]!r}; choose from {', '.join(have)}"
             )
         return self
 
@@ -244,24 +254,35 @@ class Study(_Section):
         lang = language or self.language
         return self.title.get(lang) or self.title.get("en") or next(iter(self.title.values()), self.name)
 
-    def parameters(self) -> dict[str, Any]:
-        """Flat ``section_key`` parameters as JSON-friendly values (dates as ISO strings)."""
-        flat: dict[str, Any] = {
-            "study_name": self.name,
-            "language": self.language,
-            "seed": self.seed,
-        }
-        data = self.model_dump(mode="json", exclude={"quick", "notebooks", "name", "title"})
-        for section, values in data.items():
-            if not isinstance(values, dict):
-                flat[section] = values
-                continue
-            for key, value in values.items():
-                if section == "transactions" and key == "columns":
-                    flat["transactions_columns"] = value
-                else:
-                    flat[f"{section}_{key}"] = value
+    def parameters(self, sections: list[str] | tuple[str, ...] | None = None) -> dict[str, Any]:
+        """Flat notebook parameters as JSON-friendly values (dates as ISO strings).
+
+        ``study_name``, ``language`` and ``seed``, then ``section_key`` for every key of each of
+        ``sections`` (default: all sections), in schema order.
+        """
+        flat: dict[str, Any] = {"study_name": self.name, "language": self.language, "seed": self.seed}
+        data = self.model_dump(mode="json")
+        for section in sections if sections is not None else SECTIONS:
+            for key, value in data[section].items():
+                flat[f"{section}_{key}"] = value
         return flat
+
+    def files(self, sections: list[str] | tuple[str, ...] | None = None) -> list[tuple[str, str, dict]]:
+        """The file-valued keys of ``sections`` (default: all) that name a file or folder, not a
+        built-in data set: ``(dotted key, value, mark)`` with the mark of :func:`file_key`."""
+        out = []
+        for section in sections if sections is not None else SECTIONS:
+            model = getattr(self, section)
+            for key, field in type(model).model_fields.items():
+                mark = (field.json_schema_extra or {}).get("kam_file") if isinstance(field.json_schema_extra, dict) else None
+                value = getattr(model, key)
+                if mark and value and value not in mark["builtins"]:
+                    out.append((f"{section}.{key}", value, mark))
+        return out
+
+
+#: The study's sections, in schema order (the nested models of :class:`Study`).
+SECTIONS = tuple(k for k, f in Study.model_fields.items() if isinstance(f.default, BaseModel))
 
 
 def _deep_merge(base: dict, override: dict) -> dict:
@@ -304,7 +325,7 @@ def resolve(path_text: str, base: Path) -> Path:
 
 def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
     """Read and validate a study file; with ``quick`` apply its ``quick:`` overrides."""
-    from .config import DEFAULT_STUDY
+    from ..config import DEFAULT_STUDY
 
     path = Path(path) if path else DEFAULT_STUDY
     if not path.exists():
@@ -327,35 +348,22 @@ def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
     return study
 
 
+def sections_of(study: Study) -> list[str]:
+    """The sections taken by the study's notebooks, in schema order."""
+    used = {s for name in study.notebooks for s in nb_mod.info(nb_mod.path_of(name)).sections}
+    return [s for s in SECTIONS if s in used]
+
+
 def _check_files(study: Study, base: Path, path: Path) -> None:
-    checks = [("transactions.source", study.transactions.source, {"cdnow", "cdnow_sample"})]
-    if "00_literature" in study.notebooks:
-        checks += [(f"literature.{k}", getattr(study.literature, k), set()) for k in ("sources", "codebook", "coding", "facts")]
-    if "20_survey" in study.notebooks:  # survey files are needed only when the survey runs
-        checks.append(("survey.source", study.survey.source, {"simulated"}))
-        checks.append(("survey.instrument", study.survey.instrument, set()))
-        if study.survey.mapping:
-            checks.append(("survey.mapping", study.survey.mapping, set()))
-    if "40_strategy" in study.notebooks:
-        checks += [("strategy.experiment_source", study.strategy.experiment_source, {"simulated"}),
-                   ("strategy.programme_source", study.strategy.programme_source, {"simulated"})]
-    for key, value, builtins in checks:
-        if value in builtins:
-            continue
-        if not resolve(value, base).exists():
+    """Every file-valued key of the sections the study's notebooks take must exist."""
+    for key, value, mark in study.files(sections_of(study)):
+        if mark["required"] and not resolve(value, base).exists():
             raise KamError(
                 f"{path}: key '{key}' points to {value}, which does not exist; "
                 "put the file there or correct the path (relative to the project root)."
             )
 
 
-def data_files(study: Study, base: Path) -> list[Path]:
-    """Files a study reads, for the runner's fingerprint."""
-    files = []
-    lit = study.literature
-    for value in (study.transactions.source, study.survey.source, study.survey.instrument, study.survey.mapping,
-                  lit.sources, lit.codebook, lit.coding, lit.facts,
-                  study.strategy.experiment_source, study.strategy.programme_source):
-        if value and value not in {"cdnow", "cdnow_sample", "simulated"}:
-            files.append(resolve(value, base))
-    return files
+def data_files(study: Study, base: Path, sections: list[str] | tuple[str, ...] | None = None) -> list[Path]:
+    """Files (not folders) that the file-valued keys of ``sections`` name, for the runner's fingerprint."""
+    return [resolve(value, base) for _, value, mark in study.files(sections) if not mark["folder"]]

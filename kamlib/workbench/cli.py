@@ -5,6 +5,7 @@
     kam report [--study FILE] [--quick]
     kam new-case NAME
     kam list
+    kam sync-parameters
     kam survey-example {csv,qualtrics,wjx} OUT [--n N] [--seed S]
     kam strategy-example {campaign,programme} OUT [--n N] [--seed S]
 """
@@ -15,7 +16,7 @@ import argparse
 import sys
 import time
 
-from .errors import KamError
+from ..errors import KamError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--force", action="store_true", help="rebuild even if the manifest is unchanged")
     new = sub.add_parser("new-case", help="scaffold a study for your own data: studies/NAME.yaml and data/NAME/")
     new.add_argument("name")
-    sub.add_parser("list", help="list the notebooks")
+    sub.add_parser("list", help="list the notebooks with their stage and the study sections they take")
+    sub.add_parser("sync-parameters", help="regenerate each notebook's parameters cell from the study schema")
     ex = sub.add_parser("survey-example", help="write simulated responses as a CSV, Qualtrics or 问卷星 export")
     ex.add_argument("format", choices=["csv", "qualtrics", "wjx"])
     ex.add_argument("out")
@@ -85,15 +87,22 @@ def main(argv: list[str] | None = None) -> int:
                 print(line)
             return 0
         if args.command == "list":
-            from .runner import declared_parameters
-            from .config import NOTEBOOKS
+            from . import notebooks
 
-            for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
-                print(f"{nb.stem:20s} parameters: {', '.join(declared_parameters(nb))}")
+            for name in notebooks.available():
+                nb = notebooks.info(notebooks.path_of(name))
+                print(f"{name:20s} stage {nb.stage:10s} study sections: {', '.join(nb.sections)}")
+            return 0
+        if args.command == "sync-parameters":
+            from . import notebooks
+
+            changed = [n for n in notebooks.available() if notebooks.sync(notebooks.path_of(n))]
+            print(f"Rewrote the parameters cell of {', '.join(changed)}." if changed
+                  else "Every parameters cell already matches the study schema.")
             return 0
         if args.command == "survey-example":
-            from . import instrument, survey_data
-            from .config import DATA
+            from .. import instrument, survey_data
+            from ..config import DATA
 
             inst = instrument.load(args.instrument or DATA / "survey" / "instrument.yaml")
             path = survey_data.write_example(inst, args.format, args.out, n=args.n, seed=args.seed)
@@ -102,20 +111,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "strategy-example":
             from pathlib import Path
 
-            from . import experiments
+            from .. import experiments
 
             out = Path(args.out)
             if out.suffix.lower() not in {".csv", ".parquet"}:
                 raise KamError(f"{out}: write the example as .csv or .parquet.")
             if args.kind == "campaign":
-                data = experiments.simulate_campaign(args.n or 4000, seed=args.seed)
+                data = experiments.simulate_campaign(args.n or 4000, seed=args.seed).data
                 what = (f"{len(data)} simulated customers; study keys: strategy.experiment_source: {out}, "
                         "experiment_columns as in studies/default.yaml, experiment_treated_value: 1")
             else:
-                panel = experiments.simulate_programme(args.n or 200, seed=args.seed)
-                data = panel[["account", "period", "revenue", "treated"]]
+                sim = experiments.simulate_programme(args.n or 200, seed=args.seed)
+                data = sim.data[["account", "period", "revenue", "treated"]]
                 what = (f"{data['account'].nunique()} simulated accounts x {data['period'].nunique()} periods; study keys: "
-                        f"strategy.programme_source: {out}, programme_start: {panel.attrs['truth']['start']}")
+                        f"strategy.programme_source: {out}, programme_start: {sim.truth['start']}")
             out.parent.mkdir(parents=True, exist_ok=True)
             if out.suffix.lower() == ".parquet":
                 data.to_parquet(out, index=False)

@@ -27,10 +27,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import notebooks as nb_mod
 from . import study as study_mod
 from .artefacts import params_hash, sha256, versions
-from .config import NOTEBOOKS, ROOT, reports_root
-from .errors import KamError
+from ..config import NOTEBOOKS, ROOT, reports_root
+from ..errors import KamError
 
 
 @dataclass
@@ -59,53 +60,23 @@ def kamlib_code_hash() -> str:
 
 
 def notebook_path(name: str) -> Path:
-    path = NOTEBOOKS / f"{name}.ipynb"
-    if not path.exists():
-        available = ", ".join(sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")))
-        raise KamError(f"There is no notebook {name!r} in notebooks/; choose from {available}.")
-    return path
-
-
-def declared_parameters(path: Path) -> dict:
-    """The names and defaults in the notebook's cell tagged ``parameters``.
-
-    The notebook is read as plain JSON: importing nbformat costs seconds, and a run
-    that skips every notebook should take about one.
-    """
-    try:
-        nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise KamError(f"{path} is not a readable notebook ({exc}); restore it from git.") from None
-    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not cells:
-        raise KamError(f"{path.name} has no cell tagged 'parameters'; tag its first code cell 'parameters'.")
-    source = cells[0]["source"]
-    source = "".join(source) if isinstance(source, list) else source
-    namespace: dict = {}
-    exec(compile(source, str(path), "exec"), {}, namespace)  # noqa: S102 - our own notebooks
-    return {k: v for k, v in namespace.items() if not k.startswith("_")}
-
-
-PATH_PARAMETERS = ("transactions_source", "survey_source", "survey_instrument", "survey_mapping", "literature_sources",
-                   "literature_codebook", "literature_coding", "literature_facts", "strategy_experiment_source",
-                   "strategy_programme_source")
-BUILTIN_SOURCES = {"cdnow", "cdnow_sample", "simulated"}
+    """The file of notebook ``name`` in ``notebooks/``."""
+    return nb_mod.path_of(name)
 
 
 def notebook_parameters(name: str, study: study_mod.Study, base: Path | None = None) -> dict:
-    """The study's parameters that the notebook declares; file paths are made relative to the
-    project root (absolute if outside it), so that a path relative to the study file works too."""
-    flat = study.parameters()
-    for key in PATH_PARAMETERS:
-        value = flat.get(key)
-        if value and value not in BUILTIN_SOURCES:
-            path = study_mod.resolve(value, base or ROOT)
-            flat[key] = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
-    declared = declared_parameters(notebook_path(name))
-    return {k: flat[k] for k in declared if k in flat}
+    """The study's parameters for the sections the notebook declares; file paths are made relative
+    to the project root (absolute if outside it), so that a path relative to the study file works too."""
+    sections = nb_mod.info(notebook_path(name)).sections
+    flat = study.parameters(sections)
+    for key, value, _ in study.files(sections):
+        path = study_mod.resolve(value, base or ROOT)
+        flat[key.replace(".", "_")] = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+    return flat
 
 
 def fingerprint(name: str, parameters: dict, data_files: list[Path]) -> dict:
+    """What a notebook's result depends on; a notebook whose fingerprint equals its last good run's is skipped."""
     return {
         "notebook": sha256(notebook_path(name)),
         "parameters": params_hash(parameters),
@@ -122,7 +93,7 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
     staging_path = Path(staging)
     staging_path.mkdir(parents=True, exist_ok=True)
     out_nb = staging_path / f"{name}.ipynb"
-    params = dict(parameters, output_dir=str(staging_path / "artefacts"))
+    params = dict(parameters, notebook=name, output_dir=str(staging_path / "artefacts"))
     print(f"  start {name}", flush=True)
     start = time.perf_counter()
     try:
@@ -174,6 +145,9 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
         os.replace(staging / f"{name}{suffix}", out / sub / f"{name}{suffix}")
     (out / "values").mkdir(exist_ok=True)
     _write_json_atomic(out / "values" / f"{name}.json", values)
+    # the parameters the notebook ran with, for the report's appendix (not the study file as it is now)
+    manifest.setdefault("notebooks", {})[name] = {"parameters": part["parameters"],
+                                                  "parameters_hash": part["parameters_hash"]}
     keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
     manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a.get("order", 0), a["id"]))
     _write_json_atomic(manifest_path, manifest)
@@ -196,12 +170,11 @@ def run(study_file: str | Path | None = None, notebooks: list[str] | None = None
     out = output_folder(study, quick)
     out.mkdir(parents=True, exist_ok=True)
     (out / ".state").mkdir(exist_ok=True)
-    data_files = study_mod.data_files(study, base)
 
     todo, outcomes = [], []
     for name in names:
         params = notebook_parameters(name, study, base)
-        fp = fingerprint(name, params, data_files)
+        fp = fingerprint(name, params, study_mod.data_files(study, base, nb_mod.info(notebook_path(name)).sections))
         state_file = out / ".state" / f"{name}.json"
         if not force and state_file.exists() and json.loads(state_file.read_text()) == fp:
             outcomes.append(Outcome(name, "skipped", message="inputs unchanged"))

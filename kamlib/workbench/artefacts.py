@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import style
-from .config import reports_root
-from .errors import KamError
+from .. import style
+from ..config import reports_root
+from ..errors import KamError
 
 KEY_LIBRARIES = [
     "kamlib", "pandas", "numpy", "scipy", "statsmodels", "lifetimes", "duckdb",

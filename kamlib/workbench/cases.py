@@ -6,8 +6,8 @@ import re
 
 import yaml
 
-from .config import DATA, DEFAULT_STUDY, STUDIES
-from .errors import KamError
+from ..config import DATA, DEFAULT_STUDY, STUDIES
+from ..errors import KamError
 
 GUIDE = """# Case {name}: mapping your own data
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import KamError
-from .i18n import LABELS_ZH
+from ..errors import KamError
+from ..i18n import LABELS_ZH
 
 SECTIONS = [
     ("literature", ["00_literature"]),
@@ -196,7 +196,7 @@ def captions_zh() -> dict:
     """Chinese captions by artefact id (``data/i18n/captions_zh.yaml``)."""
     import yaml
 
-    from .config import DATA
+    from ..config import DATA
 
     path = DATA / "i18n" / "captions_zh.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
@@ -216,7 +216,7 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
     module are unchanged since the last build (``force`` rebuilds anyway).
     """
     from . import study as study_mod
-    from .config import ROOT
+    from ..config import ROOT
     from .runner import output_folder, notebook_parameters
 
     study = study_mod.load(study_file, quick=quick)

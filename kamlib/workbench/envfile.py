@@ -1,13 +1,13 @@
 """Write environment.yml from requirements.lock, so conda users get the same pins.
 
-    python -m kamlib.envfile > environment.yml
+    python -m kamlib.workbench.envfile > environment.yml
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .config import ROOT
+from ..config import ROOT
 
 
 def pins(lockfile: Path = ROOT / "requirements.lock") -> list[str]:

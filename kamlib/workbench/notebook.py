@@ -1,0 +1,161 @@
+"""What a notebook calls first: its artefact registry and its data, from its parameters.
+
+    art = start(globals())
+    loaded = load_transactions(globals())
+
+:func:`start` takes the study parameters from the notebook's namespace (the names the schema
+defines that the parameters cell and papermill set), creates the :class:`Artefacts` and installs
+a handler that adds the study key to errors about function arguments (an
+:class:`~kamlib.errors.ArgumentError` about ``holdout_end`` in a notebook that took
+``clv_holdout_end`` from the study says so). The loaders build the analysis modules' calls
+from the ``transactions_*``, ``strategy_*`` parameters, so the call is written once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ArgumentError, KamError
+from .artefacts import Artefacts
+
+__all__ = ["load_campaign", "load_programme", "load_transactions", "start", "study_key_sentence"]
+
+
+def _schema_names() -> list[str]:
+    from .study import Study
+
+    return list(Study().parameters())
+
+
+def _sections() -> tuple[str, ...]:
+    from .study import SECTIONS
+
+    return SECTIONS
+
+
+def study_key_sentence(exc: ArgumentError, keys: dict[str, str]) -> str:
+    """The error's sentence with the study key of its argument added.
+
+    Parameters
+    ----------
+    exc : ArgumentError
+        An analysis error naming a function argument (``exc.argument``, e.g. ``"columns.customer"``).
+    keys : dict
+        Argument name (before any ``.``) to the study key it came from, e.g.
+        ``{"columns": "transactions.columns"}``.
+
+    Returns
+    -------
+    str
+        ``"<sentence> In the study file this is transactions.columns.customer."``, or the sentence
+        unchanged when the argument did not come from the study.
+
+    Examples
+    --------
+    >>> study_key_sentence(ArgumentError("Bad x.", argument="x"), {"x": "clv.x"})
+    'Bad x. In the study file this is clv.x.'
+    """
+    base, _, rest = exc.argument.partition(".")
+    key = keys.get(base)
+    if not key:
+        return str(exc)
+    return f"{str(exc).rstrip()} In the study file this is {key}{'.' + rest if rest else ''}."
+
+
+def _keys_from_namespace(namespace: dict) -> dict[str, str]:
+    """Argument name -> study key, for every ``section_key`` parameter in the namespace whose key
+    is unambiguous (``clv_holdout_end`` -> ``holdout_end``: ``clv.holdout_end``)."""
+    found: dict[str, list[str]] = {}
+    for name in _schema_names():
+        if name not in namespace:
+            continue
+        for section in _sections():
+            if name.startswith(section + "_"):
+                found.setdefault(name[len(section) + 1:], []).append(f"{section}.{name[len(section) + 1:]}")
+    return {arg: keys[0] for arg, keys in found.items() if len(keys) == 1}
+
+
+def _install_translation(keys: dict[str, str]) -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the kernel
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        value.args = (study_key_sentence(value, keys),)
+        return shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+
+    ip.set_custom_exc((ArgumentError,), handler)
+
+
+def start(namespace: dict, notebook: str | None = None) -> Artefacts:
+    """Create the notebook's :class:`Artefacts` from the values of its ``parameters`` cell.
+
+    Parameters
+    ----------
+    namespace : dict
+        The notebook's ``globals()``. Every study parameter found there is recorded with the
+        artefacts; ``notebook`` (set by the runner to the file's name) names the notebook and
+        ``output_dir`` is where to write.
+    notebook : str, optional
+        The notebook's name, if the namespace has none.
+
+    Returns
+    -------
+    Artefacts
+    """
+    name = namespace.get("notebook") or notebook
+    if not name:
+        raise KamError("start() needs the notebook's name: the parameters cell sets `notebook`; run "
+                       "`kam sync-parameters` to regenerate it.")
+    params = {k: namespace[k] for k in _schema_names() if k in namespace}
+    _install_translation(_keys_from_namespace(namespace))
+    return Artefacts(name, params, output_dir=namespace.get("output_dir"), language=namespace.get("language", "en"))
+
+
+def _call(fn, keys: dict[str, str], *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except ArgumentError as exc:
+        raise KamError(study_key_sentence(exc, keys)) from None
+
+
+def load_transactions(namespace: dict[str, Any]):
+    """The study's transaction log, loaded and validated from the ``transactions_*`` parameters.
+
+    Returns
+    -------
+    kamlib.transactions.Loaded
+        The clean log, the validation report and the source's name.
+    """
+    from .. import transactions
+
+    p = {k[len("transactions_"):]: v for k, v in namespace.items() if k.startswith("transactions_")}
+    keys = {k: f"transactions.{k}" for k in p} | {"source": "transactions.source"}
+    return _call(transactions.load, keys, p["source"], columns=p["columns"], encoding=p["encoding"],
+                 date_format=p["date_format"], negative_amounts=p["negative_amounts"],
+                 zero_amounts=p["zero_amounts"], duplicates=p["duplicates"], as_of=p["as_of"])
+
+
+def load_campaign(namespace: dict[str, Any]):
+    """The campaign file named by ``strategy.experiment_source``, mapped by ``strategy.experiment_columns``."""
+    from .. import experiments
+
+    keys = {"columns": "strategy.experiment_columns", "source": "strategy.experiment_source",
+            "treated_value": "strategy.experiment_treated_value"}
+    return _call(experiments.load_campaign, keys, namespace["strategy_experiment_source"],
+                 columns=namespace["strategy_experiment_columns"],
+                 treated_value=namespace["strategy_experiment_treated_value"])
+
+
+def load_programme(namespace: dict[str, Any]):
+    """The programme panel named by ``strategy.programme_source``, mapped by ``strategy.programme_columns``."""
+    from .. import experiments
+
+    keys = {"columns": "strategy.programme_columns", "source": "strategy.programme_source",
+            "start": "strategy.programme_start"}
+    return _call(experiments.load_programme, keys, namespace["strategy_programme_source"],
+                 start=namespace["strategy_programme_start"], columns=namespace["strategy_programme_columns"])
