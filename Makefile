@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STUDY  ?= studies/default.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help report quick test test-fast lock bench browser-deps clean
+.PHONY: help report quick test test-fast nbval lock bench browser-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_.-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -24,11 +24,14 @@ report: $(BIN)/kam ## build the whole report of the default study (STUDY=... for
 quick: $(BIN)/kam ## the report with the study's quick sizes (reports/<study>-quick/)
 	$(BIN)/kam run --study $(STUDY) --quick
 
-test: $(BIN)/kam ## run every test: unit tests, notebooks through papermill, nbval
-	$(BIN)/python -m pytest -q --nbval-lax tests notebooks
+test: $(BIN)/kam ## run every test: unit tests, then each notebook once per study at quick size (papermill)
+	$(BIN)/python -m pytest -q tests
 
-test-fast: $(BIN)/kam ## unit tests only (no notebook runs)
-	$(BIN)/python -m pytest -q -m "not notebook"
+test-fast: $(BIN)/kam ## the unit tests only (no notebook runs, no slow tests): under 90 s
+	$(BIN)/python -m pytest -q -m "not notebook and not slow"
+
+nbval: $(BIN)/kam ## for authors: execute the notebooks as stored, at full size, with nbval (slow)
+	$(BIN)/python -m pytest -q --nbval-lax -p no:randomly notebooks
 
 lock: ## re-resolve requirements.in into requirements.lock and environment.yml
 	rm -rf /tmp/kam-lock && $(PYTHON) -m venv /tmp/kam-lock

@@ -266,6 +266,38 @@ def sample_size(p_control: float, p_treatment: float, *, alpha: float = 0.05, po
     return int(np.ceil(n))
 
 
+def sample_size_plan(p_control: float, lifts=(0.05, 0.10, 0.20, 0.30), *, alpha: float = 0.05,
+                     power: float = 0.8) -> pd.DataFrame:
+    """Customers per arm needed to detect each relative lift of a conversion rate.
+
+    Parameters
+    ----------
+    p_control : float
+        Conversion rate of the control arm.
+    lifts : sequence of float
+        Relative lifts to plan for (0.2 = +20%).
+    alpha, power : float
+        Two-sided significance level and power.
+
+    Returns
+    -------
+    DataFrame
+        ``relative_lift``, ``p_control``, ``p_treatment``, ``n_per_arm``.
+
+    References
+    ----------
+    Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences* (2nd ed.), ch. 6.
+
+    Examples
+    --------
+    >>> sample_size_plan(0.08, [0.2])["n_per_arm"].iloc[0] > 1000
+    True
+    """
+    return pd.DataFrame([{"relative_lift": lift, "p_control": p_control, "p_treatment": p_control * (1 + lift),
+                          "n_per_arm": sample_size(p_control, p_control * (1 + lift), alpha=alpha, power=power)}
+                         for lift in lifts])
+
+
 def power_curve(p_control: float, lifts, n_per_arm, *, alpha: float = 0.05) -> pd.DataFrame:
     """Power for each relative lift and sample size per arm (long table)."""
     from statsmodels.stats.power import NormalIndPower

@@ -1,5 +1,17 @@
-"""Chinese names of the labels the analyses produce, shared by the figures (kamlib.style) and the
-report's tables (kamlib.report); kept free of heavy imports so that the report builds fast."""
+"""The workbook's Chinese text in one place: labels of the analyses' results, figure words, report
+headings and table headers.
+
+* :data:`LABELS_ZH`: names the analyses give to groups, rules and methods (figure ticks and legends,
+  table cells and headers of the Chinese report);
+* :data:`FIGURE_ZH`: axis labels, titles and legend words of the figures (:func:`kamlib.style.translate_figure`);
+* :data:`HEADERS_ZH`: column headers of the Chinese report;
+* :data:`REPORT_ZH`: the report's headings and sentences (:mod:`kamlib.workbench.report`).
+
+Captions of artefacts that a notebook writes only in English are in ``data/i18n/captions_zh.yaml``,
+keyed by artefact id. Kept free of imports so that the report builds fast.
+"""
+
+__all__ = ["FIGURE_ZH", "HEADERS_ZH", "LABELS_ZH", "REPORT_ZH", "VALUES_ZH"]
 
 #: Names the analyses give to groups of customers, rules and methods: tick labels and legends in
 #: figures, and table cells and headers in the Chinese report (exact matches only).
@@ -20,3 +32,60 @@ LABELS_ZH = {
     "revenue-proportional": "按收入比例", "key": "大客户", "regular": "普通客户", "all": "全部",
     "Logistic regression": "逻辑回归",
 }
+
+
+#: Column headers of the Chinese report (others stay as they are).
+HEADERS_ZH = {
+    "hypothesis": "假设", "statement": "陈述", "method": "方法", "estimate": "估计值", "std_estimate": "标准化估计",
+    "ci_lower": "置信区间下限", "ci_upper": "置信区间上限", "pvalue": "p 值", "supported": "是否支持", "se": "标准误",
+    "rule": "规则", "removed": "剔除", "remaining": "剩余", "construct": "构念", "items": "题项数", "n": "样本量",
+    "alpha": "Cronbach α", "omega": "McDonald ω", "composite_reliability": "组合信度", "ave": "平均方差抽取量",
+    "segment": "细分群", "customers": "客户数", "customer_share": "客户占比", "revenue": "收入", "revenue_share": "收入占比",
+    "clv": "客户终身价值", "tier": "层级", "theme": "主题", "stage": "阶段", "source": "来源", "sources": "来源数",
+    "units": "单元数", "label": "名称", "kappa": "Kappa", "agreement": "一致率", "effect": "效应", "pvalue_adjusted": "校正 p 值",
+    "auc": "AUC", "score": "评分", "allocation": "分配方案", "spend": "投入", "incremental_clv": "增量 CLV", "roi": "投资回报率",
+    "k": "k", "silhouette": "轮廓系数", "gap": "间隙统计量", "name": "名称", "variable": "变量", "frequency": "频次",
+    "recency": "近度", "monetary_value": "金额", "value": "数值", "location": "位置", "subject": "对象", "measure": "指标",
+}
+
+
+#: Headings and sentences of the Chinese report.
+REPORT_ZH = {"literature": "1. 文献:来源、主题与事实", "understand": "2. 理解:客户问卷调查", "identify": "3. 识别:交易数据中的大客户",
+           "segment": "4. 细分与优先级:客户细分、生命周期、流失", "act": "5. 行动:优惠、交叉销售与个性化推荐", "evaluate": "6. 评估:选择规则、实验、项目与预算", "other": "其他分析",
+           "figure": "图", "table": "表", "document": "文档", "simulated": "模拟数据", "hypotheses": "假设 H1-H8 一览",
+           "summary": "摘要", "contents": "目录", "appendix": "附录:方法、参数与版本", "notebook": "笔记本", "cell": "单元格",
+           "rows_shown": "显示前 {n} 行,共 {total} 行;完整表格", "key_numbers": "关键数字", "generated": "根据以下清单生成",
+           "artefacts": "个成果", "no_hypotheses": "本研究尚未运行问卷笔记本,因此还没有假设检验表。", "params": "参数", "params_note": "各笔记本运行时记录的参数(而非研究文件的当前内容)。",
+           "versions": "软件版本", "open": "打开", "study": "研究",
+           "simulated_note": "标有 {badge} 的图表来自本工作簿按已记录模型生成的模拟数据;可在研究文件中换成您自己的数据。"}
+
+
+#: Words of the figures: axis labels, titles, legends.
+FIGURE_ZH = {
+    "Actual": "实际", "Answers per item (after reverse-coding)": "各题项作答分布(反向计分后)",
+    "Calibration repeat purchases: actual vs model": "校准期重复购买:实际与模型",
+    "Churners captured (%)": "捕获的流失客户 (%)", "Conditional expectation in the holdout period": "验证期条件期望",
+    "Cumulative repeat transactions": "累计重复交易", "Cumulative share of customers (lowest value first)": "客户累计占比(价值由低到高)",
+    "Cumulative share of revenue": "收入累计占比", "Customers per arm": "每组客户数",
+    "Customers selected, ranked by the rule (%)": "按规则排序选出的客户 (%)", "Customers targeted, highest risk first (%)": "按风险从高到低触达的客户 (%)",
+    "Customers": "客户数", "Effect on conversion (percentage points)": "对转化率的效应(百分点)",
+    "Effect on revenue per account": "对单个客户收入的效应", "Eigenvalue": "特征值", "Equality": "完全平等线",
+    "Factor": "因子", "False positives (%)": "假阳性 (%)", "False-positive rate": "假阳性率", "First-purchase month": "首购月份",
+    "Holdout revenue captured (%)": "捕获的验证期收入 (%)", "Incremental CLV of the optimal allocation": "最优分配的增量 CLV",
+    "Key-account tiers": "大客户层级", "Looks at the data": "查看数据的次数", "Lorenz curve": "洛伦兹曲线",
+    "Mean (standardised)": "均值(标准化)", "Mean purchases in the holdout period": "验证期平均购买次数", "Month": "月份",
+    "Monthly revenue, orders and active customers": "月度收入、订单与活跃客户", "Months since first purchase": "首购后月数",
+    "Observed churn rate": "实际流失率", "Observed": "实际值", "P(alive) (BG/NBD)": "存活概率 (BG/NBD)",
+    "P(alive) at the end of the log": "期末存活概率", "Periods relative to the start of the programme": "相对项目开始的期数",
+    "Power": "检验功效", "Predicted churn probability (decile mean)": "预测流失概率(十分位均值)",
+    "RFM segment": "RFM 细分", "Random (95th percentile)": "随机数据(95% 分位)", "Relative importance of satisfaction drivers": "满意度驱动因素的相对重要性",
+    "Repeat purchases in the calibration period": "校准期重复购买次数", "Revenue share by RFM segment": "各 RFM 细分的收入占比",
+    "Sections or slides coded": "编码的章节或幻灯片数", "Share (%)": "占比 (%)",
+    "Share of answers (%), disagree left of 0, agree right": "作答占比 (%),左侧不同意、右侧同意",
+    "Share of explained variance (LMG, %)": "解释方差占比 (LMG, %)", "Share of revenue (%)": "收入占比 (%)", "Spend": "投入",
+    "True-positive rate": "真阳性率", "Week ending": "周末日期", "Weekly repeat transactions": "每周重复交易",
+    "assumption +50%": "假设 +50%", "assumption -50%": "假设 -50%", "Simulated data": "模拟数据",
+}
+
+#: Table cells of the Chinese report that are words rather than names or numbers.
+VALUES_ZH = {"yes": "是", "no": "否", "True": "是", "False": "否", **LABELS_ZH}

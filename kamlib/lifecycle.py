@@ -23,7 +23,52 @@ import pandas as pd
 
 from .errors import KamError, require_columns
 
+__all__ = ["STAGES", "cohort_retention", "stage_distribution", "stages", "stages_at", "transition_matrix"]
+
 STAGES = ["potential", "new", "growing", "mature", "at-risk", "churned"]
+
+
+def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: float = 0.0, **rules) -> pd.Series:
+    """Lifecycle stages at ``at``, with P(alive) from a Pareto/NBD model fitted on the log up to ``at``.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The transaction log (``customer_id``, ``date``, ``amount``).
+    at : date-like
+        The date of the stages; only purchases up to it are used.
+    unit : {"D", "W", "M"}
+        Time unit of the model.
+    penalizer : float
+        L2 penalty of the model fit.
+    **rules
+        Thresholds passed to :func:`stages` (``new_days``, ``growing_purchases``, ...).
+
+    Returns
+    -------
+    Series
+        The stage of every customer who bought up to ``at``.
+
+    References
+    ----------
+    Schmittlein, D. C., Morrison, D. G. & Colombo, R. (1987). Counting your customers: who are they and
+    what will they do next? *Management Science*, 33(1), 1-24 (Pareto/NBD P(alive)).
+
+    Examples
+    --------
+    >>> st = stages_at(tx, "1997-09-30", new_days=90)  # doctest: +SKIP
+    """
+    from . import clv, rfm
+
+    s = rfm.summary(transactions, end=at, unit=unit)
+    p_alive = pd.Series(clv.fit(s, "paretonbd", penalizer=penalizer, unit=unit).p_alive(s), index=s.index)
+    return stages(transactions, at, p_alive=p_alive, **rules)
+
+
+def stage_distribution(before: pd.Series, after: pd.Series, labels: tuple[str, str]) -> pd.DataFrame:
+    """Customers per stage at two dates, one column per date (``labels``), stages in lifecycle order."""
+    return pd.DataFrame({labels[0]: before.value_counts(sort=False), labels[1]: after.value_counts(sort=False)}
+                        ).rename_axis("stage").reset_index()
 
 
 def stages(transactions: pd.DataFrame, at, *, p_alive: pd.Series | None = None, registered=None,

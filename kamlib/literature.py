@@ -379,3 +379,31 @@ def agreement(manual: pd.DataFrame, auto: pd.DataFrame) -> pd.DataFrame:
         rows.append({"theme": theme, "units": len(units), "manual": int(m.sum()), "auto": int(a.sum()),
                      "agreement": float((m == a).mean()), "kappa": cohen_kappa(m, a)})
     return pd.DataFrame(rows)
+
+
+def compare_by_source(manual: pd.DataFrame, auto: pd.DataFrame) -> pd.DataFrame:
+    """Themes per source found by manual coding, by the auto-coder, and by both.
+
+    Parameters
+    ----------
+    manual, auto : DataFrame
+        0/1 codes, one row per source and one column per theme (rows of ``manual`` are aligned to ``auto``'s).
+
+    Returns
+    -------
+    DataFrame
+        ``source``, ``manual_themes``, ``auto_themes``, ``both``.
+
+    References
+    ----------
+    Krippendorff, K. (2018). *Content Analysis* (4th ed.), ch. 12 (comparing coders).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"a": [1], "b": [0]}, index=["S1"]); a = pd.DataFrame({"a": [1], "b": [1]}, index=["S1"])
+    >>> compare_by_source(m, a)[["manual_themes", "auto_themes", "both"]].iloc[0].tolist()
+    [1, 2, 1]
+    """
+    manual = manual.reindex(index=auto.index, columns=auto.columns).fillna(0).astype(int)
+    return pd.DataFrame({"manual_themes": manual.sum(axis=1), "auto_themes": auto.sum(axis=1),
+                         "both": (manual & auto).sum(axis=1)}).rename_axis("source").reset_index()

@@ -105,15 +105,56 @@ def plot_lorenz(curve: pd.DataFrame, *, gini: float | None = None, ax=None):
     return ax
 
 
-def plot_bars(table: pd.DataFrame, x: str, y: str, *, xlabel=None, ylabel=None, ax=None, percent=False):
-    """A plain bar chart of one column against another."""
+def plot_bars(table: pd.DataFrame, x: str, y: str, *, xlabel=None, ylabel=None, ax=None, percent=False, hline=None):
+    """A plain bar chart of one column against another (``hline``: a dashed reference, in the plotted units)."""
     require_columns(table, [x, y], where="plot_bars' data")
     ax = _axes(ax)
     vals = table[y] * (100 if percent else 1)
     ax.bar(table[x].astype(str), vals)
+    if hline is not None:
+        ax.axhline(hline, color="grey", linestyle="--", linewidth=1)
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel or (f"{y} (%)" if percent else y))
     ax.tick_params(axis="x", rotation=20)
+    return ax
+
+
+def plot_barh(table: pd.DataFrame, label: str, value: str, *, xlabel=None, percent=False, sort=True, ax=None,
+              figsize=None):
+    """Horizontal bars, largest at the top (theme frequencies, driver importance)."""
+    require_columns(table, [label, value], where="plot_barh's data")
+    ax = _axes(ax, figsize)
+    d = table.sort_values(value) if sort else table
+    ax.barh(d[label].astype(str), d[value] * (100 if percent else 1))
+    ax.set_xlabel(xlabel or (f"{value} (%)" if percent else value))
+    return ax
+
+
+def plot_grouped_bars(table: pd.DataFrame, x: str, columns: dict[str, str], *, ylabel="", percent=False, ax=None):
+    """Bars side by side for several columns of ``table`` per value of ``x``; ``columns`` maps column -> legend."""
+    require_columns(table, [x, *columns], where="plot_grouped_bars' data")
+    ax = _axes(ax)
+    n = len(columns)
+    width = 0.8 / n
+    pos = np.arange(len(table))
+    for i, (col, name) in enumerate(columns.items()):
+        ax.bar(pos + (i - (n - 1) / 2) * width, table[col] * (100 if percent else 1), width=width, label=name)
+    ax.set_xticks(list(pos), table[x].astype(str), rotation=15)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
+
+
+def plot_scree(pa: pd.DataFrame, *, ax=None):
+    """Scree plot with parallel analysis: observed eigenvalues against random data's 95th percentile."""
+    require_columns(pa, ["factor", "observed", "random_q95", "retain"], where="plot_scree's data")
+    ax = _axes(ax)
+    ax.plot(pa["factor"], pa["observed"], marker="o", label="Observed")
+    ax.plot(pa["factor"], pa["random_q95"], linestyle="--", label="Random (95th percentile)")
+    ax.set_xlabel("Factor")
+    ax.set_ylabel("Eigenvalue")
+    ax.set_title(f"Parallel analysis: retain {int(pa['retain'].sum())} factors")
+    ax.legend()
     return ax
 
 
@@ -179,8 +220,13 @@ def plot_gains(g: pd.DataFrame, *, ax=None):
     return ax
 
 
-def plot_event_study(ev: pd.DataFrame, *, ax=None):
-    """Event-study coefficients with confidence intervals; period -1 is the reference."""
+def plot_event_study(ev, *, ax=None):
+    """Event-study coefficients with confidence intervals; period -1 is the reference.
+
+    ``ev`` is a :class:`kamlib.experiments.EventStudy` (its pre-trend p-value becomes the title) or
+    its coefficient table."""
+    pvalue = getattr(ev, "pretrend_pvalue", None)
+    ev = getattr(ev, "coefficients", ev)
     ax = _axes(ax)
     ax.errorbar(ev["relative_period"], ev["estimate"], yerr=[ev["estimate"] - ev["ci_lower"], ev["ci_upper"] - ev["estimate"]],
                 fmt="o", capsize=3)
@@ -188,6 +234,8 @@ def plot_event_study(ev: pd.DataFrame, *, ax=None):
     ax.axvline(-0.5, color="grey", linestyle="--", linewidth=1)
     ax.set_xlabel("Periods relative to the start of the programme")
     ax.set_ylabel("Effect on revenue per account")
+    if pvalue is not None and pvalue == pvalue:
+        ax.set_title(f"Pre-trends joint test p = {pvalue:.2f}")
     return ax
 
 
@@ -207,14 +255,17 @@ def plot_tornado(t: pd.DataFrame, *, xlabel="", ax=None):
     return ax
 
 
-def plot_lines(table: pd.DataFrame, x: str, y: str, hue: str, *, xlabel=None, ylabel=None, hline=None, ax=None):
-    """One line per value of ``hue``."""
+def plot_lines(table: pd.DataFrame, x: str, y: str, hue: str, *, xlabel=None, ylabel=None, hline=None, logx=False,
+               ax=None):
+    """One line per value of ``hue`` (``logx``: logarithmic x axis)."""
     require_columns(table, [x, y, hue], where="plot_lines' data")
     ax = _axes(ax)
     for key, sub in table.groupby(hue, sort=True):
         ax.plot(sub[x], sub[y], marker="o", markersize=3, label=f"{hue} = {key}")
     if hline is not None:
         ax.axhline(hline, color="grey", linestyle="--", linewidth=1)
+    if logx:
+        ax.set_xscale("log")
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel or y)
     ax.legend(fontsize=8)
@@ -337,3 +388,14 @@ def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed:
     ax.legend(fontsize=8, loc="lower left")
     ax.set_axis_off()
     return fig
+
+
+def plot_model_evaluation(name: str, ev: dict, *, axes=None):
+    """ROC, calibration and gains of one score side by side (``ev`` from :func:`kamlib.churn.evaluate`)."""
+    if axes is None:
+        fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+    plot_roc({name: (ev["roc"], ev["auc"])}, ax=axes[0])
+    plot_calibration({name: ev["calibration"]}, ax=axes[1])
+    plot_lift({name: ev["lift"]}, ax=axes[2])
+    axes[0].figure.tight_layout()
+    return axes

@@ -257,3 +257,39 @@ def scores(summary_df: pd.DataFrame) -> pd.DataFrame:
         assigned |= hit
     out["segment"] = seg
     return out
+
+
+def segment_table(summary_df: pd.DataFrame, scored: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Customers, revenue and behaviour of each named RFM segment, largest revenue first.
+
+    Parameters
+    ----------
+    summary_df : DataFrame
+        The RFM summary (:func:`summary` or :func:`calibration_holdout`): ``frequency``, ``recency``,
+        ``T``, ``revenue`` per customer.
+    scored : DataFrame, optional
+        Scores from :func:`scores` (computed when not given).
+
+    Returns
+    -------
+    DataFrame
+        ``segment``, ``customers``, ``revenue``, ``mean_frequency``, ``mean_recency``, ``customer_share``,
+        ``revenue_share``.
+
+    References
+    ----------
+    Hughes, A. M. (1994). *Strategic Database Marketing*. Probus (RFM quintile scoring); Fader, P. S.,
+    Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: using iso-value curves for customer base analysis.
+    *J. Marketing Research*, 42(4), 415-430.
+
+    Examples
+    --------
+    >>> seg = segment_table(summary(tx, end="1998-06-30"))  # doctest: +SKIP
+    """
+    scored = scores(summary_df) if scored is None else scored
+    seg = scored.join(summary_df).groupby("segment").agg(
+        customers=("R", "size"), revenue=("revenue", "sum"), mean_frequency=("frequency", "mean"),
+        mean_recency=("recency", "mean"))
+    seg["customer_share"] = seg["customers"] / seg["customers"].sum()
+    seg["revenue_share"] = seg["revenue"] / seg["revenue"].sum()
+    return seg.sort_values("revenue", ascending=False).reset_index()

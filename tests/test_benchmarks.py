@@ -18,6 +18,7 @@ def bench(tmp_path, monkeypatch):
     return mod
 
 
+@pytest.mark.slow
 def test_rfm_and_fit_equal_the_baseline_on_small_logs(bench):
     rows = []
     bench.bench_rfm([30_000], rows, repeat=2)

@@ -13,7 +13,6 @@ import yaml
 from kamlib.workbench import report
 from kamlib.config import DEFAULT_STUDY
 
-pytestmark = pytest.mark.notebook
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -48,17 +47,26 @@ def built(quick_report):
     return path
 
 
+@pytest.mark.notebook
 def test_report_holds_every_artefact_and_working_links(built, quick_report):
     html = built.read_text(encoding="utf-8")
     parser = _Links()
     parser.feed(html)
     manifest = json.loads((quick_report / "manifest.json").read_text())
     assert sorted(parser.artefacts) == sorted(a["id"] for a in manifest["artefacts"])
+    cell_links = 0
     for href in parser.hrefs:
         if href.startswith("#"):
             assert f"id='{href[1:]}'" in html, href
         else:
-            assert (quick_report / href).exists(), href
+            path, _, anchor = href.partition("#")
+            assert (quick_report / path).exists(), href
+            if anchor:  # a link to the cell that made an artefact, in the notebook's HTML with the code shown
+                assert f'id="{anchor}"' in (quick_report / path).read_text(encoding="utf-8"), href
+                cell_links += 1
+    assert cell_links == len(manifest["artefacts"])
+    # each artefact names the kamlib function(s) of its cell
+    assert "<code>kamlib.concentration.gini</code>" in html and "<code>kamlib.plots.plot_lorenz</code>" in html
     assert all(src.startswith("data:image/png;base64,") for src in parser.srcs)
     n_sim = sum(a["simulated"] for a in manifest["artefacts"])
     assert html.count("<span class='badge'>Simulated data</span>") == n_sim + 1  # + the legend in the introduction
@@ -71,6 +79,7 @@ def _chromium(args, timeout=120):
     return subprocess.run([CHROMIUM, *FLAGS, *args], capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.notebook
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (make browser-deps)")
 def test_report_opens_in_chromium_without_broken_images(built, tmp_path):
@@ -92,6 +101,7 @@ def _cjk_available():
     return bool(out.strip())
 
 
+@pytest.mark.notebook
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None or not _cjk_available(), reason="needs headless Chromium and a CJK font (make browser-deps)")
 def test_chinese_report_renders_cjk_glyphs(quick_report, tmp_path, monkeypatch):
@@ -139,6 +149,7 @@ def test_report_without_a_run_says_what_to_do(tmp_path, monkeypatch):
         report.build(None, quick=True)
 
 
+@pytest.mark.notebook
 def test_every_artefact_has_a_chinese_caption(quick_report):
     manifest = json.loads((quick_report / "manifest.json").read_text())
     zh = report.captions_zh()

@@ -7,7 +7,6 @@ import pytest
 from kamlib.workbench import cli, runner
 from kamlib.workbench.artefacts import sha256
 
-pytestmark = pytest.mark.notebook
 
 
 @pytest.fixture
@@ -21,6 +20,7 @@ def _snapshot(folder):
             if p.is_file() and not {".state", "failed"} & set(p.parts)}
 
 
+@pytest.mark.notebook
 def test_run_skip_and_failure_keep_last_good_report(study_file, reports, tmp_path, capsys):
     good = study_file(name="rt", transactions__source="cdnow_sample", notebooks=["01_data_overview"])
     out = runner.run(good, jobs=1)
@@ -34,7 +34,7 @@ def test_run_skip_and_failure_keep_last_good_report(study_file, reports, tmp_pat
         assert a["notebook"] == "01_data_overview" and len(a["parameters_hash"]) == 16
     assert (folder / "notebooks" / "01_data_overview.html").exists()
     html = (folder / "notebooks" / "01_data_overview.html").read_text()
-    assert "transactions.load(" not in html  # code hidden
+    assert ">load_transactions<" in html  # the code is shown: the report links to its cells
     values = json.loads((folder / "values" / "01_data_overview.json").read_text())
     assert values["n_customers"] == 2357 and values["n_rows"] == 6919
 
@@ -59,3 +59,23 @@ def test_run_skip_and_failure_keep_last_good_report(study_file, reports, tmp_pat
 def test_unknown_notebook_is_refused(reports, capsys):
     assert cli.main(["run", "99_nothing"]) == 2
     assert "no notebook '99_nothing'" in capsys.readouterr().err
+
+
+@pytest.mark.notebook
+def test_report_appendix_shows_the_parameters_the_notebook_ran_with(study_file, reports):
+    """Editing the study after a run and rebuilding the report alone must not change the appendix:
+    it shows what the notebook ran with (recorded in the manifest), beside that run's hash."""
+    import re
+
+    from kamlib.workbench import report
+
+    path = study_file(name="appx", transactions__source="cdnow_sample", notebooks=["01_data_overview"])
+    assert [o.status for o in runner.run(path, jobs=1)] == ["ran"]
+    edited = study_file(name="appx", transactions__source="cdnow_sample", notebooks=["01_data_overview"],
+                        transactions__zero_amounts="drop")
+    html = report.build(edited, force=True).read_text(encoding="utf-8")
+    appendix = html[html.index("id='appendix'"):]
+    row = re.search(r"<tr><td>transactions_zero_amounts</td><td>(.*?)</td></tr>", appendix)
+    assert row and row.group(1) == "&#34;keep&#34;", row
+    manifest = json.loads((reports / "appx" / "manifest.json").read_text())
+    assert f"hash {manifest['notebooks']['01_data_overview']['parameters_hash']}" in appendix

@@ -45,6 +45,17 @@ def versions() -> dict[str, str]:
     return out
 
 
+def _current_cell() -> str | None:
+    """The source of the notebook cell running now (None outside IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return None
+    ip = get_ipython()
+    history = ip.user_ns.get("_ih") if ip is not None else None
+    return str(history[-1]) if history else None
+
+
 def params_hash(parameters: dict[str, Any]) -> str:
     """Hash of a parameter dict, independent of key order."""
     text = json.dumps(parameters, sort_keys=True, default=str)
@@ -130,6 +141,7 @@ class Artefacts:
 
     def _register(self, art_id, kind, caption, files, simulated, extra=None):
         main = files[0]
+        cell = _current_cell()
         entry = {
             "id": art_id,
             "kind": kind,
@@ -138,6 +150,7 @@ class Artefacts:
             "files": [f"{kind}s/{p.name}" for p in files],
             "notebook": self.notebook,
             "order": len(self.entries) + 1,  # position in the notebook, for the report
+            "cell_source": cell,  # the runner turns it into the cell's id and the kamlib functions it calls
             "parameters_hash": self._hash,
             "sha256": sha256(main),
             "simulated": bool(simulated),

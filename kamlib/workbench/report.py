@@ -1,11 +1,14 @@
 """Assemble a study's artefacts into one self-contained HTML report: ``reports/<study>/index.html``.
 
-Figures are embedded (PNG, scaled for the screen), tables rendered from their CSV,
-sections follow the framework (literature, understand, identify, segment, evaluate),
-the hypothesis table comes first, every artefact made from simulated data carries a
-badge, and an appendix lists the parameters and library versions. ``@media print``
-rules make printing to PDF give a clean document. The page checks itself when opened:
-``<body data-broken-images=N data-cjk-font=yes|no>`` (used by the browser test).
+The page is the template ``templates/report.html.j2`` (Jinja2), filled by small functions from
+the manifest alone: figures embedded (PNG, scaled for the screen), tables rendered from their CSV,
+sections in the order of the framework's stages (each notebook declares its stage), the
+hypothesis table first, a badge on every artefact made from simulated data, and for every figure
+and table a link to the notebook cell that made it (in the executed notebook's HTML, code visible)
+with the kamlib functions that cell calls. The appendix shows the parameters each notebook *ran
+with*, as recorded in the manifest, beside their hash. ``@media print`` rules make printing to
+PDF give a clean document. The page checks itself when opened: ``<body data-broken-images=N
+data-cjk-font=yes|no>`` (used by the browser test).
 """
 
 from __future__ import annotations
@@ -21,53 +24,24 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import KamError
-from ..i18n import LABELS_ZH
-
-SECTIONS = [
-    ("literature", ["00_literature"]),
-    ("understand", ["20_survey"]),
-    ("identify", ["01_data_overview", "10_key_accounts"]),
-    ("segment", ["30_segments", "35_churn"]),
-    ("evaluate", ["40_strategy"]),
-]
+from ..i18n import HEADERS_ZH, LABELS_ZH, REPORT_ZH, VALUES_ZH
 
 TEXT = {
     "en": {"literature": "1. Literature: sources, themes and facts", "understand": "2. Understand: the customer survey",
            "identify": "3. Identify: key accounts in the transactions", "segment": "4. Segment and prioritise: segments, lifecycle, churn",
-           "evaluate": "5. Evaluate: selection rules, experiments, programmes, budget", "other": "Other analyses",
+           "act": "5. Act: offers, cross-selling and personalisation",
+           "evaluate": "6. Evaluate: selection rules, experiments, programmes, budget", "other": "Other analyses",
            "figure": "Figure", "table": "Table", "document": "Document", "simulated": "Simulated data",
            "hypotheses": "Hypotheses H1-H8 at a glance", "summary": "Summary", "contents": "Contents",
-           "appendix": "Appendix: methods, parameters and versions", "notebook": "notebook", "rows_shown": "first {n} of {total} rows; full table",
+           "appendix": "Appendix: methods, parameters and versions", "notebook": "notebook", "cell": "cell",
+           "rows_shown": "first {n} of {total} rows; full table",
            "key_numbers": "Key numbers", "generated": "Built from the manifest of", "artefacts": "artefacts",
            "no_hypotheses": "The survey notebook has not run for this study, so there is no hypothesis table yet.",
            "params": "Parameters", "versions": "Library versions", "open": "open", "study": "study",
+           "params_note": "The parameters each notebook ran with, as recorded when it ran (not the study file as it is now).",
            "simulated_note": "Figures and tables marked {badge} come from data simulated by the workbook from a documented model; replace them with your own data through the study file."},
-    "zh": {"literature": "1. 文献:来源、主题与事实", "understand": "2. 理解:客户问卷调查", "identify": "3. 识别:交易数据中的大客户",
-           "segment": "4. 细分与优先级:客户细分、生命周期、流失", "evaluate": "5. 评估:选择规则、实验、项目与预算", "other": "其他分析",
-           "figure": "图", "table": "表", "document": "文档", "simulated": "模拟数据", "hypotheses": "假设 H1-H8 一览",
-           "summary": "摘要", "contents": "目录", "appendix": "附录:方法、参数与版本", "notebook": "笔记本",
-           "rows_shown": "显示前 {n} 行,共 {total} 行;完整表格", "key_numbers": "关键数字", "generated": "根据以下清单生成",
-           "artefacts": "个成果", "no_hypotheses": "本研究尚未运行问卷笔记本,因此还没有假设检验表。", "params": "参数",
-           "versions": "软件版本", "open": "打开", "study": "研究",
-           "simulated_note": "标有 {badge} 的图表来自本工作簿按已记录模型生成的模拟数据;可在研究文件中换成您自己的数据。"},
+    "zh": REPORT_ZH,
 }
-
-#: Column headers of the Chinese report (others stay as they are).
-HEADERS_ZH = {
-    "hypothesis": "假设", "statement": "陈述", "method": "方法", "estimate": "估计值", "std_estimate": "标准化估计",
-    "ci_lower": "置信区间下限", "ci_upper": "置信区间上限", "pvalue": "p 值", "supported": "是否支持", "se": "标准误",
-    "rule": "规则", "removed": "剔除", "remaining": "剩余", "construct": "构念", "items": "题项数", "n": "样本量",
-    "alpha": "Cronbach α", "omega": "McDonald ω", "composite_reliability": "组合信度", "ave": "平均方差抽取量",
-    "segment": "细分群", "customers": "客户数", "customer_share": "客户占比", "revenue": "收入", "revenue_share": "收入占比",
-    "clv": "客户终身价值", "tier": "层级", "theme": "主题", "stage": "阶段", "source": "来源", "sources": "来源数",
-    "units": "单元数", "label": "名称", "kappa": "Kappa", "agreement": "一致率", "effect": "效应", "pvalue_adjusted": "校正 p 值",
-    "auc": "AUC", "score": "评分", "allocation": "分配方案", "spend": "投入", "incremental_clv": "增量 CLV", "roi": "投资回报率",
-    "k": "k", "silhouette": "轮廓系数", "gap": "间隙统计量", "name": "名称", "variable": "变量", "frequency": "频次",
-    "recency": "近度", "monetary_value": "金额", "value": "数值", "location": "位置", "subject": "对象", "measure": "指标",
-}
-
-#: Table cells of the Chinese report that are words rather than names or numbers.
-VALUES_ZH = {"yes": "是", "no": "否", "True": "是", "False": "否", **LABELS_ZH}
 
 #: Key numbers shown under the hypothesis table: notebook, value, English and Chinese label
 #: (``{top}`` is the study's strategy.top_share).
@@ -209,124 +183,125 @@ def _caption(entry: dict, lang: str, zh: dict | None = None) -> str:
     return cap.get(lang) or cap.get("en") or entry["id"]
 
 
+def _values(out: Path) -> dict:
+    return {f.stem: json.loads(f.read_text(encoding="utf-8")) for f in sorted((out / "values").glob("*.json"))}
+
+
+def _sections(arts: list[dict], stages: dict[str, str], T: dict) -> list[dict]:
+    """Notebooks grouped by their declared stage, in the framework's order; unknown stages last."""
+    from .notebooks import STAGES
+
+    by_nb: dict[str, list[dict]] = {}
+    for a in arts:
+        by_nb.setdefault(a["notebook"], []).append(a)
+    keys = list(STAGES) + ["other"]
+    grouped: dict[str, list[str]] = {k: [] for k in keys}
+    for nb in sorted(by_nb):
+        stage = stages.get(nb, "other")
+        grouped[stage if stage in grouped else "other"].append(nb)
+    return [{"key": k, "title": T[k], "notebooks": [{"name": nb, "artefacts": by_nb[nb]} for nb in nbs]}
+            for k, nbs in grouped.items() if nbs]
+
+
+def _prepare(a: dict, out: Path, lang: str, T: dict, zh_caps: dict, counters: dict) -> dict:
+    """What the template shows of one artefact: number, caption, source link, figure or table."""
+    from markupsafe import Markup
+
+    kind = a["kind"]
+    counters[kind] += 1
+    view = dict(a, label=f"{T[kind]} {counters[kind]}.", caption=_caption(a, lang, zh_caps),
+                ext=Path(a["path"]).suffix.lstrip("."), cell=a.get("cell"), functions=a.get("functions", []))
+    if kind == "figure":
+        png = next((f for f in a["files"] if f.endswith(".png")), a["path"])
+        view["src"] = _png_data_uri(out / png)
+    elif kind == "table":
+        table, total = _table_html(out / a["path"], lang)
+        view["table"] = Markup(table)
+        view["more"] = T["rows_shown"].format(n=30, total=total) if total > 30 else ""
+    return view
+
+
+def _key_numbers(values: dict, lang: str, top_share: float | None) -> list[tuple[str, str]]:
+    top = f"{top_share:.0%}" if top_share is not None else "20%"
+    return [((zh if lang == "zh" else en).format(top=top), _fmt(values[nb][key]))
+            for nb, key, en, zh in KEY_VALUES if key in values.get(nb, {})]
+
+
+def _appendix(manifest: dict, sections: list[dict]) -> list[dict]:
+    """The parameters each notebook ran with (from the manifest), in report order."""
+    recorded = manifest.get("notebooks", {})
+    rows = []
+    for s in sections:
+        for nb in s["notebooks"]:
+            rec = recorded.get(nb["name"], {})
+            params = rec.get("parameters", {})
+            rows.append({"name": nb["name"], "hash": rec.get("parameters_hash", nb["artefacts"][0].get("parameters_hash", "")),
+                         "parameters": [(k, json.dumps(v, ensure_ascii=False)) for k, v in params.items()]})
+    return rows
+
+
+def _template():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
+    return env.get_template("report.html.j2")
+
+
+def render(manifest: dict, out: Path, *, title: str, language: str, study_name: str, quick: bool,
+           top_share: float | None = None, build_key: str = "") -> str:
+    """The report page for a manifest and its report folder ``out`` (no study file needed)."""
+    from markupsafe import Markup
+
+    arts = manifest.get("artefacts", [])
+    T = TEXT[language]
+    zh_caps = captions_zh() if language == "zh" else {}
+    counters = {"figure": 0, "table": 0, "document": 0}
+    stages = {nb: rec.get("stage", "other") for nb, rec in manifest.get("notebooks", {}).items()}
+    hyp = next((a for a in arts if a["id"] == "survey_hypotheses"), None)
+    hypotheses = _prepare(hyp, out, language, T, zh_caps, counters) if hyp else None
+    sections = _sections([a for a in arts if a is not hyp], stages, T)
+    for s in sections:
+        for nb in s["notebooks"]:
+            nb["artefacts"] = [_prepare(a, out, language, T, zh_caps, counters) for a in nb["artefacts"]]
+    versions = arts[0].get("versions", {}) if arts else {}
+    badge = Markup("<span class='badge'>{}</span>").format(T["simulated"])
+    return _template().render(
+        T=T, html_lang="zh-CN" if language == "zh" else "en", build_key=build_key, title=title, css=Markup(CSS),
+        check_js=Markup(CHECK_JS), folder=out.name, n_artefacts=len(arts), study_name=study_name, quick=quick,
+        n_simulated=sum(a.get("simulated", False) for a in arts),
+        simulated_note=Markup(str(Markup.escape(T["simulated_note"])).replace("{badge}", str(badge))),
+        sections=sections, hypotheses=hypotheses, cards=_key_numbers(_values(out), language, top_share),
+        appendix=_appendix(manifest, sections), versions=sorted(versions.items()))
+
+
 def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
     """Write ``index.html`` for the study's report folder from its manifest; returns its path.
 
-    Nothing is rewritten when the manifest, the study's title and language and this
-    module are unchanged since the last build (``force`` rebuilds anyway).
+    Nothing is rewritten when the manifest, the study's title and language and the report code
+    are unchanged since the last build (``force`` rebuilds anyway). The page is written to a
+    temporary file and moved into place, so a failed build leaves the last good page.
     """
+    import hashlib
+
     from . import study as study_mod
-    from ..config import ROOT
-    from .runner import output_folder, notebook_parameters
+    from .runner import output_folder
 
     study = study_mod.load(study_file, quick=quick)
-    base = (Path(study_file) if study_file else ROOT / "studies" / "default.yaml").resolve().parent
     out = output_folder(study, quick)
     manifest_path = out / "manifest.json"
     if not manifest_path.exists():
         raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run{' --quick' if quick else ''}).")
-    import hashlib
-
+    code = Path(__file__).read_bytes() + (Path(__file__).parent / "templates" / "report.html.j2").read_bytes()
     build_key = hashlib.sha256(manifest_path.read_bytes() + f"{study.title_for()}|{study.language}|{quick}".encode()
-                         + Path(__file__).read_bytes()).hexdigest()[:20]
+                               + code).hexdigest()[:20]
     index = out / "index.html"
     if not force and index.exists() and f"<meta name='kam-build' content='{build_key}'>" in index.read_text(encoding="utf-8")[:2000]:
         return index
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    arts = manifest.get("artefacts", [])
-    lang = study.language
-    T = TEXT[lang]
-    zh_caps = captions_zh() if lang == "zh" else {}
-    values = {}
-    for f in sorted((out / "values").glob("*.json")):
-        values[f.stem] = json.loads(f.read_text(encoding="utf-8"))
-
-    counters = {"figure": 0, "table": 0, "document": 0}
-    by_nb: dict[str, list[dict]] = {}
-    for a in arts:
-        by_nb.setdefault(a["notebook"], []).append(a)
-    known = {nb for _, nbs in SECTIONS for nb in nbs}
-    sections = [(k, [nb for nb in nbs if nb in by_nb]) for k, nbs in SECTIONS]
-    others = sorted(nb for nb in by_nb if nb not in known)
-    if others:
-        sections.append(("other", others))
-    sections = [(k, nbs) for k, nbs in sections if nbs]
-
-    def render(a: dict) -> str:
-        kind = a["kind"]
-        counters[kind] += 1
-        label = f"{T[kind]} {counters[kind]}."
-        badge = f"<span class='badge'>{T['simulated']}</span>" if a.get("simulated") else ""
-        link = (f"<span class='src'>({T['notebook']} <a href='notebooks/{a['notebook']}.html'>{a['notebook']}</a>; "
-                f"<a href='{a['path']}'>{Path(a['path']).suffix.lstrip('.')}</a>)</span>")
-        cap = f"<span class='num'>{label}</span> {badge}{html.escape(_caption(a, lang, zh_caps))} {link}"
-        if kind == "figure":
-            png = next((f for f in a["files"] if f.endswith(".png")), a["path"])
-            return (f"<figure id='{a['id']}' data-artefact='{a['id']}'><img alt='{html.escape(a['id'])}' "
-                    f"src='{_png_data_uri(out / png)}'><figcaption>{cap}</figcaption></figure>")
-        if kind == "table":
-            table, total = _table_html(out / a["path"], lang)
-            more = (f" <span class='note'>({T['rows_shown'].format(n=30, total=total)}: "
-                    f"<a href='{a['path']}'>CSV</a>)</span>" if total > 30 else "")
-            return (f"<div class='table-wrap' id='{a['id']}' data-artefact='{a['id']}'><div class='caption'>{cap}{more}</div>"
-                    f"{table}</div>")
-        docs = " · ".join(f"<a href='{f}'>{Path(f).suffix.lstrip('.')}</a>" for f in a["files"])
-        return (f"<p class='caption' id='{a['id']}' data-artefact='{a['id']}'><span class='num'>{label}</span> {badge}"
-                f"{html.escape(_caption(a, lang, zh_caps))} — {T['open']}: {docs}</p>")
-
-    body = []
-    # hypotheses first
-    hyp = next((a for a in arts if a["id"] == "survey_hypotheses"), None)
-    body.append(f"<h2 id='hypotheses'>{T['hypotheses']}</h2>")
-    body.append(render(hyp) if hyp else f"<p class='note'>{T['no_hypotheses']}</p>")
-    # key numbers
-    cards = []
-    top = f"{study.strategy.top_share:.0%}"
-    for nb, key, en, zh in KEY_VALUES:
-        if key in values.get(nb, {}):
-            text = (zh if lang == "zh" else en).format(top=top)
-            cards.append(f"<div>{html.escape(text)}<b>{_fmt(values[nb][key])}</b></div>")
-    if cards:
-        body.append(f"<h3>{T['key_numbers']}</h3><div class='summary'>{''.join(cards)}</div>")
-    toc = [f"<li><a href='#hypotheses'>{T['hypotheses']}</a></li>"]
-    for key, nbs in sections:
-        body.append(f"<h2 id='sec-{key}'>{T[key]}</h2>")
-        toc.append(f"<li><a href='#sec-{key}'>{T[key]}</a></li>")
-        for nb in nbs:
-            body.append(f"<h3>{nb} <span class='src'>(<a href='notebooks/{nb}.html'>{T['notebook']}</a>)</span></h3>")
-            body.extend(render(a) for a in by_nb[nb] if a is not hyp)
-    # appendix
-    toc.append(f"<li><a href='#appendix'>{T['appendix']}</a></li>")
-    app = [f"<h2 id='appendix'>{T['appendix']}</h2>"]
-    for _, nbs in sections:
-        for nb in nbs:
-            try:
-                params = notebook_parameters(nb, study, base)
-            except KamError:
-                params = {}
-            h = by_nb[nb][0].get("parameters_hash", "")
-            rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(json.dumps(v, ensure_ascii=False))}</td></tr>"
-                           for k, v in params.items())
-            app.append(f"<h3>{nb} <span class='src'>{T['params']} · hash {h}</span></h3>"
-                       f"<div class='table-wrap'><table class='data'><tbody>{rows}</tbody></table></div>")
-    versions = arts[0].get("versions", {}) if arts else {}
-    vrows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in sorted(versions.items()))
-    app.append(f"<h3>{T['versions']}</h3><div class='table-wrap'><table class='data'><tbody>{vrows}</tbody></table></div>")
-    body.extend(app)
-
-    n_sim = sum(a.get("simulated", False) for a in arts)
-    title = html.escape(study.title_for())
-    intro = (f"<p class='meta'>{T['generated']} <code>{html.escape(out.name)}/manifest.json</code>: {len(arts)} {T['artefacts']}"
-             f" · {T['study']} <code>{html.escape(study.name)}</code>{' (quick)' if quick else ''}</p>")
-    if n_sim:
-        badge_html = "<span class='badge'>" + T["simulated"] + "</span>"
-        intro += f"<p class='note'>{T['simulated_note'].format(badge=badge_html)}</p>"
-    page = (f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
-            f"<meta name='kam-build' content='{build_key}'>"
-            f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{title}</title>"
-            f"<style>{CSS}</style><script>{CHECK_JS}</script></head><body><header><h1>{title}</h1>{intro}</header>"
-            f"<nav class='toc'><b>{T['contents']}</b><ul>{''.join(toc)}</ul></nav>{''.join(body)}</body></html>\n")
+    page = render(json.loads(manifest_path.read_text(encoding="utf-8")), out, title=study.title_for(),
+                  language=study.language, study_name=study.name, quick=quick, top_share=study.strategy.top_share,
+                  build_key=build_key)
     tmp = out / "index.html.tmp"
     tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, out / "index.html")
-    return out / "index.html"
+    os.replace(tmp, index)
+    return index

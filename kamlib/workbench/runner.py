@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -118,15 +119,45 @@ def _to_html(nb_path: Path, html_path: Path) -> None:
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    # code visible: every figure and table of the report links to the cell that made it
+    exporter = HTMLExporter(exclude_input_prompt=False, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
     html_path.write_text(body, encoding="utf-8")
+
+
+_IMPORT = re.compile(r"^from kamlib import (.+)$", re.MULTILINE)
+
+
+def trace_cells(nb_path: Path) -> dict[str, dict]:
+    """For each executed code cell of a notebook, by its source (stripped): its id and the kamlib
+    functions it calls (``kamlib.rfm.segment_table``), found from the notebook's ``from kamlib import``
+    lines and the ``module.function(`` calls in the cell."""
+    nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
+    cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    sources = {id(c): "".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells}
+    alias = {}
+    for src in sources.values():
+        for names in _IMPORT.findall(src):
+            for part in names.split(","):
+                words = part.split()
+                if words:
+                    alias[words[-1]] = words[0]  # "literature as lit" -> lit: literature
+    call = re.compile(r"\b(" + "|".join(map(re.escape, alias)) + r")\.([a-z_][a-z0-9_]*)\(") if alias else None
+    out = {}
+    for c in cells:
+        src = sources[id(c)]
+        found = sorted({f"kamlib.{alias[m]}.{f}" for m, f in call.findall(src)}) if call else []
+        out.setdefault(src.strip(), {"cell": c.get("id"), "functions": found})
+    return out
 
 
 def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
     """Move a successful run's files into place and merge its manifest entries."""
     art_dir = staging / "artefacts"
     part = json.loads((art_dir / "manifest.part.json").read_text(encoding="utf-8"))
+    cells = trace_cells(staging / f"{name}.ipynb")
+    for a in part["artefacts"]:
+        a.update(cells.get((a.pop("cell_source", None) or "").strip(), {"cell": None, "functions": []}))
     values = json.loads((art_dir / "values.json").read_text(encoding="utf-8"))
     manifest_path = out / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {"artefacts": []}
@@ -147,7 +178,8 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
     _write_json_atomic(out / "values" / f"{name}.json", values)
     # the parameters the notebook ran with, for the report's appendix (not the study file as it is now)
     manifest.setdefault("notebooks", {})[name] = {"parameters": part["parameters"],
-                                                  "parameters_hash": part["parameters_hash"]}
+                                                  "parameters_hash": part["parameters_hash"],
+                                                  "stage": nb_mod.info(notebook_path(name)).stage}
     keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
     manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a.get("order", 0), a["id"]))
     _write_json_atomic(manifest_path, manifest)
