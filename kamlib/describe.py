@@ -4,9 +4,27 @@ from __future__ import annotations
 
 import pandas as pd
 
+__all__ = ["monthly", "overview"]
+
 
 def overview(tx: pd.DataFrame) -> pd.DataFrame:
-    """One-column table of the log's size, span and spend distribution."""
+    """One-column description of a transaction log: size, span and spend distribution.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        A validated log (``customer_id``, ``date``, ``amount``).
+
+    Returns
+    -------
+    DataFrame
+        ``measure`` and ``value``: lines, orders (customer-days), customers, first and last date, revenue
+        and quantiles of revenue per customer.
+
+    Examples
+    --------
+    >>> overview(datasets.cdnow(sample=True))  # doctest: +SKIP
+    """
     per_customer = tx.groupby("customer_id")["amount"].sum()
     orders = tx.groupby(["customer_id", "date"]).ngroups
     rows = [
@@ -25,7 +43,23 @@ def overview(tx: pd.DataFrame) -> pd.DataFrame:
 
 
 def monthly(tx: pd.DataFrame) -> pd.DataFrame:
-    """Revenue, orders (customer-days) and active customers per calendar month."""
+    """Revenue, orders (customer-days) and active customers per calendar month.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        A validated log.
+
+    Returns
+    -------
+    DataFrame
+        ``month`` (first day), ``revenue``, ``orders``, ``active_customers``.
+
+    Examples
+    --------
+    >>> monthly(datasets.cdnow(sample=True)).shape[0]  # doctest: +SKIP
+    18
+    """
     month = tx["date"].dt.to_period("M").dt.to_timestamp()
     g = tx.assign(month=month).groupby("month")
     out = pd.DataFrame({

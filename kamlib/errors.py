@@ -7,6 +7,8 @@ column and says what to do. The CLI prints that sentence without a traceback.
 
 from __future__ import annotations
 
+__all__ = ["ArgumentError", "KamError", "require_columns", "rows_preview"]
+
 
 class KamError(ValueError):
     """An error whose message is a complete sentence meant for the user."""
@@ -15,8 +17,25 @@ class KamError(ValueError):
 def require_columns(df, columns, *, where: str, fix: str = "") -> None:
     """Raise :class:`KamError` if any of ``columns`` is missing from ``df``.
 
-    ``where`` names the data (a file or an argument); ``fix`` tells the user
-    what to change (for example which study key maps the column).
+    Parameters
+    ----------
+    df : DataFrame
+        The data to check.
+    columns : iterable of str
+        Columns that must be present.
+    where : str
+        Names the data (a file or an argument) in the message.
+    fix : str
+        What the user should change (for example which argument maps the column).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a"], where="x")
     """
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -26,7 +45,24 @@ def require_columns(df, columns, *, where: str, fix: str = "") -> None:
 
 
 def rows_preview(index, limit: int = 5) -> str:
-    """Format row numbers for an error message: ``'rows 3, 7, 9 and 12 more'``."""
+    """Row numbers for an error message: ``'rows 3, 7, 9 and 12 more'``.
+
+    Parameters
+    ----------
+    index : sequence
+        Row numbers (as a spreadsheet shows them).
+    limit : int
+        How many to name.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rows_preview([3, 7, 9], limit=2)
+    'rows 3, 7 and 1 more'
+    """
     rows = [str(i) for i in list(index)[:limit]]
     more = len(index) - len(rows)
     text = ", ".join(rows)

@@ -27,6 +27,11 @@ from scipy import stats
 from .defaults import BASELINE_CONVERSION, KEY_EXTRA_LIFT, RELATIVE_LIFT
 from .errors import ArgumentError, KamError, require_columns, rows_preview
 
+__all__ = ["CAMPAIGN_ROLES", "CampaignModel", "DiDResult", "EventStudy", "PROGRAMME_ROLES", "Programme",
+           "Simulation", "conversion_test", "cuped", "did", "did_twfe", "event_study", "heterogeneous_effects",
+           "load_campaign", "load_programme", "peeking", "power_curve", "revenue_test", "sample_size",
+           "sample_size_plan", "simulate_campaign", "simulate_programme"]
+
 # ----------------------------------------------------------------------------- campaign simulator
 
 
@@ -152,8 +157,35 @@ def _check_binary(data: pd.DataFrame, column: str, where: str) -> None:
 
 def conversion_test(data: pd.DataFrame, *, treatment: str = "treatment", converted: str = "converted",
                     level: float = 0.95) -> dict:
-    """Two-proportion z test with the Wald-type interval of the difference (Newcombe score for
-    small samples is available in statsmodels) and the interval of the relative lift (log ratio)."""
+    """Two-proportion z test of conversion, with intervals of the difference and of the relative lift.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer.
+    treatment : str
+        0/1 column (1 = treated arm).
+    converted : str
+        0/1 column.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    dict
+        ``n_treatment``, ``n_control``, ``conversion_treatment``, ``conversion_control``, ``difference`` with
+        ``_ci_lower``/``_ci_upper`` (Wald), ``relative_lift`` with ``_ci_lower``/``_ci_upper`` (log ratio), ``z``,
+        ``pvalue``.
+
+    References
+    ----------
+    Agresti, A. (2013). *Categorical Data Analysis* (3rd ed.), sec. 3.1 (difference and ratio of proportions).
+
+    Examples
+    --------
+    >>> bool(conversion_test(simulate_campaign(2000, seed=1).data)["pvalue"] <= 1)
+    True
+    """
     from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
     require_columns(data, [treatment, converted], where="the experiment data")
@@ -175,7 +207,33 @@ def conversion_test(data: pd.DataFrame, *, treatment: str = "treatment", convert
 
 
 def cuped(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, float]:
-    """CUPED-adjusted outcome y - theta (x - mean x), theta = cov(y, x) / var(x) (Deng et al. 2013)."""
+    """CUPED-adjusted outcome ``y - theta (x - mean x)`` with ``theta = cov(y, x) / var(x)``.
+
+    Parameters
+    ----------
+    y : array-like
+        Outcome per customer.
+    x : array-like
+        Pre-period covariate per customer (unaffected by the treatment).
+
+    Returns
+    -------
+    adjusted : ndarray
+        The adjusted outcome (same mean as ``y``, lower variance when x predicts y).
+    theta : float
+        The adjustment coefficient.
+
+    References
+    ----------
+    Deng, A., Xu, Y., Kohavi, R. & Walker, T. (2013). Improving the sensitivity of online controlled
+    experiments by utilizing pre-experiment data. *WSDM '13*, 123-132.
+
+    Examples
+    --------
+    >>> adj, theta = cuped(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.0]))
+    >>> round(theta, 6), adj.round(6).tolist()
+    (1.0, [2.0, 2.0, 2.0])
+    """
     x = np.asarray(x, float)
     y = np.asarray(y, float)
     var = x.var(ddof=1)
@@ -185,7 +243,41 @@ def cuped(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, float]:
 
 def revenue_test(data: pd.DataFrame, *, treatment: str = "treatment", outcome: str = "revenue",
                  covariate: str | None = "pre_spend", n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> pd.DataFrame:
-    """Difference in mean outcome per customer: Welch t, percentile bootstrap and CUPED (if ``covariate``)."""
+    """Difference in mean outcome per customer: Welch t, percentile bootstrap and CUPED.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer.
+    treatment : str
+        0/1 column.
+    outcome : str
+        The outcome (revenue per customer).
+    covariate : str or None
+        Pre-period covariate for a CUPED row (None: no CUPED).
+    n_boot : int
+        Bootstrap resamples (0: no bootstrap interval).
+    seed : int
+        Random seed.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        One row per method (difference in means, CUPED): ``estimate``, ``se``, ``ci_lower``, ``ci_upper``,
+        ``pvalue``, ``variance``, ``bootstrap_ci_lower``, ``bootstrap_ci_upper``, ``variance_reduction``.
+
+    References
+    ----------
+    Welch, B. L. (1947). The generalization of "Student's" problem when several different population
+    variances are involved. *Biometrika*, 34, 28-35. Deng et al. (2013), see :func:`cuped`.
+
+    Examples
+    --------
+    >>> revenue_test(simulate_campaign(2000, seed=1).data, n_boot=0)["method"].tolist()
+    ['difference in means', 'CUPED (pre-period covariate)']
+    """
     require_columns(data, [treatment, outcome] + ([covariate] if covariate else []), where="the experiment data")
     _check_binary(data, treatment, "the experiment data")
     t = data[treatment].to_numpy() == 1
@@ -215,8 +307,42 @@ def revenue_test(data: pd.DataFrame, *, treatment: str = "treatment", outcome: s
 
 def heterogeneous_effects(data: pd.DataFrame, *, by: str, treatment: str = "treatment", outcome: str = "revenue",
                           correction: str = "holm") -> pd.DataFrame:
-    """Treatment effect per level of ``by`` (OLS with treatment x level interactions, HC3 SEs) and the
-    interaction terms against the first level, with p-values corrected for multiple testing."""
+    """Treatment effect per level of ``by``, and the differences between levels.
+
+    OLS with treatment x level interactions and HC3 standard errors; the interaction terms against the first
+    level get p-values corrected for multiple testing.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per customer.
+    by : str
+        Grouping column (tier, segment).
+    treatment : str
+        0/1 column.
+    outcome : str
+        The outcome.
+    correction : str
+        Multiple-testing method of statsmodels' ``multipletests`` (default Holm).
+
+    Returns
+    -------
+    DataFrame
+        ``term`` ("effect in by=level", "difference level vs first"), ``estimate``, ``se``, ``pvalue``, ``n``,
+        ``ci_lower``, ``ci_upper``, ``pvalue_adjusted``.
+
+    References
+    ----------
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scand. J. Statistics*, 6, 65-70.
+    Long, J. S. & Ervin, L. H. (2000). Using heteroscedasticity consistent standard errors in the linear
+    regression model. *American Statistician*, 54(3), 217-224.
+
+    Examples
+    --------
+    >>> het = heterogeneous_effects(simulate_campaign(4000, seed=1).data, by="tier", outcome="converted")
+    >>> het["term"].iloc[0]
+    'effect in tier=key'
+    """
     import statsmodels.formula.api as smf
     from statsmodels.stats.multitest import multipletests
 
@@ -249,8 +375,33 @@ def heterogeneous_effects(data: pd.DataFrame, *, by: str, treatment: str = "trea
 
 def sample_size(p_control: float, p_treatment: float, *, alpha: float = 0.05, power: float = 0.8,
                 ratio: float = 1.0) -> int:
-    """Customers per arm (control arm; treatment = ``ratio`` x control) to detect ``p_control`` vs
-    ``p_treatment`` with a two-sided test, via Cohen's h and the normal power function."""
+    """Customers per arm to detect ``p_control`` against ``p_treatment`` with a two-sided test.
+
+    Parameters
+    ----------
+    p_control, p_treatment : float
+        Conversion rates, strictly between 0 and 1 and different.
+    alpha : float
+        Two-sided significance level.
+    power : float
+        Power.
+    ratio : float
+        Treatment arm size relative to control.
+
+    Returns
+    -------
+    int
+        Customers in the control arm (rounded up).
+
+    References
+    ----------
+    Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences* (2nd ed.), ch. 6 (effect size h).
+
+    Examples
+    --------
+    >>> sample_size(0.5, 0.6) > 300
+    True
+    """
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
 
@@ -290,7 +441,7 @@ def sample_size_plan(p_control: float, lifts=(0.05, 0.10, 0.20, 0.30), *, alpha:
 
     Examples
     --------
-    >>> sample_size_plan(0.08, [0.2])["n_per_arm"].iloc[0] > 1000
+    >>> bool(sample_size_plan(0.08, [0.2])["n_per_arm"].iloc[0] > 1000)
     True
     """
     return pd.DataFrame([{"relative_lift": lift, "p_control": p_control, "p_treatment": p_control * (1 + lift),
@@ -299,7 +450,33 @@ def sample_size_plan(p_control: float, lifts=(0.05, 0.10, 0.20, 0.30), *, alpha:
 
 
 def power_curve(p_control: float, lifts, n_per_arm, *, alpha: float = 0.05) -> pd.DataFrame:
-    """Power for each relative lift and sample size per arm (long table)."""
+    """Power for each relative lift and sample size per arm.
+
+    Parameters
+    ----------
+    p_control : float
+        Control conversion rate.
+    lifts : sequence of float
+        Relative lifts (0.1 = +10%).
+    n_per_arm : sequence of int
+        Sample sizes per arm.
+    alpha : float
+        Two-sided significance level.
+
+    Returns
+    -------
+    DataFrame
+        Long table: ``relative_lift``, ``n_per_arm``, ``power``.
+
+    References
+    ----------
+    Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences* (2nd ed.), ch. 6.
+
+    Examples
+    --------
+    >>> power_curve(0.1, [0.2], [100, 100000])["power"].round(2).tolist()[-1]
+    1.0
+    """
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
 
@@ -314,11 +491,40 @@ def power_curve(p_control: float, lifts, n_per_arm, *, alpha: float = 0.05) -> p
 
 def peeking(looks=(1, 2, 3, 5, 10, 20), *, n_per_look: int = 500, p: float = 0.1, alpha: float = 0.05,
             n_sims: int = 2000, seed: int = 0) -> pd.DataFrame:
-    """False-positive rate of an A/A test (no true effect) when a two-proportion z test is checked
-    after every one of ``k`` equally spaced looks and stopped at the first p < alpha.
+    """False-positive rate of an A/A test checked at every look and stopped at the first p < alpha.
 
-    With one look the rate is ``alpha``; Armitage, McPherson & Rowe (1969) give 0.142 for five
-    looks and 0.193 for ten at alpha = 0.05.
+    With one look the rate is ``alpha``; Armitage, McPherson & Rowe (1969) give 0.142 for five looks and
+    0.193 for ten at alpha = 0.05.
+
+    Parameters
+    ----------
+    looks : sequence of int
+        Numbers of equally spaced looks to simulate.
+    n_per_look : int
+        Customers per arm added between looks.
+    p : float
+        Conversion rate of both arms.
+    alpha : float
+        Significance level of each look.
+    n_sims : int
+        Simulated tests.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    DataFrame
+        ``looks``, ``false_positive_rate``, ``se`` (simulation error), ``nominal_alpha``.
+
+    References
+    ----------
+    Armitage, P., McPherson, C. K. & Rowe, B. C. (1969). Repeated significance tests on accumulating data.
+    *JRSS A*, 132(2), 235-244.
+
+    Examples
+    --------
+    >>> peeking((1,), n_per_look=100, n_sims=200, seed=1)["looks"].tolist()
+    [1]
     """
     if n_sims < 1 or n_per_look < 1:
         raise KamError("peeking needs n_sims >= 1 and n_per_look >= 1.")
@@ -369,9 +575,42 @@ def _cov(cluster_codes, robust: bool):
 
 def did(data: pd.DataFrame, *, outcome: str, treated: str, post: str, cluster: str | None = None,
         controls: list[str] | None = None, robust: bool = True, level: float = 0.95) -> DiDResult:
-    """Two-group, two-period difference-in-differences: OLS of ``outcome`` on treated, post and
-    treated x post (plus ``controls``). Standard errors are cluster-robust by ``cluster`` if given,
-    else heteroskedasticity-robust (HC1), or classical with ``robust=False``."""
+    """Two-group, two-period difference-in-differences.
+
+    OLS of ``outcome`` on treated, post and treated x post (plus ``controls``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per unit and period.
+    outcome : str
+        The outcome.
+    treated, post : str
+        0/1 columns: the unit is in the treated group; the period is after the start.
+    cluster : str, optional
+        Cluster-robust standard errors by this column.
+    controls : list of str, optional
+        Further regressors.
+    robust : bool
+        Without ``cluster``: HC1 standard errors (True) or classical ones (False).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    DiDResult
+        ``effect``, ``se``, ``ci``, ``pvalue``, ``n``, ``clusters`` and the statsmodels ``model``.
+
+    References
+    ----------
+    Wooldridge, J. M. (2020). *Introductory Econometrics: A Modern Approach* (7th ed.), ch. 13.
+    Card, D. & Krueger, A. B. (1994). Minimum wages and employment. *American Economic Review*, 84(4), 772-793.
+
+    Examples
+    --------
+    >>> did(simulate_programme(60, seed=1).data, outcome="revenue", treated="treated", post="post").n
+    1440
+    """
     import statsmodels.api as sm
 
     cols = [outcome, treated, post] + (controls or []) + ([cluster] if cluster else [])
@@ -430,8 +669,41 @@ def _fe_ols(y: pd.Series, X: pd.DataFrame, unit_codes: np.ndarray, time_codes: n
 
 def did_twfe(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, treated_post: str,
              cluster: str | None = None, level: float = 0.95) -> DiDResult:
-    """Two-way fixed-effects DiD: outcome on unit and time effects (absorbed) and the 0/1
-    ``treated_post`` indicator, SEs clustered by ``cluster`` (default: the unit)."""
+    """Two-way fixed-effects difference-in-differences.
+
+    Outcome on absorbed unit and time effects and the 0/1 ``treated_post`` indicator; the standard errors
+    equal those of the regression with explicit dummies (statsmodels, ``cov_type="cluster"``).
+
+    Parameters
+    ----------
+    panel : DataFrame
+        One row per unit and period.
+    outcome, unit, time : str
+        Columns of the outcome, the unit id and the period.
+    treated_post : str
+        0/1 column: the unit is treated in that period.
+    cluster : str, optional
+        Cluster variable of the standard errors (default: the unit).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    DiDResult
+        The effect of ``treated_post``.
+
+    References
+    ----------
+    Wooldridge, J. M. (2020). *Introductory Econometrics: A Modern Approach* (7th ed.), ch. 13.
+    Cameron, A. C. & Miller, D. L. (2015). A practitioner's guide to cluster-robust inference.
+    *J. Human Resources*, 50(2), 317-372.
+
+    Examples
+    --------
+    >>> panel = simulate_programme(60, seed=1).data
+    >>> did_twfe(panel, outcome="revenue", unit="account", time="period", treated_post="treated_post").clusters
+    60
+    """
     require_columns(panel, [outcome, unit, time, treated_post] + ([cluster] if cluster else []), where="the panel")
     d = panel.dropna(subset=[outcome, unit, time, treated_post])
     _check_binary(d, treated_post, "the panel")
@@ -524,20 +796,35 @@ def simulate_programme(n_accounts: int = 400, *, periods: int = 24, start: int =
                        effect: float = 0.08, seed: int = 0) -> Simulation:
     """Monthly revenue of accounts, some of which get a dedicated account manager from ``start`` on.
 
-    Revenue = account level (lognormal; the programme goes preferentially to larger
-    accounts, so levels differ but trends are parallel) + a seasonality and trend common
-    to all accounts + ``effect`` x level for treated accounts after ``start`` + noise. The true
-    effect in revenue units is ``truth["effect"]`` (mean over treated accounts).
+    Revenue = account level (lognormal; the programme goes preferentially to larger accounts, so levels
+    differ but trends are parallel) + a seasonality and trend common to all accounts + ``effect`` x level
+    for treated accounts after ``start`` + noise.
+
+    Parameters
+    ----------
+    n_accounts : int
+        Accounts.
+    periods : int
+        Periods (months).
+    start : int
+        First programme period (2..periods).
+    treated_share : float
+        Share of accounts in the programme.
+    effect : float
+        Effect as a share of an account's revenue level.
+    seed : int
+        Random seed.
 
     Returns
     -------
     Simulation
         ``data``: ``account``, ``period``, ``revenue``, ``treated``, ``post``, ``treated_post``,
-        ``first_treated``; ``truth``: ``effect``, ``relative_effect``, ``start``.
+        ``first_treated``; ``truth``: ``effect`` (revenue units, mean over treated accounts),
+        ``relative_effect``, ``start``.
 
     References
     ----------
-    Wooldridge, J. M. *Introductory Econometrics*, ch. 13 (difference-in-differences with parallel trends).
+    Wooldridge, J. M. (2020). *Introductory Econometrics: A Modern Approach* (7th ed.), ch. 13.
 
     Examples
     --------
@@ -614,11 +901,34 @@ def _numeric(df: pd.DataFrame, col: str, where: str, name: str, *, binary: bool 
 
 
 def load_campaign(source, *, columns: dict | None = None, treated_value="1", encoding: str = "auto") -> pd.DataFrame:
-    """A randomised campaign from a CSV or Parquet file, one row per customer, in the shape of
-    :func:`simulate_campaign`: ``treatment`` (1 = the arm whose label is ``treated_value``),
-    ``converted`` (0/1; if no column is mapped, revenue > 0), ``revenue``, and where mapped
-    ``customer_id``, ``pre_spend`` (for CUPED), ``tier``, ``segment`` (for heterogeneous effects).
-    ``columns`` maps those roles to the file's column names; unmapped optional roles are left out.
+    """A randomised campaign from a CSV or Parquet file, one row per customer.
+
+    Parameters
+    ----------
+    source : str or Path
+        The file (CSV in UTF-8 or GBK, or Parquet).
+    columns : dict, optional
+        File column of each role: ``treatment`` and ``revenue`` (required), ``converted``, ``customer``,
+        ``pre_spend`` (for CUPED), ``tier``, ``segment`` (for heterogeneous effects); None leaves a role out.
+    treated_value : str or int
+        Label of the treated arm in the treatment column.
+    encoding : str
+        ``"auto"`` (UTF-8, then GB18030) or a codec name.
+
+    Returns
+    -------
+    DataFrame
+        In the shape of :func:`simulate_campaign`'s data: ``treatment`` (1 = the arm labelled
+        ``treated_value``), ``converted`` (0/1; revenue > 0 when not mapped), ``revenue`` and the mapped
+        optional columns.
+
+    References
+    ----------
+    Kohavi, R., Tang, D. & Xu, Y. (2020). *Trustworthy Online Controlled Experiments*. Cambridge UP.
+
+    Examples
+    --------
+    >>> camp = load_campaign("campaign.csv", columns={"treatment": "arm"}, treated_value="B")  # doctest: +SKIP
     """
     from ._io import read_table
 

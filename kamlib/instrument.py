@@ -14,6 +14,8 @@ import yaml
 from .config import project_path
 from .errors import ArgumentError, KamError
 
+__all__ = ["Instrument", "load"]
+
 
 @dataclass
 class Instrument:
@@ -99,7 +101,23 @@ class Instrument:
 
 
 def load(path: str | Path) -> Instrument:
-    """Read and check an instrument YAML file."""
+    """Read and check an instrument YAML file (scale, constructs and items, attention check, NPS, profile).
+
+    Parameters
+    ----------
+    path : str or Path
+        The instrument file, e.g. ``data/survey/instrument.yaml``.
+
+    Returns
+    -------
+    Instrument
+        Constructs, items (with reverse coding), labels in both languages and the simulation model.
+
+    Examples
+    --------
+    >>> load("data/survey/instrument.yaml").points
+    7
+    """
     path = project_path(path)
     if not path.exists():
         raise ArgumentError(f"Instrument file {path} does not exist; check the path passed as instrument.",

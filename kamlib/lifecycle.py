@@ -66,7 +66,26 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
 
 
 def stage_distribution(before: pd.Series, after: pd.Series, labels: tuple[str, str]) -> pd.DataFrame:
-    """Customers per stage at two dates, one column per date (``labels``), stages in lifecycle order."""
+    """Customers per stage at two dates, stages in lifecycle order.
+
+    Parameters
+    ----------
+    before, after : Series
+        Stages per customer at the two dates (:func:`stages`).
+    labels : tuple of str
+        Column names for the two dates.
+
+    Returns
+    -------
+    DataFrame
+        ``stage`` and one count column per date.
+
+    Examples
+    --------
+    >>> s = pd.Series(pd.Categorical(["new"], categories=STAGES))
+    >>> int(stage_distribution(s, s, ("a", "b")).loc[1, "a"])
+    1
+    """
     return pd.DataFrame({labels[0]: before.value_counts(sort=False), labels[1]: after.value_counts(sort=False)}
                         ).rename_axis("stage").reset_index()
 
@@ -75,7 +94,39 @@ def stages(transactions: pd.DataFrame, at, *, p_alive: pd.Series | None = None, 
            new_days: int = 90, growing_purchases: int = 2, mature_purchases: int = 5,
            at_risk_p_alive: float = 0.5, churned_p_alive: float = 0.2,
            at_risk_days: int = 180, churned_days: int = 365) -> pd.Series:
-    """The lifecycle stage of every customer at date ``at`` (a categorical Series)."""
+    """The lifecycle stage of every customer at date ``at`` (rules in the module docstring).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The log (``customer_id``, ``date``).
+    at : date-like
+        The date.
+    p_alive : Series, optional
+        P(alive) per customer at ``at`` (Pareto/NBD); without it the day rules apply.
+    registered : iterable, optional
+        Customer ids registered without a purchase (stage potential).
+    new_days, growing_purchases, mature_purchases : int
+        Thresholds of the new, growing and mature stages.
+    at_risk_p_alive, churned_p_alive : float
+        P(alive) thresholds of the at-risk and churned stages.
+    at_risk_days, churned_days : int
+        Days without a purchase for at-risk and churned when no P(alive) is given.
+
+    Returns
+    -------
+    Series
+        Categorical stage per customer, categories in :data:`STAGES` order.
+
+    References
+    ----------
+    Dwyer, F. R., Schurr, P. H. & Oh, S. (1987). Developing buyer-seller relationships. *J. Marketing*, 51(2),
+    11-27 (relationship stages). Schmittlein, Morrison & Colombo (1987) for P(alive).
+
+    Examples
+    --------
+    >>> st = stages(tx, "1998-06-30", p_alive=pa)  # doctest: +SKIP
+    """
     require_columns(transactions, ["customer_id", "date"], where="the transaction log")
     if not growing_purchases < mature_purchases:
         raise KamError(f"growing_purchases ({growing_purchases}) must be below mature_purchases ({mature_purchases}).")
@@ -110,6 +161,27 @@ def transition_matrix(before: pd.Series, after: pd.Series, *, normalize: bool = 
     """Customers (or row shares) moving from each stage at the first date to each at the second.
 
     Customers absent at the first date (acquired in between) count as ``potential`` there.
+
+    Parameters
+    ----------
+    before, after : Series
+        Stages per customer at the two dates.
+    normalize : bool
+        Row shares (True) or counts.
+
+    Returns
+    -------
+    DataFrame
+        Stages at the first date (rows) by stages at the second (columns).
+
+    References
+    ----------
+    Pfeifer, P. E. & Carraway, R. L. (2000). Modeling customer relationships as Markov chains.
+    *J. Interactive Marketing*, 14(2), 43-55.
+
+    Examples
+    --------
+    >>> trans = transition_matrix(st_before, st_at)  # doctest: +SKIP
     """
     idx = after.index.union(before.index)
     b = before.reindex(idx).astype(object).fillna("potential")
@@ -122,7 +194,30 @@ def transition_matrix(before: pd.Series, after: pd.Series, *, normalize: bool = 
 
 
 def cohort_retention(transactions: pd.DataFrame, *, periods: int = 18) -> pd.DataFrame:
-    """Share of each first-purchase-month cohort that buys in each following month (month 0 = 1.0)."""
+    """Share of each first-purchase-month cohort that buys in each following month.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The log (``customer_id``, ``date``).
+    periods : int
+        Months after the first purchase to show.
+
+    Returns
+    -------
+    DataFrame
+        One row per cohort (first-purchase month): ``customers`` and the retention share in months
+        0 (= 1.0), 1, 2, ...
+
+    References
+    ----------
+    Fader, P. S. & Hardie, B. G. S. (2010). Customer-base valuation in a contractual setting: the perils of
+    ignoring heterogeneity. *Marketing Science*, 29(1), 85-93 (cohort retention curves).
+
+    Examples
+    --------
+    >>> coh = cohort_retention(tx, periods=12)  # doctest: +SKIP
+    """
     from ._io import connect
 
     require_columns(transactions, ["customer_id", "date"], where="the transaction log")

@@ -26,6 +26,11 @@ import yaml
 from .config import DATA, project_path
 from .errors import KamError, require_columns, rows_preview
 
+__all__ = ["AutoCoding", "BIB_TYPES", "LIT", "SOURCE_COLUMNS", "STAGES", "TYPES", "agreement", "autocode",
+           "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa", "frequency",
+           "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts", "load_sources", "matrix",
+           "seed_body", "seed_units", "themes_table", "to_bibtex", "tokenize", "traceability"]
+
 LIT = DATA / "literature"
 STAGES = ["identify", "segment", "understand", "act", "evaluate"]
 SOURCE_COLUMNS = ["id", "title", "title_en", "authors", "year", "date", "type", "language", "origin"]
@@ -35,7 +40,23 @@ TYPES = {"report", "slides", "paper", "book", "article", "thesis", "web"}
 
 
 def load_sources(path=None) -> pd.DataFrame:
-    """The source register, checked: unique ids, known types, four-digit years."""
+    """The source register, checked: unique ids, known types, four-digit years.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The file (default: the one shipped in ``data/literature/``).
+
+    Returns
+    -------
+    DataFrame
+        One row per source: ``id``, ``type``, ``title``, ``author``, ``year``, ... (every column of the file).
+
+    Examples
+    --------
+    >>> load_sources()["id"].tolist()[:1]
+    ['S000']
+    """
     path = project_path(path or LIT / "sources.csv")
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     require_columns(df, SOURCE_COLUMNS, where=str(path), fix="see data/literature/sources.csv for the columns")
@@ -59,7 +80,23 @@ BIB_TYPES = {"report": "techreport", "slides": "misc", "paper": "article", "book
 
 
 def to_bibtex(sources: pd.DataFrame) -> str:
-    """BibTeX entries (bibtexparser), one per source; every register column is kept as a field."""
+    """BibTeX entries (bibtexparser), one per source; every register column is kept as a field.
+
+    Parameters
+    ----------
+    sources : DataFrame
+        The register (:func:`load_sources`).
+
+    Returns
+    -------
+    str
+        The BibTeX text.
+
+    Examples
+    --------
+    >>> "@" in to_bibtex(load_sources())
+    True
+    """
     from bibtexparser.bibdatabase import BibDatabase
     from bibtexparser.bwriter import BibTexWriter
 
@@ -77,7 +114,26 @@ def to_bibtex(sources: pd.DataFrame) -> str:
 
 
 def from_bibtex(text: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """The register back from :func:`to_bibtex` output (or any BibTeX with these fields)."""
+    """The register back from :func:`to_bibtex` output (or any BibTeX with these fields).
+
+    Parameters
+    ----------
+    text : str
+        BibTeX.
+    columns : list of str, optional
+        Columns to return, in order (default: every field).
+
+    Returns
+    -------
+    DataFrame
+        One row per entry.
+
+    Examples
+    --------
+    >>> s = load_sources()
+    >>> from_bibtex(to_bibtex(s), list(s.columns)).shape == s.shape
+    True
+    """
     import bibtexparser
     from bibtexparser.bparser import BibTexParser
 
@@ -98,7 +154,28 @@ def from_bibtex(text: str, columns: list[str] | None = None) -> pd.DataFrame:
 
 
 def load_codebook(path=None) -> dict:
-    """Themes keyed by id, each with en, zh, definition, stage, keywords {en, zh} and evidence."""
+    """The codebook: themes keyed by id, checked (stage, keywords, evidence).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The file (default: the one shipped in ``data/literature/``).
+
+    Returns
+    -------
+    dict
+        Theme id to ``en``, ``zh``, ``definition``, ``stage``, ``keywords`` ({en, zh}) and ``evidence``.
+
+    References
+    ----------
+    Krippendorff, K. (2018). *Content Analysis: An Introduction to Its Methodology* (4th ed.). Sage. (codebooks, ch. 7)
+
+    Examples
+    --------
+    >>> cb = load_codebook()
+    >>> all("stage" in t for t in cb.values())
+    True
+    """
     path = project_path(path or LIT / "codebook.yaml")
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     themes = raw.get("themes")
@@ -115,13 +192,54 @@ def load_codebook(path=None) -> dict:
 
 
 def themes_table(codebook: dict) -> pd.DataFrame:
+    """The codebook as a table, one row per theme.
+
+    Parameters
+    ----------
+    codebook : dict
+        From :func:`load_codebook`.
+
+    Returns
+    -------
+    DataFrame
+        ``theme``, ``en``, ``zh``, ``stage``, ``definition``, ``keywords_en``, ``keywords_zh``.
+
+    Examples
+    --------
+    >>> len(themes_table(load_codebook())) == len(load_codebook())
+    True
+    """
     return pd.DataFrame([{"theme": k, "en": t["en"], "zh": t["zh"], "stage": t["stage"], "definition": t["definition"],
                           "keywords_en": ", ".join(t["keywords"].get("en", [])), "keywords_zh": "、".join(t["keywords"].get("zh", []))}
                          for k, t in codebook.items()])
 
 
 def load_coding(path=None, codebook: dict | None = None, sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The manual coding matrix in long form: source, unit, theme, coder, note; themes and sources checked."""
+    """The manual coding matrix in long form, with themes and sources checked.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The file (default: the one shipped in ``data/literature/``).
+    codebook : dict, optional
+        Themes to check against.
+    sources : DataFrame, optional
+        Sources to check against.
+
+    Returns
+    -------
+    DataFrame
+        ``source``, ``unit``, ``theme``, ``coder``, ``note``.
+
+    References
+    ----------
+    Krippendorff, K. (2018). *Content Analysis: An Introduction to Its Methodology* (4th ed.). Sage.
+
+    Examples
+    --------
+    >>> load_coding().columns[:3].tolist()
+    ['source', 'unit', 'theme']
+    """
     path = project_path(path or LIT / "coding.csv")
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     require_columns(df, ["source", "unit", "theme", "coder"], where=str(path))
@@ -139,14 +257,59 @@ def load_coding(path=None, codebook: dict | None = None, sources: pd.DataFrame |
 
 
 def matrix(coding: pd.DataFrame, codebook: dict, by=("source", "unit")) -> pd.DataFrame:
-    """0/1 matrix of units (rows) by themes (columns, in codebook order); theme ``none`` marks a unit
-    that was read and given no theme (an all-zero row)."""
+    """0/1 matrix of coding units (rows) by themes (columns, in codebook order).
+
+    Theme ``none`` marks a unit that was read and given no theme (an all-zero row).
+
+    Parameters
+    ----------
+    coding : DataFrame
+        From :func:`load_coding`.
+    codebook : dict
+        From :func:`load_codebook`.
+    by : tuple of str
+        Columns that identify a unit.
+
+    Returns
+    -------
+    DataFrame
+        Units x themes.
+
+    References
+    ----------
+    Krippendorff, K. (2018). *Content Analysis: An Introduction to Its Methodology* (4th ed.). Sage.
+
+    Examples
+    --------
+    >>> m = matrix(load_coding(), load_codebook())  # doctest: +SKIP
+    """
     m = pd.crosstab([coding[c] for c in by], coding["theme"]).clip(upper=1)
     return m.reindex(columns=list(codebook), fill_value=0)
 
 
 def frequency(coding: pd.DataFrame, codebook: dict) -> pd.DataFrame:
-    """Per theme: stage, number of sources and of units coded, and the sources."""
+    """Per theme: stage, number of sources and of units coded, and the sources.
+
+    Parameters
+    ----------
+    coding : DataFrame
+        From :func:`load_coding`.
+    codebook : dict
+        From :func:`load_codebook`.
+
+    Returns
+    -------
+    DataFrame
+        ``theme``, ``label``, ``stage``, ``sources``, ``units``, ``source_ids``.
+
+    References
+    ----------
+    Krippendorff, K. (2018). *Content Analysis: An Introduction to Its Methodology* (4th ed.). Sage.
+
+    Examples
+    --------
+    >>> frequency(load_coding(), load_codebook())  # doctest: +SKIP
+    """
     rows = []
     for tid, t in codebook.items():
         sub = coding[coding["theme"] == tid]
@@ -156,13 +319,52 @@ def frequency(coding: pd.DataFrame, codebook: dict) -> pd.DataFrame:
 
 
 def cooccurrence(unit_matrix: pd.DataFrame) -> pd.DataFrame:
-    """Number of units in which two themes are both coded (diagonal: units per theme)."""
+    """Number of units in which two themes are both coded (diagonal: units per theme).
+
+    Parameters
+    ----------
+    unit_matrix : DataFrame
+        From :func:`matrix`.
+
+    Returns
+    -------
+    DataFrame
+        Themes x themes, integer counts.
+
+    References
+    ----------
+    Leydesdorff, L. & Vaughan, L. (2006). Co-occurrence matrices and their applications in information science. *JASIST*, 57(12), 1616-1628.
+
+    Examples
+    --------
+    >>> int(cooccurrence(pd.DataFrame({"a": [1, 1], "b": [1, 0]})).loc["a", "b"])
+    1
+    """
     m = unit_matrix.to_numpy(int)
     return pd.DataFrame(m.T @ m, index=unit_matrix.columns, columns=unit_matrix.columns)
 
 
 def gaps(codebook: dict, coding: pd.DataFrame, min_sources: int = 2) -> pd.DataFrame:
-    """Themes coded in at least ``min_sources`` sources that no notebook tests quantitatively."""
+    """Themes coded in at least ``min_sources`` sources that no notebook tests quantitatively.
+
+    Parameters
+    ----------
+    codebook : dict
+        From :func:`load_codebook` (``evidence`` says what tests a theme).
+    coding : DataFrame
+        From :func:`load_coding`.
+    min_sources : int
+        Sources that must stress a theme.
+
+    Returns
+    -------
+    DataFrame
+        The rows of :func:`frequency` for those themes, most sources first.
+
+    Examples
+    --------
+    >>> gaps(load_codebook(), load_coding())  # doctest: +SKIP
+    """
     freq = frequency(coding, codebook)
     freq["tested"] = [bool(codebook[t]["evidence"]) for t in freq["theme"]]
     out = freq[(freq["sources"] >= min_sources) & ~freq["tested"]]
@@ -170,7 +372,23 @@ def gaps(codebook: dict, coding: pd.DataFrame, min_sources: int = 2) -> pd.DataF
 
 
 def traceability(codebook: dict) -> pd.DataFrame:
-    """Theme -> analysis (hypothesis) -> notebook -> artefact id, one row per artefact."""
+    """Theme -> analysis (hypothesis) -> notebook -> artefact id, one row per artefact.
+
+    Parameters
+    ----------
+    codebook : dict
+        From :func:`load_codebook`.
+
+    Returns
+    -------
+    DataFrame
+        ``theme``, ``stage``, ``analysis``, ``notebook``, ``artefact``.
+
+    Examples
+    --------
+    >>> {"theme", "artefact"} <= set(traceability(load_codebook()).columns)
+    True
+    """
     rows = []
     for tid, t in codebook.items():
         for ev in t["evidence"]:
@@ -181,7 +399,25 @@ def traceability(codebook: dict) -> pd.DataFrame:
 
 
 def load_facts(path=None, sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Numbers stated by the sources, with source, location and what they measure."""
+    """Numbers stated by the sources, with source, location and what they measure.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The file (default: the one shipped in ``data/literature/``).
+    sources : DataFrame, optional
+        Sources the facts must cite.
+
+    Returns
+    -------
+    DataFrame
+        ``id``, ``source``, ``location``, ``subject``, ``measure``, ``value``, ``unit``, ...
+
+    Examples
+    --------
+    >>> load_facts().loc[0, "id"]
+    'F001'
+    """
     path = project_path(path or LIT / "facts.csv")
     df = pd.read_csv(path, dtype={"id": str, "source": str, "location": str}, keep_default_na=False)
     require_columns(df, ["id", "source", "location", "subject", "measure", "value", "unit"], where=str(path))
@@ -193,7 +429,25 @@ def load_facts(path=None, sources: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def fact(fact_id: str, facts: pd.DataFrame | None = None) -> dict:
-    """One fact by id, e.g. ``fact("F001")["value"]``."""
+    """One fact by id.
+
+    Parameters
+    ----------
+    fact_id : str
+        E.g. ``"F001"``.
+    facts : DataFrame, optional
+        From :func:`load_facts` (default: the shipped table).
+
+    Returns
+    -------
+    dict
+        The fact's fields.
+
+    Examples
+    --------
+    >>> float(fact("F001")["value"])
+    20.0
+    """
     facts = load_facts() if facts is None else facts
     hit = facts[facts["id"] == fact_id]
     if hit.empty:
@@ -214,7 +468,22 @@ def _t2s():
 
 
 def clean_text(text: str) -> str:
-    """Simplified characters, without the pinyin annotations that some extracted pages carry."""
+    """Simplified characters (OpenCC), without the pinyin annotations that some extracted pages carry.
+
+    Parameters
+    ----------
+    text : str
+        Chinese text.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> clean_text("客戶")
+    '客户'
+    """
     return _t2s().convert(_PINYIN.sub("", text))
 
 
@@ -232,7 +501,29 @@ def _tokenizer(words: tuple[str, ...]):
 
 
 def tokenize(text: str, extra_words=()) -> list[str]:
-    """Chinese word segmentation with jieba (codebook keywords added to its dictionary)."""
+    """Chinese word segmentation with jieba; the codebook's keywords are added to its dictionary.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    extra_words : iterable of str
+        Words jieba must keep whole.
+
+    Returns
+    -------
+    list of str
+        Tokens without punctuation and whitespace.
+
+    References
+    ----------
+    Sun, J. jieba: Chinese text segmentation (software).
+
+    Examples
+    --------
+    >>> "大客户" in tokenize("大客户管理", ["大客户"])
+    True
+    """
     tok = _tokenizer(tuple(sorted(set(extra_words))))
     return [w for w in tok.lcut(clean_text(text)) if w.strip()]
 
@@ -283,7 +574,7 @@ def autocode(texts: dict[str, str], codebook: dict, *, min_hits: int = 1) -> Aut
     Examples
     --------
     >>> cb = {"crm": {"keywords": {"zh": ["客户关系"], "en": ["CRM"]}}}
-    >>> autocode({"u1": "客户关系管理 (CRM)"}, cb).codes.loc["u1", "crm"]
+    >>> int(autocode({"u1": "客户关系管理 (CRM)"}, cb).codes.loc["u1", "crm"])
     1
     """
     zh_words = [k for t in codebook.values() for k in t["keywords"].get("zh", []) if re.search(r"[\u4e00-\u9fff]", k)]
@@ -312,7 +603,21 @@ _BODY = [("文档简介", "温馨提示"), ("常见问题", "点击阅读更多�
 
 
 def seed_body(path) -> str:
-    """The body of a saved document-sharing page: without site boilerplate and document lists."""
+    """The body of a saved document-sharing page, without site boilerplate and document lists.
+
+    Parameters
+    ----------
+    path : str or Path
+        A source text in the seeds folder.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> seed_body("../shared/seeds/S004.txt")  # doctest: +SKIP
+    """
     text = clean_text(Path(path).read_text(encoding="utf-8", errors="replace"))
     for start, end in _BODY:
         i, j = text.find(start), text.find(end)
@@ -322,8 +627,27 @@ def seed_body(path) -> str:
 
 
 def seed_units(seeds_dir, sources: pd.DataFrame | None = None) -> dict[tuple[str, str], str]:
-    """Texts of the sources in ``seeds_dir`` as coding units: S004 split at its section numbers
-    (§1.1 ... §7.2), the other sources whole (unit ``all``). Empty if the folder is absent."""
+    """Texts of the sources in ``seeds_dir`` as coding units.
+
+    S004 is split at its section numbers (§1.1 ... §7.2), the other sources are whole (unit ``all``).
+
+    Parameters
+    ----------
+    seeds_dir : str or Path
+        The folder of source texts.
+    sources : DataFrame, optional
+        The register naming the files.
+
+    Returns
+    -------
+    dict
+        (source, unit) to text; empty if the folder is absent.
+
+    Examples
+    --------
+    >>> seed_units("/nowhere")
+    {}
+    """
     seeds_dir = project_path(seeds_dir)
     sources = load_sources() if sources is None else sources
     units: dict[tuple[str, str], str] = {}
@@ -347,7 +671,27 @@ def seed_units(seeds_dir, sources: pd.DataFrame | None = None) -> dict[tuple[str
 
 
 def cohen_kappa(a, b) -> float:
-    """Cohen's kappa of two coders' labels for the same units (statsmodels)."""
+    """Cohen's kappa of two coders' labels for the same units (statsmodels).
+
+    Parameters
+    ----------
+    a, b : array-like
+        Labels of the two coders, same length.
+
+    Returns
+    -------
+    float
+        NaN when undefined (neither coder varies).
+
+    References
+    ----------
+    Cohen, J. (1960). A coefficient of agreement for nominal scales. *Educ. Psychol. Meas.*, 20(1), 37-46.
+
+    Examples
+    --------
+    >>> cohen_kappa([1, 1, 0, 0], [1, 0, 0, 0])
+    0.5
+    """
     from statsmodels.stats.inter_rater import cohens_kappa
 
     a, b = pd.Series(list(a)), pd.Series(list(b))
@@ -361,7 +705,26 @@ def cohen_kappa(a, b) -> float:
 
 
 def fleiss_kappa(ratings) -> float:
-    """Fleiss' kappa for several coders: ``ratings`` is units x coders (category labels)."""
+    """Fleiss' kappa for several coders.
+
+    Parameters
+    ----------
+    ratings : array-like
+        Units x coders, category labels.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. *Psychol. Bulletin*, 76(5), 378-382.
+
+    Examples
+    --------
+    >>> fleiss_kappa([[1, 1], [0, 0]])
+    1.0
+    """
     from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa as fk
 
     table, _ = aggregate_raters(np.asarray(ratings))
@@ -369,7 +732,26 @@ def fleiss_kappa(ratings) -> float:
 
 
 def agreement(manual: pd.DataFrame, auto: pd.DataFrame) -> pd.DataFrame:
-    """Per theme over the shared units: percentage agreement, Cohen's kappa and counts of each coder."""
+    """Per theme over the shared units: percentage agreement, Cohen's kappa and each coder's count.
+
+    Parameters
+    ----------
+    manual, auto : DataFrame
+        0/1 codes, units x themes (rows aligned by index).
+
+    Returns
+    -------
+    DataFrame
+        ``theme``, ``units``, ``manual``, ``auto`` (units each coder coded), ``agreement``, ``kappa``.
+
+    References
+    ----------
+    Cohen (1960); Krippendorff, K. (2018). *Content Analysis: An Introduction to Its Methodology* (4th ed.). Sage. (ch. 12, reliability)
+
+    Examples
+    --------
+    >>> agreement(m, a)  # doctest: +SKIP
+    """
     units = manual.index.intersection(auto.index)
     if len(units) == 0:
         raise KamError("The manual and automatic codings share no units; code the same units twice.")

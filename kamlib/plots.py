@@ -1,4 +1,8 @@
-"""Plot functions: ``plot_x(data, ..., ax=None) -> Axes``; they validate their input first."""
+"""Plot functions: ``plot_x(data, ..., ax=None) -> Axes``; they validate their input first.
+
+Every chart of the notebooks is one of these (a test forbids raw matplotlib in notebooks), so a
+figure in the report names the function that drew it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,12 @@ import numpy as np
 import pandas as pd
 
 from .errors import require_columns
+
+__all__ = ["STAGE_COLORS", "plot_barh", "plot_bars", "plot_calibration", "plot_conditional", "plot_event_study",
+           "plot_frequency_histogram", "plot_gains", "plot_grouped_bars", "plot_heatmap", "plot_hist",
+           "plot_intervals", "plot_k_choice", "plot_lift", "plot_likert", "plot_lines", "plot_lorenz",
+           "plot_model_evaluation", "plot_monthly", "plot_network", "plot_projection", "plot_roc", "plot_scree",
+           "plot_snake", "plot_tornado", "plot_tracking"]
 
 
 def _date_axis(ax):
@@ -24,7 +34,23 @@ def _axes(ax, figsize=None):
 
 
 def plot_monthly(monthly: pd.DataFrame, *, axes=None):
-    """Three stacked panels: revenue, orders and active customers per month."""
+    """Three stacked panels: revenue, orders and active customers per month.
+
+    Parameters
+    ----------
+    monthly : DataFrame
+        From :func:`kamlib.describe.monthly`.
+    axes : sequence of Axes, optional
+        Three axes to draw on.
+
+    Returns
+    -------
+    ndarray of Axes
+
+    Examples
+    --------
+    >>> axes = plot_monthly(describe.monthly(tx))  # doctest: +SKIP
+    """
     require_columns(monthly, ["month", "revenue", "orders", "active_customers"], where="plot_monthly's data")
     if axes is None:
         _, axes = plt.subplots(3, 1, figsize=(6.4, 6.0), sharex=True)
@@ -42,7 +68,23 @@ def _model_columns(df, exclude):
 
 
 def plot_frequency_histogram(hist: pd.DataFrame, *, ax=None):
-    """Grouped bars: customers by calibration repeat purchases, actual and per model."""
+    """Grouped bars: customers by calibration repeat purchases, actual and per model.
+
+    Parameters
+    ----------
+    hist : DataFrame
+        From :func:`kamlib.validation.frequency_histogram`.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_frequency_histogram(hist)  # doctest: +SKIP
+    """
     require_columns(hist, ["repeat_purchases", "actual"], where="plot_frequency_histogram's data")
     ax = _axes(ax)
     cols = ["actual"] + _model_columns(hist, {"repeat_purchases", "actual"})
@@ -58,7 +100,27 @@ def plot_frequency_histogram(hist: pd.DataFrame, *, ax=None):
 
 
 def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_end=None, ax=None):
-    """Repeat transactions per period (or cumulative), actual against each model."""
+    """Repeat transactions per period (or cumulative), actual against each model.
+
+    Parameters
+    ----------
+    track : DataFrame
+        From :func:`kamlib.validation.tracking`.
+    cumulative : bool
+        Cumulative counts.
+    calibration_end : date-like, optional
+        Draws the end of calibration.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_tracking(track, cumulative=True)  # doctest: +SKIP
+    """
     require_columns(track, ["period_end", "actual"], where="plot_tracking's data")
     ax = _axes(ax)
     suffix = "_cumulative" if cumulative else ""
@@ -77,7 +139,23 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_
 
 
 def plot_conditional(cond: pd.DataFrame, *, ax=None):
-    """Mean holdout purchases by calibration repeat purchases, actual against each model."""
+    """Mean holdout purchases by calibration repeat purchases, actual against each model.
+
+    Parameters
+    ----------
+    cond : DataFrame
+        From :func:`kamlib.validation.conditional_expectation`.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_conditional(cond)  # doctest: +SKIP
+    """
     require_columns(cond, ["calibration_repeat_purchases", "actual"], where="plot_conditional's data")
     ax = _axes(ax)
     x = range(len(cond))
@@ -92,7 +170,26 @@ def plot_conditional(cond: pd.DataFrame, *, ax=None):
 
 
 def plot_lorenz(curve: pd.DataFrame, *, gini: float | None = None, ax=None):
-    """Lorenz curve of customer value with the line of equality."""
+    """Lorenz curve of customer value with the line of equality.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        From :func:`kamlib.concentration.lorenz`.
+    gini : float, optional
+        Shown in the legend.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> from kamlib import concentration
+    >>> ax = plot_lorenz(concentration.lorenz([1, 2, 7]), gini=0.4)
+    """
     require_columns(curve, ["customer_share", "value_share"], where="plot_lorenz's data")
     ax = _axes(ax, figsize=(4.8, 4.4))
     ax.plot(curve["customer_share"], curve["value_share"], label="Lorenz curve")
@@ -106,7 +203,31 @@ def plot_lorenz(curve: pd.DataFrame, *, gini: float | None = None, ax=None):
 
 
 def plot_bars(table: pd.DataFrame, x: str, y: str, *, xlabel=None, ylabel=None, ax=None, percent=False, hline=None):
-    """A plain bar chart of one column against another (``hline``: a dashed reference, in the plotted units)."""
+    """A plain bar chart of one column against another.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The data.
+    x, y : str
+        Category and value columns.
+    xlabel, ylabel : str, optional
+        Axis labels.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+    percent : bool
+        Show ``y`` x 100.
+    hline : float, optional
+        A dashed reference line, in the plotted units.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> ax = plot_bars(pd.DataFrame({"k": ["a", "b"], "v": [1, 2]}), "k", "v")
+    """
     require_columns(table, [x, y], where="plot_bars' data")
     ax = _axes(ax)
     vals = table[y] * (100 if percent else 1)
@@ -121,7 +242,33 @@ def plot_bars(table: pd.DataFrame, x: str, y: str, *, xlabel=None, ylabel=None, 
 
 def plot_barh(table: pd.DataFrame, label: str, value: str, *, xlabel=None, percent=False, sort=True, ax=None,
               figsize=None):
-    """Horizontal bars, largest at the top (theme frequencies, driver importance)."""
+    """Horizontal bars, largest at the top (theme frequencies, driver importance).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The data.
+    label, value : str
+        Label and value columns.
+    xlabel : str, optional
+        Axis label.
+    percent : bool
+        Show ``value`` x 100.
+    sort : bool
+        Sort by value (False keeps the table's order).
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+    figsize : tuple, optional
+        Size of a new figure.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> ax = plot_barh(pd.DataFrame({"k": ["a", "b"], "v": [1, 2]}), "k", "v")
+    """
     require_columns(table, [label, value], where="plot_barh's data")
     ax = _axes(ax, figsize)
     d = table.sort_values(value) if sort else table
@@ -131,7 +278,31 @@ def plot_barh(table: pd.DataFrame, label: str, value: str, *, xlabel=None, perce
 
 
 def plot_grouped_bars(table: pd.DataFrame, x: str, columns: dict[str, str], *, ylabel="", percent=False, ax=None):
-    """Bars side by side for several columns of ``table`` per value of ``x``; ``columns`` maps column -> legend."""
+    """Bars side by side for several columns per category.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The data.
+    x : str
+        Category column.
+    columns : dict
+        Column to its legend label.
+    ylabel : str
+        Axis label.
+    percent : bool
+        Show values x 100.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> ax = plot_grouped_bars(pd.DataFrame({"t": ["a"], "p": [0.2], "q": [0.5]}), "t", {"p": "P", "q": "Q"})
+    """
     require_columns(table, [x, *columns], where="plot_grouped_bars' data")
     ax = _axes(ax)
     n = len(columns)
@@ -146,7 +317,27 @@ def plot_grouped_bars(table: pd.DataFrame, x: str, columns: dict[str, str], *, y
 
 
 def plot_scree(pa: pd.DataFrame, *, ax=None):
-    """Scree plot with parallel analysis: observed eigenvalues against random data's 95th percentile."""
+    """Scree plot with parallel analysis: observed eigenvalues against random data's 95th percentile.
+
+    Parameters
+    ----------
+    pa : DataFrame
+        From :func:`kamlib.survey.parallel_analysis`.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    References
+    ----------
+    Horn, J. L. (1965). A rationale and test for the number of factors in factor analysis. *Psychometrika*, 30(2), 179-185.
+
+    Examples
+    --------
+    >>> plot_scree(pa)  # doctest: +SKIP
+    """
     require_columns(pa, ["factor", "observed", "random_q95", "retain"], where="plot_scree's data")
     ax = _axes(ax)
     ax.plot(pa["factor"], pa["observed"], marker="o", label="Observed")
@@ -159,6 +350,27 @@ def plot_scree(pa: pd.DataFrame, *, ax=None):
 
 
 def plot_hist(values, *, bins=30, xlabel="", ylabel="Customers", ax=None):
+    """A histogram of values.
+
+    Parameters
+    ----------
+    values : array-like
+        The values.
+    bins : int
+        Number of bins.
+    xlabel, ylabel : str
+        Axis labels.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> ax = plot_hist([1, 2, 2, 3], bins=3)
+    """
     ax = _axes(ax)
     ax.hist(values, bins=bins)
     ax.set_xlabel(xlabel)
@@ -167,7 +379,29 @@ def plot_hist(values, *, bins=30, xlabel="", ylabel="Customers", ax=None):
 
 
 def plot_likert(shares: pd.DataFrame, labels: list[str], *, ax=None):
-    """Diverging stacked bars: disagreement to the left of zero, agreement to the right, neutral centred."""
+    """Diverging stacked bars: disagreement to the left of zero, agreement to the right, neutral centred.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        From :func:`kamlib.survey.likert_shares`.
+    labels : list of str
+        Scale labels, lowest first.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    References
+    ----------
+    Heiberger, R. M. & Robbins, N. B. (2014). Design of diverging stacked bar charts for Likert scales and other applications. *J. Statistical Software*, 57(5).
+
+    Examples
+    --------
+    >>> plot_likert(shares, inst.labels("en"))  # doctest: +SKIP
+    """
     k = shares.shape[1]
     if len(labels) != k:
         raise ValueError(f"plot_likert needs {k} labels, got {len(labels)}.")
@@ -193,7 +427,31 @@ def plot_likert(shares: pd.DataFrame, labels: list[str], *, ax=None):
 
 def plot_intervals(table: pd.DataFrame, label: str, estimate: str, lower: str, upper: str, *, xlabel="", ref=None,
                    percent=False, ax=None):
-    """Point estimates with interval whiskers, one row per label (forest-plot style)."""
+    """Point estimates with interval whiskers, one row per label (forest-plot style).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The estimates.
+    label, estimate, lower, upper : str
+        Columns of the label, estimate and interval.
+    xlabel : str
+        Axis label.
+    ref : float, optional
+        A reference line (e.g. 0 or the random share).
+    percent : bool
+        Show values x 100.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_intervals(cap, "rule", "holdout_revenue_share", "revenue_ci_lower", "revenue_ci_upper")  # doctest: +SKIP
+    """
     require_columns(table, [label, estimate, lower, upper], where="plot_intervals' data")
     ax = _axes(ax, figsize=(6.4, 0.45 * len(table) + 1.4))
     k = 100 if percent else 1
@@ -209,7 +467,23 @@ def plot_intervals(table: pd.DataFrame, label: str, estimate: str, lower: str, u
 
 
 def plot_gains(g: pd.DataFrame, *, ax=None):
-    """Gains curves: share of holdout revenue captured by the top x of customers, per rule."""
+    """Gains curves: share of holdout revenue captured by the top x of customers, per rule.
+
+    Parameters
+    ----------
+    g : DataFrame
+        From :func:`kamlib.strategy.gains`.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_gains(gains)  # doctest: +SKIP
+    """
     ax = _axes(ax)
     for col in g.columns[1:]:
         ax.plot(g["customer_share"] * 100, g[col] * 100, label=col)
@@ -223,8 +497,21 @@ def plot_gains(g: pd.DataFrame, *, ax=None):
 def plot_event_study(ev, *, ax=None):
     """Event-study coefficients with confidence intervals; period -1 is the reference.
 
-    ``ev`` is a :class:`kamlib.experiments.EventStudy` (its pre-trend p-value becomes the title) or
-    its coefficient table."""
+    Parameters
+    ----------
+    ev : EventStudy or DataFrame
+        From :func:`kamlib.experiments.event_study` (its pre-trend p-value becomes the title) or its coefficients.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_event_study(ev)  # doctest: +SKIP
+    """
     pvalue = getattr(ev, "pretrend_pvalue", None)
     ev = getattr(ev, "coefficients", ev)
     ax = _axes(ax)
@@ -240,7 +527,25 @@ def plot_event_study(ev, *, ax=None):
 
 
 def plot_tornado(t: pd.DataFrame, *, xlabel="", ax=None):
-    """Tornado chart: the outcome at the low and high value of each assumption around the base case."""
+    """Tornado chart: the outcome at the low and high value of each assumption around the base case.
+
+    Parameters
+    ----------
+    t : DataFrame
+        From :func:`kamlib.strategy.tornado`.
+    xlabel : str
+        Axis label.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_tornado(torn)  # doctest: +SKIP
+    """
     require_columns(t, ["assumption", "low", "high", "base"], where="plot_tornado's data")
     ax = _axes(ax, figsize=(6.4, 0.45 * len(t) + 1.4))
     base = float(t["base"].iloc[0])
@@ -257,7 +562,31 @@ def plot_tornado(t: pd.DataFrame, *, xlabel="", ax=None):
 
 def plot_lines(table: pd.DataFrame, x: str, y: str, hue: str, *, xlabel=None, ylabel=None, hline=None, logx=False,
                ax=None):
-    """One line per value of ``hue`` (``logx``: logarithmic x axis)."""
+    """One line per value of ``hue``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Long table.
+    x, y, hue : str
+        Columns of the x values, y values and line groups.
+    xlabel, ylabel : str, optional
+        Axis labels.
+    hline : float, optional
+        A dashed reference line.
+    logx : bool
+        Logarithmic x axis.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_lines(curve, "n_per_arm", "power", "relative_lift", logx=True)  # doctest: +SKIP
+    """
     require_columns(table, [x, y, hue], where="plot_lines' data")
     ax = _axes(ax)
     for key, sub in table.groupby(hue, sort=True):
@@ -273,7 +602,31 @@ def plot_lines(table: pd.DataFrame, x: str, y: str, hue: str, *, xlabel=None, yl
 
 
 def plot_heatmap(table: pd.DataFrame, *, fmt=".0%", cmap="Blues", xlabel="", ylabel="", ax=None, annot=True):
-    """A heatmap of a numeric table (seaborn), annotated with the values."""
+    """A heatmap of a numeric table (seaborn), annotated with the values.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Numeric table.
+    fmt : str
+        Format of the annotations.
+    cmap : str
+        Colour map.
+    xlabel, ylabel : str
+        Axis labels.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+    annot : bool
+        Write the values (tables of at most 400 cells).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> ax = plot_heatmap(pd.DataFrame([[0.1, 0.9]]))
+    """
     import seaborn as sns
 
     ax = _axes(ax, figsize=(max(5.0, 0.5 * table.shape[1] + 2), max(3.5, 0.32 * table.shape[0] + 1.5)))
@@ -287,7 +640,19 @@ def plot_heatmap(table: pd.DataFrame, *, fmt=".0%", cmap="Blues", xlabel="", yla
 def plot_k_choice(ch):
     """Elbow (inertia), silhouette, gap statistic and stability against k, in four panels.
 
-    ``ch`` is a :class:`kamlib.segments.KChoice` or its table."""
+    Parameters
+    ----------
+    ch : KChoice or DataFrame
+        From :func:`kamlib.segments.choose_k`, or its table.
+
+    Returns
+    -------
+    Figure
+
+    Examples
+    --------
+    >>> fig = plot_k_choice(choice)  # doctest: +SKIP
+    """
     ch = getattr(ch, "table", ch)
     fig, axes = plt.subplots(1, 4, figsize=(11, 3))
     for ax, col, title in zip(axes, ["inertia", "silhouette", "gap", "stability_ari"],
@@ -303,7 +668,23 @@ def plot_k_choice(ch):
 
 
 def plot_snake(snake_df: pd.DataFrame, *, ax=None):
-    """Snake plot: mean standardised value of each feature per segment."""
+    """Snake plot: mean standardised value of each feature per segment.
+
+    Parameters
+    ----------
+    snake_df : DataFrame
+        From :func:`kamlib.segments.snake`.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_snake(snake)  # doctest: +SKIP
+    """
     ax = _axes(ax)
     for seg, sub in snake_df.groupby("segment", sort=True):
         ax.plot(sub["feature"], sub["mean_z"], marker="o", label=str(seg))
@@ -315,7 +696,31 @@ def plot_snake(snake_df: pd.DataFrame, *, ax=None):
 
 
 def plot_projection(proj: pd.DataFrame, labels: pd.Series, *, explained=None, max_points: int = 5000, seed: int = 0, ax=None):
-    """Customers on the first two principal components, coloured by segment."""
+    """Customers on the first two principal components, coloured by segment.
+
+    Parameters
+    ----------
+    proj : DataFrame
+        From :func:`kamlib.segments.projection`.
+    labels : Series
+        Segment name per customer.
+    explained : array-like, optional
+        Explained variance ratios, shown in the axis labels.
+    max_points : int
+        Points drawn (a seeded sample).
+    seed : int
+        Random seed of the sample.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_projection(proj, labels)  # doctest: +SKIP
+    """
     ax = _axes(ax)
     d = proj.assign(segment=labels.reindex(proj.index).astype(str))
     if len(d) > max_points:
@@ -330,7 +735,23 @@ def plot_projection(proj: pd.DataFrame, labels: pd.Series, *, explained=None, ma
 
 
 def plot_roc(curves: dict, *, ax=None):
-    """ROC curves, one per score, with their AUC in the legend: ``{name: (roc_frame, auc)}``."""
+    """ROC curves, one per score, with their AUC in the legend.
+
+    Parameters
+    ----------
+    curves : dict
+        Score name to ``(roc_frame, auc)`` from :func:`kamlib.churn.evaluate`.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_roc({"logit": (ev["roc"], ev["auc"])})  # doctest: +SKIP
+    """
     ax = _axes(ax)
     for name, (roc, auc) in curves.items():
         ax.plot(roc["fpr"], roc["tpr"], label=f"{name} (AUC {auc:.3f})")
@@ -338,7 +759,23 @@ def plot_roc(curves: dict, *, ax=None):
 
 
 def plot_calibration(tables: dict, *, ax=None):
-    """Observed churn rate against mean predicted probability per decile: ``{name: calibration_frame}``."""
+    """Observed churn rate against mean predicted probability per decile.
+
+    Parameters
+    ----------
+    tables : dict
+        Score name to calibration table from :func:`kamlib.churn.evaluate`.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_calibration({"logit": ev["calibration"]})  # doctest: +SKIP
+    """
     ax = _axes(ax)
     for name, cal in tables.items():
         ax.plot(cal["mean_predicted"], cal["observed_rate"], marker="o", label=name)
@@ -346,7 +783,23 @@ def plot_calibration(tables: dict, *, ax=None):
 
 
 def plot_lift(tables: dict, *, ax=None):
-    """Cumulative gains by decile for several scores: ``{name: lift_table}``."""
+    """Cumulative gains by decile for several scores.
+
+    Parameters
+    ----------
+    tables : dict
+        Score name to lift table (:func:`kamlib.churn.lift_table`).
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> plot_lift({"logit": ev["lift"]})  # doctest: +SKIP
+    """
     ax = _axes(ax)
     for name, lt in tables.items():
         ax.plot(np.r_[0, lt["cumulative_share"]] * 100, np.r_[0, lt["cumulative_capture"]] * 100, marker="o", label=name)
@@ -366,7 +819,27 @@ STAGE_COLORS = {"identify": "#0072B2", "segment": "#009E73", "understand": "#E69
 
 
 def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed: int = 0):
-    """Theme co-occurrence network (networkx spring layout), nodes sized by frequency, coloured by stage."""
+    """Theme co-occurrence network (networkx spring layout), nodes sized by frequency, coloured by stage.
+
+    Parameters
+    ----------
+    cooc : DataFrame
+        From :func:`kamlib.literature.cooccurrence`.
+    stages : dict
+        Theme to stage.
+    min_weight : int
+        Edges with at least this many shared units.
+    seed : int
+        Seed of the layout.
+
+    Returns
+    -------
+    Figure
+
+    Examples
+    --------
+    >>> fig = plot_network(co, stages, min_weight=2)  # doctest: +SKIP
+    """
     import networkx as nx
 
     g = nx.Graph()
@@ -391,7 +864,25 @@ def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed:
 
 
 def plot_model_evaluation(name: str, ev: dict, *, axes=None):
-    """ROC, calibration and gains of one score side by side (``ev`` from :func:`kamlib.churn.evaluate`)."""
+    """ROC, calibration and gains of one score side by side.
+
+    Parameters
+    ----------
+    name : str
+        The score's name (legend).
+    ev : dict
+        From :func:`kamlib.churn.evaluate`.
+    axes : sequence of Axes, optional
+        Three axes to draw on.
+
+    Returns
+    -------
+    ndarray of Axes
+
+    Examples
+    --------
+    >>> axes = plot_model_evaluation("Logistic regression", ev)  # doctest: +SKIP
+    """
     if axes is None:
         fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
     plot_roc({name: (ev["roc"], ev["auc"])}, ax=axes[0])

@@ -34,6 +34,9 @@ import pandas as pd
 from ._io import connect
 from .errors import ArgumentError, KamError, require_columns
 
+__all__ = ["HOLDOUT_SQL", "SEGMENTS", "SUMMARY_SQL", "UNIT_DAYS", "calibration_holdout", "scores", "segment_table",
+           "summary", "summary_spark", "summary_sql"]
+
 UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
 SUMMARY_SQL = """
@@ -92,7 +95,38 @@ def _quote(name: str) -> str:
 
 def summary_sql(*, end, source="src", unit="W", customer="customer_id", date="date", amount="amount",
                 start=None, engine="duckdb") -> str:
-    """The RFM query text for DuckDB or Spark SQL (the only difference is day arithmetic)."""
+    """The RFM summary query for DuckDB or Spark SQL (the only difference is day arithmetic and the text type).
+
+    Parameters
+    ----------
+    end : date-like
+        End of the observation period.
+    source : str
+        Table or view to read.
+    unit : {"D", "W", "M"}
+        Time unit of ``recency`` and ``T``.
+    customer, date, amount : str
+        Column names in the log.
+    start : date-like, optional
+        Only customers whose first purchase is on or after this date.
+    engine : {"duckdb", "spark"}
+        SQL dialect.
+
+    Returns
+    -------
+    str
+        The query; it returns ``customer_id``, ``frequency``, ``recency``, ``T``, ``monetary_value``, ``revenue``.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). Counting your customers the easy way: an alternative
+    to the Pareto/NBD model. *Marketing Science*, 24(2), 275-284.
+
+    Examples
+    --------
+    >>> "GROUP BY" in summary_sql(end="1997-09-30")
+    True
+    """
     if unit not in UNIT_DAYS:
         raise KamError(f"unit must be one of {', '.join(UNIT_DAYS)}, not {unit!r}.")
     end = pd.Timestamp(end).date().isoformat()
@@ -156,7 +190,37 @@ def summary(transactions, *, end, unit: str = "W", customer: str = "customer_id"
 
 def summary_spark(spark, table: str, *, end, unit="W", customer="customer_id", date="date", amount="amount",
                   start=None) -> pd.DataFrame:
-    """The same RFM summary computed by Apache Spark over a registered table or view."""
+    """The RFM summary computed by Apache Spark over a registered table or view (the cluster path).
+
+    Parameters
+    ----------
+    spark : SparkSession
+        An active session.
+    table : str
+        The registered table or view.
+    end : date-like
+        End of the observation period.
+    unit : {"D", "W", "M"}
+        Time unit of ``recency`` and ``T``.
+    customer, date, amount : str
+        Column names in the log.
+    start : date-like, optional
+        Only customers whose first purchase is on or after this date.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`summary`.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). Counting your customers the easy way: an alternative
+    to the Pareto/NBD model. *Marketing Science*, 24(2), 275-284.
+
+    Examples
+    --------
+    >>> summary_spark(spark, "orders", end="1997-09-30")  # doctest: +SKIP
+    """
     sql = summary_sql(end=end, source=table, unit=unit, customer=customer, date=date, amount=amount,
                       start=start, engine="spark")
     out = spark.sql(sql).toPandas()
@@ -167,10 +231,39 @@ def summary_spark(spark, table: str, *, end, unit="W", customer="customer_id", d
 
 def calibration_holdout(transactions, *, calibration_end, holdout_end, unit="W", customer="customer_id",
                         date="date", amount="amount", start=None) -> pd.DataFrame:
-    """Calibration summary plus holdout ``frequency_holdout``, ``revenue_holdout`` and ``duration_holdout``.
+    """Calibration summary plus holdout purchases, for validating purchase models.
 
-    Only customers whose first purchase is in the calibration period are kept;
-    holdout purchases are the distinct purchase days in (calibration_end, holdout_end].
+    Only customers whose first purchase is in the calibration period are kept; holdout purchases are the
+    distinct purchase days in (calibration_end, holdout_end].
+
+    Parameters
+    ----------
+    transactions : DataFrame or str or Path
+        The log, or a CSV/Parquet file that DuckDB reads directly.
+    calibration_end, holdout_end : date-like
+        Ends of the two periods; both must lie within the log.
+    unit : {"D", "W", "M"}
+        Time unit of ``recency`` and ``T``.
+    customer, date, amount : str
+        Column names in the log.
+    start : date-like, optional
+        Only customers whose first purchase is on or after this date.
+
+    Returns
+    -------
+    DataFrame
+        The calibration summary (:func:`summary`) with ``frequency_holdout``, ``revenue_holdout`` and
+        ``duration_holdout`` (in ``unit``).
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). Counting your customers the easy way: an alternative
+    to the Pareto/NBD model. *Marketing Science*, 24(2), 275-284.
+
+    Examples
+    --------
+    >>> cal = calibration_holdout(datasets.cdnow(sample=True), calibration_end="1997-09-30",
+    ...                           holdout_end="1998-06-30")  # doctest: +SKIP
     """
     cal_end, hold_end = pd.Timestamp(calibration_end), pd.Timestamp(holdout_end)
     if hold_end <= cal_end:
@@ -235,9 +328,28 @@ def _quintile(values: pd.Series, ascending: bool = True) -> pd.Series:
 def scores(summary_df: pd.DataFrame) -> pd.DataFrame:
     """Quintile scores (5 = best) and named segments.
 
-    R scores the days since the last purchase (``T - recency``; fewer is better), F the
-    number of purchase days, M the mean spend per purchase day (all days, so one-time
-    buyers are scored too). Ties are broken by order, so each quintile holds a fifth.
+    R scores the days since the last purchase (``T - recency``; fewer is better), F the number of purchase
+    days, M the mean spend per purchase day (all days, so one-time buyers are scored too). Ties are broken by
+    order, so each quintile holds a fifth.
+
+    Parameters
+    ----------
+    summary_df : DataFrame
+        RFM summary (``frequency``, ``recency``, ``T``, ``revenue``).
+
+    Returns
+    -------
+    DataFrame
+        ``R``, ``F``, ``M`` (1-5), ``RFM`` (e.g. 545), ``score`` (R + F + M) and ``segment`` (:data:`SEGMENTS`),
+        per customer.
+
+    References
+    ----------
+    Hughes, A. M. (1994). *Strategic Database Marketing*. Probus.
+
+    Examples
+    --------
+    >>> sc = scores(summary(datasets.cdnow(sample=True), end="1998-06-30"))  # doctest: +SKIP
     """
     require_columns(summary_df, ["frequency", "recency", "T", "revenue"], where="rfm.scores' input")
     s = summary_df

@@ -22,6 +22,9 @@ import pandas as pd
 
 from .errors import KamError, require_columns
 
+__all__ = ["FEATURES", "FEATURES_SQL", "KChoice", "LOGGED", "alternatives", "choose_k", "cluster", "features",
+           "gap_statistic", "matrix", "name_segments", "profile", "projection", "snake"]
+
 FEATURES = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
 LOGGED = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
 
@@ -44,7 +47,30 @@ FROM days GROUP BY customer_id ORDER BY customer_id
 
 
 def features(transactions: pd.DataFrame, *, end=None) -> pd.DataFrame:
-    """Behavioural features per customer up to ``end`` (default: the last date in the log)."""
+    """Behavioural features per customer up to ``end``.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The log (``customer_id``, ``date``, ``amount``; optional ``channel``, ``category``).
+    end : date-like, optional
+        Last date used (default: the last date in the log).
+
+    Returns
+    -------
+    DataFrame
+        Per customer: ``orders`` (purchase days), ``revenue``, ``avg_order``, ``recency_days``, ``tenure_days``,
+        ``ipt_days`` (mean days between purchases) and, where mapped, ``channel_share_*`` / ``category_share_*``.
+
+    References
+    ----------
+    Wedel, M. & Kamakura, W. A. (2000). *Market Segmentation: Conceptual and Methodological Foundations*
+    (2nd ed.). Kluwer.
+
+    Examples
+    --------
+    >>> feats = features(datasets.cdnow(sample=True))  # doctest: +SKIP
+    """
     from ._io import connect
 
     require_columns(transactions, ["customer_id", "date", "amount"], where="the transaction log")
@@ -67,7 +93,22 @@ def features(transactions: pd.DataFrame, *, end=None) -> pd.DataFrame:
 
 
 def matrix(feats: pd.DataFrame) -> pd.DataFrame:
-    """Standardised clustering matrix: log1p of the skewed features, mix shares as they are."""
+    """Standardised clustering matrix: log1p of the skewed features, mix shares as they are.
+
+    Parameters
+    ----------
+    feats : DataFrame
+        From :func:`features`.
+
+    Returns
+    -------
+    DataFrame
+        Customers x standardised columns (mean 0, sd 1).
+
+    Examples
+    --------
+    >>> X = matrix(features(tx))  # doctest: +SKIP
+    """
     X = feats.copy()
     for c in LOGGED:
         if c in X:
@@ -84,8 +125,39 @@ def _kmeans(X, k, seed):
 
 
 def gap_statistic(X: np.ndarray, k: int, *, n_refs: int = 10, seed: int = 0, inertia: float | None = None) -> tuple[float, float]:
-    """Gap(k) = E*[log W_k] - log W_k against uniform references over the data's bounding box
-    (Tibshirani et al. 2001), with s_k = sd * sqrt(1 + 1/B)."""
+    """Gap(k) = E*[log W_k] - log W_k against uniform references over the data's bounding box.
+
+    Parameters
+    ----------
+    X : ndarray
+        Customers x features.
+    k : int
+        Number of clusters.
+    n_refs : int
+        Reference data sets (B).
+    seed : int
+        Random seed.
+    inertia : float, optional
+        W_k of the data when already computed.
+
+    Returns
+    -------
+    gap : float
+        The gap statistic.
+    se : float
+        s_k = sd * sqrt(1 + 1/B).
+
+    References
+    ----------
+    Tibshirani, R., Walther, G. & Hastie, T. (2001). Estimating the number of clusters in a data set via the
+    gap statistic. *JRSS B*, 63(2), 411-423.
+
+    Examples
+    --------
+    >>> gap, se = gap_statistic(np.random.default_rng(0).normal(size=(100, 2)), 2)
+    >>> se > 0
+    True
+    """
     from sklearn.cluster import KMeans
 
     rng = np.random.default_rng(seed)
@@ -194,7 +266,30 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, seeds: int = 5, se
 
 
 def cluster(X: pd.DataFrame, k: int, *, seed: int = 0) -> pd.Series:
-    """k-means labels, renumbered so that segment 0 is the largest."""
+    """k-means labels, renumbered so that segment 0 is the largest.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Standardised matrix (:func:`matrix`).
+    k : int
+        Number of segments.
+    seed : int
+        Random seed (k-means++ starts).
+
+    Returns
+    -------
+    Series
+        Segment number per customer.
+
+    References
+    ----------
+    Arthur, D. & Vassilvitskii, S. (2007). k-means++: the advantages of careful seeding. *SODA '07*, 1027-1035.
+
+    Examples
+    --------
+    >>> labels = cluster(X, 4, seed=1)  # doctest: +SKIP
+    """
     labels = _kmeans(np.asarray(X, float), k, seed).labels_
     order = pd.Series(labels).value_counts().index
     remap = {old: new for new, old in enumerate(order)}
@@ -202,8 +297,35 @@ def cluster(X: pd.DataFrame, k: int, *, seed: int = 0) -> pd.Series:
 
 
 def alternatives(X: pd.DataFrame, k: int, kmeans_labels: pd.Series, *, seed: int = 0, sample: int = 5000) -> pd.DataFrame:
-    """Gaussian mixture and Ward hierarchical clustering with the same k, and their agreement
-    (adjusted Rand index) with k-means; Ward runs on a sample of at most ``sample`` customers."""
+    """Gaussian mixture and Ward clustering with the same k, and their agreement with k-means.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Standardised matrix.
+    k : int
+        Number of segments.
+    kmeans_labels : Series
+        From :func:`cluster`.
+    seed : int
+        Random seed.
+    sample : int
+        Ward runs on a random sample of at most this many customers.
+
+    Returns
+    -------
+    DataFrame
+        ``method``, ``k``, ``ari_vs_kmeans`` (adjusted Rand index), ``silhouette``, ``n`` (customers used).
+
+    References
+    ----------
+    Ward, J. H. (1963). Hierarchical grouping to optimize an objective function. *JASA*, 58, 236-244.
+    Hubert, L. & Arabie, P. (1985). Comparing partitions. *J. Classification*, 2, 193-218.
+
+    Examples
+    --------
+    >>> alternatives(X, 4, labels)  # doctest: +SKIP
+    """
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics import adjusted_rand_score, silhouette_score
     from sklearn.mixture import GaussianMixture
@@ -225,7 +347,27 @@ def alternatives(X: pd.DataFrame, k: int, kmeans_labels: pd.Series, *, seed: int
 
 
 def profile(feats: pd.DataFrame, labels: pd.Series, clv: pd.Series | None = None) -> pd.DataFrame:
-    """Size, shares of customers and revenue, mean features (and CLV) per segment, with a name."""
+    """Size, shares of customers and revenue, mean features (and CLV) per segment, with a name.
+
+    Parameters
+    ----------
+    feats : DataFrame
+        From :func:`features`.
+    labels : Series
+        Segment per customer.
+    clv : Series, optional
+        CLV per customer, averaged per segment.
+
+    Returns
+    -------
+    DataFrame
+        ``segment``, ``customers``, ``customer_share``, ``revenue_share``, mean features, ``mean_clv`` and
+        ``name`` (:func:`name_segments`).
+
+    Examples
+    --------
+    >>> prof = profile(feats, labels)  # doctest: +SKIP
+    """
     d = feats.assign(segment=labels)
     if clv is not None:
         d["clv"] = clv.reindex(d.index)
@@ -242,12 +384,25 @@ def profile(feats: pd.DataFrame, labels: pd.Series, clv: pd.Series | None = None
 def name_segments(prof: pd.DataFrame) -> list[str]:
     """Marketer's names from the segment means relative to the customer-weighted average.
 
-    recent = mean recency below average; frequent = mean orders above average;
-    high value = mean revenue above average. Names: Champions (recent, frequent, high
-    value), Loyal regulars (recent, frequent), Big spenders (high value, not frequent),
-    New or occasional (recent, not frequent), Fading regulars (not recent, frequent),
-    Lapsed one-timers (not recent, not frequent). Segments sharing a name are told
-    apart by their mean revenue: "high value", "low value" (and "mid value", then numbers).
+    recent = mean recency below average; frequent = mean orders above average; high value = mean revenue
+    above average. Names: Champions (recent, frequent, high value), Loyal regulars (recent, frequent), Big
+    spenders (high value, not frequent), New or occasional (recent, not frequent), Fading regulars (not
+    recent, frequent), Lapsed one-timers (not recent, not frequent). Segments sharing a name are told apart
+    by their mean revenue: "high value", "low value" (and "mid value", then numbers).
+
+    Parameters
+    ----------
+    prof : DataFrame
+        Segment profiles with ``customers``, ``mean_recency_days``, ``mean_orders``, ``mean_revenue``.
+
+    Returns
+    -------
+    list of str
+        One name per row of ``prof``.
+
+    Examples
+    --------
+    >>> name_segments(prof)  # doctest: +SKIP
     """
     w = prof["customers"] / prof["customers"].sum()
     avg = {c: float((prof[f"mean_{c}"] * w).sum()) for c in ("recency_days", "orders", "revenue")}
@@ -283,13 +438,55 @@ def name_segments(prof: pd.DataFrame) -> list[str]:
 
 
 def snake(X: pd.DataFrame, labels: pd.Series, names: dict | None = None) -> pd.DataFrame:
-    """Mean standardised feature per segment (long table), for a snake plot."""
+    """Mean standardised feature per segment (long table), for a snake plot.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Standardised matrix.
+    labels : Series
+        Segment per customer.
+    names : dict, optional
+        Segment number to name.
+
+    Returns
+    -------
+    DataFrame
+        ``segment``, ``feature``, ``value``.
+
+    Examples
+    --------
+    >>> snake(X, labels, names)  # doctest: +SKIP
+    """
     m = X.assign(segment=labels.map(names) if names else labels).groupby("segment").mean()
     return m.reset_index().melt(id_vars="segment", var_name="feature", value_name="mean_z")
 
 
 def projection(X: pd.DataFrame, *, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
-    """First two principal components of the standardised features, and their explained variance ratio."""
+    """First two principal components of the standardised features.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Standardised matrix.
+    seed : int
+        Random seed of the solver.
+
+    Returns
+    -------
+    proj : DataFrame
+        ``pc1``, ``pc2`` per customer.
+    explained : ndarray
+        Explained variance ratio of the two components.
+
+    References
+    ----------
+    Jolliffe, I. T. (2002). *Principal Component Analysis* (2nd ed.). Springer.
+
+    Examples
+    --------
+    >>> proj, explained = projection(X)  # doctest: +SKIP
+    """
     from sklearn.decomposition import PCA
 
     pca = PCA(n_components=2, random_state=seed).fit(X)

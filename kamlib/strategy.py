@@ -22,15 +22,38 @@ import pandas as pd
 from .defaults import DEFAULT_UPLIFT
 from .errors import ArgumentError, KamError, require_columns
 
+__all__ = ["Allocations", "RULES", "capture", "compare_allocations", "gains", "optimal", "response", "rule_scores",
+           "segment_inputs", "tornado"]
+
 RULES = ["Monetary (past revenue)", "Frequency", "RFM score", "CLV (BG/NBD x Gamma-Gamma)", "Random"]
 
 
 def rule_scores(cal: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
     """One score column per selection rule (higher = more likely a key account).
 
-    ``cal`` is a calibration summary with ``revenue``, ``frequency``, ``recency``, ``T``,
-    ``monetary_value`` and ``clv``. Ties are broken at random (seeded), so that a rule
-    with many ties (frequency) selects exactly the requested share.
+    Ties are broken at random (seeded), so that a rule with many ties (frequency) selects exactly the
+    requested share.
+
+    Parameters
+    ----------
+    cal : DataFrame
+        Calibration summary with ``revenue``, ``frequency``, ``recency``, ``T``, ``monetary_value`` and ``clv``.
+    seed : int
+        Random seed of the tie-breaking.
+
+    Returns
+    -------
+    DataFrame
+        One column per rule in :data:`RULES` (monetary, frequency, RFM score, CLV, random).
+
+    References
+    ----------
+    Malthouse, E. C. & Blattberg, R. C. (2005). Can we predict customer lifetime value? *J. Interactive
+    Marketing*, 19(1), 2-16.
+
+    Examples
+    --------
+    >>> rule_scores(cal, seed=1).columns.tolist()  # doctest: +SKIP
     """
     from . import rfm
 
@@ -66,6 +89,36 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
     """Share of holdout revenue and of holdout repeat purchases captured by each rule's top ``share``.
 
     Intervals: percentile bootstrap over customers (the selection is redone in every resample).
+
+    Parameters
+    ----------
+    cal_hold : DataFrame
+        Calibration/holdout summary (``revenue_holdout``, ``frequency_holdout``).
+    scores : DataFrame
+        From :func:`rule_scores`.
+    share : float
+        Share of customers each rule selects.
+    n_boot : int
+        Bootstrap resamples.
+    seed : int
+        Random seed.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        ``rule``, ``selected``, ``holdout_revenue_share``, ``holdout_purchases_share``, ``lift`` (revenue share
+        over ``share``) and, with ``n_boot``, ``revenue_ci_lower``/``_upper`` and ``purchases_ci_lower``/``_upper``.
+
+    References
+    ----------
+    Malthouse & Blattberg (2005), see :func:`rule_scores`; Efron & Tibshirani (1993), *An Introduction to
+    the Bootstrap*.
+
+    Examples
+    --------
+    >>> capture(cal, rule_scores(cal), share=0.2, n_boot=0)  # doctest: +SKIP
     """
     require_columns(cal_hold, ["revenue_holdout", "frequency_holdout"], where="the calibration/holdout summary",
                     fix="build it with kamlib.rfm.calibration_holdout")
@@ -99,7 +152,26 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
 
 
 def gains(cal_hold: pd.DataFrame, scores: pd.DataFrame, points: int = 101) -> pd.DataFrame:
-    """Gains curve per rule: share of holdout revenue captured by the top x of customers."""
+    """Gains curve per rule: share of holdout revenue captured by the top x of customers.
+
+    Parameters
+    ----------
+    cal_hold : DataFrame
+        Calibration/holdout summary.
+    scores : DataFrame
+        From :func:`rule_scores`.
+    points : int
+        Points on the curve.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_share`` (0 to 1) and one column per rule: the share of holdout revenue captured.
+
+    Examples
+    --------
+    >>> gains(cal, rule_scores(cal))  # doctest: +SKIP
+    """
     rev = cal_hold["revenue_holdout"].to_numpy(float)
     grid = np.linspace(0, 1, points)
     out = {"customer_share": grid}
@@ -117,7 +189,36 @@ def gains(cal_hold: pd.DataFrame, scores: pd.DataFrame, points: int = 101) -> pd
 
 def segment_inputs(base: pd.DataFrame, tier: pd.Series, *, uplift: dict[str, float] | None = None,
                    cost_per_customer: float = 2.0) -> pd.DataFrame:
-    """Per segment: customers, past revenue, CLV, and the response curve parameters a and b."""
+    """Per segment: customers, past revenue, CLV and the response-curve parameters.
+
+    The response of a segment to spending x is ``a (1 - exp(-x / b))`` with ``a = uplift x CLV`` (the most
+    spending can add) and ``b = cost_per_customer x customers`` (spend that reaches 63% of it).
+
+    Parameters
+    ----------
+    base : DataFrame
+        Per customer ``revenue`` and ``clv``.
+    tier : Series
+        Segment (tier) per customer.
+    uplift : dict, optional
+        Largest share of CLV that spending can add, per segment (defaults: :data:`kamlib.defaults.DEFAULT_UPLIFT`).
+    cost_per_customer : float
+        Spend per customer that reaches 63% of the uplift.
+
+    Returns
+    -------
+    DataFrame
+        ``segment``, ``customers``, ``revenue``, ``clv``, ``uplift``, ``a``, ``b``.
+
+    References
+    ----------
+    Blattberg, R. C. & Deighton, J. (1996). Manage marketing by the customer equity test. *Harvard Business
+    Review*, 74(4), 136-144.
+
+    Examples
+    --------
+    >>> segment_inputs(base, tier)  # doctest: +SKIP
+    """
     uplift = {**DEFAULT_UPLIFT, **(uplift or {})}
     g = base.assign(segment=tier.astype(str)).groupby("segment")
     seg = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum(), "clv": g["clv"].sum()})
@@ -132,15 +233,62 @@ def segment_inputs(base: pd.DataFrame, tier: pd.Series, *, uplift: dict[str, flo
 
 
 def response(x, a, b):
-    """Incremental CLV from spending ``x`` on a segment: a (1 - exp(-x / b))."""
+    """Incremental CLV from spending ``x`` on a segment: ``a (1 - exp(-x / b))``.
+
+    Parameters
+    ----------
+    x : float or ndarray
+        Spend.
+    a : float or ndarray
+        The most spending can add.
+    b : float or ndarray
+        Spend scale.
+
+    Returns
+    -------
+    float or ndarray
+
+    References
+    ----------
+    Blattberg, R. C. & Deighton, J. (1996). Manage marketing by the customer equity test. *Harvard Business
+    Review*, 74(4), 136-144.
+
+    Examples
+    --------
+    >>> round(float(response(1.0, 10.0, 1.0)), 3)
+    6.321
+    """
     return np.asarray(a) * (1 - np.exp(-np.asarray(x, float) / np.asarray(b, float)))
 
 
 def optimal(a: np.ndarray, b: np.ndarray, budget: float) -> np.ndarray:
-    """The allocation that maximises sum a_i (1 - exp(-x_i / b_i)) with sum x_i = budget, x_i >= 0.
+    """The allocation that maximises ``sum a_i (1 - exp(-x_i / b_i))`` with ``sum x_i = budget``, ``x_i >= 0``.
 
-    KKT: the marginal return (a_i / b_i) exp(-x_i / b_i) equals a common lambda wherever x_i > 0,
-    so x_i = b_i max(0, ln(a_i / (b_i lambda))); lambda is found by bisection on the budget.
+    KKT: the marginal return ``(a_i / b_i) exp(-x_i / b_i)`` equals a common lambda wherever ``x_i > 0``, so
+    ``x_i = b_i max(0, ln(a_i / (b_i lambda)))``; lambda is found by bisection on the budget.
+
+    Parameters
+    ----------
+    a, b : ndarray
+        Response parameters per segment.
+    budget : float
+        Total spend.
+
+    Returns
+    -------
+    ndarray
+        Spend per segment.
+
+    References
+    ----------
+    Blattberg, R. C. & Deighton, J. (1996). Manage marketing by the customer equity test. *Harvard Business
+    Review*, 74(4), 136-144.
+    Boyd, S. & Vandenberghe, L. (2004). *Convex Optimization*, sec. 5.5.3 (KKT conditions).
+
+    Examples
+    --------
+    >>> optimal(np.array([1.0, 1.0]), np.array([1.0, 1.0]), 2.0).round(6).tolist()
+    [1.0, 1.0]
     """
     a, b = np.asarray(a, float), np.asarray(b, float)
     if budget <= 0:
@@ -240,6 +388,35 @@ def tornado(base: pd.DataFrame, tier: pd.Series, budget: float, *, uplift: dict 
     """Incremental CLV of the optimal allocation when each assumption moves by -/+ ``swing``.
 
     Assumptions: the uplift of each segment, the cost per customer, the CLV level and the budget.
+
+    Parameters
+    ----------
+    base : DataFrame
+        Per customer ``revenue`` and ``clv``.
+    tier : Series
+        Segment per customer.
+    budget : float
+        Total spend.
+    uplift : dict, optional
+        As in :func:`segment_inputs`.
+    cost_per_customer : float
+        As in :func:`segment_inputs`.
+    swing : float
+        Relative move of each assumption.
+
+    Returns
+    -------
+    DataFrame
+        ``assumption``, ``low``, ``high``, ``base``, ``range``, smallest range first (the top bar of a tornado chart).
+
+    References
+    ----------
+    Eschenbach, T. G. (1992). Spiderplots versus tornado diagrams for sensitivity analysis. *Interfaces*,
+    22(6), 40-46.
+
+    Examples
+    --------
+    >>> tornado(base, tier, 10_000)  # doctest: +SKIP
     """
     def value(up=None, cost=cost_per_customer, clv_mult=1.0, bud=budget):
         seg = segment_inputs(base.assign(clv=base["clv"] * clv_mult), tier, uplift=up or uplift, cost_per_customer=cost)

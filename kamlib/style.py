@@ -25,7 +25,17 @@ CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQuanYi 
 
 
 def cjk_font() -> str | None:
-    """Name of an installed CJK font, or ``None``; registers fonts installed after matplotlib's cache."""
+    """Name of an installed CJK font, registering fonts installed after matplotlib built its cache.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"Noto Sans CJK SC"``; None without a CJK font.
+
+    Examples
+    --------
+    >>> cjk_font()  # doctest: +SKIP
+    """
     for path in ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts/truetype/wqy"):
         try:
             for f in font_manager.findSystemFonts(fontpaths=[path]):
@@ -38,7 +48,21 @@ def cjk_font() -> str | None:
 
 
 def apply(language: str = "en") -> None:
-    """Set the workbook style for all following figures."""
+    """Set the workbook style (seaborn, Okabe-Ito colours, fonts) for all following figures.
+
+    Parameters
+    ----------
+    language : {"en", "zh"}
+        ``"zh"`` selects a CJK font.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> apply("en")
+    """
     rc = {
         "figure.figsize": (6.4, 4.0),
         "figure.dpi": 100,
@@ -75,7 +99,24 @@ def apply(language: str = "en") -> None:
 
 
 def mark_simulated(fig, language: str = "en") -> None:
-    """Stamp a figure as made from simulated data (bottom-right corner)."""
+    """Stamp a figure as made from simulated data (bottom-right corner).
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure.
+    language : {"en", "zh"}
+        Language of the stamp.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(); mark_simulated(fig); plt.close(fig)
+    """
     text = "模拟数据 (simulated)" if language == "zh" else "Simulated data"
     fig.text(0.99, 0.01, text, ha="right", va="bottom", fontsize=8, color="#D55E00",
              fontweight="bold", alpha=0.9)
@@ -84,13 +125,36 @@ def mark_simulated(fig, language: str = "en") -> None:
 #: Figure texts of the Chinese report: exact strings used by kamlib's plots and the notebooks.
 from .i18n import FIGURE_ZH, LABELS_ZH  # noqa: E402
 
+__all__ = ["CJK_FONTS", "DIVERGING", "GLOSSARY_ZH", "PALETTE", "SEQUENTIAL", "apply", "cjk_font", "mark_simulated",
+           "translate_figure"]
+
 #: Figure words and result labels, translated in Chinese figures.
 GLOSSARY_ZH = {**FIGURE_ZH, **LABELS_ZH}
 
 
 
 def translate_figure(fig, glossary: dict[str, str] = GLOSSARY_ZH) -> int:
-    """Replace every figure text (titles, axis labels, legends, ticks) that the glossary knows; returns the count."""
+    """Replace every figure text (titles, axis labels, legends, ticks) that the glossary knows.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure.
+    glossary : dict
+        English to Chinese (default: :data:`GLOSSARY_ZH`).
+
+    Returns
+    -------
+    int
+        Number of texts replaced.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.set_xlabel("Customers")
+    >>> translate_figure(fig); plt.close(fig)
+    1
+    """
     from matplotlib.text import Text
 
     n = 0

@@ -23,6 +23,12 @@ from scipy import optimize, stats
 
 from .errors import KamError, require_columns
 
+__all__ = ["HYPOTHESES", "HYPOTHESES_ZH", "KeyDrivers", "SEMResult", "alpha_ci", "ave", "bartlett", "cfa",
+           "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa", "fornell_larcker",
+           "htmt", "hypotheses", "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_model",
+           "mediation", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis",
+           "relative_importance", "reliability_table", "rmsea_ci", "sem"]
+
 # ----------------------------------------------------------------------------- reliability
 
 
@@ -34,7 +40,28 @@ def _complete(items: pd.DataFrame, listwise: bool = True) -> pd.DataFrame:
 
 
 def cronbach_alpha(items: pd.DataFrame, *, listwise: bool = True) -> float:
-    """Cronbach's alpha of already reverse-coded items (listwise complete cases, or pairwise covariances)."""
+    """Cronbach's alpha of reverse-coded items.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Respondents x items of one construct, reverse-coded already.
+    listwise : bool
+        Complete cases (True) or pairwise covariances.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. *Psychometrika*, 16(3), 297-334.
+
+    Examples
+    --------
+    >>> round(cronbach_alpha(pd.DataFrame({"a": [1, 2, 3, 4], "b": [1, 2, 3, 5]})), 3)
+    0.972
+    """
     data = _complete(items, listwise)
     cov = data.cov().to_numpy()
     k = cov.shape[0]
@@ -42,7 +69,28 @@ def cronbach_alpha(items: pd.DataFrame, *, listwise: bool = True) -> float:
 
 
 def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
-    """Feldt (1965) confidence interval of alpha (complete cases)."""
+    """Feldt confidence interval of Cronbach's alpha (complete cases).
+
+    Parameters
+    ----------
+    items : DataFrame
+        Respondents x items of one construct, reverse-coded already.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    tuple of float
+        Lower and upper limit.
+
+    References
+    ----------
+    Feldt, L. S. (1965). The approximate sampling distribution of Kuder-Richardson reliability coefficient twenty. *Psychometrika*, 30(3), 357-370.
+
+    Examples
+    --------
+    >>> lo, hi = alpha_ci(items)  # doctest: +SKIP
+    """
     data = _complete(items)
     n, k = data.shape
     a = cronbach_alpha(data)
@@ -52,7 +100,26 @@ def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
 
 
 def one_factor_loadings(items: pd.DataFrame) -> pd.Series:
-    """Standardised loadings of a one-factor maximum-likelihood model (statsmodels)."""
+    """Standardised loadings of a one-factor maximum-likelihood model (statsmodels).
+
+    Parameters
+    ----------
+    items : DataFrame
+        Respondents x items of one construct, reverse-coded already.
+
+    Returns
+    -------
+    Series
+        Loading per item.
+
+    References
+    ----------
+    Lawley, D. N. & Maxwell, A. E. (1971). *Factor Analysis as a Statistical Method* (2nd ed.). Butterworths.
+
+    Examples
+    --------
+    >>> one_factor_loadings(items)  # doctest: +SKIP
+    """
     from statsmodels.multivariate.factor import Factor
 
     data = _complete(items)
@@ -64,13 +131,50 @@ def one_factor_loadings(items: pd.DataFrame) -> pd.Series:
 
 
 def omega(items: pd.DataFrame) -> float:
-    """McDonald's omega total from a one-factor model: (sum l)^2 / ((sum l)^2 + sum(1 - l^2))."""
+    """McDonald's omega total from a one-factor model: (sum l)^2 / ((sum l)^2 + sum(1 - l^2)).
+
+    Parameters
+    ----------
+    items : DataFrame
+        Respondents x items of one construct, reverse-coded already.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    McDonald, R. P. (1999). *Test Theory: A Unified Treatment*. Erlbaum.
+
+    Examples
+    --------
+    >>> omega(items)  # doctest: +SKIP
+    """
     lam = one_factor_loadings(items).to_numpy()
     return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam ** 2).sum()))
 
 
 def item_analysis(items: pd.DataFrame) -> pd.DataFrame:
-    """Corrected item-total correlation and alpha if item deleted."""
+    """Corrected item-total correlation and alpha if item deleted.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Respondents x items of one construct, reverse-coded already.
+
+    Returns
+    -------
+    DataFrame
+        ``item``, ``mean``, ``sd``, ``corrected_item_total_r``, ``alpha_if_deleted``.
+
+    References
+    ----------
+    Nunnally, J. C. & Bernstein, I. H. (1994). *Psychometric Theory* (3rd ed.). McGraw-Hill.
+
+    Examples
+    --------
+    >>> item_analysis(items)  # doctest: +SKIP
+    """
     data = _complete(items)
     rows = []
     for c in data.columns:
@@ -82,19 +186,80 @@ def item_analysis(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def composite_reliability(loadings) -> float:
-    """Composite reliability from standardised loadings: (sum l)^2 / ((sum l)^2 + sum(1 - l^2))."""
+    """Composite reliability from standardised loadings: (sum l)^2 / ((sum l)^2 + sum(1 - l^2)).
+
+    Parameters
+    ----------
+    loadings : array-like
+        Standardised loadings of one construct.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Fornell, C. & Larcker, D. F. (1981). Evaluating structural equation models with unobservable variables and measurement error. *J. Marketing Research*, 18(1), 39-50.
+
+    Examples
+    --------
+    >>> round(composite_reliability([0.8, 0.8, 0.8]), 3)
+    0.842
+    """
     lam = np.asarray(loadings, float)
     return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam ** 2).sum()))
 
 
 def ave(loadings) -> float:
-    """Average variance extracted: mean of squared standardised loadings."""
+    """Average variance extracted: mean of squared standardised loadings.
+
+    Parameters
+    ----------
+    loadings : array-like
+        Standardised loadings of one construct.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Fornell, C. & Larcker, D. F. (1981). Evaluating structural equation models with unobservable variables and measurement error. *J. Marketing Research*, 18(1), 39-50.
+
+    Examples
+    --------
+    >>> round(ave([0.8, 0.6]), 2)
+    0.5
+    """
     return float(np.mean(np.asarray(loadings, float) ** 2))
 
 
 def reliability_table(data: pd.DataFrame, constructs: dict[str, list[str]],
                       std_loadings: pd.Series | None = None) -> pd.DataFrame:
-    """Per construct: items, n, alpha with Feldt CI, omega, and CR/AVE from CFA loadings (if given)."""
+    """Per construct: items, n, alpha with Feldt CI, omega, and CR/AVE from CFA loadings.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items (reverse-coded).
+    constructs : dict
+        Construct to its items.
+    std_loadings : Series, optional
+        Standardised CFA loadings by item (CR and AVE need them).
+
+    Returns
+    -------
+    DataFrame
+        ``construct``, ``items``, ``n``, ``alpha``, ``alpha_ci_lower``, ``alpha_ci_upper``, ``omega`` and, with loadings, ``composite_reliability``, ``ave``.
+
+    References
+    ----------
+    Hair, J. F., Black, W. C., Babin, B. J. & Anderson, R. E. (2019). *Multivariate Data Analysis* (8th ed.). Cengage.
+
+    Examples
+    --------
+    >>> reliability_table(data, inst.constructs)  # doctest: +SKIP
+    """
     rows = []
     for c, items in constructs.items():
         lo, hi = alpha_ci(data[items])
@@ -112,7 +277,28 @@ def reliability_table(data: pd.DataFrame, constructs: dict[str, list[str]],
 
 
 def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
-    """Kaiser-Meyer-Olkin measure of sampling adequacy: overall and per item."""
+    """Kaiser-Meyer-Olkin measure of sampling adequacy: overall and per item.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items (complete cases used).
+
+    Returns
+    -------
+    overall : float
+        KMO of all items.
+    per_item : Series
+        KMO per item.
+
+    References
+    ----------
+    Kaiser, H. F. (1974). An index of factorial simplicity. *Psychometrika*, 39(1), 31-36.
+
+    Examples
+    --------
+    >>> overall, per_item = kmo(data)  # doctest: +SKIP
+    """
     r = _complete(data).corr().to_numpy().copy()
     inv = np.linalg.inv(r)
     partial = -inv / np.sqrt(np.outer(np.diag(inv), np.diag(inv)))
@@ -125,7 +311,26 @@ def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
 
 
 def bartlett(data: pd.DataFrame) -> dict:
-    """Bartlett's test of sphericity: chi2 = -(n - 1 - (2p + 5)/6) ln|R|, df = p(p - 1)/2."""
+    """Bartlett's test of sphericity: chi2 = -(n - 1 - (2p + 5)/6) ln|R|, df = p(p - 1)/2.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items.
+
+    Returns
+    -------
+    dict
+        ``chi2``, ``df``, ``pvalue``.
+
+    References
+    ----------
+    Bartlett, M. S. (1950). Tests of significance in factor analysis. *British J. Psychology*, 3, 77-85.
+
+    Examples
+    --------
+    >>> bartlett(data)  # doctest: +SKIP
+    """
     d = _complete(data)
     n, p = d.shape
     _, logdet = np.linalg.slogdet(d.corr().to_numpy())
@@ -135,7 +340,32 @@ def bartlett(data: pd.DataFrame) -> dict:
 
 
 def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 100, seed: int = 0, quantile: float = 0.95) -> pd.DataFrame:
-    """Horn's parallel analysis on correlation-matrix eigenvalues: observed vs random normal data."""
+    """Horn's parallel analysis on correlation-matrix eigenvalues: observed against random normal data.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items.
+    n_iter : int
+        Random data sets.
+    seed : int
+        Random seed.
+    quantile : float
+        Quantile of the random eigenvalues to beat.
+
+    Returns
+    -------
+    DataFrame
+        ``factor``, ``observed``, ``random_mean``, ``random_q95``, ``retain``.
+
+    References
+    ----------
+    Horn, J. L. (1965). A rationale and test for the number of factors in factor analysis. *Psychometrika*, 30(2), 179-185.
+
+    Examples
+    --------
+    >>> parallel_analysis(data, seed=1)  # doctest: +SKIP
+    """
     d = _complete(data)
     n, p = d.shape
     obs = np.sort(np.linalg.eigvalsh(d.corr().to_numpy()))[::-1]
@@ -149,7 +379,30 @@ def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 100, seed: int = 0, q
 
 
 def efa(data: pd.DataFrame, n_factors: int, *, rotation: str = "promax") -> pd.DataFrame:
-    """Exploratory factor analysis (maximum likelihood, statsmodels) with rotation; loadings table."""
+    """Exploratory factor analysis (maximum likelihood, statsmodels) with rotation.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items.
+    n_factors : int
+        Factors to extract.
+    rotation : str
+        ``"promax"``, ``"varimax"`` or None.
+
+    Returns
+    -------
+    DataFrame
+        ``item``, one loading column per factor and ``communality``.
+
+    References
+    ----------
+    Fabrigar, L. R., Wegener, D. T., MacCallum, R. C. & Strahan, E. J. (1999). Evaluating the use of exploratory factor analysis in psychological research. *Psychological Methods*, 4(3), 272-299.
+
+    Examples
+    --------
+    >>> efa(data, 3)  # doctest: +SKIP
+    """
     from statsmodels.multivariate.factor import Factor
 
     d = _complete(data)
@@ -165,7 +418,28 @@ def efa(data: pd.DataFrame, n_factors: int, *, rotation: str = "promax") -> pd.D
 
 
 def htmt(data: pd.DataFrame, constructs: dict[str, list[str]]) -> pd.DataFrame:
-    """Heterotrait-monotrait ratio of correlations (Henseler et al. 2015), lower triangle."""
+    """Heterotrait-monotrait ratio of correlations, lower triangle.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items.
+    constructs : dict
+        Construct to its items.
+
+    Returns
+    -------
+    DataFrame
+        Constructs x constructs (NaN on and above the diagonal).
+
+    References
+    ----------
+    Henseler, J., Ringle, C. M. & Sarstedt, M. (2015). A new criterion for assessing discriminant validity in variance-based SEM. *J. Academy of Marketing Science*, 43(1), 115-135.
+
+    Examples
+    --------
+    >>> htmt(data, inst.constructs)  # doctest: +SKIP
+    """
     r = _complete(data[[i for items in constructs.values() for i in items]]).corr()
     names = list(constructs)
     out = pd.DataFrame(np.nan, index=names, columns=names)
@@ -181,7 +455,28 @@ def htmt(data: pd.DataFrame, constructs: dict[str, list[str]]) -> pd.DataFrame:
 
 
 def fornell_larcker(factor_corr: pd.DataFrame, ave_by_construct: pd.Series) -> pd.DataFrame:
-    """Square root of AVE on the diagonal, factor correlations below it."""
+    """Square root of AVE on the diagonal, factor correlations below it.
+
+    Parameters
+    ----------
+    factor_corr : DataFrame
+        Latent correlations (:meth:`SEMResult.factor_correlations`).
+    ave_by_construct : Series
+        AVE per construct.
+
+    Returns
+    -------
+    DataFrame
+        Constructs x constructs.
+
+    References
+    ----------
+    Fornell, C. & Larcker, D. F. (1981). Evaluating structural equation models with unobservable variables and measurement error. *J. Marketing Research*, 18(1), 39-50.
+
+    Examples
+    --------
+    >>> fornell_larcker(cfa.factor_correlations(), rel.set_index("construct")["ave"])  # doctest: +SKIP
+    """
     out = factor_corr.copy().astype(float)
     for c in out.index:
         out.loc[c, c] = np.sqrt(ave_by_construct[c])
@@ -220,7 +515,33 @@ class SEMResult:
 
 
 def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
-    """Confidence interval of RMSEA by inverting the noncentral chi-square (N in the denominator, as lavaan)."""
+    """Confidence interval of RMSEA by inverting the noncentral chi-square (N in the denominator, as lavaan).
+
+    Parameters
+    ----------
+    chi2 : float
+        Model chi-square.
+    df : int
+        Degrees of freedom.
+    n : int
+        Sample size.
+    level : float
+        Confidence level (0.9 by convention).
+
+    Returns
+    -------
+    tuple of float
+        Lower and upper limit.
+
+    References
+    ----------
+    Steiger, J. H. & Lind, J. C. (1980). Statistically based tests for the number of common factors. Psychometric Society, Iowa City. Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *J. Statistical Software*, 48(2), 1-36.
+
+    Examples
+    --------
+    >>> [round(v, 3) for v in rmsea_ci(85.306, 24, 301)]
+    [0.071, 0.114]
+    """
 
     def lam(p):
         f = lambda x: stats.ncx2.cdf(chi2, df, x) - p  # noqa: E731
@@ -279,9 +600,28 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
 def cfa(data: pd.DataFrame, model: str) -> SEMResult:
     """Confirmatory factor analysis (maximum likelihood, semopy) of a lavaan-style description.
 
-    ``model`` lines look like ``visual =~ x1 + x2 + x3``. Complete cases of the
-    observed variables are used. ``.fit`` maps ``chi2``, ``df``, ``cfi``, ``tli``,
-    ``rmsea`` (with ``rmsea_ci_lower``/``_upper``, 90%) and ``srmr`` to values.
+    Complete cases of the observed variables are used.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x observed variables.
+    model : str
+        Lines such as ``visual =~ x1 + x2 + x3``.
+
+    Returns
+    -------
+    SEMResult
+        ``fit`` maps ``chi2``, ``df``, ``pvalue``, ``cfi``, ``tli``, ``rmsea`` (with ``rmsea_ci_lower``/``_upper``, 90%), ``srmr`` and ``n``; ``loadings()``, ``paths()``, ``factor_correlations()``.
+
+    References
+    ----------
+    Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *J. Statistical Software*, 48(2), 1-36.
+    Igolkina, A. A. & Meshcheryakov, G. (2020). semopy: a Python package for structural equation modeling. *SEM*, 27(6), 952-963.
+
+    Examples
+    --------
+    >>> res = cfa(datasets.holzinger_swineford(), "visual =~ x1 + x2 + x3")  # doctest: +SKIP
     """
     if "=~" not in model:
         raise KamError("A CFA model needs at least one line 'factor =~ item1 + item2 + item3'.")
@@ -289,11 +629,49 @@ def cfa(data: pd.DataFrame, model: str) -> SEMResult:
 
 
 def sem(data: pd.DataFrame, model: str) -> SEMResult:
-    """A structural equation model (measurement ``=~`` and regression ``~`` lines), fitted like :func:`cfa`."""
+    """A structural equation model (measurement ``=~`` and regression ``~`` lines), fitted like :func:`cfa`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x observed variables.
+    model : str
+        lavaan-style description.
+
+    Returns
+    -------
+    SEMResult
+
+    References
+    ----------
+    Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *J. Statistical Software*, 48(2), 1-36.
+    Igolkina, A. A. & Meshcheryakov, G. (2020). semopy: a Python package for structural equation modeling. *SEM*, 27(6), 952-963.
+
+    Examples
+    --------
+    >>> sem(data, measurement_model(inst.constructs) + "\\nLOY ~ SAT")  # doctest: +SKIP
+    """
     return _fit(data, model)
 
 
 def measurement_model(constructs: dict[str, list[str]]) -> str:
+    """The lavaan-style measurement model of constructs and their items.
+
+    Parameters
+    ----------
+    constructs : dict
+        Construct to its items.
+
+    Returns
+    -------
+    str
+        One ``C =~ i1 + i2`` line per construct.
+
+    Examples
+    --------
+    >>> measurement_model({"SAT": ["s1", "s2"]})
+    'SAT =~ s1 + s2'
+    """
     return "\n".join(f"{c} =~ {' + '.join(items)}" for c, items in constructs.items())
 
 
@@ -371,7 +749,30 @@ def key_drivers(scores: pd.DataFrame, outcome: str, drivers: list[str]) -> KeyDr
 
 
 def relative_importance(data: pd.DataFrame, outcome: str, drivers: list[str]) -> pd.Series:
-    """LMG (Shapley) decomposition of R^2 over all orderings of the drivers."""
+    """LMG (Shapley) decomposition of R^2 over all orderings of the drivers.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Outcome and drivers.
+    outcome : str
+        The outcome.
+    drivers : list of str
+        The drivers (at most about 10: 2^p subsets).
+
+    Returns
+    -------
+    Series
+        R^2 share of each driver; they sum to the model's R^2.
+
+    References
+    ----------
+    Lindeman, R. H., Merenda, P. F. & Gold, R. Z. (1980). *Introduction to Bivariate and Multivariate Analysis*. Scott, Foresman. Grömping, U. (2006). relaimpo. *J. Statistical Software*, 17(1).
+
+    Examples
+    --------
+    >>> relative_importance(scores, "SAT", ["PQ", "SQ"])  # doctest: +SKIP
+    """
     y = data[outcome].to_numpy(float)
     X = data[drivers].to_numpy(float)
 
@@ -402,7 +803,37 @@ def relative_importance(data: pd.DataFrame, outcome: str, drivers: list[str]) ->
 
 def mediation(scores: pd.DataFrame, x: str, m: str, y: str, *, controls: list[str] | None = None,
               n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> dict:
-    """Indirect effect a*b of ``x`` on ``y`` through ``m`` (OLS), with a percentile bootstrap interval."""
+    """Indirect effect a*b of ``x`` on ``y`` through ``m`` (OLS), with a percentile bootstrap interval.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Construct scores.
+    x, m, y : str
+        Cause, mediator and outcome.
+    controls : list of str, optional
+        Covariates in both regressions.
+    n_boot : int
+        Bootstrap resamples.
+    seed : int
+        Random seed.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    dict
+        ``a``, ``b``, ``indirect`` with ``indirect_ci_lower``/``_upper`` and ``indirect_pvalue``, ``direct``, ``total``,
+        ``n`` and ``bootstrap_n``.
+
+    References
+    ----------
+    Preacher, K. J. & Hayes, A. F. (2008). Asymptotic and resampling strategies for assessing and comparing indirect effects in multiple mediator models. *Behavior Research Methods*, 40(3), 879-891.
+
+    Examples
+    --------
+    >>> mediation(scores, "SQ", "SAT", "LOY", n_boot=200)  # doctest: +SKIP
+    """
     controls = controls or []
     d = scores[[x, m, y, *controls]].dropna().to_numpy(float)
     n = len(d)
@@ -427,7 +858,34 @@ def mediation(scores: pd.DataFrame, x: str, m: str, y: str, *, controls: list[st
 
 
 def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator: str, focal: str) -> dict:
-    """OLS with a ``focal x moderator`` interaction (moderator 0/1), HC3 SEs; returns the interaction term."""
+    """OLS with a ``focal x moderator`` interaction (moderator 0/1) and HC3 standard errors.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Construct scores and the moderator.
+    outcome : str
+        The outcome.
+    drivers : list of str
+        Main effects.
+    moderator : str
+        0/1 column (e.g. key account).
+    focal : str
+        The driver whose effect the moderator changes.
+
+    Returns
+    -------
+    dict
+        The interaction term: ``term``, ``estimate``, ``estimate_se``, ``pvalue``, CI limits.
+
+    References
+    ----------
+    Aiken, L. S. & West, S. G. (1991). *Multiple Regression: Testing and Interpreting Interactions*. Sage.
+
+    Examples
+    --------
+    >>> moderation(scores, "SAT", ["PQ", "SQ"], "key", "SQ")  # doctest: +SKIP
+    """
     import statsmodels.formula.api as smf
 
     d = scores[[outcome, *drivers, moderator]].dropna()
@@ -444,7 +902,30 @@ def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator
 
 
 def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> pd.DataFrame:
-    """Welch t test per column between the two groups, with Hedges' g."""
+    """Welch t test per column between two groups, with Hedges' g.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Respondents x variables.
+    group : Series
+        Group of each respondent (two levels).
+    columns : list of str
+        Variables to compare.
+
+    Returns
+    -------
+    DataFrame
+        ``variable``, ``mean_<level>`` for both groups, ``difference``, ``welch_t``, ``pvalue``, ``hedges_g``.
+
+    References
+    ----------
+    Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect size and related estimators. *J. Educational Statistics*, 6(2), 107-128.
+
+    Examples
+    --------
+    >>> compare_two(scores, data["TIER"], ["SAT"])  # doctest: +SKIP
+    """
     levels = sorted(group.dropna().unique())
     if len(levels) != 2:
         raise KamError(f"compare_two needs exactly two groups, got {levels}.")
@@ -462,7 +943,30 @@ def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> p
 
 
 def compare_many(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> pd.DataFrame:
-    """One-way ANOVA (eta squared) and Kruskal-Wallis (epsilon squared) per column across groups."""
+    """One-way ANOVA (eta squared) and Kruskal-Wallis (epsilon squared) per column across groups.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Respondents x variables.
+    group : Series
+        Group of each respondent.
+    columns : list of str
+        Variables to compare.
+
+    Returns
+    -------
+    DataFrame
+        ``variable``, ``groups``, ``anova_f``, ``anova_pvalue``, ``eta_squared``, ``kruskal_h``, ``kruskal_pvalue``, ``epsilon_squared``.
+
+    References
+    ----------
+    Tomczak, M. & Tomczak, E. (2014). The need to report effect size estimates revisited. *Trends in Sport Sciences*, 21(1), 19-25.
+
+    Examples
+    --------
+    >>> compare_many(scores, data["AGE"], ["SAT"])  # doctest: +SKIP
+    """
     rows = []
     for c in columns:
         samples = [scores.loc[group == g, c].dropna() for g in sorted(group.dropna().unique())]
@@ -479,7 +983,29 @@ def compare_many(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> 
 
 
 def nps(values, level: float = 0.95) -> dict:
-    """Net Promoter Score (promoters 9-10 minus detractors 0-6, in points) with a normal-approximation CI."""
+    """Net Promoter Score (promoters 9-10 minus detractors 0-6, in points) with a normal-approximation CI.
+
+    Parameters
+    ----------
+    values : array-like
+        Answers 0-10 (missing ones are ignored).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    dict
+        ``nps``, ``nps_se``, ``nps_ci_lower``, ``nps_ci_upper``, ``promoters``, ``detractors`` (shares), ``n``.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review*, 81(12), 46-54.
+
+    Examples
+    --------
+    >>> float(nps([10, 10, 0, 8])["nps"])
+    25.0
+    """
     v = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
     if ((v < 0) | (v > 10)).any():
         raise KamError("NPS answers must be between 0 and 10.")
@@ -493,7 +1019,31 @@ def nps(values, level: float = 0.95) -> dict:
 
 
 def likert_shares(data: pd.DataFrame, items: list[str], points: int) -> pd.DataFrame:
-    """Share of each answer 1..points per item (rows: items)."""
+    """Share of each answer 1..points per item.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items.
+    items : list of str
+        Items.
+    points : int
+        Scale points.
+
+    Returns
+    -------
+    DataFrame
+        Items (rows) x answers 1..points (shares of the non-missing answers).
+
+    References
+    ----------
+    Heiberger, R. M. & Robbins, N. B. (2014). Design of diverging stacked bar charts for Likert scales and other applications. *J. Statistical Software*, 57(5).
+
+    Examples
+    --------
+    >>> likert_shares(pd.DataFrame({"q": [1, 2, 2, 3]}), ["q"], 3).loc["q"].tolist()
+    [0.25, 0.5, 0.25]
+    """
     shares = {k: (data[items] == k).sum() / data[items].notna().sum() for k in range(1, points + 1)}
     return pd.DataFrame(shares).rename_axis("item")
 
@@ -519,11 +1069,34 @@ HYPOTHESES_ZH = {
 
 
 def hypotheses(structural: SEMResult, indirect: dict, interaction: dict, alpha: float = 0.05) -> pd.DataFrame:
-    """The H1-H8 table: estimate, 95% CI, p-value and whether the (one-directional) hypothesis is supported.
+    """The H1-H8 table: estimate, 95% CI, p-value and whether the one-directional hypothesis is supported.
 
-    H1-H6 are SEM structural paths (unstandardised estimate, Wald CI, standardised
-    estimate); H7 is the bootstrap indirect effect SQ -> SAT -> LOY on construct
-    scores; H8 is the SQ x key-account interaction on satisfaction.
+    H1-H6 are SEM structural paths (unstandardised estimate, Wald CI, standardised estimate); H7 is the bootstrap indirect effect SQ -> SAT -> LOY on construct scores; H8 is the SQ x key-account interaction on satisfaction.
+
+    Parameters
+    ----------
+    structural : SEMResult
+        The structural model.
+    indirect : dict
+        From :func:`mediation`.
+    interaction : dict
+        From :func:`moderation`.
+    alpha : float
+        Significance level.
+
+    Returns
+    -------
+    DataFrame
+        ``hypothesis``, ``statement`` (and ``statement_zh``), ``method``, ``estimate``, ``std_estimate``, ``ci_lower``,
+        ``ci_upper``, ``pvalue``, ``supported``.
+
+    References
+    ----------
+    Hair, J. F., Hult, G. T. M., Ringle, C. M. & Sarstedt, M. (2022). *A Primer on Partial Least Squares SEM* (3rd ed.). Sage (reporting structural hypotheses).
+
+    Examples
+    --------
+    >>> hypotheses(structural, med, mod)  # doctest: +SKIP
     """
     paths = structural.paths().set_index(["lval", "rval"])
     rows = []

@@ -23,11 +23,29 @@ from .errors import ArgumentError, KamError, rows_preview
 from .instrument import Instrument
 from ._io import read_table
 
+__all__ = ["Cleaned", "clean", "construct_scores", "mapping_template", "read", "simulate", "true_model",
+           "write_example", "write_export"]
+
 # ----------------------------------------------------------------------------- simulator
 
 
 def true_model(inst: Instrument) -> dict:
-    """The documented structural model of the simulation (paths per group, loadings)."""
+    """The documented structural model of the simulation (paths per group, loadings).
+
+    Parameters
+    ----------
+    inst : Instrument
+        From :func:`kamlib.instrument.load`.
+
+    Returns
+    -------
+    dict
+        ``paths`` (regular customers), ``paths_key`` (key accounts), ``loadings`` and ``driver_correlation``.
+
+    Examples
+    --------
+    >>> sorted(true_model(inst))  # doctest: +SKIP
+    """
     sim = inst.simulation
     paths = {k: dict(v) for k, v in sim["paths"].items()}
     key_paths = {k: dict(v) for k, v in paths.items()}
@@ -43,14 +61,40 @@ def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = T
              key_account_share: float | None = None) -> pd.DataFrame:
     """Draw ``n`` simulated respondents from the instrument's documented structural model.
 
-    Drivers (PQ, SQ, PF, LG, PC) are standard normal with equal correlations;
-    satisfaction and loyalty follow the ``paths`` (key accounts add
-    ``key_account_extra``); residual variances make the regular group's latent
-    variables standardised. Items are ``loading * factor + noise`` with unit
-    variance (reverse items load negatively), cut into categories at ``thresholds``
-    (``likert=False`` keeps the continuous values, for tests). With ``defects``,
-    missing answers, straight-liners, speeders and failed attention checks are
-    added at the documented rates.
+    Drivers (PQ, SQ, PF, LG, PC) are standard normal with equal correlations; satisfaction and loyalty follow
+    the ``paths`` (key accounts add ``key_account_extra``); residual variances make the regular group's latent
+    variables standardised. Items are ``loading * factor + noise`` with unit variance (reverse items load
+    negatively), cut into categories at ``thresholds``. With ``defects``, missing answers, straight-liners,
+    speeders and failed attention checks are added at the documented rates.
+
+    Parameters
+    ----------
+    inst : Instrument
+        From :func:`kamlib.instrument.load`.
+    n : int
+        Respondents.
+    seed : int
+        Random seed.
+    defects : bool
+        Add the documented defects.
+    likert : bool
+        Cut items into scale points (False keeps continuous values, for tests).
+    key_account_share : float, optional
+        Share of key accounts (default: the instrument's).
+
+    Returns
+    -------
+    DataFrame
+        One row per respondent: ``respondent_id``, the items, ``ATT``, ``NPS``, profile answers (``TIER``, ``AGE``, ...) and ``duration_seconds``.
+
+    References
+    ----------
+    Muthén, L. K. & Muthén, B. O. (2002). How to use a Monte Carlo study to decide on sample size and determine power. *SEM*, 9(4), 599-620.
+
+    Examples
+    --------
+    >>> simulate(inst, 100, seed=1).shape[0]  # doctest: +SKIP
+    100
     """
     sim = inst.simulation
     truth = true_model(inst)
@@ -132,7 +176,24 @@ def _wjx_headers(inst: Instrument) -> dict[str, str]:
 
 
 def mapping_template(inst: Instrument, fmt: str) -> dict:
-    """A mapping file for an export of format ``"qualtrics"`` or ``"wjx"`` made from this instrument."""
+    """A mapping file for an export of format ``"qualtrics"`` or ``"wjx"`` made from this instrument.
+
+    Parameters
+    ----------
+    inst : Instrument
+        From :func:`kamlib.instrument.load`.
+    fmt : {"qualtrics", "wjx"}
+        The platform.
+
+    Returns
+    -------
+    dict
+        ``columns`` (export header to item) and answer labels.
+
+    Examples
+    --------
+    >>> mapping_template(inst, "wjx")  # doctest: +SKIP
+    """
     if fmt == "qualtrics":
         cols = {v: k for k, v in _qualtrics_codes(inst).items()}
         return {"format": "qualtrics", "id_column": "ResponseId", "duration_column": "Duration (in seconds)",
@@ -144,7 +205,30 @@ def mapping_template(inst: Instrument, fmt: str) -> dict:
 
 
 def write_export(df: pd.DataFrame, path: str | Path, inst: Instrument, fmt: str, *, encoding: str | None = None) -> Path:
-    """Write responses as a Qualtrics CSV (three header rows) or a 问卷星 export (Chinese headers, text answers)."""
+    """Write responses as a Qualtrics CSV (three header rows) or a 问卷星 export (Chinese headers, text answers).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Responses (as :func:`simulate` gives).
+    path : str or Path
+        Output file.
+    inst : Instrument
+        From :func:`kamlib.instrument.load`.
+    fmt : {"csv", "qualtrics", "wjx"}
+        The format.
+    encoding : str, optional
+        Codec (default: UTF-8 with BOM; 问卷星 exports GBK).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> write_export(df, "out.csv", inst, "wjx")  # doctest: +SKIP
+    """
     path = Path(path)
     labels_zh = inst.labels("zh")
     if fmt == "qualtrics":
@@ -185,7 +269,30 @@ def write_export(df: pd.DataFrame, path: str | Path, inst: Instrument, fmt: str,
 
 
 def write_example(inst: Instrument, fmt: str, path: str | Path, *, n: int = 800, seed: int = 0) -> Path:
-    """Simulated respondents (with defects) written as a plain CSV or a platform export: a file to try the readers on."""
+    """Simulated respondents (with defects) written as a plain CSV or a platform export: a file to try the readers on.
+
+    Parameters
+    ----------
+    inst : Instrument
+        From :func:`kamlib.instrument.load`.
+    fmt : {"csv", "qualtrics", "wjx"}
+        The format.
+    path : str or Path
+        Output file.
+    n : int
+        Respondents.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> write_example(inst, "qualtrics", "example.csv", n=50)  # doctest: +SKIP
+    """
     df = simulate(inst, n, seed=seed)
     if fmt == "csv":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -206,9 +313,31 @@ def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str |
          encoding: str = "auto") -> pd.DataFrame:
     """Read survey responses from a plain CSV, a Qualtrics CSV or a 问卷星 export.
 
-    Text answers (e.g. "非常同意" or "Strongly agree") are turned into numbers
-    through the instrument's scale labels; profile answers into option keys. An
-    answer that matches no label stays as text and is caught by :func:`clean`.
+    Text answers (e.g. "非常同意" or "Strongly agree") become numbers through the instrument's scale labels;
+    profile answers become option keys. An answer that matches no label stays as text and is caught by
+    :func:`clean`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export.
+    inst : Instrument
+        From :func:`kamlib.instrument.load`.
+    fmt : {"csv", "qualtrics", "wjx"}
+        The format.
+    mapping : str, Path or dict, optional
+        Export column to item (default: :func:`mapping_template`).
+    encoding : str
+        ``"auto"`` (UTF-8, then GB18030) or a codec name.
+
+    Returns
+    -------
+    DataFrame
+        One row per respondent with the instrument's item names.
+
+    Examples
+    --------
+    >>> read("wjx.csv", inst, fmt="wjx")  # doctest: +SKIP
     """
     path = Path(path)
     raw = read_table(path, encoding=encoding)
@@ -279,11 +408,38 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
           max_missing: float = 0.2, where: str = "the survey data") -> Cleaned:
     """Apply the cleaning rules in order and reverse-code; the report says what each rule removed.
 
-    1. out-of-range or unmapped answers: an error naming the item, rows and values
-       (``on_invalid="error"``), or set to missing and counted (``"flag"``);
-    2. failed attention check; 3. speeders (``duration_seconds < min_seconds``);
-    4. straight-liners (the same answer to every item, reverse-coded ones included);
-    5. more than ``max_missing`` of the items unanswered.
+    1. out-of-range or unmapped answers: an error naming the item, rows and values (``on_invalid="error"``),
+       or set to missing and counted (``"flag"``); 2. failed attention check; 3. speeders
+       (``duration_seconds < min_seconds``); 4. straight-liners (the same answer to every item, reverse-coded
+       ones included); 5. more than ``max_missing`` of the items unanswered.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Responses from :func:`read` or :func:`simulate`.
+    inst : Instrument
+        From :func:`kamlib.instrument.load`.
+    min_seconds : float
+        Speeder threshold.
+    on_invalid : {"error", "flag"}
+        What an invalid answer does.
+    max_missing : float
+        Largest share of unanswered items kept.
+    where : str
+        Names the data in errors.
+
+    Returns
+    -------
+    Cleaned
+        ``data`` (reverse-coded), ``report`` (respondents removed per rule) and ``missing_items``.
+
+    References
+    ----------
+    Meade, A. W. & Craig, S. B. (2012). Identifying careless responses in survey data. *Psychological Methods*, 17(3), 437-455.
+
+    Examples
+    --------
+    >>> cleaned = clean(simulate(inst, 200, seed=1), inst)  # doctest: +SKIP
     """
     if on_invalid not in {"error", "flag"}:
         raise KamError(f"survey.on_invalid must be 'error' or 'flag', not {on_invalid!r}.")
@@ -329,5 +485,22 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
 
 
 def construct_scores(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
-    """Mean of each construct's (reverse-coded) items per respondent."""
+    """Mean of each construct's (reverse-coded) items per respondent.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Cleaned responses.
+    inst : Instrument
+        From :func:`kamlib.instrument.load`.
+
+    Returns
+    -------
+    DataFrame
+        Respondents x constructs.
+
+    Examples
+    --------
+    >>> construct_scores(cleaned.data, inst)  # doctest: +SKIP
+    """
     return pd.DataFrame({c: data[items].mean(axis=1) for c, items in inst.constructs.items()}, index=data.index)

@@ -1,6 +1,6 @@
 """Key-account tiers from value, potential and risk (S001: value = current value + potential + risk).
 
-Rule, applied in order (thresholds from the study file's ``tiers`` section):
+Rule, applied in order (the arguments of :func:`assign`; a study sets them in its ``tiers`` section):
 
 1. **Key account**: among the top ``key_clv_share`` of customers by past revenue
    (current value) *and* P(alive) >= ``min_p_alive``.
@@ -17,12 +17,42 @@ import pandas as pd
 
 from .errors import KamError, require_columns
 
+__all__ = ["ORDER", "assign", "table"]
+
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 
 
 def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: float = 0.5,
            min_p_alive: float = 0.5) -> pd.Series:
-    """Tier per customer from ``revenue``, ``clv`` and ``p_alive`` columns."""
+    """Key-account tier per customer from value, potential and risk (rule in the module docstring).
+
+    Parameters
+    ----------
+    base : DataFrame
+        Per customer ``revenue`` (current value), ``clv`` (potential) and ``p_alive`` (risk).
+    key_clv_share : float
+        Top share of customers by revenue (key accounts) and by CLV (potential key accounts).
+    growth_clv_share : float
+        Top share by CLV that is worth developing (above ``key_clv_share``).
+    min_p_alive : float
+        P(alive) below which a top customer is at risk.
+
+    Returns
+    -------
+    Series
+        Ordered categorical tier per customer (:data:`ORDER`).
+
+    References
+    ----------
+    Zeithaml, V. A., Rust, R. T. & Lemon, K. N. (2001). The customer pyramid: creating and serving profitable
+    customers. *California Management Review*, 43(4), 118-142.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"revenue": [10, 1], "clv": [5, 1], "p_alive": [0.9, 0.9]})
+    >>> assign(b, key_clv_share=0.5, growth_clv_share=0.9).astype(str).tolist()
+    ['Key account', 'Maintain']
+    """
     require_columns(base, ["revenue", "clv", "p_alive"], where="the tier input",
                     fix="compute them with kamlib.clv.customer_base")
     if not 0 < key_clv_share < growth_clv_share < 1:
@@ -40,7 +70,25 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
 
 
 def table(base: pd.DataFrame, tier: pd.Series) -> pd.DataFrame:
-    """Tier sizes and their shares of customers, past revenue and CLV."""
+    """Tier sizes and their shares of customers, past revenue and CLV.
+
+    Parameters
+    ----------
+    base : DataFrame
+        Per customer ``revenue``, ``clv`` and ``p_alive``.
+    tier : Series
+        From :func:`assign`.
+
+    Returns
+    -------
+    DataFrame
+        ``tier``, ``customers``, ``revenue``, ``clv``, ``mean_p_alive``, ``customer_share``, ``revenue_share``,
+        ``clv_share``; every tier appears, empty ones with 0 customers.
+
+    Examples
+    --------
+    >>> table(base, assign(base))  # doctest: +SKIP
+    """
     g = base.assign(tier=tier).groupby("tier", observed=False)
     out = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum(), "clv": g["clv"].sum(),
                         "mean_p_alive": g["p_alive"].mean()})

@@ -17,6 +17,8 @@ from . import datasets
 from ._io import read_table  # noqa: F401  (re-exported: transactions.read_table)
 from .errors import ArgumentError, KamError
 
+__all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "load", "validate"]
+
 OPTIONAL = ["quantity", "order_id", "channel", "category"]
 DEFAULT_COLUMNS = {"customer": "customer_id", "date": "date", "amount": "amount"}
 
@@ -47,16 +49,37 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
              as_of: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply the validation rules in order; return the clean log and a per-rule report.
 
-    Rules: missing customer id; unparseable date; future date (after ``as_of``,
-    default today); non-numeric amount; zero amount; negative amount (``"drop"``,
-    or ``"net"`` to keep returns so they net against the same customer's purchases
-    on that day); exact duplicate rows.
+    Rules: missing customer id; unparseable date; future date (after ``as_of``, default today); non-numeric
+    amount; zero amount; negative amount; exact duplicate rows.
 
-    ``zero_amounts`` is ``"keep"`` (a purchase happened, e.g. a free item; CDNOW
-    has 80 such lines) or ``"drop"``. ``duplicates`` is ``"drop"``, ``"keep"`` or
-    ``"auto"``: drop exact repeats when an ``order_id`` column tells orders apart,
-    keep them otherwise (two identical lines on one day can be two real purchases,
-    as in CDNOW, which has no order id).
+    Parameters
+    ----------
+    df : DataFrame
+        A log with the workbook's column names (``customer_id``, ``date``, ``amount``, ...).
+    date_format : str, optional
+        strptime format of the dates (None: pandas infers it).
+    negative_amounts : {"drop", "net"}
+        Drop returns, or keep them so that they net against the same customer's purchases on that day.
+    zero_amounts : {"keep", "drop"}
+        A zero line is a purchase (e.g. a free item; CDNOW has 80) or dropped.
+    duplicates : {"auto", "drop", "keep"}
+        ``"auto"`` drops exact repeats only when an ``order_id`` tells orders apart (two identical lines on
+        one day can be two real purchases, as in CDNOW).
+    as_of : date, optional
+        Dates after this are "future" (default: today).
+
+    Returns
+    -------
+    clean : DataFrame
+        The rows that pass.
+    report : DataFrame
+        ``rule``, ``rows_dropped``, ``rows_flagged``, ``example_rows``, ``fix`` and a total row.
+
+    Examples
+    --------
+    >>> clean, report = validate(pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-01"], "amount": ["5"]}))
+    >>> len(clean)
+    1
     """
     for name, value, allowed in (("negative_amounts", negative_amounts, {"drop", "net"}),
                                  ("zero_amounts", zero_amounts, {"keep", "drop"}),
@@ -129,9 +152,28 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
          duplicates: str = "auto", as_of: dt.date | None = None) -> Loaded:
     """Load and validate a transaction log.
 
-    ``source`` is ``"cdnow"``, ``"cdnow_sample"`` or a CSV/Parquet path; ``columns``
-    maps the roles ``customer``, ``date``, ``amount`` (and optional ``quantity``,
-    ``order_id``, ``channel``, ``category``) to the file's column names.
+    Parameters
+    ----------
+    source : str or Path
+        ``"cdnow"``, ``"cdnow_sample"`` or a CSV (UTF-8 or GBK) / Parquet file.
+    columns : dict, optional
+        The file's column name of each role: ``customer``, ``date``, ``amount`` and optional ``quantity``,
+        ``order_id``, ``channel``, ``category``.
+    encoding : str
+        ``"auto"`` (UTF-8 with or without BOM, then GB18030) or a codec name.
+    date_format, negative_amounts, zero_amounts, duplicates, as_of
+        The rules of :func:`validate`.
+
+    Returns
+    -------
+    Loaded
+        ``data`` (the clean log), ``report`` (rows dropped per rule) and ``source`` (its name).
+
+    Examples
+    --------
+    >>> loaded = load("cdnow_sample")
+    >>> loaded.data["customer_id"].nunique()
+    2357
     """
     if source in {"cdnow", "cdnow_sample"}:
         raw = datasets.cdnow(sample=source == "cdnow_sample")

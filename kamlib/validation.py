@@ -14,12 +14,37 @@ from .clv import LABELS, Fitted
 from .errors import require_columns
 from .rfm import UNIT_DAYS
 
+__all__ = ["comparison", "conditional_expectation", "frequency_histogram", "tracking"]
+
 
 def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x: int = 7) -> pd.DataFrame:
-    """Customers by number of calibration repeat purchases (``max_x`` = "max_x or more"): actual and expected.
+    """Customers by number of calibration repeat purchases: actual and expected by each model.
 
-    The expected count of customers with ``x`` repeats is the sum over customers of
-    P(X(T_i) = x); Pareto/NBD is omitted (lifetimes has no closed form for it).
+    The expected count of customers with ``x`` repeats is the sum over customers of P(X(T_i) = x);
+    Pareto/NBD is omitted (lifetimes has no closed form for it).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Calibration summary.
+    models : dict
+        Model name to :class:`kamlib.clv.Fitted`.
+    max_x : int
+        The last bar counts "max_x or more".
+
+    Returns
+    -------
+    DataFrame
+        ``repeat_purchases``, ``actual`` and one column per model.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). Counting your customers the easy way: an alternative
+    to the Pareto/NBD model. *Marketing Science*, 24(2), 275-284. (Figure 3)
+
+    Examples
+    --------
+    >>> frequency_histogram(cal, {"bgnbd": m})  # doctest: +SKIP
     """
     xs = np.arange(max_x + 1)
     out = pd.DataFrame({"repeat_purchases": [str(x) for x in xs[:-1]] + [f"{max_x}+"]})
@@ -36,10 +61,39 @@ def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x:
 
 def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str, Fitted], *, start, calibration_end,
              holdout_end, unit: str = "W") -> pd.DataFrame:
-    """Repeat transactions per period (and cumulative), actual and expected, from ``start`` to ``holdout_end``.
+    """Repeat transactions per period (and cumulative), actual and expected, over calibration and holdout.
 
-    Only the calibration cohort (customers in ``summary``) is tracked; a transaction is a
-    customer's purchase day after their first one.
+    Only the calibration cohort (customers in ``summary``) is tracked; a transaction is a customer's purchase
+    day after their first one.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The log.
+    summary : DataFrame
+        Calibration summary.
+    models : dict
+        Model name to :class:`kamlib.clv.Fitted`.
+    start, calibration_end, holdout_end : date-like
+        The periods.
+    unit : {"D", "W", "M"}
+        Length of a tracking period.
+
+    Returns
+    -------
+    DataFrame
+        ``period``, ``period_end``, ``actual`` and one column per model, each with a ``_cumulative`` column,
+        and ``holdout`` (True after the calibration end).
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). Counting your customers the easy way: an alternative
+    to the Pareto/NBD model. *Marketing Science*, 24(2), 275-284. (Figure 4)
+
+    Examples
+    --------
+    >>> tracking(tx, cal, {"bgnbd": m}, start="1997-01-01", calibration_end="1997-09-30",
+    ...          holdout_end="1998-06-30")  # doctest: +SKIP
     """
     require_columns(transactions, ["customer_id", "date"], where="the transactions")
     start, cal_end, hold_end = (pd.Timestamp(d) for d in (start, calibration_end, holdout_end))
@@ -69,7 +123,31 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
 
 
 def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], max_x: int = 7) -> pd.DataFrame:
-    """Mean holdout purchases by calibration repeat purchases: actual and each model's conditional expectation."""
+    """Mean holdout purchases by calibration repeat purchases: actual and each model's conditional expectation.
+
+    Parameters
+    ----------
+    cal_hold : DataFrame
+        Calibration/holdout summary.
+    models : dict
+        Model name to :class:`kamlib.clv.Fitted`.
+    max_x : int
+        The last group is "max_x or more".
+
+    Returns
+    -------
+    DataFrame
+        ``calibration_repeat_purchases``, ``customers``, ``actual`` and one column per model.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). Counting your customers the easy way: an alternative
+    to the Pareto/NBD model. *Marketing Science*, 24(2), 275-284. (Figure 5)
+
+    Examples
+    --------
+    >>> conditional_expectation(cal, {"bgnbd": m})  # doctest: +SKIP
+    """
     require_columns(cal_hold, ["frequency", "recency", "T", "frequency_holdout", "duration_holdout"],
                     where="the calibration/holdout table")
     x = cal_hold["frequency"].clip(upper=max_x)
@@ -85,7 +163,31 @@ def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], m
 
 
 def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFrame:
-    """Model comparison: log-likelihood, parameters, AIC, BIC and holdout errors per customer and in total."""
+    """Model comparison: log-likelihood, AIC, BIC and holdout errors per customer and in total.
+
+    Parameters
+    ----------
+    cal_hold : DataFrame
+        Calibration/holdout summary.
+    models : dict
+        Model name to :class:`kamlib.clv.Fitted`.
+
+    Returns
+    -------
+    DataFrame
+        ``model``, ``loglik``, ``parameters``, ``aic``, ``bic``, ``holdout_mae``, ``holdout_rmse``,
+        ``holdout_predicted``, ``holdout_actual``, ``holdout_total_error_pct``.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). Counting your customers the easy way: an alternative
+    to the Pareto/NBD model. *Marketing Science*, 24(2), 275-284.
+    Akaike, H. (1974). A new look at the statistical model identification. *IEEE TAC*, 19(6), 716-723.
+
+    Examples
+    --------
+    >>> comparison(cal, {"bgnbd": m, "paretonbd": p})  # doctest: +SKIP
+    """
     t = float(cal_hold["duration_holdout"].iloc[0])
     actual = cal_hold["frequency_holdout"].to_numpy(float)
     rows = []

@@ -1,0 +1,95 @@
+"""The shape of the library (ARCHITECTURE.md): two rooms, one result convention, documented API."""
+
+import ast
+import importlib
+import inspect
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import kamlib
+from kamlib.config import NOTEBOOKS, ROOT
+
+ANALYSIS = sorted(m.name for m in pkgutil.iter_modules(kamlib.__path__) if m.name not in ("workbench", "__main__"))
+PUBLIC = [m for m in ANALYSIS if not m.startswith("_")]
+
+
+def _imports(path: Path) -> set[str]:
+    """Modules a file imports, as absolute names (relative imports resolved within kamlib)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([base] if base else []))
+            out.add(base)
+            out |= {f"{base}.{a.name}" for a in node.names}
+    return out
+
+
+@pytest.mark.parametrize("module", ANALYSIS)
+def test_analysis_modules_never_import_the_workbench(module):
+    path = ROOT / "kamlib" / f"{module}.py"
+    bad = sorted(i for i in _imports(path) if i.startswith("kamlib.workbench"))
+    assert not bad, f"kamlib/{module}.py imports the workbench: {bad}"
+
+
+def test_the_study_schema_imports_no_analysis_module():
+    """Validating a study file does not import the analyses (their defaults live in kamlib.defaults)."""
+    light = {"kamlib.config", "kamlib.errors", "kamlib.defaults", "kamlib"}
+    for name in ("study", "notebooks"):
+        mods = {i for i in _imports(ROOT / "kamlib" / "workbench" / f"{name}.py") if i.startswith("kamlib.")}
+        heavy = sorted(m for m in mods if m.split(".")[1] in ANALYSIS and not any(m.startswith(x) for x in light))
+        assert not heavy, f"workbench/{name}.py imports {heavy}"
+
+
+def test_nothing_travels_in_dataframe_attrs():
+    pattern = re.compile(r"\.attrs\b")
+    files = list((ROOT / "kamlib").rglob("*.py")) + list(NOTEBOOKS.glob("*.ipynb"))
+    found = [f"{p.relative_to(ROOT)}:{i}" for p in files
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert not found, f"results must be named fields of a result object, not DataFrame.attrs: {found}"
+
+
+def test_notebooks_draw_no_chart_with_raw_matplotlib():
+    for nb in NOTEBOOKS.glob("*.ipynb"):
+        text = nb.read_text(encoding="utf-8")
+        assert not re.search(r"\bplt\.|matplotlib", text), f"{nb.name}: draw charts with kamlib.plots.plot_*"
+
+
+def _public_callables(module):
+    mod = importlib.import_module(f"kamlib.{module}")
+    return mod, [(n, o) for n, o in vars(mod).items() if not n.startswith("_")
+                 and (inspect.isfunction(o) or inspect.isclass(o)) and o.__module__ == mod.__name__]
+
+
+@pytest.mark.parametrize("module", PUBLIC)
+def test_each_public_module_declares_its_api(module):
+    mod, members = _public_callables(module)
+    assert hasattr(mod, "__all__"), f"kamlib/{module}.py has no __all__"
+    missing = sorted(n for n, _ in members if n not in mod.__all__)
+    assert not missing, f"kamlib.{module}.__all__ leaves out {missing}"
+    assert list(mod.__all__) == sorted(mod.__all__), f"kamlib.{module}.__all__ is not sorted"
+
+
+@pytest.mark.parametrize("module", PUBLIC)
+def test_public_functions_have_numpydoc_docstrings(module):
+    """Parameters and Returns on every public function; References where the module estimates."""
+    _, members = _public_callables(module)
+    lacking = []
+    for name, obj in members:
+        if not inspect.isfunction(obj):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        params = [p for p in inspect.signature(obj).parameters if p not in ("self",) and not p.startswith("_")]
+        need = (["Parameters"] if params else []) + ["Returns"]
+        if [s for s in need if f"\n{s}\n" not in f"\n{doc}\n"]:
+            lacking.append(name)
+    assert not lacking, f"kamlib.{module}: numpydoc Parameters/Returns missing in {lacking}"
