@@ -9,13 +9,71 @@ minimises the stated costs of a missed churner (false negative) and a wasted off
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from ._results import Result
 from .errors import KamError, require_columns
 
-__all__ = ["TELECOM_FEATURES", "cdnow_frame", "cost_threshold", "evaluate", "lift_table", "logit", "predict",
-           "split", "telecom"]
+__all__ = ["ChurnEvaluation", "CostThreshold", "TELECOM_FEATURES", "cdnow_frame", "cost_threshold", "evaluate",
+           "lift_table", "logit", "predict", "split", "telecom"]
+
+
+@dataclass(frozen=True)
+class ChurnEvaluation(Result):
+    """How well a score ranks churners (:func:`evaluate`).
+
+    Attributes
+    ----------
+    auc : float
+        ROC-AUC.
+    top_decile_capture, top_decile_lift : float
+        Share of churners among the top 10% by score, and its lift over the base rate.
+    roc : DataFrame
+        ``fpr``, ``tpr``.
+    lift : DataFrame
+        :func:`lift_table`.
+    calibration : DataFrame or None
+        ``mean_predicted``, ``observed_rate``, ``customers`` per group (scores in [0, 1] only).
+    """
+
+    auc: float
+    top_decile_capture: float
+    top_decile_lift: float
+    roc: pd.DataFrame
+    lift: pd.DataFrame
+    calibration: pd.DataFrame | None
+
+
+@dataclass(frozen=True)
+class CostThreshold(Result):
+    """The cost-minimising offer threshold (:func:`cost_threshold`).
+
+    Attributes
+    ----------
+    threshold : float
+        Offer to everyone with probability >= threshold.
+    cost : float
+        Total cost there.
+    targeted : int
+        Customers who get the offer.
+    cost_target_nobody, cost_target_everyone : float
+        The costs of the two simple policies.
+    theoretical_threshold : float
+        ``cost_wasted / (cost_wasted + cost_missed)``, the optimum for calibrated probabilities.
+    confusion : DataFrame
+        Actual (rows) by predicted (columns) counts at the threshold.
+    """
+
+    threshold: float
+    cost: float
+    targeted: int
+    cost_target_nobody: float
+    cost_target_everyone: float
+    theoretical_threshold: float
+    confusion: pd.DataFrame
 
 
 def cdnow_frame(cal_hold: pd.DataFrame) -> pd.DataFrame:
@@ -207,9 +265,8 @@ def evaluate(y, score, *, bins: int = 10) -> dict:
 
     Returns
     -------
-    dict
-        ``auc``, ``roc`` (``fpr``, ``tpr``), ``lift`` (:func:`lift_table`), ``top_decile_capture``,
-        ``top_decile_lift`` and ``calibration`` (``mean_predicted``, ``observed_rate``, ``customers``, or None).
+    ChurnEvaluation
+        ``auc``, ``top_decile_capture``, ``top_decile_lift``, ``roc``, ``lift`` and ``calibration``.
 
     References
     ----------
@@ -218,7 +275,7 @@ def evaluate(y, score, *, bins: int = 10) -> dict:
 
     Examples
     --------
-    >>> round(evaluate([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2])["auc"], 2)
+    >>> round(evaluate([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2]).auc, 2)
     1.0
     """
     from sklearn.metrics import roc_auc_score, roc_curve
@@ -234,9 +291,8 @@ def evaluate(y, score, *, bins: int = 10) -> dict:
         q = pd.qcut(pd.Series(score).rank(method="first"), bins, labels=False)
         cal = pd.DataFrame({"mean_predicted": pd.Series(score).groupby(q).mean(),
                             "observed_rate": pd.Series(y).groupby(q).mean(), "customers": pd.Series(y).groupby(q).size()})
-    return {"auc": float(roc_auc_score(y, score)), "roc": pd.DataFrame({"fpr": fpr, "tpr": tpr}), "lift": lift,
-            "top_decile_capture": float(lift["cumulative_capture"].iloc[0]), "top_decile_lift": float(lift["lift"].iloc[0]),
-            "calibration": cal}
+    return ChurnEvaluation(float(roc_auc_score(y, score)), float(lift["cumulative_capture"].iloc[0]),
+                           float(lift["lift"].iloc[0]), pd.DataFrame({"fpr": fpr, "tpr": tpr}), lift, cal)
 
 
 def cost_threshold(y, probability, *, cost_missed: float, cost_wasted: float) -> dict:
@@ -259,7 +315,7 @@ def cost_threshold(y, probability, *, cost_missed: float, cost_wasted: float) ->
 
     Returns
     -------
-    dict
+    CostThreshold
         ``threshold``, ``cost``, ``targeted``, ``cost_target_nobody``, ``cost_target_everyone``,
         ``theoretical_threshold`` and ``confusion`` (actual x predicted counts).
 
@@ -269,7 +325,7 @@ def cost_threshold(y, probability, *, cost_missed: float, cost_wasted: float) ->
 
     Examples
     --------
-    >>> cost_threshold([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2], cost_missed=10, cost_wasted=1)["targeted"]
+    >>> cost_threshold([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2], cost_missed=10, cost_wasted=1).targeted
     2
     """
     if cost_missed <= 0 or cost_wasted <= 0:
@@ -288,9 +344,8 @@ def cost_threshold(y, probability, *, cost_missed: float, cost_wasted: float) ->
     threshold = ps[i - 1] if i > 0 else np.inf
     confusion = pd.DataFrame({"predicted churn": [int(tp[i]), int(fp[i])], "predicted stay": [int(fn[i]), int(len(y) - i - fn[i])]},
                              index=["churned", "stayed"]).rename_axis("actual")
-    return {"threshold": float(threshold), "cost": float(cost[i]), "targeted": i,
-            "cost_target_nobody": float(cost_missed * ys.sum()), "cost_target_everyone": float(cost_wasted * (len(y) - ys.sum())),
-            "theoretical_threshold": cost_wasted / (cost_wasted + cost_missed), "confusion": confusion}
+    return CostThreshold(float(threshold), float(cost[i]), i, float(cost_missed * ys.sum()),
+                         float(cost_wasted * (len(y) - ys.sum())), cost_wasted / (cost_wasted + cost_missed), confusion)
 
 
 TELECOM_FEATURES = ["international_plan", "voice_mail_plan", "number_vmail_messages", "total_day_minutes",

@@ -128,7 +128,7 @@ def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame) -> np.n
     return params * np.sqrt(np.clip(np.diag(cov_log), 0, None))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Fitted:
     """A fitted CLV model. ``params`` maps parameter names to estimates."""
 

@@ -24,13 +24,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._results import Result
 from .defaults import BASELINE_CONVERSION, KEY_EXTRA_LIFT, RELATIVE_LIFT
 from .errors import ArgumentError, KamError, require_columns, rows_preview
 
-__all__ = ["CAMPAIGN_ROLES", "CampaignModel", "DiDResult", "EventStudy", "PROGRAMME_ROLES", "Programme",
-           "Simulation", "conversion_test", "cuped", "did", "did_twfe", "event_study", "heterogeneous_effects",
-           "load_campaign", "load_programme", "peeking", "power_curve", "revenue_test", "sample_size",
-           "sample_size_plan", "simulate_campaign", "simulate_programme"]
+__all__ = ["CAMPAIGN_ROLES", "CampaignModel", "ConversionTest", "DiDResult", "EventStudy", "PROGRAMME_ROLES",
+           "Programme", "Simulation", "conversion_test", "cuped", "did", "did_twfe", "event_study",
+           "heterogeneous_effects", "load_campaign", "load_programme", "peeking", "power_curve", "revenue_test",
+           "sample_size", "sample_size_plan", "simulate_campaign", "simulate_programme"]
 
 # ----------------------------------------------------------------------------- campaign simulator
 
@@ -155,8 +156,26 @@ def _check_binary(data: pd.DataFrame, column: str, where: str) -> None:
                        "recode it (1 = treated).")
 
 
+@dataclass(frozen=True)
+class ConversionTest(Result):
+    """A two-proportion comparison of conversion (:func:`conversion_test`); ``summary_frame()`` is one row."""
+
+    n_treatment: int
+    n_control: int
+    conversion_treatment: float
+    conversion_control: float
+    difference: float
+    difference_ci_lower: float
+    difference_ci_upper: float
+    relative_lift: float
+    relative_lift_ci_lower: float
+    relative_lift_ci_upper: float
+    z: float
+    pvalue: float
+
+
 def conversion_test(data: pd.DataFrame, *, treatment: str = "treatment", converted: str = "converted",
-                    level: float = 0.95) -> dict:
+                    level: float = 0.95) -> ConversionTest:
     """Two-proportion z test of conversion, with intervals of the difference and of the relative lift.
 
     Parameters
@@ -172,7 +191,7 @@ def conversion_test(data: pd.DataFrame, *, treatment: str = "treatment", convert
 
     Returns
     -------
-    dict
+    ConversionTest
         ``n_treatment``, ``n_control``, ``conversion_treatment``, ``conversion_control``, ``difference`` with
         ``_ci_lower``/``_ci_upper`` (Wald), ``relative_lift`` with ``_ci_lower``/``_ci_upper`` (log ratio), ``z``,
         ``pvalue``.
@@ -183,7 +202,7 @@ def conversion_test(data: pd.DataFrame, *, treatment: str = "treatment", convert
 
     Examples
     --------
-    >>> bool(conversion_test(simulate_campaign(2000, seed=1).data)["pvalue"] <= 1)
+    >>> 0 <= conversion_test(simulate_campaign(2000, seed=1).data).pvalue <= 1
     True
     """
     from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
@@ -200,10 +219,8 @@ def conversion_test(data: pd.DataFrame, *, treatment: str = "treatment", convert
     dlo, dhi = confint_proportions_2indep(x1, n1, x0, n0, compare="diff", method="wald", alpha=alpha)
     rlo, rhi = confint_proportions_2indep(x1, n1, x0, n0, compare="ratio", method="log", alpha=alpha)
     p1, p0 = x1 / n1, x0 / n0
-    return {"n_treatment": int(n1), "n_control": int(n0), "conversion_treatment": p1, "conversion_control": p0,
-            "difference": p1 - p0, "difference_ci_lower": dlo, "difference_ci_upper": dhi,
-            "relative_lift": p1 / p0 - 1, "relative_lift_ci_lower": rlo - 1, "relative_lift_ci_upper": rhi - 1,
-            "z": z, "pvalue": p}
+    return ConversionTest(int(n1), int(n0), float(p1), float(p0), float(p1 - p0), float(dlo), float(dhi),
+                          float(p1 / p0 - 1), float(rlo - 1), float(rhi - 1), float(z), float(p))
 
 
 def cuped(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, float]:
@@ -550,9 +567,12 @@ def peeking(looks=(1, 2, 3, 5, 10, 20), *, n_per_look: int = 500, p: float = 0.1
 # ----------------------------------------------------------------------------- difference-in-differences
 
 
-@dataclass
-class DiDResult:
-    """The interaction (treated x post) estimate of a difference-in-differences regression."""
+@dataclass(frozen=True)
+class DiDResult(Result):
+    """The interaction (treated x post) estimate of a difference-in-differences regression.
+
+    ``as_dict()`` and ``summary_frame()`` give ``effect``, ``se``, ``ci_lower``, ``ci_upper``, ``pvalue``,
+    ``n`` and ``clusters``; ``model`` is the statsmodels result (None for :func:`did_twfe`)."""
 
     effect: float
     se: float
@@ -563,6 +583,7 @@ class DiDResult:
     model: object
 
     def as_dict(self) -> dict:
+        """The estimate as a flat dict."""
         return {"effect": self.effect, "se": self.se, "ci_lower": self.ci[0], "ci_upper": self.ci[1],
                 "pvalue": self.pvalue, "n": self.n, "clusters": self.clusters}
 

@@ -750,7 +750,7 @@ def plot_roc(curves: dict, *, ax=None):
 
     Examples
     --------
-    >>> plot_roc({"logit": (ev["roc"], ev["auc"])})  # doctest: +SKIP
+    >>> plot_roc({"logit": (ev.roc, ev.auc)})  # doctest: +SKIP
     """
     ax = _axes(ax)
     for name, (roc, auc) in curves.items():
@@ -774,7 +774,7 @@ def plot_calibration(tables: dict, *, ax=None):
 
     Examples
     --------
-    >>> plot_calibration({"logit": ev["calibration"]})  # doctest: +SKIP
+    >>> plot_calibration({"logit": ev.calibration})  # doctest: +SKIP
     """
     ax = _axes(ax)
     for name, cal in tables.items():
@@ -798,7 +798,7 @@ def plot_lift(tables: dict, *, ax=None):
 
     Examples
     --------
-    >>> plot_lift({"logit": ev["lift"]})  # doctest: +SKIP
+    >>> plot_lift({"logit": ev.lift})  # doctest: +SKIP
     """
     ax = _axes(ax)
     for name, lt in tables.items():
@@ -870,7 +870,7 @@ def plot_model_evaluation(name: str, ev: dict, *, axes=None):
     ----------
     name : str
         The score's name (legend).
-    ev : dict
+    ev : ChurnEvaluation
         From :func:`kamlib.churn.evaluate`.
     axes : sequence of Axes, optional
         Three axes to draw on.
@@ -885,8 +885,8 @@ def plot_model_evaluation(name: str, ev: dict, *, axes=None):
     """
     if axes is None:
         fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
-    plot_roc({name: (ev["roc"], ev["auc"])}, ax=axes[0])
-    plot_calibration({name: ev["calibration"]}, ax=axes[1])
-    plot_lift({name: ev["lift"]}, ax=axes[2])
+    plot_roc({name: (ev.roc, ev.auc)}, ax=axes[0])
+    plot_calibration({name: ev.calibration}, ax=axes[1])
+    plot_lift({name: ev.lift}, ax=axes[2])
     axes[0].figure.tight_layout()
     return axes

@@ -21,13 +21,15 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ._results import Result
 from .errors import KamError, require_columns
 
-__all__ = ["HYPOTHESES", "HYPOTHESES_ZH", "KeyDrivers", "SEMResult", "alpha_ci", "ave", "bartlett", "cfa",
-           "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa", "fornell_larcker",
-           "htmt", "hypotheses", "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_model",
-           "mediation", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis",
-           "relative_importance", "reliability_table", "rmsea_ci", "sem"]
+__all__ = ["HYPOTHESES", "HYPOTHESES_ZH", "Interaction", "KeyDrivers", "Mediation", "NPS", "SEMResult",
+           "TestResult", "alpha_ci", "ave", "bartlett", "cfa", "compare_many", "compare_two",
+           "composite_reliability", "cronbach_alpha", "efa", "fornell_larcker", "htmt", "hypotheses",
+           "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation", "moderation",
+           "nps", "omega", "one_factor_loadings", "parallel_analysis", "relative_importance", "reliability_table",
+           "rmsea_ci", "sem"]
 
 # ----------------------------------------------------------------------------- reliability
 
@@ -37,6 +39,57 @@ def _complete(items: pd.DataFrame, listwise: bool = True) -> pd.DataFrame:
         raise KamError("Reliability needs a DataFrame with at least two item columns.")
     data = items.apply(pd.to_numeric, errors="coerce")
     return data.dropna() if listwise else data
+
+
+@dataclass(frozen=True)
+class TestResult(Result):
+    """A test statistic with its degrees of freedom and p-value (e.g. Bartlett's sphericity test)."""
+
+    chi2: float
+    df: int
+    pvalue: float
+
+
+@dataclass(frozen=True)
+class Mediation(Result):
+    """An indirect effect a*b with its bootstrap interval (:func:`mediation`)."""
+
+    a: float
+    b: float
+    indirect: float
+    indirect_ci_lower: float
+    indirect_ci_upper: float
+    indirect_pvalue: float
+    direct: float
+    total: float
+    n: int
+    bootstrap_n: int
+
+
+@dataclass(frozen=True)
+class Interaction(Result):
+    """The interaction term of a moderation regression (:func:`moderation`)."""
+
+    term: str
+    estimate: float
+    estimate_se: float
+    estimate_ci_lower: float
+    estimate_ci_upper: float
+    pvalue: float
+    n: int
+
+
+@dataclass(frozen=True)
+class NPS(Result):
+    """A Net Promoter Score in points with its interval (:func:`nps`)."""
+
+    nps: float
+    nps_se: float
+    nps_ci_lower: float
+    nps_ci_upper: float
+    promoters: float
+    detractors: float
+    n: int
 
 
 def cronbach_alpha(items: pd.DataFrame, *, listwise: bool = True) -> float:
@@ -310,7 +363,7 @@ def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
     return float(overall), pd.Series(per_item, index=data.columns)
 
 
-def bartlett(data: pd.DataFrame) -> dict:
+def bartlett(data: pd.DataFrame) -> TestResult:
     """Bartlett's test of sphericity: chi2 = -(n - 1 - (2p + 5)/6) ln|R|, df = p(p - 1)/2.
 
     Parameters
@@ -320,7 +373,7 @@ def bartlett(data: pd.DataFrame) -> dict:
 
     Returns
     -------
-    dict
+    TestResult
         ``chi2``, ``df``, ``pvalue``.
 
     References
@@ -336,7 +389,7 @@ def bartlett(data: pd.DataFrame) -> dict:
     _, logdet = np.linalg.slogdet(d.corr().to_numpy())
     chi2 = -(n - 1 - (2 * p + 5) / 6) * logdet
     df = p * (p - 1) / 2
-    return {"chi2": float(chi2), "df": int(df), "pvalue": float(stats.chi2.sf(chi2, df))}
+    return TestResult(float(chi2), int(df), float(stats.chi2.sf(chi2, df)))
 
 
 def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 100, seed: int = 0, quantile: float = 0.95) -> pd.DataFrame:
@@ -487,13 +540,17 @@ def fornell_larcker(factor_corr: pd.DataFrame, ave_by_construct: pd.Series) -> p
 # ----------------------------------------------------------------------------- CFA / SEM
 
 
-@dataclass
+@dataclass(frozen=True)
 class SEMResult:
     """A fitted semopy model: ``fit`` (chi2, df, pvalue, cfi, tli, rmsea, its CI, srmr, n) and estimates."""
 
     model: object
     fit: dict
     estimates: pd.DataFrame
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The fit statistics as a one-row table."""
+        return pd.DataFrame([self.fit])
 
     def loadings(self) -> pd.DataFrame:
         e = self.estimates
@@ -802,7 +859,7 @@ def relative_importance(data: pd.DataFrame, outcome: str, drivers: list[str]) ->
 
 
 def mediation(scores: pd.DataFrame, x: str, m: str, y: str, *, controls: list[str] | None = None,
-              n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> dict:
+              n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> Mediation:
     """Indirect effect a*b of ``x`` on ``y`` through ``m`` (OLS), with a percentile bootstrap interval.
 
     Parameters
@@ -822,7 +879,7 @@ def mediation(scores: pd.DataFrame, x: str, m: str, y: str, *, controls: list[st
 
     Returns
     -------
-    dict
+    Mediation
         ``a``, ``b``, ``indirect`` with ``indirect_ci_lower``/``_upper`` and ``indirect_pvalue``, ``direct``, ``total``,
         ``n`` and ``bootstrap_n``.
 
@@ -853,11 +910,10 @@ def mediation(scores: pd.DataFrame, x: str, m: str, y: str, *, controls: list[st
     lo, hi = np.quantile(boots, [q, 1 - q]) if n_boot else (np.nan, np.nan)
     # two-sided bootstrap p-value, never below 2/(B+1): a finite bootstrap cannot show p = 0
     p = min(1.0, 2 * (min((boots <= 0).sum(), (boots >= 0).sum()) + 1) / (n_boot + 1)) if n_boot else np.nan
-    return {"a": a, "b": b, "indirect": a * b, "indirect_ci_lower": float(lo), "indirect_ci_upper": float(hi),
-            "indirect_pvalue": float(p), "direct": direct, "total": total, "n": n, "bootstrap_n": n_boot}
+    return Mediation(float(a), float(b), float(a * b), float(lo), float(hi), float(p), float(direct), float(total), n, n_boot)
 
 
-def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator: str, focal: str) -> dict:
+def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator: str, focal: str) -> Interaction:
     """OLS with a ``focal x moderator`` interaction (moderator 0/1) and HC3 standard errors.
 
     Parameters
@@ -875,7 +931,7 @@ def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator
 
     Returns
     -------
-    dict
+    Interaction
         The interaction term: ``term``, ``estimate``, ``estimate_se``, ``pvalue``, CI limits.
 
     References
@@ -893,9 +949,8 @@ def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator
     res = smf.ols(formula, d).fit(cov_type="HC3")
     term = f"{focal}:{moderator}"
     ci = res.conf_int().loc[term]
-    return {"term": term, "estimate": float(res.params[term]), "estimate_se": float(res.bse[term]),
-            "estimate_ci_lower": float(ci[0]), "estimate_ci_upper": float(ci[1]),
-            "pvalue": float(res.pvalues[term]), "n": int(res.nobs)}
+    return Interaction(term, float(res.params[term]), float(res.bse[term]), float(ci[0]), float(ci[1]),
+                       float(res.pvalues[term]), int(res.nobs))
 
 
 # ----------------------------------------------------------------------------- groups and NPS
@@ -982,7 +1037,7 @@ def compare_many(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> 
     return pd.DataFrame(rows)
 
 
-def nps(values, level: float = 0.95) -> dict:
+def nps(values, level: float = 0.95) -> NPS:
     """Net Promoter Score (promoters 9-10 minus detractors 0-6, in points) with a normal-approximation CI.
 
     Parameters
@@ -994,7 +1049,7 @@ def nps(values, level: float = 0.95) -> dict:
 
     Returns
     -------
-    dict
+    NPS
         ``nps``, ``nps_se``, ``nps_ci_lower``, ``nps_ci_upper``, ``promoters``, ``detractors`` (shares), ``n``.
 
     References
@@ -1003,7 +1058,7 @@ def nps(values, level: float = 0.95) -> dict:
 
     Examples
     --------
-    >>> float(nps([10, 10, 0, 8])["nps"])
+    >>> nps([10, 10, 0, 8]).nps
     25.0
     """
     v = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
@@ -1014,8 +1069,8 @@ def nps(values, level: float = 0.95) -> dict:
     score = pp - pd_
     se = np.sqrt((pp + pd_ - score ** 2) / n)
     z = stats.norm.ppf(1 - (1 - level) / 2)
-    return {"nps": 100 * score, "nps_se": 100 * se, "nps_ci_lower": 100 * (score - z * se),
-            "nps_ci_upper": 100 * (score + z * se), "promoters": pp, "detractors": pd_, "n": n}
+    return NPS(float(100 * score), float(100 * se), float(100 * (score - z * se)), float(100 * (score + z * se)),
+               float(pp), float(pd_), n)
 
 
 def likert_shares(data: pd.DataFrame, items: list[str], points: int) -> pd.DataFrame:
@@ -1077,9 +1132,9 @@ def hypotheses(structural: SEMResult, indirect: dict, interaction: dict, alpha: 
     ----------
     structural : SEMResult
         The structural model.
-    indirect : dict
+    indirect : Mediation
         From :func:`mediation`.
-    interaction : dict
+    interaction : Interaction
         From :func:`moderation`.
     alpha : float
         Significance level.
@@ -1107,15 +1162,15 @@ def hypotheses(structural: SEMResult, indirect: dict, interaction: dict, alpha: 
                          "estimate": p["estimate"], "std_estimate": p["std_estimate"],
                          "ci_lower": p["estimate_ci_lower"], "ci_upper": p["estimate_ci_upper"], "pvalue": p["pvalue"]})
         elif h == "H7":
-            rows.append({"hypothesis": h, "statement": text, "method": f"bootstrap indirect effect (n={indirect['bootstrap_n']})",
-                         "estimate": indirect["indirect"], "std_estimate": np.nan,
-                         "ci_lower": indirect["indirect_ci_lower"], "ci_upper": indirect["indirect_ci_upper"],
-                         "pvalue": indirect["indirect_pvalue"]})
+            rows.append({"hypothesis": h, "statement": text, "method": f"bootstrap indirect effect (n={indirect.bootstrap_n})",
+                         "estimate": indirect.indirect, "std_estimate": np.nan,
+                         "ci_lower": indirect.indirect_ci_lower, "ci_upper": indirect.indirect_ci_upper,
+                         "pvalue": indirect.indirect_pvalue})
         else:
-            rows.append({"hypothesis": h, "statement": text, "method": f"interaction {interaction['term']} (OLS, HC3)",
-                         "estimate": interaction["estimate"], "std_estimate": np.nan,
-                         "ci_lower": interaction["estimate_ci_lower"], "ci_upper": interaction["estimate_ci_upper"],
-                         "pvalue": interaction["pvalue"]})
+            rows.append({"hypothesis": h, "statement": text, "method": f"interaction {interaction.term} (OLS, HC3)",
+                         "estimate": interaction.estimate, "std_estimate": np.nan,
+                         "ci_lower": interaction.estimate_ci_lower, "ci_upper": interaction.estimate_ci_upper,
+                         "pvalue": interaction.pvalue})
     out = pd.DataFrame(rows)
     out.insert(2, "statement_zh", out["hypothesis"].map(HYPOTHESES_ZH))
     out["supported"] = np.where((out["ci_lower"] > 0) & (out["pvalue"] < alpha), "yes", "no")

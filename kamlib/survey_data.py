@@ -397,7 +397,7 @@ def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str |
 # ----------------------------------------------------------------------------- cleaning
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cleaned:
     data: pd.DataFrame      # kept respondents, reverse-coded items
     report: pd.DataFrame    # respondents removed per rule

@@ -23,7 +23,7 @@ OPTIONAL = ["quantity", "order_id", "channel", "category"]
 DEFAULT_COLUMNS = {"customer": "customer_id", "date": "date", "amount": "amount"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Loaded:
     """A validated transaction log and the validation report."""
 

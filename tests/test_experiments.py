@@ -108,8 +108,8 @@ def test_conversion_and_revenue_tests_recover_the_simulated_effects():
     sim = experiments.simulate_campaign(60000, seed=4)
     df, truth = sim.data, sim.truth
     conv = experiments.conversion_test(df)
-    assert conv["difference_ci_lower"] < truth["conversion_difference"] < conv["difference_ci_upper"]
-    assert conv["relative_lift_ci_lower"] < truth["relative_lift"] < conv["relative_lift_ci_upper"]
+    assert conv.difference_ci_lower < truth["conversion_difference"] < conv.difference_ci_upper
+    assert conv.relative_lift_ci_lower < truth["relative_lift"] < conv.relative_lift_ci_upper
     rev = experiments.revenue_test(df, n_boot=200, seed=1).set_index("method")
     for m in rev.index:
         assert rev.loc[m, "ci_lower"] < truth["revenue_difference"] < rev.loc[m, "ci_upper"], m
@@ -124,11 +124,11 @@ def test_conversion_test_matches_a_hand_computation():
     df = pd.DataFrame({"treatment": [1] * 1000 + [0] * 1000, "converted": [1] * 120 + [0] * 880 + [1] * 100 + [0] * 900})
     r = experiments.conversion_test(df)
     se = np.sqrt(0.12 * 0.88 / 1000 + 0.10 * 0.90 / 1000)
-    assert r["difference"] == pytest.approx(0.02)
-    assert r["difference_ci_lower"] == pytest.approx(0.02 - 1.959964 * se, abs=1e-6)
+    assert r.difference == pytest.approx(0.02)
+    assert r.difference_ci_lower == pytest.approx(0.02 - 1.959964 * se, abs=1e-6)
     pooled = np.sqrt(0.11 * 0.89 * 2 / 1000)
-    assert r["z"] == pytest.approx(0.02 / pooled, rel=1e-6)
-    assert r["relative_lift"] == pytest.approx(0.2)
+    assert r.z == pytest.approx(0.02 / pooled, rel=1e-6)
+    assert r.relative_lift == pytest.approx(0.2)
 
 
 def test_heterogeneous_effects_find_the_key_account_extra_lift():
@@ -175,7 +175,7 @@ def test_a_campaign_file_gives_the_same_analysis_as_the_data_it_holds(tmp_path):
     pd.testing.assert_frame_equal(experiments.revenue_test(got, n_boot=50), experiments.revenue_test(sim, n_boot=50))
     # without a conversion column, a purchase is revenue > 0
     no_conv = experiments.load_campaign(path, columns={**CAMPAIGN_COLUMNS, "converted": None}, treated_value="实验组")
-    assert (no_conv["converted"] == (sim["revenue"] > 0)).all()
+    assert (no_conv.converted == (sim["revenue"] > 0)).all()
 
 
 @pytest.mark.parametrize("edit, columns, words", [

@@ -102,10 +102,10 @@ def test_auc_and_lift_agree_with_independent_computations():
     score = y * 0.8 + rng.normal(0, 1, 3000)
     ev = churn.evaluate(y.astype(int), score)
     u = stats.mannwhitneyu(score[y], score[~y]).statistic
-    assert ev["auc"] == pytest.approx(u / (y.sum() * (~y).sum()))
+    assert ev.auc == pytest.approx(u / (y.sum() * (~y).sum()))
     top = pd.Series(score).rank(ascending=False, method="first") <= 300
-    assert ev["top_decile_capture"] == pytest.approx(y[top.to_numpy()].sum() / y.sum())
-    assert ev["top_decile_lift"] == pytest.approx(y[top.to_numpy()].mean() / y.mean())
+    assert ev.top_decile_capture == pytest.approx(y[top.to_numpy()].sum() / y.sum())
+    assert ev.top_decile_lift == pytest.approx(y[top.to_numpy()].mean() / y.mean())
 
 
 def test_cost_threshold_minimises_the_stated_cost():
@@ -114,9 +114,9 @@ def test_cost_threshold_minimises_the_stated_cost():
     y = (rng.random(2000) < p).astype(int)  # calibrated probabilities
     r = churn.cost_threshold(y, p, cost_missed=50, cost_wasted=5)
     brute = min(50 * ((p < t) & (y == 1)).sum() + 5 * ((p >= t) & (y == 0)).sum() for t in np.r_[p, np.inf])
-    assert r["cost"] == brute
-    assert r["threshold"] == pytest.approx(5 / 55, abs=0.06)
-    assert r["confusion"].to_numpy().sum() == 2000
+    assert r.cost == brute
+    assert r.threshold == pytest.approx(5 / 55, abs=0.06)
+    assert r.confusion.to_numpy().sum() == 2000
 
 
 def test_logit_matches_unpenalised_scikit_learn():

@@ -86,9 +86,9 @@ def test_kmo_matches_psych_on_bfi(bfi):
 def test_bartlett_matches_its_formula_on_an_identity_like_sample():
     rng = np.random.default_rng(1)
     d = pd.DataFrame(rng.standard_normal((5000, 6)))
-    assert survey.bartlett(d)["pvalue"] > 0.001  # no correlation: sphericity not rejected
+    assert survey.bartlett(d).pvalue > 0.001  # no correlation: sphericity not rejected
     d[1] = d[0] + rng.standard_normal(5000) * 0.5
-    assert survey.bartlett(d)["pvalue"] < 1e-10
+    assert survey.bartlett(d).pvalue < 1e-10
 
 
 # ----------------------------------------------------------------------------- independent computations
@@ -189,17 +189,17 @@ def test_mediation_point_estimate_matches_two_regressions():
     med = survey.mediation(d, "x", "m", "y", n_boot=400, seed=1)
     a = sm.OLS(d["m"], sm.add_constant(d[["x"]])).fit().params["x"]
     b = sm.OLS(d["y"], sm.add_constant(d[["x", "m"]])).fit().params["m"]
-    assert med["indirect"] == pytest.approx(a * b)
-    assert med["indirect_ci_lower"] < 0.2 < med["indirect_ci_upper"]  # true a*b = 0.2
-    assert 0 < med["indirect_pvalue"] <= 2 / 401 + 1e-12
+    assert med.indirect == pytest.approx(a * b)
+    assert med.indirect_ci_lower < 0.2 < med.indirect_ci_upper  # true a*b = 0.2
+    assert 0 < med.indirect_pvalue <= 2 / 401 + 1e-12
 
 
 def test_nps_and_group_comparisons():
     scores = [10] * 50 + [8] * 30 + [3] * 20
     r = survey.nps(scores)
-    assert r["nps"] == pytest.approx(30.0)
+    assert r.nps == pytest.approx(30.0)
     p, dd = 0.5, 0.2
-    assert r["nps_se"] == pytest.approx(100 * np.sqrt((p + dd - (p - dd) ** 2) / 100))
+    assert r.nps_se == pytest.approx(100 * np.sqrt((p + dd - (p - dd) ** 2) / 100))
     with pytest.raises(KamError):
         survey.nps([11, 5])
     rng = np.random.default_rng(0)
@@ -243,14 +243,14 @@ def test_tier_interaction_recovers_the_key_account_effect(inst):
     scores = sd.construct_scores(df, inst2)
     scores["key"] = (df["TIER"] == "key").astype(int)
     mod = survey.moderation(scores, "SAT", ["PQ", "SQ", "PF", "LG", "PC"], "key", "SQ")
-    assert mod["estimate_ci_lower"] > 0 and mod["pvalue"] < 0.001
+    assert mod.estimate_ci_lower > 0 and mod.pvalue < 0.001
     # no interaction in the truth -> none found
     inst3 = copy.deepcopy(inst2)
     inst3.simulation["key_account_extra"] = {}
     df3 = sd.simulate(inst3, 6000, seed=21, defects=False, likert=False, key_account_share=0.5)
     s3 = sd.construct_scores(df3, inst3)
     s3["key"] = (df3["TIER"] == "key").astype(int)
-    assert survey.moderation(s3, "SAT", ["PQ", "SQ", "PF", "LG", "PC"], "key", "SQ")["pvalue"] > 0.01
+    assert survey.moderation(s3, "SAT", ["PQ", "SQ", "PF", "LG", "PC"], "key", "SQ").pvalue > 0.01
 
 
 def test_simulated_defects_are_found_by_cleaning(inst):
