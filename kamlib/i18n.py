@@ -11,7 +11,8 @@ Captions of artefacts that a notebook writes only in English are in ``data/i18n/
 keyed by artefact id. Kept free of imports so that the report builds fast.
 """
 
-__all__ = ["FIGURE_ZH", "HEADERS_ZH", "LABELS_ZH", "REPORT_ZH", "VALUES_ZH"]
+__all__ = ["FIGURE_ZH", "HEADERS_ZH", "HYPOTHESES_ZH", "KEY_NUMBERS_ZH", "LABELS_ZH", "REPORT_ZH", "SIMULATED_ZH",
+           "VALUES_ZH"]
 
 #: Names the analyses give to groups of customers, rules and methods: tick labels and legends in
 #: figures, and table cells and headers in the Chinese report (exact matches only).
@@ -89,3 +90,22 @@ FIGURE_ZH = {
 
 #: Table cells of the Chinese report that are words rather than names or numbers.
 VALUES_ZH = {"yes": "是", "no": "否", "True": "是", "False": "否", **LABELS_ZH}
+
+
+#: The hypothesis statements in Chinese (kamlib.survey.hypotheses carries both; the Chinese report shows this one).
+HYPOTHESES_ZH = {
+    "H1": "产品质量提升满意度", "H2": "服务质量提升满意度", "H3": "价格公平感提升满意度", "H4": "物流表现提升满意度",
+    "H5": "个性化与沟通提升满意度", "H6": "满意度提升忠诚度", "H7": "满意度在服务质量对忠诚度的影响中起中介作用",
+    "H8": "服务质量对满意度的作用在大客户中更强",
+}
+
+
+#: Labels of the report's key numbers, by recorded value (``{top}`` is the study's strategy.top_share).
+KEY_NUMBERS_ZH = {
+    "gini": "收入基尼系数", "key_accounts": "大客户数", "capture_clv": "按 CLV 选出的前 {top} 客户占验证期收入",
+    "capture_random": "……随机选出的 {top}", "auc_logit": "流失 AUC(logit,交易数据)", "auc_telecom": "流失 AUC(电信数据)",
+    "k_chosen": "细分群数 (k)", "n_gaps": "尚未检验的主题",
+}
+
+#: The stamp on figures made from simulated data.
+SIMULATED_ZH = "模拟数据 (simulated)"

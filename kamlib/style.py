@@ -117,13 +117,13 @@ def mark_simulated(fig, language: str = "en") -> None:
     >>> import matplotlib.pyplot as plt
     >>> fig = plt.figure(); mark_simulated(fig); plt.close(fig)
     """
-    text = "模拟数据 (simulated)" if language == "zh" else "Simulated data"
+    text = SIMULATED_ZH if language == "zh" else "Simulated data"
     fig.text(0.99, 0.01, text, ha="right", va="bottom", fontsize=8, color="#D55E00",
              fontweight="bold", alpha=0.9)
 
 
 #: Figure texts of the Chinese report: exact strings used by kamlib's plots and the notebooks.
-from .i18n import FIGURE_ZH, LABELS_ZH  # noqa: E402
+from .i18n import FIGURE_ZH, LABELS_ZH, SIMULATED_ZH  # noqa: E402
 
 __all__ = ["CJK_FONTS", "DIVERGING", "GLOSSARY_ZH", "PALETTE", "SEQUENTIAL", "apply", "cjk_font", "mark_simulated",
            "translate_figure"]

@@ -22,9 +22,10 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ._results import Result
+from .i18n import HYPOTHESES_ZH
 from .errors import KamError, require_columns
 
-__all__ = ["HYPOTHESES", "HYPOTHESES_ZH", "Interaction", "KeyDrivers", "Mediation", "NPS", "SEMResult",
+__all__ = ["HYPOTHESES", "Interaction", "KeyDrivers", "Mediation", "NPS", "SEMResult",
            "TestResult", "alpha_ci", "ave", "bartlett", "cfa", "compare_many", "compare_two",
            "composite_reliability", "cronbach_alpha", "efa", "fornell_larcker", "htmt", "hypotheses",
            "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation", "moderation",
@@ -1115,12 +1116,6 @@ HYPOTHESES = {
 }
 
 
-#: The statements in Chinese (the table carries both; the Chinese report shows this one).
-HYPOTHESES_ZH = {
-    "H1": "产品质量提升满意度", "H2": "服务质量提升满意度", "H3": "价格公平感提升满意度", "H4": "物流表现提升满意度",
-    "H5": "个性化与沟通提升满意度", "H6": "满意度提升忠诚度", "H7": "满意度在服务质量对忠诚度的影响中起中介作用",
-    "H8": "服务质量对满意度的作用在大客户中更强",
-}
 
 
 def hypotheses(structural: SEMResult, indirect: dict, interaction: dict, alpha: float = 0.05) -> pd.DataFrame:

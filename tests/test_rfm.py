@@ -129,3 +129,12 @@ def test_spark_local_mode_gives_identical_sufficient_statistics():
         pd.testing.assert_frame_equal(s[cols], d[cols], check_exact=False, rtol=1e-12)
     finally:
         spark.stop()
+
+
+def test_segment_table_counts_and_shares_match_a_direct_groupby(cdnow_sample_summary):
+    seg = rfm.segment_table(cdnow_sample_summary)
+    direct = rfm.scores(cdnow_sample_summary)["segment"].value_counts()
+    assert dict(zip(seg["segment"], seg["customers"])) == direct.to_dict()
+    assert seg["customer_share"].sum() == pytest.approx(1) and seg["revenue_share"].sum() == pytest.approx(1)
+    assert seg["revenue"].is_monotonic_decreasing
+    assert seg["revenue"].sum() == pytest.approx(cdnow_sample_summary["revenue"].sum())

@@ -139,3 +139,16 @@ def test_duplicate_segment_names_are_told_apart_by_value():
                          "mean_orders": [8, 1, 1, 9], "mean_revenue": [900, 20, 60, 950]})
     assert segments.name_segments(prof) == ["Champions, low value", "Lapsed one-timers, low value",
                                             "Lapsed one-timers, high value", "Champions, high value"]
+
+
+def test_stages_at_fits_pareto_nbd_on_the_log_up_to_the_date():
+    from kamlib import clv, datasets, rfm
+
+    tx = datasets.cdnow(sample=True)
+    got = lifecycle.stages_at(tx, "1997-09-30", new_days=90)
+    s = rfm.summary(tx, end="1997-09-30")
+    pa = pd.Series(clv.fit(s, "paretonbd").p_alive(s), index=s.index)
+    want = lifecycle.stages(tx, "1997-09-30", p_alive=pa, new_days=90)
+    pd.testing.assert_series_equal(got, want)
+    dist = lifecycle.stage_distribution(want, want, ("a", "b"))
+    assert dist["a"].sum() == len(want) and list(dist["stage"]) == lifecycle.STAGES
