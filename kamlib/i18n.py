@@ -51,8 +51,8 @@ HEADERS_ZH = {
 
 
 #: Headings and sentences of the Chinese report.
-REPORT_ZH = {"literature": "1. 文献:来源、主题与事实", "understand": "2. 理解:客户问卷调查", "identify": "3. 识别:交易数据中的大客户",
-           "segment": "4. 细分与优先级:客户细分、生命周期、流失", "act": "5. 行动:优惠、交叉销售与个性化推荐", "evaluate": "6. 评估:选择规则、实验、项目与预算", "other": "其他分析",
+REPORT_ZH = {"literature": "文献:来源、主题与事实", "understand": "理解:客户问卷调查", "identify": "识别:交易数据中的大客户",
+           "segment": "细分与优先级:客户细分、生命周期、流失", "act": "行动:优惠、交叉销售与个性化推荐", "evaluate": "评估:选择规则、实验、项目与预算", "other": "其他分析",
            "figure": "图", "table": "表", "document": "文档", "simulated": "模拟数据", "hypotheses": "假设 H1-H8 一览",
            "summary": "摘要", "contents": "目录", "appendix": "附录:方法、参数与版本", "notebook": "笔记本", "cell": "单元格",
            "rows_shown": "显示前 {n} 行,共 {total} 行;完整表格", "key_numbers": "关键数字", "generated": "根据以下清单生成",

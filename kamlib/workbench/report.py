@@ -27,10 +27,10 @@ from ..errors import KamError
 from ..i18n import HEADERS_ZH, KEY_NUMBERS_ZH, LABELS_ZH, REPORT_ZH, VALUES_ZH
 
 TEXT = {
-    "en": {"literature": "1. Literature: sources, themes and facts", "understand": "2. Understand: the customer survey",
-           "identify": "3. Identify: key accounts in the transactions", "segment": "4. Segment and prioritise: segments, lifecycle, churn",
-           "act": "5. Act: offers, cross-selling and personalisation",
-           "evaluate": "6. Evaluate: selection rules, experiments, programmes, budget", "other": "Other analyses",
+    "en": {"literature": "Literature: sources, themes and facts", "understand": "Understand: the customer survey",
+           "identify": "Identify: key accounts in the transactions", "segment": "Segment and prioritise: segments, lifecycle, churn",
+           "act": "Act: offers, cross-selling and personalisation",
+           "evaluate": "Evaluate: selection rules, experiments, programmes, budget", "other": "Other analyses",
            "figure": "Figure", "table": "Table", "document": "Document", "simulated": "Simulated data",
            "hypotheses": "Hypotheses H1-H8 at a glance", "summary": "Summary", "contents": "Contents",
            "appendix": "Appendix: methods, parameters and versions", "notebook": "notebook", "cell": "cell",
@@ -198,8 +198,9 @@ def _sections(arts: list[dict], stages: dict[str, str], T: dict) -> list[dict]:
     for nb in sorted(by_nb):
         stage = stages.get(nb, "other")
         grouped[stage if stage in grouped else "other"].append(nb)
-    return [{"key": k, "title": T[k], "notebooks": [{"name": nb, "artefacts": by_nb[nb]} for nb in nbs]}
-            for k, nbs in grouped.items() if nbs]
+    present = [(k, nbs) for k, nbs in grouped.items() if nbs]
+    return [{"key": k, "title": f"{i}. {T[k]}", "notebooks": [{"name": nb, "artefacts": by_nb[nb]} for nb in nbs]}
+            for i, (k, nbs) in enumerate(present, 1)]
 
 
 def _prepare(a: dict, out: Path, lang: str, T: dict, zh_caps: dict, counters: dict) -> dict:
