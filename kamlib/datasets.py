@@ -13,7 +13,11 @@ import pandas as pd
 
 from .errors import KamError
 
-__all__ = ["CDNOW_COLUMNS", "cdnow", "holzinger_swineford", "rdataset"]
+__all__ = ["CDNOW_COLUMNS", "ONLINE_RETAIL_COLUMNS", "cdnow", "holzinger_swineford", "online_retail", "rdataset"]
+
+#: Columns of the UCI Online Retail log, as published.
+ONLINE_RETAIL_COLUMNS = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID",
+                         "Country"]
 
 CDNOW_COLUMNS = ["customer_id", "date", "quantity", "amount"]
 
@@ -59,6 +63,39 @@ def cdnow(sample: bool = False) -> pd.DataFrame:
     df["quantity"] = df["quantity"].astype("int64")
     df["amount"] = df["amount"].astype("float64")
     return df[CDNOW_COLUMNS]
+
+
+def online_retail() -> pd.DataFrame:
+    """The UCI Online Retail log as published: every line of a UK online gift-ware retailer, 2010-12 to 2011-12.
+
+    Shipped in ``data/raw/online_retail.parquet`` with its provenance note (``online_retail.PROVENANCE.md``).
+    Many customers are wholesalers, so the log is a natural key-account data set. Its real problems are
+    kept: missing customer ids, cancellations (invoices starting with "C"), non-product stock codes (postage,
+    fees, bad-debt adjustments), zero prices, exact duplicates and a last month of nine days.
+
+    Returns
+    -------
+    DataFrame
+        541,909 lines: ``InvoiceNo``, ``StockCode``, ``Description``, ``Quantity``, ``InvoiceDate``,
+        ``UnitPrice`` (GBP), ``CustomerID`` (float, NaN where missing), ``Country``.
+
+    References
+    ----------
+    Chen, D., Sain, S. L. & Guo, K. (2012). Data mining for the online retail industry: a case study of RFM
+    model-based customer segmentation using data mining. *J. Database Marketing & Customer Strategy
+    Management*, 19(3), 197-208. UCI Machine Learning Repository, "Online Retail" (CC BY 4.0).
+
+    Examples
+    --------
+    >>> online_retail().shape
+    (541909, 8)
+    """
+    from .config import RAW
+
+    path = RAW / "online_retail.parquet"
+    if not path.exists():
+        raise KamError(f"{path} is missing; restore it from git (data/raw is shipped with the workbook).")
+    return pd.read_parquet(path)[ONLINE_RETAIL_COLUMNS]
 
 
 def rdataset(package: str, name: str) -> pd.DataFrame:

@@ -133,8 +133,10 @@ def stages(transactions: pd.DataFrame, at, *, p_alive: pd.Series | None = None, 
     if not churned_p_alive < at_risk_p_alive:
         raise KamError(f"churned_p_alive ({churned_p_alive}) must be below at_risk_p_alive ({at_risk_p_alive}).")
     at = pd.Timestamp(at)
-    tx = transactions[transactions["date"] <= at]
-    days = tx.assign(day=tx["date"].dt.normalize()).groupby("customer_id")["day"]
+    from .transactions import purchase_days
+
+    tx = purchase_days(transactions[transactions["date"] <= at])  # a refund-only day is not a purchase
+    days = tx.rename(columns={"date": "day"}).groupby("customer_id")["day"]
     first, last, n_days = days.min(), days.max(), days.nunique()
     customers = first.index
     if registered is not None:
@@ -223,7 +225,9 @@ def cohort_retention(transactions: pd.DataFrame, *, periods: int = 18) -> pd.Dat
     require_columns(transactions, ["customer_id", "date"], where="the transaction log")
     con = connect()
     try:
-        con.register("tx", transactions[["customer_id", "date"]])
+        from .transactions import purchase_days
+
+        con.register("tx", purchase_days(transactions)[["customer_id", "date"]])
         df = con.execute("""
             WITH m AS (SELECT customer_id, DATE_TRUNC('month', date) AS month FROM tx GROUP BY ALL),
                  c AS (SELECT customer_id, MIN(month) AS cohort FROM m GROUP BY customer_id)

@@ -39,6 +39,9 @@ __all__ = ["HOLDOUT_SQL", "SEGMENTS", "SUMMARY_SQL", "UNIT_DAYS", "calibration_h
 
 UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
+# A purchase day is a customer-day whose lines sum to 0 or more; a day of returns only (sum < 0) is not a
+# purchase, but its amount is netted: the customer's purchase-day amounts are scaled by net / gross (between
+# 0 and 1), so revenue and spend per purchase are net of refunds. Without negative lines nothing changes.
 SUMMARY_SQL = """
 WITH days AS (
     SELECT {customer} AS customer_id,
@@ -47,34 +50,45 @@ WITH days AS (
     FROM {source}
     WHERE CAST({date} AS DATE) <= DATE '{end}' {start_clause}
     GROUP BY 1, 2
-    HAVING SUM(CAST({amount} AS DOUBLE)) >= 0
 ), customers AS (
     SELECT customer_id,
-           COUNT(*) - 1 AS frequency,
-           MIN(day) AS first_day,
-           MAX(day) AS last_day,
-           SUM(amount) AS total,
-           MIN_BY(amount, day) AS first_amount
+           COUNT(*) FILTER (WHERE amount >= 0) - 1 AS frequency,
+           MIN(day) FILTER (WHERE amount >= 0) AS first_day,
+           MAX(day) FILTER (WHERE amount >= 0) AS last_day,
+           SUM(amount) FILTER (WHERE amount >= 0) AS gross,
+           SUM(amount) AS net,
+           MIN_BY(amount, day) FILTER (WHERE amount >= 0) AS first_amount
     FROM days
     GROUP BY 1
+    HAVING COUNT(*) FILTER (WHERE amount >= 0) > 0
+), netted AS (
+    SELECT *, CASE WHEN net < gross AND gross > 0 THEN GREATEST(net, 0) / gross ELSE 1.0 END AS keep
+    FROM customers
 )
 SELECT CAST(customer_id AS {text}) AS customer_id,
        CAST(frequency AS BIGINT) AS frequency,
        {datediff_last} / {unit_days} AS recency,
        {datediff_end} / {unit_days} AS T,
-       CASE WHEN frequency > 0 THEN (total - first_amount) / frequency ELSE 0.0 END AS monetary_value,
-       total AS revenue,
+       CASE WHEN frequency > 0 THEN (gross - first_amount) * keep / frequency ELSE 0.0 END AS monetary_value,
+       gross * keep AS revenue,
        first_day
-FROM customers
+FROM netted
 ORDER BY customer_id
 """
 
+# Holdout purchases are purchase days as above (a refund-only day is not one); holdout revenue is net, not below 0.
 HOLDOUT_SQL = """
-SELECT CAST({customer} AS VARCHAR) AS customer_id,
-       COUNT(DISTINCT CAST({date} AS DATE)) AS frequency_holdout,
-       SUM(CAST({amount} AS DOUBLE)) AS revenue_holdout
-FROM {source}
-WHERE CAST({date} AS DATE) > DATE '{start}' AND CAST({date} AS DATE) <= DATE '{end}'
+WITH days AS (
+    SELECT CAST({customer} AS VARCHAR) AS customer_id, CAST({date} AS DATE) AS day,
+           SUM(CAST({amount} AS DOUBLE)) AS amount
+    FROM {source}
+    WHERE CAST({date} AS DATE) > DATE '{start}' AND CAST({date} AS DATE) <= DATE '{end}'
+    GROUP BY 1, 2
+)
+SELECT customer_id,
+       COUNT(*) FILTER (WHERE amount >= 0) AS frequency_holdout,
+       GREATEST(SUM(amount), 0) AS revenue_holdout
+FROM days
 GROUP BY 1
 """
 

@@ -28,21 +28,27 @@ __all__ = ["FEATURES", "FEATURES_SQL", "KChoice", "LOGGED", "alternatives", "cho
 FEATURES = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
 LOGGED = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
 
+# Purchase days are customer-days whose lines sum to 0 or more; refunds are netted into revenue (not below 0).
 FEATURES_SQL = """
 WITH days AS (
     SELECT customer_id, CAST(date AS DATE) AS day, SUM(amount) AS amount
     FROM tx WHERE CAST(date AS DATE) <= DATE '{end}'
     GROUP BY customer_id, CAST(date AS DATE)
+), c AS (
+    SELECT customer_id,
+           COUNT(*) FILTER (WHERE amount >= 0) AS orders,
+           GREATEST(SUM(amount), 0) AS revenue,
+           MIN(day) FILTER (WHERE amount >= 0) AS first_day,
+           MAX(day) FILTER (WHERE amount >= 0) AS last_day
+    FROM days GROUP BY customer_id HAVING COUNT(*) FILTER (WHERE amount >= 0) > 0
 )
-SELECT customer_id,
-       COUNT(*) AS orders,
-       SUM(amount) AS revenue,
-       SUM(amount) / COUNT(*) AS avg_order,
-       DATE_DIFF('day', MAX(day), DATE '{end}') AS recency_days,
-       DATE_DIFF('day', MIN(day), DATE '{end}') AS tenure_days,
-       CASE WHEN COUNT(*) > 1 THEN DATE_DIFF('day', MIN(day), MAX(day)) / (COUNT(*) - 1)
-            ELSE DATE_DIFF('day', MIN(day), DATE '{end}') END AS ipt_days
-FROM days GROUP BY customer_id ORDER BY customer_id
+SELECT customer_id, orders, revenue,
+       revenue / orders AS avg_order,
+       DATE_DIFF('day', last_day, DATE '{end}') AS recency_days,
+       DATE_DIFF('day', first_day, DATE '{end}') AS tenure_days,
+       CASE WHEN orders > 1 THEN DATE_DIFF('day', first_day, last_day) / (orders - 1)
+            ELSE DATE_DIFF('day', first_day, DATE '{end}') END AS ipt_days
+FROM c ORDER BY customer_id
 """
 
 
@@ -85,10 +91,12 @@ def features(transactions: pd.DataFrame, *, end=None) -> pd.DataFrame:
     for col in ("channel", "category"):
         if col in transactions and transactions[col].notna().any():
             sub = transactions[pd.to_datetime(transactions["date"]) <= pd.Timestamp(end)]
-            mix = sub.pivot_table(index="customer_id", columns=col, values="amount", aggfunc="sum", fill_value=0)
+            mix = sub.pivot_table(index="customer_id", columns=col, values="amount", aggfunc="sum",
+                                  fill_value=0).clip(lower=0)  # net of returns, never below 0
             top = mix.sum().nlargest(5).index
             share = mix[top].div(mix.sum(axis=1).replace(0, np.nan), axis=0).fillna(0)
-            out = out.join(share.add_prefix(f"{col}_share_"), how="left")
+            # customers without any positive line in a mapped category (or with none mapped) have shares 0
+            out = out.join(share.add_prefix(f"{col}_share_"), how="left").fillna({f"{col}_share_{c}": 0.0 for c in top})
     return out
 
 

@@ -17,10 +17,11 @@ from . import datasets
 from ._io import read_table  # noqa: F401  (re-exported: transactions.read_table)
 from .errors import ArgumentError, KamError
 
-__all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "load", "validate"]
+__all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "load", "purchase_days", "sample_customers", "validate"]
 
-OPTIONAL = ["quantity", "order_id", "channel", "category"]
+OPTIONAL = ["quantity", "order_id", "channel", "category", "unit_price", "product"]
 DEFAULT_COLUMNS = {"customer": "customer_id", "date": "date", "amount": "amount"}
+_SCIENTIFIC = r"\d(\.\d+)?[eE]\+?\d+"
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,13 @@ class Loaded:
 
 
 def _rename(raw: pd.DataFrame, columns: dict, where: str) -> pd.DataFrame:
-    mapping = {**DEFAULT_COLUMNS, **{k: v for k, v in (columns or {}).items() if v}}
+    columns = dict(columns or {})
+    mapping = {**DEFAULT_COLUMNS, **{k: v for k, v in columns.items() if v}}
+    if "amount" in columns and not columns["amount"]:  # amount = quantity x unit_price
+        mapping.pop("amount")
+        if not (columns.get("quantity") and columns.get("unit_price")):
+            raise ArgumentError("columns['amount'] is None, so the amount must come from columns['quantity'] x "
+                                "columns['unit_price']; map both, or map the amount column.", argument="columns.amount")
     out = {}
     for role, col in mapping.items():
         if col not in raw.columns:
@@ -44,13 +51,32 @@ def _rename(raw: pd.DataFrame, columns: dict, where: str) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _customer_ids(cid: pd.Series) -> pd.Series:
+    """Customer ids as text: whole-number floats lose their ``.0`` (``12713.0`` -> ``12713``), spaces trimmed."""
+    if pd.api.types.is_float_dtype(cid):
+        whole = cid.notna() & (cid == cid.round())
+        text = cid.astype("string")
+        text[whole] = cid[whole].astype("int64").astype("string")
+        return text.str.strip()
+    return cid.astype("string").str.strip().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+
+
+def _number(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(series):
+        return series.astype("float64")
+    text = series.astype("string").str.replace(",", "", regex=False).str.replace(r"[¥￥$£€]", "", regex=True)
+    return pd.to_numeric(text.str.strip(), errors="coerce")
+
+
 def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amounts: str = "drop",
-             zero_amounts: str = "keep", duplicates: str = "auto",
-             as_of: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             zero_amounts: str = "keep", duplicates: str = "auto", as_of: dt.date | None = None,
+             exclude_products=(), cancellation_prefix: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply the validation rules in order; return the clean log and a per-rule report.
 
-    Rules: missing customer id; unparseable date; future date (after ``as_of``, default today); non-numeric
-    amount; zero amount; negative amount; exact duplicate rows.
+    Rules: missing customer id; customer ids in scientific notation (flagged); unparseable date; future date
+    (after ``as_of``, default today); codes that are not products; non-numeric amount (or quantity x unit
+    price when there is no amount column); cancellations marked by an invoice prefix (made negative); zero
+    amount; negative amount; exact duplicate rows.
 
     Parameters
     ----------
@@ -67,6 +93,11 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
         one day can be two real purchases, as in CDNOW).
     as_of : date, optional
         Dates after this are "future" (default: today).
+    exclude_products : sequence of str
+        Product codes that are not products (postage, fees, adjustments); their lines are dropped.
+    cancellation_prefix : str, optional
+        Lines whose ``order_id`` starts with this (``"C"`` in the UCI log) are cancellations: their amount is
+        made negative, and ``negative_amounts`` decides what happens to them.
 
     Returns
     -------
@@ -102,9 +133,13 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
         rows.append({"rule": rule, "rows_dropped": 0, "rows_flagged": int(mask.sum()), "example_rows": examples,
                      "fix": fix})
 
-    cid = out["customer_id"].astype("string").str.strip()
+    cid = _customer_ids(out["customer_id"])
     out["customer_id"] = cid
     drop(cid.isna() | (cid == ""), "missing customer id", "fill the customer id or remove the row")
+    sci = out["customer_id"].str.fullmatch(_SCIENTIFIC).fillna(False).astype(bool)
+    if sci.any():
+        note(sci, "customer id in scientific notation (e.g. 1.38005E+10)",
+             "Excel rounded these ids and may have merged customers; export the id column as text")
     if not pd.api.types.is_datetime64_any_dtype(out["date"]):
         parsed = pd.to_datetime(out["date"], format=date_format, errors="coerce")
         bad = parsed.isna() & out["date"].notna()
@@ -120,10 +155,29 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     drop(out["date"].isna(), "unparseable date", "set transactions.date_format (e.g. '%Y-%m-%d')")
     limit = pd.Timestamp(as_of or dt.date.today()) + pd.Timedelta(days=1)
     drop(out["date"] >= limit, "future date", "correct the date or set transactions.as_of")
-    if not pd.api.types.is_numeric_dtype(out["amount"]):
-        text = out["amount"].astype("string").str.replace(",", "", regex=False).str.replace("¥", "", regex=False)
-        out["amount"] = pd.to_numeric(text.str.strip(), errors="coerce")
-    drop(out["amount"].isna(), "non-numeric amount", "remove currency signs or text from the amount column")
+    if exclude_products:
+        if "product" not in out:
+            raise ArgumentError("exclude_products needs the product column; map columns['product'].",
+                                argument="exclude_products")
+        codes = {str(c).strip() for c in exclude_products}
+        drop(out["product"].astype("string").str.strip().isin(codes).fillna(False).astype(bool),
+             f"not a product ({', '.join(sorted(codes)[:6])}{', ...' if len(codes) > 6 else ''})",
+             "codes listed in transactions.exclude_products")
+    if "amount" in out:
+        out["amount"] = _number(out["amount"])
+        drop(out["amount"].isna(), "non-numeric amount", "remove currency signs or text from the amount column")
+    else:
+        q, p = _number(out["quantity"]), _number(out["unit_price"])
+        drop(q.isna() | p.isna(), "non-numeric quantity or unit price", "remove text from those columns")
+        out["amount"] = (q * p).loc[out.index]
+    if cancellation_prefix:
+        if "order_id" not in out:
+            raise ArgumentError("cancellation_prefix needs the order id column; map columns['order_id'].",
+                                argument="cancellation_prefix")
+        cancel = out["order_id"].astype("string").str.startswith(cancellation_prefix).fillna(False).astype(bool)
+        out.loc[cancel, "amount"] = -out.loc[cancel, "amount"].abs()
+        note(cancel, f"cancellation (order id starts with {cancellation_prefix!r})",
+             "negative; dropped or netted as transactions.negative_amounts says")
     if zero_amounts == "drop":
         drop(out["amount"] == 0, "zero amount dropped", "set transactions.zero_amounts: keep to count them")
     else:
@@ -132,7 +186,8 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
         drop(out["amount"] < 0, "negative amount (return/cancellation) dropped",
              "set transactions.negative_amounts: net to net returns against purchases")
     else:
-        note(out["amount"] < 0, "negative amount (return/cancellation) netted", "kept; netted per customer-day")
+        note(out["amount"] < 0, "negative amount (return/cancellation) netted",
+             "kept; netted against the customer's purchases (a refund-only day is not a purchase)")
     if duplicates == "drop" or (duplicates == "auto" and "order_id" in out):
         drop(out.duplicated(keep="first"), "exact duplicate dropped", "exact repeats of an earlier row")
     else:
@@ -142,14 +197,75 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     if "quantity" in out:
         out["quantity"] = pd.to_numeric(out["quantity"], errors="coerce")
     report = pd.DataFrame(rows)
-    report.loc[len(report)] = {"rule": f"rows kept of {n0} read", "rows_dropped": n0 - len(out),
-                               "rows_flagged": len(out), "example_rows": "", "fix": ""}
+    report.loc[len(report)] = {"rule": f"total: {len(out)} rows kept of {n0} read", "rows_dropped": n0 - len(out),
+                               "rows_flagged": 0, "example_rows": "", "fix": ""}
     return out.reset_index(drop=True), report
+
+
+def purchase_days(tx: pd.DataFrame) -> pd.DataFrame:
+    """One row per customer and purchase day: the days whose lines sum to 0 or more.
+
+    A day of returns only (its lines sum below 0) is not a purchase; :func:`kamlib.rfm.summary` nets its
+    amount against the customer's purchases. Without an ``amount`` column every day with a line counts.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        A validated log (``customer_id``, ``date``, optional ``amount``).
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id``, ``date`` (the day, midnight) and ``amount`` (the day's net amount, if known).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a"], "amount": [10.0, -3.0, -2.0],
+    ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-05"])})
+    >>> purchase_days(tx)["amount"].tolist()
+    [7.0]
+    """
+    d = tx.assign(date=tx["date"].dt.normalize())
+    if "amount" not in d:
+        return d[["customer_id", "date"]].drop_duplicates().reset_index(drop=True)
+    g = d.groupby(["customer_id", "date"], as_index=False, sort=True)["amount"].sum()
+    return g[g["amount"] >= 0].reset_index(drop=True)
+
+
+def sample_customers(df: pd.DataFrame, share: float) -> pd.DataFrame:
+    """A reproducible sample of customers (all their rows): those whose id hashes (CRC-32) below ``share``.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A log with ``customer_id``.
+    share : float
+        Share of customers to keep, in (0, 1].
+
+    Returns
+    -------
+    DataFrame
+        The rows of the sampled customers; the same ids are kept whatever else the file holds.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"customer_id": [str(i) for i in range(1000)]})
+    >>> 50 < len(sample_customers(d, 0.1)) < 150
+    True
+    """
+    import zlib
+
+    if not 0 < share <= 1:
+        raise ArgumentError(f"sample_share must be in (0, 1], not {share!r}.", argument="sample_share")
+    ids = df["customer_id"].astype(str)
+    keys = {c: zlib.crc32(c.encode("utf-8")) / 2 ** 32 < share for c in ids.unique()}
+    return df[ids.map(keys).to_numpy()]
 
 
 def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = "auto",
          date_format: str | None = None, negative_amounts: str = "drop", zero_amounts: str = "keep",
-         duplicates: str = "auto", as_of: dt.date | None = None) -> Loaded:
+         duplicates: str = "auto", as_of: dt.date | None = None, exclude_products=(),
+         cancellation_prefix: str | None = None, sample_share: float | None = None) -> Loaded:
     """Load and validate a transaction log.
 
     Parameters
@@ -158,11 +274,14 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         ``"cdnow"``, ``"cdnow_sample"`` or a CSV (UTF-8 or GBK) / Parquet file.
     columns : dict, optional
         The file's column name of each role: ``customer``, ``date``, ``amount`` and optional ``quantity``,
-        ``order_id``, ``channel``, ``category``.
+        ``order_id``, ``channel``, ``category``, ``unit_price``, ``product``. With ``amount`` None the amount
+        is ``quantity x unit_price``.
     encoding : str
         ``"auto"`` (UTF-8 with or without BOM, then GB18030) or a codec name.
-    date_format, negative_amounts, zero_amounts, duplicates, as_of
+    date_format, negative_amounts, zero_amounts, duplicates, as_of, exclude_products, cancellation_prefix
         The rules of :func:`validate`.
+    sample_share : float, optional
+        Keep a reproducible share of the customers (:func:`sample_customers`), for quick runs.
 
     Returns
     -------
@@ -186,7 +305,8 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
     df = _rename(raw, columns or {}, where)
     try:
         clean, report = validate(df, date_format=date_format, negative_amounts=negative_amounts,
-                                 zero_amounts=zero_amounts, duplicates=duplicates, as_of=as_of)
+                                 zero_amounts=zero_amounts, duplicates=duplicates, as_of=as_of,
+                                 exclude_products=exclude_products, cancellation_prefix=cancellation_prefix)
     except ArgumentError as exc:
         raise ArgumentError(f"{where}: {exc}", argument=exc.argument) from None
     except KamError as exc:
@@ -195,4 +315,12 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         worst = report.iloc[:-1].sort_values("rows_dropped").iloc[-1] if len(report) > 1 else None
         why = f"; most were dropped by the rule '{worst['rule']}' (fix: {worst['fix']})" if worst is not None else ""
         raise KamError(f"{where}: no valid transaction is left of {len(df)} rows read{why}.")
+    if sample_share is not None and sample_share < 1:
+        sampled = sample_customers(clean, sample_share).reset_index(drop=True)
+        report = pd.concat([report.iloc[:-1], pd.DataFrame([
+            {"rule": f"customer sample ({sample_share:.0%} of customers)", "rows_dropped": len(clean) - len(sampled),
+             "rows_flagged": 0, "example_rows": "", "fix": "transactions.sample_share (quick runs)"},
+            {"rule": f"total: {len(sampled)} rows kept of {len(df)} read", "rows_dropped": len(df) - len(sampled),
+             "rows_flagged": 0, "example_rows": "", "fix": ""}])], ignore_index=True)
+        clean = sampled
     return Loaded(clean, report, where)

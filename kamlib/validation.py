@@ -97,8 +97,9 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
     """
     require_columns(transactions, ["customer_id", "date"], where="the transactions")
     start, cal_end, hold_end = (pd.Timestamp(d) for d in (start, calibration_end, holdout_end))
-    days = transactions.loc[transactions["customer_id"].isin(summary.index), ["customer_id", "date"]]
-    days = days.assign(day=days["date"].dt.normalize()).drop_duplicates(["customer_id", "day"])
+    from .transactions import purchase_days
+
+    days = purchase_days(transactions[transactions["customer_id"].isin(summary.index)]).rename(columns={"date": "day"})
     first = days.groupby("customer_id")["day"].transform("min")
     repeat = days.loc[(days["day"] > first) & (days["day"] <= hold_end), "day"]
     step = UNIT_DAYS[unit]

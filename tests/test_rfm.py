@@ -138,3 +138,18 @@ def test_segment_table_counts_and_shares_match_a_direct_groupby(cdnow_sample_sum
     assert seg["customer_share"].sum() == pytest.approx(1) and seg["revenue_share"].sum() == pytest.approx(1)
     assert seg["revenue"].is_monotonic_decreasing
     assert seg["revenue"].sum() == pytest.approx(cdnow_sample_summary["revenue"].sum())
+
+
+def test_returns_are_netted_and_a_refund_only_day_is_no_purchase():
+    """negative_amounts: net -- a customer buys 100 and 50, then returns 30 on a day of its own."""
+    tx = pd.DataFrame({"customer_id": ["a"] * 4 + ["b"],
+                       "date": pd.to_datetime(["2024-01-01", "2024-01-10", "2024-01-20", "2024-02-10", "2024-01-05"]),
+                       "amount": [100.0, 50.0, -30.0, -5.0, 20.0]})
+    s = rfm.summary(tx, end="2024-01-31", unit="D")
+    a = s.loc["a"]
+    assert a["frequency"] == 1 and a["recency"] == 9  # the refund day (Jan 20) is not a purchase
+    assert a["revenue"] == pytest.approx(120.0)  # 150 - 30
+    assert a["monetary_value"] == pytest.approx(50.0 * 120 / 150)  # repeat spend, net of the refund share
+    assert s.loc["b", "revenue"] == 20.0 and s.loc["b", "monetary_value"] == 0.0
+    cal = rfm.calibration_holdout(tx, calibration_end="2024-01-31", holdout_end="2024-02-10", unit="D")
+    assert cal.loc["a", "frequency_holdout"] == 0 and cal.loc["a", "revenue_holdout"] == 0.0  # refund only

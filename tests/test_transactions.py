@@ -133,3 +133,41 @@ def test_a_file_with_no_valid_row_is_refused(tmp_path):
     with pytest.raises(KamError, match=r"tx.csv: no valid transaction is left of 2 rows read; most were dropped by "
                                        r"the rule 'negative amount \(return/cancellation\) dropped'"):
         _load(tmp_path, text)
+
+
+def test_amount_from_quantity_and_price_exclusions_cancellations_and_ids(tmp_path):
+    """The shapes of the UCI Online Retail log: no amount column, float ids, C-invoices, postage lines."""
+    p = tmp_path / "retail.csv"
+    p.write_text("Invoice,Code,Qty,Price,Cust,When\n"
+                 "1,A1,2,3.5,12713.0,2011-01-01\n"
+                 "1,POST,1,18,12713.0,2011-01-01\n"
+                 "C2,A1,-1,3.5,12713.0,2011-01-05\n"
+                 "3,A1,1,2,1.38005E+10,2011-01-06\n"
+                 "4,A1,1,2,,2011-01-07\n")
+    cols = {"customer": "Cust", "date": "When", "amount": None, "quantity": "Qty", "unit_price": "Price",
+            "order_id": "Invoice", "product": "Code"}
+    got = transactions.load(str(p), columns=cols, negative_amounts="net", exclude_products=["POST"],
+                            cancellation_prefix="C")
+    d = got.data
+    assert d["customer_id"].tolist() == ["12713", "12713", "1.38005E+10"]  # 12713.0 -> 12713
+    assert d["amount"].tolist() == [7.0, -3.5, 2.0]  # quantity x price; the C invoice is negative
+    rules = got.report.set_index("rule")
+    assert rules.filter(like="not a product", axis=0)["rows_dropped"].iloc[0] == 1
+    assert rules.filter(like="scientific notation", axis=0)["rows_flagged"].iloc[0] == 1
+    assert rules.filter(like="cancellation", axis=0)["rows_flagged"].iloc[0] == 1
+    total = got.report.iloc[-1]
+    assert total["rule"] == "total: 3 rows kept of 5 read" and total["rows_dropped"] == 2 and total["rows_flagged"] == 0
+    dropped = transactions.load(str(p), columns=cols, exclude_products=["POST"], cancellation_prefix="C").data
+    assert (dropped["amount"] > 0).all()
+    with pytest.raises(KamError, match=r"columns\['unit_price'\]"):
+        transactions.load(str(p), columns={**cols, "unit_price": None})
+
+
+def test_a_customer_sample_is_reproducible_and_keeps_whole_customers():
+    full = transactions.load("cdnow_sample").data
+    a = transactions.load("cdnow_sample", sample_share=0.2).data
+    b = transactions.load("cdnow_sample", sample_share=0.2).data
+    pd.testing.assert_frame_equal(a, b)
+    kept = set(a["customer_id"])
+    assert 0.1 < len(kept) / full["customer_id"].nunique() < 0.3
+    assert len(a) == full["customer_id"].isin(kept).sum()

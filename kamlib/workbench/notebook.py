@@ -137,7 +137,9 @@ def load_transactions(namespace: dict[str, Any]):
     keys = {k: f"transactions.{k}" for k in p} | {"source": "transactions.source"}
     return _call(transactions.load, keys, p["source"], columns=p["columns"], encoding=p["encoding"],
                  date_format=p["date_format"], negative_amounts=p["negative_amounts"],
-                 zero_amounts=p["zero_amounts"], duplicates=p["duplicates"], as_of=p["as_of"])
+                 zero_amounts=p["zero_amounts"], duplicates=p["duplicates"], as_of=p["as_of"],
+                 exclude_products=p["exclude_products"], cancellation_prefix=p["cancellation_prefix"],
+                 sample_share=p["sample_share"])
 
 
 def load_campaign(namespace: dict[str, Any]):

@@ -44,11 +44,20 @@ class Columns(_Section):
 
     customer: str = "customer_id"
     date: str = "date"
-    amount: str = "amount"
+    amount: str | None = Field("amount", description="null: the amount is quantity x unit_price")
     quantity: str | None = None
     order_id: str | None = None
     channel: str | None = None
     category: str | None = None
+    unit_price: str | None = None
+    product: str | None = Field(None, description="product or SKU id (baskets, recommendation, exclude_products)")
+
+    @model_validator(mode="after")
+    def _amount_or_price(self):
+        if not self.amount and not (self.quantity and self.unit_price):
+            raise ValueError("transactions.columns.amount is null, so map transactions.columns.quantity and "
+                             "transactions.columns.unit_price (amount = quantity x unit price), or map the amount")
+        return self
 
 
 class Transactions(_Section):
@@ -64,6 +73,11 @@ class Transactions(_Section):
     zero_amounts: Literal["keep", "drop"] = "keep"
     duplicates: Literal["auto", "drop", "keep"] = "auto"
     as_of: dt.date | None = Field(None, description="Dates after this are 'future' and dropped.")
+    exclude_products: list[str] = Field(default_factory=list,
+                                        description="product codes that are not products (postage, fees, adjustments)")
+    cancellation_prefix: str | None = Field(None, description="order ids starting with this are cancellations, e.g. C")
+    currency: str | None = Field(None, description="ISO code or symbol of the amounts, shown in labels (GBP, ¥)")
+    sample_share: float | None = Field(None, gt=0, le=1, description="keep this share of customers (quick runs)")
 
 
 class CLV(_Section):
