@@ -35,8 +35,8 @@ import pandas as pd
 from .errors import KamError, require_columns
 from .rfm import UNIT_DAYS
 
-__all__ = ["FAST", "Fitted", "LABELS", "PARAMS", "PURCHASE_MODELS", "bootstrap", "clv", "customer_base", "fit",
-           "sufficient"]
+__all__ = ["BOUNDS", "DROPOUT", "FAST", "Fitted", "LABELS", "PARAMS", "PURCHASE_MODELS", "bootstrap", "clv",
+           "customer_base", "fit", "sufficient"]
 
 PURCHASE_MODELS = ("bgnbd", "paretonbd", "mbgnbd")
 PARAMS = {
@@ -128,9 +128,29 @@ def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame) -> np.n
     return params * np.sqrt(np.clip(np.diag(cov_log), 0, None))
 
 
+#: A positive shape or scale estimate outside these limits is at a bound of the (open) parameter space:
+#: the optimiser has driven it towards 0 or infinity, and the likelihood is flat there.
+BOUNDS = (1e-4, 1e6)
+#: The parameters that describe dropout, by purchase model: at a bound, the model reduces to the NBD.
+DROPOUT = {"bgnbd": ("a", "b"), "mbgnbd": ("a", "b"), "paretonbd": ("s", "beta")}
+
+
 @dataclass(frozen=True)
 class Fitted:
-    """A fitted CLV model. ``params`` maps parameter names to estimates."""
+    """A fitted CLV model.
+
+    Attributes
+    ----------
+    model : str
+        ``"bgnbd"``, ``"paretonbd"``, ``"mbgnbd"`` or ``"gamma_gamma"``.
+    params, se : dict
+        Estimates and standard errors by parameter name; a standard error that the Hessian cannot give (a
+        parameter at a bound, a singular or negative curvature) is NaN, never 0.
+    at_bound : tuple of str
+        Parameters at a bound of the parameter space (:data:`BOUNDS`).
+    loglik : float
+        Total log-likelihood.
+    """
 
     model: str
     fitter: object
@@ -140,6 +160,25 @@ class Fitted:
     n_rows: int
     se: dict = field(default_factory=dict)
     unit: str = "W"
+    at_bound: tuple = ()
+
+    @property
+    def degenerate(self) -> bool:
+        """True when a parameter is at a bound (the estimates do not describe an identified model)."""
+        return bool(self.at_bound)
+
+    def diagnosis(self) -> str | None:
+        """One sentence on a degenerate fit: what it means and what to try (None when the fit is regular)."""
+        if not self.at_bound:
+            return None
+        label = LABELS[self.model]
+        values = ", ".join(f"{k} = {self.params[k]:.3g}" for k in self.at_bound)
+        if self.model in DROPOUT and set(self.at_bound) & set(DROPOUT[self.model]):
+            return (f"{label}: the dropout parameters are at a bound ({values}): no dropout can be identified in this "
+                    "window, so the model reduces to the NBD and its P(alive) is about 1 for everyone and carries no "
+                    "information; use a longer calibration period or judge risk by recency.")
+        return (f"{label}: {values} at a bound of the parameter space; the estimates are not identified in this "
+                "window (standard errors omitted); try a longer calibration period or a penalizer.")
 
     @property
     def aic(self) -> float:
@@ -150,10 +189,11 @@ class Fitted:
         return len(self.params) * np.log(self.n_customers) - 2 * self.loglik
 
     def summary_frame(self, ci: pd.DataFrame | None = None) -> pd.DataFrame:
-        """Parameters with ``_se`` (and bootstrap ``_ci_lower``/``_ci_upper`` when given)."""
+        """Parameters with ``_se``, an ``at_bound`` flag (and bootstrap ``_ci_lower``/``_ci_upper`` when given)."""
         out = pd.DataFrame({"model": LABELS[self.model], "parameter": list(self.params),
                             "estimate": list(self.params.values()),
-                            "estimate_se": [self.se.get(k, np.nan) for k in self.params]})
+                            "estimate_se": [self.se.get(k, np.nan) for k in self.params],
+                            "at_bound": [k in self.at_bound for k in self.params]})
         if ci is not None:
             out = out.merge(ci, on="parameter", how="left")
         return out
@@ -332,9 +372,13 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
             fitter.fit(suff["frequency"], suff["recency"], suff["T"], weights=w)
     params = np.array([float(fitter.params_[k]) for k in PARAMS[model]])
     ll = _total_loglik(model, params, suff)
+    at_bound = tuple(k for k, v in zip(PARAMS[model], params) if not BOUNDS[0] <= v <= BOUNDS[1])
     se = _standard_errors(model, params, suff) if with_se else np.full(len(params), np.nan)
+    # No standard error is reported as 0: a parameter at a bound makes the Hessian singular, and then none of
+    # its standard errors can be trusted; otherwise a non-finite or zero one is missing.
+    se = np.full(len(params), np.nan) if at_bound else np.where(np.isfinite(se) & (se > 0), se, np.nan)
     return Fitted(model, fitter, dict(zip(PARAMS[model], params)), ll, int(w.sum()), len(suff),
-                  dict(zip(PARAMS[model], se)), unit)
+                  dict(zip(PARAMS[model], se)), unit, at_bound)
 
 
 def bootstrap(summary: pd.DataFrame, model: str, *, n: int = 100, seed: int = 0, level: float = 0.95,

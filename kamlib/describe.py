@@ -53,18 +53,30 @@ def monthly(tx: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``month`` (first day), ``revenue``, ``orders``, ``active_customers``.
+        ``month`` (first day), ``revenue`` (net of returns), ``orders`` (purchase days), ``active_customers``,
+        ``days_covered`` by the log and ``partial`` (the log covers only part of the month, as its first or
+        last month often does: such a month is not a collapse).
 
     Examples
     --------
     >>> monthly(datasets.cdnow(sample=True)).shape[0]  # doctest: +SKIP
     18
     """
+    from .transactions import purchase_days
+
     month = tx["date"].dt.to_period("M").dt.to_timestamp()
-    g = tx.assign(month=month).groupby("month")
+    days = purchase_days(tx)
+    days["month"] = days["date"].dt.to_period("M").dt.to_timestamp()
+    g = days.groupby("month")
     out = pd.DataFrame({
-        "revenue": g["amount"].sum(),
-        "orders": g.apply(lambda d: d[["customer_id", "date"]].drop_duplicates().shape[0], include_groups=False),
+        "revenue": tx.assign(month=month).groupby("month")["amount"].sum(),  # net of returns
+        "orders": g.size(),
         "active_customers": g["customer_id"].nunique(),
-    }).reset_index()
+    }).fillna(0).reset_index()
+    first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
+    month_end = out["month"] + pd.offsets.MonthEnd(0)
+    start = out["month"].where(out["month"] > first, first)
+    stop = month_end.where(month_end < last, last)
+    out["days_covered"] = ((stop - start).dt.days + 1).astype("int64")
+    out["partial"] = out["days_covered"] < out["month"].dt.days_in_month
     return out

@@ -18,18 +18,44 @@ out before a first repeat purchase, so it gives every one-time buyer P(alive) = 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from ._results import Result
 from .errors import KamError, require_columns
 
-__all__ = ["STAGES", "cohort_retention", "stage_distribution", "stages", "stages_at", "transition_matrix"]
+__all__ = ["STAGES", "StagesAt", "cohort_retention", "stage_distribution", "stages", "stages_at", "transition_matrix"]
 
 STAGES = ["potential", "new", "growing", "mature", "at-risk", "churned"]
 
 
-def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: float = 0.0, **rules) -> pd.Series:
+@dataclass(frozen=True)
+class StagesAt(Result):
+    """Lifecycle stages at a date (:func:`stages_at`).
+
+    Attributes
+    ----------
+    stages : Series
+        Stage per customer.
+    risk_by : str
+        ``"p_alive"`` (Pareto/NBD) or ``"recency"`` (the model was degenerate: days since the last purchase).
+    note : str or None
+        The sentence that says why risk was judged by recency.
+    """
+
+    stages: pd.Series
+    risk_by: str
+    note: str | None = None
+
+
+def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: float = 0.0, **rules) -> StagesAt:
     """Lifecycle stages at ``at``, with P(alive) from a Pareto/NBD model fitted on the log up to ``at``.
+
+    When that model is degenerate (no dropout identifiable: :attr:`kamlib.clv.Fitted.degenerate`) its P(alive)
+    carries no information, and the at-risk and churned stages fall back to the days since the last purchase
+    (``at_risk_days``, ``churned_days``), which the result says.
 
     Parameters
     ----------
@@ -46,8 +72,8 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
 
     Returns
     -------
-    Series
-        The stage of every customer who bought up to ``at``.
+    StagesAt
+        The stage of every customer who bought up to ``at``, how risk was judged, and a note on a fallback.
 
     References
     ----------
@@ -61,8 +87,14 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
     from . import clv, rfm
 
     s = rfm.summary(transactions, end=at, unit=unit)
-    p_alive = pd.Series(clv.fit(s, "paretonbd", penalizer=penalizer, unit=unit).p_alive(s), index=s.index)
-    return stages(transactions, at, p_alive=p_alive, **rules)
+    fitted = clv.fit(s, "paretonbd", penalizer=penalizer, unit=unit, with_se=False)
+    if fitted.degenerate:
+        days = (rules.get("at_risk_days", 180), rules.get("churned_days", 365))
+        note = (f"On {pd.Timestamp(at).date()}: {fitted.diagnosis()} The at-risk and churned stages therefore use the "
+                f"days since the last purchase (more than {days[0]} and {days[1]} days).")
+        return StagesAt(stages(transactions, at, p_alive=None, **rules), "recency", note)
+    p_alive = pd.Series(fitted.p_alive(s), index=s.index)
+    return StagesAt(stages(transactions, at, p_alive=p_alive, **rules), "p_alive")
 
 
 def stage_distribution(before: pd.Series, after: pd.Series, labels: tuple[str, str]) -> pd.DataFrame:

@@ -12,11 +12,33 @@ import pandas as pd
 
 from .errors import require_columns
 
-__all__ = ["STAGE_COLORS", "plot_barh", "plot_bars", "plot_calibration", "plot_conditional", "plot_event_study",
-           "plot_frequency_histogram", "plot_gains", "plot_grouped_bars", "plot_heatmap", "plot_hist",
-           "plot_intervals", "plot_k_choice", "plot_lift", "plot_likert", "plot_lines", "plot_lorenz",
+__all__ = ["STAGE_COLORS", "money_label", "plot_barh", "plot_bars", "plot_calibration", "plot_conditional",
+           "plot_event_study", "plot_frequency_histogram", "plot_gains", "plot_grouped_bars", "plot_heatmap",
+           "plot_hist", "plot_intervals", "plot_k_choice", "plot_lift", "plot_likert", "plot_lines", "plot_lorenz",
            "plot_model_evaluation", "plot_monthly", "plot_network", "plot_projection", "plot_roc", "plot_scree",
            "plot_snake", "plot_tornado", "plot_tracking"]
+
+
+def money_label(text: str, currency: str | None) -> str:
+    """An axis label for an amount: ``"Revenue (GBP)"``, or ``"Revenue"`` when the currency is not known.
+
+    Parameters
+    ----------
+    text : str
+        The label.
+    currency : str or None
+        ISO code or symbol.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> money_label("Revenue", "£")
+    'Revenue (£)'
+    """
+    return f"{text} ({currency})" if currency else text
 
 
 def _date_axis(ax):
@@ -33,13 +55,15 @@ def _axes(ax, figsize=None):
     return ax
 
 
-def plot_monthly(monthly: pd.DataFrame, *, axes=None):
+def plot_monthly(monthly: pd.DataFrame, *, currency: str | None = None, axes=None):
     """Three stacked panels: revenue, orders and active customers per month.
 
     Parameters
     ----------
     monthly : DataFrame
-        From :func:`kamlib.describe.monthly`.
+        From :func:`kamlib.describe.monthly`; months marked ``partial`` are drawn hollow.
+    currency : str, optional
+        ISO code or symbol of the amounts, shown in the revenue label.
     axes : sequence of Axes, optional
         Three axes to draw on.
 
@@ -54,10 +78,16 @@ def plot_monthly(monthly: pd.DataFrame, *, axes=None):
     require_columns(monthly, ["month", "revenue", "orders", "active_customers"], where="plot_monthly's data")
     if axes is None:
         _, axes = plt.subplots(3, 1, figsize=(6.4, 6.0), sharex=True)
+    partial = monthly["partial"] if "partial" in monthly else pd.Series(False, index=monthly.index)
     for ax, col, label in zip(axes, ["revenue", "orders", "active_customers"],
-                              ["Revenue ($)", "Orders (customer-days)", "Active customers"]):
+                              [money_label("Revenue", currency), "Orders (purchase days)", "Active customers"]):
         ax.plot(monthly["month"], monthly[col], marker="o", markersize=3)
+        if partial.any():  # months the log covers only in part: hollow markers, not read as a collapse
+            ax.plot(monthly.loc[partial, "month"], monthly.loc[partial, col], "o", markersize=7, mfc="white",
+                    color="#D55E00", label="Partial month")
         ax.set_ylabel(label)
+    if partial.any():
+        axes[0].legend(fontsize=8)
     axes[-1].set_xlabel("Month")
     _date_axis(axes[-1])
     return axes

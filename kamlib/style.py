@@ -155,7 +155,15 @@ def translate_figure(fig, glossary: dict[str, str] = GLOSSARY_ZH) -> int:
     >>> translate_figure(fig); plt.close(fig)
     1
     """
+    import re
+
     from matplotlib.text import Text
+
+    def tr(text: str) -> str | None:  # "Revenue (GBP)": the words translated, the currency kept
+        if text in glossary:
+            return glossary[text]
+        m = re.fullmatch(r"(.+) \(([^()]{1,8})\)", text)
+        return f"{glossary[m.group(1)]} ({m.group(2)})" if m and m.group(1) in glossary else None
 
     n = 0
     fig.canvas.draw()  # tick labels exist only once drawn
@@ -166,8 +174,8 @@ def translate_figure(fig, glossary: dict[str, str] = GLOSSARY_ZH) -> int:
                 axis.set_ticks(axis.get_ticklocs(), [glossary.get(t, t) for t in labels])
                 n += sum(t in glossary for t in labels)
     for t in fig.findobj(Text):
-        s = t.get_text()
-        if s in glossary:
-            t.set_text(glossary[s])
+        new = tr(t.get_text())
+        if new is not None:
+            t.set_text(new)
             n += 1
     return n

@@ -17,13 +17,13 @@ import pandas as pd
 
 from .errors import KamError, require_columns
 
-__all__ = ["ORDER", "assign", "table"]
+__all__ = ["ORDER", "assign", "empty_tiers", "table"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 
 
 def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: float = 0.5,
-           min_p_alive: float = 0.5) -> pd.Series:
+           min_p_alive: float = 0.5, max_inactive: float | None = None) -> pd.Series:
     """Key-account tier per customer from value, potential and risk (rule in the module docstring).
 
     Parameters
@@ -36,6 +36,10 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
         Top share by CLV that is worth developing (above ``key_clv_share``).
     min_p_alive : float
         P(alive) below which a top customer is at risk.
+    max_inactive : float, optional
+        Judge risk by recency instead: a top customer is at risk when ``T - recency`` (time since the last
+        purchase, in the summary's unit) exceeds this. For when P(alive) carries no information (a degenerate
+        purchase model, :attr:`kamlib.clv.Fitted.degenerate`).
 
     Returns
     -------
@@ -53,14 +57,15 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
     >>> assign(b, key_clv_share=0.5, growth_clv_share=0.9).astype(str).tolist()
     ['Key account', 'Maintain']
     """
-    require_columns(base, ["revenue", "clv", "p_alive"], where="the tier input",
+    risk_cols = ["recency", "T"] if max_inactive is not None else ["p_alive"]
+    require_columns(base, ["revenue", "clv", *risk_cols], where="the tier input",
                     fix="compute them with kamlib.clv.customer_base")
     if not 0 < key_clv_share < growth_clv_share < 1:
         raise KamError(f"tiers need 0 < key_clv_share < growth_clv_share < 1, got {key_clv_share} and {growth_clv_share}.")
     n = len(base)
     top_revenue = base["revenue"].rank(method="first", ascending=False) <= key_clv_share * n
     clv_rank = base["clv"].rank(method="first", ascending=False)
-    alive = base["p_alive"] >= min_p_alive
+    alive = (base["T"] - base["recency"] <= max_inactive) if max_inactive is not None else base["p_alive"] >= min_p_alive
     tier = pd.Series("Maintain", index=base.index)
     tier[clv_rank <= growth_clv_share * n] = "Develop"
     tier[(clv_rank <= key_clv_share * n) & ~top_revenue] = "Potential key account"
@@ -96,3 +101,27 @@ def table(base: pd.DataFrame, tier: pd.Series) -> pd.DataFrame:
     out["revenue_share"] = out["revenue"] / out["revenue"].sum()
     out["clv_share"] = out["clv"] / out["clv"].sum()
     return out.reset_index()
+
+
+def empty_tiers(table_df: pd.DataFrame) -> str | None:
+    """One sentence naming the tiers no customer falls in (None when every tier has customers).
+
+    Parameters
+    ----------
+    table_df : DataFrame
+        From :func:`table`.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> empty_tiers(pd.DataFrame({"tier": ["Key account", "Develop"], "customers": [3, 0]}))
+    'No customer falls in the tier Develop; check the tier thresholds (tiers.* in a study) against the data.'
+    """
+    empty = [str(t) for t, n in zip(table_df["tier"], table_df["customers"]) if n == 0]
+    if not empty:
+        return None
+    return (f"No customer falls in the tier{'s' if len(empty) > 1 else ''} {', '.join(empty)}; check the tier "
+            "thresholds (tiers.* in a study) against the data.")

@@ -177,7 +177,8 @@ def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFram
     -------
     DataFrame
         ``model``, ``loglik``, ``parameters``, ``aic``, ``bic``, ``holdout_mae``, ``holdout_rmse``,
-        ``holdout_predicted``, ``holdout_actual``, ``holdout_total_error_pct``.
+        ``holdout_predicted``, ``holdout_actual``, ``holdout_total_error_pct`` and ``degenerate`` (the parameters
+    at a bound, empty for a regular fit).
 
     References
     ----------
@@ -198,5 +199,6 @@ def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFram
                      "bic": m.bic, "holdout_mae": float(np.mean(np.abs(pred - actual))),
                      "holdout_rmse": float(np.sqrt(np.mean((pred - actual) ** 2))),
                      "holdout_predicted": float(pred.sum()), "holdout_actual": float(actual.sum()),
-                     "holdout_total_error_pct": float(100 * (pred.sum() - actual.sum()) / actual.sum())})
+                     "holdout_total_error_pct": float(100 * (pred.sum() - actual.sum()) / actual.sum()),
+                     "degenerate": ", ".join(m.at_bound) if m.at_bound else ""})
     return pd.DataFrame(rows)

@@ -134,3 +134,32 @@ def test_fast_fits_equal_lifetimes_on_the_unsummarised_arrays(penalizer):
     ours_gg = clv.fit(s, "gamma_gamma", penalizer=penalizer, with_se=False)
     for k in ("p", "q", "v"):
         assert ours_gg.params[k] == pytest.approx(ref_gg.params_[k], rel=1e-4), k
+
+
+def test_a_log_without_dropout_is_flagged_not_reported_as_ordinary_numbers():
+    """Poisson purchasing with gamma rates and nobody leaving: BG/NBD's dropout (a) goes to its bound.
+    The fit must say so: parameters flagged, standard errors missing (not 0), one sentence, comparison marked."""
+    from kamlib import validation
+
+    rng = np.random.default_rng(3)
+    n, T = 3000, 52.0
+    lam = rng.gamma(1.5, 1 / 6.0, n)  # NBD: r = 1.5, alpha = 6 weeks
+    rows = []
+    for i, l in enumerate(lam):
+        times = np.sort(rng.uniform(0, T, rng.poisson(l * T) + 1))
+        rows.append({"frequency": len(times) - 1, "recency": times[-1] - times[0], "T": T - times[0],
+                     "monetary_value": 10.0, "frequency_holdout": rng.poisson(l * 26), "duration_holdout": 26.0})
+    cal = pd.DataFrame(rows)
+    for model in ("bgnbd", "paretonbd"):
+        fitted = clv.fit(cal, model)
+        assert fitted.degenerate and set(fitted.at_bound) & set(clv.DROPOUT[model]), (model, fitted.params)
+        table = fitted.summary_frame()
+        assert table["estimate_se"].isna().all() and (table["estimate_se"] != 0).all()
+        assert table.loc[table["parameter"].isin(fitted.at_bound), "at_bound"].all()
+        assert "reduces to the NBD" in fitted.diagnosis() and "\n" not in fitted.diagnosis()
+        assert fitted.p_alive(cal).min() > 0.99  # why it matters: P(alive) carries no information
+    comp = validation.comparison(cal, {"bgnbd": clv.fit(cal, "bgnbd")})
+    assert comp["degenerate"].iloc[0] != ""
+    regular = clv.fit(rfm.calibration_holdout(datasets.cdnow(sample=True), calibration_end="1997-09-30",
+                                              holdout_end="1998-06-30"), "bgnbd")
+    assert not regular.degenerate and regular.diagnosis() is None and (regular.summary_frame()["estimate_se"] > 0).all()

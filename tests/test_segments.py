@@ -145,7 +145,9 @@ def test_stages_at_fits_pareto_nbd_on_the_log_up_to_the_date():
     from kamlib import clv, datasets, rfm
 
     tx = datasets.cdnow(sample=True)
-    got = lifecycle.stages_at(tx, "1997-09-30", new_days=90)
+    res = lifecycle.stages_at(tx, "1997-09-30", new_days=90)
+    got = res.stages
+    assert res.risk_by == "p_alive" and res.note is None
     s = rfm.summary(tx, end="1997-09-30")
     pa = pd.Series(clv.fit(s, "paretonbd").p_alive(s), index=s.index)
     want = lifecycle.stages(tx, "1997-09-30", p_alive=pa, new_days=90)

@@ -121,6 +121,7 @@ class Artefacts:
         self.root.mkdir(parents=True, exist_ok=True)
         self.entries: list[dict[str, Any]] = []
         self.values: dict[str, Any] = {}
+        self.notes: list[str] = []
         self._hash = params_hash(self.parameters)
         self._versions = versions()
         style.apply(language)
@@ -232,6 +233,16 @@ class Artefacts:
         path.write_text(text, encoding="utf-8")
         return self._register(art_id, "document", caption, [path], False)
 
+    def note(self, sentence: str | None) -> None:
+        """Say something the reader must know about this run (a degenerate model, an empty tier, a fallback).
+
+        The sentence is printed in the notebook and shown at the top of the notebook's section of the report.
+        ``None`` (nothing to say) is ignored, so ``art.note(fitted.diagnosis())`` is safe.
+        """
+        if sentence:
+            print(f"Note: {sentence}")
+            self.notes.append(str(sentence))
+
     def record(self, name: str, value: Any) -> Any:
         """Record a key value (asserted by the tests, quoted by the report)."""
         self.values[name] = _jsonable(value)
@@ -245,6 +256,7 @@ class Artefacts:
             "parameters": _jsonable(self.parameters),
             "parameters_hash": self._hash,
             "artefacts": self.entries,
+            "notes": self.notes,
         }
         part.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         (self.root / "values.json").write_text(

@@ -82,6 +82,7 @@ table.data td:first-child,table.data th:first-child,table.data .t{text-align:lef
 .summary div{border:1px solid var(--rule);border-radius:4px;padding:.4rem .6rem}
 .summary b{display:block;font-size:1.2rem}
 .note{font-size:.85rem;color:var(--muted)}
+.warn{border-left:4px solid var(--warn);background:#fff6ef;padding:.4rem .7rem;margin:.6rem 0;font-size:.9rem}
 @media print{
   body{max-width:none;padding:0;font-size:10pt}
   nav.toc,.src a::after{display:none}
@@ -186,10 +187,11 @@ def _values(out: Path) -> dict:
     return {f.stem: json.loads(f.read_text(encoding="utf-8")) for f in sorted((out / "values").glob("*.json"))}
 
 
-def _sections(arts: list[dict], stages: dict[str, str], T: dict) -> list[dict]:
+def _sections(arts: list[dict], stages: dict[str, str], T: dict, notes: dict | None = None) -> list[dict]:
     """Notebooks grouped by their declared stage, in the framework's order; unknown stages last."""
     from .notebooks import STAGES
 
+    notes = notes or {}
     by_nb: dict[str, list[dict]] = {}
     for a in arts:
         by_nb.setdefault(a["notebook"], []).append(a)
@@ -199,7 +201,8 @@ def _sections(arts: list[dict], stages: dict[str, str], T: dict) -> list[dict]:
         stage = stages.get(nb, "other")
         grouped[stage if stage in grouped else "other"].append(nb)
     present = [(k, nbs) for k, nbs in grouped.items() if nbs]
-    return [{"key": k, "title": f"{i}. {T[k]}", "notebooks": [{"name": nb, "artefacts": by_nb[nb]} for nb in nbs]}
+    return [{"key": k, "title": f"{i}. {T[k]}", "notebooks": [{"name": nb, "artefacts": by_nb[nb],
+                                                                "notes": notes.get(nb, [])} for nb in nbs]}
             for i, (k, nbs) in enumerate(present, 1)]
 
 
@@ -260,7 +263,8 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
     stages = {nb: rec.get("stage", "other") for nb, rec in manifest.get("notebooks", {}).items()}
     hyp = next((a for a in arts if a["id"] == "survey_hypotheses"), None)
     hypotheses = _prepare(hyp, out, language, T, zh_caps, counters) if hyp else None
-    sections = _sections([a for a in arts if a is not hyp], stages, T)
+    notes = {nb: rec.get("notes", []) for nb, rec in manifest.get("notebooks", {}).items()}
+    sections = _sections([a for a in arts if a is not hyp], stages, T, notes)
     for s in sections:
         for nb in s["notebooks"]:
             nb["artefacts"] = [_prepare(a, out, language, T, zh_caps, counters) for a in nb["artefacts"]]

@@ -179,7 +179,8 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
     # the parameters the notebook ran with, for the report's appendix (not the study file as it is now)
     manifest.setdefault("notebooks", {})[name] = {"parameters": part["parameters"],
                                                   "parameters_hash": part["parameters_hash"],
-                                                  "stage": nb_mod.info(notebook_path(name)).stage}
+                                                  "stage": nb_mod.info(notebook_path(name)).stage,
+                                                  "notes": part.get("notes", [])}
     keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
     manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a.get("order", 0), a["id"]))
     _write_json_atomic(manifest_path, manifest)

@@ -112,6 +112,8 @@ class Tiers(_Section):
     key_clv_share: float = Field(0.20, gt=0, lt=1, description="Top share of customers by CLV.")
     growth_clv_share: float = Field(0.50, gt=0, lt=1)
     min_p_alive: float = Field(0.50, ge=0, le=1)
+    max_inactive_days: int = Field(180, gt=0, description="risk by recency when P(alive) carries no information "
+                                                          "(a degenerate purchase model): days since the last purchase")
 
 
 class Survey(_Section):
