@@ -53,9 +53,10 @@ class StagesAt(Result):
 def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: float = 0.0, **rules) -> StagesAt:
     """Lifecycle stages at ``at``, with P(alive) from a Pareto/NBD model fitted on the log up to ``at``.
 
-    When that model is degenerate (no dropout identifiable: :attr:`kamlib.clv.Fitted.degenerate`) its P(alive)
-    carries no information, and the at-risk and churned stages fall back to the days since the last purchase
-    (``at_risk_days``, ``churned_days``), which the result says.
+    When that model is degenerate (no dropout identifiable: :attr:`kamlib.clv.Fitted.degenerate`), or its P(alive)
+    puts no customer below ``at_risk_p_alive``, P(alive) carries no usable information, and the at-risk and
+    churned stages fall back to the days since the last purchase (``at_risk_days``, ``churned_days``), which the
+    result says.
 
     Parameters
     ----------
@@ -88,12 +89,18 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
 
     s = rfm.summary(transactions, end=at, unit=unit)
     fitted = clv.fit(s, "paretonbd", penalizer=penalizer, unit=unit, with_se=False)
+    days = (rules.get("at_risk_days", 180), rules.get("churned_days", 365))
+    fallback = (f"The at-risk and churned stages therefore use the days since the last purchase (more than {days[0]} "
+                f"and {days[1]} days).")
     if fitted.degenerate:
-        days = (rules.get("at_risk_days", 180), rules.get("churned_days", 365))
-        note = (f"On {pd.Timestamp(at).date()}: {fitted.diagnosis()} The at-risk and churned stages therefore use the "
-                f"days since the last purchase (more than {days[0]} and {days[1]} days).")
+        note = f"On {pd.Timestamp(at).date()}: {fitted.diagnosis()} {fallback}"
         return StagesAt(stages(transactions, at, p_alive=None, **rules), "recency", note)
     p_alive = pd.Series(fitted.p_alive(s), index=s.index)
+    threshold = rules.get("at_risk_p_alive", 0.5)
+    if p_alive.min() >= threshold:
+        note = (f"On {pd.Timestamp(at).date()} the Pareto/NBD P(alive) is at least {p_alive.min():.2f} for every customer, "
+                f"so no customer would be at risk by P(alive) < {threshold}; the model sees little dropout. {fallback}")
+        return StagesAt(stages(transactions, at, p_alive=None, **rules), "recency", note)
     return StagesAt(stages(transactions, at, p_alive=p_alive, **rules), "p_alive")
 
 

@@ -14,7 +14,18 @@ from .clv import LABELS, Fitted
 from .errors import require_columns
 from .rfm import UNIT_DAYS
 
-__all__ = ["comparison", "conditional_expectation", "frequency_histogram", "tracking"]
+__all__ = ["PUBLISHED_CDNOW", "comparison", "conditional_expectation", "frequency_histogram", "published_comparison",
+           "tracking"]
+
+#: Published estimates on the CDNOW sample (2,357 customers, calibration 1997-01-01 to 1997-09-30, in weeks):
+#: (model, parameter, value, source).
+PUBLISHED_CDNOW = [
+    *[("bgnbd", k, v, "Fader, Hardie & Lee (2005), BG/NBD") for k, v in
+      (("r", 0.243), ("alpha", 4.414), ("a", 0.793), ("b", 2.426))],
+    *[("paretonbd", k, v, "Fader, Hardie & Lee (2005), Pareto/NBD") for k, v in
+      (("r", 0.553), ("alpha", 10.578), ("s", 0.606), ("beta", 11.669))],
+    *[("gamma_gamma", k, v, "Fader & Hardie (2013), Gamma-Gamma") for k, v in (("p", 6.25), ("q", 3.74), ("v", 15.44))],
+]
 
 
 def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x: int = 7) -> pd.DataFrame:
@@ -202,3 +213,42 @@ def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFram
                      "holdout_total_error_pct": float(100 * (pred.sum() - actual.sum()) / actual.sum()),
                      "degenerate": ", ".join(m.at_bound) if m.at_bound else ""})
     return pd.DataFrame(rows)
+
+
+def published_comparison(models: dict[str, Fitted], published=PUBLISHED_CDNOW) -> pd.DataFrame:
+    """Published estimates beside the fitted ones, for the models that were fitted.
+
+    Parameters
+    ----------
+    models : dict
+        Model name to :class:`kamlib.clv.Fitted` (fitted on the data the publication used).
+    published : list of tuple
+        ``(model, parameter, value, source)``; default :data:`PUBLISHED_CDNOW`.
+
+    Returns
+    -------
+    DataFrame
+        ``model``, ``parameter``, ``published``, ``estimate``, ``difference`` (estimate minus published, at
+        the published number of decimals) and ``source``.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). Counting your customers the easy way: an alternative to
+    the Pareto/NBD model. *Marketing Science*, 24(2), 275-284. Fader, P. S. & Hardie, B. G. S. (2013). The
+    Gamma-Gamma model of monetary value. Note 025.
+
+    Examples
+    --------
+    >>> published_comparison({})
+    Empty DataFrame
+    Columns: [model, parameter, published, estimate, difference, source]
+    Index: []
+    """
+    rows = []
+    for model, param, value, source in published:
+        if model in models:
+            decimals = len(f"{value}".split(".")[1]) if "." in f"{value}" else 0
+            est = float(models[model].params[param])
+            rows.append({"model": LABELS[model], "parameter": param, "published": value, "estimate": est,
+                         "difference": round(round(est, decimals) - value, decimals), "source": source})
+    return pd.DataFrame(rows, columns=["model", "parameter", "published", "estimate", "difference", "source"])
