@@ -271,7 +271,9 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
     Parameters
     ----------
     source : str or Path
-        ``"cdnow"``, ``"cdnow_sample"`` or a CSV (UTF-8 or GBK) / Parquet file.
+        ``"cdnow"``, ``"cdnow_sample"`` or a CSV (UTF-8 or GBK) / Parquet file. The built-in CDNOW logs bring their
+        own columns, and have no products or invoices: ``columns``, ``exclude_products`` and
+        ``cancellation_prefix`` do not apply to them.
     columns : dict, optional
         The file's column name of each role: ``customer``, ``date``, ``amount`` and optional ``quantity``,
         ``order_id``, ``channel``, ``category``, ``unit_price``, ``product``. With ``amount`` None the amount
@@ -294,10 +296,11 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
     >>> loaded.data["customer_id"].nunique()
     2357
     """
-    if source in {"cdnow", "cdnow_sample"}:
+    if source in {"cdnow", "cdnow_sample"}:  # its own columns; no products or invoices to exclude or cancel
         raw = datasets.cdnow(sample=source == "cdnow_sample")
         where = f"CDNOW ({source})"
         columns = {"customer": "customer_id", "date": "date", "amount": "amount", "quantity": "quantity"}
+        exclude_products, cancellation_prefix = (), None
     else:
         raw = read_table(source, encoding=encoding)
         raw.index = raw.index + 2  # report rows as a spreadsheet shows them (header is row 1)

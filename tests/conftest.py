@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from kamlib.workbench import runner
-from kamlib.config import DEFAULT_STUDY
+from kamlib.config import DEFAULT_STUDY, STUDIES
 
 
 @pytest.fixture
@@ -27,27 +27,47 @@ def study_file(tmp_path):
     return make
 
 
-@pytest.fixture(scope="session")
-def quick_report(tmp_path_factory):
-    """Run every notebook of the default study once in quick mode; returns the report folder."""
+def _run_quick(tmp_path_factory, study):
     import os
 
     reports = tmp_path_factory.mktemp("reports")
     old = os.environ.get("KAM_REPORTS_DIR")
     os.environ["KAM_REPORTS_DIR"] = str(reports)
     try:
-        outcomes = runner.run(None, quick=True, jobs=2)
+        outcomes = runner.run(study, quick=True, jobs=2)
     finally:
         if old is not None:
             os.environ["KAM_REPORTS_DIR"] = old
     failed = [o for o in outcomes if o.status == "failed"]
     assert not failed, failed
-    return reports / "default-quick"
+    return reports
+
+
+@pytest.fixture(scope="session")
+def quick_report(tmp_path_factory):
+    """Every notebook of the default study (UCI Online Retail), once in quick mode; the report folder."""
+    return _run_quick(tmp_path_factory, None) / "default-quick"
+
+
+@pytest.fixture(scope="session")
+def cdnow_report(tmp_path_factory):
+    """Every notebook of studies/cdnow.yaml (the CDNOW sample of the published tables), once in quick mode."""
+    return _run_quick(tmp_path_factory, STUDIES / "cdnow.yaml") / "cdnow-quick"
+
+
+def _reader(folder):
+    import json
+
+    return lambda notebook: json.loads((folder / "values" / f"{notebook}.json").read_text())
 
 
 @pytest.fixture(scope="session")
 def values(quick_report):
-    """``values("10_key_accounts")``: the values a notebook recorded in the quick run."""
-    import json
+    """``values("10_key_accounts")``: the values a notebook of the default study recorded in the quick run."""
+    return _reader(quick_report)
 
-    return lambda notebook: json.loads((quick_report / "values" / f"{notebook}.json").read_text())
+
+@pytest.fixture(scope="session")
+def cdnow_values(cdnow_report):
+    """The values a notebook of the CDNOW study recorded in the quick run."""
+    return _reader(cdnow_report)

@@ -1,15 +1,19 @@
-"""Every notebook of the default study, run once through papermill with the quick parameters.
+"""Every notebook of each study, run once through papermill with the quick parameters: the default study on
+the UCI Online Retail log and studies/cdnow.yaml on the CDNOW sample.
 
-The values asserted are independent references: published estimates or counts of
-the raw data, never numbers copied from a previous run.
+The values asserted are independent references: published estimates or counts of the raw data computed here
+with plain pandas, never numbers copied from a previous run.
 """
 
 import json
 
 import pytest
 
+from kamlib.config import STUDIES
 from kamlib.workbench.artefacts import sha256
 from kamlib.workbench.study import load
+
+STUDY_CDNOW = STUDIES / "cdnow.yaml"
 
 pytestmark = pytest.mark.notebook
 
@@ -26,13 +30,56 @@ def test_every_notebook_ran_and_registered_its_artefacts(quick_report):
         assert (quick_report / "notebooks" / f"{a['notebook']}.html").exists()
 
 
-def test_data_overview_counts_the_raw_sample(values):
-    v = values("01_data_overview")
+def test_cdnow_study_ran_every_transaction_notebook(cdnow_report):
+    manifest = json.loads((cdnow_report / "manifest.json").read_text())
+    assert {a["notebook"] for a in manifest["artefacts"]} == set(load(STUDY_CDNOW, quick=True).notebooks)
+    assert all(not a["simulated"] for a in manifest["artefacts"] if a["notebook"] in ("01_data_overview", "10_key_accounts"))
+
+
+def test_data_overview_counts_the_raw_sample(cdnow_values):
+    v = cdnow_values("01_data_overview")
     assert v["n_customers"] == 2357 and v["n_rows"] == 6919
 
 
-def test_key_accounts_reproduce_published_estimates(values):
+def test_online_retail_overview_counts_the_raw_file(values, quick_report):
+    """The default study's quick run keeps 30% of customers (CRC-32 of the id); count them in the raw file."""
+    import zlib
+
+    import pandas as pd
+
+    from kamlib import datasets
+
+    raw = datasets.online_retail()
+    ids = raw["CustomerID"].dropna().astype("int64").astype(str)
+    excluded = {"POST", "DOT", "M", "C2", "D", "S", "BANK CHARGES", "AMAZONFEE", "CRUK", "B", "PADS"}
+    kept = raw.loc[ids.index][~raw.loc[ids.index, "StockCode"].isin(excluded) & (raw.loc[ids.index, "UnitPrice"] != 0)]
+    sampled = {c for c in ids.loc[kept.index].unique() if zlib.crc32(c.encode()) / 2 ** 32 < 0.3}
+    v = values("01_data_overview")
+    assert v["n_customers"] == len(sampled)
+    # the provenance note: the last month covers only 9 days; the notebook says so
+    notes = json.loads((quick_report / "manifest.json").read_text())["notebooks"]["01_data_overview"]["notes"]
+    assert any(n.startswith("2011-12 is a partial month") and "9 of its 31 days" in n for n in notes)
+    assert pd.read_csv(quick_report / "tables" / "data_monthly_table.csv")["partial"].tolist()[-1]
+
+
+def test_online_retail_purchase_models_are_flagged_degenerate(values, quick_report):
+    """Without dropout in this window the BTYD models reduce to the NBD: flagged, not shown as ordinary numbers."""
+    import pandas as pd
+
     v = values("10_key_accounts")
+    assert {"BG/NBD", "Pareto/NBD"} <= set(v["degenerate_models"])
+    params = pd.read_csv(quick_report / "tables" / "ka_parameters.csv")
+    flagged = params[params["model"].isin(["BG/NBD", "Pareto/NBD"])]
+    assert flagged["estimate_se"].isna().all() and flagged["at_bound"].any()
+    assert not (params["estimate_se"] == 0).any()
+    notes = json.loads((quick_report / "manifest.json").read_text())["notebooks"]["10_key_accounts"]["notes"]
+    assert any("reduces to the NBD" in n for n in notes)
+    comp = pd.read_csv(quick_report / "tables" / "ka_model_comparison.csv")
+    assert comp["degenerate"].notna().all()
+
+
+def test_key_accounts_reproduce_published_estimates(cdnow_values, cdnow_report):
+    v = cdnow_values("10_key_accounts")
     # Fader, Hardie & Lee (2005) on the CDNOW sample
     assert [round(v[f"bgnbd_{k}"], 3) for k in ("r", "alpha", "a", "b")] == [0.243, 4.414, 0.793, 2.426]
     assert round(v["bgnbd_loglik"], 1) == -9582.4
@@ -41,6 +88,8 @@ def test_key_accounts_reproduce_published_estimates(values):
     assert [round(v[f"gamma_gamma_{k}"], 2) for k in ("p", "q", "v")] == [6.25, 3.74, 15.44]
     assert v["n_calibration_customers"] == 2357
     assert 0 < v["gini"] < 1 and v["key_accounts"] > 0
+    assert v["degenerate_models"] == [] and v["max_abs_difference_published"] == 0  # shown beside ours in the report
+    assert (cdnow_report / "tables" / "ka_published.csv").exists()
 
 
 def test_survey_notebook_on_simulated_data(values, quick_report):
@@ -84,11 +133,15 @@ def test_survey_notebook_on_platform_exports(study_file, tmp_path, monkeypatch, 
     assert "Simulated data" not in hyp and f"{fmt}.csv" in hyp  # a user's file is not labelled simulated
 
 
+@pytest.mark.parametrize("study", ["default", "cdnow"])
+def test_strategy_selection_rules_beat_random_on_the_real_holdout(study, values, cdnow_values):
+    v = (values if study == "default" else cdnow_values)("40_strategy")
+    for rule in ("monetary", "frequency", "rfm", "clv"):
+        assert v[f"capture_{rule}"] > v["capture_random"] + 0.2, rule
+
+
 def test_strategy_notebook(values, quick_report):
     v = values("40_strategy")
-    # informed rules beat random selection on the real holdout
-    for rule in ("monetary", "frequency", "rfm", "clv"):
-        assert v[f"capture_{rule}"] > v["capture_random"] + 0.2
     # the simulated campaign and programme: estimates near their documented truth
     assert abs(v["conversion_relative_lift"] - v["true_relative_lift"]) < 0.25
     assert abs(v["did_effect"] - v["did_true_effect"]) < 0.5 * v["did_true_effect"]
@@ -101,24 +154,33 @@ def test_strategy_notebook(values, quick_report):
     assert sims["strategy_did"] and sims["strategy_conversion"] and not sims["strategy_selection_rules"]
 
 
-def test_segments_notebook(values, quick_report):
-    v = values("30_segments")
-    assert v["n_customers_clustered"] == 2357
+@pytest.mark.parametrize("study", ["default", "cdnow"])
+def test_segments_notebook(study, values, cdnow_values, quick_report, cdnow_report):
+    v = (values if study == "default" else cdnow_values)("30_segments")
+    folder = quick_report if study == "default" else cdnow_report
+    customers = (values if study == "default" else cdnow_values)("01_data_overview")["n_customers"]
+    if study == "cdnow":
+        assert v["n_customers_clustered"] == customers == 2357
     assert 2 <= v["k_chosen"] <= 5  # quick k range
     shares = [v[f"segment_{i}_revenue_share"] for i in range(v["k_chosen"])]
     assert sum(shares) == pytest.approx(1.0, abs=1e-3)
-    # every customer of the sample has a stage at the end of the log
-    assert sum(v[k] for k in v if k.startswith("stage_")) == 2357
+    # every customer with a purchase has a stage at the end of the log; no stage is empty without a note
+    assert sum(v[k] for k in v if k.startswith("stage_")) <= customers
     for art_id in ("seg_profiles", "seg_snake", "seg_projection", "lifecycle_transitions_chart", "cohort_retention_chart"):
-        assert any((quick_report / d / f"{art_id}.{ext}").exists() for d in ("tables", "figures") for ext in ("csv", "png"))
+        assert any((folder / d / f"{art_id}.{ext}").exists() for d in ("tables", "figures") for ext in ("csv", "png"))
+    if study == "default":  # Online Retail: P(alive) puts nobody at risk, so risk is judged by recency and said
+        notes = json.loads((folder / "manifest.json").read_text())["notebooks"]["30_segments"]["notes"]
+        assert notes and all("days since the last purchase" in n for n in notes)
+        assert v["stage_at-risk"] > 0
 
 
-def test_churn_notebook(values):
-    v = values("35_churn")
+def test_churn_notebook(cdnow_values, values):
+    v = cdnow_values("35_churn")
     # informative scores beat chance on held-out customers; BG/NBD P(alive) is inverted by one-time buyers
     assert v["auc_logit"] > 0.7 and v["auc_paretonbd_p_alive"] > 0.65 and v["auc_bgnbd_expected"] > 0.65
     assert v["auc_bgnbd_p_alive"] < 0.5
     assert v["auc_telecom"] > 0.75 and v["telecom_top_decile_capture"] > 0.25
+    assert values("35_churn")["auc_logit"] > 0.65  # Online Retail: the logit still ranks churners
 
 
 def test_literature_notebook_and_traceability(values, quick_report):

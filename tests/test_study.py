@@ -9,12 +9,20 @@ from kamlib.workbench import notebooks
 def test_default_study_is_valid():
     s = study.load()
     assert s.name == "default"
-    assert s.clv.calibration_end.isoformat() == "1997-09-30"
+    assert s.clv.calibration_end.isoformat() == "2011-06-30" and s.transactions.columns.amount is None
 
 
 def test_quick_overrides_apply():
-    assert study.load(quick=True).transactions.source == "cdnow_sample"
-    assert study.load(quick=False).transactions.source == "cdnow"
+    assert study.load(quick=True).transactions.sample_share == 0.3
+    assert study.load(quick=False).transactions.sample_share is None
+
+
+def test_both_shipped_studies_are_valid():
+    from kamlib.config import STUDIES
+
+    cdnow = study.load(STUDIES / "cdnow.yaml")
+    assert cdnow.transactions.source == "cdnow_sample" and cdnow.clv.calibration_end.isoformat() == "1997-09-30"
+    assert "20_survey" not in cdnow.notebooks
 
 
 @pytest.mark.parametrize(
@@ -75,7 +83,7 @@ def test_parameters_cell_is_generated_from_sections():
     namespace = {}
     exec(cell, {}, namespace)
     assert set(namespace) == {"notebook", "study_name", "language", "seed", "tiers_key_clv_share",
-                              "tiers_growth_clv_share", "tiers_min_p_alive", "output_dir"}
+                              "tiers_growth_clv_share", "tiers_min_p_alive", "tiers_max_inactive_days", "output_dir"}
     assert namespace["notebook"] == "x" and namespace["tiers_key_clv_share"] == 0.2
 
 
@@ -83,7 +91,7 @@ def test_file_keys_are_marked_once_and_used_by_validation_and_fingerprint(tmp_pa
     s = study.Study()
     keys = {k for k, _, _ in s.files()}
     # built-in sources (cdnow, simulated) are not files; every other path-valued key is
-    assert keys == {"survey.instrument", "literature.seeds_dir", "literature.sources", "literature.codebook",
+    assert keys == {"transactions.source", "survey.instrument", "literature.seeds_dir", "literature.sources", "literature.codebook",
                     "literature.coding", "literature.facts"}
     own = tmp_path / "own.csv"
     own.write_text("customer_id,date,amount\n1,2024-01-01,5\n")

@@ -40,17 +40,18 @@ class _Section(BaseModel):
 
 
 class Columns(_Section):
-    """Mapping from the workbook's column names to the names in a user's file."""
+    """Mapping from the workbook's roles to the column names in a user's file (defaults: the UCI Online Retail log,
+    the default study, so that a notebook opened by hand computes the default study)."""
 
-    customer: str = "customer_id"
-    date: str = "date"
-    amount: str | None = Field("amount", description="null: the amount is quantity x unit_price")
-    quantity: str | None = None
-    order_id: str | None = None
+    customer: str = "CustomerID"
+    date: str = "InvoiceDate"
+    amount: str | None = Field(None, description="null: the amount is quantity x unit_price")
+    quantity: str | None = "Quantity"
+    order_id: str | None = "InvoiceNo"
     channel: str | None = None
     category: str | None = None
-    unit_price: str | None = None
-    product: str | None = Field(None, description="product or SKU id (baskets, recommendation, exclude_products)")
+    unit_price: str | None = "UnitPrice"
+    product: str | None = Field("StockCode", description="product or SKU id (baskets, recommendation, exclude_products)")
 
     @model_validator(mode="after")
     def _amount_or_price(self):
@@ -62,29 +63,30 @@ class Columns(_Section):
 
 class Transactions(_Section):
     source: str = Field(
-        "cdnow",
+        "data/raw/online_retail.parquet",
         description="'cdnow' (full CDNOW log), 'cdnow_sample' (1/10 sample) or a CSV/Parquet path.",
         json_schema_extra=file_key(builtins=("cdnow", "cdnow_sample")),
     )
     columns: Columns = Columns()
     encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030"] = "auto"
     date_format: str | None = None
-    negative_amounts: Literal["drop", "net"] = "drop"
-    zero_amounts: Literal["keep", "drop"] = "keep"
+    negative_amounts: Literal["drop", "net"] = "net"
+    zero_amounts: Literal["keep", "drop"] = "drop"
     duplicates: Literal["auto", "drop", "keep"] = "auto"
     as_of: dt.date | None = Field(None, description="Dates after this are 'future' and dropped.")
-    exclude_products: list[str] = Field(default_factory=list,
-                                        description="product codes that are not products (postage, fees, adjustments)")
-    cancellation_prefix: str | None = Field(None, description="order ids starting with this are cancellations, e.g. C")
-    currency: str | None = Field(None, description="ISO code or symbol of the amounts, shown in labels (GBP, ¥)")
+    exclude_products: list[str] = Field(
+        default_factory=lambda: ["POST", "DOT", "M", "C2", "D", "S", "BANK CHARGES", "AMAZONFEE", "CRUK", "B", "PADS"],
+        description="product codes that are not products (postage, fees, adjustments)")
+    cancellation_prefix: str | None = Field("C", description="order ids starting with this are cancellations")
+    currency: str | None = Field("GBP", description="ISO code or symbol of the amounts, shown in labels (GBP, ¥)")
     sample_share: float | None = Field(None, gt=0, le=1, description="keep this share of customers (quick runs)")
 
 
 class CLV(_Section):
     unit: Literal["D", "W", "M"] = "W"
-    calibration_start: dt.date = dt.date(1997, 1, 1)
-    calibration_end: dt.date = dt.date(1997, 9, 30)
-    holdout_end: dt.date = dt.date(1998, 6, 30)
+    calibration_start: dt.date = dt.date(2010, 12, 1)
+    calibration_end: dt.date = dt.date(2011, 6, 30)
+    holdout_end: dt.date = dt.date(2011, 12, 9)
     models: list[Literal["bgnbd", "paretonbd", "mbgnbd"]] = ["bgnbd", "paretonbd", "mbgnbd"]
     horizon_months: int = Field(12, gt=0, le=120)
     discount_rate: float = Field(0.10, ge=0, lt=1, description="Annual discount rate.")
