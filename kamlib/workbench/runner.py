@@ -129,14 +129,14 @@ _IMPORT = re.compile(r"^from kamlib import (.+)$", re.MULTILINE)
 
 
 def trace_cells(nb_path: Path) -> dict[str, dict]:
-    """For each executed code cell of a notebook, by its source (stripped): its id and the kamlib
+    """For each code cell of a notebook, by its source (stripped): its id and the kamlib
     functions it calls (``kamlib.rfm.segment_table``), found from the notebook's ``from kamlib import``
     lines and the ``module.function(`` calls in the cell."""
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
-    cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
-    sources = {id(c): "".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells}
+    cells = [(c.get("id"), "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
+             for c in nb.get("cells", []) if c.get("cell_type") == "code"]
     alias = {}
-    for src in sources.values():
+    for _, src in cells:
         for names in _IMPORT.findall(src):
             for part in names.split(","):
                 words = part.split()
@@ -144,10 +144,9 @@ def trace_cells(nb_path: Path) -> dict[str, dict]:
                     alias[words[-1]] = words[0]  # "literature as lit" -> lit: literature
     call = re.compile(r"\b(" + "|".join(map(re.escape, alias)) + r")\.([a-z_][a-z0-9_]*)\(") if alias else None
     out = {}
-    for c in cells:
-        src = sources[id(c)]
+    for cell_id, src in cells:
         found = sorted({f"kamlib.{alias[m]}.{f}" for m, f in call.findall(src)}) if call else []
-        out.setdefault(src.strip(), {"cell": c.get("id"), "functions": found})
+        out.setdefault(src.strip(), {"cell": cell_id, "functions": found})
     return out
 
 
