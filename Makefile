@@ -2,6 +2,7 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
+STUDIES ?= studies/default.yaml studies/cdnow.yaml
 STUDY  ?= studies/default.yaml
 
 .DEFAULT_GOAL := help
@@ -18,8 +19,8 @@ $(BIN)/kam: requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(BIN)/kam
 
-report: $(BIN)/kam ## build the whole report of the default study (STUDY=... for another)
-	$(BIN)/kam run --study $(STUDY)
+report: $(BIN)/kam ## build the report of every study (default, cdnow; STUDIES=... for others) and reports/index.html
+	@for s in $(STUDIES); do echo "== $$s"; $(BIN)/kam run --study $$s || exit 1; done
 
 quick: $(BIN)/kam ## the report with the study's quick sizes (reports/<study>-quick/)
 	$(BIN)/kam run --study $(STUDY) --quick
@@ -53,4 +54,4 @@ browser-deps: ## install headless Chromium and a CJK font from Debian (for the r
 	else echo "no apt-get: install Chromium and a CJK font (Noto Sans CJK) yourself; the browser tests skip without them"; fi
 
 clean: ## remove generated reports (keeps .venv)
-	rm -rf reports/default reports/default-quick reports/scratch
+	rm -rf reports/default reports/default-quick reports/cdnow reports/cdnow-quick reports/scratch reports/index.html

@@ -5,15 +5,15 @@ import pytest
 import yaml
 
 from kamlib.workbench import runner
-from kamlib.config import DEFAULT_STUDY, STUDIES
+from kamlib.config import STUDIES
 
 
 @pytest.fixture
 def study_file(tmp_path):
-    """Write a study YAML based on the default study, with overrides; returns its path."""
+    """Write a study YAML based on a shipped study (``base``: default or cdnow), with overrides; returns its path."""
 
-    def make(**overrides):
-        raw = yaml.safe_load(DEFAULT_STUDY.read_text(encoding="utf-8"))
+    def make(base="default", **overrides):
+        raw = yaml.safe_load((STUDIES / f"{base}.yaml").read_text(encoding="utf-8"))
         for dotted, value in overrides.items():
             node = raw
             keys = dotted.split("__")

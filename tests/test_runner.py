@@ -22,7 +22,7 @@ def _snapshot(folder):
 
 @pytest.mark.notebook
 def test_run_skip_and_failure_keep_last_good_report(study_file, reports, tmp_path, capsys):
-    good = study_file(name="rt", transactions__source="cdnow_sample", notebooks=["01_data_overview"])
+    good = study_file(base="cdnow", name="rt", notebooks=["01_data_overview"])
     out = runner.run(good, jobs=1)
     assert [o.status for o in out] == ["ran"]
     folder = reports / "rt"
@@ -46,7 +46,7 @@ def test_run_skip_and_failure_keep_last_good_report(study_file, reports, tmp_pat
     before = _snapshot(folder)
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text("client,date,amount\nx,2024-01-01,5\n")
-    bad = study_file(name="rt", transactions__source=str(bad_csv), notebooks=["01_data_overview"])
+    bad = study_file(base="cdnow", name="rt", transactions__source=str(bad_csv), notebooks=["01_data_overview"])
     capsys.readouterr()
     code = cli.main(["run", "--study", str(bad), "--no-report"])
     printed = capsys.readouterr().out
@@ -69,9 +69,9 @@ def test_report_appendix_shows_the_parameters_the_notebook_ran_with(study_file, 
 
     from kamlib.workbench import report
 
-    path = study_file(name="appx", transactions__source="cdnow_sample", notebooks=["01_data_overview"])
+    path = study_file(base="cdnow", name="appx", notebooks=["01_data_overview"])
     assert [o.status for o in runner.run(path, jobs=1)] == ["ran"]
-    edited = study_file(name="appx", transactions__source="cdnow_sample", notebooks=["01_data_overview"],
+    edited = study_file(base="cdnow", name="appx", notebooks=["01_data_overview"],
                         transactions__zero_amounts="drop")
     html = report.build(edited, force=True).read_text(encoding="utf-8")
     appendix = html[html.index("id='appendix'"):]

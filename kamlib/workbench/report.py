@@ -243,12 +243,12 @@ def _appendix(manifest: dict, sections: list[dict]) -> list[dict]:
     return rows
 
 
-def _template():
+def _template(name: str = "report.html.j2"):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
-    return env.get_template("report.html.j2")
+    return env.get_template(name)
 
 
 def render(manifest: dict, out: Path, *, title: str, language: str, study_name: str, quick: bool,
@@ -305,7 +305,48 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
     page = render(json.loads(manifest_path.read_text(encoding="utf-8")), out, title=study.title_for(),
                   language=study.language, study_name=study.name, quick=quick, top_share=study.strategy.top_share,
                   build_key=build_key)
-    tmp = out / "index.html.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, index)
+    _write_atomic(index, page)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    arts = manifest.get("artefacts", [])
+    summary = {"study": study.name, "quick": quick, "title": {lang: study.title_for(lang) for lang in ("en", "zh")},
+               "language": study.language, "data": str(study.transactions.source),
+               "notebooks": sorted(manifest.get("notebooks", {})), "artefacts": len(arts),
+               "simulated": sum(a.get("simulated", False) for a in arts)}
+    _write_atomic(out / "report.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+    build_index(out.parent)
     return index
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def build_index(root: Path | None = None) -> Path:
+    """Write ``reports/index.html``: one row per study report in ``root`` (default: the reports folder).
+
+    Each row comes from the ``report.json`` a report build leaves beside its ``index.html``: the
+    study, its title in both languages, its data, notebooks, artefacts and how many of them rest
+    on simulated data. The default study comes first, then the others by name; quick builds last.
+    """
+    from ..config import reports_root
+
+    root = Path(root) if root else reports_root()
+    rows = []
+    for f in sorted(root.glob("*/report.json")):
+        if not (f.parent / "index.html").exists():
+            continue
+        info = json.loads(f.read_text(encoding="utf-8"))
+        rows.append(dict(info, folder=f.parent.name))
+    rows.sort(key=lambda r: (r["quick"], r["study"] != "default", r["study"]))
+    page = _template("index.html.j2").render(rows=rows, css=_markup(CSS))
+    path = root / "index.html"
+    _write_atomic(path, page)
+    return path
+
+
+def _markup(text: str):
+    from markupsafe import Markup
+
+    return Markup(text)
