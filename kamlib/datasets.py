@@ -13,7 +13,8 @@ import pandas as pd
 
 from .errors import KamError
 
-__all__ = ["CDNOW_COLUMNS", "ONLINE_RETAIL_COLUMNS", "cdnow", "holzinger_swineford", "online_retail", "rdataset"]
+__all__ = ["CDNOW_COLUMNS", "ONLINE_RETAIL_COLUMNS", "cdnow", "holzinger_swineford", "online_retail", "provenance",
+           "rdataset"]
 
 #: Columns of the UCI Online Retail log, as published.
 ONLINE_RETAIL_COLUMNS = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID",
@@ -96,6 +97,69 @@ def online_retail() -> pd.DataFrame:
     if not path.exists():
         raise KamError(f"{path} is missing; restore it from git (data/raw is shipped with the workbook).")
     return pd.read_parquet(path)[ONLINE_RETAIL_COLUMNS]
+
+
+_CDNOW_PROVENANCE = {
+    "citation": "Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). \"Counting your customers\" the easy way: an "
+                "alternative to the Pareto/NBD model. Marketing Science 24(2), 275-284. CDNOW log as shipped in the "
+                "lifetimes package.",
+    "licence": "published by Fader and Hardie for research and teaching; redistributed in lifetimes (MIT)",
+}
+
+
+def _note_field(text: str, field: str) -> str:
+    """The text of a ``- Field: ...`` bullet (continued on indented lines) of a provenance note."""
+    import re
+
+    m = re.search(rf"^- {field}:(.*?)(?=^- |^#|\Z)", text, flags=re.S | re.M)
+    return " ".join(m.group(1).split()) if m else ""
+
+
+def provenance(source) -> pd.DataFrame:
+    """Where the transaction data comes from: data set, citation, licence, file and whether it is real.
+
+    Built-in sources (``cdnow``, ``cdnow_sample``) carry their citation; for a file, the
+    provenance note beside it (``<name>.PROVENANCE.md``, with ``- Citation:`` and ``- Licence:``
+    bullets, as in ``data/raw/``) is read. A user's file without a note is named with its
+    SHA-256, and the table says where to write the note.
+
+    Parameters
+    ----------
+    source : str or Path
+        ``transactions.source`` as written in the study file.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``field`` and ``value``: data, citation, licence, file, sha256 (files only).
+
+    References
+    ----------
+    Gebru, T. et al. (2021). Datasheets for datasets. *Communications of the ACM*, 64(12), 86-92.
+
+    Examples
+    --------
+    >>> provenance("cdnow_sample").set_index("field").loc["data", "value"]
+    'CDNOW sample (2,357 customers)'
+    """
+    import hashlib
+
+    from .config import project_path
+
+    if str(source) in ("cdnow", "cdnow_sample"):
+        name = "CDNOW sample (2,357 customers)" if source == "cdnow_sample" else "CDNOW (23,570 customers)"
+        rows = {"data": name, **_CDNOW_PROVENANCE, "file": "lifetimes/datasets"}
+    else:
+        path = project_path(source)
+        note = path.with_name(path.stem + ".PROVENANCE.md")
+        text = note.read_text(encoding="utf-8") if note.exists() else ""
+        title = text.splitlines()[0].lstrip("# ").strip() if text else path.name
+        rows = {"data": title,
+                "citation": _note_field(text, "Citation") or f"no provenance note: write {note.name} beside the file",
+                "licence": _note_field(text, "Licence") or "not stated",
+                "file": path.name,
+                "sha256": hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"}
+    return pd.DataFrame({"field": list(rows), "value": list(rows.values())})
 
 
 def rdataset(package: str, name: str) -> pd.DataFrame:

@@ -47,7 +47,7 @@ HEADERS_ZH = {
     "auc": "AUC", "score": "评分", "allocation": "分配方案", "spend": "投入", "incremental_clv": "增量 CLV", "roi": "投资回报率",
     "k": "k", "silhouette": "轮廓系数", "gap": "间隙统计量", "name": "名称", "variable": "变量", "frequency": "频次",
     "recency": "近度", "monetary_value": "金额", "published": "已发表值", "difference": "差异",
-    "degenerate": "退化参数", "at_bound": "处于边界", "days_covered": "覆盖天数", "partial": "不完整", "value": "数值", "location": "位置", "subject": "对象", "measure": "指标",
+    "degenerate": "退化参数", "at_bound": "处于边界", "days_covered": "覆盖天数", "partial": "不完整", "value": "数值", "field": "项目", "location": "位置", "subject": "对象", "measure": "指标",
 }
 
 
@@ -107,6 +107,7 @@ KEY_NUMBERS_ZH = {
     "gini": "收入基尼系数", "key_accounts": "大客户数", "capture_clv": "按 CLV 选出的前 {top} 客户占验证期收入",
     "capture_random": "……随机选出的 {top}", "auc_logit": "流失 AUC(logit,交易数据)", "auc_telecom": "流失 AUC(电信数据)",
     "k_chosen": "细分群数 (k)", "n_gaps": "尚未检验的主题",
+    "bgnbd_degenerate": "退化:无法识别流失,模型退化为 NBD",
 }
 
 #: The stamp on figures made from simulated data.

@@ -60,6 +60,9 @@ def test_online_retail_overview_counts_the_raw_file(values, quick_report):
     notes = json.loads((quick_report / "manifest.json").read_text())["notebooks"]["01_data_overview"]["notes"]
     assert any(n.startswith("2011-12 is a partial month") and "9 of its 31 days" in n for n in notes)
     assert pd.read_csv(quick_report / "tables" / "data_monthly_table.csv")["partial"].tolist()[-1]
+    # the data is cited from its provenance note
+    source = pd.read_csv(quick_report / "tables" / "data_source.csv").set_index("field")["value"]
+    assert source["citation"].startswith("Chen, D., Sain, S. L. & Guo, K. (2012)") and "CC BY 4.0" in source["licence"]
 
 
 def test_online_retail_purchase_models_are_flagged_degenerate(values, quick_report):
@@ -243,3 +246,43 @@ def test_strategy_notebook_on_a_users_campaign_and_programme(study_file, tmp_pat
     # no tier column mapped: effects by segment only
     assert het["term"].str.contains("segment=").any() and not het["term"].str.contains("tier").any()
     assert "campaign.csv" in (out / "tables" / "strategy_conversion.md").read_text()
+
+
+def test_a_uci_shaped_export_under_other_names_runs_every_transaction_notebook(study_file, tmp_path, monkeypatch):
+    """A student's export shaped like the UCI file but saved by Excel in China: GBK, Chinese headers, day-first
+    dates. Only the column mapping, the date format and the periods are set in the study file."""
+    import zlib
+
+    import pandas as pd
+
+    from kamlib import datasets
+    from kamlib.workbench import runner
+
+    raw = datasets.online_retail()
+    ids = raw["CustomerID"].astype("Int64").astype("string")
+    raw = raw[ids.map(lambda c: c is pd.NA or zlib.crc32(c.encode()) / 2 ** 32 < 0.25, na_action=None).astype(bool)]
+    export = raw.rename(columns={"InvoiceNo": "发票号", "StockCode": "商品编码", "Description": "商品描述",
+                                 "Quantity": "数量", "InvoiceDate": "开票时间", "UnitPrice": "单价",
+                                 "CustomerID": "客户编号", "Country": "国家"})
+    export["开票时间"] = export["开票时间"].dt.strftime("%d/%m/%Y %H:%M")
+    path = tmp_path / "订单导出.csv"
+    export.to_csv(path, index=False, encoding="gbk", errors="replace")
+    notebooks = ["01_data_overview", "10_key_accounts", "30_segments", "35_churn", "40_strategy"]
+    study = study_file(name="uci-export", notebooks=notebooks, transactions__source=str(path),
+                       transactions__columns={"customer": "客户编号", "date": "开票时间", "amount": None, "quantity": "数量",
+                                              "unit_price": "单价", "order_id": "发票号", "product": "商品编码"},
+                       transactions__date_format="%d/%m/%Y %H:%M", quick__transactions__sample_share=None,
+                       clv__calibration_start="2010-12-01", clv__calibration_end="2011-07-31",
+                       clv__holdout_end="2011-12-09")
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
+    outcomes = runner.run(study, quick=True, jobs=2)
+    assert [o.status for o in outcomes] == ["ran"] * len(notebooks), [o.message for o in outcomes]
+    out = tmp_path / "reports" / "uci-export-quick"
+    # the customers are those of the raw file with a product line of non-zero price (plain pandas)
+    excluded = {"POST", "DOT", "M", "C2", "D", "S", "BANK CHARGES", "AMAZONFEE", "CRUK", "B", "PADS"}
+    kept = raw[raw["CustomerID"].notna() & ~raw["StockCode"].isin(excluded) & (raw["UnitPrice"] != 0)]
+    v = json.loads((out / "values" / "01_data_overview.json").read_text())
+    assert v["n_customers"] == kept["CustomerID"].nunique()
+    overview = pd.read_csv(out / "tables" / "data_overview.csv").set_index("measure")["value"]
+    assert (overview["first date"], overview["last date"]) == ("2010-12-01", "2011-12-09")  # read day-first
+    assert pd.read_csv(out / "tables" / "ka_tiers.csv")["customers"].sum() > 0

@@ -7,6 +7,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -162,7 +163,26 @@ def test_p_values_are_printed_as_journals_do(tmp_path):
     csv.write_text("term,estimate,pvalue,pvalue_adjusted,p_alive\nH6,0.55861,0.0,0.0234567,0.0001\n")
     table, total = report._table_html(csv, "en")
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
-    assert total == 1 and cells == ["H6", "0.5586", "&lt;&nbsp;0.001", "0.023", "0.0001"]
+    assert total == 1 and cells == ["H6", "0.559", "&lt;&nbsp;0.001", "0.023", "&lt;&nbsp;0.001"]
+
+
+def test_report_tables_format_numbers_by_column_kind(tmp_path):
+    """Money with separators and the currency in its header (never 5.704e+05), counts as whole
+    numbers, shares and estimates with fixed decimals, tiny estimates in scientific notation."""
+    csv = tmp_path / "t.csv"
+    csv.write_text("tier,customers,revenue,mean_revenue,revenue_share,estimate,at_bound\n"
+                   "Key,1200,570400.0,475.3333,0.68744,27711.5,False\n"
+                   "Other,35,1035640.25,12.5,0.3,5.59749e-07,True\n")
+    table, _ = report._table_html(csv, "en", currency="GBP")
+    heads = re.findall(r"<th(?: [^>]*)?>(.*?)</th>", table)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
+    assert heads == ["tier", "customers", "revenue (GBP)", "mean_revenue (GBP)", "revenue_share", "estimate", "at_bound"]
+    assert cells[:7] == ["Key", "1,200", "570,400", "475.33", "0.687", "27,711.500", "False"]
+    assert cells[7:] == ["Other", "35", "1,035,640", "12.50", "0.300", "5.60e-07", "True"]
+    assert "e+" not in table
+    assert [report.column_kind(c, pd.read_csv(csv)[c]) for c in heads[:1] + ["customers", "revenue", "revenue_share",
+                                                                            "estimate", "at_bound"]] == \
+        ["text", "count", "money", "share", "number", "text"]
 
 
 def test_chinese_tables_translate_verdict_words(tmp_path):
@@ -204,3 +224,29 @@ def test_chinese_figures_translate_category_ticks():
     fig.canvas.draw()  # a redraw keeps the translation
     assert [t.get_text() for t in ax.get_xticklabels()] == ["大客户", "培育客户", "Custom tier"] and ax.get_ylabel() == "客户数"
     plt.close(fig)
+
+
+def test_index_lists_every_built_study_default_first(tmp_path):
+    for name, quick in [("cdnow", False), ("default", False), ("default-quick", True), ("broken", False)]:
+        folder = tmp_path / name
+        folder.mkdir()
+        info = {"study": name.removesuffix("-quick"), "quick": quick, "title": {"en": f"T {name}", "zh": f"题 {name}"},
+                "language": "en", "data": "data/raw/x.parquet", "notebooks": ["01_data_overview"], "artefacts": 3,
+                "simulated": 0}
+        (folder / "report.json").write_text(json.dumps(info))
+        if name != "broken":  # a folder whose report never built is not listed
+            (folder / "index.html").write_text("<html></html>")
+    page = report.build_index(tmp_path).read_text(encoding="utf-8")
+    rows = re.findall(r"<tr data-study='([^']+)'><td class='t'><a href='([^']+)'>", page)
+    assert rows == [("default", "default/index.html"), ("cdnow", "cdnow/index.html"),
+                    ("default-quick", "default-quick/index.html")]
+    assert "T cdnow<br>题 cdnow" in page
+
+
+def test_key_numbers_do_not_show_a_degenerate_fit_as_numbers():
+    values = {"10_key_accounts": {"bgnbd_r": 0.74, "bgnbd_alpha": 9.15, "bgnbd_a": 1e-06, "bgnbd_b": 16395.7,
+                                  "gini": 0.7087, "degenerate_models": ["BG/NBD"]}}
+    cards = dict(report._key_numbers(values, "en", 0.2))
+    assert cards == {"BG/NBD": "degenerate: no dropout identifiable, reduces to the NBD", "Gini of revenue": "0.7087"}
+    values["10_key_accounts"]["degenerate_models"] = []
+    assert dict(report._key_numbers(values, "en", 0.2))["BG/NBD b"] == "16,396"

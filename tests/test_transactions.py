@@ -171,3 +171,19 @@ def test_a_customer_sample_is_reproducible_and_keeps_whole_customers():
     kept = set(a["customer_id"])
     assert 0.1 < len(kept) / full["customer_id"].nunique() < 0.3
     assert len(a) == full["customer_id"].isin(kept).sum()
+
+
+def test_provenance_reads_the_note_beside_a_file_and_names_a_file_without_one(tmp_path):
+    from kamlib import datasets
+
+    log = tmp_path / "orders.csv"
+    log.write_text("customer_id,date,amount\na,2024-01-01,5\n")
+    bare = datasets.provenance(str(log)).set_index("field")["value"]
+    assert bare["citation"] == "no provenance note: write orders.PROVENANCE.md beside the file"
+    assert bare["licence"] == "not stated" and len(bare["sha256"]) == 64
+    (tmp_path / "orders.PROVENANCE.md").write_text(
+        "# Acme orders\n\n- What: orders.\n- Citation: Acme Ltd (2024). Order export,\n  first half.\n"
+        "- Licence: internal use only.\n")
+    noted = datasets.provenance(str(log)).set_index("field")["value"]
+    assert (noted["data"], noted["citation"], noted["licence"]) == (
+        "Acme orders", "Acme Ltd (2024). Order export, first half.", "internal use only.")

@@ -122,11 +122,28 @@ def _png_data_uri(path: Path, max_width: int = 1200) -> str:
 
 
 def _fmt(v):
-    if isinstance(v, float):
-        if v != v:
-            return ""
-        return f"{v:.4g}" if abs(v) < 1e6 else f"{v:,.0f}"
-    return html.escape(str(v))
+    """One value on its own (a key number, a cell of a mixed column): integers with thousands
+    separators, large numbers without decimals, small ones with four significant digits; never
+    scientific notation above 0.001."""
+    if isinstance(v, str):
+        try:
+            num = float(v.replace(",", ""))
+        except ValueError:
+            return html.escape(v)
+        if not re.fullmatch(r"-?[\d,]+(\.\d+)?", v.strip()):
+            return html.escape(v)
+        v = num
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return html.escape(str(v))
+    if v != v:
+        return ""
+    if float(v).is_integer():
+        return f"{v:,.0f}"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) < 0.001:
+        return f"{v:.2e}"
+    return f"{v:.4g}"
 
 
 def _fmt_p(v):
@@ -135,6 +152,64 @@ def _fmt_p(v):
     if not isinstance(v, float) or v != v:
         return _fmt(v)
     return "&lt;&nbsp;0.001" if v < 0.001 else f"{v:.3f}"
+
+
+_SHARE = re.compile(r"(share|rate|capture|p_alive|proportion|_pct$|^pct_)", re.I)
+_MONEY = re.compile(r"(^|_)(revenue|clv|value|spend|monetary|amount|avg_order|budget)($|_)", re.I)
+
+
+def column_kind(name, values: pd.Series) -> str:
+    """How a report table shows a column: ``p``, ``share``, ``money``, ``count``, ``number``,
+    ``text`` (by its name and values; the CSV keeps every digit).
+
+    Shares and rates have three decimals; money has thousands separators (no decimals from 1,000
+    up, else two) and is headed with the study's currency; counts are whole numbers with
+    separators; other estimates have three decimals (scientific notation only below 0.0005).
+    """
+    name = str(name)
+    if values.dtype == bool or not pd.api.types.is_numeric_dtype(values):
+        return "text"
+    if _is_p_column(name):
+        return "p"
+    if _SHARE.search(name):
+        return "share"
+    if _MONEY.search(name):
+        return "money"
+    finite = values.dropna()
+    if pd.api.types.is_integer_dtype(values) or (len(finite) and (finite == finite.round()).all()
+                                                  and finite.abs().max() >= 1):
+        return "count"
+    return "number"
+
+
+def _formatter(kind: str, values: pd.Series):
+    """A function that formats one cell of a column of this kind, with decimals fixed per column."""
+    if kind == "p":
+        return _fmt_p
+    if kind == "text":
+        return _fmt
+    big = values.abs().max() if values.notna().any() else 0
+    if kind == "count":
+        spec = ",.0f"
+    elif kind == "share":
+        spec = ".3f"
+    elif kind == "money":
+        spec = ",.0f" if big >= 1000 else ",.2f"
+    else:  # estimates: three decimals, whatever the magnitude (a parameter table mixes 0.8 and 27,712)
+        spec = ",.3f"
+
+    def fmt(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return _fmt(v)
+        if v != v:
+            return ""
+        if kind == "number" and v != 0 and abs(v) < 0.0005:
+            return f"{v:.2e}"
+        if kind == "share" and 0 < abs(v) < 0.0005:
+            return "&lt;&nbsp;0.001" if v > 0 else "&gt;&nbsp;-0.001"
+        return format(v, spec)
+
+    return fmt
 
 
 def _is_p_column(name: str) -> bool:
@@ -150,16 +225,17 @@ def _language_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df.drop(columns=pairs)
 
 
-def _table_html(csv: Path, lang: str, max_rows: int = 30) -> tuple[str, int]:
+def _table_html(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None) -> tuple[str, int]:
     df = _language_columns(pd.read_csv(csv), lang)
     total = len(df)
     shown = df.head(max_rows)
+    kinds = [column_kind(c, df[c]) for c in df.columns]
     if lang == "zh":
         shown = shown.replace(VALUES_ZH)  # exact string cells only; numbers and booleans stay
     heads = [HEADERS_ZH.get(c, LABELS_ZH.get(c, c)) if lang == "zh" else c for c in shown.columns]
-    text_cols = [not pd.api.types.is_numeric_dtype(shown[c]) for c in shown.columns]
-    cls = [" class='t'" if t else "" for t in text_cols]
-    fmts = [_fmt_p if _is_p_column(c) else _fmt for c in shown.columns]
+    heads = [f"{h} ({currency})" if k == "money" and currency else h for h, k in zip(heads, kinds)]
+    cls = [" class='t'" if k == "text" else "" for k in kinds]
+    fmts = [_formatter(k, df[c]) for k, c in zip(kinds, df.columns)]
     rows = "".join("<tr>" + "".join(f"<td{c}>{f(v)}</td>" for c, f, v in zip(cls, fmts, r)) + "</tr>"
                    for r in shown.itertuples(index=False))
     head = "".join(f"<th{c}>{html.escape(str(h))}</th>" for c, h in zip(cls, heads))
@@ -206,8 +282,11 @@ def _sections(arts: list[dict], stages: dict[str, str], T: dict, notes: dict | N
             for i, (k, nbs) in enumerate(present, 1)]
 
 
-def _prepare(a: dict, out: Path, lang: str, T: dict, zh_caps: dict, counters: dict) -> dict:
-    """What the template shows of one artefact: number, caption, source link, figure or table."""
+def _prepare(a: dict, out: Path, lang: str, T: dict, zh_caps: dict, counters: dict,
+             currencies: dict | None = None) -> dict:
+    """What the template shows of one artefact: number, caption, source link, figure or table
+    (money columns headed with the currency the notebook ran with)."""
+    currency = (currencies or {}).get(a["notebook"])
     from markupsafe import Markup
 
     kind = a["kind"]
@@ -218,16 +297,28 @@ def _prepare(a: dict, out: Path, lang: str, T: dict, zh_caps: dict, counters: di
         png = next((f for f in a["files"] if f.endswith(".png")), a["path"])
         view["src"] = _png_data_uri(out / png)
     elif kind == "table":
-        table, total = _table_html(out / a["path"], lang)
+        table, total = _table_html(out / a["path"], lang, currency=currency)
         view["table"] = Markup(table)
         view["more"] = T["rows_shown"].format(n=30, total=total) if total > 30 else ""
     return view
 
 
 def _key_numbers(values: dict, lang: str, top_share: float | None) -> list[tuple[str, str]]:
+    """The tiles under the hypothesis table. The parameters of a degenerate BG/NBD fit (one at a
+    bound of the optimiser) are not numbers to read: one tile says what the model reduced to."""
     top = f"{top_share:.0%}" if top_share is not None else "20%"
-    return [((zh if lang == "zh" else en).format(top=top), _fmt(values[nb][key]))
-            for nb, key, en in KEY_VALUES if key in values.get(nb, {}) for zh in [KEY_NUMBERS_ZH.get(key, en)]]
+    degenerate = "BG/NBD" in values.get("10_key_accounts", {}).get("degenerate_models", [])
+    cards = []
+    for nb, key, en in KEY_VALUES:
+        if key not in values.get(nb, {}):
+            continue
+        if degenerate and key.startswith("bgnbd_"):
+            if key == "bgnbd_r":
+                cards.append(("BG/NBD", KEY_NUMBERS_ZH["bgnbd_degenerate"] if lang == "zh" else
+                              "degenerate: no dropout identifiable, reduces to the NBD"))
+            continue
+        cards.append(((KEY_NUMBERS_ZH.get(key, en) if lang == "zh" else en).format(top=top), _fmt(values[nb][key])))
+    return cards
 
 
 def _appendix(manifest: dict, sections: list[dict]) -> list[dict]:
@@ -263,11 +354,13 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
     stages = {nb: rec.get("stage", "other") for nb, rec in manifest.get("notebooks", {}).items()}
     hyp = next((a for a in arts if a["id"] == "survey_hypotheses"), None)
     hypotheses = _prepare(hyp, out, language, T, zh_caps, counters) if hyp else None
+    currencies = {nb: rec.get("parameters", {}).get("transactions_currency")
+                  for nb, rec in manifest.get("notebooks", {}).items()}
     notes = {nb: rec.get("notes", []) for nb, rec in manifest.get("notebooks", {}).items()}
     sections = _sections([a for a in arts if a is not hyp], stages, T, notes)
     for s in sections:
         for nb in s["notebooks"]:
-            nb["artefacts"] = [_prepare(a, out, language, T, zh_caps, counters) for a in nb["artefacts"]]
+            nb["artefacts"] = [_prepare(a, out, language, T, zh_caps, counters, currencies) for a in nb["artefacts"]]
     versions = arts[0].get("versions", {}) if arts else {}
     badge = Markup("<span class='badge'>{}</span>").format(T["simulated"])
     return _template().render(
