@@ -29,26 +29,95 @@ def connect():
                                   "temp_directory": str(Path(tempfile.gettempdir()) / "kam-duckdb")})
 
 
-def read_table(path: str | Path, *, encoding: str = "auto", argument: str = "source") -> pd.DataFrame:
-    """Read a CSV (UTF-8 with or without BOM, or GBK/GB18030) or Parquet file as text columns.
+EXCEL = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
-    ``argument`` is the caller's argument that holds the path, named in the error when the
-    file does not exist.
+
+def _excel(path: Path, sheet) -> pd.DataFrame:
+    """The first sheet (or ``sheet``) of a workbook, read by calamine (text cells stay text)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise ArgumentError(f"{path} cannot be read as an Excel workbook ({str(exc).splitlines()[0][:120]}); "
+                            "open it in Excel and save it again as .xlsx, or export it as CSV.", argument="source") from None
+    names = book.sheet_names
+    if sheet is None:
+        sheet = 0
+    if isinstance(sheet, int) and not 0 <= sheet < len(names) or isinstance(sheet, str) and sheet not in names:
+        raise ArgumentError(f"{path} has no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}.",
+                            argument="sheet")
+    rows = book.get_sheet_by_name(sheet if isinstance(sheet, str) else names[sheet]).to_python(skip_empty_area=True)
+    if not rows:
+        raise ArgumentError(f"{path}: sheet {sheet!r} is empty; export the data again or name the sheet that holds it.",
+                            argument="sheet")
+    import datetime as dt
+
+    header = [str(h).strip() for h in rows[0]]
+    df = pd.DataFrame(rows[1:], columns=header).replace("", None)
+    for col in df.columns[df.dtypes == object]:
+        values = df[col].dropna()
+        if len(values) and values.map(lambda v: isinstance(v, (dt.date, dt.datetime))).all():
+            df[col] = pd.to_datetime(df[col])
+    return df
+
+
+def _separator(path: Path, encoding: str) -> str:
+    """The field separator of a text file, from its header line: the most frequent of , ; tab |."""
+    with open(path, encoding=encoding, errors="replace") as f:
+        header = f.readline()
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def read_table(path: str | Path, *, encoding: str = "auto", argument: str = "source", sheet=None) -> pd.DataFrame:
+    """Read a CSV/TSV (UTF-8 with or without BOM, or GBK/GB18030), Excel or Parquet file.
+
+    Text files are read as text columns; their separator (comma, semicolon, tab or bar) is
+    taken from the header line. Excel workbooks (``.xlsx``, ``.xls``, ``.ods``) are read with
+    python-calamine: the first sheet, or ``sheet`` (a name or a 0-based position); number and
+    date cells keep their types. ``argument`` is the caller's argument that holds the path,
+    named in the error when the file does not exist. An empty file, or one with a header and
+    no rows, is an error.
     """
     path = project_path(path)
     if not path.exists():
         raise ArgumentError(f"File {path} does not exist; check the path passed as {argument}.", argument=argument)
-    if path.suffix.lower() in {".parquet", ".pq"}:
-        return pd.read_parquet(path)
-    encodings = ["utf-8-sig", "gb18030"] if encoding == "auto" else [encoding]
-    for enc in encodings:
-        try:
-            return pd.read_csv(path, dtype=str, encoding=enc, keep_default_na=False, na_values=[""])
-        except UnicodeDecodeError as exc:
-            last = exc
-    hint = "gbk" if encoding.startswith("utf") else "utf-8"
-    raise ArgumentError(
-        f"{path} is not valid {encodings[-1]} text (byte {last.start} cannot be decoded); "
-        f"pass encoding='{hint}' or 'auto'.", argument="encoding")
-
-
+    if path.is_dir():
+        raise ArgumentError(f"{path} is a folder; pass the path of a data file in it as {argument}.", argument=argument)
+    if path.stat().st_size == 0:
+        raise ArgumentError(f"{path} is empty (0 bytes): no data rows; export the data again.", argument=argument)
+    suffix = path.suffix.lower()
+    with open(path, "rb") as f:
+        magic = f.read(8)
+    if suffix in {".parquet", ".pq"}:
+        df = pd.read_parquet(path)
+    elif suffix in EXCEL or magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0"):
+        df = _excel(path, sheet)
+    else:
+        encodings = ["utf-8-sig", "gb18030"] if encoding == "auto" else [encoding]
+        df = None
+        for enc in encodings:
+            try:
+                df = pd.read_csv(path, dtype=str, encoding=enc, keep_default_na=False, na_values=[""],
+                                 sep=_separator(path, enc))
+                break
+            except UnicodeDecodeError as exc:
+                last = exc
+            except pd.errors.EmptyDataError:
+                raise ArgumentError(f"{path} has no header and no data rows; export the data again.",
+                                    argument=argument) from None
+            except pd.errors.ParserError as exc:
+                raise ArgumentError(f"{path} is not a regular table ({str(exc).strip()}); check that every row has "
+                                    "as many fields as the header, and quote fields that contain the separator.",
+                                    argument=argument) from None
+        if df is None:
+            hint = "gbk" if encoding.startswith("utf") else "utf-8"
+            raise ArgumentError(
+                f"{path} is not valid {encodings[-1]} text (byte {last.start} cannot be decoded); "
+                f"pass encoding='{hint}' or 'auto'.", argument="encoding")
+    if df.empty:
+        raise ArgumentError(f"{path} has a header ({', '.join(map(str, df.columns[:6]))}) but no data rows; "
+                            "export the data again.", argument=argument)
+    return df

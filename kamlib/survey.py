@@ -153,13 +153,15 @@ def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def one_factor_loadings(items: pd.DataFrame) -> pd.Series:
+def one_factor_loadings(items: pd.DataFrame, *, seed: int = 0) -> pd.Series:
     """Standardised loadings of a one-factor maximum-likelihood model (statsmodels).
 
     Parameters
     ----------
     items : DataFrame
         Respondents x items of one construct, reverse-coded already.
+    seed : int
+        Seed of the optimiser's random starting values (same data, same loadings).
 
     Returns
     -------
@@ -179,7 +181,7 @@ def one_factor_loadings(items: pd.DataFrame) -> pd.Series:
     data = _complete(items)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = Factor(data.to_numpy(), n_factor=1, method="ml").fit()
+        res = Factor(data.to_numpy(), n_factor=1, method="ml").fit(rng=seed)
     lam = res.loadings[:, 0]
     return pd.Series(lam * np.sign(lam.sum()), index=data.columns)
 
@@ -432,7 +434,7 @@ def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 100, seed: int = 0, q
     return out
 
 
-def efa(data: pd.DataFrame, n_factors: int, *, rotation: str = "promax") -> pd.DataFrame:
+def efa(data: pd.DataFrame, n_factors: int, *, rotation: str = "promax", seed: int = 0) -> pd.DataFrame:
     """Exploratory factor analysis (maximum likelihood, statsmodels) with rotation.
 
     Parameters
@@ -443,6 +445,8 @@ def efa(data: pd.DataFrame, n_factors: int, *, rotation: str = "promax") -> pd.D
         Factors to extract.
     rotation : str
         ``"promax"``, ``"varimax"`` or None.
+    seed : int
+        Seed of the optimiser's random starting values (same data, same loadings).
 
     Returns
     -------
@@ -462,7 +466,7 @@ def efa(data: pd.DataFrame, n_factors: int, *, rotation: str = "promax") -> pd.D
     d = _complete(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = Factor(d.to_numpy(), n_factor=n_factors, method="ml").fit()
+        res = Factor(d.to_numpy(), n_factor=n_factors, method="ml").fit(rng=seed)
         if rotation and n_factors > 1:
             res.rotate(rotation)
     load = pd.DataFrame(res.loadings, index=d.columns, columns=[f"F{i + 1}" for i in range(n_factors)])

@@ -359,7 +359,20 @@ def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str |
                 raise ArgumentError(f"Survey mapping file {mapping} does not exist; check the path passed as mapping "
                                     "(templates: data/survey/qualtrics_mapping.yaml, data/survey/wjx_mapping.yaml).",
                                     argument="mapping")
-            m = yaml.safe_load(mpath.read_text(encoding="utf-8"))
+            try:
+                m = yaml.safe_load(mpath.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                raise ArgumentError(f"Survey mapping file {mapping} is not valid YAML"
+                                    f"{f' at line {mark.line + 1}' if mark else ''}; fix the quoting or brackets there "
+                                    "(compare data/survey/wjx_mapping.yaml).", argument="mapping") from None
+            except UnicodeDecodeError:
+                raise ArgumentError(f"Survey mapping file {mapping} is not UTF-8 text; save it as UTF-8.",
+                                    argument="mapping") from None
+    if not isinstance(m, dict) or not isinstance(m.get("columns"), dict):
+        raise ArgumentError(f"Survey mapping {mapping or '(template)'} has no 'columns:' mapping of export headers to "
+                            "items; start from data/survey/wjx_mapping.yaml or qualtrics_mapping.yaml.",
+                            argument="mapping")
     cols = m["columns"]
     needed = inst.items + ["ATT"]
     present = {v: k for k, v in cols.items() if k in raw.columns}
@@ -405,13 +418,17 @@ class Cleaned:
 
 
 def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_invalid: str = "error",
-          max_missing: float = 0.2, where: str = "the survey data") -> Cleaned:
+          max_missing: float = 0.2, where: str = "the survey data", min_respondents: int | None = None) -> Cleaned:
     """Apply the cleaning rules in order and reverse-code; the report says what each rule removed.
 
     1. out-of-range or unmapped answers: an error naming the item, rows and values (``on_invalid="error"``),
        or set to missing and counted (``"flag"``); 2. failed attention check; 3. speeders
        (``duration_seconds < min_seconds``); 4. straight-liners (the same answer to every item, reverse-coded
        ones included); 5. more than ``max_missing`` of the items unanswered.
+
+    The run stops (one sentence naming the rule that removed most) when fewer than
+    ``min_respondents`` are left, and when an item has one answer from everyone left (a constant
+    item has no variance: reliability, factor analysis and SEM cannot use it).
 
     Parameters
     ----------
@@ -427,6 +444,8 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
         Largest share of unanswered items kept.
     where : str
         Names the data in errors.
+    min_respondents : int, optional
+        Fewest respondents the analyses need (default: 30, or one more than the items if that is more).
 
     Returns
     -------
@@ -478,6 +497,20 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
     remove(data[items].isna().mean(axis=1) > max_missing, f"more than {max_missing:.0%} of items missing")
     rows.append({"rule": f"all rules (of {n0} respondents)", "removed": n0 - len(data), "remaining": len(data),
                  "flagged_answers": flagged})
+    need = min_respondents if min_respondents is not None else max(30, len(items) + 1)
+    if len(data) < need:
+        worst = max(rows[1:-1], key=lambda r: r["removed"], default=None)
+        why = f"; the rule '{worst['rule']}' removed {worst['removed']}" if worst and worst["removed"] else ""
+        raise KamError(f"{where}: only {len(data)} of {n0} respondents are left after cleaning{why}, and the analyses "
+                       f"need at least {need}; check survey.min_seconds and the attention-check answer, or collect "
+                       "more responses.")
+    constant = [c for c in items if data[c].nunique(dropna=True) <= 1]
+    if constant:
+        value = data[constant[0]].dropna().iloc[0] if data[constant[0]].notna().any() else "no answer"
+        raise KamError(f"{where}: item {constant[0]} has the same answer ({value}) from every respondent left"
+                       f"{' (also ' + ', '.join(constant[1:4]) + ')' if len(constant) > 1 else ''}, so reliability, "
+                       "factor analysis and SEM cannot use it; check its column in the mapping file, or remove the "
+                       "item from the instrument.")
     missing_items = data[items].isna().mean().rename("missing_share").rename_axis("item").reset_index()
     for item in inst.reverse_items:
         data[item] = inst.points + 1 - data[item]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import datasets
+from . import datasets, parsing
 from ._io import read_table  # noqa: F401  (re-exported: transactions.read_table)
 from .errors import ArgumentError, KamError
 
@@ -61,19 +61,14 @@ def _customer_ids(cid: pd.Series) -> pd.Series:
     return cid.astype("string").str.strip().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
 
 
-def _number(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(series):
-        return series.astype("float64")
-    text = series.astype("string").str.replace(",", "", regex=False).str.replace(r"[¥￥$£€]", "", regex=True)
-    return pd.to_numeric(text.str.strip(), errors="coerce")
-
-
 def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amounts: str = "drop",
              zero_amounts: str = "keep", duplicates: str = "auto", as_of: dt.date | None = None,
-             exclude_products=(), cancellation_prefix: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             exclude_products=(), cancellation_prefix: str | None = None, decimal: str | None = None,
+             timezone: str | None = None, where: str = "the file",
+             names: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply the validation rules in order; return the clean log and a per-rule report.
 
-    Rules: missing customer id; customer ids in scientific notation (flagged); unparseable date; future date
+    Rules: missing customer id; customer ids in Excel's scientific notation (the run stops: Excel rounded them); unparseable date; future date
     (after ``as_of``, default today); codes that are not products; non-numeric amount (or quantity x unit
     price when there is no amount column); cancellations marked by an invoice prefix (made negative); zero
     amount; negative amount; exact duplicate rows.
@@ -83,7 +78,8 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     df : DataFrame
         A log with the workbook's column names (``customer_id``, ``date``, ``amount``, ...).
     date_format : str, optional
-        strptime format of the dates (None: pandas infers it).
+        strptime format of the dates. None: ISO dates are read as they are, and ``dd/mm/yyyy``-style
+        dates only when the file proves the order (:func:`kamlib.parsing.dates`); otherwise the run stops.
     negative_amounts : {"drop", "net"}
         Drop returns, or keep them so that they net against the same customer's purchases on that day.
     zero_amounts : {"keep", "drop"}
@@ -98,6 +94,13 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     cancellation_prefix : str, optional
         Lines whose ``order_id`` starts with this (``"C"`` in the UCI log) are cancellations: their amount is
         made negative, and ``negative_amounts`` decides what happens to them.
+    decimal : {".", ","}, optional
+        The decimal separator of amounts, quantities and prices; None: the file must prove it
+        (:func:`kamlib.parsing.numbers`).
+    timezone : str, optional
+        Dates with a UTC offset are converted to this zone (else the offset is dropped, with a note).
+    where, names : optional
+        The file and its column names by role, named in errors.
 
     Returns
     -------
@@ -138,10 +141,19 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     drop(cid.isna() | (cid == ""), "missing customer id", "fill the customer id or remove the row")
     sci = out["customer_id"].str.fullmatch(_SCIENTIFIC).fillna(False).astype(bool)
     if sci.any():
-        note(sci, "customer id in scientific notation (e.g. 1.38005E+10)",
-             "Excel rounded these ids and may have merged customers; export the id column as text")
+        rows_ = ", ".join(str(i) for i in out.index[sci][:3])
+        raise ArgumentError(
+            f"{int(sci.sum())} customer ids (rows {rows_}{', ...' if sci.sum() > 3 else ''}; e.g. "
+            f"{out['customer_id'][sci].iloc[0]!r}) are in Excel's scientific notation: Excel has rounded them, so "
+            "different customers may now share one id; export the id column as text from the source system "
+            "(or format it as Text in Excel before saving).", argument="columns.customer")
+    names = names or {}
+    parsed, tz_note = parsing.dates(out["date"], date_format=date_format, timezone=timezone,
+                                    column=names.get("date", "date"), where=where)
+    if tz_note:
+        note(out["date"].astype("string").str.contains(parsing.UTC_OFFSET).fillna(False).astype(bool), tz_note,
+             "set transactions.timezone to convert them to one time zone")
     if not pd.api.types.is_datetime64_any_dtype(out["date"]):
-        parsed = pd.to_datetime(out["date"], format=date_format, errors="coerce")
         bad = parsed.isna() & out["date"].notna()
         if len(out) and bad.mean() > 0.5:  # most dates fail: the format is wrong, not the rows
             rows_ = ", ".join(str(i) for i in out.index[bad][:3])
@@ -151,7 +163,7 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
                 + "; pass date_format in the file's format (e.g. '%Y/%m/%d' or "
                 "'%d.%m.%Y %H:%M')" + (", or None to let pandas infer it." if date_format else "."),
                 argument="date_format")
-        out["date"] = parsed
+    out["date"] = parsed
     drop(out["date"].isna(), "unparseable date", "set transactions.date_format (e.g. '%Y-%m-%d')")
     limit = pd.Timestamp(as_of or dt.date.today()) + pd.Timedelta(days=1)
     drop(out["date"] >= limit, "future date", "correct the date or set transactions.as_of")
@@ -163,11 +175,14 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
         drop(out["product"].astype("string").str.strip().isin(codes).fillna(False).astype(bool),
              f"not a product ({', '.join(sorted(codes)[:6])}{', ...' if len(codes) > 6 else ''})",
              "codes listed in transactions.exclude_products")
+    def number(role):
+        return parsing.numbers(out[role], decimal=decimal, column=names.get(role, role), where=where)
+
     if "amount" in out:
-        out["amount"] = _number(out["amount"])
-        drop(out["amount"].isna(), "non-numeric amount", "remove currency signs or text from the amount column")
+        out["amount"] = number("amount")
+        drop(out["amount"].isna(), "non-numeric amount", "remove text from the amount column")
     else:
-        q, p = _number(out["quantity"]), _number(out["unit_price"])
+        q, p = number("quantity"), number("unit_price")
         drop(q.isna() | p.isna(), "non-numeric quantity or unit price", "remove text from those columns")
         out["amount"] = (q * p).loc[out.index]
     if cancellation_prefix:
@@ -195,7 +210,7 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
              "map transactions.columns.order_id or set transactions.duplicates: drop")
     out["amount"] = out["amount"].astype("float64")
     if "quantity" in out:
-        out["quantity"] = pd.to_numeric(out["quantity"], errors="coerce")
+        out["quantity"] = number("quantity")
     report = pd.DataFrame(rows)
     report.loc[len(report)] = {"rule": f"total: {len(out)} rows kept of {n0} read", "rows_dropped": n0 - len(out),
                                "rows_flagged": 0, "example_rows": "", "fix": ""}
@@ -265,7 +280,8 @@ def sample_customers(df: pd.DataFrame, share: float) -> pd.DataFrame:
 def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = "auto",
          date_format: str | None = None, negative_amounts: str = "drop", zero_amounts: str = "keep",
          duplicates: str = "auto", as_of: dt.date | None = None, exclude_products=(),
-         cancellation_prefix: str | None = None, sample_share: float | None = None) -> Loaded:
+         cancellation_prefix: str | None = None, sample_share: float | None = None, decimal: str | None = None,
+         timezone: str | None = None, sheet: str | int | None = None) -> Loaded:
     """Load and validate a transaction log.
 
     Parameters
@@ -280,8 +296,10 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         is ``quantity x unit_price``.
     encoding : str
         ``"auto"`` (UTF-8 with or without BOM, then GB18030) or a codec name.
-    date_format, negative_amounts, zero_amounts, duplicates, as_of, exclude_products, cancellation_prefix
+    date_format, negative_amounts, zero_amounts, duplicates, as_of, exclude_products, cancellation_prefix, decimal, timezone
         The rules of :func:`validate`.
+    sheet : str or int, optional
+        The sheet of an Excel workbook (default: the first).
     sample_share : float, optional
         Keep a reproducible share of the customers (:func:`sample_customers`), for quick runs.
 
@@ -302,14 +320,16 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         columns = {"customer": "customer_id", "date": "date", "amount": "amount", "quantity": "quantity"}
         exclude_products, cancellation_prefix = (), None
     else:
-        raw = read_table(source, encoding=encoding)
+        raw = read_table(source, encoding=encoding, sheet=sheet)
         raw.index = raw.index + 2  # report rows as a spreadsheet shows them (header is row 1)
         where = str(source)
     df = _rename(raw, columns or {}, where)
     try:
+        names = {role: col for role, col in {**DEFAULT_COLUMNS, **(columns or {})}.items() if col}
         clean, report = validate(df, date_format=date_format, negative_amounts=negative_amounts,
                                  zero_amounts=zero_amounts, duplicates=duplicates, as_of=as_of,
-                                 exclude_products=exclude_products, cancellation_prefix=cancellation_prefix)
+                                 exclude_products=exclude_products, cancellation_prefix=cancellation_prefix,
+                                 decimal=decimal, timezone=timezone, names=names)
     except ArgumentError as exc:
         raise ArgumentError(f"{where}: {exc}", argument=exc.argument) from None
     except KamError as exc:

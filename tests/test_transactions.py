@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from kamlib import datasets, transactions
-from kamlib.errors import KamError
+from kamlib.errors import ArgumentError, KamError
 
 
 def test_cdnow_full_and_sample_sizes():
@@ -142,18 +142,17 @@ def test_amount_from_quantity_and_price_exclusions_cancellations_and_ids(tmp_pat
                  "1,A1,2,3.5,12713.0,2011-01-01\n"
                  "1,POST,1,18,12713.0,2011-01-01\n"
                  "C2,A1,-1,3.5,12713.0,2011-01-05\n"
-                 "3,A1,1,2,1.38005E+10,2011-01-06\n"
+                 "3,A1,1,2,13800512345,2011-01-06\n"
                  "4,A1,1,2,,2011-01-07\n")
     cols = {"customer": "Cust", "date": "When", "amount": None, "quantity": "Qty", "unit_price": "Price",
             "order_id": "Invoice", "product": "Code"}
     got = transactions.load(str(p), columns=cols, negative_amounts="net", exclude_products=["POST"],
                             cancellation_prefix="C")
     d = got.data
-    assert d["customer_id"].tolist() == ["12713", "12713", "1.38005E+10"]  # 12713.0 -> 12713
+    assert d["customer_id"].tolist() == ["12713", "12713", "13800512345"]  # 12713.0 -> 12713
     assert d["amount"].tolist() == [7.0, -3.5, 2.0]  # quantity x price; the C invoice is negative
     rules = got.report.set_index("rule")
     assert rules.filter(like="not a product", axis=0)["rows_dropped"].iloc[0] == 1
-    assert rules.filter(like="scientific notation", axis=0)["rows_flagged"].iloc[0] == 1
     assert rules.filter(like="cancellation", axis=0)["rows_flagged"].iloc[0] == 1
     total = got.report.iloc[-1]
     assert total["rule"] == "total: 3 rows kept of 5 read" and total["rows_dropped"] == 2 and total["rows_flagged"] == 0
@@ -161,6 +160,16 @@ def test_amount_from_quantity_and_price_exclusions_cancellations_and_ids(tmp_pat
     assert (dropped["amount"] > 0).all()
     with pytest.raises(KamError, match=r"columns\['unit_price'\]"):
         transactions.load(str(p), columns={**cols, "unit_price": None})
+
+
+def test_customer_ids_in_excel_scientific_notation_stop_the_run(tmp_path):
+    """Excel shows 13800512345 and 13800587654 both as 1.38005E+10: counting customers would merge them."""
+    p = tmp_path / "phones.csv"
+    p.write_text("cid,date,amount\n1.38005E+10,2024-01-01,5\n1.38005E+10,2024-01-02,6\n12713,2024-01-03,7\n")
+    with pytest.raises(ArgumentError, match=r"2 customer ids \(rows 2, 3; e.g. '1.38005E\+10'\) are in Excel's "
+                                            r"scientific notation.*export the id column as text") as err:
+        transactions.load(str(p), columns={"customer": "cid"})
+    assert err.value.argument == "columns.customer"
 
 
 def test_a_customer_sample_is_reproducible_and_keeps_whole_customers():

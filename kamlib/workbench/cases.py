@@ -18,7 +18,11 @@ GUIDE = """# Case {name}: mapping your own data
    - `transactions.columns`: the *names in your file* for `customer`, `date`, `amount`
      (optionally `quantity`, `order_id`, `channel`, `category`). Chinese headers are fine,
      e.g. `customer: 客户ID`, `date: 下单时间`, `amount: 实付金额`.
-   - `transactions.date_format` if dates are not ISO (e.g. `"%Y/%m/%d"`).
+   - `transactions.date_format` if dates are not ISO (e.g. `"%Y/%m/%d"`); dates such as 04/03/2024 stop
+     the run unless the file shows the order (a day above 12) or date_format says it.
+   - `transactions.decimal` (`"."` or `","`) if amounts such as 1,234 could be read either way;
+     `transactions.timezone` (e.g. `Asia/Shanghai`) if dates carry UTC offsets;
+     `transactions.sheet` for an Excel file whose data is not on the first sheet.
    - `clv.calibration_start`, `clv.calibration_end`, `clv.holdout_end` inside your data's span.
 3. Check the file: `.venv/bin/kam validate --study studies/{name}.yaml`
 4. Run: `.venv/bin/kam run --study studies/{name}.yaml` (reports go to `reports/{name}/`).

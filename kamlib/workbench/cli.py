@@ -74,8 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             from . import study
 
+            from .runner import check_data
+
             s = study.load(args.study, quick=args.quick)
-            print(f"{args.study or 'studies/default.yaml'}: valid study '{s.name}' ({len(s.notebooks)} notebooks).")
+            lines = check_data(args.study, quick=args.quick)
+            print(f"{args.study or 'studies/default.yaml'}: valid study '{s.name}' ({len(s.notebooks)} notebooks); "
+                  "every data file opens and parses:")
+            for line in lines:
+                print(f"  {line}")
             return 0
         if args.command == "report":
             _report(args.study, args.quick, force=args.force)

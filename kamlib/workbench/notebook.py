@@ -139,7 +139,18 @@ def load_transactions(namespace: dict[str, Any]):
                  date_format=p["date_format"], negative_amounts=p["negative_amounts"],
                  zero_amounts=p["zero_amounts"], duplicates=p["duplicates"], as_of=p["as_of"],
                  exclude_products=p["exclude_products"], cancellation_prefix=p["cancellation_prefix"],
-                 sample_share=p["sample_share"])
+                 sample_share=p["sample_share"], decimal=p["decimal"], timezone=p["timezone"], sheet=p["sheet"])
+
+
+def load_survey(namespace: dict[str, Any], inst):
+    """The survey answers named by ``survey.source`` (a CSV, Excel, Qualtrics or 问卷星 export), mapped
+    to the instrument ``inst``; errors name the study key."""
+    from .. import survey_data
+
+    keys = {"source": "survey.source", "fmt": "survey.format", "mapping": "survey.mapping",
+            "encoding": "survey.encoding", "path": "survey.source"}
+    return _call(survey_data.read, keys, namespace["survey_source"], inst, fmt=namespace["survey_format"],
+                 mapping=namespace["survey_mapping"], encoding=namespace["survey_encoding"])
 
 
 def load_campaign(namespace: dict[str, Any]):

@@ -17,11 +17,13 @@ For each notebook it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -76,6 +78,45 @@ def notebook_parameters(name: str, study: study_mod.Study, base: Path | None = N
     return flat
 
 
+def check_data(study_file: str | Path | None = None, *, quick: bool = False) -> list[str]:
+    """Open every data file the study's notebooks read, as they will read it, and describe each.
+
+    ``kam validate`` calls this, so that "valid" means every notebook gets past loading: the file
+    is readable and not empty, has the mapped columns, and its rows parse by the study's rules.
+    The first problem raises :class:`KamError` with the study key to fix.
+
+    Returns
+    -------
+    list of str
+        One line per data input, e.g. ``transactions: 397,884 rows, 4,338 customers (...)``.
+    """
+    from .. import instrument
+    from . import notebook as nb_helpers
+
+    study_path = Path(study_file) if study_file else None
+    study = study_mod.load(study_path, quick=quick)
+    base = (study_path or ROOT / "studies" / "default.yaml").resolve().parent
+    params: dict = {}
+    for name in study.notebooks:
+        params.update(notebook_parameters(name, study, base))
+    lines = []
+    if "transactions_source" in params:
+        loaded = nb_helpers.load_transactions(params)
+        tx = loaded.data
+        lines.append(f"transactions: {len(tx):,} rows, {tx['customer_id'].nunique():,} customers, "
+                     f"{tx['date'].min():%Y-%m-%d} to {tx['date'].max():%Y-%m-%d} ({loaded.source})")
+    if params.get("survey_source", "simulated") != "simulated":
+        raw = nb_helpers.load_survey(params, instrument.load(params["survey_instrument"]))
+        lines.append(f"survey: {len(raw):,} respondents ({params['survey_source']})")
+    if params.get("strategy_experiment_source", "simulated") != "simulated":
+        lines.append(f"campaign: {len(nb_helpers.load_campaign(params)):,} customers ({params['strategy_experiment_source']})")
+    if params.get("strategy_programme_source", "simulated") != "simulated":
+        panel = nb_helpers.load_programme(params)
+        lines.append(f"programme: {len(panel.data):,} account-periods "
+                     f"({params['strategy_programme_source']})")
+    return lines
+
+
 def fingerprint(name: str, parameters: dict, data_files: list[Path]) -> dict:
     """What a notebook's result depends on; a notebook whose fingerprint equals its last good run's is skipped."""
     return {
@@ -91,6 +132,9 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
     """Run one notebook (in a worker process). Returns a plain dict for pickling."""
     import papermill as pm
 
+    # one BLAS thread per kernel: results do not depend on what runs alongside (and the workers use the cores)
+    os.environ.update(dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"), "1"))
     staging_path = Path(staging)
     staging_path.mkdir(parents=True, exist_ok=True)
     out_nb = staging_path / f"{name}.ipynb"
@@ -186,6 +230,34 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
     return len(part["artefacts"]), values
 
 
+_PUBLISHING = {"active": False, "pending": None}
+
+
+def _raise_interrupt(signum, frame):
+    """Ctrl-C or a kill stops the run, but never halfway through publishing one notebook's artefacts."""
+    if _PUBLISHING["active"]:
+        _PUBLISHING["pending"] = signum
+        return
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@contextlib.contextmanager
+def _publishing():
+    _PUBLISHING.update(active=True, pending=None)
+    try:
+        yield
+    finally:
+        _PUBLISHING["active"] = False
+    if _PUBLISHING["pending"] is not None:
+        raise KeyboardInterrupt(f"signal {_PUBLISHING['pending']}")
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
 def output_folder(study: study_mod.Study, quick: bool) -> Path:
     return reports_root() / (study.name + ("-quick" if quick else ""))
 
@@ -200,9 +272,56 @@ def run(study_file: str | Path | None = None, notebooks: list[str] | None = None
     for n in names:
         notebook_path(n)
     out = output_folder(study, quick)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / ".state").mkdir(exist_ok=True)
+    try:
+        (out / ".state").mkdir(parents=True, exist_ok=True)
+        probe = out / ".state" / ".writable"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise KamError(f"Cannot write the report folder {out} ({exc.strerror}); fix its permissions or set "
+                       "KAM_REPORTS_DIR to a folder you can write.") from None
+    with _study_lock(out, study.name):
+        return _run_locked(study, names, base, out, quick=quick, force=force, jobs=jobs, echo=echo)
 
+
+@contextlib.contextmanager
+def _study_lock(out: Path, name: str):
+    """One run per report folder at a time: a second run stops with the first one's pid. The lock is
+    an OS file lock, released by the OS when the process ends, however it ends."""
+    import fcntl
+
+    handle = open(out / ".lock", "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            pid = handle.read().strip() or "unknown"
+            raise KamError(f"Another run of study {name} is in progress (pid {pid}) and writes {out}; wait for it to "
+                           f"finish, or stop it (kill {pid}).") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def _stop_workers(pool) -> None:
+    """Kill the pool's worker processes and everything they started (papermill's kernels)."""
+    import psutil
+
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        try:
+            tree = psutil.Process(proc.pid)
+            for p in tree.children(recursive=True) + [tree]:
+                p.kill()
+        except psutil.NoSuchProcess:
+            pass
+
+
+def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Outcome]:
     todo, outcomes = [], []
     for name in names:
         params = notebook_parameters(name, study, base)
@@ -222,7 +341,10 @@ def run(study_file: str | Path | None = None, notebooks: list[str] | None = None
     staging_root = out / ".staging"
     shutil.rmtree(staging_root, ignore_errors=True)
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers)
+    previous = {sig: signal.signal(sig, _raise_interrupt) for sig in (signal.SIGTERM, signal.SIGINT)} \
+        if _main_thread() else {}
+    try:
         futures = {}
         if len(todo) > workers:
             echo(f"  queued {', '.join(n for n, _, _ in todo)}")
@@ -234,8 +356,9 @@ def run(study_file: str | Path | None = None, notebooks: list[str] | None = None
             done += 1
             res = fut.result()
             if res["ok"]:
-                n_art, values = _publish(name, staging_root / name, out)
-                _write_json_atomic(out / ".state" / f"{name}.json", fp)
+                with _publishing():
+                    n_art, values = _publish(name, staging_root / name, out)
+                    _write_json_atomic(out / ".state" / f"{name}.json", fp)
                 outcomes.append(Outcome(name, "ran", res["seconds"], artefacts=n_art, values=values))
                 echo(f"  [{done}/{len(todo)}] done  {name} in {res['seconds']:.1f} s ({n_art} artefacts)")
             else:
@@ -247,6 +370,16 @@ def run(study_file: str | Path | None = None, notebooks: list[str] | None = None
                 outcomes.append(Outcome(name, "failed", res["seconds"], message=res["message"]))
                 echo(f"  [{done}/{len(todo)}] FAILED {name}: {res['message']}\n"
                      f"        previous good artefacts kept; executed notebook: {failed_dir / (name + '.ipynb')}")
+    except BaseException:  # Ctrl-C, kill: stop the workers and their kernels; published results stay as they were
+        _stop_workers(pool)
+        pool.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(staging_root, ignore_errors=True)
+        raise
+    else:
+        pool.shutdown()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     shutil.rmtree(staging_root, ignore_errors=True)
     echo(f"Finished in {time.perf_counter() - t0:.1f} s.")
     return outcomes

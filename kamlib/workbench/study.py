@@ -39,6 +39,9 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
+_DEFAULT_SOURCE = "data/raw/online_retail.parquet"
+
+
 class Columns(_Section):
     """Mapping from the workbook's roles to the column names in a user's file (defaults: the UCI Online Retail log,
     the default study, so that a notebook opened by hand computes the default study)."""
@@ -62,8 +65,27 @@ class Columns(_Section):
 
 
 class Transactions(_Section):
+    """The transaction log. The defaults describe the shipped Online Retail file; a study that names another
+    source starts from plain defaults (no excluded codes, no cancellation prefix, no currency), and a study
+    that writes ``columns:`` maps exactly the roles it writes (the others are unmapped; customer, date and
+    amount default to the columns ``customer_id``, ``date``, ``amount``)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _file_specific_defaults(cls, data):
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if data.get("source", _DEFAULT_SOURCE) != _DEFAULT_SOURCE:
+            for key, plain in (("exclude_products", []), ("cancellation_prefix", None), ("currency", None)):
+                data.setdefault(key, plain)
+        if isinstance(data.get("columns"), dict):
+            plain = {"customer": "customer_id", "date": "date", "amount": "amount"}
+            data["columns"] = {**{role: None for role in Columns.model_fields}, **plain, **data["columns"]}
+        return data
+
     source: str = Field(
-        "data/raw/online_retail.parquet",
+        _DEFAULT_SOURCE,
         description="'cdnow' (full CDNOW log), 'cdnow_sample' (1/10 sample) or a CSV/Parquet path.",
         json_schema_extra=file_key(builtins=("cdnow", "cdnow_sample")),
     )
@@ -80,6 +102,22 @@ class Transactions(_Section):
     cancellation_prefix: str | None = Field("C", description="order ids starting with this are cancellations")
     currency: str | None = Field("GBP", description="ISO code or symbol of the amounts, shown in labels (GBP, ¥)")
     sample_share: float | None = Field(None, gt=0, le=1, description="keep this share of customers (quick runs)")
+    decimal: Literal[".", ","] | None = Field(
+        None, description="decimal separator of amounts; null: the file must show it (1,234.50 or 1.234,50)")
+    timezone: str | None = Field(None, description="convert dates with a UTC offset to this zone (e.g. Asia/Shanghai)")
+    sheet: str | int | None = Field(None, description="sheet of an Excel workbook (name or 0-based position; null: first)")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value):
+        if value is not None:
+            import zoneinfo
+
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai or Europe/London")
+        return value
 
 
 class CLV(_Section):
@@ -327,7 +365,9 @@ def _explain(err: ValidationError, path: Path) -> str:
         msg = str(first.get("ctx", {}).get("error", first["msg"]))
         return f"{path}: {msg}."
     got = first.get("input")
-    return f"{path}: key '{key}' is invalid ({first['msg'].lower()}, got {got!r}); fix that value."
+    msg = first["msg"]
+    msg = msg[:1].lower() + msg[1:]  # the allowed values keep their case: 'D', 'W' or 'M'
+    return f"{path}: key '{key}' is invalid ({msg}, got {got!r}); fix that value."
 
 
 def resolve(path_text: str, base: Path) -> Path:
@@ -348,12 +388,24 @@ def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
     path = Path(path) if path else DEFAULT_STUDY
     if not path.exists():
         raise KamError(f"Study file {path} does not exist; pass --study with the path of a YAML study file.")
+    if path.is_dir():
+        raise KamError(f"{path} is a folder; pass --study with the path of a YAML study file in it.")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise KamError(f"{path} is not UTF-8 text (byte {exc.start} cannot be decoded; GBK?); save the study file "
+                       "as UTF-8 (in Notepad: Save as, Encoding UTF-8).") from None
+    try:
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)
+    except _DuplicateKey as exc:
+        raise KamError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise KamError(f"{path} is not valid YAML{where}; fix the indentation or quoting there.") from None
+    if raw is None:
+        raise KamError(f"{path} is empty (or only comments); copy studies/default.yaml and edit it, "
+                       "or start one with `kam new-case NAME`.")
     if not isinstance(raw, dict):
         raise KamError(f"{path} must be a YAML mapping of keys such as 'name:' and 'clv:'.")
     if quick:
@@ -364,6 +416,35 @@ def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
         raise KamError(_explain(err, path)) from None
     _check_files(study, path.parent, path)
     return study
+
+
+class _DuplicateKey(yaml.YAMLError):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key written twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateKey(f"the key '{key}' is written twice (lines {seen[key] + 1} and "
+                                    f"{key_node.start_mark.line + 1}); keep one and merge what you meant")
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node):
+        """An impossible date (1997-13-45) stays text, so validation names its key."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_yaml_timestamp)
+
 
 
 def sections_of(study: Study) -> list[str]:
