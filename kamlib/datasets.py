@@ -13,8 +13,8 @@ import pandas as pd
 
 from .errors import KamError
 
-__all__ = ["CDNOW_COLUMNS", "ONLINE_RETAIL_COLUMNS", "cdnow", "holzinger_swineford", "online_retail", "provenance",
-           "rdataset"]
+__all__ = ["CDNOW_COLUMNS", "ONLINE_RETAIL_COLUMNS", "cdnow", "groceries", "holzinger_swineford", "online_retail",
+           "provenance", "rdataset"]
 
 #: Columns of the UCI Online Retail log, as published.
 ONLINE_RETAIL_COLUMNS = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID",
@@ -97,6 +97,35 @@ def online_retail() -> pd.DataFrame:
     if not path.exists():
         raise KamError(f"{path} is missing; restore it from git (data/raw is shipped with the workbook).")
     return pd.read_parquet(path)[ONLINE_RETAIL_COLUMNS]
+
+
+def groceries() -> pd.DataFrame:
+    """The Groceries baskets of arules: 9,835 baskets of one month of a grocery outlet, 169 product groups.
+
+    Shipped in ``data/raw/groceries.parquet`` with its provenance note. Long format, one row per
+    basket line; the reference data set for association rules (arules' published results).
+
+    Returns
+    -------
+    DataFrame
+        ``basket_id``, ``item``, ``level2``, ``level1`` (the product hierarchy).
+
+    References
+    ----------
+    Hahsler, M., Hornik, K. & Reutterer, T. (2006). Implications of probabilistic data modeling for mining
+    association rules. In *From Data and Information Analysis to Knowledge Engineering*, Springer, 598-605.
+
+    Examples
+    --------
+    >>> groceries()["basket_id"].nunique()
+    9835
+    """
+    from .config import RAW
+
+    path = RAW / "groceries.parquet"
+    if not path.exists():
+        raise KamError(f"{path} is missing; restore it from git (data/raw is shipped with the workbook).")
+    return pd.read_parquet(path)
 
 
 _CDNOW_PROVENANCE = {

@@ -1,0 +1,74 @@
+"""kamlib.baskets against arules' published output on the Groceries baskets and against direct counts."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamlib import baskets, datasets
+from kamlib.errors import ArgumentError
+
+
+@pytest.fixture(scope="module")
+def groceries():
+    return datasets.groceries()
+
+
+def test_rules_reproduce_arules_on_groceries(groceries):
+    """apriori(Groceries, parameter = list(supp = 0.001, conf = 0.8)) writes a set of 410 rules; the rule of
+    highest lift is {liquor, red/blush wine} => {bottled beer}, support 0.001931876, confidence 0.9047619,
+    lift 11.235269 (arules' documented example output)."""
+    r = baskets.rules(groceries, min_support=0.001, min_confidence=0.8)
+    assert len(r) == 410
+    top = r.iloc[0]
+    assert top["antecedents"] == ("liquor", "red/blush wine") and top["consequents"] == "bottled beer"
+    assert top["support"] == pytest.approx(0.001931876, abs=5e-10)
+    assert top["confidence"] == pytest.approx(0.9047619, abs=5e-8) and top["lift"] == pytest.approx(11.235269, abs=5e-7)
+    assert top["count"] == 19
+
+
+def test_rule_measures_equal_direct_counts(groceries):
+    r = baskets.rules(groceries, min_support=0.01, min_confidence=0.3, max_len=2)
+    sets = groceries.groupby("basket_id")["item"].agg(set)
+    n = len(sets)
+    for _, rule in r.head(5).iterrows():
+        lhs = sets.map(lambda s: set(rule["antecedents"]) <= s)
+        rhs = sets.map(lambda s: rule["consequents"] in s)
+        both = int((lhs & rhs).sum())
+        assert rule["count"] == both and rule["antecedent_count"] == lhs.sum() and rule["consequent_count"] == rhs.sum()
+        assert rule["confidence"] == pytest.approx(both / lhs.sum())
+        assert rule["lift"] == pytest.approx(both / lhs.sum() / (rhs.sum() / n))
+        assert rule["leverage"] == pytest.approx(both / n - lhs.mean() * rhs.mean())
+    assert (r["antecedents"].map(len) == 1).all()  # max_len 2: one item on each side
+    pd.testing.assert_frame_equal(r, baskets.rules(groceries, min_support=0.01, min_confidence=0.3, max_len=2))
+
+
+def test_significance_is_fishers_exact_test(groceries):
+    from scipy.stats import fisher_exact
+
+    n = groceries["basket_id"].nunique()
+    r = baskets.significant(baskets.rules(groceries, min_support=0.005, min_confidence=0.1, max_len=2), n)
+    row = r.iloc[len(r) // 2]
+    a = row["count"]
+    b = row["antecedent_count"] - a
+    c = row["consequent_count"] - a
+    _, p = fisher_exact([[a, b], [c, n - a - b - c]], alternative="greater")
+    assert row["pvalue"] == pytest.approx(p, rel=1e-6)
+    assert (r["pvalue_adjusted"] >= r["pvalue"]).all()
+    assert r["significant"].any() and not r["significant"].all()  # chance rules are filtered
+    assert (r.loc[r["significant"], "pvalue_adjusted"] < 0.01).all()
+
+
+def test_item_frequencies_and_bad_input(groceries):
+    freq = baskets.item_frequencies(groceries)
+    # arules: summary(Groceries) lists whole milk 2513, other vegetables 1903, rolls/buns 1809 baskets
+    assert freq.head(3)[["item", "baskets"]].values.tolist() == [["whole milk", 2513], ["other vegetables", 1903],
+                                                                 ["rolls/buns", 1809]]
+    assert freq["support"].iloc[0] == pytest.approx(2513 / 9835)
+    with pytest.raises(ArgumentError, match="no column 'basket_id'"):
+        baskets.rules(groceries.rename(columns={"basket_id": "invoice"}), min_support=0.01, min_confidence=0.5)
+    with pytest.raises(ArgumentError, match="min_support"):
+        baskets.rules(groceries, min_support=5, min_confidence=0.5)
+    none = baskets.rules(groceries, min_support=0.5, min_confidence=0.5)
+    assert none.empty and "lift" in none.columns
+    assert np.isinf(baskets.rules(pd.DataFrame({"basket_id": [1, 1, 2, 2], "item": ["a", "b", "a", "b"]}),
+                                  min_support=0.5, min_confidence=0.5)["conviction"]).all()
