@@ -276,6 +276,41 @@ def bench_kam_run(rows_out):
         print(f"  {label}: {secs:.1f} s", flush=True)
 
 
+PERSONALISATION = """
+import numpy as np, pandas as pd
+from kamlib import baskets, recommend
+rng = np.random.default_rng(7)
+lines, customers, products = {lines}, {customers}, {products}
+# a documented model: products in families of 50 with Zipf popularity; each customer keeps to 3 families
+family = rng.integers(0, products // 50, size=(customers, 3))
+cust = rng.integers(0, customers, lines)
+fam = family[cust, rng.integers(0, 3, lines)]
+prod = fam * 50 + np.minimum(rng.zipf(1.6, lines) - 1, 49)
+day = rng.integers(0, 365, lines)
+tx = pd.DataFrame({{"customer_id": cust.astype(str), "product": prod.astype(str), "amount": 1.0,
+                   "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(day, unit="D"),
+                   "order_id": (cust.astype(np.int64) * 60 + day // 7).astype(str)}})  # weekly orders
+tic()
+lines_ = baskets.from_transactions(tx)
+found = baskets.rules(lines_, min_support={support}, min_confidence=0.05, max_len=2)
+split = recommend.time_split(tx, "2024-10-01")
+recs = recommend.recommend(split, "itemcf", k=10)
+m = recommend.metrics(recs, recommend.relevant(split), 10, catalogue=len(split.items))
+result.update(customers=len(split.customers), products=len(split.items), rules=len(found),
+              hit_rate=m["hit_rate"])
+"""
+
+
+def bench_personalisation(lines, customers, products, rows_out):
+    r = measure(PERSONALISATION.format(lines=lines, customers=customers, products=products,
+                                       support=10 / lines))
+    rows_out.append({"task": "baskets_and_itemcf", "size": lines, "size_unit": "lines", "tool": "kamlib",
+                     "seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"], "customers": r["customers"]})
+    print(f"  baskets + item CF {lines:>11,} lines ({r['customers']:,} customers, {r['products']:,} products, "
+          f"{r['rules']:,} rules, hit rate {r['hit_rate']:.3f}): {r['seconds']:.1f} s, peak {r['peak_rss_mb']:.0f} MB "
+          "(log generation not counted)", flush=True)
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -369,14 +404,14 @@ def main(argv=None):
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="small sizes (a smoke test; targets are for the full run)")
-    p.add_argument("--only", nargs="*", choices=["rfm", "fit", "e2e", "kam"], help="run only these parts")
+    p.add_argument("--only", nargs="*", choices=["rfm", "fit", "e2e", "kam", "act"], help="run only these parts")
     p.add_argument("--repeat", type=int, default=None,
                    help="measurements per tool for the RFM and fit comparisons, fastest kept (default 3; 1 with --quick)")
     args = p.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 3)
     if repeat < 1:
         p.error("--repeat must be at least 1")
-    parts = set(args.only or ["rfm", "fit", "e2e", "kam"])
+    parts = set(args.only or ["rfm", "fit", "e2e", "kam", "act"])
     rows = []
     sizes = [100_000, 1_000_000] if args.quick else [1_000_000, 5_000_000, 20_000_000]
     if "rfm" in parts:
@@ -391,6 +426,9 @@ def main(argv=None):
     if "kam" in parts:
         print("kam run of the default study", flush=True)
         bench_kam_run(rows)
+    if "act" in parts:
+        print("Cross-selling rules and item-based recommendation on a synthetic log", flush=True)
+        bench_personalisation(*((200_000, 20_000, 5_000) if args.quick else (10_000_000, 1_000_000, 50_000)), rows)
     write_report(pd.DataFrame(rows), args.quick)
 
 

@@ -8,12 +8,14 @@ Fisher's exact test (as arules' ``is.significant``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
 from .errors import ArgumentError
 
-__all__ = ["item_frequencies", "one_hot", "rules", "significant"]
+__all__ = ["from_transactions", "item_frequencies", "one_hot", "readable", "rules", "rules_by_group", "significant"]
 
 
 def _check(baskets: pd.DataFrame, basket: str, item: str) -> pd.DataFrame:
@@ -142,13 +144,27 @@ def rules(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
                             argument="min_support")
     if not 0 <= min_confidence <= 1:
         raise ArgumentError(f"min_confidence must be in [0, 1], not {min_confidence}.", argument="min_confidence")
-    X = one_hot(baskets, basket=basket, item=item)
-    n = len(X)
+    lines = _check(baskets, basket, item)
+    n = lines[basket].nunique()
     cols = ["antecedents", "consequents", "support", "confidence", "lift", "leverage", "conviction", "count",
             "antecedent_count", "consequent_count"]
-    frequent = fpgrowth(X, min_support=min_support, use_colnames=True, max_len=max_len)
-    if not (frequent["itemsets"].map(len) >= 2).any():  # no pair is frequent: no rule
+    # An item below the support threshold is in no frequent set, and a basket with fewer than two frequent
+    # items holds no rule: FP-growth runs on what is left (exact; single-item supports come from the counts).
+    counts = lines[item].astype(str).value_counts()
+    need = math.ceil(min_support * n - 1e-9)
+    keep = lines[lines[item].astype(str).isin(counts.index[counts >= need])]
+    keep = keep[keep.groupby(basket)[item].transform("size") >= 2]
+    if keep.empty:
         return pd.DataFrame(columns=cols)
+    X = one_hot(keep, basket=basket, item=item)
+    frequent = fpgrowth(X, min_support=need / len(X) - 1e-12, use_colnames=True, max_len=max_len)
+    frequent = frequent[frequent["itemsets"].map(len) >= 2]
+    if frequent.empty:  # no pair is frequent: no rule
+        return pd.DataFrame(columns=cols)
+    frequent = frequent.assign(support=frequent["support"] * len(X) / n)
+    singles = pd.DataFrame({"support": counts[counts >= need] / n,
+                            "itemsets": [frozenset([i]) for i in counts.index[counts >= need]]})
+    frequent = pd.concat([singles, frequent], ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):  # mlxtend's certainty measure divides by 0 at confidence 1
         found = association_rules(frequent, num_itemsets=n, metric="confidence", min_threshold=min_confidence)
     found = found[found["consequents"].map(len) == 1]
@@ -219,3 +235,119 @@ def significant(found: pd.DataFrame, n_baskets: int, *, alpha: float = 0.01,
     out["pvalue_adjusted"] = adjusted
     out["significant"] = reject
     return out
+
+
+def from_transactions(tx: pd.DataFrame) -> pd.DataFrame:
+    """Basket lines from a transaction log: one basket per order (``order_id``), else per customer and day.
+
+    Only purchases count (positive amount); a product bought twice in one basket counts once.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        A log from :func:`kamlib.transactions.load` with a ``product`` column.
+
+    Returns
+    -------
+    DataFrame
+        ``basket_id``, ``item``, ``customer_id``.
+
+    References
+    ----------
+    Agrawal, R., Imielinski, T. & Swami, A. (1993). Mining association rules between sets of items in large
+    databases. *SIGMOD*, 207-216.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a"], "date": pd.to_datetime(["2024-01-01"] * 2),
+    ...                    "product": ["x", "y"], "amount": [5.0, 2.0]})
+    >>> from_transactions(tx)["basket_id"].tolist()
+    ['a|2024-01-01', 'a|2024-01-01']
+    """
+    if "product" not in tx.columns:
+        raise ArgumentError("the log has no product column, so there are no baskets; map transactions.columns.product.",
+                            argument="product")
+    lines = tx[tx["amount"] > 0] if "amount" in tx.columns else tx
+    if "order_id" in lines.columns:
+        basket = lines["order_id"].astype(str)
+    else:
+        basket = lines["customer_id"].astype(str) + "|" + lines["date"].dt.strftime("%Y-%m-%d")
+    out = pd.DataFrame({"basket_id": basket, "item": lines["product"].astype(str),
+                        "customer_id": lines["customer_id"].astype(str)})
+    return out.drop_duplicates(["basket_id", "item"]).reset_index(drop=True)
+
+
+def rules_by_group(lines: pd.DataFrame, group_of: pd.Series, *, top: int = 10, **mining) -> pd.DataFrame:
+    """Rules mined separately in each group's baskets (e.g. key accounts against the others).
+
+    Parameters
+    ----------
+    lines : DataFrame
+        From :func:`from_transactions` (with ``customer_id``).
+    group_of : Series
+        Customer id -> group name; customers not in it are left out.
+    top : int
+        Rules kept per group (highest lift).
+    **mining
+        ``min_support``, ``min_confidence``, ``max_len`` of :func:`rules`; support is within the group.
+
+    Returns
+    -------
+    DataFrame
+        ``group``, ``baskets`` and the columns of :func:`rules`.
+
+    References
+    ----------
+    Hahsler, M., Gruen, B. & Hornik, K. (2005). arules. *Journal of Statistical Software*, 14(15), 1-25.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"basket_id": [1, 1, 2, 2], "item": ["a", "b", "a", "b"], "customer_id": ["k", "k", "o", "o"]})
+    >>> rules_by_group(lines, pd.Series({"k": "key", "o": "other"}), min_support=0.5, min_confidence=0.5)["group"].tolist()
+    ['key', 'key', 'other', 'other']
+    """
+    parts = []
+    groups = lines["customer_id"].map(group_of)
+    for name in pd.unique(group_of):
+        sub = lines[groups == name]
+        if sub.empty:
+            continue
+        found = rules(sub, **mining).head(top)
+        parts.append(found.assign(group=name, baskets=sub["basket_id"].nunique()))
+    if not parts:
+        return pd.DataFrame(columns=["group", "baskets"])
+    out = pd.concat(parts, ignore_index=True)
+    return out[["group", "baskets"] + [c for c in out.columns if c not in ("group", "baskets")]]
+
+
+def readable(found: pd.DataFrame, labels: dict | pd.Series | None = None) -> pd.DataFrame:
+    """Rules with their sides written out (``A + B => C``), items named by ``labels`` when given.
+
+    Parameters
+    ----------
+    found : DataFrame
+        From :func:`rules`.
+    labels : dict or Series, optional
+        Item -> name (e.g. product descriptions).
+
+    Returns
+    -------
+    DataFrame
+        ``found`` with ``antecedents`` and ``consequents`` as text (codes with names in brackets).
+
+    References
+    ----------
+    Hahsler, M., Gruen, B. & Hornik, K. (2005). arules. *Journal of Statistical Software*, 14(15), 1-25.
+
+    Examples
+    --------
+    >>> readable(pd.DataFrame({"antecedents": [("a", "b")], "consequents": ["c"]}), {"c": "cups"})["consequents"][0]
+    'c (cups)'
+    """
+    labels = dict(labels) if labels is not None else {}
+
+    def name(i):
+        return f"{i} ({labels[i]})" if i in labels and str(labels[i]) != str(i) else str(i)
+
+    return found.assign(antecedents=found["antecedents"].map(lambda t: " + ".join(name(i) for i in t)),
+                        consequents=found["consequents"].map(name))

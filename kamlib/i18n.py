@@ -48,6 +48,16 @@ HEADERS_ZH = {
     "k": "k", "silhouette": "轮廓系数", "gap": "间隙统计量", "name": "名称", "variable": "变量", "frequency": "频次",
     "recency": "近度", "monetary_value": "金额", "published": "已发表值", "difference": "差异",
     "degenerate": "退化参数", "at_bound": "处于边界", "days_covered": "覆盖天数", "partial": "不完整", "value": "数值", "field": "项目", "location": "位置", "subject": "对象", "measure": "指标",
+    # cross-selling and recommendation (45_personalisation)
+    "antecedents": "前项(已购)", "consequents": "后项(推荐)", "support": "支持度", "confidence": "置信度", "lift": "提升度",
+    "leverage": "杠杆值", "conviction": "确信度", "count": "篮数", "antecedent_count": "前项篮数", "consequent_count": "后项篮数",
+    "significant": "显著", "baskets": "购物篮数", "item": "商品", "description": "商品描述", "group": "客户组", "rank": "排名",
+    "customer_id": "客户编号", "policy": "已购商品处理", "hit_rate": "命中率", "hit_rate_ci_lower": "命中率下限",
+    "hit_rate_ci_upper": "命中率上限", "precision": "精确率", "recall": "召回率", "ndcg": "nDCG", "coverage": "覆盖率",
+    "hit_rate_lift": "命中率提升", "hit_rate_lift_ci_lower": "提升下限", "hit_rate_lift_ci_upper": "提升上限",
+    "best_method": "最佳方法", "baseline_hit_rate": "基准命中率", "best_hit_rate": "最佳命中率", "lift_ci_lower": "提升下限",
+    "lift_ci_upper": "提升上限", "claimed": "来源所称", "verdict": "结论", "because_of": "依据商品",
+    "bought_together": "共同购买客户数", "similar_customers_bought": "相似客户购买数"
 }
 
 
@@ -91,7 +101,12 @@ FIGURE_ZH = {
 }
 
 #: Table cells of the Chinese report that are words rather than names or numbers.
-VALUES_ZH = {"yes": "是", "no": "否", "True": "是", "False": "否", **LABELS_ZH}
+VALUES_ZH = {"yes": "是", "no": "否", "True": "是", "False": "否", **LABELS_ZH,
+             "new products only": "仅新商品", "repurchase counts": "含复购", "all customers": "全部客户",
+             "key accounts": "大客户", "other customers": "其他客户", "popularity": "热门推荐(常规)",
+             "itemcf": "基于物品的协同过滤", "content": "基于内容", "hybrid": "混合", "als": "矩阵分解 (ALS)",
+             "supports the claim": "支持该说法", "a smaller lift than claimed": "提升小于所称", "no lift": "无提升",
+             "inconclusive": "无法判断"}
 
 
 #: The hypothesis statements in Chinese (kamlib.survey.hypotheses carries both; the Chinese report shows this one).
@@ -108,6 +123,7 @@ KEY_NUMBERS_ZH = {
     "capture_random": "……随机选出的 {top}", "auc_logit": "流失 AUC(logit,交易数据)", "auc_telecom": "流失 AUC(电信数据)",
     "k_chosen": "细分群数 (k)", "n_gaps": "尚未检验的主题",
     "bgnbd_degenerate": "退化:无法识别流失,模型退化为 NBD",
+    "f001_new_lift": "个性化相对热门推荐的命中率提升(F001 称 +20%)",
 }
 
 #: The stamp on figures made from simulated data.

@@ -19,7 +19,7 @@ from .errors import ArgumentError, KamError
 
 __all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "load", "purchase_days", "sample_customers", "validate"]
 
-OPTIONAL = ["quantity", "order_id", "channel", "category", "unit_price", "product"]
+OPTIONAL = ["quantity", "order_id", "channel", "category", "unit_price", "product", "description"]
 DEFAULT_COLUMNS = {"customer": "customer_id", "date": "date", "amount": "amount"}
 _SCIENTIFIC = r"\d(\.\d+)?[eE]\+?\d+"
 
@@ -292,7 +292,7 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         ``cancellation_prefix`` do not apply to them.
     columns : dict, optional
         The file's column name of each role: ``customer``, ``date``, ``amount`` and optional ``quantity``,
-        ``order_id``, ``channel``, ``category``, ``unit_price``, ``product``. With ``amount`` None the amount
+        ``order_id``, ``channel``, ``category``, ``unit_price``, ``product``, ``description``. With ``amount`` None the amount
         is ``quantity x unit_price``.
     encoding : str
         ``"auto"`` (UTF-8 with or without BOM, then GB18030) or a codec name.

@@ -72,3 +72,40 @@ def test_item_frequencies_and_bad_input(groceries):
     assert none.empty and "lift" in none.columns
     assert np.isinf(baskets.rules(pd.DataFrame({"basket_id": [1, 1, 2, 2], "item": ["a", "b", "a", "b"]}),
                                   min_support=0.5, min_confidence=0.5)["conviction"]).all()
+
+
+def test_rules_equal_a_brute_force_count_on_random_small_baskets():
+    from itertools import combinations
+
+    rng = np.random.default_rng(3)
+    items = list("abcdefg")
+    lines = [(b, i) for b in range(60) for i in items if rng.random() < 0.35]
+    df = pd.DataFrame(lines, columns=["basket_id", "item"])
+    sets = df.groupby("basket_id")["item"].agg(frozenset)
+    n = len(sets)
+    expected = {}
+    for size in (2, 3):
+        for combo in combinations(items, size):
+            together = sum(set(combo) <= s for s in sets)
+            if together / n < 0.1:
+                continue
+            for rhs in combo:
+                lhs = tuple(sorted(set(combo) - {rhs}))
+                conf = together / sum(set(lhs) <= s for s in sets)
+                if conf >= 0.4:
+                    expected[(lhs, rhs)] = (together, conf)
+    got = baskets.rules(df, min_support=0.1, min_confidence=0.4, max_len=3)
+    assert {(a, c): (n_, pytest.approx(conf)) for a, c, n_, conf in
+            got[["antecedents", "consequents", "count", "confidence"]].itertuples(index=False)} == expected
+
+
+def test_baskets_from_a_transaction_log_and_rules_by_group():
+    tx = pd.DataFrame({"customer_id": ["k", "k", "k", "o", "o", "o"], "order_id": ["1", "1", "1", "2", "2", "3"],
+                       "product": ["a", "b", "b", "a", "c", "a"], "amount": [1.0, 2.0, 2.0, 1.0, -1.0, 1.0],
+                       "date": pd.to_datetime(["2024-01-01"] * 6)})
+    lines = baskets.from_transactions(tx)
+    assert lines.values.tolist() == [["1", "a", "k"], ["1", "b", "k"], ["2", "a", "o"], ["3", "a", "o"]]  # returns out
+    by = baskets.rules_by_group(lines, pd.Series({"k": "key", "o": "other"}), min_support=0.5, min_confidence=0.5)
+    assert set(by["group"]) == {"key"} and by["baskets"].tolist() == [1, 1]
+    with pytest.raises(ArgumentError, match="no product column"):
+        baskets.from_transactions(tx.drop(columns="product"))

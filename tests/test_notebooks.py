@@ -302,3 +302,46 @@ def test_the_quick_study_run_twice_gives_byte_identical_tables_and_figures(quick
     assert first.keys() == second.keys()
     differ = sorted(str(k) for k in first if first[k] != second[k])
     assert not differ, differ
+
+
+def test_personalisation_notebook_on_online_retail(values, quick_report):
+    """The popularity baseline's hit rate equals a plain pandas count on the same log and split."""
+    import pandas as pd
+
+    from kamlib.workbench import notebook as helpers
+    from kamlib.workbench.runner import notebook_parameters
+
+    v = values("45_personalisation")
+    assert 0 < v["n_rules_significant"] <= v["n_rules"]
+    assert {v["f001_new_verdict"], v["f001_repurchase_verdict"]} <= {"supports the claim", "a smaller lift than claimed",
+                                                                    "no lift", "inconclusive"}
+    comp = pd.read_csv(quick_report / "tables" / "rec_comparison.csv")
+    assert set(comp["group"]) == {"all customers", "key accounts"}
+    assert set(comp["method"]) == {"popularity", "itemcf", "content", "hybrid", "als"}
+    study = load(quick=True)
+    params = notebook_parameters("45_personalisation", study)
+    tx = helpers.load_transactions(params).data
+    tx = tx[tx["amount"] > 0]
+    split = pd.Timestamp(pd.read_csv(quick_report / "tables" / "rec_split.csv").set_index("measure")
+                         .loc["cutoff", "value"])
+    before, after = tx[tx["date"] <= split], tx[tx["date"] > split]
+    top = (before.groupby("product")["customer_id"].nunique().reset_index()
+           .sort_values(["customer_id", "product"], ascending=[False, True])["product"].head(study.personalisation.k))
+    bought_after = after[after["customer_id"].isin(before["customer_id"])].groupby("customer_id")["product"].agg(set)
+    expected = bought_after.map(lambda s: bool(s & set(top))).mean()
+    row = comp[(comp["method"] == "popularity") & (comp["group"] == "all customers")
+               & (comp["policy"] == "repurchase counts")]
+    assert row["hit_rate"].item() == pytest.approx(expected)
+    assert row["customers"].item() == len(bought_after)
+    for art_id in ("basket_rules", "basket_rules_by_tier", "rec_f001", "rec_next_best"):
+        assert (quick_report / "tables" / f"{art_id}.csv").exists()
+    assert (quick_report / "figures" / "basket_network.png").exists()
+
+
+def test_personalisation_notebook_skips_a_log_without_products(study_file, tmp_path, monkeypatch):
+    from kamlib.workbench import runner
+
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
+    [outcome] = runner.run(study_file(base="cdnow", name="noproducts", notebooks=["45_personalisation"]), quick=True)
+    assert outcome.status == "skipped" and "has no product column" in outcome.message
+    assert not (tmp_path / "reports" / "noproducts-quick" / "tables").exists()

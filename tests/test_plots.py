@@ -57,3 +57,13 @@ def test_model_evaluation_panels_and_event_study_title():
     sim = experiments.simulate_programme(60, seed=1)
     es = experiments.event_study(sim.data, outcome="revenue", unit="account", time="period", first_treated="first_treated")
     assert plots.plot_event_study(es).get_title() == f"Pre-trends joint test p = {es.pretrend_pvalue:.2f}"
+
+
+def test_rule_network_draws_one_arrow_per_antecedent_item():
+    rules = pd.DataFrame({"antecedents": [("a",), ("b", "c"), ("a",)], "consequents": ["b", "a", "c"],
+                          "lift": [3.0, 5.0, 2.0]})
+    fig = plots.plot_rule_network(rules, top=2, labels={"a": "Alpha"})
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {"Alpha", "b", "c"} <= texts and "Top 2 rules" in fig.axes[0].get_title()
+    empty = plots.plot_rule_network(rules.iloc[:0])
+    assert empty.axes[0].texts[0].get_text() == "no rule to draw"

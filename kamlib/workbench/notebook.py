@@ -116,6 +116,24 @@ def start(namespace: dict, notebook: str | None = None) -> Artefacts:
     return Artefacts(name, params, output_dir=namespace.get("output_dir"), language=namespace.get("language", "en"))
 
 
+class NotebookSkipped(Exception):
+    """Raised by :func:`skip`: the notebook does not apply to this study's data (not a failure)."""
+
+
+def skip(reason: str):
+    """Stop the notebook here because it does not apply to the study's data, in one sentence.
+
+    The runner reports the notebook as skipped with ``reason`` (no artefacts, nothing fails);
+    opened by hand, the notebook stops with the same sentence.
+
+    Parameters
+    ----------
+    reason : str
+        What is missing and how to provide it.
+    """
+    raise NotebookSkipped(reason)
+
+
 def _call(fn, keys: dict[str, str], *args, **kwargs):
     try:
         return fn(*args, **kwargs)

@@ -151,6 +151,9 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
         )
     except pm.PapermillExecutionError as exc:
         evalue = str(exc.evalue).strip().splitlines()
+        if exc.ename == "NotebookSkipped":
+            return {"ok": False, "skipped": True, "seconds": time.perf_counter() - start,
+                    "message": evalue[-1] if evalue else "does not apply to this study"}
         return {"ok": False, "seconds": time.perf_counter() - start,
                 "message": f"cell {exc.exec_count or exc.cell_index}: {exc.ename}: {evalue[-1] if evalue else ''}"}
     except Exception as exc:  # kernel died, notebook unreadable, ...
@@ -192,6 +195,23 @@ def trace_cells(nb_path: Path) -> dict[str, dict]:
         found = sorted({f"kamlib.{alias[m]}.{f}" for m, f in call.findall(src)}) if call else []
         out.setdefault(src.strip(), {"cell": cell_id, "functions": found})
     return out
+
+
+def _retire(name: str, out: Path, fp: dict) -> None:
+    """A notebook that no longer applies to the study's data: its earlier artefacts leave the report."""
+    manifest_path = out / "manifest.json"
+    if manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        for a in manifest["artefacts"]:
+            if a["notebook"] == name:
+                for f in a["files"]:
+                    (out / f).unlink(missing_ok=True)
+        manifest["artefacts"] = [a for a in manifest["artefacts"] if a["notebook"] != name]
+        manifest.get("notebooks", {}).pop(name, None)
+        _write_json_atomic(manifest_path, manifest)
+    for sub in ("notebooks/{}.ipynb", "notebooks/{}.html", "values/{}.json"):
+        (out / sub.format(name)).unlink(missing_ok=True)
+    _write_json_atomic(out / ".state" / f"{name}.json", fp)
 
 
 def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
@@ -355,6 +375,12 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
             name, fp = futures[fut]
             done += 1
             res = fut.result()
+            if res.get("skipped"):
+                with _publishing():
+                    _retire(name, out, fp)
+                outcomes.append(Outcome(name, "skipped", res["seconds"], message=res["message"]))
+                echo(f"  [{done}/{len(todo)}] skip  {name}: {res['message']}")
+                continue
             if res["ok"]:
                 with _publishing():
                     n_art, values = _publish(name, staging_root / name, out)

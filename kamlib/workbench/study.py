@@ -55,6 +55,7 @@ class Columns(_Section):
     category: str | None = None
     unit_price: str | None = "UnitPrice"
     product: str | None = Field("StockCode", description="product or SKU id (baskets, recommendation, exclude_products)")
+    description: str | None = Field("Description", description="product description (content-based recommendation)")
 
     @model_validator(mode="after")
     def _amount_or_price(self):
@@ -253,6 +254,21 @@ class Strategy(_Section):
         return self
 
 
+class Personalisation(_Section):
+    """Cross-selling rules on the invoices and personalised recommendation on a time split (45_personalisation)."""
+
+    min_support: float = Field(0.01, gt=0, le=1, description="share of invoices holding a rule's items")
+    min_confidence: float = Field(0.5, ge=0, le=1)
+    max_len: int = Field(3, ge=2, le=10, description="most items in a rule (both sides)")
+    alpha: float = Field(0.01, gt=0, lt=1, description="Fisher test level after Bonferroni adjustment")
+    cutoff: dt.date | None = Field(None, description="last day of the training purchases (null: 90 days before the log ends)")
+    k: int = Field(10, ge=1, le=100, description="length of each recommendation list")
+    methods: list[Literal["popularity", "itemcf", "content", "hybrid", "als"]] = \
+        ["popularity", "itemcf", "content", "hybrid", "als"]
+    bootstrap: int = Field(200, ge=0, le=10_000)
+    next_best_accounts: int = Field(10, ge=0, le=200, description="key accounts shown with their next best products")
+
+
 class Literature(_Section):
     seeds_dir: str = Field("../shared/seeds", description="folder of the source texts (optional: coded data ship in data/literature)",
                            json_schema_extra=file_key(folder=True, required=False))
@@ -290,6 +306,7 @@ class Study(_Section):
     survey: Survey = Survey()
     segments: Segments = Segments()
     strategy: Strategy = Strategy()
+    personalisation: Personalisation = Personalisation()
     literature: Literature = Literature()
     quick: dict[str, Any] = Field(default_factory=dict)
 

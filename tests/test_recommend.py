@@ -1,0 +1,101 @@
+"""kamlib.recommend: metrics against hand-computed values, a split that never leaks, methods that find the obvious."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamlib import recommend as rc
+from kamlib.errors import ArgumentError
+
+
+def test_metrics_equal_hand_computed_values():
+    recs = {"a": ["x", "y", "z"], "b": ["y"], "c": ["q", "r", "s"], "d": ["x"]}
+    rel = {"a": {"y", "w"}, "b": {"y", "z", "v", "u"}, "c": {"t"}, "d": set()}
+    m = rc.metrics(recs, rel, 3, catalogue=10)
+    # a: one hit at rank 2 of 3; b: one hit at rank 1 in a list shorter than k; c: none; d: no relevant item
+    assert m["customers"] == 3 and m["no_relevant"] == 1
+    assert m["hit_rate"] == pytest.approx(2 / 3)
+    assert m["precision"] == pytest.approx((1 / 3 + 1 / 3 + 0) / 3)  # precision divides by k, not the list length
+    assert m["recall"] == pytest.approx((1 / 2 + 1 / 4 + 0) / 3)
+    ndcg_a = (1 / math.log2(3)) / (1 + 1 / math.log2(3))                 # ideal: min(|rel|=2, k) items
+    ndcg_b = 1 / (1 + 1 / math.log2(3) + 1 / 2)                           # ideal: min(4, 3) items
+    assert m["ndcg"] == pytest.approx((ndcg_a + ndcg_b + 0) / 3)
+    assert m["coverage"] == pytest.approx(len({"x", "y", "z", "q", "r", "s"}) / 10)
+    assert math.isnan(rc.metrics(recs, rel, 3)["coverage"])
+    with pytest.raises(ArgumentError, match="k must be at least 1"):
+        rc.metrics(recs, rel, 0)
+
+
+@pytest.fixture
+def log():
+    """Two product families: customers who buy x1 also buy x2 (and later x3); y-buyers buy y1, y2, y3."""
+    rows = []
+    for c in range(40):
+        fam = "x" if c % 2 else "y"
+        rows += [(f"c{c}", f"{fam}1", "2024-01-05"), (f"c{c}", f"{fam}2", "2024-01-20")]
+        if c < 30:
+            rows.append((f"c{c}", f"{fam}3", "2024-01-25"))
+        else:
+            rows.append((f"c{c}", f"{fam}3", "2024-03-01"))  # bought after the cutoff: to be found
+    rows += [("late", "x1", "2024-03-02"), ("c1", "new", "2024-03-03")]
+    return pd.DataFrame(rows, columns=["customer_id", "product", "date"]).assign(
+        date=lambda d: pd.to_datetime(d["date"]), amount=1.0)
+
+
+def test_the_split_never_leaks_and_names_new_customers_and_products(log):
+    s = rc.time_split(log, "2024-01-31")
+    assert (s.train["date"] <= s.cutoff).all() and (s.test["date"] > s.cutoff).all()
+    assert s.matrix.shape == (len(s.customers), len(s.items)) and s.matrix.sum() == len(s.train)
+    assert "late" not in s.customers and s.new_customers == 1 and s.new_items == 1
+    rel = rc.relevant(s)
+    assert rel["c31"] == {"x3"} and "late" not in rel and rel["c1"] == {"new"}
+    # nothing bought after the cutoff can be in the training matrix
+    after = set(zip(s.test["customer_id"], s.test["item"]))
+    rows, cols = s.matrix.nonzero()
+    assert not after & {(s.customers[r], s.items[c]) for r, c in zip(rows, cols)} - set(zip(s.train["customer_id"],
+                                                                                          s.train["item"]))
+    with pytest.raises(ArgumentError, match="leaves no purchases after it"):
+        rc.time_split(log, "2025-01-01")
+
+
+@pytest.mark.parametrize("method", ["itemcf", "content", "hybrid", "als"])
+def test_personalised_methods_find_the_family_product_and_beat_popularity(log, method):
+    s = rc.time_split(log, "2024-01-31")
+    desc = {"x1": "red cup", "x2": "red plate", "x3": "red napkin", "y1": "blue cup", "y2": "blue plate",
+            "y3": "blue napkin"}
+    recs = rc.recommend(s, method, k=1, descriptions=desc)
+    assert recs["c31"] == ["x3"] and recs["c30"] == ["y3"]  # the unbought product of the customer's family
+    rel = rc.relevant(s)
+    assert rc.metrics(recs, rel, 1)["hit_rate"] > rc.metrics(rc.recommend(s, "popularity", k=1), rel, 1)["hit_rate"]
+    assert recs == rc.recommend(s, method, k=1, descriptions=desc)  # reproducible
+
+
+def test_already_bought_policy_and_ties_are_deterministic(log):
+    s = rc.time_split(log, "2024-01-31")
+    allowed = rc.recommend(s, "popularity", k=6, exclude_bought=False)["c0"]
+    excluded = rc.recommend(s, "popularity", k=6, exclude_bought=True)["c0"]
+    assert set(allowed) == {"x1", "x2", "x3", "y1", "y2", "y3"}
+    assert not {"y1", "y2", "y3"} & set(excluded)  # c0 bought the y family
+    assert allowed[:2] == ["x1", "x2"]  # equal popularity (20 customers each) -> product order
+
+
+def test_compare_and_claim_check(log):
+    s = rc.time_split(log, "2024-01-31")
+    table = rc.compare(s, ["popularity", "itemcf"], k=1, groups={"odd": [f"c{i}" for i in range(1, 40, 2)]}, n_boot=50)
+    assert set(table["group"]) == {"all customers", "odd"} and set(table["policy"]) == {"new products only",
+                                                                                        "repurchase counts"}
+    pop = table[(table["method"] == "popularity")]
+    assert (pop["hit_rate"] == 0).all() and pop["hit_rate_lift"].isna().all()  # a lift over nothing is undefined
+    verdict = rc.claim_check(table, 0.2)
+    new = verdict[verdict["policy"] == "new products only"].iloc[0]
+    # 10 of 11: c1 bought only a product first sold after the cutoff, which no method can know
+    assert new["best_method"] == "itemcf" and new["best_hit_rate"] == pytest.approx(10 / 11)
+    assert new["verdict"] == "inconclusive"
+    lifted = table.assign(hit_rate_lift=0.5, hit_rate_lift_ci_lower=0.3, hit_rate_lift_ci_upper=0.7)
+    assert set(rc.claim_check(lifted, 0.2)["verdict"]) == {"supports the claim"}
+    assert set(rc.claim_check(lifted.assign(hit_rate_lift_ci_lower=0.05, hit_rate_lift_ci_upper=0.15), 0.2)["verdict"]) \
+        == {"a smaller lift than claimed"}
+    nb = rc.next_best(s, ["c31"], k=1)
+    assert nb[["item", "because_of"]].values.tolist() == [["x3", "x1"]] and nb["bought_together"].item() == 15
