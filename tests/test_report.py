@@ -180,6 +180,12 @@ def test_report_tables_format_numbers_by_column_kind(tmp_path):
     assert cells[:7] == ["Key", "1,200", "570,400", "475.33", "0.687", "27,711.500", "False"]
     assert cells[7:] == ["Other", "35", "1,035,640", "12.50", "0.300", "5.60e-07", "True"]
     assert "e+" not in table
+    codes = tmp_path / "codes.csv"  # product codes and ids stay as written; a measure/value table is formatted
+    codes.write_text("item,description\n85123A,HOLDER\n22423,CAKESTAND\n")
+    assert "<td class='t'>22423</td>" in report._table_html(codes, "en")[0]
+    overview = tmp_path / "overview.csv"
+    overview.write_text("measure,value\ncustomers,4338\nfirst date,2010-12-01\n")
+    assert "<td class='t'>4,338</td>" in report._table_html(overview, "en")[0]
     assert [report.column_kind(c, pd.read_csv(csv)[c]) for c in heads[:1] + ["customers", "revenue", "revenue_share",
                                                                             "estimate", "at_bound"]] == \
         ["text", "count", "money", "share", "number", "text"]

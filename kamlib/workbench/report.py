@@ -184,11 +184,14 @@ def column_kind(name, values: pd.Series) -> str:
 
 
 def _formatter(kind: str, values: pd.Series):
-    """A function that formats one cell of a column of this kind, with decimals fixed per column."""
+    """A function that formats one cell of a column of this kind, with decimals fixed per column.
+
+    Text cells stay as written (product codes and ids such as ``22423`` are not numbers to format),
+    except in a ``value`` column of a measure/value table, whose numbers get separators."""
     if kind == "p":
         return _fmt_p
     if kind == "text":
-        return _fmt
+        return _fmt if str(values.name) == "value" else (lambda v: "" if v is None or v != v else html.escape(str(v)))
     big = values.abs().max() if values.notna().any() else 0
     if kind == "count":
         spec = ",.0f"
