@@ -4,6 +4,12 @@ The mining is mlxtend's FP-growth and rule generation (a maintained library); th
 table of (basket, item) lines into mlxtend's one-hot input, keeps rules with a single-item consequent (as
 arules' ``apriori`` does), adds the counts a reader needs, and tests each rule against independence with
 Fisher's exact test (as arules' ``is.significant``).
+
+Pair rules (``max_len=2``, what the report shows) are counted by one sparse product instead: mlxtend 0.25
+turns a sparse one-hot frame dense when it sums item supports (``setup_fptree`` calls ``df.values``; 31 GiB
+for 0.8M baskets x 44k products) and its item-set generation scans every basket per item set (mlxtend
+issue #1130), so FP-growth cannot run at the scale of a wholesaler's log. Pair counts are the co-occurrence
+matrix ``X.T @ X`` of the basket x item matrix (scipy); a test checks both routes give the same rules.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ import pandas as pd
 from .errors import ArgumentError
 
 __all__ = ["from_transactions", "item_frequencies", "one_hot", "readable", "rules", "rules_by_group", "significant"]
+
+
+_DENSE_LIMIT = 2e9  # bytes of the one-hot matrix mlxtend makes dense
 
 
 def _check(baskets: pd.DataFrame, basket: str, item: str) -> pd.DataFrame:
@@ -97,11 +106,11 @@ def item_frequencies(baskets: pd.DataFrame, *, basket: str = "basket_id", item: 
 
 
 def rules(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, max_len: int | None = None,
-          basket: str = "basket_id", item: str = "item") -> pd.DataFrame:
+          basket: str = "basket_id", item: str = "item", _fpgrowth: bool = False) -> pd.DataFrame:
     """Association rules with one item on the right-hand side, as arules' ``apriori`` mines them.
 
-    Frequent item sets are mined by FP-growth (mlxtend); support is the share of baskets that hold
-    every item of the rule.
+    Frequent item sets are mined by FP-growth (mlxtend), pairs (``max_len=2``) by a sparse co-occurrence
+    count; support is the share of baskets that hold every item of the rule.
 
     Parameters
     ----------
@@ -112,7 +121,8 @@ def rules(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
     min_confidence : float
         Smallest P(consequent | antecedent).
     max_len : int, optional
-        Largest number of items in a rule (antecedent plus consequent); arules' default is 10.
+        Largest number of items in a rule (antecedent plus consequent); arules' default is 10. With 2, pairs
+        are counted by a sparse matrix product, which scales to millions of baskets.
     basket, item : str
         Column names.
 
@@ -156,7 +166,15 @@ def rules(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
     keep = keep[keep.groupby(basket)[item].transform("size") >= 2]
     if keep.empty:
         return pd.DataFrame(columns=cols)
+    if max_len == 2 and not _fpgrowth:
+        return _pair_rules(keep, basket, item, counts, need, n, min_confidence)[cols]
     X = one_hot(keep, basket=basket, item=item)
+    dense_bytes = X.shape[0] * X.shape[1]
+    if dense_bytes > _DENSE_LIMIT:  # mlxtend densifies its input (see the module note)
+        raise ArgumentError(
+            f"mining rules of more than two items needs a dense {X.shape[0]:,} baskets x {X.shape[1]:,} items "
+            f"matrix ({dense_bytes / 2**30:.1f} GiB); use max_len=2 (pair rules, counted sparsely) or a higher "
+            f"min_support than {min_support}.", argument="max_len")
     frequent = fpgrowth(X, min_support=need / len(X) - 1e-12, use_colnames=True, max_len=max_len)
     frequent = frequent[frequent["itemsets"].map(len) >= 2]
     if frequent.empty:  # no pair is frequent: no rule
@@ -180,9 +198,47 @@ def rules(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
     out["count"] = np.rint(out["support"] * n).astype("int64")
     out["antecedent_count"] = np.rint(found["antecedent support"] * n).astype("int64").to_numpy()
     out["consequent_count"] = np.rint(found["consequent support"] * n).astype("int64").to_numpy()
+    return _finish(out)[cols]
+
+
+def _finish(out: pd.DataFrame) -> pd.DataFrame:
+    # a => b and b => a have the same lift: rounding the sort key keeps float noise from ordering them
     out["_key"] = out["antecedents"].map(" | ".join) + " => " + out["consequents"]
-    out = out.sort_values(["lift", "support", "_key"], ascending=[False, False, True], ignore_index=True)
-    return out.drop(columns="_key")[cols]
+    out["_lift"] = out["lift"].round(9)
+    out = out.sort_values(["_lift", "support", "_key"], ascending=[False, False, True], ignore_index=True)
+    return out.drop(columns=["_key", "_lift"])
+
+
+def _pair_rules(keep: pd.DataFrame, basket: str, item: str, counts: pd.Series, need: int, n: int,
+                min_confidence: float) -> pd.DataFrame:
+    """Rules a => b from the sparse co-occurrence counts of frequent items (exact, no densifying)."""
+    from scipy import sparse
+
+    b_codes, _ = pd.factorize(keep[basket])
+    i_codes, labels = pd.factorize(keep[item].astype(str), sort=True)
+    X = sparse.csr_matrix((np.ones(len(keep), dtype=np.int32), (b_codes, i_codes)),
+                          shape=(int(b_codes.max()) + 1, len(labels)))
+    pairs = sparse.triu(X.T.tocsr() @ X, k=1).tocoo()
+    hit = pairs.data >= need
+    a, b, c = pairs.row[hit], pairs.col[hit], pairs.data[hit].astype("int64")
+    single = counts.reindex(labels).to_numpy("int64")
+    ant = np.concatenate([a, b])
+    con = np.concatenate([b, a])
+    both = np.concatenate([c, c])
+    conf = both / single[ant]
+    ok = conf >= min_confidence
+    ant, con, both, conf = ant[ok], con[ok], both[ok], conf[ok]
+    labels = np.asarray(labels, dtype=object)
+    support, p_con = both / n, single[con] / n
+    with np.errstate(divide="ignore"):
+        conviction = np.where(conf >= 1, np.inf, (1 - p_con) / (1 - conf))
+    out = pd.DataFrame({
+        "antecedents": [(x,) for x in labels[ant]], "consequents": labels[con],
+        "support": support, "confidence": conf, "lift": conf / p_con,
+        "leverage": support - single[ant] / n * p_con, "conviction": conviction,
+        "count": both, "antecedent_count": single[ant], "consequent_count": single[con],
+    })
+    return _finish(out)
 
 
 def significant(found: pd.DataFrame, n_baskets: int, *, alpha: float = 0.01,

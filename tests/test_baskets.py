@@ -109,3 +109,19 @@ def test_baskets_from_a_transaction_log_and_rules_by_group():
     assert set(by["group"]) == {"key"} and by["baskets"].tolist() == [1, 1]
     with pytest.raises(ArgumentError, match="no product column"):
         baskets.from_transactions(tx.drop(columns="product"))
+
+
+def test_pair_rules_counted_sparsely_equal_fpgrowth(groceries):
+    """max_len=2 counts pairs by a sparse product; it must give exactly the rules mlxtend's FP-growth gives."""
+    for support, confidence in [(0.01, 0.3), (0.002, 0.05)]:
+        sparse_route = baskets.rules(groceries, min_support=support, min_confidence=confidence, max_len=2)
+        fp = baskets.rules(groceries, min_support=support, min_confidence=confidence, max_len=2, _fpgrowth=True)
+        assert len(sparse_route) > 20
+        pd.testing.assert_frame_equal(sparse_route, fp, check_exact=False, rtol=1e-12)
+
+
+def test_rules_too_big_for_mlxtend_name_the_way_out(groceries, monkeypatch):
+    monkeypatch.setattr(baskets, "_DENSE_LIMIT", 1000)
+    with pytest.raises(ArgumentError, match="max_len=2"):
+        baskets.rules(groceries, min_support=0.01, min_confidence=0.3, max_len=3)
+    assert len(baskets.rules(groceries, min_support=0.01, min_confidence=0.3, max_len=2))  # the sparse route runs
