@@ -18,7 +18,9 @@ Targets (issue "Speed and scale"):
 * BG/NBD + Gamma-Gamma on 1M customers: >= 50x faster than lifetimes on the arrays,
   same parameters to 1e-4;
 * 100M-row log end to end (RFM, fit, per-customer CLV to Parquet): < 3 min, peak RSS < 4 GB;
-* ``kam run --quick`` of the default study < 90 s; a rerun with nothing changed < 5 s.
+* ``kam run --quick`` of the default study < 90 s; a rerun with nothing changed < 5 s;
+* scoring 100k reviews with the trained sentiment classifier < 60 s on 2 cores (issue "Voice of the customer
+  from reviews"; the quick run extrapolates from 10k), beside snownlp's own classifier on a sample.
 """
 
 from __future__ import annotations
@@ -311,6 +313,38 @@ def bench_personalisation(lines, customers, products, rows_out):
           "(log generation not counted)", flush=True)
 
 
+REVIEWS = """
+import numpy as np
+from kamlib import reviews
+corpus = reviews.load_corpus().data
+model = reviews.train_sentiment(corpus["text"], corpus["label"], seed=0)   # training is not timed
+texts = corpus["text"].to_numpy()[np.random.default_rng(3).integers(0, len(corpus), {n})].tolist()
+tic()
+p = reviews.score(texts, model, n_jobs=2)
+result.update(n=len(p), share_positive=float((p >= 0.5).mean()))
+"""
+
+REVIEWS_SNOWNLP = """
+import numpy as np
+from kamlib import reviews
+from snownlp import SnowNLP
+corpus = reviews.load_corpus().data
+texts = corpus["text"].to_numpy()[np.random.default_rng(3).integers(0, len(corpus), {n})].tolist()
+tic()
+p = np.array([SnowNLP(t).sentiments for t in texts])
+result.update(n=len(p), share_positive=float((p >= 0.5).mean()))
+"""
+
+
+def bench_reviews(n, n_peer, rows_out):
+    for tool, code, size in (("kamlib", REVIEWS, n), ("snownlp", REVIEWS_SNOWNLP, n_peer)):
+        r = measure(code.format(n=size))
+        rows_out.append({"task": "review_scoring", "size": size, "size_unit": "reviews", "tool": tool,
+                         "seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"]})
+        print(f"  {tool:8s} scores {size:>9,} reviews: {r['seconds']:.1f} s ({size / r['seconds']:,.0f} reviews/s), "
+              f"peak {r['peak_rss_mb']:.0f} MB", flush=True)
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -324,6 +358,7 @@ TARGETS = [
     ("End to end, 100M rows: peak RSS (MB)", "e2e_rss", "<", 4096.0),
     ("kam run --quick: seconds", "quick_seconds", "<", 90.0),
     ("kam run --quick, nothing changed: seconds", "rerun_seconds", "<", 5.0),
+    ("Review sentiment: scoring 100k reviews on 2 cores, seconds", "reviews_seconds", "<", 60.0),
 ]
 
 
@@ -344,6 +379,9 @@ def summarise(df):
     if len(e):
         m["e2e_seconds"], m["e2e_rss"] = float(e["seconds"].iloc[-1]), float(e["peak_rss_mb"].iloc[-1])
         m["_e2e_size"] = int(e["size"].iloc[-1])
+    rv = df[(df["task"] == "review_scoring") & (df["tool"] == "kamlib")]
+    if len(rv):
+        m["reviews_seconds"] = float(rv["seconds"].iloc[-1]) * 100_000 / float(rv["size"].iloc[-1])
     k = df[df["task"].str.startswith("kam run")].set_index("task")
     if len(k):
         m["quick_seconds"] = float(k["seconds"].iloc[0])
@@ -404,14 +442,14 @@ def main(argv=None):
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="small sizes (a smoke test; targets are for the full run)")
-    p.add_argument("--only", nargs="*", choices=["rfm", "fit", "e2e", "kam", "act"], help="run only these parts")
+    p.add_argument("--only", nargs="*", choices=["rfm", "fit", "e2e", "kam", "act", "reviews"], help="run only these parts")
     p.add_argument("--repeat", type=int, default=None,
                    help="measurements per tool for the RFM and fit comparisons, fastest kept (default 3; 1 with --quick)")
     args = p.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 3)
     if repeat < 1:
         p.error("--repeat must be at least 1")
-    parts = set(args.only or ["rfm", "fit", "e2e", "kam", "act"])
+    parts = set(args.only or ["rfm", "fit", "e2e", "kam", "act", "reviews"])
     rows = []
     sizes = [100_000, 1_000_000] if args.quick else [1_000_000, 5_000_000, 20_000_000]
     if "rfm" in parts:
@@ -429,6 +467,9 @@ def main(argv=None):
     if "act" in parts:
         print("Cross-selling rules and item-based recommendation on a synthetic log", flush=True)
         bench_personalisation(*((200_000, 20_000, 5_000) if args.quick else (10_000_000, 1_000_000, 50_000)), rows)
+    if "reviews" in parts:
+        print("Review sentiment: scoring with the trained classifier, and snownlp's classifier as the peer", flush=True)
+        bench_reviews(*((10_000, 300) if args.quick else (100_000, 3_000)), rows)
     write_report(pd.DataFrame(rows), args.quick)
 
 

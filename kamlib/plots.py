@@ -12,7 +12,7 @@ import pandas as pd
 
 from .errors import require_columns
 
-__all__ = ["STAGE_COLORS", "money_label", "plot_barh", "plot_bars", "plot_calibration", "plot_conditional",
+__all__ = ["STAGE_COLORS", "money_label", "plot_aspects_beside_drivers", "plot_barh", "plot_bars", "plot_calibration", "plot_conditional",
            "plot_event_study", "plot_frequency_histogram", "plot_gains", "plot_grouped_bars", "plot_heatmap",
            "plot_hist", "plot_intervals", "plot_k_choice", "plot_lift", "plot_likert", "plot_lines", "plot_lorenz",
            "plot_model_evaluation", "plot_monthly", "plot_network", "plot_projection", "plot_roc", "plot_rule_network",
@@ -788,15 +788,19 @@ def plot_roc(curves: dict, *, ax=None):
     return _diagonal_chart(ax, 1, "False-positive rate", "True-positive rate")
 
 
-def plot_calibration(tables: dict, *, ax=None):
-    """Observed churn rate against mean predicted probability per decile.
+def plot_calibration(tables: dict, *, ax=None, xlabel="Predicted churn probability (decile mean)",
+                     ylabel="Observed churn rate"):
+    """Observed rate against mean predicted probability per bin (a reliability diagram).
 
     Parameters
     ----------
     tables : dict
-        Score name to calibration table from :func:`kamlib.churn.evaluate`.
+        Score name to calibration table with ``mean_predicted`` and ``observed_rate``
+        (:func:`kamlib.churn.evaluate`; :func:`kamlib.reviews.calibration` renamed).
     ax : Axes, optional
         Where to draw (default: a new figure).
+    xlabel, ylabel : str
+        Axis labels.
 
     Returns
     -------
@@ -809,7 +813,62 @@ def plot_calibration(tables: dict, *, ax=None):
     ax = _axes(ax)
     for name, cal in tables.items():
         ax.plot(cal["mean_predicted"], cal["observed_rate"], marker="o", label=name)
-    return _diagonal_chart(ax, 1, "Predicted churn probability (decile mean)", "Observed churn rate")
+    return _diagonal_chart(ax, 1, xlabel, ylabel)
+
+
+def plot_aspects_beside_drivers(summary: pd.DataFrame, weights: pd.DataFrame | None = None, *,
+                                labels: dict | None = None, weights_title: str | None = None):
+    """Aspect sentiment in reviews beside the survey's driver weights, one row per aspect.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        From :func:`kamlib.reviews.aspect_summary`: ``aspect``, ``driver``, ``mention_share``, ``net_sentiment``.
+    weights : DataFrame, optional
+        ``driver`` and ``lmg_share`` (:func:`kamlib.survey.key_drivers`); None draws the reviews only.
+    labels : dict, optional
+        Display label of each aspect.
+    weights_title : str, optional
+        Title over the weights panel (say where the weights come from, e.g. "simulated survey").
+
+    Returns
+    -------
+    Figure
+
+    References
+    ----------
+    Grömping, U. (2006). Relative importance for linear regression in R: the package relaimpo. *Journal of
+    Statistical Software*, 17(1).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"aspect": ["price"], "driver": ["PF"], "mention_share": [0.2], "net_sentiment": [0.1]})
+    >>> fig = plot_aspects_beside_drivers(s, pd.DataFrame({"driver": ["PF"], "lmg_share": [0.3]}))
+    """
+    import matplotlib.pyplot as plt
+
+    require_columns(summary, ["aspect", "driver", "mention_share", "net_sentiment"], where="the aspect summary")
+    d = summary.sort_values("mention_share").reset_index(drop=True)
+    names = [str((labels or {}).get(a, a)) for a in d["aspect"]]
+    panels = 3 if weights is not None else 2
+    fig, axes = plt.subplots(1, panels, figsize=(3.2 * panels + 1, 0.5 * len(d) + 1.6), sharey=True)
+    axes[0].barh(names, d["mention_share"] * 100, color="#4c72b0")
+    axes[0].set_xlabel("Reviews mentioning (%)")
+    colours = np.where(d["net_sentiment"] >= 0, "#55a868", "#c44e52")
+    axes[1].barh(names, d["net_sentiment"] * 100, color=colours)
+    axes[1].axvline(0, color="0.3", lw=0.8)
+    axes[1].set_xlabel("Net sentiment (% positive - % negative)")
+    if weights is not None:
+        w = d["driver"].map(weights.set_index("driver")["lmg_share"])
+        axes[2].barh(names, w.fillna(0) * 100, color="#8172b2")
+        axes[2].set_xlabel("Survey driver weight (% of R², LMG)")
+        if weights_title:
+            axes[2].set_title(weights_title, fontsize=10)
+        for i, (v, drv) in enumerate(zip(w, d["driver"])):
+            if pd.isna(v):
+                axes[2].text(0, i, f" no {drv} in the survey", va="center", fontsize=8, color="0.4")
+    fig.tight_layout()
+    return fig
 
 
 def plot_lift(tables: dict, *, ax=None):

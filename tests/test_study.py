@@ -92,7 +92,7 @@ def test_file_keys_are_marked_once_and_used_by_validation_and_fingerprint(tmp_pa
     keys = {k for k, _, _ in s.files()}
     # built-in sources (cdnow, simulated) are not files; every other path-valued key is
     assert keys == {"transactions.source", "survey.instrument", "literature.seeds_dir", "literature.sources", "literature.codebook",
-                    "literature.coding", "literature.facts"}
+                    "literature.coding", "literature.facts", "reviews.lexicon", "reviews.aspects"}
     own = tmp_path / "own.csv"
     own.write_text("customer_id,date,amount\n1,2024-01-01,5\n")
     with_file = study.load(study_file(transactions__source=str(own), notebooks=["01_data_overview"]))

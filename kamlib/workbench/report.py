@@ -27,7 +27,7 @@ from ..errors import KamError
 from ..i18n import HEADERS_ZH, KEY_NUMBERS_ZH, LABELS_ZH, REPORT_ZH, VALUES_ZH
 
 TEXT = {
-    "en": {"literature": "Literature: sources, themes and facts", "understand": "Understand: the customer survey",
+    "en": {"literature": "Literature: sources, themes and facts", "understand": "Understand: the customer survey and reviews",
            "identify": "Identify: key accounts in the transactions", "segment": "Segment and prioritise: segments, lifecycle, churn",
            "act": "Act: offers, cross-selling and personalisation",
            "evaluate": "Evaluate: selection rules, experiments, programmes, budget", "other": "Other analyses",
@@ -54,6 +54,7 @@ KEY_VALUES = [
     ("35_churn", "auc_logit", "Churn AUC (logit, transactions)"), ("35_churn", "auc_telecom", "Churn AUC (telecom)"),
     ("30_segments", "k_chosen", "Segments (k)"), ("00_literature", "n_gaps", "Themes not yet tested"),
     ("45_personalisation", "f001_new_lift", "Hit-rate lift, personalised over popular (F001 says +20%)"),
+    ("25_reviews", "classifier_accuracy", "Review sentiment: held-out accuracy"),
 ]
 
 CSS = """
@@ -233,7 +234,8 @@ def _table_html(csv: Path, lang: str, max_rows: int = 30, currency: str | None =
     df = _language_columns(pd.read_csv(csv), lang)
     total = len(df)
     shown = df.head(max_rows)
-    kinds = [column_kind(c, df[c]) for c in df.columns]
+    generic = {"measure", "field"} & set(df.columns)  # a measure/value table: the values are of many kinds
+    kinds = [column_kind("measured" if generic and c == "value" else c, df[c]) for c in df.columns]
     if lang == "zh":
         shown = shown.replace(VALUES_ZH)  # exact string cells only; numbers and booleans stay
     heads = [HEADERS_ZH.get(c, LABELS_ZH.get(c, c)) if lang == "zh" else c for c in shown.columns]

