@@ -209,8 +209,9 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     descriptions : Series or dict, optional
         Product -> text, for ``content`` and ``hybrid``.
     hybrid_weight, factors, seed, block : optional
-        Hybrid weight of item CF, ALS factors, ALS seed, customers scored at a time (fewer for a large
-        catalogue: a block's dense scores stay under about 20 million numbers).
+        Hybrid weight of item CF, ALS factors, ALS seed, customers scored at a time by ALS (fewer for a large
+        catalogue: a block's dense scores stay under about 20 million numbers); the other methods keep only
+        the products with evidence (sparse), about 20 million scores at a time.
 
     Returns
     -------
@@ -238,8 +239,6 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     binary = X.copy()
     binary.data[:] = 1
     popularity = np.asarray(binary.sum(axis=0)).ravel()
-    # deterministic tie-break: popularity, then product code (items are sorted)
-    tiebreak = (popularity + (1 - np.arange(len(split.items)) / max(len(split.items), 1)) * 0.5) * 1e-9
     rows = np.arange(len(split.customers)) if customers is None else split.customers.get_indexer(list(customers))
     rows = rows[rows >= 0]
     sims = {}
@@ -258,23 +257,120 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
                                             num_threads=1, use_gpu=False)
             model.fit(confidence, show_progress=False)
         user_f, item_f = np.asarray(model.user_factors), np.asarray(model.item_factors)
+    # popularity order: most distinct buyers first, then product code (items are sorted)
+    rank = np.empty(len(split.items), dtype=np.int64)
+    rank[np.lexsort((np.arange(len(split.items)), -popularity))] = np.arange(len(split.items))
+    if method == "als":
+        return _top_k_dense(split, binary, rows, lambda r: user_f[r] @ item_f.T, popularity, k, exclude_bought, block)
+    from scipy import sparse
+
+    out = {}
+    # blocks of customers whose evidence (an upper bound: the neighbours of what they bought) stays under
+    # about 20 million scores, so memory does not grow with the number of customers
+    reach = sum(np.diff(sim.indptr) for sim in sims.values()) if sims else np.zeros(len(split.items))
+    evidence = np.cumsum(binary[rows] @ reach.astype(float))
+    ends = np.unique(np.r_[np.searchsorted(evidence, np.arange(1, 1 + evidence[-1] // 20_000_000) * 20_000_000),
+                          len(rows)]) if len(rows) else []
+    for start, end in zip(np.r_[0, ends[:-1]].astype(int), np.asarray(ends, dtype=int)):
+        r = rows[start:end]
+        B = binary[r]
+        if method == "popularity":
+            scores = sparse.csr_matrix((len(r), len(split.items)))
+        elif method == "hybrid":
+            scores = hybrid_weight * _scale_sparse_rows(B @ sims["itemcf"]) + \
+                (1 - hybrid_weight) * _scale_sparse_rows(B @ sims["content"])
+        else:
+            scores = B @ sims[method]
+        out.update(_top_k_sparse(split, B, r, scores.tocsr(), rank, k, exclude_bought))
+    return out
+
+
+def _scale_sparse_rows(S):
+    """Each row of a non-negative sparse matrix divided by its maximum (rows without evidence stay empty)."""
+    from scipy import sparse
+
+    S = S.tocsr()
+    top = S.max(axis=1).toarray().ravel()
+    return sparse.diags(np.divide(1.0, top, out=np.zeros_like(top, dtype=float), where=top > 0)) @ S
+
+
+def _top_k_sparse(split, B, rows, S, rank, k, exclude_bought):
+    """Top ``k`` per row of sparse scores: score, then popularity rank; rows short of ``k`` are filled by popularity.
+
+    Only the products with evidence (a positive score) are ranked, so the work grows with the evidence, not
+    with customers x catalogue: a million customers and 50,000 products never become a dense matrix.
+    """
+    if exclude_bought:
+        S = S - S.multiply(B)  # exact zero where bought
+    S.data[S.data <= 0] = 0
+    S.eliminate_zeros()
+    n = S.shape[0]
+    counts = np.diff(S.indptr)
+    row_of = np.repeat(np.arange(n), counts)
+    # scores rounded to 10 decimals so that equal sums of similarities computed in another order tie exactly
+    score = np.round(S.data, 10)
+    keep = score >= _kth_largest(score, S.indptr, k)[row_of]  # the k best of each row and their ties
+    row_of, score, cols = row_of[keep], score[keep], S.indices[keep]
+    order = np.lexsort((rank[cols], -score, row_of))
+    row_of, cols = row_of[order], cols[order]
+    starts = np.searchsorted(row_of, np.arange(n))
+    keep = np.arange(len(row_of)) - starts[row_of] < k
+    kept_cols, kept_rows = cols[keep], row_of[keep]
+    n_kept = np.bincount(kept_rows, minlength=n)
+    labels = split.items.to_numpy()
+    bounds = np.cumsum(n_kept)[:-1]
+    col_lists = np.split(kept_cols, bounds) if n else []
+    by_popularity = np.argsort(rank)
+    names = split.customers.to_numpy()[rows]
+    out = {}
+    for i, (name, chosen) in enumerate(zip(names, col_lists)):
+        if len(chosen) < k:  # no evidence for the rest: the most popular products not yet listed (nor bought)
+            skip = B.indices[B.indptr[i]:B.indptr[i + 1]] if exclude_bought else chosen[:0]
+            skip = np.concatenate([chosen, skip])
+            head = by_popularity[:k + len(skip)]
+            fill = head[~np.isin(head, skip)][:k - len(chosen)]
+            chosen = np.concatenate([chosen, fill.astype(chosen.dtype)])
+        out[name] = labels[chosen].tolist()
+    return out
+
+
+def _kth_largest(values, indptr, k):
+    """The ``k``-th largest value of each row of a CSR layout (minus infinity for rows with ``k`` or fewer values).
+
+    Rows are padded to the next power of two in groups of similar length and partitioned with
+    :func:`numpy.partition`: linear in the number of values, where sorting every row of a million customers'
+    evidence would dominate the run.
+    """
+    n = len(indptr) - 1
+    counts = np.diff(indptr)
+    out = np.full(n, -np.inf)
+    big = np.flatnonzero(counts > k)
+    if not len(big):
+        return out
+    width = 1 << np.ceil(np.log2(counts[big])).astype(np.int64)
+    for w in np.unique(width):
+        group = big[width == w]
+        for start in range(0, len(group), max(1, 4_000_000 // w)):
+            r = group[start:start + max(1, 4_000_000 // w)]
+            idx = indptr[r][:, None] + np.arange(w)
+            pad = np.arange(w) >= counts[r][:, None]
+            idx[pad] = 0
+            block = -values[idx].astype(float)
+            block[pad] = np.inf
+            out[r] = -np.partition(block, k - 1, axis=1)[:, k - 1]
+    return out
+
+
+def _top_k_dense(split, binary, rows, score_block, popularity, k, exclude_bought, block):
+    """Top ``k`` per customer from dense scores computed a block of customers at a time (matrix factorisation)."""
+    tiebreak = (popularity + (1 - np.arange(len(split.items)) / max(len(split.items), 1)) * 0.5) * 1e-9
     out = {}
     block = max(16, min(block, 20_000_000 // max(len(split.items), 1)))
     for start in range(0, len(rows), block):
         r = rows[start:start + block]
-        B = binary[r]
-        if method == "popularity":
-            scores = np.tile(popularity.astype(float), (len(r), 1))
-        elif method == "als":
-            scores = user_f[r] @ item_f.T
-        elif method == "hybrid":
-            scores = hybrid_weight * _scale_rows((B @ sims["itemcf"]).toarray()) + \
-                (1 - hybrid_weight) * _scale_rows((B @ sims["content"]).toarray())
-        else:
-            scores = (B @ sims[method]).toarray()
-        scores = scores + tiebreak
+        scores = score_block(r) + tiebreak
         if exclude_bought:
-            scores[B.nonzero()] = -np.inf
+            scores[binary[r].nonzero()] = -np.inf
         kk = min(k, scores.shape[1])
         top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
         for i, row in enumerate(r):

@@ -99,3 +99,37 @@ def test_compare_and_claim_check(log):
         == {"a smaller lift than claimed"}
     nb = rc.next_best(s, ["c31"], k=1)
     assert nb[["item", "because_of"]].values.tolist() == [["x3", "x1"]] and nb["bought_together"].item() == 15
+
+
+@pytest.mark.parametrize("exclude_bought", [True, False])
+@pytest.mark.parametrize("method", ["popularity", "itemcf", "hybrid"])
+def test_sparse_top_k_equals_a_dense_brute_force(method, exclude_bought):
+    """The sparse ranking equals scoring every product densely and sorting by (score, buyers, code)."""
+    rng = np.random.default_rng(5)
+    n = 3000
+    tx = pd.DataFrame({"customer_id": rng.integers(0, 300, n).astype(str),
+                       "product": np.char.add("p", rng.zipf(1.5, n).clip(max=60).astype(str)),
+                       "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 100, n), unit="D")})
+    s = rc.time_split(tx, "2024-03-01")
+    desc = {p: " ".join(["word" + str(int(p[1:]) % 7), "w" + str(int(p[1:]) % 3)]) for p in s.items}
+    got = rc.recommend(s, method, k=7, exclude_bought=exclude_bought, descriptions=desc, block=16)
+    X = (s.matrix.toarray() > 0).astype(float)
+    buyers = X.sum(axis=0)
+    unit = X / np.sqrt((X ** 2).sum(axis=0))
+    cf = unit.T @ unit
+    np.fill_diagonal(cf, 0)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    t = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit_transform([desc[p] for p in s.items]).toarray()
+    ct = t @ t.T
+    np.fill_diagonal(ct, 0)
+    for c in rng.choice(len(s.customers), 60, replace=False):
+        if method == "popularity":
+            score = np.zeros(len(s.items))
+        elif method == "itemcf":
+            score = X[c] @ cf
+        else:
+            a, b = X[c] @ cf, X[c] @ ct
+            score = 0.5 * (a / a.max() if a.max() > 0 else a) + 0.5 * (b / b.max() if b.max() > 0 else b)
+        order = sorted((j for j in range(len(s.items)) if not (exclude_bought and X[c, j])),
+                       key=lambda j: (-round(score[j], 10) if score[j] > 0 else 0, -buyers[j], s.items[j]))
+        assert got[s.customers[c]] == [s.items[j] for j in order[:7]], s.customers[c]
