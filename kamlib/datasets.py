@@ -139,17 +139,25 @@ ECSI_BLOCKS = {
                      "Quality": ["qual1", "qual2", "qual3", "qual4", "qual5"], "Value": ["val1", "val2", "val3", "val4"],
                      "Satisfaction": ["sat1", "sat2", "sat3", "sat4"], "Loyalty": ["loy1", "loy2", "loy3", "loy4"]},
 }
-#: The ECSI structural model (Tenenhaus et al. 2005) on the ``satisfaction`` survey.
-ECSI_PATHS = [("Image", "Expectation"), ("Image", "Satisfaction"), ("Image", "Loyalty"), ("Expectation", "Quality"),
-              ("Expectation", "Value"), ("Expectation", "Satisfaction"), ("Quality", "Value"),
-              ("Quality", "Satisfaction"), ("Value", "Satisfaction"), ("Satisfaction", "Loyalty")]
+#: The ECSI structural models: plspm's classic model on ``satisfaction`` (Tenenhaus et al. 2005) and seminr's
+#: example model on ``mobi`` (with complaints).
+ECSI_PATHS = {
+    "satisfaction": [("Image", "Expectation"), ("Image", "Satisfaction"), ("Image", "Loyalty"),
+                     ("Expectation", "Quality"), ("Expectation", "Value"), ("Expectation", "Satisfaction"),
+                     ("Quality", "Value"), ("Quality", "Satisfaction"), ("Value", "Satisfaction"),
+                     ("Satisfaction", "Loyalty")],
+    "mobi": [("Image", "Expectation"), ("Image", "Satisfaction"), ("Image", "Loyalty"), ("Expectation", "Quality"),
+             ("Expectation", "Value"), ("Expectation", "Satisfaction"), ("Quality", "Value"),
+             ("Quality", "Satisfaction"), ("Value", "Satisfaction"), ("Satisfaction", "Complaints"),
+             ("Satisfaction", "Loyalty"), ("Complaints", "Loyalty")],
+}
 
 
 def ecsi(name: str = "mobi") -> pd.DataFrame:
     """A real ECSI customer-satisfaction survey of a mobile-phone operator (250 respondents).
 
     Shipped in ``data/raw/ecsi/`` with its provenance note (GPL-3, as redistributed by R seminr and plspm).
-    :data:`ECSI_BLOCKS` names the items of each construct and :data:`ECSI_PATHS` the classic model.
+    :data:`ECSI_BLOCKS` names the items of each construct and :data:`ECSI_PATHS` the structural model.
 
     Parameters
     ----------

@@ -15,7 +15,7 @@ from .errors import require_columns
 __all__ = ["STAGE_COLORS", "money_label", "plot_aspects_beside_drivers", "plot_barh", "plot_bars", "plot_calibration", "plot_conditional",
            "plot_event_study", "plot_frequency_histogram", "plot_gains", "plot_grouped_bars", "plot_heatmap",
            "plot_hist", "plot_intervals", "plot_k_choice", "plot_lift", "plot_likert", "plot_lines", "plot_lorenz",
-           "plot_model_evaluation", "plot_monthly", "plot_network", "plot_projection", "plot_roc", "plot_rule_network",
+           "plot_model_evaluation", "plot_monthly", "plot_network", "plot_path_diagram", "plot_projection", "plot_roc", "plot_rule_network",
            "plot_scree", "plot_snake", "plot_tornado", "plot_tracking"]
 
 
@@ -999,6 +999,63 @@ def plot_rule_network(rules: pd.DataFrame, *, top: int = 30, labels: dict | None
     nx.draw_networkx_labels(g, pos, ax=ax, labels={n: str(labels.get(n, n))[:28] for n in g.nodes}, font_size=6.5)
     ax.set_title(f"Top {len(shown)} rules by lift (arrow: bought with -> also bought)")
     ax.set_axis_off()
+    return fig
+
+
+def plot_path_diagram(paths: pd.DataFrame, r2: pd.Series | None = None, *, title: str = ""):
+    """A structural model: constructs in layers from left (exogenous) to right, arrows labelled with the
+    standardised estimates, R² under each endogenous construct.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        ``from``, ``to``, ``estimate``; an optional boolean ``significant`` draws the arrow solid (else dashed).
+    r2 : Series, optional
+        R² by construct.
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    Figure
+
+    References
+    ----------
+    Hair, J. F. et al. (2022). *A Primer on PLS-SEM*, 3rd ed., Sage (path-model diagrams).
+
+    Examples
+    --------
+    >>> fig = plot_path_diagram(pd.DataFrame({"from": ["A"], "to": ["B"], "estimate": [0.4]}), pd.Series({"B": 0.16}))
+    """
+    import networkx as nx
+
+    require_columns(paths, ["from", "to", "estimate"], where="plot_path_diagram's paths")
+    g = nx.DiGraph()
+    for r in paths.itertuples(index=False):
+        g.add_edge(r[0], r[1])
+    pos = {}
+    for layer, nodes in enumerate(nx.topological_generations(g)):
+        for i, n in enumerate(sorted(nodes)):
+            # a lone construct zigzags up and down, so that arrows skipping a layer do not run through it
+            y = 0.6 * (-1) ** layer if len(nodes) == 1 else 1 - 2 * i / (len(nodes) - 1)
+            pos[n] = (layer, y)
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    significant = paths["significant"] if "significant" in paths else pd.Series(True, index=paths.index)
+    for (_, r), sig in zip(paths.iterrows(), significant):
+        span = abs(pos[r["to"]][0] - pos[r["from"]][0])
+        style = f"arc3,rad={-0.2 - 0.07 * span if span > 1 else 0.0:.2f}"
+        nx.draw_networkx_edges(g, pos, edgelist=[(r["from"], r["to"])], ax=ax, width=0.8 + 3 * abs(r["estimate"]),
+                               style="solid" if sig else "dashed", edge_color="#0072B2" if r["estimate"] >= 0 else "#D55E00",
+                               arrowsize=14, node_size=2600, connectionstyle=style)
+        nx.draw_networkx_edge_labels(g, pos, ax=ax, font_size=8, label_pos=0.5, connectionstyle=style,
+                                     edge_labels={(r["from"], r["to"]): f"{r['estimate']:.2f}"},
+                                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=2600, node_color="#F0E442", edgecolors="#333333")
+    labels = {n: n if r2 is None or n not in r2 else f"{n}\nR² {r2[n]:.2f}" for n in g.nodes}
+    nx.draw_networkx_labels(g, pos, ax=ax, labels=labels, font_size=7.5)
+    ax.set_title(title or "Structural model (standardised estimates; dashed: interval includes 0)")
+    ax.set_axis_off()
+    ax.margins(0.12)
     return fig
 
 

@@ -113,6 +113,15 @@ def test_survey_notebook_on_simulated_data(values, quick_report):
     assert expected <= ids
     hyp = (quick_report / "tables" / "survey_hypotheses.md").read_text()
     assert "Simulated data" in hyp
+    # real answers beside: the ECSI survey (n = 250) by PLS-SEM; satisfaction -> loyalty holds on real customers
+    assert v["real_survey_n"] == 250 and v["H6_real_supported"] == "yes" and 0.3 < v["H6_real_estimate"] < 0.7
+    assert {"survey_real_paths", "survey_real_reliability", "survey_real_assessment", "survey_real_path_diagram",
+            "survey_real_pls_vs_cbsem", "survey_real_provenance"} <= ids
+    assert "real answers: ECSI satisfaction survey" in hyp
+    # Expectation and Quality are nearly collinear in these answers: CB-SEM degenerates and the run says so
+    assert v["real_cbsem_degenerate"] is True
+    nb = (quick_report / "notebooks" / "20_survey.ipynb").read_text()
+    assert "cannot separate their effects" in nb
 
 
 @pytest.mark.parametrize("fmt", ["qualtrics", "wjx"])
@@ -125,7 +134,7 @@ def test_survey_notebook_on_platform_exports(study_file, tmp_path, monkeypatch, 
     inst = instrument.load(DATA / "survey" / "instrument.yaml")
     export = sd.write_example(inst, fmt, tmp_path / f"{fmt}.csv", n=400, seed=5)
     path = study_file(name=f"export-{fmt}", notebooks=["20_survey"], survey__source=str(export), survey__format=fmt,
-                      survey__mapping=f"data/survey/{fmt}_mapping.yaml")
+                      survey__mapping=f"data/survey/{fmt}_mapping.yaml", survey__real="none" if fmt == "wjx" else "mobi")
     monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
     [outcome] = runner.run(path, quick=True)
     assert outcome.status == "ran", outcome.message
@@ -134,6 +143,7 @@ def test_survey_notebook_on_platform_exports(study_file, tmp_path, monkeypatch, 
     assert v["n_raw"] == 400 and v["n_clean"] < 400
     hyp = (out / "tables" / "survey_hypotheses.md").read_text()
     assert "Simulated data" not in hyp and f"{fmt}.csv" in hyp  # a user's file is not labelled simulated
+    assert ("ECSI" in hyp) == (fmt != "wjx")  # survey.real: none leaves the real survey out; mobi has complaints
 
 
 @pytest.mark.parametrize("study", ["default", "cdnow"])

@@ -165,3 +165,48 @@ def test_higher_order_bootstrap_refits_both_stages(mobi):
     boot = m.bootstrap(20, seed=2)
     assert (boot["se"] > 0).all() and set(boot["effect"]) == {"direct", "total"}
     assert m.reliability().loc["Satisfaction", "rho_c"] > 0.7  # measured by the dimensions' scores
+
+
+def test_assessment_states_each_result_against_its_cut_off(satisfaction_model):
+    a = pls.assessment(satisfaction_model)
+    rel = satisfaction_model.reliability()
+    alpha = a[(a["criterion"] == "alpha")].set_index("of")
+    assert alpha.loc["Expectation", "value"] == pytest.approx(rel.loc["Expectation", "alpha"])
+    assert not alpha.loc["Expectation", "met"] and alpha.loc["Value", "met"]  # 0.45 and 0.82 against 0.70
+    assert "below the 0.70 cut-off" in alpha.loc["Expectation", "verdict"] and "低于" in alpha.loc["Expectation", "verdict_zh"]
+    assert (a["met"] == (a["value"] >= a["cut_off"])).loc[a["criterion"].isin(["ave", "r2", "rho_a"])].all()
+    assert (a.loc[a["criterion"] == "htmt", "met"] == (a.loc[a["criterion"] == "htmt", "value"] < 0.90)).all()
+    assert a["source"].str.contains(r"\(\d{4}\)").all()  # every cut-off names where it comes from
+
+
+def test_cbsem_comparison_names_degenerate_paths(satisfaction_model):
+    ok = pd.DataFrame({"lval": ["Satisfaction"] * 3, "rval": ["Image", "Expectation", "Value"],
+                       "std_estimate": [0.4, 0.2, 0.3]})
+    c = pls.compare_with_cbsem(satisfaction_model, ok)
+    assert not c.degenerate and c.note == "" and c.table["cbsem_std"].tolist() == [0.4, 0.2, 0.3]
+    bad = ok.assign(std_estimate=[0.4, -1.6, 1.9])
+    c = pls.compare_with_cbsem(satisfaction_model, bad)
+    assert c.degenerate and "Expectation -> Satisfaction (-1.60)" in c.note and "±1" in c.note_zh
+
+
+def test_hypothesis_rows_from_a_bootstrap():
+    boot = pd.DataFrame({"from": ["A", "B", "A"], "to": ["B", "C", "C"], "effect": ["direct", "direct", "total"],
+                         "estimate": [0.5, 0.1, 0.05], "t": [5.0, 0.8, 2.5], "draws": [1000] * 3,
+                         "bca_lower": [0.3, -0.1, 0.01], "bca_upper": [0.7, 0.3, 0.09]})
+    rows = pls.hypothesis_rows(boot, {"Ha": ("A raises B", "A", "B", "direct"), "Hb": ("B raises C", "B", "C", "total"),
+                                      "Hc": ("A -> C through B", "A", "C", "total")}, evidence="real answers",
+                               statements_zh={"Ha": "A 提升 B"})
+    assert rows["supported"].tolist() == ["yes", "no", "yes"]
+    assert rows["pvalue"].iloc[1] == pytest.approx(0.4236, abs=1e-3)  # two-sided t(999) at 0.8
+    assert rows["statement_zh"].tolist() == ["A 提升 B", "", ""] and set(rows["evidence"]) == {"real answers"}
+    with pytest.raises(ArgumentError, match="no direct effect of C on A"):
+        pls.hypothesis_rows(boot, {"Hd": ("x", "C", "A", "direct")}, evidence="x")
+
+
+def test_path_diagram_draws_every_path(satisfaction_model):
+    from kamlib import plots
+
+    fig = plots.plot_path_diagram(satisfaction_model.paths, satisfaction_model.r2)
+    labels = {t.get_text() for t in fig.axes[0].texts}
+    assert {f"{e:.2f}" for e in satisfaction_model.paths["estimate"]} <= labels
+    assert any("R² 0.59" in t for t in labels)

@@ -169,6 +169,10 @@ class Survey(_Section):
     bootstrap: int = Field(500, ge=0, le=20_000)
     min_seconds: float = Field(120, ge=0)
     on_invalid: Literal["error", "flag"] = "error"
+    real: Literal["satisfaction", "mobi", "none"] = Field(
+        "satisfaction", description="The real ECSI survey analysed beside the study's own (PLS-SEM and CB-SEM); "
+                                    "'none' leaves it out.")
+    pls_bootstrap: int = Field(2000, ge=0, le=20_000, description="Bootstrap draws of the PLS-SEM model.")
 
 
 class Segments(_Section):
