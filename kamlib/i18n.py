@@ -37,6 +37,11 @@ LABELS_ZH = {
 
 #: Column headers of the Chinese report (others stay as they are).
 HEADERS_ZH = {
+    "weight": "外部权重", "loading": "载荷", "rho_a": "ρA", "rho_c": "组合信度 ρc", "criterion": "标准", "of": "对象",
+    "cut_off": "临界值", "met": "是否达标", "verdict_zh": "结论(中文)", "boot_mean": "自助法均值", "t": "t 值",
+    "pct_lower": "百分位下限", "pct_upper": "百分位上限", "bca_lower": "BCa 下限", "bca_upper": "BCa 上限",
+    "draws": "自助样本数", "f2": "f²", "pls": "PLS-SEM", "cbsem_std": "CB-SEM(标准化)", "evidence": "所依据的回答",
+    "from": "起点", "to": "终点", "indicator": "题项",
     "hypothesis": "假设", "statement": "陈述", "method": "方法", "estimate": "估计值", "std_estimate": "标准化估计",
     "ci_lower": "置信区间下限", "ci_upper": "置信区间上限", "pvalue": "p 值", "supported": "是否支持", "se": "标准误",
     "rule": "规则", "removed": "剔除", "remaining": "剩余", "construct": "构念", "items": "题项数", "n": "样本量",
