@@ -23,7 +23,7 @@ import pandas as pd
 from ._results import Result
 from .errors import ArgumentError
 
-__all__ = ["PLSModel", "assessment", "bca_interval", "compare_with_cbsem", "fit", "hypothesis_rows"]
+__all__ = ["CBSEMComparison", "PLSModel", "assessment", "bca_interval", "compare_with_cbsem", "fit", "hypothesis_rows"]
 
 SCHEMES = ("path", "centroid", "factorial")
 
@@ -751,7 +751,7 @@ def fit(data: pd.DataFrame, *, paths, blocks: dict, modes: dict | None = None, s
     >>> d[["y1", "y2"]] = 0.6 * f + rng.normal(size=(200, 2))
     >>> m = fit(d, paths=[("X", "Y")], blocks={"X": ["x1", "x2", "x3"], "Y": ["y1", "y2"]})
     >>> m.paths.round(2).to_dict("records")
-    [{'from': 'X', 'to': 'Y', 'estimate': 0.42}]
+    [{'from': 'X', 'to': 'Y', 'estimate': 0.62}]
     """
     paths, hoc = _check(data, paths, blocks, modes, scheme, higher_order)
     modes = {c: (modes or {}).get(c, "A") for c in list(blocks) + list(hoc)}
