@@ -133,3 +133,33 @@ def test_sparse_top_k_equals_a_dense_brute_force(method, exclude_bought):
         order = sorted((j for j in range(len(s.items)) if not (exclude_bought and X[c, j])),
                        key=lambda j: (-round(score[j], 10) if score[j] > 0 else 0, -buyers[j], s.items[j]))
         assert got[s.customers[c]] == [s.items[j] for j in order[:7]], s.customers[c]
+
+
+def test_neighbours_keep_each_products_most_similar(log):
+    s = rc.time_split(log, "2024-01-31")
+    full = rc.recommend(s, "itemcf", k=1)
+    assert rc.recommend(s, "itemcf", k=1, neighbours=50) == full  # more neighbours than products: unchanged
+    one = rc._keep_neighbours(rc._cosine_items((s.matrix > 0).astype(float)), 1)
+    assert (np.diff(one.indptr) >= 1).all()
+    dense = rc._cosine_items((s.matrix > 0).astype(float)).toarray()
+    for i in range(dense.shape[0]):  # the kept value is each row's largest (ties kept)
+        assert one[i].data.min() == pytest.approx(dense[i].max())
+    assert rc.recommend(s, "itemcf", k=1, neighbours=1)["c31"] == ["y1"]  # x1 and x2 only reach each other
+    assert rc.recommend(s, "itemcf", k=1, neighbours=2)["c31"] == ["x3"]
+    with pytest.raises(ArgumentError, match="neighbours must be at least 1"):
+        rc.recommend(s, "itemcf", neighbours=0)
+
+
+@pytest.mark.parametrize("exclude_bought", [True, False])
+def test_relevant_equals_sets_of_the_log(exclude_bought):
+    rng = np.random.default_rng(9)
+    n = 2000
+    tx = pd.DataFrame({"customer_id": rng.integers(0, 200, n).astype(str), "product": rng.integers(0, 80, n).astype(str),
+                       "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 100, n), unit="D")})
+    s = rc.time_split(tx, "2024-03-01")
+    train, test = tx[tx["date"] <= "2024-03-01"], tx[tx["date"] > "2024-03-01"]
+    want = {}
+    for c, g in test[test["customer_id"].isin(train["customer_id"])].groupby("customer_id"):
+        items = set(g["product"])
+        want[c] = items - set(train.loc[train["customer_id"] == c, "product"]) if exclude_bought else items
+    assert rc.relevant(s, exclude_bought=exclude_bought) == want
