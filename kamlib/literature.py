@@ -694,10 +694,16 @@ def cohen_kappa(a, b) -> float:
     """
     from statsmodels.stats.inter_rater import cohens_kappa
 
-    a, b = pd.Series(list(a)), pd.Series(list(b))
+    # True/False and 1/0 are the same codes: compare them as numbers (a bool Categorical would not match ints)
+    as_code = lambda v: int(v) if isinstance(v, (bool, np.bool_)) else v  # noqa: E731
+    a, b = pd.Series([as_code(v) for v in a], dtype=object), pd.Series([as_code(v) for v in b], dtype=object)
     if len(a) != len(b) or len(a) == 0:
         raise KamError("Cohen's kappa needs two codings of the same, non-empty list of units.")
-    cats = sorted(set(a) | set(b))
+    try:
+        cats = sorted(set(a) | set(b))
+    except TypeError:
+        raise KamError("the two codings use labels of different kinds (for example text and numbers); code both "
+                       "coders' answers the same way before computing kappa.") from None
     table = pd.crosstab(pd.Categorical(a, cats), pd.Categorical(b, cats), dropna=False).to_numpy()
     if len(cats) == 1:
         return float("nan")  # both coders used one category throughout: kappa is undefined

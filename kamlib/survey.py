@@ -13,6 +13,8 @@ Hayes (2018) bootstrap mediation; Reichheld (2003) NPS.
 
 from __future__ import annotations
 
+import math
+
 import itertools
 import warnings
 from dataclasses import dataclass
@@ -593,7 +595,7 @@ def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, 
     Returns
     -------
     tuple of float
-        Lower and upper limit.
+        Lower and upper limit; NaN for a just-identified model (df 0).
 
     References
     ----------
@@ -605,6 +607,9 @@ def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, 
     [0.071, 0.114]
     """
 
+    if df <= 0:  # a just-identified model: RMSEA is not defined
+        return (math.nan, math.nan)
+
     def lam(p):
         f = lambda x: stats.ncx2.cdf(chi2, df, x) - p  # noqa: E731
         if stats.chi2.cdf(chi2, df) < p:
@@ -614,6 +619,16 @@ def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, 
 
     a = (1 - level) / 2
     return float(np.sqrt(lam(1 - a) / (df * n))), float(np.sqrt(lam(a) / (df * n)))
+
+
+def _incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> dict:
+    """CFI bounded to [0, 1] and TLI (not bounded), as lavaan computes them; NaN when df is 0."""
+    if df <= 0:
+        return {"cfi": math.nan, "tli": math.nan}
+    denom = max(chi2 - df, chi2_null - df_null, 0)
+    cfi = 1.0 if denom == 0 else 1 - max(chi2 - df, 0) / denom
+    tli = (chi2_null / df_null - chi2 / df) / (chi2_null / df_null - 1) if df_null > 0 else math.nan
+    return {"cfi": float(min(max(cfi, 0.0), 1.0)), "tli": float(tli)}
 
 
 def _fit(data: pd.DataFrame, description: str) -> SEMResult:
@@ -641,9 +656,13 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     sd = np.sqrt(np.diag(s))
     resid = (s - sigma) / np.outer(sd, sd)
     srmr = float(np.sqrt(np.mean(resid[np.tril_indices(len(observed))] ** 2)))
-    fit = {"n": n, "chi2": chi2, "df": df, "pvalue": float(st["chi2 p-value"]), "cfi": float(st["CFI"]),
-           "tli": float(st["TLI"]), "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * n))),
-           "rmsea_ci_lower": lo, "rmsea_ci_upper": hi, "srmr": srmr}
+    fit = {"n": n, "chi2": chi2, "df": df, "pvalue": float(st["chi2 p-value"]) if df > 0 else math.nan,
+           **_incremental_fit(chi2, df, float(st["chi2 Baseline"]), float(st["DoF Baseline"])),
+           "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * n))) if df > 0 else math.nan,
+           "rmsea_ci_lower": lo, "rmsea_ci_upper": hi, "srmr": srmr,
+           "note": "" if df > 0 else ("the model is just-identified (df = 0): it reproduces the covariances exactly by "
+                                      "construction, so chi-square, RMSEA, CFI and TLI cannot test it; add items or "
+                                      "constraints to test its fit.")}
     ins = model.inspect(std_est=True)
     ins = ins.rename(columns={"Estimate": "estimate", "Est. Std": "std_estimate", "Std. Err": "estimate_se",
                               "z-value": "z", "p-value": "pvalue"})

@@ -103,3 +103,13 @@ def test_facts_are_cited_by_id():
     assert f["source"] == "S004" and f["location"] == "§4.1" and float(f["value"]) == 20
     with pytest.raises(KamError, match="No fact 'F999'"):
         lit.fact("F999")
+
+
+def test_cohen_kappa_treats_true_false_as_one_zero_and_names_mixed_labels():
+    from kamlib import literature
+    from kamlib.errors import KamError
+
+    assert literature.cohen_kappa([True, True, False, False], [1, 0, 0, 0]) == literature.cohen_kappa(
+        [1, 1, 0, 0], [1, 0, 0, 0]) == 0.5
+    with pytest.raises(KamError, match="labels of different kinds"):
+        literature.cohen_kappa(["yes", 1], [1, 1])

@@ -56,6 +56,22 @@ def test_holzinger_swineford_cfa_matches_lavaan():
         assert est[item] == pytest.approx(value, abs=0.003), item
 
 
+def test_cfi_is_bounded_and_a_just_identified_cfa_is_reported_not_crashed():
+    """lavaan bounds CFI to [0, 1] (not TLI); a one-factor, three-item CFA has df 0 and no fit test."""
+    rng = np.random.default_rng(3)
+    f = rng.normal(size=(400, 2))
+    d = pd.DataFrame(np.column_stack([f[:, [0]] + rng.normal(scale=0.7, size=(400, 3)),
+                                      f[:, [1]] + rng.normal(scale=0.7, size=(400, 3))]),
+                     columns=["a1", "a2", "a3", "b1", "b2", "b3"])
+    good = survey.cfa(d, "A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3").fit
+    assert good["chi2"] < good["df"]  # a correctly specified model fitting better than expected
+    assert good["cfi"] == 1.0 and good["tli"] > 1.0  # CFI capped, TLI not (as lavaan prints them)
+    just = survey.cfa(d, "A =~ a1 + a2 + a3").fit
+    assert just["df"] == 0 and np.isnan(just["rmsea"]) and np.isnan(just["cfi"]) and np.isnan(just["rmsea_ci_upper"])
+    assert "just-identified" in just["note"]
+    assert survey._incremental_fit(85.306, 24, 918.852, 36) == pytest.approx({"cfi": 0.931, "tli": 0.896}, abs=5e-4)
+
+
 def test_cfa_with_missing_answers_uses_the_same_complete_cases_throughout():
     hs = datasets.holzinger_swineford()
     holes = hs.copy()
