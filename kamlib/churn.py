@@ -213,7 +213,8 @@ def split(index, *, test_share: float = 0.5, seed: int = 0) -> tuple[pd.Index, p
 def lift_table(y, score, bins: int = 10) -> pd.DataFrame:
     """Lift and gains by group of customers ranked by score.
 
-    Customers are ranked by score (stable order) and cut into ``bins`` equal groups (1 = highest score).
+    Customers are ranked by score and cut into ``bins`` equal groups (1 = highest score); customers with
+    equal scores share their tie's churn rate, so the table does not depend on row order.
 
     Parameters
     ----------
@@ -240,13 +241,20 @@ def lift_table(y, score, bins: int = 10) -> pd.DataFrame:
     [2.0, 0.0]
     """
     y = np.asarray(y, float)
-    order = np.argsort(-np.asarray(score, float), kind="stable")
-    groups = np.array_split(order, bins)
+    score = np.asarray(score, float)
+    order = np.argsort(-score, kind="stable")
+    # customers with equal scores cannot be ranked: each counts with the churn rate of its tie, which is what
+    # any order among them gives on average (row order would otherwise decide the lift of a constant score)
+    s, ys = score[order], y[order]
+    tie = np.r_[0, np.cumsum(s[1:] != s[:-1])]
+    ys = (np.bincount(tie, weights=ys) / np.bincount(tie))[tie]
+    groups = np.array_split(np.arange(len(ys)), bins)
     base = y.mean()
     rows, captured = [], 0.0
     for i, g in enumerate(groups, 1):
-        captured += y[g].sum()
-        rows.append({"decile": i, "customers": len(g), "churn_rate": y[g].mean(), "lift": y[g].mean() / base,
+        captured += ys[g].sum()
+        rate = ys[g].mean()
+        rows.append({"decile": i, "customers": len(g), "churn_rate": rate, "lift": rate / base,
                      "cumulative_capture": captured / y.sum(), "cumulative_share": sum(map(len, groups[:i])) / len(y)})
     return pd.DataFrame(rows)
 
@@ -288,7 +296,7 @@ def evaluate(y, score, *, bins: int = 10) -> dict:
     lift = lift_table(y, score, bins)
     cal = None
     if score.min() >= 0 and score.max() <= 1:
-        q = pd.qcut(pd.Series(score).rank(method="first"), bins, labels=False)
+        q = pd.qcut(pd.Series(score).rank(method="average"), bins, labels=False, duplicates="drop")
         cal = pd.DataFrame({"mean_predicted": pd.Series(score).groupby(q).mean(),
                             "observed_rate": pd.Series(y).groupby(q).mean(), "customers": pd.Series(y).groupby(q).size()})
     return ChurnEvaluation(float(roc_auc_score(y, score)), float(lift["cumulative_capture"].iloc[0]),

@@ -108,6 +108,18 @@ def test_auc_and_lift_agree_with_independent_computations():
     assert ev.top_decile_lift == pytest.approx(y[top.to_numpy()].mean() / y.mean())
 
 
+def test_tied_scores_do_not_rank_by_row_order():
+    y = np.array([1, 1, 1, 0, 0, 0, 0, 0, 0, 0] * 40)
+    constant = churn.lift_table(y, np.zeros(len(y)))
+    assert constant["lift"].to_numpy() == pytest.approx(1.0)  # row order put every churner first before
+    assert churn.evaluate(y, np.full(len(y), 0.5)).top_decile_lift == pytest.approx(1.0)
+    # two tied blocks: the top decile is half of the high block, which has churn rate 0.5
+    score = np.r_[np.ones(80), np.zeros(320)]
+    yy = np.r_[np.tile([1, 0], 40), np.zeros(320)]
+    assert churn.lift_table(yy, score)["churn_rate"].iloc[0] == pytest.approx(0.5)
+    assert churn.lift_table(yy, score)["cumulative_capture"].iloc[-1] == pytest.approx(1.0)
+
+
 def test_cost_threshold_minimises_the_stated_cost():
     rng = np.random.default_rng(1)
     p = rng.random(2000)
