@@ -568,14 +568,18 @@ class SEMResult:
         return e[e["op"] == "~"].reset_index(drop=True)
 
     def factor_correlations(self) -> pd.DataFrame:
-        e = self.estimates
-        cov = e[(e["op"] == "~~")]
+        """Model-implied correlations between the latent factors, ``(I - B)^-1 Psi (I - B)^-T`` scaled to
+        unit variances, so that factors linked by a regression correlate as the model says (lavaan's
+        ``lavInspect(fit, "cor.lv")``), not 0."""
+        m = self.model
+        names = list(m.names_beta[0])
+        B, Psi = np.asarray(m.mx_beta, float), np.asarray(m.mx_psi, float)
+        inv = np.linalg.inv(np.eye(len(B)) - B)
+        cov = inv @ Psi @ inv.T
+        sd = np.sqrt(np.diag(cov))
+        full = pd.DataFrame(cov / np.outer(sd, sd), index=names, columns=names)
         latents = list(dict.fromkeys(self.loadings()["lval"]))
-        out = pd.DataFrame(np.eye(len(latents)), index=latents, columns=latents)
-        for _, row in cov.iterrows():
-            if row["lval"] in latents and row["rval"] in latents and row["lval"] != row["rval"]:
-                out.loc[row["lval"], row["rval"]] = out.loc[row["rval"], row["lval"]] = row["std_estimate"]
-        return out
+        return full.loc[latents, latents]
 
 
 def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:

@@ -344,3 +344,16 @@ def test_questionnaire_renders_in_both_languages(inst):
     for item in inst.items:
         assert inst.item_text(item, "en") in en and inst.item_text(item, "zh") in zh
     assert "非常同意" in zh and "Strongly agree" in en
+
+
+def test_factor_correlations_are_model_implied_also_across_regressions():
+    hs = datasets.holzinger_swineford()
+    cfa = survey.cfa(hs, HS_MODEL).factor_correlations()
+    # lavaan tutorial, standardized solution: visual~~textual .459, visual~~speed .471, textual~~speed .283
+    assert cfa.loc["visual", "textual"] == pytest.approx(0.459, abs=0.001)
+    assert cfa.loc["visual", "speed"] == pytest.approx(0.471, abs=0.001)
+    assert cfa.loc["textual", "speed"] == pytest.approx(0.283, abs=0.001)
+    chain = survey.sem(hs, HS_MODEL + "\ntextual ~ visual\nspeed ~ textual").factor_correlations()
+    assert chain.loc["visual", "textual"] > 0.3  # was 0: factors linked by a regression, not a covariance
+    # a chain implies corr(visual, speed) = corr(visual, textual) x corr(textual, speed)
+    assert chain.loc["visual", "speed"] == pytest.approx(chain.loc["visual", "textual"] * chain.loc["textual", "speed"])
