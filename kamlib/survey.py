@@ -677,6 +677,12 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     is_loading = (ins["op"] == "~") & ins["rval"].isin(latents) & ~ins["lval"].isin(latents)
     ins.loc[is_loading, ["lval", "rval"]] = ins.loc[is_loading, ["rval", "lval"]].to_numpy()
     ins.loc[is_loading, "op"] = "=~"
+    # a covariance between two variables is standardised by their own (residual) variances, as lavaan's std.all:
+    # a residual covariance of two indicators is their residual correlation, not a share of total variance
+    var = ins[(ins["op"] == "~~") & (ins["lval"] == ins["rval"])].set_index("lval")["estimate"]
+    off = (ins["op"] == "~~") & (ins["lval"] != ins["rval"]) & ins["lval"].isin(var.index) & ins["rval"].isin(var.index)
+    ins.loc[off, "std_estimate"] = ins.loc[off, "estimate"] / np.sqrt(
+        var.reindex(ins.loc[off, "lval"]).to_numpy() * var.reindex(ins.loc[off, "rval"]).to_numpy())
     ins["estimate_ci_lower"] = ins["estimate"] - 1.959964 * ins["estimate_se"]
     ins["estimate_ci_upper"] = ins["estimate"] + 1.959964 * ins["estimate_se"]
     return SEMResult(model, fit, ins)

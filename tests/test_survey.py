@@ -357,3 +357,19 @@ def test_factor_correlations_are_model_implied_also_across_regressions():
     assert chain.loc["visual", "textual"] > 0.3  # was 0: factors linked by a regression, not a covariance
     # a chain implies corr(visual, speed) = corr(visual, textual) x corr(textual, speed)
     assert chain.loc["visual", "speed"] == pytest.approx(chain.loc["visual", "textual"] * chain.loc["textual", "speed"])
+
+
+def test_political_democracy_matches_lavaan_with_residual_correlations():
+    import semopy
+
+    ex = semopy.examples.political_democracy
+    res = survey.sem(ex.get_data(), ex.get_model())
+    # lavaan tutorial (Bollen 1989 model): chi2 38.125, df 35, p .329, CFI .995, TLI .993, RMSEA .035 [.000, .092]
+    f = res.fit
+    assert f["df"] == 35 and f["chi2"] == pytest.approx(38.125, abs=0.01) and f["pvalue"] == pytest.approx(0.329, abs=0.001)
+    assert f["cfi"] == pytest.approx(0.995, abs=0.001) and f["tli"] == pytest.approx(0.993, abs=0.001)
+    assert f["rmsea"] == pytest.approx(0.035, abs=0.001) and f["rmsea_ci_upper"] == pytest.approx(0.092, abs=0.001)
+    e = res.estimates.set_index(["op", "lval", "rval"])
+    # std.all of the residual covariances is the residual correlation: y1~~y5 .296, y2~~y6 .356, y6~~y8 .338
+    for (a, b), want in {("y1", "y5"): 0.296, ("y2", "y6"): 0.356, ("y6", "y8"): 0.338}.items():
+        assert e.loc[("~~", a, b), "std_estimate"] == pytest.approx(want, abs=0.002), (a, b)
