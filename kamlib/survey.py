@@ -653,15 +653,22 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
         warnings.simplefilter("ignore")
         model.fit(d)
     st = semopy.calc_stats(model).T["Value"]
-    chi2, df = float(st["chi2"]), int(round(st["DoF"]))
+    # observed exogenous variables (a key-account dummy, a MIMIC covariate, the first variable of a path model) are
+    # fixed at their sample moments, as lavaan's fixed.x: semopy counts those moments but no parameter for them
+    raw = model.inspect()
+    exogenous = [v for v in observed if not ((raw["op"] == "~") & (raw["lval"] == v)).any()
+                 and not ((raw["op"] == "~~") & (raw["lval"] == v) & (raw["rval"] == v)).any()]
+    fixed = len(exogenous) * (len(exogenous) + 1) // 2
+    chi2, df = float(st["chi2"]), int(round(st["DoF"])) - fixed
+    df_null = int(round(st["DoF Baseline"])) - fixed
     lo, hi = rmsea_ci(chi2, df, n)
     sigma = model.calc_sigma()[0]
     s = np.cov(d.to_numpy(float), rowvar=False, bias=True)
     sd = np.sqrt(np.diag(s))
     resid = (s - sigma) / np.outer(sd, sd)
     srmr = float(np.sqrt(np.mean(resid[np.tril_indices(len(observed))] ** 2)))
-    fit = {"n": n, "chi2": chi2, "df": df, "pvalue": float(st["chi2 p-value"]) if df > 0 else math.nan,
-           **_incremental_fit(chi2, df, float(st["chi2 Baseline"]), float(st["DoF Baseline"])),
+    fit = {"n": n, "chi2": chi2, "df": df, "pvalue": float(stats.chi2.sf(chi2, df)) if df > 0 else math.nan,
+           **_incremental_fit(chi2, df, float(st["chi2 Baseline"]), df_null),
            "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * n))) if df > 0 else math.nan,
            "rmsea_ci_lower": lo, "rmsea_ci_upper": hi, "srmr": srmr,
            "note": "" if df > 0 else ("the model is just-identified (df = 0): it reproduces the covariances exactly by "

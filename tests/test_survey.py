@@ -373,3 +373,17 @@ def test_political_democracy_matches_lavaan_with_residual_correlations():
     # std.all of the residual covariances is the residual correlation: y1~~y5 .296, y2~~y6 .356, y6~~y8 .338
     for (a, b), want in {("y1", "y5"): 0.296, ("y2", "y6"): 0.356, ("y6", "y8"): 0.338}.items():
         assert e.loc[("~~", a, b), "std_estimate"] == pytest.approx(want, abs=0.002), (a, b)
+
+
+def test_observed_exogenous_variables_are_fixed_as_lavaan_fixed_x():
+    import semopy
+
+    d = semopy.examples.political_democracy.get_data()
+    saturated = survey.sem(d, "y5 ~ y1").fit
+    assert saturated["df"] == 0 and saturated["chi2"] == pytest.approx(0, abs=1e-4) and "just-identified" in saturated["note"]
+    chain = survey.sem(d, "y1 ~ x1\ny5 ~ y1").fit  # one omitted path: one degree of freedom, not two
+    assert chain["df"] == 1
+    full = survey.sem(d, "y1 ~ x1\ny5 ~ y1 + x1").paths().set_index(["lval", "rval"])
+    # the likelihood-ratio test of the omitted path equals the Wald test of adding it (asymptotically, n = 75)
+    assert chain["pvalue"] == pytest.approx(full.loc[("y5", "x1"), "pvalue"], abs=0.01)
+    assert 0 <= chain["cfi"] <= 1
