@@ -387,3 +387,32 @@ def test_observed_exogenous_variables_are_fixed_as_lavaan_fixed_x():
     # the likelihood-ratio test of the omitted path equals the Wald test of adding it (asymptotically, n = 75)
     assert chain["pvalue"] == pytest.approx(full.loc[("y5", "x1"), "pvalue"], abs=0.01)
     assert 0 <= chain["cfi"] <= 1
+
+
+def test_item_analysis_critical_ratio_equals_a_direct_extreme_group_t_test():
+    from scipy import stats as st
+
+    rng = np.random.default_rng(2)
+    f = rng.normal(size=500)
+    items = pd.DataFrame({"good1": f + rng.normal(scale=0.6, size=500), "good2": f + rng.normal(scale=0.6, size=500),
+                          "good3": f + rng.normal(scale=0.6, size=500), "noise": rng.normal(size=500)}).round()
+    table = survey.item_analysis(items).set_index("item")
+    total = items.sum(axis=1)
+    hi, lo = total >= total.quantile(0.73), total <= total.quantile(0.27)
+    t = st.ttest_ind(items.loc[hi, "good1"], items.loc[lo, "good1"]).statistic
+    assert table.loc["good1", "cr_t"] == pytest.approx(t)
+    assert table.loc["good1", "keep"] == "yes" and table.loc["noise", "keep"] == "check"
+    assert table.loc["noise", "corrected_item_total_r"] < 0.2
+
+
+def test_harman_single_factor_share_equals_the_first_eigenvalue():
+    rng = np.random.default_rng(4)
+    common = rng.normal(size=(600, 1))
+    one = pd.DataFrame(common + rng.normal(scale=0.5, size=(600, 8)))
+    h = survey.harman(one)
+    assert h.first_share == pytest.approx(np.linalg.eigvalsh(one.corr())[-1] / 8)
+    assert h.first_share > 0.5 and "common method may drive" in h.verdict and "共同方法偏差" in h.verdict_zh
+    two = pd.DataFrame(np.column_stack([rng.normal(size=(600, 1)) + rng.normal(scale=0.8, size=(600, 4)),
+                                        rng.normal(size=(600, 1)) + rng.normal(scale=0.8, size=(600, 4))]))
+    h2 = survey.harman(two)
+    assert h2.first_share < 0.5 and h2.components_above_one == 2 and "cannot rule" in h2.verdict
