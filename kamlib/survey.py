@@ -713,6 +713,11 @@ def _incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> di
 def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     import semopy
 
+    defined = [line.strip() for line in description.splitlines() if ":=" in line]
+    if defined:
+        raise KamError(f"the model defines a parameter with ':=' ({defined[0]}), which the SEM engine (semopy) cannot "
+                       "estimate; for an indirect effect use survey.mediation(...) (bootstrap CI) or pls.fit(...) "
+                       "with .effects() and .bootstrap() (total and mediated effects), and remove the ':=' line.")
     model = semopy.Model(description)
     observed = list(model.vars["observed"])
     require_columns(data, observed, where="the survey data", fix="every item the model names needs a column")

@@ -416,3 +416,11 @@ def test_harman_single_factor_share_equals_the_first_eigenvalue():
                                         rng.normal(size=(600, 1)) + rng.normal(scale=0.8, size=(600, 4))]))
     h2 = survey.harman(two)
     assert h2.first_share < 0.5 and h2.components_above_one == 2 and "cannot rule" in h2.verdict
+
+
+def test_defined_parameters_get_a_sentence_with_the_way_out():
+    import semopy
+
+    d = semopy.examples.political_democracy.get_data()
+    with pytest.raises(KamError, match=r"defines a parameter with ':=' \(ind := a\*b\).*survey.mediation"):
+        survey.sem(d, "y1 ~ a*x1\ny5 ~ b*y1\nind := a*b")
