@@ -31,7 +31,8 @@ __all__ = ["HYPOTHESES", "Harman", "Interaction", "KeyDrivers", "Mediation", "NP
            "alpha_ci", "ave", "bartlett", "cfa", "compare_many", "compare_two", "composite_reliability",
            "cronbach_alpha", "efa", "fornell_larcker", "harman", "htmt", "hypotheses", "item_analysis",
            "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation", "moderation", "nps", "omega",
-           "one_factor_loadings", "parallel_analysis", "relative_importance", "reliability_table", "rmsea_ci", "sem"]
+           "one_factor_loadings", "parallel_analysis", "relative_importance", "reliability_table", "rmsea_ci",
+           "scale_note", "sem"]
 
 # ----------------------------------------------------------------------------- reliability
 
@@ -441,6 +442,44 @@ def harman(data: pd.DataFrame, *, threshold: float = 0.5) -> Harman:
                   + ("回答可能受共同方法偏差驱动,建议加入标记变量或共同潜因子模型。" if big else
                      "没有单一因子占主导,但该检验不能完全排除共同方法偏差。"))
     return Harman(share, int((eig > 1).sum()), d.shape[1], verdict, verdict_zh)
+
+
+def scale_note(points: int) -> dict:
+    """One sentence (en, zh) on whether Likert answers with ``points`` categories may be treated as continuous.
+
+    Parameters
+    ----------
+    points : int
+        Number of answer categories.
+
+    Returns
+    -------
+    dict
+        ``{"en": ..., "zh": ..., "ordinal": bool}``; ``ordinal`` is True at 5 points or fewer.
+
+    References
+    ----------
+    Rhemtulla, M., Brosseau-Liard, P. E. & Savalei, V. (2012). When can categorical variables be treated as
+    continuous? *Psychological Methods*, 17(3), 354-373.
+
+    Examples
+    --------
+    >>> scale_note(7)["ordinal"]
+    False
+    """
+    if points > 5:
+        return {"ordinal": False,
+                "en": f"The items have {points} answer categories: with more than five, maximum likelihood on the "
+                      "answers as numbers is close to an ordinal estimator (Rhemtulla et al. 2012), so the CFA and SEM "
+                      "treat them as continuous.",
+                "zh": f"题项有 {points} 个选项:多于五个时,把回答当作连续变量的极大似然估计与有序估计相差很小"
+                      "(Rhemtulla 等 2012),因此 CFA 与 SEM 按连续变量处理。"}
+    return {"ordinal": True,
+            "en": f"The items have only {points} answer categories: maximum likelihood on them as numbers biases loadings "
+                  "and fit (Rhemtulla et al. 2012), and the SEM engine here (semopy) has no WLSMV estimator; read the "
+                  "CFA and SEM as approximate, or re-estimate them in lavaan with ordered = TRUE.",
+            "zh": f"题项只有 {points} 个选项:按连续变量做极大似然估计会使载荷与拟合指标有偏(Rhemtulla 等 2012),而本工具"
+                  "所用的 SEM 引擎(semopy)没有 WLSMV 估计;CFA 与 SEM 结果只宜作近似参考,或在 lavaan 中以 ordered = TRUE 重新估计。"}
 
 
 def bartlett(data: pd.DataFrame) -> TestResult:

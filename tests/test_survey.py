@@ -424,3 +424,9 @@ def test_defined_parameters_get_a_sentence_with_the_way_out():
     d = semopy.examples.political_democracy.get_data()
     with pytest.raises(KamError, match=r"defines a parameter with ':=' \(ind := a\*b\).*survey.mediation"):
         survey.sem(d, "y1 ~ a*x1\ny5 ~ b*y1\nind := a*b")
+
+
+def test_scale_note_says_when_answers_are_ordinal():
+    assert not survey.scale_note(7)["ordinal"] and "continuous" in survey.scale_note(7)["en"]
+    five = survey.scale_note(5)
+    assert five["ordinal"] and "WLSMV" in five["en"] and "ordered = TRUE" in five["zh"]
