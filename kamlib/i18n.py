@@ -42,7 +42,7 @@ HEADERS_ZH = {
     "pct_lower": "百分位下限", "pct_upper": "百分位上限", "bca_lower": "BCa 下限", "bca_upper": "BCa 上限",
     "draws": "自助样本数", "f2": "f²", "pls": "PLS-SEM", "cbsem_std": "CB-SEM(标准化)", "evidence": "所依据的回答",
     "from": "起点", "to": "终点", "indicator": "题项", "cr_t": "临界比 CR", "cr_pvalue": "CR 的 p 值", "keep": "保留",
-    "first_share": "第一因子方差占比", "components_above_one": "特征值大于 1 的成分数",
+    "index": "指标", "model": "模型", "first_share": "第一因子方差占比", "components_above_one": "特征值大于 1 的成分数",
     "hypothesis": "假设", "statement": "陈述", "method": "方法", "estimate": "估计值", "std_estimate": "标准化估计",
     "ci_lower": "置信区间下限", "ci_upper": "置信区间上限", "pvalue": "p 值", "supported": "是否支持", "se": "标准误",
     "rule": "规则", "removed": "剔除", "remaining": "剩余", "construct": "构念", "items": "题项数", "n": "样本量",

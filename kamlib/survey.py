@@ -29,7 +29,7 @@ from .errors import KamError, require_columns
 
 __all__ = ["HYPOTHESES", "Harman", "Interaction", "KeyDrivers", "Mediation", "NPS", "SEMResult", "TestResult",
            "alpha_ci", "ave", "bartlett", "cfa", "compare_many", "compare_two", "composite_reliability",
-           "cronbach_alpha", "efa", "fornell_larcker", "harman", "htmt", "hypotheses", "item_analysis",
+           "cronbach_alpha", "efa", "fit_verdicts", "fornell_larcker", "harman", "htmt", "hypotheses", "item_analysis",
            "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation", "moderation", "nps", "omega",
            "one_factor_loadings", "parallel_analysis", "relative_importance", "reliability_table", "rmsea_ci",
            "scale_note", "sem"]
@@ -737,6 +737,50 @@ def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, 
 
     a = (1 - level) / 2
     return float(np.sqrt(lam(1 - a) / (df * n))), float(np.sqrt(lam(a) / (df * n)))
+
+
+def fit_verdicts(fit: dict) -> pd.DataFrame:
+    """Each fit index of a CFA or SEM against its cut-off, in one sentence in English and Chinese, with the source.
+
+    Parameters
+    ----------
+    fit : dict
+        ``SEMResult.fit``.
+
+    Returns
+    -------
+    DataFrame
+        ``index``, ``value``, ``cut_off``, ``met``, ``source``, ``verdict``, ``verdict_zh``; one row saying the model
+        cannot be tested when it is just-identified.
+
+    References
+    ----------
+    Hu, L. & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis.
+    *Structural Equation Modeling*, 6(1), 1-55. Browne, M. W. & Cudeck, R. (1993). Alternative ways of assessing
+    model fit. In Bollen & Long (eds.), *Testing Structural Equation Models*, Sage, 136-162.
+
+    Examples
+    --------
+    >>> fit_verdicts({"df": 24, "chi2": 85.3, "pvalue": 0.0, "cfi": 0.931, "tli": 0.896, "rmsea": 0.092,
+    ...               "srmr": 0.065})["met"].tolist()
+    [False, False, False, False, True]
+    """
+    if not fit.get("df"):
+        return pd.DataFrame([{"index": "df", "value": 0.0, "cut_off": np.nan, "met": False, "source": "",
+                              "verdict": fit.get("note") or "the model is just-identified: its fit cannot be tested.",
+                              "verdict_zh": "模型恰好识别(自由度为 0):拟合无法检验,请增加题项或约束。"}])
+    rules = [("chi2/df", fit["chi2"] / fit["df"], 3.0, "<=", "Kline (2016)"),
+             ("cfi", fit["cfi"], 0.95, ">=", "Hu & Bentler (1999)"),
+             ("tli", fit["tli"], 0.95, ">=", "Hu & Bentler (1999)"),
+             ("rmsea", fit["rmsea"], 0.06, "<=", "Hu & Bentler (1999); Browne & Cudeck (1993): 0.08 acceptable"),
+             ("srmr", fit["srmr"], 0.08, "<=", "Hu & Bentler (1999)")]
+    rows = []
+    for name, v, cut, op, src in rules:
+        met = bool(v >= cut) if op == ">=" else bool(v <= cut)
+        rows.append({"index": name, "value": v, "cut_off": cut, "met": met, "source": src,
+                     "verdict": f"{name.upper()} = {v:.3f}: {'meets' if met else 'misses'} the {op} {cut:g} rule",
+                     "verdict_zh": f"{name.upper()} = {v:.3f}:{'达到' if met else '未达到'} {op} {cut:g} 的标准"})
+    return pd.DataFrame(rows)
 
 
 def _incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> dict:

@@ -430,3 +430,12 @@ def test_scale_note_says_when_answers_are_ordinal():
     assert not survey.scale_note(7)["ordinal"] and "continuous" in survey.scale_note(7)["en"]
     five = survey.scale_note(5)
     assert five["ordinal"] and "WLSMV" in five["en"] and "ordered = TRUE" in five["zh"]
+
+
+def test_fit_verdicts_state_each_index_against_its_cut_off():
+    hs = survey.cfa(datasets.holzinger_swineford(), HS_MODEL)
+    v = survey.fit_verdicts(hs.fit).set_index("index")
+    assert not v.loc["cfi", "met"] and v.loc["srmr", "met"]  # lavaan: CFI .931 < .95, SRMR .065 <= .08
+    assert "Hu & Bentler (1999)" in v.loc["cfi", "source"] and "未达到" in v.loc["cfi", "verdict_zh"]
+    just = survey.fit_verdicts({"df": 0, "note": "the model is just-identified"})
+    assert len(just) == 1 and not just["met"].item()
