@@ -125,7 +125,11 @@ def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame) -> np.n
         cov_log = np.linalg.inv(-hess)
     except np.linalg.LinAlgError:
         return np.full(len(params), np.nan)
-    return params * np.sqrt(np.clip(np.diag(cov_log), 0, None))
+    se = params * np.sqrt(np.clip(np.diag(cov_log), 0, None))
+    # A numerical Hessian is accurate to about 1e-5 relative, and its last bits move with how numpy vectorises
+    # the log-likelihood sums (memory alignment differs between runs): 4 significant digits are what it
+    # supports, and they keep reruns byte-identical.
+    return np.array([float(f"{v:.4g}") if np.isfinite(v) else v for v in se])
 
 
 #: A positive shape or scale estimate outside these limits is at a bound of the (open) parameter space:
