@@ -439,3 +439,20 @@ def test_fit_verdicts_state_each_index_against_its_cut_off():
     assert "Hu & Bentler (1999)" in v.loc["cfi", "source"] and "未达到" in v.loc["cfi", "verdict_zh"]
     just = survey.fit_verdicts({"df": 0, "note": "the model is just-identified"})
     assert len(just) == 1 and not just["met"].item()
+
+
+def test_measurement_invariance_equals_lavaans_holzinger_swineford_by_school():
+    hs = datasets.holzinger_swineford()
+    r = survey.invariance(hs, {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"],
+                               "speed": ["x7", "x8", "x9"]}, hs["school"])
+    t = r.table.set_index("model")
+    # lavaan tutorial, measurement invariance (group = "school"): configural 115.85 (48), loadings 124.04 (54),
+    # intercepts 164.10 (60); chi-square differences 8.1922 (p .2244) and 40.059 (p 4.4e-07)
+    assert t.loc["configural", ["chi2", "df"]].tolist() == pytest.approx([115.851, 48], abs=0.01)
+    assert t.loc["metric", ["chi2", "df"]].tolist() == pytest.approx([124.044, 54], abs=0.01)
+    assert t.loc["scalar", ["chi2", "df"]].tolist() == pytest.approx([164.103, 60], abs=0.01)
+    assert t.loc["metric", "delta_pvalue"] == pytest.approx(0.2244, abs=1e-4)
+    assert t.loc["scalar", "delta_pvalue"] == pytest.approx(4.435e-07, rel=0.01)
+    assert r.level == "metric" and "construct means may not" in r.verdict and "度量" in r.verdict_zh
+    with pytest.raises(KamError, match="at least two groups"):
+        survey.invariance(hs, {"visual": ["x1", "x2", "x3"]}, pd.Series("one", index=hs.index))
