@@ -116,6 +116,7 @@ def test_survey_notebook_on_simulated_data(values, quick_report):
     # real answers beside: the ECSI survey (n = 250) by PLS-SEM; satisfaction -> loyalty holds on real customers
     assert v["real_survey_n"] == 250 and v["H6_real_supported"] == "yes" and 0.3 < v["H6_real_estimate"] < 0.7
     assert v["invariance_level"] == "scalar"  # the simulator measures both tiers alike
+    assert v["H8_multigroup_estimate"] > 0  # the simulated key accounts have a stronger SQ -> SAT path (+0.20)
     assert 0 < v["harman_first_share"] < 0.5
     assert {"survey_real_paths", "survey_real_reliability", "survey_real_assessment", "survey_real_path_diagram",
             "survey_real_pls_vs_cbsem", "survey_real_provenance"} <= ids

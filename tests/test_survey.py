@@ -456,3 +456,18 @@ def test_measurement_invariance_equals_lavaans_holzinger_swineford_by_school():
     assert r.level == "metric" and "construct means may not" in r.verdict and "度量" in r.verdict_zh
     with pytest.raises(KamError, match="at least two groups"):
         survey.invariance(hs, {"visual": ["x1", "x2", "x3"]}, pd.Series("one", index=hs.index))
+
+
+def test_group_paths_compare_a_path_between_two_groups():
+    import semopy
+
+    d = semopy.examples.political_democracy.get_data().assign(g=lambda x: np.where(np.arange(len(x)) % 2, "b", "a"))
+    t = survey.group_paths(d, "y5 ~ y1", d["g"]).iloc[0]
+    # a path model with one observed predictor: each group's ML estimate is that group's OLS slope
+    for g in ("a", "b"):
+        sub = d[d["g"] == g]
+        assert t[f"estimate_{g}"] == pytest.approx(np.polyfit(sub["y1"], sub["y5"], 1)[0], rel=1e-3)
+    assert t["z"] == pytest.approx(t["difference"] / np.hypot(t["se_a"], t["se_b"]))
+    assert 0 < t["pvalue"] < 1
+    with pytest.raises(KamError, match="exactly two groups"):
+        survey.group_paths(d, "y5 ~ y1", pd.Series("x", index=d.index))
