@@ -345,6 +345,24 @@ def bench_reviews(n, n_peer, rows_out):
               f"peak {r['peak_rss_mb']:.0f} MB", flush=True)
 
 
+PLS_BOOT = """
+from kamlib import datasets, pls
+data = datasets.ecsi("satisfaction")
+model = pls.fit(data, paths=datasets.ECSI_PATHS["satisfaction"], blocks=datasets.ECSI_BLOCKS["satisfaction"])
+tic()
+boot = model.bootstrap({n}, seed=1)
+result.update(draws=int(boot["draws"].iloc[0]))
+"""
+
+
+def bench_pls(n, rows_out):
+    r = measure(PLS_BOOT.format(n=n))
+    rows_out.append({"task": "pls_bootstrap", "size": n, "size_unit": "draws", "tool": "kamlib",
+                     "seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"]})
+    print(f"  PLS-SEM bootstrap of the ECSI model (250 respondents, 6 constructs, 10 paths), {n:,} draws with BCa: "
+          f"{r['seconds']:.1f} s, peak {r['peak_rss_mb']:.0f} MB", flush=True)
+
+
 # ----------------------------------------------------------------------------- report
 
 
@@ -442,14 +460,14 @@ def main(argv=None):
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="small sizes (a smoke test; targets are for the full run)")
-    p.add_argument("--only", nargs="*", choices=["rfm", "fit", "e2e", "kam", "act", "reviews"], help="run only these parts")
+    p.add_argument("--only", nargs="*", choices=["rfm", "fit", "e2e", "kam", "act", "reviews", "pls"], help="run only these parts")
     p.add_argument("--repeat", type=int, default=None,
                    help="measurements per tool for the RFM and fit comparisons, fastest kept (default 3; 1 with --quick)")
     args = p.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 3)
     if repeat < 1:
         p.error("--repeat must be at least 1")
-    parts = set(args.only or ["rfm", "fit", "e2e", "kam", "act", "reviews"])
+    parts = set(args.only or ["rfm", "fit", "e2e", "kam", "act", "reviews", "pls"])
     rows = []
     sizes = [100_000, 1_000_000] if args.quick else [1_000_000, 5_000_000, 20_000_000]
     if "rfm" in parts:
@@ -470,6 +488,9 @@ def main(argv=None):
     if "reviews" in parts:
         print("Review sentiment: scoring with the trained classifier, and snownlp's classifier as the peer", flush=True)
         bench_reviews(*((10_000, 300) if args.quick else (100_000, 3_000)), rows)
+    if "pls" in parts:
+        print("PLS-SEM bootstrap", flush=True)
+        bench_pls(500 if args.quick else 5_000, rows)
     write_report(pd.DataFrame(rows), args.quick)
 
 

@@ -30,6 +30,8 @@ def test_rfm_and_fit_equal_the_baseline_on_small_logs(bench):
     assert rows[-1]["task"] == "baskets_and_itemcf" and rows[-1]["customers"] > 4_000
     bench.bench_reviews(2_000, 50, rows)
     assert [r["tool"] for r in rows[-2:]] == ["kamlib", "snownlp"] and rows[-2]["size"] == 2_000
+    bench.bench_pls(50, rows)
+    assert rows[-1]["task"] == "pls_bootstrap" and rows[-1]["seconds"] > 0
     bench.write_report(__import__("pandas").DataFrame(rows), quick=True)
     assert (bench.OUT / "quick" / "results.md").exists() and (bench.OUT / "quick" / "benchmark.png").exists()
     assert not (bench.OUT / "results.md").exists()  # a quick run leaves the full results alone
