@@ -1,5 +1,7 @@
 """kamlib.pls against R seminr's published outputs on the real ECSI mobi survey, and independent computations."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -210,3 +212,31 @@ def test_path_diagram_draws_every_path(satisfaction_model):
     labels = {t.get_text() for t in fig.axes[0].texts}
     assert {f"{e:.2f}" for e in satisfaction_model.paths["estimate"]} <= labels
     assert any("R² 0.59" in t for t in labels)
+
+
+# ----------------------------------------------------------------------------- R plspm on the satisfaction survey
+PLSPM = Path(__file__).parent / "reference" / "plspm"
+SATISFACTION_PATHS = [("IMAG", "EXPE"), ("IMAG", "SAT"), ("IMAG", "LOY"), ("EXPE", "QUAL"), ("EXPE", "VAL"),
+                      ("EXPE", "SAT"), ("QUAL", "VAL"), ("QUAL", "SAT"), ("VAL", "SAT"), ("SAT", "LOY")]
+
+
+@pytest.mark.parametrize("scheme", ["centroid", "path", "factorial"])
+def test_unscaled_model_equals_r_plspm_on_satisfaction(scheme):
+    """plspm(satisfaction, ..., scheme, scaled = FALSE), published in tests/reference/plspm (README there)."""
+    sat = datasets.ecsi("satisfaction")
+    blocks = {b.upper(): [c for c in sat.columns if c.startswith(b)] for b in ("imag", "expe", "qual", "val", "sat", "loy")}
+    m = pls.fit(sat, paths=SATISFACTION_PATHS, blocks=blocks, scheme=scheme, standardize=False)
+    ref = pd.read_csv(PLSPM / f"satisfaction-outer-{scheme}.csv").set_index("name")
+    got = m.outer.set_index("indicator").loc[ref.index]
+    np.testing.assert_allclose(got["loading"], ref["loading"], atol=1e-5)  # plspm stops at tol 1e-6
+    # our weights sum to 1 per block (scores on the items' scale); plspm's give scores of variance 1: rescale
+    centred = sat[ref.index] - sat[ref.index].mean()
+    for block, rows in ref.groupby("block"):
+        w = got.loc[rows.index, "weight"]
+        w = w / (centred[rows.index] @ w).std(ddof=0)
+        np.testing.assert_allclose(w, rows["weight"], atol=1e-5)
+    if scheme == "centroid":
+        effects = pd.read_csv(PLSPM / "satisfaction-effects-centroid.csv").set_index(["from", "to"])
+        mine = m.effects().set_index(["from", "to"]).loc[effects.index]
+        np.testing.assert_allclose(mine[["direct", "indirect", "total"]], effects[["direct", "indirect", "total"]],
+                                   atol=1e-5)
