@@ -27,12 +27,13 @@ from ._results import Result
 from .i18n import HYPOTHESES_ZH
 from .errors import KamError, require_columns
 
-__all__ = ["HYPOTHESES", "CommonMethod", "Harman", "Interaction", "Invariance", "KeyDrivers", "Mediation", "NPS", "SEMResult",
-           "TestResult", "alpha_ci", "ave", "bartlett", "cfa", "common_method_factor", "compare_many", "compare_two",
-           "composite_reliability", "cronbach_alpha", "efa", "fit_verdicts", "fornell_larcker", "group_paths",
-           "harman", "htmt", "hypotheses", "invariance", "item_analysis", "key_drivers", "kmo", "likert_shares",
-           "measurement_model", "mediation", "moderation", "nps", "omega", "one_factor_loadings",
-           "parallel_analysis", "relative_importance", "reliability_table", "rmsea_ci", "rotate", "scale_note", "sem"]
+__all__ = ["CommonMethod", "EFA", "HYPOTHESES", "Harman", "Interaction", "Invariance", "KeyDrivers", "Mediation",
+           "NPS", "SEMResult", "TestResult", "alpha_ci", "ave", "bartlett", "cfa", "common_method_factor",
+           "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa", "fit_verdicts",
+           "fornell_larcker", "group_paths", "harman", "htmt", "hypotheses", "invariance", "item_analysis",
+           "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation", "moderation", "nps", "omega",
+           "one_factor_loadings", "parallel_analysis", "relative_importance", "reliability_table", "rmsea_ci",
+           "rotate", "scale_note", "sem"]
 
 # ----------------------------------------------------------------------------- reliability
 
@@ -622,7 +623,15 @@ def rotate(loadings, method: str = "promax", *, power: int = 4) -> tuple[pd.Data
             pd.DataFrame(phi, index=frame.columns, columns=frame.columns))
 
 
-def efa(data: pd.DataFrame, n_factors: int, *, rotation: str | None = "promax", seed: int = 0) -> pd.DataFrame:
+@dataclass(frozen=True)
+class EFA(Result):
+    """An exploratory factor solution (:func:`efa`): pattern loadings with communalities, factor correlations."""
+
+    loadings: pd.DataFrame
+    factor_correlations: pd.DataFrame
+
+
+def efa(data: pd.DataFrame, n_factors: int, *, rotation: str | None = "promax", seed: int = 0) -> EFA:
     """Exploratory factor analysis: maximum likelihood extraction (statsmodels), psych/SPSS rotation.
 
     Parameters
@@ -638,10 +647,10 @@ def efa(data: pd.DataFrame, n_factors: int, *, rotation: str | None = "promax", 
 
     Returns
     -------
-    DataFrame
-        ``item``, one pattern-loading column per factor (ordered by variance explained, signed so that each
-        column sums positive, as psych does) and ``communality``; ``attrs["factor_correlations"]`` holds the
-        factor correlations (identity unless oblique).
+    EFA
+        ``loadings``: ``item``, one pattern-loading column per factor (ordered by variance explained, signed so
+        that each column sums positive, as psych does) and ``communality``; ``factor_correlations`` (identity
+        unless oblique).
 
     References
     ----------
@@ -669,9 +678,7 @@ def efa(data: pd.DataFrame, n_factors: int, *, rotation: str | None = "promax", 
     phi = phi.loc[order, order] * np.outer(sign, sign)
     load.columns = phi.index = phi.columns = names
     load["communality"] = res.communality
-    out = load.rename_axis("item").reset_index()
-    out.attrs["factor_correlations"] = phi
-    return out
+    return EFA(load.rename_axis("item").reset_index(), phi.rename_axis("factor"))
 
 
 def htmt(data: pd.DataFrame, constructs: dict[str, list[str]]) -> pd.DataFrame:

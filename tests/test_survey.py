@@ -501,11 +501,12 @@ def test_efa_recovers_an_oblique_structure_with_its_factor_correlation():
     f = rng.multivariate_normal([0, 0], [[1, r], [r, 1]], n)
     lam = np.array([[.8, 0], [.7, 0], [.75, 0], [0, .8], [0, .7], [0, .75]])
     x = f @ lam.T + rng.standard_normal((n, 6)) * np.sqrt(1 - (lam ** 2).sum(axis=1))
-    out = survey.efa(pd.DataFrame(x, columns=list("abcdef")), 2).set_index("item")
+    res = survey.efa(pd.DataFrame(x, columns=list("abcdef")), 2)
+    out = res.loadings.set_index("item")
     pattern = out[["F1", "F2"]].to_numpy()
     # each item loads on its own factor, cross-loadings near 0 (a rotation that keeps factors orthogonal cannot)
     assert np.all(np.sort(np.abs(pattern), axis=1)[:, 0] < 0.06)
-    assert out.attrs["factor_correlations"].iloc[0, 1] == pytest.approx(r, abs=0.05)
+    assert res.factor_correlations.iloc[0, 1] == pytest.approx(r, abs=0.05)
     np.testing.assert_allclose(out["communality"], (lam ** 2).sum(axis=1), atol=0.05)
 
 
