@@ -6,7 +6,7 @@ STUDIES ?= studies/default.yaml studies/cdnow.yaml
 STUDY  ?= studies/default.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help report quick test test-fast nbval lock bench browser-deps clean
+.PHONY: help report quick test test-fast nbval lock bench browser-deps spark-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_.-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -52,6 +52,15 @@ browser-deps: ## install headless Chromium and a CJK font from Debian (for the r
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null \
 	  && echo "installed chromium and fonts-noto-cjk"; \
 	else echo "no apt-get: install Chromium and a CJK font (Noto Sans CJK) yourself; the browser tests skip without them"; fi
+
+spark-deps: $(BIN)/kam ## install a Java runtime (Debian) and the spark extra, for the Spark test and the cluster path
+	@if command -v java >/dev/null 2>&1; then echo "java is already installed"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null \
+	  && echo "installed default-jre-headless"; \
+	else echo "no apt-get: install a Java runtime (17 or newer) yourself"; exit 2; fi
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-spark.lock
 
 clean: ## remove generated reports (keeps .venv)
 	rm -rf reports/default reports/default-quick reports/cdnow reports/cdnow-quick reports/scratch reports/index.html

@@ -237,7 +237,9 @@ def summary_spark(spark, table: str, *, end, unit="W", customer="customer_id", d
     """
     sql = summary_sql(end=end, source=table, unit=unit, customer=customer, date=date, amount=amount,
                       start=start, engine="spark")
-    out = spark.sql(sql).toPandas()
+    result = spark.sql(sql)
+    # through Arrow (pyspark >= 4): pyspark's own pandas conversion does not support pandas 3 yet
+    out = result.toArrow().to_pandas() if hasattr(result, "toArrow") else result.toPandas()
     out["first_day"] = pd.to_datetime(out["first_day"])
     out["frequency"] = out["frequency"].astype("int64")
     return out.set_index("customer_id")
