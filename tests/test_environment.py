@@ -21,3 +21,10 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in ci.splitlines()[-1]
     assert "make test" in readme.split("\n## ")[0]
+
+
+def test_ci_runs_the_spark_test_every_time():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make spark-deps" in ci and "KAM_REQUIRE_SPARK=1" in ci
+    pins = (ROOT / "requirements-spark.lock").read_text()
+    assert "pyspark==" in pins and "py4j==" in pins
