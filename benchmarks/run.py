@@ -141,7 +141,7 @@ RFM_KAMLIB = """
 from kamlib import rfm
 tic()
 s = rfm.summary({path!r}, end={end!r}, unit="D")
-s[["frequency", "recency", "T", "monetary_value"]].sort_index().to_parquet({out!r})
+s[["frequency", "recency", "T", "monetary_value"]].to_parquet({out!r})  # sorted by rfm.summary
 result["customers"] = len(s)
 """
 
@@ -498,6 +498,52 @@ def summarise(df):
     return m
 
 
+README_START, README_END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
+
+
+def readme_block(df, m, ops) -> str:
+    """The README's speed table: the targets, then the RFM summary of each tool at each size."""
+    lines = [f"Measured by `make bench` on {machine()}.", "",
+             "| target | measured | goal | met |", "|---|---|---|---|"]
+    for text, key, op, goal in TARGETS:
+        if key in m:
+            v = m[key]
+            shown = f"{v:.2f}" if isinstance(v, float) else str(v)
+            lines.append(f"| {text} | {shown} | {op} {goal} | {'yes' if ops[op](v, goal) else 'NO'} |")
+    r = df[df["task"] == "rfm_summary"]
+    if len(r):
+        tools = [t for t in ("kamlib", "polars", "duckdb", "lifetimes") if t in set(r["tool"])]
+        lines += ["", "RFM summary of a Parquet log (seconds / peak MB; fastest of the alternating runs):", "",
+                  "| rows | " + " | ".join(tools) + " |", "|---" * (len(tools) + 1) + "|"]
+        for size, sub in r.groupby("size"):
+            cell = sub.set_index("tool")
+            lines.append(f"| {int(size):,} | " + " | ".join(
+                f"{cell.loc[t, 'seconds']:.2f} s / {cell.loc[t, 'peak_rss_mb']:,.0f} MB" if t in cell.index else "-"
+                for t in tools) + " |")
+    other = df[~df["task"].isin(["rfm_summary", "bgnbd_gg_fit"])]
+    if len(other):
+        lines += ["", "| task | size | tool | seconds | peak MB |", "|---|---|---|---|---|"]
+        for _, row in other.iterrows():
+            size = f"{int(row['size']):,} {row['size_unit']}" if row["size"] else ""
+            mb = "" if pd_isna(row["peak_rss_mb"]) else f"{row['peak_rss_mb']:,.0f}"
+            lines.append(f"| {row['task']} | {size} | {row['tool']} | {row['seconds']:.1f} | {mb} |")
+    return "\n".join(lines)
+
+
+def pd_isna(v) -> bool:
+    return v != v
+
+
+def update_readme(block: str) -> None:
+    """Replace the README's speed table (between its two markers) by this run's."""
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if README_START in text and README_END in text:
+        head, rest = text.split(README_START, 1)
+        tail = rest.split(README_END, 1)[1]
+        readme.write_text(f"{head}{README_START}\n{block}\n{README_END}{tail}", encoding="utf-8")
+
+
 def write_report(df, quick: bool):
     import matplotlib
 
@@ -525,8 +571,11 @@ def write_report(df, quick: bool):
             v = m[key]
             shown = f"{v:.2f}" if isinstance(v, float) else str(v)
             lines.append(f"| {text} | {shown} | {op} {goal} | {'yes' if ops[op](v, goal) else 'NO'} |")
-    lines += ["", df.to_markdown(index=False, floatfmt=".3g"), ""]
+    summary_block = readme_block(df, m, ops)
+    lines += ["", summary_block, "", "All measurements:", "", df.to_markdown(index=False, floatfmt=".3g"), ""]
     (out / "results.md").write_text("\n".join(lines), encoding="utf-8")
+    if not quick:
+        update_readme(summary_block)
     r = df[df["task"] == "rfm_summary"]
     if len(r):
         fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))

@@ -1,5 +1,6 @@
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from lifetimes.datasets import load_cdnow_summary, load_cdnow_summary_data_with_monetary_value
@@ -163,3 +164,41 @@ def test_returns_are_netted_and_a_refund_only_day_is_no_purchase():
     assert s.loc["b", "revenue"] == 20.0 and s.loc["b", "monetary_value"] == 0.0
     cal = rfm.calibration_holdout(tx, calibration_end="2024-01-31", holdout_end="2024-02-10", unit="D")
     assert cal.loc["a", "frequency_holdout"] == 0 and cal.loc["a", "revenue_holdout"] == 0.0  # refund only
+
+
+def _general(tx, **kw):
+    """The general (refund-netting) query, run directly: the reference for the one-pass plan."""
+    from kamlib._io import connect
+
+    con = connect()
+    con.register("src", tx)
+    out = con.sql(rfm.summary_sql(source="src", **kw)).to_arrow_table().to_pandas()
+    con.close()
+    out["first_day"] = pd.to_datetime(out["first_day"])
+    return out.set_index("customer_id")
+
+
+@pytest.mark.parametrize("ids", ["int", "text"])
+def test_one_pass_plan_equals_the_general_query(ids, monkeypatch):
+    rng = np.random.default_rng(5)
+    n = 20_000
+    tx = pd.DataFrame({"customer_id": rng.integers(0, 900, n),
+                       "date": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 400, n), unit="D"),
+                       "amount": rng.gamma(2.0, 20.0, n).round(2)})
+    # several lines on one day, also on first days; a customer whose only day has three lines
+    tx = pd.concat([tx, tx.sample(3000, random_state=1).assign(amount=lambda d: d["amount"] / 3),
+                    pd.DataFrame({"customer_id": [5000] * 3, "date": [pd.Timestamp("2023-03-01")] * 3,
+                                  "amount": [1.0, 2.0, 3.0]})], ignore_index=True)
+    if ids == "text":
+        tx["customer_id"] = "c" + tx["customer_id"].astype(str)
+    cols = ["frequency", "recency", "T", "monetary_value", "revenue", "first_day"]
+    for kw in ({"end": "2023-12-31", "unit": "W"}, {"end": "2023-09-30", "unit": "D", "start": "2023-02-01"}):
+        fast = rfm.summary(tx, **kw)
+        ref = _general(tx, **kw)
+        assert fast.index.equals(ref.index)  # sorted by the ids as stored: numbers by value
+        assert (fast.index.astype(int) if ids == "int" else fast.index).is_monotonic_increasing
+        pd.testing.assert_frame_equal(fast[cols], ref[cols], check_exact=False, rtol=1e-12)
+    assert fast.loc["5000" if ids == "int" else "c5000", "frequency"] == 0
+    # many hash partitions (a log whose day bitmaps would not fit the memory limit) give the same numbers
+    monkeypatch.setattr(rfm, "_memory_bytes", lambda: 1.0)
+    pd.testing.assert_frame_equal(rfm.summary(tx, **kw)[cols], ref[cols], check_exact=False, rtol=1e-12)
