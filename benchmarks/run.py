@@ -141,7 +141,7 @@ RFM_KAMLIB = """
 from kamlib import rfm
 tic()
 s = rfm.summary({path!r}, end={end!r}, unit="D")
-s[["frequency", "recency", "T", "monetary_value"]].to_parquet({out!r})  # sorted by rfm.summary
+s[["frequency", "recency", "T", "monetary_value"]].reset_index().to_parquet({out!r}, index=False)  # sorted
 result["customers"] = len(s)
 """
 
@@ -221,7 +221,8 @@ bg = clv.fit(s, "bgnbd", with_se=False)
 gg = clv.fit(s, "gamma_gamma", with_se=False)
 s["p_alive"] = bg.p_alive(s)
 s["clv"] = clv.clv(bg, gg, s, months=12)
-s[["frequency", "recency", "T", "monetary_value", "p_alive", "clv"]].to_parquet({out!r})
+# the id as a column: a Series attribute lookup by pyarrow would hash a large text index first
+s[["frequency", "recency", "T", "monetary_value", "p_alive", "clv"]].reset_index().to_parquet({out!r}, index=False)
 result["customers"] = len(s)
 """
 

@@ -163,3 +163,31 @@ def test_a_log_without_dropout_is_flagged_not_reported_as_ordinary_numbers():
     regular = clv.fit(rfm.calibration_holdout(datasets.cdnow(sample=True), calibration_end="1997-09-30",
                                               holdout_end="1998-06-30"), "bgnbd")
     assert not regular.degenerate and regular.diagnosis() is None and (regular.summary_frame()["estimate_se"] > 0).all()
+
+
+def test_bgnbd_expected_purchases_equal_lifetimes(cal):
+    """The (frequency, T)-pair evaluation of the hypergeometric term against lifetimes' own function."""
+    m = clv.fit(cal, "bgnbd")
+    for t in (1.0, 13.0, 52.0):
+        ours = m.expected_purchases(t, cal)
+        theirs = m.fitter.conditional_expected_number_of_purchases_up_to_time(
+            t, cal["frequency"], cal["recency"], cal["T"])
+        np.testing.assert_allclose(ours, np.asarray(theirs), rtol=1e-10)
+
+
+@pytest.mark.slow
+def test_warm_start_from_a_subsample_reaches_the_same_optimum(monkeypatch):
+    """Many distinct rows: BFGS starts from the optimum of every k-th row; the estimate is the full data's."""
+    from lifetimes.generate_data import beta_geometric_nbd_model
+
+    np.random.seed(4)  # lifetimes' generator draws from numpy's global state
+    s = beta_geometric_nbd_model(np.random.randint(20, 60, 120_000).astype(float), 0.25, 4.0, 0.8, 2.5, 120_000)
+    s["monetary_value"] = np.where(s["frequency"] > 0, np.random.gamma(3.0, 10.0, len(s)).round(2), 0.0)
+    monkeypatch.setattr(clv, "_WARM_START_ROWS", 20_000)
+    assert len(clv.sufficient(s, "bgnbd")) > clv._WARM_START_ROWS and len(clv.sufficient(s, "gamma_gamma")) > 20_000
+    warm = [clv.fit(s, m, with_se=False).params for m in ("bgnbd", "gamma_gamma")]
+    monkeypatch.setattr(clv, "_WARM_START_ROWS", 10 ** 9)
+    cold = [clv.fit(s, m, with_se=False).params for m in ("bgnbd", "gamma_gamma")]
+    for w, c in zip(warm, cold):
+        for k in w:
+            assert w[k] == pytest.approx(c[k], rel=1e-6), k
