@@ -504,7 +504,9 @@ README_START, README_END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
 
 def readme_block(df, m, ops) -> str:
     """The README's speed table: the targets, then the RFM summary of each tool at each size."""
-    lines = [f"Measured by `make bench` on {machine()}.", "",
+    import datetime as dt
+
+    lines = [f"Measured by `make bench` on {dt.date.today().isoformat()}, {machine()}.", "",
              "| target | measured | goal | met |", "|---|---|---|---|"]
     for text, key, op, goal in TARGETS:
         if key in m:
