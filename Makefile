@@ -19,8 +19,10 @@ $(BIN)/kam: requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(BIN)/kam
 
-report: $(BIN)/kam ## build the report of every study (default, cdnow; STUDIES=... for others) and reports/index.html
-	@for s in $(STUDIES); do echo "== $$s"; $(BIN)/kam run --study $$s || exit 1; done
+report: $(BIN)/kam ## build the report of every study (default, cdnow; STUDIES=... for others): HTML, Word, PDF (with Chromium)
+	@fmt=html,docx; if command -v chromium >/dev/null 2>&1; then fmt=$$fmt,pdf; \
+	  else echo "note: no chromium, so no PDF edition (make browser-deps adds it)"; fi; \
+	for s in $(STUDIES); do echo "== $$s"; $(BIN)/kam run --study $$s && $(BIN)/kam report --study $$s --format $$fmt || exit 1; done
 
 quick: $(BIN)/kam ## the report with the study's quick sizes (reports/<study>-quick/)
 	$(BIN)/kam run --study $(STUDY) --quick

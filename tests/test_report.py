@@ -13,6 +13,7 @@ import yaml
 
 from kamlib.workbench import report
 from kamlib.config import DEFAULT_STUDY
+from kamlib.errors import KamError
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -260,3 +261,41 @@ def test_key_numbers_do_not_show_a_degenerate_fit_as_numbers():
     assert cards == {"BG/NBD": "degenerate: no dropout identifiable, reduces to the NBD", "Gini of revenue": "0.7087"}
     values["10_key_accounts"]["degenerate_models"] = []
     assert dict(report._key_numbers(values, "en", 0.2))["BG/NBD b"] == "16,396"
+
+
+@pytest.mark.notebook
+def test_word_edition_has_every_table_and_figure_of_the_html(built):
+    from docx import Document
+
+    from kamlib.workbench import editions
+
+    out = built.parent
+    path = editions.docx_edition(out, title="Key accounts", language="en", study_name="default")
+    doc = Document(str(path))
+    want = editions.counts(out)
+    assert len(doc.tables) == want["table"] and len(doc.inline_shapes) == want["figure"] > 0
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert sum(c.startswith("Table ") for c in captions) == want["table"]
+    assert sum(c.startswith("Figure ") for c in captions) == want["figure"]
+    assert any("TOC" in el.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instr", "")
+               for el in doc.element.body.iter())  # a table of contents Word fills on opening
+    zh = Document(str(editions.docx_edition(out, title="大客户", language="zh", study_name="default")))
+    assert len(zh.tables) == want["table"] and any(p.text.startswith("表 ") for p in zh.paragraphs)
+
+
+@pytest.mark.notebook
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (make browser-deps)")
+def test_pdf_edition_is_printed_from_the_page(built):
+    from kamlib.workbench import editions
+
+    pdf = editions.pdf_edition(built)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") > 5
+
+
+def test_unknown_report_format_is_refused():
+    from kamlib.workbench import editions
+
+    with pytest.raises(KamError, match="Unknown report format 'odt'"):
+        editions.write(None, formats=("html", "odt"))

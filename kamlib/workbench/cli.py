@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--study")
     rep.add_argument("--quick", action="store_true")
     rep.add_argument("--force", action="store_true", help="rebuild even if the manifest is unchanged")
+    rep.add_argument("--format", default="html",
+                     help="comma-separated editions: html (always), docx (Word), pdf (headless Chromium)")
     new = sub.add_parser("new-case", help="scaffold a study for your own data: studies/NAME.yaml and data/NAME/")
     new.add_argument("name")
     sub.add_parser("list", help="list the notebooks with their stage and the study sections they take")
@@ -84,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {line}")
             return 0
         if args.command == "report":
-            _report(args.study, args.quick, force=args.force)
+            _report(args.study, args.quick, force=args.force, formats=args.format)
             return 0
         if args.command == "new-case":
             from .cases import new_case
@@ -144,11 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _report(study_file, quick, force=False) -> None:
-    from . import report
+def _report(study_file, quick, force=False, formats="html") -> None:
+    from . import editions
 
-    path = report.build(study_file, quick=quick, force=force)
-    print(f"Report: {path}")
+    for path in editions.write(study_file, quick=quick, formats=[f.strip() for f in formats.split(",") if f.strip()],
+                               force=force):
+        print(f"Report: {path}")
 
 
 if __name__ == "__main__":  # pragma: no cover

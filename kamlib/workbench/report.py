@@ -230,7 +230,9 @@ def _language_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df.drop(columns=pairs)
 
 
-def _table_html(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None) -> tuple[str, int]:
+def _table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None):
+    """Headers, formatted cells (HTML-escaped text) and column kinds of a table's first ``max_rows`` rows, and
+    its total rows: what every edition of the report shows of it."""
     df = _language_columns(pd.read_csv(csv), lang)
     total = len(df)
     shown = df.head(max_rows)
@@ -240,12 +242,17 @@ def _table_html(csv: Path, lang: str, max_rows: int = 30, currency: str | None =
         shown = shown.replace(VALUES_ZH)  # exact string cells only; numbers and booleans stay
     heads = [HEADERS_ZH.get(c, LABELS_ZH.get(c, c)) if lang == "zh" else c for c in shown.columns]
     heads = [f"{h} ({currency})" if k == "money" and currency else h for h, k in zip(heads, kinds)]
-    cls = [" class='t'" if k == "text" else "" for k in kinds]
     fmts = [_formatter(k, df[c]) for k, c in zip(kinds, df.columns)]
-    rows = "".join("<tr>" + "".join(f"<td{c}>{f(v)}</td>" for c, f, v in zip(cls, fmts, r)) + "</tr>"
-                   for r in shown.itertuples(index=False))
+    rows = [[f(v) for f, v in zip(fmts, r)] for r in shown.itertuples(index=False)]
+    return heads, rows, kinds, total
+
+
+def _table_html(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None) -> tuple[str, int]:
+    heads, rows, kinds, total = _table_cells(csv, lang, max_rows, currency)
+    cls = [" class='t'" if k == "text" else "" for k in kinds]
+    body = "".join("<tr>" + "".join(f"<td{c}>{v}</td>" for c, v in zip(cls, r)) + "</tr>" for r in rows)
     head = "".join(f"<th{c}>{html.escape(str(h))}</th>" for c, h in zip(cls, heads))
-    return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>", total
+    return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", total
 
 
 def captions_zh() -> dict:
