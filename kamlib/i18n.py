@@ -78,11 +78,25 @@ HEADERS_ZH = {
 REPORT_ZH = {"literature": "文献:来源、主题与事实", "understand": "理解:客户问卷调查与评论", "identify": "识别:交易数据中的大客户",
            "segment": "细分与优先级:客户细分、生命周期、流失", "act": "行动:优惠、交叉销售与个性化推荐", "evaluate": "评估:选择规则、实验、项目与预算", "other": "其他分析",
            "figure": "图", "table": "表", "document": "文档", "simulated": "模拟数据", "hypotheses": "假设 H1-H8 一览",
-           "summary": "摘要", "contents": "目录", "appendix": "附录:方法、参数与版本", "notebook": "笔记本", "cell": "单元格",
+           "summary": "摘要", "contents": "目录", "appendix": "附录 B:参数与版本", "notebook": "笔记本", "cell": "单元格",
            "rows_shown": "显示前 {n} 行,共 {total} 行;完整表格", "key_numbers": "关键数字", "generated": "根据以下清单生成",
            "artefacts": "个成果", "no_hypotheses": "本研究尚未运行问卷笔记本,因此还没有假设检验表。", "params": "参数", "params_note": "各笔记本运行时记录的参数(而非研究文件的当前内容)。",
            "versions": "软件版本", "open": "打开", "study": "研究",
-           "simulated_note": "标有 {badge} 的图表来自本工作簿按已记录模型生成的模拟数据;可在研究文件中换成您自己的数据。"}
+           "simulated_note": "标有 {badge} 的图表来自本工作簿按已记录模型生成的模拟数据;可在研究文件中换成您自己的数据。",
+           "executive_summary": "内容摘要", "evidence": "依据", "no_findings": "本研究的笔记本没有记录摘要所需的数值。",
+           "background": "1. 研究背景与问题",
+           "background_text": "大客户是为企业带来大部分收入的少数客户。本研究探讨电商企业如何在交易记录中识别大客户、"
+                               "理解影响其满意度与忠诚度的因素、对其细分并排定优先级、以优惠与个性化推荐采取行动,"
+                               "并评估哪些行动带来回报。下表的假设即问卷要回答的问题;数据之后的各章分别回答框架的一个阶段。",
+           "data_methods": "2. 数据与方法",
+           "data_text": "下表列出每个数据集的来源、许可以及是否为真实数据;每个图表的方法可由其标题处的链接查看"
+                        "(生成它的笔记本单元格及所调用的 kamlib 函数)。",
+           "data_head": ["数据", "所用笔记本", "真实或模拟", "许可", "来源"], "real": "真实",
+           "simulated_data_of": "笔记本 {notebook} 的模拟数据", "simulated_licence": "由本工作簿 (kamlib) 生成,无需许可",
+           "simulated_how": "由 kamlib 按已记录的模型生成,随机种子 {seed};可在研究文件中替换",
+           "recommendations": "建议", "limitations": "局限性",
+           "no_recommendations": "给出建议所依据的笔记本没有在本研究中运行。",
+           "reference_tables": "附录 A:参考表格", "other_edition": "English edition"}
 
 
 #: Words of the figures: axis labels, titles, legends.

@@ -84,8 +84,11 @@ def apply(language: str = "en") -> None:
         "svg.fonttype": "none",
     }
     plt.rcParams.update(rc)
+    font = cjk_font()
+    if font is not None:  # a fallback for the Chinese version of every figure (Artefacts.figure saves both)
+        plt.rcParams["font.sans-serif"] = ["DejaVu Sans", font]
+        plt.rcParams["font.family"] = "sans-serif"
     if language == "zh":
-        font = cjk_font()
         if font is None:
             warnings.warn(
                 "No CJK font is installed, so Chinese labels would print as empty boxes; "

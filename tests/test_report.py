@@ -71,9 +71,17 @@ def test_report_holds_every_artefact_and_working_links(built, quick_report):
     assert "<code>kamlib.concentration.gini</code>" in html and "<code>kamlib.plots.plot_lorenz</code>" in html
     assert all(src.startswith("data:image/png;base64,") for src in parser.srcs)
     n_sim = sum(a["simulated"] for a in manifest["artefacts"])
-    assert html.count("<span class='badge'>Simulated data</span>") == n_sim + 1  # + the legend in the introduction
-    # the hypothesis table leads, before the first framework section
-    assert html.index("data-artefact='survey_hypotheses'") < html.index("id='sec-literature'")
+    badges = re.findall(r"<span class='num'>[^<]*</span> <span class='badge'>Simulated data</span>", html)
+    assert len(badges) == n_sim  # every artefact made from simulated data says so in its caption
+    # a research report's order: summary, background with the hypotheses, data, findings by stage,
+    # recommendations, limitations, then the bulky reference tables and the parameters
+    order = ["id='summary'", "id='background'", "data-artefact='survey_hypotheses'", "id='data'",
+             "data-artefact='data_source'", "id='sec-literature'", "id='recommendations'", "id='limitations'",
+             "id='reference'", "data-artefact='lit_codebook'", "id='appendix'"]
+    assert [html.index(k) for k in order] == sorted(html.index(k) for k in order)
+    # each stage's section opens with its main figure
+    section = html[html.index("id='sec-identify'"):]
+    assert section.index("<figure") < section.index("<h3") and "data-artefact='ka_lorenz'" in section[:section.index("<h3")]
     assert "@media print" in html
 
 
@@ -273,14 +281,19 @@ def test_word_edition_has_every_table_and_figure_of_the_html(built):
     path = editions.docx_edition(out, title="Key accounts", language="en", study_name="default")
     doc = Document(str(path))
     want = editions.counts(out)
-    assert len(doc.tables) == want["table"] and len(doc.inline_shapes) == want["figure"] > 0
+    assert len(doc.tables) == want["table"] + 1 and len(doc.inline_shapes) == want["figure"] > 0  # + data sets
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert sum(c.startswith("Table ") for c in captions) == want["table"]
     assert sum(c.startswith("Figure ") for c in captions) == want["figure"]
     assert any("TOC" in el.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instr", "")
                for el in doc.element.body.iter())  # a table of contents Word fills on opening
     zh = Document(str(editions.docx_edition(out, title="大客户", language="zh", study_name="default")))
-    assert len(zh.tables) == want["table"] and any(p.text.startswith("表 ") for p in zh.paragraphs)
+    assert len(zh.tables) == want["table"] + 1 and any(p.text.startswith("表 ") for p in zh.paragraphs)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings.index("Executive summary") < headings.index("2. Data and methods") < headings.index("Limitations" if
+           "Limitations" in headings else next(h for h in headings if h.endswith(". Limitations")))
+    summary = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
+    assert 5 <= len(summary) <= 8 and all("(evidence: " in t for t in summary)
 
 
 @pytest.mark.notebook
@@ -299,3 +312,59 @@ def test_unknown_report_format_is_refused():
 
     with pytest.raises(KamError, match="Unknown report format 'odt'"):
         editions.write(None, formats=("html", "odt"))
+
+
+def _summary_numbers(page: str):
+    """(notebook.key, recorded value as written, shown text) of every number in the executive summary."""
+    import html as html_mod
+
+    summary = page[page.index("id='summary'"):page.index("id='background'")]
+    return [(k, json.loads(html_mod.unescape(v)), shown) for k, v, shown in
+            re.findall(r"<span class='v' data-value-key='([^']+)' data-value='([^']*)'>([^<]*)</span>", summary)]
+
+
+def _shown_ok(value, shown: str) -> bool:
+    """Whether ``shown`` is ``value`` as printed: a share as a percentage, a count with separators, or a number
+    to the printed decimals (the test's own reading, not the report's formatter)."""
+    text = shown.replace(",", "")
+    if text.endswith("%"):  # a share, or a value recorded in percent (the sources' "20%")
+        return abs(float(text[:-1]) - (100 * value if abs(value) <= 1 else value)) <= 0.5 + 1e-9
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return abs(float(text) - value) <= 0.5 * 10 ** -decimals + 1e-9
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_executive_summary_numbers_are_the_recorded_values(built, quick_report, language):
+    page = built.with_name("index.html" if language == "en" else "index.zh.html").read_text(encoding="utf-8")
+    found = _summary_numbers(page)
+    findings = re.findall(r"<li data-finding='([^']+)'", page)
+    assert 5 <= len(findings) <= 8, findings
+    assert {"concentration", "selection", "satisfaction"} <= set(findings)
+    for key, value, shown in found:
+        nb, name = key.split(".", 1)
+        name, _, index = name.partition("[")
+        recorded = json.loads((quick_report / "values" / f"{nb}.json").read_text())[name]
+        if index:
+            recorded = recorded[int(index.rstrip("]"))]
+        assert value == recorded, key
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            assert _shown_ok(value, shown), (key, value, shown)
+    assert len(found) >= 12
+    # every finding links to its evidence, an artefact on the page
+    for target in re.findall(r"<a class='ev' href='#([^']+)'", page):
+        assert f"data-artefact='{target}'" in page
+
+
+def test_findings_use_only_what_was_recorded():
+    from kamlib.workbench import findings
+
+    assert findings.findings({}) == []
+    one = findings.findings({"10_key_accounts": {"top20_revenue_share": 0.5, "gini": 0.4}}, "zh")
+    assert [f.key for f in one] == ["concentration"] and "50%" in one[0].text() and "0.40" in one[0].text()
+    assert "data-value='0.5'" in one[0].html()
+    # a notebook that did not record the confidence interval drops the sentence rather than printing a blank
+    assert findings.findings({"40_strategy": {"capture_clv": 0.6, "capture_monetary": 0.5, "capture_random": 0.2}}) == []
+    lim = findings.limitations({"10_key_accounts": {"degenerate_models": ["BG/NBD"]},
+                                "20_survey": {"real_survey_n": 120}}, {"artefacts": []})
+    assert any("BG/NBD" in s for s in lim) and any("120 respondents" in s for s in lim)

@@ -164,21 +164,29 @@ class Artefacts:
 
     # -- public API --------------------------------------------------------
     def figure(self, fig, art_id: str, caption: str | dict[str, str], *, simulated: bool = False) -> Path:
-        """Save ``fig`` as PNG (300 dpi) and SVG under ``figures/`` and register it."""
+        """Save ``fig`` as PNG (300 dpi) and SVG under ``figures/`` in the study's language, and as a PNG
+        (200 dpi) in the other language (``<id>.zh.png`` or ``<id>.en.png``, for the report's other edition);
+        register it. Figures are drawn in English; the Chinese version has every word the glossary knows
+        translated (:func:`kamlib.style.translate_figure`)."""
         import matplotlib.pyplot as plt
 
         self._check_id(art_id)
         folder = self.root / "figures"
         folder.mkdir(exist_ok=True)
-        if self.language == "zh":
-            style.translate_figure(fig)
         if simulated:
-            style.mark_simulated(fig, self.language)
+            style.mark_simulated(fig, "en")
         png, svg = folder / f"{art_id}.png", folder / f"{art_id}.svg"
+        other = folder / f"{art_id}.{'en' if self.language == 'zh' else 'zh'}.png"
+        if self.language == "zh":
+            fig.savefig(other, dpi=200, metadata={"Software": None})
+            style.translate_figure(fig)
         fig.savefig(png, dpi=300, metadata={"Software": None})
         fig.savefig(svg, metadata={"Date": None, "Creator": None})
+        if self.language != "zh":
+            style.translate_figure(fig)
+            fig.savefig(other, dpi=200, metadata={"Software": None})
         plt.close(fig)
-        return self._register(art_id, "figure", caption, [png, svg], simulated)
+        return self._register(art_id, "figure", caption, [png, svg, other], simulated)
 
     def table(self, df: pd.DataFrame, art_id: str, caption: str | dict[str, str], *,
               simulated: bool = False, index: bool = False, digits: int = 6) -> pd.DataFrame:

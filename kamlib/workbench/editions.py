@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import KamError
 
-__all__ = ["FORMATS", "chromium", "counts", "docx_edition", "pdf_edition"]
+__all__ = ["FORMATS", "chromium", "counts", "docx_edition", "edition_name", "pdf_edition", "write"]
 
 FORMATS = ("html", "docx", "pdf")
 
@@ -33,8 +33,8 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
-def pdf_edition(index: Path, *, timeout: int = 300) -> Path:
-    """Print ``index.html`` to ``report.pdf`` beside it with headless Chromium; returns the PDF's path.
+def pdf_edition(index: Path, *, timeout: int = 300, target: str = "report.pdf") -> Path:
+    """Print a report page (``index.html``) to ``target`` beside it with headless Chromium; returns the PDF's path.
 
     Parameters
     ----------
@@ -42,6 +42,8 @@ def pdf_edition(index: Path, *, timeout: int = 300) -> Path:
         The report page (``reports/<study>/index.html``).
     timeout : int
         Seconds to wait for the browser.
+    target : str
+        File name of the PDF in the report folder (see :func:`edition_name`).
 
     Returns
     -------
@@ -61,8 +63,8 @@ def pdf_edition(index: Path, *, timeout: int = 300) -> Path:
         raise KamError("The PDF edition needs headless Chromium, which is not installed; run `make browser-deps` "
                        "(Debian's chromium), or leave pdf out of --format.")
     index = Path(index)
-    target = index.with_name("report.pdf")
-    tmp = index.with_name("report.pdf.tmp")
+    target = index.with_name(target)
+    tmp = index.with_name(target.name + ".tmp")
     with tempfile.TemporaryDirectory(prefix="kam-pdf-") as profile:
         cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
                "--virtual-time-budget=20000", "--no-pdf-header-footer", f"--print-to-pdf={tmp}", index.as_uri()]
@@ -114,26 +116,44 @@ def _word_table(doc, cells: tuple) -> None:
                 cell.paragraphs[0].alignment = 2  # right, as numbers are on the page
 
 
-def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_rows: int = 30) -> Path:
-    """Write ``report.docx`` for the report folder ``out`` from its manifest; returns its path.
+def edition_name(kind: str, language: str, main_language: str) -> str:
+    """File name of an edition: ``index.html``, ``report.docx``, ``report.pdf`` in the study's language, and
+    ``index.zh.html``, ``report.zh.docx``, ``report.zh.pdf`` (or ``.en``) in the other."""
+    base = {"html": "index.html", "docx": "report.docx", "pdf": "report.pdf"}[kind]
+    if language == main_language:
+        return base
+    stem, ext = base.rsplit(".", 1)
+    return f"{stem}.{language}.{ext}"
+
+
+def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_rows: int = 30,
+                 quick: bool = False, top_share: float | None = None, target: str = "report.docx") -> Path:
+    """Write the Word edition for the report folder ``out`` from its manifest; returns its path.
+
+    The same outline as the HTML page (:func:`kamlib.workbench.report.outline`): executive summary, background,
+    data, one section per framework stage led by its main figure, recommendations, limitations, reference tables.
 
     Parameters
     ----------
     out : Path
-        The report folder (with ``manifest.json``, ``figures/`` and ``tables/``).
+        The report folder (with ``manifest.json``, ``figures/``, ``tables/`` and ``values/``).
     title : str
-        The study's title in the report's language.
+        The study's title in the edition's language.
     language : {"en", "zh"}
-        Language of headings, captions and table headers.
+        Language of headings, captions, sentences and table headers.
     study_name : str
         The study's name (shown under the title).
     max_rows : int
         Rows of each table shown, as on the HTML page (the CSV holds them all).
+    quick, top_share
+        As for the HTML page (a quick run is a limitation; the share selected by the strategy rules).
+    target : str
+        File name in ``out`` (see :func:`edition_name`).
 
     Returns
     -------
     Path
-        ``report.docx`` in the report folder.
+        The ``.docx`` file in the report folder.
 
     References
     ----------
@@ -154,55 +174,78 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
         raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run).")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     T = report.TEXT[language]
-    zh_caps = report.captions_zh() if language == "zh" else {}
-    arts = manifest.get("artefacts", [])
-    stages = {nb: rec.get("stage", "other") for nb, rec in manifest.get("notebooks", {}).items()}
-    currencies = {nb: rec.get("parameters", {}).get("transactions_currency")
-                  for nb, rec in manifest.get("notebooks", {}).items()}
-    hyp = next((a for a in arts if a["id"] == "survey_hypotheses"), None)
-    sections = report._sections([a for a in arts if a is not hyp], stages, T)
+    doc_ = report.outline(manifest, out, language=language, quick=quick, top_share=top_share)
 
     doc = Document()
     doc.add_heading(title, level=0)
-    doc.add_paragraph(f"{T['study']}: {study_name} · {T['generated']} {out.name} · {len(arts)} {T['artefacts']}")
-    if any(a.get("simulated") for a in arts):
+    doc.add_paragraph(f"{T['study']}: {study_name} · {T['generated']} {out.name} · {doc_['n_artefacts']} {T['artefacts']}")
+    if doc_["n_simulated"]:
         doc.add_paragraph(T["simulated_note"].replace("{badge}", f"[{T['simulated']}]"))
     _toc(doc, T["contents"])
-    counters = {"figure": 0, "table": 0, "document": 0}
 
     def add(a: dict) -> None:
         kind = a["kind"]
-        counters[kind] += 1
-        label = f"{T[kind]} {counters[kind]}."
-        caption = report._caption(a, language, zh_caps)
         if kind == "figure":
-            png = next((f for f in a["files"] if f.endswith(".png")), a["path"])
-            doc.add_picture(str(out / png), width=Inches(6.2))
-            _caption_paragraph(doc, label, caption, a.get("simulated", False), T)
+            doc.add_picture(str(out / report.figure_png(a, language)), width=Inches(6.2))
+            _caption_paragraph(doc, a["label"], a["caption"], a.get("simulated", False), T)
         elif kind == "table":
-            _caption_paragraph(doc, label, caption, a.get("simulated", False), T)
-            heads, rows, kinds, total = report._table_cells(out / a["path"], language, max_rows,
-                                                            currencies.get(a["notebook"]))
+            _caption_paragraph(doc, a["label"], a["caption"], a.get("simulated", False), T)
+            heads, rows, kinds, total = report._table_cells(out / a["path"], language, max_rows, a.get("currency"))
             _word_table(doc, (heads, rows, kinds))
             if total > max_rows:
                 doc.add_paragraph(T["rows_shown"].format(n=max_rows, total=total) + f": {a['path']}")
         else:
-            _caption_paragraph(doc, label, f"{caption} ({a['path']})", a.get("simulated", False), T)
+            _caption_paragraph(doc, a["label"], f"{a['caption']} ({a['path']})", a.get("simulated", False), T)
 
-    if hyp is not None:
-        doc.add_heading(T["hypotheses"], level=1)
-        add(hyp)
-    for section in sections:
+    doc.add_heading(T["executive_summary"], level=1)
+    for f in doc_["summary"]:
+        label = doc_["labels"].get(f.evidence)
+        mark = f"[{T['simulated']}] " if f.simulated else ""
+        doc.add_paragraph(mark + f.text() + (f" ({T['evidence']}: {label.rstrip('.')})" if label else ""),
+                          style="List Number")
+    if not doc_["summary"]:
+        doc.add_paragraph(T["no_findings"])
+    doc.add_heading(T["background"], level=1)
+    doc.add_paragraph(T["background_text"])
+    doc.add_heading(T["hypotheses"], level=2)
+    if doc_["hypotheses"]:
+        add(doc_["hypotheses"])
+    else:
+        doc.add_paragraph(T["no_hypotheses"])
+    doc.add_heading(T["data_methods"], level=1)
+    doc.add_paragraph(T["data_text"])
+    if doc_["data_rows"]:
+        rows = [[r["data"], r["notebook"], r["kind"], r["licence"], r["citation"]] for r in doc_["data_rows"]]
+        _word_table(doc, (T["data_head"], [[html.escape(str(v)) for v in r] for r in rows], ["text"] * 5))
+    for a in doc_["data"]:
+        add(a)
+    for section in doc_["sections"]:
         doc.add_heading(section["title"], level=1)
+        if section["main"]:
+            add(section["main"])
+        if section["findings"]:
+            doc.add_paragraph(" ".join(f.text() for f in section["findings"]))
         for nb in section["notebooks"]:
             doc.add_heading(f"{T['notebook']} {nb['name']}", level=2)
+            for n in nb["notes"]:
+                doc.add_paragraph(n, style="Intense Quote")
             for a in nb["artefacts"]:
                 add(a)
-    target = out / "report.docx"
-    tmp = out / "report.docx.tmp"
+    first = doc_["first_section"]
+    doc.add_heading(f"{first}. {T['recommendations']}", level=1)
+    for r in doc_["recommendations"] or [T["no_recommendations"]]:
+        doc.add_paragraph(r, style="List Bullet")
+    doc.add_heading(f"{first + 1}. {T['limitations']}", level=1)
+    for r in doc_["limitations"]:
+        doc.add_paragraph(r, style="List Bullet")
+    doc.add_heading(T["reference_tables"], level=1)
+    for a in doc_["reference"]:
+        add(a)
+    target_path = out / target
+    tmp = out / (target + ".tmp")
     doc.save(str(tmp))
-    os.replace(tmp, target)
-    return target
+    os.replace(tmp, target_path)
+    return target_path
 
 
 def counts(out: Path) -> dict:
@@ -228,7 +271,8 @@ def write(study_file=None, *, quick: bool = False, formats=("html",), force: boo
     Returns
     -------
     list of Path
-        ``index.html`` and, as asked, ``report.docx`` and ``report.pdf``.
+        For each language (the study's first): the page and, as asked, the Word and PDF editions
+        (``index.html``, ``report.docx``, ``report.pdf``; ``index.zh.html``, ``report.zh.docx``, ``report.zh.pdf``).
 
     Examples
     --------
@@ -242,11 +286,16 @@ def write(study_file=None, *, quick: bool = False, formats=("html",), force: boo
         raise KamError(f"Unknown report format {unknown[0]!r}; use any of {', '.join(FORMATS)} "
                        "(for example --format html,docx,pdf).")
     index = report.build(study_file, quick=quick, force=force)
-    files = [index]
-    if "docx" in formats:
-        study = study_mod.load(study_file, quick=quick)
-        files.append(docx_edition(index.parent, title=study.title_for(), language=study.language,
-                                  study_name=study.name))
-    if "pdf" in formats:
-        files.append(pdf_edition(index))
+    study = study_mod.load(study_file, quick=quick)
+    main = study.language
+    files = []
+    for lang in report.languages(main):
+        page = index.with_name(edition_name("html", lang, main))
+        files.append(page)
+        if "docx" in formats:
+            files.append(docx_edition(index.parent, title=study.title_for(lang), language=lang, study_name=study.name,
+                                      quick=quick, top_share=study.strategy.top_share,
+                                      target=edition_name("docx", lang, main)))
+        if "pdf" in formats:
+            files.append(pdf_edition(page, target=edition_name("pdf", lang, main)))
     return files
