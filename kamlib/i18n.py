@@ -11,8 +11,11 @@ Captions of artefacts that a notebook writes only in English are in ``data/i18n/
 keyed by artefact id. Kept free of imports so that the report builds fast.
 """
 
-__all__ = ["FIGURE_ZH", "HEADERS_ZH", "HYPOTHESES_ZH", "KEY_NUMBERS_ZH", "LABELS_ZH", "REPORT_ZH", "SIMULATED_ZH",
-           "VALUES_ZH"]
+import re
+
+__all__ = ["CONSTRUCTS_ZH", "FIGURE_ZH", "HEADERS_ZH", "HEADER_SYMBOLS", "HYPOTHESES_ZH", "KEY_NUMBERS_ZH",
+           "DATA_COLUMNS", "LABELS_ZH", "PATTERNS_ZH", "REPORT_ZH", "SIMULATED_ZH", "VALUES_ZH", "codebook_zh",
+           "header_zh", "value_zh"]
 
 #: Names the analyses give to groups of customers, rules and methods: tick labels and legends in
 #: figures, and table cells and headers in the Chinese report (exact matches only).
@@ -58,7 +61,7 @@ HEADERS_ZH = {
     # cross-selling and recommendation (45_personalisation)
     "antecedents": "前项(已购)", "consequents": "后项(推荐)", "support": "支持度", "confidence": "置信度", "lift": "提升度",
     "leverage": "杠杆值", "conviction": "确信度", "count": "篮数", "antecedent_count": "前项篮数", "consequent_count": "后项篮数",
-    "significant": "显著", "baskets": "购物篮数", "item": "商品", "description": "商品描述", "group": "客户组", "rank": "排名",
+    "significant": "显著", "baskets": "购物篮数", "item": "条目", "description": "商品描述", "group": "客户组", "rank": "排名",
     "customer_id": "客户编号", "policy": "已购商品处理", "hit_rate": "命中率", "hit_rate_ci_lower": "命中率下限",
     "hit_rate_ci_upper": "命中率上限", "precision": "精确率", "recall": "召回率", "ndcg": "nDCG", "coverage": "覆盖率",
     "hit_rate_lift": "命中率提升", "hit_rate_lift_ci_lower": "提升下限", "hit_rate_lift_ci_upper": "提升上限",
@@ -175,3 +178,246 @@ KEY_NUMBERS_ZH = {
 
 #: The stamp on figures made from simulated data.
 SIMULATED_ZH = "模拟数据 (simulated)"
+
+
+#: More column headers of the Chinese report; with :func:`header_zh`'s rules for suffixes (``_ci_lower``,
+#: ``_pvalue``, ``_key`` ...) they cover every table the notebooks write.
+HEADERS_ZH.update({
+    "account_manager": "客户经理", "active_customers": "活跃客户数", "actual": "实际值", "admissible": "解是否可接受",
+    "aic": "AIC", "bic": "BIC", "alpha_if_deleted": "删除该题后的 α", "analysis": "分析", "anova_f": "方差分析 F 值",
+    "ari_vs_kmeans": "与 k-means 的 ARI", "artefact": "成果编号", "assumption": "假设条件", "authors": "作者",
+    "auto": "自动编码", "auto_themes": "自动编码主题数", "bartlett_chi2": "Bartlett χ²", "bartlett_df": "Bartlett 自由度",
+    "base": "基准值", "bootstrap": "自助法", "bootstrap_n": "自助样本数", "both": "两者皆有", "budget": "预算",
+    "calibration_repeat_purchases": "校准期重复购买次数", "cfi": "CFI", "tli": "TLI", "rmsea": "RMSEA", "srmr": "SRMR",
+    "change": "变化", "chi2": "χ²", "churn": "流失", "churn_rate": "流失率", "class": "类别", "clusters": "簇数",
+    "coef": "系数", "cohort": "同期群", "collaboration": "协作", "communality": "共同度", "comparison": "比较对象",
+    "compliance": "合规", "concentration": "集中度", "context": "背景", "conversion": "转化率",
+    "corrected_item_total_r": "校正的题项-总分相关", "cross_selling": "交叉销售", "cumulative_capture": "累计捕获率",
+    "cumulative_share": "累计占比", "data_driven": "数据驱动", "date": "日期", "decile": "十分位组", "definition": "定义",
+    "detractors": "贬损者", "promoters": "推荐者", "difference": "差异", "direct": "直接效应", "indirect": "间接效应",
+    "total": "总效应", "direction": "方向", "epsilon_squared": "ε²", "eta_squared": "η²", "example": "示例",
+    "example_rows": "示例行号", "expected_purchases": "预期购买次数", "experiments": "实验", "factor": "因子",
+    "false_positive_rate": "假阳性率", "fix": "处理办法", "flagged_answers": "被标记的回答数", "groups": "组数",
+    "hedges_g": "Hedges g", "high": "高", "low": "低", "actual_cumulative": "实际累计", "holdout_actual": "验证期实际值",
+    "holdout_mae": "验证期平均绝对误差", "holdout_predicted": "验证期预测值", "holdout_purchases_share": "验证期购买占比",
+    "holdout_revenue_share": "验证期收入占比", "holdout_rmse": "验证期均方根误差", "holdout_total_error_pct": "验证期总误差 (%)",
+    "identification": "识别", "inertia": "组内平方和", "information": "信息", "keywords": "关键词",
+    "kmo_min_item": "题项 KMO 最小值", "kmo_overall": "总体 KMO", "kpi": "KPI", "kruskal_h": "Kruskal-Wallis H",
+    "language": "语言", "lifecycle": "生命周期", "lmg_r2": "LMG R² 分解", "lmg_share": "LMG 占比", "logistics": "物流",
+    "loglik": "对数似然", "looks": "查看次数", "loyalty": "忠诚度", "loyalty_programme": "会员与积分计划",
+    "manual": "人工编码", "manual_themes": "人工编码主题数", "max": "最大值", "min": "最小值", "mean": "均值",
+    "median": "中位数", "std": "标准差", "method_loading": "方法因子载荷", "missing_share": "缺失占比", "month": "月份",
+    "multichannel": "多渠道", "needs": "需求", "nominal_alpha": "名义显著性水平", "notebook": "笔记本", "nps": "NPS",
+    "observed": "实际值", "observed_rate": "实际比率", "origin": "出处", "orders": "订单数", "outcome": "结果变量",
+    "p_alive": "存活概率", "pages": "页数", "parameter": "参数", "parameters": "参数", "personalisation": "个性化",
+    "predicted churn": "预测为流失", "predicted stay": "预测为留存", "predictor": "预测变量", "pricing": "定价",
+    "prioritisation": "优先级", "promotion": "促销", "published_effect": "已发表的效应", "published_se": "已发表的标准误",
+    "range": "全距", "recommendation": "推荐", "relative_lift": "相对提升", "repeat_purchases": "重复购买次数",
+    "retain": "保留", "risk": "风险", "rows_dropped": "剔除行数", "rows_flagged": "标记行数", "satisfaction": "满意度",
+    "seed_file": "源文件", "segmentation": "细分", "selected": "选中客户数", "service": "服务", "stability_ari": "稳定性 (ARI)",
+    "std_coef": "标准化系数", "std_loading": "标准化载荷", "std_loading_clf": "标准化载荷(含共同方法因子)", "survey": "问卷",
+    "term": "变量", "test_customers": "测试客户数", "title": "标题", "title_en": "英文标题", "top_customer_share": "头部客户占比",
+    "top_decile_capture": "前 10% 捕获率", "top_decile_lift": "前 10% 提升度", "true_difference": "真实差异",
+    "true_effect": "真实效应", "true_relative_lift": "真实相对提升", "type": "类型", "unit": "单位", "used_in": "用于",
+    "value_share": "价值占比", "variance": "方差", "variance_reduction": "方差缩减", "vif": "VIF", "welch_t": "Welch t",
+    "year": "年份", "random_mean": "随机数据均值", "random_q95": "随机数据 95% 分位数", "zh": "名称", "en": "英文名称", "estimator": "估计方法", "avg_order": "平均订单金额",
+    "ipt_days": "购买间隔天数", "recency_days": "距上次购买天数", "tenure_days": "客户时长(天)", "predicted": "预测值",
+    "per_arm": "每组样本量", "n_per_arm": "每组样本量", "n_control": "对照组样本量", "n_treatment": "实验组样本量",
+    "p_control": "对照组转化率", "p_treatment": "实验组转化率", "odds_ratio": "优势比", "or": "优势比", "purchases": "购买",
+    "revenue_ci_lower": "收入占比下限", "revenue_ci_upper": "收入占比上限", "purchases_ci_lower": "购买占比下限",
+    "purchases_ci_upper": "购买占比上限", "orders_share": "订单占比", "clv_share": "CLV 占比", "gap_se": "间隙统计量标准误",
+    "kruskal_pvalue": "Kruskal-Wallis p 值", "anova_pvalue": "方差分析 p 值", "bartlett_pvalue": "Bartlett p 值",
+    "estimate_key": "估计值(大客户)", "estimate_regular": "估计值(普通客户)", "keywords_zh": "关键词",
+    "keywords_en": "英文关键词", "source_ids": "来源编号", "Expectation": "顾客期望", "Image": "企业形象",
+    "Quality": "感知质量", "Value": "感知价值", "Satisfaction": "顾客满意度", "Complaints": "顾客抱怨", "Loyalty": "顾客忠诚",
+})
+
+#: Header words that are the same in Chinese texts (abbreviations and symbols).
+HEADER_SYMBOLS = re.compile(r"^[A-Z0-9ΔχρωαβεηΑ-Ω²/ .()+\-]+$|^(k|n|t|f1|f²|nDCG|Kappa|BCa|Cronbach α|McDonald ω|"
+                            r"BG/NBD|Pareto/NBD|Gamma-Gamma|PLS-SEM|Hedges g)$")
+
+_SUFFIXES = (("_ci_lower", "{} 置信区间下限"), ("_ci_upper", "{} 置信区间上限"), ("_lower", "{}下限"), ("_upper", "{}上限"),
+             ("_pvalue", "{} 的 p 值"), ("_se", "{} 标准误"), ("_key", "{}(大客户)"), ("_regular", "{}(普通客户)"),
+             ("_control", "{}(对照组)"), ("_treatment", "{}(实验组)"), ("_share", "{}占比"))
+_PREFIXES = (("mean_", "平均{}"), ("holdout_", "验证期{}"), ("true_", "真实{}"))
+
+
+def header_zh(name: str) -> str | None:
+    """The Chinese header of a report column: from the glossary, else by its suffix or prefix (``X_ci_lower``,
+    ``mean_X``) with ``X`` from the glossary; None when there is none (an abbreviation stays as it is).
+
+    Examples
+    --------
+    >>> header_zh("revenue_share"), header_zh("relative_lift_ci_upper"), header_zh("mean_recency_days")
+    ('收入占比', '相对提升 置信区间上限', '平均距上次购买天数')
+    """
+    name = str(name)
+    if name in HEADERS_ZH:
+        return HEADERS_ZH[name]
+    if name in LABELS_ZH:
+        return LABELS_ZH[name]
+    if name in VALUES_ZH:
+        return VALUES_ZH[name]
+    for suffix, fmt in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            base = header_zh(name[: -len(suffix)])
+            if base:
+                return fmt.format(base)
+    for prefix, fmt in _PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            base = header_zh(name[len(prefix):])
+            if base:
+                return fmt.format(base)
+    return None
+
+
+#: ECSI constructs (the real surveys) and the short codes of the simulated instrument stay as codes.
+CONSTRUCTS_ZH = {"Expectation": "顾客期望", "Image": "企业形象", "Quality": "感知质量", "Value": "感知价值",
+                 "Satisfaction": "顾客满意度", "Complaints": "顾客抱怨", "Loyalty": "顾客忠诚"}
+
+#: More table cells: stages, model and method names, validation rules and fixes, measures, facts.
+VALUES_ZH.update({
+    **CONSTRUCTS_ZH,
+    # framework stages and literature
+    "literature": "文献", "identify": "识别", "understand": "理解", "segment": "细分", "act": "行动", "evaluate": "评估",
+    "slides": "幻灯片", "report": "报告", "paper": "论文",
+    "personalised vs regular recommendation": "个性化推荐对比常规推荐",
+    "618 festival vs the same period a year earlier": "618 购物节对比上年同期",
+    "JD during its 618 shopping festival, cited as a case": "京东 618 购物节期间(作为案例引用)",
+    "platform data attributed to Alibaba, cited as a case": "归于阿里巴巴的平台数据(作为案例引用)",
+    "at least": "至少", "more than": "超过", "percent": "百分比", "personalised recommendation": "个性化推荐",
+    "coupons and promotions": "优惠券与促销", "sales": "销售额", "click-through rate": "点击率",
+    "strategy.relative_lift (40_strategy campaign simulator default)": "strategy.relative_lift(40_strategy 活动模拟器的默认值)",
+    # provenance fields
+    "data": "数据", "citation": "引用", "licence": "许可", "file": "文件", "sha256": "SHA-256",
+    # transaction validation (kamlib.transactions) and survey cleaning (kamlib.survey_data)
+    "missing customer id": "缺少客户编号", "fill the customer id or remove the row": "补全客户编号或删除该行",
+    "unparseable date": "无法解析的日期", "set transactions.date_format (e.g. '%Y-%m-%d')": "设置 transactions.date_format(如 '%Y-%m-%d')",
+    "future date": "未来日期", "correct the date or set transactions.as_of": "更正日期或设置 transactions.as_of",
+    "codes listed in transactions.exclude_products": "transactions.exclude_products 中列出的代码",
+    "non-numeric amount": "金额不是数字", "remove text from the amount column": "删除金额列中的文字",
+    "non-numeric quantity or unit price": "数量或单价不是数字", "remove text from those columns": "删除这些列中的文字",
+    "zero amount dropped": "金额为零(已剔除)", "zero amount kept": "金额为零(已保留)",
+    "set transactions.zero_amounts: keep to count them": "设置 transactions.zero_amounts: keep 以计入",
+    "set transactions.zero_amounts: drop to remove them": "设置 transactions.zero_amounts: drop 以剔除",
+    "negative amount (return/cancellation) dropped": "负金额(退货或取消,已剔除)",
+    "negative amount (return/cancellation) netted": "负金额(退货或取消,已与购买冲抵)",
+    "set transactions.negative_amounts: net to net returns against purchases": "设置 transactions.negative_amounts: net 以将退货与购买冲抵",
+    "kept; netted against the customer's purchases (a refund-only day is not a purchase)": "保留;与该客户的购买冲抵(只有退款的日子不算购买)",
+    "negative; dropped or netted as transactions.negative_amounts says": "负值;按 transactions.negative_amounts 剔除或冲抵",
+    "exact duplicate dropped": "完全重复的行(已剔除)", "exact duplicate kept (no order id)": "完全重复的行(已保留,无订单号)",
+    "exact repeats of an earlier row": "与前面某行完全相同",
+    "map transactions.columns.order_id or set transactions.duplicates: drop": "映射 transactions.columns.order_id 或设置 transactions.duplicates: drop",
+    "transactions.sample_share (quick runs)": "transactions.sample_share(快速运行)",
+    "out-of-range or unmapped answers set to missing": "超出量表或无法映射的回答(设为缺失)",
+    "failed attention check": "未通过注意力检测题", "straight-lining": "直线作答(所有题目同一选项)",
+    # data overview and the recommendation split
+    "transaction lines": "交易行数", "customers": "客户数", "customer-days (orders)": "客户-天数(订单)",
+    "first date": "首日", "last date": "末日", "revenue": "收入", "mean order value": "平均订单金额",
+    "mean revenue per customer": "每位客户平均收入", "median revenue per customer": "每位客户收入中位数",
+    "share of one-time buyers": "只购买一次的客户占比", "cutoff": "切分日期", "customers in training": "训练期客户数",
+    "products in training": "训练期商品数", "new customers after the cutoff": "切分日期后的新客户",
+    "new products after the cutoff": "切分日期后的新商品", "share of test purchases of new products": "测试期购买中新商品的占比",
+    # models, methods, estimators
+    "Gamma-Gamma": "Gamma-Gamma", "CFA (measurement)": "CFA(测量模型)", "SEM (structural)": "SEM(结构模型)",
+    "change": "变化", "constructs": "构念模型", "constructs + common latent factor": "构念模型 + 共同潜因子",
+    "configural": "形态等值", "metric": "度量等值(载荷相等)", "scalar": "标量等值(截距相等)",
+    "k-means": "k-means 聚类", "Gaussian mixture (full covariance)": "高斯混合模型(完全协方差)",
+    "Ward hierarchical (sample)": "Ward 层次聚类(抽样)", "CUPED (pre-period covariate)": "CUPED(前期协变量)",
+    "difference in means": "均值差", "2x2 with cluster SEs": "2×2 双重差分(聚类稳健标准误)",
+    "two-way fixed effects": "双向固定效应", "Fewest expected purchases, BG/NBD": "预期购买最少,BG/NBD",
+    "Wooldridge Ex. 13.3 (kielmc): incinerator and house prices": "Wooldridge 例 13.3(kielmc):垃圾焚烧厂与房价",
+    "Wooldridge Ex. 13.4 (injury, Kentucky): benefit cap and weeks out": "Wooldridge 例 13.4(injury,肯塔基州):工伤补助上限与休工周数",
+    "const": "常数项", "CLV level": "CLV 水平", "budget": "预算", "cost per customer": "每位客户成本",
+    # criteria and fit indices
+    "alpha": "Cronbach α", "ave": "AVE", "htmt": "HTMT", "rho_a": "ρA", "rho_c": "ρc", "vif": "VIF",
+    "cfi": "CFI", "tli": "TLI", "rmsea": "RMSEA", "srmr": "SRMR", "chi2/df": "χ²/df", "beta": "β",
+    # RFM variables and segment names (kamlib.segments.name_segments)
+    "frequency": "频次", "recency": "近度", "monetary_value": "金额", "T": "客户时长 T",
+    "Champions": "冠军客户", "Loyal regulars": "忠诚常客", "Big spenders": "高消费客户", "New or occasional": "新客或偶购客户",
+    "Fading regulars": "渐趋流失的常客", "Lapsed one-timers": "流失的一次性客户", "high value": "高价值", "low value": "低价值",
+})
+
+#: Generated cells with numbers or names in them: (pattern, Chinese template); groups are translated in turn.
+PATTERNS_ZH = (
+    (r"simulated answers \(n = (\d+)\)", "模拟回答(n = {0})"),
+    (r"real answers: ECSI (\w+) survey, n = (\d+)", "真实回答:ECSI {0} 问卷,n = {1}"),
+    (r"SEM path (\S+) -> (\S+)", "SEM 路径 {0} → {1}"),
+    (r"PLS-SEM path (\w+) -> (\w+), BCa bootstrap \(n=(\d+)\)", "PLS-SEM 路径 {0} → {1},BCa 自助法(n = {2})"),
+    (r"PLS-SEM total \(mediated\) effect (\w+) -> (\w+), BCa bootstrap \(n=(\d+)\)",
+     "PLS-SEM 总效应(含中介){0} → {1},BCa 自助法(n = {2})"),
+    (r"bootstrap indirect effect \(n=(\d+)\)", "自助法间接效应(n = {0})"),
+    (r"interaction (\w+):key \(OLS, HC3\)", "交互项 {0}×大客户(OLS,HC3 稳健标准误)"),
+    (r"multi-group SEM: path (\S+) -> (\S+), key accounts minus regular customers \(z test\)",
+     "多组 SEM:路径 {0} → {1},大客户减普通客户(z 检验)"),
+    (r"(\w+) -> (\w+)", "{0} → {1}"),
+    (r"(\w+) / (\w+)", "{0} / {1}"),
+    (r"uplift: (.+)", "提升:{0}"),
+    (r"effect in tier=(\w+)", "层级 {0} 中的效应"),
+    (r"effect in lifecycle=(\w+)", "生命周期阶段 {0} 中的效应"),
+    (r"effect in segment=(\w+)", "细分群 {0} 中的效应"),
+    (r"(.+): ([\d.]+) acceptable", "{0}:{1} 可接受"),
+    (r"difference (\w+) vs (\w+)", "{0} 与 {1} 之差"),
+    (r"1 - P\(alive\), (.+)", "1 - 存活概率,{0}"),
+    (r"(.+), high value", "{0}(高价值)"),
+    (r"(.+), low value", "{0}(低价值)"),
+    (r"(.+) \(document-sharing site\)", "{0}(文档分享网站)"),
+    (r"total: (\d+) rows kept of (\d+) read", "合计:读取 {1} 行,保留 {0} 行"),
+    (r"customer sample \((\d+%) of customers\)", "客户抽样(客户的 {0})"),
+    (r"cancellation \(order id starts with '(.+)'\)", "取消订单(订单号以 '{0}' 开头)"),
+    (r"not a product \((.+)\)", "非商品代码({0})"),
+    (r"all rules \(of (\d+) respondents\)", "全部规则(共 {0} 名受访者)"),
+    (r"speeder \(under (\d+) seconds\)", "作答过快(少于 {0} 秒)"),
+    (r"more than (\d+%) of items missing", "缺失题项超过 {0}"),
+)
+_PATTERNS = tuple((re.compile(p), t) for p, t in PATTERNS_ZH)
+
+
+def value_zh(text: str, extra: dict | None = None) -> str | None:
+    """The Chinese of a report cell that is a word or a generated phrase (None when the glossary has none): an
+    exact entry of :data:`VALUES_ZH` (or ``extra``, e.g. the codebook's theme labels), else a pattern of
+    :data:`PATTERNS_ZH` with its parts translated in turn (a part without a translation stays as it is: a
+    code, a name).
+
+    Examples
+    --------
+    >>> value_zh("SEM path SQ -> SAT"), value_zh("Image / Quality"), value_zh("uplift: Key account")
+    ('SEM 路径 SQ → SAT', '企业形象 / 感知质量', '提升:大客户')
+    """
+    glossary = {**VALUES_ZH, **(extra or {})}
+    if text in glossary:
+        return glossary[text]
+    for pattern, template in _PATTERNS:
+        m = pattern.fullmatch(text)
+        if m:
+            return template.format(*(glossary.get(g, value_zh(g, extra) or g) for g in m.groups()))
+    return None
+
+
+#: Columns whose cells are data, not words: names, codes, ids, citations and file names stay as they are in the
+#: Chinese report (not translated; the vocabulary test skips them). Columns that mix data and generated words
+#: (``term``, ``source``) are translated where the glossary knows a cell.
+DATA_COLUMNS = frozenset({
+    "description", "item", "antecedents", "consequents", "because_of", "phrase", "seed_file", "file",
+    "citation", "authors", "location", "artefact", "notebook", "indicator", "customer_id",
+    "value", "example_rows", "id", "source_ids", "keywords_en", "title_en", "sha256", "date", "month", "cohort",
+    "used_in", "parameter",
+})
+
+
+def codebook_zh() -> dict:
+    """Theme ids and English theme labels of the literature codebook, to their Chinese labels
+    (``data/literature/codebook.yaml``; read once)."""
+    global _CODEBOOK
+    if _CODEBOOK is None:
+        import yaml
+
+        from .config import DATA
+
+        path = DATA / "literature" / "codebook.yaml"
+        themes = yaml.safe_load(path.read_text(encoding="utf-8")).get("themes", {}) if path.exists() else {}
+        _CODEBOOK = {**{k: t["zh"] for k, t in themes.items()}, **{t["en"]: t["zh"] for t in themes.values()}}
+    return _CODEBOOK
+
+
+_CODEBOOK = None

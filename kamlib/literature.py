@@ -202,7 +202,7 @@ def themes_table(codebook: dict) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``theme``, ``en``, ``zh``, ``stage``, ``definition``, ``keywords_en``, ``keywords_zh``.
+        ``theme``, ``en``, ``zh``, ``stage``, ``definition``, ``definition_zh``, ``keywords_en``, ``keywords_zh``.
 
     Examples
     --------
@@ -210,7 +210,7 @@ def themes_table(codebook: dict) -> pd.DataFrame:
     True
     """
     return pd.DataFrame([{"theme": k, "en": t["en"], "zh": t["zh"], "stage": t["stage"], "definition": t["definition"],
-                          "keywords_en": ", ".join(t["keywords"].get("en", [])), "keywords_zh": "、".join(t["keywords"].get("zh", []))}
+                          "definition_zh": t.get("definition_zh"), "keywords_en": ", ".join(t["keywords"].get("en", [])), "keywords_zh": "、".join(t["keywords"].get("zh", []))}
                          for k, t in codebook.items()])
 
 
@@ -382,7 +382,7 @@ def traceability(codebook: dict) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``theme``, ``stage``, ``analysis``, ``notebook``, ``artefact``.
+        ``theme``, ``stage``, ``analysis``, ``analysis_zh``, ``notebook``, ``artefact``.
 
     Examples
     --------
@@ -393,9 +393,9 @@ def traceability(codebook: dict) -> pd.DataFrame:
     for tid, t in codebook.items():
         for ev in t["evidence"]:
             for art in ev.get("artefacts", []):
-                rows.append({"theme": tid, "stage": t["stage"], "analysis": ev["analysis"], "notebook": ev["notebook"],
-                             "artefact": art})
-    return pd.DataFrame(rows, columns=["theme", "stage", "analysis", "notebook", "artefact"])
+                rows.append({"theme": tid, "stage": t["stage"], "analysis": ev["analysis"],
+                             "analysis_zh": ev.get("analysis_zh"), "notebook": ev["notebook"], "artefact": art})
+    return pd.DataFrame(rows, columns=["theme", "stage", "analysis", "analysis_zh", "notebook", "artefact"])
 
 
 def load_facts(path=None, sources: pd.DataFrame | None = None) -> pd.DataFrame:

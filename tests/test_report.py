@@ -368,3 +368,62 @@ def test_findings_use_only_what_was_recorded():
     lim = findings.limitations({"10_key_accounts": {"degenerate_models": ["BG/NBD"]},
                                 "20_survey": {"real_survey_n": 120}}, {"artefacts": []})
     assert any("BG/NBD" in s for s in lim) and any("120 respondents" in s for s in lim)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[A-Za-z]+")
+#: Words that stay as they are in Chinese texts: names of methods, statistics and people.
+_NAMES = {"Cronbach", "McDonald", "Kappa", "Hedges", "Kruskal", "Wallis", "Welch", "Bartlett", "Pareto", "Gamma",
+          "Brier", "Holm", "BCa", "nDCG", "Wooldridge", "Lorenz", "Gini", "Ward", "Kaiser", "Promax", "Varimax",
+          "CUPED", "jieba", "snownlp", "means", "kielmc", "injury", "logit", "Logit", "Harman", "Likert"}
+
+
+def _english_words(text: str) -> list[str]:
+    """English words of a header or cell that are not names or codes (a cell with Chinese in it is translated)."""
+    text = re.sub(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b", "", text)  # identifiers: variable and artefact names
+    text = re.sub(r"\b[A-Za-z]+\d+\b", "", text)  # item codes (qual3, LOY2)
+    return [w for w in _WORD.findall(text) if len(w) >= 3 and not w.isupper() and w not in _NAMES
+            and not _CJK.search(text)]
+
+
+def _untranslated(folder: Path) -> list[str]:
+    """Every table header and word cell of the Chinese report that shows English: ``table: column: text``."""
+    from kamlib.i18n import DATA_COLUMNS
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    found = []
+    for a in manifest["artefacts"]:
+        if a["kind"] != "table":
+            continue
+        names = list(report._language_columns(pd.read_csv(folder / a["path"]), "zh").columns)
+        heads, rows, kinds, _ = report._table_cells(folder / a["path"], "zh", max_rows=10**6)
+        found += [f"{a['id']}: header {h!r}" for h in heads if _english_words(str(h).replace("_", " "))]
+        for name, head, kind, cells in zip(names, heads, kinds, zip(*rows) if rows else [[]] * len(heads)):
+            if kind != "text" or name in DATA_COLUMNS:
+                continue
+            for cell in sorted(set(cells)):
+                text = __import__("html").unescape(cell)
+                if re.search(r"\(\d{4}\)", text):  # a citation: author (year)
+                    continue
+                if _english_words(text):
+                    found.append(f"{a['id']}: {name}: {text!r}")
+    return found
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("which", ["default", "cdnow"])
+def test_chinese_report_has_no_untranslated_header_or_word(which, quick_report, cdnow_report):
+    folder = quick_report if which == "default" else cdnow_report
+    missing = _untranslated(folder)
+    assert not missing, ("add these to the glossary in kamlib/i18n.py (HEADERS_ZH, VALUES_ZH or PATTERNS_ZH), or to "
+                         f"DATA_COLUMNS if they are data: {missing[:40]}")
+
+
+def test_the_vocabulary_check_finds_english(tmp_path):
+    folder = tmp_path / "r"
+    (folder / "tables").mkdir(parents=True)
+    (folder / "tables" / "t.csv").write_text("tier,holdout_revenue_share,brand_new_column\nKey account,0.5,fresh words\n"
+                                             "Develop,0.2,LOY3\n", encoding="utf-8")
+    (folder / "manifest.json").write_text(json.dumps({"artefacts": [{"id": "t", "kind": "table", "path": "tables/t.csv"}]}))
+    missing = _untranslated(folder)
+    assert missing == ["t: header 'brand_new_column'", "t: brand_new_column: 'fresh words'"]

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import KamError
-from ..i18n import HEADERS_ZH, KEY_NUMBERS_ZH, LABELS_ZH, REPORT_ZH, VALUES_ZH
+from ..i18n import KEY_NUMBERS_ZH, REPORT_ZH
 
 TEXT = {
     "en": {"literature": "Literature: sources, themes and facts", "understand": "Understand: the customer survey and reviews",
@@ -245,12 +245,44 @@ def _is_p_column(name: str) -> bool:
 
 
 def _language_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A table may carry a column ``X`` and its Chinese version ``X_zh``: the Chinese report shows
-    ``X_zh`` in place of ``X``, the English one leaves ``X_zh`` out."""
-    pairs = [c for c in df.columns if str(c).endswith("_zh") and str(c)[:-3] in df.columns]
+    """A table may carry a column ``X`` (or ``X_en``) and its Chinese version ``X_zh`` (``en`` and ``zh``): the
+    Chinese report shows the Chinese one in its place and leaves the English one out; the English report leaves
+    ``X_zh`` out where ``X`` exists."""
+    cols = [str(c) for c in df.columns]
+    pairs = [c for c in cols if c.endswith("_zh") and c[:-3] in cols]
     if lang == "zh":
-        df = df.assign(**{c[:-3]: df[c].where(df[c].notna(), df[c[:-3]]) for c in pairs})
+        df = df.assign(**{c[:-3]: df[c].where(df[c].notna(), df[c[:-3]]) for c in pairs}).drop(columns=pairs)
+        english = [c for c in cols if (c.endswith("_en") and (f"{c[:-3]}_zh" in cols or c[:-3] in cols))
+                   or (c == "en" and "zh" in cols)]
+        df = df.drop(columns=english)
+        return df.rename(columns={c: c[:-3] for c in df.columns if str(c).endswith("_zh") and str(c) != "_zh"})
     return df.drop(columns=pairs)
+
+
+def _translate_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """The Chinese report's cells: booleans as 是/否, and in every column that holds words rather than data
+    (:data:`kamlib.i18n.DATA_COLUMNS`) each text the glossary knows (:func:`kamlib.i18n.value_zh`, with the
+    codebook's theme labels)."""
+    from ..i18n import DATA_COLUMNS, codebook_zh, value_zh
+
+    extra = codebook_zh()
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype == bool:
+            out[c] = col.map({True: "是", False: "否"})
+        elif c not in DATA_COLUMNS and not pd.api.types.is_numeric_dtype(col):
+            out[c] = col.map(lambda v: (value_zh(v, extra) or v) if isinstance(v, str) else v)
+    return out
+
+
+def _header(c: str, lang: str) -> str:
+    """A column header in the report's language (the Chinese one from the glossary, else as it is)."""
+    if lang != "zh":
+        return c
+    from ..i18n import codebook_zh, header_zh
+
+    return header_zh(c) or codebook_zh().get(c) or c
 
 
 def _table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None):
@@ -262,8 +294,8 @@ def _table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None 
     generic = {"measure", "field"} & set(df.columns)  # a measure/value table: the values are of many kinds
     kinds = [column_kind("measured" if generic and c == "value" else c, df[c]) for c in df.columns]
     if lang == "zh":
-        shown = shown.replace(VALUES_ZH)  # exact string cells only; numbers and booleans stay
-    heads = [HEADERS_ZH.get(c, LABELS_ZH.get(c, c)) if lang == "zh" else c for c in shown.columns]
+        shown = _translate_cells(shown)
+    heads = [_header(c, lang) for c in shown.columns]
     heads = [f"{h} ({currency})" if k == "money" and currency else h for h, k in zip(heads, kinds)]
     fmts = [_formatter(k, df[c]) for k, c in zip(kinds, df.columns)]
     rows = [[f(v) for f, v in zip(fmts, r)] for r in shown.itertuples(index=False)]
