@@ -6,7 +6,7 @@ STUDIES ?= studies/default.yaml studies/cdnow.yaml
 STUDY  ?= studies/default.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help report quick test test-fast nbval lock bench browser-deps spark-deps clean
+.PHONY: help report quick test test-fast nbval lock bench browser-deps spark-deps screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_.-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ spark-deps: $(BIN)/kam ## install a Java runtime (Debian) and the spark extra, f
 	  && echo "installed default-jre-headless"; \
 	else echo "no apt-get: install a Java runtime (17 or newer) yourself"; exit 2; fi
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-spark.lock
+
+screenshots: $(BIN)/kam ## for authors: refresh the README's screenshots (docs/report.png, docs/report_zh.png) from a quick run
+	KAM_SCREENSHOTS=$(CURDIR)/docs $(BIN)/python -m pytest -q -p no:randomly tests/test_report.py -k chromium_as_a_reader
 
 clean: ## remove generated reports (keeps .venv)
 	rm -rf reports/default reports/default-quick reports/cdnow reports/cdnow-quick reports/scratch reports/index.html

@@ -13,9 +13,9 @@ keyed by artefact id. Kept free of imports so that the report builds fast.
 
 import re
 
-__all__ = ["CONSTRUCTS_ZH", "FIGURE_ZH", "HEADERS_ZH", "HEADER_SYMBOLS", "HYPOTHESES_ZH", "KEY_NUMBERS_ZH",
-           "DATA_COLUMNS", "LABELS_ZH", "PATTERNS_ZH", "REPORT_ZH", "SIMULATED_ZH", "VALUES_ZH", "codebook_zh",
-           "header_zh", "value_zh"]
+__all__ = ["CONSTRUCTS_ZH", "DATA_COLUMNS", "FIGURE_ZH", "HEADERS_ZH", "HYPOTHESES_ZH",
+           "KEY_NUMBERS_ZH", "LABELS_ZH", "NOTE_PATTERNS_ZH", "PATTERNS_ZH", "REPORT_ZH", "SIMULATED_ZH",
+           "VALUES_ZH", "codebook_zh", "header_zh", "note_zh", "value_zh"]
 
 #: Names the analyses give to groups of customers, rules and methods: tick labels and legends in
 #: figures, and table cells and headers in the Chinese report (exact matches only).
@@ -99,7 +99,8 @@ REPORT_ZH = {"literature": "文献:来源、主题与事实", "understand": "理
            "simulated_how": "由 kamlib 按已记录的模型生成,随机种子 {seed};可在研究文件中替换",
            "recommendations": "建议", "limitations": "局限性",
            "no_recommendations": "给出建议所依据的笔记本没有在本研究中运行。",
-           "reference_tables": "附录 A:参考表格", "other_edition": "English edition"}
+           "reference_tables": "附录 A:参考表格", "other_edition": "English edition",
+           "quick": "(快速运行:缩小样本量)"}
 
 
 #: Words of the figures: axis labels, titles, legends.
@@ -232,10 +233,6 @@ HEADERS_ZH.update({
     "Quality": "感知质量", "Value": "感知价值", "Satisfaction": "顾客满意度", "Complaints": "顾客抱怨", "Loyalty": "顾客忠诚",
 })
 
-#: Header words that are the same in Chinese texts (abbreviations and symbols).
-HEADER_SYMBOLS = re.compile(r"^[A-Z0-9ΔχρωαβεηΑ-Ω²/ .()+\-]+$|^(k|n|t|f1|f²|nDCG|Kappa|BCa|Cronbach α|McDonald ω|"
-                            r"BG/NBD|Pareto/NBD|Gamma-Gamma|PLS-SEM|Hedges g)$")
-
 _SUFFIXES = (("_ci_lower", "{} 置信区间下限"), ("_ci_upper", "{} 置信区间上限"), ("_lower", "{}下限"), ("_upper", "{}上限"),
              ("_pvalue", "{} 的 p 值"), ("_se", "{} 标准误"), ("_key", "{}(大客户)"), ("_regular", "{}(普通客户)"),
              ("_control", "{}(对照组)"), ("_treatment", "{}(实验组)"), ("_share", "{}占比"))
@@ -245,6 +242,15 @@ _PREFIXES = (("mean_", "平均{}"), ("holdout_", "验证期{}"), ("true_", "真�
 def header_zh(name: str) -> str | None:
     """The Chinese header of a report column: from the glossary, else by its suffix or prefix (``X_ci_lower``,
     ``mean_X``) with ``X`` from the glossary; None when there is none (an abbreviation stays as it is).
+
+    Parameters
+    ----------
+    name : str
+        The column name as the notebook wrote it.
+
+    Returns
+    -------
+    str or None
 
     Examples
     --------
@@ -379,6 +385,17 @@ def value_zh(text: str, extra: dict | None = None) -> str | None:
     :data:`PATTERNS_ZH` with its parts translated in turn (a part without a translation stays as it is: a
     code, a name).
 
+    Parameters
+    ----------
+    text : str
+        The cell.
+    extra : dict, optional
+        More exact entries (English to Chinese).
+
+    Returns
+    -------
+    str or None
+
     Examples
     --------
     >>> value_zh("SEM path SQ -> SAT"), value_zh("Image / Quality"), value_zh("uplift: Key account")
@@ -407,7 +424,13 @@ DATA_COLUMNS = frozenset({
 
 def codebook_zh() -> dict:
     """Theme ids and English theme labels of the literature codebook, to their Chinese labels
-    (``data/literature/codebook.yaml``; read once)."""
+    (``data/literature/codebook.yaml``; read once).
+
+    Returns
+    -------
+    dict
+        ``{"rfm": "RFM分析", "RFM analysis": "RFM分析", ...}``.
+    """
     global _CODEBOOK
     if _CODEBOOK is None:
         import yaml
@@ -421,3 +444,80 @@ def codebook_zh() -> dict:
 
 
 _CODEBOOK = None
+
+
+#: Sentences of the notes notebooks make about a run (degenerate models, partial months, fallbacks): (pattern,
+#: Chinese template). A note is translated sentence by sentence; one the glossary lacks is shown in English.
+NOTE_PATTERNS_ZH = tuple((re.compile(p), t) for p, t in (
+    (r"(\d{4}-\d{2}) is a partial month: the log covers (\d+) of its (\d+) days, so its totals are not comparable "
+     r"with full months \(drawn hollow\)\.", "{0} 是不完整月份:记录只覆盖其 {2} 天中的 {1} 天,因此其合计不能与完整月份比较(图中以空心表示)。"),
+    (r"(?:On (\S+): )?(\S+): the dropout parameters are at a bound \(([^)]+)\): no dropout can be identified in this "
+     r"window, so the model reduces to the NBD and its P\(alive\) is about 1 for everyone and carries no information; "
+     r"use a longer calibration period or judge risk by recency\.",
+     "{0}{1}:流失参数处于边界({2}):在该时间窗口内无法识别流失,模型退化为 NBD,其存活概率对每位客户都约为 1,"
+     "不含信息;请使用更长的校准期,或按近度判断风险。"),
+    (r"(?:On (\S+): )?(\S+): (.+) at a bound of the parameter space; the estimates are not identified in this window "
+     r"\(standard errors omitted\); try a longer calibration period or a penalizer\.",
+     "{0}{1}:{2} 处于参数空间的边界;在该时间窗口内估计不可识别(不报告标准误);请使用更长的校准期或加入惩罚项。"),
+    (r"The at-risk and churned stages therefore use the days since the last purchase \(more than (\d+) and (\d+) days\)\.",
+     "因此风险与流失阶段改用距上次购买的天数(分别超过 {0} 天和 {1} 天)。"),
+    (r"On (\S+) the (\S+) P\(alive\) is at least ([\d.]+) for every customer, so no customer would be at risk by "
+     r"P\(alive\) < ([\d.]+); the model sees little dropout\.",
+     "在 {0},{1} 的存活概率对每位客户都至少为 {2},按存活概率 < {3} 没有客户处于风险中;模型几乎看不到流失。"),
+    (r"Its 1 - P\(alive\) score below ranks customers only by differences far below the printed precision; judge it "
+     r"by its AUC against the logistic regression, not as probabilities\.",
+     "下文其 1 - 存活概率评分对客户的排序只依赖远小于显示精度的差异;请以它与逻辑回归相比的 AUC 来评判,而不要当作概率解读。"),
+    (r"The tiers below judge risk by recency \((\d+) days without a purchase, tiers\.max_inactive_days\)\.",
+     "下文的层级按近度判断风险({0} 天未购买,tiers.max_inactive_days)。"),
+    (r"P\(alive\) puts no customer below the risk threshold\.", "存活概率没有把任何客户置于风险阈值之下。"),
+    (r"No customer falls in the tiers? (.+); check the tier thresholds \(tiers\.\* in a study\) against the data\.",
+     "没有客户属于层级 {0};请对照数据检查层级阈值(研究文件中的 tiers.*)。"),
+    (r"Key-account risk is judged by recency, not P\(alive\): a top customer is at risk after (\d+) days without a "
+     r"purchase \(tiers\.max_inactive_days\), because the purchase model fitted on the whole log is degenerate\.",
+     "大客户的风险按近度而非存活概率判断:头部客户在 {0} 天未购买后视为有风险(tiers.max_inactive_days),"
+     "因为在整个记录上拟合的购买模型是退化的。"),
+    (r"Key-account risk is judged by recency, not P\(alive\): a top customer is at risk after (\d+) days without a "
+     r"purchase \(tiers\.max_inactive_days\), because its P\(alive\) is at least ([\d.]+) for every customer, so no "
+     r"one would be at risk by it\.",
+     "大客户的风险按近度而非存活概率判断:头部客户在 {0} 天未购买后视为有风险(tiers.max_inactive_days),"
+     "因为其存活概率对每位客户都至少为 {1},按它没有客户会处于风险中。"),
+    (r"The trained classifier does not beat the simpler baselines on the held-out reviews; more labelled reviews are "
+     r"needed before its scores are used\.", "训练的分类器在留出评论上没有超过更简单的基准方法;在使用其评分之前需要更多有标签的评论。"),
+    (r"No review mentions a term of the aspect lexicon; add your domain's terms to reviews\.aspects\.",
+     "没有评论提到方面词典中的词语;请把您所在领域的词语加入 reviews.aspects。"),
+    (r"The log has no product descriptions \(transactions\.columns\.description\), so the content-based and hybrid "
+     r"methods are left out\.", "交易记录没有商品描述(transactions.columns.description),因此未使用基于内容的方法与混合方法。"),
+))
+
+
+def note_zh(note: str) -> str | None:
+    """A run's note in Chinese, sentence by sentence (:data:`NOTE_PATTERNS_ZH`); None when a sentence has no
+    translation (the report then shows the English note, marked as such).
+
+    Parameters
+    ----------
+    note : str
+        A note as :meth:`kamlib.workbench.artefacts.Artefacts.note` recorded it.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> note_zh("P(alive) puts no customer below the risk threshold.")
+    '存活概率没有把任何客户置于风险阈值之下。'
+    """
+    out = []
+    for sentence in re.split(r"(?<=[.)])\s+(?=[A-Z])", note.strip()):
+        for pattern, template in NOTE_PATTERNS_ZH:
+            m = pattern.fullmatch(sentence)
+            if m:
+                groups = [VALUES_ZH.get(g, g) if g else "" for g in m.groups()]
+                if pattern.pattern.startswith("(?:On (\\S+): )?") and groups[0]:
+                    groups[0] = f"在 {groups[0]}:"
+                out.append(template.format(*groups))
+                break
+        else:
+            return None
+    return "".join(out)

@@ -61,8 +61,8 @@ class Finding:
         return html.escape(self.template).format(**spans)
 
 
-def pct(v: float, digits: int = 0) -> str:
-    """A share as a percentage (0.6939 -> ``69%``)."""
+def pct(v: float, digits: int = 1) -> str:
+    """A share as a percentage (0.6939 -> ``69.4%``; one decimal, so that close shares stay apart)."""
     return f"{100 * v:.{digits}f}%"
 
 
@@ -241,7 +241,7 @@ def findings(values: dict, language: str = "en", *, simulated: set | None = None
     --------
     >>> f = findings({"10_key_accounts": {"top20_revenue_share": 0.69, "gini": 0.657}})
     >>> f[0].text()
-    'Revenue is concentrated: the top 20% of customers brought 69% of revenue (Gini 0.66).'
+    'Revenue is concentrated: the top 20% of customers brought 69.0% of revenue (Gini 0.66).'
     """
     out = []
     for rule in RULES:

@@ -59,7 +59,8 @@ TEXT = {
            "simulated_how": "drawn by kamlib from a documented model with seed {seed}; replace it through the study file",
            "recommendations": "Recommendations", "limitations": "Limitations",
            "no_recommendations": "The notebooks that recommendations are drawn from did not run for this study.",
-           "reference_tables": "Appendix A: reference tables", "other_edition": "中文版"},
+           "reference_tables": "Appendix A: reference tables", "other_edition": "中文版",
+           "quick": " (quick run: reduced sizes)"},
     "zh": REPORT_ZH,
 }
 
@@ -416,7 +417,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
     currencies = {nb: rec.get("parameters", {}).get("transactions_currency")
                   for nb, rec in manifest.get("notebooks", {}).items()}
     stages = {nb: rec.get("stage", "other") for nb, rec in manifest.get("notebooks", {}).items()}
-    notes = {nb: rec.get("notes", []) for nb, rec in manifest.get("notebooks", {}).items()}
+    notes = {nb: [_note(n, language) for n in rec.get("notes", [])] for nb, rec in manifest.get("notebooks", {}).items()}
     simulated = {a["id"] for a in arts if a.get("simulated")}
     top = f"{top_share:.0%}" if top_share is not None else "20%"
     currency = next((c for c in currencies.values() if c), None)
@@ -450,6 +451,15 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
             "cards": _key_numbers(values, language, top_share), "n_artefacts": len(arts),
             "n_simulated": len(simulated), "versions": sorted((arts[0].get("versions", {}) if arts else {}).items()),
             "first_section": len(sections) + 3}
+
+
+def _note(note: str, language: str) -> str:
+    """A run's note in the report's language (an English note the glossary cannot translate is marked so)."""
+    if language != "zh":
+        return note
+    from ..i18n import note_zh
+
+    return note_zh(note) or f"(英文原文){note}"
 
 
 def _data_rows(manifest: dict, out: Path, T: dict, seed=None) -> list[dict]:
