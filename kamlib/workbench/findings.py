@@ -66,6 +66,16 @@ def pct(v: float, digits: int = 1) -> str:
     return f"{100 * v:.{digits}f}%"
 
 
+def count(v) -> str:
+    """A count with thousands separators (17363 -> ``17,363``)."""
+    return f"{v:,}"
+
+
+def two(v) -> str:
+    """An estimate to two decimals."""
+    return f"{v:.2f}"
+
+
 def _get(values: dict, nb: str, key: str, index: int | None = None):
     v = values.get(nb, {}).get(key)
     if v is None:
@@ -93,17 +103,17 @@ class _Builder:
 
 def _concentration(b, zh, ctx):
     t = (f"收入高度集中:前 20% 的客户贡献了 {b.n('10_key_accounts', 'top20_revenue_share', pct)} 的收入"
-         f"(基尼系数 {b.n('10_key_accounts', 'gini', lambda v: f'{v:.2f}')})。") if zh else (
+         f"(基尼系数 {b.n('10_key_accounts', 'gini', two)})。") if zh else (
         f"Revenue is concentrated: the top 20% of customers brought "
         f"{b.n('10_key_accounts', 'top20_revenue_share', pct)} of revenue (Gini "
-        f"{b.n('10_key_accounts', 'gini', lambda v: f'{v:.2f}')}).")
+        f"{b.n('10_key_accounts', 'gini', two)}).")
     return "concentration", "identify", t, "ka_lorenz"
 
 
 def _key_accounts(b, zh, ctx):
-    n = b.n('10_key_accounts', 'key_accounts', lambda v: f"{v:,}")
+    n = b.n('10_key_accounts', 'key_accounts', count)
     s = b.n('10_key_accounts', 'key_accounts_revenue_share', pct)
-    r = b.n('10_key_accounts', 'at_risk_key_accounts', lambda v: f"{v:,}")
+    r = b.n('10_key_accounts', 'at_risk_key_accounts', count)
     t = (f"按价值、潜力与风险识别出 {n} 个大客户,贡献了 {s} 的收入;另有 {r} 个高价值客户处于流失风险中。") if zh else (
         f"{n} customers are key accounts by value, potential and risk; they brought {s} of revenue, and {r} more "
         f"top customers are at risk of leaving.")
@@ -124,8 +134,8 @@ def _selection(b, zh, ctx):
 
 
 def _satisfaction(b, zh, ctx):
-    n = b.n('20_survey', 'real_survey_n', lambda v: f"{v:,}")
-    est = b.n('20_survey', 'H6_real_estimate', lambda v: f"{v:.2f}")
+    n = b.n('20_survey', 'real_survey_n', count)
+    est = b.n('20_survey', 'H6_real_estimate', two)
     verdict = _get(b.values, '20_survey', 'H6_real_supported')
     if zh:
         t = (f"在 {n} 名真实受访者(ECSI 问卷)中,满意度对忠诚度的路径系数为 {est},"
@@ -156,7 +166,7 @@ def _hypotheses(b, zh, ctx):
 def _reviews(b, zh, ctx):
     acc = b.n('25_reviews', 'classifier_accuracy', pct)
     maj = b.n('25_reviews', 'majority_accuracy', pct)
-    n = b.n('25_reviews', 'n_reviews', lambda v: f"{v:,}")
+    n = b.n('25_reviews', 'n_reviews', count)
     t = (f"训练的情感分类器在留出的评论上准确率为 {acc}(多数类基准 {maj};共 {n} 条中文评论)。") if zh else (
         f"A trained sentiment classifier labels held-out reviews with {acc} accuracy (majority class: {maj}; "
         f"{n} Chinese reviews).")
@@ -176,7 +186,7 @@ def _segments(b, zh, ctx):
 
 
 def _churn(b, zh, ctx):
-    auc = b.n('35_churn', 'auc_logit', lambda v: f"{v:.2f}")
+    auc = b.n('35_churn', 'auc_logit', two)
     t = (f"基于交易记录的流失模型区分流失与留存客户的 AUC 为 {auc}(0.5 相当于随机)。") if zh else (
         f"A churn model on the transactions separates churners from stayers with an AUC of {auc} (0.5 is chance).")
     return "churn", "segment", t, "churn_tx_roc"
