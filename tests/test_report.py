@@ -79,6 +79,13 @@ def test_report_holds_every_artefact_and_working_links(built, quick_report):
              "data-artefact='data_source'", "id='sec-literature'", "id='recommendations'", "id='limitations'",
              "id='reference'", "data-artefact='lit_codebook'", "id='appendix'"]
     assert [html.index(k) for k in order] == sorted(html.index(k) for k in order)
+    # the data section names every data set (a provenance table each) and every notebook's simulated data
+    data_rows = re.search(r"<table class='data' id='data-sets'>.*?<tbody>(.*?)</tbody>", html, re.S).group(1)
+    provenance = [a for a in manifest["artefacts"] if a["id"] == "data_source" or a["id"].endswith("_provenance")]
+    sim_notebooks = {a["notebook"] for a in manifest["artefacts"] if a["simulated"]}
+    assert data_rows.count("<tr>") == len(provenance) + len(sim_notebooks) and len(provenance) >= 5
+    assert data_rows.count("<td class='t'>real</td>") == len(provenance)
+    assert "CC BY 4.0" in data_rows and "GPL-3" in data_rows  # licences from the provenance notes
     # each stage's section opens with its main figure
     section = html[html.index("id='sec-identify'"):]
     assert section.index("<figure") < section.index("<h3") and "data-artefact='ka_lorenz'" in section[:section.index("<h3")]
