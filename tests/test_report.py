@@ -292,6 +292,8 @@ def test_key_numbers_do_not_show_a_degenerate_fit_as_numbers():
     assert cards == {"BG/NBD": "degenerate: no dropout identifiable, reduces to the NBD", "Gini of revenue": "0.7087"}
     values["10_key_accounts"]["degenerate_models"] = []
     assert dict(report._key_numbers(values, "en", 0.2))["BG/NBD b"] == "16,396"
+    values["40_strategy"] = {"capture_clv": 0.62114}
+    assert dict(report._key_numbers(values, "en", 0.2))["Holdout revenue captured by the top 20% by CLV"] == "62.1%"
 
 
 @pytest.mark.notebook

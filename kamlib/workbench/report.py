@@ -78,6 +78,9 @@ KEY_VALUES = [
     ("25_reviews", "classifier_accuracy", "Review sentiment: held-out accuracy"),
 ]
 
+#: Key numbers that are shares, shown as percentages.
+SHARE_KEYS = frozenset({"capture_clv", "capture_random", "f001_new_lift", "classifier_accuracy"})
+
 CSS = """
 :root{--ink:#1b1b1b;--muted:#5b5b5b;--accent:#0072B2;--warn:#D55E00;--rule:#d9d9d9}
 *{box-sizing:border-box}
@@ -516,7 +519,9 @@ def _key_numbers(values: dict, lang: str, top_share: float | None) -> list[tuple
                 cards.append(("BG/NBD", KEY_NUMBERS_ZH["bgnbd_degenerate"] if lang == "zh" else
                               "degenerate: no dropout identifiable, reduces to the NBD"))
             continue
-        cards.append(((KEY_NUMBERS_ZH.get(key, en) if lang == "zh" else en).format(top=top), _fmt(values[nb][key])))
+        v = values[nb][key]
+        shown = f"{100 * v:.1f}%" if key in SHARE_KEYS and isinstance(v, (int, float)) else _fmt(v)
+        cards.append(((KEY_NUMBERS_ZH.get(key, en) if lang == "zh" else en).format(top=top), shown))
     return cards
 
 
