@@ -776,8 +776,9 @@ def event_study(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, firs
     Returns
     -------
     EventStudy
-        Coefficients relative to period -1 (unit and time fixed effects, unit-clustered SEs) and the
-        joint Wald test that all pre-period coefficients are zero.
+        Coefficients relative to period -1 (unit and time fixed effects, unit-clustered SEs; the reference row
+        has ``reference`` True, estimate 0 by normalisation and no SE or interval) and the joint Wald test that
+        all pre-period coefficients are zero.
 
     References
     ----------
@@ -800,8 +801,11 @@ def event_study(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, firs
     X = X.loc[:, X.sum() > 0]
     u, t = pd.factorize(d[unit])[0], pd.factorize(d[time])[0]
     res, cov = _fe_ols(d[outcome], X, u, t, u, level)
-    rows = [{"relative_period": int(c[1:]), **res.loc[c, ["estimate", "se", "ci_lower", "ci_upper"]].to_dict()} for c in X.columns]
-    rows.append({"relative_period": -1, "estimate": 0.0, "se": 0.0, "ci_lower": 0.0, "ci_upper": 0.0})
+    rows = [{"relative_period": int(c[1:]), **res.loc[c, ["estimate", "se", "ci_lower", "ci_upper"]].to_dict(),
+             "reference": False} for c in X.columns]
+    # the reference period is 0 by normalisation, not an estimate: it has no standard error or interval
+    rows.append({"relative_period": -1, "estimate": 0.0, "se": np.nan, "ci_lower": np.nan, "ci_upper": np.nan,
+                 "reference": True})
     out = pd.DataFrame(rows).sort_values("relative_period").reset_index(drop=True)
     pre = [c for c in X.columns if int(c[1:]) < -1]
     wald = pvalue = float("nan")

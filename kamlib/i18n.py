@@ -131,7 +131,7 @@ FIGURE_ZH = {
     "Reviews mentioning (%)": "提及该方面的评论 (%)", "Net sentiment (% positive - % negative)": "净情感(正面% - 负面%)",
     "Survey driver weight (% of R², LMG)": "问卷驱动因素权重(R² 占比,LMG)",
     "Predicted probability of a positive review (bin mean)": "预测为正面评论的概率(分箱均值)",
-    "Observed share of positive reviews": "实际正面评论占比", "simulated survey": "模拟问卷", "survey": "问卷", "trained classifier": "训练的分类器",
+    "Observed share of positive reviews": "实际正面评论占比", "Reference period (0 by normalisation)": "参照期(标准化为 0)", "simulated survey": "模拟问卷", "survey": "问卷", "trained classifier": "训练的分类器",
     "quality": "产品质量", "service": "服务", "price": "价格", "delivery": "物流配送", "personalisation": "个性化与沟通",
     "assumption +50%": "假设 +50%", "assumption -50%": "假设 -50%", "Simulated data": "模拟数据",
 }
@@ -221,7 +221,7 @@ HEADERS_ZH.update({
     "top_decile_capture": "前 10% 捕获率", "top_decile_lift": "前 10% 提升度", "true_difference": "真实差异",
     "true_effect": "真实效应", "true_relative_lift": "真实相对提升", "type": "类型", "unit": "单位", "used_in": "用于",
     "value_share": "价值占比", "variance": "方差", "variance_reduction": "方差缩减", "vif": "VIF", "welch_t": "Welch t",
-    "year": "年份", "random_mean": "随机数据均值", "random_q95": "随机数据 95% 分位数", "zh": "名称", "en": "英文名称", "estimator": "估计方法", "avg_order": "平均订单金额",
+    "year": "年份", "reference": "参照期", "random_mean": "随机数据均值", "random_q95": "随机数据 95% 分位数", "zh": "名称", "en": "英文名称", "estimator": "估计方法", "avg_order": "平均订单金额",
     "ipt_days": "购买间隔天数", "recency_days": "距上次购买天数", "tenure_days": "客户时长(天)", "predicted": "预测值",
     "per_arm": "每组样本量", "n_per_arm": "每组样本量", "n_control": "对照组样本量", "n_treatment": "实验组样本量",
     "p_control": "对照组转化率", "p_treatment": "实验组转化率", "odds_ratio": "优势比", "or": "优势比", "purchases": "购买",

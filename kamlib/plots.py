@@ -545,8 +545,14 @@ def plot_event_study(ev, *, ax=None):
     pvalue = getattr(ev, "pretrend_pvalue", None)
     ev = getattr(ev, "coefficients", ev)
     ax = _axes(ax)
-    ax.errorbar(ev["relative_period"], ev["estimate"], yerr=[ev["estimate"] - ev["ci_lower"], ev["ci_upper"] - ev["estimate"]],
-                fmt="o", capsize=3)
+    ref = ev["reference"].astype(bool) if "reference" in ev else ev["ci_lower"].isna()
+    est = ev[~ref]
+    ax.errorbar(est["relative_period"], est["estimate"], yerr=[est["estimate"] - est["ci_lower"],
+                                                               est["ci_upper"] - est["estimate"]], fmt="o", capsize=3)
+    ax.plot(ev.loc[ref, "relative_period"], ev.loc[ref, "estimate"], "o", mfc="white", color="#0072B2",
+            label="Reference period (0 by normalisation)")
+    if ref.any():
+        ax.legend(loc="upper left", frameon=False)
     ax.axhline(0, color="grey", linewidth=1)
     ax.axvline(-0.5, color="grey", linestyle="--", linewidth=1)
     ax.set_xlabel("Periods relative to the start of the programme")

@@ -64,6 +64,10 @@ def test_twfe_and_event_study_recover_the_programme_effect():
     assert (pre["ci_lower"] < 0).all() and (pre["ci_upper"] > 0).all()  # parallel pre-trends in the truth
     assert (post["ci_lower"] > 0).all()
     assert ev.pretrend_pvalue > 0.01
+    # the reference period is normalised to 0, not estimated: no standard error of 0, no interval
+    ref = ev.coefficients.set_index("relative_period").loc[-1]
+    assert ref["reference"] and ref["estimate"] == 0 and np.isnan(ref["se"]) and np.isnan(ref["ci_lower"])
+    assert (ev.coefficients["se"].dropna() > 0).all()
 
 
 def test_event_study_flags_a_pretrend():
