@@ -260,9 +260,7 @@ def header_zh(name: str) -> str | None:
     name = str(name)
     if name in HEADERS_ZH:
         return HEADERS_ZH[name]
-    if name in LABELS_ZH:
-        return LABELS_ZH[name]
-    if name in VALUES_ZH:
+    if name in VALUES_ZH:  # holds LABELS_ZH
         return VALUES_ZH[name]
     for suffix, fmt in _SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
@@ -401,13 +399,15 @@ def value_zh(text: str, extra: dict | None = None) -> str | None:
     >>> value_zh("SEM path SQ -> SAT"), value_zh("Image / Quality"), value_zh("uplift: Key account")
     ('SEM 路径 SQ → SAT', '企业形象 / 感知质量', '提升:大客户')
     """
-    glossary = {**VALUES_ZH, **(extra or {})}
-    if text in glossary:
-        return glossary[text]
+    extra = extra or {}
+    if text in extra:
+        return extra[text]
+    if text in VALUES_ZH:
+        return VALUES_ZH[text]
     for pattern, template in _PATTERNS:
         m = pattern.fullmatch(text)
         if m:
-            return template.format(*(glossary.get(g, value_zh(g, extra) or g) for g in m.groups()))
+            return template.format(*(value_zh(g, extra) or g for g in m.groups()))
     return None
 
 
@@ -451,14 +451,14 @@ _CODEBOOK = None
 NOTE_PATTERNS_ZH = tuple((re.compile(p), t) for p, t in (
     (r"(\d{4}-\d{2}) is a partial month: the log covers (\d+) of its (\d+) days, so its totals are not comparable "
      r"with full months \(drawn hollow\)\.", "{0} 是不完整月份:记录只覆盖其 {2} 天中的 {1} 天,因此其合计不能与完整月份比较(图中以空心表示)。"),
-    (r"(?:On (\S+): )?(\S+): the dropout parameters are at a bound \(([^)]+)\): no dropout can be identified in this "
+    (r"(\S+): the dropout parameters are at a bound \(([^)]+)\): no dropout can be identified in this "
      r"window, so the model reduces to the NBD and its P\(alive\) is about 1 for everyone and carries no information; "
      r"use a longer calibration period or judge risk by recency\.",
-     "{0}{1}:流失参数处于边界({2}):在该时间窗口内无法识别流失,模型退化为 NBD,其存活概率对每位客户都约为 1,"
+     "{0}:流失参数处于边界({1}):在该时间窗口内无法识别流失,模型退化为 NBD,其存活概率对每位客户都约为 1,"
      "不含信息;请使用更长的校准期,或按近度判断风险。"),
-    (r"(?:On (\S+): )?(\S+): (.+) at a bound of the parameter space; the estimates are not identified in this window "
+    (r"(\S+): (.+) at a bound of the parameter space; the estimates are not identified in this window "
      r"\(standard errors omitted\); try a longer calibration period or a penalizer\.",
-     "{0}{1}:{2} 处于参数空间的边界;在该时间窗口内估计不可识别(不报告标准误);请使用更长的校准期或加入惩罚项。"),
+     "{0}:{1} 处于参数空间的边界;在该时间窗口内估计不可识别(不报告标准误);请使用更长的校准期或加入惩罚项。"),
     (r"The at-risk and churned stages therefore use the days since the last purchase \(more than (\d+) and (\d+) days\)\.",
      "因此风险与流失阶段改用距上次购买的天数(分别超过 {0} 天和 {1} 天)。"),
     (r"On (\S+) the (\S+) P\(alive\) is at least ([\d.]+) for every customer, so no customer would be at risk by "
@@ -510,13 +510,12 @@ def note_zh(note: str) -> str | None:
     """
     out = []
     for sentence in re.split(r"(?<=[.)])\s+(?=[A-Z])", note.strip()):
+        dated = re.fullmatch(r"On (\S+): (.+)", sentence, flags=re.S)  # a note about one date of several
+        prefix, sentence = (f"在 {dated.group(1)}:", dated.group(2)) if dated else ("", sentence)
         for pattern, template in NOTE_PATTERNS_ZH:
             m = pattern.fullmatch(sentence)
             if m:
-                groups = [VALUES_ZH.get(g, g) if g else "" for g in m.groups()]
-                if pattern.pattern.startswith("(?:On (\\S+): )?") and groups[0]:
-                    groups[0] = f"在 {groups[0]}:"
-                out.append(template.format(*groups))
+                out.append(prefix + template.format(*(VALUES_ZH.get(g, g) for g in m.groups())))
                 break
         else:
             return None

@@ -177,14 +177,19 @@ class Artefacts:
             style.mark_simulated(fig, "en")
         png, svg = folder / f"{art_id}.png", folder / f"{art_id}.svg"
         other = folder / f"{art_id}.{'en' if self.language == 'zh' else 'zh'}.png"
-        if self.language == "zh":
-            fig.savefig(other, dpi=200, metadata={"Software": None})
-            style.translate_figure(fig)
-        fig.savefig(png, dpi=300, metadata={"Software": None})
-        fig.savefig(svg, metadata={"Date": None, "Creator": None})
-        if self.language != "zh":
-            style.translate_figure(fig)
-            fig.savefig(other, dpi=200, metadata={"Software": None})
+        english, chinese = ([other], [png, svg]) if self.language == "zh" else ([png, svg], [other])
+
+        def save(path: Path) -> None:
+            if path == svg:
+                fig.savefig(svg, metadata={"Date": None, "Creator": None})
+            else:
+                fig.savefig(path, dpi=300 if path == png else 200, metadata={"Software": None})
+
+        for path in english:
+            save(path)
+        style.translate_figure(fig)
+        for path in chinese:
+            save(path)
         plt.close(fig)
         return self._register(art_id, "figure", caption, [png, svg, other], simulated)
 

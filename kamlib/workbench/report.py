@@ -355,7 +355,7 @@ def _is_provenance(a: dict) -> bool:
     return a["kind"] == "table" and (a["id"] == "data_source" or a["id"].endswith("_provenance"))
 
 
-def _sections(arts: list[dict], stages: dict[str, str], T: dict, notes: dict | None = None,
+def _sections(arts: list[dict], stages: dict[str, str], notes: dict | None = None,
               findings: list | None = None) -> list[dict]:
     """Notebooks grouped by their declared stage, in the framework's order (unknown stages last); each section
     leads with its main figure (:data:`MAIN_FIGURES`) and the summary's findings of its stage."""
@@ -381,8 +381,7 @@ def _sections(arts: list[dict], stages: dict[str, str], T: dict, notes: dict | N
     return out
 
 
-def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, top_share: float | None = None,
-            seed=None) -> dict:
+def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, top_share: float | None = None) -> dict:
     """The report as every edition shows it, from the manifest and recorded values alone.
 
     Parameters
@@ -429,7 +428,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
     data = [a for a in arts if _is_provenance(a)]
     reference = [a for a in arts if a["id"] in REFERENCE_TABLES]
     rest = [a for a in arts if a is not hyp and a not in data and a["id"] not in REFERENCE_TABLES]
-    sections = _sections(rest, stages, T, notes, summary)
+    sections = _sections(rest, stages, notes, summary)
     counters = {"figure": 0, "table": 0, "document": 0}
     labels = {}
 
@@ -447,7 +446,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
         for nb in s["notebooks"]:
             nb["artefacts"] = [number(a) for a in nb["artefacts"]]
     reference = [number(a) for a in reference]
-    return {"summary": summary, "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T, seed),
+    return {"summary": summary, "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
             "sections": sections, "recommendations": fnd.recommendations(values, language),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
             "appendix": _appendix(manifest, sections), "labels": labels,
@@ -465,7 +464,7 @@ def _note(note: str, language: str) -> str:
     return note_zh(note) or f"(英文原文){note}"
 
 
-def _data_rows(manifest: dict, out: Path, T: dict, seed=None) -> list[dict]:
+def _data_rows(manifest: dict, out: Path, T: dict) -> list[dict]:
     """One row per data set behind the report: what it is, where it is used, real or simulated, its licence."""
     rows = []
     arts = manifest.get("artefacts", [])
@@ -478,7 +477,7 @@ def _data_rows(manifest: dict, out: Path, T: dict, seed=None) -> list[dict]:
         rec = manifest.get("notebooks", {}).get(nb, {})
         rows.append({"data": T["simulated_data_of"].format(notebook=nb), "notebook": nb, "kind": T["simulated"],
                      "licence": T["simulated_licence"], "citation": T["simulated_how"].format(
-                         seed=rec.get("parameters", {}).get("seed", seed))})
+                         seed=rec.get("parameters", {}).get("seed"))})
     return rows
 
 
@@ -596,14 +595,18 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
     manifest_path = out / "manifest.json"
     if not manifest_path.exists():
         raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run{' --quick' if quick else ''}).")
+    from ..config import DATA
+
     here = Path(__file__).parent
-    code = b"".join(f.read_bytes() for f in (Path(__file__), here / "findings.py", here.parent / "i18n.py",
-                                              here / "templates" / "report.html.j2"))
+    inputs = (Path(__file__), here / "findings.py", here.parent / "i18n.py", here / "templates" / "report.html.j2",
+              DATA / "i18n" / "captions_zh.yaml", DATA / "literature" / "codebook.yaml")
+    code = b"".join(f.read_bytes() for f in inputs if f.exists())
     values = b"".join(f.read_bytes() for f in sorted((out / "values").glob("*.json")))
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest_bytes = manifest_path.read_bytes()
+    manifest = json.loads(manifest_bytes.decode("utf-8"))
     main, other = languages(study.language)
     for lang in (main, other):
-        build_key = hashlib.sha256(manifest_path.read_bytes() + values + f"{study.title_for(lang)}|{lang}|{main}|{quick}"
+        build_key = hashlib.sha256(manifest_bytes + values + f"{study.title_for(lang)}|{lang}|{main}|{quick}"
                                    .encode() + code).hexdigest()[:20]
         page_path = out / editions.edition_name("html", lang, main)
         if not force and page_path.exists() and \
