@@ -53,8 +53,9 @@ def monthly(tx: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``month`` (first day), ``revenue`` (net of returns), ``orders`` (purchase days), ``active_customers``,
-        ``days_covered`` by the log and ``partial`` (the log covers only part of the month, as its first or
+        One row per calendar month from the first to the last (a month without sales is a row of zeros, not
+        a gap): ``month`` (first day), ``revenue`` (net of returns; missing when the log has no amounts),
+        ``orders`` (purchase days), ``active_customers``, ``days_covered`` by the log and ``partial`` (the log covers only part of the month, as its first or
         last month often does: such a month is not a collapse).
 
     Examples
@@ -68,12 +69,14 @@ def monthly(tx: pd.DataFrame) -> pd.DataFrame:
     days = purchase_days(tx)
     days["month"] = days["date"].dt.to_period("M").dt.to_timestamp()
     g = days.groupby("month")
+    first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
+    calendar = pd.date_range(first.to_period("M").to_timestamp(), last.to_period("M").to_timestamp(), freq="MS",
+                             name="month")
     out = pd.DataFrame({
-        "revenue": tx.assign(month=month).groupby("month")["amount"].sum(),  # net of returns
+        **({"revenue": tx.assign(month=month).groupby("month")["amount"].sum()} if "amount" in tx else {}),
         "orders": g.size(),
         "active_customers": g["customer_id"].nunique(),
-    }).fillna(0).reset_index()
-    first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
+    }).reindex(calendar).fillna(0).astype({"orders": "int64", "active_customers": "int64"}).reset_index()
     month_end = out["month"] + pd.offsets.MonthEnd(0)
     start = out["month"].where(out["month"] > first, first)
     stop = month_end.where(month_end < last, last)

@@ -214,7 +214,7 @@ HEADERS_ZH.update({
     "predicted churn": "预测为流失", "predicted stay": "预测为留存", "predictor": "预测变量", "pricing": "定价",
     "prioritisation": "优先级", "promotion": "促销", "published_effect": "已发表的效应", "published_se": "已发表的标准误",
     "range": "全距", "recommendation": "推荐", "relative_lift": "相对提升", "repeat_purchases": "重复购买次数",
-    "retain": "保留", "risk": "风险", "rows_dropped": "剔除行数", "rows_flagged": "标记行数", "satisfaction": "满意度",
+    "retain": "保留", "risk": "风险", "rows_dropped": "剔除行数", "amount_dropped": "剔除金额", "rows_flagged": "标记行数", "satisfaction": "满意度",
     "seed_file": "源文件", "segmentation": "细分", "selected": "选中客户数", "service": "服务", "stability_ari": "稳定性 (ARI)",
     "std_coef": "标准化系数", "std_loading": "标准化载荷", "std_loading_clf": "标准化载荷(含共同方法因子)", "survey": "问卷",
     "term": "变量", "test_customers": "测试客户数", "title": "标题", "title_en": "英文标题", "top_customer_share": "头部客户占比",

@@ -275,7 +275,14 @@ def cohort_retention(transactions: pd.DataFrame, *, periods: int = 18) -> pd.Dat
         """).df()
     finally:
         con.close()
-    wide = df.pivot(index="cohort", columns="age", values="active").fillna(0)
+    wide = df.pivot(index="cohort", columns="age", values="active")
+    # a month in which a cohort bought nothing is 0; a month after the log's end is not observed (NaN)
+    wide = wide.reindex(columns=range(0, int(df["age"].max()) + 1))
+    cohorts = pd.to_datetime(wide.index)
+    last = pd.Timestamp(transactions["date"].max()).to_period("M").to_timestamp()
+    observable = ((last.year - cohorts.year) * 12 + (last.month - cohorts.month)).to_numpy()
+    ages = wide.columns.to_numpy()
+    wide = wide.where(~(wide.isna() & (ages[None, :] <= observable[:, None])), 0)
     out = wide.div(wide[0], axis=0)
     out = out.loc[:, [c for c in out.columns if c <= periods]]
     out.index = pd.to_datetime(out.index).strftime("%Y-%m")

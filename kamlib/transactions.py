@@ -17,11 +17,12 @@ from . import datasets, parsing
 from ._io import read_table  # noqa: F401  (re-exported: transactions.read_table)
 from .errors import ArgumentError, KamError
 
-__all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "load", "purchase_days", "sample_customers", "validate"]
+__all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "load", "purchase_days", "roles", "sample_customers", "validate"]
 
 OPTIONAL = ["quantity", "order_id", "channel", "category", "unit_price", "product", "description"]
 DEFAULT_COLUMNS = {"customer": "customer_id", "date": "date", "amount": "amount"}
 _SCIENTIFIC = r"\d(\.\d+)?[eE]\+?\d+"
+_LINE = "_line_hash"  # hash of the whole line of the file (every column, mapped or not): the duplicate rule
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,43 @@ class Loaded:
     source: str
 
 
-def _rename(raw: pd.DataFrame, columns: dict, where: str) -> pd.DataFrame:
+def roles(columns: dict | None, available) -> dict:
+    """The file's column of each role: what ``columns`` maps, with the plain defaults for the rest.
+
+    ``customer`` and ``date`` default to the columns ``customer_id`` and ``date``. The amount is the mapped
+    ``amount`` column; unmapped, it is quantity x unit price when both are mapped (no ``amount`` role is
+    returned then), else the file's column ``amount`` if it has one, else the log has no amounts (an event
+    log of customer and date, as BTYD research publishes: the monetary stages say they do not apply).
+
+    Parameters
+    ----------
+    columns : dict, optional
+        Role to the file's column name (None: unmapped).
+    available : iterable of str
+        The file's column names.
+
+    Returns
+    -------
+    dict
+        Role to column name, for the roles that are mapped.
+
+    Examples
+    --------
+    >>> roles({"customer": "cid", "date": "day", "quantity": "q", "unit_price": "p"}, ["cid", "day", "q", "p"])
+    {'customer': 'cid', 'date': 'day', 'quantity': 'q', 'unit_price': 'p'}
+    >>> roles({"customer": "cid", "date": "day"}, ["cid", "day"])
+    {'customer': 'cid', 'date': 'day'}
+    """
     columns = dict(columns or {})
-    mapping = {**DEFAULT_COLUMNS, **{k: v for k, v in columns.items() if v}}
-    if "amount" in columns and not columns["amount"]:  # amount = quantity x unit_price
-        mapping.pop("amount")
-        if not (columns.get("quantity") and columns.get("unit_price")):
-            raise ArgumentError("columns['amount'] is None, so the amount must come from columns['quantity'] x "
-                                "columns['unit_price']; map both, or map the amount column.", argument="columns.amount")
+    mapping = {"customer": "customer_id", "date": "date", **{k: v for k, v in columns.items() if v}}
+    if "amount" not in mapping and not (mapping.get("quantity") and mapping.get("unit_price")) \
+            and "amount" in set(map(str, available)):
+        mapping["amount"] = "amount"
+    return mapping
+
+
+def _rename(raw: pd.DataFrame, columns: dict, where: str) -> pd.DataFrame:
+    mapping = roles(columns, raw.columns)
     out = {}
     for role, col in mapping.items():
         if col not in raw.columns:
@@ -48,6 +78,11 @@ def _rename(raw: pd.DataFrame, columns: dict, where: str) -> pd.DataFrame:
             raise ArgumentError(f"{where} has no column '{col}' for the {role}; set columns[{role!r}] to one of: {have}.",
                                 argument=f"columns.{role}")
         out[{"customer": "customer_id"}.get(role, role)] = raw[col]
+    # a line is an exact duplicate only when every column of the file repeats an earlier line's
+    try:
+        out[_LINE] = pd.util.hash_pandas_object(raw, index=False)
+    except TypeError:  # unhashable cells (mixed objects): hash their text
+        out[_LINE] = pd.util.hash_pandas_object(raw.astype("string"), index=False)
     return pd.DataFrame(out)
 
 
@@ -123,18 +158,25 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     n0 = len(df)
     rows = []
     out = df.copy()
+    names = names or {}
+    value = _provisional_amounts(out, decimal)  # what each line is worth, to say how much a rule removes
 
     def drop(mask, rule, fix):
         nonlocal out
         count = int(mask.sum())
         examples = ", ".join(str(i) for i in out.index[mask][:5])
-        rows.append({"rule": rule, "rows_dropped": count, "rows_flagged": 0, "example_rows": examples, "fix": fix})
+        worth = 0.0
+        if value is not None and count:
+            parsed = "amount" in out and pd.api.types.is_float_dtype(out["amount"])
+            worth = round(float((out["amount"] if parsed else value.reindex(out.index))[mask].sum()), 2)
+        rows.append({"rule": rule, "rows_dropped": count, "amount_dropped": worth, "rows_flagged": 0,
+                     "example_rows": examples, "fix": fix})
         out = out.loc[~mask]
 
     def note(mask, rule, fix):
         examples = ", ".join(str(i) for i in out.index[mask][:5])
-        rows.append({"rule": rule, "rows_dropped": 0, "rows_flagged": int(mask.sum()), "example_rows": examples,
-                     "fix": fix})
+        rows.append({"rule": rule, "rows_dropped": 0, "amount_dropped": 0.0, "rows_flagged": int(mask.sum()),
+                     "example_rows": examples, "fix": fix})
 
     cid = _customer_ids(out["customer_id"])
     out["customer_id"] = cid
@@ -147,7 +189,6 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
             f"{out['customer_id'][sci].iloc[0]!r}) are in Excel's scientific notation: Excel has rounded them, so "
             "different customers may now share one id; export the id column as text from the source system "
             "(or format it as Text in Excel before saving).", argument="columns.customer")
-    names = names or {}
     parsed, tz_note = parsing.dates(out["date"], date_format=date_format, timezone=timezone,
                                     column=names.get("date", "date"), where=where)
     if tz_note:
@@ -181,7 +222,7 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     if "amount" in out:
         out["amount"] = number("amount")
         drop(out["amount"].isna(), "non-numeric amount", "remove text from the amount column")
-    else:
+    elif "quantity" in out and "unit_price" in out:
         q, p = number("quantity"), number("unit_price")
         drop(q.isna() | p.isna(), "non-numeric quantity or unit price", "remove text from those columns")
         out["amount"] = (q * p).loc[out.index]
@@ -190,31 +231,63 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
             raise ArgumentError("cancellation_prefix needs the order id column; map columns['order_id'].",
                                 argument="cancellation_prefix")
         cancel = out["order_id"].astype("string").str.startswith(cancellation_prefix).fillna(False).astype(bool)
-        out.loc[cancel, "amount"] = -out.loc[cancel, "amount"].abs()
-        note(cancel, f"cancellation (order id starts with {cancellation_prefix!r})",
-             "negative; dropped or netted as transactions.negative_amounts says")
-    if zero_amounts == "drop":
-        drop(out["amount"] == 0, "zero amount dropped", "set transactions.zero_amounts: keep to count them")
-    else:
-        note(out["amount"] == 0, "zero amount kept", "set transactions.zero_amounts: drop to remove them")
-    if negative_amounts == "drop":
-        drop(out["amount"] < 0, "negative amount (return/cancellation) dropped",
-             "set transactions.negative_amounts: net to net returns against purchases")
-    else:
-        note(out["amount"] < 0, "negative amount (return/cancellation) netted",
-             "kept; netted against the customer's purchases (a refund-only day is not a purchase)")
+        if "amount" in out:
+            out.loc[cancel, "amount"] = -out.loc[cancel, "amount"].abs()
+            note(cancel, f"cancellation (order id starts with {cancellation_prefix!r})",
+                 "negative; dropped or netted as transactions.negative_amounts says")
+        else:  # no amounts to net: a cancelled order is not a purchase
+            drop(cancel, f"cancellation (order id starts with {cancellation_prefix!r}) dropped",
+                 "the log has no amounts to net them against")
+    if "amount" in out:
+        if zero_amounts == "drop":
+            drop(out["amount"] == 0, "zero amount dropped", "set transactions.zero_amounts: keep to count them")
+        else:
+            note(out["amount"] == 0, "zero amount kept", "set transactions.zero_amounts: drop to remove them")
+        if negative_amounts == "drop":
+            drop(out["amount"] < 0, "negative amount (return/cancellation) dropped",
+                 "set transactions.negative_amounts: net to net returns against purchases")
+        else:
+            note(out["amount"] < 0, "negative amount (return/cancellation) netted",
+                 "kept; netted against the customer's purchases (a refund-only day is not a purchase)")
+    whole = _LINE in out  # the file's whole line is known: a duplicate repeats every column, mapped or not
+    repeated = out[_LINE].duplicated(keep="first") if whole else out.duplicated(keep="first")
+    what = "identical in every column of the file" if whole else "identical in every mapped column"
     if duplicates == "drop" or (duplicates == "auto" and "order_id" in out):
-        drop(out.duplicated(keep="first"), "exact duplicate dropped", "exact repeats of an earlier row")
+        drop(repeated, f"exact duplicate dropped ({what})", "exact repeats of an earlier line")
     else:
-        note(out.duplicated(keep="first"), "exact duplicate kept (no order id)",
+        note(repeated, f"exact duplicate kept ({what}; no order id)",
              "map transactions.columns.order_id or set transactions.duplicates: drop")
-    out["amount"] = out["amount"].astype("float64")
+    if whole:
+        alike = out.drop(columns=_LINE).duplicated(keep="first") & ~repeated
+        if alike.any():
+            note(alike, "same mapped values as an earlier line, different in another column: kept",
+                 "separate lines (e.g. two entries of one product in one order); set transactions.duplicates: drop "
+                 "only if the file repeats lines")
+        out = out.drop(columns=_LINE)
+    if "amount" in out:
+        out["amount"] = out["amount"].astype("float64")
     if "quantity" in out:
         out["quantity"] = number("quantity")
     report = pd.DataFrame(rows)
     report.loc[len(report)] = {"rule": f"total: {len(out)} rows kept of {n0} read", "rows_dropped": n0 - len(out),
+                               "amount_dropped": round(float(report["amount_dropped"].sum()), 2),
                                "rows_flagged": 0, "example_rows": "", "fix": ""}
     return out.reset_index(drop=True), report
+
+
+def _provisional_amounts(df: pd.DataFrame, decimal: str | None) -> pd.Series | None:
+    """Each line's amount as far as it parses (None without amounts): what a dropped line was worth."""
+    def parse(col):
+        try:
+            return parsing.numbers(df[col], decimal=decimal, column=col)
+        except KamError:  # an ambiguous format: the rule that parses the column says so
+            return pd.to_numeric(df[col], errors="coerce")
+
+    if "amount" in df:
+        return parse("amount")
+    if "quantity" in df and "unit_price" in df:
+        return parse("quantity") * parse("unit_price")
+    return None
 
 
 def purchase_days(tx: pd.DataFrame) -> pd.DataFrame:
@@ -342,8 +415,11 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         sampled = sample_customers(clean, sample_share).reset_index(drop=True)
         report = pd.concat([report.iloc[:-1], pd.DataFrame([
             {"rule": f"customer sample ({sample_share:.0%} of customers)", "rows_dropped": len(clean) - len(sampled),
+             "amount_dropped": round(float(clean["amount"].sum() - sampled["amount"].sum()), 2)
+             if "amount" in clean else 0.0,
              "rows_flagged": 0, "example_rows": "", "fix": "transactions.sample_share (quick runs)"},
             {"rule": f"total: {len(sampled)} rows kept of {len(df)} read", "rows_dropped": len(df) - len(sampled),
-             "rows_flagged": 0, "example_rows": "", "fix": ""}])], ignore_index=True)
+             "amount_dropped": 0.0, "rows_flagged": 0, "example_rows": "", "fix": ""}])], ignore_index=True)
+        report.loc[report.index[-1], "amount_dropped"] = round(float(report["amount_dropped"].iloc[:-1].sum()), 2)
         clean = sampled
     return Loaded(clean, report, where)

@@ -40,6 +40,10 @@ class _Section(BaseModel):
 
 
 _DEFAULT_SOURCE = "data/raw/online_retail.parquet"
+#: What a study that names its own ``transactions.source`` starts from (the defaults of
+#: :func:`kamlib.transactions.load`); the schema's own defaults describe the shipped Online Retail file.
+PLAIN_DEFAULTS = {"exclude_products": [], "cancellation_prefix": None, "currency": None,
+                  "negative_amounts": "drop", "zero_amounts": "keep", "duplicates": "auto"}
 
 
 class Columns(_Section):
@@ -48,7 +52,8 @@ class Columns(_Section):
 
     customer: str = "CustomerID"
     date: str = "InvoiceDate"
-    amount: str | None = Field(None, description="null: the amount is quantity x unit_price")
+    amount: str | None = Field(None, description="null: the amount is quantity x unit_price when both are mapped, "
+                                                 "else the log has no amounts (customer and date only)")
     quantity: str | None = "Quantity"
     order_id: str | None = "InvoiceNo"
     channel: str | None = None
@@ -57,19 +62,15 @@ class Columns(_Section):
     product: str | None = Field("StockCode", description="product or SKU id (baskets, recommendation, exclude_products)")
     description: str | None = Field("Description", description="product description (content-based recommendation)")
 
-    @model_validator(mode="after")
-    def _amount_or_price(self):
-        if not self.amount and not (self.quantity and self.unit_price):
-            raise ValueError("transactions.columns.amount is null, so map transactions.columns.quantity and "
-                             "transactions.columns.unit_price (amount = quantity x unit price), or map the amount")
-        return self
 
 
 class Transactions(_Section):
     """The transaction log. The defaults describe the shipped Online Retail file; a study that names another
-    source starts from plain defaults (no excluded codes, no cancellation prefix, no currency), and a study
-    that writes ``columns:`` maps exactly the roles it writes (the others are unmapped; customer, date and
-    amount default to the columns ``customer_id``, ``date``, ``amount``)."""
+    source starts from plain defaults (:data:`PLAIN_DEFAULTS`: no excluded codes, no cancellation prefix, no
+    currency, returns dropped, zero amounts kept), and maps exactly the roles its ``columns:`` writes (the
+    others are unmapped; customer and date default to the columns ``customer_id`` and ``date``; without
+    ``columns:`` the amount is the column ``amount``). An unmapped amount is quantity x unit price when both
+    are mapped; otherwise the log has no amounts and the monetary stages say so."""
 
     @model_validator(mode="before")
     @classmethod
@@ -78,10 +79,14 @@ class Transactions(_Section):
             return data
         data = dict(data)
         if data.get("source", _DEFAULT_SOURCE) != _DEFAULT_SOURCE:
-            for key, plain in (("exclude_products", []), ("cancellation_prefix", None), ("currency", None)):
+            for key, plain in PLAIN_DEFAULTS.items():
                 data.setdefault(key, plain)
-        if isinstance(data.get("columns"), dict):
-            plain = {"customer": "customer_id", "date": "date", "amount": "amount"}
+            written = data.get("columns") if isinstance(data.get("columns"), dict) else None
+            plain = {"customer": "customer_id", "date": "date"} if written is not None else \
+                {"customer": "customer_id", "date": "date", "amount": "amount"}
+            data["columns"] = {**{role: None for role in Columns.model_fields}, **plain, **(written or {})}
+        elif isinstance(data.get("columns"), dict):
+            plain = {"customer": "customer_id", "date": "date"}
             data["columns"] = {**{role: None for role in Columns.model_fields}, **plain, **data["columns"]}
         return data
 
