@@ -310,6 +310,7 @@ VALUES_ZH.update({
     "kept; netted against the customer's purchases (a refund-only day is not a purchase)": "保留;与该客户的购买冲抵(只有退款的日子不算购买)",
     "negative; dropped or netted as transactions.negative_amounts says": "负值;按 transactions.negative_amounts 剔除或冲抵",
     "exact duplicate dropped": "完全重复的行(已剔除)", "exact duplicate kept (no order id)": "完全重复的行(已保留,无订单号)",
+    "same mapped values, other columns differ: kept": "映射列相同但其他列不同的行(已保留)",
     "exact repeats of an earlier row": "与前面某行完全相同",
     "map transactions.columns.order_id or set transactions.duplicates: drop": "映射 transactions.columns.order_id 或设置 transactions.duplicates: drop",
     "transactions.sample_share (quick runs)": "transactions.sample_share(快速运行)",

@@ -157,6 +157,11 @@ def summary_sql(*, end, source="src", unit="W", customer="customer_id", date="da
                               start_clause=start_clause, unit_days=repr(UNIT_DAYS[unit]), **d)
 
 
+def _no_amounts(transactions, amount: str) -> bool:
+    """A DataFrame log without the amount column: the summary has frequency, recency and T only."""
+    return isinstance(transactions, pd.DataFrame) and amount not in transactions.columns
+
+
 def _source(con, transactions, columns) -> str:
     """Register a DataFrame or name a file for DuckDB; returns the FROM clause."""
     if isinstance(transactions, pd.DataFrame):
@@ -286,6 +291,10 @@ def summary(transactions, *, end, unit: str = "W", customer: str = "customer_id"
     """
     if unit not in UNIT_DAYS:
         raise KamError(f"unit must be one of {', '.join(UNIT_DAYS)}, not {unit!r}.")
+    if _no_amounts(transactions, amount):  # an event log (customer and date): counts and times, no money
+        out = summary(transactions.assign(**{amount: 0.0}), end=end, unit=unit, customer=customer, date=date,
+                      amount=amount, start=start)
+        return out.assign(monetary_value=np.nan, revenue=np.nan)
     con = connect()
     try:
         src = _source(con, transactions, [customer, date, amount])
@@ -402,6 +411,11 @@ def calibration_holdout(transactions, *, calibration_end, holdout_end, unit="W",
     cal_end, hold_end = pd.Timestamp(calibration_end), pd.Timestamp(holdout_end)
     if hold_end <= cal_end:
         raise KamError(f"holdout_end ({hold_end.date()}) must be after calibration_end ({cal_end.date()}).")
+    if _no_amounts(transactions, amount):
+        out = calibration_holdout(transactions.assign(**{amount: 0.0}), calibration_end=calibration_end,
+                                  holdout_end=holdout_end, unit=unit, customer=customer, date=date, amount=amount,
+                                  start=start)
+        return out.assign(monetary_value=np.nan, revenue=np.nan, revenue_holdout=np.nan)
     con = connect()
     try:
         src = _source(con, transactions, [customer, date, amount])

@@ -253,14 +253,14 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     repeated = out[_LINE].duplicated(keep="first") if whole else out.duplicated(keep="first")
     what = "identical in every column of the file" if whole else "identical in every mapped column"
     if duplicates == "drop" or (duplicates == "auto" and "order_id" in out):
-        drop(repeated, f"exact duplicate dropped ({what})", "exact repeats of an earlier line")
+        drop(repeated, "exact duplicate dropped", f"{what} to an earlier line")
     else:
-        note(repeated, f"exact duplicate kept ({what}; no order id)",
-             "map transactions.columns.order_id or set transactions.duplicates: drop")
+        note(repeated, "exact duplicate kept (no order id)",
+             f"{what} to an earlier line; map transactions.columns.order_id or set transactions.duplicates: drop")
     if whole:
         alike = out.drop(columns=_LINE).duplicated(keep="first") & ~repeated
         if alike.any():
-            note(alike, "same mapped values as an earlier line, different in another column: kept",
+            note(alike, "same mapped values, other columns differ: kept",
                  "separate lines (e.g. two entries of one product in one order); set transactions.duplicates: drop "
                  "only if the file repeats lines")
         out = out.drop(columns=_LINE)

@@ -1,0 +1,436 @@
+"""What each analysis stage needs from the data, checked before it runs.
+
+A real log a student brings may have nobody who buys twice, no amounts, one product or a span of a few
+days. Each function here checks one stage's precondition and returns a :class:`Check`: when it fails, its
+``reason`` is one sentence with the numbers and what to do, which the notebook shows instead of running the
+stage (:meth:`kamlib.workbench.artefacts.Artefacts.stage`), so that no figure, table or finding is drawn
+from data that cannot support it and the rest of the notebook runs. :func:`shape` describes a log, and
+:func:`plan` lists which stages of which notebooks will not apply (``kam validate``).
+
+The thresholds are the smallest data on which the estimators return a usable answer, not quality bars:
+a purchase model has four parameters, so it needs more distinct repeat buyers than that; a churn model
+needs both outcomes in both halves of its split. No maintained library checks these preconditions for
+BTYD, clustering and recommendation stages, so they are written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Check", "MIN_CUSTOMERS", "MIN_REPEAT_BUYERS", "amounts", "baskets", "churn", "clustering",
+           "holdout", "identify_problems", "lifecycle", "plan", "products", "purchase_models", "recommendation",
+           "shape", "spend_model"]
+
+#: Fewest customers for a customer-level model, a split in halves or a bootstrap.
+MIN_CUSTOMERS = 20
+#: Fewest customers with a repeat purchase for a purchase or spend model (four parameters).
+MIN_REPEAT_BUYERS = 10
+
+
+@dataclass(frozen=True)
+class Check:
+    """Whether a stage's data supports it, and if not, why (one sentence with numbers and the fix).
+
+    Examples
+    --------
+    >>> c = Check("baskets", False, "No product column; map transactions.columns.product.")
+    >>> bool(c), c.reason
+    (False, 'No product column; map transactions.columns.product.')
+    """
+
+    stage: str
+    ok: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def as_dict(self) -> dict:
+        """``stage``, ``applies`` and ``reason`` as plain values."""
+        return {"stage": self.stage, "applies": self.ok, "reason": self.reason}
+
+
+def _ok(stage: str) -> Check:
+    return Check(stage, True)
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part:,} of {whole:,} ({part / whole:.0%})" if whole else f"{part:,} of 0"
+
+
+def amounts(tx: pd.DataFrame, stage: str = "monetary analyses") -> Check:
+    """The log has amounts, and not all zero.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        A validated log.
+    stage : str
+        The stage's name, for the sentence.
+
+    Returns
+    -------
+    Check
+
+    Examples
+    --------
+    >>> amounts(pd.DataFrame({"customer_id": ["a"], "date": [pd.Timestamp("2024-01-01")]})).ok
+    False
+    """
+    if "amount" not in tx.columns:
+        return Check(stage, False, f"The {stage} need amounts, and the log has customers and dates only; map "
+                                   "transactions.columns.amount (or quantity and unit_price) to run them.")
+    if not (tx["amount"] != 0).any():
+        return Check(stage, False, f"The {stage} need amounts, and all {len(tx):,} amounts are 0; check that "
+                                   "transactions.columns.amount names the paid amount.")
+    return _ok(stage)
+
+
+def products(tx: pd.DataFrame, stage: str = "product analyses", *, minimum: int = 2) -> Check:
+    """The log names products, at least ``minimum`` of them.
+
+    Examples
+    --------
+    >>> products(pd.DataFrame({"product": ["x", "x"]})).reason[:40]
+    'The product analyses need at least 2 pro'
+    """
+    if "product" not in tx.columns:
+        return Check(stage, False, f"The {stage} need a product per line, and the log has none; map "
+                                   "transactions.columns.product to run them.")
+    n = int(tx["product"].nunique())
+    if n < minimum:
+        return Check(stage, False, f"The {stage} need at least {minimum} products, and the log has {n}; "
+                                   "they apply to a log with several products.")
+    return _ok(stage)
+
+
+def baskets(lines: pd.DataFrame, stage: str = "cross-selling rules") -> Check:
+    """Some basket holds two or more products (association rules need co-purchases).
+
+    Parameters
+    ----------
+    lines : DataFrame
+        Basket lines (:func:`kamlib.baskets.from_transactions`: ``basket_id``, ``item``).
+
+    Examples
+    --------
+    >>> baskets(pd.DataFrame({"basket_id": ["1", "2"], "item": ["x", "y"]})).ok
+    False
+    """
+    sizes = lines.groupby("basket_id")["item"].nunique()
+    multi = int((sizes >= 2).sum())
+    if multi == 0:
+        return Check(stage, False, f"The {stage} need baskets with two or more products, and none of the "
+                                   f"{len(sizes):,} baskets has more than one; map transactions.columns.order_id "
+                                   "if lines of one order share an id.")
+    return _ok(stage)
+
+
+def holdout(tx: pd.DataFrame, *, calibration_end, holdout_end, unit: str = "W",
+            stage: str = "holdout validation") -> Check:
+    """The calibration and holdout periods lie inside the log (as :func:`kamlib.rfm.calibration_holdout` needs).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a"], "date": pd.to_datetime(["2024-01-01"])})
+    >>> holdout(tx, calibration_end="2024-06-30", holdout_end="2024-12-31").ok
+    False
+    """
+    from .rfm import UNIT_DAYS
+
+    first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
+    cal_end, hold_end = pd.Timestamp(calibration_end), pd.Timestamp(holdout_end)
+    span = f"the log runs from {first.date()} to {last.date()}"
+    if cal_end < first:
+        return Check(stage, False, f"The {stage} needs purchases before clv.calibration_end ({cal_end.date()}), "
+                                   f"but {span}; set clv.calibration_end inside that span.")
+    if cal_end >= last:
+        return Check(stage, False, f"The {stage} needs purchases after clv.calibration_end ({cal_end.date()}), "
+                                   f"but {span}; set clv.calibration_end before {last.date()}.")
+    if hold_end > last + pd.Timedelta(days=UNIT_DAYS[unit]):
+        return Check(stage, False, f"The {stage} needs a log that covers the holdout, but {span} and "
+                                   f"clv.holdout_end is {hold_end.date()}, so {(hold_end - last).days} days without "
+                                   f"data would count as no purchases; set clv.holdout_end to {last.date()} or earlier.")
+    return _ok(stage)
+
+
+def purchase_models(summary: pd.DataFrame, stage: str = "purchase models", *, period: str = "") -> Check:
+    """Enough customers, and enough of them with a repeat purchase, to fit BG/NBD, Pareto/NBD and MBG/NBD.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        RFM summary (``frequency``, ``T``).
+    period : str
+        The period the summary covers, for the sentence (e.g. ``"by 2011-06-30"``).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"frequency": [0] * 30, "recency": 0.0, "T": 5.0})
+    >>> print(purchase_models(s).reason)  # doctest: +NORMALIZE_WHITESPACE
+    The purchase models need at least 10 customers with a repeat purchase, and 0 of 30 (0%) bought on a second
+    day; use a longer log, a later clv.calibration_end, or check that transactions.columns.customer is a
+    person-level id.
+    """
+    n = len(summary)
+    repeat = int((summary["frequency"] > 0).sum()) if n else 0
+    when = f" {period}" if period else ""
+    if n < MIN_CUSTOMERS:
+        return Check(stage, False, f"The {stage} need at least {MIN_CUSTOMERS} customers, and the period has {n:,}"
+                                   f"{when}; use a longer log or a wider calibration period.")
+    if repeat < MIN_REPEAT_BUYERS:
+        return Check(stage, False, f"The {stage} need at least {MIN_REPEAT_BUYERS} customers with a repeat purchase, "
+                                   f"and {_pct(repeat, n)} bought on a second day{when}; use a longer log, a later "
+                                   "clv.calibration_end, or check that transactions.columns.customer is a "
+                                   "person-level id.")
+    if not (summary["T"] > 0).any():
+        return Check(stage, False, f"The {stage} need time between first purchase and the period's end, and every "
+                                   f"customer's is 0{when}; use a longer log.")
+    return _ok(stage)
+
+
+def spend_model(summary: pd.DataFrame, stage: str = "spend model (Gamma-Gamma) and CLV") -> Check:
+    """Enough repeat buyers with a positive, not constant mean spend for the Gamma-Gamma model.
+
+    Examples
+    --------
+    >>> spend_model(pd.DataFrame({"frequency": [1] * 30, "monetary_value": 5.0})).ok
+    False
+    """
+    if "monetary_value" not in summary or summary["monetary_value"].isna().all():
+        return Check(stage, False, f"The {stage} needs amounts, and the log has customers and dates only; map "
+                                   "transactions.columns.amount (or quantity and unit_price).")
+    usable = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
+    if len(usable) < MIN_REPEAT_BUYERS:
+        return Check(stage, False, f"The {stage} needs at least {MIN_REPEAT_BUYERS} repeat buyers with a positive "
+                                   f"mean spend, and the period has {len(usable):,}; use a longer log.")
+    if usable["monetary_value"].nunique() < 2:
+        return Check(stage, False, f"The {stage} needs spend that varies between customers, and all "
+                                   f"{len(usable):,} repeat buyers spend the same; it does not apply to this log.")
+    return _ok(stage)
+
+
+def clustering(n_customers: int, k_max: int, stage: str = "behavioural segments") -> Check:
+    """Enough customers to compare up to ``k_max`` segments (five per segment, and :data:`MIN_CUSTOMERS`).
+
+    Examples
+    --------
+    >>> clustering(12, 8).ok
+    False
+    """
+    need = max(MIN_CUSTOMERS, 5 * k_max)
+    if n_customers < need:
+        return Check(stage, False, f"The {stage} need at least {need} customers to compare up to {k_max} segments, "
+                                   f"and the log has {n_customers:,}; lower segments.k_max or use a larger log.")
+    return _ok(stage)
+
+
+def lifecycle(tx: pd.DataFrame, before, at, stage: str = "lifecycle transitions") -> Check:
+    """Both dates of the transition table lie inside the log, in order, with customers at the first.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a"], "date": pd.to_datetime(["2024-01-01"])})
+    >>> lifecycle(tx, "2024-01-01", "2024-01-01").ok
+    False
+    """
+    before, at = pd.Timestamp(before), pd.Timestamp(at)
+    first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
+    if not first <= before < at:
+        return Check(stage, False, f"The {stage} need two dates inside the log, the first before the second, and "
+                                   f"the log runs from {first.date()} to {last.date()} with dates {before.date()} "
+                                   f"and {at.date()}; set segments.lifecycle_previous (or clv.calibration_end) "
+                                   "between them.")
+    n = int(tx.loc[tx["date"] <= before + pd.Timedelta(days=1), "customer_id"].nunique())
+    if n < MIN_CUSTOMERS:
+        return Check(stage, False, f"The {stage} need at least {MIN_CUSTOMERS} customers by the first date "
+                                   f"({before.date()}), and the log has {n:,}; choose a later "
+                                   "segments.lifecycle_previous.")
+    return _ok(stage)
+
+
+def churn(outcome, stage: str = "churn models", *, minimum: int = 10) -> Check:
+    """Both outcomes (churners and customers who stayed), ``minimum`` of each, so that each half of a split has both.
+
+    Parameters
+    ----------
+    outcome : array-like of 0/1
+        1 = churned.
+
+    Examples
+    --------
+    >>> churn([1] * 40).reason.split(";")[0]
+    'The churn models need at least 10 churners and 10 customers who stayed, and the data have 40 and 0'
+    """
+    y = np.asarray(outcome)
+    churners, stayed = int((y == 1).sum()), int((y == 0).sum())
+    if churners < minimum or stayed < minimum:
+        return Check(stage, False, f"The {stage} need at least {minimum} churners and {minimum} customers who "
+                                   f"stayed, and the data have {churners:,} and {stayed:,}; use a longer holdout "
+                                   "(clv.holdout_end) or a log with more customers.")
+    return _ok(stage)
+
+
+def recommendation(tx: pd.DataFrame, cutoff, stage: str = "recommendation") -> Check:
+    """Customers who bought both before and after ``cutoff`` (the evaluation set), and two or more products.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "product": ["x", "y"],
+    ...                    "date": pd.to_datetime(["2024-01-01", "2024-03-01"])})
+    >>> recommendation(tx, "2024-02-01").ok
+    False
+    """
+    have = products(tx, stage)
+    if not have:
+        return have
+    cutoff = pd.Timestamp(cutoff)
+    first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
+    if not first <= cutoff < last:
+        return Check(stage, False, f"The {stage} needs purchases on both sides of the cutoff {cutoff.date()}, and the "
+                                   f"log runs from {first.date()} to {last.date()}; set personalisation.cutoff inside it.")
+    before = set(tx.loc[tx["date"] <= cutoff, "customer_id"])
+    after = set(tx.loc[tx["date"] > cutoff, "customer_id"])
+    both = len(before & after)
+    if both < MIN_CUSTOMERS:
+        return Check(stage, False, f"The {stage} is judged on customers who buy both before and after the cutoff "
+                                   f"{cutoff.date()}, and {both:,} of {len(before):,} do (at least {MIN_CUSTOMERS} "
+                                   "needed); use a log with repeat buyers or move personalisation.cutoff.")
+    return _ok(stage)
+
+
+def shape(tx: pd.DataFrame) -> dict:
+    """What a validated log holds: customers, repeat buyers, span, products, orders and amounts.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [1.0, 2.0, 3.0],
+    ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-01-02"])})
+    >>> s = shape(tx)
+    >>> s["customers"], s["repeat_buyers"], s["span_days"]
+    (2, 1, 4)
+    """
+    days = tx.assign(day=tx["date"].dt.normalize()).groupby("customer_id")["day"].nunique()
+    out = {"lines": len(tx), "customers": int(len(days)), "repeat_buyers": int((days > 1).sum()),
+           "repeat_share": float((days > 1).mean()) if len(days) else 0.0,
+           "first_date": tx["date"].min().date().isoformat(), "last_date": tx["date"].max().date().isoformat(),
+           "span_days": int((tx["date"].max().normalize() - tx["date"].min().normalize()).days),
+           "products": int(tx["product"].nunique()) if "product" in tx else None,
+           "orders": int(tx["order_id"].nunique()) if "order_id" in tx else None,
+           "amounts": "amount" in tx}
+    return out
+
+
+def identify_problems(tx: pd.DataFrame, raw_customer: pd.Series | None = None) -> list[str]:
+    """Mapping mistakes a log's shape betrays, each in one sentence (empty when none is seen).
+
+    An order-level id mapped as the customer (every customer has exactly one order id, and the log has
+    many orders); dates that all fall on one day; amounts that are all zero; customer ids that were numbers
+    of different lengths (leading zeros lost when a spreadsheet read them as numbers).
+
+    Parameters
+    ----------
+    tx : DataFrame
+        A validated log.
+    raw_customer : Series, optional
+        The customer column as the file stored it (its type tells whether ids were read as numbers).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": [str(i) for i in range(50)], "order_id": [str(i) for i in range(50)],
+    ...                    "date": pd.date_range("2024-01-01", periods=50), "amount": 1.0})
+    >>> identify_problems(tx)[0][:60]
+    'Every one of the 50 customers has exactly one order id, as a'
+    """
+    out = []
+    n = tx["customer_id"].nunique()
+    if "order_id" in tx and n >= MIN_CUSTOMERS:
+        per_customer = tx.groupby("customer_id")["order_id"].nunique()
+        per_order = tx.groupby("order_id")["customer_id"].nunique()
+        if (per_customer == 1).mean() >= 0.99 and (per_order == 1).all():
+            out.append(f"Every one of the {n:,} customers has exactly one order id, as an order-level id would: if "
+                       "transactions.columns.customer names a per-order id (e.g. customer_id in a marketplace export), "
+                       "map the person-level id (e.g. customer_unique_id) instead, or nobody can repeat.")
+    if len(tx) > 1 and tx["date"].dt.normalize().nunique() == 1:
+        out.append(f"All {len(tx):,} lines fall on one day ({tx['date'].min().date()}); check that "
+                   "transactions.columns.date names the order date, not an export or update date.")
+    if "amount" in tx and len(tx) and not (tx["amount"] != 0).any():
+        out.append(f"All {len(tx):,} amounts are 0; check that transactions.columns.amount (or quantity and "
+                   "unit_price) names the paid amount.")
+    if raw_customer is not None and pd.api.types.is_numeric_dtype(raw_customer):
+        lengths = tx["customer_id"].str.len()
+        if lengths.nunique() > 1 and (lengths < lengths.max()).mean() < 0.2:
+            out.append(f"The customer ids were read as numbers and {int((lengths < lengths.max()).sum()):,} are shorter "
+                       f"than the others ({lengths.max()} digits): leading zeros may have been lost; export the id "
+                       "column as text.")
+    return out
+
+
+def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, unit: str = "W", k_max: int = 8,
+         cutoff=None) -> pd.DataFrame:
+    """Which stages of which transaction notebooks will not apply to this log, and why (``kam validate``).
+
+    Parameters
+    ----------
+    tx : DataFrame
+        A validated log.
+    notebooks : iterable of str
+        The study's notebooks.
+    calibration_end, holdout_end, unit, k_max, cutoff
+        The study's periods and sizes.
+
+    Returns
+    -------
+    DataFrame
+        ``notebook``, ``stage``, ``applies`` and ``reason``, one row per stage checked.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a"], "date": pd.to_datetime(["2024-01-01"])})
+    >>> plan(tx, notebooks=["45_personalisation"], calibration_end="2024-01-01", holdout_end="2024-02-01")["applies"].tolist()
+    [False]
+    """
+    from . import rfm
+
+    notebooks = set(notebooks)
+    rows = []
+    money = amounts(tx)
+    window = holdout(tx, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit)
+    cal = None
+    if window:
+        cal = rfm.summary(tx, end=calibration_end, unit=unit)
+    models = purchase_models(cal, period=f"by {pd.Timestamp(calibration_end).date()}") if cal is not None else window
+
+    def add(nb, check):
+        if nb in notebooks:
+            rows.append({"notebook": nb, **check.as_dict()})
+
+    add("01_data_overview", money)
+    add("10_key_accounts", window)
+    add("10_key_accounts", models)
+    add("10_key_accounts", spend_model(cal) if cal is not None and money else money)
+    add("30_segments", money)
+    add("30_segments", clustering(tx["customer_id"].nunique(), k_max))
+    if cal is not None:
+        add("35_churn", churn((cal["frequency_holdout"] == 0) if "frequency_holdout" in cal else
+                              _holdout_outcome(tx, calibration_end, holdout_end, cal.index)))
+    else:
+        add("35_churn", window)
+    add("40_strategy", window)
+    add("40_strategy", models)
+    add("45_personalisation", products(tx, "cross-selling and recommendation"))
+    if "product" in tx:
+        cut = cutoff or (tx["date"].max() - pd.Timedelta(days=90)).date()
+        add("45_personalisation", recommendation(tx, cut))
+    return pd.DataFrame(rows, columns=["notebook", "stage", "applies", "reason"])
+
+
+def _holdout_outcome(tx, calibration_end, holdout_end, customers) -> pd.Series:
+    """1 for each customer of ``customers`` without a purchase in (calibration_end, holdout_end]."""
+    cal_end, hold_end = pd.Timestamp(calibration_end), pd.Timestamp(holdout_end)
+    later = tx[(tx["date"] > cal_end + pd.Timedelta(days=1)) & (tx["date"] <= hold_end + pd.Timedelta(days=1))]
+    bought = set(later["customer_id"])
+    return pd.Series([0 if c in bought else 1 for c in customers], index=customers)
