@@ -35,8 +35,8 @@ import pandas as pd
 from .errors import KamError, require_columns
 from .rfm import UNIT_DAYS
 
-__all__ = ["BOUNDS", "DROPOUT", "FAST", "Fitted", "LABELS", "PARAMS", "PURCHASE_MODELS", "bootstrap", "clv",
-           "customer_base", "fit", "sufficient"]
+__all__ = ["BOUNDS", "DROPOUT", "FAST", "Fitted", "LABELS", "NotIdentified", "PARAMS", "PURCHASE_MODELS", "bootstrap", "clv",
+           "customer_base", "fit", "fit_models", "sufficient"]
 
 PURCHASE_MODELS = ("bgnbd", "paretonbd", "mbgnbd")
 PARAMS = {
@@ -320,6 +320,10 @@ FAST = {"bgnbd": _nll_bgnbd, "gamma_gamma": _nll_gamma_gamma}
 _WARM_START_ROWS = 200_000
 
 
+class NotIdentified(KamError):
+    """A model whose likelihood the optimiser could not maximise on this data (one sentence with the fix)."""
+
+
 def _mle(nll, k: int, args: tuple) -> np.ndarray:
     """Minimise ``nll`` (value and analytic gradient) over log-parameters from lifetimes' start
     (every parameter 1) with BFGS; returns the parameters."""
@@ -350,6 +354,10 @@ def _mle(nll, k: int, args: tuple) -> np.ndarray:
                 pass
     res = minimize(nll, start, args=args, jac=True, method="BFGS", options=options)
     if not np.isfinite(res.fun) or np.abs(res.jac).max() > 1e-6:
+        if np.isfinite(res.fun) and np.any((np.exp(res.x) < BOUNDS[0]) | (np.exp(res.x) > BOUNDS[1])):
+            # the likelihood rises along a ridge towards a bound of the parameter space: not a failure of the
+            # optimiser but a model the data cannot identify; fit() flags it (at_bound) and says so in one sentence
+            return np.exp(res.x)
         raise ConvergenceError("The model did not converge; try a positive penalizer (for example penalizer=0.001).")
     return np.exp(res.x)
 
@@ -403,6 +411,65 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
         raise KamError(f"Too few customers to fit {LABELS[model]} ({len(suff)} distinct rows).")
     fitter = _fitter_class(model)(penalizer_coef=penalizer)
     w = suff["weight"].to_numpy()
+    from lifetimes.utils import ConvergenceError
+
+    try:
+        _estimate(fitter, model, suff, w, penalizer)
+    except ConvergenceError:
+        repeat = int((summary["frequency"] > 0).sum())
+        raise NotIdentified(
+            f"{LABELS[model]} did not converge on {len(summary):,} customers ({repeat:,} with a repeat purchase): the "
+            "data cannot identify its parameters in this window (often nobody drops out, or few customers repeat); "
+            "use a longer calibration period, another model (clv.models), or a small positive clv.penalizer "
+            "(e.g. 0.001).") from None
+    params = np.array([float(fitter.params_[k]) for k in PARAMS[model]])
+    ll = _total_loglik(model, params, suff)
+    at_bound = tuple(k for k, v in zip(PARAMS[model], params) if not BOUNDS[0] <= v <= BOUNDS[1])
+    se = _standard_errors(model, params, suff) if with_se else np.full(len(params), np.nan)
+    # No standard error is reported as 0: a parameter at a bound makes the Hessian singular, and then none of
+    # its standard errors can be trusted; otherwise a non-finite or zero one is missing.
+    se = np.full(len(params), np.nan) if at_bound else np.where(np.isfinite(se) & (se > 0), se, np.nan)
+    return Fitted(model, fitter, dict(zip(PARAMS[model], params)), ll, int(w.sum()), len(suff),
+                  dict(zip(PARAMS[model], se)), unit, at_bound)
+
+
+def fit_models(summary: pd.DataFrame, models, **kwargs) -> tuple[dict[str, Fitted], list[str]]:
+    """Fit each of ``models``; a model the data cannot identify is left out with its sentence.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        RFM summary.
+    models : iterable of str
+        Model names (as :func:`fit` takes them).
+    **kwargs
+        Passed to :func:`fit` (``penalizer``, ``unit``).
+
+    Returns
+    -------
+    fitted : dict
+        Model name to :class:`Fitted`, for the models that could be fitted.
+    failed : list of str
+        One sentence per model that could not (:class:`NotIdentified`).
+
+    Examples
+    --------
+    >>> from kamlib import datasets, rfm
+    >>> fitted, failed = fit_models(rfm.summary(datasets.cdnow(sample=True), end="1997-09-30"), ["bgnbd"])
+    >>> list(fitted), failed
+    (['bgnbd'], [])
+    """
+    fitted, failed = {}, []
+    for name in models:
+        try:
+            fitted[name] = fit(summary, name, **kwargs)
+        except NotIdentified as exc:
+            failed.append(str(exc))
+    return fitted, failed
+
+
+def _estimate(fitter, model, suff, w, penalizer) -> None:
+    """Fit ``fitter`` in place on the sufficient statistics."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if model in FAST:
@@ -420,15 +487,6 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
                        iterative_fitting=1, maxiter=20_000, tol=1e-10)
         else:
             fitter.fit(suff["frequency"], suff["recency"], suff["T"], weights=w)
-    params = np.array([float(fitter.params_[k]) for k in PARAMS[model]])
-    ll = _total_loglik(model, params, suff)
-    at_bound = tuple(k for k, v in zip(PARAMS[model], params) if not BOUNDS[0] <= v <= BOUNDS[1])
-    se = _standard_errors(model, params, suff) if with_se else np.full(len(params), np.nan)
-    # No standard error is reported as 0: a parameter at a bound makes the Hessian singular, and then none of
-    # its standard errors can be trusted; otherwise a non-finite or zero one is missing.
-    se = np.full(len(params), np.nan) if at_bound else np.where(np.isfinite(se) & (se > 0), se, np.nan)
-    return Fitted(model, fitter, dict(zip(PARAMS[model], params)), ll, int(w.sum()), len(suff),
-                  dict(zip(PARAMS[model], se)), unit, at_bound)
 
 
 def bootstrap(summary: pd.DataFrame, model: str, *, n: int = 100, seed: int = 0, level: float = 0.95,

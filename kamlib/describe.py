@@ -13,19 +13,18 @@ def overview(tx: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     tx : DataFrame
-        A validated log (``customer_id``, ``date``, ``amount``).
+        A validated log (``customer_id``, ``date``, optional ``amount``).
 
     Returns
     -------
     DataFrame
         ``measure`` and ``value``: lines, orders (customer-days), customers, first and last date, revenue
-        and quantiles of revenue per customer.
+        and revenue per customer (when the log has amounts), and the share of customers who bought on one day only.
 
     Examples
     --------
     >>> overview(datasets.cdnow(sample=True))  # doctest: +SKIP
     """
-    per_customer = tx.groupby("customer_id")["amount"].sum()
     orders = tx.groupby(["customer_id", "date"]).ngroups
     rows = [
         ("transaction lines", len(tx)),
@@ -33,12 +32,17 @@ def overview(tx: pd.DataFrame) -> pd.DataFrame:
         ("customers", tx["customer_id"].nunique()),
         ("first date", tx["date"].min().date().isoformat()),
         ("last date", tx["date"].max().date().isoformat()),
-        ("revenue", round(float(tx["amount"].sum()), 2)),
-        ("mean order value", round(float(tx["amount"].sum() / orders), 4)),
-        ("median revenue per customer", round(float(per_customer.median()), 4)),
-        ("mean revenue per customer", round(float(per_customer.mean()), 4)),
-        ("share of one-time buyers", round(float((tx.groupby("customer_id")["date"].nunique() == 1).mean()), 4)),
     ]
+    if "amount" in tx:  # an event log (customer and date only) has no revenue to describe
+        per_customer = tx.groupby("customer_id")["amount"].sum()
+        rows += [
+            ("revenue", round(float(tx["amount"].sum()), 2)),
+            ("mean order value", round(float(tx["amount"].sum() / orders), 4)),
+            ("median revenue per customer", round(float(per_customer.median()), 4)),
+            ("mean revenue per customer", round(float(per_customer.mean()), 4)),
+        ]
+    days = tx.assign(day=tx["date"].dt.normalize()).groupby("customer_id")["day"].nunique()
+    rows.append(("share of one-time buyers", round(float((days == 1).mean()), 4)))
     return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": str})
 
 

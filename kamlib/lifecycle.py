@@ -86,12 +86,17 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
     >>> st = stages_at(tx, "1997-09-30", new_days=90)  # doctest: +SKIP
     """
     from . import clv, rfm
+    from . import stages as preconditions
 
     s = rfm.summary(transactions, end=at, unit=unit)
-    fitted = clv.fit(s, "paretonbd", penalizer=penalizer, unit=unit, with_se=False)
     days = (rules.get("at_risk_days", 180), rules.get("churned_days", 365))
     fallback = (f"The at-risk and churned stages therefore use the days since the last purchase (more than {days[0]} "
                 f"and {days[1]} days).")
+    fits = preconditions.purchase_models(s, "P(alive) of the lifecycle stages")
+    if not fits:
+        return StagesAt(stages(transactions, at, p_alive=None, **rules), "recency",
+                        f"On {pd.Timestamp(at).date()}: {fits.reason} {fallback}")
+    fitted = clv.fit(s, "paretonbd", penalizer=penalizer, unit=unit, with_se=False)
     if fitted.degenerate:
         note = f"On {pd.Timestamp(at).date()}: {fitted.diagnosis()} {fallback}"
         return StagesAt(stages(transactions, at, p_alive=None, **rules), "recency", note)

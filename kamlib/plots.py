@@ -75,12 +75,13 @@ def plot_monthly(monthly: pd.DataFrame, *, currency: str | None = None, axes=Non
     --------
     >>> axes = plot_monthly(describe.monthly(tx))  # doctest: +SKIP
     """
-    require_columns(monthly, ["month", "revenue", "orders", "active_customers"], where="plot_monthly's data")
+    require_columns(monthly, ["month", "orders", "active_customers"], where="plot_monthly's data")
+    panels = [(c, l) for c, l in (("revenue", money_label("Revenue", currency)), ("orders", "Orders (purchase days)"),
+                                  ("active_customers", "Active customers")) if c in monthly]  # no revenue: 2 panels
     if axes is None:
-        _, axes = plt.subplots(3, 1, figsize=(6.4, 6.0), sharex=True)
+        _, axes = plt.subplots(len(panels), 1, figsize=(6.4, 2.0 * len(panels)), sharex=True)
     partial = monthly["partial"] if "partial" in monthly else pd.Series(False, index=monthly.index)
-    for ax, col, label in zip(axes, ["revenue", "orders", "active_customers"],
-                              [money_label("Revenue", currency), "Orders (purchase days)", "Active customers"]):
+    for ax, (col, label) in zip(axes, panels):
         ax.plot(monthly["month"], monthly[col], marker="o", markersize=3)
         if partial.any():  # months the log covers only in part: hollow markers, not read as a collapse
             ax.plot(monthly.loc[partial, "month"], monthly.loc[partial, col], "o", markersize=7, mfc="white",

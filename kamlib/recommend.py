@@ -675,7 +675,7 @@ def top_customers(split: Split, tx: pd.DataFrame, share: float) -> pd.Index:
     Returns
     -------
     Index
-        Customer ids, largest revenue first (ties by id).
+        Customer ids, largest revenue first (ties by id); in a log without amounts, most purchase days first.
 
     References
     ----------
@@ -689,7 +689,11 @@ def top_customers(split: Split, tx: pd.DataFrame, share: float) -> pd.Index:
     ['b']
     """
     before = tx[(tx["date"] <= split.cutoff) & tx["customer_id"].astype(str).isin(split.customers)]
-    rev = before.assign(customer_id=before["customer_id"].astype(str)).groupby("customer_id")["amount"].sum()
+    before = before.assign(customer_id=before["customer_id"].astype(str))
+    if "amount" in before:
+        rev = before.groupby("customer_id")["amount"].sum()
+    else:  # a log without amounts: the customers with the most purchase days
+        rev = before.groupby("customer_id")["date"].agg(lambda d: d.dt.normalize().nunique()).rename("amount")
     n = max(1, int(round(share * len(rev))))
     order = rev.reset_index().sort_values(["amount", "customer_id"], ascending=[False, True])
     return pd.Index(order["customer_id"].head(n), name="customer_id")

@@ -122,6 +122,7 @@ class Artefacts:
         self.entries: list[dict[str, Any]] = []
         self.values: dict[str, Any] = {}
         self.notes: list[str] = []
+        self.stages: list[dict[str, Any]] = []
         self._hash = params_hash(self.parameters)
         self._versions = versions()
         style.apply(language)
@@ -256,6 +257,42 @@ class Artefacts:
             print(f"Note: {sentence}")
             self.notes.append(str(sentence))
 
+    def stage(self, name: str, *checks, needs=()) -> bool:
+        """Whether the stage ``name`` runs: every check of :mod:`kamlib.stages` passes and every stage it
+        ``needs`` ran. Otherwise the first failed check's sentence is noted (shown in the notebook and the
+        report) and the stage is recorded as not run, so that no figure, table or value comes from data that
+        cannot support it; the rest of the notebook goes on.
+
+        Parameters
+        ----------
+        name : str
+            The stage, as a reader names it (``"purchase models"``).
+        *checks : kamlib.stages.Check or callable
+            Its preconditions; a callable returning a Check is called only when every stage it ``needs``
+            ran (so it may use their results).
+        needs : iterable of str
+            Earlier stages whose results it uses.
+
+        Returns
+        -------
+        bool
+            True when the stage runs (use as ``if art.stage(...):``).
+        """
+        ran = {s["stage"]: s["ran"] for s in self.stages}
+        reason = next((f"It needs the {dep}, which did not run." for dep in needs if not ran.get(dep, False)), None)
+        if reason is None:
+            reason = next((c.reason for c in (c() if callable(c) else c for c in checks) if not c), None)
+            if reason is not None:
+                self.note(reason)
+        self.stages.append({"stage": name, "ran": reason is None, "reason": reason or ""})
+        if reason is not None:
+            print(f"Skipped: {name}.")
+        return reason is None
+
+    def ran(self, name: str) -> bool:
+        """Whether the stage ``name`` ran (see :meth:`stage`)."""
+        return any(s["stage"] == name and s["ran"] for s in self.stages)
+
     def record(self, name: str, value: Any) -> Any:
         """Record a key value (asserted by the tests, quoted by the report)."""
         self.values[name] = _jsonable(value)
@@ -270,6 +307,7 @@ class Artefacts:
             "parameters_hash": self._hash,
             "artefacts": self.entries,
             "notes": self.notes,
+            "stages": self.stages,
         }
         part.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         (self.root / "values.json").write_text(

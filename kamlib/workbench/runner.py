@@ -155,11 +155,36 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
             return {"ok": False, "skipped": True, "seconds": time.perf_counter() - start,
                     "message": evalue[-1] if evalue else "does not apply to this study"}
         return {"ok": False, "seconds": time.perf_counter() - start,
-                "message": f"cell {exc.exec_count or exc.cell_index}: {exc.ename}: {evalue[-1] if evalue else ''}"}
+                "message": f"cell {exc.exec_count or exc.cell_index}: {exc.ename}: {_error_sentence(exc, out_nb)}"}
     except Exception as exc:  # kernel died, notebook unreadable, ...
         return {"ok": False, "seconds": time.perf_counter() - start, "message": f"{type(exc).__name__}: {exc}"}
     _to_html(out_nb, staging_path / f"{name}.html")
     return {"ok": True, "seconds": time.perf_counter() - start, "message": ""}
+
+
+def _error_sentence(exc, out_nb: Path) -> str:
+    """The sentence of the error a notebook cell raised: its ``evalue``, else the last line the failed cell
+    printed to stderr or its traceback's last line (never empty)."""
+    import re
+
+    text = str(exc.evalue or "").strip()
+    if text:
+        return " ".join(text.split())
+    try:
+        import nbformat
+
+        nb = nbformat.read(out_nb, as_version=4)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error" and output.get("evalue"):
+                    return " ".join(str(output["evalue"]).split())
+        tb = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in (exc.traceback or [])]
+        lines = [l.strip() for t in tb for l in t.splitlines() if l.strip()]
+        if lines:
+            return lines[-1]
+    except Exception:  # the notebook could not be read: say what is known
+        pass
+    return f"{exc.ename} raised without a message; open notebooks/{out_nb.stem}.ipynb and run it to see where"
 
 
 def _to_html(nb_path: Path, html_path: Path) -> None:
@@ -243,7 +268,8 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
     manifest.setdefault("notebooks", {})[name] = {"parameters": part["parameters"],
                                                   "parameters_hash": part["parameters_hash"],
                                                   "stage": nb_mod.info(notebook_path(name)).stage,
-                                                  "notes": part.get("notes", [])}
+                                                  "notes": part.get("notes", []),
+                                                  "stages": part.get("stages", [])}
     keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
     manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a.get("order", 0), a["id"]))
     _write_json_atomic(manifest_path, manifest)
