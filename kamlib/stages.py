@@ -92,6 +92,20 @@ def amounts(tx: pd.DataFrame, stage: str = "monetary analyses") -> Check:
 def products(tx: pd.DataFrame, stage: str = "product analyses", *, minimum: int = 2) -> Check:
     """The log names products, at least ``minimum`` of them.
 
+    Parameters
+    ----------
+    tx : DataFrame
+        A validated log (:func:`kamlib.transactions.load`).
+    stage : str
+        The stage's name, for the sentence.
+    minimum : int
+        The fewest needed.
+
+    Returns
+    -------
+    Check
+        Whether the stage applies, and if not, why.
+
     Examples
     --------
     >>> products(pd.DataFrame({"product": ["x", "x"]})).reason[:40]
@@ -115,6 +129,11 @@ def baskets(lines: pd.DataFrame, stage: str = "cross-selling rules") -> Check:
     lines : DataFrame
         Basket lines (:func:`kamlib.baskets.from_transactions`: ``basket_id``, ``item``).
 
+    Returns
+    -------
+    Check
+        Whether the stage applies, and if not, why.
+
     Examples
     --------
     >>> baskets(pd.DataFrame({"basket_id": ["1", "2"], "item": ["x", "y"]})).ok
@@ -132,6 +151,22 @@ def baskets(lines: pd.DataFrame, stage: str = "cross-selling rules") -> Check:
 def holdout(tx: pd.DataFrame, *, calibration_end, holdout_end, unit: str = "W",
             stage: str = "holdout validation") -> Check:
     """The calibration and holdout periods lie inside the log (as :func:`kamlib.rfm.calibration_holdout` needs).
+
+    Parameters
+    ----------
+    tx : DataFrame
+        A validated log (:func:`kamlib.transactions.load`).
+    calibration_end, holdout_end : date-like
+        The ends of the calibration and holdout periods.
+    unit : {"D", "W", "M"}
+        The time unit (the holdout may end up to one unit after the last purchase).
+    stage : str
+        The stage's name, for the sentence.
+
+    Returns
+    -------
+    Check
+        Whether the stage applies, and if not, why.
 
     Examples
     --------
@@ -167,6 +202,11 @@ def purchase_models(summary: pd.DataFrame, stage: str = "purchase models", *, pe
     period : str
         The period the summary covers, for the sentence (e.g. ``"by 2011-06-30"``).
 
+    Returns
+    -------
+    Check
+        Whether the stage applies, and if not, why.
+
     Examples
     --------
     >>> s = pd.DataFrame({"frequency": [0] * 30, "recency": 0.0, "T": 5.0})
@@ -195,6 +235,18 @@ def purchase_models(summary: pd.DataFrame, stage: str = "purchase models", *, pe
 def spend_model(summary: pd.DataFrame, stage: str = "spend model (Gamma-Gamma) and CLV") -> Check:
     """Enough repeat buyers with a positive, not constant mean spend for the Gamma-Gamma model.
 
+    Parameters
+    ----------
+    summary : DataFrame
+        RFM summary (:func:`kamlib.rfm.summary`).
+    stage : str
+        The stage's name, for the sentence.
+
+    Returns
+    -------
+    Check
+        Whether the stage applies, and if not, why.
+
     Examples
     --------
     >>> spend_model(pd.DataFrame({"frequency": [1] * 30, "monetary_value": 5.0})).ok
@@ -216,6 +268,20 @@ def spend_model(summary: pd.DataFrame, stage: str = "spend model (Gamma-Gamma) a
 def clustering(n_customers: int, k_max: int, stage: str = "behavioural segments") -> Check:
     """Enough customers to compare up to ``k_max`` segments (five per segment, and :data:`MIN_CUSTOMERS`).
 
+    Parameters
+    ----------
+    n_customers : int
+        Customers to cluster.
+    k_max : int
+        The largest number of segments compared.
+    stage : str
+        The stage's name, for the sentence.
+
+    Returns
+    -------
+    Check
+        Whether the stage applies, and if not, why.
+
     Examples
     --------
     >>> clustering(12, 8).ok
@@ -230,6 +296,20 @@ def clustering(n_customers: int, k_max: int, stage: str = "behavioural segments"
 
 def lifecycle(tx: pd.DataFrame, before, at, stage: str = "lifecycle transitions") -> Check:
     """Both dates of the transition table lie inside the log, in order, with customers at the first.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        A validated log (:func:`kamlib.transactions.load`).
+    before, at : date-like
+        The two dates of the transition table.
+    stage : str
+        The stage's name, for the sentence.
+
+    Returns
+    -------
+    Check
+        Whether the stage applies, and if not, why.
 
     Examples
     --------
@@ -260,6 +340,11 @@ def churn(outcome, stage: str = "churn models", *, minimum: int = 10) -> Check:
     outcome : array-like of 0/1
         1 = churned.
 
+    Returns
+    -------
+    Check
+        Whether the stage applies, and if not, why.
+
     Examples
     --------
     >>> churn([1] * 40).reason.split(";")[0]
@@ -276,6 +361,20 @@ def churn(outcome, stage: str = "churn models", *, minimum: int = 10) -> Check:
 
 def recommendation(tx: pd.DataFrame, cutoff, stage: str = "recommendation") -> Check:
     """Customers who bought both before and after ``cutoff`` (the evaluation set), and two or more products.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        A validated log (:func:`kamlib.transactions.load`).
+    cutoff : date-like
+        Last day of the training purchases.
+    stage : str
+        The stage's name, for the sentence.
+
+    Returns
+    -------
+    Check
+        Whether the stage applies, and if not, why.
 
     Examples
     --------
@@ -304,6 +403,16 @@ def recommendation(tx: pd.DataFrame, cutoff, stage: str = "recommendation") -> C
 
 def shape(tx: pd.DataFrame) -> dict:
     """What a validated log holds: customers, repeat buyers, span, products, orders and amounts.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        A validated log (:func:`kamlib.transactions.load`).
+
+    Returns
+    -------
+    dict
+        The shape.
 
     Examples
     --------
@@ -337,6 +446,11 @@ def identify_problems(tx: pd.DataFrame, raw_customer: pd.Series | None = None) -
         A validated log.
     raw_customer : Series, optional
         The customer column as the file stored it (its type tells whether ids were read as numbers).
+
+    Returns
+    -------
+    list of str
+        One sentence per problem.
 
     Examples
     --------
