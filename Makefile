@@ -6,7 +6,7 @@ STUDIES ?= studies/default.yaml studies/cdnow.yaml
 STUDY  ?= studies/default.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help report quick test test-fast nbval lock bench browser-deps spark-deps screenshots clean
+.PHONY: help report quick lab test test-fast nbval lock bench browser-deps spark-deps screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_.-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ report: $(BIN)/kam ## build the report of every study (default, cdnow; STUDIES=.
 
 quick: $(BIN)/kam ## the report with the study's quick sizes (reports/<study>-quick/)
 	$(BIN)/kam run --study $(STUDY) --quick
+
+lab: $(BIN)/kam ## open JupyterLab on the notebooks, bound to a study (STUDY=studies/NAME.yaml; its data, not the parameters cell's)
+	$(BIN)/kam lab --study $(STUDY)
 
 test: $(BIN)/kam ## run every test: unit tests, then each notebook once per study at quick size (papermill)
 	$(BIN)/python -m pytest -q

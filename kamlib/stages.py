@@ -534,7 +534,8 @@ def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, unit: str
     else:
         add("35_churn", window)
     add("40_strategy", window)
-    add("40_strategy", models)
+    add("40_strategy", purchase_models(cal, "selection rules", period=f"by {pd.Timestamp(calibration_end).date()}")
+        if cal is not None else window)
     add("45_personalisation", products(tx, "cross-selling and recommendation"))
     if "product" in tx:
         cut = cutoff or (tx["date"].max() - pd.Timedelta(days=90)).date()

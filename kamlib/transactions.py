@@ -17,7 +17,7 @@ from . import datasets, parsing
 from ._io import read_table  # noqa: F401  (re-exported: transactions.read_table)
 from .errors import ArgumentError, KamError
 
-__all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "load", "purchase_days", "roles", "sample_customers", "validate"]
+__all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "join_tables", "load", "purchase_days", "roles", "sample_customers", "validate"]
 
 OPTIONAL = ["quantity", "order_id", "channel", "category", "unit_price", "product", "description"]
 DEFAULT_COLUMNS = {"customer": "customer_id", "date": "date", "amount": "amount"}
@@ -84,6 +84,76 @@ def _rename(raw: pd.DataFrame, columns: dict, where: str) -> pd.DataFrame:
     except TypeError:  # unhashable cells (mixed objects): hash their text
         out[_LINE] = pd.util.hash_pandas_object(raw.astype("string"), index=False)
     return pd.DataFrame(out)
+
+
+def join_tables(lines: pd.DataFrame, tables: dict, *, where: str = "the lines") -> tuple[pd.DataFrame, list[dict]]:
+    """Join an export's other tables to its order lines in DuckDB: orders, customers, products.
+
+    A shop system or marketplace exports several tables (order lines; orders with the date and the customer;
+    customers with a person-level id; products with names and categories). Each is joined to the lines by
+    a key column of the same name in both (a left join in the order given, so a later table may join on a
+    column an earlier one brought, as customers join on the orders' ``customer_id``). A table must have one
+    row per key, else the join would multiply lines and revenue; its columns that the lines already have
+    get the table's name as a suffix.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        The order-lines table (one row per line).
+    tables : dict
+        Table name to ``(DataFrame, key)``, in join order.
+    where : str
+        Names the lines' file in errors.
+
+    Returns
+    -------
+    joined : DataFrame
+        The lines with every table's columns, in the lines' order.
+    unmatched : list of dict
+        Per table, the lines whose key it does not have (``table``, ``key``, ``lines``), for the report.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"order_id": ["o1", "o1", "o2"], "sku": ["x", "y", "x"]})
+    >>> orders = pd.DataFrame({"order_id": ["o1", "o2"], "customer_id": ["c1", "c2"]})
+    >>> joined, unmatched = join_tables(lines, {"orders": (orders, "order_id")})
+    >>> joined["customer_id"].tolist(), unmatched[0]["lines"]
+    (['c1', 'c1', 'c2'], 0)
+    """
+    from ._io import connect
+
+    con = connect()
+    try:
+        current = lines.reset_index(drop=True).assign(_line_no=lambda d: range(len(d)))
+        unmatched = []
+        for name, (table, key) in tables.items():
+            if key not in current.columns:
+                raise ArgumentError(f"{where} (with the tables joined before {name}) has no column '{key}' to join the "
+                                    f"{name} table on; set transactions.tables.{name}.on to a column both have "
+                                    f"(the lines have: {', '.join(map(str, current.columns[:12]))}).",
+                                    argument=f"tables.{name}.on")
+            if key not in table.columns:
+                raise ArgumentError(f"The {name} table has no column '{key}'; set transactions.tables.{name}.on to a "
+                                    f"column both have (it has: {', '.join(map(str, table.columns[:12]))}).",
+                                    argument=f"tables.{name}.on")
+            repeated = table[key][table[key].duplicated(keep=False)]
+            if len(repeated):
+                raise ArgumentError(
+                    f"The {name} table has {repeated.nunique():,} {key} values on more than one row (e.g. "
+                    f"{repeated.iloc[0]!r}, {int((table[key] == repeated.iloc[0]).sum())} rows), so joining it would "
+                    f"repeat order lines and their amounts; keep one row per {key} in that table.",
+                    argument=f"tables.{name}.on")
+            clash = [c for c in table.columns if c != key and c in current.columns]
+            right = table.rename(columns={c: f"{c}_{name}" for c in clash})
+            left_key, right_key = current[key].astype("string"), right[key].astype("string")
+            con.register("l", current.assign(**{key: left_key}))
+            con.register("r", right.assign(**{key: right_key}))
+            current = con.execute(f'SELECT * FROM l LEFT JOIN r USING ("{key}") ORDER BY _line_no').df()
+            unmatched.append({"table": name, "key": key,
+                              "lines": int((~left_key.isin(set(right_key.dropna()))).sum())})
+    finally:
+        con.close()
+    return current.drop(columns="_line_no"), unmatched
 
 
 def _customer_ids(cid: pd.Series) -> pd.Series:
@@ -354,7 +424,7 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
          date_format: str | None = None, negative_amounts: str = "drop", zero_amounts: str = "keep",
          duplicates: str = "auto", as_of: dt.date | None = None, exclude_products=(),
          cancellation_prefix: str | None = None, sample_share: float | None = None, decimal: str | None = None,
-         timezone: str | None = None, sheet: str | int | None = None) -> Loaded:
+         timezone: str | None = None, sheet: str | int | None = None, tables: dict | None = None) -> Loaded:
     """Load and validate a transaction log.
 
     Parameters
@@ -375,6 +445,9 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         The sheet of an Excel workbook (default: the first).
     sample_share : float, optional
         Keep a reproducible share of the customers (:func:`sample_customers`), for quick runs.
+    tables : dict, optional
+        Other tables of a multi-table export, joined to ``source`` (the order lines) before the columns are
+        mapped: name to ``{"source": path, "on": key column}``, in join order (:func:`join_tables`).
 
     Returns
     -------
@@ -387,6 +460,7 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
     >>> loaded.data["customer_id"].nunique()
     2357
     """
+    unmatched = []
     if source in {"cdnow", "cdnow_sample"}:  # its own columns; no products or invoices to exclude or cancel
         raw = datasets.cdnow(sample=source == "cdnow_sample")
         where = f"CDNOW ({source})"
@@ -394,8 +468,12 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         exclude_products, cancellation_prefix = (), None
     else:
         raw = read_table(source, encoding=encoding, sheet=sheet)
-        raw.index = raw.index + 2  # report rows as a spreadsheet shows them (header is row 1)
         where = str(source)
+        if tables:
+            read = {name: (read_table(t["source"], encoding=encoding, argument=f"tables.{name}.source"), t["on"])
+                    for name, t in tables.items()}
+            raw, unmatched = join_tables(raw, read, where=where)
+        raw.index = raw.index + 2  # report rows as a spreadsheet shows them (header is row 1)
     df = _rename(raw, columns or {}, where)
     try:
         names = {role: col for role, col in {**DEFAULT_COLUMNS, **(columns or {})}.items() if col}
@@ -407,6 +485,12 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         raise ArgumentError(f"{where}: {exc}", argument=exc.argument) from None
     except KamError as exc:
         raise KamError(f"{where}: {exc}") from None
+    if unmatched:  # lines the joined tables have no row for keep empty columns of that table: said, not hidden
+        joins = pd.DataFrame([{"rule": f"lines without a row in the {u['table']} table (key {u['key']})",
+                               "rows_dropped": 0, "amount_dropped": 0.0, "rows_flagged": u["lines"],
+                               "example_rows": "", "fix": f"add the missing {u['key']} values to that table"}
+                              for u in unmatched])
+        report = pd.concat([joins, report], ignore_index=True)
     if clean.empty:
         worst = report.iloc[:-1].sort_values("rows_dropped").iloc[-1] if len(report) > 1 else None
         why = f"; most were dropped by the rule '{worst['rule']}' (fix: {worst['fix']})" if worst is not None else ""

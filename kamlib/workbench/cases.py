@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
-from ..config import DATA, DEFAULT_STUDY, STUDIES
+from ..config import DATA, STUDIES
 from ..errors import KamError
 
 GUIDE = """# Case {name}: mapping your own data
 
 1. Put your transaction export in `data/{name}/` (CSV in UTF-8 or GBK, or Parquet).
-   One row per order line; it needs a customer id, a date and an amount.
+   One row per order line; it needs a customer id and a date, and for the monetary analyses an amount
+   (or a quantity and a unit price). The folder is git-ignored: your export stays on your machine.
 2. Open `studies/{name}.yaml` and set
    - `transactions.source: data/{name}/<your file>`
    - `transactions.columns`: the *names in your file* for `customer`, `date`, `amount`
@@ -45,23 +44,73 @@ Every error names the file, column or key to fix.
 """
 
 
+SCAFFOLD = """# Study for case '{name}'. Start from data/{name}/README.md; `kam validate --study studies/{name}.yaml`
+# checks every key. Nothing here comes from another company: set the source, the columns and the periods of
+# YOUR data (this file does not validate until they are set). Defaults are written out so you can see them.
+name: {name}
+title: {{en: "Case study: {name}", zh: "案例研究:{name}"}}
+language: en                  # en | zh: the language of the report's first edition
+seed: 20240112                # every random start of the analyses
+notebooks: [01_data_overview, 10_key_accounts, 30_segments, 35_churn, 40_strategy, 45_personalisation]
+
+transactions:
+  source: data/{name}/YOUR_EXPORT.csv    # your order-lines export: CSV (UTF-8 or GBK), Excel or Parquet
+  # tables:                   # a multi-table export (orders + lines + customers + products): see the README
+  columns:                    # the names in YOUR file for each role (null: the file has no such column)
+    customer: null            # required: the person-level customer id (not a per-order id)
+    date: null                # required: the order date
+    amount: null              # paid amount per line; null: quantity x unit_price, or no amounts at all
+    quantity: null
+    unit_price: null
+    order_id: null            # invoice or order number (baskets; tells duplicate lines apart)
+    product: null             # product or SKU code (cross-selling, recommendation)
+    description: null         # product name (content-based recommendation)
+    channel: null
+    category: null
+  encoding: auto              # auto tries UTF-8 (with or without BOM), then GBK/GB18030
+  date_format: null           # e.g. "%d/%m/%Y %H:%M"; null: ISO dates, or day-first only when the file proves it
+  decimal: null               # "." or ","; null: the file must show it
+  timezone: null              # e.g. Asia/Shanghai, for dates with UTC offsets
+  sheet: null                 # Excel sheet (name or 0-based position)
+  negative_amounts: drop      # drop | net (returns netted against the customer's purchases)
+  zero_amounts: keep          # keep | drop
+  duplicates: auto            # auto (drop lines identical in every column when order_id is mapped) | drop | keep
+  as_of: null                 # dates after this are "future"; null = today
+  exclude_products: []        # codes that are not products (postage, fees)
+  cancellation_prefix: null   # order ids starting with this are cancellations
+  currency: null              # e.g. CNY, shown on every money axis
+  sample_share: null
+
+clv:                          # periods inside YOUR data's span (`kam validate` prints it)
+  unit: W                     # D | W | M
+  calibration_start: null     # required: usually the first date of the log
+  calibration_end: null       # required: e.g. two thirds into the log
+  holdout_end: null           # required: the last date of the log or earlier
+  models: [bgnbd, paretonbd, mbgnbd]
+  horizon_months: 12
+  discount_rate: 0.10
+  bootstrap: 100
+
+quick:                        # `kam run --quick`: smaller sizes for a first look
+  clv: {{bootstrap: 10}}
+  segments: {{k_max: 5, stability_seeds: 3}}
+  strategy: {{bootstrap: 30, experiment_n: 4000}}
+"""
+
+
 def new_case(name: str) -> list[str]:
-    """Create ``studies/NAME.yaml``, ``data/NAME/`` and ``data/NAME/README.md``; returns what was made."""
+    """Create ``studies/NAME.yaml`` (a neutral scaffold: every key written out, nothing taken from the
+    default company, not valid until the source, columns and periods are set), ``data/NAME/`` and
+    ``data/NAME/README.md``; returns what was made."""
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise KamError(f"Case name {name!r} may use only letters, digits, '-' and '_'; choose another name.")
     study_file = STUDIES / f"{name}.yaml"
     if study_file.exists():
         raise KamError(f"{study_file} already exists; choose another name or edit that file.")
-    raw = yaml.safe_load(DEFAULT_STUDY.read_text(encoding="utf-8"))
-    raw["name"] = name
-    raw["title"] = f"Case study: {name}"
-    raw["transactions"]["source"] = "cdnow_sample"
     folder = DATA / name
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "README.md").write_text(GUIDE.format(name=name), encoding="utf-8")
-    header = (f"# Study for case '{name}'. Start from data/{name}/README.md; "
-              "`kam validate --study` checks every key.\n")
-    study_file.write_text(header + yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    study_file.write_text(SCAFFOLD.format(name=name), encoding="utf-8")
     return [f"created {study_file.relative_to(STUDIES.parent)}",
             f"created {folder.relative_to(DATA.parent)}/README.md (how to map your columns)",
-            f"next: put your data in {folder.relative_to(DATA.parent)}/ and edit the study file"]
+            f"next: put your data in {folder.relative_to(DATA.parent)}/ (git-ignored) and edit the study file"]

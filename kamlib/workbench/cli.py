@@ -4,6 +4,7 @@
     kam validate [--study FILE]
     kam report [--study FILE] [--quick]
     kam new-case NAME
+    kam lab [--study FILE] [--quick]
     kam list
     kam sync-parameters
     kam survey-example {csv,qualtrics,wjx} OUT [--n N] [--seed S]
@@ -38,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--force", action="store_true", help="rebuild even if the manifest is unchanged")
     rep.add_argument("--format", default="html",
                      help="comma-separated editions: html (always), docx (Word), pdf (headless Chromium)")
+    lab = sub.add_parser("lab", help="open JupyterLab on the notebooks, bound to a study: each notebook runs on "
+                                     "the study's data and parameters without editing its parameters cell")
+    lab.add_argument("--study", help="study YAML file (default: studies/default.yaml)")
+    lab.add_argument("--quick", action="store_true", help="bind the study's quick: sizes")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser (print the address)")
     new = sub.add_parser("new-case", help="scaffold a study for your own data: studies/NAME.yaml and data/NAME/")
     new.add_argument("name")
     sub.add_parser("list", help="list the notebooks with their stage and the study sections they take")
@@ -81,10 +87,15 @@ def main(argv: list[str] | None = None) -> int:
             s = study.load(args.study, quick=args.quick)
             lines = check_data(args.study, quick=args.quick)
             print(f"{args.study or 'studies/default.yaml'}: valid study '{s.name}' ({len(s.notebooks)} notebooks); "
-                  "every data file opens and parses:")
+                  "every data file opens and parses, and the run will finish (a stage the data cannot support "
+                  "is named below and skipped with its reason):")
             for line in lines:
                 print(f"  {line}")
             return 0
+        if args.command == "lab":
+            from . import lab
+
+            return lab.open_lab(args.study, quick=args.quick, browser=not args.no_browser)
         if args.command == "report":
             _report(args.study, args.quick, force=args.force, formats=args.format)
             return 0

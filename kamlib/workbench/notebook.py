@@ -107,6 +107,11 @@ def start(namespace: dict, notebook: str | None = None) -> Artefacts:
     -------
     Artefacts
     """
+    from .lab import bind
+
+    bound = bind(namespace)  # opened in `kam lab --study FILE`: the study's values, not the parameters cell's
+    if bound:
+        print(bound)
     name = namespace.get("notebook") or notebook
     if not name:
         raise KamError("start() needs the notebook's name: the parameters cell sets `notebook`; run "
@@ -157,7 +162,8 @@ def load_transactions(namespace: dict[str, Any]):
                  date_format=p["date_format"], negative_amounts=p["negative_amounts"],
                  zero_amounts=p["zero_amounts"], duplicates=p["duplicates"], as_of=p["as_of"],
                  exclude_products=p["exclude_products"], cancellation_prefix=p["cancellation_prefix"],
-                 sample_share=p["sample_share"], decimal=p["decimal"], timezone=p["timezone"], sheet=p["sheet"])
+                 sample_share=p["sample_share"], decimal=p["decimal"], timezone=p["timezone"], sheet=p["sheet"],
+                 tables=p.get("tables"))
 
 
 def load_survey(namespace: dict[str, Any], inst):

@@ -101,10 +101,22 @@ def check_data(study_file: str | Path | None = None, *, quick: bool = False) -> 
         params.update(notebook_parameters(name, study, base))
     lines = []
     if "transactions_source" in params:
+        from .. import stages
+
         loaded = nb_helpers.load_transactions(params)
         tx = loaded.data
-        lines.append(f"transactions: {len(tx):,} rows, {tx['customer_id'].nunique():,} customers, "
-                     f"{tx['date'].min():%Y-%m-%d} to {tx['date'].max():%Y-%m-%d} ({loaded.source})")
+        shape = stages.shape(tx)
+        lines.append(f"transactions: {len(tx):,} rows, {shape['customers']:,} customers "
+                     f"({shape['repeat_share']:.0%} bought on more than one day), {shape['first_date']} to "
+                     f"{shape['last_date']} ({shape['span_days']:,} days), "
+                     + (f"{shape['products']:,} products, " if shape["products"] is not None else "no products, ")
+                     + ("amounts" if shape["amounts"] else "no amounts") + f" ({loaded.source})")
+        lines += [f"  warning: {problem}" for problem in stages.identify_problems(tx)]
+        if "clv_calibration_end" in params:
+            plan = stages.plan(tx, notebooks=study.notebooks, calibration_end=params["clv_calibration_end"],
+                               holdout_end=params["clv_holdout_end"], unit=params["clv_unit"],
+                               k_max=params.get("segments_k_max", 8), cutoff=params.get("personalisation_cutoff"))
+            lines += [f"  will not run: {r.notebook} / {r.stage}: {r.reason}" for r in plan.itertuples() if not r.applies]
     if params.get("survey_source", "simulated") != "simulated":
         raw = nb_helpers.load_survey(params, instrument.load(params["survey_instrument"]))
         lines.append(f"survey: {len(raw):,} respondents ({params['survey_source']})")

@@ -64,6 +64,14 @@ class Columns(_Section):
 
 
 
+class Table(_Section):
+    """Another table of a multi-table export, joined to the order lines by a key column both have."""
+
+    source: str = Field(description="CSV / Excel / Parquet file of the table")
+    on: str = Field(description="the key column, with the same name in the lines (or a table joined before) "
+                                "and in this table, e.g. order_id")
+
+
 class Transactions(_Section):
     """The transaction log. The defaults describe the shipped Online Retail file; a study that names another
     source starts from plain defaults (:data:`PLAIN_DEFAULTS`: no excluded codes, no cancellation prefix, no
@@ -112,6 +120,9 @@ class Transactions(_Section):
         None, description="decimal separator of amounts; null: the file must show it (1,234.50 or 1.234,50)")
     timezone: str | None = Field(None, description="convert dates with a UTC offset to this zone (e.g. Asia/Shanghai)")
     sheet: str | int | None = Field(None, description="sheet of an Excel workbook (name or 0-based position; null: first)")
+    tables: dict[str, Table] | None = Field(
+        None, description="a multi-table export: the other tables (orders, customers, products, ...) joined to the "
+                          "order lines in `source`, in the order written, each by its key column `on`")
 
     @field_validator("timezone")
     @classmethod
@@ -519,6 +530,11 @@ def sections_of(study: Study) -> list[str]:
 
 def _check_files(study: Study, base: Path, path: Path) -> None:
     """Every file-valued key of the sections the study's notebooks take must exist."""
+    tables = study.transactions.tables if "transactions" in sections_of(study) else None
+    for name, table in (tables or {}).items():
+        if not resolve(table.source, base).exists():
+            raise KamError(f"{path}: key 'transactions.tables.{name}.source' points to {table.source}, which does not "
+                           "exist; put the file there or correct the path (relative to the project root).")
     for key, value, mark in study.files(sections_of(study)):
         if mark["required"] and not resolve(value, base).exists():
             raise KamError(
@@ -528,5 +544,9 @@ def _check_files(study: Study, base: Path, path: Path) -> None:
 
 
 def data_files(study: Study, base: Path, sections: list[str] | tuple[str, ...] | None = None) -> list[Path]:
-    """Files (not folders) that the file-valued keys of ``sections`` name, for the runner's fingerprint."""
-    return [resolve(value, base) for _, value, mark in study.files(sections) if not mark["folder"]]
+    """Files (not folders) that the file-valued keys of ``sections`` name, for the runner's fingerprint
+    (with the joined tables of a multi-table export)."""
+    files = [resolve(value, base) for _, value, mark in study.files(sections) if not mark["folder"]]
+    if (sections is None or "transactions" in sections) and study.transactions.tables:
+        files += [resolve(t.source, base) for t in study.transactions.tables.values()]
+    return files
