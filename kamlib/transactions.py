@@ -27,11 +27,13 @@ _LINE = "_line_hash"  # hash of the whole line of the file (every column, mapped
 
 @dataclass(frozen=True)
 class Loaded:
-    """A validated transaction log and the validation report."""
+    """A validated transaction log, the validation report, and the mapping mistakes its shape betrays
+    (:func:`kamlib.stages.identify_problems`, one sentence each)."""
 
     data: pd.DataFrame
     report: pd.DataFrame
     source: str
+    warnings: tuple = ()
 
 
 def roles(columns: dict | None, available) -> dict:
@@ -506,4 +508,8 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
              "amount_dropped": 0.0, "rows_flagged": 0, "example_rows": "", "fix": ""}])], ignore_index=True)
         report.loc[report.index[-1], "amount_dropped"] = round(float(report["amount_dropped"].iloc[:-1].sum()), 2)
         clean = sampled
-    return Loaded(clean, report, where)
+    from .stages import identify_problems
+
+    customer_col = roles(columns, raw.columns).get("customer")
+    raw_ids = raw[customer_col] if customer_col in raw.columns else None
+    return Loaded(clean, report, where, tuple(identify_problems(clean, raw_ids)))

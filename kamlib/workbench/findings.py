@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-__all__ = ["Finding", "Number", "findings", "limitations", "recommendations"]
+__all__ = ["Finding", "Number", "findings", "limitations", "not_run", "recommendations", "skipped_stages"]
 
 
 @dataclass(frozen=True)
@@ -329,9 +329,70 @@ def recommendations(values: dict, language: str = "en") -> list[str]:
     return out
 
 
+def not_run(manifest: dict, language: str = "en") -> Finding | None:
+    """One summary sentence naming the notebooks and stages that did not run on this data (None when all ran);
+    the limitations give each one's reason.
+
+    Parameters
+    ----------
+    manifest : dict
+        The report's manifest.
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    Finding or None
+
+    Examples
+    --------
+    >>> not_run({"not_run": {"45_personalisation": {"status": "skipped", "reason": "No products."}}}).text()
+    'Not every analysis applies to this data: notebook 45_personalisation did not run (see Limitations for why).'
+    """
+    zh = language == "zh"
+    notebooks = sorted(manifest.get("not_run", {}))
+    stages = [f"{stage} ({nb})" for nb, stage, _ in skipped_stages(manifest)]
+    if not notebooks and not stages:
+        return None
+    parts = []
+    if notebooks:
+        parts.append(("笔记本 " + "、".join(notebooks) + " 未运行") if zh else
+                     f"notebook{'s' if len(notebooks) > 1 else ''} {', '.join(notebooks)} did not run")
+    if stages:
+        parts.append(("以下分析步骤被跳过:" + "、".join(stages)) if zh else
+                     f"{'these stages were' if len(stages) > 1 else 'this stage was'} skipped: {', '.join(stages)}")
+    text = ("并非所有分析都适用于本数据:" + ";".join(parts) + "(原因见局限性)。") if zh else \
+        ("Not every analysis applies to this data: " + "; ".join(parts) + " (see Limitations for why).")
+    return Finding("not_run", "other", text.replace("{", "{{").replace("}", "}}"))
+
+
+def skipped_stages(manifest: dict) -> list[tuple[str, str, str]]:
+    """The stages that did not run because the data could not support them: ``(notebook, stage, reason)``
+    (a stage skipped only because an earlier one was is left out: its cause is listed).
+
+    Parameters
+    ----------
+    manifest : dict
+        The report's manifest (``notebooks.<id>.stages``).
+
+    Returns
+    -------
+    list of tuple
+
+    Examples
+    --------
+    >>> skipped_stages({"notebooks": {"10_key_accounts": {"stages": [
+    ...     {"stage": "purchase models", "ran": False, "reason": "Too few repeat buyers."},
+    ...     {"stage": "CLV", "ran": False, "reason": "It needs the purchase models, which did not run."}]}}})
+    [('10_key_accounts', 'purchase models', 'Too few repeat buyers.')]
+    """
+    return [(nb, s["stage"], s["reason"]) for nb, rec in sorted(manifest.get("notebooks", {}).items())
+            for s in rec.get("stages", []) if not s.get("ran") and not s.get("reason", "").startswith("It needs")]
+
+
 def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bool = False) -> list[str]:
     """What limits the conclusions of this run, one sentence each: a quick run, simulated parts, degenerate
-    models, small samples, failed criteria, and which notebooks made notes.
+    models, small samples, failed criteria, notebooks and stages that did not run (with their sentences), and
+    which notebooks made notes.
 
     Parameters
     ----------
@@ -387,6 +448,16 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
         out.append("真实问卷上 CB-SEM 的部分标准化路径超出 ±1(因子近乎共线,共同因子模型无法区分),结论以 PLS-SEM 为准。"
                    if zh else "Some standardised CB-SEM paths on the real survey lie beyond ±1 (nearly collinear "
                    "factors the common-factor model cannot separate); the survey's conclusions rest on PLS-SEM.")
+    for nb, mark in sorted(manifest.get("not_run", {}).items()):
+        if mark.get("status") == "failed":
+            out.append(f"笔记本 {nb} 本次运行失败({mark.get('reason', '')}),报告中的相应内容来自上一次成功运行(如有)。" if zh else
+                       f"Notebook {nb} failed in this run ({mark.get('reason', '')}); its section shows its last good run, "
+                       "if any.")
+        else:
+            out.append(f"笔记本 {nb} 不适用于本研究的数据,未运行:{mark.get('reason', '')}" if zh else
+                       f"Notebook {nb} did not run on this study's data: {mark.get('reason', '')}")
+    for nb, stage, reason in skipped_stages(manifest):
+        out.append(f"{nb} 中的「{stage}」未运行:{reason}" if zh else f"{nb}, {stage}, did not run: {reason}")
     noted = sorted(nb for nb, rec in manifest.get("notebooks", {}).items() if rec.get("notes"))
     if noted:
         out.append(f"笔记本 {'、'.join(noted)} 对本次运行作了说明,见各自章节开头的提示框。" if zh else

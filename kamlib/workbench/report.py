@@ -424,6 +424,9 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
     top = f"{top_share:.0%}" if top_share is not None else "20%"
     currency = next((c for c in currencies.values() if c), None)
     summary = fnd.findings(values, language, simulated=simulated, context={"top": top, "currency": currency})
+    missing = fnd.not_run(manifest, language)  # what did not run is said in the summary too, not only at the end
+    if missing is not None:
+        summary = summary + [missing]
     hyp = next((a for a in arts if a["id"] == "survey_hypotheses"), None)
     data = [a for a in arts if _is_provenance(a)]
     reference = [a for a in arts if a["id"] in REFERENCE_TABLES]
@@ -519,6 +522,8 @@ def _key_numbers(values: dict, lang: str, top_share: float | None) -> list[tuple
                               "degenerate: no dropout identifiable, reduces to the NBD"))
             continue
         v = values[nb][key]
+        if v is None or (isinstance(v, float) and v != v):  # a value the run could not compute is no tile
+            continue
         shown = f"{100 * v:.1f}%" if key in SHARE_KEYS and isinstance(v, (int, float)) else _fmt(v)
         cards.append(((KEY_NUMBERS_ZH.get(key, en) if lang == "zh" else en).format(top=top), shown))
     return cards

@@ -111,7 +111,7 @@ def check_data(study_file: str | Path | None = None, *, quick: bool = False) -> 
                      f"{shape['last_date']} ({shape['span_days']:,} days), "
                      + (f"{shape['products']:,} products, " if shape["products"] is not None else "no products, ")
                      + ("amounts" if shape["amounts"] else "no amounts") + f" ({loaded.source})")
-        lines += [f"  warning: {problem}" for problem in stages.identify_problems(tx)]
+        lines += [f"  warning: {problem}" for problem in loaded.warnings]
         if "clv_calibration_end" in params:
             plan = stages.plan(tx, notebooks=study.notebooks, calibration_end=params["clv_calibration_end"],
                                holdout_end=params["clv_holdout_end"], unit=params["clv_unit"],
@@ -234,8 +234,24 @@ def trace_cells(nb_path: Path) -> dict[str, dict]:
     return out
 
 
-def _retire(name: str, out: Path, fp: dict) -> None:
-    """A notebook that no longer applies to the study's data: its earlier artefacts leave the report."""
+def _mark_not_run(out: Path, name: str, status: str | None, reason: str = "") -> None:
+    """Record in the manifest that the notebook's latest run was skipped or failed, with its sentence (the
+    report says so); ``status`` None clears the mark after a good run."""
+    manifest_path = out / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {"artefacts": []}
+    marks = manifest.setdefault("not_run", {})
+    if status is None:
+        if name not in marks:
+            return
+        marks.pop(name)
+    else:
+        marks[name] = {"status": status, "reason": reason}
+    _write_json_atomic(manifest_path, manifest)
+
+
+def _retire(name: str, out: Path, fp: dict, reason: str = "") -> None:
+    """A notebook that no longer applies to the study's data: its earlier artefacts leave the report, and
+    the report says why it did not run."""
     manifest_path = out / "manifest.json"
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -246,6 +262,7 @@ def _retire(name: str, out: Path, fp: dict) -> None:
         manifest["artefacts"] = [a for a in manifest["artefacts"] if a["notebook"] != name]
         manifest.get("notebooks", {}).pop(name, None)
         _write_json_atomic(manifest_path, manifest)
+    _mark_not_run(out, name, "skipped", reason)
     for sub in ("notebooks/{}.ipynb", "notebooks/{}.html", "values/{}.json"):
         (out / sub.format(name)).unlink(missing_ok=True)
     _write_json_atomic(out / ".state" / f"{name}.json", fp)
@@ -415,7 +432,7 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
             res = fut.result()
             if res.get("skipped"):
                 with _publishing():
-                    _retire(name, out, fp)
+                    _retire(name, out, fp, res["message"])
                 outcomes.append(Outcome(name, "skipped", res["seconds"], message=res["message"]))
                 echo(f"  [{done}/{len(todo)}] skip  {name}: {res['message']}")
                 continue
@@ -423,6 +440,7 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
                 with _publishing():
                     n_art, values = _publish(name, staging_root / name, out)
                     _write_json_atomic(out / ".state" / f"{name}.json", fp)
+                    _mark_not_run(out, name, None)
                 outcomes.append(Outcome(name, "ran", res["seconds"], artefacts=n_art, values=values))
                 echo(f"  [{done}/{len(todo)}] done  {name} in {res['seconds']:.1f} s ({n_art} artefacts)")
             else:
@@ -431,6 +449,8 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
                 src = staging_root / name / f"{name}.ipynb"
                 if src.exists():
                     os.replace(src, failed_dir / f"{name}.ipynb")
+                with _publishing():
+                    _mark_not_run(out, name, "failed", res["message"])
                 outcomes.append(Outcome(name, "failed", res["seconds"], message=res["message"]))
                 echo(f"  [{done}/{len(todo)}] FAILED {name}: {res['message']}\n"
                      f"        previous good artefacts kept; executed notebook: {failed_dir / (name + '.ipynb')}")
