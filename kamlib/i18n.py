@@ -312,6 +312,17 @@ VALUES_ZH.update({
     "exact duplicate dropped": "完全重复的行(已剔除)", "exact duplicate kept (no order id)": "完全重复的行(已保留,无订单号)",
     "same mapped values, other columns differ: kept": "映射列相同但其他列不同的行(已保留)",
     "exact repeats of an earlier row": "与前面某行完全相同",
+    "identical in every column of the file to an earlier line": "与前面某行在文件的每一列上都相同",
+    "identical in every mapped column to an earlier line": "与前面某行在每个映射列上都相同",
+    "identical in every column of the file to an earlier line; map transactions.columns.order_id or set "
+    "transactions.duplicates: drop": "与前面某行在文件的每一列上都相同;映射 transactions.columns.order_id 或设置 "
+                                     "transactions.duplicates: drop",
+    "identical in every mapped column to an earlier line; map transactions.columns.order_id or set "
+    "transactions.duplicates: drop": "与前面某行在每个映射列上都相同;映射 transactions.columns.order_id 或设置 "
+                                     "transactions.duplicates: drop",
+    "separate lines (e.g. two entries of one product in one order); set transactions.duplicates: drop only if the "
+    "file repeats lines": "作为不同的行保留(例如同一订单中同一商品录入两次);仅当文件重复了整行时才设置 transactions.duplicates: drop",
+    "the log has no amounts to net them against": "日志没有金额可与之冲抵",
     "map transactions.columns.order_id or set transactions.duplicates: drop": "映射 transactions.columns.order_id 或设置 transactions.duplicates: drop",
     "transactions.sample_share (quick runs)": "transactions.sample_share(快速运行)",
     "out-of-range or unmapped answers set to missing": "超出量表或无法映射的回答(设为缺失)",
@@ -345,6 +356,9 @@ VALUES_ZH.update({
 
 #: Generated cells with numbers or names in them: (pattern, Chinese template); groups are translated in turn.
 PATTERNS_ZH = (
+    (r"lines without a row in the (\w+) table \(key (\w+)\)", "在 {0} 表中没有对应行的明细(键 {1})"),
+    (r"add the missing (\w+) values to that table", "把缺少的 {0} 值补进该表"),
+    (r"cancellation \(order id starts with '([^']*)'\) dropped", "取消订单(订单号以 '{0}' 开头,已剔除)"),
     (r"simulated answers \(n = (\d+)\)", "模拟回答(n = {0})"),
     (r"real answers: ECSI (\w+) survey, n = (\d+)", "真实回答:ECSI {0} 问卷,n = {1}"),
     (r"SEM path (\S+) -> (\S+)", "SEM 路径 {0} → {1}"),

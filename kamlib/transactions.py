@@ -323,6 +323,7 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
                  "kept; netted against the customer's purchases (a refund-only day is not a purchase)")
     whole = _LINE in out  # the file's whole line is known: a duplicate repeats every column, mapped or not
     repeated = out[_LINE].duplicated(keep="first") if whole else out.duplicated(keep="first")
+    alike = (out.drop(columns=_LINE).duplicated(keep="first") & ~repeated) if whole else None
     what = "identical in every column of the file" if whole else "identical in every mapped column"
     if duplicates == "drop" or (duplicates == "auto" and "order_id" in out):
         drop(repeated, "exact duplicate dropped", f"{what} to an earlier line")
@@ -330,7 +331,7 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
         note(repeated, "exact duplicate kept (no order id)",
              f"{what} to an earlier line; map transactions.columns.order_id or set transactions.duplicates: drop")
     if whole:
-        alike = out.drop(columns=_LINE).duplicated(keep="first") & ~repeated
+        alike = alike.reindex(out.index)
         if alike.any():
             note(alike, "same mapped values, other columns differ: kept",
                  "separate lines (e.g. two entries of one product in one order); set transactions.duplicates: drop "

@@ -79,3 +79,28 @@ def test_report_appendix_shows_the_parameters_the_notebook_ran_with(study_file, 
     assert row and row.group(1) == "&#34;keep&#34;", row
     manifest = json.loads((reports / "appx" / "manifest.json").read_text())
     assert f"hash {manifest['notebooks']['01_data_overview']['parameters_hash']}" in appendix
+
+
+@pytest.mark.notebook
+def test_an_argument_error_in_a_notebook_reaches_the_run_with_its_sentence(tmp_path):
+    """kamlib's ArgumentError gets the study key added by a custom IPython handler; the cell must still carry the
+    error, so that the runner prints the sentence (never an empty 'CellExecutionError:')."""
+    import nbformat
+    import papermill as pm
+
+    from kamlib.workbench.runner import _error_sentence
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('notebook = "x"\nclv_holdout_end = "2024-01-01"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(
+                    "from kamlib.workbench.notebook import start\nfrom kamlib.errors import ArgumentError\n"
+                    "art = start(globals())\n"
+                    "raise ArgumentError('holdout_end (2024-01-01) is after the last purchase.', argument='holdout_end')")]
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        pm.execute_notebook(str(tmp_path / "in.ipynb"), str(tmp_path / "out.ipynb"), kernel_name="python3",
+                            parameters={"output_dir": str(tmp_path / "art")}, progress_bar=False)
+    assert err.value.ename == "ArgumentError"
+    assert _error_sentence(err.value, tmp_path / "out.ipynb") == (
+        "holdout_end (2024-01-01) is after the last purchase. In the study file this is clv.holdout_end.")

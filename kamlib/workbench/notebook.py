@@ -86,7 +86,11 @@ def _install_translation(keys: dict[str, str]) -> None:
 
     def handler(shell, etype, value, tb, tb_offset=None):
         value.args = (study_key_sentence(value, keys),)
-        return shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+        stb = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+        # IPython leaves showing the error to a custom handler: without this the cell's error output (and so
+        # the sentence the runner prints) would be empty
+        shell._showtraceback(etype, value, stb)
+        return stb
 
     ip.set_custom_exc((ArgumentError,), handler)
 
