@@ -88,6 +88,18 @@ def _rename(raw: pd.DataFrame, columns: dict, where: str) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _join_order(tables: dict, columns) -> list:
+    """The tables in an order in which each one's key is already there (the lines' own, or one an earlier
+    table brought): as written where that works; a table whose key nobody brings comes last (and fails there)."""
+    have, todo, out = set(map(str, columns)), dict(tables), []
+    while todo:
+        name = next((n for n, (_, key) in todo.items() if key in have), next(iter(todo)))
+        table, key = todo.pop(name)
+        out.append((name, (table, key)))
+        have |= set(map(str, table.columns))
+    return out
+
+
 def join_tables(lines: pd.DataFrame, tables: dict, *, where: str = "the lines") -> tuple[pd.DataFrame, list[dict]]:
     """Join an export's other tables to its order lines in DuckDB: orders, customers, products.
 
@@ -96,7 +108,8 @@ def join_tables(lines: pd.DataFrame, tables: dict, *, where: str = "the lines") 
     a key column of the same name in both (a left join in the order given, so a later table may join on a
     column an earlier one brought, as customers join on the orders' ``customer_id``). A table must have one
     row per key, else the join would multiply lines and revenue; its columns that the lines already have
-    get the table's name as a suffix.
+    get the table's name as a suffix. Tables are joined as written, except that one whose key only a later
+    table brings waits for it.
 
     Parameters
     ----------
@@ -128,7 +141,7 @@ def join_tables(lines: pd.DataFrame, tables: dict, *, where: str = "the lines") 
     try:
         current = lines.reset_index(drop=True).assign(_line_no=lambda d: range(len(d)))
         unmatched = []
-        for name, (table, key) in tables.items():
+        for name, (table, key) in _join_order(tables, current.columns):
             if key not in current.columns:
                 raise ArgumentError(f"{where} (with the tables joined before {name}) has no column '{key}' to join the "
                                     f"{name} table on; set transactions.tables.{name}.on to a column both have "

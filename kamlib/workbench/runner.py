@@ -154,13 +154,21 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
     print(f"  start {name}", flush=True)
     start = time.perf_counter()
     try:
-        pm.execute_notebook(
-            str(notebook_path(name)), str(out_nb), parameters=params, kernel_name="python3",
-            progress_bar=False, cwd=str(ROOT), log_output=False, request_save_on_cell_execute=False,
-            # The kernel's own log only says that it listens on local TCP and that shutdown
-            # interrupted it; errors in the notebook are reported from the cells themselves.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
+        for attempt in range(3):
+            try:
+                pm.execute_notebook(
+                    str(notebook_path(name)), str(out_nb), parameters=params, kernel_name="python3",
+                    progress_bar=False, cwd=str(ROOT), log_output=False, request_save_on_cell_execute=False,
+                    # The kernel's own log only says that it listens on local TCP and that shutdown
+                    # interrupted it; errors in the notebook are reported from the cells themselves.
+                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                )
+                break
+            except RuntimeError as exc:
+                # two kernels starting at once can draw the same free TCP port (zmq: address already in use):
+                # the kernel dies before it answers; a new kernel draws new ports. Nothing of the notebook ran.
+                if "Kernel died before replying" not in str(exc) or attempt == 2:
+                    raise
     except pm.PapermillExecutionError as exc:
         evalue = str(exc.evalue).strip().splitlines()
         if exc.ename == "NotebookSkipped":
@@ -449,8 +457,6 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
                 src = staging_root / name / f"{name}.ipynb"
                 if src.exists():
                     os.replace(src, failed_dir / f"{name}.ipynb")
-                with _publishing():
-                    _mark_not_run(out, name, "failed", res["message"])
                 outcomes.append(Outcome(name, "failed", res["seconds"], message=res["message"]))
                 echo(f"  [{done}/{len(todo)}] FAILED {name}: {res['message']}\n"
                      f"        previous good artefacts kept; executed notebook: {failed_dir / (name + '.ipynb')}")
