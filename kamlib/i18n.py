@@ -502,6 +502,18 @@ NOTE_PATTERNS_ZH = tuple((re.compile(p), t) for p, t in (
      "没有评论提到方面词典中的词语;请把您所在领域的词语加入 reviews.aspects。"),
     (r"The log has no product descriptions \(transactions\.columns\.description\), so the content-based and hybrid "
      r"methods are left out\.", "交易记录没有商品描述(transactions.columns.description),因此未使用基于内容的方法与混合方法。"),
+    (r"No P\(alive\) histogram: the BG/NBD model fitted up to (\S+) cannot identify dropout \(its parameters are at a "
+     r"bound\), so P\(alive\) carries no information about who is about to leave; judge risk by recency\.",
+     "不绘制存活概率直方图:截至 {0} 拟合的 BG/NBD 模型无法识别流失(参数处于边界),存活概率不含谁将流失的信息;请按近度判断风险。"),
+    (r"No P\(alive\) histogram: the BG/NBD model fitted up to (\S+) gives every customer nearly the same P\(alive\) "
+     r"\(range ([^)]+)\), so P\(alive\) carries no information about who is about to leave; judge risk by recency\.",
+     "不绘制存活概率直方图:截至 {0} 拟合的 BG/NBD 模型给每位客户几乎相同的存活概率(范围 {1}),存活概率不含谁将流失的信息;"
+     "请按近度判断风险。"),
+    (r"(\d+) month\(s\) without any purchase \(([^)]+)\) are shown as zeros; check whether the export is complete "
+     r"for them\.", "{0} 个月没有任何购买({1}),以零显示;请检查导出数据在这些月份是否完整。"),
+    (r"The (.+?) needs? amounts, and the log has customers and dates only; map transactions\.columns\.amount \(or "
+     r"quantity and unit_price\)(?: to run them)?\.",
+     "「{0}」需要金额,而日志只有客户与日期;请映射 transactions.columns.amount(或 quantity 与 unit_price)。"),
 ))
 
 

@@ -488,7 +488,14 @@ def plot_intervals(table: pd.DataFrame, label: str, estimate: str, lower: str, u
     k = 100 if percent else 1
     y = range(len(table))[::-1]
     est = table[estimate] * k
-    ax.errorbar(est, list(y), xerr=[est - table[lower] * k, table[upper] * k - est], fmt="o", capsize=3)
+    # the interval is drawn from its own ends, not as distances from the estimate: a percentile bootstrap interval
+    # need not contain the estimate (few draws, a skewed statistic), and an errorbar cannot draw that
+    lo, hi = table[lower] * k, table[upper] * k
+    color = "C0"
+    ax.hlines(list(y), lo, hi, color=color)
+    for cap_at in (lo, hi):
+        ax.plot(cap_at, list(y), "|", color=color, markersize=8)
+    ax.plot(est, list(y), "o", color=color)
     ax.set_yticks(list(y), table[label].astype(str))
     if ref is not None:
         ax.axvline(ref * k, color="grey", linestyle="--", linewidth=1)

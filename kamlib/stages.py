@@ -53,6 +53,11 @@ class Check:
         return {"stage": self.stage, "applies": self.ok, "reason": self.reason}
 
 
+def _need(stage: str) -> str:
+    """'need' after a plural stage name ('the churn models need'), else 'needs'."""
+    return "need" if stage.split(" (")[0].endswith("s") else "needs"
+
+
 def _ok(stage: str) -> Check:
     return Check(stage, True)
 
@@ -81,10 +86,10 @@ def amounts(tx: pd.DataFrame, stage: str = "monetary analyses") -> Check:
     False
     """
     if "amount" not in tx.columns:
-        return Check(stage, False, f"The {stage} need amounts, and the log has customers and dates only; map "
+        return Check(stage, False, f"The {stage} {_need(stage)} amounts, and the log has customers and dates only; map "
                                    "transactions.columns.amount (or quantity and unit_price) to run them.")
     if not (tx["amount"] != 0).any():
-        return Check(stage, False, f"The {stage} need amounts, and all {len(tx):,} amounts are 0; check that "
+        return Check(stage, False, f"The {stage} {_need(stage)} amounts, and all {len(tx):,} amounts are 0; check that "
                                    "transactions.columns.amount names the paid amount.")
     return _ok(stage)
 
@@ -112,11 +117,11 @@ def products(tx: pd.DataFrame, stage: str = "product analyses", *, minimum: int 
     'The product analyses need at least 2 pro'
     """
     if "product" not in tx.columns:
-        return Check(stage, False, f"The {stage} need a product per line, and the log has none; map "
+        return Check(stage, False, f"The {stage} {_need(stage)} a product per line, and the log has none; map "
                                    "transactions.columns.product to run them.")
     n = int(tx["product"].nunique())
     if n < minimum:
-        return Check(stage, False, f"The {stage} need at least {minimum} products, and the log has {n}; "
+        return Check(stage, False, f"The {stage} {_need(stage)} at least {minimum} products, and the log has {n}; "
                                    "they apply to a log with several products.")
     return _ok(stage)
 
@@ -142,7 +147,7 @@ def baskets(lines: pd.DataFrame, stage: str = "cross-selling rules") -> Check:
     sizes = lines.groupby("basket_id")["item"].nunique()
     multi = int((sizes >= 2).sum())
     if multi == 0:
-        return Check(stage, False, f"The {stage} need baskets with two or more products, and none of the "
+        return Check(stage, False, f"The {stage} {_need(stage)} baskets with two or more products, and none of the "
                                    f"{len(sizes):,} baskets has more than one; map transactions.columns.order_id "
                                    "if lines of one order share an id.")
     return _ok(stage)
@@ -219,15 +224,15 @@ def purchase_models(summary: pd.DataFrame, stage: str = "purchase models", *, pe
     repeat = int((summary["frequency"] > 0).sum()) if n else 0
     when = f" {period}" if period else ""
     if n < MIN_CUSTOMERS:
-        return Check(stage, False, f"The {stage} need at least {MIN_CUSTOMERS} customers, and the period has {n:,}"
+        return Check(stage, False, f"The {stage} {_need(stage)} at least {MIN_CUSTOMERS} customers, and the period has {n:,}"
                                    f"{when}; use a longer log or a wider calibration period.")
     if repeat < MIN_REPEAT_BUYERS:
-        return Check(stage, False, f"The {stage} need at least {MIN_REPEAT_BUYERS} customers with a repeat purchase, "
+        return Check(stage, False, f"The {stage} {_need(stage)} at least {MIN_REPEAT_BUYERS} customers with a repeat purchase, "
                                    f"and {_pct(repeat, n)} bought on a second day{when}; use a longer log, a later "
                                    "clv.calibration_end, or check that transactions.columns.customer is a "
                                    "person-level id.")
     if not (summary["T"] > 0).any():
-        return Check(stage, False, f"The {stage} need time between first purchase and the period's end, and every "
+        return Check(stage, False, f"The {stage} {_need(stage)} time between first purchase and the period's end, and every "
                                    f"customer's is 0{when}; use a longer log.")
     return _ok(stage)
 
@@ -289,7 +294,7 @@ def clustering(n_customers: int, k_max: int, stage: str = "behavioural segments"
     """
     need = max(MIN_CUSTOMERS, 5 * k_max)
     if n_customers < need:
-        return Check(stage, False, f"The {stage} need at least {need} customers to compare up to {k_max} segments, "
+        return Check(stage, False, f"The {stage} {_need(stage)} at least {need} customers to compare up to {k_max} segments, "
                                    f"and the log has {n_customers:,}; lower segments.k_max or use a larger log.")
     return _ok(stage)
 
@@ -320,13 +325,13 @@ def lifecycle(tx: pd.DataFrame, before, at, stage: str = "lifecycle transitions"
     before, at = pd.Timestamp(before), pd.Timestamp(at)
     first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
     if not first <= before < at:
-        return Check(stage, False, f"The {stage} need two dates inside the log, the first before the second, and "
+        return Check(stage, False, f"The {stage} {_need(stage)} two dates inside the log, the first before the second, and "
                                    f"the log runs from {first.date()} to {last.date()} with dates {before.date()} "
                                    f"and {at.date()}; set segments.lifecycle_previous (or clv.calibration_end) "
                                    "between them.")
     n = int(tx.loc[tx["date"] <= before + pd.Timedelta(days=1), "customer_id"].nunique())
     if n < MIN_CUSTOMERS:
-        return Check(stage, False, f"The {stage} need at least {MIN_CUSTOMERS} customers by the first date "
+        return Check(stage, False, f"The {stage} {_need(stage)} at least {MIN_CUSTOMERS} customers by the first date "
                                    f"({before.date()}), and the log has {n:,}; choose a later "
                                    "segments.lifecycle_previous.")
     return _ok(stage)
@@ -353,7 +358,7 @@ def churn(outcome, stage: str = "churn models", *, minimum: int = 10) -> Check:
     y = np.asarray(outcome)
     churners, stayed = int((y == 1).sum()), int((y == 0).sum())
     if churners < minimum or stayed < minimum:
-        return Check(stage, False, f"The {stage} need at least {minimum} churners and {minimum} customers who "
+        return Check(stage, False, f"The {stage} {_need(stage)} at least {minimum} churners and {minimum} customers who "
                                    f"stayed, and the data have {churners:,} and {stayed:,}; use a longer holdout "
                                    "(clv.holdout_end) or a log with more customers.")
     return _ok(stage)
