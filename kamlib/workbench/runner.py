@@ -114,7 +114,8 @@ def check_data(study_file: str | Path | None = None, *, quick: bool = False) -> 
         lines += [f"  warning: {problem}" for problem in loaded.warnings]
         if "clv_calibration_end" in params:
             plan = stages.plan(tx, notebooks=study.notebooks, calibration_end=params["clv_calibration_end"],
-                               holdout_end=params["clv_holdout_end"], unit=params["clv_unit"],
+                               holdout_end=params["clv_holdout_end"], calibration_start=params["clv_calibration_start"],
+                               unit=params["clv_unit"],
                                k_max=params.get("segments_k_max", 8), cutoff=params.get("personalisation_cutoff"))
             lines += [f"  will not run: {r.notebook} / {r.stage}: {r.reason}" for r in plan.itertuples() if not r.applies]
     if params.get("survey_source", "simulated") != "simulated":
@@ -183,28 +184,9 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
 
 
 def _error_sentence(exc, out_nb: Path) -> str:
-    """The sentence of the error a notebook cell raised: its ``evalue``, else the last line the failed cell
-    printed to stderr or its traceback's last line (never empty)."""
-    import re
-
-    text = str(exc.evalue or "").strip()
-    if text:
-        return " ".join(text.split())
-    try:
-        import nbformat
-
-        nb = nbformat.read(out_nb, as_version=4)
-        for cell in nb.cells:
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error" and output.get("evalue"):
-                    return " ".join(str(output["evalue"]).split())
-        tb = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in (exc.traceback or [])]
-        lines = [l.strip() for t in tb for l in t.splitlines() if l.strip()]
-        if lines:
-            return lines[-1]
-    except Exception:  # the notebook could not be read: say what is known
-        pass
-    return f"{exc.ename} raised without a message; open notebooks/{out_nb.stem}.ipynb and run it to see where"
+    """The sentence of the error a notebook cell raised (its ``evalue`` on one line; never empty)."""
+    text = " ".join(str(exc.evalue or "").split())
+    return text or f"{exc.ename} raised without a message; open notebooks/{out_nb.stem}.ipynb and run it to see where"
 
 
 def _to_html(nb_path: Path, html_path: Path) -> None:
@@ -242,35 +224,19 @@ def trace_cells(nb_path: Path) -> dict[str, dict]:
     return out
 
 
-def _mark_not_run(out: Path, name: str, status: str | None, reason: str = "") -> None:
-    """Record in the manifest that the notebook's latest run was skipped or failed, with its sentence (the
-    report says so); ``status`` None clears the mark after a good run."""
-    manifest_path = out / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {"artefacts": []}
-    marks = manifest.setdefault("not_run", {})
-    if status is None:
-        if name not in marks:
-            return
-        marks.pop(name)
-    else:
-        marks[name] = {"status": status, "reason": reason}
-    _write_json_atomic(manifest_path, manifest)
-
-
 def _retire(name: str, out: Path, fp: dict, reason: str = "") -> None:
     """A notebook that no longer applies to the study's data: its earlier artefacts leave the report, and
-    the report says why it did not run."""
+    the manifest records why it did not run (``not_run``), which the report says."""
     manifest_path = out / "manifest.json"
-    if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        for a in manifest["artefacts"]:
-            if a["notebook"] == name:
-                for f in a["files"]:
-                    (out / f).unlink(missing_ok=True)
-        manifest["artefacts"] = [a for a in manifest["artefacts"] if a["notebook"] != name]
-        manifest.get("notebooks", {}).pop(name, None)
-        _write_json_atomic(manifest_path, manifest)
-    _mark_not_run(out, name, "skipped", reason)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {"artefacts": []}
+    for a in manifest["artefacts"]:
+        if a["notebook"] == name:
+            for f in a["files"]:
+                (out / f).unlink(missing_ok=True)
+    manifest["artefacts"] = [a for a in manifest["artefacts"] if a["notebook"] != name]
+    manifest.get("notebooks", {}).pop(name, None)
+    manifest.setdefault("not_run", {})[name] = {"status": "skipped", "reason": reason}
+    _write_json_atomic(manifest_path, manifest)
     for sub in ("notebooks/{}.ipynb", "notebooks/{}.html", "values/{}.json"):
         (out / sub.format(name)).unlink(missing_ok=True)
     _write_json_atomic(out / ".state" / f"{name}.json", fp)
@@ -307,6 +273,7 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
                                                   "stage": nb_mod.info(notebook_path(name)).stage,
                                                   "notes": part.get("notes", []),
                                                   "stages": part.get("stages", [])}
+    manifest.get("not_run", {}).pop(name, None)  # it ran: the report no longer says it did not
     keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
     manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a.get("order", 0), a["id"]))
     _write_json_atomic(manifest_path, manifest)
@@ -448,7 +415,6 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
                 with _publishing():
                     n_art, values = _publish(name, staging_root / name, out)
                     _write_json_atomic(out / ".state" / f"{name}.json", fp)
-                    _mark_not_run(out, name, None)
                 outcomes.append(Outcome(name, "ran", res["seconds"], artefacts=n_art, values=values))
                 echo(f"  [{done}/{len(todo)}] done  {name} in {res['seconds']:.1f} s ({n_art} artefacts)")
             else:

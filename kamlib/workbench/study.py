@@ -86,16 +86,14 @@ class Transactions(_Section):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        if data.get("source", _DEFAULT_SOURCE) != _DEFAULT_SOURCE:
+        own = data.get("source", _DEFAULT_SOURCE) != _DEFAULT_SOURCE
+        if own:
             for key, plain in PLAIN_DEFAULTS.items():
                 data.setdefault(key, plain)
-            written = data.get("columns") if isinstance(data.get("columns"), dict) else None
-            plain = {"customer": "customer_id", "date": "date"} if written is not None else \
-                {"customer": "customer_id", "date": "date", "amount": "amount"}
+        written = data.get("columns") if isinstance(data.get("columns"), dict) else None
+        if own or written is not None:  # map exactly the roles written; without columns: the plain names
+            plain = {"customer": "customer_id", "date": "date", **({} if written is not None else {"amount": "amount"})}
             data["columns"] = {**{role: None for role in Columns.model_fields}, **plain, **(written or {})}
-        elif isinstance(data.get("columns"), dict):
-            plain = {"customer": "customer_id", "date": "date"}
-            data["columns"] = {**{role: None for role in Columns.model_fields}, **plain, **data["columns"]}
         return data
 
     source: str = Field(
