@@ -7,7 +7,32 @@ import pandas as pd
 
 from .errors import KamError
 
-__all__ = ["abc_classes", "abc_table", "gini", "lorenz", "pareto_table"]
+__all__ = ["abc_classes", "abc_table", "gini", "lorenz", "pareto_table", "top_count"]
+
+
+def top_count(n: int, share: float) -> int:
+    """How many of ``n`` customers "the top ``share``" is: ``max(1, round(share * n))`` (0 when ``n`` is 0).
+
+    The one count rule of the workbook's top-customer selections (Pareto tables, key-account tiers, selection
+    rules, recommendation groups).
+
+    Parameters
+    ----------
+    n : int
+        Number of customers.
+    share : float
+        Share of customers, in (0, 1].
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> top_count(4362, 0.2), top_count(3, 0.2), top_count(0, 0.2)
+    (872, 1, 0)
+    """
+    return 0 if n == 0 else max(1, int(round(share * n)))
 
 
 def _values(values) -> np.ndarray:
@@ -105,7 +130,7 @@ def pareto_table(values, shares=(0.01, 0.05, 0.10, 0.20, 0.50)) -> pd.DataFrame:
     n, total = len(v), v.sum()
     rows = []
     for s in shares:
-        k = max(1, int(round(s * n)))
+        k = top_count(n, s)
         rows.append({"top_customer_share": s, "customers": k, "value": float(v[:k].sum()),
                      "value_share": float(v[:k].sum() / total)})
     return pd.DataFrame(rows)

@@ -367,8 +367,10 @@ PATTERNS_ZH = (
      "PLS-SEM 总效应(含中介){0} → {1},BCa 自助法(n = {2})"),
     (r"bootstrap indirect effect \(n=(\d+)\)", "自助法间接效应(n = {0})"),
     (r"interaction (\w+):key \(OLS, HC3\)", "交互项 {0}×大客户(OLS,HC3 稳健标准误)"),
-    (r"multi-group SEM: path (\S+) -> (\S+), key accounts minus regular customers \(z test\)",
+    (r"multi-group SEM: path (\S+) -> (\S+), key minus regular \(z test\)",
      "多组 SEM:路径 {0} → {1},大客户减普通客户(z 检验)"),
+    (r"multi-group SEM: path (\S+) -> (\S+), (\S+) minus (\S+) \(z test\)",
+     "多组 SEM:路径 {0} → {1},{2} 减 {3}(z 检验)"),
     (r"(\w+) -> (\w+)", "{0} → {1}"),
     (r"(\w+) / (\w+)", "{0} / {1}"),
     (r"uplift: (.+)", "提升:{0}"),
@@ -482,15 +484,13 @@ NOTE_PATTERNS_ZH = tuple((re.compile(p), t) for p, t in (
     (r"Its 1 - P\(alive\) score below ranks customers only by differences far below the printed precision; judge it "
      r"by its AUC against the logistic regression, not as probabilities\.",
      "下文其 1 - 存活概率评分对客户的排序只依赖远小于显示精度的差异;请以它与逻辑回归相比的 AUC 来评判,而不要当作概率解读。"),
-    (r"The tiers below judge risk by recency \((\d+) days without a purchase, tiers\.max_inactive_days\)\.",
-     "下文的层级按近度判断风险({0} 天未购买,tiers.max_inactive_days)。"),
-    (r"P\(alive\) puts no customer below the risk threshold\.", "存活概率没有把任何客户置于风险阈值之下。"),
     (r"No customer falls in the tiers? (.+); check the tier thresholds \(tiers\.\* in a study\) against the data\.",
      "没有客户属于层级 {0};请对照数据检查层级阈值(研究文件中的 tiers.*)。"),
     (r"Key-account risk is judged by recency, not P\(alive\): a top customer is at risk after (\d+) days without a "
-     r"purchase \(tiers\.max_inactive_days\), because the purchase model fitted on the whole log is degenerate\.",
+     r"purchase \(tiers\.max_inactive_days\), because the purchase model cannot identify dropout \(its parameters "
+     r"are at a bound\)\.",
      "大客户的风险按近度而非存活概率判断:头部客户在 {0} 天未购买后视为有风险(tiers.max_inactive_days),"
-     "因为在整个记录上拟合的购买模型是退化的。"),
+     "因为购买模型无法识别流失(其参数处于边界)。"),
     (r"Key-account risk is judged by recency, not P\(alive\): a top customer is at risk after (\d+) days without a "
      r"purchase \(tiers\.max_inactive_days\), because its P\(alive\) is at least ([\d.]+) for every customer, so no "
      r"one would be at risk by it\.",
@@ -532,8 +532,8 @@ def note_zh(note: str) -> str | None:
 
     Examples
     --------
-    >>> note_zh("P(alive) puts no customer below the risk threshold.")
-    '存活概率没有把任何客户置于风险阈值之下。'
+    >>> note_zh("No customer falls in the tier Develop; check the tier thresholds (tiers.* in a study) against the data.")
+    '没有客户属于层级 培育客户;请对照数据检查层级阈值(研究文件中的 tiers.*)。'
     """
     out = []
     for sentence in re.split(r"(?<=[.)])\s+(?=[A-Z])", note.strip()):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import tiers
 from ._results import Result
 from .errors import ArgumentError
 
@@ -675,7 +676,8 @@ def top_customers(split: Split, tx: pd.DataFrame, share: float) -> pd.Index:
     Returns
     -------
     Index
-        Customer ids, largest revenue first (ties by id); in a log without amounts, most purchase days first.
+        Customer ids, largest revenue first (ties by id); in a log without amounts, most purchase days first
+        (:func:`kamlib.tiers.top_by_revenue`, the workbook's one top-customers rule).
 
     References
     ----------
@@ -689,14 +691,7 @@ def top_customers(split: Split, tx: pd.DataFrame, share: float) -> pd.Index:
     ['b']
     """
     before = tx[(tx["date"] <= split.cutoff) & tx["customer_id"].astype(str).isin(split.customers)]
-    before = before.assign(customer_id=before["customer_id"].astype(str))
-    if "amount" in before:
-        rev = before.groupby("customer_id")["amount"].sum()
-    else:  # a log without amounts: the customers with the most purchase days
-        rev = before.assign(day=before["date"].dt.normalize()).groupby("customer_id")["day"].nunique().rename("amount")
-    n = max(1, int(round(share * len(rev))))
-    order = rev.reset_index().sort_values(["amount", "customer_id"], ascending=[False, True])
-    return pd.Index(order["customer_id"].head(n), name="customer_id")
+    return tiers.top_by_revenue(before, share)
 
 
 def claim_check(comparison: pd.DataFrame, claimed: float, *, group: str = "all customers",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .concentration import top_count
 from .defaults import DEFAULT_UPLIFT
 from .errors import ArgumentError, KamError, require_columns
 
@@ -77,7 +78,7 @@ def rule_scores(cal: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
 
 
 def _top_mask(scores: np.ndarray, share: float) -> np.ndarray:
-    k = max(1, int(round(share * len(scores))))
+    k = top_count(len(scores), share)
     idx = np.argpartition(-scores, k - 1)[:k]
     mask = np.zeros(len(scores), bool)
     mask[idx] = True

@@ -13,10 +13,10 @@ Hayes (2018) bootstrap mediation; Reichheld (2003) NPS.
 
 from __future__ import annotations
 
-import math
-
 import itertools
+import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,12 +28,12 @@ from .i18n import HYPOTHESES_ZH
 from .errors import KamError, require_columns
 
 __all__ = ["CommonMethod", "EFA", "HYPOTHESES", "Harman", "Interaction", "Invariance", "KeyDrivers", "Mediation",
-           "NPS", "SEMResult", "TestResult", "alpha_ci", "ave", "bartlett", "cfa", "common_method_factor",
-           "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa", "fit_verdicts",
-           "fornell_larcker", "group_paths", "harman", "htmt", "hypotheses", "invariance", "item_analysis",
-           "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation", "moderation", "nps", "omega",
-           "one_factor_loadings", "parallel_analysis", "relative_importance", "reliability_table", "rmsea_ci",
-           "rotate", "scale_note", "sem"]
+           "NPS", "SEMResult", "STRUCTURAL_PATHS", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
+           "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa",
+           "fit_verdicts", "fornell_larcker", "group_hypothesis", "group_paths", "harman", "htmt", "hypotheses",
+           "invariance", "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation",
+           "model_syntax", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis",
+           "relative_importance", "reliability_table", "rmsea_ci", "rotate", "scale_note", "sem", "structural_model"]
 
 # ----------------------------------------------------------------------------- reliability
 
@@ -1358,7 +1358,8 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
     return CommonMethod(table, loadings, share, dcfi, verdict, verdict_zh)
 
 
-def group_paths(data: pd.DataFrame, model: str, group: pd.Series) -> pd.DataFrame:
+def group_paths(data: pd.DataFrame, model: str, group: pd.Series, *, groups: Sequence | None = None,
+                level: float = 0.95) -> pd.DataFrame:
     """The same SEM fitted in each of two groups, and the difference of each structural path with its z test.
 
     The multi-group structural comparison of a moderating hypothesis (is the path stronger for key accounts?):
@@ -1372,12 +1373,18 @@ def group_paths(data: pd.DataFrame, model: str, group: pd.Series) -> pd.DataFram
         lavaan-style description (measurement and structural parts), as for :func:`sem`.
     group : Series
         Group of each respondent; exactly two groups.
+    groups : sequence of two, optional
+        The groups in the order ``(reference, focal)``: the difference is focal minus reference. Default: the
+        order of first appearance.
+    level : float
+        Confidence level of the difference's Wald interval.
 
     Returns
     -------
     DataFrame
         ``outcome``, ``predictor``, ``estimate_<g1>``, ``se_<g1>``, ``estimate_<g2>``, ``se_<g2>``, ``difference``
-        (g2 - g1), ``z`` = difference / sqrt(se1² + se2²), ``pvalue`` (two-sided).
+        (g2 - g1), ``se_difference`` = sqrt(se1² + se2²), ``ci_lower``, ``ci_upper``, ``z`` = difference /
+        se_difference, ``pvalue`` (two-sided).
 
     References
     ----------
@@ -1386,11 +1393,16 @@ def group_paths(data: pd.DataFrame, model: str, group: pd.Series) -> pd.DataFram
 
     Examples
     --------
-    >>> group_paths(data, model, data["TIER"])  # doctest: +SKIP
+    >>> d = hs.assign(g=lambda x: x["school"])
+    >>> t = group_paths(d, "x4 ~ x1", d["g"], groups=["Pasteur", "Grant-White"]).iloc[0]
+    >>> round(float(t["difference"]), 3), round(float(t["pvalue"]), 3)
+    (-0.073, 0.48)
     """
-    names = list(pd.unique(group.dropna()))
-    if len(names) != 2:
-        raise KamError(f"comparing paths needs exactly two groups, not {len(names)} ({', '.join(map(str, names))}).")
+    names = list(pd.unique(group.dropna())) if groups is None else list(groups)
+    if len(names) != 2 or not set(names) <= set(pd.unique(group.dropna())):
+        found = ", ".join(map(str, pd.unique(group.dropna())))
+        raise KamError(f"comparing paths needs exactly two groups present in the data, not {len(names)} "
+                       f"({', '.join(map(str, names))}; the data have {found}).")
     fits = {g: sem(data[group == g], model).paths().set_index(["lval", "rval"]) for g in names}
     a, b = (fits[g] for g in names)
     out = pd.DataFrame({"outcome": [i[0] for i in a.index], "predictor": [i[1] for i in a.index]})
@@ -1398,9 +1410,60 @@ def group_paths(data: pd.DataFrame, model: str, group: pd.Series) -> pd.DataFram
         out[f"estimate_{g}"] = f["estimate"].to_numpy()
         out[f"se_{g}"] = f["estimate_se"].to_numpy()
     out["difference"] = out[f"estimate_{names[1]}"] - out[f"estimate_{names[0]}"]
-    out["z"] = out["difference"] / np.sqrt(out[f"se_{names[0]}"] ** 2 + out[f"se_{names[1]}"] ** 2)
+    out["se_difference"] = np.hypot(out[f"se_{names[0]}"], out[f"se_{names[1]}"])
+    q = stats.norm.ppf(0.5 + level / 2)
+    out["ci_lower"] = out["difference"] - q * out["se_difference"]
+    out["ci_upper"] = out["difference"] + q * out["se_difference"]
+    out["z"] = out["difference"] / out["se_difference"]
     out["pvalue"] = 2 * stats.norm.sf(out["z"].abs())
     return out
+
+
+def group_hypothesis(paths: pd.DataFrame, hypothesis: str, *, outcome: str, predictor: str,
+                     alpha: float = 0.05) -> pd.DataFrame:
+    """A directional hypothesis on a multi-group path difference, as a row of the :func:`hypotheses` table.
+
+    Supported when the difference (focal minus reference group, :func:`group_paths`) is positive, its
+    ``1 - alpha`` interval excludes 0 and its two-sided p-value is below ``alpha``.
+
+    Parameters
+    ----------
+    paths : DataFrame
+        From :func:`group_paths`.
+    hypothesis : str
+        Its id, e.g. ``"H8"`` (statement from :data:`HYPOTHESES` when it has one).
+    outcome, predictor : str
+        The path compared.
+    alpha : float
+        Significance level (the interval of :func:`group_paths` should be its ``1 - alpha``).
+
+    Returns
+    -------
+    DataFrame
+        One row: ``hypothesis``, ``statement``, ``statement_zh``, ``method``, ``estimate``, ``std_estimate``,
+        ``ci_lower``, ``ci_upper``, ``pvalue``, ``supported``.
+
+    References
+    ----------
+    Paternoster, R., Brame, R., Mazerolle, P. & Piquero, A. (1998). Using the correct statistical test for the
+    equality of regression coefficients. *Criminology*, 36(4), 859-866.
+
+    Examples
+    --------
+    >>> gp = pd.DataFrame({"outcome": ["SAT"], "predictor": ["SQ"], "estimate_regular": [0.2], "estimate_key": [0.5],
+    ...                    "difference": [0.3], "ci_lower": [0.1], "ci_upper": [0.5], "pvalue": [0.003]})
+    >>> group_hypothesis(gp, "H8", outcome="SAT", predictor="SQ")["supported"].item()
+    'yes'
+    """
+    row = paths.set_index(["outcome", "predictor"]).loc[(outcome, predictor)]
+    reference, focal = (c.removeprefix("estimate_") for c in paths.columns if c.startswith("estimate_"))
+    supported = row["difference"] > 0 and row["ci_lower"] > 0 and row["pvalue"] < alpha
+    return pd.DataFrame([{
+        "hypothesis": hypothesis, "statement": HYPOTHESES.get(hypothesis, ("",))[0],
+        "statement_zh": HYPOTHESES_ZH.get(hypothesis, ""),
+        "method": f"multi-group SEM: path {predictor} -> {outcome}, {focal} minus {reference} (z test)",
+        "estimate": float(row["difference"]), "std_estimate": np.nan, "ci_lower": float(row["ci_lower"]),
+        "ci_upper": float(row["ci_upper"]), "pvalue": float(row["pvalue"]), "supported": "yes" if supported else "no"}])
 
 
 def measurement_model(constructs: dict[str, list[str]]) -> str:
@@ -1422,6 +1485,54 @@ def measurement_model(constructs: dict[str, list[str]]) -> str:
     'SAT =~ s1 + s2'
     """
     return "\n".join(f"{c} =~ {' + '.join(items)}" for c, items in constructs.items())
+
+
+def structural_model(paths: Sequence[tuple[str, str]]) -> str:
+    """The lavaan-style regressions of a structural model given as ``(predictor, outcome)`` pairs.
+
+    Parameters
+    ----------
+    paths : sequence of (str, str)
+        Each path from its predictor to its outcome (the convention of :mod:`kamlib.pls` and
+        :data:`STRUCTURAL_PATHS`).
+
+    Returns
+    -------
+    str
+        One ``outcome ~ p1 + p2`` line per outcome, in order of first appearance.
+
+    Examples
+    --------
+    >>> print(structural_model([("PQ", "SAT"), ("SQ", "SAT"), ("SAT", "LOY")]))
+    SAT ~ PQ + SQ
+    LOY ~ SAT
+    """
+    outcomes = dict.fromkeys(b for _, b in paths)
+    return "\n".join(f"{t} ~ {' + '.join(a for a, b in paths if b == t)}" for t in outcomes)
+
+
+def model_syntax(constructs: dict[str, list[str]], paths: Sequence[tuple[str, str]]) -> str:
+    """A full lavaan-style SEM: :func:`measurement_model` then :func:`structural_model`.
+
+    Parameters
+    ----------
+    constructs : dict
+        Construct to its items.
+    paths : sequence of (str, str)
+        ``(predictor, outcome)`` pairs.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(model_syntax({"A": ["a1", "a2"], "B": ["b1", "b2"]}, [("A", "B")]))
+    A =~ a1 + a2
+    B =~ b1 + b2
+    B ~ A
+    """
+    return measurement_model(constructs) + "\n" + structural_model(paths)
 
 
 # ----------------------------------------------------------------------------- regression analyses
@@ -1805,6 +1916,10 @@ HYPOTHESES = {
     "H7": ("Satisfaction mediates the effect of service quality on loyalty", None, None),
     "H8": ("The service-quality path is stronger for key accounts", None, None),
 }
+
+#: The study's structural model as (predictor, outcome) pairs: the paths of H1-H6, and the direct effect of
+#: service quality on loyalty beside the mediated one of H7.
+STRUCTURAL_PATHS = [(rhs, lhs) for _, lhs, rhs in HYPOTHESES.values() if lhs] + [("SQ", "LOY")]
 
 
 

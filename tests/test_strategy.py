@@ -64,7 +64,7 @@ def test_optimal_allocation_matches_scipy():
 def test_optimal_allocation_beats_simple_splits(cal_hold):
     from kamlib import tiers
 
-    t = tiers.assign(cal_hold)
+    t = tiers.assign(cal_hold).tier
     seg = strategy.segment_inputs(cal_hold, t)
     cmp = strategy.compare_allocations(seg, 20000)
     tot = cmp.totals.set_index("allocation")
