@@ -53,7 +53,14 @@ def test_model_evaluation_panels_and_event_study_title():
     y = (rng.random(400) < 0.3).astype(int)
     ev = churn.evaluate(y, np.clip(y * 0.3 + rng.random(400) * 0.7, 0, 1))
     axes = plots.plot_model_evaluation("score", ev)
-    assert len(axes) == 3
+    assert len(axes) == 3 and all(ax.figure is axes[0].figure for ax in axes)
+    # each panel draws the evaluation's own numbers: ROC, calibration, cumulative gains
+    roc, calibration, gains = (ax.get_lines()[0] for ax in axes)
+    np.testing.assert_allclose(roc.get_xydata(), ev.roc[["fpr", "tpr"]].to_numpy())
+    assert roc.get_label() == f"score (AUC {ev.auc:.3f})"
+    np.testing.assert_allclose(calibration.get_xydata(), ev.calibration[["mean_predicted", "observed_rate"]].to_numpy())
+    np.testing.assert_allclose(gains.get_ydata()[1:], ev.lift["cumulative_capture"].to_numpy() * 100)
+    assert gains.get_ydata()[-1] == pytest.approx(100)  # every churner is captured by the whole list
     sim = experiments.simulate_programme(60, seed=1)
     es = experiments.event_study(sim.data, outcome="revenue", unit="account", time="period", first_treated="first_treated")
     assert plots.plot_event_study(es).get_title() == f"Pre-trends joint test p = {es.pretrend_pvalue:.2f}"
