@@ -395,6 +395,24 @@ def test_cdnow_summary_has_its_own_findings(cdnow_report):
                 assert values[n.notebook][n.key.split("[")[0]] is not None
 
 
+@pytest.mark.notebook
+def test_every_findings_rule_fires_on_the_default_study(quick_report):
+    from kamlib.workbench import findings
+
+    values = {f.stem: json.loads(f.read_text()) for f in (quick_report / "values").glob("*.json")}
+    for language in ("en", "zh"):
+        fired = [f.key for f in findings.findings(values, language, limit=len(findings.RULES))]
+        assert len(fired) == len(findings.RULES), f"rules that did not fire ({language}): {len(findings.RULES) - len(fired)}"
+
+
+def test_a_bug_in_a_findings_rule_is_raised_not_dropped():
+    from kamlib.workbench import findings
+
+    # a recorded value of the wrong kind is a bug to see, not a finding to leave out silently
+    with pytest.raises((TypeError, ValueError)):
+        findings.findings({"10_key_accounts": {"top20_revenue_share": "high", "gini": 0.4}})
+
+
 def test_findings_use_only_what_was_recorded():
     from kamlib.workbench import findings
 

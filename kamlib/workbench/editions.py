@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import KamError
+from .report import edition_name
 
 __all__ = ["FORMATS", "chromium", "counts", "docx_edition", "edition_name", "pdf_edition", "write"]
 
@@ -114,16 +115,6 @@ def _word_table(doc, cells: tuple) -> None:
             cell.text = html.unescape(value).replace("\xa0", " ")
             if kind != "text":
                 cell.paragraphs[0].alignment = 2  # right, as numbers are on the page
-
-
-def edition_name(kind: str, language: str, main_language: str) -> str:
-    """File name of an edition: ``index.html``, ``report.docx``, ``report.pdf`` in the study's language, and
-    ``index.zh.html``, ``report.zh.docx``, ``report.zh.pdf`` (or ``.en``) in the other."""
-    base = {"html": "index.html", "docx": "report.docx", "pdf": "report.pdf"}[kind]
-    if language == main_language:
-        return base
-    stem, ext = base.rsplit(".", 1)
-    return f"{stem}.{language}.{ext}"
 
 
 def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_rows: int = 30,

@@ -76,10 +76,14 @@ def two(v) -> str:
     return f"{v:.2f}"
 
 
+class Missing(Exception):
+    """A value a rule needs was not recorded in this run: the rule is left out (nothing else is caught)."""
+
+
 def _get(values: dict, nb: str, key: str, index: int | None = None):
     v = values.get(nb, {}).get(key)
     if v is None:
-        raise LookupError(key)
+        raise Missing(f"{nb}.{key}")
     return v if index is None else v[index]
 
 
@@ -98,7 +102,7 @@ class _Builder:
 
 
 # --- the rules -------------------------------------------------------------------------------------------------
-# Each takes (values, language, context) and returns (key, stage, template, builder, evidence) or raises LookupError
+# Each takes (values, language, context) and returns (key, stage, template, builder, evidence) or raises Missing
 # when a value it needs was not recorded. Templates are str.format strings; literal braces are doubled.
 
 def _concentration(b, zh, ctx):
@@ -151,7 +155,7 @@ def _hypotheses(b, zh, ctx):
     keys = sorted(k for k in survey if k.endswith("_supported") and k[1].isdigit() and "_real" not in k
                   and "_multigroup" not in k)
     if not keys:
-        raise LookupError("H*_supported")
+        raise Missing("20_survey.H*_supported")
     yes = [k.split("_")[0] for k in keys if survey[k] == "yes"]
     b.numbers["n0"] = Number(None, "supported", len(yes), str(len(yes)))
     b.numbers["n1"] = Number(None, "hypotheses", len(keys), str(len(keys)))
@@ -177,7 +181,7 @@ def _segments(b, zh, ctx):
     k = b.n('30_segments', 'k_chosen')
     shares = {key: v for key, v in b.values.get("30_segments", {}).items() if key.endswith("_revenue_share")}
     if not shares:
-        raise LookupError("segment shares")
+        raise Missing("30_segments.*_revenue_share")
     top_key = max(shares, key=shares.get)
     s = b.n('30_segments', top_key, pct)
     t = (f"客户可分为 {k} 个细分群,其中最大的收入群贡献了 {s} 的收入。") if zh else (
@@ -258,7 +262,7 @@ def findings(values: dict, language: str = "en", *, simulated: set | None = None
         b = _Builder(values)
         try:
             key, stage, template, evidence = rule(b, language == "zh", context or {})
-        except (LookupError, TypeError, ValueError):
+        except Missing:  # only a value this run did not record; a bug in a rule is raised
             continue
         out.append(Finding(key, stage, template, dict(b.numbers), evidence, evidence in (simulated or set())))
     return out[:limit]

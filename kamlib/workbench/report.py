@@ -543,6 +543,16 @@ def _appendix(manifest: dict, sections: list[dict]) -> list[dict]:
     return rows
 
 
+def edition_name(kind: str, language: str, main_language: str) -> str:
+    """File name of an edition: ``index.html``, ``report.docx``, ``report.pdf`` in the study's language, and
+    ``index.zh.html``, ``report.zh.docx``, ``report.zh.pdf`` (or ``.en``) in the other."""
+    base = {"html": "index.html", "docx": "report.docx", "pdf": "report.pdf"}[kind]
+    if language == main_language:
+        return base
+    stem, ext = base.rsplit(".", 1)
+    return f"{stem}.{language}.{ext}"
+
+
 def _template(name: str = "report.html.j2"):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -591,7 +601,6 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
     """
     import hashlib
 
-    from . import editions
     from . import study as study_mod
     from .runner import output_folder
 
@@ -613,13 +622,13 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
     for lang in (main, other):
         build_key = hashlib.sha256(manifest_bytes + values + f"{study.title_for(lang)}|{lang}|{main}|{quick}"
                                    .encode() + code).hexdigest()[:20]
-        page_path = out / editions.edition_name("html", lang, main)
+        page_path = out / edition_name("html", lang, main)
         if not force and page_path.exists() and \
                 f"<meta name='kam-build' content='{build_key}'>" in page_path.read_text(encoding="utf-8")[:2000]:
             continue
         page = render(manifest, out, title=study.title_for(lang), language=lang, study_name=study.name, quick=quick,
                       top_share=study.strategy.top_share, build_key=build_key,
-                      other=editions.edition_name("html", other if lang == main else main, main))
+                      other=edition_name("html", other if lang == main else main, main))
         _write_atomic(page_path, page)
     arts = manifest.get("artefacts", [])
     summary = {"study": study.name, "quick": quick, "title": {lang: study.title_for(lang) for lang in ("en", "zh")},

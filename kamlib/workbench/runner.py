@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import sys
@@ -199,27 +198,50 @@ def _to_html(nb_path: Path, html_path: Path) -> None:
     html_path.write_text(body, encoding="utf-8")
 
 
-_IMPORT = re.compile(r"^from kamlib import (.+)$", re.MULTILINE)
+def _parse_cell(src: str):
+    """A code cell's syntax tree (IPython magics and shell lines blanked); None when it does not parse."""
+    import ast
+
+    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in src.splitlines()]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
 
 
 def trace_cells(nb_path: Path) -> dict[str, dict]:
-    """For each code cell of a notebook, by its source (stripped): its id and the kamlib
-    functions it calls (``kamlib.rfm.segment_table``), found from the notebook's ``from kamlib import``
-    lines and the ``module.function(`` calls in the cell."""
+    """For each code cell of a notebook, by its source (stripped): its id and the kamlib analysis functions it
+    calls (``kamlib.rfm.segment_table``), read from the syntax tree: the notebook's kamlib imports anywhere (also
+    inside an ``if``, with ``as``), then the calls ``module.function(...)`` or ``function(...)`` in the cell. The
+    workbench's own helpers (``kamlib.workbench``) are not analysis functions and are left out."""
+    import ast
+
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
     cells = [(c.get("id"), "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
              for c in nb.get("cells", []) if c.get("cell_type") == "code"]
-    alias = {}
-    for _, src in cells:
-        for names in _IMPORT.findall(src):
-            for part in names.split(","):
-                words = part.split()
-                if words:
-                    alias[words[-1]] = words[0]  # "literature as lit" -> lit: literature
-    call = re.compile(r"\b(" + "|".join(map(re.escape, alias)) + r")\.([a-z_][a-z0-9_]*)\(") if alias else None
+    trees = [(cell_id, src, _parse_cell(src)) for cell_id, src in cells]
+    names = {}  # local name -> what it is in kamlib ("kamlib.survey" or "kamlib.survey.cfa")
+    for _, _, tree in trees:
+        for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "kamlib":
+                for a in node.names:
+                    names[a.asname or a.name] = f"{node.module}.{a.name}"
+            elif isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name.split(".")[0] == "kamlib" and a.asname:
+                        names[a.asname] = a.name
     out = {}
-    for cell_id, src in cells:
-        found = sorted({f"kamlib.{alias[m]}.{f}" for m, f in call.findall(src)}) if call else []
+    for cell_id, src, tree in trees:
+        found = set()
+        for node in ast.walk(tree) if tree else ():
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in names:
+                found.add(f"{names[f.value.id]}.{f.attr}")
+            elif isinstance(f, ast.Name) and f.id in names:
+                found.add(names[f.id])
+        found = sorted(t for t in found if not t.startswith("kamlib.workbench"))
         out.setdefault(src.strip(), {"cell": cell_id, "functions": found})
     return out
 
