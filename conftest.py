@@ -5,8 +5,11 @@ An example in a kamlib docstring can use, without defining them (see docs/archit
 =========================  ==============================================================================
 ``pd``, ``np``             pandas and numpy
 ``tx``                     the CDNOW sample log (:func:`kamlib.datasets.cdnow`, 2,357 customers, 1997-98)
-``summary``                its RFM summary up to 1997-09-30, in weeks (:func:`kamlib.rfm.summary`)
-``cal``                    its calibration (to 1997-09-30) and holdout (to 1998-06-30) summary
+``cal``                    its calibration (to 1997-09-30) and holdout (to 1998-06-30) RFM summary, in weeks
+``bgnbd``, ``gg``          the BG/NBD and Gamma-Gamma models fitted to ``cal`` (:func:`kamlib.clv.fit`)
+``base``, ``tier``         ``cal`` with P(alive) and 12-month CLV (:func:`kamlib.clv.customer_base`), and its tiers
+``datasets``, ``rfm``,     kamlib modules (where a module defines a function of the same name, the function)
+``clv``, ``survey``
 ``inst``                   the study's questionnaire (data/survey/instrument.yaml)
 ``data``                   300 simulated, cleaned answers to it (seed 1; simulated, not real respondents)
 ``scores``                 their construct scores, with ``key`` = 1 for key accounts
@@ -14,7 +17,8 @@ An example in a kamlib docstring can use, without defining them (see docs/archit
 ``hs``                     the Holzinger-Swineford (1939) test scores, as shipped in semopy
 =========================  ==============================================================================
 
-They are built once per test session, and only when a docstring example runs.
+They are built once per test session, and only when a docstring example runs. A name the module itself defines
+keeps the module's meaning.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ def _names() -> dict:
     import numpy as np
     import pandas as pd
 
-    from kamlib import datasets, instrument, rfm
+    from kamlib import clv, datasets, instrument, rfm, survey, tiers
     from kamlib import survey_data as sd
 
     tx = datasets.cdnow(sample=True)
@@ -49,10 +53,12 @@ def _names() -> dict:
     data = sd.clean(sd.simulate(inst, 300, seed=1), inst).data
     scores = sd.construct_scores(data, inst)
     scores["key"] = (data["TIER"] == "key").astype(int)
+    cal = rfm.calibration_holdout(tx, calibration_end="1997-09-30", holdout_end="1998-06-30")
+    base = clv.customer_base(cal, months=12)[0]
     return {
-        "pd": pd, "np": np, "tx": tx,
-        "summary": rfm.summary(tx, end="1997-09-30"),
-        "cal": rfm.calibration_holdout(tx, calibration_end="1997-09-30", holdout_end="1998-06-30"),
+        "base": base, "tier": tiers.assign(base).tier,
+        "pd": pd, "np": np, "tx": tx, "cal": cal, "bgnbd": clv.fit(cal, "bgnbd"), "gg": clv.fit(cal, "gamma_gamma"),
+        "datasets": datasets, "rfm": rfm, "clv": clv, "survey": survey,
         "inst": inst, "data": data, "scores": scores, "items": data[inst.constructs["SAT"]],
         "hs": datasets.holzinger_swineford(),
     }
@@ -61,4 +67,8 @@ def _names() -> dict:
 @pytest.fixture(autouse=True)
 def _doctest_names(request):
     if type(request.node).__name__ == "DoctestItem":
-        request.getfixturevalue("doctest_namespace").update(_names())
+        namespace, own = request.getfixturevalue("doctest_namespace"), request.node.dtest.globs
+        for name, value in _names().items():
+            namespace.pop(name, None)
+            if name not in own:
+                namespace[name] = value

@@ -319,8 +319,8 @@ def holzinger_swineford() -> pd.DataFrame:
 
     Examples
     --------
-    >>> holzinger_swineford().shape  # doctest: +SKIP
-    (301, 9)
+    >>> holzinger_swineford().shape
+    (301, 15)
     """
     from semopy.examples import holzinger39
 

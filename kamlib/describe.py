@@ -23,7 +23,8 @@ def overview(tx: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> overview(datasets.cdnow(sample=True))  # doctest: +SKIP
+    >>> overview(tx).set_index("measure").loc[["customers", "share of one-time buyers"], "value"].tolist()
+    ['2357', '0.5168']
     """
     orders = tx.groupby(["customer_id", "date"]).ngroups
     rows = [
@@ -64,7 +65,7 @@ def monthly(tx: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> monthly(datasets.cdnow(sample=True)).shape[0]  # doctest: +SKIP
+    >>> monthly(datasets.cdnow(sample=True)).shape[0]
     18
     """
     from .transactions import purchase_days

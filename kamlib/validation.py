@@ -55,7 +55,11 @@ def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x:
 
     Examples
     --------
-    >>> frequency_histogram(cal, {"bgnbd": m})  # doctest: +SKIP
+    >>> frequency_histogram(cal, {"bgnbd": bgnbd}).round(1).head(3)
+      repeat_purchases  actual  BG/NBD
+    0                0    1411  1407.7
+    1                1     439   460.3
+    2                2     214   192.5
     """
     xs = np.arange(max_x + 1)
     out = pd.DataFrame({"repeat_purchases": [str(x) for x in xs[:-1]] + [f"{max_x}+"]})
@@ -103,8 +107,10 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
 
     Examples
     --------
-    >>> tracking(tx, cal, {"bgnbd": m}, start="1997-01-01", calibration_end="1997-09-30",
-    ...          holdout_end="1998-06-30")  # doctest: +SKIP
+    >>> track = tracking(tx, cal, {"bgnbd": bgnbd}, start="1997-01-01", calibration_end="1997-09-30",
+    ...                  holdout_end="1998-06-30")
+    >>> len(track), int(track["holdout"].sum())
+    (78, 39)
     """
     require_columns(transactions, ["customer_id", "date"], where="the transactions")
     start, cal_end, hold_end = (pd.Timestamp(d) for d in (start, calibration_end, holdout_end))
@@ -158,7 +164,11 @@ def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], m
 
     Examples
     --------
-    >>> conditional_expectation(cal, {"bgnbd": m})  # doctest: +SKIP
+    >>> conditional_expectation(cal, {"bgnbd": bgnbd}).round(2).head(3)
+      calibration_repeat_purchases  customers  actual  BG/NBD
+    0                            0       1411    0.24    0.23
+    1                            1        439    0.70    0.52
+    2                            2        214    1.39    1.04
     """
     require_columns(cal_hold, ["frequency", "recency", "T", "frequency_holdout", "duration_holdout"],
                     where="the calibration/holdout table")
@@ -199,7 +209,10 @@ def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFram
 
     Examples
     --------
-    >>> comparison(cal, {"bgnbd": m, "paretonbd": p})  # doctest: +SKIP
+    >>> comparison(cal, {"bgnbd": bgnbd, "mbgnbd": clv.fit(cal, "mbgnbd")})[["model", "loglik"]].round(1)
+         model  loglik
+    0   BG/NBD -9582.4
+    1  MBG/NBD -9582.1
     """
     t = float(cal_hold["duration_holdout"].iloc[0])
     actual = cal_hold["frequency_holdout"].to_numpy(float)
