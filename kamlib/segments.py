@@ -75,7 +75,7 @@ def features(transactions: pd.DataFrame, *, end=None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> feats = features(datasets.cdnow(sample=True))  # doctest: +SKIP
+    >>> feats = features(datasets.cdnow(sample=True))
     """
     from ._io import connect
 
@@ -115,7 +115,7 @@ def matrix(feats: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> X = matrix(features(tx))  # doctest: +SKIP
+    >>> X = matrix(features(tx))
     """
     X = feats.copy()
     for c in LOGGED:
@@ -239,8 +239,8 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, seeds: int = 5, se
 
     Examples
     --------
-    >>> choice = choose_k(matrix(features(tx, end=end)), range(2, 6))  # doctest: +SKIP
-    >>> choice.k_chosen  # doctest: +SKIP
+    >>> choice = choose_k(matrix(features(tx, end=end)), range(2, 6))
+    >>> choice.k_chosen
     """
     from sklearn.metrics import adjusted_rand_score, silhouette_score
 
@@ -296,7 +296,7 @@ def cluster(X: pd.DataFrame, k: int, *, seed: int = 0) -> pd.Series:
 
     Examples
     --------
-    >>> labels = cluster(X, 4, seed=1)  # doctest: +SKIP
+    >>> labels = cluster(X, 4, seed=1)
     """
     labels = _kmeans(np.asarray(X, float), k, seed).labels_
     order = pd.Series(labels).value_counts().index
@@ -332,7 +332,7 @@ def alternatives(X: pd.DataFrame, k: int, kmeans_labels: pd.Series, *, seed: int
 
     Examples
     --------
-    >>> alternatives(X, 4, labels)  # doctest: +SKIP
+    >>> alternatives(X, 4, labels)
     """
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics import adjusted_rand_score, silhouette_score
@@ -374,7 +374,7 @@ def profile(feats: pd.DataFrame, labels: pd.Series, clv: pd.Series | None = None
 
     Examples
     --------
-    >>> prof = profile(feats, labels)  # doctest: +SKIP
+    >>> prof = profile(feats, labels)
     """
     d = feats.assign(segment=labels)
     if clv is not None:
@@ -410,7 +410,7 @@ def name_segments(prof: pd.DataFrame) -> list[str]:
 
     Examples
     --------
-    >>> name_segments(prof)  # doctest: +SKIP
+    >>> name_segments(prof)
     """
     w = prof["customers"] / prof["customers"].sum()
     avg = {c: float((prof[f"mean_{c}"] * w).sum()) for c in ("recency_days", "orders", "revenue")}
@@ -464,7 +464,7 @@ def snake(X: pd.DataFrame, labels: pd.Series, names: dict | None = None) -> pd.D
 
     Examples
     --------
-    >>> snake(X, labels, names)  # doctest: +SKIP
+    >>> snake(X, labels, names)
     """
     m = X.assign(segment=labels.map(names) if names else labels).groupby("segment").mean()
     return m.reset_index().melt(id_vars="segment", var_name="feature", value_name="mean_z")
@@ -493,7 +493,7 @@ def projection(X: pd.DataFrame, *, seed: int = 0) -> tuple[pd.DataFrame, np.ndar
 
     Examples
     --------
-    >>> proj, explained = projection(X)  # doctest: +SKIP
+    >>> proj, explained = projection(X)
     """
     from sklearn.decomposition import PCA
 
