@@ -75,7 +75,9 @@ def features(transactions: pd.DataFrame, *, end=None) -> pd.DataFrame:
 
     Examples
     --------
-    >>> feats = features(datasets.cdnow(sample=True))
+    >>> feats = features(tx)
+    >>> feats.shape
+    (2357, 6)
     """
     from ._io import connect
 
@@ -116,6 +118,8 @@ def matrix(feats: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> X = matrix(features(tx))
+    >>> X.shape
+    (2357, 6)
     """
     X = feats.copy()
     for c in LOGGED:
@@ -239,8 +243,9 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, seeds: int = 5, se
 
     Examples
     --------
-    >>> choice = choose_k(matrix(features(tx, end=end)), range(2, 6))
+    >>> choice = choose_k(matrix(features(tx)), range(2, 5), seeds=2, gap_refs=2, seed=1)
     >>> choice.k_chosen
+    3
     """
     from sklearn.metrics import adjusted_rand_score, silhouette_score
 
@@ -296,7 +301,10 @@ def cluster(X: pd.DataFrame, k: int, *, seed: int = 0) -> pd.Series:
 
     Examples
     --------
+    >>> X = matrix(features(tx))
     >>> labels = cluster(X, 4, seed=1)
+    >>> len(set(labels))
+    4
     """
     labels = _kmeans(np.asarray(X, float), k, seed).labels_
     order = pd.Series(labels).value_counts().index
@@ -332,7 +340,9 @@ def alternatives(X: pd.DataFrame, k: int, kmeans_labels: pd.Series, *, seed: int
 
     Examples
     --------
-    >>> alternatives(X, 4, labels)
+    >>> X = matrix(features(tx))
+    >>> alternatives(X, 4, cluster(X, 4, seed=1)).columns.tolist()
+    ['method', 'k', 'ari_vs_kmeans', 'silhouette', 'n']
     """
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics import adjusted_rand_score, silhouette_score
@@ -374,7 +384,10 @@ def profile(feats: pd.DataFrame, labels: pd.Series, clv: pd.Series | None = None
 
     Examples
     --------
-    >>> prof = profile(feats, labels)
+    >>> feats = features(tx)
+    >>> prof = profile(feats, cluster(matrix(feats), 4, seed=1))
+    >>> len(prof)
+    4
     """
     d = feats.assign(segment=labels)
     if clv is not None:
@@ -410,7 +423,10 @@ def name_segments(prof: pd.DataFrame) -> list[str]:
 
     Examples
     --------
-    >>> name_segments(prof)
+    >>> feats = features(tx)
+    >>> names = name_segments(profile(feats, cluster(matrix(feats), 4, seed=1)))
+    >>> len(names)
+    4
     """
     w = prof["customers"] / prof["customers"].sum()
     avg = {c: float((prof[f"mean_{c}"] * w).sum()) for c in ("recency_days", "orders", "revenue")}
@@ -464,7 +480,10 @@ def snake(X: pd.DataFrame, labels: pd.Series, names: dict | None = None) -> pd.D
 
     Examples
     --------
-    >>> snake(X, labels, names)
+    >>> X = matrix(features(tx))
+    >>> labels = cluster(X, 4, seed=1)
+    >>> snake(X, labels, {k: f"segment {k}" for k in set(labels)}).shape
+    (24, 3)
     """
     m = X.assign(segment=labels.map(names) if names else labels).groupby("segment").mean()
     return m.reset_index().melt(id_vars="segment", var_name="feature", value_name="mean_z")
@@ -493,7 +512,9 @@ def projection(X: pd.DataFrame, *, seed: int = 0) -> tuple[pd.DataFrame, np.ndar
 
     Examples
     --------
-    >>> proj, explained = projection(X)
+    >>> proj, explained = projection(matrix(features(tx)))
+    >>> proj.shape
+    (2357, 2)
     """
     from sklearn.decomposition import PCA
 
