@@ -15,6 +15,7 @@ An example in a kamlib docstring can use, without defining them (see docs/archit
 ``scores``                 their construct scores, with ``key`` = 1 for key accounts
 ``items``                  the answers to the satisfaction items
 ``hs``                     the Holzinger-Swineford (1939) test scores, as shipped in semopy
+``ecsi``, ``model``        the real ECSI satisfaction survey (250 respondents) and its PLS-SEM (:func:`kamlib.pls.fit`)
 =========================  ==============================================================================
 
 They are built once per test session, and only when a docstring example runs. A name the module itself defines
@@ -45,7 +46,7 @@ def _names() -> dict:
     import numpy as np
     import pandas as pd
 
-    from kamlib import clv, datasets, instrument, rfm, survey, tiers
+    from kamlib import clv, datasets, instrument, pls, rfm, survey, tiers
     from kamlib import survey_data as sd
 
     tx = datasets.cdnow(sample=True)
@@ -55,12 +56,14 @@ def _names() -> dict:
     scores["key"] = (data["TIER"] == "key").astype(int)
     cal = rfm.calibration_holdout(tx, calibration_end="1997-09-30", holdout_end="1998-06-30")
     base = clv.customer_base(cal, months=12)[0]
+    ecsi = datasets.ecsi("satisfaction")
     return {
         "base": base, "tier": tiers.assign(base).tier,
         "pd": pd, "np": np, "tx": tx, "cal": cal, "bgnbd": clv.fit(cal, "bgnbd"), "gg": clv.fit(cal, "gamma_gamma"),
         "datasets": datasets, "rfm": rfm, "clv": clv, "survey": survey,
         "inst": inst, "data": data, "scores": scores, "items": data[inst.constructs["SAT"]],
-        "hs": datasets.holzinger_swineford(),
+        "hs": datasets.holzinger_swineford(), "ecsi": ecsi,
+        "model": pls.fit(ecsi, paths=datasets.ECSI_PATHS["satisfaction"], blocks=datasets.ECSI_BLOCKS["satisfaction"]),
     }
 
 
