@@ -56,7 +56,7 @@ HEADERS_ZH = {
     "units": "单元数", "label": "名称", "kappa": "Kappa", "agreement": "一致率", "effect": "效应", "pvalue_adjusted": "校正 p 值",
     "auc": "AUC", "score": "评分", "allocation": "分配方案", "spend": "投入", "incremental_clv": "增量 CLV", "roi": "投资回报率",
     "k": "k", "silhouette": "轮廓系数", "gap": "间隙统计量", "name": "名称", "variable": "变量", "frequency": "频次",
-    "recency": "近度", "monetary_value": "金额", "published": "已发表值", "difference": "差异",
+    "recency": "近度", "monetary_value": "金额", "published": "已发表值", "difference": "差异", "se_difference": "差异标准误",
     "degenerate": "退化参数", "at_bound": "处于边界", "days_covered": "覆盖天数", "partial": "不完整", "value": "数值", "field": "项目", "location": "位置", "subject": "对象", "measure": "指标",
     # cross-selling and recommendation (45_personalisation)
     "antecedents": "前项(已购)", "consequents": "后项(推荐)", "support": "支持度", "confidence": "置信度", "lift": "提升度",

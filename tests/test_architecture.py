@@ -1,4 +1,4 @@
-"""The shape of the library (ARCHITECTURE.md): two rooms, one result convention, documented API."""
+"""The shape of the library (docs/architecture.md): two rooms, one result convention, documented API."""
 
 import ast
 import importlib

@@ -29,7 +29,7 @@ __all__ = ["GLOBAL_PARAMETERS", "NotebookInfo", "STAGES", "available", "info", "
 GLOBAL_PARAMETERS = ("study_name", "language", "seed")
 #: Names the runner passes that are not study parameters.
 RUNNER_PARAMETERS = ("notebook", "output_dir")
-#: Stages of the framework (STUDY.md), in report order.
+#: Stages of the framework (identify, segment, understand, act, evaluate; README "What you get"), in report order.
 STAGES = ("literature", "understand", "identify", "segment", "act", "evaluate")
 
 
