@@ -1,8 +1,9 @@
 """The result convention of the analysis modules (statsmodels' HolderTuple, as a frozen dataclass).
 
 A function that returns more than one table returns a small frozen dataclass with named fields;
-:class:`Result` gives every such class ``as_dict()`` (its scalar fields) and ``summary_frame()``
-(those as a one-row table), so a notebook can put several results side by side. Nothing travels
+:class:`Result` gives every such class ``as_dict()`` (its scalar fields), ``summary_frame()``
+(those as a one-row table, or the class's own main table) and ``summary()`` (a text to print, as
+statsmodels results have), so a notebook can put several results side by side. Nothing travels
 in the metadata dict of a DataFrame.
 """
 
@@ -30,3 +31,31 @@ class Result:
     def summary_frame(self) -> pd.DataFrame:
         """The scalar fields as a one-row table."""
         return pd.DataFrame([self.as_dict()])
+
+    def summary(self) -> str:
+        """A text to print: the class name, each scalar field on its own line, then the other tables' sizes.
+
+        Examples
+        --------
+        >>> @dataclasses.dataclass(frozen=True)
+        ... class Toy(Result):
+        ...     auc: float
+        ...     table: pd.DataFrame
+        >>> print(Toy(0.71234, pd.DataFrame({"a": [1, 2]})).summary())
+        Toy
+          auc: 0.7123
+          table: table of 2 rows x 1 columns
+        """
+        lines = [type(self).__name__]
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, (float, np.floating)):
+                lines.append(f"  {f.name}: {float(v):.4g}")
+            elif isinstance(v, (int, str, bool, np.integer, np.bool_)) or v is None:
+                lines.append(f"  {f.name}: {v}")
+            elif isinstance(v, (pd.DataFrame, pd.Series)):
+                shape = f"{v.shape[0]} rows x {v.shape[1]} columns" if v.ndim == 2 else f"{len(v)} values"
+                lines.append(f"  {f.name}: {'table' if v.ndim == 2 else 'series'} of {shape}")
+            elif isinstance(v, dict):
+                lines.append(f"  {f.name}: {len(v)} entries")
+        return "\n".join(lines)

@@ -106,7 +106,7 @@ def item_frequencies(baskets: pd.DataFrame, *, basket: str = "basket_id", item: 
 
 
 def rules(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, max_len: int | None = None,
-          basket: str = "basket_id", item: str = "item", _fpgrowth: bool = False) -> pd.DataFrame:
+          basket: str = "basket_id", item: str = "item") -> pd.DataFrame:
     """Association rules with one item on the right-hand side, as arules' ``apriori`` mines them.
 
     Frequent item sets are mined by FP-growth (mlxtend), pairs (``max_len=2``) by a sparse co-occurrence
@@ -147,6 +147,13 @@ def rules(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
       antecedents consequents  confidence
     0     (milk,)         tea         1.0
     """
+    return _mine(baskets, min_support=min_support, min_confidence=min_confidence, max_len=max_len, basket=basket,
+                 item=item, count_pairs=True)
+
+
+def _mine(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, max_len: int | None, basket: str,
+          item: str, count_pairs: bool) -> pd.DataFrame:
+    """:func:`rules`; ``count_pairs=False`` mines pairs by FP-growth too (the tests compare the two ways)."""
     from mlxtend.frequent_patterns import association_rules, fpgrowth
 
     if not 0 < min_support <= 1:
@@ -166,7 +173,7 @@ def rules(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
     keep = keep[keep.groupby(basket)[item].transform("size") >= 2]
     if keep.empty:
         return pd.DataFrame(columns=cols)
-    if max_len == 2 and not _fpgrowth:
+    if max_len == 2 and count_pairs:
         return _pair_rules(keep, basket, item, counts, need, n, min_confidence)[cols]
     X = one_hot(keep, basket=basket, item=item)
     dense_bytes = X.shape[0] * X.shape[1]
@@ -242,7 +249,7 @@ def _pair_rules(keep: pd.DataFrame, basket: str, item: str, counts: pd.Series, n
 
 
 def significant(found: pd.DataFrame, n_baskets: int, *, alpha: float = 0.01,
-                adjust: str = "bonferroni") -> pd.DataFrame:
+                correction: str = "bonferroni") -> pd.DataFrame:
     """Fisher's exact test of each rule against independence of its two sides, adjusted for many rules.
 
     The one-sided test asks whether the consequent is more frequent with the antecedent than
@@ -257,7 +264,7 @@ def significant(found: pd.DataFrame, n_baskets: int, *, alpha: float = 0.01,
         Number of baskets mined.
     alpha : float
         Level after adjustment.
-    adjust : str
+    correction : str
         A ``statsmodels.stats.multitest.multipletests`` method (``"bonferroni"``, ``"holm"``, ``"fdr_bh"``).
 
     Returns
@@ -287,7 +294,7 @@ def significant(found: pd.DataFrame, n_baskets: int, *, alpha: float = 0.01,
     # P(X >= a) for X ~ hypergeometric: population n, consequent_count successes, antecedent_count draws
     p = hypergeom.sf(a - 1, n_baskets, out["consequent_count"].to_numpy(), out["antecedent_count"].to_numpy())
     out["pvalue"] = np.clip(p, 0, 1)
-    reject, adjusted, _, _ = multipletests(out["pvalue"], alpha=alpha, method=adjust)
+    reject, adjusted, _, _ = multipletests(out["pvalue"], alpha=alpha, method=correction)
     out["pvalue_adjusted"] = adjusted
     out["significant"] = reject
     return out

@@ -270,7 +270,7 @@ def lift_table(y, score, bins: int = 10) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def evaluate(y, score, *, bins: int = 10) -> dict:
+def evaluate(y, score, *, bins: int = 10) -> ChurnEvaluation:
     """Evaluate a churn score: ROC-AUC, ROC curve, calibration, lift and gains.
 
     Parameters
@@ -314,7 +314,7 @@ def evaluate(y, score, *, bins: int = 10) -> dict:
                            float(lift["lift"].iloc[0]), pd.DataFrame({"fpr": fpr, "tpr": tpr}), lift, cal)
 
 
-def cost_threshold(y, probability, *, cost_missed: float, cost_wasted: float) -> dict:
+def cost_threshold(y, probability, *, cost_missed: float, cost_wasted: float) -> CostThreshold:
     """The score threshold that minimises the cost of missed churners and wasted offers.
 
     An offer goes to everyone with probability >= t; the cost is ``cost_missed x FN + cost_wasted x FP``,

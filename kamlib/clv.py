@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._results import Result
 from .errors import KamError, require_columns
 from .rfm import UNIT_DAYS
 
@@ -141,7 +142,7 @@ DROPOUT = {"bgnbd": ("a", "b"), "mbgnbd": ("a", "b"), "paretonbd": ("s", "beta")
 
 
 @dataclass(frozen=True)
-class Fitted:
+class Fitted(Result):
     """A fitted CLV model.
 
     Attributes
@@ -489,12 +490,12 @@ def _estimate(fitter, model, suff, w, penalizer) -> None:
             fitter.fit(suff["frequency"], suff["recency"], suff["T"], weights=w)
 
 
-def bootstrap(summary: pd.DataFrame, model: str, *, n: int = 100, seed: int = 0, level: float = 0.95,
+def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int = 0, level: float = 0.95,
               penalizer: float = 0.0) -> pd.DataFrame:
     """Percentile bootstrap intervals of a model's parameters.
 
     Customers are resampled with replacement, which is drawing multinomial counts over the sufficient rows,
-    so each of the ``n`` refits is as fast as the original fit.
+    so each of the ``n_boot`` refits is as fast as the original fit.
 
     Parameters
     ----------
@@ -502,7 +503,7 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n: int = 100, seed: int = 0,
         RFM summary.
     model : str
         As in :func:`fit`.
-    n : int
+    n_boot : int
         Bootstrap refits (0 gives an empty table).
     seed : int
         Random seed.
@@ -522,9 +523,9 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n: int = 100, seed: int = 0,
 
     Examples
     --------
-    >>> ci = bootstrap(cal, "bgnbd", n=20, seed=1)
+    >>> ci = bootstrap(cal, "bgnbd", n_boot=20, seed=1)
     """
-    if n <= 0:
+    if n_boot <= 0:
         return pd.DataFrame({"parameter": PARAMS[model], "estimate_ci_lower": np.nan,
                              "estimate_ci_upper": np.nan, "bootstrap_n": 0})
     suff = sufficient(summary, model)
@@ -532,7 +533,7 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n: int = 100, seed: int = 0,
     total = int(suff["weight"].sum())
     prob = suff["weight"].to_numpy(float) / total
     draws = []
-    for _ in range(n):
+    for _ in range(n_boot):
         counts = rng.multinomial(total, prob)
         keep = counts > 0
         boot = suff.loc[keep].drop(columns="weight").loc[lambda d: d.index.repeat(counts[keep])]

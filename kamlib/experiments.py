@@ -65,7 +65,7 @@ class CampaignModel:
 
 
 @dataclass(frozen=True)
-class Simulation:
+class Simulation(Result):
     """Simulated data and the true values that generated it (which an analysis should recover).
 
     Attributes
@@ -688,7 +688,7 @@ def _fe_ols(y: pd.Series, X: pd.DataFrame, unit_codes: np.ndarray, time_codes: n
     return out, pd.DataFrame(cov, index=X.columns, columns=X.columns)
 
 
-def did_twfe(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, treated_post: str,
+def did_twfe(panel: pd.DataFrame, *, outcome: str, entity: str, time: str, treated_post: str,
              cluster: str | None = None, level: float = 0.95) -> DiDResult:
     """Two-way fixed-effects difference-in-differences.
 
@@ -699,8 +699,8 @@ def did_twfe(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, treated
     ----------
     panel : DataFrame
         One row per unit and period.
-    outcome, unit, time : str
-        Columns of the outcome, the unit id and the period.
+    outcome, entity, time : str
+        Columns of the outcome, the entity (account, customer, store) id and the period.
     treated_post : str
         0/1 column: the unit is treated in that period.
     cluster : str, optional
@@ -722,13 +722,13 @@ def did_twfe(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, treated
     Examples
     --------
     >>> panel = simulate_programme(60, seed=1).data
-    >>> did_twfe(panel, outcome="revenue", unit="account", time="period", treated_post="treated_post").clusters
+    >>> did_twfe(panel, outcome="revenue", entity="account", time="period", treated_post="treated_post").clusters
     60
     """
-    require_columns(panel, [outcome, unit, time, treated_post] + ([cluster] if cluster else []), where="the panel")
-    d = panel.dropna(subset=[outcome, unit, time, treated_post])
+    require_columns(panel, [outcome, entity, time, treated_post] + ([cluster] if cluster else []), where="the panel")
+    d = panel.dropna(subset=[outcome, entity, time, treated_post])
     _check_binary(d, treated_post, "the panel")
-    u, t = pd.factorize(d[unit])[0], pd.factorize(d[time])[0]
+    u, t = pd.factorize(d[entity])[0], pd.factorize(d[time])[0]
     groups = pd.factorize(d[cluster])[0] if cluster else u
     res = _fe_ols(d[outcome], d[[treated_post]].astype(float), u, t, groups, level)[0].iloc[0]
     return DiDResult(float(res["estimate"]), float(res["se"]), (float(res["ci_lower"]), float(res["ci_upper"])),
@@ -736,7 +736,7 @@ def did_twfe(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, treated
 
 
 @dataclass(frozen=True)
-class EventStudy:
+class EventStudy(Result):
     """Event-study coefficients and the joint pre-trend test.
 
     Attributes
@@ -756,7 +756,7 @@ class EventStudy:
         return self.coefficients.copy()
 
 
-def event_study(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, first_treated: str,
+def event_study(panel: pd.DataFrame, *, outcome: str, entity: str, time: str, first_treated: str,
                 leads: int = 6, lags: int = 6, level: float = 0.95) -> EventStudy:
     """Event-study coefficients relative to the period before treatment, with a pre-trend test.
 
@@ -764,8 +764,8 @@ def event_study(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, firs
     ----------
     panel : DataFrame
         One row per unit and period.
-    outcome, unit, time : str
-        Columns of the outcome, the unit id and the (numeric) period.
+    outcome, entity, time : str
+        Columns of the outcome, the entity (account, customer, store) id and the (numeric) period.
     first_treated : str
         Column of a unit's first treated period (NaN for never-treated units).
     leads, lags : int
@@ -789,17 +789,17 @@ def event_study(panel: pd.DataFrame, *, outcome: str, unit: str, time: str, firs
     Examples
     --------
     >>> sim = simulate_programme(60, seed=1)
-    >>> ev = event_study(sim.data, outcome="revenue", unit="account", time="period", first_treated="first_treated")
+    >>> ev = event_study(sim.data, outcome="revenue", entity="account", time="period", first_treated="first_treated")
     >>> 0 <= ev.pretrend_pvalue <= 1
     True
     """
-    require_columns(panel, [outcome, unit, time, first_treated], where="the panel")
-    d = panel.dropna(subset=[outcome, unit, time])
+    require_columns(panel, [outcome, entity, time, first_treated], where="the panel")
+    d = panel.dropna(subset=[outcome, entity, time])
     rel = (d[time] - d[first_treated]).clip(-leads, lags)
     ks = [k for k in range(-leads, lags + 1) if k != -1]
     X = pd.DataFrame({f"k{k}": ((rel == k) & d[first_treated].notna()).astype(float) for k in ks}, index=d.index)
     X = X.loc[:, X.sum() > 0]
-    u, t = pd.factorize(d[unit])[0], pd.factorize(d[time])[0]
+    u, t = pd.factorize(d[entity])[0], pd.factorize(d[time])[0]
     res, cov = _fe_ols(d[outcome], X, u, t, u, level)
     rows = [{"relative_period": int(c[1:]), **res.loc[c, ["estimate", "se", "ci_lower", "ci_upper"]].to_dict(),
              "reference": False} for c in X.columns]
@@ -989,7 +989,7 @@ def load_campaign(source, *, columns: dict | None = None, treated_value="1", enc
 
 
 @dataclass(frozen=True)
-class Programme:
+class Programme(Result):
     """A programme panel read from a file, in the shape of :func:`simulate_programme`'s data.
 
     Attributes

@@ -24,6 +24,7 @@ import pandas as pd
 import yaml
 
 from .config import DATA, project_path
+from ._results import Result
 from .errors import KamError, require_columns, rows_preview
 
 __all__ = ["AutoCoding", "BIB_TYPES", "LIT", "SOURCE_COLUMNS", "STAGES", "TYPES", "agreement", "autocode",
@@ -529,7 +530,7 @@ def tokenize(text: str, extra_words=()) -> list[str]:
 
 
 @dataclass(frozen=True)
-class AutoCoding:
+class AutoCoding(Result):
     """Keyword hits and the 0/1 codes they give, per unit (rows) and theme (columns).
 
     Attributes

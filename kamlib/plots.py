@@ -1073,7 +1073,7 @@ def plot_path_diagram(paths: pd.DataFrame, r2: pd.Series | None = None, *, title
     return fig
 
 
-def plot_model_evaluation(name: str, ev: dict, *, axes=None):
+def plot_model_evaluation(name: str, ev, *, axes=None):
     """ROC, calibration and gains of one score side by side.
 
     Parameters

@@ -289,13 +289,13 @@ class PLSModel(Result):
             rows.append((a, b, (r2_all - r2_without) / (1 - r2_all)))
         return pd.DataFrame(rows, columns=["from", "to", "f2"])
 
-    def bootstrap(self, n: int = 5000, seed: int = 0, *, level: float = 0.95, n_jobs: int = 1) -> pd.DataFrame:
+    def bootstrap(self, n_boot: int = 5000, seed: int = 0, *, level: float = 0.95, n_jobs: int = 1) -> pd.DataFrame:
         """Bootstrap the path coefficients and total effects: standard errors, t values, percentile and BCa
         intervals.
 
         Parameters
         ----------
-        n : int
+        n_boot : int
             Resamples of respondents (with replacement); each refits the whole model.
         seed : int
             Seed of the resampling.
@@ -322,10 +322,11 @@ class PLSModel(Result):
         >>> sorted(boot["effect"].unique())
         ['direct', 'total']
         """
-        if n < 10:
-            raise ArgumentError(f"n = {n} resamples is too few for an interval; use 1000 or more.", argument="n")
+        if n_boot < 10:
+            raise ArgumentError(f"n_boot = {n_boot} resamples is too few for an interval; use 1000 or more.",
+                                argument="n_boot")
         rng = np.random.default_rng(seed)
-        draws = rng.integers(0, self.n, size=(n, self.n))
+        draws = rng.integers(0, self.n, size=(n_boot, self.n))
         est = self._effect_vector(self)
         refit = self._vector_function()
         if n_jobs == 1:
@@ -335,9 +336,9 @@ class PLSModel(Result):
 
             boot = Parallel(n_jobs=n_jobs)(delayed(refit)(d) for d in draws)
         ok = [b for b in boot if b is not None]
-        if len(ok) < n / 2:
-            raise ArgumentError(f"only {len(ok)} of {n} resamples converged; the model is unstable on these data "
-                                "(check constructs with one or two weak indicators).", argument="n")
+        if len(ok) < n_boot / 2:
+            raise ArgumentError(f"only {len(ok)} of {n_boot} resamples converged; the model is unstable on these data "
+                                "(check constructs with one or two weak indicators).", argument="n_boot")
         boot = np.vstack(ok)
         everyone = np.arange(self.n)
         jack = np.vstack([v for v in (refit(np.delete(everyone, i)) for i in range(self.n)) if v is not None])

@@ -606,15 +606,15 @@ def compare(split: Split, methods=METHODS, *, k: int = 10, policies=(True, False
     return pd.DataFrame(rows)
 
 
-def explain(split: Split, customer, items, *, n_similar: int = 30) -> pd.DataFrame:
-    """The evidence for recommending ``items`` to ``customer``: the product of theirs most often bought together
+def explain(split: Split, customer_id, items, *, n_similar: int = 30) -> pd.DataFrame:
+    """The evidence for recommending ``items`` to the customer ``customer_id``: the product of theirs most often bought together
     with each, how many customers bought both, and how many of the customer's most similar customers bought it.
 
     Parameters
     ----------
     split : Split
         From :func:`time_split`.
-    customer : str
+    customer_id : str
         A customer of the training data.
     items : sequence
         Recommended products.
@@ -641,7 +641,7 @@ def explain(split: Split, customer, items, *, n_similar: int = 30) -> pd.DataFra
     """
     from sklearn.preprocessing import normalize
 
-    row = split.customers.get_loc(str(customer))
+    row = split.customers.get_loc(str(customer_id))
     B = split.matrix.tocsr().copy()
     B.data[:] = 1
     mine = B[row].indices

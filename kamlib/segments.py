@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._results import Result
 from .errors import KamError, require_columns
 
 __all__ = ["FEATURES", "FEATURES_SQL", "KChoice", "LOGGED", "alternatives", "choose_k", "cluster", "features",
@@ -181,7 +182,7 @@ def gap_statistic(X: np.ndarray, k: int, *, n_refs: int = 10, seed: int = 0, ine
 
 
 @dataclass(frozen=True)
-class KChoice:
+class KChoice(Result):
     """The criteria for each number of segments k, and the k they choose.
 
     Attributes
@@ -208,7 +209,7 @@ class KChoice:
         return self.table.copy()
 
 
-def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, seeds: int = 5, seed: int = 0, gap_refs: int = 10,
+def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, n_init: int = 5, seed: int = 0, gap_refs: int = 10,
              silhouette_sample: int = 5000, min_stability: float = 0.8) -> KChoice:
     """Compare numbers of segments by elbow, silhouette, gap statistic and stability.
 
@@ -218,7 +219,7 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, seeds: int = 5, se
         Customers x standardised features (:func:`matrix`).
     ks : iterable of int
         The numbers of segments to try.
-    seeds : int
+    n_init : int
         k-means fits per k; stability is the mean adjusted Rand index between them.
     seed : int
         First random seed (fits use ``seed``, ``seed + 1``, ...).
@@ -243,7 +244,7 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, seeds: int = 5, se
 
     Examples
     --------
-    >>> choice = choose_k(matrix(features(tx)), range(2, 5), seeds=2, gap_refs=2, seed=1)
+    >>> choice = choose_k(matrix(features(tx)), range(2, 5), n_init=2, gap_refs=2, seed=1)
     >>> choice.k_chosen
     3
     """
@@ -255,7 +256,7 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, seeds: int = 5, se
         raise KamError(f"Too few customers ({len(X)}) to compare up to k = {max(ks)} segments.")
     rows = []
     for k in ks:
-        fits = [_kmeans(X, k, seed + s) for s in range(seeds)]
+        fits = [_kmeans(X, k, seed + s) for s in range(n_init)]
         labels = [f.labels_ for f in fits]
         ari = [adjusted_rand_score(a, b) for a, b in itertools.combinations(labels, 2)]
         sil = silhouette_score(X, labels[0], sample_size=min(silhouette_sample, len(X)), random_state=seed)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._results import Result
+
 __all__ = ["Check", "MIN_CUSTOMERS", "MIN_REPEAT_BUYERS", "amounts", "baskets", "churn", "clustering",
            "holdout", "identify_problems", "lifecycle", "plan", "products", "purchase_models", "recommendation",
            "shape", "spend_model"]
@@ -31,7 +33,7 @@ MIN_REPEAT_BUYERS = 10
 
 
 @dataclass(frozen=True)
-class Check:
+class Check(Result):
     """Whether a stage's data supports it, and if not, why (one sentence with numbers and the fix).
 
     Examples

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._results import Result
 from .concentration import top_count
 from .defaults import DEFAULT_UPLIFT
 from .errors import ArgumentError, KamError, require_columns
@@ -333,7 +334,7 @@ def optimal(a: np.ndarray, b: np.ndarray, budget: float) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Allocations:
+class Allocations(Result):
     """Budget splits across segments and what each brings.
 
     Attributes

@@ -528,14 +528,14 @@ def bartlett(data: pd.DataFrame) -> TestResult:
     return TestResult(float(chi2), int(df), float(stats.chi2.sf(chi2, df)))
 
 
-def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 100, seed: int = 0, quantile: float = 0.95) -> pd.DataFrame:
+def parallel_analysis(data: pd.DataFrame, *, n_sims: int = 100, seed: int = 0, quantile: float = 0.95) -> pd.DataFrame:
     """Horn's parallel analysis on correlation-matrix eigenvalues: observed against random normal data.
 
     Parameters
     ----------
     data : DataFrame
         Respondents x items.
-    n_iter : int
+    n_sims : int
         Random data sets.
     seed : int
         Random seed.
@@ -560,7 +560,7 @@ def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 100, seed: int = 0, q
     obs = np.sort(np.linalg.eigvalsh(d.corr().to_numpy()))[::-1]
     rng = np.random.default_rng(seed)
     rand = np.array([np.sort(np.linalg.eigvalsh(np.corrcoef(rng.standard_normal((n, p)), rowvar=False)))[::-1]
-                     for _ in range(n_iter)])
+                     for _ in range(n_sims)])
     out = pd.DataFrame({"factor": np.arange(1, p + 1), "observed": obs,
                         "random_mean": rand.mean(axis=0), "random_q95": np.quantile(rand, quantile, axis=0)})
     out["retain"] = (out["observed"] > out["random_q95"]).cummin()
@@ -775,7 +775,7 @@ def fornell_larcker(factor_corr: pd.DataFrame, ave_by_construct: pd.Series) -> p
 
 
 @dataclass(frozen=True)
-class SEMResult:
+class SEMResult(Result):
     """A fitted semopy model: ``fit`` (chi2, df, pvalue, cfi, tli, rmsea, its CI, srmr, n) and estimates."""
 
     model: object
@@ -1567,7 +1567,7 @@ def model_syntax(constructs: dict[str, list[str]], paths: Sequence[tuple[str, st
 
 
 @dataclass(frozen=True)
-class KeyDrivers:
+class KeyDrivers(Result):
     """A key-driver regression: one row per driver, and the model's R².
 
     Attributes
@@ -1962,7 +1962,8 @@ STRUCTURAL_PATHS = [(rhs, lhs) for _, lhs, rhs in HYPOTHESES.values() if lhs] + 
 
 
 
-def hypotheses(structural: SEMResult, indirect: dict, interaction: dict, alpha: float = 0.05) -> pd.DataFrame:
+def hypotheses(structural: SEMResult, indirect: Mediation, interaction: Interaction,
+               alpha: float = 0.05) -> pd.DataFrame:
     """The H1-H8 table: estimate, 95% CI, p-value and whether the one-directional hypothesis is supported.
 
     H1-H6 are SEM structural paths (unstandardised estimate, Wald CI, standardised estimate); H7 is the bootstrap indirect effect SQ -> SAT -> LOY on construct scores; H8 is the SQ x key-account interaction on satisfaction.

@@ -19,6 +19,7 @@ import pandas as pd
 import yaml
 
 from .config import project_path
+from ._results import Result
 from .errors import ArgumentError, KamError, rows_preview
 from .instrument import Instrument
 from ._io import read_table
@@ -413,7 +414,7 @@ def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str |
 
 
 @dataclass(frozen=True)
-class Cleaned:
+class Cleaned(Result):
     data: pd.DataFrame      # kept respondents, reverse-coded items
     report: pd.DataFrame    # respondents removed per rule
     missing_items: pd.DataFrame

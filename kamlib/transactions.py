@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import datasets, parsing
 from ._io import read_table  # noqa: F401  (re-exported: transactions.read_table)
+from ._results import Result
 from .errors import ArgumentError, KamError
 
 __all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "join_tables", "load", "purchase_days", "roles", "sample_customers", "validate"]
@@ -26,7 +27,7 @@ _LINE = "_line_hash"  # hash of the whole line of the file (every column, mapped
 
 
 @dataclass(frozen=True)
-class Loaded:
+class Loaded(Result):
     """A validated transaction log, the validation report, and the mapping mistakes its shape betrays
     (:func:`kamlib.stages.identify_problems`, one sentence each)."""
 

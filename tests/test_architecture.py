@@ -93,3 +93,61 @@ def test_public_functions_have_numpydoc_docstrings(module):
         if [s for s in need if f"\n{s}\n" not in f"\n{doc}\n"]:
             lacking.append(name)
     assert not lacking, f"kamlib.{module}: numpydoc Parameters/Returns missing in {lacking}"
+
+
+#: Retired spellings and the name the naming table (docs/architecture.md) uses for the concept instead.
+RETIRED = {"n_iter": "n_sims", "n_resamples": "n_boot", "seeds": "n_init", "adjust": "correction",
+           "multiple_testing": "correction"}
+
+
+def _signatures():
+    """(qualified name, signature) of every public function and public method of the analysis modules."""
+    for module in PUBLIC:
+        _, members = _public_callables(module)
+        for name, obj in members:
+            funcs = [(name, obj)] if inspect.isfunction(obj) else [
+                (f"{name}.{m}", f) for m, f in vars(obj).items() if inspect.isfunction(f) and not m.startswith("_")]
+            for qual, f in funcs:
+                yield f"kamlib.{module}.{qual}", inspect.signature(f)
+
+
+def test_the_same_concept_has_the_same_name():
+    """The naming table of docs/architecture.md: one word per concept across modules."""
+    wrong = []
+    for qual, sig in _signatures():
+        params = sig.parameters
+        for p in params:
+            if p in RETIRED:
+                wrong.append(f"{qual}({p}=...): call it {RETIRED[p]}")
+            if p.startswith("_"):
+                wrong.append(f"{qual}({p}=...): a private hook in a public signature")
+        # a resample count is n_boot: a method or function named bootstrap takes no bare `n`
+        if qual.rsplit(".", 1)[-1] == "bootstrap" and "n" in params:
+            wrong.append(f"{qual}(n=...): call it n_boot")
+        # `unit` is only ever a time unit ("D", "W", "M")
+        if "unit" in params and params["unit"].default not in ("D", "W", "M", None):
+            wrong.append(f"{qual}(unit=...): `unit` is a time unit; a panel's id column is `entity`")
+        if "unit" in params and params["unit"].default is inspect.Parameter.empty:
+            wrong.append(f"{qual}(unit): `unit` is a time unit with a default; a panel's id column is `entity`")
+    assert not wrong, "; ".join(wrong)
+
+
+#: Dataclasses that are inputs (a model's assumptions, a questionnaire), not results.
+INPUTS = {"kamlib.experiments.CampaignModel", "kamlib.instrument.Instrument"}
+
+
+def test_every_result_class_follows_the_result_convention():
+    """as_dict(), summary_frame() and summary() on every result object (docs/architecture.md, "Results")."""
+    import dataclasses
+
+    from kamlib._results import Result
+
+    outside = []
+    for module in PUBLIC:
+        _, members = _public_callables(module)
+        for name, obj in members:
+            qual = f"kamlib.{module}.{name}"
+            if inspect.isclass(obj) and dataclasses.is_dataclass(obj) and qual not in INPUTS:
+                if not issubclass(obj, Result):
+                    outside.append(qual)
+    assert not outside, f"derive these from kamlib._results.Result: {outside}"

@@ -115,7 +115,8 @@ def test_pair_rules_counted_sparsely_equal_fpgrowth(groceries):
     """max_len=2 counts pairs by a sparse product; it must give exactly the rules mlxtend's FP-growth gives."""
     for support, confidence in [(0.01, 0.3), (0.002, 0.05)]:
         sparse_route = baskets.rules(groceries, min_support=support, min_confidence=confidence, max_len=2)
-        fp = baskets.rules(groceries, min_support=support, min_confidence=confidence, max_len=2, _fpgrowth=True)
+        fp = baskets._mine(groceries, min_support=support, min_confidence=confidence, max_len=2,
+                           basket="basket_id", item="item", count_pairs=False)
         assert len(sparse_route) > 20
         pd.testing.assert_frame_equal(sparse_route, fp, check_exact=False, rtol=1e-12)
 

@@ -104,12 +104,12 @@ def test_gamma_gamma_expected_spend_formula(cal):
 
 
 def test_bootstrap_interval_covers_estimate(cal):
-    ci = clv.bootstrap(cal, "bgnbd", n=15, seed=1)
+    ci = clv.bootstrap(cal, "bgnbd", n_boot=15, seed=1)
     m = clv.fit(cal, "bgnbd")
     for _, row in ci.iterrows():
         assert row["estimate_ci_lower"] < m.params[row["parameter"]] < row["estimate_ci_upper"]
     assert (ci["bootstrap_n"] == 15).all()
-    again = clv.bootstrap(cal, "bgnbd", n=15, seed=1)
+    again = clv.bootstrap(cal, "bgnbd", n_boot=15, seed=1)
     pd.testing.assert_frame_equal(ci, again)
 
 

@@ -46,7 +46,7 @@ def test_absorbed_fixed_effects_equal_the_dummy_regression():
     import statsmodels.formula.api as smf
 
     panel = experiments.simulate_programme(50, periods=10, start=6, seed=5).data.iloc[7:]  # unbalanced
-    res = experiments.did_twfe(panel, outcome="revenue", unit="account", time="period", treated_post="treated_post")
+    res = experiments.did_twfe(panel, outcome="revenue", entity="account", time="period", treated_post="treated_post")
     ref = smf.ols("revenue ~ treated_post + C(account) + C(period)", panel).fit(
         cov_type="cluster", cov_kwds={"groups": pd.factorize(panel["account"])[0]})
     assert res.effect == pytest.approx(ref.params["treated_post"], rel=1e-8)
@@ -56,9 +56,9 @@ def test_absorbed_fixed_effects_equal_the_dummy_regression():
 def test_twfe_and_event_study_recover_the_programme_effect():
     sim = experiments.simulate_programme(400, seed=11)
     panel, truth = sim.data, sim.truth["effect"]
-    res = experiments.did_twfe(panel, outcome="revenue", unit="account", time="period", treated_post="treated_post")
+    res = experiments.did_twfe(panel, outcome="revenue", entity="account", time="period", treated_post="treated_post")
     assert res.ci[0] < truth < res.ci[1]
-    ev = experiments.event_study(panel, outcome="revenue", unit="account", time="period", first_treated="first_treated")
+    ev = experiments.event_study(panel, outcome="revenue", entity="account", time="period", first_treated="first_treated")
     pre = ev.coefficients[ev.coefficients["relative_period"] < -1]
     post = ev.coefficients[ev.coefficients["relative_period"] >= 0]
     assert (pre["ci_lower"] < 0).all() and (pre["ci_upper"] > 0).all()  # parallel pre-trends in the truth
@@ -75,7 +75,7 @@ def test_event_study_flags_a_pretrend():
     # treated accounts grow 3% of level per period before the programme: parallel trends fail
     lvl = panel.groupby("account")["revenue"].transform("mean")
     panel["revenue"] += panel["treated"] * (panel["period"] - 13).clip(upper=0) * 0.03 * lvl
-    ev = experiments.event_study(panel, outcome="revenue", unit="account", time="period", first_treated="first_treated")
+    ev = experiments.event_study(panel, outcome="revenue", entity="account", time="period", first_treated="first_treated")
     assert ev.pretrend_pvalue < 0.001
 
 
@@ -218,8 +218,8 @@ def test_a_programme_panel_with_month_labels_gives_the_same_estimates(tmp_path):
     cols = ["account", "period", "revenue", "treated", "post", "treated_post"]
     pd.testing.assert_frame_equal(got[cols], sim[cols].sort_values(["account", "period"]).reset_index(drop=True),
                                   check_dtype=False)
-    a = experiments.did_twfe(sim, outcome="revenue", unit="account", time="period", treated_post="treated_post")
-    b = experiments.did_twfe(got, outcome="revenue", unit="account", time="period", treated_post="treated_post")
+    a = experiments.did_twfe(sim, outcome="revenue", entity="account", time="period", treated_post="treated_post")
+    b = experiments.did_twfe(got, outcome="revenue", entity="account", time="period", treated_post="treated_post")
     assert a.effect == pytest.approx(b.effect, rel=1e-9) and a.se == pytest.approx(b.se, rel=1e-9)
 
 

@@ -255,7 +255,7 @@ def test_strategy_notebook_on_a_users_campaign_and_programme(study_file, tmp_pat
     # the notebook analysed the files: the same numbers as the analysis of the data they hold
     assert v["n_campaign"] == 3000 and "true_relative_lift" not in v and "cuped_variance_reduction" not in v
     assert v["conversion_relative_lift"] == round(experiments.conversion_test(camp).relative_lift, 4)
-    twfe = experiments.did_twfe(panel, outcome="revenue", unit="account", time="period", treated_post="treated_post")
+    twfe = experiments.did_twfe(panel, outcome="revenue", entity="account", time="period", treated_post="treated_post")
     assert v["did_effect"] == round(twfe.effect, 2) and "did_true_effect" not in v
     manifest = json.loads((out / "manifest.json").read_text())
     sims = {a["id"]: a["simulated"] for a in manifest["artefacts"]}

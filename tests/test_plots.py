@@ -62,7 +62,7 @@ def test_model_evaluation_panels_and_event_study_title():
     np.testing.assert_allclose(gains.get_ydata()[1:], ev.lift["cumulative_capture"].to_numpy() * 100)
     assert gains.get_ydata()[-1] == pytest.approx(100)  # every churner is captured by the whole list
     sim = experiments.simulate_programme(60, seed=1)
-    es = experiments.event_study(sim.data, outcome="revenue", unit="account", time="period", first_treated="first_treated")
+    es = experiments.event_study(sim.data, outcome="revenue", entity="account", time="period", first_treated="first_treated")
     assert plots.plot_event_study(es).get_title() == f"Pre-trends joint test p = {es.pretrend_pvalue:.2f}"
 
 

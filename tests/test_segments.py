@@ -15,7 +15,7 @@ def test_well_separated_clusters_are_recovered():
 
     X, truth = make_blobs(n_samples=1500, centers=4, n_features=5, cluster_std=0.6, random_state=3)
     X = pd.DataFrame(X)
-    ch = segments.choose_k(X, range(2, 7), seeds=3, gap_refs=5)
+    ch = segments.choose_k(X, range(2, 7), n_init=3, gap_refs=5)
     assert ch.k_silhouette == 4 and ch.k_gap == 4 and ch.k_chosen == 4
     assert ch.table.set_index("k").loc[4, "stability_ari"] > 0.99
     labels = segments.cluster(X, 4)
