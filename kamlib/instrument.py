@@ -70,6 +70,31 @@ class Instrument:
     def simulation(self) -> dict:
         return self.raw.get("simulation", {})
 
+    def describe(self, language: str = "en") -> str:
+        """The questionnaire in one sentence, counted from the instrument file (never typed in a notebook).
+
+        Parameters
+        ----------
+        language : {"en", "zh"}
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> inst.describe().startswith("7 constructs with 3-4 items each (24 items, 2 reverse-coded), a 7-point scale")
+        True
+        """
+        sizes = [len(v) for v in self.constructs.values()]
+        span = f"{min(sizes)}-{max(sizes)}" if min(sizes) != max(sizes) else f"{min(sizes)}"
+        n_items, n_rev, n_prof = len(self.items), len(self.reverse_items), len(self.profile)
+        if language == "zh":
+            return (f"{len(sizes)} 个构念,每个 {span} 个题项(共 {n_items} 个题项,其中 {n_rev} 个反向计分),"
+                    f"{self.points} 点量表,一道注意力检测题、一道 NPS 题和 {n_prof} 道背景题。")
+        return (f"{len(sizes)} constructs with {span} items each ({n_items} items, {n_rev} reverse-coded), a "
+                f"{self.points}-point scale, an attention check, an NPS question and {n_prof} profile questions.")
+
     def render(self, language: str = "en") -> str:
         """A printable questionnaire in Markdown."""
         lab = self.labels(language)

@@ -215,6 +215,7 @@ def test_survey_mistakes_name_the_file_item_and_rule(tmp_path):
 # ----------------------------------------------------------------------------- runs
 
 
+@pytest.mark.slow  # starts a second Python process that runs a notebook
 def test_a_second_run_of_a_study_is_refused_while_one_runs(study_file, tmp_path, monkeypatch, capsys):
     import json
     import subprocess

@@ -144,6 +144,7 @@ def test_score_in_parallel_equals_score_in_one_process(corpus):
     assert np.allclose(reviews.score(texts, model, n_jobs=2), reviews.score(texts, model, n_jobs=1))
 
 
+@pytest.mark.slow  # trains and scores the review classifiers
 def test_compare_marks_snownlp_and_leaves_out_ratings_that_are_the_labels(corpus):
     sample = corpus.data.sample(1200, random_state=2)
     sample = sample.assign(rating=np.where(sample["label"] == 1, 5, 1))
