@@ -73,7 +73,10 @@ def plot_monthly(monthly: pd.DataFrame, *, currency: str | None = None, axes=Non
 
     Examples
     --------
-    >>> axes = plot_monthly(describe.monthly(tx))  # doctest: +SKIP
+    >>> from kamlib import describe
+    >>> axes = plot_monthly(describe.monthly(tx))  # revenue, orders, active customers
+    >>> len(axes)
+    3
     """
     require_columns(monthly, ["month", "orders", "active_customers"], where="plot_monthly's data")
     panels = [(c, l) for c, l in (("revenue", money_label("Revenue", currency)), ("orders", "Orders (purchase days)"),
@@ -114,7 +117,10 @@ def plot_frequency_histogram(hist: pd.DataFrame, *, ax=None):
 
     Examples
     --------
-    >>> plot_frequency_histogram(hist)  # doctest: +SKIP
+    >>> from kamlib import validation
+    >>> ax = plot_frequency_histogram(validation.frequency_histogram(cal, {"bgnbd": bgnbd}))
+    >>> ax.get_ylabel()
+    'Customers'
     """
     require_columns(hist, ["repeat_purchases", "actual"], where="plot_frequency_histogram's data")
     ax = _axes(ax)
@@ -150,7 +156,12 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_
 
     Examples
     --------
-    >>> plot_tracking(track, cumulative=True)  # doctest: +SKIP
+    >>> from kamlib import validation
+    >>> track = validation.tracking(tx, cal, {"bgnbd": bgnbd}, start="1997-01-01", calibration_end="1997-09-30",
+    ...                             holdout_end="1998-06-30")
+    >>> ax = plot_tracking(track, cumulative=True, calibration_end="1997-09-30")
+    >>> len(ax.get_lines()) >= 2
+    True
     """
     require_columns(track, ["period_end", "actual"], where="plot_tracking's data")
     ax = _axes(ax)
@@ -185,7 +196,10 @@ def plot_conditional(cond: pd.DataFrame, *, ax=None):
 
     Examples
     --------
-    >>> plot_conditional(cond)  # doctest: +SKIP
+    >>> from kamlib import validation
+    >>> ax = plot_conditional(validation.conditional_expectation(cal, {"bgnbd": bgnbd}))
+    >>> ax.get_xlabel()
+    'Repeat purchases in the calibration period'
     """
     require_columns(cond, ["calibration_repeat_purchases", "actual"], where="plot_conditional's data")
     ax = _axes(ax)
@@ -367,7 +381,9 @@ def plot_scree(pa: pd.DataFrame, *, ax=None):
 
     Examples
     --------
-    >>> plot_scree(pa)  # doctest: +SKIP
+    >>> ax = plot_scree(survey.parallel_analysis(data[inst.items], n_sims=20, seed=1))
+    >>> ax.get_xlabel()
+    'Factor'
     """
     require_columns(pa, ["factor", "observed", "random_q95", "retain"], where="plot_scree's data")
     ax = _axes(ax)
@@ -431,7 +447,10 @@ def plot_likert(shares: pd.DataFrame, labels: list[str], *, ax=None):
 
     Examples
     --------
-    >>> plot_likert(shares, inst.labels("en"))  # doctest: +SKIP
+    >>> shares = survey.likert_shares(data, inst.items, inst.points)
+    >>> ax = plot_likert(shares, inst.labels("en"))
+    >>> len(ax.get_yticklabels())
+    24
     """
     k = shares.shape[1]
     if len(labels) != k:
@@ -481,7 +500,10 @@ def plot_intervals(table: pd.DataFrame, label: str, estimate: str, lower: str, u
 
     Examples
     --------
-    >>> plot_intervals(cap, "rule", "holdout_revenue_share", "revenue_ci_lower", "revenue_ci_upper")  # doctest: +SKIP
+    >>> t = pd.DataFrame({"rule": ["CLV", "Random"], "share": [0.66, 0.21], "lo": [0.6, 0.17], "hi": [0.71, 0.25]})
+    >>> ax = plot_intervals(t, "rule", "share", "lo", "hi", percent=True)
+    >>> [tick.get_text() for tick in ax.get_yticklabels()]
+    ['CLV', 'Random']
     """
     require_columns(table, [label, estimate, lower, upper], where="plot_intervals' data")
     ax = _axes(ax, figsize=(6.4, 0.45 * len(table) + 1.4))
@@ -520,7 +542,10 @@ def plot_gains(g: pd.DataFrame, *, ax=None):
 
     Examples
     --------
-    >>> plot_gains(gains)  # doctest: +SKIP
+    >>> from kamlib import strategy
+    >>> ax = plot_gains(strategy.gains(base, strategy.rule_scores(base)))
+    >>> len(ax.get_legend().get_texts()) >= 5
+    True
     """
     ax = _axes(ax)
     for col in g.columns[1:]:
@@ -548,7 +573,12 @@ def plot_event_study(ev, *, ax=None):
 
     Examples
     --------
-    >>> plot_event_study(ev)  # doctest: +SKIP
+    >>> from kamlib import experiments
+    >>> sim = experiments.simulate_programme(60, seed=1)
+    >>> ev = experiments.event_study(sim.data, outcome="revenue", entity="account", time="period",
+    ...                              first_treated="first_treated")
+    >>> plot_event_study(ev).get_title().startswith("Pre-trends joint test")
+    True
     """
     pvalue = getattr(ev, "pretrend_pvalue", None)
     ev = getattr(ev, "coefficients", ev)
@@ -588,7 +618,10 @@ def plot_tornado(t: pd.DataFrame, *, xlabel="", ax=None):
 
     Examples
     --------
-    >>> plot_tornado(torn)  # doctest: +SKIP
+    >>> from kamlib import strategy
+    >>> ax = plot_tornado(strategy.tornado(base, tier, 10_000))
+    >>> ax.get_yticklabels()[-1].get_text()
+    'CLV level'
     """
     require_columns(t, ["assumption", "low", "high", "base"], where="plot_tornado's data")
     ax = _axes(ax, figsize=(6.4, 0.45 * len(t) + 1.4))
@@ -629,7 +662,11 @@ def plot_lines(table: pd.DataFrame, x: str, y: str, hue: str, *, xlabel=None, yl
 
     Examples
     --------
-    >>> plot_lines(curve, "n_per_arm", "power", "relative_lift", logx=True)  # doctest: +SKIP
+    >>> from kamlib import experiments
+    >>> curve = experiments.power_curve(0.1, [0.1, 0.2], [1_000, 10_000, 100_000])
+    >>> ax = plot_lines(curve, "n_per_arm", "power", "relative_lift", logx=True)
+    >>> ax.get_xscale(), len(ax.get_lines())
+    ('log', 2)
     """
     require_columns(table, [x, y, hue], where="plot_lines' data")
     ax = _axes(ax)
@@ -695,7 +732,11 @@ def plot_k_choice(ch):
 
     Examples
     --------
-    >>> fig = plot_k_choice(choice)  # doctest: +SKIP
+    >>> from kamlib import segments
+    >>> choice = segments.choose_k(segments.matrix(segments.features(tx)), range(2, 5), n_init=2, gap_refs=2, seed=1)
+    >>> fig = plot_k_choice(choice)
+    >>> len(fig.axes)
+    4
     """
     ch = getattr(ch, "table", ch)
     fig, axes = plt.subplots(1, 4, figsize=(11, 3))
@@ -727,7 +768,11 @@ def plot_snake(snake_df: pd.DataFrame, *, ax=None):
 
     Examples
     --------
-    >>> plot_snake(snake)  # doctest: +SKIP
+    >>> from kamlib import segments
+    >>> X = segments.matrix(segments.features(tx))
+    >>> ax = plot_snake(segments.snake(X, segments.cluster(X, 3, seed=1)))
+    >>> len(ax.get_lines())
+    4
     """
     ax = _axes(ax)
     for seg, sub in snake_df.groupby("segment", sort=True):
@@ -763,7 +808,12 @@ def plot_projection(proj: pd.DataFrame, labels: pd.Series, *, explained=None, ma
 
     Examples
     --------
-    >>> plot_projection(proj, labels)  # doctest: +SKIP
+    >>> from kamlib import segments
+    >>> X = segments.matrix(segments.features(tx))
+    >>> proj, explained = segments.projection(X)
+    >>> ax = plot_projection(proj, segments.cluster(X, 3, seed=1), explained=explained)
+    >>> ax.get_xlabel().startswith("PC1")
+    True
     """
     ax = _axes(ax)
     d = proj.assign(segment=labels.reindex(proj.index).astype(str))
@@ -794,7 +844,10 @@ def plot_roc(curves: dict, *, ax=None):
 
     Examples
     --------
-    >>> plot_roc({"logit": (ev.roc, ev.auc)})  # doctest: +SKIP
+    >>> from kamlib import churn
+    >>> ev = churn.evaluate([1, 0, 1, 0, 1, 0], [0.9, 0.2, 0.7, 0.4, 0.3, 0.1])
+    >>> plot_roc({"logit": (ev.roc, ev.auc)}).get_legend().get_texts()[0].get_text()
+    'logit (AUC 0.889)'
     """
     ax = _axes(ax)
     for name, (roc, auc) in curves.items():
@@ -822,7 +875,11 @@ def plot_calibration(tables: dict, *, ax=None, xlabel="Predicted churn probabili
 
     Examples
     --------
-    >>> plot_calibration({"logit": ev.calibration})  # doctest: +SKIP
+    >>> from kamlib import churn
+    >>> ev = churn.evaluate([1, 0, 1, 0, 1, 0], [0.9, 0.2, 0.7, 0.4, 0.3, 0.1], bins=2)
+    >>> ax = plot_calibration({"logit": ev.calibration})
+    >>> ax.get_xlabel()
+    'Predicted churn probability (decile mean)'
     """
     ax = _axes(ax)
     for name, cal in tables.items():
@@ -901,7 +958,11 @@ def plot_lift(tables: dict, *, ax=None):
 
     Examples
     --------
-    >>> plot_lift({"logit": ev.lift})  # doctest: +SKIP
+    >>> from kamlib import churn
+    >>> ev = churn.evaluate([1, 0, 1, 0, 1, 0], [0.9, 0.2, 0.7, 0.4, 0.3, 0.1], bins=2)
+    >>> ax = plot_lift({"logit": ev.lift})
+    >>> ax.get_ylabel()
+    'Churners captured (%)'
     """
     ax = _axes(ax)
     for name, lt in tables.items():
@@ -941,7 +1002,13 @@ def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed:
 
     Examples
     --------
-    >>> fig = plot_network(co, stages, min_weight=2)  # doctest: +SKIP
+    >>> from kamlib import literature as lit
+    >>> codebook = lit.load_codebook()
+    >>> co = lit.cooccurrence(lit.matrix(lit.load_coding(codebook=codebook), codebook))
+    >>> used = co.index[co.to_numpy().diagonal() > 0]
+    >>> fig = plot_network(co.loc[used, used], {t: codebook[t]["stage"] for t in used}, min_weight=2)
+    >>> len(fig.axes)
+    1
     """
     import networkx as nx
 
@@ -1091,7 +1158,11 @@ def plot_model_evaluation(name: str, ev, *, axes=None):
 
     Examples
     --------
-    >>> axes = plot_model_evaluation("Logistic regression", ev)  # doctest: +SKIP
+    >>> from kamlib import churn
+    >>> ev = churn.evaluate([1, 0, 1, 0, 1, 0], [0.9, 0.2, 0.7, 0.4, 0.3, 0.1], bins=2)
+    >>> axes = plot_model_evaluation("Logistic regression", ev)
+    >>> len(axes)
+    3
     """
     if axes is None:
         fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
