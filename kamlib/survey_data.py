@@ -230,7 +230,9 @@ def write_export(df: pd.DataFrame, path: str | Path, inst: Instrument, fmt: str,
 
     Examples
     --------
-    >>> write_export(df, "out.csv", inst, "wjx")  # doctest: +SKIP
+    >>> path = write_export(simulate(inst, 20, seed=1), getfixture("tmp_path") / "wjx.csv", inst, "wjx")
+    >>> path.name
+    'wjx.csv'
     """
     path = Path(path)
     labels_zh = inst.labels("zh")
@@ -294,7 +296,8 @@ def write_example(inst: Instrument, fmt: str, path: str | Path, *, n: int = 800,
 
     Examples
     --------
-    >>> write_example(inst, "qualtrics", "example.csv", n=50)  # doctest: +SKIP
+    >>> write_example(inst, "qualtrics", getfixture("tmp_path") / "example.csv", n=50).suffix
+    '.csv'
     """
     df = simulate(inst, n, seed=seed)
     if fmt == "csv":
@@ -340,7 +343,9 @@ def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str |
 
     Examples
     --------
-    >>> read("wjx.csv", inst, fmt="wjx")  # doctest: +SKIP
+    >>> path = write_example(inst, "wjx", getfixture("tmp_path") / "wjx.csv", n=30)
+    >>> len(read(path, inst, fmt="wjx"))
+    30
     """
     path = Path(path)
     raw = read_table(path, encoding=encoding)
