@@ -146,7 +146,11 @@ def read_reviews(source, *, columns: dict | None = None, encoding: str = "auto",
 
     Examples
     --------
-    >>> r = read_reviews("reviews.xlsx", columns={"text": "评价内容", "rating": "评分"})  # doctest: +SKIP
+    >>> path = getfixture("tmp_path") / "reviews.csv"
+    >>> _ = pd.DataFrame({"评价内容": ["质量很好", "物流太慢"], "评分": [5, 2]}).to_csv(path, index=False)
+    >>> r = read_reviews(path, columns={"text": "评价内容", "rating": "评分"})
+    >>> type(r).__name__, r.data.columns[:2].tolist()
+    ('ReviewData', ['text', 'rating'])
     """
     from . import parsing
     from ._io import read_table
