@@ -529,6 +529,10 @@ def train_sentiment(texts, labels, *, seed: int = 0):
     return model.fit(list(texts), labels)
 
 
+#: Fewer texts than this are scored in one process: starting workers costs more than it saves.
+_PARALLEL_MIN = 20_000
+
+
 def score(texts, model, *, n_jobs: int = 1) -> np.ndarray:
     """Probability that each text is positive, from a model of :func:`train_sentiment`.
 
@@ -554,7 +558,7 @@ def score(texts, model, *, n_jobs: int = 1) -> np.ndarray:
     [0.93]
     """
     texts = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in texts]
-    if n_jobs == 1 or len(texts) < 20_000:
+    if n_jobs == 1 or len(texts) < _PARALLEL_MIN:
         return model.predict_proba(texts)[:, 1]
     from joblib import Parallel, delayed
 

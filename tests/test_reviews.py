@@ -137,10 +137,11 @@ def test_classifier_beats_majority_class_and_lexicon_on_held_out_reviews(corpus)
 
 
 @pytest.mark.slow
-def test_score_in_parallel_equals_score_in_one_process(corpus):
+def test_score_in_parallel_equals_score_in_one_process(corpus, monkeypatch):
     sample = corpus.data.sample(400, random_state=1)
     model = reviews.train_sentiment(sample["text"], sample["label"])
-    texts = (corpus.data["text"].head(2500).tolist()) * 9  # 22,500 texts: the parallel path
+    monkeypatch.setattr(reviews, "_PARALLEL_MIN", 1_000)  # the parallel path on a small list
+    texts = corpus.data["text"].head(2_000).tolist()
     assert np.allclose(reviews.score(texts, model, n_jobs=2), reviews.score(texts, model, n_jobs=1))
 
 
