@@ -172,7 +172,7 @@ KEY_NUMBERS_ZH = {
     "gini": "收入基尼系数", "key_accounts": "大客户数", "capture_clv": "按 CLV 选出的前 {top} 客户占验证期收入",
     "capture_random": "……随机选出的 {top}", "auc_logit": "流失 AUC(logit,交易数据)", "auc_telecom": "流失 AUC(电信数据)",
     "k_chosen": "细分群数 (k)", "n_gaps": "尚未检验的主题",
-    "bgnbd_degenerate": "退化:无法识别流失,模型退化为 NBD",
+    "bgnbd_degenerate": "BG/NBD", "bgnbd_degenerate_value": "退化:无法识别流失,模型退化为 NBD",
     "f001_new_lift": "个性化相对热门推荐的命中率提升(F001 称 +20%)",
     "classifier_accuracy": "评论情感分类的留出准确率",
 }

@@ -151,3 +151,30 @@ def test_every_result_class_follows_the_result_convention():
                 if not issubclass(obj, Result):
                     outside.append(qual)
     assert not outside, f"derive these from kamlib._results.Result: {outside}"
+
+
+def _artefact_ids():
+    """Every artefact id a notebook registers (the second argument of art.figure/table/document)."""
+    import json
+
+    ids = set()
+    for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
+        src = "\n".join("".join(c["source"]) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"])
+        ids |= set(re.findall(r"art\.(?:figure|table|document|text_file)\([^,]+,\s*f?\"([a-z0-9_]+)\"", src))
+    return ids
+
+
+@pytest.mark.parametrize("name", ["report.py", "editions.py", "runner.py", "artefacts.py", "notebook.py"])
+def test_the_report_machinery_names_no_notebook_and_no_artefact(name):
+    """Roles and key numbers are declared by the notebooks (docs/architecture.md); the machinery renders them.
+    findings.py still holds the summary's sentence rules by notebook and value key (a known exception)."""
+    tree = ast.parse((ROOT / "kamlib" / "workbench" / name).read_text(encoding="utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+               and id(n) not in docstrings]
+    ids = _artefact_ids()
+    assert len(ids) > 100  # the pattern finds the notebooks' artefacts
+    named = sorted({s for s in strings if re.fullmatch(r"\d\d_[a-z_]+", s) or s in ids})
+    assert not named, f"kamlib/workbench/{name} names {named}"

@@ -285,15 +285,29 @@ def test_index_lists_every_built_study_default_first(tmp_path):
     assert "T cdnow<br>题 cdnow" in page
 
 
-def test_key_numbers_do_not_show_a_degenerate_fit_as_numbers():
-    values = {"10_key_accounts": {"bgnbd_r": 0.74, "bgnbd_alpha": 9.15, "bgnbd_a": 1e-06, "bgnbd_b": 16395.7,
-                                  "gini": 0.7087, "degenerate_models": ["BG/NBD"]}}
-    cards = dict(report._key_numbers(values, "en", 0.2))
-    assert cards == {"BG/NBD": "degenerate: no dropout identifiable, reduces to the NBD", "Gini of revenue": "0.7087"}
-    values["10_key_accounts"]["degenerate_models"] = []
-    assert dict(report._key_numbers(values, "en", 0.2))["BG/NBD b"] == "16,396"
-    values["40_strategy"] = {"capture_clv": 0.62114}
-    assert dict(report._key_numbers(values, "en", 0.2))["Holdout revenue captured by the top 20% by CLV"] == "62.1%"
+def test_key_numbers_are_what_the_notebooks_labelled_shown_by_their_kind():
+    tiles = {"10_key_accounts": {"key_numbers": [
+        {"key": "bgnbd_degenerate", "kind": "text", "label": "BG/NBD"},
+        {"key": "gini", "kind": "estimate", "label": "Gini of revenue"},
+        {"key": "key_accounts", "kind": "count", "label": "Key accounts"},
+        {"key": "total_clv", "kind": "money", "label": "CLV"},
+        {"key": "not_computed", "kind": "estimate", "label": "Nothing"}]},
+        "40_strategy": {"key_numbers": [{"key": "capture_clv", "kind": "share", "label": "Captured by the top 20%"}]}}
+    values = {"10_key_accounts": {"bgnbd_degenerate": "degenerate: no dropout identifiable, reduces to the NBD",
+                                  "gini": 0.7087, "key_accounts": 12345, "total_clv": 98765.4, "not_computed": None},
+              "40_strategy": {"capture_clv": 0.62114}}
+    cards = dict(report._key_numbers({"notebooks": tiles}, values, "en", 0.2, "GBP"))
+    assert cards == {"BG/NBD": "degenerate: no dropout identifiable, reduces to the NBD", "Gini of revenue": "0.7087",
+                     "Key accounts": "12,345", "CLV": "98,765 GBP", "Captured by the top 20%": "62.1%"}
+    zh = dict(report._key_numbers({"notebooks": tiles}, values, "zh", 0.2, "GBP"))
+    assert zh["BG/NBD"].startswith("退化") and zh["收入基尼系数"] == "0.7087"
+    # a label the notebook gives is checked: a kind the report cannot show is refused when recorded
+    from kamlib.workbench.artefacts import Artefacts
+
+    art = Artefacts.__new__(Artefacts)
+    art.values, art.key_numbers = {}, []
+    with pytest.raises(Exception, match="kind"):
+        art.record("x", 1, kind="percent", label="X")
 
 
 @pytest.mark.notebook

@@ -33,6 +33,15 @@ KEY_LIBRARIES = [
 ]
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
+#: What an artefact is for in the report (the notebook says; the report renders roles and names no artefact):
+#: ``main`` leads its framework section, ``appendix`` goes to Appendix A (bulky reference tables),
+#: ``hypotheses`` is the summary's hypothesis table, ``provenance`` describes a data set; None: the section body.
+ROLES = ("main", "appendix", "hypotheses", "provenance")
+
+#: How a key number is shown: a share as a percentage, a count with thousands separators, money with the
+#: study's currency, an estimate to four significant digits, text as it is.
+KINDS = ("share", "count", "money", "estimate", "text")
+
 
 def versions() -> dict[str, str]:
     """Versions of Python and the key libraries."""
@@ -123,6 +132,7 @@ class Artefacts:
         self.values: dict[str, Any] = {}
         self.notes: list[str] = []
         self.stages: list[dict[str, Any]] = []
+        self.key_numbers: list[dict[str, Any]] = []
         self._hash = params_hash(self.parameters)
         self._versions = versions()
         style.apply(language)
@@ -141,7 +151,9 @@ class Artefacts:
             raise KamError("A caption dict needs at least an 'en' entry.")
         return dict(caption)
 
-    def _register(self, art_id, kind, caption, files, simulated, extra=None):
+    def _register(self, art_id, kind, caption, files, simulated, extra=None, role=None):
+        if role is not None and role not in ROLES:
+            raise KamError(f"Artefact {art_id!r}: role {role!r} is not one of {', '.join(ROLES)} (or None).")
         main = files[0]
         cell = _current_cell()
         entry = {
@@ -156,6 +168,7 @@ class Artefacts:
             "parameters_hash": self._hash,
             "sha256": sha256(main),
             "simulated": bool(simulated),
+            "role": role,
             "versions": self._versions,
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         }
@@ -164,11 +177,13 @@ class Artefacts:
         return main
 
     # -- public API --------------------------------------------------------
-    def figure(self, fig, art_id: str, caption: str | dict[str, str], *, simulated: bool = False) -> Path:
+    def figure(self, fig, art_id: str, caption: str | dict[str, str], *, simulated: bool = False,
+               role: str | None = None) -> Path:
         """Save ``fig`` as PNG (300 dpi) and SVG under ``figures/`` in the study's language, and as a PNG
         (200 dpi) in the other language (``<id>.zh.png`` or ``<id>.en.png``, for the report's other edition);
         register it. Figures are drawn in English; the Chinese version has every word the glossary knows
-        translated (:func:`kamlib.style.translate_figure`)."""
+        translated (:func:`kamlib.style.translate_figure`). ``role="main"``: the figure leads its section
+        (:data:`ROLES`)."""
         import matplotlib.pyplot as plt
 
         self._check_id(art_id)
@@ -192,11 +207,14 @@ class Artefacts:
         for path in chinese:
             save(path)
         plt.close(fig)
-        return self._register(art_id, "figure", caption, [png, svg, other], simulated)
+        return self._register(art_id, "figure", caption, [png, svg, other], simulated, role=role)
 
     def table(self, df: pd.DataFrame, art_id: str, caption: str | dict[str, str], *,
-              simulated: bool = False, index: bool = False, digits: int = 6) -> pd.DataFrame:
+              simulated: bool = False, index: bool = False, digits: int = 6, role: str | None = None) -> pd.DataFrame:
         """Save ``df`` as CSV, Markdown and LaTeX (booktabs) under ``tables/`` and register it.
+
+        ``role`` (:data:`ROLES`): ``"appendix"`` for a bulky reference table, ``"hypotheses"`` for the
+        summary's hypothesis table, ``"provenance"`` for where a data set comes from.
 
         Floats are rounded to ``digits`` significant digits, so reruns are byte-identical.
         Returns the rounded frame, so the notebook displays what was written.
@@ -218,7 +236,7 @@ class Artefacts:
             hrules=True, caption=_latex_escape(label), label=f"tab:{art_id}", position="htbp")
         tex.write_text(latex, encoding="utf-8")
         self._register(art_id, "table", caption, [csv, md, tex], simulated,
-                       {"rows": int(len(out)), "columns": list(out.columns)})
+                       {"rows": int(len(out)), "columns": list(out.columns)}, role=role)
         return out
 
     def document(self, text: str, art_id: str, caption: str | dict[str, str], *, simulated: bool = False) -> Path:
@@ -293,9 +311,18 @@ class Artefacts:
         """Whether the stage ``name`` ran (see :meth:`stage`)."""
         return any(s["stage"] == name and s["ran"] for s in self.stages)
 
-    def record(self, name: str, value: Any) -> Any:
-        """Record a key value (asserted by the tests, quoted by the report)."""
+    def record(self, name: str, value: Any, *, kind: str | None = None, label: str | None = None) -> Any:
+        """Record a value (asserted by the tests, quoted by the report's findings).
+
+        With ``label``, the value is also one of the report's key numbers, shown as ``kind`` (:data:`KINDS`)
+        under that label (English; the Chinese edition looks the label up in the glossary). A value that is
+        None or NaN is recorded but never shown as a key number.
+        """
         self.values[name] = _jsonable(value)
+        if label is not None:
+            if kind not in KINDS:
+                raise KamError(f"Key number {name!r}: kind {kind!r} is not one of {', '.join(KINDS)}.")
+            self.key_numbers.append({"key": name, "kind": kind, "label": label})
         return value
 
     def close(self) -> Path:
@@ -308,6 +335,7 @@ class Artefacts:
             "artefacts": self.entries,
             "notes": self.notes,
             "stages": self.stages,
+            "key_numbers": self.key_numbers,
         }
         part.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         (self.root / "values.json").write_text(

@@ -64,23 +64,6 @@ TEXT = {
     "zh": REPORT_ZH,
 }
 
-#: Key numbers shown under the hypothesis table: notebook, value and English label (``{top}`` is the
-#: study's strategy.top_share); Chinese labels in :data:`kamlib.i18n.KEY_NUMBERS_ZH` (else the English one).
-KEY_VALUES = [
-    ("10_key_accounts", "bgnbd_r", "BG/NBD r"), ("10_key_accounts", "bgnbd_alpha", "BG/NBD α"),
-    ("10_key_accounts", "bgnbd_a", "BG/NBD a"), ("10_key_accounts", "bgnbd_b", "BG/NBD b"),
-    ("10_key_accounts", "gini", "Gini of revenue"), ("10_key_accounts", "key_accounts", "Key accounts"),
-    ("40_strategy", "capture_clv", "Holdout revenue captured by the top {top} by CLV"),
-    ("40_strategy", "capture_random", "... by a random {top}"),
-    ("35_churn", "auc_logit", "Churn AUC (logit, transactions)"), ("35_churn", "auc_telecom", "Churn AUC (telecom)"),
-    ("30_segments", "k_chosen", "Segments (k)"), ("00_literature", "n_gaps", "Themes not yet tested"),
-    ("45_personalisation", "f001_new_lift", "Hit-rate lift, personalised over popular (F001 says +20%)"),
-    ("25_reviews", "classifier_accuracy", "Review sentiment: held-out accuracy"),
-]
-
-#: Key numbers that are shares, shown as percentages.
-SHARE_KEYS = frozenset({"capture_clv", "capture_random", "f001_new_lift", "classifier_accuracy"})
-
 CSS = """
 :root{--ink:#1b1b1b;--muted:#5b5b5b;--accent:#0072B2;--warn:#D55E00;--rule:#d9d9d9}
 *{box-sizing:border-box}
@@ -335,30 +318,15 @@ def _values(out: Path) -> dict:
     return {f.stem: json.loads(f.read_text(encoding="utf-8")) for f in sorted((out / "values").glob("*.json"))}
 
 
-#: Each framework section opens with this figure when the run made it (else the section's first figure).
-MAIN_FIGURES = {"literature": "lit_theme_frequency_chart", "understand": "survey_real_path_diagram",
-                "identify": "ka_lorenz", "segment": "seg_snake", "act": "rec_hit_rates",
-                "evaluate": "strategy_selection_rules_chart"}
-
-#: Bulky reference tables (codebooks, item-level and parameter tables): shown in Appendix A, not in the findings.
-REFERENCE_TABLES = frozenset({
-    "lit_codebook", "lit_coding_matrix", "lit_cooccurrence", "lit_agreement", "lit_traceability", "lit_sources",
-    "data_validation", "data_monthly_table", "ka_parameters", "ka_fit_histogram_table",
-    "ka_conditional_expectation_table", "survey_missing", "survey_item_descriptives", "survey_parallel_analysis",
-    "survey_efa", "survey_efa_factor_correlations", "survey_clf_loadings", "survey_item_analysis",
-    "survey_cfa_loadings", "survey_real_outer", "survey_real_assessment", "reviews_phrases", "basket_items",
-    "rec_next_best", "cohort_retention", "churn_tx_lift", "churn_telecom_lift", "churn_telecom_calibration",
-    "strategy_tornado"})
-
-
 def _is_provenance(a: dict) -> bool:
-    return a["kind"] == "table" and (a["id"] == "data_source" or a["id"].endswith("_provenance"))
+    return a.get("role") == "provenance"
 
 
 def _sections(arts: list[dict], stages: dict[str, str], notes: dict | None = None,
               findings: list | None = None) -> list[dict]:
     """Notebooks grouped by their declared stage, in the framework's order (unknown stages last); each section
-    leads with its main figure (:data:`MAIN_FIGURES`) and the summary's findings of its stage."""
+    leads with its main figure (the one its notebook marked ``role="main"``, else its first figure) and the
+    summary's findings of its stage."""
     from .notebooks import STAGES
 
     notes = notes or {}
@@ -374,7 +342,7 @@ def _sections(arts: list[dict], stages: dict[str, str], notes: dict | None = Non
     out = []
     for k, nbs in present:
         figures = [a for nb in nbs for a in by_nb[nb] if a["kind"] == "figure"]
-        main = next((a for a in figures if a["id"] == MAIN_FIGURES.get(k)), figures[0] if figures else None)
+        main = next((a for a in figures if a.get("role") == "main"), figures[0] if figures else None)
         out.append({"key": k, "main": main, "findings": [f for f in findings or [] if f.stage == k],
                     "notebooks": [{"name": nb, "artefacts": [a for a in by_nb[nb] if a is not main],
                                    "notes": notes.get(nb, [])} for nb in nbs]})
@@ -427,10 +395,10 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
     missing = fnd.not_run(manifest, language)  # what did not run is said in the summary too, not only at the end
     if missing is not None:
         summary = summary + [missing]
-    hyp = next((a for a in arts if a["id"] == "survey_hypotheses"), None)
+    hyp = next((a for a in arts if a.get("role") == "hypotheses"), None)
     data = [a for a in arts if _is_provenance(a)]
-    reference = [a for a in arts if a["id"] in REFERENCE_TABLES]
-    rest = [a for a in arts if a is not hyp and a not in data and a["id"] not in REFERENCE_TABLES]
+    reference = [a for a in arts if a.get("role") == "appendix"]
+    rest = [a for a in arts if a is not hyp and a not in data and a.get("role") != "appendix"]
     sections = _sections(rest, stages, notes, summary)
     counters = {"figure": 0, "table": 0, "document": 0}
     labels = {}
@@ -453,7 +421,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
             "sections": sections, "recommendations": fnd.recommendations(values, language),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
             "appendix": _appendix(manifest, sections), "labels": labels,
-            "cards": _key_numbers(values, language, top_share), "n_artefacts": len(arts),
+            "cards": _key_numbers(manifest, values, language, top_share, currency), "n_artefacts": len(arts),
             "n_simulated": len(simulated), "versions": sorted((arts[0].get("versions", {}) if arts else {}).items()),
             "first_section": len(sections) + 3}
 
@@ -507,25 +475,31 @@ def _html_view(a: dict, out: Path, lang: str, T: dict) -> dict:
     return view
 
 
-def _key_numbers(values: dict, lang: str, top_share: float | None) -> list[tuple[str, str]]:
-    """The tiles under the hypothesis table. The parameters of a degenerate BG/NBD fit (one at a
-    bound of the optimiser) are not numbers to read: one tile says what the model reduced to."""
+def _key_numbers(manifest: dict, values: dict, lang: str, top_share: float | None,
+                 currency: str | None = None) -> list[tuple[str, str]]:
+    """The tiles under the hypothesis table: the values each notebook recorded with a label
+    (:meth:`kamlib.workbench.artefacts.Artefacts.record`), in the report's order of notebooks, each shown as its
+    kind says. A value the run could not compute (None, NaN) is no tile."""
     top = f"{top_share:.0%}" if top_share is not None else "20%"
-    degenerate = "BG/NBD" in values.get("10_key_accounts", {}).get("degenerate_models", [])
     cards = []
-    for nb, key, en in KEY_VALUES:
-        if key not in values.get(nb, {}):
-            continue
-        if degenerate and key.startswith("bgnbd_"):
-            if key == "bgnbd_r":
-                cards.append(("BG/NBD", KEY_NUMBERS_ZH["bgnbd_degenerate"] if lang == "zh" else
-                              "degenerate: no dropout identifiable, reduces to the NBD"))
-            continue
-        v = values[nb][key]
-        if v is None or (isinstance(v, float) and v != v):  # a value the run could not compute is no tile
-            continue
-        shown = f"{100 * v:.1f}%" if key in SHARE_KEYS and isinstance(v, (int, float)) else _fmt(v)
-        cards.append(((KEY_NUMBERS_ZH.get(key, en) if lang == "zh" else en).format(top=top), shown))
+    for nb, rec in sorted(manifest.get("notebooks", {}).items()):
+        for k in rec.get("key_numbers", []):
+            v = values.get(nb, {}).get(k["key"])
+            if v is None or (isinstance(v, float) and v != v):
+                continue
+            kind = k["kind"]
+            if kind == "share":
+                shown = f"{100 * v:.1f}%"
+            elif kind == "count":
+                shown = f"{v:,}"
+            elif kind == "money":
+                shown = f"{v:,.0f}" + (f" {currency}" if currency else "")
+            elif kind == "text":
+                shown = KEY_NUMBERS_ZH.get(f"{k['key']}_value", v) if lang == "zh" else str(v)
+            else:
+                shown = _fmt(v)
+            label = KEY_NUMBERS_ZH[k["key"]].format(top=top) if lang == "zh" and k["key"] in KEY_NUMBERS_ZH else k["label"]
+            cards.append((label, shown))
     return cards
 
 

@@ -294,7 +294,8 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
                                                   "parameters_hash": part["parameters_hash"],
                                                   "stage": nb_mod.info(notebook_path(name)).stage,
                                                   "notes": part.get("notes", []),
-                                                  "stages": part.get("stages", [])}
+                                                  "stages": part.get("stages", []),
+                                                  "key_numbers": part.get("key_numbers", [])}
     manifest.get("not_run", {}).pop(name, None)  # it ran: the report no longer says it did not
     keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
     manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a.get("order", 0), a["id"]))
