@@ -12,8 +12,16 @@ import pytest
 import kamlib
 from kamlib.config import NOTEBOOKS, ROOT
 
-ANALYSIS = sorted(m.name for m in pkgutil.iter_modules(kamlib.__path__) if m.name not in ("workbench", "__main__"))
-PUBLIC = [m for m in ANALYSIS if not m.startswith("_")]
+#: The analysis modules, subpackages' modules included ("survey.reliability"), by their name under kamlib.
+ANALYSIS = sorted(m.name.removeprefix("kamlib.") for m in pkgutil.walk_packages(kamlib.__path__, "kamlib.")
+                  if not m.name.startswith("kamlib.workbench") and m.name != "kamlib.__main__")
+PUBLIC = [m for m in ANALYSIS if not any(part.startswith("_") for part in m.split("."))]
+
+
+def _path(module: str) -> Path:
+    """The file of an analysis module (a package's ``__init__.py``)."""
+    base = ROOT / "kamlib" / Path(*module.split("."))
+    return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
 
 
 def _imports(path: Path) -> set[str]:
@@ -36,7 +44,7 @@ def _imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("module", ANALYSIS)
 def test_analysis_modules_never_import_the_workbench(module):
-    path = ROOT / "kamlib" / f"{module}.py"
+    path = _path(module)
     bad = sorted(i for i in _imports(path) if i.startswith("kamlib.workbench"))
     assert not bad, f"kamlib/{module}.py imports the workbench: {bad}"
 
@@ -46,7 +54,8 @@ def test_the_study_schema_imports_no_analysis_module():
     light = {"kamlib.config", "kamlib.errors", "kamlib.defaults", "kamlib"}
     for name in ("study", "notebooks"):
         mods = {i for i in _imports(ROOT / "kamlib" / "workbench" / f"{name}.py") if i.startswith("kamlib.")}
-        heavy = sorted(m for m in mods if m.split(".")[1] in ANALYSIS and not any(m.startswith(x) for x in light))
+        heavy = sorted(m for m in mods if m.removeprefix("kamlib.") in ANALYSIS
+                       and not any(m.startswith(x) for x in light))
         assert not heavy, f"workbench/{name}.py imports {heavy}"
 
 

@@ -1,0 +1,42 @@
+"""Survey statistics: reliability, validity, CFA/SEM, key drivers, mediation, moderation, groups, NPS.
+
+A subpackage by topic (``reliability``, ``factors``, ``cbsem``, ``invariance``, ``drivers``, ``groups``,
+``study_hypotheses``); ``from kamlib import survey`` gives every public name, as before.
+
+Functions take tidy DataFrames (respondents in rows, reverse-coded items or
+construct scores in columns) and return floats, DataFrames or small result objects.
+
+References
+----------
+Cronbach (1951); Feldt (1965) for the alpha interval; McDonald (1999) omega;
+Fornell & Larcker (1981); Henseler, Ringle & Sarstedt (2015) HTMT; Kaiser (1974) KMO;
+Bartlett (1950); Horn (1965) parallel analysis; Lindeman, Merenda & Gold (1980) LMG;
+Hayes (2018) bootstrap mediation; Reichheld (2003) NPS.
+"""
+
+from __future__ import annotations
+
+from .reliability import (
+    alpha_ci, ave, composite_reliability, cronbach_alpha, item_analysis, omega, one_factor_loadings,
+    reliability_table,
+)
+from .factors import (
+    bartlett, EFA, efa, fornell_larcker, Harman, harman, htmt, kmo, parallel_analysis, rotate, scale_note,
+    TestResult,
+)
+from .cbsem import (
+    cfa, fit_verdicts, group_paths, measurement_model, model_syntax, rmsea_ci, sem, SEMResult, structural_model,
+)
+from .invariance import common_method_factor, CommonMethod, Invariance, invariance
+from .drivers import Interaction, key_drivers, KeyDrivers, Mediation, mediation, moderation, relative_importance
+from .groups import compare_many, compare_two, likert_shares, NPS, nps
+from .study_hypotheses import group_hypothesis, HYPOTHESES, hypotheses, STRUCTURAL_PATHS
+from .cbsem import _incremental_fit  # noqa: F401  (tested against published fit indices)
+
+__all__ = ["CommonMethod", "EFA", "HYPOTHESES", "Harman", "Interaction", "Invariance", "KeyDrivers", "Mediation",
+           "NPS", "SEMResult", "STRUCTURAL_PATHS", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
+           "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa",
+           "fit_verdicts", "fornell_larcker", "group_hypothesis", "group_paths", "harman", "htmt", "hypotheses",
+           "invariance", "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation",
+           "model_syntax", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis",
+           "relative_importance", "reliability_table", "rmsea_ci", "rotate", "scale_note", "sem", "structural_model"]

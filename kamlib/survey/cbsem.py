@@ -1,0 +1,404 @@
+"""Covariance-based CFA and SEM through semopy, the fit indices and their cut-offs, lavaan-style model syntax,
+and the comparison of structural paths between two groups.
+
+References
+----------
+Igolkina, A. A. & Meshcheryakov, G. (2020). semopy: a Python package for structural equation modeling.
+*Structural Equation Modeling*, 27(6), 952-963. Hu, L. & Bentler, P. M. (1999). Cutoff criteria for fit indexes
+in covariance structure analysis. *Structural Equation Modeling*, 6(1), 1-55.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from .._results import Result
+from ..errors import KamError, require_columns
+
+__all__ = ["SEMResult", "cfa", "fit_verdicts", "group_paths", "measurement_model", "model_syntax", "rmsea_ci", "sem",
+           "structural_model"]
+
+
+@dataclass(frozen=True)
+class SEMResult(Result):
+    """A fitted semopy model: ``fit`` (chi2, df, pvalue, cfi, tli, rmsea, its CI, srmr, n) and estimates."""
+
+    model: object
+    fit: dict
+    estimates: pd.DataFrame
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The fit statistics as a one-row table."""
+        return pd.DataFrame([self.fit])
+
+    def loadings(self) -> pd.DataFrame:
+        e = self.estimates
+        return e[e["op"] == "=~"].reset_index(drop=True)
+
+    def paths(self) -> pd.DataFrame:
+        e = self.estimates
+        return e[e["op"] == "~"].reset_index(drop=True)
+
+    def factor_correlations(self) -> pd.DataFrame:
+        """Model-implied correlations between the latent factors, ``(I - B)^-1 Psi (I - B)^-T`` scaled to
+        unit variances, so that factors linked by a regression correlate as the model says (lavaan's
+        ``lavInspect(fit, "cor.lv")``), not 0."""
+        m = self.model
+        names = list(m.names_beta[0])
+        B, Psi = np.asarray(m.mx_beta, float), np.asarray(m.mx_psi, float)
+        inv = np.linalg.inv(np.eye(len(B)) - B)
+        cov = inv @ Psi @ inv.T
+        sd = np.sqrt(np.diag(cov))
+        full = pd.DataFrame(cov / np.outer(sd, sd), index=names, columns=names)
+        latents = list(dict.fromkeys(self.loadings()["lval"]))
+        return full.loc[latents, latents]
+
+def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
+    """Confidence interval of RMSEA by inverting the noncentral chi-square (N in the denominator, as lavaan).
+
+    Parameters
+    ----------
+    chi2 : float
+        Model chi-square.
+    df : int
+        Degrees of freedom.
+    n : int
+        Sample size.
+    level : float
+        Confidence level (0.9 by convention).
+
+    Returns
+    -------
+    tuple of float
+        Lower and upper limit; NaN for a just-identified model (df 0).
+
+    References
+    ----------
+    Steiger, J. H. & Lind, J. C. (1980). Statistically based tests for the number of common factors. Psychometric Society, Iowa City. Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *J. Statistical Software*, 48(2), 1-36.
+
+    Examples
+    --------
+    >>> [round(v, 3) for v in rmsea_ci(85.306, 24, 301)]
+    [0.071, 0.114]
+    """
+
+    if df <= 0:  # a just-identified model: RMSEA is not defined
+        return (math.nan, math.nan)
+
+    def lam(p):
+        f = lambda x: stats.ncx2.cdf(chi2, df, x) - p  # noqa: E731
+        if stats.chi2.cdf(chi2, df) < p:
+            return 0.0
+        hi = max(10.0, chi2 * 4)
+        return optimize.brentq(f, 1e-10, hi)
+
+    a = (1 - level) / 2
+    return float(np.sqrt(lam(1 - a) / (df * n))), float(np.sqrt(lam(a) / (df * n)))
+
+def fit_verdicts(fit: dict) -> pd.DataFrame:
+    """Each fit index of a CFA or SEM against its cut-off, in one sentence in English and Chinese, with the source.
+
+    Parameters
+    ----------
+    fit : dict
+        ``SEMResult.fit``.
+
+    Returns
+    -------
+    DataFrame
+        ``index``, ``value``, ``cut_off``, ``met``, ``source``, ``verdict``, ``verdict_zh``; one row saying the model
+        cannot be tested when it is just-identified.
+
+    References
+    ----------
+    Hu, L. & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis.
+    *Structural Equation Modeling*, 6(1), 1-55. Browne, M. W. & Cudeck, R. (1993). Alternative ways of assessing
+    model fit. In Bollen & Long (eds.), *Testing Structural Equation Models*, Sage, 136-162.
+
+    Examples
+    --------
+    >>> fit_verdicts({"df": 24, "chi2": 85.3, "pvalue": 0.0, "cfi": 0.931, "tli": 0.896, "rmsea": 0.092,
+    ...               "srmr": 0.065})["met"].tolist()
+    [False, False, False, False, True]
+    """
+    if not fit.get("df"):
+        return pd.DataFrame([{"index": "df", "value": 0.0, "cut_off": np.nan, "met": False, "source": "",
+                              "verdict": fit.get("note") or "the model is just-identified: its fit cannot be tested.",
+                              "verdict_zh": "模型恰好识别(自由度为 0):拟合无法检验,请增加题项或约束。"}])
+    rules = [("chi2/df", fit["chi2"] / fit["df"], 3.0, "<=", "Kline (2016)"),
+             ("cfi", fit["cfi"], 0.95, ">=", "Hu & Bentler (1999)"),
+             ("tli", fit["tli"], 0.95, ">=", "Hu & Bentler (1999)"),
+             ("rmsea", fit["rmsea"], 0.06, "<=", "Hu & Bentler (1999); Browne & Cudeck (1993): 0.08 acceptable"),
+             ("srmr", fit["srmr"], 0.08, "<=", "Hu & Bentler (1999)")]
+    rows = []
+    for name, v, cut, op, src in rules:
+        met = bool(v >= cut) if op == ">=" else bool(v <= cut)
+        rows.append({"index": name, "value": v, "cut_off": cut, "met": met, "source": src,
+                     "verdict": f"{name.upper()} = {v:.3f}: {'meets' if met else 'misses'} the {op} {cut:g} rule",
+                     "verdict_zh": f"{name.upper()} = {v:.3f}:{'达到' if met else '未达到'} {op} {cut:g} 的标准"})
+    return pd.DataFrame(rows)
+
+def _incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> dict:
+    """CFI bounded to [0, 1] and TLI (not bounded), as lavaan computes them; NaN when df is 0."""
+    if df <= 0:
+        return {"cfi": math.nan, "tli": math.nan}
+    denom = max(chi2 - df, chi2_null - df_null, 0)
+    cfi = 1.0 if denom == 0 else 1 - max(chi2 - df, 0) / denom
+    tli = (chi2_null / df_null - chi2 / df) / (chi2_null / df_null - 1) if df_null > 0 else math.nan
+    return {"cfi": float(min(max(cfi, 0.0), 1.0)), "tli": float(tli)}
+
+def _fit(data: pd.DataFrame, description: str) -> SEMResult:
+    import semopy
+
+    defined = [line.strip() for line in description.splitlines() if ":=" in line]
+    if defined:
+        raise KamError(f"the model defines a parameter with ':=' ({defined[0]}), which the SEM engine (semopy) cannot "
+                       "estimate; for an indirect effect use survey.mediation(...) (bootstrap CI) or pls.fit(...) "
+                       "with .effects() and .bootstrap() (total and mediated effects), and remove the ':=' line.")
+    model = semopy.Model(description)
+    observed = list(model.vars["observed"])
+    require_columns(data, observed, where="the survey data", fix="every item the model names needs a column")
+    # Complete cases, so that the covariance matrix, N in chi-square and the standard errors, RMSEA and
+    # SRMR all describe the same respondents (semopy alone would use pairwise covariances with the
+    # full N, overstating precision when answers are missing).
+    d = data[observed].dropna()
+    n = len(d)
+    if n <= len(observed):
+        raise KamError(f"Only {n} respondents answered every item of the model ({len(observed)} items); "
+                       "too few for SEM: collect more complete responses or drop items with many missing answers.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(d)
+    st = semopy.calc_stats(model).T["Value"]
+    # observed exogenous variables (a key-account dummy, a MIMIC covariate, the first variable of a path model) are
+    # fixed at their sample moments, as lavaan's fixed.x: semopy counts those moments but no parameter for them
+    raw = model.inspect()
+    exogenous = [v for v in observed if not ((raw["op"] == "~") & (raw["lval"] == v)).any()
+                 and not ((raw["op"] == "~~") & (raw["lval"] == v) & (raw["rval"] == v)).any()]
+    fixed = len(exogenous) * (len(exogenous) + 1) // 2
+    chi2, df = float(st["chi2"]), int(round(st["DoF"])) - fixed
+    df_null = int(round(st["DoF Baseline"])) - fixed
+    lo, hi = rmsea_ci(chi2, df, n)
+    sigma = model.calc_sigma()[0]
+    s = np.cov(d.to_numpy(float), rowvar=False, bias=True)
+    sd = np.sqrt(np.diag(s))
+    resid = (s - sigma) / np.outer(sd, sd)
+    srmr = float(np.sqrt(np.mean(resid[np.tril_indices(len(observed))] ** 2)))
+    fit = {"n": n, "chi2": chi2, "df": df, "pvalue": float(stats.chi2.sf(chi2, df)) if df > 0 else math.nan,
+           **_incremental_fit(chi2, df, float(st["chi2 Baseline"]), df_null),
+           "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * n))) if df > 0 else math.nan,
+           "rmsea_ci_lower": lo, "rmsea_ci_upper": hi, "srmr": srmr,
+           "note": "" if df > 0 else ("the model is just-identified (df = 0): it reproduces the covariances exactly by "
+                                      "construction, so chi-square, RMSEA, CFI and TLI cannot test it; add items or "
+                                      "constraints to test its fit.")}
+    ins = model.inspect(std_est=True)
+    ins = ins.rename(columns={"Estimate": "estimate", "Est. Std": "std_estimate", "Std. Err": "estimate_se",
+                              "z-value": "z", "p-value": "pvalue"})
+    for c in ("estimate_se", "z", "pvalue"):
+        ins[c] = pd.to_numeric(ins[c], errors="coerce")
+    # semopy writes loadings as "item ~ factor"; present them as lavaan's "factor =~ item"
+    latents = set(model.vars["latent"])
+    is_loading = (ins["op"] == "~") & ins["rval"].isin(latents) & ~ins["lval"].isin(latents)
+    ins.loc[is_loading, ["lval", "rval"]] = ins.loc[is_loading, ["rval", "lval"]].to_numpy()
+    ins.loc[is_loading, "op"] = "=~"
+    # a covariance between two variables is standardised by their own (residual) variances, as lavaan's std.all:
+    # a residual covariance of two indicators is their residual correlation, not a share of total variance
+    var = ins[(ins["op"] == "~~") & (ins["lval"] == ins["rval"])].set_index("lval")["estimate"]
+    off = (ins["op"] == "~~") & (ins["lval"] != ins["rval"]) & ins["lval"].isin(var.index) & ins["rval"].isin(var.index)
+    ins.loc[off, "std_estimate"] = ins.loc[off, "estimate"] / np.sqrt(
+        var.reindex(ins.loc[off, "lval"]).to_numpy() * var.reindex(ins.loc[off, "rval"]).to_numpy())
+    ins["estimate_ci_lower"] = ins["estimate"] - 1.959964 * ins["estimate_se"]
+    ins["estimate_ci_upper"] = ins["estimate"] + 1.959964 * ins["estimate_se"]
+    return SEMResult(model, fit, ins)
+
+def cfa(data: pd.DataFrame, model: str) -> SEMResult:
+    """Confirmatory factor analysis (maximum likelihood, semopy) of a lavaan-style description.
+
+    Complete cases of the observed variables are used.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x observed variables.
+    model : str
+        Lines such as ``visual =~ x1 + x2 + x3``.
+
+    Returns
+    -------
+    SEMResult
+        ``fit`` maps ``chi2``, ``df``, ``pvalue``, ``cfi``, ``tli``, ``rmsea`` (with ``rmsea_ci_lower``/``_upper``, 90%), ``srmr`` and ``n``; ``loadings()``, ``paths()``, ``factor_correlations()``.
+
+    References
+    ----------
+    Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *J. Statistical Software*, 48(2), 1-36.
+    Igolkina, A. A. & Meshcheryakov, G. (2020). semopy: a Python package for structural equation modeling. *SEM*, 27(6), 952-963.
+
+    Examples
+    --------
+    >>> res = cfa(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6")
+    >>> res.fit["df"], round(res.fit["cfi"], 3)
+    (8, 0.975)
+    """
+    if "=~" not in model:
+        raise KamError("A CFA model needs at least one line 'factor =~ item1 + item2 + item3'.")
+    return _fit(data, model)
+
+def sem(data: pd.DataFrame, model: str) -> SEMResult:
+    """A structural equation model (measurement ``=~`` and regression ``~`` lines), fitted like :func:`cfa`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x observed variables.
+    model : str
+        lavaan-style description.
+
+    Returns
+    -------
+    SEMResult
+
+    References
+    ----------
+    Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *J. Statistical Software*, 48(2), 1-36.
+    Igolkina, A. A. & Meshcheryakov, G. (2020). semopy: a Python package for structural equation modeling. *SEM*, 27(6), 952-963.
+
+    Examples
+    --------
+    >>> res = sem(data, measurement_model(inst.constructs) + "\\nLOY ~ SAT")
+    >>> res.fit["df"]
+    236
+    """
+    return _fit(data, model)
+
+def group_paths(data: pd.DataFrame, model: str, group: pd.Series, *, groups: Sequence | None = None,
+                level: float = 0.95) -> pd.DataFrame:
+    """The same SEM fitted in each of two groups, and the difference of each structural path with its z test.
+
+    The multi-group structural comparison of a moderating hypothesis (is the path stronger for key accounts?):
+    meaningful once :func:`invariance` shows at least metric invariance.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items.
+    model : str
+        lavaan-style description (measurement and structural parts), as for :func:`sem`.
+    group : Series
+        Group of each respondent; exactly two groups.
+    groups : sequence of two, optional
+        The groups in the order ``(reference, focal)``: the difference is focal minus reference. Default: the
+        order of first appearance.
+    level : float
+        Confidence level of the difference's Wald interval.
+
+    Returns
+    -------
+    DataFrame
+        ``outcome``, ``predictor``, ``estimate_<g1>``, ``se_<g1>``, ``estimate_<g2>``, ``se_<g2>``, ``difference``
+        (g2 - g1), ``se_difference`` = sqrt(se1² + se2²), ``ci_lower``, ``ci_upper``, ``z`` = difference /
+        se_difference, ``pvalue`` (two-sided).
+
+    References
+    ----------
+    Paternoster, R., Brame, R., Mazerolle, P. & Piquero, A. (1998). Using the correct statistical test for the
+    equality of regression coefficients. *Criminology*, 36(4), 859-866.
+
+    Examples
+    --------
+    >>> d = hs.assign(g=lambda x: x["school"])
+    >>> t = group_paths(d, "x4 ~ x1", d["g"], groups=["Pasteur", "Grant-White"]).iloc[0]
+    >>> round(float(t["difference"]), 3), round(float(t["pvalue"]), 3)
+    (-0.073, 0.48)
+    """
+    names = list(pd.unique(group.dropna())) if groups is None else list(groups)
+    if len(names) != 2 or not set(names) <= set(pd.unique(group.dropna())):
+        found = ", ".join(map(str, pd.unique(group.dropna())))
+        raise KamError(f"comparing paths needs exactly two groups present in the data, not {len(names)} "
+                       f"({', '.join(map(str, names))}; the data have {found}).")
+    fits = {g: sem(data[group == g], model).paths().set_index(["lval", "rval"]) for g in names}
+    a, b = (fits[g] for g in names)
+    out = pd.DataFrame({"outcome": [i[0] for i in a.index], "predictor": [i[1] for i in a.index]})
+    for g, f in zip(names, (a, b)):
+        out[f"estimate_{g}"] = f["estimate"].to_numpy()
+        out[f"se_{g}"] = f["estimate_se"].to_numpy()
+    out["difference"] = out[f"estimate_{names[1]}"] - out[f"estimate_{names[0]}"]
+    out["se_difference"] = np.hypot(out[f"se_{names[0]}"], out[f"se_{names[1]}"])
+    q = stats.norm.ppf(0.5 + level / 2)
+    out["ci_lower"] = out["difference"] - q * out["se_difference"]
+    out["ci_upper"] = out["difference"] + q * out["se_difference"]
+    out["z"] = out["difference"] / out["se_difference"]
+    out["pvalue"] = 2 * stats.norm.sf(out["z"].abs())
+    return out
+
+def measurement_model(constructs: dict[str, list[str]]) -> str:
+    """The lavaan-style measurement model of constructs and their items.
+
+    Parameters
+    ----------
+    constructs : dict
+        Construct to its items.
+
+    Returns
+    -------
+    str
+        One ``C =~ i1 + i2`` line per construct.
+
+    Examples
+    --------
+    >>> measurement_model({"SAT": ["s1", "s2"]})
+    'SAT =~ s1 + s2'
+    """
+    return "\n".join(f"{c} =~ {' + '.join(items)}" for c, items in constructs.items())
+
+def structural_model(paths: Sequence[tuple[str, str]]) -> str:
+    """The lavaan-style regressions of a structural model given as ``(predictor, outcome)`` pairs.
+
+    Parameters
+    ----------
+    paths : sequence of (str, str)
+        Each path from its predictor to its outcome (the convention of :mod:`kamlib.pls` and
+        :data:`STRUCTURAL_PATHS`).
+
+    Returns
+    -------
+    str
+        One ``outcome ~ p1 + p2`` line per outcome, in order of first appearance.
+
+    Examples
+    --------
+    >>> print(structural_model([("PQ", "SAT"), ("SQ", "SAT"), ("SAT", "LOY")]))
+    SAT ~ PQ + SQ
+    LOY ~ SAT
+    """
+    outcomes = dict.fromkeys(b for _, b in paths)
+    return "\n".join(f"{t} ~ {' + '.join(a for a, b in paths if b == t)}" for t in outcomes)
+
+def model_syntax(constructs: dict[str, list[str]], paths: Sequence[tuple[str, str]]) -> str:
+    """A full lavaan-style SEM: :func:`measurement_model` then :func:`structural_model`.
+
+    Parameters
+    ----------
+    constructs : dict
+        Construct to its items.
+    paths : sequence of (str, str)
+        ``(predictor, outcome)`` pairs.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(model_syntax({"A": ["a1", "a2"], "B": ["b1", "b2"]}, [("A", "B")]))
+    A =~ a1 + a2
+    B =~ b1 + b2
+    B ~ A
+    """
+    return measurement_model(constructs) + "\n" + structural_model(paths)

@@ -1,0 +1,179 @@
+"""Group comparisons (Welch t, ANOVA, Kruskal-Wallis with effect sizes), the Net Promoter Score and Likert shares.
+
+References
+----------
+Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review*, 81(12), 46-54.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._results import Result
+from ..errors import KamError
+
+__all__ = ["NPS", "compare_many", "compare_two", "likert_shares", "nps"]
+
+
+@dataclass(frozen=True)
+class NPS(Result):
+    """A Net Promoter Score in points with its interval (:func:`nps`)."""
+
+    nps: float
+    nps_se: float
+    nps_ci_lower: float
+    nps_ci_upper: float
+    promoters: float
+    detractors: float
+    n: int
+
+def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> pd.DataFrame:
+    """Welch t test per column between two groups, with Hedges' g.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Respondents x variables.
+    group : Series
+        Group of each respondent (two levels).
+    columns : list of str
+        Variables to compare.
+
+    Returns
+    -------
+    DataFrame
+        ``variable``, ``mean_<level>`` for both groups, ``difference``, ``welch_t``, ``pvalue``, ``hedges_g``.
+
+    References
+    ----------
+    Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect size and related estimators. *J. Educational Statistics*, 6(2), 107-128.
+
+    Examples
+    --------
+    >>> compare_two(scores, data["TIER"], ["SAT"])[["variable", "difference", "pvalue"]].round(2)
+      variable  difference  pvalue
+    0      SAT        0.04    0.79
+    """
+    levels = sorted(group.dropna().unique())
+    if len(levels) != 2:
+        raise KamError(f"compare_two needs exactly two groups, got {levels}.")
+    rows = []
+    for c in columns:
+        a = scores.loc[group == levels[0], c].dropna()
+        b = scores.loc[group == levels[1], c].dropna()
+        t, p = stats.ttest_ind(a, b, equal_var=False)
+        na, nb = len(a), len(b)
+        sp = np.sqrt(((na - 1) * a.var() + (nb - 1) * b.var()) / (na + nb - 2))
+        g = (a.mean() - b.mean()) / sp * (1 - 3 / (4 * (na + nb) - 9))
+        rows.append({"variable": c, f"mean_{levels[0]}": a.mean(), f"mean_{levels[1]}": b.mean(),
+                     "difference": a.mean() - b.mean(), "welch_t": t, "pvalue": p, "hedges_g": g})
+    return pd.DataFrame(rows)
+
+def compare_many(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> pd.DataFrame:
+    """One-way ANOVA (eta squared) and Kruskal-Wallis (epsilon squared) per column across groups.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Respondents x variables.
+    group : Series
+        Group of each respondent.
+    columns : list of str
+        Variables to compare.
+
+    Returns
+    -------
+    DataFrame
+        ``variable``, ``groups``, ``anova_f``, ``anova_pvalue``, ``eta_squared``, ``kruskal_h``, ``kruskal_pvalue``, ``epsilon_squared``.
+
+    References
+    ----------
+    Tomczak, M. & Tomczak, E. (2014). The need to report effect size estimates revisited. *Trends in Sport Sciences*, 21(1), 19-25.
+
+    Examples
+    --------
+    >>> compare_many(scores, data["AGE"], ["SAT"])[["variable", "groups", "kruskal_pvalue"]].round(2)
+      variable  groups  kruskal_pvalue
+    0      SAT       4            0.93
+    """
+    rows = []
+    for c in columns:
+        samples = [scores.loc[group == g, c].dropna() for g in sorted(group.dropna().unique())]
+        f, pf = stats.f_oneway(*samples)
+        h, ph = stats.kruskal(*samples)
+        allv = pd.concat(samples)
+        ss_between = sum(len(s) * (s.mean() - allv.mean()) ** 2 for s in samples)
+        ss_total = ((allv - allv.mean()) ** 2).sum()
+        n = len(allv)
+        rows.append({"variable": c, "groups": len(samples), "anova_f": f, "anova_pvalue": pf,
+                     "eta_squared": ss_between / ss_total, "kruskal_h": h, "kruskal_pvalue": ph,
+                     "epsilon_squared": h / ((n ** 2 - 1) / (n + 1))})
+    return pd.DataFrame(rows)
+
+def nps(values, level: float = 0.95) -> NPS:
+    """Net Promoter Score (promoters 9-10 minus detractors 0-6, in points) with a normal-approximation CI.
+
+    Parameters
+    ----------
+    values : array-like
+        Answers 0-10 (missing ones are ignored).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    NPS
+        ``nps``, ``nps_se``, ``nps_ci_lower``, ``nps_ci_upper``, ``promoters``, ``detractors`` (shares), ``n``.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review*, 81(12), 46-54.
+
+    Examples
+    --------
+    >>> nps([10, 10, 0, 8]).nps
+    25.0
+    """
+    v = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    if ((v < 0) | (v > 10)).any():
+        raise KamError("NPS answers must be between 0 and 10.")
+    n = len(v)
+    pp, pd_ = (v >= 9).mean(), (v <= 6).mean()
+    score = pp - pd_
+    se = np.sqrt((pp + pd_ - score ** 2) / n)
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    return NPS(float(100 * score), float(100 * se), float(100 * (score - z * se)), float(100 * (score + z * se)),
+               float(pp), float(pd_), n)
+
+def likert_shares(data: pd.DataFrame, items: list[str], points: int) -> pd.DataFrame:
+    """Share of each answer 1..points per item.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items.
+    items : list of str
+        Items.
+    points : int
+        Scale points.
+
+    Returns
+    -------
+    DataFrame
+        Items (rows) x answers 1..points (shares of the non-missing answers).
+
+    References
+    ----------
+    Heiberger, R. M. & Robbins, N. B. (2014). Design of diverging stacked bar charts for Likert scales and other applications. *J. Statistical Software*, 57(5).
+
+    Examples
+    --------
+    >>> likert_shares(pd.DataFrame({"q": [1, 2, 2, 3]}), ["q"], 3).loc["q"].tolist()
+    [0.25, 0.5, 0.25]
+    """
+    shares = {k: (data[items] == k).sum() / data[items].notna().sum() for k in range(1, points + 1)}
+    return pd.DataFrame(shares).rename_axis("item")
