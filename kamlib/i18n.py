@@ -149,6 +149,7 @@ VALUES_ZH = {"yes": "是", "no": "否", "True": "是", "False": "否", **LABELS_
              "personalisation": "个性化与沟通", "lines in pos.txt": "pos.txt 行数", "lines in neg.txt": "neg.txt 行数",
              "distinct positive texts": "不重复的正面文本", "distinct negative texts": "不重复的负面文本",
              "texts in both files (dropped)": "同时出现在两个文件中的文本(已剔除)", "reviews kept": "保留的评论",
+             "reviews sampled for this run (reviews.sample)": "本次运行抽取的评论(reviews.sample)",
              "always positive": "总是判为正面", "always negative": "总是判为负面",
              "project lexicon, negation handled; no evaluative word counts as 0.5": "本项目情感词典,处理否定;无评价词记为 0.5",
              "its bundled model was trained on this very corpus, so its score is not held out": "其自带模型正是用本语料训练的,因此该得分并非留出评估",

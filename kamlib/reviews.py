@@ -62,6 +62,35 @@ class ReviewData(Result):
     label_from: str | None
     real: bool = True
 
+    def sample(self, n: int | None, *, seed: int = 0) -> ReviewData:
+        """At most ``n`` reviews drawn at random (seeded), the draw counted in ``counts``; all when ``n`` is None.
+
+        Parameters
+        ----------
+        n : int or None
+            Largest number of reviews to keep.
+        seed : int
+            Seed of the draw.
+
+        Returns
+        -------
+        ReviewData
+
+        Examples
+        --------
+        >>> d = ReviewData(pd.DataFrame({"text": list("abcdef"), "label": [1, 0] * 3}),
+        ...                pd.DataFrame({"measure": ["reviews kept"], "value": [6]}), "x.csv", "labels")
+        >>> small = d.sample(4, seed=1)
+        >>> len(small.data), small.counts["value"].tolist()
+        (4, [6, 4])
+        """
+        if n is None or n >= len(self.data):
+            return self
+        data = self.data.sample(n, random_state=np.random.RandomState(seed)).sort_index()
+        counts = pd.concat([self.counts, pd.DataFrame({"measure": ["reviews sampled for this run (reviews.sample)"],
+                                                        "value": [n]})], ignore_index=True)
+        return ReviewData(data, counts, self.source, self.label_from, self.real)
+
 
 def _quiet_jieba():
     import jieba

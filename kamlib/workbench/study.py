@@ -313,6 +313,8 @@ class Reviews(_Section):
     test_share: float = Field(0.25, gt=0, lt=1, description="share of labelled reviews held out")
     snownlp_sample: int | None = Field(1000, ge=50, description="score snownlp's classifier on this many held-out "
                                        "reviews (it is slow: about 80 a second); null: all")
+    sample: int | None = Field(None, ge=200, description="use at most this many reviews, drawn at random with the "
+                               "study's seed (quick runs); null: all")
     lexicon: str = Field("data/lexicon/sentiment_zh.csv", json_schema_extra=file_key())
     aspects: str = Field("data/lexicon/aspects.csv", json_schema_extra=file_key())
 
