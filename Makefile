@@ -30,11 +30,12 @@ quick: $(BIN)/kam ## the report with the study's quick sizes (reports/<study>-qu
 lab: $(BIN)/kam ## open JupyterLab on the notebooks, bound to a study (STUDY=studies/NAME.yaml; its data, not the parameters cell's)
 	$(BIN)/kam lab --study $(STUDY)
 
-test: $(BIN)/kam ## run every test: unit tests, then each notebook once per study at quick size (papermill)
-	$(BIN)/python -m pytest -q
+test: $(BIN)/kam ## run every test: unit tests on two workers, then each notebook once per study at quick size (papermill)
+	$(BIN)/python -m pytest -q -n 2 -m "not notebook"
+	$(BIN)/python -m pytest -q -m notebook
 
-test-fast: $(BIN)/kam ## the unit tests only (no notebook runs, no slow tests): under 90 s
-	$(BIN)/python -m pytest -q -m "not notebook and not slow"
+test-fast: $(BIN)/kam ## the unit tests only (no notebook runs, no slow tests), on two workers: under a minute
+	$(BIN)/python -m pytest -q -n 2 -m "not notebook and not slow"
 
 nbval: $(BIN)/kam ## for authors: execute the notebooks as stored, at full size, with nbval (slow)
 	$(BIN)/python -m pytest -q --nbval-lax -p no:randomly notebooks
