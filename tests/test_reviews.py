@@ -91,19 +91,19 @@ def test_evaluate_equals_hand_computation():
     m = reviews.evaluate(y, p)
     pred = p >= 0.5
     tp, fp, fn = int((pred & (y == 1)).sum()), int((pred & (y == 0)).sum()), int((~pred & (y == 1)).sum())
-    assert m["accuracy"] == pytest.approx((pred == y).mean())
-    assert m["f1"] == pytest.approx(2 * tp / (2 * tp + fp + fn))
+    assert m.accuracy == pytest.approx((pred == y).mean())
+    assert m.f1 == pytest.approx(2 * tp / (2 * tp + fp + fn))
     pairs = [(a, b) for a, b in itertools.product(p[y == 1], p[y == 0])]
-    assert m["auc"] == pytest.approx(np.mean([1.0 if a > b else 0.5 if a == b else 0.0 for a, b in pairs]))
-    assert m["brier"] == pytest.approx(np.mean((p - y) ** 2))
+    assert m.auc == pytest.approx(np.mean([1.0 if a > b else 0.5 if a == b else 0.0 for a, b in pairs]))
+    assert m.brier == pytest.approx(np.mean((p - y) ** 2))
     # ECE with 10 equal-width bins, by hand
     ece = 0.0
     for b in range(10):
         inside = np.floor(p * 10) == b
         if inside.any():
             ece += inside.sum() * abs(p[inside].mean() - y[inside].mean())
-    assert m["ece"] == pytest.approx(ece / len(y))
-    assert np.isnan(reviews.evaluate(y, np.full(len(y), 0.5))["auc"])  # a constant score has no AUC
+    assert m.ece == pytest.approx(ece / len(y))
+    assert np.isnan(reviews.evaluate(y, np.full(len(y), 0.5)).auc)  # a constant score has no AUC
 
 
 def test_split_never_shares_a_text_and_drops_conflicting_labels():
@@ -128,9 +128,9 @@ def test_classifier_beats_majority_class_and_lexicon_on_held_out_reviews(corpus)
     model = reviews.train_sentiment(train["text"], train["label"], seed=0)
     proba = model.predict_proba(test["text"].tolist())
     assert proba.shape == (len(test), 2) and np.allclose(proba.sum(axis=1), 1)
-    acc = reviews.evaluate(test["label"], proba[:, 1])["accuracy"]
+    acc = reviews.evaluate(test["label"], proba[:, 1]).accuracy
     majority = max(test["label"].mean(), 1 - test["label"].mean())
-    lexicon = reviews.evaluate(test["label"], (reviews.lexicon_scores(test["text"]) + 1) / 2)["accuracy"]
+    lexicon = reviews.evaluate(test["label"], (reviews.lexicon_scores(test["text"]) + 1) / 2).accuracy
     assert acc >= majority + 0.20 and acc >= lexicon + 0.10, (acc, majority, lexicon)
     again = reviews.train_sentiment(train["text"], train["label"], seed=0)
     assert np.array_equal(again.predict_proba(test["text"].tolist()), proba)  # seeded: identical
