@@ -60,6 +60,7 @@ class SEMResult(Result):
         latents = list(dict.fromkeys(self.loadings()["lval"]))
         return full.loc[latents, latents]
 
+
 def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
     """Confidence interval of RMSEA by inverting the noncentral chi-square (N in the denominator, as lavaan).
 
@@ -101,6 +102,7 @@ def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, 
 
     a = (1 - level) / 2
     return float(np.sqrt(lam(1 - a) / (df * n))), float(np.sqrt(lam(a) / (df * n)))
+
 
 def fit_verdicts(fit: dict) -> pd.DataFrame:
     """Each fit index of a CFA or SEM against its cut-off, in one sentence in English and Chinese, with the source.
@@ -145,6 +147,7 @@ def fit_verdicts(fit: dict) -> pd.DataFrame:
                      "verdict_zh": f"{name.upper()} = {v:.3f}:{'达到' if met else '未达到'} {op} {cut:g} 的标准"})
     return pd.DataFrame(rows)
 
+
 def _incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> dict:
     """CFI bounded to [0, 1] and TLI (not bounded), as lavaan computes them; NaN when df is 0."""
     if df <= 0:
@@ -153,6 +156,7 @@ def _incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> di
     cfi = 1.0 if denom == 0 else 1 - max(chi2 - df, 0) / denom
     tli = (chi2_null / df_null - chi2 / df) / (chi2_null / df_null - 1) if df_null > 0 else math.nan
     return {"cfi": float(min(max(cfi, 0.0), 1.0)), "tli": float(tli)}
+
 
 def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     import semopy
@@ -218,6 +222,7 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     ins["estimate_ci_upper"] = ins["estimate"] + 1.959964 * ins["estimate_se"]
     return SEMResult(model, fit, ins)
 
+
 def cfa(data: pd.DataFrame, model: str) -> SEMResult:
     """Confirmatory factor analysis (maximum likelihood, semopy) of a lavaan-style description.
 
@@ -250,6 +255,7 @@ def cfa(data: pd.DataFrame, model: str) -> SEMResult:
         raise KamError("A CFA model needs at least one line 'factor =~ item1 + item2 + item3'.")
     return _fit(data, model)
 
+
 def sem(data: pd.DataFrame, model: str) -> SEMResult:
     """A structural equation model (measurement ``=~`` and regression ``~`` lines), fitted like :func:`cfa`.
 
@@ -276,6 +282,7 @@ def sem(data: pd.DataFrame, model: str) -> SEMResult:
     236
     """
     return _fit(data, model)
+
 
 def group_paths(data: pd.DataFrame, model: str, group: pd.Series, *, groups: Sequence | None = None,
                 level: float = 0.95) -> pd.DataFrame:
@@ -337,6 +344,7 @@ def group_paths(data: pd.DataFrame, model: str, group: pd.Series, *, groups: Seq
     out["pvalue"] = 2 * stats.norm.sf(out["z"].abs())
     return out
 
+
 def measurement_model(constructs: dict[str, list[str]]) -> str:
     """The lavaan-style measurement model of constructs and their items.
 
@@ -356,6 +364,7 @@ def measurement_model(constructs: dict[str, list[str]]) -> str:
     'SAT =~ s1 + s2'
     """
     return "\n".join(f"{c} =~ {' + '.join(items)}" for c, items in constructs.items())
+
 
 def structural_model(paths: Sequence[tuple[str, str]]) -> str:
     """The lavaan-style regressions of a structural model given as ``(predictor, outcome)`` pairs.
@@ -379,6 +388,7 @@ def structural_model(paths: Sequence[tuple[str, str]]) -> str:
     """
     outcomes = dict.fromkeys(b for _, b in paths)
     return "\n".join(f"{t} ~ {' + '.join(a for a, b in paths if b == t)}" for t in outcomes)
+
 
 def model_syntax(constructs: dict[str, list[str]], paths: Sequence[tuple[str, str]]) -> str:
     """A full lavaan-style SEM: :func:`measurement_model` then :func:`structural_model`.

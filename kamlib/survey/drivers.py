@@ -36,6 +36,7 @@ class Mediation(Result):
     n: int
     bootstrap_n: int
 
+
 @dataclass(frozen=True)
 class Interaction(Result):
     """The interaction term of a moderation regression (:func:`moderation`)."""
@@ -47,6 +48,7 @@ class Interaction(Result):
     estimate_ci_upper: float
     pvalue: float
     n: int
+
 
 @dataclass(frozen=True)
 class KeyDrivers(Result):
@@ -67,6 +69,7 @@ class KeyDrivers(Result):
     def summary_frame(self) -> pd.DataFrame:
         """The driver table."""
         return self.table.copy()
+
 
 def key_drivers(scores: pd.DataFrame, outcome: str, drivers: list[str]) -> KeyDrivers:
     """OLS of ``outcome`` on ``drivers`` with HC3 robust SEs, standardised betas, VIF and LMG importance.
@@ -116,6 +119,7 @@ def key_drivers(scores: pd.DataFrame, outcome: str, drivers: list[str]) -> KeyDr
                      "std_coef": std[name], "vif": variance_inflation_factor(X.to_numpy(), k),
                      "lmg_r2": lmg[name], "lmg_share": lmg[name] / lmg.sum()})
     return KeyDrivers(pd.DataFrame(rows), float(res.rsquared))
+
 
 def relative_importance(data: pd.DataFrame, outcome: str, drivers: list[str]) -> pd.Series:
     """LMG (Shapley) decomposition of R^2 over all orderings of the drivers.
@@ -169,6 +173,7 @@ def relative_importance(data: pd.DataFrame, outcome: str, drivers: list[str]) ->
             for combo in itertools.combinations(others, size):
                 share[j] += w * (cache[tuple(sorted(combo + (j,)))] - cache[combo])
     return pd.Series(share, index=drivers)
+
 
 def mediation(scores: pd.DataFrame, x: str, m: str, y: str, *, controls: list[str] | None = None,
               n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> Mediation:
@@ -225,6 +230,7 @@ def mediation(scores: pd.DataFrame, x: str, m: str, y: str, *, controls: list[st
     # two-sided bootstrap p-value, never below 2/(B+1): a finite bootstrap cannot show p = 0
     p = min(1.0, 2 * (min((boots <= 0).sum(), (boots >= 0).sum()) + 1) / (n_boot + 1)) if n_boot else np.nan
     return Mediation(float(a), float(b), float(a * b), float(lo), float(hi), float(p), float(direct), float(total), n, n_boot)
+
 
 def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator: str, focal: str) -> Interaction:
     """OLS with a ``focal x moderator`` interaction (moderator 0/1) and HC3 standard errors.

@@ -35,6 +35,7 @@ class TestResult(Result):
     df: int
     pvalue: float
 
+
 def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
     """Kaiser-Meyer-Olkin measure of sampling adequacy: overall and per item.
 
@@ -70,6 +71,7 @@ def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
     overall = r2.sum() / (r2.sum() + p2.sum())
     return float(overall), pd.Series(per_item, index=data.columns)
 
+
 @dataclass(frozen=True)
 class Harman(Result):
     """Harman's single-factor test: the variance share of the first unrotated component of all items."""
@@ -79,6 +81,7 @@ class Harman(Result):
     items: int
     verdict: str
     verdict_zh: str
+
 
 def harman(data: pd.DataFrame, *, threshold: float = 0.5) -> Harman:
     """Harman's single-factor test for common-method bias.
@@ -123,6 +126,7 @@ def harman(data: pd.DataFrame, *, threshold: float = 0.5) -> Harman:
                      "没有单一因子占主导,但该检验不能完全排除共同方法偏差。"))
     return Harman(share, int((eig > 1).sum()), d.shape[1], verdict, verdict_zh)
 
+
 def scale_note(points: int) -> dict:
     """One sentence (en, zh) on whether Likert answers with ``points`` categories may be treated as continuous.
 
@@ -160,6 +164,7 @@ def scale_note(points: int) -> dict:
             "zh": f"题项只有 {points} 个选项:按连续变量做极大似然估计会使载荷与拟合指标有偏(Rhemtulla 等 2012),而本工具"
                   "所用的 SEM 引擎(semopy)没有 WLSMV 估计;CFA 与 SEM 结果只宜作近似参考,或在 lavaan 中以 ordered = TRUE 重新估计。"}
 
+
 def bartlett(data: pd.DataFrame) -> TestResult:
     """Bartlett's test of sphericity: chi2 = -(n - 1 - (2p + 5)/6) ln|R|, df = p(p - 1)/2.
 
@@ -188,6 +193,7 @@ def bartlett(data: pd.DataFrame) -> TestResult:
     chi2 = -(n - 1 - (2 * p + 5) / 6) * logdet
     df = p * (p - 1) / 2
     return TestResult(float(chi2), int(df), float(stats.chi2.sf(chi2, df)))
+
 
 def parallel_analysis(data: pd.DataFrame, *, n_sims: int = 100, seed: int = 0, quantile: float = 0.95) -> pd.DataFrame:
     """Horn's parallel analysis on correlation-matrix eigenvalues: observed against random normal data.
@@ -227,6 +233,7 @@ def parallel_analysis(data: pd.DataFrame, *, n_sims: int = 100, seed: int = 0, q
     out["retain"] = (out["observed"] > out["random_q95"]).cummin()
     return out
 
+
 def _varimax(x: np.ndarray, *, eps: float = 1e-5, max_iter: int = 1000) -> np.ndarray:
     """Kaiser's varimax by the SVD iteration and stopping rule of R's ``stats::varimax`` (rotation matrix)."""
     p, k = x.shape
@@ -238,6 +245,7 @@ def _varimax(x: np.ndarray, *, eps: float = 1e-5, max_iter: int = 1000) -> np.nd
         if crit < previous * (1 + eps):
             break
     return rot
+
 
 def rotate(loadings, method: str = "promax", *, power: int = 4) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rotate a factor solution as R psych and SPSS do (Kaiser-normalised varimax; promax with power 4).
@@ -297,12 +305,14 @@ def rotate(loadings, method: str = "promax", *, power: int = 4) -> tuple[pd.Data
     return (pd.DataFrame(a, index=frame.index, columns=frame.columns),
             pd.DataFrame(phi, index=frame.columns, columns=frame.columns))
 
+
 @dataclass(frozen=True)
 class EFA(Result):
     """An exploratory factor solution (:func:`efa`): pattern loadings with communalities, factor correlations."""
 
     loadings: pd.DataFrame
     factor_correlations: pd.DataFrame
+
 
 def efa(data: pd.DataFrame, n_factors: int, *, rotation: str | None = "promax", seed: int = 0) -> EFA:
     """Exploratory factor analysis: maximum likelihood extraction (statsmodels), psych/SPSS rotation.
@@ -354,6 +364,7 @@ def efa(data: pd.DataFrame, n_factors: int, *, rotation: str | None = "promax", 
     load["communality"] = res.communality
     return EFA(load.rename_axis("item").reset_index(), phi.rename_axis("factor"))
 
+
 def htmt(data: pd.DataFrame, constructs: dict[str, list[str]]) -> pd.DataFrame:
     """Heterotrait-monotrait ratio of correlations, lower triangle.
 
@@ -390,6 +401,7 @@ def htmt(data: pd.DataFrame, constructs: dict[str, list[str]]) -> pd.DataFrame:
         hetero = r.loc[constructs[a], constructs[b]].to_numpy().mean()
         out.loc[b, a] = hetero / np.sqrt(mono(constructs[a]) * mono(constructs[b]))
     return out
+
 
 def fornell_larcker(factor_corr: pd.DataFrame, ave_by_construct: pd.Series) -> pd.DataFrame:
     """Square root of AVE on the diagonal, factor correlations below it.

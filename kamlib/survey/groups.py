@@ -31,6 +31,7 @@ class NPS(Result):
     detractors: float
     n: int
 
+
 def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> pd.DataFrame:
     """Welch t test per column between two groups, with Hedges' g.
 
@@ -73,6 +74,7 @@ def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> p
                      "difference": a.mean() - b.mean(), "welch_t": t, "pvalue": p, "hedges_g": g})
     return pd.DataFrame(rows)
 
+
 def compare_many(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> pd.DataFrame:
     """One-way ANOVA (eta squared) and Kruskal-Wallis (epsilon squared) per column across groups.
 
@@ -114,6 +116,7 @@ def compare_many(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> 
                      "epsilon_squared": h / ((n ** 2 - 1) / (n + 1))})
     return pd.DataFrame(rows)
 
+
 def nps(values, level: float = 0.95) -> NPS:
     """Net Promoter Score (promoters 9-10 minus detractors 0-6, in points) with a normal-approximation CI.
 
@@ -148,6 +151,7 @@ def nps(values, level: float = 0.95) -> NPS:
     z = stats.norm.ppf(1 - (1 - level) / 2)
     return NPS(float(100 * score), float(100 * se), float(100 * (score - z * se)), float(100 * (score + z * se)),
                float(pp), float(pd_), n)
+
 
 def likert_shares(data: pd.DataFrame, items: list[str], points: int) -> pd.DataFrame:
     """Share of each answer 1..points per item.

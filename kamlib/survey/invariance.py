@@ -35,6 +35,7 @@ class Invariance(Result):
     verdict: str
     verdict_zh: str
 
+
 def _group_moments(data: pd.DataFrame, items: list[str], group: pd.Series):
     out = []
     for g in pd.unique(group.dropna()):
@@ -46,6 +47,7 @@ def _group_moments(data: pd.DataFrame, items: list[str], group: pd.Series):
     if len(out) < 2:
         raise KamError("measurement invariance needs at least two groups with answers.")
     return out
+
 
 def _invariance_fit(moments, constructs: dict, level: str):
     """Multi-group ML fit with loadings (metric) and intercepts (scalar) equal across groups; chi-square and df."""
@@ -109,6 +111,7 @@ def _invariance_fit(moments, constructs: dict, level: str):
     chi2 = float(res.fun * N)
     df = G * (p * (p + 1) // 2 + p) - offsets[-1]
     return chi2, int(df), bool(res.success or res.status == 2)
+
 
 def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.Series, *,
                delta_cfi: float = 0.01) -> Invariance:
@@ -186,6 +189,7 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     verdict_zh = f"测量不变性成立到{level_zh}层面({dcfi};Cheung 与 Rensvold 的 ±{delta_cfi} 标准):{what[1]}。"
     return Invariance(t, level, verdict, verdict_zh)
 
+
 @dataclass(frozen=True)
 class CommonMethod(Result):
     """Common-latent-factor check: the CFA with and without a method factor on every item (:func:`common_method_factor`)."""
@@ -196,6 +200,7 @@ class CommonMethod(Result):
     delta_cfi: float
     verdict: str
     verdict_zh: str
+
 
 def _ml_cfa(S: np.ndarray, n: int, constructs: dict, pos: dict, method: bool):
     """ML CFA on a covariance matrix (marker items; optional equal-loading method factor, variance 1, orthogonal).
@@ -267,6 +272,7 @@ def _ml_cfa(S: np.ndarray, n: int, constructs: dict, pos: dict, method: bool):
     sigma = lam @ phi @ lam.T + np.diag(theta) + m * m
     df = p * (p + 1) // 2 - len(res.x)
     return float(res.fun * n), int(df), sigma, lam, phi, float(abs(m)), theta
+
 
 def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *,
                          max_share: float = 0.25) -> CommonMethod:

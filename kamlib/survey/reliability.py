@@ -27,6 +27,7 @@ def _complete(items: pd.DataFrame, listwise: bool = True) -> pd.DataFrame:
     data = items.apply(pd.to_numeric, errors="coerce")
     return data.dropna() if listwise else data
 
+
 def cronbach_alpha(items: pd.DataFrame, *, listwise: bool = True) -> float:
     """Cronbach's alpha of reverse-coded items.
 
@@ -54,6 +55,7 @@ def cronbach_alpha(items: pd.DataFrame, *, listwise: bool = True) -> float:
     cov = data.cov().to_numpy()
     k = cov.shape[0]
     return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
+
 
 def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
     """Feldt confidence interval of Cronbach's alpha (complete cases).
@@ -86,6 +88,7 @@ def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
     lo = 1 - (1 - a) * stats.f.ppf(1 - (1 - level) / 2, n - 1, (n - 1) * (k - 1))
     hi = 1 - (1 - a) * stats.f.ppf((1 - level) / 2, n - 1, (n - 1) * (k - 1))
     return float(lo), float(hi)
+
 
 def one_factor_loadings(items: pd.DataFrame, *, seed: int = 0) -> pd.Series:
     """Standardised loadings of a one-factor maximum-likelihood model (statsmodels).
@@ -120,6 +123,7 @@ def one_factor_loadings(items: pd.DataFrame, *, seed: int = 0) -> pd.Series:
     lam = res.loadings[:, 0]
     return pd.Series(lam * np.sign(lam.sum()), index=data.columns)
 
+
 def omega(items: pd.DataFrame) -> float:
     """McDonald's omega total from a one-factor model: (sum l)^2 / ((sum l)^2 + sum(1 - l^2)).
 
@@ -143,6 +147,7 @@ def omega(items: pd.DataFrame) -> float:
     """
     lam = one_factor_loadings(items).to_numpy()
     return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam ** 2).sum()))
+
 
 def item_analysis(items: pd.DataFrame, *, extreme_share: float = 0.27) -> pd.DataFrame:
     """Item analysis: the critical ratio of extreme groups, corrected item-total correlation and alpha if deleted.
@@ -200,6 +205,7 @@ def item_analysis(items: pd.DataFrame, *, extreme_share: float = 0.27) -> pd.Dat
                      "keep": "yes" if cr >= 3 and p < 0.05 and r >= 0.4 else "check"})
     return pd.DataFrame(rows)
 
+
 def composite_reliability(loadings) -> float:
     """Composite reliability from standardised loadings: (sum l)^2 / ((sum l)^2 + sum(1 - l^2)).
 
@@ -224,6 +230,7 @@ def composite_reliability(loadings) -> float:
     lam = np.asarray(loadings, float)
     return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam ** 2).sum()))
 
+
 def ave(loadings) -> float:
     """Average variance extracted: mean of squared standardised loadings.
 
@@ -246,6 +253,7 @@ def ave(loadings) -> float:
     0.5
     """
     return float(np.mean(np.asarray(loadings, float) ** 2))
+
 
 def reliability_table(data: pd.DataFrame, constructs: dict[str, list[str]],
                       std_loadings: pd.Series | None = None) -> pd.DataFrame:

@@ -29,9 +29,11 @@ HYPOTHESES = {
     "H8": ("The service-quality path is stronger for key accounts", None, None),
 }
 
+
 #: The study's structural model as (predictor, outcome) pairs: the paths of H1-H6, and the direct effect of
 #: service quality on loyalty beside the mediated one of H7.
 STRUCTURAL_PATHS = [(rhs, lhs) for _, lhs, rhs in HYPOTHESES.values() if lhs] + [("SQ", "LOY")]
+
 
 def hypotheses(structural: SEMResult, indirect: Mediation, interaction: Interaction,
                alpha: float = 0.05) -> pd.DataFrame:
@@ -90,6 +92,7 @@ def hypotheses(structural: SEMResult, indirect: Mediation, interaction: Interact
     out.insert(2, "statement_zh", out["hypothesis"].map(HYPOTHESES_ZH))
     out["supported"] = np.where((out["ci_lower"] > 0) & (out["pvalue"] < alpha), "yes", "no")
     return out
+
 
 def group_hypothesis(paths: pd.DataFrame, hypothesis: str, *, outcome: str, predictor: str,
                      alpha: float = 0.05) -> pd.DataFrame:
