@@ -368,10 +368,8 @@ PATTERNS_ZH = (
      "PLS-SEM 总效应(含中介){0} → {1},BCa 自助法(n = {2})"),
     (r"bootstrap indirect effect \(n=(\d+)\)", "自助法间接效应(n = {0})"),
     (r"interaction (\w+):key \(OLS, HC3\)", "交互项 {0}×大客户(OLS,HC3 稳健标准误)"),
-    (r"multi-group SEM: path (\S+) -> (\S+), key minus regular \(z test\)",
-     "多组 SEM:路径 {0} → {1},大客户减普通客户(z 检验)"),
     (r"multi-group SEM: path (\S+) -> (\S+), (\S+) minus (\S+) \(z test\)",
-     "多组 SEM:路径 {0} → {1},{2} 减 {3}(z 检验)"),
+     "多组 SEM:路径 {0} → {1},{2}减{3}(z 检验)"),  # the groups through the glossary: key, regular
     (r"(\w+) -> (\w+)", "{0} → {1}"),
     (r"(\w+) / (\w+)", "{0} / {1}"),
     (r"uplift: (.+)", "提升:{0}"),

@@ -17,6 +17,7 @@ For each notebook it
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import json
@@ -200,8 +201,6 @@ def _to_html(nb_path: Path, html_path: Path) -> None:
 
 def _parse_cell(src: str):
     """A code cell's syntax tree (IPython magics and shell lines blanked); None when it does not parse."""
-    import ast
-
     lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in src.splitlines()]
     try:
         return ast.parse("\n".join(lines))
@@ -214,8 +213,6 @@ def trace_cells(nb_path: Path) -> dict[str, dict]:
     calls (``kamlib.rfm.segment_table``), read from the syntax tree: the notebook's kamlib imports anywhere (also
     inside an ``if``, with ``as``), then the calls ``module.function(...)`` or ``function(...)`` in the cell. The
     workbench's own helpers (``kamlib.workbench``) are not analysis functions and are left out."""
-    import ast
-
     nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
     cells = [(c.get("id"), "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
              for c in nb.get("cells", []) if c.get("cell_type") == "code"]
