@@ -34,6 +34,7 @@ import pandas as pd
 
 from ._results import Result
 from .errors import KamError, require_columns
+from .i18n import Message
 from .rfm import UNIT_DAYS
 
 __all__ = ["BOUNDS", "DROPOUT", "FAST", "Fitted", "LABELS", "NotIdentified", "PARAMS", "PURCHASE_MODELS", "bootstrap", "clv",
@@ -180,11 +181,13 @@ class Fitted(Result):
         label = LABELS[self.model]
         values = ", ".join(f"{k} = {self.params[k]:.3g}" for k in self.at_bound)
         if self.model in DROPOUT and set(self.at_bound) & set(DROPOUT[self.model]):
-            return (f"{label}: the dropout parameters are at a bound ({values}): no dropout can be identified in this "
-                    "window, so the model reduces to the NBD and its P(alive) is about 1 for everyone and carries no "
-                    "information; use a longer calibration period or judge risk by recency.")
-        return (f"{label}: {values} at a bound of the parameter space; the estimates are not identified in this "
-                "window (standard errors omitted); try a longer calibration period or a penalizer.")
+            return Message("{model}: the dropout parameters are at a bound ({values}): no dropout can be identified in "
+                           "this window, so the model reduces to the NBD and its P(alive) is about 1 for everyone and "
+                           "carries no information; use a longer calibration period or judge risk by recency.",
+                           model=label, values=values)
+        return Message("{model}: {values} at a bound of the parameter space; the estimates are not identified in this "
+                       "window (standard errors omitted); try a longer calibration period or a penalizer.",
+                       model=label, values=values)
 
     @property
     def aic(self) -> float:

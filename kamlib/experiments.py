@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from ._results import Result
+from .i18n import Message
 from .defaults import BASELINE_CONVERSION, KEY_EXTRA_LIFT, RELATIVE_LIFT
 from .errors import ArgumentError, KamError, require_columns, rows_preview
 
@@ -374,11 +375,11 @@ def heterogeneous_effects(data: pd.DataFrame, *, by: str, treatment: str = "trea
         names = ["t"] + ([f"C(g)[T.{lev}]:t"] if lev != levels[0] else [])
         est = sum(res.params[n] for n in names)
         se = np.sqrt(sum(cov.loc[a, b] for a in names for b in names))
-        rows.append({"term": f"effect in {by}={lev}", "estimate": est, "se": se, "pvalue": 2 * stats.norm.sf(abs(est / se)),
+        rows.append({"term": Message("effect in {by}={level}", "phrase", by=by, level=lev), "estimate": est, "se": se, "pvalue": 2 * stats.norm.sf(abs(est / se)),
                      "n": int((d["g"] == lev).sum())})
     for lev in levels[1:]:
         name = f"C(g)[T.{lev}]:t"
-        rows.append({"term": f"difference {lev} vs {levels[0]}", "estimate": res.params[name], "se": res.bse[name],
+        rows.append({"term": Message("difference {level} vs {first}", "phrase", level=lev, first=levels[0]), "estimate": res.params[name], "se": res.bse[name],
                      "pvalue": res.pvalues[name], "n": int(d["g"].isin([lev, levels[0]]).sum())})
     out = pd.DataFrame(rows)
     z = stats.norm.ppf(0.975)

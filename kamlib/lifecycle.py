@@ -25,6 +25,7 @@ import pandas as pd
 
 from ._results import Result
 from .errors import KamError, require_columns
+from .i18n import Message
 
 __all__ = ["STAGES", "StagesAt", "cohort_retention", "stage_distribution", "stages", "stages_at", "transition_matrix"]
 
@@ -90,21 +91,23 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
 
     s = rfm.summary(transactions, end=at, unit=unit)
     days = (rules.get("at_risk_days", 180), rules.get("churned_days", 365))
-    fallback = (f"The at-risk and churned stages therefore use the days since the last purchase (more than {days[0]} "
-                f"and {days[1]} days).")
+    fallback = Message("The at-risk and churned stages therefore use the days since the last purchase (more than "
+                       "{at_risk} and {churned} days).", at_risk=days[0], churned=days[1])
+    date = str(pd.Timestamp(at).date())
     fits = preconditions.purchase_models(s, "P(alive) of the lifecycle stages")
     if not fits:
         return StagesAt(stages(transactions, at, p_alive=None, **rules), "recency",
-                        f"On {pd.Timestamp(at).date()}: {fits.reason} {fallback}")
+                        Message("On {date}: {reason} {fallback}", date=date, reason=fits.reason, fallback=fallback))
     fitted = clv.fit(s, "paretonbd", penalizer=penalizer, unit=unit, with_se=False)
     if fitted.degenerate:
-        note = f"On {pd.Timestamp(at).date()}: {fitted.diagnosis()} {fallback}"
+        note = Message("On {date}: {reason} {fallback}", date=date, reason=fitted.diagnosis(), fallback=fallback)
         return StagesAt(stages(transactions, at, p_alive=None, **rules), "recency", note)
     p_alive = pd.Series(fitted.p_alive(s), index=s.index)
     threshold = rules.get("at_risk_p_alive", 0.5)
     if p_alive.min() >= threshold:
-        note = (f"On {pd.Timestamp(at).date()} the Pareto/NBD P(alive) is at least {p_alive.min():.2f} for every customer, "
-                f"so no customer would be at risk by P(alive) < {threshold}; the model sees little dropout. {fallback}")
+        note = Message("On {date} the Pareto/NBD P(alive) is at least {p_min:.2f} for every customer, so no customer "
+                       "would be at risk by P(alive) < {threshold}; the model sees little dropout. {fallback}",
+                       date=date, p_min=p_alive.min(), threshold=threshold, fallback=fallback)
         return StagesAt(stages(transactions, at, p_alive=None, **rules), "recency", note)
     return StagesAt(stages(transactions, at, p_alive=p_alive, **rules), "p_alive")
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ._results import Result
 from .errors import ArgumentError
+from .i18n import Message
 
 __all__ = ["CBSEMComparison", "PLSModel", "assessment", "bca_interval", "compare_with_cbsem", "fit", "hypothesis_rows"]
 
@@ -426,8 +427,7 @@ def _path_coefficients(Ys: np.ndarray, P: np.ndarray) -> np.ndarray:
     return B
 
 
-def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, statements_zh: dict | None = None,
-                    alpha: float = 0.05) -> pd.DataFrame:
+def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, alpha: float = 0.05) -> pd.DataFrame:
     """Hypothesis rows from a PLS bootstrap: estimate, BCa interval, p-value and a one-directional verdict.
 
     Parameters
@@ -439,16 +439,14 @@ def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, statement
         ``from`` to ``to``; with no direct path, the mediated effect).
     evidence : str
         What the rows rest on (e.g. "real answers: ECSI satisfaction survey, n = 250").
-    statements_zh : dict, optional
-        Hypothesis -> its statement in Chinese.
     alpha : float
         Significance level (two-sided p from the bootstrap t value with n - 1 degrees of freedom, as seminr).
 
     Returns
     -------
     DataFrame
-        ``hypothesis``, ``statement``, ``statement_zh``, ``method``, ``estimate``, ``std_estimate``, ``ci_lower``,
-        ``ci_upper`` (BCa), ``pvalue``, ``supported`` ("yes" when the interval lies above 0 and p < alpha), ``evidence``.
+        ``hypothesis``, ``statement`` (its Chinese from the catalogue's ``hypothesis`` entries), ``method``,
+        ``estimate``, ``std_estimate``, ``ci_lower``, ``ci_upper`` (BCa), ``pvalue``, ``supported`` ("yes" when the interval lies above 0 and p < alpha), ``evidence``.
 
     References
     ----------
@@ -477,10 +475,10 @@ def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, statement
                                 argument="tests")
         r = table.loc[key]
         p = 2 * t_dist.sf(abs(r["t"]), r["draws"] - 1) if np.isfinite(r["t"]) else np.nan
-        method = (f"PLS-SEM path {a} -> {b}" if effect == "direct" else
-                  f"PLS-SEM total (mediated) effect {a} -> {b}") + f", BCa bootstrap (n={int(r['draws'])})"
-        rows.append({"hypothesis": h, "statement": statement, "statement_zh": (statements_zh or {}).get(h, ""),
-                     "method": method, "estimate": r["estimate"],
+        method = Message("PLS-SEM path {a} -> {b}, BCa bootstrap (n={n})" if effect == "direct" else
+                         "PLS-SEM total (mediated) effect {a} -> {b}, BCa bootstrap (n={n})", "phrase",
+                         a=a, b=b, n=int(r["draws"]))
+        rows.append({"hypothesis": h, "statement": Message(str(statement), "hypothesis"), "method": method, "estimate": r["estimate"],
                      "std_estimate": r["estimate"], "ci_lower": r["bca_lower"], "ci_upper": r["bca_upper"],
                      "pvalue": p, "supported": "yes" if r["bca_lower"] > 0 and p < alpha else "no",
                      "evidence": evidence})
@@ -509,7 +507,7 @@ def assessment(model: PLSModel) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``criterion``, ``of``, ``value``, ``cut_off``, ``source``, ``met`` (bool), ``verdict``, ``verdict_zh``.
+        ``criterion``, ``of``, ``value``, ``cut_off``, ``source``, ``met`` (bool), ``verdict`` (a :class:`~kamlib.i18n.Message`: the catalogue gives its Chinese).
 
     Notes
     -----
@@ -527,9 +525,8 @@ def assessment(model: PLSModel) -> pd.DataFrame:
     Examples
     --------
     >>> assessment(model).columns.tolist()
-    ['criterion', 'of', 'value', 'cut_off', 'source', 'met', 'verdict', 'verdict_zh']
+    ['criterion', 'of', 'value', 'cut_off', 'source', 'met', 'verdict']
     """
-    names_zh = {"alpha": "Cronbach's α", "rho_c": "组合信度 ρc", "rho_a": "ρA", "ave": "平均方差抽取量 AVE"}
     rows = []
     for c, r in model.reliability().iterrows():
         if len(model._blocks()[c]) < 2:
@@ -538,13 +535,11 @@ def assessment(model: PLSModel) -> pd.DataFrame:
             cut, src = _CUTS[k]
             ok = r[k] >= cut
             high = k == "rho_c" and r[k] > 0.95
-            if high:
-                text, text_zh = "above 0.95: the items may be near-duplicates", "高于 0.95,题项可能高度重复"
-            else:
-                text = f"{'meets' if ok else 'below'} the {cut:.2f} cut-off"
-                text_zh = f"{'达到' if ok else '低于'}临界值 {cut:.2f}"
-            rows.append((k, c, r[k], cut, src, ok and not high, f"{k} of {c} is {r[k]:.2f}: {text}",
-                         f"{c} 的{names_zh[k]}为 {r[k]:.2f},{text_zh}"))
+            text = (Message("above 0.95: the items may be near-duplicates") if high else
+                    Message("meets the {cut:.2f} cut-off" if ok else "below the {cut:.2f} cut-off", cut=cut))
+            rows.append((k, c, r[k], cut, src, ok and not high,
+                         Message("{criterion} of {construct} is {value:.2f}: {text}", criterion=k, construct=c,
+                                 value=r[k], text=text)))
     ht = model.htmt()
     cut, src = _CUTS["htmt"]
     for a in ht.index:
@@ -552,22 +547,23 @@ def assessment(model: PLSModel) -> pd.DataFrame:
             v = ht.loc[a, b]
             if np.isfinite(v):
                 ok = v < cut
-                rows.append(("htmt", f"{b} / {a}", v, cut, src, ok,
-                             f"HTMT of {b} and {a} is {v:.2f}: {'discriminant validity holds' if ok else 'the two constructs are not distinct'} (cut-off {cut:.2f})",
-                             f"{b} 与 {a} 的 HTMT 为 {v:.2f}:{'区分效度成立' if ok else '两个构念区分不开'}(临界值 {cut:.2f})"))
+                verdict = ("HTMT of {a} and {b} is {value:.2f}: discriminant validity holds (cut-off {cut:.2f})" if ok
+                           else "HTMT of {a} and {b} is {value:.2f}: the two constructs are not distinct (cut-off {cut:.2f})")
+                rows.append(("htmt", Message("{a} / {b}", "phrase", a=b, b=a), v, cut, src, ok,
+                             Message(verdict, a=b, b=a, value=v, cut=cut)))
     cut, src = _CUTS["vif"]
     for _, r in model.vif().iterrows():
         ok = r["vif"] < cut
-        rows.append(("vif", f"{r['variable']} -> {r['of']}", r["vif"], cut, src, ok,
-                     f"VIF of {r['variable']} for {r['of']} is {r['vif']:.2f}: {'no collinearity problem' if ok else 'collinear'} (cut-off {cut:.0f})",
-                     f"{r['variable']} 对 {r['of']} 的 VIF 为 {r['vif']:.2f}:{'无共线性问题' if ok else '存在共线性'}(临界值 {cut:.0f})"))
+        verdict = ("VIF of {a} for {b} is {value:.2f}: no collinearity problem (cut-off {cut:.0f})" if ok else
+                   "VIF of {a} for {b} is {value:.2f}: collinear (cut-off {cut:.0f})")
+        rows.append(("vif", Message("{a} -> {b}", "phrase", a=r["variable"], b=r["of"]), r["vif"], cut, src, ok,
+                     Message(verdict, a=r["variable"], b=r["of"], value=r["vif"], cut=cut)))
     for c, v in model.r2.items():
-        level, level_zh = (("substantial", "较强") if v >= 0.75 else ("moderate", "中等") if v >= 0.50 else
-                           ("weak", "较弱") if v >= 0.25 else ("very weak", "很弱"))
+        level = ("substantial" if v >= 0.75 else "moderate" if v >= 0.50 else "weak" if v >= 0.25 else "very weak")
         rows.append(("r2", c, v, 0.25, "Hair, Ringle & Sarstedt (2011)", v >= 0.25,
-                     f"R² of {c} is {v:.2f}: {level} explanatory power",
-                     f"{c} 的 R² 为 {v:.2f}:解释力{level_zh}"))
-    return pd.DataFrame(rows, columns=["criterion", "of", "value", "cut_off", "source", "met", "verdict", "verdict_zh"])
+                     Message("R² of {construct} is {value:.2f}: {level} explanatory power", construct=c, value=v,
+                             level=level)))
+    return pd.DataFrame(rows, columns=["criterion", "of", "value", "cut_off", "source", "met", "verdict"])
 
 
 @dataclass(frozen=True)
@@ -576,7 +572,6 @@ class CBSEMComparison(Result):
 
     table: pd.DataFrame
     note: str
-    note_zh: str
     degenerate: bool
 
 
@@ -614,18 +609,17 @@ def compare_with_cbsem(model: PLSModel, cbsem_paths: pd.DataFrame) -> CBSEMCompa
     table["difference"] = table["cbsem_std"] - table["pls"]
     bad = table[table["cbsem_std"].abs() > 1]
     if bad.empty:
-        return CBSEMComparison(table, "", "", False)
+        return CBSEMComparison(table, "", False)
     names = ", ".join(f"{a} -> {b} ({v:.2f})" for a, b, v in zip(bad["from"], bad["to"], bad["cbsem_std"]))
     preds = sorted(set(bad["from"]))
     corr = model.scores[preds + sorted(set(bad["to"]) - set(preds))].corr().abs()
     corr = corr.where(~np.eye(len(corr), dtype=bool), 0.0)
     a, b = corr.stack().idxmax()
-    note = (f"CB-SEM gives standardised estimates beyond ±1 on {names}: the factors behind them are nearly collinear "
-            f"({a} and {b} correlate {corr.loc[a, b]:.2f} even as PLS composites), so the covariance-based model cannot "
-            "separate their effects on these answers; read the PLS-SEM paths, or merge or drop one of the constructs.")
-    note_zh = (f"CB-SEM 的标准化估计在 {names} 上超出 ±1:相应因子近乎共线({a} 与 {b} 的 PLS 得分相关 "
-               f"{corr.loc[a, b]:.2f}),协方差模型无法在这些回答上区分它们的作用;请以 PLS-SEM 路径为准,或合并/删去其中一个构念。")
-    return CBSEMComparison(table, note, note_zh, True)
+    note = Message("CB-SEM gives standardised estimates beyond ±1 on {names}: the factors behind them are nearly "
+                   "collinear ({a} and {b} correlate {r:.2f} even as PLS composites), so the covariance-based model "
+                   "cannot separate their effects on these answers; read the PLS-SEM paths, or merge or drop one of "
+                   "the constructs.", names=names, a=a, b=b, r=corr.loc[a, b])
+    return CBSEMComparison(table, note, True)
 
 
 def bca_interval(boot: np.ndarray, jack: np.ndarray, estimate: float, level: float = 0.95) -> tuple[float, float]:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ._results import Result
 from .errors import KamError, require_columns
+from .i18n import Message
 
 __all__ = ["FEATURES", "FEATURES_SQL", "KChoice", "LOGGED", "alternatives", "choose_k", "cluster", "features",
            "gap_statistic", "matrix", "name_segments", "profile", "projection", "snake"]
@@ -456,9 +457,9 @@ def name_segments(prof: pd.DataFrame) -> list[str]:
             continue
         by_value = sorted(idx, key=lambda i: -prof["mean_revenue"].iloc[i])
         tags = ["high value", "mid value", "low value"] if len(idx) == 3 else ["high value", "low value"] if len(idx) == 2 \
-            else [f"value rank {r}" for r in range(1, len(idx) + 1)]
+            else [Message("value rank {rank}", "phrase", rank=r) for r in range(1, len(idx) + 1)]
         for i, tag in zip(by_value, tags):
-            out[i] = f"{n}, {tag}"
+            out[i] = Message("{name}, {tag}", "phrase", name=n, tag=tag)
     return out
 
 

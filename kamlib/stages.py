@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._results import Result
+from .i18n import Message
 
 __all__ = ["Check", "MIN_CUSTOMERS", "MIN_REPEAT_BUYERS", "amounts", "baskets", "churn", "clustering",
            "holdout", "identify_problems", "lifecycle", "plan", "products", "purchase_models", "recommendation",
@@ -88,11 +89,13 @@ def amounts(tx: pd.DataFrame, stage: str = "monetary analyses") -> Check:
     False
     """
     if "amount" not in tx.columns:
-        return Check(stage, False, f"The {stage} {_need(stage)} amounts, and the log has customers and dates only; map "
-                                   "transactions.columns.amount (or quantity and unit_price) to run them.")
+        return Check(stage, False, Message(f"The {{stage}} {_need(stage)} amounts, and the log has customers and dates "
+                                           "only; map transactions.columns.amount (or quantity and unit_price) to run "
+                                           "them.", stage=stage))
     if not (tx["amount"] != 0).any():
-        return Check(stage, False, f"The {stage} {_need(stage)} amounts, and all {len(tx):,} amounts are 0; check that "
-                                   "transactions.columns.amount names the paid amount.")
+        return Check(stage, False, Message(f"The {{stage}} {_need(stage)} amounts, and all {{n:,}} amounts are 0; check "
+                                           "that transactions.columns.amount names the paid amount.", stage=stage,
+                                           n=len(tx)))
     return _ok(stage)
 
 

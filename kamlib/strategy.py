@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._results import Result
+from .i18n import Message
 from .concentration import top_count
 from .defaults import DEFAULT_UPLIFT
 from .errors import ArgumentError, KamError, require_columns
@@ -450,7 +451,7 @@ def tornado(base: pd.DataFrame, tier: pd.Series, budget: float, *, uplift: dict 
     for s in sorted(tier.astype(str).unique()):
         lo = value(up={**up0, s: up0[s] * (1 - swing)})
         hi = value(up={**up0, s: up0[s] * (1 + swing)})
-        rows.append({"assumption": f"uplift: {s}", "low": lo, "high": hi})
+        rows.append({"assumption": Message("uplift: {tier}", "phrase", tier=s), "low": lo, "high": hi})
     rows.append({"assumption": "cost per customer", "low": value(cost=cost_per_customer * (1 + swing)),
                  "high": value(cost=cost_per_customer * (1 - swing))})
     rows.append({"assumption": "CLV level", "low": value(clv_mult=1 - swing), "high": value(clv_mult=1 + swing)})

@@ -120,31 +120,26 @@ def mark_simulated(fig, language: str = "en") -> None:
     >>> import matplotlib.pyplot as plt
     >>> fig = plt.figure(); mark_simulated(fig); plt.close(fig)
     """
-    text = SIMULATED_ZH if language == "zh" else "Simulated data"
+    text = gettext("Simulated data", "stamp", language) or "Simulated data"
     fig.text(0.99, 0.01, text, ha="right", va="bottom", fontsize=8, color="#D55E00",
              fontweight="bold", alpha=0.9)
 
 
-#: Figure texts of the Chinese report: exact strings used by kamlib's plots and the notebooks.
-from .i18n import FIGURE_ZH, LABELS_ZH, SIMULATED_ZH  # noqa: E402
+from .i18n import gettext, glossary as _glossary  # noqa: E402
 
-__all__ = ["CJK_FONTS", "DIVERGING", "GLOSSARY_ZH", "PALETTE", "SEQUENTIAL", "apply", "cjk_font", "mark_simulated",
+__all__ = ["CJK_FONTS", "DIVERGING", "PALETTE", "SEQUENTIAL", "apply", "cjk_font", "mark_simulated",
            "translate_figure"]
 
-#: Figure words and result labels, translated in Chinese figures.
-GLOSSARY_ZH = {**FIGURE_ZH, **LABELS_ZH}
 
-
-
-def translate_figure(fig, glossary: dict[str, str] = GLOSSARY_ZH) -> int:
+def translate_figure(fig, glossary: dict[str, str] | None = None) -> int:
     """Replace every figure text (titles, axis labels, legends, ticks) that the glossary knows.
 
     Parameters
     ----------
     fig : Figure
         The figure.
-    glossary : dict
-        English to Chinese (default: :data:`GLOSSARY_ZH`).
+    glossary : dict, optional
+        English to Chinese (default: the catalogue's ``figure`` and ``label`` entries, :mod:`kamlib.i18n`).
 
     Returns
     -------
@@ -158,15 +153,15 @@ def translate_figure(fig, glossary: dict[str, str] = GLOSSARY_ZH) -> int:
     >>> translate_figure(fig); plt.close(fig)
     1
     """
-    import re
-
     from matplotlib.text import Text
 
-    def tr(text: str) -> str | None:  # "Revenue (GBP)": the words translated, the currency kept
+    glossary = _glossary("figure", "label") if glossary is None else glossary
+
+    def tr(text: str) -> str | None:  # "Revenue (GBP)": the words translated, the unit kept
         if text in glossary:
             return glossary[text]
-        m = re.fullmatch(r"(.+) \(([^()]{1,8})\)", text)
-        return f"{glossary[m.group(1)]} ({m.group(2)})" if m and m.group(1) in glossary else None
+        words, _, unit = text.rpartition(" (")
+        return f"{glossary[words]} ({unit}" if unit.endswith(")") and len(unit) <= 9 and words in glossary else None
 
     n = 0
     fig.canvas.draw()  # tick labels exist only once drawn

@@ -20,6 +20,7 @@ import yaml
 
 from .config import project_path
 from ._results import Result
+from .i18n import Message
 from .errors import ArgumentError, KamError, rows_preview
 from .instrument import Instrument
 from ._io import read_table
@@ -501,11 +502,12 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
     n0 = len(data)
     remove(data["ATT"] != inst.attention["expected"], "failed attention check")
     if "duration_seconds" in data:
-        remove(data["duration_seconds"] < min_seconds, f"speeder (under {min_seconds:g} seconds)")
+        remove(data["duration_seconds"] < min_seconds, Message("speeder (under {seconds:g} seconds)", "phrase", seconds=min_seconds))
     answered = data[items].notna().sum(axis=1)
     remove((data[items].nunique(axis=1) == 1) & (answered >= len(items) * 0.8), "straight-lining")
-    remove(data[items].isna().mean(axis=1) > max_missing, f"more than {max_missing:.0%} of items missing")
-    rows.append({"rule": f"all rules (of {n0} respondents)", "removed": n0 - len(data), "remaining": len(data),
+    remove(data[items].isna().mean(axis=1) > max_missing, Message("more than {share:.0%} of items missing", "phrase", share=max_missing))
+    rows.append({"rule": Message("all rules (of {n} respondents)", "phrase", n=n0), "removed": n0 - len(data),
+                 "remaining": len(data),
                  "flagged_answers": flagged})
     need = min_respondents if min_respondents is not None else max(30, len(items) + 1)
     if len(data) < need:

@@ -28,6 +28,7 @@ import pandas as pd
 from ._results import Result
 from .concentration import top_count
 from .errors import KamError, require_columns
+from .i18n import Message
 from .rfm import UNIT_DAYS
 
 __all__ = ["ORDER", "Tiers", "assign", "empty_tiers", "table", "top", "top_by_revenue"]
@@ -181,15 +182,18 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
     if degenerate or p_min >= min_p_alive:
         require_columns(base, ["recency", "T"], where="the tier input",
                         fix="compute them with kamlib.clv.customer_base")
-        why = ("the purchase model cannot identify dropout (its parameters are at a bound)" if degenerate else
-               f"P(alive) is at least {p_min:.2f} for every customer, so no one would be at risk by it")
-        note = (f"Key-account risk is judged by recency, not P(alive): a top customer is at risk after "
-                f"{max_inactive_days:g} days without a purchase (tiers.max_inactive_days), because {why}.")
+        why = (Message("the purchase model cannot identify dropout (its parameters are at a bound)") if degenerate
+               else Message("P(alive) is at least {p_min:.2f} for every customer, so no one would be at risk by it",
+                            p_min=p_min))
+        note = Message("Key-account risk is judged by recency, not P(alive): a top customer is at risk after {days:g} "
+                       "days without a purchase (tiers.max_inactive_days), because {why}.", days=max_inactive_days,
+                       why=why)
         alive = base["T"] - base["recency"] <= max_inactive_days / UNIT_DAYS[unit]
-        risk, risk_rule = "recency", f"more than {max_inactive_days:g} days since the last purchase"
+        risk, risk_rule = "recency", Message("more than {days:g} days since the last purchase", "phrase",
+                                             days=max_inactive_days)
     else:
         alive = base["p_alive"] >= min_p_alive
-        risk, risk_rule = "p_alive", f"P(alive) < {min_p_alive:g}"
+        risk, risk_rule = "p_alive", Message("P(alive) < {min_p_alive:g}", "phrase", min_p_alive=min_p_alive)
     top_revenue = base.index.isin(top(base["revenue"], key_clv_share))
     by_clv = base["clv"]
     potential = base.index.isin(top(by_clv, key_clv_share))
@@ -199,8 +203,8 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
     tier[potential & ~top_revenue] = "Potential key account"
     tier[top_revenue & ~alive] = "At-risk key account"
     tier[top_revenue & alive] = "Key account"
-    rule = (f"value: top {key_clv_share:.0%} by revenue; potential: top {key_clv_share:.0%} by CLV; "
-            f"risk: {risk_rule}")
+    rule = Message("value: top {share:.0%} by revenue; potential: top {share:.0%} by CLV; risk: {risk}", "phrase",
+                   share=key_clv_share, risk=risk_rule)
     return Tiers(pd.Series(pd.Categorical(tier, categories=ORDER, ordered=True), index=base.index, name="tier"),
                  risk, rule, note)
 
@@ -258,5 +262,5 @@ def empty_tiers(table_df: pd.DataFrame) -> str | None:
     empty = [str(t) for t, n in zip(table_df["tier"], table_df["customers"]) if n == 0]
     if not empty:
         return None
-    return (f"No customer falls in the tier{'s' if len(empty) > 1 else ''} {', '.join(empty)}; check the tier "
-            "thresholds (tiers.* in a study) against the data.")
+    return Message(f"No customer falls in the tier{'s' if len(empty) > 1 else ''} {{tiers}}; check the tier "
+                   "thresholds (tiers.* in a study) against the data.", tiers=empty)

@@ -17,6 +17,7 @@ from . import datasets, parsing
 from ._io import read_table  # noqa: F401  (re-exported: transactions.read_table)
 from ._results import Result
 from .errors import ArgumentError, KamError
+from .i18n import Message
 
 __all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "join_tables", "load", "purchase_days", "roles", "sample_customers", "validate"]
 
@@ -36,6 +37,10 @@ class Loaded(Result):
     source: str
     warnings: tuple = ()
 
+
+
+def _total(kept: int, read: int) -> Message:
+    return Message("total: {kept} rows kept of {read} read", "phrase", kept=kept, read=read)
 
 def roles(columns: dict | None, available) -> dict:
     """The file's column of each role: what ``columns`` maps, with the plain defaults for the rest.
@@ -301,7 +306,8 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
                                 argument="exclude_products")
         codes = {str(c).strip() for c in exclude_products}
         drop(out["product"].astype("string").str.strip().isin(codes).fillna(False).astype(bool),
-             f"not a product ({', '.join(sorted(codes)[:6])}{', ...' if len(codes) > 6 else ''})",
+             Message("not a product ({codes})", "phrase",
+                     codes=", ".join(sorted(codes)[:6]) + (", ..." if len(codes) > 6 else "")),
              "codes listed in transactions.exclude_products")
     def number(role):
         return parsing.numbers(out[role], decimal=decimal, column=names.get(role, role), where=where)
@@ -320,10 +326,11 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
         cancel = out["order_id"].astype("string").str.startswith(cancellation_prefix).fillna(False).astype(bool)
         if "amount" in out:
             out.loc[cancel, "amount"] = -out.loc[cancel, "amount"].abs()
-            note(cancel, f"cancellation (order id starts with {cancellation_prefix!r})",
+            note(cancel, Message("cancellation (order id starts with {prefix!r})", "phrase", prefix=cancellation_prefix),
                  "negative; dropped or netted as transactions.negative_amounts says")
         else:  # no amounts to net: a cancelled order is not a purchase
-            drop(cancel, f"cancellation (order id starts with {cancellation_prefix!r}) dropped",
+            drop(cancel, Message("cancellation (order id starts with {prefix!r}) dropped", "phrase",
+                                 prefix=cancellation_prefix),
                  "the log has no amounts to net them against")
     if "amount" in out:
         if zero_amounts == "drop":
@@ -357,7 +364,7 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     if "quantity" in out:
         out["quantity"] = number("quantity")
     report = pd.DataFrame(rows)
-    report.loc[len(report)] = {"rule": f"total: {len(out)} rows kept of {n0} read", "rows_dropped": n0 - len(out),
+    report.loc[len(report)] = {"rule": _total(len(out), n0), "rows_dropped": n0 - len(out),
                                "amount_dropped": round(float(report["amount_dropped"].sum()), 2),
                                "rows_flagged": 0, "example_rows": "", "fix": ""}
     return out.reset_index(drop=True), report
@@ -504,9 +511,11 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
     except KamError as exc:
         raise KamError(f"{where}: {exc}") from None
     if unmatched:  # lines the joined tables have no row for keep empty columns of that table: said, not hidden
-        joins = pd.DataFrame([{"rule": f"lines without a row in the {u['table']} table (key {u['key']})",
+        joins = pd.DataFrame([{"rule": Message("lines without a row in the {table} table (key {key})", "phrase",
+                                               table=u["table"], key=u["key"]),
                                "rows_dropped": 0, "amount_dropped": 0.0, "rows_flagged": u["lines"],
-                               "example_rows": "", "fix": f"add the missing {u['key']} values to that table"}
+                               "example_rows": "", "fix": Message("add the missing {key} values to that table",
+                                                                  "phrase", key=u["key"])}
                               for u in unmatched])
         report = pd.concat([joins, report], ignore_index=True)
     if clean.empty:
@@ -516,11 +525,12 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
     if sample_share is not None and sample_share < 1:
         sampled = sample_customers(clean, sample_share).reset_index(drop=True)
         report = pd.concat([report.iloc[:-1], pd.DataFrame([
-            {"rule": f"customer sample ({sample_share:.0%} of customers)", "rows_dropped": len(clean) - len(sampled),
+            {"rule": Message("customer sample ({share:.0%} of customers)", "phrase", share=sample_share),
+             "rows_dropped": len(clean) - len(sampled),
              "amount_dropped": round(float(clean["amount"].sum() - sampled["amount"].sum()), 2)
              if "amount" in clean else 0.0,
              "rows_flagged": 0, "example_rows": "", "fix": "transactions.sample_share (quick runs)"},
-            {"rule": f"total: {len(sampled)} rows kept of {len(df)} read", "rows_dropped": len(df) - len(sampled),
+            {"rule": _total(len(sampled), len(df)), "rows_dropped": len(df) - len(sampled),
              "amount_dropped": 0.0, "rows_flagged": 0, "example_rows": "", "fix": ""}])], ignore_index=True)
         report.loc[report.index[-1], "amount_dropped"] = round(float(report["amount_dropped"].iloc[:-1].sum()), 2)
         clean = sampled

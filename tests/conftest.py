@@ -71,3 +71,15 @@ def values(quick_report):
 def cdnow_values(cdnow_report):
     """The values a notebook of the CDNOW study recorded in the quick run."""
     return _reader(cdnow_report)
+
+
+#: Session fixtures that run whole studies: every test that uses one runs on the same xdist worker, so each
+#: study runs once per `make test` (the notebook half runs on two workers with --dist loadgroup).
+_STUDY_FIXTURES = {"quick_report", "cdnow_report", "values", "cdnow_values"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _STUDY_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("studies"))

@@ -9,6 +9,7 @@ import pytest
 from kamlib import datasets, pls
 from kamlib.config import RAW
 from kamlib.errors import ArgumentError
+from kamlib.i18n import translate
 
 MOBI = datasets.ECSI_BLOCKS["mobi"]
 REF = RAW / "ecsi"
@@ -175,7 +176,7 @@ def test_assessment_states_each_result_against_its_cut_off(satisfaction_model):
     alpha = a[(a["criterion"] == "alpha")].set_index("of")
     assert alpha.loc["Expectation", "value"] == pytest.approx(rel.loc["Expectation", "alpha"])
     assert not alpha.loc["Expectation", "met"] and alpha.loc["Value", "met"]  # 0.45 and 0.82 against 0.70
-    assert "below the 0.70 cut-off" in alpha.loc["Expectation", "verdict"] and "低于" in alpha.loc["Expectation", "verdict_zh"]
+    assert "below the 0.70 cut-off" in alpha.loc["Expectation", "verdict"] and "低于" in translate(alpha.loc["Expectation", "verdict"])
     assert (a["met"] == (a["value"] >= a["cut_off"])).loc[a["criterion"].isin(["ave", "r2", "rho_a"])].all()
     assert (a.loc[a["criterion"] == "htmt", "met"] == (a.loc[a["criterion"] == "htmt", "value"] < 0.90)).all()
     assert a["source"].str.contains(r"\(\d{4}\)").all()  # every cut-off names where it comes from
@@ -188,7 +189,7 @@ def test_cbsem_comparison_names_degenerate_paths(satisfaction_model):
     assert not c.degenerate and c.note == "" and c.table["cbsem_std"].tolist() == [0.4, 0.2, 0.3]
     bad = ok.assign(std_estimate=[0.4, -1.6, 1.9])
     c = pls.compare_with_cbsem(satisfaction_model, bad)
-    assert c.degenerate and "Expectation -> Satisfaction (-1.60)" in c.note and "±1" in c.note_zh
+    assert c.degenerate and "Expectation -> Satisfaction (-1.60)" in c.note and "±1" in translate(c.note)
 
 
 def test_hypothesis_rows_from_a_bootstrap():
@@ -196,11 +197,15 @@ def test_hypothesis_rows_from_a_bootstrap():
                          "estimate": [0.5, 0.1, 0.05], "t": [5.0, 0.8, 2.5], "draws": [1000] * 3,
                          "bca_lower": [0.3, -0.1, 0.01], "bca_upper": [0.7, 0.3, 0.09]})
     rows = pls.hypothesis_rows(boot, {"Ha": ("A raises B", "A", "B", "direct"), "Hb": ("B raises C", "B", "C", "total"),
-                                      "Hc": ("A -> C through B", "A", "C", "total")}, evidence="real answers",
-                               statements_zh={"Ha": "A 提升 B"})
+                                      "Hc": ("A -> C through B", "A", "C", "total")}, evidence="real answers")
     assert rows["supported"].tolist() == ["yes", "no", "yes"]
     assert rows["pvalue"].iloc[1] == pytest.approx(0.4236, abs=1e-3)  # two-sided t(999) at 0.8
-    assert rows["statement_zh"].tolist() == ["A 提升 B", "", ""] and set(rows["evidence"]) == {"real answers"}
+    assert rows["statement"].tolist() == ["A raises B", "B raises C", "A -> C through B"]
+    assert set(rows["evidence"]) == {"real answers"}
+    # the statement and method are catalogue messages: the study's H6 has its Chinese, an unknown statement none
+    h6 = pls.hypothesis_rows(boot, {"H6": ("Satisfaction raises loyalty", "A", "B", "direct")}, evidence="x")
+    assert translate(h6["statement"].iloc[0]) == "满意度提升忠诚度" and translate(rows["statement"].iloc[0]) is None
+    assert translate(h6["method"].iloc[0]) == "PLS-SEM 路径 A → B,BCa 自助法(n = 1000)"
     with pytest.raises(ArgumentError, match="no direct effect of C on A"):
         pls.hypothesis_rows(boot, {"Hd": ("x", "C", "A", "direct")}, evidence="x")
 

@@ -185,9 +185,8 @@ def test_report_without_a_run_says_what_to_do(tmp_path, monkeypatch):
 @pytest.mark.notebook
 def test_every_artefact_has_a_chinese_caption(quick_report):
     manifest = json.loads((quick_report / "manifest.json").read_text())
-    zh = report.captions_zh()
-    missing = [a["id"] for a in manifest["artefacts"] if not a["caption"].get("zh") and a["id"] not in zh]
-    assert not missing, f"add Chinese captions to data/i18n/captions_zh.yaml for: {missing}"
+    missing = [a["id"] for a in manifest["artefacts"] if not a["caption"].get("zh")]
+    assert not missing, f"add Chinese captions (msgctxt \"caption\", msgid the artefact id) to kamlib/locale/zh.po for: {missing}"
 
 
 def test_p_values_are_printed_as_journals_do(tmp_path):
@@ -285,22 +284,30 @@ def test_index_lists_every_built_study_default_first(tmp_path):
     assert "T cdnow<br>题 cdnow" in page
 
 
-def test_key_numbers_are_what_the_notebooks_labelled_shown_by_their_kind():
-    tiles = {"10_key_accounts": {"key_numbers": [
-        {"key": "bgnbd_degenerate", "kind": "text", "label": "BG/NBD"},
-        {"key": "gini", "kind": "estimate", "label": "Gini of revenue"},
-        {"key": "key_accounts", "kind": "count", "label": "Key accounts"},
-        {"key": "total_clv", "kind": "money", "label": "CLV"},
-        {"key": "not_computed", "kind": "estimate", "label": "Nothing"}]},
-        "40_strategy": {"key_numbers": [{"key": "capture_clv", "kind": "share", "label": "Captured by the top 20%"}]}}
-    values = {"10_key_accounts": {"bgnbd_degenerate": "degenerate: no dropout identifiable, reduces to the NBD",
-                                  "gini": 0.7087, "key_accounts": 12345, "total_clv": 98765.4, "not_computed": None},
-              "40_strategy": {"capture_clv": 0.62114}}
-    cards = dict(report._key_numbers({"notebooks": tiles}, values, "en", 0.2, "GBP"))
+def test_key_numbers_are_what_the_notebooks_labelled_shown_by_their_kind(tmp_path):
+    """Recorded as a notebook records them; the Chinese labels and text values come from the catalogue, at
+    record time (a Message by its template, a plain label by its ``key_number`` entry)."""
+    from kamlib.i18n import Message
+    from kamlib.workbench.artefacts import Artefacts
+
+    ka, st = Artefacts("10_key_accounts", output_dir=tmp_path / "ka"), Artefacts("40_strategy", output_dir=tmp_path / "st")
+    ka.record("bgnbd_degenerate", Message("degenerate: no dropout identifiable, reduces to the NBD"), kind="text",
+              label="BG/NBD")
+    ka.record("gini", 0.7087, kind="estimate", label="Gini of revenue")
+    ka.record("key_accounts", 12345, kind="count", label="Key accounts")
+    ka.record("total_clv", 98765.4, kind="money", label="CLV")
+    ka.record("not_computed", None, kind="estimate", label="Nothing")
+    st.record("capture_clv", 0.62114, kind="share",
+              label=Message("Holdout revenue captured by the top {top} by CLV", "key_number", top="20%"))
+    tiles = {"10_key_accounts": {"key_numbers": ka.key_numbers}, "40_strategy": {"key_numbers": st.key_numbers}}
+    values = {"10_key_accounts": ka.values, "40_strategy": st.values}
+    cards = dict(report._key_numbers({"notebooks": tiles}, values, "en", "GBP"))
     assert cards == {"BG/NBD": "degenerate: no dropout identifiable, reduces to the NBD", "Gini of revenue": "0.7087",
-                     "Key accounts": "12,345", "CLV": "98,765 GBP", "Captured by the top 20%": "62.1%"}
-    zh = dict(report._key_numbers({"notebooks": tiles}, values, "zh", 0.2, "GBP"))
-    assert zh["BG/NBD"].startswith("退化") and zh["收入基尼系数"] == "0.7087"
+                     "Key accounts": "12,345", "CLV": "98,765 GBP",
+                     "Holdout revenue captured by the top 20% by CLV": "62.1%"}
+    zh = dict(report._key_numbers({"notebooks": tiles}, values, "zh", "GBP"))
+    assert zh["BG/NBD"].startswith("退化") and zh["收入基尼系数"] == "0.7087" and zh["大客户数"] == "12,345"
+    assert zh["按 CLV 选出的前 20% 客户占验证期收入"] == "62.1%"
     # a label the notebook gives is checked: a kind the report cannot show is refused when recorded
     from kamlib.workbench.artefacts import Artefacts
 
@@ -467,7 +474,7 @@ def _untranslated(folder: Path) -> list[str]:
         if a["kind"] != "table":
             continue
         names = list(report._language_columns(pd.read_csv(folder / a["path"]), "zh").columns)
-        heads, rows, kinds, _ = report._table_cells(folder / a["path"], "zh", max_rows=10**6)
+        heads, rows, kinds, _ = report._table_cells(folder / a["path"], "zh", max_rows=10**6, cells=a.get("cells_zh"))
         found += [f"{a['id']}: header {h!r}" for h in heads if _english_words(str(h).replace("_", " "))]
         for name, head, kind, cells in zip(names, heads, kinds, zip(*rows) if rows else [[]] * len(heads)):
             if kind != "text" or name in DATA_COLUMNS:
@@ -487,13 +494,11 @@ def test_chinese_report_has_no_untranslated_header_or_word(which, quick_report, 
     folder = quick_report if which == "default" else cdnow_report
     missing = _untranslated(folder)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    from kamlib.i18n import note_zh
-
-    missing += [f"note of {nb}: {n!r}" for nb, rec in manifest["notebooks"].items() for n in rec.get("notes", [])
-                if note_zh(n) is None]
-    assert not missing, ("add these to the glossary in kamlib/i18n.py (HEADERS_ZH, VALUES_ZH, PATTERNS_ZH or "
-                         "NOTE_PATTERNS_ZH), or to "
-                         f"DATA_COLUMNS if they are data: {missing[:40]}")
+    missing += [f"note of {nb}: {n!r}" for nb, rec in manifest["notebooks"].items()
+                for n, zh in zip(rec.get("notes", []), rec.get("notes_zh", [])) if zh is None]
+    assert not missing, ("add these to the catalogue kamlib/locale/zh.po (a word or name: msgctxt value or header; a "
+                         "sentence with numbers: make it a kamlib.i18n.Message with its template in the catalogue), or "
+                         f"to DATA_COLUMNS if they are data: {missing[:40]}")
 
 
 def test_the_vocabulary_check_finds_english(tmp_path):

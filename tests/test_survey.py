@@ -18,6 +18,7 @@ import statsmodels.api as sm
 from kamlib import datasets, instrument, survey
 from kamlib import survey_data as sd
 from kamlib.config import DATA
+from kamlib.i18n import translate
 from kamlib.errors import KamError
 
 HS_MODEL = """
@@ -413,7 +414,7 @@ def test_harman_single_factor_share_equals_the_first_eigenvalue():
     one = pd.DataFrame(common + rng.normal(scale=0.5, size=(600, 8)))
     h = survey.harman(one)
     assert h.first_share == pytest.approx(np.linalg.eigvalsh(one.corr())[-1] / 8)
-    assert h.first_share > 0.5 and "common method may drive" in h.verdict and "共同方法偏差" in h.verdict_zh
+    assert h.first_share > 0.5 and "common method may drive" in h.verdict and "共同方法偏差" in translate(h.verdict)
     two = pd.DataFrame(np.column_stack([rng.normal(size=(600, 1)) + rng.normal(scale=0.8, size=(600, 4)),
                                         rng.normal(size=(600, 1)) + rng.normal(scale=0.8, size=(600, 4))]))
     h2 = survey.harman(two)
@@ -438,7 +439,7 @@ def test_fit_verdicts_state_each_index_against_its_cut_off():
     hs = survey.cfa(datasets.holzinger_swineford(), HS_MODEL)
     v = survey.fit_verdicts(hs.fit).set_index("index")
     assert not v.loc["cfi", "met"] and v.loc["srmr", "met"]  # lavaan: CFI .931 < .95, SRMR .065 <= .08
-    assert "Hu & Bentler (1999)" in v.loc["cfi", "source"] and "未达到" in v.loc["cfi", "verdict_zh"]
+    assert "Hu & Bentler (1999)" in v.loc["cfi", "source"] and "未达到" in translate(v.loc["cfi", "verdict"])
     just = survey.fit_verdicts({"df": 0, "note": "the model is just-identified"})
     assert len(just) == 1 and not just["met"].item()
 
@@ -455,7 +456,7 @@ def test_measurement_invariance_equals_lavaans_holzinger_swineford_by_school():
     assert t.loc["scalar", ["chi2", "df"]].tolist() == pytest.approx([164.103, 60], abs=0.01)
     assert t.loc["metric", "delta_pvalue"] == pytest.approx(0.2244, abs=1e-4)
     assert t.loc["scalar", "delta_pvalue"] == pytest.approx(4.435e-07, rel=0.01)
-    assert r.level == "metric" and "construct means may not" in r.verdict and "度量" in r.verdict_zh
+    assert r.level == "metric" and "construct means may not" in r.verdict and "度量" in translate(r.verdict)
     with pytest.raises(KamError, match="at least two groups"):
         survey.invariance(hs, {"visual": ["x1", "x2", "x3"]}, pd.Series("one", index=hs.index))
 
@@ -535,7 +536,7 @@ def test_common_latent_factor_recovers_a_known_method_variance():
     assert r.method_share == pytest.approx(0.16, abs=0.03)  # every item: 0.4 ** 2 of its variance
     np.testing.assert_allclose(r.loadings["std_loading_clf"], np.tile([0.5, 0.6, 0.75, 0.85], 3), atol=0.05)
     assert r.table.loc[2, "df"] == -1 and r.table.loc[2, "pvalue"] < 1e-6
-    assert "unlikely" in r.verdict and "共同方法" in r.verdict_zh
+    assert "unlikely" in r.verdict and "共同方法" in translate(r.verdict)
     clean, _ = _method_data(6000, 0.0, np.random.default_rng(22))
     assert survey.common_method_factor(clean, constructs).method_share < 0.03
 

@@ -30,10 +30,10 @@ from .cbsem import (
 from .invariance import common_method_factor, CommonMethod, Invariance, invariance
 from .drivers import Interaction, key_drivers, KeyDrivers, Mediation, mediation, moderation, relative_importance
 from .groups import compare_many, compare_two, likert_shares, NPS, nps
-from .study_hypotheses import group_hypothesis, HYPOTHESES, HYPOTHESES_ZH, hypotheses, STRUCTURAL_PATHS
+from .study_hypotheses import group_hypothesis, HYPOTHESES, hypotheses, STRUCTURAL_PATHS
 from .cbsem import _incremental_fit  # noqa: F401  (tested against published fit indices)
 
-__all__ = ["CommonMethod", "EFA", "HYPOTHESES", "HYPOTHESES_ZH", "Harman", "Interaction", "Invariance", "KeyDrivers",
+__all__ = ["CommonMethod", "EFA", "HYPOTHESES", "Harman", "Interaction", "Invariance", "KeyDrivers",
            "Mediation", "NPS", "SEMResult", "STRUCTURAL_PATHS", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
            "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa",
            "fit_verdicts", "fornell_larcker", "group_hypothesis", "group_paths", "harman", "htmt", "hypotheses",

@@ -21,6 +21,7 @@ from scipy import optimize, stats
 
 from .._results import Result
 from ..errors import KamError, require_columns
+from ..i18n import Message
 
 __all__ = ["SEMResult", "cfa", "fit_verdicts", "group_paths", "measurement_model", "model_syntax", "rmsea_ci", "sem",
            "structural_model"]
@@ -115,7 +116,7 @@ def fit_verdicts(fit: dict) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``index``, ``value``, ``cut_off``, ``met``, ``source``, ``verdict``, ``verdict_zh``; one row saying the model
+        ``index``, ``value``, ``cut_off``, ``met``, ``source``, ``verdict`` (a Message: the catalogue gives its Chinese); one row saying the model
         cannot be tested when it is just-identified.
 
     References
@@ -132,8 +133,7 @@ def fit_verdicts(fit: dict) -> pd.DataFrame:
     """
     if not fit.get("df"):
         return pd.DataFrame([{"index": "df", "value": 0.0, "cut_off": np.nan, "met": False, "source": "",
-                              "verdict": fit.get("note") or "the model is just-identified: its fit cannot be tested.",
-                              "verdict_zh": "模型恰好识别(自由度为 0):拟合无法检验,请增加题项或约束。"}])
+                              "verdict": fit.get("note") or Message("the model is just-identified: its fit cannot be tested.")}])
     rules = [("chi2/df", fit["chi2"] / fit["df"], 3.0, "<=", "Kline (2016)"),
              ("cfi", fit["cfi"], 0.95, ">=", "Hu & Bentler (1999)"),
              ("tli", fit["tli"], 0.95, ">=", "Hu & Bentler (1999)"),
@@ -143,8 +143,9 @@ def fit_verdicts(fit: dict) -> pd.DataFrame:
     for name, v, cut, op, src in rules:
         met = bool(v >= cut) if op == ">=" else bool(v <= cut)
         rows.append({"index": name, "value": v, "cut_off": cut, "met": met, "source": src,
-                     "verdict": f"{name.upper()} = {v:.3f}: {'meets' if met else 'misses'} the {op} {cut:g} rule",
-                     "verdict_zh": f"{name.upper()} = {v:.3f}:{'达到' if met else '未达到'} {op} {cut:g} 的标准"})
+                     "verdict": Message("{index} = {value:.3f}: meets the {op} {cut:g} rule" if met else
+                                        "{index} = {value:.3f}: misses the {op} {cut:g} rule",
+                                        index=name.upper(), value=v, op=op, cut=cut)})
     return pd.DataFrame(rows)
 
 

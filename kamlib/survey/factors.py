@@ -21,6 +21,7 @@ from scipy import stats
 
 from .._results import Result
 from ..errors import KamError
+from ..i18n import Message
 from .reliability import _complete
 
 __all__ = ["EFA", "Harman", "TestResult", "bartlett", "efa", "fornell_larcker", "harman", "htmt", "kmo",
@@ -80,7 +81,6 @@ class Harman(Result):
     components_above_one: int
     items: int
     verdict: str
-    verdict_zh: str
 
 
 def harman(data: pd.DataFrame, *, threshold: float = 0.5) -> Harman:
@@ -100,7 +100,7 @@ def harman(data: pd.DataFrame, *, threshold: float = 0.5) -> Harman:
     -------
     Harman
         ``first_share``, ``components_above_one`` (eigenvalues above 1), ``items``, and a one-sentence
-        ``verdict`` (with ``verdict_zh``) that also says the test is weak evidence either way.
+        ``verdict`` (a :class:`~kamlib.i18n.Message`) that also says the test is weak evidence either way.
 
     References
     ----------
@@ -116,15 +116,13 @@ def harman(data: pd.DataFrame, *, threshold: float = 0.5) -> Harman:
     eig = np.sort(np.linalg.eigvalsh(d.corr().to_numpy()))[::-1]
     share = float(eig[0] / eig.sum())
     big = share >= threshold
-    verdict = (f"The first unrotated component explains {share:.1%} of the variance of {d.shape[1]} items "
-               f"({'at or above' if big else 'below'} the {threshold:.0%} rule of Podsakoff et al. 2003): "
-               + ("a common method may drive the answers; add a marker variable or a common latent factor model."
-                  if big else "no single factor dominates, although the test cannot rule common-method bias out."))
-    verdict_zh = (f"未旋转的第一个主成分解释了 {d.shape[1]} 个题项 {share:.1%} 的方差"
-                  f"({'达到或超过' if big else '低于'} Podsakoff 等 2003 的 {threshold:.0%} 标准):"
-                  + ("回答可能受共同方法偏差驱动,建议加入标记变量或共同潜因子模型。" if big else
-                     "没有单一因子占主导,但该检验不能完全排除共同方法偏差。"))
-    return Harman(share, int((eig > 1).sum()), d.shape[1], verdict, verdict_zh)
+    conclusion = (Message("a common method may drive the answers; add a marker variable or a common latent factor "
+                          "model.") if big else
+                  Message("no single factor dominates, although the test cannot rule common-method bias out."))
+    verdict = Message("The first unrotated component explains {share:.1%} of the variance of {n} items ({side} the "
+                      "{threshold:.0%} rule of Podsakoff et al. 2003): {conclusion}", share=share, n=d.shape[1],
+                      side="at or above" if big else "below", threshold=threshold, conclusion=conclusion)
+    return Harman(share, int((eig > 1).sum()), d.shape[1], verdict)
 
 
 def scale_note(points: int) -> dict:

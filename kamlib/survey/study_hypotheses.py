@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..i18n import HYPOTHESES_ZH
+from ..i18n import Message
 from .cbsem import SEMResult
 from .drivers import Interaction, Mediation
 
@@ -55,7 +55,7 @@ def hypotheses(structural: SEMResult, indirect: Mediation, interaction: Interact
     Returns
     -------
     DataFrame
-        ``hypothesis``, ``statement`` (and ``statement_zh``), ``method``, ``estimate``, ``std_estimate``, ``ci_lower``,
+        ``hypothesis``, ``statement`` and ``method`` (catalogue messages), ``estimate``, ``std_estimate``, ``ci_lower``,
         ``ci_upper``, ``pvalue``, ``supported``.
 
     References
@@ -75,21 +75,23 @@ def hypotheses(structural: SEMResult, indirect: Mediation, interaction: Interact
     for h, (text, lhs, rhs) in HYPOTHESES.items():
         if lhs:
             p = paths.loc[(lhs, rhs)]
-            rows.append({"hypothesis": h, "statement": text, "method": f"SEM path {rhs} -> {lhs}",
+            rows.append({"hypothesis": h, "statement": Message(text, "hypothesis"),
+                         "method": Message("SEM path {a} -> {b}", "phrase", a=rhs, b=lhs),
                          "estimate": p["estimate"], "std_estimate": p["std_estimate"],
                          "ci_lower": p["estimate_ci_lower"], "ci_upper": p["estimate_ci_upper"], "pvalue": p["pvalue"]})
         elif h == "H7":
-            rows.append({"hypothesis": h, "statement": text, "method": f"bootstrap indirect effect (n={indirect.bootstrap_n})",
+            rows.append({"hypothesis": h, "statement": Message(text, "hypothesis"),
+                         "method": Message("bootstrap indirect effect (n={n})", "phrase", n=indirect.bootstrap_n),
                          "estimate": indirect.indirect, "std_estimate": np.nan,
                          "ci_lower": indirect.indirect_ci_lower, "ci_upper": indirect.indirect_ci_upper,
                          "pvalue": indirect.indirect_pvalue})
         else:
-            rows.append({"hypothesis": h, "statement": text, "method": f"interaction {interaction.term} (OLS, HC3)",
+            rows.append({"hypothesis": h, "statement": Message(text, "hypothesis"),
+                         "method": Message("interaction {term} (OLS, HC3)", "phrase", term=interaction.term),
                          "estimate": interaction.estimate, "std_estimate": np.nan,
                          "ci_lower": interaction.estimate_ci_lower, "ci_upper": interaction.estimate_ci_upper,
                          "pvalue": interaction.pvalue})
     out = pd.DataFrame(rows)
-    out.insert(2, "statement_zh", out["hypothesis"].map(HYPOTHESES_ZH))
     out["supported"] = np.where((out["ci_lower"] > 0) & (out["pvalue"] < alpha), "yes", "no")
     return out
 
@@ -115,7 +117,7 @@ def group_hypothesis(paths: pd.DataFrame, hypothesis: str, *, outcome: str, pred
     Returns
     -------
     DataFrame
-        One row: ``hypothesis``, ``statement``, ``statement_zh``, ``method``, ``estimate``, ``std_estimate``,
+        One row: ``hypothesis``, ``statement``, ``method``, ``estimate``, ``std_estimate``,
         ``ci_lower``, ``ci_upper``, ``pvalue``, ``supported``.
 
     References
@@ -134,8 +136,8 @@ def group_hypothesis(paths: pd.DataFrame, hypothesis: str, *, outcome: str, pred
     reference, focal = (c.removeprefix("estimate_") for c in paths.columns if c.startswith("estimate_"))
     supported = row["difference"] > 0 and row["ci_lower"] > 0 and row["pvalue"] < alpha
     return pd.DataFrame([{
-        "hypothesis": hypothesis, "statement": HYPOTHESES.get(hypothesis, ("",))[0],
-        "statement_zh": HYPOTHESES_ZH.get(hypothesis, ""),
-        "method": f"multi-group SEM: path {predictor} -> {outcome}, {focal} minus {reference} (z test)",
+        "hypothesis": hypothesis, "statement": Message(HYPOTHESES.get(hypothesis, ("",))[0], "hypothesis"),
+        "method": Message("multi-group SEM: path {predictor} -> {outcome}, {focal} minus {reference} (z test)", "phrase",
+                          predictor=predictor, outcome=outcome, focal=focal, reference=reference),
         "estimate": float(row["difference"]), "std_estimate": np.nan, "ci_lower": float(row["ci_lower"]),
         "ci_upper": float(row["ci_upper"]), "pvalue": float(row["pvalue"]), "supported": "yes" if supported else "no"}])

@@ -26,6 +26,7 @@ import pandas as pd
 from .. import style
 from ..config import reports_root
 from ..errors import KamError
+from ..i18n import Message, gettext, made, translate
 
 KEY_LIBRARIES = [
     "kamlib", "pandas", "numpy", "scipy", "statsmodels", "lifetimes", "duckdb",
@@ -131,6 +132,7 @@ class Artefacts:
         self.entries: list[dict[str, Any]] = []
         self.values: dict[str, Any] = {}
         self.notes: list[str] = []
+        self.notes_zh: list[str | None] = []
         self.stages: list[dict[str, Any]] = []
         self.key_numbers: list[dict[str, Any]] = []
         self._hash = params_hash(self.parameters)
@@ -144,12 +146,18 @@ class Artefacts:
         if any(e["id"] == art_id for e in self.entries):
             raise KamError(f"Artefact id {art_id!r} is used twice in notebook {self.notebook}; give each a new id.")
 
-    def _caption(self, caption: str | dict[str, str]) -> dict[str, str]:
-        if isinstance(caption, str):
-            return {"en": caption}
-        if "en" not in caption:
-            raise KamError("A caption dict needs at least an 'en' entry.")
-        return dict(caption)
+    def _caption(self, caption: str | dict[str, str], art_id: str) -> dict[str, str]:
+        """The caption in every language: a :class:`~kamlib.i18n.Message` translates itself; other English
+        text takes the catalogue's caption for the artefact id (``msgctxt "caption"``)."""
+        if isinstance(caption, dict):
+            if "en" not in caption:
+                raise KamError("A caption dict needs at least an 'en' entry.")
+            return dict(caption)
+        out = {"en": str(caption)}
+        zh = translate(caption, "zh") if isinstance(caption, Message) else gettext(art_id, "caption")
+        if zh:
+            out["zh"] = zh
+        return out
 
     def _register(self, art_id, kind, caption, files, simulated, extra=None, role=None):
         if role is not None and role not in ROLES:
@@ -159,7 +167,7 @@ class Artefacts:
         entry = {
             "id": art_id,
             "kind": kind,
-            "caption": self._caption(caption),
+            "caption": self._caption(caption, art_id),
             "path": f"{kind}s/{main.name}",
             "files": [f"{kind}s/{p.name}" for p in files],
             "notebook": self.notebook,
@@ -227,7 +235,7 @@ class Artefacts:
         out = df.reset_index() if index else df.reset_index(drop=True)
         out = _round_frame(out, digits)
         out.columns = [str(c) for c in out.columns]
-        cap = self._caption(caption)
+        cap = self._caption(caption, art_id)
         label = ("Simulated data. " if simulated else "") + cap["en"]
         csv, md, tex = folder / f"{art_id}.csv", folder / f"{art_id}.md", folder / f"{art_id}.tex"
         out.to_csv(csv, index=False, lineterminator="\n")
@@ -236,7 +244,7 @@ class Artefacts:
             hrules=True, caption=_latex_escape(label), label=f"tab:{art_id}", position="htbp")
         tex.write_text(latex, encoding="utf-8")
         self._register(art_id, "table", caption, [csv, md, tex], simulated,
-                       {"rows": int(len(out)), "columns": list(out.columns)}, role=role)
+                       {"rows": int(len(out)), "columns": list(out.columns), "cells_zh": _cells_zh(out)}, role=role)
         return out
 
     def document(self, text: str, art_id: str, caption: str | dict[str, str], *, simulated: bool = False) -> Path:
@@ -265,15 +273,21 @@ class Artefacts:
         path.write_text(text, encoding="utf-8")
         return self._register(art_id, "document", caption, [path], False)
 
-    def note(self, sentence: str | None) -> None:
+    def note(self, *sentences: str | None) -> None:
         """Say something the reader must know about this run (a degenerate model, an empty tier, a fallback).
 
-        The sentence is printed in the notebook and shown at the top of the notebook's section of the report.
-        ``None`` (nothing to say) is ignored, so ``art.note(fitted.diagnosis())`` is safe.
+        The sentences (one note) are printed in the notebook and shown at the top of the notebook's section of
+        the report. A :class:`~kamlib.i18n.Message` gives the Chinese edition its own text (from the
+        catalogue); a plain English sentence is shown in English there, marked as such. ``None`` (nothing to
+        say) is ignored, so ``art.note(fitted.diagnosis())`` is safe.
         """
-        if sentence:
-            print(f"Note: {sentence}")
-            self.notes.append(str(sentence))
+        parts = [s for s in sentences if s]
+        if parts:
+            text = " ".join(str(s) for s in parts)
+            print(f"Note: {text}")
+            self.notes.append(text)
+            zh = [translate(s, "zh") if isinstance(s, Message) else None for s in parts]
+            self.notes_zh.append(None if None in zh else "".join(zh))
 
     def stage(self, name: str, *checks, needs=()) -> bool:
         """Whether the stage ``name`` runs: every check of :mod:`kamlib.stages` passes and every stage it
@@ -302,7 +316,8 @@ class Artefacts:
             reason = next((c.reason for c in (c() if callable(c) else c for c in checks) if not c), None)
             if reason is not None:
                 self.note(reason)
-        self.stages.append({"stage": name, "ran": reason is None, "reason": reason or ""})
+        self.stages.append({"stage": name, "ran": reason is None, "reason": str(reason or ""),
+                            "reason_zh": translate(reason, "zh") if isinstance(reason, Message) else None})
         if reason is not None:
             print(f"Skipped: {name}.")
         return reason is None
@@ -315,14 +330,17 @@ class Artefacts:
         """Record a value (asserted by the tests, quoted by the report's findings).
 
         With ``label``, the value is also one of the report's key numbers, shown as ``kind`` (:data:`KINDS`)
-        under that label (English; the Chinese edition looks the label up in the glossary). A value that is
-        None or NaN is recorded but never shown as a key number.
+        under that label (a :class:`~kamlib.i18n.Message`, or English text that the catalogue's ``key_number``
+        entries translate). A value that is None or NaN is recorded but never shown as a key number; a ``text``
+        value is translated as a table cell is.
         """
         self.values[name] = _jsonable(value)
         if label is not None:
             if kind not in KINDS:
                 raise KamError(f"Key number {name!r}: kind {kind!r} is not one of {', '.join(KINDS)}.")
-            self.key_numbers.append({"key": name, "kind": kind, "label": label})
+            self.key_numbers.append({"key": name, "kind": kind, "label": str(label),
+                                     "label_zh": translate(label, "zh", "key_number"),
+                                     "value_zh": translate(value, "zh") if kind == "text" else None})
         return value
 
     def close(self) -> Path:
@@ -334,6 +352,7 @@ class Artefacts:
             "parameters_hash": self._hash,
             "artefacts": self.entries,
             "notes": self.notes,
+            "notes_zh": self.notes_zh,
             "stages": self.stages,
             "key_numbers": self.key_numbers,
         }
@@ -341,6 +360,22 @@ class Artefacts:
         (self.root / "values.json").write_text(
             json.dumps(self.values, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         return part
+
+
+def _cells_zh(df: pd.DataFrame) -> dict[str, str]:
+    """The Chinese of the generated phrases in a table (cells made as a :class:`~kamlib.i18n.Message` in this
+    process, :func:`kamlib.i18n.made`), by their English text: the report's Chinese edition shows them in their
+    place."""
+    out = {}
+    for c in df.columns:
+        if not pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
+            for v in pd.unique(df[c].dropna()):
+                message = made(v) if isinstance(v, str) else None
+                if message is not None and str(v) not in out:
+                    zh = message.translate("zh")
+                    if zh is not None:
+                        out[str(v)] = zh
+    return dict(sorted(out.items()))
 
 
 _LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",

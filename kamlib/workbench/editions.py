@@ -164,7 +164,7 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
     if not manifest_path.exists():
         raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run).")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    T = report.TEXT[language]
+    T = report._report_text(language)
     doc_ = report.outline(manifest, out, language=language, quick=quick, top_share=top_share)
 
     doc = Document()

@@ -1,14 +1,16 @@
 """The report's words about results: executive-summary findings, recommendations and limitations, each a sentence
 generated from the values the notebooks recorded (``reports/<study>/values/*.json``), never typed in.
 
-A finding is a rule: which recorded values it needs, an English and a Chinese template, the framework stage it
-belongs to and the artefact that is its evidence. A rule whose values were not recorded (a notebook that did not
+A finding is a rule: which recorded values it needs, an English template (the msgid of the gettext catalogue,
+``msgctxt "finding"``, whose Chinese is in ``kamlib/locale/zh.po``), the framework stage it belongs to and the
+artefact that is its evidence. A rule whose values were not recorded (a notebook that did not
 run for this study, a model that could not be fitted) is left out, so the summary of any study says only what its
 run found. Every number in a sentence carries its notebook, key and recorded value, so that the report marks it
 up (``data-value``) and a test checks it against the values file.
 
 Written by hand: turning a project's own recorded values into sentences is specific to this workbook; the
-templates are plain :meth:`str.format` strings.
+templates are plain :meth:`str.format` strings in babel's catalogue, numbers formatted per locale by
+:func:`kamlib.i18n.number`.
 
 References
 ----------
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+
+from ..i18n import gettext, number, value_zh
 
 __all__ = ["Finding", "Number", "findings", "limitations", "not_run", "recommendations", "skipped_stages"]
 
@@ -37,7 +41,8 @@ class Number:
 
 @dataclass(frozen=True)
 class Finding:
-    """A sentence of the report: its stage, text template, the numbers in it and the artefact behind it."""
+    """A sentence of the report: its stage, its English template (the catalogue's msgid, ``msgctxt "finding"``)
+    and the template in the report's language, the numbers in it and the artefact behind it."""
 
     key: str
     stage: str
@@ -61,21 +66,6 @@ class Finding:
         return html.escape(self.template).format(**spans)
 
 
-def pct(v: float, digits: int = 1) -> str:
-    """A share as a percentage (0.6939 -> ``69.4%``; one decimal, so that close shares stay apart)."""
-    return f"{100 * v:.{digits}f}%"
-
-
-def count(v) -> str:
-    """A count with thousands separators (17363 -> ``17,363``)."""
-    return f"{v:,}"
-
-
-def two(v) -> str:
-    """An estimate to two decimals."""
-    return f"{v:.2f}"
-
-
 class Missing(Exception):
     """A value a rule needs was not recorded in this run: the rule is left out (nothing else is caught)."""
 
@@ -87,138 +77,136 @@ def _get(values: dict, nb: str, key: str, index: int | None = None):
     return v if index is None else v[index]
 
 
-class _Builder:
-    """Collects the numbers of one sentence: ``b.n("10_key_accounts", "gini", fmt)`` returns a placeholder."""
+def _template(msgid: str, language: str) -> str:
+    """The sentence template in ``language`` (the catalogue's ``finding`` entry; English is the msgid)."""
+    text = gettext(msgid, "finding", language)
+    if text is None:
+        raise LookupError(f"kamlib/locale/{language}.po has no finding {msgid!r}; add its translation.")
+    return text
 
-    def __init__(self, values: dict):
-        self.values = values
+
+class _Builder:
+    """Collects the numbers of one sentence: ``b.n("gini", "10_key_accounts", "gini", "estimate")`` records the
+    value behind the template's ``{gini}``, shown in the report's language (:func:`kamlib.i18n.number`)."""
+
+    def __init__(self, values: dict, language: str, currency: str | None = None):
+        self.values, self.language, self.currency = values, language, currency
         self.numbers: dict[str, Number] = {}
 
-    def n(self, nb: str, key: str, fmt=str, index: int | None = None) -> str:
+    def n(self, name: str, nb: str, key: str, kind: str = "estimate", index: int | None = None):
         value = _get(self.values, nb, key, index)
-        name = f"n{len(self.numbers)}"
-        self.numbers[name] = Number(nb, key if index is None else f"{key}[{index}]", value, fmt(value))
-        return "{" + name + "}"
+        shown = number(value, kind, self.language, currency=self.currency) if kind != "text" else str(value)
+        self.numbers[name] = Number(nb, key if index is None else f"{key}[{index}]", value, shown)
+        return value
+
+    def text(self, name: str, shown: str, value=None):
+        """A word or list in the sentence that is not a recorded value (no ``data-value``)."""
+        self.numbers[name] = Number(None, name, shown if value is None else value, shown)
 
 
 # --- the rules -------------------------------------------------------------------------------------------------
-# Each takes (values, language, context) and returns (key, stage, template, builder, evidence) or raises Missing
-# when a value it needs was not recorded. Templates are str.format strings; literal braces are doubled.
+# Each takes a builder and the context and returns (key, stage, msgid, evidence) or raises Missing when a value
+# it needs was not recorded. The msgid is the English template; kamlib/locale/zh.po has its Chinese.
 
-def _concentration(b, zh, ctx):
-    t = (f"收入高度集中:前 20% 的客户贡献了 {b.n('10_key_accounts', 'top20_revenue_share', pct)} 的收入"
-         f"(基尼系数 {b.n('10_key_accounts', 'gini', two)})。") if zh else (
-        f"Revenue is concentrated: the top 20% of customers brought "
-        f"{b.n('10_key_accounts', 'top20_revenue_share', pct)} of revenue (Gini "
-        f"{b.n('10_key_accounts', 'gini', two)}).")
-    return "concentration", "identify", t, "ka_lorenz"
+def _concentration(b, ctx):
+    b.n("share", "10_key_accounts", "top20_revenue_share", "share")
+    b.n("gini", "10_key_accounts", "gini")
+    return ("concentration", "identify",
+            "Revenue is concentrated: the top 20% of customers brought {share} of revenue (Gini {gini}).", "ka_lorenz")
 
 
-def _key_accounts(b, zh, ctx):
-    n = b.n('10_key_accounts', 'key_accounts', count)
-    s = b.n('10_key_accounts', 'key_accounts_revenue_share', pct)
-    r = b.n('10_key_accounts', 'at_risk_key_accounts', count)
-    t = (f"按价值、潜力与风险识别出 {n} 个大客户,贡献了 {s} 的收入;另有 {r} 个高价值客户处于流失风险中。") if zh else (
-        f"{n} customers are key accounts by value, potential and risk; they brought {s} of revenue, and {r} more "
-        f"top customers are at risk of leaving.")
-    return "key_accounts", "identify", t, "ka_tiers"
+def _key_accounts(b, ctx):
+    b.n("n", "10_key_accounts", "key_accounts", "count")
+    b.n("share", "10_key_accounts", "key_accounts_revenue_share", "share")
+    b.n("at_risk", "10_key_accounts", "at_risk_key_accounts", "count")
+    return ("key_accounts", "identify",
+            "{n} customers are key accounts by value, potential and risk; they brought {share} of revenue, and "
+            "{at_risk} more top customers are at risk of leaving.", "ka_tiers")
 
 
-def _selection(b, zh, ctx):
-    top = ctx.get("top", "20%")
-    clv = b.n('40_strategy', 'capture_clv', pct)
-    lo, hi = b.n('40_strategy', 'capture_clv_ci', pct, 0), b.n('40_strategy', 'capture_clv_ci', pct, 1)
-    mon = b.n('40_strategy', 'capture_monetary', pct)
-    rnd = b.n('40_strategy', 'capture_random', pct)
-    t = (f"按 CLV 选出的前 {top} 客户在验证期贡献了 {clv} 的收入(95% 置信区间 {lo}-{hi}),"
-         f"按历史收入选择为 {mon},随机选择为 {rnd}。") if zh else (
-        f"The top {top} of customers by CLV captured {clv} of holdout revenue (95% CI {lo} to {hi}), against "
-        f"{mon} for the top {top} by past revenue and {rnd} for a random {top}.")
-    return "selection", "evaluate", t, "strategy_selection_rules_chart"
+def _selection(b, ctx):
+    b.text("top", ctx.get("top", "20%"))
+    b.n("clv", "40_strategy", "capture_clv", "share")
+    b.n("lo", "40_strategy", "capture_clv_ci", "share", 0)
+    b.n("hi", "40_strategy", "capture_clv_ci", "share", 1)
+    b.n("monetary", "40_strategy", "capture_monetary", "share")
+    b.n("random", "40_strategy", "capture_random", "share")
+    return ("selection", "evaluate",
+            "The top {top} of customers by CLV captured {clv} of holdout revenue (95% CI {lo} to {hi}), against "
+            "{monetary} for the top {top} by past revenue and {random} for a random {top}.",
+            "strategy_selection_rules_chart")
 
 
-def _satisfaction(b, zh, ctx):
-    n = b.n('20_survey', 'real_survey_n', count)
-    est = b.n('20_survey', 'H6_real_estimate', two)
-    verdict = _get(b.values, '20_survey', 'H6_real_supported')
-    if zh:
-        t = (f"在 {n} 名真实受访者(ECSI 问卷)中,满意度对忠诚度的路径系数为 {est},"
-             + ("H6 得到支持。" if verdict == "yes" else "H6 未得到支持。"))
-    else:
-        t = (f"On {n} real respondents (ECSI survey), the path from satisfaction to loyalty is {est}: H6 is "
-             + ("supported." if verdict == "yes" else "not supported."))
-    return "satisfaction", "understand", t, "survey_real_path_diagram"
+def _satisfaction(b, ctx):
+    b.n("n", "20_survey", "real_survey_n", "count")
+    b.n("estimate", "20_survey", "H6_real_estimate")
+    supported = _get(b.values, "20_survey", "H6_real_supported") == "yes"
+    return ("satisfaction", "understand",
+            "On {n} real respondents (ECSI survey), the path from satisfaction to loyalty is {estimate}: H6 is "
+            + ("supported." if supported else "not supported."), "survey_real_path_diagram")
 
 
-def _hypotheses(b, zh, ctx):
+def _hypotheses(b, ctx):
     survey = b.values.get("20_survey", {})
     keys = sorted(k for k in survey if k.endswith("_supported") and k[1].isdigit() and "_real" not in k
                   and "_multigroup" not in k)
     if not keys:
         raise Missing("20_survey.H*_supported")
     yes = [k.split("_")[0] for k in keys if survey[k] == "yes"]
-    b.numbers["n0"] = Number(None, "supported", len(yes), str(len(yes)))
-    b.numbers["n1"] = Number(None, "hypotheses", len(keys), str(len(keys)))
-    listed = ", ".join(yes) if yes else ("无" if zh else "none")
-    t = (f"在模拟问卷中,{{n1}} 个假设里有 {{n0}} 个得到支持({listed});这些结果只说明分析流程,"
-         f"不构成对真实客户的结论。") if zh else (
-        f"On the simulated survey, {{n0}} of {{n1}} hypotheses are supported ({listed}); these rows show the "
-        f"method, not facts about real customers.")
-    return "hypotheses", "understand", t, "survey_hypotheses"
+    b.text("supported", str(len(yes)), len(yes))
+    b.text("hypotheses", str(len(keys)), len(keys))
+    b.text("listed", ("、" if b.language == "zh" else ", ").join(yes) if yes else
+           gettext("none", "finding", b.language) or "none")
+    return ("hypotheses", "understand",
+            "On the simulated survey, {supported} of {hypotheses} hypotheses are supported ({listed}); these rows "
+            "show the method, not facts about real customers.", "survey_hypotheses")
 
 
-def _reviews(b, zh, ctx):
-    acc = b.n('25_reviews', 'classifier_accuracy', pct)
-    maj = b.n('25_reviews', 'majority_accuracy', pct)
-    n = b.n('25_reviews', 'n_reviews', count)
-    t = (f"训练的情感分类器在留出的评论上准确率为 {acc}(多数类基准 {maj};共 {n} 条中文评论)。") if zh else (
-        f"A trained sentiment classifier labels held-out reviews with {acc} accuracy (majority class: {maj}; "
-        f"{n} Chinese reviews).")
-    return "reviews", "understand", t, "reviews_calibration"
+def _reviews(b, ctx):
+    b.n("accuracy", "25_reviews", "classifier_accuracy", "share")
+    b.n("majority", "25_reviews", "majority_accuracy", "share")
+    b.n("n", "25_reviews", "n_reviews", "count")
+    return ("reviews", "understand",
+            "A trained sentiment classifier labels held-out reviews with {accuracy} accuracy (majority class: "
+            "{majority}; {n} Chinese reviews).", "reviews_calibration")
 
 
-def _segments(b, zh, ctx):
-    k = b.n('30_segments', 'k_chosen')
+def _segments(b, ctx):
+    b.n("k", "30_segments", "k_chosen", "count")
     shares = {key: v for key, v in b.values.get("30_segments", {}).items() if key.endswith("_revenue_share")}
     if not shares:
         raise Missing("30_segments.*_revenue_share")
-    top_key = max(shares, key=shares.get)
-    s = b.n('30_segments', top_key, pct)
-    t = (f"客户可分为 {k} 个细分群,其中最大的收入群贡献了 {s} 的收入。") if zh else (
-        f"Customers fall into {k} segments; the segment with the most revenue brought {s} of it.")
-    return "segments", "segment", t, "seg_snake"
+    b.n("share", "30_segments", max(shares, key=shares.get), "share")
+    return ("segments", "segment",
+            "Customers fall into {k} segments; the segment with the most revenue brought {share} of it.", "seg_snake")
 
 
-def _churn(b, zh, ctx):
-    auc = b.n('35_churn', 'auc_logit', two)
-    t = (f"基于交易记录的流失模型区分流失与留存客户的 AUC 为 {auc}(0.5 相当于随机)。") if zh else (
-        f"A churn model on the transactions separates churners from stayers with an AUC of {auc} (0.5 is chance).")
-    return "churn", "segment", t, "churn_tx_roc"
+def _churn(b, ctx):
+    b.n("auc", "35_churn", "auc_logit")
+    return ("churn", "segment",
+            "A churn model on the transactions separates churners from stayers with an AUC of {auc} (0.5 is chance).",
+            "churn_tx_roc")
 
 
-def _personalisation(b, zh, ctx):
-    lift = b.n('45_personalisation', 'f001_new_lift', pct)
-    lo = b.n('45_personalisation', 'f001_new_lift_ci', pct, 0)
-    hi = b.n('45_personalisation', 'f001_new_lift_ci', pct, 1)
-    claim = b.n('00_literature', 'F001_value', lambda v: f"{v:.0f}%") if "F001_value" in b.values.get(
-        "00_literature", {}) else None
-    if zh:
-        t = f"对新商品,个性化推荐的命中率比热门推荐高 {lift}(95% 置信区间 {lo}-{hi})" + (
-            f";文献称至少提高 {claim}。" if claim else "。")
-    else:
-        t = f"For new products, personalised recommendations hit {lift} more often than popular ones (95% CI {lo} to {hi})" + (
-            f"; the sources claim at least {claim}." if claim else ".")
-    return "personalisation", "act", t, "rec_hit_rates"
+def _personalisation(b, ctx):
+    b.n("lift", "45_personalisation", "f001_new_lift", "share")
+    b.n("lo", "45_personalisation", "f001_new_lift_ci", "share", 0)
+    b.n("hi", "45_personalisation", "f001_new_lift_ci", "share", 1)
+    template = ("For new products, personalised recommendations hit {lift} more often than popular ones (95% CI "
+                "{lo} to {hi})")
+    if "F001_value" in b.values.get("00_literature", {}):
+        v = b.n("claim", "00_literature", "F001_value", "text")
+        b.numbers["claim"] = Number("00_literature", "F001_value", v, f"{v:.0f}%")
+        return "personalisation", "act", template + "; the sources claim at least {claim}.", "rec_hit_rates"
+    return "personalisation", "act", template + ".", "rec_hit_rates"
 
 
-def _budget(b, zh, ctx):
-    opt = b.n('40_strategy', 'budget_optimal_incremental_clv', lambda v: f"{v:,.0f}")
-    eq = b.n('40_strategy', 'budget_equal_incremental_clv', lambda v: f"{v:,.0f}")
-    cur = ctx.get("currency") or ""
-    t = (f"在假设的响应曲线下,最优预算分配带来 {opt} {cur} 的增量 CLV,平均分配为 {eq} {cur}。") if zh else (
-        f"Under the assumed response curves, the optimal budget split adds {opt} {cur} of CLV against {eq} {cur} "
-        f"for an equal split.")
-    return "budget", "evaluate", t.replace("  ", " "), "strategy_budget_split_chart"
+def _budget(b, ctx):
+    b.n("optimal", "40_strategy", "budget_optimal_incremental_clv", "money")
+    b.n("equal", "40_strategy", "budget_equal_incremental_clv", "money")
+    return ("budget", "evaluate",
+            "Under the assumed response curves, the optimal budget split adds {optimal} of CLV against {equal} for "
+            "an equal split.", "strategy_budget_split_chart")
 
 
 #: In the order of the summary: what most changes a decision first (at most eight are shown).
@@ -235,6 +223,7 @@ def findings(values: dict, language: str = "en", *, simulated: set | None = None
     values : dict
         ``{notebook: {key: value}}`` as read from ``values/*.json``.
     language : {"en", "zh"}
+        The sentences' language (the catalogue's ``finding`` templates; numbers in the locale's format).
     simulated : set of str, optional
         Ids of artefacts made from simulated data; a finding whose evidence is one of them is marked.
     context : dict, optional
@@ -256,16 +245,29 @@ def findings(values: dict, language: str = "en", *, simulated: set | None = None
     >>> f = findings({"10_key_accounts": {"top20_revenue_share": 0.69, "gini": 0.657}})
     >>> f[0].text()
     'Revenue is concentrated: the top 20% of customers brought 69.0% of revenue (Gini 0.66).'
+    >>> findings({"10_key_accounts": {"top20_revenue_share": 0.69, "gini": 0.657}}, "zh")[0].text()
+    '收入高度集中:前 20% 的客户贡献了 69.0% 的收入(基尼系数 0.66)。'
     """
+    context = context or {}
     out = []
     for rule in RULES:
-        b = _Builder(values)
+        b = _Builder(values, language, context.get("currency"))
         try:
-            key, stage, template, evidence = rule(b, language == "zh", context or {})
+            key, stage, msgid, evidence = rule(b, context)
         except Missing:  # only a value this run did not record; a bug in a rule is raised
             continue
-        out.append(Finding(key, stage, template, dict(b.numbers), evidence, evidence in (simulated or set())))
+        out.append(Finding(key, stage, _template(msgid, language), dict(b.numbers), evidence,
+                           evidence in (simulated or set())))
     return out[:limit]
+
+
+def _say(msgid: str, language: str, **params) -> str:
+    """One sentence of the recommendations or limitations: the catalogue's template filled in."""
+    return _template(msgid, language).format(**params)
+
+
+def _join(items, language: str) -> str:
+    return ("、" if language == "zh" else ", ").join(map(str, items))
 
 
 def recommendations(values: dict, language: str = "en") -> list[str]:
@@ -276,6 +278,7 @@ def recommendations(values: dict, language: str = "en") -> list[str]:
     values : dict
         ``{notebook: {key: value}}``.
     language : {"en", "zh"}
+        The sentences' language (the catalogue's ``finding`` templates).
 
     Returns
     -------
@@ -291,45 +294,34 @@ def recommendations(values: dict, language: str = "en") -> list[str]:
     >>> recommendations({"40_strategy": {"capture_clv": 0.62, "capture_monetary": 0.60}})[0][:40]
     'Select key accounts by predicted CLV: it'
     """
-    zh = language == "zh"
     out = []
     st = values.get("40_strategy", {})
     if {"capture_clv", "capture_monetary"} <= set(st):
         c, m = st["capture_clv"], st["capture_monetary"]
         lo = st.get("capture_clv_ci", [None])[0]
         close = lo is not None and lo <= m
-        if c > m and not close:
-            out.append("按预测 CLV 选择大客户:在验证期它比按历史收入选择捕获了更多收入。" if zh else
-                       "Select key accounts by predicted CLV: it captured more holdout revenue than past revenue did.")
-        else:
-            out.append("按历史收入选择与按 CLV 选择在验证期表现相近:可先用简单的历史收入规则,并随数据积累复核 CLV 模型。"
-                       if zh else "Past revenue selects about as well as CLV here: start with the simpler rule and "
-                       "check the CLV model again as the log grows.")
+        out.append(_say("Select key accounts by predicted CLV: it captured more holdout revenue than past revenue did."
+                        if c > m and not close else
+                        "Past revenue selects about as well as CLV here: start with the simpler rule and check the "
+                        "CLV model again as the log grows.", language))
     ka = values.get("10_key_accounts", {})
     if ka.get("at_risk_key_accounts"):
-        n = ka["at_risk_key_accounts"]
-        out.append(f"优先联系 {n:,} 个有流失风险的大客户(见大客户层级表)。" if zh else
-                   f"Contact the {n:,} at-risk key accounts first (see the key-account tiers).")
+        out.append(_say("Contact the {n} at-risk key accounts first (see the key-account tiers).", language,
+                        n=number(ka["at_risk_key_accounts"], "count", language)))
     pe = values.get("45_personalisation", {})
     if "f001_new_verdict" in pe:
-        good = pe["f001_new_verdict"] == "supports the claim"
-        out.append(("对新商品使用个性化推荐:留出检验支持其提升效果。" if good else
-                    "在扩大个性化推荐之前先做对照实验:留出检验未能确认所称的提升。") if zh else
-                   ("Use personalised recommendations for new products: the held-out test supports the lift."
-                    if good else "Test personalised recommendations in a controlled experiment before scaling them: "
-                    "the held-out test did not confirm the claimed lift."))
+        out.append(_say("Use personalised recommendations for new products: the held-out test supports the lift."
+                        if pe["f001_new_verdict"] == "supports the claim" else
+                        "Test personalised recommendations in a controlled experiment before scaling them: the "
+                        "held-out test did not confirm the claimed lift.", language))
     rv = values.get("25_reviews", {})
     if rv.get("negative_aspects"):
-        from ..i18n import VALUES_ZH
-
-        names = [VALUES_ZH.get(a, a) if zh else a for a in rv["negative_aspects"]]
-        out.append(f"改进评论中最常被负面提及的方面:{'、'.join(names)}。" if zh else
-                   f"Improve what reviews most often criticise: {', '.join(names)}.")
+        names = [(value_zh(a) or a) if language == "zh" else a for a in rv["negative_aspects"]]
+        out.append(_say("Improve what reviews most often criticise: {aspects}.", language,
+                        aspects=_join(names, language)))
     if "n_per_arm_planned_lift" in st:
-        n = st["n_per_arm_planned_lift"]
-        out.append(f"检验新的营销活动时,每组至少安排 {n:,} 名客户,并只在预定样本量时查看结果。" if zh else
-                   f"Test a new campaign with at least {n:,} customers per arm, and look at the result only at the "
-                   "planned size.")
+        out.append(_say("Test a new campaign with at least {n} customers per arm, and look at the result only at the "
+                        "planned size.", language, n=number(st["n_per_arm_planned_lift"], "count", language)))
     return out
 
 
@@ -352,24 +344,23 @@ def not_run(manifest: dict, language: str = "en") -> Finding | None:
     >>> not_run({"not_run": {"45_personalisation": {"status": "skipped", "reason": "No products."}}}).text()
     'Not every analysis applies to this data: notebook 45_personalisation did not run (see Limitations for why).'
     """
-    zh = language == "zh"
     notebooks = sorted(manifest.get("not_run", {}))
     stages = [f"{stage} ({nb})" for nb, stage, _ in skipped_stages(manifest)]
     if not notebooks and not stages:
         return None
     parts = []
     if notebooks:
-        parts.append(("笔记本 " + "、".join(notebooks) + " 未运行") if zh else
-                     f"notebook{'s' if len(notebooks) > 1 else ''} {', '.join(notebooks)} did not run")
+        parts.append(_say("notebook {notebooks} did not run" if len(notebooks) == 1 else
+                          "notebooks {notebooks} did not run", language, notebooks=_join(notebooks, language)))
     if stages:
-        parts.append(("以下分析步骤被跳过:" + "、".join(stages)) if zh else
-                     f"{'these stages were' if len(stages) > 1 else 'this stage was'} skipped: {', '.join(stages)}")
-    text = ("并非所有分析都适用于本数据:" + ";".join(parts) + "(原因见局限性)。") if zh else \
-        ("Not every analysis applies to this data: " + "; ".join(parts) + " (see Limitations for why).")
+        parts.append(_say("this stage was skipped: {stages}" if len(stages) == 1 else
+                          "these stages were skipped: {stages}", language, stages=_join(stages, language)))
+    text = _say("Not every analysis applies to this data: {parts} (see Limitations for why).", language,
+                parts=("；" if language == "zh" else "; ").join(parts))
     return Finding("not_run", "other", text.replace("{", "{{").replace("}", "}}"))
 
 
-def skipped_stages(manifest: dict) -> list[tuple[str, str, str]]:
+def skipped_stages(manifest: dict, language: str = "en") -> list[tuple[str, str, str]]:
     """The stages that did not run because the data could not support them: ``(notebook, stage, reason)``
     (a stage skipped only because an earlier one was is left out: its cause is listed).
 
@@ -377,6 +368,8 @@ def skipped_stages(manifest: dict) -> list[tuple[str, str, str]]:
     ----------
     manifest : dict
         The report's manifest (``notebooks.<id>.stages``).
+    language : {"en", "zh"}
+        The reasons' language (the Chinese recorded with a reason that was a catalogue message).
 
     Returns
     -------
@@ -389,7 +382,7 @@ def skipped_stages(manifest: dict) -> list[tuple[str, str, str]]:
     ...     {"stage": "CLV", "ran": False, "reason": "It needs the purchase models, which did not run."}]}}})
     [('10_key_accounts', 'purchase models', 'Too few repeat buyers.')]
     """
-    return [(nb, s["stage"], s["reason"]) for nb, rec in sorted(manifest.get("notebooks", {}).items())
+    return [(nb, s["stage"], _reason(s, language)) for nb, rec in sorted(manifest.get("notebooks", {}).items())
             for s in rec.get("stages", []) if not s.get("ran") and not s.get("reason", "").startswith("It needs")]
 
 
@@ -422,43 +415,47 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
     >>> limitations({}, {"artefacts": []}, quick=True)
     ['This is a quick run on reduced sizes: rebuild with `make report` before quoting any number.']
     """
-    zh = language == "zh"
     out = []
     if quick:
-        out.append("这是缩小样本量的快速运行:引用任何数字之前请用 `make report` 重新生成。" if zh else
-                   "This is a quick run on reduced sizes: rebuild with `make report` before quoting any number.")
+        out.append(_say("This is a quick run on reduced sizes: rebuild with `make report` before quoting any number.",
+                        language))
     arts = manifest.get("artefacts", [])
     sim = sorted({a["notebook"] for a in arts if a.get("simulated")})
     if sim:
-        n = sum(bool(a.get("simulated")) for a in arts)
-        out.append(f"{n} 个图表来自模拟数据(笔记本 {'、'.join(sim)}):它们展示方法,不是关于真实客户的结论。" if zh else
-                   f"{n} figures and tables rest on simulated data (notebooks {', '.join(sim)}): they show the "
-                   "method, not facts about real customers.")
+        out.append(_say("{n} figures and tables rest on simulated data (notebooks {notebooks}): they show the method, "
+                        "not facts about real customers.", language,
+                        n=sum(bool(a.get("simulated")) for a in arts), notebooks=_join(sim, language)))
     ka = values.get("10_key_accounts", {})
     if ka.get("degenerate_models"):
-        names = ", ".join(ka["degenerate_models"])
-        out.append(f"以下模型的估计处于参数边界(退化):{names};其参数不可按常规解读。" if zh else
-                   f"These models reached a bound of their parameters (degenerate): {names}; do not read their "
-                   "parameters as ordinary estimates.")
+        out.append(_say("These models reached a bound of their parameters (degenerate): {models}; do not read their "
+                        "parameters as ordinary estimates.", language, models=_join(ka["degenerate_models"], language)))
     sv = values.get("20_survey", {})
     if "real_survey_n" in sv and sv["real_survey_n"] < 200:
-        out.append(f"真实问卷只有 {sv['real_survey_n']} 名受访者,少于结构方程模型通常要求的约 200 人。" if zh else
-                   f"The real survey has {sv['real_survey_n']} respondents, fewer than the about 200 usually asked "
-                   "for a structural equation model (Kline, 2016).")
+        out.append(_say("The real survey has {n} respondents, fewer than the about 200 usually asked for a structural "
+                        "equation model (Kline, 2016).", language, n=sv["real_survey_n"]))
     if sv.get("real_criteria_failed"):
-        out.append(f"真实问卷的信度与效度检验中有 {sv['real_criteria_failed']} 项未达到临界值。" if zh else
-                   f"{sv['real_criteria_failed']} reliability and validity criteria are not met on the real survey.")
+        out.append(_say("{n} reliability and validity criteria are not met on the real survey.", language,
+                        n=sv["real_criteria_failed"]))
     if sv.get("real_cbsem_degenerate"):
-        out.append("真实问卷上 CB-SEM 的部分标准化路径超出 ±1(因子近乎共线,共同因子模型无法区分),结论以 PLS-SEM 为准。"
-                   if zh else "Some standardised CB-SEM paths on the real survey lie beyond ±1 (nearly collinear "
-                   "factors the common-factor model cannot separate); the survey's conclusions rest on PLS-SEM.")
+        out.append(_say("Some standardised CB-SEM paths on the real survey lie beyond ±1 (nearly collinear factors the "
+                        "common-factor model cannot separate); the survey's conclusions rest on PLS-SEM.", language))
     for nb, mark in sorted(manifest.get("not_run", {}).items()):
-        out.append(f"笔记本 {nb} 不适用于本研究的数据,未运行:{mark.get('reason', '')}" if zh else
-                   f"Notebook {nb} did not run on this study's data: {mark.get('reason', '')}")
-    for nb, stage, reason in skipped_stages(manifest):
-        out.append(f"{nb} 中的「{stage}」未运行:{reason}" if zh else f"{nb}, {stage}, did not run: {reason}")
+        out.append(_say("Notebook {notebook} did not run on this study's data: {reason}", language, notebook=nb,
+                        reason=_reason(mark, language)))
+    for nb, stage, reason in skipped_stages(manifest, language):
+        out.append(_say("{notebook}, {stage}, did not run: {reason}", language, notebook=nb, stage=stage,
+                        reason=reason))
     noted = sorted(nb for nb, rec in manifest.get("notebooks", {}).items() if rec.get("notes"))
     if noted:
-        out.append(f"笔记本 {'、'.join(noted)} 对本次运行作了说明,见各自章节开头的提示框。" if zh else
-                   f"Notebooks {', '.join(noted)} made notes about this run; they open their sections.")
+        out.append(_say("Notebooks {notebooks} made notes about this run; they open their sections.", language,
+                        notebooks=_join(noted, language)))
     return out
+
+
+def _reason(record: dict, language: str) -> str:
+    """A stage's or notebook's reason for not running, in ``language`` (the Chinese recorded with it when the
+    reason was a catalogue message; otherwise the English, marked as such)."""
+    reason = record.get("reason", "")
+    if language == "en" or not reason:
+        return reason
+    return record.get(f"reason_{language}") or f"(英文原文){reason}"

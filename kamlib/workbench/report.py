@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import KamError
-from ..i18n import KEY_NUMBERS_ZH, REPORT_ZH
+from ..i18n import gettext
 
 TEXT = {
     "en": {"literature": "Literature: sources, themes and facts", "understand": "Understand: the customer survey and reviews",
@@ -61,8 +61,16 @@ TEXT = {
            "no_recommendations": "The notebooks that recommendations are drawn from did not run for this study.",
            "reference_tables": "Appendix A: reference tables", "other_edition": "中文版",
            "quick": " (quick run: reduced sizes)"},
-    "zh": REPORT_ZH,
 }
+
+
+def _report_text(language: str) -> dict:
+    """The report's headings and sentences in ``language``: the catalogue's ``report`` entries by key (the
+    English where the catalogue has none)."""
+    if language == "en":
+        return TEXT["en"]
+    return {k: ([gettext(h, "report", language) or h for h in v] if isinstance(v, list) else
+                gettext(k, "report", language) or v) for k, v in TEXT["en"].items()}
 
 CSS = """
 :root{--ink:#1b1b1b;--muted:#5b5b5b;--accent:#0072B2;--warn:#D55E00;--rule:#d9d9d9}
@@ -246,13 +254,13 @@ def _language_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df.drop(columns=pairs)
 
 
-def _translate_cells(df: pd.DataFrame) -> pd.DataFrame:
+def _translate_cells(df: pd.DataFrame, cells: dict | None = None) -> pd.DataFrame:
     """The Chinese report's cells: booleans as 是/否, and in every column that holds words rather than data
-    (:data:`kamlib.i18n.DATA_COLUMNS`) each text the glossary knows (:func:`kamlib.i18n.value_zh`, with the
-    codebook's theme labels)."""
+    (:data:`kamlib.i18n.DATA_COLUMNS`) each text the catalogue knows (:func:`kamlib.i18n.value_zh`, with the
+    table's own generated phrases, ``cells``, and the codebook's theme labels)."""
     from ..i18n import DATA_COLUMNS, codebook_zh, value_zh
 
-    extra = codebook_zh()
+    extra = {**codebook_zh(), **(cells or {})}
     out = df.copy()
     for c in out.columns:
         col = out[c]
@@ -272,16 +280,17 @@ def _header(c: str, lang: str) -> str:
     return header_zh(c) or codebook_zh().get(c) or c
 
 
-def _table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None):
+def _table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None, cells: dict | None = None):
     """Headers, formatted cells (HTML-escaped text) and column kinds of a table's first ``max_rows`` rows, and
-    its total rows: what every edition of the report shows of it."""
+    its total rows: what every edition of the report shows of it (``cells``: the Chinese of the table's
+    generated phrases, as the notebook recorded them)."""
     df = _language_columns(pd.read_csv(csv), lang)
     total = len(df)
     shown = df.head(max_rows)
     generic = {"measure", "field"} & set(df.columns)  # a measure/value table: the values are of many kinds
     kinds = [column_kind("measured" if generic and c == "value" else c, df[c]) for c in df.columns]
     if lang == "zh":
-        shown = _translate_cells(shown)
+        shown = _translate_cells(shown, cells)
     heads = [_header(c, lang) for c in shown.columns]
     heads = [f"{h} ({currency})" if k == "money" and currency else h for h, k in zip(heads, kinds)]
     fmts = [_formatter(k, df[c]) for k, c in zip(kinds, df.columns)]
@@ -289,28 +298,19 @@ def _table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None 
     return heads, rows, kinds, total
 
 
-def _table_html(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None) -> tuple[str, int]:
-    heads, rows, kinds, total = _table_cells(csv, lang, max_rows, currency)
+def _table_html(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None,
+                cells: dict | None = None) -> tuple[str, int]:
+    heads, rows, kinds, total = _table_cells(csv, lang, max_rows, currency, cells)
     cls = [" class='t'" if k == "text" else "" for k in kinds]
     body = "".join("<tr>" + "".join(f"<td{c}>{v}</td>" for c, v in zip(cls, r)) + "</tr>" for r in rows)
     head = "".join(f"<th{c}>{html.escape(str(h))}</th>" for c, h in zip(cls, heads))
     return f"<table class='data'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", total
 
 
-def captions_zh() -> dict:
-    """Chinese captions by artefact id (``data/i18n/captions_zh.yaml``)."""
-    import yaml
-
-    from ..config import DATA
-
-    path = DATA / "i18n" / "captions_zh.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
-def _caption(entry: dict, lang: str, zh: dict | None = None) -> str:
+def _caption(entry: dict, lang: str) -> str:
     cap = entry.get("caption", {})
     if lang == "zh":
-        return cap.get("zh") or (zh or {}).get(entry["id"]) or cap.get("en") or entry["id"]
+        return cap.get("zh") or gettext(entry["id"], "caption") or cap.get("en") or entry["id"]
     return cap.get(lang) or cap.get("en") or entry["id"]
 
 
@@ -380,14 +380,15 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
     """
     from . import findings as fnd
 
-    T = TEXT[language]
+    T = _report_text(language)
     arts = manifest.get("artefacts", [])
-    zh_caps = captions_zh() if language == "zh" else {}
     values = _values(out)
     currencies = {nb: rec.get("parameters", {}).get("transactions_currency")
                   for nb, rec in manifest.get("notebooks", {}).items()}
     stages = {nb: rec.get("stage", "other") for nb, rec in manifest.get("notebooks", {}).items()}
-    notes = {nb: [_note(n, language) for n in rec.get("notes", [])] for nb, rec in manifest.get("notebooks", {}).items()}
+    notes = {nb: [_note(n, z, language) for n, z in zip(rec.get("notes", []), rec.get("notes_zh") or
+                                                       [None] * len(rec.get("notes", [])))]
+             for nb, rec in manifest.get("notebooks", {}).items()}
     simulated = {a["id"] for a in arts if a.get("simulated")}
     top = f"{top_share:.0%}" if top_share is not None else "20%"
     currency = next((c for c in currencies.values() if c), None)
@@ -407,7 +408,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
         counters[a["kind"]] += 1
         label = f"{T[a['kind']]} {counters[a['kind']]}."
         labels[a["id"]] = label
-        return dict(a, label=label, caption=_caption(a, language, zh_caps), currency=currencies.get(a["notebook"]))
+        return dict(a, label=label, caption=_caption(a, language), currency=currencies.get(a["notebook"]))
 
     hypotheses = number(hyp) if hyp else None
     data = [number(a) for a in data]
@@ -421,18 +422,17 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
             "sections": sections, "recommendations": fnd.recommendations(values, language),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
             "appendix": _appendix(manifest, sections), "labels": labels,
-            "cards": _key_numbers(manifest, values, language, top_share, currency), "n_artefacts": len(arts),
+            "cards": _key_numbers(manifest, values, language, currency), "n_artefacts": len(arts),
             "n_simulated": len(simulated), "versions": sorted((arts[0].get("versions", {}) if arts else {}).items()),
             "first_section": len(sections) + 3}
 
 
-def _note(note: str, language: str) -> str:
-    """A run's note in the report's language (an English note the glossary cannot translate is marked so)."""
+def _note(note: str, note_zh: str | None, language: str) -> str:
+    """A run's note in the report's language (the Chinese the notebook recorded from the catalogue; an English
+    note without one is marked as such)."""
     if language != "zh":
         return note
-    from ..i18n import note_zh
-
-    return note_zh(note) or f"(英文原文){note}"
+    return note_zh or f"(英文原文){note}"
 
 
 def _data_rows(manifest: dict, out: Path, T: dict) -> list[dict]:
@@ -469,18 +469,19 @@ def _html_view(a: dict, out: Path, lang: str, T: dict) -> dict:
     if a["kind"] == "figure":
         view["src"] = _png_data_uri(out / figure_png(a, lang))
     elif a["kind"] == "table":
-        table, total = _table_html(out / a["path"], lang, currency=a.get("currency"))
+        table, total = _table_html(out / a["path"], lang, currency=a.get("currency"), cells=a.get("cells_zh"))
         view["table"] = Markup(table)
         view["more"] = T["rows_shown"].format(n=30, total=total) if total > 30 else ""
     return view
 
 
-def _key_numbers(manifest: dict, values: dict, lang: str, top_share: float | None,
-                 currency: str | None = None) -> list[tuple[str, str]]:
+def _key_numbers(manifest: dict, values: dict, lang: str, currency: str | None = None) -> list[tuple[str, str]]:
     """The tiles under the hypothesis table: the values each notebook recorded with a label
     (:meth:`kamlib.workbench.artefacts.Artefacts.record`), in the report's order of notebooks, each shown as its
-    kind says. A value the run could not compute (None, NaN) is no tile."""
-    top = f"{top_share:.0%}" if top_share is not None else "20%"
+    kind says (numbers in the locale's format, :func:`kamlib.i18n.number`). A value the run could not compute
+    (None, NaN) is no tile."""
+    from ..i18n import number
+
     cards = []
     for nb, rec in sorted(manifest.get("notebooks", {}).items()):
         for k in rec.get("key_numbers", []):
@@ -488,17 +489,13 @@ def _key_numbers(manifest: dict, values: dict, lang: str, top_share: float | Non
             if v is None or (isinstance(v, float) and v != v):
                 continue
             kind = k["kind"]
-            if kind == "share":
-                shown = f"{100 * v:.1f}%"
-            elif kind == "count":
-                shown = f"{v:,}"
-            elif kind == "money":
-                shown = f"{v:,.0f}" + (f" {currency}" if currency else "")
+            if kind in ("share", "count", "money"):
+                shown = number(v, kind, lang, currency=currency)
             elif kind == "text":
-                shown = KEY_NUMBERS_ZH.get(f"{k['key']}_value", v) if lang == "zh" else str(v)
+                shown = (k.get("value_zh") or str(v)) if lang == "zh" else str(v)
             else:
                 shown = _fmt(v)
-            label = KEY_NUMBERS_ZH[k["key"]].format(top=top) if lang == "zh" and k["key"] in KEY_NUMBERS_ZH else k["label"]
+            label = (k.get("label_zh") or k["label"]) if lang == "zh" else k["label"]
             cards.append((label, shown))
     return cards
 
@@ -541,7 +538,7 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
     name of the edition in the other language, linked from the header."""
     from markupsafe import Markup
 
-    T = TEXT[language]
+    T = _report_text(language)
     doc = outline(manifest, out, language=language, quick=quick, top_share=top_share)
     view = lambda a: _html_view(a, out, language, T) if a else None  # noqa: E731
     doc["hypotheses"] = view(doc["hypotheses"])
@@ -587,7 +584,7 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
 
     here = Path(__file__).parent
     inputs = (Path(__file__), here / "findings.py", here.parent / "i18n.py", here / "templates" / "report.html.j2",
-              DATA / "i18n" / "captions_zh.yaml", DATA / "literature" / "codebook.yaml")
+              here.parent / "locale" / "zh.po", DATA / "literature" / "codebook.yaml")
     code = b"".join(f.read_bytes() for f in inputs if f.exists())
     values = b"".join(f.read_bytes() for f in sorted((out / "values").glob("*.json")))
     manifest_bytes = manifest_path.read_bytes()
