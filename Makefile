@@ -32,7 +32,7 @@ lab: $(BIN)/kam ## open JupyterLab on the notebooks, bound to a study (STUDY=stu
 
 test: $(BIN)/kam ## run every test: unit tests on two workers, then each notebook once per study at quick size (papermill)
 	$(BIN)/python -m pytest -q -n 2 -m "not notebook"
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup -m notebook
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m notebook
 
 test-fast: $(BIN)/kam ## the unit tests only (no notebook runs, no slow tests), on two workers: under a minute
 	$(BIN)/python -m pytest -q -n 2 -m "not notebook and not slow"

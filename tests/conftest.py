@@ -27,32 +27,46 @@ def study_file(tmp_path):
     return make
 
 
-def _run_quick(tmp_path_factory, study):
+def _run_quick(tmp_path_factory, study, name):
+    """Run a study once in quick mode for the whole test run: on two xdist workers the first to need it builds it
+    in the folder both share, under a file lock, and the other waits and reads it (each study runs once)."""
+    import fcntl
     import os
 
-    reports = tmp_path_factory.mktemp("reports")
-    old = os.environ.get("KAM_REPORTS_DIR")
-    os.environ["KAM_REPORTS_DIR"] = str(reports)
-    try:
-        outcomes = runner.run(study, quick=True, jobs=2)
-    finally:
-        if old is not None:
-            os.environ["KAM_REPORTS_DIR"] = old
-    failed = [o for o in outcomes if o.status == "failed"]
-    assert not failed, failed
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the base folder of this run, shared by its workers
+    reports = root / f"study-{name}"
+    with open(root / f"study-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (reports / "done").exists():
+            shutil.rmtree(reports, ignore_errors=True)
+            reports.mkdir()
+            old = os.environ.get("KAM_REPORTS_DIR")
+            os.environ["KAM_REPORTS_DIR"] = str(reports)
+            try:
+                outcomes = runner.run(study, quick=True, jobs=2)
+            finally:
+                if old is not None:
+                    os.environ["KAM_REPORTS_DIR"] = old
+                else:
+                    os.environ.pop("KAM_REPORTS_DIR", None)
+            failed = [o for o in outcomes if o.status == "failed"]
+            assert not failed, failed
+            (reports / "done").write_text("")
     return reports
 
 
 @pytest.fixture(scope="session")
 def quick_report(tmp_path_factory):
     """Every notebook of the default study (UCI Online Retail), once in quick mode; the report folder."""
-    return _run_quick(tmp_path_factory, None) / "default-quick"
+    return _run_quick(tmp_path_factory, None, "default") / "default-quick"
 
 
 @pytest.fixture(scope="session")
 def cdnow_report(tmp_path_factory):
     """Every notebook of studies/cdnow.yaml (the CDNOW sample of the published tables), once in quick mode."""
-    return _run_quick(tmp_path_factory, STUDIES / "cdnow.yaml") / "cdnow-quick"
+    return _run_quick(tmp_path_factory, STUDIES / "cdnow.yaml", "cdnow") / "cdnow-quick"
 
 
 def _reader(folder):
@@ -72,14 +86,3 @@ def cdnow_values(cdnow_report):
     """The values a notebook of the CDNOW study recorded in the quick run."""
     return _reader(cdnow_report)
 
-
-#: Session fixtures that run whole studies: every test that uses one runs on the same xdist worker, so each
-#: study runs once per `make test` (the notebook half runs on two workers with --dist loadgroup).
-_STUDY_FIXTURES = {"quick_report", "cdnow_report", "values", "cdnow_values"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if _STUDY_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("studies"))

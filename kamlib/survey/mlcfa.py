@@ -23,11 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
+from .._results import Result
+
 __all__ = ["MLFit", "Moments", "fit"]
 
 
 @dataclass(frozen=True)
-class Moments:
+class Moments(Result):
     """One group's sample moments: its name, size, item means and covariance (divided by n, as ML uses)."""
 
     name: object
@@ -37,7 +39,7 @@ class Moments:
 
 
 @dataclass(frozen=True)
-class MLFit:
+class MLFit(Result):
     """An ML CFA fit: chi-square and degrees of freedom, whether the optimiser converged, and per group the
     model-implied covariance, loadings, factor covariance and residual variances, with the method loading."""
 
