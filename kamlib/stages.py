@@ -65,8 +65,14 @@ def _ok(stage: str) -> Check:
     return Check(stage, True)
 
 
-def _pct(part: int, whole: int) -> str:
-    return f"{part:,} of {whole:,} ({part / whole:.0%})" if whole else f"{part:,} of 0"
+def _pct(part: int, whole: int) -> Message:
+    return (Message("{part:,} of {whole:,} ({share:.0%})", "phrase", part=part, whole=whole, share=part / whole)
+            if whole else Message("{part:,} of 0", "phrase", part=part))
+
+
+def _fail(stage: str, template: str, **params) -> Check:
+    """A stage that does not apply, with its sentence as a catalogue message (``{stage}``, ``{need}`` filled in)."""
+    return Check(stage, False, Message(template, stage=stage, need=_need(stage), **params))
 
 
 def amounts(tx: pd.DataFrame, stage: str = "monetary analyses") -> Check:
@@ -89,13 +95,11 @@ def amounts(tx: pd.DataFrame, stage: str = "monetary analyses") -> Check:
     False
     """
     if "amount" not in tx.columns:
-        return Check(stage, False, Message(f"The {{stage}} {_need(stage)} amounts, and the log has customers and dates "
-                                           "only; map transactions.columns.amount (or quantity and unit_price) to run "
-                                           "them.", stage=stage))
+        return _fail(stage, "The {stage} {need} amounts, and the log has customers and dates only; map "
+                            "transactions.columns.amount (or quantity and unit_price) to run them.")
     if not (tx["amount"] != 0).any():
-        return Check(stage, False, Message(f"The {{stage}} {_need(stage)} amounts, and all {{n:,}} amounts are 0; check "
-                                           "that transactions.columns.amount names the paid amount.", stage=stage,
-                                           n=len(tx)))
+        return _fail(stage, "The {stage} {need} amounts, and all {n:,} amounts are 0; check that "
+                            "transactions.columns.amount names the paid amount.", n=len(tx))
     return _ok(stage)
 
 
@@ -122,12 +126,12 @@ def products(tx: pd.DataFrame, stage: str = "product analyses", *, minimum: int 
     'The product analyses need at least 2 pro'
     """
     if "product" not in tx.columns:
-        return Check(stage, False, f"The {stage} {_need(stage)} a product per line, and the log has none; map "
-                                   "transactions.columns.product to run them.")
+        return _fail(stage, "The {stage} {need} a product per line, and the log has none; map "
+                            "transactions.columns.product to run them.")
     n = int(tx["product"].nunique())
     if n < minimum:
-        return Check(stage, False, f"The {stage} {_need(stage)} at least {minimum} products, and the log has {n}; "
-                                   "they apply to a log with several products.")
+        return _fail(stage, "The {stage} {need} at least {minimum} products, and the log has {n}; they apply to a "
+                            "log with several products.", minimum=minimum, n=n)
     return _ok(stage)
 
 
@@ -152,9 +156,9 @@ def baskets(lines: pd.DataFrame, stage: str = "cross-selling rules") -> Check:
     sizes = lines.groupby("basket_id")["item"].nunique()
     multi = int((sizes >= 2).sum())
     if multi == 0:
-        return Check(stage, False, f"The {stage} {_need(stage)} baskets with two or more products, and none of the "
-                                   f"{len(sizes):,} baskets has more than one; map transactions.columns.order_id "
-                                   "if lines of one order share an id.")
+        return _fail(stage, "The {stage} {need} baskets with two or more products, and none of the {n:,} baskets has "
+                            "more than one; map transactions.columns.order_id if lines of one order share an id.",
+                     n=len(sizes))
     return _ok(stage)
 
 
@@ -188,17 +192,19 @@ def holdout(tx: pd.DataFrame, *, calibration_end, holdout_end, unit: str = "W",
 
     first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
     cal_end, hold_end = pd.Timestamp(calibration_end), pd.Timestamp(holdout_end)
-    span = f"the log runs from {first.date()} to {last.date()}"
+    span = Message("the log runs from {first} to {last}", "phrase", first=str(first.date()), last=str(last.date()))
     if cal_end < first:
-        return Check(stage, False, f"The {stage} needs purchases before clv.calibration_end ({cal_end.date()}), "
-                                   f"but {span}; set clv.calibration_end inside that span.")
+        return _fail(stage, "The {stage} needs purchases before clv.calibration_end ({end}), but {span}; set "
+                            "clv.calibration_end inside that span.", end=str(cal_end.date()), span=span)
     if cal_end >= last:
-        return Check(stage, False, f"The {stage} needs purchases after clv.calibration_end ({cal_end.date()}), "
-                                   f"but {span}; set clv.calibration_end before {last.date()}.")
+        return _fail(stage, "The {stage} needs purchases after clv.calibration_end ({end}), but {span}; set "
+                            "clv.calibration_end before {last}.", end=str(cal_end.date()), span=span,
+                     last=str(last.date()))
     if hold_end > last + pd.Timedelta(days=UNIT_DAYS[unit]):
-        return Check(stage, False, f"The {stage} needs a log that covers the holdout, but {span} and "
-                                   f"clv.holdout_end is {hold_end.date()}, so {(hold_end - last).days} days without "
-                                   f"data would count as no purchases; set clv.holdout_end to {last.date()} or earlier.")
+        return _fail(stage, "The {stage} needs a log that covers the holdout, but {span} and clv.holdout_end is "
+                            "{end}, so {days} days without data would count as no purchases; set clv.holdout_end "
+                            "to {last} or earlier.", span=span, end=str(hold_end.date()),
+                     days=(hold_end - last).days, last=str(last.date()))
     return _ok(stage)
 
 
@@ -227,18 +233,18 @@ def purchase_models(summary: pd.DataFrame, stage: str = "purchase models", *, pe
     """
     n = len(summary)
     repeat = int((summary["frequency"] > 0).sum()) if n else 0
-    when = f" {period}" if period else ""
+    when = Message(" {period}", "phrase", period=period) if period else ""
     if n < MIN_CUSTOMERS:
-        return Check(stage, False, f"The {stage} {_need(stage)} at least {MIN_CUSTOMERS} customers, and the period has {n:,}"
-                                   f"{when}; use a longer log or a wider calibration period.")
+        return _fail(stage, "The {stage} {need} at least {minimum} customers, and the period has {n:,}{when}; use a "
+                            "longer log or a wider calibration period.", minimum=MIN_CUSTOMERS, n=n, when=when)
     if repeat < MIN_REPEAT_BUYERS:
-        return Check(stage, False, f"The {stage} {_need(stage)} at least {MIN_REPEAT_BUYERS} customers with a repeat purchase, "
-                                   f"and {_pct(repeat, n)} bought on a second day{when}; use a longer log, a later "
-                                   "clv.calibration_end, or check that transactions.columns.customer is a "
-                                   "person-level id.")
+        return _fail(stage, "The {stage} {need} at least {minimum} customers with a repeat purchase, and {repeat} "
+                            "bought on a second day{when}; use a longer log, a later clv.calibration_end, or check "
+                            "that transactions.columns.customer is a person-level id.", minimum=MIN_REPEAT_BUYERS,
+                     repeat=_pct(repeat, n), when=when)
     if not (summary["T"] > 0).any():
-        return Check(stage, False, f"The {stage} {_need(stage)} time between first purchase and the period's end, and every "
-                                   f"customer's is 0{when}; use a longer log.")
+        return _fail(stage, "The {stage} {need} time between first purchase and the period's end, and every "
+                            "customer's is 0{when}; use a longer log.", when=when)
     return _ok(stage)
 
 
@@ -263,15 +269,15 @@ def spend_model(summary: pd.DataFrame, stage: str = "spend model (Gamma-Gamma) a
     False
     """
     if "monetary_value" not in summary or summary["monetary_value"].isna().all():
-        return Check(stage, False, f"The {stage} needs amounts, and the log has customers and dates only; map "
-                                   "transactions.columns.amount (or quantity and unit_price).")
+        return _fail(stage, "The {stage} needs amounts, and the log has customers and dates only; map "
+                            "transactions.columns.amount (or quantity and unit_price).")
     usable = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
     if len(usable) < MIN_REPEAT_BUYERS:
-        return Check(stage, False, f"The {stage} needs at least {MIN_REPEAT_BUYERS} repeat buyers with a positive "
-                                   f"mean spend, and the period has {len(usable):,}; use a longer log.")
+        return _fail(stage, "The {stage} needs at least {minimum} repeat buyers with a positive mean spend, and the "
+                            "period has {n:,}; use a longer log.", minimum=MIN_REPEAT_BUYERS, n=len(usable))
     if usable["monetary_value"].nunique() < 2:
-        return Check(stage, False, f"The {stage} needs spend that varies between customers, and all "
-                                   f"{len(usable):,} repeat buyers spend the same; it does not apply to this log.")
+        return _fail(stage, "The {stage} needs spend that varies between customers, and all {n:,} repeat buyers "
+                            "spend the same; it does not apply to this log.", n=len(usable))
     return _ok(stage)
 
 
@@ -299,8 +305,9 @@ def clustering(n_customers: int, k_max: int, stage: str = "behavioural segments"
     """
     need = max(MIN_CUSTOMERS, 5 * k_max)
     if n_customers < need:
-        return Check(stage, False, f"The {stage} {_need(stage)} at least {need} customers to compare up to {k_max} segments, "
-                                   f"and the log has {n_customers:,}; lower segments.k_max or use a larger log.")
+        return _fail(stage, "The {stage} {need} at least {minimum} customers to compare up to {k_max} segments, and "
+                            "the log has {n:,}; lower segments.k_max or use a larger log.", minimum=need, k_max=k_max,
+                     n=n_customers)
     return _ok(stage)
 
 
@@ -330,15 +337,15 @@ def lifecycle(tx: pd.DataFrame, before, at, stage: str = "lifecycle transitions"
     before, at = pd.Timestamp(before), pd.Timestamp(at)
     first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
     if not first <= before < at:
-        return Check(stage, False, f"The {stage} {_need(stage)} two dates inside the log, the first before the second, and "
-                                   f"the log runs from {first.date()} to {last.date()} with dates {before.date()} "
-                                   f"and {at.date()}; set segments.lifecycle_previous (or clv.calibration_end) "
-                                   "between them.")
+        return _fail(stage, "The {stage} {need} two dates inside the log, the first before the second, and the log "
+                            "runs from {first} to {last} with dates {before} and {at}; set "
+                            "segments.lifecycle_previous (or clv.calibration_end) between them.",
+                     first=str(first.date()), last=str(last.date()), before=str(before.date()), at=str(at.date()))
     n = int(tx.loc[tx["date"] <= before + pd.Timedelta(days=1), "customer_id"].nunique())
     if n < MIN_CUSTOMERS:
-        return Check(stage, False, f"The {stage} {_need(stage)} at least {MIN_CUSTOMERS} customers by the first date "
-                                   f"({before.date()}), and the log has {n:,}; choose a later "
-                                   "segments.lifecycle_previous.")
+        return _fail(stage, "The {stage} {need} at least {minimum} customers by the first date ({before}), and the "
+                            "log has {n:,}; choose a later segments.lifecycle_previous.", minimum=MIN_CUSTOMERS,
+                     before=str(before.date()), n=n)
     return _ok(stage)
 
 
@@ -363,9 +370,9 @@ def churn(outcome, stage: str = "churn models", *, minimum: int = 10) -> Check:
     y = np.asarray(outcome)
     churners, stayed = int((y == 1).sum()), int((y == 0).sum())
     if churners < minimum or stayed < minimum:
-        return Check(stage, False, f"The {stage} {_need(stage)} at least {minimum} churners and {minimum} customers who "
-                                   f"stayed, and the data have {churners:,} and {stayed:,}; use a longer holdout "
-                                   "(clv.holdout_end) or a log with more customers.")
+        return _fail(stage, "The {stage} {need} at least {minimum} churners and {minimum} customers who stayed, and "
+                            "the data have {churners:,} and {stayed:,}; use a longer holdout (clv.holdout_end) or a "
+                            "log with more customers.", minimum=minimum, churners=churners, stayed=stayed)
     return _ok(stage)
 
 
@@ -399,15 +406,17 @@ def recommendation(tx: pd.DataFrame, cutoff, stage: str = "recommendation") -> C
     cutoff = pd.Timestamp(cutoff)
     first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
     if not first <= cutoff < last:
-        return Check(stage, False, f"The {stage} needs purchases on both sides of the cutoff {cutoff.date()}, and the "
-                                   f"log runs from {first.date()} to {last.date()}; set personalisation.cutoff inside it.")
+        return _fail(stage, "The {stage} needs purchases on both sides of the cutoff {cutoff}, and the log runs from "
+                            "{first} to {last}; set personalisation.cutoff inside it.", cutoff=str(cutoff.date()),
+                     first=str(first.date()), last=str(last.date()))
     before = set(tx.loc[tx["date"] <= cutoff, "customer_id"])
     after = set(tx.loc[tx["date"] > cutoff, "customer_id"])
     both = len(before & after)
     if both < MIN_CUSTOMERS:
-        return Check(stage, False, f"The {stage} is judged on customers who buy both before and after the cutoff "
-                                   f"{cutoff.date()}, and {both:,} of {len(before):,} do (at least {MIN_CUSTOMERS} "
-                                   "needed); use a log with repeat buyers or move personalisation.cutoff.")
+        return _fail(stage, "The {stage} is judged on customers who buy both before and after the cutoff {cutoff}, "
+                            "and {both:,} of {n:,} do (at least {minimum} needed); use a log with repeat buyers or "
+                            "move personalisation.cutoff.", cutoff=str(cutoff.date()), both=both, n=len(before),
+                     minimum=MIN_CUSTOMERS)
     return _ok(stage)
 
 
@@ -528,7 +537,8 @@ def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, calibrati
     if window:
         cal = rfm.calibration_holdout(tx, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit,
                                       start=calibration_start)
-    models = purchase_models(cal, period=f"by {pd.Timestamp(calibration_end).date()}") if cal is not None else window
+    by = Message("by {date}", "phrase", date=str(pd.Timestamp(calibration_end).date()))
+    models = purchase_models(cal, period=by) if cal is not None else window
 
     def add(nb, check):
         if nb in notebooks:
@@ -542,7 +552,7 @@ def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, calibrati
     add("30_segments", clustering(tx["customer_id"].nunique(), k_max))
     add("35_churn", churn(cal["frequency_holdout"] == 0) if cal is not None else window)
     add("40_strategy", window)
-    add("40_strategy", purchase_models(cal, "selection rules", period=f"by {pd.Timestamp(calibration_end).date()}")
+    add("40_strategy", purchase_models(cal, "selection rules", period=by)
         if cal is not None else window)
     add("45_personalisation", products(tx, "cross-selling and recommendation"))
     if "product" in tx:

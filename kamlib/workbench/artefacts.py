@@ -311,12 +311,13 @@ class Artefacts:
             True when the stage runs (use as ``if art.stage(...):``).
         """
         ran = {s["stage"]: s["ran"] for s in self.stages}
-        reason = next((f"It needs the {dep}, which did not run." for dep in needs if not ran.get(dep, False)), None)
+        blocked_by = next((dep for dep in needs if not ran.get(dep, False)), None)
+        reason = Message("It needs the {stage}, which did not run.", stage=blocked_by) if blocked_by else None
         if reason is None:
             reason = next((c.reason for c in (c() if callable(c) else c for c in checks) if not c), None)
             if reason is not None:
                 self.note(reason)
-        self.stages.append({"stage": name, "ran": reason is None, "reason": str(reason or ""),
+        self.stages.append({"stage": name, "ran": reason is None, "reason": str(reason or ""), "blocked_by": blocked_by,
                             "reason_zh": translate(reason, "zh") if isinstance(reason, Message) else None})
         if reason is not None:
             print(f"Skipped: {name}.")

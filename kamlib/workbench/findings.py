@@ -379,11 +379,12 @@ def skipped_stages(manifest: dict, language: str = "en") -> list[tuple[str, str,
     --------
     >>> skipped_stages({"notebooks": {"10_key_accounts": {"stages": [
     ...     {"stage": "purchase models", "ran": False, "reason": "Too few repeat buyers."},
-    ...     {"stage": "CLV", "ran": False, "reason": "It needs the purchase models, which did not run."}]}}})
+    ...     {"stage": "CLV", "ran": False, "reason": "It needs the purchase models, which did not run.",
+    ...      "blocked_by": "purchase models"}]}}})
     [('10_key_accounts', 'purchase models', 'Too few repeat buyers.')]
     """
     return [(nb, s["stage"], _reason(s, language)) for nb, rec in sorted(manifest.get("notebooks", {}).items())
-            for s in rec.get("stages", []) if not s.get("ran") and not s.get("reason", "").startswith("It needs")]
+            for s in rec.get("stages", []) if not s.get("ran") and not s.get("blocked_by")]
 
 
 def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bool = False) -> list[str]:
@@ -443,8 +444,8 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
         out.append(_say("Notebook {notebook} did not run on this study's data: {reason}", language, notebook=nb,
                         reason=_reason(mark, language)))
     for nb, stage, reason in skipped_stages(manifest, language):
-        out.append(_say("{notebook}, {stage}, did not run: {reason}", language, notebook=nb, stage=stage,
-                        reason=reason))
+        out.append(_say("{notebook}, {stage}, did not run: {reason}", language, notebook=nb,
+                        stage=(value_zh(stage) or stage) if language == "zh" else stage, reason=reason))
     noted = sorted(nb for nb, rec in manifest.get("notebooks", {}).items() if rec.get("notes"))
     if noted:
         out.append(_say("Notebooks {notebooks} made notes about this run; they open their sections.", language,

@@ -137,10 +137,13 @@ def skip(reason: str):
 
     Parameters
     ----------
-    reason : str
-        What is missing and how to provide it.
+    reason : str or kamlib.i18n.Message
+        What is missing and how to provide it (a Message carries its Chinese to the report).
     """
-    raise NotebookSkipped(reason)
+    from ..i18n import translate
+
+    zh = translate(reason, "zh") if reason else None
+    raise NotebookSkipped(str(reason) + (f"\n[zh] {zh}" if zh else ""))
 
 
 def _call(fn, keys: dict[str, str], *args, **kwargs):

@@ -172,9 +172,11 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
                     raise
     except pm.PapermillExecutionError as exc:
         evalue = str(exc.evalue).strip().splitlines()
-        if exc.ename == "NotebookSkipped":
+        if exc.ename == "NotebookSkipped":  # the sentence, then its Chinese on a line marked [zh]
+            zh = next((line[5:] for line in evalue if line.startswith("[zh] ")), None)
+            english = [line for line in evalue if not line.startswith("[zh] ")]
             return {"ok": False, "skipped": True, "seconds": time.perf_counter() - start,
-                    "message": evalue[-1] if evalue else "does not apply to this study"}
+                    "message": english[-1] if english else "does not apply to this study", "message_zh": zh}
         return {"ok": False, "seconds": time.perf_counter() - start,
                 "message": f"cell {exc.exec_count or exc.cell_index}: {exc.ename}: {_error_sentence(exc, out_nb)}"}
     except Exception as exc:  # kernel died, notebook unreadable, ...
@@ -243,7 +245,7 @@ def trace_cells(nb_path: Path) -> dict[str, dict]:
     return out
 
 
-def _retire(name: str, out: Path, fp: dict, reason: str = "") -> None:
+def _retire(name: str, out: Path, fp: dict, reason: str = "", reason_zh: str | None = None) -> None:
     """A notebook that no longer applies to the study's data: its earlier artefacts leave the report, and
     the manifest records why it did not run (``not_run``), which the report says."""
     manifest_path = out / "manifest.json"
@@ -254,7 +256,7 @@ def _retire(name: str, out: Path, fp: dict, reason: str = "") -> None:
                 (out / f).unlink(missing_ok=True)
     manifest["artefacts"] = [a for a in manifest["artefacts"] if a["notebook"] != name]
     manifest.get("notebooks", {}).pop(name, None)
-    manifest.setdefault("not_run", {})[name] = {"status": "skipped", "reason": reason}
+    manifest.setdefault("not_run", {})[name] = {"status": "skipped", "reason": reason, "reason_zh": reason_zh}
     _write_json_atomic(manifest_path, manifest)
     for sub in ("notebooks/{}.ipynb", "notebooks/{}.html", "values/{}.json"):
         (out / sub.format(name)).unlink(missing_ok=True)
@@ -427,7 +429,7 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
             res = fut.result()
             if res.get("skipped"):
                 with _publishing():
-                    _retire(name, out, fp, res["message"])
+                    _retire(name, out, fp, res["message"], res.get("message_zh"))
                 outcomes.append(Outcome(name, "skipped", res["seconds"], message=res["message"]))
                 echo(f"  [{done}/{len(todo)}] skip  {name}: {res['message']}")
                 continue
