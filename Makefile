@@ -30,9 +30,8 @@ quick: $(BIN)/kam ## the report with the study's quick sizes (reports/<study>-qu
 lab: $(BIN)/kam ## open JupyterLab on the notebooks, bound to a study (STUDY=studies/NAME.yaml; its data, not the parameters cell's)
 	$(BIN)/kam lab --study $(STUDY)
 
-test: $(BIN)/kam ## run every test: unit tests on two workers, then each notebook once per study at quick size (papermill)
-	$(BIN)/python -m pytest -q -n 2 -m "not notebook"
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m notebook
+test: $(BIN)/kam ## run every test on two workers: unit tests, doctests, and each notebook once per study at quick size
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 test-fast: $(BIN)/kam ## the unit tests only (no notebook runs, no slow tests), on two workers: under a minute
 	$(BIN)/python -m pytest -q -n 2 -m "not notebook and not slow"

@@ -34,6 +34,10 @@ import pytest
 # reports written by tests (and by nbval's notebook runs) go to a temporary folder
 os.environ.setdefault("KAM_REPORTS_DIR", tempfile.mkdtemp(prefix="kam-test-reports-"))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# one BLAS/OpenMP thread per test process: the two xdist workers and the notebook kernels beside them already use
+# both cores, and threads that wait for each other on a busy core make small linear algebra many times slower
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 # `python -m kamlib` runs the CLI on import: not a module for doctest collection.
 collect_ignore = ["kamlib/__main__.py"]

@@ -108,20 +108,28 @@ class _Builder:
 # Each takes a builder and the context and returns (key, stage, msgid, evidence) or raises Missing when a value
 # it needs was not recorded. The msgid is the English template; kamlib/locale/zh.po has its Chinese.
 
-def _concentration(b, ctx):
-    b.n("share", "10_key_accounts", "top20_revenue_share", "share")
-    b.n("gini", "10_key_accounts", "gini")
-    return ("concentration", "identify",
-            "Revenue is concentrated: the top 20% of customers brought {share} of revenue (Gini {gini}).", "ka_lorenz")
+def _declared(key: str, stage: str, evidence: str, template: str, *numbers: tuple):
+    """A rule that only fills its template with recorded values: ``(name, notebook, value key, kind)`` each."""
+    def rule(b, ctx):
+        for name, nb, value_key, kind in numbers:
+            b.n(name, nb, value_key, kind)
+        return key, stage, template, evidence
+
+    rule.__name__ = f"_{key}"
+    return rule
 
 
-def _key_accounts(b, ctx):
-    b.n("n", "10_key_accounts", "key_accounts", "count")
-    b.n("share", "10_key_accounts", "key_accounts_revenue_share", "share")
-    b.n("at_risk", "10_key_accounts", "at_risk_key_accounts", "count")
-    return ("key_accounts", "identify",
-            "{n} customers are key accounts by value, potential and risk; they brought {share} of revenue, and "
-            "{at_risk} more top customers are at risk of leaving.", "ka_tiers")
+_concentration = _declared(
+    "concentration", "identify", "ka_lorenz",
+    "Revenue is concentrated: the top 20% of customers brought {share} of revenue (Gini {gini}).",
+    ("share", "10_key_accounts", "top20_revenue_share", "share"), ("gini", "10_key_accounts", "gini", "estimate"))
+
+_key_accounts = _declared(
+    "key_accounts", "identify", "ka_tiers",
+    "{n} customers are key accounts by value, potential and risk; they brought {share} of revenue, and {at_risk} "
+    "more top customers are at risk of leaving.",
+    ("n", "10_key_accounts", "key_accounts", "count"), ("share", "10_key_accounts", "key_accounts_revenue_share", "share"),
+    ("at_risk", "10_key_accounts", "at_risk_key_accounts", "count"))
 
 
 def _selection(b, ctx):
@@ -162,13 +170,12 @@ def _hypotheses(b, ctx):
             "show the method, not facts about real customers.", "survey_hypotheses")
 
 
-def _reviews(b, ctx):
-    b.n("accuracy", "25_reviews", "classifier_accuracy", "share")
-    b.n("majority", "25_reviews", "majority_accuracy", "share")
-    b.n("n", "25_reviews", "n_reviews", "count")
-    return ("reviews", "understand",
-            "A trained sentiment classifier labels held-out reviews with {accuracy} accuracy (majority class: "
-            "{majority}; {n} Chinese reviews).", "reviews_calibration")
+_reviews = _declared(
+    "reviews", "understand", "reviews_calibration",
+    "A trained sentiment classifier labels held-out reviews with {accuracy} accuracy (majority class: {majority}; "
+    "{n} Chinese reviews).",
+    ("accuracy", "25_reviews", "classifier_accuracy", "share"), ("majority", "25_reviews", "majority_accuracy", "share"),
+    ("n", "25_reviews", "n_reviews", "count"))
 
 
 def _segments(b, ctx):
@@ -181,11 +188,10 @@ def _segments(b, ctx):
             "Customers fall into {k} segments; the segment with the most revenue brought {share} of it.", "seg_snake")
 
 
-def _churn(b, ctx):
-    b.n("auc", "35_churn", "auc_logit")
-    return ("churn", "segment",
-            "A churn model on the transactions separates churners from stayers with an AUC of {auc} (0.5 is chance).",
-            "churn_tx_roc")
+_churn = _declared(
+    "churn", "segment", "churn_tx_roc",
+    "A churn model on the transactions separates churners from stayers with an AUC of {auc} (0.5 is chance).",
+    ("auc", "35_churn", "auc_logit", "estimate"))
 
 
 def _personalisation(b, ctx):
@@ -201,12 +207,12 @@ def _personalisation(b, ctx):
     return "personalisation", "act", template + ".", "rec_hit_rates"
 
 
-def _budget(b, ctx):
-    b.n("optimal", "40_strategy", "budget_optimal_incremental_clv", "money")
-    b.n("equal", "40_strategy", "budget_equal_incremental_clv", "money")
-    return ("budget", "evaluate",
-            "Under the assumed response curves, the optimal budget split adds {optimal} of CLV against {equal} for "
-            "an equal split.", "strategy_budget_split_chart")
+_budget = _declared(
+    "budget", "evaluate", "strategy_budget_split_chart",
+    "Under the assumed response curves, the optimal budget split adds {optimal} of CLV against {equal} for an equal "
+    "split.",
+    ("optimal", "40_strategy", "budget_optimal_incremental_clv", "money"),
+    ("equal", "40_strategy", "budget_equal_incremental_clv", "money"))
 
 
 #: In the order of the summary: what most changes a decision first (at most eight are shown).
