@@ -307,10 +307,15 @@ def test_a_uci_shaped_export_under_other_names_runs_the_identify_notebooks(study
     assert pd.read_csv(out / "tables" / "ka_tiers.csv")["customers"].sum() > 0
 
 
-def test_the_quick_study_run_twice_gives_byte_identical_tables_and_figures(quick_report, quick_report_again):
-    """Every random start is seeded and BLAS runs one thread per kernel, so a second run (in fresh kernels, in
-    another process at another time, its notebooks paired with other neighbours) writes the same bytes."""
-    again = quick_report_again
+def test_the_quick_study_run_twice_gives_byte_identical_tables_and_figures(quick_report, tmp_path, monkeypatch):
+    """Every random start is seeded and BLAS runs one thread per kernel, so a second run (in fresh kernels, its
+    notebooks paired with other neighbours as they finish at other times) writes the same bytes."""
+    from kamlib.workbench import runner
+
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "again"))
+    outcomes = runner.run(None, quick=True, force=True, jobs=2)
+    assert all(o.status == "ran" for o in outcomes), [o.message for o in outcomes]
+    again = tmp_path / "again" / "default-quick"
     first = {p.relative_to(quick_report): p.read_bytes() for d in ("tables", "figures") for p in (quick_report / d).iterdir()}
     second = {p.relative_to(again): p.read_bytes() for d in ("tables", "figures") for p in (again / d).iterdir()}
     assert first.keys() == second.keys()
