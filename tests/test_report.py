@@ -494,8 +494,9 @@ def test_chinese_report_has_no_untranslated_header_or_word(which, quick_report, 
     folder = quick_report if which == "default" else cdnow_report
     missing = _untranslated(folder)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    missing += [f"note of {nb}: {n!r}" for nb, rec in manifest["notebooks"].items()
-                for n, zh in zip(rec.get("notes", []), rec.get("notes_zh", [])) if zh is None]
+    for nb, rec in manifest["notebooks"].items():
+        assert len(rec["notes_zh"]) == len(rec["notes"]), nb  # each note carries its Chinese (or None)
+        missing += [f"note of {nb}: {n!r}" for n, zh in zip(rec["notes"], rec["notes_zh"]) if zh is None]
     assert not missing, ("add these to the catalogue kamlib/locale/zh.po (a word or name: msgctxt value or header; a "
                          "sentence with numbers: make it a kamlib.i18n.Message with its template in the catalogue), or "
                          f"to DATA_COLUMNS if they are data: {missing[:40]}")

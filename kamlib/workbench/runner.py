@@ -293,6 +293,7 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
                                                   "parameters_hash": part["parameters_hash"],
                                                   "stage": nb_mod.info(notebook_path(name)).stage,
                                                   "notes": part.get("notes", []),
+                                                  "notes_zh": part.get("notes_zh", []),
                                                   "stages": part.get("stages", []),
                                                   "key_numbers": part.get("key_numbers", [])}
     manifest.get("not_run", {}).pop(name, None)  # it ran: the report no longer says it did not
