@@ -173,10 +173,10 @@ def _artefact_ids():
     return ids
 
 
-@pytest.mark.parametrize("name", ["report.py", "editions.py", "runner.py", "artefacts.py", "notebook.py"])
+@pytest.mark.parametrize("name", ["report.py", "editions.py", "runner.py", "artefacts.py", "notebook.py", "findings.py"])
 def test_the_report_machinery_names_no_notebook_and_no_artefact(name):
-    """Roles and key numbers are declared by the notebooks (docs/architecture.md); the machinery renders them.
-    findings.py still holds the summary's sentence rules by notebook and value key (a known exception)."""
+    """Roles, key numbers, findings, recommendations and limitations are declared by the notebooks
+    (docs/architecture.md); the machinery renders them."""
     tree = ast.parse((ROOT / "kamlib" / "workbench" / name).read_text(encoding="utf-8"))
     docstrings = {id(n.body[0].value) for n in ast.walk(tree)
                   if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body

@@ -51,3 +51,19 @@ def test_duplicate_and_bad_ids_are_refused(tmp_path):
         art.table(pd.DataFrame({"x": [1]}), "one", "x")
     with pytest.raises(KamError, match="lower-case"):
         art.table(pd.DataFrame({"x": [1]}), "Bad Id", "x")
+
+
+def test_a_finding_names_recorded_values_and_every_field(tmp_path):
+    art = Artefacts("10_key_accounts", output_dir=tmp_path)
+    art.record("gini", 0.66, kind="estimate", label="Gini of revenue")
+    art.finding("concentration", "Revenue is concentrated (Gini {gini}; {who}).", evidence="ka_lorenz", priority=10,
+                gini=("gini", "estimate"), who=["Key account", "Develop"])
+    [f] = art.findings
+    assert f["numbers"]["gini"] == {"key": "gini", "kind": "estimate"} and f["priority"] == 10
+    assert f["numbers"]["who"] == {"text": "Key account, Develop", "text_zh": "大客户、培育客户"}
+    with pytest.raises(KamError, match="was not recorded"):
+        art.finding("x", "{share}", share=("top20_revenue_share", "share"))
+    with pytest.raises(KamError, match="one number per field"):
+        art.recommendation("x", "Contact {n} accounts.", priority=1)
+    with pytest.raises(KamError, match="kind"):
+        art.limitation("x", "{gini}", gini=("gini", "percent"))

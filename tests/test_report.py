@@ -407,8 +407,9 @@ def test_executive_summary_numbers_are_the_recorded_values(built, quick_report, 
 def test_cdnow_summary_has_its_own_findings(cdnow_report):
     from kamlib.workbench import findings
 
+    manifest = json.loads((cdnow_report / "manifest.json").read_text())
     values = {f.stem: json.loads(f.read_text()) for f in (cdnow_report / "values").glob("*.json")}
-    found = findings.findings(values)
+    found = findings.findings(manifest, values)
     assert 5 <= len(found) <= 8 and "satisfaction" not in {f.key for f in found}  # no survey in this study
     for f in found:
         for n in f.numbers.values():
@@ -417,13 +418,31 @@ def test_cdnow_summary_has_its_own_findings(cdnow_report):
 
 
 @pytest.mark.notebook
-def test_every_findings_rule_fires_on_the_default_study(quick_report):
+def test_every_notebook_of_the_default_study_states_its_findings(quick_report):
+    """The notebooks declare the summary's sentences (art.finding, art.recommendation, art.limitation); each renders
+    in both languages, the Chinese from the catalogue."""
     from kamlib.workbench import findings
 
+    manifest = json.loads((quick_report / "manifest.json").read_text())
     values = {f.stem: json.loads(f.read_text()) for f in (quick_report / "values").glob("*.json")}
+    declared = {s["key"] for rec in manifest["notebooks"].values() for s in rec.get("findings", [])}
+    assert declared == {"concentration", "key_accounts", "selection", "satisfaction", "personalisation", "churn",
+                        "reviews", "segments", "hypotheses", "budget"}
     for language in ("en", "zh"):
-        fired = [f.key for f in findings.findings(values, language, limit=len(findings.RULES))]
-        assert len(fired) == len(findings.RULES), f"rules that did not fire ({language}): {len(findings.RULES) - len(fired)}"
+        assert {f.key for f in findings.findings(manifest, values, language, limit=99)} == declared
+    zh = ([f.text() for f in findings.findings(manifest, values, "zh", limit=99)]
+          + findings.recommendations(manifest, values, "zh") + findings.limitations(values, manifest, "zh"))
+    assert zh and not [s for s in zh if "(英文原文)" in s]
+    # the campaign test is one the company can run, or the sentence says what it would need
+    rec = " ".join(findings.recommendations(manifest, values))
+    n_arm, customers = values["40_strategy"]["n_per_arm_planned_lift"], values["40_strategy"]["customers_in_log"]
+    assert (f"at least {n_arm:,} customers per arm" in rec) == (2 * n_arm <= customers)
+
+
+_CONCENTRATION = {"notebooks": {"10_key_accounts": {"stage": "identify", "findings": [{
+    "key": "concentration", "evidence": "ka_lorenz",
+    "template": "Revenue is concentrated: the top 20% of customers brought {share} of revenue (Gini {gini}).",
+    "numbers": {"share": {"key": "top20_revenue_share", "kind": "share"}, "gini": {"key": "gini", "kind": "estimate"}}}]}}}
 
 
 def test_a_bug_in_a_findings_rule_is_raised_not_dropped():
@@ -431,21 +450,28 @@ def test_a_bug_in_a_findings_rule_is_raised_not_dropped():
 
     # a recorded value of the wrong kind is a bug to see, not a finding to leave out silently
     with pytest.raises((TypeError, ValueError)):
-        findings.findings({"10_key_accounts": {"top20_revenue_share": "high", "gini": 0.4}})
+        findings.findings(_CONCENTRATION, {"10_key_accounts": {"top20_revenue_share": "high", "gini": 0.4}})
 
 
 def test_findings_use_only_what_was_recorded():
     from kamlib.workbench import findings
 
-    assert findings.findings({}) == []
-    one = findings.findings({"10_key_accounts": {"top20_revenue_share": 0.5, "gini": 0.4}}, "zh")
+    assert findings.findings({}, {}) == []
+    one = findings.findings(_CONCENTRATION, {"10_key_accounts": {"top20_revenue_share": 0.5, "gini": 0.4}}, "zh")
     assert [f.key for f in one] == ["concentration"] and "50.0%" in one[0].text() and "0.40" in one[0].text()
-    assert "data-value='0.5'" in one[0].html()
-    # a notebook that did not record the confidence interval drops the sentence rather than printing a blank
-    assert findings.findings({"40_strategy": {"capture_clv": 0.6, "capture_monetary": 0.5, "capture_random": 0.2}}) == []
-    lim = findings.limitations({"10_key_accounts": {"degenerate_models": ["BG/NBD"]},
-                                "20_survey": {"real_survey_n": 120}}, {"artefacts": []})
-    assert any("BG/NBD" in s for s in lim) and any("120 respondents" in s for s in lim)
+    assert "data-value='0.5'" in one[0].html() and one[0].stage == "identify"
+    # a value the run recorded as not computed drops the sentence rather than printing a blank
+    assert findings.findings(_CONCENTRATION, {"10_key_accounts": {"top20_revenue_share": None, "gini": 0.4}}) == []
+    lim = findings.limitations({}, {"artefacts": [], "notebooks": {"20_survey": {"limitations": [{
+        "key": "real_survey_small", "numbers": {"n": {"key": "real_survey_n", "kind": "count"}},
+        "template": "The real survey has {n} respondents, fewer than the about 200 usually asked for a structural "
+                    "equation model (Kline, 2016)."}]}}})
+    assert lim == []  # its value was not recorded
+    lim = findings.limitations({"20_survey": {"real_survey_n": 120}}, {"artefacts": [], "notebooks": {"20_survey": {
+        "limitations": [{"key": "real_survey_small", "numbers": {"n": {"key": "real_survey_n", "kind": "count"}},
+                         "template": "The real survey has {n} respondents, fewer than the about 200 usually asked for a "
+                                     "structural equation model (Kline, 2016)."}]}}}, "zh")
+    assert lim == ["真实问卷只有 120 名受访者,少于结构方程模型通常要求的约 200 人(Kline, 2016)。"]
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -26,7 +26,7 @@ import pandas as pd
 from .. import style
 from ..config import reports_root
 from ..errors import KamError
-from ..i18n import Message, gettext, made, translate
+from ..i18n import Message, gettext, made, translate, value_zh
 
 KEY_LIBRARIES = [
     "kamlib", "pandas", "numpy", "scipy", "statsmodels", "lifetimes", "duckdb",
@@ -135,6 +135,9 @@ class Artefacts:
         self.notes_zh: list[str | None] = []
         self.stages: list[dict[str, Any]] = []
         self.key_numbers: list[dict[str, Any]] = []
+        self.findings: list[dict[str, Any]] = []
+        self.recommendations: list[dict[str, Any]] = []
+        self.limitations: list[dict[str, Any]] = []
         self._hash = params_hash(self.parameters)
         self._versions = versions()
         style.apply(language)
@@ -344,6 +347,49 @@ class Artefacts:
                                      "value_zh": translate(value, "zh") if kind == "text" else None})
         return value
 
+    def finding(self, key: str, template: str, *, evidence: str | None = None, priority: int = 50,
+                **numbers) -> None:
+        """A sentence of the report's executive summary, said by the notebook that computed its numbers.
+
+        ``template`` is English with one ``{name}`` per number; the catalogue (``msgctxt "finding"``) gives its
+        Chinese. A number is ``name=("value key", kind)`` or ``("value key", kind, index)``: a value this
+        notebook recorded, shown as ``kind`` (:data:`KINDS`) in the report's language and marked up with the
+        recorded value; ``name="words"`` (or a list of words) is text. The summary lists the findings of every
+        notebook by ``priority`` (lower first), at most eight; ``evidence`` is the artefact the sentence rests on.
+        """
+        self._sentence(self.findings, key, template, numbers, evidence=evidence, priority=priority)
+
+    def recommendation(self, key: str, template: str, *, priority: int = 50, **numbers) -> None:
+        """What the results suggest doing, one sentence, as :meth:`finding` (the report lists them by priority)."""
+        self._sentence(self.recommendations, key, template, numbers, priority=priority)
+
+    def limitation(self, key: str, template: str, **numbers) -> None:
+        """What limits the conclusions this notebook's results support, one sentence, as :meth:`finding`."""
+        self._sentence(self.limitations, key, template, numbers)
+
+    def _sentence(self, into: list, key: str, template: str, numbers: dict, **extra) -> None:
+        import string
+
+        fields = {f for _, f, _, _ in string.Formatter().parse(str(template)) if f}
+        if fields != set(numbers):
+            raise KamError(f"Sentence {key!r}: its template names {sorted(fields)}, and the numbers given are "
+                           f"{sorted(numbers)}; give one number per field.")
+        spec = {}
+        for name, v in numbers.items():
+            if isinstance(v, tuple):
+                value_key, kind, *index = v
+                if value_key not in self.values:
+                    raise KamError(f"Sentence {key!r}: {value_key!r} was not recorded in {self.notebook}; "
+                                   "art.record it first.")
+                if kind not in KINDS:
+                    raise KamError(f"Sentence {key!r}: kind {kind!r} is not one of {', '.join(KINDS)}.")
+                spec[name] = {"key": value_key, "kind": kind, **({"index": index[0]} if index else {})}
+            else:
+                words = [str(w) for w in v] if isinstance(v, list) else [str(v)]
+                spec[name] = {"text": ", ".join(words),
+                              "text_zh": "、".join(value_zh(w) or w for w in words)}
+        into.append({"key": key, "template": str(template), "numbers": spec, **extra})
+
     def close(self) -> Path:
         """Write this notebook's manifest part and values; returns the manifest part path."""
         part = self.root / "manifest.part.json"
@@ -356,6 +402,9 @@ class Artefacts:
             "notes_zh": self.notes_zh,
             "stages": self.stages,
             "key_numbers": self.key_numbers,
+            "findings": self.findings,
+            "recommendations": self.recommendations,
+            "limitations": self.limitations,
         }
         part.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         (self.root / "values.json").write_text(

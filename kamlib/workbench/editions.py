@@ -118,7 +118,7 @@ def _word_table(doc, cells: tuple) -> None:
 
 
 def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_rows: int = 30,
-                 quick: bool = False, top_share: float | None = None, target: str = "report.docx") -> Path:
+                 quick: bool = False, target: str = "report.docx") -> Path:
     """Write the Word edition for the report folder ``out`` from its manifest; returns its path.
 
     The same outline as the HTML page (:func:`kamlib.workbench.report.outline`): executive summary, background,
@@ -136,8 +136,8 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
         The study's name (shown under the title).
     max_rows : int
         Rows of each table shown, as on the HTML page (the CSV holds them all).
-    quick, top_share
-        As for the HTML page (a quick run is a limitation; the share selected by the strategy rules).
+    quick : bool
+        As for the HTML page (a quick run is a limitation).
     target : str
         File name in ``out`` (see :func:`edition_name`).
 
@@ -165,7 +165,7 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
         raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run).")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     T = report._report_text(language)
-    doc_ = report.outline(manifest, out, language=language, quick=quick, top_share=top_share)
+    doc_ = report.outline(manifest, out, language=language, quick=quick)
 
     doc = Document()
     doc.add_heading(title, level=0)
@@ -285,8 +285,7 @@ def write(study_file=None, *, quick: bool = False, formats=("html",), force: boo
         files.append(page)
         if "docx" in formats:
             files.append(docx_edition(index.parent, title=study.title_for(lang), language=lang, study_name=study.name,
-                                      quick=quick, top_share=study.strategy.top_share,
-                                      target=edition_name("docx", lang, main)))
+                                      quick=quick, target=edition_name("docx", lang, main)))
         if "pdf" in formats:
             files.append(pdf_edition(page, target=edition_name("pdf", lang, main)))
     return files

@@ -349,7 +349,7 @@ def _sections(arts: list[dict], stages: dict[str, str], notes: dict | None = Non
     return out
 
 
-def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, top_share: float | None = None) -> dict:
+def outline(manifest: dict, out: Path, *, language: str, quick: bool = False) -> dict:
     """The report as every edition shows it, from the manifest and recorded values alone.
 
     Parameters
@@ -361,8 +361,6 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
     language : {"en", "zh"}
     quick : bool
         Whether this is a quick-size run (a limitation).
-    top_share : float, optional
-        The study's ``strategy.top_share`` (for the summary's wording).
 
     Returns
     -------
@@ -390,9 +388,8 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
                                                        [None] * len(rec.get("notes", [])))]
              for nb, rec in manifest.get("notebooks", {}).items()}
     simulated = {a["id"] for a in arts if a.get("simulated")}
-    top = f"{top_share:.0%}" if top_share is not None else "20%"
     currency = next((c for c in currencies.values() if c), None)
-    summary = fnd.findings(values, language, simulated=simulated, context={"top": top, "currency": currency})
+    summary = fnd.findings(manifest, values, language, simulated=simulated, currency=currency)
     missing = fnd.not_run(manifest, language)  # what did not run is said in the summary too, not only at the end
     if missing is not None:
         summary = summary + [missing]
@@ -419,7 +416,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, to
             nb["artefacts"] = [number(a) for a in nb["artefacts"]]
     reference = [number(a) for a in reference]
     return {"summary": summary, "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
-            "sections": sections, "recommendations": fnd.recommendations(values, language),
+            "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
             "appendix": _appendix(manifest, sections), "labels": labels,
             "cards": _key_numbers(manifest, values, language, currency), "n_artefacts": len(arts),
@@ -533,13 +530,13 @@ def _template(name: str = "report.html.j2"):
 
 
 def render(manifest: dict, out: Path, *, title: str, language: str, study_name: str, quick: bool,
-           top_share: float | None = None, build_key: str = "", other: str | None = None) -> str:
+           build_key: str = "", other: str | None = None) -> str:
     """The report page for a manifest and its report folder ``out`` (no study file needed); ``other`` is the file
     name of the edition in the other language, linked from the header."""
     from markupsafe import Markup
 
     T = _report_text(language)
-    doc = outline(manifest, out, language=language, quick=quick, top_share=top_share)
+    doc = outline(manifest, out, language=language, quick=quick)
     view = lambda a: _html_view(a, out, language, T) if a else None  # noqa: E731
     doc["hypotheses"] = view(doc["hypotheses"])
     doc["data"] = [view(a) for a in doc["data"]]
@@ -598,7 +595,7 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
                 f"<meta name='kam-build' content='{build_key}'>" in page_path.read_text(encoding="utf-8")[:2000]:
             continue
         page = render(manifest, out, title=study.title_for(lang), language=lang, study_name=study.name, quick=quick,
-                      top_share=study.strategy.top_share, build_key=build_key,
+                      build_key=build_key,
                       other=edition_name("html", other if lang == main else main, main))
         _write_atomic(page_path, page)
     arts = manifest.get("artefacts", [])

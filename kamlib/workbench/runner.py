@@ -295,7 +295,10 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
                                                   "notes": part.get("notes", []),
                                                   "notes_zh": part.get("notes_zh", []),
                                                   "stages": part.get("stages", []),
-                                                  "key_numbers": part.get("key_numbers", [])}
+                                                  "key_numbers": part.get("key_numbers", []),
+                                                  "findings": part.get("findings", []),
+                                                  "recommendations": part.get("recommendations", []),
+                                                  "limitations": part.get("limitations", [])}
     manifest.get("not_run", {}).pop(name, None)  # it ran: the report no longer says it did not
     keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
     manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a.get("order", 0), a["id"]))
