@@ -83,6 +83,8 @@ def test_the_wheel_holds_every_module_and_imports_on_its_own(tmp_path):
             f"for m in {modules!r}:\n"
             "    mod = importlib.import_module(m)\n"
             f"    assert mod.__file__.startswith({str(tmp_path / 'site')!r}), mod.__file__\n"
+            "from kamlib.i18n import gettext\n"
+            "assert gettext('Key account', 'label') == '大客户'  # the catalogue ships in the wheel\n"
             "print(len(sys.modules))\n")
     out = subprocess.run([sys.executable, "-I", "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
