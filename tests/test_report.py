@@ -224,6 +224,7 @@ def test_report_tables_format_numbers_by_column_kind(tmp_path):
     assert [report.column_kind(c, pd.read_csv(csv)[c]) for c in heads[:1] + ["customers", "revenue", "revenue_share",
                                                                             "estimate", "at_bound"]] == \
         ["text", "count", "money", "share", "number", "text"]
+    assert report.column_kind("year", pd.Series([2024, 2025])) == "text"  # a year is a name, not 2,024
 
 
 def test_chinese_tables_translate_verdict_words(tmp_path):

@@ -178,6 +178,10 @@ _SHARE = re.compile(r"(share|rate|capture|p_alive|proportion|_pct$|^pct_)", re.I
 _MONEY = re.compile(r"(^|_)(revenue|clv|value|spend|monetary|amount|avg_order|budget)($|_)", re.I)
 
 
+#: Numeric columns that name something rather than count it: shown as they are (2024, not 2,024).
+_IDENTIFIERS = frozenset({"year", "id", "customer_id"})
+
+
 def column_kind(name, values: pd.Series) -> str:
     """How a report table shows a column: ``p``, ``share``, ``money``, ``count``, ``number``,
     ``text`` (by its name and values; the CSV keeps every digit).
@@ -187,7 +191,7 @@ def column_kind(name, values: pd.Series) -> str:
     separators; other estimates have three decimals (scientific notation only below 0.0005).
     """
     name = str(name)
-    if values.dtype == bool or not pd.api.types.is_numeric_dtype(values):
+    if values.dtype == bool or not pd.api.types.is_numeric_dtype(values) or name in _IDENTIFIERS:
         return "text"
     if _is_p_column(name):
         return "p"
