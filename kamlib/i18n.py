@@ -27,7 +27,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 __all__ = ["DATA_COLUMNS", "LANGUAGES", "Message", "catalogue", "codebook_zh", "gettext", "glossary",
-           "header_zh", "made", "number", "translate", "value_zh"]
+           "header_zh", "in_language", "made", "name_zh", "number", "translate", "value_zh"]
 
 #: The report's languages; English is the source language of the catalogue.
 LANGUAGES = ("en", "zh")
@@ -196,9 +196,6 @@ class Message(str):
                 return None
         return template.format(**params)
 
-    def __add__(self, other):  # a Message joined to other text is plain English text
-        return str(self) + other
-
 
 def _param(v, language):
     if isinstance(v, Message):
@@ -206,9 +203,55 @@ def _param(v, language):
     if isinstance(v, (list, tuple)):
         parts = [_param(x, language) for x in v]
         return None if any(p is None for p in parts) else "、".join(map(str, parts))
-    if isinstance(v, str) and language == "zh":  # a name: a tier, a segment, a construct, a column
-        return value_zh(v) or glossary("header").get(v) or v
+    if isinstance(v, str) and language == "zh":
+        return name_zh(v)
     return v
+
+
+def name_zh(name) -> str:
+    """A name (a tier, a segment, a construct, a column) or a list of names in Chinese, each from the catalogue
+    (``label``, ``value``, then ``header``) and otherwise as it is (a code, an id); a list is joined with 、.
+
+    Parameters
+    ----------
+    name : str or list of str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> name_zh(["Key account", "Develop", "SQ"]), name_zh("tier")
+    ('大客户、培育客户、SQ', '层级')
+    """
+    if isinstance(name, (list, tuple)):
+        return "、".join(name_zh(n) for n in name)
+    return value_zh(name) or glossary("header").get(name) or name
+
+
+def in_language(english: str, translated: str | None, language: str) -> str:
+    """What a page in ``language`` shows for a text: the translation, or the English marked as such when the
+    catalogue had none (so a missing translation is visible, never silent).
+
+    Parameters
+    ----------
+    english : str
+    translated : str or None
+    language : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> in_language("Too few repeat buyers.", None, "zh"), in_language("x", "十", "zh"), in_language("x", None, "en")
+    ('(英文原文)Too few repeat buyers.', '十', 'x')
+    """
+    if language == "en":
+        return english
+    return translated if translated is not None else f"(英文原文){english}"
 
 
 def translate(text, language: str = "zh", context: str = "value") -> str | None:
@@ -235,7 +278,7 @@ def translate(text, language: str = "zh", context: str = "value") -> str | None:
     """
     if text is None:
         return None
-    message = made(str(text)) if isinstance(text, str) else None
+    message = made(text) if isinstance(text, str) else None
     if message is not None:
         return message.translate(language)
     return gettext(str(text), context, language)

@@ -26,7 +26,7 @@ import pandas as pd
 from .. import style
 from ..config import reports_root
 from ..errors import KamError
-from ..i18n import Message, gettext, made, translate, value_zh
+from ..i18n import Message, gettext, made, name_zh, translate
 
 KEY_LIBRARIES = [
     "kamlib", "pandas", "numpy", "scipy", "statsmodels", "lifetimes", "duckdb",
@@ -289,7 +289,7 @@ class Artefacts:
             text = " ".join(str(s) for s in parts)
             print(f"Note: {text}")
             self.notes.append(text)
-            zh = [translate(s, "zh") if isinstance(s, Message) else None for s in parts]
+            zh = [translate(s, "zh") for s in parts]
             self.notes_zh.append(None if None in zh else "".join(zh))
 
     def stage(self, name: str, *checks, needs=()) -> bool:
@@ -321,7 +321,7 @@ class Artefacts:
             if reason is not None:
                 self.note(reason)
         self.stages.append({"stage": name, "ran": reason is None, "reason": str(reason or ""), "blocked_by": blocked_by,
-                            "reason_zh": translate(reason, "zh") if isinstance(reason, Message) else None})
+                            "reason_zh": translate(reason, "zh")})
         if reason is not None:
             print(f"Skipped: {name}.")
         return reason is None
@@ -386,8 +386,7 @@ class Artefacts:
                 spec[name] = {"key": value_key, "kind": kind, **({"index": index[0]} if index else {})}
             else:
                 words = [str(w) for w in v] if isinstance(v, list) else [str(v)]
-                spec[name] = {"text": ", ".join(words),
-                              "text_zh": "、".join(value_zh(w) or w for w in words)}
+                spec[name] = {"text": ", ".join(words), "text_zh": name_zh(words)}
         into.append({"key": key, "template": str(template), "numbers": spec, **extra})
 
     def close(self) -> Path:

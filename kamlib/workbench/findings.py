@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from ..i18n import gettext, number, translate, value_zh
+from ..i18n import gettext, in_language, name_zh, number, translate
 
 __all__ = ["Finding", "Number", "findings", "limitations", "not_run", "recommendations", "skipped_stages"]
 
@@ -80,8 +80,7 @@ def _get(values: dict, nb: str, key: str, index: int | None = None):
 def _template(msgid: str, language: str) -> str:
     """The sentence template in ``language``: the catalogue's ``finding`` entry (English is the msgid; a template
     the catalogue lacks is shown in English, marked as such)."""
-    text = gettext(msgid, "finding", language)
-    return text if text is not None else f"(英文原文){msgid}"
+    return in_language(msgid, gettext(msgid, "finding", language), language)
 
 
 def _number(nb: str, spec: dict, values: dict, language: str, currency: str | None) -> Number:
@@ -324,7 +323,7 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
                         reason=_reason(mark, language)))
     for nb, stage, reason in skipped_stages(manifest, language):
         out.append(_say("{notebook}, {stage}, did not run: {reason}", language, notebook=nb,
-                        stage=(value_zh(stage) or stage) if language == "zh" else stage, reason=reason))
+                        stage=name_zh(stage) if language == "zh" else stage, reason=reason))
     noted = sorted(nb for nb, rec in manifest.get("notebooks", {}).items() if rec.get("notes"))
     if noted:
         out.append(_say("Notebooks {notebooks} made notes about this run; they open their sections.", language,
@@ -336,6 +335,4 @@ def _reason(record: dict, language: str) -> str:
     """A stage's or notebook's reason for not running, in ``language`` (the Chinese recorded with it when the
     reason was a catalogue message; otherwise the English, marked as such)."""
     reason = record.get("reason", "")
-    if language == "en" or not reason:
-        return reason
-    return record.get(f"reason_{language}") or f"(英文原文){reason}"
+    return in_language(reason, record.get(f"reason_{language}"), language) if reason else reason

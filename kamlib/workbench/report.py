@@ -431,9 +431,9 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False) ->
 def _note(note: str, note_zh: str | None, language: str) -> str:
     """A run's note in the report's language (the Chinese the notebook recorded from the catalogue; an English
     note without one is marked as such)."""
-    if language != "zh":
-        return note
-    return note_zh or f"(英文原文){note}"
+    from ..i18n import in_language
+
+    return in_language(note, note_zh, language)
 
 
 def _data_rows(manifest: dict, out: Path, T: dict) -> list[dict]:
