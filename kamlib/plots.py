@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import require_columns
+from .i18n import Message
 
 __all__ = ["STAGE_COLORS", "money_label", "plot_aspects_beside_drivers", "plot_barh", "plot_bars", "plot_calibration", "plot_conditional",
            "plot_event_study", "plot_frequency_histogram", "plot_gains", "plot_grouped_bars", "plot_heatmap",
@@ -242,7 +243,7 @@ def plot_lorenz(curve: pd.DataFrame, *, gini: float | None = None, ax=None):
     ax.set_xlabel("Cumulative share of customers (lowest value first)")
     ax.set_ylabel("Cumulative share of revenue")
     if gini is not None:
-        ax.set_title(f"Gini = {gini:.3f}")
+        ax.set_title(Message("Gini = {gini:.3f}", "figure", gini=gini))
     ax.legend(loc="upper left")
     return ax
 
@@ -391,7 +392,7 @@ def plot_scree(pa: pd.DataFrame, *, ax=None):
     ax.plot(pa["factor"], pa["random_q95"], linestyle="--", label="Random (95th percentile)")
     ax.set_xlabel("Factor")
     ax.set_ylabel("Eigenvalue")
-    ax.set_title(f"Parallel analysis: retain {int(pa['retain'].sum())} factors")
+    ax.set_title(Message("Parallel analysis: retain {n} factors", "figure", n=int(pa["retain"].sum())))
     ax.legend()
     return ax
 
@@ -596,7 +597,7 @@ def plot_event_study(ev, *, ax=None):
     ax.set_xlabel("Periods relative to the start of the programme")
     ax.set_ylabel("Effect on revenue per account")
     if pvalue is not None and pvalue == pvalue:
-        ax.set_title(f"Pre-trends joint test p = {pvalue:.2f}")
+        ax.set_title(Message("Pre-trends joint test p = {p:.2f}", "figure", p=pvalue))
     return ax
 
 
@@ -822,8 +823,8 @@ def plot_projection(proj: pd.DataFrame, labels: pd.Series, *, explained=None, ma
     for seg, sub in d.groupby("segment", sort=True):
         ax.scatter(sub["pc1"], sub["pc2"], s=4, alpha=0.5, label=seg)
     ev = explained if explained is not None else [np.nan, np.nan]
-    ax.set_xlabel(f"PC1 ({ev[0]:.0%} of variance)")
-    ax.set_ylabel(f"PC2 ({ev[1]:.0%} of variance)")
+    ax.set_xlabel(Message("PC{n} ({share:.0%} of variance)", "figure", n=1, share=ev[0]))
+    ax.set_ylabel(Message("PC{n} ({share:.0%} of variance)", "figure", n=2, share=ev[1]))
     ax.legend(fontsize=8, markerscale=3)
     return ax
 
@@ -851,7 +852,7 @@ def plot_roc(curves: dict, *, ax=None):
     """
     ax = _axes(ax)
     for name, (roc, auc) in curves.items():
-        ax.plot(roc["fpr"], roc["tpr"], label=f"{name} (AUC {auc:.3f})")
+        ax.plot(roc["fpr"], roc["tpr"], label=Message("{name} (AUC {auc:.3f})", "figure", name=name, auc=auc))
     return _diagonal_chart(ax, 1, "False-positive rate", "True-positive rate")
 
 
@@ -1025,7 +1026,7 @@ def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed:
     nx.draw_networkx_edges(g, pos, ax=ax, width=widths, alpha=0.35)
     nx.draw_networkx_nodes(g, pos, ax=ax, node_size=[60 + 40 * g.nodes[n]["size"] for n in g.nodes],
                            node_color=[STAGE_COLORS.get(stages.get(n), "#999999") for n in g.nodes])
-    nx.draw_networkx_labels(g, pos, ax=ax, font_size=7)
+    nx.draw_networkx_labels(g, pos, ax=ax, font_family=plt.rcParams["font.family"], font_size=7)
     for stage, color in STAGE_COLORS.items():
         ax.scatter([], [], color=color, label=stage)
     ax.legend(fontsize=8, loc="lower left")
@@ -1077,8 +1078,8 @@ def plot_rule_network(rules: pd.DataFrame, *, top: int = 30, labels: dict | None
     widths = 0.6 + 2.4 * (lifts - lifts.min()) / (np.ptp(lifts) or 1)
     nx.draw_networkx_edges(g, pos, ax=ax, width=widths, alpha=0.45, arrowsize=10, edge_color="#0072B2")
     nx.draw_networkx_nodes(g, pos, ax=ax, node_size=[80 + 60 * g.degree(n) for n in g.nodes], node_color="#E69F00")
-    nx.draw_networkx_labels(g, pos, ax=ax, labels={n: str(labels.get(n, n))[:28] for n in g.nodes}, font_size=6.5)
-    ax.set_title(f"Top {len(shown)} rules by lift (arrow: bought with -> also bought)")
+    nx.draw_networkx_labels(g, pos, ax=ax, font_family=plt.rcParams["font.family"], labels={n: str(labels.get(n, n))[:28] for n in g.nodes}, font_size=6.5)
+    ax.set_title(Message("Top {n} rules by lift (arrow: bought with -> also bought)", "figure", n=len(shown)))
     ax.set_axis_off()
     return fig
 
@@ -1128,12 +1129,12 @@ def plot_path_diagram(paths: pd.DataFrame, r2: pd.Series | None = None, *, title
         nx.draw_networkx_edges(g, pos, edgelist=[(r["from"], r["to"])], ax=ax, width=0.8 + 3 * abs(r["estimate"]),
                                style="solid" if sig else "dashed", edge_color="#0072B2" if r["estimate"] >= 0 else "#D55E00",
                                arrowsize=14, node_size=2600, connectionstyle=style)
-        nx.draw_networkx_edge_labels(g, pos, ax=ax, font_size=8, label_pos=0.5, connectionstyle=style,
+        nx.draw_networkx_edge_labels(g, pos, ax=ax, font_family=plt.rcParams["font.family"], font_size=8, label_pos=0.5, connectionstyle=style,
                                      edge_labels={(r["from"], r["to"]): f"{r['estimate']:.2f}"},
                                      bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
     nx.draw_networkx_nodes(g, pos, ax=ax, node_size=2600, node_color="#F0E442", edgecolors="#333333")
     labels = {n: n if r2 is None or n not in r2 else f"{n}\nR² {r2[n]:.2f}" for n in g.nodes}
-    nx.draw_networkx_labels(g, pos, ax=ax, labels=labels, font_size=7.5)
+    nx.draw_networkx_labels(g, pos, ax=ax, font_family=plt.rcParams["font.family"], labels=labels, font_size=7.5)
     ax.set_title(title or "Structural model (standardised estimates; dashed: interval includes 0)")
     ax.set_axis_off()
     ax.margins(0.12)

@@ -7,7 +7,9 @@ a CJK font when the report language is Chinese.
 
 from __future__ import annotations
 
+import re
 import warnings
+from pathlib import Path
 
 import matplotlib
 
@@ -24,8 +26,41 @@ SEQUENTIAL = "viridis"
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQuanYi Zen Hei", "Source Han Sans SC"]
 
 
+def packaged_cjk_font() -> Path | None:
+    """Path of the Noto Sans CJK SC font shipped by the ``mplfonts`` package (SIL Open Font License 1.1).
+
+    It comes from the lockfile, so every machine draws the Chinese figures with the same font, whether or not the
+    system has one (byte-identical figures across machines).
+
+    Returns
+    -------
+    Path or None
+        The ``.otf`` file; None if ``mplfonts`` is not installed.
+
+    References
+    ----------
+    Google and Adobe, Noto Sans CJK, https://github.com/notofonts/noto-cjk (SIL OFL 1.1); packaged for matplotlib by
+    mplfonts, https://pypi.org/project/mplfonts/.
+
+    Examples
+    --------
+    >>> packaged_cjk_font().name  # doctest: +SKIP
+    'NotoSansCJKsc-Regular.otf'
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("mplfonts")  # located, not imported (its import sets matplotlib's rcParams)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "fonts" / "NotoSansCJKsc-Regular.otf"
+    return path if path.exists() else None
+
+
 def cjk_font() -> str | None:
-    """Name of an installed CJK font, registering fonts installed after matplotlib built its cache.
+    """Name of a CJK font for Chinese figures, registered with matplotlib.
+
+    The font shipped in the lockfile (:func:`packaged_cjk_font`) comes first; a system font (Debian's
+    fonts-noto-cjk, WenQuanYi) is used only without it.
 
     Returns
     -------
@@ -34,8 +69,14 @@ def cjk_font() -> str | None:
 
     Examples
     --------
-    >>> cjk_font()  # doctest: +SKIP
+    >>> cjk_font()
+    'Noto Sans CJK SC'
     """
+    packaged = packaged_cjk_font()
+    if packaged is not None:
+        if not any(f.fname == str(packaged) for f in font_manager.fontManager.ttflist):
+            font_manager.fontManager.addfont(str(packaged))
+        return font_manager.FontProperties(fname=str(packaged)).get_name()
     for path in ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts/truetype/wqy"):
         try:
             for f in font_manager.findSystemFonts(fontpaths=[path]):
@@ -85,19 +126,21 @@ def apply(language: str = "en") -> None:
     }
     plt.rcParams.update(rc)
     font = cjk_font()
-    if font is not None:  # a fallback for the Chinese version of every figure (Artefacts.figure saves both)
+    if font is not None:  # a per-glyph fallback for the Chinese version of every figure (Artefacts.figure saves
+        # both). matplotlib falls back only across the fonts named in font.family, not across a generic family's
+        # list (font.sans-serif), so the fonts are named there.
         plt.rcParams["font.sans-serif"] = ["DejaVu Sans", font]
-        plt.rcParams["font.family"] = "sans-serif"
+        plt.rcParams["font.family"] = ["DejaVu Sans", font]
     if language == "zh":
         if font is None:
             warnings.warn(
                 "No CJK font is installed, so Chinese labels would print as empty boxes; "
-                "install one with `make browser-deps` (Debian fonts-noto-cjk).",
+                "reinstall the locked requirements (make report installs mplfonts, which carries Noto Sans CJK SC).",
                 stacklevel=2,
             )
         else:
             plt.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
-            plt.rcParams["font.family"] = "sans-serif"
+            plt.rcParams["font.family"] = [font, "DejaVu Sans"]
             plt.rcParams["axes.unicode_minus"] = False
 
 
@@ -128,10 +171,57 @@ def mark_simulated(fig, language: str = "en") -> None:
 from .i18n import gettext, glossary as _glossary  # noqa: E402
 
 __all__ = ["CJK_FONTS", "DIVERGING", "PALETTE", "SEQUENTIAL", "apply", "cjk_font", "mark_simulated",
-           "translate_figure"]
+           "packaged_cjk_font", "translate_figure", "untranslated"]
 
 
-def translate_figure(fig, glossary: dict[str, str] | None = None) -> int:
+#: an English word in a figure text: three or more letters with a lower-case letter (AUC, GBP, RFM, BG/NBD are
+#: abbreviations and stay; a product or customer name in a label is data, not a word of the figure)
+_ENGLISH_WORD = re.compile(r"\b[A-Za-z]*[a-z][A-Za-z]{2,}\b")
+#: model names, which stay in English in both editions (BG/NBD, Pareto/NBD, Gamma-Gamma)
+_CJK = re.compile(r"[\u3400-\u9fff]")  # a text with Chinese in it was translated (names inside stay as they are)
+_MODEL_NAME = re.compile(r"\b[A-Z][A-Za-z]*/[A-Z][A-Za-z-]*\b|\bGamma-Gamma\b")
+
+
+def untranslated(fig) -> list[str]:
+    """The titles, axis labels and legend entries of ``fig`` that still have English words.
+
+    Run after :func:`translate_figure`: what is left is text the catalogue does not know (a new label to add to
+    ``kamlib/locale/zh.po``). Tick labels are left out (they are data: months, product names, numbers).
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure.
+
+    Returns
+    -------
+    list of str
+        The texts, each once, in drawing order.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.set_title("Spend by month"); _ = ax.set_ylabel("AUC")
+    >>> untranslated(fig); plt.close(fig)
+    ['Spend by month']
+    """
+    texts = [fig._suptitle] if getattr(fig, "_suptitle", None) is not None else []
+    for ax in fig.axes:
+        texts += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        legend = ax.get_legend()
+        if legend is not None:
+            texts += [legend.get_title(), *legend.get_texts()]
+    for legend in fig.legends:
+        texts += [legend.get_title(), *legend.get_texts()]
+    out = []
+    for t in texts:
+        text = t.get_text() if t.get_visible() else ""
+        if text and _ENGLISH_WORD.search(_MODEL_NAME.sub("", text)) and not _CJK.search(text) and text not in out:
+            out.append(text)
+    return out
+
+
+def translate_figure(fig, glossary: dict[str, str] | None = None, *, terms: dict[str, str] | None = None) -> int:
     """Replace every figure text (titles, axis labels, legends, ticks) that the glossary knows.
 
     Parameters
@@ -139,7 +229,10 @@ def translate_figure(fig, glossary: dict[str, str] | None = None) -> int:
     fig : Figure
         The figure.
     glossary : dict, optional
-        English to Chinese (default: the catalogue's ``figure`` and ``label`` entries, :mod:`kamlib.i18n`).
+        English to Chinese (default: the catalogue's ``figure``, ``label`` and ``value`` entries, :mod:`kamlib.i18n`).
+    terms : dict, optional
+        More English to Chinese for this figure, taking precedence (e.g. the answer labels of a questionnaire,
+        which the instrument file carries in both languages).
 
     Returns
     -------
@@ -155,11 +248,25 @@ def translate_figure(fig, glossary: dict[str, str] | None = None) -> int:
     """
     from matplotlib.text import Text
 
-    glossary = _glossary("figure", "label") if glossary is None else glossary
+    glossary = _glossary("value", "label", "figure") if glossary is None else glossary
+    if terms:
+        glossary = {**glossary, **terms}
+
+    from .i18n import made
 
     def tr(text: str) -> str | None:  # "Revenue (GBP)": the words translated, the unit kept
         if text in glossary:
             return glossary[text]
+        message = made(text)  # a text with numbers in it, drawn from a Message ("Top 30 rules by lift")
+        if message is not None and message.translate("zh"):
+            return message.translate("zh")
+        if "\n" in text:  # a node label "Quality\nR² 0.71": each line on its own
+            lines = text.split("\n")
+            new = [tr(line) for line in lines]
+            return "\n".join(n if n is not None else o for n, o in zip(new, lines)) if any(new) else None
+        parts = text.split(" · ")  # "item-based · exclude bought": a category label joined from names
+        if len(parts) > 1 and all(p in glossary for p in parts):
+            return " · ".join(glossary[p] for p in parts)
         words, _, unit = text.rpartition(" (")
         return f"{glossary[words]} ({unit}" if unit.endswith(")") and len(unit) <= 9 and words in glossary else None
 
@@ -168,9 +275,10 @@ def translate_figure(fig, glossary: dict[str, str] | None = None) -> int:
     for ax in fig.axes:  # category ticks: fix the translated labels (a redraw would regenerate them)
         for axis in (ax.xaxis, ax.yaxis):
             labels = [t.get_text() for t in axis.get_ticklabels()]
-            if any(t in glossary for t in labels):
-                axis.set_ticks(axis.get_ticklocs(), [glossary.get(t, t) for t in labels])
-                n += sum(t in glossary for t in labels)
+            new = [tr(t) for t in labels]
+            if any(t is not None for t in new):
+                axis.set_ticks(axis.get_ticklocs(), [t if t is not None else old for t, old in zip(new, labels)])
+                n += sum(t is not None for t in new)
     for t in fig.findobj(Text):
         new = tr(t.get_text())
         if new is not None:

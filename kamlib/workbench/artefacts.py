@@ -16,6 +16,7 @@ import json
 import math
 import platform
 import re
+import warnings
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ from .. import style
 from ..config import reports_root
 from ..errors import KamError
 from ..i18n import Message, gettext, made, name_zh, translate
+
+#: matplotlib's warning for a character no font in the family list can draw (printed as an empty box)
+_MISSING_GLYPH = re.compile(r"Glyph (\d+) \(.*?\) missing from font")
 
 KEY_LIBRARIES = [
     "kamlib", "pandas", "numpy", "scipy", "statsmodels", "lifetimes", "duckdb",
@@ -189,12 +193,14 @@ class Artefacts:
 
     # -- public API --------------------------------------------------------
     def figure(self, fig, art_id: str, caption: str | dict[str, str], *, simulated: bool = False,
-               role: str | None = None) -> Path:
+               role: str | None = None, terms: dict[str, str] | None = None) -> Path:
         """Save ``fig`` as PNG (300 dpi) and SVG under ``figures/`` in the study's language, and as a PNG
         (200 dpi) in the other language (``<id>.zh.png`` or ``<id>.en.png``, for the report's other edition);
         register it. Figures are drawn in English; the Chinese version has every word the glossary knows
-        translated (:func:`kamlib.style.translate_figure`). ``role="main"``: the figure leads its section
-        (:data:`ROLES`)."""
+        translated (:func:`kamlib.style.translate_figure`; ``terms``: more English to Chinese for this figure, such
+        as a questionnaire's answer labels). ``role="main"``: the figure leads its section (:data:`ROLES`). A
+        character that no font can draw stops the run (:class:`KamError`); titles, axis labels and legend entries
+        left in English in the Chinese version are recorded as ``untranslated_zh``."""
         import matplotlib.pyplot as plt
 
         self._check_id(art_id)
@@ -207,18 +213,31 @@ class Artefacts:
         english, chinese = ([other], [png, svg]) if self.language == "zh" else ([png, svg], [other])
 
         def save(path: Path) -> None:
-            if path == svg:
-                fig.savefig(svg, metadata={"Date": None, "Creator": None})
-            else:
-                fig.savefig(path, dpi=300 if path == png else 200, metadata={"Software": None})
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                if path == svg:
+                    fig.savefig(svg, metadata={"Date": None, "Creator": None})
+                else:
+                    fig.savefig(path, dpi=300 if path == png else 200, metadata={"Software": None})
+            missing = sorted({chr(int(m.group(1))) for w in caught if (m := _MISSING_GLYPH.search(str(w.message)))})
+            for w in caught:
+                if not _MISSING_GLYPH.search(str(w.message)):
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            if missing:
+                plt.close(fig)
+                raise KamError(
+                    f"Figure {art_id!r} ({path.name}) has characters its fonts cannot draw ({''.join(missing[:10])}); "
+                    "reinstall the locked requirements (mplfonts carries the Chinese font) or remove them.")
 
         for path in english:
             save(path)
-        style.translate_figure(fig)
+        style.translate_figure(fig, terms=terms)
+        left = style.untranslated(fig)
         for path in chinese:
             save(path)
         plt.close(fig)
-        return self._register(art_id, "figure", caption, [png, svg, other], simulated, role=role)
+        return self._register(art_id, "figure", caption, [png, svg, other], simulated, role=role,
+                              extra={"untranslated_zh": left} if left else None)
 
     def table(self, df: pd.DataFrame, art_id: str, caption: str | dict[str, str], *,
               simulated: bool = False, index: bool = False, digits: int = 6, role: str | None = None) -> pd.DataFrame:
