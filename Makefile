@@ -19,10 +19,8 @@ $(BIN)/kam: requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(BIN)/kam
 
-report: $(BIN)/kam ## build the report of every study (default, cdnow; STUDIES=... for others): HTML, Word, PDF (with Chromium)
-	@fmt=html,docx; if command -v chromium >/dev/null 2>&1; then fmt=$$fmt,pdf; \
-	  else echo "note: no chromium, so no PDF edition (make browser-deps adds it)"; fi; \
-	for s in $(STUDIES); do echo "== $$s"; $(BIN)/kam run --study $$s && $(BIN)/kam report --study $$s --format $$fmt || exit 1; done
+report: $(BIN)/kam ## build the report of every study (default, cdnow; STUDIES=... for others): HTML, Word and PDF, en and zh
+	@for s in $(STUDIES); do echo "== $$s"; $(BIN)/kam run --study $$s && $(BIN)/kam report --study $$s --format html,docx,pdf || exit 1; done
 
 quick: $(BIN)/kam ## the report with the study's quick sizes (reports/<study>-quick/)
 	$(BIN)/kam run --study $(STUDY) --quick
@@ -49,7 +47,7 @@ lock: ## re-resolve requirements.in into requirements.lock and environment.yml
 bench: $(BIN)/kam ## speed and memory benchmark against lifetimes (writes reports/benchmarks/)
 	$(BIN)/python benchmarks/run.py
 
-browser-deps: ## install headless Chromium and a CJK font from Debian (for the report tests and Chinese figures)
+browser-deps: ## install headless Chromium and a CJK font from Debian (for the tests that open the HTML page in a browser)
 	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  echo "chromium and a CJK font are already installed"; \
 	elif command -v apt-get >/dev/null 2>&1; then \

@@ -373,14 +373,33 @@ def test_word_edition_has_every_table_and_figure_of_the_html(built):
     path = editions.docx_edition(out, title="Key accounts", language="en", study_name="default")
     doc = Document(str(path))
     want = editions.counts(out)
-    assert len(doc.tables) == want["table"] + 1 and len(doc.inline_shapes) == want["figure"] > 0  # + data sets
+    assert len(doc.inline_shapes) == want["figure"] > 0
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
-    assert sum(c.startswith("Table ") for c in captions) == want["table"]
+    labels = {c.split(".")[0] for c in captions if c.startswith("Table ")}  # a split table has one label, n parts
+    assert len(labels) == want["table"]
+    assert any(p.text.startswith("Appendix B") for p in doc.paragraphs if p.style.name.startswith("Heading"))
+    # every table fits its page: upright up to 7 columns, landscape up to 12 (wider ones are split)
+    from docx.enum.section import WD_ORIENT
+
+    body = doc.element.body
+    orient = {}
+    sect_iter = iter(doc.sections)
+    section = next(sect_iter)
+    for el in body.iterchildren():
+        if el.tag.endswith("}tbl"):
+            orient[el] = section.orientation
+        elif el.tag.endswith("}p") and el.find(".//{*}sectPr") is not None:
+            section = next(sect_iter, section)
+    for table in doc.tables:
+        n = len(table.columns)
+        limit = editions.MAX_COLUMNS_LANDSCAPE if orient[table._tbl] == WD_ORIENT.LANDSCAPE else editions.MAX_COLUMNS_PORTRAIT
+        assert n <= limit, f"a table of {n} columns on a {orient[table._tbl]} page"
     assert sum(c.startswith("Figure ") for c in captions) == want["figure"]
     assert any("TOC" in el.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instr", "")
                for el in doc.element.body.iter())  # a table of contents Word fills on opening
     zh = Document(str(editions.docx_edition(out, title="大客户", language="zh", study_name="default")))
-    assert len(zh.tables) == want["table"] + 1 and any(p.text.startswith("表 ") for p in zh.paragraphs)
+    assert any(p.text.startswith("表 ") for p in zh.paragraphs)
+    assert any(p.text.startswith("附录 B") for p in zh.paragraphs if p.style.name.startswith("Heading"))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert headings.index("Executive summary") < headings.index("2. Data and methods") < headings.index("Limitations" if
            "Limitations" in headings else next(h for h in headings if h.endswith(". Limitations")))
@@ -389,14 +408,18 @@ def test_word_edition_has_every_table_and_figure_of_the_html(built):
 
 
 @pytest.mark.notebook
-@pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (make browser-deps)")
-def test_pdf_edition_is_printed_from_the_page(built):
+def test_pdf_edition_is_typeset_without_a_browser_with_chinese_glyphs(built, monkeypatch):
     from kamlib.workbench import editions
 
-    pdf = editions.pdf_edition(built)
+    monkeypatch.setenv("PATH", "/nonexistent")  # no chromium, no system tool: typst and its font from the lockfile
+    out = built.parent
+    pdf = editions.typst_edition(out, title="Key accounts", language="en", study_name="default")
     data = pdf.read_bytes()
-    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") > 5
+    assert data.startswith(b"%PDF") and int(re.search(rb"/Type\s*/Pages\s*/Count (\d+)", data).group(1)) > 5
+    zh = editions.typst_edition(out, title="大客户", language="zh", study_name="default", target="report.zh.pdf")
+    assert b"NotoSansCJK" in zh.read_bytes()  # the Chinese text is set in the CJK font, embedded
+    source = (out / "report.zh.typ").read_text(encoding="utf-8")
+    assert '#heading(level: 1)[#"附录 B' in source or "附录 B" in source  # Appendix B is in the PDF too
 
 
 def test_unknown_report_format_is_refused():

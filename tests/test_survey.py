@@ -536,9 +536,15 @@ def test_common_latent_factor_recovers_a_known_method_variance():
     assert r.method_share == pytest.approx(0.16, abs=0.03)  # every item: 0.4 ** 2 of its variance
     np.testing.assert_allclose(r.loadings["std_loading_clf"], np.tile([0.5, 0.6, 0.75, 0.85], 3), atol=0.05)
     assert r.table.loc[2, "df"] == -1 and r.table.loc[2, "pvalue"] < 1e-6
-    assert "unlikely" in r.verdict and "共同方法" in translate(r.verdict)
+    # significant improvement, but 16% of the variance and small loading changes: present but small, by the rule
+    assert not r.likely and "improves fit significantly" in r.verdict and "present but small" in r.verdict
+    assert "共同方法" in translate(r.verdict)
     clean, _ = _method_data(6000, 0.0, np.random.default_rng(22))
-    assert survey.common_method_factor(clean, constructs).method_share < 0.03
+    r = survey.common_method_factor(clean, constructs)
+    assert r.method_share < 0.03 and not r.likely and "no common-method variance is detected" in r.verdict
+    strong, _ = _method_data(6000, 0.5, np.random.default_rng(23))  # 25% of every item's variance
+    r = survey.common_method_factor(strong, constructs)
+    assert r.likely and "bias is likely" in r.verdict and "p = " in r.verdict and "cut-off 25%" in r.verdict
 
 
 def test_common_latent_factor_baseline_equals_lavaan_and_semopy():

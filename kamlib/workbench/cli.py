@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--quick", action="store_true")
     rep.add_argument("--force", action="store_true", help="rebuild even if the manifest is unchanged")
     rep.add_argument("--format", default="html",
-                     help="comma-separated editions: html (always), docx (Word), pdf (headless Chromium)")
+                     help="comma-separated editions: html (always), docx (Word), pdf (typst)")
     lab = sub.add_parser("lab", help="open JupyterLab on the notebooks, bound to a study: each notebook runs on "
                                      "the study's data and parameters without editing its parameters cell")
     lab.add_argument("--study", help="study YAML file (default: studies/default.yaml)")

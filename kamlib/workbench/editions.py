@@ -1,14 +1,17 @@
 """Word and PDF editions of a study's report, beside ``index.html``.
 
-The Word edition is written with python-docx from the same manifest, captions and table formatting as the HTML
-page: real Word tables (the first rows of each, as on the page), embedded figures, numbered captions in Word's
-Caption style, and a table-of-contents field that Word fills when the file is opened. The PDF edition is the
-HTML page printed by headless Chromium, the browser the report tests already use. Both are written to a
-temporary file and moved into place, so a failed build leaves the last good edition.
+Both are written from the same outline as the HTML page (:func:`kamlib.workbench.report.outline`), walked once
+(:func:`_walk`) through a writer per format: real Word tables (the first rows of each, as on the page), embedded
+figures, numbered captions and a table-of-contents field that Word fills when the file is opened; the PDF is
+typeset by typst, whose compiler comes from the lockfile with the Chinese font, so neither a browser nor a system
+font is needed. A table too wide for an upright A4 page is on a landscape page, and one too wide for that is split
+into parts with its first column repeated (said in the caption). Both are written to a temporary file and moved
+into place, so a failed build leaves the last good edition.
 
 References
 ----------
-python-docx documentation, https://python-docx.readthedocs.io (tables, pictures, styles).
+python-docx documentation, https://python-docx.readthedocs.io (tables, pictures, styles, sections).
+Typst reference, https://typst.app/docs/reference/.
 """
 
 from __future__ import annotations
@@ -16,105 +19,309 @@ from __future__ import annotations
 import html
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 from ..errors import KamError
 from .report import edition_name
 
-__all__ = ["FORMATS", "chromium", "counts", "docx_edition", "edition_name", "pdf_edition", "write"]
+__all__ = ["FORMATS", "MAX_COLUMNS_LANDSCAPE", "MAX_COLUMNS_PORTRAIT", "counts", "docx_edition", "edition_name",
+           "table_parts", "typst_edition", "write"]
 
 FORMATS = ("html", "docx", "pdf")
 
 
-def chromium() -> str | None:
-    """The headless browser that prints the PDF edition (Debian's chromium; ``make browser-deps``)."""
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+#: columns of a table that fit an A4 page upright, and turned (landscape); a wider table is split into parts of
+#: at most MAX_COLUMNS_LANDSCAPE columns, its first column repeated in each, and the caption says so
+MAX_COLUMNS_PORTRAIT = 7
+MAX_COLUMNS_LANDSCAPE = 12
 
 
-def pdf_edition(index: Path, *, timeout: int = 300, target: str = "report.pdf") -> Path:
-    """Print a report page (``index.html``) to ``target`` beside it with headless Chromium; returns the PDF's path.
+def table_parts(heads: list, rows: list, kinds: list) -> list[tuple[list, list, list, str | None]]:
+    """Split a table into parts that fit a landscape A4 page: ``[(heads, rows, kinds, columns)]``, where
+    ``columns`` is None for a table that fits, else the part's columns as ``"2-12 of 31"``.
 
-    Parameters
-    ----------
-    index : Path
-        The report page (``reports/<study>/index.html``).
-    timeout : int
-        Seconds to wait for the browser.
-    target : str
-        File name of the PDF in the report folder (see :func:`edition_name`).
-
-    Returns
-    -------
-    Path
-        ``report.pdf`` in the report folder.
-
-    References
-    ----------
-    Chromium command-line switches ``--headless``, ``--print-to-pdf``, ``--no-pdf-header-footer``.
+    The first column (the row names) is repeated in every part.
 
     Examples
     --------
-    >>> pdf_edition(Path("reports/default/index.html"))  # doctest: +SKIP
+    >>> parts = table_parts(["item"] + [f"c{i}" for i in range(1, 31)], [["a"] + ["1"] * 30], ["text"] + ["num"] * 30)
+    >>> [(len(h), c) for h, _, _, c in parts]
+    [(12, '2-12 of 31'), (12, '13-23 of 31'), (9, '24-31 of 31')]
     """
-    browser = chromium()
-    if browser is None:
-        raise KamError("The PDF edition needs headless Chromium, which is not installed; run `make browser-deps` "
-                       "(Debian's chromium), or leave pdf out of --format.")
-    index = Path(index)
-    target = index.with_name(target)
-    tmp = index.with_name(target.name + ".tmp")
-    with tempfile.TemporaryDirectory(prefix="kam-pdf-") as profile:
-        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
-               "--virtual-time-budget=20000", "--no-pdf-header-footer", f"--print-to-pdf={tmp}", index.as_uri()]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    if proc.returncode or not tmp.exists() or tmp.stat().st_size == 0:
-        tmp.unlink(missing_ok=True)
-        raise KamError(f"Chromium could not print {index} to PDF (exit code {proc.returncode}): "
-                       f"{proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else 'no message'}.")
-    os.replace(tmp, target)
-    return target
+    if len(heads) <= MAX_COLUMNS_LANDSCAPE:
+        return [(list(heads), [list(r) for r in rows], list(kinds), None)]
+    step = MAX_COLUMNS_LANDSCAPE - 1
+    parts = []
+    for lo in range(1, len(heads), step):
+        hi = min(lo + step, len(heads))
+        cols = [0, *range(lo, hi)]
+        parts.append(([heads[c] for c in cols], [[r[c] for c in cols] for r in rows], [kinds[c] for c in cols],
+                      f"{lo + 1}-{hi} of {len(heads)}"))
+    return parts
 
 
-def _caption_paragraph(doc, label: str, caption: str, simulated: bool, T: dict) -> None:
-    p = doc.add_paragraph(style="Caption")
-    p.add_run(label + " ").bold = True
-    if simulated:
-        p.add_run(f"[{T['simulated']}] ").italic = True
-    p.add_run(caption)
+def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str, study_name: str) -> None:
+    """Write the report outline (:func:`kamlib.workbench.report.outline`) through the writer ``w`` (Word or
+    typst): the same sections, in the same order, as the HTML page."""
+    from . import report
+
+    manifest_path = out / "manifest.json"
+    if not manifest_path.exists():
+        raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run).")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    T = report._report_text(language)
+    doc_ = report.outline(manifest, out, language=language, quick=quick)
+    part_word = "part" if language == "en" else "部分"
+    cols_word = "columns" if language == "en" else "列"
+
+    w.title(title, f"{T['study']}: {study_name} · {T['generated']} {out.name} · {doc_['n_artefacts']} {T['artefacts']}")
+    if doc_["n_simulated"]:
+        w.paragraph(T["simulated_note"].replace("{badge}", f"[{T['simulated']}]"))
+    w.contents(T["contents"])
+
+    def caption(a: dict, text: str | None = None) -> tuple[str, str]:
+        mark = f"[{T['simulated']}] " if a.get("simulated", False) else ""
+        return a["label"], mark + (text if text is not None else a["caption"])
+
+    def add(a: dict) -> None:
+        kind = a["kind"]
+        if kind == "figure":
+            w.figure(out / report.figure_png(a, language), *caption(a))
+        elif kind == "table":
+            heads, rows, kinds, total = report._table_cells(out / a["path"], language, max_rows, a.get("currency"))
+            rows = [[html.unescape(v).replace("\xa0", " ") for v in r] for r in rows]
+            parts = table_parts([str(h) for h in heads], rows, kinds)
+            for i, (h, r, k, cols) in enumerate(parts, 1):
+                label, text = caption(a)
+                if cols is not None:
+                    text += f" ({part_word} {i}/{len(parts)}: {cols_word} {cols})"
+                w.table(h, r, k, label, text)
+            if total > max_rows:
+                w.paragraph(T["rows_shown"].format(n=max_rows, total=total) + f": {a['path']}")
+        else:
+            w.caption(*caption(a, f"{a['caption']} ({a['path']})"))
+
+    w.heading(T["executive_summary"], 1)
+    for f in doc_["summary"]:
+        label = doc_["labels"].get(f.evidence)
+        mark = f"[{T['simulated']}] " if f.simulated else ""
+        w.paragraph(mark + f.text() + (f" ({T['evidence']}: {label.rstrip('.')})" if label else ""), "number")
+    if not doc_["summary"]:
+        w.paragraph(T["no_findings"])
+    w.heading(T["background"], 1)
+    w.paragraph(T["background_text"])
+    w.heading(T["hypotheses"], 2)
+    if doc_["hypotheses"]:
+        add(doc_["hypotheses"])
+    else:
+        w.paragraph(T["no_hypotheses"])
+    w.heading(T["data_methods"], 1)
+    w.paragraph(T["data_text"])
+    if doc_["data_rows"]:
+        rows = [[str(r[k]) for k in ("data", "notebook", "kind", "licence", "citation")] for r in doc_["data_rows"]]
+        w.table(list(T["data_head"]), rows, ["text"] * 5, None, None)
+    for a in doc_["data"]:
+        add(a)
+    for section in doc_["sections"]:
+        w.heading(section["title"], 1)
+        if section["main"]:
+            add(section["main"])
+        if section["findings"]:
+            w.paragraph(" ".join(f.text() for f in section["findings"]))
+        for nb in section["notebooks"]:
+            w.heading(f"{T['notebook']} {nb['name']}", 2)
+            for n in nb["notes"]:
+                w.paragraph(n, "note")
+            for a in nb["artefacts"]:
+                add(a)
+    first = doc_["first_section"]
+    w.heading(f"{first}. {T['recommendations']}", 1)
+    for r in doc_["recommendations"] or [T["no_recommendations"]]:
+        w.paragraph(r, "bullet")
+    w.heading(f"{first + 1}. {T['limitations']}", 1)
+    for r in doc_["limitations"]:
+        w.paragraph(r, "bullet")
+    w.heading(T["reference_tables"], 1)
+    for a in doc_["reference"]:
+        add(a)
+    w.heading(T["appendix"], 1)
+    w.paragraph(T["params_note"])
+    for nb in doc_["appendix"]:
+        w.heading(f"{nb['name']} · {T['params']} · hash {nb['hash']}", 2)
+        if nb["parameters"]:
+            w.table([T["params"], ""], [list(kv) for kv in nb["parameters"]], ["text", "text"], None, None)
+    w.heading(T["versions"], 2)
+    w.table([T["versions"], ""], [list(kv) for kv in doc_["versions"]], ["text", "text"], None, None)
 
 
-def _toc(doc, title: str) -> None:
-    """A table-of-contents field (headings 1-2) that Word fills when the document is opened."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+class _Word:
+    """Writes the outline with python-docx. A table wider than :data:`MAX_COLUMNS_PORTRAIT` columns goes on a
+    landscape page (wide tables in a row share it; a figure or a new section turns the page back)."""
 
-    doc.add_heading(title, level=1)
-    fld = OxmlElement("w:fldSimple")
-    fld.set(qn("w:instr"), 'TOC \\o "1-2" \\h \\z \\u')
-    doc.add_paragraph()._p.append(fld)
-    settings = doc.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings.append(update)
+    def __init__(self):
+        from docx import Document
+
+        self.doc = Document()
+
+    def title(self, title: str, meta: str) -> None:
+        self.doc.add_heading(title, level=0)
+        self.doc.add_paragraph(meta)
+
+    def contents(self, title: str) -> None:
+        """A table-of-contents field (headings 1-2) that Word fills when the document is opened."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        self.doc.add_heading(title, level=1)
+        fld = OxmlElement("w:fldSimple")
+        fld.set(qn("w:instr"), 'TOC \\o "1-2" \\h \\z \\u')
+        self.doc.add_paragraph()._p.append(fld)
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        self.doc.settings.element.append(update)
+
+    def heading(self, text: str, level: int) -> None:
+        if level == 1:  # a section starts upright; wide tables in a row share one landscape page
+            self._orient(False)
+        self.doc.add_heading(text, level=level)
+
+    def paragraph(self, text: str, kind: str | None = None) -> None:
+        style = {"number": "List Number", "bullet": "List Bullet", "note": "Intense Quote"}.get(kind)
+        self.doc.add_paragraph(text, style=style)
+
+    def caption(self, label: str | None, text: str | None) -> None:
+        if label is None and text is None:
+            return
+        p = self.doc.add_paragraph(style="Caption")
+        if label:
+            p.add_run(label + " ").bold = True
+        p.add_run(text or "")
+
+    def figure(self, path: Path, label: str, text: str) -> None:
+        from docx.shared import Inches
+
+        self._orient(False)
+        self.doc.add_picture(str(path), width=Inches(6.2))
+        self.caption(label, text)
+
+    def _orient(self, landscape: bool) -> None:
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+
+        current = self.doc.sections[-1]
+        if (current.orientation == WD_ORIENT.LANDSCAPE) == landscape:
+            return
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        width, height = current.page_width, current.page_height
+        section.page_width, section.page_height = (max(width, height), min(width, height)) if landscape \
+            else (min(width, height), max(width, height))
+
+    def table(self, heads: list, rows: list, kinds: list, label: str | None, text: str | None) -> None:
+        from docx.shared import Pt
+
+        wide = len(heads) > MAX_COLUMNS_PORTRAIT
+        self._orient(wide)
+        self.caption(label, text)
+        table = self.doc.add_table(rows=1, cols=len(heads))
+        table.style = "Table Grid"
+        for cell, head in zip(table.rows[0].cells, heads):
+            cell.text = str(head)
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for row in rows:
+            for cell, value, kind in zip(table.add_row().cells, row, kinds):
+                cell.text = value
+                if kind != "text":
+                    cell.paragraphs[0].alignment = 2  # right, as numbers are on the page
+        if wide:
+            for row in table.rows:
+                for cell in row.cells:
+                    for run in cell.paragraphs[0].runs:
+                        run.font.size = Pt(8)
+
+    def save(self, path: Path) -> None:
+        self.doc.save(str(path))
 
 
-def _word_table(doc, cells: tuple) -> None:
-    heads, rows, kinds = cells
-    table = doc.add_table(rows=1, cols=len(heads))
-    table.style = "Table Grid"
-    for cell, head in zip(table.rows[0].cells, heads):
-        cell.text = str(head)
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        out = table.add_row().cells
-        for cell, value, kind in zip(out, row, kinds):
-            cell.text = html.unescape(value).replace("\xa0", " ")
-            if kind != "text":
-                cell.paragraphs[0].alignment = 2  # right, as numbers are on the page
+def _typst_str(text) -> str:
+    """A typst string literal (shown as it is: no markup in report text is interpreted)."""
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+class _Typst:
+    """Writes the outline as typst markup; every text is a string literal, so nothing in it is read as markup."""
+
+    def __init__(self, language: str, root: Path):
+        from .. import style
+
+        self.root = Path(root)
+
+        font = style.cjk_font() or "Noto Sans CJK SC"
+        fonts = f'("Libertinus Serif", "{font}")' if language == "en" else f'("{font}", "Libertinus Serif")'
+        self.lines = [
+            '#set page(paper: "a4", margin: 2cm, numbering: "1")',
+            f'#set text(font: {fonts}, size: 10pt, lang: "{language}")',
+            '#set par(justify: true)',
+            '#set heading(numbering: none)',
+            '#show heading: set text(font: ("Noto Sans CJK SC"), weight: "regular")',
+            '#set table(stroke: 0.4pt + gray)',
+        ]
+        self.landscape = False
+
+    def _add(self, line: str) -> None:
+        self.lines.append(line)
+
+    def title(self, title: str, meta: str) -> None:
+        self._add(f"#align(center)[#text(size: 18pt)[#{_typst_str(title)}]]")
+        self._add(f"#align(center)[#text(size: 9pt, fill: gray)[#{_typst_str(meta)}]]")
+
+    def contents(self, title: str) -> None:
+        self._add(f"#outline(title: {_typst_str(title)}, depth: 2)")
+
+    def heading(self, text: str, level: int) -> None:
+        if level == 1:
+            self._orient(False)
+        self._add(f"#heading(level: {level})[#{_typst_str(text)}]")
+
+    def paragraph(self, text: str, kind: str | None = None) -> None:
+        body = f"#{_typst_str(text)}"
+        if kind == "number":
+            self._add(f"+ {body}")
+        elif kind == "bullet":
+            self._add(f"- {body}")
+        elif kind == "note":
+            self._add(f"#block(fill: luma(245), inset: 6pt, width: 100%)[{body}]")
+        else:
+            self._add(f"\n{body}\n")
+
+    def caption(self, label: str | None, text: str | None) -> None:
+        if label is None and text is None:
+            return
+        bold = f"*#{_typst_str(label)}* " if label else ""
+        self._add(f"#block(breakable: false)[#text(size: 9pt)[{bold}#{_typst_str(text or '')}]]")
+
+    def figure(self, path: Path, label: str, text: str) -> None:
+        self._orient(False)
+        rel = Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        self._add(f"#block(breakable: false)[#image({_typst_str(rel)}, width: 100%)]")
+        self.caption(label, text)
+
+    def _orient(self, landscape: bool) -> None:
+        if landscape != self.landscape:
+            self._add(f"#set page(flipped: {'true' if landscape else 'false'})")
+            self.landscape = landscape
+
+    def table(self, heads: list, rows: list, kinds: list, label: str | None, text: str | None) -> None:
+        self._orient(len(heads) > MAX_COLUMNS_PORTRAIT)
+        self.caption(label, text)
+        align = ", ".join("left" if k == "text" else "right" for k in kinds)
+        cells = [f"table.header({', '.join(f'[*#{_typst_str(h)}*]' for h in heads)})"]
+        cells += [f"[#{_typst_str(v)}]" for r in rows for v in r]
+        size = "7pt" if len(heads) > MAX_COLUMNS_PORTRAIT else "8.5pt"
+        self._add(f"#text(size: {size})[#table(columns: {len(heads)}, align: ({align},), {', '.join(cells)})]")
+
+    def source(self) -> str:
+        return "\n".join(self.lines) + "\n"
 
 
 def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_rows: int = 30,
@@ -122,7 +329,9 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
     """Write the Word edition for the report folder ``out`` from its manifest; returns its path.
 
     The same outline as the HTML page (:func:`kamlib.workbench.report.outline`): executive summary, background,
-    data, one section per framework stage led by its main figure, recommendations, limitations, reference tables.
+    data, one section per framework stage led by its main figure, recommendations, limitations, reference tables
+    (Appendix A), parameters and versions (Appendix B). A table wider than :data:`MAX_COLUMNS_PORTRAIT` columns is
+    on a landscape page; one wider than :data:`MAX_COLUMNS_LANDSCAPE` is split into parts (:func:`table_parts`).
 
     Parameters
     ----------
@@ -154,89 +363,65 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
     --------
     >>> docx_edition(Path("reports/default"), title="Key accounts", language="en", study_name="default")  # doctest: +SKIP
     """
-    from docx import Document
-    from docx.shared import Inches
-
-    from . import report
-
     out = Path(out)
-    manifest_path = out / "manifest.json"
-    if not manifest_path.exists():
-        raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run).")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    T = report._report_text(language)
-    doc_ = report.outline(manifest, out, language=language, quick=quick)
-
-    doc = Document()
-    doc.add_heading(title, level=0)
-    doc.add_paragraph(f"{T['study']}: {study_name} · {T['generated']} {out.name} · {doc_['n_artefacts']} {T['artefacts']}")
-    if doc_["n_simulated"]:
-        doc.add_paragraph(T["simulated_note"].replace("{badge}", f"[{T['simulated']}]"))
-    _toc(doc, T["contents"])
-
-    def add(a: dict) -> None:
-        kind = a["kind"]
-        if kind == "figure":
-            doc.add_picture(str(out / report.figure_png(a, language)), width=Inches(6.2))
-            _caption_paragraph(doc, a["label"], a["caption"], a.get("simulated", False), T)
-        elif kind == "table":
-            _caption_paragraph(doc, a["label"], a["caption"], a.get("simulated", False), T)
-            heads, rows, kinds, total = report._table_cells(out / a["path"], language, max_rows, a.get("currency"))
-            _word_table(doc, (heads, rows, kinds))
-            if total > max_rows:
-                doc.add_paragraph(T["rows_shown"].format(n=max_rows, total=total) + f": {a['path']}")
-        else:
-            _caption_paragraph(doc, a["label"], f"{a['caption']} ({a['path']})", a.get("simulated", False), T)
-
-    doc.add_heading(T["executive_summary"], level=1)
-    for f in doc_["summary"]:
-        label = doc_["labels"].get(f.evidence)
-        mark = f"[{T['simulated']}] " if f.simulated else ""
-        doc.add_paragraph(mark + f.text() + (f" ({T['evidence']}: {label.rstrip('.')})" if label else ""),
-                          style="List Number")
-    if not doc_["summary"]:
-        doc.add_paragraph(T["no_findings"])
-    doc.add_heading(T["background"], level=1)
-    doc.add_paragraph(T["background_text"])
-    doc.add_heading(T["hypotheses"], level=2)
-    if doc_["hypotheses"]:
-        add(doc_["hypotheses"])
-    else:
-        doc.add_paragraph(T["no_hypotheses"])
-    doc.add_heading(T["data_methods"], level=1)
-    doc.add_paragraph(T["data_text"])
-    if doc_["data_rows"]:
-        rows = [[r["data"], r["notebook"], r["kind"], r["licence"], r["citation"]] for r in doc_["data_rows"]]
-        _word_table(doc, (T["data_head"], [[html.escape(str(v)) for v in r] for r in rows], ["text"] * 5))
-    for a in doc_["data"]:
-        add(a)
-    for section in doc_["sections"]:
-        doc.add_heading(section["title"], level=1)
-        if section["main"]:
-            add(section["main"])
-        if section["findings"]:
-            doc.add_paragraph(" ".join(f.text() for f in section["findings"]))
-        for nb in section["notebooks"]:
-            doc.add_heading(f"{T['notebook']} {nb['name']}", level=2)
-            for n in nb["notes"]:
-                doc.add_paragraph(n, style="Intense Quote")
-            for a in nb["artefacts"]:
-                add(a)
-    first = doc_["first_section"]
-    doc.add_heading(f"{first}. {T['recommendations']}", level=1)
-    for r in doc_["recommendations"] or [T["no_recommendations"]]:
-        doc.add_paragraph(r, style="List Bullet")
-    doc.add_heading(f"{first + 1}. {T['limitations']}", level=1)
-    for r in doc_["limitations"]:
-        doc.add_paragraph(r, style="List Bullet")
-    doc.add_heading(T["reference_tables"], level=1)
-    for a in doc_["reference"]:
-        add(a)
+    w = _Word()
+    _walk(w, out, language=language, quick=quick, max_rows=max_rows, title=title, study_name=study_name)
     target_path = out / target
     tmp = out / (target + ".tmp")
-    doc.save(str(tmp))
+    w.save(tmp)
     os.replace(tmp, target_path)
     return target_path
+
+
+def typst_edition(out: Path, *, title: str, language: str, study_name: str, max_rows: int = 30,
+                  quick: bool = False, target: str = "report.pdf") -> Path:
+    """Write the PDF edition for the report folder ``out`` with typst (from the lockfile: no browser and no system
+    font needed); returns its path.
+
+    The same outline as the Word edition, typeset on A4 with the Chinese font of the figures
+    (:func:`kamlib.style.packaged_cjk_font`); wide tables as in Word. The typst source is kept beside the PDF
+    (``report.typ``) so an author can restyle it.
+
+    Parameters
+    ----------
+    out, title, language, study_name, max_rows, quick
+        As for :func:`docx_edition`.
+    target : str
+        File name of the PDF in ``out``.
+
+    Returns
+    -------
+    Path
+        The PDF.
+
+    References
+    ----------
+    Typst reference, https://typst.app/docs/reference/ (``page``, ``table``, ``image``, ``outline``); the typst
+    Python bindings, https://pypi.org/project/typst/.
+
+    Examples
+    --------
+    >>> typst_edition(Path("reports/default"), title="Key accounts", language="en", study_name="default")  # doctest: +SKIP
+    """
+    import typst
+
+    from .. import style
+
+    out = Path(out)
+    w = _Typst(language, out)
+    _walk(w, out, language=language, quick=quick, max_rows=max_rows, title=title, study_name=study_name)
+    source = out / (Path(target).stem + ".typ")
+    source.write_text(w.source(), encoding="utf-8")
+    font = style.packaged_cjk_font()
+    tmp = out / (target + ".tmp")
+    try:
+        typst.compile(str(source), output=str(tmp), root=str(out), format="pdf",
+                      font_paths=[str(font.parent)] if font is not None else [], timestamp=0)
+    except Exception as exc:  # typst reports a markup or font problem as one message
+        tmp.unlink(missing_ok=True)
+        raise KamError(f"typst could not typeset {source}: {str(exc).strip().splitlines()[0]}") from exc
+    os.replace(tmp, out / target)
+    return out / target
 
 
 def counts(out: Path) -> dict:
@@ -287,5 +472,6 @@ def write(study_file=None, *, quick: bool = False, formats=("html",), force: boo
             files.append(docx_edition(index.parent, title=study.title_for(lang), language=lang, study_name=study.name,
                                       quick=quick, target=edition_name("docx", lang, main)))
         if "pdf" in formats:
-            files.append(pdf_edition(page, target=edition_name("pdf", lang, main)))
+            files.append(typst_edition(index.parent, title=study.title_for(lang), language=lang, study_name=study.name,
+                                       quick=quick, target=edition_name("pdf", lang, main)))
     return files
