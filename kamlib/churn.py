@@ -17,7 +17,8 @@ import pandas as pd
 from ._results import Result
 from .errors import KamError, require_columns
 
-__all__ = ["ChurnEvaluation", "CostThreshold", "TELECOM_FEATURES", "cdnow_frame", "cost_threshold", "evaluate",
+__all__ = ["AUC_LEVELS", "ChurnEvaluation", "CostThreshold", "TELECOM_FEATURES", "auc_verdict", "cdnow_frame",
+           "cost_threshold", "evaluate",
            "lift_table", "logit", "predict", "split", "telecom"]
 
 
@@ -74,6 +75,70 @@ class CostThreshold(Result):
     cost_target_everyone: float
     theoretical_threshold: float
     confusion: pd.DataFrame
+
+    def note(self, *, most: float = 0.5):
+        """One sentence when the threshold flags more than ``most`` of the customers (None otherwise): with these
+        costs, offering to nearly everyone is about as cheap as selecting, so the threshold is not a selection rule.
+
+        Examples
+        --------
+        >>> t = cost_threshold([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2], cost_missed=10, cost_wasted=1)
+        >>> t.note() is None
+        True
+        """
+        n = int(self.confusion.to_numpy().sum())
+        if not n or self.targeted / n <= most:
+            return None
+        from .i18n import Message
+
+        return Message("At the cost-minimising threshold {threshold:.3f} the offer goes to {share:.0%} of the {n:,} "
+                       "customers (cost {cost:,.0f}, against {everyone:,.0f} for everyone and {nobody:,.0f} for "
+                       "nobody): with these costs the model hardly selects, so read it as 'contact almost everyone', "
+                       "and revisit the two costs before using it as a rule.", threshold=self.threshold,
+                       share=self.targeted / n, n=n, cost=self.cost, everyone=self.cost_target_everyone,
+                       nobody=self.cost_target_nobody)
+
+
+#: Discrimination of a score by its ROC AUC (Hosmer, Lemeshow & Sturdivant 2013, p. 177): lower bound -> words
+AUC_LEVELS = ((0.9, "outstanding"), (0.8, "excellent"), (0.7, "acceptable"), (0.6, "poor"), (0.5, "no better than chance"),
+              (0.0, "worse than chance"))
+
+
+def auc_verdict(auc: float):
+    """How well a score separates churners from stayers, in words, by the rule of Hosmer, Lemeshow & Sturdivant.
+
+    Below 0.5 the score ranks stayers above churners: it is *worse than chance* and must not select anyone.
+
+    Parameters
+    ----------
+    auc : float
+        ROC AUC on held-out customers.
+
+    Returns
+    -------
+    Message
+        E.g. "acceptable (AUC 0.738; 0.7-0.8, Hosmer et al. 2013)".
+
+    References
+    ----------
+    Hosmer, D. W., Lemeshow, S. & Sturdivant, R. X. (2013). *Applied Logistic Regression*, 3rd ed., Wiley, p. 177.
+
+    Examples
+    --------
+    >>> str(auc_verdict(0.332))
+    'worse than chance (AUC 0.332, below 0.5; Hosmer et al. 2013)'
+    >>> str(auc_verdict(0.738))
+    'acceptable (AUC 0.738, at least 0.7; Hosmer et al. 2013)'
+    """
+    from .i18n import Message
+
+    if not np.isfinite(auc):
+        return Message("not computed (one class only in the test half)")
+    if auc < 0.5:
+        return Message("worse than chance (AUC {auc:.3f}, below 0.5; Hosmer et al. 2013)", auc=auc)
+    cut, words = next((c, w) for c, w in AUC_LEVELS if auc >= c)
+    return Message("{words} (AUC {auc:.3f}, at least {cut:g}; Hosmer et al. 2013)", words=Message(words), auc=auc,
+                   cut=cut)
 
 
 def cdnow_frame(cal_hold: pd.DataFrame) -> pd.DataFrame:

@@ -31,7 +31,8 @@ from .errors import ArgumentError, KamError, require_columns, rows_preview
 
 __all__ = ["CAMPAIGN_ROLES", "CampaignModel", "ConversionTest", "DiDResult", "EventStudy", "PROGRAMME_ROLES",
            "Programme", "Simulation", "conversion_test", "cuped", "did", "did_twfe", "event_study",
-           "heterogeneous_effects", "load_campaign", "load_programme", "peeking", "power_curve", "revenue_test",
+           "detectable_lift", "heterogeneous_effects", "load_campaign", "load_programme", "peeking", "power_curve",
+           "revenue_test",
            "sample_size", "sample_size_plan", "simulate_campaign", "simulate_programme"]
 
 # ----------------------------------------------------------------------------- campaign simulator
@@ -433,6 +434,49 @@ def sample_size(p_control: float, p_treatment: float, *, alpha: float = 0.05, po
     h = abs(proportion_effectsize(p_treatment, p_control))
     n = NormalIndPower().solve_power(effect_size=h, alpha=alpha, power=power, ratio=ratio, alternative="two-sided")
     return int(np.ceil(n))
+
+
+def detectable_lift(p_control: float, n_per_arm: int, *, alpha: float = 0.05, power: float = 0.8) -> float:
+    """The smallest relative lift of a conversion rate that a two-arm test of ``n_per_arm`` customers per arm
+    detects with ``power`` (two-sided, level ``alpha``): the inverse of :func:`sample_size`.
+
+    Parameters
+    ----------
+    p_control : float
+        Control conversion rate, strictly between 0 and 1.
+    n_per_arm : int
+        Customers per arm (at least 2).
+    alpha, power : float
+        As for :func:`sample_size`.
+
+    Returns
+    -------
+    float
+        Relative lift (0.25 = +25%); ``inf`` when even a conversion of 1 in the treatment arm is not detectable.
+
+    References
+    ----------
+    Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences* (2nd ed.), ch. 6 (effect size h).
+
+    Examples
+    --------
+    >>> lift = detectable_lift(0.08, 2181)
+    >>> round(lift, 2)
+    0.31
+    >>> sample_size(0.08, 0.08 * (1 + lift)) <= 2181
+    True
+    """
+    from statsmodels.stats.power import NormalIndPower
+
+    if not 0 < p_control < 1:
+        raise KamError(f"p_control is a conversion rate between 0 and 1, got {p_control}.")
+    if n_per_arm < 2:
+        raise KamError(f"a test needs at least 2 customers per arm, got {n_per_arm}.")
+    h = NormalIndPower().solve_power(nobs1=n_per_arm, alpha=alpha, power=power, ratio=1.0, alternative="two-sided")
+    angle = np.arcsin(np.sqrt(p_control)) + h / 2  # Cohen's h = 2 asin(sqrt(p1)) - 2 asin(sqrt(p0))
+    if angle >= np.pi / 2:
+        return float("inf")
+    return float(np.sin(angle) ** 2 / p_control - 1)
 
 
 def sample_size_plan(p_control: float, lifts=(0.05, 0.10, 0.20, 0.30), *, alpha: float = 0.05,

@@ -24,10 +24,12 @@ Free Software Foundation. *GNU gettext manual*, ch. 3 ("Preparing program source
 
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 
 __all__ = ["DATA_COLUMNS", "LANGUAGES", "Message", "catalogue", "codebook_zh", "gettext", "glossary",
-           "header_zh", "in_language", "made", "name_zh", "number", "translate", "value_zh"]
+           "header_en", "header_zh", "in_language", "join", "made", "name_zh", "number", "translate", "value_zh"]
 
 #: The report's languages; English is the source language of the catalogue.
 LANGUAGES = ("en", "zh")
@@ -230,6 +232,30 @@ def name_zh(name) -> str:
     return value_zh(name) or glossary("header").get(name) or name
 
 
+def join(parts: list) -> str:
+    """Sentence parts joined with "; " as one :class:`Message` (its Chinese joined with ";"); "" for none.
+
+    Parameters
+    ----------
+    parts : list of str or Message
+        At most eight.
+
+    Returns
+    -------
+    Message or str
+
+    Examples
+    --------
+    >>> m = join([Message("no customer repeats"), "BG/NBD"])
+    >>> str(m)
+    'no customer repeats; BG/NBD'
+    """
+    if not parts:
+        return ""
+    fields = {f"p{i}": made(part) or part for i, part in enumerate(parts)}
+    return Message("; ".join(f"{{{k}}}" for k in fields), "phrase", **fields)
+
+
 def in_language(english: str, translated: str | None, language: str) -> str:
     """What a page in ``language`` shows for a text: the translation, or the English marked as such when the
     catalogue had none (so a missing translation is visible, never silent).
@@ -362,6 +388,45 @@ def number(value, kind: str = "estimate", language: str = "en", *, currency: str
 
 def _headers():
     return glossary("header")
+
+
+#: Abbreviations and symbols an English header keeps as the field writes them (:func:`header_en`)
+_EN_TOKENS = {
+    "aic": "AIC", "ari": "ARI", "auc": "AUC", "ave": "AVE", "bca": "BCa", "bic": "BIC", "cfi": "CFI", "ci": "CI",
+    "clv": "CLV", "cv": "CV", "df": "df", "did": "DiD", "gg": "Gamma-Gamma", "htmt": "HTMT", "id": "ID",
+    "kmo": "KMO", "lmg": "LMG", "ll": "log-likelihood", "mae": "MAE", "nps": "NPS", "ols": "OLS", "pc1": "PC1",
+    "pc2": "PC2", "pvalue": "p-value", "p": "p", "r2": "R²", "rfm": "RFM", "rmse": "RMSE", "rmsea": "RMSEA",
+    "roi": "ROI", "se": "SE", "sd": "SD", "sq": "SQ", "srmr": "SRMR", "ss": "SS", "tli": "TLI", "vif": "VIF",
+    "chi2": "χ²", "f2": "f²", "q2": "Q²", "k": "k", "n": "n", "rho": "rho", "std": "std.", "pct": "percentile",
+    "ka": "key-account", "en": "(en)", "zh": "(zh)",
+}
+
+
+def header_en(name: str) -> str:
+    """The English header of a report column: words, not the field name (``revenue_share`` -> "Revenue share",
+    ``ci_lower`` -> "CI lower", ``pvalue`` -> "p-value"); abbreviations as the field writes them
+    (:data:`_EN_TOKENS`). A name that is not a lower-case field name (``Key account``, ``PQ1``) stays as it is.
+
+    Parameters
+    ----------
+    name : str
+        The column name as the notebook wrote it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> header_en("revenue_share"), header_en("bca_lower"), header_en("pvalue"), header_en("PQ1")
+    ('Revenue share', 'BCa lower', 'p-value', 'PQ1')
+    """
+    name = str(name)
+    if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", name):
+        return name
+    words = [_EN_TOKENS.get(w, w) for w in name.split("_")]
+    text = " ".join(words)
+    return text[0].upper() + text[1:] if words[0] == name.split("_")[0] else text
 
 
 def header_zh(name: str) -> str | None:

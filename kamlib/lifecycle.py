@@ -27,9 +27,12 @@ from ._results import Result
 from .errors import KamError, require_columns
 from .i18n import Message
 
-__all__ = ["STAGES", "StagesAt", "cohort_retention", "stage_distribution", "stages", "stages_at", "transition_matrix"]
+__all__ = ["ACQUIRED", "STAGES", "StagesAt", "cohort_retention", "empty_by_construction", "stage_distribution", "stages",
+           "stages_at", "transition_matrix"]
 
 STAGES = ["potential", "new", "growing", "mature", "at-risk", "churned"]
+#: the row of the transition matrix for customers whose first purchase falls between the two dates
+ACQUIRED = "acquired since"
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,66 @@ class StagesAt(Result):
         ``"p_alive"`` (Pareto/NBD) or ``"recency"`` (the model was degenerate: days since the last purchase).
     note : str or None
         The sentence that says why risk was judged by recency.
+    empty : dict
+        Stage -> the sentence saying why no customer can be in it on this date (empty by construction: no
+        registrations for ``potential``; a day rule longer than the log for ``at-risk`` or ``churned``).
     """
 
     stages: pd.Series
     risk_by: str
     note: str | None = None
+    empty: dict = None  # type: ignore[assignment]
+
+    def __post_init__(self):
+        if self.empty is None:
+            object.__setattr__(self, "empty", {})
+
+
+def empty_by_construction(transactions: pd.DataFrame, at, *, risk_by: str, registered=None,
+                          at_risk_days: int = 180, churned_days: int = 365) -> dict:
+    """The stages no customer can be in on ``at`` whatever the customers did, each with the sentence why.
+
+    ``potential`` needs registrations without a purchase (``registered``); with risk judged by recency, ``at-risk``
+    and ``churned`` need a log longer than their day rules.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The log (``date``).
+    at : date-like
+        The date of the stages.
+    risk_by : {"p_alive", "recency"}
+        How risk was judged (:class:`StagesAt`).
+    registered : iterable, optional
+        Customers registered without a purchase.
+    at_risk_days, churned_days : int
+        The day rules.
+
+    Returns
+    -------
+    dict
+        Stage -> Message.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": [1, 2], "date": pd.to_datetime(["2011-01-01", "2011-03-01"])})
+    >>> sorted(empty_by_construction(log, "2011-07-01", risk_by="recency"))
+    ['churned', 'potential']
+    """
+    at = pd.Timestamp(at)
+    out = {}
+    if registered is None or not len(list(registered)):
+        out["potential"] = Message("No customer can be potential: the stage counts customers registered without a "
+                                   "purchase, and the study gives no registrations (map a customer list to fill it).")
+    if risk_by == "recency":
+        dates = transactions.loc[transactions["date"] <= at, "date"]
+        span = int((at - dates.min()).days) if len(dates) else 0
+        for stage, days in (("at-risk", at_risk_days), ("churned", churned_days)):
+            if span <= days:
+                out[stage] = Message("No customer can be {stage} on {date}: the rule needs more than {days} days "
+                                     "without a purchase, and the log covers only {span} days up to that date.",
+                                     stage=stage, date=str(at.date()), days=days, span=span)
+    return out
 
 
 def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: float = 0.0, **rules) -> StagesAt:
@@ -94,25 +152,31 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
     fallback = Message("The at-risk and churned stages therefore use the days since the last purchase (more than "
                        "{at_risk} and {churned} days).", at_risk=days[0], churned=days[1])
     date = str(pd.Timestamp(at).date())
+    def result(p_alive, risk_by, note=None):
+        empty = empty_by_construction(transactions, at, risk_by=risk_by, registered=rules.get("registered"),
+                                      at_risk_days=days[0], churned_days=days[1])
+        return StagesAt(stages(transactions, at, p_alive=p_alive, **rules), risk_by, note, empty)
+
     fits = preconditions.purchase_models(s, "P(alive) of the lifecycle stages")
     if not fits:
-        return StagesAt(stages(transactions, at, p_alive=None, **rules), "recency",
-                        Message("On {date}: {reason} {fallback}", date=date, reason=fits.reason, fallback=fallback))
+        return result(None, "recency",
+                      Message("On {date}: {reason} {fallback}", date=date, reason=fits.reason, fallback=fallback))
     fitted = clv.fit(s, "paretonbd", penalizer=penalizer, unit=unit, with_se=False)
     if fitted.degenerate:
-        note = Message("On {date}: {reason} {fallback}", date=date, reason=fitted.diagnosis(), fallback=fallback)
-        return StagesAt(stages(transactions, at, p_alive=None, **rules), "recency", note)
+        return result(None, "recency",
+                      Message("On {date}: {reason} {fallback}", date=date, reason=fitted.diagnosis(), fallback=fallback))
     p_alive = pd.Series(fitted.p_alive(s), index=s.index)
     threshold = rules.get("at_risk_p_alive", 0.5)
     if p_alive.min() >= threshold:
         note = Message("On {date} the Pareto/NBD P(alive) is at least {p_min:.2f} for every customer, so no customer "
                        "would be at risk by P(alive) < {threshold}; the model sees little dropout. {fallback}",
                        date=date, p_min=p_alive.min(), threshold=threshold, fallback=fallback)
-        return StagesAt(stages(transactions, at, p_alive=None, **rules), "recency", note)
-    return StagesAt(stages(transactions, at, p_alive=p_alive, **rules), "p_alive")
+        return result(None, "recency", note)
+    return result(p_alive, "p_alive")
 
 
-def stage_distribution(before: pd.Series, after: pd.Series, labels: tuple[str, str]) -> pd.DataFrame:
+def stage_distribution(before: pd.Series, after: pd.Series, labels: tuple[str, str], *,
+                       empty: dict | None = None) -> pd.DataFrame:
     """Customers per stage at two dates, stages in lifecycle order.
 
     Parameters
@@ -121,11 +185,14 @@ def stage_distribution(before: pd.Series, after: pd.Series, labels: tuple[str, s
         Stages per customer at the two dates (:func:`stages`).
     labels : tuple of str
         Column names for the two dates.
+    empty : dict, optional
+        Stage -> why it is empty by construction (:attr:`StagesAt.empty`, of either date): said in a ``note``
+        column, so an empty row is never shown as a plain zero.
 
     Returns
     -------
     DataFrame
-        ``stage`` and one count column per date.
+        ``stage``, one count column per date and ``note``.
 
     Examples
     --------
@@ -133,8 +200,13 @@ def stage_distribution(before: pd.Series, after: pd.Series, labels: tuple[str, s
     >>> int(stage_distribution(s, s, ("a", "b")).loc[1, "a"])
     1
     """
-    return pd.DataFrame({labels[0]: before.value_counts(sort=False), labels[1]: after.value_counts(sort=False)}
-                        ).rename_axis("stage").reset_index()
+    out = pd.DataFrame({labels[0]: before.value_counts(sort=False), labels[1]: after.value_counts(sort=False)}
+                       ).rename_axis("stage").reset_index()
+    empty = empty or {}
+    none = Message("no customer at either date")
+    out["note"] = [empty.get(st, none if not (a or b) else "") for st, a, b in
+                   zip(out["stage"], out[labels[0]], out[labels[1]])]
+    return out
 
 
 def stages(transactions: pd.DataFrame, at, *, p_alive: pd.Series | None = None, registered=None,
@@ -211,7 +283,8 @@ def stages(transactions: pd.DataFrame, at, *, p_alive: pd.Series | None = None, 
 def transition_matrix(before: pd.Series, after: pd.Series, *, normalize: bool = True) -> pd.DataFrame:
     """Customers (or row shares) moving from each stage at the first date to each at the second.
 
-    Customers absent at the first date (acquired in between) count as ``potential`` there.
+    Customers absent at the first date (acquired in between) are the row ``acquired since`` (:data:`ACQUIRED`),
+    not ``potential``, which counts registrations without a purchase.
 
     Parameters
     ----------
@@ -234,12 +307,12 @@ def transition_matrix(before: pd.Series, after: pd.Series, *, normalize: bool = 
     --------
     >>> trans = transition_matrix(stages(tx, "1997-09-30"), stages(tx, "1998-06-30"))
     >>> trans.shape
-    (6, 6)
+    (7, 6)
     """
     idx = after.index.union(before.index)
-    b = before.reindex(idx).astype(object).fillna("potential")
+    b = before.reindex(idx).astype(object).fillna(ACQUIRED)
     a = after.reindex(idx).astype(object).fillna("potential")
-    tab = pd.crosstab(pd.Categorical(b, STAGES), pd.Categorical(a, STAGES), dropna=False)
+    tab = pd.crosstab(pd.Categorical(b, STAGES + [ACQUIRED]), pd.Categorical(a, STAGES), dropna=False)
     tab.index.name, tab.columns.name = "from", "to"
     if normalize:
         tab = tab.div(tab.sum(axis=1).replace(0, np.nan), axis=0)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ._results import Result
 from .errors import ArgumentError
-from .i18n import Message
+from .i18n import Message, join
 
 __all__ = ["CBSEMComparison", "PLSModel", "assessment", "bca_interval", "compare_with_cbsem", "fit", "hypothesis_rows"]
 
@@ -427,7 +427,8 @@ def _path_coefficients(Ys: np.ndarray, P: np.ndarray) -> np.ndarray:
     return B
 
 
-def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, alpha: float = 0.05) -> pd.DataFrame:
+def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, alpha: float = 0.05,
+                    assessment: pd.DataFrame | None = None, qualifiers: list | None = None) -> pd.DataFrame:
     """Hypothesis rows from a PLS bootstrap: estimate, BCa interval, p-value and a one-directional verdict.
 
     Parameters
@@ -441,12 +442,25 @@ def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, alpha: fl
         What the rows rest on (e.g. "real answers: ECSI satisfaction survey, n = 250").
     alpha : float
         Significance level (two-sided p from the bootstrap t value with n - 1 degrees of freedom, as seminr).
+    assessment : DataFrame, optional
+        From :func:`assessment`: a reliability or validity criterion that fails for a construct a hypothesis names
+        (its alpha, rho_A, rho_c or AVE, or an HTMT with any construct) qualifies that hypothesis.
+    qualifiers : list of Message, optional
+        Qualifications of every row (e.g. a likely common-method bias, :func:`kamlib.survey.common_method_factor`).
 
     Returns
     -------
     DataFrame
         ``hypothesis``, ``statement`` (its Chinese from the catalogue's ``hypothesis`` entries), ``method``,
-        ``estimate``, ``std_estimate``, ``ci_lower``, ``ci_upper`` (BCa), ``pvalue``, ``supported`` ("yes" when the interval lies above 0 and p < alpha), ``evidence``.
+        ``estimate``, ``std_estimate``, ``ci_lower``, ``ci_upper`` (BCa), ``pvalue``, ``supported`` ("yes" when the
+        interval lies above 0 and p < alpha), ``qualification`` (what limits the verdict, each with its statistic
+        and cut-off; empty when nothing does), ``evidence``.
+
+    Notes
+    -----
+    A "total" effect between constructs with no direct path in the model is the indirect effect alone: the model
+    assumes full mediation, so a significant effect supports an indirect effect but cannot tell full from partial
+    mediation (Zhao, Lynch & Chen 2010); the row says so in its qualification.
 
     References
     ----------
@@ -475,14 +489,44 @@ def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, alpha: fl
                                 argument="tests")
         r = table.loc[key]
         p = 2 * t_dist.sf(abs(r["t"]), r["draws"] - 1) if np.isfinite(r["t"]) else np.nan
-        method = Message("PLS-SEM path {a} -> {b}, BCa bootstrap (n={n})" if effect == "direct" else
+        indirect_only = key[2] == "total" and (a, b, "direct") not in table.index
+        method = Message("PLS-SEM path {a} -> {b}, BCa bootstrap (n={n})" if key[2] == "direct" else
+                         "PLS-SEM indirect effect {a} -> {b} (no direct path in the model), BCa bootstrap (n={n})"
+                         if indirect_only else
                          "PLS-SEM total (mediated) effect {a} -> {b}, BCa bootstrap (n={n})", "phrase",
                          a=a, b=b, n=int(r["draws"]))
+        found = []
+        if indirect_only:
+            found.append(Message("the model has no direct path {a} -> {b}, so full mediation is assumed, not tested "
+                                 "(Zhao, Lynch & Chen 2010)", "phrase", a=a, b=b))
+        found += _failed_criteria(assessment, {a, b})
+        found += list(qualifiers or [])
         rows.append({"hypothesis": h, "statement": Message(str(statement), "hypothesis"), "method": method, "estimate": r["estimate"],
                      "std_estimate": r["estimate"], "ci_lower": r["bca_lower"], "ci_upper": r["bca_upper"],
                      "pvalue": p, "supported": "yes" if r["bca_lower"] > 0 and p < alpha else "no",
-                     "evidence": evidence})
+                     "qualification": join(found), "evidence": evidence})
     return pd.DataFrame(rows)
+
+
+def _failed_criteria(assessment: pd.DataFrame | None, constructs: set) -> list:
+    """The failed reliability and validity criteria (from :func:`assessment`) of ``constructs``, each a Message
+    with its value, cut-off and source."""
+    if assessment is None:
+        return []
+    out = []
+    for _, r in assessment[~assessment["met"].astype(bool)].iterrows():
+        if r["criterion"] == "htmt":
+            involved = set(str(r["of"]).split(" / "))
+        elif r["criterion"] in ("alpha", "rho_a", "rho_c", "ave"):
+            involved = {str(r["of"])}
+        else:
+            continue
+        if involved & constructs:
+            out.append(Message("{criterion} of {of} is {value:.2f} (cut-off {cut:.2f}, {source})", "phrase",
+                               criterion=r["criterion"].upper() if r["criterion"] == "htmt" else r["criterion"],
+                               of=str(r["of"]), value=float(r["value"]), cut=float(r["cut_off"]),
+                               source=r["source"]))
+    return out
 
 
 # cut-offs of the measurement and structural assessment, with where each comes from

@@ -252,7 +252,7 @@ def test_report_tables_format_numbers_by_column_kind(tmp_path):
     table, _ = report._table_html(csv, "en", currency="GBP")
     heads = re.findall(r"<th(?: [^>]*)?>(.*?)</th>", table)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
-    assert heads == ["tier", "customers", "revenue (GBP)", "mean_revenue (GBP)", "revenue_share", "estimate", "at_bound"]
+    assert heads == ["Tier", "Customers", "Revenue (GBP)", "Mean revenue (GBP)", "Revenue share", "Estimate", "At bound"]
     assert cells[:7] == ["Key", "1,200", "570,400", "475.33", "0.687", "27,711.500", "False"]
     assert cells[7:] == ["Other", "35", "1,035,640", "12.50", "0.300", "5.60e-07", "True"]
     assert "e+" not in table

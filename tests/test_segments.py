@@ -78,7 +78,8 @@ def test_transition_matrix_and_cohorts():
     b = lifecycle.stages(tx, "2024-06-01")
     counts = lifecycle.transition_matrix(a, b, normalize=False)
     assert counts.to_numpy().sum() == len(b)
-    assert counts.loc["potential", "new"] == 1  # new1 bought for the first time in between
+    assert counts.loc[lifecycle.ACQUIRED, "new"] == 1  # new1 bought for the first time in between
+    assert counts.loc["potential"].sum() == 0  # not "potential": that stage counts registrations without a purchase
     shares = lifecycle.transition_matrix(a, b)
     assert np.allclose(shares.dropna().sum(axis=1), 1)
     coh = lifecycle.cohort_retention(tx)
@@ -164,5 +165,22 @@ def test_stages_at_fits_pareto_nbd_on_the_log_up_to_the_date():
     pa = pd.Series(clv.fit(s, "paretonbd").p_alive(s), index=s.index)
     want = lifecycle.stages(tx, "1997-09-30", p_alive=pa, new_days=90)
     pd.testing.assert_series_equal(got, want)
-    dist = lifecycle.stage_distribution(want, want, ("a", "b"))
+    dist = lifecycle.stage_distribution(want, want, ("a", "b"), empty=res.empty)
     assert dist["a"].sum() == len(want) and list(dist["stage"]) == lifecycle.STAGES
+    # no registrations: potential is empty by construction, and its row says so
+    assert set(res.empty) == {"potential"} and "registered" in dist.set_index("stage").loc["potential", "note"]
+
+
+def test_a_day_rule_longer_than_the_log_empties_its_stage_by_construction():
+    from kamlib import datasets
+
+    tx = datasets.cdnow(sample=True)
+    short = tx[tx["date"] <= "1997-07-31"]  # seven months of purchases, as the default study's calibration
+    res = lifecycle.stages_at(short, "1997-07-31", new_days=90, churned_p_alive=0.2, at_risk_p_alive=0.5)
+    if res.risk_by == "recency":
+        assert "churned" in res.empty and "211 days" in res.empty["churned"]
+        dist = lifecycle.stage_distribution(res.stages, res.stages, ("a", "b"), empty=res.empty)
+        row = dist.set_index("stage").loc["churned"]
+        assert row["a"] == 0 and "365 days" in row["note"]
+    empty = lifecycle.empty_by_construction(short, "1997-07-31", risk_by="recency", registered=["x"])
+    assert set(empty) == {"churned"} and "covers only 211 days" in empty["churned"]

@@ -138,6 +138,7 @@ class CommonMethod(Result):
     delta_cfi: float
     verdict: str
     likely: bool = False  # the rule below says common-method bias is likely
+    qualifier: str = ""  # when likely: the short clause that qualifies each hypothesis resting on these answers
 
 
 def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *,
@@ -259,4 +260,8 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
                       p=p, fit=Message("improves fit significantly") if improves else Message("does not improve fit significantly"),
                       dchi2=dchi2, ddf=ddf, dp=dp, alpha=alpha, share=share, max_share=max_share, change=change,
                       item=biggest["item"], max_change=max_change, conclusion=conclusion)
-    return CommonMethod(table, loadings, share, dcfi, verdict, likely)
+    qualifier = Message("common-method bias is likely (common latent factor: chi-square difference {dchi2:.1f}, "
+                        "p = {dp:.2g}; {share:.1%} of item variance; loadings change by up to {change:.2f}; "
+                        "Podsakoff et al. 2003)", "phrase", dchi2=dchi2, dp=dp, share=share, change=change) \
+        if likely else ""
+    return CommonMethod(table, loadings, share, dcfi, verdict, likely, qualifier)

@@ -367,7 +367,7 @@ class Artefacts:
         return value
 
     def finding(self, key: str, template: str, *, evidence: str | None = None, priority: int = 50,
-                **numbers) -> None:
+                demonstration: bool = False, **numbers) -> None:
         """A sentence of the report's executive summary, said by the notebook that computed its numbers.
 
         ``template`` is English with one ``{name}`` per number; the catalogue (``msgctxt "finding"``) gives its
@@ -375,8 +375,12 @@ class Artefacts:
         notebook recorded, shown as ``kind`` (:data:`KINDS`) in the report's language and marked up with the
         recorded value; ``name="words"`` (or a list of words) is text. The summary lists the findings of every
         notebook by ``priority`` (lower first), at most eight; ``evidence`` is the artefact the sentence rests on.
+        ``demonstration=True``: the sentence is about a data set other than the case company's (a public corpus,
+        a published survey): the summary lists it apart, as a method demonstration, and no recommendation may rest
+        on it. A finding whose evidence is simulated is a demonstration too.
         """
-        self._sentence(self.findings, key, template, numbers, evidence=evidence, priority=priority)
+        self._sentence(self.findings, key, template, numbers, evidence=evidence, priority=priority,
+                       **({"demonstration": True} if demonstration else {}))
 
     def recommendation(self, key: str, template: str, *, priority: int = 50, **numbers) -> None:
         """What the results suggest doing, one sentence, as :meth:`finding` (the report lists them by priority)."""
@@ -403,6 +407,8 @@ class Artefacts:
                 if kind not in KINDS:
                     raise KamError(f"Sentence {key!r}: kind {kind!r} is not one of {', '.join(KINDS)}.")
                 spec[name] = {"key": value_key, "kind": kind, **({"index": index[0]} if index else {})}
+            elif isinstance(v, Message):  # a sentence part: its Chinese from the catalogue
+                spec[name] = {"text": str(v), "text_zh": translate(v, "zh") or str(v)}
             else:
                 words = [str(w) for w in v] if isinstance(v, list) else [str(v)]
                 spec[name] = {"text": ", ".join(words), "text_zh": name_zh(words)}

@@ -101,13 +101,21 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         else:
             w.caption(*caption(a, f"{a['caption']} ({a['path']})"))
 
-    w.heading(T["executive_summary"], 1)
-    for f in doc_["summary"]:
+    def finding(f, kind: str) -> None:
         label = doc_["labels"].get(f.evidence)
         mark = f"[{T['simulated']}] " if f.simulated else ""
-        w.paragraph(mark + f.text() + (f" ({T['evidence']}: {label.rstrip('.')})" if label else ""), "number")
+        w.paragraph(mark + f.text() + (f" ({T['evidence']}: {label.rstrip('.')})" if label else ""), kind)
+
+    w.heading(T["executive_summary"], 1)
+    for f in doc_["summary"]:
+        finding(f, "number")
     if not doc_["summary"]:
         w.paragraph(T["no_findings"])
+    if doc_["demonstrations"]:
+        w.heading(T["demonstrations"], 2)
+        w.paragraph(T["demonstrations_note"])
+        for f in doc_["demonstrations"]:
+            finding(f, "bullet")
     w.heading(T["background"], 1)
     w.paragraph(T["background_text"])
     w.heading(T["hypotheses"], 2)

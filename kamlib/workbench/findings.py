@@ -50,6 +50,7 @@ class Finding:
     numbers: dict = field(default_factory=dict)
     evidence: str | None = None
     simulated: bool = False
+    demonstration: bool = False  # about another data set than the case company's (or simulated): not advice
 
     def text(self) -> str:
         """The sentence as plain text (Word edition, notebooks)."""
@@ -156,8 +157,9 @@ def findings(manifest: dict, values: dict, language: str = "en", *, simulated: s
         except Missing:  # only a value this run did not record; a bug is raised
             continue
         evidence = s.get("evidence")
-        out.append(Finding(s["key"], stage, _template(s["template"], language), numbers, evidence,
-                           evidence in (simulated or set())))
+        sim = evidence in (simulated or set())
+        out.append(Finding(s["key"], stage, _template(s["template"], language), numbers, evidence, sim,
+                           sim or bool(s.get("demonstration"))))
     return out[:limit]
 
 

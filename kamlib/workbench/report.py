@@ -41,6 +41,10 @@ TEXT = {
            "params_note": "The parameters each notebook ran with, as recorded when it ran (not the study file as it is now).",
            "simulated_note": "Figures and tables marked {badge} come from data simulated by the workbook from a documented model; replace them with your own data through the study file.",
            "executive_summary": "Executive summary", "evidence": "evidence",
+           "demonstrations": "Method demonstrations on other data",
+           "demonstrations_note": "These results come from data other than the case company's (a public review corpus, "
+                                  "a published survey, simulated answers): they show that each method works, they say "
+                                  "nothing about the company, and no recommendation rests on them.",
            "no_findings": "No notebook of this study recorded the values the summary is made from.",
            "background": "1. Background and research questions",
            "background_text": "Key accounts are the few customers who bring most of a company's revenue. This study asks "
@@ -276,10 +280,12 @@ def _translate_cells(df: pd.DataFrame, cells: dict | None = None) -> pd.DataFram
 
 
 def _header(c: str, lang: str) -> str:
-    """A column header in the report's language (the Chinese one from the glossary, else as it is)."""
+    """A column header in the report's language: English words (:func:`kamlib.i18n.header_en`), or the Chinese
+    one from the glossary (else as it is)."""
+    from ..i18n import codebook_zh, header_en, header_zh
+
     if lang != "zh":
-        return c
-    from ..i18n import codebook_zh, header_zh
+        return header_en(c)
 
     return header_zh(c) or codebook_zh().get(c) or c
 
@@ -419,7 +425,8 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False) ->
         for nb in s["notebooks"]:
             nb["artefacts"] = [number(a) for a in nb["artefacts"]]
     reference = [number(a) for a in reference]
-    return {"summary": summary, "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
+    return {"summary": [f for f in summary if not f.demonstration],
+            "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
             "appendix": _appendix(manifest, sections), "labels": labels,
@@ -554,8 +561,9 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
         T=T, html_lang="zh-CN" if language == "zh" else "en", build_key=build_key, title=title, css=Markup(CSS),
         check_js=Markup(CHECK_JS), folder=out.name, study_name=study_name, quick=quick, other=other,
         simulated_note=Markup(str(Markup.escape(T["simulated_note"])).replace("{badge}", str(badge))),
-        summary=[(Markup(f.html()), f.evidence, doc["labels"].get(f.evidence), f.simulated, f.key)
-                 for f in doc["summary"]], **{k: v for k, v in doc.items() if k != "summary"})
+        **{part: [(Markup(f.html()), f.evidence, doc["labels"].get(f.evidence), f.simulated, f.key) for f in doc[part]]
+           for part in ("summary", "demonstrations")},
+        **{k: v for k, v in doc.items() if k not in ("summary", "demonstrations")})
 
 
 def languages(main: str) -> tuple[str, str]:
