@@ -30,9 +30,8 @@ from .defaults import BASELINE_CONVERSION, KEY_EXTRA_LIFT, RELATIVE_LIFT
 from .errors import ArgumentError, KamError, require_columns, rows_preview
 
 __all__ = ["CAMPAIGN_ROLES", "CampaignModel", "ConversionTest", "DiDResult", "EventStudy", "PROGRAMME_ROLES",
-           "Programme", "Simulation", "conversion_test", "cuped", "did", "did_twfe", "event_study",
-           "detectable_lift", "heterogeneous_effects", "load_campaign", "load_programme", "peeking", "power_curve",
-           "revenue_test",
+           "Programme", "Simulation", "conversion_test", "cuped", "detectable_lift", "did", "did_twfe", "event_study",
+           "heterogeneous_effects", "load_campaign", "load_programme", "peeking", "power_curve", "revenue_test",
            "sample_size", "sample_size_plan", "simulate_campaign", "simulate_programme"]
 
 # ----------------------------------------------------------------------------- campaign simulator

@@ -252,3 +252,16 @@ def test_strategy_examples_are_read_back_with_the_default_study_keys(tmp_path, c
     assert len(camp) == 500 and prog.data["account"].nunique() == 30 and prog.start == 13
     assert cli.main(["strategy-example", "campaign", str(tmp_path / "c.xlsx")]) == 2
     assert "write the example as .csv or .parquet" in capsys.readouterr().err
+
+
+def test_detectable_lift_inverts_the_sample_size_by_cohens_h():
+    """Cohen (1988, ch. 6): n per arm = ((z_{1-alpha/2} + z_{power}) / h)^2, with h = 2 asin(sqrt p1) - 2 asin(sqrt p0);
+    solved for p1 by hand here (the power of the other tail is below 1e-10 at these sizes)."""
+    from scipy.stats import norm
+
+    for p0, n in ((0.08, 2181), (0.3, 500), (0.02, 20000)):
+        h = (norm.ppf(0.975) + norm.ppf(0.8)) * np.sqrt(2 / n)
+        p1 = np.sin(np.arcsin(np.sqrt(p0)) + h / 2) ** 2
+        assert experiments.detectable_lift(p0, n) == pytest.approx(p1 / p0 - 1, rel=1e-3)
+        assert experiments.sample_size(p0, p1 * 1.001) <= n  # a lift just above it fits in n per arm
+    assert experiments.detectable_lift(0.9, 3) == float("inf")  # no conversion rate of 1 or less is detectable

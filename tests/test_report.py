@@ -266,7 +266,7 @@ def test_report_tables_format_numbers_by_column_kind(tmp_path):
     counts.write_text("measure,value\nreviews kept,17363\nlines read,35123\n")
     counted = report._table_html(counts, "en", currency="GBP")[0]
     assert "GBP" not in counted and "<td>17,363</td>" in counted
-    assert [report.column_kind(c, pd.read_csv(csv)[c]) for c in heads[:1] + ["customers", "revenue", "revenue_share",
+    assert [report.column_kind(c, pd.read_csv(csv)[c]) for c in ["tier", "customers", "revenue", "revenue_share",
                                                                             "estimate", "at_bound"]] == \
         ["text", "count", "money", "share", "number", "text"]
     assert report.column_kind("year", pd.Series([2024, 2025])) == "text"  # a year is a name, not 2,024
