@@ -27,9 +27,9 @@ from .config import DATA, project_path
 from ._results import Result
 from .errors import KamError, require_columns, rows_preview
 
-__all__ = ["AutoCoding", "BIB_TYPES", "LIT", "SOURCE_COLUMNS", "STAGES", "TYPES", "agreement", "autocode",
+__all__ = ["AutoCoding", "BIB_TYPES", "LIT", "SOURCE_COLUMNS", "STAGES", "TYPES", "agreement", "autocode", "citations",
            "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa", "frequency",
-           "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts", "load_sources", "matrix",
+           "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts", "load_sources", "matrix", "references",
            "seed_body", "seed_units", "themes_table", "to_bibtex", "tokenize", "traceability"]
 
 LIT = DATA / "literature"
@@ -112,6 +112,79 @@ def to_bibtex(sources: pd.DataFrame) -> str:
     writer.order_entries_by = None
     writer.display_order = list(sources.columns)
     return writer.write(db)
+
+
+#: A citation in running text: "Podsakoff et al. 2003", "Hu & Bentler (1999)", "Henseler, Ringle & Sarstedt (2015)",
+#: "Kline (2016)"; group 1 is the first author's surname, group 2 the year.
+CITATION = re.compile(r"\b([A-Z][A-Za-z'\-]+)(?:(?: et al\.| (?:&|and) [A-Z][A-Za-z'\-]+|(?:, [A-Z][A-Za-z'\-]+)+,? "
+                      r"(?:&|and) [A-Z][A-Za-z'\-]+),? \(?|,? \()((?:19|20)\d{2})\b")
+
+
+def citations(text: str) -> list[tuple[str, str]]:
+    """The author-year citations in ``text``: ``[(first author's surname, year)]``, each once, in order.
+
+    Examples
+    --------
+    >>> citations("HTMT below 0.90 (Henseler, Ringle & Sarstedt (2015)); Podsakoff et al. 2003; Kline (2016); On 2011")
+    [('Henseler', '2015'), ('Podsakoff', '2003'), ('Kline', '2016')]
+    """
+    out = []
+    for m in CITATION.finditer(text):
+        if (m.group(1), m.group(2)) not in out:
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
+def references(text: str, bibtex: str | None = None, *, style: str = "plain") -> list[dict]:
+    """The reference list of a text: every work it cites, formatted by pybtex from the methods bibliography
+    (``data/literature/methods.bib``), in author order.
+
+    Parameters
+    ----------
+    text : str
+        The report's text (any language; citations are author-year, as the verdicts write them).
+    bibtex : str, optional
+        BibTeX to draw from (default: ``methods.bib``).
+    style : str
+        A pybtex formatting style (``plain``, ``alpha``, ``unsrt``).
+
+    Returns
+    -------
+    list of dict
+        ``key``, ``author`` (first surname), ``year`` and ``text`` (the formatted entry), one per cited work; a
+        citation with no entry is listed with ``text`` None, so the report and the tests can name it.
+
+    References
+    ----------
+    pybtex documentation, https://docs.pybtex.org (formatting styles and the plain-text backend).
+
+    Examples
+    --------
+    >>> refs = references("fit cut-offs of Hu & Bentler (1999)")
+    >>> refs[0]["text"].startswith("Li-tze Hu and Peter M. Bentler. Cutoff criteria")
+    True
+    """
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    bib = parse_string(bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8"), "bibtex")
+    by = {}
+    for key, entry in bib.entries.items():
+        first = entry.persons["author"][0].last_names[-1]
+        by[(_plain(re.sub(r"[{}\\\"]", "", first)), entry.fields["year"])] = key
+    formatted = {e.key: e.text.render_as("text") for e in
+                 find_plugin("pybtex.style.formatting", style)().format_entries(bib.entries.values())}
+    out = []
+    for surname, year in citations(text):
+        key = by.get((_plain(surname), year))
+        out.append({"key": key, "author": surname, "year": year, "text": formatted.get(key) if key else None})
+    return sorted(out, key=lambda r: (r["author"], r["year"]))
+
+
+def _plain(name: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
 
 
 def from_bibtex(text: str, columns: list[str] | None = None) -> pd.DataFrame:

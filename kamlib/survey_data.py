@@ -66,8 +66,11 @@ def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = T
 
     Drivers (PQ, SQ, PF, LG, PC) are standard normal with equal correlations; satisfaction and loyalty follow
     the ``paths`` (key accounts add ``key_account_extra``); residual variances make the regular group's latent
-    variables standardised. Items are ``loading * factor + noise`` with unit variance (reverse items load
-    negatively), cut into categories at ``thresholds``. With ``defects``, missing answers, straight-liners,
+    variables standardised. Items are ``loading * factor + noise`` with unit variance, cut into categories at
+    ``thresholds``; a reverse-keyed item is answered on the mirrored scale (``points + 1 - answer``), as a
+    respondent who agrees with the construct disagrees with its negative wording, so that after reverse-coding it
+    agrees with its construct as in real data (the thresholds are not symmetric, so a negative loading alone
+    would leave it skewed the wrong way). With ``defects``, missing answers, straight-liners,
     speeders and failed attention checks are added at the documented rates.
 
     Parameters
@@ -125,9 +128,12 @@ def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = T
         raise KamError(f"{inst.path}: simulation.thresholds needs {inst.points - 1} cut points.")
     for c, items in inst.constructs.items():
         for item in items:
-            lam = truth["loadings"][item] * (-1 if item in inst.reverse_items else 1)
+            lam = truth["loadings"][item]
             x = lam * lat[c].to_numpy() + rng.normal(0, np.sqrt(1 - lam ** 2), n)
-            out[item] = (1 + (x[:, None] > cuts[None, :]).sum(axis=1)) if likert else x
+            answer = (1 + (x[:, None] > cuts[None, :]).sum(axis=1)) if likert else x
+            if item in inst.reverse_items:  # worded against the construct: answered on the mirrored scale, so that
+                answer = (inst.points + 1 - answer) if likert else -answer  # reverse-coding restores the construct
+            out[item] = answer
     out["ATT"] = inst.attention["expected"]
     out["NPS"] = np.clip(np.round(7.2 + 2.0 * lat["LOY"].to_numpy() + rng.normal(0, 1.0, n)), 0, 10).astype(int)
     out["TIER"] = np.where(key, "key", "regular")

@@ -245,7 +245,8 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
         return CommonMethod(table, loadings, math.nan, dcfi, verdict)
     biggest = loadings.loc[loadings["change"].abs().idxmax()]
     change = float(abs(biggest["change"]))
-    dchi2, ddf, dp = float(-delta["chi2"]), int(round(-delta["df"])), float(table.loc[2, "pvalue"])
+    # a nested model cannot fit worse: a negative difference is rounding (shown as 0.0, not -0.0)
+    dchi2, ddf, dp = max(float(-delta["chi2"]), 0.0), int(round(-delta["df"])), float(table.loc[2, "pvalue"])
     improves = dp < alpha
     material = share >= max_share or change >= max_change
     likely = improves and material

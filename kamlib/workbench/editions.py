@@ -149,6 +149,10 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     w.heading(f"{first + 1}. {T['limitations']}", 1)
     for r in doc_["limitations"]:
         w.paragraph(r, "bullet")
+    w.heading(f"{first + 2}. {T['references']}", 1)
+    w.paragraph(T["references_note"])
+    for r in doc_["references"]:
+        w.paragraph(r["text"] or f"{r['author']} ({r['year']}): {T['reference_missing']}", "number")
     w.heading(T["reference_tables"], 1)
     for a in doc_["reference"]:
         add(a)
