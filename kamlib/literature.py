@@ -123,6 +123,16 @@ CITATION = re.compile(r"\b([A-Z][A-Za-z'\-]+)(?:(?: et al\.| (?:&|and) [A-Z][A-Z
 def citations(text: str) -> list[tuple[str, str]]:
     """The author-year citations in ``text``: ``[(first author's surname, year)]``, each once, in order.
 
+    Parameters
+    ----------
+    text : str
+        Running text (captions, verdicts, notes).
+
+    Returns
+    -------
+    list of tuple
+        ``(surname, year)`` of each citation (:data:`CITATION`).
+
     Examples
     --------
     >>> citations("HTMT below 0.90 (Henseler, Ringle & Sarstedt (2015)); Podsakoff et al. 2003; Kline (2016); On 2011")

@@ -605,3 +605,15 @@ def test_the_vocabulary_check_finds_english(tmp_path):
     (folder / "manifest.json").write_text(json.dumps({"artefacts": [{"id": "t", "kind": "table", "path": "tables/t.csv"}]}))
     missing = _untranslated(folder)
     assert missing == ["t: header 'brand_new_column'", "t: brand_new_column: 'fresh words'"]
+
+
+@pytest.mark.notebook
+def test_the_authors_discussion_is_filled_from_this_run(built):
+    """studies/default.yaml carries a discussion with placeholders: each number on the page is this run's value."""
+    page = built.read_text(encoding="utf-8")
+    values = json.loads((built.parent / "values" / "10_key_accounts.json").read_text(encoding="utf-8"))
+    part = page[page.index("data-author='discussion'"):]
+    part = part[:part.index("</div>")]
+    assert f"{values['top20_revenue_share']:.1%}" in part and "{{" not in part
+    zh = built.with_name("index.zh.html").read_text(encoding="utf-8")
+    assert "data-author='discussion'" in zh and "前 20% 的客户贡献了" in zh

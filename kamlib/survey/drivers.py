@@ -145,7 +145,7 @@ def relative_importance(data: pd.DataFrame, outcome: str, drivers: list[str]) ->
     Examples
     --------
     >>> relative_importance(scores, "SAT", ["PQ", "SQ"]).round(2).to_dict()
-    {'PQ': 0.13, 'SQ': 0.27}
+    {'PQ': 0.12, 'SQ': 0.28}
     """
     y = data[outcome].to_numpy(float)
     X = data[drivers].to_numpy(float)
@@ -261,7 +261,7 @@ def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator
     --------
     >>> mod = moderation(scores, "SAT", ["PQ", "SQ"], "key", "SQ")
     >>> mod.term, round(mod.estimate, 2)
-    ('SQ:key', 0.2)
+    ('SQ:key', 0.19)
     """
     import statsmodels.formula.api as smf
 

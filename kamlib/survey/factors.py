@@ -110,7 +110,7 @@ def harman(data: pd.DataFrame, *, threshold: float = 0.5) -> Harman:
     Examples
     --------
     >>> round(harman(data[inst.items]).first_share, 3)
-    0.309
+    0.308
     """
     d = _complete(data)
     eig = np.sort(np.linalg.eigvalsh(d.corr().to_numpy()))[::-1]

@@ -246,7 +246,8 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
     biggest = loadings.loc[loadings["change"].abs().idxmax()]
     change = float(abs(biggest["change"]))
     # a nested model cannot fit worse: a negative difference is rounding (shown as 0.0, not -0.0)
-    dchi2, ddf, dp = max(float(-delta["chi2"]), 0.0), int(round(-delta["df"])), float(table.loc[2, "pvalue"])
+    dchi2, ddf, dp = float(-delta["chi2"]), int(round(-delta["df"])), float(table.loc[2, "pvalue"])
+    dchi2 = dchi2 if dchi2 > 0 else 0.0
     improves = dp < alpha
     material = share >= max_share or change >= max_change
     likely = improves and material

@@ -281,7 +281,7 @@ def reliability_table(data: pd.DataFrame, constructs: dict[str, list[str]],
     --------
     >>> reliability_table(data, inst.constructs)[["construct", "items", "alpha"]].round(2).head(3)
       construct  items  alpha
-    0        PQ      4   0.84
+    0        PQ      4   0.83
     1        SQ      4   0.86
     2        PF      3   0.78
     """

@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 
 from ..errors import KamError
+from . import authors
 from .report import edition_name
 
 __all__ = ["FORMATS", "MAX_COLUMNS_LANDSCAPE", "MAX_COLUMNS_PORTRAIT", "counts", "docx_edition", "edition_name",
@@ -60,7 +61,8 @@ def table_parts(heads: list, rows: list, kinds: list) -> list[tuple[list, list, 
     return parts
 
 
-def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str, study_name: str) -> None:
+def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str, study_name: str,
+          texts: dict | None = None) -> None:
     """Write the report outline (:func:`kamlib.workbench.report.outline`) through the writer ``w`` (Word or
     typst): the same sections, in the same order, as the HTML page."""
     from . import report
@@ -70,7 +72,8 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run).")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     T = report._report_text(language)
-    doc_ = report.outline(manifest, out, language=language, quick=quick)
+    doc_ = report.outline(manifest, out, language=language, quick=quick, texts=texts)
+    author = {k: authors.paragraphs(v) for k, v in doc_["author"].items()}
     part_word = "part" if language == "en" else "部分"
     cols_word = "columns" if language == "en" else "列"
 
@@ -118,6 +121,8 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
             finding(f, "bullet")
     w.heading(T["background"], 1)
     w.paragraph(T["background_text"])
+    for p in author.get("background", []):
+        w.paragraph(p)
     w.heading(T["hypotheses"], 2)
     if doc_["hypotheses"]:
         add(doc_["hypotheses"])
@@ -142,6 +147,12 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
                 w.paragraph(n, "note")
             for a in nb["artefacts"]:
                 add(a)
+        for p in author.get(section["key"], []):
+            w.paragraph(p)
+    if author.get("discussion"):
+        w.heading(T["discussion"], 1)
+        for p in author["discussion"]:
+            w.paragraph(p)
     first = doc_["first_section"]
     w.heading(f"{first}. {T['recommendations']}", 1)
     for r in doc_["recommendations"] or [T["no_recommendations"]]:
@@ -337,7 +348,7 @@ class _Typst:
 
 
 def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_rows: int = 30,
-                 quick: bool = False, target: str = "report.docx") -> Path:
+                 quick: bool = False, target: str = "report.docx", texts: dict | None = None) -> Path:
     """Write the Word edition for the report folder ``out`` from its manifest; returns its path.
 
     The same outline as the HTML page (:func:`kamlib.workbench.report.outline`): executive summary, background,
@@ -361,6 +372,8 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
         As for the HTML page (a quick run is a limitation).
     target : str
         File name in ``out`` (see :func:`edition_name`).
+    texts : dict, optional
+        The author's words per section (:meth:`kamlib.workbench.study.Study.texts_for`), as on the HTML page.
 
     Returns
     -------
@@ -377,7 +390,8 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
     """
     out = Path(out)
     w = _Word()
-    _walk(w, out, language=language, quick=quick, max_rows=max_rows, title=title, study_name=study_name)
+    _walk(w, out, language=language, quick=quick, max_rows=max_rows, title=title, study_name=study_name,
+          texts=texts)
     target_path = out / target
     tmp = out / (target + ".tmp")
     w.save(tmp)
@@ -386,7 +400,7 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
 
 
 def typst_edition(out: Path, *, title: str, language: str, study_name: str, max_rows: int = 30,
-                  quick: bool = False, target: str = "report.pdf") -> Path:
+                  quick: bool = False, target: str = "report.pdf", texts: dict | None = None) -> Path:
     """Write the PDF edition for the report folder ``out`` with typst (from the lockfile: no browser and no system
     font needed); returns its path.
 
@@ -396,7 +410,7 @@ def typst_edition(out: Path, *, title: str, language: str, study_name: str, max_
 
     Parameters
     ----------
-    out, title, language, study_name, max_rows, quick
+    out, title, language, study_name, max_rows, quick, texts
         As for :func:`docx_edition`.
     target : str
         File name of the PDF in ``out``.
@@ -421,7 +435,8 @@ def typst_edition(out: Path, *, title: str, language: str, study_name: str, max_
 
     out = Path(out)
     w = _Typst(language, out)
-    _walk(w, out, language=language, quick=quick, max_rows=max_rows, title=title, study_name=study_name)
+    _walk(w, out, language=language, quick=quick, max_rows=max_rows, title=title, study_name=study_name,
+          texts=texts)
     source = out / (Path(target).stem + ".typ")
     source.write_text(w.source(), encoding="utf-8")
     font = style.packaged_cjk_font()
@@ -482,8 +497,10 @@ def write(study_file=None, *, quick: bool = False, formats=("html",), force: boo
         files.append(page)
         if "docx" in formats:
             files.append(docx_edition(index.parent, title=study.title_for(lang), language=lang, study_name=study.name,
-                                      quick=quick, target=edition_name("docx", lang, main)))
+                                      quick=quick, target=edition_name("docx", lang, main),
+                                      texts=study.texts_for(lang)))
         if "pdf" in formats:
             files.append(typst_edition(index.parent, title=study.title_for(lang), language=lang, study_name=study.name,
-                                       quick=quick, target=edition_name("pdf", lang, main)))
+                                       quick=quick, target=edition_name("pdf", lang, main),
+                                       texts=study.texts_for(lang)))
     return files

@@ -367,6 +367,30 @@ class Study(_Section):
     reviews: Reviews = Reviews()
     literature: Literature = Literature()
     quick: dict[str, Any] = Field(default_factory=dict)
+    texts: dict[str, str | dict[str, str]] = Field(
+        default_factory=dict,
+        description="an author's own words per report section (background, identify, understand, segment, act, "
+                    "evaluate, literature, discussion): a Markdown file, or one per language ({en: ..., zh: ...}), "
+                    "with {{ notebook.value_key }} placeholders filled from this run (kamlib.workbench.authors)")
+
+    @field_validator("texts")
+    @classmethod
+    def _text_sections(cls, value):
+        from .authors import SECTIONS
+
+        for section, spec in value.items():
+            if section not in SECTIONS:
+                raise ValueError(f"texts names the section {section!r}; use one of {', '.join(SECTIONS)}")
+            if isinstance(spec, dict) and (not spec or set(spec) - {"en", "zh"}):
+                raise ValueError(f"texts.{section} must be a file or a mapping of en/zh to files, e.g. "
+                                 "{en: texts/identify.md, zh: texts/identify.zh.md}")
+        return value
+
+    def texts_for(self, language: str) -> dict[str, str]:
+        """The Markdown of each section's author text in ``language`` (:func:`kamlib.workbench.authors.load`)."""
+        from .authors import load
+
+        return load(self.texts, language)
 
     @model_validator(mode="after")
     def _known_notebooks(self):
