@@ -162,8 +162,8 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         w.paragraph(r, "bullet")
     w.heading(f"{first + 2}. {T['references']}", 1)
     w.paragraph(T["references_note"])
-    for r in doc_["references"]:
-        w.paragraph(r["text"] or f"{r['author']} ({r['year']}): {T['reference_missing']}", "number")
+    for i, r in enumerate(doc_["references"], 1):
+        w.paragraph(f"[{i}] " + (r["text"] or f"{r['author']} ({r['year']}): {T['reference_missing']}"))
     w.heading(T["reference_tables"], 1)
     for a in doc_["reference"]:
         add(a)
