@@ -165,3 +165,23 @@ def test_every_cited_work_is_in_the_reference_list(folder):
             df = _table(folder, a["id"])
             text += " ".join(str(v) for c in df.columns for v in df[c].unique() if isinstance(v, str))
     assert {(r["author"], r["year"]) for r in refs} <= set(literature.citations(text))
+
+
+def test_one_warning_is_said_once(folder):
+    shown = []
+    for s in _outline(folder)["sections"]:
+        for nb in s["notebooks"]:
+            for note in nb["notes"]:
+                if "as in the note of section" in note:
+                    continue
+                first = re.split(r"\.\s+(?=[A-Z])", re.sub(r"^On \d{4}-\d{2}-\d{2}: ", "", note), maxsplit=1)[0]
+                assert first.rstrip(".") not in shown, f"said twice: {first[:120]}"
+                shown.append(first.rstrip("."))
+
+
+def test_sections_are_questions_and_subsections_are_named_by_what_they_do(folder):
+    for s in _outline(folder)["sections"]:
+        if s["key"] != "other":
+            assert s["title"].endswith("?") and s["lead"], s["title"]
+        for nb in s["notebooks"]:
+            assert nb["title"] != nb["name"] and not re.match(r"\d", nb["title"]), nb["title"]

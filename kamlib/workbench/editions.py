@@ -137,12 +137,14 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         add(a)
     for section in doc_["sections"]:
         w.heading(section["title"], 1)
+        if section.get("lead"):
+            w.paragraph(section["lead"])
         if section["main"]:
             add(section["main"])
         if section["findings"]:
             w.paragraph(" ".join(f.text() for f in section["findings"]))
         for nb in section["notebooks"]:
-            w.heading(f"{T['notebook']} {nb['name']}", 2)
+            w.heading(f"{nb['title']} ({T['notebook']} {nb['name']})", 2)
             for n in nb["notes"]:
                 w.paragraph(n, "note")
             for a in nb["artefacts"]:

@@ -15,6 +15,7 @@ file's own name, so that a renamed copy labels its artefacts with its new name) 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,12 +36,14 @@ STAGES = ("literature", "understand", "identify", "segment", "act", "evaluate")
 
 @dataclass(frozen=True)
 class NotebookInfo:
-    """A notebook's declaration: its name (file stem), study sections and framework stage."""
+    """A notebook's declaration: its name (file stem), study sections, framework stage and title (its first
+    Markdown heading without the number: what the report's subsection is called)."""
 
     name: str
     path: Path
     sections: tuple[str, ...]
     stage: str
+    title: str = ""
 
 
 def _read(path: Path) -> dict:
@@ -55,7 +58,8 @@ def info(path: str | Path) -> NotebookInfo:
     from .study import Study
 
     path = Path(path)
-    meta = _read(path).get("metadata", {}).get("kam")
+    nb = _read(path)
+    meta = nb.get("metadata", {}).get("kam")
     if not isinstance(meta, dict) or "sections" not in meta:
         raise KamError(f"{path.name} does not declare the study sections it takes; add to its metadata "
                        '"kam": {"sections": [...], "stage": "..."} and run `kam sync-parameters`.')
@@ -66,7 +70,10 @@ def info(path: str | Path) -> NotebookInfo:
     stage = meta.get("stage", "other")
     if stage not in STAGES:
         raise KamError(f"{path.name} declares the unknown stage {stage!r}; choose from {', '.join(STAGES)}.")
-    return NotebookInfo(path.stem, path, tuple(meta["sections"]), stage)
+    heading = next((line for c in nb.get("cells", []) if c.get("cell_type") == "markdown"
+                    for line in "".join(c.get("source", [])).splitlines() if line.startswith("# ")), "")
+    title = re.sub(r"^#\s+(\d+\s+)?", "", heading).strip() or path.stem
+    return NotebookInfo(path.stem, path, tuple(meta["sections"]), stage, title)
 
 
 def available(folder: Path = NOTEBOOKS) -> list[str]:

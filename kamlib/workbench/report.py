@@ -28,10 +28,26 @@ from ..i18n import gettext
 from . import authors
 
 TEXT = {
-    "en": {"literature": "Literature: sources, themes and facts", "understand": "Understand: the customer survey and reviews",
-           "identify": "Identify: key accounts in the transactions", "segment": "Segment and prioritise: segments, lifecycle, churn",
-           "act": "Act: offers, cross-selling and personalisation",
-           "evaluate": "Evaluate: selection rules, experiments, programmes, budget", "other": "Other analyses",
+    "en": {"literature": "What do the sources claim, and which claims can the data test?",
+           "understand": "What drives satisfaction and loyalty?",
+           "identify": "Who are the key accounts, and how concentrated is revenue?",
+           "segment": "Which groups of customers are there, and who is leaving?",
+           "act": "What should each customer be offered next?",
+           "evaluate": "Which selection rules and actions pay, and how would we know?", "other": "Other analyses",
+           "lead_literature": "The literature stage turns the sources into a register of themes and stated facts, so "
+                              "that later sections can say which claims this company's data support.",
+           "lead_understand": "The survey and the reviews ask why customers stay: which perceptions drive "
+                              "satisfaction and loyalty, and whether key accounts differ.",
+           "lead_identify": "Key-account management starts by finding the few customers who bring most revenue and "
+                            "judging their future value and risk from the transaction log.",
+           "lead_segment": "Segments, lifecycle stages and churn scores divide the customers so that each group can "
+                           "be served by its own rule.",
+           "lead_act": "Cross-selling rules and personalised recommendations turn the log into offers, tested on "
+                       "purchases the models did not see.",
+           "lead_evaluate": "Each selection rule, campaign test and budget split is checked on held-out data or "
+                            "with a stated model, before any money is spent.",
+           "lead_other": "",
+           "repeated_note": "{head}: as in the note of section {section}.",
            "figure": "Figure", "table": "Table", "document": "Document", "simulated": "Simulated data",
            "hypotheses": "Hypotheses H1-H8 at a glance", "summary": "Summary", "contents": "Contents",
            "appendix": "Appendix B: parameters and versions", "notebook": "notebook", "cell": "cell",
@@ -340,7 +356,7 @@ def _is_provenance(a: dict) -> bool:
 
 
 def _sections(arts: list[dict], stages: dict[str, str], notes: dict | None = None,
-              findings: list | None = None) -> list[dict]:
+              findings: list | None = None, language: str = "en") -> list[dict]:
     """Notebooks grouped by their declared stage, in the framework's order (unknown stages last); each section
     leads with its main figure (the one its notebook marked ``role="main"``, else its first figure) and the
     summary's findings of its stage."""
@@ -361,9 +377,23 @@ def _sections(arts: list[dict], stages: dict[str, str], notes: dict | None = Non
         figures = [a for nb in nbs for a in by_nb[nb] if a["kind"] == "figure"]
         main = next((a for a in figures if a.get("role") == "main"), figures[0] if figures else None)
         out.append({"key": k, "main": main, "findings": [f for f in findings or [] if f.stage == k],
-                    "notebooks": [{"name": nb, "artefacts": [a for a in by_nb[nb] if a is not main],
+                    "notebooks": [{"name": nb, "title": _notebook_title(nb, language),
+                                   "artefacts": [a for a in by_nb[nb] if a is not main],
                                    "notes": notes.get(nb, [])} for nb in nbs]})
     return out
+
+
+def _notebook_title(name: str, language: str) -> str:
+    """A notebook's title (its first heading) in ``language`` (catalogue context ``notebook``); its file name when
+    the notebook is not in notebooks/ (a case's own)."""
+    from ..i18n import in_language
+    from .notebooks import info, path_of
+
+    try:
+        title = info(path_of(name)).title
+    except KamError:
+        return name
+    return title if language == "en" else in_language(title, gettext(title, "notebook", language), language)
 
 
 def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, texts: dict | None = None) -> dict:
@@ -404,8 +434,8 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     currencies = {nb: rec.get("parameters", {}).get("transactions_currency")
                   for nb, rec in manifest.get("notebooks", {}).items()}
     stages = {nb: rec.get("stage", "other") for nb, rec in manifest.get("notebooks", {}).items()}
-    notes = {nb: [_note(n, z, language) for n, z in zip(rec.get("notes", []), rec.get("notes_zh") or
-                                                       [None] * len(rec.get("notes", [])))]
+    notes = {nb: [(n, _note(n, z, language)) for n, z in zip(rec.get("notes", []), rec.get("notes_zh") or
+                                                            [None] * len(rec.get("notes", [])))]
              for nb, rec in manifest.get("notebooks", {}).items()}
     simulated = {a["id"] for a in arts if a.get("simulated")}
     currency = next((c for c in currencies.values() if c), None)
@@ -417,7 +447,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     data = [a for a in arts if _is_provenance(a)]
     reference = [a for a in arts if a.get("role") == "appendix"]
     rest = [a for a in arts if a is not hyp and a not in data and a.get("role") != "appendix"]
-    sections = _sections(rest, stages, notes, summary)
+    sections = _sections(rest, stages, notes, summary, language)
     counters = {"figure": 0, "table": 0, "document": 0}
     labels = {}
 
@@ -429,8 +459,25 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
 
     hypotheses = number(hyp) if hyp else None
     data = [number(a) for a in data]
+    seen: dict[str, int] = {}  # one warning said once: a note repeated in a later section points back to it
     for i, s in enumerate(sections, 3):
         s["title"] = f"{i}. {T[s['key']]}"
+        s["lead"] = T.get(f"lead_{s['key']}", "")
+        for nb in s["notebooks"]:
+            shown = []
+            for english, text in nb["notes"]:
+                # the note's first sentence (without a leading date) is its warning; later sentences are this
+                # notebook's consequence of it, which stay
+                key = re.split(r"\.\s+(?=[A-Z])", re.sub(r"^On \d{4}-\d{2}-\d{2}: ", "", english), maxsplit=1)[0].rstrip(".")
+                if key in seen:
+                    head = key.split(":")[0] if ":" in key[:40] else key[:40] + "..."
+                    rest = (text.split("。", 1)[1] if "。" in text else "") if language == "zh" else \
+                        (re.split(r"\.\s+(?=[A-Z])", text, maxsplit=1) + [""])[1]
+                    shown.append((T["repeated_note"].format(head=head, section=seen[key]) + " " + rest).strip())
+                else:
+                    seen[key] = i
+                    shown.append(text)
+            nb["notes"] = shown
         s["main"] = number(s["main"]) if s["main"] else None
         for nb in s["notebooks"]:
             nb["artefacts"] = [number(a) for a in nb["artefacts"]]
