@@ -1073,13 +1073,31 @@ def plot_rule_network(rules: pd.DataFrame, *, top: int = 30, labels: dict | None
         ax.text(0.5, 0.5, "no rule to draw", ha="center", va="center")
         ax.set_axis_off()
         return fig
-    pos = nx.spring_layout(g, seed=seed, k=1.2 / max(len(g), 1) ** 0.5)
+    import textwrap
+
+    # components side by side on a grid, each laid out on its own: labels of unrelated pairs do not overlap
+    comps = sorted(nx.weakly_connected_components(g), key=lambda c: (-len(c), sorted(map(str, c))))
+    cols = int(np.ceil(np.sqrt(len(comps))))
+    pos = {}
+    for i, comp in enumerate(comps):
+        sub = nx.spring_layout(g.subgraph(comp), seed=seed, k=1.0, iterations=200) if len(comp) > 1 else \
+            {next(iter(comp)): np.zeros(2)}
+        xy = np.array(list(sub.values()))
+        xy = (xy - xy.mean(axis=0)) / (np.abs(xy - xy.mean(axis=0)).max() or 1) * 0.32
+        for node, p in zip(sub, xy):
+            pos[node] = p + np.array([i % cols, -(i // cols)])
     lifts = np.array([g[a][b]["lift"] for a, b in g.edges])
     widths = 0.6 + 2.4 * (lifts - lifts.min()) / (np.ptp(lifts) or 1)
     nx.draw_networkx_edges(g, pos, ax=ax, width=widths, alpha=0.45, arrowsize=10, edge_color="#0072B2")
-    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=[80 + 60 * g.degree(n) for n in g.nodes], node_color="#E69F00")
-    nx.draw_networkx_labels(g, pos, ax=ax, font_family=plt.rcParams["font.family"], labels={n: str(labels.get(n, n))[:28] for n in g.nodes}, font_size=6.5)
-    ax.set_title(Message("Top {n} rules by lift (arrow: bought with -> also bought)", "figure", n=len(shown)))
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=[60 + 40 * g.degree(n) for n in g.nodes], node_color="#E69F00")
+    wrapped = {n: textwrap.shorten(str(labels.get(n, n)), 34, placeholder="...") for n in g.nodes}
+    wrapped = {n: "\n".join(textwrap.wrap(t, 17)[:2]) for n, t in wrapped.items()}
+    below = {n: p - np.array([0, 0.07]) for n, p in pos.items()}
+    nx.draw_networkx_labels(g, below, ax=ax, font_family=plt.rcParams["font.family"], labels=wrapped, font_size=6.5,
+                            verticalalignment="top")
+    ax.set_title(Message("{links} product links from the top {n} rules by lift (arrow: bought with -> also bought)",
+                         "figure", links=g.number_of_edges(), n=len(shown)))
+    ax.margins(0.12)
     ax.set_axis_off()
     return fig
 

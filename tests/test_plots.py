@@ -71,6 +71,7 @@ def test_rule_network_draws_one_arrow_per_antecedent_item():
                           "lift": [3.0, 5.0, 2.0]})
     fig = plots.plot_rule_network(rules, top=2, labels={"a": "Alpha"})
     texts = {t.get_text() for t in fig.axes[0].texts}
-    assert {"Alpha", "b", "c"} <= texts and "Top 2 rules" in fig.axes[0].get_title()
+    assert {"Alpha", "b", "c"} <= texts and "from the top 2 rules" in fig.axes[0].get_title()
+    assert fig.axes[0].get_title().startswith("3 product links")  # what is drawn: a->b, b->a, c->a
     empty = plots.plot_rule_network(rules.iloc[:0])
     assert empty.axes[0].texts[0].get_text() == "no rule to draw"

@@ -566,3 +566,15 @@ def test_common_latent_factor_needs_two_constructs():
     data, constructs = _method_data(300, 0.2, np.random.default_rng(1))
     with pytest.raises(KamError, match="two constructs"):
         survey.common_method_factor(data, {"A": constructs["A"]})
+
+
+def test_efa_agreement_names_constructs_the_answers_do_not_tell_apart():
+    loads = pd.DataFrame({"item": ["a1", "a2", "b1", "b2", "c1", "c2"],
+                          "F1": [0.8, 0.7, 0.1, 0.0, 0.7, 0.1], "F2": [0.1, 0.0, 0.75, 0.6, 0.1, 0.8]})
+    one_to_one = {"A": ["a1", "a2"], "B": ["b1", "b2"]}
+    assert survey.efa_agreement(loads.iloc[:4], one_to_one) is None
+    three = {"A": ["a1", "a2"], "B": ["b1", "b2"], "C": ["c1", "c2"]}
+    note = survey.efa_agreement(loads, three)
+    assert "finds 2 factors for 3 constructs" in note and "C spread over several factors" in note
+    merged = survey.efa_agreement(loads.assign(F2=0.0), one_to_one)
+    assert "A + B load mainly on one factor" in merged and "因子" in translate(merged)

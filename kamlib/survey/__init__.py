@@ -21,7 +21,8 @@ from .reliability import (
     reliability_table,
 )
 from .factors import (
-    bartlett, EFA, efa, fornell_larcker, Harman, harman, htmt, kmo, parallel_analysis, rotate, scale_note,
+    bartlett, EFA, efa, efa_agreement, fornell_larcker, Harman, harman, htmt, kmo, parallel_analysis, rotate,
+    scale_note,
     TestResult,
 )
 from .cbsem import (
@@ -36,6 +37,7 @@ from .cbsem import _incremental_fit  # noqa: F401  (tested against published fit
 __all__ = ["CommonMethod", "EFA", "HYPOTHESES", "Harman", "Interaction", "Invariance", "KeyDrivers",
            "Mediation", "NPS", "SEMResult", "STRUCTURAL_PATHS", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
            "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa",
+           "efa_agreement",
            "fit_verdicts", "fornell_larcker", "group_hypothesis", "group_paths", "harman", "htmt", "hypotheses",
            "invariance", "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation",
            "model_syntax", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis",

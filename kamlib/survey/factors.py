@@ -24,8 +24,8 @@ from ..errors import KamError
 from ..i18n import Message
 from .reliability import _complete
 
-__all__ = ["EFA", "Harman", "TestResult", "bartlett", "efa", "fornell_larcker", "harman", "htmt", "kmo",
-           "parallel_analysis", "rotate", "scale_note"]
+__all__ = ["EFA", "Harman", "TestResult", "bartlett", "efa", "efa_agreement", "fornell_larcker", "harman", "htmt",
+           "kmo", "parallel_analysis", "rotate", "scale_note"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,61 @@ def harman(data: pd.DataFrame, *, threshold: float = 0.5) -> Harman:
                       "{threshold:.0%} rule of Podsakoff et al. 2003): {conclusion}", share=share, n=d.shape[1],
                       side="at or above" if big else "below", threshold=threshold, conclusion=conclusion)
     return Harman(share, int((eig > 1).sum()), d.shape[1], verdict)
+
+
+def efa_agreement(loadings: pd.DataFrame, constructs: dict[str, list[str]]):
+    """Whether an exploratory solution recovers the instrument's constructs: each construct's items assigned to
+    the factor on which most of them load most (absolute pattern loading), and one sentence when the factors and
+    the constructs do not match one to one (None when they do).
+
+    Parameters
+    ----------
+    loadings : DataFrame
+        ``EFA.loadings`` (``item``, one column per factor, ``communality``).
+    constructs : dict
+        Construct -> its items.
+
+    Returns
+    -------
+    Message or None
+        Names the constructs that share a factor (the answers do not tell them apart) or that split over
+        several factors, with the numbers of factors and constructs.
+
+    References
+    ----------
+    Fabrigar, L. R., Wegener, D. T., MacCallum, R. C. & Strahan, E. J. (1999). Evaluating the use of exploratory
+    factor analysis in psychological research. *Psychological Methods*, 4(3), 272-299.
+
+    Examples
+    --------
+    >>> L = pd.DataFrame({"item": ["a1", "a2", "b1", "b2"], "F1": [0.8, 0.7, 0.75, 0.6], "F2": [0.1, 0.0, 0.2, 0.1]})
+    >>> str(efa_agreement(L, {"A": ["a1", "a2"], "B": ["b1", "b2"]}))[:60]
+    'The exploratory factor analysis finds 2 factors for 2 constr'
+    """
+    factors = [c for c in loadings.columns if c not in ("item", "communality")]
+    top = loadings.set_index("item")[factors].abs().idxmax(axis=1)
+    assigned = {c: top.reindex(items).dropna().value_counts().idxmax() for c, items in constructs.items()
+                if len(top.reindex(items).dropna())}
+    split = [c for c, items in constructs.items() if top.reindex(items).dropna().nunique() > 1]
+    shared = {}
+    for c, f in assigned.items():
+        shared.setdefault(f, []).append(c)
+    merged = [cs for cs in shared.values() if len(cs) > 1]
+    if not merged and not split and len(factors) == len(constructs):
+        return None
+    parts = []
+    if merged:
+        parts.append(Message("the items of {groups} load mainly on one factor, so the answers do not tell these "
+                             "constructs apart", "phrase", groups=" / ".join(" + ".join(cs) for cs in merged)))
+    if split:
+        parts.append(Message("the items of {split} spread over several factors", "phrase", split=split))
+    from ..i18n import join
+
+    return Message("The exploratory factor analysis finds {k} factors for {c} constructs: {what}; the confirmatory "
+                   "model below keeps the instrument's {c} constructs, and HTMT tests whether they are distinct "
+                   "(Fabrigar et al. 1999).", k=len(factors), c=len(constructs),
+                   what=join(parts) if parts else Message("the number of factors differs from the constructs",
+                                                            "phrase"))
 
 
 def scale_note(points: int) -> dict:
