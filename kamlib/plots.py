@@ -983,7 +983,8 @@ def _diagonal_chart(ax, top, xlabel, ylabel):
 STAGE_COLORS = {"identify": "#0072B2", "segment": "#009E73", "understand": "#E69F00", "act": "#CC79A7", "evaluate": "#D55E00"}
 
 
-def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed: int = 0):
+def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed: int = 0, labels: dict | None = None,
+                 max_labels: int = 15):
     """Theme co-occurrence network (networkx spring layout), nodes sized by frequency, coloured by stage.
 
     Parameters
@@ -996,10 +997,15 @@ def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed:
         Edges with at least this many shared units.
     seed : int
         Seed of the layout.
+    labels : dict, optional
+        Theme to display name (e.g. the codebook's label instead of the theme id).
+    max_labels : int
+        Only the most frequent themes are labelled, so the labels stay readable; the title says how many.
 
     Returns
     -------
     Figure
+        Themes with no edge of ``min_weight`` are left out, and the title says how many.
 
     Examples
     --------
@@ -1013,20 +1019,39 @@ def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed:
     """
     import networkx as nx
 
+    import textwrap
+
     g = nx.Graph()
-    for t in cooc.index:
-        g.add_node(t, size=int(cooc.loc[t, t]))
     for i, a in enumerate(cooc.index):
         for b in cooc.index[i + 1:]:
             if cooc.loc[a, b] >= min_weight:
                 g.add_edge(a, b, weight=int(cooc.loc[a, b]))
-    pos = nx.spring_layout(g, seed=seed, weight="weight")
+    for t in cooc.index:  # sizes; themes without a link are not drawn (the title counts them)
+        if t in g:
+            g.nodes[t]["size"] = int(cooc.loc[t, t])
+    left_out = len(cooc.index) - g.number_of_nodes()
     fig, ax = plt.subplots(figsize=(7.5, 6.5))
+    if not len(g):
+        ax.text(0.5, 0.5, "no two themes coded together", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    # inverse weights as distances: themes coded together often sit close, without collapsing into one cluster
+    pos = nx.kamada_kawai_layout(g, dist=dict(nx.shortest_path_length(g, weight=lambda a, b, d: 1.0 / d["weight"])))
     widths = [0.4 + 0.4 * g[a][b]["weight"] for a, b in g.edges]
-    nx.draw_networkx_edges(g, pos, ax=ax, width=widths, alpha=0.35)
-    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=[60 + 40 * g.nodes[n]["size"] for n in g.nodes],
+    nx.draw_networkx_edges(g, pos, ax=ax, width=widths, alpha=0.3)
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=[40 + 25 * g.nodes[n]["size"] for n in g.nodes],
                            node_color=[STAGE_COLORS.get(stages.get(n), "#999999") for n in g.nodes])
-    nx.draw_networkx_labels(g, pos, ax=ax, font_family=plt.rcParams["font.family"], font_size=7)
+    shown = sorted(g.nodes, key=lambda n: (-g.nodes[n]["size"], str(n)))[:max_labels]
+    # wrapped whole (no truncation, no break at hyphens), so the Chinese edition finds the label to translate
+    names = {n: "\n".join(textwrap.wrap(str((labels or {}).get(n, n)), 18, break_on_hyphens=False)) for n in shown}
+    below = {n: pos[n] - np.array([0, 0.045]) for n in shown}
+    nx.draw_networkx_labels(g, below, ax=ax, labels=names, font_family=plt.rcParams["font.family"], font_size=7,
+                            verticalalignment="top")
+    ax.set_title(Message("{n} themes coded together in at least {w} units; the {k} most frequent are labelled{rest}",
+                         "figure", n=g.number_of_nodes(), w=min_weight, k=len(shown),
+                         rest=Message(" ({m} themes without such a link are not drawn)", "figure", m=left_out)
+                         if left_out else ""), fontsize=9)
+    ax.margins(0.1)
     for stage, color in STAGE_COLORS.items():
         ax.scatter([], [], color=color, label=stage)
     ax.legend(fontsize=8, loc="lower left")
@@ -1080,7 +1105,10 @@ def plot_rule_network(rules: pd.DataFrame, *, top: int = 30, labels: dict | None
     cols = int(np.ceil(np.sqrt(len(comps))))
     pos = {}
     for i, comp in enumerate(comps):
-        sub = nx.spring_layout(g.subgraph(comp), seed=seed, k=1.0, iterations=200) if len(comp) > 1 else \
+        part = nx.DiGraph()  # nodes in the graph's order (a subgraph view may iterate a set: hash order per process)
+        part.add_nodes_from(n for n in g.nodes if n in comp)
+        part.add_edges_from((a, b) for a, b in g.edges if a in comp)
+        sub = nx.spring_layout(part, seed=seed, k=1.0, iterations=200) if len(comp) > 1 else \
             {next(iter(comp)): np.zeros(2)}
         xy = np.array(list(sub.values()))
         xy = (xy - xy.mean(axis=0)) / (np.abs(xy - xy.mean(axis=0)).max() or 1) * 0.32

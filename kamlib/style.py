@@ -260,7 +260,9 @@ def translate_figure(fig, glossary: dict[str, str] | None = None, *, terms: dict
         message = made(text)  # a text with numbers in it, drawn from a Message ("Top 30 rules by lift")
         if message is not None and message.translate("zh"):
             return message.translate("zh")
-        if "\n" in text:  # a node label "Quality\nR² 0.71": each line on its own
+        if "\n" in text:  # a wrapped label "Key-account\nidentification" whole, else "Quality\nR² 0.71" by line
+            if " ".join(text.split("\n")) in glossary:
+                return glossary[" ".join(text.split("\n"))]
             lines = text.split("\n")
             new = [tr(line) for line in lines]
             return "\n".join(n if n is not None else o for n, o in zip(new, lines)) if any(new) else None

@@ -160,6 +160,7 @@ def test_every_cited_work_is_in_the_reference_list(folder):
     # and the list is not decorative: each entry is cited somewhere in the report's English text
     text = " ".join(a["caption"]["en"] for a in _manifest(folder)["artefacts"])
     text += " ".join(f.text() for f in doc["summary"] + doc["demonstrations"]) + " ".join(doc["limitations"])
+    text += " ".join(str(n) for rec in _manifest(folder)["notebooks"].values() for n in rec.get("notes", []))
     for a in _manifest(folder)["artefacts"]:
         if a["kind"] == "table":
             df = _table(folder, a["id"])
