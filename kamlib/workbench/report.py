@@ -80,6 +80,7 @@ TEXT = {
            "simulated_how": "drawn by kamlib from a documented model with seed {seed}; replace it through the study file",
            "recommendations": "Recommendations", "limitations": "Limitations", "references": "References",
            "discussion": "Discussion",
+           "demonstration_badge": "method demonstration: not the case company's data",
            "references_note": "Every work the verdicts, captions and tables of this report cite, formatted by pybtex "
                               "from data/literature/methods.bib; the study's own sources are in the literature "
                               "section and its register.",
@@ -459,11 +460,16 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
 
     hypotheses = number(hyp) if hyp else None
     data = [number(a) for a in data]
+    declared = {nb: rec.get("findings", []) for nb, rec in manifest.get("notebooks", {}).items()}
     seen: dict[str, int] = {}  # one warning said once: a note repeated in a later section points back to it
     for i, s in enumerate(sections, 3):
         s["title"] = f"{i}. {T[s['key']]}"
         s["lead"] = T.get(f"lead_{s['key']}", "")
         for nb in s["notebooks"]:
+            # a notebook whose every finding rests on other data than the company's is a method demonstration
+            found = declared.get(nb["name"], [])
+            nb["demonstration"] = bool(found) and all(f.get("demonstration") or f.get("evidence") in simulated
+                                                      for f in found)
             shown = []
             for english, text in nb["notes"]:
                 # the note's first sentence (without a leading date) is its warning; later sentences are this
