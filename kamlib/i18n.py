@@ -402,10 +402,15 @@ _EN_TOKENS = {
 }
 
 
+#: A last field-name token that is a unit, shown in brackets (``recency_days`` -> "Recency (days)")
+_EN_UNITS = {"days": "days", "weeks": "weeks", "months": "months", "seconds": "seconds", "pct": "%",
+             "percent": "%", "gbp": "GBP", "usd": "USD", "cny": "CNY", "eur": "EUR"}
+
+
 def header_en(name: str) -> str:
     """The English header of a report column: words, not the field name (``revenue_share`` -> "Revenue share",
-    ``ci_lower`` -> "CI lower", ``pvalue`` -> "p-value"); abbreviations as the field writes them
-    (:data:`_EN_TOKENS`). A name that is not a lower-case field name (``Key account``, ``PQ1``) stays as it is.
+    ``ci_lower`` -> "CI lower", ``pvalue`` -> "p-value", a unit in brackets: ``recency_days`` -> "Recency (days)");
+    abbreviations as the field writes them (:data:`_EN_TOKENS`). A name that is not a lower-case field name (``Key account``, ``PQ1``) stays as it is.
 
     Parameters
     ----------
@@ -420,13 +425,18 @@ def header_en(name: str) -> str:
     --------
     >>> header_en("revenue_share"), header_en("bca_lower"), header_en("pvalue"), header_en("PQ1")
     ('Revenue share', 'BCa lower', 'p-value', 'PQ1')
+    >>> header_en("mean_recency_days"), header_en("duration_seconds")
+    ('Mean recency (days)', 'Duration (seconds)')
     """
     name = str(name)
     if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", name):
         return name
-    words = [_EN_TOKENS.get(w, w) for w in name.split("_")]
+    tokens = name.split("_")
+    unit = tokens.pop() if len(tokens) > 1 and tokens[-1] in _EN_UNITS else None  # recency_days: "Recency (days)"
+    words = [_EN_TOKENS.get(w, w) for w in tokens]
     text = " ".join(words)
-    return text[0].upper() + text[1:] if words[0] == name.split("_")[0] else text
+    text = text[0].upper() + text[1:] if words[0] == tokens[0] else text
+    return f"{text} ({_EN_UNITS[unit]})" if unit else text
 
 
 def header_zh(name: str) -> str | None:
