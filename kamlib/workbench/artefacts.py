@@ -349,13 +349,15 @@ class Artefacts:
         """Whether the stage ``name`` ran (see :meth:`stage`)."""
         return any(s["stage"] == name and s["ran"] for s in self.stages)
 
-    def record(self, name: str, value: Any, *, kind: str | None = None, label: str | None = None) -> Any:
+    def record(self, name: str, value: Any, *, kind: str | None = None, label: str | None = None,
+               demonstration: bool = False) -> Any:
         """Record a value (asserted by the tests, quoted by the report's findings).
 
         With ``label``, the value is also one of the report's key numbers, shown as ``kind`` (:data:`KINDS`)
         under that label (a :class:`~kamlib.i18n.Message`, or English text that the catalogue's ``key_number``
         entries translate). A value that is None or NaN is recorded but never shown as a key number; a ``text``
-        value is translated as a table cell is.
+        value is translated as a table cell is. ``demonstration=True``: the value comes from another data set
+        than the case company's, and its tile says so.
         """
         self.values[name] = _jsonable(value)
         if label is not None:
@@ -363,7 +365,8 @@ class Artefacts:
                 raise KamError(f"Key number {name!r}: kind {kind!r} is not one of {', '.join(KINDS)}.")
             self.key_numbers.append({"key": name, "kind": kind, "label": str(label),
                                      "label_zh": translate(label, "zh", "key_number"),
-                                     "value_zh": translate(value, "zh") if kind == "text" else None})
+                                     "value_zh": translate(value, "zh") if kind == "text" else None,
+                                     **({"demonstration": True} if demonstration else {})})
         return value
 
     def finding(self, key: str, template: str, *, evidence: str | None = None, priority: int = 50,

@@ -590,6 +590,9 @@ def _key_numbers(manifest: dict, values: dict, lang: str, currency: str | None =
             else:
                 shown = _fmt(v)
             label = (k.get("label_zh") or k["label"]) if lang == "zh" else k["label"]
+            if k.get("demonstration"):  # a value from another data set than the company's: the tile says so
+                label += " (" + (gettext("method demonstration", "report", lang) or "method demonstration"
+                                 if lang == "zh" else "method demonstration") + ")"
             cards.append((label, shown))
     return cards
 
