@@ -65,8 +65,8 @@ def fill(text: str, manifest: dict, values: dict, *, language: str = "en", curre
     ...      manifest, {"10_key_accounts": {"gini": 0.7087, "share": 0.739}})
     'Gini 0.71, 73.9% of revenue'
     """
-    from ..i18n import number
     from .artefacts import KINDS
+    from .findings import shown as show
 
     ran = manifest.get("notebooks", {})
     not_run = set(manifest.get("not_run", {}))  # skipped or failed in the last run: its values are stale
@@ -90,7 +90,7 @@ def fill(text: str, manifest: dict, values: dict, *, language: str = "en", curre
         if value is None:
             raise KamError(f"{where}: the placeholder {shown} has no value in this run (the notebook recorded none); "
                            "remove it or rerun with data that supports it.")
-        return str(value) if kind == "text" else number(value, kind, language, currency=currency)
+        return show(value, kind, language, currency)  # as the report's own sentences show it
 
     return PLACEHOLDER.sub(one, text)
 

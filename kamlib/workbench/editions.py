@@ -74,8 +74,6 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     T = report._report_text(language)
     doc_ = report.outline(manifest, out, language=language, quick=quick, texts=texts)
     author = {k: authors.paragraphs(v) for k, v in doc_["author"].items()}
-    part_word = "part" if language == "en" else "部分"
-    cols_word = "columns" if language == "en" else "列"
 
     w.title(title, f"{T['study']}: {study_name} · {T['generated']} {out.name} · {doc_['n_artefacts']} {T['artefacts']}")
     if doc_["n_simulated"]:
@@ -97,7 +95,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
             for i, (h, r, k, cols) in enumerate(parts, 1):
                 label, text = caption(a)
                 if cols is not None:
-                    text += f" ({part_word} {i}/{len(parts)}: {cols_word} {cols})"
+                    text += f" ({T['table_part']} {i}/{len(parts)}: {T['table_columns']} {cols})"
                 w.table(h, r, k, label, text)
             if total > max_rows:
                 w.paragraph(T["rows_shown"].format(n=max_rows, total=total) + f": {a['path']}")
@@ -289,7 +287,7 @@ class _Typst:
             f'#set text(font: {fonts}, size: 10pt, lang: "{language}")',
             '#set par(justify: true)',
             '#set heading(numbering: none)',
-            '#show heading: set text(font: ("Noto Sans CJK SC"), weight: "regular")',
+            f'#show heading: set text(font: ("{font}",), weight: "regular")',
             '#set table(stroke: 0.4pt + gray)',
         ]
         self.landscape = False

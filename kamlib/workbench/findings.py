@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 from ..i18n import gettext, in_language, name_zh, number, translate
 
-__all__ = ["Finding", "Number", "findings", "limitations", "not_run", "recommendations", "skipped_stages"]
+__all__ = ["Finding", "Number", "findings", "is_demonstration", "limitations", "not_run", "recommendations",
+           "shown", "skipped_stages"]
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,40 @@ def _template(msgid: str, language: str) -> str:
 def _number(nb: str, spec: dict, values: dict, language: str, currency: str | None) -> Number:
     """One number of a declared sentence, shown in ``language`` (Missing when its value was not recorded)."""
     if "text" in spec:
-        shown = (spec.get(f"text_{language}") or spec["text"]) if language != "en" else spec["text"]
-        return Number(None, "text", spec["text"], shown)
+        words = (spec.get(f"text_{language}") or spec["text"]) if language != "en" else spec["text"]
+        return Number(None, "text", spec["text"], words)
     value = _get(values, nb, spec["key"], spec.get("index"))
-    kind = spec["kind"]
+    return Number(nb, spec["key"] + (f"[{spec['index']}]" if "index" in spec else ""), value,
+                  shown(value, spec["kind"], language, currency))
+
+
+def shown(value, kind: str, language: str = "en", currency: str | None = None) -> str:
+    """A recorded value as the report's sentences show it: a ``text`` value in the report's language (the
+    catalogue's translation, else as recorded), any other kind in the locale's number format
+    (:func:`kamlib.i18n.number`).
+
+    Parameters
+    ----------
+    value : object
+        The recorded value.
+    kind : str
+        One of :data:`kamlib.workbench.artefacts.KINDS`.
+    language : {"en", "zh"}
+    currency : str, optional
+        Shown with ``money``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> shown(0.7394, "share"), shown(8271331.2, "money", currency="GBP")
+    ('73.9%', '8,271,331 GBP')
+    """
     if kind == "text":
-        shown = (translate(str(value), language) or str(value)) if language != "en" else str(value)
-    else:
-        shown = number(value, kind, language, currency=currency)
-    return Number(nb, spec["key"] + (f"[{spec['index']}]" if "index" in spec else ""), value, shown)
+        return (translate(str(value), language) or str(value)) if language != "en" else str(value)
+    return number(value, kind, language, currency=currency)
 
 
 def _declared(manifest: dict, what: str) -> list:
@@ -104,6 +130,29 @@ def _declared(manifest: dict, what: str) -> list:
     for order, (nb, rec) in enumerate(sorted(manifest.get("notebooks", {}).items())):
         rows += [(s.get("priority", 50), order, nb, rec.get("stage", "other"), s) for s in rec.get(what, [])]
     return [(nb, stage, s) for _, _, nb, stage, s in sorted(rows, key=lambda r: r[:2])]
+
+
+def is_demonstration(sentence: dict, simulated: set) -> bool:
+    """Whether a declared finding is a method demonstration: declared so (``art.finding(..., demonstration=True)``:
+    about another data set than the case company's) or resting on simulated evidence.
+
+    Parameters
+    ----------
+    sentence : dict
+        A finding as the manifest holds it (``evidence``, ``demonstration``).
+    simulated : set of str
+        Ids of artefacts made from simulated data.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_demonstration({"evidence": "survey_hypotheses"}, {"survey_hypotheses"}), is_demonstration({}, set())
+    (True, False)
+    """
+    return bool(sentence.get("demonstration")) or sentence.get("evidence") in simulated
 
 
 def _filled(nb: str, s: dict, values: dict, language: str, currency: str | None) -> dict:
@@ -157,9 +206,8 @@ def findings(manifest: dict, values: dict, language: str = "en", *, simulated: s
         except Missing:  # only a value this run did not record; a bug is raised
             continue
         evidence = s.get("evidence")
-        sim = evidence in (simulated or set())
-        out.append(Finding(s["key"], stage, _template(s["template"], language), numbers, evidence, sim,
-                           sim or bool(s.get("demonstration"))))
+        out.append(Finding(s["key"], stage, _template(s["template"], language), numbers, evidence,
+                           evidence in (simulated or set()), is_demonstration(s, simulated or set())))
     return out[:limit]
 
 
