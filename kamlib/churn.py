@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import verdicts
 from ._results import Result
 from .errors import KamError, require_columns
 
@@ -76,7 +77,7 @@ class CostThreshold(Result):
     theoretical_threshold: float
     confusion: pd.DataFrame
 
-    def note(self, *, most: float = 0.5):
+    def note(self, *, most: float | None = None):
         """One sentence when the threshold flags more than ``most`` of the customers (None otherwise): with these
         costs, offering to nearly everyone is about as cheap as selecting, so the threshold is not a selection rule.
 
@@ -86,10 +87,14 @@ class CostThreshold(Result):
         >>> t.note() is None
         True
         """
-        n = int(self.confusion.to_numpy().sum())
-        if not n or self.targeted / n <= most:
-            return None
+        from . import verdicts
         from .i18n import Message
+
+        rule = verdicts.RULES["targeted_share"]
+        rule = rule if most is None else verdicts.Rule(rule.name, rule.statistic, "<=", most, "chosen", rule.means)
+        n = int(self.confusion.to_numpy().sum())
+        if not n or rule.met(self.targeted / n):
+            return None
 
         return Message("At the cost-minimising threshold {threshold:.3f} the offer goes to {share:.0%} of the {n:,} "
                        "customers (cost {cost:,.0f}, against {everyone:,.0f} for everyone and {nobody:,.0f} for "
@@ -100,8 +105,7 @@ class CostThreshold(Result):
 
 
 #: Discrimination of a score by its ROC AUC (Hosmer, Lemeshow & Sturdivant 2013, p. 177): lower bound -> words
-AUC_LEVELS = ((0.9, "outstanding"), (0.8, "excellent"), (0.7, "acceptable"), (0.6, "poor"), (0.5, "no better than chance"),
-              (0.0, "worse than chance"))
+AUC_LEVELS = verdicts.AUC_BANDS
 
 
 def auc_verdict(auc: float):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import verdicts
 from ._results import Result
 from .errors import ArgumentError
 from .i18n import Message, join
@@ -503,7 +504,7 @@ def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, alpha: fl
         found += list(qualifiers or [])
         rows.append({"hypothesis": h, "statement": Message(str(statement), "hypothesis"), "method": method, "estimate": r["estimate"],
                      "std_estimate": r["estimate"], "ci_lower": r["bca_lower"], "ci_upper": r["bca_upper"],
-                     "pvalue": p, "supported": "yes" if r["bca_lower"] > 0 and p < alpha else "no",
+                     "pvalue": p, "supported": "yes" if verdicts.supported(r["bca_lower"], p, alpha) else "no",
                      "qualification": join(found), "evidence": evidence})
     return pd.DataFrame(rows)
 
@@ -527,17 +528,6 @@ def _failed_criteria(assessment: pd.DataFrame | None, constructs: set) -> list:
                                of=str(r["of"]), value=float(r["value"]), cut=float(r["cut_off"]),
                                source=r["source"]))
     return out
-
-
-# cut-offs of the measurement and structural assessment, with where each comes from
-_CUTS = {
-    "alpha": (0.70, "Nunnally & Bernstein (1994)"),
-    "rho_c": (0.70, "Hair et al. (2022)"),
-    "rho_a": (0.70, "Dijkstra & Henseler (2015)"),
-    "ave": (0.50, "Fornell & Larcker (1981)"),
-    "htmt": (0.90, "Henseler, Ringle & Sarstedt (2015)"),
-    "vif": (5.0, "Hair et al. (2022)"),
-}
 
 
 def assessment(model: PLSModel) -> pd.DataFrame:
@@ -576,35 +566,39 @@ def assessment(model: PLSModel) -> pd.DataFrame:
         if len(model._blocks()[c]) < 2:
             continue
         for k in ("alpha", "rho_a", "rho_c", "ave"):
-            cut, src = _CUTS[k]
-            ok = r[k] >= cut
-            high = k == "rho_c" and r[k] > 0.95
+            rule = verdicts.RULES[k]
+            cut, src = rule.threshold, rule.source
+            ok = rule.met(r[k])
+            high = k == "rho_c" and not verdicts.met("rho_c_max", r[k])
             text = (Message("above 0.95: the items may be near-duplicates") if high else
                     Message("meets the {cut:.2f} cut-off" if ok else "below the {cut:.2f} cut-off", cut=cut))
             rows.append((k, c, r[k], cut, src, ok and not high,
                          Message("{criterion} of {construct} is {value:.2f}: {text}", criterion=k, construct=c,
                                  value=r[k], text=text)))
     ht = model.htmt()
-    cut, src = _CUTS["htmt"]
+    rule = verdicts.RULES["htmt"]
+    cut, src = rule.threshold, rule.source
     for a in ht.index:
         for b in ht.columns:
             v = ht.loc[a, b]
             if np.isfinite(v):
-                ok = v < cut
+                ok = rule.met(v)
                 verdict = ("HTMT of {a} and {b} is {value:.2f}: discriminant validity holds (cut-off {cut:.2f})" if ok
                            else "HTMT of {a} and {b} is {value:.2f}: the two constructs are not distinct (cut-off {cut:.2f})")
                 rows.append(("htmt", Message("{a} / {b}", "phrase", a=b, b=a), v, cut, src, ok,
                              Message(verdict, a=b, b=a, value=v, cut=cut)))
-    cut, src = _CUTS["vif"]
+    rule = verdicts.RULES["vif"]
+    cut, src = rule.threshold, rule.source
     for _, r in model.vif().iterrows():
-        ok = r["vif"] < cut
+        ok = rule.met(r["vif"])
         verdict = ("VIF of {a} for {b} is {value:.2f}: no collinearity problem (cut-off {cut:.0f})" if ok else
                    "VIF of {a} for {b} is {value:.2f}: collinear (cut-off {cut:.0f})")
         rows.append(("vif", Message("{a} -> {b}", "phrase", a=r["variable"], b=r["of"]), r["vif"], cut, src, ok,
                      Message(verdict, a=r["variable"], b=r["of"], value=r["vif"], cut=cut)))
     for c, v in model.r2.items():
         level = ("substantial" if v >= 0.75 else "moderate" if v >= 0.50 else "weak" if v >= 0.25 else "very weak")
-        rows.append(("r2", c, v, 0.25, "Hair, Ringle & Sarstedt (2011)", v >= 0.25,
+        rule = verdicts.RULES["r2"]
+        rows.append(("r2", c, v, rule.threshold, rule.source, rule.met(v),
                      Message("R² of {construct} is {value:.2f}: {level} explanatory power", construct=c, value=v,
                              level=level)))
     return pd.DataFrame(rows, columns=["criterion", "of", "value", "cut_off", "source", "met", "verdict"])

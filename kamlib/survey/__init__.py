@@ -31,14 +31,14 @@ from .cbsem import (
 from .invariance import common_method_factor, CommonMethod, Invariance, invariance
 from .drivers import Interaction, key_drivers, KeyDrivers, Mediation, mediation, moderation, relative_importance
 from .groups import compare_many, compare_two, likert_shares, NPS, nps
-from .study_hypotheses import group_hypothesis, HYPOTHESES, hypotheses, STRUCTURAL_PATHS
+from .study_hypotheses import CONSTRUCTS_OF, group_hypothesis, HYPOTHESES, hypotheses, qualify, STRUCTURAL_PATHS
 from .cbsem import _incremental_fit  # noqa: F401  (tested against published fit indices)
 
-__all__ = ["CommonMethod", "EFA", "HYPOTHESES", "Harman", "Interaction", "Invariance", "KeyDrivers",
+__all__ = ["CONSTRUCTS_OF", "CommonMethod", "EFA", "HYPOTHESES", "Harman", "Interaction", "Invariance", "KeyDrivers",
            "Mediation", "NPS", "SEMResult", "STRUCTURAL_PATHS", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
            "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa",
            "efa_agreement",
            "fit_verdicts", "fornell_larcker", "group_hypothesis", "group_paths", "harman", "htmt", "hypotheses",
            "invariance", "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation",
-           "model_syntax", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis",
+           "model_syntax", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis", "qualify",
            "relative_importance", "reliability_table", "rmsea_ci", "rotate", "scale_note", "sem", "structural_model"]

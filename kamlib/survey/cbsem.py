@@ -134,14 +134,15 @@ def fit_verdicts(fit: dict) -> pd.DataFrame:
     if not fit.get("df"):
         return pd.DataFrame([{"index": "df", "value": 0.0, "cut_off": np.nan, "met": False, "source": "",
                               "verdict": fit.get("note") or Message("the model is just-identified: its fit cannot be tested.")}])
-    rules = [("chi2/df", fit["chi2"] / fit["df"], 3.0, "<=", "Kline (2016)"),
-             ("cfi", fit["cfi"], 0.95, ">=", "Hu & Bentler (1999)"),
-             ("tli", fit["tli"], 0.95, ">=", "Hu & Bentler (1999)"),
-             ("rmsea", fit["rmsea"], 0.06, "<=", "Hu & Bentler (1999); Browne & Cudeck (1993): 0.08 acceptable"),
-             ("srmr", fit["srmr"], 0.08, "<=", "Hu & Bentler (1999)")]
+    from .. import verdicts
+
+    values = {"chi2_df": fit["chi2"] / fit["df"], "cfi": fit["cfi"], "tli": fit["tli"], "rmsea": fit["rmsea"],
+              "srmr": fit["srmr"]}
     rows = []
-    for name, v, cut, op, src in rules:
-        met = bool(v >= cut) if op == ">=" else bool(v <= cut)
+    for key, v in values.items():
+        rule = verdicts.RULES[key]
+        name, cut, op, met = ("chi2/df" if key == "chi2_df" else key), rule.threshold, rule.op, rule.met(v)
+        src = rule.source + ("; Browne & Cudeck (1993): 0.08 acceptable" if key == "rmsea" else "")
         rows.append({"index": name, "value": v, "cut_off": cut, "met": met, "source": src,
                      "verdict": Message("{index} = {value:.3f}: meets the {op} {cut:g} rule" if met else
                                         "{index} = {value:.3f}: misses the {op} {cut:g} rule",

@@ -83,7 +83,7 @@ class Harman(Result):
     verdict: str
 
 
-def harman(data: pd.DataFrame, *, threshold: float = 0.5) -> Harman:
+def harman(data: pd.DataFrame, *, threshold: float | None = None) -> Harman:
     """Harman's single-factor test for common-method bias.
 
     All items enter one unrotated principal-component analysis of their correlations; when the first component
@@ -93,8 +93,9 @@ def harman(data: pd.DataFrame, *, threshold: float = 0.5) -> Harman:
     ----------
     data : DataFrame
         Respondents x items (all constructs).
-    threshold : float
-        Share of variance of the first component that signals a problem (0.5 by convention).
+    threshold : float, optional
+        Share of variance of the first component that signals a problem (the ``harman`` rule of
+        :mod:`kamlib.verdicts`, 0.5 by convention).
 
     Returns
     -------
@@ -112,6 +113,9 @@ def harman(data: pd.DataFrame, *, threshold: float = 0.5) -> Harman:
     >>> round(harman(data[inst.items]).first_share, 3)
     0.308
     """
+    from .. import verdicts
+
+    threshold = verdicts.RULES["harman"].threshold if threshold is None else threshold
     d = _complete(data)
     eig = np.sort(np.linalg.eigvalsh(d.corr().to_numpy()))[::-1]
     share = float(eig[0] / eig.sum())

@@ -142,7 +142,8 @@ class CommonMethod(Result):
 
 
 def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *,
-                         max_share: float = 0.25, max_change: float = 0.20, alpha: float = 0.05) -> CommonMethod:
+                         max_share: float | None = None, max_change: float | None = None,
+                         alpha: float | None = None) -> CommonMethod:
     """Common-latent-factor (unmeasured latent method construct) check for common-method bias.
 
     The measurement model is fitted by maximum likelihood twice: as it is, and with one more factor on which every
@@ -159,13 +160,14 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
         Respondents x items (complete cases are used).
     constructs : dict
         Construct -> its items (the first item is the marker); at least two constructs.
-    max_share : float
-        Method-variance share at or above which the verdict warns (0.25).
-    max_change : float
+    max_share : float, optional
+        Method-variance share at or above which the verdict warns (0.25; rule ``clf_share`` of :mod:`kamlib.verdicts`).
+    max_change : float, optional
         Change of a standardised loading, when the method factor is added, at or above which a loading is taken to
-        owe a material part to the common method (0.20; a convention of this workbook, stated in the verdict).
-    alpha : float
-        Level of the chi-square difference test of the method factor (1 df: its one equal loading).
+        owe a material part to the common method (0.20; a convention of this workbook, stated in the verdict; rule ``clf_change``).
+    alpha : float, optional
+        Level of the chi-square difference test of the method factor (1 df: its one equal loading; rule ``clf_p``,
+        0.05).
 
     Notes
     -----
@@ -194,6 +196,11 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
     >>> round(common_method_factor(data, inst.constructs).method_share, 3)
     0.0
     """
+    from .. import verdicts
+
+    max_share = verdicts.RULES["clf_share"].threshold if max_share is None else max_share
+    max_change = verdicts.RULES["clf_change"].threshold if max_change is None else max_change
+    alpha = verdicts.RULES["clf_p"].threshold if alpha is None else alpha
     items = [i for its in constructs.values() for i in its]
     require_columns(data, items, where="the survey data", fix="every item of the constructs needs a column")
     if len(constructs) < 2:

@@ -15,7 +15,7 @@ from ..i18n import Message
 from .cbsem import SEMResult
 from .drivers import Interaction, Mediation
 
-__all__ = ["HYPOTHESES", "STRUCTURAL_PATHS", "group_hypothesis", "hypotheses"]
+__all__ = ["CONSTRUCTS_OF", "HYPOTHESES", "STRUCTURAL_PATHS", "group_hypothesis", "hypotheses", "qualify"]
 
 
 HYPOTHESES = {
@@ -92,7 +92,10 @@ def hypotheses(structural: SEMResult, indirect: Mediation, interaction: Interact
                          "ci_lower": interaction.estimate_ci_lower, "ci_upper": interaction.estimate_ci_upper,
                          "pvalue": interaction.pvalue})
     out = pd.DataFrame(rows)
-    out["supported"] = np.where((out["ci_lower"] > 0) & (out["pvalue"] < alpha), "yes", "no")
+    from .. import verdicts
+
+    out["supported"] = ["yes" if verdicts.supported(lo, p, alpha) else "no"
+                        for lo, p in zip(out["ci_lower"], out["pvalue"])]
     return out
 
 
@@ -134,10 +137,99 @@ def group_hypothesis(paths: pd.DataFrame, hypothesis: str, *, outcome: str, pred
     """
     row = paths.set_index(["outcome", "predictor"]).loc[(outcome, predictor)]
     reference, focal = (c.removeprefix("estimate_") for c in paths.columns if c.startswith("estimate_"))
-    supported = row["difference"] > 0 and row["ci_lower"] > 0 and row["pvalue"] < alpha
+    from .. import verdicts
+
+    supported = row["difference"] > 0 and verdicts.supported(row["ci_lower"], row["pvalue"], alpha)
     return pd.DataFrame([{
         "hypothesis": hypothesis, "statement": Message(HYPOTHESES.get(hypothesis, ("",))[0], "hypothesis"),
         "method": Message("multi-group SEM: path {predictor} -> {outcome}, {focal} minus {reference} (z test)", "phrase",
                           predictor=predictor, outcome=outcome, focal=focal, reference=reference),
         "estimate": float(row["difference"]), "std_estimate": np.nan, "ci_lower": float(row["ci_lower"]),
         "ci_upper": float(row["ci_upper"]), "pvalue": float(row["pvalue"]), "supported": "yes" if supported else "no"}])
+
+
+#: The constructs each hypothesis rests on (H7: the mediation chain; H8: the path it compares across tiers)
+CONSTRUCTS_OF = {h: {lhs, rhs} for h, (_, lhs, rhs) in HYPOTHESES.items() if lhs} | {
+    "H7": {"SQ", "SAT", "LOY"}, "H8": {"SQ", "SAT"}}
+
+
+def qualify(rows: pd.DataFrame, *, reliability: pd.DataFrame | None = None, htmt: pd.DataFrame | None = None,
+            fit: dict | None = None, harman=None, method_factor=None) -> pd.DataFrame:
+    """Add to each hypothesis row what limits its verdict: the failed reliability, validity and fit criteria of the
+    constructs it rests on, and a likely common-method bias, each with its statistic, cut-off and source.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        From :func:`hypotheses` (and :func:`group_hypothesis`): ``hypothesis`` among H1-H8.
+    reliability : DataFrame, optional
+        :func:`reliability_table` with loadings: ``construct``, ``alpha``, ``composite_reliability``, ``ave``.
+    htmt : DataFrame, optional
+        :func:`htmt` (constructs x constructs).
+    fit : dict, optional
+        The measurement model's fit (``SEMResult.fit``); a missed fit rule qualifies every row.
+    harman : Harman, optional
+        :func:`harman`; a first factor at or above its rule qualifies every row.
+    method_factor : CommonMethod, optional
+        :func:`common_method_factor`; when ``likely``, its ``qualifier`` qualifies every row.
+
+    Returns
+    -------
+    DataFrame
+        ``rows`` with a ``qualification`` column (a :class:`~kamlib.i18n.Message` joining the qualifications; empty
+        when nothing limits the row). Rules: :mod:`kamlib.verdicts`.
+
+    References
+    ----------
+    Henseler, J., Ringle, C. M. & Sarstedt, M. (2015). A new criterion for assessing discriminant validity.
+    *JAMS*, 43(1), 115-135. Podsakoff, P. M. et al. (2003). *Journal of Applied Psychology*, 88(5), 879-903.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"hypothesis": ["H1", "H6"], "supported": ["yes", "yes"]})
+    >>> rel = pd.DataFrame({"construct": ["PQ", "SAT", "LOY"], "alpha": [0.62, 0.8, 0.8],
+    ...                     "composite_reliability": [0.8, 0.8, 0.8], "ave": [0.55, 0.6, 0.6]})
+    >>> [str(q) for q in qualify(rows, reliability=rel)["qualification"]]
+    ["alpha of PQ is 0.62 (cut-off 0.70, Nunnally & Bernstein (1994))", '']
+    """
+    from .. import verdicts
+    from ..i18n import join
+
+    def phrase(criterion, of, value, rule):
+        return Message("{criterion} of {of} is {value:.2f} (cut-off {cut:.2f}, {source})", "phrase",
+                       criterion=criterion, of=of, value=float(value), cut=rule.threshold, source=rule.source)
+
+    by_construct: list[tuple[set, Message]] = []
+    if reliability is not None:
+        for _, r in reliability.iterrows():
+            for col, key in (("alpha", "alpha"), ("composite_reliability", "rho_c"), ("ave", "ave")):
+                if col in r and pd.notna(r[col]) and not verdicts.met(key, r[col]):
+                    by_construct.append(({r["construct"]}, phrase(key, r["construct"], r[col], verdicts.RULES[key])))
+    if htmt is not None:
+        names = list(htmt.index)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                v = htmt.loc[a, b] if b in htmt.columns else np.nan
+                v = v if pd.notna(v) else htmt.loc[b, a] if a in htmt.columns and b in htmt.index else np.nan
+                if pd.notna(v) and not verdicts.met("htmt", v):
+                    by_construct.append(({a, b}, phrase("HTMT", Message("{a} / {b}", "phrase", a=a, b=b), v,
+                                                        verdicts.RULES["htmt"])))
+    every: list[Message] = []
+    if fit and fit.get("df"):
+        for key, value in (("cfi", fit.get("cfi")), ("rmsea", fit.get("rmsea")), ("srmr", fit.get("srmr"))):
+            rule = verdicts.RULES[key]
+            if value is not None and not rule.met(value):
+                every.append(Message("the measurement model's {index} is {value:.3f} (rule {op} {cut:g}, {source})",
+                                     "phrase", index=key.upper(), value=float(value), op=rule.op, cut=rule.threshold,
+                                     source=rule.source))
+    if harman is not None and not verdicts.met("harman", harman.first_share):
+        rule = verdicts.RULES["harman"]
+        every.append(Message("the first unrotated factor explains {share:.1%} of the item variance (rule below "
+                             "{cut:.0%}, {source})", "phrase", share=harman.first_share, cut=rule.threshold,
+                             source=rule.source))
+    if method_factor is not None and getattr(method_factor, "likely", False):
+        every.append(method_factor.qualifier)
+    out = rows.copy()
+    out["qualification"] = [join(([m for cs, m in by_construct if cs & CONSTRUCTS_OF.get(h, set())] + every)[:8])
+                            for h in out["hypothesis"]]
+    return out

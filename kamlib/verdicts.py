@@ -1,0 +1,184 @@
+"""Every automatic verdict of the workbook, made by one rule that names its statistic, cut-off and source.
+
+A verdict in the report (a reliability met, a fit acceptable, a hypothesis supported, a common-method bias likely, a
+score worse than chance, a test feasible for the company's size) comes from one :class:`Rule` in :data:`RULES`; the
+analysis modules (:mod:`kamlib.pls`, :mod:`kamlib.survey`, :mod:`kamlib.churn`, :mod:`kamlib.experiments`) read
+their cut-offs from here, so a cut-off is changed in one place and the report's appendix lists exactly the rules it
+applied (:func:`table`).
+
+Written by hand: the rules are conventions of the literature cited with each, not an algorithm a library offers.
+
+References
+----------
+Hair, J. F., Hult, G. T. M., Ringle, C. M. & Sarstedt, M. (2022). *A Primer on Partial Least Squares Structural
+Equation Modeling (PLS-SEM)*, 3rd ed., Sage.
+Hu, L. & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis. *Structural
+Equation Modeling*, 6(1), 1-55.
+Podsakoff, P. M., MacKenzie, S. B., Lee, J.-Y. & Podsakoff, N. P. (2003). Common method biases in behavioral
+research. *Journal of Applied Psychology*, 88(5), 879-903.
+"""
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["AUC_BANDS", "RULES", "Rule", "met", "rule", "supported", "table"]
+
+_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cut-off on one statistic: ``statistic op threshold`` is the criterion *met*.
+
+    Attributes
+    ----------
+    name : str
+        Key in :data:`RULES`.
+    statistic : str
+        What is measured, as the report names it (``"HTMT"``).
+    op : {"<", "<=", ">", ">="}
+        How a value meets the cut-off.
+    threshold : float
+    source : str
+        Who set the cut-off (author and year), or "workbook convention" with the reason.
+    means : str
+        What meeting it means, in a few words.
+
+    Examples
+    --------
+    >>> RULES["htmt"].met(0.93), RULES["htmt"].met(0.62)
+    (False, True)
+    >>> str(RULES["htmt"])
+    'HTMT < 0.9; Henseler, Ringle & Sarstedt (2015)'
+    """
+
+    name: str
+    statistic: str
+    op: str
+    threshold: float
+    source: str
+    means: str
+
+    def met(self, value) -> bool:
+        """Whether ``value`` meets the cut-off (a missing or non-finite value never does)."""
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            return False
+        return bool(math.isfinite(v) and _OPS[self.op](v, self.threshold))
+
+    def __str__(self) -> str:
+        return f"{self.statistic} {self.op} {self.threshold:g}; {self.source}"
+
+
+RULES: dict[str, Rule] = {r.name: r for r in (
+    # measurement model (reliability and validity)
+    Rule("alpha", "Cronbach's alpha", ">=", 0.70, "Nunnally & Bernstein (1994)", "internal consistency"),
+    Rule("rho_a", "rho_A", ">=", 0.70, "Dijkstra & Henseler (2015)", "internal consistency"),
+    Rule("rho_c", "composite reliability rho_c", ">=", 0.70, "Hair et al. (2022)", "internal consistency"),
+    Rule("rho_c_max", "composite reliability rho_c", "<=", 0.95, "Hair et al. (2022)", "items are not near-duplicates"),
+    Rule("ave", "AVE", ">=", 0.50, "Fornell & Larcker (1981)", "convergent validity"),
+    Rule("htmt", "HTMT", "<", 0.90, "Henseler, Ringle & Sarstedt (2015)", "discriminant validity"),
+    Rule("vif", "VIF", "<", 5.0, "Hair et al. (2022)", "no collinearity"),
+    Rule("r2", "R squared", ">=", 0.25, "Hair, Ringle & Sarstedt (2011)", "at least weak explanatory power"),
+    Rule("kmo", "KMO", ">=", 0.60, "Kaiser (1974)", "the items can be factor-analysed"),
+    # model fit (covariance-based SEM)
+    Rule("chi2_df", "chi2/df", "<=", 3.0, "Kline (2016)", "acceptable fit"),
+    Rule("cfi", "CFI", ">=", 0.95, "Hu & Bentler (1999)", "good fit"),
+    Rule("tli", "TLI", ">=", 0.95, "Hu & Bentler (1999)", "good fit"),
+    Rule("rmsea", "RMSEA", "<=", 0.06, "Hu & Bentler (1999)", "good fit (0.08 acceptable, Browne & Cudeck 1993)"),
+    Rule("srmr", "SRMR", "<=", 0.08, "Hu & Bentler (1999)", "good fit"),
+    # hypotheses
+    Rule("p", "p-value", "<", 0.05, "Fisher's 5% level, one test per hypothesis", "significant"),
+    Rule("ci_lower", "lower bound of the 95% CI", ">", 0.0, "a one-directional hypothesis, Hair et al. (2022)",
+         "the effect is positive"),
+    # common-method bias
+    Rule("harman", "first unrotated component's share of variance", "<", 0.50, "Podsakoff et al. (2003)",
+         "no single factor dominates"),
+    Rule("clf_p", "p of the chi-square difference of a common latent factor", ">=", 0.05, "Podsakoff et al. (2003)",
+         "the method factor does not improve fit"),
+    Rule("clf_share", "common latent factor's share of item variance", "<", 0.25, "Cote & Buckley (1987)",
+         "method variance below what is typical"),
+    Rule("clf_change", "largest change of a standardised loading with a common latent factor", "<", 0.20,
+         "workbook convention (a fifth of a standardised loading)", "the constructs do not owe much to the method"),
+    # prediction and targeting
+    Rule("auc", "ROC AUC", ">=", 0.70, "Hosmer, Lemeshow & Sturdivant (2013)", "acceptable discrimination"),
+    Rule("targeted_share", "share of customers a cost threshold selects", "<=", 0.50,
+         "workbook convention (a rule that selects most customers hardly selects)", "the rule selects"),
+    # experiments
+    Rule("power", "power of a two-arm test", ">=", 0.80, "Cohen (1988)", "the test can detect the effect"),
+    Rule("alpha_test", "significance level of a test", "<=", 0.05, "Cohen (1988)", "conventional level"),
+)}
+
+#: Discrimination of a score by its ROC AUC (Hosmer, Lemeshow & Sturdivant 2013, p. 177): lower bound -> words
+AUC_BANDS = ((0.9, "outstanding"), (0.8, "excellent"), (0.7, "acceptable"), (0.6, "poor"),
+             (0.5, "no better than chance"), (0.0, "worse than chance"))
+
+
+def rule(name: str) -> Rule:
+    """The rule called ``name``; an unknown name is a :class:`~kamlib.errors.KamError` listing the known ones.
+
+    Examples
+    --------
+    >>> rule("cfi").threshold
+    0.95
+    """
+    from .errors import KamError
+
+    try:
+        return RULES[name]
+    except KeyError:
+        raise KamError(f"no verdict rule called {name!r}; the rules are {', '.join(RULES)}.") from None
+
+
+def met(name: str, value) -> bool:
+    """Whether ``value`` meets the rule ``name``.
+
+    Examples
+    --------
+    >>> met("ave", 0.48), met("srmr", 0.05)
+    (False, True)
+    """
+    return rule(name).met(value)
+
+
+def supported(ci_lower, pvalue, alpha: float | None = None) -> bool:
+    """A one-directional hypothesis is supported when its effect's 95% CI lies above 0 and p < 0.05.
+
+    Parameters
+    ----------
+    ci_lower : float
+        Lower bound of the 95% confidence interval of the effect (positive direction hypothesised).
+    pvalue : float
+    alpha : float, optional
+        Significance level (the ``p`` rule's 0.05 by default).
+
+    Examples
+    --------
+    >>> supported(0.04, 0.01), supported(-0.02, 0.03), supported(0.1, float("nan"))
+    (True, False, False)
+    """
+    p_rule = RULES["p"] if alpha is None else Rule("p", "p-value", "<", alpha, "chosen level", "significant")
+    return RULES["ci_lower"].met(ci_lower) and p_rule.met(pvalue)
+
+
+def table(names=None) -> pd.DataFrame:
+    """The rules as a table for a report's appendix: ``rule``, ``statistic``, ``criterion``, ``source``, ``means``.
+
+    Parameters
+    ----------
+    names : iterable of str, optional
+        The rules to list (all by default), in :data:`RULES` order.
+
+    Examples
+    --------
+    >>> table(["cfi"]).iloc[0].to_dict()["criterion"]
+    'CFI >= 0.95'
+    """
+    keep = set(RULES if names is None else names)
+    return pd.DataFrame([{"rule": r.name, "statistic": r.statistic, "criterion": f"{r.statistic} {r.op} {r.threshold:g}",
+                          "source": r.source, "means": r.means} for r in RULES.values() if r.name in keep])

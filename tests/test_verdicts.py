@@ -1,0 +1,84 @@
+"""One rule per verdict (issue 31): every analysis module reads its cut-off from kamlib.verdicts, so changing a rule
+there changes the verdict everywhere, and a hypothesis is qualified by the failed criteria of its constructs."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamlib import churn, pls, survey, verdicts
+
+
+@pytest.fixture
+def stricter(monkeypatch):
+    """Replace a rule's threshold for one test."""
+    def set_(name, threshold):
+        monkeypatch.setitem(verdicts.RULES, name, dataclasses.replace(verdicts.RULES[name], threshold=threshold))
+    return set_
+
+
+def test_every_rule_names_its_statistic_threshold_and_source():
+    t = verdicts.table()
+    assert len(t) == len(verdicts.RULES) and t["source"].str.len().min() > 4
+    for r in verdicts.RULES.values():
+        assert r.op in ("<", "<=", ">", ">=") and np.isfinite(r.threshold)
+        assert r.met(float("nan")) is False and r.met(None) is False
+
+
+def test_rule_boundaries_follow_the_operator():
+    assert verdicts.met("cfi", 0.95) and not verdicts.met("cfi", 0.9499)
+    assert not verdicts.met("htmt", 0.90) and verdicts.met("htmt", 0.8999)
+    assert verdicts.supported(0.01, 0.049) and not verdicts.supported(0.0, 0.01) and not verdicts.supported(0.2, 0.05)
+
+
+def test_fit_verdicts_read_the_registry(stricter):
+    fit = {"df": 24, "chi2": 30.0, "pvalue": 0.2, "cfi": 0.96, "tli": 0.96, "rmsea": 0.03, "srmr": 0.05}
+    assert survey.fit_verdicts(fit)["met"].all()
+    stricter("cfi", 0.99)
+    got = survey.fit_verdicts(fit).set_index("index")
+    assert not got.loc["cfi", "met"] and got.loc["cfi", "cut_off"] == 0.99
+
+
+def test_pls_assessment_reads_the_registry(stricter):
+    from kamlib import datasets
+
+    real = datasets.ecsi("satisfaction")
+    model = pls.fit(real, paths=datasets.ECSI_PATHS["satisfaction"], blocks=datasets.ECSI_BLOCKS["satisfaction"])
+    before = pls.assessment(model)
+    stricter("ave", 0.99)
+    after = pls.assessment(model)
+    ave = after[after["criterion"] == "ave"]
+    assert (ave["cut_off"] == 0.99).all() and not ave["met"].any()
+    assert before[before["criterion"] == "ave"]["met"].any()
+
+
+def test_harman_and_targeting_read_the_registry(stricter):
+    rng = np.random.default_rng(1)
+    f = rng.normal(size=(300, 1))
+    data = pd.DataFrame(f @ np.ones((1, 6)) * 0.6 + rng.normal(size=(300, 6)), columns=list("abcdef"))
+    share = survey.harman(data).first_share
+    stricter("harman", share + 0.01)
+    assert "below" in str(survey.harman(data).verdict)
+    stricter("harman", share - 0.01)
+    assert "at or above" in str(survey.harman(data).verdict)
+    t = churn.cost_threshold([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2], cost_missed=10, cost_wasted=1)
+    assert t.note() is None
+    stricter("targeted_share", 0.1)
+    assert t.note() is not None
+
+
+def test_a_failed_criterion_qualifies_only_the_hypotheses_on_its_constructs():
+    rows = pd.DataFrame({"hypothesis": ["H1", "H2", "H6", "H7", "H8"], "supported": ["yes"] * 5})
+    rel = pd.DataFrame({"construct": ["PQ", "SQ", "SAT", "LOY"], "alpha": [0.8] * 4,
+                        "composite_reliability": [0.8] * 4, "ave": [0.6, 0.41, 0.6, 0.6]})
+    ht = pd.DataFrame([[np.nan, 0.5, 0.95], [0.5, np.nan, 0.4], [0.95, 0.4, np.nan]],
+                      index=["SQ", "PQ", "LOY"], columns=["SQ", "PQ", "LOY"])
+    q = {h: str(m) for h, m in zip(rows["hypothesis"], survey.qualify(rows, reliability=rel, htmt=ht)["qualification"])}
+    assert q["H1"] == "" and "ave of SQ is 0.41" in q["H2"] and "HTMT of SQ / LOY is 0.95" in q["H6"]
+    assert "ave of SQ" not in q["H6"] and "ave of SQ" in q["H7"] and "HTMT" in q["H7"]
+    fit = {"df": 10, "cfi": 0.90, "rmsea": 0.05, "srmr": 0.04}
+    every = survey.qualify(rows, fit=fit)["qualification"]
+    assert all("CFI is 0.900" in str(m) and "Hu & Bentler (1999)" in str(m) for m in every)
