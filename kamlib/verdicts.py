@@ -122,6 +122,15 @@ AUC_BANDS = ((0.9, "outstanding"), (0.8, "excellent"), (0.7, "acceptable"), (0.6
 def rule(name: str) -> Rule:
     """The rule called ``name``; an unknown name is a :class:`~kamlib.errors.KamError` listing the known ones.
 
+    Parameters
+    ----------
+    name : str
+        A key of :data:`RULES`.
+
+    Returns
+    -------
+    Rule
+
     Examples
     --------
     >>> rule("cfi").threshold
@@ -137,6 +146,17 @@ def rule(name: str) -> Rule:
 
 def met(name: str, value) -> bool:
     """Whether ``value`` meets the rule ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`RULES`.
+    value : float
+        The statistic (NaN or None never meets a rule).
+
+    Returns
+    -------
+    bool
 
     Examples
     --------
@@ -157,6 +177,10 @@ def supported(ci_lower, pvalue, alpha: float | None = None) -> bool:
     alpha : float, optional
         Significance level (the ``p`` rule's 0.05 by default).
 
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> supported(0.04, 0.01), supported(-0.02, 0.03), supported(0.1, float("nan"))
@@ -173,6 +197,10 @@ def table(names=None) -> pd.DataFrame:
     ----------
     names : iterable of str, optional
         The rules to list (all by default), in :data:`RULES` order.
+
+    Returns
+    -------
+    DataFrame
 
     Examples
     --------

@@ -142,7 +142,7 @@ def test_the_same_concept_has_the_same_name():
 
 
 #: Dataclasses that are inputs (a model's assumptions, a questionnaire), not results.
-INPUTS = {"kamlib.experiments.CampaignModel", "kamlib.instrument.Instrument"}
+INPUTS = {"kamlib.experiments.CampaignModel", "kamlib.instrument.Instrument", "kamlib.verdicts.Rule"}
 
 
 def test_every_result_class_follows_the_result_convention():

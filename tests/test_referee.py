@@ -160,6 +160,7 @@ def test_every_cited_work_is_in_the_reference_list(folder):
     # and the list is not decorative: each entry is cited somewhere in the report's English text
     text = " ".join(a["caption"]["en"] for a in _manifest(folder)["artefacts"])
     text += " ".join(f.text() for f in doc["summary"] + doc["demonstrations"]) + " ".join(doc["limitations"])
+    text += " ".join(c["evidence"] for c in doc["claims"]) + " ".join(t for x in doc["sections"] for t in x["closing"])
     text += " ".join(str(n) for rec in _manifest(folder)["notebooks"].values() for n in rec.get("notes", []))
     for a in _manifest(folder)["artefacts"]:
         if a["kind"] == "table":
@@ -206,3 +207,34 @@ def test_key_numbers_from_other_data_say_so(folder):
     zh = dict(report.outline(_manifest(folder), folder, language="zh", quick=True)["cards"])
     assert sum(label.endswith("(方法演示)") for label in zh) == sum(label.endswith("(method demonstration)")
                                                                  for label in cards)
+
+
+def test_the_discussion_sets_each_claim_against_its_statistic(folder):
+    from kamlib.workbench import discussion
+
+    doc = _outline(folder)
+    values = _values(folder)
+    claims = {c["id"]: c for c in doc["claims"]}
+    assert set(claims) == set(discussion.load_claims()["id"])
+    for c in claims.values():
+        if c["verdict"] != discussion.NOT_TESTED:
+            assert re.search(r"\d", c["evidence"]), f"{c['id']}: a verdict without its statistic: {c}"
+    s = values.get("40_strategy", {})
+    if "capture_clv_ci" in s:  # the CLV claim agrees only when the CLV rule's interval lies above the sort
+        lo, hi = s["capture_clv_ci"]
+        expected = "agrees" if lo > s["capture_monetary"] else "disagrees" if hi < s["capture_monetary"] else "inconclusive"
+        assert claims["C2"]["verdict"] == expected
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "id='claims'" in html and html.count("data-verdict=") == len(claims)
+
+
+def test_each_section_with_results_closes_with_its_interpretation(folder):
+    doc = _outline(folder)
+    closed = {s["key"]: " ".join(s["closing"]) for s in doc["sections"]}
+    assert "identify" in closed and re.search(r"\d", closed["identify"]), closed
+    for key, text in closed.items():
+        if key in ("segment", "evaluate", "act") and text:
+            assert re.search(r"\d", text), f"{key}: an interpretation without a number: {text}"
+    zh = report.outline(_manifest(folder), folder, language="zh")
+    assert not [t for s in zh["sections"] for t in s["closing"] if "英文原文" in t]
+    assert not [c for c in zh["claims"] if "英文原文" in " ".join(c.values())]

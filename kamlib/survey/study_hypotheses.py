@@ -189,8 +189,11 @@ def qualify(rows: pd.DataFrame, *, reliability: pd.DataFrame | None = None, htmt
     >>> rows = pd.DataFrame({"hypothesis": ["H1", "H6"], "supported": ["yes", "yes"]})
     >>> rel = pd.DataFrame({"construct": ["PQ", "SAT", "LOY"], "alpha": [0.62, 0.8, 0.8],
     ...                     "composite_reliability": [0.8, 0.8, 0.8], "ave": [0.55, 0.6, 0.6]})
-    >>> [str(q) for q in qualify(rows, reliability=rel)["qualification"]]
-    ["alpha of PQ is 0.62 (cut-off 0.70, Nunnally & Bernstein (1994))", '']
+    >>> for q in qualify(rows, reliability=rel)["qualification"]:
+    ...     print(repr(str(q)))
+    'alpha of PQ is 0.62 (cut-off 0.70, Nunnally & Bernstein (1994))'
+    ''
+
     """
     from .. import verdicts
     from ..i18n import join

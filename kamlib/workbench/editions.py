@@ -148,12 +148,17 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
                 w.paragraph(n, "note")
             for a in nb["artefacts"]:
                 add(a)
+        if section.get("closing"):
+            w.paragraph(f"{T['closing']}. " + " ".join(section["closing"]))
         for p in author.get(section["key"], []):
             w.paragraph(p)
-    if author.get("discussion"):
-        w.heading(T["discussion"], 1)
-        for p in author["discussion"]:
-            w.paragraph(p)
+    w.heading(T["discussion"], 1)
+    w.paragraph(T["discussion_lead"])
+    if doc_["claims"]:
+        w.table(list(T["claims_head"]), [[c[k] for k in ("id", "source", "claim", "verdict", "evidence")]
+                                         for c in doc_["claims"]], ["text"] * 5, None, None)
+    for p in author.get("discussion", []):
+        w.paragraph(p)
     first = doc_["first_section"]
     w.heading(f"{first}. {T['recommendations']}", 1)
     for r in doc_["recommendations"] or [T["no_recommendations"]]:
