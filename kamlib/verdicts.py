@@ -190,13 +190,15 @@ def supported(ci_lower, pvalue, alpha: float | None = None) -> bool:
     return RULES["ci_lower"].met(ci_lower) and p_rule.met(pvalue)
 
 
-def table(names=None) -> pd.DataFrame:
+def table(names=None, language: str = "en") -> pd.DataFrame:
     """The rules as a table for a report's appendix: ``rule``, ``statistic``, ``criterion``, ``source``, ``means``.
 
     Parameters
     ----------
     names : iterable of str, optional
         The rules to list (all by default), in :data:`RULES` order.
+    language : {"en", "zh"}
+        The statistic, the source's words and the meaning from the catalogue (context ``rule``) in ``language``.
 
     Returns
     -------
@@ -207,6 +209,12 @@ def table(names=None) -> pd.DataFrame:
     >>> table(["cfi"]).iloc[0].to_dict()["criterion"]
     'CFI >= 0.95'
     """
+    from .i18n import gettext, in_language
+
+    def say(text):
+        return in_language(text, gettext(text, "rule", language), language)
+
     keep = set(RULES if names is None else names)
-    return pd.DataFrame([{"rule": r.name, "statistic": r.statistic, "criterion": f"{r.statistic} {r.op} {r.threshold:g}",
-                          "source": r.source, "means": r.means} for r in RULES.values() if r.name in keep])
+    return pd.DataFrame([{"rule": r.name, "statistic": say(r.statistic),
+                          "criterion": f"{say(r.statistic)} {r.op} {r.threshold:g}", "source": say(r.source),
+                          "means": say(r.means)} for r in RULES.values() if r.name in keep])

@@ -224,7 +224,7 @@ def test_the_discussion_sets_each_claim_against_its_statistic(folder):
         lo, hi = s["capture_clv_ci"]
         expected = "agrees" if lo > s["capture_monetary"] else "disagrees" if hi < s["capture_monetary"] else "inconclusive"
         assert claims["C2"]["verdict"] == expected
-    html = (folder / "index.html").read_text(encoding="utf-8")
+    html = report.render(_manifest(folder), folder, title="t", language="en", study_name="s", quick=True)
     assert "id='claims'" in html and html.count("data-verdict=") == len(claims)
 
 

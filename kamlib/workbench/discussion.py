@@ -318,7 +318,17 @@ def _evaluate(values, ctx):
     return out
 
 
-_CLOSINGS = {"identify": _identify, "segment": _segment, "understand": _understand, "act": _act,
+def _literature(values, ctx):
+    got = _get(values, "00_literature", "n_sources", "n_themes", "mean_kappa")
+    if got is None:
+        return []
+    n, themes, kappa = got
+    return [Message("The {n} sources were coded into {themes} themes, with a mean kappa of {kappa:.2f} between the "
+                    "manual and the automatic coding; what they claim and this run can test is set against its "
+                    "statistic in the discussion.", "closing", n=n, themes=themes, kappa=kappa)]
+
+
+_CLOSINGS = {"literature": _literature, "identify": _identify, "segment": _segment, "understand": _understand, "act": _act,
              "evaluate": _evaluate}
 
 

@@ -179,6 +179,10 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         w.heading(f"{nb['name']} · {T['params']} · hash {nb['hash']}", 2)
         if nb["parameters"]:
             w.table([T["params"], ""], [list(kv) for kv in nb["parameters"]], ["text", "text"], None, None)
+    w.heading(T["rules_title"], 2)
+    w.paragraph(T["rules_note"])
+    w.table(list(T["rules_head"]), [[r["criterion"], r["source"], r["means"]] for r in doc_["rules"]], ["text"] * 3,
+            None, None)
     w.heading(T["versions"], 2)
     w.table([T["versions"], ""], [list(kv) for kv in doc_["versions"]], ["text", "text"], None, None)
 

@@ -84,7 +84,11 @@ TEXT = {
                               "verdict follows the rule in the evidence column; a claim shown only on other data, or "
                               "not tested, is not evidence about the company.",
            "claims_head": ["claim", "source", "the sources say", "verdict", "evidence in this run"],
-           "closing": "What this means", "method_demonstration": "method demonstration",
+           "closing": "What this means",
+           "rules_title": "Verdict rules",
+           "rules_note": "The rule behind every automatic verdict of this report (kamlib.verdicts): the statistic, "
+                         "its cut-off and who set it.",
+           "rules_head": ["criterion", "source", "what meeting it means"], "method_demonstration": "method demonstration",
            "table_part": "part", "table_columns": "columns",
            "demonstration_badge": "method demonstration: not the case company's data",
            "references_note": "Every work the verdicts, captions and tables of this report cite, formatted by pybtex "
@@ -437,6 +441,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     American Psychological Association (2020). *Publication Manual* (7th ed.), ch. 3: the structure of a
     quantitative research report.
     """
+    from .. import verdicts
     from . import discussion
     from . import findings as fnd
 
@@ -507,6 +512,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
             "references": _references(manifest, values, out, quick),
             "claims": [c.row(language) for c in discussion.confront(values)],
+            "rules": verdicts.table(language=language).to_dict("records"),
             "author": {section: authors.fill(text, manifest, values, language=language, currency=currency,
                                              where=f"texts.{section}")
                        for section, text in (texts or {}).items()},
