@@ -57,3 +57,18 @@ def test_a_study_names_only_known_sections(tmp_path):
     missing.write_text("name: m\ntexts: {discussion: nowhere.md}\n", encoding="utf-8")
     with pytest.raises(KamError, match="texts.discussion: the file nowhere.md does not exist"):
         study.load(missing).texts_for("en")
+
+
+def test_word_and_pdf_keep_the_authors_emphasis():
+    from kamlib.workbench import editions
+
+    runs = authors.rich_paragraphs("The top 20% bring **74%** of *holdout* revenue.")[0]
+    word = editions._Word()
+    word.rich(runs)
+    p = word.doc.paragraphs[-1]
+    assert [(r.text, bool(r.bold), bool(r.italic)) for r in p.runs] == [
+        ("The top 20% bring ", False, False), ("74%", True, False), (" of ", False, False),
+        ("holdout", False, True), (" revenue.", False, False)]
+    typst = editions._Typst("en", ".")
+    typst.rich(runs)
+    assert '#strong[#"74%"]' in typst.lines[-1] and '#emph[#"holdout"]' in typst.lines[-1]

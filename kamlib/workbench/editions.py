@@ -73,7 +73,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     T = report._report_text(language)
     doc_ = report.outline(manifest, out, language=language, quick=quick, texts=texts)
-    author = {k: authors.paragraphs(v) for k, v in doc_["author"].items()}
+    author = {k: authors.rich_paragraphs(v) for k, v in doc_["author"].items()}
 
     w.title(title, f"{T['study']}: {study_name} · {T['generated']} {out.name} · {doc_['n_artefacts']} {T['artefacts']}")
     if doc_["n_simulated"]:
@@ -120,7 +120,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     w.heading(T["background"], 1)
     w.paragraph(T["background_text"])
     for p in author.get("background", []):
-        w.paragraph(p)
+        w.rich(p)
     w.heading(T["hypotheses"], 2)
     if doc_["hypotheses"]:
         add(doc_["hypotheses"])
@@ -151,14 +151,14 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         if section.get("closing"):
             w.paragraph(f"{T['closing']}. " + " ".join(section["closing"]))
         for p in author.get(section["key"], []):
-            w.paragraph(p)
+            w.rich(p)
     w.heading(T["discussion"], 1)
     w.paragraph(T["discussion_lead"])
     if doc_["claims"]:
         w.table(list(T["claims_head"]), [[c[k] for k in ("id", "source", "claim", "verdict", "evidence")]
                                          for c in doc_["claims"]], ["text"] * 5, None, None)
     for p in author.get("discussion", []):
-        w.paragraph(p)
+        w.rich(p)
     first = doc_["first_section"]
     w.heading(f"{first}. {T['recommendations']}", 1)
     for r in doc_["recommendations"] or [T["no_recommendations"]]:
@@ -221,6 +221,13 @@ class _Word:
     def paragraph(self, text: str, kind: str | None = None) -> None:
         style = {"number": "List Number", "bullet": "List Bullet", "note": "Intense Quote"}.get(kind)
         self.doc.add_paragraph(text, style=style)
+
+    def rich(self, runs: list[tuple[str, bool, bool]]) -> None:
+        """A paragraph of runs ``(text, bold, italic)`` (an author's Markdown, :func:`authors.runs`)."""
+        p = self.doc.add_paragraph()
+        for text, bold, italic in runs:
+            r = p.add_run(text)
+            r.bold, r.italic = bold or None, italic or None
 
     def caption(self, label: str | None, text: str | None) -> None:
         if label is None and text is None:
@@ -326,6 +333,15 @@ class _Typst:
             self._add(f"#block(fill: luma(245), inset: 6pt, width: 100%)[{body}]")
         else:
             self._add(f"\n{body}\n")
+
+    def rich(self, runs: list[tuple[str, bool, bool]]) -> None:
+        """A paragraph of runs ``(text, bold, italic)`` (an author's Markdown, :func:`authors.runs`)."""
+        parts = []
+        for text, bold, italic in runs:
+            part = f"#{_typst_str(text)}"
+            part = f"#strong[{part}]" if bold else part
+            parts.append(f"#emph[{part}]" if italic else part)
+        self._add("\n" + "".join(parts) + "\n")
 
     def caption(self, label: str | None, text: str | None) -> None:
         if label is None and text is None:
