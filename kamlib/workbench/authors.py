@@ -122,7 +122,7 @@ def rich_paragraphs(text: str) -> list[list[tuple[str, bool, bool]]]:
 
     Examples
     --------
-    >>> rich_paragraphs("One *two*.\n\nThree.")
+    >>> rich_paragraphs("One *two*.\\n\\nThree.")
     [[('One ', False, False), ('two', False, True), ('.', False, False)], [('Three.', False, False)]]
     """
     return [runs(b) for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
