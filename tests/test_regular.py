@@ -1,0 +1,80 @@
+"""MBG/CNBD-k and BG/CNBD-k (issue 32): checked against an independent implementation (lifetimes' BG/NBD and
+MBG/NBD at k = 1), the published CDNOW BG/NBD estimates (Fader, Hardie & Lee 2005), simulation (the unconditional
+expectation) and parameter recovery on logs drawn from known parameters (those BTYDplus's own tests use)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamlib import datasets, regular, rfm
+
+CDNOW_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # Fader, Hardie & Lee (2005), Table 1
+
+
+@pytest.mark.parametrize("model, fitter", [("bgcnbd", "BetaGeoFitter"), ("mbgcnbd", "ModifiedBetaGeoFitter")])
+def test_k1_equals_the_bg_family_of_lifetimes(model, fitter):
+    import lifetimes
+
+    params = dict(CDNOW_BGNBD)
+    ours = regular.RegularFitter(model, {"k": 1, **params})
+    ref = getattr(lifetimes, fitter)()
+    ref.params_ = pd.Series(params)
+    x, tx, T = np.array([0, 1, 2, 7.0]), np.array([0, 5.0, 30.43, 20.0]), np.array([38.86, 30.0, 38.86, 32.0])
+    np.testing.assert_allclose(ours.conditional_probability_alive(x, tx, T), ref.conditional_probability_alive(x, tx, T),
+                               rtol=1e-10)
+    np.testing.assert_allclose(ours.conditional_expected_number_of_purchases_up_to_time(39, x, tx, T),
+                               ref.conditional_expected_number_of_purchases_up_to_time(39, x, tx, T), rtol=1e-9)
+    ts = np.array([5.0, 39.0, 78.0])
+    np.testing.assert_allclose(ours.expected_number_of_purchases_up_to_time(ts),
+                               ref.expected_number_of_purchases_up_to_time(ts), rtol=1e-8)
+    if model == "bgcnbd":  # the per-customer likelihood too (lifetimes' BG/NBD objective, unpenalised)
+        ll = regular.loglik([1, *params.values()], x, tx, T, np.zeros(4), dropout_at_zero=False)
+        ref_ll = -ref._negative_log_likelihood(np.log(list(params.values())), x, tx, T, np.ones(4), 0.0) * 4
+        assert ll.sum() == pytest.approx(ref_ll, rel=1e-10)
+
+
+def test_bgcnbd_with_k1_reproduces_the_published_cdnow_estimates():
+    log = datasets.cdnow(sample=True)
+    s = rfm.summary(log, end="1997-09-30")
+    litt = regular.interpurchase(log, end="1997-09-30")["litt"].reindex(s.index)
+    params, ll = regular.fit(s["frequency"], s["recency"], s["T"], litt, model="bgcnbd", k=1)
+    for name, value in CDNOW_BGNBD.items():
+        assert params[name] == pytest.approx(value, abs=1e-3)
+    assert ll == pytest.approx(-9582.4, abs=0.1)
+
+
+def test_the_unconditional_expectation_equals_simulation():
+    truth = {"k": 3, "r": 0.85, "alpha": 1.45, "a": 0.79, "b": 2.42}
+    sim = regular.simulate(20_000, **truth, T=26.0, seed=11)
+    exact = regular.RegularFitter("mbgcnbd", truth).expected_number_of_purchases_up_to_time(26.0)
+    se = sim["frequency"].std() / np.sqrt(len(sim))
+    assert abs(sim["frequency"].mean() - exact) < 4 * se
+
+
+@pytest.mark.slow
+def test_parameters_are_recovered_from_a_simulated_log():
+    truth = {"k": 3, "r": 0.85, "alpha": 1.45, "a": 0.79, "b": 2.42}  # BTYDplus's test parameters
+    sim = regular.simulate(6000, **truth, T=52.0, seed=3)
+    params, _ = regular.fit(sim["frequency"], sim["recency"], sim["T"], sim["litt"], model="mbgcnbd")
+    assert params["k"] == 3
+    for name in ("r", "alpha", "a", "b"):
+        assert params[name] == pytest.approx(truth[name], rel=0.25), name
+
+
+def test_interpurchase_times_merge_same_day_purchases_and_match_the_summary():
+    log = datasets.cdnow(sample=True)
+    s = rfm.summary(log, end="1997-09-30")
+    ip = regular.interpurchase(log, end="1997-09-30").reindex(s.index)
+    assert (ip["n_itt"].to_numpy() == s["frequency"].to_numpy()).all()
+    one = ip.loc[ip["n_itt"] == 1]
+    np.testing.assert_allclose(np.exp(one["litt"]), s.loc[one.index, "recency"], rtol=1e-9)
+
+
+def test_wheat_morrison_recovers_poisson_and_regular_timing():
+    rng = np.random.default_rng(5)
+    for k in (1, 4):
+        gaps = rng.gamma(k, 1.0, size=(6000, 2))
+        itt = pd.DataFrame({"itt_previous": gaps[:, 0], "itt_last": gaps[:, 1], "n_itt": 2.0})
+        assert regular.regularity(itt)["k"] == pytest.approx(k, rel=0.2)
