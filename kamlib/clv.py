@@ -37,17 +37,23 @@ from .errors import KamError, require_columns
 from .i18n import Message
 from .rfm import UNIT_DAYS
 
-__all__ = ["BOUNDS", "DROPOUT", "FAST", "Fitted", "LABELS", "NotIdentified", "PARAMS", "PURCHASE_MODELS", "bootstrap", "clv",
+__all__ = ["BOUNDS", "DROPOUT", "FAST", "Fitted", "LABELS", "NotIdentified", "PARAMS", "PURCHASE_MODELS", "REGULAR",
+           "bootstrap", "clv",
            "customer_base", "fit", "fit_models", "sufficient"]
 
-PURCHASE_MODELS = ("bgnbd", "paretonbd", "mbgnbd")
+PURCHASE_MODELS = ("bgnbd", "paretonbd", "mbgnbd", "mbgcnbd", "bgcnbd")
 PARAMS = {
     "bgnbd": ["r", "alpha", "a", "b"],
     "paretonbd": ["r", "alpha", "s", "beta"],
     "mbgnbd": ["r", "alpha", "a", "b"],
+    "mbgcnbd": ["k", "r", "alpha", "a", "b"],
+    "bgcnbd": ["k", "r", "alpha", "a", "b"],
     "gamma_gamma": ["p", "q", "v"],
 }
-LABELS = {"bgnbd": "BG/NBD", "paretonbd": "Pareto/NBD", "mbgnbd": "MBG/NBD", "gamma_gamma": "Gamma-Gamma"}
+LABELS = {"bgnbd": "BG/NBD", "paretonbd": "Pareto/NBD", "mbgnbd": "MBG/NBD", "mbgcnbd": "MBG/CNBD-k",
+          "bgcnbd": "BG/CNBD-k", "gamma_gamma": "Gamma-Gamma"}
+#: Models for regular buyers (Erlang-k inter-purchase times, :mod:`kamlib.regular`): they need ``litt``
+REGULAR = ("mbgcnbd", "bgcnbd")
 
 
 def _fitter_class(model: str):
@@ -82,7 +88,12 @@ def sufficient(summary: pd.DataFrame, model: str) -> pd.DataFrame:
     --------
     >>> suff = sufficient(cal, "bgnbd")
     """
-    if model == "gamma_gamma":
+    if model in REGULAR:
+        cols = ["frequency", "recency", "T", "litt"]
+        require_columns(summary, cols, where=f"the {LABELS[model]} input",
+                        fix="add each customer's sum of log inter-purchase times with kamlib.regular.with_litt")
+        data = pd.DataFrame({c: summary[c].to_numpy() for c in cols})
+    elif model == "gamma_gamma":
         cols = ["frequency", "monetary_value"]
         require_columns(summary, cols, where="the Gamma-Gamma input")
         # Gamma-Gamma is defined for repeat buyers with positive mean spend
@@ -106,6 +117,12 @@ def sufficient(summary: pd.DataFrame, model: str) -> pd.DataFrame:
 
 def _total_loglik(model: str, params: np.ndarray, suff: pd.DataFrame) -> float:
     """Total log-likelihood in the original time unit, at natural-scale parameters."""
+    if model in REGULAR:
+        from . import regular
+
+        ll = regular.loglik(params, suff["frequency"], suff["recency"], suff["T"], suff["litt"],
+                            dropout_at_zero=regular.MODELS[model])
+        return float(suff["weight"].to_numpy(float) @ ll)
     cls = _fitter_class(model)
     w = suff["weight"].to_numpy(float)
     with np.errstate(all="ignore"):
@@ -122,6 +139,15 @@ def _total_loglik(model: str, params: np.ndarray, suff: pd.DataFrame) -> float:
 def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame) -> np.ndarray:
     from statsmodels.tools.numdiff import approx_hess3
 
+    if model in REGULAR:  # k is chosen on a grid of integers: the Hessian is that of the other four at that k
+        k, rest = params[0], params[1:]
+        hess = approx_hess3(np.log(rest), lambda lp: _total_loglik(model, np.concatenate([[k], np.exp(lp)]), suff))
+        try:
+            cov_log = np.linalg.inv(-hess)
+        except np.linalg.LinAlgError:
+            return np.full(len(params), np.nan)
+        se = rest * np.sqrt(np.clip(np.diag(cov_log), 0, None))
+        return np.array([np.nan] + [float(f"{v:.4g}") if np.isfinite(v) else v for v in se])
     # Hessian in log parameters (well scaled), then the delta method back to natural units.
     hess = approx_hess3(np.log(params), lambda lp: _total_loglik(model, np.exp(lp), suff))
     try:
@@ -139,7 +165,8 @@ def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame) -> np.n
 #: the optimiser has driven it towards 0 or infinity, and the likelihood is flat there.
 BOUNDS = (1e-4, 1e6)
 #: The parameters that describe dropout, by purchase model: at a bound, the model reduces to the NBD.
-DROPOUT = {"bgnbd": ("a", "b"), "mbgnbd": ("a", "b"), "paretonbd": ("s", "beta")}
+DROPOUT = {"bgnbd": ("a", "b"), "mbgnbd": ("a", "b"), "paretonbd": ("s", "beta"), "mbgcnbd": ("a", "b"),
+           "bgcnbd": ("a", "b")}
 
 
 @dataclass(frozen=True)
@@ -377,8 +404,9 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
     ----------
     summary : DataFrame
         RFM summary (:func:`kamlib.rfm.summary` or :func:`kamlib.rfm.calibration_holdout`).
-    model : {"bgnbd", "paretonbd", "mbgnbd", "gamma_gamma"}
-        The model.
+    model : {"bgnbd", "paretonbd", "mbgnbd", "mbgcnbd", "bgcnbd", "gamma_gamma"}
+        The model; ``mbgcnbd`` and ``bgcnbd`` (Platzer & Reutterer 2016, :mod:`kamlib.regular`) estimate the
+        regularity k on a grid and need ``litt`` in the summary (:func:`kamlib.regular.with_litt`).
     penalizer : float
         L2 penalty on the parameters (lifetimes' ``penalizer_coef``).
     unit : {"D", "W", "M"}
@@ -413,8 +441,10 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
     suff = sufficient(summary, model)
     if len(suff) < len(PARAMS[model]):
         raise KamError(f"Too few customers to fit {LABELS[model]} ({len(suff)} distinct rows).")
-    fitter = _fitter_class(model)(penalizer_coef=penalizer)
     w = suff["weight"].to_numpy()
+    if model in REGULAR:
+        return _fit_regular(model, suff, w, unit, with_se)
+    fitter = _fitter_class(model)(penalizer_coef=penalizer)
     from lifetimes.utils import ConvergenceError
 
     try:
@@ -433,6 +463,21 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
     # No standard error is reported as 0: a parameter at a bound makes the Hessian singular, and then none of
     # its standard errors can be trusted; otherwise a non-finite or zero one is missing.
     se = np.full(len(params), np.nan) if at_bound else np.where(np.isfinite(se) & (se > 0), se, np.nan)
+    return Fitted(model, fitter, dict(zip(PARAMS[model], params)), ll, int(w.sum()), len(suff),
+                  dict(zip(PARAMS[model], se)), unit, at_bound)
+
+
+def _fit_regular(model: str, suff: pd.DataFrame, w: np.ndarray, unit: str, with_se: bool) -> Fitted:
+    """MBG/CNBD-k or BG/CNBD-k on the sufficient rows (:func:`kamlib.regular.fit`)."""
+    from . import regular
+
+    found, _ = regular.fit(suff["frequency"], suff["recency"], suff["T"], suff["litt"], w.astype(float), model=model)
+    params = np.array([float(found[k]) for k in PARAMS[model]])
+    ll = _total_loglik(model, params, suff)
+    at_bound = tuple(k for k, v in zip(PARAMS[model][1:], params[1:]) if not BOUNDS[0] <= v <= BOUNDS[1])
+    se = _standard_errors(model, params, suff) if with_se else np.full(len(params), np.nan)
+    se = np.full(len(params), np.nan) if at_bound else np.where(np.isfinite(se) & (se > 0), se, np.nan)
+    fitter = regular.RegularFitter(model, dict(zip(PARAMS[model], params)))
     return Fitted(model, fitter, dict(zip(PARAMS[model], params)), ll, int(w.sum()), len(suff),
                   dict(zip(PARAMS[model], se)), unit, at_bound)
 

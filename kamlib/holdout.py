@@ -28,8 +28,8 @@ from ._results import Result
 from .errors import KamError, require_columns
 from .i18n import Message
 
-__all__ = ["Choice", "Forecast", "RULE", "choose", "compare", "features", "ml_forecast", "model_forecasts",
-           "naive_forecasts"]
+__all__ = ["Choice", "Forecast", "RULE", "Selection", "choose", "compare", "features", "ml_forecast",
+           "model_forecasts", "naive_forecasts", "select"]
 
 #: The model-choice rule, as the report states it
 RULE = ("a purchase model values the customers only when its fit is not degenerate and its top 20% capture at least "
@@ -354,3 +354,64 @@ def choose(table: pd.DataFrame, forecasts: list[Forecast]) -> Choice:
         "{model} values the customers: its top 20% capture {capture:.1%} of holdout revenue against {naive:.1%} by past "
         "revenue, with the lowest customer-level error of the qualifying models (MAE {mae:,.1f}).", "finding",
         model=label, capture=float(row["capture"]), naive=naive, mae=float(row["revenue_mae"])))
+
+
+@dataclass(frozen=True)
+class Selection(Result):
+    """:func:`select`'s result: the comparison ``table`` (main table), the ``choice``, the ``best`` non-degenerate
+    model by captured holdout revenue (its :func:`kamlib.clv.fit` name; empty when every fit is degenerate) and
+    the ``notes`` (why the machine-learning benchmark could not be trained)."""
+
+    table: pd.DataFrame
+    choice: Choice
+    best: str
+    notes: tuple = ()
+
+    def summary_frame(self) -> pd.DataFrame:
+        return self.table
+
+
+def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spend, *, calibration_end,
+           unit: str = "W", start=None, share: float = 0.2, n_boot: int = 200, seed: int = 0) -> Selection:
+    """The whole comparison in one call, as both the identification and the strategy notebooks need it: the
+    models' forecasts, the machine-learning benchmark, the naive rules, :func:`compare` and :func:`choose`.
+
+    Parameters
+    ----------
+    cal_hold : DataFrame
+        :func:`kamlib.rfm.calibration_holdout`.
+    transactions : DataFrame
+        The log (for the machine-learning features).
+    models : dict
+        Purchase models (name -> :class:`kamlib.clv.Fitted`).
+    spend : Fitted or None
+        Gamma-Gamma.
+    calibration_end, unit, start
+        As the summary was made.
+    share, n_boot, seed
+        As :func:`compare`.
+
+    Returns
+    -------
+    Selection
+
+    Examples
+    --------
+    >>> sel = select(cal, tx, {"bgnbd": bgnbd}, gg, calibration_end="1997-09-30", n_boot=0)
+    >>> sel.best, sel.table["forecast"].tolist()[0]
+    ('bgnbd', 'BG/NBD')
+    """
+    forecasts = model_forecasts(cal_hold, models, spend)
+    notes = []
+    ml = ml_forecast(transactions, cal_hold, calibration_end=calibration_end, unit=unit, start=start, seed=seed)
+    if isinstance(ml, Forecast):
+        forecasts.append(ml)
+    else:
+        notes.append(ml)
+    forecasts += naive_forecasts(cal_hold, seed=seed)
+    table = compare(cal_hold, forecasts, share=share, n_boot=n_boot, seed=seed)
+    names = {f.label: f.model for f in forecasts if f.kind == "model"}
+    fine = table[(table["kind"] == "model") & (table["degenerate"].fillna("").astype(str) == "")]
+    best = names[fine.sort_values(["capture", "revenue_mae"], ascending=[False, True])["forecast"].iloc[0]] \
+        if len(fine) else ""
+    return Selection(table, choose(table, forecasts), best, tuple(notes))

@@ -116,7 +116,7 @@ def to_bibtex(sources: pd.DataFrame) -> str:
 
 #: A citation in running text: "Podsakoff et al. 2003", "Hu & Bentler (1999)", "Henseler, Ringle & Sarstedt (2015)",
 #: "Kline (2016)"; group 1 is the first author's surname, group 2 the year.
-CITATION = re.compile(r"\b([A-Z][A-Za-z'\-]+)(?:(?: et al\.| (?:&|and) [A-Z][A-Za-z'\-]+|(?:, [A-Z][A-Za-z'\-]+)+,? "
+CITATION = re.compile(r"\b([A-Z][A-Za-zÀ-ÿ'\-]+)(?:(?: et al\.| (?:&|and) [A-Z][A-Za-zÀ-ÿ'\-]+|(?:, [A-Z][A-Za-zÀ-ÿ'\-]+)+,? "
                       r"(?:&|and) [A-Z][A-Za-z'\-]+),? \(?|,? \()((?:19|20)\d{2})\b")
 
 

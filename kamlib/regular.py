@@ -34,7 +34,7 @@ import pandas as pd
 
 from .errors import KamError, require_columns
 
-__all__ = ["MODELS", "RegularFitter", "interpurchase", "loglik", "regularity", "simulate"]
+__all__ = ["MODELS", "RegularFitter", "fit", "interpurchase", "loglik", "regularity", "simulate", "with_litt"]
 
 #: Model name -> whether a customer can drop out at time zero (right after the first purchase)
 MODELS = {"mbgcnbd": True, "bgcnbd": False}
@@ -101,6 +101,34 @@ def interpurchase(transactions: pd.DataFrame, *, end, unit: str = "W", start=Non
     out["itt_previous"] = final["itt_previous"].reindex(out.index)
     out.index.name = customer
     return out
+
+
+def with_litt(summary: pd.DataFrame, transactions: pd.DataFrame, *, end, unit: str = "W", start=None,
+              customer: str = "customer_id", date: str = "date") -> pd.DataFrame:
+    """``summary`` with each customer's sum of log inter-purchase times (``litt``), which MBG/CNBD-k and
+    BG/CNBD-k need (:func:`kamlib.clv.fit`).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        :func:`kamlib.rfm.summary` or :func:`kamlib.rfm.calibration_holdout`, indexed by customer.
+    transactions : DataFrame
+        The log it was made from.
+    end, unit, start : as the summary was made
+    customer, date : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> with_litt(cal, tx, end="1997-09-30")["litt"].round(3).head(2).tolist()
+    [4.22, 0.539]
+    """
+    ip = interpurchase(transactions, end=end, unit=unit, start=start, customer=customer, date=date)
+    return summary.assign(litt=ip["litt"].reindex(summary.index).fillna(0.0).to_numpy(float))
 
 
 def regularity(itt: pd.DataFrame | None = None, *, transactions: pd.DataFrame | None = None, method: str = "wheat",
@@ -300,6 +328,23 @@ class RegularFitter:
             values[i] = float(np.sum(nbinom.sf(j * k - 1, r, p) * np.exp(betaln(a, b + j - 1 + delta) - betaln(a, b))))
         out = values[inverse]
         return out if np.ndim(t) else out[0]
+
+    def _at_least(self, j: np.ndarray, t: float) -> np.ndarray:
+        """P(X(t) >= j) for repeat-purchase counts ``j`` (1 for j = 0)."""
+        from scipy.special import betaln
+        from scipy.stats import nbinom
+
+        k, r, alpha, a, b = self._p()
+        delta = 1.0 if self.dropout_at_zero else 0.0
+        j = np.asarray(j, float)
+        p = alpha / (alpha + t)
+        with np.errstate(invalid="ignore"):
+            out = nbinom.sf(j * k - 1, r, p) * np.exp(betaln(a, b + np.maximum(j - 1, 0) + delta) - betaln(a, b))
+        return np.where(j <= 0, 1.0, out)
+
+    def probability_of_n_purchases_up_to_time(self, t, n) -> float:
+        """P(X(t) = n) for a new customer: P(X >= n) - P(X >= n + 1)."""
+        return float(self._at_least(np.array([n]), float(t))[0] - self._at_least(np.array([n + 1]), float(t))[0])
 
     def conditional_expected_number_of_purchases_up_to_time(self, t, x, tx, T) -> np.ndarray:
         """Expected purchases in (T, T + t] given the history: BTYDplus's BG/NBD-based expression with the scale

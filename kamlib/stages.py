@@ -24,7 +24,7 @@ from ._results import Result
 from .i18n import Message
 
 __all__ = ["Check", "MIN_CUSTOMERS", "MIN_REPEAT_BUYERS", "amounts", "baskets", "churn", "clustering",
-           "holdout", "identify_problems", "lifecycle", "plan", "products", "purchase_models", "recommendation",
+           "holdout", "holdout_revenue", "identify_problems", "lifecycle", "plan", "products", "purchase_models", "recommendation",
            "shape", "spend_model"]
 
 #: Fewest customers for a customer-level model, a split in halves or a bootstrap.
@@ -205,6 +205,35 @@ def holdout(tx: pd.DataFrame, *, calibration_end, holdout_end, unit: str = "W",
                             "{end}, so {days} days without data would count as no purchases; set clv.holdout_end "
                             "to {last} or earlier.", span=span, end=str(hold_end.date()),
                      days=(hold_end - last).days, last=str(last.date()))
+    return _ok(stage)
+
+
+def holdout_revenue(cal_hold: pd.DataFrame, stage: str = "holdout comparison") -> Check:
+    """The calibration customers bought something in the holdout (a comparison of forecasts needs an outcome).
+
+    Parameters
+    ----------
+    cal_hold : DataFrame
+        :func:`kamlib.rfm.calibration_holdout` (``revenue_holdout``).
+    stage : str
+
+    Returns
+    -------
+    Check
+
+    Examples
+    --------
+    >>> holdout_revenue(pd.DataFrame({"revenue_holdout": [0.0, 0.0]})).ok
+    False
+    """
+    if "revenue_holdout" not in cal_hold or not len(cal_hold):
+        return _fail(stage, "The {stage} {need} amounts in the holdout, and the log has none; map an amount (or "
+                            "quantity and unit price) column in the study file.")
+    total = float(cal_hold["revenue_holdout"].clip(lower=0).sum())
+    if total <= 0:
+        return _fail(stage, "The {stage} {need} holdout revenue from the {n:,} calibration customers, and they bought "
+                            "nothing in the holdout; choose a later clv.holdout_end or an earlier clv.calibration_end.",
+                     n=len(cal_hold))
     return _ok(stage)
 
 

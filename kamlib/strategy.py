@@ -31,7 +31,7 @@ __all__ = ["Allocations", "RULES", "capture", "compare_allocations", "gains", "o
 RULES = ["Monetary (past revenue)", "Frequency", "RFM score", "CLV (BG/NBD x Gamma-Gamma)", "Random"]
 
 
-def rule_scores(cal: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+def rule_scores(cal: pd.DataFrame, *, seed: int = 0, clv_label: str | None = None) -> pd.DataFrame:
     """One score column per selection rule (higher = more likely a key account).
 
     Ties are broken at random (seeded), so that a rule with many ties (frequency) selects exactly the
@@ -43,6 +43,9 @@ def rule_scores(cal: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
         Calibration summary with ``revenue``, ``frequency``, ``recency``, ``T``, ``monetary_value`` and ``clv``.
     seed : int
         Random seed of the tie-breaking.
+    clv_label : str, optional
+        Name of the CLV rule (the purchase model behind ``clv``, e.g. "CLV (BG/CNBD-k x Gamma-Gamma)"); RULES[3]
+        by default. A ``clv`` column of NaN (no model) leaves the rule out.
 
     Returns
     -------
@@ -70,13 +73,15 @@ def rule_scores(cal: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
         RULES[0]: cal["revenue"].to_numpy(float),
         RULES[1]: cal["frequency"].to_numpy(float),
         RULES[2]: rfm_score.to_numpy(float),
-        RULES[3]: cal["clv"].to_numpy(float),
+        clv_label or RULES[3]: cal["clv"].to_numpy(float),
         RULES[4]: rng.random(len(cal)),
     }, index=cal.index)
     # ranks plus a random fraction below 0.5: ties are broken at random, distinct values keep their order
     jitter = rng.random(len(cal)) * 0.4
-    for c in RULES[:4]:
+    for c in list(out.columns[:4]):
         out[c] = out[c].rank(method="average") + jitter
+    if cal["clv"].isna().all():  # no purchase model: no CLV rule
+        out = out.drop(columns=[clv_label or RULES[3]])
     return out
 
 

@@ -130,7 +130,7 @@ class Tiers(Result):
 
 def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: float = 0.5,
            min_p_alive: float = 0.5, max_inactive_days: float = 180, unit: str = "D",
-           degenerate: bool = False) -> Tiers:
+           degenerate: bool = False, value_model: bool = True) -> Tiers:
     """Key-account tier per customer from value, potential and risk (rule in the module docstring).
 
     Parameters
@@ -151,6 +151,10 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
     degenerate : bool
         The purchase model behind ``p_alive`` cannot identify dropout (:attr:`kamlib.clv.Fitted.degenerate`):
         judge risk by recency.
+    value_model : bool
+        Whether a purchase model earned the right to value the customers (:func:`kamlib.holdout.choose`). Without
+        one there is no potential tier (it would rank by a forecast that does not beat past revenue): development
+        is ranked by past revenue and risk by recency.
 
     Returns
     -------
@@ -170,6 +174,8 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
     (['Key account', 'Maintain'], 'p_alive')
     >>> assign(b, key_clv_share=0.5, growth_clv_share=0.6, degenerate=True).risk
     'recency'
+    >>> assign(b, key_clv_share=0.5, growth_clv_share=0.6, value_model=False).tier.astype(str).tolist()
+    ['Key account', 'Maintain']
     """
     if not 0 < key_clv_share < growth_clv_share < 1:
         raise KamError(f"tiers need 0 < key_clv_share < growth_clv_share < 1, got {key_clv_share} and {growth_clv_share}.")
@@ -179,10 +185,12 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
                     fix="compute them with kamlib.clv.customer_base")
     p_min = float(base["p_alive"].min()) if len(base) else np.nan
     note = None
+    degenerate = degenerate or not value_model
     if degenerate or p_min >= min_p_alive:
         require_columns(base, ["recency", "T"], where="the tier input",
                         fix="compute them with kamlib.clv.customer_base")
-        why = (Message("the purchase model cannot identify dropout (its parameters are at a bound)") if degenerate
+        why = (Message("no purchase model beats past revenue on the holdout") if not value_model else
+               Message("the purchase model cannot identify dropout (its parameters are at a bound)") if degenerate
                else Message("P(alive) is at least {p_min:.2f} for every customer, so no one would be at risk by it",
                             p_min=p_min))
         note = Message("Key-account risk is judged by recency, not P(alive): a top customer is at risk after {days:g} "
@@ -195,16 +203,18 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
         alive = base["p_alive"] >= min_p_alive
         risk, risk_rule = "p_alive", Message("P(alive) < {min_p_alive:g}", "phrase", min_p_alive=min_p_alive)
     top_revenue = base.index.isin(top(base["revenue"], key_clv_share))
-    by_clv = base["clv"]
-    potential = base.index.isin(top(by_clv, key_clv_share))
+    by_clv = base["clv"] if value_model else base["revenue"]
+    potential = base.index.isin(top(by_clv, key_clv_share)) & value_model
     develop = base.index.isin(top(by_clv, growth_clv_share))
     tier = pd.Series("Maintain", index=base.index)
     tier[develop] = "Develop"
     tier[potential & ~top_revenue] = "Potential key account"
     tier[top_revenue & ~alive] = "At-risk key account"
     tier[top_revenue & alive] = "Key account"
-    rule = Message("value: top {share:.0%} by revenue; potential: top {share:.0%} by CLV; risk: {risk}", "phrase",
-                   share=key_clv_share, risk=risk_rule)
+    rule = (Message("value: top {share:.0%} by revenue; potential: top {share:.0%} by CLV; risk: {risk}", "phrase",
+                    share=key_clv_share, risk=risk_rule) if value_model else
+            Message("value: top {share:.0%} by revenue; no potential tier (no model beats past revenue); risk: {risk}",
+                    "phrase", share=key_clv_share, risk=risk_rule))
     return Tiers(pd.Series(pd.Categorical(tier, categories=ORDER, ordered=True), index=base.index, name="tier"),
                  risk, rule, note)
 
@@ -242,13 +252,15 @@ def table(base: pd.DataFrame, tier: Tiers | pd.Series) -> pd.DataFrame:
     return out.reset_index()
 
 
-def empty_tiers(table_df: pd.DataFrame) -> str | None:
+def empty_tiers(table_df: pd.DataFrame, *, by_construction=()) -> str | None:
     """One sentence naming the tiers no customer falls in (None when every tier has customers).
 
     Parameters
     ----------
     table_df : DataFrame
         From :func:`table`.
+    by_construction : iterable of str
+        Tiers empty by the rule itself (the potential tier without a value model, :func:`assign`): not named.
 
     Returns
     -------
@@ -259,7 +271,7 @@ def empty_tiers(table_df: pd.DataFrame) -> str | None:
     >>> empty_tiers(pd.DataFrame({"tier": ["Key account", "Develop"], "customers": [3, 0]}))
     'No customer falls in the tier Develop; check the tier thresholds (tiers.* in a study) against the data.'
     """
-    empty = [str(t) for t, n in zip(table_df["tier"], table_df["customers"]) if n == 0]
+    empty = [str(t) for t, n in zip(table_df["tier"], table_df["customers"]) if n == 0 and str(t) not in by_construction]
     if not empty:
         return None
     return Message(f"No customer falls in the tier{'s' if len(empty) > 1 else ''} {{tiers}}; check the tier "

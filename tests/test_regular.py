@@ -78,3 +78,30 @@ def test_wheat_morrison_recovers_poisson_and_regular_timing():
         gaps = rng.gamma(k, 1.0, size=(6000, 2))
         itt = pd.DataFrame({"itt_previous": gaps[:, 0], "itt_last": gaps[:, 1], "n_itt": 2.0})
         assert regular.regularity(itt)["k"] == pytest.approx(k, rel=0.2)
+
+
+def test_pmf_equals_lifetimes_at_k1_and_sums_to_one():
+    import lifetimes
+
+    ours = regular.RegularFitter("bgcnbd", {"k": 1, **CDNOW_BGNBD})
+    ref = lifetimes.BetaGeoFitter()
+    ref.params_ = pd.Series(CDNOW_BGNBD)
+    for n in (0, 1, 4):
+        assert ours.probability_of_n_purchases_up_to_time(39.0, n) == pytest.approx(
+            float(ref.probability_of_n_purchases_up_to_time(39.0, n)), rel=1e-8)
+    three = regular.RegularFitter("mbgcnbd", {"k": 3, "r": 0.85, "alpha": 1.45, "a": 0.79, "b": 2.42})
+    total = sum(three.probability_of_n_purchases_up_to_time(52.0, n) for n in range(400))
+    assert total == pytest.approx(1.0, abs=1e-9)
+
+
+def test_clv_fit_runs_the_regular_models_and_names_a_missing_litt():
+    from kamlib import clv
+    from kamlib.errors import KamError
+
+    log = datasets.cdnow(sample=True)
+    s = rfm.summary(log, end="1997-09-30")
+    with pytest.raises(KamError, match="litt"):
+        clv.fit(s, "mbgcnbd")
+    m = clv.fit(regular.with_litt(s, log, end="1997-09-30"), "bgcnbd")
+    assert m.params["k"] >= 1 and not m.degenerate and np.isnan(m.se["k"]) and m.se["r"] > 0
+    assert m.p_alive(s).shape == (len(s),) and np.isfinite(m.expected_purchases(39.0, s)).all()

@@ -86,7 +86,7 @@ clv:                          # periods inside YOUR data's span (`kam validate` 
   calibration_start: null     # required: usually the first date of the log
   calibration_end: null       # required: e.g. two thirds into the log
   holdout_end: null           # required: the last date of the log or earlier
-  models: [bgnbd, paretonbd, mbgnbd]
+  models: [bgnbd, paretonbd, mbgnbd, mbgcnbd, bgcnbd]
   horizon_months: 12
   discount_rate: 0.10
   bootstrap: 100

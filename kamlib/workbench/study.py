@@ -140,7 +140,8 @@ class CLV(_Section):
     calibration_start: dt.date = dt.date(2010, 12, 1)
     calibration_end: dt.date = dt.date(2011, 6, 30)
     holdout_end: dt.date = dt.date(2011, 12, 9)
-    models: list[Literal["bgnbd", "paretonbd", "mbgnbd"]] = ["bgnbd", "paretonbd", "mbgnbd"]
+    models: list[Literal["bgnbd", "paretonbd", "mbgnbd", "mbgcnbd", "bgcnbd"]] = ["bgnbd", "paretonbd", "mbgnbd", "mbgcnbd",
+                                                                                 "bgcnbd"]
     horizon_months: int = Field(12, gt=0, le=120)
     discount_rate: float = Field(0.10, ge=0, lt=1, description="Annual discount rate.")
     bootstrap: int = Field(100, ge=0, le=10_000)
