@@ -78,8 +78,29 @@ def test_online_retail_purchase_models_are_flagged_degenerate(values, quick_repo
     assert not (params["estimate_se"] == 0).any()
     notes = json.loads((quick_report / "manifest.json").read_text())["notebooks"]["10_key_accounts"]["notes"]
     assert any("reduces to the NBD" in n for n in notes)
-    comp = pd.read_csv(quick_report / "tables" / "ka_model_comparison.csv")
-    assert comp["degenerate"].notna().all()
+    comp = pd.read_csv(quick_report / "tables" / "ka_model_comparison.csv").set_index("model")
+    assert comp.loc[["BG/NBD", "Pareto/NBD"], "degenerate"].notna().all()
+    # the regular-buyer model (Erlang-k timing) identifies dropout where the Poisson models cannot
+    assert pd.isna(comp.loc["BG/CNBD-k", "degenerate"]) and v["bgcnbd_k"] >= 2
+    regular = params[params["model"] == "BG/CNBD-k"].set_index("parameter")
+    assert (regular.loc[["r", "alpha", "a", "b"], "estimate_se"] > 0).all()
+
+
+def test_the_value_model_follows_the_holdout_rule(values, quick_report):
+    """The model that values the customers is the one the stated rule picks from the holdout table (recomputed
+    here from the table), and without one no CLV is shown anywhere in the notebook."""
+    import pandas as pd
+
+    v = values("10_key_accounts")
+    board = pd.read_csv(quick_report / "tables" / "ka_holdout_comparison.csv")
+    naive = board.loc[board["forecast"] == "Past revenue (naive rule)", "capture"].item()
+    fine = board[(board["kind"] == "model") & board["degenerate"].isna() & (board["capture"] >= naive)]
+    expected = fine.sort_values("revenue_mae")["forecast"].iloc[0] if len(fine) else "none"
+    assert v["value_model"] == expected
+    if expected == "none":
+        assert "total_clv" not in v and not (quick_report / "figures" / "ka_p_alive.png").exists()
+        tiers = pd.read_csv(quick_report / "tables" / "ka_tiers.csv")
+        assert "clv" not in tiers.columns and "Potential key account" not in set(tiers["tier"])
 
 
 def test_key_accounts_reproduce_published_estimates(cdnow_values, cdnow_report):

@@ -496,7 +496,7 @@ def test_every_notebook_of_the_default_study_states_its_findings(quick_report):
     values = {f.stem: json.loads(f.read_text()) for f in (quick_report / "values").glob("*.json")}
     declared = {s["key"] for rec in manifest["notebooks"].values() for s in rec.get("findings", [])}
     assert declared == {"concentration", "key_accounts", "selection", "satisfaction", "personalisation", "churn",
-                        "reviews", "segments", "hypotheses", "budget"}
+                        "reviews", "segments", "hypotheses", "budget", "value_model"}
     for language in ("en", "zh"):
         assert {f.key for f in findings.findings(manifest, values, language, limit=99)} == declared
     zh = ([f.text() for f in findings.findings(manifest, values, "zh", limit=99)]

@@ -115,7 +115,7 @@ def _clv_over_sort(values):
                        "top 20% by past revenue {monetary:.1%}; the claim needs the CLV rule's interval above the sort",
                        "phrase", clv=clv, lo=lo, hi=hi, monetary=monetary)
     if degenerate:
-        evidence = Message("{evidence}; the purchase models cannot identify dropout on this log ({models})", "phrase",
+        evidence = Message("{evidence}; {models} cannot identify dropout on this log", "phrase",
                            evidence=evidence, models=list(map(str, degenerate)))
     return verdict, evidence
 
@@ -226,7 +226,15 @@ def _identify(values, ctx):
         out.append(Message("These shares are counted on every customer of the window, not estimated from a sample, "
                            "but they describe the past only.", "closing"))
     degenerate = values.get("10_key_accounts", {}).get("degenerate_models")
-    if degenerate:
+    chosen = values.get("10_key_accounts", {}).get("value_model")
+    if chosen == "none":
+        out.append(Message("They do not show which customers will stay valuable: no purchase model beats a sort by past "
+                           "revenue on the holdout, so the tiers rank by past revenue and judge risk by recency.",
+                           "closing"))
+    elif chosen:
+        out.append(Message("The forward-looking tiers use {model}, the model that beat past revenue on the holdout; "
+                           "its forecast is a model's, checked on one holdout period.", "closing", model=chosen))
+    elif degenerate:
         out.append(Message("They do not show which customers will stay valuable: the purchase models cannot identify "
                            "dropout on this log ({models}), so tiers that look forward rest on past revenue.", "closing",
                            models=list(map(str, degenerate))))
