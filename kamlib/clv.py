@@ -38,7 +38,7 @@ from .i18n import Message
 from .rfm import UNIT_DAYS
 
 __all__ = ["BOUNDS", "DROPOUT", "FAST", "Fitted", "LABELS", "NotIdentified", "PARAMS", "PURCHASE_MODELS", "REGULAR",
-           "bootstrap", "clv",
+           "bootstrap", "clv", "sensitivity",
            "customer_base", "fit", "fit_models", "sufficient"]
 
 PURCHASE_MODELS = ("bgnbd", "paretonbd", "mbgnbd", "mbgcnbd", "bgcnbd")
@@ -475,6 +475,12 @@ def _fit_regular(model: str, suff: pd.DataFrame, w: np.ndarray, unit: str, with_
     params = np.array([float(found[k]) for k in PARAMS[model]])
     ll = _total_loglik(model, params, suff)
     at_bound = tuple(k for k, v in zip(PARAMS[model][1:], params[1:]) if not BOUNDS[0] <= v <= BOUNDS[1])
+    # the optimiser can stop on the flat ridge towards no dropout (a -> 0) before reaching the bound: when moving a
+    # to the limit loses no likelihood, the dropout process is not identified
+    limit = params.copy()
+    limit[3] = 1e-12
+    if "a" not in at_bound and _total_loglik(model, limit, suff) >= ll - 1e-6:
+        at_bound = at_bound + ("a",)
     se = _standard_errors(model, params, suff) if with_se else np.full(len(params), np.nan)
     se = np.full(len(params), np.nan) if at_bound else np.where(np.isfinite(se) & (se > 0), se, np.nan)
     fitter = regular.RegularFitter(model, dict(zip(PARAMS[model], params)))
@@ -515,6 +521,80 @@ def fit_models(summary: pd.DataFrame, models, **kwargs) -> tuple[dict[str, Fitte
         except NotIdentified as exc:
             failed.append(str(exc))
     return fitted, failed
+
+
+def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("D", "W", "M"),
+                models=("bgnbd", "bgcnbd")) -> tuple[pd.DataFrame, Message]:
+    """Where dropout becomes identifiable: each purchase model fitted for every time unit and calibration end.
+
+    A model whose dropout parameters reach a bound (:attr:`Fitted.degenerate`) cannot tell a silent customer who
+    left from one who buys rarely; that depends on how long the calibration period is and on the model's purchase
+    process, rarely on the time unit (which only rescales recency and T).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The log.
+    start : date-like
+        First day of every calibration period.
+    calibration_ends : iterable of date-like
+        Ends of the calibration periods tried.
+    units : iterable of {"D", "W", "M"}
+    models : iterable of str
+        Purchase models (:data:`PURCHASE_MODELS`).
+
+    Returns
+    -------
+    table : DataFrame
+        ``unit``, ``calibration_end``, ``customers``, ``repeat_buyers_share``, ``model``, ``identified`` (dropout
+        not at a bound), ``at_bound`` (the parameters at a bound), ``loglik``.
+    sentence : Message
+        Per model, in how many settings dropout is identifiable and from which calibration end.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). *Marketing Science*, 24(2), 275-284.
+    Platzer, M. & Reutterer, T. (2016). *Marketing Science*, 35(5), 779-799.
+
+    Examples
+    --------
+    >>> table, sentence = sensitivity(tx, start="1997-01-01", calibration_ends=["1997-06-30", "1997-09-30"],
+    ...                               units=["W"], models=["bgnbd"])
+    >>> table["identified"].tolist(), str(sentence)[:52]
+    ([True, True], 'BG/NBD identifies dropout in 2 of 2 settings (from a')
+    """
+    from . import regular, rfm
+    from .i18n import join
+
+    rows = []
+    for unit in units:
+        for end in calibration_ends:
+            s = rfm.summary(transactions, end=end, unit=unit, start=start)
+            if not len(s):
+                continue
+            if any(m in REGULAR for m in models):
+                s = regular.with_litt(s, transactions, end=end, unit=unit, start=start)
+            for name in models:
+                try:
+                    m = fit(s, name, unit=unit, with_se=False)
+                    bound, ll = tuple(k for k in m.at_bound if k in DROPOUT.get(name, ())), m.loglik
+                except (NotIdentified, KamError):
+                    bound, ll = ("not fitted",), np.nan
+                rows.append({"unit": unit, "calibration_end": str(pd.Timestamp(end).date()), "customers": len(s),
+                             "repeat_buyers_share": float((s["frequency"] > 0).mean()) if len(s) else np.nan,
+                             "model": LABELS[name], "identified": not bound, "at_bound": ", ".join(bound),
+                             "loglik": ll})
+    table = pd.DataFrame(rows)
+    parts = []
+    for name in models:
+        t = table[table["model"] == LABELS[name]]
+        ok = t[t["identified"]]
+        parts.append(Message("{model} identifies dropout in {n} of {total} settings (from a calibration end of {first})",
+                             "phrase", model=LABELS[name], n=len(ok), total=len(t),
+                             first=min(ok["calibration_end"])) if len(ok) else
+                     Message("{model} identifies dropout in none of the {total} settings", "phrase",
+                             model=LABELS[name], total=len(t)))
+    return table, join(parts)
 
 
 def _estimate(fitter, model, suff, w, penalizer) -> None:

@@ -105,3 +105,18 @@ def test_clv_fit_runs_the_regular_models_and_names_a_missing_litt():
     m = clv.fit(regular.with_litt(s, log, end="1997-09-30"), "bgcnbd")
     assert m.params["k"] >= 1 and not m.degenerate and np.isnan(m.se["k"]) and m.se["r"] > 0
     assert m.p_alive(s).shape == (len(s),) and np.isfinite(m.expected_purchases(39.0, s)).all()
+
+
+def test_a_fit_on_the_ridge_towards_no_dropout_is_flagged(monkeypatch):
+    """Every customer bought at the end of the window (no silence: no evidence of dropout), and the optimiser stops
+    on the flat ridge towards a = 0 before the bound: the fit must be flagged, not read as identified dropout."""
+    from kamlib import clv
+
+    rng = np.random.default_rng(1)
+    T = rng.uniform(20, 40, 2000)
+    x = rng.poisson(T / 5) + 1
+    data = pd.DataFrame({"frequency": x, "recency": T, "T": T, "litt": x * np.log(5.0)})
+    ridge = {"k": 1, "r": 1.0, "alpha": 5.0, "a": 3e-4, "b": 50.0}
+    monkeypatch.setattr(regular, "fit", lambda *a, **k: (ridge, 0.0))
+    m = clv.fit(data, "bgcnbd")
+    assert m.degenerate and m.at_bound == ("a",) and np.isnan(m.se["r"])
