@@ -418,6 +418,25 @@ result.update(draws=int(boot["draws"].iloc[0]))
 """
 
 
+REGULAR_FIT = """
+from kamlib import clv, regular
+sim = regular.simulate({n}, k=3, r=0.85, alpha=1.45, a=0.79, b=2.42, T=52.0, seed=1)  # BTYDplus's test parameters
+tic()
+m = clv.fit(sim, "mbgcnbd")
+result["params"] = dict(m.params)
+"""
+
+
+def bench_regular(customers, rows_out):
+    """MBG/CNBD-k fit time (k estimated on its grid, standard errors included) on a log simulated from known
+    parameters; no Python peer exists (the model is in the R package BTYDplus only)."""
+    r = measure(REGULAR_FIT.format(n=customers))
+    rows_out.append({"task": "mbgcnbd_fit", "size": customers, "size_unit": "customers", "tool": "kamlib",
+                     "seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"]})
+    print(f"  MBG/CNBD-k on {customers:,} simulated customers: {r['seconds']:.1f} s, peak {r['peak_rss_mb']:.0f} MB, "
+          f"k = {r['params']['k']:.0f}", flush=True)
+
+
 def bench_pls(n, rows_out):
     r = measure(PLS_BOOT.format(n=n))
     rows_out.append({"task": "pls_bootstrap", "size": n, "size_unit": "draws", "tool": "kamlib",
@@ -597,14 +616,15 @@ def main(argv=None):
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="small sizes (a smoke test; targets are for the full run)")
-    p.add_argument("--only", nargs="*", choices=["rfm", "fit", "e2e", "kam", "act", "reviews", "pls"], help="run only these parts")
+    p.add_argument("--only", nargs="*", choices=["rfm", "fit", "regular", "e2e", "kam", "act", "reviews", "pls"],
+                   help="run only these parts")
     p.add_argument("--repeat", type=int, default=None,
                    help="measurements per tool for the RFM and fit comparisons, fastest kept (default 3; 1 with --quick)")
     args = p.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 3)
     if repeat < 1:
         p.error("--repeat must be at least 1")
-    parts = set(args.only or ["rfm", "fit", "e2e", "kam", "act", "reviews", "pls"])
+    parts = set(args.only or ["rfm", "fit", "regular", "e2e", "kam", "act", "reviews", "pls"])
     rows = []
     sizes = [100_000, 1_000_000] if args.quick else [1_000_000, 5_000_000, 20_000_000, 100_000_000]
     if "rfm" in parts:
@@ -613,6 +633,9 @@ def main(argv=None):
     if "fit" in parts:
         print("BG/NBD + Gamma-Gamma fit", flush=True)
         bench_fit(50_000 if args.quick else 1_000_000, rows, repeat)
+    if "regular" in parts:
+        print("MBG/CNBD-k fit (regular buyers)", flush=True)
+        bench_regular(10_000 if args.quick else 100_000, rows)
     if "e2e" in parts:
         print("End to end: RFM, fit and CLV to Parquet", flush=True)
         bench_end_to_end(2_000_000 if args.quick else 100_000_000, rows)

@@ -38,8 +38,7 @@ from .i18n import Message
 from .rfm import UNIT_DAYS
 
 __all__ = ["BOUNDS", "DROPOUT", "FAST", "Fitted", "LABELS", "NotIdentified", "PARAMS", "PURCHASE_MODELS", "REGULAR",
-           "bootstrap", "clv", "sensitivity",
-           "customer_base", "fit", "fit_models", "sufficient"]
+           "bootstrap", "clv", "customer_base", "fit", "fit_models", "sensitivity", "sufficient"]
 
 PURCHASE_MODELS = ("bgnbd", "paretonbd", "mbgnbd", "mbgcnbd", "bgcnbd")
 PARAMS = {
@@ -394,7 +393,7 @@ def _mle(nll, k: int, args: tuple) -> np.ndarray:
 
 
 def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, unit: str = "W",
-        with_se: bool = True) -> Fitted:
+        with_se: bool = True, covariates: pd.DataFrame | None = None, life=(), trans=()) -> Fitted:
     """Fit a purchase or spend model by maximum likelihood on sufficient statistics.
 
     Fitting uses the unique sufficient-statistic rows with weights, so it takes about as long for a million
@@ -413,6 +412,11 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
         Time unit of ``recency`` and ``T`` (recorded with the fit).
     with_se : bool
         Compute standard errors (False skips the Hessian, for bootstrap refits).
+    covariates : DataFrame, optional
+        One row per customer: time-invariant covariates of the Pareto/NBD (:func:`kamlib.covariates.fit_paretonbd`;
+        the result is then a :class:`kamlib.covariates.CovariateFit`).
+    life, trans : list of str
+        The covariates of the dropout and of the purchase process.
 
     Returns
     -------
@@ -438,6 +442,12 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
     """
     if model not in PARAMS:
         raise KamError(f"Unknown model {model!r}; choose one of {', '.join(PARAMS)}.")
+    if covariates is not None or life or trans:
+        if model != "paretonbd":
+            raise KamError(f"covariates are fitted for the Pareto/NBD only (model='paretonbd'), not {LABELS[model]}.")
+        from .covariates import fit_paretonbd
+
+        return fit_paretonbd(summary, covariates, life=life, trans=trans, with_se=with_se)
     suff = sufficient(summary, model)
     if len(suff) < len(PARAMS[model]):
         raise KamError(f"Too few customers to fit {LABELS[model]} ({len(suff)} distinct rows).")
