@@ -138,26 +138,21 @@ def _total_loglik(model: str, params: np.ndarray, suff: pd.DataFrame) -> float:
 def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame) -> np.ndarray:
     from statsmodels.tools.numdiff import approx_hess3
 
-    if model in REGULAR:  # k is chosen on a grid of integers: the Hessian is that of the other four at that k
-        k, rest = params[0], params[1:]
-        hess = approx_hess3(np.log(rest), lambda lp: _total_loglik(model, np.concatenate([[k], np.exp(lp)]), suff))
-        try:
-            cov_log = np.linalg.inv(-hess)
-        except np.linalg.LinAlgError:
-            return np.full(len(params), np.nan)
-        se = rest * np.sqrt(np.clip(np.diag(cov_log), 0, None))
-        return np.array([np.nan] + [float(f"{v:.4g}") if np.isfinite(v) else v for v in se])
+    # k of the regular-buyer models is chosen on a grid of integers: it has no standard error, and the Hessian is
+    # that of the other parameters at that k
+    fixed = params[:1] if model in REGULAR else params[:0]
+    free = params[len(fixed):]
     # Hessian in log parameters (well scaled), then the delta method back to natural units.
-    hess = approx_hess3(np.log(params), lambda lp: _total_loglik(model, np.exp(lp), suff))
+    hess = approx_hess3(np.log(free), lambda lp: _total_loglik(model, np.concatenate([fixed, np.exp(lp)]), suff))
     try:
         cov_log = np.linalg.inv(-hess)
     except np.linalg.LinAlgError:
         return np.full(len(params), np.nan)
-    se = params * np.sqrt(np.clip(np.diag(cov_log), 0, None))
+    se = free * np.sqrt(np.clip(np.diag(cov_log), 0, None))
     # A numerical Hessian is accurate to about 1e-5 relative, and its last bits move with how numpy vectorises
     # the log-likelihood sums (memory alignment differs between runs): 4 significant digits are what it
     # supports, and they keep reruns byte-identical.
-    return np.array([float(f"{v:.4g}") if np.isfinite(v) else v for v in se])
+    return np.array([np.nan] * len(fixed) + [float(f"{v:.4g}") if np.isfinite(v) else v for v in se])
 
 
 #: A positive shape or scale estimate outside these limits is at a bound of the (open) parameter space:
@@ -453,22 +448,23 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
         raise KamError(f"Too few customers to fit {LABELS[model]} ({len(suff)} distinct rows).")
     w = suff["weight"].to_numpy()
     if model in REGULAR:
-        return _fit_regular(model, suff, w, unit, with_se)
-    fitter = _fitter_class(model)(penalizer_coef=penalizer)
-    from lifetimes.utils import ConvergenceError
+        fitter = _fit_regular(model, suff, w)
+    else:
+        fitter = _fitter_class(model)(penalizer_coef=penalizer)
+        from lifetimes.utils import ConvergenceError
 
-    try:
-        _estimate(fitter, model, suff, w, penalizer)
-    except ConvergenceError:
-        repeat = int((summary["frequency"] > 0).sum())
-        raise NotIdentified(
-            f"{LABELS[model]} did not converge on {len(summary):,} customers ({repeat:,} with a repeat purchase): the "
-            "data cannot identify its parameters in this window (often nobody drops out, or few customers repeat); "
-            "use a longer calibration period, another model (clv.models), or a small positive clv.penalizer "
-            "(e.g. 0.001).") from None
+        try:
+            _estimate(fitter, model, suff, w, penalizer)
+        except ConvergenceError:
+            repeat = int((summary["frequency"] > 0).sum())
+            raise NotIdentified(
+                f"{LABELS[model]} did not converge on {len(summary):,} customers ({repeat:,} with a repeat purchase): "
+                "the data cannot identify its parameters in this window (often nobody drops out, or few customers "
+                "repeat); use a longer calibration period, another model (clv.models), or a small positive "
+                "clv.penalizer (e.g. 0.001).") from None
     params = np.array([float(fitter.params_[k]) for k in PARAMS[model]])
     ll = _total_loglik(model, params, suff)
-    at_bound = tuple(k for k, v in zip(PARAMS[model], params) if not BOUNDS[0] <= v <= BOUNDS[1])
+    at_bound = _at_bound(model, params, ll, suff)
     se = _standard_errors(model, params, suff) if with_se else np.full(len(params), np.nan)
     # No standard error is reported as 0: a parameter at a bound makes the Hessian singular, and then none of
     # its standard errors can be trusted; otherwise a non-finite or zero one is missing.
@@ -477,25 +473,27 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
                   dict(zip(PARAMS[model], se)), unit, at_bound)
 
 
-def _fit_regular(model: str, suff: pd.DataFrame, w: np.ndarray, unit: str, with_se: bool) -> Fitted:
-    """MBG/CNBD-k or BG/CNBD-k on the sufficient rows (:func:`kamlib.regular.fit`)."""
+def _at_bound(model: str, params: np.ndarray, ll: float, suff: pd.DataFrame) -> tuple:
+    """The parameters at a bound of the parameter space (:data:`BOUNDS`; k of the regular-buyer models is an
+    integer on its grid, never at a bound)."""
+    names = PARAMS[model]
+    at_bound = tuple(k for k, v in zip(names, params) if k != "k" and not BOUNDS[0] <= v <= BOUNDS[1])
+    if model in REGULAR and "a" not in at_bound:
+        # the optimiser can stop on the flat ridge towards no dropout (a -> 0) before reaching the bound: when
+        # moving a to the limit loses no likelihood, the dropout process is not identified
+        limit = params.copy()
+        limit[names.index("a")] = 1e-12
+        if _total_loglik(model, limit, suff) >= ll - 1e-6:
+            at_bound = at_bound + ("a",)
+    return at_bound
+
+
+def _fit_regular(model: str, suff: pd.DataFrame, w: np.ndarray):
+    """MBG/CNBD-k or BG/CNBD-k on the sufficient rows (:func:`kamlib.regular.fit`), as a fitter."""
     from . import regular
 
     found, _ = regular.fit(suff["frequency"], suff["recency"], suff["T"], suff["litt"], w.astype(float), model=model)
-    params = np.array([float(found[k]) for k in PARAMS[model]])
-    ll = _total_loglik(model, params, suff)
-    at_bound = tuple(k for k, v in zip(PARAMS[model][1:], params[1:]) if not BOUNDS[0] <= v <= BOUNDS[1])
-    # the optimiser can stop on the flat ridge towards no dropout (a -> 0) before reaching the bound: when moving a
-    # to the limit loses no likelihood, the dropout process is not identified
-    limit = params.copy()
-    limit[3] = 1e-12
-    if "a" not in at_bound and _total_loglik(model, limit, suff) >= ll - 1e-6:
-        at_bound = at_bound + ("a",)
-    se = _standard_errors(model, params, suff) if with_se else np.full(len(params), np.nan)
-    se = np.full(len(params), np.nan) if at_bound else np.where(np.isfinite(se) & (se > 0), se, np.nan)
-    fitter = regular.RegularFitter(model, dict(zip(PARAMS[model], params)))
-    return Fitted(model, fitter, dict(zip(PARAMS[model], params)), ll, int(w.sum()), len(suff),
-                  dict(zip(PARAMS[model], se)), unit, at_bound)
+    return regular.RegularFitter(model, {k: float(found[k]) for k in PARAMS[model]})
 
 
 def fit_models(summary: pd.DataFrame, models, **kwargs) -> tuple[dict[str, Fitted], list[str]]:
