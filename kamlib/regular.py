@@ -84,14 +84,8 @@ def interpurchase(transactions: pd.DataFrame, *, end, unit: str = "W", start=Non
                     fix="map the customer and date columns in the study file")
     if unit not in UNIT_DAYS:
         raise KamError(f"unit must be one of {', '.join(UNIT_DAYS)}, got {unit!r}.")
-    days = pd.to_datetime(transactions[date]).dt.normalize()
-    keep = days <= pd.Timestamp(end)
-    if start is not None:
-        keep &= days >= pd.Timestamp(start)
-    d = pd.DataFrame({"c": transactions[customer].to_numpy()[keep.to_numpy()], "d": days[keep].to_numpy()})
-    d = d.drop_duplicates().sort_values(["c", "d"], kind="mergesort")
-    itt = d.groupby("c", sort=True)["d"].diff().dt.days.to_numpy(float) / UNIT_DAYS[unit]
-    d["itt"] = itt
+    d = _purchase_days(transactions, end=end, unit=unit, start=start, customer=customer, date=date)
+    itt = d["itt"].to_numpy(float)
     d["log_itt"] = np.log(np.where(itt > 0, itt, np.nan))
     g = d.groupby("c", sort=True)
     out = pd.DataFrame({"litt": g["log_itt"].sum(min_count=0).fillna(0.0), "n_itt": g["itt"].count().astype(float)})
@@ -129,6 +123,24 @@ def with_litt(summary: pd.DataFrame, transactions: pd.DataFrame, *, end, unit: s
     """
     ip = interpurchase(transactions, end=end, unit=unit, start=start, customer=customer, date=date)
     return summary.assign(litt=ip["litt"].reindex(summary.index).fillna(0.0).to_numpy(float))
+
+
+def _purchase_days(transactions: pd.DataFrame, *, end=None, unit: str = "W", start=None,
+                   customer: str = "customer_id", date: str = "date") -> pd.DataFrame:
+    """Each customer's distinct purchase days in [start, end], sorted: ``c`` (customer), ``d`` (day), ``itt`` (time
+    since the customer's previous purchase day in ``unit``; NaN for the first)."""
+    from .rfm import UNIT_DAYS
+
+    days = pd.to_datetime(transactions[date]).dt.normalize()
+    keep = np.ones(len(days), bool)
+    if end is not None:
+        keep &= (days <= pd.Timestamp(end)).to_numpy()
+    if start is not None:
+        keep &= (days >= pd.Timestamp(start)).to_numpy()
+    d = pd.DataFrame({"c": transactions[customer].to_numpy()[keep], "d": days.to_numpy()[keep]})
+    d = d.drop_duplicates().sort_values(["c", "d"], kind="mergesort")
+    d["itt"] = d.groupby("c", sort=True)["d"].diff().dt.days.to_numpy(float) / UNIT_DAYS[unit]
+    return d
 
 
 def regularity(itt: pd.DataFrame | None = None, *, transactions: pd.DataFrame | None = None, method: str = "wheat",
@@ -187,17 +199,8 @@ def regularity(itt: pd.DataFrame | None = None, *, transactions: pd.DataFrame | 
 
         if transactions is None:
             raise KamError("regularity(method='mle') needs the transaction log (transactions=...).")
-        from .rfm import UNIT_DAYS
-
-        customer, date = kwargs.get("customer", "customer_id"), kwargs.get("date", "date")
-        days = pd.to_datetime(transactions[date]).dt.normalize()
-        if kwargs.get("end") is not None:
-            keep = (days <= pd.Timestamp(kwargs["end"])).to_numpy()
-        else:
-            keep = np.ones(len(days), bool)
-        d = pd.DataFrame({"c": transactions[customer].to_numpy()[keep], "d": days[keep].to_numpy()}).drop_duplicates()
-        d = d.sort_values(["c", "d"], kind="mergesort")
-        d["itt"] = d.groupby("c")["d"].diff().dt.days / UNIT_DAYS[kwargs.get("unit", "W")]
+        d = _purchase_days(transactions, end=kwargs.get("end"), unit=kwargs.get("unit", "W"),
+                           customer=kwargs.get("customer", "customer_id"), date=kwargs.get("date", "date"))
         need = 10 if min_itt is None else min_itt
         ks = []
         for _, s in d.dropna(subset=["itt"]).groupby("c")["itt"]:
