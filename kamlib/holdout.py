@@ -295,6 +295,14 @@ def compare(cal_hold: pd.DataFrame, forecasts: list[Forecast], *, share: float =
     return pd.DataFrame(rows)
 
 
+def _identified(table: pd.DataFrame) -> pd.DataFrame:
+    """The purchase models of a :func:`compare` table whose fit is not degenerate, indexed by forecast, best first
+    (most holdout revenue captured, then the lower error)."""
+    t = table.set_index("forecast") if "forecast" in table.columns else table
+    fine = t[(t["kind"] == "model") & (t["degenerate"].fillna("").astype(str) == "")]
+    return fine.sort_values(["capture", "revenue_mae"], ascending=[False, True])
+
+
 @dataclass(frozen=True)
 class Choice(Result):
     """The model :func:`choose` picked (``model``: its :func:`kamlib.clv.fit` name, empty for none; ``label``) and
@@ -337,14 +345,13 @@ def choose(table: pd.DataFrame, forecasts: list[Forecast]) -> Choice:
     if models.empty:
         return Choice("", "", Message("No purchase model was fitted, so the tiers rest on value and recency.",
                                       "finding"))
-    fine = models[models["degenerate"].fillna("").astype(str) == ""]
+    fine = _identified(t)
     qualified = fine[fine["capture"] >= naive]
     if qualified.empty:
-        best = (fine if not fine.empty else models).sort_values(["capture", "revenue_mae"], ascending=[False, True])
-        label = best.index[0]
         why = (Message("all fits are degenerate", "phrase") if fine.empty else
                Message("the best, {model}, captures {capture:.1%} of holdout revenue in its top 20% against {naive:.1%} "
-                       "by past revenue", "phrase", model=label, capture=float(best.iloc[0]["capture"]), naive=naive))
+                       "by past revenue", "phrase", model=fine.index[0], capture=float(fine.iloc[0]["capture"]),
+                       naive=naive))
         return Choice("", "", Message("No purchase model beats past revenue on the holdout ({why}), so the value "
                                       "tiers rest on past revenue and recency, not on CLV.", "finding", why=why))
     best = qualified.sort_values(["revenue_mae", "capture"], ascending=[True, False])
@@ -411,7 +418,6 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
     forecasts += naive_forecasts(cal_hold, seed=seed)
     table = compare(cal_hold, forecasts, share=share, n_boot=n_boot, seed=seed)
     names = {f.label: f.model for f in forecasts if f.kind == "model"}
-    fine = table[(table["kind"] == "model") & (table["degenerate"].fillna("").astype(str) == "")]
-    best = names[fine.sort_values(["capture", "revenue_mae"], ascending=[False, True])["forecast"].iloc[0]] \
-        if len(fine) else ""
+    fine = _identified(table)
+    best = names[fine.index[0]] if len(fine) else ""
     return Selection(table, choose(table, forecasts), best, tuple(notes))
