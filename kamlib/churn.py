@@ -9,7 +9,7 @@ minimises the stated costs of a missed churner (false negative) and a wasted off
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -91,7 +91,7 @@ class CostThreshold(Result):
         from .i18n import Message
 
         rule = verdicts.RULES["targeted_share"]
-        rule = rule if most is None else verdicts.Rule(rule.name, rule.statistic, "<=", most, "chosen", rule.means)
+        rule = rule if most is None else replace(rule, threshold=most)
         n = int(self.confusion.to_numpy().sum())
         if not n or rule.met(self.targeted / n):
             return None

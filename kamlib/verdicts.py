@@ -19,6 +19,7 @@ research. *Journal of Applied Psychology*, 88(5), 879-903.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import operator
 from dataclasses import dataclass
@@ -186,7 +187,7 @@ def supported(ci_lower, pvalue, alpha: float | None = None) -> bool:
     >>> supported(0.04, 0.01), supported(-0.02, 0.03), supported(0.1, float("nan"))
     (True, False, False)
     """
-    p_rule = RULES["p"] if alpha is None else Rule("p", "p-value", "<", alpha, "chosen level", "significant")
+    p_rule = RULES["p"] if alpha is None else dataclasses.replace(RULES["p"], threshold=alpha)
     return RULES["ci_lower"].met(ci_lower) and p_rule.met(pvalue)
 
 
