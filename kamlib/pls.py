@@ -523,10 +523,8 @@ def _failed_criteria(assessment: pd.DataFrame | None, constructs: set) -> list:
         else:
             continue
         if involved & constructs:
-            out.append(Message("{criterion} of {of} is {value:.2f} (cut-off {cut:.2f}, {source})", "phrase",
-                               criterion=r["criterion"].upper() if r["criterion"] == "htmt" else r["criterion"],
-                               of=str(r["of"]), value=float(r["value"]), cut=float(r["cut_off"]),
-                               source=r["source"]))
+            out.append(verdicts.shortfall(r["criterion"].upper() if r["criterion"] == "htmt" else r["criterion"],
+                                          str(r["of"]), r["value"], r["cut_off"], r["source"]))
     return out
 
 

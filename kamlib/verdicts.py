@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["AUC_BANDS", "RULES", "Rule", "met", "rule", "supported", "table"]
+__all__ = ["AUC_BANDS", "RULES", "Rule", "met", "rule", "shortfall", "supported", "table"]
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
@@ -165,6 +165,34 @@ def met(name: str, value) -> bool:
     (False, True)
     """
     return rule(name).met(value)
+
+
+def shortfall(criterion: str, of, value: float, cut: float, source: str):
+    """The phrase that qualifies a result resting on a failed criterion, with its value, cut-off and source.
+
+    Parameters
+    ----------
+    criterion : str
+        As the reader knows it ("ave", "HTMT").
+    of : str or Message
+        The construct (or pair of constructs).
+    value, cut : float
+    source : str
+
+    Returns
+    -------
+    Message
+
+    Examples
+    --------
+    >>> r = RULES["ave"]
+    >>> str(shortfall("ave", "SQ", 0.41, r.threshold, r.source))
+    'ave of SQ is 0.41 (cut-off 0.50, Fornell & Larcker (1981))'
+    """
+    from .i18n import Message
+
+    return Message("{criterion} of {of} is {value:.2f} (cut-off {cut:.2f}, {source})", "phrase", criterion=criterion,
+                   of=of, value=float(value), cut=float(cut), source=source)
 
 
 def supported(ci_lower, pvalue, alpha: float | None = None) -> bool:

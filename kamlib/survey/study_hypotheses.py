@@ -199,8 +199,7 @@ def qualify(rows: pd.DataFrame, *, reliability: pd.DataFrame | None = None, htmt
     from ..i18n import join
 
     def phrase(criterion, of, value, rule):
-        return Message("{criterion} of {of} is {value:.2f} (cut-off {cut:.2f}, {source})", "phrase",
-                       criterion=criterion, of=of, value=float(value), cut=rule.threshold, source=rule.source)
+        return verdicts.shortfall(criterion, of, value, rule.threshold, rule.source)
 
     by_construct: list[tuple[set, Message]] = []
     if reliability is not None:
