@@ -38,7 +38,7 @@ from .i18n import Message
 from .rfm import UNIT_DAYS
 
 __all__ = ["BOUNDS", "DROPOUT", "FAST", "Fitted", "LABELS", "NotIdentified", "PARAMS", "PURCHASE_MODELS", "REGULAR",
-           "bootstrap", "clv", "customer_base", "fit", "fit_models", "sensitivity", "sufficient"]
+           "bootstrap", "clv", "customer_base", "fit", "fit_models", "label", "parse", "sensitivity", "sufficient"]
 
 PURCHASE_MODELS = ("bgnbd", "paretonbd", "mbgnbd", "mbgcnbd", "bgcnbd")
 PARAMS = {
@@ -51,6 +51,50 @@ PARAMS = {
 }
 LABELS = {"bgnbd": "BG/NBD", "paretonbd": "Pareto/NBD", "mbgnbd": "MBG/NBD", "mbgcnbd": "MBG/CNBD-k",
           "bgcnbd": "BG/CNBD-k", "gamma_gamma": "Gamma-Gamma"}
+
+
+def parse(name: str) -> tuple[str, list[str]]:
+    """A model name and its covariates: ``"paretonbd+country"`` is the Pareto/NBD with the covariate ``country`` on
+    both processes (the names :func:`kamlib.holdout.select` gives the covariate fits).
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    tuple
+        ``(model, covariates)``.
+
+    Examples
+    --------
+    >>> parse("paretonbd+country"), parse("bgnbd")
+    (('paretonbd', ['country']), ('bgnbd', []))
+    """
+    model, *columns = str(name).split("+")
+    return model, columns
+
+
+def label(name: str) -> str:
+    """The model's name in tables: ``"paretonbd+country"`` is ``Pareto/NBD + country``.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> label("paretonbd+country")
+    'Pareto/NBD + country'
+    """
+    model, columns = parse(name)
+    return " + ".join([LABELS.get(model, model), *columns])
+
+
 #: Models for regular buyers (Erlang-k inter-purchase times, :mod:`kamlib.regular`): they need ``litt``
 REGULAR = ("mbgcnbd", "bgcnbd")
 
@@ -189,6 +233,12 @@ class Fitted(Result):
     se: dict = field(default_factory=dict)
     unit: str = "W"
     at_bound: tuple = ()
+    covariates: tuple = ()
+
+    @property
+    def label(self) -> str:
+        """The model's name in tables, with its covariates (``Pareto/NBD + country``)."""
+        return " + ".join([LABELS[self.model], *self.covariates])
 
     @property
     def degenerate(self) -> bool:
@@ -199,7 +249,7 @@ class Fitted(Result):
         """One sentence on a degenerate fit: what it means and what to try (None when the fit is regular)."""
         if not self.at_bound:
             return None
-        label = LABELS[self.model]
+        label = self.label
         values = ", ".join(f"{k} = {self.params[k]:.3g}" for k in self.at_bound)
         if self.model in DROPOUT and set(self.at_bound) & set(DROPOUT[self.model]):
             return Message("{model}: the dropout parameters are at a bound ({values}): no dropout can be identified in "
@@ -220,7 +270,7 @@ class Fitted(Result):
 
     def summary_frame(self, ci: pd.DataFrame | None = None) -> pd.DataFrame:
         """Parameters with ``_se``, an ``at_bound`` flag (and bootstrap ``_ci_lower``/``_ci_upper`` when given)."""
-        out = pd.DataFrame({"model": LABELS[self.model], "parameter": list(self.params),
+        out = pd.DataFrame({"model": self.label, "parameter": list(self.params),
                             "estimate": list(self.params.values()),
                             "estimate_se": [self.se.get(k, np.nan) for k in self.params],
                             "at_bound": [k in self.at_bound for k in self.params]})
@@ -233,25 +283,33 @@ class Fitted(Result):
         if self.model == "gamma_gamma":
             raise KamError("This is the Gamma-Gamma spend model; use a purchase model (bgnbd, paretonbd, mbgnbd).")
 
+    def _fitter(self, summary: pd.DataFrame):
+        """The fitter, bound to the customers of ``summary`` when each has its own parameters (covariates)."""
+        bind = getattr(self.fitter, "bind", None)
+        return bind(summary) if bind is not None else self.fitter
+
     def p_alive(self, summary: pd.DataFrame) -> np.ndarray:
         """P(alive) at the end of the calibration period."""
         self._need_purchase()
-        return np.asarray(self.fitter.conditional_probability_alive(
+        return np.asarray(self._fitter(summary).conditional_probability_alive(
             summary["frequency"].to_numpy(float), summary["recency"].to_numpy(float), summary["T"].to_numpy(float)))
 
     def expected_purchases(self, t, summary: pd.DataFrame) -> np.ndarray:
         """Expected repeat purchases in the next ``t`` time units, per customer."""
         self._need_purchase()
-        if self.model == "bgnbd" and np.isscalar(t):
+        if self.model == "bgnbd" and np.isscalar(t) and not hasattr(self.fitter, "bind"):
             return next(_bgnbd_expected([float(t)], self.params, summary["frequency"].to_numpy(float),
                                         summary["recency"].to_numpy(float), summary["T"].to_numpy(float)))
-        return np.asarray(self.fitter.conditional_expected_number_of_purchases_up_to_time(
+        return np.asarray(self._fitter(summary).conditional_expected_number_of_purchases_up_to_time(
             t, summary["frequency"].to_numpy(float), summary["recency"].to_numpy(float),
             summary["T"].to_numpy(float)))
 
     def unconditional_purchases(self, t) -> np.ndarray:
         """Expected repeat purchases by time ``t`` since a random customer's first purchase."""
         self._need_purchase()
+        if hasattr(self.fitter, "bind"):
+            raise KamError(f"{self.label}: the expectation of a random customer depends on the covariates; use "
+                           "expected_purchases for given customers.")
         return np.asarray(self.fitter.expected_number_of_purchases_up_to_time(np.asarray(t, float)))
 
     # -- spend model -------------------------------------------------------
@@ -408,8 +466,8 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
     with_se : bool
         Compute standard errors (False skips the Hessian, for bootstrap refits).
     covariates : DataFrame, optional
-        One row per customer: time-invariant covariates of the Pareto/NBD (:func:`kamlib.covariates.fit_paretonbd`;
-        the result is then a :class:`kamlib.covariates.CovariateFit`).
+        One row per customer: time-invariant covariates of the Pareto/NBD or the BG/NBD
+        (:func:`kamlib.covariates.fit`); P(alive), expected purchases and CLV then use each customer's parameters.
     life, trans : list of str
         The covariates of the dropout and of the purchase process.
 
@@ -438,11 +496,9 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
     if model not in PARAMS:
         raise KamError(f"Unknown model {model!r}; choose one of {', '.join(PARAMS)}.")
     if covariates is not None or life or trans:
-        if model != "paretonbd":
-            raise KamError(f"covariates are fitted for the Pareto/NBD only (model='paretonbd'), not {LABELS[model]}.")
-        from .covariates import fit_paretonbd
+        from . import covariates as cov
 
-        return fit_paretonbd(summary, covariates, life=life, trans=trans, with_se=with_se)
+        return cov.fit(summary, covariates, model=model, life=life, trans=trans, with_se=with_se, unit=unit)
     suff = sufficient(summary, model)
     if len(suff) < len(PARAMS[model]):
         raise KamError(f"Too few customers to fit {LABELS[model]} ({len(suff)} distinct rows).")
@@ -732,7 +788,7 @@ def clv(purchase: Fitted, spend: Fitted, summary: pd.DataFrame, *, months: int =
     value = np.zeros(len(summary))
     previous = np.zeros(len(summary))
     ts = [i * month for i in range(1, months + 1)]
-    if purchase.model == "bgnbd":
+    if purchase.model == "bgnbd" and not hasattr(purchase.fitter, "bind"):
         curve = _bgnbd_expected(ts, purchase.params, summary["frequency"].to_numpy(float),
                                 summary["recency"].to_numpy(float), summary["T"].to_numpy(float))
     else:
@@ -744,7 +800,8 @@ def clv(purchase: Fitted, spend: Fitted, summary: pd.DataFrame, *, months: int =
 
 
 def customer_base(summary: pd.DataFrame, *, model: str = "bgnbd", months: int = 12, discount_rate: float = 0.10,
-                  unit: str = "W", penalizer: float = 0.0) -> tuple[pd.DataFrame, Fitted, Fitted]:
+                  unit: str = "W", penalizer: float = 0.0, covariates: pd.DataFrame | None = None
+                  ) -> tuple[pd.DataFrame, Fitted, Fitted]:
     """Fit a purchase model and Gamma-Gamma, and value every customer.
 
     Parameters
@@ -752,7 +809,8 @@ def customer_base(summary: pd.DataFrame, *, model: str = "bgnbd", months: int = 
     summary : DataFrame
         RFM summary.
     model : str
-        Purchase model (``"bgnbd"``, ``"paretonbd"``, ``"mbgnbd"``).
+        Purchase model (:data:`PURCHASE_MODELS`), or a model with covariates as :func:`parse` reads it
+        (``"paretonbd+country"``).
     months : int
         CLV horizon.
     discount_rate : float
@@ -761,6 +819,8 @@ def customer_base(summary: pd.DataFrame, *, model: str = "bgnbd", months: int = 
         Time unit of the summary.
     penalizer : float
         As in :func:`fit`.
+    covariates : DataFrame, optional
+        The customers' covariates, when ``model`` names some (:func:`kamlib.covariates.customer_covariates`).
 
     Returns
     -------
@@ -778,7 +838,12 @@ def customer_base(summary: pd.DataFrame, *, model: str = "bgnbd", months: int = 
     --------
     >>> base, purchase, spend = customer_base(cal, months=12)
     """
-    purchase = fit(summary, model, penalizer=penalizer, unit=unit)
+    name, columns = parse(model)
+    if columns and covariates is None:
+        raise KamError(f"{label(model)} needs the customers' covariates: pass covariates= (kamlib.covariates."
+                       "customer_covariates).")
+    purchase = (fit(summary, name, unit=unit, covariates=covariates, life=columns, trans=columns) if columns else
+                fit(summary, name, penalizer=penalizer, unit=unit))
     spend = fit(summary, "gamma_gamma", penalizer=penalizer, unit=unit)
     out = summary.copy()
     out["p_alive"] = purchase.p_alive(summary)

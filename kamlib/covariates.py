@@ -1,13 +1,20 @@
-"""Pareto/NBD with time-invariant covariates on the purchase and the dropout process.
+"""The Pareto/NBD and the BG/NBD with time-invariant covariates on the purchase and the dropout process.
 
-A customer's purchase rate and dropout rate are gamma-distributed across customers (Schmittlein, Morrison & Colombo
-1987); covariates shift the gamma scales: :math:`\\alpha_i = \\alpha_0 \\exp(-\\gamma_{trans}' z_i)` and
-:math:`\\beta_i = \\beta_0 \\exp(-\\gamma_{life}' z_i)` (Fader & Hardie 2007), so a positive ``trans.X`` raises the
-expected purchase rate :math:`r / \\alpha_i` and a positive ``life.X`` shortens the expected lifetime. Coefficients are
-named as R's CLVTools names them (``trans.Country``, ``life.Country``). Without covariates the likelihood is the
-plain Pareto/NBD's (Fader & Hardie 2005, eq. 18, as lifetimes evaluates it).
+A customer's purchase rate and dropout are gamma- (and beta-) distributed across customers; covariates shift the
+mixing distributions (Fader & Hardie 2007, as R's CLVTools implements them):
 
-Written by hand: no Python library fits covariates in the BTYD models (CLVTools is R only).
+- Pareto/NBD: :math:`\\alpha_i = \\alpha_0 e^{-\\gamma_{trans}' z_i}`, :math:`\\beta_i = \\beta_0 e^{-\\gamma_{life}' z_i}`;
+- BG/NBD: :math:`\\alpha_i = \\alpha_0 e^{-\\gamma_{trans}' z_i}`, :math:`a_i = a_0 e^{\\gamma_{life}' z_i}`,
+  :math:`b_i = b_0 e^{\\gamma_{life}' z_i}`.
+
+So a positive ``trans.X`` raises the expected purchase rate :math:`r / \\alpha_i`, and in the Pareto/NBD a positive
+``life.X`` shortens the expected lifetime. Coefficients are named as CLVTools names them (``trans.country=Germany``,
+``life.country=Germany``). Without covariates both likelihoods are the plain models' (Fader & Hardie 2005, eq. 18;
+Fader, Hardie & Lee 2005, eq. 6), and the fit is a :class:`kamlib.clv.Fitted` whose ``p_alive``,
+``expected_purchases`` and CLV use each customer's own parameters.
+
+Written by hand: no Python library fits covariates in the BTYD models (CLVTools is R only, and lifetimes and PyMC
+Marketing's CLV module fit the plain models).
 
 References
 ----------
@@ -15,20 +22,49 @@ Fader, P. S. & Hardie, B. G. S. (2007). Incorporating time-invariant covariates 
 models. http://brucehardie.com/notes/019/
 Fader, P. S. & Hardie, B. G. S. (2005). A note on deriving the Pareto/NBD model and related expressions.
 http://brucehardie.com/notes/009/
+Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting your customers" the easy way: an alternative to the
+Pareto/NBD model. *Marketing Science*, 24(2), 275-284.
 Schmittlein, D. C., Morrison, D. G. & Colombo, R. (1987). Counting your customers: who are they and what will they do
 next? *Management Science*, 33(1), 1-24.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
-from ._results import Result
 from .errors import KamError, require_columns
+from .i18n import Message
 
-__all__ = ["CovariateFit", "design", "fit_paretonbd", "loglik_paretonbd", "simulate_paretonbd"]
+__all__ = ["COHORT", "MODELS", "customer_covariates", "design", "fit", "likelihood_ratio", "loglik_bgnbd", "loglik_paretonbd",
+           "simulate_bgnbd", "simulate_paretonbd"]
+
+#: The purchase models that take covariates.
+MODELS = ("paretonbd", "bgnbd")
+#: A covariate every log has: the customer's acquisition cohort (month of the first purchase, ``YYYY-MM``).
+COHORT = "cohort"
+
+
+def _pnbd_parts(r, alpha, s, beta, x, tx, T):
+    """The Pareto/NBD log-likelihood and its 'alive through T' term (for P(alive))."""
+    from scipy.special import gammaln, hyp2f1, logsumexp
+
+    x, tx, T = (np.asarray(v, float) for v in (x, tx, T))
+    alpha = np.broadcast_to(np.asarray(alpha, float), x.shape)
+    beta = np.broadcast_to(np.asarray(beta, float), x.shape)
+    rsx = r + s + x
+    small, big = np.minimum(alpha, beta), np.maximum(alpha, beta)
+    t = np.where(alpha < beta, r + x, s + 1.0)
+    gap = big - small
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p1 = hyp2f1(rsx, t, rsx + 1.0, gap / (big + tx))
+        p2 = hyp2f1(rsx, t, rsx + 1.0, gap / (big + T))
+        q1, q2 = big + tx, big + T
+        log_a0 = logsumexp([np.log(p1) + rsx * np.log(q2), np.log(p2) + rsx * np.log(q1)], axis=0,
+                           b=[np.ones_like(x), -np.ones_like(x)]) - rsx * np.log(q1 * q2)
+        a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+        alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+        ll = a1 + np.logaddexp(alive, np.log(s) + log_a0 - np.log(rsx))
+    return ll, a1 + alive
 
 
 def loglik_paretonbd(r, alpha, s, beta, x, tx, T) -> np.ndarray:
@@ -57,29 +93,109 @@ def loglik_paretonbd(r, alpha, s, beta, x, tx, T) -> np.ndarray:
     >>> float(loglik_paretonbd(0.553, 10.578, 0.606, 11.669, [0], [0.0], [38.86])[0]) < 0
     True
     """
-    from scipy.special import gammaln, hyp2f1, logsumexp
+    return _pnbd_parts(r, alpha, s, beta, x, tx, T)[0]
+
+
+def loglik_bgnbd(r, alpha, a, b, x, tx, T) -> np.ndarray:
+    """Per-customer BG/NBD log-likelihood with per-customer ``alpha``, ``a`` and ``b`` (arrays or scalars).
+
+    Parameters
+    ----------
+    r : float
+        Gamma shape of the purchase rate.
+    alpha, a, b : float or ndarray
+        Gamma scale of the purchase rate and the beta parameters of the dropout probability, per customer.
+    x, tx, T : array-like
+        Repeat purchases, recency and age.
+
+    Returns
+    -------
+    ndarray
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). *Marketing Science*, 24(2), 275-284, eq. (6).
+
+    Examples
+    --------
+    >>> round(float(loglik_bgnbd(0.243, 4.414, 0.793, 2.426, [0], [0.0], [38.86])[0]), 4)
+    -0.8234
+    """
+    from scipy.special import betaln, gammaln
 
     x, tx, T = (np.asarray(v, float) for v in (x, tx, T))
-    alpha = np.broadcast_to(np.asarray(alpha, float), x.shape)
-    beta = np.broadcast_to(np.asarray(beta, float), x.shape)
-    rsx = r + s + x
-    small, big = np.minimum(alpha, beta), np.maximum(alpha, beta)
-    t = np.where(alpha < beta, r + x, s + 1.0)
-    gap = big - small
+    alpha, a, b = (np.broadcast_to(np.asarray(v, float), x.shape) for v in (alpha, a, b))
     with np.errstate(divide="ignore", invalid="ignore"):
-        p1 = hyp2f1(rsx, t, rsx + 1.0, gap / (big + tx))
-        p2 = hyp2f1(rsx, t, rsx + 1.0, gap / (big + T))
-        q1, q2 = big + tx, big + T
-        log_a0 = logsumexp([np.log(p1) + rsx * np.log(q2), np.log(p2) + rsx * np.log(q1)], axis=0,
-                           b=[np.ones_like(x), -np.ones_like(x)]) - rsx * np.log(q1 * q2)
-        a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-        a2 = np.logaddexp(-(r + x) * np.log(alpha + T) - s * np.log(beta + T), np.log(s) + log_a0 - np.log(rsx))
-    return a1 + a2
+        part1 = r * np.log(alpha) + gammaln(r + x) - gammaln(r) - (r + x) * np.log(alpha + tx)
+        stay = betaln(a, b + x) - betaln(a, b) + (r + x) * (np.log(alpha + tx) - np.log(alpha + T))
+        left = np.where(x > 0, betaln(a + 1, b + x - 1) - betaln(a, b), -np.inf)
+        return part1 + np.logaddexp(stay, left)
+
+
+def _individual(model: str, params: dict, zl: np.ndarray, zt: np.ndarray, gl: np.ndarray, gt: np.ndarray) -> dict:
+    """Each customer's model parameters from the base parameters and the covariate effects."""
+    alpha = params["alpha"] * np.exp(-(zt @ gt))
+    if model == "paretonbd":
+        return {"r": params["r"], "alpha": alpha, "s": params["s"], "beta": params["beta"] * np.exp(-(zl @ gl))}
+    shift = np.exp(zl @ gl)
+    return {"r": params["r"], "alpha": alpha, "a": params["a"] * shift, "b": params["b"] * shift}
+
+
+class _Bound:
+    """Predictions for the customers of one summary, each with their own parameters."""
+
+    def __init__(self, model: str, p: dict):
+        self.model, self.p = model, p
+
+    def conditional_probability_alive(self, x, tx, T):
+        x, tx, T = (np.asarray(v, float) for v in (x, tx, T))
+        p = self.p
+        if self.model == "paretonbd":
+            ll, alive = _pnbd_parts(p["r"], p["alpha"], p["s"], p["beta"], x, tx, T)
+            return np.exp(alive - ll)
+        ratio = np.exp((p["r"] + x) * (np.log(p["alpha"] + T) - np.log(p["alpha"] + tx)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            odds = np.where(x > 0, p["a"] / (p["b"] + x - 1) * ratio, 0.0)
+        return 1.0 / (1.0 + odds)
+
+    def conditional_expected_number_of_purchases_up_to_time(self, t, x, tx, T):
+        from scipy.special import hyp2f1
+
+        x, tx, T = (np.asarray(v, float) for v in (x, tx, T))
+        p = self.p
+        if self.model == "paretonbd":
+            s, beta = p["s"], p["beta"]
+            horizon = np.log1p(t / (beta + T))
+            # (beta+T)/(s-1) * [1 - ((beta+T)/(beta+T+t))^(s-1)], continuous at s = 1
+            scale = np.where(abs(s - 1) > 1e-9, -np.expm1(-(s - 1) * horizon) / np.where(abs(s - 1) > 1e-9, s - 1, 1),
+                             horizon) * (beta + T)
+            return (p["r"] + x) / (p["alpha"] + T) * scale * self.conditional_probability_alive(x, tx, T)
+        r, alpha, a, b = p["r"], p["alpha"], p["a"], p["b"]
+        term = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            odds = np.where(x > 0, a / (b + x - 1) * ((alpha + T) / (alpha + tx)) ** (r + x), 0.0)
+        return (a + b + x - 1) / (a - 1) * term / (1 + odds)
+
+
+class CovariateFitter:
+    """The fitter behind a :class:`kamlib.clv.Fitted` with covariates: the base parameters, the effects and the
+    covariate design; :meth:`bind` gives the predictions for the customers of a summary."""
+
+    def __init__(self, model: str, params: dict, covariates: pd.DataFrame, life: list, trans: list):
+        self.model, self.params_ = model, params
+        self.covariates, self.life, self.trans = covariates, life, trans
+
+    def bind(self, summary: pd.DataFrame) -> _Bound:
+        zl, names_l = design(self.covariates, self.life, summary.index)
+        zt, names_t = design(self.covariates, self.trans, summary.index)
+        gl = np.array([self.params_.get(f"life.{n}", 0.0) for n in names_l])
+        gt = np.array([self.params_.get(f"trans.{n}", 0.0) for n in names_t])
+        return _Bound(self.model, _individual(self.model, self.params_, zl, zt, gl, gt))
 
 
 def design(covariates: pd.DataFrame, columns, index) -> tuple[np.ndarray, list[str]]:
-    """The numeric covariate matrix for ``columns``, rows in ``index`` order; a text column becomes 0/1 columns
-    (one per level but the first, named ``column=level``).
+    """The numeric covariate matrix for ``columns``, rows in ``index`` order; a text column becomes 0/1 columns,
+    one per level but the most common (the reference), named ``column=level``; a text column with one level none.
 
     Parameters
     ----------
@@ -98,7 +214,7 @@ def design(covariates: pd.DataFrame, columns, index) -> tuple[np.ndarray, list[s
     --------
     >>> z, names = design(pd.DataFrame({"c": ["UK", "DE", "UK"]}, index=[1, 2, 3]), ["c"], pd.Index([1, 2, 3]))
     >>> names, z[:, 0].tolist()
-    (['c=UK'], [1.0, 0.0, 1.0])
+    (['c=DE'], [0.0, 1.0, 0.0])
     """
     if not columns:
         return np.zeros((len(index), 0)), []
@@ -108,41 +224,103 @@ def design(covariates: pd.DataFrame, columns, index) -> tuple[np.ndarray, list[s
     if missing.any():
         raise KamError(f"the covariates lack values for {int(missing.sum())} of {len(index)} customers (for example "
                        f"{list(frame.index[missing][:3])}); give every customer a value or drop them from the summary.")
-    parts, names = [], []
+    parts, names = [np.zeros((len(index), 0))], []
     for c in columns:
         v = frame[c]
         if pd.api.types.is_numeric_dtype(v):
+            if v.nunique() < 2:
+                raise KamError(f"the covariate {c!r} has the same value ({v.iloc[0]}) for every customer, so its effect "
+                               "cannot be told apart from the base rate; leave it out.")
             parts.append(v.to_numpy(float)[:, None])
             names.append(str(c))
         else:
-            levels = sorted(map(str, v.unique()))
+            size = v.astype(str).value_counts()
+            levels = sorted(size.index, key=lambda level: (-size[level], level))  # reference: the most common level
             for level in levels[1:]:
                 parts.append((v.astype(str) == level).to_numpy(float)[:, None])
                 names.append(f"{c}={level}")
     return np.hstack(parts), names
 
 
-@dataclass(frozen=True)
-class CovariateFit(Result):
-    """A Pareto/NBD fitted with covariates: ``params`` (``r``, ``alpha``, ``s``, ``beta`` and ``trans.X``,
-    ``life.X``), ``se`` (NaN where the Hessian cannot give one, never 0), ``loglik``, ``n_customers``."""
+def customer_covariates(transactions: pd.DataFrame, columns, *, end=None, min_customers: int = 30
+                        ) -> tuple[pd.DataFrame, list[Message]]:
+    """Each customer's time-invariant covariates from the log: the most frequent value of each column over the
+    customer's lines up to ``end`` (ties: the first in sort order), or for :data:`COHORT` the month of the first
+    purchase; the levels held by fewer than ``min_customers`` customers are pooled into ``other``.
 
-    params: dict
-    se: dict
-    loglik: float
-    n_customers: int
-    names: dict = field(default_factory=dict)
+    Parameters
+    ----------
+    transactions : DataFrame
+        The log (``customer_id``, ``date`` and the ``columns``).
+    columns : list of str
+        Columns of the log (study roles such as ``country`` or ``channel``), or :data:`COHORT`.
+    end : date-like, optional
+        Use the lines up to this day (the calibration end), so the holdout does not leak into the covariates.
+    min_customers : int
+        A level with fewer customers is pooled: its effect could not be estimated.
 
-    def summary_frame(self) -> pd.DataFrame:
-        """The parameter table: ``parameter``, ``estimate``, ``estimate_se``."""
-        return pd.DataFrame({"parameter": list(self.params), "estimate": list(self.params.values()),
-                             "estimate_se": [self.se.get(k, np.nan) for k in self.params]})
+    Returns
+    -------
+    frame : DataFrame
+        One row per customer, one column per covariate that varies.
+    notes : list of Message
+        One sentence per column left out (not in the log, or one level after pooling) or pooled.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2, 3], "date": pd.to_datetime(["2011-01-01"] * 4),
+    ...                    "country": ["UK", "UK", "DE", "UK"]})
+    >>> frame, notes = customer_covariates(tx, ["country"], min_customers=1)
+    >>> frame["country"].tolist()
+    ['UK', 'DE', 'UK']
+    """
+    require_columns(transactions, ["customer_id", "date"], where="the transaction log", fix="load it with "
+                    "kamlib.transactions.load")
+    lines = transactions
+    if end is not None:
+        lines = lines[(pd.to_datetime(lines["date"]).dt.normalize() <= pd.Timestamp(end)).to_numpy()]
+    out, notes = pd.DataFrame(index=pd.Index(sorted(lines["customer_id"].unique()), name="customer_id")), []
+    for c in columns:
+        if c == COHORT and c not in lines:
+            first = pd.to_datetime(lines["date"]).groupby(lines["customer_id"].to_numpy()).min()
+            lines = lines.assign(**{COHORT: first.dt.strftime("%Y-%m").reindex(lines["customer_id"]).to_numpy()})
+        if c not in lines:
+            notes.append(Message("The covariate {column} is not a column of the log (map it under transactions.columns "
+                                 "in the study file); it is left out.", column=c))
+            continue
+        counts = lines.groupby(["customer_id", c]).size().rename("n").reset_index()
+        counts = counts.sort_values(["customer_id", "n", c], ascending=[True, False, True], kind="stable")
+        value = counts.drop_duplicates("customer_id").set_index("customer_id")[c].reindex(out.index)
+        if pd.api.types.is_numeric_dtype(value):
+            if value.nunique() < 2:
+                notes.append(Message("The covariate {column} has one value for every customer; it is left out.",
+                                     column=c))
+                continue
+            out[c] = value.astype(float)
+            continue
+        value = value.astype(str)
+        size = value.value_counts()
+        rare = size[size < min_customers].index
+        if len(rare):
+            value = value.where(~value.isin(rare), "other")
+            notes.append(Message("{column}: {n} levels with fewer than {m} customers each are pooled as 'other' "
+                                 "({customers} customers).", column=c, n=len(rare), m=min_customers,
+                                 customers=int(size[rare].sum())))
+        if value.nunique() < 2:
+            notes.append(Message("The covariate {column} has one level ({level}) with at least {m} customers; it is "
+                                 "left out.", column=c, level=value.iloc[0] if len(value) else "-", m=min_customers))
+            continue
+        out[c] = value
+    return out, notes
 
 
-def fit_paretonbd(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, life=(), trans=(),
-                  with_se: bool = True) -> CovariateFit:
-    """Maximum-likelihood Pareto/NBD with time-invariant covariates (as CLVTools ``pnbd(..., names.cov.life,
-    names.cov.trans)``).
+def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model: str = "paretonbd", life=(),
+        trans=(), with_se: bool = True, unit: str = "W"):
+    """Maximum-likelihood Pareto/NBD or BG/NBD with time-invariant covariates (as CLVTools ``pnbd`` and ``bgnbd``
+    with ``names.cov.life`` and ``names.cov.trans``).
+
+    The optimiser starts from the plain model's estimates (coefficients 0), so the fit never has a lower likelihood
+    than the plain model; unique rows of the summary and covariates are fitted once, with weights.
 
     Parameters
     ----------
@@ -150,14 +328,18 @@ def fit_paretonbd(summary: pd.DataFrame, covariates: pd.DataFrame | None = None,
         RFM summary (``frequency``, ``recency``, ``T``), indexed by customer.
     covariates : DataFrame, optional
         One row per customer (same index); text columns become 0/1 columns.
+    model : {"paretonbd", "bgnbd"}
     life, trans : list of str
         Covariates of the dropout and of the purchase process.
     with_se : bool
-        Standard errors from a numerical Hessian.
+        Standard errors from a numerical Hessian (NaN, never 0, where it cannot give one or the fit is degenerate).
+    unit : {"D", "W", "M"}
+        Time unit of the summary.
 
     Returns
     -------
-    CovariateFit
+    kamlib.clv.Fitted
+        With the coefficients ``life.X`` and ``trans.X`` among its ``params`` and ``covariates`` naming the columns.
 
     References
     ----------
@@ -166,53 +348,113 @@ def fit_paretonbd(summary: pd.DataFrame, covariates: pd.DataFrame | None = None,
     Examples
     --------
     >>> from kamlib import datasets, rfm
-    >>> m = fit_paretonbd(rfm.summary(datasets.cdnow(sample=True), end="1997-09-30"), with_se=False)
+    >>> m = fit(rfm.summary(datasets.cdnow(sample=True), end="1997-09-30"), with_se=False)
     >>> [round(m.params[k], 3) for k in ("r", "alpha", "s", "beta")]
     [0.553, 10.578, 0.606, 11.669]
     """
     from scipy.optimize import minimize
 
-    require_columns(summary, ["frequency", "recency", "T"], where="the Pareto/NBD input",
+    from . import clv
+
+    if model not in MODELS:
+        raise KamError(f"covariates are fitted for the Pareto/NBD and the BG/NBD (model='paretonbd' or 'bgnbd'), not "
+                       f"{clv.LABELS.get(model, model)}.")
+    require_columns(summary, ["frequency", "recency", "T"], where="the purchase-model input",
                     fix="build it with kamlib.rfm.summary")
     life, trans = list(life), list(trans)
     if (life or trans) and covariates is None:
-        raise KamError("fit_paretonbd got covariate names but no covariates frame; pass covariates=... indexed by "
+        raise KamError("covariates.fit got covariate names but no covariates frame; pass covariates=... indexed by "
                        "customer.")
-    zl, life_names = design(covariates, life, summary.index) if life else (np.zeros((len(summary), 0)), [])
-    zt, trans_names = design(covariates, trans, summary.index) if trans else (np.zeros((len(summary), 0)), [])
-    x, tx, T = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    zl, life_names = design(covariates, life, summary.index)
+    zt, trans_names = design(covariates, trans, summary.index)
     n_l, n_t = zl.shape[1], zt.shape[1]
+    base = clv.PARAMS[model]
+    rows = np.column_stack([summary[c].to_numpy(float) for c in ("frequency", "recency", "T")] + [zl, zt])
+    rows, w = np.unique(rows, axis=0, return_counts=True)
+    x, tx, T = rows[:, 0], rows[:, 1], rows[:, 2]
+    zl_u, zt_u = rows[:, 3:3 + n_l], rows[:, 3 + n_l:]
+    loglik = loglik_paretonbd if model == "paretonbd" else loglik_bgnbd
 
-    def total(theta):
-        r, alpha, s, beta = np.exp(theta[:4])
-        gl, gt = theta[4:4 + n_l], theta[4 + n_l:]
-        a_i = alpha * np.exp(-(zt @ gt)) if n_t else alpha
-        b_i = beta * np.exp(-(zl @ gl)) if n_l else beta
-        return float(np.sum(loglik_paretonbd(r, a_i, s, b_i, x, tx, T)))
+    def total(theta, zl=zl_u, zt=zt_u):
+        p = _individual(model, dict(zip(base, np.exp(theta[:4]))), zl, zt, theta[4:4 + n_l], theta[4 + n_l:])
+        return float(np.sum(w * loglik(*(p[k] for k in base), x, tx, T)))
 
     def nll(theta):
-        v = -total(theta) / len(x)
+        v = -total(theta) / w.sum()
         return v if np.isfinite(v) else 1e300
 
-    start = np.concatenate([np.zeros(4), np.zeros(n_l + n_t)])
-    res = minimize(nll, start, method="L-BFGS-B", options={"ftol": 1e-14, "gtol": 1e-9, "maxiter": 5000})
-    theta = res.x
-    names = ["r", "alpha", "s", "beta"] + [f"life.{n}" for n in life_names] + [f"trans.{n}" for n in trans_names]
+    plain = clv.fit(summary, model, unit=unit, with_se=False)
+    start = np.concatenate([np.log([plain.params[k] for k in base]), np.zeros(n_l + n_t)])
+    theta = start
+    if n_l + n_t:
+        res = minimize(nll, start, method="L-BFGS-B", options={"ftol": 1e-14, "gtol": 1e-9, "maxiter": 5000})
+        theta = res.x if res.fun <= nll(start) else start
+    names = list(base) + [f"life.{n}" for n in life_names] + [f"trans.{n}" for n in trans_names]
     values = np.concatenate([np.exp(theta[:4]), theta[4:]])
+    params = dict(zip(names, map(float, values)))
+    ll = total(theta)
+    at_bound = tuple(k for k in base if not clv.BOUNDS[0] <= params[k] <= clv.BOUNDS[1])
+    ridge = clv.DROPOUT[model][0]
+    if ridge not in at_bound:
+        # the flat ridge towards no dropout: moving the dropout shape to its limit loses no likelihood
+        limit = theta.copy()
+        limit[base.index(ridge)] = np.log(1e-12)
+        if total(limit) >= ll - 1e-6:
+            at_bound += (ridge,)
     se = np.full(len(theta), np.nan)
-    if with_se:
+    if with_se and not at_bound:
         from statsmodels.tools.numdiff import approx_hess3
 
-        hess = approx_hess3(theta, total)
         try:
-            cov = np.linalg.inv(-hess)
-            d = np.sqrt(np.clip(np.diag(cov), 0, None))
+            cov = np.linalg.inv(-approx_hess3(theta, total))
+            d = np.sqrt(np.diag(cov))
             se = np.concatenate([np.exp(theta[:4]) * d[:4], d[4:]])  # delta method for the log-scale parameters
-            se = np.where(np.isfinite(se) & (se > 0), se, np.nan)
         except np.linalg.LinAlgError:
             pass
-    return CovariateFit(dict(zip(names, map(float, values))), dict(zip(names, map(float, se))), total(theta), len(x),
-                        {"life": life_names, "trans": trans_names})
+        se = np.where(np.isfinite(se) & (se > 0), se, np.nan)
+    fitter = CovariateFitter(model, params, covariates, life, trans)
+    effects = life_names + trans_names
+    used = tuple(c for c in dict.fromkeys(life + trans) if any(n == c or n.startswith(f"{c}=") for n in effects))
+    return clv.Fitted(model, fitter, params, ll, int(w.sum()), len(w), dict(zip(names, map(float, se))), unit,
+                      at_bound, used)
+
+
+def likelihood_ratio(plain, with_covariates) -> dict:
+    """The likelihood-ratio test of the covariates: twice the gain in log-likelihood against a chi-square with as
+    many degrees of freedom as coefficients; not computed (NaN) when either fit is degenerate, where the test's
+    chi-square reference does not hold.
+
+    Parameters
+    ----------
+    plain, with_covariates : kamlib.clv.Fitted
+        The model without and with covariates, on the same customers.
+
+    Returns
+    -------
+    dict
+        ``statistic``, ``df``, ``p_value``.
+
+    References
+    ----------
+    Wilks, S. S. (1938). The large-sample distribution of the likelihood ratio for testing composite hypotheses.
+    *Annals of Mathematical Statistics*, 9(1), 60-62.
+
+    Examples
+    --------
+    >>> from kamlib import clv, datasets, rfm
+    >>> s = rfm.summary(datasets.cdnow(sample=True), end="1997-09-30")
+    >>> s = s.assign(old=(s["T"] > 35).map({True: "yes", False: "no"}))
+    >>> m = fit(s, s[["old"]], model="bgnbd", trans=["old"], with_se=False)
+    >>> likelihood_ratio(clv.fit(s, "bgnbd", with_se=False), m)["df"]
+    1
+    """
+    df = len(with_covariates.params) - len(plain.params)
+    if plain.degenerate or with_covariates.degenerate or df <= 0:
+        return {"statistic": float("nan"), "df": df, "p_value": float("nan")}
+    from scipy.stats import chi2
+
+    stat = max(0.0, 2 * (with_covariates.loglik - plain.loglik))
+    return {"statistic": stat, "df": df, "p_value": float(chi2.sf(stat, df))}
 
 
 def simulate_paretonbd(n: int, *, r: float, alpha: float, s: float, beta: float, T: float, z: np.ndarray | None = None,
@@ -248,4 +490,48 @@ def simulate_paretonbd(n: int, *, r: float, alpha: float, s: float, beta: float,
     alive_until = np.minimum(rng.exponential(1 / mu), T)
     x = rng.poisson(lam * alive_until)
     tx = np.where(x > 0, alive_until * rng.random(n) ** (1 / np.maximum(x, 1)), 0.0)
+    return pd.DataFrame({"frequency": x, "recency": tx, "T": T, "z": z})
+
+
+def simulate_bgnbd(n: int, *, r: float, alpha: float, a: float, b: float, T: float, z: np.ndarray | None = None,
+                   gamma_life: float = 0.0, gamma_trans: float = 0.0, seed: int = 0) -> pd.DataFrame:
+    """Customers drawn from the BG/NBD with one covariate ``z``: exponential inter-purchase times, and after each
+    purchase the customer drops out with probability p (Fader, Hardie & Lee 2005).
+
+    Parameters
+    ----------
+    n : int
+    r, alpha, a, b : float
+    T : float
+        Observation length of every customer.
+    z : ndarray, optional
+        The covariate (0 by default).
+    gamma_life, gamma_trans : float
+        Its coefficients (``a`` and ``b`` times ``exp(gamma_life z)``, ``alpha`` times ``exp(-gamma_trans z)``).
+    seed : int
+
+    Returns
+    -------
+    DataFrame
+        ``frequency``, ``recency``, ``T``, ``z``.
+
+    Examples
+    --------
+    >>> simulate_bgnbd(3, r=1, alpha=2, a=1, b=2, T=10)["frequency"].ge(0).all()
+    np.True_
+    """
+    rng = np.random.default_rng(seed)
+    z = np.zeros(n) if z is None else np.asarray(z, float)
+    lam = rng.gamma(r, 1 / (alpha * np.exp(-gamma_trans * z)))
+    p = rng.beta(a * np.exp(gamma_life * z), b * np.exp(gamma_life * z))
+    x = np.zeros(n, dtype=int)
+    tx = np.zeros(n)
+    now = np.zeros(n)
+    active = np.ones(n, bool)
+    while active.any():
+        now[active] += rng.exponential(1 / lam[active])
+        buys = active & (now <= T)
+        x[buys] += 1
+        tx[buys] = now[buys]
+        active = buys & (rng.random(n) >= p)
     return pd.DataFrame({"frequency": x, "recency": tx, "T": T, "z": z})

@@ -19,7 +19,7 @@ Marketing*, 19(1), 2-16.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -63,7 +63,7 @@ def model_forecasts(cal_hold: pd.DataFrame, purchase_models: dict, spend) -> lis
     cal_hold : DataFrame
         :func:`kamlib.rfm.calibration_holdout` (``duration_holdout``).
     purchase_models : dict
-        Name -> :class:`kamlib.clv.Fitted`.
+        Name (as :func:`kamlib.clv.label` reads it) -> :class:`kamlib.clv.Fitted`.
     spend : Fitted or None
         Gamma-Gamma; without it the forecasts are purchases times the customer's mean calibration spend.
 
@@ -76,7 +76,7 @@ def model_forecasts(cal_hold: pd.DataFrame, purchase_models: dict, spend) -> lis
     >>> [f.label for f in model_forecasts(cal, {"bgnbd": bgnbd}, gg)]
     ['BG/NBD']
     """
-    from .clv import LABELS
+    from .clv import label
 
     require_columns(cal_hold, ["duration_holdout", "frequency", "revenue"], where="the calibration/holdout summary",
                     fix="build it with kamlib.rfm.calibration_holdout")
@@ -86,7 +86,7 @@ def model_forecasts(cal_hold: pd.DataFrame, purchase_models: dict, spend) -> lis
     out = []
     for name, m in purchase_models.items():
         revenue = m.expected_purchases(t, cal_hold) * per
-        out.append(Forecast(LABELS[name], "model", revenue, revenue, ", ".join(m.at_bound), name))
+        out.append(Forecast(label(name), "model", revenue, revenue, ", ".join(m.at_bound), name))
     return out
 
 
@@ -122,10 +122,12 @@ def naive_forecasts(cal_hold: pd.DataFrame, *, seed: int = 0) -> list[Forecast]:
             Forecast(RECENCY, "naive rule", -silence + jitter)]
 
 
-def features(transactions: pd.DataFrame, *, end, unit: str = "W", start=None) -> pd.DataFrame:
+def features(transactions: pd.DataFrame, *, end, unit: str = "W", start=None,
+             covariates: pd.DataFrame | None = None) -> pd.DataFrame:
     """Calibration features of each customer for the machine-learning benchmark: RFM (frequency, recency, T, the
-    silence since the last purchase, monetary value, revenue), purchase regularity (mean log inter-purchase time)
-    and, when the log has them, the distinct products bought and the share of lines returned.
+    silence since the last purchase, monetary value, revenue), purchase regularity (mean log inter-purchase time),
+    when the log has them the distinct products bought and the share of lines returned, and the customer's
+    covariates (a text covariate as 0/1 columns).
 
     Parameters
     ----------
@@ -135,6 +137,8 @@ def features(transactions: pd.DataFrame, *, end, unit: str = "W", start=None) ->
         Last day of the feature window.
     unit : {"D", "W", "M"}
     start : date-like, optional
+    covariates : DataFrame, optional
+        :func:`kamlib.covariates.customer_covariates` (a customer without a value gets none of the 0/1 columns).
 
     Returns
     -------
@@ -158,7 +162,7 @@ def features(transactions: pd.DataFrame, *, end, unit: str = "W", start=None) ->
             out[c] = s[c].to_numpy(float)
     ip = interpurchase(transactions, end=end, unit=unit, start=start).reindex(out.index)
     out["mean_log_itt"] = np.where(ip["n_itt"] > 0, ip["litt"] / ip["n_itt"].clip(lower=1), np.nan)
-    days = pd.to_datetime(transactions["date"])
+    days = pd.to_datetime(transactions["date"]).dt.normalize()  # the end day is in the window, whatever the hour
     keep = (days <= pd.Timestamp(end)) & ((days >= pd.Timestamp(start)) if start is not None else True)
     window = transactions[keep.to_numpy()]
     g = window.groupby("customer_id")
@@ -166,11 +170,15 @@ def features(transactions: pd.DataFrame, *, end, unit: str = "W", start=None) ->
         out["products"] = g["product"].nunique().reindex(out.index).to_numpy(float)
     if "quantity" in window:
         out["returned_share"] = g["quantity"].apply(lambda q: float((q < 0).mean())).reindex(out.index).to_numpy(float)
+    if covariates is not None and len(covariates.columns):
+        dummies = pd.get_dummies(covariates, prefix_sep="=", dtype=float).reindex(out.index).fillna(0.0)
+        out = out.join(dummies.add_prefix("covariate."))
     return out
 
 
 def ml_forecast(transactions: pd.DataFrame, cal_hold: pd.DataFrame, *, calibration_end, unit: str = "W",
-                start=None, seed: int = 0, min_customers: int = 50) -> Forecast | str:
+                start=None, seed: int = 0, min_customers: int = 50,
+                covariates: pd.DataFrame | None = None) -> Forecast | str:
     """Gradient-boosted trees (scikit-learn, Poisson loss) predicting each customer's holdout revenue from
     calibration features: trained on the same features one holdout-length earlier, with the revenue of the last
     holdout-length of the calibration period as the label, then applied at the calibration end.
@@ -188,6 +196,8 @@ def ml_forecast(transactions: pd.DataFrame, cal_hold: pd.DataFrame, *, calibrati
         ``random_state`` of the trees.
     min_customers : int
         Fewest customers in the training window.
+    covariates : DataFrame, optional
+        The customers' time-invariant covariates, as features (:func:`features`).
 
     Returns
     -------
@@ -214,13 +224,13 @@ def ml_forecast(transactions: pd.DataFrame, cal_hold: pd.DataFrame, *, calibrati
 
     h = float(cal_hold["duration_holdout"].iloc[0])
     cut = pd.Timestamp(calibration_end) - pd.Timedelta(days=round(h * UNIT_DAYS[unit]))
-    days = pd.to_datetime(transactions["date"])
+    days = pd.to_datetime(transactions["date"]).dt.normalize()
     first = days.min() if start is None else max(days.min(), pd.Timestamp(start))
     if cut <= first:
         return Message("The machine-learning benchmark needs a calibration period longer than the holdout ({h:.0f} "
                        "{unit}): it trains on the features one holdout-length before the calibration end; choose an "
                        "earlier calibration start or a shorter holdout.", h=h, unit=unit)
-    train_x = features(transactions, end=cut, unit=unit, start=start)
+    train_x = features(transactions, end=cut, unit=unit, start=start, covariates=covariates)
     label_window = transactions[((days > cut) & (days <= pd.Timestamp(calibration_end))).to_numpy()]
     label = label_window.groupby("customer_id")["amount"].sum().clip(lower=0).reindex(train_x.index).fillna(0.0)
     if len(train_x) < min_customers or label.sum() <= 0:
@@ -229,7 +239,8 @@ def ml_forecast(transactions: pd.DataFrame, cal_hold: pd.DataFrame, *, calibrati
                        n=len(train_x), rev=float(label.sum()), m=min_customers)
     trees = HistGradientBoostingRegressor(loss="poisson", max_iter=200, learning_rate=0.05,
                                           random_state=seed).fit(train_x, label.to_numpy(float))
-    now = features(transactions, end=calibration_end, unit=unit, start=start).reindex(cal_hold.index)
+    now = features(transactions, end=calibration_end, unit=unit, start=start, covariates=covariates
+                   ).reindex(cal_hold.index)
     pred = np.clip(trees.predict(now[train_x.columns]), 0, None)
     return Forecast("Gradient-boosted trees (machine learning)", "machine learning", pred, pred)
 
@@ -366,20 +377,23 @@ def choose(table: pd.DataFrame, forecasts: list[Forecast]) -> Choice:
 @dataclass(frozen=True)
 class Selection(Result):
     """:func:`select`'s result: the comparison ``table`` (main table), the ``choice``, the ``best`` non-degenerate
-    model by captured holdout revenue (its :func:`kamlib.clv.fit` name; empty when every fit is degenerate) and
-    the ``notes`` (why the machine-learning benchmark could not be trained)."""
+    model by captured holdout revenue (its name as :func:`kamlib.clv.parse` reads it; empty when every fit is
+    degenerate), the ``notes`` (why the machine-learning benchmark or a covariate model could not be fitted) and the
+    ``covariate_fits`` (name -> :class:`kamlib.clv.Fitted` of the models fitted with covariates)."""
 
     table: pd.DataFrame
     choice: Choice
     best: str
     notes: tuple = ()
+    covariate_fits: dict = field(default_factory=dict)
 
     def summary_frame(self) -> pd.DataFrame:
         return self.table
 
 
 def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spend, *, calibration_end,
-           unit: str = "W", start=None, share: float = 0.2, n_boot: int = 200, seed: int = 0) -> Selection:
+           unit: str = "W", start=None, share: float = 0.2, n_boot: int = 200, seed: int = 0,
+           covariates: pd.DataFrame | None = None) -> Selection:
     """The whole comparison in one call, as both the identification and the strategy notebooks need it: the
     models' forecasts, the machine-learning benchmark, the naive rules, :func:`compare` and :func:`choose`.
 
@@ -397,6 +411,10 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
         As the summary was made.
     share, n_boot, seed
         As :func:`compare`.
+    covariates : DataFrame, optional
+        The customers' time-invariant covariates (:func:`kamlib.covariates.customer_covariates`): each of the
+        Pareto/NBD and BG/NBD among ``models`` is fitted again with all of them on both processes (named
+        ``"paretonbd+country"``), and the machine-learning benchmark takes them as features.
 
     Returns
     -------
@@ -408,9 +426,21 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
     >>> sel.best, sel.table["forecast"].tolist()[0]
     ('bgnbd', 'BG/NBD')
     """
-    forecasts = model_forecasts(cal_hold, models, spend)
-    notes = []
-    ml = ml_forecast(transactions, cal_hold, calibration_end=calibration_end, unit=unit, start=start, seed=seed)
+    from . import covariates as cov
+    from .clv import fit
+
+    notes, fits = [], {}
+    columns = list(covariates.columns) if covariates is not None else []
+    for name in (m for m in cov.MODELS if m in models and columns):
+        try:
+            fits["+".join([name, *columns])] = fit(cal_hold, name, unit=unit, covariates=covariates, life=columns,
+                                                    trans=columns)
+        except KamError as exc:
+            notes.append(Message("{model} with covariates could not be fitted: {why}", model=models[name].label,
+                                 why=str(exc)))
+    forecasts = model_forecasts(cal_hold, {**models, **fits}, spend)
+    ml = ml_forecast(transactions, cal_hold, calibration_end=calibration_end, unit=unit, start=start, seed=seed,
+                     covariates=covariates if columns else None)
     if isinstance(ml, Forecast):
         forecasts.append(ml)
     else:
@@ -420,4 +450,4 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
     names = {f.label: f.model for f in forecasts if f.kind == "model"}
     fine = _identified(table)
     best = names[fine.index[0]] if len(fine) else ""
-    return Selection(table, choose(table, forecasts), best, tuple(notes))
+    return Selection(table, choose(table, forecasts), best, tuple(notes), fits)

@@ -2,7 +2,7 @@
 
 Everything after :func:`load` can trust the columns ``customer_id`` (str),
 ``date`` (datetime64), ``amount`` (float) and any optional mapped columns
-(``quantity``, ``order_id``, ``channel``, ``category``).
+(``quantity``, ``order_id``, ``channel``, ``category``, ``country``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .i18n import Message
 
 __all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "join_tables", "load", "purchase_days", "roles", "sample_customers", "validate"]
 
-OPTIONAL = ["quantity", "order_id", "channel", "category", "unit_price", "product", "description"]
+OPTIONAL = ["quantity", "order_id", "channel", "category", "country", "unit_price", "product", "description"]
 DEFAULT_COLUMNS = {"customer": "customer_id", "date": "date", "amount": "amount"}
 _SCIENTIFIC = r"\d(\.\d+)?[eE]\+?\d+"
 _LINE = "_line_hash"  # hash of the whole line of the file (every column, mapped or not): the duplicate rule
@@ -460,8 +460,8 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         ``cancellation_prefix`` do not apply to them.
     columns : dict, optional
         The file's column name of each role: ``customer``, ``date``, ``amount`` and optional ``quantity``,
-        ``order_id``, ``channel``, ``category``, ``unit_price``, ``product``, ``description``. With ``amount`` None the amount
-        is ``quantity x unit_price``.
+        ``order_id``, ``channel``, ``category``, ``country``, ``unit_price``, ``product``, ``description``. With
+        ``amount`` None the amount is ``quantity x unit_price``.
     encoding : str
         ``"auto"`` (UTF-8 with or without BOM, then GB18030) or a codec name.
     date_format, negative_amounts, zero_amounts, duplicates, as_of, exclude_products, cancellation_prefix, decimal, timezone

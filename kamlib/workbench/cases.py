@@ -15,7 +15,7 @@ GUIDE = """# Case {name}: mapping your own data
 2. Open `studies/{name}.yaml` and set
    - `transactions.source: data/{name}/<your file>`
    - `transactions.columns`: the *names in your file* for `customer`, `date`, `amount`
-     (optionally `quantity`, `order_id`, `channel`, `category`). Chinese headers are fine,
+     (optionally `quantity`, `order_id`, `channel`, `category`, `country`). Chinese headers are fine,
      e.g. `customer: 客户ID`, `date: 下单时间`, `amount: 实付金额`.
    - `transactions.date_format` if dates are not ISO (e.g. `"%Y/%m/%d"`); dates such as 04/03/2024 stop
      the run unless the file shows the order (a day above 12) or date_format says it.
@@ -66,6 +66,7 @@ transactions:
     product: null             # product or SKU code (cross-selling, recommendation)
     description: null         # product name (content-based recommendation)
     channel: null
+    country: null
     category: null
   encoding: auto              # auto tries UTF-8 (with or without BOM), then GBK/GB18030
   date_format: null           # e.g. "%d/%m/%Y %H:%M"; null: ISO dates, or day-first only when the file proves it

@@ -58,6 +58,8 @@ class Columns(_Section):
     order_id: str | None = "InvoiceNo"
     channel: str | None = None
     category: str | None = None
+    country: str | None = Field("Country", description="the customer's country or region (a covariate of the "
+                                                       "purchase models: clv.covariates)")
     unit_price: str | None = "UnitPrice"
     product: str | None = Field("StockCode", description="product or SKU id (baskets, recommendation, exclude_products)")
     description: str | None = Field("Description", description="product description (content-based recommendation)")
@@ -146,6 +148,12 @@ class CLV(_Section):
     discount_rate: float = Field(0.10, ge=0, lt=1, description="Annual discount rate.")
     bootstrap: int = Field(100, ge=0, le=10_000)
     penalizer: float = Field(0.0, ge=0)
+    covariates: list[Literal["country", "channel", "category", "cohort"]] = Field(
+        ["country"], description="time-invariant customer covariates of the Pareto/NBD and BG/NBD: roles of the log "
+                                 "(each customer's most frequent value in the calibration period) or 'cohort' (the "
+                                 "month of the first purchase); [] for none")
+    covariate_min_customers: int = Field(30, ge=1, description="covariate levels with fewer customers are pooled as "
+                                                               "'other'")
 
     @model_validator(mode="after")
     def _dates_in_order(self):
