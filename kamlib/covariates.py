@@ -179,17 +179,29 @@ class _Bound:
 
 class CovariateFitter:
     """The fitter behind a :class:`kamlib.clv.Fitted` with covariates: the base parameters, the effects and the
-    covariate design; :meth:`bind` gives the predictions for the customers of a summary."""
+    covariates; :meth:`bind` gives the predictions for the customers of a summary, each coded as in the fit (the
+    same levels and reference, whichever customers the summary holds)."""
 
-    def __init__(self, model: str, params: dict, covariates: pd.DataFrame, life: list, trans: list):
-        self.model, self.params_ = model, params
-        self.covariates, self.life, self.trans = covariates, life, trans
+    def __init__(self, model: str, params: dict, covariates: pd.DataFrame):
+        self.model, self.params_, self.covariates = model, params, covariates
+
+    def _matrix(self, process: str, index) -> tuple[np.ndarray, np.ndarray]:
+        names = [k[len(process) + 1:] for k in self.params_ if k.startswith(f"{process}.")]
+        frame = self.covariates.reindex(index)
+        columns = [np.zeros(len(index))]
+        for name in names:
+            column, _, level = name.partition("=")
+            values = frame[column]
+            if values.isna().any():
+                raise KamError(f"the covariates lack values for {int(values.isna().sum())} of {len(index)} customers "
+                               f"(column {column!r}); give every customer a value.")
+            columns.append((values.astype(str) == level).to_numpy(float) if level else values.to_numpy(float))
+        z = np.column_stack(columns)[:, 1:]
+        return z, np.array([self.params_[f"{process}.{n}"] for n in names])
 
     def bind(self, summary: pd.DataFrame) -> _Bound:
-        zl, names_l = design(self.covariates, self.life, summary.index)
-        zt, names_t = design(self.covariates, self.trans, summary.index)
-        gl = np.array([self.params_.get(f"life.{n}", 0.0) for n in names_l])
-        gt = np.array([self.params_.get(f"trans.{n}", 0.0) for n in names_t])
+        zl, gl = self._matrix("life", summary.index)
+        zt, gt = self._matrix("trans", summary.index)
         return _Bound(self.model, _individual(self.model, self.params_, zl, zt, gl, gt))
 
 
@@ -320,7 +332,8 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
     with ``names.cov.life`` and ``names.cov.trans``).
 
     The optimiser starts from the plain model's estimates (coefficients 0), so the fit never has a lower likelihood
-    than the plain model; unique rows of the summary and covariates are fitted once, with weights.
+    than the plain model; unique rows of the summary and covariates are fitted once, with weights. Both stages use
+    gradient-based L-BFGS on the log parameters.
 
     Parameters
     ----------
@@ -383,11 +396,17 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
         v = -total(theta) / w.sum()
         return v if np.isfinite(v) else 1e300
 
-    plain = clv.fit(summary, model, unit=unit, with_se=False)
-    start = np.concatenate([np.log([plain.params[k] for k in base]), np.zeros(n_l + n_t)])
+    options = {"ftol": 1e-14, "gtol": 1e-9, "maxiter": 5000}
+    if model == "bgnbd":  # the plain fit (kamlib's own gradient fit on sufficient rows) is the start
+        plain = clv.fit(summary, model, unit=unit, with_se=False)
+        start = np.concatenate([np.log([plain.params[k] for k in base]), np.zeros(n_l + n_t)])
+    else:  # lifetimes' Nelder-Mead can take minutes where nobody leaves: the base parameters first, by gradient
+        pad = np.zeros(n_l + n_t)
+        res = minimize(lambda b: nll(np.concatenate([b, pad])), np.zeros(4), method="L-BFGS-B", options=options)
+        start = np.concatenate([res.x, pad])
     theta = start
     if n_l + n_t:
-        res = minimize(nll, start, method="L-BFGS-B", options={"ftol": 1e-14, "gtol": 1e-9, "maxiter": 5000})
+        res = minimize(nll, start, method="L-BFGS-B", options=options)
         theta = res.x if res.fun <= nll(start) else start
     names = list(base) + [f"life.{n}" for n in life_names] + [f"trans.{n}" for n in trans_names]
     values = np.concatenate([np.exp(theta[:4]), theta[4:]])
@@ -412,7 +431,7 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
         except np.linalg.LinAlgError:
             pass
         se = np.where(np.isfinite(se) & (se > 0), se, np.nan)
-    fitter = CovariateFitter(model, params, covariates, life, trans)
+    fitter = CovariateFitter(model, params, covariates)
     effects = life_names + trans_names
     used = tuple(c for c in dict.fromkeys(life + trans) if any(n == c or n.startswith(f"{c}=") for n in effects))
     return clv.Fitted(model, fitter, params, ll, int(w.sum()), len(w), dict(zip(names, map(float, se))), unit,

@@ -379,13 +379,15 @@ class Selection(Result):
     """:func:`select`'s result: the comparison ``table`` (main table), the ``choice``, the ``best`` non-degenerate
     model by captured holdout revenue (its name as :func:`kamlib.clv.parse` reads it; empty when every fit is
     degenerate), the ``notes`` (why the machine-learning benchmark or a covariate model could not be fitted) and the
-    ``covariate_fits`` (name -> :class:`kamlib.clv.Fitted` of the models fitted with covariates)."""
+    ``covariate_fits`` (name -> :class:`kamlib.clv.Fitted` of the models fitted with covariates) with the
+    ``covariates`` they used."""
 
     table: pd.DataFrame
     choice: Choice
     best: str
     notes: tuple = ()
     covariate_fits: dict = field(default_factory=dict)
+    covariates: pd.DataFrame | None = None
 
     def summary_frame(self) -> pd.DataFrame:
         return self.table
@@ -450,4 +452,4 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
     names = {f.label: f.model for f in forecasts if f.kind == "model"}
     fine = _identified(table)
     best = names[fine.index[0]] if len(fine) else ""
-    return Selection(table, choose(table, forecasts), best, tuple(notes), fits)
+    return Selection(table, choose(table, forecasts), best, tuple(notes), fits, covariates)
