@@ -177,7 +177,7 @@ class _Bound:
         return (a + b + x - 1) / (a - 1) * term / (1 + odds)
 
 
-class CovariateFitter:
+class _CovariateFitter:
     """The fitter behind a :class:`kamlib.clv.Fitted` with covariates: the base parameters, the effects and the
     covariates; :meth:`bind` gives the predictions for the customers of a summary, each coded as in the fit (the
     same levels and reference, whichever customers the summary holds)."""
@@ -431,7 +431,7 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
         except np.linalg.LinAlgError:
             pass
         se = np.where(np.isfinite(se) & (se > 0), se, np.nan)
-    fitter = CovariateFitter(model, params, covariates)
+    fitter = _CovariateFitter(model, params, covariates)
     effects = life_names + trans_names
     used = tuple(c for c in dict.fromkeys(life + trans) if any(n == c or n.startswith(f"{c}=") for n in effects))
     return clv.Fitted(model, fitter, params, ll, int(w.sum()), len(w), dict(zip(names, map(float, se))), unit,
