@@ -88,11 +88,13 @@ def label(name: str) -> str:
 
     Examples
     --------
-    >>> label("paretonbd+country")
-    'Pareto/NBD + country'
+    >>> str(label("paretonbd+country")), label("paretonbd+country").translate("zh")
+    ('Pareto/NBD + country', 'Pareto/NBD + 国家')
     """
     model, columns = parse(name)
-    return " + ".join([LABELS.get(model, model), *columns])
+    if not columns:
+        return LABELS.get(model, model)
+    return Message("{model} + {covariates}", "phrase", model=LABELS.get(model, model), covariates=columns)
 
 
 #: Models for regular buyers (Erlang-k inter-purchase times, :mod:`kamlib.regular`): they need ``litt``
@@ -238,7 +240,7 @@ class Fitted(Result):
     @property
     def label(self) -> str:
         """The model's name in tables, with its covariates (``Pareto/NBD + country``)."""
-        return " + ".join([LABELS[self.model], *self.covariates])
+        return label("+".join([self.model, *self.covariates]))
 
     @property
     def degenerate(self) -> bool:

@@ -118,8 +118,8 @@ def loglik_bgnbd(r, alpha, a, b, x, tx, T) -> np.ndarray:
 
     Examples
     --------
-    >>> round(float(loglik_bgnbd(0.243, 4.414, 0.793, 2.426, [0], [0.0], [38.86])[0]), 4)
-    -0.8234
+    >>> round(float(loglik_bgnbd(0.243, 4.414, 0.793, 2.426, [0], [0.0], [38.86])[0]), 4)  # r log(alpha / (alpha + T))
+    -0.5547
     """
     from scipy.special import betaln, gammaln
 
