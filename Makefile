@@ -6,7 +6,7 @@ STUDIES ?= studies/default.yaml studies/cdnow.yaml
 STUDY  ?= studies/default.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help report quick lab test test-fast nbval lock bench browser-deps spark-deps screenshots clean
+.PHONY: help report quick lab test test-fast nbval lock bench browser-deps spark-deps r-deps screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_.-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -64,6 +64,15 @@ spark-deps: $(BIN)/kam ## install a Java runtime (Debian) and the spark extra, f
 	  && echo "installed default-jre-headless"; \
 	else echo "no apt-get: install a Java runtime (17 or newer) yourself"; exit 2; fi
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-spark.lock
+
+r-deps: ## install R, lavaan, psych and semTools from Debian (the reference implementations the survey tests compare with)
+	@if command -v Rscript >/dev/null 2>&1 && Rscript -e 'for (p in c("lavaan", "psych", "semTools")) library(p, character.only = TRUE)' >/dev/null 2>&1; then \
+	  echo "R, lavaan, psych and semTools are already installed"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends r-base-core r-cran-lavaan r-cran-psych r-cran-semtools >/dev/null \
+	  && echo "installed r-base-core r-cran-lavaan r-cran-psych r-cran-semtools"; \
+	else echo "no apt-get: install R with the packages lavaan, psych and semTools yourself"; exit 2; fi
 
 screenshots: $(BIN)/kam ## for authors: refresh the README's screenshots (docs/report.png, docs/report_zh.png) from a quick run
 	KAM_SCREENSHOTS=$(CURDIR)/docs $(BIN)/python -m pytest -q -p no:randomly tests/test_report.py -k chromium_as_a_reader

@@ -293,7 +293,8 @@ def compare(cal_hold: pd.DataFrame, forecasts: list[Forecast], *, share: float =
     rows = []
     for f in forecasts:
         pred = None if f.revenue is None else np.asarray(f.revenue, float)
-        rho = spearmanr(f.score, actual).statistic if np.std(actual) > 0 and np.std(f.score) > 0 else np.nan
+        rho = (spearmanr(_significant(f.score), _significant(actual)).statistic
+               if np.std(actual) > 0 and np.std(f.score) > 0 else np.nan)
         rows.append({"forecast": f.label, "kind": f.kind,
                      "revenue_mae": float(np.mean(np.abs(pred - actual))) if pred is not None else np.nan,
                      "revenue_rmse": float(np.sqrt(np.mean((pred - actual) ** 2))) if pred is not None else np.nan,
@@ -304,6 +305,16 @@ def compare(cal_hold: pd.DataFrame, forecasts: list[Forecast], *, share: float =
                      else np.nan,
                      "degenerate": f.degenerate})
     return pd.DataFrame(rows)
+
+
+def _significant(values, digits: int = 12) -> np.ndarray:
+    """``values`` to ``digits`` significant digits before ranking: sums of the same amounts in another order (a
+    multi-threaded aggregation) differ in the last bits, which would break ties differently from run to run."""
+    v = np.asarray(values, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exponent = np.floor(np.log10(np.abs(v)))
+    scale = 10.0 ** np.where(np.isfinite(exponent), digits - 1 - exponent, 0)
+    return np.round(v * scale) / scale
 
 
 def _identified(table: pd.DataFrame) -> pd.DataFrame:

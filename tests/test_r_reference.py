@@ -1,0 +1,257 @@
+"""The survey statistics against R's reference implementations, computed in the same run (issue 33, item 4).
+
+Random models and data, generated here from a seed (2-4 factors of 3-5 items, loadings, factor correlations, a
+correlated residual, structural paths, a defined parameter and an equality constraint; n from 180 to 700), are fitted
+by kamlib and, through ``Rscript``, by lavaan (``cfa``/``sem``: ``fitMeasures``, ``parameterEstimates`` with
+``standardized = TRUE``), psych (``alpha``, ``KMO``, ``cortest.bartlett``) and semTools (``htmt`` with absolute
+correlations, and HTMT2). No number here was copied from kamlib's output.
+
+R, lavaan, psych and semTools install from Debian (``make r-deps``); without them the tests skip with the reason, and
+CI sets ``KAM_REQUIRE_R=1`` so that a skip is a failure there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamlib import survey
+
+REQUIRED = os.environ.get("KAM_REQUIRE_R") == "1"  # set by .ci/run after `make r-deps`: never skip
+
+# stated tolerances (relative, or absolute below 1e-3 in size): lavaan and semopy stop their optimisers at
+# different points, so estimates agree to about 1e-3
+TOL = {"fit": 2e-3, "est": 5e-3, "se": 5e-3, "std": 5e-3, "psych": 1e-8, "htmt": 1e-8}
+
+
+def _rscript() -> str:
+    path = shutil.which("Rscript")
+    probe = path and subprocess.run(
+        [path, "-e", 'for (p in c("lavaan", "psych", "semTools")) suppressMessages(library(p, character.only = TRUE))'],
+        capture_output=True, text=True)
+    if not path or probe.returncode != 0:
+        why = ("Rscript is not installed" if not path else f"an R package is missing ({probe.stderr.strip()[-200:]})")
+        if REQUIRED:
+            pytest.fail(f"KAM_REQUIRE_R=1 but {why}: run make r-deps")
+        pytest.skip(f"{why}; make r-deps installs R, lavaan, psych and semTools from Debian")
+    return path
+
+
+def random_model(seed: int, *, structural: bool = False, defined: bool = False):
+    """A lavaan model and data drawn from it: factors ``F1..Fk`` with items ``x1..xp`` (loadings U(0.5, 0.9),
+    factor correlations U(0.2, 0.6), unit item variances), one correlated residual; with ``structural`` the last
+    factor is regressed on the others (labelled ``a``, ``b``, ...); with ``defined`` also ``ab := a*b`` and an
+    equality constraint (two loadings labelled ``q``)."""
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(3 if structural else 2, 5))
+    n = int(rng.integers(180, 701))
+    sizes = rng.integers(3, 6, k)
+    items, lines, p = [], [], 0
+    for f in range(k):
+        items.append([f"x{p + i + 1}" for i in range(sizes[f])])
+        p += sizes[f]
+    lam = np.zeros((p, k))
+    j = 0
+    for f in range(k):
+        for _ in items[f]:
+            lam[j, f] = rng.uniform(0.5, 0.9)
+            j += 1
+    phi = np.eye(k)
+    for a in range(k):
+        for b in range(a):
+            phi[a, b] = phi[b, a] = rng.uniform(0.2, 0.6)
+    if structural:  # the last factor depends on the others: keep phi positive definite by construction
+        beta = rng.uniform(0.2, 0.4, k - 1)
+        inner = phi[:-1, :-1]
+        var = beta @ inner @ beta
+        phi[-1, :-1] = phi[:-1, -1] = inner @ beta
+        phi[-1, -1] = var + max(0.3, 1 - var)
+    theta = np.diag(1 - (lam ** 2 * np.diag(phi)).sum(1).clip(max=0.8))
+    a, b = int(items[0][0][1:]) - 1, int(items[1][0][1:]) - 1
+    theta[a, b] = theta[b, a] = 0.12
+    sigma = lam @ phi @ lam.T + theta
+    data = pd.DataFrame(rng.multivariate_normal(np.zeros(p), sigma, n), columns=[f"x{i + 1}" for i in range(p)])
+    for f in range(k):
+        its = items[f]
+        if defined and f == 0 and len(its) >= 3:
+            lines.append(f"F1 =~ {its[0]} + q*{its[1]} + q*{its[2]}" + "".join(f" + {i}" for i in its[3:]))
+        else:
+            lines.append(f"F{f + 1} =~ " + " + ".join(its))
+    lines.append(f"{items[0][0]} ~~ {items[1][0]}")
+    if structural:
+        labels = "abcdefgh"
+        lines.append(f"F{k} ~ " + " + ".join(f"{labels[i]}*F{i + 1}" for i in range(k - 1)))
+        if defined:
+            lines.append("ab := a*b" if k >= 3 else "ab := a*a")
+    return "\n".join(lines), data
+
+
+MODELS = [dict(seed=s) for s in (1, 2, 3)] + [dict(seed=s, structural=True) for s in (4, 5)] + \
+         [dict(seed=6, structural=True, defined=True)]
+
+R_SEM = r"""
+suppressMessages(library(lavaan))
+args <- commandArgs(trailingOnly = TRUE)
+folder <- args[1]
+for (name in args[-1]) {
+  d <- read.csv(file.path(folder, paste0(name, ".csv")))
+  m <- paste(readLines(file.path(folder, paste0(name, ".lav")), warn = FALSE), collapse = "\n")
+  f <- sem(m, d)
+  fm <- fitMeasures(f, c("chisq", "df", "cfi", "tli", "rmsea", "srmr"))
+  write.csv(data.frame(measure = names(fm), value = as.numeric(fm)), file.path(folder, paste0(name, "-fit.csv")),
+            row.names = FALSE)
+  pe <- parameterEstimates(f, standardized = TRUE)
+  write.csv(pe[, c("lhs", "op", "rhs", "est", "se", "std.all")], file.path(folder, paste0(name, "-pe.csv")),
+            row.names = FALSE)
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def lavaan(tmp_path_factory):
+    """Each random model fitted by kamlib and by lavaan (one R process for all)."""
+    rscript = _rscript()
+    folder = tmp_path_factory.mktemp("lavaan")
+    names, ours = [], {}
+    for spec in MODELS:
+        name = "m{seed}".format(**spec) + ("s" if spec.get("structural") else "") + ("d" if spec.get("defined") else "")
+        desc, data = random_model(**spec)
+        data.to_csv(folder / f"{name}.csv", index=False)
+        (folder / f"{name}.lav").write_text(desc)
+        ours[name] = (desc, survey.sem(data, desc))
+        names.append(name)
+    (folder / "fit.R").write_text(R_SEM)
+    run = subprocess.run([rscript, str(folder / "fit.R"), str(folder), *names], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    theirs = {n: (pd.read_csv(folder / f"{n}-fit.csv").set_index("measure")["value"],
+                  pd.read_csv(folder / f"{n}-pe.csv")) for n in names}
+    return ours, theirs
+
+
+def _close(ours, theirs, tol):
+    return abs(ours - theirs) <= tol * max(abs(theirs), 1.0)
+
+
+def _key(lhs, op, rhs):
+    return (op, *sorted((lhs, rhs))) if op == "~~" else (op, lhs, rhs)
+
+
+@pytest.mark.parametrize("name", ["m1", "m2", "m3", "m4s", "m5s", "m6sd"])
+def test_fit_indices_equal_lavaans(lavaan, name):
+    ours, theirs = lavaan
+    fit, ref = ours[name][1].fit, theirs[name][0]
+    assert fit["df"] == int(ref["df"])
+    for ours_key, ref_key in (("chi2", "chisq"), ("cfi", "cfi"), ("tli", "tli"), ("rmsea", "rmsea"), ("srmr", "srmr")):
+        assert _close(fit[ours_key], ref[ref_key], TOL["fit"]), (name, ours_key, fit[ours_key], ref[ref_key])
+
+
+@pytest.mark.parametrize("name", ["m1", "m2", "m3", "m4s", "m5s", "m6sd"])
+def test_estimates_standard_errors_and_standardized_solution_equal_lavaans(lavaan, name):
+    ours, theirs = lavaan
+    table, ref = ours[name][1].estimates, theirs[name][1]
+    mine = {_key(r.lval, r.op, r.rval): r for r in table.itertuples(index=False)}
+    compared = 0
+    for row in ref.itertuples(index=False):
+        if row.op == ":=":
+            continue  # defined parameters: their own test
+        mine_row = mine.get(_key(row.lhs, row.op, row.rhs))
+        if row.op == "~~" and row.lhs == row.rhs and row.lhs.startswith("F") and mine_row is None:
+            continue  # a factor variance fixed at 1 in neither: both estimate it; absent rows are exogenous observed
+        assert mine_row is not None, (name, row)
+        assert _close(mine_row.estimate, row.est, TOL["est"]), (name, row, mine_row.estimate)
+        if row.se > 0:  # lavaan's se is 0 for a fixed parameter; kamlib's is NaN there
+            assert _close(mine_row.estimate_se, row.se, TOL["se"]), (name, row, mine_row.estimate_se)
+        else:
+            assert np.isnan(mine_row.estimate_se)
+        assert _close(mine_row.std_estimate, row._5, TOL["std"]), (name, row, mine_row.std_estimate)
+        compared += 1
+    assert compared >= 10
+
+
+def test_a_defined_parameter_and_an_equality_constraint_equal_lavaans(lavaan):
+    ours, theirs = lavaan
+    table, ref = ours["m6sd"][1].estimates, theirs["m6sd"][1]
+    defined = ref[ref["op"] == ":="].iloc[0]
+    row = table[(table["op"] == ":=") & (table["lval"] == defined["lhs"])].iloc[0]
+    assert _close(row["estimate"], defined["est"], TOL["est"])
+    assert _close(row["estimate_se"], defined["se"], TOL["se"])  # delta method, as lavaan
+    assert _close(row["std_estimate"], defined["std.all"], TOL["std"])
+    loadings = table[(table["op"] == "=~") & (table["lval"] == "F1")]["estimate"].to_numpy()
+    assert loadings[1] == pytest.approx(loadings[2], rel=1e-10)  # the two loadings labelled q are one parameter
+
+
+ITEMS_R = r"""
+suppressMessages({library(psych); library(semTools); library(lavaan)})
+args <- commandArgs(trailingOnly = TRUE)
+folder <- args[1]
+for (name in args[-1]) {
+  d <- read.csv(file.path(folder, paste0(name, ".csv")))
+  m <- paste(readLines(file.path(folder, paste0(name, ".lav")), warn = FALSE), collapse = "\n")
+  a <- suppressWarnings(psych::alpha(d[, grepl("^x", names(d))][, 1:4], warnings = FALSE))$total$raw_alpha
+  k <- psych::KMO(d)
+  b <- psych::cortest.bartlett(cor(d), n = nrow(d))
+  h <- semTools::htmt(m, d, absolute = TRUE, htmt2 = FALSE)
+  h2 <- semTools::htmt(m, d, absolute = TRUE, htmt2 = TRUE)
+  out <- data.frame(stat = c("alpha", "kmo", "bartlett_chi2", "bartlett_df", names(k$MSAi)),
+                    value = c(a, k$MSA, b$chisq, b$df, as.numeric(k$MSAi)))
+  write.csv(out, file.path(folder, paste0(name, "-psych.csv")), row.names = FALSE)
+  write.csv(h, file.path(folder, paste0(name, "-htmt.csv")))
+  write.csv(h2, file.path(folder, paste0(name, "-htmt2.csv")))
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def psych(tmp_path_factory):
+    rscript = _rscript()
+    folder = tmp_path_factory.mktemp("psych")
+    cases = {}
+    for seed in (11, 12, 13):
+        desc, data = random_model(seed)
+        # a reverse-worded item (negative correlations): where HTMT's absolute and signed versions differ
+        data["x2"] = -data["x2"]
+        data.to_csv(folder / f"p{seed}.csv", index=False)
+        (folder / f"p{seed}.lav").write_text("\n".join(ln for ln in desc.splitlines() if "=~" in ln))
+        cases[f"p{seed}"] = (desc, data)
+    (folder / "items.R").write_text(ITEMS_R)
+    run = subprocess.run([rscript, str(folder / "items.R"), str(folder), *cases], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return cases, folder
+
+
+def _constructs(desc):
+    return {ln.split("=~")[0].strip(): [t.strip().split("*")[-1] for t in ln.split("=~")[1].split("+")]
+            for ln in desc.splitlines() if "=~" in ln}
+
+
+@pytest.mark.parametrize("name", ["p11", "p12", "p13"])
+def test_alpha_kmo_and_bartlett_equal_psychs(psych, name):
+    cases, folder = psych
+    _, data = cases[name]
+    ref = pd.read_csv(folder / f"{name}-psych.csv").set_index("stat")["value"]
+    assert survey.cronbach_alpha(data.iloc[:, :4]) == pytest.approx(ref["alpha"], rel=TOL["psych"])
+    overall, per_item = survey.kmo(data)
+    assert overall == pytest.approx(ref["kmo"], rel=TOL["psych"])
+    np.testing.assert_allclose(per_item.to_numpy(), ref[list(data.columns)].to_numpy(), rtol=TOL["psych"])
+    b = survey.bartlett(data)
+    assert b.chi2 == pytest.approx(ref["bartlett_chi2"], rel=TOL["psych"]) and b.df == int(ref["bartlett_df"])
+
+
+@pytest.mark.parametrize("name", ["p11", "p12", "p13"])
+@pytest.mark.parametrize("method, suffix", [("htmt", "htmt"), ("htmt2", "htmt2")])
+def test_htmt_equals_semtools_on_absolute_correlations(psych, name, method, suffix):
+    cases, folder = psych
+    desc, data = cases[name]
+    ref = pd.read_csv(folder / f"{name}-{suffix}.csv", index_col=0)
+    ours = survey.htmt(data, _constructs(desc), method=method)
+    for a in ours.index:
+        for b in ours.columns:
+            if np.isfinite(ours.loc[a, b]):
+                assert ours.loc[a, b] == pytest.approx(ref.loc[a, b], rel=TOL["htmt"]), (a, b)
