@@ -194,6 +194,9 @@ class PLSModel(Result):
                 rows[c] = (1.0, 1.0, 1.0, 1.0)
                 continue
             S = self._items()[items].corr().to_numpy()
+            if not self.spec["standardize"]:  # weights of the centred items: as weights of standardised ones
+                w = w * self._items()[items].std(ddof=0).to_numpy()
+            w = w / np.sqrt(w @ S @ w)  # a composite of unit variance (Dijkstra & Henseler 2015)
             k = len(items)
             alpha = k / (k - 1) * (1 - k / S.sum())
             ww = np.outer(w, w)
@@ -764,7 +767,7 @@ def fit(data: pd.DataFrame, *, paths, blocks: dict, modes: dict | None = None, s
     standardize : bool
         True (the default, as seminr and SmartPLS): indicators are standardised. False: indicators are only
         centred, as R plspm's ``scaled = FALSE`` (indicators on a common scale); the algorithm then uses
-        covariances, and the reported weights are rescaled to sum to 1 per construct so that the scores keep
+        covariances, and the scores use the ``score_weight`` (weights on the raw items that sum to 1 per construct) so that they keep
         the indicators' scale.
     max_iter, tol : optional
         Iteration limit; stop when the summed absolute change of the outer weights is below ``tol``.
@@ -842,14 +845,17 @@ def _fit(data: pd.DataFrame, spec: dict) -> PLSModel:
     Ys = _standardise(Y)
     Xs = _standardise(centred)
     L = _corr(Xs, Ys) * mask
-    weights = W
-    if not spec["standardize"]:
-        weights = W / W.sum(axis=0)
+    # reported weights give scores of unit variance, as plspm, seminr and SmartPLS report them; score weights are the
+    # weights on the raw items that sum to 1, so that a score stays on the items' scale
+    spread = (X @ W).std(axis=0)  # standardised indicators: W already gives unit variance (n - 1, as seminr)
+    weights = W if spec["standardize"] else W / np.where(spread > 0, spread, 1.0)
+    raw_w = W if not spec["standardize"] else W / sd.to_numpy()[:, None]
+    score_weights = raw_w / raw_w.sum(axis=0)
     rows = []
     for j, c in enumerate(constructs):
         for k in idx[c]:
-            rows.append((c, items[k], float(weights[k, j]), float(L[k, j])))
-    outer = pd.DataFrame(rows, columns=["construct", "indicator", "weight", "loading"])
+            rows.append((c, items[k], float(weights[k, j]), float(L[k, j]), float(score_weights[k, j])))
+    outer = pd.DataFrame(rows, columns=["construct", "indicator", "weight", "loading", "score_weight"])
     B = _path_coefficients(Ys, P)
     fitted = Ys @ B
     coef = [(constructs[i], constructs[j], float(B[i, j])) for i, j in zip(*np.nonzero(P))]
@@ -859,7 +865,7 @@ def _fit(data: pd.DataFrame, spec: dict) -> PLSModel:
     path_table = pd.DataFrame(coef, columns=["from", "to", "estimate"])
     path_table = path_table.iloc[np.argsort([order[(a, b)] for a, b in zip(path_table["from"], path_table["to"])],
                                             kind="stable")].reset_index(drop=True)
-    scores = pd.DataFrame(Ys if spec["standardize"] else X @ weights + raw.mean().to_numpy() @ weights,
+    scores = pd.DataFrame(Ys if spec["standardize"] else X @ score_weights + raw.mean().to_numpy() @ score_weights,
                           columns=constructs, index=data.index)
     return PLSModel(path_table, outer, pd.Series(r2, name="r2").rename_axis("construct"), scores, len(data),
                     it, bool(ok), spec["scheme"], spec, data)

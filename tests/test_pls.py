@@ -138,8 +138,15 @@ def test_unscaled_indicators_keep_the_scale():
     d = pd.DataFrame(5 + f + rng.normal(scale=0.5, size=(300, 3)), columns=["x1", "x2", "x3"])
     d[["y1", "y2"]] = 5 + 0.7 * f + rng.normal(scale=0.5, size=(300, 2))
     m = pls.fit(d, paths=[("X", "Y")], blocks={"X": ["x1", "x2", "x3"], "Y": ["y1", "y2"]}, standardize=False)
-    w = m.outer.groupby("construct")["weight"].sum()
-    assert w.to_numpy() == pytest.approx([1.0, 1.0])  # weights sum to 1: scores on the items' 0-10 scale
+    w = m.outer.groupby("construct")["score_weight"].sum()
+    assert w.to_numpy() == pytest.approx([1.0, 1.0])  # score weights sum to 1: scores on the items' 0-10 scale
+    # the reported weights give a score of unit variance, as plspm, seminr and SmartPLS report them
+    for c, items in {"X": ["x1", "x2", "x3"], "Y": ["y1", "y2"]}.items():
+        weight = m.outer.set_index("indicator").loc[items, "weight"].to_numpy()
+        assert ((d[items] - d[items].mean()).to_numpy() @ weight).std() == pytest.approx(1.0)
+    assert m.reliability()["rho_a"].to_numpy() == pytest.approx(s_rho := pls.fit(
+        d, paths=[("X", "Y")], blocks={"X": ["x1", "x2", "x3"], "Y": ["y1", "y2"]}).reliability()["rho_a"].to_numpy(),
+        abs=0.02), s_rho  # rho_A does not depend on the items' scale
     assert m.scores["X"].mean() == pytest.approx(d[["x1", "x2", "x3"]].to_numpy().mean(), abs=0.05)
     s = pls.fit(d, paths=[("X", "Y")], blocks={"X": ["x1", "x2", "x3"], "Y": ["y1", "y2"]})
     assert m.paths["estimate"].item() == pytest.approx(s.paths["estimate"].item(), abs=0.02)
@@ -234,12 +241,7 @@ def test_unscaled_model_equals_r_plspm_on_satisfaction(scheme):
     ref = pd.read_csv(PLSPM / f"satisfaction-outer-{scheme}.csv").set_index("name")
     got = m.outer.set_index("indicator").loc[ref.index]
     np.testing.assert_allclose(got["loading"], ref["loading"], atol=1e-5)  # plspm stops at tol 1e-6
-    # our weights sum to 1 per block (scores on the items' scale); plspm's give scores of variance 1: rescale
-    centred = sat[ref.index] - sat[ref.index].mean()
-    for block, rows in ref.groupby("block"):
-        w = got.loc[rows.index, "weight"]
-        w = w / (centred[rows.index] @ w).std(ddof=0)
-        np.testing.assert_allclose(w, rows["weight"], atol=1e-5)
+    np.testing.assert_allclose(got["weight"], ref["weight"], atol=1e-5)  # scores of unit variance, as plspm
     if scheme == "centroid":
         effects = pd.read_csv(PLSPM / "satisfaction-effects-centroid.csv").set_index(["from", "to"])
         mine = m.effects().set_index(["from", "to"]).loc[effects.index]

@@ -125,6 +125,11 @@ def lavaan(tmp_path_factory):
         (folder / f"{name}.lav").write_text(desc)
         ours[name] = (desc, survey.sem(data, desc))
         names.append(name)
+    desc, data = "F1 =~ x1 + x2 + x3", random_model(1)[1][["x1", "x2", "x3"]]  # saturated: df = 0
+    data.to_csv(folder / "sat.csv", index=False)
+    (folder / "sat.lav").write_text(desc)
+    ours["sat"] = (desc, survey.cfa(data, desc))
+    names.append("sat")
     (folder / "fit.R").write_text(R_SEM)
     run = subprocess.run([rscript, str(folder / "fit.R"), str(folder), *names], capture_output=True, text=True,
                          timeout=300)
@@ -142,8 +147,9 @@ def _key(lhs, op, rhs):
     return (op, *sorted((lhs, rhs))) if op == "~~" else (op, lhs, rhs)
 
 
-@pytest.mark.parametrize("name", ["m1", "m2", "m3", "m4s", "m5s", "m6sd"])
+@pytest.mark.parametrize("name", ["m1", "m2", "m3", "m4s", "m5s", "m6sd", "sat"])
 def test_fit_indices_equal_lavaans(lavaan, name):
+    """Including a saturated model, where lavaan reports CFI = TLI = 1 and RMSEA = 0."""
     ours, theirs = lavaan
     fit, ref = ours[name][1].fit, theirs[name][0]
     assert fit["df"] == int(ref["df"])

@@ -70,7 +70,8 @@ def test_cfi_is_bounded_and_a_just_identified_cfa_is_reported_not_crashed():
     assert good["chi2"] < good["df"]  # a correctly specified model fitting better than expected
     assert good["cfi"] == 1.0 and good["tli"] > 1.0  # CFI capped, TLI not (as lavaan prints them)
     just = survey.cfa(d, "A =~ a1 + a2 + a3").fit
-    assert just["df"] == 0 and np.isnan(just["rmsea"]) and np.isnan(just["cfi"]) and np.isnan(just["rmsea_ci_upper"])
+    # lavaan reports a saturated model's CFI and TLI as 1 and its RMSEA as 0 (tests/test_r_reference.py compares)
+    assert just["df"] == 0 and just["rmsea"] == 0 and just["cfi"] == just["tli"] == 1 and np.isnan(just["rmsea_ci_upper"])
     assert "just-identified" in just["note"]
     assert survey._incremental_fit(85.306, 24, 918.852, 36) == pytest.approx({"cfi": 0.931, "tli": 0.896}, abs=5e-4)
 
@@ -421,12 +422,24 @@ def test_harman_single_factor_share_equals_the_first_eigenvalue():
     assert h2.first_share < 0.5 and h2.components_above_one == 2 and "cannot rule" in h2.verdict
 
 
-def test_defined_parameters_get_a_sentence_with_the_way_out():
+def test_defined_parameters_are_estimated_and_unsupported_syntax_gets_a_sentence():
+    """A defined parameter is the product of its labelled estimates with a delta-method standard error (lavaan's
+    values on random models: tests/test_r_reference.py); what the engine lacks is one sentence naming the line."""
     import semopy
 
     d = semopy.examples.political_democracy.get_data()
-    with pytest.raises(KamError, match=r"defines a parameter with ':=' \(ind := a\*b\).*survey.mediation"):
-        survey.sem(d, "y1 ~ a*x1\ny5 ~ b*y1\nind := a*b")
+    res = survey.sem(d, "y1 ~ a*x1\ny5 ~ b*y1\nind := a*b")
+    e = res.estimates.set_index(["lval", "op"])
+    a, b = e.loc[("y1", "~"), "estimate"], e.loc[("y5", "~"), "estimate"]
+    row = e.loc[("ind", ":=")]
+    assert row["estimate"] == pytest.approx(a * b) and row["rval"] == "a*b"
+    # Sobel's first-order standard error is the delta method for a product of two independent estimates
+    sa, sb = e.loc[("y1", "~"), "estimate_se"], e.loc[("y5", "~"), "estimate_se"]
+    assert row["estimate_se"] == pytest.approx(np.sqrt(a ** 2 * sb ** 2 + b ** 2 * sa ** 2), rel=0.05)
+    for line, words in (("y1 ~ 1", "intercept"), ("a == b", "constraint"), ("y5 ~ start(0.5)*y1", "modifier"),
+                        ("ind := a*c", "labels no parameter")):
+        with pytest.raises(KamError, match=words):
+            survey.sem(d, "y1 ~ a*x1\ny5 ~ b*y1\n" + line)
 
 
 def test_scale_note_says_when_answers_are_ordinal():

@@ -11,6 +11,7 @@ in covariance structure analysis. *Structural Equation Modeling*, 6(1), 1-55.
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -151,9 +152,10 @@ def fit_verdicts(fit: dict) -> pd.DataFrame:
 
 
 def _incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> dict:
-    """CFI bounded to [0, 1] and TLI (not bounded), as lavaan computes them; NaN when df is 0."""
+    """CFI bounded to [0, 1] and TLI (not bounded), as lavaan computes them; 1 for a saturated model (df = 0), as
+    lavaan reports it."""
     if df <= 0:
-        return {"cfi": math.nan, "tli": math.nan}
+        return {"cfi": 1.0, "tli": 1.0}
     denom = max(chi2 - df, chi2_null - df_null, 0)
     cfi = 1.0 if denom == 0 else 1 - max(chi2 - df, 0) / denom
     tli = (chi2_null / df_null - chi2 / df) / (chi2_null / df_null - 1) if df_null > 0 else math.nan
@@ -163,11 +165,7 @@ def _incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> di
 def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     import semopy
 
-    defined = [line.strip() for line in description.splitlines() if ":=" in line]
-    if defined:
-        raise KamError(f"the model defines a parameter with ':=' ({defined[0]}), which the SEM engine (semopy) cannot "
-                       "estimate; for an indirect effect use survey.mediation(...) (bootstrap CI) or pls.fit(...) "
-                       "with .effects() and .bootstrap() (total and mediated effects), and remove the ':=' line.")
+    description, defined = _syntax(description)
     model = semopy.Model(description)
     observed = list(model.vars["observed"])
     require_columns(data, observed, where="the survey data", fix="every item the model names needs a column")
@@ -199,11 +197,11 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     srmr = float(np.sqrt(np.mean(resid[np.tril_indices(len(observed))] ** 2)))
     fit = {"n": n, "chi2": chi2, "df": df, "pvalue": float(stats.chi2.sf(chi2, df)) if df > 0 else math.nan,
            **_incremental_fit(chi2, df, float(st["chi2 Baseline"]), df_null),
-           "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * n))) if df > 0 else math.nan,
+           "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * n))) if df > 0 else 0.0,
            "rmsea_ci_lower": lo, "rmsea_ci_upper": hi, "srmr": srmr,
            "note": "" if df > 0 else ("the model is just-identified (df = 0): it reproduces the covariances exactly by "
-                                      "construction, so chi-square, RMSEA, CFI and TLI cannot test it; add items or "
-                                      "constraints to test its fit.")}
+                                      "construction, so its CFI and TLI of 1 and RMSEA of 0 (as lavaan reports them) "
+                                      "cannot test it; add items or constraints to test its fit.")}
     ins = model.inspect(std_est=True)
     ins = ins.rename(columns={"Estimate": "estimate", "Est. Std": "std_estimate", "Std. Err": "estimate_se",
                               "z-value": "z", "p-value": "pvalue"})
@@ -220,9 +218,137 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     off = (ins["op"] == "~~") & (ins["lval"] != ins["rval"]) & ins["lval"].isin(var.index) & ins["rval"].isin(var.index)
     ins.loc[off, "std_estimate"] = ins.loc[off, "estimate"] / np.sqrt(
         var.reindex(ins.loc[off, "lval"]).to_numpy() * var.reindex(ins.loc[off, "rval"]).to_numpy())
+    if defined:
+        ins = pd.concat([ins, _defined_rows(model, ins, description, defined)], ignore_index=True)
     ins["estimate_ci_lower"] = ins["estimate"] - 1.959964 * ins["estimate_se"]
     ins["estimate_ci_upper"] = ins["estimate"] + 1.959964 * ins["estimate_se"]
     return SEMResult(model, fit, ins)
+
+
+_FUNCTIONS = {"sqrt": np.sqrt, "exp": np.exp, "log": np.log, "abs": np.abs}
+
+
+def _syntax(description: str) -> tuple[str, list[tuple[str, str]]]:
+    """The model for the engine and its defined parameters (``name := expression``); what lavaan's syntax has and
+    the engine lacks is one sentence naming the line."""
+    kept, defined = [], []
+    for raw in description.splitlines():
+        line = raw.split("#")[0].strip()
+        if not line:
+            continue
+        if ":=" in line:
+            name, expr = (part.strip() for part in line.split(":=", 1))
+            if not name.isidentifier():
+                raise KamError(f"the defined parameter {line!r} needs a name on the left of ':=' (for example "
+                               "'ab := a*b').")
+            defined.append((name, expr))
+            continue
+        if re.search(r"(^|[^=~<>])(==|<|>)", line.replace("=~", "").replace("~~", "").replace(":=", "")):
+            raise KamError(f"the model line {line!r} is a constraint (==, < or >), which the SEM engine (semopy) does "
+                           "not estimate; write an equality as a shared label instead (y ~ b*x1 + b*x2).")
+        if re.search(r"~\s*1\s*$", line) or re.search(r"~\s*1\s*\+|\+\s*1\s*$", line):
+            raise KamError(f"the model line {line!r} asks for an intercept (~ 1); the SEM engine fits covariance "
+                           "structures without means here, so remove the line (intercepts do not change the other "
+                           "estimates).")
+        if re.search(r"\b(start|label|equal)\s*\(", line):
+            raise KamError(f"the model line {line!r} uses a lavaan modifier (start(), label() or equal()) that the SEM "
+                           "engine does not read; write a label as 'b*x', an equality as the same label twice, and a "
+                           "fixed value as '0.5*x'.")
+        kept.append(line)
+    return "\n".join(kept), defined
+
+
+def _labels(description: str) -> dict:
+    """Each parameter label of the model to its row (lval, op, rval) as :func:`_fit`'s table writes it."""
+    out = {}
+    for line in description.splitlines():
+        op = next((o for o in ("=~", "~~", "~") if o in line), None)
+        if op is None:
+            continue
+        lhs, rhs = (part.strip() for part in line.split(op, 1))
+        for term in rhs.split("+"):
+            if "*" not in term:
+                continue
+            label, var = (t.strip() for t in term.rsplit("*", 1))
+            if label.isidentifier() and label not in out:
+                out[label] = (lhs, op, var)
+    return out
+
+
+def _evaluate(expr: str, values: dict) -> float:
+    """A lavaan defined-parameter expression: numbers, labels, + - * / ^ ** and sqrt, exp, log, abs."""
+    import ast
+
+    def walk(node):
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            if node.id not in values:
+                raise KamError(f"the defined parameter expression {expr!r} uses {node.id!r}, which labels no parameter "
+                               f"of the model; label it as lavaan does (for example 'y ~ {node.id}*x').")
+            return values[node.id]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = walk(node.operand)
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
+            a, b = walk(node.left), walk(node.right)
+            return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b, ast.Div: a / b if b else math.nan,
+                    ast.Pow: a ** b}[type(node.op)]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS \
+                and len(node.args) == 1:
+            return float(_FUNCTIONS[node.func.id](walk(node.args[0])))
+        raise KamError(f"the defined parameter expression {expr!r} has a part kamlib does not evaluate; use labels, "
+                       "numbers, + - * / ^ and sqrt, exp, log or abs.")
+
+    try:
+        tree = ast.parse(expr.replace("^", "**"), mode="eval")
+    except SyntaxError:
+        raise KamError(f"the defined parameter expression {expr!r} cannot be read; write it as lavaan does, for "
+                       "example 'a*b'.") from None
+    return walk(tree)
+
+
+def _defined_rows(model, ins: pd.DataFrame, description: str, defined: list) -> pd.DataFrame:
+    """lavaan's ``:=`` rows: the estimate, its delta-method standard error from the estimates' covariance matrix,
+    and the standardized value (the expression at the standardized estimates, as lavaan's std.all)."""
+    labels = _labels(description)
+    active = [k for k, v in model.parameters.items() if v.active]
+    theta = np.asarray(model.param_vals, float)
+    cov = model.calc_fim(inverse=True)[1]
+    index = {k: i for i, k in enumerate(active)}
+    labels = {k: v for k, v in labels.items() if k in index}  # free parameters only
+    table = ins.set_index(["lval", "op", "rval"])
+
+    def std_of(label):
+        lhs, op, var = labels[label]
+        for key in ((lhs, op, var), (var, op, lhs)):
+            if key in table.index:
+                return float(table.loc[key, "std_estimate"].iloc[0] if isinstance(table.loc[key], pd.DataFrame)
+                             else table.loc[key, "std_estimate"])
+        return math.nan
+
+    rows = []
+    for name, expr in defined:
+        def at(vector):
+            return _evaluate(expr, {k: float(vector[index[k]]) for k in labels})
+
+        est = at(theta)
+        grad = np.zeros(len(theta))
+        for i in range(len(theta)):
+            h = 1e-6 * max(1.0, abs(theta[i]))
+            up, down = theta.copy(), theta.copy()
+            up[i] += h
+            down[i] -= h
+            grad[i] = (at(up) - at(down)) / (2 * h)
+        se = float(np.sqrt(grad @ cov @ grad))
+        z = est / se if se > 0 else math.nan
+        rows.append({"lval": name, "op": ":=", "rval": expr, "estimate": est,
+                     "std_estimate": _evaluate(expr, {k: std_of(k) for k in labels}),
+                     "estimate_se": se if se > 0 else math.nan, "z": z,
+                     "pvalue": float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else math.nan})
+    return pd.DataFrame(rows)
 
 
 def cfa(data: pd.DataFrame, model: str) -> SEMResult:

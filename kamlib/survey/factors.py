@@ -422,8 +422,9 @@ def efa(data: pd.DataFrame, n_factors: int, *, rotation: str | None = "promax", 
     return EFA(load.rename_axis("item").reset_index(), phi.rename_axis("factor"))
 
 
-def htmt(data: pd.DataFrame, constructs: dict[str, list[str]]) -> pd.DataFrame:
-    """Heterotrait-monotrait ratio of correlations, lower triangle.
+def htmt(data: pd.DataFrame, constructs: dict[str, list[str]], *, method: str = "htmt") -> pd.DataFrame:
+    """Heterotrait-monotrait ratio of correlations, lower triangle, on absolute correlations (as Henseler et al.
+    define it, and semTools, seminr and SmartPLS compute it), so that a reverse-worded item does not lower it.
 
     Parameters
     ----------
@@ -431,6 +432,9 @@ def htmt(data: pd.DataFrame, constructs: dict[str, list[str]]) -> pd.DataFrame:
         Respondents x items.
     constructs : dict
         Construct to its items.
+    method : {"htmt", "htmt2"}
+        ``htmt``: arithmetic means of the correlations (Henseler et al. 2015); ``htmt2``: geometric means (Roemer,
+        Schuberth & Henseler 2021), which does not assume tau-equivalent items.
 
     Returns
     -------
@@ -440,22 +444,29 @@ def htmt(data: pd.DataFrame, constructs: dict[str, list[str]]) -> pd.DataFrame:
     References
     ----------
     Henseler, J., Ringle, C. M. & Sarstedt, M. (2015). A new criterion for assessing discriminant validity in variance-based SEM. *J. Academy of Marketing Science*, 43(1), 115-135.
+    Roemer, E., Schuberth, F. & Henseler, J. (2021). HTMT2 - an improved criterion for assessing discriminant validity in structural equation modeling. *Industrial Management & Data Systems*, 121(12), 2637-2650.
 
     Examples
     --------
     >>> round(float(htmt(data, inst.constructs).max().max()), 2)
     0.71
     """
-    r = _complete(data[[i for items in constructs.values() for i in items]]).corr()
+    if method not in ("htmt", "htmt2"):
+        raise KamError(f"htmt method {method!r} is not one of 'htmt', 'htmt2'.")
+    r = _complete(data[[i for items in constructs.values() for i in items]]).corr().abs()
     names = list(constructs)
     out = pd.DataFrame(np.nan, index=names, columns=names)
 
+    def mean(values):
+        values = np.asarray(values, float).ravel()
+        return float(np.exp(np.log(values).mean())) if method == "htmt2" else float(values.mean())
+
     def mono(items):
         sub = r.loc[items, items].to_numpy()
-        return sub[np.triu_indices(len(items), 1)].mean()
+        return mean(sub[np.triu_indices(len(items), 1)])
 
     for a, b in itertools.combinations(names, 2):
-        hetero = r.loc[constructs[a], constructs[b]].to_numpy().mean()
+        hetero = mean(r.loc[constructs[a], constructs[b]].to_numpy())
         out.loc[b, a] = hetero / np.sqrt(mono(constructs[a]) * mono(constructs[b]))
     return out
 
