@@ -202,10 +202,19 @@ for (name in args[-1]) {
   a <- suppressWarnings(psych::alpha(d[, grepl("^x", names(d))][, 1:4], warnings = FALSE))$total$raw_alpha
   k <- psych::KMO(d)
   b <- psych::cortest.bartlett(cor(d), n = nrow(d))
+  dd <- d[, c("x1", "x2", "x3")]
+  dd$x2 <- -dd$x2  # reverse-coded back, as kamlib's omega expects
+  om <- as.numeric(semTools::compRelSEM(cfa("F =~ x1 + x2 + x3", dd)))
+  g <- rep(c("a", "b"), length.out = nrow(d))
+  dg <- cbind(d, g = g)
+  inv <- c(fitMeasures(cfa(m, dg, group = "g"), c("chisq", "df")),
+           fitMeasures(cfa(m, dg, group = "g", group.equal = "loadings"), c("chisq", "df")),
+           fitMeasures(cfa(m, dg, group = "g", group.equal = c("loadings", "intercepts")), c("chisq", "df")))
   h <- semTools::htmt(m, d, absolute = TRUE, htmt2 = FALSE)
   h2 <- semTools::htmt(m, d, absolute = TRUE, htmt2 = TRUE)
-  out <- data.frame(stat = c("alpha", "kmo", "bartlett_chi2", "bartlett_df", names(k$MSAi)),
-                    value = c(a, k$MSA, b$chisq, b$df, as.numeric(k$MSAi)))
+  out <- data.frame(stat = c("alpha", "kmo", "bartlett_chi2", "bartlett_df", "omega", "configural_chi2",
+                             "configural_df", "metric_chi2", "metric_df", "scalar_chi2", "scalar_df", names(k$MSAi)),
+                    value = c(a, k$MSA, b$chisq, b$df, om, as.numeric(inv), as.numeric(k$MSAi)))
   write.csv(out, file.path(folder, paste0(name, "-psych.csv")), row.names = FALSE)
   write.csv(h, file.path(folder, paste0(name, "-htmt.csv")))
   write.csv(h2, file.path(folder, paste0(name, "-htmt2.csv")))
@@ -261,3 +270,70 @@ def test_htmt_equals_semtools_on_absolute_correlations(psych, name, method, suff
         for b in ours.columns:
             if np.isfinite(ours.loc[a, b]):
                 assert ours.loc[a, b] == pytest.approx(ref.loc[a, b], rel=TOL["htmt"]), (a, b)
+
+
+@pytest.mark.parametrize("name", ["p11", "p12", "p13"])
+def test_omega_equals_semtools_comprelsem(psych, name):
+    """semTools' compRelSEM on a one-factor CFA: (sum of raw loadings)^2 x factor variance / observed variance of
+    the sum score."""
+    cases, folder = psych
+    _, data = cases[name]
+    ref = pd.read_csv(folder / f"{name}-psych.csv").set_index("stat")["value"]
+    items = data[["x1", "x2", "x3"]].assign(x2=-data["x2"])  # reverse-coded back (the fixture reversed x2)
+    assert survey.omega(items, total="observed") == pytest.approx(ref["omega"], rel=2e-3)
+
+
+@pytest.mark.parametrize("name", ["p11", "p12", "p13"])
+def test_invariance_chi_squares_equal_lavaans(psych, name):
+    """Multi-group CFA with equal loadings, then loadings and intercepts (lavaan's group.equal), two groups."""
+    cases, folder = psych
+    desc, data = cases[name]
+    ref = pd.read_csv(folder / f"{name}-psych.csv").set_index("stat")["value"]
+    group = pd.Series(np.resize(["a", "b"], len(data)), index=data.index)
+    table = survey.invariance(data, _constructs(desc), group).table.set_index("model")
+    for level in ("configural", "metric", "scalar"):
+        assert table.loc[level, "df"] == int(ref[f"{level}_df"])
+        assert table.loc[level, "chi2"] == pytest.approx(ref[f"{level}_chi2"], rel=TOL["fit"])
+
+
+R_POLY = r"""
+suppressMessages(library(lavaan))
+args <- commandArgs(trailingOnly = TRUE)
+folder <- args[1]
+for (name in args[-1]) {
+  d <- read.csv(file.path(folder, paste0(name, ".csv")))
+  s <- lavInspect(lavCor(d, ordered = names(d), output = "fit"), "sampstat")
+  write.csv(s$cov, file.path(folder, paste0(name, "-cor.csv")))
+  write.csv(data.frame(name = names(s$th), value = as.numeric(s$th)), file.path(folder, paste0(name, "-th.csv")),
+            row.names = FALSE)
+}
+"""
+
+
+def ordinal_items(seed: int, points: int = 5) -> pd.DataFrame:
+    """Likert answers (``points`` categories, uneven cut points) of 4-7 items of one or two factors."""
+    rng = np.random.default_rng(seed)
+    n, p = int(rng.integers(180, 701)), int(rng.integers(4, 8))
+    lam = rng.uniform(0.5, 0.85, p)
+    f = rng.multivariate_normal([0, 0], [[1, 0.4], [0.4, 1]], n)[:, (np.arange(p) >= p // 2).astype(int)]
+    z = f * lam + rng.normal(size=(n, p)) * np.sqrt(1 - lam ** 2)
+    cuts = np.sort(rng.normal(0.3, 0.8, points - 1))  # skewed, as agreement scales are
+    return pd.DataFrame(np.digitize(z, cuts) + 1, columns=[f"y{i + 1}" for i in range(p)])
+
+
+def test_thresholds_and_polychoric_correlations_equal_lavaans(tmp_path):
+    rscript = _rscript()
+    cases = {f"o{seed}": ordinal_items(seed, points) for seed, points in ((21, 5), (22, 5), (23, 4), (24, 7))}
+    for name, data in cases.items():
+        data.to_csv(tmp_path / f"{name}.csv", index=False)
+    (tmp_path / "poly.R").write_text(R_POLY)
+    run = subprocess.run([rscript, str(tmp_path / "poly.R"), str(tmp_path), *cases], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    for name, data in cases.items():
+        ours = survey.polychoric(data)
+        ref = pd.read_csv(tmp_path / f"{name}-cor.csv", index_col=0).loc[data.columns, data.columns]
+        np.testing.assert_allclose(ours.correlation.to_numpy(), ref.to_numpy(), atol=1e-6)
+        th = pd.read_csv(tmp_path / f"{name}-th.csv")
+        mine = ours.thresholds.assign(name=lambda t: t["item"] + "|t" + t["threshold"].astype(str)).set_index("name")
+        np.testing.assert_allclose(mine.loc[th["name"], "value"].to_numpy(), th["value"].to_numpy(), atol=1e-10)

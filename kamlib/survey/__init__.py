@@ -1,7 +1,7 @@
 """Survey statistics: reliability, validity, CFA/SEM, key drivers, mediation, moderation, groups, NPS.
 
-A subpackage by topic (``reliability``, ``factors``, ``cbsem``, ``invariance``, ``drivers``, ``groups``,
-``study_hypotheses``); ``from kamlib import survey`` gives every public name, as before.
+A subpackage by topic (``reliability``, ``factors``, ``cbsem``, ``invariance``, ``ordinal``, ``drivers``,
+``groups``, ``study_hypotheses``); ``from kamlib import survey`` gives every public name, as before.
 
 Functions take tidy DataFrames (respondents in rows, reverse-coded items or
 construct scores in columns) and return floats, DataFrames or small result objects.
@@ -29,16 +29,17 @@ from .cbsem import (
     cfa, fit_verdicts, group_paths, measurement_model, model_syntax, rmsea_ci, sem, SEMResult, structural_model,
 )
 from .invariance import common_method_factor, CommonMethod, Invariance, invariance
+from .ordinal import Polychoric, polychoric
 from .drivers import Interaction, key_drivers, KeyDrivers, Mediation, mediation, moderation, relative_importance
 from .groups import compare_many, compare_two, likert_shares, NPS, nps
 from .study_hypotheses import CONSTRUCTS_OF, group_hypothesis, HYPOTHESES, hypotheses, qualify, STRUCTURAL_PATHS
 from .cbsem import _incremental_fit  # noqa: F401  (tested against published fit indices)
 
 __all__ = ["CONSTRUCTS_OF", "CommonMethod", "EFA", "HYPOTHESES", "Harman", "Interaction", "Invariance", "KeyDrivers",
-           "Mediation", "NPS", "SEMResult", "STRUCTURAL_PATHS", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
+           "Mediation", "NPS", "Polychoric", "SEMResult", "STRUCTURAL_PATHS", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
            "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa",
            "efa_agreement",
            "fit_verdicts", "fornell_larcker", "group_hypothesis", "group_paths", "harman", "htmt", "hypotheses",
            "invariance", "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation",
-           "model_syntax", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis", "qualify",
+           "model_syntax", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis", "polychoric", "qualify",
            "relative_importance", "reliability_table", "rmsea_ci", "rotate", "scale_note", "sem", "structural_model"]

@@ -124,13 +124,18 @@ def one_factor_loadings(items: pd.DataFrame, *, seed: int = 0) -> pd.Series:
     return pd.Series(lam * np.sign(lam.sum()), index=data.columns)
 
 
-def omega(items: pd.DataFrame) -> float:
-    """McDonald's omega total from a one-factor model: (sum l)^2 / ((sum l)^2 + sum(1 - l^2)).
+def omega(items: pd.DataFrame, *, total: str = "model") -> float:
+    """McDonald's omega total from a one-factor maximum-likelihood model.
 
     Parameters
     ----------
     items : DataFrame
         Respondents x items of one construct, reverse-coded already.
+    total : {"model", "observed"}
+        ``"model"``: the reliability of the sum of the standardised items, :math:`(\\sum\\lambda)^2 /
+        ((\\sum\\lambda)^2 + \\sum(1 - \\lambda^2))` with standardised loadings (McDonald 1999); ``"observed"``:
+        the reliability of the sum of the raw items, the squared sum of the raw loadings over the observed variance
+        of the sum score, as semTools' ``compRelSEM`` computes it by default (Bentler 2009).
 
     Returns
     -------
@@ -139,14 +144,23 @@ def omega(items: pd.DataFrame) -> float:
     References
     ----------
     McDonald, R. P. (1999). *Test Theory: A Unified Treatment*. Erlbaum.
+    Bentler, P. M. (2009). Alpha, dimension-free, and model-based internal consistency reliability. *Psychometrika*,
+    74(1), 137-143.
 
     Examples
     --------
     >>> round(omega(items), 3)
     0.837
     """
-    lam = one_factor_loadings(items).to_numpy()
-    return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam ** 2).sum()))
+    if total not in ("model", "observed"):
+        raise KamError(f"omega total {total!r} is not one of 'model', 'observed'.")
+    lam = one_factor_loadings(items)
+    if total == "model":
+        lam = lam.to_numpy()
+        return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam ** 2).sum()))
+    data = _complete(items)[lam.index]
+    raw = float((lam * data.std(ddof=0)).sum())  # ML loadings are scale-free: raw = standardised x SD (ML, n)
+    return raw ** 2 / float(data.sum(axis=1).var(ddof=0))
 
 
 def item_analysis(items: pd.DataFrame, *, extreme_share: float = 0.27) -> pd.DataFrame:
