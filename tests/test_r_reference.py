@@ -23,6 +23,7 @@ import pytest
 from kamlib import survey
 
 REQUIRED = os.environ.get("KAM_REQUIRE_R") == "1"  # set by .ci/run after `make r-deps`: never skip
+pytestmark = pytest.mark.slow  # each fixture starts R (about 3 s): in `make test`, not in `make test-fast`
 
 # stated tolerances (relative, or absolute below 1e-3 in size): lavaan and semopy stop their optimisers at
 # different points, so estimates agree to about 1e-3

@@ -560,6 +560,7 @@ def test_common_latent_factor_recovers_a_known_method_variance():
     assert r.likely and "bias is likely" in r.verdict and "p = " in r.verdict and "cut-off 25%" in r.verdict
 
 
+@pytest.mark.slow
 def test_common_latent_factor_baseline_equals_lavaan_and_semopy():
     hs = datasets.holzinger_swineford()
     blocks = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
