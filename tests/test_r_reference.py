@@ -338,3 +338,73 @@ def test_thresholds_and_polychoric_correlations_equal_lavaans(tmp_path):
         th = pd.read_csv(tmp_path / f"{name}-th.csv")
         mine = ours.thresholds.assign(name=lambda t: t["item"] + "|t" + t["threshold"].astype(str)).set_index("name")
         np.testing.assert_allclose(mine.loc[th["name"], "value"].to_numpy(), th["value"].to_numpy(), atol=1e-10)
+
+
+R_WLSMV = r"""
+suppressMessages(library(lavaan))
+args <- commandArgs(trailingOnly = TRUE)
+folder <- args[1]
+for (name in args[-1]) {
+  d <- read.csv(file.path(folder, paste0(name, ".csv")))
+  m <- paste(readLines(file.path(folder, paste0(name, ".lav")), warn = FALSE), collapse = "\n")
+  f <- cfa(m, d, ordered = names(d), estimator = "WLSMV")
+  fm <- fitMeasures(f, c("chisq", "df", "chisq.scaled", "pvalue.scaled", "cfi.scaled", "tli.scaled",
+                         "rmsea.scaled", "srmr"))
+  write.csv(data.frame(measure = names(fm), value = as.numeric(fm)), file.path(folder, paste0(name, "-fit.csv")),
+            row.names = FALSE)
+  pe <- parameterEstimates(f, standardized = TRUE)
+  pe <- pe[pe$op %in% c("=~", "~~", "|"), ]
+  write.csv(pe[, c("lhs", "op", "rhs", "est", "se", "std.all")], file.path(folder, paste0(name, "-pe.csv")),
+            row.names = FALSE)
+}
+"""
+
+
+def test_ordinal_cfa_by_wlsmv_equals_lavaans(tmp_path):
+    """5-, 4- and 7-point answers, one and two factors, one model missing a cross-loading (so that the scaled
+    chi-square, CFI, TLI and RMSEA are not at their bounds): lavaan's WLSMV estimates, robust standard errors,
+    std.all, thresholds and fit indices."""
+    rscript = _rscript()
+    cases = {}
+    for seed, points in ((31, 5), (32, 4), (33, 7), (34, 5)):
+        data = ordinal_items(seed, points)
+        p = data.shape[1]
+        if seed == 34:  # a cross-loading the model leaves out
+            data = ordinal_items(seed, points)
+            rng = np.random.default_rng(seed)
+            z = rng.normal(size=len(data))
+            data[data.columns[-1]] = np.digitize(0.6 * z + 0.5 * rng.normal(size=len(data)) +
+                                                 0.4 * (data.iloc[:, 0] - data.iloc[:, 0].mean()),
+                                                 [-1.0, -0.3, 0.4, 1.1]) + 1
+        half = p // 2
+        desc = "\n".join(filter(None, [f"F1 =~ {' + '.join(data.columns[:half])}",
+                                       f"F2 =~ {' + '.join(data.columns[half:])}"])) if half >= 2 else \
+            f"F1 =~ {' + '.join(data.columns)}"
+        data.to_csv(tmp_path / f"w{seed}.csv", index=False)
+        (tmp_path / f"w{seed}.lav").write_text(desc)
+        cases[f"w{seed}"] = (desc, data)
+    (tmp_path / "wlsmv.R").write_text(R_WLSMV)
+    run = subprocess.run([rscript, str(tmp_path / "wlsmv.R"), str(tmp_path), *cases], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    positive_rmsea = False
+    for name, (desc, data) in cases.items():
+        res = survey.cfa(data, desc, ordered=True)
+        ref = pd.read_csv(tmp_path / f"{name}-fit.csv").set_index("measure")["value"]
+        assert res.fit["df"] == int(ref["df"]) and res.fit["estimator"] == "WLSMV"
+        for ours, theirs in (("chi2_unscaled", "chisq"), ("chi2", "chisq.scaled"), ("pvalue", "pvalue.scaled"),
+                             ("cfi", "cfi.scaled"), ("tli", "tli.scaled"), ("rmsea", "rmsea.scaled"),
+                             ("srmr", "srmr")):
+            assert res.fit[ours] == pytest.approx(ref[theirs], rel=1e-4, abs=1e-6), (name, ours)
+        positive_rmsea |= ref["rmsea.scaled"] > 0
+        pe = pd.read_csv(tmp_path / f"{name}-pe.csv")
+        mine = {_key(r.lval, r.op, r.rval): r for r in res.estimates.itertuples(index=False)}
+        for row in pe.itertuples(index=False):
+            got = mine[_key(row.lhs, row.op, row.rhs)]
+            assert got.estimate == pytest.approx(row.est, rel=1e-4, abs=1e-6), (name, row)
+            assert got.std_estimate == pytest.approx(row._5, rel=1e-4, abs=1e-6), (name, row)
+            if row.se > 0:
+                assert got.estimate_se == pytest.approx(row.se, rel=1e-4), (name, row)
+            else:
+                assert np.isnan(got.estimate_se), (name, row)
+    assert positive_rmsea  # the misspecified model is not at the bound

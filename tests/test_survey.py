@@ -592,3 +592,28 @@ def test_efa_agreement_names_constructs_the_answers_do_not_tell_apart():
     assert "finds 2 factors for 3 constructs" in note and "C spread over several factors" in note
     merged = survey.efa_agreement(loads.assign(F2=0.0), one_to_one)
     assert "A + B load mainly on one factor" in merged and "因子" in translate(merged)
+
+
+def test_five_point_answers_get_the_ordinal_measurement_model():
+    """At five categories or fewer the measurement model is WLSMV (its numbers equal lavaan's:
+    tests/test_r_reference.py); its factor correlations and standardized loadings feed reliability as ML's do."""
+    rng = np.random.default_rng(8)
+    f = rng.multivariate_normal([0, 0], [[1, 0.5], [0.5, 1]], 600)
+    z = np.column_stack([f[:, [0]] * 0.75 + rng.normal(size=(600, 3)) * 0.66,
+                         f[:, [1]] * 0.7 + rng.normal(size=(600, 3)) * 0.71])
+    cols = ["a1", "a2", "a3", "b1", "b2", "b3"]
+    blocks = {"A": cols[:3], "B": cols[3:]}
+    five = pd.DataFrame(np.digitize(z, [-1.2, -0.4, 0.4, 1.2]) + 1, columns=cols)
+    res = survey.measurement_cfa(five, blocks, points=5)
+    assert res.fit["estimator"] == "WLSMV" and res.fit["df"] == 8
+    r = res.factor_correlations()
+    assert r.loc["A", "B"] == pytest.approx(0.5, abs=0.08)  # the latent correlation, not attenuated by the categories
+    ml = survey.cfa(five, survey.measurement_model(blocks)).factor_correlations()
+    assert ml.loc["A", "B"] < r.loc["A", "B"]  # ML on the category numbers attenuates it
+    std = res.loadings().set_index("rval")["std_estimate"]
+    rel = survey.reliability_table(five, blocks, std)
+    assert rel["ave"].between(0.3, 0.8).all()
+    seven = pd.DataFrame(np.digitize(z, [-1.5, -0.9, -0.3, 0.3, 0.9, 1.5]) + 1, columns=cols)
+    assert survey.measurement_cfa(seven, blocks, points=7).fit["estimator"] == "ML"
+    with pytest.raises(KamError, match="factor lines"):
+        survey.cfa(five, "A =~ a1 + a2 + a3\nB ~ A", ordered=True)

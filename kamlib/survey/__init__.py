@@ -26,7 +26,7 @@ from .factors import (
     TestResult,
 )
 from .cbsem import (
-    cfa, fit_verdicts, group_paths, measurement_model, model_syntax, rmsea_ci, sem, SEMResult, structural_model,
+    cfa, fit_verdicts, group_paths, measurement_cfa, measurement_model, model_syntax, rmsea_ci, sem, SEMResult, structural_model,
 )
 from .invariance import common_method_factor, CommonMethod, Invariance, invariance
 from .ordinal import Polychoric, polychoric
@@ -40,6 +40,6 @@ __all__ = ["CONSTRUCTS_OF", "CommonMethod", "EFA", "HYPOTHESES", "Harman", "Inte
            "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa",
            "efa_agreement",
            "fit_verdicts", "fornell_larcker", "group_hypothesis", "group_paths", "harman", "htmt", "hypotheses",
-           "invariance", "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_model", "mediation",
+           "invariance", "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_cfa", "measurement_model", "mediation",
            "model_syntax", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis", "polychoric", "qualify",
            "relative_importance", "reliability_table", "rmsea_ci", "rotate", "scale_note", "sem", "structural_model"]

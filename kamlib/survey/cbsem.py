@@ -24,8 +24,8 @@ from .._results import Result
 from ..errors import KamError, require_columns
 from ..i18n import Message
 
-__all__ = ["SEMResult", "cfa", "fit_verdicts", "group_paths", "measurement_model", "model_syntax", "rmsea_ci", "sem",
-           "structural_model"]
+__all__ = ["SEMResult", "cfa", "fit_verdicts", "group_paths", "measurement_cfa", "measurement_model", "model_syntax",
+           "rmsea_ci", "sem", "structural_model"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,14 @@ class SEMResult(Result):
         unit variances, so that factors linked by a regression correlate as the model says (lavaan's
         ``lavInspect(fit, "cor.lv")``), not 0."""
         m = self.model
+        if m is None:  # an ordinal CFA (WLSMV): the factor (co)variances are rows of the estimates
+            e = self.estimates
+            latents = list(dict.fromkeys(self.loadings()["lval"]))
+            out = pd.DataFrame(np.eye(len(latents)), index=latents, columns=latents)
+            for r in e[(e["op"] == "~~") & e["lval"].isin(latents) & e["rval"].isin(latents)
+                       & (e["lval"] != e["rval"])].itertuples():
+                out.loc[r.lval, r.rval] = out.loc[r.rval, r.lval] = r.std_estimate
+            return out
         names = list(m.names_beta[0])
         B, Psi = np.asarray(m.mx_beta, float), np.asarray(m.mx_psi, float)
         inv = np.linalg.inv(np.eye(len(B)) - B)
@@ -351,10 +359,13 @@ def _defined_rows(model, ins: pd.DataFrame, description: str, defined: list) -> 
     return pd.DataFrame(rows)
 
 
-def cfa(data: pd.DataFrame, model: str) -> SEMResult:
+def cfa(data: pd.DataFrame, model: str, *, ordered=None) -> SEMResult:
     """Confirmatory factor analysis (maximum likelihood, semopy) of a lavaan-style description.
 
-    Complete cases of the observed variables are used.
+    Complete cases of the observed variables are used. With ``ordered`` (as lavaan's argument: True for every item,
+    or the list of items) the items are ordinal and the model is fitted by WLSMV on polychoric correlations
+    (:func:`kamlib.survey.ordinal.cfa_wlsmv`: robust standard errors, scaled and shifted chi-square, lavaan's
+    numbers).
 
     Parameters
     ----------
@@ -362,6 +373,8 @@ def cfa(data: pd.DataFrame, model: str) -> SEMResult:
         Respondents x observed variables.
     model : str
         Lines such as ``visual =~ x1 + x2 + x3``.
+    ordered : bool or list of str, optional
+        The ordinal items (True: all); every item of the model must then be ordinal.
 
     Returns
     -------
@@ -381,7 +394,62 @@ def cfa(data: pd.DataFrame, model: str) -> SEMResult:
     """
     if "=~" not in model:
         raise KamError("A CFA model needs at least one line 'factor =~ item1 + item2 + item3'.")
+    if ordered:
+        from .ordinal import cfa_wlsmv
+
+        constructs = {}
+        for raw in model.splitlines():
+            line = raw.split("#")[0].strip()
+            if not line:
+                continue
+            if "=~" not in line or "*" in line:
+                raise KamError(f"the ordinal CFA (ordered=) fits factor lines 'F =~ a + b + c' only; the line {line!r} "
+                               "needs the continuous estimator (leave ordered out).")
+            factor, rhs = (part.strip() for part in line.split("=~", 1))
+            constructs[factor] = [t.strip() for t in rhs.split("+")]
+        items = [i for its in constructs.values() for i in its]
+        require_columns(data, items, where="the survey data", fix="every item the model names needs a column")
+        if ordered is not True and set(items) - set(ordered):
+            raise KamError(f"ordered= leaves out {sorted(set(items) - set(ordered))[:3]}: mixing continuous and ordinal "
+                           "items is not supported; list every item of the model or pass ordered=True.")
+        return cfa_wlsmv(data, constructs)
     return _fit(data, model)
+
+
+def measurement_cfa(data: pd.DataFrame, constructs: dict[str, list[str]], *, points: int) -> SEMResult:
+    """The measurement model by the estimator the answers call for: WLSMV on polychoric correlations at five answer
+    categories or fewer, maximum likelihood on the answers as numbers above (Rhemtulla et al. 2012;
+    :func:`kamlib.survey.scale_note` says which, in a sentence).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x items.
+    constructs : dict
+        Construct -> its items.
+    points : int
+        Answer categories of the items.
+
+    Returns
+    -------
+    SEMResult
+        ``fit["estimator"]`` is ``"WLSMV"`` or ``"ML"``.
+
+    References
+    ----------
+    Rhemtulla, M., Brosseau-Liard, P. E. & Savalei, V. (2012). When can categorical variables be treated as
+    continuous? *Psychological Methods*, 17(3), 354-373.
+
+    Examples
+    --------
+    >>> measurement_cfa(data, inst.constructs, points=7).fit["estimator"]
+    'ML'
+    """
+    ordinal = points <= 5
+    res = cfa(data, measurement_model(constructs), ordered=True if ordinal else None)
+    if not ordinal:
+        res.fit["estimator"] = "ML"
+    return res
 
 
 def sem(data: pd.DataFrame, model: str) -> SEMResult:

@@ -216,10 +216,12 @@ def scale_note(points: int) -> dict:
                       "(Rhemtulla 等 2012),因此 CFA 与 SEM 按连续变量处理。"}
     return {"ordinal": True,
             "en": f"The items have only {points} answer categories: maximum likelihood on them as numbers biases loadings "
-                  "and fit (Rhemtulla et al. 2012), and the SEM engine here (semopy) has no WLSMV estimator; read the "
-                  "CFA and SEM as approximate, or re-estimate them in lavaan with ordered = TRUE.",
-            "zh": f"题项只有 {points} 个选项:按连续变量做极大似然估计会使载荷与拟合指标有偏(Rhemtulla 等 2012),而本工具"
-                  "所用的 SEM 引擎(semopy)没有 WLSMV 估计;CFA 与 SEM 结果只宜作近似参考,或在 lavaan 中以 ordered = TRUE 重新估计。"}
+                  "and fit (Rhemtulla et al. 2012), so the measurement model (CFA) is estimated by WLSMV on polychoric "
+                  "correlations, as lavaan's ordered = TRUE (robust standard errors, scaled and shifted chi-square); the "
+                  "structural model is still maximum likelihood on the answers as numbers: read it as approximate.",
+            "zh": f"题项只有 {points} 个选项:按连续变量做极大似然估计会使载荷与拟合指标有偏(Rhemtulla 等 2012),因此测量模型"
+                  "(CFA)改用基于多分格相关的 WLSMV 估计,与 lavaan 的 ordered = TRUE 相同(稳健标准误、均值与方差调整的卡方);"
+                  "结构模型仍按连续变量做极大似然估计,只宜作近似参考。"}
 
 
 def bartlett(data: pd.DataFrame) -> TestResult:
