@@ -203,7 +203,7 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     sd = np.sqrt(np.diag(s))
     resid = (s - sigma) / np.outer(sd, sd)
     srmr = float(np.sqrt(np.mean(resid[np.tril_indices(len(observed))] ** 2)))
-    fit = {"n": n, "chi2": chi2, "df": df, "pvalue": float(stats.chi2.sf(chi2, df)) if df > 0 else math.nan,
+    fit = {"n": n, "estimator": "ML", "chi2": chi2, "df": df, "pvalue": float(stats.chi2.sf(chi2, df)) if df > 0 else math.nan,
            **_incremental_fit(chi2, df, float(st["chi2 Baseline"]), df_null),
            "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * n))) if df > 0 else 0.0,
            "rmsea_ci_lower": lo, "rmsea_ci_upper": hi, "srmr": srmr,
@@ -446,10 +446,7 @@ def measurement_cfa(data: pd.DataFrame, constructs: dict[str, list[str]], *, poi
     'ML'
     """
     ordinal = points <= 5
-    res = cfa(data, measurement_model(constructs), ordered=True if ordinal else None)
-    if not ordinal:
-        res.fit["estimator"] = "ML"
-    return res
+    return cfa(data, measurement_model(constructs), ordered=True if ordinal else None)
 
 
 def sem(data: pd.DataFrame, model: str) -> SEMResult:
