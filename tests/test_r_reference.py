@@ -353,7 +353,7 @@ for (name in args[-1]) {
   write.csv(data.frame(measure = names(fm), value = as.numeric(fm)), file.path(folder, paste0(name, "-fit.csv")),
             row.names = FALSE)
   pe <- parameterEstimates(f, standardized = TRUE)
-  pe <- pe[pe$op %in% c("=~", "~~", "|"), ]
+  pe <- pe[pe$op %in% c("=~", "~", "~~", "|"), ]
   write.csv(pe[, c("lhs", "op", "rhs", "est", "se", "std.all")], file.path(folder, paste0(name, "-pe.csv")),
             row.names = FALSE)
 }
@@ -408,3 +408,46 @@ def test_ordinal_cfa_by_wlsmv_equals_lavaans(tmp_path):
             else:
                 assert np.isnan(got.estimate_se), (name, row)
     assert positive_rmsea  # the misspecified model is not at the bound
+
+
+def test_ordinal_sem_by_wlsmv_equals_lavaans(tmp_path):
+    """A chain of three factors (F2 on F1, F3 on F2, no direct F1 -> F3: the structure is testable) on 5-point
+    answers: lavaan's WLSMV paths, their robust standard errors and std.all, and the fit."""
+    rscript = _rscript()
+    rng = np.random.default_rng(41)
+    n = 520
+    f1 = rng.normal(size=n)
+    f2 = 0.5 * f1 + rng.normal(size=n) * np.sqrt(0.75)
+    f3 = 0.45 * f2 + 0.15 * f1 + rng.normal(size=n) * 0.85  # a small direct effect the model leaves out
+    cols, parts = [], []
+    for k, f in enumerate((f1, f2, f3), start=1):
+        for j in range(3):
+            lam = rng.uniform(0.6, 0.85)
+            parts.append(np.digitize(lam * f / f.std() + rng.normal(size=n) * np.sqrt(1 - lam ** 2),
+                                     [-1.3, -0.4, 0.3, 1.1]) + 1)
+            cols.append(f"z{k}{j}")
+    data = pd.DataFrame(np.column_stack(parts), columns=cols)
+    desc = "F1 =~ z10 + z11 + z12\nF2 =~ z20 + z21 + z22\nF3 =~ z30 + z31 + z32\nF2 ~ F1\nF3 ~ F2"
+    data.to_csv(tmp_path / "chain.csv", index=False)
+    (tmp_path / "chain.lav").write_text(desc)
+    (tmp_path / "wlsmv.R").write_text(R_WLSMV.replace("f <- cfa(", "f <- sem("))
+    run = subprocess.run([rscript, str(tmp_path / "wlsmv.R"), str(tmp_path), "chain"], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    res = survey.sem(data, desc, ordered=True)
+    ref = pd.read_csv(tmp_path / "chain-fit.csv").set_index("measure")["value"]
+    assert res.fit["df"] == int(ref["df"])
+    for ours, theirs in (("chi2_unscaled", "chisq"), ("chi2", "chisq.scaled"), ("cfi", "cfi.scaled"),
+                         ("tli", "tli.scaled"), ("rmsea", "rmsea.scaled"), ("srmr", "srmr")):
+        assert res.fit[ours] == pytest.approx(ref[theirs], rel=1e-4, abs=1e-6), ours
+    pe = pd.read_csv(tmp_path / "chain-pe.csv")
+    mine = {_key(r.lval, r.op, r.rval): r for r in res.estimates.itertuples(index=False)}
+    assert len(pe[pe["op"] == "~"]) == 2
+    for row in pe.itertuples(index=False):
+        got = mine[_key(row.lhs, row.op, row.rhs)]
+        assert got.estimate == pytest.approx(row.est, rel=1e-4, abs=1e-6), row
+        assert got.std_estimate == pytest.approx(row._5, rel=1e-4, abs=1e-6), row
+        if row.se > 0:
+            assert got.estimate_se == pytest.approx(row.se, rel=1e-4), row
+    r = res.factor_correlations()  # model-implied: F1 and F3 correlate through F2
+    assert r.loc["F1", "F3"] == pytest.approx(r.loc["F1", "F2"] * r.loc["F2", "F3"], rel=1e-6)

@@ -616,4 +616,4 @@ def test_five_point_answers_get_the_ordinal_measurement_model():
     seven = pd.DataFrame(np.digitize(z, [-1.5, -0.9, -0.3, 0.3, 0.9, 1.5]) + 1, columns=cols)
     assert survey.measurement_cfa(seven, blocks, points=7).fit["estimator"] == "ML"
     with pytest.raises(KamError, match="factor lines"):
-        survey.cfa(five, "A =~ a1 + a2 + a3\nB ~ A", ordered=True)
+        survey.cfa(five, "A =~ a1 + a2 + a3\na1 ~~ a2", ordered=True)

@@ -53,14 +53,9 @@ class SEMResult(Result):
         unit variances, so that factors linked by a regression correlate as the model says (lavaan's
         ``lavInspect(fit, "cor.lv")``), not 0."""
         m = self.model
-        if m is None:  # an ordinal CFA (WLSMV): the factor (co)variances are rows of the estimates
-            e = self.estimates
+        if isinstance(m, dict):  # an ordinal model (WLSMV) keeps its model-implied factor correlations
             latents = list(dict.fromkeys(self.loadings()["lval"]))
-            out = pd.DataFrame(np.eye(len(latents)), index=latents, columns=latents)
-            for r in e[(e["op"] == "~~") & e["lval"].isin(latents) & e["rval"].isin(latents)
-                       & (e["lval"] != e["rval"])].itertuples():
-                out.loc[r.lval, r.rval] = out.loc[r.rval, r.lval] = r.std_estimate
-            return out
+            return m["cor_lv"].loc[latents, latents]
         names = list(m.names_beta[0])
         B, Psi = np.asarray(m.mx_beta, float), np.asarray(m.mx_psi, float)
         inv = np.linalg.inv(np.eye(len(B)) - B)
@@ -395,24 +390,7 @@ def cfa(data: pd.DataFrame, model: str, *, ordered=None) -> SEMResult:
     if "=~" not in model:
         raise KamError("A CFA model needs at least one line 'factor =~ item1 + item2 + item3'.")
     if ordered:
-        from .ordinal import cfa_wlsmv
-
-        constructs = {}
-        for raw in model.splitlines():
-            line = raw.split("#")[0].strip()
-            if not line:
-                continue
-            if "=~" not in line or "*" in line:
-                raise KamError(f"the ordinal CFA (ordered=) fits factor lines 'F =~ a + b + c' only; the line {line!r} "
-                               "needs the continuous estimator (leave ordered out).")
-            factor, rhs = (part.strip() for part in line.split("=~", 1))
-            constructs[factor] = [t.strip() for t in rhs.split("+")]
-        items = [i for its in constructs.values() for i in its]
-        require_columns(data, items, where="the survey data", fix="every item the model names needs a column")
-        if ordered is not True and set(items) - set(ordered):
-            raise KamError(f"ordered= leaves out {sorted(set(items) - set(ordered))[:3]}: mixing continuous and ordinal "
-                           "items is not supported; list every item of the model or pass ordered=True.")
-        return cfa_wlsmv(data, constructs)
+        return _ordinal(data, model, ordered)
     return _fit(data, model)
 
 
@@ -449,7 +427,33 @@ def measurement_cfa(data: pd.DataFrame, constructs: dict[str, list[str]], *, poi
     return cfa(data, measurement_model(constructs), ordered=True if ordinal else None)
 
 
-def sem(data: pd.DataFrame, model: str) -> SEMResult:
+def _ordinal(data: pd.DataFrame, model: str, ordered) -> SEMResult:
+    """A model of factor lines and regressions among factors, fitted by WLSMV (:func:`kamlib.survey.ordinal.sem_wlsmv`)."""
+    from .ordinal import sem_wlsmv
+
+    constructs, paths = {}, []
+    for raw in model.splitlines():
+        line = raw.split("#")[0].strip()
+        if not line:
+            continue
+        if "*" in line or not ("=~" in line or ("~" in line and "~~" not in line)):
+            raise KamError(f"the ordinal model (ordered=) fits factor lines 'F =~ a + b + c' and regressions among "
+                           f"factors 'G ~ F' only; the line {line!r} needs the continuous estimator (leave ordered out).")
+        if "=~" in line:
+            factor, rhs = (part.strip() for part in line.split("=~", 1))
+            constructs[factor] = [t.strip() for t in rhs.split("+")]
+        else:
+            outcome, rhs = (part.strip() for part in line.split("~", 1))
+            paths += [(t.strip(), outcome) for t in rhs.split("+")]
+    items = [i for its in constructs.values() for i in its]
+    require_columns(data, items, where="the survey data", fix="every item the model names needs a column")
+    if ordered is not True and set(items) - set(ordered):
+        raise KamError(f"ordered= leaves out {sorted(set(items) - set(ordered))[:3]}: mixing continuous and ordinal "
+                       "items is not supported; list every item of the model or pass ordered=True.")
+    return sem_wlsmv(data, constructs, paths)
+
+
+def sem(data: pd.DataFrame, model: str, *, ordered=None) -> SEMResult:
     """A structural equation model (measurement ``=~`` and regression ``~`` lines), fitted like :func:`cfa`.
 
     Parameters
@@ -458,6 +462,9 @@ def sem(data: pd.DataFrame, model: str) -> SEMResult:
         Respondents x observed variables.
     model : str
         lavaan-style description.
+    ordered : bool or list of str, optional
+        The ordinal items (True: all): the model (factor lines and regressions among factors) is then fitted by
+        WLSMV, as lavaan's ``sem(..., ordered = TRUE)``.
 
     Returns
     -------
@@ -474,6 +481,8 @@ def sem(data: pd.DataFrame, model: str) -> SEMResult:
     >>> res.fit["df"]
     236
     """
+    if ordered:
+        return _ordinal(data, model, ordered)
     return _fit(data, model)
 
 

@@ -216,12 +216,13 @@ def scale_note(points: int) -> dict:
                       "(Rhemtulla 等 2012),因此 CFA 与 SEM 按连续变量处理。"}
     return {"ordinal": True,
             "en": f"The items have only {points} answer categories: maximum likelihood on them as numbers biases loadings "
-                  "and fit (Rhemtulla et al. 2012), so the measurement model (CFA) is estimated by WLSMV on polychoric "
-                  "correlations, as lavaan's ordered = TRUE (robust standard errors, scaled and shifted chi-square); the "
-                  "structural model is still maximum likelihood on the answers as numbers: read it as approximate.",
-            "zh": f"题项只有 {points} 个选项:按连续变量做极大似然估计会使载荷与拟合指标有偏(Rhemtulla 等 2012),因此测量模型"
-                  "(CFA)改用基于多分格相关的 WLSMV 估计,与 lavaan 的 ordered = TRUE 相同(稳健标准误、均值与方差调整的卡方);"
-                  "结构模型仍按连续变量做极大似然估计,只宜作近似参考。"}
+                  "and fit (Rhemtulla et al. 2012), so the CFA and the structural model are estimated by WLSMV on "
+                  "polychoric correlations, as lavaan's ordered = TRUE (robust standard errors, scaled and shifted "
+                  "chi-square); the mediation and interaction tests and the group comparison of paths use construct "
+                  "scores or maximum likelihood on the answers as numbers: read them as approximate.",
+            "zh": f"题项只有 {points} 个选项:按连续变量做极大似然估计会使载荷与拟合指标有偏(Rhemtulla 等 2012),因此 CFA 与结构模型"
+                  "改用基于多分格相关的 WLSMV 估计,与 lavaan 的 ordered = TRUE 相同(稳健标准误、均值与方差调整的卡方);"
+                  "中介与交互作用检验以及分组路径比较基于构念得分或按连续变量的极大似然估计,只宜作近似参考。"}
 
 
 def bartlett(data: pd.DataFrame) -> TestResult:

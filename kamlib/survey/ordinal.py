@@ -27,7 +27,7 @@ from scipy import optimize, special, stats
 from .._results import Result
 from ..errors import KamError
 
-__all__ = ["Polychoric", "cfa_wlsmv", "nacov", "polychoric"]
+__all__ = ["Polychoric", "cfa_wlsmv", "nacov", "polychoric", "sem_wlsmv"]
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(40)
 
@@ -219,9 +219,7 @@ def nacov(data: pd.DataFrame, poly: Polychoric | None = None) -> pd.DataFrame:
 
 
 def cfa_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]):
-    """A CFA of ordinal items by diagonally weighted least squares on the polychoric correlations, with robust
-    standard errors and the mean-and-variance adjusted (scaled and shifted) chi-square: lavaan's
-    ``cfa(..., ordered = TRUE, estimator = "WLSMV")`` (delta parameterization, marker items, free factor variances).
+    """A CFA of ordinal items by WLSMV: :func:`sem_wlsmv` without structural paths.
 
     Parameters
     ----------
@@ -233,15 +231,9 @@ def cfa_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]):
     Returns
     -------
     kamlib.survey.SEMResult
-        ``fit`` (``chi2`` scaled and shifted, ``chi2_unscaled``, ``df``, ``pvalue``, ``cfi``, ``tli``, ``rmsea``
-        from the scaled statistic, ``srmr``, ``n``, ``estimator``) and ``estimates`` (loadings ``=~``, factor
-        (co)variances ``~~`` and thresholds ``|``, with robust standard errors and std.all).
 
     References
     ----------
-    Muthén, B., du Toit, S. H. C. & Spisic, D. (1997). Robust inference using weighted least squares and quadratic
-    estimating equations in latent variable modeling with categorical and continuous outcomes. Unpublished paper.
-    Asparouhov, T. & Muthén, B. (2010). Simple second order chi-square correction. Mplus technical appendix.
     Rosseel, Y. (2012). *J. Statistical Software*, 48(2), 1-36.
 
     Examples
@@ -254,16 +246,83 @@ def cfa_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]):
     >>> res.fit["df"], res.fit["estimator"]
     (2, 'WLSMV')
     """
+    return sem_wlsmv(data, constructs)
+
+
+def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=()):
+    """A structural equation model of ordinal items by diagonally weighted least squares on the polychoric
+    correlations, with robust standard errors and the mean-and-variance adjusted (scaled and shifted) chi-square:
+    lavaan's ``sem(..., ordered = TRUE, estimator = "WLSMV")`` (delta parameterization, marker items, free
+    variances and covariances of the exogenous factors, a residual variance for each dependent factor).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x ordinal items (complete cases are used).
+    constructs : dict
+        Factor -> its items (the first is the marker).
+    paths : list of (predictor, outcome)
+        Regressions among the factors.
+
+    Returns
+    -------
+    kamlib.survey.SEMResult
+        ``fit`` (``chi2`` scaled and shifted, ``chi2_unscaled``, ``df``, ``pvalue``, ``cfi``, ``tli``, ``rmsea``
+        from the scaled statistic, ``srmr``, ``n``, ``estimator``) and ``estimates`` (loadings ``=~``, paths ``~``,
+        factor (co)variances ``~~`` and thresholds ``|``, with robust standard errors and std.all).
+
+    References
+    ----------
+    Muthén, B., du Toit, S. H. C. & Spisic, D. (1997). Robust inference using weighted least squares and quadratic
+    estimating equations in latent variable modeling with categorical and continuous outcomes. Unpublished paper.
+    Asparouhov, T. & Muthén, B. (2010). Simple second order chi-square correction. Mplus technical appendix.
+    Rosseel, Y. (2012). *J. Statistical Software*, 48(2), 1-36.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(500, 1))
+    >>> g = 0.5 * f + rng.normal(size=(500, 1)) * 0.8
+    >>> z = np.hstack([f * 0.7 + rng.normal(size=(500, 3)) * 0.7, g * 0.7 + rng.normal(size=(500, 3)) * 0.7])
+    >>> d = pd.DataFrame(np.digitize(z, [-1, -0.2, 0.5, 1.2]) + 1, columns=["a1", "a2", "a3", "b1", "b2", "b3"])
+    >>> res = sem_wlsmv(d, {"A": ["a1", "a2", "a3"], "B": ["b1", "b2", "b3"]}, [("A", "B")])
+    >>> res.fit["df"], list(res.paths()["rval"])
+    (8, ['A'])
+    """
     from .cbsem import SEMResult
 
     items = list(dict.fromkeys(i for its in constructs.values() for i in its))
     if any(sum(i in its for its in constructs.values()) > 1 for i in items):
-        raise KamError("an item loads on two factors; the ordinal CFA fits simple structures (each item on one "
+        raise KamError("an item loads on two factors; the ordinal model fits simple structures (each item on one "
                        "factor).")
+    names = list(constructs)
+    paths = [(a, b) for a, b in paths]
+    unknown = [x for pair in paths for x in pair if x not in names]
+    if unknown:
+        raise KamError(f"the path variable {unknown[0]!r} is not a factor of the model; the ordinal model regresses "
+                       "factors on factors.")
+    K = len(names)
+    outcomes = sorted({names.index(b) for _, b in paths})
+    upstream = {k: set() for k in range(K)}
+    for a, b in paths:
+        upstream[names.index(b)].add(names.index(a))
+    changed = True
+    while changed:  # the transitive predictors of each factor
+        changed = False
+        for k in range(K):
+            more = set().union(*(upstream[j] for j in upstream[k])) - upstream[k]
+            if more:
+                upstream[k] |= more
+                changed = True
+    for x, y in itertools.combinations(outcomes, 2):
+        if x not in upstream[y] and y not in upstream[x]:
+            raise KamError(f"the factors {names[x]!r} and {names[y]!r} both depend on others but not on each other; "
+                           "the ordinal model does not estimate their residual covariance: link them by a path or fit "
+                           "the continuous model.")
     d = data[items].dropna()
     poly = polychoric(d)
     gamma = nacov(d, poly)
-    n, p, names = len(d), len(items), list(constructs)
+    n, p = len(d), len(items)
     pairs = [(items[i], items[j]) for j in range(p) for i in range(j + 1, p)]
     ii = np.array([items.index(a) for a, _ in pairs], int)
     jj = np.array([items.index(b) for _, b in pairs], int)
@@ -273,26 +332,33 @@ def cfa_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]):
     w = 1.0 / np.diag(G)
     free = [(items.index(x), names.index(f)) for f, xs in constructs.items() for x in xs[1:]]
     marks = [(items.index(xs[0]), names.index(f)) for f, xs in constructs.items()]
-    cov_idx = [(a, b) for b in range(len(names)) for a in range(b, len(names))]
+    beta_idx = [(names.index(b), names.index(a)) for a, b in paths]
+    exogenous = [k for k in range(K) if k not in outcomes]
+    psi_idx = [(a, b) for bi, b in enumerate(exogenous) for a in exogenous[bi:]] + [(k, k) for k in outcomes]
+    nl, nb = len(free), len(beta_idx)
 
     def unpack(theta):
-        lam = np.zeros((p, len(names)))
+        lam = np.zeros((p, K))
         for i, f in marks:
             lam[i, f] = 1.0
-        for v, (i, f) in zip(theta[:len(free)], free):
+        for v, (i, f) in zip(theta[:nl], free):
             lam[i, f] = v
-        phi = np.zeros((len(names), len(names)))
-        for v, (a, b) in zip(theta[len(free):], cov_idx):
-            phi[a, b] = phi[b, a] = v
-        return lam, phi
+        B = np.zeros((K, K))
+        for v, (o, q) in zip(theta[nl:nl + nb], beta_idx):
+            B[o, q] = v
+        psi = np.zeros((K, K))
+        for v, (a, b) in zip(theta[nl + nb:], psi_idx):
+            psi[a, b] = psi[b, a] = v
+        inv = np.linalg.inv(np.eye(K) - B)
+        return lam, B, psi, inv @ psi @ inv.T
 
     def implied(theta):
-        lam, phi = unpack(theta)
-        return (lam @ phi @ lam.T)[ii, jj]
+        lam, _, _, eta = unpack(theta)
+        return (lam @ eta @ lam.T)[ii, jj]
 
-    start = np.concatenate([np.ones(len(free)), [0.5 if a == b else 0.2 for a, b in cov_idx]])
+    start = np.concatenate([np.ones(nl), np.zeros(nb), [0.5 if a == b else 0.2 for a, b in psi_idx]])
     res = optimize.least_squares(lambda t: np.sqrt(w) * (r - implied(t)), start, xtol=1e-15, ftol=1e-15,
-                                 gtol=1e-15, max_nfev=10_000)
+                                 gtol=1e-15, max_nfev=20_000)
     theta = res.x
     h = 1e-7
     D = np.column_stack([(implied(theta + h * e) - implied(theta - h * e)) / (2 * h) for e in np.eye(len(theta))])
@@ -309,11 +375,10 @@ def cfa_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]):
         return float(a * t_stat + dof - a * np.trace(UG))
 
     chi2 = scaled(t_unscaled, df, W - W @ D @ bread @ D.T @ W) if df > 0 else 0.0
-    base_t = float((n - 1) * (w * r ** 2).sum())
-    base = scaled(base_t, len(pairs), W)
+    base = scaled(float((n - 1) * (w * r ** 2).sum()), len(pairs), W)
     cfi = 1.0 if df <= 0 else 1 - max(chi2 - df, 0) / max(chi2 - df, base - len(pairs), 1e-12)
     tli = 1.0 if df <= 0 else (base / len(pairs) - chi2 / df) / (base / len(pairs) - 1)
-    lam, phi = unpack(theta)
+    lam, B, psi, eta = unpack(theta)
     resid = r - implied(theta)
     fit = {"n": n, "estimator": "WLSMV", "chi2": chi2, "df": df, "chi2_unscaled": t_unscaled,
            "pvalue": float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan"),
@@ -322,15 +387,14 @@ def cfa_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]):
            "rmsea_ci_lower": float("nan"), "rmsea_ci_upper": float("nan"),
            "srmr": float(np.sqrt((resid ** 2).sum() / (p * (p + 1) / 2))),
            "note": "" if df > 0 else "the model is just-identified (df = 0): its fit cannot be tested."}
-    sd_f = np.sqrt(np.diag(phi))
-    rows = []
-    for (i, f) in marks:
-        rows.append((names[f], "=~", items[i], 1.0, sd_f[f], np.nan))
-    for v, s, (i, f) in zip(theta[:len(free)], se[:len(free)], free):
-        rows.append((names[f], "=~", items[i], v, v * sd_f[f], s))
-    for v, s, (a, b) in zip(theta[len(free):], se[len(free):], cov_idx):
-        rows.append((names[b], "~~", names[a], v, v / (sd_f[a] * sd_f[b]), s))
-    implied_var = np.diag(lam @ phi @ lam.T)
+    sd = np.sqrt(np.diag(eta))
+    rows = [(names[f], "=~", items[i], 1.0, sd[f], np.nan) for i, f in marks]
+    rows += [(names[f], "=~", items[i], v, v * sd[f], s) for v, s, (i, f) in zip(theta[:nl], se[:nl], free)]
+    rows += [(names[o], "~", names[q], v, v * sd[q] / sd[o], s)
+             for v, s, (o, q) in zip(theta[nl:nl + nb], se[nl:nl + nb], beta_idx)]
+    for v, s, (a, b) in zip(theta[nl + nb:], se[nl + nb:], psi_idx):
+        rows.append((names[b], "~~", names[a], v, v / (sd[a] * sd[b]), s))
+    implied_var = np.diag(lam @ eta @ lam.T)
     for i, item in enumerate(items):  # residual variances of the latent responses: fixed by the delta scaling
         rows.append((item, "~~", item, 1 - implied_var[i], 1 - implied_var[i], np.nan))
     for row in poly.thresholds.itertuples(index=False):
@@ -342,4 +406,5 @@ def cfa_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]):
     table["pvalue"] = 2 * stats.norm.sf(table["z"].abs())
     table["estimate_ci_lower"] = table["estimate"] - 1.959964 * table["estimate_se"]
     table["estimate_ci_upper"] = table["estimate"] + 1.959964 * table["estimate_se"]
-    return SEMResult(None, fit, table)
+    latent = pd.DataFrame(eta / np.outer(sd, sd), index=names, columns=names)
+    return SEMResult({"cor_lv": latent}, fit, table)
