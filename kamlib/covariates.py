@@ -187,17 +187,9 @@ class _CovariateFitter:
 
     def _matrix(self, process: str, index) -> tuple[np.ndarray, np.ndarray]:
         names = [k[len(process) + 1:] for k in self.params_ if k.startswith(f"{process}.")]
-        frame = self.covariates.reindex(index)
-        columns = [np.zeros(len(index))]
-        for name in names:
-            column, _, level = name.partition("=")
-            values = frame[column]
-            if values.isna().any():
-                raise KamError(f"the covariates lack values for {int(values.isna().sum())} of {len(index)} customers "
-                               f"(column {column!r}); give every customer a value.")
-            columns.append((values.astype(str) == level).to_numpy(float) if level else values.to_numpy(float))
-        z = np.column_stack(columns)[:, 1:]
-        return z, np.array([self.params_[f"{process}.{n}"] for n in names])
+        columns = list(dict.fromkeys(n.partition("=")[0] for n in names))
+        frame = _complete(self.covariates, columns, index)
+        return _code(frame, names), np.array([self.params_[f"{process}.{n}"] for n in names])
 
     def bind(self, summary: pd.DataFrame) -> _Bound:
         zl, gl = self._matrix("life", summary.index)
@@ -230,28 +222,41 @@ def design(covariates: pd.DataFrame, columns, index) -> tuple[np.ndarray, list[s
     """
     if not columns:
         return np.zeros((len(index), 0)), []
-    require_columns(covariates, list(columns), where="the covariates", fix="map the covariate columns in the study file")
-    frame = covariates.reindex(index)[list(columns)]
-    missing = frame.isna().any(axis=1)
-    if missing.any():
-        raise KamError(f"the covariates lack values for {int(missing.sum())} of {len(index)} customers (for example "
-                       f"{list(frame.index[missing][:3])}); give every customer a value or drop them from the summary.")
-    parts, names = [np.zeros((len(index), 0))], []
+    frame = _complete(covariates, list(columns), index)
+    names = []
     for c in columns:
         v = frame[c]
         if pd.api.types.is_numeric_dtype(v):
             if v.nunique() < 2:
                 raise KamError(f"the covariate {c!r} has the same value ({v.iloc[0]}) for every customer, so its effect "
                                "cannot be told apart from the base rate; leave it out.")
-            parts.append(v.to_numpy(float)[:, None])
             names.append(str(c))
         else:
             size = v.astype(str).value_counts()
             levels = sorted(size.index, key=lambda level: (-size[level], level))  # reference: the most common level
-            for level in levels[1:]:
-                parts.append((v.astype(str) == level).to_numpy(float)[:, None])
-                names.append(f"{c}={level}")
-    return np.hstack(parts), names
+            names += [f"{c}={level}" for level in levels[1:]]
+    return _code(frame, names), names
+
+
+def _complete(covariates: pd.DataFrame, columns: list, index) -> pd.DataFrame:
+    """The covariate ``columns`` of the customers in ``index``; a customer without a value is an error."""
+    require_columns(covariates, columns, where="the covariates", fix="map the covariate columns in the study file")
+    frame = covariates.reindex(index)[columns]
+    missing = frame.isna().any(axis=1)
+    if missing.any():
+        raise KamError(f"the covariates lack values for {int(missing.sum())} of {len(index)} customers (for example "
+                       f"{list(frame.index[missing][:3])}); give every customer a value or drop them from the summary.")
+    return frame
+
+
+def _code(frame: pd.DataFrame, names: list) -> np.ndarray:
+    """The design matrix of the effect ``names``: ``column=level`` is a 0/1 indicator, a bare column its values."""
+    parts = [np.zeros((len(frame), 0))]
+    for name in names:
+        column, _, level = name.partition("=")
+        values = frame[column]
+        parts.append(((values.astype(str) == level) if level else values).to_numpy(float)[:, None])
+    return np.hstack(parts)
 
 
 def customer_covariates(transactions: pd.DataFrame, columns, *, end=None, min_customers: int = 30

@@ -43,6 +43,13 @@ def _rscript() -> str:
     return path
 
 
+def _run_r(rscript: str, script: str, path, names) -> None:
+    """Write ``script`` to ``path`` and run it on the cases ``names`` of its folder (one R process for all)."""
+    path.write_text(script)
+    run = subprocess.run([rscript, str(path), str(path.parent), *names], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
 def random_model(seed: int, *, structural: bool = False, defined: bool = False):
     """A lavaan model and data drawn from it: factors ``F1..Fk`` with items ``x1..xp`` (loadings U(0.5, 0.9),
     factor correlations U(0.2, 0.6), unit item variances), one correlated residual; with ``structural`` the last
@@ -131,10 +138,7 @@ def lavaan(tmp_path_factory):
     (folder / "sat.lav").write_text(desc)
     ours["sat"] = (desc, survey.cfa(data, desc))
     names.append("sat")
-    (folder / "fit.R").write_text(R_SEM)
-    run = subprocess.run([rscript, str(folder / "fit.R"), str(folder), *names], capture_output=True, text=True,
-                         timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
+    _run_r(rscript, R_SEM, folder / "fit.R", names)
     theirs = {n: (pd.read_csv(folder / f"{n}-fit.csv").set_index("measure")["value"],
                   pd.read_csv(folder / f"{n}-pe.csv")) for n in names}
     return ours, theirs
@@ -235,10 +239,7 @@ def psych(tmp_path_factory):
         data.to_csv(folder / f"p{seed}.csv", index=False)
         (folder / f"p{seed}.lav").write_text("\n".join(ln for ln in desc.splitlines() if "=~" in ln))
         cases[f"p{seed}"] = (desc, data)
-    (folder / "items.R").write_text(ITEMS_R)
-    run = subprocess.run([rscript, str(folder / "items.R"), str(folder), *cases], capture_output=True, text=True,
-                         timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
+    _run_r(rscript, ITEMS_R, folder / "items.R", cases)
     return cases, folder
 
 
@@ -327,10 +328,7 @@ def test_thresholds_and_polychoric_correlations_equal_lavaans(tmp_path):
     cases = {f"o{seed}": ordinal_items(seed, points) for seed, points in ((21, 5), (22, 5), (23, 4), (24, 7))}
     for name, data in cases.items():
         data.to_csv(tmp_path / f"{name}.csv", index=False)
-    (tmp_path / "poly.R").write_text(R_POLY)
-    run = subprocess.run([rscript, str(tmp_path / "poly.R"), str(tmp_path), *cases], capture_output=True, text=True,
-                         timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
+    _run_r(rscript, R_POLY, tmp_path / "poly.R", cases)
     for name, data in cases.items():
         ours = survey.polychoric(data)
         ref = pd.read_csv(tmp_path / f"{name}-cor.csv", index_col=0).loc[data.columns, data.columns]
@@ -383,10 +381,7 @@ def test_ordinal_cfa_by_wlsmv_equals_lavaans(tmp_path):
         data.to_csv(tmp_path / f"w{seed}.csv", index=False)
         (tmp_path / f"w{seed}.lav").write_text(desc)
         cases[f"w{seed}"] = (desc, data)
-    (tmp_path / "wlsmv.R").write_text(R_WLSMV)
-    run = subprocess.run([rscript, str(tmp_path / "wlsmv.R"), str(tmp_path), *cases], capture_output=True, text=True,
-                         timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
+    _run_r(rscript, R_WLSMV, tmp_path / "wlsmv.R", cases)
     positive_rmsea = False
     for name, (desc, data) in cases.items():
         res = survey.cfa(data, desc, ordered=True)
@@ -430,10 +425,7 @@ def test_ordinal_sem_by_wlsmv_equals_lavaans(tmp_path):
     desc = "F1 =~ z10 + z11 + z12\nF2 =~ z20 + z21 + z22\nF3 =~ z30 + z31 + z32\nF2 ~ F1\nF3 ~ F2"
     data.to_csv(tmp_path / "chain.csv", index=False)
     (tmp_path / "chain.lav").write_text(desc)
-    (tmp_path / "wlsmv.R").write_text(R_WLSMV.replace("f <- cfa(", "f <- sem("))
-    run = subprocess.run([rscript, str(tmp_path / "wlsmv.R"), str(tmp_path), "chain"], capture_output=True,
-                         text=True, timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
+    _run_r(rscript, R_WLSMV.replace("f <- cfa(", "f <- sem("), tmp_path / "wlsmv.R", ["chain"])
     res = survey.sem(data, desc, ordered=True)
     ref = pd.read_csv(tmp_path / "chain-fit.csv").set_index("measure")["value"]
     assert res.fit["df"] == int(ref["df"])

@@ -423,8 +423,9 @@ def measurement_cfa(data: pd.DataFrame, constructs: dict[str, list[str]], *, poi
     >>> measurement_cfa(data, inst.constructs, points=7).fit["estimator"]
     'ML'
     """
-    ordinal = points <= 5
-    return cfa(data, measurement_model(constructs), ordered=True if ordinal else None)
+    from .factors import scale_note
+
+    return cfa(data, measurement_model(constructs), ordered=True if scale_note(points)["ordinal"] else None)
 
 
 def _ordinal(data: pd.DataFrame, model: str, ordered) -> SEMResult:

@@ -32,6 +32,16 @@ __all__ = ["Polychoric", "cfa_wlsmv", "nacov", "polychoric", "sem_wlsmv"]
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(40)
 
 
+def _phi2(h, k, rho):
+    """The standard bivariate normal density at (h, k) with correlation ``rho`` (0 where h or k is infinite)."""
+    h, k = np.broadcast_arrays(np.asarray(h, float), np.asarray(k, float))
+    finite = np.isfinite(h) & np.isfinite(k)
+    hf, kf = np.where(finite, h, 0.0), np.where(finite, k, 0.0)
+    one = 1.0 - rho * rho
+    return np.where(finite, np.exp(-(hf ** 2 - 2 * rho * hf * kf + kf ** 2) / (2 * one)) / (2 * np.pi * np.sqrt(one)),
+                    0.0)
+
+
 def _bvn(h: np.ndarray, k: np.ndarray, rho: float) -> np.ndarray:
     """P(X <= h, Y <= k) for a standard bivariate normal with correlation ``rho`` (h, k may be infinite):
     Phi(h) Phi(k) + the integral over r from 0 to rho of the bivariate density at (h, k; r)."""
@@ -40,13 +50,20 @@ def _bvn(h: np.ndarray, k: np.ndarray, rho: float) -> np.ndarray:
     if rho == 0:
         return base
     r = 0.5 * rho * (_NODES + 1.0)  # nodes on [0, rho]
-    hh, kk = h[..., None], k[..., None]
-    finite = np.isfinite(hh) & np.isfinite(kk)
-    hf, kf = np.where(finite, hh, 0.0), np.where(finite, kk, 0.0)
-    one = 1.0 - r ** 2
-    dens = np.exp(-(hf ** 2 - 2 * r * hf * kf + kf ** 2) / (2 * one)) / (2 * np.pi * np.sqrt(one))
-    dens = np.where(finite, dens, 0.0)
-    return base + 0.5 * rho * (dens * _WEIGHTS).sum(axis=-1)
+    return base + 0.5 * rho * (_phi2(h[..., None], k[..., None], r) * _WEIGHTS).sum(axis=-1)
+
+
+def _rectangle(f, ea: np.ndarray, eb: np.ndarray, ya: np.ndarray, yb: np.ndarray, rho: float) -> np.ndarray:
+    """``f`` (a bivariate distribution function or its derivative) over each answer pair's rectangle of thresholds."""
+    return (f(ea[ya + 1], eb[yb + 1], rho) - f(ea[ya], eb[yb + 1], rho) - f(ea[ya + 1], eb[yb], rho)
+            + f(ea[ya], eb[yb], rho))
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    """An item's answers as category numbers 0, 1, ... in the categories' order, and the categories."""
+    levels = (list(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype)
+              else sorted(values.unique()))
+    return pd.Categorical(values, categories=levels, ordered=True).codes.astype(int), levels
 
 
 def _thresholds(codes: np.ndarray, levels: int) -> np.ndarray:
@@ -113,16 +130,13 @@ def polychoric(data: pd.DataFrame) -> Polychoric:
                        "every item.")
     codes, thresholds = {}, []
     for c in d.columns:
-        values = d[c]
-        levels = (list(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype)
-                  else sorted(values.unique()))
+        code, levels = _codes(d[c])
         if len(levels) < 2:
             raise KamError(f"the item {c!r} has one answer ({levels[0] if levels else '-'}) for every respondent; "
                            "leave it out.")
         if len(levels) > 15:
             raise KamError(f"the item {c!r} has {len(levels)} distinct answers; polychoric correlations are for "
                            "ordered categories (at most 15): treat it as continuous.")
-        code = pd.Categorical(values, categories=levels, ordered=True).codes.astype(int)
         codes[c] = code
         for j, t in enumerate(_thresholds(code, len(levels)), start=1):
             thresholds.append({"item": c, "threshold": j, "value": float(t)})
@@ -133,16 +147,6 @@ def polychoric(data: pd.DataFrame) -> Polychoric:
     for a, b in itertools.combinations(names, 2):
         r.loc[a, b] = r.loc[b, a] = _pair(codes[a], codes[b], cuts[a], cuts[b])
     return Polychoric(r, th, len(d))
-
-
-def _phi2(h, k, rho):
-    """The standard bivariate normal density at (h, k) with correlation ``rho`` (0 where h or k is infinite)."""
-    h, k = np.broadcast_arrays(np.asarray(h, float), np.asarray(k, float))
-    finite = np.isfinite(h) & np.isfinite(k)
-    hf, kf = np.where(finite, h, 0.0), np.where(finite, k, 0.0)
-    one = 1.0 - rho * rho
-    return np.where(finite, np.exp(-(hf ** 2 - 2 * rho * hf * kf + kf ** 2) / (2 * one)) / (2 * np.pi * np.sqrt(one)),
-                    0.0)
 
 
 def nacov(data: pd.DataFrame, poly: Polychoric | None = None) -> pd.DataFrame:
@@ -178,10 +182,7 @@ def nacov(data: pd.DataFrame, poly: Polychoric | None = None) -> pd.DataFrame:
     items, n = list(d.columns), len(d)
     codes, cuts, pos, k = {}, {}, {}, 0
     for c in items:
-        values = d[c]
-        levels = (list(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype)
-                  else sorted(values.unique()))
-        codes[c] = pd.Categorical(values, categories=levels, ordered=True).codes.astype(int)
+        codes[c] = _codes(d[c])[0]
         cuts[c] = poly.thresholds.loc[poly.thresholds["item"] == c, "value"].to_numpy()
         pos[c] = list(range(k, k + len(cuts[c])))
         k += len(cuts[c])
@@ -200,10 +201,8 @@ def nacov(data: pd.DataFrame, poly: Polychoric | None = None) -> pd.DataFrame:
     for q, (a, b) in enumerate(pairs):
         r = float(poly.correlation.loc[a, b])
         ea, eb, ya, yb = edges[a], edges[b], codes[a], codes[b]
-        cell = (_bvn(ea[ya + 1], eb[yb + 1], r) - _bvn(ea[ya], eb[yb + 1], r) - _bvn(ea[ya + 1], eb[yb], r)
-                + _bvn(ea[ya], eb[yb], r))
-        s_rho = (_phi2(ea[ya + 1], eb[yb + 1], r) - _phi2(ea[ya], eb[yb + 1], r) - _phi2(ea[ya + 1], eb[yb], r)
-                 + _phi2(ea[ya], eb[yb], r)) / cell
+        cell = _rectangle(_bvn, ea, eb, ya, yb, r)
+        s_rho = _rectangle(_phi2, ea, eb, ya, yb, r) / cell  # d Phi2 / d rho is the bivariate density
         scores[:, nth + q] = s_rho
         A[nth + q, nth + q] = s_rho @ s_rho
         s = np.sqrt(1 - r * r)
