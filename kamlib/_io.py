@@ -29,6 +29,12 @@ def connect():
                                   "temp_directory": str(Path(tempfile.gettempdir()) / "kam-duckdb")})
 
 
+def from_spark(frame) -> pd.DataFrame:
+    """A Spark DataFrame on the driver through Arrow (pyspark >= 4; its own pandas conversion does not support
+    pandas 3 yet)."""
+    return frame.toArrow().to_pandas() if hasattr(frame, "toArrow") else frame.toPandas()
+
+
 EXCEL = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 

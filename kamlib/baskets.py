@@ -19,9 +19,11 @@ import math
 import numpy as np
 import pandas as pd
 
+from ._io import from_spark
 from .errors import ArgumentError
 
-__all__ = ["from_transactions", "item_frequencies", "one_hot", "readable", "rules", "rules_by_group", "significant"]
+__all__ = ["from_transactions", "item_frequencies", "one_hot", "readable", "rules", "rules_by_group", "rules_spark",
+           "significant"]
 
 
 _DENSE_LIMIT = 2e9  # bytes of the one-hot matrix mlxtend makes dense
@@ -195,17 +197,108 @@ def _mine(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
     found = found[found["consequents"].map(len) == 1]
     if found.empty:
         return pd.DataFrame(columns=cols)
-    out = pd.DataFrame({
-        "antecedents": found["antecedents"].map(lambda s: tuple(sorted(s))),
-        "consequents": found["consequents"].map(lambda s: next(iter(s))),
-        "support": found["support"], "confidence": found["confidence"], "lift": found["lift"],
-        "leverage": found["leverage"],
-        "conviction": np.where(found["confidence"] >= 1, np.inf, found["conviction"]),
-    })
-    out["count"] = np.rint(out["support"] * n).astype("int64")
-    out["antecedent_count"] = np.rint(found["antecedent support"] * n).astype("int64").to_numpy()
-    out["consequent_count"] = np.rint(found["consequent support"] * n).astype("int64").to_numpy()
+    # measures from the basket counts, by the same formulas as the other routes (identical numbers)
+    out = _measures(found["antecedents"].map(lambda s: tuple(sorted(s))).tolist(),
+                    found["consequents"].map(lambda s: next(iter(s))).to_numpy(),
+                    np.rint(found["support"] * n), np.rint(found["antecedent support"] * n),
+                    np.rint(found["consequent support"] * n), n)
     return _finish(out)[cols]
+
+
+def rules_spark(spark, table: str, *, min_support: float, min_confidence: float, max_len: int | None = None,
+                basket: str = "basket_id", item: str = "item") -> pd.DataFrame:
+    """Association rules mined by Apache Spark MLlib's FP-growth over a registered table (the cluster path).
+
+    The same rules, counts and order as :func:`rules`: Spark mines the frequent item sets and the rules in the
+    cluster, and only the rules (and the counts of their item sets) come back to the driver. Spark's FP-growth
+    has no length limit, so ``max_len`` is applied to the rules it returns; a low ``min_support`` on a cluster
+    mines every longer set too.
+
+    Parameters
+    ----------
+    spark : SparkSession
+        An active session.
+    table : str
+        A registered table or view with one row per basket line.
+    min_support, min_confidence, max_len
+        As :func:`rules`.
+    basket, item : str
+        Column names in ``table``.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`rules`.
+
+    References
+    ----------
+    Li, H., Wang, Y., Zhang, D., Zhang, M. & Chang, E. Y. (2008). PFP: parallel FP-growth for query
+    recommendation. *RecSys*, 107-114. Meng, X. et al. (2016). MLlib: machine learning in Apache Spark.
+    *Journal of Machine Learning Research*, 17(34), 1-7.
+
+    Examples
+    --------
+    >>> rules_spark(spark, "basket_lines", min_support=0.01, min_confidence=0.5, max_len=3)  # doctest: +SKIP
+    """
+    from pyspark.ml.fpm import FPGrowth
+    from pyspark.sql import functions as F
+
+    if not 0 < min_support <= 1:
+        raise ArgumentError(f"min_support must be a share of baskets in (0, 1], not {min_support}.",
+                            argument="min_support")
+    if not 0 <= min_confidence <= 1:
+        raise ArgumentError(f"min_confidence must be in [0, 1], not {min_confidence}.", argument="min_confidence")
+    source = spark.table(table)
+    missing = [c for c in (basket, item) if c not in source.columns]
+    if missing:
+        raise ArgumentError(f"the table '{table}' has no column '{missing[0]}'; it needs one row per basket line with "
+                            f"columns '{basket}' and '{item}' (have: {', '.join(source.columns[:8])}).",
+                            argument=missing[0])
+    lines = source.select(F.col(basket).alias("b"), F.col(item).cast("string").alias("i")).dropna().distinct()
+    sets = lines.groupBy("b").agg(F.sort_array(F.collect_list("i")).alias("items")).cache()
+    try:
+        n = sets.count()
+        cols = ["antecedents", "consequents", "support", "confidence", "lift", "leverage", "conviction", "count",
+                "antecedent_count", "consequent_count"]
+        if n == 0:
+            raise ArgumentError(f"the table '{table}' has no (basket, item) line.", argument=basket)
+        need = math.ceil(min_support * n - 1e-9)
+        # Spark keeps a set when its count >= ceil(minSupport * n): (need - 0.5) / n gives exactly `need`
+        model = FPGrowth(itemsCol="items", minSupport=(need - 0.5) / n, minConfidence=min_confidence).fit(sets)
+        found = model.associationRules.select("antecedent", F.col("consequent")[0].alias("consequent"))
+        if max_len is not None:
+            found = found.where(F.size("antecedent") + 1 <= max_len)
+        found = from_spark(found)
+        if found.empty:
+            return pd.DataFrame(columns=cols)
+        frequent = model.freqItemsets
+        if max_len is not None:
+            frequent = frequent.where(F.size("items") <= max_len)
+        frequent = from_spark(frequent)
+    finally:
+        sets.unpersist()
+    count = dict(zip(frequent["items"].map(lambda s: frozenset(s)), frequent["freq"].astype("int64")))
+    ant = found["antecedent"].map(lambda s: tuple(sorted(s)))
+    con = found["consequent"]
+    both = np.array([count[frozenset(a) | {c}] for a, c in zip(ant, con)], dtype="int64")
+    a_count = np.array([count[frozenset(a)] for a in ant], dtype="int64")
+    c_count = np.array([count[frozenset([c])] for c in con], dtype="int64")
+    return _finish(_measures(ant, con, both, a_count, c_count, n))[cols]
+
+
+def _measures(ant, con, both, a_count, c_count, n: int) -> pd.DataFrame:
+    """Rule measures from basket counts: support, confidence, lift, leverage, conviction (inf at confidence 1)."""
+    both, a_count, c_count = (np.asarray(x, dtype="int64") for x in (both, a_count, c_count))
+    conf = both / a_count
+    support, p_con = both / n, c_count / n
+    with np.errstate(divide="ignore"):
+        conviction = np.where(conf >= 1, np.inf, (1 - p_con) / (1 - conf))
+    return pd.DataFrame({
+        "antecedents": list(ant), "consequents": np.asarray(con, dtype=object),
+        "support": support, "confidence": conf, "lift": conf / p_con,
+        "leverage": support - a_count / n * p_con, "conviction": conviction,
+        "count": both, "antecedent_count": a_count, "consequent_count": c_count,
+    })
 
 
 def _finish(out: pd.DataFrame) -> pd.DataFrame:
@@ -236,15 +329,7 @@ def _pair_rules(keep: pd.DataFrame, basket: str, item: str, counts: pd.Series, n
     ok = conf >= min_confidence
     ant, con, both, conf = ant[ok], con[ok], both[ok], conf[ok]
     labels = np.asarray(labels, dtype=object)
-    support, p_con = both / n, single[con] / n
-    with np.errstate(divide="ignore"):
-        conviction = np.where(conf >= 1, np.inf, (1 - p_con) / (1 - conf))
-    out = pd.DataFrame({
-        "antecedents": [(x,) for x in labels[ant]], "consequents": labels[con],
-        "support": support, "confidence": conf, "lift": conf / p_con,
-        "leverage": support - single[ant] / n * p_con, "conviction": conviction,
-        "count": both, "antecedent_count": single[ant], "consequent_count": single[con],
-    })
+    out = _measures([(x,) for x in labels[ant]], labels[con], both, single[ant], single[con], n)
     return _finish(out)
 
 

@@ -1086,7 +1086,8 @@ def plot_rule_network(rules: pd.DataFrame, *, top: int = 30, labels: dict | None
     import networkx as nx
 
     require_columns(rules, ["antecedents", "consequents", "lift"], where="plot_rule_network's rules")
-    shown = rules.sort_values("lift", ascending=False).head(top)
+    # lift to 9 decimals, stable: a => b and b => a tie exactly whatever order their float noise has
+    shown = rules.loc[rules["lift"].round(9).sort_values(ascending=False, kind="stable").index].head(top)
     labels = dict(labels) if labels is not None else {}
     g = nx.DiGraph()
     for _, r in shown.iterrows():

@@ -745,7 +745,7 @@ def compare(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0, snownlp_s
     Examples
     --------
     >>> train, test = split(load_corpus().data.sample(300, random_state=1), seed=1)
-    >>> compare(train, test, snownlp_sample=50).table["method"].tolist()
+    >>> compare(train, test, snownlp_sample=5).table["method"].tolist()
     ['majority class', 'lexicon', 'snownlp', 'trained classifier']
     """
     model = train_sentiment(train["text"], train["label"], seed=seed)

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._io import connect
+from ._io import connect, from_spark
 from .errors import ArgumentError, KamError, require_columns
 
 __all__ = ["HOLDOUT_SQL", "SEGMENTS", "SUMMARY_SQL", "UNIT_DAYS", "calibration_holdout", "scores", "segment_table",
@@ -365,8 +365,7 @@ def summary_spark(spark, table: str, *, end, unit="W", customer="customer_id", d
     sql = summary_sql(end=end, source=table, unit=unit, customer=customer, date=date, amount=amount,
                       start=start, engine="spark")
     result = spark.sql(sql)
-    # through Arrow (pyspark >= 4): pyspark's own pandas conversion does not support pandas 3 yet
-    out = result.toArrow().to_pandas() if hasattr(result, "toArrow") else result.toPandas()
+    out = from_spark(result)
     out["first_day"] = pd.to_datetime(out["first_day"])
     out["frequency"] = out["frequency"].astype("int64")
     return out.set_index("customer_id")

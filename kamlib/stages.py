@@ -22,6 +22,7 @@ import pandas as pd
 
 from ._results import Result
 from .i18n import Message
+from .recommend import default_cutoff
 
 __all__ = ["Check", "MIN_CUSTOMERS", "MIN_REPEAT_BUYERS", "amounts", "baskets", "churn", "clustering",
            "holdout", "holdout_revenue", "identify_problems", "lifecycle", "plan", "products", "purchase_models", "recommendation",
@@ -585,7 +586,7 @@ def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, calibrati
         if cal is not None else window)
     add("45_personalisation", products(tx, "cross-selling and recommendation"))
     if "product" in tx:
-        cut = cutoff or (tx["date"].max() - pd.Timedelta(days=90)).date()
+        cut = default_cutoff(tx["date"].max(), cutoff)
         add("45_personalisation", recommendation(tx, cut))
     return pd.DataFrame(rows, columns=["notebook", "stage", "applies", "reason"])
 

@@ -110,38 +110,6 @@ def test_spark_sql_differs_only_in_day_arithmetic_and_text_type():
     assert a.replace('"', "`").replace("AS VARCHAR", "AS STRING").split("SELECT customer_id,")[0] == b.split("SELECT customer_id,")[0]
 
 
-def test_spark_local_mode_gives_identical_sufficient_statistics():
-    """One query definition, two engines: Spark (local mode) and DuckDB give the same summary."""
-    import os
-    import shutil
-
-    required = os.environ.get("KAM_REQUIRE_SPARK") == "1"  # set by .ci/run after `make spark-deps`: never skip
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        if required:
-            raise
-        pytest.skip("pyspark is not installed (make spark-deps)")
-    if shutil.which("java") is None:
-        assert not required, "KAM_REQUIRE_SPARK=1 but there is no Java runtime (make spark-deps)"
-        pytest.skip("Spark needs a Java runtime (make spark-deps)")
-    import pyarrow as pa
-    from pyspark.sql import SparkSession
-
-    spark = (SparkSession.builder.master("local[1]").appName("kam-test").config("spark.ui.enabled", "false")
-             .config("spark.sql.session.timeZone", "UTC").getOrCreate())
-    try:
-        tx = datasets.cdnow(sample=True)[["customer_id", "date", "amount"]]
-        table = pa.Table.from_pandas(tx.assign(date=tx["date"].dt.date), preserve_index=False)
-        spark.createDataFrame(table).createOrReplaceTempView("tx")
-        s = rfm.summary_spark(spark, "tx", end="1997-09-30", unit="W").sort_index()
-        d = rfm.summary(tx, end="1997-09-30", unit="W").sort_index()
-        cols = ["frequency", "recency", "T", "monetary_value", "revenue"]
-        pd.testing.assert_frame_equal(s[cols], d[cols], check_exact=False, rtol=1e-12)
-    finally:
-        spark.stop()
-
-
 def test_segment_table_counts_and_shares_match_a_direct_groupby(cdnow_sample_summary):
     seg = rfm.segment_table(cdnow_sample_summary)
     direct = rfm.scores(cdnow_sample_summary)["segment"].value_counts()
