@@ -29,6 +29,11 @@ def connect():
                                   "temp_directory": str(Path(tempfile.gettempdir()) / "kam-duckdb")})
 
 
+def as_text(values: pd.Series) -> pd.Series:
+    """Ids as text; a column that already holds text is kept as it is (no copy of millions of strings)."""
+    return values if isinstance(values.dtype, pd.StringDtype) else values.astype(str)
+
+
 def from_spark(frame) -> pd.DataFrame:
     """A Spark DataFrame on the driver through Arrow (pyspark >= 4; its own pandas conversion does not support
     pandas 3 yet)."""

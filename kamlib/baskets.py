@@ -19,7 +19,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._io import from_spark
+from ._io import as_text, from_spark
 from .errors import ArgumentError
 
 __all__ = ["from_transactions", "item_frequencies", "one_hot", "readable", "rules", "rules_by_group", "rules_spark",
@@ -29,16 +29,35 @@ __all__ = ["from_transactions", "item_frequencies", "one_hot", "readable", "rule
 _DENSE_LIMIT = 2e9  # bytes of the one-hot matrix mlxtend makes dense
 
 
-def _check(baskets: pd.DataFrame, basket: str, item: str) -> pd.DataFrame:
+def _coded(baskets: pd.DataFrame, basket: str, item: str):
+    """Integer codes of the lines: basket codes, item codes (-1 where a value is missing) and item labels (items
+    are compared as text)."""
     missing = [c for c in (basket, item) if c not in baskets.columns]
     if missing:
         raise ArgumentError(f"the baskets table has no column '{missing[0]}'; it needs one row per basket line with "
                             f"columns '{basket}' and '{item}' (have: {', '.join(map(str, baskets.columns[:8]))}).",
                             argument=missing[0])
-    out = baskets[[basket, item]].dropna().drop_duplicates()
-    if out.empty:
+    b, _ = pd.factorize(baskets[basket])
+    raw, found = pd.factorize(baskets[item])
+    text, labels = pd.factorize(pd.Index(found).astype(str))
+    i = np.where(raw >= 0, text[np.maximum(raw, 0)], -1)
+    b = np.where(i >= 0, b, -1)
+    if not (b >= 0).any():
         raise ArgumentError("the baskets table has no (basket, item) line.", argument=basket)
-    return out
+    return b, i, pd.Index(labels)
+
+
+def _distinct(b: np.ndarray, i: np.ndarray, n_items: int):
+    """The distinct (basket, item) pairs of coded lines, by one sort of 64-bit keys (missing values left out)."""
+    keys = np.sort((b.astype(np.int64) * max(n_items, 1) + i)[b >= 0])
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+    return np.divmod(keys, max(n_items, 1))
+
+
+def _check(baskets: pd.DataFrame, basket: str, item: str) -> pd.DataFrame:
+    b, i, labels = _coded(baskets, basket, item)
+    first = (b >= 0) & ~pd.Series(b.astype(np.int64) * max(len(labels), 1) + i).duplicated().to_numpy()
+    return baskets.loc[first, [basket, item]]
 
 
 def one_hot(baskets: pd.DataFrame, *, basket: str = "basket_id", item: str = "item") -> pd.DataFrame:
@@ -163,20 +182,23 @@ def _mine(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
                             argument="min_support")
     if not 0 <= min_confidence <= 1:
         raise ArgumentError(f"min_confidence must be in [0, 1], not {min_confidence}.", argument="min_confidence")
-    lines = _check(baskets, basket, item)
-    n = lines[basket].nunique()
+    b, i, labels = _coded(baskets, basket, item)
+    b, i = _distinct(b, i, len(labels))
+    n = int((np.bincount(b) > 0).sum())
     cols = ["antecedents", "consequents", "support", "confidence", "lift", "leverage", "conviction", "count",
             "antecedent_count", "consequent_count"]
     # An item below the support threshold is in no frequent set, and a basket with fewer than two frequent
     # items holds no rule: FP-growth runs on what is left (exact; single-item supports come from the counts).
-    counts = lines[item].astype(str).value_counts()
+    single = np.bincount(i, minlength=len(labels))
     need = math.ceil(min_support * n - 1e-9)
-    keep = lines[lines[item].astype(str).isin(counts.index[counts >= need])]
-    keep = keep[keep.groupby(basket)[item].transform("size") >= 2]
-    if keep.empty:
+    keep = single[i] >= need
+    keep &= np.bincount(b[keep], minlength=int(b.max()) + 1)[b] >= 2
+    if not keep.any():
         return pd.DataFrame(columns=cols)
     if max_len == 2 and count_pairs:
-        return _pair_rules(keep, basket, item, counts, need, n, min_confidence)[cols]
+        return _pair_rules(b[keep], i[keep], labels, single, need, n, min_confidence)[cols]
+    counts = pd.Series(single, index=labels)
+    keep = pd.DataFrame({basket: b[keep], item: labels[i[keep]]})
     X = one_hot(keep, basket=basket, item=item)
     dense_bytes = X.shape[0] * X.shape[1]
     if dense_bytes > _DENSE_LIMIT:  # mlxtend densifies its input (see the module note)
@@ -309,19 +331,15 @@ def _finish(out: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns=["_key", "_lift"])
 
 
-def _pair_rules(keep: pd.DataFrame, basket: str, item: str, counts: pd.Series, need: int, n: int,
+def _pair_rules(b: np.ndarray, i: np.ndarray, labels: pd.Index, single: np.ndarray, need: int, n: int,
                 min_confidence: float) -> pd.DataFrame:
     """Rules a => b from the sparse co-occurrence counts of frequent items (exact, no densifying)."""
     from scipy import sparse
 
-    b_codes, _ = pd.factorize(keep[basket])
-    i_codes, labels = pd.factorize(keep[item].astype(str), sort=True)
-    X = sparse.csr_matrix((np.ones(len(keep), dtype=np.int32), (b_codes, i_codes)),
-                          shape=(int(b_codes.max()) + 1, len(labels)))
+    X = sparse.csr_matrix((np.ones(len(b), dtype=np.int32), (b, i)), shape=(int(b.max()) + 1, len(labels)))
     pairs = sparse.triu(X.T.tocsr() @ X, k=1).tocoo()
     hit = pairs.data >= need
     a, b, c = pairs.row[hit], pairs.col[hit], pairs.data[hit].astype("int64")
-    single = counts.reindex(labels).to_numpy("int64")
     ant = np.concatenate([a, b])
     con = np.concatenate([b, a])
     both = np.concatenate([c, c])
@@ -417,12 +435,15 @@ def from_transactions(tx: pd.DataFrame) -> pd.DataFrame:
                             argument="product")
     lines = tx[tx["amount"] > 0] if "amount" in tx.columns else tx
     if "order_id" in lines.columns:
-        basket = lines["order_id"].astype(str)
+        basket = as_text(lines["order_id"])
     else:
-        basket = lines["customer_id"].astype(str) + "|" + lines["date"].dt.strftime("%Y-%m-%d")
-    out = pd.DataFrame({"basket_id": basket, "item": lines["product"].astype(str),
-                        "customer_id": lines["customer_id"].astype(str)})
-    return out.drop_duplicates(["basket_id", "item"]).reset_index(drop=True)
+        basket = as_text(lines["customer_id"]) + "|" + lines["date"].dt.strftime("%Y-%m-%d")
+    out = pd.DataFrame({"basket_id": basket, "item": as_text(lines["product"]), "customer_id": as_text(lines["customer_id"])})
+    # duplicates found on integer codes (hashing two text columns together is the slow way at 10M lines)
+    b, _ = pd.factorize(out["basket_id"])
+    i, items = pd.factorize(out["item"])
+    first = ~pd.Series(b.astype(np.int64) * max(len(items), 1) + i).duplicated().to_numpy()
+    return out[first].reset_index(drop=True)
 
 
 def rules_by_group(lines: pd.DataFrame, group_of: pd.Series, *, top: int = 10, **mining) -> pd.DataFrame:

@@ -15,13 +15,16 @@ by a random split).
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
 
 from . import tiers
-from ._io import from_spark
+from ._io import as_text, from_spark
 from ._results import Result
 from .errors import ArgumentError
 
@@ -125,26 +128,33 @@ def time_split(tx: pd.DataFrame, cutoff, *, customer: str = "customer_id", item:
     for col in ("amount", "quantity"):
         if col in lines.columns:
             lines = lines[lines[col] > 0]
-    lines = lines.dropna(subset=[customer, item]).assign(**{customer: lambda d: d[customer].astype(str),
-                                                            item: lambda d: d[item].astype(str)})
+    lines = lines.dropna(subset=[customer, item]).assign(**{customer: lambda d: as_text(d[customer]),
+                                                            item: lambda d: as_text(d[item])})
     train = lines[lines[date] <= cutoff]
     test = lines[lines[date] > cutoff]
     if train.empty or test.empty:
         raise ArgumentError(f"the cutoff {cutoff:%Y-%m-%d} leaves no purchases {'before' if train.empty else 'after'} "
                             f"it (the log runs {lines[date].min():%Y-%m-%d} to {lines[date].max():%Y-%m-%d}); choose a "
                             "cutoff inside the log.", argument="cutoff")
-    customers = pd.Index(sorted(train[customer].unique()), name="customer_id")
-    items = pd.Index(sorted(train[item].unique()), name="item")
-    days = train.assign(_day=train[date].dt.normalize()).drop_duplicates([customer, item, "_day"])
-    pairs = days.groupby([customer, item]).size()
-    rows = customers.get_indexer(pairs.index.get_level_values(0))
-    cols = items.get_indexer(pairs.index.get_level_values(1))
-    matrix = sparse.csr_matrix((pairs.to_numpy(dtype=np.float32), (rows, cols)), shape=(len(customers), len(items)))
-    new_item = ~test[item].isin(items)
+    # distinct purchase days per (customer, product) on integer codes: one sort of 64-bit keys
+    rows, customers = pd.factorize(train[customer], sort=True)
+    cols, items = pd.factorize(train[item], sort=True)
+    customers, items = pd.Index(customers, name="customer_id"), pd.Index(items, name="item")
+    day = train[date].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    n_days = int(day.max() - day.min()) + 1
+    keys = _unique((rows.astype(np.int64) * len(items) + cols) * n_days + (day - day.min()))
+    pair = keys // n_days
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    days = np.diff(np.r_[first, len(pair)])
+    rows, cols = np.divmod(pair[first], len(items))
+    matrix = sparse.csr_matrix((days.astype(np.float32), (rows, cols)), shape=(len(customers), len(items)))
+    new_item = items.get_indexer(test[item]) < 0  # a hashed lookup: pandas' isin on text goes through Python
+    new_customer = customers.get_indexer(test[customer]) < 0
     return Split(train[[customer, item, date]].rename(columns={customer: "customer_id", item: "item"}),
                  test[[customer, item, date]].rename(columns={customer: "customer_id", item: "item"}),
-                 cutoff, customers, items, matrix, int(test.loc[~test[customer].isin(customers), customer].nunique()),
+                 cutoff, customers, items, matrix, int(test.loc[new_customer, customer].nunique()),
                  int(test.loc[new_item, item].nunique()), float(new_item.mean()))
+
 
 
 def relevant(split: Split, *, exclude_bought: bool = True) -> dict:
@@ -180,18 +190,34 @@ def relevant(split: Split, *, exclude_bought: bool = True) -> dict:
     cust = split.customers.get_indexer(split.test["customer_id"])
     known = cust >= 0
     item_codes, item_names = pd.factorize(split.test["item"].to_numpy()[known])
-    pairs = np.unique(cust[known].astype(np.int64) * len(item_names) + item_codes)
+    pairs = _unique(cust[known].astype(np.int64) * len(item_names) + item_codes)
     c, i = np.divmod(pairs, len(item_names))
     found = np.ones(len(pairs), dtype=bool)
     if exclude_bought:
         col = split.items.get_indexer(item_names)[i]  # -1: a product first sold after the cutoff
         rows, cols = split.matrix.nonzero()
-        bought = rows.astype(np.int64) * len(split.items) + cols
-        found = (col < 0) | ~np.isin(c * len(split.items) + np.maximum(col, 0), bought)
+        bought = np.sort(rows.astype(np.int64) * len(split.items) + cols)
+        found = (col < 0) | ~_member(c * len(split.items) + np.maximum(col, 0), bought)
     names = split.customers.to_numpy()
     starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.array([], dtype=int)
     ends = np.r_[starts[1:], len(c)]
-    return {names[c[a]]: set(item_names[i[a:b][found[a:b]]].tolist()) for a, b in zip(starts, ends)}
+    # positions in the list of found items: one conversion to Python objects, then slices of a list
+    kept = item_names[i[found]].tolist()
+    at = np.r_[0, np.cumsum(found)]
+    return {name: set(kept[a:b]) for name, a, b in zip(names[c[starts]].tolist(), at[starts].tolist(), at[ends].tolist())}
+
+
+def _unique(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct values by one sort (numpy's hashed ``unique`` takes seconds on millions of 64-bit keys)."""
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+
+
+def _member(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Whether each value is in ``pool`` (sorted): a binary search, in place of :func:`numpy.isin`."""
+    if not len(pool):
+        return np.zeros(len(values), dtype=bool)
+    return pool[np.minimum(np.searchsorted(pool, values), len(pool) - 1)] == values
 
 
 def _cosine_items(X):
@@ -238,7 +264,7 @@ def _scale_rows(scores: np.ndarray) -> np.ndarray:
 
 def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_bought: bool = True,
               customers=None, descriptions=None, hybrid_weight: float = 0.5, factors: int = 32,
-              seed: int = 0, block: int = 2048, neighbours: int | None = None) -> dict:
+              seed: int = 0, block: int = 2048, neighbours: int | None = None, workers: int | None = None) -> dict:
     """The top ``k`` products for each customer by one method, from the training purchases only.
 
     Parameters
@@ -267,6 +293,9 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
         Keep only each product's ``neighbours`` most similar products (ties kept) in the item CF and content
         similarities, the model size of Deshpande & Karypis (2004); None keeps every similarity. A large
         catalogue bought by many customers needs it: the work grows with the neighbours each customer reaches.
+    workers : int, optional
+        Threads that score blocks of customers at once (default: the cores this process may use); the lists
+        do not depend on it.
 
     Returns
     -------
@@ -291,6 +320,7 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     """
     if method not in METHODS:
         raise ArgumentError(f"unknown method {method!r}; choose from {', '.join(METHODS)}.", argument="method")
+    workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     X = split.matrix.tocsr()
     binary = X.copy()
     binary.data[:] = 1
@@ -324,15 +354,17 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
         return _top_k_dense(split, binary, rows, lambda r: user_f[r] @ item_f.T, popularity, k, exclude_bought, block)
     from scipy import sparse
 
-    out = {}
     # blocks of customers whose evidence (an upper bound: the neighbours of what they bought) stays under
     # about 20 million scores, so memory does not grow with the number of customers
     reach = sum(np.diff(sim.indptr) for sim in sims.values()) if sims else np.zeros(len(split.items))
     evidence = np.cumsum(binary[rows] @ reach.astype(float))
-    ends = np.unique(np.r_[np.searchsorted(evidence, np.arange(1, 1 + evidence[-1] // 20_000_000) * 20_000_000),
+    per_block = 20_000_000 // max(1, workers)
+    ends = np.unique(np.r_[np.searchsorted(evidence, np.arange(1, 1 + evidence[-1] // per_block) * per_block),
                           len(rows)]) if len(rows) else []
-    for start, end in zip(np.r_[0, ends[:-1]].astype(int), np.asarray(ends, dtype=int)):
-        r = rows[start:end]
+    names = split.customers.to_numpy()  # once: an index of text converts to Python objects on every call
+
+    def block(bounds):
+        r = rows[bounds[0]:bounds[1]]
         B = binary[r]
         if method == "popularity":
             scores = sparse.csr_matrix((len(r), len(split.items)))
@@ -341,7 +373,15 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
                 (1 - hybrid_weight) * _scale_sparse_rows(B @ sims["content"])
         else:
             scores = B @ sims[method]
-        out.update(_top_k_sparse(split, B, r, scores.tocsr(), rank, k, exclude_bought))
+        return _top_k_sparse(split, B, names[r], scores.tocsr(), rank, k, exclude_bought)
+
+    out = {}
+    bounds = list(zip(np.r_[0, ends[:-1]].astype(int), np.asarray(ends, dtype=int)))
+    # blocks are independent (the same lists in any order of work); scipy's sparse products and numpy's
+    # partitions release the GIL, so threads share the cores without copying the matrices
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for part in pool.map(block, bounds):
+            out.update(part)
     return out
 
 
@@ -354,7 +394,7 @@ def _scale_sparse_rows(S):
     return sparse.diags(np.divide(1.0, top, out=np.zeros_like(top, dtype=float), where=top > 0)) @ S
 
 
-def _top_k_sparse(split, B, rows, S, rank, k, exclude_bought):
+def _top_k_sparse(split, B, names, S, rank, k, exclude_bought):
     """Top ``k`` per row of sparse scores: score, then popularity rank; rows short of ``k`` are filled by popularity.
 
     Only the products with evidence (a positive score) are ranked, so the work grows with the evidence, not
@@ -378,20 +418,18 @@ def _top_k_sparse(split, B, rows, S, rank, k, exclude_bought):
     kept_cols, kept_rows = cols[keep], row_of[keep]
     n_kept = np.bincount(kept_rows, minlength=n)
     labels = split.items.to_numpy()
-    bounds = np.cumsum(n_kept)[:-1]
-    col_lists = np.split(kept_cols, bounds) if n else []
+    full = n_kept == k  # most customers: one reshape, no loop
+    out = dict(zip(names[full].tolist(), labels[kept_cols[full[kept_rows]]].reshape(-1, k).tolist()))
     by_popularity = np.argsort(rank)
-    names = split.customers.to_numpy()[rows]
-    out = {}
-    for i, (name, chosen) in enumerate(zip(names, col_lists)):
-        if len(chosen) < k:  # no evidence for the rest: the most popular products not yet listed (nor bought)
-            skip = B.indices[B.indptr[i]:B.indptr[i + 1]] if exclude_bought else chosen[:0]
-            skip = np.concatenate([chosen, skip])
-            head = by_popularity[:k + len(skip)]
-            fill = head[~np.isin(head, skip)][:k - len(chosen)]
-            chosen = np.concatenate([chosen, fill.astype(chosen.dtype)])
-        out[name] = labels[chosen].tolist()
-    return out
+    starts = np.r_[0, np.cumsum(n_kept)]
+    for i in np.flatnonzero(~full):  # no evidence for the rest: the most popular products not yet listed (nor bought)
+        chosen = kept_cols[starts[i]:starts[i + 1]]
+        skip = B.indices[B.indptr[i]:B.indptr[i + 1]] if exclude_bought else chosen[:0]
+        skip = np.concatenate([chosen, skip])
+        head = by_popularity[:k + len(skip)]
+        fill = head[~np.isin(head, skip)][:k - len(chosen)]
+        out[names[i]] = labels[np.concatenate([chosen, fill.astype(chosen.dtype)])].tolist()
+    return {name: out[name] for name in names.tolist()}  # the customers' order
 
 
 def _kth_largest(values, indptr, k):
@@ -563,16 +601,26 @@ def per_customer(recommended: dict, relevant: dict, k: int) -> pd.DataFrame:
     if k < 1:
         raise ArgumentError(f"k must be at least 1, not {k}.", argument="k")
     discount = 1 / np.log2(np.arange(2, k + 2))
-    rows = {}
-    for c, rel in relevant.items():
-        if not rel:
-            continue
-        hits = np.array([i in rel for i in list(recommended.get(c, []))[:k]], dtype=float)
-        n_hit = hits.sum()
-        dcg = float((hits * discount[:len(hits)]).sum())
-        idcg = float(discount[:min(len(rel), k)].sum())
-        rows[c] = (float(n_hit > 0), n_hit / k, n_hit / len(rel), dcg / idcg)
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["hit", "precision", "recall", "ndcg"])
+    # one pass over flat arrays (a million customers' lists in seconds): the recommended and the relevant items
+    # of every customer coded together, a hit is a (customer, item) pair in both
+    who = [c for c, rel in relevant.items() if rel]
+    lists = [list(recommended.get(c, []))[:k] for c in who]
+    shown = np.fromiter(map(len, lists), dtype=np.int64, count=len(who))
+    wanted = np.fromiter((len(relevant[c]) for c in who), dtype=np.int64, count=len(who))
+    codes, _ = pd.factorize(np.array(list(chain.from_iterable(lists)) + list(chain.from_iterable(relevant[c] for c in who)),
+                                     dtype=object))
+    n_codes = int(codes.max()) + 1 if len(codes) else 1
+    owner = np.repeat(np.arange(len(who), dtype=np.int64), shown)
+    rank = np.arange(len(owner)) - np.repeat(np.cumsum(shown) - shown, shown)
+    rec_key = owner * n_codes + codes[:len(owner)]
+    rel_key = np.repeat(np.arange(len(who), dtype=np.int64), wanted) * n_codes + codes[len(owner):]
+    hit = _member(rec_key, np.sort(rel_key))
+    n_hit = np.bincount(owner[hit], minlength=len(who)).astype(float)
+    dcg = np.bincount(owner[hit], weights=discount[rank[hit]], minlength=len(who))
+    idcg = np.cumsum(discount)[np.minimum(wanted, k) - 1] if len(who) else np.zeros(0)
+    return pd.DataFrame({"hit": (n_hit > 0).astype(float), "precision": n_hit / k,
+                         "recall": n_hit / np.maximum(wanted, 1), "ndcg": dcg / idcg},
+                        index=pd.Index(who, dtype=object))
 
 
 def metrics(recommended: dict, relevant: dict, k: int, *, catalogue: int | None = None) -> dict:
@@ -607,7 +655,7 @@ def metrics(recommended: dict, relevant: dict, k: int, *, catalogue: int | None 
     (1.0, 0.5, 0.5, 1, 1)
     """
     pc = per_customer(recommended, relevant, k)
-    shown = {i for lst in recommended.values() for i in list(lst)[:k]}
+    shown = set(chain.from_iterable(list(lst)[:k] for lst in recommended.values()))
     means = pc.mean() if len(pc) else pd.Series(np.nan, index=pc.columns)
     return {"hit_rate": float(means["hit"]), "precision": float(means["precision"]), "recall": float(means["recall"]),
             "ndcg": float(means["ndcg"]), "coverage": len(shown) / catalogue if catalogue else math.nan,

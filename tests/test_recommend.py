@@ -163,3 +163,30 @@ def test_relevant_equals_sets_of_the_log(exclude_bought):
         items = set(g["product"])
         want[c] = items - set(train.loc[train["customer_id"] == c, "product"]) if exclude_bought else items
     assert rc.relevant(s, exclude_bought=exclude_bought) == want
+
+
+def test_training_matrix_counts_distinct_purchase_days_and_metrics_equal_a_loop():
+    """The matrix holds the distinct purchase days of each (customer, product) before the cutoff, rows and columns
+    in sorted order; the vectorised metrics equal a plain loop over customers."""
+    rng = np.random.default_rng(4)
+    n = 3000
+    tx = pd.DataFrame({"customer_id": rng.integers(0, 150, n).astype(str), "product": rng.integers(0, 60, n).astype(str),
+                       "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 100 * 24, n), unit="h")})
+    s = rc.time_split(tx, "2024-03-01")
+    train = tx[tx["date"] <= "2024-03-01"]
+    days = train.assign(day=train["date"].dt.normalize()).groupby(["customer_id", "product"])["day"].nunique()
+    assert list(s.customers) == sorted(train["customer_id"].unique()) and list(s.items) == sorted(train["product"].unique())
+    dense = pd.DataFrame(s.matrix.toarray(), index=s.customers, columns=s.items).stack()
+    pd.testing.assert_series_equal(dense[dense > 0].astype(int), days.astype(int), check_names=False,
+                                   check_index_type=False)
+    recs = rc.recommend(s, "itemcf", k=5)
+    rel = rc.relevant(s)
+    got = rc.per_customer(recs, rel, 5)
+    discount = 1 / np.log2(np.arange(2, 7))
+    for c, r in rel.items():
+        if r:
+            hits = np.array([i in r for i in recs.get(c, [])[:5]], dtype=float)
+            want = (float(hits.sum() > 0), hits.sum() / 5, hits.sum() / len(r),
+                    (hits * discount[:len(hits)]).sum() / discount[:min(len(r), 5)].sum())
+            assert tuple(got.loc[c]) == pytest.approx(want)
+    assert len(got) == sum(1 for r in rel.values() if r)
