@@ -16,17 +16,26 @@ from .config import project_path
 from .errors import ArgumentError, KamError
 
 
+_DATABASE = {}  # one DuckDB instance per process and memory limit: its threads and caches are warm from the second call
+
+
 def connect():
     """A DuckDB connection with bounded memory: ``$KAM_DUCKDB_MEMORY`` (default 700MB; larger
     aggregations spill to a temporary folder instead of growing), insertion order not kept
-    (results that need an order say ORDER BY)."""
+    (results that need an order say ORDER BY).
+
+    Connections share one in-memory database per process (a cursor each: views registered on one are not seen by
+    another), so a small log does not pay for starting a database on every call."""
     import tempfile
 
     import duckdb
 
-    return duckdb.connect(config={"memory_limit": os.environ.get("KAM_DUCKDB_MEMORY", "700MB"),
-                                  "preserve_insertion_order": False,
-                                  "temp_directory": str(Path(tempfile.gettempdir()) / "kam-duckdb")})
+    limit = os.environ.get("KAM_DUCKDB_MEMORY", "700MB")
+    key = (limit, os.getpid())
+    if key not in _DATABASE:
+        _DATABASE[key] = duckdb.connect(config={"memory_limit": limit, "preserve_insertion_order": False,
+                                                "temp_directory": str(Path(tempfile.gettempdir()) / "kam-duckdb")})
+    return _DATABASE[key].cursor()
 
 
 def as_text(values: pd.Series) -> pd.Series:
