@@ -19,10 +19,26 @@ from .errors import ArgumentError, KamError
 _DATABASE = {}  # one DuckDB instance per process and memory limit: its threads and caches are warm from the second call
 
 
+def memory_limit() -> tuple[str, float]:
+    """DuckDB's memory limit as text and in bytes: ``$KAM_DUCKDB_MEMORY`` (e.g. ``2GB``), else a quarter of the
+    machine's memory and at least 700MB (a laptop with 8 GB gives DuckDB 2 GB; this 24 GB machine, 6 GB)."""
+    text = os.environ.get("KAM_DUCKDB_MEMORY", "").strip()
+    if not text:
+        try:
+            physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (ValueError, OSError, AttributeError):  # not a POSIX system: the conservative default
+            physical = 0
+        text = f"{max(700, int(physical / 4 / 1e6))}MB"
+    upper = text.upper()
+    for suffix, factor in (("GIB", 2 ** 30), ("MIB", 2 ** 20), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if upper.endswith(suffix):
+            return text, float(upper[: -len(suffix)]) * factor
+    return text, float(upper)
+
+
 def connect():
-    """A DuckDB connection with bounded memory: ``$KAM_DUCKDB_MEMORY`` (default 700MB; larger
-    aggregations spill to a temporary folder instead of growing), insertion order not kept
-    (results that need an order say ORDER BY).
+    """A DuckDB connection with bounded memory: :func:`memory_limit` (larger aggregations spill to a temporary
+    folder instead of growing), insertion order not kept (results that need an order say ORDER BY).
 
     Connections share one in-memory database per process (a cursor each: views registered on one are not seen by
     another), so a small log does not pay for starting a database on every call."""
@@ -30,7 +46,7 @@ def connect():
 
     import duckdb
 
-    limit = os.environ.get("KAM_DUCKDB_MEMORY", "700MB")
+    limit = memory_limit()[0]
     key = (limit, os.getpid())
     if key not in _DATABASE:
         _DATABASE[key] = duckdb.connect(config={"memory_limit": limit, "preserve_insertion_order": False,

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._io import connect, from_spark
+from ._io import connect, from_spark, memory_limit
 from .errors import ArgumentError, KamError, require_columns
 
 __all__ = ["HOLDOUT_SQL", "SEGMENTS", "SUMMARY_SQL", "UNIT_DAYS", "calibration_holdout", "scores", "segment_table",
@@ -219,7 +219,7 @@ def _one_pass(con, src: str, *, end, start, customer, date, amount):
     span = (hi - lo).days
     # a bitmap of span + 1 bits per customer: split the customers into hash partitions (one pass each) when the
     # bitmaps of a large log would not fit the memory limit; retry with more partitions if it still does not
-    parts = min(64, max(1, int(np.ceil(n * (span / 8 + 96) / 10 / _memory_bytes() * 3))))
+    parts = min(64, max(1, int(np.ceil(n * (span / 8 + 96) / 10 / memory_limit()[1] * 3))))
     while True:
         try:
             tables = []
@@ -246,15 +246,6 @@ def _one_pass(con, src: str, *, end, start, customer, date, amount):
     else:
         first_amount = t["first_amount"].to_numpy()
     return t, first_amount
-
-
-def _memory_bytes() -> float:
-    """DuckDB's memory limit of :func:`kamlib._io.connect` in bytes."""
-    text = os.environ.get("KAM_DUCKDB_MEMORY", "700MB").strip().upper()
-    for suffix, factor in (("GIB", 2 ** 30), ("MIB", 2 ** 20), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
-        if text.endswith(suffix):
-            return float(text[: -len(suffix)]) * factor
-    return float(text)
 
 
 def summary(transactions, *, end, unit: str = "W", customer: str = "customer_id", date: str = "date",

@@ -168,5 +168,5 @@ def test_one_pass_plan_equals_the_general_query(ids, monkeypatch):
         pd.testing.assert_frame_equal(fast[cols], ref[cols], check_exact=False, rtol=1e-12)
     assert fast.loc["5000" if ids == "int" else "c5000", "frequency"] == 0
     # many hash partitions (a log whose day bitmaps would not fit the memory limit) give the same numbers
-    monkeypatch.setattr(rfm, "_memory_bytes", lambda: 1.0)
+    monkeypatch.setattr(rfm, "memory_limit", lambda: ("1B", 1.0))
     pd.testing.assert_frame_equal(rfm.summary(tx, **kw)[cols], ref[cols], check_exact=False, rtol=1e-12)
