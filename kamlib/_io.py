@@ -20,15 +20,11 @@ _DATABASE = {}  # one DuckDB instance per process and memory limit: its threads 
 
 
 def memory_limit() -> tuple[str, float]:
-    """DuckDB's memory limit as text and in bytes: ``$KAM_DUCKDB_MEMORY`` (e.g. ``2GB``), else a quarter of the
-    machine's memory and at least 700MB (a laptop with 8 GB gives DuckDB 2 GB; this 24 GB machine, 6 GB)."""
-    text = os.environ.get("KAM_DUCKDB_MEMORY", "").strip()
-    if not text:
-        try:
-            physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        except (ValueError, OSError, AttributeError):  # not a POSIX system: the conservative default
-            physical = 0
-        text = f"{max(700, int(physical / 4 / 1e6))}MB"
+    """DuckDB's memory limit as text and in bytes: ``$KAM_DUCKDB_MEMORY`` (e.g. ``6GB``), default 700MB.
+
+    700MB keeps a 20M-row RFM summary at a third of Polars's peak memory; a log of 100M rows is summarised in
+    two passes instead of ten with ``KAM_DUCKDB_MEMORY=6GB`` (16.4 s instead of 26.6 s, peak 2.2 GB; README)."""
+    text = os.environ.get("KAM_DUCKDB_MEMORY", "").strip() or "700MB"
     upper = text.upper()
     for suffix, factor in (("GIB", 2 ** 30), ("MIB", 2 ** 20), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
         if upper.endswith(suffix):
