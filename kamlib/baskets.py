@@ -19,6 +19,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ._codes import distinct, first
 from ._io import as_text, from_spark
 from .errors import ArgumentError
 
@@ -27,6 +28,17 @@ __all__ = ["from_transactions", "item_frequencies", "one_hot", "readable", "rule
 
 
 _DENSE_LIMIT = 2e9  # bytes of the one-hot matrix mlxtend makes dense
+#: The columns of a rules table, on every route (mlxtend, sparse pairs, Spark).
+_COLUMNS = ["antecedents", "consequents", "support", "confidence", "lift", "leverage", "conviction", "count",
+            "antecedent_count", "consequent_count"]
+
+
+def _check_thresholds(min_support: float, min_confidence: float) -> None:
+    if not 0 < min_support <= 1:
+        raise ArgumentError(f"min_support must be a share of baskets in (0, 1], not {min_support}.",
+                            argument="min_support")
+    if not 0 <= min_confidence <= 1:
+        raise ArgumentError(f"min_confidence must be in [0, 1], not {min_confidence}.", argument="min_confidence")
 
 
 def _coded(baskets: pd.DataFrame, basket: str, item: str):
@@ -48,16 +60,13 @@ def _coded(baskets: pd.DataFrame, basket: str, item: str):
 
 
 def _distinct(b: np.ndarray, i: np.ndarray, n_items: int):
-    """The distinct (basket, item) pairs of coded lines, by one sort of 64-bit keys (missing values left out)."""
-    keys = np.sort((b.astype(np.int64) * max(n_items, 1) + i)[b >= 0])
-    keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
-    return np.divmod(keys, max(n_items, 1))
+    """The distinct (basket, item) pairs of coded lines (missing values left out)."""
+    return np.divmod(distinct((b.astype(np.int64) * max(n_items, 1) + i)[b >= 0]), max(n_items, 1))
 
 
 def _check(baskets: pd.DataFrame, basket: str, item: str) -> pd.DataFrame:
     b, i, labels = _coded(baskets, basket, item)
-    first = (b >= 0) & ~pd.Series(b.astype(np.int64) * max(len(labels), 1) + i).duplicated().to_numpy()
-    return baskets.loc[first, [basket, item]]
+    return baskets.loc[(b >= 0) & first(b.astype(np.int64) * max(len(labels), 1) + i), [basket, item]]
 
 
 def one_hot(baskets: pd.DataFrame, *, basket: str = "basket_id", item: str = "item") -> pd.DataFrame:
@@ -177,16 +186,10 @@ def _mine(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
     """:func:`rules`; ``count_pairs=False`` mines pairs by FP-growth too (the tests compare the two ways)."""
     from mlxtend.frequent_patterns import association_rules, fpgrowth
 
-    if not 0 < min_support <= 1:
-        raise ArgumentError(f"min_support must be a share of baskets in (0, 1], not {min_support}.",
-                            argument="min_support")
-    if not 0 <= min_confidence <= 1:
-        raise ArgumentError(f"min_confidence must be in [0, 1], not {min_confidence}.", argument="min_confidence")
+    _check_thresholds(min_support, min_confidence)
     b, i, labels = _coded(baskets, basket, item)
     b, i = _distinct(b, i, len(labels))
     n = int((np.bincount(b) > 0).sum())
-    cols = ["antecedents", "consequents", "support", "confidence", "lift", "leverage", "conviction", "count",
-            "antecedent_count", "consequent_count"]
     # An item below the support threshold is in no frequent set, and a basket with fewer than two frequent
     # items holds no rule: FP-growth runs on what is left (exact; single-item supports come from the counts).
     single = np.bincount(i, minlength=len(labels))
@@ -194,9 +197,9 @@ def _mine(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
     keep = single[i] >= need
     keep &= np.bincount(b[keep], minlength=int(b.max()) + 1)[b] >= 2
     if not keep.any():
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=_COLUMNS)
     if max_len == 2 and count_pairs:
-        return _pair_rules(b[keep], i[keep], labels, single, need, n, min_confidence)[cols]
+        return _pair_rules(b[keep], i[keep], labels, single, need, n, min_confidence)[_COLUMNS]
     counts = pd.Series(single, index=labels)
     keep = pd.DataFrame({basket: b[keep], item: labels[i[keep]]})
     X = one_hot(keep, basket=basket, item=item)
@@ -209,7 +212,7 @@ def _mine(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
     frequent = fpgrowth(X, min_support=need / len(X) - 1e-12, use_colnames=True, max_len=max_len)
     frequent = frequent[frequent["itemsets"].map(len) >= 2]
     if frequent.empty:  # no pair is frequent: no rule
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=_COLUMNS)
     frequent = frequent.assign(support=frequent["support"] * len(X) / n)
     singles = pd.DataFrame({"support": counts[counts >= need] / n,
                             "itemsets": [frozenset([i]) for i in counts.index[counts >= need]]})
@@ -218,13 +221,13 @@ def _mine(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
         found = association_rules(frequent, num_itemsets=n, metric="confidence", min_threshold=min_confidence)
     found = found[found["consequents"].map(len) == 1]
     if found.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=_COLUMNS)
     # measures from the basket counts, by the same formulas as the other routes (identical numbers)
     out = _measures(found["antecedents"].map(lambda s: tuple(sorted(s))).tolist(),
                     found["consequents"].map(lambda s: next(iter(s))).to_numpy(),
                     np.rint(found["support"] * n), np.rint(found["antecedent support"] * n),
                     np.rint(found["consequent support"] * n), n)
-    return _finish(out)[cols]
+    return _finish(out)[_COLUMNS]
 
 
 def rules_spark(spark, table: str, *, min_support: float, min_confidence: float, max_len: int | None = None,
@@ -265,11 +268,7 @@ def rules_spark(spark, table: str, *, min_support: float, min_confidence: float,
     from pyspark.ml.fpm import FPGrowth
     from pyspark.sql import functions as F
 
-    if not 0 < min_support <= 1:
-        raise ArgumentError(f"min_support must be a share of baskets in (0, 1], not {min_support}.",
-                            argument="min_support")
-    if not 0 <= min_confidence <= 1:
-        raise ArgumentError(f"min_confidence must be in [0, 1], not {min_confidence}.", argument="min_confidence")
+    _check_thresholds(min_support, min_confidence)
     source = spark.table(table)
     missing = [c for c in (basket, item) if c not in source.columns]
     if missing:
@@ -280,8 +279,6 @@ def rules_spark(spark, table: str, *, min_support: float, min_confidence: float,
     sets = lines.groupBy("b").agg(F.sort_array(F.collect_list("i")).alias("items")).cache()
     try:
         n = sets.count()
-        cols = ["antecedents", "consequents", "support", "confidence", "lift", "leverage", "conviction", "count",
-                "antecedent_count", "consequent_count"]
         if n == 0:
             raise ArgumentError(f"the table '{table}' has no (basket, item) line.", argument=basket)
         need = math.ceil(min_support * n - 1e-9)
@@ -292,7 +289,7 @@ def rules_spark(spark, table: str, *, min_support: float, min_confidence: float,
             found = found.where(F.size("antecedent") + 1 <= max_len)
         found = from_spark(found)
         if found.empty:
-            return pd.DataFrame(columns=cols)
+            return pd.DataFrame(columns=_COLUMNS)
         frequent = model.freqItemsets
         if max_len is not None:
             frequent = frequent.where(F.size("items") <= max_len)
@@ -305,7 +302,7 @@ def rules_spark(spark, table: str, *, min_support: float, min_confidence: float,
     both = np.array([count[frozenset(a) | {c}] for a, c in zip(ant, con)], dtype="int64")
     a_count = np.array([count[frozenset(a)] for a in ant], dtype="int64")
     c_count = np.array([count[frozenset([c])] for c in con], dtype="int64")
-    return _finish(_measures(ant, con, both, a_count, c_count, n))[cols]
+    return _finish(_measures(ant, con, both, a_count, c_count, n))[_COLUMNS]
 
 
 def _measures(ant, con, both, a_count, c_count, n: int) -> pd.DataFrame:
@@ -442,8 +439,7 @@ def from_transactions(tx: pd.DataFrame) -> pd.DataFrame:
     # duplicates found on integer codes (hashing two text columns together is the slow way at 10M lines)
     b, _ = pd.factorize(out["basket_id"])
     i, items = pd.factorize(out["item"])
-    first = ~pd.Series(b.astype(np.int64) * max(len(items), 1) + i).duplicated().to_numpy()
-    return out[first].reset_index(drop=True)
+    return out[first(b.astype(np.int64) * max(len(items), 1) + i)].reset_index(drop=True)
 
 
 def rules_by_group(lines: pd.DataFrame, group_of: pd.Series, *, top: int = 10, **mining) -> pd.DataFrame:

@@ -24,12 +24,13 @@ import numpy as np
 import pandas as pd
 
 from . import tiers
+from ._codes import distinct, member
 from ._io import as_text, from_spark
 from ._results import Result
 from .errors import ArgumentError
 
-__all__ = ["METHODS", "Split", "als_spark", "claim_check", "compare", "default_cutoff", "evaluate", "explain", "metrics", "next_best",
-           "per_customer", "recommend", "relevant", "time_split", "top_customers"]
+__all__ = ["METHODS", "Split", "als_spark", "claim_check", "compare", "default_cutoff", "evaluate", "explain", "metrics",
+           "next_best", "per_customer", "recommend", "relevant", "time_split", "top_customers"]
 
 #: The methods :func:`recommend` knows; ``popularity`` is the "regular recommendation" baseline.
 METHODS = ("popularity", "itemcf", "content", "hybrid", "als")
@@ -142,7 +143,7 @@ def time_split(tx: pd.DataFrame, cutoff, *, customer: str = "customer_id", item:
     customers, items = pd.Index(customers, name="customer_id"), pd.Index(items, name="item")
     day = train[date].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
     n_days = int(day.max() - day.min()) + 1
-    keys = _unique((rows.astype(np.int64) * len(items) + cols) * n_days + (day - day.min()))
+    keys = distinct((rows.astype(np.int64) * len(items) + cols) * n_days + (day - day.min()))
     pair = keys // n_days
     first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     days = np.diff(np.r_[first, len(pair)])
@@ -154,7 +155,6 @@ def time_split(tx: pd.DataFrame, cutoff, *, customer: str = "customer_id", item:
                  test[[customer, item, date]].rename(columns={customer: "customer_id", item: "item"}),
                  cutoff, customers, items, matrix, int(test.loc[new_customer, customer].nunique()),
                  int(test.loc[new_item, item].nunique()), float(new_item.mean()))
-
 
 
 def relevant(split: Split, *, exclude_bought: bool = True) -> dict:
@@ -190,14 +190,14 @@ def relevant(split: Split, *, exclude_bought: bool = True) -> dict:
     cust = split.customers.get_indexer(split.test["customer_id"])
     known = cust >= 0
     item_codes, item_names = pd.factorize(split.test["item"].to_numpy()[known])
-    pairs = _unique(cust[known].astype(np.int64) * len(item_names) + item_codes)
+    pairs = distinct(cust[known].astype(np.int64) * len(item_names) + item_codes)
     c, i = np.divmod(pairs, len(item_names))
     found = np.ones(len(pairs), dtype=bool)
     if exclude_bought:
         col = split.items.get_indexer(item_names)[i]  # -1: a product first sold after the cutoff
         rows, cols = split.matrix.nonzero()
         bought = np.sort(rows.astype(np.int64) * len(split.items) + cols)
-        found = (col < 0) | ~_member(c * len(split.items) + np.maximum(col, 0), bought)
+        found = (col < 0) | ~member(c * len(split.items) + np.maximum(col, 0), bought)
     names = split.customers.to_numpy()
     starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.array([], dtype=int)
     ends = np.r_[starts[1:], len(c)]
@@ -205,19 +205,6 @@ def relevant(split: Split, *, exclude_bought: bool = True) -> dict:
     kept = item_names[i[found]].tolist()
     at = np.r_[0, np.cumsum(found)]
     return {name: set(kept[a:b]) for name, a, b in zip(names[c[starts]].tolist(), at[starts].tolist(), at[ends].tolist())}
-
-
-def _unique(keys: np.ndarray) -> np.ndarray:
-    """Sorted distinct values by one sort (numpy's hashed ``unique`` takes seconds on millions of 64-bit keys)."""
-    keys = np.sort(keys)
-    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-
-
-def _member(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """Whether each value is in ``pool`` (sorted): a binary search, in place of :func:`numpy.isin`."""
-    if not len(pool):
-        return np.zeros(len(values), dtype=bool)
-    return pool[np.minimum(np.searchsorted(pool, values), len(pool) - 1)] == values
 
 
 def _cosine_items(X):
@@ -614,7 +601,7 @@ def per_customer(recommended: dict, relevant: dict, k: int) -> pd.DataFrame:
     rank = np.arange(len(owner)) - np.repeat(np.cumsum(shown) - shown, shown)
     rec_key = owner * n_codes + codes[:len(owner)]
     rel_key = np.repeat(np.arange(len(who), dtype=np.int64), wanted) * n_codes + codes[len(owner):]
-    hit = _member(rec_key, np.sort(rel_key))
+    hit = member(rec_key, np.sort(rel_key))
     n_hit = np.bincount(owner[hit], minlength=len(who)).astype(float)
     dcg = np.bincount(owner[hit], weights=discount[rank[hit]], minlength=len(who))
     idcg = np.cumsum(discount)[np.minimum(wanted, k) - 1] if len(who) else np.zeros(0)

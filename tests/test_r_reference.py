@@ -43,6 +43,17 @@ def _rscript() -> str:
     return path
 
 
+#: What every R script below begins with: one R process for all cases, each case's data ``d`` and, where the case has
+#: a ``.lav`` file, its lavaan model ``m``; a script adds the loop's body and closes it.
+R_EACH_CASE = r"""args <- commandArgs(trailingOnly = TRUE)
+folder <- args[1]
+for (name in args[-1]) {
+  d <- read.csv(file.path(folder, paste0(name, ".csv")))
+  lav <- file.path(folder, paste0(name, ".lav"))
+  if (file.exists(lav)) m <- paste(readLines(lav, warn = FALSE), collapse = "\n")
+"""
+
+
 def _run_r(rscript: str, script: str, path, names) -> None:
     """Write ``script`` to ``path`` and run it on the cases ``names`` of its folder (one R process for all)."""
     path.write_text(script)
@@ -104,12 +115,7 @@ MODELS = [dict(seed=s) for s in (1, 2, 3)] + [dict(seed=s, structural=True) for 
 
 R_SEM = r"""
 suppressMessages(library(lavaan))
-args <- commandArgs(trailingOnly = TRUE)
-folder <- args[1]
-for (name in args[-1]) {
-  d <- read.csv(file.path(folder, paste0(name, ".csv")))
-  m <- paste(readLines(file.path(folder, paste0(name, ".lav")), warn = FALSE), collapse = "\n")
-  f <- sem(m, d)
+""" + R_EACH_CASE + r"""  f <- sem(m, d)
   fm <- fitMeasures(f, c("chisq", "df", "cfi", "tli", "rmsea", "srmr"))
   write.csv(data.frame(measure = names(fm), value = as.numeric(fm)), file.path(folder, paste0(name, "-fit.csv")),
             row.names = FALSE)
@@ -199,12 +205,7 @@ def test_a_defined_parameter_and_an_equality_constraint_equal_lavaans(lavaan):
 
 ITEMS_R = r"""
 suppressMessages({library(psych); library(semTools); library(lavaan)})
-args <- commandArgs(trailingOnly = TRUE)
-folder <- args[1]
-for (name in args[-1]) {
-  d <- read.csv(file.path(folder, paste0(name, ".csv")))
-  m <- paste(readLines(file.path(folder, paste0(name, ".lav")), warn = FALSE), collapse = "\n")
-  a <- suppressWarnings(psych::alpha(d[, grepl("^x", names(d))][, 1:4], warnings = FALSE))$total$raw_alpha
+""" + R_EACH_CASE + r"""  a <- suppressWarnings(psych::alpha(d[, grepl("^x", names(d))][, 1:4], warnings = FALSE))$total$raw_alpha
   k <- psych::KMO(d)
   b <- psych::cortest.bartlett(cor(d), n = nrow(d))
   dd <- d[, c("x1", "x2", "x3")]
@@ -300,11 +301,7 @@ def test_invariance_chi_squares_equal_lavaans(psych, name):
 
 R_POLY = r"""
 suppressMessages(library(lavaan))
-args <- commandArgs(trailingOnly = TRUE)
-folder <- args[1]
-for (name in args[-1]) {
-  d <- read.csv(file.path(folder, paste0(name, ".csv")))
-  s <- lavInspect(lavCor(d, ordered = names(d), output = "fit"), "sampstat")
+""" + R_EACH_CASE + r"""  s <- lavInspect(lavCor(d, ordered = names(d), output = "fit"), "sampstat")
   write.csv(s$cov, file.path(folder, paste0(name, "-cor.csv")))
   write.csv(data.frame(name = names(s$th), value = as.numeric(s$th)), file.path(folder, paste0(name, "-th.csv")),
             row.names = FALSE)
@@ -340,12 +337,7 @@ def test_thresholds_and_polychoric_correlations_equal_lavaans(tmp_path):
 
 R_WLSMV = r"""
 suppressMessages(library(lavaan))
-args <- commandArgs(trailingOnly = TRUE)
-folder <- args[1]
-for (name in args[-1]) {
-  d <- read.csv(file.path(folder, paste0(name, ".csv")))
-  m <- paste(readLines(file.path(folder, paste0(name, ".lav")), warn = FALSE), collapse = "\n")
-  f <- cfa(m, d, ordered = names(d), estimator = "WLSMV")
+""" + R_EACH_CASE + r"""  f <- cfa(m, d, ordered = names(d), estimator = "WLSMV")
   fm <- fitMeasures(f, c("chisq", "df", "chisq.scaled", "pvalue.scaled", "cfi.scaled", "tli.scaled",
                          "rmsea.scaled", "srmr"))
   write.csv(data.frame(measure = names(fm), value = as.numeric(fm)), file.path(folder, paste0(name, "-fit.csv")),
