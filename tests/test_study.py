@@ -82,7 +82,7 @@ def test_parameters_cell_is_generated_from_sections():
     cell = notebooks.parameters_cell("x", ["tiers"])
     namespace = {}
     exec(cell, {}, namespace)
-    assert set(namespace) == {"notebook", "study_name", "language", "seed", "tiers_key_clv_share",
+    assert set(namespace) == {"notebook", "study_name", "language", "seed", "figure_dpi", "tiers_key_clv_share",
                               "tiers_growth_clv_share", "tiers_min_p_alive", "tiers_max_inactive_days", "output_dir"}
     assert namespace["notebook"] == "x" and namespace["tiers_key_clv_share"] == 0.2
 

@@ -124,11 +124,14 @@ class Artefacts:
         default is ``reports/scratch/<notebook>``.
     language : {"en", "zh"}
         Caption language; both are stored when a caption is a dict.
+    figure_dpi : int
+        Resolution of the PNG figures in ``language``; the other language's copy is drawn at two thirds of it.
     """
 
     def __init__(self, notebook: str, parameters: dict[str, Any] | None = None,
-                 output_dir: str | Path | None = None, language: str = "en"):
+                 output_dir: str | Path | None = None, language: str = "en", figure_dpi: int = 300):
         self.notebook = notebook
+        self.figure_dpi = int(figure_dpi)
         self.parameters = dict(parameters or {})
         self.language = language
         self.root = Path(output_dir) if output_dir else reports_root() / "scratch" / notebook
@@ -194,8 +197,8 @@ class Artefacts:
     # -- public API --------------------------------------------------------
     def figure(self, fig, art_id: str, caption: str | dict[str, str], *, simulated: bool = False,
                role: str | None = None, terms: dict[str, str] | None = None) -> Path:
-        """Save ``fig`` as PNG (300 dpi) and SVG under ``figures/`` in the study's language, and as a PNG
-        (200 dpi) in the other language (``<id>.zh.png`` or ``<id>.en.png``, for the report's other edition);
+        """Save ``fig`` as PNG (the study's ``figure_dpi``, 300 by default) and SVG under ``figures/`` in the
+        study's language, and as a PNG (two thirds of that resolution) in the other language (``<id>.zh.png`` or ``<id>.en.png``, for the report's other edition);
         register it. Figures are drawn in English; the Chinese version has every word the glossary knows
         translated (:func:`kamlib.style.translate_figure`; ``terms``: more English to Chinese for this figure, such
         as a questionnaire's answer labels). ``role="main"``: the figure leads its section (:data:`ROLES`). A
@@ -218,7 +221,8 @@ class Artefacts:
                 if path == svg:
                     fig.savefig(svg, metadata={"Date": None, "Creator": None})
                 else:
-                    fig.savefig(path, dpi=300 if path == png else 200, metadata={"Software": None})
+                    dpi = self.figure_dpi if path == png else round(self.figure_dpi * 2 / 3)
+                    fig.savefig(path, dpi=dpi, metadata={"Software": None})
             missing = sorted({chr(int(m.group(1))) for w in caught if (m := _MISSING_GLYPH.search(str(w.message)))})
             for w in caught:
                 if not _MISSING_GLYPH.search(str(w.message)):

@@ -122,7 +122,8 @@ def start(namespace: dict, notebook: str | None = None) -> Artefacts:
                        "`kam sync-parameters` to regenerate it.")
     params = {k: namespace[k] for k in _schema_names() if k in namespace}
     _install_translation(_keys_from_namespace(namespace))
-    return Artefacts(name, params, output_dir=namespace.get("output_dir"), language=namespace.get("language", "en"))
+    return Artefacts(name, params, output_dir=namespace.get("output_dir"), language=namespace.get("language", "en"),
+                     figure_dpi=namespace.get("figure_dpi", 300))
 
 
 class NotebookSkipped(Exception):

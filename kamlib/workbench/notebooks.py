@@ -27,7 +27,7 @@ from ..errors import KamError
 __all__ = ["GLOBAL_PARAMETERS", "NotebookInfo", "STAGES", "available", "info", "parameters_cell", "sync"]
 
 #: Parameters every notebook takes, besides those of its sections.
-GLOBAL_PARAMETERS = ("study_name", "language", "seed")
+GLOBAL_PARAMETERS = ("study_name", "language", "seed", "figure_dpi")
 #: Names the runner passes that are not study parameters.
 RUNNER_PARAMETERS = ("notebook", "output_dir")
 #: Stages of the framework (identify, segment, understand, act, evaluate; README "What you get"), in report order.

@@ -40,6 +40,8 @@ class _Section(BaseModel):
 
 
 _DEFAULT_SOURCE = "data/raw/online_retail.parquet"
+#: The PNG resolution of a quick run (a preview; a study's ``quick: {figure_dpi: ...}`` overrides it).
+QUICK_FIGURE_DPI = 100
 #: What a study that names its own ``transactions.source`` starts from (the defaults of
 #: :func:`kamlib.transactions.load`); the schema's own defaults describe the shipped Online Retail file.
 PLAIN_DEFAULTS = {"exclude_products": [], "cancellation_prefix": None, "currency": None,
@@ -364,6 +366,9 @@ class Study(_Section):
         return value
     language: Literal["en", "zh"] = "en"
     seed: int = 20240112
+    figure_dpi: int = Field(300, ge=50, le=600,
+                            description="resolution of the PNG figures (the other language's copy at two thirds of "
+                                        "it); quick runs draw at 100 unless the quick section sets it")
     notebooks: list[str] = Field(default_factory=nb_mod.available,
                                  description="notebooks to run (default: every notebook in notebooks/)")
     transactions: Transactions = Transactions()
@@ -421,10 +426,11 @@ class Study(_Section):
     def parameters(self, sections: list[str] | tuple[str, ...] | None = None) -> dict[str, Any]:
         """Flat notebook parameters as JSON-friendly values (dates as ISO strings).
 
-        ``study_name``, ``language`` and ``seed``, then ``section_key`` for every key of each of
+        ``study_name``, ``language``, ``seed`` and ``figure_dpi``, then ``section_key`` for every key of each of
         ``sections`` (default: all sections), in schema order.
         """
-        flat: dict[str, Any] = {"study_name": self.name, "language": self.language, "seed": self.seed}
+        flat: dict[str, Any] = {"study_name": self.name, "language": self.language, "seed": self.seed,
+                                "figure_dpi": self.figure_dpi}
         data = self.model_dump(mode="json")
         for section in sections if sections is not None else SECTIONS:
             for key, value in data[section].items():
@@ -516,8 +522,8 @@ def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
                        "or start one with `kam new-case NAME`.")
     if not isinstance(raw, dict):
         raise KamError(f"{path} must be a YAML mapping of keys such as 'name:' and 'clv:'.")
-    if quick:
-        raw = _deep_merge(raw, raw.get("quick") or {})
+    if quick:  # a quick run is a preview: figures at QUICK_FIGURE_DPI unless the study's quick section says otherwise
+        raw = _deep_merge(raw, _deep_merge({"figure_dpi": QUICK_FIGURE_DPI}, raw.get("quick") or {}))
     try:
         study = Study.model_validate(raw)
     except ValidationError as err:
