@@ -392,7 +392,8 @@ REVIEWS = """
 import numpy as np
 from kamlib import reviews
 corpus = reviews.load_corpus().data
-model = reviews.train_sentiment(corpus["text"], corpus["label"], seed=0)   # training is not timed
+train = corpus if {train} is None else corpus.sample({train}, random_state=0)
+model = reviews.train_sentiment(train["text"], train["label"], seed=0)   # training is not timed
 texts = corpus["text"].to_numpy()[np.random.default_rng(3).integers(0, len(corpus), {n})].tolist()
 tic()
 p = reviews.score(texts, model, n_jobs=2)
@@ -411,9 +412,11 @@ result.update(n=len(p), share_positive=float((p >= 0.5).mean()))
 """
 
 
-def bench_reviews(n, n_peer, rows_out):
+def bench_reviews(n, n_peer, rows_out, train=None):
+    """Scoring speed of kamlib's classifier (trained on the whole corpus, or on ``train`` reviews of it: the smoke
+    test's shortcut; training is not timed) and of snownlp."""
     for tool, code, size in (("kamlib", REVIEWS, n), ("snownlp", REVIEWS_SNOWNLP, n_peer)):
-        r = measure(code.format(n=size))
+        r = measure(code.format(n=size, train=train))
         rows_out.append({"task": "review_scoring", "size": size, "size_unit": "reviews", "tool": tool,
                          "seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"]})
         print(f"  {tool:8s} scores {size:>9,} reviews: {r['seconds']:.1f} s ({size / r['seconds']:,.0f} reviews/s), "

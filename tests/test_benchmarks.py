@@ -29,7 +29,7 @@ def test_rfm_and_fit_equal_the_baseline_on_small_logs(bench):
     assert all(r["identical"] for r in rows)  # every peer's RFM numbers equal kamlib's
     bench.bench_personalisation(50_000, 5_000, 1_000, rows)
     assert rows[-1]["task"] == "baskets_and_itemcf" and rows[-1]["customers"] > 4_000
-    bench.bench_reviews(2_000, 50, rows)
+    bench.bench_reviews(2_000, 50, rows, train=2_000)
     assert [r["tool"] for r in rows[-2:]] == ["kamlib", "snownlp"] and rows[-2]["size"] == 2_000
     bench.bench_pls(50, rows)
     assert rows[-1]["task"] == "pls_bootstrap" and rows[-1]["seconds"] > 0

@@ -377,6 +377,12 @@ def test_political_democracy_matches_lavaan_with_residual_correlations():
     # std.all of the residual covariances is the residual correlation: y1~~y5 .296, y2~~y6 .356, y6~~y8 .338
     for (a, b), want in {("y1", "y5"): 0.296, ("y2", "y6"): 0.356, ("y6", "y8"): 0.338}.items():
         assert e.loc[("~~", a, b), "std_estimate"] == pytest.approx(want, abs=0.002), (a, b)
+    # the tutorial's residual variances and standard errors to its three decimals (y2: 7.373, se 1.374; an
+    # optimiser stopped early gives 7.385 at a chi-square higher in the fourth decimal)
+    for item, (est, se) in {"y1": (1.891, 0.444), "y2": (7.373, 1.374), "y3": (5.067, 0.952), "y6": (4.954, 0.914),
+                            "y8": (3.254, 0.695), "x1": (0.082, 0.019)}.items():
+        row = e.loc[("~~", item, item)]
+        assert (round(row["estimate"], 3), round(row["estimate_se"], 3)) == (est, se), item
 
 
 def test_observed_exogenous_variables_are_fixed_as_lavaan_fixed_x():
