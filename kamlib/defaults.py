@@ -5,7 +5,7 @@ Kept free of imports so that validating a study file does not import the analyse
 :mod:`kamlib.strategy` use them as their defaults).
 """
 
-__all__ = ["BASELINE_CONVERSION", "DEFAULT_UPLIFT", "KEY_EXTRA_LIFT", "RELATIVE_LIFT"]
+__all__ = ["BASELINE_CONVERSION", "DEFAULT_UPLIFT", "FIGURE_DPI", "KEY_EXTRA_LIFT", "RELATIVE_LIFT"]
 
 #: Conversion rate of the generic offer in the simulated campaign.
 BASELINE_CONVERSION = 0.08
@@ -17,3 +17,6 @@ KEY_EXTRA_LIFT = 0.15
 #: Largest share of a tier's CLV that spending can add (budget allocation, :mod:`kamlib.strategy`).
 DEFAULT_UPLIFT = {"Key account": 0.04, "At-risk key account": 0.15, "Potential key account": 0.10,
                   "Develop": 0.06, "Maintain": 0.02}
+
+#: Resolution of a report's PNG figures (the study key ``figure_dpi``; :class:`kamlib.workbench.artefacts.Artefacts`).
+FIGURE_DPI = 300

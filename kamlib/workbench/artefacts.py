@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import style
+from .. import defaults, style
 from ..config import reports_root
 from ..errors import KamError
 from ..i18n import Message, gettext, made, name_zh, translate
@@ -129,7 +129,8 @@ class Artefacts:
     """
 
     def __init__(self, notebook: str, parameters: dict[str, Any] | None = None,
-                 output_dir: str | Path | None = None, language: str = "en", figure_dpi: int = 300):
+                 output_dir: str | Path | None = None, language: str = "en",
+                 figure_dpi: int = defaults.FIGURE_DPI):
         self.notebook = notebook
         self.figure_dpi = int(figure_dpi)
         self.parameters = dict(parameters or {})
@@ -198,8 +199,8 @@ class Artefacts:
     def figure(self, fig, art_id: str, caption: str | dict[str, str], *, simulated: bool = False,
                role: str | None = None, terms: dict[str, str] | None = None) -> Path:
         """Save ``fig`` as PNG (the study's ``figure_dpi``, 300 by default) and SVG under ``figures/`` in the
-        study's language, and as a PNG (two thirds of that resolution) in the other language (``<id>.zh.png`` or ``<id>.en.png``, for the report's other edition);
-        register it. Figures are drawn in English; the Chinese version has every word the glossary knows
+        study's language, and as a PNG (two thirds of that resolution) in the other language (``<id>.zh.png`` or
+        ``<id>.en.png``, for the report's other edition); register it. Figures are drawn in English; the Chinese version has every word the glossary knows
         translated (:func:`kamlib.style.translate_figure`; ``terms``: more English to Chinese for this figure, such
         as a questionnaire's answer labels). ``role="main"``: the figure leads its section (:data:`ROLES`). A
         character that no font can draw stops the run (:class:`KamError`); titles, axis labels and legend entries

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import defaults
 from ..errors import ArgumentError, KamError
 from .artefacts import Artefacts
 
@@ -123,7 +124,7 @@ def start(namespace: dict, notebook: str | None = None) -> Artefacts:
     params = {k: namespace[k] for k in _schema_names() if k in namespace}
     _install_translation(_keys_from_namespace(namespace))
     return Artefacts(name, params, output_dir=namespace.get("output_dir"), language=namespace.get("language", "en"),
-                     figure_dpi=namespace.get("figure_dpi", 300))
+                     figure_dpi=namespace.get("figure_dpi", defaults.FIGURE_DPI))
 
 
 class NotebookSkipped(Exception):

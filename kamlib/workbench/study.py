@@ -366,7 +366,7 @@ class Study(_Section):
         return value
     language: Literal["en", "zh"] = "en"
     seed: int = 20240112
-    figure_dpi: int = Field(300, ge=50, le=600,
+    figure_dpi: int = Field(defaults.FIGURE_DPI, ge=50, le=600,
                             description="resolution of the PNG figures (the other language's copy at two thirds of "
                                         "it); quick runs draw at 100 unless the quick section sets it")
     notebooks: list[str] = Field(default_factory=nb_mod.available,
