@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
@@ -54,6 +54,9 @@ class Split(Result):
     new_customers: int
     new_items: int
     new_item_share: float
+    #: Row of ``customers`` and column of ``items`` of each evaluation line (-1: first seen after the cutoff).
+    test_customer_codes: np.ndarray | None = field(default=None, repr=False)
+    test_item_codes: np.ndarray | None = field(default=None, repr=False)
 
 
 def default_cutoff(last_day, cutoff=None, *, days: int = 90):
@@ -125,36 +128,49 @@ def time_split(tx: pd.DataFrame, cutoff, *, customer: str = "customer_id", item:
         raise ArgumentError(f"the purchase log has no column '{missing[0]}'; recommendation needs a customer, a "
                             "product and a date per line (map transactions.columns.product).", argument=missing[0])
     cutoff = pd.Timestamp(cutoff)
-    lines = tx
+    keep = tx[customer].notna().to_numpy() & tx[item].notna().to_numpy()
     for col in ("amount", "quantity"):
-        if col in lines.columns:
-            lines = lines[lines[col] > 0]
-    lines = lines.dropna(subset=[customer, item]).assign(**{customer: lambda d: as_text(d[customer]),
-                                                            item: lambda d: as_text(d[item])})
-    train = lines[lines[date] <= cutoff]
-    test = lines[lines[date] > cutoff]
-    if train.empty or test.empty:
-        raise ArgumentError(f"the cutoff {cutoff:%Y-%m-%d} leaves no purchases {'before' if train.empty else 'after'} "
+        if col in tx.columns:
+            keep &= (tx[col] > 0).to_numpy()
+    lines = tx[[customer, item, date]]
+    if not keep.all():  # no copy of a log of purchases only
+        lines = lines[keep]
+    lines = lines.assign(**{customer: as_text(lines[customer]), item: as_text(lines[item])})
+    when = lines[date].to_numpy(dtype="datetime64[ns]")
+    in_train = when <= np.datetime64(cutoff.to_datetime64(), "ns")
+    if in_train.all() or not in_train.any():
+        raise ArgumentError(f"the cutoff {cutoff:%Y-%m-%d} leaves no purchases {'before' if not in_train.any() else 'after'} "
                             f"it (the log runs {lines[date].min():%Y-%m-%d} to {lines[date].max():%Y-%m-%d}); choose a "
                             "cutoff inside the log.", argument="cutoff")
-    # distinct purchase days per (customer, product) on integer codes: one sort of 64-bit keys
-    rows, customers = pd.factorize(train[customer], sort=True)
-    cols, items = pd.factorize(train[item], sort=True)
+    # customers and products coded once over the whole log (one hashing of the text), then renumbered to those
+    # of the training period in sorted order; -1 marks a customer or product that first appears after the cutoff
+    rows, customers, test_rows, new_customers = _train_codes(lines[customer], in_train)
+    cols, items, test_cols, new_items = _train_codes(lines[item], in_train)
     customers, items = pd.Index(customers, name="customer_id"), pd.Index(items, name="item")
-    day = train[date].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    # distinct purchase days per (customer, product) on integer codes: one sort of 64-bit keys
+    day = when[in_train].astype("datetime64[D]").astype(np.int64)
     n_days = int(day.max() - day.min()) + 1
     keys = distinct((rows.astype(np.int64) * len(items) + cols) * n_days + (day - day.min()))
     pair = keys // n_days
     first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     days = np.diff(np.r_[first, len(pair)])
-    rows, cols = np.divmod(pair[first], len(items))
-    matrix = sparse.csr_matrix((days.astype(np.float32), (rows, cols)), shape=(len(customers), len(items)))
-    new_item = items.get_indexer(test[item]) < 0  # a hashed lookup: pandas' isin on text goes through Python
-    new_customer = customers.get_indexer(test[customer]) < 0
-    return Split(train[[customer, item, date]].rename(columns={customer: "customer_id", item: "item"}),
-                 test[[customer, item, date]].rename(columns={customer: "customer_id", item: "item"}),
-                 cutoff, customers, items, matrix, int(test.loc[new_customer, customer].nunique()),
-                 int(test.loc[new_item, item].nunique()), float(new_item.mean()))
+    pair_rows, pair_cols = np.divmod(pair[first], len(items))
+    matrix = sparse.csr_matrix((days.astype(np.float32), (pair_rows, pair_cols)), shape=(len(customers), len(items)))
+    names = {customer: "customer_id", item: "item"}
+    train, test = lines[in_train].rename(columns=names), lines[~in_train].rename(columns=names)
+    return Split(train, test, cutoff, customers, items, matrix, new_customers, new_items, float((test_cols < 0).mean()),
+                 test_rows, test_cols)
+
+
+def _train_codes(values: pd.Series, in_train: np.ndarray):
+    """Codes of the training lines (0.. in sorted order of the values seen before the cutoff), those values, the
+    codes of the evaluation lines in the same numbering (-1: not seen before the cutoff) and how many distinct
+    values only the evaluation lines have."""
+    codes, uniques = pd.factorize(values, sort=True)
+    seen = np.bincount(codes[in_train], minlength=len(uniques)) > 0
+    later = np.bincount(codes[~in_train], minlength=len(uniques)) > 0
+    renumber = np.where(seen, np.cumsum(seen) - 1, -1)
+    return renumber[codes[in_train]], uniques[seen], renumber[codes[~in_train]], int((later & ~seen).sum())
 
 
 def relevant(split: Split, *, exclude_bought: bool = True) -> dict:
@@ -186,34 +202,57 @@ def relevant(split: Split, *, exclude_bought: bool = True) -> dict:
     >>> relevant(time_split(tx, "2024-01-31"))
     {'a': {'y'}}
     """
-    # integer codes instead of sets of strings: a million customers' purchases in seconds
-    cust = split.customers.get_indexer(split.test["customer_id"])
-    known = cust >= 0
-    item_codes, item_names = pd.factorize(split.test["item"].to_numpy()[known])
-    pairs = distinct(cust[known].astype(np.int64) * len(item_names) + item_codes)
-    c, i = np.divmod(pairs, len(item_names))
+    # integer codes instead of sets of strings: a million customers' purchases in seconds; time_split coded the
+    # evaluation lines already (a Split made by hand is coded here)
+    test = split.test
+    cust = split.test_customer_codes
+    col = split.test_item_codes
+    if cust is None or col is None:
+        cust, col = split.customers.get_indexer(test["customer_id"]), split.items.get_indexer(test["item"])
+    known = np.flatnonzero(cust >= 0)
+    cust, col = cust[known], col[known]
+    labels = split.items.to_numpy()
+    n_items = len(labels)
+    later = col < 0  # products first sold after the cutoff: coded after the training catalogue
+    if later.any():
+        extra, extra_labels = pd.factorize(test["item"].array[known[later]])
+        col = col.copy()
+        col[later] = n_items + extra
+        labels = np.concatenate([labels, np.asarray(extra_labels, dtype=object)])
+    pairs = distinct(cust.astype(np.int64) * len(labels) + col)
+    c, i = np.divmod(pairs, len(labels))
     found = np.ones(len(pairs), dtype=bool)
     if exclude_bought:
-        col = split.items.get_indexer(item_names)[i]  # -1: a product first sold after the cutoff
         rows, cols = split.matrix.nonzero()
-        bought = np.sort(rows.astype(np.int64) * len(split.items) + cols)
-        found = (col < 0) | ~member(c * len(split.items) + np.maximum(col, 0), bought)
+        bought = np.sort(rows.astype(np.int64) * n_items + cols)
+        found = (i >= n_items) | ~member(c * n_items + np.minimum(i, n_items - 1), bought)
     names = split.customers.to_numpy()
     starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.array([], dtype=int)
     ends = np.r_[starts[1:], len(c)]
     # positions in the list of found items: one conversion to Python objects, then slices of a list
-    kept = item_names[i[found]].tolist()
+    kept = labels[i[found]].tolist()
     at = np.r_[0, np.cumsum(found)]
-    return {name: set(kept[a:b]) for name, a, b in zip(names[c[starts]].tolist(), at[starts].tolist(), at[ends].tolist())}
+    return dict(zip(names[c[starts]].tolist(), map(set, map(kept.__getitem__, map(slice, at[starts].tolist(),
+                                                                                    at[ends].tolist())))))
 
 
-def _cosine_items(X):
-    """Item x item cosine similarity of the columns of a sparse matrix, diagonal zero (sparse)."""
+def _cosine_items(X, workers: int = 1):
+    """Item x item cosine similarity of the columns of a sparse matrix, diagonal zero (sparse).
+
+    The product is computed in ``workers`` blocks of rows at once (scipy's sparse product releases the GIL);
+    the blocks stacked are the same arrays as one product.
+    """
+    from scipy import sparse
     from sklearn.preprocessing import normalize
 
     cols = normalize(X.T.tocsr(), norm="l2", axis=1)
-    sim = (cols @ cols.T).tocsr()
-    sim.setdiag(0)
+    right = cols.T.tocsr()
+    cuts = np.linspace(0, cols.shape[0], max(1, min(workers, cols.shape[0])) + 1).astype(int)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        parts = list(pool.map(lambda ab: (cols[ab[0]:ab[1]] @ right).tocsr(), zip(cuts[:-1], cuts[1:])))
+    sim = sparse.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
+    row_of = np.repeat(np.arange(sim.shape[0]), np.diff(sim.indptr))
+    sim.data[sim.indices == row_of] = 0  # the diagonal, without scipy's slower setdiag
     sim.eliminate_zeros()
     return sim
 
@@ -316,7 +355,7 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     rows = rows[rows >= 0]
     sims = {}
     if method in ("itemcf", "hybrid"):
-        sims["itemcf"] = _cosine_items(binary)
+        sims["itemcf"] = _cosine_items(binary, workers)
     if method in ("content", "hybrid"):
         sims["content"] = _content_similarity(split.items, descriptions)
     if neighbours is not None:
@@ -341,35 +380,43 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
         return _top_k_dense(split, binary, rows, lambda r: user_f[r] @ item_f.T, popularity, k, exclude_bought, block)
     from scipy import sparse
 
-    # blocks of customers whose evidence (an upper bound: the neighbours of what they bought) stays under
-    # about 20 million scores, so memory does not grow with the number of customers
-    reach = sum(np.diff(sim.indptr) for sim in sims.values()) if sims else np.zeros(len(split.items))
-    evidence = np.cumsum(binary[rows] @ reach.astype(float))
-    per_block = 20_000_000 // max(1, workers)
-    ends = np.unique(np.r_[np.searchsorted(evidence, np.arange(1, 1 + evidence[-1] // per_block) * per_block),
-                          len(rows)]) if len(rows) else []
     names = split.customers.to_numpy()  # once: an index of text converts to Python objects on every call
+    if method in ("itemcf", "content"):
+        # one compiled pass per customer (kamlib._kernels): about a tenth of the sparse path's time at a million
+        # customers, and memory that does not grow with the evidence; blocks only share the cores
+        from ._kernels import top_k_scores
 
-    def block(bounds):
-        r = rows[bounds[0]:bounds[1]]
-        B = binary[r]
-        if method == "popularity":
-            scores = sparse.csr_matrix((len(r), len(split.items)))
-        elif method == "hybrid":
-            scores = hybrid_weight * _scale_sparse_rows(B @ sims["itemcf"]) + \
-                (1 - hybrid_weight) * _scale_sparse_rows(B @ sims["content"])
-        else:
-            scores = B @ sims[method]
-        return _top_k_sparse(split, B, names[r], scores.tocsr(), rank, k, exclude_bought)
+        S = sims[method]
+        ends = np.linspace(0, len(rows), min(len(rows), 8 * workers) + 1).astype(int)[1:]
 
-    out = {}
+        def block(bounds):
+            B = binary[rows[bounds[0]:bounds[1]]]
+            return top_k_scores(B.indptr, B.indices, B.data, S.indptr, S.indices, S.data, rank, k, exclude_bought)
+    else:
+        # blocks of customers whose evidence (an upper bound: the neighbours of what they bought) stays under
+        # about 20 million scores, so memory does not grow with the number of customers
+        reach = sum(np.diff(sim.indptr) for sim in sims.values()) if sims else np.zeros(len(split.items))
+        evidence = np.cumsum(binary[rows] @ reach.astype(float))
+        per_block = 20_000_000 // max(1, workers)
+        ends = np.unique(np.r_[np.searchsorted(evidence, np.arange(1, 1 + evidence[-1] // per_block) * per_block),
+                              len(rows)]) if len(rows) else []
+
+        def block(bounds):
+            B = binary[rows[bounds[0]:bounds[1]]]
+            if method == "popularity":
+                scores = sparse.csr_matrix(B.shape)
+            else:
+                scores = hybrid_weight * _scale_sparse_rows(B @ sims["itemcf"]) + \
+                    (1 - hybrid_weight) * _scale_sparse_rows(B @ sims["content"])
+            return _top_k_sparse(B, scores.tocsr(), rank, k, exclude_bought)
+
     bounds = list(zip(np.r_[0, ends[:-1]].astype(int), np.asarray(ends, dtype=int)))
-    # blocks are independent (the same lists in any order of work); scipy's sparse products and numpy's
-    # partitions release the GIL, so threads share the cores without copying the matrices
+    # blocks are independent (the same lists in any order of work); the kernel, scipy's sparse products and
+    # numpy's partitions release the GIL, so threads share the cores without copying the matrices
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for part in pool.map(block, bounds):
-            out.update(part)
-    return out
+        parts = list(pool.map(block, bounds))
+    best = np.concatenate(parts) if parts else np.zeros((0, k), dtype=np.int64)
+    return _lists(split, binary[rows], names[rows], best, rank, k, exclude_bought)
 
 
 def _scale_sparse_rows(S):
@@ -381,8 +428,8 @@ def _scale_sparse_rows(S):
     return sparse.diags(np.divide(1.0, top, out=np.zeros_like(top, dtype=float), where=top > 0)) @ S
 
 
-def _top_k_sparse(split, B, names, S, rank, k, exclude_bought):
-    """Top ``k`` per row of sparse scores: score, then popularity rank; rows short of ``k`` are filled by popularity.
+def _top_k_sparse(B, S, rank, k, exclude_bought):
+    """Top ``k`` product codes per row of sparse scores (score, then popularity rank), padded with -1.
 
     Only the products with evidence (a positive score) are ranked, so the work grows with the evidence, not
     with customers x catalogue: a million customers and 50,000 products never become a dense matrix.
@@ -400,23 +447,32 @@ def _top_k_sparse(split, B, names, S, rank, k, exclude_bought):
     row_of, score, cols = row_of[keep], score[keep], S.indices[keep]
     order = np.lexsort((rank[cols], -score, row_of))
     row_of, cols = row_of[order], cols[order]
-    starts = np.searchsorted(row_of, np.arange(n))
-    keep = np.arange(len(row_of)) - starts[row_of] < k
-    kept_cols, kept_rows = cols[keep], row_of[keep]
-    n_kept = np.bincount(kept_rows, minlength=n)
+    place = np.arange(len(row_of)) - np.searchsorted(row_of, np.arange(n))[row_of]
+    keep = place < k
+    out = np.full((n, k), -1, dtype=np.int64)
+    out[row_of[keep], place[keep]] = cols[keep]
+    return out
+
+
+def _lists(split, B, names, best, rank, k, exclude_bought):
+    """``{customer: [items]}`` from the best product codes per row (-1 padded); short rows filled by popularity.
+
+    A row short of ``k`` (too little evidence) continues with the most popular products not yet listed (nor
+    bought, when ``exclude_bought``).
+    """
     labels = split.items.to_numpy()
-    full = n_kept == k  # most customers: one reshape, no loop
-    out = dict(zip(names[full].tolist(), labels[kept_cols[full[kept_rows]]].reshape(-1, k).tolist()))
+    full = best[:, -1] >= 0  # most customers: one conversion to Python lists, no loop
+    done = iter(labels[best[full]].tolist())
+    lists = [next(done) if f else None for f in full.tolist()]
     by_popularity = np.argsort(rank)
-    starts = np.r_[0, np.cumsum(n_kept)]
-    for i in np.flatnonzero(~full):  # no evidence for the rest: the most popular products not yet listed (nor bought)
-        chosen = kept_cols[starts[i]:starts[i + 1]]
+    for i in np.flatnonzero(~full):
+        chosen = best[i][best[i] >= 0]
         skip = B.indices[B.indptr[i]:B.indptr[i + 1]] if exclude_bought else chosen[:0]
         skip = np.concatenate([chosen, skip])
         head = by_popularity[:k + len(skip)]
         fill = head[~np.isin(head, skip)][:k - len(chosen)]
-        out[names[i]] = labels[np.concatenate([chosen, fill.astype(chosen.dtype)])].tolist()
-    return {name: out[name] for name in names.tolist()}  # the customers' order
+        lists[i] = labels[np.concatenate([chosen, fill.astype(chosen.dtype)])].tolist()
+    return dict(zip(names.tolist(), lists))
 
 
 def _kth_largest(values, indptr, k):

@@ -126,3 +126,26 @@ def test_rules_too_big_for_mlxtend_name_the_way_out(groceries, monkeypatch):
     with pytest.raises(ArgumentError, match="max_len=2"):
         baskets.rules(groceries, min_support=0.01, min_confidence=0.3, max_len=3)
     assert len(baskets.rules(groceries, min_support=0.01, min_confidence=0.3, max_len=2))  # the sparse route runs
+
+
+def test_categorical_lines_of_a_log_give_what_the_same_lines_as_text_give():
+    """from_transactions returns coded (categorical) baskets and items, so that rules() hashes no text again; every
+    function must treat them as the text they stand for (order of rules, ties, groups, one-hot labels)."""
+    rng = np.random.default_rng(1)
+    n = 5000
+    tx = pd.DataFrame({"customer_id": rng.integers(0, 300, n).astype(str),
+                       "order_id": rng.integers(0, 1200, n).astype(str),
+                       "product": np.char.add("p", rng.zipf(1.4, n).clip(max=80).astype(str)),
+                       "amount": rng.choice([1.0, -1.0], n, p=[0.95, 0.05]), "date": pd.Timestamp("2024-01-01")})
+    lines = baskets.from_transactions(tx)
+    assert isinstance(lines["basket_id"].dtype, pd.CategoricalDtype) and len(lines) < (tx["amount"] > 0).sum()
+    text = lines.assign(basket_id=lines["basket_id"].astype(str), item=lines["item"].astype(str))
+    for max_len in (2, 3):
+        found = baskets.rules(lines, min_support=0.003, min_confidence=0.05, max_len=max_len)
+        assert len(found) > 100
+        pd.testing.assert_frame_equal(found, baskets.rules(text, min_support=0.003, min_confidence=0.05, max_len=max_len))
+    pd.testing.assert_frame_equal(baskets.item_frequencies(lines), baskets.item_frequencies(text))
+    pd.testing.assert_frame_equal(baskets.one_hot(lines), baskets.one_hot(text))
+    group_of = pd.Series({c: "key" if int(c) < 50 else "other" for c in tx["customer_id"].unique()})
+    pd.testing.assert_frame_equal(baskets.rules_by_group(lines, group_of, min_support=0.01, min_confidence=0.05),
+                                  baskets.rules_by_group(text, group_of, min_support=0.01, min_confidence=0.05))
