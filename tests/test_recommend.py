@@ -102,7 +102,7 @@ def test_compare_and_claim_check(log):
 
 
 @pytest.mark.parametrize("exclude_bought", [True, False])
-@pytest.mark.parametrize("method", ["popularity", "itemcf", "hybrid"])
+@pytest.mark.parametrize("method", ["popularity", "itemcf", "content", "hybrid"])
 def test_sparse_top_k_equals_a_dense_brute_force(method, exclude_bought):
     """The sparse ranking equals scoring every product densely and sorting by (score, buyers, code)."""
     rng = np.random.default_rng(5)
@@ -127,12 +127,62 @@ def test_sparse_top_k_equals_a_dense_brute_force(method, exclude_bought):
             score = np.zeros(len(s.items))
         elif method == "itemcf":
             score = X[c] @ cf
+        elif method == "content":
+            score = X[c] @ ct
         else:
             a, b = X[c] @ cf, X[c] @ ct
             score = 0.5 * (a / a.max() if a.max() > 0 else a) + 0.5 * (b / b.max() if b.max() > 0 else b)
         order = sorted((j for j in range(len(s.items)) if not (exclude_bought and X[c, j])),
                        key=lambda j: (-round(score[j], 10) if score[j] > 0 else 0, -buyers[j], s.items[j]))
         assert got[s.customers[c]] == [s.items[j] for j in order[:7]], s.customers[c]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compiled_scoring_equals_the_sparse_product_path(seed):
+    """Item CF and content scores are ranked by a compiled kernel (kamlib._kernels); it must give exactly the lists
+    of the sparse product, numpy rounding and partition path (which the hybrid still takes): float32 and float64
+    similarities, with and without neighbours, either bought policy, lists shorter and longer than the evidence."""
+    from kamlib._kernels import top_k_scores
+
+    rng = np.random.default_rng(seed)
+    n = 20000
+    tx = pd.DataFrame({"customer_id": rng.integers(0, 2000, n).astype(str),
+                       "product": np.char.add("p", rng.zipf(1.3, n).clip(max=400).astype(str)),
+                       "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 100, n), unit="D")})
+    s = rc.time_split(tx, "2024-03-01")
+    B = (s.matrix > 0).astype(np.float32).tocsr()
+    popularity = np.asarray(B.sum(axis=0)).ravel()
+    rank = np.empty(len(s.items), dtype=np.int64)
+    rank[np.lexsort((np.arange(len(s.items)), -popularity))] = np.arange(len(s.items))
+    short = 0
+    for neighbours in (None, 5, 30):
+        sim = rc._cosine_items(B, workers=2)
+        sim = sim if neighbours is None else rc._keep_neighbours(sim, neighbours)
+        for S in (sim, sim.astype(np.float64), sim * np.float32(1e-9)):  # tiny scores: the rounding decides
+            for exclude_bought in (True, False):
+                for k in (1, 7, 50):
+                    sparse_path = rc._top_k_sparse(B, (B @ S).tocsr(), rank, k, exclude_bought)
+                    kernel = top_k_scores(B.indptr, B.indices, B.data, S.indptr, S.indices, S.data, rank, k,
+                                          exclude_bought)
+                    np.testing.assert_array_equal(kernel, sparse_path)
+                    short += int((kernel[:, -1] < 0).sum())
+    assert short > 0  # some lists are shorter than k, so the padding is compared too
+
+
+def test_cosine_in_row_blocks_equals_one_product():
+    rng = np.random.default_rng(3)
+    from scipy import sparse
+
+    X = sparse.random(400, 120, density=0.05, random_state=rng, format="csr", dtype=np.float32)
+    X.data[:] = 1
+    one, blocks = rc._cosine_items(X, workers=1), rc._cosine_items(X, workers=3)
+    for a, b in [(one.indptr, blocks.indptr), (one.indices, blocks.indices), (one.data, blocks.data)]:
+        np.testing.assert_array_equal(a, b)
+    dense = X.toarray()
+    unit = dense / np.maximum(np.linalg.norm(dense, axis=0), 1e-12)
+    expected = unit.T @ unit
+    np.fill_diagonal(expected, 0)
+    np.testing.assert_allclose(one.toarray(), expected, rtol=1e-5, atol=1e-6)
 
 
 def test_neighbours_keep_each_products_most_similar(log):
