@@ -623,3 +623,26 @@ def test_five_point_answers_get_the_ordinal_measurement_model():
     assert survey.measurement_cfa(seven, blocks, points=7).fit["estimator"] == "ML"
     with pytest.raises(KamError, match="factor lines"):
         survey.cfa(five, "A =~ a1 + a2 + a3\na1 ~~ a2", ordered=True)
+
+
+def test_free_intercepts_are_lavaans_mean_structure():
+    """'x1 ~ 1' gives every item a free intercept (lavaan's meanstructure): the sample means, standard errors of
+    expected information and an SRMR over covariances and means. Reference: lavaan 0.6-14 on this machine,
+    cfa(HS model + 'x1 ~ 1', HolzingerSwineford1939): chi-square 85.30552, SRMR 0.0595238 (0.06520506 without
+    means); x1 4.93577 (se 0.0671778, std.all 4.234926), x9 5.374123 (se 0.05806983, std.all 5.334255)."""
+    hs = datasets.holzinger_swineford()
+    res = survey.cfa(hs, HS_MODEL + "x1 ~ 1")
+    assert res.fit["chi2"] == pytest.approx(85.3055, abs=1e-3) and res.fit["srmr"] == pytest.approx(0.0595238, rel=1e-5)
+    e = res.estimates[res.estimates["op"] == "~1"].set_index("lval")
+    assert len(e) == 9 + 3 and (e.loc[["visual", "textual", "speed"], "estimate"] == 0).all()
+    for item, est, se, std in (("x1", 4.93577, 0.0671778, 4.234926), ("x9", 5.374123, 0.05806983, 5.334255)):
+        assert e.loc[item, "estimate"] == pytest.approx(est, rel=1e-5)
+        assert e.loc[item, "estimate_se"] == pytest.approx(se, rel=1e-4)
+        assert e.loc[item, "std_estimate"] == pytest.approx(std, rel=1e-4)
+    loadings = res.loadings().set_index(["lval", "rval"])["estimate"]
+    without = survey.cfa(hs, HS_MODEL).loadings().set_index(["lval", "rval"])["estimate"]
+    pd.testing.assert_series_equal(loadings, without)  # free intercepts change no other estimate
+    for line, words in (("visual ~ 1", "latent mean"), ("x1 ~ 0*1", "free intercept on a line of its own"),
+                        ("x1 ~ a*1", "free intercept"), ("x1 ~ 1 + x2", "free intercept"), ("z9 ~ 1", "no other line")):
+        with pytest.raises(KamError, match=words):
+            survey.cfa(hs, HS_MODEL + line)

@@ -168,7 +168,7 @@ def _incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> di
 def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     import semopy
 
-    description, defined = _syntax(description)
+    description, defined, means = _syntax(description)
     model = semopy.Model(description)
     observed = list(model.vars["observed"])
     require_columns(data, observed, where="the survey data", fix="every item the model names needs a column")
@@ -201,6 +201,12 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     sd = np.sqrt(np.diag(s))
     resid = (s - sigma) / np.outer(sd, sd)
     srmr = float(np.sqrt(np.mean(resid[np.tril_indices(len(observed))] ** 2)))
+    if means:
+        _check_means(means, model, raw, exogenous)
+        # the means are reproduced exactly (zero residuals) and count among the moments, as lavaan's SRMR with a
+        # mean structure
+        p = len(observed)
+        srmr *= math.sqrt(p * (p + 1) / 2 / (p * (p + 1) / 2 + p))
     fit = {"n": n, "estimator": "ML", "chi2": chi2, "df": df, "pvalue": float(stats.chi2.sf(chi2, df)) if df > 0 else math.nan,
            **_incremental_fit(chi2, df, float(st["chi2 Baseline"]), df_null),
            "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * n))) if df > 0 else 0.0,
@@ -224,6 +230,8 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     off = (ins["op"] == "~~") & (ins["lval"] != ins["rval"]) & ins["lval"].isin(var.index) & ins["rval"].isin(var.index)
     ins.loc[off, "std_estimate"] = ins.loc[off, "estimate"] / np.sqrt(
         var.reindex(ins.loc[off, "lval"]).to_numpy() * var.reindex(ins.loc[off, "rval"]).to_numpy())
+    if means:
+        ins = pd.concat([ins, _intercept_rows(d, sigma, observed, list(model.vars["latent"]))], ignore_index=True)
     if defined:
         ins = pd.concat([ins, _defined_rows(model, ins, description, defined)], ignore_index=True)
     ins["estimate_ci_lower"] = ins["estimate"] - 1.959964 * ins["estimate_se"]
@@ -231,13 +239,54 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     return SEMResult(model, fit, ins)
 
 
+def _check_means(means: list[str], model, raw: pd.DataFrame, exogenous: list[str]) -> None:
+    """Free intercepts are estimated where the mean structure is saturated with every latent mean at 0; anything
+    else is one sentence naming the line."""
+    latents = set(model.vars["latent"])
+    latent = [v for v in means if v in latents]
+    if latent:
+        raise KamError(f"the model line '{latent[0]} ~ 1' asks for a latent mean, which one group does not identify "
+                       "(lavaan fixes it at 0); remove the line, or compare construct means across groups with "
+                       "survey.invariance.")
+    unknown = [v for v in means if v not in set(model.vars["observed"])]
+    if unknown:
+        raise KamError(f"the model line '{unknown[0]} ~ 1' names a variable that no other line of the model uses; "
+                       "give it a loading or a path first.")
+    observed_paths = raw[(raw["op"] == "~") & ~raw["rval"].isin(latents) & ~raw["lval"].isin(latents)]
+    if len(observed_paths) or exogenous:
+        what = (f"'{observed_paths['lval'].iloc[0]} ~ {observed_paths['rval'].iloc[0]}'" if len(observed_paths)
+                else f"the observed predictor '{exogenous[0]}'")
+        raise KamError(f"with {what}, an intercept is a regression intercept (the mean minus the predicted part), "
+                       "which the SEM engine does not estimate; leave the '~ 1' lines out (free intercepts do not "
+                       "change the other estimates).")
+
+
+def _intercept_rows(d: pd.DataFrame, sigma: np.ndarray, observed: list[str], latents: list[str]) -> pd.DataFrame:
+    """lavaan's intercept rows (op ``~1``) of a saturated mean structure with latent means fixed at 0.
+
+    Every observed variable's intercept is then its sample mean, with the standard error of expected information,
+    sqrt(sigma_jj / N) of the model-implied variance (means and covariances are orthogonal in it), and std.all the
+    mean over the implied standard deviation; latent means are the fixed 0 rows lavaan prints.
+    """
+    n = len(d)
+    mean = d[observed].mean().to_numpy()
+    sd = np.sqrt(np.diag(sigma))
+    se = sd / math.sqrt(n)
+    z = mean / se
+    rows = pd.DataFrame({"lval": observed, "op": "~1", "rval": "", "estimate": mean, "estimate_se": se, "z": z,
+                         "pvalue": 2 * stats.norm.sf(np.abs(z)), "std_estimate": mean / sd})
+    fixed = pd.DataFrame({"lval": latents, "op": "~1", "rval": "", "estimate": 0.0, "estimate_se": np.nan,
+                          "z": np.nan, "pvalue": np.nan, "std_estimate": 0.0})
+    return pd.concat([rows, fixed], ignore_index=True)
+
+
 _FUNCTIONS = {"sqrt": np.sqrt, "exp": np.exp, "log": np.log, "abs": np.abs}
 
 
-def _syntax(description: str) -> tuple[str, list[tuple[str, str]]]:
-    """The model for the engine and its defined parameters (``name := expression``); what lavaan's syntax has and
-    the engine lacks is one sentence naming the line."""
-    kept, defined = [], []
+def _syntax(description: str) -> tuple[str, list[tuple[str, str]], list[str]]:
+    """The model for the engine, its defined parameters (``name := expression``) and the variables given a free
+    intercept (``x ~ 1``); what lavaan's syntax has and the engine lacks is one sentence naming the line."""
+    kept, defined, means = [], [], []
     for raw in description.splitlines():
         line = raw.split("#")[0].strip()
         if not line:
@@ -252,16 +301,20 @@ def _syntax(description: str) -> tuple[str, list[tuple[str, str]]]:
         if re.search(r"(^|[^=~<>])(==|<|>)", line.replace("=~", "").replace("~~", "").replace(":=", "")):
             raise KamError(f"the model line {line!r} is a constraint (==, < or >), which the SEM engine (semopy) does "
                            "not estimate; write an equality as a shared label instead (y ~ b*x1 + b*x2).")
-        if re.search(r"~\s*1\s*$", line) or re.search(r"~\s*1\s*\+|\+\s*1\s*$", line):
-            raise KamError(f"the model line {line!r} asks for an intercept (~ 1); the SEM engine fits covariance "
-                           "structures without means here, so remove the line (intercepts do not change the other "
-                           "estimates).")
+        free = re.fullmatch(r"([A-Za-z_.][\w.]*)\s*~\s*1", line)
+        if free:
+            means.append(free.group(1))
+            continue
+        if re.search(r"~\s*(\S*\*)?1\s*(\+|$)", line) or re.search(r"\+\s*(\S*\*)?1\s*(\+|$)", line):
+            raise KamError(f"the model line {line!r} writes an intercept in a form the SEM engine does not estimate "
+                           "(fixed, labelled, or beside predictors); write a free intercept on a line of its own, as "
+                           "'x1 ~ 1', or leave it out (free intercepts do not change the other estimates).")
         if re.search(r"\b(start|label|equal)\s*\(", line):
             raise KamError(f"the model line {line!r} uses a lavaan modifier (start(), label() or equal()) that the SEM "
                            "engine does not read; write a label as 'b*x', an equality as the same label twice, and a "
                            "fixed value as '0.5*x'.")
         kept.append(line)
-    return "\n".join(kept), defined
+    return "\n".join(kept), defined, means
 
 
 def _labels(description: str) -> dict:
@@ -370,7 +423,9 @@ def cfa(data: pd.DataFrame, model: str, *, ordered=None) -> SEMResult:
     data : DataFrame
         Respondents x observed variables.
     model : str
-        Lines such as ``visual =~ x1 + x2 + x3``.
+        Lines such as ``visual =~ x1 + x2 + x3``, in lavaan's syntax: labels (``q*x2``), fixed values
+        (``0.5*x3``), residual covariances (``x1 ~~ x2``), defined parameters (``ab := a*b``) and free intercepts
+        (``x1 ~ 1``, which give every item an intercept, rows ``~1``, as lavaan's mean structure).
     ordered : bool or list of str, optional
         The ordinal items (True: all); every item of the model must then be ordinal.
 
@@ -465,7 +520,7 @@ def sem(data: pd.DataFrame, model: str, *, ordered=None) -> SEMResult:
     data : DataFrame
         Respondents x observed variables.
     model : str
-        lavaan-style description.
+        lavaan-style description (the syntax of :func:`cfa`, with regressions ``y ~ b*x``).
     ordered : bool or list of str, optional
         The ordinal items (True: all): the model (factor lines and regressions among factors) is then fitted by
         WLSMV, as lavaan's ``sem(..., ordered = TRUE)``.
