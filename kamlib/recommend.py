@@ -18,6 +18,7 @@ import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 
 import numpy as np
@@ -40,13 +41,15 @@ METHODS = ("popularity", "itemcf", "content", "hybrid", "als")
 class Split(Result):
     """Purchases before and after a cutoff, with the training matrix.
 
-    ``matrix`` is customers x products (distinct purchase days per pair) from the training purchases only;
-    ``customers`` and ``items`` label its rows and columns. ``new_customers`` bought only after the cutoff
-    and ``new_items`` were first sold after it: no method can know them from the training data.
+    ``lines`` are the purchase lines (``customer_id``, ``item``, ``date``) and ``in_train`` marks those up to the
+    cutoff; ``train`` and ``test`` are those two parts, taken when first asked for (a 10M-line log is not copied
+    twice). ``matrix`` is customers x products (distinct purchase days per pair) from the training purchases only;
+    ``customers`` and ``items`` label its rows and columns. ``new_customers`` bought only after the cutoff and
+    ``new_items`` were first sold after it: no method can know them from the training data.
     """
 
-    train: pd.DataFrame
-    test: pd.DataFrame
+    lines: pd.DataFrame
+    in_train: np.ndarray = field(repr=False)
     cutoff: pd.Timestamp
     customers: pd.Index
     items: pd.Index
@@ -57,6 +60,16 @@ class Split(Result):
     #: Row of ``customers`` and column of ``items`` of each evaluation line (-1: first seen after the cutoff).
     test_customer_codes: np.ndarray | None = field(default=None, repr=False)
     test_item_codes: np.ndarray | None = field(default=None, repr=False)
+
+    @cached_property
+    def train(self) -> pd.DataFrame:
+        """The purchase lines up to and including the cutoff."""
+        return self.lines[self.in_train]
+
+    @cached_property
+    def test(self) -> pd.DataFrame:
+        """The purchase lines after the cutoff."""
+        return self.lines[~self.in_train]
 
 
 def default_cutoff(last_day, cutoff=None, *, days: int = 90):
@@ -156,9 +169,8 @@ def time_split(tx: pd.DataFrame, cutoff, *, customer: str = "customer_id", item:
     days = np.diff(np.r_[first, len(pair)])
     pair_rows, pair_cols = np.divmod(pair[first], len(items))
     matrix = sparse.csr_matrix((days.astype(np.float32), (pair_rows, pair_cols)), shape=(len(customers), len(items)))
-    names = {customer: "customer_id", item: "item"}
-    train, test = lines[in_train].rename(columns=names), lines[~in_train].rename(columns=names)
-    return Split(train, test, cutoff, customers, items, matrix, new_customers, new_items, float((test_cols < 0).mean()),
+    lines = lines.rename(columns={customer: "customer_id", item: "item"})  # copy-on-write: no copy of the data
+    return Split(lines, in_train, cutoff, customers, items, matrix, new_customers, new_items, float((test_cols < 0).mean()),
                  test_rows, test_cols)
 
 
@@ -204,18 +216,19 @@ def relevant(split: Split, *, exclude_bought: bool = True) -> dict:
     """
     # integer codes instead of sets of strings: a million customers' purchases in seconds; time_split coded the
     # evaluation lines already (a Split made by hand is coded here)
-    test = split.test
+    test = np.flatnonzero(~split.in_train)  # positions of the evaluation lines (not a copy of them)
     cust = split.test_customer_codes
     col = split.test_item_codes
     if cust is None or col is None:
-        cust, col = split.customers.get_indexer(test["customer_id"]), split.items.get_indexer(test["item"])
+        cust = split.customers.get_indexer(split.lines["customer_id"].array[test])
+        col = split.items.get_indexer(split.lines["item"].array[test])
     known = np.flatnonzero(cust >= 0)
     cust, col = cust[known], col[known]
     labels = split.items.to_numpy()
     n_items = len(labels)
     later = col < 0  # products first sold after the cutoff: coded after the training catalogue
     if later.any():
-        extra, extra_labels = pd.factorize(test["item"].array[known[later]])
+        extra, extra_labels = pd.factorize(split.lines["item"].array[test[known[later]]])
         col = col.copy()
         col[later] = n_items + extra
         labels = np.concatenate([labels, np.asarray(extra_labels, dtype=object)])
