@@ -495,6 +495,27 @@ def test_group_paths_compare_a_path_between_two_groups():
         survey.group_paths(d, "y5 ~ y1", pd.Series("x", index=d.index))
 
 
+def test_group_paths_on_ordinal_answers_fit_each_group_by_wlsmv_and_invariance_says_it_is_approximate():
+    """The survey notebook compares the paths (H8) with the estimator of its CFA: WLSMV at five points or fewer.
+    The invariance tests are ML; on ordinal answers their verdict says so (en and zh)."""
+    hs = datasets.holzinger_swineford()
+    items = [f"x{i}" for i in range(1, 7)]
+    five = hs[items].apply(lambda x: pd.qcut(x, 5, labels=False, duplicates="drop") + 1).assign(school=hs["school"])
+    model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\ntextual ~ visual"
+    gp = survey.group_paths(five, model, five["school"], groups=["Pasteur", "Grant-White"], ordered=True).iloc[0]
+    for g in ("Pasteur", "Grant-White"):
+        alone = survey.sem(five[five["school"] == g], model, ordered=True)
+        assert alone.fit["estimator"] == "WLSMV"
+        path = alone.paths().iloc[0]
+        assert gp[f"estimate_{g}"] == pytest.approx(path["estimate"]) and gp[f"se_{g}"] == pytest.approx(path["estimate_se"])
+    ml = survey.group_paths(five, model, five["school"], groups=["Pasteur", "Grant-White"]).iloc[0]
+    assert abs(ml["estimate_Pasteur"] - gp["estimate_Pasteur"]) > 1e-3  # the estimator changed, not only the label
+    constructs = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]}
+    approximate = survey.invariance(five, constructs, five["school"], points=5).verdict
+    assert "approximate" in approximate and "Wu & Estabrook" in approximate and "近似" in approximate.translate("zh")
+    assert "approximate" not in survey.invariance(five, constructs, five["school"], points=7).verdict
+
+
 # ----------------------------------------------------------------------------- EFA rotation against R psych
 PSYCH = Path(__file__).parent / "reference" / "psych"
 

@@ -546,7 +546,7 @@ def sem(data: pd.DataFrame, model: str, *, ordered=None) -> SEMResult:
 
 
 def group_paths(data: pd.DataFrame, model: str, group: pd.Series, *, groups: Sequence | None = None,
-                level: float = 0.95) -> pd.DataFrame:
+                level: float = 0.95, ordered=None) -> pd.DataFrame:
     """The same SEM fitted in each of two groups, and the difference of each structural path with its z test.
 
     The multi-group structural comparison of a moderating hypothesis (is the path stronger for key accounts?):
@@ -565,6 +565,8 @@ def group_paths(data: pd.DataFrame, model: str, group: pd.Series, *, groups: Seq
         order of first appearance.
     level : float
         Confidence level of the difference's Wald interval.
+    ordered : bool or list of str, optional
+        The ordinal items, as for :func:`sem`: each group's model is then fitted by WLSMV.
 
     Returns
     -------
@@ -590,7 +592,7 @@ def group_paths(data: pd.DataFrame, model: str, group: pd.Series, *, groups: Seq
         found = ", ".join(map(str, pd.unique(group.dropna())))
         raise KamError(f"comparing paths needs exactly two groups present in the data, not {len(names)} "
                        f"({', '.join(map(str, names))}; the data have {found}).")
-    fits = {g: sem(data[group == g], model).paths().set_index(["lval", "rval"]) for g in names}
+    fits = {g: sem(data[group == g], model, ordered=ordered).paths().set_index(["lval", "rval"]) for g in names}
     a, b = (fits[g] for g in names)
     out = pd.DataFrame({"outcome": [i[0] for i in a.index], "predictor": [i[1] for i in a.index]})
     for g, f in zip(names, (a, b)):

@@ -52,7 +52,7 @@ def _group_moments(data: pd.DataFrame, items: list[str], group: pd.Series):
 
 
 def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.Series, *,
-               delta_cfi: float = 0.01) -> Invariance:
+               delta_cfi: float = 0.01, points: int | None = None) -> Invariance:
     """Measurement invariance across groups: configural, metric (equal loadings) and scalar (equal intercepts).
 
     Each model is a multi-group CFA fitted by maximum likelihood with a mean structure (marker items, as lavaan's
@@ -70,6 +70,10 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
         Group of each respondent (e.g. key account or not), aligned with ``data``.
     delta_cfi : float
         Largest drop in CFI that still counts as invariance (0.01: Cheung & Rensvold 2002).
+    points : int, optional
+        Answer points of the items. At five or fewer (ordinal answers, :func:`~kamlib.survey.scale_note`) the
+        verdict says that these ML tests treat the answers as continuous and are approximate: the ordinal tests
+        (thresholds held equal, WLSMV; Wu & Estabrook 2016) are not offered yet.
 
     Returns
     -------
@@ -83,6 +87,8 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     Vandenberg, R. J. & Lance, C. E. (2000). A review and synthesis of the measurement invariance literature.
     *Organizational Research Methods*, 3(1), 4-70. Cheung, G. W. & Rensvold, R. B. (2002). Evaluating
     goodness-of-fit indexes for testing measurement invariance. *Structural Equation Modeling*, 9(2), 233-255.
+    Wu, H. & Estabrook, R. (2016). Identification of confirmatory factor analysis models of different levels of
+    invariance for ordered categorical outcomes. *Psychometrika*, 81(4), 1014-1045.
 
     Examples
     --------
@@ -125,6 +131,12 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     verdict = Message("Measurement invariance holds up to the {level} level ({dcfi}; Cheung & Rensvold's ±{delta_cfi}): "
                       "{what}.", level=Message(level, "invariance_level"), dcfi=dcfi, delta_cfi=delta_cfi,
                       what=Message(what))
+    from .factors import scale_note
+
+    if points is not None and scale_note(points)["ordinal"]:
+        verdict = Message("{verdict} These tests fit the {points}-point answers as continuous (ML), so they are "
+                          "approximate: the ordinal tests, with thresholds held equal and WLSMV (Wu & Estabrook 2016), "
+                          "are not offered yet.", verdict=verdict, points=points)
     return Invariance(t, level, verdict)
 
 
