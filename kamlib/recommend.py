@@ -35,6 +35,9 @@ __all__ = ["METHODS", "Split", "als_spark", "claim_check", "compare", "default_c
 
 #: The methods :func:`recommend` knows; ``popularity`` is the "regular recommendation" baseline.
 METHODS = ("popularity", "itemcf", "content", "hybrid", "als")
+#: Evidence (scores to rank) from which item CF and content are scored by the compiled kernel: below it the sparse
+#: path takes under a second, less than the kernel's start (about 1 s to import numba and load its machine code).
+KERNEL_FROM = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -394,7 +397,10 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     from scipy import sparse
 
     names = split.customers.to_numpy()  # once: an index of text converts to Python objects on every call
-    if method in ("itemcf", "content"):
+    # the evidence of each customer (an upper bound of the scores to rank: the neighbours of what they bought)
+    reach = sum(np.diff(sim.indptr) for sim in sims.values()) if sims else np.zeros(len(split.items))
+    evidence = np.cumsum(binary[rows] @ reach.astype(float))
+    if method in ("itemcf", "content") and len(rows) and evidence[-1] >= KERNEL_FROM:
         # one compiled pass per customer (kamlib._kernels): about a tenth of the sparse path's time at a million
         # customers, and memory that does not grow with the evidence; blocks only share the cores
         from ._kernels import top_k_scores
@@ -406,10 +412,8 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
             B = binary[rows[bounds[0]:bounds[1]]]
             return top_k_scores(B.indptr, B.indices, B.data, S.indptr, S.indices, S.data, rank, k, exclude_bought)
     else:
-        # blocks of customers whose evidence (an upper bound: the neighbours of what they bought) stays under
-        # about 20 million scores, so memory does not grow with the number of customers
-        reach = sum(np.diff(sim.indptr) for sim in sims.values()) if sims else np.zeros(len(split.items))
-        evidence = np.cumsum(binary[rows] @ reach.astype(float))
+        # the sparse product in blocks of customers whose evidence stays under about 20 million scores, so memory
+        # does not grow with the number of customers
         per_block = 20_000_000 // max(1, workers)
         ends = np.unique(np.r_[np.searchsorted(evidence, np.arange(1, 1 + evidence[-1] // per_block) * per_block),
                               len(rows)]) if len(rows) else []
@@ -418,9 +422,11 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
             B = binary[rows[bounds[0]:bounds[1]]]
             if method == "popularity":
                 scores = sparse.csr_matrix(B.shape)
-            else:
+            elif method == "hybrid":
                 scores = hybrid_weight * _scale_sparse_rows(B @ sims["itemcf"]) + \
                     (1 - hybrid_weight) * _scale_sparse_rows(B @ sims["content"])
+            else:
+                scores = B @ sims[method]
             return _top_k_sparse(B, scores.tocsr(), rank, k, exclude_bought)
 
     bounds = list(zip(np.r_[0, ends[:-1]].astype(int), np.asarray(ends, dtype=int)))

@@ -169,6 +169,16 @@ def test_compiled_scoring_equals_the_sparse_product_path(seed):
     assert short > 0  # some lists are shorter than k, so the padding is compared too
 
 
+@pytest.mark.parametrize("method", ["itemcf", "content"])
+def test_recommend_gives_the_same_lists_through_the_kernel_as_through_the_sparse_path(log, method, monkeypatch):
+    """Large evidence goes to the compiled kernel, small to the sparse path: the lists do not depend on which."""
+    s = rc.time_split(log, "2024-01-31")
+    desc = {p: p[:2] for p in s.items}
+    sparse_path = rc.recommend(s, method, k=3, descriptions=desc, neighbours=2)
+    monkeypatch.setattr(rc, "KERNEL_FROM", 0)
+    assert rc.recommend(s, method, k=3, descriptions=desc, neighbours=2) == sparse_path
+
+
 def test_cosine_in_row_blocks_equals_one_product():
     rng = np.random.default_rng(3)
     from scipy import sparse
