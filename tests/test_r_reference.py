@@ -352,7 +352,7 @@ suppressMessages(library(lavaan))
   write.csv(data.frame(measure = names(fm), value = as.numeric(fm)), file.path(folder, paste0(name, "-fit.csv")),
             row.names = FALSE)
   pe <- parameterEstimates(f, standardized = TRUE)
-  pe <- pe[pe$op %in% c("=~", "~", "~~", "|"), ]
+  pe <- pe[pe$op %in% c("=~", "~", "~~", "|", ":="), ]
   write.csv(pe[, c("lhs", "op", "rhs", "est", "se", "std.all")], file.path(folder, paste0(name, "-pe.csv")),
             row.names = FALSE)
 }
@@ -408,7 +408,8 @@ def test_ordinal_cfa_by_wlsmv_equals_lavaans(tmp_path):
 
 def test_ordinal_sem_by_wlsmv_equals_lavaans(tmp_path):
     """A chain of three factors (F2 on F1, F3 on F2, no direct F1 -> F3: the structure is testable) on 5-point
-    answers: lavaan's WLSMV paths, their robust standard errors and std.all, and the fit."""
+    answers: lavaan's WLSMV paths, their robust standard errors and std.all, the fit, and the indirect effect as a
+    defined parameter (ab := a*b: delta-method standard error, std.all)."""
     rscript = _rscript()
     rng = np.random.default_rng(41)
     n = 520
@@ -423,7 +424,7 @@ def test_ordinal_sem_by_wlsmv_equals_lavaans(tmp_path):
                                      [-1.3, -0.4, 0.3, 1.1]) + 1)
             cols.append(f"z{k}{j}")
     data = pd.DataFrame(np.column_stack(parts), columns=cols)
-    desc = "F1 =~ z10 + z11 + z12\nF2 =~ z20 + z21 + z22\nF3 =~ z30 + z31 + z32\nF2 ~ F1\nF3 ~ F2"
+    desc = "F1 =~ z10 + z11 + z12\nF2 =~ z20 + z21 + z22\nF3 =~ z30 + z31 + z32\nF2 ~ a*F1\nF3 ~ b*F2\nab := a*b"
     data.to_csv(tmp_path / "chain.csv", index=False)
     (tmp_path / "chain.lav").write_text(desc)
     _run_r(rscript, R_WLSMV.replace("f <- cfa(", "f <- sem("), tmp_path / "wlsmv.R", ["chain"])
@@ -435,7 +436,7 @@ def test_ordinal_sem_by_wlsmv_equals_lavaans(tmp_path):
         assert res.fit[ours] == pytest.approx(ref[theirs], rel=1e-4, abs=1e-6), ours
     pe = pd.read_csv(tmp_path / "chain-pe.csv")
     mine = {_key(r.lval, r.op, r.rval): r for r in res.estimates.itertuples(index=False)}
-    assert len(pe[pe["op"] == "~"]) == 2
+    assert len(pe[pe["op"] == "~"]) == 2 and len(pe[pe["op"] == ":="]) == 1
     for row in pe.itertuples(index=False):
         got = mine[_key(row.lhs, row.op, row.rhs)]
         assert got.estimate == pytest.approx(row.est, rel=1e-4, abs=1e-6), row

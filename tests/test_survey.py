@@ -667,3 +667,23 @@ def test_free_intercepts_are_lavaans_mean_structure():
                         ("x1 ~ a*1", "free intercept"), ("x1 ~ 1 + x2", "free intercept"), ("z9 ~ 1", "no other line")):
         with pytest.raises(KamError, match=words):
             survey.cfa(hs, HS_MODEL + line)
+
+
+def test_ordinal_model_reads_path_labels_and_defined_parameters_and_names_what_it_does_not():
+    hs = datasets.holzinger_swineford()
+    items = [f"x{i}" for i in range(1, 10)]
+    five = hs[items].apply(lambda x: pd.qcut(x, 5, labels=False, duplicates="drop") + 1)
+    base = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\n"
+    res = survey.sem(five, base + "textual ~ a*visual\nspeed ~ b*textual\nab := a*b", ordered=True)
+    e = res.estimates.set_index(["lval", "op"])
+    a, b = e.loc[("textual", "~"), "estimate"], e.loc[("speed", "~"), "estimate"]
+    row = e.loc[("ab", ":=")]
+    assert row["estimate"] == pytest.approx(a * b) and row["rval"] == "a*b"
+    sa, sb = e.loc[("textual", "~"), "estimate_se"], e.loc[("speed", "~"), "estimate_se"]
+    assert row["estimate_se"] == pytest.approx(np.sqrt(a ** 2 * sb ** 2 + b ** 2 * sa ** 2), rel=0.05)  # Sobel
+    assert row["std_estimate"] == pytest.approx(e.loc[("textual", "~"), "std_estimate"] * e.loc[("speed", "~"), "std_estimate"])
+    for line, words in (("textual ~ 0.5*visual", "fixed values"), ("textual ~ a*visual + a*speed", "each used once"),
+                        ("visual =~ x1 + q*x2 + x3", "needs the continuous estimator"),
+                        ("textual ~ a*visual\nab := a*c", "labels no parameter")):
+        with pytest.raises(KamError, match=words):
+            survey.sem(five, base + line, ordered=True)

@@ -490,26 +490,42 @@ def _ordinal(data: pd.DataFrame, model: str, ordered) -> SEMResult:
     """A model of factor lines and regressions among factors, fitted by WLSMV (:func:`kamlib.survey.ordinal.sem_wlsmv`)."""
     from .ordinal import sem_wlsmv
 
-    constructs, paths = {}, []
+    constructs, paths, labels, defined = {}, [], {}, []
     for raw in model.splitlines():
         line = raw.split("#")[0].strip()
         if not line:
             continue
-        if "*" in line or not ("=~" in line or ("~" in line and "~~" not in line)):
-            raise KamError(f"the ordinal model (ordered=) fits factor lines 'F =~ a + b + c' and regressions among "
-                           f"factors 'G ~ F' only; the line {line!r} needs the continuous estimator (leave ordered out).")
+        if ":=" in line:
+            name, expr = (part.strip() for part in line.split(":=", 1))
+            if not name.isidentifier():
+                raise KamError(f"the defined parameter {line!r} needs a name on the left of ':=' (for example "
+                               "'ab := a*b').")
+            defined.append((name, expr))
+            continue
+        if ("=~" in line and "*" in line) or not ("=~" in line or ("~" in line and "~~" not in line)):
+            raise KamError(f"the ordinal model (ordered=) fits factor lines 'F =~ a + b + c', regressions among "
+                           f"factors 'G ~ F' (a path may carry a label, 'G ~ a*F') and defined parameters "
+                           f"'ab := a*b' only; the line {line!r} needs the continuous estimator (leave ordered out).")
         if "=~" in line:
             factor, rhs = (part.strip() for part in line.split("=~", 1))
             constructs[factor] = [t.strip() for t in rhs.split("+")]
-        else:
-            outcome, rhs = (part.strip() for part in line.split("~", 1))
-            paths += [(t.strip(), outcome) for t in rhs.split("+")]
+            continue
+        outcome, rhs = (part.strip() for part in line.split("~", 1))
+        for term in (t.strip() for t in rhs.split("+")):
+            if "*" in term:
+                label, term = (t.strip() for t in term.rsplit("*", 1))
+                if not label.isidentifier() or label in labels:
+                    raise KamError(f"the ordinal model (ordered=) reads 'a*F' in {line!r} as a label, each used once; "
+                                   "fixed values and equality constraints need the continuous estimator (leave "
+                                   "ordered out).")
+                labels[label] = (term, outcome)
+            paths.append((term, outcome))
     items = [i for its in constructs.values() for i in its]
     require_columns(data, items, where="the survey data", fix="every item the model names needs a column")
     if ordered is not True and set(items) - set(ordered):
         raise KamError(f"ordered= leaves out {sorted(set(items) - set(ordered))[:3]}: mixing continuous and ordinal "
                        "items is not supported; list every item of the model or pass ordered=True.")
-    return sem_wlsmv(data, constructs, paths)
+    return sem_wlsmv(data, constructs, paths, labels=labels, defined=defined)
 
 
 def sem(data: pd.DataFrame, model: str, *, ordered=None) -> SEMResult:
@@ -522,8 +538,9 @@ def sem(data: pd.DataFrame, model: str, *, ordered=None) -> SEMResult:
     model : str
         lavaan-style description (the syntax of :func:`cfa`, with regressions ``y ~ b*x``).
     ordered : bool or list of str, optional
-        The ordinal items (True: all): the model (factor lines and regressions among factors) is then fitted by
-        WLSMV, as lavaan's ``sem(..., ordered = TRUE)``.
+        The ordinal items (True: all): the model (factor lines, regressions among factors with optional labels
+        ``G ~ a*F``, defined parameters ``ab := a*b``) is then fitted by WLSMV, as lavaan's
+        ``sem(..., ordered = TRUE)``.
 
     Returns
     -------

@@ -248,7 +248,8 @@ def cfa_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]):
     return sem_wlsmv(data, constructs)
 
 
-def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=()):
+def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=(), *, labels: dict | None = None,
+              defined=()):
     """A structural equation model of ordinal items by diagonally weighted least squares on the polychoric
     correlations, with robust standard errors and the mean-and-variance adjusted (scaled and shifted) chi-square:
     lavaan's ``sem(..., ordered = TRUE, estimator = "WLSMV")`` (delta parameterization, marker items, free
@@ -262,6 +263,11 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=()):
         Factor -> its items (the first is the marker).
     paths : list of (predictor, outcome)
         Regressions among the factors.
+    labels : dict, optional
+        Label -> (predictor, outcome) of a path, for ``defined``.
+    defined : list of (name, expression)
+        lavaan's defined parameters (``ab := a*b``) over the path labels: the estimate, its delta-method standard
+        error from the robust covariance of the estimates, and std.all (the expression at the standardized paths).
 
     Returns
     -------
@@ -394,6 +400,8 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=()):
     for v, s, (a, b) in zip(theta[nl + nb:], se[nl + nb:], psi_idx):
         rows.append((names[b], "~~", names[a], v, v / (sd[a] * sd[b]), s))
     implied_var = np.diag(lam @ eta @ lam.T)
+    if defined:
+        rows += _defined(defined, labels or {}, names, beta_idx, nl, theta, cov, sd)
     for i, item in enumerate(items):  # residual variances of the latent responses: fixed by the delta scaling
         rows.append((item, "~~", item, 1 - implied_var[i], 1 - implied_var[i], np.nan))
     for row in poly.thresholds.itertuples(index=False):
@@ -407,3 +415,28 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=()):
     table["estimate_ci_upper"] = table["estimate"] + 1.959964 * table["estimate_se"]
     latent = pd.DataFrame(eta / np.outer(sd, sd), index=names, columns=names)
     return SEMResult({"cor_lv": latent}, fit, table)
+
+
+def _defined(defined, labels: dict, names: list, beta_idx: list, nl: int, theta: np.ndarray, cov: np.ndarray,
+             sd: np.ndarray) -> list:
+    """Rows of lavaan's defined parameters over labelled paths (delta method, as lavaan)."""
+    from .cbsem import _evaluate
+
+    where = {label: nl + beta_idx.index((names.index(b), names.index(a))) for label, (a, b) in labels.items()}
+    std = {label: theta[i] * sd[names.index(a)] / sd[names.index(b)] for (label, (a, b)), i
+           in zip(labels.items(), where.values())}
+    rows = []
+    for name, expr in defined:
+        def at(vector):
+            return _evaluate(expr, {label: float(vector[i]) for label, i in where.items()})
+
+        grad = np.zeros(len(theta))
+        for i in set(where.values()):
+            h = 1e-6 * max(1.0, abs(theta[i]))
+            up, down = theta.copy(), theta.copy()
+            up[i] += h
+            down[i] -= h
+            grad[i] = (at(up) - at(down)) / (2 * h)
+        se = float(np.sqrt(grad @ cov @ grad))
+        rows.append((name, ":=", expr, at(theta), _evaluate(expr, std), se if se > 0 else np.nan))
+    return rows
