@@ -218,11 +218,13 @@ def scale_note(points: int) -> dict:
             "en": f"The items have only {points} answer categories: maximum likelihood on them as numbers biases loadings "
                   "and fit (Rhemtulla et al. 2012), so the CFA and the structural model are estimated by WLSMV on "
                   "polychoric correlations, as lavaan's ordered = TRUE (robust standard errors, scaled and shifted "
-                  "chi-square); the mediation and interaction tests and the group comparison of paths use construct "
-                  "scores or maximum likelihood on the answers as numbers: read them as approximate.",
+                  "chi-square), and so is each group's model in the comparison of paths; the mediation and "
+                  "interaction tests use construct scores and the invariance tests maximum likelihood on the answers "
+                  "as numbers: read those as approximate.",
             "zh": f"题项只有 {points} 个选项:按连续变量做极大似然估计会使载荷与拟合指标有偏(Rhemtulla 等 2012),因此 CFA 与结构模型"
                   "改用基于多分格相关的 WLSMV 估计,与 lavaan 的 ordered = TRUE 相同(稳健标准误、均值与方差调整的卡方);"
-                  "中介与交互作用检验以及分组路径比较基于构念得分或按连续变量的极大似然估计,只宜作近似参考。"}
+                  "分组路径比较中每组的模型同样如此;中介与交互作用检验基于构念得分,测量不变性检验按连续变量做极大似然估计,"
+                  "这些只宜作近似参考。"}
 
 
 def bartlett(data: pd.DataFrame) -> TestResult:
