@@ -161,4 +161,8 @@ def load(path: str | Path) -> Instrument:
         n = len(spec.get("items", []))
         if not 3 <= n <= 5:
             raise KamError(f"{path}: construct {c} has {n} items; use 3 to 5.")
+    expected = raw["attention_check"].get("expected")
+    if expected not in range(1, pts + 1):
+        raise KamError(f"{path}: attention_check.expected is {expected!r}, which is not an answer of the {pts}-point "
+                       f"scale; give the point the statement asks for (1 to {pts}).")
     return Instrument(raw, str(path))

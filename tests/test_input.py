@@ -285,3 +285,22 @@ def test_stopping_the_runner_stops_its_workers_and_kernels(study_file, tmp_path)
     assert not alive, [p.cmdline() for p in alive]
     out = tmp_path / "reports" / "stopped-quick"
     assert not (out / ".staging").exists() and not (out / "manifest.json").exists()
+
+
+def test_an_instrument_whose_attention_check_is_off_the_scale_is_refused_at_load(tmp_path):
+    """A 7-point questionnaire cut to five points keeps 'choose Agree (6)': say so when the file is read, not as
+    'answers outside 1-5' of every respondent at cleaning."""
+    import yaml
+
+    from kamlib import instrument
+    from kamlib.config import DATA
+
+    spec = yaml.safe_load((DATA / "survey" / "instrument.yaml").read_text(encoding="utf-8"))
+    spec["scale"] = {"points": 5, "labels": {"en": list("abcde"), "zh": list("abcde")}}
+    path = tmp_path / "five.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KamError, match=r"attention_check.expected is 6, which is not an answer of the 5-point scale"):
+        instrument.load(path)
+    spec["attention_check"]["expected"] = 4
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    assert instrument.load(path).points == 5

@@ -173,6 +173,34 @@ def test_survey_notebook_on_platform_exports(study_file, tmp_path, monkeypatch, 
     assert ("ECSI" in hyp) == (fmt != "wjx")  # survey.real: none leaves the real survey out; mobi has complaints
 
 
+def test_survey_notebook_on_five_point_answers_uses_wlsmv(study_file, tmp_path, monkeypatch):
+    """At five answer points the CFA, the structural model and each group's model of the path comparison (H8) are
+    WLSMV; the ML invariance verdict says it is approximate."""
+    import yaml
+
+    from kamlib.config import DATA
+    from kamlib.workbench import runner
+
+    spec = yaml.safe_load((DATA / "survey" / "instrument.yaml").read_text(encoding="utf-8"))
+    spec["scale"] = {"points": 5, "labels": {"en": ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"],
+                                             "zh": ["非常不同意", "不同意", "一般", "同意", "非常同意"]}}
+    spec["simulation"]["thresholds"] = [-1.9, -0.9, 0.1, 1.1]  # skewed toward agreement, as the 7-point cuts
+    spec["attention_check"]["expected"] = 4  # 'Agree' on five points
+    five = tmp_path / "instrument5.yaml"
+    five.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path = study_file(name="five-points", notebooks=["20_survey"], survey__instrument=str(five), survey__real="none")
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
+    [outcome] = runner.run(path, quick=True)
+    assert outcome.status == "ran", outcome.message
+    out = tmp_path / "reports" / "five-points-quick"
+    fit = pd.read_csv(out / "tables" / "survey_model_fit.csv")
+    assert set(fit["estimator"]) == {"WLSMV"}, fit
+    nb = (out / "notebooks" / "20_survey.ipynb").read_text(encoding="utf-8")
+    assert "fit the 5-point answers as continuous (ML), so they are approximate" in nb
+    paths = pd.read_csv(out / "tables" / "survey_group_paths.csv")
+    assert len(paths) > 0 and paths.filter(like="se_").notna().all().all()
+
+
 @pytest.mark.parametrize("study", ["default", "cdnow"])
 def test_strategy_selection_rules_beat_random_on_the_real_holdout(study, values, cdnow_values):
     v = (values if study == "default" else cdnow_values)("40_strategy")
