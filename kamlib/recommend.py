@@ -19,7 +19,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
+from itertools import chain, islice
 
 import numpy as np
 import pandas as pd
@@ -666,11 +666,14 @@ def per_customer(recommended: dict, relevant: dict, k: int) -> pd.DataFrame:
     # one pass over flat arrays (a million customers' lists in seconds): the recommended and the relevant items
     # of every customer coded together, a hit is a (customer, item) pair in both
     who = [c for c, rel in relevant.items() if rel]
-    lists = [list(recommended.get(c, []))[:k] for c in who]
-    shown = np.fromiter(map(len, lists), dtype=np.int64, count=len(who))
+    shown = np.fromiter((min(len(recommended.get(c, ())), k) for c in who), dtype=np.int64, count=len(who))
     wanted = np.fromiter((len(relevant[c]) for c in who), dtype=np.int64, count=len(who))
-    codes, _ = pd.factorize(np.array(list(chain.from_iterable(lists)) + list(chain.from_iterable(relevant[c] for c in who)),
-                                     dtype=object))
+    # the items straight into one array (no copy of a million lists): the top k of each list, then the relevant sets
+    items = np.fromiter(chain(chain.from_iterable(islice(recommended.get(c, ()), k) for c in who),
+                              chain.from_iterable(relevant[c] for c in who)),
+                        dtype=object, count=int(shown.sum() + wanted.sum()))
+    codes, _ = pd.factorize(items)
+    del items
     n_codes = int(codes.max()) + 1 if len(codes) else 1
     owner = np.repeat(np.arange(len(who), dtype=np.int64), shown)
     rank = np.arange(len(owner)) - np.repeat(np.cumsum(shown) - shown, shown)
@@ -717,7 +720,7 @@ def metrics(recommended: dict, relevant: dict, k: int, *, catalogue: int | None 
     (1.0, 0.5, 0.5, 1, 1)
     """
     pc = per_customer(recommended, relevant, k)
-    shown = set(chain.from_iterable(list(lst)[:k] for lst in recommended.values()))
+    shown = set(chain.from_iterable(islice(lst, k) for lst in recommended.values()))
     means = pc.mean() if len(pc) else pd.Series(np.nan, index=pc.columns)
     return {"hit_rate": float(means["hit"]), "precision": float(means["precision"]), "recall": float(means["recall"]),
             "ndcg": float(means["ndcg"]), "coverage": len(shown) / catalogue if catalogue else math.nan,
