@@ -132,7 +132,7 @@ def test_survey_notebook_on_simulated_data(values, quick_report):
                 "survey_reliability", "survey_item_analysis", "survey_kmo_bartlett", "survey_parallel_analysis",
                 "survey_efa", "survey_efa_factor_correlations", "survey_clf", "survey_clf_loadings", "survey_real_clf",
                 "survey_fornell_larcker", "survey_htmt", "survey_model_fit", "survey_cfa_loadings",
-                "survey_sem_paths", "survey_key_drivers", "survey_mediation", "survey_groups_tier", "survey_nps",
+                "survey_sem_paths", "survey_sem_indirect", "survey_key_drivers", "survey_mediation", "survey_groups_tier", "survey_nps",
                 "survey_hypotheses"}
     assert expected <= ids
     hyp = (quick_report / "tables" / "survey_hypotheses.md").read_text()
@@ -199,6 +199,10 @@ def test_survey_notebook_on_five_point_answers_uses_wlsmv(study_file, tmp_path, 
     assert "fit the 5-point answers as continuous (ML), so they are approximate" in nb
     paths = pd.read_csv(out / "tables" / "survey_group_paths.csv")
     assert len(paths) > 0 and paths.filter(like="se_").notna().all().all()
+    indirect = pd.read_csv(out / "tables" / "survey_sem_indirect.csv").iloc[0]  # H7 as a*b in the WLSMV model
+    sem_paths = pd.read_csv(out / "tables" / "survey_sem_paths.csv").set_index(["outcome", "predictor"])["estimate"]
+    assert indirect["estimator"] == "WLSMV" and indirect["estimate_se"] > 0
+    assert indirect["estimate"] == pytest.approx(sem_paths[("SAT", "SQ")] * sem_paths[("LOY", "SAT")], rel=1e-4)
 
 
 @pytest.mark.parametrize("study", ["default", "cdnow"])

@@ -687,3 +687,12 @@ def test_ordinal_model_reads_path_labels_and_defined_parameters_and_names_what_i
                         ("textual ~ a*visual\nab := a*c", "labels no parameter")):
         with pytest.raises(KamError, match=words):
             survey.sem(five, base + line, ordered=True)
+
+
+def test_the_study_model_carries_h7_as_a_defined_parameter():
+    text = survey.model_syntax({"SQ": ["s1", "s2"], "SAT": ["t1", "t2"], "LOY": ["l1", "l2"]},
+                               [("SQ", "SAT"), ("SAT", "LOY"), ("SQ", "LOY")], labels=survey.INDIRECT_LABELS,
+                               defined=survey.INDIRECT_DEFINED)
+    assert text.splitlines()[-3:] == ["SAT ~ a*SQ", "LOY ~ b*SAT + SQ", "indirect := a*b"]
+    with pytest.raises(KamError, match="names no path"):
+        survey.structural_model([("SQ", "SAT")], labels={("SAT", "LOY"): "b"})

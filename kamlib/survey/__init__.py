@@ -32,10 +32,14 @@ from .invariance import common_method_factor, CommonMethod, Invariance, invarian
 from .ordinal import Polychoric, polychoric
 from .drivers import Interaction, key_drivers, KeyDrivers, Mediation, mediation, moderation, relative_importance
 from .groups import compare_many, compare_two, likert_shares, NPS, nps
-from .study_hypotheses import CONSTRUCTS_OF, group_hypothesis, HYPOTHESES, hypotheses, qualify, STRUCTURAL_PATHS
+from .study_hypotheses import (
+    CONSTRUCTS_OF, group_hypothesis, HYPOTHESES, hypotheses, INDIRECT_DEFINED, INDIRECT_LABELS, qualify,
+    STRUCTURAL_PATHS,
+)
 from .cbsem import _incremental_fit  # noqa: F401  (tested against published fit indices)
 
-__all__ = ["CONSTRUCTS_OF", "CommonMethod", "EFA", "HYPOTHESES", "Harman", "Interaction", "Invariance", "KeyDrivers",
+__all__ = ["CONSTRUCTS_OF", "CommonMethod", "EFA", "HYPOTHESES", "Harman", "INDIRECT_DEFINED", "INDIRECT_LABELS",
+           "Interaction", "Invariance", "KeyDrivers",
            "Mediation", "NPS", "Polychoric", "SEMResult", "STRUCTURAL_PATHS", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
            "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa",
            "efa_agreement",

@@ -646,7 +646,8 @@ def measurement_model(constructs: dict[str, list[str]]) -> str:
     return "\n".join(f"{c} =~ {' + '.join(items)}" for c, items in constructs.items())
 
 
-def structural_model(paths: Sequence[tuple[str, str]]) -> str:
+def structural_model(paths: Sequence[tuple[str, str]], *, labels: dict | None = None,
+                     defined: dict | None = None) -> str:
     """The lavaan-style regressions of a structural model given as ``(predictor, outcome)`` pairs.
 
     Parameters
@@ -654,23 +655,44 @@ def structural_model(paths: Sequence[tuple[str, str]]) -> str:
     paths : sequence of (str, str)
         Each path from its predictor to its outcome (the convention of :mod:`kamlib.pls` and
         :data:`STRUCTURAL_PATHS`).
+    labels : dict, optional
+        ``(predictor, outcome)`` -> a label of that path (``a`` writes ``outcome ~ a*predictor``).
+    defined : dict, optional
+        Name -> expression over the labels: lavaan's defined parameters (``indirect := a*b``).
 
     Returns
     -------
     str
-        One ``outcome ~ p1 + p2`` line per outcome, in order of first appearance.
+        One ``outcome ~ p1 + p2`` line per outcome, in order of first appearance, then the defined parameters.
+
+    References
+    ----------
+    Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *J. Statistical Software*, 48(2), 1-36.
 
     Examples
     --------
     >>> print(structural_model([("PQ", "SAT"), ("SQ", "SAT"), ("SAT", "LOY")]))
     SAT ~ PQ + SQ
     LOY ~ SAT
+    >>> print(structural_model([("SQ", "SAT"), ("SAT", "LOY")], labels={("SQ", "SAT"): "a", ("SAT", "LOY"): "b"},
+    ...                        defined={"indirect": "a*b"}))
+    SAT ~ a*SQ
+    LOY ~ b*SAT
+    indirect := a*b
     """
+    labels = labels or {}
+    unknown = [pair for pair in labels if tuple(pair) not in {tuple(p) for p in paths}]
+    if unknown:
+        raise KamError(f"the label of {unknown[0][0]} -> {unknown[0][1]} names no path of the model; label one of "
+                       "the (predictor, outcome) pairs it has.")
     outcomes = dict.fromkeys(b for _, b in paths)
-    return "\n".join(f"{t} ~ {' + '.join(a for a, b in paths if b == t)}" for t in outcomes)
+    lines = [f"{t} ~ {' + '.join((labels[(a, b)] + '*' if (a, b) in labels else '') + a for a, b in paths if b == t)}"
+             for t in outcomes]
+    return "\n".join(lines + [f"{name} := {expr}" for name, expr in (defined or {}).items()])
 
 
-def model_syntax(constructs: dict[str, list[str]], paths: Sequence[tuple[str, str]]) -> str:
+def model_syntax(constructs: dict[str, list[str]], paths: Sequence[tuple[str, str]], *, labels: dict | None = None,
+                 defined: dict | None = None) -> str:
     """A full lavaan-style SEM: :func:`measurement_model` then :func:`structural_model`.
 
     Parameters
@@ -679,10 +701,16 @@ def model_syntax(constructs: dict[str, list[str]], paths: Sequence[tuple[str, st
         Construct to its items.
     paths : sequence of (str, str)
         ``(predictor, outcome)`` pairs.
+    labels, defined : dict, optional
+        Path labels and defined parameters, as :func:`structural_model`.
 
     Returns
     -------
     str
+
+    References
+    ----------
+    Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *J. Statistical Software*, 48(2), 1-36.
 
     Examples
     --------
@@ -691,4 +719,4 @@ def model_syntax(constructs: dict[str, list[str]], paths: Sequence[tuple[str, st
     B =~ b1 + b2
     B ~ A
     """
-    return measurement_model(constructs) + "\n" + structural_model(paths)
+    return measurement_model(constructs) + "\n" + structural_model(paths, labels=labels, defined=defined)

@@ -34,6 +34,11 @@ HYPOTHESES = {
 #: service quality on loyalty beside the mediated one of H7.
 STRUCTURAL_PATHS = [(rhs, lhs) for _, lhs, rhs in HYPOTHESES.values() if lhs] + [("SQ", "LOY")]
 
+#: H7 inside the structural model, as lavaan writes it: the two paths of the mediated effect labelled and their
+#: product a defined parameter (delta-method standard error; WLSMV on ordinal answers), beside the bootstrap on scores.
+INDIRECT_LABELS = {("SQ", "SAT"): "a", ("SAT", "LOY"): "b"}
+INDIRECT_DEFINED = {"indirect": "a*b"}
+
 
 def hypotheses(structural: SEMResult, indirect: Mediation, interaction: Interaction,
                alpha: float = 0.05) -> pd.DataFrame:
