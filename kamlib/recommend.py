@@ -399,7 +399,8 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     names = split.customers.to_numpy()  # once: an index of text converts to Python objects on every call
     # the evidence of each customer (an upper bound of the scores to rank: the neighbours of what they bought)
     reach = sum(np.diff(sim.indptr) for sim in sims.values()) if sims else np.zeros(len(split.items))
-    evidence = np.cumsum(binary[rows] @ reach.astype(float))
+    chosen = binary[rows]  # the customers' rows, once: for the evidence, the blocks and the lists
+    evidence = np.cumsum(chosen @ reach.astype(float))
     if method in ("itemcf", "content") and len(rows) and evidence[-1] >= KERNEL_FROM:
         # one compiled pass per customer (kamlib._kernels): about a tenth of the sparse path's time at a million
         # customers, and memory that does not grow with the evidence; blocks only share the cores
@@ -409,7 +410,7 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
         ends = np.linspace(0, len(rows), min(len(rows), 8 * workers) + 1).astype(int)[1:]
 
         def block(bounds):
-            B = binary[rows[bounds[0]:bounds[1]]]
+            B = chosen[bounds[0]:bounds[1]]
             return top_k_scores(B.indptr, B.indices, B.data, S.indptr, S.indices, S.data, rank, k, exclude_bought)
     else:
         # the sparse product in blocks of customers whose evidence stays under about 20 million scores, so memory
@@ -419,7 +420,7 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
                               len(rows)]) if len(rows) else []
 
         def block(bounds):
-            B = binary[rows[bounds[0]:bounds[1]]]
+            B = chosen[bounds[0]:bounds[1]]
             if method == "popularity":
                 scores = sparse.csr_matrix(B.shape)
             elif method == "hybrid":
@@ -435,7 +436,7 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     with ThreadPoolExecutor(max_workers=workers) as pool:
         parts = list(pool.map(block, bounds))
     best = np.concatenate(parts) if parts else np.zeros((0, k), dtype=np.int64)
-    return _lists(split, binary[rows], names[rows], best, rank, k, exclude_bought)
+    return _lists(split, chosen, names[rows], best, rank, k, exclude_bought)
 
 
 def _scale_sparse_rows(S):

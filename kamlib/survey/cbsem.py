@@ -292,11 +292,7 @@ def _syntax(description: str) -> tuple[str, list[tuple[str, str]], list[str]]:
         if not line:
             continue
         if ":=" in line:
-            name, expr = (part.strip() for part in line.split(":=", 1))
-            if not name.isidentifier():
-                raise KamError(f"the defined parameter {line!r} needs a name on the left of ':=' (for example "
-                               "'ab := a*b').")
-            defined.append((name, expr))
+            defined.append(_defined_line(line))
             continue
         if re.search(r"(^|[^=~<>])(==|<|>)", line.replace("=~", "").replace("~~", "").replace(":=", "")):
             raise KamError(f"the model line {line!r} is a constraint (==, < or >), which the SEM engine (semopy) does "
@@ -315,6 +311,31 @@ def _syntax(description: str) -> tuple[str, list[tuple[str, str]], list[str]]:
                            "fixed value as '0.5*x'.")
         kept.append(line)
     return "\n".join(kept), defined, means
+
+
+def _defined_line(line: str) -> tuple[str, str]:
+    """A lavaan defined parameter line ``name := expression`` as (name, expression)."""
+    name, expr = (part.strip() for part in line.split(":=", 1))
+    if not name.isidentifier():
+        raise KamError(f"the defined parameter {line!r} needs a name on the left of ':=' (for example 'ab := a*b').")
+    return name, expr
+
+
+def _delta_method(expr: str, where: dict, theta: np.ndarray, cov: np.ndarray) -> tuple[float, float]:
+    """A defined parameter's value and delta-method standard error (NaN when 0), as lavaan: ``where`` maps each
+    label to its position in ``theta``, whose covariance is ``cov``; the gradient is a central difference."""
+    def at(vector):
+        return _evaluate(expr, {label: float(vector[i]) for label, i in where.items()})
+
+    grad = np.zeros(len(theta))
+    for i in set(where.values()):  # the expression reads only the labelled parameters
+        h = 1e-6 * max(1.0, abs(theta[i]))
+        up, down = theta.copy(), theta.copy()
+        up[i] += h
+        down[i] -= h
+        grad[i] = (at(up) - at(down)) / (2 * h)
+    se = float(np.sqrt(grad @ cov @ grad))
+    return at(theta), se if se > 0 else math.nan
 
 
 def _labels(description: str) -> dict:
@@ -390,22 +411,11 @@ def _defined_rows(model, ins: pd.DataFrame, description: str, defined: list) -> 
 
     rows = []
     for name, expr in defined:
-        def at(vector):
-            return _evaluate(expr, {k: float(vector[index[k]]) for k in labels})
-
-        est = at(theta)
-        grad = np.zeros(len(theta))
-        for i in range(len(theta)):
-            h = 1e-6 * max(1.0, abs(theta[i]))
-            up, down = theta.copy(), theta.copy()
-            up[i] += h
-            down[i] -= h
-            grad[i] = (at(up) - at(down)) / (2 * h)
-        se = float(np.sqrt(grad @ cov @ grad))
-        z = est / se if se > 0 else math.nan
+        est, se = _delta_method(expr, {k: index[k] for k in labels}, theta, cov)
+        z = est / se
         rows.append({"lval": name, "op": ":=", "rval": expr, "estimate": est,
                      "std_estimate": _evaluate(expr, {k: std_of(k) for k in labels}),
-                     "estimate_se": se if se > 0 else math.nan, "z": z,
+                     "estimate_se": se, "z": z,
                      "pvalue": float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else math.nan})
     return pd.DataFrame(rows)
 
@@ -496,11 +506,7 @@ def _ordinal(data: pd.DataFrame, model: str, ordered) -> SEMResult:
         if not line:
             continue
         if ":=" in line:
-            name, expr = (part.strip() for part in line.split(":=", 1))
-            if not name.isidentifier():
-                raise KamError(f"the defined parameter {line!r} needs a name on the left of ':=' (for example "
-                               "'ab := a*b').")
-            defined.append((name, expr))
+            defined.append(_defined_line(line))
             continue
         if ("=~" in line and "*" in line) or not ("=~" in line or ("~" in line and "~~" not in line)):
             raise KamError(f"the ordinal model (ordered=) fits factor lines 'F =~ a + b + c', regressions among "

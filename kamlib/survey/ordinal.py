@@ -420,23 +420,13 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=(), *,
 def _defined(defined, labels: dict, names: list, beta_idx: list, nl: int, theta: np.ndarray, cov: np.ndarray,
              sd: np.ndarray) -> list:
     """Rows of lavaan's defined parameters over labelled paths (delta method, as lavaan)."""
-    from .cbsem import _evaluate
+    from .cbsem import _delta_method, _evaluate
 
     where = {label: nl + beta_idx.index((names.index(b), names.index(a))) for label, (a, b) in labels.items()}
     std = {label: theta[i] * sd[names.index(a)] / sd[names.index(b)] for (label, (a, b)), i
            in zip(labels.items(), where.values())}
     rows = []
     for name, expr in defined:
-        def at(vector):
-            return _evaluate(expr, {label: float(vector[i]) for label, i in where.items()})
-
-        grad = np.zeros(len(theta))
-        for i in set(where.values()):
-            h = 1e-6 * max(1.0, abs(theta[i]))
-            up, down = theta.copy(), theta.copy()
-            up[i] += h
-            down[i] -= h
-            grad[i] = (at(up) - at(down)) / (2 * h)
-        se = float(np.sqrt(grad @ cov @ grad))
-        rows.append((name, ":=", expr, at(theta), _evaluate(expr, std), se if se > 0 else np.nan))
+        est, se = _delta_method(expr, where, theta, cov)
+        rows.append((name, ":=", expr, est, _evaluate(expr, std), se))
     return rows
