@@ -80,3 +80,55 @@ def top_k_scores(b_indptr, b_indices, b_data, s_indptr, s_indices, s_data, rank,
         for t in range(filled):
             out[r, t] = best_col[t]
     return out
+
+
+@njit(cache=True, nogil=True)
+def _text_hash(data, start, end):
+    """FNV-1a over the bytes ``data[start:end]``, mixed by a multiplication (Fibonacci hashing)."""
+    h = np.uint64(14695981039346656037)
+    for j in range(start, end):
+        h = (h ^ np.uint64(data[j])) * np.uint64(1099511628211)
+    return h * np.uint64(11400714819323198485)
+
+
+@njit(cache=True, nogil=True)
+def factorize_chunk(offsets, data, first, count, table, hashes, seen_offsets, seen_data, n_seen, codes, at):
+    """Code the texts ``offsets[first:first + count + 1]`` over ``data`` (one Arrow chunk) into ``codes[at:]``.
+
+    ``table`` (a power of two, -1 empty) holds codes by hash with linear probing; the distinct texts are
+    copied, in order of first appearance, into ``seen_data`` at ``seen_offsets`` with their ``hashes``. Returns
+    the new number of distinct texts. The state lives in the arrays, so chunks are coded one after another.
+    """
+    mask = np.uint64(len(table) - 1)
+    bits = 0
+    while (1 << bits) < len(table):
+        bits += 1
+    shift = np.uint64(64 - bits)
+    for r in range(count):
+        s, e = offsets[first + r], offsets[first + r + 1]
+        h = _text_hash(data, s, e)
+        slot = h >> shift
+        while True:
+            c = table[slot]
+            if c < 0:  # a new text: copy it
+                table[slot] = n_seen
+                hashes[n_seen] = h
+                o = seen_offsets[n_seen]
+                for j in range(e - s):
+                    seen_data[o + j] = data[s + j]
+                seen_offsets[n_seen + 1] = o + (e - s)
+                codes[at + r] = n_seen
+                n_seen += 1
+                break
+            if hashes[c] == h:
+                o, o2 = seen_offsets[c], seen_offsets[c + 1]
+                same = o2 - o == e - s
+                j = 0
+                while same and j < e - s:
+                    same = seen_data[o + j] == data[s + j]
+                    j += 1
+                if same:
+                    codes[at + r] = c
+                    break
+            slot = (slot + np.uint64(1)) & mask
+    return n_seen

@@ -19,7 +19,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._codes import distinct, first
+from ._codes import distinct, factorize, first
 from ._io import as_text, from_spark
 from .errors import ArgumentError
 
@@ -453,7 +453,7 @@ def from_transactions(tx: pd.DataFrame) -> pd.DataFrame:
         basket = as_text(lines["customer_id"]) + "|" + lines["date"].dt.strftime("%Y-%m-%d")
     # duplicates found on integer codes (hashing two text columns together is the slow way at 10M lines); the
     # codes become the categorical columns of the result, so that rules() does not hash the text again
-    b, basket_ids = pd.factorize(basket)
+    b, basket_ids = factorize(basket)  # millions of distinct order ids: the low-memory coding
     i, items = pd.factorize(as_text(lines["product"]))
     keep = first(b.astype(np.int64) * max(len(items), 1) + i)
     return pd.DataFrame({"basket_id": _categorical(b[keep], basket_ids), "item": _categorical(i[keep], items),

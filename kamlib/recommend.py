@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,7 +31,7 @@ from ._io import as_text, from_spark
 from ._results import Result
 from .errors import ArgumentError
 
-__all__ = ["METHODS", "Split", "als_spark", "claim_check", "compare", "default_cutoff", "evaluate", "explain", "metrics",
+__all__ = ["METHODS", "ItemSets", "RankedLists", "Split", "als_spark", "claim_check", "compare", "default_cutoff", "evaluate", "explain", "metrics",
            "next_best", "per_customer", "recommend", "relevant", "time_split", "top_customers"]
 
 #: The methods :func:`recommend` knows; ``popularity`` is the "regular recommendation" baseline.
@@ -73,6 +74,87 @@ class Split(Result):
     def test(self) -> pd.DataFrame:
         """The purchase lines after the cutoff."""
         return self.lines[~self.in_train]
+
+
+class RankedLists(Mapping):
+    """``{customer: [items, best first]}`` kept as one array of product codes, as :func:`recommend` returns it.
+
+    A read-only mapping: ``lists[customer]``, ``len``, iteration, ``items()`` and ``==`` with a dict behave as
+    for ``dict``, while a million customers' lists take one integer array (10 products each: 40 MB) instead of a
+    million Python lists. ``codes`` has a row per customer in ``rows`` (positions in ``customers``) and a column
+    per rank, -1 after the end of a shorter list; ``catalogue`` labels the codes.
+
+    Examples
+    --------
+    >>> lists = RankedLists(pd.Index(["a", "b"]), pd.Index(["x", "y"]), np.array([1]), np.array([[1, 0]]))
+    >>> lists
+    {'b': ['y', 'x']}
+    >>> lists == {"b": ["y", "x"]}, "a" in lists
+    (True, False)
+    """
+
+    def __init__(self, customers: pd.Index, catalogue: pd.Index, rows: np.ndarray, codes: np.ndarray):
+        self.customers, self.catalogue, self.rows, self.codes = customers, catalogue, rows, codes
+
+    @cached_property
+    def _position(self) -> pd.Index:
+        return pd.Index(self.customers.to_numpy()[self.rows], dtype=object)
+
+    @cached_property
+    def _labels(self) -> np.ndarray:
+        return self.catalogue.to_numpy()
+
+    def __getitem__(self, customer):
+        at = self._position.get_loc(customer)  # KeyError for a customer without a list
+        row = self.codes[at]
+        return self._labels[row[row >= 0]].tolist()
+
+    def __iter__(self):
+        return iter(self._position.tolist())
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+class ItemSets(Mapping):
+    """``{customer: set of items}`` kept as arrays (compressed rows of product codes), as :func:`relevant` returns it.
+
+    A read-only mapping like :class:`RankedLists`: customer ``customers[rows[j]]`` has the products
+    ``labels[indices[indptr[j]:indptr[j + 1]]]``; ``labels`` starts with the training ``catalogue`` and continues
+    with the products first sold after the cutoff.
+
+    Examples
+    --------
+    >>> sets = ItemSets(pd.Index(["a", "b"]), pd.Index(["x"]), np.array(["x", "z"], dtype=object),
+    ...                 np.array([0, 1]), np.array([0, 1, 1]), np.array([1]))
+    >>> sets
+    {'a': {'z'}, 'b': set()}
+    """
+
+    def __init__(self, customers: pd.Index, catalogue: pd.Index, labels: np.ndarray, rows: np.ndarray,
+                 indptr: np.ndarray, indices: np.ndarray):
+        self.customers, self.catalogue, self.labels = customers, catalogue, labels
+        self.rows, self.indptr, self.indices = rows, indptr, indices
+
+    @cached_property
+    def _position(self) -> pd.Index:
+        return pd.Index(self.customers.to_numpy()[self.rows], dtype=object)
+
+    def __getitem__(self, customer):
+        at = self._position.get_loc(customer)
+        return set(self.labels[self.indices[self.indptr[at]:self.indptr[at + 1]]].tolist())
+
+    def __iter__(self):
+        return iter(self._position.tolist())
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 def default_cutoff(last_day, cutoff=None, *, days: int = 90):
@@ -188,7 +270,7 @@ def _train_codes(values: pd.Series, in_train: np.ndarray):
     return renumber[codes[in_train]], uniques[seen], renumber[codes[~in_train]], int((later & ~seen).sum())
 
 
-def relevant(split: Split, *, exclude_bought: bool = True) -> dict:
+def relevant(split: Split, *, exclude_bought: bool = True) -> ItemSets:
     """What each known customer bought after the cutoff: the items a recommendation should have found.
 
     Parameters
@@ -201,9 +283,9 @@ def relevant(split: Split, *, exclude_bought: bool = True) -> dict:
 
     Returns
     -------
-    dict
-        ``{customer: set of items}`` for customers in the training data (new customers are left out);
-        a customer whose set is empty has nothing to find under this policy.
+    ItemSets
+        ``{customer: set of items}`` (a read-only mapping over arrays) for customers in the training data (new
+        customers are left out); a customer whose set is empty has nothing to find under this policy.
 
     References
     ----------
@@ -242,35 +324,38 @@ def relevant(split: Split, *, exclude_bought: bool = True) -> dict:
         rows, cols = split.matrix.nonzero()
         bought = np.sort(rows.astype(np.int64) * n_items + cols)
         found = (i >= n_items) | ~member(c * n_items + np.minimum(i, n_items - 1), bought)
-    names = split.customers.to_numpy()
     starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.array([], dtype=int)
-    ends = np.r_[starts[1:], len(c)]
-    # positions in the list of found items: one conversion to Python objects, then slices of a list
-    kept = labels[i[found]].tolist()
+    # compressed rows of the found products' codes (sorted within each customer): no Python set per customer
     at = np.r_[0, np.cumsum(found)]
-    return dict(zip(names[c[starts]].tolist(), map(set, map(kept.__getitem__, map(slice, at[starts].tolist(),
-                                                                                    at[ends].tolist())))))
+    return ItemSets(split.customers, split.items, labels, c[starts], np.r_[at[starts], at[-1]], i[found])
 
 
-def _cosine_items(X, workers: int = 1):
+def _cosine_items(X, workers: int = 1, neighbours: int | None = None):
     """Item x item cosine similarity of the columns of a sparse matrix, diagonal zero (sparse).
 
-    The product is computed in ``workers`` blocks of rows at once (scipy's sparse product releases the GIL);
-    the blocks stacked are the same arrays as one product.
+    The product is computed in blocks of rows, ``workers`` at once (scipy's sparse product releases the GIL);
+    the blocks stacked are the same arrays as one product. With ``neighbours``, each block is cut to its rows'
+    most similar products (:func:`_keep_neighbours`, a row-wise rule) before the blocks are stacked, so the full
+    similarity matrix (800 MB on a 10M-line log) never exists at once.
     """
     from scipy import sparse
     from sklearn.preprocessing import normalize
 
     cols = normalize(X.T.tocsr(), norm="l2", axis=1)
     right = cols.T.tocsr()
-    cuts = np.linspace(0, cols.shape[0], max(1, min(workers, cols.shape[0])) + 1).astype(int)
+    blocks = max(1, workers) * (8 if neighbours is not None else 1)
+    cuts = np.linspace(0, cols.shape[0], max(1, min(blocks, cols.shape[0])) + 1).astype(int)
+
+    def block(bounds):
+        part = (cols[bounds[0]:bounds[1]] @ right).tocsr()
+        row_of = np.repeat(np.arange(bounds[0], bounds[1]), np.diff(part.indptr))
+        part.data[part.indices == row_of] = 0  # the diagonal, without scipy's slower setdiag
+        part.eliminate_zeros()
+        return part if neighbours is None else _keep_neighbours(part, neighbours)
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        parts = list(pool.map(lambda ab: (cols[ab[0]:ab[1]] @ right).tocsr(), zip(cuts[:-1], cuts[1:])))
-    sim = sparse.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
-    row_of = np.repeat(np.arange(sim.shape[0]), np.diff(sim.indptr))
-    sim.data[sim.indices == row_of] = 0  # the diagonal, without scipy's slower setdiag
-    sim.eliminate_zeros()
-    return sim
+        parts = list(pool.map(block, zip(cuts[:-1], cuts[1:])))
+    return sparse.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
 
 
 def _keep_neighbours(sim, k: int):
@@ -306,7 +391,8 @@ def _scale_rows(scores: np.ndarray) -> np.ndarray:
 
 def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_bought: bool = True,
               customers=None, descriptions=None, hybrid_weight: float = 0.5, factors: int = 32,
-              seed: int = 0, block: int = 2048, neighbours: int | None = None, workers: int | None = None) -> dict:
+              seed: int = 0, block: int = 2048, neighbours: int | None = None,
+              workers: int | None = None) -> RankedLists:
     """The top ``k`` products for each customer by one method, from the training purchases only.
 
     Parameters
@@ -341,9 +427,10 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
 
     Returns
     -------
-    dict
-        ``{customer: [items, best first]}``. Products the method has no evidence for (score 0) follow those it
-        has, in order of popularity; ties are broken by popularity, then by product code.
+    RankedLists
+        ``{customer: [items, best first]}`` (a read-only mapping over one array of product codes). Products the
+        method has no evidence for (score 0) follow those it has, in order of popularity; ties are broken by
+        popularity, then by product code.
 
     References
     ----------
@@ -369,15 +456,17 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     popularity = np.asarray(binary.sum(axis=0)).ravel()
     rows = np.arange(len(split.customers)) if customers is None else split.customers.get_indexer(list(customers))
     rows = rows[rows >= 0]
+    if customers is not None:  # each customer once, in the order first asked for
+        rows = rows[np.sort(np.unique(rows, return_index=True)[1])]
     sims = {}
+    if neighbours is not None and neighbours < 1:
+        raise ArgumentError(f"neighbours must be at least 1, not {neighbours}.", argument="neighbours")
     if method in ("itemcf", "hybrid"):
-        sims["itemcf"] = _cosine_items(binary, workers)
+        sims["itemcf"] = _cosine_items(binary, workers, neighbours)  # cut to the neighbours block by block
     if method in ("content", "hybrid"):
         sims["content"] = _content_similarity(split.items, descriptions)
-    if neighbours is not None:
-        if neighbours < 1:
-            raise ArgumentError(f"neighbours must be at least 1, not {neighbours}.", argument="neighbours")
-        sims = {name: _keep_neighbours(sim, neighbours) for name, sim in sims.items()}
+        if neighbours is not None:
+            sims["content"] = _keep_neighbours(sims["content"], neighbours)
     if method == "als":
         from implicit.als import AlternatingLeastSquares
         from threadpoolctl import threadpool_limits
@@ -396,7 +485,6 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
         return _top_k_dense(split, binary, rows, lambda r: user_f[r] @ item_f.T, popularity, k, exclude_bought, block)
     from scipy import sparse
 
-    names = split.customers.to_numpy()  # once: an index of text converts to Python objects on every call
     # the evidence of each customer (an upper bound of the scores to rank: the neighbours of what they bought)
     reach = sum(np.diff(sim.indptr) for sim in sims.values()) if sims else np.zeros(len(split.items))
     chosen = binary[rows]  # the customers' rows, once: for the evidence, the blocks and the lists
@@ -436,7 +524,7 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     with ThreadPoolExecutor(max_workers=workers) as pool:
         parts = list(pool.map(block, bounds))
     best = np.concatenate(parts) if parts else np.zeros((0, k), dtype=np.int64)
-    return _lists(split, chosen, names[rows], best, rank, k, exclude_bought)
+    return _lists(split, chosen, rows, best, rank, k, exclude_bought)
 
 
 def _scale_sparse_rows(S):
@@ -474,25 +562,22 @@ def _top_k_sparse(B, S, rank, k, exclude_bought):
     return out
 
 
-def _lists(split, B, names, best, rank, k, exclude_bought):
-    """``{customer: [items]}`` from the best product codes per row (-1 padded); short rows filled by popularity.
+def _lists(split, B, rows, best, rank, k, exclude_bought):
+    """The lists of the customers ``rows`` from their best product codes (-1 padded); short rows filled by popularity.
 
     A row short of ``k`` (too little evidence) continues with the most popular products not yet listed (nor
-    bought, when ``exclude_bought``).
+    bought, when ``exclude_bought``); it stays shorter only when the catalogue runs out.
     """
-    labels = split.items.to_numpy()
-    full = best[:, -1] >= 0  # most customers: one conversion to Python lists, no loop
-    done = iter(labels[best[full]].tolist())
-    lists = [next(done) if f else None for f in full.tolist()]
+    codes = best.astype(np.int32 if len(split.items) < 2 ** 31 else np.int64)
     by_popularity = np.argsort(rank)
-    for i in np.flatnonzero(~full):
+    for i in np.flatnonzero(best[:, -1] < 0) if best.shape[1] else []:
         chosen = best[i][best[i] >= 0]
         skip = B.indices[B.indptr[i]:B.indptr[i + 1]] if exclude_bought else chosen[:0]
         skip = np.concatenate([chosen, skip])
         head = by_popularity[:k + len(skip)]
         fill = head[~np.isin(head, skip)][:k - len(chosen)]
-        lists[i] = labels[np.concatenate([chosen, fill.astype(chosen.dtype)])].tolist()
-    return dict(zip(names.tolist(), lists))
+        codes[i, len(chosen):len(chosen) + len(fill)] = fill
+    return RankedLists(split.customers, split.items, rows, codes)
 
 
 def _kth_largest(values, indptr, k):
@@ -525,19 +610,20 @@ def _kth_largest(values, indptr, k):
 def _top_k_dense(split, binary, rows, score_block, popularity, k, exclude_bought, block):
     """Top ``k`` per customer from dense scores computed a block of customers at a time (matrix factorisation)."""
     tiebreak = (popularity + (1 - np.arange(len(split.items)) / max(len(split.items), 1)) * 0.5) * 1e-9
-    out = {}
+    kk = min(k, len(split.items))
+    codes = np.full((len(rows), kk), -1, dtype=np.int32 if len(split.items) < 2 ** 31 else np.int64)
     block = max(16, min(block, 20_000_000 // max(len(split.items), 1)))
     for start in range(0, len(rows), block):
         r = rows[start:start + block]
         scores = score_block(r) + tiebreak
         if exclude_bought:
             scores[binary[r].nonzero()] = -np.inf
-        kk = min(k, scores.shape[1])
-        top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
-        for i, row in enumerate(r):
+        top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk] if kk else np.zeros((len(r), 0), dtype=int)
+        for i in range(len(r)):
             cand = top[i][np.argsort(-scores[i, top[i]], kind="stable")]
-            out[split.customers[row]] = [split.items[j] for j in cand if np.isfinite(scores[i, j])]
-    return out
+            cand = cand[np.isfinite(scores[i, cand])]
+            codes[start + i, :len(cand)] = cand
+    return RankedLists(split.customers, split.items, rows, codes)
 
 
 def als_spark(spark, table: str, cutoff, *, k: int = 10, exclude_bought: bool = True, factors: int = 32,
@@ -568,7 +654,7 @@ def als_spark(spark, table: str, cutoff, *, k: int = 10, exclude_bought: bool = 
 
     Returns
     -------
-    dict
+    RankedLists
         ``{customer: [items, best first]}`` for every customer with a purchase up to the cutoff.
 
     References
@@ -664,6 +750,8 @@ def per_customer(recommended: dict, relevant: dict, k: int) -> pd.DataFrame:
     if k < 1:
         raise ArgumentError(f"k must be at least 1, not {k}.", argument="k")
     discount = 1 / np.log2(np.arange(2, k + 2))
+    if _coded_alike(recommended, relevant):
+        return _per_customer_codes(recommended, relevant, k, discount)
     # one pass over flat arrays (a million customers' lists in seconds): the recommended and the relevant items
     # of every customer coded together, a hit is a (customer, item) pair in both
     who = [c for c, rel in relevant.items() if rel]
@@ -687,6 +775,49 @@ def per_customer(recommended: dict, relevant: dict, k: int) -> pd.DataFrame:
     return pd.DataFrame({"hit": (n_hit > 0).astype(float), "precision": n_hit / k,
                          "recall": n_hit / np.maximum(wanted, 1), "ndcg": dcg / idcg},
                         index=pd.Index(who, dtype=object))
+
+
+def _coded_alike(recommended, relevant) -> bool:
+    """Whether both come from the same split as arrays (:func:`recommend` and :func:`relevant`): then the
+    metrics are computed on the product codes, with no Python object per customer."""
+    return (isinstance(recommended, RankedLists) and isinstance(relevant, ItemSets)
+            and recommended.customers is relevant.customers and recommended.catalogue is relevant.catalogue)
+
+
+def _per_customer_codes(recommended: RankedLists, relevant: ItemSets, k: int, discount: np.ndarray) -> pd.DataFrame:
+    """:func:`per_customer` on codes: the same arithmetic in the same order as the general path, so the same numbers."""
+    sizes = np.diff(relevant.indptr)
+    who = np.flatnonzero(sizes > 0)
+    wanted = sizes[who].astype(np.int64)
+    position = np.full(len(recommended.customers), -1, dtype=np.int64)
+    position[recommended.rows] = np.arange(len(recommended.rows))
+    at = position[relevant.rows[who]]
+    top = np.full((len(who), k), -1, dtype=np.int64)
+    has = at >= 0
+    width = min(k, recommended.codes.shape[1])
+    top[has, :width] = recommended.codes[at[has], :width]
+    owner, rank = np.nonzero(top >= 0)  # a list ends at its first -1
+    n_labels = max(len(relevant.labels), 1)
+    rec_key = owner * n_labels + top[owner, rank]
+    # relevant() sorts the codes of each customer and customers ascend, so the keys are sorted already
+    rel_key = np.repeat(np.arange(len(who), dtype=np.int64), wanted) * n_labels + \
+        relevant.indices[_spans(relevant.indptr, who)]
+    if np.any(rel_key[1:] < rel_key[:-1]):  # sets built by hand need not be sorted
+        rel_key = np.sort(rel_key)
+    hit = member(rec_key, rel_key)
+    n_hit = np.bincount(owner[hit], minlength=len(who)).astype(float)
+    dcg = np.bincount(owner[hit], weights=discount[rank[hit]], minlength=len(who))
+    idcg = np.cumsum(discount)[np.minimum(wanted, k) - 1] if len(who) else np.zeros(0)
+    return pd.DataFrame({"hit": (n_hit > 0).astype(float), "precision": n_hit / k,
+                         "recall": n_hit / np.maximum(wanted, 1), "ndcg": dcg / idcg},
+                        index=pd.Index(relevant.customers.to_numpy()[relevant.rows[who]], dtype=object))
+
+
+def _spans(indptr: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Positions ``indptr[j]:indptr[j + 1]`` of every ``j`` in ``which``, concatenated (no Python loop)."""
+    lengths = (indptr[which + 1] - indptr[which]).astype(np.int64)
+    return np.repeat(indptr[which].astype(np.int64) - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + \
+        np.arange(int(lengths.sum()))
 
 
 def metrics(recommended: dict, relevant: dict, k: int, *, catalogue: int | None = None) -> dict:
@@ -721,11 +852,17 @@ def metrics(recommended: dict, relevant: dict, k: int, *, catalogue: int | None 
     (1.0, 0.5, 0.5, 1, 1)
     """
     pc = per_customer(recommended, relevant, k)
-    shown = set(chain.from_iterable(islice(lst, k) for lst in recommended.values()))
+    if isinstance(recommended, RankedLists):  # distinct codes in the top k of all lists
+        top = recommended.codes[:, :k]
+        n_shown = len(np.unique(top[top >= 0]))
+    else:
+        n_shown = len(set(chain.from_iterable(islice(lst, k) for lst in recommended.values())))
+    empty = int((np.diff(relevant.indptr) == 0).sum()) if isinstance(relevant, ItemSets) else \
+        sum(1 for s in relevant.values() if not s)
     means = pc.mean() if len(pc) else pd.Series(np.nan, index=pc.columns)
     return {"hit_rate": float(means["hit"]), "precision": float(means["precision"]), "recall": float(means["recall"]),
-            "ndcg": float(means["ndcg"]), "coverage": len(shown) / catalogue if catalogue else math.nan,
-            "customers": len(pc), "no_relevant": sum(1 for s in relevant.values() if not s)}
+            "ndcg": float(means["ndcg"]), "coverage": n_shown / catalogue if catalogue else math.nan,
+            "customers": len(pc), "no_relevant": empty}
 
 
 def evaluate(recommended: dict, relevant: dict, k: int, *, n_boot: int = 200, seed: int = 0,
@@ -818,7 +955,8 @@ def compare(split: Split, methods=METHODS, *, k: int = 10, policies=(True, False
         recs = {m: recommend(split, m, k=k, exclude_bought=exclude, descriptions=descriptions, seed=seed)
                 for m in methods}
         for gname, members in groups.items():
-            rel = rel_all if members is None else {c: s for c, s in rel_all.items() if c in set(map(str, members))}
+            wanted = None if members is None else set(map(str, members))  # once, not once per customer
+            rel = rel_all if wanted is None else {c: s for c, s in rel_all.items() if c in wanted}
             hits = {m: per_customer(recs[m], rel, k)["hit"] for m in methods}
             idx = hits[methods[0]].index
             rng = np.random.default_rng(rng_seed)

@@ -149,3 +149,35 @@ def test_categorical_lines_of_a_log_give_what_the_same_lines_as_text_give():
     group_of = pd.Series({c: "key" if int(c) < 50 else "other" for c in tx["customer_id"].unique()})
     pd.testing.assert_frame_equal(baskets.rules_by_group(lines, group_of, min_support=0.01, min_confidence=0.05),
                                   baskets.rules_by_group(text, group_of, min_support=0.01, min_confidence=0.05))
+
+
+def test_low_memory_coding_of_order_ids_equals_pandas(monkeypatch):
+    """The compiled coding of millions of distinct texts (kamlib._codes.factorize) gives pandas' codes and
+    values: Arrow text in several chunks (one of them a slice), empty and non-ASCII texts, long texts, repeats
+    across chunks; with missing values or another dtype it is pandas' own."""
+    import pyarrow as pa
+
+    from kamlib import _codes
+
+    monkeypatch.setattr(_codes, "FACTORIZE_KERNEL_FROM", 0)
+    rng = np.random.default_rng(2)
+    texts = np.char.add("o", rng.integers(0, 5000, 60_000).astype(str)).astype(object)
+    texts[::997] = ""
+    texts[5::1009] = "订单-é"
+    texts[7::3001] = "x" * 300
+    chunks = [pa.array(texts[:20_000], pa.large_string()), pa.array(texts[19_000:45_000], pa.large_string())[1000:],
+              pa.array(texts[45_000:], pa.large_string())]
+    values = pd.Series(pd.array(pa.chunked_array(chunks), dtype="str"))
+    assert values.array.__arrow_array__().num_chunks == 3
+    codes, uniques = _codes.factorize(values)
+    want_codes, want_uniques = pd.factorize(values)
+    np.testing.assert_array_equal(codes, want_codes)
+    pd.testing.assert_index_equal(uniques, want_uniques)
+    with_missing = values.copy()
+    with_missing[3] = None
+    np.testing.assert_array_equal(_codes.factorize(with_missing)[0], pd.factorize(with_missing)[0])
+    tx = pd.DataFrame({"customer_id": texts, "product": rng.integers(0, 40, len(texts)).astype(str),
+                       "order_id": values, "date": pd.Timestamp("2024-01-01"), "amount": 1.0})
+    lines = baskets.from_transactions(tx)
+    monkeypatch.setattr(_codes, "FACTORIZE_KERNEL_FROM", 10 ** 12)
+    pd.testing.assert_frame_equal(lines, baskets.from_transactions(tx))

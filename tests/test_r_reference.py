@@ -348,7 +348,7 @@ R_WLSMV = r"""
 suppressMessages(library(lavaan))
 """ + R_EACH_CASE + r"""  f <- cfa(m, d, ordered = names(d), estimator = "WLSMV")
   fm <- fitMeasures(f, c("chisq", "df", "chisq.scaled", "pvalue.scaled", "cfi.scaled", "tli.scaled",
-                         "rmsea.scaled", "srmr"))
+                         "rmsea.scaled", "rmsea.ci.lower.scaled", "rmsea.ci.upper.scaled", "srmr"))
   write.csv(data.frame(measure = names(fm), value = as.numeric(fm)), file.path(folder, paste0(name, "-fit.csv")),
             row.names = FALSE)
   pe <- parameterEstimates(f, standardized = TRUE)
@@ -390,6 +390,7 @@ def test_ordinal_cfa_by_wlsmv_equals_lavaans(tmp_path):
         assert res.fit["df"] == int(ref["df"]) and res.fit["estimator"] == "WLSMV"
         for ours, theirs in (("chi2_unscaled", "chisq"), ("chi2", "chisq.scaled"), ("pvalue", "pvalue.scaled"),
                              ("cfi", "cfi.scaled"), ("tli", "tli.scaled"), ("rmsea", "rmsea.scaled"),
+                             ("rmsea_ci_lower", "rmsea.ci.lower.scaled"), ("rmsea_ci_upper", "rmsea.ci.upper.scaled"),
                              ("srmr", "srmr")):
             assert res.fit[ours] == pytest.approx(ref[theirs], rel=1e-4, abs=1e-6), (name, ours)
         positive_rmsea |= ref["rmsea.scaled"] > 0
@@ -432,7 +433,8 @@ def test_ordinal_sem_by_wlsmv_equals_lavaans(tmp_path):
     ref = pd.read_csv(tmp_path / "chain-fit.csv").set_index("measure")["value"]
     assert res.fit["df"] == int(ref["df"])
     for ours, theirs in (("chi2_unscaled", "chisq"), ("chi2", "chisq.scaled"), ("cfi", "cfi.scaled"),
-                         ("tli", "tli.scaled"), ("rmsea", "rmsea.scaled"), ("srmr", "srmr")):
+                         ("tli", "tli.scaled"), ("rmsea", "rmsea.scaled"), ("rmsea_ci_lower", "rmsea.ci.lower.scaled"),
+                         ("rmsea_ci_upper", "rmsea.ci.upper.scaled"), ("srmr", "srmr")):
         assert res.fit[ours] == pytest.approx(ref[theirs], rel=1e-4, abs=1e-6), ours
     pe = pd.read_csv(tmp_path / "chain-pe.csv")
     mine = {_key(r.lval, r.op, r.rval): r for r in res.estimates.itertuples(index=False)}

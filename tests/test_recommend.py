@@ -193,6 +193,11 @@ def test_cosine_in_row_blocks_equals_one_product():
     expected = unit.T @ unit
     np.fill_diagonal(expected, 0)
     np.testing.assert_allclose(one.toarray(), expected, rtol=1e-5, atol=1e-6)
+    for k in (1, 4, 30):  # cut to the neighbours block by block: the same as cutting the whole matrix
+        whole, cut = rc._keep_neighbours(one, k), rc._cosine_items(X, workers=3, neighbours=k)
+        assert np.diff(cut.indptr).max() < np.diff(one.indptr).max()
+        for a, b in [(whole.indptr, cut.indptr), (whole.indices, cut.indices), (whole.data, cut.data)]:
+            np.testing.assert_array_equal(a, b)
 
 
 def test_neighbours_keep_each_products_most_similar(log):
@@ -250,3 +255,34 @@ def test_training_matrix_counts_distinct_purchase_days_and_metrics_equal_a_loop(
                     (hits * discount[:len(hits)]).sum() / discount[:min(len(r), 5)].sum())
             assert tuple(got.loc[c]) == pytest.approx(want)
     assert len(got) == sum(1 for r in rel.values() if r)
+
+
+@pytest.mark.parametrize("exclude_bought", [True, False])
+@pytest.mark.parametrize("method", ["itemcf", "als"])
+def test_metrics_on_codes_equal_the_general_path_on_dicts(method, exclude_bought):
+    """recommend() and relevant() return mappings over arrays; per_customer and metrics read their codes. The
+    numbers equal those of the same lists and sets as plain dicts, also for customers without a list, lists
+    shorter than k, products first sold after the cutoff and a catalogue smaller than k."""
+    rng = np.random.default_rng(12)
+    n = 4000
+    tx = pd.DataFrame({"customer_id": rng.integers(0, 400, n).astype(str),
+                       "product": np.char.add("p", rng.zipf(1.4, n).clip(max=90).astype(str)),
+                       "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 120, n), unit="D")})
+    s = rc.time_split(tx, "2024-03-15")
+    assert s.new_items > 0
+    some = list(s.customers[::3]) + [s.customers[0], "nobody"]  # a repeat and an unknown customer
+    recs = rc.recommend(s, method, k=6, exclude_bought=exclude_bought, customers=some)
+    rel = rc.relevant(s, exclude_bought=exclude_bought)
+    assert isinstance(recs, rc.RankedLists) and isinstance(rel, rc.ItemSets)
+    assert list(recs) == list(dict.fromkeys(c for c in some if c in set(s.customers)))
+    plain_recs, plain_rel = {c: list(v) for c, v in recs.items()}, {c: set(v) for c, v in rel.items()}
+    assert recs == plain_recs and rel == plain_rel and "nobody" not in recs and recs.get("nobody") is None
+    for k in (1, 6, 12):
+        pd.testing.assert_frame_equal(rc.per_customer(recs, rel, k), rc.per_customer(plain_recs, plain_rel, k))
+        assert rc.metrics(recs, rel, k, catalogue=len(s.items)) == rc.metrics(plain_recs, plain_rel, k,
+                                                                              catalogue=len(s.items))
+    tiny = rc.time_split(tx[tx["product"].isin(["p1", "p2", "p3"])], "2024-03-15")
+    short = rc.recommend(tiny, method, k=5, exclude_bought=exclude_bought)
+    assert all(len(v) <= 3 for v in short.values())
+    assert rc.metrics(short, rc.relevant(tiny, exclude_bought=exclude_bought), 5) == \
+        rc.metrics(dict(short), dict(rc.relevant(tiny, exclude_bought=exclude_bought)), 5)

@@ -294,7 +294,7 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=(), *,
     >>> res.fit["df"], list(res.paths()["rval"])
     (8, ['A'])
     """
-    from .cbsem import SEMResult
+    from .cbsem import SEMResult, rmsea_ci
 
     items = list(dict.fromkeys(i for its in constructs.values() for i in its))
     if any(sum(i in its for its in constructs.values()) > 1 for i in items):
@@ -389,7 +389,9 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=(), *,
            "pvalue": float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan"),
            "cfi": float(min(max(cfi, 0.0), 1.0)), "tli": float(tli),
            "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * (n - 1)))) if df > 0 else 0.0,
-           "rmsea_ci_lower": float("nan"), "rmsea_ci_upper": float("nan"),
+           # lavaan's rmsea.ci.lower/upper.scaled: the noncentral chi-square inverted at the scaled-and-shifted
+           # statistic, with N - 1 as lavaan counts observations for a least-squares estimator
+           **dict(zip(("rmsea_ci_lower", "rmsea_ci_upper"), rmsea_ci(chi2, df, n - 1))),
            "srmr": float(np.sqrt((resid ** 2).sum() / (p * (p + 1) / 2))),
            "note": "" if df > 0 else "the model is just-identified (df = 0): its fit cannot be tested."}
     sd = np.sqrt(np.diag(eta))
