@@ -31,7 +31,7 @@ from ._io import as_text, from_spark
 from ._results import Result
 from .errors import ArgumentError
 
-__all__ = ["METHODS", "ItemSets", "RankedLists", "Split", "als_spark", "claim_check", "compare", "default_cutoff", "evaluate", "explain", "metrics",
+__all__ = ["ItemSets", "METHODS", "RankedLists", "Split", "als_spark", "claim_check", "compare", "default_cutoff", "evaluate", "explain", "metrics",
            "next_best", "per_customer", "recommend", "relevant", "time_split", "top_customers"]
 
 #: The methods :func:`recommend` knows; ``popularity`` is the "regular recommendation" baseline.
