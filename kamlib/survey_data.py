@@ -111,7 +111,9 @@ def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = T
     phi = np.full((k, k), rho) + np.eye(k) * (1 - rho)
     share = truth["key_account_share"] if key_account_share is None else key_account_share
     key = rng.random(n) < share
-    xi = rng.multivariate_normal(np.zeros(k), phi, size=n)
+    # Cholesky, not numpy's default SVD: the SVD's signs and rotation follow the CPU's BLAS kernels, so the same
+    # seed gave other answers on a machine with AVX-512; the Cholesky factor is unique
+    xi = rng.multivariate_normal(np.zeros(k), phi, size=n, method="cholesky")
     lat = pd.DataFrame(xi, columns=drivers)
     b = np.array([truth["paths"]["SAT"][d] for d in drivers])
     b_key = np.array([truth["paths_key"]["SAT"][d] for d in drivers])

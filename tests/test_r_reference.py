@@ -447,3 +447,65 @@ def test_ordinal_sem_by_wlsmv_equals_lavaans(tmp_path):
             assert got.estimate_se == pytest.approx(row.se, rel=1e-4), row
     r = res.factor_correlations()  # model-implied: F1 and F3 correlate through F2
     assert r.loc["F1", "F3"] == pytest.approx(r.loc["F1", "F2"] * r.loc["F2", "F3"], rel=1e-6)
+
+
+R_ORDINAL_INVARIANCE = r"""
+suppressMessages(library(lavaan))
+""" + R_EACH_CASE + r"""  items <- setdiff(names(d), "g")
+  fits <- list(cfa(m, d, ordered = items, group = "g"),
+               cfa(m, d, ordered = items, group = "g", group.equal = "loadings"),
+               cfa(m, d, ordered = items, group = "g", group.equal = c("loadings", "thresholds")))
+  fm <- t(sapply(fits, fitMeasures, c("chisq", "df", "chisq.scaled", "cfi.scaled", "rmsea.scaled")))
+  lrt <- lavTestLRT(fits[[1]], fits[[2]], fits[[3]])
+  out <- data.frame(model = c("configural", "metric", "scalar"), fm, delta_chi2 = lrt[["Chisq diff"]],
+                    delta_df = lrt[["Df diff"]], delta_pvalue = lrt[["Pr(>Chisq)"]])
+  write.csv(out, file.path(folder, paste0(name, "-inv.csv")), row.names = FALSE)
+}
+"""
+
+
+def _ordinal_groups(seed: int, points: int, sizes: tuple) -> tuple[str, pd.DataFrame]:
+    """Two factors of three ordinal items in ``len(sizes)`` groups; the later groups differ in one loading and one
+    item's level (so that the metric and scalar steps have something to find)."""
+    rng = np.random.default_rng(seed)
+    cuts = np.sort(rng.normal(0.2, 0.8, points - 1))
+    parts = []
+    for g, n in enumerate(sizes):
+        f = rng.multivariate_normal([0, 0], [[1, 0.45], [0.45, 1]], n)
+        lam = np.array([0.75, 0.65, 0.8, 0.7, 0.6 - 0.12 * g, 0.7])
+        z = f[:, [0, 0, 0, 1, 1, 1]] * lam + rng.normal(size=(n, 6)) * np.sqrt(1 - lam ** 2)
+        z[:, 0] += 0.25 * g
+        parts.append(pd.DataFrame(np.digitize(z, cuts) + 1, columns=[f"u{i + 1}" for i in range(6)]).assign(g=f"g{g}"))
+    return "F1 =~ u1 + u2 + u3\nF2 =~ u4 + u5 + u6", pd.concat(parts, ignore_index=True)
+
+
+def test_ordinal_invariance_by_multigroup_wlsmv_equals_lavaans(tmp_path):
+    """Configural, metric (equal loadings) and scalar (equal loadings and thresholds) multi-group WLSMV on 5- and
+    4-point answers in two and three groups: lavaan's chi-square (standard and scaled-shifted), df, scaled CFI and
+    RMSEA, and lavTestLRT's scaled-and-shifted difference tests (Satorra 2000); and the invariance verdict uses them."""
+    rscript = _rscript()
+    cases = {"mg5": _ordinal_groups(51, 5, (420, 330)), "mg4": _ordinal_groups(52, 4, (260, 240, 300))}
+    for name, (desc, data) in cases.items():
+        data.to_csv(tmp_path / f"{name}.csv", index=False)
+        (tmp_path / f"{name}.lav").write_text(desc)
+    _run_r(rscript, R_ORDINAL_INVARIANCE, tmp_path / "inv.R", list(cases))
+    found_difference = False
+    for name, (desc, data) in cases.items():
+        ref = pd.read_csv(tmp_path / f"{name}-inv.csv").set_index("model")
+        inv = survey.invariance(data, _constructs(desc), data["g"], points=int(data["u1"].max()))
+        table = inv.table.set_index("model")
+        assert set(table["estimator"]) == {"WLSMV"} and table["converged"].all()
+        for level in ("configural", "metric", "scalar"):
+            got, want = table.loc[level], ref.loc[level]
+            assert got["df"] == int(want["df"]), (name, level)
+            for ours, theirs in (("chi2_unscaled", "chisq"), ("chi2", "chisq.scaled"), ("cfi", "cfi.scaled"),
+                                 ("rmsea", "rmsea.scaled")):
+                assert got[ours] == pytest.approx(want[theirs], rel=1e-4, abs=1e-6), (name, level, ours)
+        for level in ("metric", "scalar"):
+            got, want = table.loc[level], ref.loc[level]
+            assert got["delta_df"] == want["delta_df"]
+            assert got["delta_chi2"] == pytest.approx(want["delta_chi2"], rel=1e-4), (name, level)
+            assert got["delta_pvalue"] == pytest.approx(want["delta_pvalue"], rel=1e-3, abs=1e-8), (name, level)
+            found_difference |= want["delta_pvalue"] < 0.05
+        assert "WLSMV" in inv.verdict and "Satorra" in inv.verdict
+    assert found_difference  # a step that the data reject, not only steps at their bounds

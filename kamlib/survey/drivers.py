@@ -99,7 +99,7 @@ def key_drivers(scores: pd.DataFrame, outcome: str, drivers: list[str]) -> KeyDr
     --------
     >>> kd = key_drivers(scores, "SAT", ["PQ", "SQ", "PF"])
     >>> kd.table.sort_values("lmg_share")["driver"].tolist()
-    ['PF', 'PQ', 'SQ']
+    ['PF', 'SQ', 'PQ']
     """
     import statsmodels.api as sm
     from statsmodels.stats.outliers_influence import variance_inflation_factor
@@ -145,7 +145,7 @@ def relative_importance(data: pd.DataFrame, outcome: str, drivers: list[str]) ->
     Examples
     --------
     >>> relative_importance(scores, "SAT", ["PQ", "SQ"]).round(2).to_dict()
-    {'PQ': 0.12, 'SQ': 0.28}
+    {'PQ': 0.19, 'SQ': 0.15}
     """
     y = data[outcome].to_numpy(float)
     X = data[drivers].to_numpy(float)
@@ -208,7 +208,7 @@ def mediation(scores: pd.DataFrame, x: str, m: str, y: str, *, controls: list[st
     --------
     >>> med = mediation(scores, "SQ", "SAT", "LOY", n_boot=200, seed=1)
     >>> round(med.indirect, 2), med.indirect_ci_lower > 0
-    (0.33, True)
+    (0.24, True)
     """
     controls = controls or []
     d = scores[[x, m, y, *controls]].dropna().to_numpy(float)
@@ -261,7 +261,7 @@ def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator
     --------
     >>> mod = moderation(scores, "SAT", ["PQ", "SQ"], "key", "SQ")
     >>> mod.term, round(mod.estimate, 2)
-    ('SQ:key', 0.19)
+    ('SQ:key', 0.27)
     """
     import statsmodels.formula.api as smf
 

@@ -60,7 +60,7 @@ def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
     --------
     >>> overall, per_item = kmo(data[inst.items])
     >>> round(overall, 2)
-    0.87
+    0.86
     """
     r = _complete(data).corr().to_numpy().copy()
     inv = np.linalg.inv(r)
@@ -111,7 +111,7 @@ def harman(data: pd.DataFrame, *, threshold: float | None = None) -> Harman:
     Examples
     --------
     >>> round(harman(data[inst.items]).first_share, 3)
-    0.308
+    0.284
     """
     from .. import verdicts
 
@@ -454,7 +454,7 @@ def htmt(data: pd.DataFrame, constructs: dict[str, list[str]], *, method: str = 
     Examples
     --------
     >>> round(float(htmt(data, inst.constructs).max().max()), 2)
-    0.71
+    0.64
     """
     if method not in ("htmt", "htmt2"):
         raise KamError(f"htmt method {method!r} is not one of 'htmt', 'htmt2'.")

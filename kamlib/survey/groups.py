@@ -57,7 +57,7 @@ def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> p
     --------
     >>> compare_two(scores, data["TIER"], ["SAT"])[["variable", "difference", "pvalue"]].round(2)
       variable  difference  pvalue
-    0      SAT        0.04    0.79
+    0      SAT       -0.22    0.17
     """
     levels = sorted(group.dropna().unique())
     if len(levels) != 2:
@@ -100,7 +100,7 @@ def compare_many(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> 
     --------
     >>> compare_many(scores, data["AGE"], ["SAT"])[["variable", "groups", "kruskal_pvalue"]].round(2)
       variable  groups  kruskal_pvalue
-    0      SAT       4            0.93
+    0      SAT       4            0.14
     """
     rows = []
     for c in columns:

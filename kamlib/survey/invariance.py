@@ -56,8 +56,8 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     """Measurement invariance across groups: configural, metric (equal loadings) and scalar (equal intercepts).
 
     Each model is a multi-group CFA fitted by maximum likelihood with a mean structure (marker items, as lavaan's
-    defaults); each step is compared with the one before by the chi-square difference test and by the change in
-    CFI. Written by hand because semopy's ``multigroup`` fits the groups separately and cannot hold loadings or
+    defaults), or by WLSMV on ordinal answers; each step is compared with the one before by the chi-square
+    difference test (scaled and shifted under WLSMV) and by the change in CFI (scaled under WLSMV). Written by hand because semopy's ``multigroup`` fits the groups separately and cannot hold loadings or
     intercepts equal across them.
 
     Parameters
@@ -71,14 +71,16 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     delta_cfi : float
         Largest drop in CFI that still counts as invariance (0.01: Cheung & Rensvold 2002).
     points : int, optional
-        Answer points of the items. At five or fewer (ordinal answers, :func:`~kamlib.survey.scale_note`) the
-        verdict says that these ML tests treat the answers as continuous and are approximate: the ordinal tests
-        (thresholds held equal, WLSMV; Wu & Estabrook 2016) are not offered yet.
+        Answer points of the items. At five or fewer (ordinal answers, :func:`~kamlib.survey.scale_note`) the models
+        are fitted by multi-group WLSMV with thresholds held equal at the scalar level
+        (:func:`~kamlib.survey.ordinal.multigroup_invariance`, as lavaan); where a group never uses an answer that
+        others use, thresholds cannot be held equal, and the ML tests run with a verdict saying they are approximate.
 
     Returns
     -------
     Invariance
-        ``table`` (model, chi2, df, pvalue, cfi, rmsea, delta_chi2, delta_df, delta_pvalue, delta_cfi, holds),
+        ``table`` (model, chi2, df, pvalue, cfi, rmsea, converged, delta_chi2, delta_df, delta_pvalue, estimator,
+        delta_cfi, holds; ``chi2_unscaled`` under WLSMV),
         ``level`` (the strictest level that holds: "scalar", "metric", "configural"), and a one-sentence
         ``verdict`` (a :class:`~kamlib.i18n.Message`) saying what may be compared across the groups.
 
@@ -95,8 +97,55 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     >>> invariance(hs, {"visual": ["x1", "x2", "x3"]}, hs["school"]).level
     'metric'
     """
+    from .factors import scale_note
+    from .ordinal import _unused_answer, multigroup_invariance
+
     items = [i for its in constructs.values() for i in its]
     require_columns(data, items, where="the survey data", fix="every item of the constructs needs a column")
+    ordinal = points is not None and scale_note(points)["ordinal"]
+    unused = _unused_answer(data, items, group) if ordinal else None
+    if ordinal and unused is None:
+        _group_moments(data, items, group)  # the same checks of the groups' sizes as the ML tests
+        t = multigroup_invariance(data, constructs, group).assign(estimator="WLSMV")
+    else:
+        t = _ml_models(data, items, constructs, group).assign(estimator="ML")
+    t["delta_cfi"] = t["cfi"].diff()
+    t["holds"] = [True] + [bool(-d <= delta_cfi) for d in t["delta_cfi"][1:]]
+    level = "configural"
+    for name, holds in zip(t["model"][1:], t["holds"][1:]):
+        if not holds:
+            break
+        level = name
+    wlsmv = ordinal and unused is None
+    what = {"scalar": "loadings and thresholds are equal across the groups: their construct means and paths may be "
+                      "compared" if wlsmv else
+                      "loadings and intercepts are equal across the groups: their construct means and paths may be "
+                      "compared",
+            "metric": "loadings are equal but thresholds are not: paths and correlations may be compared across the "
+                      "groups, construct means may not" if wlsmv else
+                      "loadings are equal but intercepts are not: paths and correlations may be compared across the "
+                      "groups, construct means may not",
+            "configural": "loadings differ across the groups: the constructs are not measured alike, so neither means "
+                          "nor paths should be compared"}[level]
+    dcfi = ", ".join(f"{m} ΔCFI {d:+.3f}" for m, d in zip(t["model"][1:], t["delta_cfi"][1:]))
+    verdict = Message("Measurement invariance holds up to the {level} level ({dcfi}; Cheung & Rensvold's ±{delta_cfi}): "
+                      "{what}.", level=Message(level, "invariance_level"), dcfi=dcfi, delta_cfi=delta_cfi,
+                      what=Message(what))
+    if wlsmv:
+        verdict = Message("{verdict} The {points}-point answers are fitted as ordinal (WLSMV, thresholds held equal at "
+                          "the scalar level; Wu & Estabrook 2016), each step's difference test scaled and shifted "
+                          "(Satorra 2000), as lavaan computes them.", verdict=verdict, points=points)
+    elif ordinal:
+        g, item, answer = unused
+        verdict = Message("{verdict} In the group '{group}' nobody chose {answer} on the item '{item}', so thresholds "
+                          "cannot be held equal: these tests fit the {points}-point answers as continuous (ML) and are "
+                          "approximate; merging that answer with its neighbour allows the ordinal tests.",
+                          verdict=verdict, group=g, answer=answer, item=item, points=points)
+    return Invariance(t, level, verdict)
+
+
+def _ml_models(data: pd.DataFrame, items: list[str], constructs: dict, group: pd.Series) -> pd.DataFrame:
+    """The configural, metric and scalar multi-group CFAs by maximum likelihood, with chi-square differences."""
     moments = _group_moments(data, items, group)
     N, p, G = sum(m.n for m in moments), len(items), len(moments)
     base = sum(m.n * (np.log(np.diag(m.cov)).sum() - np.linalg.slogdet(m.cov)[1]) for m in moments)
@@ -114,30 +163,7 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     t["delta_df"] = t["df"].diff()
     t["delta_pvalue"] = [np.nan] + [float(stats.chi2.sf(a, b))
                                     for a, b in zip(t["delta_chi2"][1:], t["delta_df"][1:])]
-    t["delta_cfi"] = t["cfi"].diff()
-    t["holds"] = [True] + [bool(-d <= delta_cfi) for d in t["delta_cfi"][1:]]
-    level = "configural"
-    for name, holds in zip(t["model"][1:], t["holds"][1:]):
-        if not holds:
-            break
-        level = name
-    what = {"scalar": "loadings and intercepts are equal across the groups: their construct means and paths may be "
-                      "compared",
-            "metric": "loadings are equal but intercepts are not: paths and correlations may be compared across the "
-                      "groups, construct means may not",
-            "configural": "loadings differ across the groups: the constructs are not measured alike, so neither means "
-                          "nor paths should be compared"}[level]
-    dcfi = ", ".join(f"{m} ΔCFI {d:+.3f}" for m, d in zip(t["model"][1:], t["delta_cfi"][1:]))
-    verdict = Message("Measurement invariance holds up to the {level} level ({dcfi}; Cheung & Rensvold's ±{delta_cfi}): "
-                      "{what}.", level=Message(level, "invariance_level"), dcfi=dcfi, delta_cfi=delta_cfi,
-                      what=Message(what))
-    from .factors import scale_note
-
-    if points is not None and scale_note(points)["ordinal"]:
-        verdict = Message("{verdict} These tests fit the {points}-point answers as continuous (ML), so they are "
-                          "approximate: the ordinal tests, with thresholds held equal and WLSMV (Wu & Estabrook 2016), "
-                          "are not offered yet.", verdict=verdict, points=points)
-    return Invariance(t, level, verdict)
+    return t
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def hypotheses(structural: SEMResult, indirect: Mediation, interaction: Interact
     >>> med = survey.mediation(scores, "SQ", "SAT", "LOY", n_boot=100, seed=1)
     >>> mod = survey.moderation(scores, "SAT", ["PQ", "SQ"], "key", "SQ")
     >>> hypotheses(structural, med, mod)[["hypothesis", "supported"]].T.to_numpy().tolist()
-    [['H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'H7', 'H8'], ['yes', 'yes', 'yes', 'no', 'no', 'yes', 'yes', 'no']]
+    [['H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'H7', 'H8'], ['yes', 'yes', 'yes', 'no', 'yes', 'yes', 'yes', 'yes']]
     """
     paths = structural.paths().set_index(["lval", "rval"])
     rows = []
