@@ -520,12 +520,34 @@ def test_group_paths_and_invariance_on_ordinal_answers_fit_by_wlsmv():
     assert set(continuous.table["estimator"]) == {"ML"} and "approximate" not in continuous.verdict
     gap = five.copy()
     gap.loc[(gap["school"] == "Pasteur") & (gap["x2"] == 1), "x2"] = 2  # nobody in Pasteur answers 1 on x2
-    approximate = survey.invariance(gap, constructs, gap["school"], points=5)
-    assert set(approximate.table["estimator"]) == {"ML"}
-    assert "approximate" in approximate.verdict and "'x2'" in approximate.verdict and "Pasteur" in approximate.verdict
-    assert "近似" in approximate.verdict.translate("zh")
-    with pytest.raises(KamError, match="nobody chose 1 on the item 'x2'"):
+    with pytest.raises(KamError, match="nobody chose 1 on the item 'x2'"):  # lavaan refuses such data too
         survey.ordinal.multigroup_invariance(gap, constructs, gap["school"])
+    merged = survey.invariance(gap, constructs, gap["school"], points=5)  # 1 merged into 2 on x2, in both groups
+    assert set(merged.table["estimator"]) == {"WLSMV"} and "(x2 1→2)" in merged.verdict
+    assert "x2 1→2" in merged.verdict.translate("zh")
+    recoded = gap.assign(x2=gap["x2"].replace(1, 2))
+    pd.testing.assert_frame_equal(merged.table.drop(columns=["delta_cfi", "holds"]),
+                                  survey.ordinal.multigroup_invariance(recoded, constructs, gap["school"])
+                                  .assign(estimator="WLSMV"))
+    assert survey.ordinal.merge_unused_answers(gap, items, gap["school"])[1] == [("x2", 1, 2)]
+    top = pd.DataFrame({"a": [1, 2, 3, 4, 5, 5, 1, 2, 3, 4]})  # the top answer unused by group 1: merged downwards
+    assert survey.ordinal.merge_unused_answers(top, ["a"], pd.Series([0] * 6 + [1] * 4))[1] == [("a", 5, 4)]
+    two = pd.DataFrame({"a": [1, 2, 1, 1]})  # merging would leave one answer
+    assert survey.ordinal.merge_unused_answers(two, ["a"], pd.Series([0, 0, 1, 1])) == (None, [("a", 2, None)])
+
+
+def test_invariance_says_when_the_ordinal_tests_cannot_run(monkeypatch):
+    """Where merging the unused answers would leave an item one answer, the ML tests run and the verdict says they
+    are approximate and why (en and zh)."""
+    hs = datasets.holzinger_swineford()
+    items = [f"x{i}" for i in range(1, 7)]
+    five = hs[items].apply(lambda x: pd.qcut(x, 5, labels=False, duplicates="drop") + 1).assign(school=hs["school"])
+    constructs = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]}
+    monkeypatch.setattr(survey.ordinal, "merge_unused_answers", lambda data, items, group: (None, [("x2", 1, None)]))
+    approximate = survey.invariance(five, constructs, five["school"], points=5)
+    assert set(approximate.table["estimator"]) == {"ML"}
+    assert "approximate" in approximate.verdict and "'x2'" in approximate.verdict
+    assert "近似" in approximate.verdict.translate("zh")
 
 
 # ----------------------------------------------------------------------------- EFA rotation against R psych

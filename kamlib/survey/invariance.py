@@ -73,8 +73,10 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     points : int, optional
         Answer points of the items. At five or fewer (ordinal answers, :func:`~kamlib.survey.scale_note`) the models
         are fitted by multi-group WLSMV with thresholds held equal at the scalar level
-        (:func:`~kamlib.survey.ordinal.multigroup_invariance`, as lavaan); where a group never uses an answer that
-        others use, thresholds cannot be held equal, and the ML tests run with a verdict saying they are approximate.
+        (:func:`~kamlib.survey.ordinal.multigroup_invariance`, as lavaan); an answer that a group never uses is
+        first merged with its neighbour (:func:`~kamlib.survey.ordinal.merge_unused_answers`), and the verdict
+        names the merges. Only where that would leave an item one answer do the ML tests run, with a verdict saying
+        they are approximate.
 
     Returns
     -------
@@ -98,15 +100,18 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     'metric'
     """
     from .factors import scale_note
-    from .ordinal import _unused_answer, multigroup_invariance
+    from .ordinal import merge_unused_answers, multigroup_invariance
 
     items = [i for its in constructs.values() for i in its]
     require_columns(data, items, where="the survey data", fix="every item of the constructs needs a column")
     ordinal = points is not None and scale_note(points)["ordinal"]
-    unused = _unused_answer(data, items, group) if ordinal else None
-    if ordinal and unused is None:
+    merged, merges = None, []
+    if ordinal:  # lavaan's rule: every group uses every answer; merge the unused ones with their neighbours
+        merged, merges = merge_unused_answers(data, items, group)
+    wlsmv = ordinal and merged is not None
+    if wlsmv:
         _group_moments(data, items, group)  # the same checks of the groups' sizes as the ML tests
-        t = multigroup_invariance(data, constructs, group).assign(estimator="WLSMV")
+        t = multigroup_invariance(merged, constructs, group).assign(estimator="WLSMV")
     else:
         t = _ml_models(data, items, constructs, group).assign(estimator="ML")
     t["delta_cfi"] = t["cfi"].diff()
@@ -116,7 +121,6 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
         if not holds:
             break
         level = name
-    wlsmv = ordinal and unused is None
     what = {"scalar": "loadings and thresholds are equal across the groups: their construct means and paths may be "
                       "compared" if wlsmv else
                       "loadings and intercepts are equal across the groups: their construct means and paths may be "
@@ -135,12 +139,17 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
         verdict = Message("{verdict} The {points}-point answers are fitted as ordinal (WLSMV, thresholds held equal at "
                           "the scalar level; Wu & Estabrook 2016), each step's difference test scaled and shifted "
                           "(Satorra 2000), as lavaan computes them.", verdict=verdict, points=points)
+        if merges:
+            verdict = Message("{verdict} Answers that a group never chose were first merged with their neighbour "
+                              "toward the middle of the scale ({merges}), since thresholds can be held equal only "
+                              "where every group uses every answer.", verdict=verdict,
+                              merges=", ".join(f"{i} {a}→{b}" for i, a, b in merges))
     elif ordinal:
-        g, item, answer = unused
-        verdict = Message("{verdict} In the group '{group}' nobody chose {answer} on the item '{item}', so thresholds "
-                          "cannot be held equal: these tests fit the {points}-point answers as continuous (ML) and are "
-                          "approximate; merging that answer with its neighbour allows the ordinal tests.",
-                          verdict=verdict, group=g, answer=answer, item=item, points=points)
+        item, answer, _ = merges[-1]
+        verdict = Message("{verdict} Some group never chose {answer} on the item '{item}', and merging it with its "
+                          "neighbours would leave the item one answer, so thresholds cannot be held equal: these tests "
+                          "fit the {points}-point answers as continuous (ML) and are approximate.",
+                          verdict=verdict, answer=answer, item=item, points=points)
     return Invariance(t, level, verdict)
 
 

@@ -27,7 +27,8 @@ from scipy import optimize, special, stats
 from .._results import Result
 from ..errors import KamError
 
-__all__ = ["Polychoric", "cfa_wlsmv", "multigroup_invariance", "nacov", "polychoric", "sem_wlsmv"]
+__all__ = ["Polychoric", "cfa_wlsmv", "merge_unused_answers", "multigroup_invariance", "nacov", "polychoric",
+           "sem_wlsmv"]
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(40)
 
@@ -453,8 +454,60 @@ def _unused_answer(data: pd.DataFrame, items: list[str], group: pd.Series):
         for i in items:
             missing = sorted(set(d[i].unique()) - set(dg[i].unique()))
             if missing:
-                return g, i, missing[0]
+                return g, i, _plain(missing[0])
     return None
+
+
+def merge_unused_answers(data: pd.DataFrame, items: list[str], group: pd.Series):
+    """Each answer that some group never uses merged with its neighbour toward the middle of the scale, until every
+    group uses every answer of every item (what lavaan requires before thresholds can be held equal).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x ordinal items.
+    items : list of str
+        The items to check.
+    group : Series
+        Group of each respondent, aligned with ``data``.
+
+    Returns
+    -------
+    tuple
+        The recoded answers (a copy; ``data`` is not changed) and the merges as (item, answer, merged into); None
+        instead of the answers when an item would be left with one answer, the merges then ending with that item's
+        (item, answer, None).
+
+    References
+    ----------
+    Rosseel, Y. (2012). *J. Statistical Software*, 48(2), 1-36 (lavaan stops when a category is empty in a group).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"a": [1, 2, 3, 2, 3, 3]})
+    >>> merge_unused_answers(d, ["a"], pd.Series([0, 0, 0, 1, 1, 1]))[1]
+    [('a', 1, 2)]
+    """
+    out, merges = data.copy(), []
+    while True:
+        unused = _unused_answer(out, items, group)
+        if unused is None:
+            return out, merges
+        _, item, answer = unused
+        levels = sorted(out[item].dropna().unique())
+        if len(levels) <= 2:
+            return None, merges + [(item, _plain(answer), None)]
+        at = levels.index(answer)
+        into = levels[at + 1] if at < (len(levels) - 1) / 2 else levels[at - 1]
+        out[item] = out[item].replace(answer, into)
+        merges.append((item, _plain(answer), _plain(into)))
+
+
+def _plain(value):
+    """An answer as people write it: 1, not 1.0 nor np.int64(1)."""
+    if isinstance(value, (np.generic,)):
+        value = value.item()
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def multigroup_invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.Series) -> pd.DataFrame:
