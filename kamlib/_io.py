@@ -22,8 +22,9 @@ _DATABASE = {}  # one DuckDB instance per process and memory limit: its threads 
 def memory_limit() -> tuple[str, float]:
     """DuckDB's memory limit as text and in bytes: ``$KAM_DUCKDB_MEMORY`` (e.g. ``6GB``), default 700MB.
 
-    700MB keeps a 20M-row RFM summary at a third of Polars's peak memory; a log of 100M rows is summarised in
-    two passes instead of ten with ``KAM_DUCKDB_MEMORY=6GB`` (16.4 s instead of 26.6 s, peak 2.2 GB; README)."""
+    700MB keeps a 20M-row RFM summary under half of Polars's peak memory; a larger log, which would need more than
+    two passes at this limit, gets one pass with a raised limit unless the variable is set
+    (:func:`kamlib.rfm._one_pass_memory`; README)."""
     text = os.environ.get("KAM_DUCKDB_MEMORY", "").strip() or "700MB"
     upper = text.upper()
     for suffix, factor in (("GIB", 2 ** 30), ("MIB", 2 ** 20), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):

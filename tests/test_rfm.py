@@ -1,3 +1,4 @@
+import os
 import re
 
 import numpy as np
@@ -169,4 +170,25 @@ def test_one_pass_plan_equals_the_general_query(ids, monkeypatch):
     assert fast.loc["5000" if ids == "int" else "c5000", "frequency"] == 0
     # many hash partitions (a log whose day bitmaps would not fit the memory limit) give the same numbers
     monkeypatch.setattr(rfm, "memory_limit", lambda: ("1B", 1.0))
+    monkeypatch.setattr(rfm, "_one_pass_memory", lambda needed, limit: None)
     pd.testing.assert_frame_equal(rfm.summary(tx, **kw)[cols], ref[cols], check_exact=False, rtol=1e-12)
+    # a raised limit for one pass (a large log on a machine with memory to spare): the same numbers, and the
+    # process's database gets its default limit back
+    from kamlib._io import connect
+
+    monkeypatch.setattr(rfm, "_one_pass_memory", lambda needed, limit: 2e9)
+    before = connect().execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    pd.testing.assert_frame_equal(rfm.summary(tx, **kw)[cols], ref[cols], check_exact=False, rtol=1e-12)
+    assert connect().execute("SELECT current_setting('memory_limit')").fetchone()[0] == before
+
+
+def test_a_large_log_gets_one_pass_where_the_machine_has_the_memory(monkeypatch):
+    """Above two passes at the default limit, one pass with a raised limit (at most 40% of the machine's memory);
+    a limit the user set is kept."""
+    monkeypatch.delenv("KAM_DUCKDB_MEMORY", raising=False)
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert rfm._one_pass_memory(1.4e9, 700e6) is None  # 20M rows: two passes at the default
+    assert rfm._one_pass_memory(3e9, 700e6) == pytest.approx(min(3e9, 0.4 * total))
+    assert rfm._one_pass_memory(10 * total, 700e6) == pytest.approx(0.4 * total)
+    monkeypatch.setenv("KAM_DUCKDB_MEMORY", "700MB")
+    assert rfm._one_pass_memory(3e9, 700e6) is None
