@@ -335,8 +335,12 @@ def _bgnbd_expected(ts, params: dict, x: np.ndarray, tx: np.ndarray, T: np.ndarr
     from scipy.special import hyp2f1
 
     r, alpha, a, b = (params[k] for k in ("r", "alpha", "a", "b"))
-    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([x, T]))  # hashing: linear in the customers
-    xu, Tu = pairs.get_level_values(0).to_numpy(float), pairs.get_level_values(1).to_numpy(float)
+    # the distinct (frequency, T) pairs by hashing each column, then one 64-bit key per pair: a MultiIndex of
+    # 8 million customers built a tuple each (6.4 s of a 100M-row log's 8.8 s CLV)
+    cx, ux = pd.factorize(x, use_na_sentinel=False)
+    cT, uT = pd.factorize(T, use_na_sentinel=False)
+    codes, keys = pd.factorize(cx.astype(np.int64) * len(uT) + cT)
+    xu, Tu = np.asarray(ux, float)[keys // len(uT)], np.asarray(uT, float)[keys % len(uT)]
     with np.errstate(divide="ignore", invalid="ignore"):
         tail = np.where(x > 0, a / (b + x - 1) * ((alpha + T) / (alpha + tx)) ** (r + x), 0.0)
     for t in np.atleast_1d(ts):
@@ -425,9 +429,11 @@ def _mle(nll, k: int, args: tuple) -> np.ndarray:
         step = max(2, -(-n // 100_000))
         sub = tuple((a[0], a[1][::step]) if isinstance(a, tuple) else a[::step] if isinstance(a, np.ndarray) else a
                     for a in args)
-        # on millions of rows the summed gradient carries rounding noise near 1e-9: stopping at 1e-8 instead of
-        # 1e-10 saves dozens of full evaluations and moves the estimates by about 5e-9 (relative)
-        options["gtol"] = 1e-8
+        # on millions of rows the summed gradient carries rounding noise that grows with the rows (1.4e-8 at 3.7
+        # million distinct rows on an AVX-512 machine): a target below it ends in dozens of failing line searches
+        # (70 evaluations, 28 s), so BFGS stops at 1e-10 x sqrt(rows), at least 1e-8 (2e-7 at 3.7 million rows;
+        # the estimates move by about 1e-7, relative)
+        options["gtol"] = max(1e-8, 1e-10 * np.sqrt(n))
         first = minimize(nll, start, args=sub, jac=True, method="BFGS", options={"gtol": 1e-6, "maxiter": 5000})
         if np.all(np.isfinite(first.x)):
             start = first.x
