@@ -175,7 +175,7 @@ def test_survey_notebook_on_platform_exports(study_file, tmp_path, monkeypatch, 
 
 def test_survey_notebook_on_five_point_answers_uses_wlsmv(study_file, tmp_path, monkeypatch):
     """At five answer points the CFA, the structural model and each group's model of the path comparison (H8) are
-    WLSMV, and so are the invariance tests."""
+    WLSMV, and so are the invariance tests and the common-latent-factor check."""
     import yaml
 
     from kamlib.config import DATA
@@ -198,6 +198,8 @@ def test_survey_notebook_on_five_point_answers_uses_wlsmv(study_file, tmp_path, 
     nb = (out / "notebooks" / "20_survey.ipynb").read_text(encoding="utf-8")
     assert "5-point answers are fitted as ordinal (WLSMV" in nb
     assert set(pd.read_csv(out / "tables" / "survey_invariance.csv")["estimator"]) == {"WLSMV"}
+    clf = pd.read_csv(out / "tables" / "survey_clf.csv")  # the common-latent-factor check too
+    assert set(clf["estimator"]) == {"WLSMV"} and not str(clf.loc[2, "chi2"]).startswith("-")
     paths = pd.read_csv(out / "tables" / "survey_group_paths.csv")
     assert len(paths) > 0 and paths.filter(like="se_").notna().all().all()
     indirect = pd.read_csv(out / "tables" / "survey_sem_indirect.csv").iloc[0]  # H7 as a*b in the WLSMV model

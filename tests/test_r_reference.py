@@ -509,3 +509,65 @@ def test_ordinal_invariance_by_multigroup_wlsmv_equals_lavaans(tmp_path):
             found_difference |= want["delta_pvalue"] < 0.05
         assert "WLSMV" in inv.verdict and "Satorra" in inv.verdict
     assert found_difference  # a step that the data reject, not only steps at their bounds
+
+
+R_METHOD_FACTOR = r"""
+suppressMessages(library(lavaan))
+""" + R_EACH_CASE + r"""  items <- names(d)
+  f0 <- cfa(m, d, ordered = items)
+  f1 <- cfa(paste(readLines(file.path(folder, paste0(name, ".clf")), warn = FALSE), collapse = "\n"), d, ordered = items)
+  fm <- t(sapply(list(f0, f1), fitMeasures, c("chisq", "df", "chisq.scaled", "cfi.scaled", "tli.scaled", "rmsea.scaled")))
+  lrt <- lavTestLRT(f1, f0)
+  s0 <- standardizedSolution(f0); s1 <- standardizedSolution(f1)
+  write.csv(data.frame(fm, delta_chi2 = lrt[["Chisq diff"]][2], delta_pvalue = lrt[["Pr(>Chisq)"]][2]),
+            file.path(folder, paste0(name, "-clf.csv")), row.names = FALSE)
+  write.csv(data.frame(item = s0$rhs[s0$op == "=~"], std0 = s0$est.std[s0$op == "=~"],
+                       std1 = s1$est.std[s1$op == "=~" & s1$lhs != "M"]),
+            file.path(folder, paste0(name, "-clf-loadings.csv")), row.names = FALSE)
+  write.csv(data.frame(method = abs(s1$est.std[s1$op == "=~" & s1$lhs == "M"][1])),
+            file.path(folder, paste0(name, "-clf-method.csv")), row.names = FALSE)
+}
+"""
+
+
+def test_common_method_factor_on_ordinal_answers_equals_lavaans_wlsmv(tmp_path):
+    """The common-latent-factor check on 5-point answers (three constructs with a method factor; three with unequal
+    correlations and a weak one): lavaan's WLSMV fits with and without the method factor (standard and scaled chi-square,
+    df, scaled CFI, TLI and RMSEA), the standardised loadings, the method loading and lavTestLRT's difference."""
+    rscript = _rscript()
+    cases = {}
+    for seed, k, strength in ((61, 3, 0.35), (63, 3, 0.15)):
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(400, 701))
+        phi = np.array([[1, 0.5, 0.3], [0.5, 1, 0.2], [0.3, 0.2, 1]]) if seed == 63 else 0.4 * np.ones((k, k)) + 0.6 * np.eye(k)
+        f = rng.multivariate_normal(np.zeros(k), phi, n)
+        lam = rng.uniform(0.55, 0.8, 3 * k)
+        z = f[:, np.repeat(np.arange(k), 3)] * lam + strength * rng.normal(size=(n, 1)) + rng.normal(size=(n, 3 * k)) * 0.6
+        data = pd.DataFrame(np.digitize(z, np.sort(rng.normal(0.2, 0.8, 4))) + 1, columns=[f"v{i + 1}" for i in range(3 * k)])
+        constructs = {f"C{c + 1}": [f"v{3 * c + j + 1}" for j in range(3)] for c in range(k)}
+        desc = "\n".join(f"{c} =~ {' + '.join(its)}" for c, its in constructs.items())
+        clf = desc + "\nM =~ NA*v1 + " + " + ".join(f"m*{i}" for i in data.columns) + "\nM ~~ 1*M\n" + \
+            "\n".join(f"M ~~ 0*{c}" for c in constructs)
+        data.to_csv(tmp_path / f"c{seed}.csv", index=False)
+        (tmp_path / f"c{seed}.lav").write_text(desc)
+        (tmp_path / f"c{seed}.clf").write_text(clf)
+        cases[f"c{seed}"] = (constructs, data)
+    _run_r(rscript, R_METHOD_FACTOR, tmp_path / "clf.R", list(cases))
+    for name, (constructs, data) in cases.items():
+        ref = pd.read_csv(tmp_path / f"{name}-clf.csv")
+        res = survey.common_method_factor(data, constructs, points=5)
+        table = res.table
+        assert set(table["estimator"]) == {"WLSMV"} and "WLSMV" in res.verdict
+        for row in (0, 1):
+            assert table.loc[row, "df"] == ref.loc[row, "df"]
+            for ours, theirs in (("chi2_unscaled", "chisq"), ("chi2", "chisq.scaled"), ("cfi", "cfi.scaled"),
+                                 ("tli", "tli.scaled"), ("rmsea", "rmsea.scaled")):
+                assert table.loc[row, ours] == pytest.approx(ref.loc[row, theirs], rel=1e-4, abs=1e-6), (name, row, ours)
+        assert -table.loc[2, "chi2"] == pytest.approx(ref.loc[0, "delta_chi2"], rel=1e-4)
+        assert table.loc[2, "pvalue"] == pytest.approx(ref.loc[0, "delta_pvalue"], rel=1e-3)
+        load = pd.read_csv(tmp_path / f"{name}-clf-loadings.csv")
+        np.testing.assert_allclose(res.loadings["std_loading"], load["std0"], rtol=1e-4)
+        np.testing.assert_allclose(res.loadings["std_loading_clf"], load["std1"], rtol=1e-4)
+        method = pd.read_csv(tmp_path / f"{name}-clf-method.csv")["method"].item()
+        assert res.loadings["method_loading"].iloc[0] == pytest.approx(method, rel=1e-4, abs=1e-6)
+        assert res.method_share == pytest.approx(method ** 2, rel=1e-3, abs=1e-8)

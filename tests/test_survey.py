@@ -749,3 +749,17 @@ def test_simulated_answers_do_not_depend_on_the_cpus_blas_kernels():
         assert run.returncode == 0, run.stderr[-1000:]
         digests.add(run.stdout.strip())
     assert len(digests) == 1
+
+
+def test_common_method_factor_on_ordinal_answers_without_method_variance():
+    """Five-point answers with no common method: the WLSMV check (tested against lavaan in test_r_reference) gives
+    a finite difference test where the method loading is zero, whose Jacobian column vanishes (lavaan stops)."""
+    rng = np.random.default_rng(8)
+    f = rng.multivariate_normal([0, 0], [[1, 0.3], [0.3, 1]], 500)
+    z = f[:, [0, 0, 0, 1, 1, 1]] * 0.7 + rng.normal(size=(500, 6)) * 0.7
+    d = pd.DataFrame(np.digitize(z, [-1, -0.2, 0.5, 1.2]) + 1, columns=[f"q{i}" for i in range(6)])
+    res = survey.common_method_factor(d, {"A": ["q0", "q1", "q2"], "B": ["q3", "q4", "q5"]}, points=5)
+    change = res.table.set_index("model").loc["change"]
+    assert set(res.table["estimator"]) == {"WLSMV"} and 0 <= change["pvalue"] <= 1 and np.isfinite(change["chi2"])
+    assert "WLSMV" in res.verdict or "inadmissible" in res.verdict
+    assert res.verdict.translate("zh") is not None

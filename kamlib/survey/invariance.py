@@ -190,7 +190,7 @@ class CommonMethod(Result):
 
 def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *,
                          max_share: float | None = None, max_change: float | None = None,
-                         alpha: float | None = None) -> CommonMethod:
+                         alpha: float | None = None, points: int | None = None) -> CommonMethod:
     """Common-latent-factor (unmeasured latent method construct) check for common-method bias.
 
     The measurement model is fitted by maximum likelihood twice: as it is, and with one more factor on which every
@@ -215,6 +215,10 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
     alpha : float, optional
         Level of the chi-square difference test of the method factor (1 df: its one equal loading; rule ``clf_p``,
         0.05).
+    points : int, optional
+        Answer points of the items. At five or fewer (ordinal answers) both models are fitted by WLSMV
+        (:func:`~kamlib.survey.ordinal.method_factor_wlsmv`, as lavaan) and the difference test is lavaan's scaled
+        and shifted one; the table gains ``chi2_unscaled`` and ``estimator``.
 
     Notes
     -----
@@ -258,6 +262,11 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
     if n <= p:
         raise KamError(f"the common-latent-factor check has {n} complete answers for {p} items; it needs more "
                        "respondents than items.")
+    from .factors import scale_note
+
+    if points is not None and scale_note(points)["ordinal"]:
+        table, loadings, bad, dcfi = _method_factor_ordinal(data, constructs, items)
+        return _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha, "WLSMV")
     S = np.cov(d, rowvar=False, bias=True)
     moments = [Moments("all", n, d.mean(axis=0), S)]
     base = n * (np.log(np.diag(S)).sum() - np.linalg.slogdet(S)[1])
@@ -287,10 +296,46 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
                              "std_loading": std[False][0], "std_loading_clf": std[True][0]})
     loadings["change"] = loadings["std_loading_clf"] - loadings["std_loading"]
     loadings["method_loading"] = std[True][1]
-    share = float(np.mean(std[True][1] ** 2))
     dcfi = round(float(delta["cfi"]), 3) + 0.0  # no "-0.000"
-    if bad[True]:
-        what = ", ".join(bad[True])
+    return _method_verdict(table, loadings, bad[True], dcfi, p, max_share, max_change, alpha, "ML")
+
+
+def _method_factor_ordinal(data: pd.DataFrame, constructs: dict, items: list[str]):
+    """The two models of the common-latent-factor check by WLSMV, in the table and loadings of the ML check."""
+    from .ordinal import method_factor_wlsmv
+
+    fit = method_factor_wlsmv(data, constructs)
+    rows, bad = [], []
+    for name, m in fit["models"].items():
+        wrong = [c for c, v in zip(constructs, m["construct_variances"]) if v <= 0] + \
+            [i for i, t in zip(items, m["residuals"]) if t < 0]
+        if name != "constructs":
+            bad = wrong
+        rows.append({"model": name, "chi2": m["chi2"], "df": m["df"], "pvalue": m["pvalue"], "cfi": m["cfi"],
+                     "tli": m["tli"], "rmsea": m["rmsea"], "admissible": not wrong, "chi2_unscaled": m["chi2_unscaled"]})
+    table = pd.DataFrame(rows)
+    delta = table.loc[1, ["chi2", "df", "cfi", "tli", "rmsea", "chi2_unscaled"]] - \
+        table.loc[0, ["chi2", "df", "cfi", "tli", "rmsea", "chi2_unscaled"]]
+    # the change row carries lavaan's scaled-and-shifted difference (Satorra 2000), signed as the ML row's
+    table.loc[2] = {"model": "change", **delta.to_dict(), "chi2": 0.0 - fit["delta_chi2"], "pvalue": fit["delta_pvalue"],
+                    "admissible": not bad}
+    table["estimator"] = "WLSMV"
+    construct_of = {i: c for c, its in constructs.items() for i in its}
+    with_factor = fit["models"]["constructs + common latent factor"]
+    loadings = pd.DataFrame({"construct": [construct_of[i] for i in items], "item": items,
+                             "std_loading": fit["models"]["constructs"]["std_loadings"],
+                             "std_loading_clf": with_factor["std_loadings"]})
+    loadings["change"] = loadings["std_loading_clf"] - loadings["std_loading"]
+    loadings["method_loading"] = with_factor["method_loading"]
+    return table, loadings, bad, round(float(delta["cfi"]), 3) + 0.0
+
+
+def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha, estimator) -> CommonMethod:
+    """The verdict of the common-latent-factor check (Podsakoff et al. 2003) from its two models."""
+    share = float(np.mean(loadings["method_loading"].to_numpy(float) ** 2))
+    delta = table.loc[2]
+    if bad:
+        what = ", ".join(bad)
         loadings[["std_loading_clf", "change"]] = np.nan
         verdict = Message("The model with a common latent factor on all {p} items is inadmissible (negative variance "
                           "of {what}): the method factor cannot be told apart from the constructs in these answers, so "
@@ -300,7 +345,7 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
     biggest = loadings.loc[loadings["change"].abs().idxmax()]
     change = float(abs(biggest["change"]))
     # a nested model cannot fit worse: a negative difference is rounding (shown as 0.0, not -0.0)
-    dchi2, ddf, dp = float(-delta["chi2"]), int(round(-delta["df"])), float(table.loc[2, "pvalue"])
+    dchi2, ddf, dp = float(-delta["chi2"]), int(round(-delta["df"])), float(delta["pvalue"])
     dchi2 = dchi2 if dchi2 > 0 else 0.0
     improves = dp < alpha
     material = share >= max_share or change >= max_change
@@ -316,6 +361,9 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
                       p=p, fit=Message("improves fit significantly") if improves else Message("does not improve fit significantly"),
                       dchi2=dchi2, ddf=ddf, dp=dp, alpha=alpha, share=share, max_share=max_share, change=change,
                       item=biggest["item"], max_change=max_change, conclusion=conclusion)
+    if estimator == "WLSMV":
+        verdict = Message("{verdict} Both models are fitted to the ordinal answers by WLSMV, the difference test "
+                          "scaled and shifted (Satorra 2000), as lavaan computes them.", verdict=verdict)
     qualifier = Message("common-method bias is likely (common latent factor: chi-square difference {dchi2:.1f}, "
                         "p = {dp:.2g}; {share:.1%} of item variance; loadings change by up to {change:.2f}; "
                         "Podsakoff et al. 2003)", "phrase", dchi2=dchi2, dp=dp, share=share, change=change) \

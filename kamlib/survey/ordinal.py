@@ -27,8 +27,8 @@ from scipy import optimize, special, stats
 from .._results import Result
 from ..errors import KamError
 
-__all__ = ["Polychoric", "cfa_wlsmv", "merge_unused_answers", "multigroup_invariance", "nacov", "polychoric",
-           "sem_wlsmv"]
+__all__ = ["Polychoric", "cfa_wlsmv", "merge_unused_answers", "method_factor_wlsmv", "multigroup_invariance", "nacov",
+           "polychoric", "sem_wlsmv"]
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(40)
 
@@ -435,6 +435,142 @@ def _defined(defined, labels: dict, names: list, beta_idx: list, nl: int, theta:
     return rows
 
 
+def _scaled_difference(t1: float, r1: int, d1: np.ndarray, t0: float, r0: int, d0: np.ndarray, w: np.ndarray,
+                       gamma_f: np.ndarray, V: np.ndarray) -> float:
+    """lavaan's ``lavTestLRT`` for WLSMV: Satorra's (2000) scaled-and-shifted difference of the standard statistics
+    ``t0`` (restricted model, ``r0`` df, Jacobian ``d0``) and ``t1`` (``r1``, ``d1``), its matrix A by the delta
+    method (``lav_test_diff_A``). ``w`` are the diagonal weights, ``gamma_f`` the groups' Gamma times their shares
+    and ``V`` the weights times the shares (the information is ``d1' V d1``), as ``lav_test_diff_Satorra2000``."""
+    m = r0 - r1
+    P_inv = np.linalg.inv(d1.T @ V @ d1)
+    A = _orthogonal_complement(np.linalg.pinv(d1) @ d0)
+    APA = A @ P_inv @ A.T
+    A = A[~((np.abs(APA.sum(axis=0)) < 1.5e-8) & (np.abs(APA.sum(axis=1)) < 1.5e-8))]
+    PAAPAAP = P_inv @ A.T @ np.linalg.pinv(A @ P_inv @ A.T) @ A @ P_inv
+    U = (w[:, None] * d1) @ PAAPAAP @ (d1.T * w[None, :])
+    UG = U @ gamma_f
+    a = np.sqrt(m / np.sum(UG * UG.T))
+    return float((t0 - t1) * a + m - a * np.trace(UG))
+
+
+def method_factor_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]) -> dict:
+    """The common-latent-factor check of ordinal items by WLSMV: the CFA as it is, and with a method factor on which
+    every item loads with one equal loading (variance 1, uncorrelated with the constructs), as lavaan fits
+    ``M =~ NA*x1 + m*x1 + m*x2 + ...; M ~~ 1*M`` with ``ordered = TRUE``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Respondents x ordinal items (complete cases are used).
+    constructs : dict
+        Construct -> its items (the first is the marker).
+
+    Returns
+    -------
+    dict
+        ``models``: for "constructs" and "constructs + common latent factor" the fit (``chi2`` scaled and shifted,
+        ``chi2_unscaled``, ``df``, ``pvalue``, ``cfi``, ``tli``, ``rmsea``), ``std_loadings`` (per item),
+        ``construct_variances``, ``residuals`` (latent-response residual variances) and, with the factor,
+        ``method_loading`` (standardised; its sign is arbitrary, the absolute value is kept); ``delta_chi2``,
+        ``delta_df`` and ``delta_pvalue`` of lavaan's scaled-and-shifted difference test (Satorra 2000).
+
+    References
+    ----------
+    Podsakoff, P. M. et al. (2003). *J. Applied Psychology*, 88(5), 879-903. Satorra, A. (2000). In *Innovations in
+    Multivariate Statistical Analysis*, Kluwer, 233-247. Rosseel, Y. (2012). *J. Statistical Software*, 48(2), 1-36.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(2)
+    >>> f = rng.multivariate_normal([0, 0], [[1, .4], [.4, 1]], 500)
+    >>> z = f[:, [0, 0, 0, 1, 1, 1]] * 0.7 + rng.normal(size=(500, 6)) * 0.7
+    >>> d = pd.DataFrame(np.digitize(z, [-1, -0.2, 0.5, 1.2]) + 1, columns=list("abcdef"))
+    >>> r = method_factor_wlsmv(d, {"F": ["a", "b", "c"], "G": ["d", "e", "f"]})
+    >>> r["delta_df"], [m["df"] for m in r["models"].values()]
+    (1, [8, 7])
+    """
+    items = list(dict.fromkeys(i for its in constructs.values() for i in its))
+    if any(sum(i in its for its in constructs.values()) > 1 for i in items):
+        raise KamError("an item loads on two constructs; the common-latent-factor check fits simple structures (each "
+                       "item on one construct).")
+    d = data[items].dropna()
+    poly = polychoric(d)
+    gamma = nacov(d, poly).to_numpy()
+    n, p, K = len(d), len(items), len(constructs)
+    nth = len(poly.thresholds)
+    G = gamma[nth:, nth:]
+    w = 1.0 / np.diag(G)
+    ii = np.array([i for j in range(p) for i in range(j + 1, p)])
+    jj = np.array([j for j in range(p) for i in range(j + 1, p)])
+    r = np.array([poly.correlation.iloc[i, j] for i, j in zip(ii, jj)])
+    names = list(constructs)
+    factor_of = np.array([next(k for k, f in enumerate(names) if items[i] in constructs[f]) for i in range(p)])
+    free = np.flatnonzero([constructs[names[factor_of[i]]][0] != items[i] for i in range(p)])
+    psi_idx = [(a, b) for a in range(K) for b in range(a, K)]
+
+    def parts(theta):
+        lam = np.ones(p)
+        lam[free] = theta[:len(free)]
+        psi = np.zeros((K, K))
+        for v, (a, b) in zip(theta[len(free):len(free) + len(psi_idx)], psi_idx):
+            psi[a, b] = psi[b, a] = v
+        m = theta[len(free) + len(psi_idx)] if len(theta) > len(free) + len(psi_idx) else 0.0
+        return lam, psi, m
+
+    def implied(theta):
+        lam, psi, m = parts(theta)
+        return lam[ii] * lam[jj] * psi[factor_of[ii], factor_of[jj]] + m * m
+
+    def scaled(t_stat, dof, D):
+        W = np.diag(w)
+        U = W - W @ D @ np.linalg.inv(D.T @ W @ D) @ D.T @ W
+        UG = U @ G
+        a = np.sqrt(dof / np.trace(UG @ UG))
+        return float(a * t_stat + dof - a * np.trace(UG))
+
+    UGb = w[:, None] * G  # the baseline (correlations zero) has no parameter in the correlations: U = W
+    a_b = np.sqrt(len(r) / np.trace(UGb @ UGb))
+    base = float(a_b * (n - 1) * (w * r ** 2).sum() + len(r) - a_b * np.trace(UGb))
+    models, fits = {}, {}
+    previous = None
+    for name, method in (("constructs", False), ("constructs + common latent factor", True)):
+        # the method factor from several starts (the constructs' solution, the method loading from small to large):
+        # its likelihood surface has local optima where the method factor takes part of a construct covariance
+        plain = np.concatenate([np.ones(len(free)), [0.5 if a == b else 0.2 for a, b in psi_idx]])
+        apart = np.concatenate([np.ones(len(free)), [0.3 if a == b else 0.0 for a, b in psi_idx]])
+        starts = [plain] if not method else \
+            [np.concatenate([x, [m0]]) for x in (previous, apart) for m0 in (0.1, 0.3, 0.5, 0.7)]
+        res = min((optimize.least_squares(lambda t: np.sqrt(w) * (r - implied(t)), start, xtol=1e-15, ftol=1e-15,
+                                          gtol=1e-15, max_nfev=20_000) for start in starts), key=lambda q: q.cost)
+        theta = res.x
+        previous = theta
+        h = 1e-7
+        D = np.column_stack([(implied(theta + h * e) - implied(theta - h * e)) / (2 * h) for e in np.eye(len(theta))])
+        t_stat = float((n - 1) * (w * (r - implied(theta)) ** 2).sum())
+        df = len(r) - len(theta)
+        chi2 = scaled(t_stat, df, D)
+        lam, psi, m = parts(theta)
+        var = np.diag(psi)
+        std = lam * np.sqrt(np.clip(var[factor_of], 0, None))
+        fits[method] = (D, t_stat, df)
+        models[name] = {"chi2": chi2, "chi2_unscaled": t_stat, "df": df, "pvalue": float(stats.chi2.sf(chi2, df)),
+                        "cfi": float(min(max(1 - max(chi2 - df, 0) / max(chi2 - df, base - len(r), 1e-12), 0), 1)),
+                        "tli": float((base / len(r) - chi2 / df) / (base / len(r) - 1)),
+                        "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * (n - 1)))),
+                        "std_loadings": std, "construct_variances": var,
+                        "residuals": 1 - lam ** 2 * var[factor_of] - m * m, "method_loading": abs(float(m)),
+                        "converged": bool(res.success)}
+    (d1, t1, r1), (d0, t0, r0) = fits[True], fits[False]
+    if models["constructs + common latent factor"]["method_loading"] < 1e-4:
+        # no method variance: the method loading enters the correlations squared, so its column of the Jacobian is
+        # zero and the difference test is not defined (lavaan stops there too); the two models are the same
+        t_delta = 0.0
+    else:
+        t_delta = max(_scaled_difference(t1, r1, d1, t0, r0, d0, w, G, np.diag(w)), 0.0)
+    return {"models": models, "delta_chi2": t_delta, "delta_df": r0 - r1,
+            "delta_pvalue": float(stats.chi2.sf(t_delta, r0 - r1))}
+
+
 def _orthogonal_complement(H: np.ndarray) -> np.ndarray:
     """Rows spanning the space orthogonal to the columns of ``H`` (lavaan's ``lav_matrix_orthogonal_complement``)."""
     q, _ = np.linalg.qr(H, mode="complete")
@@ -685,24 +821,14 @@ def multigroup_invariance(data: pd.DataFrame, constructs: dict[str, list[str]], 
                      "pvalue": float(stats.chi2.sf(chi2, df)), "cfi": float(min(max(cfi, 0.0), 1.0)),
                      "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * (N - G))) * np.sqrt(G)),
                      "converged": converged[level]})
-    # lavaan's lavTestLRT for WLSMV: Satorra's (2000) scaled-and-shifted difference, A by the delta method
-    W_plain = np.diag(np.concatenate([w for _, _, _, w in stats_g]))
+    W_plain = np.concatenate([w for _, _, _, w in stats_g])
     gamma_f = np.zeros_like(gamma_all)
     for g, (_, _, gm, _) in enumerate(stats_g):
         gamma_f[bounds[g]:bounds[g + 1], bounds[g]:bounds[g + 1]] = fg[g] * gm
     for row, (free_model, restricted) in zip(rows[1:], (("configural", "metric"), ("metric", "scalar"))):
         d1, t1, r1 = fits[free_model]
         d0, t0, r0 = fits[restricted]
-        m = r0 - r1
-        P_inv = np.linalg.inv(d1.T @ V @ d1)
-        A = _orthogonal_complement(np.linalg.pinv(d1) @ d0)
-        APA = A @ P_inv @ A.T
-        A = A[~((np.abs(APA.sum(axis=0)) < 1.5e-8) & (np.abs(APA.sum(axis=1)) < 1.5e-8))]
-        PAAPAAP = P_inv @ A.T @ np.linalg.pinv(A @ P_inv @ A.T) @ A @ P_inv
-        U = W_plain @ d1 @ PAAPAAP @ d1.T @ W_plain
-        UG = U @ gamma_f
-        a = np.sqrt(m / np.sum(UG * UG.T))
-        t_delta = (t0 - t1) * a + m - a * np.trace(UG)
-        row.update(delta_chi2=float(t_delta), delta_df=m, delta_pvalue=float(stats.chi2.sf(t_delta, m)))
+        t_delta = _scaled_difference(t1, r1, d1, t0, r0, d0, W_plain, gamma_f, V)
+        row.update(delta_chi2=t_delta, delta_df=r0 - r1, delta_pvalue=float(stats.chi2.sf(t_delta, r0 - r1)))
     return pd.DataFrame(rows, columns=["model", "chi2", "chi2_unscaled", "df", "pvalue", "cfi", "rmsea", "converged",
                                        "delta_chi2", "delta_df", "delta_pvalue"])
