@@ -321,7 +321,7 @@ def _measures(ant, con, both, a_count, c_count, n: int) -> pd.DataFrame:
     both, a_count, c_count = (np.asarray(x, dtype="int64") for x in (both, a_count, c_count))
     conf = both / a_count
     support, p_con = both / n, c_count / n
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 where confidence and the consequent are both 1
         conviction = np.where(conf >= 1, np.inf, (1 - p_con) / (1 - conf))
     return pd.DataFrame({
         "antecedents": list(ant), "consequents": np.asarray(con, dtype=object),

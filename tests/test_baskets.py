@@ -181,3 +181,16 @@ def test_low_memory_coding_of_order_ids_equals_pandas(monkeypatch):
     lines = baskets.from_transactions(tx)
     monkeypatch.setattr(_codes, "FACTORIZE_KERNEL_FROM", 10 ** 12)
     pd.testing.assert_frame_equal(lines, baskets.from_transactions(tx))
+
+
+def test_a_rule_with_confidence_one_on_an_item_in_every_basket_warns_nothing():
+    """Conviction is infinite at confidence 1 (Brin et al. 1997); where the consequent is in every basket the
+    formula is 0/0, which numpy used to report as a RuntimeWarning although the result was right."""
+    import warnings
+
+    lines = pd.DataFrame({"basket_id": [1, 1, 2, 2, 3], "item": ["a", "b", "a", "b", "b"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = baskets.rules(lines, min_support=0.5, min_confidence=0.5)
+    rule = found[(found["antecedents"].astype(str).str.contains("a")) & (found["consequents"].astype(str).str.contains("b"))]
+    assert len(rule) == 1 and rule["confidence"].item() == 1 and rule["conviction"].item() == float("inf")
