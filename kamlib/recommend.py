@@ -76,7 +76,25 @@ class Split(Result):
         return self.lines[~self.in_train]
 
 
-class RankedLists(Mapping):
+class _ByCustomer(Mapping):
+    """A read-only mapping keyed by the customers ``customers[rows]``: lookup, iteration, length and a dict's
+    repr, shared by :class:`RankedLists` and :class:`ItemSets` (each says what a customer's value is)."""
+
+    @cached_property
+    def _position(self) -> pd.Index:
+        return pd.Index(self.customers.to_numpy()[self.rows], dtype=object)
+
+    def __iter__(self):
+        return iter(self._position.tolist())
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+class RankedLists(_ByCustomer):
     """``{customer: [items, best first]}`` kept as one array of product codes, as :func:`recommend` returns it.
 
     A read-only mapping: ``lists[customer]``, ``len``, iteration, ``items()`` and ``==`` with a dict behave as
@@ -97,10 +115,6 @@ class RankedLists(Mapping):
         self.customers, self.catalogue, self.rows, self.codes = customers, catalogue, rows, codes
 
     @cached_property
-    def _position(self) -> pd.Index:
-        return pd.Index(self.customers.to_numpy()[self.rows], dtype=object)
-
-    @cached_property
     def _labels(self) -> np.ndarray:
         return self.catalogue.to_numpy()
 
@@ -109,17 +123,8 @@ class RankedLists(Mapping):
         row = self.codes[at]
         return self._labels[row[row >= 0]].tolist()
 
-    def __iter__(self):
-        return iter(self._position.tolist())
 
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __repr__(self) -> str:
-        return repr(dict(self))
-
-
-class ItemSets(Mapping):
+class ItemSets(_ByCustomer):
     """``{customer: set of items}`` kept as arrays (compressed rows of product codes), as :func:`relevant` returns it.
 
     A read-only mapping like :class:`RankedLists`: customer ``customers[rows[j]]`` has the products
@@ -139,22 +144,9 @@ class ItemSets(Mapping):
         self.customers, self.catalogue, self.labels = customers, catalogue, labels
         self.rows, self.indptr, self.indices = rows, indptr, indices
 
-    @cached_property
-    def _position(self) -> pd.Index:
-        return pd.Index(self.customers.to_numpy()[self.rows], dtype=object)
-
     def __getitem__(self, customer):
         at = self._position.get_loc(customer)
         return set(self.labels[self.indices[self.indptr[at]:self.indptr[at + 1]]].tolist())
-
-    def __iter__(self):
-        return iter(self._position.tolist())
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __repr__(self) -> str:
-        return repr(dict(self))
 
 
 def default_cutoff(last_day, cutoff=None, *, days: int = 90):

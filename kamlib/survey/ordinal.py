@@ -218,6 +218,33 @@ def nacov(data: pd.DataFrame, poly: Polychoric | None = None) -> pd.DataFrame:
     return pd.DataFrame(gamma, index=names, columns=names)
 
 
+def _moments(d: pd.DataFrame):
+    """The sample statistics of WLSMV for complete answers ``d``: :func:`polychoric`, :func:`nacov` (Gamma), the
+    item positions ``ii``, ``jj`` of each correlation in lavaan's order, the correlations ``r``, Gamma of the
+    correlations ``G`` and their diagonal weights ``w``."""
+    poly = polychoric(d)
+    gamma = nacov(d, poly)
+    p = d.shape[1]
+    ii = np.array([i for j in range(p) for i in range(j + 1, p)], int)
+    jj = np.array([j for j in range(p) for i in range(j + 1, p)], int)
+    nth = len(poly.thresholds)
+    G = gamma.to_numpy()[nth:, nth:]
+    return poly, gamma, ii, jj, poly.correlation.to_numpy()[ii, jj], G, 1.0 / np.diag(G)
+
+
+def _scaled_shifted(t_stat: float, dof: float, trace_ug: float, trace_ug2: float) -> float:
+    """The mean-and-variance adjusted (scaled and shifted) statistic of ``t_stat`` from the traces of UGamma and of
+    its square (Asparouhov & Muthen 2010), as lavaan computes it for WLSMV and in ``lavTestLRT``."""
+    a = np.sqrt(dof / trace_ug2)
+    return float(a * t_stat + dof - a * trace_ug)
+
+
+def _scaled_single(t_stat: float, dof: float, U: np.ndarray, G: np.ndarray) -> float:
+    """:func:`_scaled_shifted` of a one-group fit whose residual weight matrix is ``U`` (Gamma ``G``)."""
+    UG = U @ G
+    return _scaled_shifted(t_stat, dof, np.trace(UG), np.trace(UG @ UG))
+
+
 def cfa_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]):
     """A CFA of ordinal items by WLSMV: :func:`sem_wlsmv` without structural paths.
 
@@ -326,16 +353,8 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=(), *,
                            "the ordinal model does not estimate their residual covariance: link them by a path or fit "
                            "the continuous model.")
     d = data[items].dropna()
-    poly = polychoric(d)
-    gamma = nacov(d, poly)
+    poly, gamma, ii, jj, r, G, w = _moments(d)
     n, p = len(d), len(items)
-    pairs = [(items[i], items[j]) for j in range(p) for i in range(j + 1, p)]
-    ii = np.array([items.index(a) for a, _ in pairs], int)
-    jj = np.array([items.index(b) for _, b in pairs], int)
-    r = np.array([poly.correlation.loc[a, b] for a, b in pairs])
-    nth = len(poly.thresholds)
-    G = gamma.to_numpy()[nth:, nth:]
-    w = 1.0 / np.diag(G)
     free = [(items.index(x), names.index(f)) for f, xs in constructs.items() for x in xs[1:]]
     marks = [(items.index(xs[0]), names.index(f)) for f, xs in constructs.items()]
     beta_idx = [(names.index(b), names.index(a)) for a, b in paths]
@@ -372,18 +391,13 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=(), *,
     bread = np.linalg.inv(D.T @ W @ D)
     cov = bread @ D.T @ W @ G @ W @ D @ bread / (n - 1)
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
-    df = len(pairs) - len(theta)
+    df = len(r) - len(theta)
     t_unscaled = float((n - 1) * (w * (r - implied(theta)) ** 2).sum())
 
-    def scaled(t_stat, dof, U):
-        UG = U @ G
-        a = np.sqrt(dof / np.trace(UG @ UG))
-        return float(a * t_stat + dof - a * np.trace(UG))
-
-    chi2 = scaled(t_unscaled, df, W - W @ D @ bread @ D.T @ W) if df > 0 else 0.0
-    base = scaled(float((n - 1) * (w * r ** 2).sum()), len(pairs), W)
-    cfi = 1.0 if df <= 0 else 1 - max(chi2 - df, 0) / max(chi2 - df, base - len(pairs), 1e-12)
-    tli = 1.0 if df <= 0 else (base / len(pairs) - chi2 / df) / (base / len(pairs) - 1)
+    chi2 = _scaled_single(t_unscaled, df, W - W @ D @ bread @ D.T @ W, G) if df > 0 else 0.0
+    base = _scaled_single(float((n - 1) * (w * r ** 2).sum()), len(r), W, G)
+    cfi = 1.0 if df <= 0 else 1 - max(chi2 - df, 0) / max(chi2 - df, base - len(r), 1e-12)
+    tli = 1.0 if df <= 0 else (base / len(r) - chi2 / df) / (base / len(r) - 1)
     lam, B, psi, eta = unpack(theta)
     resid = r - implied(theta)
     fit = {"n": n, "estimator": "WLSMV", "chi2": chi2, "df": df, "chi2_unscaled": t_unscaled,
@@ -449,8 +463,7 @@ def _scaled_difference(t1: float, r1: int, d1: np.ndarray, t0: float, r0: int, d
     PAAPAAP = P_inv @ A.T @ np.linalg.pinv(A @ P_inv @ A.T) @ A @ P_inv
     U = (w[:, None] * d1) @ PAAPAAP @ (d1.T * w[None, :])
     UG = U @ gamma_f
-    a = np.sqrt(m / np.sum(UG * UG.T))
-    return float((t0 - t1) * a + m - a * np.trace(UG))
+    return _scaled_shifted(t0 - t1, m, np.trace(UG), np.sum(UG * UG.T))
 
 
 def method_factor_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]) -> dict:
@@ -494,15 +507,9 @@ def method_factor_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]) ->
         raise KamError("an item loads on two constructs; the common-latent-factor check fits simple structures (each "
                        "item on one construct).")
     d = data[items].dropna()
-    poly = polychoric(d)
-    gamma = nacov(d, poly).to_numpy()
+    _, _, ii, jj, r, G, w = _moments(d)
     n, p, K = len(d), len(items), len(constructs)
-    nth = len(poly.thresholds)
-    G = gamma[nth:, nth:]
-    w = 1.0 / np.diag(G)
-    ii = np.array([i for j in range(p) for i in range(j + 1, p)])
-    jj = np.array([j for j in range(p) for i in range(j + 1, p)])
-    r = np.array([poly.correlation.iloc[i, j] for i, j in zip(ii, jj)])
+    W = np.diag(w)
     names = list(constructs)
     factor_of = np.array([next(k for k, f in enumerate(names) if items[i] in constructs[f]) for i in range(p)])
     free = np.flatnonzero([constructs[names[factor_of[i]]][0] != items[i] for i in range(p)])
@@ -521,16 +528,8 @@ def method_factor_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]) ->
         lam, psi, m = parts(theta)
         return lam[ii] * lam[jj] * psi[factor_of[ii], factor_of[jj]] + m * m
 
-    def scaled(t_stat, dof, D):
-        W = np.diag(w)
-        U = W - W @ D @ np.linalg.inv(D.T @ W @ D) @ D.T @ W
-        UG = U @ G
-        a = np.sqrt(dof / np.trace(UG @ UG))
-        return float(a * t_stat + dof - a * np.trace(UG))
-
-    UGb = w[:, None] * G  # the baseline (correlations zero) has no parameter in the correlations: U = W
-    a_b = np.sqrt(len(r) / np.trace(UGb @ UGb))
-    base = float(a_b * (n - 1) * (w * r ** 2).sum() + len(r) - a_b * np.trace(UGb))
+    # the baseline (correlations zero) has no parameter in the correlations: U = W
+    base = _scaled_single(float((n - 1) * (w * r ** 2).sum()), len(r), W, G)
     models, fits = {}, {}
     previous = None
     for name, method in (("constructs", False), ("constructs + common latent factor", True)):
@@ -548,7 +547,7 @@ def method_factor_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]) ->
         D = np.column_stack([(implied(theta + h * e) - implied(theta - h * e)) / (2 * h) for e in np.eye(len(theta))])
         t_stat = float((n - 1) * (w * (r - implied(theta)) ** 2).sum())
         df = len(r) - len(theta)
-        chi2 = scaled(t_stat, df, D)
+        chi2 = _scaled_single(t_stat, df, W - W @ D @ np.linalg.inv(D.T @ W @ D) @ D.T @ W, G)
         lam, psi, m = parts(theta)
         var = np.diag(psi)
         std = lam * np.sqrt(np.clip(var[factor_of], 0, None))
@@ -566,7 +565,7 @@ def method_factor_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]) ->
         # zero and the difference test is not defined (lavaan stops there too); the two models are the same
         t_delta = 0.0
     else:
-        t_delta = max(_scaled_difference(t1, r1, d1, t0, r0, d0, w, G, np.diag(w)), 0.0)
+        t_delta = max(_scaled_difference(t1, r1, d1, t0, r0, d0, w, G, W), 0.0)
     return {"models": models, "delta_chi2": t_delta, "delta_df": r0 - r1,
             "delta_pvalue": float(stats.chi2.sf(t_delta, r0 - r1))}
 
@@ -713,12 +712,10 @@ def multigroup_invariance(data: pd.DataFrame, constructs: dict[str, list[str]], 
         if len(dg) <= len(items):
             raise KamError(f"the group '{g}' has {len(dg)} complete answers for {len(items)} items; measurement "
                            "invariance needs more respondents per group than items.")
-        poly = polychoric(dg)
-        gamma = nacov(dg, poly).to_numpy()
-        pairs = [(items[i], items[j]) for j in range(len(items)) for i in range(j + 1, len(items))]
-        s = np.concatenate([poly.thresholds["value"].to_numpy(),
-                            [poly.correlation.loc[a, b] for a, b in pairs]])
-        stats_g.append((len(dg), s, gamma, 1.0 / np.diag(gamma)))
+        poly, gamma, _, _, r, _, _ = _moments(dg)
+        gamma = gamma.to_numpy()
+        stats_g.append((len(dg), np.concatenate([poly.thresholds["value"].to_numpy(), r]), gamma,
+                        1.0 / np.diag(gamma)))
     p, K, G = len(items), len(names), len(labels)
     n_th = [len(levels[i]) - 1 for i in items]
     th_item = np.repeat(np.arange(p), n_th)
@@ -799,8 +796,7 @@ def multigroup_invariance(data: pd.DataFrame, constructs: dict[str, list[str]], 
     def scaled(t_stat, dof, delta):
         E_inv = np.linalg.pinv(delta.T @ V @ delta)
         UG = gamma_all @ V - delta @ E_inv @ delta.T @ V @ gamma_all @ V
-        a = np.sqrt(dof / np.sum(UG * UG.T))
-        return float(a * t_stat + dof - a * np.trace(UG))
+        return _scaled_shifted(t_stat, dof, np.trace(UG), np.sum(UG * UG.T))
 
     # the baseline: thresholds free in each group, correlations zero
     base_delta = np.zeros((bounds[-1], G * len(th_item)))
