@@ -270,6 +270,11 @@ def test_report_tables_format_numbers_by_column_kind(tmp_path):
                                                                             "estimate", "at_bound"]] == \
         ["text", "count", "money", "share", "number", "text"]
     assert report.column_kind("year", pd.Series([2024, 2025])) == "text"  # a year is a name, not 2,024
+    rules = tmp_path / "rules.csv"  # conviction is infinite at confidence 1: a sign, not "inf"
+    rules.write_text("antecedents,confidence,conviction\nA,1.0,inf\nB,0.5,1.25\n")
+    shown = re.findall(r"<td[^>]*>(.*?)</td>", report._table_html(rules, "en")[0])
+    assert shown == ["A", "1.000", "∞", "B", "0.500", "1.250"]
+    assert report._fmt(float("-inf")) == "−∞"
 
 
 def test_chinese_tables_translate_verdict_words(tmp_path):

@@ -128,3 +128,24 @@ def test_cell_tracing_reads_the_syntax_tree(tmp_path):
         "kamlib.plots.plot_path_diagram", "kamlib.survey.cfa", "kamlib.survey_data.simulate"]
     assert by_src["this is not python ("] == []
     assert all(v["cell"] for v in traced.values())
+
+
+def test_the_notebook_html_is_nbconverts_own_with_code_escaped(tmp_path):
+    """The runner's HTML export skips the lab template's bleach pass over highlighted code: the page must be
+    byte for byte nbconvert's default, with markup in code, outputs and Markdown escaped as before."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title <em>x</em> & y"),
+                nbformat.v4.new_code_cell('s = "<script>alert(1)</script> & <b>"\nprint(s)  # 1 < 2',
+                                          outputs=[nbformat.v4.new_output("stream", name="stdout",
+                                                                          text="<script>alert(1)</script> & <b>\n")])]
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    runner._to_html(path, tmp_path / "n.html")
+    ours = (tmp_path / "n.html").read_text(encoding="utf-8")
+    default, _ = HTMLExporter(exclude_input_prompt=False, exclude_output_prompt=True).from_notebook_node(nb)
+    assert ours == default
+    assert "<script>alert" not in ours and "&lt;script&gt;alert" in ours

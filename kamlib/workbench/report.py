@@ -17,6 +17,7 @@ import base64
 import html
 import io
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -196,6 +197,8 @@ def _fmt(v):
         return html.escape(str(v))
     if v != v:
         return ""
+    if v in (math.inf, -math.inf):  # e.g. a rule's conviction at confidence 1: the CSV keeps inf
+        return "∞" if v > 0 else "−∞"
     if float(v).is_integer():
         return f"{v:,.0f}"
     if abs(v) >= 1000:
@@ -272,6 +275,8 @@ def _formatter(kind: str, values: pd.Series):
             return _fmt(v)
         if v != v:
             return ""
+        if v in (math.inf, -math.inf):
+            return _fmt(v)
         if kind == "number" and v != 0 and abs(v) < 0.0005:
             return f"{v:.2e}"
         if kind == "share" and 0 < abs(v) < 0.0005:
