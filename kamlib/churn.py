@@ -96,11 +96,12 @@ class CostThreshold(Result):
         if not n or rule.met(self.targeted / n):
             return None
 
-        return Message("At the cost-minimising threshold {threshold:.3f} the offer goes to {share:.0%} of the {n:,} "
+        # counts, not a share: 1,158 of 1,162 customers printed as "100%" read as everyone beside a lower cost
+        return Message("At the cost-minimising threshold {threshold:.3f} the offer goes to {targeted:,} of the {n:,} "
                        "customers (cost {cost:,.0f}, against {everyone:,.0f} for everyone and {nobody:,.0f} for "
                        "nobody): with these costs the model hardly selects, so read it as 'contact almost everyone', "
                        "and revisit the two costs before using it as a rule.", threshold=self.threshold,
-                       share=self.targeted / n, n=n, cost=self.cost, everyone=self.cost_target_everyone,
+                       targeted=self.targeted, n=n, cost=self.cost, everyone=self.cost_target_everyone,
                        nobody=self.cost_target_nobody)
 
 

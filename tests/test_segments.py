@@ -184,3 +184,15 @@ def test_a_day_rule_longer_than_the_log_empties_its_stage_by_construction():
         assert row["a"] == 0 and "365 days" in row["note"]
     empty = lifecycle.empty_by_construction(short, "1997-07-31", risk_by="recency", registered=["x"])
     assert set(empty) == {"churned"} and "covers only 211 days" in empty["churned"]
+
+
+def test_a_threshold_that_selects_almost_everyone_is_named_with_counts():
+    """1,158 of 1,162 customers is not everyone: the note gives the counts (a share rounded to "100%" read as
+    everyone beside a cost lower than everyone's), in English and Chinese."""
+    y = np.r_[np.ones(40, int), np.zeros(60, int)]
+    p = np.r_[np.linspace(0.05, 0.9, 40), np.linspace(0.06, 0.6, 56), [0.001, 0.002, 0.003, 0.004]]
+    t = churn.cost_threshold(y, p, cost_missed=50, cost_wasted=5)
+    assert t.targeted == 96  # the four lowest scores are stayers: leaving them out saves 4 x 5
+    note = t.note()
+    assert "goes to 96 of the 100 customers" in str(note) and "%" not in str(note).split("(")[0]
+    assert "100 名客户中的 96 名" in note.translate("zh")
