@@ -622,3 +622,14 @@ def test_the_authors_discussion_is_filled_from_this_run(built):
     assert f"{values['top20_revenue_share']:.1%}" in part and "{{" not in part
     zh = built.with_name("index.zh.html").read_text(encoding="utf-8")
     assert "data-author='discussion'" in zh and "前 20% 的客户贡献了" in zh
+
+
+def test_chinese_paragraphs_run_sentences_together_without_spaces():
+    """Sentences joined into one paragraph: a space after English ones, none after a Chinese full stop (a space
+    after "。" is a typesetting fault), and a run-in heading ends with the stop of its language."""
+    assert report._sentences(["Revenue is concentrated.", "", "  Key accounts are 252. "]) == \
+        "Revenue is concentrated. Key accounts are 252."
+    assert report._sentences(["收入高度集中。", "大客户有 252 名。", "An English fallback."]) == \
+        "收入高度集中。大客户有 252 名。An English fallback."
+    assert report._heading_stop("这意味着什么") == "这意味着什么。" and report._heading_stop("What this means") == \
+        "What this means."

@@ -105,7 +105,9 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     def finding(f, kind: str) -> None:
         label = doc_["labels"].get(f.evidence)
         mark = f"[{T['simulated']}] " if f.simulated else ""
-        w.paragraph(mark + f.text() + (f" ({T['evidence']}: {label.rstrip('.')})" if label else ""), kind)
+        cite = "" if not label else (f"({T['evidence']}:{label.rstrip('.')})" if language == "zh" else
+                                     f" ({T['evidence']}: {label.rstrip('.')})")
+        w.paragraph(mark + f.text() + cite, kind)
 
     w.heading(T["executive_summary"], 1)
     for f in doc_["summary"]:
@@ -140,7 +142,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         if section["main"]:
             add(section["main"])
         if section["findings"]:
-            w.paragraph(" ".join(f.text() for f in section["findings"]))
+            w.paragraph(report._sentences(section["findings"]))
         for nb in section["notebooks"]:
             w.heading(f"{nb['title']} ({T['notebook']} {nb['name']})"
                       + (f" [{T['demonstration_badge']}]" if nb.get("demonstration") else ""), 2)
@@ -149,7 +151,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
             for a in nb["artefacts"]:
                 add(a)
         if section.get("closing"):
-            w.paragraph(f"{T['closing']}. " + " ".join(section["closing"]))
+            w.paragraph(report._sentences([report._heading_stop(T["closing"]), *section["closing"]]))
         for p in author.get(section["key"], []):
             w.rich(p)
     w.heading(T["discussion"], 1)

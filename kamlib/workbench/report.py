@@ -102,6 +102,35 @@ TEXT = {
 }
 
 
+#: Punctuation that ends a Chinese sentence or clause: the next sentence follows without a space.
+_CJK_STOPS = "。!?;:)」』"
+
+
+def _sentences(texts) -> str:
+    """Sentences run together as one paragraph: a space after an English sentence, nothing after a Chinese one
+    (a space after "。" is a typesetting fault), so a Chinese edition with an English fallback in it reads right.
+
+    Examples
+    --------
+    >>> _sentences(["Revenue is concentrated.", "Key accounts are 252."])
+    'Revenue is concentrated. Key accounts are 252.'
+    >>> _sentences(["收入高度集中。", "大客户有 252 名。", "An English note."])
+    '收入高度集中。大客户有 252 名。An English note.'
+    """
+    out = ""
+    for text in texts:
+        text = str(text.text() if callable(getattr(text, "text", None)) else text).strip()  # a finding or a str
+        if not text:
+            continue
+        out += ("" if not out or out[-1] in _CJK_STOPS else " ") + text
+    return out
+
+
+def _heading_stop(heading: str) -> str:
+    """A run-in heading with its full stop: "。" after Chinese, "." after English."""
+    return heading + ("。" if re.search(r"[\u4e00-\u9fff]$", heading) else ".")
+
+
 def _report_text(language: str) -> dict:
     """The report's headings and sentences in ``language``: the catalogue's ``report`` entries by key (the
     English where the catalogue has none)."""
@@ -502,7 +531,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
                     head = key.split(":")[0] if ":" in key[:40] else key[:40] + "..."
                     rest = (text.split("。", 1)[1] if "。" in text else "") if language == "zh" else \
                         (_SENTENCE_END.split(text, maxsplit=1) + [""])[1]
-                    shown.append((T["repeated_note"].format(head=head, section=seen[key]) + " " + rest).strip())
+                    shown.append(_sentences([T["repeated_note"].format(head=head, section=seen[key]), rest]))
                 else:
                     seen[key] = i
                     shown.append(text)
@@ -678,6 +707,7 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
     badge = Markup("<span class='badge'>{}</span>").format(T["simulated"])
     return _template().render(
         T=T, html_lang="zh-CN" if language == "zh" else "en", build_key=build_key, title=title, css=Markup(CSS),
+        sentences=_sentences, heading_stop=_heading_stop,
         check_js=Markup(CHECK_JS), folder=out.name, study_name=study_name, quick=quick, other=other,
         simulated_note=Markup(str(Markup.escape(T["simulated_note"])).replace("{badge}", str(badge))),
         **{part: [(Markup(f.html()), f.evidence, doc["labels"].get(f.evidence), f.simulated, f.key) for f in doc[part]]
