@@ -232,17 +232,12 @@ def _moments(d: pd.DataFrame):
     return poly, gamma, ii, jj, poly.correlation.to_numpy()[ii, jj], G, 1.0 / np.diag(G)
 
 
-def _scaled_shifted(t_stat: float, dof: float, trace_ug: float, trace_ug2: float) -> float:
-    """The mean-and-variance adjusted (scaled and shifted) statistic of ``t_stat`` from the traces of UGamma and of
-    its square (Asparouhov & Muthen 2010), as lavaan computes it for WLSMV and in ``lavTestLRT``."""
-    a = np.sqrt(dof / trace_ug2)
-    return float(a * t_stat + dof - a * trace_ug)
-
-
-def _scaled_single(t_stat: float, dof: float, U: np.ndarray, G: np.ndarray) -> float:
-    """:func:`_scaled_shifted` of a one-group fit whose residual weight matrix is ``U`` (Gamma ``G``)."""
-    UG = U @ G
-    return _scaled_shifted(t_stat, dof, np.trace(UG), np.trace(UG @ UG))
+def _scaled_shifted(t_stat: float, dof: float, UG: np.ndarray) -> float:
+    """The mean-and-variance adjusted (scaled and shifted) statistic of ``t_stat`` from the traces of ``UG`` (the
+    residual weight matrix U times Gamma) and of its square (Asparouhov & Muthen 2010), as lavaan computes it for
+    WLSMV and in ``lavTestLRT``."""
+    a = np.sqrt(dof / np.sum(UG * UG.T))  # the trace of UG @ UG without forming the product
+    return float(a * t_stat + dof - a * np.trace(UG))
 
 
 def cfa_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]):
@@ -394,8 +389,8 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=(), *,
     df = len(r) - len(theta)
     t_unscaled = float((n - 1) * (w * (r - implied(theta)) ** 2).sum())
 
-    chi2 = _scaled_single(t_unscaled, df, W - W @ D @ bread @ D.T @ W, G) if df > 0 else 0.0
-    base = _scaled_single(float((n - 1) * (w * r ** 2).sum()), len(r), W, G)
+    chi2 = _scaled_shifted(t_unscaled, df, (W - W @ D @ bread @ D.T @ W) @ G) if df > 0 else 0.0
+    base = _scaled_shifted(float((n - 1) * (w * r ** 2).sum()), len(r), W @ G)
     cfi = 1.0 if df <= 0 else 1 - max(chi2 - df, 0) / max(chi2 - df, base - len(r), 1e-12)
     tli = 1.0 if df <= 0 else (base / len(r) - chi2 / df) / (base / len(r) - 1)
     lam, B, psi, eta = unpack(theta)
@@ -462,8 +457,7 @@ def _scaled_difference(t1: float, r1: int, d1: np.ndarray, t0: float, r0: int, d
     A = A[~((np.abs(APA.sum(axis=0)) < 1.5e-8) & (np.abs(APA.sum(axis=1)) < 1.5e-8))]
     PAAPAAP = P_inv @ A.T @ np.linalg.pinv(A @ P_inv @ A.T) @ A @ P_inv
     U = (w[:, None] * d1) @ PAAPAAP @ (d1.T * w[None, :])
-    UG = U @ gamma_f
-    return _scaled_shifted(t0 - t1, m, np.trace(UG), np.sum(UG * UG.T))
+    return _scaled_shifted(t0 - t1, m, U @ gamma_f)
 
 
 def method_factor_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]) -> dict:
@@ -529,7 +523,7 @@ def method_factor_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]) ->
         return lam[ii] * lam[jj] * psi[factor_of[ii], factor_of[jj]] + m * m
 
     # the baseline (correlations zero) has no parameter in the correlations: U = W
-    base = _scaled_single(float((n - 1) * (w * r ** 2).sum()), len(r), W, G)
+    base = _scaled_shifted(float((n - 1) * (w * r ** 2).sum()), len(r), W @ G)
     models, fits = {}, {}
     previous = None
     for name, method in (("constructs", False), ("constructs + common latent factor", True)):
@@ -547,7 +541,7 @@ def method_factor_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]) ->
         D = np.column_stack([(implied(theta + h * e) - implied(theta - h * e)) / (2 * h) for e in np.eye(len(theta))])
         t_stat = float((n - 1) * (w * (r - implied(theta)) ** 2).sum())
         df = len(r) - len(theta)
-        chi2 = _scaled_single(t_stat, df, W - W @ D @ np.linalg.inv(D.T @ W @ D) @ D.T @ W, G)
+        chi2 = _scaled_shifted(t_stat, df, (W - W @ D @ np.linalg.inv(D.T @ W @ D) @ D.T @ W) @ G)
         lam, psi, m = parts(theta)
         var = np.diag(psi)
         std = lam * np.sqrt(np.clip(var[factor_of], 0, None))
@@ -795,8 +789,7 @@ def multigroup_invariance(data: pd.DataFrame, constructs: dict[str, list[str]], 
 
     def scaled(t_stat, dof, delta):
         E_inv = np.linalg.pinv(delta.T @ V @ delta)
-        UG = gamma_all @ V - delta @ E_inv @ delta.T @ V @ gamma_all @ V
-        return _scaled_shifted(t_stat, dof, np.trace(UG), np.sum(UG * UG.T))
+        return _scaled_shifted(t_stat, dof, gamma_all @ V - delta @ E_inv @ delta.T @ V @ gamma_all @ V)
 
     # the baseline: thresholds free in each group, correlations zero
     base_delta = np.zeros((bounds[-1], G * len(th_item)))

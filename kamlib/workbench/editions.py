@@ -105,9 +105,8 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     def finding(f, kind: str) -> None:
         label = doc_["labels"].get(f.evidence)
         mark = f"[{T['simulated']}] " if f.simulated else ""
-        cite = "" if not label else (f"({T['evidence']}:{label.rstrip('.')})" if language == "zh" else
-                                     f" ({T['evidence']}: {label.rstrip('.')})")
-        w.paragraph(mark + f.text() + cite, kind)
+        text = f.text()
+        w.paragraph(mark + text + (report._gap(text) + report._cite(T["evidence"], label) if label else ""), kind)
 
     w.heading(T["executive_summary"], 1)
     for f in doc_["summary"]:

@@ -120,15 +120,29 @@ def _sentences(texts) -> str:
     out = ""
     for text in texts:
         text = str(text.text() if callable(getattr(text, "text", None)) else text).strip()  # a finding or a str
-        if not text:
-            continue
-        out += ("" if not out or out[-1] in _CJK_STOPS else " ") + text
+        if text:
+            out += (_gap(out) if out else "") + text
     return out
+
+
+def _gap(before) -> str:
+    """What follows a sentence, a run-in heading or a finding before the next text: nothing after Chinese
+    punctuation, a space after anything else."""
+    return "" if str(before).rstrip()[-1:] in _CJK_STOPS else " "
+
+
+def _chinese(text: str) -> bool:
+    return re.search(r"[\u4e00-\u9fff]$", text) is not None
 
 
 def _heading_stop(heading: str) -> str:
     """A run-in heading with its full stop: "。" after Chinese, "." after English."""
-    return heading + ("。" if re.search(r"[\u4e00-\u9fff]$", heading) else ".")
+    return heading + ("。" if _chinese(heading) else ".")
+
+
+def _cite(word: str, label: str) -> str:
+    """A finding's evidence in brackets: "(evidence: Figure 10)", or "(依据:图 10)" after a Chinese word."""
+    return f"({word}:{label.rstrip('.')})" if _chinese(word) else f"({word}: {label.rstrip('.')})"
 
 
 def _report_text(language: str) -> dict:
@@ -707,7 +721,7 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
     badge = Markup("<span class='badge'>{}</span>").format(T["simulated"])
     return _template().render(
         T=T, html_lang="zh-CN" if language == "zh" else "en", build_key=build_key, title=title, css=Markup(CSS),
-        sentences=_sentences, heading_stop=_heading_stop,
+        sentences=_sentences, heading_stop=_heading_stop, gap=_gap, cite=_cite,
         check_js=Markup(CHECK_JS), folder=out.name, study_name=study_name, quick=quick, other=other,
         simulated_note=Markup(str(Markup.escape(T["simulated_note"])).replace("{badge}", str(badge))),
         **{part: [(Markup(f.html()), f.evidence, doc["labels"].get(f.evidence), f.simulated, f.key) for f in doc[part]]
