@@ -15,7 +15,15 @@ Rule, applied in order (the arguments of :func:`assign`; a study sets them in it
 
 Risk is P(alive) < ``min_p_alive``. When P(alive) carries no information (the purchase model is degenerate, or
 no customer is below the threshold), risk falls back to recency: more than ``max_inactive_days`` since the last
-purchase. The returned :class:`Tiers` says which rule was used and why.
+purchase (a customer whose last purchase is exactly ``max_inactive_days`` days ago is still active; days are counted
+from the summary's recency and T and rounded to the day, so a unit of weeks does not move the boundary). Ties in the
+ranking are broken by customer id, everywhere (:func:`top`).
+
+**The key accounts** of a study are the customers in the top share by past revenue at the end of the log, active or
+at risk (tiers 1 and 2): :attr:`Tiers.members`. A run computes them once, in :func:`identify` (the identification
+notebook calls its steps and records the result); every later notebook reads that result, so "key accounts" is one
+set with one count in the whole report. :func:`identify` also holds the one rule for which purchase model values the
+customers (the holdout's choice, :func:`kamlib.holdout.select`, or none).
 """
 
 from __future__ import annotations
@@ -31,9 +39,12 @@ from .errors import KamError, require_columns
 from .i18n import Message
 from .rfm import UNIT_DAYS
 
-__all__ = ["ORDER", "Tiers", "assign", "empty_tiers", "table", "top", "top_by_revenue"]
+__all__ = ["KEY_TIERS", "ORDER", "Tiers", "assign", "customer_value", "empty_tiers", "identify", "table", "top",
+           "top_by_revenue"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
+#: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
+KEY_TIERS = ("Key account", "At-risk key account")
 
 
 def top(values: pd.Series, share: float) -> pd.Index:
@@ -104,7 +115,7 @@ def top_by_revenue(tx: pd.DataFrame, share: float) -> pd.Index:
 
 @dataclass(frozen=True)
 class Tiers(Result):
-    """Key-account tiers and the rule that made them.
+    """Key-account tiers, the rule that made them and the value measure they rest on: the identify stage's result.
 
     Attributes
     ----------
@@ -116,21 +127,100 @@ class Tiers(Result):
         The rule in a few words, for a caption.
     note : str or None
         Why risk was judged by recency (None when P(alive) was used).
+    share : float
+        The top share of customers by past revenue that are key accounts (``tiers.key_clv_share``).
+    growth_share : float
+        The top share by the value measure worth developing.
+    max_inactive_days : float
+        Days without a purchase after which a top customer is at risk when risk is judged by recency.
+    rank_by : str
+        ``"revenue"`` (past revenue) or ``"purchase days"`` (a log without amounts): what ranks the top share.
+    value_model : str
+        The purchase model that values the customers (its :func:`kamlib.clv.label`), "" when none was chosen:
+        then no CLV exists in the run and the value measure is past revenue.
+    base : DataFrame or None
+        The customer table the tiers were drawn from (``revenue``, ``clv``, ``p_alive``, ``recency``, ``T``, ...),
+        indexed by customer id.
+    as_of : str
+        The date the tiers describe ("" when unknown).
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"revenue": [10, 5, 1], "clv": [5, 1, 1], "p_alive": [0.9, 0.2, 0.8],
+    ...                   "recency": [4, 1, 4], "T": [5, 5, 5]}, index=["a", "b", "c"])
+    >>> t = assign(b, key_clv_share=0.67, growth_clv_share=0.9)
+    >>> list(t.members), t.n_key_accounts, t.n_active, t.n_at_risk
+    (['a', 'b'], 2, 1, 1)
     """
 
     tier: pd.Series
     risk: str
     rule: str
     note: str | None
+    share: float = 0.2
+    growth_share: float = 0.5
+    max_inactive_days: float = 180.0
+    rank_by: str = "revenue"
+    value_model: str = ""
+    base: pd.DataFrame | None = None
+    as_of: str = ""
 
     def counts(self) -> dict[str, int]:
         """Customers per tier, every tier of :data:`ORDER` included."""
         return {t: int((self.tier == t).sum()) for t in ORDER}
 
+    @property
+    def members(self) -> pd.Index:
+        """The key accounts (tiers :data:`KEY_TIERS`), largest past revenue first (ties by id)."""
+        ids = self.tier.index[self.tier.isin(KEY_TIERS)]
+        if self.base is not None and len(ids):
+            return top(_ranking(self.base).loc[ids], 1.0)
+        return ids
+
+    @property
+    def n_key_accounts(self) -> int:
+        """How many customers are key accounts (active or at risk)."""
+        return int(self.tier.isin(KEY_TIERS).sum())
+
+    @property
+    def n_active(self) -> int:
+        """Key accounts not at risk (the tier "Key account")."""
+        return int((self.tier == KEY_TIERS[0]).sum())
+
+    @property
+    def n_at_risk(self) -> int:
+        """Key accounts at risk (the tier "At-risk key account")."""
+        return int((self.tier == KEY_TIERS[1]).sum())
+
+    @property
+    def value_measure(self) -> str:
+        """``"clv"`` when a purchase model values the customers, else ``"revenue"`` (past revenue)."""
+        return "clv" if self.value_model else "revenue"
+
+    def value(self) -> pd.Series:
+        """Each customer's value by :attr:`value_measure` (CLV only when a model was chosen)."""
+        if self.base is None:
+            raise KamError("these tiers carry no customer table; build them with kamlib.tiers.assign(base, ...).")
+        return self.base[self.value_measure]
+
+
+def _ranking(base: pd.DataFrame) -> pd.Series:
+    """What ranks the customers: past revenue, or purchase days (``frequency + 1``) when the log has no amounts."""
+    if "revenue" in base and base["revenue"].notna().any():
+        return base["revenue"].fillna(0.0)
+    if "frequency" in base:
+        return (base["frequency"] + 1).astype(float)
+    raise KamError("the tier input has neither revenue nor frequency; compute it with kamlib.clv.customer_base.")
+
+
+def _days_since_last(base: pd.DataFrame, unit: str) -> pd.Series:
+    """Whole days since each customer's last purchase, from the summary's ``T - recency`` in ``unit``."""
+    return ((base["T"] - base["recency"]) * UNIT_DAYS[unit]).round(6)
+
 
 def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: float = 0.5,
            min_p_alive: float = 0.5, max_inactive_days: float = 180, unit: str = "D",
-           degenerate: bool = False, value_model: bool = True) -> Tiers:
+           degenerate: bool = False, value_model: bool | str = True, as_of: str = "") -> Tiers:
     """Key-account tier per customer from value, potential and risk (rule in the module docstring).
 
     Parameters
@@ -151,10 +241,13 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
     degenerate : bool
         The purchase model behind ``p_alive`` cannot identify dropout (:attr:`kamlib.clv.Fitted.degenerate`):
         judge risk by recency.
-    value_model : bool
-        Whether a purchase model earned the right to value the customers (:func:`kamlib.holdout.choose`). Without
-        one there is no potential tier (it would rank by a forecast that does not beat past revenue): development
-        is ranked by past revenue and risk by recency.
+    value_model : bool or str
+        Whether a purchase model earned the right to value the customers (:func:`kamlib.holdout.choose`); a
+        string names it (its label, recorded in :attr:`Tiers.value_model`), "" or False for none. Without one there
+        is no potential tier (it would rank by a forecast that does not beat past revenue): development is ranked
+        by past revenue and risk by recency.
+    as_of : str
+        The date the tiers describe, for the result.
 
     Returns
     -------
@@ -172,6 +265,10 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
     >>> t = assign(b, key_clv_share=0.5, growth_clv_share=0.6)
     >>> t.tier.astype(str).tolist(), t.risk
     (['Key account', 'Maintain'], 'p_alive')
+    >>> edge = pd.DataFrame({"revenue": [10, 1], "clv": [5, 1], "p_alive": [0.9, 0.9], "recency": [0, 0],
+    ...                      "T": [180 / 7, 1]})  # exactly 180 days since the last purchase, in weeks
+    >>> assign(edge, key_clv_share=0.5, growth_clv_share=0.6, unit="W", degenerate=True).tier.astype(str).tolist()
+    ['Key account', 'Maintain']
     >>> assign(b, key_clv_share=0.5, growth_clv_share=0.6, degenerate=True).risk
     'recency'
     >>> assign(b, key_clv_share=0.5, growth_clv_share=0.6, value_model=False).tier.astype(str).tolist()
@@ -181,10 +278,11 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
         raise KamError(f"tiers need 0 < key_clv_share < growth_clv_share < 1, got {key_clv_share} and {growth_clv_share}.")
     if unit not in UNIT_DAYS:
         raise KamError(f"unknown time unit {unit!r}; use one of {sorted(UNIT_DAYS)}.")
-    require_columns(base, ["revenue", "clv", "p_alive"], where="the tier input",
-                    fix="compute them with kamlib.clv.customer_base")
+    require_columns(base, ["clv", "p_alive"], where="the tier input", fix="compute them with kamlib.clv.customer_base")
     p_min = float(base["p_alive"].min()) if len(base) else np.nan
     note = None
+    model_label = value_model if isinstance(value_model, str) else ""
+    value_model = bool(value_model)
     degenerate = degenerate or not value_model
     if degenerate or p_min >= min_p_alive:
         require_columns(base, ["recency", "T"], where="the tier input",
@@ -196,14 +294,16 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
         note = Message("Key-account risk is judged by recency, not P(alive): a top customer is at risk after {days:g} "
                        "days without a purchase (tiers.max_inactive_days), because {why}.", days=max_inactive_days,
                        why=why)
-        alive = base["T"] - base["recency"] <= max_inactive_days / UNIT_DAYS[unit]
+        alive = _days_since_last(base, unit) <= max_inactive_days
         risk, risk_rule = "recency", Message("more than {days:g} days since the last purchase", "phrase",
                                              days=max_inactive_days)
     else:
         alive = base["p_alive"] >= min_p_alive
         risk, risk_rule = "p_alive", Message("P(alive) < {min_p_alive:g}", "phrase", min_p_alive=min_p_alive)
-    top_revenue = base.index.isin(top(base["revenue"], key_clv_share))
-    by_clv = base["clv"] if value_model else base["revenue"]
+    ranking = _ranking(base)
+    rank_by = "revenue" if "revenue" in base and base["revenue"].notna().any() else "purchase days"
+    top_revenue = base.index.isin(top(ranking, key_clv_share))
+    by_clv = base["clv"] if value_model else ranking
     potential = base.index.isin(top(by_clv, key_clv_share)) & value_model
     develop = base.index.isin(top(by_clv, growth_clv_share))
     tier = pd.Series("Maintain", index=base.index)
@@ -212,11 +312,16 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
     tier[top_revenue & ~alive] = "At-risk key account"
     tier[top_revenue & alive] = "Key account"
     rule = (Message("value: top {share:.0%} by revenue; potential: top {share:.0%} by CLV; risk: {risk}", "phrase",
-                    share=key_clv_share, risk=risk_rule) if value_model else
+                    share=key_clv_share, risk=risk_rule) if value_model and rank_by == "revenue" else
             Message("value: top {share:.0%} by revenue; no potential tier (no model beats past revenue); risk: {risk}",
+                    "phrase", share=key_clv_share, risk=risk_rule) if rank_by == "revenue" else
+            Message("value: top {share:.0%} by purchase days (the log has no amounts); no potential tier; risk: {risk}",
                     "phrase", share=key_clv_share, risk=risk_rule))
     return Tiers(pd.Series(pd.Categorical(tier, categories=ORDER, ordered=True), index=base.index, name="tier"),
-                 risk, rule, note)
+                 risk, rule, note, share=float(key_clv_share), growth_share=float(growth_clv_share),
+                 max_inactive_days=float(max_inactive_days), rank_by=rank_by,
+                 value_model=model_label if value_model else "",
+                 base=base, as_of=str(as_of))
 
 
 def table(base: pd.DataFrame, tier: Tiers | pd.Series) -> pd.DataFrame:
@@ -276,3 +381,171 @@ def empty_tiers(table_df: pd.DataFrame, *, by_construction=()) -> str | None:
         return None
     return Message(f"No customer falls in the tier{'s' if len(empty) > 1 else ''} {{tiers}}; check the tier "
                    "thresholds (tiers.* in a study) against the data.", tiers=empty)
+
+
+def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_model: str, *, end, unit: str = "W",
+                   months: int = 12, discount_rate: float = 0.10, penalizer: float = 0.0,
+                   covariates=(), covariate_min_customers: int = 30):
+    """The customer table the tiers are drawn from: CLV and P(alive) by ``value_model``, or none.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        RFM summary up to ``end`` (:func:`kamlib.rfm.summary`, with :func:`kamlib.regular.with_litt` for the
+        regular-buyer models).
+    transactions : DataFrame
+        The log (for the customers' covariates).
+    value_model : str
+        The model chosen on the holdout (:func:`kamlib.clv.parse` name), "" for none.
+    end : date-like
+        The end of the summary (the covariates are read up to it).
+    unit, months, discount_rate, penalizer
+        As in :func:`kamlib.clv.customer_base`.
+    covariates : sequence of str
+        The study's covariate columns (used when ``value_model`` names some).
+    covariate_min_customers : int
+        As in :func:`kamlib.covariates.customer_covariates`.
+
+    Returns
+    -------
+    base : DataFrame
+        ``summary`` with ``clv``, ``p_alive`` and ``expected_purchases`` (NaN without a value model).
+    purchase : kamlib.clv.Fitted or None
+        The fitted purchase model (None without one).
+    reason : str or None
+        Why no model values the customers although one was chosen (the data cannot support the fit), else None.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [4.0], "monetary_value": [float("nan")],
+    ...                   "revenue": [5.0]}, index=["a"])
+    >>> base, purchase, reason = customer_value(s, pd.DataFrame(), "", end="2024-01-01")
+    >>> bool(base["clv"].isna().all()), purchase is None, reason is None
+    (True, True, True)
+    """
+    from . import clv, stages
+    from .covariates import customer_covariates
+
+    none = summary.assign(clv=np.nan, p_alive=np.nan, expected_purchases=np.nan)
+    if not value_model:
+        return none, None, None
+    failed = [c for c in (stages.purchase_models(summary, "CLV"), stages.spend_model(summary, "CLV")) if not c]
+    if failed:
+        return none, None, failed[0].reason
+    name, columns = clv.parse(value_model)
+    covs = customer_covariates(transactions, columns, end=end, min_customers=covariate_min_customers)[0] \
+        if columns else None
+    base, purchase, _ = clv.customer_base(summary, model=value_model, months=months, discount_rate=discount_rate,
+                                          unit=unit, penalizer=penalizer, covariates=covs)
+    return base, purchase, None
+
+
+@dataclass(frozen=True)
+class Identification(Result):
+    """:func:`identify`'s result: the calibration summary, the fitted models, the holdout selection (None when
+    the holdout comparison cannot run), the customer table at the end of the log and the :class:`Tiers`."""
+
+    calibration: pd.DataFrame | None
+    models: dict
+    selection: object
+    value_model: str
+    base: pd.DataFrame | None
+    tiers: Tiers | None
+    notes: tuple = ()
+
+
+def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, holdout_end, unit: str = "W",
+             models=("bgnbd",), key_share: float = 0.2, growth_share: float = 0.5, min_p_alive: float = 0.5,
+             max_inactive_days: float = 180, months: int = 12, discount_rate: float = 0.10,
+             penalizer: float = 0.0, covariates=(), covariate_min_customers: int = 30, n_boot: int = 100,
+             seed: int = 0) -> Identification:
+    """The identify stage in one call: the value model chosen on the holdout and the key-account tiers.
+
+    The same steps, in the same order and with the same arguments, as the identification notebook, which calls
+    them one by one to show each: the calibration summary (:func:`kamlib.rfm.calibration_holdout`), the purchase
+    and spend models (:func:`kamlib.clv.fit_models`), the holdout comparison (:func:`kamlib.holdout.select`, with
+    the key-account share), the customers valued by the chosen model up to the end of the log
+    (:func:`customer_value`) and the tiers (:func:`assign`). A notebook that needs the key accounts and finds no
+    recorded result (a subset run, Lab) calls this and gets the numbers the identification notebook recorded.
+
+    Without a holdout comparison (no amounts, or no holdout revenue) the BG/NBD values the customers when it
+    applies, as the literature's default; when the chosen model cannot be fitted on the whole log, none does.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The validated log.
+    calibration_start, calibration_end, holdout_end : date-like
+        The study's windows (``clv.*``).
+    unit : {"D", "W", "M"}
+        The purchase models' time unit.
+    models : sequence of str
+        The purchase models to compare (``clv.models``).
+    key_share, growth_share, min_p_alive, max_inactive_days
+        The tier rule (``tiers.*``; :func:`assign`).
+    months, discount_rate, penalizer
+        CLV horizon, annual discount rate, the fits' penalizer.
+    covariates : sequence of str
+        The customers' covariate columns (``clv.covariates``).
+    covariate_min_customers : int
+        Fewest customers per covariate level.
+    n_boot : int
+        Bootstrap samples of the holdout comparison.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    Identification
+
+    References
+    ----------
+    Zeithaml, V. A., Rust, R. T. & Lemon, K. N. (2001). The customer pyramid: creating and serving profitable
+    customers. *California Management Review*, 43(4), 118-142.
+
+    Examples
+    --------
+    >>> ident = identify(tx, calibration_start="1997-01-01", calibration_end="1997-09-30",
+    ...                  holdout_end="1998-06-30", n_boot=0)
+    >>> ident.value_model, ident.tiers.n_key_accounts, ident.tiers.rank_by
+    ('bgnbd', 471, 'revenue')
+    """
+    from . import clv, holdout, regular, rfm, stages
+    from .covariates import customer_covariates
+
+    notes: list = []
+    cal, fitted, selection = None, {}, None
+    value_model = "bgnbd"  # without a holdout comparison: the BG/NBD, as the literature's default
+    if stages.holdout(transactions, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit):
+        cal = rfm.calibration_holdout(transactions, calibration_end=calibration_end, holdout_end=holdout_end,
+                                      unit=unit, start=calibration_start)
+        cal = regular.with_litt(cal, transactions, end=calibration_end, unit=unit, start=calibration_start)
+        if stages.purchase_models(cal):
+            purchase, _ = clv.fit_models(cal, list(models), penalizer=penalizer, unit=unit)
+            fitted = dict(purchase)
+            spend = clv.fit_models(cal, ["gamma_gamma"], penalizer=penalizer, unit=unit)[0] \
+                if stages.spend_model(cal) else {}
+            if stages.amounts(transactions) and stages.holdout_revenue(cal):
+                covs, _ = customer_covariates(transactions, list(covariates), end=calibration_end,
+                                              min_customers=covariate_min_customers)
+                selection = holdout.select(cal, transactions, purchase, spend.get("gamma_gamma"),
+                                           calibration_end=calibration_end, unit=unit, start=calibration_start,
+                                           share=key_share, n_boot=n_boot, seed=seed, covariates=covs)
+                value_model = selection.choice.model
+    if not stages.amounts(transactions):
+        value_model = ""  # no amounts: no spend model, so no CLV
+    full = regular.with_litt(rfm.summary(transactions, end=holdout_end, unit=unit, start=calibration_start),
+                             transactions, end=holdout_end, unit=unit, start=calibration_start)
+    base, purchase, reason = customer_value(full, transactions, value_model, end=holdout_end, unit=unit,
+                                            months=months, discount_rate=discount_rate, penalizer=penalizer,
+                                            covariate_min_customers=covariate_min_customers)
+    if reason:
+        notes.append(reason)
+        value_model = ""
+    result = assign(base, key_clv_share=key_share, growth_clv_share=growth_share, min_p_alive=min_p_alive,
+                    max_inactive_days=max_inactive_days, unit=unit,
+                    degenerate=purchase.degenerate if purchase is not None else True,
+                    value_model=clv.label(value_model) if value_model else "",
+                    as_of=str(pd.Timestamp(holdout_end).date()))
+    return Identification(cal, fitted, selection, value_model, base, result, tuple(notes))
