@@ -129,3 +129,96 @@ def test_title_is_one_text_or_one_per_language(study_file):
     assert study.load(study_file(title="One title")).title_for("zh") == "One title"
     with pytest.raises(KamError, match="title"):
         study.load(study_file(title={"fr": "Comptes clés"}))
+
+
+def _tier(i):
+    """The study key of the i-th tier share (named from the schema's one constant, so a rename is made there)."""
+    return f"tiers.{study.TIER_SHARES[i]}"
+
+
+def test_tier_shares_name_fields_of_the_schema():
+    assert set(study.TIER_SHARES) <= set(study.Tiers.model_fields) and len(study.TIER_SHARES) == 2
+
+
+def test_planned_lift_is_the_largest_lift_of_the_test_plan():
+    import inspect
+
+    from kamlib import experiments
+
+    assert study.PLANNED_LIFT == max(inspect.signature(experiments.sample_size_plan).parameters["lifts"].default)
+
+
+# Each rule between keys that the run relies on: (overrides, words of its one sentence: both keys, their values, the fix)
+RULES = [
+    ({"tiers": {study.TIER_SHARES[0]: 0.6, study.TIER_SHARES[1]: 0.5}},
+     [_tier(0), "(0.6)", _tier(1), "(0.5)", f"lower {_tier(0)} or raise {_tier(1)}"]),
+    ({"tiers": {study.TIER_SHARES[0]: 0.5, study.TIER_SHARES[1]: 0.5}},  # equal shares leave no develop tier
+     [_tier(0), "(0.5)", _tier(1), "must be below"]),
+    ({"clv__calibration_start": "2011-07-01", "clv__calibration_end": "2011-06-30"},
+     ["clv.calibration_end (2011-06-30)", "clv.calibration_start (2011-07-01)", "swap or correct"]),
+    ({"clv__holdout_end": "2011-06-30"}, ["clv.holdout_end (2011-06-30)", "clv.calibration_end (2011-06-30)",
+                                          "set clv.holdout_end to a later date"]),
+    ({"clv__models": []}, ["clv.models is empty", "list at least one"]),
+    ({"segments__k_min": 6, "segments__k_max": 4}, ["segments.k_max (4)", "segments.k_min (6)",
+                                                    "raise segments.k_max or lower segments.k_min"]),
+    ({"segments__k_min": 4, "segments__k_max": 4}, ["segments.k_max (4)", "segments.k_min (4)"]),
+    ({"segments__growing_purchases": 5, "segments__mature_purchases": 3},
+     ["segments.mature_purchases (3)", "segments.growing_purchases (5)", "raise segments.mature_purchases"]),
+    ({"segments__churned_p_alive": 0.6, "segments__at_risk_p_alive": 0.4},
+     ["segments.churned_p_alive (0.6)", "segments.at_risk_p_alive (0.4)", "lower segments.churned_p_alive"]),
+    ({"segments__lifecycle_previous": "2011-09-01", "segments__lifecycle_date": "2011-08-01"},
+     ["segments.lifecycle_previous (2011-09-01)", "segments.lifecycle_date (2011-08-01)", "swap or correct"]),
+    ({"segments__lifecycle_date": "2011-05-01"},  # the transitions start at clv.calibration_end (2011-06-30)
+     ["segments.lifecycle_date (2011-05-01)", "clv.calibration_end (2011-06-30)", "segments.lifecycle_previous"]),
+    ({"strategy__relative_lift": 0}, ["strategy.relative_lift is 0", "set the lift"]),
+    ({"strategy__baseline_conversion": 0.8, "strategy__relative_lift": 0.1},  # 0.8 x 1.3 = 1.04 in the test plan
+     ["strategy.baseline_conversion (0.8)", "strategy.relative_lift is 0.1", "1.04", "below 0.769"]),
+    ({"strategy__baseline_conversion": 0.5, "strategy__relative_lift": 1.5},  # 0.5 x 2.5 = 1.25
+     ["strategy.baseline_conversion (0.5)", "strategy.relative_lift is 1.5", "1.25", "below 0.4"]),
+    ({"strategy__top_share": 1.0}, ["strategy.top_share", "less than 1"]),
+    ({"strategy__bootstrap": -1}, ["strategy.bootstrap", "greater than or equal to 0"]),
+    ({"reviews__negative_rating": 4, "reviews__positive_rating": 3},
+     ["reviews.negative_rating (4)", "reviews.positive_rating (3)"]),
+]
+
+
+def _flat(overrides):
+    """``{"tiers": {"a": 1}}`` as the fixture's ``tiers__a=1``."""
+    out = {}
+    for key, value in overrides.items():
+        if isinstance(value, dict):
+            out.update({f"{key}__{k}": v for k, v in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+@pytest.mark.parametrize("overrides, words", RULES, ids=[w[0].split(" ")[0] for _, w in RULES])
+def test_each_rule_between_keys_is_refused_in_one_sentence(study_file, overrides, words):
+    path = study_file(**_flat(overrides))
+    with pytest.raises(KamError) as err:
+        study.load(path)
+    msg = str(err.value)
+    assert "\n" not in msg and msg.startswith(str(path)) and msg.endswith(".")
+    missing = [w for w in words if w not in msg]
+    assert not missing, (missing, msg)
+
+
+def test_validate_refuses_key_share_above_growth_share(study_file, capsys):
+    """The issue's case: `kam validate` said valid and the run failed in 10_key_accounts."""
+    path = study_file(**_flat({"tiers": {study.TIER_SHARES[0]: 0.6, study.TIER_SHARES[1]: 0.5}}))
+    assert cli.main(["validate", "--study", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and len(err.splitlines()) == 1 and _tier(0) in err and _tier(1) in err
+
+
+def test_the_rules_accept_what_the_run_accepts(study_file):
+    """Each rule refuses only its wrong side: the values next to each boundary load."""
+    ok = {"tiers": {study.TIER_SHARES[0]: 0.49, study.TIER_SHARES[1]: 0.5}, "segments__k_min": 3, "segments__k_max": 4,
+          "segments__lifecycle_date": "2011-07-01", "strategy__baseline_conversion": 0.76,
+          "strategy__relative_lift": -0.2, "segments__churned_p_alive": 0.39, "segments__at_risk_p_alive": 0.4}
+    s = study.load(study_file(**_flat(ok)))
+    assert [getattr(s.tiers, k) for k in study.TIER_SHARES] == [0.49, 0.5]
+    # a campaign file plans from its observed conversion, not from strategy.baseline_conversion
+    own = study.load(study_file(strategy__baseline_conversion=0.9, strategy__experiment_source="studies/default.yaml"))
+    assert own.strategy.baseline_conversion == 0.9

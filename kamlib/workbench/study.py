@@ -169,7 +169,16 @@ class CLV(_Section):
                 f"clv.holdout_end ({self.holdout_end}) ends before the holdout starts at "
                 f"clv.calibration_end ({self.calibration_end}); set clv.holdout_end to a later date"
             )
+        if not self.models:
+            raise ValueError("clv.models is empty, and the key-account, segment and strategy notebooks value "
+                             "customers with a purchase model; list at least one, e.g. [bgnbd, paretonbd]")
         return self
+
+
+#: The two shares of :class:`Tiers` in the order the tier rule needs them, ``0 < first < second < 1``
+#: (:func:`kamlib.tiers.assign`): the key accounts' share, then the share worth developing. The rule's check and its
+#: sentence name the keys from here, so a renamed key is renamed here once (a test checks that both are fields).
+TIER_SHARES = ("key_clv_share", "growth_clv_share")
 
 
 class Tiers(_Section):
@@ -180,6 +189,15 @@ class Tiers(_Section):
     min_p_alive: float = Field(0.50, ge=0, le=1)
     max_inactive_days: int = Field(180, gt=0, description="risk by recency when P(alive) carries no information "
                                                           "(a degenerate purchase model): days since the last purchase")
+
+    @model_validator(mode="after")
+    def _shares_in_order(self):
+        (key, key_share), (growth, growth_share) = ((name, getattr(self, name)) for name in TIER_SHARES)
+        if key_share >= growth_share:
+            raise ValueError(f"tiers.{key} ({key_share:g}) must be below tiers.{growth} ({growth_share:g}), because "
+                             f"the key accounts are a part of the customers worth developing; lower tiers.{key} or "
+                             f"raise tiers.{growth}")
+        return self
 
 
 class Survey(_Section):
@@ -219,16 +237,22 @@ class Segments(_Section):
     @model_validator(mode="after")
     def _order(self):
         if self.k_max <= self.k_min:
-            raise ValueError(f"segments.k_max ({self.k_max}) must be above segments.k_min ({self.k_min})")
+            raise ValueError(f"segments.k_max ({self.k_max}) must be above segments.k_min ({self.k_min}), so that "
+                             f"there are numbers of segments to choose from; raise segments.k_max or lower "
+                             f"segments.k_min")
         if self.mature_purchases <= self.growing_purchases:
             raise ValueError(f"segments.mature_purchases ({self.mature_purchases}) must be above "
-                             f"segments.growing_purchases ({self.growing_purchases})")
+                             f"segments.growing_purchases ({self.growing_purchases}), as a mature customer has grown "
+                             f"first; raise segments.mature_purchases or lower segments.growing_purchases")
         if self.churned_p_alive >= self.at_risk_p_alive:
-            raise ValueError(f"segments.churned_p_alive ({self.churned_p_alive}) must be below "
-                             f"segments.at_risk_p_alive ({self.at_risk_p_alive})")
+            raise ValueError(f"segments.churned_p_alive ({self.churned_p_alive:g}) must be below "
+                             f"segments.at_risk_p_alive ({self.at_risk_p_alive:g}), as a churned customer is less "
+                             f"likely alive than one at risk; lower segments.churned_p_alive or raise "
+                             f"segments.at_risk_p_alive")
         if self.lifecycle_date and self.lifecycle_previous and self.lifecycle_previous >= self.lifecycle_date:
             raise ValueError(f"segments.lifecycle_previous ({self.lifecycle_previous}) must be before "
-                             f"segments.lifecycle_date ({self.lifecycle_date})")
+                             f"segments.lifecycle_date ({self.lifecycle_date}), the two dates of the lifecycle "
+                             f"transitions; swap or correct the dates")
         return self
 
 
@@ -251,6 +275,11 @@ class ProgrammeColumns(_Section):
     period: str = "period"
     outcome: str = "revenue"
     treated: str = "treated"
+
+
+#: The largest relative lift of the test plan in 40_strategy (the default ``lifts`` of
+#: :func:`kamlib.experiments.sample_size_plan`; a test checks that the two agree).
+PLANNED_LIFT = 0.30
 
 
 class Strategy(_Section):
@@ -280,6 +309,24 @@ class Strategy(_Section):
         if self.programme_source != "simulated" and self.programme_start is None:
             raise ValueError("strategy.programme_start must name the first period of the programme (a period of the "
                              "file, e.g. 13 or 2024-07) when strategy.programme_source is a file")
+        return self
+
+    @model_validator(mode="after")
+    def _test_can_be_planned(self):
+        """40_strategy plans the next campaign test for ``relative_lift`` and for the lifts up to
+        :data:`PLANNED_LIFT` (:func:`kamlib.experiments.sample_size_plan`), from ``baseline_conversion`` when
+        the campaign is simulated: every treated conversion rate must stay below 1, and a lift of 0 has no
+        sample size."""
+        if self.relative_lift == 0:
+            raise ValueError("strategy.relative_lift is 0, and no sample size detects a zero effect when the next "
+                             "campaign test is planned; set the lift the test should detect, e.g. 0.2")
+        lift = max(self.relative_lift, PLANNED_LIFT)
+        if self.experiment_source == "simulated" and self.baseline_conversion * (1 + lift) >= 1:
+            raise ValueError(f"strategy.baseline_conversion ({self.baseline_conversion:g}) raised by a lift of "
+                             f"{lift:g} (strategy.relative_lift is {self.relative_lift:g}; the test plan goes up to "
+                             f"{PLANNED_LIFT:g}) gives a conversion rate of {self.baseline_conversion * (1 + lift):g}, "
+                             f"not below 1; lower strategy.baseline_conversion below {1 / (1 + lift):.3g} or lower "
+                             f"strategy.relative_lift")
         return self
 
 
@@ -405,6 +452,18 @@ class Study(_Section):
         from .authors import load
 
         return load(self.texts, language)
+
+    @model_validator(mode="after")
+    def _lifecycle_after_calibration(self):
+        """Without ``segments.lifecycle_previous`` the lifecycle transitions start at ``clv.calibration_end``
+        (30_segments), which must then come before ``segments.lifecycle_date``."""
+        seg, end = self.segments, self.clv.calibration_end
+        if seg.lifecycle_date is not None and seg.lifecycle_previous is None and seg.lifecycle_date <= end:
+            raise ValueError(f"segments.lifecycle_date ({seg.lifecycle_date}) must be after clv.calibration_end "
+                             f"({end}), where the lifecycle transitions start when segments.lifecycle_previous is "
+                             f"null; set segments.lifecycle_previous to an earlier date or move "
+                             f"segments.lifecycle_date after {end}")
+        return self
 
     @model_validator(mode="after")
     def _known_notebooks(self):
