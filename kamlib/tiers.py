@@ -39,8 +39,8 @@ from .errors import KamError, require_columns
 from .i18n import Message
 from .rfm import UNIT_DAYS
 
-__all__ = ["KEY_TIERS", "ORDER", "Tiers", "assign", "customer_value", "empty_tiers", "identify", "table", "top",
-           "top_by_revenue"]
+__all__ = ["Identification", "KEY_TIERS", "ORDER", "Tiers", "assign", "customer_value", "empty_tiers", "identify",
+           "risk_phrase", "table", "top", "top_by_revenue"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 #: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
@@ -133,6 +133,8 @@ class Tiers(Result):
         The top share by the value measure worth developing.
     max_inactive_days : float
         Days without a purchase after which a top customer is at risk when risk is judged by recency.
+    min_p_alive : float
+        P(alive) below which a top customer is at risk when risk is judged by P(alive).
     rank_by : str
         ``"revenue"`` (past revenue) or ``"purchase days"`` (a log without amounts): what ranks the top share.
     value_model : str
@@ -160,6 +162,7 @@ class Tiers(Result):
     share: float = 0.2
     growth_share: float = 0.5
     max_inactive_days: float = 180.0
+    min_p_alive: float = 0.5
     rank_by: str = "revenue"
     value_model: str = ""
     base: pd.DataFrame | None = None
@@ -202,6 +205,34 @@ class Tiers(Result):
         if self.base is None:
             raise KamError("these tiers carry no customer table; build them with kamlib.tiers.assign(base, ...).")
         return self.base[self.value_measure]
+
+
+def _risk_phrase(risk: str, max_inactive_days: float, min_p_alive: float) -> Message:
+    if risk == "recency":
+        return Message("more than {days:g} days since the last purchase", "phrase", days=max_inactive_days)
+    return Message("P(alive) < {min_p_alive:g}", "phrase", min_p_alive=min_p_alive)
+
+
+def risk_phrase(tiers: Tiers) -> Message:
+    """What put a key account at risk in ``tiers``, as a phrase ("more than 180 days since the last purchase").
+
+    Parameters
+    ----------
+    tiers : Tiers
+        From :func:`assign`.
+
+    Returns
+    -------
+    Message
+        The risk rule in a few words (catalogue context ``phrase``).
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"revenue": [10, 1], "clv": [5, 1], "p_alive": [0.9, 0.2], "recency": [4, 1], "T": [5, 5]})
+    >>> str(risk_phrase(assign(b, key_clv_share=0.5, growth_clv_share=0.6)))
+    'P(alive) < 0.5'
+    """
+    return _risk_phrase(tiers.risk, tiers.max_inactive_days, tiers.min_p_alive)
 
 
 def _ranking(base: pd.DataFrame) -> pd.Series:
@@ -295,11 +326,11 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
                        "days without a purchase (tiers.max_inactive_days), because {why}.", days=max_inactive_days,
                        why=why)
         alive = _days_since_last(base, unit) <= max_inactive_days
-        risk, risk_rule = "recency", Message("more than {days:g} days since the last purchase", "phrase",
-                                             days=max_inactive_days)
+        risk = "recency"
     else:
         alive = base["p_alive"] >= min_p_alive
-        risk, risk_rule = "p_alive", Message("P(alive) < {min_p_alive:g}", "phrase", min_p_alive=min_p_alive)
+        risk = "p_alive"
+    risk_rule = _risk_phrase(risk, max_inactive_days, min_p_alive)
     ranking = _ranking(base)
     rank_by = "revenue" if "revenue" in base and base["revenue"].notna().any() else "purchase days"
     top_revenue = base.index.isin(top(ranking, key_clv_share))
@@ -319,7 +350,7 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
                     "phrase", share=key_clv_share, risk=risk_rule))
     return Tiers(pd.Series(pd.Categorical(tier, categories=ORDER, ordered=True), index=base.index, name="tier"),
                  risk, rule, note, share=float(key_clv_share), growth_share=float(growth_clv_share),
-                 max_inactive_days=float(max_inactive_days), rank_by=rank_by,
+                 max_inactive_days=float(max_inactive_days), min_p_alive=float(min_p_alive), rank_by=rank_by,
                  value_model=model_label if value_model else "",
                  base=base, as_of=str(as_of))
 

@@ -146,6 +146,7 @@ class Artefacts:
         self.findings: list[dict[str, Any]] = []
         self.recommendations: list[dict[str, Any]] = []
         self.limitations: list[dict[str, Any]] = []
+        self.kept: list[str] = []
         self._hash = params_hash(self.parameters)
         self._versions = versions()
         style.apply(language)
@@ -374,6 +375,25 @@ class Artefacts:
                                      **({"demonstration": True} if demonstration else {})})
         return value
 
+    def keep(self, name: str, result: Any) -> Any:
+        """Record a stage result for the notebooks after this one (``results/<name>.pickle``).
+
+        The runner publishes it to ``reports/<study>/results/`` with the notebook's other files and runs the
+        notebooks that read it (:func:`kamlib.workbench.notebook.stage_result`) after this one, so that a concept
+        such as the key accounts is computed once per run and shows one count in the whole report. The parameters
+        it was computed with travel with it: a reader whose study parameters differ computes its own.
+        """
+        import pickle
+
+        if not _ID.match(name):
+            raise KamError(f"Stage result name {name!r} must be lower-case letters, digits and underscores.")
+        folder = self.root / "results"
+        folder.mkdir(parents=True, exist_ok=True)
+        payload = {"notebook": self.notebook, "parameters": _jsonable(self.parameters), "result": result}
+        (folder / f"{name}.pickle").write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        self.kept.append(name)
+        return result
+
     def finding(self, key: str, template: str, *, evidence: str | None = None, priority: int = 50,
                 demonstration: bool = False, **numbers) -> None:
         """A sentence of the report's executive summary, said by the notebook that computed its numbers.
@@ -437,6 +457,7 @@ class Artefacts:
             "findings": self.findings,
             "recommendations": self.recommendations,
             "limitations": self.limitations,
+            "results": self.kept,
         }
         part.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         (self.root / "values.json").write_text(

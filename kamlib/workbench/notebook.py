@@ -13,13 +13,15 @@ from the ``transactions_*``, ``strategy_*`` parameters, so the call is written o
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from .. import defaults
 from ..errors import ArgumentError, KamError
 from .artefacts import Artefacts
 
-__all__ = ["load_campaign", "load_programme", "load_transactions", "start", "study_key_sentence"]
+__all__ = ["key_accounts", "load_campaign", "load_programme", "load_transactions", "stage_result", "start",
+           "study_key_sentence"]
 
 
 def _schema_names() -> list[str]:
@@ -127,6 +129,52 @@ def start(namespace: dict, notebook: str | None = None) -> Artefacts:
                      figure_dpi=namespace.get("figure_dpi", defaults.FIGURE_DPI))
 
 
+def stage_result(namespace: dict, name: str, compute):
+    """A stage result an earlier notebook recorded (:meth:`Artefacts.keep`), or ``compute()`` when there is none.
+
+    In a run, the runner publishes each notebook's stage results to the study's ``results/`` folder and runs the
+    notebooks that read them afterwards, so a concept such as the key accounts is computed once and every notebook
+    shows the same set. A notebook run alone (a subset run whose producer did not run, Lab, nbval) or with other
+    study parameters than the recorded result finds none and calls ``compute``, the same kamlib function the
+    producer's steps make up, which gives the same numbers.
+
+    Parameters
+    ----------
+    namespace : dict
+        The notebook's ``globals()`` (its study parameters are compared with the recorded ones).
+    name : str
+        The stage result's name (``"key_accounts"``).
+    compute : callable
+        Computes the result when none is recorded.
+
+    Returns
+    -------
+    object
+        The result.
+    """
+    import os
+    import pickle
+
+    from .artefacts import _jsonable
+    from .runner import RESULTS_ENV
+
+    folder = os.environ.get(RESULTS_ENV)
+    path = Path(folder) / f"{name}.pickle" if folder else None
+    if path is not None and path.exists():
+        payload = pickle.loads(path.read_bytes())
+        mine = {k: _jsonable(namespace[k]) for k in _schema_names() if k in namespace}
+        theirs = payload.get("parameters", {})
+        differ = sorted(k for k in set(mine) & set(theirs) if k not in ("language", "figure_dpi") and mine[k] != theirs[k])
+        if not differ:
+            print(f"Using the {name.replace('_', ' ')} recorded by {payload.get('notebook')} in this run.")
+            return payload["result"]
+        print(f"The recorded {name.replace('_', ' ')} used other parameters ({', '.join(differ)}); computing them "
+              "again here.")
+    else:
+        print(f"No {name.replace('_', ' ')} recorded by an earlier notebook of this run; computing them here.")
+    return compute()
+
+
 class NotebookSkipped(Exception):
     """Raised by :func:`skip`: the notebook does not apply to this study's data (not a failure)."""
 
@@ -223,3 +271,23 @@ def load_reviews(namespace: dict[str, Any]):
                        negative_rating=namespace["reviews_negative_rating"],
                        date_format=namespace["reviews_date_format"])
     return loaded.sample(namespace.get("reviews_sample"), seed=namespace.get("seed", 0))
+
+
+def key_accounts(namespace: dict, transactions):
+    """The run's key-account tiers (:class:`kamlib.tiers.Tiers`): recorded by the identification notebook, or
+    computed here with :func:`kamlib.tiers.identify` from the study parameters in ``namespace`` (None when the
+    log does not support tiers: no calibration window inside it)."""
+    from .. import tiers
+
+    def compute():
+        g = namespace
+        return tiers.identify(transactions, calibration_start=g["clv_calibration_start"],
+                              calibration_end=g["clv_calibration_end"], holdout_end=g["clv_holdout_end"],
+                              unit=g["clv_unit"], models=g["clv_models"], key_share=g["tiers_key_clv_share"],
+                              growth_share=g["tiers_growth_clv_share"], min_p_alive=g["tiers_min_p_alive"],
+                              max_inactive_days=g["tiers_max_inactive_days"], months=g["clv_horizon_months"],
+                              discount_rate=g["clv_discount_rate"], penalizer=g["clv_penalizer"],
+                              covariates=g["clv_covariates"], covariate_min_customers=g["clv_covariate_min_customers"],
+                              n_boot=g["clv_bootstrap"], seed=g["seed"]).tiers
+
+    return stage_result(namespace, "key_accounts", compute)

@@ -3,7 +3,11 @@
 Each notebook declares, once, in its metadata (``metadata.kam``) the study sections it takes and
 its stage of the framework::
 
-    "kam": {"sections": ["transactions", "clv", "tiers"], "stage": "identify"}
+    "kam": {"sections": ["transactions", "clv", "tiers"], "stage": "identify", "produces": ["key_accounts"]}
+
+A notebook that records a stage result for later notebooks (``art.keep("key_accounts", ...)``) lists it under
+``produces``; one that reads it (:func:`kamlib.workbench.notebook.stage_result`) lists it under ``needs``. The
+runner runs the producer first, and a test checks the declarations against the code.
 
 Its cell tagged ``parameters`` is generated from the study schema for those sections
 (:func:`parameters_cell`; ``kam sync-parameters`` rewrites it), and a test fails when the two
@@ -44,6 +48,8 @@ class NotebookInfo:
     sections: tuple[str, ...]
     stage: str
     title: str = ""
+    produces: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
 
 
 def _read(path: Path) -> dict:
@@ -73,7 +79,8 @@ def info(path: str | Path) -> NotebookInfo:
     heading = next((line for c in nb.get("cells", []) if c.get("cell_type") == "markdown"
                     for line in "".join(c.get("source", [])).splitlines() if line.startswith("# ")), "")
     title = re.sub(r"^#\s+(\d+\s+)?", "", heading).strip() or path.stem
-    return NotebookInfo(path.stem, path, tuple(meta["sections"]), stage, title)
+    return NotebookInfo(path.stem, path, tuple(meta["sections"]), stage, title,
+                        tuple(meta.get("produces", ())), tuple(meta.get("needs", ())))
 
 
 def available(folder: Path = NOTEBOOKS) -> list[str]:

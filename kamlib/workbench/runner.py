@@ -160,6 +160,8 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
     staging_path.mkdir(parents=True, exist_ok=True)
     out_nb = staging_path / f"{name}.ipynb"
     params = dict(parameters, notebook=name, output_dir=str(staging_path / "artefacts"))
+    # where the stage results of the notebooks that ran before this one were published (the kernel inherits it)
+    os.environ[RESULTS_ENV] = str(staging_path.parent.parent / "results")
     print(f"  start {name}", flush=True)
     start = time.perf_counter()
     try:
@@ -313,6 +315,9 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
         os.replace(staging / f"{name}{suffix}", out / sub / f"{name}{suffix}")
     (out / "values").mkdir(exist_ok=True)
     _write_json_atomic(out / "values" / f"{name}.json", values)
+    for result in part.get("results", []):  # stage results for the notebooks after this one
+        (out / "results").mkdir(exist_ok=True)
+        os.replace(art_dir / "results" / f"{result}.pickle", out / "results" / f"{result}.pickle")
     # the parameters the notebook ran with, for the report's appendix (not the study file as it is now)
     manifest.setdefault("notebooks", {})[name] = {"parameters": part["parameters"],
                                                   "parameters_hash": part["parameters_hash"],
@@ -332,6 +337,15 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
 
 
 _PUBLISHING = {"active": False, "pending": None}
+#: The environment variable that tells a notebook's kernel where the run's stage results are published.
+RESULTS_ENV = "KAM_RESULTS_DIR"
+
+
+def _producers(names: list[str]) -> dict[str, set[str]]:
+    """For each notebook, the notebooks among ``names`` that produce a stage result it needs (run those first)."""
+    infos = {n: nb_mod.info(notebook_path(n)) for n in names}
+    made_by = {r: n for n, i in infos.items() for r in i.produces}
+    return {n: {made_by[r] for r in i.needs if r in made_by and made_by[r] != n} for n, i in infos.items()}
 
 
 def _raise_interrupt(signum, frame):
@@ -450,10 +464,26 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
         futures = {}
         if len(todo) > workers:
             echo(f"  queued {', '.join(n for n, _, _ in todo)}")
-        for name, params, fp in todo:
-            futures[pool.submit(_execute, name, params, str(staging_root / name))] = (name, fp)
+        waiting = {name: (params, fp) for name, params, fp in todo}
+        after = _producers([n for n, _, _ in todo])
+
+        processed: set = set()
+
+        def submit_ready() -> None:
+            """Submit each waiting notebook whose producers have been published (or are not in this run)."""
+            running = {futures[f][0] for f in futures if f not in processed}
+            ready = [n for n in waiting if not after[n] & (set(waiting) | running)]
+            if not ready and not running:  # a cycle in the declarations: run them in file order
+                ready = list(waiting)
+            for name in ready:
+                params, fp = waiting.pop(name)
+                futures[pool.submit(_execute, name, params, str(staging_root / name))] = (name, fp)
+
+        submit_ready()
         done = 0
-        for fut in as_completed(futures):
+        while len(processed) < len(futures):
+            fut = next(as_completed([f for f in futures if f not in processed]))
+            processed.add(fut)
             name, fp = futures[fut]
             done += 1
             res = fut.result()
@@ -462,8 +492,7 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
                     _retire(name, out, fp, res["message"], res.get("message_zh"))
                 outcomes.append(Outcome(name, "skipped", res["seconds"], message=res["message"]))
                 echo(f"  [{done}/{len(todo)}] skip  {name}: {res['message']}")
-                continue
-            if res["ok"]:
+            elif res["ok"]:
                 with _publishing():
                     n_art, values = _publish(name, staging_root / name, out)
                     _write_json_atomic(out / ".state" / f"{name}.json", fp)
@@ -478,6 +507,7 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
                 outcomes.append(Outcome(name, "failed", res["seconds"], message=res["message"]))
                 echo(f"  [{done}/{len(todo)}] FAILED {name}: {res['message']}\n"
                      f"        previous good artefacts kept; executed notebook: {failed_dir / (name + '.ipynb')}")
+            submit_ready()
     except BaseException:  # Ctrl-C, kill: stop the workers and their kernels; published results stay as they were
         _stop_workers(pool)
         pool.shutdown(wait=False, cancel_futures=True)
