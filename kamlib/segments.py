@@ -8,8 +8,39 @@ purchase days; for one-time buyers their tenure, a lower bound) and
 ``channel``/``category`` when the log has those columns. Clustering uses
 log1p of the skewed ones, standardised.
 
+Naming rule (:func:`name_segments`, :func:`naming_rule`). A segment's name makes only claims its row
+shows, each against the customer-weighted mean of all customers (the mean of the segment means weighted by
+their sizes) with a margin ``m`` (default 25%):
+
+==============  ====================================================================================
+word            holds when
+==============  ====================================================================================
+recent          mean ``recency_days`` <= (1 - m) x the overall mean
+lapsed          mean ``recency_days`` >= (1 + m) x the overall mean
+one-time        mean ``orders`` <= 1.5, or at least 80% of the segment bought on one day only
+                (``one_time_share``)
+frequent        mean ``orders`` >= (1 + m) x the overall mean, and not one-time
+occasional      mean ``orders`` <= (1 - m) x the overall mean, or one-time
+high value      mean ``revenue`` >= (1 + m) x the overall mean
+==============  ====================================================================================
+
+The names, first match wins: Champions (recent, frequent, high value), Loyal regulars (recent, frequent),
+Fading regulars (lapsed, frequent), Big spenders (high value), Lapsed one-timers (lapsed, one-time), Lapsed
+occasional buyers (lapsed, occasional), Recent occasional buyers (recent, occasional), One-time buyers
+(one-time). Any other segment is named by its number and the feature whose mean departs most from the
+overall mean, relative to it ("Segment 3: longer tenure"; "close to the average" when none departs by
+``m``). Two segments that would share a name are told apart by the feature whose means differ most between
+them, relative to its overall mean, when that difference is at least ``m`` ("Champions, longer tenure" and
+"Champions, shorter tenure": comparisons between the two); otherwise, and among three or more, by their
+numbers. Relative departures are used rather than standardised ones so that every claim can be checked
+against the profile row with the same margin; ``ipt_days`` is not used for names (for one-time buyers it is
+their tenure, not an interval).
+
+Whether the segments merely reproduce a mapped column (a channel, category or country) is checked by
+:func:`mapped_column_agreement`.
+
 References: Tibshirani, Walther & Hastie (2001) gap statistic; Rousseeuw (1987)
-silhouette; Hubert & Arabie (1985) adjusted Rand index.
+silhouette; Hubert & Arabie (1985) adjusted Rand index; Cramér (1946) V.
 """
 
 from __future__ import annotations
@@ -24,8 +55,9 @@ from ._results import Result
 from .errors import KamError, require_columns
 from .i18n import Message
 
-__all__ = ["FEATURES", "FEATURES_SQL", "KChoice", "LOGGED", "alternatives", "choose_k", "cluster", "features",
-           "gap_statistic", "matrix", "name_segments", "profile", "projection", "snake"]
+__all__ = ["FEATURES", "FEATURES_SQL", "KChoice", "LOGGED", "MappedAgreement", "NAMING_MARGIN", "NAMING_RULE",
+           "alternatives", "choose_k", "cluster", "features", "gap_statistic", "mapped_column_agreement", "matrix",
+           "name_segments", "naming_rule", "profile", "projection", "snake"]
 
 FEATURES = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
 LOGGED = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
@@ -366,7 +398,69 @@ def alternatives(X: pd.DataFrame, k: int, kmeans_labels: pd.Series, *, seed: int
     ])
 
 
-def profile(feats: pd.DataFrame, labels: pd.Series, clv: pd.Series | None = None) -> pd.DataFrame:
+#: Default margin of the naming rule: a word needs the segment's mean this far (relative) from the overall mean.
+NAMING_MARGIN = 0.25
+#: A segment is one-time when its mean orders are at most this ...
+ONE_TIME_ORDERS = 1.5
+#: ... or when at least this share of its customers bought on one day only.
+ONE_TIME_SHARE = 0.8
+
+#: The names and the words each one claims; the first name whose words all hold is given (module docstring).
+NAMES = (
+    ("Champions", ("recent", "frequent", "high value")),
+    ("Loyal regulars", ("recent", "frequent")),
+    ("Fading regulars", ("lapsed", "frequent")),
+    ("Big spenders", ("high value",)),
+    ("Lapsed one-timers", ("lapsed", "one-time")),
+    ("Lapsed occasional buyers", ("lapsed", "occasional")),
+    ("Recent occasional buyers", ("recent", "occasional")),
+    ("One-time buyers", ("one-time",)),
+)
+
+#: Features a neutral name or a tie-break may cite, with the phrase for a higher and a lower mean.
+_PHRASES = {
+    "revenue": ("higher revenue", "lower revenue"),
+    "orders": ("more orders", "fewer orders"),
+    "avg_order": ("larger orders", "smaller orders"),
+    "recency_days": ("less recent", "more recent"),
+    "tenure_days": ("longer tenure", "shorter tenure"),
+}
+
+
+def naming_rule(margin: float = NAMING_MARGIN) -> Message:
+    """The naming rule of :func:`name_segments` as a sentence for the report.
+
+    Parameters
+    ----------
+    margin : float
+        The margin the names were given with.
+
+    Returns
+    -------
+    Message
+
+    Examples
+    --------
+    >>> print(naming_rule(0.1).split(": ")[1].split(";")[0])
+    recent or lapsed when the mean days since the last purchase are at least 10% below or above it
+    """
+    return Message(
+        "Segment names say only what a segment's means show against the mean of all customers: recent or lapsed "
+        "when the mean days since the last purchase are at least {margin:.0%} below or above it; frequent when mean "
+        "orders are at least {margin:.0%} above it and occasional when at least {margin:.0%} below; one-time when "
+        "mean orders are at most {orders} or at least {share:.0%} of the segment bought once; high value when mean "
+        "revenue is at least {margin:.0%} above it. Any other segment is named by its number and the feature "
+        "furthest from the mean; two segments that would share a name are told apart by the feature that differs "
+        "most between them (by at least {margin:.0%} of its mean), else by their numbers.",
+        margin=margin, orders=ONE_TIME_ORDERS, share=ONE_TIME_SHARE)
+
+
+#: The naming rule with the default margin.
+NAMING_RULE = naming_rule()
+
+
+def profile(feats: pd.DataFrame, labels: pd.Series, clv: pd.Series | None = None, *,
+            margin: float = NAMING_MARGIN) -> pd.DataFrame:
     """Size, shares of customers and revenue, mean features (and CLV) per segment, with a name.
 
     Parameters
@@ -377,19 +471,22 @@ def profile(feats: pd.DataFrame, labels: pd.Series, clv: pd.Series | None = None
         Segment per customer.
     clv : Series, optional
         CLV per customer, averaged per segment.
+    margin : float
+        Margin of the naming rule (:func:`name_segments`).
 
     Returns
     -------
     DataFrame
-        ``segment``, ``customers``, ``customer_share``, ``revenue_share``, mean features, ``mean_clv`` and
-        ``name`` (:func:`name_segments`).
+        ``segment``, ``name`` (:func:`name_segments`), ``customers``, ``customer_share``, ``revenue_share``,
+        mean features, ``mean_clv`` and ``one_time_share`` (the share of the segment's customers who bought on
+        one day only).
 
     Examples
     --------
     >>> feats = features(tx)
     >>> prof = profile(feats, cluster(matrix(feats), 4, seed=1))
-    >>> len(prof)
-    4
+    >>> len(prof), prof["name"].is_unique
+    (4, True)
     """
     d = feats.assign(segment=labels)
     if clv is not None:
@@ -400,67 +497,220 @@ def profile(feats: pd.DataFrame, labels: pd.Series, clv: pd.Series | None = None
     out.insert(0, "customers", g.size())
     out.insert(1, "customer_share", out["customers"] / len(d))
     out.insert(2, "revenue_share", g["revenue"].sum() / d["revenue"].sum())
-    out.insert(0, "name", name_segments(out))
+    out["one_time_share"] = (d["orders"] <= 1).groupby(d["segment"]).mean()
+    out.insert(0, "name", name_segments(out, margin=margin))
     return out.reset_index()
 
 
-def name_segments(prof: pd.DataFrame) -> list[str]:
-    """Marketer's names from the segment means relative to the customer-weighted average.
+def _phrase(feature: str, sign: float) -> Message:
+    return Message(_PHRASES[feature][0 if sign > 0 else 1], "phrase")
 
-    recent = mean recency below average; frequent = mean orders above average; high value = mean revenue
-    above average. Names: Champions (recent, frequent, high value), Loyal regulars (recent, frequent), Big
-    spenders (high value, not frequent), New or occasional (recent, not frequent), Fading regulars (not
-    recent, frequent), Lapsed one-timers (not recent, not frequent). Segments sharing a name are told apart
-    by their mean revenue: "high value", "low value" (and "mid value", then numbers).
+
+def name_segments(prof: pd.DataFrame, *, margin: float = NAMING_MARGIN) -> list[Message]:
+    """Marketer's names that claim only what each segment's row shows (the rule: module docstring).
+
+    Each word of a name (recent, lapsed, frequent, occasional, one-time, high value) holds against the
+    customer-weighted mean of all customers with the margin ``margin``; a segment no name fits is named by its
+    number and the feature furthest from the mean. Names are unique: two segments that would share one are told
+    apart by the feature that differs most between them (by at least ``margin`` of its overall mean), else, as
+    are three or more, by their numbers.
 
     Parameters
     ----------
     prof : DataFrame
-        Segment profiles with ``customers``, ``mean_recency_days``, ``mean_orders``, ``mean_revenue``.
+        Segment profiles with ``customers``, ``mean_recency_days``, ``mean_orders``, ``mean_revenue`` (and, when
+        present, ``mean_avg_order``, ``mean_tenure_days``, ``one_time_share``, ``segment``; without ``segment``
+        the index is the segment number).
+    margin : float
+        The relative margin every word needs (0.25: a quarter above or below the overall mean).
 
     Returns
     -------
-    list of str
-        One name per row of ``prof``.
+    list of Message
+        One name per row of ``prof`` (context ``phrase``, so the Chinese edition translates them).
+
+    Examples
+    --------
+    >>> prof = pd.DataFrame({"customers": [100, 100, 300], "mean_recency_days": [132, 132, 146],
+    ...                      "mean_orders": [9.0, 9.5, 3.1], "mean_revenue": [3246, 3217, 1200],
+    ...                      "mean_tenure_days": [700, 300, 500]})
+    >>> [str(n) for n in name_segments(prof)]
+    ['Big spenders, longer tenure', 'Big spenders, shorter tenure', 'Segment 2: fewer orders']
+    """
+    require_columns(prof, ["customers", "mean_recency_days", "mean_orders", "mean_revenue"], where="the segment profiles")
+    if not 0 < margin < 1:
+        raise KamError(f"The naming margin must lie between 0 and 1 (got {margin}); 0.25 asks for a quarter above or "
+                       "below the overall mean.")
+    w = prof["customers"] / prof["customers"].sum()
+    cols = [f for f in _PHRASES if f"mean_{f}" in prof]
+    overall = {f: float((prof[f"mean_{f}"] * w).sum()) for f in cols}
+    numbers = list(prof["segment"] if "segment" in prof else prof.index)
+
+    def rel(f, x):  # departure from the overall mean relative to it; NaN when the overall mean is not positive
+        return (x - overall[f]) / overall[f] if overall[f] > 0 else np.nan
+
+    names = []
+    for i, (_, r) in enumerate(prof.iterrows()):
+        one_time = r["mean_orders"] <= ONE_TIME_ORDERS or r.get("one_time_share", 0) >= ONE_TIME_SHARE
+        words = {
+            "recent": rel("recency_days", r["mean_recency_days"]) <= -margin,
+            "lapsed": rel("recency_days", r["mean_recency_days"]) >= margin,
+            "one-time": one_time,
+            "frequent": rel("orders", r["mean_orders"]) >= margin and not one_time,
+            "occasional": rel("orders", r["mean_orders"]) <= -margin or one_time,
+            "high value": rel("revenue", r["mean_revenue"]) >= margin,
+        }
+        name = next((Message(n, "phrase") for n, claims in NAMES if all(words[c] for c in claims)), None)
+        if name is None:
+            dep = pd.Series({f: rel(f, r[f"mean_{f}"]) for f in cols}).dropna()
+            far = dep.abs().idxmax() if len(dep) else None
+            feature = _phrase(far, dep[far]) if far is not None and abs(dep[far]) >= margin \
+                else Message("close to the average", "phrase")
+            name = Message("Segment {n}: {feature}", "phrase", n=numbers[i], feature=feature)
+        names.append(name)
+    out = list(names)
+    for n in set(map(str, names)):
+        idx = [i for i, m in enumerate(names) if str(m) == n]
+        if len(idx) == 1:
+            continue
+        if len(idx) == 2:
+            a, b = (prof.iloc[i] for i in idx)
+            diff = pd.Series({f: (a[f"mean_{f}"] - b[f"mean_{f}"]) / overall[f] for f in cols if overall[f] > 0})
+            if len(diff) and diff.abs().max() >= margin:
+                f = diff.abs().idxmax()
+                out[idx[0]] = Message("{name}, {tag}", "phrase", name=names[idx[0]], tag=_phrase(f, diff[f]))
+                out[idx[1]] = Message("{name}, {tag}", "phrase", name=names[idx[1]], tag=_phrase(f, -diff[f]))
+                continue
+        for i in idx:
+            out[i] = Message("{name}, segment {n}", "phrase", name=names[i], n=numbers[i])
+    return out
+
+
+@dataclass(frozen=True)
+class MappedAgreement(Result):
+    """How far the segments reproduce a mapped column (channel, category, country).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per mapped column available per customer: ``column``, ``source`` (``log``: the customer's
+        dominant value in the transaction log; ``shares``: the largest of the ``<column>_share_*`` features),
+        ``values`` (distinct values), ``customers``, ``ari`` (adjusted Rand index), ``cramers_v``, ``high``.
+    notes : tuple of Message
+        One sentence per column whose agreement is high (strongest first); empty when none is.
+    min_ari, min_v : float
+        The cut-offs: agreement is high when ``ari >= min_ari`` or ``cramers_v >= min_v``.
+    """
+
+    table: pd.DataFrame
+    notes: tuple
+    min_ari: float
+    min_v: float
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The agreement table, one row per mapped column."""
+        return self.table.copy()
+
+
+def _dominant(transactions: pd.DataFrame | None, feats: pd.DataFrame | None, column: str):
+    """Each customer's dominant value of ``column`` and where it came from, or None when it is not mapped."""
+    if transactions is not None and column in transactions and transactions[column].notna().any():
+        t = transactions[transactions[column].notna()]
+        money = t["amount"].clip(lower=0) if "amount" in t else pd.Series(0.0, index=t.index)
+        g = pd.DataFrame({"customer_id": t["customer_id"], "value": t[column].astype(str), "money": money})
+        g = g.groupby(["customer_id", "value"]).agg(money=("money", "sum"), lines=("money", "size")).reset_index()
+        # the value with the most revenue, then the most lines, then the first in order (a fixed tie-break)
+        g = g.sort_values(["customer_id", "money", "lines", "value"], ascending=[True, False, False, True])
+        return g.drop_duplicates("customer_id").set_index("customer_id")["value"], "log"
+    prefix = f"{column}_share_"
+    shares = [c for c in (feats.columns if feats is not None else []) if str(c).startswith(prefix)]
+    if shares:
+        s = feats[shares]
+        top = s.idxmax(axis=1).str.slice(len(prefix))
+        # no positive revenue in the mapped values kept as features (the top five): "other"
+        return top.where(s.max(axis=1) > 0, "other"), "shares"
+    return None
+
+
+def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None,
+                            transactions: pd.DataFrame | None = None, *,
+                            columns=("channel", "category", "country"), min_ari: float = 0.5,
+                            min_v: float = 0.7) -> MappedAgreement:
+    """Whether the segments reproduce a mapped categorical column rather than behaviour.
+
+    For each of ``columns`` available per customer, the customer's dominant value (the value with the most
+    revenue in the log, or the largest ``<column>_share_*`` feature) is compared with the segments by the
+    adjusted Rand index (Hubert & Arabie 1985; 1 = the same partition, about 0 = chance) and Cramér's V
+    (Cramér 1946; 1 = each segment holds one value). Agreement is high when the index is at least ``min_ari``
+    or V at least ``min_v``; clusters on mix shares can then be the mapped column again (a customer-type column
+    mapped as ``channel``), which behavioural names would hide.
+
+    Parameters
+    ----------
+    labels : Series
+        Segment per customer (:func:`cluster`).
+    feats : DataFrame, optional
+        From :func:`features`: the ``<column>_share_*`` features, used for a column the log does not give.
+    transactions : DataFrame, optional
+        The log (``customer_id``, optional ``amount`` and the mapped columns).
+    columns : sequence of str
+        The mapped columns to compare.
+    min_ari, min_v : float
+        The cut-offs of a high agreement.
+
+    Returns
+    -------
+    MappedAgreement
+        The table and, for each column with a high agreement, a sentence for the report.
+
+    References
+    ----------
+    Hubert, L. & Arabie, P. (1985). Comparing partitions. *J. Classification*, 2, 193-218.
+    Cramér, H. (1946). *Mathematical Methods of Statistics*. Princeton University Press, p. 282.
 
     Examples
     --------
     >>> feats = features(tx)
-    >>> names = name_segments(profile(feats, cluster(matrix(feats), 4, seed=1)))
-    >>> len(names)
-    4
+    >>> labels = cluster(matrix(feats), 3, seed=1)
+    >>> log = tx.assign(channel=tx["customer_id"].map(labels.map({0: "Store", 1: "Web", 2: "Web"})))
+    >>> res = mapped_column_agreement(labels, feats, log)
+    >>> res.table[["column", "values", "cramers_v", "high"]]
+        column  values  cramers_v  high
+    0  channel       2        1.0  True
+    >>> print(res.notes[0][:71])
+    The 3 segments largely reproduce the mapped column channel (adjusted Ra
     """
-    w = prof["customers"] / prof["customers"].sum()
-    avg = {c: float((prof[f"mean_{c}"] * w).sum()) for c in ("recency_days", "orders", "revenue")}
-    names = []
-    for _, r in prof.iterrows():
-        recent = r["mean_recency_days"] < avg["recency_days"]
-        frequent = r["mean_orders"] > avg["orders"]
-        high = r["mean_revenue"] > avg["revenue"]
-        if recent and frequent and high:
-            n = "Champions"
-        elif recent and frequent:
-            n = "Loyal regulars"
-        elif high and not frequent:
-            n = "Big spenders"
-        elif recent:
-            n = "New or occasional"
-        elif frequent:
-            n = "Fading regulars"
-        else:
-            n = "Lapsed one-timers"
-        names.append(n)
-    out = list(names)
-    for n in set(names):
-        idx = [i for i, m in enumerate(names) if m == n]
-        if len(idx) == 1:
+    from scipy.stats.contingency import association
+    from sklearn.metrics import adjusted_rand_score
+
+    if transactions is not None:
+        require_columns(transactions, ["customer_id"], where="the transaction log")
+    rows, notes = [], []
+    k = labels.nunique()
+    for col in columns:
+        found = _dominant(transactions, feats, col)
+        if found is None:
             continue
-        by_value = sorted(idx, key=lambda i: -prof["mean_revenue"].iloc[i])
-        tags = ["high value", "mid value", "low value"] if len(idx) == 3 else ["high value", "low value"] if len(idx) == 2 \
-            else [Message("value rank {rank}", "phrase", rank=r) for r in range(1, len(idx) + 1)]
-        for i, tag in zip(by_value, tags):
-            out[i] = Message("{name}, {tag}", "phrase", name=n, tag=tag)
-    return out
+        dom, source = found
+        both = pd.concat([labels.rename("segment"), dom.rename("value")], axis=1, join="inner").dropna()
+        if both["value"].nunique() < 2 or both["segment"].nunique() < 2:
+            continue  # one value (or one segment): agreement is not defined
+        ari = float(adjusted_rand_score(both["segment"], both["value"]))
+        v = float(association(pd.crosstab(both["segment"], both["value"]).to_numpy(), method="cramer"))
+        high = bool(ari >= min_ari or v >= min_v)
+        rows.append({"column": col, "source": source, "values": int(both["value"].nunique()),
+                     "customers": len(both), "ari": ari, "cramers_v": v, "high": high})
+        if high:
+            values = both["value"].value_counts().index[:5].tolist()
+            notes.append((ari, Message(
+                "The {k} segments largely reproduce the mapped column {column} (adjusted Rand index {ari:.2f}, "
+                "Cramér's V {v:.2f}; agreement counts as high from an index of {min_ari:.2f} or a V of {min_v:.2f}, "
+                "Hubert & Arabie 1985, Cramér 1946): they mostly separate {values} customers, which their "
+                "behavioural names do not say.", k=k, column=col, ari=ari, v=v, min_ari=min_ari, min_v=min_v,
+                values=values)))
+    table = pd.DataFrame(rows, columns=["column", "source", "values", "customers", "ari", "cramers_v", "high"])
+    notes = tuple(m for _, m in sorted(notes, key=lambda x: -x[0]))
+    return MappedAgreement(table, notes, min_ari, min_v)
 
 
 def snake(X: pd.DataFrame, labels: pd.Series, names: dict | None = None) -> pd.DataFrame:

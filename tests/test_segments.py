@@ -35,9 +35,12 @@ def test_features_by_hand():
 
 
 def test_segment_names_follow_the_profile():
+    # overall means (equal sizes): recency 110, orders 3.33, revenue 316.7
     prof = pd.DataFrame({"customers": [100, 100, 100], "mean_recency_days": [10, 300, 20],
                          "mean_orders": [8, 1, 1], "mean_revenue": [900, 20, 30]})
-    assert segments.name_segments(prof) == ["Champions", "Lapsed one-timers", "New or occasional"]
+    assert segments.name_segments(prof) == ["Champions", "Lapsed one-timers", "Recent occasional buyers"]
+    assert all(n.context == "phrase" and n.translate("zh") for n in segments.name_segments(prof))
+    assert segments.name_segments(prof)[0].translate("zh") == "冠军客户"  # the translation the label had
 
 
 # ----------------------------------------------------------------------------- lifecycle
@@ -147,13 +150,6 @@ def test_logit_matches_unpenalised_scikit_learn():
     assert table.set_index("term").loc["number_customer_service_calls", "or_ci_lower"] > 1
 
 
-def test_duplicate_segment_names_are_told_apart_by_value():
-    prof = pd.DataFrame({"customers": [100, 100, 100, 100], "mean_recency_days": [10, 300, 320, 20],
-                         "mean_orders": [8, 1, 1, 9], "mean_revenue": [900, 20, 60, 950]})
-    assert segments.name_segments(prof) == ["Champions, low value", "Lapsed one-timers, low value",
-                                            "Lapsed one-timers, high value", "Champions, high value"]
-
-
 def test_stages_at_fits_pareto_nbd_on_the_log_up_to_the_date():
     from kamlib import clv, datasets, rfm
 
@@ -196,3 +192,239 @@ def test_a_threshold_that_selects_almost_everyone_is_named_with_counts():
     note = t.note()
     assert "goes to 96 of the 100 customers" in str(note) and "%" not in str(note).split("(")[0]
     assert "100 名客户中的 96 名" in note.translate("zh")
+
+
+# ----------------------------------------------------------------------------- segment names and their rows
+#
+# Issue 47 (a real retailer export): "Champions, high value" averaged 3,246 of revenue and "Champions, low value"
+# 3,217; "Lapsed one-timers" averaged 3.1 orders; "Fading regulars" were last seen 146 days ago against 132 for the
+# champions. The checks below restate the naming rule's claims on their own (not through kamlib's code).
+
+MARGIN = 0.25
+
+
+def _retailer_profile():
+    return pd.DataFrame({
+        "segment": [0, 1, 2, 3],
+        "customers": [300, 280, 400, 250],
+        "mean_recency_days": [132.0, 130.0, 170.0, 146.0],
+        "mean_orders": [9.0, 8.6, 3.1, 7.5],
+        "mean_revenue": [3246.0, 3217.0, 900.0, 2600.0],
+        "mean_avg_order": [360.7, 374.1, 290.3, 346.7],
+        "mean_tenure_days": [610.0, 380.0, 520.0, 600.0],
+        "one_time_share": [0.0, 0.0, 0.3, 0.02],
+    })
+
+
+def test_the_retailer_case_gets_no_name_its_rows_do_not_show():
+    prof = _retailer_profile()
+    names = [str(n) for n in segments.name_segments(prof)]
+    assert len(set(names)) == 4
+    low = " ".join(names).lower()
+    # 3,246 and 3,217 are under 1% apart: the two are never told apart by value. Both are at least 25% above
+    # the overall mean revenue (2,345.4 x 1.25 = 2,931.8), so both are big spenders, but not recent enough for
+    # champions
+    assert "high value" not in low and "low value" not in low
+    assert not any(w in n for n in names[:2] for w in ("revenue", "value"))
+    assert names[0].startswith("Big spenders") and names[1].startswith("Big spenders")
+    # 3.1 mean orders with 30% one-order customers is not a segment of one-timers
+    assert "one-time" not in names[2].lower()
+    # recency 146 or 170 against an overall mean of 146.7 (and 130-132 against it) is neither lapsed nor recent
+    assert not any(w in low for w in ("lapsed", "fading", "recent", "champions", "loyal"))
+    # the two top segments differ most in tenure (610 against 380 days, 0.45 of the mean 513.9)
+    assert names[0].endswith("longer tenure") and names[1].endswith("shorter tenure")
+
+
+def test_two_champions_a_revenue_apart_below_the_margin_are_numbered():
+    prof = pd.DataFrame({"segment": [0, 1, 2], "customers": [100, 100, 400], "mean_recency_days": [20.0, 21.0, 300.0],
+                         "mean_orders": [9.0, 9.2, 1.1], "mean_revenue": [3246.0, 3217.0, 40.0]})
+    names = [str(n) for n in segments.name_segments(prof)]
+    assert names == ["Champions, segment 0", "Champions, segment 1", "Lapsed one-timers"]
+    assert segments.name_segments(prof)[0].translate("zh") == "冠军客户(细分群 0)"
+
+
+def test_two_champions_far_apart_in_revenue_are_told_apart_by_it_without_claiming_low_value():
+    prof = pd.DataFrame({"segment": [0, 1, 2], "customers": [100, 100, 400], "mean_recency_days": [20.0, 21.0, 300.0],
+                         "mean_orders": [9.0, 9.2, 1.1], "mean_revenue": [6000.0, 3000.0, 40.0]})
+    names = [str(n) for n in segments.name_segments(prof)]
+    # overall revenue 1526.7: 3,000 is well above it, so "low value" would be false; the tag compares the two
+    assert names[:2] == ["Champions, higher revenue", "Champions, lower revenue"]
+
+
+def test_the_margin_is_a_keyword_and_changes_the_words():
+    prof = _retailer_profile()
+    # with a 5% margin, 130-132 days against 146.7 is recent; with the default 25% it is not
+    assert any("Champions" in str(n) for n in segments.name_segments(prof, margin=0.05))
+    assert not any("Champions" in str(n) for n in segments.name_segments(prof))
+    with pytest.raises(KamError, match="margin"):
+        segments.name_segments(prof, margin=1.5)
+    assert "at least 5% below" in str(segments.naming_rule(0.05))
+    assert segments.naming_rule(0.05).translate("zh") and segments.NAMING_RULE == segments.naming_rule(0.25)
+
+
+# what each word or phrase of a name claims: (feature, +1 above / -1 below)
+_PHRASE_CLAIMS = {"higher revenue": ("revenue", 1), "lower revenue": ("revenue", -1), "more orders": ("orders", 1),
+                  "fewer orders": ("orders", -1), "larger orders": ("avg_order", 1), "smaller orders": ("avg_order", -1),
+                  "less recent": ("recency_days", 1), "more recent": ("recency_days", -1),
+                  "longer tenure": ("tenure_days", 1), "shorter tenure": ("tenure_days", -1)}
+
+
+def _check_names_against_rows(feats, labels, names):
+    """Every claim of every name holds on the segment's row, recomputed here from the features."""
+    import re
+
+    d = feats.assign(segment=labels)
+    means = d.groupby("segment")[["orders", "revenue", "avg_order", "recency_days", "tenure_days"]].mean()
+    one_share = (d["orders"] == 1).groupby(d["segment"]).mean()
+    overall = feats[means.columns].mean()  # over customers: the customer-weighted mean of segment means
+    rel = (means - overall) / overall
+    recent = rel["recency_days"] <= -MARGIN
+    lapsed = rel["recency_days"] >= MARGIN
+    one_time = (means["orders"] <= 1.5) | (one_share >= 0.8)
+    frequent = (rel["orders"] >= MARGIN) & ~one_time
+    occasional = (rel["orders"] <= -MARGIN) | one_time
+    high = rel["revenue"] >= MARGIN
+    assert len(set(names.values())) == len(names)
+    claims = {"Champions": [recent, frequent, high], "Loyal regulars": [recent, frequent],
+              "Fading regulars": [lapsed, frequent], "Big spenders": [high], "Lapsed": [lapsed], "Fading": [lapsed],
+              "Recent": [recent], "one-timer": [one_time], "One-time": [one_time], "occasional": [occasional],
+              "regulars": [frequent], "high value": [high], "low value": [rel["revenue"] <= -MARGIN]}
+    bases = {}
+    for seg, name in names.items():
+        for word, flags in claims.items():
+            if word in name:
+                assert all(f[seg] for f in flags), (name, word, means.loc[seg].to_dict(), overall.to_dict())
+        neutral = re.fullmatch(r"Segment (\d+): (.+)", name)
+        if neutral:
+            assert int(neutral[1]) == seg
+            if neutral[2] == "close to the average":
+                assert (rel.loc[seg].abs() < MARGIN).all(), (name, rel.loc[seg].to_dict())
+            else:
+                feature, sign = _PHRASE_CLAIMS[neutral[2]]
+                assert sign * rel.loc[seg, feature] >= MARGIN, (name, rel.loc[seg].to_dict())
+            continue
+        base, _, tag = name.rpartition(", ")
+        if base:
+            bases.setdefault(base, []).append((seg, tag))
+    for base, members in bases.items():
+        tags = [t for _, t in members]
+        if all(t.startswith("segment ") for t in tags):
+            assert [int(t.split()[1]) for t in tags] == [s for s, _ in members]
+            continue
+        assert len(members) == 2, members  # a comparison is made between two segments only
+        (a, ta), (b, tb) = members
+        fa, sa = _PHRASE_CLAIMS[ta]
+        fb, sb = _PHRASE_CLAIMS[tb]
+        assert fa == fb and sa == -sb
+        assert sa * (means.loc[a, fa] - means.loc[b, fa]) >= MARGIN * overall[fa], (base, members)
+
+
+@pytest.mark.parametrize("k,seed", [(3, 1), (4, 2), (5, 3), (6, 4), (8, 5)])
+def test_every_name_holds_on_its_row_on_the_cdnow_log(k, seed):
+    tx = datasets.cdnow(sample=True)
+    feats = segments.features(tx)
+    labels = segments.cluster(segments.matrix(feats), k, seed=seed)
+    prof = segments.profile(feats, labels)
+    assert (prof["one_time_share"] == (feats["orders"] == 1).groupby(labels).mean().to_numpy()).all()
+    _check_names_against_rows(feats, labels, dict(zip(prof["segment"], prof["name"].astype(str))))
+
+
+@pytest.mark.parametrize("shape", ["ordinary", "nobody_repeats"])
+def test_every_name_holds_on_its_row_on_a_simulated_shape(shape, tmp_path):
+    import shapes
+
+    shapes.make(shape, tmp_path)
+    log = pd.read_csv(tmp_path / f"{shape}.csv", parse_dates=["placed"])
+    tx = pd.DataFrame({"customer_id": log["person"], "date": log["placed"], "amount": log["qty"] * log["price"]})
+    feats = segments.features(tx)
+    for k, seed in [(3, 0), (4, 1)]:
+        labels = segments.cluster(segments.matrix(feats), k, seed=seed)
+        prof = segments.profile(feats, labels)
+        names = dict(zip(prof["segment"], prof["name"].astype(str)))
+        _check_names_against_rows(feats, labels, names)
+        if shape == "nobody_repeats":  # everyone bought once: no name says frequent or regular
+            assert not any("regular" in n or "Champions" in n for n in names.values())
+
+
+# ----------------------------------------------------------------------------- segments that are a mapped column
+
+
+def _channel_log(channel_drives_behaviour: bool, n=300, seed=0):
+    """One row per purchase; each customer has one channel. When the channel drives behaviour, Corporate buyers
+    buy often and much, Consumer buyers rarely and little, Home Office in between; else all buy alike."""
+    rng = np.random.default_rng(seed)
+    kinds = {"Corporate": (12, 300.0), "Consumer": (1.5, 20.0), "Home Office": (5, 80.0)}
+    rows = []
+    for c in range(n):
+        channel = ["Corporate", "Consumer", "Home Office"][c % 3] if channel_drives_behaviour \
+            else rng.choice(["Corporate", "Consumer", "Home Office"])
+        rate, spend = kinds[channel] if channel_drives_behaviour else (5, 80.0)
+        for day in rng.choice(365, size=max(1, rng.poisson(rate)), replace=False):
+            rows.append({"customer_id": f"C{c:03d}", "date": pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(day)),
+                         "amount": float(rng.lognormal(np.log(spend), 0.3)), "channel": channel,
+                         "country": "UK" if c % 2 else "France"})
+    return pd.DataFrame(rows)
+
+
+def _ari_by_pair_counts(a, b):
+    """Hubert & Arabie's adjusted Rand index from the contingency table's pair counts (written out here)."""
+    from math import comb
+
+    t = pd.crosstab(np.asarray(a), np.asarray(b)).to_numpy()
+    n = t.sum()
+    sum_ij = sum(comb(int(x), 2) for x in t.ravel())
+    sum_a = sum(comb(int(x), 2) for x in t.sum(axis=1))
+    sum_b = sum(comb(int(x), 2) for x in t.sum(axis=0))
+    expected = sum_a * sum_b / comb(int(n), 2)
+    return (sum_ij - expected) / ((sum_a + sum_b) / 2 - expected)
+
+
+def _cramers_v_by_hand(a, b):
+    t = pd.crosstab(np.asarray(a), np.asarray(b)).to_numpy().astype(float)
+    expected = np.outer(t.sum(axis=1), t.sum(axis=0)) / t.sum()
+    chi2 = ((t - expected) ** 2 / expected).sum()
+    return np.sqrt(chi2 / (t.sum() * (min(t.shape) - 1)))
+
+
+def test_segments_that_reproduce_the_channel_are_said_to():
+    tx = _channel_log(True)
+    feats = segments.features(tx)
+    labels = segments.cluster(segments.matrix(feats), 3, seed=0)
+    res = segments.mapped_column_agreement(labels, feats, tx)
+    row = res.table.set_index("column").loc["channel"]
+    truth = tx.drop_duplicates("customer_id").set_index("customer_id")["channel"].reindex(labels.index)
+    assert row["ari"] == pytest.approx(_ari_by_pair_counts(labels, truth))
+    assert row["cramers_v"] == pytest.approx(_cramers_v_by_hand(labels, truth))
+    assert row["ari"] >= 0.5 and row["high"] and row["source"] == "log" and row["values"] == 3
+    assert len(res.notes) == 1  # the country (alternating, unrelated to behaviour) is not reproduced
+    note = res.notes[0]
+    assert "mapped column channel" in note and "adjusted Rand index" in note and "0.50" in note
+    assert all(v in note for v in ("Corporate", "Consumer", "Home Office"))
+    assert "渠道" in note.translate("zh")
+    country = res.table.set_index("column").loc["country"]
+    assert country["ari"] == pytest.approx(_ari_by_pair_counts(labels, truth.index.map(
+        lambda c: "UK" if int(c[1:]) % 2 else "France")))
+    assert not country["high"]
+    # without the log, the channel comes from the share features (each customer buys in one channel)
+    from_shares = segments.mapped_column_agreement(labels, feats).table.set_index("column").loc["channel"]
+    assert from_shares["source"] == "shares" and from_shares["ari"] == pytest.approx(row["ari"])
+
+
+def test_a_random_channel_is_not_reproduced_by_behavioural_segments():
+    tx = _channel_log(False, seed=1)
+    feats = segments.features(tx)
+    labels = segments.cluster(segments.matrix(feats[segments.FEATURES]), 3, seed=0)
+    res = segments.mapped_column_agreement(labels, feats, tx)
+    row = res.table.set_index("column").loc["channel"]
+    assert abs(row["ari"]) < 0.1 and row["cramers_v"] < 0.3 and not row["high"]
+    assert res.notes == ()
+
+
+def test_the_dominant_value_is_the_one_with_the_most_revenue():
+    tx = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "b"], "date": pd.to_datetime(["2024-01-01"] * 5),
+                       "amount": [10.0, 10.0, 50.0, 5.0, 5.0], "country": ["UK", "UK", "France", "UK", "UK"]})
+    dominant, source = segments._dominant(tx, None, "country")
+    assert dominant.to_dict() == {"a": "France", "b": "UK"} and source == "log"  # a: 50 in France, 20 in the UK
+    # one value only (everyone in the UK): agreement is not defined, so the column is left out
+    labels = pd.Series({"a": 0, "b": 1})
+    assert segments.mapped_column_agreement(labels, transactions=tx.assign(country="UK")).table.empty
