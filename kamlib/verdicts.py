@@ -14,6 +14,8 @@ Hair, J. F., Hult, G. T. M., Ringle, C. M. & Sarstedt, M. (2022). *A Primer on P
 Equation Modeling (PLS-SEM)*, 3rd ed., Sage.
 Hu, L. & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis. *Structural
 Equation Modeling*, 6(1), 1-55.
+Gardner, M. J. & Altman, D. G. (1986). Confidence intervals rather than P values: estimation rather than hypothesis
+testing. *British Medical Journal*, 292(6522), 746-750.
 Podsakoff, P. M., MacKenzie, S. B., Lee, J.-Y. & Podsakoff, N. P. (2003). Common method biases in behavioral
 research. *Journal of Applied Psychology*, 88(5), 879-903.
 """
@@ -26,7 +28,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["AUC_BANDS", "RULES", "Rule", "met", "rule", "shortfall", "supported", "table"]
+__all__ = ["AUC_BANDS", "EFFECTS", "RULES", "Rule", "concentrated", "effect", "met", "rule", "shortfall", "supported",
+           "table"]
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
@@ -106,6 +109,15 @@ RULES: dict[str, Rule] = {r.name: r for r in (
          "method variance below what is typical"),
     Rule("clf_change", "largest change of a standardised loading with a common latent factor", "<", 0.20,
          "workbook convention (a fifth of a standardised loading)", "the constructs do not owe much to the method"),
+    # a difference with an interval (a lift, a gap between two rules): its direction is read only when the whole
+    # 95% CI lies on one side of zero, otherwise it is inconclusive (see effect)
+    Rule("effect_gain", "lower bound of the 95% CI of a difference", ">", 0.0, "Gardner & Altman (1986)",
+         "a gain: the whole interval lies above zero"),
+    Rule("effect_loss", "upper bound of the 95% CI of a difference", "<", 0.0, "Gardner & Altman (1986)",
+         "a loss: the whole interval lies below zero"),
+    # revenue concentration (claim C1 of the register: a small group brings most of the revenue)
+    Rule("concentration", "revenue share of the top 20% of customers", ">", 0.50,
+         "workbook convention (most of the revenue: more than half)", "revenue is concentrated"),
     # prediction and targeting
     Rule("auc", "ROC AUC", ">=", 0.70, "Hosmer, Lemeshow & Sturdivant (2013)", "acceptable discrimination"),
     Rule("targeted_share", "share of customers a cost threshold selects", "<=", 0.50,
@@ -118,6 +130,10 @@ RULES: dict[str, Rule] = {r.name: r for r in (
 #: Discrimination of a score by its ROC AUC (Hosmer, Lemeshow & Sturdivant 2013, p. 177): lower bound -> words
 AUC_BANDS = ((0.9, "outstanding"), (0.8, "excellent"), (0.7, "acceptable"), (0.6, "poor"),
              (0.5, "no better than chance"), (0.0, "worse than chance"))
+
+
+#: The verdicts of :func:`effect`
+EFFECTS = ("gain", "loss", "inconclusive")
 
 
 def rule(name: str) -> Rule:
@@ -217,6 +233,70 @@ def supported(ci_lower, pvalue, alpha: float | None = None) -> bool:
     """
     p_rule = RULES["p"] if alpha is None else dataclasses.replace(RULES["p"], threshold=alpha)
     return RULES["ci_lower"].met(ci_lower) and p_rule.met(pvalue)
+
+
+def effect(ci_lower, ci_upper) -> str:
+    """The direction of a difference (a lift, a gap between two rules) by its 95% confidence interval: ``"gain"``
+    when the whole interval lies above zero (rule ``effect_gain``), ``"loss"`` when it lies below (rule
+    ``effect_loss``), ``"inconclusive"`` when it includes zero or a bound is missing.
+
+    Every sentence of the report that says which way a difference goes reads it here, so a point estimate whose
+    interval includes zero is never called a gain.
+
+    Parameters
+    ----------
+    ci_lower, ci_upper : float
+        The bounds of the difference's 95% CI (for a comparison with a fixed value, subtract it from both).
+
+    Returns
+    -------
+    str
+        One of :data:`EFFECTS`.
+
+    References
+    ----------
+    Gardner, M. J. & Altman, D. G. (1986). Confidence intervals rather than P values. *BMJ*, 292, 746-750.
+
+    Examples
+    --------
+    >>> effect(0.02, 0.4), effect(-0.667, 3.008), effect(-0.3, -0.01), effect(0.0, 0.2), effect(None, 0.3)
+    ('gain', 'inconclusive', 'loss', 'inconclusive', 'inconclusive')
+    """
+    if RULES["effect_gain"].met(ci_lower) and RULES["effect_loss"].met(ci_upper):
+        return "inconclusive"  # an interval with its bounds swapped is not evidence either way
+    if RULES["effect_gain"].met(ci_lower) and _finite(ci_upper):
+        return "gain"
+    if RULES["effect_loss"].met(ci_upper) and _finite(ci_lower):
+        return "loss"
+    return "inconclusive"
+
+
+def _finite(value) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def concentrated(share) -> bool:
+    """Whether revenue is concentrated: the top 20% of customers bring more than half of it (rule
+    ``concentration``). The summary's wording and the discussion's verdict on claim C1 both read it.
+
+    Parameters
+    ----------
+    share : float
+        The top 20% of customers' share of revenue (0 to 1).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> concentrated(0.74), concentrated(0.5), concentrated(0.45)
+    (True, False, False)
+    """
+    return RULES["concentration"].met(share)
 
 
 def table(names=None, language: str = "en") -> pd.DataFrame:

@@ -82,3 +82,33 @@ def test_a_failed_criterion_qualifies_only_the_hypotheses_on_its_constructs():
     fit = {"df": 10, "cfi": 0.90, "rmsea": 0.05, "srmr": 0.04}
     every = survey.qualify(rows, fit=fit)["qualification"]
     assert all("CFI is 0.900" in str(m) and "Hu & Bentler (1999)" in str(m) for m in every)
+
+
+def test_a_difference_has_a_direction_only_when_its_interval_excludes_zero():
+    """Issue 47: a lift of +14.3% with 95% CI -66.7% to +300.8% is not a gain."""
+    assert verdicts.effect(-0.667, 3.008) == "inconclusive"
+    assert verdicts.effect(0.01, 0.4) == "gain" and verdicts.effect(-0.4, -0.01) == "loss"
+    # a bound on zero is not beyond it; a missing bound decides nothing
+    assert verdicts.effect(0.0, 0.3) == verdicts.effect(-0.3, 0.0) == "inconclusive"
+    assert verdicts.effect(float("nan"), 0.3) == verdicts.effect(0.1, None) == "inconclusive"
+    assert verdicts.effect(0.2, -0.2) == "inconclusive"  # swapped bounds are no evidence
+    assert set(verdicts.EFFECTS) == {"gain", "loss", "inconclusive"}
+    for name in ("effect_gain", "effect_loss"):
+        assert "Gardner & Altman (1986)" in str(verdicts.RULES[name])
+
+
+def test_the_effect_verdict_reads_the_registry(stricter):
+    stricter("effect_gain", 0.05)  # a gain must clear 5 points
+    assert verdicts.effect(0.03, 0.4) == "inconclusive" and verdicts.effect(0.06, 0.4) == "gain"
+
+
+def test_concentration_is_one_rule(stricter):
+    assert verdicts.concentrated(0.74) and not verdicts.concentrated(0.5) and not verdicts.concentrated(0.45)
+    assert not verdicts.concentrated(None)
+    stricter("concentration", 0.8)
+    assert not verdicts.concentrated(0.74)
+
+
+def test_every_new_rule_is_in_the_appendix_in_chinese():
+    t = verdicts.table(["effect_gain", "effect_loss", "concentration"], "zh")
+    assert len(t) == 3 and not t.apply(lambda c: c.astype(str).str.contains("英文原文")).any().any()

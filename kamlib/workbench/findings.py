@@ -8,6 +8,10 @@ run for this study, a model that could not be fitted) is left out, so the summar
 run found. Every number in a sentence carries its notebook, key and recorded value, so that the report marks it
 up (``data-value``) and a test checks it against the values file.
 
+A sentence that says which way a result goes (a gain or a loss, concentrated or not) cannot be left to the notebook's
+template alone: its words follow a verdict of :mod:`kamlib.verdicts` on the recorded numbers (:data:`WORDED`), the same
+rule the discussion uses, so the summary, the section closings and the discussion never disagree.
+
 Written by hand: turning a project's own recorded values into sentences is specific to this workbook; the
 templates are plain :meth:`str.format` strings in babel's catalogue, numbers formatted per locale by
 :func:`kamlib.i18n.number`.
@@ -21,12 +25,16 @@ statistics in text.
 from __future__ import annotations
 
 import html
+import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .. import verdicts
+from ..errors import KamError
 from ..i18n import gettext, in_language, name_zh, number, translate
 
-__all__ = ["Finding", "Number", "findings", "is_demonstration", "limitations", "not_run", "recommendations",
-           "shown", "skipped_stages"]
+__all__ = ["WORDED", "Finding", "Number", "Worded", "findings", "hypotheses_sentence", "is_demonstration",
+           "limitations", "not_run", "recommendations", "shown", "skipped_stages"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,87 @@ class Finding:
 
 class Missing(Exception):
     """A value a rule needs was not recorded in this run: the rule is left out (nothing else is caught)."""
+
+
+def _fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+@dataclass(frozen=True)
+class Worded:
+    """A declared sentence whose words follow a verdict on its recorded numbers: the notebook gives the numbers,
+    kamlib chooses the words.
+
+    Attributes
+    ----------
+    verdict : callable
+        ``{field: recorded value}`` of the sentence's numbers -> a key of ``templates``.
+    templates : dict
+        Verdict -> English template (the catalogue's msgid, ``msgctxt "finding"``); each names the declared
+        sentence's fields, plus ``{cut}`` when ``rule`` is given.
+    rule : str, optional
+        The :data:`kamlib.verdicts.RULES` rule whose threshold a template shows as ``{cut}`` (a share).
+    """
+
+    verdict: Callable[[dict], str]
+    templates: dict
+    rule: str | None = None
+
+    def apply(self, declared: str, numbers: dict, language: str) -> tuple[str, dict]:
+        """The English template for the verdict on ``numbers`` and the numbers it shows (``{cut}`` added).
+
+        Raises
+        ------
+        KamError
+            When the chosen template does not name exactly the declared sentence's numbers (kamlib's wording and
+            the notebook's sentence disagree: a bug to fix, not a sentence to drop).
+        """
+        word = self.verdict({k: n.value for k, n in numbers.items()})
+        template = self.templates[word]
+        if self.rule is not None:
+            cut = verdicts.RULES[self.rule].threshold
+            numbers = {**numbers, "cut": Number(None, "text", cut, number(cut, "share", language))}
+        if _fields(template) != set(numbers):
+            raise KamError(f"The sentence {declared!r} is worded by kamlib for the verdict {word!r} with the numbers "
+                           f"{sorted(_fields(template))}, but it was declared with {sorted(set(numbers) - {'cut'})}; "
+                           "make kamlib.workbench.findings.WORDED and the notebook's sentence name the same numbers.")
+        return template, numbers
+
+
+def _concentrated(n: dict) -> str:
+    return "concentrated" if verdicts.concentrated(n["share"]) else "not concentrated"
+
+
+def _effect(n: dict) -> str:
+    return verdicts.effect(n["lo"], n["hi"])
+
+
+#: Declared templates (English, as the notebooks declare them) whose words follow a verdict on their numbers
+WORDED: dict[str, Worded] = {
+    # revenue concentration: the rule of claim C1 in the discussion (kamlib.verdicts.concentrated)
+    "Revenue is concentrated: the top 20% of customers brought {share} of revenue (Gini {gini}).": Worded(
+        _concentrated, {
+            "concentrated": "Revenue is concentrated: the top 20% of customers brought {share} of it, more than "
+                            "{cut} (Gini {gini}).",
+            "not concentrated": "Revenue is not concentrated: the top 20% of customers brought {share} of it, not "
+                                "more than {cut} (Gini {gini})."}, rule="concentration"),
+    # a lift with its interval: a gain only when the whole interval lies above zero (kamlib.verdicts.effect)
+    "For new products, personalised recommendations hit {lift} more often than popular ones (95% CI {lo} to {hi}); "
+    "the sources claim at least {claim}.": Worded(_effect, {
+        "gain": "For new products, personalised recommendations hit {lift} more often than popular ones (95% CI {lo} "
+                "to {hi}); the sources claim at least {claim}.",
+        "loss": "For new products, personalised recommendations hit less often than popular ones: a lift of {lift} "
+                "(95% CI {lo} to {hi}); the sources claim at least {claim}.",
+        "inconclusive": "For new products, whether personalised recommendations hit more often than popular ones is "
+                        "inconclusive: a lift of {lift} whose 95% CI, {lo} to {hi}, includes zero; the sources claim "
+                        "at least {claim}."}),
+}
+
+
+def _worded(s: dict, numbers: dict, language: str) -> tuple[str, dict]:
+    """The declared sentence's English template and numbers, with its words chosen by :data:`WORDED`."""
+    rule = WORDED.get(s["template"])
+    return rule.apply(s["template"], numbers, language) if rule else (s["template"], numbers)
 
 
 def _get(values: dict, nb: str, key: str, index: int | None = None):
@@ -195,9 +284,10 @@ def findings(manifest: dict, values: dict, language: str = "en", *, simulated: s
     ...     "template": "Revenue is concentrated: the top 20% of customers brought {share} of revenue (Gini {gini})."}]}}}
     >>> values = {"10_key_accounts": {"top20_revenue_share": 0.69, "gini": 0.657}}
     >>> findings(manifest, values)[0].text()
-    'Revenue is concentrated: the top 20% of customers brought 69.0% of revenue (Gini 0.66).'
-    >>> findings(manifest, values, "zh")[0].text()
-    '收入高度集中:前 20% 的客户贡献了 69.0% 的收入(基尼系数 0.66)。'
+    'Revenue is concentrated: the top 20% of customers brought 69.0% of it, more than 50.0% (Gini 0.66).'
+    >>> values["10_key_accounts"]["top20_revenue_share"] = 0.45  # the rule of kamlib.verdicts.concentrated
+    >>> findings(manifest, values)[0].text()
+    'Revenue is not concentrated: the top 20% of customers brought 45.0% of it, not more than 50.0% (Gini 0.66).'
     """
     out = []
     for nb, stage, s in _declared(manifest, "findings"):
@@ -205,10 +295,83 @@ def findings(manifest: dict, values: dict, language: str = "en", *, simulated: s
             numbers = _filled(nb, s, values, language, currency)
         except Missing:  # only a value this run did not record; a bug is raised
             continue
+        template, numbers = _worded(s, numbers, language)
         evidence = s.get("evidence")
-        out.append(Finding(s["key"], stage, _template(s["template"], language), numbers, evidence,
+        out.append(Finding(s["key"], stage, _template(template, language), numbers, evidence,
                            evidence in (simulated or set()), is_demonstration(s, simulated or set())))
     return out[:limit]
+
+
+_METHOD_ONLY = "; these rows show the method, not facts about real customers."
+#: The questionnaire's sentence by (simulated answers, how many hypotheses are supported, whether some supported one
+#: rests on a failed criterion): every template names exactly the numbers hypotheses_sentence gives it
+_HYPOTHESES = {
+    (False, "none", False): "On the survey, no hypothesis of the {hypotheses} tested is supported.",
+    (False, "some", False): "On the survey, {supported} of {hypotheses} hypotheses are supported ({listed}).",
+    (False, "some", True): "On the survey, {supported} of {hypotheses} hypotheses are supported ({listed}), and the "
+                           "support of {qualified} rests on a failed criterion (the table's qualification column).",
+    (False, "all", False): "On the survey, every hypothesis tested is supported ({hypotheses}: {listed}).",
+    (False, "all", True): "On the survey, every hypothesis tested is supported ({hypotheses}: {listed}), and the "
+                          "support of {qualified} rests on a failed criterion (the table's qualification column).",
+    (True, "none", False): "On the simulated survey, no hypothesis of the {hypotheses} tested is supported"
+                           + _METHOD_ONLY,
+    (True, "some", False): "On the simulated survey, {supported} of {hypotheses} hypotheses are supported ({listed})"
+                           + _METHOD_ONLY,
+    (True, "some", True): "On the simulated survey, {supported} of {hypotheses} hypotheses are supported ({listed}), "
+                          "and the support of {qualified} rests on a failed criterion (the table's qualification "
+                          "column)" + _METHOD_ONLY,
+    (True, "all", False): "On the simulated survey, every hypothesis tested is supported ({hypotheses}: {listed})"
+                          + _METHOD_ONLY,
+    (True, "all", True): "On the simulated survey, every hypothesis tested is supported ({hypotheses}: {listed}), and "
+                         "the support of {qualified} rests on a failed criterion (the table's qualification column)"
+                         + _METHOD_ONLY,
+}
+
+
+def hypotheses_sentence(tested, *, simulated: bool, tested_key: str = "hypotheses_tested",
+                        supported_key: str = "hypotheses_supported") -> tuple[str, dict] | None:
+    """The summary's sentence on the questionnaire's hypotheses: its template and numbers for
+    :meth:`kamlib.workbench.artefacts.Artefacts.finding` (None when no hypothesis was tested).
+
+    The sentence says how many hypotheses are supported (none, some or every one), names them, names those whose
+    support rests on a failed reliability, validity or fit criterion, and marks simulated answers as showing the
+    method only; each branch's template names exactly the numbers given.
+
+    Parameters
+    ----------
+    tested : iterable of (str, str, bool)
+        ``(hypothesis, supported, qualified)`` per hypothesis tested on the questionnaire: ``supported`` is
+        ``"yes"`` or ``"no"``, ``qualified`` whether the table's qualification column names a failed criterion.
+    simulated : bool
+        Whether the answers are simulated.
+    tested_key, supported_key : str
+        The recorded values (``art.record``) of how many hypotheses were tested and supported.
+
+    Returns
+    -------
+    (str, dict) or None
+        The English template (the catalogue's msgid, ``msgctxt "finding"``) and the numbers by field.
+
+    Examples
+    --------
+    >>> template, numbers = hypotheses_sentence([("H1", "yes", False), ("H2", "no", False)], simulated=False)
+    >>> template
+    'On the survey, {supported} of {hypotheses} hypotheses are supported ({listed}).'
+    >>> numbers["listed"], sorted(numbers)
+    (['H1'], ['hypotheses', 'listed', 'supported'])
+    >>> hypotheses_sentence([], simulated=True) is None
+    True
+    """
+    tested = [(str(h), s, bool(q)) for h, s, q in tested]
+    if not tested:
+        return None
+    supported = [h for h, s, _ in tested if s == "yes"]
+    qualified = [h for h, s, q in tested if s == "yes" and q]
+    how = "none" if not supported else "all" if len(supported) == len(tested) else "some"
+    template = _HYPOTHESES[(bool(simulated), how, bool(qualified))]
+    numbers = {"hypotheses": (tested_key, "count"), "supported": (supported_key, "count"), "listed": supported,
+               "qualified": qualified}
+    return template, {k: v for k, v in numbers.items() if k in _fields(template)}
 
 
 def _sentences(manifest: dict, values: dict, what: str, language: str, currency: str | None = None) -> list[str]:
@@ -218,7 +381,8 @@ def _sentences(manifest: dict, values: dict, what: str, language: str, currency:
             numbers = _filled(nb, s, values, language, currency)
         except Missing:
             continue
-        out.append(_template(s["template"], language).format(**{k: n.shown for k, n in numbers.items()}))
+        template, numbers = _worded(s, numbers, language)
+        out.append(_template(template, language).format(**{k: n.shown for k, n in numbers.items()}))
     return out
 
 
