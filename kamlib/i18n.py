@@ -28,8 +28,9 @@ import re
 
 from functools import lru_cache
 
-__all__ = ["DATA_COLUMNS", "LANGUAGES", "Message", "catalogue", "codebook_zh", "gettext", "glossary",
-           "header_en", "header_zh", "in_language", "join", "made", "name_zh", "number", "translate", "value_zh"]
+__all__ = ["COLUMN_KINDS", "DATA_COLUMNS", "LANGUAGES", "Message", "catalogue", "codebook_zh", "column_kind",
+           "gettext", "glossary", "header_en", "header_zh", "in_language", "join", "made", "name_zh", "number",
+           "translate", "unit_of", "value_zh", "with_unit"]
 
 #: The report's languages; English is the source language of the catalogue.
 LANGUAGES = ("en", "zh")
@@ -398,7 +399,8 @@ _EN_TOKENS = {
     "pc2": "PC2", "pvalue": "p-value", "p": "p", "r2": "R²", "rfm": "RFM", "rmse": "RMSE", "rmsea": "RMSEA",
     "roi": "ROI", "se": "SE", "sd": "SD", "sq": "SQ", "srmr": "SRMR", "ss": "SS", "tli": "TLI", "vif": "VIF",
     "chi2": "χ²", "f2": "f²", "q2": "Q²", "k": "k", "n": "n", "rho": "rho", "std": "std.", "pct": "percentile",
-    "ka": "key-account", "en": "(en)", "zh": "(zh)",
+    "ka": "key-account", "en": "(en)", "zh": "(zh)", "ndcg": "nDCG", "ece": "ECE", "anova": "ANOVA",
+    "holm": "Holm",
 }
 
 
@@ -407,42 +409,67 @@ _EN_UNITS = {"days": "days", "weeks": "weeks", "months": "months", "seconds": "s
              "percent": "%", "gbp": "GBP", "usd": "USD", "cny": "CNY", "eur": "EUR"}
 
 
-def header_en(name: str) -> str:
-    """The English header of a report column: words, not the field name (``revenue_share`` -> "Revenue share",
-    ``ci_lower`` -> "CI lower", ``pvalue`` -> "p-value", a unit in brackets: ``recency_days`` -> "Recency (days)");
-    abbreviations as the field writes them (:data:`_EN_TOKENS`). A name that is not a lower-case field name (``Key account``, ``PQ1``) stays as it is.
+#: What the values of a report column are, by the column's name: the glossary from which a table's header gets its
+#: unit and its cells their format (:func:`column_kind`; the words of a header come from the field name, from
+#: :data:`_EN_HEADERS` and, in Chinese, from the catalogue). The kinds:
+#:
+#: * ``money``: an amount in the log's currency (the header carries the currency code);
+#: * ``share``: a part of a whole (of the customers, revenue, purchases, reviews, products or answers) held as a
+#:   fraction and shown as a percentage, ``(%)`` in the header;
+#: * ``percent``: a number already in percent (``(%)`` in the header);
+#: * ``probability``: a probability, or a score between 0 and 1 read as one (P(alive), support, confidence,
+#:   precision, AUC): three decimals, no unit;
+#: * ``ratio``: a lift, a relative change, an odds ratio or a return on spend (no unit);
+#: * ``count``: things counted (customers, purchase days, repeat purchases);
+#: * ``days``: a time in days; ``model_time``: a time in the purchase models' unit (the study's ``clv.unit``);
+#: * ``p``: a p-value.
+#:
+#: A name that is not listed takes the kind of its parts (:func:`column_kind`): ``mean_X``, ``X_ci_lower``,
+#: ``holdout_X`` the kind of ``X``; ``X_share`` and ``X_rate`` are shares, ``X_days`` days, ``X_pct`` percent; a
+#: name with revenue, CLV, spend, amount or budget in it is money.
+COLUMN_KINDS = {
+    **dict.fromkeys((
+        "revenue", "clv", "spend", "incremental_clv", "monetary_value", "avg_order", "budget", "amount_dropped",
+        "revenue_mae", "revenue_rmse", "value", "pre_spend"), "money"),
+    **dict.fromkeys((
+        # of the customers
+        "customer_share", "top_customer_share", "repeat_buyers_share", "repeat_share", "one_time_share",
+        "key_account_share", "targeted_share", "churn_rate", "observed_rate", "false_positive_rate", "hit_rate",
+        "baseline_hit_rate", "best_hit_rate", "conversion", "conversion_control", "p_control", "p_treatment",
+        # of the revenue, CLV, purchases (the holdout capture of a selection rule and its interval)
+        "revenue_share", "clv_share", "orders_share", "value_share", "top20_revenue_share", "holdout_revenue_share",
+        "holdout_purchases_share", "revenue_ci_lower", "revenue_ci_upper", "purchases_ci_lower",
+        "purchases_ci_upper", "capture", "cumulative_capture", "cumulative_share", "top_decile_capture",
+        "returned_share",
+        # of the reviews, products, answers, coded units, variance
+        "mention_share", "positive_share", "negative_share", "share_in_negative", "share_in_positive",
+        "missing_share", "coverage", "agreement", "lmg_share", "first_share", "clf_share"), "share"),
+    **dict.fromkeys((
+        "p_alive", "mean_predicted", "support", "confidence", "precision", "recall", "accuracy", "auc", "f1",
+        "ndcg", "kappa", "brier", "ece"), "probability"),
+    **dict.fromkeys((
+        "lift", "hit_rate_lift", "top_decile_lift", "odds_ratio", "or", "roi", "conviction", "relative_lift",
+        "detectable_lift"), "ratio"),
+    **dict.fromkeys((
+        "customers", "frequency", "orders", "repeat_purchases", "calibration_repeat_purchases", "active_customers",
+        "reviews", "baskets", "selected", "n", "count", "n_per_arm", "per_arm", "n_control", "n_treatment",
+        "test_customers", "customers_with_two_intervals", "rows_dropped", "rows_flagged"), "count"),
+    **dict.fromkeys(("recency_days", "tenure_days", "ipt_days", "days_covered"), "days"),
+    **dict.fromkeys(("recency", "T", "duration_holdout"), "model_time"),
+    "holdout_total_error_pct": "percent",
+    **dict.fromkeys(("pvalue", "pvalue_adjusted", "pvalue_holm", "likelihood_ratio_p"), "p"),
+}
 
-    Parameters
-    ----------
-    name : str
-        The column name as the notebook wrote it.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> header_en("revenue_share"), header_en("bca_lower"), header_en("pvalue"), header_en("PQ1")
-    ('Revenue share', 'BCa lower', 'p-value', 'PQ1')
-    >>> header_en("mean_recency_days"), header_en("duration_seconds")
-    ('Mean recency (days)', 'Duration (seconds)')
-    """
-    name = str(name)
-    if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", name):
-        return name
-    tokens = name.split("_")
-    unit = tokens.pop() if len(tokens) > 1 and tokens[-1] in _EN_UNITS else None  # recency_days: "Recency (days)"
-    words = [_EN_TOKENS.get(w, w) for w in tokens]
-    text = " ".join(words)
-    text = text[0].upper() + text[1:] if words[0] == tokens[0] else text
-    return f"{text} ({_EN_UNITS[unit]})" if unit else text
+#: The parts a column name is made of, whose kind it takes (``mean_recency_days``: days; ``hit_rate_ci_lower``: a share)
+_KIND_PREFIXES = ("mean_", "median_", "holdout_", "true_", "baseline_", "best_", "random_")
+_KIND_SUFFIXES = ("_ci_lower", "_ci_upper", "_lower", "_upper", "_se", "_key", "_regular", "_control", "_treatment",
+                  "_holdout", "_difference")
+_MONEY_WORDS = re.compile(r"(^|_)(revenue|clv|spend|monetary|amount|budget)($|_)")
 
 
-def header_zh(name: str) -> str | None:
-    """The Chinese header of a report column: from the catalogue (``header``, then ``label`` and ``value``),
-    else by its suffix or prefix (``X_ci_lower``, ``mean_X``) with ``X`` from the catalogue; None when there is
-    none (an abbreviation stays as it is).
+def column_kind(name: str) -> str | None:
+    """What a report column's values are, by its name (:data:`COLUMN_KINDS`, else the kind of its parts); None when
+    the name does not say (the report then goes by the values: counts or estimates).
 
     Parameters
     ----------
@@ -452,27 +479,250 @@ def header_zh(name: str) -> str | None:
     Returns
     -------
     str or None
+        ``money``, ``share``, ``percent``, ``probability``, ``ratio``, ``count``, ``days``, ``model_time`` or ``p``.
 
     Examples
     --------
-    >>> header_zh("revenue_share"), header_zh("relative_lift_ci_upper"), header_zh("mean_recency_days")
-    ('收入占比', '相对提升 置信区间上限', '平均距上次购买天数')
+    >>> column_kind("revenue"), column_kind("revenue_ci_lower"), column_kind("mean_revenue")
+    ('money', 'share', 'money')
+    >>> column_kind("hit_rate_lift_ci_upper"), column_kind("mean_recency"), column_kind("estimate")
+    ('ratio', 'model_time', None)
     """
     name = str(name)
-    found = _headers().get(name) or value_zh(name)
+    if name in COLUMN_KINDS:
+        return COLUMN_KINDS[name]
+    if re.search(r"(^|_)pvalue(_adjusted|_holm)?$", name):
+        return "p"
+    if name.endswith("_share") or name.startswith("share_"):
+        return "share"
+    for prefix in _KIND_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix) and column_kind(name[len(prefix):]):
+            return column_kind(name[len(prefix):])
+    for suffix in _KIND_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) and column_kind(name[: -len(suffix)]):
+            return column_kind(name[: -len(suffix)])
+    if name.endswith("_rate"):
+        return "share"
+    if name.endswith("_days"):
+        return "days"
+    if name.endswith("_pct"):
+        return "percent"
+    return "money" if _MONEY_WORDS.search(name) else None
+
+
+#: The purchase models' time units (the study's ``clv.unit``), as a header names them.
+_TIME_UNITS = {"D": "days", "W": "weeks", "M": "months"}
+#: Said when a header cannot know the study's time unit.
+_MODEL_TIME = "model's time unit"
+
+
+def unit_of(kind: str | None, language: str = "en", *, currency: str | None = None,
+            time_unit: str | None = None) -> str | None:
+    """The unit a header of a column of ``kind`` shows (None: no unit): the currency of money (when known), % of a
+    share or percentage, days, or the purchase models' time unit (``D``, ``W`` or ``M``; when unknown: "model's
+    time unit"), in ``language`` (the Chinese words from the catalogue, context ``unit``).
+
+    Parameters
+    ----------
+    kind : str or None
+        A kind of :data:`COLUMN_KINDS`.
+    language : str
+        ``"en"`` or ``"zh"``.
+    currency : str, optional
+        The study's currency (``transactions.currency``).
+    time_unit : str, optional
+        The study's ``clv.unit``.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> unit_of("money", currency="USD"), unit_of("share", "zh"), unit_of("model_time", "zh", time_unit="W")
+    ('USD', '%', '周')
+    >>> unit_of("model_time"), unit_of("money"), unit_of("ratio")
+    ("model's time unit", None, None)
+    """
+    if kind == "money":
+        return currency or None
+    if kind in ("share", "percent"):
+        return "%"
+    words = {"days": "days", "model_time": _TIME_UNITS.get(time_unit or "", _MODEL_TIME)}.get(kind or "")
+    if words is None:
+        return None
+    return words if language == "en" else gettext(words, "unit", language) or words
+
+
+def with_unit(words: str, symbol: str | None, language: str = "en") -> str:
+    """``words`` with the unit ``symbol`` in brackets (full-width in Chinese), unless the words already say it (a %
+    only in brackets: "前 10% 捕获率" is no unit).
+
+    Parameters
+    ----------
+    words : str
+        A header's words.
+    symbol : str or None
+        The unit as :func:`unit_of` gives it (None: none).
+    language : str
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> with_unit("Revenue share", "%"), with_unit("收入", "GBP", "zh"), with_unit("Days since last purchase", "days")
+    ('Revenue share (%)', '收入(GBP)', 'Days since last purchase')
+    >>> with_unit("前 10% 捕获率", "%", "zh"), with_unit("验证期总误差 (%)", "%", "zh")
+    ('前 10% 捕获率(%)', '验证期总误差 (%)')
+    """
+    said = r"[((]\s*%\s*[))]" if symbol == "%" else re.escape(symbol or "")
+    if not symbol or re.search(said, words, re.IGNORECASE):
+        return words
+    return f"{words}({symbol})" if language == "zh" else f"{words} ({symbol})"
+
+
+#: The English words of columns whose field name does not say what they hold (the Chinese of each: the catalogue's
+#: ``header`` entry for these words, else for the column name). The purchase models' inputs are not the RFM
+#: features of the same names: ``recency`` is BTYD's t_x (first to last purchase; higher is more recent) and
+#: ``frequency`` the repeat purchases x, beside ``recency_days`` (days since the last purchase; lower is more
+#: recent); ``orders`` counts purchase days (:data:`kamlib.segments.FEATURES_SQL`, :func:`kamlib.describe.monthly`).
+_EN_HEADERS = {
+    "recency": "t_x: first to last purchase", "frequency": "Repeat purchases (x)", "T": "T: first purchase to end",
+    "recency_days": "Days since last purchase", "orders": "Purchase days", "avg_order": "Revenue per purchase day",
+    "ipt_days": "Days between purchases", "monetary_value": "Mean repeat purchase value",
+    "revenue_ci_lower": "Holdout revenue share CI lower", "revenue_ci_upper": "Holdout revenue share CI upper",
+    "purchases_ci_lower": "Holdout purchases share CI lower", "purchases_ci_upper": "Holdout purchases share CI upper",
+    "capture": "Holdout revenue captured", "p_alive": "P(alive)", "p_control": "Control conversion rate",
+    "p_treatment": "Treatment conversion rate", "or": "Odds ratio",
+}
+
+#: How an English header is composed of the words of its parts, when a part has words of its own (:data:`_EN_HEADERS`)
+_EN_SUFFIXES = (("_ci_lower", "{} CI lower"), ("_ci_upper", "{} CI upper"), ("_lower", "{} lower"),
+                ("_upper", "{} upper"), ("_se", "{} SE"), ("_share", "{} share"), ("_key", "{} (key accounts)"),
+                ("_regular", "{} (regular customers)"), ("_control", "{} (control)"), ("_treatment", "{} (treatment)"))
+_EN_PREFIXES = (("mean_", "Mean {}"), ("holdout_", "Holdout {}"), ("true_", "True {}"))
+
+#: ``kind`` of :func:`header_en` and :func:`header_zh` when not given: the glossary's kind of the column name
+_BY_NAME = "by name"
+
+
+def _lower_first(words: str) -> str:
+    return words[0].lower() + words[1:] if len(words) > 1 and words[1].islower() else words
+
+
+def _words_en(name: str) -> str | None:
+    """The English words of a column with words of its own or made of such a part (None: none)."""
+    if name in _EN_HEADERS:
+        return _EN_HEADERS[name]
+    for suffix, fmt in _EN_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) and (base := _words_en(name[: -len(suffix)])):
+            return fmt.format(base)
+    for prefix, fmt in _EN_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix) and (base := _words_en(name[len(prefix):])):
+            return fmt.format(_lower_first(base))
+    return None
+
+
+def header_en(name: str, *, kind: str | None = _BY_NAME, currency: str | None = None,
+              time_unit: str | None = None) -> str:
+    """The English header of a report column: words, not the field name (``revenue_share`` -> "Revenue share",
+    ``ci_lower`` -> "CI lower", ``pvalue`` -> "p-value", a unit in brackets: ``tenure_days`` -> "Tenure (days)");
+    abbreviations as the field writes them (:data:`_EN_TOKENS`); the words of :data:`_EN_HEADERS` for a column whose
+    name does not say what it holds. The unit follows the values (:func:`column_kind`, :func:`unit_of`): the
+    currency of money, (%) of a share, the purchase models' time unit. A name that is not a lower-case field name
+    (``Key account``, ``PQ1``) stays as it is.
+
+    Parameters
+    ----------
+    name : str
+        The column name as the notebook wrote it.
+    kind : str or None, optional
+        The kind of its values (default: the glossary's, :func:`column_kind`; None: no unit).
+    currency : str, optional
+        The study's currency, shown with money.
+    time_unit : str, optional
+        The study's ``clv.unit`` (``D``, ``W``, ``M``), shown with times in the purchase models' unit.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> header_en("revenue_share"), header_en("bca_lower"), header_en("pvalue"), header_en("PQ1")
+    ('Revenue share (%)', 'BCa lower', 'p-value', 'PQ1')
+    >>> header_en("mean_recency_days"), header_en("duration_seconds")
+    ('Mean days since last purchase', 'Duration (seconds)')
+    >>> header_en("revenue", currency="USD"), header_en("revenue_ci_lower", currency="USD")
+    ('Revenue (USD)', 'Holdout revenue share CI lower (%)')
+    >>> header_en("recency", time_unit="W"), header_en("T"), header_en("frequency")
+    ('t_x: first to last purchase (weeks)', "T: first purchase to end (model's time unit)", 'Repeat purchases (x)')
+    """
+    name = str(name)
+    kind = column_kind(name) if kind == _BY_NAME else kind
+    words = _words_en(name)
+    if words is None and not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", name):
+        return name
+    if words is None:
+        tokens = name.split("_")
+        unit = tokens.pop() if len(tokens) > 1 and tokens[-1] in _EN_UNITS else None  # tenure_days: "Tenure (days)"
+        text = " ".join(_EN_TOKENS.get(w, w) for w in tokens)
+        text = text[0].upper() + text[1:] if _EN_TOKENS.get(tokens[0], tokens[0]) == tokens[0] else text
+        words = f"{text} ({_EN_UNITS[unit]})" if unit else text
+    return with_unit(words, unit_of(kind, "en", currency=currency, time_unit=time_unit))
+
+
+def _words_zh(name: str) -> str | None:
+    """The Chinese words of a column (without the unit its kind adds), None when the catalogue has none."""
+    own = _EN_HEADERS.get(name)
+    found = (own and _headers().get(own)) or _headers().get(name) or value_zh(name)
     if found:
         return found
     for suffix, fmt in _SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
-            base = header_zh(name[: -len(suffix)])
+            base = _words_zh(name[: -len(suffix)])
             if base:
                 return fmt.format(base)
     for prefix, fmt in _PREFIXES:
         if name.startswith(prefix) and len(name) > len(prefix):
-            base = header_zh(name[len(prefix):])
+            base = _words_zh(name[len(prefix):])
             if base:
                 return fmt.format(base)
     return None
+
+
+def header_zh(name: str, *, kind: str | None = _BY_NAME, currency: str | None = None,
+              time_unit: str | None = None) -> str | None:
+    """The Chinese header of a report column: from the catalogue (``header`` for the English words of
+    :data:`_EN_HEADERS`, then for the name, then ``label`` and ``value``), else by its suffix or prefix
+    (``X_ci_lower``, ``mean_X``) with ``X`` from the catalogue, with the unit of its kind as :func:`header_en` has
+    it; None when there is none (an abbreviation stays as it is).
+
+    Parameters
+    ----------
+    name : str
+        The column name as the notebook wrote it.
+    kind, currency, time_unit
+        As for :func:`header_en`.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> header_zh("revenue_share"), header_zh("relative_lift_ci_upper"), header_zh("mean_recency_days")
+    ('收入占比(%)', '相对提升 置信区间上限', '平均距上次购买天数')
+    >>> header_zh("revenue", currency="CNY"), header_zh("recency", time_unit="D")
+    ('收入(CNY)', 't_x:首次到末次购买的时长(天)')
+    """
+    name = str(name)
+    kind = column_kind(name) if kind == _BY_NAME else kind
+    words = _words_zh(name)
+    return with_unit(words, unit_of(kind, "zh", currency=currency, time_unit=time_unit), "zh") if words else None
 
 
 #: How a column name is composed: ``X_ci_lower``, ``mean_X``, ... (the Chinese of ``X`` from the catalogue).

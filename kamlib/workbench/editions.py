@@ -89,7 +89,8 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         if kind == "figure":
             w.figure(out / report.figure_png(a, language), *caption(a))
         elif kind == "table":
-            heads, rows, kinds, total = report._table_cells(out / a["path"], language, max_rows, a.get("currency"))
+            heads, rows, kinds, total = report._table_cells(out / a["path"], language, max_rows, a.get("currency"),
+                                                            a.get("cells_zh"), a.get("time_unit"))
             rows = [[html.unescape(v).replace("\xa0", " ") for v in r] for r in rows]
             parts = table_parts([str(h) for h in heads], rows, kinds)
             for i, (h, r, k, cols) in enumerate(parts, 1):

@@ -259,8 +259,6 @@ def _fmt_p(v):
     return "&lt;&nbsp;0.001" if v < 0.001 else f"{v:.3f}"
 
 
-_SHARE = re.compile(r"(share|rate|capture|p_alive|proportion|_pct$|^pct_)", re.I)
-_MONEY = re.compile(r"(^|_)(revenue|clv|value|spend|monetary|amount|avg_order|budget)($|_)", re.I)
 
 
 #: The end of an English sentence in a note (a full stop before a capital; "4.44e-07" is not one)
@@ -271,23 +269,29 @@ _IDENTIFIERS = frozenset({"year", "id", "customer_id"})
 
 
 def column_kind(name, values: pd.Series) -> str:
-    """How a report table shows a column: ``p``, ``share``, ``money``, ``count``, ``number``,
-    ``text`` (by its name and values; the CSV keeps every digit).
+    """How a report table shows a column: ``p``, ``share``, ``probability``, ``money``, ``count``, ``number``,
+    ``text`` (by what its name says it holds, :func:`kamlib.i18n.column_kind`, and by its values; the CSV keeps
+    every digit).
 
-    Shares and rates have three decimals; money has thousands separators (no decimals from 1,000
-    up, else two) and is headed with the study's currency; counts are whole numbers with
-    separators; other estimates have three decimals (scientific notation only below 0.0005).
+    Shares are percentages with one decimal, headed (%) (a column the glossary calls a share whose values leave
+    [-1, 1] is not a fraction and is shown as a number); probabilities have three decimals; money has thousands
+    separators (no decimals from 1,000 up, else two) and is headed with the study's currency; counts are whole
+    numbers with separators; other estimates have three decimals (scientific notation only below 0.0005).
     """
+    from ..i18n import column_kind as kind_of
+
     name = str(name)
     if values.dtype == bool or not pd.api.types.is_numeric_dtype(values) or name in _IDENTIFIERS:
         return "text"
-    if _is_p_column(name):
+    kind = kind_of(name)
+    if kind == "p" or _is_p_column(name):
         return "p"
-    if _SHARE.search(name):
-        return "share"
-    if _MONEY.search(name):
-        return "money"
     finite = values.dropna()
+    size = finite.abs()[finite.abs() != math.inf]
+    if kind == "share" and (not len(size) or size.max() <= 1):
+        return "share"
+    if kind in ("probability", "money"):
+        return kind
     if pd.api.types.is_integer_dtype(values) or (len(finite) and (finite == finite.round()).all()
                                                   and finite.abs().max() >= 1):
         return "count"
@@ -306,7 +310,9 @@ def _formatter(kind: str, values: pd.Series):
     big = values.abs().max() if values.notna().any() else 0
     if kind == "count":
         spec = ",.0f"
-    elif kind == "share":
+    elif kind == "share":  # a percentage: the header says (%)
+        spec = ".1f"
+    elif kind == "probability":
         spec = ".3f"
     elif kind == "money":
         spec = ",.0f" if big >= 1000 else ",.2f"
@@ -322,7 +328,11 @@ def _formatter(kind: str, values: pd.Series):
             return _fmt(v)
         if kind == "number" and v != 0 and abs(v) < 0.0005:
             return f"{v:.2e}"
-        if kind == "share" and 0 < abs(v) < 0.0005:
+        if kind == "share":
+            v = 100 * v
+            if 0 < abs(v) < 0.05:
+                return "&lt;&nbsp;0.1" if v > 0 else "&gt;&nbsp;-0.1"
+        if kind == "probability" and 0 < abs(v) < 0.0005:
             return "&lt;&nbsp;0.001" if v > 0 else "&gt;&nbsp;-0.001"
         return format(v, spec)
 
@@ -365,38 +375,53 @@ def _translate_cells(df: pd.DataFrame, cells: dict | None = None) -> pd.DataFram
     return out
 
 
-def _header(c: str, lang: str) -> str:
+def _header(c: str, lang: str, kind: str | None = None, currency: str | None = None,
+            time_unit: str | None = None) -> str:
     """A column header in the report's language: English words (:func:`kamlib.i18n.header_en`), or the Chinese
-    one from the glossary (else as it is)."""
-    from ..i18n import codebook_zh, header_en, header_zh
+    one from the glossary (else as it is), with the unit of ``kind`` (:func:`kamlib.i18n.unit_of`: the currency of
+    money, (%) of a share, the purchase models' time unit ``time_unit``)."""
+    from ..i18n import codebook_zh, header_en, header_zh, unit_of, with_unit
 
     if lang != "zh":
-        return header_en(c)
+        return header_en(c, kind=kind, currency=currency, time_unit=time_unit)
+    return (header_zh(c, kind=kind, currency=currency, time_unit=time_unit)
+            or with_unit(codebook_zh().get(c) or c, unit_of(kind, "zh", currency=currency, time_unit=time_unit), "zh"))
 
-    return header_zh(c) or codebook_zh().get(c) or c
+
+def _unit_kind(name: str, shown_as: str) -> str | None:
+    """The kind whose unit a column's header carries: the glossary's (:func:`kamlib.i18n.column_kind`), unless the
+    column is shown otherwise (words; a "share" that holds no fractions)."""
+    from ..i18n import column_kind as kind_of
+
+    kind = kind_of(name)
+    if shown_as == "text" or (kind in ("share", "money") and shown_as != kind):
+        return None
+    return kind
 
 
-def _table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None, cells: dict | None = None):
+def _table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None, cells: dict | None = None,
+                 time_unit: str | None = None):
     """Headers, formatted cells (HTML-escaped text) and column kinds of a table's first ``max_rows`` rows, and
     its total rows: what every edition of the report shows of it (``cells``: the Chinese of the table's
-    generated phrases, as the notebook recorded them)."""
+    generated phrases, as the notebook recorded them; ``currency`` and ``time_unit``, the study's
+    ``transactions.currency`` and ``clv.unit``: the units of money and of the purchase models' times)."""
     df = _language_columns(pd.read_csv(csv), lang)
     total = len(df)
     shown = df.head(max_rows)
     generic = {"measure", "field"} & set(df.columns)  # a measure/value table: the values are of many kinds
-    kinds = [column_kind("measured" if generic and c == "value" else c, df[c]) for c in df.columns]
+    names = ["measured" if generic and c == "value" else str(c) for c in df.columns]
+    kinds = [column_kind(n, df[c]) for n, c in zip(names, df.columns)]
     if lang == "zh":
         shown = _translate_cells(shown, cells)
-    heads = [_header(c, lang) for c in shown.columns]
-    heads = [f"{h} ({currency})" if k == "money" and currency else h for h, k in zip(heads, kinds)]
+    heads = [_header(c, lang, _unit_kind(n, k), currency, time_unit) for c, n, k in zip(shown.columns, names, kinds)]
     fmts = [_formatter(k, df[c]) for k, c in zip(kinds, df.columns)]
     rows = [[f(v) for f, v in zip(fmts, r)] for r in shown.itertuples(index=False)]
     return heads, rows, kinds, total
 
 
 def _table_html(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None,
-                cells: dict | None = None) -> tuple[str, int]:
-    heads, rows, kinds, total = _table_cells(csv, lang, max_rows, currency, cells)
+                cells: dict | None = None, time_unit: str | None = None) -> tuple[str, int]:
+    heads, rows, kinds, total = _table_cells(csv, lang, max_rows, currency, cells, time_unit)
     cls = [" class='t'" if k == "text" else "" for k in kinds]
     body = "".join("<tr>" + "".join(f"<td{c}>{v}</td>" for c, v in zip(cls, r)) + "</tr>" for r in rows)
     head = "".join(f"<th{c}>{html.escape(str(h))}</th>" for c, h in zip(cls, heads))
@@ -498,6 +523,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     values = _values(out)
     currencies = {nb: rec.get("parameters", {}).get("transactions_currency")
                   for nb, rec in manifest.get("notebooks", {}).items()}
+    time_units = {nb: rec.get("parameters", {}).get("clv_unit") for nb, rec in manifest.get("notebooks", {}).items()}
     stages = {nb: rec.get("stage", "other") for nb, rec in manifest.get("notebooks", {}).items()}
     notes = {nb: [(n, _note(n, z, language)) for n, z in zip(rec.get("notes", []), rec.get("notes_zh") or
                                                             [None] * len(rec.get("notes", [])))]
@@ -522,7 +548,8 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
         counters[a["kind"]] += 1
         label = f"{T[a['kind']]} {counters[a['kind']]}."
         labels[a["id"]] = label
-        return dict(a, label=label, caption=_caption(a, language), currency=currencies.get(a["notebook"]))
+        return dict(a, label=label, caption=_caption(a, language), currency=currencies.get(a["notebook"]),
+                    time_unit=time_units.get(a["notebook"]))
 
     hypotheses = number(hyp) if hyp else None
     data = [number(a) for a in data]
@@ -635,7 +662,8 @@ def _html_view(a: dict, out: Path, lang: str, T: dict) -> dict:
     if a["kind"] == "figure":
         view["src"] = _png_data_uri(out / figure_png(a, lang))
     elif a["kind"] == "table":
-        table, total = _table_html(out / a["path"], lang, currency=a.get("currency"), cells=a.get("cells_zh"))
+        table, total = _table_html(out / a["path"], lang, currency=a.get("currency"), cells=a.get("cells_zh"),
+                                   time_unit=a.get("time_unit"))
         view["table"] = Markup(table)
         view["more"] = T["rows_shown"].format(n=30, total=total) if total > 30 else ""
     return view
