@@ -425,8 +425,8 @@ _EN_UNITS = {"days": "days", "weeks": "weeks", "months": "months", "seconds": "s
 #: * ``p``: a p-value.
 #:
 #: A name that is not listed takes the kind of its parts (:func:`column_kind`): ``mean_X``, ``X_ci_lower``,
-#: ``holdout_X`` the kind of ``X``; ``X_share`` and ``X_rate`` are shares, ``X_days`` days, ``X_pct`` percent; a
-#: name with revenue, CLV, spend, amount or budget in it is money.
+#: ``holdout_X`` the kind of ``X``; ``X_share``, ``X_rate`` and ``capture_X`` are shares, ``X_days`` days, ``X_pct``
+#: percent; another name with revenue, CLV, spend, amount or budget in it is money.
 COLUMN_KINDS = {
     **dict.fromkeys((
         "revenue", "clv", "spend", "incremental_clv", "monetary_value", "avg_order", "budget", "amount_dropped",
@@ -501,7 +501,7 @@ def column_kind(name: str) -> str | None:
     for suffix in _KIND_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) and column_kind(name[: -len(suffix)]):
             return column_kind(name[: -len(suffix)])
-    if name.endswith("_rate"):
+    if name.endswith("_rate") or re.search(r"(^|_)capture($|_)", name):  # capture_clv: the CLV rule's capture
         return "share"
     if name.endswith("_days"):
         return "days"

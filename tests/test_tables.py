@@ -145,7 +145,8 @@ def test_every_share_of_the_glossary_reads_as_a_share(tmp_path):
         assert set(cells) == {"25.0"}
     # and the column names of the catalogue that name revenue, CLV or purchases but hold shares are among them
     for name in ("revenue_ci_lower", "revenue_ci_upper", "purchases_ci_lower", "purchases_ci_upper", "capture",
-                 "capture_ci_lower", "clv_share", "orders_share", "holdout_revenue_share", "top_decile_capture"):
+                 "capture_ci_lower", "capture_clv", "clv_share", "orders_share", "holdout_revenue_share",
+                 "top_decile_capture"):
         assert i18n.column_kind(name) == "share", name
 
 
