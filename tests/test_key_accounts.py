@@ -1,0 +1,118 @@
+"""One key-account set per run (issue 47): the identification notebook records its tiers, every later notebook reads
+them, and a notebook run alone computes the same set with :func:`kamlib.tiers.identify`.
+
+The expected key accounts are computed here with plain pandas from the log (top share by revenue, ties by id), not
+copied from a run.
+"""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamlib import tiers
+from kamlib.workbench import notebooks as nb_mod
+from kamlib.workbench import runner
+
+
+def _tiers_input(revenue, days_since_last, unit="W"):
+    """A customer table with the given revenue and days since the last purchase (T in ``unit``)."""
+    days = {"D": 1.0, "W": 7.0}[unit]
+    n = len(revenue)
+    return pd.DataFrame({"revenue": revenue, "clv": np.nan, "p_alive": np.nan, "recency": np.zeros(n),
+                         "T": np.asarray(days_since_last, float) / days, "frequency": np.ones(n)},
+                        index=[f"c{i:02d}" for i in range(n)])
+
+
+def test_a_customer_exactly_at_the_inactivity_limit_is_active_in_weeks_and_days():
+    """The caption says 'more than 180 days': a customer at exactly 180 days is active, one at 181 at risk."""
+    for unit in ("D", "W"):
+        base = _tiers_input([100.0, 90.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [180, 181] + [1] * 8, unit)
+        t = tiers.assign(base, key_clv_share=0.2, growth_clv_share=0.5, max_inactive_days=180, unit=unit,
+                         value_model="")
+        assert t.tier["c00"] == "Key account", unit
+        assert t.tier["c01"] == "At-risk key account", unit
+        assert (t.n_key_accounts, t.n_active, t.n_at_risk) == (2, 1, 1)
+
+
+def test_key_accounts_are_the_top_share_by_revenue_with_ties_by_id():
+    revenue = [5.0, 9.0, 5.0, 5.0, 1.0, 0.0, 2.0, 3.0, 4.0, 5.0]
+    base = _tiers_input(revenue, [1] * 10, "D")
+    t = tiers.assign(base, key_clv_share=0.3, growth_clv_share=0.5, unit="D", value_model="")
+    frame = pd.DataFrame({"revenue": revenue, "id": base.index})
+    expected = frame.sort_values(["revenue", "id"], ascending=[False, True]).head(3)["id"].tolist()
+    assert list(t.members) == expected == ["c01", "c00", "c02"]
+    assert t.rank_by == "revenue" and t.value_measure == "revenue" and t.value_model == ""
+
+
+def test_a_log_without_amounts_ranks_by_purchase_days_and_says_so():
+    base = _tiers_input([np.nan] * 10, [1] * 10, "D").assign(frequency=[0, 4, 1, 0, 0, 2, 0, 0, 0, 3])
+    t = tiers.assign(base, key_clv_share=0.2, growth_clv_share=0.5, unit="D", value_model="")
+    assert t.rank_by == "purchase days"
+    assert list(t.members) == ["c01", "c09"]
+    assert "purchase days" in str(t.rule)
+
+
+def test_the_runner_runs_the_readers_of_a_stage_result_after_its_producer():
+    after = runner._producers(nb_mod.available())
+    for name in ("25_reviews", "40_strategy", "45_personalisation"):
+        assert after[name] == {"10_key_accounts"}, name
+    assert after["10_key_accounts"] == set()
+
+
+def test_stage_result_declarations_match_the_notebooks_code():
+    """A notebook that keeps a result declares it under produces; one that reads the key accounts under needs."""
+    import json
+
+    for name in nb_mod.available():
+        path = nb_mod.path_of(name)
+        code = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")
+        info = nb_mod.info(path)
+        assert ('art.keep("key_accounts"' in code) == ("key_accounts" in info.produces), name
+        assert ("key_accounts(globals()" in code) == ("key_accounts" in info.needs), name
+
+
+@pytest.mark.notebook
+def test_one_key_account_set_with_one_count_in_every_notebook(values, quick_report):
+    """The recorded key accounts are the top share by revenue computed here, and every notebook shows that count."""
+    from kamlib.workbench.study import load
+
+    payload = pickle.loads((quick_report / "results" / "key_accounts.pickle").read_bytes())
+    ka = payload["result"]
+    assert payload["notebook"] == "10_key_accounts"
+    study = load(quick=True)
+    # the rule by hand: revenue per customer net of returns on purchase days, top share, ties by id
+    revenue = ka.base["revenue"]
+    n = round(len(revenue) * study.tiers.key_clv_share)
+    frame = pd.DataFrame({"revenue": revenue.to_numpy(), "id": revenue.index.astype(str)})
+    expected = set(frame.sort_values(["revenue", "id"], ascending=[False, True]).head(n)["id"])
+    assert set(map(str, ka.members)) == expected
+    v10 = values("10_key_accounts")
+    assert v10["key_accounts"] == len(expected) == ka.n_key_accounts
+    assert v10["key_accounts_active"] + v10["at_risk_key_accounts"] == v10["key_accounts"]
+    split = pd.read_csv(quick_report / "tables" / "rec_split.csv").set_index("measure")
+    assert int(split.loc["key accounts", "value"]) == v10["key_accounts"]
+    tiers_table = pd.read_csv(quick_report / "tables" / "ka_tiers.csv").set_index("tier")
+    assert int(tiers_table.loc["At-risk key account", "customers"]) == v10["at_risk_key_accounts"]
+    v40 = values("40_strategy")
+    if "budget_at_risk_customers" in v40:
+        assert v40["budget_at_risk_customers"] == v10["at_risk_key_accounts"]
+    if not ka.value_model:  # no CLV chosen: no budget by value
+        assert not (quick_report / "tables" / "strategy_budget_split.csv").exists()
+
+
+@pytest.mark.notebook
+def test_a_notebook_run_alone_computes_the_same_key_accounts(quick_report, monkeypatch):
+    """tiers.identify, which a reader calls when no result is recorded, gives the recorded tiers exactly."""
+    from kamlib.workbench import notebook as helpers
+    from kamlib.workbench.runner import notebook_parameters
+    from kamlib.workbench.study import load
+
+    ka = pickle.loads((quick_report / "results" / "key_accounts.pickle").read_bytes())["result"]
+    params = notebook_parameters("10_key_accounts", load(quick=True))
+    tx = helpers.load_transactions(params).data
+    monkeypatch.delenv(runner.RESULTS_ENV, raising=False)  # no recorded result: computed here
+    again = helpers.key_accounts(params, tx)
+    pd.testing.assert_series_equal(again.tier, ka.tier)
+    assert again.value_model == ka.value_model and again.risk == ka.risk
