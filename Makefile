@@ -6,7 +6,7 @@ STUDIES ?= studies/default.yaml studies/cdnow.yaml
 STUDY  ?= studies/default.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help report quick lab test test-fast nbval lock bench browser-deps spark-deps r-deps screenshots clean
+.PHONY: help report quick lab test test-fast docs nbval lock bench browser-deps spark-deps r-deps screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_.-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -28,11 +28,14 @@ quick: $(BIN)/kam ## the report with the study's quick sizes (reports/<study>-qu
 lab: $(BIN)/kam ## open JupyterLab on the notebooks, bound to a study (STUDY=studies/NAME.yaml; its data, not the parameters cell's)
 	$(BIN)/kam lab --study $(STUDY)
 
-test: $(BIN)/kam ## run every test on two workers: unit tests, doctests, and each notebook once per study at quick size
+test: $(BIN)/kam ## run every test on two workers: unit tests, doctests, the documentation build (-W), and each notebook once per study at quick size
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 test-fast: $(BIN)/kam ## the unit tests only (no notebook runs, no slow tests), on two workers: under a minute
 	$(BIN)/python -m pytest -q -n 2 -m "not notebook and not slow"
+
+docs: $(BIN)/kam ## build the documentation (docs/_build/html/index.html): guide pages and the API reference, warnings as errors
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs docs/_build/html
 
 nbval: $(BIN)/kam ## for authors: execute the notebooks as stored, at full size, with nbval (slow)
 	$(BIN)/python -m pytest -q --nbval-lax -p no:randomly notebooks
