@@ -244,7 +244,7 @@ def test_p_values_are_printed_as_journals_do(tmp_path):
 
 def test_report_tables_format_numbers_by_column_kind(tmp_path):
     """Money with separators and the currency in its header (never 5.704e+05), counts as whole
-    numbers, shares and estimates with fixed decimals, tiny estimates in scientific notation."""
+    numbers, shares as percentages under "(%)", estimates with fixed decimals, tiny estimates in scientific notation."""
     csv = tmp_path / "t.csv"
     csv.write_text("tier,customers,revenue,mean_revenue,revenue_share,estimate,at_bound\n"
                    "Key,1200,570400.0,475.3333,0.68744,27711.5,False\n"
@@ -252,9 +252,9 @@ def test_report_tables_format_numbers_by_column_kind(tmp_path):
     table, _ = report._table_html(csv, "en", currency="GBP")
     heads = re.findall(r"<th(?: [^>]*)?>(.*?)</th>", table)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
-    assert heads == ["Tier", "Customers", "Revenue (GBP)", "Mean revenue (GBP)", "Revenue share", "Estimate", "At bound"]
-    assert cells[:7] == ["Key", "1,200", "570,400", "475.33", "0.687", "27,711.500", "False"]
-    assert cells[7:] == ["Other", "35", "1,035,640", "12.50", "0.300", "5.60e-07", "True"]
+    assert heads == ["Tier", "Customers", "Revenue (GBP)", "Mean revenue (GBP)", "Revenue share (%)", "Estimate", "At bound"]
+    assert cells[:7] == ["Key", "1,200", "570,400", "475.33", "68.7", "27,711.500", "False"]
+    assert cells[7:] == ["Other", "35", "1,035,640", "12.50", "30.0", "5.60e-07", "True"]
     assert "e+" not in table
     codes = tmp_path / "codes.csv"  # product codes and ids stay as written; a measure/value table is formatted
     codes.write_text("item,description\n85123A,HOLDER\n22423,CAKESTAND\n")
