@@ -575,7 +575,7 @@ README_START, README_END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
 
 
 def readme_block(df, m, ops) -> str:
-    """The README's speed table: the targets, then the RFM summary of each tool at each size."""
+    """docs/scale.md's speed table: the targets, then the RFM summary of each tool at each size."""
     import datetime as dt
 
     lines = [f"Measured by `make bench` on {dt.date.today().isoformat()}, {machine()}.", "",
@@ -610,8 +610,8 @@ def pd_isna(v) -> bool:
 
 
 def update_readme(block: str) -> None:
-    """Replace the README's speed table (between its two markers) by this run's."""
-    readme = ROOT / "README.md"
+    """Replace docs/scale.md's speed table (between its two markers) by this run's."""
+    readme = ROOT / "docs" / "scale.md"
     text = readme.read_text(encoding="utf-8")
     if README_START in text and README_END in text:
         head, rest = text.split(README_START, 1)

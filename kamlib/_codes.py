@@ -2,7 +2,7 @@
 
 numpy 2.4's hashed ``unique`` and ``isin`` take seconds on millions of 64-bit keys, and pandas' ``isin`` on text
 goes through Python objects; one sort and a binary search do the same work in a fraction of the time (measured on
-a 10M-line log, README "Recommendation at scale").
+a 10M-line log, docs/scale.md, "Recommendation at scale").
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def memory_limit() -> tuple[str, float]:
 
     700MB keeps a 20M-row RFM summary under half of Polars's peak memory; a larger log, which would need more than
     two passes at this limit, gets one pass with a raised limit unless the variable is set
-    (:func:`kamlib.rfm._one_pass_memory`; README)."""
+    (:func:`kamlib.rfm._one_pass_memory`; docs/scale.md, "How it is fast")."""
     text = os.environ.get("KAM_DUCKDB_MEMORY", "").strip() or "700MB"
     upper = text.upper()
     for suffix, factor in (("GIB", 2 ** 30), ("MIB", 2 ** 20), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):

@@ -2,7 +2,7 @@
 
 Item-based scoring of a million customers against a 50,000-product neighbourhood reaches about 470 million
 (customer, product) scores on a 10M-line log. As a sparse product followed by numpy's sorting and partitioning,
-every score is written, copied and compared about ten times (20 s on 2 cores, README "Recommendation at scale");
+every score is written, copied and compared about ten times (20 s on 2 cores, docs/scale.md, "Recommendation at scale");
 one pass per customer over a dense accumulator does the same work in about a tenth of the time and keeps only the
 ``k`` best. scipy, scikit-learn and ``implicit`` have no sparse top-``k`` of a product with a custom order (score,
 then popularity), so the loop is written here; numba compiles it, caches the machine code beside this file, and

@@ -209,7 +209,7 @@ def _one_pass_memory(needed: float, limit: float) -> float | None:
     or None to keep it.
 
     Each pass reads the whole file again: at 100M rows the default 700MB takes ten passes (26.8 s), one pass takes
-    14.3 s with a 3.6 GB peak (README "How"). Up to two passes cost no more time than one (20M rows: 2.28 s either
+    14.3 s with a 3.6 GB peak (docs/scale.md, "How it is fast"). Up to two passes cost no more time than one (20M rows: 2.28 s either
     way) and keep the peak lower (837 MB against 1.2 GB), so the default stays there. The raised limit is at most
     40% of the machine's memory; ``KAM_DUCKDB_MEMORY``, when set, is kept as it is.
     """

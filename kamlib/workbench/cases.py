@@ -55,7 +55,7 @@ notebooks: [01_data_overview, 10_key_accounts, 30_segments, 35_churn, 40_strateg
 
 transactions:
   source: data/{name}/YOUR_EXPORT.csv    # your order-lines export: CSV (UTF-8 or GBK), Excel or Parquet
-  # tables:                   # a multi-table export (orders + lines + customers + products): see the README
+  # tables:                   # a multi-table export (orders + lines + customers + products): see docs/running.md
   columns:                    # the names in YOUR file for each role (null: the file has no such column)
     customer: null            # required: the person-level customer id (not a per-order id)
     date: null                # required: the order date

@@ -34,7 +34,7 @@ __all__ = ["GLOBAL_PARAMETERS", "NotebookInfo", "STAGES", "available", "info", "
 GLOBAL_PARAMETERS = ("study_name", "language", "seed", "figure_dpi")
 #: Names the runner passes that are not study parameters.
 RUNNER_PARAMETERS = ("notebook", "output_dir")
-#: Stages of the framework (identify, segment, understand, act, evaluate; README "What you get"), in report order.
+#: Stages of the framework (identify, segment, understand, act, evaluate; docs/report.md), in report order.
 STAGES = ("literature", "understand", "identify", "segment", "act", "evaluate")
 
 
