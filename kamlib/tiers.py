@@ -5,12 +5,12 @@ and every notebook that needs "the top customers" calls :func:`top`.
 
 Rule, applied in order (the arguments of :func:`assign`; a study sets them in its ``tiers`` section):
 
-1. **Key account**: among the top ``key_clv_share`` of customers by past revenue
+1. **Key account**: among the top ``key_share`` of customers by past revenue
    (current value) *and* not at risk.
 2. **At-risk key account**: top by past revenue, but at risk.
 3. **Potential key account**: not top by past revenue, but in the top
-   ``key_clv_share`` by predicted CLV (potential).
-4. **Develop**: in the top ``growth_clv_share`` by predicted CLV.
+   ``key_share`` by predicted CLV (potential).
+4. **Develop**: in the top ``develop_share`` by predicted CLV.
 5. **Maintain**: everyone else.
 
 Risk is P(alive) < ``min_p_alive``. When P(alive) carries no information (the purchase model is degenerate, or
@@ -90,7 +90,7 @@ def top_by_revenue(tx: pd.DataFrame, share: float) -> pd.Index:
     tx : DataFrame
         The log with ``customer_id``, ``date`` and optionally ``amount``.
     share : float
-        Share of customers (a study's ``tiers.key_clv_share``).
+        Share of customers (a study's ``tiers.key_share``).
 
     Returns
     -------
@@ -128,8 +128,8 @@ class Tiers(Result):
     note : str or None
         Why risk was judged by recency (None when P(alive) was used).
     share : float
-        The top share of customers by past revenue that are key accounts (``tiers.key_clv_share``).
-    growth_share : float
+        The top share of customers by past revenue that are key accounts (``tiers.key_share``).
+    develop_share : float
         The top share by the value measure worth developing.
     max_inactive_days : float
         Days without a purchase after which a top customer is at risk when risk is judged by recency.
@@ -150,7 +150,7 @@ class Tiers(Result):
     --------
     >>> b = pd.DataFrame({"revenue": [10, 5, 1], "clv": [5, 1, 1], "p_alive": [0.9, 0.2, 0.8],
     ...                   "recency": [4, 1, 4], "T": [5, 5, 5]}, index=["a", "b", "c"])
-    >>> t = assign(b, key_clv_share=0.67, growth_clv_share=0.9)
+    >>> t = assign(b, key_share=0.67, develop_share=0.9)
     >>> list(t.members), t.n_key_accounts, t.n_active, t.n_at_risk
     (['a', 'b'], 2, 1, 1)
     """
@@ -160,7 +160,7 @@ class Tiers(Result):
     rule: str
     note: str | None
     share: float = 0.2
-    growth_share: float = 0.5
+    develop_share: float = 0.5
     max_inactive_days: float = 180.0
     min_p_alive: float = 0.5
     rank_by: str = "revenue"
@@ -229,7 +229,7 @@ def risk_phrase(tiers: Tiers) -> Message:
     Examples
     --------
     >>> b = pd.DataFrame({"revenue": [10, 1], "clv": [5, 1], "p_alive": [0.9, 0.2], "recency": [4, 1], "T": [5, 5]})
-    >>> str(risk_phrase(assign(b, key_clv_share=0.5, growth_clv_share=0.6)))
+    >>> str(risk_phrase(assign(b, key_share=0.5, develop_share=0.6)))
     'P(alive) < 0.5'
     """
     return _risk_phrase(tiers.risk, tiers.max_inactive_days, tiers.min_p_alive)
@@ -249,7 +249,7 @@ def _days_since_last(base: pd.DataFrame, unit: str) -> pd.Series:
     return ((base["T"] - base["recency"]) * UNIT_DAYS[unit]).round(6)
 
 
-def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: float = 0.5,
+def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float = 0.5,
            min_p_alive: float = 0.5, max_inactive_days: float = 180, unit: str = "D",
            degenerate: bool = False, value_model: bool | str = True, as_of: str = "") -> Tiers:
     """Key-account tier per customer from value, potential and risk (rule in the module docstring).
@@ -259,10 +259,10 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
     base : DataFrame
         Per customer ``revenue`` (current value), ``clv`` (potential), ``p_alive`` (risk), and ``recency`` and
         ``T`` (the recency fallback), as :func:`kamlib.clv.customer_base` returns.
-    key_clv_share : float
+    key_share : float
         Top share of customers by revenue (key accounts) and by CLV (potential key accounts); see :func:`top`.
-    growth_clv_share : float
-        Top share by CLV that is worth developing (above ``key_clv_share``).
+    develop_share : float
+        Top share by CLV that is worth developing (above ``key_share``).
     min_p_alive : float
         P(alive) below which a top customer is at risk.
     max_inactive_days : float
@@ -293,20 +293,20 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
     Examples
     --------
     >>> b = pd.DataFrame({"revenue": [10, 1], "clv": [5, 1], "p_alive": [0.9, 0.2], "recency": [4, 1], "T": [5, 5]})
-    >>> t = assign(b, key_clv_share=0.5, growth_clv_share=0.6)
+    >>> t = assign(b, key_share=0.5, develop_share=0.6)
     >>> t.tier.astype(str).tolist(), t.risk
     (['Key account', 'Maintain'], 'p_alive')
     >>> edge = pd.DataFrame({"revenue": [10, 1], "clv": [5, 1], "p_alive": [0.9, 0.9], "recency": [0, 0],
     ...                      "T": [180 / 7, 1]})  # exactly 180 days since the last purchase, in weeks
-    >>> assign(edge, key_clv_share=0.5, growth_clv_share=0.6, unit="W", degenerate=True).tier.astype(str).tolist()
+    >>> assign(edge, key_share=0.5, develop_share=0.6, unit="W", degenerate=True).tier.astype(str).tolist()
     ['Key account', 'Maintain']
-    >>> assign(b, key_clv_share=0.5, growth_clv_share=0.6, degenerate=True).risk
+    >>> assign(b, key_share=0.5, develop_share=0.6, degenerate=True).risk
     'recency'
-    >>> assign(b, key_clv_share=0.5, growth_clv_share=0.6, value_model=False).tier.astype(str).tolist()
+    >>> assign(b, key_share=0.5, develop_share=0.6, value_model=False).tier.astype(str).tolist()
     ['Key account', 'Maintain']
     """
-    if not 0 < key_clv_share < growth_clv_share < 1:
-        raise KamError(f"tiers need 0 < key_clv_share < growth_clv_share < 1, got {key_clv_share} and {growth_clv_share}.")
+    if not 0 < key_share < develop_share < 1:
+        raise KamError(f"tiers need 0 < key_share < develop_share < 1, got {key_share} and {develop_share}.")
     if unit not in UNIT_DAYS:
         raise KamError(f"unknown time unit {unit!r}; use one of {sorted(UNIT_DAYS)}.")
     require_columns(base, ["clv", "p_alive"], where="the tier input", fix="compute them with kamlib.clv.customer_base")
@@ -333,23 +333,23 @@ def assign(base: pd.DataFrame, *, key_clv_share: float = 0.2, growth_clv_share: 
     risk_rule = _risk_phrase(risk, max_inactive_days, min_p_alive)
     ranking = _ranking(base)
     rank_by = "revenue" if "revenue" in base and base["revenue"].notna().any() else "purchase days"
-    top_revenue = base.index.isin(top(ranking, key_clv_share))
+    top_revenue = base.index.isin(top(ranking, key_share))
     by_clv = base["clv"] if value_model else ranking
-    potential = base.index.isin(top(by_clv, key_clv_share)) & value_model
-    develop = base.index.isin(top(by_clv, growth_clv_share))
+    potential = base.index.isin(top(by_clv, key_share)) & value_model
+    develop = base.index.isin(top(by_clv, develop_share))
     tier = pd.Series("Maintain", index=base.index)
     tier[develop] = "Develop"
     tier[potential & ~top_revenue] = "Potential key account"
     tier[top_revenue & ~alive] = "At-risk key account"
     tier[top_revenue & alive] = "Key account"
     rule = (Message("value: top {share:.0%} by revenue; potential: top {share:.0%} by CLV; risk: {risk}", "phrase",
-                    share=key_clv_share, risk=risk_rule) if value_model and rank_by == "revenue" else
+                    share=key_share, risk=risk_rule) if value_model and rank_by == "revenue" else
             Message("value: top {share:.0%} by revenue; no potential tier (no model beats past revenue); risk: {risk}",
-                    "phrase", share=key_clv_share, risk=risk_rule) if rank_by == "revenue" else
+                    "phrase", share=key_share, risk=risk_rule) if rank_by == "revenue" else
             Message("value: top {share:.0%} by purchase days (the log has no amounts); no potential tier; risk: {risk}",
-                    "phrase", share=key_clv_share, risk=risk_rule))
+                    "phrase", share=key_share, risk=risk_rule))
     return Tiers(pd.Series(pd.Categorical(tier, categories=ORDER, ordered=True), index=base.index, name="tier"),
-                 risk, rule, note, share=float(key_clv_share), growth_share=float(growth_clv_share),
+                 risk, rule, note, share=float(key_share), develop_share=float(develop_share),
                  max_inactive_days=float(max_inactive_days), min_p_alive=float(min_p_alive), rank_by=rank_by,
                  value_model=model_label if value_model else "",
                  base=base, as_of=str(as_of))
@@ -374,7 +374,7 @@ def table(base: pd.DataFrame, tier: Tiers | pd.Series) -> pd.DataFrame:
     Examples
     --------
     >>> b = pd.DataFrame({"revenue": [10, 1], "clv": [5, 1], "p_alive": [0.9, 0.2]})
-    >>> table(b, assign(b, key_clv_share=0.5, growth_clv_share=0.6))[["tier", "customers"]].T.to_numpy().tolist()
+    >>> table(b, assign(b, key_share=0.5, develop_share=0.6))[["tier", "customers"]].T.to_numpy().tolist()
     [['Key account', 'At-risk key account', 'Potential key account', 'Develop', 'Maintain'], [1, 0, 0, 0, 1]]
     """
     if isinstance(tier, Tiers):
@@ -487,7 +487,7 @@ class Identification(Result):
 
 
 def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, holdout_end, unit: str = "W",
-             models=("bgnbd",), key_share: float = 0.2, growth_share: float = 0.5, min_p_alive: float = 0.5,
+             models=("bgnbd",), key_share: float = 0.2, develop_share: float = 0.5, min_p_alive: float = 0.5,
              max_inactive_days: float = 180, months: int = 12, discount_rate: float = 0.10,
              penalizer: float = 0.0, covariates=(), covariate_min_customers: int = 30, n_boot: int = 100,
              seed: int = 0) -> Identification:
@@ -513,7 +513,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
         The purchase models' time unit.
     models : sequence of str
         The purchase models to compare (``clv.models``).
-    key_share, growth_share, min_p_alive, max_inactive_days
+    key_share, develop_share, min_p_alive, max_inactive_days
         The tier rule (``tiers.*``; :func:`assign`).
     months, discount_rate, penalizer
         CLV horizon, annual discount rate, the fits' penalizer.
@@ -574,7 +574,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
     if reason:
         notes.append(reason)
         value_model = ""
-    result = assign(base, key_clv_share=key_share, growth_clv_share=growth_share, min_p_alive=min_p_alive,
+    result = assign(base, key_share=key_share, develop_share=develop_share, min_p_alive=min_p_alive,
                     max_inactive_days=max_inactive_days, unit=unit,
                     degenerate=purchase.degenerate if purchase is not None else True,
                     value_model=clv.label(value_model) if value_model else "",

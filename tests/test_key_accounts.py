@@ -29,7 +29,7 @@ def test_a_customer_exactly_at_the_inactivity_limit_is_active_in_weeks_and_days(
     """The caption says 'more than 180 days': a customer at exactly 180 days is active, one at 181 at risk."""
     for unit in ("D", "W"):
         base = _tiers_input([100.0, 90.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [180, 181] + [1] * 8, unit)
-        t = tiers.assign(base, key_clv_share=0.2, growth_clv_share=0.5, max_inactive_days=180, unit=unit,
+        t = tiers.assign(base, key_share=0.2, develop_share=0.5, max_inactive_days=180, unit=unit,
                          value_model="")
         assert t.tier["c00"] == "Key account", unit
         assert t.tier["c01"] == "At-risk key account", unit
@@ -39,7 +39,7 @@ def test_a_customer_exactly_at_the_inactivity_limit_is_active_in_weeks_and_days(
 def test_key_accounts_are_the_top_share_by_revenue_with_ties_by_id():
     revenue = [5.0, 9.0, 5.0, 5.0, 1.0, 0.0, 2.0, 3.0, 4.0, 5.0]
     base = _tiers_input(revenue, [1] * 10, "D")
-    t = tiers.assign(base, key_clv_share=0.3, growth_clv_share=0.5, unit="D", value_model="")
+    t = tiers.assign(base, key_share=0.3, develop_share=0.5, unit="D", value_model="")
     frame = pd.DataFrame({"revenue": revenue, "id": base.index})
     expected = frame.sort_values(["revenue", "id"], ascending=[False, True]).head(3)["id"].tolist()
     assert list(t.members) == expected == ["c01", "c00", "c02"]
@@ -48,7 +48,7 @@ def test_key_accounts_are_the_top_share_by_revenue_with_ties_by_id():
 
 def test_a_log_without_amounts_ranks_by_purchase_days_and_says_so():
     base = _tiers_input([np.nan] * 10, [1] * 10, "D").assign(frequency=[0, 4, 1, 0, 0, 2, 0, 0, 0, 3])
-    t = tiers.assign(base, key_clv_share=0.2, growth_clv_share=0.5, unit="D", value_model="")
+    t = tiers.assign(base, key_share=0.2, develop_share=0.5, unit="D", value_model="")
     assert t.rank_by == "purchase days"
     assert list(t.members) == ["c01", "c09"]
     assert "purchase days" in str(t.rule)
@@ -84,7 +84,7 @@ def test_one_key_account_set_with_one_count_in_every_notebook(values, quick_repo
     study = load(quick=True)
     # the rule by hand: revenue per customer net of returns on purchase days, top share, ties by id
     revenue = ka.base["revenue"]
-    n = round(len(revenue) * study.tiers.key_clv_share)
+    n = round(len(revenue) * study.tiers.key_share)
     frame = pd.DataFrame({"revenue": revenue.to_numpy(), "id": revenue.index.astype(str)})
     expected = set(frame.sort_values(["revenue", "id"], ascending=[False, True]).head(n)["id"])
     assert set(map(str, ka.members)) == expected

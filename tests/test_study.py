@@ -82,9 +82,9 @@ def test_parameters_cell_is_generated_from_sections():
     cell = notebooks.parameters_cell("x", ["tiers"])
     namespace = {}
     exec(cell, {}, namespace)
-    assert set(namespace) == {"notebook", "study_name", "language", "seed", "figure_dpi", "tiers_key_clv_share",
-                              "tiers_growth_clv_share", "tiers_min_p_alive", "tiers_max_inactive_days", "output_dir"}
-    assert namespace["notebook"] == "x" and namespace["tiers_key_clv_share"] == 0.2
+    assert set(namespace) == {"notebook", "study_name", "language", "seed", "figure_dpi", "tiers_key_share",
+                              "tiers_develop_share", "tiers_min_p_alive", "tiers_max_inactive_days", "output_dir"}
+    assert namespace["notebook"] == "x" and namespace["tiers_key_share"] == 0.2
 
 
 def test_file_keys_are_marked_once_and_used_by_validation_and_fingerprint(tmp_path, study_file):
@@ -222,3 +222,23 @@ def test_the_rules_accept_what_the_run_accepts(study_file):
     # a campaign file plans from its observed conversion, not from strategy.baseline_conversion
     own = study.load(study_file(strategy__baseline_conversion=0.9, strategy__experiment_source="studies/default.yaml"))
     assert own.strategy.baseline_conversion == 0.9
+
+
+def test_a_renamed_tier_key_is_read_under_its_new_name_with_a_notice(study_file, capsys):
+    """tiers.key_clv_share ranks by past revenue, so it is now tiers.key_share; an old study file still runs."""
+    from kamlib.workbench.study import load
+
+    import yaml
+
+    path = study_file()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["tiers"] = {"key_clv_share": 0.1, "growth_clv_share": 0.4}
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    study = load(path)
+    assert (study.tiers.key_share, study.tiers.develop_share) == (0.1, 0.4)
+    err = capsys.readouterr().err
+    assert "tiers.key_clv_share is now called tiers.key_share" in err
+    assert "tiers.growth_clv_share is now called tiers.develop_share" in err
+    both = study_file(tiers__key_clv_share=0.1, tiers__key_share=0.2)
+    with pytest.raises(KamError, match="both set"):
+        load(both)

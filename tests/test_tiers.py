@@ -18,7 +18,7 @@ def _base(p_alive):
 
 def test_tier_rule_on_a_hand_made_base():
     base = _base([0.9, 0.1, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9])
-    result = tiers.assign(base, key_clv_share=0.2, growth_clv_share=0.5, min_p_alive=0.5)
+    result = tiers.assign(base, key_share=0.2, develop_share=0.5, min_p_alive=0.5)
     t = result.tier
     assert result.risk == "p_alive" and result.note is None and "P(alive) < 0.5" in result.rule
     assert t["a"] == "Key account"            # top revenue, alive
@@ -35,17 +35,17 @@ def test_tier_rule_on_a_hand_made_base():
 def test_risk_falls_back_to_recency_when_p_alive_carries_no_information():
     # everyone alive by P(alive): b, whose last purchase was 42 days before the end, is at risk after 30 days
     base = _base([0.95] * 10)
-    result = tiers.assign(base, key_clv_share=0.2, growth_clv_share=0.5, min_p_alive=0.5, max_inactive_days=30)
+    result = tiers.assign(base, key_share=0.2, develop_share=0.5, min_p_alive=0.5, max_inactive_days=30)
     assert result.risk == "recency" and "at least 0.95" in result.note and "30 days" in result.rule
     assert result.tier["a"] == "Key account" and result.tier["b"] == "At-risk key account"
     # the same customer is alive with a longer threshold
-    assert tiers.assign(base, max_inactive_days=60, growth_clv_share=0.5).tier["b"] == "Key account"
+    assert tiers.assign(base, max_inactive_days=60, develop_share=0.5).tier["b"] == "Key account"
 
 
 def test_recency_threshold_in_the_summary_unit():
     base = _base([0.1] * 10).assign(recency=lambda d: d["recency"] / 7, T=lambda d: d["T"] / 7)  # weeks
     # a degenerate model: recency even though P(alive) would put everyone at risk; 42 days > 30, 2 days < 30
-    result = tiers.assign(base, max_inactive_days=30, unit="W", degenerate=True, growth_clv_share=0.5)
+    result = tiers.assign(base, max_inactive_days=30, unit="W", degenerate=True, develop_share=0.5)
     assert result.risk == "recency" and "cannot identify dropout" in result.note
     assert result.tier["b"] == "At-risk key account" and result.tier["a"] == "Key account"
 
@@ -79,5 +79,5 @@ def test_top_by_revenue_agrees_with_the_recommendation_split():
 
 def test_bad_thresholds():
     base = pd.DataFrame({"revenue": [1], "clv": [1], "p_alive": [1]})
-    with pytest.raises(KamError, match="key_clv_share"):
-        tiers.assign(base, key_clv_share=0.6, growth_clv_share=0.5)
+    with pytest.raises(KamError, match="key_share"):
+        tiers.assign(base, key_share=0.6, develop_share=0.5)

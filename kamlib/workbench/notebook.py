@@ -283,8 +283,8 @@ def key_accounts(namespace: dict, transactions):
         g = namespace
         return tiers.identify(transactions, calibration_start=g["clv_calibration_start"],
                               calibration_end=g["clv_calibration_end"], holdout_end=g["clv_holdout_end"],
-                              unit=g["clv_unit"], models=g["clv_models"], key_share=g["tiers_key_clv_share"],
-                              growth_share=g["tiers_growth_clv_share"], min_p_alive=g["tiers_min_p_alive"],
+                              unit=g["clv_unit"], models=g["clv_models"], key_share=g["tiers_key_share"],
+                              develop_share=g["tiers_develop_share"], min_p_alive=g["tiers_min_p_alive"],
                               max_inactive_days=g["tiers_max_inactive_days"], months=g["clv_horizon_months"],
                               discount_rate=g["clv_discount_rate"], penalizer=g["clv_penalizer"],
                               covariates=g["clv_covariates"], covariate_min_customers=g["clv_covariate_min_customers"],

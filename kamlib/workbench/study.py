@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -178,14 +179,17 @@ class CLV(_Section):
 #: The two shares of :class:`Tiers` in the order the tier rule needs them, ``0 < first < second < 1``
 #: (:func:`kamlib.tiers.assign`): the key accounts' share, then the share worth developing. The rule's check and its
 #: sentence name the keys from here, so a renamed key is renamed here once (a test checks that both are fields).
-TIER_SHARES = ("key_clv_share", "growth_clv_share")
+TIER_SHARES = ("key_share", "develop_share")
 
 
 class Tiers(_Section):
     """Key-account tier rule (see kamlib.tiers)."""
 
-    key_clv_share: float = Field(0.20, gt=0, lt=1, description="Top share of customers by CLV.")
-    growth_clv_share: float = Field(0.50, gt=0, lt=1)
+    key_share: float = Field(0.20, gt=0, lt=1, description="Top share of customers by past revenue (purchase days in a "
+                             "log without amounts) that are the key accounts, active or at risk; the same share by CLV "
+                             "makes the potential key accounts. Was tiers.key_clv_share.")
+    develop_share: float = Field(0.50, gt=0, lt=1, description="Top share of customers by the value measure (the chosen "
+                                 "CLV, else past revenue) worth developing. Was tiers.growth_clv_share.")
     min_p_alive: float = Field(0.50, ge=0, le=1)
     max_inactive_days: int = Field(180, gt=0, description="risk by recency when P(alive) carries no information "
                                                           "(a degenerate purchase model): days since the last purchase")
@@ -554,6 +558,32 @@ def resolve(path_text: str, base: Path) -> Path:
     return (ROOT / p).resolve()
 
 
+#: Study keys renamed because their old names said something other than what they do: old -> new, per section.
+#: The old name is still read, with a one-sentence notice (:func:`_renamed`).
+RENAMED = {"tiers": {"key_clv_share": ("key_share", "it ranks the key accounts by past revenue, not by CLV"),
+                     "growth_clv_share": ("develop_share", "it ranks by the chosen value measure, which is past "
+                                                           "revenue when no CLV is chosen")}}
+
+
+def _renamed(raw: dict, path: Path, where: str = "") -> list[str]:
+    """Move renamed keys of ``raw`` to their new names in place; one notice per key (an error when both are set)."""
+    notices = []
+    for section, keys in RENAMED.items():
+        block = raw.get(section)
+        if not isinstance(block, dict):
+            continue
+        for old, (new, why) in keys.items():
+            if old not in block:
+                continue
+            if new in block:
+                raise KamError(f"{path}: {where}{section}.{old} and {section}.{new} are both set; {section}.{old} is "
+                               f"the old name of {section}.{new}, so delete it.")
+            block[new] = block.pop(old)
+            notices.append(f"{path}: {where}{section}.{old} is now called {section}.{new} ({why}); it was read under "
+                           f"the new name this time: rename it in the file.")
+    return notices
+
+
 def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
     """Read and validate a study file; with ``quick`` apply its ``quick:`` overrides."""
     from ..config import DEFAULT_STUDY
@@ -581,6 +611,9 @@ def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
                        "or start one with `kam new-case NAME`.")
     if not isinstance(raw, dict):
         raise KamError(f"{path} must be a YAML mapping of keys such as 'name:' and 'clv:'.")
+    notices = _renamed(raw, path) + (_renamed(raw["quick"], path, "quick.") if isinstance(raw.get("quick"), dict) else [])
+    for notice in notices:
+        print(notice, file=sys.stderr)
     if quick:  # a quick run is a preview: figures at QUICK_FIGURE_DPI unless the study's quick section says otherwise
         raw = _deep_merge(raw, _deep_merge({"figure_dpi": QUICK_FIGURE_DPI}, raw.get("quick") or {}))
     try:
