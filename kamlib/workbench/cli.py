@@ -4,7 +4,7 @@
     kam validate [--study FILE]
     kam report [--study FILE] [--quick]
     kam new-case NAME
-    kam lab [--study FILE] [--quick]
+    kam lab [--study FILE] [--quick] [--no-browser] [--port N]
     kam list
     kam sync-parameters
     kam survey-example {csv,qualtrics,wjx} OUT [--n N] [--seed S]
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     lab.add_argument("--study", help="study YAML file (default: studies/default.yaml)")
     lab.add_argument("--quick", action="store_true", help="bind the study's quick: sizes")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser (print the address)")
+    lab.add_argument("--port", type=int, default=None, help="the server's port (default: 8888 or the next free one)")
     new = sub.add_parser("new-case", help="scaffold a study for your own data: studies/NAME.yaml and data/NAME/")
     new.add_argument("name")
     sub.add_parser("list", help="list the notebooks with their stage and the study sections they take")
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "lab":
             from . import lab
 
-            return lab.open_lab(args.study, quick=args.quick, browser=not args.no_browser)
+            return lab.open_lab(args.study, quick=args.quick, browser=not args.no_browser, port=args.port)
         if args.command == "report":
             _report(args.study, args.quick, force=args.force, formats=args.format)
             return 0

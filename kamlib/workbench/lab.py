@@ -19,7 +19,7 @@ from pathlib import Path
 from ..config import ROOT
 from ..errors import KamError
 
-__all__ = ["ENV_QUICK", "ENV_STUDY", "bind", "open_lab"]
+__all__ = ["ENV_QUICK", "ENV_STUDY", "bind", "lab_arguments", "open_lab"]
 
 #: The environment variable that names the study a Lab session is bound to.
 ENV_STUDY = "KAM_STUDY"
@@ -54,8 +54,12 @@ def bind(namespace: dict) -> str | None:
             f"values are replaced by the study's ({len(params)} parameters).")
 
 
-def open_lab(study_file: str | None = None, *, quick: bool = False, browser: bool = True) -> int:
+def open_lab(study_file: str | None = None, *, quick: bool = False, browser: bool = True,
+             port: int | None = None) -> int:
     """Validate the study and start JupyterLab in ``notebooks/`` bound to it; returns Lab's exit code.
+
+    Run as root (a container, a cloud notebook host), Jupyter refuses to start unless told
+    ``--allow-root``; :func:`lab_arguments` passes it then, and the start says so in one sentence.
 
     Parameters
     ----------
@@ -65,6 +69,8 @@ def open_lab(study_file: str | None = None, *, quick: bool = False, browser: boo
         Bind the study's ``quick:`` sizes.
     browser : bool
         Open a browser (False: print the address only).
+    port : int, optional
+        The server's port (default: Jupyter's, 8888 or the next free one).
 
     Returns
     -------
@@ -83,7 +89,43 @@ def open_lab(study_file: str | None = None, *, quick: bool = False, browser: boo
     env = dict(os.environ, **{ENV_STUDY: str(path), ENV_QUICK: "1" if quick else "0"})
     print(f"JupyterLab on {ROOT / 'notebooks'}, bound to the study {study.name!r} ({path}); open a notebook and "
           "run it top to bottom (Ctrl-C here stops the server).")
-    args = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={ROOT / 'notebooks'}"]
+    args = lab_arguments(browser=browser, port=port)
+    if "--allow-root" in args:
+        print("Running as root (a container or a notebook host): JupyterLab is started with --allow-root.")
+    return subprocess.call([sys.executable, "-m", "jupyterlab", *args], env=env, cwd=str(ROOT))
+
+
+def lab_arguments(*, browser: bool = True, port: int | None = None, root: bool | None = None) -> list[str]:
+    """The command-line options ``kam lab`` gives JupyterLab.
+
+    Parameters
+    ----------
+    browser : bool
+        Open a browser (False adds ``--no-browser``).
+    port : int, optional
+        The server's port.
+    root : bool, optional
+        Whether the process runs as root (default: the effective user id is 0); Jupyter stops a root
+        server unless it is given ``--allow-root``.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> lab_arguments(browser=False, port=8890, root=True)[1:]
+    ['--no-browser', '--port=8890', '--allow-root']
+    >>> lab_arguments(root=False)[1:]
+    []
+    """
+    if root is None:
+        root = hasattr(os, "geteuid") and os.geteuid() == 0
+    args = [f"--notebook-dir={ROOT / 'notebooks'}"]
     if not browser:
         args.append("--no-browser")
-    return subprocess.call(args, env=env, cwd=str(ROOT))
+    if port is not None:
+        args.append(f"--port={int(port)}")
+    if root:
+        args.append("--allow-root")
+    return args
