@@ -411,14 +411,14 @@ def significant(found: pd.DataFrame, n_baskets: int, *, alpha: float = 0.01,
     return out
 
 
-def from_transactions(tx: pd.DataFrame) -> pd.DataFrame:
+def from_transactions(transactions: pd.DataFrame) -> pd.DataFrame:
     """Basket lines from a transaction log: one basket per order (``order_id``), else per customer and day.
 
     Only purchases count (positive amount); a product bought twice in one basket counts once.
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         A log from :func:`kamlib.transactions.load` with a ``product`` column.
 
     Returns
@@ -439,14 +439,14 @@ def from_transactions(tx: pd.DataFrame) -> pd.DataFrame:
     >>> from_transactions(tx)["basket_id"].tolist()
     ['a|2024-01-01', 'a|2024-01-01']
     """
-    if "product" not in tx.columns:
+    if "product" not in transactions.columns:
         raise ArgumentError("the log has no product column, so there are no baskets; map transactions.columns.product.",
                             argument="product")
-    lines = tx
-    if "amount" in tx.columns:
-        positive = (tx["amount"] > 0).to_numpy()
+    lines = transactions
+    if "amount" in transactions.columns:
+        positive = (transactions["amount"] > 0).to_numpy()
         if not positive.all():  # no copy of a log of purchases only
-            lines = tx[positive]
+            lines = transactions[positive]
     if "order_id" in lines.columns:
         basket = as_text(lines["order_id"])
     else:

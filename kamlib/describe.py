@@ -7,12 +7,12 @@ import pandas as pd
 __all__ = ["monthly", "overview"]
 
 
-def overview(tx: pd.DataFrame) -> pd.DataFrame:
+def overview(transactions: pd.DataFrame) -> pd.DataFrame:
     """One-column description of a transaction log: size, span and spend distribution.
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         A validated log (``customer_id``, ``date``, optional ``amount``).
 
     Returns
@@ -26,33 +26,33 @@ def overview(tx: pd.DataFrame) -> pd.DataFrame:
     >>> overview(tx).set_index("measure").loc[["customers", "share of one-time buyers"], "value"].tolist()
     ['2357', '0.5168']
     """
-    orders = tx.groupby(["customer_id", "date"]).ngroups
+    orders = transactions.groupby(["customer_id", "date"]).ngroups
     rows = [
-        ("transaction lines", len(tx)),
+        ("transaction lines", len(transactions)),
         ("customer-days (orders)", orders),
-        ("customers", tx["customer_id"].nunique()),
-        ("first date", tx["date"].min().date().isoformat()),
-        ("last date", tx["date"].max().date().isoformat()),
+        ("customers", transactions["customer_id"].nunique()),
+        ("first date", transactions["date"].min().date().isoformat()),
+        ("last date", transactions["date"].max().date().isoformat()),
     ]
-    if "amount" in tx:  # an event log (customer and date only) has no revenue to describe
-        per_customer = tx.groupby("customer_id")["amount"].sum()
+    if "amount" in transactions:  # an event log (customer and date only) has no revenue to describe
+        per_customer = transactions.groupby("customer_id")["amount"].sum()
         rows += [
-            ("revenue", round(float(tx["amount"].sum()), 2)),
-            ("mean order value", round(float(tx["amount"].sum() / orders), 4)),
+            ("revenue", round(float(transactions["amount"].sum()), 2)),
+            ("mean order value", round(float(transactions["amount"].sum() / orders), 4)),
             ("median revenue per customer", round(float(per_customer.median()), 4)),
             ("mean revenue per customer", round(float(per_customer.mean()), 4)),
         ]
-    days = tx.assign(day=tx["date"].dt.normalize()).groupby("customer_id")["day"].nunique()
+    days = transactions.assign(day=transactions["date"].dt.normalize()).groupby("customer_id")["day"].nunique()
     rows.append(("share of one-time buyers", round(float((days == 1).mean()), 4)))
     return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": str})
 
 
-def monthly(tx: pd.DataFrame) -> pd.DataFrame:
+def monthly(transactions: pd.DataFrame) -> pd.DataFrame:
     """Revenue, orders (customer-days) and active customers per calendar month.
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         A validated log.
 
     Returns
@@ -70,15 +70,16 @@ def monthly(tx: pd.DataFrame) -> pd.DataFrame:
     """
     from .transactions import purchase_days
 
-    month = tx["date"].dt.to_period("M").dt.to_timestamp()
-    days = purchase_days(tx)
+    month = transactions["date"].dt.to_period("M").dt.to_timestamp()
+    days = purchase_days(transactions)
     days["month"] = days["date"].dt.to_period("M").dt.to_timestamp()
     g = days.groupby("month")
-    first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
+    first, last = transactions["date"].min().normalize(), transactions["date"].max().normalize()
     calendar = pd.date_range(first.to_period("M").to_timestamp(), last.to_period("M").to_timestamp(), freq="MS",
                              name="month")
     out = pd.DataFrame({
-        **({"revenue": tx.assign(month=month).groupby("month")["amount"].sum()} if "amount" in tx else {}),
+        **({"revenue": transactions.assign(month=month).groupby("month")["amount"].sum()}
+           if "amount" in transactions else {}),
         "orders": g.size(),
         "active_customers": g["customer_id"].nunique(),
     }).reindex(calendar).fillna(0).astype({"orders": "int64", "active_customers": "int64"}).reset_index()

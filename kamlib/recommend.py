@@ -178,7 +178,7 @@ def default_cutoff(last_day, cutoff=None, *, days: int = 90):
     return pd.Timestamp(cutoff).date() if cutoff else (pd.Timestamp(last_day) - pd.Timedelta(days=days)).date()
 
 
-def time_split(tx: pd.DataFrame, cutoff, *, customer: str = "customer_id", item: str = "product",
+def time_split(transactions: pd.DataFrame, cutoff, *, customer: str = "customer_id", item: str = "product",
                date: str = "date") -> Split:
     """Split a purchase log at ``cutoff``: training up to and including it, evaluation after it.
 
@@ -187,7 +187,7 @@ def time_split(tx: pd.DataFrame, cutoff, *, customer: str = "customer_id", item:
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         One row per purchase line with ``customer``, ``item`` and ``date`` columns.
     cutoff : date-like
         Last day of the training period.
@@ -213,16 +213,16 @@ def time_split(tx: pd.DataFrame, cutoff, *, customer: str = "customer_id", item:
     """
     from scipy import sparse
 
-    missing = [c for c in (customer, item, date) if c not in tx.columns]
+    missing = [c for c in (customer, item, date) if c not in transactions.columns]
     if missing:
         raise ArgumentError(f"the purchase log has no column '{missing[0]}'; recommendation needs a customer, a "
                             "product and a date per line (map transactions.columns.product).", argument=missing[0])
     cutoff = pd.Timestamp(cutoff)
-    keep = tx[customer].notna().to_numpy() & tx[item].notna().to_numpy()
+    keep = transactions[customer].notna().to_numpy() & transactions[item].notna().to_numpy()
     for col in ("amount", "quantity"):
-        if col in tx.columns:
-            keep &= (tx[col] > 0).to_numpy()
-    lines = tx[[customer, item, date]]
+        if col in transactions.columns:
+            keep &= (transactions[col] > 0).to_numpy()
+    lines = transactions[[customer, item, date]]
     if not keep.all():  # no copy of a log of purchases only
         lines = lines[keep]
     lines = lines.assign(**{customer: as_text(lines[customer]), item: as_text(lines[item])})
@@ -1028,14 +1028,14 @@ def explain(split: Split, customer_id, items, *, n_similar: int = 30) -> pd.Data
     return pd.DataFrame(out)
 
 
-def top_customers(split: Split, tx: pd.DataFrame, share: float) -> pd.Index:
+def top_customers(split: Split, transactions: pd.DataFrame, share: float) -> pd.Index:
     """The customers with the largest revenue before the cutoff: the top ``share`` of the training customers.
 
     Parameters
     ----------
     split : Split
         From :func:`time_split`.
-    tx : DataFrame
+    transactions : DataFrame
         The log with ``customer_id``, ``date`` and ``amount``.
     share : float
         Share of customers (e.g. the study's key-account share, 0.2).
@@ -1057,7 +1057,8 @@ def top_customers(split: Split, tx: pd.DataFrame, share: float) -> pd.Index:
     >>> list(top_customers(time_split(tx, "2024-01-31"), tx, 0.5))
     ['b']
     """
-    before = tx[(tx["date"] <= split.cutoff) & tx["customer_id"].astype(str).isin(split.customers)]
+    before = transactions[(transactions["date"] <= split.cutoff)
+                          & transactions["customer_id"].astype(str).isin(split.customers)]
     return tiers.top_by_revenue(before, share)
 
 

@@ -76,12 +76,12 @@ def _fail(stage: str, template: str, **params) -> Check:
     return Check(stage, False, Message(template, stage=stage, need=_need(stage), **params))
 
 
-def amounts(tx: pd.DataFrame, stage: str = "monetary analyses") -> Check:
+def amounts(transactions: pd.DataFrame, stage: str = "monetary analyses") -> Check:
     """The log has amounts, and not all zero.
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         A validated log.
     stage : str
         The stage's name, for the sentence.
@@ -95,21 +95,21 @@ def amounts(tx: pd.DataFrame, stage: str = "monetary analyses") -> Check:
     >>> amounts(pd.DataFrame({"customer_id": ["a"], "date": [pd.Timestamp("2024-01-01")]})).ok
     False
     """
-    if "amount" not in tx.columns:
+    if "amount" not in transactions.columns:
         return _fail(stage, "The {stage} {need} amounts, and the log has customers and dates only; map "
                             "transactions.columns.amount (or quantity and unit_price) to run them.")
-    if not (tx["amount"] != 0).any():
+    if not (transactions["amount"] != 0).any():
         return _fail(stage, "The {stage} {need} amounts, and all {n:,} amounts are 0; check that "
-                            "transactions.columns.amount names the paid amount.", n=len(tx))
+                            "transactions.columns.amount names the paid amount.", n=len(transactions))
     return _ok(stage)
 
 
-def products(tx: pd.DataFrame, stage: str = "product analyses", *, minimum: int = 2) -> Check:
+def products(transactions: pd.DataFrame, stage: str = "product analyses", *, minimum: int = 2) -> Check:
     """The log names products, at least ``minimum`` of them.
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         A validated log (:func:`kamlib.transactions.load`).
     stage : str
         The stage's name, for the sentence.
@@ -126,10 +126,10 @@ def products(tx: pd.DataFrame, stage: str = "product analyses", *, minimum: int 
     >>> products(pd.DataFrame({"product": ["x", "x"]})).reason[:40]
     'The product analyses need at least 2 pro'
     """
-    if "product" not in tx.columns:
+    if "product" not in transactions.columns:
         return _fail(stage, "The {stage} {need} a product per line, and the log has none; map "
                             "transactions.columns.product to run them.")
-    n = int(tx["product"].nunique())
+    n = int(transactions["product"].nunique())
     if n < minimum:
         return _fail(stage, "The {stage} {need} at least {minimum} products, and the log has {n}; they apply to a "
                             "log with several products.", minimum=minimum, n=n)
@@ -163,13 +163,13 @@ def baskets(lines: pd.DataFrame, stage: str = "cross-selling rules") -> Check:
     return _ok(stage)
 
 
-def holdout(tx: pd.DataFrame, *, calibration_end, holdout_end, unit: str = "W",
+def holdout(transactions: pd.DataFrame, *, calibration_end, holdout_end, unit: str = "W",
             stage: str = "holdout validation") -> Check:
     """The calibration and holdout periods lie inside the log (as :func:`kamlib.rfm.calibration_holdout` needs).
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         A validated log (:func:`kamlib.transactions.load`).
     calibration_end, holdout_end : date-like
         The ends of the calibration and holdout periods.
@@ -191,7 +191,7 @@ def holdout(tx: pd.DataFrame, *, calibration_end, holdout_end, unit: str = "W",
     """
     from .rfm import UNIT_DAYS
 
-    first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
+    first, last = transactions["date"].min().normalize(), transactions["date"].max().normalize()
     cal_end, hold_end = pd.Timestamp(calibration_end), pd.Timestamp(holdout_end)
     span = Message("the log runs from {first} to {last}", "phrase", first=str(first.date()), last=str(last.date()))
     if cal_end < first:
@@ -341,12 +341,12 @@ def clustering(n_customers: int, k_max: int, stage: str = "behavioural segments"
     return _ok(stage)
 
 
-def lifecycle(tx: pd.DataFrame, before, at, stage: str = "lifecycle transitions") -> Check:
+def lifecycle(transactions: pd.DataFrame, before, at, stage: str = "lifecycle transitions") -> Check:
     """Both dates of the transition table lie inside the log, in order, with customers at the first.
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         A validated log (:func:`kamlib.transactions.load`).
     before, at : date-like
         The two dates of the transition table.
@@ -365,13 +365,13 @@ def lifecycle(tx: pd.DataFrame, before, at, stage: str = "lifecycle transitions"
     False
     """
     before, at = pd.Timestamp(before), pd.Timestamp(at)
-    first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
+    first, last = transactions["date"].min().normalize(), transactions["date"].max().normalize()
     if not first <= before < at:
         return _fail(stage, "The {stage} {need} two dates inside the log, the first before the second, and the log "
                             "runs from {first} to {last} with dates {before} and {at}; set "
                             "segments.lifecycle_previous (or clv.calibration_end) between them.",
                      first=str(first.date()), last=str(last.date()), before=str(before.date()), at=str(at.date()))
-    n = int(tx.loc[tx["date"] <= before + pd.Timedelta(days=1), "customer_id"].nunique())
+    n = int(transactions.loc[transactions["date"] <= before + pd.Timedelta(days=1), "customer_id"].nunique())
     if n < MIN_CUSTOMERS:
         return _fail(stage, "The {stage} {need} at least {minimum} customers by the first date ({before}), and the "
                             "log has {n:,}; choose a later segments.lifecycle_previous.", minimum=MIN_CUSTOMERS,
@@ -406,12 +406,12 @@ def churn(outcome, stage: str = "churn models", *, minimum: int = 10) -> Check:
     return _ok(stage)
 
 
-def recommendation(tx: pd.DataFrame, cutoff, stage: str = "recommendation") -> Check:
+def recommendation(transactions: pd.DataFrame, cutoff, stage: str = "recommendation") -> Check:
     """Customers who bought both before and after ``cutoff`` (the evaluation set), and two or more products.
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         A validated log (:func:`kamlib.transactions.load`).
     cutoff : date-like
         Last day of the training purchases.
@@ -430,17 +430,17 @@ def recommendation(tx: pd.DataFrame, cutoff, stage: str = "recommendation") -> C
     >>> recommendation(tx, "2024-02-01").ok
     False
     """
-    have = products(tx, stage)
+    have = products(transactions, stage)
     if not have:
         return have
     cutoff = pd.Timestamp(cutoff)
-    first, last = tx["date"].min().normalize(), tx["date"].max().normalize()
+    first, last = transactions["date"].min().normalize(), transactions["date"].max().normalize()
     if not first <= cutoff < last:
         return _fail(stage, "The {stage} needs purchases on both sides of the cutoff {cutoff}, and the log runs from "
                             "{first} to {last}; set personalisation.cutoff inside it.", cutoff=str(cutoff.date()),
                      first=str(first.date()), last=str(last.date()))
-    before = set(tx.loc[tx["date"] <= cutoff, "customer_id"])
-    after = set(tx.loc[tx["date"] > cutoff, "customer_id"])
+    before = set(transactions.loc[transactions["date"] <= cutoff, "customer_id"])
+    after = set(transactions.loc[transactions["date"] > cutoff, "customer_id"])
     both = len(before & after)
     if both < MIN_CUSTOMERS:
         return _fail(stage, "The {stage} is judged on customers who buy both before and after the cutoff {cutoff}, "
@@ -450,12 +450,12 @@ def recommendation(tx: pd.DataFrame, cutoff, stage: str = "recommendation") -> C
     return _ok(stage)
 
 
-def shape(tx: pd.DataFrame) -> dict:
+def shape(transactions: pd.DataFrame) -> dict:
     """What a validated log holds: customers, repeat buyers, span, products, orders and amounts.
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         A validated log (:func:`kamlib.transactions.load`).
 
     Returns
@@ -471,18 +471,19 @@ def shape(tx: pd.DataFrame) -> dict:
     >>> s["customers"], s["repeat_buyers"], s["span_days"]
     (2, 1, 4)
     """
-    days = tx.assign(day=tx["date"].dt.normalize()).groupby("customer_id")["day"].nunique()
-    out = {"lines": len(tx), "customers": int(len(days)), "repeat_buyers": int((days > 1).sum()),
+    days = transactions.assign(day=transactions["date"].dt.normalize()).groupby("customer_id")["day"].nunique()
+    out = {"lines": len(transactions), "customers": int(len(days)), "repeat_buyers": int((days > 1).sum()),
            "repeat_share": float((days > 1).mean()) if len(days) else 0.0,
-           "first_date": tx["date"].min().date().isoformat(), "last_date": tx["date"].max().date().isoformat(),
-           "span_days": int((tx["date"].max().normalize() - tx["date"].min().normalize()).days),
-           "products": int(tx["product"].nunique()) if "product" in tx else None,
-           "orders": int(tx["order_id"].nunique()) if "order_id" in tx else None,
-           "amounts": "amount" in tx}
+           "first_date": transactions["date"].min().date().isoformat(),
+           "last_date": transactions["date"].max().date().isoformat(),
+           "span_days": int((transactions["date"].max().normalize() - transactions["date"].min().normalize()).days),
+           "products": int(transactions["product"].nunique()) if "product" in transactions else None,
+           "orders": int(transactions["order_id"].nunique()) if "order_id" in transactions else None,
+           "amounts": "amount" in transactions}
     return out
 
 
-def identify_problems(tx: pd.DataFrame, raw_customer: pd.Series | None = None) -> list[str]:
+def identify_problems(transactions: pd.DataFrame, raw_customer: pd.Series | None = None) -> list[str]:
     """Mapping mistakes a log's shape betrays, each in one sentence (empty when none is seen).
 
     An order-level id mapped as the customer (every customer has exactly one order id, and the log has
@@ -491,7 +492,7 @@ def identify_problems(tx: pd.DataFrame, raw_customer: pd.Series | None = None) -
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         A validated log.
     raw_customer : Series, optional
         The customer column as the file stored it (its type tells whether ids were read as numbers).
@@ -509,22 +510,22 @@ def identify_problems(tx: pd.DataFrame, raw_customer: pd.Series | None = None) -
     'Every one of the 50 customers has exactly one order id, as a'
     """
     out = []
-    n = tx["customer_id"].nunique()
-    if "order_id" in tx and n >= MIN_CUSTOMERS:
-        per_customer = tx.groupby("customer_id")["order_id"].nunique()
-        per_order = tx.groupby("order_id")["customer_id"].nunique()
+    n = transactions["customer_id"].nunique()
+    if "order_id" in transactions and n >= MIN_CUSTOMERS:
+        per_customer = transactions.groupby("customer_id")["order_id"].nunique()
+        per_order = transactions.groupby("order_id")["customer_id"].nunique()
         if (per_customer == 1).mean() >= 0.99 and (per_order == 1).all():
             out.append(f"Every one of the {n:,} customers has exactly one order id, as an order-level id would: if "
                        "transactions.columns.customer names a per-order id (e.g. customer_id in a marketplace export), "
                        "map the person-level id (e.g. customer_unique_id) instead, or nobody can repeat.")
-    if len(tx) > 1 and tx["date"].dt.normalize().nunique() == 1:
-        out.append(f"All {len(tx):,} lines fall on one day ({tx['date'].min().date()}); check that "
+    if len(transactions) > 1 and transactions["date"].dt.normalize().nunique() == 1:
+        out.append(f"All {len(transactions):,} lines fall on one day ({transactions['date'].min().date()}); check that "
                    "transactions.columns.date names the order date, not an export or update date.")
-    if "amount" in tx and len(tx) and not (tx["amount"] != 0).any():
-        out.append(f"All {len(tx):,} amounts are 0; check that transactions.columns.amount (or quantity and "
+    if "amount" in transactions and len(transactions) and not (transactions["amount"] != 0).any():
+        out.append(f"All {len(transactions):,} amounts are 0; check that transactions.columns.amount (or quantity and "
                    "unit_price) names the paid amount.")
     if raw_customer is not None and pd.api.types.is_numeric_dtype(raw_customer):
-        lengths = tx["customer_id"].str.len()
+        lengths = transactions["customer_id"].str.len()
         if lengths.nunique() > 1 and (lengths < lengths.max()).mean() < 0.2:
             out.append(f"The customer ids were read as numbers and {int((lengths < lengths.max()).sum()):,} are shorter "
                        f"than the others ({lengths.max()} digits): leading zeros may have been lost; export the id "
@@ -532,13 +533,13 @@ def identify_problems(tx: pd.DataFrame, raw_customer: pd.Series | None = None) -
     return out
 
 
-def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, calibration_start=None, unit: str = "W",
-         k_max: int = 8, cutoff=None) -> pd.DataFrame:
+def plan(transactions: pd.DataFrame, *, notebooks, calibration_end, holdout_end, calibration_start=None,
+         unit: str = "W", k_max: int = 8, cutoff=None) -> pd.DataFrame:
     """Which stages of which transaction notebooks will not apply to this log, and why (``kam validate``).
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         A validated log.
     notebooks : iterable of str
         The study's notebooks.
@@ -561,11 +562,11 @@ def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, calibrati
 
     notebooks = set(notebooks)
     rows = []
-    money = amounts(tx)
-    window = holdout(tx, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit)
+    money = amounts(transactions)
+    window = holdout(transactions, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit)
     cal = None
     if window:
-        cal = rfm.calibration_holdout(tx, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit,
+        cal = rfm.calibration_holdout(transactions, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit,
                                       start=calibration_start)
     by = Message("by {date}", "phrase", date=str(pd.Timestamp(calibration_end).date()))
     models = purchase_models(cal, period=by) if cal is not None else window
@@ -579,14 +580,14 @@ def plan(tx: pd.DataFrame, *, notebooks, calibration_end, holdout_end, calibrati
     add("10_key_accounts", models)
     add("10_key_accounts", spend_model(cal) if cal is not None and money else money)
     add("30_segments", money)
-    add("30_segments", clustering(tx["customer_id"].nunique(), k_max))
+    add("30_segments", clustering(transactions["customer_id"].nunique(), k_max))
     add("35_churn", churn(cal["frequency_holdout"] == 0) if cal is not None else window)
     add("40_strategy", window)
     add("40_strategy", purchase_models(cal, "selection rules", period=by)
         if cal is not None else window)
-    add("45_personalisation", products(tx, "cross-selling and recommendation"))
-    if "product" in tx:
-        cut = default_cutoff(tx["date"].max(), cutoff)
-        add("45_personalisation", recommendation(tx, cut))
+    add("45_personalisation", products(transactions, "cross-selling and recommendation"))
+    if "product" in transactions:
+        cut = default_cutoff(transactions["date"].max(), cutoff)
+        add("45_personalisation", recommendation(transactions, cut))
     return pd.DataFrame(rows, columns=["notebook", "stage", "applies", "reason"])
 

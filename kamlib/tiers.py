@@ -82,12 +82,12 @@ def top(values: pd.Series, share: float) -> pd.Index:
     return order.index[:n]
 
 
-def top_by_revenue(tx: pd.DataFrame, share: float) -> pd.Index:
+def top_by_revenue(transactions: pd.DataFrame, share: float) -> pd.Index:
     """The top ``share`` of a log's customers by revenue (by purchase days when the log has no amounts).
 
     Parameters
     ----------
-    tx : DataFrame
+    transactions : DataFrame
         The log with ``customer_id``, ``date`` and optionally ``amount``.
     share : float
         Share of customers (a study's ``tiers.key_share``).
@@ -104,11 +104,11 @@ def top_by_revenue(tx: pd.DataFrame, share: float) -> pd.Index:
     >>> list(top_by_revenue(tx, 0.34))
     ['3']
     """
-    ids = tx["customer_id"].astype(str)
-    if "amount" in tx:
-        value = tx["amount"].groupby(ids).sum()
+    ids = transactions["customer_id"].astype(str)
+    if "amount" in transactions:
+        value = transactions["amount"].groupby(ids).sum()
     else:  # a log without amounts: the customers with the most purchase days
-        value = tx["date"].dt.normalize().groupby(ids).nunique()
+        value = transactions["date"].dt.normalize().groupby(ids).nunique()
     value.index.name = "customer_id"
     return top(value, share)
 
