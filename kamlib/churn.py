@@ -139,7 +139,7 @@ def auc_verdict(auc: float):
 
     if not np.isfinite(auc):
         return Message("not computed (one class only in the test half)")
-    if auc < 0.5:
+    if not verdicts.RULES["auc_chance"].met(auc):
         return Message("worse than chance (AUC {auc:.3f}, below 0.5; Hosmer et al. 2013)", auc=auc)
     cut, words = next((c, w) for c, w in AUC_LEVELS if auc >= c)
     return Message("{words} (AUC {auc:.3f}, at least {cut:g}; Hosmer et al. 2013)", words=Message(words), auc=auc,

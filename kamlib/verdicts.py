@@ -120,6 +120,15 @@ RULES: dict[str, Rule] = {r.name: r for r in (
          "workbook convention (most of the revenue: more than half)", "revenue is concentrated"),
     # prediction and targeting
     Rule("auc", "ROC AUC", ">=", 0.70, "Hosmer, Lemeshow & Sturdivant (2013)", "acceptable discrimination"),
+    Rule("auc_chance", "ROC AUC", ">=", 0.50, "Hosmer, Lemeshow & Sturdivant (2013)",
+         "the score ranks churners above stayers at least as often as chance (below: it must not choose whom to contact)"),
+    Rule("auc_poor", "ROC AUC", ">=", 0.60, "Hosmer, Lemeshow & Sturdivant (2013)",
+         "better than poor discrimination (below: the claim that the score discriminates is contradicted)"),
+    # survey items (item analysis by extreme groups)
+    Rule("item_cr", "critical ratio (t of the top against the bottom 27% of total scores)", ">=", 3.0,
+         "Wu (2010), after Kelley (1939)", "the item discriminates"),
+    Rule("item_total_r", "corrected item-total correlation", ">=", 0.40, "Nunnally & Bernstein (1994); Wu (2010)",
+         "the item measures what the others measure"),
     Rule("targeted_share", "share of customers a cost threshold selects", "<=", 0.50,
          "workbook convention (a rule that selects most customers hardly selects)", "the rule selects"),
     # experiments

@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import KamError
+from ..verdicts import RULES
 
 __all__ = ["alpha_ci", "ave", "composite_reliability", "cronbach_alpha", "item_analysis", "omega",
            "one_factor_loadings", "reliability_table"]
@@ -216,7 +217,8 @@ def item_analysis(items: pd.DataFrame, *, extreme_share: float = 0.27) -> pd.Dat
         rows.append({"item": c, "mean": data[c].mean(), "sd": data[c].std(), "cr_t": cr, "cr_pvalue": p,
                      "corrected_item_total_r": r,
                      "alpha_if_deleted": cronbach_alpha(rest) if rest.shape[1] > 1 else np.nan,
-                     "keep": "yes" if cr >= 3 and p < 0.05 and r >= 0.4 else "check"})
+                     "keep": "yes" if (RULES["item_cr"].met(cr) and RULES["p"].met(p) and RULES["item_total_r"].met(r))
+                     else "check"})
     return pd.DataFrame(rows)
 
 
