@@ -16,12 +16,14 @@ order, and pandas' ``dayfirst`` is a hint it may ignore.
 from __future__ import annotations
 
 import re
+import warnings
 
 import pandas as pd
 
 from .errors import ArgumentError
+from .i18n import Message
 
-__all__ = ["CURRENCY_MARKS", "UTC_OFFSET", "dates", "numbers"]
+__all__ = ["CURRENCY_MARKS", "EPOCH", "EPOCH_MILLISECONDS", "UTC_OFFSET", "dates", "epoch", "looks_epoch", "numbers"]
 
 #: Currency signs and words removed before a number is read.
 CURRENCY_MARKS = ("¥", "￥", "$", "＄", "£", "€", "元", "RMB", "CNY", "USD", "GBP", "EUR", "HKD")
@@ -123,6 +125,101 @@ def numbers(series: pd.Series, *, decimal: str | None = None, column: str = "amo
     return out.where(~negative, -out.abs())
 
 
+#: The ``date_format`` of Unix time: seconds or milliseconds since 1970-01-01 00:00 UTC, as event logs and
+#: marketplace exports write their timestamps (``1530469977``).
+EPOCH = "epoch"
+#: A Unix time at or above this (in absolute value) is in milliseconds: as seconds it would fall after the year
+#: 5000, and as milliseconds it is 1973-03-03 or later. Values from 1000 times this on (microseconds) are not read.
+EPOCH_MILLISECONDS = 10 ** 11
+_EPOCH_SHAPE = re.compile(r"[+-]?\d+(?:\.\d*)?")
+_EPOCH_LOOK = re.compile(r"1\d{9}(?:\d{3})?(?:\.\d*)?")  # 2001-09-09 to 2033-05-18, in seconds or milliseconds
+
+
+def _to_datetime(*args, **kwargs) -> pd.Series:
+    """:func:`pandas.to_datetime` without its warnings: what did not parse is counted and said by the caller."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return pd.to_datetime(*args, **kwargs)
+
+
+def looks_epoch(series: pd.Series) -> bool:
+    """Whether most values of a date column look like Unix time (10 digits of seconds or 13 of milliseconds,
+    2001 to 2033), so that the error of an unreadable date column can name ``date_format: epoch``.
+
+    Parameters
+    ----------
+    series : Series
+        A date column as read from the file.
+
+    Returns
+    -------
+    bool
+        True when more than half of its values have that shape.
+
+    Examples
+    --------
+    >>> looks_epoch(pd.Series(["1530469977", "1530470000"])), looks_epoch(pd.Series(["2024-01-01"]))
+    (True, False)
+    """
+    text = series.dropna().astype("string").str.strip()
+    return bool(len(text)) and float(text.str.fullmatch(_EPOCH_LOOK).fillna(False).mean()) > 0.5
+
+
+def epoch(series: pd.Series, *, timezone: str | None = None) -> tuple[pd.Series, Message]:
+    """Read Unix time (seconds or milliseconds since 1970-01-01 UTC) as local dates and times.
+
+    Each value's unit is told by its size: below :data:`EPOCH_MILLISECONDS` seconds, from there on
+    milliseconds (a log of seconds reaches that size in the year 5138, one of milliseconds passed it in
+    1973). The times are converted to ``timezone``, UTC when it is not set, and made time-zone naive, so
+    that a purchase's day is the day in that zone.
+
+    Parameters
+    ----------
+    series : Series
+        Numbers, or text of numbers, as the file has them.
+    timezone : str, optional
+        IANA name, e.g. ``"Asia/Shanghai"`` (default: UTC).
+
+    Returns
+    -------
+    dates : Series of datetime64
+        NaT where a value is not a number of seconds or milliseconds.
+    note : Message
+        How many dates were read, in which unit, and in which zone they are shown.
+
+    References
+    ----------
+    IEEE Std 1003.1-2017 (POSIX), Base Definitions, section 4.16, "Seconds Since the Epoch".
+
+    Examples
+    --------
+    >>> d, note = epoch(pd.Series(["1530469977", "1530469977000", "x"]))
+    >>> d.dt.strftime("%Y-%m-%d %H:%M:%S").tolist()
+    ['2018-07-01 18:32:57', '2018-07-01 18:32:57', nan]
+    >>> str(note)
+    '2 dates read as Unix time (seconds and milliseconds since 1970-01-01 UTC), shown in UTC'
+    >>> epoch(pd.Series([1530469977]), timezone="Asia/Shanghai")[0].dt.hour.tolist()
+    [2]
+    """
+    if pd.api.types.is_numeric_dtype(series):
+        values = series.astype("float64")
+    else:
+        text = series.astype("string").str.strip()
+        values = pd.to_numeric(text.where(text.str.fullmatch(_EPOCH_SHAPE).fillna(False).astype(bool)),
+                               errors="coerce").astype("float64")
+    size = values.abs()
+    millis = size >= EPOCH_MILLISECONDS
+    readable = values.notna() & (size < EPOCH_MILLISECONDS * 1000)
+    ms = values.where(millis, values * 1000).where(readable)
+    stamps = pd.to_datetime(ms.round(), unit="ms", utc=True, errors="coerce")
+    out = stamps.dt.tz_convert(timezone or "UTC").dt.tz_localize(None).astype("datetime64[ns]")
+    n_ms, n_s = int((millis & readable).sum()), int((~millis & readable).sum())
+    unit = ("seconds and milliseconds" if n_ms and n_s else "milliseconds" if n_ms else "seconds")
+    note = Message("{count} dates read as Unix time ({unit} since 1970-01-01 UTC), shown in {zone}", "phrase",
+                   count=n_ms + n_s, unit=Message(unit, "value"), zone=timezone or "UTC")
+    return out, note
+
+
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b")
 #: A UTC offset after the time of a date (``Z``, ``+08:00``, ``-0500``); ``05-11-2024`` has none.
 UTC_OFFSET = re.compile(r"(?:(?<=\d:\d\d)|(?<=\.\d{3})|(?<=\.\d{6})|(?<=\.\d{9}))\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)\s*$")
@@ -139,12 +236,14 @@ def dates(series: pd.Series, *, date_format: str | None = None, timezone: str | 
     a UTC offset (``+08:00``, ``Z``) are converted to ``timezone`` when it is set; otherwise the
     offset is dropped, the local time as written is kept and the note says so.
 
+    With ``date_format="epoch"`` the values are Unix time, in seconds or milliseconds (:func:`epoch`).
+
     Parameters
     ----------
     series : Series
         Dates as text (datetime columns are returned as they are, made time-zone naive).
     date_format : str, optional
-        strptime format, e.g. ``"%d/%m/%Y %H:%M"``.
+        strptime format, e.g. ``"%d/%m/%Y %H:%M"``, or ``"epoch"``.
     timezone : str, optional
         IANA name, e.g. ``"Asia/Shanghai"``: dates with an offset are converted to it.
     column, where, argument : str
@@ -155,7 +254,7 @@ def dates(series: pd.Series, *, date_format: str | None = None, timezone: str | 
     dates : Series of datetime64
         NaT where a value is not a date in the format.
     note : str
-        What was done with UTC offsets, or "".
+        What was done with UTC offsets or Unix times, or "".
 
     Raises
     ------
@@ -177,16 +276,18 @@ def dates(series: pd.Series, *, date_format: str | None = None, timezone: str | 
             target = timezone or str(series.dt.tz)
             return series.dt.tz_convert(target).dt.tz_localize(None), ""
         return series, ""
+    if date_format == EPOCH:
+        return epoch(series, timezone=timezone)
     text = series.astype("string").str.strip()
     note = ""
     offset = text.str.contains(UTC_OFFSET).fillna(False).astype(bool)
     if offset.any():
         if timezone:
-            aware = pd.to_datetime(text[offset], utc=True, errors="coerce", format=date_format or "ISO8601")
+            aware = _to_datetime(text[offset], utc=True, errors="coerce", format=date_format or "ISO8601")
             local = aware.dt.tz_convert(timezone).dt.tz_localize(None)
             note = f"{int(offset.sum())} dates had a UTC offset; converted to {timezone}"
         else:
-            local = pd.to_datetime(text[offset].str.replace(UTC_OFFSET, "", regex=True).str.strip(), errors="coerce",
+            local = _to_datetime(text[offset].str.replace(UTC_OFFSET, "", regex=True).str.strip(), errors="coerce",
                                    format=date_format and date_format.replace("%z", "").strip() or "ISO8601")
             note = (f"{int(offset.sum())} dates had a UTC offset; the offset was dropped and the local time as written "
                     "kept (set transactions.timezone, e.g. Asia/Shanghai, to convert them instead)")
@@ -195,7 +296,7 @@ def dates(series: pd.Series, *, date_format: str | None = None, timezone: str | 
         out = pd.concat([local, rest]).reindex(series.index)
         return out, note
     if date_format:
-        return pd.to_datetime(text, format=date_format, errors="coerce"), note
+        return _to_datetime(text, format=date_format, errors="coerce"), note
     parts = text.str.extract(_SLASHED)
     slashed = parts[0].notna()
     if slashed.any():
@@ -212,5 +313,5 @@ def dates(series: pd.Series, *, date_format: str | None = None, timezone: str | 
                 f"Column '{column}' of {where} has dates such as {_examples(series, slashed, 1)} that can be day-first "
                 "or month-first, and no date in the file shows which; set transactions.date_format to '%d/%m/%Y' "
                 "or '%m/%d/%Y' (with the file's separators and time, e.g. '%d.%m.%Y %H:%M').", argument=argument)
-        return pd.to_datetime(text, dayfirst=bool(day_first.any()), errors="coerce"), note
-    return pd.to_datetime(text, errors="coerce"), note
+        return _to_datetime(text, dayfirst=bool(day_first.any()), errors="coerce"), note
+    return _to_datetime(text, errors="coerce"), note

@@ -19,7 +19,8 @@ from ._results import Result
 from .errors import ArgumentError, KamError
 from .i18n import Message
 
-__all__ = ["DEFAULT_COLUMNS", "Loaded", "OPTIONAL", "join_tables", "load", "purchase_days", "roles", "sample_customers", "validate"]
+__all__ = ["DEFAULT_COLUMNS", "FUNNEL_STEPS", "Loaded", "OPTIONAL", "funnel", "join_tables", "keep_rows", "load",
+           "purchase_days", "roles", "sample_customers", "validate"]
 
 OPTIONAL = ["quantity", "order_id", "channel", "category", "country", "unit_price", "product", "description"]
 DEFAULT_COLUMNS = {"customer": "customer_id", "date": "date", "amount": "amount"}
@@ -36,6 +37,8 @@ class Loaded(Result):
     report: pd.DataFrame
     source: str
     warnings: tuple = ()
+    #: The purchase path of an event log kept by ``filter`` (:func:`funnel` of the unfiltered log), else None.
+    funnel: pd.DataFrame | None = None
 
 
 
@@ -188,6 +191,135 @@ def _customer_ids(cid: pd.Series) -> pd.Series:
     return cid.astype("string").str.strip().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
 
 
+def _as_text(values) -> pd.Series:
+    """Values as text to compare with a study's list: whole numbers without ``.0`` (4, 4.0 and '4' are '4')."""
+    return _customer_ids(pd.Series(values) if not isinstance(values, pd.Series) else values)
+
+
+def _filter_column(raw: pd.DataFrame, column: str, names: dict, where: str) -> str:
+    """The file's column a filter key names: a column of the file, else the column mapped to that role."""
+    if column in raw.columns:
+        return column
+    if names.get(column) in raw.columns:
+        return names[column]
+    have = ", ".join(map(str, raw.columns[:12]))
+    raise ArgumentError(f"{where} has no column '{column}' for transactions.filter; name one of its columns "
+                        f"({have}).", argument="filter")
+
+
+def keep_rows(raw: pd.DataFrame, filter: dict, *, names: dict | None = None, where: str = "the file") -> pd.Series:
+    """The rows a study keeps by ``transactions.filter``: every named column takes one of its listed values.
+
+    An event log lists views, carts, favourites and purchases in one file, told apart by a column such as
+    ``behavior_type``; ``filter: {behavior_type: [buy]}`` keeps the purchases. A key is a column of the file,
+    mapped or not (or a role whose mapped column is meant); values are compared as text, so ``4`` matches
+    ``4`` and ``4.0``.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        The file as read (its own column names).
+    filter : dict
+        Column to the list of values to keep.
+    names : dict, optional
+        Role to the file's column (:func:`roles`), for keys that name a role.
+    where : str
+        Names the file in errors.
+
+    Returns
+    -------
+    Series of bool
+        True for the rows kept.
+
+    Raises
+    ------
+    ArgumentError
+        When a column is not in the file, or no row takes the listed values.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"user": ["a", "a", "b"], "behavior_type": ["pv", "buy", "buy"]})
+    >>> keep_rows(raw, {"behavior_type": ["buy"]}).tolist()
+    [False, True, True]
+    """
+    keep = pd.Series(True, index=raw.index)
+    for column, values in (filter or {}).items():
+        col = _filter_column(raw, column, names or {}, where)
+        wanted = set(_as_text(list(values if isinstance(values, (list, tuple, set)) else [values])).dropna())
+        text = _as_text(raw[col])
+        match = text.isin(wanted).fillna(False).astype(bool)
+        if not match.any():
+            seen = text.value_counts().index[:8]
+            raise ArgumentError(f"{where}: no row of column '{col}' takes a value listed in transactions.filter "
+                                f"({', '.join(sorted(wanted))}); its values include {', '.join(map(str, seen))}.",
+                                argument="filter")
+        keep &= match
+    return keep
+
+
+#: The steps of the purchase path in an event log, in order, by the names logs give them (Taobao's pv, fav,
+#: cart, buy; RetailRocket's view, addtocart, transaction; Chinese platform words); other values follow.
+FUNNEL_STEPS = (("pv", "view", "views", "page_view", "pageview", "click", "browse", "浏览", "点击"),
+                ("fav", "favorite", "favourite", "collect", "wishlist", "like", "收藏"),
+                ("cart", "addtocart", "add_to_cart", "add-to-cart", "basket", "加购", "加入购物车"),
+                ("buy", "purchase", "order", "transaction", "checkout", "pay", "购买", "下单", "成交", "支付"))
+
+
+def funnel(raw: pd.DataFrame, column: str, *, customer: str) -> pd.DataFrame:
+    """The purchase path of an event log: per behaviour, its events and customers, and how many of them got there.
+
+    The steps are the values of ``column`` in the order of :data:`FUNNEL_STEPS` (views, favourites, carts,
+    purchases; other values after them, by customers). ``reached`` counts the customers who did this
+    behaviour and every earlier one (at any time of the log: a step's order in time is not checked), and
+    ``conversion`` is its share of the previous step's ``reached``.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        The unfiltered log (every behaviour).
+    column : str
+        The column of the behaviour (e.g. ``behavior_type``).
+    customer : str
+        The column of the customer id.
+
+    Returns
+    -------
+    DataFrame
+        ``step``, ``events``, ``customers``, ``reached``, ``conversion`` (NaN at the first step).
+
+    References
+    ----------
+    Zhu, H., Li, X., Zhang, P., Li, G., He, J., Li, H., & Gai, K. (2018). Learning tree-based deep model for
+    recommender systems. *KDD '18*, 1079-1088 (the Taobao UserBehavior log: pv, fav, cart, buy).
+    Jannach, D., & Jugovac, M. (2019). Measuring the business value of recommender systems. *ACM
+    Transactions on Management Information Systems*, 10(4), 16 (conversion rates as a measure of value).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"user": ["a", "a", "a", "b", "b", "c"],
+    ...                     "behavior_type": ["pv", "cart", "buy", "pv", "cart", "pv"]})
+    >>> funnel(log, "behavior_type", customer="user")[["step", "customers", "reached"]].values.tolist()
+    [['pv', 3, 3], ['cart', 2, 2], ['buy', 1, 1]]
+    """
+    steps = _as_text(raw[column])
+    who = _customer_ids(raw[customer])
+    known = {name: rank for rank, names in enumerate(FUNNEL_STEPS) for name in names}
+    table = pd.DataFrame({"step": steps, "customer": who}).dropna()
+    events = table["step"].value_counts()
+    pairs = table.drop_duplicates()
+    buyers = {step: set(who) for step, who in pairs.groupby("step")["customer"]}
+    order = sorted(events.index, key=lambda v: (known.get(str(v).strip().lower(), len(FUNNEL_STEPS)),
+                                                -len(buyers[v]), str(v)))
+    rows, reached = [], None
+    for step in order:
+        reached = buyers[step] if reached is None else reached & buyers[step]
+        rows.append({"step": step, "events": int(events[step]), "customers": len(buyers[step]),
+                     "reached": len(reached)})
+    out = pd.DataFrame(rows)
+    out["conversion"] = out["reached"] / out["reached"].shift(1)
+    return out
+
+
 def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amounts: str = "drop",
              zero_amounts: str = "keep", duplicates: str = "auto", as_of: dt.date | None = None,
              exclude_products=(), cancellation_prefix: str | None = None, decimal: str | None = None,
@@ -205,8 +337,10 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     df : DataFrame
         A log with the workbook's column names (``customer_id``, ``date``, ``amount``, ...).
     date_format : str, optional
-        strptime format of the dates. None: ISO dates are read as they are, and ``dd/mm/yyyy``-style
-        dates only when the file proves the order (:func:`kamlib.parsing.dates`); otherwise the run stops.
+        strptime format of the dates, or ``"epoch"`` for Unix time (seconds or milliseconds, told apart by
+        their size; :func:`kamlib.parsing.epoch`), shown in ``timezone`` (UTC when it is not set; said in the
+        report). None: ISO dates are read as they are, and ``dd/mm/yyyy``-style dates only when the file
+        proves the order (:func:`kamlib.parsing.dates`); otherwise the run stops.
     negative_amounts : {"drop", "net"}
         Drop returns, or keep them so that they net against the same customer's purchases on that day.
     zero_amounts : {"keep", "drop"}
@@ -225,7 +359,8 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
         The decimal separator of amounts, quantities and prices; None: the file must prove it
         (:func:`kamlib.parsing.numbers`).
     timezone : str, optional
-        Dates with a UTC offset are converted to this zone (else the offset is dropped, with a note).
+        Dates with a UTC offset, and Unix times, are converted to this zone (else the offset is dropped, with a
+        note; Unix times are shown in UTC).
     where, names : optional
         The file and its column names by role, named in errors.
 
@@ -283,19 +418,30 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
             "(or format it as Text in Excel before saving).", argument="columns.customer")
     parsed, tz_note = parsing.dates(out["date"], date_format=date_format, timezone=timezone,
                                     column=names.get("date", "date"), where=where)
-    if tz_note:
+    if tz_note and date_format == parsing.EPOCH:
+        note(parsed.notna(), tz_note,
+             Message("set transactions.timezone to show them in another zone" if timezone else
+                     "transactions.timezone is not set, so the dates are UTC; set it (e.g. Asia/Shanghai) to "
+                     "count days in the shop's local time", "phrase"))
+    elif tz_note:
         note(out["date"].astype("string").str.contains(parsing.UTC_OFFSET).fillna(False).astype(bool), tz_note,
              "set transactions.timezone to convert them to one time zone")
     if not pd.api.types.is_datetime64_any_dtype(out["date"]):
         bad = parsed.isna() & out["date"].notna()
         if len(out) and bad.mean() > 0.5:  # most dates fail: the format is wrong, not the rows
             rows_ = ", ".join(str(i) for i in out.index[bad][:3])
-            raise ArgumentError(
-                f"{int(bad.sum())} of {len(out)} dates (rows {rows_}, ...; e.g. {str(out['date'][bad].iloc[0])!r}) do not "
-                + (f"match date_format {date_format!r}" if date_format else "parse as dates")
-                + "; pass date_format in the file's format (e.g. '%Y/%m/%d' or "
-                "'%d.%m.%Y %H:%M')" + (", or None to let pandas infer it." if date_format else "."),
-                argument="date_format")
+            first = f"{int(bad.sum())} of {len(out)} dates (rows {rows_}, ...; e.g. {str(out['date'][bad].iloc[0])!r})"
+            if date_format == parsing.EPOCH:
+                fix = ("are not Unix time (seconds or milliseconds since 1970-01-01); set transactions.date_format "
+                       "to the file's format (e.g. '%Y-%m-%d %H:%M:%S'), or null for ISO dates.")
+            elif parsing.looks_epoch(out["date"][bad]):
+                fix = ("are numbers of seconds (or milliseconds) since 1970-01-01, Unix time; set "
+                       "transactions.date_format: epoch (and transactions.timezone for the shop's local time).")
+            else:
+                fix = ((f"do not match date_format {date_format!r}" if date_format else "do not parse as dates")
+                       + "; pass date_format in the file's format (e.g. '%Y/%m/%d' or '%d.%m.%Y %H:%M', or 'epoch' "
+                       "for Unix time)" + (", or None to let pandas infer it." if date_format else "."))
+            raise ArgumentError(f"{first} {fix}", argument="date_format")
     out["date"] = parsed
     drop(out["date"].isna(), "unparseable date", "set transactions.date_format (e.g. '%Y-%m-%d')")
     limit = pd.Timestamp(as_of or dt.date.today()) + pd.Timedelta(days=1)
@@ -449,7 +595,8 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
          date_format: str | None = None, negative_amounts: str = "drop", zero_amounts: str = "keep",
          duplicates: str = "auto", as_of: dt.date | None = None, exclude_products=(),
          cancellation_prefix: str | None = None, sample_share: float | None = None, decimal: str | None = None,
-         timezone: str | None = None, sheet: str | int | None = None, tables: dict | None = None) -> Loaded:
+         timezone: str | None = None, sheet: str | int | None = None, tables: dict | None = None,
+         filter: dict | None = None) -> Loaded:
     """Load and validate a transaction log.
 
     Parameters
@@ -473,11 +620,16 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
     tables : dict, optional
         Other tables of a multi-table export, joined to ``source`` (the order lines) before the columns are
         mapped: name to ``{"source": path, "on": key column}``, in join order (:func:`join_tables`).
+    filter : dict, optional
+        Keep the rows whose columns (mapped or not) take the listed values, e.g. ``{"behavior_type": ["buy"]}``
+        for the purchases of an event log (:func:`keep_rows`); the rows left out are counted in the report, and
+        a filter of one column gives the log's purchase path (:func:`funnel`).
 
     Returns
     -------
     Loaded
-        ``data`` (the clean log), ``report`` (rows dropped per rule) and ``source`` (its name).
+        ``data`` (the clean log), ``report`` (rows dropped per rule), ``source`` (its name), ``warnings`` and
+        ``funnel`` (the purchase path when ``filter`` keeps some values of one column, else None).
 
     Examples
     --------
@@ -501,6 +653,22 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         raw.index = raw.index + 2  # report rows as a spreadsheet shows them (header is row 1)
     names = roles(columns, raw.columns)  # the file's column of each role, also named in errors
     df = _rename(raw, names, where)
+    read, filtered, path = len(df), None, None
+    if filter:
+        keep = keep_rows(raw, filter, names=names, where=where)
+        if len(filter) == 1 and not keep.all():
+            path = funnel(raw, _filter_column(raw, next(iter(filter)), names, where), customer=names["customer"])
+        left_out = df.loc[~keep]
+        worth = _provisional_amounts(left_out, decimal)
+        spec = "; ".join(f"{c}: {', '.join(map(str, v if isinstance(v, (list, tuple, set)) else [v]))}"
+                         for c, v in filter.items())
+        filtered = {"rule": Message("not kept by transactions.filter ({spec})", "phrase", spec=spec),
+                    "rows_dropped": int((~keep).sum()),
+                    "amount_dropped": round(float(worth.sum()), 2) if worth is not None else 0.0,
+                    "rows_flagged": 0, "example_rows": ", ".join(str(i) for i in left_out.index[:5]),
+                    "fix": Message("the study keeps only these values; list more under transactions.filter",
+                                   "phrase")}
+        df = df.loc[keep]
     try:
         clean, report = validate(df, date_format=date_format, negative_amounts=negative_amounts,
                                  zero_amounts=zero_amounts, duplicates=duplicates, as_of=as_of,
@@ -518,10 +686,16 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
                                                                   "phrase", key=u["key"])}
                               for u in unmatched])
         report = pd.concat([joins, report], ignore_index=True)
+    if filtered is not None:  # the first rule: the rows the study keeps; the total counts every row read
+        report = pd.concat([pd.DataFrame([filtered]), report], ignore_index=True)
+        last = report.index[-1]
+        report.loc[last, "rule"] = _total(len(clean), read)
+        report.loc[last, "rows_dropped"] = read - len(clean)
+        report.loc[last, "amount_dropped"] = round(float(report["amount_dropped"].iloc[:-1].sum()), 2)
     if clean.empty:
         worst = report.iloc[:-1].sort_values("rows_dropped").iloc[-1] if len(report) > 1 else None
         why = f"; most were dropped by the rule '{worst['rule']}' (fix: {worst['fix']})" if worst is not None else ""
-        raise KamError(f"{where}: no valid transaction is left of {len(df)} rows read{why}.")
+        raise KamError(f"{where}: no valid transaction is left of {read} rows read{why}.")
     if sample_share is not None and sample_share < 1:
         sampled = sample_customers(clean, sample_share).reset_index(drop=True)
         report = pd.concat([report.iloc[:-1], pd.DataFrame([
@@ -530,10 +704,11 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
              "amount_dropped": round(float(clean["amount"].sum() - sampled["amount"].sum()), 2)
              if "amount" in clean else 0.0,
              "rows_flagged": 0, "example_rows": "", "fix": "transactions.sample_share (quick runs)"},
-            {"rule": _total(len(sampled), len(df)), "rows_dropped": len(df) - len(sampled),
+            {"rule": _total(len(sampled), read), "rows_dropped": read - len(sampled),
              "amount_dropped": 0.0, "rows_flagged": 0, "example_rows": "", "fix": ""}])], ignore_index=True)
         report.loc[report.index[-1], "amount_dropped"] = round(float(report["amount_dropped"].iloc[:-1].sum()), 2)
         clean = sampled
     from .stages import identify_problems
 
-    return Loaded(clean, report, where, tuple(identify_problems(clean, df["customer_id"])))  # ids as the file typed them
+    return Loaded(clean, report, where, tuple(identify_problems(clean, df["customer_id"])),  # ids as the file typed them
+                  funnel=path)

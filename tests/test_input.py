@@ -304,3 +304,99 @@ def test_an_instrument_whose_attention_check_is_off_the_scale_is_refused_at_load
     spec["attention_check"]["expected"] = 4
     path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     assert instrument.load(path).points == 5
+
+
+# ----------------------------------------------------------------------------- event logs (issue 48.7)
+
+
+def _event_log(tmp_path):
+    """A marketplace event log (views, favourites, carts, purchases) with Unix times, and what it holds by hand."""
+    utc = dt.timezone.utc
+    events = [("u1", "pv", dt.datetime(2018, 7, 1, 18, 32, 57, tzinfo=utc)),
+              ("u1", "fav", dt.datetime(2018, 7, 1, 18, 40, tzinfo=utc)),
+              ("u1", "cart", dt.datetime(2018, 7, 1, 19, 0, tzinfo=utc)),
+              ("u1", "buy", dt.datetime(2018, 7, 1, 20, 0, tzinfo=utc)),
+              ("u2", "pv", dt.datetime(2018, 7, 2, 9, 0, tzinfo=utc)),
+              ("u2", "cart", dt.datetime(2018, 7, 2, 10, 0, tzinfo=utc)),
+              ("u2", "buy", dt.datetime(2018, 7, 2, 17, 0, tzinfo=utc)),  # the 3rd in Shanghai (UTC+8)
+              ("u3", "pv", dt.datetime(2018, 7, 3, 1, 0, tzinfo=utc)),
+              ("u3", "pv", dt.datetime(2018, 7, 3, 2, 0, tzinfo=utc)),
+              ("u3", "fav", dt.datetime(2018, 7, 3, 3, 0, tzinfo=utc)),
+              ("u4", "buy", dt.datetime(2018, 7, 4, 12, 30, tzinfo=utc))]
+    lines = ["user_id,item_id,behavior_type,timestamp"]
+    for i, (user, kind, when) in enumerate(events):
+        stamp = int(when.timestamp())
+        lines.append(f"{user},{100 + i},{kind},{stamp * 1000 if user == 'u4' else stamp}")  # u4's in milliseconds
+    path = tmp_path / "UserBehavior.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path, events
+
+
+def test_an_event_log_with_unix_times_is_read_in_the_study_zone_and_filtered_to_purchases(tmp_path):
+    import warnings
+    import zoneinfo
+
+    path, events = _event_log(tmp_path)
+    cols = {"customer": "user_id", "date": "timestamp", "product": "item_id"}
+    buys = [(u, w) for u, k, w in events if k == "buy"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no library warning reaches the user
+        with pytest.raises(ArgumentError, match=r"11 of 11 dates .*Unix time; set transactions.date_format: epoch") as err:
+            _load(path, columns=cols)
+        assert err.value.argument == "date_format" and "\n" not in str(err.value)
+        shanghai = _load(path, columns=cols, date_format="epoch", timezone="Asia/Shanghai",
+                         filter={"behavior_type": ["buy"]})
+        utc = _load(path, columns=cols, date_format="epoch", filter={"behavior_type": ["buy"]})
+    zone = zoneinfo.ZoneInfo("Asia/Shanghai")
+    assert sorted(shanghai.data["date"].tolist()) == sorted(pd.Timestamp(w.astimezone(zone).replace(tzinfo=None))
+                                                            for _, w in buys)
+    assert sorted(utc.data["date"].tolist()) == sorted(pd.Timestamp(w.replace(tzinfo=None)) for _, w in buys)
+    assert sorted(shanghai.data["customer_id"]) == sorted(u for u, _ in buys)
+    report = shanghai.report.set_index(shanghai.report["rule"].astype(str))
+    left_out = len(events) - len(buys)
+    assert report.loc["not kept by transactions.filter (behavior_type: buy)", "rows_dropped"] == left_out
+    assert report.loc[f"total: {len(buys)} rows kept of {len(events)} read", "rows_dropped"] == left_out
+    zone_rule = [r for r in report.index if "Unix time" in r]
+    assert zone_rule == [f"{len(buys)} dates read as Unix time (seconds and milliseconds since 1970-01-01 UTC), "
+                         "shown in Asia/Shanghai"]
+    assert report.loc[zone_rule[0], "rows_flagged"] == len(buys)
+    assert "not set, so the dates are UTC" in " ".join(utc.report["fix"].astype(str))
+    # the purchase path from the unfiltered log: views, favourites, carts, purchases
+    did = {k: {u for u, kk, _ in events if kk == k} for k in ("pv", "fav", "cart", "buy")}
+    reached, expected = None, []
+    for k in ("pv", "fav", "cart", "buy"):
+        reached = did[k] if reached is None else reached & did[k]
+        expected.append([k, sum(kk == k for _, kk, _ in events), len(did[k]), len(reached)])
+    path_table = shanghai.funnel
+    assert path_table[["step", "events", "customers", "reached"]].values.tolist() == expected
+    assert path_table["conversion"].iloc[1:].tolist() == pytest.approx(
+        [expected[i][3] / expected[i - 1][3] for i in range(1, 4)])
+
+
+def test_unix_time_is_seconds_or_milliseconds_by_size():
+    moments = [dt.datetime(1973, 3, 3, 9, 46, 40, tzinfo=dt.timezone.utc),  # 1e11 ms: the first millisecond value
+               dt.datetime(2024, 2, 29, 23, 59, 59, tzinfo=dt.timezone.utc)]
+    seconds = [int(m.timestamp()) for m in moments]
+    values = pd.Series([str(seconds[1]), str(seconds[0] * 1000), str(seconds[1] * 1000), "2024-01-01", "", "9" * 15])
+    read, note = parsing.dates(values, date_format="epoch")
+    naive = [pd.Timestamp(m.replace(tzinfo=None)) for m in moments]
+    assert read.iloc[:3].tolist() == [naive[1], naive[0], naive[1]]
+    assert read.iloc[3:].isna().all()  # text, empty and microseconds are not Unix seconds or milliseconds
+    assert str(note) == "3 dates read as Unix time (seconds and milliseconds since 1970-01-01 UTC), shown in UTC"
+    assert note.translate("zh") is not None
+
+
+def test_a_filter_matches_codes_as_text_names_a_role_and_refuses_what_it_cannot_keep(tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text("customer_id,date,amount,behavior_type,src\n"
+                    "a,2024-01-05,5,1,app\na,2024-01-06,6,4,app\nb,2024-01-07,7,4,web\nb,2024-01-08,8,2,web\n")
+    assert _load(path, filter={"behavior_type": [4]}).data["amount"].tolist() == [6.0, 7.0]
+    cols = {**COLS, "channel": "src"}
+    kept = _load(path, columns=cols, filter={"channel": ["web"], "behavior_type": [4]})
+    assert kept.data["amount"].tolist() == [7.0] and kept.funnel is None  # two columns: no single path
+    assert kept.report["rows_dropped"].iloc[0] == 3 and kept.report["amount_dropped"].iloc[0] == 5 + 6 + 8
+    with pytest.raises(ArgumentError, match="has no column 'behaviour' for transactions.filter") as err:
+        _load(path, filter={"behaviour": ["buy"]})
+    assert err.value.argument == "filter"
+    with pytest.raises(ArgumentError, match=r"no row of column 'behavior_type' takes a value listed .*\(buy\)"):
+        _load(path, filter={"behavior_type": ["buy"]})

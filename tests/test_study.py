@@ -242,3 +242,22 @@ def test_a_renamed_tier_key_is_read_under_its_new_name_with_a_notice(study_file,
     both = study_file(tiers__key_clv_share=0.1, tiers__key_share=0.2)
     with pytest.raises(KamError, match="both set"):
         load(both)
+
+
+def test_date_format_takes_epoch_or_a_strftime_format_and_filter_lists_values(study_file):
+    s = study.load(study_file(transactions__date_format="Epoch", transactions__filter={"behavior_type": "buy"}))
+    assert s.transactions.date_format == "epoch" and s.transactions.filter == {"behavior_type": ["buy"]}
+    assert s.parameters(["transactions"])["transactions_filter"] == {"behavior_type": ["buy"]}
+    with pytest.raises(KamError, match=r"date_format 'YYYY-MM-DD' has no strftime code.*or epoch"):
+        study.load(study_file(transactions__date_format="YYYY-MM-DD"))
+    with pytest.raises(KamError, match=r"transactions.filter.behavior_type lists no value"):
+        study.load(study_file(transactions__filter={"behavior_type": []}))
+
+
+def test_a_key_left_null_is_named_as_not_set(study_file):
+    with pytest.raises(KamError) as err:
+        study.load(study_file(transactions__columns__customer=None))
+    assert "key 'transactions.columns.customer' is not set yet" in str(err.value)
+    assert "got None" not in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(KamError, match=r"key 'clv.calibration_start' is not set yet .*a date such as"):
+        study.load(study_file(clv__calibration_start=None))

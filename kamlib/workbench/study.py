@@ -108,7 +108,14 @@ class Transactions(_Section):
     )
     columns: Columns = Columns()
     encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030"] = "auto"
-    date_format: str | None = None
+    date_format: str | None = Field(
+        None, description="strftime format of the dates (e.g. '%d/%m/%Y %H:%M'), or epoch for Unix time (seconds or "
+                          "milliseconds since 1970, shown in transactions.timezone, UTC when it is not set); null: "
+                          "ISO dates, or day-first only when the file proves it")
+    filter: dict[str, list[str | int | float]] | None = Field(
+        None, description="keep the rows whose column (mapped or not) takes one of the listed values, e.g. "
+                          "{behavior_type: [buy]} for the purchases of an event log; the rows left out are counted "
+                          "in the validation table")
     negative_amounts: Literal["drop", "net"] = "net"
     zero_amounts: Literal["keep", "drop"] = "drop"
     duplicates: Literal["auto", "drop", "keep"] = "auto"
@@ -126,6 +133,32 @@ class Transactions(_Section):
     tables: dict[str, Table] | None = Field(
         None, description="a multi-table export: the other tables (orders, customers, products, ...) joined to the "
                           "order lines in `source`, in the order written, each by its key column `on`")
+
+    @field_validator("date_format")
+    @classmethod
+    def _a_format(cls, value):
+        if value is not None and value.strip().lower() == "epoch":
+            return "epoch"
+        if value is not None and "%" not in value:
+            raise ValueError(f"transactions.date_format {value!r} has no strftime code; write the file's format "
+                             "with codes such as '%Y-%m-%d %H:%M', or epoch for Unix time (seconds or milliseconds "
+                             "since 1970)")
+        return value
+
+    @field_validator("filter", mode="before")
+    @classmethod
+    def _listed_values(cls, value):
+        """One value may be written without a list (``{behavior_type: buy}``); an empty list keeps nothing."""
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for column, values in value.items():
+            values = values if isinstance(values, list) else [values]
+            if not values or any(v is None for v in values):
+                raise ValueError(f"transactions.filter.{column} lists no value to keep; list the values of "
+                                 f"{column} to keep, e.g. {{{column}: [buy]}}, or remove the key")
+            out[column] = values
+        return out
 
     @field_validator("timezone")
     @classmethod
@@ -542,6 +575,11 @@ def _explain(err: ValidationError, path: Path) -> str:
         msg = str(first.get("ctx", {}).get("error", first["msg"]))
         return f"{path}: {msg}."
     got = first.get("input")
+    if got is None and kind != "missing":  # a key the scaffold leaves null for the student to fill
+        return (f"{path}: key '{key}' is not set yet (it is null); set it"
+                + (" to a date such as 2024-01-31" if kind.startswith("date") else "")
+                + (" to the name of that column in your file" if key.startswith("transactions.columns.") else "")
+                + ".")
     msg = first["msg"]
     msg = msg[:1].lower() + msg[1:]  # the allowed values keep their case: 'D', 'W' or 'M'
     return f"{path}: key '{key}' is invalid ({msg}, got {got!r}); fix that value."
