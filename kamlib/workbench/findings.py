@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from .. import verdicts
 from ..errors import KamError
 from ..i18n import gettext, in_language, name_zh, number, translate
+from ..stage_results import hypotheses_sentence  # the questionnaire's sentence, made beside the results
 
 __all__ = ["WORDED", "Finding", "Number", "Worded", "findings", "hypotheses_sentence", "is_demonstration",
            "limitations", "not_run", "recommendations", "shown", "skipped_stages"]
@@ -300,78 +301,6 @@ def findings(manifest: dict, values: dict, language: str = "en", *, simulated: s
         out.append(Finding(s["key"], stage, _template(template, language), numbers, evidence,
                            evidence in (simulated or set()), is_demonstration(s, simulated or set())))
     return out[:limit]
-
-
-_METHOD_ONLY = "; these rows show the method, not facts about real customers."
-#: The questionnaire's sentence by (simulated answers, how many hypotheses are supported, whether some supported one
-#: rests on a failed criterion): every template names exactly the numbers hypotheses_sentence gives it
-_HYPOTHESES = {
-    (False, "none", False): "On the survey, no hypothesis of the {hypotheses} tested is supported.",
-    (False, "some", False): "On the survey, {supported} of {hypotheses} hypotheses are supported ({listed}).",
-    (False, "some", True): "On the survey, {supported} of {hypotheses} hypotheses are supported ({listed}), and the "
-                           "support of {qualified} rests on a failed criterion (the table's qualification column).",
-    (False, "all", False): "On the survey, every hypothesis tested is supported ({hypotheses}: {listed}).",
-    (False, "all", True): "On the survey, every hypothesis tested is supported ({hypotheses}: {listed}), and the "
-                          "support of {qualified} rests on a failed criterion (the table's qualification column).",
-    (True, "none", False): "On the simulated survey, no hypothesis of the {hypotheses} tested is supported"
-                           + _METHOD_ONLY,
-    (True, "some", False): "On the simulated survey, {supported} of {hypotheses} hypotheses are supported ({listed})"
-                           + _METHOD_ONLY,
-    (True, "some", True): "On the simulated survey, {supported} of {hypotheses} hypotheses are supported ({listed}), "
-                          "and the support of {qualified} rests on a failed criterion (the table's qualification "
-                          "column)" + _METHOD_ONLY,
-    (True, "all", False): "On the simulated survey, every hypothesis tested is supported ({hypotheses}: {listed})"
-                          + _METHOD_ONLY,
-    (True, "all", True): "On the simulated survey, every hypothesis tested is supported ({hypotheses}: {listed}), and "
-                         "the support of {qualified} rests on a failed criterion (the table's qualification column)"
-                         + _METHOD_ONLY,
-}
-
-
-def hypotheses_sentence(tested, *, simulated: bool, tested_key: str = "hypotheses_tested",
-                        supported_key: str = "hypotheses_supported") -> tuple[str, dict] | None:
-    """The summary's sentence on the questionnaire's hypotheses: its template and numbers for
-    :meth:`kamlib.workbench.artefacts.Artefacts.finding` (None when no hypothesis was tested).
-
-    The sentence says how many hypotheses are supported (none, some or every one), names them, names those whose
-    support rests on a failed reliability, validity or fit criterion, and marks simulated answers as showing the
-    method only; each branch's template names exactly the numbers given.
-
-    Parameters
-    ----------
-    tested : iterable of (str, str, bool)
-        ``(hypothesis, supported, qualified)`` per hypothesis tested on the questionnaire: ``supported`` is
-        ``"yes"`` or ``"no"``, ``qualified`` whether the table's qualification column names a failed criterion.
-    simulated : bool
-        Whether the answers are simulated.
-    tested_key, supported_key : str
-        The recorded values (``art.record``) of how many hypotheses were tested and supported.
-
-    Returns
-    -------
-    (str, dict) or None
-        The English template (the catalogue's msgid, ``msgctxt "finding"``) and the numbers by field.
-
-    Examples
-    --------
-    >>> template, numbers = hypotheses_sentence([("H1", "yes", False), ("H2", "no", False)], simulated=False)
-    >>> template
-    'On the survey, {supported} of {hypotheses} hypotheses are supported ({listed}).'
-    >>> numbers["listed"], sorted(numbers)
-    (['H1'], ['hypotheses', 'listed', 'supported'])
-    >>> hypotheses_sentence([], simulated=True) is None
-    True
-    """
-    tested = [(str(h), s, bool(q)) for h, s, q in tested]
-    if not tested:
-        return None
-    supported = [h for h, s, _ in tested if s == "yes"]
-    qualified = [h for h, s, q in tested if s == "yes" and q]
-    how = "none" if not supported else "all" if len(supported) == len(tested) else "some"
-    template = _HYPOTHESES[(bool(simulated), how, bool(qualified))]
-    numbers = {"hypotheses": (tested_key, "count"), "supported": (supported_key, "count"), "listed": supported,
-               "qualified": qualified}
-    return template, {k: v for k, v in numbers.items() if k in _fields(template)}
 
 
 def _sentences(manifest: dict, values: dict, what: str, language: str, currency: str | None = None) -> list[str]:

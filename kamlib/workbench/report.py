@@ -521,6 +521,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     T = _report_text(language)
     arts = manifest.get("artefacts", [])
     values = _values(out)
+    results = discussion.stage_results(values, out)  # the typed stage results the reasoning reads
     currencies = {nb: rec.get("parameters", {}).get("transactions_currency")
                   for nb, rec in manifest.get("notebooks", {}).items()}
     time_units = {nb: rec.get("parameters", {}).get("clv_unit") for nb, rec in manifest.get("notebooks", {}).items()}
@@ -558,7 +559,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     for i, s in enumerate(sections, 3):
         s["title"] = f"{i}. {T[s['key']]}"
         s["lead"] = T.get(f"lead_{s['key']}", "")
-        s["closing"] = discussion.closing(s["key"], values, language, survey_simulated=survey_simulated)
+        s["closing"] = discussion.closing(s["key"], results, language, survey_simulated=survey_simulated)
         for nb in s["notebooks"]:
             # a notebook whose every finding rests on other data than the company's is a method demonstration
             found = declared.get(nb["name"], [])
@@ -585,8 +586,8 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
-            "references": _references(manifest, values, out, quick),
-            "claims": [c.row(language) for c in discussion.confront(values)],
+            "references": _references(manifest, values, out, quick, results),
+            "claims": [c.row(language) for c in discussion.confront(results)],
             "rules": verdicts.table(language=language).to_dict("records"),
             "author": {section: authors.fill(text, manifest, values, language=language, currency=currency,
                                              where=f"texts.{section}")
@@ -605,9 +606,10 @@ def _note(note: str, note_zh: str | None, language: str) -> str:
     return in_language(note, note_zh, language)
 
 
-def _references(manifest: dict, values: dict, out: Path, quick: bool) -> list[dict]:
+def _references(manifest: dict, values: dict, out: Path, quick: bool, results) -> list[dict]:
     """The works cited anywhere in the report (English text: captions, notes, findings, recommendations,
-    limitations and the text cells of every table), formatted (:func:`kamlib.literature.references`)."""
+    limitations, the closings and the discussion (from the run's stage ``results``) and the text cells of every
+    table), formatted (:func:`kamlib.literature.references`)."""
     from .. import literature
     from . import discussion
     from . import findings as fnd
@@ -618,8 +620,8 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool) -> list[di
         parts += [str(n) for n in rec.get("notes", [])]
     parts += [f.text() for f in fnd.findings(manifest, values, "en", limit=10**6)]
     parts += fnd.recommendations(manifest, values, "en") + fnd.limitations(values, manifest, "en", quick=quick)
-    parts += [str(c.evidence) for c in discussion.confront(values)]
-    parts += [t for stage in STAGES for t in discussion.closing(stage, values, "en")]
+    parts += [str(c.evidence) for c in discussion.confront(results)]
+    parts += [t for stage in STAGES for t in discussion.closing(stage, results, "en")]
     for a in manifest.get("artefacts", []):
         if a["kind"] == "table" and (out / a["path"]).exists():
             df = pd.read_csv(out / a["path"])
@@ -783,7 +785,8 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
     from ..config import DATA
 
     here = Path(__file__).parent
-    inputs = (Path(__file__), here / "findings.py", here.parent / "i18n.py", here / "templates" / "report.html.j2",
+    inputs = (Path(__file__), here / "findings.py", here / "discussion.py", here.parent / "stage_results.py",
+              here.parent / "i18n.py", here / "templates" / "report.html.j2",
               here.parent / "locale" / "zh.po", DATA / "literature" / "codebook.yaml")
     code = b"".join(f.read_bytes() for f in inputs if f.exists())
     values = b"".join(f.read_bytes() for f in sorted((out / "values").glob("*.json")))

@@ -1,0 +1,957 @@
+"""The framework's stage results as typed objects, and the report's reasoning as functions of them.
+
+Each framework stage of a run (the literature, identify, understand, segment, act, evaluate) is one frozen result
+(:class:`Literature`, :class:`Identify`, :class:`Understand`, :class:`Segment`, :class:`Act`, :class:`Evaluate`),
+whose attributes are named, documented quantities: their definition and unit are in the class's Attributes. The six
+travel together as :class:`StageResults`. :func:`recorded` builds them from what a run recorded: the values the
+notebooks recorded (``values/<notebook>.json``) and the stage results they kept (the key-account tiers,
+:class:`kamlib.tiers.Tiers`). :data:`RECORDED` is the one place of kamlib that knows which notebook records which
+value under which key; everything else reads attributes. An attribute the run did not record is None.
+
+The report's reasoning is made here, beside the results, as :class:`~kamlib.i18n.Message` objects (English template,
+Chinese in the catalogue): each section's closing interpretation (:func:`closing`: what the result means for
+key-account management, how certain it is, what it does not show) and the discussion that sets the literature
+register's claims (``data/literature/claims.csv``) against this run (:func:`confront`). Each sentence has a guard
+that makes it impossible to contradict its result: a difference's direction is :func:`kamlib.verdicts.effect` of its
+interval (an interval that includes zero is inconclusive), revenue concentration is
+:func:`kamlib.verdicts.concentrated`, and a sentence about a counted set says what an empty set means (no rule, no
+key account) rather than asserting something about it. A sentence whose input is None is left out (a claim it rests
+on is "not tested in this run"); with ``strict=True``, as the tests run it, it raises a
+:class:`~kamlib.errors.KamError` naming the attribute and where the run records it.
+
+Written by hand: the interpretation is this workbook's argument, not a library's.
+
+References
+----------
+American Psychological Association (2020). *Publication Manual* (7th ed.), 3.8: the discussion evaluates the
+results against the hypotheses and prior work, and names the limits of what they show.
+Gardner, M. J. & Altman, D. G. (1986). Confidence intervals rather than P values: estimation rather than hypothesis
+testing. *British Medical Journal*, 292(6522), 746-750.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import string
+from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import pandas as pd
+
+from . import verdicts
+from ._results import Result
+from .errors import KamError, require_columns
+from .i18n import Message, in_language
+from .tiers import Tiers
+
+__all__ = ["AGREES", "Act", "CHECKS", "Claim", "DISAGREES", "Evaluate", "INCONCLUSIVE", "Identify", "KEPT",
+           "Literature", "NOT_TESTED", "OTHER_DATA", "RECORDED", "STAGES", "Segment", "StageResults", "Understand",
+           "closing", "confront", "hypotheses_sentence", "load_claims", "recorded"]
+
+
+# ------------------------------------------------------------------------------------------------- the results
+
+@dataclass(frozen=True)
+class Literature(Result):
+    """The literature stage: the sources coded and how well two codings agree.
+
+    Attributes
+    ----------
+    n_sources : int or None
+        Sources of the literature register coded in this run (count).
+    n_themes : int or None
+        Themes the sources were coded into (count).
+    mean_kappa : float or None
+        Mean Cohen's kappa between the manual and the automatic coding of the themes (-1 to 1; 1 is perfect
+        agreement, 0 agreement by chance).
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Literature
+    >>> Literature(n_sources=12, n_themes=6, mean_kappa=0.81).as_dict()
+    {'n_sources': 12, 'n_themes': 6, 'mean_kappa': 0.81}
+    """
+
+    stage: ClassVar[str] = "literature"
+    n_sources: int | None = None
+    n_themes: int | None = None
+    mean_kappa: float | None = None
+
+
+@dataclass(frozen=True)
+class Identify(Result):
+    """The identify stage: the key accounts, how concentrated revenue is, and which purchase model values customers.
+
+    Attributes
+    ----------
+    key_accounts : int or None
+        Customers who are key accounts (count): the top share of customers by past revenue, active or at risk
+        (:attr:`kamlib.tiers.Tiers.n_key_accounts` of :attr:`tiers` when the run kept them).
+    key_accounts_revenue_share : float or None
+        The key accounts' share of the window's revenue (0 to 1).
+    top_revenue_share : float or None
+        The share of the window's revenue (0 to 1) that the top 20% of customers by revenue bring (the Pareto
+        table's row of the top 20%).
+    gini : float or None
+        Gini coefficient of revenue across customers (0: every customer brings the same; 1: one customer brings
+        everything).
+    value_model : str or None
+        The label of the purchase model the holdout chose to value the customers (:func:`kamlib.holdout.select`);
+        ``""`` when no model beat a sort by past revenue on the holdout (the value measure is past revenue).
+    degenerate_models : tuple of str or None
+        Labels of the purchase models that cannot identify dropout on this log (a degenerate fit); empty when none.
+    tiers : Tiers or None
+        The key-account tiers the identification kept (:class:`kamlib.tiers.Tiers`): the rule, the members and
+        the customer table.
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Identify
+    >>> Identify(key_accounts=845, gini=0.71, value_model="").value_model == ""  # no model chosen
+    True
+    """
+
+    stage: ClassVar[str] = "identify"
+    key_accounts: int | None = None
+    key_accounts_revenue_share: float | None = None
+    top_revenue_share: float | None = None
+    gini: float | None = None
+    value_model: str | None = None
+    degenerate_models: tuple | None = None
+    tiers: Tiers | None = None
+
+
+@dataclass(frozen=True)
+class Understand(Result):
+    """The understand stage: the questionnaire's hypotheses, the published survey and the review corpus.
+
+    Attributes
+    ----------
+    hypotheses_tested : int or None
+        Hypotheses of the questionnaire tested (count).
+    hypotheses_supported : int or None
+        Of them, those supported (count).
+    real_survey_n : int or None
+        Respondents of the published ECSI survey (another company's customers) analysed (count).
+    satisfaction_loyalty : float or None
+        The standardised path from satisfaction to loyalty (hypothesis H6) estimated on the published survey
+        (a standardised coefficient, no unit).
+    satisfaction_loyalty_supported : bool or None
+        Whether that path is supported on the published survey.
+    n_reviews : int or None
+        Reviews of the public Chinese corpus classified (count).
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Understand
+    >>> Understand(hypotheses_tested=8, hypotheses_supported=5).hypotheses_supported
+    5
+    """
+
+    stage: ClassVar[str] = "understand"
+    hypotheses_tested: int | None = None
+    hypotheses_supported: int | None = None
+    real_survey_n: int | None = None
+    satisfaction_loyalty: float | None = None
+    satisfaction_loyalty_supported: bool | None = None
+    n_reviews: int | None = None
+
+
+@dataclass(frozen=True)
+class Segment(Result):
+    """The segment stage: the segments chosen, their revenue, and how well a churn score separates churners.
+
+    Attributes
+    ----------
+    k : int or None
+        Segments the clustering was asked for (count).
+    k_gap : int or None
+        The number of segments the gap statistic suggests (count).
+    k_silhouette : int or None
+        The number of segments the silhouette suggests (count).
+    revenue_shares : dict or None
+        Share of revenue (0 to 1) by segment id, for every segment with customers (an empty segment has none).
+    churn_auc : float or None
+        ROC AUC of the logistic churn score on the company's held-out customers (0 to 1; NaN when it could not be
+        computed).
+    churn_aucs : dict or None
+        ROC AUC (0 to 1) by churn score (``"logit"``, ...) on the company's held-out customers; another data set's
+        scores (the telecom demonstration) are not among them.
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Segment
+    >>> max(Segment(k=3, revenue_shares={"0": 0.1, "1": 0.8, "2": 0.1}).revenue_shares.values())
+    0.8
+    """
+
+    stage: ClassVar[str] = "segment"
+    k: int | None = None
+    k_gap: int | None = None
+    k_silhouette: int | None = None
+    revenue_shares: dict | None = None
+    churn_auc: float | None = None
+    churn_aucs: dict | None = None
+
+
+@dataclass(frozen=True)
+class Act(Result):
+    """The act stage: cross-selling rules and personalised recommendations.
+
+    Attributes
+    ----------
+    baskets : int or None
+        Baskets (orders) the association rules were mined on (count).
+    rules : int or None
+        Association rules that reach the support and confidence thresholds (count).
+    rules_significant : int or None
+        Of them, those that survive the significance test (count).
+    personalised_lift : float or None
+        The best personalised method's relative lift in holdout hit rate over popularity, for new products (a
+        ratio: 0.2 is 20% more hits).
+    personalised_lift_ci : tuple of float or None
+        That lift's 95% confidence interval ``(lower, upper)``.
+    personalised_verdict : str or None
+        The recommendation notebook's reading of that lift against the sources' claim (F001): "supports the
+        claim", "a smaller lift than claimed", "no lift" or "inconclusive".
+    personalised_method : str or None
+        The personalised method with the best lift (``"itemcf"``, ``"hybrid"``, ...).
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Act
+    >>> Act(rules=313, rules_significant=120, baskets=18000).rules_significant
+    120
+    """
+
+    stage: ClassVar[str] = "act"
+    baskets: int | None = None
+    rules: int | None = None
+    rules_significant: int | None = None
+    personalised_lift: float | None = None
+    personalised_lift_ci: tuple | None = None
+    personalised_verdict: str | None = None
+    personalised_method: str | None = None
+
+
+@dataclass(frozen=True)
+class Evaluate(Result):
+    """The evaluate stage: which selection rule captures holdout revenue, the budget split and campaign tests.
+
+    Attributes
+    ----------
+    top_share : float or None
+        The share of customers the selection rules select (0 to 1; the study's ``strategy.top_share``).
+    capture_clv : float or None
+        The share of holdout revenue (0 to 1) that the top ``top_share`` of customers by CLV bring.
+    capture_clv_ci : tuple of float or None
+        Its 95% bootstrap confidence interval ``(lower, upper)`` (shares, 0 to 1).
+    capture_past_revenue : float or None
+        The share of holdout revenue (0 to 1) that the top ``top_share`` of customers by past revenue bring.
+    customers : int or None
+        Customers in the transaction log (count).
+    n_per_arm : int or None
+        Customers per arm that a two-arm test of the planned lift needs (count; power 0.8).
+    detectable_lift : float or None
+        The smallest relative lift a two-arm test with the log's customers detects (a ratio; power 0.8).
+    budget_incremental_clv : float or None
+        The incremental CLV of the optimal budget split (money, in the log's currency), from response curves
+        assumed in the study file.
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Evaluate
+    >>> e = Evaluate(top_share=0.2, capture_clv=0.62, capture_clv_ci=(0.58, 0.66), capture_past_revenue=0.55)
+    >>> e.capture_clv_ci[0] > e.capture_past_revenue  # the CLV rule's interval lies above the sort
+    True
+    """
+
+    stage: ClassVar[str] = "evaluate"
+    top_share: float | None = None
+    capture_clv: float | None = None
+    capture_clv_ci: tuple | None = None
+    capture_past_revenue: float | None = None
+    customers: int | None = None
+    n_per_arm: int | None = None
+    detectable_lift: float | None = None
+    budget_incremental_clv: float | None = None
+
+
+#: The stage results by stage, in the report's order
+STAGES: dict[str, type] = {c.stage: c for c in (Literature, Understand, Identify, Segment, Act, Evaluate)}
+
+
+@dataclass(frozen=True)
+class StageResults(Result):
+    """A run's stage results, one per framework stage (each empty when its notebooks did not run).
+
+    Attributes
+    ----------
+    literature : Literature
+    understand : Understand
+    identify : Identify
+    segment : Segment
+    act : Act
+    evaluate : Evaluate
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Identify, StageResults
+    >>> StageResults(identify=Identify(gini=0.66)).identify.gini, StageResults().act.rules
+    (0.66, None)
+    """
+
+    literature: Literature = field(default_factory=Literature)
+    understand: Understand = field(default_factory=Understand)
+    identify: Identify = field(default_factory=Identify)
+    segment: Segment = field(default_factory=Segment)
+    act: Act = field(default_factory=Act)
+    evaluate: Evaluate = field(default_factory=Evaluate)
+
+
+# ------------------------------------------------------------------------------ the one mapping from what a run records
+
+#: Where a run records each attribute: ``(stage, attribute) -> (notebook, value key)``. A key with a ``(?P<id>...)``
+#: group is a pattern: the attribute is a dict of every value whose key matches, by the group's text. The only place
+#: of kamlib that names notebooks and value keys.
+RECORDED: dict[tuple[str, str], tuple[str, str]] = {
+    ("literature", "n_sources"): ("00_literature", "n_sources"),
+    ("literature", "n_themes"): ("00_literature", "n_themes"),
+    ("literature", "mean_kappa"): ("00_literature", "mean_kappa"),
+    ("identify", "key_accounts"): ("10_key_accounts", "key_accounts"),
+    ("identify", "key_accounts_revenue_share"): ("10_key_accounts", "key_accounts_revenue_share"),
+    ("identify", "top_revenue_share"): ("10_key_accounts", "top20_revenue_share"),
+    ("identify", "gini"): ("10_key_accounts", "gini"),
+    ("identify", "value_model"): ("10_key_accounts", "value_model"),
+    ("identify", "degenerate_models"): ("10_key_accounts", "degenerate_models"),
+    ("understand", "hypotheses_tested"): ("20_survey", "hypotheses_tested"),
+    ("understand", "hypotheses_supported"): ("20_survey", "hypotheses_supported"),
+    ("understand", "real_survey_n"): ("20_survey", "real_survey_n"),
+    ("understand", "satisfaction_loyalty"): ("20_survey", "H6_real_estimate"),
+    ("understand", "satisfaction_loyalty_supported"): ("20_survey", "H6_real_supported"),
+    ("understand", "n_reviews"): ("25_reviews", "n_reviews"),
+    ("segment", "k"): ("30_segments", "k_chosen"),
+    ("segment", "k_gap"): ("30_segments", "k_gap"),
+    ("segment", "k_silhouette"): ("30_segments", "k_silhouette"),
+    ("segment", "revenue_shares"): ("30_segments", r"segment_(?P<id>.+)_revenue_share"),
+    ("segment", "churn_auc"): ("35_churn", "auc_logit"),
+    ("segment", "churn_aucs"): ("35_churn", r"auc_(?P<id>(?!telecom$).+)"),
+    ("act", "baskets"): ("45_personalisation", "n_baskets"),
+    ("act", "rules"): ("45_personalisation", "n_rules"),
+    ("act", "rules_significant"): ("45_personalisation", "n_rules_significant"),
+    ("act", "personalised_lift"): ("45_personalisation", "f001_new_lift"),
+    ("act", "personalised_lift_ci"): ("45_personalisation", "f001_new_lift_ci"),
+    ("act", "personalised_verdict"): ("45_personalisation", "f001_new_verdict"),
+    ("act", "personalised_method"): ("45_personalisation", "f001_new_method"),
+    ("evaluate", "top_share"): ("40_strategy", "top_share"),
+    ("evaluate", "capture_clv"): ("40_strategy", "capture_clv"),
+    ("evaluate", "capture_clv_ci"): ("40_strategy", "capture_clv_ci"),
+    ("evaluate", "capture_past_revenue"): ("40_strategy", "capture_monetary"),
+    ("evaluate", "customers"): ("40_strategy", "customers_in_log"),
+    ("evaluate", "n_per_arm"): ("40_strategy", "n_per_arm_planned_lift"),
+    ("evaluate", "detectable_lift"): ("40_strategy", "detectable_lift"),
+    ("evaluate", "budget_incremental_clv"): ("40_strategy", "budget_optimal_incremental_clv"),
+}
+
+#: The stage results a run keeps (``art.keep``): ``(stage, attribute) -> result name`` (``results/<name>.pickle``)
+KEPT: dict[tuple[str, str], str] = {("identify", "tiers"): "key_accounts"}
+
+#: How a recorded value becomes its attribute (the others are taken as recorded; None stays None)
+_CONVERT: dict[tuple[str, str], Callable] = {
+    ("identify", "value_model"): lambda v: "" if v == "none" else str(v),  # the notebook records "none" for none
+    ("identify", "degenerate_models"): lambda v: tuple(map(str, v)),
+    ("understand", "satisfaction_loyalty_supported"): lambda v: v == "yes",
+    ("act", "personalised_lift_ci"): tuple,
+    ("evaluate", "capture_clv_ci"): tuple,
+}
+
+
+def _from_values(stage: str, name: str, values: dict):
+    notebook, key = RECORDED[(stage, name)]
+    record = values.get(notebook, {})
+    if "(?P<id>" in key:
+        found = {m["id"]: v for k, v in record.items() if (m := re.fullmatch(key, k))}
+        return dict(sorted(found.items())) if found else None
+    value = record.get(key)
+    convert = _CONVERT.get((stage, name))
+    return convert(value) if convert is not None and value is not None else value
+
+
+def recorded(values: dict, kept: dict | None = None) -> StageResults:
+    """A run's stage results from what it recorded: the values of :data:`RECORDED` and the kept results of
+    :data:`KEPT` (an attribute the run did not record is None).
+
+    When the identification kept its tiers, the count of key accounts and the value model are theirs.
+
+    Parameters
+    ----------
+    values : dict
+        ``{notebook: {key: value}}`` as the run recorded them (``values/<notebook>.json``).
+    kept : dict, optional
+        ``{name: result}``: the stage results the run kept (``results/<name>.pickle``).
+
+    Returns
+    -------
+    StageResults
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import recorded
+    >>> r = recorded({"10_key_accounts": {"top20_revenue_share": 0.74, "gini": 0.71, "value_model": "none"},
+    ...               "30_segments": {"k_chosen": 2, "segment_0_revenue_share": 0.8, "segment_1_revenue_share": 0.2}})
+    >>> r.identify.top_revenue_share, r.identify.value_model, r.identify.key_accounts
+    (0.74, '', None)
+    >>> r.segment.k, r.segment.revenue_shares
+    (2, {'0': 0.8, '1': 0.2})
+    """
+    kept = kept or {}
+    made = {}
+    for stage, cls in STAGES.items():
+        attrs = {name: _from_values(stage, name, values) for (s, name) in RECORDED if s == stage}
+        attrs.update({name: kept.get(result) for (s, name), result in KEPT.items() if s == stage})
+        made[stage] = cls(**attrs)
+    tiers = made["identify"].tiers
+    if tiers is not None:  # one owner: the kept tiers count the key accounts and name the value model
+        made["identify"] = dataclasses.replace(made["identify"], key_accounts=tiers.n_key_accounts,
+                                               value_model=tiers.value_model)
+    return StageResults(**made)
+
+
+# ----------------------------------------------------------------------------------------------- guards
+
+#: Whether a sentence whose input is None raises (tests) instead of being left out (the report)
+_STRICT: ContextVar[bool] = ContextVar("strict", default=False)
+
+
+@contextmanager
+def _strict(on: bool):
+    token = _STRICT.set(bool(on))
+    try:
+        yield
+    finally:
+        _STRICT.reset(token)
+
+
+def _where(result, name: str) -> str:
+    """An attribute and where the run records it: ``Identify.gini (gini of 10_key_accounts)``."""
+    source = RECORDED.get((result.stage, name))
+    kept = KEPT.get((result.stage, name))
+    origin = f"{source[1]} of {source[0]}" if source else f"the kept result {kept}" if kept else "not recorded"
+    return f"{type(result).__name__}.{name} ({origin})"
+
+
+def _need(result, *names):
+    """The attributes ``names`` of a stage result (None when any is None; a KamError in strict mode)."""
+    got = [getattr(result, n) for n in names]
+    if any(v is None for v in got):
+        if _STRICT.get():
+            missing = [_where(result, n) for n, v in zip(names, got) if v is None]
+            raise KamError(f"a sentence of the report needs {', '.join(missing)}, which the run did not record; "
+                           "record it in the notebook or leave strict off.")
+        return None
+    return got
+
+
+# ---------------------------------------------------------------------------------------------- the discussion
+
+#: Verdicts of a claim against this run (catalogue context ``value``)
+AGREES, DISAGREES, INCONCLUSIVE, OTHER_DATA, NOT_TESTED = (
+    "agrees", "disagrees", "inconclusive", "shown on other data only", "not tested in this run")
+
+
+def load_claims(path=None) -> pd.DataFrame:
+    """The register of the sources' claims that a run can test.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        ``data/literature/claims.csv`` by default.
+
+    Returns
+    -------
+    DataFrame
+        ``id``, ``source``, ``location``, ``claim`` (an English paraphrase; never the source's sentence), ``check``
+        (a name in :data:`CHECKS`).
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import load_claims
+    >>> load_claims()[["id", "check"]].head(2).to_numpy().tolist()
+    [['C1', 'concentration'], ['C2', 'clv_over_sort']]
+    """
+    from .literature import LIT
+
+    path = Path(path) if path is not None else LIT / "claims.csv"
+    if not path.exists():
+        raise KamError(f"the claims register {path} does not exist; copy data/literature/claims.csv from the "
+                       "workbook or point to your own.")
+    claims = pd.read_csv(path, dtype=str, keep_default_na=False)
+    require_columns(claims, ["id", "source", "location", "claim", "check"], where=str(path),
+                    fix="the register needs one row per claim with these columns")
+    unknown = sorted(set(claims["check"]) - set(CHECKS))
+    if unknown:
+        raise KamError(f"{path} names checks the workbook does not have ({', '.join(unknown)}); use one of "
+                       f"{', '.join(CHECKS)}.")
+    return claims
+
+
+def _text(m, language: str) -> str:
+    return in_language(str(m), m.translate(language) if isinstance(m, Message) else None, language)
+
+
+@dataclass(frozen=True)
+class Claim(Result):
+    """A claim of the sources set against this run.
+
+    Attributes
+    ----------
+    id, source, location, claim : str
+        The register's row (:func:`load_claims`).
+    verdict : str
+        One of agrees, disagrees, inconclusive, shown on other data only, not tested in this run.
+    evidence : Message or str
+        The statistic and its cut-off ("" when the claim was not tested).
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Claim
+    >>> Claim("C1", "S001", "p. 3", "Revenue is concentrated.", "not tested in this run", "").row()["verdict"]
+    'not tested in this run'
+    """
+
+    id: str
+    source: str
+    location: str
+    claim: str
+    verdict: str
+    evidence: Message | str
+
+    def row(self, language: str = "en") -> dict:
+        """The claim as a table row in ``language`` (``id``, ``source``, ``claim``, ``verdict``, ``evidence``)."""
+        return {"id": self.id, "source": f"{self.source}, {_text(Message(self.location, 'claim'), language)}",
+                "claim": _text(Message(self.claim, "claim"), language),
+                "verdict": _text(Message(self.verdict, "value"), language),
+                "evidence": _text(self.evidence, language) if self.evidence else ""}
+
+
+#: The top share of customers whose revenue share :attr:`Identify.top_revenue_share` is (the Pareto table's row)
+_TOP20 = 0.2
+
+
+def _concentration(r: StageResults):
+    got = _need(r.identify, "top_revenue_share", "gini")
+    if got is None:
+        return None
+    share, gini = got
+    rule = verdicts.RULES["concentration"]  # the summary's "concentrated" reads the same rule
+    yes = verdicts.concentrated(share)
+    return (AGREES if yes else DISAGREES,
+            Message("the top {top:.0%} of customers bring {share:.1%} of revenue (Gini {gini:.2f}), so revenue is "
+                    "{word}; the claim needs more than {cut:.0%}", "phrase", top=_TOP20, share=share, gini=gini,
+                    word=Message("concentrated" if yes else "not concentrated", "value"), cut=rule.threshold))
+
+
+#: A difference's verdict (kamlib.verdicts.effect) -> the claim's verdict, for a claim that the difference is positive
+_BY_EFFECT = {"gain": AGREES, "loss": DISAGREES, "inconclusive": INCONCLUSIVE}
+
+
+def _clv_over_sort(r: StageResults):
+    got = _need(r.evaluate, "capture_clv", "capture_clv_ci", "capture_past_revenue", "top_share")
+    if got is None:
+        return None
+    clv, (lo, hi), monetary, top = got
+    degenerate = r.identify.degenerate_models or ()
+    # the claim holds when the CLV rule's interval lies above the sort by past revenue (the gap's interval above 0)
+    verdict = _BY_EFFECT[verdicts.effect(lo - monetary, hi - monetary)]
+    evidence = Message("the top {top:.0%} by CLV captured {clv:.1%} of holdout revenue (95% CI {lo:.1%} to {hi:.1%}), "
+                       "the top {top:.0%} by past revenue {monetary:.1%}; the claim needs the CLV rule's interval above "
+                       "the sort", "phrase", top=top, clv=clv, lo=lo, hi=hi, monetary=monetary)
+    if degenerate:
+        evidence = Message("{evidence}; {models} cannot identify dropout on this log", "phrase",
+                           evidence=evidence, models=list(degenerate))
+    return verdict, evidence
+
+
+def _churn_prediction(r: StageResults):
+    scores = {k: v for k, v in (r.segment.churn_aucs or {}).items() if v == v}  # NaN: not computed
+    if not scores:
+        return None
+    best = max(scores, key=scores.get)
+    rule = verdicts.RULES["auc"]
+    auc = scores[best]
+    verdict = AGREES if rule.met(auc) else DISAGREES if auc < 0.6 else INCONCLUSIVE
+    return verdict, Message("the best churn score on the company's customers has ROC AUC {auc:.3f} ({score}); "
+                            "rule {op} {cut:g}, {source}", "phrase", auc=auc, score=best, op=rule.op,
+                            cut=rule.threshold, source=rule.source)
+
+
+#: The best personalised method's lift in hit rate over popularity, by its direction (kamlib.verdicts.effect)
+_F001_EVIDENCE = {
+    "gain": "the best personalised method ({method}) raises the holdout hit rate by {lift:+.0%} over popularity (95% "
+            "CI {lo:+.0%} to {hi:+.0%}); a hit rate, not a click-through rate",
+    "loss": "the best personalised method ({method}) lowers the holdout hit rate: a lift of {lift:+.0%} over popularity "
+            "(95% CI {lo:+.0%} to {hi:+.0%}); a hit rate, not a click-through rate",
+    "inconclusive": "whether the best personalised method ({method}) raises the holdout hit rate over popularity is "
+                    "inconclusive: a lift of {lift:+.0%} whose 95% CI, {lo:+.0%} to {hi:+.0%}, includes zero; a hit "
+                    "rate, not a click-through rate"}
+
+
+def _f001(r: StageResults):
+    got = _need(r.act, "personalised_lift", "personalised_lift_ci", "personalised_verdict", "personalised_method")
+    if got is None:
+        return None
+    lift, (lo, hi), said, method = got
+    direction = verdicts.effect(lo, hi)
+    verdict = {"supports the claim": AGREES, "a smaller lift than claimed": DISAGREES, "no lift": DISAGREES}.get(
+        said, INCONCLUSIVE)
+    if direction == "inconclusive" and verdict == AGREES:  # never a claim supported by an interval that includes 0
+        verdict = INCONCLUSIVE
+    return verdict, Message(_F001_EVIDENCE[direction], "phrase", method=method, lift=lift, lo=lo, hi=hi)
+
+
+def _satisfaction_loyalty(r: StageResults):
+    got = _need(r.understand, "satisfaction_loyalty_supported", "satisfaction_loyalty", "real_survey_n")
+    if got is None:
+        return None
+    supported, estimate, n = got
+    return OTHER_DATA, Message("on {n} respondents of the published ECSI survey, not the company's customers, the path "
+                               "from satisfaction to loyalty is {estimate:.2f} ({word})", "phrase", n=n,
+                               estimate=estimate, word=Message("supported" if supported else "not supported",
+                                                               "value"))
+
+
+def _experiment_size(r: StageResults):
+    got = _need(r.evaluate, "customers", "n_per_arm")
+    if got is None:
+        return None
+    customers, n = got
+    if not customers:  # an empty log: nothing to compare with
+        return INCONCLUSIVE, Message("a two-arm test of the planned lift needs {n:,} customers per arm, and the log has "
+                                     "no customers", "phrase", n=n)
+    # a test's detectable lift is said only for a log with the four customers a two-arm test needs
+    detectable = r.evaluate.detectable_lift if customers >= 4 else None
+    if 2 * n <= customers:
+        return AGREES, Message("a two-arm test of the planned lift needs {n:,} customers per arm; the log has "
+                               "{customers:,}", "phrase", n=n, customers=customers)
+    return INCONCLUSIVE, (Message("a two-arm test of the planned lift needs {n:,} customers per arm, more than the "
+                                  "{customers:,} in the log; with them a test detects a relative lift of {lift:.0%} "
+                                  "or more (power 0.8, Cohen 1988)", "phrase", n=n, customers=customers,
+                                  lift=detectable) if detectable is not None else
+                          Message("a two-arm test of the planned lift needs {n:,} customers per arm, more than the "
+                                  "{customers:,} in the log", "phrase", n=n, customers=customers))
+
+
+#: Check name -> function of a run's :class:`StageResults` returning (verdict, evidence), or None when the run lacks
+#: what it needs
+CHECKS: dict[str, Callable] = {"concentration": _concentration, "clv_over_sort": _clv_over_sort,
+                               "churn_prediction": _churn_prediction, "f001": _f001,
+                               "satisfaction_loyalty": _satisfaction_loyalty, "experiment_size": _experiment_size}
+
+
+def confront(results: StageResults, claims: pd.DataFrame | None = None, *, strict: bool = False) -> list[Claim]:
+    """Each claim of the register against this run's stage results.
+
+    Parameters
+    ----------
+    results : StageResults
+        The run's stage results (:func:`recorded`).
+    claims : DataFrame, optional
+        :func:`load_claims` (the shipped register by default).
+    strict : bool
+        Raise a :class:`~kamlib.errors.KamError` naming an attribute a check needs that the run did not record,
+        instead of calling the claim "not tested in this run" (for tests, with complete results).
+
+    Returns
+    -------
+    list of Claim
+        In the register's order; a claim whose inputs were not recorded is "not tested in this run".
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Identify, StageResults, confront
+    >>> c = confront(StageResults(identify=Identify(top_revenue_share=0.74, gini=0.71)))
+    >>> [(x.id, x.verdict) for x in c][:2]
+    [('C1', 'agrees'), ('C2', 'not tested in this run')]
+    >>> str(c[0].evidence)
+    'the top 20% of customers bring 74.0% of revenue (Gini 0.71), so revenue is concentrated; the claim needs more than 50%'
+    """
+    claims = load_claims() if claims is None else claims
+    out = []
+    for _, row in claims.iterrows():
+        with _strict(strict):
+            got = CHECKS[row["check"]](results)
+        verdict, evidence = got if got is not None else (NOT_TESTED, "")
+        out.append(Claim(row["id"], row["source"], row["location"], row["claim"], verdict, evidence))
+    return out
+
+
+# ------------------------------------------------------------------------------------- the summary's sentences
+
+def _fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+def _key(cls: type, attribute: str) -> str:
+    """The value key a run records an attribute under (:data:`RECORDED`)."""
+    return RECORDED[(cls.stage, attribute)][1]
+
+
+_METHOD_ONLY = "; these rows show the method, not facts about real customers."
+#: The questionnaire's sentence by (simulated answers, how many hypotheses are supported, whether some supported one
+#: rests on a failed criterion): every template names exactly the numbers hypotheses_sentence gives it
+_HYPOTHESES = {
+    (False, "none", False): "On the survey, no hypothesis of the {hypotheses} tested is supported.",
+    (False, "some", False): "On the survey, {supported} of {hypotheses} hypotheses are supported ({listed}).",
+    (False, "some", True): "On the survey, {supported} of {hypotheses} hypotheses are supported ({listed}), and the "
+                           "support of {qualified} rests on a failed criterion (the table's qualification column).",
+    (False, "all", False): "On the survey, every hypothesis tested is supported ({hypotheses}: {listed}).",
+    (False, "all", True): "On the survey, every hypothesis tested is supported ({hypotheses}: {listed}), and the "
+                          "support of {qualified} rests on a failed criterion (the table's qualification column).",
+    (True, "none", False): "On the simulated survey, no hypothesis of the {hypotheses} tested is supported"
+                           + _METHOD_ONLY,
+    (True, "some", False): "On the simulated survey, {supported} of {hypotheses} hypotheses are supported ({listed})"
+                           + _METHOD_ONLY,
+    (True, "some", True): "On the simulated survey, {supported} of {hypotheses} hypotheses are supported ({listed}), "
+                          "and the support of {qualified} rests on a failed criterion (the table's qualification "
+                          "column)" + _METHOD_ONLY,
+    (True, "all", False): "On the simulated survey, every hypothesis tested is supported ({hypotheses}: {listed})"
+                          + _METHOD_ONLY,
+    (True, "all", True): "On the simulated survey, every hypothesis tested is supported ({hypotheses}: {listed}), and "
+                         "the support of {qualified} rests on a failed criterion (the table's qualification column)"
+                         + _METHOD_ONLY,
+}
+
+
+def hypotheses_sentence(tested, *, simulated: bool, tested_key: str | None = None,
+                        supported_key: str | None = None) -> tuple[str, dict] | None:
+    """The summary's sentence on the questionnaire's hypotheses: its template and numbers for
+    ``art.finding`` (:meth:`kamlib.workbench.artefacts.Artefacts.finding`; None when no hypothesis was tested).
+
+    The sentence says how many hypotheses are supported (none, some or every one), names them, names those whose
+    support rests on a failed reliability, validity or fit criterion, and marks simulated answers as showing the
+    method only; each branch's template names exactly the numbers given.
+
+    Parameters
+    ----------
+    tested : iterable of (str, str, bool)
+        ``(hypothesis, supported, qualified)`` per hypothesis tested on the questionnaire: ``supported`` is
+        ``"yes"`` or ``"no"``, ``qualified`` whether the table's qualification column names a failed criterion.
+    simulated : bool
+        Whether the answers are simulated.
+    tested_key, supported_key : str, optional
+        The recorded values (``art.record``) of how many hypotheses were tested and supported; by default where
+        :data:`RECORDED` reads :attr:`Understand.hypotheses_tested` and :attr:`Understand.hypotheses_supported`.
+
+    Returns
+    -------
+    (str, dict) or None
+        The English template (the catalogue's msgid, ``msgctxt "finding"``) and the numbers by field.
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import hypotheses_sentence
+    >>> template, numbers = hypotheses_sentence([("H1", "yes", False), ("H2", "no", False)], simulated=False)
+    >>> template
+    'On the survey, {supported} of {hypotheses} hypotheses are supported ({listed}).'
+    >>> numbers["listed"], sorted(numbers)
+    (['H1'], ['hypotheses', 'listed', 'supported'])
+    >>> hypotheses_sentence([], simulated=True) is None
+    True
+    """
+    tested = [(str(h), s, bool(q)) for h, s, q in tested]
+    if not tested:
+        return None
+    supported = [h for h, s, _ in tested if s == "yes"]
+    qualified = [h for h, s, q in tested if s == "yes" and q]
+    how = "none" if not supported else "all" if len(supported) == len(tested) else "some"
+    template = _HYPOTHESES[(bool(simulated), how, bool(qualified))]
+    tested_key = tested_key or _key(Understand, "hypotheses_tested")
+    supported_key = supported_key or _key(Understand, "hypotheses_supported")
+    numbers = {"hypotheses": (tested_key, "count"), "supported": (supported_key, "count"), "listed": supported,
+               "qualified": qualified}
+    return template, {k: v for k, v in numbers.items() if k in _fields(template)}
+
+
+# ----------------------------------------------------------------------------------------- closing interpretations
+
+def _identify(r: StageResults, simulated: bool) -> list[Message]:
+    out = []
+    i = r.identify
+    got = _need(i, "key_accounts", "key_accounts_revenue_share", "top_revenue_share", "gini")
+    if got:
+        n, share, top20, gini = got
+        if n > 0:
+            out.append(Message("For key-account management this means that a programme serving the {n:,} key accounts "
+                               "covers {share:.1%} of revenue; the top 20% of customers bring {top20:.1%} (Gini "
+                               "{gini:.2f}).", "closing", n=n, share=share, top20=top20, gini=gini))
+        else:  # an empty tier covers nothing: say so, not "a programme serving the 0 key accounts"
+            out.append(Message("For key-account management this means that no customer qualifies as a key account "
+                               "under the tier rule, so there is no programme to serve yet; the top 20% of customers "
+                               "bring {top20:.1%} (Gini {gini:.2f}).", "closing", top20=top20, gini=gini))
+        out.append(Message("These shares are counted on every customer of the window, not estimated from a sample, "
+                           "but they describe the past only.", "closing"))
+    if i.value_model == "":  # the holdout chose no model
+        out.append(Message("They do not show which customers will stay valuable: no purchase model beats a sort by past "
+                           "revenue on the holdout, so the tiers rank by past revenue and judge risk by recency.",
+                           "closing"))
+    elif i.value_model:
+        out.append(Message("The forward-looking tiers use {model}, the model that beat past revenue on the holdout; "
+                           "its forecast is a model's, checked on one holdout period.", "closing", model=i.value_model))
+    elif i.degenerate_models:
+        out.append(Message("They do not show which customers will stay valuable: the purchase models cannot identify "
+                           "dropout on this log ({models}), so tiers that look forward rest on past revenue.", "closing",
+                           models=list(i.degenerate_models)))
+    elif got:
+        out.append(Message("They do not show why these customers buy; whether the CLV forecast adds to a sort by past "
+                           "revenue is checked on the holdout in the evaluation section.", "closing"))
+    return out
+
+
+def _segment(r: StageResults, simulated: bool) -> list[Message]:
+    out = []
+    s = r.segment
+    if got := _need(s, "k"):
+        k = got[0]
+        # one share per segment with customers (an empty segment has no row in the profile, so none is recorded)
+        shares = list((s.revenue_shares or {}).values())
+        if 0 < len(shares) < k:
+            out.append(Message("Only {m} of the {k} segments hold customers: the others are empty, so the account plan "
+                               "has {m} groups to treat, the largest bringing {share:.1%} of revenue.", "closing",
+                               m=len(shares), k=k, share=max(shares)))
+        elif len(shares) > 1:
+            out.append(Message("The {k} segments are unequal: the largest brings {share:.1%} of revenue, so account "
+                               "management concentrates on its customers.", "closing", k=k, share=max(shares)))
+        if s.k_gap is not None and s.k_silhouette is not None and s.k_gap != s.k_silhouette:
+            out.append(Message("The silhouette suggests {a} segments and the gap statistic {b}: the number of segments "
+                               "is a choice for the account plan, not a finding.", "closing", a=s.k_silhouette,
+                               b=s.k_gap))
+    if (got := _need(s, "churn_auc")) and got[0] == got[0]:  # NaN: not computed
+        from .churn import auc_verdict
+
+        out.append(Message("The churn score's discrimination on held-out customers is {verdict}.", "closing",
+                           verdict=auc_verdict(got[0])))
+    if out:
+        out.append(Message("Segments and scores describe customers; whether treating them differently pays is for a "
+                           "test to show.", "closing"))
+    return out
+
+
+def _understand(r: StageResults, simulated: bool) -> list[Message]:
+    out = []
+    u = r.understand
+    if u.hypotheses_tested:  # none tested: nothing to say about them
+        if simulated:
+            out.append(Message("The questionnaire's answers are simulated, so its hypothesis tests show the method and "
+                               "say nothing about this company's customers; they become evidence when the company's "
+                               "own survey replaces them.", "closing"))
+        elif (got := _need(u, "hypotheses_supported")) is not None:
+            out.append(Message("On the survey, {s} of {t} hypotheses are supported; read each with its qualification "
+                               "column, which names any failed reliability, validity or fit criterion.", "closing",
+                               s=got[0], t=u.hypotheses_tested))
+    if u.real_survey_n is not None:
+        out.append(Message("The real answers ({n} respondents) come from a published survey of another company: they "
+                           "show that the satisfaction-loyalty chain can be tested, not that it holds here.", "closing",
+                           n=u.real_survey_n))
+    if u.n_reviews:
+        out.append(Message("The {n:,} reviews are a public Chinese corpus, not the company's customers: the classifier "
+                           "and the aspect shares demonstrate the method only.", "closing", n=u.n_reviews))
+    return out
+
+
+def _act(r: StageResults, simulated: bool) -> list[Message]:
+    out = []
+    got = _need(r.act, "rules", "rules_significant", "baskets")
+    if got:
+        n, sig, b = got
+        if n == 0:
+            out.append(Message("Cross-selling finds no rule that reaches the support and confidence thresholds on {b:,} "
+                               "baskets, so no offer can be drawn from rules.", "closing", b=b))
+        elif sig == 0:
+            out.append(Message("None of the {n:,} cross-selling rules found on {b:,} baskets survives the significance "
+                               "test, so no offer can be drawn from rules.", "closing", n=n, b=b))
+        elif sig == n:  # the test removed nothing: the thresholds chose the rules, not the test
+            out.append(Message("Cross-selling has {n:,} rules on {b:,} baskets, and the significance test removes none "
+                               "of them: the support and confidence thresholds chose them, so offers can be drawn from "
+                               "them, ranked by lift rather than by the test.", "closing", n=n, b=b))
+        else:
+            out.append(Message("Cross-selling has {sig:,} of {n:,} rules that survive the significance test on {b:,} "
+                               "baskets: offers can be drawn from them.", "closing", sig=sig, n=n, b=b))
+    claim = _f001(r)
+    if claim:
+        out.append(Message("Set against the sources' +20% (F001): {verdict}; {evidence}.", "closing",
+                           verdict=Message(claim[0], "value"), evidence=claim[1]))
+        out.append(Message("Hit rates on a later period are not sales effects: only a live test with a control group "
+                           "measures what an offer adds.", "closing"))
+    return out
+
+
+def _evaluate(r: StageResults, simulated: bool) -> list[Message]:
+    out = []
+    got = _clv_over_sort(r)
+    if got:
+        verdict, evidence = got
+        out.append(Message("Set against the claim that CLV guides allocation better than past revenue (S002): "
+                           "{verdict}; {evidence}.", "closing", verdict=Message(verdict, "value"), evidence=evidence))
+    if r.evaluate.budget_incremental_clv is not None:
+        out.append(Message("The budget split rests on response curves assumed in the study file, not measured: it "
+                           "shows how to allocate, not how much a tier will return.", "closing"))
+    size = _experiment_size(r)
+    if size:
+        out.append(Message("For campaign tests, {evidence}.", "closing", evidence=size[1]))
+    return out
+
+
+def _literature(r: StageResults, simulated: bool) -> list[Message]:
+    got = _need(r.literature, "n_sources", "n_themes", "mean_kappa")
+    if got is None or not got[0] or not got[1]:  # no source or no theme coded: nothing to report on
+        return []
+    n, themes, kappa = got
+    return [Message("The {n} sources were coded into {themes} themes, with a mean kappa of {kappa:.2f} between the "
+                    "manual and the automatic coding; what they claim and this run can test is set against its "
+                    "statistic in the discussion.", "closing", n=n, themes=themes, kappa=kappa)]
+
+
+_CLOSINGS: dict[str, Callable] = {"literature": _literature, "identify": _identify, "segment": _segment,
+                                  "understand": _understand, "act": _act, "evaluate": _evaluate}
+
+
+def closing(stage: str, results: StageResults, *, strict: bool = False,
+            survey_simulated: bool = False) -> list[Message]:
+    """A section's closing interpretation: what its results mean for key-account management, how certain they are
+    and what they do not show (empty when the stage recorded nothing to say).
+
+    Parameters
+    ----------
+    stage : str
+        A stage of :data:`STAGES` (another stage has no closing).
+    results : StageResults
+        The run's stage results (:func:`recorded`).
+    strict : bool
+        Raise a :class:`~kamlib.errors.KamError` naming an attribute a sentence needs that the run did not record,
+        instead of leaving the sentence out (for tests, with complete results: a misspelt or unrecorded value is
+        seen, not silently dropped).
+    survey_simulated : bool
+        Whether the questionnaire's answers are simulated (its hypothesis tests then show the method only).
+
+    Returns
+    -------
+    list of Message
+        The sentences, English with their Chinese in the catalogue (``msgctxt "closing"``).
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Identify, StageResults, closing
+    >>> r = StageResults(identify=Identify(key_accounts=845, key_accounts_revenue_share=0.7225,
+    ...                                    top_revenue_share=0.7394, gini=0.7087))
+    >>> str(closing("identify", r)[0])[:80]
+    'For key-account management this means that a programme serving the 845 key accou'
+    >>> closing("identify", r)[0].translate("zh")[:13]
+    '对大客户管理而言,这意味着'
+    """
+    make = _CLOSINGS.get(stage)
+    with _strict(strict):
+        return make(results, bool(survey_simulated)) if make else []
