@@ -85,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
 
             from .runner import check_data
 
-            s = study.load(args.study, quick=args.quick)
+            try:
+                s = study.load(args.study, quick=args.quick)
+            except KamError as exc:
+                return _unfinished(args.study, exc)
             lines = check_data(args.study, quick=args.quick)
             print(f"{args.study or 'studies/default.yaml'}: valid study '{s.name}' ({len(s.notebooks)} notebooks); "
                   "every data file opens and parses, and the run will finish (a stage the data cannot support "
@@ -156,6 +159,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _unfinished(study_file, exc: KamError) -> int:
+    """A study that does not validate yet: print what it can already read (:func:`kamlib.workbench.cases.progress`)
+    and the next key to set; exit code 2."""
+    from .cases import progress
+    from ..config import DEFAULT_STUDY
+
+    path = study_file or DEFAULT_STUDY
+    done = progress(path) if study_file else None
+    if done is None or not (done.lines or done.next):
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if done.lines:
+        print(f"{path} is not finished yet; what it reads so far:")
+        for line in done.lines:
+            print(f"  {line}")
+    print(f"next: {done.next}" if done.next else f"error: {exc}", file=sys.stderr)
+    return 2
 
 
 def _report(study_file, quick, force=False, formats="html") -> None:
