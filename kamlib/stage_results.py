@@ -564,7 +564,8 @@ def _clv_over_sort(r: StageResults):
     if got is None:
         return None
     clv, (lo, hi), monetary, top = got
-    degenerate = r.identify.degenerate_models or ()
+    models = _need(r.identify, "degenerate_models")
+    degenerate = models[0] if models else ()
     # the claim holds when the CLV rule's interval lies above the sort by past revenue (the gap's interval above 0)
     verdict = _BY_EFFECT[verdicts.effect(lo - monetary, hi - monetary)]
     evidence = Message("the top {top:.0%} by CLV captured {clv:.1%} of holdout revenue (95% CI {lo:.1%} to {hi:.1%}), "
@@ -632,11 +633,11 @@ def _experiment_size(r: StageResults):
     if not customers:  # an empty log: nothing to compare with
         return INCONCLUSIVE, Message("a two-arm test of the planned lift needs {n:,} customers per arm, and the log has "
                                      "no customers", "phrase", n=n)
-    # a test's detectable lift is said only for a log with the four customers a two-arm test needs
-    detectable = r.evaluate.detectable_lift if customers >= 4 else None
     if 2 * n <= customers:
         return AGREES, Message("a two-arm test of the planned lift needs {n:,} customers per arm; the log has "
                                "{customers:,}", "phrase", n=n, customers=customers)
+    # a test's detectable lift is said only for a log with the four customers a two-arm test needs
+    detectable = (_need(r.evaluate, "detectable_lift") or [None])[0] if customers >= 4 else None
     return INCONCLUSIVE, (Message("a two-arm test of the planned lift needs {n:,} customers per arm, more than the "
                                   "{customers:,} in the log; with them a test detects a relative lift of {lift:.0%} "
                                   "or more (power 0.8, Cohen 1988)", "phrase", n=n, customers=customers,
@@ -794,13 +795,15 @@ def _identify(r: StageResults, simulated: bool) -> list[Message]:
                                "bring {top20:.1%} (Gini {gini:.2f}).", "closing", top20=top20, gini=gini))
         out.append(Message("These shares are counted on every customer of the window, not estimated from a sample, "
                            "but they describe the past only.", "closing"))
-    if i.value_model == "":  # the holdout chose no model
+    model = _need(i, "value_model")
+    chosen = model[0] if model else None
+    if chosen == "":  # the holdout chose no model
         out.append(Message("They do not show which customers will stay valuable: no purchase model beats a sort by past "
                            "revenue on the holdout, so the tiers rank by past revenue and judge risk by recency.",
                            "closing"))
-    elif i.value_model:
+    elif chosen:
         out.append(Message("The forward-looking tiers use {model}, the model that beat past revenue on the holdout; "
-                           "its forecast is a model's, checked on one holdout period.", "closing", model=i.value_model))
+                           "its forecast is a model's, checked on one holdout period.", "closing", model=chosen))
     elif i.degenerate_models:
         out.append(Message("They do not show which customers will stay valuable: the purchase models cannot identify "
                            "dropout on this log ({models}), so tiers that look forward rest on past revenue.", "closing",
@@ -843,7 +846,7 @@ def _segment(r: StageResults, simulated: bool) -> list[Message]:
 def _understand(r: StageResults, simulated: bool) -> list[Message]:
     out = []
     u = r.understand
-    if u.hypotheses_tested:  # none tested: nothing to say about them
+    if (tested := _need(u, "hypotheses_tested")) and tested[0]:  # none tested: nothing to say about them
         if simulated:
             out.append(Message("The questionnaire's answers are simulated, so its hypothesis tests show the method and "
                                "say nothing about this company's customers; they become evidence when the company's "
@@ -851,14 +854,14 @@ def _understand(r: StageResults, simulated: bool) -> list[Message]:
         elif (got := _need(u, "hypotheses_supported")) is not None:
             out.append(Message("On the survey, {s} of {t} hypotheses are supported; read each with its qualification "
                                "column, which names any failed reliability, validity or fit criterion.", "closing",
-                               s=got[0], t=u.hypotheses_tested))
+                               s=got[0], t=tested[0]))
     if u.real_survey_n is not None:
         out.append(Message("The real answers ({n} respondents) come from a published survey of another company: they "
                            "show that the satisfaction-loyalty chain can be tested, not that it holds here.", "closing",
                            n=u.real_survey_n))
-    if u.n_reviews:
+    if (reviews := _need(u, "n_reviews")) and reviews[0]:
         out.append(Message("The {n:,} reviews are a public Chinese corpus, not the company's customers: the classifier "
-                           "and the aspect shares demonstrate the method only.", "closing", n=u.n_reviews))
+                           "and the aspect shares demonstrate the method only.", "closing", n=reviews[0]))
     return out
 
 

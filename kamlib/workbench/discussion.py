@@ -36,7 +36,7 @@ def stage_results(values: dict, folder: str | Path | None = None) -> StageResult
     values : dict
         ``{notebook: {key: value}}`` as read from ``values/*.json``.
     folder : str or Path, optional
-        The report folder; without it, or without a ``results/`` folder, no kept result is read.
+        The report folder; without it, no kept result is read (the values alone give the attributes they record).
 
     Returns
     -------
@@ -49,10 +49,10 @@ def stage_results(values: dict, folder: str | Path | None = None) -> StageResult
     0.657
     """
     kept = {}
-    folder = Path(folder) / "results" if folder is not None else None
-    if folder is not None and folder.is_dir():
-        for path in sorted(folder.glob("*.pickle")):  # written by this run's notebooks (Artefacts.keep)
-            kept[path.stem] = pickle.loads(path.read_bytes())["result"]
+    for name in sorted(set(_stage.KEPT.values())) if folder is not None else ():  # the results the reasoning reads
+        path = Path(folder) / "results" / f"{name}.pickle"
+        if path.exists():  # written by this run's notebooks (Artefacts.keep)
+            kept[name] = pickle.loads(path.read_bytes())["result"]
     return _stage.recorded(values, kept)
 
 
