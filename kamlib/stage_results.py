@@ -11,9 +11,10 @@ value under which key; everything else reads attributes. An attribute the run di
 The report's reasoning is made here, beside the results, as :class:`~kamlib.i18n.Message` objects (English template,
 Chinese in the catalogue): each section's closing interpretation (:func:`closing`: what the result means for
 key-account management, how certain it is, what it does not show) and the discussion that sets the literature
-register's claims (``data/literature/claims.csv``) against this run (:func:`confront`). Each sentence has a guard
-that makes it impossible to contradict its result: a difference's direction is :func:`kamlib.verdicts.effect` of its
-interval (an interval that includes zero is inconclusive), revenue concentration is
+register's claims (``data/literature/claims.csv``) against this run (:func:`confront`); the questionnaire's summary
+sentence is made here too (:func:`hypotheses_sentence`, for the survey notebook's ``art.finding``). Each sentence has
+a guard that makes it impossible to contradict its result: a difference's direction is :func:`kamlib.verdicts.effect`
+of its interval (an interval that includes zero is inconclusive), revenue concentration is
 :func:`kamlib.verdicts.concentrated`, and a sentence about a counted set says what an empty set means (no rule, no
 key account) rather than asserting something about it. A sentence whose input is None is left out (a claim it rests
 on is "not tested in this run"); with ``strict=True``, as the tests run it, it raises a
