@@ -453,7 +453,8 @@ COLUMN_KINDS = {
     **dict.fromkeys((
         "customers", "frequency", "orders", "repeat_purchases", "calibration_repeat_purchases", "active_customers",
         "reviews", "baskets", "selected", "n", "count", "n_per_arm", "per_arm", "n_control", "n_treatment",
-        "test_customers", "customers_with_two_intervals", "rows_dropped", "rows_flagged"), "count"),
+        "test_customers", "customers_with_two_intervals", "rows_dropped", "rows_flagged", "events", "reached"),
+        "count"),
     **dict.fromkeys(("recency_days", "tenure_days", "ipt_days", "days_covered"), "days"),
     **dict.fromkeys(("recency", "T", "duration_holdout"), "model_time"),
     "holdout_total_error_pct": "percent",

@@ -220,7 +220,7 @@ def load_transactions(namespace: dict[str, Any]):
                  zero_amounts=p["zero_amounts"], duplicates=p["duplicates"], as_of=p["as_of"],
                  exclude_products=p["exclude_products"], cancellation_prefix=p["cancellation_prefix"],
                  sample_share=p["sample_share"], decimal=p["decimal"], timezone=p["timezone"], sheet=p["sheet"],
-                 tables=p.get("tables"))
+                 tables=p.get("tables"), filter=p.get("filter"))
 
 
 def load_survey(namespace: dict[str, Any], inst):
