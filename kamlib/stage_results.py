@@ -585,10 +585,11 @@ def _churn_prediction(r: StageResults):
     best = max(scores, key=scores.get)
     rule = verdicts.RULES["auc"]
     auc = scores[best]
-    verdict = AGREES if rule.met(auc) else DISAGREES if auc < 0.6 else INCONCLUSIVE
+    verdict = AGREES if rule.met(auc) else DISAGREES if not verdicts.RULES["poor_discrimination"].met(auc) else INCONCLUSIVE
     return verdict, Message("the best churn score on the company's customers has ROC AUC {auc:.3f} ({score}); "
-                            "rule {op} {cut:g}, {source}", "phrase", auc=auc, score=best, op=rule.op,
-                            cut=rule.threshold, source=rule.source)
+                            "the claim holds at {op} {cut:g} and is contradicted below {poor:g} (between: "
+                            "inconclusive), {source}", "phrase", auc=auc, score=best, op=rule.op,
+                            cut=rule.threshold, poor=verdicts.RULES["poor_discrimination"].threshold, source=rule.source)
 
 
 #: The best personalised method's lift in hit rate over popularity, by its direction (kamlib.verdicts.effect)

@@ -122,7 +122,7 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("auc", "ROC AUC", ">=", 0.70, "Hosmer, Lemeshow & Sturdivant (2013)", "acceptable discrimination"),
     Rule("auc_chance", "ROC AUC", ">=", 0.50, "Hosmer, Lemeshow & Sturdivant (2013)",
          "the score ranks churners above stayers at least as often as chance (below: it must not choose whom to contact)"),
-    Rule("auc_poor", "ROC AUC", ">=", 0.60, "Hosmer, Lemeshow & Sturdivant (2013)",
+    Rule("poor_discrimination", "ROC AUC", ">=", 0.60, "Hosmer, Lemeshow & Sturdivant (2013)",
          "better than poor discrimination (below: the claim that the score discriminates is contradicted)"),
     # survey items (item analysis by extreme groups)
     Rule("item_cr", "critical ratio (t of the top against the bottom 27% of total scores)", ">=", 3.0,
