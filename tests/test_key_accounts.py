@@ -116,3 +116,31 @@ def test_a_notebook_run_alone_computes_the_same_key_accounts(quick_report, monke
     again = helpers.key_accounts(params, tx)
     pd.testing.assert_series_equal(again.tier, ka.tier)
     assert again.value_model == ka.value_model and again.risk == ka.risk
+
+
+def test_a_subset_run_brings_the_producer_when_its_result_is_missing_or_stale(tmp_path):
+    """kam run 45_personalisation alone reruns 10_key_accounts unless its last good run used the same inputs."""
+    import json
+
+    from kamlib.workbench.study import load
+
+    study = load(quick=True)
+    base = runner.ROOT / "studies"
+    notes = []
+    names = runner._with_producers(["45_personalisation"], list(study.notebooks), study, base, tmp_path, notes.append)
+    assert names == ["10_key_accounts", "45_personalisation"]
+    assert "10_key_accounts" in notes[0] and "key accounts" in notes[0]
+    # a fresh last good run of the producer, with its published result: the subset stays a subset
+    params = runner.notebook_parameters("10_key_accounts", study, base)
+    fp = runner.fingerprint("10_key_accounts", params, runner.study_mod.data_files(
+        study, base, nb_mod.info(runner.notebook_path("10_key_accounts")).sections))
+    (tmp_path / ".state").mkdir()
+    (tmp_path / ".state" / "10_key_accounts.json").write_text(json.dumps(fp))
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "key_accounts.pickle").write_bytes(b"")
+    assert runner._with_producers(["45_personalisation"], list(study.notebooks), study, base, tmp_path,
+                                  notes.append) == ["45_personalisation"]
+    # other parameters than its last good run: stale again
+    (tmp_path / ".state" / "10_key_accounts.json").write_text(json.dumps({**fp, "parameters": "other"}))
+    assert runner._with_producers(["45_personalisation"], list(study.notebooks), study, base, tmp_path,
+                                  notes.append)[0] == "10_key_accounts"

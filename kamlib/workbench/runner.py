@@ -341,6 +341,29 @@ _PUBLISHING = {"active": False, "pending": None}
 RESULTS_ENV = "KAM_RESULTS_DIR"
 
 
+def _with_producers(names: list[str], study_notebooks: list[str], study, base: Path, out: Path, echo) -> list[str]:
+    """``names`` plus, in the study's order, every notebook that produces a stage result one of them needs and whose
+    recorded result is missing or stale (its inputs changed since its last good run), so that a subset run never
+    reads key accounts made from other data or parameters."""
+    infos = {n: nb_mod.info(notebook_path(n)) for n in dict.fromkeys(study_notebooks + names)}
+    made_by = {r: n for n in study_notebooks for r in infos[n].produces}
+    want = set(names)
+    for name in names:
+        for need in infos[name].needs:
+            producer = made_by.get(need)
+            if producer is None or producer in want:
+                continue
+            params = notebook_parameters(producer, study, base)
+            fp = fingerprint(producer, params, study_mod.data_files(study, base, infos[producer].sections))
+            state = out / ".state" / f"{producer}.json"
+            fresh = state.exists() and json.loads(state.read_text()) == fp and (out / "results" / f"{need}.pickle").exists()
+            if not fresh:
+                echo(f"  also running {producer}: {name} reads its {need.replace('_', ' ')}, and its last good run is "
+                     "missing or used other inputs")
+                want.add(producer)
+    return [n for n in dict.fromkeys(study_notebooks + names) if n in want]
+
+
 def _producers(names: list[str]) -> dict[str, set[str]]:
     """For each notebook, the notebooks among ``names`` that produce a stage result it needs (run those first)."""
     infos = {n: nb_mod.info(notebook_path(n)) for n in names}
@@ -386,6 +409,8 @@ def run(study_file: str | Path | None = None, notebooks: list[str] | None = None
     names = list(notebooks) if notebooks else list(study.notebooks)
     for n in names:
         notebook_path(n)
+    if notebooks:  # a subset: the notebooks whose stage results it reads come along when theirs would be stale
+        names = _with_producers(names, list(study.notebooks), study, base, output_folder(study, quick), echo)
     out = output_folder(study, quick)
     try:
         (out / ".state").mkdir(parents=True, exist_ok=True)
