@@ -91,6 +91,7 @@ def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, 
 
     Examples
     --------
+    >>> from kamlib.survey.cbsem import rmsea_ci
     >>> [round(v, 3) for v in rmsea_ci(85.306, 24, 301)]
     [0.071, 0.114]
     """
@@ -131,6 +132,7 @@ def fit_verdicts(fit: dict) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.survey.cbsem import fit_verdicts
     >>> fit_verdicts({"df": 24, "chi2": 85.3, "pvalue": 0.0, "cfi": 0.931, "tli": 0.896, "rmsea": 0.092,
     ...               "srmr": 0.065})["met"].tolist()
     [False, False, False, False, True]
@@ -451,6 +453,7 @@ def cfa(data: pd.DataFrame, model: str, *, ordered=None) -> SEMResult:
 
     Examples
     --------
+    >>> from kamlib.survey.cbsem import cfa
     >>> res = cfa(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6")
     >>> res.fit["df"], round(res.fit["cfi"], 3)
     (8, 0.975)
@@ -488,6 +491,7 @@ def measurement_cfa(data: pd.DataFrame, constructs: dict[str, list[str]], *, poi
 
     Examples
     --------
+    >>> from kamlib.survey.cbsem import measurement_cfa
     >>> measurement_cfa(data, inst.constructs, points=7).fit["estimator"]
     'ML'
     """
@@ -559,6 +563,7 @@ def sem(data: pd.DataFrame, model: str, *, ordered=None) -> SEMResult:
 
     Examples
     --------
+    >>> from kamlib.survey.cbsem import measurement_model, sem
     >>> res = sem(data, measurement_model(inst.constructs) + "\\nLOY ~ SAT")
     >>> res.fit["df"]
     236
@@ -605,6 +610,7 @@ def group_paths(data: pd.DataFrame, model: str, group: pd.Series, *, groups: Seq
 
     Examples
     --------
+    >>> from kamlib.survey.cbsem import group_paths
     >>> d = hs.assign(g=lambda x: x["school"])
     >>> t = group_paths(d, "x4 ~ x1", d["g"], groups=["Pasteur", "Grant-White"]).iloc[0]
     >>> round(float(t["difference"]), 3), round(float(t["pvalue"]), 3)
@@ -646,6 +652,7 @@ def measurement_model(constructs: dict[str, list[str]]) -> str:
 
     Examples
     --------
+    >>> from kamlib.survey.cbsem import measurement_model
     >>> measurement_model({"SAT": ["s1", "s2"]})
     'SAT =~ s1 + s2'
     """
@@ -677,6 +684,7 @@ def structural_model(paths: Sequence[tuple[str, str]], *, labels: dict | None = 
 
     Examples
     --------
+    >>> from kamlib.survey.cbsem import structural_model
     >>> print(structural_model([("PQ", "SAT"), ("SQ", "SAT"), ("SAT", "LOY")]))
     SAT ~ PQ + SQ
     LOY ~ SAT
@@ -720,6 +728,7 @@ def model_syntax(constructs: dict[str, list[str]], paths: Sequence[tuple[str, st
 
     Examples
     --------
+    >>> from kamlib.survey.cbsem import model_syntax
     >>> print(model_syntax({"A": ["a1", "a2"], "B": ["b1", "b2"]}, [("A", "B")]))
     A =~ a1 + a2
     B =~ b1 + b2
