@@ -97,6 +97,7 @@ def key_drivers(scores: pd.DataFrame, outcome: str, drivers: list[str]) -> KeyDr
 
     Examples
     --------
+    >>> from kamlib.survey.drivers import key_drivers
     >>> kd = key_drivers(scores, "SAT", ["PQ", "SQ", "PF"])
     >>> kd.table.sort_values("lmg_share")["driver"].tolist()
     ['PF', 'SQ', 'PQ']
@@ -144,6 +145,7 @@ def relative_importance(data: pd.DataFrame, outcome: str, drivers: list[str]) ->
 
     Examples
     --------
+    >>> from kamlib.survey.drivers import relative_importance
     >>> relative_importance(scores, "SAT", ["PQ", "SQ"]).round(2).to_dict()
     {'PQ': 0.19, 'SQ': 0.15}
     """
@@ -206,6 +208,7 @@ def mediation(scores: pd.DataFrame, x: str, m: str, y: str, *, controls: list[st
 
     Examples
     --------
+    >>> from kamlib.survey.drivers import mediation
     >>> med = mediation(scores, "SQ", "SAT", "LOY", n_boot=200, seed=1)
     >>> round(med.indirect, 2), med.indirect_ci_lower > 0
     (0.24, True)
@@ -259,6 +262,7 @@ def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator
 
     Examples
     --------
+    >>> from kamlib.survey.drivers import moderation
     >>> mod = moderation(scores, "SAT", ["PQ", "SQ"], "key", "SQ")
     >>> mod.term, round(mod.estimate, 2)
     ('SQ:key', 0.27)
