@@ -4,8 +4,8 @@ the value tiers chosen by a stated rule.
 A purchase model earns its place in key-account identification only by predicting the holdout better than what a
 manager does without it: sort customers by past revenue, or by recency (Wübben & Wangenheim 2008 found such
 heuristics often as good). :func:`compare` puts each forecast on one table (customer-level error, rank correlation,
-the holdout revenue its top 20% capture with a bootstrap interval, aggregate bias, degenerate fits) and
-:func:`choose` applies the rule :data:`RULE`.
+the holdout revenue its top share of customers capture with a bootstrap interval, aggregate bias, degenerate fits)
+and :func:`choose` applies the rule (:func:`rule`).
 
 Written by hand: the comparison is a table of standard metrics (scipy's Spearman correlation, the selection and
 bootstrap of :func:`kamlib.strategy.capture`); no library compares BTYD models with heuristics.
@@ -29,12 +29,35 @@ from .errors import KamError, require_columns
 from .i18n import Message
 
 __all__ = ["Choice", "Forecast", "RULE", "Selection", "choose", "compare", "features", "ml_forecast",
-           "model_forecasts", "naive_forecasts", "select"]
+           "model_forecasts", "naive_forecasts", "rule", "select"]
 
-#: The model-choice rule, as the report states it
-RULE = ("a purchase model values the customers only when its fit is not degenerate and its top 20% capture at least "
-        "as much holdout revenue as the top 20% by past revenue; among those, the lowest customer-level error of "
-        "holdout revenue (MAE) wins (Wübben & Wangenheim 2008)")
+
+def rule(share: float = 0.2) -> Message:
+    """The model-choice rule as the report states it, with the study's top share (``tiers.key_share``).
+
+    Parameters
+    ----------
+    share : float
+        The share of customers whose captured holdout revenue is compared.
+
+    Returns
+    -------
+    Message
+        Catalogue context ``phrase``.
+
+    Examples
+    --------
+    >>> str(rule(0.1)).split(" capture ")[0][-33:]
+    'is not degenerate and its top 10%'
+    """
+    return Message("a purchase model values the customers only when its fit is not degenerate and its top {share:.0%} "
+                   "capture at least as much holdout revenue as the top {share:.0%} by past revenue; among those, the "
+                   "lowest customer-level error of holdout revenue (MAE) wins (Wübben & Wangenheim 2008)", "phrase",
+                   share=share)
+
+
+#: The model-choice rule at the default share of 20% (:func:`rule` words another share)
+RULE = rule(0.2)
 
 PAST_REVENUE, RECENCY = "Past revenue (naive rule)", "Recency (naive rule)"
 
@@ -58,6 +81,10 @@ def model_forecasts(cal_hold: pd.DataFrame, purchase_models: dict, spend) -> lis
     """Each purchase model's holdout revenue: expected purchases over the holdout times the Gamma-Gamma expected
     spend per purchase.
 
+    Expected purchases come from :func:`kamlib.validation.expected_purchases` (finite where the models' closed
+    forms overflow); a model whose forecast is still not a finite number for every customer is left out, and
+    :func:`select` says so in a note.
+
     Parameters
     ----------
     cal_hold : DataFrame
@@ -76,19 +103,32 @@ def model_forecasts(cal_hold: pd.DataFrame, purchase_models: dict, spend) -> lis
     >>> [f.label for f in model_forecasts(cal, {"bgnbd": bgnbd}, gg)]
     ['BG/NBD']
     """
+    return _model_forecasts(cal_hold, purchase_models, spend)[0]
+
+
+def _model_forecasts(cal_hold: pd.DataFrame, purchase_models: dict, spend) -> tuple[list[Forecast], list]:
+    """:func:`model_forecasts` and one sentence per model left out because its forecast is not finite."""
     from .clv import label
+    from .validation import expected_purchases, quiet
 
     require_columns(cal_hold, ["duration_holdout", "frequency", "revenue"], where="the calibration/holdout summary",
                     fix="build it with kamlib.rfm.calibration_holdout")
     t = float(cal_hold["duration_holdout"].iloc[0])
-    per = (spend.expected_spend(cal_hold) if spend is not None else
-           cal_hold["revenue"].to_numpy(float) / (cal_hold["frequency"].to_numpy(float) + 1))
-    out = []
+    with quiet():
+        per = (spend.expected_spend(cal_hold) if spend is not None else
+               cal_hold["revenue"].to_numpy(float) / (cal_hold["frequency"].to_numpy(float) + 1))
+    out, notes = [], []
     for name, m in purchase_models.items():
-        revenue = m.expected_purchases(t, cal_hold) * per
+        with quiet():
+            revenue = expected_purchases(m, t, cal_hold) * per
+        bad = int((~np.isfinite(revenue)).sum())
+        if bad:
+            notes.append(Message("{model} is left out of the holdout comparison: its forecast of holdout revenue is "
+                                 "not a finite number for {bad} of {n} customers at its fitted parameters, where the "
+                                 "model's closed form overflows.", model=label(name), bad=bad, n=len(revenue)))
+            continue
         out.append(Forecast(label(name), "model", revenue, revenue, ", ".join(m.at_bound), name))
-    return out
-
+    return out, notes
 
 def naive_forecasts(cal_hold: pd.DataFrame, *, seed: int = 0) -> list[Forecast]:
     """The manager's rules: past revenue (forecast: the calibration revenue rate over the customer's age, times the
@@ -304,7 +344,9 @@ def compare(cal_hold: pd.DataFrame, forecasts: list[Forecast], *, share: float =
                      "aggregate_bias": float(pred.sum() / actual.sum() - 1) if pred is not None and actual.sum() > 0
                      else np.nan,
                      "degenerate": f.degenerate})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs["share"] = float(share)
+    return out
 
 
 def _significant(values, digits: int = 12) -> np.ndarray:
@@ -335,8 +377,8 @@ class Choice(Result):
     sentence: str
 
 
-def choose(table: pd.DataFrame, forecasts: list[Forecast]) -> Choice:
-    """The purchase model that values the customers, by :data:`RULE`; none when no model qualifies.
+def choose(table: pd.DataFrame, forecasts: list[Forecast], *, share: float | None = None) -> Choice:
+    """The purchase model that values the customers, by :func:`rule`; none when no model qualifies.
 
     Parameters
     ----------
@@ -344,6 +386,9 @@ def choose(table: pd.DataFrame, forecasts: list[Forecast]) -> Choice:
         :func:`compare` (with the row :data:`PAST_REVENUE`).
     forecasts : list of Forecast
         The forecasts the table compares (for the models' names).
+    share : float, optional
+        The top share the table's captures are of, for the sentence (default: the one :func:`compare` recorded
+        in ``table.attrs["share"]``, else 0.2).
 
     Returns
     -------
@@ -359,6 +404,7 @@ def choose(table: pd.DataFrame, forecasts: list[Forecast]) -> Choice:
     ('', 'No purchase model beats past revenue on the holdout (the best,')
     """
     names = {f.label: f.model for f in forecasts if f.kind == "model"}
+    share = float(share if share is not None else table.attrs.get("share", 0.2))
     t = table.set_index("forecast")
     if PAST_REVENUE not in t.index:
         raise KamError("choose() needs the past-revenue rule in the table (holdout.naive_forecasts).")
@@ -371,18 +417,18 @@ def choose(table: pd.DataFrame, forecasts: list[Forecast]) -> Choice:
     qualified = fine[fine["capture"] >= naive]
     if qualified.empty:
         why = (Message("all fits are degenerate", "phrase") if fine.empty else
-               Message("the best, {model}, captures {capture:.1%} of holdout revenue in its top 20% against {naive:.1%} "
-                       "by past revenue", "phrase", model=fine.index[0], capture=float(fine.iloc[0]["capture"]),
-                       naive=naive))
+               Message("the best, {model}, captures {capture:.1%} of holdout revenue in its top {share:.0%} against "
+                       "{naive:.1%} by past revenue", "phrase", model=fine.index[0],
+                       capture=float(fine.iloc[0]["capture"]), share=share, naive=naive))
         return Choice("", "", Message("No purchase model beats past revenue on the holdout ({why}), so the value "
                                       "tiers rest on past revenue and recency, not on CLV.", "finding", why=why))
     best = qualified.sort_values(["revenue_mae", "capture"], ascending=[True, False])
     label = best.index[0]
     row = best.iloc[0]
     return Choice(names.get(label, ""), label, Message(
-        "{model} values the customers: its top 20% capture {capture:.1%} of holdout revenue against {naive:.1%} by past "
-        "revenue, with the lowest customer-level error of the qualifying models (MAE {mae:,.1f}).", "finding",
-        model=label, capture=float(row["capture"]), naive=naive, mae=float(row["revenue_mae"])))
+        "{model} values the customers: its top {share:.0%} capture {capture:.1%} of holdout revenue against "
+        "{naive:.1%} by past revenue, with the lowest customer-level error of the qualifying models (MAE {mae:,.1f}).", "finding",
+        model=label, share=share, capture=float(row["capture"]), naive=naive, mae=float(row["revenue_mae"])))
 
 
 @dataclass(frozen=True)
@@ -451,7 +497,8 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
         except KamError as exc:
             notes.append(Message("{model} with covariates could not be fitted: {why}", model=models[name].label,
                                  why=str(exc)))
-    forecasts = model_forecasts(cal_hold, {**models, **fits}, spend)
+    forecasts, left_out = _model_forecasts(cal_hold, {**models, **fits}, spend)
+    notes += left_out
     ml = ml_forecast(transactions, cal_hold, calibration_end=calibration_end, unit=unit, start=start, seed=seed,
                      covariates=covariates if columns else None)
     if isinstance(ml, Forecast):
@@ -463,4 +510,4 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
     names = {f.label: f.model for f in forecasts if f.kind == "model"}
     fine = _identified(table)
     best = names[fine.index[0]] if len(fine) else ""
-    return Selection(table, choose(table, forecasts), best, tuple(notes), fits, covariates)
+    return Selection(table, choose(table, forecasts, share=share), best, tuple(notes), fits, covariates)

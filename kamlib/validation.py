@@ -3,19 +3,34 @@
 The figures follow Fader, Hardie and Lee (2005): the calibration-period histogram of
 repeat purchases, the weekly and cumulative repeat transactions through the holdout
 period, and the conditional expectation of holdout purchases by calibration frequency.
+
+Every number these tables show is a finite number, or its model is left out with a sentence. The closed forms
+of the BG/NBD, MBG/NBD and Pareto/NBD (as lifetimes writes them) overflow or cancel at some fitted parameters: the
+Gauss hypergeometric function of a large shape overflows while the power it multiplies underflows; the
+Pareto/NBD's A_0 is a difference of two nearly equal terms when the dropout rate is small and homogeneous
+(s and beta large); gamma(r + n) / gamma(r) overflows for r above 171. :func:`purchase_probabilities`,
+:func:`expected_purchases`, :func:`p_alive` and :func:`loglik` evaluate them in log space, and where the closed
+form still fails they integrate the model's definition numerically (the Beta posterior of the dropout probability
+for the BG/NBD family, the integral over the dropout time for the Pareto/NBD). A model whose numbers are still not
+finite (a covariate or regular-buyer fit) is left out of the table, and the table's ``attrs["notes"]`` carries one
+sentence naming the model, the quantity and the reason. No library warning reaches the user (:func:`quiet`).
 """
 
 from __future__ import annotations
+
+import contextlib
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from .clv import LABELS, Fitted
 from .errors import require_columns
+from .i18n import Message
 from .rfm import UNIT_DAYS
 
-__all__ = ["PUBLISHED_CDNOW", "comparison", "conditional_expectation", "frequency_histogram", "published_comparison",
-           "tracking"]
+__all__ = ["PUBLISHED_CDNOW", "comparison", "conditional_expectation", "expected_purchases", "frequency_histogram",
+           "loglik", "p_alive", "published_comparison", "purchase_probabilities", "quiet", "tracking"]
 
 #: Published estimates on the CDNOW sample (2,357 customers, calibration 1997-01-01 to 1997-09-30, in weeks):
 #: (model, parameter, value, source).
@@ -26,6 +41,307 @@ PUBLISHED_CDNOW = [
       (("r", 0.553), ("alpha", 10.578), ("s", 0.606), ("beta", 11.669))],
     *[("gamma_gamma", k, v, "Fader & Hardie (2013), Gamma-Gamma") for k, v in (("p", 6.25), ("q", 3.74), ("v", 15.44))],
 ]
+
+
+@contextlib.contextmanager
+def quiet():
+    """No library or floating-point warning reaches the user: the functions of this module check every number
+    they return instead, and say when a model is left out.
+
+    Examples
+    --------
+    >>> with quiet():
+    ...     float(np.log(0.0))
+    -inf
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            yield
+
+
+#: The purchase models evaluated here in log space (without covariates).
+STABLE = ("bgnbd", "mbgnbd", "paretonbd")
+
+
+def _stable(model: Fitted) -> bool:
+    return model.model in STABLE and not model.covariates and not hasattr(model.fitter, "bind")
+
+
+def _rows(summary: pd.DataFrame):
+    return (summary["frequency"].to_numpy(float), summary["recency"].to_numpy(float), summary["T"].to_numpy(float))
+
+
+def _log_integral(logf, lo: float, hi: float) -> float:
+    """log of the integral of exp(logf) over [lo, hi] for a decreasing logf (its maximum at ``lo``)."""
+    from scipy.integrate import quad
+
+    if not hi > lo:
+        return -np.inf
+    top = logf(lo)
+    value, _ = quad(lambda y: np.exp(logf(y) - top), lo, hi, epsabs=0.0, epsrel=1e-10, limit=400)
+    return top + np.log(value) if value > 0 else np.nan
+
+
+def _beta_mean(a: float, B: float, k: float, c: float) -> float:
+    """E[(1 - (1 + p c)^-k) / p] for p ~ Beta(a, B): a BG/NBD-family customer's expected purchases in the next
+    ``t`` units given alive, with ``c = t / (alpha + T)`` and ``k = r + x`` (the integral of the model's definition,
+    by quadrature with the algebraic weight p^(a-1) handled exactly; the weight (1 - p)^(B-1) too for a small B,
+    else in the integrand up to the Beta distribution's 1 - 1e-20 quantile)."""
+    from scipy.integrate import quad
+    from scipy.special import betaln
+    from scipy.stats import beta as beta_distribution
+
+    norm = betaln(a, B)
+
+    def f(p):
+        return k * c if p <= 0 else -np.expm1(-k * np.log1p(p * c)) / p
+
+    if B <= 30:
+        value, _ = quad(f, 0.0, 1.0, weight="alg", wvar=(a - 1.0, B - 1.0), epsabs=0.0, epsrel=1e-11, limit=400)
+        return value * np.exp(-norm)
+    high = min(1.0, float(beta_distribution.isf(1e-20, a, B)))
+    value, _ = quad(lambda p: f(p) * np.exp((B - 1) * np.log1p(-p) - norm), 0.0, high, weight="alg",
+                    wvar=(a - 1.0, 0.0), epsabs=0.0, epsrel=1e-11, limit=400)
+    return value
+
+
+def _paretonbd_log_I(params: dict, x, tx, T) -> np.ndarray:
+    """log of I = integral from t_x to T of (alpha + y)^-(r + x) (beta + y)^-(s + 1) dy, per customer.
+
+    The Pareto/NBD's A_0 (Fader & Hardie 2005, eqs. 19-20) is (r + s + x) I. Its closed form is a difference of two
+    terms; where they agree to 4 digits or more (or a term is not finite) the difference has lost its digits and I
+    is integrated numerically instead. ``t_x = T`` gives I = 0 (log -inf) exactly.
+    """
+    from scipy.special import hyp2f1
+
+    r, alpha, s, beta = (float(params[k]) for k in ("r", "alpha", "s", "beta"))
+    x, tx, T = (np.asarray(v, float) for v in (x, tx, T))
+    rsx = r + s + x
+    if alpha < beta:
+        low, high, shape = alpha, beta, r + x
+    else:
+        low, high, shape = beta, alpha, np.full_like(x, s + 1.0)
+    gap = high - low
+    with quiet():
+        first = np.log(hyp2f1(rsx, shape, rsx + 1, gap / (high + tx))) - rsx * np.log(high + tx)
+        second = np.log(hyp2f1(rsx, shape, rsx + 1, gap / (high + T))) - rsx * np.log(high + T)
+        kept = -np.expm1(second - first)  # the share of the first term the difference keeps
+        out = first + np.log(kept) - np.log(rsx)
+    bad = (T > tx) & (~np.isfinite(out) | ~(kept > 1e-4))
+    out = np.where(T > tx, out, -np.inf)
+    if bad.any():
+        keys = pd.DataFrame({"x": x[bad], "tx": tx[bad], "T": T[bad]})
+        distinct = keys.drop_duplicates()
+        values = {}
+        with quiet():
+            for xi, txi, Ti in distinct.itertuples(index=False):
+                values[(xi, txi, Ti)] = _log_integral(
+                    lambda y, xi=xi: -(r + xi) * np.log(alpha + y) - (s + 1) * np.log(beta + y), txi, Ti)
+        out[bad] = [values[k] for k in keys.itertuples(index=False, name=None)]
+    return out
+
+
+def _paretonbd_parts(params: dict, x, tx, T):
+    """log L per customer and the log of the odds of being dead, (s / (r+s+x)) A_0 (alpha+T)^(r+x) (beta+T)^s."""
+    from scipy.special import gammaln
+
+    r, alpha, s, beta = (float(params[k]) for k in ("r", "alpha", "s", "beta"))
+    log_I = _paretonbd_log_I(params, x, tx, T)
+    with quiet():
+        alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+        dead = np.log(s) + log_I
+        log_l = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta) + np.logaddexp(alive, dead)
+    return log_l, dead - alive
+
+
+def loglik(model: Fitted, summary: pd.DataFrame) -> float:
+    """Total log-likelihood of a purchase model on ``summary``, finite where the closed form is not.
+
+    The Pareto/NBD is evaluated with the stable A_0 (:func:`_paretonbd_log_I`); other models return their fit's
+    log-likelihood when it is finite (their closed forms are sums of logarithms of positive terms).
+
+    Parameters
+    ----------
+    model : kamlib.clv.Fitted
+        A purchase model.
+    summary : DataFrame
+        The summary it was fitted on (``frequency``, ``recency``, ``T``).
+
+    Returns
+    -------
+    float
+        NaN when the model's likelihood cannot be evaluated at its parameters.
+
+    Examples
+    --------
+    >>> round(loglik(bgnbd, cal), 1)
+    -9582.4
+    """
+    if model.model == "paretonbd" and _stable(model):
+        return float(np.sum(_paretonbd_parts(model.params, *_rows(summary))[0]))
+    return float(model.loglik) if np.isfinite(model.loglik) else np.nan
+
+
+def p_alive(model: Fitted, summary: pd.DataFrame) -> np.ndarray:
+    """P(alive) at the end of the summary, per customer, in log space for the BG/NBD, MBG/NBD and Pareto/NBD.
+
+    Parameters
+    ----------
+    model : kamlib.clv.Fitted
+        A purchase model.
+    summary : DataFrame
+        ``frequency``, ``recency``, ``T``.
+
+    Returns
+    -------
+    ndarray
+        NaN only where a model outside :data:`STABLE` (a covariate or regular-buyer fit) gives no number.
+
+    Examples
+    --------
+    >>> bool(np.allclose(p_alive(bgnbd, cal), bgnbd.p_alive(cal)))
+    True
+    """
+    from scipy.special import expit
+
+    x, tx, T = _rows(summary)
+    if not _stable(model):
+        with quiet():
+            return np.asarray(model.p_alive(summary), float)
+    if model.model == "paretonbd":
+        return expit(-_paretonbd_parts(model.params, x, tx, T)[1])
+    r, alpha, a, b = (float(model.params[k]) for k in ("r", "alpha", "a", "b"))
+    shift = 1.0 if model.model == "bgnbd" else 0.0  # the BG/NBD cannot die before the first repeat purchase
+    with quiet():
+        log_odds = np.log(a) - np.log(b + x - shift) + (r + x) * (np.log(alpha + T) - np.log(alpha + tx))
+    if model.model == "bgnbd":
+        log_odds = np.where(x > 0, log_odds, -np.inf)
+    return expit(-log_odds)
+
+
+def expected_purchases(model: Fitted, t: float, summary: pd.DataFrame) -> np.ndarray:
+    """Expected repeat purchases in the next ``t`` time units per customer: the model's closed form where it is
+    finite, else the model's definition integrated numerically.
+
+    BG/NBD and MBG/NBD: P(alive) times E[(1 - (1 + p t / (alpha + T))^-(r+x)) / p] over the posterior
+    p ~ Beta(a, b + x) (MBG/NBD: b + x + 1), which is what the closed form with its Gauss hypergeometric function
+    equals (Fader, Hardie & Lee 2005, eq. 10; Batislam et al. 2007). Pareto/NBD: P(alive) times
+    (r + x)(beta + T) / ((alpha + T)(s - 1)) (1 - ((beta + T) / (beta + T + t))^(s-1)) (Fader & Hardie 2005,
+    eq. 41), with P(alive) from the stable A_0.
+
+    Parameters
+    ----------
+    model : kamlib.clv.Fitted
+        A purchase model.
+    t : float
+        Length of the period, in the model's time unit.
+    summary : DataFrame
+        ``frequency``, ``recency``, ``T``.
+
+    Returns
+    -------
+    ndarray
+        NaN only where a model outside :data:`STABLE` gives no number.
+
+    References
+    ----------
+    Fader, P. S. & Hardie, B. G. S. (2005). A note on deriving the Pareto/NBD model and related expressions.
+    Batislam, E. P., Denizel, M. & Filiztekin, A. (2007). *IJRM*, 24(3), 201-209.
+
+    Examples
+    --------
+    >>> bool(np.allclose(expected_purchases(bgnbd, 39, cal), bgnbd.expected_purchases(39, cal)))
+    True
+    """
+    x, tx, T = _rows(summary)
+    t = float(t)
+    if model.model == "paretonbd" and _stable(model):
+        r, alpha, s, beta = (float(model.params[k]) for k in ("r", "alpha", "s", "beta"))
+        with quiet():
+            span = np.log1p(t / (beta + T))
+            dropout = (beta + T) * (-np.expm1(-(s - 1) * span) / (s - 1) if abs(s - 1) > 1e-9 else span)
+            return p_alive(model, summary) * (r + x) / (alpha + T) * dropout
+    with quiet():
+        out = np.asarray(model.expected_purchases(t, summary), float)
+    if not _stable(model):
+        return out
+    bad = ~np.isfinite(out) | (out < 0)
+    if bad.any():
+        r, alpha, a, b = (float(model.params[k]) for k in ("r", "alpha", "a", "b"))
+        extra = 0.0 if model.model == "bgnbd" else 1.0
+        alive = p_alive(model, summary)
+        keys = pd.DataFrame({"x": x[bad], "T": T[bad]})
+        with quiet():
+            means = {(xi, Ti): _beta_mean(a, b + xi + extra, r + xi, t / (alpha + Ti))
+                     for xi, Ti in keys.drop_duplicates().itertuples(index=False, name=None)}
+        out = out.copy()
+        out[bad] = alive[bad] * np.array([means[k] for k in keys.itertuples(index=False, name=None)])
+    return out
+
+
+def purchase_probabilities(model: Fitted, t, n: int) -> np.ndarray | None:
+    """P(X(t) = x) for x = 0 .. n - 1 at each of the times ``t`` (a customer ``t`` units after the first purchase).
+
+    BG/NBD (Fader, Hardie & Lee 2005, eq. 8) and MBG/NBD (Batislam et al. 2007) in log space: the Beta-function
+    ratios by ``betaln``, the NBD terms by scipy's negative binomial (its pmf and survival function), so that
+    neither a large r (gamma(r + n) overflows above 171) nor a dropout parameter a near 0 (beta(a, b) infinite)
+    breaks them. Other models: their fitter's ``probability_of_n_purchases_up_to_time`` when it has one.
+
+    Parameters
+    ----------
+    model : kamlib.clv.Fitted
+        A purchase model.
+    t : float or array
+        Times since the first purchase, in the model's unit.
+    n : int
+        Number of counts (0 to n - 1).
+
+    Returns
+    -------
+    ndarray or None
+        Shape (len(t), n); None for a model without this distribution (the Pareto/NBD in lifetimes).
+
+    Examples
+    --------
+    >>> p = purchase_probabilities(bgnbd, [39.0], 3)
+    >>> bool(np.allclose(p[0], [bgnbd.fitter.probability_of_n_purchases_up_to_time(39.0, k) for k in range(3)]))
+    True
+    """
+    from scipy.special import betaln
+    from scipy.stats import nbinom
+
+    t = np.atleast_1d(np.asarray(t, float))[:, None]
+    xs = np.arange(n)[None, :]
+    if model.model in ("bgnbd", "mbgnbd") and _stable(model):
+        r, alpha, a, b = (float(model.params[k]) for k in ("r", "alpha", "a", "b"))
+        a = max(a, 1e-300)  # a at its bound 0: the limit (nobody drops out), not 0 / 0
+        q = alpha / (alpha + t)
+        extra = 0.0 if model.model == "bgnbd" else 1.0
+        with quiet():
+            stay = np.exp(betaln(a, b + xs + extra) - betaln(a, b)) * nbinom.pmf(xs, r, q)
+            gone = np.exp(betaln(a + 1, b + xs - 1 + extra) - betaln(a, b)) * nbinom.sf(xs - 1, r, q)
+        if model.model == "bgnbd":
+            gone = np.where(xs > 0, gone, 0.0)
+        return stay + gone
+    method = getattr(model.fitter, "probability_of_n_purchases_up_to_time", None)
+    if method is None or model.model == "paretonbd":
+        return None
+    with quiet():
+        return np.array([[float(method(ti, k)) for k in range(n)] for ti in t[:, 0]])
+
+
+def _left_out(model: Fitted, quantity: Message) -> Message:
+    """The sentence for a model left out of a table because its numbers are not finite."""
+    params = ", ".join(f"{k} = {float(v):.4g}" for k, v in model.params.items() if np.ndim(v) == 0)
+    return Message("{model} is left out of this table: its {quantity} is not a finite number at its fitted "
+                   "parameters ({params}), where the model's closed form overflows.", model=model.label,
+                   quantity=quantity, params=params)
+
+
+def _finite(values) -> bool:
+    v = np.asarray(values, float)
+    return bool(v.size) and bool(np.isfinite(v).all())
 
 
 def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x: int = 7) -> pd.DataFrame:
@@ -46,7 +362,8 @@ def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x:
     Returns
     -------
     DataFrame
-        ``repeat_purchases``, ``actual`` and one column per model.
+        ``repeat_purchases``, ``actual`` and one column per model whose probabilities are finite
+        (:func:`purchase_probabilities`); ``attrs["notes"]`` says which model was left out and why.
 
     References
     ----------
@@ -65,12 +382,19 @@ def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x:
     out = pd.DataFrame({"repeat_purchases": [str(x) for x in xs[:-1]] + [f"{max_x}+"]})
     out["actual"] = [int((summary["frequency"] == x).sum()) for x in xs[:-1]] + [int((summary["frequency"] >= max_x).sum())]
     Ts = summary["T"].value_counts()
+    notes = []
     for name, m in models.items():
-        if not hasattr(m.fitter, "probability_of_n_purchases_up_to_time"):
+        probs = purchase_probabilities(m, Ts.index.to_numpy(float), max_x)
+        if probs is None:
             continue
-        probs = np.array([[m.fitter.probability_of_n_purchases_up_to_time(t, x) for x in xs[:-1]] for t in Ts.index])
         expected = (probs * Ts.to_numpy()[:, None]).sum(axis=0)
-        out[LABELS[name]] = list(expected) + [len(summary) - expected.sum()]
+        column = list(expected) + [len(summary) - expected.sum()]
+        if not _finite(column):
+            notes.append(_left_out(m, Message("expected number of customers per count of repeat purchases",
+                                              "phrase")))
+            continue
+        out[LABELS[name]] = column
+    out.attrs["notes"] = tuple(notes)
     return out
 
 
@@ -98,7 +422,8 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
     -------
     DataFrame
         ``period``, ``period_end``, ``actual`` and one column per model, each with a ``_cumulative`` column,
-        and ``holdout`` (True after the calibration end).
+        and ``holdout`` (True after the calibration end); a model whose expectation is not finite is left out,
+        with its sentence in ``attrs["notes"]``.
 
     References
     ----------
@@ -128,15 +453,21 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
                         "period_end": start + pd.to_timedelta(edges - 1, unit="D"),
                         "actual": actual})
     cohort = ((summary["first_day"] - start).dt.days).value_counts()
+    notes = []
     for name, m in models.items():
         cum = np.zeros(n_periods)
-        for d0, count in cohort.items():
-            t = np.clip(edges - d0, 0, None) / step
-            cum += count * m.unconditional_purchases(t)
+        with quiet():
+            for d0, count in cohort.items():
+                t = np.clip(edges - d0, 0, None) / step
+                cum += count * m.unconditional_purchases(t)
+        if not _finite(cum):
+            notes.append(_left_out(m, Message("expected repeat transactions per period", "phrase")))
+            continue
         out[LABELS[name]] = np.diff(np.concatenate([[0.0], cum]))
     for col in [c for c in out.columns if c not in ("period", "period_end")]:
         out[f"{col}_cumulative"] = out[col].cumsum()
     out["holdout"] = out["period_end"] > cal_end
+    out.attrs["notes"] = tuple(notes)
     return out
 
 
@@ -155,7 +486,9 @@ def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], m
     Returns
     -------
     DataFrame
-        ``calibration_repeat_purchases``, ``customers``, ``actual`` and one column per model.
+        ``calibration_repeat_purchases``, ``customers``, ``actual`` and one column per model
+        (:func:`expected_purchases`); a model whose expectation is not finite for every customer is left out, with
+        its sentence in ``attrs["notes"]``.
 
     References
     ----------
@@ -176,12 +509,18 @@ def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], m
     out = cal_hold.assign(group=x).groupby("group").agg(customers=("frequency", "size"),
                                                         actual=("frequency_holdout", "mean"))
     t = float(cal_hold["duration_holdout"].iloc[0])
+    notes = []
     for name, m in models.items():
-        pred = pd.Series(m.expected_purchases(t, cal_hold), index=cal_hold.index)
+        pred = pd.Series(expected_purchases(m, t, cal_hold), index=cal_hold.index)
+        if not _finite(pred):  # a mean over the finite ones would hide the others
+            notes.append(_left_out(m, Message("expected holdout purchases", "phrase")))
+            continue
         out[LABELS[name]] = pred.groupby(x).mean()
     out = out.reset_index()
     out["calibration_repeat_purchases"] = [str(g) if g < max_x else f"{max_x}+" for g in out.pop("group")]
-    return out[["calibration_repeat_purchases"] + [c for c in out.columns if c != "calibration_repeat_purchases"]]
+    out = out[["calibration_repeat_purchases"] + [c for c in out.columns if c != "calibration_repeat_purchases"]]
+    out.attrs["notes"] = tuple(notes)
+    return out
 
 
 def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFrame:
@@ -199,7 +538,8 @@ def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFram
     DataFrame
         ``model``, ``loglik``, ``parameters``, ``aic``, ``bic``, ``holdout_mae``, ``holdout_rmse``,
         ``holdout_predicted``, ``holdout_actual``, ``holdout_total_error_pct`` and ``degenerate`` (the parameters
-    at a bound, empty for a regular fit).
+        at a bound, empty for a regular fit); the log-likelihood is :func:`loglik` where the fit's is not finite,
+        and a model whose numbers are still not finite is left out, with its sentence in ``attrs["notes"]``.
 
     References
     ----------
@@ -216,16 +556,25 @@ def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFram
     """
     t = float(cal_hold["duration_holdout"].iloc[0])
     actual = cal_hold["frequency_holdout"].to_numpy(float)
-    rows = []
+    rows, notes = [], []
     for name, m in models.items():
-        pred = m.expected_purchases(t, cal_hold)
-        rows.append({"model": LABELS[name], "loglik": m.loglik, "parameters": len(m.params), "aic": m.aic,
-                     "bic": m.bic, "holdout_mae": float(np.mean(np.abs(pred - actual))),
+        pred = expected_purchases(m, t, cal_hold)
+        ll = m.loglik if np.isfinite(m.loglik) else loglik(m, cal_hold)
+        if not _finite(pred) or not np.isfinite(ll):
+            notes.append(_left_out(m, Message("expected holdout purchases", "phrase") if not _finite(pred) else
+                                   Message("log-likelihood", "phrase")))
+            continue
+        k = len(m.params)
+        rows.append({"model": LABELS[name], "loglik": ll, "parameters": k, "aic": 2 * k - 2 * ll,
+                     "bic": k * np.log(m.n_customers) - 2 * ll, "holdout_mae": float(np.mean(np.abs(pred - actual))),
                      "holdout_rmse": float(np.sqrt(np.mean((pred - actual) ** 2))),
                      "holdout_predicted": float(pred.sum()), "holdout_actual": float(actual.sum()),
                      "holdout_total_error_pct": float(100 * (pred.sum() - actual.sum()) / actual.sum()),
                      "degenerate": ", ".join(m.at_bound) if m.at_bound else ""})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["model", "loglik", "parameters", "aic", "bic", "holdout_mae", "holdout_rmse",
+                                      "holdout_predicted", "holdout_actual", "holdout_total_error_pct", "degenerate"])
+    out.attrs["notes"] = tuple(notes)
+    return out
 
 
 def published_comparison(models: dict[str, Fitted], published=PUBLISHED_CDNOW) -> pd.DataFrame:
