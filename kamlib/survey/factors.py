@@ -58,6 +58,7 @@ def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
 
     Examples
     --------
+    >>> from kamlib.survey.factors import kmo
     >>> overall, per_item = kmo(data[inst.items])
     >>> round(overall, 2)
     0.86
@@ -110,6 +111,7 @@ def harman(data: pd.DataFrame, *, threshold: float | None = None) -> Harman:
 
     Examples
     --------
+    >>> from kamlib.survey.factors import harman
     >>> round(harman(data[inst.items]).first_share, 3)
     0.284
     """
@@ -154,6 +156,8 @@ def efa_agreement(loadings: pd.DataFrame, constructs: dict[str, list[str]]):
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.survey.factors import efa_agreement
     >>> L = pd.DataFrame({"item": ["a1", "a2", "b1", "b2"], "F1": [0.8, 0.7, 0.75, 0.6], "F2": [0.1, 0.0, 0.2, 0.1]})
     >>> str(efa_agreement(L, {"A": ["a1", "a2"], "B": ["b1", "b2"]}))[:60]
     'The exploratory factor analysis finds 2 factors for 2 constr'
@@ -204,6 +208,7 @@ def scale_note(points: int) -> dict:
 
     Examples
     --------
+    >>> from kamlib.survey.factors import scale_note
     >>> scale_note(7)["ordinal"]
     False
     """
@@ -246,6 +251,7 @@ def bartlett(data: pd.DataFrame) -> TestResult:
 
     Examples
     --------
+    >>> from kamlib.survey.factors import bartlett
     >>> bartlett(data[inst.items]).df
     276
     """
@@ -282,6 +288,7 @@ def parallel_analysis(data: pd.DataFrame, *, n_sims: int = 100, seed: int = 0, q
 
     Examples
     --------
+    >>> from kamlib.survey.factors import parallel_analysis
     >>> pa = parallel_analysis(data[inst.items], seed=1)
     """
     d = _complete(data)
@@ -342,6 +349,8 @@ def rotate(loadings, method: str = "promax", *, power: int = 4) -> tuple[pd.Data
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from kamlib.survey.factors import rotate
     >>> pattern, phi = rotate(np.array([[.8, .3], [.7, .4], [.3, .8], [.2, .7]]))
     >>> phi.shape
     (2, 2)
@@ -404,6 +413,7 @@ def efa(data: pd.DataFrame, n_factors: int, *, rotation: str | None = "promax", 
 
     Examples
     --------
+    >>> from kamlib.survey.factors import efa
     >>> efa(data[inst.items], 7).loadings.shape
     (24, 9)
     """
@@ -453,6 +463,7 @@ def htmt(data: pd.DataFrame, constructs: dict[str, list[str]], *, method: str = 
 
     Examples
     --------
+    >>> from kamlib.survey.factors import htmt
     >>> round(float(htmt(data, inst.constructs).max().max()), 2)
     0.64
     """
@@ -497,6 +508,9 @@ def fornell_larcker(factor_corr: pd.DataFrame, ave_by_construct: pd.Series) -> p
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib import survey
+    >>> from kamlib.survey.factors import fornell_larcker
     >>> res = survey.cfa(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6")
     >>> ave = pd.Series({"visual": 0.37, "textual": 0.72})
     >>> fornell_larcker(res.factor_correlations(), ave).round(2)
