@@ -55,6 +55,7 @@ def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> p
 
     Examples
     --------
+    >>> from kamlib.survey.groups import compare_two
     >>> compare_two(scores, data["TIER"], ["SAT"])[["variable", "difference", "pvalue"]].round(2)
       variable  difference  pvalue
     0      SAT       -0.22    0.17
@@ -98,6 +99,7 @@ def compare_many(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> 
 
     Examples
     --------
+    >>> from kamlib.survey.groups import compare_many
     >>> compare_many(scores, data["AGE"], ["SAT"])[["variable", "groups", "kruskal_pvalue"]].round(2)
       variable  groups  kruskal_pvalue
     0      SAT       4            0.14
@@ -138,6 +140,7 @@ def nps(values, level: float = 0.95) -> NPS:
 
     Examples
     --------
+    >>> from kamlib.survey.groups import nps
     >>> nps([10, 10, 0, 8]).nps
     25.0
     """
@@ -176,6 +179,8 @@ def likert_shares(data: pd.DataFrame, items: list[str], points: int) -> pd.DataF
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.survey.groups import likert_shares
     >>> likert_shares(pd.DataFrame({"q": [1, 2, 2, 3]}), ["q"], 3).loc["q"].tolist()
     [0.25, 0.5, 0.25]
     """
