@@ -96,6 +96,7 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
 
     Examples
     --------
+    >>> from kamlib.survey.invariance import invariance
     >>> invariance(hs, {"visual": ["x1", "x2", "x3"]}, hs["school"]).level
     'metric'
     """
@@ -244,6 +245,7 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
 
     Examples
     --------
+    >>> from kamlib.survey.invariance import common_method_factor
     >>> round(common_method_factor(data, inst.constructs).method_share, 3)
     0.0
     """
