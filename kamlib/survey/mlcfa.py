@@ -83,6 +83,8 @@ def fit(moments: list[Moments], constructs: dict, *, equal_loadings: bool = Fals
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from kamlib.survey.mlcfa import Moments, fit
     >>> items = ["x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9"]
     >>> d = hs[items].to_numpy(float)
     >>> one = Moments("all", len(d), d.mean(axis=0), np.cov(d, rowvar=False, bias=True))
