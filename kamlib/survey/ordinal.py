@@ -119,6 +119,9 @@ def polychoric(data: pd.DataFrame) -> Polychoric:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from kamlib.survey.ordinal import polychoric
     >>> rng = np.random.default_rng(0)
     >>> z = rng.multivariate_normal([0, 0], [[1, 0.6], [0.6, 1]], 2000)
     >>> d = pd.DataFrame(np.digitize(z, [-1, 0, 1]) + 1, columns=["a", "b"])
@@ -173,6 +176,9 @@ def nacov(data: pd.DataFrame, poly: Polychoric | None = None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from kamlib.survey.ordinal import nacov
     >>> rng = np.random.default_rng(0)
     >>> z = rng.multivariate_normal([0, 0], [[1, 0.6], [0.6, 1]], 500)
     >>> nacov(pd.DataFrame(np.digitize(z, [-1, 0, 1]) + 1, columns=["a", "b"])).shape
@@ -260,6 +266,9 @@ def cfa_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]):
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from kamlib.survey.ordinal import cfa_wlsmv
     >>> rng = np.random.default_rng(0)
     >>> f = rng.normal(size=(400, 1))
     >>> z = f * 0.7 + rng.normal(size=(400, 4)) * 0.71
@@ -308,6 +317,9 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=(), *,
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from kamlib.survey.ordinal import sem_wlsmv
     >>> rng = np.random.default_rng(0)
     >>> f = rng.normal(size=(500, 1))
     >>> g = 0.5 * f + rng.normal(size=(500, 1)) * 0.8
@@ -488,6 +500,9 @@ def method_factor_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]]) ->
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from kamlib.survey.ordinal import method_factor_wlsmv
     >>> rng = np.random.default_rng(2)
     >>> f = rng.multivariate_normal([0, 0], [[1, .4], [.4, 1]], 500)
     >>> z = f[:, [0, 0, 0, 1, 1, 1]] * 0.7 + rng.normal(size=(500, 6)) * 0.7
@@ -613,6 +628,8 @@ def merge_unused_answers(data: pd.DataFrame, items: list[str], group: pd.Series)
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.survey.ordinal import merge_unused_answers
     >>> d = pd.DataFrame({"a": [1, 2, 3, 2, 3, 3]})
     >>> merge_unused_answers(d, ["a"], pd.Series([0, 0, 0, 1, 1, 1]))[1]
     [('a', 1, 2)]
@@ -675,6 +692,9 @@ def multigroup_invariance(data: pd.DataFrame, constructs: dict[str, list[str]], 
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from kamlib.survey.ordinal import multigroup_invariance
     >>> rng = np.random.default_rng(1)
     >>> f = rng.normal(size=(600, 1))
     >>> z = f * 0.7 + rng.normal(size=(600, 4)) * 0.7
