@@ -49,6 +49,8 @@ def cronbach_alpha(items: pd.DataFrame, *, listwise: bool = True) -> float:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.survey.reliability import cronbach_alpha
     >>> round(cronbach_alpha(pd.DataFrame({"a": [1, 2, 3, 4], "b": [1, 2, 3, 5]})), 3)
     0.972
     """
@@ -79,6 +81,7 @@ def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
 
     Examples
     --------
+    >>> from kamlib.survey.reliability import alpha_ci
     >>> lo, hi = alpha_ci(items)
     >>> round(lo, 2), round(hi, 2)
     (0.78, 0.86)
@@ -112,6 +115,7 @@ def one_factor_loadings(items: pd.DataFrame, *, seed: int = 0) -> pd.Series:
 
     Examples
     --------
+    >>> from kamlib.survey.reliability import one_factor_loadings
     >>> one_factor_loadings(items).round(2).tolist()
     [0.79, 0.81, 0.74]
     """
@@ -150,6 +154,7 @@ def omega(items: pd.DataFrame, *, total: str = "model") -> float:
 
     Examples
     --------
+    >>> from kamlib.survey.reliability import omega
     >>> round(omega(items), 3)
     0.826
     """
@@ -195,6 +200,7 @@ def item_analysis(items: pd.DataFrame, *, extreme_share: float = 0.27) -> pd.Dat
 
     Examples
     --------
+    >>> from kamlib.survey.reliability import item_analysis
     >>> item_analysis(items)[["item", "corrected_item_total_r", "keep"]].round(2)
        item  corrected_item_total_r keep
     0  SAT1                    0.69  yes
@@ -240,6 +246,7 @@ def composite_reliability(loadings) -> float:
 
     Examples
     --------
+    >>> from kamlib.survey.reliability import composite_reliability
     >>> round(composite_reliability([0.8, 0.8, 0.8]), 3)
     0.842
     """
@@ -265,6 +272,7 @@ def ave(loadings) -> float:
 
     Examples
     --------
+    >>> from kamlib.survey.reliability import ave
     >>> round(ave([0.8, 0.6]), 2)
     0.5
     """
@@ -295,6 +303,7 @@ def reliability_table(data: pd.DataFrame, constructs: dict[str, list[str]],
 
     Examples
     --------
+    >>> from kamlib.survey.reliability import reliability_table
     >>> reliability_table(data, inst.constructs)[["construct", "items", "alpha"]].round(2).head(3)
       construct  items  alpha
     0        PQ      4   0.83
