@@ -33,7 +33,7 @@ EXAMPLES_WITHOUT_IMPORTS = {
     "kamlib.regular", "kamlib.reviews", "kamlib.rfm", "kamlib.segments", "kamlib.stages", "kamlib.strategy",
     "kamlib.style", 
     
-    "kamlib.survey.study_hypotheses", "kamlib.survey_data", "kamlib.tiers", "kamlib.transactions",
+    "kamlib.survey_data", "kamlib.tiers", "kamlib.transactions",
     "kamlib.validation", "kamlib.verdicts", "kamlib.workbench.authors", "kamlib.workbench.cluster",
     "kamlib.workbench.discussion", "kamlib.workbench.editions", "kamlib.workbench.findings",
     "kamlib.workbench.notebook", "kamlib.workbench.report",

@@ -69,6 +69,8 @@ def hypotheses(structural: SEMResult, indirect: Mediation, interaction: Interact
 
     Examples
     --------
+    >>> from kamlib import survey
+    >>> from kamlib.survey.study_hypotheses import STRUCTURAL_PATHS, hypotheses
     >>> structural = survey.sem(data, survey.model_syntax(inst.constructs, STRUCTURAL_PATHS))
     >>> med = survey.mediation(scores, "SQ", "SAT", "LOY", n_boot=100, seed=1)
     >>> mod = survey.moderation(scores, "SAT", ["PQ", "SQ"], "key", "SQ")
@@ -135,6 +137,8 @@ def group_hypothesis(paths: pd.DataFrame, hypothesis: str, *, outcome: str, pred
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.survey.study_hypotheses import group_hypothesis
     >>> gp = pd.DataFrame({"outcome": ["SAT"], "predictor": ["SQ"], "estimate_regular": [0.2], "estimate_key": [0.5],
     ...                    "difference": [0.3], "ci_lower": [0.1], "ci_upper": [0.5], "pvalue": [0.003]})
     >>> group_hypothesis(gp, "H8", outcome="SAT", predictor="SQ")["supported"].item()
@@ -191,6 +195,8 @@ def qualify(rows: pd.DataFrame, *, reliability: pd.DataFrame | None = None, htmt
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.survey.study_hypotheses import qualify
     >>> rows = pd.DataFrame({"hypothesis": ["H1", "H6"], "supported": ["yes", "yes"]})
     >>> rel = pd.DataFrame({"construct": ["PQ", "SAT", "LOY"], "alpha": [0.62, 0.8, 0.8],
     ...                     "composite_reliability": [0.8, 0.8, 0.8], "ave": [0.55, 0.6, 0.6]})
