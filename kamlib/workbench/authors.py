@@ -60,6 +60,7 @@ def fill(text: str, manifest: dict, values: dict, *, language: str = "en", curre
 
     Examples
     --------
+    >>> from kamlib.workbench.authors import fill
     >>> manifest = {"notebooks": {"10_key_accounts": {}}}
     >>> fill("Gini {{ 10_key_accounts.gini }}, {{ 10_key_accounts.share | share }} of revenue",
     ...      manifest, {"10_key_accounts": {"gini": 0.7087, "share": 0.739}})
@@ -122,6 +123,7 @@ def rich_paragraphs(text: str) -> list[list[tuple[str, bool, bool]]]:
 
     Examples
     --------
+    >>> from kamlib.workbench.authors import rich_paragraphs
     >>> rich_paragraphs("One *two*.\\n\\nThree.")
     [[('One ', False, False), ('two', False, True), ('.', False, False)], [('Three.', False, False)]]
     """
@@ -147,6 +149,7 @@ def runs(block: str) -> list[tuple[str, bool, bool]]:
 
     Examples
     --------
+    >>> from kamlib.workbench.authors import runs
     >>> runs("The top 20% bring **74%** of *holdout* revenue.")
     [('The top 20% bring ', False, False), ('74%', True, False), (' of ', False, False), ('holdout', False, True), (' revenue.', False, False)]
     >>> runs("## Why")
