@@ -83,6 +83,7 @@ def closing(stage: str, results: StageResults, language: str = "en", *, strict: 
 
     Examples
     --------
+    >>> from kamlib.workbench.discussion import closing
     >>> from kamlib.stage_results import Identify, StageResults
     >>> r = StageResults(identify=Identify(key_accounts=0, key_accounts_revenue_share=0.0, top_revenue_share=0.6,
     ...                                    gini=0.5))
@@ -112,6 +113,7 @@ def confront(results: StageResults, claims: pd.DataFrame | None = None, *, stric
 
     Examples
     --------
+    >>> from kamlib.workbench.discussion import confront
     >>> from kamlib.stage_results import StageResults
     >>> confront(StageResults())[0].row("zh")["verdict"] != confront(StageResults())[0].verdict
     True
