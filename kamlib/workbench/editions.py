@@ -45,6 +45,7 @@ def table_parts(heads: list, rows: list, kinds: list) -> list[tuple[list, list, 
 
     Examples
     --------
+    >>> from kamlib.workbench.editions import table_parts
     >>> parts = table_parts(["item"] + [f"c{i}" for i in range(1, 31)], [["a"] + ["1"] * 30], ["text"] + ["num"] * 30)
     >>> [(len(h), c) for h, _, _, c in parts]
     [(12, '2-12 of 31'), (12, '13-23 of 31'), (9, '24-31 of 31')]
@@ -414,6 +415,8 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
 
     Examples
     --------
+    >>> from pathlib import Path
+    >>> from kamlib.workbench.editions import docx_edition
     >>> docx_edition(Path("reports/default"), title="Key accounts", language="en", study_name="default")  # doctest: +SKIP
     """
     out = Path(out)
@@ -455,6 +458,8 @@ def typst_edition(out: Path, *, title: str, language: str, study_name: str, max_
 
     Examples
     --------
+    >>> from pathlib import Path
+    >>> from kamlib.workbench.editions import typst_edition
     >>> typst_edition(Path("reports/default"), title="Key accounts", language="en", study_name="default")  # doctest: +SKIP
     """
     import typst
@@ -507,6 +512,7 @@ def write(study_file=None, *, quick: bool = False, formats=("html",), force: boo
 
     Examples
     --------
+    >>> from kamlib.workbench.editions import write
     >>> write("studies/default.yaml", formats=("html", "docx"))  # doctest: +SKIP
     """
     from . import report
