@@ -206,6 +206,7 @@ def shown(value, kind: str, language: str = "en", currency: str | None = None) -
 
     Examples
     --------
+    >>> from kamlib.workbench.findings import shown
     >>> shown(0.7394, "share"), shown(8271331.2, "money", currency="GBP")
     ('73.9%', '8,271,331 GBP')
     """
@@ -239,6 +240,7 @@ def is_demonstration(sentence: dict, simulated: set) -> bool:
 
     Examples
     --------
+    >>> from kamlib.workbench.findings import is_demonstration
     >>> is_demonstration({"evidence": "survey_hypotheses"}, {"survey_hypotheses"}), is_demonstration({}, set())
     (True, False)
     """
@@ -279,6 +281,7 @@ def findings(manifest: dict, values: dict, language: str = "en", *, simulated: s
 
     Examples
     --------
+    >>> from kamlib.workbench.findings import findings
     >>> manifest = {"notebooks": {"10_key_accounts": {"stage": "identify", "findings": [{
     ...     "key": "concentration", "evidence": "ka_lorenz", "numbers": {
     ...         "share": {"key": "top20_revenue_share", "kind": "share"}, "gini": {"key": "gini", "kind": "estimate"}},
@@ -350,6 +353,7 @@ def recommendations(manifest: dict, values: dict, language: str = "en", *, curre
 
     Examples
     --------
+    >>> from kamlib.workbench.findings import recommendations
     >>> manifest = {"notebooks": {"10_key_accounts": {"recommendations": [{"key": "at_risk", "numbers": {
     ...     "n": {"key": "at_risk_key_accounts", "kind": "count"}},
     ...     "template": "Contact the {n} at-risk key accounts first (see the key-account tiers)."}]}}}
@@ -375,6 +379,7 @@ def not_run(manifest: dict, language: str = "en") -> Finding | None:
 
     Examples
     --------
+    >>> from kamlib.workbench.findings import not_run
     >>> not_run({"not_run": {"45_personalisation": {"status": "skipped", "reason": "No products."}}}).text()
     'Not every analysis applies to this data: notebook 45_personalisation did not run (see Limitations for why).'
     """
@@ -411,6 +416,7 @@ def skipped_stages(manifest: dict, language: str = "en") -> list[tuple[str, str,
 
     Examples
     --------
+    >>> from kamlib.workbench.findings import skipped_stages
     >>> skipped_stages({"notebooks": {"10_key_accounts": {"stages": [
     ...     {"stage": "purchase models", "ran": False, "reason": "Too few repeat buyers."},
     ...     {"stage": "CLV", "ran": False, "reason": "It needs the purchase models, which did not run.",
@@ -447,6 +453,7 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
 
     Examples
     --------
+    >>> from kamlib.workbench.findings import limitations
     >>> limitations({}, {"artefacts": []}, quick=True)
     ['This is a quick run on reduced sizes: rebuild with `make report` before quoting any number.']
     """
