@@ -55,6 +55,8 @@ def study_key_sentence(exc: ArgumentError, keys: dict[str, str]) -> str:
 
     Examples
     --------
+    >>> from kamlib.errors import ArgumentError
+    >>> from kamlib.workbench.notebook import study_key_sentence
     >>> study_key_sentence(ArgumentError("Bad x.", argument="x"), {"x": "clv.x"})
     'Bad x. In the study file this is clv.x.'
     """
