@@ -36,7 +36,7 @@ EXAMPLES_WITHOUT_IMPORTS = {
     "kamlib.survey_data", "kamlib.tiers", "kamlib.transactions",
     "kamlib.validation", "kamlib.verdicts", "kamlib.workbench.cluster",
     
-    "kamlib.workbench.report",
+    
 }
 
 

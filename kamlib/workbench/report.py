@@ -112,6 +112,7 @@ def _sentences(texts) -> str:
 
     Examples
     --------
+    >>> from kamlib.workbench.report import _sentences
     >>> _sentences(["Revenue is concentrated.", "Key accounts are 252."])
     'Revenue is concentrated. Key accounts are 252.'
     >>> _sentences(["收入高度集中。", "大客户有 252 名。", "An English note."])
