@@ -34,7 +34,7 @@ EXAMPLES_WITHOUT_IMPORTS = {
     "kamlib.style", 
     
     "kamlib.survey_data", "kamlib.tiers", "kamlib.transactions",
-    "kamlib.validation", "kamlib.verdicts", "kamlib.workbench.cluster",
+    "kamlib.validation", "kamlib.verdicts", 
     
     
 }

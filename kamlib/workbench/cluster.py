@@ -47,6 +47,9 @@ def act(spark, table: str, study: str | Path | study_file.Study, *, exclude_boug
 
     Examples
     --------
+    >>> from pyspark.sql import SparkSession  # doctest: +SKIP
+    >>> from kamlib.workbench.cluster import act
+    >>> spark = SparkSession.builder.getOrCreate()  # doctest: +SKIP
     >>> act(spark, "orders", "studies/default.yaml")["rules"].head()  # doctest: +SKIP
     """
     from pyspark.sql import functions as F
