@@ -37,6 +37,9 @@ class Result:
 
         Examples
         --------
+        >>> import dataclasses
+        >>> import pandas as pd
+        >>> from kamlib._results import Result
         >>> @dataclasses.dataclass(frozen=True)
         ... class Toy(Result):
         ...     auc: float
