@@ -83,6 +83,7 @@ class CostThreshold(Result):
 
         Examples
         --------
+        >>> from kamlib.churn import cost_threshold
         >>> t = cost_threshold([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2], cost_missed=10, cost_wasted=1)
         >>> t.note() is None
         True
@@ -130,6 +131,7 @@ def auc_verdict(auc: float):
 
     Examples
     --------
+    >>> from kamlib.churn import auc_verdict
     >>> str(auc_verdict(0.332))
     'worse than chance (AUC 0.332, below 0.5; Hosmer et al. 2013)'
     >>> str(auc_verdict(0.738))
@@ -168,6 +170,7 @@ def cdnow_frame(cal_hold: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.churn import cdnow_frame
     >>> frame = cdnow_frame(cal)
     >>> round(float(frame["churn"].mean()), 2)
     0.71
@@ -210,6 +213,7 @@ def logit(data: pd.DataFrame, outcome: str, features: list[str], *, level: float
 
     Examples
     --------
+    >>> from kamlib.churn import cdnow_frame, logit
     >>> frame = cdnow_frame(cal)
     >>> res, odds = logit(frame, "churn", ["log_frequency", "weeks_since_last"])
     >>> odds.shape
@@ -248,6 +252,7 @@ def predict(res, data: pd.DataFrame, features: list[str]) -> np.ndarray:
 
     Examples
     --------
+    >>> from kamlib.churn import cdnow_frame, evaluate, logit, predict, split
     >>> frame = cdnow_frame(cal)
     >>> features = ["log_frequency", "weeks_since_last"]
     >>> train, test = split(frame.index, seed=1)
@@ -282,6 +287,8 @@ def split(index, *, test_share: float = 0.5, seed: int = 0) -> tuple[pd.Index, p
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.churn import split
     >>> train, test = split(pd.RangeIndex(10), seed=1)
     >>> len(train) + len(test)
     10
@@ -318,6 +325,7 @@ def lift_table(y, score, bins: int = 10) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.churn import lift_table
     >>> lift_table([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2], bins=2)["lift"].tolist()
     [2.0, 0.0]
     """
@@ -364,6 +372,7 @@ def evaluate(y, score, *, bins: int = 10) -> ChurnEvaluation:
 
     Examples
     --------
+    >>> from kamlib.churn import evaluate
     >>> round(evaluate([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2]).auc, 2)
     1.0
     """
@@ -414,6 +423,7 @@ def cost_threshold(y, probability, *, cost_missed: float, cost_wasted: float) ->
 
     Examples
     --------
+    >>> from kamlib.churn import cost_threshold
     >>> cost_threshold([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2], cost_missed=10, cost_wasted=1).targeted
     2
     """
@@ -456,6 +466,7 @@ def telecom() -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.churn import telecom
     >>> telecom()["churn"].mean()
     np.float64(0.1414)
     """
