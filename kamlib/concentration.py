@@ -29,6 +29,7 @@ def top_count(n: int, share: float) -> int:
 
     Examples
     --------
+    >>> from kamlib.concentration import top_count
     >>> top_count(4362, 0.2), top_count(3, 0.2), top_count(0, 0.2)
     (872, 1, 0)
     """
@@ -63,6 +64,7 @@ def lorenz(values) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.concentration import lorenz
     >>> lorenz([1, 3])["value_share"].tolist()
     [0.0, 0.25, 1.0]
     """
@@ -91,6 +93,7 @@ def gini(values) -> float:
 
     Examples
     --------
+    >>> from kamlib.concentration import gini
     >>> gini([0, 0, 0, 1])
     0.75
     """
@@ -123,6 +126,7 @@ def pareto_table(values, shares=(0.01, 0.05, 0.10, 0.20, 0.50)) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.concentration import pareto_table
     >>> float(pareto_table([1, 1, 8], shares=[1/3])["value_share"].iloc[0])
     0.8
     """
@@ -161,6 +165,8 @@ def abc_classes(values: pd.Series, a: float = 0.80, b: float = 0.95) -> pd.Serie
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.concentration import abc_classes
     >>> abc_classes(pd.Series([80, 15, 5])).tolist()
     ['A', 'B', 'C']
     """
@@ -193,6 +199,8 @@ def abc_table(values: pd.Series, a: float = 0.80, b: float = 0.95) -> pd.DataFra
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.concentration import abc_table
     >>> abc_table(pd.Series([80, 15, 5]))["customers"].tolist()
     [1, 1, 1]
     """
