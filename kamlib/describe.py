@@ -23,6 +23,7 @@ def overview(transactions: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.describe import overview
     >>> overview(tx).set_index("measure").loc[["customers", "share of one-time buyers"], "value"].tolist()
     ['2357', '0.5168']
     """
@@ -65,6 +66,8 @@ def monthly(transactions: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib import datasets
+    >>> from kamlib.describe import monthly
     >>> monthly(datasets.cdnow(sample=True)).shape[0]
     18
     """
