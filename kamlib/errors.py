@@ -34,6 +34,7 @@ def require_columns(df, columns, *, where: str, fix: str = "") -> None:
 
     Examples
     --------
+    >>> from kamlib.errors import require_columns
     >>> import pandas as pd
     >>> require_columns(pd.DataFrame({"a": [1]}), ["a"], where="x")
     """
@@ -60,6 +61,7 @@ def rows_preview(index, limit: int = 5) -> str:
 
     Examples
     --------
+    >>> from kamlib.errors import rows_preview
     >>> rows_preview([3, 7, 9], limit=2)
     'rows 3, 7 and 1 more'
     """
