@@ -132,3 +132,199 @@ def factorize_chunk(offsets, data, first, count, table, hashes, seen_offsets, se
                     break
             slot = (slot + np.uint64(1)) & mask
     return n_seen
+
+
+# Gauss-Kronrod 15-point rule (QUADPACK qk15): Kronrod nodes and weights for x >= 0 (the 7-point Gauss nodes are
+# the odd entries) and the 7-point Gauss weights
+_XGK = np.array([0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+                 0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+                 0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+                 0.207784955007898467600689403773245, 0.0])
+_WGK = np.array([0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+                 0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+                 0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+                 0.204432940075298892414161999234649, 0.209482141084727828012999174891714])
+_WG = np.array([0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
+                0.381830050505118944950369775488975, 0.417959183673469387755102040816327])
+
+
+@njit(cache=True, nogil=True)
+def _pnbd_ell(w, rho, lrho):
+    """log(1 - rho + rho e^w) for w >= 0, without overflow."""
+    if w + lrho < 0.0:
+        return np.log1p(rho * np.expm1(w))
+    return w + np.log(rho + (1.0 - rho) * np.exp(-w))
+
+
+@njit(cache=True, nogil=True)
+def _pnbd_panel(lo, hi, e1, e2, rho, lrho, lstar, xgk, wgk, wg, out):
+    """Gauss-Kronrod 15 on [lo, hi] of exp(lambda(w) - lstar) and of it times log(1 - rho + rho e^w), w and the
+    derivative of that log in rho, into ``out``; returns |K15 - G7| of the first."""
+    c = 0.5 * (lo + hi)
+    h = 0.5 * (hi - lo)
+    g7 = 0.0
+    for q in range(4):
+        out[q] = 0.0
+    for i in range(15):
+        j = i if i <= 7 else 14 - i
+        w = c - h * xgk[i] if i < 7 else (c if i == 7 else c + h * xgk[j])
+        if w + lrho < 0.0:
+            em = np.expm1(w)
+            ell = np.log1p(rho * em)
+            drho = em / (1.0 + rho * em)
+        else:
+            ew = np.exp(-w)
+            den = rho + (1.0 - rho) * ew
+            ell = w + np.log(den)
+            drho = -np.expm1(-w) / den
+        f = np.exp((1.0 - e2) * w - e1 * ell - lstar)
+        k = wgk[j] * f
+        out[0] += k
+        out[1] += k * ell
+        out[2] += k * w
+        out[3] += k * drho
+        if j % 2 == 1:
+            g7 += wg[j // 2] * f
+    for q in range(4):
+        out[q] *= h
+    return abs(out[0] - g7 * h)
+
+
+@njit(cache=True, nogil=True)
+def _pnbd_one(a1, a2, r_, out, los, his, vals, errs, tmp, total, cuts):
+    """:func:`pnbd_j` for one element (``out`` its row; the other arrays are scratch)."""
+    tol = 1e-9  # on |K15 - G7|, which overstates the error of K15 by orders of magnitude
+    depth = 46.0
+    maxp = len(los)
+    c = a1 + a2
+    a = c - 1.0
+    z = 1.0 - r_
+    if z <= 0.9:
+        big_k = 1.0
+        dkb = 0.0
+        dkc = 0.0
+        dkz = 0.0
+        t = 1.0
+        sb = 0.0
+        sc = 0.0
+        m = 0
+        while z > 0.0:
+            sb += 1.0 / (a1 + m)
+            sc += 1.0 / (c + m)
+            t *= (a1 + m) / (c + m) * z
+            m += 1
+            big_k += t
+            dkb += t * sb
+            dkc -= t * sc
+            dkz += m * t
+            if t == 0.0 or t * (m + 1.0) * (1.0 + sb + sc) < 1e-17 * big_k * (1.0 - z):
+                break
+        out[0] = np.log(big_k) - np.log(a)
+        out[1] = (dkb + dkc) / big_k - 1.0 / a
+        out[2] = dkc / big_k - 1.0 / a
+        out[3] = -(dkz / z if z > 0.0 else a1 / c) / big_k
+        return
+    lrho = np.log(r_)
+    kink = -lrho
+    wstar = 0.0  # the mode of the concave log-integrand (at 0 unless it rises first)
+    if a2 < 1.0:
+        v = np.log((1.0 - a2) * z / (r_ * a))
+        if v > 0.0:
+            wstar = v
+    lstar = (1.0 - a2) * wstar - a1 * _pnbd_ell(wstar, r_, lrho)
+    # the upper end: Newton from the right of the root stays right of it (the function is concave)
+    w = max(kink, (a1 * kink + depth) / a, wstar + 1.0)
+    for _ in range(30):
+        ell = _pnbd_ell(w, r_, lrho)
+        g = (1.0 - a2) * w - a1 * ell - (lstar - depth)
+        if g > 0.0:
+            w *= 2.0
+            continue
+        step = g / ((1.0 - a2) - a1 * np.exp(w + lrho - ell))
+        w -= step
+        if step < 1e-3 * w:
+            break
+    hi = w
+    lo = 0.0
+    if wstar > 0.0 and -a1 * _pnbd_ell(0.0, r_, lrho) < lstar - depth:
+        for _ in range(30):  # the lower end, Newton from the left
+            ell = _pnbd_ell(lo, r_, lrho)
+            step = ((1.0 - a2) * lo - a1 * ell - (lstar - depth)) / ((1.0 - a2) - a1 * np.exp(lo + lrho - ell))
+            lo -= step
+            if -step < 1e-3 * max(lo, 1.0):
+                break
+        lo = min(lo, wstar)
+    k = 1
+    cuts[0] = lo
+    if lo < wstar < hi:
+        cuts[k] = wstar
+        k += 1
+    if lo < kink < hi and kink != wstar:
+        cuts[k] = kink
+        k += 1
+    cuts[k] = hi
+    if k == 3 and cuts[1] > cuts[2]:
+        cuts[1], cuts[2] = cuts[2], cuts[1]
+    for q in range(4):
+        total[q] = 0.0
+    npan = 0
+    for j in range(k):
+        los[npan] = cuts[j]
+        his[npan] = cuts[j + 1]
+        errs[npan] = _pnbd_panel(cuts[j], cuts[j + 1], a1, a2, r_, lrho, lstar, _XGK, _WGK, _WG, tmp)
+        for q in range(4):
+            vals[npan, q] = tmp[q]
+            total[q] += tmp[q]
+        npan += 1
+    while npan < maxp:  # bisect the panel with the largest error until the sum is small enough
+        err = 0.0
+        worst = 0
+        for j in range(npan):
+            err += errs[j]
+            if errs[j] > errs[worst]:
+                worst = j
+        if err <= tol * total[0]:
+            break
+        left, right = los[worst], his[worst]
+        mid = 0.5 * (left + right)
+        for q in range(4):
+            total[q] -= vals[worst, q]
+        errs[worst] = _pnbd_panel(left, mid, a1, a2, r_, lrho, lstar, _XGK, _WGK, _WG, tmp)
+        his[worst] = mid
+        for q in range(4):
+            vals[worst, q] = tmp[q]
+            total[q] += tmp[q]
+        los[npan] = mid
+        his[npan] = right
+        errs[npan] = _pnbd_panel(mid, right, a1, a2, r_, lrho, lstar, _XGK, _WGK, _WG, tmp)
+        for q in range(4):
+            vals[npan, q] = tmp[q]
+            total[q] += tmp[q]
+        npan += 1
+    out[0] = lstar + np.log(total[0])
+    out[1] = -total[1] / total[0]
+    out[2] = -total[2] / total[0]
+    out[3] = -a1 * total[3] / total[0]
+
+
+@njit(cache=True, nogil=True)
+def pnbd_j(e1, e2, rho, out):
+    """The integral of the Pareto/NBD likelihood and its derivatives, for each element.
+
+    ``J(e1, e2, rho) = int_0^inf (1 + rho v)^-e1 (1 + v)^-e2 dv = 2F1(1, e1; e1 + e2; 1 - rho) / (e1 + e2 - 1)``
+    for ``0 < rho <= 1`` and ``e1 + e2 > 1``; ``out[i]`` receives ``log J`` and its derivatives in ``e1``, ``e2``
+    and ``rho``. With ``z = 1 - rho`` up to 0.9 the hypergeometric series (ratio below z, derivatives term by
+    term); beyond, where the series needs thousands of terms and the closed forms of the 1 - z expansion cancel
+    near integer parameters, adaptive Gauss-Kronrod in ``w = log(1 + v)``, over the range where the log-concave
+    integrand is within e^-46 of its maximum (about 1e-13 relative, derivatives about 1e-9 at worst; tested
+    against mpmath).
+    """
+    los = np.empty(200)
+    his = np.empty(200)
+    vals = np.empty((200, 4))
+    errs = np.empty(200)
+    tmp = np.empty(4)
+    total = np.empty(4)
+    cuts = np.empty(4)
+    for i in range(len(e1)):
+        _pnbd_one(e1[i], e2[i], rho[i], out[i], los, his, vals, errs, tmp, total, cuts)

@@ -1,16 +1,21 @@
-"""Customer-lifetime-value models fitted through ``lifetimes`` on sufficient statistics.
+"""Customer-lifetime-value models fitted on sufficient statistics, with lifetimes' prediction formulas.
 
 Purchase models (BG/NBD, Pareto/NBD, MBG/NBD) depend on a customer only through
-``(frequency, recency, T)``, and the Gamma-Gamma spend model only through
-``(frequency, monetary_value)``. :func:`fit` therefore fits on the unique rows with
-their counts as weights: the same likelihood, evaluated on about a thousand rows
-instead of a million customers.
+``(frequency, recency, T)``, the regular-buyer models (MBG/CNBD-k, BG/CNBD-k) also through the sum of log
+inter-purchase times, and the Gamma-Gamma spend model only through ``(frequency, monetary_value)``. :func:`fit`
+therefore fits on the unique rows with their counts as weights: the same likelihood, evaluated on about a thousand
+rows instead of a million customers.
 
-kamlib adds what ``lifetimes`` 0.11.3 lacks or gets wrong here: a fixed start for
-Pareto/NBD (lifetimes starts it from random values), the total log-likelihood in
-the original time unit, standard errors from a numerical Hessian of that total
-log-likelihood (lifetimes divides Pareto/NBD's likelihood by the mean weight, which
-scales its standard errors), bootstrap intervals, and CLV that works with pandas 3.
+Every model is fitted the same way: its log-likelihood (lifetimes' and CLVTools' for the BG/NBD, MBG/NBD,
+Pareto/NBD and Gamma-Gamma; BTYDplus's for the CNBD-k models) and its analytic gradient in log-parameters,
+minimised by BFGS. The Pareto/NBD's Gauss hypergeometric term is evaluated in logs with its derivatives
+(:func:`kamlib._kernels.pnbd_j`), finite for any recency and T where lifetimes' hyp2f1 gives NaN, so no model
+needs Nelder-Mead over every row (lifetimes' Pareto/NBD fit did not finish in 300 s on 25,000 distinct rows).
+kamlib adds what ``lifetimes`` 0.11.3 lacks or gets wrong here: a fixed start for Pareto/NBD (lifetimes starts it
+from random values), the total log-likelihood in the original time unit, standard errors from the Hessian of that
+total log-likelihood (central differences of the analytic gradient; lifetimes divides Pareto/NBD's likelihood by the
+mean weight, which scales its standard errors), bootstrap intervals whose refits start from the full sample's
+estimates, and CLV that works with pandas 3.
 
 References
 ----------
@@ -26,7 +31,6 @@ Fader, P. S., & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -160,42 +164,72 @@ def sufficient(summary: pd.DataFrame, model: str) -> pd.DataFrame:
     return out
 
 
-def _total_loglik(model: str, params: np.ndarray, suff: pd.DataFrame) -> float:
-    """Total log-likelihood in the original time unit, at natural-scale parameters."""
+def _args(model: str, suff: pd.DataFrame) -> tuple:
+    """The data arguments of the model's objective (:data:`FAST`, or :func:`kamlib.regular._nll` for the
+    regular-buyer models) on the sufficient rows."""
     if model in REGULAR:
         from . import regular
 
-        ll = regular.loglik(params, suff["frequency"], suff["recency"], suff["T"], suff["litt"],
-                            dropout_at_zero=regular.MODELS[model])
-        return float(suff["weight"].to_numpy(float) @ ll)
-    cls = _fitter_class(model)
+        return (regular._data(*(suff[c] for c in ("frequency", "recency", "T", "litt"))),)
+    if model == "paretonbd":
+        return (_pnbd_data(*(suff[c] for c in ("frequency", "recency", "T"))),)
+    cols = ["frequency", "monetary_value"] if model == "gamma_gamma" else ["frequency", "recency", "T"]
+    data = [suff[c].to_numpy(float) for c in cols]
+    data[0] = np.unique(data[0], return_inverse=True)  # frequencies: few distinct values
+    return tuple(data)
+
+
+def _objective(model: str, k: int | None = None):
+    """The negative log-likelihood per unit weight and its gradient in log-parameters, as ``f(log_params, *args,
+    weights, penalizer)`` (for the regular-buyer models at the regularity ``k``)."""
+    if model in REGULAR:
+        from . import regular
+
+        def nll(log_params, data, weights, penalizer):
+            return regular._nll(log_params, int(k), data, weights, regular.MODELS[model], penalizer)
+
+        return nll
+    return FAST[model]
+
+
+def _total_loglik(model: str, params: np.ndarray, suff: pd.DataFrame, args: tuple | None = None) -> float:
+    """Total log-likelihood in the original time unit, at natural-scale parameters (the fitted objective's)."""
+    args = _args(model, suff) if args is None else args
     w = suff["weight"].to_numpy(float)
+    k, free = (int(params[0]), params[1:]) if model in REGULAR else (None, params)
     with np.errstate(all="ignore"):
-        if model == "gamma_gamma":
-            nll = cls._negative_log_likelihood(np.log(params), suff["frequency"].to_numpy(float),
-                                               suff["monetary_value"].to_numpy(float), w, 0.0)
-            return float(-nll * w.sum())
-        args = (suff["frequency"].to_numpy(float), suff["recency"].to_numpy(float), suff["T"].to_numpy(float), w, 0.0)
-        if model == "paretonbd":
-            return float(-cls._negative_log_likelihood(params, *args) * w.mean())
-        return float(-cls._negative_log_likelihood(np.log(params), *args) * w.sum())
+        value, _ = _objective(model, k)(np.log(np.asarray(free, float)), *args, w, 0.0)
+    return float(-value * w.sum())
 
 
-def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame) -> np.ndarray:
-    from statsmodels.tools.numdiff import approx_hess3
-
+def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame, args: tuple | None = None) -> np.ndarray:
+    """Standard errors from the Hessian of the total log-likelihood in log-parameters (central differences of the
+    analytic gradient), by the delta method in natural units."""
     # k of the regular-buyer models is chosen on a grid of integers: it has no standard error, and the Hessian is
     # that of the other parameters at that k
     fixed = params[:1] if model in REGULAR else params[:0]
-    free = params[len(fixed):]
-    # Hessian in log parameters (well scaled), then the delta method back to natural units.
-    hess = approx_hess3(np.log(free), lambda lp: _total_loglik(model, np.concatenate([fixed, np.exp(lp)]), suff))
+    free = np.asarray(params[len(fixed):], float)
+    args = _args(model, suff) if args is None else args
+    w = suff["weight"].to_numpy(float)
+    nll = _objective(model, int(fixed[0]) if len(fixed) else None)
+
+    def gradient(lp):
+        with np.errstate(all="ignore"):
+            return -nll(lp, *args, w, 0.0)[1] * w.sum()
+
+    lp, h = np.log(free), 1e-5
+    hess = np.empty((len(free), len(free)))
+    for j in range(len(free)):
+        e = np.zeros(len(free))
+        e[j] = h
+        hess[:, j] = (gradient(lp + e) - gradient(lp - e)) / (2 * h)
+    hess = (hess + hess.T) / 2
     try:
         cov_log = np.linalg.inv(-hess)
     except np.linalg.LinAlgError:
         return np.full(len(params), np.nan)
     se = free * np.sqrt(np.clip(np.diag(cov_log), 0, None))
-    # A numerical Hessian is accurate to about 1e-5 relative, and its last bits move with how numpy vectorises
+    # A numerical Hessian is accurate to about 1e-7 relative here, and its last bits move with how numpy vectorises
     # the log-likelihood sums (memory alignment differs between runs): 4 significant digits are what it
     # supports, and they keep reruns byte-identical.
     return np.array([np.nan] * len(fixed) + [float(f"{v:.4g}") if np.isfinite(v) else v for v in se])
@@ -403,39 +437,245 @@ def _nll_gamma_gamma(log_params, x, m, weights, penalizer):
     return -(weights @ ll) / W + penalizer * (theta ** 2).sum(), grad
 
 
-FAST = {"bgnbd": _nll_bgnbd, "gamma_gamma": _nll_gamma_gamma}
+def _nll_mbgnbd(log_params, freq, rec, T, weights, penalizer):
+    """MBG/NBD negative log-likelihood per unit weight and its gradient in log-parameters; the objective of
+    lifetimes' ModifiedBetaGeoFitter (Batislam, Denizel & Filiztekin 2007; a customer may drop out right after the
+    first purchase). ``freq`` is a pair (unique frequencies, index of each row), as in :func:`_nll_bgnbd`."""
+    from scipy.special import digamma, gammaln
+
+    fu, inv = freq
+    f = fu[inv]
+    theta = np.exp(log_params)
+    r, alpha, a, b = theta
+    lat, lra = np.log(alpha + T), np.log(alpha + rec)
+    a12 = (gammaln(r + fu) - gammaln(r) + gammaln(a + b) + gammaln(b + fu + 1) - gammaln(b)
+           - gammaln(a + b + fu + 1))[inv]
+    a4 = (np.log(a) - np.log(b + fu))[inv] + (r + f) * (lat - lra)
+    ll = a12 + r * np.log(alpha) - (r + f) * lat + np.logaddexp(a4, 0.0)
+    w4 = np.exp(a4 - np.logaddexp(a4, 0.0))  # the share of the term of having dropped out
+    dr = (digamma(r + fu) - digamma(r))[inv] + np.log(alpha) - lat + w4 * (lat - lra)
+    dalpha = r / alpha - (r + f) / (alpha + T) + w4 * (r + f) * (1 / (alpha + T) - 1 / (alpha + rec))
+    dab = (digamma(a + b) - digamma(a + b + fu + 1))[inv]
+    da = dab + w4 / a
+    db = dab + (digamma(b + fu + 1) - digamma(b))[inv] - w4 / (b + f)
+    W = weights.sum()
+    grad = -np.array([weights @ d for d in (dr, dalpha, da, db)]) / W * theta + 2 * penalizer * theta ** 2
+    return -(weights @ ll) / W + penalizer * (theta ** 2).sum(), grad
 
 
-_WARM_START_ROWS = 200_000
+def _pnbd_log_g(r: float, s: float, alpha, beta, x: np.ndarray, t: np.ndarray):
+    """``log G(t)``, ``G(t) = int_t^inf (alpha + u)^-(r + x) (beta + u)^-(s + 1) du`` (the Pareto/NBD's integral over
+    the time of dropout after ``t``), and its derivatives in ``r, alpha, s, beta`` (a 4 x n array).
+
+    With the larger of alpha and beta as ``big`` (its exponent ``e1``) and ``u = (small + t) v``,
+    ``G = (big + t)^-e1 (small + t)^(1 - e2) J(e1, e2, rho)``, ``rho = (small + t) / (big + t)``, where
+    ``J = 2F1(1, e1; e1 + e2; 1 - rho) / (e1 + e2 - 1)`` is Euler's transform of the 2F1 in Fader & Hardie (2005,
+    eq. 19-20) and lifetimes: a series with positive terms, bounded at rho -> 0, evaluated in logs with its
+    derivatives (:func:`kamlib._kernels.pnbd_j`). ``alpha`` and ``beta`` are scalars or one per element.
+    """
+    from ._kernels import pnbd_j
+
+    alpha = np.broadcast_to(np.asarray(alpha, float), x.shape)
+    beta = np.broadcast_to(np.asarray(beta, float), x.shape)
+    p, q = r + x, s + 1.0
+    first = alpha >= beta
+    big = np.where(first, alpha, beta) + t
+    small = np.where(first, beta, alpha) + t
+    e1, e2 = np.where(first, p, q), np.where(first, q, p)
+    rho = np.minimum(small / big, 1.0)
+    out = np.empty((len(x), 4))
+    pnbd_j(np.ascontiguousarray(e1), np.ascontiguousarray(e2), np.ascontiguousarray(rho), out)
+    lj, je1, je2, jrho = out.T
+    g = -e1 * np.log(big) + (1.0 - e2) * np.log(small) + lj
+    ia, ib = 1.0 / (alpha + t), 1.0 / (beta + t)
+    dr = -np.log(alpha + t) + np.where(first, je1, je2)
+    ds = -np.log(beta + t) + np.where(first, je2, je1)
+    dalpha = np.where(first, -(p + jrho * rho) * ia, (1.0 - p) * ia + jrho * ib)
+    dbeta = np.where(first, -s * ib + jrho * ia, -(q + jrho * rho) * ib)
+    return g, np.array([dr, dalpha, ds, dbeta])
+
+
+def _pnbd_data(x, tx, T, group=None) -> dict:
+    """The Pareto/NBD's inputs for :func:`_pnbd_rows`: the rows, their distinct frequencies, and the distinct
+    (frequency, time[, group]) points at which ``G`` is evaluated for recency and for T (fewer than the rows: a
+    weekly summary of 62,000 distinct rows has 19,000 and 15,000); ``group`` numbers the rows' covariate
+    patterns (each with its own alpha and beta)."""
+    x, tx, T = (np.asarray(v, float) for v in (x, tx, T))
+    g = np.zeros(len(x), np.int64) if group is None else np.asarray(group, np.int64)
+    cx, ux = pd.factorize(x)
+    fu = np.asarray(ux, float)
+    points = []
+    for t in (tx, T):
+        # one 64-bit key per (frequency, time, group) from the codes of each column, as _bgnbd_expected does
+        ct, ut = pd.factorize(t)
+        key = (cx.astype(np.int64) * len(ut) + ct) * (int(g.max(initial=0)) + 1) + g
+        inv, keys = pd.factorize(key)
+        gk = keys % (int(g.max(initial=0)) + 1)
+        rest = keys // (int(g.max(initial=0)) + 1)
+        points.append((fu[rest // len(ut)], np.asarray(ut, float)[rest % len(ut)], gk.astype(np.int64), inv))
+    return {"x": x, "T": T, "group": g, "freq": (fu, cx), "recency": points[0], "age": points[1]}
+
+
+def _pnbd_rows(r: float, s: float, alpha: np.ndarray, beta: np.ndarray, data: dict, grad: bool = True):
+    """Per-row Pareto/NBD log-likelihood (Fader & Hardie 2005, eq. 18; lifetimes' and CLVTools' likelihood) with
+    ``alpha`` and ``beta`` one per covariate group, and its derivatives in ``r``, the row's alpha, ``s`` and the
+    row's beta (4 x rows).
+
+    ``L = Gamma(r + x) alpha^r beta^s / Gamma(r) [(alpha + T)^-(r + x) (beta + T)^-s + s (G(t_x) - G(T))]``, summed
+    in logs: the difference of the two G terms as ``G(t_x) (1 - G(T) / G(t_x))``, which loses no digits of the
+    total (where it cancels, the first term dominates).
+    """
+    from scipy.special import digamma, gammaln
+
+    x, T, grp = data["x"], data["T"], data["group"]
+    fu, finv = data["freq"]
+    sides = []
+    for xp, tp, gp, inv in (data["recency"], data["age"]):
+        g, d = _pnbd_log_g(r, s, alpha[gp], beta[gp], xp, tp)
+        sides.append((g[inv], d[:, inv]))
+    (g1, d1), (g2, d2) = sides
+    al, be = alpha[grp], beta[grp]
+    la, lb = np.log(al + T), np.log(be + T)
+    log_alive = -(r + x) * la - s * lb
+    rest = -np.expm1(np.minimum(g2 - g1, 0.0))  # 1 - G(T) / G(t_x), 0 when t_x = T
+    with np.errstate(divide="ignore"):
+        log_dead = np.log(s) + g1 + np.log(rest)
+    top = np.logaddexp(log_alive, log_dead)
+    ll = (gammaln(r + fu) - gammaln(r))[finv] + r * np.log(al) + s * np.log(be) + top
+    if not grad:
+        return ll, None
+    w_alive, w_dead = np.exp(log_alive - top), np.exp(log_dead - top)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(rest > 0, np.exp(np.minimum(g2 - g1, 0.0)) / rest, 0.0)  # G(T) / (G(t_x) - G(T))
+    d_dead = d1 + ratio * (d1 - d2)  # the derivatives of log(G(t_x) - G(T))
+    dr = (digamma(r + fu) - digamma(r))[finv] + np.log(al) - w_alive * la + w_dead * d_dead[0]
+    dalpha = r / al - w_alive * (r + x) / (al + T) + w_dead * d_dead[1]
+    ds = np.log(be) - w_alive * lb + w_dead * (1.0 / s + d_dead[2])
+    dbeta = s / be - w_alive * s / (be + T) + w_dead * d_dead[3]
+    return ll, np.array([dr, dalpha, ds, dbeta])
+
+
+def _nll_paretonbd(log_params, data, weights, penalizer):
+    """Pareto/NBD negative log-likelihood per unit weight and its gradient in log-parameters (``r, alpha, s,
+    beta``) on :func:`_pnbd_data`; the penalty as :func:`_nll_bgnbd`'s."""
+    theta = np.exp(log_params)
+    r, alpha, s, beta = theta
+    with np.errstate(over="ignore", invalid="ignore"):
+        ll, d = _pnbd_rows(r, s, np.array([alpha]), np.array([beta]), data)
+        W = weights.sum()
+        value = -(weights @ ll) / W + penalizer * (theta ** 2).sum()
+        grad = -(d @ weights) / W * theta + 2 * penalizer * theta ** 2
+    if not (np.isfinite(value) and np.all(np.isfinite(grad))):
+        return np.inf, np.zeros(4)
+    return value, grad
+
+
+def _pnbd_alive(r: float, alpha, s: float, beta, x, tx, T) -> tuple[np.ndarray, np.ndarray]:
+    """Per-customer Pareto/NBD log-likelihood and the log of its term 'alive at T' (``alpha`` and ``beta`` scalars or
+    one per customer), by :func:`_pnbd_rows`: finite where lifetimes' hyp2f1 gives NaN (a fit without dropout,
+    beta in the millions)."""
+    from scipy.special import gammaln
+
+    x, tx, T = (np.atleast_1d(np.asarray(v, float)) for v in (x, tx, T))
+    alpha = np.broadcast_to(np.asarray(alpha, float), x.shape)
+    beta = np.broadcast_to(np.asarray(beta, float), x.shape)
+    ca, ua = pd.factorize(alpha)
+    cb, ub = pd.factorize(beta)
+    group, pairs = pd.factorize(ca.astype(np.int64) * len(ub) + cb)
+    al, be = np.asarray(ua, float)[pairs // len(ub)], np.asarray(ub, float)[pairs % len(ub)]
+    with np.errstate(all="ignore"):
+        ll, _ = _pnbd_rows(r, s, al, be, _pnbd_data(x, tx, T, group), grad=False)
+        alive = (gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta) - (r + x) * np.log(alpha + T)
+                 - s * np.log(beta + T))
+    return ll, alive
+
+
+def _pnbd_expected(t, r: float, alpha, s: float, beta, x, T, alive: np.ndarray) -> np.ndarray:
+    """Pareto/NBD expected purchases in (T, T + t] given P(alive) (Fader & Hardie 2005, eq. 41), continuous at
+    s = 1: ``(r + x) / (alpha + T) (beta + T) / (s - 1) [1 - ((beta + T) / (beta + T + t))^(s - 1)] P(alive)``."""
+    x, T = np.asarray(x, float), np.asarray(T, float)
+    horizon = np.log1p(t / (beta + T))
+    scale = np.where(abs(s - 1) > 1e-9, -np.expm1(-(s - 1) * horizon) / np.where(abs(s - 1) > 1e-9, s - 1, 1),
+                     horizon) * (beta + T)
+    return (r + x) / (alpha + T) * scale * alive
+
+
+class _ParetoNBD:
+    """lifetimes' ParetoNBDFitter with P(alive) and the conditional expectation computed from kamlib's
+    likelihood (:func:`_pnbd_alive`); everything else is lifetimes'."""
+
+    def __init__(self, fitter):
+        self._lifetimes = fitter
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name == "_lifetimes":
+            raise AttributeError(name)
+        return getattr(self._lifetimes, name)
+
+    def __repr__(self):
+        return repr(self._lifetimes)
+
+    def _params(self):
+        return (float(self._lifetimes.params_[k]) for k in ("r", "alpha", "s", "beta"))
+
+    def conditional_probability_alive(self, frequency, recency, T):
+        r, alpha, s, beta = self._params()
+        ll, alive = _pnbd_alive(r, alpha, s, beta, frequency, recency, T)
+        out = np.exp(alive - ll)
+        return out if np.ndim(frequency) else float(out[0])
+
+    def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
+        r, alpha, s, beta = self._params()
+        ll, alive = _pnbd_alive(r, alpha, s, beta, frequency, recency, T)
+        out = _pnbd_expected(t, r, alpha, s, beta, frequency, np.atleast_1d(np.asarray(T, float)),
+                             np.exp(alive - ll))
+        return out if np.ndim(frequency) else float(out[0])
+
+
+FAST = {"bgnbd": _nll_bgnbd, "gamma_gamma": _nll_gamma_gamma, "mbgnbd": _nll_mbgnbd, "paretonbd": _nll_paretonbd}
 
 
 class NotIdentified(KamError):
     """A model whose likelihood the optimiser could not maximise on this data (one sentence with the fix)."""
 
 
-def _mle(nll, k: int, args: tuple) -> np.ndarray:
-    """Minimise ``nll`` (value and analytic gradient) over log-parameters from lifetimes' start
-    (every parameter 1) with BFGS; returns the parameters."""
+def _minimize(nll, x0, args: tuple, options: dict):
+    """BFGS on ``nll`` (value and analytic gradient), stopping as well when an iteration lowers the objective by
+    no more than its rounding (1e-14 relative, some tens of units in the last place of a sum over many rows):
+    beyond that, line searches compare noise and fail after dozens of evaluations (72 instead of 20 for a
+    BG/CNBD-k on 62,000 rows), and the estimates no longer move."""
     from scipy.optimize import minimize
 
+    last = [np.inf]
+
+    def stop(intermediate_result):
+        value = intermediate_result.fun
+        if last[0] - value <= 1e-14 * max(1.0, abs(value)):
+            raise StopIteration
+        last[0] = value
+
+    return minimize(nll, x0, args=args, jac=True, method="BFGS", options=options, callback=stop)
+
+
+def _mle(nll, k: int, args: tuple, *, start=None, sub: tuple | None = None) -> np.ndarray:
+    """Minimise ``nll`` (value and analytic gradient) over log-parameters with BFGS, from ``start`` (natural
+    scale; lifetimes' start, every parameter 1, by default), first on the arguments ``sub`` of a subsample when
+    given; returns the parameters."""
     from lifetimes.utils import ConvergenceError
 
-    start = np.zeros(k)
+    start = np.zeros(k) if start is None else np.log(np.asarray(start, float))
     options = {"gtol": 1e-10, "maxiter": 5000}
-    n = len(args[-2])
-    if n > _WARM_START_ROWS:
+    if sub is not None:
         # many distinct rows: start from the optimum of every k-th row (a deterministic subsample), so that the
         # full objective needs a few BFGS steps instead of dozens; the optimum is the full data's either way
-        step = max(2, -(-n // 100_000))
-        sub = tuple((a[0], a[1][::step]) if isinstance(a, tuple) else a[::step] if isinstance(a, np.ndarray) else a
-                    for a in args)
+        n = len(args[-2])
         # on millions of rows the summed gradient carries rounding noise that grows with the rows (1.4e-8 at 3.7
         # million distinct rows on an AVX-512 machine): a target below it ends in dozens of failing line searches
         # (70 evaluations, 28 s), so BFGS stops at 1e-10 x sqrt(rows), at least 1e-8 (2e-7 at 3.7 million rows;
         # the estimates move by about 1e-7, relative)
         options["gtol"] = max(1e-8, 1e-10 * np.sqrt(n))
-        first = minimize(nll, start, args=sub, jac=True, method="BFGS", options={"gtol": 1e-6, "maxiter": 5000})
-        if np.all(np.isfinite(first.x)):
+        first = _minimize(nll, start, sub, {"gtol": 1e-6, "maxiter": 5000})
+        if np.all(np.isfinite(first.x)) and np.isfinite(first.fun):
             start = first.x
             h = (first.hess_inv + first.hess_inv.T) / 2
             try:
@@ -443,7 +683,7 @@ def _mle(nll, k: int, args: tuple) -> np.ndarray:
                 options["hess_inv0"] = h  # and its curvature: a few steps remain on the full data
             except np.linalg.LinAlgError:
                 pass
-    res = minimize(nll, start, args=args, jac=True, method="BFGS", options=options)
+    res = _minimize(nll, start, args, options)
     if not np.isfinite(res.fun) or np.abs(res.jac).max() > 1e-6:
         if np.isfinite(res.fun) and np.any((np.exp(res.x) < BOUNDS[0]) | (np.exp(res.x) > BOUNDS[1])):
             # the likelihood rises along a ridge towards a bound of the parameter space: not a failure of the
@@ -458,7 +698,10 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
     """Fit a purchase or spend model by maximum likelihood on sufficient statistics.
 
     Fitting uses the unique sufficient-statistic rows with weights, so it takes about as long for a million
-    customers as for a thousand; standard errors come from a numerical Hessian of the total log-likelihood.
+    customers as for a thousand: BFGS with the model's analytic gradient (the Pareto/NBD's hypergeometric term and
+    its derivatives by series or adaptive quadrature, :func:`kamlib._kernels.pnbd_j`), from a subsample's optimum
+    when the distinct rows are many; standard errors come from the Hessian of the total log-likelihood (central
+    differences of the gradient).
 
     Parameters
     ----------
@@ -507,29 +750,38 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
         from . import covariates as cov
 
         return cov.fit(summary, covariates, model=model, life=life, trans=trans, with_se=with_se, unit=unit)
-    suff = sufficient(summary, model)
+    return _fit_suff(sufficient(summary, model), model, penalizer=penalizer, unit=unit, with_se=with_se)
+
+
+def _fit_suff(suff: pd.DataFrame, model: str, *, penalizer: float = 0.0, unit: str = "W", with_se: bool = True,
+              start: dict | None = None, args: tuple | None = None) -> Fitted:
+    """:func:`fit` on the sufficient rows (:func:`sufficient`), from the estimates ``start`` of a neighbouring fit
+    (the full sample's for a bootstrap refit) when given; ``args`` the rows' objective arguments, when made."""
     if len(suff) < len(PARAMS[model]):
         raise KamError(f"Too few customers to fit {LABELS[model]} ({len(suff)} distinct rows).")
     w = suff["weight"].to_numpy()
+    args = _args(model, suff) if args is None else args
     if model in REGULAR:
-        fitter = _fit_regular(model, suff, w)
+        fitter = _fit_regular(model, suff, w, start=start)
     else:
         fitter = _fitter_class(model)(penalizer_coef=penalizer)
         from lifetimes.utils import ConvergenceError
 
         try:
-            _estimate(fitter, model, suff, w, penalizer)
+            _estimate(fitter, model, suff, w, penalizer, start=start, args=args)
+            if model == "paretonbd":
+                fitter = _ParetoNBD(fitter)
         except ConvergenceError:
-            repeat = int((summary["frequency"] > 0).sum())
+            repeat = int(w[suff["frequency"].to_numpy() > 0].sum())
             raise NotIdentified(
-                f"{LABELS[model]} did not converge on {len(summary):,} customers ({repeat:,} with a repeat purchase): "
+                f"{LABELS[model]} did not converge on {int(w.sum()):,} customers ({repeat:,} with a repeat purchase): "
                 "the data cannot identify its parameters in this window (often nobody drops out, or few customers "
                 "repeat); use a longer calibration period, another model (clv.models), or a small positive "
                 "clv.penalizer (e.g. 0.001).") from None
     params = np.array([float(fitter.params_[k]) for k in PARAMS[model]])
-    ll = _total_loglik(model, params, suff)
-    at_bound = _at_bound(model, params, ll, suff)
-    se = _standard_errors(model, params, suff) if with_se else np.full(len(params), np.nan)
+    ll = _total_loglik(model, params, suff, args)
+    at_bound = _at_bound(model, params, ll, suff, args)
+    se = _standard_errors(model, params, suff, args) if with_se else np.full(len(params), np.nan)
     # No standard error is reported as 0: a parameter at a bound makes the Hessian singular, and then none of
     # its standard errors can be trusted; otherwise a non-finite or zero one is missing.
     se = np.full(len(params), np.nan) if at_bound else np.where(np.isfinite(se) & (se > 0), se, np.nan)
@@ -537,26 +789,34 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
                   dict(zip(PARAMS[model], se)), unit, at_bound)
 
 
-def _at_bound(model: str, params: np.ndarray, ll: float, suff: pd.DataFrame) -> tuple:
+#: The dropout parameter whose limit 0 is the model without dropout (the NBD), by model: moving it there and losing
+#: no likelihood means the optimiser stopped on the flat ridge towards that limit.
+_RIDGE = {"paretonbd": "s", "mbgcnbd": "a", "bgcnbd": "a"}
+
+
+def _at_bound(model: str, params: np.ndarray, ll: float, suff: pd.DataFrame, args: tuple | None = None) -> tuple:
     """The parameters at a bound of the parameter space (:data:`BOUNDS`; k of the regular-buyer models is an
     integer on its grid, never at a bound)."""
     names = PARAMS[model]
     at_bound = tuple(k for k, v in zip(names, params) if k != "k" and not BOUNDS[0] <= v <= BOUNDS[1])
-    if model in REGULAR and "a" not in at_bound:
-        # the optimiser can stop on the flat ridge towards no dropout (a -> 0) before reaching the bound: when
-        # moving a to the limit loses no likelihood, the dropout process is not identified
+    ridge = _RIDGE.get(model)
+    if ridge and ridge not in at_bound:
+        # the optimiser can stop on the flat ridge towards no dropout before reaching the bound: when moving the
+        # dropout shape to the limit loses no likelihood, the dropout process is not identified
         limit = params.copy()
-        limit[names.index("a")] = 1e-12
-        if _total_loglik(model, limit, suff) >= ll - 1e-6:
-            at_bound = at_bound + ("a",)
+        limit[names.index(ridge)] = 1e-12
+        if _total_loglik(model, limit, suff, args) >= ll - 1e-6:
+            at_bound = at_bound + (ridge,)
     return at_bound
 
 
-def _fit_regular(model: str, suff: pd.DataFrame, w: np.ndarray):
-    """MBG/CNBD-k or BG/CNBD-k on the sufficient rows (:func:`kamlib.regular.fit`), as a fitter."""
+def _fit_regular(model: str, suff: pd.DataFrame, w: np.ndarray, *, start: dict | None = None):
+    """MBG/CNBD-k or BG/CNBD-k on the sufficient rows (:func:`kamlib.regular.fit`, k searched from the neighbour
+    ``start`` when given), as a fitter."""
     from . import regular
 
-    found, _ = regular.fit(suff["frequency"], suff["recency"], suff["T"], suff["litt"], w.astype(float), model=model)
+    found, _ = regular.fit(*(suff[c] for c in ("frequency", "recency", "T", "litt")), w.astype(float), model=model,
+                           start=start)
     return regular.RegularFitter(model, {k: float(found[k]) for k in PARAMS[model]})
 
 
@@ -638,7 +898,7 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
     from . import regular, rfm
     from .i18n import join
 
-    rows = []
+    rows, previous = [], {}
     for unit in units:
         for end in calibration_ends:
             s = rfm.summary(transactions, end=end, unit=unit, start=start)
@@ -648,8 +908,10 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
                 s = regular.with_litt(s, transactions, end=end, unit=unit, start=start)
             for name in models:
                 try:
-                    m = fit(s, name, unit=unit, with_se=False)
+                    m = _fit_setting(s, name, unit, previous.get(name))
                     bound, ll = tuple(k for k in m.at_bound if k in DROPOUT.get(name, ())), m.loglik
+                    if not m.at_bound:
+                        previous[name] = (unit, m.params)
                 except (NotIdentified, KamError):
                     bound, ll = ("not fitted",), np.nan
                 rows.append({"unit": unit, "calibration_end": str(pd.Timestamp(end).date()), "customers": len(s),
@@ -669,25 +931,59 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
     return table, join(parts)
 
 
-def _estimate(fitter, model, suff, w, penalizer) -> None:
-    """Fit ``fitter`` in place on the sufficient statistics."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if model in FAST:
-            # the objective of lifetimes' fitter, minimised without autograd (same optimum, ~20x faster)
-            cols = ["frequency", "monetary_value"] if model == "gamma_gamma" else ["frequency", "recency", "T"]
-            data = [suff[c].to_numpy(float) for c in cols]
-            data[0] = np.unique(data[0], return_inverse=True)  # frequencies: few distinct values
-            args = tuple(data) + (w.astype(float), float(penalizer))
-            fitter.params_ = pd.Series(_mle(FAST[model], len(PARAMS[model]), args), index=PARAMS[model])
-        elif model == "gamma_gamma":
-            fitter.fit(suff["frequency"], suff["monetary_value"], weights=w)
-        elif model == "paretonbd":
-            # lifetimes draws the start at random; a fixed start makes the fit reproducible.
-            fitter.fit(suff["frequency"], suff["recency"], suff["T"], weights=w, initial_params=np.ones(4),
-                       iterative_fitting=1, maxiter=20_000, tol=1e-10)
-        else:
-            fitter.fit(suff["frequency"], suff["recency"], suff["T"], weights=w)
+#: Distinct rows beyond which BFGS starts from the optimum of a subsample (:func:`_mle`; every n-th row, about
+#: 100,000), and for the Pareto/NBD, whose rows cost more, beyond :data:`_WARM_START_ROWS_PARETO` (about 10,000)
+_WARM_START_ROWS = 200_000
+_WARM_START_ROWS_PARETO = 20_000
+
+
+def _fit_setting(summary: pd.DataFrame, model: str, unit: str, previous: tuple | None) -> Fitted:
+    """One fit of :func:`sensitivity`: from the estimates of the last setting that identified the model (its time
+    scales converted to ``unit``), and from the default start as well when that one ends at a bound (a warm start
+    must not hide an identified optimum)."""
+    suff = sufficient(summary, model)
+    args = _args(model, suff)
+    if previous is None:
+        return _fit_suff(suff, model, unit=unit, with_se=False, args=args)
+    old_unit, params = previous
+    scale = UNIT_DAYS[old_unit] / UNIT_DAYS[unit]  # alpha and beta are in time units
+    start = {k: v * scale if k in ("alpha", "beta") else v for k, v in params.items()}
+    try:
+        warm = _fit_suff(suff, model, unit=unit, with_se=False, start=start, args=args)
+    except (NotIdentified, KamError):
+        warm = None
+    if warm is not None and not warm.at_bound:
+        return warm
+    try:
+        cold = _fit_suff(suff, model, unit=unit, with_se=False, args=args)
+    except (NotIdentified, KamError):
+        if warm is None:
+            raise
+        return warm
+    return cold if warm is None or cold.loglik >= warm.loglik else warm
+
+
+def _estimate(fitter, model, suff, w, penalizer, *, start: dict | None = None, args: tuple | None = None) -> None:
+    """Fit ``fitter`` in place on the sufficient statistics: the objective of lifetimes' fitter (the same
+    likelihood, and the same penalty as :func:`_nll_bgnbd`) minimised by BFGS with its analytic gradient, from
+    ``start`` (natural-scale estimates of a neighbouring fit) when given."""
+    names = PARAMS[model]
+    args = (_args(model, suff) if args is None else args) + (w.astype(float), float(penalizer))
+    sub = None
+    if start is not None:
+        first = [start[k] for k in names]
+    elif model == "paretonbd":
+        # lifetimes' start in its time scale (every parameter 1, time divided by the largest T), fixed
+        big = float(suff["T"].max())
+        first = [1.0, big, 1.0, big]
+    else:
+        first = None
+    limit = _WARM_START_ROWS_PARETO if model == "paretonbd" else _WARM_START_ROWS
+    if start is None and len(suff) > limit:
+        step = max(2, -(-len(suff) // (limit // 2)))
+        sub = _args(model, suff.iloc[::step]) + (w[::step].astype(float), float(penalizer))
+    with np.errstate(all="ignore"):
+        fitter.params_ = pd.Series(_mle(FAST[model], len(names), args, start=first, sub=sub), index=names)
 
 
 def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int = 0, level: float = 0.95,
@@ -729,16 +1025,20 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int
         return pd.DataFrame({"parameter": PARAMS[model], "estimate_ci_lower": np.nan,
                              "estimate_ci_upper": np.nan, "bootstrap_n": 0})
     suff = sufficient(summary, model)
+    args = _args(model, suff)
+    full = _fit_suff(suff, model, penalizer=penalizer, with_se=False, args=args).params
     rng = np.random.default_rng(seed)
     total = int(suff["weight"].sum())
     prob = suff["weight"].to_numpy(float) / total
     draws = []
     for _ in range(n_boot):
+        # a resample's sufficient rows are these rows with its counts as weights (a row drawn 0 times weighs 0), so
+        # the objective's arguments are made once; each refit starts from the full sample's estimates
         counts = rng.multinomial(total, prob)
-        keep = counts > 0
-        boot = suff.loc[keep].drop(columns="weight").loc[lambda d: d.index.repeat(counts[keep])]
         try:
-            draws.append(list(fit(boot, model, penalizer=penalizer, with_se=False).params.values()))
+            refit = _fit_suff(suff.assign(weight=counts), model, penalizer=penalizer, with_se=False, start=full,
+                              args=args)
+            draws.append(list(refit.params.values()))
         except Exception:  # a non-converging resample is skipped, and counted
             continue
     arr = np.array(draws)

@@ -230,6 +230,61 @@ def _s2(k: int, r, alpha, x, tx, T):
     return s2
 
 
+def _data(x, tx, T, litt) -> dict:
+    """The inputs of :func:`_rows`: the arrays, and the distinct frequencies with each row's index (the gamma and
+    beta function terms depend on the frequency only, so they are computed once per distinct value)."""
+    x, tx, T, litt = (np.asarray(v, float) for v in (x, tx, T, litt))
+    fu, finv = np.unique(x, return_inverse=True)
+    return {"x": x, "tx": tx, "T": T, "litt": litt, "freq": (fu, finv.ravel())}
+
+
+def _rows(k: int, theta, data: dict, dropout_at_zero: bool, grad: bool = True):
+    """Per-row log-likelihood of MBG/CNBD-k or BG/CNBD-k (Platzer & Reutterer 2016, eq. A6) and, with ``grad``, its
+    derivatives in ``r, alpha, a, b`` (a 4 x rows array).
+
+    Written in logs throughout: the dropout term ``a / (b + x - 1 + delta) ((alpha + T) / (alpha + t_x))^(r + k x)``
+    overflows a float for a customer with many purchases long ago (k x in the thousands), so it enters by logaddexp.
+    """
+    from scipy.special import digamma, gammaln
+
+    r, alpha, a, b = (float(v) for v in theta)
+    x, tx, T, litt = data["x"], data["tx"], data["T"], data["litt"]
+    fu, finv = data["freq"]
+    delta = 1.0 if dropout_at_zero else 0.0
+    rk = r + k * x
+    lat, latx = np.log(alpha + T), np.log(alpha + tx)
+    base = ((gammaln(b + fu + delta) - gammaln(a + b + fu + delta) + gammaln(a + b) - gammaln(b)
+             + gammaln(r + k * fu) - gammaln(r))[finv]
+            + (k - 1) * litt - x * _lfact(k - 1) + r * np.log(alpha) - rk * lat)
+    drop = (x > 0) | dropout_at_zero  # a customer without a repeat purchase can drop out only at time zero (MBG)
+    bx = np.where(drop, b + x - 1 + delta, 1.0)
+    with np.errstate(divide="ignore"):
+        ls1 = np.where(drop, np.log(a) - np.log(bx) + rk * (lat - latx), -np.inf)
+    # fewer than k Poisson events since the last purchase: the sum of k terms, each with its derivatives
+    u = (T - tx) / (alpha + T)
+    s2, term = np.ones_like(x), np.ones_like(x)
+    ds2r, ds2alpha, sr = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
+    for j in range(1, k):
+        term = term * (rk + j - 1) * u / j
+        s2 = s2 + term
+        if grad:
+            sr = sr + 1.0 / (rk + j - 1)
+            ds2r = ds2r + term * sr
+            ds2alpha = ds2alpha - term * j / (alpha + T)
+    ls2 = np.log(s2)
+    top = np.logaddexp(ls1, ls2)
+    ll = base + top
+    if not grad:
+        return ll, None
+    w1, w2 = np.exp(ls1 - top), np.exp(ls2 - top) / s2
+    dr = (digamma(r + k * fu) - digamma(r))[finv] + np.log(alpha) - lat + w1 * (lat - latx) + w2 * ds2r
+    dalpha = r / alpha - rk / (alpha + T) + w1 * rk * (1 / (alpha + T) - 1 / (alpha + tx)) + w2 * ds2alpha
+    dab = (digamma(a + b) - digamma(a + b + fu + delta))[finv]
+    da = dab + w1 / a
+    db = dab + (digamma(b + fu + delta) - digamma(b))[finv] - w1 / bx
+    return ll, np.array([dr, dalpha, da, db])
+
+
 def loglik(params, x, tx, T, litt, *, dropout_at_zero: bool) -> np.ndarray:
     """Per-customer log-likelihood of MBG/CNBD-k (``dropout_at_zero=True``) or BG/CNBD-k.
 
@@ -255,20 +310,23 @@ def loglik(params, x, tx, T, litt, *, dropout_at_zero: bool) -> np.ndarray:
     >>> float(loglik([1, 0.243, 4.414, 0.793, 2.426], [2], [30.43], [38.86], [0.0], dropout_at_zero=False)[0]) < 0
     True
     """
-    from scipy.special import betaln, gammaln
+    k, *theta = params
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _rows(int(k), theta, _data(x, tx, T, litt), dropout_at_zero, grad=False)[0]
 
-    k, r, alpha, a, b = params
-    k = int(k)
-    x, tx, T, litt = (np.asarray(v, float) for v in (x, tx, T, litt))
-    delta = 1.0 if dropout_at_zero else 0.0
-    p1 = (k - 1) * litt - x * _lfact(k - 1)
-    p2 = betaln(a, b + x + delta) - betaln(a, b)
-    p3 = gammaln(r + k * x) - gammaln(r) + r * np.log(alpha)
-    p4 = -(r + k * x) * np.log(alpha + T)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        s1 = np.where((x > 0) | dropout_at_zero,
-                      a / (b + x - 1 + delta) * ((alpha + T) / (alpha + tx)) ** (r + k * x), 0.0)
-    return p1 + p2 + p3 + p4 + np.log(s1 + _s2(k, r, alpha, x, tx, T))
+
+def _nll(log_params, k: int, data: dict, weights: np.ndarray, dropout_at_zero: bool, penalizer: float = 0.0):
+    """Negative log-likelihood per unit weight and its gradient in log-parameters (``r, alpha, a, b`` at ``k``);
+    ``penalizer`` as :func:`kamlib.clv.fit` (an L2 penalty on the parameters)."""
+    theta = np.exp(log_params)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        ll, d = _rows(k, theta, data, dropout_at_zero)
+        W = weights.sum()
+        value = -(weights @ ll) / W + penalizer * (theta ** 2).sum()
+        grad = -(d @ weights) / W * theta + 2 * penalizer * theta ** 2
+    if not (np.isfinite(value) and np.all(np.isfinite(grad))):
+        return np.inf, np.zeros_like(theta)
+    return value, grad
 
 
 class RegularFitter:
@@ -374,9 +432,13 @@ class RegularFitter:
         return expected
 
 
-def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None = None):
-    """Maximum-likelihood estimates of MBG/CNBD-k or BG/CNBD-k; k by a grid over 1..12 when not given (stopping
+def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None = None, start: dict | None = None):
+    """Maximum-likelihood estimates of MBG/CNBD-k or BG/CNBD-k; k by a search over 1..12 when not given (stopping
     when the likelihood falls twice in a row, as BTYDplus).
+
+    Each k is fitted by BFGS with the analytic gradient in log-parameters; k = 1 from BTYDplus's start and one more,
+    every further k from the estimates at its neighbour (the Erlang scale alpha rescaled so that the mean
+    inter-purchase time stays), so that the search costs a few gradient steps per k.
 
     Parameters
     ----------
@@ -387,6 +449,9 @@ def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None =
     model : {"mbgcnbd", "bgcnbd"}
     k : int, optional
         Fix the regularity.
+    start : dict, optional
+        The estimates ``k, r, alpha, a, b`` of a neighbouring fit (the full sample's, for a bootstrap refit): the
+        search over k starts at its k, each k from its estimates.
 
     Returns
     -------
@@ -403,41 +468,100 @@ def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None =
     >>> sorted(p)
     ['a', 'alpha', 'b', 'k', 'r']
     """
-    from scipy.optimize import minimize
-
     if model not in MODELS:
         raise KamError(f"unknown regular-buyer model {model!r}; choose {', '.join(MODELS)}.")
-    x, tx, T, litt = (np.asarray(v, float) for v in (x, tx, T, litt))
-    w = np.ones(len(x)) if weights is None else np.asarray(weights, float)
-    drop = MODELS[model]
+    w = None if weights is None else np.asarray(weights, float)
+    return _search(_data(x, tx, T, litt), w, model, k=k, start=start)
 
-    def one(kk):
-        def nll(lp):
-            p = np.exp(np.clip(lp, -30, 30))
-            ll = loglik([kk, *p], x, tx, T, litt, dropout_at_zero=drop)
-            v = -(w @ ll) / w.sum()
-            return v if np.isfinite(v) else 1e300
 
-        best = None
-        for start in ([1.0, 3.0, 1.0, 3.0], [0.5, 1.0, 0.5, 1.0]):  # BTYDplus's start, and one more
-            res = minimize(nll, np.log(start), method="L-BFGS-B")
-            if best is None or res.fun < best.fun:
-                best = res
-        return dict(zip(["r", "alpha", "a", "b"], np.exp(best.x))), -best.fun * w.sum()
+#: BTYDplus's start of r, alpha, a, b, and one more (k = 1, or any k without a neighbouring fit)
+STARTS = ([1.0, 3.0, 1.0, 3.0], [0.5, 1.0, 0.5, 1.0])
+#: Distinct rows beyond which the search over k runs on a subsample first (every n-th row, about 10,000)
+SUBSAMPLE_ROWS = 20_000
 
+
+def _fit_k(k: int, data: dict, w: np.ndarray, model: str, starts, hess_inv=None) -> tuple[dict, float, object]:
+    """The best of BFGS runs (:func:`kamlib.clv._minimize`) from ``starts`` at a fixed ``k``: ``(params, total
+    log-likelihood, inverse Hessian)``."""
+    from .clv import _minimize
+
+    best = None
+    for start in starts:
+        options = {"gtol": 1e-10, "maxiter": 5000}
+        if hess_inv is not None:
+            h = (hess_inv + hess_inv.T) / 2
+            try:
+                np.linalg.cholesky(h)
+                options["hess_inv0"] = h
+            except np.linalg.LinAlgError:
+                pass
+        with np.errstate(all="ignore"):
+            res = _minimize(_nll, np.log(start), (k, data, w, MODELS[model]), options)
+        if np.isfinite(res.fun) and (best is None or res.fun < best.fun):
+            best = res
+    if best is None:
+        return {}, -np.inf, None
+    return (dict(zip(["r", "alpha", "a", "b"], map(float, np.exp(best.x)))), float(-best.fun * w.sum()),
+            getattr(best, "hess_inv", None))
+
+
+def _neighbour(params: dict, k: int) -> list:
+    """A start at ``k`` from the estimates at another k: the same r, a, b, and alpha scaled by k0 / k, which keeps
+    the mean inter-purchase time k / lambda (lambda ~ gamma(r, alpha))."""
+    return [[params["r"], params["alpha"] * params["k"] / k, params["a"], params["b"]]]
+
+
+def _profile(data: dict, w: np.ndarray, model: str, k0: int, first: list, known: dict | None = None) -> dict:
+    """The fits over k: ``k0`` from the starts ``first``, then up and down from it, each k from its neighbour's
+    estimates (or from ``known[k]``, the same k's fit on a subsample, with its curvature) until the likelihood
+    falls twice in a row or k reaches 1 or :data:`MAX_K`. Returns ``{k: (loglik, params)}``."""
+    known = known or {}
+
+    def one(k, starts):
+        if k in known:
+            ll, params, hess = known[k]
+            starts, hess = [[params[n] for n in ("r", "alpha", "a", "b")]], hess
+        else:
+            hess = None
+        params, ll, hess = _fit_k(k, data, w, model, starts, hess)
+        return ll, {"k": k, **params}, hess
+
+    results = {k0: one(k0, first)}
+    for step in (1, -1):
+        kk, prev, falls = k0 + step, results[k0], 0
+        while 1 <= kk <= MAX_K and falls < 2 and np.isfinite(prev[0]):
+            now = one(kk, _neighbour(prev[1], kk))
+            if not np.isfinite(now[0]):
+                break
+            falls = falls + 1 if now[0] < prev[0] else 0
+            prev = results[kk] = now
+            kk += step
+    return results
+
+
+def _search(data: dict, weights, model: str, *, k: int | None = None, start: dict | None = None):
+    """The estimates at ``k``, or over k (:func:`_profile`) from ``start`` (a neighbouring fit's ``k, r, alpha,
+    a, b``, e.g. the full sample's for a bootstrap refit) or from k = 1 with :data:`STARTS`. Without a start, more
+    than :data:`SUBSAMPLE_ROWS` distinct rows are searched on a subsample first, and the full data from the
+    subsample's best k, each k from its subsample optimum: a few gradient steps per k."""
+    w = np.ones(len(data["x"])) if weights is None else np.asarray(weights, float)
     if k is not None:
-        params, ll = one(int(k))
-        return {"k": int(k), **params}, float(ll)
-    results = []
-    for kk in range(1, MAX_K + 1):
-        params, ll = one(kk)
-        if not np.isfinite(ll):
-            break
-        results.append((ll, kk, params))
-        if len(results) > 2 and results[-1][0] < results[-2][0] < results[-3][0]:
-            break
-    ll, kk, params = max(results, key=lambda t: t[0])
-    return {"k": kk, **params}, float(ll)
+        params, ll, _ = _fit_k(int(k), data, w, model, _neighbour(start, int(k)) if start else STARTS)
+        return {"k": int(k), **params}, ll
+    if start is not None:
+        results = _profile(data, w, model, int(start["k"]), _neighbour(start, int(start["k"])))
+    else:
+        n = len(w)
+        known = None
+        if n > SUBSAMPLE_ROWS:
+            step = -(-n // (SUBSAMPLE_ROWS // 2))
+            sub = {c: v[::step] for c, v in data.items() if c != "freq"}
+            sub = _data(sub["x"], sub["tx"], sub["T"], sub["litt"])
+            known = _profile(sub, w[::step], model, 1, STARTS)
+        k0 = max(known, key=lambda kk: known[kk][0]) if known else 1
+        results = _profile(data, w, model, k0, STARTS, known)
+    ll, params, _ = max(results.values(), key=lambda t: t[0])
+    return params, float(ll)
 
 
 def simulate(n: int, *, k: int, r: float, alpha: float, a: float, b: float, T: float, model: str = "mbgcnbd",
