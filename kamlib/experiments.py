@@ -111,6 +111,7 @@ def simulate_campaign(n: int, model: CampaignModel | None = None, *, seed: int =
 
     Examples
     --------
+    >>> from kamlib.experiments import simulate_campaign
     >>> sim = simulate_campaign(1000, seed=1)
     >>> len(sim.data), round(sim.truth["relative_lift_regular"], 2)
     (1000, 0.2)
@@ -203,6 +204,7 @@ def conversion_test(data: pd.DataFrame, *, treatment: str = "treatment", convert
 
     Examples
     --------
+    >>> from kamlib.experiments import conversion_test, simulate_campaign
     >>> 0 <= conversion_test(simulate_campaign(2000, seed=1).data).pvalue <= 1
     True
     """
@@ -248,6 +250,8 @@ def cuped(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, float]:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from kamlib.experiments import cuped
     >>> adj, theta = cuped(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.0]))
     >>> round(theta, 6), adj.round(6).tolist()
     (1.0, [2.0, 2.0, 2.0])
@@ -293,6 +297,7 @@ def revenue_test(data: pd.DataFrame, *, treatment: str = "treatment", outcome: s
 
     Examples
     --------
+    >>> from kamlib.experiments import revenue_test, simulate_campaign
     >>> revenue_test(simulate_campaign(2000, seed=1).data, n_boot=0)["method"].tolist()
     ['difference in means', 'CUPED (pre-period covariate)']
     """
@@ -357,6 +362,7 @@ def heterogeneous_effects(data: pd.DataFrame, *, by: str, treatment: str = "trea
 
     Examples
     --------
+    >>> from kamlib.experiments import heterogeneous_effects, simulate_campaign
     >>> het = heterogeneous_effects(simulate_campaign(4000, seed=1).data, by="tier", outcome="converted")
     >>> het["term"].iloc[0]
     'effect in tier=key'
@@ -417,6 +423,7 @@ def sample_size(p_control: float, p_treatment: float, *, alpha: float = 0.05, po
 
     Examples
     --------
+    >>> from kamlib.experiments import sample_size
     >>> sample_size(0.5, 0.6) > 300
     True
     """
@@ -459,6 +466,7 @@ def detectable_lift(p_control: float, n_per_arm: int, *, alpha: float = 0.05, po
 
     Examples
     --------
+    >>> from kamlib.experiments import detectable_lift, sample_size
     >>> lift = detectable_lift(0.08, 2181)
     >>> round(lift, 2)
     0.31
@@ -502,6 +510,7 @@ def sample_size_plan(p_control: float, lifts=(0.05, 0.10, 0.20, 0.30), *, alpha:
 
     Examples
     --------
+    >>> from kamlib.experiments import sample_size_plan
     >>> bool(sample_size_plan(0.08, [0.2])["n_per_arm"].iloc[0] > 1000)
     True
     """
@@ -535,6 +544,7 @@ def power_curve(p_control: float, lifts, n_per_arm, *, alpha: float = 0.05) -> p
 
     Examples
     --------
+    >>> from kamlib.experiments import power_curve
     >>> power_curve(0.1, [0.2], [100, 100000])["power"].round(2).tolist()[-1]
     1.0
     """
@@ -584,6 +594,7 @@ def peeking(looks=(1, 2, 3, 5, 10, 20), *, n_per_look: int = 500, p: float = 0.1
 
     Examples
     --------
+    >>> from kamlib.experiments import peeking
     >>> peeking((1,), n_per_look=100, n_sims=200, seed=1)["looks"].tolist()
     [1]
     """
@@ -673,6 +684,7 @@ def did(data: pd.DataFrame, *, outcome: str, treated: str, post: str, cluster: s
 
     Examples
     --------
+    >>> from kamlib.experiments import did, simulate_programme
     >>> did(simulate_programme(60, seed=1).data, outcome="revenue", treated="treated", post="post").n
     1440
     """
@@ -765,6 +777,7 @@ def did_twfe(panel: pd.DataFrame, *, outcome: str, entity: str, time: str, treat
 
     Examples
     --------
+    >>> from kamlib.experiments import did_twfe, simulate_programme
     >>> panel = simulate_programme(60, seed=1).data
     >>> did_twfe(panel, outcome="revenue", entity="account", time="period", treated_post="treated_post").clusters
     60
@@ -832,6 +845,7 @@ def event_study(panel: pd.DataFrame, *, outcome: str, entity: str, time: str, fi
 
     Examples
     --------
+    >>> from kamlib.experiments import event_study, simulate_programme
     >>> sim = simulate_programme(60, seed=1)
     >>> ev = event_study(sim.data, outcome="revenue", entity="account", time="period", first_treated="first_treated")
     >>> 0 <= ev.pretrend_pvalue <= 1
@@ -897,6 +911,7 @@ def simulate_programme(n_accounts: int = 400, *, periods: int = 24, start: int =
 
     Examples
     --------
+    >>> from kamlib.experiments import simulate_programme
     >>> sim = simulate_programme(40, seed=2)
     >>> sim.data["account"].nunique(), sim.truth["start"]
     (40, 13)
@@ -997,7 +1012,11 @@ def load_campaign(source, *, columns: dict | None = None, treated_value="1", enc
 
     Examples
     --------
-    >>> path = getfixture("tmp_path") / "campaign.csv"
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from kamlib.experiments import load_campaign
+    >>> path = Path(tempfile.mkdtemp()) / "campaign.csv"
     >>> arms = pd.DataFrame({"arm": ["A", "B"] * 10, "revenue": [0, 12.5, 8, 0] * 5})
     >>> _ = arms.to_csv(path, index=False)
     >>> camp = load_campaign(path, columns={"treatment": "arm"}, treated_value="B")
@@ -1089,7 +1108,10 @@ def load_programme(source, *, start, columns: dict | None = None, encoding: str 
 
     Examples
     --------
-    >>> path = getfixture("tmp_path") / "panel.csv"
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kamlib.experiments import load_programme, simulate_programme
+    >>> path = Path(tempfile.mkdtemp()) / "panel.csv"
     >>> _ = simulate_programme(40, seed=1).data.to_csv(path, index=False)
     >>> prog = load_programme(path, start=13, columns={"outcome": "revenue"})
     >>> prog.start, len(prog.periods)
