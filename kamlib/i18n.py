@@ -53,6 +53,7 @@ def catalogue(language: str = "zh") -> dict:
 
     Examples
     --------
+    >>> from kamlib.i18n import catalogue
     >>> catalogue("zh")[("label", "Key account")]
     '大客户'
     """
@@ -85,6 +86,7 @@ def gettext(msgid: str, context: str, language: str = "zh") -> str | None:
 
     Examples
     --------
+    >>> from kamlib.i18n import gettext
     >>> gettext("Loyal", "label"), gettext("Loyal", "label", "en"), gettext("no such words", "label")
     ('忠诚客户', 'Loyal', None)
     """
@@ -100,6 +102,7 @@ def glossary(*contexts: str, language: str = "zh") -> dict:
 
     Examples
     --------
+    >>> from kamlib.i18n import glossary
     >>> glossary("figure", "label")["Lorenz curve"]
     '洛伦兹曲线'
     """
@@ -136,6 +139,7 @@ def made(text: str) -> Message | None:
 
     Examples
     --------
+    >>> from kamlib.i18n import Message, made
     >>> _ = Message("uplift: {tier}", "phrase", tier="Key account")
     >>> made("uplift: Key account").translate("zh")
     '提升:大客户'
@@ -167,6 +171,7 @@ class Message(str):
 
     Examples
     --------
+    >>> from kamlib.i18n import Message
     >>> m = Message("No customer falls in the tier {tiers}; check the tier thresholds (tiers.* in a study) "
     ...             "against the data.", tiers="Develop")
     >>> str(m)
@@ -225,6 +230,7 @@ def name_zh(name) -> str:
 
     Examples
     --------
+    >>> from kamlib.i18n import name_zh
     >>> name_zh(["Key account", "Develop", "SQ"]), name_zh("tier")
     ('大客户、培育客户、SQ', '层级')
     """
@@ -247,6 +253,7 @@ def join(parts: list) -> str:
 
     Examples
     --------
+    >>> from kamlib.i18n import Message, join
     >>> m = join([Message("no customer repeats"), "BG/NBD"])
     >>> str(m)
     'no customer repeats; BG/NBD'
@@ -273,6 +280,7 @@ def in_language(english: str, translated: str | None, language: str) -> str:
 
     Examples
     --------
+    >>> from kamlib.i18n import in_language
     >>> in_language("Too few repeat buyers.", None, "zh"), in_language("x", "十", "zh"), in_language("x", None, "en")
     ('(英文原文)Too few repeat buyers.', '十', 'x')
     """
@@ -300,6 +308,7 @@ def translate(text, language: str = "zh", context: str = "value") -> str | None:
 
     Examples
     --------
+    >>> from kamlib.i18n import Message, translate
     >>> translate("Champions", context="label"), translate(Message("{a} -> {b}", "phrase", a="SAT", b="LOY"))
     ('冠军客户', 'SAT → LOY')
     """
@@ -329,6 +338,7 @@ def value_zh(text: str, extra: dict | None = None) -> str | None:
 
     Examples
     --------
+    >>> from kamlib.i18n import value_zh
     >>> value_zh("Champions"), value_zh("Image"), value_zh("supports the claim")
     ('冠军客户', '企业形象', '支持该说法')
     """
@@ -367,6 +377,7 @@ def number(value, kind: str = "estimate", language: str = "en", *, currency: str
 
     Examples
     --------
+    >>> from kamlib.i18n import number
     >>> number(0.6939, "share"), number(17363, "count", "zh"), number(12345.6, "money", currency="GBP")
     ('69.4%', '17,363', '12,346 GBP')
     """
@@ -484,6 +495,7 @@ def column_kind(name: str) -> str | None:
 
     Examples
     --------
+    >>> from kamlib.i18n import column_kind
     >>> column_kind("revenue"), column_kind("revenue_ci_lower"), column_kind("mean_revenue")
     ('money', 'share', 'money')
     >>> column_kind("hit_rate_lift_ci_upper"), column_kind("mean_recency"), column_kind("estimate")
@@ -540,6 +552,7 @@ def unit_of(kind: str | None, language: str = "en", *, currency: str | None = No
 
     Examples
     --------
+    >>> from kamlib.i18n import unit_of
     >>> unit_of("money", currency="USD"), unit_of("share", "zh"), unit_of("model_time", "zh", time_unit="W")
     ('USD', '%', '周')
     >>> unit_of("model_time"), unit_of("money"), unit_of("ratio")
@@ -574,6 +587,7 @@ def with_unit(words: str, symbol: str | None, language: str = "en") -> str:
 
     Examples
     --------
+    >>> from kamlib.i18n import with_unit
     >>> with_unit("Revenue share", "%"), with_unit("收入", "GBP", "zh"), with_unit("Days since last purchase", "days")
     ('Revenue share (%)', '收入(GBP)', 'Days since last purchase')
     >>> with_unit("前 10% 捕获率", "%", "zh"), with_unit("验证期总误差 (%)", "%", "zh")
@@ -653,6 +667,7 @@ def header_en(name: str, *, kind: str | None = _BY_NAME, currency: str | None = 
 
     Examples
     --------
+    >>> from kamlib.i18n import header_en
     >>> header_en("revenue_share"), header_en("bca_lower"), header_en("pvalue"), header_en("PQ1")
     ('Revenue share (%)', 'BCa lower', 'p-value', 'PQ1')
     >>> header_en("mean_recency_days"), header_en("duration_seconds")
@@ -715,6 +730,7 @@ def header_zh(name: str, *, kind: str | None = _BY_NAME, currency: str | None = 
 
     Examples
     --------
+    >>> from kamlib.i18n import header_zh
     >>> header_zh("revenue_share"), header_zh("relative_lift_ci_upper"), header_zh("mean_recency_days")
     ('收入占比(%)', '相对提升 置信区间上限', '平均距上次购买天数')
     >>> header_zh("revenue", currency="CNY"), header_zh("recency", time_unit="D")
