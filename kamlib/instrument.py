@@ -140,6 +140,7 @@ def load(path: str | Path) -> Instrument:
 
     Examples
     --------
+    >>> from kamlib.instrument import load
     >>> load("data/survey/instrument.yaml").points
     7
     """

@@ -28,7 +28,7 @@ EXAMPLE_DATA = {"tx", "cal", "bgnbd", "gg", "base", "tier", "inst", "data", "sco
 #: not listed here (kamlib.datasets, kamlib.config, every new module) fails the test when an example does.
 EXAMPLES_WITHOUT_IMPORTS = {
     "kamlib.clv", "kamlib.covariates",
-    "kamlib.holdout", "kamlib.instrument",
+    "kamlib.holdout", 
     "kamlib.lifecycle", "kamlib.literature", "kamlib.parsing", "kamlib.plots", "kamlib.pls", "kamlib.recommend",
     "kamlib.regular", "kamlib.reviews", "kamlib.rfm", "kamlib.segments", "kamlib.stages", "kamlib.strategy",
     "kamlib.style", 
