@@ -89,6 +89,8 @@ def empty_by_construction(transactions: pd.DataFrame, at, *, risk_by: str, regis
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.lifecycle import empty_by_construction
     >>> log = pd.DataFrame({"customer_id": [1, 2], "date": pd.to_datetime(["2011-01-01", "2011-03-01"])})
     >>> sorted(empty_by_construction(log, "2011-07-01", risk_by="recency"))
     ['churned', 'potential']
@@ -142,6 +144,7 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
 
     Examples
     --------
+    >>> from kamlib.lifecycle import stages_at
     >>> st = stages_at(tx, "1997-09-30", new_days=90)
     """
     from . import clv, rfm
@@ -196,6 +199,8 @@ def stage_distribution(before: pd.Series, after: pd.Series, labels: tuple[str, s
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.lifecycle import STAGES, stage_distribution
     >>> s = pd.Series(pd.Categorical(["new"], categories=STAGES))
     >>> int(stage_distribution(s, s, ("a", "b")).loc[1, "a"])
     1
@@ -244,6 +249,7 @@ def stages(transactions: pd.DataFrame, at, *, p_alive: pd.Series | None = None, 
 
     Examples
     --------
+    >>> from kamlib.lifecycle import stages
     >>> st = stages(tx, "1998-06-30")
     >>> st.value_counts().to_dict()
     {'churned': 1539, 'at-risk': 303, 'mature': 281, 'growing': 234, 'potential': 0, 'new': 0}
@@ -305,6 +311,7 @@ def transition_matrix(before: pd.Series, after: pd.Series, *, normalize: bool = 
 
     Examples
     --------
+    >>> from kamlib.lifecycle import stages, transition_matrix
     >>> trans = transition_matrix(stages(tx, "1997-09-30"), stages(tx, "1998-06-30"))
     >>> trans.shape
     (7, 6)
@@ -342,6 +349,7 @@ def cohort_retention(transactions: pd.DataFrame, *, periods: int = 18) -> pd.Dat
 
     Examples
     --------
+    >>> from kamlib.lifecycle import cohort_retention
     >>> coh = cohort_retention(tx, periods=12)
     >>> coh.shape
     (3, 14)
