@@ -45,26 +45,11 @@ COHORT = "cohort"
 
 
 def _pnbd_parts(r, alpha, s, beta, x, tx, T):
-    """The Pareto/NBD log-likelihood and its 'alive through T' term (for P(alive))."""
-    from scipy.special import gammaln, hyp2f1, logsumexp
+    """The Pareto/NBD log-likelihood and its 'alive through T' term (for P(alive)), in logs throughout
+    (:func:`kamlib.clv._pnbd_alive`: finite where the closed form's hyp2f1 gives NaN)."""
+    from .clv import _pnbd_alive
 
-    x, tx, T = (np.asarray(v, float) for v in (x, tx, T))
-    alpha = np.broadcast_to(np.asarray(alpha, float), x.shape)
-    beta = np.broadcast_to(np.asarray(beta, float), x.shape)
-    rsx = r + s + x
-    small, big = np.minimum(alpha, beta), np.maximum(alpha, beta)
-    t = np.where(alpha < beta, r + x, s + 1.0)
-    gap = big - small
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p1 = hyp2f1(rsx, t, rsx + 1.0, gap / (big + tx))
-        p2 = hyp2f1(rsx, t, rsx + 1.0, gap / (big + T))
-        q1, q2 = big + tx, big + T
-        log_a0 = logsumexp([np.log(p1) + rsx * np.log(q2), np.log(p2) + rsx * np.log(q1)], axis=0,
-                           b=[np.ones_like(x), -np.ones_like(x)]) - rsx * np.log(q1 * q2)
-        a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-        alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-        ll = a1 + np.logaddexp(alive, np.log(s) + log_a0 - np.log(rsx))
-    return ll, a1 + alive
+    return _pnbd_alive(r, alpha, s, beta, x, tx, T)
 
 
 def loglik_paretonbd(r, alpha, s, beta, x, tx, T) -> np.ndarray:
@@ -132,6 +117,29 @@ def loglik_bgnbd(r, alpha, a, b, x, tx, T) -> np.ndarray:
         return part1 + np.logaddexp(stay, left)
 
 
+def _bgnbd_rows(r: float, alpha, a, b, x, tx, T):
+    """Per-row BG/NBD log-likelihood (as :func:`loglik_bgnbd`) and its derivatives in ``r`` and each row's
+    ``alpha``, ``a``, ``b`` (4 x rows), for the covariate fit's analytic gradient."""
+    from scipy.special import digamma, gammaln
+
+    x, tx, T = (np.asarray(v, float) for v in (x, tx, T))
+    alpha, a, b = (np.broadcast_to(np.asarray(v, float), x.shape) for v in (alpha, a, b))
+    lat, latx = np.log(alpha + T), np.log(alpha + tx)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stay = -(r + x) * lat
+        left = np.where(x > 0, np.log(a) - np.log(b + x - 1) - (r + x) * latx, -np.inf)
+        top = np.logaddexp(stay, left)
+        ll = (gammaln(r + x) - gammaln(r) + r * np.log(alpha) + gammaln(a + b) + gammaln(b + x) - gammaln(b)
+              - gammaln(a + b + x) + top)
+        w_stay, w_left = np.exp(stay - top), np.exp(left - top)
+        dab = digamma(a + b) - digamma(a + b + x)
+        dr = digamma(r + x) - digamma(r) + np.log(alpha) - w_stay * lat - w_left * latx
+        dalpha = r / alpha - (r + x) * (w_stay / (alpha + T) + w_left / (alpha + tx))
+        da = dab + np.where(x > 0, w_left / a, 0.0)
+        db = dab + digamma(b + x) - digamma(b) - np.where(x > 0, w_left / (b + x - 1), 0.0)
+    return ll, np.array([dr, dalpha, da, db])
+
+
 def _individual(model: str, params: dict, zl: np.ndarray, zt: np.ndarray, gl: np.ndarray, gt: np.ndarray) -> dict:
     """Each customer's model parameters from the base parameters and the covariate effects."""
     alpha = params["alpha"] * np.exp(-(zt @ gt))
@@ -164,12 +172,10 @@ class _Bound:
         x, tx, T = (np.asarray(v, float) for v in (x, tx, T))
         p = self.p
         if self.model == "paretonbd":
-            s, beta = p["s"], p["beta"]
-            horizon = np.log1p(t / (beta + T))
-            # (beta+T)/(s-1) * [1 - ((beta+T)/(beta+T+t))^(s-1)], continuous at s = 1
-            scale = np.where(abs(s - 1) > 1e-9, -np.expm1(-(s - 1) * horizon) / np.where(abs(s - 1) > 1e-9, s - 1, 1),
-                             horizon) * (beta + T)
-            return (p["r"] + x) / (p["alpha"] + T) * scale * self.conditional_probability_alive(x, tx, T)
+            from .clv import _pnbd_expected
+
+            return _pnbd_expected(t, p["r"], p["alpha"], p["s"], p["beta"], x, T,
+                                  self.conditional_probability_alive(x, tx, T))
         r, alpha, a, b = p["r"], p["alpha"], p["a"], p["b"]
         term = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -337,8 +343,10 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
     with ``names.cov.life`` and ``names.cov.trans``).
 
     The optimiser starts from the plain model's estimates (coefficients 0), so the fit never has a lower likelihood
-    than the plain model; unique rows of the summary and covariates are fitted once, with weights. Both stages use
-    gradient-based L-BFGS on the log parameters.
+    than the plain model; unique rows of the summary and covariates are fitted once, with weights, by BFGS with the
+    analytic gradient of the log-likelihood in the log base parameters and the coefficients (the Pareto/NBD's
+    hypergeometric term once per frequency, time and covariate pattern, :func:`kamlib.clv._pnbd_rows`); standard
+    errors from the Hessian by central differences of that gradient.
 
     Parameters
     ----------
@@ -389,36 +397,60 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
     base = clv.PARAMS[model]
     rows = np.column_stack([summary[c].to_numpy(float) for c in ("frequency", "recency", "T")] + [zl, zt])
     rows, w = np.unique(rows, axis=0, return_counts=True)
+    w = w.astype(float)
     x, tx, T = rows[:, 0], rows[:, 1], rows[:, 2]
     zl_u, zt_u = rows[:, 3:3 + n_l], rows[:, 3 + n_l:]
-    loglik = loglik_paretonbd if model == "paretonbd" else loglik_bgnbd
+    # the covariate patterns: each has its own alpha and beta (Pareto/NBD), so the likelihood's hypergeometric term
+    # is evaluated once per (frequency, time, pattern)
+    if n_l + n_t:
+        _, group = np.unique(rows[:, 3:], axis=0, return_inverse=True)
+        group = group.ravel().astype(np.int64)
+    else:
+        group = np.zeros(len(rows), np.int64)
+    data = clv._pnbd_data(x, tx, T, group) if model == "paretonbd" else None
+    first = np.unique(group, return_index=True)[1]  # a row of each pattern
+    zl_g, zt_g = zl_u[first], zt_u[first]
 
-    def total(theta, zl=zl_u, zt=zt_u):
-        p = _individual(model, dict(zip(base, np.exp(theta[:4]))), zl, zt, theta[4:4 + n_l], theta[4 + n_l:])
-        return float(np.sum(w * loglik(*(p[k] for k in base), x, tx, T)))
+    def rows_ll(theta, grad=True):
+        """Per-row log-likelihood and the gradient of the total in ``theta`` (log base parameters, then the life
+        and trans coefficients)."""
+        p = _individual(model, dict(zip(base, np.exp(theta[:4]))), zl_g, zt_g, theta[4:4 + n_l], theta[4 + n_l:])
+        if model == "paretonbd":
+            alpha, beta = np.atleast_1d(p["alpha"]).astype(float), np.atleast_1d(p["beta"]).astype(float)
+            alpha, beta = np.broadcast_to(alpha, len(first)), np.broadcast_to(beta, len(first))
+            ll, d = clv._pnbd_rows(p["r"], p["s"], np.ascontiguousarray(alpha), np.ascontiguousarray(beta), data, grad)
+            if not grad:
+                return ll, None
+            da, db = d[1] * alpha[group], d[3] * beta[group]  # in log alpha_i and log beta_i
+            g = [w @ (d[0] * p["r"]), w @ da, w @ (d[2] * p["s"]), w @ db, -(w * db) @ zl_u, -(w * da) @ zt_u]
+        else:
+            alpha, a, b = (np.broadcast_to(np.asarray(p[k], float), len(first))[group] for k in ("alpha", "a", "b"))
+            ll, d = _bgnbd_rows(p["r"], alpha, a, b, x, tx, T)
+            if not grad:
+                return ll, None
+            da, dab = d[1] * alpha, d[2] * a + d[3] * b  # in log alpha_i, and in the shift of log a_i and log b_i
+            g = [w @ (d[0] * p["r"]), w @ da, w @ (d[2] * a), w @ (d[3] * b), (w * dab) @ zl_u, -(w * da) @ zt_u]
+        return ll, np.concatenate([np.atleast_1d(v) for v in g])
+
+    def total(theta):
+        with np.errstate(all="ignore"):
+            return float(w @ rows_ll(np.asarray(theta, float), grad=False)[0])
 
     def nll(theta):
-        v = -total(theta) / w.sum()
-        return v if np.isfinite(v) else 1e300
+        with np.errstate(all="ignore"):
+            ll, g = rows_ll(theta)
+            value = -(w @ ll) / w.sum()
+        if not (np.isfinite(value) and np.all(np.isfinite(g))):
+            return np.inf, np.zeros_like(theta)
+        return value, -g / w.sum()
 
-    options = {"ftol": 1e-14, "gtol": 1e-9, "maxiter": 5000}
-    if model == "bgnbd":  # the plain fit (kamlib's own gradient fit on sufficient rows) is the start
-        plain = clv.fit(summary, model, unit=unit, with_se=False)
-        start = np.concatenate([np.log([plain.params[k] for k in base]), np.zeros(n_l + n_t)])
-    else:  # lifetimes' Nelder-Mead can take minutes where nobody leaves: the base parameters first, by gradient
-        pad = np.zeros(n_l + n_t)
-        res = minimize(lambda b: nll(np.concatenate([b, pad])), np.zeros(4), method="L-BFGS-B", options=options)
-        start = np.concatenate([res.x, pad])
+    # the plain model's estimates (coefficients 0) are the start, so the fit never has a lower likelihood than it
+    plain = clv.fit(summary, model, unit=unit, with_se=False)
+    start = np.concatenate([np.log([plain.params[k] for k in base]), np.zeros(n_l + n_t)])
     theta = start
     if n_l + n_t:
-        res = minimize(nll, start, method="L-BFGS-B", options=options)
-        theta = res.x if res.fun <= nll(start) else start
-    if len(theta) <= 10:
-        # the Pareto/NBD likelihood is nearly flat along its dropout ridge, where the finite-difference gradient
-        # stops short (beta 11.6685 on CDNOW, published 11.669): a simplex from the gradient fit finishes it
-        polish = minimize(nll, theta, method="Nelder-Mead",
-                          options={"xatol": 1e-10, "fatol": 1e-15, "maxiter": 20_000, "maxfev": 20_000})
-        theta = polish.x if polish.fun < nll(theta) else theta
+        res = clv._minimize(nll, start, (), {"gtol": 1e-10, "maxiter": 5000})
+        theta = res.x if np.isfinite(res.fun) and res.fun <= nll(start)[0] else start
     names = list(base) + [f"life.{n}" for n in life_names] + [f"trans.{n}" for n in trans_names]
     values = np.concatenate([np.exp(theta[:4]), theta[4:]])
     params = dict(zip(names, map(float, values)))
@@ -433,11 +465,17 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
             at_bound += (ridge,)
     se = np.full(len(theta), np.nan)
     if with_se and not at_bound:
-        from statsmodels.tools.numdiff import approx_hess3
-
+        # the Hessian of the total log-likelihood by central differences of its analytic gradient
+        hess = np.empty((len(theta), len(theta)))
+        for j in range(len(theta)):
+            e = np.zeros(len(theta))
+            e[j] = 1e-5
+            with np.errstate(all="ignore"):
+                hess[:, j] = (rows_ll(theta + e)[1] - rows_ll(theta - e)[1]) / 2e-5
         try:
-            cov = np.linalg.inv(-approx_hess3(theta, total))
-            d = np.sqrt(np.diag(cov))
+            cov = np.linalg.inv(-(hess + hess.T) / 2)
+            with np.errstate(invalid="ignore"):
+                d = np.sqrt(np.diag(cov))
             se = np.concatenate([np.exp(theta[:4]) * d[:4], d[4:]])  # delta method for the log-scale parameters
         except np.linalg.LinAlgError:
             pass
