@@ -55,6 +55,7 @@ def load_sources(path=None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.literature import load_sources
     >>> load_sources()["id"].tolist()[:1]
     ['S000']
     """
@@ -95,6 +96,7 @@ def to_bibtex(sources: pd.DataFrame) -> str:
 
     Examples
     --------
+    >>> from kamlib.literature import load_sources, to_bibtex
     >>> "@" in to_bibtex(load_sources())
     True
     """
@@ -135,6 +137,7 @@ def citations(text: str) -> list[tuple[str, str]]:
 
     Examples
     --------
+    >>> from kamlib.literature import citations
     >>> citations("HTMT below 0.90 (Henseler, Ringle & Sarstedt (2015)); Podsakoff et al. 2003; Kline (2016); On 2011")
     [('Henseler', '2015'), ('Podsakoff', '2003'), ('Kline', '2016')]
     """
@@ -170,6 +173,7 @@ def references(text: str, bibtex: str | None = None, *, style: str = "plain") ->
 
     Examples
     --------
+    >>> from kamlib.literature import references
     >>> refs = references("fit cut-offs of Hu & Bentler (1999)")
     >>> refs[0]["text"].startswith("Li-tze Hu and Peter M. Bentler. Cutoff criteria")
     True
@@ -214,6 +218,7 @@ def from_bibtex(text: str, columns: list[str] | None = None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.literature import from_bibtex, load_sources, to_bibtex
     >>> s = load_sources()
     >>> from_bibtex(to_bibtex(s), list(s.columns)).shape == s.shape
     True
@@ -256,6 +261,7 @@ def load_codebook(path=None) -> dict:
 
     Examples
     --------
+    >>> from kamlib.literature import load_codebook
     >>> cb = load_codebook()
     >>> all("stage" in t for t in cb.values())
     True
@@ -290,6 +296,7 @@ def themes_table(codebook: dict) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.literature import load_codebook, themes_table
     >>> len(themes_table(load_codebook())) == len(load_codebook())
     True
     """
@@ -321,6 +328,7 @@ def load_coding(path=None, codebook: dict | None = None, sources: pd.DataFrame |
 
     Examples
     --------
+    >>> from kamlib.literature import load_coding
     >>> load_coding().columns[:3].tolist()
     ['source', 'unit', 'theme']
     """
@@ -365,6 +373,7 @@ def matrix(coding: pd.DataFrame, codebook: dict, by=("source", "unit")) -> pd.Da
 
     Examples
     --------
+    >>> from kamlib.literature import load_codebook, load_coding, matrix
     >>> codebook = load_codebook()
     >>> m = matrix(load_coding(codebook=codebook), codebook)
     >>> m.shape[1] == len(codebook)
@@ -395,6 +404,7 @@ def frequency(coding: pd.DataFrame, codebook: dict) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.literature import frequency, load_codebook, load_coding
     >>> codebook = load_codebook()
     >>> frequency(load_coding(codebook=codebook), codebook).columns.tolist()
     ['theme', 'label', 'stage', 'sources', 'units', 'source_ids']
@@ -426,6 +436,8 @@ def cooccurrence(unit_matrix: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.literature import cooccurrence
     >>> int(cooccurrence(pd.DataFrame({"a": [1, 1], "b": [1, 0]})).loc["a", "b"])
     1
     """
@@ -452,6 +464,7 @@ def gaps(codebook: dict, coding: pd.DataFrame, min_sources: int = 2) -> pd.DataF
 
     Examples
     --------
+    >>> from kamlib.literature import gaps, load_codebook, load_coding
     >>> codebook = load_codebook()
     >>> gaps(codebook, load_coding(codebook=codebook))["theme"].tolist()
     ['loyalty_programme', 'multichannel', 'information', 'kpi']
@@ -477,6 +490,7 @@ def traceability(codebook: dict) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.literature import load_codebook, traceability
     >>> {"theme", "artefact"} <= set(traceability(load_codebook()).columns)
     True
     """
@@ -506,6 +520,7 @@ def load_facts(path=None, sources: pd.DataFrame | None = None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.literature import load_facts
     >>> load_facts().loc[0, "id"]
     'F001'
     """
@@ -536,6 +551,7 @@ def fact(fact_id: str, facts: pd.DataFrame | None = None) -> dict:
 
     Examples
     --------
+    >>> from kamlib.literature import fact
     >>> float(fact("F001")["value"])
     20.0
     """
@@ -572,6 +588,7 @@ def clean_text(text: str) -> str:
 
     Examples
     --------
+    >>> from kamlib.literature import clean_text
     >>> clean_text("客戶")
     '客户'
     """
@@ -612,6 +629,7 @@ def tokenize(text: str, extra_words=()) -> list[str]:
 
     Examples
     --------
+    >>> from kamlib.literature import tokenize
     >>> "大客户" in tokenize("大客户管理", ["大客户"])
     True
     """
@@ -664,6 +682,7 @@ def autocode(texts: dict[str, str], codebook: dict, *, min_hits: int = 1) -> Aut
 
     Examples
     --------
+    >>> from kamlib.literature import autocode
     >>> cb = {"crm": {"keywords": {"zh": ["客户关系"], "en": ["CRM"]}}}
     >>> int(autocode({"u1": "客户关系管理 (CRM)"}, cb).codes.loc["u1", "crm"])
     1
@@ -707,6 +726,7 @@ def seed_body(path) -> str:
 
     Examples
     --------
+    >>> from kamlib.literature import seed_body
     >>> seed_body("../shared/seeds/S004.txt")  # doctest: +SKIP
     """
     text = clean_text(Path(path).read_text(encoding="utf-8", errors="replace"))
@@ -736,6 +756,7 @@ def seed_units(seeds_dir, sources: pd.DataFrame | None = None) -> dict[tuple[str
 
     Examples
     --------
+    >>> from kamlib.literature import seed_units
     >>> seed_units("/nowhere")
     {}
     """
@@ -780,6 +801,7 @@ def cohen_kappa(a, b) -> float:
 
     Examples
     --------
+    >>> from kamlib.literature import cohen_kappa
     >>> cohen_kappa([1, 1, 0, 0], [1, 0, 0, 0])
     0.5
     """
@@ -819,6 +841,7 @@ def fleiss_kappa(ratings) -> float:
 
     Examples
     --------
+    >>> from kamlib.literature import fleiss_kappa
     >>> fleiss_kappa([[1, 1], [0, 0]])
     1.0
     """
@@ -847,6 +870,8 @@ def agreement(manual: pd.DataFrame, auto: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.literature import agreement
     >>> manual = pd.DataFrame({"crm": [1, 0, 1, 1], "clv": [0, 0, 1, 1]}, index=list("abcd"))
     >>> auto = pd.DataFrame({"crm": [1, 0, 1, 0], "clv": [0, 0, 1, 1]}, index=list("abcd"))
     >>> agreement(manual, auto)
@@ -884,6 +909,8 @@ def compare_by_source(manual: pd.DataFrame, auto: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.literature import compare_by_source
     >>> m = pd.DataFrame({"a": [1], "b": [0]}, index=["S1"]); a = pd.DataFrame({"a": [1], "b": [1]}, index=["S1"])
     >>> compare_by_source(m, a)[["manual_themes", "auto_themes", "both"]].iloc[0].tolist()
     [1, 2, 1]
