@@ -36,6 +36,7 @@ def money_label(text: str, currency: str | None) -> str:
 
     Examples
     --------
+    >>> from kamlib.plots import money_label
     >>> money_label("Revenue", "£")
     'Revenue (£)'
     """
@@ -74,6 +75,7 @@ def plot_monthly(monthly: pd.DataFrame, *, currency: str | None = None, axes=Non
 
     Examples
     --------
+    >>> from kamlib.plots import plot_monthly
     >>> from kamlib import describe
     >>> axes = plot_monthly(describe.monthly(tx))  # revenue, orders, active customers
     >>> len(axes)
@@ -118,6 +120,7 @@ def plot_frequency_histogram(hist: pd.DataFrame, *, ax=None):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_frequency_histogram
     >>> from kamlib import validation
     >>> ax = plot_frequency_histogram(validation.frequency_histogram(cal, {"bgnbd": bgnbd}))
     >>> ax.get_ylabel()
@@ -157,6 +160,7 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_
 
     Examples
     --------
+    >>> from kamlib.plots import plot_tracking
     >>> from kamlib import validation
     >>> track = validation.tracking(tx, cal, {"bgnbd": bgnbd}, start="1997-01-01", calibration_end="1997-09-30",
     ...                             holdout_end="1998-06-30")
@@ -197,6 +201,7 @@ def plot_conditional(cond: pd.DataFrame, *, ax=None):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_conditional
     >>> from kamlib import validation
     >>> ax = plot_conditional(validation.conditional_expectation(cal, {"bgnbd": bgnbd}))
     >>> ax.get_xlabel()
@@ -233,6 +238,7 @@ def plot_lorenz(curve: pd.DataFrame, *, gini: float | None = None, ax=None):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_lorenz
     >>> from kamlib import concentration
     >>> ax = plot_lorenz(concentration.lorenz([1, 2, 7]), gini=0.4)
     """
@@ -272,6 +278,8 @@ def plot_bars(table: pd.DataFrame, x: str, y: str, *, xlabel=None, ylabel=None, 
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.plots import plot_bars
     >>> ax = plot_bars(pd.DataFrame({"k": ["a", "b"], "v": [1, 2]}), "k", "v")
     """
     require_columns(table, [x, y], where="plot_bars' data")
@@ -313,6 +321,8 @@ def plot_barh(table: pd.DataFrame, label: str, value: str, *, xlabel=None, perce
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.plots import plot_barh
     >>> ax = plot_barh(pd.DataFrame({"k": ["a", "b"], "v": [1, 2]}), "k", "v")
     """
     require_columns(table, [label, value], where="plot_barh's data")
@@ -347,6 +357,8 @@ def plot_grouped_bars(table: pd.DataFrame, x: str, columns: dict[str, str], *, y
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.plots import plot_grouped_bars
     >>> ax = plot_grouped_bars(pd.DataFrame({"t": ["a"], "p": [0.2], "q": [0.5]}), "t", {"p": "P", "q": "Q"})
     """
     require_columns(table, [x, *columns], where="plot_grouped_bars' data")
@@ -382,6 +394,8 @@ def plot_scree(pa: pd.DataFrame, *, ax=None):
 
     Examples
     --------
+    >>> from kamlib import survey
+    >>> from kamlib.plots import plot_scree
     >>> ax = plot_scree(survey.parallel_analysis(data[inst.items], n_sims=20, seed=1))
     >>> ax.get_xlabel()
     'Factor'
@@ -417,6 +431,7 @@ def plot_hist(values, *, bins=30, xlabel="", ylabel="Customers", ax=None):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_hist
     >>> ax = plot_hist([1, 2, 2, 3], bins=3)
     """
     ax = _axes(ax)
@@ -448,6 +463,8 @@ def plot_likert(shares: pd.DataFrame, labels: list[str], *, ax=None):
 
     Examples
     --------
+    >>> from kamlib import survey
+    >>> from kamlib.plots import plot_likert
     >>> shares = survey.likert_shares(data, inst.items, inst.points)
     >>> ax = plot_likert(shares, inst.labels("en"))
     >>> len(ax.get_yticklabels())
@@ -501,6 +518,8 @@ def plot_intervals(table: pd.DataFrame, label: str, estimate: str, lower: str, u
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.plots import plot_intervals
     >>> t = pd.DataFrame({"rule": ["CLV", "Random"], "share": [0.66, 0.21], "lo": [0.6, 0.17], "hi": [0.71, 0.25]})
     >>> ax = plot_intervals(t, "rule", "share", "lo", "hi", percent=True)
     >>> [tick.get_text() for tick in ax.get_yticklabels()]
@@ -543,6 +562,7 @@ def plot_gains(g: pd.DataFrame, *, ax=None):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_gains
     >>> from kamlib import strategy
     >>> ax = plot_gains(strategy.gains(base, strategy.rule_scores(base)))
     >>> len(ax.get_legend().get_texts()) >= 5
@@ -574,6 +594,7 @@ def plot_event_study(ev, *, ax=None):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_event_study
     >>> from kamlib import experiments
     >>> sim = experiments.simulate_programme(60, seed=1)
     >>> ev = experiments.event_study(sim.data, outcome="revenue", entity="account", time="period",
@@ -619,6 +640,7 @@ def plot_tornado(t: pd.DataFrame, *, xlabel="", ax=None):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_tornado
     >>> from kamlib import strategy
     >>> ax = plot_tornado(strategy.tornado(base, tier, 10_000))
     >>> ax.get_yticklabels()[-1].get_text()
@@ -663,6 +685,7 @@ def plot_lines(table: pd.DataFrame, x: str, y: str, hue: str, *, xlabel=None, yl
 
     Examples
     --------
+    >>> from kamlib.plots import plot_lines
     >>> from kamlib import experiments
     >>> curve = experiments.power_curve(0.1, [0.1, 0.2], [1_000, 10_000, 100_000])
     >>> ax = plot_lines(curve, "n_per_arm", "power", "relative_lift", logx=True)
@@ -707,6 +730,8 @@ def plot_heatmap(table: pd.DataFrame, *, fmt=".0%", cmap="Blues", xlabel="", yla
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.plots import plot_heatmap
     >>> ax = plot_heatmap(pd.DataFrame([[0.1, 0.9]]))
     """
     import seaborn as sns
@@ -733,6 +758,7 @@ def plot_k_choice(ch):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_k_choice
     >>> from kamlib import segments
     >>> choice = segments.choose_k(segments.matrix(segments.features(tx)), range(2, 5), n_init=2, gap_refs=2, seed=1)
     >>> fig = plot_k_choice(choice)
@@ -769,6 +795,7 @@ def plot_snake(snake_df: pd.DataFrame, *, ax=None):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_snake
     >>> from kamlib import segments
     >>> X = segments.matrix(segments.features(tx))
     >>> ax = plot_snake(segments.snake(X, segments.cluster(X, 3, seed=1)))
@@ -809,6 +836,7 @@ def plot_projection(proj: pd.DataFrame, labels: pd.Series, *, explained=None, ma
 
     Examples
     --------
+    >>> from kamlib.plots import plot_projection
     >>> from kamlib import segments
     >>> X = segments.matrix(segments.features(tx))
     >>> proj, explained = segments.projection(X)
@@ -845,6 +873,7 @@ def plot_roc(curves: dict, *, ax=None):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_roc
     >>> from kamlib import churn
     >>> ev = churn.evaluate([1, 0, 1, 0, 1, 0], [0.9, 0.2, 0.7, 0.4, 0.3, 0.1])
     >>> plot_roc({"logit": (ev.roc, ev.auc)}).get_legend().get_texts()[0].get_text()
@@ -876,6 +905,7 @@ def plot_calibration(tables: dict, *, ax=None, xlabel="Predicted churn probabili
 
     Examples
     --------
+    >>> from kamlib.plots import plot_calibration
     >>> from kamlib import churn
     >>> ev = churn.evaluate([1, 0, 1, 0, 1, 0], [0.9, 0.2, 0.7, 0.4, 0.3, 0.1], bins=2)
     >>> ax = plot_calibration({"logit": ev.calibration})
@@ -914,6 +944,8 @@ def plot_aspects_beside_drivers(summary: pd.DataFrame, weights: pd.DataFrame | N
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.plots import plot_aspects_beside_drivers
     >>> s = pd.DataFrame({"aspect": ["price"], "driver": ["PF"], "mention_share": [0.2], "net_sentiment": [0.1]})
     >>> fig = plot_aspects_beside_drivers(s, pd.DataFrame({"driver": ["PF"], "lmg_share": [0.3]}))
     """
@@ -959,6 +991,7 @@ def plot_lift(tables: dict, *, ax=None):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_lift
     >>> from kamlib import churn
     >>> ev = churn.evaluate([1, 0, 1, 0, 1, 0], [0.9, 0.2, 0.7, 0.4, 0.3, 0.1], bins=2)
     >>> ax = plot_lift({"logit": ev.lift})
@@ -1009,6 +1042,7 @@ def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed:
 
     Examples
     --------
+    >>> from kamlib.plots import plot_network
     >>> from kamlib import literature as lit
     >>> codebook = lit.load_codebook()
     >>> co = lit.cooccurrence(lit.matrix(lit.load_coding(codebook=codebook), codebook))
@@ -1080,6 +1114,8 @@ def plot_rule_network(rules: pd.DataFrame, *, top: int = 30, labels: dict | None
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.plots import plot_rule_network
     >>> r = pd.DataFrame({"antecedents": [("a",), ("b", "c")], "consequents": ["b", "a"], "lift": [3.0, 5.0]})
     >>> fig = plot_rule_network(r)
     """
@@ -1154,6 +1190,8 @@ def plot_path_diagram(paths: pd.DataFrame, r2: pd.Series | None = None, *, title
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.plots import plot_path_diagram
     >>> fig = plot_path_diagram(pd.DataFrame({"from": ["A"], "to": ["B"], "estimate": [0.4]}), pd.Series({"B": 0.16}))
     """
     import networkx as nx
@@ -1206,6 +1244,7 @@ def plot_model_evaluation(name: str, ev, *, axes=None):
 
     Examples
     --------
+    >>> from kamlib.plots import plot_model_evaluation
     >>> from kamlib import churn
     >>> ev = churn.evaluate([1, 0, 1, 0, 1, 0], [0.9, 0.2, 0.7, 0.4, 0.3, 0.1], bins=2)
     >>> axes = plot_model_evaluation("Logistic regression", ev)
