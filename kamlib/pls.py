@@ -474,6 +474,7 @@ def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, alpha: fl
 
     Examples
     --------
+    >>> from kamlib.pls import hypothesis_rows
     >>> boot = model.bootstrap(50, seed=1)
     >>> rows = hypothesis_rows(boot, {"H6": ("Satisfaction raises loyalty", "Satisfaction", "Loyalty", "direct")},
     ...                        evidence="real answers")
@@ -559,6 +560,7 @@ def assessment(model: PLSModel) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.pls import assessment
     >>> assessment(model).columns.tolist()
     ['criterion', 'of', 'value', 'cut_off', 'source', 'met', 'verdict']
     """
@@ -637,6 +639,8 @@ def compare_with_cbsem(model: PLSModel, cbsem_paths: pd.DataFrame) -> CBSEMCompa
 
     Examples
     --------
+    >>> from kamlib import datasets, survey
+    >>> from kamlib.pls import compare_with_cbsem
     >>> blocks = {c: i for c, i in datasets.ECSI_BLOCKS["satisfaction"].items() if len(i) > 1}
     >>> cb = survey.sem(ecsi, survey.model_syntax(blocks, datasets.ECSI_PATHS["satisfaction"]))
     >>> compare_with_cbsem(model, cb.paths()).table.shape[0] == len(model.paths)
@@ -694,6 +698,8 @@ def bca_interval(boot: np.ndarray, jack: np.ndarray, estimate: float, level: flo
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from kamlib.pls import bca_interval
     >>> rng = np.random.default_rng(0)
     >>> x = rng.exponential(size=50)
     >>> boot = np.array([rng.choice(x, 50).mean() for _ in range(2000)])
@@ -796,6 +802,9 @@ def fit(data: pd.DataFrame, *, paths, blocks: dict, modes: dict | None = None, s
 
     Examples
     --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from kamlib.pls import fit
     >>> rng = np.random.default_rng(0)
     >>> f = rng.normal(size=(200, 1))
     >>> d = pd.DataFrame(f + rng.normal(size=(200, 3)), columns=["x1", "x2", "x3"])
