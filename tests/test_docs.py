@@ -29,7 +29,7 @@ EXAMPLE_DATA = {"tx", "cal", "bgnbd", "gg", "base", "tier", "inst", "data", "sco
 EXAMPLES_WITHOUT_IMPORTS = {
     "kamlib.clv", "kamlib.covariates",
     "kamlib.holdout", 
-    "kamlib.parsing", "kamlib.recommend",
+    "kamlib.parsing", 
     "kamlib.regular", "kamlib.reviews", "kamlib.rfm", "kamlib.segments", "kamlib.stages", "kamlib.strategy",
     "kamlib.style", 
     
