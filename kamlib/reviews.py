@@ -79,6 +79,8 @@ class ReviewData(Result):
 
         Examples
         --------
+        >>> import pandas as pd
+        >>> from kamlib.reviews import ReviewData
         >>> d = ReviewData(pd.DataFrame({"text": list("abcdef"), "label": [1, 0] * 3}),
         ...                pd.DataFrame({"measure": ["reviews kept"], "value": [6]}), "x.csv", "labels")
         >>> small = d.sample(4, seed=1)
@@ -117,6 +119,7 @@ def load_corpus() -> ReviewData:
 
     Examples
     --------
+    >>> from kamlib.reviews import load_corpus
     >>> corpus = load_corpus()
     >>> int(corpus.counts.set_index("measure").loc["reviews kept", "value"]) > 17000
     True
@@ -177,7 +180,11 @@ def read_reviews(source, *, columns: dict | None = None, encoding: str = "auto",
 
     Examples
     --------
-    >>> path = getfixture("tmp_path") / "reviews.csv"
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from kamlib.reviews import read_reviews
+    >>> path = Path(tempfile.mkdtemp()) / "reviews.csv"
     >>> _ = pd.DataFrame({"评价内容": ["质量很好", "物流太慢"], "评分": [5, 2]}).to_csv(path, index=False)
     >>> r = read_reviews(path, columns={"text": "评价内容", "rating": "评分"})
     >>> type(r).__name__, r.data.columns[:2].tolist()
@@ -265,6 +272,7 @@ def tokenize(text: str) -> list[str]:
 
     Examples
     --------
+    >>> from kamlib.reviews import tokenize
     >>> tokenize("物流很快，质量不好!")
     ['物流', '很快', '质量', '不好']
     """
@@ -290,6 +298,7 @@ def clauses(text: str) -> list[str]:
 
     Examples
     --------
+    >>> from kamlib.reviews import clauses
     >>> clauses("发货很快，但是包装破损。客服不理人！")
     ['发货很快', '但是包装破损', '客服不理人']
     """
@@ -329,6 +338,7 @@ def load_lexicon(path="data/lexicon/sentiment_zh.csv") -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.reviews import load_lexicon
     >>> set(load_lexicon()["polarity"]) == {1, -1}
     True
     """
@@ -365,6 +375,7 @@ def load_aspects(path="data/lexicon/aspects.csv") -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.reviews import load_aspects
     >>> sorted(load_aspects()["aspect"].unique())
     ['delivery', 'personalisation', 'price', 'quality', 'service']
     """
@@ -459,6 +470,7 @@ def lexicon_scores(texts, lexicon: pd.DataFrame | None = None) -> np.ndarray:
 
     Examples
     --------
+    >>> from kamlib.reviews import lexicon_scores
     >>> lexicon_scores(["质量很好", "质量不好", "不是不好", "没有问题"]).tolist()
     [1, -1, 1, 0]
     """
@@ -494,6 +506,7 @@ def split(reviews: pd.DataFrame, *, test_share: float = 0.25, seed: int = 0) -> 
 
     Examples
     --------
+    >>> from kamlib.reviews import load_corpus, split
     >>> train, test = split(load_corpus().data, seed=1)
     >>> set(train["text"]) & set(test["text"])
     set()
@@ -537,6 +550,7 @@ def train_sentiment(texts, labels, *, seed: int = 0):
 
     Examples
     --------
+    >>> from kamlib.reviews import train_sentiment
     >>> m = train_sentiment(["很好", "不错 满意", "很差", "失望 退货"] * 5, [1, 1, 0, 0] * 5)
     >>> bool(m.predict_proba(["很好 满意"])[0, 1] > 0.5)
     True
@@ -584,6 +598,7 @@ def score(texts, model, *, n_jobs: int = 1) -> np.ndarray:
 
     Examples
     --------
+    >>> from kamlib.reviews import score, train_sentiment
     >>> m = train_sentiment(["很好", "不错", "很差", "失望"] * 5, [1, 1, 0, 0] * 5)
     >>> score(["很好"], m).round(2).tolist()
     [0.93]
@@ -647,6 +662,7 @@ def evaluate(labels, proba, *, threshold: float = 0.5) -> ClassifierEvaluation:
 
     Examples
     --------
+    >>> from kamlib.reviews import evaluate
     >>> evaluate([1, 0, 1, 0], [0.9, 0.2, 0.6, 0.7]).accuracy
     0.75
     """
@@ -682,6 +698,7 @@ def calibration(labels, proba, *, bins: int = 10) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.reviews import calibration
     >>> calibration([1, 0, 1, 1], [0.9, 0.1, 0.8, 0.95], bins=2)["reviews"].tolist()
     [1, 3]
     """
@@ -746,6 +763,7 @@ def compare(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0, snownlp_s
 
     Examples
     --------
+    >>> from kamlib.reviews import compare, load_corpus, split
     >>> train, test = split(load_corpus().data.sample(300, random_state=1), seed=1)
     >>> compare(train, test, snownlp_sample=5).table["method"].tolist()
     ['majority class', 'lexicon', 'snownlp', 'trained classifier']
@@ -811,6 +829,7 @@ def aspect_mentions(texts, aspects: pd.DataFrame | None = None, lexicon: pd.Data
 
     Examples
     --------
+    >>> from kamlib.reviews import aspect_mentions
     >>> m = aspect_mentions(["物流很快，但是质量不好。", "价格便宜"])
     >>> m[["review", "aspect", "polarity"]].values.tolist()
     [[0, 'delivery', 1], [0, 'quality', -1], [1, 'price', 1]]
@@ -873,6 +892,7 @@ def aspect_summary(mentions: pd.DataFrame, n_reviews: int, labels=None) -> pd.Da
 
     Examples
     --------
+    >>> from kamlib.reviews import aspect_mentions, aspect_summary
     >>> m = aspect_mentions(["物流很快", "物流太慢", "价格便宜"])
     >>> aspect_summary(m, 3)[["aspect", "reviews", "net_sentiment"]].values.tolist()
     [['delivery', 2, 0.0], ['price', 1, 1.0]]
@@ -942,6 +962,7 @@ def top_phrases(mentions: pd.DataFrame, *, top: int = 5, max_chars: int = 12) ->
 
     Examples
     --------
+    >>> from kamlib.reviews import aspect_mentions, top_phrases
     >>> m = aspect_mentions(["物流很快", "物流很快！", "物流太慢"])
     >>> top_phrases(m)["phrase"].tolist()
     ['物流很快', '物流太慢']
