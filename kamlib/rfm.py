@@ -144,6 +144,7 @@ def summary_sql(*, end, source="src", unit="W", customer="customer_id", date="da
 
     Examples
     --------
+    >>> from kamlib.rfm import summary_sql
     >>> "GROUP BY" in summary_sql(end="1997-09-30")
     True
     """
@@ -308,6 +309,8 @@ def summary(transactions, *, end, unit: str = "W", customer: str = "customer_id"
 
     Examples
     --------
+    >>> from kamlib import datasets
+    >>> from kamlib.rfm import summary
     >>> s = summary(datasets.cdnow(sample=True), end="1997-09-30")
     """
     if unit not in UNIT_DAYS:
@@ -382,6 +385,9 @@ def summary_spark(spark, table: str, *, end, unit="W", customer="customer_id", d
 
     Examples
     --------
+    >>> from pyspark.sql import SparkSession  # doctest: +SKIP
+    >>> from kamlib.rfm import summary_spark
+    >>> spark = SparkSession.builder.getOrCreate()  # doctest: +SKIP
     >>> summary_spark(spark, "orders", end="1997-09-30")  # doctest: +SKIP
     """
     sql = summary_sql(end=end, source=table, unit=unit, customer=customer, date=date, amount=amount,
@@ -426,6 +432,8 @@ def calibration_holdout(transactions, *, calibration_end, holdout_end, unit="W",
 
     Examples
     --------
+    >>> from kamlib import datasets
+    >>> from kamlib.rfm import calibration_holdout
     >>> cal = calibration_holdout(datasets.cdnow(sample=True), calibration_end="1997-09-30",
     ...                           holdout_end="1998-06-30")
     """
@@ -518,6 +526,8 @@ def scores(summary_df: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib import datasets
+    >>> from kamlib.rfm import scores, summary
     >>> sc = scores(summary(datasets.cdnow(sample=True), end="1998-06-30"))
     """
     require_columns(summary_df, ["frequency", "recency", "T", "revenue"], where="rfm.scores' input")
@@ -565,6 +575,7 @@ def segment_table(summary_df: pd.DataFrame, scored: pd.DataFrame | None = None) 
 
     Examples
     --------
+    >>> from kamlib.rfm import segment_table, summary
     >>> seg = segment_table(summary(tx, end="1998-06-30"))
     >>> int(seg["customers"].sum())
     2357
