@@ -109,6 +109,7 @@ def features(transactions: pd.DataFrame, *, end=None) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.segments import features
     >>> feats = features(tx)
     >>> feats.shape
     (2357, 6)
@@ -151,6 +152,7 @@ def matrix(feats: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.segments import features, matrix
     >>> X = matrix(features(tx))
     >>> X.shape
     (2357, 6)
@@ -200,6 +202,8 @@ def gap_statistic(X: np.ndarray, k: int, *, n_refs: int = 10, seed: int = 0, ine
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from kamlib.segments import gap_statistic
     >>> gap, se = gap_statistic(np.random.default_rng(0).normal(size=(100, 2)), 2)
     >>> se > 0
     True
@@ -277,6 +281,7 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, n_init: int = 5, s
 
     Examples
     --------
+    >>> from kamlib.segments import choose_k, features, matrix
     >>> choice = choose_k(matrix(features(tx)), range(2, 5), n_init=2, gap_refs=2, seed=1)
     >>> choice.k_chosen
     3
@@ -335,6 +340,7 @@ def cluster(X: pd.DataFrame, k: int, *, seed: int = 0) -> pd.Series:
 
     Examples
     --------
+    >>> from kamlib.segments import cluster, features, matrix
     >>> X = matrix(features(tx))
     >>> labels = cluster(X, 4, seed=1)
     >>> len(set(labels))
@@ -374,6 +380,7 @@ def alternatives(X: pd.DataFrame, k: int, kmeans_labels: pd.Series, *, seed: int
 
     Examples
     --------
+    >>> from kamlib.segments import alternatives, cluster, features, matrix
     >>> X = matrix(features(tx))
     >>> alternatives(X, 4, cluster(X, 4, seed=1)).columns.tolist()
     ['method', 'k', 'ari_vs_kmeans', 'silhouette', 'n']
@@ -441,6 +448,7 @@ def naming_rule(margin: float = NAMING_MARGIN) -> Message:
 
     Examples
     --------
+    >>> from kamlib.segments import naming_rule
     >>> print(naming_rule(0.1).split(": ")[1].split(";")[0])
     recent or lapsed when the mean days since the last purchase are at least 10% below or above it
     """
@@ -483,6 +491,7 @@ def profile(feats: pd.DataFrame, labels: pd.Series, clv: pd.Series | None = None
 
     Examples
     --------
+    >>> from kamlib.segments import cluster, features, matrix, profile
     >>> feats = features(tx)
     >>> prof = profile(feats, cluster(matrix(feats), 4, seed=1))
     >>> len(prof), prof["name"].is_unique
@@ -531,6 +540,8 @@ def name_segments(prof: pd.DataFrame, *, margin: float = NAMING_MARGIN) -> list[
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.segments import name_segments
     >>> prof = pd.DataFrame({"customers": [100, 100, 300], "mean_recency_days": [132, 132, 146],
     ...                      "mean_orders": [9.0, 9.5, 3.1], "mean_revenue": [3246, 3217, 1200],
     ...                      "mean_tenure_days": [700, 300, 500]})
@@ -670,6 +681,7 @@ def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None
 
     Examples
     --------
+    >>> from kamlib.segments import cluster, features, mapped_column_agreement, matrix
     >>> feats = features(tx)
     >>> labels = cluster(matrix(feats), 3, seed=1)
     >>> log = tx.assign(channel=tx["customer_id"].map(labels.map({0: "Store", 1: "Web", 2: "Web"})))
@@ -732,6 +744,7 @@ def snake(X: pd.DataFrame, labels: pd.Series, names: dict | None = None) -> pd.D
 
     Examples
     --------
+    >>> from kamlib.segments import cluster, features, matrix, snake
     >>> X = matrix(features(tx))
     >>> labels = cluster(X, 4, seed=1)
     >>> snake(X, labels, {k: f"segment {k}" for k in set(labels)}).shape
@@ -764,6 +777,7 @@ def projection(X: pd.DataFrame, *, seed: int = 0) -> tuple[pd.DataFrame, np.ndar
 
     Examples
     --------
+    >>> from kamlib.segments import features, matrix, projection
     >>> proj, explained = projection(matrix(features(tx)))
     >>> proj.shape
     (2357, 2)
