@@ -40,6 +40,7 @@ class Check(Result):
 
     Examples
     --------
+    >>> from kamlib.stages import Check
     >>> c = Check("baskets", False, "No product column; map transactions.columns.product.")
     >>> bool(c), c.reason
     (False, 'No product column; map transactions.columns.product.')
@@ -92,6 +93,8 @@ def amounts(transactions: pd.DataFrame, stage: str = "monetary analyses") -> Che
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import amounts
     >>> amounts(pd.DataFrame({"customer_id": ["a"], "date": [pd.Timestamp("2024-01-01")]})).ok
     False
     """
@@ -123,6 +126,8 @@ def products(transactions: pd.DataFrame, stage: str = "product analyses", *, min
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import products
     >>> products(pd.DataFrame({"product": ["x", "x"]})).reason[:40]
     'The product analyses need at least 2 pro'
     """
@@ -151,6 +156,8 @@ def baskets(lines: pd.DataFrame, stage: str = "cross-selling rules") -> Check:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import baskets
     >>> baskets(pd.DataFrame({"basket_id": ["1", "2"], "item": ["x", "y"]})).ok
     False
     """
@@ -185,6 +192,8 @@ def holdout(transactions: pd.DataFrame, *, calibration_end, holdout_end, unit: s
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import holdout
     >>> tx = pd.DataFrame({"customer_id": ["a"], "date": pd.to_datetime(["2024-01-01"])})
     >>> holdout(tx, calibration_end="2024-06-30", holdout_end="2024-12-31").ok
     False
@@ -224,6 +233,8 @@ def holdout_revenue(cal_hold: pd.DataFrame, stage: str = "holdout comparison") -
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import holdout_revenue
     >>> holdout_revenue(pd.DataFrame({"revenue_holdout": [0.0, 0.0]})).ok
     False
     """
@@ -255,6 +266,8 @@ def purchase_models(summary: pd.DataFrame, stage: str = "purchase models", *, pe
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import purchase_models
     >>> s = pd.DataFrame({"frequency": [0] * 30, "recency": 0.0, "T": 5.0})
     >>> print(purchase_models(s).reason)  # doctest: +NORMALIZE_WHITESPACE
     The purchase models need at least 10 customers with a repeat purchase, and 0 of 30 (0%) bought on a second
@@ -295,6 +308,8 @@ def spend_model(summary: pd.DataFrame, stage: str = "spend model (Gamma-Gamma) a
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import spend_model
     >>> spend_model(pd.DataFrame({"frequency": [1] * 30, "monetary_value": 5.0})).ok
     False
     """
@@ -330,6 +345,7 @@ def clustering(n_customers: int, k_max: int, stage: str = "behavioural segments"
 
     Examples
     --------
+    >>> from kamlib.stages import clustering
     >>> clustering(12, 8).ok
     False
     """
@@ -360,6 +376,8 @@ def lifecycle(transactions: pd.DataFrame, before, at, stage: str = "lifecycle tr
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import lifecycle
     >>> tx = pd.DataFrame({"customer_id": ["a"], "date": pd.to_datetime(["2024-01-01"])})
     >>> lifecycle(tx, "2024-01-01", "2024-01-01").ok
     False
@@ -394,6 +412,7 @@ def churn(outcome, stage: str = "churn models", *, minimum: int = 10) -> Check:
 
     Examples
     --------
+    >>> from kamlib.stages import churn
     >>> churn([1] * 40).reason.split(";")[0]
     'The churn models need at least 10 churners and 10 customers who stayed, and the data have 40 and 0'
     """
@@ -425,6 +444,8 @@ def recommendation(transactions: pd.DataFrame, cutoff, stage: str = "recommendat
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import recommendation
     >>> tx = pd.DataFrame({"customer_id": ["a", "b"], "product": ["x", "y"],
     ...                    "date": pd.to_datetime(["2024-01-01", "2024-03-01"])})
     >>> recommendation(tx, "2024-02-01").ok
@@ -465,6 +486,8 @@ def shape(transactions: pd.DataFrame) -> dict:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import shape
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [1.0, 2.0, 3.0],
     ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-01-02"])})
     >>> s = shape(tx)
@@ -504,6 +527,8 @@ def identify_problems(transactions: pd.DataFrame, raw_customer: pd.Series | None
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import identify_problems
     >>> tx = pd.DataFrame({"customer_id": [str(i) for i in range(50)], "order_id": [str(i) for i in range(50)],
     ...                    "date": pd.date_range("2024-01-01", periods=50), "amount": 1.0})
     >>> identify_problems(tx)[0][:60]
@@ -554,6 +579,8 @@ def plan(transactions: pd.DataFrame, *, notebooks, calibration_end, holdout_end,
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.stages import plan
     >>> tx = pd.DataFrame({"customer_id": ["a"], "date": pd.to_datetime(["2024-01-01"])})
     >>> plan(tx, notebooks=["45_personalisation"], calibration_end="2024-01-01", holdout_end="2024-02-01")["applies"].tolist()
     [False]
