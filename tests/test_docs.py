@@ -30,7 +30,7 @@ EXAMPLES_WITHOUT_IMPORTS = {
     "kamlib.clv", "kamlib.covariates",
     "kamlib.holdout", 
     "kamlib.parsing", 
-    "kamlib.regular", "kamlib.strategy",
+    "kamlib.regular", 
     "kamlib.style", 
     
     "kamlib.survey_data", "kamlib.tiers", "kamlib.transactions",
