@@ -160,7 +160,7 @@ class _Bound:
         p = self.p
         if self.model == "paretonbd":
             ll, alive = _pnbd_parts(p["r"], p["alpha"], p["s"], p["beta"], x, tx, T)
-            return np.exp(alive - ll)
+            return np.minimum(np.exp(alive - ll), 1.0)
         ratio = np.exp((p["r"] + x) * (np.log(p["alpha"] + T) - np.log(p["alpha"] + tx)))
         with np.errstate(divide="ignore", invalid="ignore"):
             odds = np.where(x > 0, p["a"] / (p["b"] + x - 1) * ratio, 0.0)
