@@ -44,6 +44,7 @@ def packaged_cjk_font() -> Path | None:
 
     Examples
     --------
+    >>> from kamlib.style import packaged_cjk_font
     >>> packaged_cjk_font().name  # doctest: +SKIP
     'NotoSansCJKsc-Regular.otf'
     """
@@ -69,6 +70,7 @@ def cjk_font() -> str | None:
 
     Examples
     --------
+    >>> from kamlib.style import cjk_font
     >>> cjk_font()
     'Noto Sans CJK SC'
     """
@@ -102,6 +104,7 @@ def apply(language: str = "en") -> None:
 
     Examples
     --------
+    >>> from kamlib.style import apply
     >>> apply("en")
     """
     rc = {
@@ -160,6 +163,7 @@ def mark_simulated(fig, language: str = "en") -> None:
 
     Examples
     --------
+    >>> from kamlib.style import mark_simulated
     >>> import matplotlib.pyplot as plt
     >>> fig = plt.figure(); mark_simulated(fig); plt.close(fig)
     """
@@ -200,6 +204,7 @@ def untranslated(fig) -> list[str]:
 
     Examples
     --------
+    >>> from kamlib.style import untranslated
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots(); _ = ax.set_title("Spend by month"); _ = ax.set_ylabel("AUC")
     >>> untranslated(fig); plt.close(fig)
@@ -241,6 +246,7 @@ def translate_figure(fig, glossary: dict[str, str] | None = None, *, terms: dict
 
     Examples
     --------
+    >>> from kamlib.style import translate_figure
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots(); _ = ax.set_xlabel("Customers")
     >>> translate_figure(fig); plt.close(fig)

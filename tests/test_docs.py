@@ -31,7 +31,7 @@ EXAMPLES_WITHOUT_IMPORTS = {
     "kamlib.holdout", 
     "kamlib.parsing", 
     "kamlib.regular", 
-    "kamlib.style", 
+    
     
     "kamlib.survey_data", "kamlib.tiers", "kamlib.transactions",
     "kamlib.validation", "kamlib.verdicts", 
