@@ -46,6 +46,7 @@ def true_model(inst: Instrument) -> dict:
 
     Examples
     --------
+    >>> from kamlib.survey_data import true_model
     >>> sorted(true_model(inst))
     ['driver_correlation', 'key_account_share', 'loadings', 'paths', 'paths_key']
     """
@@ -99,6 +100,7 @@ def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = T
 
     Examples
     --------
+    >>> from kamlib.survey_data import simulate
     >>> simulate(inst, 100, seed=1).shape[0]
     100
     """
@@ -203,6 +205,7 @@ def mapping_template(inst: Instrument, fmt: str) -> dict:
 
     Examples
     --------
+    >>> from kamlib.survey_data import mapping_template
     >>> sorted(mapping_template(inst, "wjx"))
     ['columns', 'duration_column', 'format', 'id_column']
     """
@@ -239,7 +242,10 @@ def write_export(df: pd.DataFrame, path: str | Path, inst: Instrument, fmt: str,
 
     Examples
     --------
-    >>> path = write_export(simulate(inst, 20, seed=1), getfixture("tmp_path") / "wjx.csv", inst, "wjx")
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kamlib.survey_data import simulate, write_export
+    >>> path = write_export(simulate(inst, 20, seed=1), Path(tempfile.mkdtemp()) / "wjx.csv", inst, "wjx")
     >>> path.name
     'wjx.csv'
     """
@@ -305,7 +311,10 @@ def write_example(inst: Instrument, fmt: str, path: str | Path, *, n: int = 800,
 
     Examples
     --------
-    >>> write_example(inst, "qualtrics", getfixture("tmp_path") / "example.csv", n=50).suffix
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kamlib.survey_data import write_example
+    >>> write_example(inst, "qualtrics", Path(tempfile.mkdtemp()) / "example.csv", n=50).suffix
     '.csv'
     """
     df = simulate(inst, n, seed=seed)
@@ -352,7 +361,10 @@ def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str |
 
     Examples
     --------
-    >>> path = write_example(inst, "wjx", getfixture("tmp_path") / "wjx.csv", n=30)
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kamlib.survey_data import read, write_example
+    >>> path = write_example(inst, "wjx", Path(tempfile.mkdtemp()) / "wjx.csv", n=30)
     >>> len(read(path, inst, fmt="wjx"))
     30
     """
@@ -475,6 +487,7 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
 
     Examples
     --------
+    >>> from kamlib.survey_data import clean, simulate
     >>> cleaned = clean(simulate(inst, 200, seed=1), inst)
     >>> len(cleaned.data) < 200  # the simulated defects (speeders, failed attention checks) are removed
     True
@@ -554,6 +567,7 @@ def construct_scores(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.survey_data import construct_scores
     >>> construct_scores(data, inst).columns.tolist()
     ['PQ', 'SQ', 'PF', 'LG', 'PC', 'SAT', 'LOY']
     """

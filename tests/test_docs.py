@@ -33,7 +33,7 @@ EXAMPLES_WITHOUT_IMPORTS = {
     "kamlib.regular", 
     
     
-    "kamlib.survey_data", "kamlib.tiers", "kamlib.transactions",
+    "kamlib.tiers", "kamlib.transactions",
     "kamlib.validation", "kamlib.verdicts", 
     
     
