@@ -71,6 +71,8 @@ def top(values: pd.Series, share: float) -> pd.Index:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import top
     >>> list(top(pd.Series({"b": 5.0, "a": 5.0, "c": 1.0, "d": 0.0}), 0.5))
     ['a', 'b']
     """
@@ -99,6 +101,8 @@ def top_by_revenue(transactions: pd.DataFrame, share: float) -> pd.Index:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import top_by_revenue
     >>> tx = pd.DataFrame({"customer_id": [1, 2, 2, 3], "amount": [5.0, 1.0, 1.0, 9.0],
     ...                    "date": pd.to_datetime(["2024-01-01"] * 4)})
     >>> list(top_by_revenue(tx, 0.34))
@@ -148,6 +152,8 @@ class Tiers(Result):
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import assign
     >>> b = pd.DataFrame({"revenue": [10, 5, 1], "clv": [5, 1, 1], "p_alive": [0.9, 0.2, 0.8],
     ...                   "recency": [4, 1, 4], "T": [5, 5, 5]}, index=["a", "b", "c"])
     >>> t = assign(b, key_share=0.67, develop_share=0.9)
@@ -228,6 +234,8 @@ def risk_phrase(tiers: Tiers) -> Message:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import assign, risk_phrase
     >>> b = pd.DataFrame({"revenue": [10, 1], "clv": [5, 1], "p_alive": [0.9, 0.2], "recency": [4, 1], "T": [5, 5]})
     >>> str(risk_phrase(assign(b, key_share=0.5, develop_share=0.6)))
     'P(alive) < 0.5'
@@ -292,6 +300,8 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import assign
     >>> b = pd.DataFrame({"revenue": [10, 1], "clv": [5, 1], "p_alive": [0.9, 0.2], "recency": [4, 1], "T": [5, 5]})
     >>> t = assign(b, key_share=0.5, develop_share=0.6)
     >>> t.tier.astype(str).tolist(), t.risk
@@ -373,6 +383,8 @@ def table(base: pd.DataFrame, tier: Tiers | pd.Series) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import assign, table
     >>> b = pd.DataFrame({"revenue": [10, 1], "clv": [5, 1], "p_alive": [0.9, 0.2]})
     >>> table(b, assign(b, key_share=0.5, develop_share=0.6))[["tier", "customers"]].T.to_numpy().tolist()
     [['Key account', 'At-risk key account', 'Potential key account', 'Develop', 'Maintain'], [1, 0, 0, 0, 1]]
@@ -404,6 +416,8 @@ def empty_tiers(table_df: pd.DataFrame, *, by_construction=()) -> str | None:
 
     Examples
     --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import empty_tiers
     >>> empty_tiers(pd.DataFrame({"tier": ["Key account", "Develop"], "customers": [3, 0]}))
     'No customer falls in the tier Develop; check the tier thresholds (tiers.* in a study) against the data.'
     """
@@ -448,6 +462,7 @@ def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_mode
 
     Examples
     --------
+    >>> from kamlib.tiers import customer_value
     >>> import pandas as pd
     >>> s = pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [4.0], "monetary_value": [float("nan")],
     ...                   "revenue": [5.0]}, index=["a"])
@@ -537,6 +552,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
 
     Examples
     --------
+    >>> from kamlib.tiers import identify
     >>> ident = identify(tx, calibration_start="1997-01-01", calibration_end="1997-09-30",
     ...                  holdout_end="1998-06-30", n_boot=0)
     >>> ident.value_model, ident.tiers.n_key_accounts, ident.tiers.rank_by

@@ -33,7 +33,7 @@ EXAMPLES_WITHOUT_IMPORTS = {
     "kamlib.regular", 
     
     
-    "kamlib.tiers", "kamlib.transactions",
+    "kamlib.transactions",
     "kamlib.validation", "kamlib.verdicts", 
     
     
