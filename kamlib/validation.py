@@ -388,7 +388,8 @@ def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x:
         if probs is None:
             continue
         expected = (probs * Ts.to_numpy()[:, None]).sum(axis=0)
-        column = list(expected) + [len(summary) - expected.sum()]
+        rest = len(summary) - expected.sum()  # "max_x or more": what the first bars leave
+        column = list(expected) + [0.0 if abs(rest) < 1e-9 * len(summary) else rest]  # not -3e-11 customers
         if not _finite(column):
             notes.append(_left_out(m, Message("expected number of customers per count of repeat purchases",
                                               "phrase")))

