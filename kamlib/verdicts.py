@@ -54,6 +54,7 @@ class Rule:
 
     Examples
     --------
+    >>> from kamlib.verdicts import RULES
     >>> RULES["htmt"].met(0.93), RULES["htmt"].met(0.62)
     (False, True)
     >>> str(RULES["htmt"])
@@ -159,6 +160,7 @@ def rule(name: str) -> Rule:
 
     Examples
     --------
+    >>> from kamlib.verdicts import rule
     >>> rule("cfi").threshold
     0.95
     """
@@ -186,6 +188,7 @@ def met(name: str, value) -> bool:
 
     Examples
     --------
+    >>> from kamlib.verdicts import met
     >>> met("ave", 0.48), met("srmr", 0.05)
     (False, True)
     """
@@ -210,6 +213,7 @@ def shortfall(criterion: str, of, value: float, cut: float, source: str):
 
     Examples
     --------
+    >>> from kamlib.verdicts import RULES, shortfall
     >>> r = RULES["ave"]
     >>> str(shortfall("ave", "SQ", 0.41, r.threshold, r.source))
     'ave of SQ is 0.41 (cut-off 0.50, Fornell & Larcker (1981))'
@@ -237,6 +241,7 @@ def supported(ci_lower, pvalue, alpha: float | None = None) -> bool:
 
     Examples
     --------
+    >>> from kamlib.verdicts import supported
     >>> supported(0.04, 0.01), supported(-0.02, 0.03), supported(0.1, float("nan"))
     (True, False, False)
     """
@@ -268,6 +273,7 @@ def effect(ci_lower, ci_upper) -> str:
 
     Examples
     --------
+    >>> from kamlib.verdicts import effect
     >>> effect(0.02, 0.4), effect(-0.667, 3.008), effect(-0.3, -0.01), effect(0.0, 0.2), effect(None, 0.3)
     ('gain', 'inconclusive', 'loss', 'inconclusive', 'inconclusive')
     """
@@ -302,6 +308,7 @@ def concentrated(share) -> bool:
 
     Examples
     --------
+    >>> from kamlib.verdicts import concentrated
     >>> concentrated(0.74), concentrated(0.5), concentrated(0.45)
     (True, False, False)
     """
@@ -324,6 +331,7 @@ def table(names=None, language: str = "en") -> pd.DataFrame:
 
     Examples
     --------
+    >>> from kamlib.verdicts import table
     >>> table(["cfi"]).iloc[0].to_dict()["criterion"]
     'CFI >= 0.95'
     """

@@ -34,7 +34,7 @@ EXAMPLES_WITHOUT_IMPORTS = {
     
     
     "kamlib.transactions",
-    "kamlib.validation", "kamlib.verdicts", 
+    "kamlib.validation", 
     
     
 }
