@@ -220,6 +220,24 @@ def p_alive(model: Fitted, summary: pd.DataFrame) -> np.ndarray:
     return expit(-log_odds)
 
 
+def _bg_head(r, alpha, a, b, extra, t, x, T) -> np.ndarray:
+    """The BG/NBD (``extra`` 0) or MBG/NBD (``extra`` 1) expected purchases in (T, T + t] of a customer alive at T:
+    (a + b + x - 1 + e) / (a - 1) (1 - ((alpha + T) / (alpha + T + t))^(r + x) 2F1(r + x, b + x + e;
+    a + b + x - 1 + e; t / (alpha + T + t))), with the Gauss hypergeometric term computed once per distinct
+    (frequency, T) pair (a large log has few)."""
+    from scipy.special import hyp2f1
+
+    cx, ux = pd.factorize(x, use_na_sentinel=False)
+    cT, uT = pd.factorize(T, use_na_sentinel=False)
+    codes, keys = pd.factorize(cx.astype(np.int64) * len(uT) + cT)
+    xu, Tu = np.asarray(ux, float)[keys // len(uT)], np.asarray(uT, float)[keys % len(uT)]
+    with quiet():
+        z = t / (alpha + Tu + t)
+        head = (a + b + xu - 1 + extra) / (a - 1) * (
+            1 - ((alpha + Tu) / (alpha + Tu + t)) ** (r + xu) * hyp2f1(r + xu, b + xu + extra, a + b + xu - 1 + extra, z))
+    return head[codes]
+
+
 def expected_purchases(model: Fitted, t: float, summary: pd.DataFrame) -> np.ndarray:
     """Expected repeat purchases in the next ``t`` time units per customer: the model's closed form where it is
     finite, else the model's definition integrated numerically.
@@ -228,7 +246,8 @@ def expected_purchases(model: Fitted, t: float, summary: pd.DataFrame) -> np.nda
     p ~ Beta(a, b + x) (MBG/NBD: b + x + 1), which is what the closed form with its Gauss hypergeometric function
     equals (Fader, Hardie & Lee 2005, eq. 10; Batislam et al. 2007). Pareto/NBD: P(alive) times
     (r + x)(beta + T) / ((alpha + T)(s - 1)) (1 - ((beta + T) / (beta + T + t))^(s-1)) (Fader & Hardie 2005,
-    eq. 41), with P(alive) from the stable A_0.
+    eq. 41), with P(alive) from the stable A_0. Nothing here calls the fit's own prediction methods for these three
+    models, so :class:`kamlib.clv.Fitted` may delegate to this function.
 
     Parameters
     ----------
@@ -262,15 +281,15 @@ def expected_purchases(model: Fitted, t: float, summary: pd.DataFrame) -> np.nda
             span = np.log1p(t / (beta + T))
             dropout = (beta + T) * (-np.expm1(-(s - 1) * span) / (s - 1) if abs(s - 1) > 1e-9 else span)
             return p_alive(model, summary) * (r + x) / (alpha + T) * dropout
-    with quiet():
-        out = np.asarray(model.expected_purchases(t, summary), float)
     if not _stable(model):
-        return out
+        with quiet():
+            return np.asarray(model.expected_purchases(t, summary), float)
+    r, alpha, a, b = (float(model.params[k]) for k in ("r", "alpha", "a", "b"))
+    extra = 0.0 if model.model == "bgnbd" else 1.0
+    alive = p_alive(model, summary)
+    out = alive * _bg_head(r, alpha, a, b, extra, t, x, T)
     bad = ~np.isfinite(out) | (out < 0)
     if bad.any():
-        r, alpha, a, b = (float(model.params[k]) for k in ("r", "alpha", "a", "b"))
-        extra = 0.0 if model.model == "bgnbd" else 1.0
-        alive = p_alive(model, summary)
         keys = pd.DataFrame({"x": x[bad], "T": T[bad]})
         with quiet():
             means = {(xi, Ti): _beta_mean(a, b + xi + extra, r + xi, t / (alpha + Ti))

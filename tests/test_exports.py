@@ -591,3 +591,25 @@ def test_the_choice_sentence_words_the_study_share():
     assert "top 20%" in holdout.RULE
     lose = holdout.choose(t.assign(capture=[0.2, 0.3]), f, share=0.1)
     assert "top 10%" in lose.sentence and "20%" not in lose.sentence
+
+
+@pytest.mark.parametrize("model", ["bgnbd", "mbgnbd", "paretonbd"])
+def test_the_stable_evaluation_equals_lifetimes_where_lifetimes_is_finite(model):
+    """On the CDNOW sample (Fader, Hardie & Lee's data), where lifetimes' closed forms are fine, the log-space
+    evaluation gives the same P(alive), expected purchases and purchase probabilities."""
+    from kamlib import clv, datasets, rfm, validation
+
+    cal = rfm.calibration_holdout(datasets.cdnow(sample=True), calibration_end="1997-09-30", holdout_end="1998-06-30")
+    m = clv.fit(cal, model)
+    x, tx, T = (cal[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    with validation.quiet():
+        expected = m.fitter.conditional_expected_number_of_purchases_up_to_time(39.0, x, tx, T)
+        alive = m.fitter.conditional_probability_alive(x, tx, T)
+    np.testing.assert_allclose(validation.expected_purchases(m, 39.0, cal), expected, rtol=1e-10)
+    np.testing.assert_allclose(validation.p_alive(m, cal), alive, rtol=1e-10, atol=1e-14)
+    if model != "paretonbd":
+        got = validation.purchase_probabilities(m, [20.0, 39.0], 6)
+        want = [[m.fitter.probability_of_n_purchases_up_to_time(t, k) for k in range(6)] for t in (20.0, 39.0)]
+        np.testing.assert_allclose(got, want, rtol=1e-10)
+    else:
+        assert validation.loglik(m, cal) == pytest.approx(m.loglik, rel=1e-9)
