@@ -178,6 +178,7 @@ def guess_role(name: str, values=None) -> tuple[str | None, str]:
 
     Examples
     --------
+    >>> from kamlib.workbench.cases import guess_role
     >>> guess_role("InvoiceDate")[0], guess_role("user_id")[0], guess_role("下单时间")[0], guess_role("misc")[0]
     ('date', 'customer', 'date', None)
     """
@@ -233,6 +234,8 @@ def suggest_periods(first: dt.date, last: dt.date) -> dict:
 
     Examples
     --------
+    >>> import datetime as dt
+    >>> from kamlib.workbench.cases import suggest_periods
     >>> suggest_periods(dt.date(2024, 1, 1), dt.date(2024, 12, 31))["calibration_end"]
     datetime.date(2024, 8, 31)
     """

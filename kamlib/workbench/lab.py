@@ -114,6 +114,7 @@ def lab_arguments(*, browser: bool = True, port: int | None = None, root: bool |
 
     Examples
     --------
+    >>> from kamlib.workbench.lab import lab_arguments
     >>> lab_arguments(browser=False, port=8890, root=True)[1:]
     ['--no-browser', '--port=8890', '--allow-root']
     >>> lab_arguments(root=False)[1:]
