@@ -46,7 +46,9 @@ def money_label(text: str, currency: str | None) -> str:
 def _date_axis(ax):
     import matplotlib.dates as mdates
 
-    locator = mdates.AutoDateLocator(maxticks=8)
+    # minticks=3: four years would otherwise ask for five yearly ticks, fall to months, find no interval of at most
+    # eight ticks and warn (matplotlib's AutoDateLocator); no library warning reaches the reader
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 

@@ -381,6 +381,25 @@ def test_no_model_cell_of_the_identification_tables_is_empty(report):
 
 
 @pytest.mark.notebook
+def test_no_library_warning_reaches_the_reader_of_the_purchase_model_notebooks(report):
+    """lifetimes' overflow and division warnings, numpy's and matplotlib's date locator's, in the executed
+    notebooks of the purchase models (the report links each notebook with its outputs)."""
+    out, _, _ = report
+    found = []
+    for nb in ("10_key_accounts", "35_churn", "40_strategy"):
+        path = out / "notebooks" / f"{nb}.ipynb"
+        if not path.exists():
+            continue
+        for cell in json.loads(path.read_text())["cells"]:
+            for o in cell.get("outputs", []):
+                text = "".join(o.get("text", "")) if o.get("name") == "stderr" else ""
+                if re.search(r"(RuntimeWarning|UserWarning|IntegrationWarning)", text) and \
+                        re.search(r"lifetimes|numpy|scipy|matplotlib|kamlib|AutoDateLocator", text):
+                    found.append((nb, text[:300]))
+    assert not found, found
+
+
+@pytest.mark.notebook
 @pytest.mark.xfail(strict=True, reason="kamlib/tiers.py assign: the recency fallback's reason is 'no purchase model "
                    "beats past revenue on the holdout' whenever no value model is given, also when the log has no "
                    "amounts and no holdout comparison ran (fix in the report: pass the reason from rank_by)")
@@ -613,3 +632,20 @@ def test_the_stable_evaluation_equals_lifetimes_where_lifetimes_is_finite(model)
         np.testing.assert_allclose(got, want, rtol=1e-10)
     else:
         assert validation.loglik(m, cal) == pytest.approx(m.loglik, rel=1e-9)
+
+
+@pytest.mark.parametrize("days", [9, 380, 546, 1461, 3650])
+def test_a_date_axis_of_any_span_draws_without_a_warning(days):
+    """Four years of weekly periods (the B2B export's tracking figure) made matplotlib's date locator warn."""
+    import matplotlib.pyplot as plt
+
+    from kamlib import plots
+
+    track = pd.DataFrame({"period_end": pd.date_range("2019-01-01", periods=days, freq="D"), "actual": 1.0,
+                          "actual_cumulative": np.arange(days, dtype=float), "holdout": False})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = plots.plot_tracking(track, cumulative=True)
+        ax.figure.canvas.draw()
+    assert 2 <= len([t for t in ax.get_xticklabels() if t.get_text()]) <= 9
+    plt.close(ax.figure)
