@@ -201,3 +201,177 @@ def test_warm_start_from_a_subsample_reaches_the_same_optimum(monkeypatch):
     for w, c in zip(warm, cold):
         for k in w:
             assert w[k] == pytest.approx(c[k], rel=1e-6), k
+
+
+# -- issue 51: every purchase model by BFGS with analytic gradients on the distinct rows ---------------------------
+
+
+def _suff_args(summary, model="paretonbd"):
+    suff = clv.sufficient(summary, model)
+    return suff, clv._args(model, suff) + (suff["weight"].to_numpy(float),)
+
+
+def _central(f, x, h=1e-6):
+    """Central differences of a scalar function of a vector."""
+    out = []
+    for i in range(len(x)):
+        e = np.zeros(len(x))
+        e[i] = h
+        out.append((f(x + e) - f(x - e)) / (2 * h))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("params", [[0.553, 10.578, 0.606, 11.669], [0.5, 2.0, 0.6, 50.0], [2.0, 100.0, 0.3, 1.0]])
+def test_paretonbd_objective_and_gradient_equal_lifetimes_likelihood(cal, params):
+    """The objective is lifetimes' Pareto/NBD log-likelihood (Fader & Hardie 2005, eq. 18) per customer, and its
+    gradient the central differences of lifetimes' likelihood in log-parameters."""
+    from lifetimes import ParetoNBDFitter
+
+    suff, (data, w) = _suff_args(cal)
+    x, tx, T = (suff[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+
+    def theirs(lp):
+        return -(w @ ParetoNBDFitter._conditional_log_likelihood(np.exp(lp), x, tx, T)) / w.sum()
+
+    value, grad = clv._nll_paretonbd(np.log(params), data, w, 0.0)
+    assert value == pytest.approx(theirs(np.log(params)), rel=1e-12)
+    np.testing.assert_allclose(grad, _central(theirs, np.log(params)), rtol=1e-5, atol=1e-9)
+
+
+def test_paretonbd_likelihood_is_finite_where_hyp2f1_fails():
+    """Customers with hundreds of purchases early in a long window, under a dropout rate near zero (beta far above
+    alpha): lifetimes' Gauss hypergeometric function returns NaN there; the likelihood is the same number as an
+    evaluation at 50 digits of the same closed form (mpmath)."""
+    import mpmath as mp
+    from lifetimes import ParetoNBDFitter
+
+    r, alpha, s, beta = 0.5, 2.0, 0.3, 1e5
+    x, tx, T = np.array([300.0, 800.0, 5.0]), np.array([3.0, 10.0, 30.0]), np.array([104.0, 104.0, 52.0])
+    with np.errstate(all="ignore"):
+        assert np.isnan(ParetoNBDFitter._conditional_log_likelihood([r, alpha, s, beta], x, tx, T)[:2]).all()
+    ours = clv._pnbd_alive(r, alpha, s, beta, x, tx, T)[0]
+    mp.mp.dps = 50
+    r, alpha, s, beta = (mp.mpf(v) for v in (r, alpha, s, beta))
+    for xi, txi, Ti, got in zip(*([mp.mpf(float(v)) for v in a] for a in (x, tx, T)), ours):
+        rsx = r + s + xi
+        a0 = (mp.hyp2f1(rsx, r + xi, rsx + 1, (beta - alpha) / (beta + txi)) / (beta + txi) ** rsx
+              - mp.hyp2f1(rsx, r + xi, rsx + 1, (beta - alpha) / (beta + Ti)) / (beta + Ti) ** rsx)
+        like = (mp.gamma(r + xi) * mp.mpf(alpha) ** r * mp.mpf(beta) ** s / mp.gamma(r)
+                * (1 / ((alpha + Ti) ** (r + xi) * (beta + Ti) ** s) + s / (r + s + xi) * a0))
+        assert got == pytest.approx(float(mp.log(like)), rel=1e-10)
+    assert np.isfinite(ours).all()
+
+
+def test_the_hypergeometric_kernel_equals_mpmath_with_its_derivatives():
+    """log J and its derivatives, J = 2F1(1, e1; e1 + e2; 1 - rho) / (e1 + e2 - 1), in the series regime (rho near 1)
+    and the quadrature regime (rho down to 1e-9; e1 up to 1e4, e2 below 1), against mpmath at 40 digits."""
+    import mpmath as mp
+
+    from kamlib._kernels import pnbd_j
+
+    cases = np.array([[1.6, 0.55, 0.95], [30.5, 1.6, 0.3], [1.3, 0.04, 1e-9], [914.4, 1.02, 8.9e-8],
+                      [1.5e4, 2.5, 1e-5], [3.7, 0.037, 6.3e-5], [5.1, 2.7, 5.1e-10]])
+    out = np.empty((len(cases), 4))
+    pnbd_j(*(np.ascontiguousarray(cases[:, i]) for i in range(3)), out)
+    mp.mp.dps = 40
+
+    def log_j(e1, e2, rho):
+        return mp.log(mp.quad(lambda v: (1 + rho * v) ** -e1 * (1 + v) ** -e2,
+                              [0, 1, 1 / (e1 * rho), 1 / rho, 100 / rho, mp.inf]))
+
+    for (e1, e2, rho), got in zip(cases, out):
+        e1, e2, rho = mp.mpf(e1), mp.mpf(e2), mp.mpf(rho)
+        assert got[0] == pytest.approx(float(log_j(e1, e2, rho)), rel=1e-12, abs=1e-12)
+        want = [mp.diff(lambda u: log_j(u, e2, rho), e1), mp.diff(lambda u: log_j(e1, u, rho), e2),
+                mp.diff(lambda u: log_j(e1, e2, u), rho)]
+        np.testing.assert_allclose(got[1:], [float(v) for v in want], rtol=1e-7)
+
+
+def test_mbgnbd_objective_and_gradient_equal_lifetimes(cal):
+    from lifetimes import ModifiedBetaGeoFitter
+
+    suff, (freq, rec, T, w) = _suff_args(cal, "mbgnbd")
+    x = suff["frequency"].to_numpy(float)
+    lp = np.log([0.5, 6.0, 0.9, 1.6])
+
+    def theirs(v):
+        return ModifiedBetaGeoFitter._negative_log_likelihood(v, x, rec, T, w, 0.01)
+
+    value, grad = clv._nll_mbgnbd(lp, freq, rec, T, w, 0.01)
+    assert value == pytest.approx(theirs(lp), rel=1e-12)
+    np.testing.assert_allclose(grad, _central(theirs, lp), rtol=1e-6)
+
+
+def test_paretonbd_standard_errors_and_predictions_equal_lifetimes_definitions(cal):
+    """Standard errors: the inverse Hessian of lifetimes' total log-likelihood (statsmodels' numerical Hessian in
+    log-parameters, delta method); P(alive) and expected purchases: lifetimes' closed forms at the estimates."""
+    from lifetimes import ParetoNBDFitter
+    from statsmodels.tools.numdiff import approx_hess3
+
+    m = clv.fit(cal, "paretonbd")
+    theta = np.array(list(m.params.values()))
+    x, tx, T = (cal[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+
+    def total(lp):
+        return ParetoNBDFitter._conditional_log_likelihood(np.exp(lp), x, tx, T).sum()
+
+    cov = np.linalg.inv(-approx_hess3(np.log(theta), total))
+    np.testing.assert_allclose(list(m.se.values()), theta * np.sqrt(np.diag(cov)), rtol=2e-3)
+    ref = ParetoNBDFitter()
+    ref.params_ = pd.Series(m.params)
+    np.testing.assert_allclose(m.p_alive(cal), ref.conditional_probability_alive(x, tx, T), rtol=1e-10)
+    np.testing.assert_allclose(m.expected_purchases(39.0, cal),
+                               ref.conditional_expected_number_of_purchases_up_to_time(39.0, x, tx, T), rtol=1e-10)
+
+
+@pytest.mark.parametrize("model", ["bgnbd", "paretonbd"])
+def test_bootstrap_refits_equal_fits_of_the_resampled_customers(cal, model):
+    """A refit reweights the full sample's rows and starts from its estimates; it must equal the fit of the
+    resampled customers themselves (the same multinomial draws, each customer repeated, fitted from the default
+    start)."""
+    n_boot, seed = 3, 7
+    ci = clv.bootstrap(cal, model, n_boot=n_boot, seed=seed, level=0.5)
+    suff = clv.sufficient(cal, model)
+    rng = np.random.default_rng(seed)
+    total = int(suff["weight"].sum())
+    prob = suff["weight"].to_numpy(float) / total
+    draws = []
+    for _ in range(n_boot):
+        counts = rng.multinomial(total, prob)
+        resample = suff.drop(columns="weight").loc[suff.index.repeat(counts)]
+        draws.append(list(clv.fit(resample, model, with_se=False).params.values()))
+    np.testing.assert_allclose(ci["estimate_ci_lower"], np.quantile(draws, 0.25, axis=0), rtol=1e-5)
+    np.testing.assert_allclose(ci["estimate_ci_upper"], np.quantile(draws, 0.75, axis=0), rtol=1e-5)
+
+
+def test_a_pareto_nbd_whose_dropout_rate_is_common_is_identified_dropout():
+    """CDNOW's first four months in months: the Pareto/NBD's likelihood rises towards s, beta -> infinity with s / beta
+    fixed, every customer the same exponential lifetime. The fit must reach that limit: its log-likelihood is the
+    maximum of the limiting model (NBD purchases, exponential lifetime of rate mu for all; fitted here by its own
+    quadrature and Nelder-Mead), s / beta is that model's mu, the sentence says so, and sensitivity counts dropout
+    as identified."""
+    from scipy.optimize import minimize
+    from scipy.special import gammaln
+
+    s = rfm.summary(datasets.cdnow(sample=True), end="1997-04-30", unit="M", start="1997-01-01")
+    m = clv.fit(s, "paretonbd")
+    assert {"s", "beta"} <= set(m.at_bound) and clv._common_dropout(m)
+    x, tx, T = (s[c].to_numpy(float) for c in ("frequency", "recency", "T"))
+    nodes, weights = np.polynomial.legendre.leggauss(200)
+
+    def loglik(theta):  # int_tx^T (alpha + u)^-(r + x) mu e^(-mu u) du by Gauss-Legendre on [tx, T]
+        r, alpha, mu = np.exp(theta)
+        u = tx[:, None] + (T - tx)[:, None] * (nodes[None, :] + 1) / 2
+        dead = ((alpha + u) ** -(r + x)[:, None] * mu * np.exp(-mu * u)) @ weights * (T - tx) / 2
+        alive = (alpha + T) ** -(r + x) * np.exp(-mu * T)
+        return float(np.sum(gammaln(r + x) - gammaln(r) + r * np.log(alpha) + np.log(alive + dead)))
+
+    best = minimize(lambda th: -loglik(th), np.log([0.5, 2.0, 0.2]), method="Nelder-Mead",
+                    options={"xatol": 1e-9, "fatol": 1e-9, "maxiter": 4000})
+    assert m.loglik == pytest.approx(-best.fun, abs=1e-3)
+    assert m.params["s"] / m.params["beta"] == pytest.approx(np.exp(best.x[2]), rel=1e-3)
+    assert "the same rate" in str(m.diagnosis())
+    assert 0 < m.p_alive(s).min() < 0.5  # P(alive) carries information
+    table, _ = clv.sensitivity(datasets.cdnow(sample=True), start="1997-01-01", calibration_ends=["1997-04-30"],
+                               units=["M"], models=["paretonbd"])
+    assert table["identified"].tolist() == [True] and table["at_bound"].tolist() == ["s, beta"]

@@ -167,3 +167,55 @@ def test_the_holdout_comparison_and_the_clv_take_the_covariate_fits(cohort):
     assert purchase.covariates == ("cohort",) and np.isfinite(base["clv"]).all()
     with pytest.raises(KamError, match="needs the customers' covariates"):
         clv.customer_base(cal, model="paretonbd+cohort")
+
+
+# -- issue 51: the covariate fits by BFGS with their analytic gradient ----------------------------------------------
+
+
+def test_the_bgnbd_row_gradient_equals_differences_of_the_likelihood():
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 30, 200).astype(float)
+    T = rng.uniform(20, 52, 200)
+    tx = np.where(x > 0, T * rng.random(200), 0.0)
+    alpha, a, b = rng.uniform(2, 6, 200), rng.uniform(0.3, 2, 200), rng.uniform(1, 5, 200)
+    ll, d = cv._bgnbd_rows(0.4, alpha, a, b, x, tx, T)
+    np.testing.assert_allclose(ll, cv.loglik_bgnbd(0.4, alpha, a, b, x, tx, T), rtol=1e-12)
+    h = 1e-6
+    point = [0.4, alpha, a, b]
+    numeric = []
+    for i in range(4):
+        up, down = list(point), list(point)
+        up[i], down[i] = point[i] + h, point[i] - h
+        numeric.append((cv.loglik_bgnbd(*up, x, tx, T) - cv.loglik_bgnbd(*down, x, tx, T)) / (2 * h))
+    np.testing.assert_allclose(d, numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("model", ["paretonbd", "bgnbd"])
+def test_the_covariate_fit_is_a_stationary_point_of_the_likelihood(cdnow, cohort, model):
+    """At the estimates, central differences of the total log-likelihood (each cohort's own parameters in lifetimes'
+    Pareto/NBD or BG/NBD likelihood) vanish in every base parameter (log scale) and coefficient."""
+    from lifetimes import BetaGeoFitter, ParetoNBDFitter
+
+    m = clv.fit(cdnow, model, covariates=cohort, life=["cohort"], trans=["cohort"], with_se=False)
+    names = list(m.params)
+    theta = np.array([np.log(v) if k in clv.PARAMS[model] else v for k, v in m.params.items()])
+    x, tx, T = _arrays(cdnow)
+    level = cohort.reindex(cdnow.index)["cohort"].to_numpy()
+    groups = {lv: np.flatnonzero(level == lv) for lv in np.unique(level)}
+
+    def total(th):
+        p = dict(zip(names, th))
+        out = 0.0
+        for lv, i in groups.items():
+            gl, gt = p.get(f"life.cohort={lv}", 0.0), p.get(f"trans.cohort={lv}", 0.0)
+            if model == "paretonbd":
+                params = [np.exp(p["r"]), np.exp(p["alpha"] - gt), np.exp(p["s"]), np.exp(p["beta"] - gl)]
+                out += ParetoNBDFitter._conditional_log_likelihood(params, x[i], tx[i], T[i]).sum()
+            else:
+                lp = np.array([p["r"], p["alpha"] - gt, p["a"] + gl, p["b"] + gl])
+                out -= BetaGeoFitter._negative_log_likelihood(lp, x[i], tx[i], T[i], np.ones(len(i)), 0.0) * len(i)
+        return out
+
+    h = 1e-4
+    grad = [(total(theta + e) - total(theta - e)) / (2 * h) for e in np.eye(len(theta)) * h]
+    assert np.abs(grad).max() < 1e-2, dict(zip(names, grad))

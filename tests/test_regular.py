@@ -120,3 +120,73 @@ def test_a_fit_on_the_ridge_towards_no_dropout_is_flagged(monkeypatch):
     monkeypatch.setattr(regular, "fit", lambda *a, **k: (ridge, 0.0))
     m = clv.fit(data, "bgcnbd")
     assert m.degenerate and m.at_bound == ("a",) and np.isnan(m.se["r"])
+
+
+# -- issue 51: the CNBD-k likelihood in logs with its analytic gradient, k searched from a neighbour ---------------
+
+
+def _direct_loglik(k, r, alpha, a, b, x, tx, T, litt, delta, lib=np):
+    """Platzer & Reutterer (2016), eq. (A6), written out as printed (no logs of sums): the reference."""
+    from scipy.special import betaln, gammaln
+
+    if lib is np:
+        s2 = sum(np.exp(gammaln(r + k * x + j) - gammaln(r + k * x) - gammaln(j + 1)) * ((T - tx) / (alpha + T)) ** j
+                 for j in range(k))
+        s1 = np.where((x > 0) | bool(delta), a / (b + x - 1 + delta) * ((alpha + T) / (alpha + tx)) ** (r + k * x), 0.0)
+        return ((k - 1) * litt - x * gammaln(k) + betaln(a, b + x + delta) - betaln(a, b) + gammaln(r + k * x)
+                - gammaln(r) + r * np.log(alpha) - (r + k * x) * np.log(alpha + T) + np.log(s1 + s2))
+    mp = lib
+    s2 = sum(mp.rf(r + k * x, j) / mp.factorial(j) * ((T - tx) / (alpha + T)) ** j for j in range(k))
+    s1 = a / (b + x - 1 + delta) * ((alpha + T) / (alpha + tx)) ** (r + k * x) if (x > 0 or delta) else 0
+    return ((k - 1) * litt - x * mp.loggamma(k) + mp.log(mp.beta(a, b + x + delta) / mp.beta(a, b))
+            + mp.loggamma(r + k * x) - mp.loggamma(r) + r * mp.log(alpha) - (r + k * x) * mp.log(alpha + T)
+            + mp.log(s1 + s2))
+
+
+@pytest.mark.parametrize("model", ["bgcnbd", "mbgcnbd"])
+def test_the_likelihood_and_its_gradient_equal_the_printed_formula(model):
+    sim = regular.simulate(500, k=3, r=0.85, alpha=1.45, a=0.79, b=2.42, T=52.0, model=model, seed=4)
+    x, tx, T, litt = (sim[c].to_numpy(float) for c in ("frequency", "recency", "T", "litt"))
+    w = np.arange(1.0, len(x) + 1) % 4 + 1  # unequal weights
+    delta = regular.MODELS[model]
+    theta = np.log([0.9, 1.3, 0.7, 2.6])
+
+    def reference(lp):
+        return -(w @ _direct_loglik(3, *np.exp(lp), x, tx, T, litt, float(delta))) / w.sum()
+
+    value, grad = regular._nll(theta, 3, regular._data(x, tx, T, litt), w, delta)
+    assert value == pytest.approx(reference(theta), rel=1e-12)
+    numeric = [(reference(theta + h) - reference(theta - h)) / 2e-6 for h in np.eye(4) * 1e-6]
+    np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-10)
+
+
+def test_the_likelihood_is_finite_for_many_purchases_long_ago():
+    """k x in the thousands and a long silence: ((alpha + T) / (alpha + t_x))^(r + k x) overflows a float, the
+    likelihood does not (against the printed formula at 50 digits)."""
+    import mpmath as mp
+
+    params = [10, 0.9, 1.3, 0.7, 2.6]
+    x, tx, T, litt = np.array([400.0, 3.0]), np.array([30.0, 2.0]), np.array([200.0, 60.0]), np.array([-5.0, 0.4])
+    with np.errstate(all="ignore"):
+        assert not np.isfinite(_direct_loglik(*params, x, tx, T, litt, 1.0)[0])
+    ours = regular.loglik(params, x, tx, T, litt, dropout_at_zero=True)
+    mp.mp.dps = 50
+    for i in range(2):
+        row = (mp.mpf(float(v[i])) for v in (x, tx, T, litt))
+        want = _direct_loglik(params[0], *(mp.mpf(v) for v in params[1:]), *row, 1, lib=mp)
+        assert ours[i] == pytest.approx(float(want), rel=1e-12)
+
+
+def test_the_search_from_a_neighbouring_fit_finds_the_same_k_and_estimates():
+    """A bootstrap refit searches k from the full sample's fit (up and down from its k); on the same data it must
+    find the cold search's k and estimates, also when the neighbour's k is off by two."""
+    sim = regular.simulate(3000, k=3, r=0.85, alpha=1.45, a=0.79, b=2.42, T=52.0, seed=8)
+    args = [sim[c] for c in ("frequency", "recency", "T", "litt")]
+    cold, ll = regular.fit(*args, model="mbgcnbd")
+    assert cold["k"] == 3
+    for k0 in (1, 5):
+        start = {**cold, "k": k0, "alpha": cold["alpha"] * 3 / k0}
+        warm, ll_warm = regular.fit(*args, model="mbgcnbd", start=start)
+        assert warm["k"] == 3 and ll_warm == pytest.approx(ll, abs=1e-6)
+        for name in ("r", "alpha", "a", "b"):
+            assert warm[name] == pytest.approx(cold[name], rel=1e-5), name
