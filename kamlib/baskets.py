@@ -226,6 +226,8 @@ def _mine(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
             f"mining rules of more than two items needs a dense {X.shape[0]:,} baskets x {X.shape[1]:,} items "
             f"matrix ({dense_bytes / 2**30:.1f} GiB); use max_len=2 (pair rules, counted sparsely) or a higher "
             f"min_support than {min_support}.", argument="max_len")
+    if need > len(X):  # fewer baskets keep two frequent products than the support needs: no set is frequent
+        return pd.DataFrame(columns=_COLUMNS)
     frequent = fpgrowth(X, min_support=need / len(X) - 1e-12, use_colnames=True, max_len=max_len)
     frequent = frequent[frequent["itemsets"].map(len) >= 2]
     if frequent.empty:  # no pair is frequent: no rule

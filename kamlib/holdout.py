@@ -344,9 +344,7 @@ def compare(cal_hold: pd.DataFrame, forecasts: list[Forecast], *, share: float =
                      "aggregate_bias": float(pred.sum() / actual.sum() - 1) if pred is not None and actual.sum() > 0
                      else np.nan,
                      "degenerate": f.degenerate})
-    out = pd.DataFrame(rows)
-    out.attrs["share"] = float(share)
-    return out
+    return pd.DataFrame(rows)
 
 
 def _significant(values, digits: int = 12) -> np.ndarray:
@@ -377,7 +375,7 @@ class Choice(Result):
     sentence: str
 
 
-def choose(table: pd.DataFrame, forecasts: list[Forecast], *, share: float | None = None) -> Choice:
+def choose(table: pd.DataFrame, forecasts: list[Forecast], *, share: float = 0.2) -> Choice:
     """The purchase model that values the customers, by :func:`rule`; none when no model qualifies.
 
     Parameters
@@ -386,9 +384,8 @@ def choose(table: pd.DataFrame, forecasts: list[Forecast], *, share: float | Non
         :func:`compare` (with the row :data:`PAST_REVENUE`).
     forecasts : list of Forecast
         The forecasts the table compares (for the models' names).
-    share : float, optional
-        The top share the table's captures are of, for the sentence (default: the one :func:`compare` recorded
-        in ``table.attrs["share"]``, else 0.2).
+    share : float
+        The top share the table's captures are of (the ``share`` given to :func:`compare`), for the sentence.
 
     Returns
     -------
@@ -404,7 +401,7 @@ def choose(table: pd.DataFrame, forecasts: list[Forecast], *, share: float | Non
     ('', 'No purchase model beats past revenue on the holdout (the best,')
     """
     names = {f.label: f.model for f in forecasts if f.kind == "model"}
-    share = float(share if share is not None else table.attrs.get("share", 0.2))
+    share = float(share)
     t = table.set_index("forecast")
     if PAST_REVENUE not in t.index:
         raise KamError("choose() needs the past-revenue rule in the table (holdout.naive_forecasts).")

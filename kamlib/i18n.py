@@ -756,7 +756,7 @@ DATA_COLUMNS = frozenset({
     "description", "item", "antecedents", "consequents", "because_of", "phrase", "seed_file", "file",
     "citation", "authors", "location", "artefact", "notebook", "indicator", "customer_id",
     "value", "example_rows", "id", "source_ids", "keywords_en", "title_en", "sha256", "date", "month", "cohort",
-    "used_in", "parameter",
+    "used_in", "parameter", "degenerate",
 })
 
 

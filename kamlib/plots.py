@@ -124,7 +124,7 @@ def plot_frequency_histogram(hist: pd.DataFrame, *, ax=None):
     --------
     >>> from kamlib.plots import plot_frequency_histogram
     >>> from kamlib import validation
-    >>> ax = plot_frequency_histogram(validation.frequency_histogram(cal, {"bgnbd": bgnbd}))
+    >>> ax = plot_frequency_histogram(validation.frequency_histogram(cal, {"bgnbd": bgnbd}).table)
     >>> ax.get_ylabel()
     'Customers'
     """
@@ -165,7 +165,7 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_
     >>> from kamlib.plots import plot_tracking
     >>> from kamlib import validation
     >>> track = validation.tracking(tx, cal, {"bgnbd": bgnbd}, start="1997-01-01", calibration_end="1997-09-30",
-    ...                             holdout_end="1998-06-30")
+    ...                             holdout_end="1998-06-30").table
     >>> ax = plot_tracking(track, cumulative=True, calibration_end="1997-09-30")
     >>> len(ax.get_lines()) >= 2
     True
@@ -205,7 +205,7 @@ def plot_conditional(cond: pd.DataFrame, *, ax=None):
     --------
     >>> from kamlib.plots import plot_conditional
     >>> from kamlib import validation
-    >>> ax = plot_conditional(validation.conditional_expectation(cal, {"bgnbd": bgnbd}))
+    >>> ax = plot_conditional(validation.conditional_expectation(cal, {"bgnbd": bgnbd}).table)
     >>> ax.get_xlabel()
     'Repeat purchases in the calibration period'
     """

@@ -105,7 +105,10 @@ class Identify(Result):
         ``""`` when no model beat a sort by past revenue on the holdout (the value measure is past revenue).
     degenerate_models : tuple of str or None
         Labels of the purchase models that cannot identify dropout on this log (a degenerate fit); empty when none.
-    tiers : Tiers or None
+    regularity_k : float or None
+        Wheat & Morrison's (1990) estimate of the Erlang shape of the inter-purchase times in the calibration period
+        (1: Poisson timing; larger: more regular).
+    tiers : kamlib.tiers.Tiers or None
         The key-account tiers the identification kept (:class:`kamlib.tiers.Tiers`): the rule, the members and
         the customer table.
 
@@ -123,6 +126,7 @@ class Identify(Result):
     gini: float | None = None
     value_model: str | None = None
     degenerate_models: tuple | None = None
+    regularity_k: float | None = None
     tiers: Tiers | None = None
 
 
@@ -329,6 +333,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("identify", "gini"): ("10_key_accounts", "gini"),
     ("identify", "value_model"): ("10_key_accounts", "value_model"),
     ("identify", "degenerate_models"): ("10_key_accounts", "degenerate_models"),
+    ("identify", "regularity_k"): ("10_key_accounts", "regularity_k"),
     ("understand", "hypotheses_tested"): ("20_survey", "hypotheses_tested"),
     ("understand", "hypotheses_supported"): ("20_survey", "hypotheses_supported"),
     ("understand", "real_survey_n"): ("20_survey", "real_survey_n"),

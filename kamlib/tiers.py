@@ -328,7 +328,9 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     if degenerate or p_min >= min_p_alive:
         require_columns(base, ["recency", "T"], where="the tier input",
                         fix="compute them with kamlib.clv.customer_base")
-        why = (Message("no purchase model beats past revenue on the holdout") if not value_model else
+        no_amounts = not ("revenue" in base and base["revenue"].notna().any())
+        why = (Message("the log has no amounts, so no purchase model values the customers") if no_amounts else
+               Message("no purchase model beats past revenue on the holdout") if not value_model else
                Message("the purchase model cannot identify dropout (its parameters are at a bound)") if degenerate
                else Message("P(alive) is at least {p_min:.2f} for every customer, so no one would be at risk by it",
                             p_min=p_min))

@@ -12,8 +12,8 @@ Pareto/NBD's A_0 is a difference of two nearly equal terms when the dropout rate
 :func:`expected_purchases`, :func:`p_alive` and :func:`loglik` evaluate them in log space, and where the closed
 form still fails they integrate the model's definition numerically (the Beta posterior of the dropout probability
 for the BG/NBD family, the integral over the dropout time for the Pareto/NBD). A model whose numbers are still not
-finite (a covariate or regular-buyer fit) is left out of the table, and the table's ``attrs["notes"]`` carries one
-sentence naming the model, the quantity and the reason. No library warning reaches the user (:func:`quiet`).
+finite (a covariate or regular-buyer fit) is left out of the table, and the result's ``notes`` (:class:`ModelTable`)
+carry one sentence naming the model, the quantity and the reason. No library warning reaches the user (:func:`quiet`).
 """
 
 from __future__ import annotations
@@ -24,12 +24,15 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from dataclasses import dataclass
+
+from ._results import Result
 from .clv import LABELS, Fitted
 from .errors import require_columns
 from .i18n import Message
 from .rfm import UNIT_DAYS
 
-__all__ = ["PUBLISHED_CDNOW", "comparison", "conditional_expectation", "expected_purchases", "frequency_histogram",
+__all__ = ["ModelTable", "PUBLISHED_CDNOW", "comparison", "conditional_expectation", "expected_purchases", "frequency_histogram",
            "loglik", "p_alive", "published_comparison", "purchase_probabilities", "quiet", "tracking"]
 
 #: Published estimates on the CDNOW sample (2,357 customers, calibration 1997-01-01 to 1997-09-30, in weeks):
@@ -48,8 +51,15 @@ def quiet():
     """No library or floating-point warning reaches the user: the functions of this module check every number
     they return instead, and say when a model is left out.
 
+    Returns
+    -------
+    contextmanager
+        A context in which warnings and floating-point errors are not raised or shown.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from kamlib.validation import quiet
     >>> with quiet():
     ...     float(np.log(0.0))
     -inf
@@ -363,7 +373,23 @@ def _finite(values) -> bool:
     return bool(v.size) and bool(np.isfinite(v).all())
 
 
-def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x: int = 7) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ModelTable(Result):
+    """A table of the purchase models' numbers and the ``notes`` on models left out of it (one sentence each: the
+    model, the quantity that is not a finite number, and why); unpacks as ``table, notes``."""
+
+    table: pd.DataFrame
+    notes: tuple = ()
+
+    def __iter__(self):
+        return iter((self.table, self.notes))
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The table."""
+        return self.table
+
+
+def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x: int = 7) -> ModelTable:
     """Customers by number of calibration repeat purchases: actual and expected by each model.
 
     The expected count of customers with ``x`` repeats is the sum over customers of P(X(T_i) = x);
@@ -380,9 +406,9 @@ def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x:
 
     Returns
     -------
-    DataFrame
-        ``repeat_purchases``, ``actual`` and one column per model whose probabilities are finite
-        (:func:`purchase_probabilities`); ``attrs["notes"]`` says which model was left out and why.
+    ModelTable
+        ``table``: ``repeat_purchases``, ``actual`` and one column per model whose probabilities are finite
+        (:func:`purchase_probabilities`); ``notes``: which model was left out and why.
 
     References
     ----------
@@ -391,7 +417,7 @@ def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x:
 
     Examples
     --------
-    >>> frequency_histogram(cal, {"bgnbd": bgnbd}).round(1).head(3)
+    >>> frequency_histogram(cal, {"bgnbd": bgnbd}).table.round(1).head(3)
       repeat_purchases  actual  BG/NBD
     0                0    1411  1407.7
     1                1     439   460.3
@@ -414,12 +440,11 @@ def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x:
                                               "phrase")))
             continue
         out[LABELS[name]] = column
-    out.attrs["notes"] = tuple(notes)
-    return out
+    return ModelTable(out, tuple(notes))
 
 
 def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str, Fitted], *, start, calibration_end,
-             holdout_end, unit: str = "W") -> pd.DataFrame:
+             holdout_end, unit: str = "W") -> ModelTable:
     """Repeat transactions per period (and cumulative), actual and expected, over calibration and holdout.
 
     Only the calibration cohort (customers in ``summary``) is tracked; a transaction is a customer's purchase
@@ -440,10 +465,10 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
 
     Returns
     -------
-    DataFrame
-        ``period``, ``period_end``, ``actual`` and one column per model, each with a ``_cumulative`` column,
-        and ``holdout`` (True after the calibration end); a model whose expectation is not finite is left out,
-        with its sentence in ``attrs["notes"]``.
+    ModelTable
+        ``table``: ``period``, ``period_end``, ``actual`` and one column per model, each with a ``_cumulative``
+        column, and ``holdout`` (True after the calibration end); a model whose expectation is not finite is left
+        out, with its sentence in ``notes``.
 
     References
     ----------
@@ -453,7 +478,7 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
     Examples
     --------
     >>> track = tracking(tx, cal, {"bgnbd": bgnbd}, start="1997-01-01", calibration_end="1997-09-30",
-    ...                  holdout_end="1998-06-30")
+    ...                  holdout_end="1998-06-30").table
     >>> len(track), int(track["holdout"].sum())
     (78, 39)
     """
@@ -487,11 +512,10 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
     for col in [c for c in out.columns if c not in ("period", "period_end")]:
         out[f"{col}_cumulative"] = out[col].cumsum()
     out["holdout"] = out["period_end"] > cal_end
-    out.attrs["notes"] = tuple(notes)
-    return out
+    return ModelTable(out, tuple(notes))
 
 
-def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], max_x: int = 7) -> pd.DataFrame:
+def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], max_x: int = 7) -> ModelTable:
     """Mean holdout purchases by calibration repeat purchases: actual and each model's conditional expectation.
 
     Parameters
@@ -505,10 +529,10 @@ def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], m
 
     Returns
     -------
-    DataFrame
-        ``calibration_repeat_purchases``, ``customers``, ``actual`` and one column per model
+    ModelTable
+        ``table``: ``calibration_repeat_purchases``, ``customers``, ``actual`` and one column per model
         (:func:`expected_purchases`); a model whose expectation is not finite for every customer is left out, with
-        its sentence in ``attrs["notes"]``.
+        its sentence in ``notes``.
 
     References
     ----------
@@ -517,7 +541,7 @@ def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], m
 
     Examples
     --------
-    >>> conditional_expectation(cal, {"bgnbd": bgnbd}).round(2).head(3)
+    >>> conditional_expectation(cal, {"bgnbd": bgnbd}).table.round(2).head(3)
       calibration_repeat_purchases  customers  actual  BG/NBD
     0                            0       1411    0.24    0.23
     1                            1        439    0.70    0.52
@@ -539,11 +563,10 @@ def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], m
     out = out.reset_index()
     out["calibration_repeat_purchases"] = [str(g) if g < max_x else f"{max_x}+" for g in out.pop("group")]
     out = out[["calibration_repeat_purchases"] + [c for c in out.columns if c != "calibration_repeat_purchases"]]
-    out.attrs["notes"] = tuple(notes)
-    return out
+    return ModelTable(out, tuple(notes))
 
 
-def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFrame:
+def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> ModelTable:
     """Model comparison: log-likelihood, AIC, BIC and holdout errors per customer and in total.
 
     Parameters
@@ -555,11 +578,11 @@ def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFram
 
     Returns
     -------
-    DataFrame
-        ``model``, ``loglik``, ``parameters``, ``aic``, ``bic``, ``holdout_mae``, ``holdout_rmse``,
+    ModelTable
+        ``table``: ``model``, ``loglik``, ``parameters``, ``aic``, ``bic``, ``holdout_mae``, ``holdout_rmse``,
         ``holdout_predicted``, ``holdout_actual``, ``holdout_total_error_pct`` and ``degenerate`` (the parameters
         at a bound, empty for a regular fit); the log-likelihood is :func:`loglik` where the fit's is not finite,
-        and a model whose numbers are still not finite is left out, with its sentence in ``attrs["notes"]``.
+        and a model whose numbers are still not finite is left out, with its sentence in ``notes``.
 
     References
     ----------
@@ -569,7 +592,7 @@ def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFram
 
     Examples
     --------
-    >>> comparison(cal, {"bgnbd": bgnbd, "mbgnbd": clv.fit(cal, "mbgnbd")})[["model", "loglik"]].round(1)
+    >>> comparison(cal, {"bgnbd": bgnbd, "mbgnbd": clv.fit(cal, "mbgnbd")}).table[["model", "loglik"]].round(1)
          model  loglik
     0   BG/NBD -9582.4
     1  MBG/NBD -9582.1
@@ -593,8 +616,7 @@ def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> pd.DataFram
                      "degenerate": ", ".join(m.at_bound) if m.at_bound else ""})
     out = pd.DataFrame(rows, columns=["model", "loglik", "parameters", "aic", "bic", "holdout_mae", "holdout_rmse",
                                       "holdout_predicted", "holdout_actual", "holdout_total_error_pct", "degenerate"])
-    out.attrs["notes"] = tuple(notes)
-    return out
+    return ModelTable(out, tuple(notes))
 
 
 def published_comparison(models: dict[str, Fitted], published=PUBLISHED_CDNOW) -> pd.DataFrame:

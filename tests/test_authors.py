@@ -1,43 +1,59 @@
-"""An author's words with placeholders for recorded values (issue 31, item 4)."""
+"""An author's words with placeholders for the run's stage results (issue 31, item 4; issue 47, item 1)."""
 
 from __future__ import annotations
 
 import pytest
 
 from kamlib.errors import KamError
+from kamlib.stage_results import recorded
 from kamlib.workbench import authors
 
-MANIFEST = {"notebooks": {"10_key_accounts": {"key_numbers": [{"key": "total_clv", "kind": "money"}]},
-                          "35_churn": {}},
-            "not_run": {"35_churn": {"status": "skipped", "reason": "no holdout"}}}
 VALUES = {"10_key_accounts": {"gini": 0.7087, "top20_revenue_share": 0.7394, "key_accounts": 845,
-                              "total_clv": 8271331.2, "peak": "2011-11"},
-          "35_churn": {"auc_logit": 0.61}}
+                              "value_model": "BG/NBD"},
+          "40_strategy": {"capture_clv": 0.62, "top_share": 0.1}}
+RESULTS = recorded(VALUES)
 
 
-def test_placeholders_are_filled_with_the_recorded_values_in_each_language():
-    text = ("Top 20%: {{ 10_key_accounts.top20_revenue_share | share }}; Gini {{10_key_accounts.gini}}; "
-            "{{ 10_key_accounts.key_accounts }} key accounts; CLV {{ 10_key_accounts.total_clv }}; {{ 10_key_accounts.peak }}")
-    en = authors.fill(text, MANIFEST, VALUES, language="en", currency="GBP")
-    assert en == "Top 20%: 73.9%; Gini 0.71; 845 key accounts; CLV 8,271,331 GBP; 2011-11"  # money: the recorded kind
-    zh = authors.fill("前 20% 客户:{{ 10_key_accounts.top20_revenue_share | share }}", MANIFEST, VALUES, language="zh")
+def test_placeholders_are_filled_with_the_stage_attributes_in_each_language():
+    text = ("Top 20%: {{ identify.top_revenue_share | share }}; Gini {{identify.gini}}; "
+            "{{ identify.key_accounts }} key accounts; {{ identify.value_model }}; top {{ evaluate.top_share | share }}")
+    en = authors.fill(text, RESULTS, language="en", currency="GBP")
+    assert en == "Top 20%: 73.9%; Gini 0.71; 845 key accounts; BG/NBD; top 10.0%"
+    zh = authors.fill("前 20% 客户:{{ identify.top_revenue_share | share }}", RESULTS, language="zh")
     assert zh == "前 20% 客户:73.9%"
 
 
-def test_an_unknown_value_names_the_placeholder_and_what_the_notebook_records():
-    with pytest.raises(KamError, match=r"texts.discussion: the placeholder \{\{ 10_key_accounts.gin \}\} names a value "
-                                       r"notebook 10_key_accounts did not record; it records gini, key_accounts"):
-        authors.fill("{{ 10_key_accounts.gin }}", MANIFEST, VALUES, where="texts.discussion")
+def test_an_unknown_attribute_names_the_placeholder_and_where_the_attributes_are():
+    with pytest.raises(KamError, match=r"texts.discussion: the placeholder \{\{ identify.gin \}\} names no stage "
+                                       r"result; use stage.attribute"):
+        authors.fill("{{ identify.gin }}", RESULTS, where="texts.discussion")
+    with pytest.raises(KamError, match="names no stage result"):
+        authors.fill("{{ 99_nothing.x }}", RESULTS)
 
 
-def test_a_value_of_a_notebook_that_did_not_run_in_this_report_is_refused():
-    # 35_churn has values from an earlier run, but was skipped in this one: its numbers are stale
-    with pytest.raises(KamError, match=r"names notebook 35_churn, which did not run in this report; run it"):
-        authors.fill("AUC {{ 35_churn.auc_logit }}", MANIFEST, VALUES)
-    with pytest.raises(KamError, match="names notebook 99_nothing"):
-        authors.fill("{{ 99_nothing.x }}", MANIFEST, VALUES)
+def test_an_old_placeholder_of_a_notebook_value_is_told_its_attribute():
+    with pytest.raises(KamError, match=r"write \{\{ identify.top_revenue_share \}\}"):
+        authors.fill("{{ 10_key_accounts.top20_revenue_share | share }}", RESULTS)
+
+
+def test_an_attribute_this_run_did_not_compute_is_refused_with_the_fix():
+    # the churn notebook did not run (or was skipped, so its values left the report): its AUC is no number to quote
+    with pytest.raises(KamError, match=r"has no value in this run \(segment.churn_auc was not computed"):
+        authors.fill("AUC {{ segment.churn_auc }}", RESULTS)
     with pytest.raises(KamError, match="kind 'percent'"):
-        authors.fill("{{ 10_key_accounts.gini | percent }}", MANIFEST, VALUES)
+        authors.fill("{{ identify.gini | percent }}", RESULTS)
+
+
+def test_the_shipped_texts_name_only_stage_attributes():
+    """Every placeholder of the default study's discussion is an attribute of kamlib.stage_results."""
+    import dataclasses
+
+    from kamlib import stage_results as sr
+    from kamlib.config import STUDIES
+
+    for path in sorted((STUDIES / "texts").rglob("*.md")):
+        for stage, attribute, _ in authors.PLACEHOLDER.findall(path.read_text(encoding="utf-8")):
+            assert attribute in {f.name for f in dataclasses.fields(sr.STAGES[stage])}, (path.name, stage, attribute)
 
 
 def test_markdown_becomes_html_and_plain_paragraphs():

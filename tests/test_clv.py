@@ -168,7 +168,7 @@ def test_a_log_without_dropout_is_flagged_not_reported_as_ordinary_numbers():
         assert table.loc[table["parameter"].isin(fitted.at_bound), "at_bound"].all()
         assert "reduces to the NBD" in fitted.diagnosis() and "\n" not in fitted.diagnosis()
         assert fitted.p_alive(cal).min() > 0.99  # why it matters: P(alive) carries no information
-    comp = validation.comparison(cal, {"bgnbd": clv.fit(cal, "bgnbd")})
+    comp = validation.comparison(cal, {"bgnbd": clv.fit(cal, "bgnbd")}).table
     assert comp["degenerate"].iloc[0] != ""
     regular = clv.fit(rfm.calibration_holdout(datasets.cdnow(sample=True), calibration_end="1997-09-30",
                                               holdout_end="1998-06-30"), "bgnbd")

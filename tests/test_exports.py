@@ -161,9 +161,6 @@ def test_every_notebook_runs_on_the_b2b_export(superstore):
 
 
 @pytest.mark.notebook
-@pytest.mark.xfail(strict=True, reason="kamlib/baskets.py _mine: when fewer baskets keep two frequent products than "
-                   "the support threshold needs, FP-growth is called with min_support above 1 and raises; 45 fails "
-                   "(fix in the report: return no rule when need > len(X))")
 def test_every_notebook_runs_on_the_marketplace_export(marketplace):
     _no_failure(marketplace[0])
 
@@ -303,7 +300,7 @@ def test_no_interval_that_spans_zero_is_called_a_gain(report):
 #: table's "the top 20% of customers bring ... (Gini ...)"), which measures the log, not the study's selection.
 FIXED_20 = re.compile(r"revenue share of the top 20% of customers|the top 20% of customers (bring|brought) [\d.]+%"
                       r"|前 20% (的)?客户(的收入占比|贡献了)")
-#: The caption of ka_holdout_comparison (its own test, xfail until the notebook words the study's share).
+#: The caption of ka_holdout_comparison (its own test below).
 HOLDOUT_CAPTION = re.compile(r"Every forecast on the holdout|Rule: a purchase model values the customers only"
                              r"|验证期上的各项预测|规则:只有拟合不退化")
 TOP_20 = re.compile(r"\btop 20 ?%|20 ?% of (the )?customers|20 ?% by\b|前 ?20 ?%")
@@ -327,9 +324,6 @@ def test_no_fixed_top_20_percent_when_the_study_sets_another_share(superstore):
 
 
 @pytest.mark.notebook
-@pytest.mark.xfail(strict=True, reason="notebooks/10_key_accounts.ipynb: the caption of ka_holdout_comparison ends "
-                   "'Rule: {holdout.RULE}', the rule at 20%, and its Chinese is fixed by artefact id ('前 20%'); it "
-                   "needs a caption Message with holdout.rule(tiers_key_share) (in the report)")
 def test_the_model_choice_rule_in_the_caption_words_the_study_share(superstore):
     out, _, _ = superstore
     bad = [t for language in ("en", "zh") for t in _claims_of_20(out, language)]
@@ -400,9 +394,6 @@ def test_no_library_warning_reaches_the_reader_of_the_purchase_model_notebooks(r
 
 
 @pytest.mark.notebook
-@pytest.mark.xfail(strict=True, reason="kamlib/tiers.py assign: the recency fallback's reason is 'no purchase model "
-                   "beats past revenue on the holdout' whenever no value model is given, also when the log has no "
-                   "amounts and no holdout comparison ran (fix in the report: pass the reason from rank_by)")
 def test_the_reason_for_judging_risk_by_recency_is_the_true_one(marketplace):
     """A log without amounts has no holdout comparison: no sentence may say a model lost it."""
     out, _, _ = marketplace
@@ -586,14 +577,14 @@ def test_a_model_whose_numbers_stay_infinite_is_left_out_with_its_sentence():
     cal = pd.DataFrame({"frequency": [0, 1, 2, 4], "recency": [0.0, 3.0, 5.0, 9.0], "T": [10.0, 10.0, 12.0, 12.0],
                         "frequency_holdout": [0, 1, 0, 2], "duration_holdout": 8.0, "revenue": [5.0, 8.0, 9.0, 20.0],
                         "revenue_holdout": [0.0, 4.0, 0.0, 9.0], "monetary_value": [5.0, 4.0, 3.0, 4.0]})
-    for table in (validation.conditional_expectation(cal, {"bgnbd": broken}),
-                  validation.frequency_histogram(cal, {"bgnbd": broken})):
+    for table, notes in (validation.conditional_expectation(cal, {"bgnbd": broken}),
+                         validation.frequency_histogram(cal, {"bgnbd": broken})):
         assert "BG/NBD" not in table.columns
-        [note] = table.attrs["notes"]
+        [note] = notes
         assert note.startswith("BG/NBD is left out of this table") and "not a finite number" in note
-    comp = validation.comparison(cal, {"bgnbd": broken})
-    assert comp.empty and "expected holdout purchases" in comp.attrs["notes"][0]
-    assert validation.conditional_expectation(cal, {"bgnbd": fine})["BG/NBD"].notna().all()
+    comp, notes = validation.comparison(cal, {"bgnbd": broken})
+    assert comp.empty and "expected holdout purchases" in notes[0]
+    assert validation.conditional_expectation(cal, {"bgnbd": fine}).table["BG/NBD"].notna().all()
     forecasts, notes = holdout._model_forecasts(cal, {"bgnbd": broken}, None)
     assert forecasts == [] and "left out of the holdout comparison" in notes[0]
 

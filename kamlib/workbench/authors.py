@@ -1,14 +1,16 @@
-"""An author's own words in the report: Markdown per section with placeholders for recorded values.
+"""An author's own words in the report: Markdown per section with placeholders for the run's results.
 
 A study names one Markdown file per report section (``texts:`` in the study file; one file for both languages or
-one per language). Each ``{{ notebook.value_key }}`` (optionally ``{{ notebook.value_key | kind }}`` with a kind of
-:data:`kamlib.workbench.artefacts.KINDS`) is replaced at build time by the value that notebook recorded in this
-run, formatted for the edition's language, as inline code in Quarto or knitr; so an author writes the discussion
-once and the numbers follow every rerun. A placeholder that names a notebook which did not run in this report, or
-a value the notebook did not record, stops the build with one sentence naming the file and the placeholder.
+one per language). Each ``{{ stage.attribute }}`` (optionally ``{{ stage.attribute | kind }}`` with a kind of
+:data:`kamlib.workbench.artefacts.KINDS`) names an attribute of the run's typed stage results
+(:mod:`kamlib.stage_results`: ``{{ identify.gini }}``, ``{{ evaluate.capture_clv | share }}``) and is replaced at
+build time by its value, formatted for the edition's language, as inline code in Quarto or knitr; so an author
+writes the discussion once and the numbers follow every rerun. A placeholder whose attribute this run did not
+compute, or that names no attribute, stops the build with one sentence naming the file, the placeholder and the
+fix; an old placeholder that named a notebook's value key is told its attribute's name.
 
-Written by hand: the placeholders are the manifest's value keys, which no template library knows; Jinja2 would
-fill ``{{ }}`` but not say which notebook is stale. Markdown is rendered by mistune (HTML) and given as plain
+Written by hand: the placeholders are the workbook's stage attributes, which no template library knows; Jinja2 would
+fill ``{{ }}`` but not say which result is missing. Markdown is rendered by mistune (HTML) and given as plain
 paragraphs to the Word and PDF editions.
 """
 
@@ -21,7 +23,7 @@ from ..errors import KamError
 
 __all__ = ["PLACEHOLDER", "SECTIONS", "fill", "html", "load", "paragraphs"]
 
-#: ``{{ 10_key_accounts.gini }}`` or ``{{ 10_key_accounts.gini | estimate }}``
+#: ``{{ identify.gini }}`` or ``{{ evaluate.capture_clv | share }}``
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\s*(?:\|\s*([a-z]+)\s*)?\}\}")
 
 #: The report sections an author's text can go in: the framework stages and the discussion before the
@@ -29,18 +31,16 @@ PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\s*(?:\|\s*([a
 SECTIONS = ("background", "literature", "identify", "understand", "segment", "act", "evaluate", "other", "discussion")
 
 
-def fill(text: str, manifest: dict, values: dict, *, language: str = "en", currency: str | None = None,
+def fill(text: str, results, *, language: str = "en", currency: str | None = None,
          where: str = "the author's text") -> str:
-    """``text`` with every placeholder replaced by the recorded value, formatted for ``language``.
+    """``text`` with every placeholder replaced by its stage attribute's value, formatted for ``language``.
 
     Parameters
     ----------
     text : str
-        Markdown with ``{{ notebook.key }}`` or ``{{ notebook.key | kind }}`` placeholders.
-    manifest : dict
-        The report's manifest (which notebooks ran in it, and the kind each recorded key number has).
-    values : dict
-        Notebook -> its recorded values (``values/<notebook>.json``).
+        Markdown with ``{{ stage.attribute }}`` or ``{{ stage.attribute | kind }}`` placeholders.
+    results : kamlib.stage_results.StageResults
+        The run's typed stage results (:func:`kamlib.workbench.discussion.stage_results`).
     language : {"en", "zh"}
         Number format of the edition.
     currency : str, optional
@@ -55,42 +55,44 @@ def fill(text: str, manifest: dict, values: dict, *, language: str = "en", curre
     Raises
     ------
     KamError
-        A placeholder names a notebook that did not run in this report, a value it did not record, or an unknown
-        kind.
+        A placeholder names no stage attribute, an attribute this run did not compute, or an unknown kind.
 
     Examples
     --------
+    >>> from kamlib.stage_results import recorded
     >>> from kamlib.workbench.authors import fill
-    >>> manifest = {"notebooks": {"10_key_accounts": {}}}
-    >>> fill("Gini {{ 10_key_accounts.gini }}, {{ 10_key_accounts.share | share }} of revenue",
-    ...      manifest, {"10_key_accounts": {"gini": 0.7087, "share": 0.739}})
+    >>> results = recorded({"10_key_accounts": {"gini": 0.7087, "top20_revenue_share": 0.739}})
+    >>> fill("Gini {{ identify.gini }}, {{ identify.top_revenue_share | share }} of revenue", results)
     'Gini 0.71, 73.9% of revenue'
     """
+    from .. import stage_results as sr
     from .artefacts import KINDS
     from .findings import shown as show
 
-    ran = manifest.get("notebooks", {})
-    not_run = set(manifest.get("not_run", {}))  # skipped or failed in the last run: its values are stale
-
     def one(m: re.Match) -> str:
-        nb, key, kind = m.group(1), m.group(2), m.group(3)
+        stage, attribute, kind = m.group(1), m.group(2), m.group(3)
         shown = m.group(0)
-        if nb not in ran or nb in not_run or nb not in values:
-            raise KamError(f"{where}: the placeholder {shown} names notebook {nb}, which did not run in this report; "
-                           f"run it (kam run {nb}) or remove the placeholder.")
-        if key not in values[nb]:
-            known = ", ".join(sorted(values[nb])[:12])
-            raise KamError(f"{where}: the placeholder {shown} names a value notebook {nb} did not record; it "
-                           f"records {known}{', ...' if len(values[nb]) > 12 else ''}.")
-        value = values[nb][key]
+        cls = sr.STAGES.get(stage)
+        if cls is None or attribute not in {f.name for f in __import__("dataclasses").fields(cls)}:
+            old = next((f"{{{{ {s}.{a} }}}}" for (s, a), (nb, key) in sr.RECORDED.items()
+                        if nb == stage and key == attribute), None)
+            raise KamError(f"{where}: the placeholder {shown} names no stage result; "
+                           + (f"write {old} (placeholders name the run's stage attributes now)." if old else
+                              f"use stage.attribute with a stage of {', '.join(sr.STAGES)} and an attribute its "
+                              "class documents (kamlib.stage_results)."))
+        value = getattr(getattr(results, stage), attribute)
+        if value is None:
+            raise KamError(f"{where}: the placeholder {shown} has no value in this run ({stage}.{attribute} was not "
+                           "computed: its notebook did not run or its data cannot support it); remove it or rerun "
+                           "with data that supports it.")
         if kind is None:
-            kind = next((k.get("kind") for k in ran[nb].get("key_numbers", []) if k.get("key") == key), None) or (
-                "text" if isinstance(value, str) else "count" if isinstance(value, int) else "estimate")
+            kind = ("text" if isinstance(value, str) else "count" if isinstance(value, int) and not isinstance(
+                value, bool) else "estimate")
         if kind not in KINDS:
             raise KamError(f"{where}: the placeholder {shown} asks for kind {kind!r}; use one of {', '.join(KINDS)}.")
-        if value is None:
-            raise KamError(f"{where}: the placeholder {shown} has no value in this run (the notebook recorded none); "
-                           "remove it or rerun with data that supports it.")
+        if isinstance(value, tuple):
+            raise KamError(f"{where}: the placeholder {shown} is an interval; write its ends as text or quote the "
+                           "estimate it belongs to.")
         return show(value, kind, language, currency)  # as the report's own sentences show it
 
     return PLACEHOLDER.sub(one, text)

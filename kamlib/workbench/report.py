@@ -590,7 +590,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "references": _references(manifest, values, out, quick, results),
             "claims": [c.row(language) for c in discussion.confront(results)],
             "rules": verdicts.table(language=language).to_dict("records"),
-            "author": {section: authors.fill(text, manifest, values, language=language, currency=currency,
+            "author": {section: authors.fill(text, results, language=language, currency=currency,
                                              where=f"texts.{section}")
                        for section, text in (texts or {}).items()},
             "appendix": _appendix(manifest, sections), "labels": labels,

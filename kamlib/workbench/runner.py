@@ -287,6 +287,8 @@ def _retire(name: str, out: Path, fp: dict, reason: str = "", reason_zh: str | N
     _write_json_atomic(manifest_path, manifest)
     for sub in ("notebooks/{}.ipynb", "notebooks/{}.html", "values/{}.json"):
         (out / sub.format(name)).unlink(missing_ok=True)
+    for result in nb_mod.info(notebook_path(name)).produces:  # its stage results no longer describe this study
+        (out / "results" / f"{result}.pickle").unlink(missing_ok=True)
     _write_json_atomic(out / ".state" / f"{name}.json", fp)
 
 

@@ -469,7 +469,8 @@ class Study(_Section):
         default_factory=dict,
         description="an author's own words per report section (background, identify, understand, segment, act, "
                     "evaluate, literature, discussion): a Markdown file, or one per language ({en: ..., zh: ...}), "
-                    "with {{ notebook.value_key }} placeholders filled from this run (kamlib.workbench.authors)")
+                    "with {{ stage.attribute }} placeholders filled from this run's stage results "
+                    "(kamlib.workbench.authors)")
 
     @field_validator("texts")
     @classmethod
