@@ -436,9 +436,10 @@ def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None =
     """Maximum-likelihood estimates of MBG/CNBD-k or BG/CNBD-k; k by a search over 1..12 when not given (stopping
     when the likelihood falls twice in a row, as BTYDplus).
 
-    Each k is fitted by BFGS with the analytic gradient in log-parameters; k = 1 from BTYDplus's start and one more,
-    every further k from the estimates at its neighbour (the Erlang scale alpha rescaled so that the mean
-    inter-purchase time stays), so that the search costs a few gradient steps per k.
+    Each k is fitted by BFGS with the analytic gradient in log-parameters, from BTYDplus's start, one more and (k > 1)
+    the estimates at its neighbour (the Erlang scale alpha rescaled so that the mean inter-purchase time stays), the
+    best of them: a neighbour on the ridge towards no dropout must not hide an interior optimum. With ``start`` (a
+    bootstrap refit) every k starts from its neighbour only. Many distinct rows are searched on a subsample first.
 
     Parameters
     ----------
@@ -511,10 +512,12 @@ def _neighbour(params: dict, k: int) -> list:
     return [[params["r"], params["alpha"] * params["k"] / k, params["a"], params["b"]]]
 
 
-def _profile(data: dict, w: np.ndarray, model: str, k0: int, first: list, known: dict | None = None) -> dict:
+def _profile(data: dict, w: np.ndarray, model: str, k0: int, first: list, known: dict | None = None,
+             defaults=()) -> dict:
     """The fits over k: ``k0`` from the starts ``first``, then up and down from it, each k from its neighbour's
-    estimates (or from ``known[k]``, the same k's fit on a subsample, with its curvature) until the likelihood
-    falls twice in a row or k reaches 1 or :data:`MAX_K`. Returns ``{k: (loglik, params)}``."""
+    estimates and the ``defaults`` (or from ``known[k]``, the same k's fit on a subsample, with its curvature) until
+    the likelihood falls twice in a row or k reaches 1 or :data:`MAX_K`. Returns ``{k: (loglik, params, inverse
+    Hessian)}``."""
     known = known or {}
 
     def one(k, starts):
@@ -530,7 +533,9 @@ def _profile(data: dict, w: np.ndarray, model: str, k0: int, first: list, known:
     for step in (1, -1):
         kk, prev, falls = k0 + step, results[k0], 0
         while 1 <= kk <= MAX_K and falls < 2 and np.isfinite(prev[0]):
-            now = one(kk, _neighbour(prev[1], kk))
+            # the neighbour's estimates can sit on the ridge towards no dropout (a -> 0) where this k has an
+            # interior optimum (the UCI retail log at k = 2: 43 log-likelihood units better): the defaults as well
+            now = one(kk, _neighbour(prev[1], kk) + list(defaults))
             if not np.isfinite(now[0]):
                 break
             falls = falls + 1 if now[0] < prev[0] else 0
@@ -541,9 +546,10 @@ def _profile(data: dict, w: np.ndarray, model: str, k0: int, first: list, known:
 
 def _search(data: dict, weights, model: str, *, k: int | None = None, start: dict | None = None):
     """The estimates at ``k``, or over k (:func:`_profile`) from ``start`` (a neighbouring fit's ``k, r, alpha,
-    a, b``, e.g. the full sample's for a bootstrap refit) or from k = 1 with :data:`STARTS`. Without a start, more
-    than :data:`SUBSAMPLE_ROWS` distinct rows are searched on a subsample first, and the full data from the
-    subsample's best k, each k from its subsample optimum: a few gradient steps per k."""
+    a, b``, e.g. the full sample's for a bootstrap refit, each k from its neighbour's estimates) or from k = 1, each
+    k from its neighbour's estimates and :data:`STARTS` (the best of the three). Without a start, more than
+    :data:`SUBSAMPLE_ROWS` distinct rows are searched on a subsample first, and the full data from the subsample's
+    best k, each k from its subsample optimum: a few gradient steps per k."""
     w = np.ones(len(data["x"])) if weights is None else np.asarray(weights, float)
     if k is not None:
         params, ll, _ = _fit_k(int(k), data, w, model, _neighbour(start, int(k)) if start else STARTS)
@@ -557,9 +563,9 @@ def _search(data: dict, weights, model: str, *, k: int | None = None, start: dic
             step = -(-n // (SUBSAMPLE_ROWS // 2))
             sub = {c: v[::step] for c, v in data.items() if c != "freq"}
             sub = _data(sub["x"], sub["tx"], sub["T"], sub["litt"])
-            known = _profile(sub, w[::step], model, 1, STARTS)
+            known = _profile(sub, w[::step], model, 1, STARTS, defaults=STARTS)
         k0 = max(known, key=lambda kk: known[kk][0]) if known else 1
-        results = _profile(data, w, model, k0, STARTS, known)
+        results = _profile(data, w, model, k0, STARTS, known, defaults=STARTS)
     ll, params, _ = max(results.values(), key=lambda t: t[0])
     return params, float(ll)
 
