@@ -10,7 +10,8 @@ Every model is fitted the same way: its log-likelihood (lifetimes' and CLVTools'
 Pareto/NBD and Gamma-Gamma; BTYDplus's for the CNBD-k models) and its analytic gradient in log-parameters,
 minimised by BFGS. The Pareto/NBD's Gauss hypergeometric term is evaluated in logs with its derivatives
 (:func:`kamlib._kernels.pnbd_j`), finite for any recency and T where lifetimes' hyp2f1 gives NaN, so no model
-needs Nelder-Mead over every row (lifetimes' Pareto/NBD fit did not finish in 300 s on 25,000 distinct rows).
+needs Nelder-Mead over every row (lifetimes' took minutes for a Pareto/NBD on 25,000 distinct rows, see
+``benchmarks/fit_models.py``).
 kamlib adds what ``lifetimes`` 0.11.3 lacks or gets wrong here: a fixed start for Pareto/NBD (lifetimes starts it
 from random values), the total log-likelihood in the original time unit, standard errors from the Hessian of that
 total log-likelihood (central differences of the analytic gradient; lifetimes divides Pareto/NBD's likelihood by the
