@@ -733,7 +733,11 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
         The model; ``mbgcnbd`` and ``bgcnbd`` (Platzer & Reutterer 2016, :mod:`kamlib.regular`) estimate the
         regularity k on a grid and need ``litt`` in the summary (:func:`kamlib.regular.with_litt`).
     penalizer : float
-        L2 penalty on the parameters (lifetimes' ``penalizer_coef``).
+        L2 penalty on the parameters: ``penalizer`` times the sum of their squares (in the summary's time unit) added
+        to the mean negative log-likelihood per customer, as lifetimes' BG/NBD ``penalizer_coef``, for every model
+        but the regular-buyer models (not penalised). lifetimes' Pareto/NBD penalised its parameters in a time
+        scale of its own (the largest T as 1) against the likelihood per row; the same value now means the same
+        for every model.
     unit : {"D", "W", "M"}
         Time unit of ``recency`` and ``T`` (recorded with the fit).
     with_se : bool
