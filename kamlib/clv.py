@@ -807,10 +807,10 @@ def _fit_suff(suff: pd.DataFrame, model: str, *, penalizer: float = 0.0, unit: s
     params = np.array([float(fitter.params_[k]) for k in PARAMS[model]])
     ll = _total_loglik(model, params, suff, args)
     at_bound = _at_bound(model, params, ll, suff, args)
-    se = _standard_errors(model, params, suff, args) if with_se else np.full(len(params), np.nan)
     # No standard error is reported as 0: a parameter at a bound makes the Hessian singular, and then none of
     # its standard errors can be trusted; otherwise a non-finite or zero one is missing.
-    se = np.full(len(params), np.nan) if at_bound else np.where(np.isfinite(se) & (se > 0), se, np.nan)
+    se = (_standard_errors(model, params, suff, args) if with_se and not at_bound else np.full(len(params), np.nan))
+    se = np.where(np.isfinite(se) & (se > 0), se, np.nan)
     return Fitted(model, fitter, dict(zip(PARAMS[model], params)), ll, int(w.sum()), len(suff),
                   dict(zip(PARAMS[model], se)), unit, at_bound)
 
