@@ -144,3 +144,62 @@ def test_a_subset_run_brings_the_producer_when_its_result_is_missing_or_stale(tm
     (tmp_path / ".state" / "10_key_accounts.json").write_text(json.dumps({**fp, "parameters": "other"}))
     assert runner._with_producers(["45_personalisation"], list(study.notebooks), study, base, tmp_path,
                                   notes.append)[0] == "10_key_accounts"
+
+
+def test_a_recorded_result_of_another_kamlib_or_a_damaged_file_is_computed_again(tmp_path, monkeypatch, capsys):
+    import pickle
+
+    from kamlib.workbench import notebook as helpers
+    from kamlib.workbench.artefacts import RESULT_FORMAT, RESULTS_ENV, kamlib_code_hash
+
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path))
+    namespace = {"clv_unit": "W"}
+    path = tmp_path / "key_accounts.pickle"
+    path.write_bytes(pickle.dumps({"format": RESULT_FORMAT, "kamlib": kamlib_code_hash(), "notebook": "10_key_accounts",
+                                   "parameters": {"clv_unit": "W"}, "result": "recorded"}))
+    assert helpers.stage_result(namespace, "key_accounts", lambda: "computed") == "recorded"
+    assert helpers.stage_result({"clv_unit": "D"}, "key_accounts", lambda: "computed") == "computed"
+    path.write_bytes(pickle.dumps({"format": RESULT_FORMAT, "kamlib": "other", "parameters": {}, "result": "old"}))
+    assert helpers.stage_result(namespace, "key_accounts", lambda: "computed") == "computed"
+    path.write_bytes(b"not a pickle")
+    assert helpers.stage_result(namespace, "key_accounts", lambda: "computed") == "computed"
+    out = capsys.readouterr().out
+    assert "other parameters (clv_unit)" in out and "another version of kamlib" in out and "cannot be read" in out
+
+
+def test_the_readers_of_a_failed_producer_do_not_run(tmp_path, monkeypatch):
+    """A reader never reads the last run's key accounts beside a producer that failed in this run."""
+    calls = []
+
+    def fake_execute(name, params, staging):
+        calls.append(name)
+        return {"ok": False, "seconds": 0.0, "message": "boom"} if name == "10_key_accounts" else \
+            {"ok": False, "skipped": True, "seconds": 0.0, "message": "does not apply"}
+
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path))
+    monkeypatch.setattr(runner, "_execute", fake_execute)
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", _InlinePool)
+    monkeypatch.setattr(runner, "_preload", lambda: None)
+    outcomes = runner.run(None, ["10_key_accounts", "01_data_overview", "45_personalisation"], quick=True,
+                          echo=lambda *a: None)
+    status = {o.notebook: (o.status, o.message) for o in outcomes}
+    assert status["10_key_accounts"] == ("failed", "boom")
+    assert status["45_personalisation"][0] == "failed" and "10_key_accounts, which failed" in status["45_personalisation"][1]
+    assert "45_personalisation" not in calls  # never executed
+
+
+class _InlinePool:
+    """A stand-in for the process pool that runs each task when it is submitted (for scheduling tests)."""
+
+    def __init__(self, max_workers=1):
+        pass
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        fut = Future()
+        fut.set_result(fn(*args))
+        return fut
+
+    def shutdown(self, *a, **k):
+        pass

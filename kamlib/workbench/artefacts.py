@@ -48,6 +48,25 @@ ROLES = ("main", "appendix", "hypotheses", "provenance")
 KINDS = ("share", "count", "money", "estimate", "text")
 
 
+#: The environment variable that tells a notebook's kernel where the run's stage results are published (the runner
+#: sets it for the kernels it starts).
+RESULTS_ENV = "KAM_RESULTS_DIR"
+#: The layout of a kept stage result's file; a reader computes its own result from a file of another layout.
+RESULT_FORMAT = 1
+
+
+def kamlib_code_hash() -> str:
+    """A hash of kamlib's code and data files: a notebook reruns when it changes (the runner's fingerprint), and a
+    stage result is read only by the code that wrote it (:meth:`Artefacts.keep`)."""
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for p in sorted(package.rglob("*")):
+        if p.is_file() and p.suffix in {".py", ".yaml", ".yml", ".csv", ".json"}:
+            h.update(p.relative_to(package.parent).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
 def versions() -> dict[str, str]:
     """Versions of Python and the key libraries."""
     out = {"python": platform.python_version()}
@@ -389,9 +408,11 @@ class Artefacts:
             raise KamError(f"Stage result name {name!r} must be lower-case letters, digits and underscores.")
         folder = self.root / "results"
         folder.mkdir(parents=True, exist_ok=True)
-        payload = {"notebook": self.notebook, "parameters": _jsonable(self.parameters), "result": result}
+        payload = {"format": RESULT_FORMAT, "kamlib": kamlib_code_hash(), "notebook": self.notebook,
+                   "parameters": _jsonable(self.parameters), "result": result}
         (folder / f"{name}.pickle").write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-        self.kept.append(name)
+        if name not in self.kept:  # kept again: the later result replaces the earlier
+            self.kept.append(name)
         return result
 
     def finding(self, key: str, template: str, *, evidence: str | None = None, priority: int = 50,

@@ -157,23 +157,31 @@ def stage_result(namespace: dict, name: str, compute):
     import os
     import pickle
 
-    from .artefacts import _jsonable
-    from .runner import RESULTS_ENV
+    from .artefacts import RESULT_FORMAT, RESULTS_ENV, _jsonable, kamlib_code_hash
 
+    label = name.replace("_", " ")
     folder = os.environ.get(RESULTS_ENV)
     path = Path(folder) / f"{name}.pickle" if folder else None
     if path is not None and path.exists():
-        payload = pickle.loads(path.read_bytes())
-        mine = {k: _jsonable(namespace[k]) for k in _schema_names() if k in namespace}
-        theirs = payload.get("parameters", {})
-        differ = sorted(k for k in set(mine) & set(theirs) if k not in ("language", "figure_dpi") and mine[k] != theirs[k])
-        if not differ:
-            print(f"Using the {name.replace('_', ' ')} recorded by {payload.get('notebook')} in this run.")
-            return payload["result"]
-        print(f"The recorded {name.replace('_', ' ')} used other parameters ({', '.join(differ)}); computing them "
-              "again here.")
+        try:
+            payload = pickle.loads(path.read_bytes())
+        except Exception as exc:  # a file of another kamlib's classes, or a damaged one: never a stale result
+            payload = None
+            print(f"The recorded {label} cannot be read ({type(exc).__name__}); computing them again here.")
+        if payload is not None and (payload.get("format") != RESULT_FORMAT
+                                    or payload.get("kamlib") != kamlib_code_hash()):
+            print(f"The recorded {label} were written by another version of kamlib; computing them again here.")
+        elif payload is not None:
+            mine = {k: _jsonable(namespace[k]) for k in _schema_names() if k in namespace}
+            theirs = payload.get("parameters", {})
+            differ = sorted(k for k in set(mine) & set(theirs)
+                            if k not in ("language", "figure_dpi") and mine[k] != theirs[k])
+            if not differ:
+                print(f"Using the {label} recorded by {payload.get('notebook')} in this run.")
+                return payload["result"]
+            print(f"The recorded {label} used other parameters ({', '.join(differ)}); computing them again here.")
     else:
-        print(f"No {name.replace('_', ' ')} recorded by an earlier notebook of this run; computing them here.")
+        print(f"No {label} recorded by an earlier notebook of this run; computing them here.")
     return compute()
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -32,7 +31,7 @@ from pathlib import Path
 
 from . import notebooks as nb_mod
 from . import study as study_mod
-from .artefacts import params_hash, sha256, versions
+from .artefacts import RESULTS_ENV, kamlib_code_hash, params_hash, sha256, versions
 from ..config import NOTEBOOKS, ROOT, reports_root
 from ..errors import KamError
 
@@ -51,15 +50,6 @@ def _write_json_atomic(path: Path, payload) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)
-
-
-def kamlib_code_hash() -> str:
-    h = hashlib.sha256()
-    for p in sorted((ROOT / "kamlib").rglob("*")):
-        if p.is_file() and p.suffix in {".py", ".yaml", ".yml", ".csv", ".json"}:
-            h.update(str(p.relative_to(ROOT)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 def notebook_path(name: str) -> Path:
@@ -160,7 +150,9 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
     staging_path.mkdir(parents=True, exist_ok=True)
     out_nb = staging_path / f"{name}.ipynb"
     params = dict(parameters, notebook=name, output_dir=str(staging_path / "artefacts"))
-    # where the stage results of the notebooks that ran before this one were published (the kernel inherits it)
+    # where the stage results of the notebooks that ran before this one were published (the kernel inherits it;
+    # restored afterwards, so a process that runs one notebook in itself keeps its own environment)
+    previous_results = os.environ.get(RESULTS_ENV)
     os.environ[RESULTS_ENV] = str(staging_path.parent.parent / "results")
     print(f"  start {name}", flush=True)
     start = time.perf_counter()
@@ -192,6 +184,11 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
                 "message": f"cell {exc.exec_count or exc.cell_index}: {exc.ename}: {_error_sentence(exc, out_nb)}"}
     except Exception as exc:  # kernel died, notebook unreadable, ...
         return {"ok": False, "seconds": time.perf_counter() - start, "message": f"{type(exc).__name__}: {exc}"}
+    finally:
+        if previous_results is None:
+            os.environ.pop(RESULTS_ENV, None)
+        else:
+            os.environ[RESULTS_ENV] = previous_results
     _to_html(out_nb, staging_path / f"{name}.html")
     return {"ok": True, "seconds": time.perf_counter() - start, "message": ""}
 
@@ -317,9 +314,12 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
         os.replace(staging / f"{name}{suffix}", out / sub / f"{name}{suffix}")
     (out / "values").mkdir(exist_ok=True)
     _write_json_atomic(out / "values" / f"{name}.json", values)
-    for result in part.get("results", []):  # stage results for the notebooks after this one
-        (out / "results").mkdir(exist_ok=True)
-        os.replace(art_dir / "results" / f"{result}.pickle", out / "results" / f"{result}.pickle")
+    for result in nb_mod.info(notebook_path(name)).produces:  # stage results for the notebooks after this one
+        if result in part.get("results", []):
+            (out / "results").mkdir(exist_ok=True)
+            os.replace(art_dir / "results" / f"{result}.pickle", out / "results" / f"{result}.pickle")
+        else:  # this run did not compute it (its stage did not apply): the last run's must not be read
+            (out / "results" / f"{result}.pickle").unlink(missing_ok=True)
     # the parameters the notebook ran with, for the report's appendix (not the study file as it is now)
     manifest.setdefault("notebooks", {})[name] = {"parameters": part["parameters"],
                                                   "parameters_hash": part["parameters_hash"],
@@ -339,8 +339,6 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
 
 
 _PUBLISHING = {"active": False, "pending": None}
-#: The environment variable that tells a notebook's kernel where the run's stage results are published.
-RESULTS_ENV = "KAM_RESULTS_DIR"
 
 
 def _with_producers(names: list[str], study_notebooks: list[str], study, base: Path, out: Path, echo) -> list[str]:
@@ -358,7 +356,8 @@ def _with_producers(names: list[str], study_notebooks: list[str], study, base: P
             params = notebook_parameters(producer, study, base)
             fp = fingerprint(producer, params, study_mod.data_files(study, base, infos[producer].sections))
             state = out / ".state" / f"{producer}.json"
-            fresh = state.exists() and json.loads(state.read_text()) == fp and (out / "results" / f"{need}.pickle").exists()
+            fresh = (state.exists() and json.loads(state.read_text()) == fp
+                     and (out / "results" / f"{need}.pickle").exists())
             if not fresh:
                 echo(f"  also running {producer}: {name} reads its {need.replace('_', ' ')}, and its last good run is "
                      "missing or used other inputs")
@@ -465,14 +464,16 @@ def _stop_workers(pool) -> None:
 
 def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Outcome]:
     todo, outcomes = [], []
+    after = _producers(names)
     for name in names:
         params = notebook_parameters(name, study, base)
         fp = fingerprint(name, params, study_mod.data_files(study, base, nb_mod.info(notebook_path(name)).sections))
         state_file = out / ".state" / f"{name}.json"
-        if not force and state_file.exists() and json.loads(state_file.read_text()) == fp:
+        rerun = {n for n, _, _ in todo}
+        if not force and state_file.exists() and json.loads(state_file.read_text()) == fp and not after[name] & rerun:
             outcomes.append(Outcome(name, "skipped", message="inputs unchanged"))
             echo(f"  skip  {name} (inputs unchanged since its last good run; --force to rerun)")
-        else:
+        else:  # changed, or a notebook whose stage results it reads runs again
             todo.append((name, params, fp))
     if not todo:
         return outcomes
@@ -492,7 +493,6 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
         if len(todo) > workers:
             echo(f"  queued {', '.join(n for n, _, _ in todo)}")
         waiting = {name: (params, fp) for name, params, fp in todo}
-        after = _producers([n for n, _, _ in todo])
 
         processed: set = set()
 
@@ -534,6 +534,13 @@ def _run_locked(study, names, base, out, *, quick, force, jobs, echo) -> list[Ou
                 outcomes.append(Outcome(name, "failed", res["seconds"], message=res["message"]))
                 echo(f"  [{done}/{len(todo)}] FAILED {name}: {res['message']}\n"
                      f"        previous good artefacts kept; executed notebook: {failed_dir / (name + '.ipynb')}")
+                for reader in [n for n in waiting if name in after[n]]:  # they would read the last run's results
+                    waiting.pop(reader)
+                    done += 1
+                    why = (f"not run: it reads the stage results of {name}, which failed; its previous good artefacts "
+                           "kept")
+                    outcomes.append(Outcome(reader, "failed", 0.0, message=why))
+                    echo(f"  [{done}/{len(todo)}] FAILED {reader}: {why}")
             submit_ready()
     except BaseException:  # Ctrl-C, kill: stop the workers and their kernels; published results stay as they were
         _stop_workers(pool)
