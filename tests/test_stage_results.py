@@ -110,13 +110,12 @@ def test_the_kept_tiers_count_the_key_accounts():
     assert "no purchase model beats a sort by past revenue" in " ".join(closing("identify", r))
 
 
-def test_the_quick_report_keeps_the_tiers_its_values_count():
+@pytest.mark.notebook
+def test_the_quick_report_keeps_the_tiers_its_values_count(quick_report):
     """The kept tiers and the recorded values of a report say the same (one count in the whole report)."""
     from kamlib.workbench import discussion
 
-    out = ROOT / "reports" / "default-quick"
-    if not (out / "results" / "key_accounts.pickle").exists():
-        pytest.skip("no quick default report here (kam run --study studies/default.yaml --quick)")
+    out = quick_report
     values = {f.stem: json.loads(f.read_text(encoding="utf-8")) for f in (out / "values").glob("*.json")}
     kept, bare = discussion.stage_results(values, out), discussion.stage_results(values)
     assert kept.identify.tiers is not None and bare.identify.tiers is None

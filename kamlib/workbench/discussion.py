@@ -23,6 +23,7 @@ import pandas as pd
 from .. import stage_results as _stage
 from ..i18n import Message, in_language
 from ..stage_results import CHECKS, NOT_TESTED, Claim, StageResults, load_claims
+from .artefacts import RESULT_FORMAT, kamlib_code_hash
 
 __all__ = ["CHECKS", "Claim", "NOT_TESTED", "closing", "confront", "load_claims", "stage_results"]
 
@@ -52,7 +53,12 @@ def stage_results(values: dict, folder: str | Path | None = None) -> StageResult
     for name in sorted(set(_stage.KEPT.values())) if folder is not None else ():  # the results the reasoning reads
         path = Path(folder) / "results" / f"{name}.pickle"
         if path.exists():  # written by this run's notebooks (Artefacts.keep)
-            kept[name] = pickle.loads(path.read_bytes())["result"]
+            try:
+                payload = pickle.loads(path.read_bytes())
+            except Exception:  # another kamlib's classes or a damaged file: the recorded values say the same
+                continue
+            if payload.get("format") == RESULT_FORMAT and payload.get("kamlib") == kamlib_code_hash():
+                kept[name] = payload["result"]
     return _stage.recorded(values, kept)
 
 
