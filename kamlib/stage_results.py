@@ -809,8 +809,10 @@ def _identify(r: StageResults, simulated: bool) -> list[Message]:
                            "revenue on the holdout, so the tiers rank by past revenue and judge risk by recency.",
                            "closing"))
     elif chosen:
-        out.append(Message("The forward-looking tiers use {model}, the model that beat past revenue on the holdout; "
-                           "its forecast is a model's, checked on one holdout period.", "closing", model=chosen))
+        out.append(Message("The forward-looking tiers use {model}, the model chosen on the holdout: its top customers "
+                           "captured at least as much holdout revenue as the top customers by past revenue (point "
+                           "estimates; whether the difference exceeds chance is judged in the discussion), and its "
+                           "forecast is a model's, checked on one holdout period.", "closing", model=chosen))
     elif i.degenerate_models:
         out.append(Message("They do not show which customers will stay valuable: the purchase models cannot identify "
                            "dropout on this log ({models}), so tiers that look forward rest on past revenue.", "closing",
@@ -833,8 +835,9 @@ def _segment(r: StageResults, simulated: bool) -> list[Message]:
                                "has {m} groups to treat, the largest bringing {share:.1%} of revenue.", "closing",
                                m=len(shares), k=k, share=max(shares)))
         elif len(shares) > 1:
-            out.append(Message("The {k} segments are unequal: the largest brings {share:.1%} of revenue, so account "
-                               "management concentrates on its customers.", "closing", k=k, share=max(shares)))
+            out.append(Message("The segment with the most revenue brings {share:.1%} of it, against {even:.1%} for an "
+                               "even split across the {k} segments; account management weighs its customers "
+                               "accordingly.", "closing", k=k, share=max(shares), even=1 / k))
         if s.k_gap is not None and s.k_silhouette is not None and s.k_gap != s.k_silhouette:
             out.append(Message("The silhouette suggests {a} segments and the gap statistic {b}: the number of segments "
                                "is a choice for the account plan, not a finding.", "closing", a=s.k_silhouette,

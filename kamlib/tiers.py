@@ -259,7 +259,7 @@ def _days_since_last(base: pd.DataFrame, unit: str) -> pd.Series:
 
 def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float = 0.5,
            min_p_alive: float = 0.5, max_inactive_days: float = 180, unit: str = "D",
-           degenerate: bool = False, value_model: bool | str = True, as_of: str = "") -> Tiers:
+           degenerate: bool = False, value_model: str | bool = "CLV", as_of: str = "") -> Tiers:
     """Key-account tier per customer from value, potential and risk (rule in the module docstring).
 
     Parameters
@@ -280,11 +280,11 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     degenerate : bool
         The purchase model behind ``p_alive`` cannot identify dropout (:attr:`kamlib.clv.Fitted.degenerate`):
         judge risk by recency.
-    value_model : bool or str
-        Whether a purchase model earned the right to value the customers (:func:`kamlib.holdout.choose`); a
-        string names it (its label, recorded in :attr:`Tiers.value_model`), "" or False for none. Without one there
-        is no potential tier (it would rank by a forecast that does not beat past revenue): development is ranked
-        by past revenue and risk by recency.
+    value_model : str or bool
+        The label of the purchase model that earned the right to value the customers on the holdout
+        (:func:`kamlib.holdout.choose`), whose CLV is ``base["clv"]`` (recorded in :attr:`Tiers.value_model`;
+        True is read as "CLV"); "" or False for none. Without one there is no potential tier (it would rank by a
+        forecast that does not beat past revenue): development is ranked by past revenue and risk by recency.
     as_of : str
         The date the tiers describe, for the result.
 
@@ -322,7 +322,7 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     require_columns(base, ["clv", "p_alive"], where="the tier input", fix="compute them with kamlib.clv.customer_base")
     p_min = float(base["p_alive"].min()) if len(base) else np.nan
     note = None
-    model_label = value_model if isinstance(value_model, str) else ""
+    model_label = value_model if isinstance(value_model, str) else "CLV" if value_model else ""
     value_model = bool(value_model)
     degenerate = degenerate or not value_model
     if degenerate or p_min >= min_p_alive:
@@ -517,8 +517,10 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
     (:func:`customer_value`) and the tiers (:func:`assign`). A notebook that needs the key accounts and finds no
     recorded result (a subset run, Lab) calls this and gets the numbers the identification notebook recorded.
 
-    Without a holdout comparison (no amounts, or no holdout revenue) the BG/NBD values the customers when it
-    applies, as the literature's default; when the chosen model cannot be fitted on the whole log, none does.
+    Only a model the holdout chose values the customers: without a holdout comparison (no amounts, no holdout
+    revenue, too few repeat buyers) no model has shown that it ranks customers better than past revenue, so the
+    tiers rank by past revenue (purchase days without amounts) and judge risk by recency; the same when the chosen
+    model cannot be fitted on the whole log.
 
     Parameters
     ----------
@@ -565,7 +567,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
 
     notes: list = []
     cal, fitted, selection = None, {}, None
-    value_model = "bgnbd"  # without a holdout comparison: the BG/NBD, as the literature's default
+    value_model = ""  # without a holdout comparison no model has earned the right to value the customers
     if stages.holdout(transactions, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit):
         cal = rfm.calibration_holdout(transactions, calibration_end=calibration_end, holdout_end=holdout_end,
                                       unit=unit, start=calibration_start)

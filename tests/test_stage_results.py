@@ -103,10 +103,14 @@ def test_the_kept_tiers_count_the_key_accounts():
 
     base = pd.DataFrame({"revenue": [10, 5, 1, 0.5], "clv": [5, 1, 1, 0], "p_alive": [0.9, 0.2, 0.8, 0.9],
                          "recency": [4, 1, 4, 4], "T": [5, 5, 5, 5]}, index=["a", "b", "c", "d"])
-    t = tiers.assign(base, key_share=0.5, develop_share=0.9)
+    t = tiers.assign(base, key_share=0.5, develop_share=0.9, value_model="BG/CNBD-k")
     # the top half by revenue (a, b) are the key accounts, b at risk (P(alive) 0.2 < 0.5)
     r = recorded({"10_key_accounts": {"key_accounts": 99, "value_model": "BG/NBD"}}, {"key_accounts": t})
-    assert r.identify.tiers is t and r.identify.key_accounts == 2 and r.identify.value_model == t.value_model == ""
+    assert r.identify.tiers is t and r.identify.key_accounts == 2 and r.identify.value_model == "BG/CNBD-k"
+    assert "use BG/CNBD-k, the model chosen on the holdout" in " ".join(closing("identify", r))
+    none = tiers.assign(base, key_share=0.5, develop_share=0.9, value_model="")
+    r = recorded({"10_key_accounts": {"value_model": "BG/NBD"}}, {"key_accounts": none})
+    assert r.identify.value_model == ""
     assert "no purchase model beats a sort by past revenue" in " ".join(closing("identify", r))
 
 
