@@ -44,6 +44,14 @@ def test_an_attribute_this_run_did_not_compute_is_refused_with_the_fix():
         authors.fill("{{ identify.gini | percent }}", RESULTS)
 
 
+def test_a_share_reads_as_a_share_and_a_table_or_interval_is_refused():
+    assert authors.fill("{{ identify.top_revenue_share }} and {{ evaluate.capture_clv }}", RESULTS) == "73.9% and 62.0%"
+    with pytest.raises(KamError, match=r"is not one number or word \(dict\)"):
+        authors.fill("{{ segment.revenue_shares }}", recorded({"30_segments": {"segment_0_revenue_share": 0.4}}))
+    with pytest.raises(KamError, match="is not one number or word"):
+        authors.fill("{{ evaluate.capture_clv_ci }}", recorded({"40_strategy": {"capture_clv_ci": [0.5, 0.7]}}))
+
+
 def test_the_shipped_texts_name_only_stage_attributes():
     """Every placeholder of the default study's discussion is an attribute of kamlib.stage_results."""
     import dataclasses

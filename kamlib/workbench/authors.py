@@ -16,6 +16,7 @@ paragraphs to the Word and PDF editions.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def fill(text: str, results, *, language: str = "en", currency: str | None = Non
         stage, attribute, kind = m.group(1), m.group(2), m.group(3)
         shown = m.group(0)
         cls = sr.STAGES.get(stage)
-        if cls is None or attribute not in {f.name for f in __import__("dataclasses").fields(cls)}:
+        if cls is None or attribute not in {f.name for f in dataclasses.fields(cls)}:
             old = next((f"{{{{ {s}.{a} }}}}" for (s, a), (nb, key) in sr.RECORDED.items()
                         if nb == stage and key == attribute), None)
             raise KamError(f"{where}: the placeholder {shown} names no stage result; "
@@ -85,14 +86,14 @@ def fill(text: str, results, *, language: str = "en", currency: str | None = Non
             raise KamError(f"{where}: the placeholder {shown} has no value in this run ({stage}.{attribute} was not "
                            "computed: its notebook did not run or its data cannot support it); remove it or rerun "
                            "with data that supports it.")
-        if kind is None:
-            kind = ("text" if isinstance(value, str) else "count" if isinstance(value, int) and not isinstance(
-                value, bool) else "estimate")
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise KamError(f"{where}: the placeholder {shown} is not one number or word ({type(value).__name__}); "
+                           "quote a number of it instead (each stage class documents its attributes).")
+        if kind is None:  # a share is a share, a count a count: by the attribute's name and value
+            kind = ("text" if isinstance(value, str) else "count" if isinstance(value, int) else
+                    "share" if attribute.endswith(("share", "_lift")) or attribute.startswith("capture") else "estimate")
         if kind not in KINDS:
             raise KamError(f"{where}: the placeholder {shown} asks for kind {kind!r}; use one of {', '.join(KINDS)}.")
-        if isinstance(value, tuple):
-            raise KamError(f"{where}: the placeholder {shown} is an interval; write its ends as text or quote the "
-                           "estimate it belongs to.")
         return show(value, kind, language, currency)  # as the report's own sentences show it
 
     return PLACEHOLDER.sub(one, text)
