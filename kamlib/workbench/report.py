@@ -610,8 +610,8 @@ def _note(note: str, note_zh: str | None, language: str) -> str:
 def _references(manifest: dict, values: dict, out: Path, quick: bool, results) -> list[dict]:
     """The works cited anywhere in the report (English text: captions, notes, findings, recommendations,
     limitations, the closings and the discussion (from the run's stage ``results``) and the text cells of every
-    table), formatted (:func:`kamlib.literature.references`)."""
-    from .. import literature
+    table, and the sources of the verdict rules table), formatted (:func:`kamlib.literature.references`)."""
+    from .. import literature, verdicts
     from . import discussion
     from . import findings as fnd
     from .notebooks import STAGES
@@ -628,6 +628,7 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results) -
             df = pd.read_csv(out / a["path"])
             parts += [str(v) for c in df.columns if df[c].dtype == object or str(df[c].dtype) == "str"
                       for v in df[c].dropna().unique()]
+    parts += verdicts.table(language="en")["source"].tolist()  # the report prints every rule with its source
     return literature.references("\n".join(parts))
 
 
