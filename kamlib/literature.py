@@ -120,10 +120,14 @@ def to_bibtex(sources: pd.DataFrame) -> str:
 #: "Kline (2016)"; group 1 is the first author's surname, group 2 the year.
 CITATION = re.compile(r"\b([A-Z][A-Za-zÀ-ÿ'\-]+)(?:(?: et al\.| (?:&|and) [A-Z][A-Za-zÀ-ÿ'\-]+|(?:, [A-Z][A-Za-zÀ-ÿ'\-]+)+,? "
                       r"(?:&|and) [A-Z][A-Za-z'\-]+),? \(?|,? \()((?:19|20)\d{2})\b")
+#: The next work of a list that a citation opens: "Hubert & Arabie 1985, Cramér 1946" (after a year, a comma or
+#: semicolon, one surname and a year with no parenthesis); matched only right after a citation.
+CITATION_NEXT = re.compile(r"[,;] ([A-Z][A-Za-zÀ-ÿ'\-]+)(?: et al\.)? ((?:19|20)\d{2})\b")
 
 
 def citations(text: str) -> list[tuple[str, str]]:
-    """The author-year citations in ``text``: ``[(first author's surname, year)]``, each once, in order.
+    """The author-year citations in ``text``: ``[(first author's surname, year)]``, each once, in order; a single
+    author with a bare year counts when it continues a list of citations (:data:`CITATION_NEXT`).
 
     Parameters
     ----------
@@ -140,11 +144,20 @@ def citations(text: str) -> list[tuple[str, str]]:
     >>> from kamlib.literature import citations
     >>> citations("HTMT below 0.90 (Henseler, Ringle & Sarstedt (2015)); Podsakoff et al. 2003; Kline (2016); On 2011")
     [('Henseler', '2015'), ('Podsakoff', '2003'), ('Kline', '2016')]
+    >>> citations("adjusted Rand index and Cramér's V (Hubert & Arabie 1985, Cramér 1946); in 2019, March 2020")
+    [('Hubert', '1985'), ('Cramér', '1946')]
     """
-    out = []
+    found = []
     for m in CITATION.finditer(text):
-        if (m.group(1), m.group(2)) not in out:
-            out.append((m.group(1), m.group(2)))
+        found.append((m.start(), m.group(1), m.group(2)))
+        end = m.end()
+        while (nxt := CITATION_NEXT.match(text, end)) is not None:
+            found.append((nxt.start(1), nxt.group(1), nxt.group(2)))
+            end = nxt.end()
+    out = []
+    for _, surname, year in sorted(found):
+        if (surname, year) not in out:
+            out.append((surname, year))
     return out
 
 

@@ -113,3 +113,78 @@ def test_cohen_kappa_treats_true_false_as_one_zero_and_names_mixed_labels():
         [1, 1, 0, 0], [1, 0, 0, 0]) == 0.5
     with pytest.raises(KamError, match="labels of different kinds"):
         literature.cohen_kappa(["yes", 1], [1, 1])
+
+
+# ----------------------------------------------------------------------------- the methods bibliography
+
+
+#: Rule sources that name a convention, not a publication (every other source cites a work in author-year form).
+CONVENTIONS = {"Fisher's 5% level, one test per hypothesis"}
+
+
+def test_every_verdict_rule_source_is_in_methods_bib():
+    """A rule whose source names a work not in data/literature/methods.bib (or names it in a form the citation
+    lookup does not read) fails here, so the report's reference list cannot miss it."""
+    from kamlib.verdicts import RULES
+
+    assert lit.references("Smith & Jones (2031)")[0]["key"] is None  # the check can fail
+    for rule in RULES.values():
+        cited = lit.citations(rule.source)
+        if not cited:
+            assert rule.source in CONVENTIONS or rule.source.startswith("workbook convention"), (
+                f"rule {rule.name!r}: its source {rule.source!r} names no work as 'Author (year)'")
+            continue
+        refs = lit.references(rule.source)
+        assert {(r["author"], r["year"]) for r in refs} == set(cited)
+        missing = [f"{r['author']} ({r['year']})" for r in refs if r["key"] is None]
+        assert not missing, f"rule {rule.name!r}: add {missing} to data/literature/methods.bib"
+
+
+@pytest.mark.parametrize("citation, key, start", [
+    ("Hubert & Arabie (1985)", "hubert1985",
+     "Lawrence Hubert and Phipps Arabie. Comparing partitions. Journal of Classification, 2(1):193–218, 1985."),
+    ("Cramér (1946)", "cramer1946", "Harald Cramér. Mathematical Methods of Statistics. Princeton University Press"),
+    ("Cohen (1988)", "cohen1988", "Jacob Cohen. Statistical Power Analysis for the Behavioral Sciences."),
+    ("Kaiser (1974)", "kaiser1974", "Henry F. Kaiser. An index of factorial simplicity. Psychometrika, 39(1):31–36"),
+    ("Gardner & Altman (1986)", "gardner1986", "Martin J. Gardner and Douglas G. Altman. Confidence intervals "
+     "rather than P values: estimation rather than hypothesis testing."),
+    ("after Kelley (1939)", "kelley1939", "Truman L. Kelley. The selection of upper and lower groups for the "
+     "validation of test items. Journal of Educational Psychology, 30(1):17–24, 1939."),
+    ("Wu (2010)", "wu2010", "Minglong Wu. 问卷统计分析实务"),
+])
+def test_methods_bib_holds_the_works_the_verdicts_and_segments_cite(citation, key, start):
+    (ref,) = lit.references(citation)
+    assert ref["key"] == key and ref["text"].startswith(start)
+
+
+def test_new_methods_entries_say_where_they_were_verified():
+    """Each of these entries was checked against a stored public record, named in the comment above it."""
+    text = (lit.LIT / "methods.bib").read_text(encoding="utf-8")
+    for key in ("hubert1985", "cramer1946", "cohen1988", "kaiser1974", "gardner1986", "kelley1939", "wu2010"):
+        before = text[:text.index(f"{{{key},")].rstrip().rsplit("\n", 1)[0]  # the text above the entry's first line
+        comment = before[before.rindex("}") + 1:] if "}" in before else before
+        assert "% verified:" in comment, key
+
+
+def test_a_bare_year_counts_only_when_it_continues_a_citation():
+    assert lit.citations("index and V (Hubert & Arabie 1985, Cramér 1946; Kline 2016)") == [
+        ("Hubert", "1985"), ("Cramér", "1946"), ("Kline", "2016")]
+    assert lit.citations("sales in 2019, March 2020; Kline (2016)); On 2011") == [("Kline", "2016")]
+
+
+def test_the_report_reference_list_reads_the_rules_and_the_segment_notes(tmp_path):
+    """The report's lookup finds Hubert & Arabie (1985) and Cramér (1946) in the segments' note, and every work of
+    the verdict rules table it prints, with no table or caption citing them."""
+    from kamlib.verdicts import RULES
+    from kamlib.workbench import discussion, report
+
+    note = ("The 4 segments largely reproduce the mapped column region (adjusted Rand index 0.61, Cramér's V 0.70; "
+            "agreement counts as high from an index of 0.50 or a V of 0.50, Hubert & Arabie 1985, Cramér 1946): "
+            "they mostly separate 3 customers.")
+    manifest = {"notebooks": {"20_segments": {"notes": [note]}}}
+    refs = report._references(manifest, {}, tmp_path, True, discussion.stage_results({}, tmp_path))
+    keys = {r["key"] for r in refs}
+    assert None not in keys, [r for r in refs if r["key"] is None]
+    assert {"hubert1985", "cramer1946", "gardner1986", "kaiser1974", "kelley1939", "wu2010", "cohen1988"} <= keys
+    ruled = {c for r in RULES.values() for c in lit.citations(r.source)}
+    assert ruled <= {(r["author"], r["year"]) for r in refs}
