@@ -161,6 +161,7 @@ def test_every_cited_work_is_in_the_reference_list(folder):
     text = " ".join(a["caption"]["en"] for a in _manifest(folder)["artefacts"])
     text += " ".join(f.text() for f in doc["summary"] + doc["demonstrations"]) + " ".join(doc["limitations"])
     text += " ".join(c["evidence"] for c in doc["claims"]) + " ".join(t for x in doc["sections"] for t in x["closing"])
+    text += " ".join(r["source"] for r in doc["rules"])  # the verdict rules table cites works too
     text += " ".join(str(n) for rec in _manifest(folder)["notebooks"].values() for n in rec.get("notes", []))
     for a in _manifest(folder)["artefacts"]:
         if a["kind"] == "table":
