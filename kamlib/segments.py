@@ -455,8 +455,9 @@ def naming_rule(margin: float = NAMING_MARGIN) -> Message:
     return Message(
         "Segment names say only what a segment's means show against the mean of all customers: recent or lapsed "
         "when the mean days since the last purchase are at least {margin:.0%} below or above it; frequent when mean "
-        "orders are at least {margin:.0%} above it and occasional when at least {margin:.0%} below; one-time when "
-        "mean orders are at most {orders} or at least {share:.0%} of the segment bought once; high value when mean "
+        "purchase days are at least {margin:.0%} above it and occasional when at least {margin:.0%} below; one-time "
+        "when mean purchase days are at most {orders} or at least {share:.0%} of the segment bought on one day only; "
+        "high value when mean "
         "revenue is at least {margin:.0%} above it. Any other segment is named by its number and the feature "
         "furthest from the mean; two segments that would share a name are told apart by the feature that differs "
         "most between them (by at least {margin:.0%} of its mean), else by their numbers.",
