@@ -226,7 +226,9 @@ def _pnbd_one(a1, a2, r_, out, los, his, vals, errs, tmp, total, cuts):
             dkb += t * sb
             dkc -= t * sc
             dkz += m * t
-            if t == 0.0 or t * (m + 1.0) * (1.0 + sb + sc) < 1e-17 * big_k * (1.0 - z):
+            # the tail bound uses rho, not 1 - z: for rho below machine epsilon z rounds to 1, 1 - z to 0, and the
+            # test could never pass (a denormal t times a ratio near 1 rounds to itself, so t never reaches 0 either)
+            if t == 0.0 or t * (m + 1.0) * (1.0 + sb + sc) < 1e-17 * big_k * r_ or m >= 1_000_000:
                 break
         out[0] = np.log(big_k) - np.log(a)
         out[1] = (dkb + dkc) / big_k - 1.0 / a

@@ -288,6 +288,22 @@ def test_the_hypergeometric_kernel_equals_mpmath_with_its_derivatives():
         np.testing.assert_allclose(got[1:], [float(v) for v in want], rtol=1e-7, atol=1e-14)
 
 
+def test_the_hypergeometric_kernel_ends_when_rho_is_below_machine_epsilon():
+    """With rho = 1e-18, 1 - rho rounds to 1: the series' tail test on 1 - z never passed and a denormal term times
+    a ratio near 1 rounds to itself, so the loop never ended (a marketplace log of one-time buyers, 9 days, hung the
+    Pareto/NBD fit). The tail test reads rho; the value equals the integral at 50 digits."""
+    import mpmath as mp
+
+    from kamlib._kernels import pnbd_j
+
+    out = np.empty((1, 4))
+    pnbd_j(np.array([1.0]), np.array([100.0]), np.array([1.09e-18]), out)
+    mp.mp.dps = 50
+    rho = mp.mpf("1.09e-18")
+    want = mp.log(mp.quad(lambda v: (1 + rho * v) ** -1 * (1 + v) ** -100, [0, 1, 10, mp.inf]))
+    assert out[0, 0] == pytest.approx(float(want), rel=1e-12)
+
+
 def test_mbgnbd_objective_and_gradient_equal_lifetimes(cal):
     from lifetimes import ModifiedBetaGeoFitter
 
