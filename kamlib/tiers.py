@@ -16,7 +16,7 @@ Rule, applied in order (the arguments of :func:`assign`; a study sets them in it
 Risk is P(alive) < ``min_p_alive``. When P(alive) carries no information (the purchase model is degenerate, or
 no customer is below the threshold), risk falls back to recency: more than ``max_inactive_days`` since the last
 purchase (a customer whose last purchase is exactly ``max_inactive_days`` days ago is still active; days are counted
-from the summary's recency and T and rounded to the day, so a unit of weeks does not move the boundary). Ties in the
+from the summary's recency and T, rounded to 1e-6 of a day, so a unit of weeks does not move the boundary). Ties in the
 ranking are broken by customer id, everywhere (:func:`top`).
 
 **The key accounts** of a study are the customers in the top share by past revenue at the end of the log, active or
@@ -183,7 +183,7 @@ class Tiers(Result):
         """The key accounts (tiers :data:`KEY_TIERS`), largest past revenue first (ties by id)."""
         ids = self.tier.index[self.tier.isin(KEY_TIERS)]
         if self.base is not None and len(ids):
-            return top(_ranking(self.base).loc[ids], 1.0)
+            return top(_ranking(self.base)[0].loc[ids], 1.0)
         return ids
 
     @property
@@ -205,13 +205,6 @@ class Tiers(Result):
     def value_measure(self) -> str:
         """``"clv"`` when a purchase model values the customers, else ``"revenue"`` (past revenue)."""
         return "clv" if self.value_model else "revenue"
-
-    def value(self) -> pd.Series:
-        """Each customer's value by :attr:`value_measure` (CLV only when a model was chosen)."""
-        if self.base is None:
-            raise KamError("these tiers carry no customer table; build them with kamlib.tiers.assign(base, ...).")
-        return self.base[self.value_measure]
-
 
 def _risk_phrase(risk: str, max_inactive_days: float, min_p_alive: float) -> Message:
     if risk == "recency":
@@ -243,17 +236,19 @@ def risk_phrase(tiers: Tiers) -> Message:
     return _risk_phrase(tiers.risk, tiers.max_inactive_days, tiers.min_p_alive)
 
 
-def _ranking(base: pd.DataFrame) -> pd.Series:
-    """What ranks the customers: past revenue, or purchase days (``frequency + 1``) when the log has no amounts."""
+def _ranking(base: pd.DataFrame) -> tuple[pd.Series, str]:
+    """What ranks the customers and its name: past revenue (``"revenue"``), or purchase days (``frequency + 1``,
+    ``"purchase days"``) when the log has no amounts."""
     if "revenue" in base and base["revenue"].notna().any():
-        return base["revenue"].fillna(0.0)
+        return base["revenue"].fillna(0.0), "revenue"
     if "frequency" in base:
-        return (base["frequency"] + 1).astype(float)
+        return (base["frequency"] + 1).astype(float), "purchase days"
     raise KamError("the tier input has neither revenue nor frequency; compute it with kamlib.clv.customer_base.")
 
 
 def _days_since_last(base: pd.DataFrame, unit: str) -> pd.Series:
-    """Whole days since each customer's last purchase, from the summary's ``T - recency`` in ``unit``."""
+    """Days since each customer's last purchase, from the summary's ``T - recency`` in ``unit`` (rounded to 1e-6 of a
+    day: the unit's rounding noise does not move a customer across ``max_inactive_days``)."""
     return ((base["T"] - base["recency"]) * UNIT_DAYS[unit]).round(6)
 
 
@@ -325,11 +320,11 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     model_label = value_model if isinstance(value_model, str) else "CLV" if value_model else ""
     value_model = bool(value_model)
     degenerate = degenerate or not value_model
+    ranking, rank_by = _ranking(base)
     if degenerate or p_min >= min_p_alive:
         require_columns(base, ["recency", "T"], where="the tier input",
                         fix="compute them with kamlib.clv.customer_base")
-        no_amounts = not ("revenue" in base and base["revenue"].notna().any())
-        why = (Message("the log has no amounts, so no purchase model values the customers") if no_amounts else
+        why = (Message("the log has no amounts, so no purchase model values the customers") if rank_by != "revenue" else
                Message("no purchase model beats past revenue on the holdout") if not value_model else
                Message("the purchase model cannot identify dropout (its parameters are at a bound)") if degenerate
                else Message("P(alive) is at least {p_min:.2f} for every customer, so no one would be at risk by it",
@@ -343,8 +338,6 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
         alive = base["p_alive"] >= min_p_alive
         risk = "p_alive"
     risk_rule = _risk_phrase(risk, max_inactive_days, min_p_alive)
-    ranking = _ranking(base)
-    rank_by = "revenue" if "revenue" in base and base["revenue"].notna().any() else "purchase days"
     top_revenue = base.index.isin(top(ranking, key_share))
     by_clv = base["clv"] if value_model else ranking
     potential = base.index.isin(top(by_clv, key_share)) & value_model
@@ -432,7 +425,7 @@ def empty_tiers(table_df: pd.DataFrame, *, by_construction=()) -> str | None:
 
 def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_model: str, *, end, unit: str = "W",
                    months: int = 12, discount_rate: float = 0.10, penalizer: float = 0.0,
-                   covariates=(), covariate_min_customers: int = 30):
+                   covariate_min_customers: int = 30):
     """The customer table the tiers are drawn from: CLV and P(alive) by ``value_model``, or none.
 
     Parameters
@@ -448,10 +441,8 @@ def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_mode
         The end of the summary (the covariates are read up to it).
     unit, months, discount_rate, penalizer
         As in :func:`kamlib.clv.customer_base`.
-    covariates : sequence of str
-        The study's covariate columns (used when ``value_model`` names some).
     covariate_min_customers : int
-        As in :func:`kamlib.covariates.customer_covariates`.
+        As in :func:`kamlib.covariates.customer_covariates` (for the covariates ``value_model`` names).
 
     Returns
     -------

@@ -285,8 +285,8 @@ def load_reviews(namespace: dict[str, Any]):
 
 def key_accounts(namespace: dict, transactions):
     """The run's key-account tiers (:class:`kamlib.tiers.Tiers`): recorded by the identification notebook, or
-    computed here with :func:`kamlib.tiers.identify` from the study parameters in ``namespace`` (None when the
-    log does not support tiers: no calibration window inside it)."""
+    computed here with :func:`kamlib.tiers.identify` from the study parameters in ``namespace`` (tiers by past
+    revenue and recency when no model can value the customers)."""
     from .. import tiers
 
     def compute():
