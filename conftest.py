@@ -15,7 +15,7 @@ An example in a kamlib docstring can use, without defining them (see docs/archit
 ``scores``                 their construct scores, with ``key`` = 1 for key accounts
 ``items``                  the answers to the satisfaction items
 ``hs``                     the Holzinger-Swineford (1939) test scores, as shipped in semopy
-``ecsi``, ``model``        the real ECSI satisfaction survey (250 respondents) and its PLS-SEM (:func:`kamlib.pls.fit`)
+``ecsi``, ``model``        the real ECSI satisfaction survey (250 respondents) and its PLS-SEM (:func:`kamlib.survey.pls.fit`)
 =========================  ==============================================================================
 
 They are built once per test session, and only when a docstring example runs. A name the module itself defines
@@ -50,8 +50,9 @@ def _names() -> dict:
     import numpy as np
     import pandas as pd
 
-    from kamlib import clv, datasets, instrument, pls, rfm, survey, tiers
-    from kamlib import survey_data as sd
+    from kamlib import clv, datasets, rfm, survey, tiers
+    from kamlib.survey import instrument, pls
+    from kamlib.survey import responses as sd
 
     tx = datasets.cdnow(sample=True)
     inst = instrument.load(ROOT / "data" / "survey" / "instrument.yaml")

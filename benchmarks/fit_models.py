@@ -6,7 +6,7 @@
 
 The log is :func:`run.make_log`'s buy-till-you-die process (fixed seed, about ten purchases per customer); the
 calibration summary ends on 2023-06-30, in weeks, with the sum of log inter-purchase times that the CNBD-k models
-need (:func:`kamlib.regular.with_litt`). Each model is fitted as the workbook fits it, ``clv.fit(summary, model)``
+need (:func:`kamlib.clv.regular.with_litt`). Each model is fitted as the workbook fits it, ``clv.fit(summary, model)``
 with standard errors, in a fresh Python process (:func:`run.measure`: the imports are outside the clock, the first
 call of the compiled Pareto/NBD kernel inside it), ``--repeat`` times, the fastest kept; the process's CPU time is
 shown beside the wall time, which other work on a shared machine stretches.
@@ -69,7 +69,8 @@ def summary_file(lines: int) -> Path:
     import pandas as pd
 
     sys.path.insert(0, str(ROOT))
-    from kamlib import regular, rfm
+    from kamlib import rfm
+    from kamlib.clv import regular
 
     log = pd.read_parquet(make_log(lines, DATA / f"log_{lines}.parquet"))
     s = rfm.summary(log, end=END, unit="W")

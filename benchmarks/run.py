@@ -369,7 +369,7 @@ tx.to_parquet({path!r}, index=False)
 
 PERSONALISATION = """
 import pandas as pd
-from kamlib import baskets, recommend
+from kamlib.act import baskets, recommend
 tx = pd.read_parquet({path!r})   # the log in memory counts in the peak, not in the time
 tic()
 lines_ = baskets.from_transactions(tx)
@@ -399,7 +399,7 @@ def bench_personalisation(lines, customers, products, rows_out):
 
 REVIEWS = """
 import numpy as np
-from kamlib import reviews
+from kamlib.text import reviews
 corpus = reviews.load_corpus().data
 train = corpus if {train} is None else corpus.sample({train}, random_state=0)
 model = reviews.train_sentiment(train["text"], train["label"], seed=0)   # training is not timed
@@ -411,7 +411,7 @@ result.update(n=len(p), share_positive=float((p >= 0.5).mean()))
 
 REVIEWS_SNOWNLP = """
 import numpy as np
-from kamlib import reviews
+from kamlib.text import reviews
 from snownlp import SnowNLP
 corpus = reviews.load_corpus().data
 texts = corpus["text"].to_numpy()[np.random.default_rng(3).integers(0, len(corpus), {n})].tolist()
@@ -433,7 +433,8 @@ def bench_reviews(n, n_peer, rows_out, train=None):
 
 
 PLS_BOOT = """
-from kamlib import datasets, pls
+from kamlib import datasets
+from kamlib.survey import pls
 data = datasets.ecsi("satisfaction")
 model = pls.fit(data, paths=datasets.ECSI_PATHS["satisfaction"], blocks=datasets.ECSI_BLOCKS["satisfaction"])
 tic()
@@ -443,7 +444,8 @@ result.update(draws=int(boot["draws"].iloc[0]))
 
 
 REGULAR_FIT = """
-from kamlib import clv, regular
+from kamlib import clv
+from kamlib.clv import regular
 sim = regular.simulate({n}, k=3, r=0.85, alpha=1.45, a=0.79, b=2.42, T=52.0, seed=1)  # BTYDplus's test parameters
 tic()
 m = clv.fit(sim, "mbgcnbd")
@@ -453,7 +455,8 @@ result["params"] = dict(m.params)
 
 COVARIATE_FIT = """
 import numpy as np
-from kamlib import clv, covariates
+from kamlib import clv
+from kamlib.clv import covariates
 rng = np.random.default_rng(1)
 z = rng.choice(["UK", "DE", "FR"], {n}, p=[0.8, 0.1, 0.1])
 sim = covariates.simulate_paretonbd({n}, r=0.55, alpha=10.6, s=0.61, beta=11.7, T=rng.uniform(20, 52, {n}),

@@ -1,7 +1,7 @@
 """Shared input helpers of the analysis modules: the DuckDB connection and reading a table.
 
 Private: the public entry points are the loaders (:func:`kamlib.transactions.load`,
-:func:`kamlib.survey_data.read`, :func:`kamlib.experiments.load_campaign`, ...), which own
+:func:`kamlib.survey.responses.read`, :func:`kamlib.experiments.load_campaign`, ...), which own
 reading, encoding and validation.
 """
 
@@ -154,3 +154,29 @@ def read_table(path: str | Path, *, encoding: str = "auto", argument: str = "sou
         raise ArgumentError(f"{path} has a header ({', '.join(map(str, df.columns[:6]))}) but no data rows; "
                             "export the data again.", argument=argument)
     return df
+
+
+def map_roles(raw: pd.DataFrame, columns: dict, roles: dict, required: set, where: str) -> pd.DataFrame:
+    """The columns of a user's file renamed to the analysis's names by their roles (``columns``: role -> file
+    column, None for a role the file lacks; ``roles``: role -> analysis column); a one-sentence
+    :class:`~kamlib.errors.ArgumentError` names an unknown role, a missing required one or a file column that is not
+    there, with the columns the file has."""
+    out = {}
+    for role, name in columns.items():
+        if role not in roles:
+            raise ArgumentError(f"columns[{role!r}] is not a column role; use {', '.join(roles)}.",
+                                argument=f"columns.{role}")
+    for role in roles:
+        name = columns.get(role)
+        if not name:
+            if role in required:
+                raise ArgumentError(f"columns[{role!r}] must name the column of your file that holds the {role}.",
+                                    argument=f"columns.{role}")
+            continue
+        if name not in raw.columns:
+            have = ", ".join(map(str, list(raw.columns)[:12]))
+            raise ArgumentError(f"{where} has no column '{name}' for the {role}; set columns[{role!r}] "
+                                f"to one of: {have}" + ("" if role in required else f", or to None if the file has no {role}")
+                                + ".", argument=f"columns.{role}")
+        out[roles[role]] = raw[name]
+    return pd.DataFrame(out, index=raw.index)

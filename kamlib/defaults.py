@@ -2,7 +2,7 @@
 
 Kept free of imports so that validating a study file does not import the analyses
 (:mod:`kamlib.workbench.study` reads these; :mod:`kamlib.experiments` and
-:mod:`kamlib.strategy` use them as their defaults).
+:mod:`kamlib.act.strategy` use them as their defaults).
 """
 
 __all__ = ["BASELINE_CONVERSION", "DEFAULT_UPLIFT", "FIGURE_DPI", "KEY_EXTRA_LIFT", "RELATIVE_LIFT"]
@@ -14,7 +14,7 @@ RELATIVE_LIFT = 0.20
 #: Extra relative lift for key accounts in the simulated campaign.
 KEY_EXTRA_LIFT = 0.15
 
-#: Largest share of a tier's CLV that spending can add (budget allocation, :mod:`kamlib.strategy`).
+#: Largest share of a tier's CLV that spending can add (budget allocation, :mod:`kamlib.act.strategy`).
 DEFAULT_UPLIFT = {"Key account": 0.04, "At-risk key account": 0.15, "Potential key account": 0.10,
                   "Develop": 0.06, "Maintain": 0.02}
 

@@ -7,7 +7,7 @@ column and says what to do. The CLI prints that sentence without a traceback.
 
 from __future__ import annotations
 
-__all__ = ["ArgumentError", "KamError", "require_columns", "rows_preview"]
+__all__ = ["ArgumentError", "KamError", "require_binary", "require_columns", "rows_preview"]
 
 
 class KamError(ValueError):
@@ -43,6 +43,34 @@ def require_columns(df, columns, *, where: str, fix: str = "") -> None:
         have = ", ".join(map(str, list(df.columns)[:12]))
         msg = f"{where} has no column {', '.join(repr(m) for m in missing)} (it has: {have})"
         raise KamError(msg + (f"; {fix}" if fix else ".") )
+
+
+def require_binary(data, column: str, where: str) -> None:
+    """Raise :class:`KamError` unless ``column`` of ``data`` holds only 0 and 1 (a treatment or conversion flag).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The data to check.
+    column : str
+        The 0/1 column.
+    where : str
+        Names the data in the message.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.errors import require_binary
+    >>> require_binary(pd.DataFrame({"treated": [0, 1]}), "treated", "the panel")
+    """
+    bad = ~data[column].isin([0, 1])
+    if bad.any():
+        raise KamError(f"{where}: column '{column}' must be 0/1, but has {data.loc[bad, column].unique()[:3].tolist()}; "
+                       "recode it (1 = treated).")
 
 
 def rows_preview(index, limit: int = 5) -> str:

@@ -112,7 +112,7 @@ def plot_frequency_histogram(hist: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     hist : DataFrame
-        From :func:`kamlib.validation.frequency_histogram`.
+        From :func:`kamlib.clv.validation.frequency_histogram`.
     ax : Axes, optional
         Where to draw (default: a new figure).
 
@@ -123,7 +123,7 @@ def plot_frequency_histogram(hist: pd.DataFrame, *, ax=None):
     Examples
     --------
     >>> from kamlib.plots import plot_frequency_histogram
-    >>> from kamlib import validation
+    >>> from kamlib.clv import validation
     >>> ax = plot_frequency_histogram(validation.frequency_histogram(cal, {"bgnbd": bgnbd}).table)
     >>> ax.get_ylabel()
     'Customers'
@@ -148,7 +148,7 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_
     Parameters
     ----------
     track : DataFrame
-        From :func:`kamlib.validation.tracking`.
+        From :func:`kamlib.clv.validation.tracking`.
     cumulative : bool
         Cumulative counts.
     calibration_end : date-like, optional
@@ -163,7 +163,7 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_
     Examples
     --------
     >>> from kamlib.plots import plot_tracking
-    >>> from kamlib import validation
+    >>> from kamlib.clv import validation
     >>> track = validation.tracking(tx, cal, {"bgnbd": bgnbd}, start="1997-01-01", calibration_end="1997-09-30",
     ...                             holdout_end="1998-06-30").table
     >>> ax = plot_tracking(track, cumulative=True, calibration_end="1997-09-30")
@@ -193,7 +193,7 @@ def plot_conditional(cond: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     cond : DataFrame
-        From :func:`kamlib.validation.conditional_expectation`.
+        From :func:`kamlib.clv.validation.conditional_expectation`.
     ax : Axes, optional
         Where to draw (default: a new figure).
 
@@ -204,7 +204,7 @@ def plot_conditional(cond: pd.DataFrame, *, ax=None):
     Examples
     --------
     >>> from kamlib.plots import plot_conditional
-    >>> from kamlib import validation
+    >>> from kamlib.clv import validation
     >>> ax = plot_conditional(validation.conditional_expectation(cal, {"bgnbd": bgnbd}).table)
     >>> ax.get_xlabel()
     'Repeat purchases in the calibration period'
@@ -554,7 +554,7 @@ def plot_gains(g: pd.DataFrame, *, ax=None):
     Parameters
     ----------
     g : DataFrame
-        From :func:`kamlib.strategy.gains`.
+        From :func:`kamlib.act.strategy.gains`.
     ax : Axes, optional
         Where to draw (default: a new figure).
 
@@ -565,7 +565,7 @@ def plot_gains(g: pd.DataFrame, *, ax=None):
     Examples
     --------
     >>> from kamlib.plots import plot_gains
-    >>> from kamlib import strategy
+    >>> from kamlib.act import strategy
     >>> ax = plot_gains(strategy.gains(base, strategy.rule_scores(base)))
     >>> len(ax.get_legend().get_texts()) >= 5
     True
@@ -630,7 +630,7 @@ def plot_tornado(t: pd.DataFrame, *, xlabel="", ax=None):
     Parameters
     ----------
     t : DataFrame
-        From :func:`kamlib.strategy.tornado`.
+        From :func:`kamlib.act.strategy.tornado`.
     xlabel : str
         Axis label.
     ax : Axes, optional
@@ -643,7 +643,7 @@ def plot_tornado(t: pd.DataFrame, *, xlabel="", ax=None):
     Examples
     --------
     >>> from kamlib.plots import plot_tornado
-    >>> from kamlib import strategy
+    >>> from kamlib.act import strategy
     >>> ax = plot_tornado(strategy.tornado(base, tier, 10_000))
     >>> ax.get_yticklabels()[-1].get_text()
     'CLV level'
@@ -895,7 +895,7 @@ def plot_calibration(tables: dict, *, ax=None, xlabel="Predicted churn probabili
     ----------
     tables : dict
         Score name to calibration table with ``mean_predicted`` and ``observed_rate``
-        (:func:`kamlib.churn.evaluate`; :func:`kamlib.reviews.calibration` renamed).
+        (:func:`kamlib.churn.evaluate`; :func:`kamlib.text.reviews.calibration` renamed).
     ax : Axes, optional
         Where to draw (default: a new figure).
     xlabel, ylabel : str
@@ -927,7 +927,7 @@ def plot_aspects_beside_drivers(summary: pd.DataFrame, weights: pd.DataFrame | N
     Parameters
     ----------
     summary : DataFrame
-        From :func:`kamlib.reviews.aspect_summary`: ``aspect``, ``driver``, ``mention_share``, ``net_sentiment``.
+        From :func:`kamlib.text.reviews.aspect_summary`: ``aspect``, ``driver``, ``mention_share``, ``net_sentiment``.
     weights : DataFrame, optional
         ``driver`` and ``lmg_share`` (:func:`kamlib.survey.key_drivers`); None draws the reviews only.
     labels : dict, optional
@@ -1102,7 +1102,7 @@ def plot_rule_network(rules: pd.DataFrame, *, top: int = 30, labels: dict | None
     Parameters
     ----------
     rules : DataFrame
-        From :func:`kamlib.baskets.rules` (``antecedents``, ``consequents``, ``lift``); the ``top`` by lift are drawn.
+        From :func:`kamlib.act.baskets.rules` (``antecedents``, ``consequents``, ``lift``); the ``top`` by lift are drawn.
     top : int
         Rules drawn.
     labels : dict, optional

@@ -101,7 +101,7 @@ class Identify(Result):
         Gini coefficient of revenue across customers (0: every customer brings the same; 1: one customer brings
         everything).
     value_model : str or None
-        The label of the purchase model the holdout chose to value the customers (:func:`kamlib.holdout.select`);
+        The label of the purchase model the holdout chose to value the customers (:func:`kamlib.clv.holdout.select`);
         ``""`` when no model beat a sort by past revenue on the holdout (the value measure is past revenue).
     degenerate_models : tuple of str or None
         Labels of the purchase models that cannot identify dropout on this log (a degenerate fit); empty when none.

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ._results import Result
 from .i18n import Message
-from .recommend import default_cutoff
+from .act.recommend import default_cutoff
 
 __all__ = ["Check", "MIN_CUSTOMERS", "MIN_REPEAT_BUYERS", "amounts", "baskets", "churn", "clustering",
            "holdout", "holdout_revenue", "identify_problems", "lifecycle", "plan", "products", "purchase_models", "recommendation",
@@ -147,7 +147,7 @@ def baskets(lines: pd.DataFrame, stage: str = "cross-selling rules") -> Check:
     Parameters
     ----------
     lines : DataFrame
-        Basket lines (:func:`kamlib.baskets.from_transactions`: ``basket_id``, ``item``).
+        Basket lines (:func:`kamlib.act.baskets.from_transactions`: ``basket_id``, ``item``).
 
     Returns
     -------

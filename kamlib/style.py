@@ -172,7 +172,7 @@ def mark_simulated(fig, language: str = "en") -> None:
              fontweight="bold", alpha=0.9)
 
 
-from .i18n import gettext, glossary as _glossary  # noqa: E402
+from .i18n import gettext, glossary as _glossary
 
 __all__ = ["CJK_FONTS", "DIVERGING", "PALETTE", "SEQUENTIAL", "apply", "cjk_font", "mark_simulated",
            "packaged_cjk_font", "translate_figure", "untranslated"]

@@ -23,7 +23,7 @@ ranking are broken by customer id, everywhere (:func:`top`).
 at risk (tiers 1 and 2): :attr:`Tiers.members`. A run computes them once, in :func:`identify` (the identification
 notebook calls its steps and records the result); every later notebook reads that result, so "key accounts" is one
 set with one count in the whole report. :func:`identify` also holds the one rule for which purchase model values the
-customers (the holdout's choice, :func:`kamlib.holdout.select`, or none).
+customers (the holdout's choice, :func:`kamlib.clv.holdout.select`, or none).
 """
 
 from __future__ import annotations
@@ -277,7 +277,7 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
         judge risk by recency.
     value_model : str or bool
         The label of the purchase model that earned the right to value the customers on the holdout
-        (:func:`kamlib.holdout.choose`), whose CLV is ``base["clv"]`` (recorded in :attr:`Tiers.value_model`;
+        (:func:`kamlib.clv.holdout.choose`), whose CLV is ``base["clv"]`` (recorded in :attr:`Tiers.value_model`;
         True is read as "CLV"); "" or False for none. Without one there is no potential tier (it would rank by a
         forecast that does not beat past revenue): development is ranked by past revenue and risk by recency.
     as_of : str
@@ -431,7 +431,7 @@ def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_mode
     Parameters
     ----------
     summary : DataFrame
-        RFM summary up to ``end`` (:func:`kamlib.rfm.summary`, with :func:`kamlib.regular.with_litt` for the
+        RFM summary up to ``end`` (:func:`kamlib.rfm.summary`, with :func:`kamlib.clv.regular.with_litt` for the
         regular-buyer models).
     transactions : DataFrame
         The log (for the customers' covariates).
@@ -442,7 +442,7 @@ def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_mode
     unit, months, discount_rate, penalizer
         As in :func:`kamlib.clv.customer_base`.
     covariate_min_customers : int
-        As in :func:`kamlib.covariates.customer_covariates` (for the covariates ``value_model`` names).
+        As in :func:`kamlib.clv.covariates.customer_covariates` (for the covariates ``value_model`` names).
 
     Returns
     -------
@@ -464,7 +464,7 @@ def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_mode
     (True, True, True)
     """
     from . import clv, stages
-    from .covariates import customer_covariates
+    from .clv.covariates import customer_covariates
 
     none = summary.assign(clv=np.nan, p_alive=np.nan, expected_purchases=np.nan)
     if not value_model:
@@ -503,7 +503,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
 
     The same steps, in the same order and with the same arguments, as the identification notebook, which calls
     them one by one to show each: the calibration summary (:func:`kamlib.rfm.calibration_holdout`), the purchase
-    and spend models (:func:`kamlib.clv.fit_models`), the holdout comparison (:func:`kamlib.holdout.select`, with
+    and spend models (:func:`kamlib.clv.fit_models`), the holdout comparison (:func:`kamlib.clv.holdout.select`, with
     the key-account share), the customers valued by the chosen model up to the end of the log
     (:func:`customer_value`) and the tiers (:func:`assign`). A notebook that needs the key accounts and finds no
     recorded result (a subset run, Lab) calls this and gets the numbers the identification notebook recorded.
@@ -553,8 +553,9 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
     >>> ident.value_model, ident.tiers.n_key_accounts, ident.tiers.rank_by
     ('bgnbd', 471, 'revenue')
     """
-    from . import clv, holdout, regular, rfm, stages
-    from .covariates import customer_covariates
+    from . import clv, rfm, stages
+    from .clv import holdout, regular
+    from .clv.covariates import customer_covariates
 
     notes: list = []
     cal, fitted, selection = None, {}, None

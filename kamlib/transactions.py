@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import datasets, parsing
-from ._io import read_table  # noqa: F401  (re-exported: transactions.read_table)
+from ._io import read_table
 from ._results import Result
 from .errors import ArgumentError, KamError
 from .i18n import Message

@@ -2,7 +2,7 @@
 
 A verdict in the report (a reliability met, a fit acceptable, a hypothesis supported, a common-method bias likely, a
 score worse than chance, a test feasible for the company's size) comes from one :class:`Rule` in :data:`RULES`; the
-analysis modules (:mod:`kamlib.pls`, :mod:`kamlib.survey`, :mod:`kamlib.churn`, :mod:`kamlib.experiments`) read
+analysis modules (:mod:`kamlib.survey.pls`, :mod:`kamlib.survey`, :mod:`kamlib.churn`, :mod:`kamlib.experiments`) read
 their cut-offs from here, so a cut-off is changed in one place and the report's appendix lists exactly the rules it
 applied (:func:`table`).
 

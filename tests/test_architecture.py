@@ -142,7 +142,7 @@ def test_the_same_concept_has_the_same_name():
 
 
 #: Dataclasses that are inputs (a model's assumptions, a questionnaire), not results.
-INPUTS = {"kamlib.experiments.CampaignModel", "kamlib.instrument.Instrument", "kamlib.verdicts.Rule"}
+INPUTS = {"kamlib.experiments.campaign.CampaignModel", "kamlib.survey.instrument.Instrument", "kamlib.verdicts.Rule"}
 
 
 def test_every_result_class_follows_the_result_convention():
@@ -187,3 +187,57 @@ def test_the_report_machinery_names_no_notebook_and_no_artefact(name):
     assert len(ids) > 100  # the pattern finds the notebooks' artefacts
     named = sorted({s for s in strings if re.fullmatch(r"\d\d_[a-z_]+", s) or s in ids})
     assert not named, f"kamlib/workbench/{name} names {named}"
+
+
+def _private_uses(path: Path) -> list[str]:
+    """Private names of other kamlib modules that ``path`` imports or reads (``from .x import _f``, ``x._f``); a
+    private *module* (``kamlib._io``, ``kamlib.clv._paretonbd``) is a package's internal module and may be imported."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    modules, found = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("kamlib")):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([base] if base else []))
+            for a in node.names:
+                full = f"{base}.{a.name}"
+                is_module = (ROOT / Path(*full.split("."))).with_suffix(".py").exists() or \
+                    (ROOT / Path(*full.split("."))).is_dir()
+                if is_module:
+                    modules.add(a.asname or a.name)
+                elif a.name.startswith("_"):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {base}.{a.name}")
+        elif isinstance(node, ast.Import):
+            modules |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name.startswith("kamlib")}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
+                and node.attr.startswith("_") and not node.attr.startswith("__")):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} reads {node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_module_uses_another_modules_private_names():
+    """Issue 47, item 7: a name another module needs is public (documented), or the two modules are one."""
+    found = [use for p in sorted((ROOT / "kamlib").rglob("*.py")) for use in _private_uses(p)]
+    assert not found, "; ".join(found)
+
+
+def test_the_clv_family_has_one_registry():
+    """The models of the CLV family are declared once, as subclasses of kamlib.clv.Model; the study schema's list of
+    purchase models is the registry's (the schema may not import the analyses, so it keeps a copy this test checks)."""
+    import typing
+
+    from kamlib import clv
+    from kamlib.workbench.study import Study
+
+    field = Study.model_fields["clv"].annotation.model_fields["models"].annotation
+    allowed = typing.get_args(typing.get_args(field)[0])
+    assert tuple(allowed) == clv.names()
+    for name in clv.names() + clv.names("spend"):
+        spec = clv.get(name)
+        assert spec.label and spec.params and set(spec.dropout) <= set(spec.params)
+    dicts = [p for p in (ROOT / "kamlib" / "clv").glob("*.py")
+             if re.search(r'^[A-Z_]+ = \{"(bgnbd|paretonbd)"', p.read_text(encoding="utf-8"), flags=re.M)]
+    assert not dicts, f"a dict keyed by model name outside the registry: {dicts}"

@@ -1,10 +1,11 @@
-"""kamlib.baskets against arules' published output on the Groceries baskets and against direct counts."""
+"""kamlib.act.baskets against arules' published output on the Groceries baskets and against direct counts."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from kamlib import baskets, datasets
+from kamlib import datasets
+from kamlib.act import baskets
 from kamlib.errors import ArgumentError
 
 

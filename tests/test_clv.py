@@ -6,6 +6,7 @@ import pytest
 from lifetimes import BetaGeoFitter
 
 from kamlib import clv, datasets, rfm
+from kamlib.clv import _bgnbd, _paretonbd
 from kamlib.errors import KamError
 
 
@@ -137,8 +138,8 @@ def test_fast_fits_equal_lifetimes_on_the_unsummarised_arrays(penalizer):
         suff = clv.sufficient(s, "bgnbd")
         freq = np.unique(suff["frequency"].to_numpy(float), return_inverse=True)
         args = (freq, suff["recency"].to_numpy(float), suff["T"].to_numpy(float), suff["weight"].to_numpy(float), penalizer)
-        theirs = clv._nll_bgnbd(np.log(ref.params_[["r", "alpha", "a", "b"]].to_numpy(float)), *args)[0]
-        assert clv._nll_bgnbd(np.log(list(ours.params.values())), *args)[0] <= theirs + 1e-9
+        theirs = _bgnbd.nll_bgnbd(np.log(ref.params_[["r", "alpha", "a", "b"]].to_numpy(float)), *args)[0]
+        assert _bgnbd.nll_bgnbd(np.log(list(ours.params.values())), *args)[0] <= theirs + 1e-9
     rep = s[(s["frequency"] > 0) & (s["monetary_value"] > 0)]
     ref_gg = GammaGammaFitter(penalizer_coef=penalizer).fit(rep["frequency"], rep["monetary_value"])
     ours_gg = clv.fit(s, "gamma_gamma", penalizer=penalizer, with_se=False)
@@ -149,7 +150,7 @@ def test_fast_fits_equal_lifetimes_on_the_unsummarised_arrays(penalizer):
 def test_a_log_without_dropout_is_flagged_not_reported_as_ordinary_numbers():
     """Poisson purchasing with gamma rates and nobody leaving: BG/NBD's dropout (a) goes to its bound.
     The fit must say so: parameters flagged, standard errors missing (not 0), one sentence, comparison marked."""
-    from kamlib import validation
+    from kamlib.clv import validation
 
     rng = np.random.default_rng(3)
     n, T = 3000, 52.0
@@ -162,7 +163,7 @@ def test_a_log_without_dropout_is_flagged_not_reported_as_ordinary_numbers():
     cal = pd.DataFrame(rows)
     for model in ("bgnbd", "paretonbd"):
         fitted = clv.fit(cal, model)
-        assert fitted.degenerate and set(fitted.at_bound) & set(clv.DROPOUT[model]), (model, fitted.params)
+        assert fitted.degenerate and set(fitted.at_bound) & set(clv.get(model).dropout), (model, fitted.params)
         table = fitted.summary_frame()
         assert table["estimate_se"].isna().all() and (table["estimate_se"] != 0).all()
         assert table.loc[table["parameter"].isin(fitted.at_bound), "at_bound"].all()
@@ -208,7 +209,7 @@ def test_warm_start_from_a_subsample_reaches_the_same_optimum(monkeypatch):
 
 def _suff_args(summary, model="paretonbd"):
     suff = clv.sufficient(summary, model)
-    return suff, clv._args(model, suff) + (suff["weight"].to_numpy(float),)
+    return suff, clv.get(model).args(suff) + (suff["weight"].to_numpy(float),)
 
 
 def _central(f, x, h=1e-6):
@@ -233,7 +234,7 @@ def test_paretonbd_objective_and_gradient_equal_lifetimes_likelihood(cal, params
     def theirs(lp):
         return -(w @ ParetoNBDFitter._conditional_log_likelihood(np.exp(lp), x, tx, T)) / w.sum()
 
-    value, grad = clv._nll_paretonbd(np.log(params), data, w, 0.0)
+    value, grad = _paretonbd.nll(np.log(params), data, w, 0.0)
     assert value == pytest.approx(theirs(np.log(params)), rel=1e-12)
     np.testing.assert_allclose(grad, _central(theirs, np.log(params)), rtol=1e-5, atol=1e-9)
 
@@ -249,7 +250,7 @@ def test_paretonbd_likelihood_is_finite_where_hyp2f1_fails():
     x, tx, T = np.array([300.0, 800.0, 5.0]), np.array([3.0, 10.0, 30.0]), np.array([104.0, 104.0, 52.0])
     with np.errstate(all="ignore"):
         assert np.isnan(ParetoNBDFitter._conditional_log_likelihood([r, alpha, s, beta], x, tx, T)[:2]).all()
-    ours = clv._pnbd_alive(r, alpha, s, beta, x, tx, T)[0]
+    ours = _paretonbd.loglik_alive(r, alpha, s, beta, x, tx, T)[0]
     mp.mp.dps = 50
     r, alpha, s, beta = (mp.mpf(v) for v in (r, alpha, s, beta))
     for xi, txi, Ti, got in zip(*([mp.mpf(float(v)) for v in a] for a in (x, tx, T)), ours):
@@ -314,7 +315,7 @@ def test_mbgnbd_objective_and_gradient_equal_lifetimes(cal):
     def theirs(v):
         return ModifiedBetaGeoFitter._negative_log_likelihood(v, x, rec, T, w, 0.01)
 
-    value, grad = clv._nll_mbgnbd(lp, freq, rec, T, w, 0.01)
+    value, grad = _bgnbd.nll_mbgnbd(lp, freq, rec, T, w, 0.01)
     assert value == pytest.approx(theirs(lp), rel=1e-12)
     np.testing.assert_allclose(grad, _central(theirs, lp), rtol=1e-6)
 
@@ -372,7 +373,7 @@ def test_a_pareto_nbd_whose_dropout_rate_is_common_is_identified_dropout():
 
     s = rfm.summary(datasets.cdnow(sample=True), end="1997-04-30", unit="M", start="1997-01-01")
     m = clv.fit(s, "paretonbd")
-    assert {"s", "beta"} <= set(m.at_bound) and clv._common_dropout(m)
+    assert {"s", "beta"} <= set(m.at_bound) and clv.common_dropout(m)
     x, tx, T = (s[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     nodes, weights = np.polynomial.legendre.leggauss(200)
 

@@ -8,7 +8,7 @@ run once through every notebook in quick mode, and the report checked against it
 * no sentence speaks of an empty set, calls an interval that spans zero a gain, or quotes a top share the study does
   not set (the B2B study sets 10%), in English and in Chinese;
 * no table of the identification notebook has an empty model cell (the purchase models' closed forms overflow at
-  some fitted parameters: kamlib.validation evaluates them stably, or leaves the model out with a sentence).
+  some fitted parameters: kamlib.clv.validation evaluates them stably, or leaves the model out with a sentence).
 
 The unit tests at the end check the stable evaluation against the models' closed forms evaluated by mpmath at 60
 digits (an independent computation), at parameters where lifetimes returns NaN.
@@ -129,7 +129,7 @@ def _top_by_hand(raw, start, end, share):
     return list(order["id"][:n]), len(value)
 
 
-def _sentences(out, language="en"):
+def run_together(out, language="en"):
     """Every sentence the report says: the manifest's notes and stage reasons, and the text of the HTML page
     without its tables (whose cells are numbers and names, not sentences)."""
     manifest = json.loads((out / "manifest.json").read_text())
@@ -275,7 +275,7 @@ EMPTY = [r"\b0 of 0\b", r"\bof 0 ", r"\b0 customers are\b", r"\b0 key accounts\b
 @pytest.mark.notebook
 def test_no_sentence_speaks_of_an_empty_set(report):
     out, _, _ = report
-    notes, page = _sentences(out)
+    notes, page = run_together(out)
     for text in [*notes, page]:
         for pattern in EMPTY:
             hit = re.search(pattern, text)
@@ -288,7 +288,7 @@ _CI = re.compile(r"95% CI (-?[\d.,]+)%? to (-?[\d.,]+)%?")
 @pytest.mark.notebook
 def test_no_interval_that_spans_zero_is_called_a_gain(report):
     out, _, _ = report
-    notes, page = _sentences(out)
+    notes, page = run_together(out)
     for text in [*notes, *re.split(r"(?<=[.;])\s", page)]:
         for m in _CI.finditer(text):
             lo, hi = (float(v.replace(",", "")) for v in m.groups())
@@ -307,7 +307,7 @@ TOP_20 = re.compile(r"\btop 20 ?%|20 ?% of (the )?customers|20 ?% by\b|前 ?20 ?
 
 
 def _claims_of_20(out, language="en"):
-    notes, page = _sentences(out, language)
+    notes, page = run_together(out, language)
     manifest = json.loads((out / "manifest.json").read_text())
     captions = [str(a["caption"].get(language, "") if isinstance(a.get("caption"), dict) else a.get("caption", ""))
                 for a in manifest["artefacts"]]
@@ -320,7 +320,7 @@ def test_no_fixed_top_20_percent_when_the_study_sets_another_share(superstore):
     assert study["tiers"]["key_share"] == study["strategy"]["top_share"] == B2B_SHARE
     bad = [t for t in _claims_of_20(out) if not HOLDOUT_CAPTION.search(t)]
     assert not bad, bad[:5]
-    assert re.search(r"top 10%", _sentences(out)[1])  # the study's share is what the report says
+    assert re.search(r"top 10%", run_together(out)[1])  # the study's share is what the report says
 
 
 @pytest.mark.notebook
@@ -333,7 +333,7 @@ def test_the_model_choice_rule_in_the_caption_words_the_study_share(superstore):
 @pytest.mark.notebook
 def test_the_chinese_report_says_the_same(report):
     out, study, _ = report
-    _, page = _sentences(out, "zh")
+    _, page = run_together(out, "zh")
     assert not re.search(r"0 个客户中的 0|0 位大客户|共 0 个", page)
     ka = _recorded(out)
     if study.get("tiers", {}).get("key_share") == B2B_SHARE:
@@ -411,7 +411,7 @@ def test_report_the_run_times(superstore, marketplace, capsys):
     assert all(v > 0 for v in TIMES.values())
 
 
-# -- unit tests of the stable evaluation (kamlib.validation) ----------------------------------------------------
+# -- unit tests of the stable evaluation (kamlib.clv.validation) ----------------------------------------------------
 
 mp = pytest.importorskip("mpmath")
 mp.mp.dps = 60
@@ -450,7 +450,7 @@ def _pareto_reference(p, x, tx, T, t):
 
 
 def test_pareto_nbd_where_lifetimes_cancels_to_nan():
-    from kamlib import validation
+    from kamlib.clv import validation
 
     m = _fitted("paretonbd", PARETO)
     rows = pd.DataFrame({"frequency": [9, 3, 1, 5, 20, 0, 9], "recency": [128.428571, 148.0, 60.0, 149.9, 120.0, 0.0,
@@ -481,7 +481,7 @@ def _pareto_loglik_reference(p, x, tx, T):
 
 
 def test_pareto_nbd_log_likelihood_is_finite_and_right():
-    from kamlib import validation
+    from kamlib.clv import validation
 
     m = _fitted("paretonbd", PARETO)
     rows = pd.DataFrame({"frequency": [9, 3, 0, 4], "recency": [128.428571, 148.0, 0.0, 30.0],
@@ -504,7 +504,7 @@ def _bgnbd_pmf_reference(r, alpha, a, b, t, x, modified=False):
 @pytest.mark.parametrize("model", ["bgnbd", "mbgnbd"])
 def test_purchase_probabilities_where_gamma_overflows(model):
     """r above 171: gamma(r + n) / gamma(r) is inf / inf in lifetimes, and the histogram's bars were empty."""
-    from kamlib import validation
+    from kamlib.clv import validation
 
     params = {"r": 300.0, "alpha": 2500.0, "a": 0.8, "b": 2.5}
     m = _fitted(model, params)
@@ -539,7 +539,7 @@ def _bgnbd_expected_reference(p, x, tx, T, t, modified=False):
 def test_expected_purchases_where_the_hypergeometric_term_overflows(model):
     """A customer with very many repeat purchases: 2F1 overflows to inf while the power it multiplies underflows
     to 0, and the closed form gives NaN; the Beta-posterior integral gives the number."""
-    from kamlib import validation
+    from kamlib.clv import validation
 
     params = {"r": 5.0, "alpha": 1.0, "a": 0.6, "b": 3.0}
     m = _fitted(model, params)
@@ -560,7 +560,8 @@ def test_a_model_whose_numbers_stay_infinite_is_left_out_with_its_sentence():
     """A model outside the stable ones (here one whose fitter returns NaN, as a covariate fit can) is left out of
     the histogram, conditional-expectation and comparison tables and of the holdout forecasts, each time with a
     sentence naming the model, the quantity and the reason."""
-    from kamlib import clv, holdout, validation
+    from kamlib import clv
+    from kamlib.clv import holdout, validation
 
     class Broken:
         def bind(self, summary):
@@ -590,7 +591,7 @@ def test_a_model_whose_numbers_stay_infinite_is_left_out_with_its_sentence():
 
 
 def test_the_choice_sentence_words_the_study_share():
-    from kamlib import holdout
+    from kamlib.clv import holdout
 
     t = pd.DataFrame({"forecast": ["BG/NBD", holdout.PAST_REVENUE], "kind": ["model", "naive rule"],
                       "revenue_mae": [90.0, 80.0], "capture": [0.32, 0.30], "degenerate": ["", ""]})
@@ -607,7 +608,8 @@ def test_the_choice_sentence_words_the_study_share():
 def test_the_stable_evaluation_equals_lifetimes_where_lifetimes_is_finite(model):
     """On the CDNOW sample (Fader, Hardie & Lee's data), where lifetimes' closed forms are fine, the log-space
     evaluation gives the same P(alive), expected purchases and purchase probabilities."""
-    from kamlib import clv, datasets, rfm, validation
+    from kamlib import clv, datasets, rfm
+    from kamlib.clv import validation
 
     cal = rfm.calibration_holdout(datasets.cdnow(sample=True), calibration_end="1997-09-30", holdout_end="1998-06-30")
     m = clv.fit(cal, model)

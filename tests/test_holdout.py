@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kamlib import holdout
+from kamlib.clv import holdout
 
 
 @pytest.fixture

@@ -191,7 +191,7 @@ def test_validate_opens_the_data_files(study_file, tmp_path, capsys):
 
 
 def test_survey_mistakes_name_the_file_item_and_rule(tmp_path):
-    from kamlib import instrument, survey_data as sd
+    from kamlib.survey import instrument, responses as sd
     from kamlib.config import DATA
 
     inst = instrument.load(DATA / "survey" / "instrument.yaml")
@@ -292,7 +292,7 @@ def test_an_instrument_whose_attention_check_is_off_the_scale_is_refused_at_load
     'answers outside 1-5' of every respondent at cleaning."""
     import yaml
 
-    from kamlib import instrument
+    from kamlib.survey import instrument
     from kamlib.config import DATA
 
     spec = yaml.safe_load((DATA / "survey" / "instrument.yaml").read_text(encoding="utf-8"))

@@ -153,9 +153,9 @@ def test_survey_notebook_on_simulated_data(values, quick_report):
 
 @pytest.mark.parametrize("fmt", ["qualtrics", "wjx"])
 def test_survey_notebook_on_platform_exports(study_file, tmp_path, monkeypatch, fmt):
-    from kamlib import instrument
+    from kamlib.survey import instrument
     from kamlib.workbench import runner
-    from kamlib import survey_data as sd
+    from kamlib.survey import responses as sd
     from kamlib.config import DATA
 
     inst = instrument.load(DATA / "survey" / "instrument.yaml")
@@ -482,7 +482,8 @@ def test_reviews_notebook_on_a_users_export_through_the_study_file(study_file, t
     import numpy as np
     import pandas as pd
 
-    from kamlib import datasets, reviews
+    from kamlib import datasets
+    from kamlib.text import reviews
     from kamlib.workbench import runner
 
     rng = np.random.default_rng(4)

@@ -152,7 +152,8 @@ def test_the_loaders_work_from_the_wheel_installed_outside_the_repository(wheel,
     code = f"""
 import kamlib, pandas as pd
 from pathlib import Path
-from kamlib import config, datasets, literature, instrument
+from kamlib import config, datasets, literature
+from kamlib.survey import instrument
 site = Path({str(site)!r})
 assert Path(kamlib.__file__).is_relative_to(site), kamlib.__file__
 assert config.DATA == site / "kamlib" / "data" and not config.CHECKOUT, config.DATA

@@ -1,4 +1,4 @@
-"""kamlib.pls against R seminr's published outputs on the real ECSI mobi survey, and independent computations."""
+"""kamlib.survey.pls against R seminr's published outputs on the real ECSI mobi survey, and independent computations."""
 
 from pathlib import Path
 
@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kamlib import datasets, pls
+from kamlib import datasets
+from kamlib.survey import pls
 from kamlib.config import RAW
 from kamlib.errors import ArgumentError
 from kamlib.i18n import translate

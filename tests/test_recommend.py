@@ -1,4 +1,4 @@
-"""kamlib.recommend: metrics against hand-computed values, a split that never leaks, methods that find the obvious."""
+"""kamlib.act.recommend: metrics against hand-computed values, a split that never leaks, methods that find the obvious."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kamlib import recommend as rc
+from kamlib.act import recommend as rc
 from kamlib.errors import ArgumentError
 
 

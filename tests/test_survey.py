@@ -15,8 +15,10 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from kamlib import datasets, instrument, survey
-from kamlib import survey_data as sd
+from kamlib import datasets, survey
+from kamlib.survey import instrument
+from kamlib.survey.cbsem import incremental_fit
+from kamlib.survey import responses as sd
 from kamlib.config import DATA
 from kamlib.i18n import translate
 from kamlib.errors import KamError
@@ -73,7 +75,7 @@ def test_cfi_is_bounded_and_a_just_identified_cfa_is_reported_not_crashed():
     # lavaan reports a saturated model's CFI and TLI as 1 and its RMSEA as 0 (tests/test_r_reference.py compares)
     assert just["df"] == 0 and just["rmsea"] == 0 and just["cfi"] == just["tli"] == 1 and np.isnan(just["rmsea_ci_upper"])
     assert "just-identified" in just["note"]
-    assert survey._incremental_fit(85.306, 24, 918.852, 36) == pytest.approx({"cfi": 0.931, "tli": 0.896}, abs=5e-4)
+    assert incremental_fit(85.306, 24, 918.852, 36) == pytest.approx({"cfi": 0.931, "tli": 0.896}, abs=5e-4)
 
 
 def test_cfa_with_missing_answers_uses_the_same_complete_cases_throughout():
@@ -739,7 +741,7 @@ def test_simulated_answers_do_not_depend_on_the_cpus_blas_kernels():
     import subprocess
     import sys
 
-    code = ("import hashlib; from kamlib import instrument, survey_data as sd; from kamlib.config import DATA; "
+    code = ("import hashlib; from kamlib.survey import instrument, responses as sd; from kamlib.config import DATA; "
             "inst = instrument.load(DATA / 'survey' / 'instrument.yaml'); "
             "print(hashlib.sha256(sd.simulate(inst, 300, seed=1).to_csv().encode()).hexdigest())")
     flags = next((line for line in open("/proc/cpuinfo") if line.startswith("flags")), "") \

@@ -227,7 +227,7 @@ def test_every_edition_heads_a_table_alike(tmp_path):
         editions._walk(w, tmp_path, language=lang, quick=True, max_rows=30, title="T", study_name="s")
         doc = report.outline(manifest, tmp_path, language=lang)
         a = doc["sections"][0]["notebooks"][0]["artefacts"][0]
-        html = report._html_view(a, tmp_path, lang, report._report_text(lang))["table"]
+        html = report._html_view(a, tmp_path, lang, report.report_text(lang))["table"]
         heads = re.findall(r"<th(?: [^>]*)?>(.*?)</th>", html)
         cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
         assert w.tables[0] == (heads, [cells])

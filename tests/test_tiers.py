@@ -64,7 +64,7 @@ def test_top_rule_rounds_and_breaks_ties_by_id():
 
 
 def test_top_by_revenue_agrees_with_the_recommendation_split():
-    from kamlib import recommend
+    from kamlib.act import recommend
     rng = np.random.default_rng(1)
     tx = pd.DataFrame({"customer_id": rng.integers(0, 40, 400).astype(str), "product": "p",
                        "amount": rng.gamma(2, 10, 400).round(0),

@@ -1,6 +1,7 @@
 import pytest
 
-from kamlib import clv, datasets, rfm, validation
+from kamlib import clv, datasets, rfm
+from kamlib.clv import validation
 
 
 @pytest.fixture(scope="module")

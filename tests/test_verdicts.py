@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kamlib import churn, pls, survey, verdicts
+from kamlib import churn, survey, verdicts
+from kamlib.survey import pls
 
 
 @pytest.fixture

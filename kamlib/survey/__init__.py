@@ -17,13 +17,10 @@ Hayes (2018) bootstrap mediation; Reichheld (2003) NPS.
 from __future__ import annotations
 
 from .reliability import (
-    alpha_ci, ave, composite_reliability, cronbach_alpha, item_analysis, omega, one_factor_loadings,
-    reliability_table,
+    alpha_ci, ave, composite_reliability, cronbach_alpha, item_analysis, omega, one_factor_loadings, reliability_table,
 )
 from .factors import (
-    bartlett, EFA, efa, efa_agreement, fornell_larcker, Harman, harman, htmt, kmo, parallel_analysis, rotate,
-    scale_note,
-    TestResult,
+    bartlett, EFA, efa, efa_agreement, fornell_larcker, Harman, harman, htmt, kmo, parallel_analysis, rotate, scale_note, TestResult,
 )
 from .cbsem import (
     cfa, fit_verdicts, group_paths, measurement_cfa, measurement_model, model_syntax, rmsea_ci, sem, SEMResult, structural_model,
@@ -33,10 +30,8 @@ from .ordinal import Polychoric, polychoric
 from .drivers import Interaction, key_drivers, KeyDrivers, Mediation, mediation, moderation, relative_importance
 from .groups import compare_many, compare_two, likert_shares, NPS, nps
 from .study_hypotheses import (
-    CONSTRUCTS_OF, group_hypothesis, HYPOTHESES, hypotheses, INDIRECT_DEFINED, INDIRECT_LABELS, qualify,
-    STRUCTURAL_PATHS,
+    CONSTRUCTS_OF, group_hypothesis, HYPOTHESES, hypotheses, INDIRECT_DEFINED, INDIRECT_LABELS, qualify, STRUCTURAL_PATHS,
 )
-from .cbsem import _incremental_fit  # noqa: F401  (tested against published fit indices)
 
 __all__ = ["CONSTRUCTS_OF", "CommonMethod", "EFA", "HYPOTHESES", "Harman", "INDIRECT_DEFINED", "INDIRECT_LABELS",
            "Interaction", "Invariance", "KeyDrivers",

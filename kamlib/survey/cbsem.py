@@ -21,10 +21,11 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .._results import Result
+from ._shared import delta_method, evaluate_expression
 from ..errors import KamError, require_columns
 from ..i18n import Message
 
-__all__ = ["SEMResult", "cfa", "fit_verdicts", "group_paths", "measurement_cfa", "measurement_model", "model_syntax",
+__all__ = ["SEMResult", "cfa", "fit_verdicts", "group_paths", "incremental_fit", "measurement_cfa", "measurement_model", "model_syntax",
            "rmsea_ci", "sem", "structural_model"]
 
 
@@ -156,9 +157,34 @@ def fit_verdicts(fit: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> dict:
+def incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> dict:
     """CFI bounded to [0, 1] and TLI (not bounded), as lavaan computes them; 1 for a saturated model (df = 0), as
-    lavaan reports it."""
+    lavaan reports it.
+
+    Parameters
+    ----------
+    chi2, df : float, int
+        The model's chi-square and degrees of freedom.
+    chi2_null, df_null : float, int
+        The baseline (independence) model's.
+
+    Returns
+    -------
+    dict
+        ``cfi`` and ``tli``.
+
+    References
+    ----------
+    Bentler, P. M. (1990). Comparative fit indexes in structural models. *Psychological Bulletin*, 107(2), 238-246.
+    Tucker, L. R. & Lewis, C. (1973). A reliability coefficient for maximum likelihood factor analysis.
+    *Psychometrika*, 38(1), 1-10.
+
+    Examples
+    --------
+    >>> from kamlib.survey.cbsem import incremental_fit
+    >>> {k: round(v, 3) for k, v in incremental_fit(85.306, 24, 918.852, 36).items()}
+    {'cfi': 0.931, 'tli': 0.896}
+    """
     if df <= 0:
         return {"cfi": 1.0, "tli": 1.0}
     denom = max(chi2 - df, chi2_null - df_null, 0)
@@ -210,7 +236,7 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
         p = len(observed)
         srmr *= math.sqrt(p * (p + 1) / 2 / (p * (p + 1) / 2 + p))
     fit = {"n": n, "estimator": "ML", "chi2": chi2, "df": df, "pvalue": float(stats.chi2.sf(chi2, df)) if df > 0 else math.nan,
-           **_incremental_fit(chi2, df, float(st["chi2 Baseline"]), df_null),
+           **incremental_fit(chi2, df, float(st["chi2 Baseline"]), df_null),
            "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * n))) if df > 0 else 0.0,
            "rmsea_ci_lower": lo, "rmsea_ci_upper": hi, "srmr": srmr,
            "note": "" if df > 0 else ("the model is just-identified (df = 0): it reproduces the covariances exactly by "
@@ -282,7 +308,6 @@ def _intercept_rows(d: pd.DataFrame, sigma: np.ndarray, observed: list[str], lat
     return pd.concat([rows, fixed], ignore_index=True)
 
 
-_FUNCTIONS = {"sqrt": np.sqrt, "exp": np.exp, "log": np.log, "abs": np.abs}
 
 
 def _syntax(description: str) -> tuple[str, list[tuple[str, str]], list[str]]:
@@ -323,21 +348,6 @@ def _defined_line(line: str) -> tuple[str, str]:
     return name, expr
 
 
-def _delta_method(expr: str, where: dict, theta: np.ndarray, cov: np.ndarray) -> tuple[float, float]:
-    """A defined parameter's value and delta-method standard error (NaN when 0), as lavaan: ``where`` maps each
-    label to its position in ``theta``, whose covariance is ``cov``; the gradient is a central difference."""
-    def at(vector):
-        return _evaluate(expr, {label: float(vector[i]) for label, i in where.items()})
-
-    grad = np.zeros(len(theta))
-    for i in set(where.values()):  # the expression reads only the labelled parameters
-        h = 1e-6 * max(1.0, abs(theta[i]))
-        up, down = theta.copy(), theta.copy()
-        up[i] += h
-        down[i] -= h
-        grad[i] = (at(up) - at(down)) / (2 * h)
-    se = float(np.sqrt(grad @ cov @ grad))
-    return at(theta), se if se > 0 else math.nan
 
 
 def _labels(description: str) -> dict:
@@ -357,39 +367,6 @@ def _labels(description: str) -> dict:
     return out
 
 
-def _evaluate(expr: str, values: dict) -> float:
-    """A lavaan defined-parameter expression: numbers, labels, + - * / ^ ** and sqrt, exp, log, abs."""
-    import ast
-
-    def walk(node):
-        if isinstance(node, ast.Expression):
-            return walk(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-            return float(node.value)
-        if isinstance(node, ast.Name):
-            if node.id not in values:
-                raise KamError(f"the defined parameter expression {expr!r} uses {node.id!r}, which labels no parameter "
-                               f"of the model; label it as lavaan does (for example 'y ~ {node.id}*x').")
-            return values[node.id]
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            v = walk(node.operand)
-            return -v if isinstance(node.op, ast.USub) else v
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
-            a, b = walk(node.left), walk(node.right)
-            return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b, ast.Div: a / b if b else math.nan,
-                    ast.Pow: a ** b}[type(node.op)]
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS \
-                and len(node.args) == 1:
-            return float(_FUNCTIONS[node.func.id](walk(node.args[0])))
-        raise KamError(f"the defined parameter expression {expr!r} has a part kamlib does not evaluate; use labels, "
-                       "numbers, + - * / ^ and sqrt, exp, log or abs.")
-
-    try:
-        tree = ast.parse(expr.replace("^", "**"), mode="eval")
-    except SyntaxError:
-        raise KamError(f"the defined parameter expression {expr!r} cannot be read; write it as lavaan does, for "
-                       "example 'a*b'.") from None
-    return walk(tree)
 
 
 def _defined_rows(model, ins: pd.DataFrame, description: str, defined: list) -> pd.DataFrame:
@@ -413,10 +390,10 @@ def _defined_rows(model, ins: pd.DataFrame, description: str, defined: list) -> 
 
     rows = []
     for name, expr in defined:
-        est, se = _delta_method(expr, {k: index[k] for k in labels}, theta, cov)
+        est, se = delta_method(expr, {k: index[k] for k in labels}, theta, cov)
         z = est / se
         rows.append({"lval": name, "op": ":=", "rval": expr, "estimate": est,
-                     "std_estimate": _evaluate(expr, {k: std_of(k) for k in labels}),
+                     "std_estimate": evaluate_expression(expr, {k: std_of(k) for k in labels}),
                      "estimate_se": se, "z": z,
                      "pvalue": float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else math.nan})
     return pd.DataFrame(rows)
@@ -666,7 +643,7 @@ def structural_model(paths: Sequence[tuple[str, str]], *, labels: dict | None = 
     Parameters
     ----------
     paths : sequence of (str, str)
-        Each path from its predictor to its outcome (the convention of :mod:`kamlib.pls` and
+        Each path from its predictor to its outcome (the convention of :mod:`kamlib.survey.pls` and
         :data:`STRUCTURAL_PATHS`).
     labels : dict, optional
         ``(predictor, outcome)`` -> a label of that path (``a`` writes ``outcome ~ a*predictor``).

@@ -22,7 +22,7 @@ from scipy import stats
 from .._results import Result
 from ..errors import KamError
 from ..i18n import Message
-from .reliability import _complete
+from ._shared import complete_items
 
 __all__ = ["EFA", "Harman", "TestResult", "bartlett", "efa", "efa_agreement", "fornell_larcker", "harman", "htmt",
            "kmo", "parallel_analysis", "rotate", "scale_note"]
@@ -63,7 +63,7 @@ def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
     >>> round(overall, 2)
     0.86
     """
-    r = _complete(data).corr().to_numpy().copy()
+    r = complete_items(data).corr().to_numpy().copy()
     inv = np.linalg.inv(r)
     partial = -inv / np.sqrt(np.outer(np.diag(inv), np.diag(inv)))
     np.fill_diagonal(r, 0)
@@ -118,7 +118,7 @@ def harman(data: pd.DataFrame, *, threshold: float | None = None) -> Harman:
     from .. import verdicts
 
     threshold = verdicts.RULES["harman"].threshold if threshold is None else threshold
-    d = _complete(data)
+    d = complete_items(data)
     eig = np.sort(np.linalg.eigvalsh(d.corr().to_numpy()))[::-1]
     share = float(eig[0] / eig.sum())
     big = share >= threshold
@@ -255,7 +255,7 @@ def bartlett(data: pd.DataFrame) -> TestResult:
     >>> bartlett(data[inst.items]).df
     276
     """
-    d = _complete(data)
+    d = complete_items(data)
     n, p = d.shape
     _, logdet = np.linalg.slogdet(d.corr().to_numpy())
     chi2 = -(n - 1 - (2 * p + 5) / 6) * logdet
@@ -291,7 +291,7 @@ def parallel_analysis(data: pd.DataFrame, *, n_sims: int = 100, seed: int = 0, q
     >>> from kamlib.survey.factors import parallel_analysis
     >>> pa = parallel_analysis(data[inst.items], seed=1)
     """
-    d = _complete(data)
+    d = complete_items(data)
     n, p = d.shape
     obs = np.sort(np.linalg.eigvalsh(d.corr().to_numpy()))[::-1]
     rng = np.random.default_rng(seed)
@@ -419,7 +419,7 @@ def efa(data: pd.DataFrame, n_factors: int, *, rotation: str | None = "promax", 
     """
     from statsmodels.multivariate.factor import Factor
 
-    d = _complete(data)
+    d = complete_items(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = Factor(d.to_numpy(), n_factor=n_factors, method="ml").fit(rng=seed)
@@ -469,7 +469,7 @@ def htmt(data: pd.DataFrame, constructs: dict[str, list[str]], *, method: str = 
     """
     if method not in ("htmt", "htmt2"):
         raise KamError(f"htmt method {method!r} is not one of 'htmt', 'htmt2'.")
-    r = _complete(data[[i for items in constructs.values() for i in items]]).corr().abs()
+    r = complete_items(data[[i for items in constructs.values() for i in items]]).corr().abs()
     names = list(constructs)
     out = pd.DataFrame(np.nan, index=names, columns=names)
 

@@ -444,15 +444,15 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=(), *,
 def _defined(defined, labels: dict, names: list, beta_idx: list, nl: int, theta: np.ndarray, cov: np.ndarray,
              sd: np.ndarray) -> list:
     """Rows of lavaan's defined parameters over labelled paths (delta method, as lavaan)."""
-    from .cbsem import _delta_method, _evaluate
+    from ._shared import delta_method, evaluate_expression
 
     where = {label: nl + beta_idx.index((names.index(b), names.index(a))) for label, (a, b) in labels.items()}
     std = {label: theta[i] * sd[names.index(a)] / sd[names.index(b)] for (label, (a, b)), i
            in zip(labels.items(), where.values())}
     rows = []
     for name, expr in defined:
-        est, se = _delta_method(expr, where, theta, cov)
-        rows.append((name, ":=", expr, est, _evaluate(expr, std), se))
+        est, se = delta_method(expr, where, theta, cov)
+        rows.append((name, ":=", expr, est, evaluate_expression(expr, std), se))
     return rows
 
 

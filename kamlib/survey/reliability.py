@@ -16,17 +16,12 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import KamError
+from ._shared import complete_items
 from ..verdicts import RULES
 
 __all__ = ["alpha_ci", "ave", "composite_reliability", "cronbach_alpha", "item_analysis", "omega",
            "one_factor_loadings", "reliability_table"]
 
-
-def _complete(items: pd.DataFrame, listwise: bool = True) -> pd.DataFrame:
-    if not isinstance(items, pd.DataFrame) or items.shape[1] < 2:
-        raise KamError("Reliability needs a DataFrame with at least two item columns.")
-    data = items.apply(pd.to_numeric, errors="coerce")
-    return data.dropna() if listwise else data
 
 
 def cronbach_alpha(items: pd.DataFrame, *, listwise: bool = True) -> float:
@@ -54,7 +49,7 @@ def cronbach_alpha(items: pd.DataFrame, *, listwise: bool = True) -> float:
     >>> round(cronbach_alpha(pd.DataFrame({"a": [1, 2, 3, 4], "b": [1, 2, 3, 5]})), 3)
     0.972
     """
-    data = _complete(items, listwise)
+    data = complete_items(items, listwise)
     cov = data.cov().to_numpy()
     k = cov.shape[0]
     return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
@@ -86,7 +81,7 @@ def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
     >>> round(lo, 2), round(hi, 2)
     (0.78, 0.86)
     """
-    data = _complete(items)
+    data = complete_items(items)
     n, k = data.shape
     a = cronbach_alpha(data)
     lo = 1 - (1 - a) * stats.f.ppf(1 - (1 - level) / 2, n - 1, (n - 1) * (k - 1))
@@ -121,7 +116,7 @@ def one_factor_loadings(items: pd.DataFrame, *, seed: int = 0) -> pd.Series:
     """
     from statsmodels.multivariate.factor import Factor
 
-    data = _complete(items)
+    data = complete_items(items)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = Factor(data.to_numpy(), n_factor=1, method="ml").fit(rng=seed)
@@ -164,7 +159,7 @@ def omega(items: pd.DataFrame, *, total: str = "model") -> float:
     if total == "model":
         lam = lam.to_numpy()
         return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam ** 2).sum()))
-    data = _complete(items)[lam.index]
+    data = complete_items(items)[lam.index]
     raw = float((lam * data.std(ddof=0)).sum())  # ML loadings are scale-free: raw = standardised x SD (ML, n)
     return raw ** 2 / float(data.sum(axis=1).var(ddof=0))
 
@@ -209,7 +204,7 @@ def item_analysis(items: pd.DataFrame, *, extreme_share: float = 0.27) -> pd.Dat
     """
     if not 0 < extreme_share <= 0.5:
         raise KamError(f"extreme_share must lie in (0, 0.5], not {extreme_share}.")
-    data = _complete(items)
+    data = complete_items(items)
     total = data.sum(axis=1)
     high = total >= total.quantile(1 - extreme_share)
     low = total <= total.quantile(extreme_share)

@@ -103,7 +103,7 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, (np.integer,)):
         return int(value)
     if isinstance(value, (np.floating, float)):
@@ -114,9 +114,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (dt.date, pd.Timestamp)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray, pd.Series)):
-        return [_jsonable(v) for v in list(value)]
+        return [jsonable(v) for v in list(value)]
     return value
 
 
@@ -384,7 +384,7 @@ class Artefacts:
         value is translated as a table cell is. ``demonstration=True``: the value comes from another data set
         than the case company's, and its tile says so.
         """
-        self.values[name] = _jsonable(value)
+        self.values[name] = jsonable(value)
         if label is not None:
             if kind not in KINDS:
                 raise KamError(f"Key number {name!r}: kind {kind!r} is not one of {', '.join(KINDS)}.")
@@ -409,7 +409,7 @@ class Artefacts:
         folder = self.root / "results"
         folder.mkdir(parents=True, exist_ok=True)
         payload = {"format": RESULT_FORMAT, "kamlib": kamlib_code_hash(), "notebook": self.notebook,
-                   "parameters": _jsonable(self.parameters), "result": result}
+                   "parameters": jsonable(self.parameters), "result": result}
         (folder / f"{name}.pickle").write_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
         if name not in self.kept:  # kept again: the later result replaces the earlier
             self.kept.append(name)
@@ -468,7 +468,7 @@ class Artefacts:
         part = self.root / "manifest.part.json"
         payload = {
             "notebook": self.notebook,
-            "parameters": _jsonable(self.parameters),
+            "parameters": jsonable(self.parameters),
             "parameters_hash": self._hash,
             "artefacts": self.entries,
             "notes": self.notes,

@@ -274,7 +274,7 @@ def progress(study_file: str | Path) -> Progress:
 
     path = Path(study_file)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=study_mod._UniqueKeyLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=study_mod.UniqueKeyLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return Progress()
     if not isinstance(raw, dict) or not isinstance(raw.get("transactions"), dict) \
@@ -327,7 +327,7 @@ def progress(study_file: str | Path) -> Progress:
     try:
         model = study_mod.Study.model_validate({"transactions": tx}).transactions
     except ValidationError as err:
-        return Progress(lines, study_mod._explain(err, path).removeprefix(f"{path}: "))
+        return Progress(lines, study_mod.explain_validation(err, path).removeprefix(f"{path}: "))
     file_of = source if builtin else str(study_mod.resolve(source, path.resolve().parent))
     keys = {k: f"transactions.{k}" for k in type(model).model_fields}
     try:

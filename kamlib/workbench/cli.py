@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
                   else "Every parameters cell already matches the study schema.")
             return 0
         if args.command == "survey-example":
-            from .. import instrument, survey_data
+            from ..survey import instrument, responses as survey_data
             from ..config import DATA
 
             inst = instrument.load(args.instrument or DATA / "survey" / "instrument.yaml")

@@ -1,8 +1,8 @@
 """The Act stage of a study on Apache Spark: cross-selling rules and ALS recommendations for a log in a cluster.
 
 A company whose log outgrows one machine keeps its study file: the same ``personalisation`` parameters drive
-Spark MLlib's FP-growth (:func:`kamlib.baskets.rules_spark`, then Fisher's test on the driver) and its implicit
-ALS (:func:`kamlib.recommend.als_spark`), on a table in the canonical columns of
+Spark MLlib's FP-growth (:func:`kamlib.act.baskets.rules_spark`, then Fisher's test on the driver) and its implicit
+ALS (:func:`kamlib.act.recommend.als_spark`), on a table in the canonical columns of
 :func:`kamlib.transactions.load` (``customer_id``, ``date``, ``product``, ``amount``, optionally ``order_id``).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import baskets, recommend
+from ..act import baskets, recommend
 from . import study as study_file
 
 __all__ = ["act"]
@@ -20,7 +20,7 @@ def act(spark, table: str, study: str | Path | study_file.Study, *, exclude_boug
     """Rules and ALS recommendations for the log in ``table``, with the parameters of a study file.
 
     Baskets are orders (``order_id``) where the table has them, else a customer's purchases of one day, as
-    :func:`kamlib.baskets.from_transactions`; only purchases (positive amount) count. The recommendation
+    :func:`kamlib.act.baskets.from_transactions`; only purchases (positive amount) count. The recommendation
     cutoff is ``personalisation.cutoff``, else 90 days before the last purchase, as in ``45_personalisation``.
 
     Parameters
@@ -37,7 +37,7 @@ def act(spark, table: str, study: str | Path | study_file.Study, *, exclude_boug
     Returns
     -------
     dict
-        ``rules`` (:func:`kamlib.baskets.significant` of the Spark rules), ``baskets`` (their number),
+        ``rules`` (:func:`kamlib.act.baskets.significant` of the Spark rules), ``baskets`` (their number),
         ``cutoff`` and ``recommendations`` (``{customer: [products]}``).
 
     References

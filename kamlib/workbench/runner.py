@@ -80,7 +80,7 @@ def check_data(study_file: str | Path | None = None, *, quick: bool = False) -> 
     list of str
         One line per data input, e.g. ``transactions: 397,884 rows, 4,338 customers (...)``.
     """
-    from .. import instrument
+    from ..survey import instrument
     from . import notebook as nb_helpers
 
     study_path = Path(study_file) if study_file else None

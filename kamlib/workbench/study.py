@@ -562,7 +562,7 @@ def _deep_merge(base: dict, override: dict) -> dict:
     return out
 
 
-def _explain(err: ValidationError, path: Path) -> str:
+def explain_validation(err: ValidationError, path: Path) -> str:
     first = err.errors()[0]
     key = ".".join(str(p) for p in first["loc"]) or "(top level)"
     kind = first["type"]
@@ -638,7 +638,7 @@ def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
         raise KamError(f"{path} is not UTF-8 text (byte {exc.start} cannot be decoded; GBK?); save the study file "
                        "as UTF-8 (in Notepad: Save as, Encoding UTF-8).") from None
     try:
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)
+        raw = yaml.load(text, Loader=UniqueKeyLoader)
     except _DuplicateKey as exc:
         raise KamError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
@@ -658,7 +658,7 @@ def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
     try:
         study = Study.model_validate(raw)
     except ValidationError as err:
-        raise KamError(_explain(err, path)) from None
+        raise KamError(explain_validation(err, path)) from None
     _check_files(study, path.parent, path)
     return study
 
@@ -667,7 +667,7 @@ class _DuplicateKey(yaml.YAMLError):
     pass
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class UniqueKeyLoader(yaml.SafeLoader):
     """A safe YAML loader that refuses a key written twice in one mapping (PyYAML keeps the last)."""
 
     def construct_mapping(self, node, deep=False):
@@ -688,7 +688,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             return self.construct_scalar(node)
 
 
-_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_yaml_timestamp)
+UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", UniqueKeyLoader.construct_yaml_timestamp)
 
 
 

@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .config import project_path
-from ._results import Result
-from .i18n import Message
-from .errors import ArgumentError, KamError, rows_preview
+from ..config import project_path
+from .._results import Result
+from ..i18n import Message
+from ..errors import ArgumentError, KamError, rows_preview
 from .instrument import Instrument
-from ._io import read_table
+from .._io import read_table
 
 __all__ = ["Cleaned", "clean", "construct_scores", "mapping_template", "read", "simulate", "true_model",
            "write_example", "write_export"]
@@ -37,7 +37,7 @@ def true_model(inst: Instrument) -> dict:
     Parameters
     ----------
     inst : Instrument
-        From :func:`kamlib.instrument.load`.
+        From :func:`kamlib.survey.instrument.load`.
 
     Returns
     -------
@@ -46,7 +46,7 @@ def true_model(inst: Instrument) -> dict:
 
     Examples
     --------
-    >>> from kamlib.survey_data import true_model
+    >>> from kamlib.survey.responses import true_model
     >>> sorted(true_model(inst))
     ['driver_correlation', 'key_account_share', 'loadings', 'paths', 'paths_key']
     """
@@ -77,7 +77,7 @@ def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = T
     Parameters
     ----------
     inst : Instrument
-        From :func:`kamlib.instrument.load`.
+        From :func:`kamlib.survey.instrument.load`.
     n : int
         Respondents.
     seed : int
@@ -100,7 +100,7 @@ def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = T
 
     Examples
     --------
-    >>> from kamlib.survey_data import simulate
+    >>> from kamlib.survey.responses import simulate
     >>> simulate(inst, 100, seed=1).shape[0]
     100
     """
@@ -194,7 +194,7 @@ def mapping_template(inst: Instrument, fmt: str) -> dict:
     Parameters
     ----------
     inst : Instrument
-        From :func:`kamlib.instrument.load`.
+        From :func:`kamlib.survey.instrument.load`.
     fmt : {"qualtrics", "wjx"}
         The platform.
 
@@ -205,7 +205,7 @@ def mapping_template(inst: Instrument, fmt: str) -> dict:
 
     Examples
     --------
-    >>> from kamlib.survey_data import mapping_template
+    >>> from kamlib.survey.responses import mapping_template
     >>> sorted(mapping_template(inst, "wjx"))
     ['columns', 'duration_column', 'format', 'id_column']
     """
@@ -229,7 +229,7 @@ def write_export(df: pd.DataFrame, path: str | Path, inst: Instrument, fmt: str,
     path : str or Path
         Output file.
     inst : Instrument
-        From :func:`kamlib.instrument.load`.
+        From :func:`kamlib.survey.instrument.load`.
     fmt : {"csv", "qualtrics", "wjx"}
         The format.
     encoding : str, optional
@@ -244,7 +244,7 @@ def write_export(df: pd.DataFrame, path: str | Path, inst: Instrument, fmt: str,
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from kamlib.survey_data import simulate, write_export
+    >>> from kamlib.survey.responses import simulate, write_export
     >>> path = write_export(simulate(inst, 20, seed=1), Path(tempfile.mkdtemp()) / "wjx.csv", inst, "wjx")
     >>> path.name
     'wjx.csv'
@@ -294,7 +294,7 @@ def write_example(inst: Instrument, fmt: str, path: str | Path, *, n: int = 800,
     Parameters
     ----------
     inst : Instrument
-        From :func:`kamlib.instrument.load`.
+        From :func:`kamlib.survey.instrument.load`.
     fmt : {"csv", "qualtrics", "wjx"}
         The format.
     path : str or Path
@@ -313,7 +313,7 @@ def write_example(inst: Instrument, fmt: str, path: str | Path, *, n: int = 800,
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from kamlib.survey_data import write_example
+    >>> from kamlib.survey.responses import write_example
     >>> write_example(inst, "qualtrics", Path(tempfile.mkdtemp()) / "example.csv", n=50).suffix
     '.csv'
     """
@@ -346,7 +346,7 @@ def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str |
     path : str or Path
         The export.
     inst : Instrument
-        From :func:`kamlib.instrument.load`.
+        From :func:`kamlib.survey.instrument.load`.
     fmt : {"csv", "qualtrics", "wjx"}
         The format.
     mapping : str, Path or dict, optional
@@ -363,7 +363,7 @@ def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str |
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from kamlib.survey_data import read, write_example
+    >>> from kamlib.survey.responses import read, write_example
     >>> path = write_example(inst, "wjx", Path(tempfile.mkdtemp()) / "wjx.csv", n=30)
     >>> len(read(path, inst, fmt="wjx"))
     30
@@ -464,7 +464,7 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
     df : DataFrame
         Responses from :func:`read` or :func:`simulate`.
     inst : Instrument
-        From :func:`kamlib.instrument.load`.
+        From :func:`kamlib.survey.instrument.load`.
     min_seconds : float
         Speeder threshold.
     on_invalid : {"error", "flag"}
@@ -487,7 +487,7 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
 
     Examples
     --------
-    >>> from kamlib.survey_data import clean, simulate
+    >>> from kamlib.survey.responses import clean, simulate
     >>> cleaned = clean(simulate(inst, 200, seed=1), inst)
     >>> len(cleaned.data) < 200  # the simulated defects (speeders, failed attention checks) are removed
     True
@@ -558,7 +558,7 @@ def construct_scores(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
     data : DataFrame
         Cleaned responses.
     inst : Instrument
-        From :func:`kamlib.instrument.load`.
+        From :func:`kamlib.survey.instrument.load`.
 
     Returns
     -------
@@ -567,7 +567,7 @@ def construct_scores(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from kamlib.survey_data import construct_scores
+    >>> from kamlib.survey.responses import construct_scores
     >>> construct_scores(data, inst).columns.tolist()
     ['PQ', 'SQ', 'PF', 'LG', 'PC', 'SAT', 'LOY']
     """

@@ -26,11 +26,12 @@ import pandas as pd
 
 from dataclasses import dataclass
 
-from ._results import Result
-from .clv import LABELS, Fitted
-from .errors import require_columns
-from .i18n import Message
-from .rfm import UNIT_DAYS
+from .._results import Result
+from .base import get, label
+from .fitted import Fitted
+from ..errors import require_columns
+from ..i18n import Message
+from ..rfm import UNIT_DAYS
 
 __all__ = ["ModelTable", "PUBLISHED_CDNOW", "comparison", "conditional_expectation", "expected_purchases", "frequency_histogram",
            "loglik", "p_alive", "published_comparison", "purchase_probabilities", "quiet", "tracking"]
@@ -59,7 +60,7 @@ def quiet():
     Examples
     --------
     >>> import numpy as np
-    >>> from kamlib.validation import quiet
+    >>> from kamlib.clv.validation import quiet
     >>> with quiet():
     ...     float(np.log(0.0))
     -inf
@@ -70,12 +71,10 @@ def quiet():
             yield
 
 
-#: The purchase models evaluated here in log space (without covariates).
-STABLE = ("bgnbd", "mbgnbd", "paretonbd")
-
-
 def _stable(model: Fitted) -> bool:
-    return model.model in STABLE and not model.covariates and not hasattr(model.fitter, "bind")
+    """The purchase models evaluated here in log space: those with closed forms (:attr:`kamlib.clv.Model.closed_form`),
+    without covariates."""
+    return get(model.model).closed_form and not model.covariates and not hasattr(model.fitter, "bind")
 
 
 def _rows(summary: pd.DataFrame):
@@ -206,7 +205,7 @@ def p_alive(model: Fitted, summary: pd.DataFrame) -> np.ndarray:
     Returns
     -------
     ndarray
-        NaN only where a model outside :data:`STABLE` (a covariate or regular-buyer fit) gives no number.
+        NaN only where a model without closed forms (a covariate or regular-buyer fit) gives no number.
 
     Examples
     --------
@@ -271,7 +270,7 @@ def expected_purchases(model: Fitted, t: float, summary: pd.DataFrame) -> np.nda
     Returns
     -------
     ndarray
-        NaN only where a model outside :data:`STABLE` gives no number.
+        NaN only where a model without closed forms gives no number.
 
     References
     ----------
@@ -439,7 +438,7 @@ def frequency_histogram(summary: pd.DataFrame, models: dict[str, Fitted], max_x:
             notes.append(_left_out(m, Message("expected number of customers per count of repeat purchases",
                                               "phrase")))
             continue
-        out[LABELS[name]] = column
+        out[label(name)] = column
     return ModelTable(out, tuple(notes))
 
 
@@ -484,7 +483,7 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
     """
     require_columns(transactions, ["customer_id", "date"], where="the transactions")
     start, cal_end, hold_end = (pd.Timestamp(d) for d in (start, calibration_end, holdout_end))
-    from .transactions import purchase_days
+    from ..transactions import purchase_days
 
     days = purchase_days(transactions[transactions["customer_id"].isin(summary.index)]).rename(columns={"date": "day"})
     first = days.groupby("customer_id")["day"].transform("min")
@@ -508,7 +507,7 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
         if not _finite(cum):
             notes.append(_left_out(m, Message("expected repeat transactions per period", "phrase")))
             continue
-        out[LABELS[name]] = np.diff(np.concatenate([[0.0], cum]))
+        out[label(name)] = np.diff(np.concatenate([[0.0], cum]))
     for col in [c for c in out.columns if c not in ("period", "period_end")]:
         out[f"{col}_cumulative"] = out[col].cumsum()
     out["holdout"] = out["period_end"] > cal_end
@@ -559,7 +558,7 @@ def conditional_expectation(cal_hold: pd.DataFrame, models: dict[str, Fitted], m
         if not _finite(pred):  # a mean over the finite ones would hide the others
             notes.append(_left_out(m, Message("expected holdout purchases", "phrase")))
             continue
-        out[LABELS[name]] = pred.groupby(x).mean()
+        out[label(name)] = pred.groupby(x).mean()
     out = out.reset_index()
     out["calibration_repeat_purchases"] = [str(g) if g < max_x else f"{max_x}+" for g in out.pop("group")]
     out = out[["calibration_repeat_purchases"] + [c for c in out.columns if c != "calibration_repeat_purchases"]]
@@ -608,7 +607,7 @@ def comparison(cal_hold: pd.DataFrame, models: dict[str, Fitted]) -> ModelTable:
                                    Message("log-likelihood", "phrase")))
             continue
         k = len(m.params)
-        rows.append({"model": LABELS[name], "loglik": ll, "parameters": k, "aic": 2 * k - 2 * ll,
+        rows.append({"model": label(name), "loglik": ll, "parameters": k, "aic": 2 * k - 2 * ll,
                      "bic": k * np.log(m.n_customers) - 2 * ll, "holdout_mae": float(np.mean(np.abs(pred - actual))),
                      "holdout_rmse": float(np.sqrt(np.mean((pred - actual) ** 2))),
                      "holdout_predicted": float(pred.sum()), "holdout_actual": float(actual.sum()),
@@ -653,6 +652,6 @@ def published_comparison(models: dict[str, Fitted], published=PUBLISHED_CDNOW) -
         if model in models:
             decimals = len(f"{value}".split(".")[1]) if "." in f"{value}" else 0
             est = float(models[model].params[param])
-            rows.append({"model": LABELS[model], "parameter": param, "published": value, "estimate": est,
+            rows.append({"model": label(model), "parameter": param, "published": value, "estimate": est,
                          "difference": round(round(est, decimals) - value, decimals), "source": source})
     return pd.DataFrame(rows, columns=["model", "parameter", "published", "estimate", "difference", "source"])

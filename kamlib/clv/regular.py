@@ -32,12 +32,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from .errors import KamError, require_columns
+from ..errors import KamError, require_columns
+from ._optimize import minimize
+from .base import Model, get
 
-__all__ = ["MODELS", "RegularFitter", "fit", "interpurchase", "loglik", "regularity", "simulate", "with_litt"]
+__all__ = ["BGCNBDk", "MBGCNBDk", "RegularFitter", "fit", "interpurchase", "loglik", "regularity", "simulate", "with_litt"]
 
-#: Model name -> whether a customer can drop out at time zero (right after the first purchase)
-MODELS = {"mbgcnbd": True, "bgcnbd": False}
 #: The largest k tried when k is estimated (BTYDplus's grid)
 MAX_K = 12
 
@@ -78,7 +78,7 @@ def interpurchase(transactions: pd.DataFrame, *, end, unit: str = "W", start=Non
     >>> interpurchase(log, end="2011-02-01")[["litt", "n_itt"]].round(4).to_numpy().tolist()
     [[0.6931, 2.0], [0.0, 0.0]]
     """
-    from .rfm import UNIT_DAYS
+    from ..rfm import UNIT_DAYS
 
     require_columns(transactions, [customer, date], where="the transaction log",
                     fix="map the customer and date columns in the study file")
@@ -129,7 +129,7 @@ def _purchase_days(transactions: pd.DataFrame, *, end=None, unit: str = "W", sta
                    customer: str = "customer_id", date: str = "date") -> pd.DataFrame:
     """Each customer's distinct purchase days in [start, end], sorted: ``c`` (customer), ``d`` (day), ``itt`` (time
     since the customer's previous purchase day in ``unit``; NaN for the first)."""
-    from .rfm import UNIT_DAYS
+    from ..rfm import UNIT_DAYS
 
     days = pd.to_datetime(transactions[date]).dt.normalize()
     keep = np.ones(len(days), bool)
@@ -348,10 +348,8 @@ class RegularFitter:
     """
 
     def __init__(self, model: str, params: dict):
-        if model not in MODELS:
-            raise KamError(f"unknown regular-buyer model {model!r}; choose {', '.join(MODELS)}.")
         self.model, self.params_ = model, pd.Series(params)
-        self.dropout_at_zero = MODELS[model]
+        self.dropout_at_zero = _regular(model).dropout_at_zero
 
     def _p(self):
         return int(self.params_["k"]), *(float(self.params_[n]) for n in ("r", "alpha", "a", "b"))
@@ -469,8 +467,7 @@ def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None =
     >>> sorted(p)
     ['a', 'alpha', 'b', 'k', 'r']
     """
-    if model not in MODELS:
-        raise KamError(f"unknown regular-buyer model {model!r}; choose {', '.join(MODELS)}.")
+    _regular(model)
     w = None if weights is None else np.asarray(weights, float)
     return _search(_data(x, tx, T, litt), w, model, k=k, start=start)
 
@@ -482,9 +479,8 @@ SUBSAMPLE_ROWS = 20_000
 
 
 def _fit_k(k: int, data: dict, w: np.ndarray, model: str, starts, hess_inv=None) -> tuple[dict, float, object]:
-    """The best of BFGS runs (:func:`kamlib.clv._minimize`) from ``starts`` at a fixed ``k``: ``(params, total
+    """The best of BFGS runs (:func:`kamlib.clv._optimize.minimize`) from ``starts`` at a fixed ``k``: ``(params, total
     log-likelihood, inverse Hessian)``."""
-    from .clv import _minimize
 
     best = None
     for start in starts:
@@ -497,7 +493,7 @@ def _fit_k(k: int, data: dict, w: np.ndarray, model: str, starts, hess_inv=None)
             except np.linalg.LinAlgError:
                 pass
         with np.errstate(all="ignore"):
-            res = _minimize(_nll, np.log(start), (k, data, w, MODELS[model]), options)
+            res = minimize(_nll, np.log(start), (k, data, w, _regular(model).dropout_at_zero), options)
         if np.isfinite(res.fun) and (best is None or res.fun < best.fun):
             best = res
     if best is None:
@@ -599,7 +595,7 @@ def simulate(n: int, *, k: int, r: float, alpha: float, a: float, b: float, T: f
     rng = np.random.default_rng(seed)
     lam = rng.gamma(r, 1 / alpha, size=n)
     p = rng.beta(a, b, size=n)
-    drop = MODELS[model]
+    drop = _regular(model).dropout_at_zero
     rows = []
     for i in range(n):
         t, x, litt = 0.0, 0, 0.0
@@ -614,3 +610,37 @@ def simulate(n: int, *, k: int, r: float, alpha: float, a: float, b: float, T: f
             alive = rng.random() >= p[i]
         rows.append((x, t, T, litt))
     return pd.DataFrame(rows, columns=["frequency", "recency", "T", "litt"])
+
+
+def _regular(model: str) -> type[Model]:
+    """The regular-buyer model registered as ``model``, or a one-sentence error naming them."""
+    spec = get(model)
+    if not spec.regular():
+        known = ", ".join(m for m, c in Model.registry.items() if c.regular())
+        raise KamError(f"unknown regular-buyer model {model!r}; choose {known}.")
+    return spec
+
+
+class BGCNBDk(Model):
+    """The BG/CNBD-k (Platzer & Reutterer 2016): Erlang-k inter-purchase times, dropout after a repeat purchase."""
+
+    name, label, params, order = "bgcnbd", "BG/CNBD-k", ("k", "r", "alpha", "a", "b"), 4
+    columns, dropout, ridge = ("frequency", "recency", "T", "litt"), ("a", "b"), "a"
+
+    @classmethod
+    def args(cls, suff):
+        return (_data(*(suff[c] for c in cls.columns)),)
+
+    @classmethod
+    def objective(cls, k=None):
+        def nll(log_params, data, weights, penalizer):
+            return _nll(log_params, int(k), data, weights, cls.dropout_at_zero, penalizer)
+
+        return nll
+
+
+class MBGCNBDk(BGCNBDk):
+    """The MBG/CNBD-k (Platzer & Reutterer 2016): as the BG/CNBD-k, and dropout possible right after the first
+    purchase."""
+
+    name, label, order, dropout_at_zero = "mbgcnbd", "MBG/CNBD-k", 3, True

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import project_path
-from .errors import ArgumentError, KamError
+from ..config import project_path
+from ..errors import ArgumentError, KamError
 
 __all__ = ["Instrument", "load"]
 
@@ -140,7 +140,7 @@ def load(path: str | Path) -> Instrument:
 
     Examples
     --------
-    >>> from kamlib.instrument import load
+    >>> from kamlib.survey.instrument import load
     >>> load("data/survey/instrument.yaml").points
     7
     """

@@ -19,9 +19,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._codes import distinct, factorize, first
-from ._io import as_text, from_spark
-from .errors import ArgumentError
+from .._codes import distinct, factorize, first
+from .._io import as_text, from_spark
+from ..errors import ArgumentError
 
 __all__ = ["from_transactions", "item_frequencies", "one_hot", "readable", "rules", "rules_by_group", "rules_spark",
            "significant"]
@@ -102,7 +102,7 @@ def one_hot(baskets: pd.DataFrame, *, basket: str = "basket_id", item: str = "it
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.baskets import one_hot
+    >>> from kamlib.act.baskets import one_hot
     >>> [int(v) for v in one_hot(pd.DataFrame({"basket_id": [1, 1, 2], "item": ["a", "b", "a"]})).sum()]
     [2, 1]
     """
@@ -139,7 +139,7 @@ def item_frequencies(baskets: pd.DataFrame, *, basket: str = "basket_id", item: 
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.baskets import item_frequencies
+    >>> from kamlib.act.baskets import item_frequencies
     >>> item_frequencies(pd.DataFrame({"basket_id": [1, 1, 2], "item": ["a", "b", "a"]}))["support"].tolist()
     [1.0, 0.5]
     """
@@ -188,7 +188,7 @@ def rules(baskets: pd.DataFrame, *, min_support: float, min_confidence: float, m
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.baskets import rules
+    >>> from kamlib.act.baskets import rules
     >>> b = pd.DataFrame({"basket_id": [1, 1, 2, 2, 3], "item": ["tea", "milk", "tea", "milk", "tea"]})
     >>> rules(b, min_support=0.5, min_confidence=0.9)[["antecedents", "consequents", "confidence"]]
       antecedents consequents  confidence
@@ -283,7 +283,7 @@ def rules_spark(spark, table: str, *, min_support: float, min_confidence: float,
     Examples
     --------
     >>> from pyspark.sql import SparkSession  # doctest: +SKIP
-    >>> from kamlib.baskets import rules_spark
+    >>> from kamlib.act.baskets import rules_spark
     >>> spark = SparkSession.builder.getOrCreate()  # doctest: +SKIP
     >>> rules_spark(spark, "basket_lines", min_support=0.01, min_confidence=0.5, max_len=3)  # doctest: +SKIP
     """
@@ -402,7 +402,7 @@ def significant(found: pd.DataFrame, n_baskets: int, *, alpha: float = 0.01,
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.baskets import significant
+    >>> from kamlib.act.baskets import significant
     >>> r = pd.DataFrame({"count": [30], "antecedent_count": [40], "consequent_count": [50]})
     >>> bool(significant(r, 200)["significant"].iloc[0])
     True
@@ -448,7 +448,7 @@ def from_transactions(transactions: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.baskets import from_transactions
+    >>> from kamlib.act.baskets import from_transactions
     >>> tx = pd.DataFrame({"customer_id": ["a", "a"], "date": pd.to_datetime(["2024-01-01"] * 2),
     ...                    "product": ["x", "y"], "amount": [5.0, 2.0]})
     >>> from_transactions(tx)["basket_id"].tolist()
@@ -512,7 +512,7 @@ def rules_by_group(lines: pd.DataFrame, group_of: pd.Series, *, top: int = 10, *
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.baskets import rules_by_group
+    >>> from kamlib.act.baskets import rules_by_group
     >>> lines = pd.DataFrame({"basket_id": [1, 1, 2, 2], "item": ["a", "b", "a", "b"], "customer_id": ["k", "k", "o", "o"]})
     >>> rules_by_group(lines, pd.Series({"k": "key", "o": "other"}), min_support=0.5, min_confidence=0.5)["group"].tolist()
     ['key', 'key', 'other', 'other']
@@ -553,7 +553,7 @@ def readable(found: pd.DataFrame, labels: dict | pd.Series | None = None) -> pd.
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.baskets import readable
+    >>> from kamlib.act.baskets import readable
     >>> readable(pd.DataFrame({"antecedents": [("a", "b")], "consequents": ["c"]}), {"c": "cups"})["consequents"][0]
     'c (cups)'
     """

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._results import Result
-from .i18n import Message
-from .concentration import top_count
-from .defaults import DEFAULT_UPLIFT
-from .errors import ArgumentError, KamError, require_columns
+from .._results import Result
+from ..i18n import Message
+from ..concentration import top_count
+from ..defaults import DEFAULT_UPLIFT
+from ..errors import ArgumentError, KamError, require_columns
 
 __all__ = ["Allocations", "RULES", "capture", "compare_allocations", "gains", "optimal", "response", "rule_scores",
            "segment_inputs", "tornado"]
@@ -59,11 +59,11 @@ def rule_scores(cal: pd.DataFrame, *, seed: int = 0, clv_label: str | None = Non
 
     Examples
     --------
-    >>> from kamlib.strategy import rule_scores
+    >>> from kamlib.act.strategy import rule_scores
     >>> rule_scores(base, seed=1).columns.tolist()
     ['Monetary (past revenue)', 'Frequency', 'RFM score', 'CLV (BG/NBD x Gamma-Gamma)', 'Random']
     """
-    from . import rfm
+    from .. import rfm
 
     require_columns(cal, ["revenue", "frequency", "recency", "T", "monetary_value", "clv"], where="the calibration summary",
                     fix="compute clv with kamlib.clv.customer_base")
@@ -128,7 +128,7 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
 
     Examples
     --------
-    >>> from kamlib.strategy import capture, rule_scores
+    >>> from kamlib.act.strategy import capture, rule_scores
     >>> capture(base, rule_scores(base), share=0.2, n_boot=0)[["rule", "holdout_revenue_share"]].round(2)
                              rule  holdout_revenue_share
     0     Monetary (past revenue)                   0.66
@@ -187,7 +187,7 @@ def gains(cal_hold: pd.DataFrame, scores: pd.DataFrame, points: int = 101) -> pd
 
     Examples
     --------
-    >>> from kamlib.strategy import gains, rule_scores
+    >>> from kamlib.act.strategy import gains, rule_scores
     >>> g = gains(base, rule_scores(base)).set_index("customer_share")
     >>> g.loc[0.2].round(2).to_dict()
     {'Monetary (past revenue)': 0.66, 'Frequency': 0.63, 'RFM score': 0.66, 'CLV (BG/NBD x Gamma-Gamma)': 0.67, 'Random': 0.21}
@@ -237,7 +237,7 @@ def segment_inputs(base: pd.DataFrame, tier: pd.Series, *, uplift: dict[str, flo
 
     Examples
     --------
-    >>> from kamlib.strategy import segment_inputs
+    >>> from kamlib.act.strategy import segment_inputs
     >>> segment_inputs(base, tier)[["segment", "customers", "uplift"]]
                      segment  customers  uplift
     0    At-risk key account        137    0.15
@@ -282,7 +282,7 @@ def response(x, a, b):
 
     Examples
     --------
-    >>> from kamlib.strategy import response
+    >>> from kamlib.act.strategy import response
     >>> round(float(response(1.0, 10.0, 1.0)), 3)
     6.321
     """
@@ -316,7 +316,7 @@ def optimal(a: np.ndarray, b: np.ndarray, budget: float) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from kamlib.strategy import optimal
+    >>> from kamlib.act.strategy import optimal
     >>> optimal(np.array([1.0, 1.0]), np.array([1.0, 1.0]), 2.0).round(6).tolist()
     [1.0, 1.0]
     """
@@ -392,7 +392,7 @@ def compare_allocations(seg: pd.DataFrame, budget: float) -> Allocations:
 
     Examples
     --------
-    >>> from kamlib.strategy import compare_allocations, segment_inputs
+    >>> from kamlib.act.strategy import compare_allocations, segment_inputs
     >>> alloc = compare_allocations(segment_inputs(base, tier), 10_000)
     >>> alloc.totals[["allocation", "incremental_clv"]].round(0)
                  allocation  incremental_clv
@@ -451,7 +451,7 @@ def tornado(base: pd.DataFrame, tier: pd.Series, budget: float, *, uplift: dict 
 
     Examples
     --------
-    >>> from kamlib.strategy import tornado
+    >>> from kamlib.act.strategy import tornado
     >>> tornado(base, tier, 10_000)["assumption"].iloc[-1]  # the largest swing
     'CLV level'
     """

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._results import Result
-from .errors import ArgumentError, KamError
+from .._results import Result
+from ..errors import ArgumentError, KamError
 
 __all__ = ["ClassifierEvaluation", "Comparison", "NEGATORS", "ReviewData", "aspect_mentions", "aspect_summary",
            "calibration", "clauses", "compare", "evaluate", "lexicon_scores", "load_aspects", "load_corpus",
@@ -80,7 +80,7 @@ class ReviewData(Result):
         Examples
         --------
         >>> import pandas as pd
-        >>> from kamlib.reviews import ReviewData
+        >>> from kamlib.text.reviews import ReviewData
         >>> d = ReviewData(pd.DataFrame({"text": list("abcdef"), "label": [1, 0] * 3}),
         ...                pd.DataFrame({"measure": ["reviews kept"], "value": [6]}), "x.csv", "labels")
         >>> small = d.sample(4, seed=1)
@@ -119,7 +119,7 @@ def load_corpus() -> ReviewData:
 
     Examples
     --------
-    >>> from kamlib.reviews import load_corpus
+    >>> from kamlib.text.reviews import load_corpus
     >>> corpus = load_corpus()
     >>> int(corpus.counts.set_index("measure").loc["reviews kept", "value"]) > 17000
     True
@@ -183,22 +183,22 @@ def read_reviews(source, *, columns: dict | None = None, encoding: str = "auto",
     >>> import tempfile
     >>> from pathlib import Path
     >>> import pandas as pd
-    >>> from kamlib.reviews import read_reviews
+    >>> from kamlib.text.reviews import read_reviews
     >>> path = Path(tempfile.mkdtemp()) / "reviews.csv"
     >>> _ = pd.DataFrame({"评价内容": ["质量很好", "物流太慢"], "评分": [5, 2]}).to_csv(path, index=False)
     >>> r = read_reviews(path, columns={"text": "评价内容", "rating": "评分"})
     >>> type(r).__name__, r.data.columns[:2].tolist()
     ('ReviewData', ['text', 'rating'])
     """
-    from . import parsing
-    from ._io import read_table
-    from .experiments import _mapped
+    from .. import parsing
+    from .._io import read_table
+    from .._io import map_roles
 
     cols = {"text": "text", **(columns or {})}
     raw = read_table(source, encoding=encoding, sheet=sheet)
     raw.index = raw.index + 2  # rows as a spreadsheet shows them
     where = str(source)
-    df = _mapped(raw, cols, REVIEW_ROLES, {"text"}, where)
+    df = map_roles(raw, cols, REVIEW_ROLES, {"text"}, where)
     n_read = len(df)
     df["text"] = df["text"].astype("string").str.strip()
     empty = df["text"].isna() | (df["text"] == "")
@@ -272,7 +272,7 @@ def tokenize(text: str) -> list[str]:
 
     Examples
     --------
-    >>> from kamlib.reviews import tokenize
+    >>> from kamlib.text.reviews import tokenize
     >>> tokenize("物流很快，质量不好!")
     ['物流', '很快', '质量', '不好']
     """
@@ -298,7 +298,7 @@ def clauses(text: str) -> list[str]:
 
     Examples
     --------
-    >>> from kamlib.reviews import clauses
+    >>> from kamlib.text.reviews import clauses
     >>> clauses("发货很快，但是包装破损。客服不理人！")
     ['发货很快', '但是包装破损', '客服不理人']
     """
@@ -307,7 +307,7 @@ def clauses(text: str) -> list[str]:
 
 def _read_terms(path, columns: list[str], argument: str) -> pd.DataFrame:
     """A lexicon file with the given columns; terms stripped and lower-cased."""
-    from ._io import read_table
+    from .._io import read_table
 
     table = read_table(path, argument=argument)
     missing = [c for c in columns if c not in table.columns]
@@ -338,7 +338,7 @@ def load_lexicon(path="data/lexicon/sentiment_zh.csv") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from kamlib.reviews import load_lexicon
+    >>> from kamlib.text.reviews import load_lexicon
     >>> set(load_lexicon()["polarity"]) == {1, -1}
     True
     """
@@ -375,7 +375,7 @@ def load_aspects(path="data/lexicon/aspects.csv") -> pd.DataFrame:
 
     Examples
     --------
-    >>> from kamlib.reviews import load_aspects
+    >>> from kamlib.text.reviews import load_aspects
     >>> sorted(load_aspects()["aspect"].unique())
     ['delivery', 'personalisation', 'price', 'quality', 'service']
     """
@@ -470,7 +470,7 @@ def lexicon_scores(texts, lexicon: pd.DataFrame | None = None) -> np.ndarray:
 
     Examples
     --------
-    >>> from kamlib.reviews import lexicon_scores
+    >>> from kamlib.text.reviews import lexicon_scores
     >>> lexicon_scores(["质量很好", "质量不好", "不是不好", "没有问题"]).tolist()
     [1, -1, 1, 0]
     """
@@ -506,7 +506,7 @@ def split(reviews: pd.DataFrame, *, test_share: float = 0.25, seed: int = 0) -> 
 
     Examples
     --------
-    >>> from kamlib.reviews import load_corpus, split
+    >>> from kamlib.text.reviews import load_corpus, split
     >>> train, test = split(load_corpus().data, seed=1)
     >>> set(train["text"]) & set(test["text"])
     set()
@@ -550,7 +550,7 @@ def train_sentiment(texts, labels, *, seed: int = 0):
 
     Examples
     --------
-    >>> from kamlib.reviews import train_sentiment
+    >>> from kamlib.text.reviews import train_sentiment
     >>> m = train_sentiment(["很好", "不错 满意", "很差", "失望 退货"] * 5, [1, 1, 0, 0] * 5)
     >>> bool(m.predict_proba(["很好 满意"])[0, 1] > 0.5)
     True
@@ -598,7 +598,7 @@ def score(texts, model, *, n_jobs: int = 1) -> np.ndarray:
 
     Examples
     --------
-    >>> from kamlib.reviews import score, train_sentiment
+    >>> from kamlib.text.reviews import score, train_sentiment
     >>> m = train_sentiment(["很好", "不错", "很差", "失望"] * 5, [1, 1, 0, 0] * 5)
     >>> score(["很好"], m).round(2).tolist()
     [0.93]
@@ -662,7 +662,7 @@ def evaluate(labels, proba, *, threshold: float = 0.5) -> ClassifierEvaluation:
 
     Examples
     --------
-    >>> from kamlib.reviews import evaluate
+    >>> from kamlib.text.reviews import evaluate
     >>> evaluate([1, 0, 1, 0], [0.9, 0.2, 0.6, 0.7]).accuracy
     0.75
     """
@@ -698,7 +698,7 @@ def calibration(labels, proba, *, bins: int = 10) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from kamlib.reviews import calibration
+    >>> from kamlib.text.reviews import calibration
     >>> calibration([1, 0, 1, 1], [0.9, 0.1, 0.8, 0.95], bins=2)["reviews"].tolist()
     [1, 3]
     """
@@ -763,7 +763,7 @@ def compare(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0, snownlp_s
 
     Examples
     --------
-    >>> from kamlib.reviews import compare, load_corpus, split
+    >>> from kamlib.text.reviews import compare, load_corpus, split
     >>> train, test = split(load_corpus().data.sample(300, random_state=1), seed=1)
     >>> compare(train, test, snownlp_sample=5).table["method"].tolist()
     ['majority class', 'lexicon', 'snownlp', 'trained classifier']
@@ -829,7 +829,7 @@ def aspect_mentions(texts, aspects: pd.DataFrame | None = None, lexicon: pd.Data
 
     Examples
     --------
-    >>> from kamlib.reviews import aspect_mentions
+    >>> from kamlib.text.reviews import aspect_mentions
     >>> m = aspect_mentions(["物流很快，但是质量不好。", "价格便宜"])
     >>> m[["review", "aspect", "polarity"]].values.tolist()
     [[0, 'delivery', 1], [0, 'quality', -1], [1, 'price', 1]]
@@ -892,7 +892,7 @@ def aspect_summary(mentions: pd.DataFrame, n_reviews: int, labels=None) -> pd.Da
 
     Examples
     --------
-    >>> from kamlib.reviews import aspect_mentions, aspect_summary
+    >>> from kamlib.text.reviews import aspect_mentions, aspect_summary
     >>> m = aspect_mentions(["物流很快", "物流太慢", "价格便宜"])
     >>> aspect_summary(m, 3)[["aspect", "reviews", "net_sentiment"]].values.tolist()
     [['delivery', 2, 0.0], ['price', 1, 1.0]]
@@ -962,7 +962,7 @@ def top_phrases(mentions: pd.DataFrame, *, top: int = 5, max_chars: int = 12) ->
 
     Examples
     --------
-    >>> from kamlib.reviews import aspect_mentions, top_phrases
+    >>> from kamlib.text.reviews import aspect_mentions, top_phrases
     >>> m = aspect_mentions(["物流很快", "物流很快！", "物流太慢"])
     >>> top_phrases(m)["phrase"].tolist()
     ['物流很快', '物流太慢']

@@ -8,7 +8,7 @@ the holdout revenue its top share of customers capture with a bootstrap interval
 and :func:`choose` applies the rule (:func:`rule`).
 
 Written by hand: the comparison is a table of standard metrics (scipy's Spearman correlation, the selection and
-bootstrap of :func:`kamlib.strategy.capture`); no library compares BTYD models with heuristics.
+bootstrap of :func:`kamlib.act.strategy.capture`); no library compares BTYD models with heuristics.
 
 References
 ----------
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._results import Result
-from .errors import KamError, require_columns
-from .i18n import Message
+from .._results import Result
+from ..errors import KamError, require_columns
+from ..i18n import Message
 
 __all__ = ["Choice", "Forecast", "RULE", "Selection", "choose", "compare", "features", "ml_forecast",
            "model_forecasts", "naive_forecasts", "rule", "select"]
@@ -81,7 +81,7 @@ def model_forecasts(cal_hold: pd.DataFrame, purchase_models: dict, spend) -> lis
     """Each purchase model's holdout revenue: expected purchases over the holdout times the Gamma-Gamma expected
     spend per purchase.
 
-    Expected purchases come from :func:`kamlib.validation.expected_purchases` (finite where the models' closed
+    Expected purchases come from :func:`kamlib.clv.validation.expected_purchases` (finite where the models' closed
     forms overflow); a model whose forecast is still not a finite number for every customer is left out, and
     :func:`select` says so in a note.
 
@@ -108,7 +108,7 @@ def model_forecasts(cal_hold: pd.DataFrame, purchase_models: dict, spend) -> lis
 
 def _model_forecasts(cal_hold: pd.DataFrame, purchase_models: dict, spend) -> tuple[list[Forecast], list]:
     """:func:`model_forecasts` and one sentence per model left out because its forecast is not finite."""
-    from .clv import label
+    from .base import label
     from .validation import expected_purchases, quiet
 
     require_columns(cal_hold, ["duration_holdout", "frequency", "revenue"], where="the calibration/holdout summary",
@@ -178,7 +178,7 @@ def features(transactions: pd.DataFrame, *, end, unit: str = "W", start=None,
     unit : {"D", "W", "M"}
     start : date-like, optional
     covariates : DataFrame, optional
-        :func:`kamlib.covariates.customer_covariates` (a customer without a value gets none of the 0/1 columns).
+        :func:`kamlib.clv.covariates.customer_covariates` (a customer without a value gets none of the 0/1 columns).
 
     Returns
     -------
@@ -190,7 +190,7 @@ def features(transactions: pd.DataFrame, *, end, unit: str = "W", start=None,
     >>> features(tx, end="1997-09-30").columns.tolist()[:4]
     ['frequency', 'recency', 'T', 'silence']
     """
-    from . import rfm
+    from .. import rfm
     from .regular import interpurchase
 
     s = rfm.summary(transactions, end=end, unit=unit, start=start)
@@ -260,7 +260,7 @@ def ml_forecast(transactions: pd.DataFrame, cal_hold: pd.DataFrame, *, calibrati
     """
     from sklearn.ensemble import HistGradientBoostingRegressor
 
-    from .rfm import UNIT_DAYS
+    from ..rfm import UNIT_DAYS
 
     h = float(cal_hold["duration_holdout"].iloc[0])
     cut = pd.Timestamp(calibration_end) - pd.Timedelta(days=round(h * UNIT_DAYS[unit]))
@@ -321,7 +321,7 @@ def compare(cal_hold: pd.DataFrame, forecasts: list[Forecast], *, share: float =
     """
     from scipy.stats import spearmanr
 
-    from .strategy import capture
+    from ..act.strategy import capture
 
     require_columns(cal_hold, ["revenue_holdout", "frequency_holdout"], where="the calibration/holdout summary",
                     fix="build it with kamlib.rfm.calibration_holdout")
@@ -468,7 +468,7 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
     share, n_boot, seed
         As :func:`compare`.
     covariates : DataFrame, optional
-        The customers' time-invariant covariates (:func:`kamlib.covariates.customer_covariates`): each of the
+        The customers' time-invariant covariates (:func:`kamlib.clv.covariates.customer_covariates`): each of the
         Pareto/NBD and BG/NBD among ``models`` is fitted again with all of them on both processes (named
         ``"paretonbd+country"``), and the machine-learning benchmark takes them as features.
 
@@ -482,12 +482,12 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
     >>> sel.best, sel.table["forecast"].tolist()[0]
     ('bgnbd', 'BG/NBD')
     """
-    from . import covariates as cov
-    from .clv import fit
+    from .base import get, names as model_names
+    from .fitting import fit
 
     notes, fits = [], {}
     columns = list(covariates.columns) if covariates is not None else []
-    for name in (m for m in cov.MODELS if m in models and columns):
+    for name in (m for m in model_names() if m in models and columns and get(m).takes_covariates):
         try:
             fits["+".join([name, *columns])] = fit(cal_hold, name, unit=unit, covariates=covariates, life=columns,
                                                     trans=columns)

@@ -25,11 +25,11 @@ from itertools import chain, islice
 import numpy as np
 import pandas as pd
 
-from . import tiers
-from ._codes import distinct, member
-from ._io import as_text, from_spark
-from ._results import Result
-from .errors import ArgumentError
+from .. import tiers
+from .._codes import distinct, member
+from .._io import as_text, from_spark
+from .._results import Result
+from ..errors import ArgumentError
 
 __all__ = ["ItemSets", "METHODS", "RankedLists", "Split", "als_spark", "claim_check", "compare", "default_cutoff", "evaluate", "explain", "metrics",
            "next_best", "per_customer", "recommend", "relevant", "time_split", "top_customers"]
@@ -106,7 +106,7 @@ class RankedLists(_ByCustomer):
     --------
     >>> import numpy as np
     >>> import pandas as pd
-    >>> from kamlib.recommend import RankedLists
+    >>> from kamlib.act.recommend import RankedLists
     >>> lists = RankedLists(pd.Index(["a", "b"]), pd.Index(["x", "y"]), np.array([1]), np.array([[1, 0]]))
     >>> lists
     {'b': ['y', 'x']}
@@ -138,7 +138,7 @@ class ItemSets(_ByCustomer):
     --------
     >>> import numpy as np
     >>> import pandas as pd
-    >>> from kamlib.recommend import ItemSets
+    >>> from kamlib.act.recommend import ItemSets
     >>> sets = ItemSets(pd.Index(["a", "b"]), pd.Index(["x"]), np.array(["x", "z"], dtype=object),
     ...                 np.array([0, 1]), np.array([0, 1, 1]), np.array([1]))
     >>> sets
@@ -178,7 +178,7 @@ def default_cutoff(last_day, cutoff=None, *, days: int = 90):
 
     Examples
     --------
-    >>> from kamlib.recommend import default_cutoff
+    >>> from kamlib.act.recommend import default_cutoff
     >>> default_cutoff("2011-12-09")
     datetime.date(2011, 9, 10)
     """
@@ -213,7 +213,7 @@ def time_split(transactions: pd.DataFrame, cutoff, *, customer: str = "customer_
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.recommend import time_split
+    >>> from kamlib.act.recommend import time_split
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "product": ["x", "y", "x"],
     ...                    "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05"])})
     >>> s = time_split(tx, "2024-01-31")
@@ -296,7 +296,7 @@ def relevant(split: Split, *, exclude_bought: bool = True) -> ItemSets:
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.recommend import relevant, time_split
+    >>> from kamlib.act.recommend import relevant, time_split
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a"], "product": ["x", "x", "y"],
     ...                    "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-02"])})
     >>> relevant(time_split(tx, "2024-01-31"))
@@ -446,7 +446,7 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.recommend import recommend, time_split
+    >>> from kamlib.act.recommend import recommend, time_split
     >>> tx = pd.DataFrame({"customer_id": list("aabbcd"), "product": list("xyxyxz"),
     ...                    "date": pd.to_datetime(["2024-01-01"] * 5 + ["2024-03-01"])})
     >>> recommend(time_split(tx, "2024-01-31"), "itemcf", k=1, customers=["c"])  # c bought x; x goes with y
@@ -497,7 +497,7 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     if method in ("itemcf", "content") and len(rows) and evidence[-1] >= KERNEL_FROM:
         # one compiled pass per customer (kamlib._kernels): about a tenth of the sparse path's time at a million
         # customers, and memory that does not grow with the evidence; blocks only share the cores
-        from ._kernels import top_k_scores
+        from .._kernels import top_k_scores
 
         S = sims[method]
         ends = np.linspace(0, len(rows), min(len(rows), 8 * workers) + 1).astype(int)[1:]
@@ -671,7 +671,7 @@ def als_spark(spark, table: str, cutoff, *, k: int = 10, exclude_bought: bool = 
     Examples
     --------
     >>> from pyspark.sql import SparkSession  # doctest: +SKIP
-    >>> from kamlib.recommend import als_spark
+    >>> from kamlib.act.recommend import als_spark
     >>> spark = SparkSession.builder.getOrCreate()  # doctest: +SKIP
     >>> als_spark(spark, "orders", "2011-09-09", k=10)  # doctest: +SKIP
     """
@@ -752,7 +752,7 @@ def per_customer(recommended: dict, relevant: dict, k: int) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from kamlib.recommend import per_customer
+    >>> from kamlib.act.recommend import per_customer
     >>> per_customer({"a": ["x", "y"]}, {"a": {"y"}}, 2).round(3).to_dict("records")
     [{'hit': 1.0, 'precision': 0.5, 'recall': 1.0, 'ndcg': 0.631}]
     """
@@ -856,7 +856,7 @@ def metrics(recommended: dict, relevant: dict, k: int, *, catalogue: int | None 
 
     Examples
     --------
-    >>> from kamlib.recommend import metrics
+    >>> from kamlib.act.recommend import metrics
     >>> m = metrics({"a": ["x", "y"], "b": ["x"]}, {"a": {"y", "z"}, "b": set()}, 2)
     >>> (m["hit_rate"], m["precision"], m["recall"], m["customers"], m["no_relevant"])
     (1.0, 0.5, 0.5, 1, 1)
@@ -901,7 +901,7 @@ def evaluate(recommended: dict, relevant: dict, k: int, *, n_boot: int = 200, se
 
     Examples
     --------
-    >>> from kamlib.recommend import evaluate
+    >>> from kamlib.act.recommend import evaluate
     >>> evaluate({"a": ["x"], "b": ["y"]}, {"a": {"x"}, "b": {"x"}}, 1, n_boot=50)["estimate"].tolist()
     [0.5, 0.5, 0.5, 0.5]
     """
@@ -954,7 +954,7 @@ def compare(split: Split, methods=METHODS, *, k: int = 10, policies=(True, False
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.recommend import compare, time_split
+    >>> from kamlib.act.recommend import compare, time_split
     >>> tx = pd.DataFrame({"customer_id": list("aabbcc"), "product": list("xyxyxz"),
     ...                    "date": pd.to_datetime(["2024-01-01", "2024-03-01"] * 3)})
     >>> compare(time_split(tx, "2024-01-31"), ["popularity"], k=1, n_boot=10)["customers"].tolist()
@@ -1023,7 +1023,7 @@ def explain(split: Split, customer_id, items, *, n_similar: int = 30) -> pd.Data
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.recommend import explain, time_split
+    >>> from kamlib.act.recommend import explain, time_split
     >>> tx = pd.DataFrame({"customer_id": list("aabbc"), "product": list("xyxyx"),
     ...                    "date": pd.to_datetime(["2024-01-01"] * 4 + ["2024-03-01"])})
     >>> explain(time_split(tx.assign(customer_id=list("aabbb")), "2024-01-31"), "a", ["x"])["bought_together"].tolist()
@@ -1076,7 +1076,7 @@ def top_customers(split: Split, transactions: pd.DataFrame, share: float) -> pd.
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.recommend import time_split, top_customers
+    >>> from kamlib.act.recommend import time_split, top_customers
     >>> tx = pd.DataFrame({"customer_id": list("abc"), "product": list("xxx"), "amount": [1.0, 5.0, 3.0],
     ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-03-01"])})
     >>> list(top_customers(time_split(tx, "2024-01-31"), tx, 0.5))
@@ -1119,7 +1119,7 @@ def claim_check(comparison: pd.DataFrame, claimed: float, *, group: str = "all c
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.recommend import claim_check
+    >>> from kamlib.act.recommend import claim_check
     >>> c = pd.DataFrame({"policy": ["p", "p"], "group": ["all customers"] * 2, "method": ["popularity", "itemcf"],
     ...                   "hit_rate": [0.3, 0.4], "hit_rate_lift": [0.0, 0.33], "hit_rate_lift_ci_lower": [0.0, 0.25],
     ...                   "hit_rate_lift_ci_upper": [0.0, 0.41]})
@@ -1175,7 +1175,7 @@ def next_best(split: Split, customers, *, method: str = "itemcf", k: int = 3, de
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.recommend import next_best, time_split
+    >>> from kamlib.act.recommend import next_best, time_split
     >>> tx = pd.DataFrame({"customer_id": list("aabbcd"), "product": list("xyxyxz"),
     ...                    "date": pd.to_datetime(["2024-01-01"] * 5 + ["2024-03-01"])})
     >>> next_best(time_split(tx, "2024-01-31"), ["c"], k=1)[["item", "because_of", "bought_together"]].values.tolist()

@@ -32,24 +32,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import KamError, require_columns
-from .i18n import Message
+from ..errors import KamError, require_columns
+from ..i18n import Message
+from ._optimize import minimize
+from ._paretonbd import expected as pnbd_expected, loglik_alive, loglik_rows, prepare
+from .base import BOUNDS, Model, get
+from .fitted import Fitted
 
-__all__ = ["COHORT", "MODELS", "customer_covariates", "design", "fit", "likelihood_ratio", "loglik_bgnbd", "loglik_paretonbd",
+__all__ = ["COHORT", "customer_covariates", "design", "fit", "likelihood_ratio", "loglik_bgnbd", "loglik_paretonbd",
            "simulate_bgnbd", "simulate_paretonbd"]
 
-#: The purchase models that take covariates.
-MODELS = ("paretonbd", "bgnbd")
 #: A covariate every log has: the customer's acquisition cohort (month of the first purchase, ``YYYY-MM``).
 COHORT = "cohort"
 
 
 def _pnbd_parts(r, alpha, s, beta, x, tx, T):
     """The Pareto/NBD log-likelihood and its 'alive through T' term (for P(alive)), in logs throughout
-    (:func:`kamlib.clv._pnbd_alive`: finite where the closed form's hyp2f1 gives NaN)."""
-    from .clv import _pnbd_alive
-
-    return _pnbd_alive(r, alpha, s, beta, x, tx, T)
+    (:func:`kamlib.clv._paretonbd.loglik_alive`: finite where the closed form's hyp2f1 gives NaN)."""
+    return loglik_alive(r, alpha, s, beta, x, tx, T)
 
 
 def loglik_paretonbd(r, alpha, s, beta, x, tx, T) -> np.ndarray:
@@ -172,9 +172,7 @@ class _Bound:
         x, tx, T = (np.asarray(v, float) for v in (x, tx, T))
         p = self.p
         if self.model == "paretonbd":
-            from .clv import _pnbd_expected
-
-            return _pnbd_expected(t, p["r"], p["alpha"], p["s"], p["beta"], x, T,
+            return pnbd_expected(t, p["r"], p["alpha"], p["s"], p["beta"], x, T,
                                   self.conditional_probability_alive(x, tx, T))
         r, alpha, a, b = p["r"], p["alpha"], p["a"], p["b"]
         term = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
@@ -337,15 +335,15 @@ def customer_covariates(transactions: pd.DataFrame, columns, *, end=None, min_cu
     return out, notes
 
 
-def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model: str = "paretonbd", life=(),
-        trans=(), with_se: bool = True, unit: str = "W"):
+def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, plain: Fitted, life=(), trans=(),
+        with_se: bool = True) -> Fitted:
     """Maximum-likelihood Pareto/NBD or BG/NBD with time-invariant covariates (as CLVTools ``pnbd`` and ``bgnbd``
     with ``names.cov.life`` and ``names.cov.trans``).
 
-    The optimiser starts from the plain model's estimates (coefficients 0), so the fit never has a lower likelihood
-    than the plain model; unique rows of the summary and covariates are fitted once, with weights, by BFGS with the
+    The optimiser starts from the plain model's estimates (``plain``, coefficients 0), so the fit never has a lower
+    likelihood than the plain model; unique rows of the summary and covariates are fitted once, with weights, by BFGS with the
     analytic gradient of the log-likelihood in the log base parameters and the coefficients (the Pareto/NBD's
-    hypergeometric term once per frequency, time and covariate pattern, :func:`kamlib.clv._pnbd_rows`); standard
+    hypergeometric term once per frequency, time and covariate pattern, :func:`kamlib.clv._paretonbd.loglik_rows`); standard
     errors from the Hessian by central differences of that gradient.
 
     Parameters
@@ -354,13 +352,13 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
         RFM summary (``frequency``, ``recency``, ``T``), indexed by customer.
     covariates : DataFrame, optional
         One row per customer (same index); text columns become 0/1 columns.
-    model : {"paretonbd", "bgnbd"}
+    plain : kamlib.clv.Fitted
+        The same summary's fit of the Pareto/NBD or the BG/NBD without covariates (:func:`kamlib.clv.fit`): the
+        model, its time unit and the start.
     life, trans : list of str
         Covariates of the dropout and of the purchase process.
     with_se : bool
         Standard errors from a numerical Hessian (NaN, never 0, where it cannot give one or the fit is degenerate).
-    unit : {"D", "W", "M"}
-        Time unit of the summary.
 
     Returns
     -------
@@ -373,18 +371,16 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
 
     Examples
     --------
-    >>> from kamlib import datasets, rfm
-    >>> m = fit(rfm.summary(datasets.cdnow(sample=True), end="1997-09-30"), with_se=False)
+    >>> from kamlib import clv, datasets, rfm
+    >>> s = rfm.summary(datasets.cdnow(sample=True), end="1997-09-30")
+    >>> m = fit(s, plain=clv.fit(s, "paretonbd", with_se=False), with_se=False)
     >>> [round(m.params[k], 2) for k in ("r", "alpha", "s", "beta")]
     [0.55, 10.58, 0.61, 11.67]
     """
-    from scipy.optimize import minimize
-
-    from . import clv
-
-    if model not in MODELS:
-        raise KamError(f"covariates are fitted for the Pareto/NBD and the BG/NBD (model='paretonbd' or 'bgnbd'), not "
-                       f"{clv.LABELS.get(model, model)}.")
+    model, unit, spec = plain.model, plain.unit, get(plain.model)
+    if not spec.takes_covariates:
+        takers = " and the ".join(m.label for m in Model.registry.values() if m.takes_covariates)
+        raise KamError(f"covariates are fitted for the {takers}, not the {spec.label}.")
     require_columns(summary, ["frequency", "recency", "T"], where="the purchase-model input",
                     fix="build it with kamlib.rfm.summary")
     life, trans = list(life), list(trans)
@@ -394,7 +390,7 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
     zl, life_names = design(covariates, life, summary.index)
     zt, trans_names = design(covariates, trans, summary.index)
     n_l, n_t = zl.shape[1], zt.shape[1]
-    base = clv.PARAMS[model]
+    base = list(spec.params)
     rows = np.column_stack([summary[c].to_numpy(float) for c in ("frequency", "recency", "T")] + [zl, zt])
     rows, w = np.unique(rows, axis=0, return_counts=True)
     w = w.astype(float)
@@ -407,7 +403,7 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
         group = group.ravel().astype(np.int64)
     else:
         group = np.zeros(len(rows), np.int64)
-    data = clv._pnbd_data(x, tx, T, group) if model == "paretonbd" else None
+    data = prepare(x, tx, T, group) if model == "paretonbd" else None
     first = np.unique(group, return_index=True)[1]  # a row of each pattern
     zl_g, zt_g = zl_u[first], zt_u[first]
 
@@ -418,7 +414,7 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
         if model == "paretonbd":
             alpha, beta = np.atleast_1d(p["alpha"]).astype(float), np.atleast_1d(p["beta"]).astype(float)
             alpha, beta = np.broadcast_to(alpha, len(first)), np.broadcast_to(beta, len(first))
-            ll, d = clv._pnbd_rows(p["r"], p["s"], np.ascontiguousarray(alpha), np.ascontiguousarray(beta), data, grad)
+            ll, d = loglik_rows(p["r"], p["s"], np.ascontiguousarray(alpha), np.ascontiguousarray(beta), data, grad)
             if not grad:
                 return ll, None
             da, db = d[1] * alpha[group], d[3] * beta[group]  # in log alpha_i and log beta_i
@@ -445,18 +441,17 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
         return value, -g / w.sum()
 
     # the plain model's estimates (coefficients 0) are the start, so the fit never has a lower likelihood than it
-    plain = clv.fit(summary, model, unit=unit, with_se=False)
     start = np.concatenate([np.log([plain.params[k] for k in base]), np.zeros(n_l + n_t)])
     theta = start
     if n_l + n_t:
-        res = clv._minimize(nll, start, (), {"gtol": 1e-10, "maxiter": 5000})
+        res = minimize(nll, start, (), {"gtol": 1e-10, "maxiter": 5000})
         theta = res.x if np.isfinite(res.fun) and res.fun <= nll(start)[0] else start
     names = list(base) + [f"life.{n}" for n in life_names] + [f"trans.{n}" for n in trans_names]
     values = np.concatenate([np.exp(theta[:4]), theta[4:]])
     params = dict(zip(names, map(float, values)))
     ll = total(theta)
-    at_bound = tuple(k for k in base if not clv.BOUNDS[0] <= params[k] <= clv.BOUNDS[1])
-    ridge = clv.DROPOUT[model][0]
+    at_bound = tuple(k for k in base if not BOUNDS[0] <= params[k] <= BOUNDS[1])
+    ridge = spec.dropout[0]
     if ridge not in at_bound:
         # the flat ridge towards no dropout: moving the dropout shape to its limit loses no likelihood
         limit = theta.copy()
@@ -483,7 +478,7 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, model:
     fitter = _CovariateFitter(model, params, covariates)
     effects = life_names + trans_names
     used = tuple(c for c in dict.fromkeys(life + trans) if any(n == c or n.startswith(f"{c}=") for n in effects))
-    return clv.Fitted(model, fitter, params, ll, int(w.sum()), len(w), dict(zip(names, map(float, se))), unit,
+    return Fitted(model, fitter, params, ll, int(w.sum()), len(w), dict(zip(names, map(float, se))), unit,
                       at_bound, used)
 
 
@@ -512,8 +507,8 @@ def likelihood_ratio(plain, with_covariates) -> dict:
     >>> from kamlib import clv, datasets, rfm
     >>> s = rfm.summary(datasets.cdnow(sample=True), end="1997-09-30")
     >>> s = s.assign(old=(s["T"] > 35).map({True: "yes", False: "no"}))
-    >>> m = fit(s, s[["old"]], model="bgnbd", trans=["old"], with_se=False)
-    >>> likelihood_ratio(clv.fit(s, "bgnbd", with_se=False), m)["df"]
+    >>> plain = clv.fit(s, "bgnbd", with_se=False)
+    >>> likelihood_ratio(plain, fit(s, s[["old"]], plain=plain, trans=["old"], with_se=False))["df"]
     1
     """
     df = len(with_covariates.params) - len(plain.params)

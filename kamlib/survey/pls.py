@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import verdicts
-from ._results import Result
-from .errors import ArgumentError
-from .i18n import Message, join
+from .. import verdicts
+from .._results import Result
+from ..errors import ArgumentError
+from ..i18n import Message, join
 
 __all__ = ["CBSEMComparison", "PLSModel", "assessment", "bca_interval", "compare_with_cbsem", "fit", "hypothesis_rows"]
 
@@ -224,7 +224,7 @@ class PLSModel(Result):
         >>> round(float(model.htmt().max().max()), 2)
         0.98
         """
-        from .survey import htmt
+        from . import htmt
 
         return htmt(self._items(), {c: i for c, i in self._blocks(reflective_only=True).items() if len(i) > 1})
 
@@ -474,7 +474,7 @@ def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, alpha: fl
 
     Examples
     --------
-    >>> from kamlib.pls import hypothesis_rows
+    >>> from kamlib.survey.pls import hypothesis_rows
     >>> boot = model.bootstrap(50, seed=1)
     >>> rows = hypothesis_rows(boot, {"H6": ("Satisfaction raises loyalty", "Satisfaction", "Loyalty", "direct")},
     ...                        evidence="real answers")
@@ -560,7 +560,7 @@ def assessment(model: PLSModel) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from kamlib.pls import assessment
+    >>> from kamlib.survey.pls import assessment
     >>> assessment(model).columns.tolist()
     ['criterion', 'of', 'value', 'cut_off', 'source', 'met', 'verdict']
     """
@@ -640,7 +640,7 @@ def compare_with_cbsem(model: PLSModel, cbsem_paths: pd.DataFrame) -> CBSEMCompa
     Examples
     --------
     >>> from kamlib import datasets, survey
-    >>> from kamlib.pls import compare_with_cbsem
+    >>> from kamlib.survey.pls import compare_with_cbsem
     >>> blocks = {c: i for c, i in datasets.ECSI_BLOCKS["satisfaction"].items() if len(i) > 1}
     >>> cb = survey.sem(ecsi, survey.model_syntax(blocks, datasets.ECSI_PATHS["satisfaction"]))
     >>> compare_with_cbsem(model, cb.paths()).table.shape[0] == len(model.paths)
@@ -699,7 +699,7 @@ def bca_interval(boot: np.ndarray, jack: np.ndarray, estimate: float, level: flo
     Examples
     --------
     >>> import numpy as np
-    >>> from kamlib.pls import bca_interval
+    >>> from kamlib.survey.pls import bca_interval
     >>> rng = np.random.default_rng(0)
     >>> x = rng.exponential(size=50)
     >>> boot = np.array([rng.choice(x, 50).mean() for _ in range(2000)])
@@ -804,7 +804,7 @@ def fit(data: pd.DataFrame, *, paths, blocks: dict, modes: dict | None = None, s
     --------
     >>> import numpy as np
     >>> import pandas as pd
-    >>> from kamlib.pls import fit
+    >>> from kamlib.survey.pls import fit
     >>> rng = np.random.default_rng(0)
     >>> f = rng.normal(size=(200, 1))
     >>> d = pd.DataFrame(f + rng.normal(size=(200, 3)), columns=["x1", "x2", "x3"])

@@ -1,0 +1,75 @@
+"""Helpers shared by the survey modules: complete item data, and lavaan's defined parameters (their expressions
+and delta-method standard errors)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..errors import KamError
+
+__all__ = ["complete_items", "delta_method", "evaluate_expression"]
+
+_FUNCTIONS = {"sqrt": np.sqrt, "exp": np.exp, "log": np.log, "abs": np.abs}
+
+
+def complete_items(items: pd.DataFrame, listwise: bool = True) -> pd.DataFrame:
+    """Item columns as numbers (text that is no number becomes missing), respondents with a missing answer dropped
+    when ``listwise``; a one-sentence error when there are fewer than two items."""
+    if not isinstance(items, pd.DataFrame) or items.shape[1] < 2:
+        raise KamError("Reliability needs a DataFrame with at least two item columns.")
+    data = items.apply(pd.to_numeric, errors="coerce")
+    return data.dropna() if listwise else data
+
+def delta_method(expr: str, where: dict, theta: np.ndarray, cov: np.ndarray) -> tuple[float, float]:
+    """A defined parameter's value and delta-method standard error (NaN when 0), as lavaan: ``where`` maps each
+    label to its position in ``theta``, whose covariance is ``cov``; the gradient is a central difference."""
+    def at(vector):
+        return evaluate_expression(expr, {label: float(vector[i]) for label, i in where.items()})
+
+    grad = np.zeros(len(theta))
+    for i in set(where.values()):  # the expression reads only the labelled parameters
+        h = 1e-6 * max(1.0, abs(theta[i]))
+        up, down = theta.copy(), theta.copy()
+        up[i] += h
+        down[i] -= h
+        grad[i] = (at(up) - at(down)) / (2 * h)
+    se = float(np.sqrt(grad @ cov @ grad))
+    return at(theta), se if se > 0 else math.nan
+
+
+def evaluate_expression(expr: str, values: dict) -> float:
+    """A lavaan defined-parameter expression: numbers, labels, + - * / ^ ** and sqrt, exp, log, abs."""
+    import ast
+
+    def walk(node):
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            if node.id not in values:
+                raise KamError(f"the defined parameter expression {expr!r} uses {node.id!r}, which labels no parameter "
+                               f"of the model; label it as lavaan does (for example 'y ~ {node.id}*x').")
+            return values[node.id]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = walk(node.operand)
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
+            a, b = walk(node.left), walk(node.right)
+            return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b, ast.Div: a / b if b else math.nan,
+                    ast.Pow: a ** b}[type(node.op)]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS \
+                and len(node.args) == 1:
+            return float(_FUNCTIONS[node.func.id](walk(node.args[0])))
+        raise KamError(f"the defined parameter expression {expr!r} has a part kamlib does not evaluate; use labels, "
+                       "numbers, + - * / ^ and sqrt, exp, log or abs.")
+
+    try:
+        tree = ast.parse(expr.replace("^", "**"), mode="eval")
+    except SyntaxError:
+        raise KamError(f"the defined parameter expression {expr!r} cannot be read; write it as lavaan does, for "
+                       "example 'a*b'.") from None
+    return walk(tree)
