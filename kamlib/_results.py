@@ -5,11 +5,16 @@ A function that returns more than one table returns a small frozen dataclass wit
 (those as a one-row table, or the class's own main table) and ``summary()`` (a text to print, as
 statsmodels results have), so a notebook can put several results side by side. Nothing travels
 in the metadata dict of a DataFrame.
+
+A function that used to return a tuple returns a result that still unpacks like it (``table, sentence =
+clv.sensitivity(...)``), as statsmodels' ``HolderTuple`` does: the class names the fields that unpack, in order, in
+``unpack`` (a plain class attribute, not a field: ``unpack = ("table", "sentence")``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -17,7 +22,28 @@ import pandas as pd
 
 @dataclasses.dataclass(frozen=True)
 class Result:
-    """Base of the result objects: scalar fields as a dict or a one-row table."""
+    """Base of the result objects: scalar fields as a dict or a one-row table; a class that lists fields in
+    ``unpack`` also unpacks and indexes like the tuple of those fields."""
+
+    unpack: ClassVar[tuple[str, ...]] = ()
+
+    def __iter__(self):
+        if not self.unpack:
+            raise TypeError(f"a {type(self).__name__} does not unpack; read its fields by name")
+        return iter(tuple(getattr(self, name) for name in self.unpack))
+
+    def __getitem__(self, index):
+        if not self.unpack:
+            raise TypeError(f"a {type(self).__name__} is not indexed; read its fields by name")
+        return tuple(getattr(self, name) for name in self.unpack)[index]
+
+    def __len__(self):
+        if not self.unpack:
+            raise TypeError(f"a {type(self).__name__} has no length; read its fields by name")
+        return len(self.unpack)
+
+    def __bool__(self):
+        return True  # a result is there; its length (when it unpacks) says nothing about that
 
     def as_dict(self) -> dict:
         """The scalar fields (numbers, text, booleans) by name, in field order."""
