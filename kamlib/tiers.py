@@ -39,7 +39,7 @@ from .errors import KamError, require_columns
 from .i18n import Message
 from .rfm import UNIT_DAYS
 
-__all__ = ["Identification", "KEY_TIERS", "ORDER", "Tiers", "assign", "customer_value", "empty_tiers", "identify",
+__all__ = ["CustomerValue", "Identification", "KEY_TIERS", "ORDER", "Tiers", "assign", "customer_value", "empty_tiers", "identify",
            "risk_phrase", "table", "top", "top_by_revenue"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
@@ -423,9 +423,33 @@ def empty_tiers(table_df: pd.DataFrame, *, by_construction=()) -> str | None:
                    "thresholds (tiers.* in a study) against the data.", tiers=empty)
 
 
+@dataclass(frozen=True)
+class CustomerValue(Result):
+    """:func:`customer_value`'s result; unpacks as ``base, purchase, reason``.
+
+    Attributes
+    ----------
+    base : DataFrame
+        The summary with ``clv``, ``p_alive`` and ``expected_purchases`` (NaN without a value model).
+    purchase : kamlib.clv.Fitted or None
+        The fitted purchase model (None without one).
+    reason : str or None
+        Why no model values the customers although one was chosen, else None.
+    """
+
+    base: pd.DataFrame
+    purchase: object
+    reason: str | None
+    unpack = ("base", "purchase", "reason")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The valued customers."""
+        return self.base
+
+
 def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_model: str, *, end, unit: str = "W",
                    months: int = 12, discount_rate: float = 0.10, penalizer: float = 0.0,
-                   covariate_min_customers: int = 30):
+                   covariate_min_customers: int = 30) -> CustomerValue:
     """The customer table the tiers are drawn from: CLV and P(alive) by ``value_model``, or none.
 
     Parameters
@@ -446,12 +470,11 @@ def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_mode
 
     Returns
     -------
-    base : DataFrame
-        ``summary`` with ``clv``, ``p_alive`` and ``expected_purchases`` (NaN without a value model).
-    purchase : kamlib.clv.Fitted or None
-        The fitted purchase model (None without one).
-    reason : str or None
-        Why no model values the customers although one was chosen (the data cannot support the fit), else None.
+    CustomerValue
+        ``base`` (``summary`` with ``clv``, ``p_alive`` and ``expected_purchases``, NaN without a value model),
+        ``purchase`` (the fitted purchase model, None without one) and ``reason`` (why no model values the customers
+        although one was chosen, the data cannot support the fit; else None); unpacks as ``base, purchase,
+        reason``.
 
     Examples
     --------
@@ -468,16 +491,16 @@ def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_mode
 
     none = summary.assign(clv=np.nan, p_alive=np.nan, expected_purchases=np.nan)
     if not value_model:
-        return none, None, None
+        return CustomerValue(none, None, None)
     failed = [c for c in (stages.purchase_models(summary, "CLV"), stages.spend_model(summary, "CLV")) if not c]
     if failed:
-        return none, None, failed[0].reason
+        return CustomerValue(none, None, failed[0].reason)
     name, columns = clv.parse(value_model)
-    covs = customer_covariates(transactions, columns, end=end, min_customers=covariate_min_customers)[0] \
+    covs = customer_covariates(transactions, columns, end=end, min_customers=covariate_min_customers).frame \
         if columns else None
     base, purchase, _ = clv.customer_base(summary, model=value_model, months=months, discount_rate=discount_rate,
                                           unit=unit, penalizer=penalizer, covariates=covs)
-    return base, purchase, None
+    return CustomerValue(base, purchase, None)
 
 
 @dataclass(frozen=True)

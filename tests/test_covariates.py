@@ -112,7 +112,7 @@ def test_coefficients_are_recovered_from_a_simulated_log(model, truth):
     for name, value in (("life.z", 0.8), ("trans.z", 0.6), *truth.items()):
         assert abs(m.params[name] - value) < 3 * m.se[name], (name, m.params[name], m.se[name])
     lr = cv.likelihood_ratio(clv.fit(sim, model), m)
-    assert lr["df"] == 2 and lr["p_value"] < 1e-6
+    assert lr.df == 2 and lr.pvalue < 1e-6
 
 
 def test_a_log_without_dropout_is_degenerate_and_gets_no_test():
@@ -121,7 +121,7 @@ def test_a_log_without_dropout_is_degenerate_and_gets_no_test():
     m = clv.fit(sim, "paretonbd", covariates=sim[["z"]], life=["z"], trans=["z"])
     assert m.degenerate and "s" in m.at_bound and "dropout" in str(m.diagnosis())
     assert all(np.isnan(v) for v in m.se.values())  # never a standard error of 0
-    assert np.isnan(cv.likelihood_ratio(cv.fit(sim, plain=clv.fit(sim, "paretonbd", with_se=False)), m)["p_value"])
+    assert np.isnan(cv.likelihood_ratio(cv.fit(sim, plain=clv.fit(sim, "paretonbd", with_se=False)), m).pvalue)
 
 
 def test_customer_covariates_take_the_most_frequent_value_and_pool_rare_levels():

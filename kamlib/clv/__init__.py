@@ -41,10 +41,12 @@ from __future__ import annotations
 
 from . import _bgnbd, _gamma_gamma, _paretonbd, regular  # noqa: F401  (each registers its models)
 from . import covariates, holdout, validation  # noqa: F401  (the family's modules, as clv.holdout, ...)
-from .base import BOUNDS, get, label, Model, names, parse
+from .base import BOUNDS, get, label, Model, ModelName, names, parse
 from .fitted import common_dropout, Fitted, NotIdentified
-from .fitting import bootstrap, clv, customer_base, fit, fit_models, sensitivity, sufficient
+from .fitting import (
+    bootstrap, clv, customer_base, CustomerBase, fit, fit_models, Fits, sensitivity, Sensitivity, sufficient,
+)
 
-__all__ = ["BOUNDS", "Fitted", "Model", "NotIdentified", "bootstrap", "clv", "common_dropout", "covariates",
+__all__ = ["BOUNDS", "CustomerBase", "Fits", "Fitted", "Model", "ModelName", "NotIdentified", "Sensitivity", "bootstrap", "clv", "common_dropout", "covariates",
            "customer_base", "fit", "fit_models", "get", "holdout", "label", "names", "parse", "regular", "sensitivity",
            "sufficient", "validation"]

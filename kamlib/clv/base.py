@@ -13,12 +13,14 @@ one fitter class per model without a registry; its likelihoods are reused where 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
+from .._results import Result
 from ..errors import KamError
 from ..i18n import Message
 
-__all__ = ["BOUNDS", "Model", "get", "label", "names", "parse"]
+__all__ = ["BOUNDS", "Model", "ModelName", "get", "label", "names", "parse"]
 
 #: A positive shape or scale estimate outside these limits is at a bound of the (open) parameter space:
 #: the optimiser has driven it towards 0 or infinity, and the likelihood is flat there.
@@ -200,7 +202,24 @@ def names(kind: str = "purchase") -> tuple[str, ...]:
     return tuple(m.name for m in sorted(Model.registry.values(), key=lambda m: m.order) if m.kind == kind)
 
 
-def parse(name: str) -> tuple[str, list[str]]:
+@dataclass(frozen=True)
+class ModelName(Result):
+    """:func:`parse`'s result; unpacks as ``model, covariates``.
+
+    Attributes
+    ----------
+    model : str
+        The registered model's name.
+    covariates : list of str
+        The covariates on both of its processes.
+    """
+
+    model: str
+    covariates: list
+    unpack = ("model", "covariates")
+
+
+def parse(name: str) -> ModelName:
     """A model name and its covariates: ``"paretonbd+country"`` is the Pareto/NBD with the covariate ``country`` on
     both processes (the names :func:`kamlib.clv.holdout.select` gives the covariate fits).
 
@@ -210,17 +229,17 @@ def parse(name: str) -> tuple[str, list[str]]:
 
     Returns
     -------
-    tuple
-        ``(model, covariates)``.
+    ModelName
+        ``model`` and ``covariates``; unpacks as ``model, covariates``.
 
     Examples
     --------
     >>> from kamlib.clv import parse
-    >>> parse("paretonbd+country"), parse("bgnbd")
+    >>> tuple(parse("paretonbd+country")), tuple(parse("bgnbd"))
     (('paretonbd', ['country']), ('bgnbd', []))
     """
     model, *columns = str(name).split("+")
-    return model, columns
+    return ModelName(model, columns)
 
 
 def label(name: str) -> str:

@@ -29,9 +29,12 @@ next? *Management Science*, 33(1), 1-24.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from .._results import Result
 from ..errors import KamError, require_columns
 from ..i18n import Message
 from ._optimize import minimize
@@ -39,7 +42,8 @@ from ._paretonbd import expected as pnbd_expected, loglik_alive, loglik_rows, pr
 from .base import BOUNDS, Model, get
 from .fitted import Fitted
 
-__all__ = ["COHORT", "customer_covariates", "design", "fit", "likelihood_ratio", "loglik_bgnbd", "loglik_paretonbd",
+__all__ = ["COHORT", "CustomerCovariates", "Design", "LikelihoodRatio", "customer_covariates", "design", "fit", "likelihood_ratio",
+           "loglik_bgnbd", "loglik_paretonbd",
            "simulate_bgnbd", "simulate_paretonbd"]
 
 #: A covariate every log has: the customer's acquisition cohort (month of the first purchase, ``YYYY-MM``).
@@ -201,7 +205,64 @@ class _CovariateFitter:
         return _Bound(self.model, _individual(self.model, self.params_, zl, zt, gl, gt))
 
 
-def design(covariates: pd.DataFrame, columns, index) -> tuple[np.ndarray, list[str]]:
+@dataclass(frozen=True)
+class Design(Result):
+    """:func:`design`'s result; unpacks as ``matrix, names``.
+
+    Attributes
+    ----------
+    matrix : ndarray
+        One row per customer, one column per coded covariate.
+    names : list of str
+        The columns' names (``column=level`` for a level of a text column).
+    """
+
+    matrix: np.ndarray
+    names: list
+    unpack = ("matrix", "names")
+
+
+@dataclass(frozen=True)
+class CustomerCovariates(Result):
+    """:func:`customer_covariates`' result; unpacks as ``frame, notes``.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One row per customer, one column per covariate that varies.
+    notes : list of Message
+        One sentence per column left out (not in the log, or one level after pooling) or pooled.
+    """
+
+    frame: pd.DataFrame
+    notes: list
+    unpack = ("frame", "notes")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The covariates."""
+        return self.frame
+
+
+@dataclass(frozen=True)
+class LikelihoodRatio(Result):
+    """:func:`likelihood_ratio`'s result (NaN statistic and p-value when no test applies).
+
+    Attributes
+    ----------
+    statistic : float
+        Twice the log-likelihood gain of the model with covariates.
+    df : int
+        Its extra parameters.
+    pvalue : float
+        The chi-square tail probability.
+    """
+
+    statistic: float
+    df: int
+    pvalue: float
+
+
+def design(covariates: pd.DataFrame, columns, index) -> Design:
     """The numeric covariate matrix for ``columns``, rows in ``index`` order; a text column becomes 0/1 columns,
     one per level but the most common (the reference), named ``column=level``; a text column with one level none.
 
@@ -215,8 +276,8 @@ def design(covariates: pd.DataFrame, columns, index) -> tuple[np.ndarray, list[s
 
     Returns
     -------
-    tuple
-        ``(matrix, names)``.
+    Design
+        ``matrix`` and ``names``; unpacks as ``matrix, names``.
 
     Examples
     --------
@@ -225,7 +286,7 @@ def design(covariates: pd.DataFrame, columns, index) -> tuple[np.ndarray, list[s
     (['c=DE'], [0.0, 1.0, 0.0])
     """
     if not columns:
-        return np.zeros((len(index), 0)), []
+        return Design(np.zeros((len(index), 0)), [])
     frame = _complete(covariates, list(columns), index)
     names = []
     for c in columns:
@@ -239,7 +300,7 @@ def design(covariates: pd.DataFrame, columns, index) -> tuple[np.ndarray, list[s
             size = v.astype(str).value_counts()
             levels = sorted(size.index, key=lambda level: (-size[level], level))  # reference: the most common level
             names += [f"{c}={level}" for level in levels[1:]]
-    return _code(frame, names), names
+    return Design(_code(frame, names), names)
 
 
 def _complete(covariates: pd.DataFrame, columns: list, index) -> pd.DataFrame:
@@ -282,10 +343,9 @@ def customer_covariates(transactions: pd.DataFrame, columns, *, end=None, min_cu
 
     Returns
     -------
-    frame : DataFrame
-        One row per customer, one column per covariate that varies.
-    notes : list of Message
-        One sentence per column left out (not in the log, or one level after pooling) or pooled.
+    CustomerCovariates
+        ``frame`` (one row per customer, one column per covariate that varies) and ``notes`` (one sentence per
+        column left out, not in the log or one level after pooling, or pooled); unpacks as ``frame, notes``.
 
     Examples
     --------
@@ -332,7 +392,7 @@ def customer_covariates(transactions: pd.DataFrame, columns, *, end=None, min_cu
                                  "left out.", column=c, level=value.iloc[0] if len(value) else "-", m=min_customers))
             continue
         out[c] = value
-    return out, notes
+    return CustomerCovariates(out, notes)
 
 
 def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, plain: Fitted, life=(), trans=(),
@@ -482,7 +542,7 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, plain:
                       at_bound, used)
 
 
-def likelihood_ratio(plain, with_covariates) -> dict:
+def likelihood_ratio(plain, with_covariates) -> LikelihoodRatio:
     """The likelihood-ratio test of the covariates: twice the gain in log-likelihood against a chi-square with as
     many degrees of freedom as coefficients; not computed (NaN) when either fit is degenerate, where the test's
     chi-square reference does not hold.
@@ -494,8 +554,8 @@ def likelihood_ratio(plain, with_covariates) -> dict:
 
     Returns
     -------
-    dict
-        ``statistic``, ``df``, ``p_value``.
+    LikelihoodRatio
+        ``statistic``, ``df``, ``pvalue``.
 
     References
     ----------
@@ -508,16 +568,16 @@ def likelihood_ratio(plain, with_covariates) -> dict:
     >>> s = rfm.summary(datasets.cdnow(sample=True), end="1997-09-30")
     >>> s = s.assign(old=(s["T"] > 35).map({True: "yes", False: "no"}))
     >>> plain = clv.fit(s, "bgnbd", with_se=False)
-    >>> likelihood_ratio(plain, fit(s, s[["old"]], plain=plain, trans=["old"], with_se=False))["df"]
+    >>> likelihood_ratio(plain, fit(s, s[["old"]], plain=plain, trans=["old"], with_se=False)).df
     1
     """
     df = len(with_covariates.params) - len(plain.params)
     if plain.degenerate or with_covariates.degenerate or df <= 0:
-        return {"statistic": float("nan"), "df": df, "p_value": float("nan")}
+        return LikelihoodRatio(float("nan"), df, float("nan"))
     from scipy.stats import chi2
 
     stat = max(0.0, 2 * (with_covariates.loglik - plain.loglik))
-    return {"statistic": stat, "df": df, "p_value": float(chi2.sf(stat, df))}
+    return LikelihoodRatio(stat, df, float(chi2.sf(stat, df)))
 
 
 def simulate_paretonbd(n: int, *, r: float, alpha: float, s: float, beta: float, T: float, z: np.ndarray | None = None,

@@ -3,10 +3,13 @@ customer lifetime value."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 import numpy as np
 import pandas as pd
 
+from .._results import Result
 from ..errors import KamError, require_columns
 from ..i18n import Message
 from ..rfm import UNIT_DAYS
@@ -16,7 +19,8 @@ from ._optimize import mle
 from .base import BOUNDS, get, label, parse
 from .fitted import Fitted, NotIdentified, common_dropout
 
-__all__ = ["bootstrap", "clv", "customer_base", "fit", "fit_models", "sensitivity", "sufficient"]
+__all__ = ["CustomerBase", "Fits", "Sensitivity", "bootstrap", "clv", "customer_base", "fit", "fit_models", "sensitivity",
+           "sufficient"]
 
 
 def sufficient(summary: pd.DataFrame, model: str) -> pd.DataFrame:
@@ -237,7 +241,24 @@ def _fit_regular(model: str, suff: pd.DataFrame, w: np.ndarray, *, start: dict |
     return regular.RegularFitter(model, {k: float(found[k]) for k in get(model).params})
 
 
-def fit_models(summary: pd.DataFrame, models, **kwargs) -> tuple[dict[str, Fitted], list[str]]:
+@dataclass(frozen=True)
+class Fits(Result):
+    """:func:`fit_models`' result; unpacks as ``fitted, failed``.
+
+    Attributes
+    ----------
+    fitted : dict
+        Model name to :class:`Fitted`, for the models that could be fitted.
+    failed : list of str
+        One sentence per model that could not (:class:`NotIdentified`).
+    """
+
+    fitted: dict
+    failed: list
+    unpack = ("fitted", "failed")
+
+
+def fit_models(summary: pd.DataFrame, models, **kwargs) -> Fits:
     """Fit each of ``models``; a model the data cannot identify is left out with its sentence.
 
     Parameters
@@ -251,10 +272,9 @@ def fit_models(summary: pd.DataFrame, models, **kwargs) -> tuple[dict[str, Fitte
 
     Returns
     -------
-    fitted : dict
-        Model name to :class:`Fitted`, for the models that could be fitted.
-    failed : list of str
-        One sentence per model that could not (:class:`NotIdentified`).
+    Fits
+        ``fitted`` (model name to :class:`Fitted`) and ``failed`` (one sentence per model that could not be
+        fitted, :class:`NotIdentified`); unpacks as ``fitted, failed``.
 
     Examples
     --------
@@ -269,11 +289,32 @@ def fit_models(summary: pd.DataFrame, models, **kwargs) -> tuple[dict[str, Fitte
             fitted[name] = fit(summary, name, **kwargs)
         except NotIdentified as exc:
             failed.append(str(exc))
-    return fitted, failed
+    return Fits(fitted, failed)
+
+
+@dataclass(frozen=True)
+class Sensitivity(Result):
+    """:func:`sensitivity`'s result; unpacks as ``table, sentence``.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per time unit, calibration end and model: ``identified``, ``at_bound``, ``loglik``.
+    sentence : Message
+        Per model, in how many settings dropout is identifiable and from which calibration end.
+    """
+
+    table: pd.DataFrame
+    sentence: Message
+    unpack = ("table", "sentence")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The table of settings."""
+        return self.table
 
 
 def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("D", "W", "M"),
-                models=("bgnbd", "bgcnbd")) -> tuple[pd.DataFrame, Message]:
+                models=("bgnbd", "bgcnbd")) -> Sensitivity:
     """Where dropout becomes identifiable: each purchase model fitted for every time unit and calibration end.
 
     A model whose dropout parameters reach a bound (:attr:`Fitted.degenerate`) cannot tell a silent customer who
@@ -297,6 +338,8 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
 
     Returns
     -------
+    Sensitivity
+        Unpacks as ``table, sentence``.
     table : DataFrame
         ``unit``, ``calibration_end``, ``customers``, ``repeat_buyers_share``, ``model``, ``identified`` (dropout
         not at a bound), ``at_bound`` (the parameters at a bound), ``loglik``.
@@ -350,7 +393,7 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
                              first=min(ok["calibration_end"])) if len(ok) else
                      Message("{model} identifies dropout in none of the {total} settings", "phrase",
                              model=label(name), total=len(t)))
-    return table, join(parts)
+    return Sensitivity(table, join(parts))
 
 
 def _estimate(fitter, model, suff, w, penalizer, *, start: dict | None = None, args: tuple | None = None) -> None:
@@ -491,9 +534,30 @@ def clv(purchase: Fitted, spend: Fitted, summary: pd.DataFrame, *, months: int =
     return value
 
 
+@dataclass(frozen=True)
+class CustomerBase(Result):
+    """:func:`customer_base`'s result; unpacks as ``base, purchase, spend``.
+
+    Attributes
+    ----------
+    base : DataFrame
+        The summary with ``p_alive``, ``expected_purchases``, ``expected_spend`` and ``clv``.
+    purchase, spend : Fitted
+        The fitted purchase and spend models.
+    """
+
+    base: pd.DataFrame
+    purchase: Fitted
+    spend: Fitted
+    unpack = ("base", "purchase", "spend")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The valued customers."""
+        return self.base
+
+
 def customer_base(summary: pd.DataFrame, *, model: str = "bgnbd", months: int = 12, discount_rate: float = 0.10,
-                  unit: str = "W", penalizer: float = 0.0, covariates: pd.DataFrame | None = None
-                  ) -> tuple[pd.DataFrame, Fitted, Fitted]:
+                  unit: str = "W", penalizer: float = 0.0, covariates: pd.DataFrame | None = None) -> CustomerBase:
     """Fit a purchase model and Gamma-Gamma, and value every customer.
 
     Parameters
@@ -516,10 +580,9 @@ def customer_base(summary: pd.DataFrame, *, model: str = "bgnbd", months: int = 
 
     Returns
     -------
-    base : DataFrame
-        The summary with ``p_alive``, ``expected_purchases``, ``expected_spend`` and ``clv``.
-    purchase, spend : Fitted
-        The fitted models.
+    CustomerBase
+        ``base`` (the summary with ``p_alive``, ``expected_purchases``, ``expected_spend`` and ``clv``),
+        ``purchase`` and ``spend`` (the fitted models); unpacks as ``base, purchase, spend``.
 
     References
     ----------
@@ -542,4 +605,4 @@ def customer_base(summary: pd.DataFrame, *, model: str = "bgnbd", months: int = 
     out["expected_purchases"] = purchase.expected_purchases(months * UNIT_DAYS["M"] / UNIT_DAYS[unit], summary)
     out["expected_spend"] = spend.expected_spend(summary)
     out["clv"] = clv(purchase, spend, summary, months=months, discount_rate=discount_rate)
-    return out, purchase, spend
+    return CustomerBase(out, purchase, spend)

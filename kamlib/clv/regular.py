@@ -28,15 +28,18 @@ Pareto/NBD model. *Marketing Science*, 24(2), 275-284.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .._results import Result
 from ..errors import KamError, require_columns
 from ._optimize import minimize
 from .base import Model, get
 
-__all__ = ["BGCNBDk", "MBGCNBDk", "RegularFitter", "fit", "interpurchase", "loglik", "regularity", "simulate", "with_litt"]
+__all__ = ["BGCNBDk", "MBGCNBDk", "RegularFit", "RegularFitter", "fit", "interpurchase", "loglik", "regularity", "simulate",
+           "with_litt"]
 
 #: The largest k tried when k is estimated (BTYDplus's grid)
 MAX_K = 12
@@ -430,7 +433,25 @@ class RegularFitter:
         return expected
 
 
-def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None = None, start: dict | None = None):
+@dataclass(frozen=True)
+class RegularFit(Result):
+    """:func:`fit`'s result; unpacks as ``params, loglik``.
+
+    Attributes
+    ----------
+    params : dict
+        ``k, r, alpha, a, b``.
+    loglik : float
+        The total log-likelihood.
+    """
+
+    params: dict
+    loglik: float
+    unpack = ("params", "loglik")
+
+
+def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None = None,
+        start: dict | None = None) -> RegularFit:
     """Maximum-likelihood estimates of MBG/CNBD-k or BG/CNBD-k; k by a search over 1..12 when not given (stopping
     when the likelihood falls twice in a row, as BTYDplus).
 
@@ -454,8 +475,9 @@ def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None =
 
     Returns
     -------
-    tuple
-        ``(params, loglik)``: ``params`` a dict ``k, r, alpha, a, b``; ``loglik`` the total log-likelihood.
+    RegularFit
+        ``params`` (a dict ``k, r, alpha, a, b``) and ``loglik`` (the total log-likelihood); unpacks as
+        ``params, loglik``.
 
     References
     ----------
@@ -469,7 +491,7 @@ def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None =
     """
     _regular(model)
     w = None if weights is None else np.asarray(weights, float)
-    return _search(_data(x, tx, T, litt), w, model, k=k, start=start)
+    return RegularFit(*_search(_data(x, tx, T, litt), w, model, k=k, start=start))
 
 
 #: BTYDplus's start of r, alpha, a, b, and one more (k = 1, or any k without a neighbouring fit)
