@@ -41,3 +41,22 @@ def test_conditional_expectation_actual_means(setup):
     comp, notes = validation.comparison(ch, models)  # a result that unpacks
     assert notes == ()
     assert comp.loc[0, "holdout_actual"] == ch["frequency_holdout"].sum()
+
+
+def test_the_pareto_nbd_is_evaluated_by_the_likelihood_its_fit_maximised(setup):
+    """One implementation of the Pareto/NBD (kamlib.clv._paretonbd): the fit tables' log-likelihood, P(alive) and
+    expectation are the fit's own, and P(alive) equals lifetimes' closed form where hyp2f1 is finite."""
+    import numpy as np
+    import pandas as pd
+    from lifetimes import ParetoNBDFitter
+
+    cal = setup[1]
+    m = clv.fit(cal, "paretonbd", with_se=False)
+    assert validation.loglik(m, cal) == pytest.approx(m.loglik, rel=1e-10)
+    ref = ParetoNBDFitter()
+    ref.params_ = pd.Series(m.params)
+    theirs = ref.conditional_probability_alive(cal["frequency"], cal["recency"], cal["T"])
+    ok = np.isfinite(theirs)
+    assert ok.mean() > 0.9
+    assert np.allclose(validation.p_alive(m, cal)[ok], np.asarray(theirs)[ok], rtol=1e-6)
+    assert np.allclose(validation.expected_purchases(m, 39, cal), m.expected_purchases(39, cal))

@@ -27,6 +27,7 @@ import pandas as pd
 from dataclasses import dataclass
 
 from .._results import Result
+from ._paretonbd import expected as pnbd_expected, loglik_alive
 from .base import get, label
 from .fitted import Fitted
 from ..errors import require_columns
@@ -81,17 +82,6 @@ def _rows(summary: pd.DataFrame):
     return (summary["frequency"].to_numpy(float), summary["recency"].to_numpy(float), summary["T"].to_numpy(float))
 
 
-def _log_integral(logf, lo: float, hi: float) -> float:
-    """log of the integral of exp(logf) over [lo, hi] for a decreasing logf (its maximum at ``lo``)."""
-    from scipy.integrate import quad
-
-    if not hi > lo:
-        return -np.inf
-    top = logf(lo)
-    value, _ = quad(lambda y: np.exp(logf(y) - top), lo, hi, epsabs=0.0, epsrel=1e-10, limit=400)
-    return top + np.log(value) if value > 0 else np.nan
-
-
 def _beta_mean(a: float, B: float, k: float, c: float) -> float:
     """E[(1 - (1 + p c)^-k) / p] for p ~ Beta(a, B): a BG/NBD-family customer's expected purchases in the next
     ``t`` units given alive, with ``c = t / (alpha + T)`` and ``k = r + x`` (the integral of the model's definition,
@@ -115,60 +105,11 @@ def _beta_mean(a: float, B: float, k: float, c: float) -> float:
     return value
 
 
-def _paretonbd_log_I(params: dict, x, tx, T) -> np.ndarray:
-    """log of I = integral from t_x to T of (alpha + y)^-(r + x) (beta + y)^-(s + 1) dy, per customer.
-
-    The Pareto/NBD's A_0 (Fader & Hardie 2005, eqs. 19-20) is (r + s + x) I. Its closed form is a difference of two
-    terms; where they agree to 4 digits or more (or a term is not finite) the difference has lost its digits and I
-    is integrated numerically instead. ``t_x = T`` gives I = 0 (log -inf) exactly.
-    """
-    from scipy.special import hyp2f1
-
-    r, alpha, s, beta = (float(params[k]) for k in ("r", "alpha", "s", "beta"))
-    x, tx, T = (np.asarray(v, float) for v in (x, tx, T))
-    rsx = r + s + x
-    if alpha < beta:
-        low, high, shape = alpha, beta, r + x
-    else:
-        low, high, shape = beta, alpha, np.full_like(x, s + 1.0)
-    gap = high - low
-    with quiet():
-        first = np.log(hyp2f1(rsx, shape, rsx + 1, gap / (high + tx))) - rsx * np.log(high + tx)
-        second = np.log(hyp2f1(rsx, shape, rsx + 1, gap / (high + T))) - rsx * np.log(high + T)
-        kept = -np.expm1(second - first)  # the share of the first term the difference keeps
-        out = first + np.log(kept) - np.log(rsx)
-    bad = (T > tx) & (~np.isfinite(out) | ~(kept > 1e-4))
-    out = np.where(T > tx, out, -np.inf)
-    if bad.any():
-        keys = pd.DataFrame({"x": x[bad], "tx": tx[bad], "T": T[bad]})
-        distinct = keys.drop_duplicates()
-        values = {}
-        with quiet():
-            for xi, txi, Ti in distinct.itertuples(index=False):
-                values[(xi, txi, Ti)] = _log_integral(
-                    lambda y, xi=xi: -(r + xi) * np.log(alpha + y) - (s + 1) * np.log(beta + y), txi, Ti)
-        out[bad] = [values[k] for k in keys.itertuples(index=False, name=None)]
-    return out
-
-
-def _paretonbd_parts(params: dict, x, tx, T):
-    """log L per customer and the log of the odds of being dead, (s / (r+s+x)) A_0 (alpha+T)^(r+x) (beta+T)^s."""
-    from scipy.special import gammaln
-
-    r, alpha, s, beta = (float(params[k]) for k in ("r", "alpha", "s", "beta"))
-    log_I = _paretonbd_log_I(params, x, tx, T)
-    with quiet():
-        alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
-        dead = np.log(s) + log_I
-        log_l = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta) + np.logaddexp(alive, dead)
-    return log_l, dead - alive
-
-
 def loglik(model: Fitted, summary: pd.DataFrame) -> float:
     """Total log-likelihood of a purchase model on ``summary``, finite where the closed form is not.
 
-    The Pareto/NBD is evaluated with the stable A_0 (:func:`_paretonbd_log_I`); other models return their fit's
-    log-likelihood when it is finite (their closed forms are sums of logarithms of positive terms).
+    The Pareto/NBD is evaluated in logs (:func:`kamlib.clv._paretonbd.loglik_alive`, the likelihood its fit
+    maximised); other models return their fit's log-likelihood when it is finite (their closed forms are sums of logarithms of positive terms).
 
     Parameters
     ----------
@@ -188,7 +129,8 @@ def loglik(model: Fitted, summary: pd.DataFrame) -> float:
     -9582.4
     """
     if model.model == "paretonbd" and _stable(model):
-        return float(np.sum(_paretonbd_parts(model.params, *_rows(summary))[0]))
+        r, alpha, s, beta = (float(model.params[k]) for k in ("r", "alpha", "s", "beta"))
+        return float(np.sum(loglik_alive(r, alpha, s, beta, *_rows(summary))[0]))
     return float(model.loglik) if np.isfinite(model.loglik) else np.nan
 
 
@@ -218,8 +160,8 @@ def p_alive(model: Fitted, summary: pd.DataFrame) -> np.ndarray:
     if not _stable(model):
         with quiet():
             return np.asarray(model.p_alive(summary), float)
-    if model.model == "paretonbd":
-        return expit(-_paretonbd_parts(model.params, x, tx, T)[1])
+    if model.model == "paretonbd":  # in logs, by the fit's own likelihood (kamlib.clv._paretonbd)
+        return np.asarray(model.p_alive(summary), float)
     r, alpha, a, b = (float(model.params[k]) for k in ("r", "alpha", "a", "b"))
     shift = 1.0 if model.model == "bgnbd" else 0.0  # the BG/NBD cannot die before the first repeat purchase
     with quiet():
@@ -255,7 +197,7 @@ def expected_purchases(model: Fitted, t: float, summary: pd.DataFrame) -> np.nda
     p ~ Beta(a, b + x) (MBG/NBD: b + x + 1), which is what the closed form with its Gauss hypergeometric function
     equals (Fader, Hardie & Lee 2005, eq. 10; Batislam et al. 2007). Pareto/NBD: P(alive) times
     (r + x)(beta + T) / ((alpha + T)(s - 1)) (1 - ((beta + T) / (beta + T + t))^(s-1)) (Fader & Hardie 2005,
-    eq. 41), with P(alive) from the stable A_0. Nothing here calls the fit's own prediction methods for these three
+    eq. 41), with P(alive) in logs (:mod:`kamlib.clv._paretonbd`, as the fit computes it). Nothing here calls the fit's own prediction methods for these three
     models, so :class:`kamlib.clv.Fitted` may delegate to this function.
 
     Parameters
@@ -287,9 +229,7 @@ def expected_purchases(model: Fitted, t: float, summary: pd.DataFrame) -> np.nda
     if model.model == "paretonbd" and _stable(model):
         r, alpha, s, beta = (float(model.params[k]) for k in ("r", "alpha", "s", "beta"))
         with quiet():
-            span = np.log1p(t / (beta + T))
-            dropout = (beta + T) * (-np.expm1(-(s - 1) * span) / (s - 1) if abs(s - 1) > 1e-9 else span)
-            return p_alive(model, summary) * (r + x) / (alpha + T) * dropout
+            return pnbd_expected(t, r, alpha, s, beta, x, T, p_alive(model, summary))
     if not _stable(model):
         with quiet():
             return np.asarray(model.expected_purchases(t, summary), float)
