@@ -49,9 +49,50 @@ from .errors import KamError, require_columns
 from .i18n import Message, in_language
 from .tiers import Tiers
 
-__all__ = ["AGREES", "Act", "CHECKS", "Claim", "DISAGREES", "Evaluate", "INCONCLUSIVE", "Identify", "KEPT",
-           "Literature", "NOT_TESTED", "OTHER_DATA", "RECORDED", "STAGES", "Segment", "StageResults", "Understand",
-           "closing", "confront", "hypotheses_sentence", "load_claims", "recorded"]
+__all__ = ["AGREES", "Act", "CHECKS", "CONCENTRATION_FINDING", "Claim", "DISAGREES", "Evaluate", "INCONCLUSIVE",
+           "Identify", "KEPT", "Literature", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "RECORDED", "STAGES",
+           "Segment", "StageResults", "Understand", "WORDED_FINDINGS", "closing", "confront", "hypotheses_sentence",
+           "load_claims", "recorded"]
+
+
+# ------------------------------------------------------------------------------------ sentences worded by a verdict
+
+#: The executive-summary sentence on revenue concentration, as the identification stage declares it; its words
+#: follow claim C1's rule (:func:`kamlib.verdicts.concentrated`), see :data:`WORDED_FINDINGS`.
+CONCENTRATION_FINDING = "Revenue is concentrated: the top 20% of customers brought {share} of revenue (Gini {gini})."
+#: The sentence on personalised recommendations' lift for new products, as the personalisation stage declares it;
+#: its words follow the lift's interval (:func:`kamlib.verdicts.effect`).
+PERSONALISATION_FINDING = ("For new products, personalised recommendations hit {lift} more often than popular ones "
+                           "(95% CI {lo} to {hi}); the sources claim at least {claim}.")
+
+
+def _concentration_verdict(n: dict) -> str:
+    return "concentrated" if verdicts.concentrated(n["share"]) else "not concentrated"
+
+
+def _lift_verdict(n: dict) -> str:
+    return verdicts.effect(n["lo"], n["hi"])
+
+
+#: Declared sentence -> (verdict on its recorded numbers, English template per verdict, the
+#: :data:`kamlib.verdicts.RULES` rule whose threshold a template shows as ``{cut}``, or None). A notebook declares the
+#: sentence by its constant; the workbench renders the template its verdict chooses, so the summary, the section
+#: closings and the discussion never disagree.
+WORDED_FINDINGS: dict[str, tuple] = {
+    CONCENTRATION_FINDING: (_concentration_verdict, {
+        "concentrated": "Revenue is concentrated: the top 20% of customers brought {share} of it, more than "
+                        "{cut} (Gini {gini}).",
+        "not concentrated": "Revenue is not concentrated: the top 20% of customers brought {share} of it, not "
+                            "more than {cut} (Gini {gini})."}, "concentration"),
+    PERSONALISATION_FINDING: (_lift_verdict, {
+        "gain": "For new products, personalised recommendations hit {lift} more often than popular ones (95% CI {lo} "
+                "to {hi}); the sources claim at least {claim}.",
+        "loss": "For new products, personalised recommendations hit less often than popular ones: a lift of {lift} "
+                "(95% CI {lo} to {hi}); the sources claim at least {claim}.",
+        "inconclusive": "For new products, whether personalised recommendations hit more often than popular ones is "
+                        "inconclusive: a lift of {lift} whose 95% CI, {lo} to {hi}, includes zero; the sources claim "
+                        "at least {claim}."}, None),
+}
 
 
 # ------------------------------------------------------------------------------------------------- the results

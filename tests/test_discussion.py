@@ -12,6 +12,7 @@ import pytest
 from kamlib import stage_results
 from kamlib.errors import KamError
 from kamlib.workbench import discussion
+from kamlib.stage_results import CONCENTRATION_FINDING
 
 
 def _closing(stage, values, language="en", **kw):
@@ -156,7 +157,7 @@ def test_the_concentration_claim_and_the_summary_use_one_verdict(share, verdict,
     manifest = {"notebooks": {"10_key_accounts": {"stage": "identify", "findings": [{
         "key": "concentration", "evidence": "ka_lorenz", "numbers": {
             "share": {"key": "top20_revenue_share", "kind": "share"}, "gini": {"key": "gini", "kind": "estimate"}},
-        "template": "Revenue is concentrated: the top 20% of customers brought {share} of revenue (Gini {gini})."}]}}}
+        "template": CONCENTRATION_FINDING}]}}}
     en = findings.findings(manifest, values)[0].text()
     zh = findings.findings(manifest, values, "zh")[0].text()
     concentrated = share > 0.5

@@ -15,6 +15,7 @@ import yaml
 from kamlib.workbench import report
 from kamlib.config import DEFAULT_STUDY
 from kamlib.errors import KamError
+from kamlib.stage_results import CONCENTRATION_FINDING
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -515,7 +516,7 @@ def test_every_notebook_of_the_default_study_states_its_findings(quick_report):
 
 _CONCENTRATION = {"notebooks": {"10_key_accounts": {"stage": "identify", "findings": [{
     "key": "concentration", "evidence": "ka_lorenz",
-    "template": "Revenue is concentrated: the top 20% of customers brought {share} of revenue (Gini {gini}).",
+    "template": CONCENTRATION_FINDING,
     "numbers": {"share": {"key": "top20_revenue_share", "kind": "share"}, "gini": {"key": "gini", "kind": "estimate"}}}]}}}
 
 

@@ -10,6 +10,7 @@ import string
 
 import pytest
 
+from kamlib import stage_results
 from kamlib.config import NOTEBOOKS
 from kamlib.errors import KamError
 from kamlib.workbench import findings
@@ -53,7 +54,7 @@ def test_a_lift_is_worded_by_its_interval(lift, lo, hi, said, zh_said):
 
 
 def _finding_templates() -> dict[str, set[str]]:
-    """The literal templates of every art.finding call in the notebooks, by notebook."""
+    """The templates of every art.finding call in the notebooks, by notebook: literal, or kamlib's constant."""
     out: dict[str, set[str]] = {}
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
@@ -65,8 +66,13 @@ def _finding_templates() -> dict[str, set[str]]:
                 continue
             for node in ast.walk(tree):
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "finding"
-                        and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)):
-                    out.setdefault(path.stem, set()).add(node.args[1].value)
+                        and len(node.args) > 1):
+                    arg = node.args[1]
+                    if isinstance(arg, ast.Constant):
+                        out.setdefault(path.stem, set()).add(arg.value)
+                    elif (isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name)
+                          and arg.value.id == "stage_results"):  # a sentence kamlib words by a verdict
+                        out.setdefault(path.stem, set()).add(getattr(stage_results, arg.attr))
     return out
 
 

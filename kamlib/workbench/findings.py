@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from .. import verdicts
 from ..errors import KamError
 from ..i18n import gettext, in_language, name_zh, number, translate
-from ..stage_results import hypotheses_sentence
+from ..stage_results import WORDED_FINDINGS, hypotheses_sentence
 
 __all__ = ["WORDED", "Finding", "Number", "Worded", "findings", "hypotheses_sentence", "is_demonstration",
            "limitations", "not_run", "recommendations", "shown", "skipped_stages"]
@@ -122,38 +122,14 @@ class Worded:
         if _fields(template) != set(numbers):
             raise KamError(f"The sentence {declared!r} is worded by kamlib for the verdict {word!r} with the numbers "
                            f"{sorted(_fields(template))}, but it was declared with {sorted(set(numbers) - {'cut'})}; "
-                           "make kamlib.workbench.findings.WORDED and the notebook's sentence name the same numbers.")
+                           "make kamlib.stage_results.WORDED_FINDINGS and the notebook's sentence name the same numbers.")
         return template, numbers
 
 
-def _concentrated(n: dict) -> str:
-    return "concentrated" if verdicts.concentrated(n["share"]) else "not concentrated"
-
-
-def _effect(n: dict) -> str:
-    return verdicts.effect(n["lo"], n["hi"])
-
-
-#: Declared templates (English, as the notebooks declare them) whose words follow a verdict on their numbers
-WORDED: dict[str, Worded] = {
-    # revenue concentration: the rule of claim C1 in the discussion (kamlib.verdicts.concentrated)
-    "Revenue is concentrated: the top 20% of customers brought {share} of revenue (Gini {gini}).": Worded(
-        _concentrated, {
-            "concentrated": "Revenue is concentrated: the top 20% of customers brought {share} of it, more than "
-                            "{cut} (Gini {gini}).",
-            "not concentrated": "Revenue is not concentrated: the top 20% of customers brought {share} of it, not "
-                                "more than {cut} (Gini {gini})."}, rule="concentration"),
-    # a lift with its interval: a gain only when the whole interval lies above zero (kamlib.verdicts.effect)
-    "For new products, personalised recommendations hit {lift} more often than popular ones (95% CI {lo} to {hi}); "
-    "the sources claim at least {claim}.": Worded(_effect, {
-        "gain": "For new products, personalised recommendations hit {lift} more often than popular ones (95% CI {lo} "
-                "to {hi}); the sources claim at least {claim}.",
-        "loss": "For new products, personalised recommendations hit less often than popular ones: a lift of {lift} "
-                "(95% CI {lo} to {hi}); the sources claim at least {claim}.",
-        "inconclusive": "For new products, whether personalised recommendations hit more often than popular ones is "
-                        "inconclusive: a lift of {lift} whose 95% CI, {lo} to {hi}, includes zero; the sources claim "
-                        "at least {claim}."}),
-}
+#: Declared template -> its :class:`Worded` rule, from the sentences kamlib words by a verdict
+#: (:data:`kamlib.stage_results.WORDED_FINDINGS`, where the templates are written once).
+WORDED: dict[str, Worded] = {declared: Worded(verdict, templates, rule)
+                             for declared, (verdict, templates, rule) in WORDED_FINDINGS.items()}
 
 
 def _worded(s: dict, numbers: dict, language: str) -> tuple[str, dict]:
@@ -281,11 +257,12 @@ def findings(manifest: dict, values: dict, language: str = "en", *, simulated: s
 
     Examples
     --------
+    >>> from kamlib.stage_results import CONCENTRATION_FINDING
     >>> from kamlib.workbench.findings import findings
     >>> manifest = {"notebooks": {"10_key_accounts": {"stage": "identify", "findings": [{
     ...     "key": "concentration", "evidence": "ka_lorenz", "numbers": {
     ...         "share": {"key": "top20_revenue_share", "kind": "share"}, "gini": {"key": "gini", "kind": "estimate"}},
-    ...     "template": "Revenue is concentrated: the top 20% of customers brought {share} of revenue (Gini {gini})."}]}}}
+    ...     "template": CONCENTRATION_FINDING}]}}}
     >>> values = {"10_key_accounts": {"top20_revenue_share": 0.69, "gini": 0.657}}
     >>> findings(manifest, values)[0].text()
     'Revenue is concentrated: the top 20% of customers brought 69.0% of it, more than 50.0% (Gini 0.66).'
