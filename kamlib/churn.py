@@ -18,9 +18,8 @@ from . import verdicts
 from ._results import Result
 from .errors import KamError, require_columns
 
-__all__ = ["AUC_LEVELS", "ChurnEvaluation", "CostThreshold", "TELECOM_FEATURES", "auc_verdict", "cdnow_frame",
-           "cost_threshold", "evaluate",
-           "lift_table", "logit", "predict", "split", "telecom"]
+__all__ = ["AUC_LEVELS", "ChurnEvaluation", "CostThreshold", "LogitFit", "Split", "TELECOM_FEATURES", "auc_verdict",
+           "cdnow_frame", "cost_threshold", "evaluate", "lift_table", "logit", "predict", "split", "telecom"]
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,31 @@ def cdnow_frame(cal_hold: pd.DataFrame) -> pd.DataFrame:
     }, index=cal_hold.index)
 
 
-def logit(data: pd.DataFrame, outcome: str, features: list[str], *, level: float = 0.95):
+@dataclass(frozen=True)
+class LogitFit(Result):
+    """:func:`logit`'s result; unpacks as ``fitted, table``.
+
+    Attributes
+    ----------
+    fitted : statsmodels LogitResults
+        The fitted model (:func:`predict` takes it, or this result).
+    table : DataFrame
+        ``term``, ``coef``, ``se``, ``odds_ratio``, ``odds_ratio_ci_lower``, ``odds_ratio_ci_upper``, ``pvalue``.
+    level : float
+        Confidence level of the odds-ratio intervals.
+    """
+
+    fitted: object
+    table: pd.DataFrame
+    level: float
+    unpack = ("fitted", "table")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The odds-ratio table."""
+        return self.table
+
+
+def logit(data: pd.DataFrame, outcome: str, features: list[str], *, level: float = 0.95) -> LogitFit:
     """Logistic regression of a 0/1 outcome with an odds-ratio table.
 
     Parameters
@@ -202,10 +225,9 @@ def logit(data: pd.DataFrame, outcome: str, features: list[str], *, level: float
 
     Returns
     -------
-    res : statsmodels LogitResults
-        The fitted model (for :func:`predict`).
-    table : DataFrame
-        ``term``, ``coef``, ``se``, ``odds_ratio``, ``or_ci_lower``, ``or_ci_upper``, ``pvalue``.
+    LogitFit
+        ``fitted``, the statsmodels LogitResults (for :func:`predict`), and ``table``: ``term``, ``coef``, ``se``,
+        ``odds_ratio``, ``odds_ratio_ci_lower``, ``odds_ratio_ci_upper``, ``pvalue``; unpacks as ``fitted, table``.
 
     References
     ----------
@@ -215,8 +237,7 @@ def logit(data: pd.DataFrame, outcome: str, features: list[str], *, level: float
     --------
     >>> from kamlib.churn import cdnow_frame, logit
     >>> frame = cdnow_frame(cal)
-    >>> res, odds = logit(frame, "churn", ["log_frequency", "weeks_since_last"])
-    >>> odds.shape
+    >>> logit(frame, "churn", ["log_frequency", "weeks_since_last"]).table.shape
     (3, 7)
     """
     import statsmodels.api as sm
@@ -229,8 +250,9 @@ def logit(data: pd.DataFrame, outcome: str, features: list[str], *, level: float
     res = sm.Logit(y.astype(float), sm.add_constant(X.astype(float))).fit(disp=0)
     ci = res.conf_int(1 - level)
     table = pd.DataFrame({"coef": res.params, "se": res.bse, "odds_ratio": np.exp(res.params),
-                          "or_ci_lower": np.exp(ci[0]), "or_ci_upper": np.exp(ci[1]), "pvalue": res.pvalues})
-    return res, table.rename_axis("term").reset_index()
+                          "odds_ratio_ci_lower": np.exp(ci[0]), "odds_ratio_ci_upper": np.exp(ci[1]),
+                          "pvalue": res.pvalues})
+    return LogitFit(res, table.rename_axis("term").reset_index(), level)
 
 
 def predict(res, data: pd.DataFrame, features: list[str]) -> np.ndarray:
@@ -238,8 +260,8 @@ def predict(res, data: pd.DataFrame, features: list[str]) -> np.ndarray:
 
     Parameters
     ----------
-    res : statsmodels LogitResults
-        From :func:`logit`.
+    res : LogitFit or statsmodels LogitResults
+        From :func:`logit` (the result, or its ``fitted`` model).
     data : DataFrame
         New rows with the ``features`` columns.
     features : list of str
@@ -256,19 +278,42 @@ def predict(res, data: pd.DataFrame, features: list[str]) -> np.ndarray:
     >>> frame = cdnow_frame(cal)
     >>> features = ["log_frequency", "weeks_since_last"]
     >>> train, test = split(frame.index, seed=1)
-    >>> res, odds = logit(frame.loc[train], "churn", features)
-    >>> p = predict(res, frame.loc[test], features)
+    >>> fit = logit(frame.loc[train], "churn", features)
+    >>> p = predict(fit, frame.loc[test], features)
     >>> round(evaluate(frame.loc[test, "churn"], p).auc, 2)
     0.78
     """
     import statsmodels.api as sm
 
+    if isinstance(res, LogitFit):
+        res = res.fitted
     X = pd.get_dummies(data[features], drop_first=True, dtype=float)
     X = sm.add_constant(X, has_constant="add").reindex(columns=res.params.index, fill_value=0.0)
     return np.asarray(res.predict(X))
 
 
-def split(index, *, test_share: float = 0.5, seed: int = 0) -> tuple[pd.Index, pd.Index]:
+@dataclass(frozen=True)
+class Split(Result):
+    """:func:`split`'s result; unpacks as ``train, test``.
+
+    Attributes
+    ----------
+    train : Index
+        The customers to fit on.
+    test : Index
+        The held-out customers.
+    """
+
+    train: pd.Index
+    test: pd.Index
+    unpack = ("train", "test")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Customers in each part."""
+        return pd.DataFrame({"part": ["train", "test"], "customers": [len(self.train), len(self.test)]})
+
+
+def split(index, *, test_share: float = 0.5, seed: int = 0) -> Split:
     """A random train/test split of customers.
 
     Parameters
@@ -282,20 +327,20 @@ def split(index, *, test_share: float = 0.5, seed: int = 0) -> tuple[pd.Index, p
 
     Returns
     -------
-    train, test : Index
-        The two sets of customers.
+    Split
+        ``train`` and ``test``, the two sets of customers (Index); unpacks as ``train, test``.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from kamlib.churn import split
-    >>> train, test = split(pd.RangeIndex(10), seed=1)
-    >>> len(train) + len(test)
+    >>> parts = split(pd.RangeIndex(10), seed=1)
+    >>> len(parts.train) + len(parts.test)
     10
     """
     rng = np.random.default_rng(seed)
     test = rng.random(len(index)) < test_share
-    return pd.Index(index[~test]), pd.Index(index[test])
+    return Split(pd.Index(index[~test]), pd.Index(index[test]))
 
 
 def lift_table(y, score, bins: int = 10) -> pd.DataFrame:

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 
 import pandas as pd
 
+from ._results import Result
 from .errors import ArgumentError
 from .i18n import Message
 
-__all__ = ["CURRENCY_MARKS", "EPOCH", "EPOCH_MILLISECONDS", "UTC_OFFSET", "dates", "epoch", "looks_epoch", "numbers"]
+__all__ = ["CURRENCY_MARKS", "EPOCH", "EPOCH_MILLISECONDS", "ParsedDates", "UTC_OFFSET", "dates", "epoch",
+           "looks_epoch", "numbers"]
 
 #: Currency signs and words removed before a number is read.
 CURRENCY_MARKS = ("¥", "￥", "$", "＄", "£", "€", "元", "RMB", "CNY", "USD", "GBP", "EUR", "HKD")
@@ -165,7 +168,25 @@ def looks_epoch(series: pd.Series) -> bool:
     return bool(len(text)) and float(text.str.fullmatch(_EPOCH_LOOK).fillna(False).mean()) > 0.5
 
 
-def epoch(series: pd.Series, *, timezone: str | None = None) -> tuple[pd.Series, Message]:
+@dataclass(frozen=True)
+class ParsedDates(Result):
+    """Dates read from a column (:func:`dates`, :func:`epoch`) and what was done to read them; unpacks as
+    ``values, note``.
+
+    Attributes
+    ----------
+    values : Series of datetime64
+        The dates, time-zone naive; NaT where a value is not a date.
+    note : Message or str
+        What was done with UTC offsets or Unix times (a :class:`~kamlib.i18n.Message` for Unix times), or "".
+    """
+
+    values: pd.Series
+    note: Message | str
+    unpack = ("values", "note")
+
+
+def epoch(series: pd.Series, *, timezone: str | None = None) -> ParsedDates:
     """Read Unix time (seconds or milliseconds since 1970-01-01 UTC) as local dates and times.
 
     Each value's unit is told by its size: below :data:`EPOCH_MILLISECONDS` seconds, from there on
@@ -182,10 +203,10 @@ def epoch(series: pd.Series, *, timezone: str | None = None) -> tuple[pd.Series,
 
     Returns
     -------
-    dates : Series of datetime64
-        NaT where a value is not a number of seconds or milliseconds.
-    note : Message
-        How many dates were read, in which unit, and in which zone they are shown.
+    ParsedDates
+        ``values``, the dates (NaT where a value is not a number of seconds or milliseconds), and ``note``, a
+        :class:`~kamlib.i18n.Message`: how many dates were read, in which unit, and in which zone they are shown.
+        Unpacks as ``values, note``.
 
     References
     ----------
@@ -193,12 +214,12 @@ def epoch(series: pd.Series, *, timezone: str | None = None) -> tuple[pd.Series,
 
     Examples
     --------
-    >>> d, note = epoch(pd.Series(["1530469977", "1530469977000", "x"]))
-    >>> d.dt.strftime("%Y-%m-%d %H:%M:%S").tolist()
+    >>> read = epoch(pd.Series(["1530469977", "1530469977000", "x"]))
+    >>> read.values.dt.strftime("%Y-%m-%d %H:%M:%S").tolist()
     ['2018-07-01 18:32:57', '2018-07-01 18:32:57', nan]
-    >>> str(note)
+    >>> str(read.note)
     '2 dates read as Unix time (seconds and milliseconds since 1970-01-01 UTC), shown in UTC'
-    >>> epoch(pd.Series([1530469977]), timezone="Asia/Shanghai")[0].dt.hour.tolist()
+    >>> epoch(pd.Series([1530469977]), timezone="Asia/Shanghai").values.dt.hour.tolist()
     [2]
     """
     if pd.api.types.is_numeric_dtype(series):
@@ -217,7 +238,7 @@ def epoch(series: pd.Series, *, timezone: str | None = None) -> tuple[pd.Series,
     unit = ("seconds and milliseconds" if n_ms and n_s else "milliseconds" if n_ms else "seconds")
     note = Message("{count} dates read as Unix time ({unit} since 1970-01-01 UTC), shown in {zone}", "phrase",
                    count=n_ms + n_s, unit=Message(unit, "value"), zone=timezone or "UTC")
-    return out, note
+    return ParsedDates(out, note)
 
 
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b")
@@ -226,7 +247,7 @@ UTC_OFFSET = re.compile(r"(?:(?<=\d:\d\d)|(?<=\.\d{3})|(?<=\.\d{6})|(?<=\.\d{9})
 
 
 def dates(series: pd.Series, *, date_format: str | None = None, timezone: str | None = None,
-          column: str = "date", where: str = "the file", argument: str = "date_format") -> tuple[pd.Series, str]:
+          column: str = "date", where: str = "the file", argument: str = "date_format") -> ParsedDates:
     """Read a text column of dates by an explicit rule; returns the dates and a note (or "").
 
     With ``date_format`` the format is applied strictly. Without it, ISO dates are read as they
@@ -251,10 +272,10 @@ def dates(series: pd.Series, *, date_format: str | None = None, timezone: str | 
 
     Returns
     -------
-    dates : Series of datetime64
-        NaT where a value is not a date in the format.
-    note : str
-        What was done with UTC offsets or Unix times, or "".
+    ParsedDates
+        ``values``, the dates (NaT where a value is not a date in the format), and ``note``: what was done with
+        UTC offsets (a str) or Unix times (a :class:`~kamlib.i18n.Message`, from :func:`epoch`), or "". Unpacks as
+        ``values, note``.
 
     Raises
     ------
@@ -267,15 +288,14 @@ def dates(series: pd.Series, *, date_format: str | None = None, timezone: str | 
 
     Examples
     --------
-    >>> d, _ = dates(pd.Series(["13/03/2024", "04/03/2024"]))
-    >>> d.dt.strftime("%Y-%m-%d").tolist()
+    >>> dates(pd.Series(["13/03/2024", "04/03/2024"])).values.dt.strftime("%Y-%m-%d").tolist()
     ['2024-03-13', '2024-03-04']
     """
     if pd.api.types.is_datetime64_any_dtype(series):
         if getattr(series.dt, "tz", None) is not None:
             target = timezone or str(series.dt.tz)
-            return series.dt.tz_convert(target).dt.tz_localize(None), ""
-        return series, ""
+            return ParsedDates(series.dt.tz_convert(target).dt.tz_localize(None), "")
+        return ParsedDates(series, "")
     if date_format == EPOCH:
         return epoch(series, timezone=timezone)
     text = series.astype("string").str.strip()
@@ -291,12 +311,12 @@ def dates(series: pd.Series, *, date_format: str | None = None, timezone: str | 
                                    format=date_format and date_format.replace("%z", "").strip() or "ISO8601")
             note = (f"{int(offset.sum())} dates had a UTC offset; the offset was dropped and the local time as written "
                     "kept (set transactions.timezone, e.g. Asia/Shanghai, to convert them instead)")
-        rest, _ = dates(text[~offset], date_format=date_format, column=column, where=where, argument=argument) \
-            if (~offset).any() else (pd.Series([], dtype="datetime64[ns]"), "")
+        rest = dates(text[~offset], date_format=date_format, column=column, where=where, argument=argument).values \
+            if (~offset).any() else pd.Series([], dtype="datetime64[ns]")
         out = pd.concat([local, rest]).reindex(series.index)
-        return out, note
+        return ParsedDates(out, note)
     if date_format:
-        return _to_datetime(text, format=date_format, errors="coerce"), note
+        return ParsedDates(_to_datetime(text, format=date_format, errors="coerce"), note)
     parts = text.str.extract(_SLASHED)
     slashed = parts[0].notna()
     if slashed.any():
@@ -313,5 +333,5 @@ def dates(series: pd.Series, *, date_format: str | None = None, timezone: str | 
                 f"Column '{column}' of {where} has dates such as {_examples(series, slashed, 1)} that can be day-first "
                 "or month-first, and no date in the file shows which; set transactions.date_format to '%d/%m/%Y' "
                 "or '%m/%d/%Y' (with the file's separators and time, e.g. '%d.%m.%Y %H:%M').", argument=argument)
-        return _to_datetime(text, dayfirst=bool(day_first.any()), errors="coerce"), note
-    return _to_datetime(text, errors="coerce"), note
+        return ParsedDates(_to_datetime(text, dayfirst=bool(day_first.any()), errors="coerce"), note)
+    return ParsedDates(_to_datetime(text, errors="coerce"), note)

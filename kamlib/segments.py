@@ -55,9 +55,9 @@ from ._results import Result
 from .errors import KamError, require_columns
 from .i18n import Message
 
-__all__ = ["FEATURES", "FEATURES_SQL", "KChoice", "LOGGED", "MappedAgreement", "NAMING_MARGIN", "NAMING_RULE",
-           "alternatives", "choose_k", "cluster", "features", "gap_statistic", "mapped_column_agreement", "matrix",
-           "name_segments", "naming_rule", "profile", "projection", "snake"]
+__all__ = ["FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "MappedAgreement", "NAMING_MARGIN", "NAMING_RULE",
+           "Projection", "alternatives", "choose_k", "cluster", "features", "gap_statistic", "mapped_column_agreement",
+           "matrix", "name_segments", "naming_rule", "profile", "projection", "snake"]
 
 FEATURES = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
 LOGGED = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
@@ -172,7 +172,24 @@ def _kmeans(X, k, seed):
     return KMeans(n_clusters=k, n_init=10, random_state=seed).fit(X)
 
 
-def gap_statistic(X: np.ndarray, k: int, *, n_refs: int = 10, seed: int = 0, inertia: float | None = None) -> tuple[float, float]:
+@dataclass(frozen=True)
+class Gap(Result):
+    """:func:`gap_statistic`'s result; unpacks as ``gap, se``.
+
+    Attributes
+    ----------
+    gap : float
+        The gap statistic Gap(k).
+    se : float
+        Its standard error s_k = sd * sqrt(1 + 1/B) over the B reference data sets.
+    """
+
+    gap: float
+    se: float
+    unpack = ("gap", "se")
+
+
+def gap_statistic(X: np.ndarray, k: int, *, gap_refs: int = 10, seed: int = 0, inertia: float | None = None) -> Gap:
     """Gap(k) = E*[log W_k] - log W_k against uniform references over the data's bounding box.
 
     Parameters
@@ -181,7 +198,7 @@ def gap_statistic(X: np.ndarray, k: int, *, n_refs: int = 10, seed: int = 0, ine
         Customers x features.
     k : int
         Number of clusters.
-    n_refs : int
+    gap_refs : int
         Reference data sets (B).
     seed : int
         Random seed.
@@ -190,10 +207,9 @@ def gap_statistic(X: np.ndarray, k: int, *, n_refs: int = 10, seed: int = 0, ine
 
     Returns
     -------
-    gap : float
-        The gap statistic.
-    se : float
-        s_k = sd * sqrt(1 + 1/B).
+    Gap
+        ``gap``, the gap statistic, and ``se``, its standard error s_k = sd * sqrt(1 + 1/B); unpacks as
+        ``gap, se``.
 
     References
     ----------
@@ -204,8 +220,7 @@ def gap_statistic(X: np.ndarray, k: int, *, n_refs: int = 10, seed: int = 0, ine
     --------
     >>> import numpy as np
     >>> from kamlib.segments import gap_statistic
-    >>> gap, se = gap_statistic(np.random.default_rng(0).normal(size=(100, 2)), 2)
-    >>> se > 0
+    >>> gap_statistic(np.random.default_rng(0).normal(size=(100, 2)), 2).se > 0
     True
     """
     from sklearn.cluster import KMeans
@@ -214,8 +229,8 @@ def gap_statistic(X: np.ndarray, k: int, *, n_refs: int = 10, seed: int = 0, ine
     lo, hi = X.min(axis=0), X.max(axis=0)
     w = inertia if inertia is not None else _kmeans(X, k, seed).inertia_
     ref = [np.log(KMeans(n_clusters=k, n_init=3, random_state=seed + i).fit(rng.uniform(lo, hi, X.shape)).inertia_)
-           for i in range(n_refs)]
-    return float(np.mean(ref) - np.log(w)), float(np.std(ref) * np.sqrt(1 + 1 / n_refs))
+           for i in range(gap_refs)]
+    return Gap(float(np.mean(ref) - np.log(w)), float(np.std(ref) * np.sqrt(1 + 1 / gap_refs)))
 
 
 @dataclass(frozen=True)
@@ -298,8 +313,8 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, n_init: int = 5, s
         labels = [f.labels_ for f in fits]
         ari = [adjusted_rand_score(a, b) for a, b in itertools.combinations(labels, 2)]
         sil = silhouette_score(X, labels[0], sample_size=min(silhouette_sample, len(X)), random_state=seed)
-        gap, s = gap_statistic(X, k, n_refs=gap_refs, seed=seed, inertia=fits[0].inertia_)
-        rows.append({"k": k, "inertia": fits[0].inertia_, "silhouette": sil, "gap": gap, "gap_se": s,
+        gap = gap_statistic(X, k, gap_refs=gap_refs, seed=seed, inertia=fits[0].inertia_)
+        rows.append({"k": k, "inertia": fits[0].inertia_, "silhouette": sil, "gap": gap.gap, "gap_se": gap.se,
                      "stability_ari": float(np.mean(ari)) if ari else 1.0})
     out = pd.DataFrame(rows)
     k_silhouette = int(out.loc[out["silhouette"].idxmax(), "k"])
@@ -741,7 +756,7 @@ def snake(X: pd.DataFrame, labels: pd.Series, names: dict | None = None) -> pd.D
     Returns
     -------
     DataFrame
-        ``segment``, ``feature``, ``value``.
+        ``segment``, ``feature``, ``mean_z``.
 
     Examples
     --------
@@ -755,7 +770,28 @@ def snake(X: pd.DataFrame, labels: pd.Series, names: dict | None = None) -> pd.D
     return m.reset_index().melt(id_vars="segment", var_name="feature", value_name="mean_z")
 
 
-def projection(X: pd.DataFrame, *, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+@dataclass(frozen=True)
+class Projection(Result):
+    """:func:`projection`'s result; unpacks as ``scores, explained``.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        ``pc1``, ``pc2`` per customer.
+    explained : ndarray
+        Explained variance ratio of the two components.
+    """
+
+    scores: pd.DataFrame
+    explained: np.ndarray
+    unpack = ("scores", "explained")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The two components per customer."""
+        return self.scores
+
+
+def projection(X: pd.DataFrame, *, seed: int = 0) -> Projection:
     """First two principal components of the standardised features.
 
     Parameters
@@ -767,10 +803,9 @@ def projection(X: pd.DataFrame, *, seed: int = 0) -> tuple[pd.DataFrame, np.ndar
 
     Returns
     -------
-    proj : DataFrame
-        ``pc1``, ``pc2`` per customer.
-    explained : ndarray
-        Explained variance ratio of the two components.
+    Projection
+        ``scores`` (``pc1``, ``pc2`` per customer) and ``explained`` (explained variance ratio of the two
+        components); unpacks as ``scores, explained``.
 
     References
     ----------
@@ -779,11 +814,11 @@ def projection(X: pd.DataFrame, *, seed: int = 0) -> tuple[pd.DataFrame, np.ndar
     Examples
     --------
     >>> from kamlib.segments import features, matrix, projection
-    >>> proj, explained = projection(matrix(features(tx)))
-    >>> proj.shape
+    >>> projection(matrix(features(tx))).scores.shape
     (2357, 2)
     """
     from sklearn.decomposition import PCA
 
     pca = PCA(n_components=2, random_state=seed).fit(X)
-    return pd.DataFrame(pca.transform(X), index=X.index, columns=["pc1", "pc2"]), pca.explained_variance_ratio_
+    return Projection(pd.DataFrame(pca.transform(X), index=X.index, columns=["pc1", "pc2"]),
+                      pca.explained_variance_ratio_)

@@ -19,8 +19,8 @@ from ._results import Result
 from .errors import ArgumentError, KamError
 from .i18n import Message
 
-__all__ = ["DEFAULT_COLUMNS", "FUNNEL_STEPS", "Loaded", "OPTIONAL", "funnel", "join_tables", "keep_rows", "load",
-           "purchase_days", "roles", "sample_customers", "validate"]
+__all__ = ["DEFAULT_COLUMNS", "FUNNEL_STEPS", "Joined", "Loaded", "OPTIONAL", "Validated", "funnel", "join_tables",
+           "keep_rows", "load", "purchase_days", "roles", "sample_customers", "validate"]
 
 OPTIONAL = ["quantity", "order_id", "channel", "category", "country", "unit_price", "product", "description"]
 DEFAULT_COLUMNS = {"customer": "customer_id", "date": "date", "amount": "amount"}
@@ -110,7 +110,28 @@ def _join_order(tables: dict, columns) -> list:
     return out
 
 
-def join_tables(lines: pd.DataFrame, tables: dict, *, where: str = "the lines") -> tuple[pd.DataFrame, list[dict]]:
+@dataclass(frozen=True)
+class Joined(Result):
+    """:func:`join_tables`' result; unpacks as ``data, unmatched``.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The lines with every table's columns, in the lines' order.
+    unmatched : list of dict
+        Per table, the lines whose key it does not have (``table``, ``key``, ``lines``), for the report.
+    """
+
+    data: pd.DataFrame
+    unmatched: list
+    unpack = ("data", "unmatched")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Per table, the lines without a row in it."""
+        return pd.DataFrame(self.unmatched, columns=["table", "key", "lines"])
+
+
+def join_tables(lines: pd.DataFrame, tables: dict, *, where: str = "the lines") -> Joined:
     """Join an export's other tables to its order lines in DuckDB: orders, customers, products.
 
     A shop system or marketplace exports several tables (order lines; orders with the date and the customer;
@@ -132,17 +153,17 @@ def join_tables(lines: pd.DataFrame, tables: dict, *, where: str = "the lines") 
 
     Returns
     -------
-    joined : DataFrame
-        The lines with every table's columns, in the lines' order.
-    unmatched : list of dict
-        Per table, the lines whose key it does not have (``table``, ``key``, ``lines``), for the report.
+    Joined
+        ``data``, the lines with every table's columns in the lines' order, and ``unmatched``: per table, the
+        lines whose key it does not have (``table``, ``key``, ``lines``), for the report. Unpacks as
+        ``data, unmatched``.
 
     Examples
     --------
     >>> lines = pd.DataFrame({"order_id": ["o1", "o1", "o2"], "sku": ["x", "y", "x"]})
     >>> orders = pd.DataFrame({"order_id": ["o1", "o2"], "customer_id": ["c1", "c2"]})
-    >>> joined, unmatched = join_tables(lines, {"orders": (orders, "order_id")})
-    >>> joined["customer_id"].tolist(), unmatched[0]["lines"]
+    >>> joined = join_tables(lines, {"orders": (orders, "order_id")})
+    >>> joined.data["customer_id"].tolist(), joined.unmatched[0]["lines"]
     (['c1', 'c1', 'c2'], 0)
     """
     from ._io import connect
@@ -178,7 +199,7 @@ def join_tables(lines: pd.DataFrame, tables: dict, *, where: str = "the lines") 
                               "lines": int((~left_key.isin(set(right_key.dropna()))).sum())})
     finally:
         con.close()
-    return current.drop(columns="_line_no"), unmatched
+    return Joined(current.drop(columns="_line_no"), unmatched)
 
 
 def _customer_ids(cid: pd.Series) -> pd.Series:
@@ -320,11 +341,33 @@ def funnel(raw: pd.DataFrame, column: str, *, customer: str) -> pd.DataFrame:
     return out
 
 
+@dataclass(frozen=True)
+class Validated(Result):
+    """:func:`validate`'s result; unpacks as ``data, report``.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The rows that pass the validation rules.
+    report : DataFrame
+        One row per rule: ``rule``, ``rows_dropped``, ``amount_dropped``, ``rows_flagged``, ``example_rows``,
+        ``fix``, and a total row.
+    """
+
+    data: pd.DataFrame
+    report: pd.DataFrame
+    unpack = ("data", "report")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The per-rule report."""
+        return self.report
+
+
 def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amounts: str = "drop",
              zero_amounts: str = "keep", duplicates: str = "auto", as_of: dt.date | None = None,
              exclude_products=(), cancellation_prefix: str | None = None, decimal: str | None = None,
              timezone: str | None = None, where: str = "the file",
-             names: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             names: dict | None = None) -> Validated:
     """Apply the validation rules in order; return the clean log and a per-rule report.
 
     Rules: missing customer id; customer ids in Excel's scientific notation (the run stops: Excel rounded them); unparseable date; future date
@@ -366,15 +409,13 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
 
     Returns
     -------
-    clean : DataFrame
-        The rows that pass.
-    report : DataFrame
-        ``rule``, ``rows_dropped``, ``rows_flagged``, ``example_rows``, ``fix`` and a total row.
+    Validated
+        ``data``, the rows that pass, and ``report``: ``rule``, ``rows_dropped``, ``amount_dropped``,
+        ``rows_flagged``, ``example_rows``, ``fix`` and a total row. Unpacks as ``data, report``.
 
     Examples
     --------
-    >>> clean, report = validate(pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-01"], "amount": ["5"]}))
-    >>> len(clean)
+    >>> len(validate(pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-01"], "amount": ["5"]})).data)
     1
     """
     for name, value, allowed in (("negative_amounts", negative_amounts, {"drop", "net"}),
@@ -513,7 +554,7 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     report.loc[len(report)] = {"rule": _total(len(out), n0), "rows_dropped": n0 - len(out),
                                "amount_dropped": round(float(report["amount_dropped"].sum()), 2),
                                "rows_flagged": 0, "example_rows": "", "fix": ""}
-    return out.reset_index(drop=True), report
+    return Validated(out.reset_index(drop=True), report)
 
 
 def _provisional_amounts(df: pd.DataFrame, decimal: str | None) -> pd.Series | None:

@@ -265,3 +265,13 @@ def test_detectable_lift_inverts_the_sample_size_by_cohens_h():
         assert experiments.detectable_lift(p0, n) == pytest.approx(p1 / p0 - 1, rel=1e-3)
         assert experiments.sample_size(p0, p1 * 1.001) <= n  # a lift just above it fits in n per arm
     assert experiments.detectable_lift(0.9, 3) == float("inf")  # no conversion rate of 1 or less is detectable
+
+
+def test_cuped_returns_a_named_result_that_unpacks_as_adjusted_theta():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=500)
+    y = 2 * x + rng.normal(size=500)
+    result = experiments.cuped(y, x)
+    adjusted, theta = result
+    assert adjusted is result.adjusted and theta == result.theta == pytest.approx(2, abs=0.1)
+    assert adjusted.mean() == pytest.approx(y.mean()) and adjusted.var() < y.var()

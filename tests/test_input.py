@@ -400,3 +400,12 @@ def test_a_filter_matches_codes_as_text_names_a_role_and_refuses_what_it_cannot_
     assert err.value.argument == "filter"
     with pytest.raises(ArgumentError, match=r"no row of column 'behavior_type' takes a value listed .*\(buy\)"):
         _load(path, filter={"behavior_type": ["buy"]})
+
+
+def test_dates_and_epoch_return_named_results_that_unpack_as_values_note():
+    read = parsing.dates(pd.Series(["13/03/2024", "04/03/2024"]))
+    values, note = read
+    assert isinstance(read, parsing.ParsedDates) and values is read.values and note == read.note == ""
+    unix = parsing.epoch(pd.Series(["1530469977"]))
+    assert isinstance(unix, parsing.ParsedDates) and "Unix time" in str(unix.note)
+    assert parsing.dates(pd.Series(["1530469977"]), date_format="epoch").values.equals(unix.values)

@@ -249,3 +249,15 @@ def test_unscaled_model_equals_r_plspm_on_satisfaction(scheme):
         mine = m.effects().set_index(["from", "to"]).loc[effects.index]
         np.testing.assert_allclose(mine[["direct", "indirect", "total"]], effects[["direct", "indirect", "total"]],
                                    atol=1e-5)
+
+
+def test_bca_interval_is_an_interval_that_unpacks_as_lower_upper():
+    rng = np.random.default_rng(1)
+    x = rng.exponential(size=40)
+    boot = np.array([rng.choice(x, 40).mean() for _ in range(500)])
+    jack = np.array([np.delete(x, i).mean() for i in range(40)])
+    ci = pls.bca_interval(boot, jack, x.mean(), level=0.9)
+    lo, hi = ci
+    assert (lo, hi) == (ci.lower, ci.upper) and ci.level == 0.9 and lo < x.mean() < hi
+    flat = pls.bca_interval(np.ones(10), np.ones(5), 1.0)
+    assert np.isnan(flat.lower) and np.isnan(flat.upper)

@@ -189,3 +189,10 @@ def test_bad_review_files_get_one_sentence(tmp_path):
     asp.write_text("aspect,driver,term\nprice,PF,贵\nquality,PQ,贵\n", encoding="utf-8")
     with pytest.raises(ArgumentError, match="belongs to more than one aspect"):
         reviews.load_aspects(asp)
+
+
+def test_split_is_a_named_result_that_unpacks_as_train_test(corpus):
+    parts = reviews.split(corpus.data, seed=4)
+    train, test = parts
+    assert isinstance(parts, reviews.Split) and train is parts.train and test is parts.test
+    assert parts.summary_frame().set_index("part")["reviews"].to_dict() == {"train": len(train), "test": len(test)}

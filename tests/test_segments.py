@@ -147,7 +147,7 @@ def test_logit_matches_unpenalised_scikit_learn():
     for name, coef in zip(X.columns, sk.coef_[0]):
         assert ours[name] == pytest.approx(coef, rel=1e-3)
     # more service calls raise the odds of churning (the well-known pattern in these data)
-    assert table.set_index("term").loc["number_customer_service_calls", "or_ci_lower"] > 1
+    assert table.set_index("term").loc["number_customer_service_calls", "odds_ratio_ci_lower"] > 1
 
 
 def test_stages_at_fits_pareto_nbd_on_the_log_up_to_the_date():
@@ -428,3 +428,24 @@ def test_the_dominant_value_is_the_one_with_the_most_revenue():
     # one value only (everyone in the UK): agreement is not defined, so the column is left out
     labels = pd.Series({"a": 0, "b": 1})
     assert segments.mapped_column_agreement(labels, transactions=tx.assign(country="UK")).table.empty
+
+
+def test_segment_and_churn_results_are_named_and_unpack_like_their_tuples():
+    """Issue 47, item 6: gap_statistic, projection, churn.split and churn.logit return results whose fields are named
+    and which still unpack in the old tuple's order."""
+    X = pd.DataFrame(np.random.default_rng(0).normal(size=(200, 3)), columns=["a", "b", "c"])
+    gap = segments.gap_statistic(X.to_numpy(), 2, gap_refs=3)
+    assert isinstance(gap, segments.Gap) and tuple(gap) == (gap.gap, gap.se) and gap.se > 0
+    proj = segments.projection(X)
+    scores, explained = proj
+    assert scores is proj.scores and list(scores.columns) == ["pc1", "pc2"] and len(explained) == 2
+    parts = churn.split(pd.RangeIndex(100), seed=1)
+    train, test = parts
+    assert isinstance(parts, churn.Split) and train.equals(parts.train) and len(train) + len(test) == 100
+    d = churn.telecom().head(600)
+    feats = ["number_customer_service_calls", "total_day_minutes"]
+    fit = churn.logit(d, "churn", feats)
+    res, table = fit
+    assert isinstance(fit, churn.LogitFit) and res is fit.fitted and table is fit.table and fit.level == 0.95
+    assert {"odds_ratio_ci_lower", "odds_ratio_ci_upper", "pvalue", "se"} <= set(table.columns)
+    np.testing.assert_allclose(churn.predict(fit, d, feats), churn.predict(res, d, feats))  # the result or the model

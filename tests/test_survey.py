@@ -535,7 +535,9 @@ def test_group_paths_and_invariance_on_ordinal_answers_fit_by_wlsmv():
     top = pd.DataFrame({"a": [1, 2, 3, 4, 5, 5, 1, 2, 3, 4]})  # the top answer unused by group 1: merged downwards
     assert survey.ordinal.merge_unused_answers(top, ["a"], pd.Series([0] * 6 + [1] * 4))[1] == [("a", 5, 4)]
     two = pd.DataFrame({"a": [1, 2, 1, 1]})  # merging would leave one answer
-    assert survey.ordinal.merge_unused_answers(two, ["a"], pd.Series([0, 0, 1, 1])) == (None, [("a", 2, None)])
+    result = survey.ordinal.merge_unused_answers(two, ["a"], pd.Series([0, 0, 1, 1]))
+    assert result.answers is None and result.merges == [("a", 2, None)]
+    assert tuple(result) == (None, [("a", 2, None)])  # unpacks like the tuple it replaced
 
 
 def test_invariance_says_when_the_ordinal_tests_cannot_run(monkeypatch):
@@ -769,3 +771,29 @@ def test_common_method_factor_on_ordinal_answers_without_method_variance():
     assert set(res.table["estimator"]) == {"WLSMV"} and 0 <= change["pvalue"] <= 1 and np.isfinite(change["chi2"])
     assert "WLSMV" in res.verdict or "inadmissible" in res.verdict
     assert res.verdict.translate("zh") is not None
+
+
+def test_survey_results_are_named_and_unpack_like_their_tuples():
+    """Issue 47, item 6: kmo, rotate and the three intervals (rmsea_ci, alpha_ci, pls.bca_interval share one
+    Interval) return results that name their fields and still unpack in the old tuple's order."""
+    from kamlib.survey._shared import Interval
+
+    rng = np.random.default_rng(2)
+    items = _parallel_items(300, 4, 0.7, rng)
+    for ci, level in ((survey.rmsea_ci(85.306, 24, 301), 0.90), (survey.alpha_ci(items), 0.95),
+                      (survey.alpha_ci(items, level=0.9), 0.9)):
+        lo, hi = ci
+        assert isinstance(ci, Interval) and (lo, hi) == (ci.lower, ci.upper) and lo < hi and ci.level == level
+    assert np.isnan(survey.rmsea_ci(0.0, 0, 301).upper)  # just identified: not defined
+    result = survey.kmo(items)
+    overall, per_item = result
+    assert isinstance(result, survey.factors.KMO) and overall == result.overall and per_item is result.per_item
+    rotated = survey.rotate(np.array([[.8, .3], [.7, .4], [.3, .8], [.2, .7]]))
+    pattern, phi = rotated
+    assert isinstance(rotated, survey.factors.Rotation) and pattern is rotated.loadings
+    assert phi is rotated.factor_correlations and phi.shape == (2, 2)
+    merged = survey.ordinal.merge_unused_answers(pd.DataFrame({"a": [1, 2, 3, 2, 3, 3]}), ["a"],
+                                                 pd.Series([0, 0, 0, 1, 1, 1]))
+    answers, merges = merged
+    assert isinstance(merged, survey.ordinal.MergedAnswers) and answers is merged.answers
+    assert merges == merged.merges == [("a", 1, 2)]

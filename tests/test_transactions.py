@@ -196,3 +196,18 @@ def test_provenance_reads_the_note_beside_a_file_and_names_a_file_without_one(tm
     noted = datasets.provenance(str(log)).set_index("field")["value"]
     assert (noted["data"], noted["citation"], noted["licence"]) == (
         "Acme orders", "Acme Ltd (2024). Order export, first half.", "internal use only.")
+
+
+def test_validate_and_join_tables_return_named_results_that_unpack_as_before():
+    raw = pd.DataFrame({"customer_id": ["a", "b", ""], "date": ["2024-01-01", "2024-01-02", "2024-01-03"],
+                        "amount": ["5", "7", "9"]})
+    checked = transactions.validate(raw)
+    clean, report = checked
+    assert isinstance(checked, transactions.Validated) and clean is checked.data and report is checked.report
+    assert len(clean) == 2 and checked.summary_frame() is report
+    lines = pd.DataFrame({"order_id": ["o1", "o2", "o3"]})
+    orders = pd.DataFrame({"order_id": ["o1", "o2"], "customer_id": ["c1", "c2"]})
+    joined = transactions.join_tables(lines, {"orders": (orders, "order_id")})
+    data, unmatched = joined
+    assert isinstance(joined, transactions.Joined) and data is joined.data and unmatched is joined.unmatched
+    assert joined.summary_frame().to_dict("records") == [{"table": "orders", "key": "order_id", "lines": 1}]

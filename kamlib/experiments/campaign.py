@@ -26,8 +26,8 @@ from ..i18n import Message
 from ..defaults import BASELINE_CONVERSION, KEY_EXTRA_LIFT, RELATIVE_LIFT
 from ..errors import KamError, require_binary, require_columns
 
-__all__ = ["CampaignModel", "ConversionTest", "Simulation", "conversion_test", "cuped", "heterogeneous_effects",
-           "revenue_test", "simulate_campaign"]
+__all__ = ["CampaignModel", "ConversionTest", "Cuped", "Simulation", "conversion_test", "cuped",
+           "heterogeneous_effects", "revenue_test", "simulate_campaign"]
 
 
 @dataclass
@@ -209,7 +209,24 @@ def conversion_test(data: pd.DataFrame, *, treatment: str = "treatment", convert
                           float(p1 / p0 - 1), float(rlo - 1), float(rhi - 1), float(z), float(p))
 
 
-def cuped(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, float]:
+@dataclass(frozen=True)
+class Cuped(Result):
+    """:func:`cuped`'s result; unpacks as ``adjusted, theta``.
+
+    Attributes
+    ----------
+    adjusted : ndarray
+        The adjusted outcome per customer (same mean as the outcome, lower variance when the covariate predicts it).
+    theta : float
+        The adjustment coefficient ``cov(y, x) / var(x)``.
+    """
+
+    adjusted: np.ndarray
+    theta: float
+    unpack = ("adjusted", "theta")
+
+
+def cuped(y: np.ndarray, x: np.ndarray) -> Cuped:
     """CUPED-adjusted outcome ``y - theta (x - mean x)`` with ``theta = cov(y, x) / var(x)``.
 
     Parameters
@@ -221,10 +238,9 @@ def cuped(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, float]:
 
     Returns
     -------
-    adjusted : ndarray
-        The adjusted outcome (same mean as ``y``, lower variance when x predicts y).
-    theta : float
-        The adjustment coefficient.
+    Cuped
+        ``adjusted``, the adjusted outcome (same mean as ``y``, lower variance when x predicts y), and ``theta``,
+        the adjustment coefficient; unpacks as ``adjusted, theta``.
 
     References
     ----------
@@ -235,15 +251,15 @@ def cuped(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, float]:
     --------
     >>> import numpy as np
     >>> from kamlib.experiments import cuped
-    >>> adj, theta = cuped(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.0]))
-    >>> round(theta, 6), adj.round(6).tolist()
+    >>> result = cuped(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.0]))
+    >>> round(result.theta, 6), result.adjusted.round(6).tolist()
     (1.0, [2.0, 2.0, 2.0])
     """
     x = np.asarray(x, float)
     y = np.asarray(y, float)
     var = x.var(ddof=1)
     theta = 0.0 if var == 0 else np.cov(y, x)[0, 1] / var
-    return y - theta * (x - x.mean()), float(theta)
+    return Cuped(y - theta * (x - x.mean()), float(theta))
 
 
 def revenue_test(data: pd.DataFrame, *, treatment: str = "treatment", outcome: str = "revenue",
@@ -290,7 +306,7 @@ def revenue_test(data: pd.DataFrame, *, treatment: str = "treatment", outcome: s
     rows = []
     variants = [("difference in means", data[outcome].to_numpy(float))]
     if covariate:
-        adj, _ = cuped(data[outcome], data[covariate])
+        adj = cuped(data[outcome], data[covariate]).adjusted
         variants.append(("CUPED (pre-period covariate)", adj))
     q = (1 - level) / 2
     rng = np.random.default_rng(seed)

@@ -1,16 +1,47 @@
-"""Helpers shared by the survey modules: complete item data, and lavaan's defined parameters (their expressions
-and delta-method standard errors)."""
+"""Helpers shared by the survey modules: complete item data, lavaan's defined parameters (their expressions
+and delta-method standard errors), and the interval result of :func:`~kamlib.survey.cbsem.rmsea_ci`,
+:func:`~kamlib.survey.reliability.alpha_ci` and :func:`~kamlib.survey.pls.bca_interval`."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .._results import Result
 from ..errors import KamError
 
-__all__ = ["complete_items", "delta_method", "evaluate_expression"]
+__all__ = ["Interval", "complete_items", "delta_method", "evaluate_expression"]
+
+
+@dataclass(frozen=True)
+class Interval(Result):
+    """A confidence interval's bounds; unpacks as ``lower, upper`` (the tuple it replaces).
+
+    Attributes
+    ----------
+    lower : float
+        The lower bound (NaN when the interval is not defined).
+    upper : float
+        The upper bound (NaN when the interval is not defined).
+    level : float
+        The confidence level (0.95 for 95%).
+
+    Examples
+    --------
+    >>> from kamlib.survey._shared import Interval
+    >>> lower, upper = Interval(0.2, 0.5, 0.95)
+    >>> upper, Interval(0.2, 0.5, 0.95).level
+    (0.5, 0.95)
+    """
+
+    lower: float
+    upper: float
+    level: float
+    unpack = ("lower", "upper")
+
 
 _FUNCTIONS = {"sqrt": np.sqrt, "exp": np.exp, "log": np.log, "abs": np.abs}
 

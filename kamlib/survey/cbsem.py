@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .._results import Result
-from ._shared import delta_method, evaluate_expression
+from ._shared import Interval, delta_method, evaluate_expression
 from ..errors import KamError, require_columns
 from ..i18n import Message
 
@@ -67,7 +67,7 @@ class SEMResult(Result):
         return full.loc[latents, latents]
 
 
-def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
+def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> Interval:
     """Confidence interval of RMSEA by inverting the noncentral chi-square (N in the denominator, as lavaan).
 
     Parameters
@@ -83,8 +83,9 @@ def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, 
 
     Returns
     -------
-    tuple of float
-        Lower and upper limit; NaN for a just-identified model (df 0).
+    Interval
+        ``lower`` and ``upper`` limit (NaN for a just-identified model, df 0) and the ``level``; unpacks as
+        ``lower, upper``.
 
     References
     ----------
@@ -93,12 +94,13 @@ def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, 
     Examples
     --------
     >>> from kamlib.survey.cbsem import rmsea_ci
-    >>> [round(v, 3) for v in rmsea_ci(85.306, 24, 301)]
-    [0.071, 0.114]
+    >>> ci = rmsea_ci(85.306, 24, 301)
+    >>> round(ci.lower, 3), round(ci.upper, 3)
+    (0.071, 0.114)
     """
 
     if df <= 0:  # a just-identified model: RMSEA is not defined
-        return (math.nan, math.nan)
+        return Interval(math.nan, math.nan, level)
 
     def lam(p):
         f = lambda x: stats.ncx2.cdf(chi2, df, x) - p  # noqa: E731
@@ -108,7 +110,7 @@ def rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, 
         return optimize.brentq(f, 1e-10, hi)
 
     a = (1 - level) / 2
-    return float(np.sqrt(lam(1 - a) / (df * n))), float(np.sqrt(lam(a) / (df * n)))
+    return Interval(float(np.sqrt(lam(1 - a) / (df * n))), float(np.sqrt(lam(a) / (df * n))), level)
 
 
 def fit_verdicts(fit: dict) -> pd.DataFrame:
@@ -223,7 +225,7 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     fixed = len(exogenous) * (len(exogenous) + 1) // 2
     chi2, df = float(st["chi2"]), int(round(st["DoF"])) - fixed
     df_null = int(round(st["DoF Baseline"])) - fixed
-    lo, hi = rmsea_ci(chi2, df, n)
+    ci = rmsea_ci(chi2, df, n)
     sigma = model.calc_sigma()[0]
     s = np.cov(d.to_numpy(float), rowvar=False, bias=True)
     sd = np.sqrt(np.diag(s))
@@ -238,7 +240,7 @@ def _fit(data: pd.DataFrame, description: str) -> SEMResult:
     fit = {"n": n, "estimator": "ML", "chi2": chi2, "df": df, "pvalue": float(stats.chi2.sf(chi2, df)) if df > 0 else math.nan,
            **incremental_fit(chi2, df, float(st["chi2 Baseline"]), df_null),
            "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * n))) if df > 0 else 0.0,
-           "rmsea_ci_lower": lo, "rmsea_ci_upper": hi, "srmr": srmr,
+           "rmsea_ci_lower": ci.lower, "rmsea_ci_upper": ci.upper, "srmr": srmr,
            "note": "" if df > 0 else ("the model is just-identified (df = 0): it reproduces the covariances exactly by "
                                       "construction, so its CFI and TLI of 1 and RMSEA of 0 (as lavaan reports them) "
                                       "cannot test it; add items or constraints to test its fit.")}

@@ -24,8 +24,8 @@ from ..errors import KamError
 from ..i18n import Message
 from ._shared import complete_items
 
-__all__ = ["EFA", "Harman", "TestResult", "bartlett", "efa", "efa_agreement", "fornell_larcker", "harman", "htmt",
-           "kmo", "parallel_analysis", "rotate", "scale_note"]
+__all__ = ["EFA", "Harman", "KMO", "Rotation", "TestResult", "bartlett", "efa", "efa_agreement", "fornell_larcker",
+           "harman", "htmt", "kmo", "parallel_analysis", "rotate", "scale_note"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,24 @@ class TestResult(Result):
     pvalue: float
 
 
-def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
+@dataclass(frozen=True)
+class KMO(Result):
+    """:func:`kmo`'s result; unpacks as ``overall, per_item``.
+
+    Attributes
+    ----------
+    overall : float
+        KMO of all items.
+    per_item : Series
+        KMO per item (measure of sampling adequacy, MSA).
+    """
+
+    overall: float
+    per_item: pd.Series
+    unpack = ("overall", "per_item")
+
+
+def kmo(data: pd.DataFrame) -> KMO:
     """Kaiser-Meyer-Olkin measure of sampling adequacy: overall and per item.
 
     Parameters
@@ -47,10 +64,9 @@ def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
 
     Returns
     -------
-    overall : float
-        KMO of all items.
-    per_item : Series
-        KMO per item.
+    KMO
+        ``overall`` (KMO of all items, float) and ``per_item`` (KMO per item, Series); unpacks as
+        ``overall, per_item``.
 
     References
     ----------
@@ -59,8 +75,8 @@ def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
     Examples
     --------
     >>> from kamlib.survey.factors import kmo
-    >>> overall, per_item = kmo(data[inst.items])
-    >>> round(overall, 2)
+    >>> result = kmo(data[inst.items])
+    >>> round(result.overall, 2)
     0.86
     """
     r = complete_items(data).corr().to_numpy().copy()
@@ -71,7 +87,7 @@ def kmo(data: pd.DataFrame) -> tuple[float, pd.Series]:
     r2, p2 = r ** 2, partial ** 2
     per_item = r2.sum(axis=0) / (r2.sum(axis=0) + p2.sum(axis=0))
     overall = r2.sum() / (r2.sum() + p2.sum())
-    return float(overall), pd.Series(per_item, index=data.columns)
+    return KMO(float(overall), pd.Series(per_item, index=data.columns))
 
 
 @dataclass(frozen=True)
@@ -316,7 +332,28 @@ def _varimax(x: np.ndarray, *, eps: float = 1e-5, max_iter: int = 1000) -> np.nd
     return rot
 
 
-def rotate(loadings, method: str = "promax", *, power: int = 4) -> tuple[pd.DataFrame, pd.DataFrame]:
+@dataclass(frozen=True)
+class Rotation(Result):
+    """:func:`rotate`'s result; unpacks as ``loadings, factor_correlations``.
+
+    Attributes
+    ----------
+    loadings : DataFrame
+        Rotated (pattern) loadings, items x factors.
+    factor_correlations : DataFrame
+        Factor correlations (identity for an orthogonal rotation).
+    """
+
+    loadings: pd.DataFrame
+    factor_correlations: pd.DataFrame
+    unpack = ("loadings", "factor_correlations")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The rotated loadings."""
+        return self.loadings
+
+
+def rotate(loadings, method: str = "promax", *, power: int = 4) -> Rotation:
     """Rotate a factor solution as R psych and SPSS do (Kaiser-normalised varimax; promax with power 4).
 
     Written here because neither maintained Python library does it on our stack: statsmodels' ``promax`` uses
@@ -335,8 +372,9 @@ def rotate(loadings, method: str = "promax", *, power: int = 4) -> tuple[pd.Data
 
     Returns
     -------
-    tuple of DataFrame
-        Rotated (pattern) loadings and the factor correlations (identity for varimax), columns ordered as given.
+    Rotation
+        ``loadings``, the rotated (pattern) loadings, and ``factor_correlations`` (identity for varimax), columns
+        ordered as given; unpacks as ``loadings, factor_correlations``.
 
     References
     ----------
@@ -351,9 +389,9 @@ def rotate(loadings, method: str = "promax", *, power: int = 4) -> tuple[pd.Data
     --------
     >>> import numpy as np
     >>> from kamlib.survey.factors import rotate
-    >>> pattern, phi = rotate(np.array([[.8, .3], [.7, .4], [.3, .8], [.2, .7]]))
-    >>> phi.shape
-    (2, 2)
+    >>> rotated = rotate(np.array([[.8, .3], [.7, .4], [.3, .8], [.2, .7]]))
+    >>> rotated.loadings.shape, rotated.factor_correlations.shape
+    ((4, 2), (2, 2))
     """
     frame = pd.DataFrame(loadings)
     a = frame.to_numpy(dtype=float)
@@ -373,8 +411,8 @@ def rotate(loadings, method: str = "promax", *, power: int = 4) -> tuple[pd.Data
             inv = np.linalg.inv(u)
             phi = inv @ inv.T
         a = v * h
-    return (pd.DataFrame(a, index=frame.index, columns=frame.columns),
-            pd.DataFrame(phi, index=frame.columns, columns=frame.columns))
+    return Rotation(pd.DataFrame(a, index=frame.index, columns=frame.columns),
+                    pd.DataFrame(phi, index=frame.columns, columns=frame.columns))
 
 
 @dataclass(frozen=True)

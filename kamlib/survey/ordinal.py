@@ -27,8 +27,8 @@ from scipy import optimize, special, stats
 from .._results import Result
 from ..errors import KamError
 
-__all__ = ["Polychoric", "cfa_wlsmv", "merge_unused_answers", "method_factor_wlsmv", "multigroup_invariance", "nacov",
-           "polychoric", "sem_wlsmv"]
+__all__ = ["MergedAnswers", "Polychoric", "cfa_wlsmv", "merge_unused_answers", "method_factor_wlsmv",
+           "multigroup_invariance", "nacov", "polychoric", "sem_wlsmv"]
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(40)
 
@@ -297,9 +297,10 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=(), *,
         Regressions among the factors.
     labels : dict, optional
         Label -> (predictor, outcome) of a path, for ``defined``.
-    defined : list of (name, expression)
-        lavaan's defined parameters (``ab := a*b``) over the path labels: the estimate, its delta-method standard
-        error from the robust covariance of the estimates, and std.all (the expression at the standardized paths).
+    defined : list of (str, str)
+        lavaan's defined parameters (``ab := a*b``) as (name, expression) over the path labels: the estimate, its
+        delta-method standard error from the robust covariance of the estimates, and std.all (the expression at the
+        standardized paths).
 
     Returns
     -------
@@ -407,13 +408,14 @@ def sem_wlsmv(data: pd.DataFrame, constructs: dict[str, list[str]], paths=(), *,
     tli = 1.0 if df <= 0 else (base / len(r) - chi2 / df) / (base / len(r) - 1)
     lam, B, psi, eta = unpack(theta)
     resid = r - implied(theta)
+    # lavaan's rmsea.ci.lower/upper.scaled: the noncentral chi-square inverted at the scaled-and-shifted statistic,
+    # with N - 1 as lavaan counts observations for a least-squares estimator
+    ci = rmsea_ci(chi2, df, n - 1)
     fit = {"n": n, "estimator": "WLSMV", "chi2": chi2, "df": df, "chi2_unscaled": t_unscaled,
            "pvalue": float(stats.chi2.sf(chi2, df)) if df > 0 else float("nan"),
            "cfi": float(min(max(cfi, 0.0), 1.0)), "tli": float(tli),
            "rmsea": float(np.sqrt(max(chi2 - df, 0) / (df * (n - 1)))) if df > 0 else 0.0,
-           # lavaan's rmsea.ci.lower/upper.scaled: the noncentral chi-square inverted at the scaled-and-shifted
-           # statistic, with N - 1 as lavaan counts observations for a least-squares estimator
-           **dict(zip(("rmsea_ci_lower", "rmsea_ci_upper"), rmsea_ci(chi2, df, n - 1))),
+           "rmsea_ci_lower": ci.lower, "rmsea_ci_upper": ci.upper,
            "srmr": float(np.sqrt((resid ** 2).sum() / (p * (p + 1) / 2))),
            "note": "" if df > 0 else "the model is just-identified (df = 0): its fit cannot be tested."}
     sd = np.sqrt(np.diag(eta))
@@ -602,7 +604,25 @@ def _unused_answer(data: pd.DataFrame, items: list[str], group: pd.Series):
     return None
 
 
-def merge_unused_answers(data: pd.DataFrame, items: list[str], group: pd.Series):
+@dataclass(frozen=True)
+class MergedAnswers(Result):
+    """:func:`merge_unused_answers`' result; unpacks as ``answers, merges``.
+
+    Attributes
+    ----------
+    answers : DataFrame or None
+        The recoded answers (a copy), or None when an item would be left with one answer.
+    merges : list of tuple
+        The merges in order, as (item, answer, merged into); the last is (item, answer, None) when ``answers`` is
+        None.
+    """
+
+    answers: pd.DataFrame | None
+    merges: list
+    unpack = ("answers", "merges")
+
+
+def merge_unused_answers(data: pd.DataFrame, items: list[str], group: pd.Series) -> MergedAnswers:
     """Each answer that some group never uses merged with its neighbour toward the middle of the scale, until every
     group uses every answer of every item (what lavaan requires before thresholds can be held equal).
 
@@ -617,10 +637,10 @@ def merge_unused_answers(data: pd.DataFrame, items: list[str], group: pd.Series)
 
     Returns
     -------
-    tuple
-        The recoded answers (a copy; ``data`` is not changed) and the merges as (item, answer, merged into); None
-        instead of the answers when an item would be left with one answer, the merges then ending with that item's
-        (item, answer, None).
+    MergedAnswers
+        ``answers``, the recoded answers (a copy; ``data`` is not changed), and ``merges`` as (item, answer, merged
+        into); ``answers`` is None when an item would be left with one answer, the merges then ending with that
+        item's (item, answer, None). Unpacks as ``answers, merges``.
 
     References
     ----------
@@ -631,18 +651,18 @@ def merge_unused_answers(data: pd.DataFrame, items: list[str], group: pd.Series)
     >>> import pandas as pd
     >>> from kamlib.survey.ordinal import merge_unused_answers
     >>> d = pd.DataFrame({"a": [1, 2, 3, 2, 3, 3]})
-    >>> merge_unused_answers(d, ["a"], pd.Series([0, 0, 0, 1, 1, 1]))[1]
+    >>> merge_unused_answers(d, ["a"], pd.Series([0, 0, 0, 1, 1, 1])).merges
     [('a', 1, 2)]
     """
     out, merges = data.copy(), []
     while True:
         unused = _unused_answer(out, items, group)
         if unused is None:
-            return out, merges
+            return MergedAnswers(out, merges)
         _, item, answer = unused
         levels = sorted(out[item].dropna().unique())
         if len(levels) <= 2:
-            return None, merges + [(item, _plain(answer), None)]
+            return MergedAnswers(None, merges + [(item, _plain(answer), None)])
         at = levels.index(answer)
         into = levels[at + 1] if at < (len(levels) - 1) / 2 else levels[at - 1]
         out[item] = out[item].replace(answer, into)

@@ -24,6 +24,7 @@ from .. import verdicts
 from .._results import Result
 from ..errors import ArgumentError
 from ..i18n import Message, join
+from ._shared import Interval
 
 __all__ = ["CBSEMComparison", "PLSModel", "assessment", "bca_interval", "compare_with_cbsem", "fit", "hypothesis_rows"]
 
@@ -349,7 +350,7 @@ class PLSModel(Result):
         jack = np.vstack([v for v in (refit(np.delete(everyone, i)) for i in range(self.n)) if v is not None])
         alpha = 1 - level
         pct = np.quantile(boot, [alpha / 2, 1 - alpha / 2], axis=0)
-        bca = np.array([bca_interval(boot[:, j], jack[:, j], est[j], level) for j in range(len(est))])
+        bca = np.array([tuple(bca_interval(boot[:, j], jack[:, j], est[j], level)) for j in range(len(est))])
         sd = boot.std(axis=0, ddof=1)
         labels = self._effect_labels()
         out = pd.DataFrame(labels, columns=["from", "to", "effect"])
@@ -665,7 +666,7 @@ def compare_with_cbsem(model: PLSModel, cbsem_paths: pd.DataFrame) -> CBSEMCompa
     return CBSEMComparison(table, note, True)
 
 
-def bca_interval(boot: np.ndarray, jack: np.ndarray, estimate: float, level: float = 0.95) -> tuple[float, float]:
+def bca_interval(boot: np.ndarray, jack: np.ndarray, estimate: float, level: float = 0.95) -> Interval:
     """Bias-corrected and accelerated bootstrap interval from bootstrap and jackknife replicates.
 
     Parameters
@@ -681,8 +682,9 @@ def bca_interval(boot: np.ndarray, jack: np.ndarray, estimate: float, level: flo
 
     Returns
     -------
-    tuple
-        (lower, upper); NaN when every replicate equals the estimate.
+    Interval
+        ``lower`` and ``upper`` limit (NaN when every replicate equals the estimate) and the ``level``; unpacks as
+        ``lower, upper``.
 
     Notes
     -----
@@ -712,7 +714,7 @@ def bca_interval(boot: np.ndarray, jack: np.ndarray, estimate: float, level: flo
 
     boot = np.asarray(boot, dtype=float)
     if np.all(boot == estimate):
-        return (np.nan, np.nan)
+        return Interval(np.nan, np.nan, level)
     share = np.clip((boot < estimate).mean() + 0.5 * (boot == estimate).mean(), 1 / (2 * len(boot)),
                     1 - 1 / (2 * len(boot)))
     z0 = norm.ppf(share)
@@ -721,7 +723,8 @@ def bca_interval(boot: np.ndarray, jack: np.ndarray, estimate: float, level: flo
     a = (d ** 3).sum() / denom if denom > 0 else 0.0
     z = norm.ppf([(1 - level) / 2, (1 + level) / 2])
     q = norm.cdf(z0 + (z0 + z) / (1 - a * (z0 + z)))
-    return tuple(float(v) for v in np.quantile(boot, q))
+    lower, upper = (float(v) for v in np.quantile(boot, q))
+    return Interval(lower, upper, level)
 
 
 def _check(data: pd.DataFrame, paths, blocks, modes, scheme, higher_order):

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import KamError
-from ._shared import complete_items
+from ._shared import Interval, complete_items
 from ..verdicts import RULES
 
 __all__ = ["alpha_ci", "ave", "composite_reliability", "cronbach_alpha", "item_analysis", "omega",
@@ -55,7 +55,7 @@ def cronbach_alpha(items: pd.DataFrame, *, listwise: bool = True) -> float:
     return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
 
 
-def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
+def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> Interval:
     """Feldt confidence interval of Cronbach's alpha (complete cases).
 
     Parameters
@@ -67,8 +67,8 @@ def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
 
     Returns
     -------
-    tuple of float
-        Lower and upper limit.
+    Interval
+        ``lower`` and ``upper`` limit and the ``level``; unpacks as ``lower, upper``.
 
     References
     ----------
@@ -77,8 +77,8 @@ def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
     Examples
     --------
     >>> from kamlib.survey.reliability import alpha_ci
-    >>> lo, hi = alpha_ci(items)
-    >>> round(lo, 2), round(hi, 2)
+    >>> ci = alpha_ci(items)
+    >>> round(ci.lower, 2), round(ci.upper, 2)
     (0.78, 0.86)
     """
     data = complete_items(items)
@@ -86,7 +86,7 @@ def alpha_ci(items: pd.DataFrame, level: float = 0.95) -> tuple[float, float]:
     a = cronbach_alpha(data)
     lo = 1 - (1 - a) * stats.f.ppf(1 - (1 - level) / 2, n - 1, (n - 1) * (k - 1))
     hi = 1 - (1 - a) * stats.f.ppf((1 - level) / 2, n - 1, (n - 1) * (k - 1))
-    return float(lo), float(hi)
+    return Interval(float(lo), float(hi), level)
 
 
 def one_factor_loadings(items: pd.DataFrame, *, seed: int = 0) -> pd.Series:
@@ -307,9 +307,9 @@ def reliability_table(data: pd.DataFrame, constructs: dict[str, list[str]],
     """
     rows = []
     for c, items in constructs.items():
-        lo, hi = alpha_ci(data[items])
+        ci = alpha_ci(data[items])
         row = {"construct": c, "items": len(items), "n": int(data[items].dropna().shape[0]),
-               "alpha": cronbach_alpha(data[items]), "alpha_ci_lower": lo, "alpha_ci_upper": hi,
+               "alpha": cronbach_alpha(data[items]), "alpha_ci_lower": ci.lower, "alpha_ci_upper": ci.upper,
                "omega": omega(data[items])}
         if std_loadings is not None:
             lam = std_loadings.reindex(items)

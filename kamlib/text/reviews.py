@@ -27,7 +27,7 @@ import pandas as pd
 from .._results import Result
 from ..errors import ArgumentError, KamError
 
-__all__ = ["ClassifierEvaluation", "Comparison", "NEGATORS", "ReviewData", "aspect_mentions", "aspect_summary",
+__all__ = ["ClassifierEvaluation", "Comparison", "NEGATORS", "ReviewData", "Split", "aspect_mentions", "aspect_summary",
            "calibration", "clauses", "compare", "evaluate", "lexicon_scores", "load_aspects", "load_corpus",
            "load_lexicon", "read_reviews", "score", "split", "tokenize", "top_phrases", "train_sentiment"]
 
@@ -231,8 +231,8 @@ def read_reviews(source, *, columns: dict | None = None, encoding: str = "auto",
             df.loc[values.isna() | (df["label"] == -1), "label"] = pd.NA
             label_from = "rating"
     if "date" in df:
-        df["date"], _ = parsing.dates(df["date"], date_format=date_format, column=cols["date"], where=where,
-                                      argument="reviews.date_format")
+        df["date"] = parsing.dates(df["date"], date_format=date_format, column=cols["date"], where=where,
+                                   argument="reviews.date_format").values
     for c in ("product", "customer_id"):
         if c in df:
             df[c] = df[c].astype("string").str.strip()
@@ -484,7 +484,29 @@ def lexicon_scores(texts, lexicon: pd.DataFrame | None = None) -> np.ndarray:
 # ----------------------------------------------------------------------------- sentiment classifier
 
 
-def split(reviews: pd.DataFrame, *, test_share: float = 0.25, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+@dataclass(frozen=True)
+class Split(Result):
+    """:func:`split`'s result; unpacks as ``train, test``.
+
+    Attributes
+    ----------
+    train : DataFrame
+        The labelled reviews to train on.
+    test : DataFrame
+        The held-out reviews; no text is in both.
+    """
+
+    train: pd.DataFrame
+    test: pd.DataFrame
+    unpack = ("train", "test")
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Reviews and positive share of each part."""
+        return pd.DataFrame([{"part": name, "reviews": len(d), "share_positive": float(d["label"].mean())}
+                             for name, d in (("train", self.train), ("test", self.test))])
+
+
+def split(reviews: pd.DataFrame, *, test_share: float = 0.25, seed: int = 0) -> Split:
     """Held-out split of labelled reviews, made after removing repeated texts (stratified by label).
 
     Parameters
@@ -497,8 +519,8 @@ def split(reviews: pd.DataFrame, *, test_share: float = 0.25, seed: int = 0) -> 
 
     Returns
     -------
-    (train, test) : tuple of DataFrame
-        No text is in both.
+    Split
+        ``train`` and ``test`` (DataFrames; no text is in both); unpacks as ``train, test``.
 
     References
     ----------
@@ -507,8 +529,8 @@ def split(reviews: pd.DataFrame, *, test_share: float = 0.25, seed: int = 0) -> 
     Examples
     --------
     >>> from kamlib.text.reviews import load_corpus, split
-    >>> train, test = split(load_corpus().data, seed=1)
-    >>> set(train["text"]) & set(test["text"])
+    >>> parts = split(load_corpus().data, seed=1)
+    >>> set(parts.train["text"]) & set(parts.test["text"])
     set()
     """
     from sklearn.model_selection import train_test_split
@@ -525,7 +547,7 @@ def split(reviews: pd.DataFrame, *, test_share: float = 0.25, seed: int = 0) -> 
         raise KamError(f"the labelled reviews hold {counts.to_dict()} (label: reviews) after repeats are removed; "
                        "a classifier needs at least 10 positive and 10 negative reviews.")
     train, test = train_test_split(d, test_size=test_share, random_state=seed, stratify=d["label"])
-    return train.reset_index(drop=True), test.reset_index(drop=True)
+    return Split(train.reset_index(drop=True), test.reset_index(drop=True))
 
 
 def train_sentiment(texts, labels, *, seed: int = 0):
