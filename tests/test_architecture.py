@@ -241,3 +241,78 @@ def test_the_clv_family_has_one_registry():
     dicts = [p for p in (ROOT / "kamlib" / "clv").glob("*.py")
              if re.search(r'^[A-Z_]+ = \{"(bgnbd|paretonbd)"', p.read_text(encoding="utf-8"), flags=re.M)]
     assert not dicts, f"a dict keyed by model name outside the registry: {dicts}"
+
+
+#: Public functions of the clv family (and tiers) that still return a bare tuple while they move to results (issue 47,
+#: item 6, under way): this list only shrinks, and is empty when they return results that unpack as the tuple did.
+TUPLE_RETURNS_IN_PROGRESS = {"clv.fitting.fit_models", "clv.fitting.sensitivity", "clv.fitting.customer_base",
+                             "clv.covariates.customer_covariates", "clv.covariates.design", "clv.regular.fit",
+                             "tiers.customer_value", "clv.base.parse"}
+#: Public functions that may return a bare tuple, with the reason.
+TUPLE_RETURNS_ALLOWED = {
+    "stage_results.hypotheses_sentence": "a sentence's (template, numbers) pair for art.finding, not a statistic; "
+                                         "its owner converts it with the findings (issue 47, item 4)",
+}
+
+
+def _own_returns(function: ast.FunctionDef):
+    """The return statements of a function's own body (not those of the functions and classes it defines)."""
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Return):
+            yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def test_public_functions_return_results_not_bare_tuples():
+    """Issue 47, item 6 (docs/architecture.md, "Results"): a public function of an analysis module that gives more
+    than one thing returns a result object, which may unpack like the tuple it replaces (``unpack``); a bare
+    ``return a, b`` in its own body fails here (a sequence of like things, ``tuple(m.name for m in ...)``, is not a
+    tuple of results)."""
+    allowed = TUPLE_RETURNS_IN_PROGRESS | set(TUPLE_RETURNS_ALLOWED)
+    found, checked = [], 0
+    for module in PUBLIC:
+        tree = ast.parse(_path(module).read_text(encoding="utf-8"))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_") or f"{module}.{node.name}" in allowed:
+                continue
+            checked += 1
+            for ret in _own_returns(node):
+                if isinstance(ret.value, ast.Tuple):
+                    found.append(f"kamlib.{module}.{node.name} (line {ret.lineno})")
+    assert checked > 300  # the walk reaches the public functions of every analysis module
+    assert not found, f"return a Result subclass with unpack = (...) instead of a bare tuple: {found}"
+
+
+#: Retired spellings of a statistic and the name the naming table (docs/architecture.md) uses instead.
+RETIRED_STATISTICS = {"p_value": "pvalue", "pval": "pvalue", "std_err": "se", "stderr": "se", "ci_low": "ci_lower",
+                      "ci_high": "ci_upper"}
+#: Files still being moved to the table's names (issue 47, item 6, under way): this list only shrinks.
+RETIRED_STATISTICS_IN_PROGRESS = {"kamlib/clv/covariates.py"}
+
+
+def test_statistics_have_one_name_across_kamlib():
+    """A result field, dict key, keyword or column literal names a statistic as the naming table does: ``pvalue``,
+    ``se``, ``<quantity>_ci_lower``/``_ci_upper``, never ``p_value``, ``pval``, ``std_err``, ``stderr``, ``ci_low``
+    or ``ci_high`` (alone or as a part of a name, such as ``coef_p_value``)."""
+    part = re.compile(r"(?:^|_)(" + "|".join(RETIRED_STATISTICS) + r")(?:_|$)")
+    found = []
+    for path in sorted((ROOT / "kamlib").rglob("*.py")):
+        where = path.relative_to(ROOT).as_posix()
+        if where in RETIRED_STATISTICS_IN_PROGRESS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names.append(node.value)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names.append(node.target.id)  # a dataclass field
+            elif isinstance(node, ast.keyword) and node.arg:
+                names.append(node.arg)  # df.assign(p_value=...), dict(p_value=...), Result(p_value=...)
+            for name in names:
+                if re.fullmatch(r"\w+", name) and (m := part.search(name)):
+                    found.append(f"{where}:{node.lineno} {name!r}: call it {RETIRED_STATISTICS[m.group(1)]}")
+    assert not found, "; ".join(found)
