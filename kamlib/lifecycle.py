@@ -44,18 +44,22 @@ class StagesAt(Result):
     stages : Series
         Stage per customer.
     risk_by : str
-        ``"p_alive"`` (Pareto/NBD) or ``"recency"`` (the model was degenerate: days since the last purchase).
+        ``"p_alive"`` (the purchase model's) or ``"recency"`` (the model was degenerate: days since the last
+        purchase).
     note : str or None
         The sentence that says why risk was judged by recency.
     empty : dict
         Stage -> the sentence saying why no customer can be in it on this date (empty by construction: no
         registrations for ``potential``; a day rule longer than the log for ``at-risk`` or ``churned``).
+    model : str
+        The purchase model whose P(alive) judged risk (its label), "" when risk was judged by recency.
     """
 
     stages: pd.Series
     risk_by: str
     note: str | None = None
     empty: dict = None  # type: ignore[assignment]
+    model: str = ""  # the purchase model whose P(alive) judged risk ("" when risk was judged by recency)
 
     def __post_init__(self):
         if self.empty is None:
@@ -111,8 +115,10 @@ def empty_by_construction(transactions: pd.DataFrame, at, *, risk_by: str, regis
     return out
 
 
-def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: float = 0.0, **rules) -> StagesAt:
-    """Lifecycle stages at ``at``, with P(alive) from a Pareto/NBD model fitted on the log up to ``at``.
+def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: float = 0.0, model: str = "paretonbd",
+              **rules) -> StagesAt:
+    """Lifecycle stages at ``at``, with P(alive) from a purchase model (by default the Pareto/NBD, which lets a
+    one-time buyer drop out) fitted on the log up to ``at``.
 
     When that model is degenerate (no dropout identifiable: :attr:`kamlib.clv.Fitted.degenerate`), or its P(alive)
     puts no customer below ``at_risk_p_alive``, P(alive) carries no usable information, and the at-risk and
@@ -129,6 +135,9 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
         Time unit of the model.
     penalizer : float
         L2 penalty of the model fit.
+    model : str
+        The purchase model behind P(alive) (:func:`kamlib.clv.get`; a study passes the model it chose on the
+        holdout), recorded in the result as ``model``.
     **rules
         Thresholds passed to :func:`stages` (``new_days``, ``growing_purchases``, ...).
 
@@ -151,6 +160,8 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
     from . import stages as preconditions
 
     s = rfm.summary(transactions, end=at, unit=unit)
+    if clv.get(model).regular():  # the regular-buyer models need each customer's log inter-purchase times
+        s = clv.regular.with_litt(s, transactions, end=at, unit=unit)
     days = (rules.get("at_risk_days", 180), rules.get("churned_days", 365))
     fallback = Message("The at-risk and churned stages therefore use the days since the last purchase (more than "
                        "{at_risk} and {churned} days).", at_risk=days[0], churned=days[1])
@@ -158,22 +169,23 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
     def result(p_alive, risk_by, note=None):
         empty = empty_by_construction(transactions, at, risk_by=risk_by, registered=rules.get("registered"),
                                       at_risk_days=days[0], churned_days=days[1])
-        return StagesAt(stages(transactions, at, p_alive=p_alive, **rules), risk_by, note, empty)
+        return StagesAt(stages(transactions, at, p_alive=p_alive, **rules), risk_by, note, empty,
+                        clv.label(model) if risk_by == "p_alive" else "")
 
     fits = preconditions.purchase_models(s, "P(alive) of the lifecycle stages")
     if not fits:
         return result(None, "recency",
                       Message("On {date}: {reason} {fallback}", date=date, reason=fits.reason, fallback=fallback))
-    fitted = clv.fit(s, "paretonbd", penalizer=penalizer, unit=unit, with_se=False)
+    fitted = clv.fit(s, model, penalizer=penalizer, unit=unit, with_se=False)
     if fitted.degenerate:
         return result(None, "recency",
                       Message("On {date}: {reason} {fallback}", date=date, reason=fitted.diagnosis(), fallback=fallback))
     p_alive = pd.Series(fitted.p_alive(s), index=s.index)
     threshold = rules.get("at_risk_p_alive", 0.5)
     if p_alive.min() >= threshold:
-        note = Message("On {date} the Pareto/NBD P(alive) is at least {p_min:.2f} for every customer, so no customer "
+        note = Message("On {date} the {model} P(alive) is at least {p_min:.2f} for every customer, so no customer "
                        "would be at risk by P(alive) < {threshold}; the model sees little dropout. {fallback}",
-                       date=date, p_min=p_alive.min(), threshold=threshold, fallback=fallback)
+                       date=date, model=clv.label(model), p_min=p_alive.min(), threshold=threshold, fallback=fallback)
         return result(None, "recency", note)
     return result(p_alive, "p_alive")
 

@@ -585,7 +585,7 @@ def plot_event_study(ev, *, ax=None):
 
     Parameters
     ----------
-    ev : EventStudy or DataFrame
+    ev : kamlib.experiments.panel.EventStudy or DataFrame
         From :func:`kamlib.experiments.event_study` (its pre-trend p-value becomes the title) or its coefficients.
     ax : Axes, optional
         Where to draw (default: a new figure).

@@ -51,7 +51,7 @@ from .tiers import Tiers
 
 __all__ = ["AGREES", "Act", "CHECKS", "CONCENTRATION_FINDING", "Claim", "DISAGREES", "Evaluate", "INCONCLUSIVE",
            "Identify", "KEPT", "Literature", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "RECORDED", "STAGES",
-           "Segment", "StageResults", "Understand", "WORDED_FINDINGS", "closing", "confront", "hypotheses_sentence",
+           "Segment", "Sentence", "StageResults", "Understand", "WORDED_FINDINGS", "closing", "confront", "hypotheses_sentence",
            "load_claims", "recorded"]
 
 
@@ -775,8 +775,26 @@ _HYPOTHESES = {
 }
 
 
+@dataclass(frozen=True)
+class Sentence(Result):
+    """A summary sentence for ``art.finding``: its English template (the catalogue's msgid, ``msgctxt "finding"``)
+    and its numbers by field; unpacks as ``template, numbers``.
+
+    Attributes
+    ----------
+    template : str
+        The English template.
+    numbers : dict
+        Field -> ``(recorded value key, kind)`` or text, as ``art.finding`` takes them.
+    """
+
+    template: str
+    numbers: dict
+    unpack = ("template", "numbers")
+
+
 def hypotheses_sentence(tested, *, simulated: bool, tested_key: str | None = None,
-                        supported_key: str | None = None) -> tuple[str, dict] | None:
+                        supported_key: str | None = None) -> Sentence | None:
     """The summary's sentence on the questionnaire's hypotheses: its template and numbers for
     ``art.finding`` (:meth:`kamlib.workbench.artefacts.Artefacts.finding`; None when no hypothesis was tested).
 
@@ -797,8 +815,9 @@ def hypotheses_sentence(tested, *, simulated: bool, tested_key: str | None = Non
 
     Returns
     -------
-    (str, dict) or None
-        The English template (the catalogue's msgid, ``msgctxt "finding"``) and the numbers by field.
+    Sentence or None
+        The English template (the catalogue's msgid, ``msgctxt "finding"``) and the numbers by field; unpacks as
+        ``template, numbers``.
 
     Examples
     --------
@@ -822,7 +841,7 @@ def hypotheses_sentence(tested, *, simulated: bool, tested_key: str | None = Non
     supported_key = supported_key or _key(Understand, "hypotheses_supported")
     numbers = {"hypotheses": (tested_key, "count"), "supported": (supported_key, "count"), "listed": supported,
                "qualified": qualified}
-    return template, {k: v for k, v in numbers.items() if k in _fields(template)}
+    return Sentence(template, {k: v for k, v in numbers.items() if k in _fields(template)})
 
 
 # ----------------------------------------------------------------------------------------- closing interpretations

@@ -505,8 +505,10 @@ def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_mode
 
 @dataclass(frozen=True)
 class Identification(Result):
-    """:func:`identify`'s result: the calibration summary, the fitted models, the holdout selection (None when
-    the holdout comparison cannot run), the customer table at the end of the log and the :class:`Tiers`."""
+    """:func:`identify`'s result: the calibration summary, the fitted purchase models and the spend model on it,
+    the holdout selection (None when the holdout comparison cannot run), the chosen model's name (``""`` for none),
+    the customer table at the end of the log and the :class:`Tiers`. Later stages read the models from here instead
+    of fitting them again on the same summary."""
 
     calibration: pd.DataFrame | None
     models: dict
@@ -515,6 +517,23 @@ class Identification(Result):
     base: pd.DataFrame | None
     tiers: Tiers | None
     notes: tuple = ()
+    spend: object = None
+
+    def purchase_model(self, name: str):
+        """The fitted purchase model ``name`` (a covariate fit of the selection for ``"paretonbd+country"``), or None
+        when it was not fitted on the calibration summary.
+
+        Parameters
+        ----------
+        name : str
+            As :func:`kamlib.clv.parse` reads it.
+
+        Returns
+        -------
+        kamlib.clv.Fitted or None
+        """
+        covariate_fits = getattr(self.selection, "covariate_fits", None) or {}
+        return self.models.get(name) or covariate_fits.get(name)
 
 
 def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, holdout_end, unit: str = "W",
@@ -581,7 +600,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
     from .clv.covariates import customer_covariates
 
     notes: list = []
-    cal, fitted, selection = None, {}, None
+    cal, fitted, selection, spend_fit = None, {}, None, None
     value_model = ""  # without a holdout comparison no model has earned the right to value the customers
     if stages.holdout(transactions, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit):
         cal = rfm.calibration_holdout(transactions, calibration_end=calibration_end, holdout_end=holdout_end,
@@ -592,6 +611,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
             fitted = dict(purchase)
             spend = clv.fit_models(cal, ["gamma_gamma"], penalizer=penalizer, unit=unit)[0] \
                 if stages.spend_model(cal) else {}
+            spend_fit = spend.get("gamma_gamma")
             if stages.amounts(transactions) and stages.holdout_revenue(cal):
                 covs, _ = customer_covariates(transactions, list(covariates), end=calibration_end,
                                               min_customers=covariate_min_customers)
@@ -614,4 +634,4 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
                     degenerate=purchase.degenerate if purchase is not None else True,
                     value_model=clv.label(value_model) if value_model else "",
                     as_of=str(pd.Timestamp(holdout_end).date()))
-    return Identification(cal, fitted, selection, value_model, base, result, tuple(notes))
+    return Identification(cal, fitted, selection, value_model, base, result, tuple(notes), spend_fit)

@@ -245,14 +245,9 @@ def test_the_clv_family_has_one_registry():
 
 #: Public functions of the clv family (and tiers) that still return a bare tuple while they move to results (issue 47,
 #: item 6, under way): this list only shrinks, and is empty when they return results that unpack as the tuple did.
-TUPLE_RETURNS_IN_PROGRESS = {"clv.fitting.fit_models", "clv.fitting.sensitivity", "clv.fitting.customer_base",
-                             "clv.covariates.customer_covariates", "clv.covariates.design", "clv.regular.fit",
-                             "tiers.customer_value", "clv.base.parse"}
+TUPLE_RETURNS_IN_PROGRESS: set[str] = set()
 #: Public functions that may return a bare tuple, with the reason.
-TUPLE_RETURNS_ALLOWED = {
-    "stage_results.hypotheses_sentence": "a sentence's (template, numbers) pair for art.finding, not a statistic; "
-                                         "its owner converts it with the findings (issue 47, item 4)",
-}
+TUPLE_RETURNS_ALLOWED: dict[str, str] = {}
 
 
 def _own_returns(function: ast.FunctionDef):
@@ -291,7 +286,7 @@ def test_public_functions_return_results_not_bare_tuples():
 RETIRED_STATISTICS = {"p_value": "pvalue", "pval": "pvalue", "std_err": "se", "stderr": "se", "ci_low": "ci_lower",
                       "ci_high": "ci_upper"}
 #: Files still being moved to the table's names (issue 47, item 6, under way): this list only shrinks.
-RETIRED_STATISTICS_IN_PROGRESS = {"kamlib/clv/covariates.py"}
+RETIRED_STATISTICS_IN_PROGRESS: set[str] = set()
 
 
 def test_statistics_have_one_name_across_kamlib():

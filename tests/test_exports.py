@@ -100,7 +100,7 @@ def _table(out, art_id):
 
 
 def _recorded(out):
-    return pickle.loads((out / "results" / "key_accounts.pickle").read_bytes())["result"]
+    return pickle.loads((out / "results" / "key_accounts.pickle").read_bytes())["result"].tiers
 
 
 def _raw(which, over):

@@ -62,7 +62,8 @@ def test_the_runner_runs_the_readers_of_a_stage_result_after_its_producer():
 
 
 def test_stage_result_declarations_match_the_notebooks_code():
-    """A notebook that keeps a result declares it under produces; one that reads the key accounts under needs."""
+    """A notebook that keeps a result declares it under produces; one that reads the identification (the key accounts
+    or the fitted models) under needs."""
     import json
 
     for name in nb_mod.available():
@@ -70,7 +71,8 @@ def test_stage_result_declarations_match_the_notebooks_code():
         code = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")
         info = nb_mod.info(path)
         assert ('art.keep("key_accounts"' in code) == ("key_accounts" in info.produces), name
-        assert ("key_accounts(globals()" in code) == ("key_accounts" in info.needs), name
+        reads = "key_accounts(globals()" in code or "identification(globals()" in code
+        assert reads == ("key_accounts" in info.needs), name
 
 
 @pytest.mark.notebook
@@ -79,7 +81,7 @@ def test_one_key_account_set_with_one_count_in_every_notebook(values, quick_repo
     from kamlib.workbench.study import load
 
     payload = pickle.loads((quick_report / "results" / "key_accounts.pickle").read_bytes())
-    ka = payload["result"]
+    ka = payload["result"].tiers
     assert payload["notebook"] == "10_key_accounts"
     study = load(quick=True)
     # the rule by hand: revenue per customer net of returns on purchase days, top share, ties by id
@@ -104,18 +106,25 @@ def test_one_key_account_set_with_one_count_in_every_notebook(values, quick_repo
 
 @pytest.mark.notebook
 def test_a_notebook_run_alone_computes_the_same_key_accounts(quick_report, monkeypatch):
-    """tiers.identify, which a reader calls when no result is recorded, gives the recorded tiers exactly."""
+    """tiers.identify, which a reader calls when no result is recorded, gives the recorded identification exactly:
+    the same tiers, the same chosen model and the same fitted models."""
     from kamlib.workbench import notebook as helpers
     from kamlib.workbench.runner import notebook_parameters
     from kamlib.workbench.study import load
 
-    ka = pickle.loads((quick_report / "results" / "key_accounts.pickle").read_bytes())["result"]
+    recorded = pickle.loads((quick_report / "results" / "key_accounts.pickle").read_bytes())["result"]
+    ka = recorded.tiers
     params = notebook_parameters("10_key_accounts", load(quick=True))
     tx = helpers.load_transactions(params).data
     monkeypatch.delenv(runner.RESULTS_ENV, raising=False)  # no recorded result: computed here
-    again = helpers.key_accounts(params, tx)
+    ident = helpers.identification(params, tx)
+    again = ident.tiers
     pd.testing.assert_series_equal(again.tier, ka.tier)
     assert again.value_model == ka.value_model and again.risk == ka.risk
+    assert ident.value_model == recorded.value_model and set(ident.models) == set(recorded.models)
+    for name, m in ident.models.items():  # the later stages read these fits instead of fitting again
+        assert m.params == pytest.approx(recorded.models[name].params, rel=1e-9), name
+    assert (ident.spend is None) == (recorded.spend is None)
 
 
 def test_a_subset_run_brings_the_producer_when_its_result_is_missing_or_stale(tmp_path):

@@ -249,15 +249,15 @@ class LikelihoodRatio(Result):
 
     Attributes
     ----------
-    statistic : float
-        Twice the log-likelihood gain of the model with covariates.
+    chi2 : float
+        Twice the log-likelihood gain of the model with covariates (chi-square distributed under the plain model).
     df : int
         Its extra parameters.
     pvalue : float
         The chi-square tail probability.
     """
 
-    statistic: float
+    chi2: float
     df: int
     pvalue: float
 
@@ -555,7 +555,7 @@ def likelihood_ratio(plain, with_covariates) -> LikelihoodRatio:
     Returns
     -------
     LikelihoodRatio
-        ``statistic``, ``df``, ``pvalue``.
+        ``chi2``, ``df``, ``pvalue``.
 
     References
     ----------

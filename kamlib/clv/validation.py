@@ -160,8 +160,11 @@ def p_alive(model: Fitted, summary: pd.DataFrame) -> np.ndarray:
     if not _stable(model):
         with quiet():
             return np.asarray(model.p_alive(summary), float)
-    if model.model == "paretonbd":  # in logs, by the fit's own likelihood (kamlib.clv._paretonbd)
-        return np.asarray(model.p_alive(summary), float)
+    if model.model == "paretonbd":  # in logs, by the likelihood the fit maximised (kamlib.clv._paretonbd)
+        r, alpha, s, beta = (float(model.params[k]) for k in ("r", "alpha", "s", "beta"))
+        with quiet():
+            ll, alive = loglik_alive(r, alpha, s, beta, x, tx, T)
+            return np.minimum(np.exp(alive - ll), 1.0)
     r, alpha, a, b = (float(model.params[k]) for k in ("r", "alpha", "a", "b"))
     shift = 1.0 if model.model == "bgnbd" else 0.0  # the BG/NBD cannot die before the first repeat purchase
     with quiet():

@@ -284,9 +284,16 @@ def load_reviews(namespace: dict[str, Any]):
 
 
 def key_accounts(namespace: dict, transactions):
-    """The run's key-account tiers (:class:`kamlib.tiers.Tiers`): recorded by the identification notebook, or
-    computed here with :func:`kamlib.tiers.identify` from the study parameters in ``namespace`` (tiers by past
-    revenue and recency when no model can value the customers)."""
+    """The run's key-account tiers (:class:`kamlib.tiers.Tiers`): those of :func:`identification`."""
+    return identification(namespace, transactions).tiers
+
+
+def identification(namespace: dict, transactions):
+    """The run's identification stage (:class:`kamlib.tiers.Identification`: the calibration summary, the fitted
+    purchase and spend models, the holdout selection, the chosen model and the tiers): recorded by the
+    identification notebook, or computed here with :func:`kamlib.tiers.identify` from the study parameters in
+    ``namespace`` (tiers by past revenue and recency when no model can value the customers). Later stages read the
+    fitted models from it instead of fitting them again."""
     from .. import tiers
 
     def compute():
@@ -298,6 +305,6 @@ def key_accounts(namespace: dict, transactions):
                               max_inactive_days=g["tiers_max_inactive_days"], months=g["clv_horizon_months"],
                               discount_rate=g["clv_discount_rate"], penalizer=g["clv_penalizer"],
                               covariates=g["clv_covariates"], covariate_min_customers=g["clv_covariate_min_customers"],
-                              n_boot=g["clv_bootstrap"], seed=g["seed"]).tiers
+                              n_boot=g["clv_bootstrap"], seed=g["seed"])
 
     return stage_result(namespace, "key_accounts", compute)
