@@ -27,23 +27,15 @@ class Result:
 
     unpack: ClassVar[tuple[str, ...]] = ()
 
-    def __iter__(self):
-        if not self.unpack:
-            raise TypeError(f"a {type(self).__name__} does not unpack; read its fields by name")
-        return iter(tuple(getattr(self, name) for name in self.unpack))
-
-    def __getitem__(self, index):
-        if not self.unpack:
-            raise TypeError(f"a {type(self).__name__} is not indexed; read its fields by name")
-        return tuple(getattr(self, name) for name in self.unpack)[index]
-
-    def __len__(self):
-        if not self.unpack:
-            raise TypeError(f"a {type(self).__name__} has no length; read its fields by name")
-        return len(self.unpack)
-
-    def __bool__(self):
-        return True  # a result is there; its length (when it unpacks) says nothing about that
+    def __init_subclass__(cls, **kwargs):
+        # only a result that replaces a tuple unpacks, indexes and has a length; any other stays a scalar to pandas
+        # (is_list_like False), as it was
+        super().__init_subclass__(**kwargs)
+        if cls.unpack:
+            cls.__iter__ = _Unpacks.__iter__
+            cls.__getitem__ = _Unpacks.__getitem__
+            cls.__len__ = _Unpacks.__len__
+            cls.__bool__ = _Unpacks.__bool__
 
     def as_dict(self) -> dict:
         """The scalar fields (numbers, text, booleans) by name, in field order."""
@@ -88,3 +80,19 @@ class Result:
             elif isinstance(v, dict):
                 lines.append(f"  {f.name}: {len(v)} entries")
         return "\n".join(lines)
+
+
+class _Unpacks:
+    """The tuple protocol a :class:`Result` with ``unpack`` fields gets."""
+
+    def __iter__(self):
+        return iter(tuple(getattr(self, name) for name in self.unpack))
+
+    def __getitem__(self, index):
+        return tuple(getattr(self, name) for name in self.unpack)[index]
+
+    def __len__(self):
+        return len(self.unpack)
+
+    def __bool__(self):
+        return True  # a result is there; its length says nothing about that

@@ -47,7 +47,7 @@ from . import verdicts
 from ._results import Result
 from .errors import KamError, require_columns
 from .i18n import Message, in_language
-from .tiers import Tiers
+from .tiers import Identification, Tiers
 
 __all__ = ["AGREES", "Act", "CHECKS", "CONCENTRATION_FINDING", "Claim", "DISAGREES", "Evaluate", "INCONCLUSIVE",
            "Identify", "KEPT", "Literature", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "RECORDED", "STAGES",
@@ -404,7 +404,8 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "budget_incremental_clv"): ("40_strategy", "budget_optimal_incremental_clv"),
 }
 
-#: The stage results a run keeps (``art.keep``): ``(stage, attribute) -> result name`` (``results/<name>.pickle``)
+#: The stage results a run keeps (``art.keep``): ``(stage, attribute) -> result name`` (``results/<name>.pickle``);
+#: the identification keeps its whole :class:`kamlib.tiers.Identification`, whose ``tiers`` is the attribute
 KEPT: dict[tuple[str, str], str] = {("identify", "tiers"): "key_accounts"}
 
 #: How a recorded value becomes its attribute (the others are taken as recorded; None stays None)
@@ -426,6 +427,11 @@ def _from_values(stage: str, name: str, values: dict):
     value = record.get(key)
     convert = _CONVERT.get((stage, name))
     return convert(value) if convert is not None and value is not None else value
+
+
+def _tiers_of(result):
+    """The tiers of a kept identification (an older run kept the :class:`Tiers` alone)."""
+    return result.tiers if isinstance(result, Identification) else result
 
 
 def recorded(values: dict, kept: dict | None = None) -> StageResults:
@@ -459,7 +465,7 @@ def recorded(values: dict, kept: dict | None = None) -> StageResults:
     made = {}
     for stage, cls in STAGES.items():
         attrs = {name: _from_values(stage, name, values) for (s, name) in RECORDED if s == stage}
-        attrs.update({name: kept.get(result) for (s, name), result in KEPT.items() if s == stage})
+        attrs.update({name: _tiers_of(kept.get(result)) for (s, name), result in KEPT.items() if s == stage})
         made[stage] = cls(**attrs)
     tiers = made["identify"].tiers
     if tiers is not None:  # one owner: the kept tiers count the key accounts and name the value model

@@ -191,7 +191,8 @@ def test_the_report_machinery_names_no_notebook_and_no_artefact(name):
 
 def _private_uses(path: Path) -> list[str]:
     """Private names of other kamlib modules that ``path`` imports or reads (``from .x import _f``, ``x._f``); a
-    private *module* (``kamlib._io``, ``kamlib.clv._paretonbd``) is a package's internal module and may be imported."""
+    private *module* (``kamlib._io``, ``kamlib.clv._paretonbd``) is its package's internal module, which that package
+    and its subpackages may import."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
     modules, found = set(), []
@@ -201,10 +202,17 @@ def _private_uses(path: Path) -> list[str]:
             if node.level:
                 parent = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(parent + ([base] if base else []))
+            owner = base.rsplit(".", 1)[0]
+            if base.rsplit(".", 1)[-1].startswith("_") and not (package + ".").startswith(owner + "."):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports from {owner}'s private module {base}")
             for a in node.names:
                 full = f"{base}.{a.name}"
                 is_module = (ROOT / Path(*full.split("."))).with_suffix(".py").exists() or \
                     (ROOT / Path(*full.split("."))).is_dir()
+                parent = full.rsplit(".", 1)[0]
+                if is_module and a.name.startswith("_") and not (package + ".").startswith(parent + "."):
+                    # a private module is its package's: kamlib._io serves all of kamlib, clv._paretonbd only clv
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {parent}'s private module {a.name}")
                 if is_module:
                     modules.add(a.asname or a.name)
                 elif a.name.startswith("_"):

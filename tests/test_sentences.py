@@ -123,7 +123,7 @@ def test_every_branch_of_the_hypotheses_sentence_names_exactly_its_numbers(tmp_p
     art = Artefacts("20_survey", {}, output_dir=tmp_path)
     art.record("hypotheses_tested", n)
     art.record("hypotheses_supported", supported)
-    template, numbers = findings.hypotheses_sentence(tested, simulated=simulated)
+    template, numbers = stage_results.hypotheses_sentence(tested, simulated=simulated)
     art.finding("hypotheses", template, evidence="survey_hypotheses", priority=90, **numbers)  # raised before
     manifest = _manifest("20_survey", "understand", art.findings)
     en = findings.findings(manifest, {"20_survey": art.values})[0].text()
@@ -144,8 +144,8 @@ def test_every_branch_of_the_hypotheses_sentence_names_exactly_its_numbers(tmp_p
 
 
 def test_no_hypothesis_tested_gives_no_sentence():
-    assert findings.hypotheses_sentence([], simulated=False) is None
-    assert findings.hypotheses_sentence([], simulated=True) is None
+    assert stage_results.hypotheses_sentence([], simulated=False) is None
+    assert stage_results.hypotheses_sentence([], simulated=True) is None
 
 
 def test_the_survey_notebook_uses_the_sentence_of_kamlib():

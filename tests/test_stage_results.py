@@ -108,6 +108,10 @@ def test_the_kept_tiers_count_the_key_accounts():
     r = recorded({"10_key_accounts": {"key_accounts": 99, "value_model": "BG/NBD"}}, {"key_accounts": t})
     assert r.identify.tiers is t and r.identify.key_accounts == 2 and r.identify.value_model == "BG/CNBD-k"
     assert "use BG/CNBD-k, the model chosen on the holdout" in " ".join(closing("identify", r))
+    # what the identification notebook keeps: the whole Identification, whose tiers count
+    ident = tiers.Identification(None, {}, None, "bgcnbd", base, t)
+    r = recorded({"10_key_accounts": {"key_accounts": 99}}, {"key_accounts": ident})
+    assert r.identify.tiers is t and r.identify.key_accounts == 2 and r.identify.value_model == "BG/CNBD-k"
     none = tiers.assign(base, key_share=0.5, develop_share=0.9, value_model="")
     r = recorded({"10_key_accounts": {"value_model": "BG/NBD"}}, {"key_accounts": none})
     assert r.identify.value_model == ""

@@ -138,7 +138,7 @@ class MBGNBD(BGNBD):
     """The MBG/NBD (Batislam, Denizel & Filiztekin 2007): a customer may drop out right after the first purchase."""
 
     name, label, order = "mbgnbd", "MBG/NBD", 2
-    dropout_at_zero, takes_covariates = True, False
+    dropout_at_zero, one_timers_drop_out, takes_covariates = True, True, False
 
     @classmethod
     def objective(cls, k=None):

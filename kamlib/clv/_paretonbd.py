@@ -213,6 +213,7 @@ class ParetoNBD(Model):
     name, label, params, order = "paretonbd", "Pareto/NBD", ("r", "alpha", "s", "beta"), 1
     dropout, ridge, closed_form, takes_covariates = ("s", "beta"), "s", True, True
     warm_start_rows = 20_000  # its rows cost more than the BG/NBD's
+    one_timers_drop_out = True  # dropout in continuous time, from the first purchase on
 
     @classmethod
     def args(cls, suff):

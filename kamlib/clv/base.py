@@ -1,7 +1,7 @@
 """The models of the CLV family and their one registry, :class:`Model`.
 
-Each model is a subclass of :class:`Model` in the module of its likelihood (:mod:`kamlib.clv.bgnbd`,
-:mod:`kamlib.clv.paretonbd`, :mod:`kamlib.clv.regular`, :mod:`kamlib.clv.gamma_gamma`): it declares its name, its
+Each model is a subclass of :class:`Model` in the module of its likelihood (:mod:`kamlib.clv._bgnbd`,
+:mod:`kamlib.clv._paretonbd`, :mod:`kamlib.clv.regular`, :mod:`kamlib.clv._gamma_gamma`): it declares its name, its
 label in tables, its parameters in the order its likelihood takes them, the sufficient statistics it needs, which
 parameters describe dropout, and its objective. Subclassing registers it, so a name, a label or a parameter list is
 written once; :func:`get` finds a model by name with a one-sentence error naming the known ones.
@@ -48,6 +48,9 @@ class Model:
         likelihood means the optimiser stopped on the flat ridge towards that limit.
     dropout_at_zero : bool
         A customer may drop out right after the first purchase (the MBG models).
+    one_timers_drop_out : bool
+        A customer who never bought again can have dropped out (the Pareto/NBD and the MBG models; in the BG/NBD and
+        the BG/CNBD-k such a customer's P(alive) is 1), so the model can judge a one-time buyer's risk.
     closed_form : bool
         P(alive), expectations and purchase probabilities have closed forms (:mod:`kamlib.clv.validation`).
     takes_covariates : bool
@@ -73,6 +76,7 @@ class Model:
     dropout: ClassVar[tuple[str, ...]] = ()
     ridge: ClassVar[str | None] = None
     dropout_at_zero: ClassVar[bool] = False
+    one_timers_drop_out: ClassVar[bool] = False
     closed_form: ClassVar[bool] = False
     takes_covariates: ClassVar[bool] = False
     order: ClassVar[int] = 0
@@ -81,6 +85,9 @@ class Model:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.__dict__.get("name"):
+            known = Model.registry.get(cls.name)
+            if known is not None and known.__qualname__ != cls.__qualname__:
+                raise TypeError(f"a CLV model named {cls.name!r} is registered already ({known.__qualname__})")
             Model.registry[cls.name] = cls
 
     @classmethod

@@ -438,6 +438,10 @@ def fit(summary: pd.DataFrame, covariates: pd.DataFrame | None = None, *, plain:
     [0.55, 10.58, 0.61, 11.67]
     """
     model, unit, spec = plain.model, plain.unit, get(plain.model)
+    if plain.n_customers != len(summary) or plain.covariates:
+        raise KamError(f"covariates.fit needs the {spec.label} fitted without covariates on this summary ({len(summary):,} "
+                       f"customers); the one given was fitted on {plain.n_customers:,}{' with covariates' if plain.covariates else ''}; "
+                       "fit it with kamlib.clv.fit(summary, model).")
     if not spec.takes_covariates:
         takers = " and the ".join(m.label for m in Model.registry.values() if m.takes_covariates)
         raise KamError(f"covariates are fitted for the {takers}, not the {spec.label}.")

@@ -414,7 +414,7 @@ def _estimate(fitter, model, suff, w, penalizer, *, start: dict | None = None, a
 
 
 def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int = 0, level: float = 0.95,
-              penalizer: float = 0.0) -> pd.DataFrame:
+              penalizer: float = 0.0, fitted: Fitted | None = None) -> pd.DataFrame:
     """Percentile bootstrap intervals of a model's parameters.
 
     Customers are resampled with replacement, which is drawing multinomial counts over the sufficient rows,
@@ -434,6 +434,9 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int
         Confidence level.
     penalizer : float
         As in :func:`fit`.
+    fitted : Fitted, optional
+        The model already fitted on ``summary`` with ``penalizer``: its estimates start the refits, and the full
+        sample is not fitted again.
 
     Returns
     -------
@@ -453,7 +456,12 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int
                              "estimate_ci_upper": np.nan, "bootstrap_n": 0})
     suff = sufficient(summary, model)
     args = get(model).args(suff)
-    full = _fit_suff(suff, model, penalizer=penalizer, with_se=False, args=args).params
+    if fitted is not None and (fitted.model != model or fitted.n_customers != int(suff["weight"].sum())
+                               or fitted.covariates):
+        raise KamError(f"bootstrap got a fit of {fitted.label} on {fitted.n_customers:,} customers for {label(model)} on "
+                       f"{int(suff['weight'].sum()):,}; pass the fit of this model on this summary, or none.")
+    full = fitted.params if fitted is not None else \
+        _fit_suff(suff, model, penalizer=penalizer, with_se=False, args=args).params
     rng = np.random.default_rng(seed)
     total = int(suff["weight"].sum())
     prob = suff["weight"].to_numpy(float) / total

@@ -485,14 +485,15 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
     ('bgnbd', 'BG/NBD')
     """
     from .base import get, names as model_names
-    from .fitting import fit
+    from .covariates import fit as covariates_fit
 
     notes, fits = [], {}
     columns = list(covariates.columns) if covariates is not None else []
     for name in (m for m in model_names() if m in models and columns and get(m).takes_covariates):
         try:
-            fits["+".join([name, *columns])] = fit(cal_hold, name, unit=unit, covariates=covariates, life=columns,
-                                                    trans=columns)
+            # from the plain fit on this same summary (its estimates are the start): not fitted again
+            fits["+".join([name, *columns])] = covariates_fit(cal_hold, covariates, plain=models[name], life=columns,
+                                                              trans=columns)
         except KamError as exc:
             notes.append(Message("{model} with covariates could not be fitted: {why}", model=models[name].label,
                                  why=str(exc)))

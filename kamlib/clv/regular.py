@@ -665,4 +665,4 @@ class MBGCNBDk(BGCNBDk):
     """The MBG/CNBD-k (Platzer & Reutterer 2016): as the BG/CNBD-k, and dropout possible right after the first
     purchase."""
 
-    name, label, order, dropout_at_zero = "mbgcnbd", "MBG/CNBD-k", 3, True
+    name, label, order, dropout_at_zero, one_timers_drop_out = "mbgcnbd", "MBG/CNBD-k", 3, True, True

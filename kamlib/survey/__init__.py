@@ -27,6 +27,7 @@ from .cbsem import (
     cfa, fit_verdicts, group_paths, measurement_cfa, measurement_model, model_syntax, rmsea_ci, sem, SEMResult, structural_model,
 )
 from .invariance import common_method_factor, CommonMethod, Invariance, invariance
+from ._shared import Interval
 from .ordinal import MergedAnswers, Polychoric, polychoric
 from .drivers import Interaction, key_drivers, KeyDrivers, Mediation, mediation, moderation, relative_importance
 from .groups import compare_many, compare_two, likert_shares, NPS, nps
@@ -35,11 +36,11 @@ from .study_hypotheses import (
 )
 
 __all__ = ["CONSTRUCTS_OF", "CommonMethod", "EFA", "HYPOTHESES", "Harman", "INDIRECT_DEFINED", "INDIRECT_LABELS",
-           "Interaction", "Invariance", "KMO", "KeyDrivers", "Mediation", "MergedAnswers", "NPS", "Polychoric",
-           "Rotation", "SEMResult", "STRUCTURAL_PATHS", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
-           "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha", "efa",
-           "efa_agreement", "fit_verdicts", "fornell_larcker", "group_hypothesis", "group_paths", "harman", "htmt",
-           "hypotheses", "invariance", "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_cfa",
-           "measurement_model", "mediation", "model_syntax", "moderation", "nps", "omega", "one_factor_loadings",
-           "parallel_analysis", "polychoric", "qualify", "relative_importance", "reliability_table", "rmsea_ci",
-           "rotate", "scale_note", "sem", "structural_model"]
+           "Interaction", "Interval", "Invariance", "KMO", "KeyDrivers", "Mediation", "MergedAnswers", "NPS",
+           "Polychoric", "Rotation", "SEMResult", "STRUCTURAL_PATHS", "TestResult", "alpha_ci", "ave", "bartlett",
+           "cfa", "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha",
+           "efa", "efa_agreement", "fit_verdicts", "fornell_larcker", "group_hypothesis", "group_paths", "harman",
+           "htmt", "hypotheses", "invariance", "item_analysis", "key_drivers", "kmo", "likert_shares",
+           "measurement_cfa", "measurement_model", "mediation", "model_syntax", "moderation", "nps", "omega",
+           "one_factor_loadings", "parallel_analysis", "polychoric", "qualify", "relative_importance",
+           "reliability_table", "rmsea_ci", "rotate", "scale_note", "sem", "structural_model"]

@@ -52,7 +52,7 @@ KINDS = ("share", "count", "money", "estimate", "text")
 #: sets it for the kernels it starts).
 RESULTS_ENV = "KAM_RESULTS_DIR"
 #: The layout of a kept stage result's file; a reader computes its own result from a file of another layout.
-RESULT_FORMAT = 1
+RESULT_FORMAT = 2
 
 
 def kamlib_code_hash() -> str:

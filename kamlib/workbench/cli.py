@@ -124,11 +124,11 @@ def main(argv: list[str] | None = None) -> int:
                   else "Every parameters cell already matches the study schema.")
             return 0
         if args.command == "survey-example":
-            from ..survey import instrument, responses as survey_data
+            from ..survey import instrument, responses
             from ..config import DATA
 
             inst = instrument.load(args.instrument or DATA / "survey" / "instrument.yaml")
-            path = survey_data.write_example(inst, args.format, args.out, n=args.n, seed=args.seed)
+            path = responses.write_example(inst, args.format, args.out, n=args.n, seed=args.seed)
             print(f"Wrote {args.n} simulated respondents ({args.format}) to {path}.")
             return 0
         if args.command == "strategy-example":

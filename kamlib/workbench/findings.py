@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from .. import verdicts
 from ..errors import KamError
 from ..i18n import gettext, in_language, name_zh, number, translate
-from ..stage_results import WORDED_FINDINGS, hypotheses_sentence
+from ..stage_results import WORDED_FINDINGS
 
-__all__ = ["WORDED", "Finding", "Number", "Worded", "findings", "hypotheses_sentence", "is_demonstration",
+__all__ = ["WORDED", "Finding", "Number", "Worded", "findings", "is_demonstration",
            "limitations", "not_run", "recommendations", "shown", "skipped_stages"]
 
 

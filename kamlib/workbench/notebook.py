@@ -236,11 +236,11 @@ def load_transactions(namespace: dict[str, Any]):
 def load_survey(namespace: dict[str, Any], inst):
     """The survey answers named by ``survey.source`` (a CSV, Excel, Qualtrics or 问卷星 export), mapped
     to the instrument ``inst``; errors name the study key."""
-    from ..survey import responses as survey_data
+    from ..survey import responses
 
     keys = {"source": "survey.source", "fmt": "survey.format", "mapping": "survey.mapping",
             "encoding": "survey.encoding", "path": "survey.source"}
-    return _call(survey_data.read, keys, namespace["survey_source"], inst, fmt=namespace["survey_format"],
+    return _call(responses.read, keys, namespace["survey_source"], inst, fmt=namespace["survey_format"],
                  mapping=namespace["survey_mapping"], encoding=namespace["survey_encoding"])
 
 
