@@ -47,8 +47,9 @@ lock: ## re-resolve requirements.in into requirements.lock and environment.yml
 	  /tmp/kam-lock/bin/pip freeze --all --exclude-editable | grep -v -e "^pip==" -e "^kamlib"; } > requirements.lock
 	$(BIN)/python -m kamlib.workbench.envfile > environment.yml
 
-bench: $(BIN)/kam ## speed and memory benchmark against lifetimes (writes reports/benchmarks/)
+bench: $(BIN)/kam ## speed and memory benchmark against lifetimes, and the whole study on a generated shop log (writes reports/benchmarks/)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/study.py
 
 browser-deps: ## install headless Chromium and a CJK font from Debian (for the tests that open the HTML page in a browser)
 	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then \
