@@ -194,10 +194,12 @@ def test_warm_start_from_a_subsample_reaches_the_same_optimum(monkeypatch):
     np.random.seed(4)  # lifetimes' generator draws from numpy's global state
     s = beta_geometric_nbd_model(np.random.randint(20, 60, 50_000).astype(float), 0.25, 4.0, 0.8, 2.5, 50_000)
     s["monetary_value"] = np.where(s["frequency"] > 0, np.random.gamma(3.0, 10.0, len(s)).round(2), 0.0)
-    monkeypatch.setattr(clv, "_WARM_START_ROWS", 10_000)
+    for m in ("bgnbd", "gamma_gamma"):
+        monkeypatch.setattr(clv.get(m), "warm_start_rows", 10_000)
     assert len(clv.sufficient(s, "bgnbd")) > 10_000 and len(clv.sufficient(s, "gamma_gamma")) > 10_000
     warm = [clv.fit(s, m, with_se=False).params for m in ("bgnbd", "gamma_gamma")]
-    monkeypatch.setattr(clv, "_WARM_START_ROWS", 10 ** 9)
+    for m in ("bgnbd", "gamma_gamma"):
+        monkeypatch.setattr(clv.get(m), "warm_start_rows", 10 ** 9)
     cold = [clv.fit(s, m, with_se=False).params for m in ("bgnbd", "gamma_gamma")]
     for w, c in zip(warm, cold):
         for k in w:

@@ -168,3 +168,26 @@ def test_a_finished_kernel_gets_a_short_shutdown_wait(tmp_path, monkeypatch):
     assert runner._execute("01_data_overview", {}, str(tmp_path))["ok"]
     assert seen["config"].KernelManager.shutdown_wait_time == runner.KERNEL_SHUTDOWN_WAIT <= 1.0
     assert seen["kernel_name"] == "python3"
+
+
+def test_a_long_run_says_what_it_is_doing(capsys, monkeypatch):
+    """Issue 51, item 4: a stage and a long loop print a marked line; the runner echoes the kernel's marked lines
+    (and only those) with the notebook's name, a line split across writes included."""
+    from kamlib import _progress
+
+    monkeypatch.setattr(_progress, "EVERY", 0.0)
+    steps = _progress.Steps("bootstrap of the BG/NBD", 3)
+    for i in range(3):
+        steps.done(i + 1)
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith(_progress.MARK + "bootstrap of the BG/NBD: 1 of 3 (")
+    assert printed[-1].startswith(_progress.MARK + "bootstrap of the BG/NBD: 3 of 3 (")
+    monkeypatch.setattr(_progress, "EVERY", 3600.0)
+    quiet = _progress.Steps("a quick loop", 2)
+    quiet.done(1), quiet.done(2)
+    assert capsys.readouterr().out == ""  # a loop shorter than EVERY stays silent
+    echo = runner._Echo("10_key_accounts")
+    echo.write("plain output\n" + _progress.MARK + "purchase")
+    echo.write(" models\n" + _progress.MARK + "bootstrap: 5 of 10 (11 s)\nmore\n")
+    assert capsys.readouterr().out.splitlines() == ["    10_key_accounts: purchase models",
+                                                    "    10_key_accounts: bootstrap: 5 of 10 (11 s)"]

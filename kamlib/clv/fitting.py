@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._progress import Steps
 from .._results import Result
 from ..errors import KamError, require_columns
 from ..i18n import Message
@@ -362,27 +363,30 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
     from ..i18n import join
 
     rows = []
-    for unit in units:
-        for end in calibration_ends:
-            s = rfm.summary(transactions, end=end, unit=unit, start=start)
-            if not len(s):
-                continue
-            if any(get(m).regular() for m in models):
-                s = regular.with_litt(s, transactions, end=end, unit=unit, start=start)
-            for name in models:
-                try:
-                    # each setting from the model's default start: a start from another setting's estimates was
-                    # slower on CDNOW and can end in the Pareto/NBD's other optimum (s and beta in the thousands,
-                    # -6646.4 against -6640.7 at a June calibration end)
-                    m = fit(s, name, unit=unit, with_se=False)
-                    bound, ll = tuple(k for k in m.at_bound if k in get(name).dropout), m.loglik
-                    identified = not bound or common_dropout(m)  # a rate common to all is identified dropout
-                except (NotIdentified, KamError):
-                    bound, ll, identified = ("not fitted",), np.nan, False
-                rows.append({"unit": unit, "calibration_end": str(pd.Timestamp(end).date()), "customers": len(s),
-                             "repeat_buyers_share": float((s["frequency"] > 0).mean()) if len(s) else np.nan,
-                             "model": label(name), "identified": identified, "at_bound": ", ".join(bound),
-                             "loglik": ll})
+    settings = [(unit, end) for unit in units for end in calibration_ends]
+    steps = Steps("identifiability of the purchase models", len(settings))
+    for step, (unit, end) in enumerate(settings, start=1):
+        s = rfm.summary(transactions, end=end, unit=unit, start=start)
+        if not len(s):
+            steps.done(step)
+            continue
+        if any(get(m).regular() for m in models):
+            s = regular.with_litt(s, transactions, end=end, unit=unit, start=start)
+        for name in models:
+            try:
+                # each setting from the model's default start: a start from another setting's estimates was
+                # slower on CDNOW and can end in the Pareto/NBD's other optimum (s and beta in the thousands,
+                # -6646.4 against -6640.7 at a June calibration end)
+                m = fit(s, name, unit=unit, with_se=False)
+                bound, ll = tuple(k for k in m.at_bound if k in get(name).dropout), m.loglik
+                identified = not bound or common_dropout(m)  # a rate common to all is identified dropout
+            except (NotIdentified, KamError):
+                bound, ll, identified = ("not fitted",), np.nan, False
+            rows.append({"unit": unit, "calibration_end": str(pd.Timestamp(end).date()), "customers": len(s),
+                         "repeat_buyers_share": float((s["frequency"] > 0).mean()) if len(s) else np.nan,
+                         "model": label(name), "identified": identified, "at_bound": ", ".join(bound),
+                         "loglik": ll})
+        steps.done(step)
     table = pd.DataFrame(rows)
     parts = []
     for name in models:
@@ -466,7 +470,8 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int
     total = int(suff["weight"].sum())
     prob = suff["weight"].to_numpy(float) / total
     draws = []
-    for _ in range(n_boot):
+    steps = Steps(f"bootstrap of the {label(model)}", n_boot)
+    for i in range(n_boot):
         # a resample's sufficient rows are these rows with its counts as weights (a row drawn 0 times weighs 0), so
         # the objective's arguments are made once; each refit starts from the full sample's estimates
         counts = rng.multinomial(total, prob)
@@ -475,7 +480,8 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int
                               args=args)
             draws.append(list(refit.params.values()))
         except Exception:  # a non-converging resample is skipped, and counted
-            continue
+            pass
+        steps.done(i + 1)
     arr = np.array(draws)
     a = (1 - level) / 2
     return pd.DataFrame({"parameter": list(get(model).params),

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import defaults, style
+from .._progress import say
 from ..config import reports_root
 from ..errors import KamError
 from ..i18n import Message, gettext, made, name_zh, translate
@@ -368,6 +369,8 @@ class Artefacts:
                             "reason_zh": translate(reason, "zh")})
         if reason is not None:
             print(f"Skipped: {name}.")
+        else:
+            say(name)  # what the notebook is doing now: under the cell in Lab, and in kam run's output
         return reason is None
 
     def ran(self, name: str) -> bool:

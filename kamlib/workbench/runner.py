@@ -162,6 +162,7 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
                 pm.execute_notebook(
                     str(notebook_path(name)), str(out_nb), parameters=params, kernel_name="python3",
                     progress_bar=False, cwd=str(ROOT), log_output=False, request_save_on_cell_execute=False,
+                    stdout_file=_Echo(name),  # the kernel's progress lines, in this run's output
                     # The kernel's own log only says that it listens on local TCP and that shutdown
                     # interrupted it; errors in the notebook are reported from the cells themselves.
                     extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
@@ -191,6 +192,25 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
             os.environ[RESULTS_ENV] = previous_results
     _to_html(out_nb, staging_path / f"{name}.html")
     return {"ok": True, "seconds": time.perf_counter() - start, "message": ""}
+
+
+class _Echo:
+    """The progress lines a notebook's kernel prints (:data:`kamlib._progress.MARK`), echoed to the run's output
+    with the notebook's name, so that a long notebook shows what it is doing (papermill's ``stdout_file``)."""
+
+    def __init__(self, name: str):
+        self.name, self.pending = name, ""
+
+    def write(self, text: str) -> None:
+        from .._progress import MARK
+
+        *lines, self.pending = (self.pending + text).split("\n")
+        for line in lines:
+            if line.startswith(MARK):
+                print(f"    {self.name}: {line[len(MARK):]}", flush=True)
+
+    def flush(self) -> None:
+        pass
 
 
 def _error_sentence(exc, out_nb: Path) -> str:
