@@ -933,8 +933,8 @@ def aspect_summary(mentions: pd.DataFrame, n_reviews: int, labels=None) -> pd.Da
         "driver": g["driver"].first(),
         "reviews": g["review"].nunique(),
         "clauses": g.size(),
-        "positive_share": g["polarity"].apply(lambda s: (s > 0).mean()),
-        "negative_share": g["polarity"].apply(lambda s: (s < 0).mean()),
+        "positive_share": (mentions["polarity"] > 0).groupby(mentions["aspect"], sort=True).mean(),
+        "negative_share": (mentions["polarity"] < 0).groupby(mentions["aspect"], sort=True).mean(),
     }).reset_index()
     out["mention_share"] = out["reviews"] / n_reviews
     out["net_sentiment"] = out["positive_share"] - out["negative_share"]
