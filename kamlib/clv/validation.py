@@ -166,10 +166,11 @@ def p_alive(model: Fitted, summary: pd.DataFrame) -> np.ndarray:
             ll, alive = loglik_alive(r, alpha, s, beta, x, tx, T)
             return np.minimum(np.exp(alive - ll), 1.0)
     r, alpha, a, b = (float(model.params[k]) for k in ("r", "alpha", "a", "b"))
-    shift = 1.0 if model.model == "bgnbd" else 0.0  # the BG/NBD cannot die before the first repeat purchase
+    at_zero = get(model.model).dropout_at_zero
+    shift = 0.0 if at_zero else 1.0  # the BG/NBD cannot die before the first repeat purchase, the MBG/NBD can
     with quiet():
         log_odds = np.log(a) - np.log(b + x - shift) + (r + x) * (np.log(alpha + T) - np.log(alpha + tx))
-    if model.model == "bgnbd":
+    if not at_zero:
         log_odds = np.where(x > 0, log_odds, -np.inf)
     return expit(-log_odds)
 
@@ -237,7 +238,7 @@ def expected_purchases(model: Fitted, t: float, summary: pd.DataFrame) -> np.nda
         with quiet():
             return np.asarray(model.expected_purchases(t, summary), float)
     r, alpha, a, b = (float(model.params[k]) for k in ("r", "alpha", "a", "b"))
-    extra = 0.0 if model.model == "bgnbd" else 1.0
+    extra = 1.0 if get(model.model).dropout_at_zero else 0.0
     alive = p_alive(model, summary)
     out = alive * _bg_head(r, alpha, a, b, extra, t, x, T)
     bad = ~np.isfinite(out) | (out < 0)
@@ -288,11 +289,11 @@ def purchase_probabilities(model: Fitted, t, n: int) -> np.ndarray | None:
         r, alpha, a, b = (float(model.params[k]) for k in ("r", "alpha", "a", "b"))
         a = max(a, 1e-300)  # a at its bound 0: the limit (nobody drops out), not 0 / 0
         q = alpha / (alpha + t)
-        extra = 0.0 if model.model == "bgnbd" else 1.0
+        extra = 1.0 if get(model.model).dropout_at_zero else 0.0
         with quiet():
             stay = np.exp(betaln(a, b + xs + extra) - betaln(a, b)) * nbinom.pmf(xs, r, q)
             gone = np.exp(betaln(a + 1, b + xs - 1 + extra) - betaln(a, b)) * nbinom.sf(xs - 1, r, q)
-        if model.model == "bgnbd":
+        if not get(model.model).dropout_at_zero:
             gone = np.where(xs > 0, gone, 0.0)
         return stay + gone
     method = getattr(model.fitter, "probability_of_n_purchases_up_to_time", None)
