@@ -441,13 +441,13 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
                         "period_end": start + pd.to_timedelta(edges - 1, unit="D"),
                         "actual": actual})
     cohort = ((summary["first_day"] - start).dt.days).value_counts()
+    # each cohort's age at each period end, all at once: a model evaluates each distinct age once (a regular-buyer
+    # model's series per age took 100 s when asked cohort by cohort on a 30,000-customer log)
+    ages = np.clip(edges[None, :] - cohort.index.to_numpy(float)[:, None], 0, None) / step
     notes = []
     for name, m in models.items():
-        cum = np.zeros(n_periods)
         with quiet():
-            for d0, count in cohort.items():
-                t = np.clip(edges - d0, 0, None) / step
-                cum += count * m.unconditional_purchases(t)
+            cum = cohort.to_numpy(float) @ np.asarray(m.unconditional_purchases(ages.ravel()), float).reshape(ages.shape)
         if not _finite(cum):
             notes.append(_left_out(m, Message("expected repeat transactions per period", "phrase")))
             continue
