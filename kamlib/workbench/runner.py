@@ -154,7 +154,7 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
     # restored afterwards, so a process that runs one notebook in itself keeps its own environment)
     previous_results = os.environ.get(RESULTS_ENV)
     os.environ[RESULTS_ENV] = str(staging_path.parent.parent / "results")
-    print(f"  start {name}", flush=True)
+    _line(f"  start {name}")
     start = time.perf_counter()
     try:
         for attempt in range(3):
@@ -194,6 +194,13 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
     return {"ok": True, "seconds": time.perf_counter() - start, "message": ""}
 
 
+def _line(text: str) -> None:
+    """One line of the run's output from a worker process, written in one call: two workers' lines never share a
+    line (print writes the text and its newline separately)."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
 class _Echo:
     """The progress lines a notebook's kernel prints (:data:`kamlib._progress.MARK`), echoed to the run's output
     with the notebook's name, so that a long notebook shows what it is doing (papermill's ``stdout_file``)."""
@@ -207,7 +214,7 @@ class _Echo:
         *lines, self.pending = (self.pending + text).split("\n")
         for line in lines:
             if line.startswith(MARK):
-                print(f"    {self.name}: {line[len(MARK):]}", flush=True)
+                _line(f"    {self.name}: {line[len(MARK):]}")
 
     def flush(self) -> None:
         pass
