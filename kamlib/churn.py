@@ -142,7 +142,13 @@ def auc_verdict(auc: float):
         return Message("not computed (one class only in the test half)")
     if not verdicts.RULES["auc_chance"].met(auc):
         return Message("worse than chance (AUC {auc:.3f}, below 0.5; Hosmer et al. 2013)", auc=auc)
+    if auc == 0.5:
+        return Message("no discrimination (AUC 0.5; Hosmer et al. 2013)")
     cut, words = next((c, w) for c, w in AUC_LEVELS if auc >= c)
+    above = next((c for c, _ in reversed(AUC_LEVELS) if c > auc), None)  # the next band's bound
+    if cut == 0.5:  # Hosmer et al. state this band as above 0.5 and below 0.7
+        return Message("{words} (AUC {auc:.3f}, above 0.5 and below {next:g}; Hosmer et al. 2013)", words=Message(words),
+                       auc=auc, next=above)
     return Message("{words} (AUC {auc:.3f}, at least {cut:g}; Hosmer et al. 2013)", words=Message(words), auc=auc,
                    cut=cut)
 

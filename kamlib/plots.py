@@ -620,7 +620,7 @@ def plot_event_study(ev, *, ax=None):
     ax.set_xlabel("Periods relative to the start of the programme")
     ax.set_ylabel("Effect on revenue per account")
     if pvalue is not None and pvalue == pvalue:
-        ax.set_title(Message("Pre-trends joint test p = {p:.2f}", "figure", p=pvalue))
+        ax.set_title(Message("Pre-trends joint test p = {p:.3f}", "figure", p=pvalue))
     return ax
 
 

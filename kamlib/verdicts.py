@@ -135,11 +135,14 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     # experiments
     Rule("power", "power of a two-arm test", ">=", 0.80, "Cohen (1988)", "the test can detect the effect"),
     Rule("alpha_test", "significance level of a test", "<=", 0.05, "Cohen (1988)", "conventional level"),
+    Rule("parallel_trends", "p-value of the joint test that every pre-period effect is zero", ">=", 0.05,
+         "Cohen (1988)", "no pre-trend: the parallel-trends assumption is not contradicted"),
 )}
 
-#: Discrimination of a score by its ROC AUC (Hosmer, Lemeshow & Sturdivant 2013, p. 177): lower bound -> words
-AUC_BANDS = ((0.9, "outstanding"), (0.8, "excellent"), (0.7, "acceptable"), (0.6, "poor"),
-             (0.5, "no better than chance"), (0.0, "worse than chance"))
+#: Discrimination of a score by its ROC AUC (Hosmer, Lemeshow & Sturdivant 2013, p. 177): lower bound -> words. Their
+#: bands: 0.5 no discrimination, above 0.5 and below 0.7 poor, 0.7 acceptable, 0.8 excellent, 0.9 outstanding; below
+#: 0.5 the score ranks stayers above churners (:func:`kamlib.churn.auc_verdict` says so)
+AUC_BANDS = ((0.9, "outstanding"), (0.8, "excellent"), (0.7, "acceptable"), (0.5, "poor"), (0.0, "worse than chance"))
 
 
 #: The verdicts of :func:`effect`

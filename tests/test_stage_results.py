@@ -282,3 +282,26 @@ def test_a_nan_churn_score_is_no_verdict():
     r = StageResults(segment=Segment(churn_auc=math.nan, churn_aucs={"logit": math.nan}))
     assert closing("segment", r) == []
     assert next(c for c in confront(r) if c.id == "C3").verdict == sr.NOT_TESTED
+
+
+def test_the_churn_claim_judges_the_score_fixed_in_advance_by_its_readable_name():
+    """The examiner's C3: the best of several scores on the test half flatters the claim, and 'bgnbd_expected' is a
+    record key, not a name; the logistic regression is judged, named as a reader names it, in both languages."""
+    r = StageResults(segment=Segment(churn_aucs={"logit": 0.64, "bgnbd_expected": 0.77, "paretonbd_p_alive": 0.70}))
+    verdict, evidence = sr._churn_prediction(r)
+    assert verdict == sr.INCONCLUSIVE  # 0.64: between poor discrimination (0.6) and the claim's 0.7
+    text = str(evidence)
+    assert "0.640" in text and "logistic regression" in text and "bgnbd_expected" not in text and "0.770" not in text
+    assert "逻辑回归" in evidence.translate("zh")
+    only = StageResults(segment=Segment(churn_aucs={"paretonbd_p_alive": 0.72}))
+    assert "1 - P(alive) of the Pareto/NBD" in str(sr._churn_prediction(only)[1])
+
+
+@pytest.mark.parametrize("auc, words", [(0.53, "poor (AUC 0.530, above 0.5 and below 0.7"), (0.5, "no discrimination"),
+                                        (0.3, "worse than chance"), (0.71, "acceptable (AUC 0.710, at least 0.7")])
+def test_auc_words_follow_hosmer_lemeshow_and_sturdivants_bands(auc, words):
+    """Hosmer, Lemeshow & Sturdivant (2013, p. 177): above 0.5 and below 0.7 is poor discrimination, not 'no better
+    than chance' (the examiner's defect: 'no better than chance (AUC 0.530, at least 0.5)')."""
+    from kamlib.churn import auc_verdict
+
+    assert str(auc_verdict(auc)).startswith(words)
