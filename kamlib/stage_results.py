@@ -298,6 +298,9 @@ class Evaluate(Result):
         Its 95% bootstrap confidence interval ``(lower, upper)`` (shares, 0 to 1).
     capture_past_revenue : float or None
         The share of holdout revenue (0 to 1) that the top ``top_share`` of customers by past revenue bring.
+    capture_difference_ci : tuple of float or None
+        The 95% interval of the difference ``capture_clv - capture_past_revenue`` from the same bootstrap resamples
+        for both rules (paired).
     customers : int or None
         Customers in the transaction log (count).
     n_per_arm : int or None
@@ -321,6 +324,7 @@ class Evaluate(Result):
     capture_clv: float | None = None
     capture_clv_ci: tuple | None = None
     capture_past_revenue: float | None = None
+    capture_difference_ci: tuple | None = None
     customers: int | None = None
     n_per_arm: int | None = None
     detectable_lift: float | None = None
@@ -398,6 +402,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "capture_clv"): ("40_strategy", "capture_clv"),
     ("evaluate", "capture_clv_ci"): ("40_strategy", "capture_clv_ci"),
     ("evaluate", "capture_past_revenue"): ("40_strategy", "capture_monetary"),
+    ("evaluate", "capture_difference_ci"): ("40_strategy", "capture_clv_difference_ci"),
     ("evaluate", "customers"): ("40_strategy", "customers_in_log"),
     ("evaluate", "n_per_arm"): ("40_strategy", "n_per_arm_planned_lift"),
     ("evaluate", "detectable_lift"): ("40_strategy", "detectable_lift"),
@@ -415,6 +420,7 @@ _CONVERT: dict[tuple[str, str], Callable] = {
     ("understand", "satisfaction_loyalty_supported"): lambda v: v == "yes",
     ("act", "personalised_lift_ci"): tuple,
     ("evaluate", "capture_clv_ci"): tuple,
+    ("evaluate", "capture_difference_ci"): tuple,
 }
 
 
@@ -617,16 +623,24 @@ def _clv_over_sort(r: StageResults):
     if got is None:
         return None
     clv, (lo, hi), monetary, top = got
-    models = _need(r.identify, "degenerate_models")
-    degenerate = models[0] if models else ()
-    # the claim holds when the CLV rule's interval lies above the sort by past revenue (the gap's interval above 0)
-    verdict = _BY_EFFECT[verdicts.effect(lo - monetary, hi - monetary)]
-    evidence = Message("the top {top:.0%} by CLV captured {clv:.1%} of holdout revenue (95% CI {lo:.1%} to {hi:.1%}), "
-                       "the top {top:.0%} by past revenue {monetary:.1%}; the claim needs the CLV rule's interval above "
-                       "the sort", "phrase", top=top, clv=clv, lo=lo, hi=hi, monetary=monetary)
-    if degenerate:
+    degenerate = r.identify.degenerate_models or ()  # said only of the model that values the customers (below)
+    paired = r.evaluate.capture_difference_ci  # optional: a run recorded before the paired interval has none
+    if paired:  # the claim holds when the paired interval of the difference lies above 0
+        dlo, dhi = paired
+        verdict = _BY_EFFECT[verdicts.effect(dlo, dhi)]
+        evidence = Message("the top {top:.0%} by CLV captured {clv:.1%} of holdout revenue, the top {top:.0%} by past "
+                           "revenue {monetary:.1%}: a difference of {diff:+.1%} (95% CI {dlo:+.1%} to {dhi:+.1%}, both "
+                           "rules in the same bootstrap resamples); the claim needs that interval above zero", "phrase",
+                           top=top, clv=clv, monetary=monetary, diff=clv - monetary, dlo=dlo, dhi=dhi)
+    else:  # a run recorded before the paired interval: the CLV rule's interval against the sort's point estimate
+        verdict = _BY_EFFECT[verdicts.effect(lo - monetary, hi - monetary)]
+        evidence = Message("the top {top:.0%} by CLV captured {clv:.1%} of holdout revenue (95% CI {lo:.1%} to {hi:.1%}), "
+                           "the top {top:.0%} by past revenue {monetary:.1%}; the claim needs the CLV rule's interval "
+                           "above the sort", "phrase", top=top, clv=clv, lo=lo, hi=hi, monetary=monetary)
+    valuing = r.identify.value_model
+    if valuing and valuing in degenerate:  # only the fit of the model that values the customers matters here
         evidence = Message("{evidence}; {models} cannot identify dropout on this log", "phrase",
-                           evidence=evidence, models=list(degenerate))
+                           evidence=evidence, models=[valuing])
     return verdict, evidence
 
 

@@ -305,3 +305,19 @@ def test_auc_words_follow_hosmer_lemeshow_and_sturdivants_bands(auc, words):
     from kamlib.churn import auc_verdict
 
     assert str(auc_verdict(auc)).startswith(words)
+
+
+def test_the_clv_claim_is_judged_by_the_paired_interval_of_the_difference():
+    """The examiner's C2: the CLV rule's own interval beside past revenue's point estimate is no test of the
+    difference; with the paired interval recorded, the verdict and the words follow it, and a degenerate fit is named
+    only when it is the model that values the customers."""
+    ev = Evaluate(top_share=0.1, capture_clv=0.306, capture_clv_ci=(0.24, 0.39), capture_past_revenue=0.284,
+                  capture_difference_ci=(-0.02, 0.07))
+    r = StageResults(evaluate=ev, identify=Identify(value_model="MBG/NBD", degenerate_models=("Pareto/NBD",)))
+    verdict, evidence = sr._clv_over_sort(r)
+    assert verdict == sr.INCONCLUSIVE and "+2.2%" in str(evidence) and "-2.0% to +7.0%" in str(evidence)
+    assert "Pareto/NBD" not in str(evidence) and "相同的自助重抽样" in evidence.translate("zh")
+    above = StageResults(evaluate=dataclasses.replace(ev, capture_difference_ci=(0.01, 0.07)),
+                         identify=Identify(value_model="MBG/NBD", degenerate_models=("MBG/NBD",)))
+    verdict, evidence = sr._clv_over_sort(above)
+    assert verdict == sr.AGREES and "MBG/NBD cannot identify dropout" in str(evidence)

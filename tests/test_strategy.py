@@ -76,3 +76,31 @@ def test_optimal_allocation_beats_simple_splits(cal_hold):
     assert (torn["low"] <= torn["base"] + 1e-9).all() and (torn["high"] >= torn["base"] - 1e-9).all()
     with pytest.raises(KamError, match="uplift mapping"):
         strategy.segment_inputs(cal_hold, pd.Series("Unknown tier", index=cal_hold.index))
+
+
+def test_a_rule_is_compared_with_another_by_the_paired_interval_of_the_difference():
+    """The examiner's C2: one rule's interval beside another's point estimate is no test; the difference's interval
+    comes from the same resamples for both rules (recomputed here by hand)."""
+    rng = np.random.default_rng(3)
+    n = 400
+    cal = pd.DataFrame({"revenue_holdout": rng.gamma(1.0, 50.0, n), "frequency_holdout": rng.poisson(2.0, n)})
+    scores = pd.DataFrame({"a": cal["revenue_holdout"] + rng.normal(0, 40, n), "b": rng.random(n)})
+    out = strategy.capture(cal, scores, share=0.2, n_boot=50, seed=9, against="b").set_index("rule")
+    assert out.loc["b", "revenue_share_difference"] == 0 and out.loc["b", "revenue_share_difference_ci_lower"] == 0
+    rev = cal["revenue_holdout"].to_numpy()
+    boots = np.random.default_rng(9)
+    idx = [boots.integers(0, n, n) for _ in range(50)]
+
+    def share(sc, i):
+        k = round(0.2 * n)
+        top = np.lexsort((np.arange(n), -sc[i]))[:k]
+        return rev[i][top].sum() / rev[i].sum()
+
+    diffs = [share(scores["a"].to_numpy(), i) - share(scores["b"].to_numpy(), i) for i in idx]
+    lo, hi = np.quantile(diffs, [0.025, 0.975])
+    assert out.loc["a", "revenue_share_difference_ci_lower"] == pytest.approx(lo, abs=1e-12)
+    assert out.loc["a", "revenue_share_difference_ci_upper"] == pytest.approx(hi, abs=1e-12)
+    assert out.loc["a", "revenue_share_difference"] == pytest.approx(out.loc["a", "holdout_revenue_share"]
+                                                      - out.loc["b", "holdout_revenue_share"])
+    with pytest.raises(KamError, match="not a rule"):
+        strategy.capture(cal, scores, against="c")

@@ -95,7 +95,7 @@ def _top_mask(scores: np.ndarray, share: float) -> np.ndarray:
 
 
 def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2, n_boot: int = 200,
-            seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+            seed: int = 0, level: float = 0.95, against: str | None = None) -> pd.DataFrame:
     """Share of holdout revenue and of holdout repeat purchases captured by each rule's top ``share``.
 
     Intervals: percentile bootstrap over customers (the selection is redone in every resample).
@@ -114,12 +114,18 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
         Random seed.
     level : float
         Confidence level.
+    against : str, optional
+        A rule (a column of ``scores``) every other rule is compared with: the difference of their revenue shares
+        and its paired percentile interval (both selections redone in the same resamples), which is what says
+        whether one rule beats the other; two separate intervals that overlap do not.
 
     Returns
     -------
     DataFrame
         ``rule``, ``selected``, ``holdout_revenue_share``, ``holdout_purchases_share``, ``lift`` (revenue share
-        over ``share``) and, with ``n_boot``, ``revenue_ci_lower``/``_upper`` and ``purchases_ci_lower``/``_upper``.
+        over ``share``) and, with ``n_boot``, ``revenue_ci_lower``/``_upper`` and ``purchases_ci_lower``/``_upper``;
+        with ``against``, ``revenue_share_difference`` (revenue share minus the ``against`` rule's) and, with
+        ``n_boot``, ``revenue_share_difference_ci_lower``/``_upper``.
 
     References
     ----------
@@ -146,10 +152,12 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
     if rev.sum() <= 0:
         raise KamError("No holdout revenue in cal_hold['revenue_holdout']: the holdout period holds no purchase; "
                        "choose a later holdout end when summarising the log.")
+    if against is not None and against not in scores.columns:
+        raise KamError(f"against={against!r} is not a rule of the scores; choose one of {', '.join(scores.columns)}.")
     rng = np.random.default_rng(seed)
     boots_idx = [rng.integers(0, len(rev), len(rev)) for _ in range(n_boot)]
     q = (1 - level) / 2
-    rows = []
+    rows, draws = [], {}
     for rule in scores.columns:
         sc = scores[rule].to_numpy(float)
         m = _top_mask(sc, share)
@@ -164,8 +172,17 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
                 b_s.append(buys[idx][mb].sum() / max(buys[idx].sum(), 1))
             row["revenue_ci_lower"], row["revenue_ci_upper"] = np.quantile(r_s, [q, 1 - q])
             row["purchases_ci_lower"], row["purchases_ci_upper"] = np.quantile(b_s, [q, 1 - q])
+            draws[rule] = np.asarray(r_s)
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if against is not None:
+        base = out.set_index("rule")["holdout_revenue_share"][against]
+        out["revenue_share_difference"] = out["holdout_revenue_share"] - base
+        if n_boot:
+            bounds = {rule: np.quantile(d - draws[against], [q, 1 - q]) for rule, d in draws.items()}
+            out["revenue_share_difference_ci_lower"] = [bounds[r][0] for r in out["rule"]]
+            out["revenue_share_difference_ci_upper"] = [bounds[r][1] for r in out["rule"]]
+    return out
 
 
 def gains(cal_hold: pd.DataFrame, scores: pd.DataFrame, points: int = 101) -> pd.DataFrame:
