@@ -114,6 +114,7 @@ def test_the_act_stage_of_a_study_runs_on_spark(spark, study_file):
     path = study_file(personalisation__min_support=0.002, personalisation__min_confidence=0.1,
                       personalisation__max_len=3, personalisation__k=5, personalisation__cutoff="2024-01-31")
     out = cluster.act(spark, "purchases", path)
+    assert spark.sparkContext.getCheckpointDir(), "ALS on a local session checkpoints (no stack overflow)"
 
     lines = baskets.from_transactions(tx)
     n = lines["basket_id"].nunique()

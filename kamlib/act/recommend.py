@@ -642,7 +642,9 @@ def als_spark(spark, table: str, cutoff, *, k: int = 10, exclude_bought: bool = 
     and fits the factors in the cluster; the driver receives the factors and the bought (customer, product)
     pairs and ranks each customer's list in blocks with the rule of the local method (score, then buyers,
     then product code; bought products left out). Spark scales the regularisation by each customer's and
-    product's number of ratings (ALS-WR), so its lists are close to the local ones, not identical.
+    product's number of ratings (ALS-WR), so its lists are close to the local ones, not identical. ALS
+    checkpoints every 5 iterations: a ``local`` session without a checkpoint directory gets a temporary one; on
+    a cluster, set one on shared storage (``spark.sparkContext.setCheckpointDir``) for long runs.
 
     Parameters
     ----------
@@ -705,8 +707,9 @@ def als_spark(spark, table: str, cutoff, *, k: int = 10, exclude_bought: bool = 
         if not len(labels[0]):
             raise ArgumentError(f"the table '{table}' has no purchase up to {pd.Timestamp(cutoff):%Y-%m-%d}; choose a "
                                 "cutoff inside the log.", argument="cutoff")
+        _checkpoint_locally(spark)
         model = ALS(rank=factors, maxIter=15, regParam=0.05, implicitPrefs=True, alpha=40.0, userCol="u",
-                    itemCol="v", ratingCol="days", seed=seed).fit(pairs)
+                    itemCol="v", ratingCol="days", seed=seed, checkpointInterval=5).fit(pairs)
         user_f = _factors(from_spark(model.userFactors), len(labels[0]), factors)
         item_f = _factors(from_spark(model.itemFactors), len(labels[1]), factors)
         bought = from_spark(pairs.select("u", "v"))
@@ -718,6 +721,20 @@ def als_spark(spark, table: str, cutoff, *, k: int = 10, exclude_bought: bool = 
     split = SimpleNamespace(customers=labels[0].rename("customer_id"), items=labels[1].rename("item"))
     return _top_k_dense(split, binary, np.arange(len(labels[0])), lambda r: user_f[r] @ item_f.T, popularity, k,
                         exclude_bought, block)
+
+
+def _checkpoint_locally(spark) -> None:
+    """Give a local session a checkpoint directory, so ALS cuts its lineage every few iterations.
+
+    Without one, Spark ignores ``checkpointInterval`` and the plan of 15 iterations can overflow the driver's
+    stack when a task is serialised (``java.lang.StackOverflowError``, intermittently). A cluster's directory
+    must be on shared storage and is the cluster owner's choice, so only a ``local`` master gets a temporary one.
+    """
+    import tempfile
+
+    context = spark.sparkContext
+    if context.getCheckpointDir() is None and str(context.master).startswith("local"):
+        context.setCheckpointDir(tempfile.mkdtemp(prefix="kam-spark-checkpoint-"))
 
 
 def _factors(frame: pd.DataFrame, n: int, rank: int) -> np.ndarray:
