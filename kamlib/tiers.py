@@ -5,13 +5,26 @@ and every notebook that needs "the top customers" calls :func:`top`.
 
 Rule, applied in order (the arguments of :func:`assign`; a study sets them in its ``tiers`` section):
 
-1. **Key account**: among the top ``key_share`` of customers by past revenue
-   (current value) *and* not at risk.
-2. **At-risk key account**: top by past revenue, but at risk.
-3. **Potential key account**: not top by past revenue, but in the top
-   ``key_share`` by predicted CLV (potential).
-4. **Develop**: in the top ``develop_share`` by predicted CLV.
+1. **Key account**: among the top ``key_share`` of the candidates by the ranking measure (``rank_by``: past revenue,
+   the current value, by default) *and* not at risk.
+2. **At-risk key account**: top by the ranking measure, but at risk.
+3. **Potential key account**: a candidate not top by the ranking measure, but in the top
+   ``key_share`` of the candidates by predicted CLV (potential).
+4. **Develop**: in the top ``develop_share`` of all customers by predicted CLV.
 5. **Maintain**: everyone else.
+
+The ranking measure (``tiers.rank_by``): **revenue**, past revenue (purchase days in a log without amounts);
+**profit**, gross profit (the lines' profit, or their amount less their cost: :func:`customer_profit`), where a
+customer with no positive profit is never a key account or a potential one, however large; **clv**, the CLV of the
+model the holdout chose (without one, past revenue, and the tiers say so: :attr:`Tiers.rank_note`). The
+**candidates** (``tiers.candidates``, :func:`candidates`) are the customers whose attribute (a column of the log,
+mapped or not) takes one of the listed values; a customer with several values takes the one on most of their lines
+(ties: the value of their latest line). Without candidates every customer is one. Shares are shares of the
+candidates. Profit and the candidates' values are read over the window of the ranking revenue (the summary's, from
+``clv.calibration_start`` to the end of the log). **Loss-making large customers** (:attr:`Tiers.loss_making`) are
+the top ``key_share`` of the candidates by past revenue whose gross profit in that window is negative: flagged
+under every rule, never key accounts under the profit rule, and counted among the key accounts under the others
+(:attr:`Tiers.n_loss_making_key_accounts`).
 
 Risk is P(alive) < ``min_p_alive``. When P(alive) carries no information (the purchase model is degenerate, or
 no customer is below the threshold), risk falls back to recency: more than ``max_inactive_days`` since the last
@@ -35,16 +48,20 @@ import pandas as pd
 
 from ._results import Result
 from .concentration import top_count
-from .errors import KamError, require_columns
-from .i18n import Message
+from .errors import ArgumentError, KamError, require_columns
+from .i18n import Message, join
 from .rfm import UNIT_DAYS
 
-__all__ = ["CustomerValue", "Identification", "KEY_TIERS", "ORDER", "Tiers", "assign", "customer_value", "empty_tiers", "identify",
-           "risk_phrase", "table", "top", "top_by_revenue"]
+__all__ = ["ACCOUNT_COLUMNS", "Candidates", "CustomerValue", "Identification", "KEY_TIERS", "ORDER", "RANK_BY", "Tiers",
+           "account_sheet", "accounts", "assign", "candidates", "customer_profit", "customer_value", "empty_tiers",
+           "identify", "risk_phrase", "table", "top", "top_by_revenue", "with_profit"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 #: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
 KEY_TIERS = ("Key account", "At-risk key account")
+#: The rules that rank the key accounts (a study's ``tiers.rank_by``) and the measure each ranks by, as
+#: :attr:`Tiers.rank_by` names it ("purchase days" is the revenue rule on a log without amounts).
+RANK_BY = {"revenue": "revenue", "profit": "gross profit", "clv": "CLV"}
 
 
 def top(values: pd.Series, share: float) -> pd.Index:
@@ -140,7 +157,8 @@ class Tiers(Result):
     min_p_alive : float
         P(alive) below which a top customer is at risk when risk is judged by P(alive).
     rank_by : str
-        ``"revenue"`` (past revenue) or ``"purchase days"`` (a log without amounts): what ranks the top share.
+        What ranks the top share: ``"revenue"`` (past revenue), ``"purchase days"`` (the revenue rule on a log
+        without amounts), ``"gross profit"`` or ``"CLV"`` (:data:`RANK_BY`).
     value_model : str
         The purchase model that values the customers (its :func:`kamlib.clv.label`), "" when none was chosen:
         then no CLV exists in the run and the value measure is past revenue.
@@ -149,6 +167,18 @@ class Tiers(Result):
         indexed by customer id.
     as_of : str
         The date the tiers describe ("" when unknown).
+    unit : str
+        The time unit of the summary's ``recency`` and ``T`` (for the days since the last purchase).
+    rank_note : str or None
+        Why the key accounts are ranked otherwise than the study asked (``rank_by: clv`` without a chosen model),
+        None when they are ranked as asked.
+    candidates : Candidates or None
+        Who may be a key account (:func:`candidates`); None: every customer.
+    loss_making : Index or None
+        The loss-making large customers: the top share of the candidates by past revenue whose gross profit is
+        negative (largest revenue first); None when the log has no profit (no ``profit`` column in ``base``).
+    dropout_identified : bool
+        A purchase model values the customers and identifies dropout, so P(alive) says who may leave.
 
     Examples
     --------
@@ -173,6 +203,11 @@ class Tiers(Result):
     value_model: str = ""
     base: pd.DataFrame | None = None
     as_of: str = ""
+    unit: str = "W"
+    rank_note: str | None = None
+    candidates: Candidates | None = None
+    loss_making: pd.Index | None = None
+    dropout_identified: bool = False
 
     def counts(self) -> dict[str, int]:
         """Customers per tier, every tier of :data:`ORDER` included."""
@@ -180,11 +215,30 @@ class Tiers(Result):
 
     @property
     def members(self) -> pd.Index:
-        """The key accounts (tiers :data:`KEY_TIERS`), largest past revenue first (ties by id)."""
+        """The key accounts (tiers :data:`KEY_TIERS`), first by the ranking measure first (ties by id)."""
         ids = self.tier.index[self.tier.isin(KEY_TIERS)]
         if self.base is not None and len(ids):
-            return top(_ranking(self.base)[0].loc[ids], 1.0)
+            return top(self.ranking.loc[ids], 1.0)
         return ids
+
+    @property
+    def ranking(self) -> pd.Series:
+        """The ranking measure per customer (:attr:`rank_by`: past revenue, purchase days, gross profit or CLV)."""
+        if self.base is None:
+            raise KamError("these tiers carry no customer table (base); draw them with kamlib.tiers.assign.")
+        return _measure(self.base, self.rank_by)
+
+    @property
+    def n_loss_making_key_accounts(self) -> int:
+        """Key accounts whose gross profit is negative (0 under the profit rule, by the rule; 0 without profit)."""
+        if self.base is None or "profit" not in self.base:
+            return 0
+        return int((self.base["profit"].reindex(self.members) < 0).sum())
+
+    @property
+    def n_loss_making(self) -> int:
+        """Loss-making large customers (:attr:`loss_making`; 0 without profit)."""
+        return 0 if self.loss_making is None else len(self.loss_making)
 
     @property
     def n_key_accounts(self) -> int:
@@ -237,13 +291,22 @@ def risk_phrase(tiers: Tiers) -> Message:
 
 
 def _ranking(base: pd.DataFrame) -> tuple[pd.Series, str]:
-    """What ranks the customers and its name: past revenue (``"revenue"``), or purchase days (``frequency + 1``,
-    ``"purchase days"``) when the log has no amounts."""
+    """What ranks the customers by the revenue rule and its name: past revenue (``"revenue"``), or purchase days
+    (``frequency + 1``, ``"purchase days"``) when the log has no amounts."""
     if "revenue" in base and base["revenue"].notna().any():
         return base["revenue"].fillna(0.0), "revenue"
     if "frequency" in base:
         return (base["frequency"] + 1).astype(float), "purchase days"
     raise KamError("the tier input has neither revenue nor frequency; compute it with kamlib.clv.customer_base.")
+
+
+def _measure(base: pd.DataFrame, rank_by: str) -> pd.Series:
+    """The measure named ``rank_by`` (:attr:`Tiers.rank_by`) per customer, missing values as 0."""
+    if rank_by == RANK_BY["profit"]:
+        return base["profit"].fillna(0.0)
+    if rank_by == RANK_BY["clv"]:
+        return base["clv"].fillna(0.0)
+    return _ranking(base)[0]
 
 
 def _days_since_last(base: pd.DataFrame, unit: str) -> pd.Series:
@@ -252,20 +315,220 @@ def _days_since_last(base: pd.DataFrame, unit: str) -> pd.Series:
     return ((base["T"] - base["recency"]) * UNIT_DAYS[unit]).round(6)
 
 
+def customer_profit(transactions: pd.DataFrame, *, end, start=None) -> pd.Series:
+    """Each customer's gross profit: the sum of their lines' ``profit`` from ``start`` to ``end`` (whole days,
+    inclusive), the window of :func:`kamlib.rfm.summary`'s revenue; returns and cancellations net against it, and a
+    negative total is a loss.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        A validated log with ``customer_id``, ``date`` and ``profit`` (:func:`kamlib.transactions.load` gives
+        ``profit`` when a study maps ``transactions.columns.profit`` or ``cost``; with ``cost`` it is the amount
+        less the cost).
+    end : date-like
+        The last day counted (a study's ``clv.holdout_end``, the end of the log).
+    start : date-like, optional
+        The first day counted (``clv.calibration_start``).
+
+    Returns
+    -------
+    Series
+        Gross profit per customer id (text), named ``profit``.
+
+    Raises
+    ------
+    KamError
+        When the log has no ``profit`` column.
+
+    References
+    ----------
+    Kumar, V., & Reinartz, W. (2016). Creating enduring customer value. *Journal of Marketing*, 80(6), 36-68
+    (customer profitability, not revenue, as the value a firm manages).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import customer_profit
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "profit": [5.0, -8.0, 2.0],
+    ...                    "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05"])})
+    >>> customer_profit(tx, end="2024-12-31").to_dict()
+    {'a': -3.0, 'b': 2.0}
+    """
+    if "profit" not in transactions:
+        raise KamError("the log has no profit column; map the line's profit (transactions.columns.profit) or its "
+                       "total cost (transactions.columns.cost), or rank by revenue (tiers.rank_by: revenue).")
+    day = transactions["date"].dt.normalize()
+    keep = day <= pd.Timestamp(end).normalize()
+    if start is not None:
+        keep &= day >= pd.Timestamp(start).normalize()
+    rows = transactions.loc[keep]
+    out = rows["profit"].groupby(rows["customer_id"].astype(str)).sum()
+    out.index.name = "customer_id"
+    return out.rename("profit")
+
+
+def with_profit(base: pd.DataFrame, transactions: pd.DataFrame, *, end, start=None) -> pd.DataFrame:
+    """``base`` with each customer's gross profit (:func:`customer_profit`, 0 for a customer without a line in the
+    window) when the log has profit; else ``base`` unchanged.
+
+    Parameters
+    ----------
+    base : DataFrame
+        The customer table, indexed by customer id.
+    transactions : DataFrame
+        The validated log.
+    end, start : date-like
+        The window of ``base``'s revenue (``clv.holdout_end``, ``clv.calibration_start``).
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import with_profit
+    >>> tx = pd.DataFrame({"customer_id": ["a"], "profit": [-2.0], "date": pd.to_datetime(["2024-01-01"])})
+    >>> with_profit(pd.DataFrame({"revenue": [5.0, 1.0]}, index=["a", "b"]), tx, end="2024-12-31")["profit"].tolist()
+    [-2.0, 0.0]
+    """
+    if "profit" not in transactions:
+        return base
+    profit = customer_profit(transactions, end=end, start=start)
+    return base.assign(profit=profit.reindex(base.index.astype(str)).fillna(0.0).to_numpy())
+
+
+@dataclass(frozen=True)
+class Candidates(Result):
+    """Who may be a key account: the customers whose attributes take the listed values (:func:`candidates`).
+
+    Attributes
+    ----------
+    spec : dict
+        Column to the listed values (a study's ``tiers.candidates``).
+    value : DataFrame
+        Each customer's value of every column of ``spec`` (the value on most of their lines; ties: the value of
+        their latest line), indexed by customer id (text).
+    """
+
+    spec: dict
+    value: pd.DataFrame
+
+    def eligible(self, ids) -> np.ndarray:
+        """Whether each of ``ids`` is a candidate (a customer without a value is not one)."""
+        ids = pd.Index(ids).astype(str)
+        ok = np.ones(len(ids), dtype=bool)
+        for column, listed in self.spec.items():
+            wanted = {_text(v) for v in listed}
+            ok &= self.value[column].reindex(ids).map(_text).isin(wanted).to_numpy()
+        return ok
+
+    def phrase(self) -> Message:
+        """The rule in a few words ("channel: Corporate, Home Office")."""
+        parts = [Message("{column}: {values}", "phrase", column=str(c), values=", ".join(map(str, v)))
+                 for c, v in self.spec.items()]
+        return parts[0] if len(parts) == 1 else join(parts)
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Each customer's values."""
+        return self.value
+
+
+def _text(v) -> str | None:
+    """A value as text to compare with a study's list: whole numbers without ``.0``."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def candidates(transactions: pd.DataFrame, spec: dict | None, *, end=None, start=None) -> Candidates | None:
+    """The key-account candidates of a study's ``tiers.candidates``: each customer's value of the named columns.
+
+    A customer whose lines carry several values of a column (a buyer who moved from Home Office to Corporate)
+    takes the value on most of their lines from ``start`` to ``end``; a tie goes to the value of the latest of
+    those lines (then to the first in text order).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The validated log, with each column of ``spec`` (a mapped role, or a column carried by
+        :func:`kamlib.transactions.load`'s ``attributes``).
+    spec : dict or None
+        Column to the listed values, e.g. ``{"channel": ["Corporate", "Home Office"]}``; None or empty: no
+        restriction (returns None).
+    end, start : date-like, optional
+        The window read (a study's ``clv.holdout_end`` and ``clv.calibration_start``); None: every line.
+
+    Returns
+    -------
+    Candidates or None
+
+    Raises
+    ------
+    ArgumentError
+        When the log has no column of ``spec`` (``argument="candidates.<column>"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import candidates
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "c", "c"],
+    ...                    "channel": ["Home Office", "Corporate", "Corporate", "Consumer", "Consumer", "Corporate"],
+    ...                    "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01", "2024-01-01",
+    ...                                            "2024-01-01", "2024-02-01"])})
+    >>> c = candidates(tx, {"channel": ["Corporate", "Home Office"]})
+    >>> c.value["channel"].to_dict(), c.eligible(["a", "b", "c"]).tolist()
+    ({'a': 'Corporate', 'b': 'Consumer', 'c': 'Corporate'}, [True, False, True])
+    """
+    if not spec:
+        return None
+    day = transactions["date"]
+    keep = pd.Series(True, index=transactions.index)
+    if end is not None:
+        keep &= day.dt.normalize() <= pd.Timestamp(end).normalize()
+    if start is not None:
+        keep &= day.dt.normalize() >= pd.Timestamp(start).normalize()
+    rows = transactions.loc[keep]
+    values = {}
+    for column in spec:
+        if column not in transactions:
+            raise ArgumentError(f"the log has no column '{column}' to choose the key-account candidates by; map it "
+                                "or load it with transactions.load(attributes=...).", argument=f"candidates.{column}")
+        frame = pd.DataFrame({"customer_id": rows["customer_id"].astype(str), "value": rows[column].map(_text),
+                              "date": rows["date"]}).dropna(subset=["value"])
+        g = frame.groupby(["customer_id", "value"], sort=False).agg(lines=("date", "size"), last=("date", "max"))
+        g = g.reset_index().sort_values(["customer_id", "lines", "last", "value"],
+                                        ascending=[True, False, False, True], kind="mergesort")
+        values[column] = g.drop_duplicates("customer_id").set_index("customer_id")["value"]
+    value = pd.DataFrame(values)
+    value.index.name = "customer_id"
+    return Candidates({str(k): [_text(v) for v in (vs if isinstance(vs, (list, tuple)) else [vs])]
+                       for k, vs in spec.items()}, value)
+
+
+_candidates = candidates  # for the functions whose argument of that name is the study's spec
+
+
 def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float = 0.5,
            min_p_alive: float = 0.5, max_inactive_days: float = 180, unit: str = "D",
-           degenerate: bool = False, value_model: str | bool = "CLV", as_of: str = "") -> Tiers:
+           degenerate: bool = False, value_model: str | bool = "CLV", as_of: str = "", rank_by: str = "revenue",
+           candidates: Candidates | None = None) -> Tiers:
     """Key-account tier per customer from value, potential and risk (rule in the module docstring).
 
     Parameters
     ----------
     base : DataFrame
         Per customer ``revenue`` (current value), ``clv`` (potential), ``p_alive`` (risk), and ``recency`` and
-        ``T`` (the recency fallback), as :func:`kamlib.clv.customer_base` returns.
+        ``T`` (the recency fallback), as :func:`kamlib.clv.customer_base` returns; ``profit`` (gross profit,
+        :func:`customer_profit`) for the profit rule, and to flag loss-making large customers under any rule.
     key_share : float
-        Top share of customers by revenue (key accounts) and by CLV (potential key accounts); see :func:`top`.
+        Top share of the candidates by the ranking measure (key accounts) and by CLV (potential key accounts); see
+        :func:`top`.
     develop_share : float
-        Top share by CLV that is worth developing (above ``key_share``).
+        Top share of all customers by CLV that is worth developing (above ``key_share``).
     min_p_alive : float
         P(alive) below which a top customer is at risk.
     max_inactive_days : float
@@ -282,6 +545,13 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
         forecast that does not beat past revenue): development is ranked by past revenue and risk by recency.
     as_of : str
         The date the tiers describe, for the result.
+    rank_by : {"revenue", "profit", "clv"}
+        What ranks the key accounts (a study's ``tiers.rank_by``; :data:`RANK_BY`): past revenue (purchase days
+        without amounts), gross profit (``base["profit"]``; no customer without a positive profit is a key account
+        or a potential one) or the CLV of ``value_model`` (past revenue when there is none, said in
+        :attr:`Tiers.rank_note`; no potential tier, as the key accounts are the top by CLV).
+    candidates : Candidates, optional
+        Who may be a key account or a potential one (:func:`candidates`); the shares are shares of them.
 
     Returns
     -------
@@ -309,22 +579,44 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     'recency'
     >>> assign(b, key_share=0.5, develop_share=0.6, value_model=False).tier.astype(str).tolist()
     ['Key account', 'Maintain']
+    >>> lossy = b.assign(profit=[-3.0, 0.5])  # the largest customer loses money: not a key account by profit
+    >>> t = assign(lossy, key_share=0.5, develop_share=0.6, value_model=False, rank_by="profit")
+    >>> t.tier.astype(str).tolist(), list(t.loss_making), t.rank_by
+    (['Maintain', 'Key account'], [0], 'gross profit')
     """
     if not 0 < key_share < develop_share < 1:
         raise KamError(f"tiers need 0 < key_share < develop_share < 1, got {key_share} and {develop_share}.")
     if unit not in UNIT_DAYS:
         raise KamError(f"unknown time unit {unit!r}; use one of {sorted(UNIT_DAYS)}.")
+    if rank_by not in RANK_BY:
+        hint = (" (the customer-value index is not available yet)" if str(rank_by).strip().lower() == "value_index"
+                else "")
+        raise ArgumentError(f"rank_by must be one of {', '.join(RANK_BY)}, not {rank_by!r}{hint}.",
+                            argument="rank_by")
     require_columns(base, ["clv", "p_alive"], where="the tier input", fix="compute them with kamlib.clv.customer_base")
+    if rank_by == "profit" and "profit" not in base:
+        raise ArgumentError("the profit rule needs each customer's gross profit (a profit column in the tier input); "
+                            "map transactions.columns.profit or cost and add it with kamlib.tiers.customer_profit, or "
+                            "rank by revenue.", argument="rank_by")
     p_min = float(base["p_alive"].min()) if len(base) else np.nan
     note = None
     model_label = value_model if isinstance(value_model, str) else "CLV" if value_model else ""
     value_model = bool(value_model)
+    identified = value_model and not degenerate
     degenerate = degenerate or not value_model
-    ranking, rank_by = _ranking(base)
+    revenue, revenue_name = _ranking(base)
+    rank_note = None
+    if rank_by == "clv" and not value_model:
+        rank_note = Message("The key accounts are ranked by past revenue, not by CLV (tiers.rank_by: clv): no purchase "
+                            "model values the customers in this run (none beat past revenue on the holdout, or none "
+                            "could be compared).")
+        rank_by = "revenue"
+    measure_name = revenue_name if rank_by == "revenue" else RANK_BY[rank_by]
+    ranking = _measure(base, measure_name)
     if degenerate or p_min >= min_p_alive:
         require_columns(base, ["recency", "T"], where="the tier input",
                         fix="compute them with kamlib.clv.customer_base")
-        why = (Message("the log has no amounts, so no purchase model values the customers") if rank_by != "revenue" else
+        why = (Message("the log has no amounts, so no purchase model values the customers") if revenue_name != "revenue" else
                Message("no purchase model beats past revenue on the holdout") if not value_model else
                Message("the purchase model cannot identify dropout (its parameters are at a bound)") if degenerate
                else Message("P(alive) is at least {p_min:.2f} for every customer, so no one would be at risk by it",
@@ -338,26 +630,56 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
         alive = base["p_alive"] >= min_p_alive
         risk = "p_alive"
     risk_rule = _risk_phrase(risk, max_inactive_days, min_p_alive)
-    top_revenue = base.index.isin(top(ranking, key_share))
+    eligible = candidates.eligible(base.index) if candidates is not None else np.ones(len(base), dtype=bool)
+    pool = base.index[eligible]
+    profitable = (base["profit"].fillna(0.0) > 0).to_numpy() if rank_by == "profit" else np.ones(len(base), bool)
+    top_rank = base.index.isin(top(ranking.loc[pool], key_share)) & profitable if len(pool) else np.zeros(len(base), bool)
     by_clv = base["clv"] if value_model else ranking
-    potential = base.index.isin(top(by_clv, key_share)) & value_model
+    potential = (base.index.isin(top(by_clv.loc[pool], key_share)) if len(pool) else np.zeros(len(base), bool)) \
+        & value_model & profitable & (rank_by != "clv")
     develop = base.index.isin(top(by_clv, develop_share))
     tier = pd.Series("Maintain", index=base.index)
     tier[develop] = "Develop"
-    tier[potential & ~top_revenue] = "Potential key account"
-    tier[top_revenue & ~alive] = "At-risk key account"
-    tier[top_revenue & alive] = "Key account"
-    rule = (Message("value: top {share:.0%} by revenue; potential: top {share:.0%} by CLV; risk: {risk}", "phrase",
-                    share=key_share, risk=risk_rule) if value_model and rank_by == "revenue" else
-            Message("value: top {share:.0%} by revenue; no potential tier (no model beats past revenue); risk: {risk}",
-                    "phrase", share=key_share, risk=risk_rule) if rank_by == "revenue" else
-            Message("value: top {share:.0%} by purchase days (the log has no amounts); no potential tier; risk: {risk}",
-                    "phrase", share=key_share, risk=risk_rule))
+    tier[potential & ~top_rank] = "Potential key account"
+    tier[top_rank & ~alive] = "At-risk key account"
+    tier[top_rank & alive] = "Key account"
+    loss_making = None
+    if "profit" in base and revenue_name == "revenue" and len(pool):
+        large = top(revenue.loc[pool], key_share)
+        loss_making = large[(base["profit"].reindex(large) < 0).to_numpy()]
+    rule = _rule(key_share, measure_name, value_model, risk_rule, candidates)
     return Tiers(pd.Series(pd.Categorical(tier, categories=ORDER, ordered=True), index=base.index, name="tier"),
                  risk, rule, note, share=float(key_share), develop_share=float(develop_share),
-                 max_inactive_days=float(max_inactive_days), min_p_alive=float(min_p_alive), rank_by=rank_by,
+                 max_inactive_days=float(max_inactive_days), min_p_alive=float(min_p_alive), rank_by=measure_name,
                  value_model=model_label if value_model else "",
-                 base=base, as_of=str(as_of))
+                 base=base, as_of=str(as_of), unit=unit, rank_note=rank_note, candidates=candidates,
+                 loss_making=loss_making, dropout_identified=bool(identified))
+
+
+def _rule(share: float, measure: str, value_model: bool, risk: Message, candidates: Candidates | None) -> Message:
+    """The tier rule in a few words, for a caption (:attr:`Tiers.rule`)."""
+    if candidates is None and measure == "revenue":
+        if value_model:
+            return Message("value: top {share:.0%} by revenue; potential: top {share:.0%} by CLV; risk: {risk}",
+                           "phrase", share=share, risk=risk)
+        return Message("value: top {share:.0%} by revenue; no potential tier (no model beats past revenue); risk: "
+                       "{risk}", "phrase", share=share, risk=risk)
+    if candidates is None and measure == "purchase days":
+        return Message("value: top {share:.0%} by purchase days (the log has no amounts); no potential tier; risk: "
+                       "{risk}", "phrase", share=share, risk=risk)
+    by = (Message("gross profit (no customer without a positive profit)", "phrase") if measure == RANK_BY["profit"]
+          else Message("CLV", "phrase") if measure == RANK_BY["clv"]
+          else Message("purchase days (the log has no amounts)", "phrase") if measure == "purchase days"
+          else Message("revenue", "phrase"))
+    potential = (Message("no potential tier (the key accounts are the top by CLV)", "phrase")
+                 if measure == RANK_BY["clv"] else
+                 Message("potential: top {share:.0%} by CLV", "phrase", share=share) if value_model else
+                 Message("no potential tier (no model beats past revenue)", "phrase"))
+    if candidates is None:
+        return Message("value: top {share:.0%} by {measure}; {potential}; risk: {risk}", "phrase", share=share,
+                       measure=by, potential=potential, risk=risk)
+    return Message("value: top {share:.0%} of the candidates ({candidates}) by {measure}; {potential}; risk: {risk}",
+                   "phrase", share=share, candidates=candidates.phrase(), measure=by, potential=potential, risk=risk)
 
 
 def table(base: pd.DataFrame, tier: Tiers | pd.Series) -> pd.DataFrame:
@@ -421,6 +743,137 @@ def empty_tiers(table_df: pd.DataFrame, *, by_construction=()) -> str | None:
         return None
     return Message(f"No customer falls in the tier{'s' if len(empty) > 1 else ''} {{tiers}}; check the tier "
                    "thresholds (tiers.* in a study) against the data.", tiers=empty)
+
+
+#: The columns of the account list (:func:`accounts`) and the kind of their values (:func:`kamlib.i18n.column_kind`),
+#: which gives a header its unit (the currency of money, days); a candidate attribute column keeps its own name.
+ACCOUNT_COLUMNS = {"customer_id": None, "tier": None, "revenue": "money", "orders": "count",
+                   "profit": "money", "clv": "money", "loss_making": None, "candidate": None,
+                   "p_alive": "probability", "at_risk": None, "recency_days": "days"}
+_MEASURE_COLUMN = {"revenue": "revenue", "purchase days": "orders", RANK_BY["profit"]: "profit",
+                   RANK_BY["clv"]: "clv"}
+
+
+def accounts(tiers: Tiers) -> pd.DataFrame:
+    """The account list: one row per customer of the tiers, for the account team (a study writes it as
+    ``reports/<study>/accounts.csv`` and ``accounts.xlsx``, :func:`account_sheet`).
+
+    The columns (:data:`ACCOUNT_COLUMNS`), those that apply: ``customer_id``; ``tier``; the ranking measure
+    (``revenue``, ``orders`` (purchase days), ``profit`` or ``clv``, :attr:`Tiers.rank_by`) and the value measure
+    (``clv`` when a model values the customers, else ``revenue``, or ``orders`` without amounts), once when
+    they are the same; ``profit`` and ``loss_making`` (gross profit below 0) when the log has profit; each candidate
+    attribute (its column's name) and ``candidate`` when the tiers restrict the candidates; ``p_alive`` when a
+    purchase model values the customers and identifies dropout (:attr:`Tiers.dropout_identified`); ``at_risk`` by
+    the tiers' risk rule (:func:`risk_phrase`), applied to every customer; ``recency_days`` (days since the last
+    purchase). Rows run by tier (:data:`ORDER`), then by the ranking measure, largest first (ties by id).
+
+    The next best products of each account are not in the list: the personalisation stage computes its
+    recommendations after the tiers, from a later cut of the log, and does not record them per customer, so they
+    are not available here without computing them again.
+
+    Parameters
+    ----------
+    tiers : Tiers
+        From :func:`assign` (with its ``base``).
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import accounts, assign
+    >>> b = pd.DataFrame({"revenue": [10.0, 1.0, 4.0], "clv": [5.0, 1.0, 2.0], "p_alive": [0.9, 0.2, 0.8],
+    ...                   "recency": [4, 1, 4], "T": [5, 5, 5], "profit": [2.0, -1.0, 0.5]}, index=["a", "b", "c"])
+    >>> t = assign(b, key_share=0.34, develop_share=0.67, unit="D")
+    >>> accounts(t)[["customer_id", "tier", "revenue", "clv", "loss_making", "at_risk"]].values.tolist()
+    [['a', 'Key account', 10.0, 5.0, False, False], ['c', 'Develop', 4.0, 2.0, False, False], ['b', 'Maintain', 1.0, 1.0, True, True]]
+    """
+    base = tiers.base
+    if base is None:
+        raise KamError("these tiers carry no customer table (base); draw them with kamlib.tiers.assign.")
+    ids = base.index.astype(str)
+    out = pd.DataFrame({"customer_id": ids, "tier": tiers.tier.astype(str).to_numpy()})
+    ranking = tiers.ranking
+    out[_MEASURE_COLUMN[tiers.rank_by]] = ranking.to_numpy()
+    revenue, revenue_name = _ranking(base)
+    value_column, value = (("clv", base["clv"]) if tiers.value_model else (_MEASURE_COLUMN[revenue_name], revenue))
+    if value_column not in out:
+        out[value_column] = value.to_numpy()
+    if "profit" in base:
+        if "profit" not in out:
+            out["profit"] = base["profit"].to_numpy()
+        out["loss_making"] = (base["profit"] < 0).to_numpy()
+    if tiers.candidates is not None:
+        for column in tiers.candidates.spec:
+            if column not in out:
+                out[column] = tiers.candidates.value[column].reindex(ids).to_numpy()
+        out["candidate"] = tiers.candidates.eligible(ids)
+    if tiers.dropout_identified:
+        out["p_alive"] = base["p_alive"].to_numpy()
+    days = _days_since_last(base, tiers.unit) if {"recency", "T"} <= set(base.columns) else None
+    if tiers.risk == "p_alive":
+        out["at_risk"] = (base["p_alive"] < tiers.min_p_alive).to_numpy()
+    elif days is not None:
+        out["at_risk"] = (days > tiers.max_inactive_days).to_numpy()
+    if days is not None:
+        out["recency_days"] = days.round(1).to_numpy()
+    out["_order"] = pd.Categorical(out["tier"], categories=ORDER, ordered=True).codes
+    out["_rank"] = ranking.to_numpy()
+    out = out.sort_values(["_order", "_rank", "customer_id"], ascending=[True, False, True], kind="mergesort")
+    return out.drop(columns=["_order", "_rank"]).reset_index(drop=True)
+
+
+def account_sheet(frame: pd.DataFrame, *, language: str = "en", currency: str | None = None) -> pd.DataFrame:
+    """The account list (:func:`accounts`) as the account team reads it: headers in ``language`` as the report's
+    tables have them (:func:`kamlib.i18n.header_en`, :func:`kamlib.i18n.header_zh`, with the currency of money and
+    the unit of days), tiers named in that language, yes/no for flags, money to the cent and P(alive) to four
+    decimals.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        From :func:`accounts`.
+    language : {"en", "zh"}
+        The study's language.
+    currency : str, optional
+        The study's ``transactions.currency``, shown in the headers of money.
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import account_sheet
+    >>> f = pd.DataFrame({"customer_id": ["a"], "tier": ["Key account"], "profit": [2.0], "loss_making": [False]})
+    >>> list(account_sheet(f, currency="USD").columns), account_sheet(f, language="zh").iloc[0].astype(str).tolist()
+    (['Customer ID', 'Tier', 'Profit (USD)', 'Loss making'], ['a', '大客户', '2.0', '否'])
+    """
+    from .i18n import header_en, header_zh, value_zh
+
+    out = frame.copy()
+    yes, no = ("是", "否") if language == "zh" else ("yes", "no")
+    for column in out.columns:
+        kind = ACCOUNT_COLUMNS.get(column)
+        if out[column].dtype == bool:
+            out[column] = out[column].map({True: yes, False: no})
+        elif kind == "money":
+            out[column] = out[column].round(2)
+        elif kind == "probability":
+            out[column] = out[column].round(4)
+        elif column == "tier" and language == "zh":
+            out[column] = out[column].map(lambda v: value_zh(v) or v)
+    heads = []
+    for column in out.columns:
+        kind = ACCOUNT_COLUMNS.get(column)
+        head = (header_zh(column, kind=kind, currency=currency) if language == "zh" else None) \
+            or header_en(column, kind=kind, currency=currency)
+        heads.append(head)
+    out.columns = heads
+    return out
 
 
 @dataclass(frozen=True)
@@ -540,7 +993,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
              models=("bgnbd",), key_share: float = 0.2, develop_share: float = 0.5, min_p_alive: float = 0.5,
              max_inactive_days: float = 180, months: int = 12, discount_rate: float = 0.10,
              penalizer: float = 0.0, covariates=(), covariate_min_customers: int = 30, n_boot: int = 100,
-             seed: int = 0) -> Identification:
+             seed: int = 0, rank_by: str = "revenue", candidates: dict | None = None) -> Identification:
     """The identify stage in one call: the value model chosen on the holdout and the key-account tiers.
 
     The same steps, in the same order and with the same arguments, as the identification notebook, which calls
@@ -577,6 +1030,11 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
         Bootstrap samples of the holdout comparison.
     seed : int
         Random seed.
+    rank_by : {"revenue", "profit", "clv"}
+        What ranks the key accounts (``tiers.rank_by``; :func:`assign`); the profit rule reads the log's ``profit``
+        (:func:`customer_profit`).
+    candidates : dict, optional
+        Who may be a key account (``tiers.candidates``; :func:`candidates`), read from the log's columns.
 
     Returns
     -------
@@ -629,9 +1087,11 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
     if reason:
         notes.append(reason)
         value_model = ""
+    base = with_profit(base, transactions, end=holdout_end, start=calibration_start)
     result = assign(base, key_share=key_share, develop_share=develop_share, min_p_alive=min_p_alive,
                     max_inactive_days=max_inactive_days, unit=unit,
                     degenerate=purchase.degenerate if purchase is not None else True,
                     value_model=clv.label(value_model) if value_model else "",
-                    as_of=str(pd.Timestamp(holdout_end).date()))
+                    as_of=str(pd.Timestamp(holdout_end).date()), rank_by=rank_by,
+                    candidates=_candidates(transactions, candidates, end=holdout_end, start=calibration_start))
     return Identification(cal, fitted, selection, value_model, base, result, tuple(notes), spend_fit)

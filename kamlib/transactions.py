@@ -2,7 +2,8 @@
 
 Everything after :func:`load` can trust the columns ``customer_id`` (str),
 ``date`` (datetime64), ``amount`` (float) and any optional mapped columns
-(``quantity``, ``order_id``, ``channel``, ``category``, ``country``).
+(``quantity``, ``order_id``, ``channel``, ``category``, ``country``, ...; ``profit`` (float), the line's gross
+profit, when ``profit`` or ``cost`` is mapped).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from .i18n import Message
 __all__ = ["DEFAULT_COLUMNS", "FUNNEL_STEPS", "Joined", "Loaded", "OPTIONAL", "Validated", "funnel", "join_tables",
            "keep_rows", "load", "purchase_days", "roles", "sample_customers", "validate"]
 
-OPTIONAL = ["quantity", "order_id", "channel", "category", "country", "unit_price", "product", "description"]
+OPTIONAL = ["quantity", "order_id", "channel", "category", "country", "unit_price", "product", "description", "profit",
+            "cost"]
 DEFAULT_COLUMNS = {"customer": "customer_id", "date": "date", "amount": "amount"}
 _SCIENTIFIC = r"\d(\.\d+)?[eE]\+?\d+"
 _LINE = "_line_hash"  # hash of the whole line of the file (every column, mapped or not): the duplicate rule
@@ -226,6 +228,27 @@ def _filter_column(raw: pd.DataFrame, column: str, names: dict, where: str) -> s
     have = ", ".join(map(str, raw.columns[:12]))
     raise ArgumentError(f"{where} has no column '{column}' for transactions.filter; name one of its columns "
                         f"({have}).", argument="filter")
+
+
+def _with_attributes(df: pd.DataFrame, raw: pd.DataFrame, attributes: dict | None, where: str) -> pd.DataFrame:
+    """``df`` with each attribute column of ``attributes`` (:func:`load`), checked for the listed values."""
+    for column, values in (attributes or {}).items():
+        if column not in df.columns:
+            if column not in raw.columns:
+                have = ", ".join(map(str, raw.columns[:12]))
+                raise ArgumentError(f"{where} has no column '{column}' to choose the key-account candidates by; name "
+                                    f"a column of the file ({have}) or a mapped role such as channel.",
+                                    argument=f"attributes.{column}")
+            df = df.assign(**{column: raw.loc[df.index, column]})
+        listed = list(values) if isinstance(values, (list, tuple, set)) else [values]
+        wanted = set(_as_text(listed).dropna())
+        text = _as_text(df[column])
+        if wanted and not text.isin(wanted).any():
+            seen = ", ".join(map(str, text.value_counts().index[:8]))
+            raise ArgumentError(f"{where}: no row of column '{column}' takes a value listed for the key-account "
+                                f"candidates ({', '.join(sorted(wanted))}); its values include {seen}.",
+                                argument=f"attributes.{column}")
+    return df
 
 
 def keep_rows(raw: pd.DataFrame, filter: dict, *, names: dict | None = None, where: str = "the file") -> pd.Series:
@@ -506,12 +529,29 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
         q, p = number("quantity"), number("unit_price")
         drop(q.isna() | p.isna(), "non-numeric quantity or unit price", "remove text from those columns")
         out["amount"] = (q * p).loc[out.index]
+    margin = [r for r in ("profit", "cost") if r in out]
+    if len(margin) == 2:
+        raise ArgumentError(f"{where} maps both the line's profit ({names.get('profit', 'profit')}) and its cost "
+                            f"({names.get('cost', 'cost')}); map one of them (the profit is the amount less the cost), "
+                            "and set the other to null.", argument="columns.cost")
+    if margin and "amount" not in out:
+        raise ArgumentError(f"{where} maps the line's {margin[0]} but no amount; map the amount (or the quantity and "
+                            f"the unit price) too, or set columns.{margin[0]} to null.",
+                            argument=f"columns.{margin[0]}")
+    for role in margin:  # the line's gross profit, or its total cost: numbers, negative margins allowed
+        out[role] = number(role)
+        drop(out[role].isna(), Message("non-numeric {role}", "phrase", role=role),
+             Message("remove text from the {role} column, or set transactions.columns.{role} to null", "phrase",
+                     role=role))
     if cancellation_prefix:
         if "order_id" not in out:
             raise ArgumentError("cancellation_prefix needs the order id column; map columns['order_id'].",
                                 argument="cancellation_prefix")
         cancel = out["order_id"].astype("string").str.startswith(cancellation_prefix).fillna(False).astype(bool)
         if "amount" in out:
+            flip = cancel & (out["amount"] > 0)  # a cancelled line takes its profit or cost back as well
+            for role in margin:
+                out.loc[flip, role] = -out.loc[flip, role]
             out.loc[cancel, "amount"] = -out.loc[cancel, "amount"].abs()
             note(cancel, Message("cancellation (order id starts with {prefix!r})", "phrase", prefix=cancellation_prefix),
                  "negative; dropped or netted as transactions.negative_amounts says")
@@ -548,6 +588,10 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
         out = out.drop(columns=_LINE)
     if "amount" in out:
         out["amount"] = out["amount"].astype("float64")
+    if "cost" in out:  # one concept downstream: the line's gross profit
+        out["profit"] = out["amount"] - out.pop("cost").astype("float64")
+    if "profit" in out:
+        out["profit"] = out["profit"].astype("float64")
     if "quantity" in out:
         out["quantity"] = number("quantity")
     report = pd.DataFrame(rows)
@@ -637,7 +681,7 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
          duplicates: str = "auto", as_of: dt.date | None = None, exclude_products=(),
          cancellation_prefix: str | None = None, sample_share: float | None = None, decimal: str | None = None,
          timezone: str | None = None, sheet: str | int | None = None, tables: dict | None = None,
-         filter: dict | None = None) -> Loaded:
+         filter: dict | None = None, attributes: dict | None = None) -> Loaded:
     """Load and validate a transaction log.
 
     Parameters
@@ -665,6 +709,12 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         Keep the rows whose columns (mapped or not) take the listed values, e.g. ``{"behavior_type": ["buy"]}``
         for the purchases of an event log (:func:`keep_rows`); the rows left out are counted in the report, and
         a filter of one column gives the log's purchase path (:func:`funnel`).
+    attributes : dict, optional
+        Customer attribute columns to carry into the clean log, each with the values some row must take (a study's
+        ``tiers.candidates``, e.g. ``{"Segment": ["Corporate", "Home Office"]}``): a key that names a mapped role
+        (``channel``) is that role's column; another key is a column of the file, mapped or not, carried under its
+        own name. A missing column, or values no row takes, stop the load with one sentence
+        (:class:`~kamlib.errors.ArgumentError` with ``argument="attributes.<key>"``).
 
     Returns
     -------
@@ -710,6 +760,7 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
                     "fix": Message("the study keeps only these values; list more under transactions.filter",
                                    "phrase")}
         df = df.loc[keep]
+    df = _with_attributes(df, raw, attributes, where)
     try:
         clean, report = validate(df, date_format=date_format, negative_amounts=negative_amounts,
                                  zero_amounts=zero_amounts, duplicates=duplicates, as_of=as_of,

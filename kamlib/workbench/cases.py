@@ -78,6 +78,8 @@ transactions:
     channel: null
     country: null
     category: null
+    profit: null              # the line's gross profit, for tiers.rank_by: profit (or map cost)
+    cost: null                # the line's total cost: profit = amount - cost
   encoding: auto              # auto tries UTF-8 (with or without BOM), then GBK/GB18030
   date_format: null           # e.g. "%d/%m/%Y %H:%M", or epoch for Unix times (1530469977); null: ISO dates
   filter: null                # an event log: keep the purchases, e.g. {{behavior_type: [buy]}}
@@ -102,6 +104,11 @@ clv:                          # periods inside YOUR data's span (`kam validate` 
   horizon_months: 12
   discount_rate: 0.10
   bootstrap: 100
+
+tiers:                        # who the key accounts are
+  key_share: 0.20             # the top 20% of the candidates by the ranking measure
+  rank_by: revenue            # revenue | profit (map profit or cost) | clv (the model chosen on the holdout)
+  candidates: null            # only these customers may be key accounts, e.g. {{channel: [Corporate]}}
 
 quick:                        # `kam run --quick`: smaller sizes for a first look
   clv: {{bootstrap: 10}}

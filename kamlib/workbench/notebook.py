@@ -224,13 +224,13 @@ def load_transactions(namespace: dict[str, Any]):
     from .. import transactions
 
     p = {k[len("transactions_"):]: v for k, v in namespace.items() if k.startswith("transactions_")}
-    keys = {k: f"transactions.{k}" for k in p} | {"source": "transactions.source"}
+    keys = {k: f"transactions.{k}" for k in p} | {"source": "transactions.source", "attributes": "tiers.candidates"}
     return _call(transactions.load, keys, p["source"], columns=p["columns"], encoding=p["encoding"],
                  date_format=p["date_format"], negative_amounts=p["negative_amounts"],
                  zero_amounts=p["zero_amounts"], duplicates=p["duplicates"], as_of=p["as_of"],
                  exclude_products=p["exclude_products"], cancellation_prefix=p["cancellation_prefix"],
                  sample_share=p["sample_share"], decimal=p["decimal"], timezone=p["timezone"], sheet=p["sheet"],
-                 tables=p.get("tables"), filter=p.get("filter"))
+                 tables=p.get("tables"), filter=p.get("filter"), attributes=namespace.get("tiers_candidates"))
 
 
 def load_survey(namespace: dict[str, Any], inst):
@@ -305,6 +305,7 @@ def identification(namespace: dict, transactions):
                               max_inactive_days=g["tiers_max_inactive_days"], months=g["clv_horizon_months"],
                               discount_rate=g["clv_discount_rate"], penalizer=g["clv_penalizer"],
                               covariates=g["clv_covariates"], covariate_min_customers=g["clv_covariate_min_customers"],
-                              n_boot=g["clv_bootstrap"], seed=g["seed"])
+                              n_boot=g["clv_bootstrap"], seed=g["seed"], rank_by=g.get("tiers_rank_by", "revenue"),
+                              candidates=g.get("tiers_candidates"))
 
     return stage_result(namespace, "key_accounts", compute)

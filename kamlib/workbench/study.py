@@ -66,6 +66,16 @@ class Columns(_Section):
     unit_price: str | None = "UnitPrice"
     product: str | None = Field("StockCode", description="product or SKU id (baskets, recommendation, exclude_products)")
     description: str | None = Field("Description", description="product description (content-based recommendation)")
+    profit: str | None = Field(None, description="the line's gross profit (negative on a loss; tiers.rank_by: profit)")
+    cost: str | None = Field(None, description="the line's total cost, when the file has no profit column: the "
+                                               "profit is the amount less the cost (tiers.rank_by: profit)")
+
+    @model_validator(mode="after")
+    def _one_margin(self):
+        if self.profit and self.cost:
+            raise ValueError(f"transactions.columns maps both profit ({self.profit}) and cost ({self.cost}); map one "
+                             "of them (the profit is the amount less the cost) and set the other to null")
+        return self
 
 
 
@@ -226,6 +236,38 @@ class Tiers(_Section):
     min_p_alive: float = Field(0.50, ge=0, le=1)
     max_inactive_days: int = Field(180, gt=0, description="risk by recency when P(alive) carries no information "
                                                           "(a degenerate purchase model): days since the last purchase")
+    rank_by: Literal["revenue", "profit", "clv"] = Field(
+        "revenue", description="what ranks the key accounts: revenue (past revenue; purchase days in a log without "
+                               "amounts), profit (gross profit from transactions.columns.profit or cost; loss-making "
+                               "customers are never key accounts) or clv (the CLV of the model chosen on the holdout; "
+                               "past revenue when none is chosen)")
+    candidates: dict[str, list[str | int | float]] | None = Field(
+        None, description="only customers with these values are key-account candidates, e.g. {channel: [Corporate, "
+                          "Home Office]}: a mapped role or any column of the file; a customer's value is the one on "
+                          "most of their lines (ties: the latest line's); null: every customer")
+
+    @field_validator("rank_by", mode="before")
+    @classmethod
+    def _known_rule(cls, value):
+        if isinstance(value, str) and value.strip().lower() in ("value_index", "value index"):
+            raise ValueError("tiers.rank_by: value_index is not available yet (the customer-value index comes with "
+                             "another issue); use revenue, profit or clv")
+        return value
+
+    @field_validator("candidates", mode="before")
+    @classmethod
+    def _listed_candidates(cls, value):
+        """One value may be written without a list (``{channel: Corporate}``); an empty list names nobody."""
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for column, values in value.items():
+            values = values if isinstance(values, list) else [values]
+            if not values or any(v is None for v in values):
+                raise ValueError(f"tiers.candidates.{column} lists no value; list the values of {column} whose "
+                                 f"customers may be key accounts, e.g. {{{column}: [Corporate]}}, or remove the key")
+            out[column] = values
+        return out
 
     @model_validator(mode="after")
     def _shares_in_order(self):
@@ -501,6 +543,16 @@ class Study(_Section):
                              f"({end}), where the lifecycle transitions start when segments.lifecycle_previous is "
                              f"null; set segments.lifecycle_previous to an earlier date or move "
                              f"segments.lifecycle_date after {end}")
+        return self
+
+    @model_validator(mode="after")
+    def _profit_rule_has_profit(self):
+        """``tiers.rank_by: profit`` needs the line's profit or cost (:class:`Tiers`, :class:`Columns`)."""
+        cols = self.transactions.columns
+        if self.tiers.rank_by == "profit" and not (cols.profit or cols.cost):
+            raise ValueError("tiers.rank_by is profit, but transactions.columns maps neither profit nor cost; map the "
+                             "line's profit (transactions.columns.profit) or its total cost (transactions.columns.cost), "
+                             "or set tiers.rank_by: revenue")
         return self
 
     @model_validator(mode="after")
