@@ -437,7 +437,7 @@ _EN_UNITS = {"days": "days", "weeks": "weeks", "months": "months", "seconds": "s
 #:
 #: A name that is not listed takes the kind of its parts (:func:`column_kind`): ``mean_X``, ``X_ci_lower``,
 #: ``holdout_X`` the kind of ``X``; ``X_share``, ``X_rate`` and ``capture_X`` are shares, ``X_days`` days, ``X_pct``
-#: percent; another name with revenue, CLV, spend, amount or budget in it is money.
+#: percent; another name with revenue, CLV, spend, amount, budget or profit in it is money.
 COLUMN_KINDS = {
     **dict.fromkeys((
         "revenue", "clv", "spend", "incremental_clv", "monetary_value", "avg_order", "budget", "amount_dropped",
@@ -476,7 +476,7 @@ COLUMN_KINDS = {
 _KIND_PREFIXES = ("mean_", "median_", "holdout_", "true_", "baseline_", "best_", "random_")
 _KIND_SUFFIXES = ("_ci_lower", "_ci_upper", "_lower", "_upper", "_se", "_key", "_regular", "_control", "_treatment",
                   "_holdout", "_difference")
-_MONEY_WORDS = re.compile(r"(^|_)(revenue|clv|spend|monetary|amount|budget)($|_)")
+_MONEY_WORDS = re.compile(r"(^|_)(revenue|clv|spend|monetary|amount|budget|profit)($|_)")
 
 
 def column_kind(name: str) -> str | None:

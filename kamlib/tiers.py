@@ -696,7 +696,8 @@ def table(base: pd.DataFrame, tier: Tiers | pd.Series) -> pd.DataFrame:
     -------
     DataFrame
         ``tier``, ``customers``, ``revenue``, ``clv``, ``mean_p_alive``, ``customer_share``, ``revenue_share``,
-        ``clv_share``; every tier appears, empty ones with 0 customers.
+        ``clv_share``, and ``profit`` (gross profit) and ``loss_making`` (customers with a negative one) when
+        ``base`` has ``profit``; every tier appears, empty ones with 0 customers.
 
     Examples
     --------
@@ -714,6 +715,9 @@ def table(base: pd.DataFrame, tier: Tiers | pd.Series) -> pd.DataFrame:
     out["customer_share"] = out["customers"] / out["customers"].sum()
     out["revenue_share"] = out["revenue"] / out["revenue"].sum()
     out["clv_share"] = out["clv"] / out["clv"].sum()
+    if "profit" in base:
+        out["profit"] = g["profit"].sum()
+        out["loss_making"] = (base["profit"] < 0).groupby(tier, observed=False).sum().astype("int64")
     return out.reset_index()
 
 

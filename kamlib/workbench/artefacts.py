@@ -321,6 +321,18 @@ class Artefacts:
         path.write_text(text, encoding="utf-8")
         return self._register(art_id, "document", caption, [path], False)
 
+    def deliverable(self, df: pd.DataFrame, art_id: str, caption: str | dict[str, str]) -> Path:
+        """Save ``df`` as ``<id>.csv`` (UTF-8 with a byte-order mark, so Excel reads Chinese) and ``<id>.xlsx`` at the
+        top of the study's report folder (``reports/<study>/accounts.csv``): a file for a team to work with, such as
+        the account list (:func:`kamlib.tiers.account_sheet`), written as it is (headers already in the study's
+        language); the report lists it as a document with links to both files."""
+        self._check_id(art_id)
+        csv, xlsx = self.root / f"{art_id}.csv", self.root / f"{art_id}.xlsx"
+        df.to_csv(csv, index=False, lineterminator="\n", encoding="utf-8-sig")
+        df.to_excel(xlsx, index=False, sheet_name=art_id[:31])
+        return self._register(art_id, "document", caption, [csv, xlsx], False,
+                              {"path": csv.name, "files": [csv.name, xlsx.name], "rows": int(len(df))})
+
     def note(self, *sentences: str | None) -> None:
         """Say something the reader must know about this run (a degenerate model, an empty tier, a fallback).
 
