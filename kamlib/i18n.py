@@ -28,7 +28,7 @@ import re
 
 from functools import lru_cache
 
-__all__ = ["COLUMN_KINDS", "DATA_COLUMNS", "LANGUAGES", "Message", "catalogue", "codebook_zh", "column_kind",
+__all__ = ["COLUMN_KINDS", "DATA_COLUMNS", "Given", "LANGUAGES", "Message", "catalogue", "codebook_zh", "column_kind",
            "gettext", "glossary", "header_en", "header_zh", "in_language", "join", "made", "name_zh", "number",
            "translate", "unit_of", "value_zh", "with_unit"]
 
@@ -203,6 +203,48 @@ class Message(str):
             if params[k] is None:
                 return None
         return template.format(**params)
+
+
+class Given(Message):
+    """A text its author wrote in each language (a hypothesis's statement in a study file, ``{en: ..., zh: ...}``):
+    a :class:`Message` whose other languages come from the author, not from the catalogue.
+
+    Parameters
+    ----------
+    texts : dict or str
+        Language code to text; English is required. A plain string is English only.
+    where : str
+        Where the text comes from, for the error when English is missing (e.g. ``"survey.hypotheses[0].statement"``).
+
+    Examples
+    --------
+    >>> from kamlib.i18n import Given, Message, made
+    >>> g = Given({"en": "Trust raises commitment", "zh": "信任提升承诺"})
+    >>> str(g), g.translate("zh"), made("Trust raises commitment").translate("zh")
+    ('Trust raises commitment', '信任提升承诺', '信任提升承诺')
+    >>> Message("{h}: {s}", "phrase", h="H1", s=g).translate("en")
+    'H1: Trust raises commitment'
+    """
+
+    def __new__(cls, texts, where: str = "the text"):
+        texts = {"en": texts} if isinstance(texts, str) else dict(texts or {})
+        english = texts.get("en")
+        if not isinstance(english, str) or not english.strip():
+            from .errors import KamError
+
+            raise KamError(f"{where} has no English text; write it as {{en: ..., zh: ...}}.")
+        self = str.__new__(cls, english)
+        self.msgid, self.context, self.params, self.texts = english, "given", {}, texts
+        if len(_MADE) < _MADE_MAX:
+            _MADE[english] = self  # the author's words win over a catalogue message with the same English
+        return self
+
+    def __reduce__(self):
+        return Given, (self.texts,)
+
+    def translate(self, language: str) -> str | None:
+        """The author's text in ``language`` (None when they wrote none)."""
+        return self.texts.get(language)
 
 
 def _param(v, language):

@@ -183,11 +183,11 @@ class Understand(Result):
         Of them, those supported (count).
     real_survey_n : int or None
         Respondents of the published ECSI survey (another company's customers) analysed (count).
-    satisfaction_loyalty : float or None
-        The standardised path from satisfaction to loyalty (hypothesis H6) estimated on the published survey
-        (a standardised coefficient, no unit).
-    satisfaction_loyalty_supported : bool or None
-        Whether that path is supported on the published survey.
+    real_estimates : dict or None
+        Hypothesis id -> its estimate on the published survey (the study's ``real:`` tests; a standardised PLS-SEM
+        coefficient, no unit).
+    real_supported : dict or None
+        Hypothesis id -> whether it is supported on the published survey.
     n_reviews : int or None
         Reviews of the public Chinese corpus classified (count).
 
@@ -202,8 +202,8 @@ class Understand(Result):
     hypotheses_tested: int | None = None
     hypotheses_supported: int | None = None
     real_survey_n: int | None = None
-    satisfaction_loyalty: float | None = None
-    satisfaction_loyalty_supported: bool | None = None
+    real_estimates: dict | None = None
+    real_supported: dict | None = None
     n_reviews: int | None = None
 
 
@@ -382,8 +382,8 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("understand", "hypotheses_tested"): ("20_survey", "hypotheses_tested"),
     ("understand", "hypotheses_supported"): ("20_survey", "hypotheses_supported"),
     ("understand", "real_survey_n"): ("20_survey", "real_survey_n"),
-    ("understand", "satisfaction_loyalty"): ("20_survey", "H6_real_estimate"),
-    ("understand", "satisfaction_loyalty_supported"): ("20_survey", "H6_real_supported"),
+    ("understand", "real_estimates"): ("20_survey", r"(?P<id>.+)_real_estimate"),
+    ("understand", "real_supported"): ("20_survey", r"(?P<id>.+)_real_supported"),
     ("understand", "n_reviews"): ("25_reviews", "n_reviews"),
     ("segment", "k"): ("30_segments", "k_chosen"),
     ("segment", "k_gap"): ("30_segments", "k_gap"),
@@ -417,7 +417,7 @@ KEPT: dict[tuple[str, str], str] = {("identify", "tiers"): "key_accounts"}
 _CONVERT: dict[tuple[str, str], Callable] = {
     ("identify", "value_model"): lambda v: "" if v == "none" else str(v),  # the notebook records "none" for none
     ("identify", "degenerate_models"): lambda v: tuple(map(str, v)),
-    ("understand", "satisfaction_loyalty_supported"): lambda v: v == "yes",
+    ("understand", "real_supported"): lambda v: {h: x == "yes" for h, x in v.items()},
     ("act", "personalised_lift_ci"): tuple,
     ("evaluate", "capture_clv_ci"): tuple,
     ("evaluate", "capture_difference_ci"): tuple,
@@ -429,8 +429,9 @@ def _from_values(stage: str, name: str, values: dict):
     record = values.get(notebook, {})
     if "(?P<id>" in key:
         found = {m["id"]: v for k, v in record.items() if (m := re.fullmatch(key, k))}
-        return dict(sorted(found.items())) if found else None
-    value = record.get(key)
+        value = dict(sorted(found.items())) if found else None
+    else:
+        value = record.get(key)
     convert = _CONVERT.get((stage, name))
     return convert(value) if convert is not None and value is not None else value
 
@@ -534,7 +535,7 @@ def load_claims(path=None) -> pd.DataFrame:
     -------
     DataFrame
         ``id``, ``source``, ``location``, ``claim`` (an English paraphrase; never the source's sentence), ``check``
-        (a name in :data:`CHECKS`).
+        (a name in :data:`CHECKS`, with its argument after a colon where it takes one: ``hypothesis:H6``).
 
     Examples
     --------
@@ -551,7 +552,7 @@ def load_claims(path=None) -> pd.DataFrame:
     claims = pd.read_csv(path, dtype=str, keep_default_na=False)
     require_columns(claims, ["id", "source", "location", "claim", "check"], where=str(path),
                     fix="the register needs one row per claim with these columns")
-    unknown = sorted(set(claims["check"]) - set(CHECKS))
+    unknown = sorted({c for c in claims["check"] if c.partition(":")[0] not in CHECKS})
     if unknown:
         raise KamError(f"{path} names checks the workbook does not have ({', '.join(unknown)}); use one of "
                        f"{', '.join(CHECKS)}.")
@@ -697,15 +698,15 @@ def _f001(r: StageResults):
     return verdict, Message(_F001_EVIDENCE[direction], "phrase", method=method, lift=lift, lo=lo, hi=hi)
 
 
-def _satisfaction_loyalty(r: StageResults):
-    got = _need(r.understand, "satisfaction_loyalty_supported", "satisfaction_loyalty", "real_survey_n")
-    if got is None:
+def _hypothesis(r: StageResults, hypothesis: str):
+    got = _need(r.understand, "real_supported", "real_estimates", "real_survey_n")
+    if got is None or hypothesis not in got[0]:
         return None
-    supported, estimate, n = got
-    return OTHER_DATA, Message("on {n} respondents of the published ECSI survey, not the company's customers, the path "
-                               "from satisfaction to loyalty is {estimate:.2f} ({word})", "phrase", n=n,
-                               estimate=estimate, word=Message("supported" if supported else "not supported",
-                                                               "value"))
+    supported, estimates, n = got
+    return OTHER_DATA, Message("on {n} respondents of the published ECSI survey, not the company's customers, "
+                               "hypothesis {h} has the estimate {estimate:.2f} ({word})", "phrase", n=n, h=hypothesis,
+                               estimate=estimates[hypothesis],
+                               word=Message("supported" if supported[hypothesis] else "not supported", "value"))
 
 
 def _experiment_size(r: StageResults):
@@ -730,10 +731,11 @@ def _experiment_size(r: StageResults):
 
 
 #: Check name -> function of a run's :class:`StageResults` returning (verdict, evidence), or None when the run lacks
-#: what it needs
+#: what it needs; a check written ``name:argument`` in the register (``hypothesis:H6``: a hypothesis of the study's
+#: research model, by its test on the published survey) passes the argument too
 CHECKS: dict[str, Callable] = {"concentration": _concentration, "clv_over_sort": _clv_over_sort,
                                "churn_prediction": _churn_prediction, "f001": _f001,
-                               "satisfaction_loyalty": _satisfaction_loyalty, "experiment_size": _experiment_size}
+                               "hypothesis": _hypothesis, "experiment_size": _experiment_size}
 
 
 def confront(results: StageResults, claims: pd.DataFrame | None = None, *, strict: bool = False) -> list[Claim]:
@@ -767,7 +769,8 @@ def confront(results: StageResults, claims: pd.DataFrame | None = None, *, stric
     out = []
     for _, row in claims.iterrows():
         with _strict(strict):
-            got = CHECKS[row["check"]](results)
+            name, _, argument = row["check"].partition(":")
+            got = CHECKS[name](results, argument) if argument else CHECKS[name](results)
         verdict, evidence = got if got is not None else (NOT_TESTED, "")
         out.append(Claim(row["id"], row["source"], row["location"], row["claim"], verdict, evidence))
     return out

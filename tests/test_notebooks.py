@@ -6,6 +6,7 @@ with plain pandas, never numbers copied from a previous run.
 """
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -510,3 +511,30 @@ def test_reviews_notebook_on_a_users_export_through_the_study_file(study_file, t
     assert 0 < v["share_predicted_positive"] < 1  # the 3-star reviews were scored
     by_tier = pd.read_csv(out / "tables" / "reviews_aspects_by_tier.csv")
     assert set(by_tier["group"]) == {"key accounts", "other customers"}
+
+
+def test_another_research_model_runs_from_its_study_file_alone(tmp_path, monkeypatch):
+    """Issue 48, item 1: studies/relationship_quality.yaml declares the relationship-quality model (trust,
+    commitment, satisfaction, loyalty; account size as the moderator) with its own instrument; the survey notebook
+    tests its hypotheses, in its words and both languages, and nothing of the default model appears."""
+    from kamlib.workbench import report, runner
+
+    monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
+    [outcome] = runner.run(STUDIES / "relationship_quality.yaml", quick=True)
+    assert outcome.status == "ran", outcome.message
+    report.build(STUDIES / "relationship_quality.yaml", quick=True)
+    out = tmp_path / "reports" / "relationship_quality-quick"
+    hyp = pd.read_csv(out / "tables" / "survey_hypotheses.csv")
+    assert list(hyp["hypothesis"]) == ["H1", "H2", "H3", "H4", "H5", "H6", "H7", "H7"]  # H7: interaction, multi-group
+    assert hyp["statement"].iloc[0] == "Trust raises commitment"
+    assert hyp["method"].iloc[5].startswith("defined effect via_commitment := a*b, delta method")
+    assert "SIZE_large" in hyp["method"].iloc[6] and hyp["method"].iloc[7].startswith("multi-group SEM: path CM -> LOY")
+    v = json.loads((out / "values" / "20_survey.json").read_text())
+    assert v["hypotheses_tested"] == 7 and "H8_supported" not in v and "real_survey_n" not in v
+    drivers = pd.read_csv(out / "tables" / "survey_key_drivers.csv")
+    assert set(drivers["driver"]) == {"TR", "CM"}  # satisfaction and loyalty have two predictors each; SAT comes first
+    for page, words in (("index.html", "Commitment mediates the effect of trust on loyalty"),
+                        ("index.zh.html", "关系承诺在信任对忠诚度的影响中起中介作用")):
+        text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", (out / page).read_text(encoding="utf-8"))
+        assert words in text
+        assert "Service quality" not in text and "服务质量" not in text and "H8" not in text

@@ -86,12 +86,12 @@ def test_recorded_values_become_typed_attributes():
     assert (r.identify.key_accounts, r.identify.gini, r.identify.top_revenue_share) == (7, 0.5, 0.61)
     assert r.identify.value_model == "" and r.identify.degenerate_models == ("BG/NBD", "Pareto/NBD")
     assert r.identify.key_accounts_revenue_share is None and r.identify.tiers is None  # not recorded
-    assert r.understand.satisfaction_loyalty_supported is False and r.understand.satisfaction_loyalty == 0.3
+    assert r.understand.real_supported == {"H6": False} and r.understand.real_estimates == {"H6": 0.3}
     assert r.segment.k == 3 and r.segment.revenue_shares == {"0": 0.7, "2": 0.3}  # no row for the empty segment
     assert r.segment.churn_auc == 0.74 and set(r.segment.churn_aucs) == {"logit", "bgnbd_p_alive"}  # no telecom
     assert r.evaluate.capture_clv_ci == (0.5, 0.6) and r.evaluate.capture_past_revenue == 0.55
     assert r.act.personalised_lift_ci == (-0.1, 0.4) and r.act.rules is None
-    assert recorded({"20_survey": {"H6_real_supported": "yes"}}).understand.satisfaction_loyalty_supported is True
+    assert recorded({"20_survey": {"H6_real_supported": "yes"}}).understand.real_supported == {"H6": True}
     assert recorded({"10_key_accounts": {"value_model": "BG/CNBD-k"}}).identify.value_model == "BG/CNBD-k"
     empty = recorded({})
     assert all(v is None for stage in sr.STAGES for v in dataclasses.asdict(getattr(empty, stage)).values())
@@ -140,7 +140,7 @@ def _full() -> StageResults:
         identify=Identify(key_accounts=845, key_accounts_revenue_share=0.7225, top_revenue_share=0.7394, gini=0.7087,
                           value_model="BG/CNBD-k", degenerate_models=("BG/NBD",)),
         understand=Understand(hypotheses_tested=8, hypotheses_supported=5, real_survey_n=250,
-                              satisfaction_loyalty=0.52, satisfaction_loyalty_supported=True, n_reviews=10000),
+                              real_estimates={"H6": 0.52}, real_supported={"H6": True}, n_reviews=10000),
         segment=Segment(k=4, k_gap=3, k_silhouette=4, revenue_shares={"0": 0.55, "1": 0.25, "2": 0.15, "3": 0.05},
                         churn_auc=0.74, churn_aucs={"logit": 0.74}),
         act=Act(baskets=18000, rules=313, rules_significant=120, personalised_lift=0.25,
@@ -223,13 +223,23 @@ def _strings(path: Path, *, allowed=lambda node, parents: False) -> list[tuple[i
 
 
 def _keys() -> set[str]:
-    """The value keys of the mapping (a pattern by its literal text before its group)."""
-    return {key.split("(?P<id>")[0] if "(?P<id>" in key else key for _, key in sr.RECORDED.values()}
+    """The value keys of the mapping (a pattern by its literal text before its group, or after it when the
+    group comes first)."""
+    return {(key.split("(?P<id>")[0] or key.rsplit(")", 1)[1]) if "(?P<id>" in key else key
+            for _, key in sr.RECORDED.values()}
 
 
 def _is_key(text: str) -> bool:
-    return text in _keys() or any(text.startswith(k) and "(?P<id>" in key and len(text) > len(k)
-                                  for (_, key), k in ((v, v[1].split("(?P<id>")[0]) for v in sr.RECORDED.values()))
+    """A value key, or the literal part of a pattern a key would be built from."""
+    if text in _keys():
+        return True
+    for _, key in sr.RECORDED.values():
+        if "(?P<id>" in key:
+            before, after = key.split("(?P<id>")[0], key.rsplit(")", 1)[1]
+            if (before and text.startswith(before) and len(text) > len(before)) or \
+                    (not before and after and text.endswith(after) and len(text) > len(after)):
+                return True
+    return False
 
 
 @pytest.mark.parametrize("path", REASONING, ids=lambda p: p.name)

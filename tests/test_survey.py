@@ -240,7 +240,7 @@ def _continuous(inst, n, seed, key_share=0.0):
     """Simulated responses without categorisation or defects; reverse items flipped by sign."""
     inst = copy.deepcopy(inst)
     inst.simulation["loadings"] = {}  # equal loadings: marker-scaled paths equal the true paths
-    df = sd.simulate(inst, n, seed=seed, defects=False, likert=False, key_account_share=key_share)
+    df = sd.simulate(inst, n, seed=seed, defects=False, likert=False, focal_share=key_share)
     for item in inst.reverse_items:
         df[item] = -df[item]
     return inst, df
@@ -268,8 +268,8 @@ def test_tier_interaction_recovers_the_key_account_effect(inst):
     assert mod.estimate_ci_lower > 0 and mod.pvalue < 0.001
     # no interaction in the truth -> none found
     inst3 = copy.deepcopy(inst2)
-    inst3.simulation["key_account_extra"] = {}
-    df3 = sd.simulate(inst3, 6000, seed=21, defects=False, likert=False, key_account_share=0.5)
+    inst3.simulation["groups"] = {**inst3.simulation["groups"], "extra": {}}
+    df3 = sd.simulate(inst3, 6000, seed=21, defects=False, likert=False, focal_share=0.5)
     s3 = sd.construct_scores(df3, inst3)
     s3["key"] = (df3["TIER"] == "key").astype(int)
     assert survey.moderation(s3, "SAT", ["PQ", "SQ", "PF", "LG", "PC"], "key", "SQ").pvalue > 0.01
@@ -729,8 +729,8 @@ def test_ordinal_model_reads_path_labels_and_defined_parameters_and_names_what_i
 
 def test_the_study_model_carries_h7_as_a_defined_parameter():
     text = survey.model_syntax({"SQ": ["s1", "s2"], "SAT": ["t1", "t2"], "LOY": ["l1", "l2"]},
-                               [("SQ", "SAT"), ("SAT", "LOY"), ("SQ", "LOY")], labels=survey.INDIRECT_LABELS,
-                               defined=survey.INDIRECT_DEFINED)
+                               [("SQ", "SAT"), ("SAT", "LOY"), ("SQ", "LOY")],
+                               labels={("SQ", "SAT"): "a", ("SAT", "LOY"): "b"}, defined={"indirect": "a*b"})
     assert text.splitlines()[-3:] == ["SAT ~ a*SQ", "LOY ~ b*SAT + SQ", "indirect := a*b"]
     with pytest.raises(KamError, match="names no path"):
         survey.structural_model([("SQ", "SAT")], labels={("SAT", "LOY"): "b"})

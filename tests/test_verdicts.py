@@ -11,6 +11,7 @@ import pytest
 
 from kamlib import churn, survey, verdicts
 from kamlib.survey import pls
+from kamlib.survey.research_model import declare, qualify
 
 
 @pytest.fixture
@@ -71,17 +72,25 @@ def test_harman_and_targeting_read_the_registry(stricter):
     assert t.note() is not None
 
 
+_MODEL = declare("SAT ~ PQ + a*SQ\nLOY ~ b*SAT + SQ\nindirect := a*b", [
+    {"id": "H1", "path": "SAT ~ PQ", "statement": {"en": "h1"}}, {"id": "H2", "path": "SAT ~ SQ", "statement": {"en": "h2"}},
+    {"id": "H6", "path": "LOY ~ SAT", "statement": {"en": "h6"}}, {"id": "H7", "defined": "indirect", "statement": {"en": "h7"}},
+    {"id": "H8", "interaction": {"path": "SAT ~ SQ", "moderator": "TIER", "level": "key"}, "statement": {"en": "h8"}}])
+
+
 def test_a_failed_criterion_qualifies_only_the_hypotheses_on_its_constructs():
+    """A hypothesis rests on the constructs of its path, or of every path its defined effect multiplies (H7:
+    SQ -> SAT -> LOY), as the study declares them."""
     rows = pd.DataFrame({"hypothesis": ["H1", "H2", "H6", "H7", "H8"], "supported": ["yes"] * 5})
     rel = pd.DataFrame({"construct": ["PQ", "SQ", "SAT", "LOY"], "alpha": [0.8] * 4,
                         "composite_reliability": [0.8] * 4, "ave": [0.6, 0.41, 0.6, 0.6]})
     ht = pd.DataFrame([[np.nan, 0.5, 0.95], [0.5, np.nan, 0.4], [0.95, 0.4, np.nan]],
                       index=["SQ", "PQ", "LOY"], columns=["SQ", "PQ", "LOY"])
-    q = {h: str(m) for h, m in zip(rows["hypothesis"], survey.qualify(rows, reliability=rel, htmt=ht)["qualification"])}
+    q = {h: str(m) for h, m in zip(rows["hypothesis"], qualify(rows, _MODEL, reliability=rel, htmt=ht)["qualification"])}
     assert q["H1"] == "" and "ave of SQ is 0.41" in q["H2"] and "HTMT of SQ / LOY is 0.95" in q["H6"]
     assert "ave of SQ" not in q["H6"] and "ave of SQ" in q["H7"] and "HTMT" in q["H7"]
     fit = {"df": 10, "cfi": 0.90, "rmsea": 0.05, "srmr": 0.04}
-    every = survey.qualify(rows, fit=fit)["qualification"]
+    every = qualify(rows, _MODEL, fit=fit)["qualification"]
     assert all("CFI is 0.900" in str(m) and "Hu & Bentler (1999)" in str(m) for m in every)
 
 

@@ -1,7 +1,9 @@
 """Survey statistics: reliability, validity, CFA/SEM, key drivers, mediation, moderation, groups, NPS.
 
 A subpackage by topic (``reliability``, ``factors``, ``cbsem``, ``invariance``, ``ordinal``, ``drivers``,
-``groups``, ``study_hypotheses``); ``from kamlib import survey`` gives every public name, as before.
+``groups``, ``research_model``); ``from kamlib import survey`` gives every public name, as before. The research
+model and its hypotheses are the study's (``survey.model``, ``survey.hypotheses``): :mod:`.research_model` reads and
+tests them, and holds none of its own.
 
 Functions take tidy DataFrames (respondents in rows, reverse-coded items or
 construct scores in columns) and return floats, DataFrames or small result objects.
@@ -31,16 +33,14 @@ from ._shared import Interval
 from .ordinal import MergedAnswers, Polychoric, polychoric
 from .drivers import Interaction, key_drivers, KeyDrivers, Mediation, mediation, moderation, relative_importance
 from .groups import compare_many, compare_two, likert_shares, NPS, nps
-from .study_hypotheses import (
-    CONSTRUCTS_OF, group_hypothesis, HYPOTHESES, hypotheses, INDIRECT_DEFINED, INDIRECT_LABELS, qualify, STRUCTURAL_PATHS,
-)
+from .research_model import declare, Hypothesis, hypothesis_tests, HypothesisTests, qualify, real_tests, ResearchModel
 
-__all__ = ["CONSTRUCTS_OF", "CommonMethod", "EFA", "HYPOTHESES", "Harman", "INDIRECT_DEFINED", "INDIRECT_LABELS",
-           "Interaction", "Interval", "Invariance", "KMO", "KeyDrivers", "Mediation", "MergedAnswers", "NPS",
-           "Polychoric", "Rotation", "SEMResult", "STRUCTURAL_PATHS", "TestResult", "alpha_ci", "ave", "bartlett",
-           "cfa", "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha",
-           "efa", "efa_agreement", "fit_verdicts", "fornell_larcker", "group_hypothesis", "group_paths", "harman",
-           "htmt", "hypotheses", "invariance", "item_analysis", "key_drivers", "kmo", "likert_shares",
-           "measurement_cfa", "measurement_model", "mediation", "model_syntax", "moderation", "nps", "omega",
-           "one_factor_loadings", "parallel_analysis", "polychoric", "qualify", "relative_importance",
-           "reliability_table", "rmsea_ci", "rotate", "scale_note", "sem", "structural_model"]
+__all__ = ["CommonMethod", "EFA", "Harman", "Hypothesis", "HypothesisTests", "Interaction", "Interval", "Invariance",
+           "KMO", "KeyDrivers", "Mediation", "MergedAnswers", "NPS", "Polychoric", "ResearchModel", "Rotation",
+           "SEMResult", "TestResult", "alpha_ci", "ave", "bartlett", "cfa", "common_method_factor", "compare_many",
+           "compare_two", "composite_reliability", "cronbach_alpha", "declare", "efa", "efa_agreement",
+           "fit_verdicts", "fornell_larcker", "group_paths", "harman", "htmt", "hypothesis_tests", "invariance",
+           "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_cfa", "measurement_model",
+           "mediation", "model_syntax", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis",
+           "polychoric", "qualify", "real_tests", "relative_importance", "reliability_table", "rmsea_ci", "rotate",
+           "scale_note", "sem", "structural_model"]

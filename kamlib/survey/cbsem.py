@@ -646,7 +646,7 @@ def structural_model(paths: Sequence[tuple[str, str]], *, labels: dict | None = 
     ----------
     paths : sequence of (str, str)
         Each path from its predictor to its outcome (the convention of :mod:`kamlib.survey.pls` and
-        :data:`STRUCTURAL_PATHS`).
+        a study's ``survey.model``).
     labels : dict, optional
         ``(predictor, outcome)`` -> a label of that path (``a`` writes ``outcome ~ a*predictor``).
     defined : dict, optional

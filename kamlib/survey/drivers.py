@@ -269,8 +269,9 @@ def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator
     """
     import statsmodels.formula.api as smf
 
-    d = scores[[outcome, *drivers, moderator]].dropna()
-    formula = f"{outcome} ~ {' + '.join(drivers)} + {moderator} + {focal}:{moderator}"
+    main = list(dict.fromkeys([*drivers, moderator]))  # a moderator may be a driver too (a construct)
+    d = scores[[outcome, *main]].dropna()
+    formula = f"{outcome} ~ {' + '.join(main)} + {focal}:{moderator}"
     res = smf.ols(formula, d).fit(cov_type="HC3")
     term = f"{focal}:{moderator}"
     ci = res.conf_int().loc[term]

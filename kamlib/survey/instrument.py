@@ -37,6 +37,20 @@ class Instrument:
     def construct_label(self, construct: str, language: str = "en") -> str:
         return self.raw["constructs"][construct]["label"][language]
 
+    def construct_name(self, construct: str):
+        """The construct's label in every language the instrument gives, as one text for a sentence or caption
+        (:class:`~kamlib.i18n.Given`).
+
+        Examples
+        --------
+        >>> name = inst.construct_name("SAT")
+        >>> str(name), name.translate("zh")
+        ('Satisfaction', '满意度')
+        """
+        from ..i18n import Given
+
+        return Given(self.raw["constructs"][construct]["label"], f"{self.path}: constructs.{construct}.label")
+
     @property
     def items(self) -> list[str]:
         return [i for items in self.constructs.values() for i in items]

@@ -507,7 +507,8 @@ def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, alpha: fl
                                  "(Zhao, Lynch & Chen 2010)", "phrase", a=a, b=b))
         found += _failed_criteria(assessment, {a, b})
         found += list(qualifiers or [])
-        rows.append({"hypothesis": h, "statement": Message(str(statement), "hypothesis"), "method": method, "estimate": r["estimate"],
+        rows.append({"hypothesis": h, "statement": statement if isinstance(statement, Message) else
+                     Message(str(statement), "hypothesis"), "method": method, "estimate": r["estimate"],
                      "std_estimate": r["estimate"], "ci_lower": r["bca_lower"], "ci_upper": r["bca_upper"],
                      "pvalue": p, "supported": "yes" if verdicts.supported(r["bca_lower"], p, alpha) else "no",
                      "qualification": join(found), "evidence": evidence})

@@ -34,6 +34,11 @@ __all__ = ["Cleaned", "clean", "construct_scores", "mapping_template", "read", "
 def true_model(inst: Instrument) -> dict:
     """The documented structural model of the simulation (paths per group, loadings).
 
+    The instrument's ``simulation:`` section gives ``paths`` (outcome -> {predictor: standardised coefficient}, a
+    recursive model over the instrument's constructs), ``loading`` (and ``loadings`` per item), the correlation of
+    the exogenous constructs (``driver_correlation``), and optionally ``groups``: a profile question whose focal
+    group has other paths (``{question, focal, reference, share, extra: {outcome: {predictor: added}}}``).
+
     Parameters
     ----------
     inst : Instrument
@@ -42,36 +47,72 @@ def true_model(inst: Instrument) -> dict:
     Returns
     -------
     dict
-        ``paths`` (regular customers), ``paths_key`` (key accounts), ``loadings`` and ``driver_correlation``.
+        ``paths`` (the reference group), ``paths_focal`` (the focal group), ``loadings``, ``driver_correlation``
+        and ``groups`` (None without groups).
 
     Examples
     --------
     >>> from kamlib.survey.responses import true_model
     >>> sorted(true_model(inst))
-    ['driver_correlation', 'key_account_share', 'loadings', 'paths', 'paths_key']
+    ['driver_correlation', 'groups', 'loadings', 'paths', 'paths_focal']
+    >>> true_model(inst)["paths_focal"]["SAT"]["SQ"]
+    0.5
     """
     sim = inst.simulation
+    if not sim.get("paths"):
+        raise KamError(f"{inst.path}: the instrument has no simulation.paths, so no answers can be simulated; add "
+                       "the simulation section (see data/survey/instrument.yaml) or set survey.source to your answers.")
     paths = {k: dict(v) for k, v in sim["paths"].items()}
-    key_paths = {k: dict(v) for k, v in paths.items()}
-    for eq, extra in sim.get("key_account_extra", {}).items():
+    unknown = sorted({c for eq, ps in paths.items() for c in [eq, *ps]} - set(inst.constructs))
+    if unknown:
+        raise KamError(f"{inst.path}: simulation.paths names {', '.join(unknown)}, which are not constructs of the "
+                       "instrument; correct the names.")
+    groups = dict(sim["groups"]) if sim.get("groups") else None
+    focal_paths = {k: dict(v) for k, v in paths.items()}
+    for eq, extra in (groups or {}).get("extra", {}).items():
         for var, add in extra.items():
-            key_paths[eq][var] = key_paths[eq].get(var, 0.0) + add
+            focal_paths.setdefault(eq, {})[var] = focal_paths.get(eq, {}).get(var, 0.0) + add
+    if groups is not None:
+        question = groups.get("question")
+        options = list(inst.profile.get(question, {}).get("options", {}))
+        if question not in inst.profile or not {groups.get("focal"), groups.get("reference")} <= set(options):
+            raise KamError(f"{inst.path}: simulation.groups needs question (a profile question) with focal and "
+                           f"reference among its options; it has question {question!r} (options "
+                           f"{', '.join(map(str, options)) or 'none'}).")
     loadings = {i: sim.get("loadings", {}).get(i, sim["loading"]) for i in inst.items}
-    return {"paths": paths, "paths_key": key_paths, "loadings": loadings,
-            "driver_correlation": sim["driver_correlation"], "key_account_share": sim["key_account_share"]}
+    return {"paths": paths, "paths_focal": focal_paths, "loadings": loadings,
+            "driver_correlation": sim["driver_correlation"], "groups": groups}
+
+
+def _causal_order(paths: dict, constructs: list[str], where) -> list[str]:
+    """The endogenous constructs in an order in which each comes after its predictors (instrument order among
+    equals)."""
+    done, order = {c for c in constructs if c not in paths}, []
+    while len(order) < len(paths):
+        ready = [c for c in constructs if c in paths and c not in done and set(paths[c]) <= done]
+        if not ready:
+            raise KamError(f"{where}: simulation.paths has a loop ({', '.join(c for c in paths if c not in done)}); "
+                           "the simulator draws recursive models only.")
+        done.add(ready[0])
+        order.append(ready[0])
+    return order
 
 
 def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = True, likert: bool = True,
-             key_account_share: float | None = None) -> pd.DataFrame:
+             focal_share: float | None = None) -> pd.DataFrame:
     """Draw ``n`` simulated respondents from the instrument's documented structural model.
 
-    Drivers (PQ, SQ, PF, LG, PC) are standard normal with equal correlations; satisfaction and loyalty follow
-    the ``paths`` (key accounts add ``key_account_extra``); residual variances make the regular group's latent
-    variables standardised. Items are ``loading * factor + noise`` with unit variance, cut into categories at
-    ``thresholds``; a reverse-keyed item is answered on the mirrored scale (``points + 1 - answer``), as a
-    respondent who agrees with the construct disagrees with its negative wording, so that after reverse-coding it
-    agrees with its construct as in real data (the thresholds are not symmetric, so a negative loading alone
-    would leave it skewed the wrong way). With ``defects``, missing answers, straight-liners,
+    The exogenous constructs (those no path leads to) are standard normal with equal correlations
+    (``driver_correlation``); each other construct, in causal order, is its ``paths`` times its predictors plus a
+    normal residual whose variance makes it standardised in the reference group (the focal group of
+    ``simulation.groups`` adds its ``extra`` paths). Items are ``loading * factor + noise`` with unit variance, cut
+    into categories at ``thresholds``; a reverse-keyed item is answered on the mirrored scale (``points + 1 -
+    answer``), as a respondent who agrees with the construct disagrees with its negative wording, so that after
+    reverse-coding it agrees with its construct as in real data (the thresholds are not symmetric, so a negative
+    loading alone would leave it skewed the wrong way). NPS answers follow one construct (``simulation.nps``:
+    ``construct``, ``mean``, ``slope``, ``sd``; default the last construct in causal order, 7.2 + 2.0 x construct
+    + N(0, 1), rounded into 0-10); profile answers are drawn with the shares ``simulation.profile`` gives (a list,
+    or one list per group of ``groups``), else uniformly. With ``defects``, missing answers, straight-liners,
     speeders and failed attention checks are added at the documented rates.
 
     Parameters
@@ -86,13 +127,14 @@ def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = T
         Add the documented defects.
     likert : bool
         Cut items into scale points (False keeps continuous values, for tests).
-    key_account_share : float, optional
-        Share of key accounts (default: the instrument's).
+    focal_share : float, optional
+        Share of the focal group of ``simulation.groups`` (default: the instrument's ``share``).
 
     Returns
     -------
     DataFrame
-        One row per respondent: ``respondent_id``, the items, ``ATT``, ``NPS``, profile answers (``TIER``, ``AGE``, ...) and ``duration_seconds``.
+        One row per respondent: ``respondent_id``, the items, ``ATT``, ``NPS``, the profile answers and
+        ``duration_seconds``.
 
     References
     ----------
@@ -107,24 +149,33 @@ def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = T
     sim = inst.simulation
     truth = true_model(inst)
     rng = np.random.default_rng(seed)
-    drivers = list(truth["paths"]["SAT"])
-    k = len(drivers)
+    constructs = list(inst.constructs)
+    groups = truth["groups"]
+    share = (groups or {}).get("share", 0.0) if focal_share is None else focal_share
+    focal = rng.random(n) < share if groups else np.zeros(n, bool)
+    exogenous = [c for c in constructs if c not in truth["paths"]]
+    k = len(exogenous)
     rho = truth["driver_correlation"]
     phi = np.full((k, k), rho) + np.eye(k) * (1 - rho)
-    share = truth["key_account_share"] if key_account_share is None else key_account_share
-    key = rng.random(n) < share
     # Cholesky, not numpy's default SVD: the SVD's signs and rotation follow the CPU's BLAS kernels, so the same
     # seed gave other answers on a machine with AVX-512; the Cholesky factor is unique
     xi = rng.multivariate_normal(np.zeros(k), phi, size=n, method="cholesky")
-    lat = pd.DataFrame(xi, columns=drivers)
-    b = np.array([truth["paths"]["SAT"][d] for d in drivers])
-    b_key = np.array([truth["paths_key"]["SAT"][d] for d in drivers])
-    var_sat = float(b @ phi @ b)
-    lat["SAT"] = np.where(key, xi @ b_key, xi @ b) + rng.normal(0, np.sqrt(1 - var_sat), n)
-    loy = truth["paths"]["LOY"]
-    cov_sat_sq = float((phi @ b)[drivers.index("SQ")])
-    var_loy = loy["SAT"] ** 2 + loy.get("SQ", 0) ** 2 + 2 * loy["SAT"] * loy.get("SQ", 0) * cov_sat_sq
-    lat["LOY"] = loy["SAT"] * lat["SAT"] + loy.get("SQ", 0) * lat["SQ"] + rng.normal(0, np.sqrt(1 - var_loy), n)
+    lat = pd.DataFrame(xi, columns=exogenous)
+    cov = pd.DataFrame(phi, index=exogenous, columns=exogenous)
+    for c in _causal_order(truth["paths"], constructs, inst.path):
+        preds = list(dict.fromkeys([*truth["paths"][c], *truth["paths_focal"].get(c, {})]))
+        b = np.array([truth["paths"][c].get(p, 0.0) for p in preds])
+        b_focal = np.array([truth["paths_focal"][c].get(p, 0.0) for p in preds])
+        s = cov.loc[preds, preds].to_numpy()
+        explained = float(b @ s @ b)
+        if explained >= 1:
+            raise KamError(f"{inst.path}: simulation.paths of {c} explain {explained:.2f} of its standardised "
+                           "variance (at most just under 1); lower its coefficients.")
+        x = lat[preds].to_numpy()
+        lat[c] = np.where(focal, x @ b_focal, x @ b) + rng.normal(0, np.sqrt(1 - explained), n)
+        row = cov.loc[:, preds].to_numpy() @ b
+        cov.loc[c] = row
+        cov[c] = np.append(row, 1.0)
 
     out = pd.DataFrame(index=pd.RangeIndex(2, n + 2))
     cuts = np.array(sim["thresholds"], float)
@@ -139,11 +190,24 @@ def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = T
                 answer = (inst.points + 1 - answer) if likert else -answer  # reverse-coding restores the construct
             out[item] = answer
     out["ATT"] = inst.attention["expected"]
-    out["NPS"] = np.clip(np.round(7.2 + 2.0 * lat["LOY"].to_numpy() + rng.normal(0, 1.0, n)), 0, 10).astype(int)
-    out["TIER"] = np.where(key, "key", "regular")
-    out["AGE"] = rng.choice(list(inst.profile["AGE"]["options"]), size=n, p=[0.2, 0.4, 0.25, 0.15])
-    freq_opts = list(inst.profile["FREQ"]["options"])
-    out["FREQ"] = np.where(key, rng.choice(freq_opts, n, p=[0.6, 0.3, 0.1]), rng.choice(freq_opts, n, p=[0.2, 0.4, 0.4]))
+    nps = {"construct": _causal_order(truth["paths"], constructs, inst.path)[-1], "mean": 7.2, "slope": 2.0,
+           "sd": 1.0, **sim.get("nps", {})}
+    out["NPS"] = np.clip(np.round(nps["mean"] + nps["slope"] * lat[nps["construct"]].to_numpy()
+                                  + rng.normal(0, nps["sd"], n)), 0, 10).astype(int)
+    shares = sim.get("profile", {})
+    for question, spec in inst.profile.items():
+        options = list(spec["options"])
+        if groups and question == groups["question"]:
+            out[question] = np.where(focal, groups["focal"], groups["reference"])
+        elif isinstance(shares.get(question), dict):
+            by_group = shares[question]
+            if not groups or set(by_group) != {groups["focal"], groups["reference"]}:
+                raise KamError(f"{inst.path}: simulation.profile.{question} gives shares per group, which needs "
+                               "simulation.groups and one list for its focal and reference groups.")
+            out[question] = np.where(focal, rng.choice(options, n, p=by_group[groups["focal"]]),
+                                     rng.choice(options, n, p=by_group[groups["reference"]]))
+        else:
+            out[question] = rng.choice(options, size=n, p=shares.get(question))
     out["duration_seconds"] = np.round(sim["median_seconds"] * np.exp(rng.normal(0, 0.35, n))).astype(int)
     out.insert(0, "respondent_id", [f"R{i:05d}" for i in range(1, n + 1)])
     if defects and likert:

@@ -20,7 +20,7 @@ from .. import defaults
 from ..errors import ArgumentError, KamError
 from .artefacts import Artefacts
 
-__all__ = ["key_accounts", "load_campaign", "load_programme", "load_transactions", "stage_result", "start",
+__all__ = ["key_accounts", "load_campaign", "load_programme", "load_transactions", "research_model", "stage_result", "start",
            "study_key_sentence"]
 
 
@@ -242,6 +242,15 @@ def load_survey(namespace: dict[str, Any], inst):
             "encoding": "survey.encoding", "path": "survey.source"}
     return _call(responses.read, keys, namespace["survey_source"], inst, fmt=namespace["survey_format"],
                  mapping=namespace["survey_mapping"], encoding=namespace["survey_encoding"])
+
+
+def research_model(namespace: dict[str, Any], inst):
+    """The study's research model (``survey.model`` and ``survey.hypotheses``) checked against the instrument
+    ``inst``; None when the study declares none. Errors name the study key."""
+    from ..survey.research_model import declare
+
+    return declare(namespace.get("survey_model"), namespace.get("survey_hypotheses"), constructs=inst.constructs,
+                   where="survey")
 
 
 def load_campaign(namespace: dict[str, Any]):

@@ -37,8 +37,9 @@ TEXT = {
            "evaluate": "Which selection rules and actions pay, and how would we know?", "other": "Other analyses",
            "lead_literature": "The literature stage turns the sources into a register of themes and stated facts, so "
                               "that later sections can say which claims this company's data support.",
-           "lead_understand": "The survey and the reviews ask why customers stay: which perceptions drive "
-                              "satisfaction and loyalty, and whether key accounts differ.",
+           "lead_understand": "The survey (and, where the study has them, the reviews) asks why customers stay: "
+                              "which perceptions drive the outcomes of the study's research model, and whether "
+                              "groups of customers differ.",
            "lead_identify": "Key-account management starts by finding the few customers who bring most revenue and "
                             "judging their future value and risk from the transaction log.",
            "lead_segment": "Segments, lifecycle stages and churn scores divide the customers so that each group can "
@@ -50,7 +51,7 @@ TEXT = {
            "lead_other": "",
            "repeated_note": "{head}: as in the note of section {section}.",
            "figure": "Figure", "table": "Table", "document": "Document", "simulated": "Simulated data",
-           "hypotheses": "Hypotheses H1-H8 at a glance", "summary": "Summary", "contents": "Contents",
+           "hypotheses": "The hypotheses at a glance", "summary": "Summary", "contents": "Contents",
            "appendix": "Appendix B: parameters and versions", "notebook": "notebook", "cell": "cell",
            "rows_shown": "first {n} of {total} rows; full table",
            "key_numbers": "Key numbers", "generated": "Built from the manifest of", "artefacts": "artefacts",

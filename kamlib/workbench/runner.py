@@ -108,6 +108,19 @@ def check_data(study_file: str | Path | None = None, *, quick: bool = False) -> 
                                unit=params["clv_unit"],
                                k_max=params.get("segments_k_max", 8), cutoff=params.get("personalisation_cutoff"))
             lines += [f"  will not run: {r.notebook} / {r.stage}: {r.reason}" for r in plan.itertuples() if not r.applies]
+    if "survey_instrument" in params:
+        inst = instrument.load(params["survey_instrument"])
+        model = nb_helpers.research_model(params, inst)  # every construct it names is one of the instrument's
+        answers = set(inst.profile)
+        for h in model.hypotheses if model is not None else ():
+            for column, key in ((h.group, "moderation.group"), (h.moderator, "interaction.moderator")):
+                if column is not None and column not in answers and column not in inst.constructs:
+                    raise KamError(f"survey.hypotheses.{h.id}.{key} is {column!r}, which is neither a construct nor a "
+                                   f"profile question of {params['survey_instrument']} (it asks "
+                                   f"{', '.join(answers)}); name one of them.")
+        lines.append(f"survey model: {len(model.hypotheses)} hypotheses on {len(model.paths)} paths"
+                     if model is not None else "survey model: none declared (survey.model); the survey notebook "
+                                               "tests no hypothesis")
     if params.get("survey_source", "simulated") != "simulated":
         raw = nb_helpers.load_survey(params, instrument.load(params["survey_instrument"]))
         lines.append(f"survey: {len(raw):,} respondents ({params['survey_source']})")

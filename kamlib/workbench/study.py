@@ -279,6 +279,49 @@ class Tiers(_Section):
         return self
 
 
+class Texts(_Section):
+    """A text in the report's languages (English required)."""
+
+    en: str
+    zh: str | None = None
+
+
+class Interaction(_Section):
+    path: str = Field(description="The path whose strength the moderator changes, 'outcome ~ predictor'.")
+    moderator: str = Field(description="A construct, or an answer column (a profile question).")
+    level: str | None = Field(None, description="For an answer column: the answer coded 1 (others 0).")
+
+
+class Moderation(_Section):
+    path: str = Field(description="The path compared across the two groups, 'outcome ~ predictor'.")
+    group: str = Field(description="The answer column (a profile question) that forms the groups.")
+    focal: str = Field(description="The group the hypothesis says differs; the difference is focal minus reference.")
+    reference: str | None = Field(None, description="The other group (default: the only other answer).")
+
+
+class RealTest(_Section):
+    path: str = Field(description="'outcome ~ predictor' in the real survey's model (constructs of the ECSI model).")
+    effect: Literal["direct", "total"] = "direct"
+    statement: Texts | None = Field(None, description="The statement as tested there, when it differs.")
+
+
+class Hypothesis(_Section):
+    """One hypothesis of the research model: exactly one of path or defined, or interaction and/or moderation."""
+
+    id: str
+    statement: Texts
+    path: str | None = Field(None, description="A structural path 'outcome ~ predictor' of survey.model.")
+    defined: str | None = Field(None, description="A defined effect of survey.model (name := expression).")
+    test: Literal["delta", "bootstrap"] = Field(
+        "delta", description="How a defined effect is tested: the SEM's delta-method interval, or a percentile "
+                             "bootstrap of a simple mediation a*b on construct scores.")
+    interaction: Interaction | None = None
+    moderation: Moderation | None = None
+    sign: Literal["positive", "negative"] = "positive"
+    basis: list[str] = Field(default_factory=list, description="What it is developed from: source ids (data/literature/sources.csv) or reference keys (methods.bib).")
+    real: RealTest | None = Field(None, description="Its test on the real survey named by survey.real.")
+
+
 class Survey(_Section):
     source: str = Field("simulated", description="'simulated' or a CSV / Qualtrics / wjx file.",
                         json_schema_extra=file_key(builtins=("simulated",)))
@@ -295,6 +338,23 @@ class Survey(_Section):
         "satisfaction", description="The real ECSI survey analysed beside the study's own (PLS-SEM and CB-SEM); "
                                     "'none' leaves it out.")
     pls_bootstrap: int = Field(2000, ge=0, le=20_000, description="Bootstrap draws of the PLS-SEM model.")
+    model: str | None = Field(
+        None, description="The research model's structural part in lavaan syntax (paths 'Y ~ X1 + a*X2', "
+                          "defined effects 'ind := a*b'); the measurement part comes from the instrument. None: "
+                          "the survey is analysed without a structural model.")
+    hypotheses: list[Hypothesis] = Field(default_factory=list, description="The hypotheses and how each is tested.")
+
+    @model_validator(mode="after")
+    def _research_model(self):
+        if self.model is None and not self.hypotheses:
+            return self
+        from ..survey.research_model import declare
+
+        try:
+            declare(self.model, [h.model_dump() for h in self.hypotheses])
+        except KamError as e:
+            raise ValueError(str(e).removesuffix(".")) from None
+        return self
 
 
 class Segments(_Section):

@@ -1,0 +1,612 @@
+"""A research model declared in a study file: its structural paths, defined effects and hypotheses, and their tests.
+
+The study owns the design (``survey.model``: the structural part in lavaan syntax; ``survey.hypotheses``: what each
+hypothesis claims and how it is tested); this module holds only the methods: reading and checking the declaration
+against the instrument, and one test per kind of hypothesis:
+
+* ``path: "SAT ~ SQ"``: the structural path of the SEM (unstandardised estimate with its Wald interval);
+* ``defined: ind``: an effect the model defines with ``:=`` (an indirect effect ``a*b``), by the delta-method
+  interval of the SEM (``test: delta``) or, for a simple mediation chain, by a percentile bootstrap of the indirect
+  effect on construct scores (``test: bootstrap``; Preacher & Hayes 2008);
+* ``interaction: {path, moderator, level}``: the product term of an OLS regression on construct scores with HC3
+  errors (Aiken & West 1991); the moderator is a construct or an answer column (``level`` makes it 0/1);
+* ``moderation: {path, group, focal, reference}``: the same path fitted in two groups and their difference by a z
+  test (Paternoster et al. 1998), only where measurement invariance across the groups holds at least at the metric
+  level (Vandenberg & Lance 2000).
+
+A hypothesis may also name a test on the real survey the study analyses beside its own (``real: {path, effect}``).
+
+Written by hand: no maintained Python library reads a hypothesis list beside a lavaan model; the estimators it
+calls are the package's SEM, OLS and bootstrap functions, each checked against lavaan and published tables.
+
+References
+----------
+Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *Journal of Statistical Software*,
+48(2), 1-36. Hair, J. F., Hult, G. T. M., Ringle, C. M. & Sarstedt, M. (2022). *A Primer on Partial Least Squares
+Structural Equation Modeling* (3rd ed.). Sage (reporting structural hypotheses).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._results import Result
+from ..errors import KamError
+from ..i18n import Given, Message, join
+
+__all__ = ["Hypothesis", "HypothesisTests", "ResearchModel", "declare", "hypothesis_tests", "qualify", "real_tests"]
+
+_NAME = r"[A-Za-z_][\w.]*"
+_KINDS = ("path", "defined", "interaction", "moderation")
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One declared hypothesis.
+
+    Attributes
+    ----------
+    id : str
+        Its label (``"H1"``).
+    statement : Given
+        What it claims, in the author's languages.
+    kinds : tuple of str
+        ``path``, ``defined``, ``interaction`` and/or ``moderation`` (interaction and moderation may be declared
+        together: two rows of the table, the multi-group one marked).
+    path : tuple of (str, str) or None
+        ``(outcome, predictor)`` of a path, an interaction or a moderation.
+    defined : str or None
+        The ``:=`` name of a defined effect.
+    test : str
+        ``delta`` or ``bootstrap`` for a defined effect.
+    moderator, level : str or None
+        The interaction's moderator (a construct or an answer column) and, for an answer column, the level coded 1.
+    group, focal, reference : str or None
+        The multi-group comparison's answer column and its two groups (difference: focal minus reference).
+    sign : str
+        ``positive`` or ``negative``: the direction the hypothesis states.
+    basis : tuple of str
+        Reference keys the hypothesis is developed from.
+    real : dict or None
+        ``{path: "Loyalty ~ Satisfaction", effect: direct|total}``: its test on the real survey.
+    """
+
+    id: str
+    statement: Given
+    kinds: tuple
+    path: tuple | None = None
+    defined: str | None = None
+    test: str = "delta"
+    moderator: str | None = None
+    level: str | None = None
+    group: str | None = None
+    focal: str | None = None
+    reference: str | None = None
+    sign: str = "positive"
+    basis: tuple = ()
+    real: dict | None = None
+
+
+@dataclass(frozen=True)
+class ResearchModel(Result):
+    """The structural model and its hypotheses, as a study declares them (:func:`declare`).
+
+    Attributes
+    ----------
+    structural : str
+        The structural lines (regressions, covariances, ``:=``) in lavaan syntax.
+    paths : list of (str, str)
+        ``(predictor, outcome)`` of every regression, in the order written.
+    labels : dict
+        Path label -> ``(predictor, outcome)``.
+    defined : dict
+        ``:=`` name -> expression.
+    hypotheses : tuple of Hypothesis
+    """
+
+    structural: str
+    paths: list
+    labels: dict
+    defined: dict
+    hypotheses: tuple = field(default_factory=tuple)
+
+    def syntax(self, constructs: dict) -> str:
+        """The full lavaan model: the instrument's measurement model, then the structural lines."""
+        from .cbsem import measurement_model
+
+        return measurement_model(constructs) + "\n" + self.structural
+
+    def predictors(self, outcome: str) -> list[str]:
+        """The predictors of ``outcome`` in the model, in the order written."""
+        return [a for a, b in self.paths if b == outcome]
+
+    @property
+    def driver_outcome(self) -> str | None:
+        """The construct with the most predictors (the first written among equals): the outcome of the key-driver
+        analysis; None when no construct has two predictors."""
+        counts = pd.Series([b for _, b in self.paths]).value_counts(sort=False) if self.paths else pd.Series(dtype=int)
+        return None if counts.empty or counts.max() < 2 else str(counts.idxmax())
+
+    @property
+    def groups(self) -> list[str]:
+        """The answer columns that multi-group hypotheses compare groups by (each once)."""
+        return list(dict.fromkeys(h.group for h in self.hypotheses if "moderation" in h.kinds))
+
+    def chain(self, name: str) -> tuple[str, str, str] | None:
+        """``(x, m, y)`` when the defined effect ``name`` is the product of two labelled paths x -> m -> y."""
+        factors = [f.strip() for f in self.defined[name].split("*")]
+        if len(factors) != 2 or not all(f in self.labels for f in factors):
+            return None
+        (x, m1), (m2, y) = (self.labels[f] for f in factors)
+        return (x, m1, y) if m1 == m2 else None
+
+    def constructs_of(self, h: Hypothesis) -> set:
+        """The constructs a hypothesis rests on (its path, or every construct its defined effect's paths touch)."""
+        if h.defined:
+            names = set(re.findall(_NAME, self.defined[h.defined]))
+            return {v for label in names & set(self.labels) for v in self.labels[label]}
+        return set(h.path or ())
+
+
+def _regression(line: str) -> tuple[str, list[tuple[str | None, str]]]:
+    lhs, rhs = (part.strip() for part in line.split("~", 1))
+    terms = []
+    for term in rhs.split("+"):
+        label, _, var = term.strip().rpartition("*")
+        terms.append((label.strip() or None, var.strip()))
+    return lhs, terms
+
+
+def declare(model: str | None, hypotheses: list | None = None, *, constructs: dict | None = None,
+            where: str = "survey") -> ResearchModel | None:
+    """Read and check a study's research model: the structural lines and the hypotheses.
+
+    Parameters
+    ----------
+    model : str or None
+        The structural part in lavaan syntax (``SAT ~ PQ + a*SQ``, ``LOY ~ b*SAT``, ``ind := a*b``; covariances
+        ``~~`` too); the measurement part comes from the instrument, so ``=~`` lines are refused. None: no model.
+    hypotheses : list of dict, optional
+        Each ``{id, statement: {en, zh}, basis, sign}`` with ``path: "Y ~ X"``, ``defined: name`` (and ``test:
+        delta | bootstrap``), ``interaction: {path, moderator, level}`` and/or ``moderation: {path, group, focal,
+        reference}``, and optionally ``real: {path, effect}``.
+    constructs : dict, optional
+        The instrument's constructs: every construct the model names must be one of them.
+    where : str
+        The study key, for the errors.
+
+    Returns
+    -------
+    ResearchModel or None
+
+    Raises
+    ------
+    KamError
+        One sentence naming the key and the fix: an unknown construct, a hypothesis whose path the model does not
+        have, a defined effect it does not define, a bootstrap test of an effect that is not a simple chain, ...
+
+    References
+    ----------
+    Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *Journal of Statistical Software*,
+    48(2), 1-36.
+
+    Examples
+    --------
+    >>> from kamlib.survey.research_model import declare
+    >>> rm = declare("CM ~ a*TR\\nLOY ~ b*CM + TR\\nind := a*b",
+    ...              [{"id": "H1", "path": "CM ~ TR", "statement": {"en": "Trust raises commitment", "zh": "信任提升承诺"}},
+    ...               {"id": "H2", "defined": "ind", "test": "bootstrap", "statement": {"en": "Commitment mediates"}}])
+    >>> rm.paths, rm.chain("ind"), [h.id for h in rm.hypotheses]
+    ([('TR', 'CM'), ('CM', 'LOY'), ('TR', 'LOY')], ('TR', 'CM', 'LOY'), ['H1', 'H2'])
+    """
+    if model is None or not str(model).strip():
+        if hypotheses:
+            raise KamError(f"{where}.hypotheses are declared but {where}.model is empty; write the structural model "
+                           "in lavaan syntax (for example 'SAT ~ PQ + SQ').")
+        return None
+    paths, labels, defined, kept = [], {}, {}, []
+    for number, raw in enumerate(str(model).splitlines(), 1):
+        line = raw.split("#")[0].strip()
+        if not line:
+            continue
+        kept.append(line)
+        if ":=" in line:
+            name, expr = (p.strip() for p in line.split(":=", 1))
+            if not name.isidentifier():
+                raise KamError(f"{where}.model line {number} ({line!r}) needs a name left of ':=' (e.g. 'ind := a*b').")
+            defined[name] = expr
+        elif "=~" in line:
+            raise KamError(f"{where}.model line {number} ({line!r}) is a measurement line; the constructs and their "
+                           f"items come from the instrument file ({where}.instrument), so write only the structural "
+                           "paths here.")
+        elif "~~" in line:
+            continue
+        elif "~" in line:
+            lhs, terms = _regression(line)
+            for label, var in terms:
+                if not re.fullmatch(_NAME, var):
+                    raise KamError(f"{where}.model line {number} ({line!r}): {var!r} is not a construct name.")
+                paths.append((var, lhs))
+                if label and label.isidentifier():
+                    labels[label] = (var, lhs)
+        else:
+            raise KamError(f"{where}.model line {number} ({line!r}) is not a lavaan line (Y ~ X, Y ~~ X or name := "
+                           "expression).")
+    if constructs is not None:
+        named = {v for pair in paths for v in pair}
+        unknown = sorted(named - set(constructs))
+        if unknown:
+            raise KamError(f"{where}.model names {', '.join(unknown)}, which the instrument does not define (it has "
+                           f"{', '.join(constructs)}); add the construct to the instrument or correct the model.")
+    for name, expr in defined.items():
+        missing = sorted(set(re.findall(_NAME, expr)) - set(labels))
+        if missing:
+            raise KamError(f"{where}.model defines {name} := {expr}, but no path is labelled {', '.join(missing)}; "
+                           f"label the paths (for example 'SAT ~ {missing[0]}*SQ').")
+    out = ResearchModel("\n".join(kept), paths, labels, defined)
+    declared = tuple(_hypothesis(h, i, out, where) for i, h in enumerate(hypotheses or []))
+    ids = [h.id for h in declared]
+    if len(set(ids)) < len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        raise KamError(f"{where}.hypotheses declares {', '.join(twice)} more than once; give each hypothesis one "
+                       "entry (interaction and moderation may share one).")
+    return ResearchModel(out.structural, paths, labels, defined, declared)
+
+
+def _path(text, key: str, model: ResearchModel) -> tuple[str, str]:
+    m = re.fullmatch(rf"\s*({_NAME})\s*~\s*({_NAME})\s*", str(text or ""))
+    if not m:
+        raise KamError(f"{key} must be a path 'outcome ~ predictor' (for example 'SAT ~ SQ'), not {text!r}.")
+    if (m.group(2), m.group(1)) not in model.paths:
+        raise KamError(f"{key} is {text!r}, a path the model does not have; add '{m.group(1)} ~ {m.group(2)}' to the "
+                       "model or correct the hypothesis.")
+    return m.group(1), m.group(2)
+
+
+def _hypothesis(spec, i: int, model: ResearchModel, where: str) -> Hypothesis:
+    spec = spec if isinstance(spec, dict) else getattr(spec, "model_dump", lambda: {})()
+    key = f"{where}.hypotheses[{i}]"
+    hid = str(spec.get("id") or "").strip()
+    if not hid:
+        raise KamError(f"{key} has no id; give it one, such as H{i + 1}.")
+    key = f"{where}.hypotheses.{hid}"
+    kinds = tuple(k for k in _KINDS if spec.get(k))
+    if not kinds or ("path" in kinds and len(kinds) > 1) or ("defined" in kinds and len(kinds) > 1):
+        raise KamError(f"{key} needs exactly one of path, defined, or interaction and/or moderation; it has "
+                       f"{', '.join(kinds) or 'none'}.")
+    sign = spec.get("sign") or "positive"
+    if sign not in ("positive", "negative"):
+        raise KamError(f"{key}.sign is {sign!r}; write positive or negative.")
+    fields = dict(id=hid, statement=Given(spec.get("statement") or {}, f"{key}.statement"), kinds=kinds, sign=sign,
+                  basis=tuple(spec.get("basis") or ()), real=dict(spec["real"]) if spec.get("real") else None)
+    if "path" in kinds:
+        fields["path"] = _path(spec["path"], f"{key}.path", model)
+    if "defined" in kinds:
+        name = str(spec["defined"])
+        if name not in model.defined:
+            raise KamError(f"{key}.defined is {name!r}, which the model does not define; add '{name} := ...' to the "
+                           f"model (it defines {', '.join(model.defined) or 'nothing'}).")
+        fields.update(defined=name, test=spec.get("test") or "delta")
+        if fields["test"] not in ("delta", "bootstrap"):
+            raise KamError(f"{key}.test is {fields['test']!r}; write delta (the SEM's delta-method interval) or "
+                           "bootstrap (a percentile bootstrap on construct scores).")
+        if fields["test"] == "bootstrap" and model.chain(name) is None:
+            raise KamError(f"{key}.test is bootstrap, which tests a simple mediation a*b along x -> m -> y; "
+                           f"{name} := {model.defined[name]} is not one, so use test: delta.")
+    for kind in ("interaction", "moderation"):
+        if kind in kinds:
+            part = dict(spec[kind])
+            path = _path(part.get("path"), f"{key}.{kind}.path", model)
+            if fields.get("path") not in (None, path):
+                raise KamError(f"{key}: its interaction and moderation name different paths; a hypothesis tests one.")
+            fields["path"] = path
+            if kind == "interaction":
+                if not part.get("moderator"):
+                    raise KamError(f"{key}.interaction needs a moderator: a construct, or an answer column with the "
+                                   "level coded 1 (moderator: TIER, level: key).")
+                fields.update(moderator=str(part["moderator"]),
+                              level=None if part.get("level") is None else str(part["level"]))
+            else:
+                if not part.get("group") or part.get("focal") is None:
+                    raise KamError(f"{key}.moderation needs group (an answer column) and focal (the group whose path "
+                                   "the hypothesis says differs; reference: the other).")
+                fields.update(group=str(part["group"]), focal=str(part["focal"]),
+                              reference=None if part.get("reference") is None else str(part["reference"]))
+    if fields["real"] is not None:
+        real = fields["real"]
+        m = re.fullmatch(r"\s*(.+?)\s*~\s*(.+?)\s*", str(real.get("path") or ""))
+        if not m or real.get("effect", "direct") not in ("direct", "total"):
+            raise KamError(f"{key}.real needs path 'outcome ~ predictor' of the real survey's model and effect "
+                           "direct or total.")
+        fields["real"] = {"outcome": m.group(1), "predictor": m.group(2), "effect": real.get("effect", "direct"),
+                          "statement": Given(real["statement"], f"{key}.real.statement") if real.get("statement")
+                          else None}
+    return Hypothesis(**fields)
+
+
+@dataclass(frozen=True)
+class HypothesisTests(Result):
+    """The tests of a research model's hypotheses (:func:`hypothesis_tests`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per test: ``hypothesis``, ``statement``, ``method``, ``estimate``, ``std_estimate``, ``ci_lower``,
+        ``ci_upper``, ``pvalue``, ``supported`` ("yes"/"no"), ``multigroup`` (True on a multi-group row).
+    mediations : dict
+        Hypothesis id -> :class:`~kamlib.survey.drivers.Mediation` of each bootstrap-tested effect.
+    interactions : dict
+        Hypothesis id -> :class:`~kamlib.survey.drivers.Interaction`.
+    group_paths : dict
+        Hypothesis id -> :func:`~kamlib.survey.cbsem.group_paths` table.
+    notes : list of Message
+        Tests not run, each with its reason.
+    """
+
+    table: pd.DataFrame
+    mediations: dict
+    interactions: dict
+    group_paths: dict
+    notes: list
+
+
+def _supported(lo, hi, p, sign: str, alpha: float) -> bool:
+    from .. import verdicts
+
+    return verdicts.supported(lo if sign == "positive" else -hi, p, alpha)
+
+
+def _two_groups(column: pd.Series, h: Hypothesis) -> tuple[str, str]:
+    levels = [str(v) for v in pd.unique(column.dropna().astype(str))]
+    if h.focal not in levels:
+        raise KamError(f"survey.hypotheses.{h.id}.moderation.focal is {h.focal!r}, which no respondent answers in "
+                       f"{h.group} (answers: {', '.join(levels)}); correct the group name.")
+    others = [v for v in levels if v != h.focal] if h.reference is None else [h.reference]
+    if len(others) != 1 or others[0] not in levels:
+        raise KamError(f"survey.hypotheses.{h.id}.moderation compares two groups of {h.group}, which has "
+                       f"{', '.join(levels)}; name the reference group (reference: ...).")
+    return others[0], h.focal
+
+
+def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, data: pd.DataFrame, constructs: dict,
+         invariance: dict | None = None, ordered=None, n_boot: int = 500, seed: int = 0, alpha: float = 0.05) -> HypothesisTests:
+    """Test each declared hypothesis by the method its kind names.
+
+    Parameters
+    ----------
+    model : ResearchModel
+        From :func:`declare`.
+    structural : SEMResult
+        The SEM of ``model.syntax(...)`` on the answers.
+    scores : DataFrame
+        Construct scores (item means) of the same respondents.
+    data : DataFrame
+        The answers, with the answer columns that moderators and groups name.
+    constructs : dict
+        The instrument's constructs and their items (the measurement model of the multi-group SEMs).
+    invariance : dict, optional
+        Group column -> :class:`~kamlib.survey.invariance.Invariance`: a multi-group comparison runs only where
+        the loadings are equal (metric or scalar level).
+    ordered : bool or list, optional
+        The ordinal items, for the multi-group SEMs (as :func:`~kamlib.survey.cbsem.sem`).
+    n_boot, seed : int
+        Bootstrap draws and seed of a bootstrap-tested effect.
+    alpha : float
+        Significance level.
+
+    Returns
+    -------
+    HypothesisTests
+
+    References
+    ----------
+    Preacher, K. J. & Hayes, A. F. (2008). Asymptotic and resampling strategies for assessing and comparing indirect
+    effects in multiple mediator models. *Behavior Research Methods*, 40(3), 879-891. Aiken, L. S. & West, S. G.
+    (1991). *Multiple Regression: Testing and Interpreting Interactions*. Sage. Paternoster, R., Brame, R.,
+    Mazerolle, P. & Piquero, A. (1998). Using the correct statistical test for the equality of regression
+    coefficients. *Criminology*, 36(4), 859-866. Vandenberg, R. J. & Lance, C. E. (2000). A review and synthesis of
+    the measurement invariance literature. *Organizational Research Methods*, 3(1), 4-70.
+
+    Examples
+    --------
+    >>> from kamlib import survey
+    >>> from kamlib.survey.research_model import declare, hypothesis_tests
+    >>> rm = declare("SAT ~ PQ + a*SQ\\nLOY ~ b*SAT\\nind := a*b",
+    ...              [{"id": "H1", "path": "SAT ~ SQ", "statement": {"en": "Service raises satisfaction"}},
+    ...               {"id": "H2", "defined": "ind", "statement": {"en": "Satisfaction mediates"}},
+    ...               {"id": "H3", "interaction": {"path": "SAT ~ SQ", "moderator": "TIER", "level": "key"},
+    ...                "statement": {"en": "Stronger for key accounts"}}], constructs=inst.constructs)
+    >>> structural = survey.sem(data, rm.syntax(inst.constructs))
+    >>> t = hypothesis_tests(rm, structural=structural, scores=scores, data=data, constructs=inst.constructs)
+    >>> t.table[["hypothesis", "supported"]].to_numpy().tolist()
+    [['H1', 'yes'], ['H2', 'yes'], ['H3', 'yes']]
+    """
+    from .cbsem import group_paths
+    from .drivers import mediation, moderation
+
+    estimates = structural.estimates
+    paths = structural.paths().set_index(["lval", "rval"])
+    rows, mediations, interactions, compared, notes = [], {}, {}, {}, []
+
+    def row(h, method, estimate, std, lo, hi, p, multigroup=False):
+        rows.append({"hypothesis": h.id, "statement": h.statement, "method": method, "estimate": float(estimate),
+                     "std_estimate": float(std), "ci_lower": float(lo), "ci_upper": float(hi), "pvalue": float(p),
+                     "supported": "yes" if _supported(lo, hi, p, h.sign, alpha) else "no", "multigroup": multigroup})
+
+    for h in model.hypotheses:
+        if "path" in h.kinds:
+            p = paths.loc[h.path]
+            row(h, Message("SEM path {a} -> {b}", "phrase", a=h.path[1], b=h.path[0]), p["estimate"],
+                p["std_estimate"], p["estimate_ci_lower"], p["estimate_ci_upper"], p["pvalue"])
+        if "defined" in h.kinds:
+            if h.test == "bootstrap":
+                x, m, y = model.chain(h.defined)
+                controls = [c for c in dict.fromkeys(model.predictors(m) + model.predictors(y)) if c not in (x, m)]
+                med = mediation(scores, x, m, y, controls=controls, n_boot=n_boot, seed=seed)
+                mediations[h.id] = med
+                row(h, Message("bootstrap indirect effect {x} -> {m} -> {y} (n={n})", "phrase", x=x, m=m, y=y,
+                               n=med.bootstrap_n),
+                    med.indirect, np.nan, med.indirect_ci_lower, med.indirect_ci_upper, med.indirect_pvalue)
+            else:
+                r = estimates[(estimates["op"] == ":=") & (estimates["lval"] == h.defined)].iloc[0]
+                row(h, Message("defined effect {name} := {expr}, delta method ({estimator})", "phrase",
+                               name=h.defined, expr=model.defined[h.defined], estimator=structural.fit["estimator"]),
+                    r["estimate"], r["std_estimate"], r["estimate_ci_lower"], r["estimate_ci_upper"], r["pvalue"])
+        outcome, predictor = h.path or (None, None)
+        if "interaction" in h.kinds:
+            column, frame = h.moderator, scores
+            if h.moderator not in scores.columns:
+                if h.moderator not in data.columns:
+                    raise KamError(f"survey.hypotheses.{h.id}.interaction.moderator is {h.moderator!r}, which is "
+                                   "neither a construct nor an answer column; name one of them.")
+                answers = data[h.moderator]
+                if h.level is not None:
+                    if not (answers.astype(str) == h.level).any():
+                        raise KamError(f"survey.hypotheses.{h.id}.interaction.level is {h.level!r}, which no "
+                                       f"respondent answers in {h.moderator}; correct the level.")
+                    coded = (answers.astype(str) == h.level).astype(int).where(answers.notna())
+                    column = f"{h.moderator}_{h.level}"
+                else:
+                    coded = pd.to_numeric(answers, errors="coerce")
+                    if coded.notna().sum() < answers.notna().sum():
+                        raise KamError(f"survey.hypotheses.{h.id}.interaction.moderator {h.moderator} has answers "
+                                       "that are not numbers; name the level coded 1 (level: ...).")
+                column = re.sub(r"\W", "_", column)
+                frame = scores.assign(**{column: coded.to_numpy()})
+            drivers = model.predictors(outcome)
+            inter = moderation(frame, outcome, drivers, column, predictor)
+            interactions[h.id] = inter
+            row(h, Message("interaction {term} (OLS, HC3)", "phrase", term=inter.term), inter.estimate, np.nan,
+                inter.estimate_ci_lower, inter.estimate_ci_upper, inter.pvalue)
+        if "moderation" in h.kinds:
+            if h.group not in data.columns:
+                raise KamError(f"survey.hypotheses.{h.id}.moderation.group is {h.group!r}, which is not an answer "
+                               "column; name a profile question of the instrument.")
+            reference, focal = _two_groups(data[h.group], h)
+            level = getattr((invariance or {}).get(h.group), "level", None)
+            if level not in ("metric", "scalar"):
+                notes.append(Message("{h} is not compared across the groups of {group}: paths may be compared only "
+                                     "when the loadings are equal (metric invariance), and invariance holds at the "
+                                     "{level} level (Vandenberg & Lance 2000).", h=h.id, group=h.group,
+                                     level=Message(level or "untested", "invariance_level")))
+                continue
+            gp = group_paths(data[data[h.group].astype(str).isin([reference, focal])], model.syntax(constructs),
+                             data[h.group].astype(str), groups=[reference, focal], ordered=ordered)
+            compared[h.id] = gp
+            r = gp.set_index(["outcome", "predictor"]).loc[(outcome, predictor)]
+            row(h, Message("multi-group SEM: path {predictor} -> {outcome}, {focal} minus {reference} (z test)",
+                           "phrase", predictor=predictor, outcome=outcome, focal=focal, reference=reference),
+                r["difference"], np.nan, r["ci_lower"], r["ci_upper"], r["pvalue"], multigroup=True)
+    columns = ["hypothesis", "statement", "method", "estimate", "std_estimate", "ci_lower", "ci_upper", "pvalue",
+               "supported", "multigroup"]
+    return HypothesisTests(pd.DataFrame(rows, columns=columns), mediations, interactions, compared, notes)
+
+
+def real_tests(model: ResearchModel) -> dict:
+    """The hypotheses tested on the real survey, as :func:`kamlib.survey.pls.hypothesis_rows` takes them:
+    id -> ``(statement, predictor, outcome, effect)``.
+
+    Examples
+    --------
+    >>> from kamlib.survey.research_model import declare, real_tests
+    >>> rm = declare("LOY ~ SAT", [{"id": "H6", "path": "LOY ~ SAT", "statement": {"en": "Satisfaction raises loyalty"},
+    ...                             "real": {"path": "Loyalty ~ Satisfaction"}}])
+    >>> real_tests(rm)
+    {'H6': ('Satisfaction raises loyalty', 'Satisfaction', 'Loyalty', 'direct')}
+    """
+    return {h.id: (h.real["statement"] or h.statement, h.real["predictor"], h.real["outcome"], h.real["effect"])
+            for h in model.hypotheses if h.real}
+
+
+def qualify(rows: pd.DataFrame, model: ResearchModel, *, reliability: pd.DataFrame | None = None,
+            htmt: pd.DataFrame | None = None, fit: dict | None = None, harman=None,
+            method_factor=None) -> pd.DataFrame:
+    """Add to each hypothesis row what limits its verdict: the failed reliability, validity and fit criteria of the
+    constructs it rests on, and a likely common-method bias, each with its statistic, cut-off and source.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        :attr:`HypothesisTests.table`.
+    model : ResearchModel
+        Says which constructs each hypothesis rests on (:meth:`ResearchModel.constructs_of`).
+    reliability : DataFrame, optional
+        :func:`reliability_table` with loadings: ``construct``, ``alpha``, ``composite_reliability``, ``ave``.
+    htmt : DataFrame, optional
+        :func:`htmt` (constructs x constructs).
+    fit : dict, optional
+        The measurement model's fit (``SEMResult.fit``); a missed fit rule qualifies every row.
+    harman : Harman, optional
+        :func:`harman`; a first factor at or above its rule qualifies every row.
+    method_factor : CommonMethod, optional
+        :func:`common_method_factor`; when ``likely``, its ``qualifier`` qualifies every row.
+
+    Returns
+    -------
+    DataFrame
+        ``rows`` with a ``qualification`` column (a :class:`~kamlib.i18n.Message` joining the qualifications; empty
+        when nothing limits the row). Rules: :mod:`kamlib.verdicts`.
+
+    References
+    ----------
+    Henseler, J., Ringle, C. M. & Sarstedt, M. (2015). A new criterion for assessing discriminant validity.
+    *JAMS*, 43(1), 115-135. Podsakoff, P. M. et al. (2003). *Journal of Applied Psychology*, 88(5), 879-903.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.survey.research_model import declare, qualify
+    >>> rm = declare("SAT ~ PQ\\nLOY ~ SAT", [{"id": "H1", "path": "SAT ~ PQ", "statement": {"en": "a"}},
+    ...                                      {"id": "H2", "path": "LOY ~ SAT", "statement": {"en": "b"}}])
+    >>> rows = pd.DataFrame({"hypothesis": ["H1", "H2"], "supported": ["yes", "yes"]})
+    >>> rel = pd.DataFrame({"construct": ["PQ", "SAT", "LOY"], "alpha": [0.62, 0.8, 0.8],
+    ...                     "composite_reliability": [0.8, 0.8, 0.8], "ave": [0.55, 0.6, 0.6]})
+    >>> for q in qualify(rows, rm, reliability=rel)["qualification"]:
+    ...     print(repr(str(q)))
+    'alpha of PQ is 0.62 (cut-off 0.70, Nunnally & Bernstein (1994))'
+    ''
+    """
+    from .. import verdicts
+
+    def phrase(criterion, of, value, rule):
+        return verdicts.shortfall(criterion, of, value, rule.threshold, rule.source)
+
+    by_construct: list[tuple[set, Message]] = []
+    if reliability is not None:
+        for _, r in reliability.iterrows():
+            for col, key in (("alpha", "alpha"), ("composite_reliability", "rho_c"), ("ave", "ave")):
+                if col in r and pd.notna(r[col]) and not verdicts.met(key, r[col]):
+                    by_construct.append(({r["construct"]}, phrase(key, r["construct"], r[col], verdicts.RULES[key])))
+    if htmt is not None:
+        names = list(htmt.index)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                v = htmt.loc[a, b] if b in htmt.columns else np.nan
+                v = v if pd.notna(v) else htmt.loc[b, a] if a in htmt.columns and b in htmt.index else np.nan
+                if pd.notna(v) and not verdicts.met("htmt", v):
+                    by_construct.append(({a, b}, phrase("HTMT", Message("{a} / {b}", "phrase", a=a, b=b), v,
+                                                        verdicts.RULES["htmt"])))
+    every: list[Message] = []
+    if fit and fit.get("df"):
+        for key, value in (("cfi", fit.get("cfi")), ("rmsea", fit.get("rmsea")), ("srmr", fit.get("srmr"))):
+            rule = verdicts.RULES[key]
+            if value is not None and not rule.met(value):
+                every.append(Message("the measurement model's {index} is {value:.3f} (rule {op} {cut:g}, {source})",
+                                     "phrase", index=key.upper(), value=float(value), op=rule.op, cut=rule.threshold,
+                                     source=rule.source))
+    if harman is not None and not verdicts.met("harman", harman.first_share):
+        rule = verdicts.RULES["harman"]
+        every.append(Message("the first unrotated factor explains {share:.1%} of the item variance (rule below "
+                             "{cut:.0%}, {source})", "phrase", share=harman.first_share, cut=rule.threshold,
+                             source=rule.source))
+    if method_factor is not None and getattr(method_factor, "likely", False):
+        every.append(method_factor.qualifier)
+    resting = {h.id: model.constructs_of(h) for h in model.hypotheses}
+    out = rows.copy()
+    out["qualification"] = [join(([m for cs, m in by_construct if cs & resting.get(h, set())] + every)[:8])
+                            for h in out["hypothesis"]]
+    return out
