@@ -73,9 +73,17 @@ def test_parameters_cell_equals_the_schema(nb):
         f"{nb.name}: the parameters cell drifted from the study schema; run `kam sync-parameters`")
 
 
+#: What the default study declares that the schema does not hold: the research model is a study's own (issue 48),
+#: so a notebook opened by hand without a study tests no hypothesis and says so
+STUDY_OWNS = ("survey_model", "survey_hypotheses")
+
+
 def test_default_study_differs_from_the_schema_only_in_quick_and_the_title():
-    """A notebook opened by hand computes the default study: the schema defaults are its values."""
-    assert study.load(DEFAULT_STUDY).parameters() == study.Study().parameters()
+    """A notebook opened by hand computes the default study: the schema defaults are its values, except the
+    research model, which kamlib does not hold."""
+    own, schema = study.load(DEFAULT_STUDY).parameters(), study.Study().parameters()
+    assert {k: v for k, v in own.items() if k not in STUDY_OWNS} == {k: v for k, v in schema.items() if k not in STUDY_OWNS}
+    assert schema["survey_model"] is None and schema["survey_hypotheses"] == [] and own["survey_hypotheses"]
 
 
 def test_parameters_cell_is_generated_from_sections():

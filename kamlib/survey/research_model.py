@@ -45,7 +45,7 @@ _KINDS = ("path", "defined", "interaction", "moderation")
 
 
 @dataclass(frozen=True)
-class Hypothesis:
+class Hypothesis(Result):
     """One declared hypothesis.
 
     Attributes
@@ -509,6 +509,21 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
 def real_tests(model: ResearchModel) -> dict:
     """The hypotheses tested on the real survey, as :func:`kamlib.survey.pls.hypothesis_rows` takes them:
     id -> ``(statement, predictor, outcome, effect)``.
+
+    Parameters
+    ----------
+    model : ResearchModel
+        From :func:`declare`; a hypothesis with ``real: {path, effect, statement}`` is tested there too.
+
+    Returns
+    -------
+    dict
+        Hypothesis id -> ``(statement, predictor, outcome, effect)``; the statement is the ``real`` one when given.
+
+    References
+    ----------
+    Hair, J. F., Hult, G. T. M., Ringle, C. M. & Sarstedt, M. (2022). *A Primer on Partial Least Squares Structural
+    Equation Modeling* (3rd ed.). Sage.
 
     Examples
     --------

@@ -244,13 +244,13 @@ def load_survey(namespace: dict[str, Any], inst):
                  mapping=namespace["survey_mapping"], encoding=namespace["survey_encoding"])
 
 
-def research_model(namespace: dict[str, Any], inst):
-    """The study's research model (``survey.model`` and ``survey.hypotheses``) checked against the instrument
-    ``inst``; None when the study declares none. Errors name the study key."""
+def research_model(model, hypotheses, inst):
+    """The study's research model (``survey.model`` and ``survey.hypotheses``, as parameters or schema objects)
+    checked against the instrument ``inst``; None when the study declares none. Errors name the study key."""
     from ..survey.research_model import declare
 
-    return declare(namespace.get("survey_model"), namespace.get("survey_hypotheses"), constructs=inst.constructs,
-                   where="survey")
+    hypotheses = [h.model_dump() if hasattr(h, "model_dump") else h for h in hypotheses or []]
+    return declare(model, hypotheses, constructs=inst.constructs, where="survey")
 
 
 def load_campaign(namespace: dict[str, Any]):

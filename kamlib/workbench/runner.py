@@ -110,7 +110,7 @@ def check_data(study_file: str | Path | None = None, *, quick: bool = False) -> 
             lines += [f"  will not run: {r.notebook} / {r.stage}: {r.reason}" for r in plan.itertuples() if not r.applies]
     if "survey_instrument" in params:
         inst = instrument.load(params["survey_instrument"])
-        model = nb_helpers.research_model(params, inst)  # every construct it names is one of the instrument's
+        model = nb_helpers.research_model(study.survey.model, study.survey.hypotheses, inst)  # constructs: the instrument's
         answers = set(inst.profile)
         for h in model.hypotheses if model is not None else ():
             for column, key in ((h.group, "moderation.group"), (h.moderator, "interaction.moderator")):
