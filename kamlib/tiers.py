@@ -54,7 +54,7 @@ from .rfm import UNIT_DAYS
 
 __all__ = ["ACCOUNT_COLUMNS", "Candidates", "CustomerValue", "Identification", "KEY_TIERS", "ORDER", "RANK_BY", "Tiers",
            "account_sheet", "accounts", "assign", "candidates", "customer_profit", "customer_value", "empty_tiers",
-           "identify", "risk_phrase", "table", "top", "top_by_revenue", "with_profit"]
+           "identify", "risk_phrase", "table", "top", "top_by_revenue", "top_by_rule", "with_profit"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 #: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
@@ -132,6 +132,59 @@ def top_by_revenue(transactions: pd.DataFrame, share: float) -> pd.Index:
         value = transactions["date"].dt.normalize().groupby(ids).nunique()
     value.index.name = "customer_id"
     return top(value, share)
+
+
+def top_by_rule(transactions: pd.DataFrame, share: float, *, rank_by: str = "revenue",
+                candidates: dict | None = None) -> pd.Index:
+    """The top ``share`` of a log's customers by a study's key-account rule (``tiers.rank_by``, ``tiers.candidates``):
+    the rule of :func:`assign` on a log alone, for a later stage that needs the key accounts of an earlier cut of the
+    log (the purchases before a cutoff).
+
+    ``revenue`` is :func:`top_by_revenue` (purchase days without amounts); ``profit`` ranks by gross profit
+    (:func:`customer_profit`) and leaves out every customer without a positive one; ``clv`` ranks by past revenue, as
+    no purchase model is fitted on the cut (the caller says so). With ``candidates`` the share is a share of the
+    candidates (:func:`candidates`).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The log (the cut), with ``customer_id``, ``date``, and ``amount`` / ``profit`` as the rule needs.
+    share : float
+        Share of customers (``tiers.key_share``).
+    rank_by : {"revenue", "profit", "clv"}
+        The ranking rule.
+    candidates : dict, optional
+        Column to listed values (``tiers.candidates``).
+
+    Returns
+    -------
+    Index
+        Customer ids as text, first by the measure first (ties by id).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import top_by_rule
+    >>> tx = pd.DataFrame({"customer_id": [1, 2, 3], "amount": [5.0, 4.0, 9.0], "profit": [1.0, 2.0, -1.0],
+    ...                    "date": pd.to_datetime(["2024-01-01"] * 3)})
+    >>> list(top_by_rule(tx, 0.67, rank_by="profit")), list(top_by_rule(tx, 0.34))
+    (['2', '1'], ['3'])
+    """
+    if rank_by not in RANK_BY:
+        raise ArgumentError(f"rank_by must be one of {', '.join(RANK_BY)}, not {rank_by!r}.", argument="rank_by")
+    ids = transactions["customer_id"].astype(str)
+    if rank_by == "profit":
+        value = transactions["profit"].groupby(ids).sum()
+    elif "amount" in transactions:
+        value = transactions["amount"].groupby(ids).sum()
+    else:
+        value = transactions["date"].dt.normalize().groupby(ids).nunique()
+    value.index.name = "customer_id"
+    pool = _candidates(transactions, candidates)
+    if pool is not None:
+        value = value[pool.eligible(value.index)]
+    chosen = top(value, share) if len(value) else value.index
+    return chosen[(value.loc[chosen] > 0).to_numpy()] if rank_by == "profit" else chosen
 
 
 @dataclass(frozen=True)

@@ -255,3 +255,14 @@ def test_the_run_writes_the_account_list_of_the_kept_identification(quick_report
     assert entry["files"] == ["accounts.csv", "accounts.xlsx"] and entry["rows"] == len(ka.tier)
     values = json.loads((quick_report / "values" / "10_key_accounts.json").read_text())
     assert values["accounts_rows"] == len(ka.tier) and values["key_accounts_rank_by"] == ka.rank_by
+
+
+def test_a_later_stage_draws_the_same_key_accounts_from_a_cut_of_the_log(loaded):
+    """tiers.top_by_rule, which the recommendation stage applies to the purchases before its cutoff, is assign's
+    rule: on the whole window it gives the identification's key accounts, under every rule."""
+    tx = loaded.data
+    for rank_by, spec in [("revenue", None), ("profit", None), ("profit", {"channel": ["Corporate", "Home Office"]}),
+                          ("revenue", {"Region": ["East"]})]:
+        t = _tiers(tx, rank_by=rank_by, spec=spec)
+        assert list(tiers.top_by_rule(tx, SHARE, rank_by=rank_by, candidates=spec)) == list(map(str, t.members))
+    assert list(tiers.top_by_rule(tx, SHARE, rank_by="clv")) == list(tiers.top_by_revenue(tx, SHARE))

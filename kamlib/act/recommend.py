@@ -1068,8 +1068,10 @@ def explain(split: Split, customer_id, items, *, n_similar: int = 30) -> pd.Data
     return pd.DataFrame(out)
 
 
-def top_customers(split: Split, transactions: pd.DataFrame, share: float) -> pd.Index:
-    """The customers with the largest revenue before the cutoff: the top ``share`` of the training customers.
+def top_customers(split: Split, transactions: pd.DataFrame, share: float, *, rank_by: str = "revenue",
+                  candidates: dict | None = None) -> pd.Index:
+    """The customers with the largest revenue before the cutoff: the top ``share`` of the training customers (by
+    the study's key-account rule ``rank_by`` and ``candidates`` when given: :func:`kamlib.tiers.top_by_rule`).
 
     Parameters
     ----------
@@ -1079,6 +1081,8 @@ def top_customers(split: Split, transactions: pd.DataFrame, share: float) -> pd.
         The log with ``customer_id``, ``date`` and ``amount``.
     share : float
         Share of customers (e.g. the study's key-account share, 0.2).
+    rank_by, candidates : optional
+        The study's ``tiers.rank_by`` and ``tiers.candidates`` (:func:`kamlib.tiers.top_by_rule`).
 
     Returns
     -------
@@ -1101,7 +1105,7 @@ def top_customers(split: Split, transactions: pd.DataFrame, share: float) -> pd.
     """
     before = transactions[(transactions["date"] <= split.cutoff)
                           & transactions["customer_id"].astype(str).isin(split.customers)]
-    return tiers.top_by_revenue(before, share)
+    return tiers.top_by_rule(before, share, rank_by=rank_by, candidates=candidates)
 
 
 def claim_check(comparison: pd.DataFrame, claimed: float, *, group: str = "all customers",
