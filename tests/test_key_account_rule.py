@@ -266,3 +266,17 @@ def test_a_later_stage_draws_the_same_key_accounts_from_a_cut_of_the_log(loaded)
         t = _tiers(tx, rank_by=rank_by, spec=spec)
         assert list(tiers.top_by_rule(tx, SHARE, rank_by=rank_by, candidates=spec)) == list(map(str, t.members))
     assert list(tiers.top_by_rule(tx, SHARE, rank_by="clv")) == list(tiers.top_by_revenue(tx, SHARE))
+
+
+def test_no_customer_without_a_positive_profit_is_a_key_or_potential_account_even_inside_the_share():
+    """Where the top share reaches customers who lose money (few profitable ones), they stay out of the key tiers."""
+    base = _base(8).assign(profit=[50.0, -5.0, -80.0, 0.0, -1.0, 20.0, -3.0, -2.0],
+                           clv=[1.0, 90.0, 80.0, 70.0, 2.0, 3.0, 4.0, 5.0])
+    t = tiers.assign(base, key_share=0.5, develop_share=0.75, value_model="BG/NBD", rank_by="profit")
+    assert list(t.members) == ["c00", "c05"]  # the top 4 by profit hold two with none
+    assert not t.tier[base["profit"] <= 0].isin(tiers.KEY_TIERS + ("Potential key account",)).any()
+    assert t.tier["c01"] == "Develop"  # the largest CLV, but a loss: developed, never a potential key account
+    revenue = tiers.assign(base, key_share=0.5, develop_share=0.75, value_model="BG/NBD", rank_by="revenue")
+    large = _top(base["revenue"], 0.5)
+    assert list(revenue.members) == large
+    assert revenue.n_loss_making_key_accounts == sum(base.loc[c, "profit"] < 0 for c in large)
