@@ -52,9 +52,10 @@ from .errors import ArgumentError, KamError, require_columns
 from .i18n import Message, join
 from .rfm import UNIT_DAYS
 
-__all__ = ["ACCOUNT_COLUMNS", "Candidates", "CustomerValue", "Identification", "KEY_TIERS", "ORDER", "RANK_BY", "Tiers",
-           "account_sheet", "accounts", "assign", "candidates", "customer_profit", "customer_value", "empty_tiers",
-           "identify", "risk_phrase", "table", "top", "top_by_revenue", "top_by_rule", "with_profit"]
+__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Identification", "KEY_TIERS", "ORDER",
+           "RANK_BY", "Tiers", "Window", "account_sheet", "accounts", "assign", "candidates", "come_back",
+           "customer_profit", "customer_value", "empty_tiers", "identify", "inactivity_window", "risk_phrase",
+           "table", "top", "top_by_revenue", "top_by_rule", "window", "with_profit"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 #: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
@@ -366,6 +367,227 @@ def _days_since_last(base: pd.DataFrame, unit: str) -> pd.Series:
     """Days since each customer's last purchase, from the summary's ``T - recency`` in ``unit`` (rounded to 1e-6 of a
     day: the unit's rounding noise does not move a customer across ``max_inactive_days``)."""
     return ((base["T"] - base["recency"]) * UNIT_DAYS[unit]).round(6)
+
+
+@dataclass(frozen=True)
+class Window(Result):
+    """How long a customer may go without a purchase before a rule calls them inactive: from the log's own gaps
+    between purchase days (:func:`inactivity_window`), or set by the study.
+
+    Attributes
+    ----------
+    days : float
+        The window: a customer whose last purchase is more than ``days`` days ago is inactive.
+    source : str
+        ``"log"`` (a percentile of the log's gaps), ``"study"`` (set in the study file) or ``"default"`` (the log
+        has no repeat purchases to draw it from).
+    percentile : float
+        The percentile of the gaps (``source == "log"``).
+    gaps : int
+        Gaps between consecutive purchase days the percentile was taken over.
+    customers : int
+        Customers with at least one gap (repeat buyers).
+    median_gap : float
+        The median gap, in days (NaN without gaps).
+    """
+
+    days: float
+    source: str = "study"
+    percentile: float = np.nan
+    gaps: int = 0
+    customers: int = 0
+    median_gap: float = np.nan
+
+    def sentence(self) -> Message:
+        """Where the window comes from, in one sentence."""
+        if self.source == "log":
+            return Message("A customer counts as inactive after {days:g} days without a purchase: the {pct:g} "
+                           "quantile of the {gaps:,} gaps between consecutive purchase days of {customers:,} repeat "
+                           "buyers (median gap {median:g} days).", days=self.days, pct=self.percentile,
+                           gaps=self.gaps, customers=self.customers, median=self.median_gap)
+        if self.source == "default":
+            return Message("A customer counts as inactive after {days:g} days without a purchase: no customer bought on "
+                           "two days, so the log has no gaps to draw the window from; set tiers.max_inactive_days to "
+                           "your business's purchase cycle.", days=self.days)
+        return Message("A customer counts as inactive after {days:g} days without a purchase "
+                       "(tiers.max_inactive_days, set in the study).", days=self.days)
+
+
+def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile: float = 0.9,
+                      fallback: float = 180.0) -> Window:
+    """The inactivity window of a log: a high percentile of the gaps between a customer's consecutive purchase days.
+
+    A rule that calls a customer inactive, at risk or churned by time alone should follow the business's purchase
+    cycle, not a fixed number of days: a wholesaler whose customers reorder every four months loses no one after
+    180 days. Every gap between two consecutive purchase days of a customer (:func:`kamlib.transactions.purchase_days`:
+    a refund-only day is not a purchase) from ``start`` to ``end`` counts once; the window is their ``percentile``,
+    rounded up to whole days, so that a customer whose silence is longer than ``percentile`` of the log's gaps is
+    called inactive.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The validated log (``customer_id``, ``date``, optional ``amount``).
+    end : date-like
+        The last day read (a study's ``clv.calibration_end`` to check the rule on the holdout, or the end of the log).
+    start : date-like, optional
+        The first day read.
+    percentile : float
+        In (0, 1); a study's ``tiers.inactive_percentile``.
+    fallback : float
+        The window when no customer bought on two days (``source == "default"``).
+
+    Returns
+    -------
+    Window
+
+    References
+    ----------
+    Reinartz, W. J., & Kumar, V. (2000). On the profitability of long-life customers in a noncontractual setting.
+    *Journal of Marketing*, 64(4), 17-35 (when a customer of a non-contractual business counts as lost depends on
+    the purchase cycle).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import inactivity_window
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "b", "c"],
+    ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-03-01", "2024-01-01",
+    ...                                            "2024-01-31", "2024-02-01"])})
+    >>> w = inactivity_window(tx, end="2024-12-31", percentile=0.5)
+    >>> w.days, w.gaps, w.customers, w.source
+    (30.0, 3, 2, 'log')
+    """
+    from .transactions import purchase_days
+
+    if not 0 < percentile < 1:
+        raise ArgumentError(f"the percentile of the gaps must be in (0, 1), got {percentile}.", argument="percentile")
+    day = transactions["date"].dt.normalize()
+    keep = day <= pd.Timestamp(end).normalize()
+    if start is not None:
+        keep &= day >= pd.Timestamp(start).normalize()
+    days = purchase_days(transactions.loc[keep]).sort_values(["customer_id", "date"], kind="mergesort")
+    gaps = days["date"].diff().dt.days.where(days["customer_id"].eq(days["customer_id"].shift()))
+    gaps = gaps.dropna()
+    if gaps.empty:
+        return Window(float(fallback), "default")
+    window = float(np.ceil(np.quantile(gaps.to_numpy(dtype=float), percentile)))
+    return Window(window, "log", float(percentile), int(len(gaps)),
+                  int(days.loc[gaps.index, "customer_id"].nunique()), float(gaps.median()))
+
+
+def window(transactions: pd.DataFrame, setting, *, end, start=None, percentile: float = 0.9) -> Window:
+    """The inactivity window a study's ``tiers.max_inactive_days`` means: ``"auto"`` draws it from the log's gaps
+    (:func:`inactivity_window`), a number is taken as it is (``source == "study"``).
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The validated log.
+    setting : "auto" or float
+        The study's ``tiers.max_inactive_days``.
+    end, start : date-like
+        The window of the log read (``clv.holdout_end`` and ``clv.calibration_start`` for the tiers).
+    percentile : float
+        The study's ``tiers.inactive_percentile``.
+
+    Returns
+    -------
+    Window
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import window
+    >>> window(pd.DataFrame({"customer_id": [], "date": pd.to_datetime([])}), 120, end="2024-12-31").days
+    120.0
+    """
+    if isinstance(setting, str):
+        if setting.strip().lower() != "auto":
+            raise ArgumentError(f"max_inactive_days must be a number of days or auto, not {setting!r}.",
+                                argument="max_inactive_days")
+        return inactivity_window(transactions, end=end, start=start, percentile=percentile)
+    return Window(float(setting), "study")
+
+
+@dataclass(frozen=True)
+class ComeBack(Result):
+    """:func:`come_back`'s result: how many customers a window called inactive at the end of the calibration
+    period bought again in the holdout.
+
+    Attributes
+    ----------
+    called : int
+        Customers who bought by the calibration end and whose last purchase was more than the window before it.
+    came_back : int
+        Of them, the customers who bought in the holdout.
+    days : float
+        The window checked.
+    calibration_end, holdout_end : str
+        The dates of the check.
+    """
+
+    called: int
+    came_back: int
+    days: float
+    calibration_end: str
+    holdout_end: str
+
+    @property
+    def share(self) -> float:
+        """The share of the called customers who came back (NaN when the rule called no one)."""
+        return self.came_back / self.called if self.called else float("nan")
+
+    def sentence(self) -> Message | None:
+        """The check in one sentence (None when the rule called no one: nothing to check)."""
+        if not self.called:
+            return None
+        return Message("A check of the window on the holdout: of the {called:,} customers it called inactive on "
+                       "{cal_end} (no purchase for more than {days:g} days), {back:,} ({share:.0%}) bought again by "
+                       "{end}.", called=self.called, cal_end=self.calibration_end, days=self.days,
+                       back=self.came_back, share=self.share, end=self.holdout_end)
+
+
+def come_back(transactions: pd.DataFrame, days: float, *, calibration_end, holdout_end, start=None) -> ComeBack:
+    """Check an inactivity window on the holdout: of the customers it calls inactive at ``calibration_end``, how
+    many buy again by ``holdout_end``. A rule under which most of them come back calls customers lost too early.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The validated log.
+    days : float
+        The window (:attr:`Window.days`): more than this many days since the last purchase is inactive.
+    calibration_end, holdout_end : date-like
+        The end of the calibration period (where the rule is applied) and of the holdout.
+    start : date-like, optional
+        The first day of the calibration period.
+
+    Returns
+    -------
+    ComeBack
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import come_back
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b", "b", "c"],
+    ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-08-01", "2024-05-30"])})
+    >>> c = come_back(tx, 90, calibration_end="2024-06-30", holdout_end="2024-12-31")
+    >>> c.called, c.came_back
+    (2, 1)
+    """
+    from .transactions import purchase_days
+
+    cal_end, hold_end = pd.Timestamp(calibration_end).normalize(), pd.Timestamp(holdout_end).normalize()
+    days_ = purchase_days(transactions)
+    if start is not None:
+        days_ = days_[days_["date"] >= pd.Timestamp(start).normalize()]
+    before = days_[days_["date"] <= cal_end].groupby("customer_id")["date"].max()
+    called = before.index[((cal_end - before).dt.days > days).to_numpy()]
+    later = days_[(days_["date"] > cal_end) & (days_["date"] <= hold_end)]["customer_id"]
+    back = int(pd.Index(called).isin(set(later)).sum())
+    return ComeBack(int(len(called)), back, float(days), str(cal_end.date()), str(hold_end.date()))
 
 
 def customer_profit(transactions: pd.DataFrame, *, end, start=None) -> pd.Series:
@@ -921,6 +1143,8 @@ def account_sheet(frame: pd.DataFrame, *, language: str = "en", currency: str | 
             out[column] = out[column].round(2)
         elif kind == "probability":
             out[column] = out[column].round(4)
+        elif kind == "count":
+            out[column] = out[column].round().astype("Int64")
         elif column == "tier" and language == "zh":
             out[column] = out[column].map(lambda v: value_zh(v) or v)
     heads = []
@@ -1048,9 +1272,10 @@ class Identification(Result):
 
 def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, holdout_end, unit: str = "W",
              models=("bgnbd",), key_share: float = 0.2, develop_share: float = 0.5, min_p_alive: float = 0.5,
-             max_inactive_days: float = 180, months: int = 12, discount_rate: float = 0.10,
+             max_inactive_days: float | str = "auto", months: int = 12, discount_rate: float = 0.10,
              penalizer: float = 0.0, covariates=(), covariate_min_customers: int = 30, n_boot: int = 100,
-             seed: int = 0, rank_by: str = "revenue", candidates: dict | None = None) -> Identification:
+             seed: int = 0, rank_by: str = "revenue", candidates: dict | None = None,
+             inactive_percentile: float = 0.9) -> Identification:
     """The identify stage in one call: the value model chosen on the holdout and the key-account tiers.
 
     The same steps, in the same order and with the same arguments, as the identification notebook, which calls
@@ -1076,7 +1301,8 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
     models : sequence of str
         The purchase models to compare (``clv.models``).
     key_share, develop_share, min_p_alive, max_inactive_days
-        The tier rule (``tiers.*``; :func:`assign`).
+        The tier rule (``tiers.*``; :func:`assign`); ``max_inactive_days="auto"`` draws the window from the log's
+        gaps between purchase days up to ``holdout_end`` (:func:`window`, with ``inactive_percentile``).
     months, discount_rate, penalizer
         CLV horizon, annual discount rate, the fits' penalizer.
     covariates : sequence of str
@@ -1092,6 +1318,8 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
         (:func:`customer_profit`).
     candidates : dict, optional
         Who may be a key account (``tiers.candidates``; :func:`candidates`), read from the log's columns.
+    inactive_percentile : float
+        The percentile of the gaps that makes the window when ``max_inactive_days`` is ``"auto"``.
 
     Returns
     -------
@@ -1145,8 +1373,10 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
         notes.append(reason)
         value_model = ""
     base = with_profit(base, transactions, end=holdout_end, start=calibration_start)
+    inactive = window(transactions, max_inactive_days, end=holdout_end, start=calibration_start,
+                      percentile=inactive_percentile)
     result = assign(base, key_share=key_share, develop_share=develop_share, min_p_alive=min_p_alive,
-                    max_inactive_days=max_inactive_days, unit=unit,
+                    max_inactive_days=inactive.days, unit=unit,
                     degenerate=purchase.degenerate if purchase is not None else True,
                     value_model=clv.label(value_model) if value_model else "",
                     as_of=str(pd.Timestamp(holdout_end).date()), rank_by=rank_by,

@@ -91,8 +91,8 @@ def test_parameters_cell_is_generated_from_sections():
     namespace = {}
     exec(cell, {}, namespace)
     assert set(namespace) == {"notebook", "study_name", "language", "seed", "figure_dpi", "tiers_key_share",
-                              "tiers_develop_share", "tiers_min_p_alive", "tiers_max_inactive_days", "tiers_rank_by",
-                              "tiers_candidates", "output_dir"}
+                              "tiers_develop_share", "tiers_min_p_alive", "tiers_max_inactive_days", "tiers_inactive_percentile",
+                              "tiers_rank_by", "tiers_candidates", "output_dir"}
     assert namespace["notebook"] == "x" and namespace["tiers_key_share"] == 0.2
 
 

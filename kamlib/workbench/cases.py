@@ -109,6 +109,8 @@ tiers:                        # who the key accounts are
   key_share: 0.20             # the top 20% of the candidates by the ranking measure
   rank_by: revenue            # revenue | profit (map profit or cost) | clv (the model chosen on the holdout)
   candidates: null            # only these customers may be key accounts, e.g. {{channel: [Corporate]}}
+  max_inactive_days: auto     # days without a purchase that put a key account at risk (when P(alive) cannot);
+                              # auto: the 90th percentile of your customers' gaps between purchases
 
 quick:                        # `kam run --quick`: smaller sizes for a first look
   clv: {{bootstrap: 10}}

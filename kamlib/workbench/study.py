@@ -234,8 +234,21 @@ class Tiers(_Section):
     develop_share: float = Field(0.50, gt=0, lt=1, description="Top share of customers by the value measure (the chosen "
                                  "CLV, else past revenue) worth developing. Was tiers.growth_clv_share.")
     min_p_alive: float = Field(0.50, ge=0, le=1)
-    max_inactive_days: int = Field(180, gt=0, description="risk by recency when P(alive) carries no information "
-                                                          "(a degenerate purchase model): days since the last purchase")
+    max_inactive_days: int | Literal["auto"] = Field(
+        "auto", description="risk by recency when P(alive) carries no information (a degenerate purchase model): days "
+                            "since the last purchase after which a top customer is at risk; auto: the "
+                            "inactive_percentile of the gaps between customers' consecutive purchase days in the log")
+    inactive_percentile: float = Field(0.9, gt=0, lt=1, description="with max_inactive_days: auto, the percentile of "
+                                                                    "the log's gaps between purchase days")
+
+    @field_validator("max_inactive_days", mode="before")
+    @classmethod
+    def _days_or_auto(cls, value):
+        if isinstance(value, str) and value.strip().lower() == "auto":
+            return "auto"
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+            raise ValueError(f"tiers.max_inactive_days must be a positive number of days or auto, not {value}")
+        return value
     rank_by: Literal["revenue", "profit", "clv"] = Field(
         "revenue", description="what ranks the key accounts: revenue (past revenue; purchase days in a log without "
                                "amounts), profit (gross profit from transactions.columns.profit or cost; loss-making "

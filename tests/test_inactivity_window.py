@@ -1,0 +1,80 @@
+"""Windows from the business (issue 48, item 3, the tiers' part): the inactivity window that puts a key account at risk
+by recency is drawn from the log's own gaps between purchase days (``tiers.max_inactive_days: auto``), and checked on
+the holdout (how many customers it called inactive bought again).
+
+The expectations are computed here from the raw B2B export (tests/exports.py; its median gap between a customer's
+orders is about four months, so a fixed 180 days calls customers lost who come back) with plain pandas.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import exports
+from kamlib import tiers
+from kamlib.errors import ArgumentError
+from kamlib.workbench import study
+
+CAL_END, HOLD_END = exports.SUPERSTORE_PERIODS["calibration_end"], exports.SUPERSTORE_PERIODS["holdout_end"]
+
+
+@pytest.fixture(scope="module")
+def log():
+    """The B2B order lines as the export has them, and as the workbook's log (customer_id, date, amount)."""
+    raw = exports.superstore_log()
+    tx = pd.DataFrame({"customer_id": raw["Customer ID"].astype(str), "date": pd.to_datetime(raw["Order Date"]),
+                       "amount": raw["Sales"].astype(float)})
+    return raw, tx
+
+
+def _gaps_by_hand(raw, end):
+    days = raw.loc[raw["Order Date"] <= end, ["Customer ID", "Order Date"]].drop_duplicates()
+    gaps = []
+    for _, d in days.groupby("Customer ID"):
+        gaps += list(np.diff(np.sort(d["Order Date"].to_numpy())) / np.timedelta64(1, "D"))
+    return np.array(gaps)
+
+
+def test_the_window_is_a_percentile_of_the_gaps_between_purchase_days(log):
+    raw, tx = log
+    gaps = _gaps_by_hand(raw, pd.Timestamp(CAL_END))
+    w = tiers.inactivity_window(tx, end=CAL_END, percentile=0.9)
+    assert w.source == "log" and w.gaps == len(gaps)
+    assert w.days == np.ceil(np.quantile(gaps, 0.9)) and w.median_gap == np.median(gaps)
+    assert 90 < w.median_gap < 150 and w.days > 180  # the export's purchase cycle: four months, a long tail
+    assert w.days < tiers.inactivity_window(tx, end=CAL_END, percentile=0.95).days
+    assert "0.9 quantile" in w.sentence() and str(int(w.days)) in w.sentence()
+
+
+def test_the_holdout_check_counts_who_came_back(log):
+    raw, tx = log
+    for days in (180.0, tiers.inactivity_window(tx, end=CAL_END).days):
+        check = tiers.come_back(tx, days, calibration_end=CAL_END, holdout_end=HOLD_END)
+        when = raw.groupby("Customer ID")["Order Date"]
+        last = raw[raw["Order Date"] <= CAL_END].groupby("Customer ID")["Order Date"].max()
+        called = last.index[(pd.Timestamp(CAL_END) - last).dt.days > days]
+        later = set(raw.loc[(raw["Order Date"] > CAL_END) & (raw["Order Date"] <= HOLD_END), "Customer ID"])
+        assert (check.called, check.came_back) == (len(called), sum(c in later for c in called)), days
+        assert when.ngroups > check.called > 0
+    fixed = tiers.come_back(tx, 180, calibration_end=CAL_END, holdout_end=HOLD_END)
+    drawn = tiers.come_back(tx, tiers.inactivity_window(tx, end=CAL_END).days, calibration_end=CAL_END,
+                            holdout_end=HOLD_END)
+    assert drawn.called < fixed.called  # the log's window calls fewer customers lost than a fixed 180 days
+    assert "bought again by 2022-12-31" in fixed.sentence()
+    assert tiers.come_back(tx, 10_000, calibration_end=CAL_END, holdout_end=HOLD_END).sentence() is None
+
+
+def test_auto_or_a_number_and_the_tiers_take_it(log):
+    _, tx = log
+    auto = tiers.window(tx, "auto", end=CAL_END)
+    assert auto == tiers.inactivity_window(tx, end=CAL_END)
+    assert tiers.window(tx, 120, end=CAL_END) == tiers.Window(120.0, "study")
+    with pytest.raises(ArgumentError, match="a number of days or auto"):
+        tiers.window(tx, "often", end=CAL_END)
+    empty = tiers.inactivity_window(tx.drop_duplicates("customer_id"), end=CAL_END)
+    assert empty.source == "default" and "no gaps" in empty.sentence()
+    assert study.Tiers().max_inactive_days == "auto" and study.Tiers(max_inactive_days="Auto").max_inactive_days == "auto"
+    with pytest.raises(ValueError, match="positive number of days or auto"):
+        study.Tiers(max_inactive_days=0)
