@@ -27,8 +27,8 @@ from ._results import Result
 from .errors import KamError, require_columns
 from .i18n import Message
 
-__all__ = ["ACQUIRED", "STAGES", "StagesAt", "cohort_retention", "empty_by_construction", "stage_distribution", "stages",
-           "stages_at", "transition_matrix"]
+__all__ = ["ACQUIRED", "STAGES", "StagesAt", "came_back", "cohort_retention", "empty_by_construction",
+           "stage_distribution", "stages", "stages_at", "transition_matrix"]
 
 STAGES = ["potential", "new", "growing", "mature", "at-risk", "churned"]
 #: the row of the transition matrix for customers whose first purchase falls between the two dates
@@ -188,6 +188,52 @@ def stages_at(transactions: pd.DataFrame, at, *, unit: str = "W", penalizer: flo
                        date=date, model=clv.label(model), p_min=p_alive.min(), threshold=threshold, fallback=fallback)
         return result(None, "recency", note)
     return result(p_alive, "p_alive")
+
+
+def came_back(stages_before: pd.Series, transactions: pd.DataFrame, *, after, until,
+              called=("at-risk", "churned")) -> pd.DataFrame:
+    """A check of the lifecycle rule on later purchases: of the customers it put in each of ``called`` at ``after``,
+    how many bought again by ``until``. A rule under which many "churned" customers come back calls them lost too
+    early for the business's purchase cycle.
+
+    Parameters
+    ----------
+    stages_before : Series
+        Stage per customer at ``after`` (:func:`stages`, :attr:`StagesAt.stages`).
+    transactions : DataFrame
+        The log (``customer_id``, ``date``, optional ``amount``; a refund-only day is not a purchase).
+    after, until : date-like
+        The date of the stages and the end of the check (the holdout end, or the later lifecycle date).
+    called : tuple of str
+        The stages checked.
+
+    Returns
+    -------
+    DataFrame
+        ``stage``, ``customers``, ``came_back``, ``came_back_share`` (NaN for an empty stage), one row per stage of
+        ``called``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.lifecycle import came_back
+    >>> st = pd.Series(["churned", "churned", "new"], index=["a", "b", "c"])
+    >>> tx = pd.DataFrame({"customer_id": ["a", "c"], "date": pd.to_datetime(["2024-03-01", "2024-03-02"])})
+    >>> came_back(st, tx, after="2024-01-31", until="2024-06-30").values.tolist()
+    [['at-risk', 0, 0, nan], ['churned', 2, 1, 0.5]]
+    """
+    from .transactions import purchase_days
+
+    start, end = pd.Timestamp(after).normalize(), pd.Timestamp(until).normalize()
+    days = purchase_days(transactions)
+    later = set(days.loc[(days["date"] > start) & (days["date"] <= end), "customer_id"].astype(str))
+    rows = []
+    for stage in called:
+        ids = stages_before.index[stages_before.astype(str) == stage].astype(str)
+        back = int(ids.isin(later).sum())
+        rows.append({"stage": stage, "customers": int(len(ids)), "came_back": back,
+                     "came_back_share": back / len(ids) if len(ids) else float("nan")})
+    return pd.DataFrame(rows)
 
 
 def stage_distribution(before: pd.Series, after: pd.Series, labels: tuple[str, str], *,

@@ -422,7 +422,8 @@ def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile
     180 days. Every gap between two consecutive purchase days of a customer (:func:`kamlib.transactions.purchase_days`:
     a refund-only day is not a purchase) from ``start`` to ``end`` counts once; the window is their ``percentile``,
     rounded up to whole days, so that a customer whose silence is longer than ``percentile`` of the log's gaps is
-    called inactive.
+    called inactive. A gap longer than the log's span cannot be observed, so a short log understates the window:
+    :func:`come_back` checks it on the holdout.
 
     Parameters
     ----------

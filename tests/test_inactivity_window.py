@@ -78,3 +78,21 @@ def test_auto_or_a_number_and_the_tiers_take_it(log):
     assert study.Tiers().max_inactive_days == "auto" and study.Tiers(max_inactive_days="Auto").max_inactive_days == "auto"
     with pytest.raises(ValueError, match="positive number of days or auto"):
         study.Tiers(max_inactive_days=0)
+
+
+def test_the_lifecycle_check_counts_the_called_customers_who_bought_again(log):
+    """lifecycle.came_back on the stages by recency with the log's window (30_segments' fallback): the counts by hand."""
+    from kamlib import lifecycle
+
+    raw, tx = log
+    w = tiers.inactivity_window(tx, end=CAL_END)
+    st = lifecycle.stages(tx, CAL_END, at_risk_days=int(w.days), churned_days=int(2 * w.days))
+    checked = lifecycle.came_back(st, tx, after=CAL_END, until=HOLD_END).set_index("stage")
+    last = raw[raw["Order Date"] <= CAL_END].groupby("Customer ID")["Order Date"].max()
+    silent = (pd.Timestamp(CAL_END) - last).dt.days
+    later = set(raw.loc[(raw["Order Date"] > CAL_END) & (raw["Order Date"] <= HOLD_END), "Customer ID"])
+    churned = silent.index[silent > 2 * w.days]
+    at_risk = silent.index[(silent > w.days) & (silent <= 2 * w.days)]
+    for stage, ids in (("churned", churned), ("at-risk", at_risk)):
+        assert checked.loc[stage, "customers"] == len(ids) > 0, stage
+        assert checked.loc[stage, "came_back"] == sum(c in later for c in ids), stage
