@@ -1,0 +1,870 @@
+"""Contractual retention: the shifted-beta-geometric (sBG) and the beta-discrete-Weibull (BdW) models.
+
+Where customers hold contracts that they renew or not at the end of each period (annual frame contracts, monthly
+subscriptions), churn is observed, and a cohort's customers alive at the start of each period are all the data the
+models need. Each customer renews with a probability that stays fixed over time (sBG, Fader and Hardie 2007) or
+that changes with the customer's tenure (BdW, Fader et al. 2018: a discrete-Weibull lifetime with shape ``c``;
+``c < 1`` a customer becomes less likely to leave the longer they stay, ``c > 1`` more likely); the churn
+probabilities differ across customers by a beta distribution. The aggregate retention rate then rises over time
+even when no customer's own does (sorting: the likely leavers leave first).
+
+* :func:`fit` estimates either model by maximum likelihood from the survivors of one or several cohorts (the
+  likelihood summed over cohorts), with the analytic gradient, in log-space (``scipy.special.betaln``).
+* The result (:class:`Fit`) projects survival and retention for any period, the expected lifetime and the
+  discounted expected residual lifetime (DERL, Fader and Hardie 2010).
+* :func:`cohorts` turns a renewal log (one row per customer and contract period, or one row per customer with a
+  start and an end) into each cohort's survivors; :func:`compare` sets the two models side by side (BIC and the
+  likelihood-ratio test of ``c = 1``); :func:`simulate` draws a renewal log from the BdW (the sBG at ``c = 1``).
+
+Notes
+-----
+With :math:`\\theta \\sim \\mathrm{Beta}(\\alpha, \\beta)` the churn probability and :math:`T` the period in which a
+customer leaves (:math:`T \\geq 1`), the BdW survival function is
+
+.. math:: S(t) = P(T > t) = \\frac{B(\\alpha, \\beta + t^c)}{B(\\alpha, \\beta)}, \\qquad t = 0, 1, 2, \\ldots
+
+and the sBG is the BdW at :math:`c = 1`. A cohort with :math:`n_0, \\ldots, n_m` customers alive at the start of
+periods :math:`0, \\ldots, m` contributes
+:math:`\\sum_{t=1}^{m} (n_{t-1} - n_t) \\log[S(t-1) - S(t)] + n_m \\log S(m)`. The retention rate of period
+:math:`t` is :math:`r(t) = S(t) / S(t-1)` (sBG: :math:`(\\beta + t - 1) / (\\alpha + \\beta + t - 1)`).
+
+References
+----------
+Fader, P. S., & Hardie, B. G. S. (2007). How to project customer retention. *Journal of Interactive Marketing*,
+21(1), 76-90.
+
+Fader, P. S., & Hardie, B. G. S. (2010). Customer-base valuation in a contractual setting: The perils of ignoring
+heterogeneity. *Marketing Science*, 29(1), 85-93.
+
+Fader, P. S., Hardie, B. G. S., Liu, Y., Davin, J., & Steenburgh, T. (2018). "How to project customer retention"
+revisited: The role of duration dependence. *Journal of Interactive Marketing*, 43, 1-16.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special, stats
+
+from ._results import Result
+from .errors import ArgumentError
+from .i18n import Message
+
+__all__ = ["Cohorts", "Comparison", "Fit", "MODELS", "cohorts", "compare", "fit", "log_likelihood", "plot_survival",
+           "simulate"]
+
+#: The models :func:`fit` estimates: name -> (label, parameters).
+MODELS = {"sbg": ("sBG", ("alpha", "beta")), "bdw": ("BdW", ("alpha", "beta", "c"))}
+
+#: Bounds of the log-parameters in the search (alpha and beta from 6e-6 to 1.6e5, c from 0.007 to 20): a fit that
+#: ends on one is flagged (``Fit.at_bound``).
+_BOUNDS = {"alpha": (-12.0, 12.0), "beta": (-12.0, 12.0), "c": (-5.0, 3.0)}
+#: The series of :meth:`Fit.derl` and :meth:`Fit.expected_lifetime` is summed until its remainder is below this.
+_TAIL = 1e-10
+
+
+# -- the survival function and the likelihood ---------------------------------------------------------------------
+
+def _log_survival(t, alpha: float, beta: float, c: float = 1.0) -> np.ndarray:
+    """log S(t) = log B(alpha, beta + t^c) - log B(alpha, beta), for t >= 0 (0 at t = 0)."""
+    tc = np.power(np.asarray(t, float), c)
+    return special.betaln(alpha, beta + tc) - special.betaln(alpha, beta)
+
+
+def _log_survival_grad(t: np.ndarray, alpha: float, beta: float, c: float) -> np.ndarray:
+    """d log S(t) / d (log alpha, log beta, log c), one row per t."""
+    t = np.asarray(t, float)
+    tc = np.power(t, c)
+    ab = special.digamma(alpha + beta)
+    abt = special.digamma(alpha + beta + tc)
+    bt = special.digamma(beta + tc)
+    d_alpha = ab - abt
+    d_beta = bt - abt - special.digamma(beta) + ab
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_c = np.where(t > 0, tc * np.log(np.where(t > 0, t, 1.0)) * (bt - abt), 0.0)
+    return np.column_stack([alpha * d_alpha, beta * d_beta, c * d_c])
+
+
+def _series(alive) -> list[np.ndarray]:
+    """The survivor series of ``alive`` (one sequence, several, or a :class:`Cohorts`), checked."""
+    if isinstance(alive, Cohorts):
+        alive = alive.survivors
+    if isinstance(alive, (pd.Series, np.ndarray)) and np.ndim(alive) == 1:
+        alive = [alive]
+    elif isinstance(alive, Sequence) and len(alive) and not np.ndim(alive[0]):
+        alive = [alive]
+    if not isinstance(alive, (Sequence, np.ndarray)) or not len(alive):
+        raise ArgumentError("alive is empty; pass the customers alive at the start of each period, the cohort size "
+                            "first (e.g. [1000, 631, 468]), or a list of such series, one per cohort.",
+                            argument="alive")
+    out = []
+    for k, series in enumerate(alive):
+        name = "alive" if len(alive) == 1 else f"alive[{k}]"
+        try:
+            n = np.asarray(series, float)
+        except (TypeError, ValueError):
+            raise ArgumentError(f"{name} holds values that are not numbers; pass the counts of customers alive at "
+                                "the start of each period.", argument="alive") from None
+        if n.ndim != 1 or len(n) < 2:
+            raise ArgumentError(f"{name} has {n.size} value{'s' if n.size != 1 else ''}; a cohort needs its size and "
+                                "the customers alive at the start of at least one later period.", argument="alive")
+        if not np.isfinite(n).all() or (n < 0).any():
+            raise ArgumentError(f"{name} holds a missing or negative count; pass the number of customers alive at the "
+                                "start of each period (0 or more).", argument="alive")
+        if n[0] <= 0:
+            raise ArgumentError(f"{name} starts with {n[0]:g} customers; the first value is the cohort size, which "
+                                "must be positive.", argument="alive")
+        up = np.flatnonzero(np.diff(n) > 0)
+        if len(up):
+            t = int(up[0]) + 1
+            raise ArgumentError(f"{name} increases from {n[t - 1]:g} in period {t - 1} to {n[t]:g} in period {t}; "
+                                "the customers alive at the start of each period can only fall, so count each "
+                                "customer in the cohort of the period they first signed (a returning customer is not "
+                                "a survivor).", argument="alive")
+        out.append(n)
+    return out
+
+
+def _nll(x: np.ndarray, series: list[np.ndarray], model: str, scale: float) -> tuple[float, np.ndarray]:
+    """The negative log-likelihood divided by ``scale`` and its gradient in the log-parameters ``x``."""
+    alpha, beta = math.exp(x[0]), math.exp(x[1])
+    c = math.exp(x[2]) if model == "bdw" else 1.0
+    m = max(len(n) for n in series) - 1
+    t = np.arange(m + 1)
+    ls = _log_survival(t, alpha, beta, c)
+    gs = _log_survival_grad(t, alpha, beta, c)
+    # log[S(t-1) - S(t)] = log S(t-1) + log(1 - r(t)), r(t) = S(t)/S(t-1) below 1
+    step = np.minimum(ls[1:] - ls[:-1], -1e-300)
+    log_one_minus_r = np.log(-np.expm1(step))
+    ld = ls[:-1] + log_one_minus_r
+    r = np.exp(step)[:, None]
+    gd = (gs[:-1] - r * gs[1:]) / (1 - r)
+    ll, grad = 0.0, np.zeros(3)
+    for n in series:
+        k = len(n) - 1
+        lost = n[:-1] - n[1:]
+        ll += float(lost @ ld[:k] + n[-1] * ls[k])
+        grad += lost @ gd[:k] + n[-1] * gs[k]
+    if not np.isfinite(ll):
+        return 1e300, np.zeros(len(x))
+    return -ll / scale, -grad[:len(x)] / scale
+
+
+def log_likelihood(alive, *, alpha: float, beta: float, c: float = 1.0) -> float:
+    """The log-likelihood of survivor counts under the BdW with parameters ``alpha``, ``beta``, ``c`` (the sBG at
+    ``c = 1``), summed over cohorts.
+
+    Parameters
+    ----------
+    alive : sequence of int, or list of them
+        The customers alive at the start of each period, the cohort size first; a list of such series for several
+        cohorts.
+    alpha, beta : float
+        The beta distribution of the churn probabilities (positive).
+    c : float
+        The discrete-Weibull shape (1: the sBG).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from kamlib.retention import log_likelihood
+    >>> round(log_likelihood([1000, 869, 743, 653, 593, 551, 517, 491], alpha=1, beta=1), 1)
+    -2115.4
+    """
+    if min(alpha, beta, c) <= 0:
+        raise ArgumentError(f"alpha, beta and c must be positive, not {alpha:g}, {beta:g} and {c:g}.",
+                            argument="alpha")
+    x = np.log([alpha, beta, c])
+    return -_nll(x, _series(alive), "bdw", 1.0)[0]
+
+
+# -- the result ---------------------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Fit(Result):
+    """A fitted sBG or BdW model: its parameters, log-likelihood and projections.
+
+    Attributes
+    ----------
+    model : str
+        ``"sbg"`` or ``"bdw"``.
+    alpha, beta : float
+        The beta distribution of the churn probabilities; its mean churn probability is
+        ``alpha / (alpha + beta)``.
+    c : float
+        The discrete-Weibull shape (1 for the sBG).
+    loglik : float
+        The maximised log-likelihood, summed over cohorts.
+    n_params : int
+        2 (sBG) or 3 (BdW).
+    customers : int
+        The cohort sizes summed (the ``n`` of the BIC).
+    cohorts : int
+        How many survivor series were fitted.
+    periods : int
+        The longest series' number of periods after the start (its renewals observed).
+    bic, aic : float
+        ``-2 loglik + n_params log(customers)`` and ``-2 loglik + 2 n_params``.
+    converged : bool
+        Whether the optimiser reported success.
+    at_bound : bool
+        Whether a parameter ended on the bound of the search (an estimate there is a limit, not a number).
+    """
+
+    model: str
+    alpha: float
+    beta: float
+    c: float
+    loglik: float
+    n_params: int
+    customers: int
+    cohorts: int
+    periods: int
+    bic: float
+    aic: float
+    converged: bool
+    at_bound: bool
+
+    @property
+    def label(self) -> str:
+        """The model's name as printed: sBG or BdW."""
+        return MODELS[self.model][0]
+
+    @property
+    def params(self) -> dict[str, float]:
+        """``alpha``, ``beta`` and, for the BdW, ``c``."""
+        return {name: getattr(self, name) for name in MODELS[self.model][1]}
+
+    def survival(self, t):
+        """The share of a cohort alive after ``t`` periods, ``S(t)`` (1 at ``t = 0``).
+
+        Parameters
+        ----------
+        t : int or array of int
+            Periods since the start (0 or more).
+
+        Returns
+        -------
+        float or ndarray
+        """
+        t = np.asarray(t, float)
+        if (t < 0).any():
+            raise ArgumentError("t must be 0 or more (periods since the cohort started).", argument="t")
+        out = np.exp(_log_survival(t, self.alpha, self.beta, self.c))
+        return float(out) if out.ndim == 0 else out
+
+    def retention(self, t):
+        """The retention rate of period ``t``, ``S(t) / S(t - 1)``: the share of the customers alive at the start of
+        period ``t - 1`` who renew for period ``t``.
+
+        Parameters
+        ----------
+        t : int or array of int
+            Periods since the start (1 or more).
+
+        Returns
+        -------
+        float or ndarray
+        """
+        t = np.asarray(t, float)
+        if (t < 1).any():
+            raise ArgumentError("t must be 1 or more: the first renewal is at the end of period 0.", argument="t")
+        ls = _log_survival(t, self.alpha, self.beta, self.c) - _log_survival(t - 1, self.alpha, self.beta, self.c)
+        out = np.exp(ls)
+        return float(out) if out.ndim == 0 else out
+
+    def _tail_terms(self, ratio: float) -> int:
+        """How many terms of a series of survival probabilities times ``ratio ** k`` bound its remainder by
+        ``_TAIL``."""
+        return int(math.ceil(math.log(_TAIL * (1 - ratio)) / math.log(ratio))) + 1
+
+    def expected_lifetime(self, horizon: int | None = None) -> float:
+        """The expected number of periods a new customer stays, ``sum of S(t) for t >= 0`` (the first period
+        counts); ``inf`` when it diverges (the sBG with ``alpha <= 1``, the BdW with ``c * alpha <= 1``: the
+        long-lived customers carry the mean). With ``horizon``, the expected periods within the first ``horizon``.
+
+        Parameters
+        ----------
+        horizon : int, optional
+            Count the periods up to this many (default: all).
+
+        Returns
+        -------
+        float
+        """
+        if horizon is not None:
+            if horizon < 1:
+                raise ArgumentError(f"horizon must be 1 or more periods, not {horizon}.", argument="horizon")
+            return float(np.exp(_log_survival(np.arange(horizon), self.alpha, self.beta, self.c)).sum())
+        if self.c * self.alpha <= 1:
+            return math.inf
+        if self.model == "sbg":
+            return (self.alpha + self.beta - 1) / (self.alpha - 1)
+        # S(t) ~ K t^(-c alpha): sum in blocks until the integral bound of the tail is below _TAIL
+        total, start, block = 0.0, 0, 4096
+        while True:
+            t = np.arange(start, start + block)
+            s = np.exp(_log_survival(t, self.alpha, self.beta, self.c))
+            total += float(s.sum())
+            end = start + block
+            slope = self.c * self.alpha
+            tail = float(s[-1]) * end / (slope - 1)  # integral of S(end) (t/end)^(-slope) from end to infinity
+            if tail < _TAIL * max(total, 1.0) or end > 50_000_000:
+                return total + tail
+            start, block = end, block * 2
+
+    def derl(self, discount_rate: float, renewals: int = 0) -> float:
+        """The discounted expected residual lifetime (Fader and Hardie 2010): the expected number of further
+        periods, each discounted by ``discount_rate`` per period, of a customer who has renewed ``renewals`` times
+        and is about to decide on the next renewal. The next period counts undiscounted (paid at its start).
+        Times the margin per period, it is the customer's residual value.
+
+        Parameters
+        ----------
+        discount_rate : float
+            Per period (an annual rate for annual contracts), above 0.
+        renewals : int
+            Renewals already made (0: a customer in their first period).
+
+        Returns
+        -------
+        float
+
+        Notes
+        -----
+        :math:`\\mathrm{DERL}(d \\mid n) = \\sum_{t > n} \\frac{S(t)}{S(n)} (1 + d)^{-(t - n - 1)}`; for the sBG
+        :math:`\\frac{\\beta + n}{\\alpha + \\beta + n} \\, {}_2F_1(1, \\beta + n + 1; \\alpha + \\beta + n + 1;
+        \\frac{1}{1 + d})`.
+        """
+        if not discount_rate > 0:
+            raise ArgumentError(f"discount_rate must be above 0 (per period), not {discount_rate}; an undiscounted "
+                                "lifetime is expected_lifetime().", argument="discount_rate")
+        if renewals < 0:
+            raise ArgumentError(f"renewals must be 0 or more, not {renewals}.", argument="renewals")
+        ratio = 1 / (1 + discount_rate)
+        k = np.arange(self._tail_terms(ratio))
+        ls = _log_survival(renewals + 1 + k, self.alpha, self.beta, self.c)
+        ls0 = _log_survival(renewals, self.alpha, self.beta, self.c)
+        return float(np.sum(np.exp(ls - ls0 + k * math.log(ratio))))
+
+    def projection(self, periods: int, alive: Sequence | None = None) -> pd.DataFrame:
+        """Survival and retention for periods 0 to ``periods``, beside the observed ones when ``alive`` is given.
+
+        Parameters
+        ----------
+        periods : int
+            The last period projected.
+        alive : sequence of int, optional
+            One cohort's customers alive at the start of each period (compared with the projection; may be longer
+            or shorter than what was fitted).
+
+        Returns
+        -------
+        DataFrame
+            ``period``, ``survival``, ``retention`` (NaN at 0) and, with ``alive``, ``expected_alive``,
+            ``observed_alive``, ``observed_survival`` and ``observed_retention``.
+        """
+        t = np.arange(periods + 1)
+        out = pd.DataFrame({"period": t, "survival": self.survival(t),
+                            "retention": np.r_[np.nan, self.retention(t[1:])]})
+        if alive is not None:
+            n = _series(alive)[0]
+            obs = np.full(len(t), np.nan)
+            obs[:min(len(n), len(t))] = n[:len(t)]
+            out["expected_alive"] = n[0] * out["survival"]
+            out["observed_alive"] = obs
+            out["observed_survival"] = obs / n[0]
+            out["observed_retention"] = np.r_[np.nan, obs[1:] / obs[:-1]]
+        return out
+
+
+# -- fitting ------------------------------------------------------------------------------------------------------
+
+def fit(alive, model: str = "sbg") -> Fit:
+    """Fit the sBG or the BdW by maximum likelihood to the survivors of one or several cohorts.
+
+    Parameters
+    ----------
+    alive : sequence of int, list of them, or Cohorts
+        The customers alive at the start of each period, the cohort size first (``[1000, 631, 468, ...]``); a list
+        of such series, one per cohort (of any lengths; the likelihood is summed); or :func:`cohorts`' result.
+    model : {"sbg", "bdw"}
+        The shifted-beta-geometric (``alpha``, ``beta``) or the beta-discrete-Weibull (``alpha``, ``beta``,
+        ``c``).
+
+    Returns
+    -------
+    Fit
+        ``params``, ``loglik``, ``bic``, and ``survival(t)``, ``retention(t)``, ``expected_lifetime()``,
+        ``derl(discount_rate, renewals)`` and ``projection(periods)``.
+
+    Notes
+    -----
+    L-BFGS-B on the log-parameters with the analytic gradient, from several starts (the BdW also from the sBG's
+    estimate at ``c = 1``); the best optimum is kept. The data must show some churn and some survival, and at
+    least as many periods of renewals as the model has parameters.
+
+    References
+    ----------
+    Fader, P. S., & Hardie, B. G. S. (2007). How to project customer retention. *Journal of Interactive Marketing*,
+    21(1), 76-90.
+
+    Fader, P. S., Hardie, B. G. S., Liu, Y., Davin, J., & Steenburgh, T. (2018). "How to project customer retention"
+    revisited: The role of duration dependence. *Journal of Interactive Marketing*, 43, 1-16.
+
+    Examples
+    --------
+    >>> from kamlib import retention
+    >>> high_end = [1000, 869, 743, 653, 593, 551, 517, 491]   # Fader and Hardie (2007), years 0-7
+    >>> sbg = retention.fit(high_end)
+    >>> {k: round(v, 3) for k, v in sbg.params.items()}
+    {'alpha': 0.668, 'beta': 3.806}
+    >>> round(float(sbg.survival(12)), 3)
+    0.378
+    >>> bdw = retention.fit(high_end, model="bdw")
+    >>> sorted(bdw.params), bdw.loglik >= sbg.loglik
+    (['alpha', 'beta', 'c'], True)
+    """
+    if model not in MODELS:
+        raise ArgumentError(f"model must be one of {', '.join(MODELS)}, not {model!r}.", argument="model")
+    series = _series(alive)
+    names = MODELS[model][1]
+    lost = sum(float(n[0] - n[-1]) for n in series)
+    kept = sum(float(n[-1]) for n in series)
+    customers = sum(float(n[0]) for n in series)
+    if lost == 0:
+        raise ArgumentError(f"No customer is lost in {'the cohort' if len(series) == 1 else 'any cohort'} "
+                            f"({customers:,.0f} customers over {max(len(n) for n in series) - 1} periods), so the "
+                            f"{MODELS[model][0]} cannot estimate churn from it; add periods or cohorts in which some "
+                            "contracts end, or report the retention as observed (100%).", argument="alive")
+    if kept == 0 and all(len(n) == 2 or n[1] == 0 for n in series):
+        raise ArgumentError(f"Every customer is lost in the first period, so the {MODELS[model][0]} cannot tell how "
+                            "churn differs across customers; add cohorts with customers who renew.", argument="alive")
+    periods = max(len(n) for n in series) - 1
+    if periods < len(names):
+        raise ArgumentError(f"The {MODELS[model][0]} has {len(names)} parameters and alive shows {periods} period"
+                            f"{'s' if periods != 1 else ''} of renewals; it needs at least {len(names)} (the "
+                            "customers alive at the start of periods 0 to "
+                            f"{len(names)}).", argument="alive")
+    scale = customers
+    bounds = [_BOUNDS[n] for n in names]
+    starts = [np.array([0.0, 0.0]), np.array([-1.0, 1.0]), np.array([1.0, 2.0])]
+    if model == "bdw":
+        base = fit(series, "sbg")
+        starts = [np.r_[np.log([base.alpha, base.beta]), 0.0]] + [np.r_[s, lc] for s in starts[:2]
+                                                                   for lc in (math.log(0.5), math.log(2.0))]
+    best = None
+    for x0 in starts:
+        x0 = np.clip(x0, [b[0] for b in bounds], [b[1] for b in bounds])
+        res = optimize.minimize(_nll, x0, args=(series, model, scale), jac=True, method="L-BFGS-B", bounds=bounds,
+                                options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10})
+        if best is None or res.fun < best.fun:
+            best = res
+    x = best.x
+    at_bound = any(abs(v - lo) < 1e-6 or abs(v - hi) < 1e-6 for v, (lo, hi) in zip(x, bounds))
+    p = dict(zip(names, np.exp(x)))
+    ll = -best.fun * scale
+    k = len(names)
+    return Fit(model=model, alpha=float(p["alpha"]), beta=float(p["beta"]), c=float(p.get("c", 1.0)),
+               loglik=float(ll), n_params=k, customers=int(round(customers)), cohorts=len(series), periods=periods,
+               bic=float(-2 * ll + k * math.log(customers)), aic=float(-2 * ll + 2 * k),
+               converged=bool(best.success), at_bound=bool(at_bound))
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison(Result):
+    """The sBG beside the BdW on the same survivors.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per model: ``model``, ``alpha``, ``beta``, ``c``, ``loglik``, ``n_params``, ``bic``, ``aic``,
+        ``at_bound``.
+    chosen : str
+        The model with the lower BIC (``"sbg"`` or ``"bdw"``).
+    chi2 : float
+        The likelihood-ratio statistic of ``c = 1`` (the sBG nested in the BdW), ``2 (loglik_BdW - loglik_sBG)``.
+    df : int
+        Its degrees of freedom (1).
+    pvalue : float
+        Its chi-squared(1) p-value (``c = 1`` lies inside the BdW's parameter space).
+    level : float
+        The test's confidence level (0.95).
+    sentence : Message
+        The verdict in one sentence.
+    """
+
+    table: pd.DataFrame
+    chosen: str
+    chi2: float
+    df: int
+    pvalue: float
+    level: float
+    sentence: str
+
+
+def compare(sbg: Fit, bdw: Fit, *, level: float = 0.95) -> Comparison:
+    """Which model the survivors support: the lower BIC, and the likelihood-ratio test of ``c = 1``.
+
+    Parameters
+    ----------
+    sbg, bdw : Fit
+        The two models fitted to the same survivors (:func:`fit`).
+    level : float
+        The test's confidence level.
+
+    Returns
+    -------
+    Comparison
+        The table, the chosen model, the test and a sentence.
+
+    Examples
+    --------
+    >>> from kamlib import retention
+    >>> regular = [1000, 631, 468, 382, 326, 289, 262, 241]
+    >>> cmp = retention.compare(retention.fit(regular), retention.fit(regular, model="bdw"))
+    >>> cmp.chosen in ("sbg", "bdw"), cmp.df
+    (True, 1)
+    """
+    if sbg.model != "sbg" or bdw.model != "bdw":
+        raise ArgumentError("compare takes the sBG fit first and the BdW fit second.", argument="sbg")
+    if (sbg.customers, sbg.cohorts, sbg.periods) != (bdw.customers, bdw.cohorts, bdw.periods):
+        raise ArgumentError("The two fits were made on different survivors; fit both models to the same series.",
+                            argument="bdw")
+    table = pd.DataFrame([{"model": f.label, "alpha": f.alpha, "beta": f.beta, "c": f.c, "loglik": f.loglik,
+                           "n_params": f.n_params, "bic": f.bic, "aic": f.aic, "at_bound": f.at_bound}
+                          for f in (sbg, bdw)])
+    chi2 = max(0.0, 2 * (bdw.loglik - sbg.loglik))
+    pvalue = float(stats.chi2.sf(chi2, 1))
+    chosen = "bdw" if bdw.bic < sbg.bic else "sbg"
+    alpha = 1 - level
+    if chosen == "bdw":
+        trend = (Message("each customer grows less likely to leave the longer they stay", "phrase") if bdw.c < 1
+                 else Message("each customer grows more likely to leave the longer they stay", "phrase"))
+        sentence = Message("The BdW fits better than the sBG (BIC {bic_bdw:,.1f} against {bic_sbg:,.1f}; "
+                           "likelihood-ratio chi2 {chi2:.2f}, p = {pvalue:.3g}): with c = {c:.2f}, {trend}, beyond "
+                           "the sorting of customers by their churn probability.", bic_bdw=bdw.bic, bic_sbg=sbg.bic,
+                           chi2=chi2, pvalue=pvalue, c=bdw.c, trend=trend)
+    elif pvalue < alpha:
+        sentence = Message("The sBG has the lower BIC ({bic_sbg:,.1f} against {bic_bdw:,.1f}), though the "
+                           "likelihood-ratio test rejects c = 1 (chi2 {chi2:.2f}, p = {pvalue:.3g}): the duration "
+                           "dependence it finds (c = {c:.2f}) does not pay for its parameter by the BIC.",
+                           bic_sbg=sbg.bic, bic_bdw=bdw.bic, chi2=chi2, pvalue=pvalue, c=bdw.c)
+    else:
+        sentence = Message("The sBG suffices (BIC {bic_sbg:,.1f} against {bic_bdw:,.1f}; likelihood-ratio chi2 "
+                           "{chi2:.2f}, p = {pvalue:.3g}): the data show no duration dependence beyond the sorting of "
+                           "customers by their churn probability.", bic_sbg=sbg.bic, bic_bdw=bdw.bic, chi2=chi2,
+                           pvalue=pvalue)
+    return Comparison(table=table, chosen=chosen, chi2=float(chi2), df=1, pvalue=pvalue, level=level,
+                      sentence=sentence)
+
+
+# -- from a renewal log to survivors ------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Cohorts(Result):
+    """Each cohort's customers alive at the start of each period, from a renewal log.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per cohort: ``cohort`` (the period its customers first signed), ``customers``, then one column per
+        period since the start (``0``, ``1``, ...) with the customers alive at its start (empty where the log
+        ends).
+    survivors : list of list of int
+        The same, one series per cohort in cohort order (what :func:`fit` takes).
+    labels : list of str
+        The cohorts' periods as text.
+    customers : int
+        Customers in the log.
+    returned : int
+        Customers with a gap between contract periods: their lifetime ends at the gap (the models have no return).
+    last_period : str
+        The last period observed.
+    """
+
+    table: pd.DataFrame
+    survivors: list
+    labels: list
+    customers: int
+    returned: int
+    last_period: str
+
+    def pooled(self) -> list[int]:
+        """The customers alive at the start of each period since the start, summed over the cohorts observed that
+        long (the longest cohort's length; a shorter cohort adds nothing to the later periods, so read it beside
+        the cohort table, not as one cohort)."""
+        m = max(len(s) for s in self.survivors)
+        return [int(sum(s[k] for s in self.survivors if len(s) > k)) for k in range(m)]
+
+    def note(self) -> Message | None:
+        """A sentence on customers who returned after a gap, or None."""
+        if not self.returned:
+            return None
+        return Message("{n:,} customers held a contract again after a gap; their lifetime ends at the gap, as the "
+                       "retention models have no return.", n=self.returned)
+
+
+_UNITS = {"Y": "Y", "Q": "Q", "M": "M", "W": "W", "D": "D"}
+
+
+def _ordinals(values: pd.Series, unit: str | None, argument: str) -> tuple[np.ndarray, callable]:
+    """Integer period numbers of a column of periods (integers, or dates cut to ``unit``) and a labeller."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        v = values.to_numpy(float)
+        if not np.isfinite(v[~np.isnan(v)]).all() or (v[~np.isnan(v)] % 1 != 0).any():
+            raise ArgumentError(f"Column {values.name!r} holds numbers that are not whole periods; give integer "
+                                "periods (1, 2, 3 or 2021, 2022) or dates with unit.", argument=argument)
+        return v, lambda o: str(int(o))
+    if unit not in _UNITS:
+        raise ArgumentError(f"Column {values.name!r} holds dates, and unit is {unit!r}; pass the contract period as "
+                            "unit: Y (years), Q, M, W or D.", argument="unit")
+    dates = pd.to_datetime(values, errors="coerce", format="mixed")
+    bad = dates.isna() & values.notna()
+    if bad.any():
+        raise ArgumentError(f"Column {values.name!r} holds {values[bad].iloc[0]!r}, which is not a date; write dates "
+                            "such as 2021-01-01.", argument=argument)
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    periods = dates.dt.to_period(_UNITS[unit])
+    ordinals = np.array([p.ordinal if not pd.isna(p) else np.nan for p in periods], float)
+    return ordinals, lambda o: str(pd.Period(ordinal=int(o), freq=_UNITS[unit]))
+
+
+def cohorts(log: pd.DataFrame, *, customer: str = "customer_id", period: str | None = "period",
+            start: str | None = None, end: str | None = None, unit: str | None = None, as_of=None) -> Cohorts:
+    """Each cohort's survivors from a renewal log: one row per customer and contract period, or one row per
+    customer with the start and the end of their contract.
+
+    A customer's cohort is the period of their first contract; they are alive at the start of each period they
+    hold a contract in, without a gap (a customer who comes back after a gap is counted, and their lifetime ends
+    at the gap). The log is observed up to ``as_of`` (default: its last period), so each cohort has its own
+    number of periods.
+
+    Parameters
+    ----------
+    log : DataFrame
+        The renewal log.
+    customer : str
+        The customer id column.
+    period : str, optional
+        With one row per customer and contract period: the period column (integers such as 2021 or 1, 2, 3, or
+        dates cut to ``unit``).
+    start, end : str, optional
+        With one row per customer: the columns of the first contract period's start and of the last day covered
+        by the last contract (empty while the contract runs). Give both, and no ``period`` rows.
+    unit : {"Y", "Q", "M", "W", "D"}, optional
+        The contract period when the columns hold dates (Y: annual contracts).
+    as_of : date or int, optional
+        The last period observed (rows after it are left out).
+
+    Returns
+    -------
+    Cohorts
+        ``table``, ``survivors`` (for :func:`fit`), ``labels``, ``customers``, ``returned``, ``last_period``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib import retention
+    >>> log = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2, 3, 4, 4],
+    ...                     "period": [2020, 2021, 2022, 2020, 2021, 2020, 2021, 2022]})
+    >>> retention.cohorts(log).survivors
+    [[3, 2, 1], [1, 1]]
+    >>> spans = pd.DataFrame({"customer_id": [1, 2], "start": ["2020-01-01", "2020-03-01"],
+    ...                       "end": [None, "2020-12-31"]})
+    >>> retention.cohorts(spans, start="start", end="end", unit="Y", as_of="2022-12-31").survivors
+    [[2, 1, 1]]
+    """
+    if not isinstance(log, pd.DataFrame):
+        raise ArgumentError(f"log must be a DataFrame, not {type(log).__name__}.", argument="log")
+    spans = start is not None or end is not None
+    if spans and (start is None or end is None):
+        raise ArgumentError("A log of contract spans needs both start and end; give both columns, or period for a "
+                            "log of one row per contract period.", argument="start" if start is None else "end")
+    needed = [customer] + ([start, end] if spans else [period])
+    missing = [c for c in needed if c is None or c not in log.columns]
+    if missing:
+        role = {customer: "customer", start: "start", end: "end", period: "period"}.get(missing[0], "period")
+        raise ArgumentError(f"The renewal log has no column {missing[0]!r} (it has {', '.join(map(str, log.columns[:10]))}); "
+                            f"map {role} to the column that holds it.", argument=role)
+    if log.empty:
+        raise ArgumentError("The renewal log has no rows; it needs one row per customer and contract period (or per "
+                            "customer with start and end).", argument="log")
+    ids = log[customer]
+    if ids.isna().any():
+        raise ArgumentError(f"Column {customer!r} is empty in {int(ids.isna().sum()):,} rows; every contract needs "
+                            "its customer.", argument="customer")
+    if spans:
+        first, label = _ordinals(log[start], unit, "start")
+        if np.isnan(first).any():
+            raise ArgumentError(f"Column {start!r} is empty in {int(np.isnan(first).sum()):,} rows; every contract "
+                                "needs its start.", argument="start")
+        last, _ = _ordinals(log[end], unit, "end") if log[end].notna().any() else (np.full(len(log), np.nan), None)
+        if ids.duplicated().any():
+            raise ArgumentError(f"Customer {ids[ids.duplicated()].iloc[0]!r} has several rows; a log of contract "
+                                "spans has one row per customer (the first start and the last end).",
+                                argument="customer")
+        bad = ~np.isnan(last) & (last < first)
+        if bad.any():
+            raise ArgumentError(f"Customer {ids[bad].iloc[0]!r} ends ({log[end][bad].iloc[0]}) before they start "
+                                f"({log[start][bad].iloc[0]}); correct the dates.", argument="end")
+        observed = np.nanmax(np.r_[first, last])
+    else:
+        o, label = _ordinals(log[period], unit, "period")
+        if np.isnan(o).any():
+            raise ArgumentError(f"Column {period!r} is empty in {int(np.isnan(o).sum()):,} rows; every contract "
+                                "period needs its period.", argument="period")
+        observed = np.nanmax(o)
+    if as_of is not None:
+        cut = (_ordinals(pd.Series([as_of], name="as_of"), unit, "as_of")[0][0])
+        observed = cut
+    if spans:
+        keep = first <= observed
+        first, last = first[keep], np.where(np.isnan(last[keep]), observed, np.minimum(last[keep], observed))
+        life = (last - first + 1).astype(int)
+        returned = 0
+        cohort_of = first.astype(int)
+    else:
+        frame = pd.DataFrame({"customer": ids.to_numpy(), "o": o})
+        frame = frame[frame["o"] <= observed].drop_duplicates()
+        frame = frame.sort_values(["customer", "o"])
+        frame["first"] = frame.groupby("customer")["o"].transform("min")
+        frame["age"] = frame["o"] - frame["first"]
+        frame["rank"] = frame.groupby("customer").cumcount()
+        run = frame[frame["age"] == frame["rank"]].groupby("customer")["age"].max() + 1  # the run without a gap
+        held = frame.groupby("customer")["age"].count()
+        returned = int((held > run).sum())
+        firsts = frame.groupby("customer")["first"].first()
+        cohort_of = firsts.to_numpy().astype(int)
+        life = run.reindex(firsts.index).to_numpy().astype(int)
+    rows, series, labels = [], [], []
+    for c in np.unique(cohort_of):
+        span = int(observed - c) + 1
+        lives = life[cohort_of == c]
+        alive = [int((lives > k).sum()) for k in range(span)]
+        labels.append(label(c))
+        series.append(alive)
+        rows.append({"cohort": label(c), "customers": alive[0], **{str(k): v for k, v in enumerate(alive)}})
+    table = pd.DataFrame(rows)
+    return Cohorts(table=table, survivors=series, labels=labels, customers=int(len(life)), returned=returned,
+                   last_period=label(observed))
+
+
+# -- simulation and the figure ------------------------------------------------------------------------------------
+
+def simulate(customers: int, periods: int, *, alpha: float, beta: float, c: float = 1.0, cohorts: int = 1,
+             start: int = 2015, seed: int = 0) -> pd.DataFrame:
+    """A renewal log simulated from the BdW (the sBG at ``c = 1``): one row per customer and contract year.
+
+    Each of ``cohorts`` yearly cohorts (from ``start``) signs ``customers`` new customers; each customer draws a
+    churn probability :math:`\\theta \\sim \\mathrm{Beta}(\\alpha, \\beta)` and a lifetime with
+    :math:`P(T > t) = (1 - \\theta)^{t^c}`, and holds a contract in each year until they leave or the log ends
+    (``start + periods - 1``). The rows say ``simulated`` nowhere: label what is made from them.
+
+    Parameters
+    ----------
+    customers : int
+        New customers per cohort.
+    periods : int
+        Years the log covers.
+    alpha, beta, c : float
+        The model's parameters.
+    cohorts : int
+        Cohorts, one starting each year (at most ``periods``).
+    start : int
+        The first year.
+    seed : int
+        Seed of the random numbers.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id``, ``period`` (the contract year's first day, a date) and ``cohort`` (the year signed).
+
+    Examples
+    --------
+    >>> from kamlib import retention
+    >>> log = retention.simulate(500, 6, alpha=1.0, beta=3.0, cohorts=2, seed=1)
+    >>> c = retention.cohorts(log, unit="Y")
+    >>> c.labels, [len(s) for s in c.survivors]
+    (['2015', '2016'], [6, 5])
+    """
+    if customers < 1 or periods < 1 or not 1 <= cohorts <= periods:
+        raise ArgumentError(f"customers ({customers}) and periods ({periods}) must be positive and cohorts "
+                            f"({cohorts}) between 1 and periods.", argument="cohorts")
+    if min(alpha, beta, c) <= 0:
+        raise ArgumentError(f"alpha, beta and c must be positive, not {alpha:g}, {beta:g} and {c:g}.",
+                            argument="alpha")
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k in range(cohorts):
+        theta = np.clip(rng.beta(alpha, beta, customers), 1e-12, 1 - 1e-12)
+        u = rng.uniform(size=customers)
+        x = np.log1p(-u) / np.log1p(-theta)  # P(x > s) = (1 - theta)^s
+        life = np.maximum(np.ceil(x ** (1 / c)), 1)
+        held = np.minimum(life, periods - k).astype(int)
+        for i, h in enumerate(held):
+            for a in range(h):
+                rows.append((f"C{k:02d}-{i:05d}", start + k + a, start + k))
+    out = pd.DataFrame(rows, columns=["customer_id", "year", "cohort"])
+    out["period"] = pd.to_datetime(out["year"].astype(str) + "-01-01")
+    return out[["customer_id", "period", "cohort"]]
+
+
+def plot_survival(alive: Sequence, fits: dict, *, periods: int, calibration: int | None = None,
+                  ylabel: str = "% of the cohort alive", xlabel: str = "Period since the start", ax=None):
+    """Observed survival beside each model's projection, as Fader and Hardie (2007) draw it.
+
+    Parameters
+    ----------
+    alive : sequence of int
+        One cohort's (or the pooled) customers alive at the start of each period.
+    fits : dict
+        Label to :class:`Fit`.
+    periods : int
+        The last period drawn.
+    calibration : int, optional
+        The last period the models were fitted on (a dashed vertical line).
+    ylabel, xlabel : str
+        Axis labels.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> from kamlib import retention
+    >>> regular = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]
+    >>> ax = retention.plot_survival(regular, {"sBG": retention.fit(regular[:8])}, periods=12, calibration=7)
+    >>> len(ax.get_lines())
+    3
+    """
+    import matplotlib.pyplot as plt
+
+    n = _series(alive)[0]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4.2))
+    t = np.arange(periods + 1)
+    k = min(len(n), periods + 1)
+    ax.plot(t[:k], 100 * n[:k] / n[0], color="black", marker="o", markersize=3, label="Observed")
+    styles = ["--", ":", "-."]
+    for i, (name, f) in enumerate(fits.items()):
+        ax.plot(t, 100 * f.survival(t), linestyle=styles[i % len(styles)], label=str(name))
+    if calibration is not None:
+        ax.axvline(calibration, color="grey", linestyle="--", linewidth=1)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return ax
