@@ -545,6 +545,54 @@ class Literature(_Section):
     facts: str = Field("data/literature/facts.csv", json_schema_extra=file_key())
 
 
+class RetentionColumns(_Section):
+    """Columns of a renewal log (37_retention): one row per customer and contract period (``period``), or one row
+    per customer with the first contract's ``start`` and the last day covered by the last contract (``end``, empty
+    while the contract runs)."""
+
+    customer: str = "customer_id"
+    period: str | None = Field("period", description="the contract period of the row (a date, cut to "
+                                                      "retention.unit, or an integer such as 2021); null with "
+                                                      "start and end")
+    start: str | None = Field(None, description="with one row per customer: the first contract's start")
+    end: str | None = Field(None, description="with one row per customer: the last day covered (empty: running)")
+
+    @model_validator(mode="after")
+    def _one_shape(self):
+        spans = self.start is not None or self.end is not None
+        if spans and (self.start is None or self.end is None):
+            raise ValueError("retention.columns maps only one of start and end; map both (one row per customer) or "
+                             "neither and map period (one row per customer and contract period)")
+        if spans and self.period is not None:
+            raise ValueError("retention.columns maps both period and start/end; set period: null for a log of one "
+                             "row per customer, or start and end to null for one row per contract period")
+        if not spans and self.period is None:
+            raise ValueError("retention.columns maps neither period nor start and end; map the contract period "
+                             "column, or the start and end columns")
+        return self
+
+
+class Retention(_Section):
+    """Contractual retention (37_retention): the sBG and the beta-discrete-Weibull fitted to the cohorts of a renewal
+    log (kamlib.retention). No shipped study has contract data, so the default is no log."""
+
+    source: str | None = Field(None, description="CSV / Excel / Parquet renewal log; null: the study has no "
+                                                 "contract data and 37_retention does not apply",
+                               json_schema_extra=file_key())
+    columns: RetentionColumns = RetentionColumns()
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030"] = "auto"
+    sheet: str | int | None = Field(None, description="sheet of an Excel workbook (name or 0-based position)")
+    unit: Literal["Y", "Q", "M", "W", "D"] = Field("Y", description="the contract period when the log holds dates "
+                                                                    "(Y: annual contracts, M: monthly)")
+    as_of: dt.date | int | None = Field(None, description="the last period observed (null: the log's last)")
+    models: list[Literal["sbg", "bdw"]] = Field(["sbg", "bdw"], min_length=1,
+                                                description="sbg (shifted-beta-geometric), bdw (beta-discrete-Weibull)")
+    holdout: int = Field(0, ge=0, le=50, description="the last periods kept out of the fit, to check the projection")
+    horizon: int = Field(10, ge=1, le=100, description="periods projected beyond the log")
+    discount_rate: float = Field(0.10, gt=0, lt=1, description="discount rate per contract period (DERL)")
+    min_customers: int = Field(30, ge=1, description="cohorts with fewer customers are fitted only pooled")
+
+
 class Study(_Section):
     name: str = Field("default", pattern=r"^[A-Za-z0-9_-]+$")
     title: str | dict[str, str] = Field(
@@ -579,6 +627,7 @@ class Study(_Section):
     personalisation: Personalisation = Personalisation()
     reviews: Reviews = Reviews()
     literature: Literature = Literature()
+    retention: Retention = Retention()
     quick: dict[str, Any] = Field(default_factory=dict)
     texts: dict[str, str | dict[str, str]] = Field(
         default_factory=dict,
