@@ -31,7 +31,7 @@ def b2b(tmp_path_factory):
     folder = tmp_path_factory.mktemp("b2b")
     exports.superstore(folder)
     path = folder / "superstore.xlsx"
-    return path, pd.read_excel(path)
+    return path, pd.read_excel(path, engine="calamine")  # calamine, as kamlib._io (openpyxl takes ten times as long)
 
 
 def _by_hand(raw: pd.DataFrame) -> pd.DataFrame:
