@@ -230,7 +230,8 @@ def _filter_column(raw: pd.DataFrame, column: str, names: dict, where: str) -> s
                         f"({have}).", argument="filter")
 
 
-def _with_attributes(df: pd.DataFrame, raw: pd.DataFrame, attributes: dict | None, where: str) -> pd.DataFrame:
+def _with_attributes(df: pd.DataFrame, raw: pd.DataFrame, attributes: dict | None, where: str,
+                     names: dict | None = None) -> pd.DataFrame:
     """``df`` with each attribute column of ``attributes`` (:func:`load`), checked for the listed values."""
     for column, values in (attributes or {}).items():
         if column not in df.columns:
@@ -245,7 +246,9 @@ def _with_attributes(df: pd.DataFrame, raw: pd.DataFrame, attributes: dict | Non
         text = _as_text(df[column])
         if wanted and not text.isin(wanted).any():
             seen = ", ".join(map(str, text.value_counts().index[:8]))
-            raise ArgumentError(f"{where}: no row of column '{column}' takes a value listed for the key-account "
+            mapped = (names or {}).get(column)
+            shown = f"'{mapped}' (the {column})" if mapped not in (None, column) else f"'{column}'"
+            raise ArgumentError(f"{where}: no row of column {shown} takes a value listed for the key-account "
                                 f"candidates ({', '.join(sorted(wanted))}); its values include {seen}.",
                                 argument=f"attributes.{column}")
     return df
@@ -760,7 +763,7 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
                     "fix": Message("the study keeps only these values; list more under transactions.filter",
                                    "phrase")}
         df = df.loc[keep]
-    df = _with_attributes(df, raw, attributes, where)
+    df = _with_attributes(df, raw, attributes, where, names)
     try:
         clean, report = validate(df, date_format=date_format, negative_amounts=negative_amounts,
                                  zero_amounts=zero_amounts, duplicates=duplicates, as_of=as_of,

@@ -230,7 +230,7 @@ def test_validate_names_the_key_and_the_fix(tmp_path):
                            r"no column 'Sector' to choose the key-account candidates by.* In the study file this is "
                            r"tiers.candidates.Sector"),
                           ({"candidates": {"channel": ["Government"]}},
-                           r"no row of column 'channel' takes a value listed for the key-account candidates "
+                           r"no row of column 'seg' \(the channel\) takes a value listed for the key-account candidates "
                            r"\(Government\); its values include Corporate, Consumer.* tiers.candidates.channel")]:
         path = _study(tmp_path, source, **keys)
         study.load(path)  # the schema cannot know the file: validate reads it
