@@ -149,8 +149,8 @@ def test_chinese_report_renders_cjk_glyphs(quick_report, tmp_path, monkeypatch):
     monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
     path = report.build(study, quick=True)
     html = path.read_text(encoding="utf-8")
-    assert "<html lang='zh-CN'>" in html and "假设 H1-H8 一览" in html and "模拟数据" in html
-    assert "假设 H1-H8:估计值" in html  # captions in Chinese
+    assert "<html lang='zh-CN'>" in html and "假设一览" in html and "模拟数据" in html
+    assert "研究模型的假设:估计值" in html  # captions in Chinese
     assert "<h1>电子商务中的大客户营销管理与客户关系分析</h1>" in html  # the study's zh title
     assert "<td class='t'>服务质量提升满意度</td>" in html  # a bilingual column shown in Chinese
     dom = _chromium([f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000", "--dump-dom", path.as_uri()])
@@ -462,7 +462,7 @@ def test_executive_summary_numbers_are_the_recorded_values(built, quick_report, 
     found = _summary_numbers(page)
     findings = re.findall(r"<li data-finding='([^']+)'", page)
     assert 5 <= len(findings) <= 8, findings
-    assert {"concentration", "selection", "satisfaction"} <= set(findings)
+    assert {"concentration", "selection", "real_h6"} <= set(findings)  # H6 on the real survey (the study's real: test)
     for key, value, shown in found:
         nb, name = key.split(".", 1)
         name, _, index = name.partition("[")
@@ -485,7 +485,7 @@ def test_cdnow_summary_has_its_own_findings(cdnow_report):
     manifest = json.loads((cdnow_report / "manifest.json").read_text())
     values = {f.stem: json.loads(f.read_text()) for f in (cdnow_report / "values").glob("*.json")}
     found = findings.findings(manifest, values)
-    assert 5 <= len(found) <= 8 and "satisfaction" not in {f.key for f in found}  # no survey in this study
+    assert 5 <= len(found) <= 8 and not any(f.key.startswith("real_") for f in found)  # no survey
     for f in found:
         for n in f.numbers.values():
             if n.notebook:
@@ -501,7 +501,7 @@ def test_every_notebook_of_the_default_study_states_its_findings(quick_report):
     manifest = json.loads((quick_report / "manifest.json").read_text())
     values = {f.stem: json.loads(f.read_text()) for f in (quick_report / "values").glob("*.json")}
     declared = {s["key"] for rec in manifest["notebooks"].values() for s in rec.get("findings", [])}
-    assert declared == {"concentration", "key_accounts", "selection", "satisfaction", "personalisation", "churn",
+    assert declared == {"concentration", "key_accounts", "selection", "real_h6", "real_h7", "personalisation", "churn",
                         "reviews", "segments", "hypotheses", "budget", "value_model"}
     for language in ("en", "zh"):
         assert {f.key for f in findings.findings(manifest, values, language, limit=99)} == declared
