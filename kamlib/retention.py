@@ -54,8 +54,8 @@ from ._results import Result
 from .errors import ArgumentError
 from .i18n import Message
 
-__all__ = ["Cohorts", "Comparison", "Fit", "MODELS", "cohorts", "compare", "fit", "log_likelihood", "plot_survival",
-           "simulate"]
+__all__ = ["Cohorts", "Comparison", "Fit", "MODELS", "ROLES", "cohorts", "compare", "fit", "log_likelihood",
+           "plot_survival", "read", "simulate"]
 
 #: The models :func:`fit` estimates: name -> (label, parameters).
 MODELS = {"sbg": ("sBG", ("alpha", "beta")), "bdw": ("BdW", ("alpha", "beta", "c"))}
@@ -176,7 +176,7 @@ def log_likelihood(alive, *, alpha: float, beta: float, c: float = 1.0) -> float
     --------
     >>> from kamlib.retention import log_likelihood
     >>> round(log_likelihood([1000, 869, 743, 653, 593, 551, 517, 491], alpha=1, beta=1), 1)
-    -2115.4
+    -2115.5
     """
     if min(alpha, beta, c) <= 0:
         raise ArgumentError(f"alpha, beta and c must be positive, not {alpha:g}, {beta:g} and {c:g}.",
@@ -407,7 +407,8 @@ def fit(alive, model: str = "sbg") -> Fit:
 
     Notes
     -----
-    L-BFGS-B on the log-parameters with the analytic gradient, from several starts (the BdW also from the sBG's
+    A bounded truncated-Newton search (scipy's TNC) on the log-parameters with the analytic gradient, from several
+    starts (the BdW also from the sBG's
     estimate at ``c = 1``); the best optimum is kept. The data must show some churn and some survival, and at
     least as many periods of renewals as the model has parameters.
 
@@ -463,8 +464,8 @@ def fit(alive, model: str = "sbg") -> Fit:
     best = None
     for x0 in starts:
         x0 = np.clip(x0, [b[0] for b in bounds], [b[1] for b in bounds])
-        res = optimize.minimize(_nll, x0, args=(series, model, scale), jac=True, method="L-BFGS-B", bounds=bounds,
-                                options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10})
+        res = optimize.minimize(_nll, x0, args=(series, model, scale), jac=True, method="TNC", bounds=bounds,
+                                options={"maxfun": 3000, "ftol": 1e-15, "xtol": 1e-12, "gtol": 1e-12})
         if best is None or res.fun < best.fun:
             best = res
     x = best.x
@@ -617,6 +618,10 @@ _UNITS = {"Y": "Y", "Q": "Q", "M": "M", "W": "W", "D": "D"}
 
 def _ordinals(values: pd.Series, unit: str | None, argument: str) -> tuple[np.ndarray, callable]:
     """Integer period numbers of a column of periods (integers, or dates cut to ``unit``) and a labeller."""
+    if (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)) and values.notna().any():
+        numbers = pd.to_numeric(values, errors="coerce")
+        if numbers.notna().sum() == values.notna().sum():  # integer periods written as text (a CSV)
+            values = numbers.rename(values.name)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         v = values.to_numpy(float)
         if not np.isfinite(v[~np.isnan(v)]).all() or (v[~np.isnan(v)] % 1 != 0).any():
@@ -754,8 +759,49 @@ def cohorts(log: pd.DataFrame, *, customer: str = "customer_id", period: str | N
         series.append(alive)
         rows.append({"cohort": label(c), "customers": alive[0], **{str(k): v for k, v in enumerate(alive)}})
     table = pd.DataFrame(rows)
+    ages = [c for c in table.columns if c not in ("cohort", "customers")]
+    table[ages] = table[ages].astype("Int64")  # a cohort observed for fewer periods is empty there, not 0.0
     return Cohorts(table=table, survivors=series, labels=labels, customers=int(len(life)), returned=returned,
                    last_period=label(observed))
+
+
+#: The column roles of a renewal log: role -> the column name :func:`read` gives it (and :func:`cohorts` reads).
+ROLES = {"customer": "customer_id", "period": "period", "start": "start", "end": "end"}
+
+
+def read(source, *, columns: dict | None = None, encoding: str = "auto", sheet=None) -> pd.DataFrame:
+    """A renewal log from a CSV, Excel or Parquet file, its columns renamed to their roles (:data:`ROLES`).
+
+    Parameters
+    ----------
+    source : str or Path
+        The file.
+    columns : dict, optional
+        Role -> the file's column: ``customer``, and ``period`` (one row per customer and contract period) or
+        ``start`` and ``end`` (one row per customer); default: the roles' own names with ``period``.
+    encoding : str
+        Of a text file (``auto``: UTF-8, else GB18030).
+    sheet : str or int, optional
+        Sheet of an Excel workbook.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id`` and ``period``, or ``customer_id``, ``start`` and ``end``; pass it to :func:`cohorts` with
+        ``period=None, start="start", end="end"`` in the second shape.
+
+    Examples
+    --------
+    >>> from kamlib import retention
+    >>> log = retention.read("data/acme/contracts.csv", columns={"customer": "客户", "period": "合同年度"})  # doctest: +SKIP
+    """
+    from ._io import map_roles, read_table
+
+    columns = dict(columns or {"customer": "customer_id", "period": "period"})
+    spans = bool(columns.get("start") or columns.get("end"))
+    required = {"customer"} | ({"start", "end"} if spans else {"period"})
+    raw = read_table(source, encoding=encoding, argument="source", sheet=sheet)
+    return map_roles(raw, {r: columns.get(r) for r in ROLES if r in columns}, ROLES, required, where=str(source))
 
 
 # -- simulation and the figure ------------------------------------------------------------------------------------
