@@ -54,11 +54,15 @@ from ._results import Result
 from .errors import ArgumentError
 from .i18n import Message
 
-__all__ = ["Cohorts", "Comparison", "Fit", "MODELS", "ROLES", "cohorts", "compare", "fit", "log_likelihood",
-           "plot_survival", "read", "simulate"]
+__all__ = ["Cohorts", "Comparison", "EXAMPLE", "Fit", "MODELS", "ROLES", "check", "cohorts", "compare", "fit",
+           "holdout_check", "log_likelihood", "plot_survival", "projection_table", "read", "simulate"]
 
 #: The models :func:`fit` estimates: name -> (label, parameters).
 MODELS = {"sbg": ("sBG", ("alpha", "beta")), "bdw": ("BdW", ("alpha", "beta", "c"))}
+
+#: The simulated renewal log a study gets with ``retention.source: simulated`` (:func:`simulate`, with the study's
+#: seed): three yearly cohorts of 300 accounts over six years, from the BdW with these parameters.
+EXAMPLE = {"customers": 300, "periods": 6, "alpha": 1.0, "beta": 2.5, "c": 1.4, "cohorts": 3}
 
 #: Bounds of the log-parameters in the search (alpha and beta from 6e-6 to 1.6e5, c from 0.007 to 20): a fit that
 #: ends on one is flagged (``Fit.at_bound``).
@@ -387,6 +391,63 @@ class Fit(Result):
 
 # -- fitting ------------------------------------------------------------------------------------------------------
 
+def _problem(series: list[np.ndarray], model: str) -> Message | None:
+    """Why survivors that passed :func:`_series` cannot identify ``model``, in one sentence, or None."""
+    label, names = MODELS[model]
+    customers = sum(float(n[0]) for n in series)
+    periods = max(len(n) for n in series) - 1
+    if sum(float(n[0] - n[-1]) for n in series) == 0:
+        return Message("No customer is lost in {which} ({customers:,.0f} customers over {periods} periods), so the "
+                       "{model} cannot estimate churn from it; add periods or cohorts in which some contracts end, or "
+                       "report the retention as observed (100%).",
+                       which=Message("the cohort", "phrase") if len(series) == 1 else Message("any cohort", "phrase"),
+                       customers=customers, periods=periods, model=label)
+    if sum(float(n[-1]) for n in series) == 0 and all(len(n) == 2 or n[1] == 0 for n in series):
+        return Message("Every customer is lost in the first period, so the {model} cannot tell how churn differs "
+                       "across customers; add cohorts with customers who renew.", model=label)
+    if periods < len(names):
+        return Message("The {model} has {k} parameters and the survivors show {periods} periods of renewals; it needs "
+                       "at least {k} (the customers alive at the start of periods 0 to {k}).", model=label,
+                       k=len(names), periods=periods)
+    return None
+
+
+def check(alive, model: str = "sbg", stage: str | None = None):
+    """Whether survivors can identify ``model``: a :class:`kamlib.stages.Check` whose reason says why not.
+
+    Parameters
+    ----------
+    alive : sequence of int, list of them, or Cohorts
+        As :func:`fit` takes them.
+    model : {"sbg", "bdw"}
+        The model.
+    stage : str, optional
+        The stage's name in the check (default: the model's label and "retention model").
+
+    Returns
+    -------
+    kamlib.stages.Check
+
+    Examples
+    --------
+    >>> from kamlib import retention
+    >>> retention.check([100, 100, 100]).reason[:39]
+    'No customer is lost in the cohort (100 '
+    >>> bool(retention.check([100, 80, 70], model="bdw"))
+    False
+    """
+    from .stages import Check
+
+    if model not in MODELS:
+        raise ArgumentError(f"model must be one of {', '.join(MODELS)}, not {model!r}.", argument="model")
+    stage = stage or f"{MODELS[model][0]} retention model"
+    if not (alive.survivors if isinstance(alive, Cohorts) else alive):
+        return Check(stage, False, Message("No cohort has a period of renewals to fit; the log needs customers "
+                                           "observed for at least two periods."))
+    problem = _problem(_series(alive), model)
+    return Check(stage, problem is None, problem or "")
+
+
 def fit(alive, model: str = "sbg") -> Fit:
     """Fit the sBG or the BdW by maximum likelihood to the survivors of one or several cohorts.
 
@@ -437,23 +498,11 @@ def fit(alive, model: str = "sbg") -> Fit:
         raise ArgumentError(f"model must be one of {', '.join(MODELS)}, not {model!r}.", argument="model")
     series = _series(alive)
     names = MODELS[model][1]
-    lost = sum(float(n[0] - n[-1]) for n in series)
-    kept = sum(float(n[-1]) for n in series)
+    problem = _problem(series, model)
+    if problem is not None:
+        raise ArgumentError(str(problem), argument="alive")
     customers = sum(float(n[0]) for n in series)
-    if lost == 0:
-        raise ArgumentError(f"No customer is lost in {'the cohort' if len(series) == 1 else 'any cohort'} "
-                            f"({customers:,.0f} customers over {max(len(n) for n in series) - 1} periods), so the "
-                            f"{MODELS[model][0]} cannot estimate churn from it; add periods or cohorts in which some "
-                            "contracts end, or report the retention as observed (100%).", argument="alive")
-    if kept == 0 and all(len(n) == 2 or n[1] == 0 for n in series):
-        raise ArgumentError(f"Every customer is lost in the first period, so the {MODELS[model][0]} cannot tell how "
-                            "churn differs across customers; add cohorts with customers who renew.", argument="alive")
     periods = max(len(n) for n in series) - 1
-    if periods < len(names):
-        raise ArgumentError(f"The {MODELS[model][0]} has {len(names)} parameters and alive shows {periods} period"
-                            f"{'s' if periods != 1 else ''} of renewals; it needs at least {len(names)} (the "
-                            "customers alive at the start of periods 0 to "
-                            f"{len(names)}).", argument="alive")
     scale = customers
     bounds = [_BOUNDS[n] for n in names]
     starts = [np.array([0.0, 0.0]), np.array([-1.0, 1.0]), np.array([1.0, 2.0])]
@@ -565,6 +614,87 @@ def compare(sbg: Fit, bdw: Fit, *, level: float = 0.95) -> Comparison:
                            pvalue=pvalue)
     return Comparison(table=table, chosen=chosen, chi2=float(chi2), df=1, pvalue=pvalue, level=level,
                       sentence=sentence)
+
+
+def projection_table(fits: dict, periods: int, alive: Sequence | None = None) -> pd.DataFrame:
+    """Each model's survival and retention for periods 0 to ``periods``, beside a cohort's observed ones.
+
+    Parameters
+    ----------
+    fits : dict
+        Model name (``"sbg"``, ``"bdw"``) to :class:`Fit`.
+    periods : int
+        The last period.
+    alive : sequence of int, optional
+        One cohort's customers alive at the start of each period.
+
+    Returns
+    -------
+    DataFrame
+        ``period``, ``observed_survival`` and ``observed_retention`` (with ``alive``; empty past its end), then
+        ``survival_<model>`` and ``retention_<model>`` per model.
+
+    Examples
+    --------
+    >>> from kamlib import retention
+    >>> regular = [1000, 631, 468, 382, 326, 289, 262, 241]
+    >>> table = retention.projection_table({"sbg": retention.fit(regular)}, 12, regular)
+    >>> list(table.columns), len(table)
+    (['period', 'observed_survival', 'observed_retention', 'survival_sbg', 'retention_sbg'], 13)
+    """
+    out = pd.DataFrame({"period": np.arange(periods + 1)})
+    for name, f in fits.items():
+        proj = f.projection(periods, alive)
+        if alive is not None and "observed_survival" not in out:
+            out["observed_survival"] = proj["observed_survival"]
+            out["observed_retention"] = proj["observed_retention"]
+        out[f"survival_{name}"] = proj["survival"]
+        out[f"retention_{name}"] = proj["retention"]
+    return out
+
+
+def holdout_check(fits: dict, survivors: Sequence, holdout: int) -> pd.DataFrame:
+    """How well each model, fitted without the last ``holdout`` periods of each cohort, projects them.
+
+    Parameters
+    ----------
+    fits : dict
+        Model name to :class:`Fit`, fitted on ``survivors`` without their last ``holdout`` values.
+    survivors : list of sequences
+        Each cohort's full survivor series.
+    holdout : int
+        The periods held out (1 or more).
+
+    Returns
+    -------
+    DataFrame
+        One row per model: ``model``, ``cells`` (cohort-periods compared), ``mae`` and ``bias`` (projected minus
+        observed share alive, in percentage points, weighted by cohort size).
+
+    Examples
+    --------
+    >>> from kamlib import retention
+    >>> regular = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]
+    >>> table = retention.holdout_check({"sbg": retention.fit(regular[:8])}, [regular], 5)
+    >>> table[["cells", "mae"]].round(2).iloc[0].tolist()
+    [5.0, 0.29]
+    """
+    if holdout < 1:
+        raise ArgumentError(f"holdout must be 1 or more periods, not {holdout}.", argument="holdout")
+    rows = []
+    for name, f in fits.items():
+        errors, weights = [], []
+        for s in _series(list(survivors)):
+            if len(s) - holdout < 2:
+                continue
+            t = np.arange(len(s) - holdout, len(s))
+            errors.append(100 * (f.survival(t) - s[t] / s[0]))
+            weights.append(np.full(len(t), s[0]))
+        e, w = (np.concatenate(errors), np.concatenate(weights)) if errors else (np.array([]), np.array([]))
+        rows.append({"model": f.label, "cells": len(e),
+                     "mae": float(np.average(np.abs(e), weights=w)) if len(e) else np.nan,
+                     "bias": float(np.average(e, weights=w)) if len(e) else np.nan})
+    return pd.DataFrame(rows)
 
 
 # -- from a renewal log to survivors ------------------------------------------------------------------------------
