@@ -54,8 +54,9 @@ from ._results import Result
 from .errors import ArgumentError
 from .i18n import Message
 
-__all__ = ["Cohorts", "Comparison", "EXAMPLE", "Fit", "MODELS", "ROLES", "check", "cohorts", "compare", "fit",
-           "holdout_check", "log_likelihood", "plot_survival", "projection_table", "read", "simulate"]
+__all__ = ["CohortFits", "Cohorts", "Comparison", "EXAMPLE", "Fit", "MODELS", "ROLES", "check", "cohorts", "compare",
+           "fit", "fit_cohorts", "fit_table", "holdout_check", "log_likelihood", "plot_survival", "projection_table",
+           "read", "simulate", "value_table"]
 
 #: The models :func:`fit` estimates: name -> (label, parameters).
 MODELS = {"sbg": ("sBG", ("alpha", "beta")), "bdw": ("BdW", ("alpha", "beta", "c"))}
@@ -535,8 +536,7 @@ class Comparison(Result):
     Attributes
     ----------
     table : DataFrame
-        One row per model: ``model``, ``alpha``, ``beta``, ``c``, ``loglik``, ``n_params``, ``bic``, ``aic``,
-        ``at_bound``.
+        One row per model (:func:`fit_table`).
     chosen : str
         The model with the lower BIC (``"sbg"`` or ``"bdw"``).
     chi2 : float
@@ -588,9 +588,7 @@ def compare(sbg: Fit, bdw: Fit, *, level: float = 0.95) -> Comparison:
     if (sbg.customers, sbg.cohorts, sbg.periods) != (bdw.customers, bdw.cohorts, bdw.periods):
         raise ArgumentError("The two fits were made on different survivors; fit both models to the same series.",
                             argument="bdw")
-    table = pd.DataFrame([{"model": f.label, "alpha": f.alpha, "beta": f.beta, "c": f.c, "loglik": f.loglik,
-                           "n_params": f.n_params, "bic": f.bic, "aic": f.aic, "at_bound": f.at_bound}
-                          for f in (sbg, bdw)])
+    table = fit_table([sbg, bdw])
     chi2 = max(0.0, 2 * (bdw.loglik - sbg.loglik))
     pvalue = float(stats.chi2.sf(chi2, 1))
     chosen = "bdw" if bdw.bic < sbg.bic else "sbg"
@@ -614,6 +612,132 @@ def compare(sbg: Fit, bdw: Fit, *, level: float = 0.95) -> Comparison:
                            pvalue=pvalue)
     return Comparison(table=table, chosen=chosen, chi2=float(chi2), df=1, pvalue=pvalue, level=level,
                       sentence=sentence)
+
+
+def fit_table(fits) -> pd.DataFrame:
+    """The fits side by side: one row per model.
+
+    Parameters
+    ----------
+    fits : dict or list
+        :class:`Fit` objects (a dict's values).
+
+    Returns
+    -------
+    DataFrame
+        ``model``, ``alpha``, ``beta``, ``c`` (1 for the sBG), ``loglik``, ``n_params``, ``bic``, ``aic``,
+        ``customers``, ``at_bound``.
+
+    Examples
+    --------
+    >>> from kamlib import retention
+    >>> retention.fit_table([retention.fit([1000, 631, 468, 382])])["model"].tolist()
+    ['sBG']
+    """
+    fits = list(fits.values()) if isinstance(fits, dict) else list(fits)
+    return pd.DataFrame([{"model": f.label, "alpha": f.alpha, "beta": f.beta, "c": f.c, "loglik": f.loglik,
+                          "n_params": f.n_params, "bic": f.bic, "aic": f.aic, "customers": f.customers,
+                          "at_bound": f.at_bound} for f in fits])
+
+
+@dataclasses.dataclass(frozen=True)
+class CohortFits(Result):
+    """Each cohort's own fits (:func:`fit_cohorts`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per cohort and model: ``cohort``, ``customers``, then :func:`fit_table`'s columns.
+    skipped : dict
+        Cohort -> why it was not fitted on its own (a sentence).
+    """
+
+    table: pd.DataFrame
+    skipped: dict
+
+    def note(self) -> Message | None:
+        """A sentence on the cohorts fitted only pooled, or None."""
+        if not self.skipped:
+            return None
+        return Message("{n:,} cohorts are fitted only with the others ({cohorts}): too few customers or periods of "
+                       "their own.", n=len(self.skipped), cohorts=", ".join(self.skipped))
+
+
+def fit_cohorts(cohorts: Cohorts, models=("sbg", "bdw"), *, holdout: int = 0, min_customers: int = 1) -> CohortFits:
+    """Fit each model to each cohort on its own (beside the pooled fit, it shows whether cohorts differ).
+
+    Parameters
+    ----------
+    cohorts : Cohorts
+        From :func:`cohorts`.
+    models : sequence of str
+        Of :data:`MODELS`.
+    holdout : int
+        Periods left out at the end of each cohort.
+    min_customers : int
+        Smaller cohorts are not fitted on their own.
+
+    Returns
+    -------
+    CohortFits
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib import retention
+    >>> log = retention.simulate(200, 6, alpha=1.0, beta=3.0, cohorts=3, seed=4)
+    >>> res = retention.fit_cohorts(retention.cohorts(log, unit="Y"), ["sbg"], min_customers=100)
+    >>> res.table["cohort"].tolist(), sorted(res.skipped)
+    (['2015', '2016', '2017'], [])
+    """
+    rows, skipped = [], {}
+    for label, s in zip(cohorts.labels, cohorts.survivors):
+        s = list(s[:len(s) - holdout]) if holdout else list(s)
+        if s[0] < min_customers:
+            skipped[label] = Message("{n:,} customers, fewer than {min:,}", "phrase", n=s[0], min=min_customers)
+            continue
+        for m in models:
+            ok = check(s, m) if len(s) >= 2 else None
+            if not ok:
+                skipped.setdefault(label, ok.reason if ok is not None else Message("no period of renewals", "phrase"))
+                continue
+            rows.append({"cohort": label, **fit_table([fit(s, m)]).iloc[0].to_dict()})
+    return CohortFits(table=pd.DataFrame(rows), skipped=skipped)
+
+
+def value_table(fits: dict, discount_rate: float, renewals: Sequence[int] = (0, 1, 2, 5)) -> pd.DataFrame:
+    """Each model's expected lifetime and DERL (:meth:`Fit.derl`) of customers who have renewed so often.
+
+    Parameters
+    ----------
+    fits : dict
+        Model name to :class:`Fit`.
+    discount_rate : float
+        Per period.
+    renewals : sequence of int
+        Renewals made.
+
+    Returns
+    -------
+    DataFrame
+        One row per model and number of renewals: ``model``, ``renewals``, ``derl``, ``expected_lifetime`` (empty
+        when it is not finite) and ``lifetime_finite``.
+
+    Examples
+    --------
+    >>> from kamlib import retention
+    >>> table = retention.value_table({"sbg": retention.fit([1000, 869, 743, 653, 593, 551, 517, 491])}, 0.10, [7])
+    >>> round(float(table["derl"].iloc[0]), 2), bool(table["lifetime_finite"].iloc[0])
+    (7.53, False)
+    """
+    rows = []
+    for f in fits.values():
+        life = f.expected_lifetime()
+        for n in renewals:
+            rows.append({"model": f.label, "renewals": int(n), "derl": f.derl(discount_rate, n),
+                         "expected_lifetime": life if math.isfinite(life) else np.nan,
+                         "lifetime_finite": math.isfinite(life)})
+    return pd.DataFrame(rows)
 
 
 def projection_table(fits: dict, periods: int, alive: Sequence | None = None) -> pd.DataFrame:

@@ -576,9 +576,10 @@ class Retention(_Section):
     """Contractual retention (37_retention): the sBG and the beta-discrete-Weibull fitted to the cohorts of a renewal
     log (kamlib.retention). No shipped study has contract data, so the default is no log."""
 
-    source: str | None = Field(None, description="CSV / Excel / Parquet renewal log; null: the study has no "
+    source: str | None = Field(None, description="CSV / Excel / Parquet renewal log, or 'simulated' (a simulated "
+                                                 "log, kamlib.retention.EXAMPLE, labelled so); null: the study has no "
                                                  "contract data and 37_retention does not apply",
-                               json_schema_extra=file_key())
+                               json_schema_extra=file_key(builtins=("simulated",)))
     columns: RetentionColumns = RetentionColumns()
     encoding: Literal["auto", "utf-8", "utf-8-sig", "gbk", "gb18030"] = "auto"
     sheet: str | int | None = Field(None, description="sheet of an Excel workbook (name or 0-based position)")
