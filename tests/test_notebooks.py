@@ -143,6 +143,11 @@ def test_survey_notebook_on_simulated_data(values, quick_report):
     assert v["invariance_level"] == "scalar"  # the simulator measures both tiers alike
     assert v["H8_multigroup_estimate"] > 0  # the simulated key accounts have a stronger SQ -> SAT path (+0.20)
     assert 0 < v["harman_first_share"] < 0.5
+    # issue 50: the classic importance-performance map of the drivers, and IPMA and PLSpredict on the real survey
+    assert {"survey_ipa", "survey_ipa_map", "survey_real_ipma", "survey_real_ipma_map", "survey_real_plspredict"} <= ids
+    assert v["real_predictive_power"] in {"high", "medium", "low", "no"}
+    ipa = pd.read_csv(quick_report / "tables" / "survey_ipa.csv")
+    assert set(ipa["driver"]) == {"PQ", "SQ", "PF", "LG", "PC"}  # the drivers of satisfaction in the declared model
     assert {"survey_real_paths", "survey_real_reliability", "survey_real_assessment", "survey_real_path_diagram",
             "survey_real_pls_vs_cbsem", "survey_real_provenance"} <= ids
     assert "real answers: ECSI satisfaction survey" in hyp

@@ -144,6 +144,31 @@ class ResearchModel(Result):
         (x, m1), (m2, y) = (self.labels[f] for f in factors)
         return (x, m1, y) if m1 == m2 else None
 
+    def total_effects(self, structural, outcome: str) -> pd.Series:
+        """Each construct's standardised total effect on ``outcome`` in a fitted SEM of this model (direct plus
+        every path through mediators: ``(I - B)^-1 - I`` of the standardised paths); constructs without one are
+        left out.
+
+        Examples
+        --------
+        >>> from kamlib.survey.research_model import declare
+        >>> rm = declare("SAT ~ SQ\\nLOY ~ SAT + SQ")
+        >>> fit = survey.sem(data, rm.syntax(inst.constructs))
+        >>> p = fit.paths().set_index(["lval", "rval"])["std_estimate"]
+        >>> t = rm.total_effects(fit, "LOY")
+        >>> bool(abs(t["SQ"] - (p[("LOY", "SQ")] + p[("SAT", "SQ")] * p[("LOY", "SAT")])) < 1e-12)
+        True
+        """
+        names = list(dict.fromkeys(v for pair in self.paths for v in pair))
+        index = {c: k for k, c in enumerate(names)}
+        B = np.zeros((len(names), len(names)))
+        for r in structural.paths().itertuples(index=False):
+            if r.rval in index and r.lval in index:
+                B[index[r.rval], index[r.lval]] = r.std_estimate
+        total = np.linalg.inv(np.eye(len(names)) - B) - np.eye(len(names))
+        out = pd.Series(total[:, index[outcome]], index=names)
+        return out[(out.abs() > 1e-12) & (out.index != outcome)]
+
     def constructs_of(self, h: Hypothesis) -> set:
         """The constructs a hypothesis rests on (its path, or every construct its defined effect's paths touch)."""
         if h.defined:

@@ -351,6 +351,8 @@ class Survey(_Section):
         "satisfaction", description="The real ECSI survey analysed beside the study's own (PLS-SEM and CB-SEM); "
                                     "'none' leaves it out.")
     pls_bootstrap: int = Field(2000, ge=0, le=20_000, description="Bootstrap draws of the PLS-SEM model.")
+    plspredict_folds: int = Field(10, ge=2, le=100, description="Folds of PLSpredict on the real survey's model.")
+    plspredict_reps: int = Field(10, ge=1, le=1000, description="Repetitions of PLSpredict (predictions averaged).")
     model: str | None = Field(
         None, description="The research model's structural part in lavaan syntax (paths 'Y ~ X1 + a*X2', "
                           "defined effects 'ind := a*b'); the measurement part comes from the instrument. None: "
