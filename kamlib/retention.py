@@ -63,7 +63,7 @@ MODELS = {"sbg": ("sBG", ("alpha", "beta")), "bdw": ("BdW", ("alpha", "beta", "c
 
 #: The simulated renewal log a study gets with ``retention.source: simulated`` (:func:`simulate`, with the study's
 #: seed): three yearly cohorts of 300 accounts over six years, from the BdW with these parameters.
-EXAMPLE = {"customers": 300, "periods": 6, "alpha": 1.0, "beta": 2.5, "c": 1.4, "cohorts": 3}
+EXAMPLE = {"customers": 300, "periods": 6, "alpha": 0.8, "beta": 2.0, "c": 0.7, "cohorts": 3}
 
 #: Bounds of the log-parameters in the search (alpha and beta from 6e-6 to 1.6e5, c from 0.007 to 20): a fit that
 #: ends on one is flagged (``Fit.at_bound``).
@@ -625,8 +625,8 @@ def fit_table(fits) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``model``, ``alpha``, ``beta``, ``c`` (1 for the sBG), ``loglik``, ``n_params``, ``bic``, ``aic``,
-        ``customers``, ``at_bound``.
+        ``model``, ``param_alpha``, ``param_beta``, ``param_c`` (1 for the sBG), ``loglik``, ``n_params``, ``bic``,
+        ``aic``, ``customers``, ``at_bound`` (the parameters are prefixed: ``alpha`` is Cronbach's alpha elsewhere).
 
     Examples
     --------
@@ -635,7 +635,8 @@ def fit_table(fits) -> pd.DataFrame:
     ['sBG']
     """
     fits = list(fits.values()) if isinstance(fits, dict) else list(fits)
-    return pd.DataFrame([{"model": f.label, "alpha": f.alpha, "beta": f.beta, "c": f.c, "loglik": f.loglik,
+    return pd.DataFrame([{"model": f.label, "param_alpha": f.alpha, "param_beta": f.beta, "param_c": f.c,
+                          "loglik": f.loglik,
                           "n_params": f.n_params, "bic": f.bic, "aic": f.aic, "customers": f.customers,
                           "at_bound": f.at_bound} for f in fits])
 
