@@ -650,7 +650,7 @@ class CohortFits(Result):
     table : DataFrame
         One row per cohort and model: ``cohort``, ``customers``, then :func:`fit_table`'s columns.
     skipped : dict
-        Cohort -> why it was not fitted on its own (a sentence).
+        ``"<cohort> (<model>)"`` -> why that model was not fitted to that cohort on its own.
     """
 
     table: pd.DataFrame
@@ -660,8 +660,8 @@ class CohortFits(Result):
         """A sentence on the cohorts fitted only pooled, or None."""
         if not self.skipped:
             return None
-        return Message("{n:,} cohorts are fitted only with the others ({cohorts}): too few customers or periods of "
-                       "their own.", n=len(self.skipped), cohorts=", ".join(self.skipped))
+        return Message("Fitted only with the other cohorts (too few customers, periods or losses of their own): "
+                       "{fits}.", fits=", ".join(self.skipped))
 
 
 def fit_cohorts(cohorts: Cohorts, models=("sbg", "bdw"), *, holdout: int = 0, min_customers: int = 1) -> CohortFits:
@@ -694,13 +694,15 @@ def fit_cohorts(cohorts: Cohorts, models=("sbg", "bdw"), *, holdout: int = 0, mi
     rows, skipped = [], {}
     for label, s in zip(cohorts.labels, cohorts.survivors):
         s = list(s[:len(s) - holdout]) if holdout else list(s)
-        if s[0] < min_customers:
-            skipped[label] = Message("{n:,} customers, fewer than {min:,}", "phrase", n=s[0], min=min_customers)
-            continue
         for m in models:
             ok = check(s, m) if len(s) >= 2 else None
-            if not ok:
-                skipped.setdefault(label, ok.reason if ok is not None else Message("no period of renewals", "phrase"))
+            if s[0] < min_customers:
+                skipped[f"{label} ({MODELS[m][0]})"] = Message("{n:,} customers, fewer than {min:,}", "phrase",
+                                                               n=s[0], min=min_customers)
+            elif not ok:
+                skipped[f"{label} ({MODELS[m][0]})"] = (Message("no period of renewals", "phrase") if ok is None
+                                                        else ok.reason)
+            if s[0] < min_customers or not ok:
                 continue
             rows.append({"cohort": label, **fit_table([fit(s, m)]).iloc[0].to_dict()})
     return CohortFits(table=pd.DataFrame(rows), skipped=skipped)
