@@ -19,8 +19,11 @@ The published numbers and where they were checked in a stored public record (not
   README.md and ``sbg.py``.
 * The BdW's survival function ``S(t) = B(alpha, beta + t^c) / B(alpha, beta)``: Delminho/ltv_models-sbg_bdw
   ``models.py`` and pymc-marketing ``tests/clv/models/test_beta_discrete_weibull.py``. No stored record gives the
-  2018 paper's BdW estimates for these data, so the BdW is checked against independent computations: at c = 1 it
-  is the sBG's closed forms; its survival equals the integral of (1 - theta)^(t^c) over the beta distribution by
+  2018 paper's own BdW estimates, so the BdW is checked against an independent implementation and independent
+  computations: apwheele/retenmod (a Python port of the R package foretell) fits the BdW to the high end's years 0-4
+  (100, 86.9, 74.3, 65.3, 59.3) with alpha 0.25934, beta 1.72256, c 1.58435, a negative log-likelihood of 122.27493
+  and the projection 86.915, 74.193, 65.478, 59.293, 54.661, ..., 41.823 (its README.md); at c = 1 the BdW is the
+  sBG's closed forms; its survival equals the integral of (1 - theta)^(t^c) over the beta distribution by
   quadrature; its DERL equals that integral summed directly; and its estimates recover the parameters of a large
   simulated renewal log.
 
@@ -128,6 +131,16 @@ def test_sbg_derl_and_lifetime_equal_the_closed_forms(fits):
 
 
 # -- the BdW -------------------------------------------------------------------------------------------------------
+
+def test_bdw_equals_retenmod_on_the_high_end_first_five_years():
+    """apwheele/retenmod's README: retenmod.bdw([100, 86.9, 74.3, 65.3, 59.3], 6) (percentages: 100 customers)."""
+    f = retention.fit([1000, 869, 743, 653, 593], model="bdw")
+    assert (f.alpha, f.beta, f.c) == pytest.approx((0.25934, 1.72256, 1.58435), abs=5e-5)
+    assert retention.log_likelihood([100, 86.9, 74.3, 65.3, 59.3], **f.params) == pytest.approx(-122.27493, abs=1e-5)
+    np.testing.assert_allclose(100 * f.survival(np.arange(1, 11)),
+                               [86.91466, 74.19282, 65.47844, 59.29329, 54.66105, 51.03690, 48.10444, 45.66884,
+                                43.60369, 41.82319], atol=5e-3)
+
 
 def test_bdw_at_c_one_is_the_sbg():
     alive = [1000, 700, 560, 480, 430]
