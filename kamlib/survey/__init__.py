@@ -33,14 +33,16 @@ from ._shared import Interval
 from .ordinal import MergedAnswers, Polychoric, polychoric
 from .drivers import Interaction, key_drivers, KeyDrivers, Mediation, mediation, moderation, relative_importance
 from .groups import compare_many, compare_two, likert_shares, NPS, nps
+from .importance import IPMA, ipa, ipma
+from .plspredict import PLSPredict, plspredict
 from .research_model import declare, Hypothesis, hypothesis_tests, HypothesisTests, qualify, real_tests, ResearchModel
 
-__all__ = ["CommonMethod", "EFA", "Harman", "Hypothesis", "HypothesisTests", "Interaction", "Interval", "Invariance",
-           "KMO", "KeyDrivers", "Mediation", "MergedAnswers", "NPS", "Polychoric", "ResearchModel", "Rotation",
-           "SEMResult", "TestResult", "alpha_ci", "ave", "bartlett", "cfa", "common_method_factor", "compare_many",
-           "compare_two", "composite_reliability", "cronbach_alpha", "declare", "efa", "efa_agreement",
-           "fit_verdicts", "fornell_larcker", "group_paths", "harman", "htmt", "hypothesis_tests", "invariance",
-           "item_analysis", "key_drivers", "kmo", "likert_shares", "measurement_cfa", "measurement_model",
-           "mediation", "model_syntax", "moderation", "nps", "omega", "one_factor_loadings", "parallel_analysis",
-           "polychoric", "qualify", "real_tests", "relative_importance", "reliability_table", "rmsea_ci", "rotate",
-           "scale_note", "sem", "structural_model"]
+__all__ = ["CommonMethod", "EFA", "Harman", "Hypothesis", "HypothesisTests", "IPMA", "Interaction", "Interval",
+           "Invariance", "KMO", "KeyDrivers", "Mediation", "MergedAnswers", "NPS", "PLSPredict", "Polychoric",
+           "ResearchModel", "Rotation", "SEMResult", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
+           "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha",
+           "declare", "efa", "efa_agreement", "fit_verdicts", "fornell_larcker", "group_paths", "harman", "htmt",
+           "hypothesis_tests", "invariance", "ipa", "ipma", "item_analysis", "key_drivers", "kmo", "likert_shares",
+           "measurement_cfa", "measurement_model", "mediation", "model_syntax", "moderation", "nps", "omega",
+           "one_factor_loadings", "parallel_analysis", "plspredict", "polychoric", "qualify", "real_tests",
+           "relative_importance", "reliability_table", "rmsea_ci", "rotate", "scale_note", "sem", "structural_model"]

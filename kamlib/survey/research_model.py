@@ -151,6 +151,7 @@ class ResearchModel(Result):
 
         Examples
         --------
+        >>> from kamlib import survey
         >>> from kamlib.survey.research_model import declare
         >>> rm = declare("SAT ~ SQ\\nLOY ~ SAT + SQ")
         >>> fit = survey.sem(data, rm.syntax(inst.constructs))
