@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from scipy import integrate, special, stats
+from scipy import integrate, special
 
 from kamlib import retention
 from kamlib.errors import ArgumentError
