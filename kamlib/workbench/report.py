@@ -267,7 +267,7 @@ def _fmt_p(v):
 _SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])")
 
 #: Numeric columns that name something rather than count it: shown as they are (2024, not 2,024).
-_IDENTIFIERS = frozenset({"year", "id", "customer_id"})
+_IDENTIFIERS = frozenset({"year", "id", "customer_id", "cohort"})
 
 
 def column_kind(name, values: pd.Series) -> str:
