@@ -319,3 +319,13 @@ def test_statistics_have_one_name_across_kamlib():
                 if re.fullmatch(r"\w+", name) and (m := part.search(name)):
                     found.append(f"{where}:{node.lineno} {name!r}: call it {RETIRED_STATISTICS[m.group(1)]}")
     assert not found, "; ".join(found)
+
+
+def test_every_catalogue_entry_names_its_context():
+    """kamlib.i18n looks a text up by (msgctxt, msgid): an entry without msgctxt is never found, and the Chinese
+    edition silently shows the English instead."""
+    from babel.messages.pofile import read_po
+
+    with open(ROOT / "kamlib" / "locale" / "zh.po", "rb") as f:
+        catalogue = read_po(f)
+    assert not [m.id for m in catalogue if m.id and m.context is None]
