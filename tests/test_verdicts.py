@@ -122,3 +122,11 @@ def test_concentration_is_one_rule(stricter):
 def test_every_new_rule_is_in_the_appendix_in_chinese():
     t = verdicts.table(["effect_gain", "effect_loss", "concentration"], "zh")
     assert len(t) == 3 and not t.apply(lambda c: c.astype(str).str.contains("英文原文")).any().any()
+
+
+def test_every_rule_reads_in_chinese():
+    """The rules table of the Chinese edition shows no English (its statistic, source and meaning are catalogued)."""
+    from kamlib.i18n import gettext
+
+    missing = [t for r in verdicts.RULES.values() for t in (r.statistic, r.source, r.means) if gettext(t, "rule") is None]
+    assert not missing
