@@ -986,8 +986,20 @@ def cohorts(log: pd.DataFrame, *, customer: str = "customer_id", period: str | N
                                 "period needs its period.", argument="period")
         observed = np.nanmax(o)
     if as_of is not None:
-        cut = (_ordinals(pd.Series([as_of], name="as_of"), unit, "as_of")[0][0])
-        observed = cut
+        dated = label(observed) != str(int(observed))  # the log's periods are dates cut to unit
+        if dated:
+            try:
+                when = pd.Series([pd.Timestamp(str(as_of))], name="as_of")
+            except ValueError:
+                raise ArgumentError(f"as_of {as_of!r} is not a date; the log's periods are dates, so give the last "
+                                    "period observed as a date such as 2023-12-31.", argument="as_of") from None
+            observed = _ordinals(when, unit, "as_of")[0][0]
+        else:
+            try:
+                observed = float(int(str(as_of)))
+            except ValueError:
+                raise ArgumentError(f"as_of {as_of!r} is not a period number; the log's periods are numbers, so give "
+                                    "the last period observed as one (e.g. 2023 or 12).", argument="as_of") from None
     if spans:
         keep = first <= observed
         first, last = first[keep], np.where(np.isnan(last[keep]), observed, np.minimum(last[keep], observed))

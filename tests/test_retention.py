@@ -256,6 +256,9 @@ def test_cohorts_from_rows_per_contract_period_counted_by_hand():
     assert "after a gap" in c.note()
     assert c.table["customers"].tolist() == [4, 1] and c.table["2"].isna().tolist() == [False, True]
     assert c.pooled() == [5, 3, 1]
+    # observed to 2021 only (a year, or any date in it): the 2022 rows are left out
+    assert retention.cohorts(log, unit="Y", as_of=2021).survivors == [[4, 2], [1]]
+    assert retention.cohorts(log, unit="Y", as_of="2021-06-30").survivors == [[4, 2], [1]]
     # integer periods, and a cut at as_of
     ints = pd.DataFrame({"customer_id": [1, 1, 1, 2], "period": [1, 2, 3, 1]})
     assert retention.cohorts(ints).survivors == [[2, 1, 1]]
