@@ -96,8 +96,8 @@ def _log_survival_grad(t: np.ndarray, alpha: float, beta: float, c: float) -> np
 
 def _series(alive) -> list[np.ndarray]:
     """The survivor series of ``alive`` (one sequence, several, or a :class:`Cohorts`), checked."""
-    if isinstance(alive, Cohorts):
-        alive = alive.survivors
+    if isinstance(alive, Cohorts):  # a cohort observed at its start only tells nothing about renewals
+        alive = [s for s in alive.survivors if len(s) > 1]
     if isinstance(alive, (pd.Series, np.ndarray)) and np.ndim(alive) == 1:
         alive = [alive]
     elif isinstance(alive, Sequence) and len(alive) and not np.ndim(alive[0]):
@@ -456,7 +456,8 @@ def fit(alive, model: str = "sbg") -> Fit:
     ----------
     alive : sequence of int, list of them, or Cohorts
         The customers alive at the start of each period, the cohort size first (``[1000, 631, 468, ...]``); a list
-        of such series, one per cohort (of any lengths; the likelihood is summed); or :func:`cohorts`' result.
+        of such series, one per cohort (of any lengths; the likelihood is summed); or :func:`cohorts`' result (its
+        cohorts observed at their start only are left out).
     model : {"sbg", "bdw"}
         The shifted-beta-geometric (``alpha``, ``beta``) or the beta-discrete-Weibull (``alpha``, ``beta``,
         ``c``).
