@@ -221,6 +221,9 @@ class Fit(Result):
         Whether the optimiser reported success.
     at_bound : bool
         Whether a parameter ended on the bound of the search (an estimate there is a limit, not a number).
+    alpha_se, beta_se, c_se : float or None
+        Standard errors from the observed information (the inverse Hessian of the log-likelihood in the
+        log-parameters, by the delta method); None at a bound, for the sBG's ``c``, or when the Hessian is singular.
     """
 
     model: str
@@ -236,6 +239,9 @@ class Fit(Result):
     aic: float
     converged: bool
     at_bound: bool
+    alpha_se: float | None = None
+    beta_se: float | None = None
+    c_se: float | None = None
 
     @property
     def label(self) -> str:
@@ -527,7 +533,26 @@ def fit(alive, model: str = "sbg") -> Fit:
     return Fit(model=model, alpha=float(p["alpha"]), beta=float(p["beta"]), c=float(p.get("c", 1.0)),
                loglik=float(ll), n_params=k, customers=int(round(customers)), cohorts=len(series), periods=periods,
                bic=float(-2 * ll + k * math.log(customers)), aic=float(-2 * ll + 2 * k),
-               converged=bool(best.success), at_bound=bool(at_bound))
+               converged=bool(best.success), at_bound=bool(at_bound),
+               **({} if at_bound else _standard_errors(x, series, model, names)))
+
+
+def _standard_errors(x: np.ndarray, series: list[np.ndarray], model: str, names) -> dict:
+    """``<param>_se`` from the Hessian of the log-likelihood in the log-parameters (central differences of the
+    analytic gradient), by the delta method; empty when the Hessian is not positive definite."""
+    k, h = len(x), 1e-5
+    hess = np.empty((k, k))
+    for i in range(k):
+        step = np.zeros(k)
+        step[i] = h
+        hess[i] = (_nll(x + step, series, model, 1.0)[1] - _nll(x - step, series, model, 1.0)[1]) / (2 * h)
+    hess = (hess + hess.T) / 2
+    try:
+        np.linalg.cholesky(hess)
+    except np.linalg.LinAlgError:
+        return {}
+    se_log = np.sqrt(np.diag(np.linalg.inv(hess)))
+    return {f"{n}_se": float(math.exp(v) * s) for n, v, s in zip(names, x, se_log)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -626,8 +651,9 @@ def fit_table(fits) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``model``, ``param_alpha``, ``param_beta``, ``param_c`` (1 for the sBG), ``loglik``, ``n_params``, ``bic``,
-        ``aic``, ``customers``, ``at_bound`` (the parameters are prefixed: ``alpha`` is Cronbach's alpha elsewhere).
+        ``model``, ``param_alpha``, ``param_beta``, ``param_c`` (1 for the sBG), each with its ``_se``, ``loglik``,
+        ``n_params``, ``bic``, ``aic``, ``customers``, ``at_bound`` (the parameters are prefixed: ``alpha`` is
+        Cronbach's alpha elsewhere).
 
     Examples
     --------
@@ -636,7 +662,8 @@ def fit_table(fits) -> pd.DataFrame:
     ['sBG']
     """
     fits = list(fits.values()) if isinstance(fits, dict) else list(fits)
-    return pd.DataFrame([{"model": f.label, "param_alpha": f.alpha, "param_beta": f.beta, "param_c": f.c,
+    return pd.DataFrame([{"model": f.label, "param_alpha": f.alpha, "param_alpha_se": f.alpha_se,
+                          "param_beta": f.beta, "param_beta_se": f.beta_se, "param_c": f.c, "param_c_se": f.c_se,
                           "loglik": f.loglik,
                           "n_params": f.n_params, "bic": f.bic, "aic": f.aic, "customers": f.customers,
                           "at_bound": f.at_bound} for f in fits])

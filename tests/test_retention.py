@@ -90,6 +90,22 @@ def test_sbg_reproduces_the_published_estimates(fits, name):
     assert f.bic == pytest.approx(-2 * f.loglik + 2 * math.log(1000))
 
 
+def test_standard_errors_equal_the_inverse_hessian_of_the_likelihood(fits):
+    """The standard errors (delta method from the log-parameters) against the inverse of the log-likelihood's
+    Hessian in alpha and beta, taken by second differences of log_likelihood itself."""
+    f = fits["regular"]["sbg"]
+    p, h = np.array([f.alpha, f.beta]), 1e-4
+    hess = np.empty((2, 2))
+    for i, j in np.ndindex(2, 2):
+        ei, ej = np.eye(2)[i] * h, np.eye(2)[j] * h
+        ll = [retention.log_likelihood(REGULAR[:8], alpha=q[0], beta=q[1]) for q in
+              (p + ei + ej, p + ei - ej, p - ei + ej, p - ei - ej)]
+        hess[i, j] = (ll[0] - ll[1] - ll[2] + ll[3]) / (4 * h * h)
+    expected = np.sqrt(np.diag(np.linalg.inv(-hess)))
+    np.testing.assert_allclose([f.alpha_se, f.beta_se], expected, rtol=1e-4)
+    assert f.c_se is None and fits["regular"]["bdw"].c_se > 0
+
+
 def test_sbg_reproduces_the_published_high_end_projection_and_derl(fits):
     f = fits["high_end"]["sbg"]
     assert np.round(f.survival(np.arange(8, 13)), 3).tolist() == HIGH_END_PROJECTION
