@@ -119,6 +119,10 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     # revenue concentration (claim C1 of the register: a small group brings most of the revenue)
     Rule("concentration", "revenue share of the top 20% of customers", ">", 0.50,
          "workbook convention (most of the revenue: more than half)", "revenue is concentrated"),
+    # evidence before results: a log large enough to identify dropout (kamlib.clv.evidence)
+    Rule("dropout_recovery", "share of logs simulated at the log's size whose BG/NBD refit recovers the dropout "
+         "probability within a factor of two", ">=", 0.80,
+         "workbook convention (a parametric bootstrap, Efron & Tibshirani 1993)", "the log can identify dropout"),
     # prediction and targeting
     Rule("auc", "ROC AUC", ">=", 0.70, "Hosmer, Lemeshow & Sturdivant (2013)", "acceptable discrimination"),
     Rule("auc_chance", "ROC AUC", ">=", 0.50, "Hosmer, Lemeshow & Sturdivant (2013)",

@@ -315,7 +315,7 @@ class Sensitivity(Result):
 
 
 def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("D", "W", "M"),
-                models=("bgnbd", "bgcnbd")) -> Sensitivity:
+                models=("bgnbd", "bgcnbd"), evidence=None) -> Sensitivity:
     """Where dropout becomes identifiable: each purchase model fitted for every time unit and calibration end.
 
     A model whose dropout parameters reach a bound (:attr:`Fitted.degenerate`) cannot tell a silent customer who
@@ -336,6 +336,10 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
     units : iterable of {"D", "W", "M"}
     models : iterable of str
         Purchase models (:data:`PURCHASE_MODELS`).
+    evidence : Evidence, optional
+        :func:`kamlib.clv.evidence.evidence` of the log: when the log is too small to identify dropout, a setting
+        whose parameters stay inside their bounds is not called identified (column ``identified`` False) and the
+        sentence says the parameters stay inside their bounds instead.
 
     Returns
     -------
@@ -388,9 +392,19 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
                          "loglik": ll})
         steps.done(step)
     table = pd.DataFrame(rows)
+    thin = evidence is not None and not evidence.adequate
+    if thin and len(table):  # interior parameters on too little evidence are not identified dropout
+        table["inside_bounds"] = table["identified"]
+        table["identified"] = False
     parts = []
     for name in models:
         t = table[table["model"] == label(name)]
+        if thin:
+            inside = t[t["inside_bounds"]] if len(t) else t
+            parts.append(Message("{model} keeps its dropout parameters inside their bounds in {n} of {total} settings, "
+                                 "which on a log this small does not identify dropout", "phrase", model=label(name),
+                                 n=len(inside), total=len(t)))
+            continue
         ok = t[t["identified"]]
         parts.append(Message("{model} identifies dropout in {n} of {total} settings (from a calibration end of {first})",
                              "phrase", model=label(name), n=len(ok), total=len(t),

@@ -451,7 +451,7 @@ class Selection(Result):
 
 def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spend, *, calibration_end,
            unit: str = "W", start=None, share: float = 0.2, n_boot: int = 200, seed: int = 0,
-           covariates: pd.DataFrame | None = None) -> Selection:
+           covariates: pd.DataFrame | None = None, evidence=None) -> Selection:
     """The whole comparison in one call, as both the identification and the strategy notebooks need it: the
     models' forecasts, the machine-learning benchmark, the naive rules, :func:`compare` and :func:`choose`.
 
@@ -473,6 +473,9 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
         The customers' time-invariant covariates (:func:`kamlib.clv.covariates.customer_covariates`): each of the
         Pareto/NBD and BG/NBD among ``models`` is fitted again with all of them on both processes (named
         ``"paretonbd+country"``), and the machine-learning benchmark takes them as features.
+    evidence : Evidence, optional
+        :func:`kamlib.clv.evidence.evidence`: when the log is too small to identify dropout, no model is chosen,
+        whatever the comparison shows, and the choice's sentence says why and what would be needed.
 
     Returns
     -------
@@ -510,4 +513,7 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
     names = {f.label: f.model for f in forecasts if f.kind == "model"}
     fine = _identified(table)
     best = names[fine.index[0]] if len(fine) else ""
-    return Selection(table, choose(table, forecasts, share=share), best, tuple(notes), fits, covariates)
+    choice = choose(table, forecasts, share=share)
+    if evidence is not None and not evidence.adequate:  # thin evidence: the comparison is shown, nothing is chosen
+        choice = Choice("", "", evidence.sentence)
+    return Selection(table, choice, best, tuple(notes), fits, covariates)

@@ -108,6 +108,7 @@ def check_data(study_file: str | Path | None = None, *, quick: bool = False) -> 
                                unit=params["clv_unit"],
                                k_max=params.get("segments_k_max", 8), cutoff=params.get("personalisation_cutoff"))
             lines += [f"  will not run: {r.notebook} / {r.stage}: {r.reason}" for r in plan.itertuples() if not r.applies]
+            lines += [f"  warning: {w}" for w in _thin_evidence(tx, params)]
     if "survey_instrument" in params:
         inst = instrument.load(params["survey_instrument"])
         model = nb_helpers.research_model(study.survey.model, study.survey.hypotheses, inst)  # constructs: the instrument's
@@ -131,6 +132,26 @@ def check_data(study_file: str | Path | None = None, *, quick: bool = False) -> 
         lines.append(f"programme: {len(panel.data):,} account-periods "
                      f"({params['strategy_programme_source']})")
     return lines
+
+
+def _thin_evidence(tx, params: dict) -> list[str]:
+    """The evidence check of the purchase models (:func:`kamlib.clv.evidence.evidence`, quick: 10 simulated logs, no
+    search for the size needed) when the log is too small to identify dropout; nothing when it is large enough or
+    when the check cannot run (the notebook then says why)."""
+    from .. import clv, rfm
+    from ..clv.evidence import evidence
+
+    if not params.get("clv_evidence_draws"):
+        return []
+    try:
+        cal = rfm.calibration_holdout(tx, calibration_end=params["clv_calibration_end"],
+                                      holdout_end=params["clv_holdout_end"], unit=params["clv_unit"],
+                                      start=params["clv_calibration_start"])
+        found = evidence(cal, clv.fit(cal, "bgnbd", unit=params["clv_unit"], with_se=False),
+                         draws=min(10, params["clv_evidence_draws"]), seed=params.get("seed", 0), search=False)
+    except (KamError, ValueError):
+        return []
+    return [] if found.adequate else [str(found.sentence)]
 
 
 def fingerprint(name: str, parameters: dict, data_files: list[Path]) -> dict:
@@ -370,7 +391,9 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
                                                   "key_numbers": part.get("key_numbers", []),
                                                   "findings": part.get("findings", []),
                                                   "recommendations": part.get("recommendations", []),
-                                                  "limitations": part.get("limitations", [])}
+                                                  "limitations": part.get("limitations", []),
+                                                  "demonstrations": part.get("demonstrations", []),
+                                                  "demonstration_notes": part.get("demonstration_notes", [])}
     manifest.get("not_run", {}).pop(name, None)  # it ran: the report no longer says it did not
     keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
     manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a.get("order", 0), a["id"]))

@@ -193,6 +193,9 @@ class CLV(_Section):
     horizon_months: int = Field(12, gt=0, le=120)
     discount_rate: float = Field(0.10, ge=0, lt=1, description="Annual discount rate.")
     bootstrap: int = Field(100, ge=0, le=10_000)
+    evidence_draws: int = Field(20, ge=0, le=1000, description="Logs simulated at the log's size to judge whether it "
+                                "can identify dropout before any purchase model is called identified or chosen "
+                                "(kamlib.clv.evidence); 0 skips the check.")
     penalizer: float = Field(0.0, ge=0)
     covariates: list[Literal["country", "channel", "category", "cohort"]] = Field(
         ["country"], description="time-invariant customer covariates of the Pareto/NBD and BG/NBD: roles of the log "
@@ -596,6 +599,16 @@ class Retention(_Section):
     min_customers: int = Field(30, ge=1, description="cohorts with fewer customers are fitted only pooled")
 
 
+class Report(_Section):
+    """What the report shows besides the case's own data (:mod:`kamlib.workbench.demonstrations`)."""
+
+    demonstrations: Literal["auto", "off", "appendix"] = Field(
+        "auto", description="method demonstrations on other data (telecom churn, textbook difference-in-differences, "
+                            "a public review corpus, a published survey, simulated campaigns and survey answers): "
+                            "appendix (shown in an appendix named so) | off (not computed) | auto (appendix on a log "
+                            "the workbook ships, off when the study maps its own transactions)")
+
+
 class Study(_Section):
     name: str = Field("default", pattern=r"^[A-Za-z0-9_-]+$")
     title: str | dict[str, str] = Field(
@@ -631,6 +644,7 @@ class Study(_Section):
     reviews: Reviews = Reviews()
     literature: Literature = Literature()
     retention: Retention = Retention()
+    report: Report = Report()
     quick: dict[str, Any] = Field(default_factory=dict)
     texts: dict[str, str | dict[str, str]] = Field(
         default_factory=dict,
@@ -678,6 +692,16 @@ class Study(_Section):
             raise ValueError("tiers.rank_by is profit, but transactions.columns maps neither profit nor cost; map the "
                              "line's profit (transactions.columns.profit) or its total cost (transactions.columns.cost), "
                              "or set tiers.rank_by: revenue")
+        return self
+
+    @model_validator(mode="after")
+    def _demonstrations_resolved(self):
+        """``report.demonstrations: auto`` becomes ``appendix`` or ``off`` by the study's transaction source
+        (:func:`kamlib.workbench.demonstrations.mode`), so notebooks and the manifest see what the run does."""
+        if self.report.demonstrations == "auto":
+            from .demonstrations import mode
+
+            self.report.demonstrations = mode("auto", self.transactions.source)
         return self
 
     @model_validator(mode="after")
