@@ -453,7 +453,8 @@ _EN_TOKENS = {
     "roi": "ROI", "se": "SE", "sd": "SD", "sq": "SQ", "srmr": "SRMR", "ss": "SS", "tli": "TLI", "vif": "VIF",
     "chi2": "χ²", "f2": "f²", "q2": "Q²", "k": "k", "n": "n", "rho": "rho", "std": "std.", "pct": "percentile",
     "ka": "key-account", "en": "(en)", "zh": "(zh)", "ndcg": "nDCG", "ece": "ECE", "anova": "ANOVA",
-    "holm": "Holm",
+    "holm": "Holm", "pls": "PLS", "lm": "LM", "derl": "DERL", "sbg": "sBG", "bdw": "BdW", "ipa": "IPA",
+    "ipma": "IPMA",
 }
 
 
