@@ -123,6 +123,9 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("dropout_recovery", "share of logs simulated at the log's size whose BG/NBD refit recovers the dropout "
          "probability within a factor of two", ">=", 0.80,
          "workbook convention (a parametric bootstrap, Efron & Tibshirani 1993)", "the log can identify dropout"),
+    # the customer-value index's pairwise judgements (kamlib.value_index.ahp)
+    Rule("ahp_cr", "consistency ratio of the pairwise comparisons", "<", 0.10, "Saaty (1980)",
+         "the judgements are consistent enough to weight the criteria"),
     # prediction and targeting
     Rule("auc", "ROC AUC", ">=", 0.70, "Hosmer, Lemeshow & Sturdivant (2013)", "acceptable discrimination"),
     Rule("auc_chance", "ROC AUC", ">=", 0.50, "Hosmer, Lemeshow & Sturdivant (2013)",
