@@ -1276,7 +1276,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
              max_inactive_days: float | str = "auto", months: int = 12, discount_rate: float = 0.10,
              penalizer: float = 0.0, covariates=(), covariate_min_customers: int = 30, n_boot: int = 100,
              seed: int = 0, rank_by: str = "revenue", candidates: dict | None = None,
-             inactive_percentile: float = 0.9) -> Identification:
+             inactive_percentile: float = 0.9, evidence_draws: int = 0) -> Identification:
     """The identify stage in one call: the value model chosen on the holdout and the key-account tiers.
 
     The same steps, in the same order and with the same arguments, as the identification notebook, which calls
@@ -1321,6 +1321,9 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
         Who may be a key account (``tiers.candidates``; :func:`candidates`), read from the log's columns.
     inactive_percentile : float
         The percentile of the gaps that makes the window when ``max_inactive_days`` is ``"auto"``.
+    evidence_draws : int
+        Logs simulated at the log's size before any model may be chosen (``clv.evidence_draws``;
+        :func:`kamlib.clv.evidence.evidence`); 0 skips the check.
 
     Returns
     -------
@@ -1356,12 +1359,20 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
             spend = clv.fit_models(cal, ["gamma_gamma"], penalizer=penalizer, unit=unit)[0] \
                 if stages.spend_model(cal) else {}
             spend_fit = spend.get("gamma_gamma")
+            proof = None  # can a log of this size identify dropout? (as the identification notebook asks)
+            if evidence_draws and purchase:
+                try:
+                    reference = purchase.get("bgnbd") or clv.fit(cal, "bgnbd", unit=unit, with_se=False)
+                    proof = clv.evidence.evidence(cal, reference, draws=evidence_draws, seed=seed)
+                except KamError:
+                    proof = None
             if stages.amounts(transactions) and stages.holdout_revenue(cal):
                 covs, _ = customer_covariates(transactions, list(covariates), end=calibration_end,
                                               min_customers=covariate_min_customers)
                 selection = holdout.select(cal, transactions, purchase, spend.get("gamma_gamma"),
                                            calibration_end=calibration_end, unit=unit, start=calibration_start,
-                                           share=key_share, n_boot=n_boot, seed=seed, covariates=covs)
+                                           share=key_share, n_boot=n_boot, seed=seed, covariates=covs,
+                                           evidence=proof)
                 value_model = selection.choice.model
     if not stages.amounts(transactions):
         value_model = ""  # no amounts: no spend model, so no CLV

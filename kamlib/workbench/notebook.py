@@ -316,6 +316,7 @@ def identification(namespace: dict, transactions):
                               covariates=g["clv_covariates"], covariate_min_customers=g["clv_covariate_min_customers"],
                               n_boot=g["clv_bootstrap"], seed=g["seed"], rank_by=g.get("tiers_rank_by", "revenue"),
                               candidates=g.get("tiers_candidates"),
-                              inactive_percentile=g.get("tiers_inactive_percentile", 0.9))
+                              inactive_percentile=g.get("tiers_inactive_percentile", 0.9),
+                              evidence_draws=g.get("clv_evidence_draws", 0))
 
     return stage_result(namespace, "key_accounts", compute)
