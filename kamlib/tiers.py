@@ -1242,8 +1242,9 @@ def customer_value(summary: pd.DataFrame, transactions: pd.DataFrame, value_mode
 class Identification(Result):
     """:func:`identify`'s result: the calibration summary, the fitted purchase models and the spend model on it,
     the holdout selection (None when the holdout comparison cannot run), the chosen model's name (``""`` for none),
-    the customer table at the end of the log and the :class:`Tiers`. Later stages read the models from here instead
-    of fitting them again on the same summary."""
+    the customer table at the end of the log, the :class:`Tiers` and the study's customer-value index
+    (:class:`kamlib.value_index.ValueIndex`, None when it declares none). Later stages read the models from here
+    instead of fitting them again on the same summary."""
 
     calibration: pd.DataFrame | None
     models: dict
@@ -1253,6 +1254,7 @@ class Identification(Result):
     tiers: Tiers | None
     notes: tuple = ()
     spend: object = None
+    index: object = None
 
     def purchase_model(self, name: str):
         """The fitted purchase model ``name`` (a covariate fit of the selection for ``"paretonbd+country"``), or None
@@ -1276,7 +1278,8 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
              max_inactive_days: float | str = "auto", months: int = 12, discount_rate: float = 0.10,
              penalizer: float = 0.0, covariates=(), covariate_min_customers: int = 30, n_boot: int = 100,
              seed: int = 0, rank_by: str = "revenue", candidates: dict | None = None,
-             inactive_percentile: float = 0.9, evidence_draws: int = 0) -> Identification:
+             inactive_percentile: float = 0.9, evidence_draws: int = 0, value_index: dict | None = None
+             ) -> Identification:
     """The identify stage in one call: the value model chosen on the holdout and the key-account tiers.
 
     The same steps, in the same order and with the same arguments, as the identification notebook, which calls
@@ -1324,6 +1327,9 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
     evidence_draws : int
         Logs simulated at the log's size before any model may be chosen (``clv.evidence_draws``;
         :func:`kamlib.clv.evidence.evidence`); 0 skips the check.
+    value_index : dict, optional
+        The study's ``value_index`` keys (``criteria``, ``pairwise``, ``weights``, ``combination``, ``ahp_share``):
+        the index on the calibration period (:func:`kamlib.value_index.for_study`).
 
     Returns
     -------
@@ -1393,4 +1399,9 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
                     value_model=clv.label(value_model) if value_model else "",
                     as_of=str(pd.Timestamp(holdout_end).date()), rank_by=rank_by,
                     candidates=_candidates(transactions, candidates, end=holdout_end, start=calibration_start))
-    return Identification(cal, fitted, selection, value_model, base, result, tuple(notes), spend_fit)
+    from .value_index import for_study
+
+    spec = dict(value_index or {})
+    index = for_study(transactions, start=calibration_start, end=calibration_end, criteria_=spec.pop("criteria", None),
+                      **spec)
+    return Identification(cal, fitted, selection, value_model, base, result, tuple(notes), spend_fit, index)

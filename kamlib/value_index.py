@@ -34,7 +34,8 @@ from ._results import Result
 from .errors import ArgumentError, KamError
 from .i18n import Message
 
-__all__ = ["AHP", "RANDOM_INDEX", "ahp", "combine", "entropy_weights", "topsis"]
+__all__ = ["AHP", "CRITERIA", "RANDOM_INDEX", "ValueIndex", "ahp", "build", "combine", "criteria", "entropy_weights",
+           "for_study", "matrix", "sensitivity", "topsis"]
 
 #: Saaty's (1980) random consistency indices by the number of criteria
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45}
@@ -291,3 +292,283 @@ def topsis(frame: pd.DataFrame, weights: pd.Series, benefit: dict | pd.Series) -
         warnings.simplefilter("ignore", UserWarning)
         closeness = TOPSIS(normalization_function=vector_normalization)(x, w / w.sum(), types)
     return pd.Series(closeness, index=frame.index, name="closeness")
+
+
+#: The criteria the index can take from a log, each computed per customer on the calibration period, with the
+#: direction in which it is better (True: more is better)
+CRITERIA = {"revenue": True, "purchase_days": True, "days_since_last_purchase": False, "tenure_days": True,
+            "average_order_value": True, "products": True, "profit": True}
+
+
+def criteria(transactions: pd.DataFrame, *, start, end) -> pd.DataFrame:
+    """Every criterion of :data:`CRITERIA` the log supports, per customer, from ``start`` to ``end``.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The log (``customer_id``, ``date``; ``amount``, ``order_id``, ``product``, ``profit`` where mapped).
+    start, end : date-like
+        The period (the calibration period when the index is judged on the holdout).
+
+    Returns
+    -------
+    DataFrame
+        Customer -> ``purchase_days``, ``days_since_last_purchase`` (at ``end``), ``tenure_days`` (first purchase
+        to ``end``) and, where the log has them, ``revenue``, ``average_order_value`` (per order id, else per
+        purchase day), ``products`` (distinct) and ``profit``.
+
+    Examples
+    --------
+    >>> from kamlib.value_index import criteria
+    >>> c = criteria(tx, start="1997-01-01", end="1997-09-30")
+    >>> sorted(c.columns)
+    ['average_order_value', 'days_since_last_purchase', 'purchase_days', 'revenue', 'tenure_days']
+    """
+    end_ts, start_ts = pd.Timestamp(end), pd.Timestamp(start)
+    t = transactions[(transactions["date"] >= start_ts) & (transactions["date"] <= end_ts)]
+    if t.empty:
+        raise KamError(f"the log has no purchase from {start_ts:%Y-%m-%d} to {end_ts:%Y-%m-%d}; the value index "
+                       "needs the calibration period's purchases.")
+    day = t["date"].dt.normalize()
+    g = t.assign(day=day).groupby("customer_id")
+    out = pd.DataFrame({"purchase_days": g["day"].nunique(),
+                        "days_since_last_purchase": (end_ts.normalize() - g["day"].max()).dt.days,
+                        "tenure_days": (end_ts.normalize() - g["day"].min()).dt.days})
+    if "amount" in t and t["amount"].notna().any():
+        out["revenue"] = g["amount"].sum().clip(lower=0)
+        orders = g["order_id"].nunique() if "order_id" in t and t["order_id"].notna().any() else out["purchase_days"]
+        out["average_order_value"] = out["revenue"] / orders
+    if "product" in t and t["product"].notna().any():
+        out["products"] = g["product"].nunique()
+    if "profit" in t and t["profit"].notna().any():
+        out["profit"] = g["profit"].sum()
+    return out
+
+
+def matrix(pairwise: dict, names: list[str]) -> pd.DataFrame:
+    """The reciprocal comparison matrix from the upper triangle of judgements a study writes.
+
+    Parameters
+    ----------
+    pairwise : dict
+        ``{a: {b: 3}}``: a is 3 times as important as b (Saaty's 1-9 scale, 1/3 for the reverse); one judgement per
+        pair, in either order.
+    names : list of str
+        The criteria, in the matrix's order.
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> from kamlib.value_index import matrix
+    >>> matrix({"revenue": {"purchase_days": 3}}, ["revenue", "purchase_days"]).to_numpy().round(3).tolist()
+    [[1.0, 3.0], [0.333, 1.0]]
+    """
+    m = pd.DataFrame(1.0, index=names, columns=names)
+    seen = set()
+    for a, row in (pairwise or {}).items():
+        for b, v in dict(row).items():
+            if a not in names or b not in names:
+                raise KamError(f"value_index.pairwise compares {a} with {b}, but the criteria are "
+                               f"{', '.join(names)}; compare only declared criteria.")
+            if frozenset((a, b)) in seen:
+                raise KamError(f"value_index.pairwise judges {a} against {b} twice; keep one.")
+            seen.add(frozenset((a, b)))
+            v = float(v)
+            if v <= 0:
+                raise KamError(f"value_index.pairwise.{a}.{b} is {v:g}; judgements are positive (1-9, or 1/3 for the "
+                               "reverse).")
+            m.loc[a, b], m.loc[b, a] = v, 1 / v
+    missing = [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if frozenset((a, b)) not in seen]
+    if missing and len(names) > 1:
+        raise KamError(f"value_index.pairwise has no judgement of {missing[0][0]} against {missing[0][1]}; judge "
+                       "every pair of criteria once.")
+    return m
+
+
+@dataclass(frozen=True)
+class ValueIndex(Result):
+    """A customer-value index (:func:`build`).
+
+    Attributes
+    ----------
+    weights : DataFrame
+        ``criterion``, ``direction`` ("more is better" / "less is better"), ``ahp``, ``entropy``, ``weight`` (the one
+        used).
+    method : str
+        ``ahp``, ``entropy`` or ``combined`` (with ``combination``).
+    ahp : AHP or None
+    closeness : Series
+        Customer -> TOPSIS closeness (the index).
+    values : DataFrame
+        The criteria per customer.
+    """
+
+    weights: pd.DataFrame
+    method: str
+    ahp: AHP | None
+    closeness: pd.Series
+    values: pd.DataFrame
+
+
+def build(values: pd.DataFrame, directions: dict, *, pairwise: dict | None = None, method: str = "combined",
+          combination: str = "product", ahp_share: float = 0.5) -> ValueIndex:
+    """The index: the criteria weighted by AHP, entropy or both, and each customer's TOPSIS closeness.
+
+    Parameters
+    ----------
+    values : DataFrame
+        :func:`criteria`.
+    directions : dict
+        Criterion -> ``"benefit"`` (more is better) or ``"cost"``; the index uses these criteria, in this order.
+    pairwise : dict, optional
+        The AHP judgements (:func:`matrix`); needed unless ``method`` is ``entropy``.
+    method : {"ahp", "entropy", "combined"}
+        How the criteria are weighted; the entropy of a "cost" criterion is taken on its distance from the worst
+        value, and of a criterion with losses on its distance from the largest loss.
+    combination, ahp_share
+        As :func:`combine`.
+
+    Returns
+    -------
+    ValueIndex
+
+    References
+    ----------
+    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill. Hwang, C.-L. & Yoon, K. (1981). *Multiple
+    Attribute Decision Making*. Springer.
+
+    Examples
+    --------
+    >>> from kamlib.value_index import build, criteria
+    >>> v = build(criteria(tx, start="1997-01-01", end="1997-09-30"), {"revenue": "benefit", "purchase_days": "benefit",
+    ...           "days_since_last_purchase": "cost"}, pairwise={"revenue": {"purchase_days": 2,
+    ...           "days_since_last_purchase": 3}, "purchase_days": {"days_since_last_purchase": 2}})
+    >>> v.weights["weight"].round(2).tolist(), len(v.closeness)
+    ([0.72, 0.18, 0.1], 2357)
+    """
+    names = list(directions)
+    absent = [c for c in names if c not in values.columns]
+    if absent:
+        raise KamError(f"value_index.criteria names {absent[0]}, which this log cannot give (it gives "
+                       f"{', '.join(values.columns)}); map the column it needs or choose among those.")
+    wrong = [c for c, d in directions.items() if d not in ("benefit", "cost")]
+    if wrong:
+        raise KamError(f"value_index.criteria.{wrong[0]} is {directions[wrong[0]]!r}; write benefit (more is better) "
+                       "or cost (less is better).")
+    if method not in ("ahp", "entropy", "combined"):
+        raise KamError(f"value_index.weights is {method!r}; write ahp, entropy or combined.")
+    x = values[names].astype(float)
+    a = ahp(matrix(pairwise or {}, names)) if method != "entropy" else None
+    # the entropy of a cost criterion is taken on its distance from the worst value (max - x), and of a benefit
+    # criterion with negative values (a loss) on its distance from the worst (x - min): entropy needs values >= 0
+    spread = x.copy()
+    for c in names:
+        if directions[c] == "cost":
+            spread[c] = x[c].max() - x[c]
+        elif x[c].min() < 0:
+            spread[c] = x[c] - x[c].min()
+    e = entropy_weights(spread) if method != "ahp" else None
+    w = (a.weights if method == "ahp" else e if method == "entropy" else
+         combine(a.weights, e, method=combination, ahp_share=ahp_share))
+    closeness = topsis(x, w, {c: directions[c] == "benefit" for c in names})
+    table = pd.DataFrame({"criterion": names,
+                          "direction": ["more is better" if directions[c] == "benefit" else "less is better"
+                                        for c in names],
+                          "ahp": [a.weights[c] if a is not None else np.nan for c in names],
+                          "entropy": [e[c] if e is not None else np.nan for c in names],
+                          "weight": [w[c] for c in names]})
+    return ValueIndex(table, method, a, closeness, x)
+
+
+def sensitivity(index: ValueIndex, directions: dict, pairwise: dict, *, share: float = 0.2, combination: str = "product",
+                ahp_share: float = 0.5) -> pd.DataFrame:
+    """How the ranking moves when each AHP judgement moves one step on Saaty's scale (up and down).
+
+    Parameters
+    ----------
+    index : ValueIndex
+        :func:`build`'s result.
+    directions, pairwise, combination, ahp_share
+        As given to :func:`build`.
+    share : float
+        The top share whose membership is compared.
+
+    Returns
+    -------
+    DataFrame
+        One row per judgement and step: ``judgement``, ``value``, ``spearman`` (rank correlation of the closeness
+        with the index's), ``top_overlap`` (share of the index's top ``share`` still in the top).
+
+    References
+    ----------
+    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill.
+
+    Examples
+    --------
+    >>> from kamlib.value_index import build, criteria, sensitivity
+    >>> d = {"revenue": "benefit", "purchase_days": "benefit"}
+    >>> p = {"revenue": {"purchase_days": 3}}
+    >>> v = build(criteria(tx, start="1997-01-01", end="1997-09-30"), d, pairwise=p, method="ahp")
+    >>> sensitivity(v, d, p, share=0.2)["judgement"].tolist()
+    ['revenue : purchase_days', 'revenue : purchase_days']
+    """
+    from .concentration import top_count
+
+    if index.method == "entropy":
+        return pd.DataFrame(columns=["judgement", "value", "spearman", "top_overlap"])
+    scale = [1 / 9, 1 / 8, 1 / 7, 1 / 6, 1 / 5, 1 / 4, 1 / 3, 1 / 2, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    k = max(1, top_count(len(index.closeness), share))
+    top = set(index.closeness.sort_values(ascending=False, kind="mergesort").index[:k])
+    rows = []
+    for a, row in pairwise.items():
+        for b, v in dict(row).items():
+            i = int(np.argmin([abs(np.log(s) - np.log(float(v))) for s in scale]))
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(scale):
+                    continue
+                moved = {x: dict(y) for x, y in pairwise.items()}
+                moved[a][b] = scale[j]
+                try:
+                    alt = build(index.values, directions, pairwise=moved, method=index.method, combination=combination,
+                                ahp_share=ahp_share).closeness
+                except ArgumentError:  # the step makes the matrix inconsistent: Saaty's rule refuses it
+                    continue
+                alt_top = set(alt.sort_values(ascending=False, kind="mergesort").index[:k])
+                rows.append({"judgement": f"{a} : {b}", "value": scale[j],
+                             "spearman": float(index.closeness.corr(alt, method="spearman")),
+                             "top_overlap": len(top & alt_top) / k})
+    return pd.DataFrame(rows, columns=["judgement", "value", "spearman", "top_overlap"])
+
+
+def for_study(transactions: pd.DataFrame, *, start, end, criteria_: dict, pairwise: dict | None = None,
+              weights: str = "combined", combination: str = "product", ahp_share: float = 0.5) -> ValueIndex | None:
+    """The index a study declares (``value_index.*``) on the log's period from ``start`` to ``end``; None when it
+    declares no criteria. The identification notebook and :func:`kamlib.tiers.identify` both build it here.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+    start, end : date-like
+        The calibration period.
+    criteria_ : dict
+        ``value_index.criteria``.
+    pairwise, weights, combination, ahp_share
+        ``value_index.*``, as :func:`build`.
+
+    Returns
+    -------
+    ValueIndex or None
+
+    Examples
+    --------
+    >>> from kamlib.value_index import for_study
+    >>> for_study(tx, start="1997-01-01", end="1997-09-30", criteria_={}) is None
+    True
+    """
+    if not criteria_:
+        return None
+    return build(criteria(transactions, start=start, end=end), dict(criteria_), pairwise=pairwise, method=weights,
+                 combination=combination, ahp_share=ahp_share)

@@ -329,3 +329,9 @@ def test_every_catalogue_entry_names_its_context():
     with open(ROOT / "kamlib" / "locale" / "zh.po", "rb") as f:
         catalogue = read_po(f)
     assert not [m.id for m in catalogue if m.id and m.context is None]
+    import re
+    from collections import Counter
+
+    text = (ROOT / "kamlib" / "locale" / "zh.po").read_text(encoding="utf-8")
+    keys = Counter(re.findall(r'(?:msgctxt "([^"]*)"\n)?msgid "((?:[^"\\]|\\.)*)"\nmsgstr', text))
+    assert not [k for k, n in keys.items() if n > 1], "an entry written twice: babel keeps one silently"

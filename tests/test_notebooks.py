@@ -543,3 +543,17 @@ def test_another_research_model_runs_from_its_study_file_alone(tmp_path, monkeyp
         text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", (out / page).read_text(encoding="utf-8"))
         assert words in text
         assert "Service quality" not in text and "服务质量" not in text and "H8" not in text
+
+
+def test_the_customer_value_index_is_built_and_judged_on_the_holdout(quick_report):
+    """Issue 50, item 1: the default study's index (its judgements labelled as the author's assumptions, with the
+    ranking's sensitivity to them) and its top share among the selection rules judged on the holdout, beside past
+    revenue and the chosen CLV, with the paired interval of the difference."""
+    weights = pd.read_csv(quick_report / "tables" / "ka_value_index_weights.csv")
+    assert weights["weight"].sum() == pytest.approx(1.0) and len(weights) == 5
+    assert "author's stated assumptions" in (quick_report / "tables" / "ka_value_index_weights.md").read_text()
+    sens = pd.read_csv(quick_report / "tables" / "ka_value_index_sensitivity.csv")
+    assert sens["top_overlap"].between(0, 1).all() and len(sens) > 0
+    rules = pd.read_csv(quick_report / "tables" / "strategy_selection_rules.csv").set_index("rule")
+    row = rules.loc["Value index (TOPSIS)"]
+    assert row["revenue_share_difference_ci_lower"] <= row["revenue_share_difference"] <= row["revenue_share_difference_ci_upper"]

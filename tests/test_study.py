@@ -73,9 +73,11 @@ def test_parameters_cell_equals_the_schema(nb):
         f"{nb.name}: the parameters cell drifted from the study schema; run `kam sync-parameters`")
 
 
-#: What the default study declares that the schema does not hold: the research model is a study's own (issue 48),
-#: so a notebook opened by hand without a study tests no hypothesis and says so
-STUDY_OWNS = ("survey_model", "survey_hypotheses")
+#: What the default study declares that the schema does not hold: the research model and the customer-value index
+#: are a study's own (issues 48 and 50), so a notebook opened by hand without a study tests no hypothesis and
+#: builds no index, and says so
+STUDY_OWNS = ("survey_model", "survey_hypotheses", "value_index_criteria", "value_index_pairwise",
+              "value_index_judgements")
 
 
 def test_default_study_differs_from_the_schema_only_in_quick_and_the_title():

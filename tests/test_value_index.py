@@ -73,3 +73,44 @@ def test_combined_weights():
     assert combine(a, e, method="linear", ahp_share=0.25).to_dict() == pytest.approx({"x": 0.3, "y": 0.7})
     with pytest.raises(ArgumentError, match="ahp_share"):
         combine(a, e, method="linear", ahp_share=2)
+
+
+def test_the_study_declares_the_index_and_its_judgements_are_checked_when_loaded(study_file):
+    from kamlib.workbench.study import load
+
+    s = load()
+    assert s.value_index.criteria and s.value_index.pairwise["tenure_days"]["products"] == pytest.approx(0.5)  # "1/2"
+    bad = study_file(name="bad-index", value_index__pairwise={
+        "revenue": {"purchase_days": 9, "days_since_last_purchase": 1 / 9, "tenure_days": 5, "products": 4},
+        "purchase_days": {"days_since_last_purchase": 9, "tenure_days": 3, "products": 2},
+        "days_since_last_purchase": {"tenure_days": 2, "products": 1}, "tenure_days": {"products": 0.5}})
+    with pytest.raises(KamError, match="inconsistent: consistency ratio"):
+        load(bad)
+    missing = study_file(name="missing-pair", value_index__pairwise={"revenue": {"purchase_days": 2}})
+    with pytest.raises(KamError, match="value_index.pairwise has no judgement of .* against"):
+        load(missing)
+
+
+def test_the_index_on_a_log_and_as_a_selection_rule():
+    from kamlib import datasets, rfm
+    from kamlib.act import strategy
+    from kamlib.value_index import build, criteria, for_study
+
+    tx = datasets.cdnow(sample=True)
+    values = criteria(tx, start="1997-01-01", end="1997-09-30")
+    by_hand = tx[tx["date"] <= "1997-09-30"].groupby("customer_id")["amount"].sum()
+    np.testing.assert_allclose(values["revenue"], by_hand.reindex(values.index))
+    directions = {"revenue": "benefit", "days_since_last_purchase": "cost"}
+    v = build(values, directions, pairwise={"revenue": {"days_since_last_purchase": 3}}, method="ahp")
+    assert v.weights["weight"].round(2).tolist() == [0.75, 0.25]  # a 2 x 2 matrix: 3 / (3 + 1)
+    assert v.closeness.idxmax() == values.assign(
+        d=values["revenue"].rank() + values["days_since_last_purchase"].rank(ascending=False)).sort_values(
+        "revenue").index[-1] or v.closeness.max() > 0.9
+    assert for_study(tx, start="1997-01-01", end="1997-09-30", criteria_={}) is None
+    with pytest.raises(KamError, match="cannot give"):
+        build(values, {"profit": "benefit"}, method="entropy")
+    cal = rfm.calibration_holdout(tx, calibration_end="1997-09-30", holdout_end="1998-06-30").assign(clv=np.nan)
+    scores = strategy.rule_scores(cal, index=v.closeness)
+    assert list(scores.columns)[-2:] == [strategy.INDEX_RULE, "Random"]
+    top = scores[strategy.INDEX_RULE].nlargest(10).index
+    assert set(top) <= set(v.closeness.nlargest(12).index)  # the rule ranks by the index (ties broken at random)

@@ -25,13 +25,18 @@ from ..concentration import top_count
 from ..defaults import DEFAULT_UPLIFT
 from ..errors import ArgumentError, KamError, require_columns
 
-__all__ = ["Allocations", "RULES", "capture", "compare_allocations", "gains", "optimal", "response", "rule_scores",
+__all__ = ["INDEX_RULE", "Allocations", "RULES", "capture", "compare_allocations", "gains", "optimal", "response", "rule_scores",
            "segment_inputs", "tornado"]
 
 RULES = ["Monetary (past revenue)", "Frequency", "RFM score", "CLV (BG/NBD x Gamma-Gamma)", "Random"]
 
 
-def rule_scores(cal: pd.DataFrame, *, seed: int = 0, clv_label: str | None = None) -> pd.DataFrame:
+#: The rule of the study's customer-value index (:mod:`kamlib.value_index`), when it declares one
+INDEX_RULE = "Value index (TOPSIS)"
+
+
+def rule_scores(cal: pd.DataFrame, *, seed: int = 0, clv_label: str | None = None,
+                index: pd.Series | None = None) -> pd.DataFrame:
     """One score column per selection rule (higher = more likely a key account).
 
     Ties are broken at random (seeded), so that a rule with many ties (frequency) selects exactly the
@@ -46,6 +51,9 @@ def rule_scores(cal: pd.DataFrame, *, seed: int = 0, clv_label: str | None = Non
     clv_label : str, optional
         Name of the CLV rule (the purchase model behind ``clv``, e.g. "CLV (BG/CNBD-k x Gamma-Gamma)"); RULES[3]
         by default. A ``clv`` column of NaN (no model) leaves the rule out.
+    index : Series, optional
+        Customer -> the study's customer-value index (:attr:`kamlib.value_index.ValueIndex.closeness`), computed on
+        the same calibration period: the rule :data:`INDEX_RULE` (a customer it does not score ranks last).
 
     Returns
     -------
@@ -83,6 +91,9 @@ def rule_scores(cal: pd.DataFrame, *, seed: int = 0, clv_label: str | None = Non
         out[c] = out[c].rank(method="average") + jitter
     if cal["clv"].isna().all():  # no purchase model: no CLV rule
         out = out.drop(columns=[clv_label or RULES[3]])
+    if index is not None:
+        scored = index.reindex(cal.index).fillna(-np.inf)
+        out.insert(len(out.columns) - 1, INDEX_RULE, scored.rank(method="average").to_numpy() + jitter)
     return out
 
 

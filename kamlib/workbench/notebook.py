@@ -317,6 +317,9 @@ def identification(namespace: dict, transactions):
                               n_boot=g["clv_bootstrap"], seed=g["seed"], rank_by=g.get("tiers_rank_by", "revenue"),
                               candidates=g.get("tiers_candidates"),
                               inactive_percentile=g.get("tiers_inactive_percentile", 0.9),
-                              evidence_draws=g.get("clv_evidence_draws", 0))
+                              evidence_draws=g.get("clv_evidence_draws", 0),
+                              value_index={k: g[f"value_index_{k}"] for k in ("criteria", "pairwise", "weights",
+                                                                               "combination", "ahp_share")
+                                           if f"value_index_{k}" in g})
 
     return stage_result(namespace, "key_accounts", compute)

@@ -338,6 +338,54 @@ class Hypothesis(_Section):
     real: RealTest | None = Field(None, description="Its test on the real survey named by survey.real.")
 
 
+class ValueIndexSection(_Section):
+    """The customer-value index (kamlib.value_index): criteria from the log, weighted by AHP and/or entropy, ranked
+    by TOPSIS, and judged on the holdout beside past revenue and the chosen CLV."""
+
+    criteria: dict[str, Literal["benefit", "cost"]] = Field(
+        default_factory=dict, description="Criterion -> benefit (more is better) or cost, among revenue, "
+                                          "purchase_days, days_since_last_purchase, tenure_days, average_order_value, "
+                                          "products, profit; empty: no index.")
+    weights: Literal["ahp", "entropy", "combined"] = "combined"
+    combination: Literal["product", "linear"] = "product"
+    ahp_share: float = Field(0.5, ge=0, le=1, description="The AHP's share in a linear combination.")
+    pairwise: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="AHP judgements, one per pair: {a: {b: 3}} means a is 3 times as "
+                                          "important as b (Saaty's 1-9 scale).")
+    judgements: Texts | None = Field(None, description="Whose judgements the pairwise matrix holds (an expert "
+                                                       "panel, or the author's stated assumptions).")
+
+    @field_validator("pairwise", mode="before")
+    @classmethod
+    def _fractions(cls, value):
+        """Saaty's reciprocals as written: "1/3" is 1/3."""
+        from fractions import Fraction
+
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for a, row in value.items():
+            out[a] = {}
+            for b, v in (row or {}).items():
+                try:
+                    out[a][b] = float(Fraction(str(v))) if isinstance(v, str) else v
+                except (ValueError, ZeroDivisionError):
+                    raise ValueError(f"value_index.pairwise.{a}.{b} is {v!r}; write a number or a fraction such "
+                                     "as 1/3") from None
+        return out
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.criteria and self.weights != "entropy":
+            from ..value_index import ahp, matrix
+
+            try:
+                ahp(matrix(self.pairwise, list(self.criteria)))
+            except KamError as e:
+                raise ValueError(str(e).removesuffix(".")) from None
+        return self
+
+
 class Survey(_Section):
     source: str = Field("simulated", description="'simulated' or a CSV / Qualtrics / wjx file.",
                         json_schema_extra=file_key(builtins=("simulated",)))
@@ -637,6 +685,7 @@ class Study(_Section):
     transactions: Transactions = Transactions()
     clv: CLV = CLV()
     tiers: Tiers = Tiers()
+    value_index: ValueIndexSection = ValueIndexSection()
     survey: Survey = Survey()
     segments: Segments = Segments()
     strategy: Strategy = Strategy()
