@@ -161,12 +161,15 @@ class Artefacts:
         self.values: dict[str, Any] = {}
         self.notes: list[str] = []
         self.notes_zh: list[str | None] = []
+        self.demonstration_notes: list[int] = []  # positions in notes of those said in a method demonstration
         self.stages: list[dict[str, Any]] = []
         self.key_numbers: list[dict[str, Any]] = []
         self.findings: list[dict[str, Any]] = []
         self.recommendations: list[dict[str, Any]] = []
         self.limitations: list[dict[str, Any]] = []
         self.kept: list[str] = []
+        self.shown: list[str] = []  # the method demonstrations that ran (demonstrations.KINDS)
+        self._demonstrating = False
         self._hash = params_hash(self.parameters)
         self._versions = versions()
         style.apply(language)
@@ -208,6 +211,7 @@ class Artefacts:
             "parameters_hash": self._hash,
             "sha256": sha256(main),
             "simulated": bool(simulated),
+            **({"demonstration": True} if self._demonstrating else {}),
             "role": role,
             "versions": self._versions,
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -345,6 +349,8 @@ class Artefacts:
         if parts:
             text = " ".join(str(s) for s in parts)
             print(f"Note: {text}")
+            if self._demonstrating:
+                self.demonstration_notes.append(len(self.notes))
             self.notes.append(text)
             zh = [translate(s, "zh") for s in parts]
             self.notes_zh.append(None if None in zh else "".join(zh))
@@ -406,8 +412,54 @@ class Artefacts:
             self.key_numbers.append({"key": name, "kind": kind, "label": str(label),
                                      "label_zh": translate(label, "zh", "key_number"),
                                      "value_zh": translate(value, "zh") if kind == "text" else None,
-                                     **({"demonstration": True} if demonstration else {})})
+                                     **({"demonstration": True} if demonstration or self._demonstrating else {})})
         return value
+
+    def demonstration(self, kind: str, *, notebook: bool = False) -> bool:
+        """Whether the method demonstration ``kind`` on other data than the case's runs (use as
+        ``if art.demonstration("telecom"):``).
+
+        The study's ``report.demonstrations`` decides (:func:`kamlib.workbench.demonstrations.mode`; a notebook run
+        without the key shows them). When it runs, every artefact, key number and finding registered after this
+        call is marked a demonstration, which the report places in its appendix of method demonstrations, until
+        :meth:`case`. When it does not, the notebook skips the demonstration, so nothing is computed, and the
+        report says once that demonstrations are off.
+
+        Parameters
+        ----------
+        kind : str
+            A key of :data:`kamlib.workbench.demonstrations.KINDS` (``"telecom"``, ``"textbook"``, ``"campaign"``,
+            ``"peeking"``, ``"programme"``, ``"reviews"``, ``"survey"``, ``"answers"``).
+        notebook : bool
+            The whole notebook is the demonstration: when it does not run, the notebook stops here
+            (:func:`kamlib.workbench.notebook.skip`, with :data:`~kamlib.workbench.demonstrations.OFF`).
+
+        Returns
+        -------
+        bool
+        """
+        from . import demonstrations
+
+        if kind not in demonstrations.KINDS:
+            raise KamError(f"Demonstration {kind!r} is not one of {', '.join(demonstrations.KINDS)}; add it to "
+                           "kamlib.workbench.demonstrations.KINDS with its name in the report.")
+        on = demonstrations.mode(self.parameters.get("report_demonstrations"),
+                                 self.parameters.get("transactions_source", demonstrations.SHIPPED[0])) == "appendix"
+        if not on:
+            print(f"Skipped: the method demonstration on {demonstrations.KINDS[kind]} (report.demonstrations: off).")
+            if notebook:
+                from .notebook import skip
+
+                skip(demonstrations.OFF)
+            return False
+        if kind not in self.shown:
+            self.shown.append(kind)
+        self._demonstrating = True
+        return True
+
+    def case(self) -> None:
+        """End a method demonstration (:meth:`demonstration`): what follows is the case's own data again."""
+        self._demonstrating = False
 
     def keep(self, name: str, result: Any) -> Any:
         """Record a stage result for the notebooks after this one (``results/<name>.pickle``).
@@ -444,7 +496,7 @@ class Artefacts:
         on it. A finding whose evidence is simulated is a demonstration too.
         """
         self._sentence(self.findings, key, template, numbers, evidence=evidence, priority=priority,
-                       **({"demonstration": True} if demonstration else {}))
+                       **({"demonstration": True} if demonstration or self._demonstrating else {}))
 
     def recommendation(self, key: str, template: str, *, priority: int = 50, **numbers) -> None:
         """What the results suggest doing, one sentence, as :meth:`finding` (the report lists them by priority)."""
@@ -494,6 +546,8 @@ class Artefacts:
             "recommendations": self.recommendations,
             "limitations": self.limitations,
             "results": self.kept,
+            "demonstrations": self.shown,
+            "demonstration_notes": self.demonstration_notes,
         }
         part.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         (self.root / "values.json").write_text(

@@ -29,7 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quick", action="store_true", help="apply the study's quick: sizes; writes reports/<study>-quick/")
     run.add_argument("--force", action="store_true", help="rerun even when the inputs are unchanged")
     run.add_argument("--jobs", type=int, default=None, help="parallel notebooks (default: number of cores)")
-    run.add_argument("--no-report", action="store_true", help="do not assemble index.html afterwards")
+    run.add_argument("--no-report", action="store_true",
+                     help="do not rebuild the report afterwards (index.html and every Word or PDF edition it has)")
     val = sub.add_parser("validate", help="check a study file and exit")
     val.add_argument("--study")
     val.add_argument("--quick", action="store_true")
@@ -74,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             outcomes = runner.run(args.study, args.notebooks, quick=args.quick, force=args.force, jobs=args.jobs)
             failed = [o for o in outcomes if o.status == "failed"]
-            if not failed and not args.no_report:
-                _report(args.study, args.quick)
+            if not failed and not args.no_report:  # every edition the folder has, so none is left stale
+                _report(args.study, args.quick, formats=None)
             print(f"kam run: {sum(o.status == 'ran' for o in outcomes)} ran, "
                   f"{sum(o.status == 'skipped' for o in outcomes)} skipped, {len(failed)} failed "
                   f"in {time.perf_counter() - t0:.1f} s wall time.")
@@ -181,10 +182,11 @@ def _unfinished(study_file, exc: KamError) -> int:
 
 
 def _report(study_file, quick, force=False, formats="html") -> None:
+    """Build the report; ``formats`` None: the HTML page and every edition the report folder already has."""
     from . import editions
 
-    for path in editions.write(study_file, quick=quick, formats=[f.strip() for f in formats.split(",") if f.strip()],
-                               force=force):
+    asked = None if formats is None else [f.strip() for f in formats.split(",") if f.strip()]
+    for path in editions.write(study_file, quick=quick, formats=asked, force=force):
         print(f"Report: {path}")
 
 

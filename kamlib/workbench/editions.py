@@ -26,7 +26,7 @@ from . import authors
 from .report import edition_name
 
 __all__ = ["FORMATS", "MAX_COLUMNS_LANDSCAPE", "MAX_COLUMNS_PORTRAIT", "counts", "docx_edition", "edition_name",
-           "table_parts", "typst_edition", "write"]
+           "existing", "table_parts", "typst_edition", "write"]
 
 FORMATS = ("html", "docx", "pdf")
 
@@ -115,22 +115,22 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         finding(f, "number")
     if not doc_["summary"]:
         w.paragraph(T["no_findings"])
-    if doc_["demonstrations"]:
-        w.heading(T["demonstrations"], 2)
-        w.paragraph(T["demonstrations_note"])
-        for f in doc_["demonstrations"]:
-            finding(f, "bullet")
+    shown = doc_["demonstration_appendix"]
     w.heading(T["background"], 1)
     w.paragraph(T["background_text"])
     for p in author.get("background", []):
         w.rich(p)
     w.heading(T["hypotheses"], 2)
+    if shown["sentence"]:
+        w.paragraph(shown["sentence"])
     if doc_["hypotheses"]:
         add(doc_["hypotheses"])
-    else:
+    elif not shown["sentence"]:
         w.paragraph(T["no_hypotheses"])
     w.heading(T["data_methods"], 1)
     w.paragraph(T["data_text"])
+    if shown["off"]:
+        w.paragraph(shown["off"], "note")
     if doc_["data_rows"]:
         rows = [[str(r[k]) for k in ("data", "notebook", "kind", "licence", "citation")] for r in doc_["data_rows"]]
         w.table(list(T["data_head"]), rows, ["text"] * 5, None, None)
@@ -188,6 +188,19 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
             None, None)
     w.heading(T["versions"], 2)
     w.table([T["versions"], ""], [list(kv) for kv in doc_["versions"]], ["text", "text"], None, None)
+    if shown["notebooks"] or doc_["demonstrations"]:  # Appendix C: everything made from other or simulated data
+        w.heading(T["demonstrations_appendix"], 1)
+        w.paragraph(T["demonstrations_note"])
+        for f in doc_["demonstrations"]:
+            finding(f, "bullet")
+        if shown["cards"]:
+            w.table([T["key_numbers"], ""], [list(c) for c in shown["cards"]], ["text", "text"], None, None)
+        for nb in shown["notebooks"]:
+            w.heading(f"{nb['title']} ({T['notebook']} {nb['name']})", 2)
+            for n in nb["notes"]:
+                w.paragraph(n, "note")
+            for a in nb["artefacts"]:
+                add(a)
 
 
 class _Word:
@@ -490,8 +503,31 @@ def counts(out: Path) -> dict:
     return {k: sum(a["kind"] == k for a in arts) for k in ("figure", "table")}
 
 
+def existing(out: Path, main_language: str) -> list[str]:
+    """The editions besides HTML that the report folder ``out`` holds from an earlier ``kam report --format``
+    (``docx``, ``pdf``, in either language; see :func:`edition_name`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from kamlib.workbench.editions import existing
+    >>> out = Path(tempfile.mkdtemp())
+    >>> _ = (out / "report.zh.docx").write_bytes(b"")
+    >>> existing(out, "en")
+    ['docx']
+    """
+    from .report import languages
+
+    return [kind for kind in FORMATS[1:]
+            if any((Path(out) / edition_name(kind, lang, main_language)).exists() for lang in languages(main_language))]
+
+
 def write(study_file=None, *, quick: bool = False, formats=("html",), force: bool = False) -> list[Path]:
     """Build the study's report in each of ``formats`` (``html``, ``docx``, ``pdf``); returns the files written.
+
+    With ``formats=None`` (after ``kam run``) every edition the report folder already has is rebuilt, so none is
+    left out of step with the page (:func:`existing`); one that cannot be rebuilt is named stale in one sentence.
 
     Parameters
     ----------
@@ -499,8 +535,9 @@ def write(study_file=None, *, quick: bool = False, formats=("html",), force: boo
         The study (default ``studies/default.yaml``).
     quick : bool
         The quick-size report folder.
-    formats : sequence of str
-        Any of :data:`FORMATS`; the HTML page is always built (the PDF is printed from it).
+    formats : sequence of str, optional
+        Any of :data:`FORMATS`; the HTML page is always built (the PDF is printed from it). None: the HTML page and
+        the editions the folder has.
     force : bool
         Rebuild the HTML page even if the manifest is unchanged.
 
@@ -518,23 +555,34 @@ def write(study_file=None, *, quick: bool = False, formats=("html",), force: boo
     from . import report
     from . import study as study_mod
 
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats or () if f not in FORMATS]
     if unknown:
         raise KamError(f"Unknown report format {unknown[0]!r}; use any of {', '.join(FORMATS)} "
                        "(for example --format html,docx,pdf).")
     index = report.build(study_file, quick=quick, force=force)
     study = study_mod.load(study_file, quick=quick)
     main = study.language
-    files = []
+    follow = formats is None  # after a run: rebuild what the folder has
+    if follow:
+        formats = ["html", *existing(index.parent, main)]
+    makers = {"docx": docx_edition, "pdf": typst_edition}
+    files, stale = [], []
     for lang in report.languages(main):
         page = index.with_name(edition_name("html", lang, main))
         files.append(page)
-        if "docx" in formats:
-            files.append(docx_edition(index.parent, title=study.title_for(lang), language=lang, study_name=study.name,
-                                      quick=quick, target=edition_name("docx", lang, main),
-                                      texts=study.texts_for(lang)))
-        if "pdf" in formats:
-            files.append(typst_edition(index.parent, title=study.title_for(lang), language=lang, study_name=study.name,
-                                       quick=quick, target=edition_name("pdf", lang, main),
-                                       texts=study.texts_for(lang)))
+        for kind in ("docx", "pdf"):
+            if kind not in formats:
+                continue
+            target = edition_name(kind, lang, main)
+            try:
+                files.append(makers[kind](index.parent, title=study.title_for(lang), language=lang,
+                                          study_name=study.name, quick=quick, target=target,
+                                          texts=study.texts_for(lang)))
+            except KamError as exc:
+                if not follow:
+                    raise
+                stale.append((target, str(exc)))
+    if stale:
+        print(f"Stale: {', '.join(t for t, _ in stale)} in {index.parent} could not be rebuilt after this run "
+              f"({stale[0][1].rstrip('.')}); run kam report --format html,{','.join(formats[1:])} once that is fixed.")
     return files

@@ -99,6 +99,8 @@ TEXT = {
            "reference_missing": "not in data/literature/methods.bib",
            "no_recommendations": "The notebooks that recommendations are drawn from did not run for this study.",
            "reference_tables": "Appendix A: reference tables", "other_edition": "中文版",
+           "demonstrations_appendix": "Appendix C: method demonstrations on other data",
+           "demonstrations_where": "Appendix C",
            "quick": " (quick run: reduced sizes)"},
 }
 
@@ -517,7 +519,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     quantitative research report.
     """
     from .. import verdicts
-    from . import discussion
+    from . import demonstrations, discussion
     from . import findings as fnd
 
     T = report_text(language)
@@ -531,7 +533,14 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     notes = {nb: [(n, _note(n, z, language)) for n, z in zip(rec.get("notes", []), rec.get("notes_zh") or
                                                             [None] * len(rec.get("notes", [])))]
              for nb, rec in manifest.get("notebooks", {}).items()}
+    # the notes a notebook said during a method demonstration go with it to the appendix
+    demo_notes = {nb: [n for i, n in enumerate(notes[nb]) if i in set(rec.get("demonstration_notes", []))]
+                  for nb, rec in manifest.get("notebooks", {}).items()}
+    notes = {nb: [n for n in notes[nb] if n not in demo_notes[nb]] for nb in notes}
     simulated = {a["id"] for a in arts if a.get("simulated")}
+    # made from other data than the case's or simulated: the appendix of method demonstrations, not the body
+    demo = [a for a in arts if a.get("simulated") or a.get("demonstration")]
+    shown_mode = demonstrations.of_manifest(manifest)
     # the questionnaire's hypothesis table is simulated: its tests show the method only
     survey_simulated = any(a.get("role") == "hypotheses" and a.get("simulated") for a in arts)
     currency = next((c for c in currencies.values() if c), None)
@@ -539,10 +548,10 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     missing = fnd.not_run(manifest, language)  # what did not run is said in the summary too, not only at the end
     if missing is not None:
         summary = summary + [missing]
-    hyp = next((a for a in arts if a.get("role") == "hypotheses"), None)
-    data = [a for a in arts if _is_provenance(a)]
-    reference = [a for a in arts if a.get("role") == "appendix"]
-    rest = [a for a in arts if a is not hyp and a not in data and a.get("role") != "appendix"]
+    hyp = next((a for a in arts if a.get("role") == "hypotheses" and a not in demo), None)
+    data = [a for a in arts if _is_provenance(a) and a not in demo]
+    reference = [a for a in arts if a.get("role") == "appendix" and a not in demo]
+    rest = [a for a in arts if a is not hyp and a not in data and a.get("role") != "appendix" and a not in demo]
     sections = _sections(rest, stages, notes, summary, language)
     counters = {"figure": 0, "table": 0, "document": 0}
     labels = {}
@@ -584,6 +593,9 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
         for nb in s["notebooks"]:
             nb["artefacts"] = [number(a) for a in nb["artefacts"]]
     reference = [number(a) for a in reference]
+    shown_in = _demonstration_groups(demo, stages, demo_notes, language)
+    for nb in shown_in:
+        nb["artefacts"] = [number(a) for a in nb["artefacts"]]
     return {"summary": [f for f in summary if not f.demonstration],
             "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
@@ -595,9 +607,54 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
                                              where=f"texts.{section}")
                        for section, text in (texts or {}).items()},
             "appendix": _appendix(manifest, sections), "labels": labels,
-            "cards": _key_numbers(manifest, values, language, currency), "n_artefacts": len(arts),
+            "cards": _key_numbers(manifest, values, language, currency, demonstration=False),
+            "demonstration_appendix": {
+                "notebooks": shown_in, "cards": _key_numbers(manifest, values, language, currency, demonstration=True),
+                "mode": shown_mode, "off": _in_language(demonstrations.OFF, language) if shown_mode == "off" else None,
+                "sentence": _untestable(manifest, out, results, demo, T, language) if shown_mode == "appendix" else None},
+            "n_artefacts": len(arts),
             "n_simulated": len(simulated), "versions": sorted((arts[0].get("versions", {}) if arts else {}).items()),
             "first_section": len(sections) + 3}
+
+
+def _demonstration_groups(arts: list[dict], stages: dict[str, str], notes: dict, language: str) -> list[dict]:
+    """The appendix of method demonstrations: per notebook (in the framework's order), its title, the artefacts
+    made from other or simulated data and the notes said about them."""
+    from .notebooks import STAGES
+
+    order = {k: i for i, k in enumerate(STAGES)}
+    by_nb: dict[str, list[dict]] = {}
+    for a in arts:
+        by_nb.setdefault(a["notebook"], []).append(a)
+    for nb, said in notes.items():
+        if said:
+            by_nb.setdefault(nb, [])
+    names = sorted(by_nb, key=lambda nb: (order.get(stages.get(nb, "other"), len(order)), nb))
+    return [{"name": nb, "title": _notebook_title(nb, language), "artefacts": by_nb[nb],
+             "notes": [text for _, text in notes.get(nb, [])]} for nb in names]
+
+
+def _in_language(message, language: str) -> str:
+    from ..i18n import translate
+
+    return (translate(message, language) or str(message)) if language != "en" else str(message)
+
+
+def _untestable(manifest: dict, out: Path, results, demo: list[dict], T: dict, language: str) -> str | None:
+    """The body's one sentence (:func:`kamlib.workbench.demonstrations.untestable`): the hypotheses tested only on
+    simulated answers, the claims shown on other data only, and the demonstrations that ran."""
+    from ..stage_results import OTHER_DATA
+    from . import demonstrations, discussion
+
+    shown = [k for rec in manifest.get("notebooks", {}).values() for k in rec.get("demonstrations", [])]
+    hyp = next((a for a in demo if a.get("role") == "hypotheses" and a.get("simulated")), None)
+    ids = []
+    if hyp is not None and (out / hyp["path"]).exists():
+        table = pd.read_csv(out / hyp["path"])
+        ids = list(dict.fromkeys(str(h) for h in table.get("hypothesis", pd.Series(dtype=str)).dropna()))
+    claims = [c.id for c in discussion.confront(results) if c.verdict == OTHER_DATA]
+    said = demonstrations.untestable(ids, claims, shown, T["demonstrations_where"])
+    return _in_language(said, language) if said is not None else None
 
 
 def _note(note: str, note_zh: str | None, language: str) -> str:
@@ -674,16 +731,20 @@ def _html_view(a: dict, out: Path, lang: str, T: dict) -> dict:
     return view
 
 
-def _key_numbers(manifest: dict, values: dict, lang: str, currency: str | None = None) -> list[tuple[str, str]]:
+def _key_numbers(manifest: dict, values: dict, lang: str, currency: str | None = None,
+                 demonstration: bool | None = None) -> list[tuple[str, str]]:
     """The tiles under the hypothesis table: the values each notebook recorded with a label
     (:meth:`kamlib.workbench.artefacts.Artefacts.record`), in the report's order of notebooks, each shown as its
     kind says (numbers in the locale's format, :func:`kamlib.i18n.number`). A value the run could not compute
-    (None, NaN) is no tile."""
+    (None, NaN) is no tile. ``demonstration``: only the values from other data than the case's (True), only the
+    case's own (False), or all (None)."""
     from ..i18n import number
 
     cards = []
     for nb, rec in sorted(manifest.get("notebooks", {}).items()):
         for k in rec.get("key_numbers", []):
+            if demonstration is not None and bool(k.get("demonstration")) != demonstration:
+                continue
             v = values.get(nb, {}).get(k["key"])
             if v is None or (isinstance(v, float) and v != v):
                 continue
@@ -751,6 +812,8 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
         s["main"] = view(s["main"])
         for nb in s["notebooks"]:
             nb["artefacts"] = [view(a) for a in nb["artefacts"]]
+    for nb in doc["demonstration_appendix"]["notebooks"]:
+        nb["artefacts"] = [view(a) for a in nb["artefacts"]]
     badge = Markup("<span class='badge'>{}</span>").format(T["simulated"])
     return _template().render(
         T=T, html_lang="zh-CN" if language == "zh" else "en", build_key=build_key, title=title, css=Markup(CSS),
