@@ -112,6 +112,10 @@ tiers:                        # who the key accounts are
   max_inactive_days: auto     # days without a purchase that put a key account at risk (when P(alive) cannot);
                               # auto: the 90th percentile of your customers' gaps between purchases
 
+report:
+  demonstrations: auto        # method demonstrations on other data (telecom churn, textbook examples, simulated
+                              # campaigns and survey answers...): auto = off for your own data | off | appendix
+
 quick:                        # `kam run --quick`: smaller sizes for a first look
   clv: {{bootstrap: 10}}
   segments: {{k_max: 5, stability_seeds: 3}}
