@@ -25,7 +25,7 @@ from ..concentration import top_count
 from ..defaults import DEFAULT_UPLIFT
 from ..errors import ArgumentError, KamError, require_columns
 
-__all__ = ["INDEX_RULE", "Allocations", "RULES", "capture", "compare_allocations", "gains", "optimal", "response", "rule_scores",
+__all__ = ["Allocations", "INDEX_RULE", "RULES", "capture", "compare_allocations", "gains", "optimal", "response", "rule_scores",
            "segment_inputs", "tornado"]
 
 RULES = ["Monetary (past revenue)", "Frequency", "RFM score", "CLV (BG/NBD x Gamma-Gamma)", "Random"]
