@@ -44,11 +44,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import integrate, optimize, special, stats
 
 from ._results import Result
 from .errors import ArgumentError
@@ -68,7 +69,7 @@ EXAMPLE = {"customers": 300, "periods": 6, "alpha": 0.8, "beta": 2.0, "c": 0.7, 
 #: Bounds of the log-parameters in the search (alpha and beta from 6e-6 to 1.6e5, c from 0.007 to 20): a fit that
 #: ends on one is flagged (``Fit.at_bound``).
 _BOUNDS = {"alpha": (-12.0, 12.0), "beta": (-12.0, 12.0), "c": (-5.0, 3.0)}
-#: The series of :meth:`Fit.derl` and :meth:`Fit.expected_lifetime` is summed until its remainder is below this.
+#: The series of :meth:`Fit.derl` is summed until its remainder is below this.
 _TAIL = 1e-10
 
 
@@ -190,6 +191,38 @@ def log_likelihood(alive, *, alpha: float, beta: float, c: float = 1.0) -> float
     return -_nll(x, _series(alive), "bdw", 1.0)[0]
 
 
+#: Periods of the BdW's expected lifetime summed directly before the Euler-Maclaurin remainder (:func:`_bdw_lifetime`).
+_HEAD = 1000
+
+
+def _bdw_lifetime(alpha: float, beta: float, c: float) -> float:
+    """The BdW's expected lifetime, sum of S(t) for t >= 0, when ``c * alpha > 1`` (:meth:`Fit.expected_lifetime`'s
+    Notes): the first ``_HEAD`` terms, then the integral of the tail by quadrature over the churn probability and
+    the Euler-Maclaurin boundary terms."""
+    n = _HEAD
+    head = float(np.exp(_log_survival(np.arange(n), alpha, beta, c)).sum())
+    with np.errstate(over="ignore"):
+        nc = float(np.power(float(n), c))
+    if not math.isfinite(nc):  # S(N) is 0 to double precision
+        return head
+    s_n = math.exp(float(_log_survival(n, alpha, beta, c)))
+    slope = c * nc / n * float(special.digamma(beta + nc) - special.digamma(alpha + beta + nc))  # d log S / dt
+    a = 1.0 / c
+
+    def per_customer(theta: float) -> float:  # (lambda / theta)^(-1/c) Q(1/c, lambda N^c); theta^(-1/c) is weighted
+        if theta >= 1.0:
+            return 0.0
+        lam = -math.log1p(-theta)
+        return (lam / theta if theta > 0 else 1.0) ** -a * float(special.gammaincc(a, lam * nc))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", integrate.IntegrationWarning)
+        value = integrate.quad(per_customer, 0.0, 1.0, weight="alg", wvar=(alpha - 1 - a, beta - 1), limit=400,
+                               epsabs=0.0, epsrel=1e-11)[0]
+    tail = math.exp(special.gammaln(1 + a) - special.betaln(alpha, beta)) * value
+    return head + tail + s_n / 2 - s_n * slope / 12
+
+
 # -- the result ---------------------------------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
@@ -298,8 +331,11 @@ class Fit(Result):
 
     def expected_lifetime(self, horizon: int | None = None) -> float:
         """The expected number of periods a new customer stays, ``sum of S(t) for t >= 0`` (the first period
-        counts); ``inf`` when it diverges (the sBG with ``alpha <= 1``, the BdW with ``c * alpha <= 1``: the
-        long-lived customers carry the mean). With ``horizon``, the expected periods within the first ``horizon``.
+        counts). With ``horizon``, the expected periods within the first ``horizon``.
+
+        The mean exists only when ``c * alpha > 1`` (the sBG: ``alpha > 1``); otherwise it is ``inf``: the survival
+        falls as :math:`t^{-c\\alpha}`, so the few customers with a churn probability near 0 stay so long that the
+        sum diverges (a heavy tail), and customers are valued by their discounted lifetime (:meth:`derl`) instead.
 
         Parameters
         ----------
@@ -309,6 +345,17 @@ class Fit(Result):
         Returns
         -------
         float
+
+        Notes
+        -----
+        The sBG's is :math:`(\\alpha + \\beta - 1) / (\\alpha - 1)`. The BdW's is summed directly to
+        :math:`N = 1000` and the rest by Euler-Maclaurin, :math:`\\sum_{t \\geq N} S(t) = \\int_N^\\infty S(t)\\,dt
+        + S(N)/2 - S'(N)/12 + \\ldots`, where the integral is one quadrature over the churn probability,
+        :math:`\\int_N^\\infty S(t)\\,dt = \\Gamma(1 + 1/c)\\, E[\\lambda^{-1/c} Q(1/c, \\lambda N^c)]`,
+        :math:`\\lambda = -\\log(1 - \\theta)`, :math:`Q` the regularised upper incomplete gamma function (each
+        customer's :math:`\\int_N^\\infty (1 - \\theta)^{t^c} dt`), taken with the beta density's algebraic weight
+        :math:`\\theta^{\\alpha - 1 - 1/c}`, integrable exactly when :math:`c\\alpha > 1`. It takes milliseconds
+        at any parameters and agrees with a long direct sum to about 1e-10 (relative).
         """
         if horizon is not None:
             if horizon < 1:
@@ -318,18 +365,7 @@ class Fit(Result):
             return math.inf
         if self.model == "sbg":
             return (self.alpha + self.beta - 1) / (self.alpha - 1)
-        # S(t) ~ K t^(-c alpha): sum in blocks until the integral bound of the tail is below _TAIL
-        total, start, block = 0.0, 0, 4096
-        while True:
-            t = np.arange(start, start + block)
-            s = np.exp(_log_survival(t, self.alpha, self.beta, self.c))
-            total += float(s.sum())
-            end = start + block
-            slope = self.c * self.alpha
-            tail = float(s[-1]) * end / (slope - 1)  # integral of S(end) (t/end)^(-slope) from end to infinity
-            if tail < _TAIL * max(total, 1.0) or end > 50_000_000:
-                return total + tail
-            start, block = end, block * 2
+        return _bdw_lifetime(self.alpha, self.beta, self.c)
 
     def derl(self, discount_rate: float, renewals: int = 0) -> float:
         """The discounted expected residual lifetime (Fader and Hardie 2010): the expected number of further
