@@ -149,6 +149,9 @@ class Identify(Result):
     regularity_k : float or None
         Wheat & Morrison's (1990) estimate of the Erlang shape of the inter-purchase times in the calibration period
         (1: Poisson timing; larger: more regular).
+    dropout_evidence : bool or None
+        Whether a log of this size can identify dropout (:func:`kamlib.clv.evidence.evidence`); False: no model
+        was called identified or chosen, whatever the holdout showed.
     tiers : kamlib.tiers.Tiers or None
         The key-account tiers the identification kept (:class:`kamlib.tiers.Tiers`): the rule, the members and
         the customer table.
@@ -168,6 +171,7 @@ class Identify(Result):
     value_model: str | None = None
     degenerate_models: tuple | None = None
     regularity_k: float | None = None
+    dropout_evidence: bool | None = None
     tiers: Tiers | None = None
 
 
@@ -379,6 +383,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("identify", "value_model"): ("10_key_accounts", "value_model"),
     ("identify", "degenerate_models"): ("10_key_accounts", "degenerate_models"),
     ("identify", "regularity_k"): ("10_key_accounts", "regularity_k"),
+    ("identify", "dropout_evidence"): ("10_key_accounts", "dropout_evidence_adequate"),
     ("understand", "hypotheses_tested"): ("20_survey", "hypotheses_tested"),
     ("understand", "hypotheses_supported"): ("20_survey", "hypotheses_supported"),
     ("understand", "real_survey_n"): ("20_survey", "real_survey_n"),
@@ -902,7 +907,15 @@ def _identify(r: StageResults, simulated: bool) -> list[Message]:
                            "but they describe the past only.", "closing"))
     model = _need(i, "value_model")
     chosen = model[0] if model else None
-    if chosen == "":  # the holdout chose no model
+    if chosen == "" and i.dropout_evidence is False:  # too small a log: no model could be chosen
+        out.append(Message("They do not show which customers will stay valuable: the log is too small to tell a "
+                           "customer who left from one who buys rarely (simulated at its size), so no purchase model "
+                           "values them; the tiers rank by past revenue and judge risk by recency.", "closing"))
+    elif chosen == "" and i.top_revenue_share is None:  # no amounts: no revenue to rank by, no spend model
+        out.append(Message("They do not show which customers will stay valuable: the log has no amounts, so no "
+                           "purchase model values them; the tiers rank by purchase days and judge risk by recency.",
+                           "closing"))
+    elif chosen == "":  # the holdout chose no model
         out.append(Message("They do not show which customers will stay valuable: no purchase model beats a sort by past "
                            "revenue on the holdout, so the tiers rank by past revenue and judge risk by recency.",
                            "closing"))

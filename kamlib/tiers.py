@@ -893,7 +893,7 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
         require_columns(base, ["recency", "T"], where="the tier input",
                         fix="compute them with kamlib.clv.customer_base")
         why = (Message("the log has no amounts, so no purchase model values the customers") if revenue_name != "revenue" else
-               Message("no purchase model beats past revenue on the holdout") if not value_model else
+               Message("no purchase model was chosen on the holdout to value the customers") if not value_model else
                Message("the purchase model cannot identify dropout (its parameters are at a bound)") if degenerate
                else Message("P(alive) is at least {p_min:.2f} for every customer, so no one would be at risk by it",
                             p_min=p_min))
@@ -1365,13 +1365,10 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
             spend = clv.fit_models(cal, ["gamma_gamma"], penalizer=penalizer, unit=unit)[0] \
                 if stages.spend_model(cal) else {}
             spend_fit = spend.get("gamma_gamma")
-            proof = None  # can a log of this size identify dropout? (as the identification notebook asks)
-            if evidence_draws and purchase:
-                try:
-                    reference = purchase.get("bgnbd") or clv.fit(cal, "bgnbd", unit=unit, with_se=False)
-                    proof = clv.evidence.evidence(cal, reference, draws=evidence_draws, seed=seed)
-                except KamError:
-                    proof = None
+            # can a log of this size identify dropout? (as the identification notebook asks)
+            proof, why = clv.evidence.check(cal, purchase, unit=unit, draws=evidence_draws, seed=seed)
+            if why is not None:
+                notes.append(why)
             if stages.amounts(transactions) and stages.holdout_revenue(cal):
                 covs, _ = customer_covariates(transactions, list(covariates), end=calibration_end,
                                               min_customers=covariate_min_customers)

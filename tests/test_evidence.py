@@ -52,17 +52,20 @@ def test_a_log_of_cdnows_size_identifies_dropout(cdnow_cal):
 
 
 def test_a_log_where_almost_nobody_repeats_is_called_too_small_with_what_would_be_needed(cdnow_cal):
-    thin = _thin()
-    fitted = clv.fit(thin, "bgnbd")
-    e = evidence(thin, fitted, draws=10, seed=1)
-    assert not e.adequate and e.repeat_buyers == 15 and e.customers == 20_000
+    thin = _thin(n=2000, repeaters=40)  # 2% repeat buyers; the log's own BG/NBD finds no dropout
+    e = evidence(thin, clv.fit(thin, "bgnbd"), draws=10, seed=1)
+    assert not e.adequate and e.repeat_buyers == 40 and e.customers == 2000
     assert "no purchase model is called identified or chosen" in str(e.sentence)
-    assert e.needed is None or e.needed > 20_000
+    assert e.needed == 4000 and "about 4,000 customers" in str(e.sentence)  # twice the log meets the rule
+    # a log where repeat buyers are twice as common meets it at its own size
+    assert evidence(_thin(n=2000, repeaters=80), clv.fit(_thin(n=2000, repeaters=80), "bgnbd"), draws=10,
+                    seed=1).adequate
     # the holdout selection then chooses nothing, and says why
     cal = cdnow_cal
     sel = clv.holdout.select(cal, datasets.cdnow(sample=True), {"bgnbd": clv.fit(cal, "bgnbd")},
                              clv.fit(cal, "gamma_gamma"), calibration_end="1997-09-30", n_boot=0, evidence=e)
     assert sel.choice.model == "" and sel.choice.sentence == e.sentence
+    assert sel.best == ""  # nor is any model the best that identifies dropout (the strategy reads best)
 
 
 def test_thin_evidence_turns_interior_parameters_into_no_identification(cdnow_cal):
@@ -82,6 +85,8 @@ def test_a_reference_without_dropout_takes_cdnows_and_says_so(cdnow_cal):
     fitted = clv.fit(cdnow_cal, "bgnbd")
     e = evidence(cdnow_cal, dataclasses.replace(fitted, at_bound=("a",)), draws=3, seed=1)
     assert "the dropout of the CDNOW customers" in str(e.sentence) and str(CDNOW_DROPOUT["a"]) in str(e.sentence)
+    with pytest.raises(KamError, match="one or more simulated logs"):
+        evidence(cdnow_cal, fitted, draws=0)
     with pytest.raises(KamError, match="simulates from a fitted BG/NBD"):
         evidence(cdnow_cal, clv.fit(cdnow_cal, "paretonbd"), draws=2)
 

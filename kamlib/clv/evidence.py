@@ -34,7 +34,7 @@ from .._results import Result
 from ..errors import KamError
 from ..i18n import Message
 
-__all__ = ["CDNOW_DROPOUT", "Evidence", "evidence", "simulate_bgnbd"]
+__all__ = ["CDNOW_DROPOUT", "Evidence", "check", "evidence", "simulate_bgnbd"]
 
 #: How many times the log's customers the simulation tries when the log itself is too small
 SCALES = (2, 4, 8, 16)
@@ -173,6 +173,9 @@ def evidence(summary: pd.DataFrame, fitted, *, draws: int = 20, seed: int = 0, s
     from .. import verdicts
     from .._progress import Steps
 
+    if draws < 1:
+        raise KamError(f"evidence needs one or more simulated logs, not {draws}; set clv.evidence_draws to 20, or 0 "
+                       "to skip the check.")
     if fitted.model != "bgnbd":
         raise KamError(f"evidence simulates from a fitted BG/NBD, not {fitted.model}; fit clv.fit(summary, 'bgnbd').")
     params = {k: float(fitted.params[k]) for k in ("r", "alpha", "a", "b")}
@@ -216,3 +219,43 @@ def evidence(summary: pd.DataFrame, fitted, *, draws: int = 20, seed: int = 0, s
                            Message("even {n:,} customers with the same purchase pattern would not be enough: the "
                                    "customers buy too rarely for a purchase model", "phrase", n=SCALES[-1] * customers))
     return Evidence(customers, repeaters, draws, float(recovered), bool(adequate), needed, sentence)
+
+
+def check(summary: pd.DataFrame, models: dict, *, unit: str = "W", draws: int = 20, seed: int = 0,
+          search: bool = True) -> tuple[Evidence | None, Message | None]:
+    """The evidence check as a run makes it: from the fitted BG/NBD among ``models`` (fitted here when the study
+    compares other models only), or the reason it cannot run. The identification notebook, :func:`kamlib.tiers.
+    identify` and ``kam validate`` all call this, with the study's ``clv.evidence_draws``.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The calibration summary.
+    models : dict
+        The fitted purchase models (name -> Fitted).
+    unit : str
+        The summary's time unit.
+    draws, seed, search
+        As :func:`evidence`; ``draws`` 0 skips the check (``(None, None)``).
+
+    Returns
+    -------
+    (Evidence or None, Message or None)
+        The evidence, or None and the sentence saying why the check could not run.
+
+    Examples
+    --------
+    >>> from kamlib.clv.evidence import check
+    >>> found, why = check(cal, {"bgnbd": bgnbd}, draws=3, seed=1, search=False)
+    >>> found.adequate, why
+    (True, None)
+    """
+    from .fitting import fit
+
+    if not draws:
+        return None, None
+    try:
+        reference = models.get("bgnbd") or fit(summary, "bgnbd", unit=unit, with_se=False)
+        return evidence(summary, reference, draws=draws, seed=seed, search=search), None
+    except KamError as exc:
+        return None, Message("The check of whether the log can identify dropout could not run: {why}", why=str(exc))

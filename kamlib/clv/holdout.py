@@ -515,5 +515,5 @@ def select(cal_hold: pd.DataFrame, transactions: pd.DataFrame, models: dict, spe
     best = names[fine.index[0]] if len(fine) else ""
     choice = choose(table, forecasts, share=share)
     if evidence is not None and not evidence.adequate:  # thin evidence: the comparison is shown, nothing is chosen
-        choice = Choice("", "", evidence.sentence)
+        choice, best = Choice("", "", evidence.sentence), ""  # nor called the best model that identifies dropout
     return Selection(table, choice, best, tuple(notes), fits, covariates)

@@ -83,7 +83,8 @@ class IPMA(Result):
         The target construct's performance (0-100).
     constructs : DataFrame
         ``construct``, ``importance`` (unstandardised total effect on the target), ``importance_std``
-        (standardised total effect), ``performance`` (0-100), ``quadrant`` (:data:`QUADRANTS`).
+        (standardised total effect), ``performance`` (0-100), ``quadrant`` (:data:`QUADRANTS`; None when only one
+        construct acts on the target).
     indicators : DataFrame
         ``construct``, ``indicator``, ``importance`` (rescaled weight x the construct's importance),
         ``performance`` (the indicator's mean on 0-100).
@@ -183,8 +184,11 @@ def ipma(model, target: str, *, scale: tuple[float, float], weights: str = "unst
     if table.empty:
         raise ArgumentError(f"no construct has an effect on {target}; choose a target the model's paths lead to.",
                             argument="target")
-    quadrants = ipa(table.set_index("construct")["importance"], table.set_index("construct")["performance"])
-    table["quadrant"] = table["construct"].map(quadrants.set_index("driver")["quadrant"])
+    if len(table) >= 2:  # a quadrant needs a crosshair: the means of two or more constructs
+        quadrants = ipa(table.set_index("construct")["importance"], table.set_index("construct")["performance"])
+        table["quadrant"] = table["construct"].map(quadrants.set_index("driver")["quadrant"])
+    else:
+        table["quadrant"] = None
     indicators = pd.DataFrame([(c, i, float(norm[c][i] * imp), float(rescaled[i].mean()))
                                for c, imp in zip(table["construct"], table["importance"]) for i in blocks[c]],
                               columns=["construct", "indicator", "importance", "performance"])

@@ -4,8 +4,9 @@ Each fold's respondents are predicted by the model fitted on the other folds: th
 training means and standard deviations, construct scores from the training outer weights, the endogenous
 constructs' scores from the structural model (direct antecedents, seminr's default, or earliest antecedents, Shmueli
 et al. 2016), and the indicators from the loadings. The benchmark is a linear regression of each endogenous
-indicator on every indicator outside its construct, fitted on the same training folds (as seminr's
-``predict_pls``); Q²predict compares the model's squared errors with those of the training mean.
+indicator on the exogenous constructs' indicators (Shmueli et al. 2019), fitted on the same training folds
+(``benchmark="other"`` takes every indicator outside the construct, as seminr's ``predict_pls``); Q²predict
+compares the model's squared errors with those of the training mean.
 
 Written by hand because seminr's ``predict_pls`` has no Python counterpart; the package's PLS estimator is reused
 for every fold, and the tests compare the leave-one-out results with seminr's, computed locally from its public
@@ -174,7 +175,7 @@ def _benchmark(train: pd.DataFrame, test: pd.DataFrame, targets: list[str], othe
 
 
 def plspredict(model, *, folds: int | None = 10, reps: int = 10, seed: int = 0, technique: str = "direct",
-               target: str | None = None) -> PLSPredict:
+               target: str | None = None, benchmark: str = "exogenous") -> PLSPredict:
     """k-fold cross-validated prediction of the endogenous indicators, against a linear-model benchmark.
 
     Parameters
@@ -189,6 +190,9 @@ def plspredict(model, *, folds: int | None = 10, reps: int = 10, seed: int = 0, 
         Seed of the folds.
     technique : {"direct", "earliest"}
         As :func:`predict_items`.
+    benchmark : {"exogenous", "other"}
+        The linear benchmark's predictors: the indicators of the model's exogenous constructs (Shmueli et al. 2019),
+        or every indicator outside the predicted construct (as seminr's ``predict_pls``).
     target : str, optional
         The construct the verdict is about (default: the model's final outcome, the last construct in causal order
         that predicts no other).
@@ -232,8 +236,11 @@ def plspredict(model, *, folds: int | None = 10, reps: int = 10, seed: int = 0, 
     reps = 1 if folds is None else int(reps)
     if reps < 1:
         raise ArgumentError("reps must be 1 or more.", argument="reps")
+    if benchmark not in ("exogenous", "other"):
+        raise ArgumentError(f"benchmark is {benchmark!r}; use exogenous or other.", argument="benchmark")
     blocks = model.spec["blocks"]
     endogenous = _endogenous(model)
+    exogenous_items = [i for c in model.scores.columns if c not in endogenous for i in blocks[c]]
     targets = [i for c in endogenous for i in blocks[c]]
     all_items = [i for c in model.scores.columns for i in blocks[c]]
     spec = {key: model.spec[key] for key in ("paths", "blocks", "modes", "scheme", "max_iter", "tol")}
@@ -252,7 +259,7 @@ def plspredict(model, *, folds: int | None = 10, reps: int = 10, seed: int = 0, 
             pls_pred[rows] += predict_items(fitted, test, technique)[targets].to_numpy(float)
             for c in endogenous:
                 cols = [targets.index(i) for i in blocks[c]]
-                others = [i for i in all_items if i not in blocks[c]]
+                others = exogenous_items if benchmark == "exogenous" else [i for i in all_items if i not in blocks[c]]
                 lm_pred[np.ix_(rows, cols)] += _benchmark(train, test, blocks[c], others)
             naive[rows] += train[targets].mean().to_numpy(float)
     pls_pred, lm_pred, naive = pls_pred / reps, lm_pred / reps, naive / reps

@@ -138,8 +138,8 @@ def _thin_evidence(tx, params: dict) -> list[str]:
     """The evidence check of the purchase models (:func:`kamlib.clv.evidence.evidence`, quick: 10 simulated logs, no
     search for the size needed) when the log is too small to identify dropout; nothing when it is large enough or
     when the check cannot run (the notebook then says why)."""
-    from .. import clv, rfm
-    from ..clv.evidence import evidence
+    from .. import rfm
+    from ..clv.evidence import check
 
     if not params.get("clv_evidence_draws"):
         return []
@@ -147,11 +147,12 @@ def _thin_evidence(tx, params: dict) -> list[str]:
         cal = rfm.calibration_holdout(tx, calibration_end=params["clv_calibration_end"],
                                       holdout_end=params["clv_holdout_end"], unit=params["clv_unit"],
                                       start=params["clv_calibration_start"])
-        found = evidence(cal, clv.fit(cal, "bgnbd", unit=params["clv_unit"], with_se=False),
-                         draws=min(10, params["clv_evidence_draws"]), seed=params.get("seed", 0), search=False)
     except (KamError, ValueError):
         return []
-    return [] if found.adequate else [str(found.sentence)]
+    # the run's check (the same draws and seed), without the search for the size that would be needed
+    found, _ = check(cal, {}, unit=params["clv_unit"], draws=params["clv_evidence_draws"],
+                     seed=params.get("seed", 0), search=False)
+    return [] if found is None or found.adequate else [str(found.sentence)]
 
 
 def fingerprint(name: str, parameters: dict, data_files: list[Path]) -> dict:
