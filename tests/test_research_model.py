@@ -157,13 +157,12 @@ def test_each_kind_of_hypothesis_is_tested_by_its_method_and_finds_the_documente
     assert rows.loc[("H7", True), "estimate"] == pytest.approx(0.25, abs=3 * (rows.loc[("H7", True), "ci_upper"]
                                                                                 - rows.loc[("H7", True), "estimate"]) / 1.96)
     assert rows.loc[("H9", False), "supported"] == "no"  # the path is positive, the hypothesis says negative
-    # a truly negative path declared negative is supported (the reverse-keyed answers of TR4, not flipped back)
-    neg = declare("CM ~ TR", [_h("H10", path="CM ~ TR", sign="negative")], constructs={"TR": ["TR4"], "CM": inst.constructs["CM"]})
-    raw = data.assign(TR4=-data["TR4"])
-    t_neg = hypothesis_tests(neg, structural=survey.sem(raw, neg.syntax({"TR": ["TR4", "TR1n", "TR2n"], "CM": inst.constructs["CM"]})
-                                                        ) if False else survey.sem(raw.assign(TR1n=-raw["TR1"], TR2n=-raw["TR2"]),
-                                                        neg.syntax({"TR": ["TR4", "TR1n", "TR2n"], "CM": inst.constructs["CM"]})),
-                             scores=scores, data=raw, constructs={"TR": ["TR4", "TR1n", "TR2n"], "CM": inst.constructs["CM"]})
+    # a truly negative path declared negative is supported: trust measured by its items turned around
+    turned = data.assign(**{f"{i}n": -data[i] for i in inst.constructs["TR"]})
+    negated = {"TRN": [f"{i}n" for i in inst.constructs["TR"]], "CM": inst.constructs["CM"]}
+    neg = declare("CM ~ TRN", [_h("H10", path="CM ~ TRN", sign="negative")], constructs=negated)
+    t_neg = hypothesis_tests(neg, structural=survey.sem(turned, neg.syntax(negated)), scores=scores, data=turned,
+                             constructs=negated)
     assert t_neg.table.iloc[0]["estimate"] < 0 and t_neg.table.iloc[0]["supported"] == "yes"
     # no difference in the truth: neither test finds one
     inst0, data0 = _continuous(rq, 3000, seed=5, extra={})
