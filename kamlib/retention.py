@@ -96,7 +96,9 @@ def _log_survival_grad(t: np.ndarray, alpha: float, beta: float, c: float) -> np
 
 
 def _series(alive) -> list[np.ndarray]:
-    """The survivor series of ``alive`` (one sequence, several, or a :class:`Cohorts`), checked."""
+    """The survivor series of ``alive`` (one sequence, several, a dict of them, or a :class:`Cohorts`), checked."""
+    if isinstance(alive, dict):  # Cohorts.calibration: cohort label -> survivors
+        alive = list(alive.values())
     if isinstance(alive, Cohorts):  # a cohort observed at its start only tells nothing about renewals
         alive = [s for s in alive.survivors if len(s) > 1]
     if isinstance(alive, (pd.Series, np.ndarray)) and np.ndim(alive) == 1:
@@ -133,6 +135,13 @@ def _series(alive) -> list[np.ndarray]:
                                 "a survivor).", argument="alive")
         out.append(n)
     return out
+
+
+def _calibration(series, holdout: int) -> list[int] | None:
+    """One cohort's survivors without its last ``holdout`` values, or None when no renewal is left (fewer than two
+    values): the one rule of :meth:`Cohorts.calibration`, :func:`fit_cohorts` and :func:`holdout_check`."""
+    kept = list(series)[:max(len(series) - holdout, 0)]
+    return kept if len(kept) >= 2 else None
 
 
 def _nll(x: np.ndarray, series: list[np.ndarray], model: str, scale: float) -> tuple[float, np.ndarray]:
@@ -496,10 +505,11 @@ def fit(alive, model: str = "sbg") -> Fit:
 
     Parameters
     ----------
-    alive : sequence of int, list of them, or Cohorts
+    alive : sequence of int, list of them, dict of them, or Cohorts
         The customers alive at the start of each period, the cohort size first (``[1000, 631, 468, ...]``); a list
-        of such series, one per cohort (of any lengths; the likelihood is summed); or :func:`cohorts`' result (its
-        cohorts observed at their start only are left out).
+        of such series, one per cohort (of any lengths; the likelihood is summed); a dict of them
+        (:meth:`Cohorts.calibration`); or :func:`cohorts`' result (its cohorts observed at their start only are left
+        out).
     model : {"sbg", "bdw"}
         The shifted-beta-geometric (``alpha``, ``beta``) or the beta-discrete-Weibull (``alpha``, ``beta``,
         ``c``).
@@ -715,10 +725,14 @@ class CohortFits(Result):
         One row per cohort and model: ``cohort``, ``customers``, then :func:`fit_table`'s columns.
     skipped : dict
         ``"<cohort> (<model>)"`` -> why that model was not fitted to that cohort on its own.
+    left_out : list of str
+        The cohorts with no renewal before the held-out periods (:meth:`Cohorts.calibration`): fitted neither on
+        their own nor with the others (:meth:`Cohorts.calibration_note` says so).
     """
 
     table: pd.DataFrame
     skipped: dict
+    left_out: list = dataclasses.field(default_factory=list)
 
     def note(self) -> Message | None:
         """A sentence on the cohorts fitted only pooled, or None."""
@@ -738,7 +752,8 @@ def fit_cohorts(cohorts: Cohorts, models=("sbg", "bdw"), *, holdout: int = 0, mi
     models : sequence of str
         Of :data:`MODELS`.
     holdout : int
-        Periods left out at the end of each cohort.
+        Periods left out at the end of each cohort (:meth:`Cohorts.calibration`: a cohort with no renewal before
+        them is left out, in ``left_out``).
     min_customers : int
         Smaller cohorts are not fitted on their own.
 
@@ -756,20 +771,20 @@ def fit_cohorts(cohorts: Cohorts, models=("sbg", "bdw"), *, holdout: int = 0, mi
     (['2015', '2016', '2017'], [])
     """
     rows, skipped = [], {}
-    for label, s in zip(cohorts.labels, cohorts.survivors):
-        s = list(s[:len(s) - holdout]) if holdout else list(s)
+    calibration = cohorts.calibration(holdout)
+    for label, s in calibration.items():
         for m in models:
-            ok = check(s, m) if len(s) >= 2 else None
+            ok = check(s, m)
             if s[0] < min_customers:
                 skipped[f"{label} ({MODELS[m][0]})"] = Message("{n:,} customers, fewer than {min:,}", "phrase",
                                                                n=s[0], min=min_customers)
             elif not ok:
-                skipped[f"{label} ({MODELS[m][0]})"] = (Message("no period of renewals", "phrase") if ok is None
-                                                        else ok.reason)
+                skipped[f"{label} ({MODELS[m][0]})"] = ok.reason
             if s[0] < min_customers or not ok:
                 continue
             rows.append({"cohort": label, **fit_table([fit(s, m)]).iloc[0].to_dict()})
-    return CohortFits(table=pd.DataFrame(rows), skipped=skipped)
+    return CohortFits(table=pd.DataFrame(rows), skipped=skipped,
+                      left_out=[label for label in cohorts.labels if label not in calibration])
 
 
 def value_table(fits: dict, discount_rate: float, renewals: Sequence[int] = (0, 1, 2, 5)) -> pd.DataFrame:
@@ -852,7 +867,8 @@ def holdout_check(fits: dict, survivors: Sequence, holdout: int) -> pd.DataFrame
     fits : dict
         Model name to :class:`Fit`, fitted on ``survivors`` without their last ``holdout`` values.
     survivors : list of sequences
-        Each cohort's full survivor series.
+        Each cohort's full survivor series (a cohort with no renewal before its last ``holdout`` periods was not
+        fitted, :meth:`Cohorts.calibration`, and is not compared).
     holdout : int
         The periods held out (1 or more).
 
@@ -875,9 +891,10 @@ def holdout_check(fits: dict, survivors: Sequence, holdout: int) -> pd.DataFrame
     rows = []
     for name, f in fits.items():
         errors, weights = [], []
-        for s in _series(list(survivors)):
-            if len(s) - holdout < 2:
+        for s in survivors:
+            if _calibration(s, holdout) is None:
                 continue
+            s = _series([s])[0]
             t = np.arange(len(s) - holdout, len(s))
             errors.append(100 * (f.survival(t) - s[t] / s[0]))
             weights.append(np.full(len(t), s[0]))
@@ -910,6 +927,11 @@ class Cohorts(Result):
         Customers with a gap between contract periods: their lifetime ends at the gap (the models have no return).
     last_period : str
         The last period observed.
+    unobserved_ends : int
+        In a log of contract spans observed to its latest start (no ``as_of``): the contracts whose end lies after
+        it, counted as running (an end after the latest start may be a scheduled one); :meth:`as_of_note` says so.
+    observed_to : str
+        The day a log of dated spans is observed to (ISO date), else the last period.
     """
 
     table: pd.DataFrame
@@ -918,6 +940,68 @@ class Cohorts(Result):
     customers: int
     returned: int
     last_period: str
+    unobserved_ends: int = 0
+    observed_to: str = ""
+
+    def calibration(self, holdout: int = 0) -> dict[str, list[int]]:
+        """Each cohort's survivors without its last ``holdout`` periods: what the models are fitted on when those
+        periods are held out to check the projection (:func:`holdout_check`).
+
+        A cohort left with no renewal (observed for no more than ``holdout`` periods after its start) is left out;
+        :meth:`calibration_note` says so in one sentence.
+
+        Parameters
+        ----------
+        holdout : int
+            Periods held out at the end of each cohort (0: the whole series).
+
+        Returns
+        -------
+        dict
+            Cohort label -> the customers alive at the start of each calibration period, in cohort order; what
+            :func:`fit` and :func:`check` take.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from kamlib import retention
+        >>> log = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2, 3, 4, 4],
+        ...                     "period": [2020, 2021, 2022, 2020, 2021, 2020, 2021, 2022]})
+        >>> retention.cohorts(log).calibration(1)
+        {'2020': [3, 2]}
+        """
+        if isinstance(holdout, bool) or not isinstance(holdout, (int, np.integer)) or holdout < 0:
+            raise ArgumentError(f"holdout must be a whole number of periods, 0 or more, not {holdout!r}.",
+                                argument="holdout")
+        out = {}
+        for label, s in zip(self.labels, self.survivors):
+            kept = _calibration(s, int(holdout))
+            if kept is not None:
+                out[label] = kept
+        return out
+
+    def calibration_note(self, holdout: int = 0) -> Message | None:
+        """A sentence on the cohorts :meth:`calibration` leaves out, or None.
+
+        Parameters
+        ----------
+        holdout : int
+            Periods held out at the end of each cohort.
+
+        Returns
+        -------
+        Message or None
+        """
+        kept = self.calibration(holdout)
+        out = [label for label in self.labels if label not in kept]
+        if not out:
+            return None
+        if holdout:
+            return Message("The cohorts {cohorts} are observed for no more than {holdout} periods after their start, "
+                           "so with the last {holdout} held out they show no renewal and are left out of the fit.",
+                           cohorts=", ".join(out), holdout=int(holdout))
+        return Message("The cohorts {cohorts} are observed at their start only, so they show no renewal and are left "
+                       "out of the fit.", cohorts=", ".join(out))
 
     def pooled(self) -> list[int]:
         """The customers alive at the start of each period since the start, summed over the cohorts observed that
@@ -933,12 +1017,26 @@ class Cohorts(Result):
         return Message("{n:,} customers held a contract again after a gap; their lifetime ends at the gap, as the "
                        "retention models have no return.", n=self.returned)
 
+    def as_of_note(self) -> Message | None:
+        """A sentence on the contract ends after the day a log of spans is observed to by default, or None.
+
+        Returns
+        -------
+        Message or None
+        """
+        if not self.unobserved_ends:
+            return None
+        return Message("{n:,} contracts end after {day}, the latest start in the log and so the day it is taken to "
+                       "be observed to, and are counted as running then; set as_of (retention.as_of in a study) to "
+                       "the day the log was extracted to count the ends before it.", n=self.unobserved_ends,
+                       day=self.observed_to)
+
 
 _UNITS = {"Y": "Y", "Q": "Q", "M": "M", "W": "W", "D": "D"}
 
 
-def _ordinals(values: pd.Series, unit: str | None, argument: str) -> tuple[np.ndarray, callable]:
-    """Integer period numbers of a column of periods (integers, or dates cut to ``unit``) and a labeller."""
+def _parse(values: pd.Series, unit: str | None, argument: str) -> tuple[np.ndarray | None, pd.Series | None]:
+    """A column of periods as ``(whole period numbers, None)`` or ``(None, dates)`` (NaN or NaT where empty)."""
     if (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)) and values.notna().any():
         numbers = pd.to_numeric(values, errors="coerce")
         if numbers.notna().sum() == values.notna().sum():  # integer periods written as text (a CSV)
@@ -948,7 +1046,7 @@ def _ordinals(values: pd.Series, unit: str | None, argument: str) -> tuple[np.nd
         if not np.isfinite(v[~np.isnan(v)]).all() or (v[~np.isnan(v)] % 1 != 0).any():
             raise ArgumentError(f"Column {values.name!r} holds numbers that are not whole periods; give integer "
                                 "periods (1, 2, 3 or 2021, 2022) or dates with unit.", argument=argument)
-        return v, lambda o: str(int(o))
+        return v, None
     if unit not in _UNITS:
         raise ArgumentError(f"Column {values.name!r} holds dates, and unit is {unit!r}; pass the contract period as "
                             "unit: Y (years), Q, M, W or D.", argument="unit")
@@ -959,6 +1057,14 @@ def _ordinals(values: pd.Series, unit: str | None, argument: str) -> tuple[np.nd
                             "such as 2021-01-01.", argument=argument)
     if getattr(dates.dt, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
+    return None, dates
+
+
+def _ordinals(values: pd.Series, unit: str | None, argument: str) -> tuple[np.ndarray, callable]:
+    """Integer period numbers of a column of periods (integers, or dates cut to ``unit``) and a labeller."""
+    numbers, dates = _parse(values, unit, argument)
+    if numbers is not None:
+        return numbers, lambda o: str(int(o))
     periods = dates.dt.to_period(_UNITS[unit])
     ordinals = np.array([p.ordinal if not pd.isna(p) else np.nan for p in periods], float)
     return ordinals, lambda o: str(pd.Period(ordinal=int(o), freq=_UNITS[unit]))
@@ -971,8 +1077,15 @@ def cohorts(log: pd.DataFrame, *, customer: str = "customer_id", period: str | N
 
     A customer's cohort is the period of their first contract; they are alive at the start of each period they
     hold a contract in, without a gap (a customer who comes back after a gap is counted, and their lifetime ends
-    at the gap). The log is observed up to ``as_of`` (default: its last period), so each cohort has its own
-    number of periods.
+    at the gap). The log is observed up to ``as_of``, so each cohort has its own number of periods: those every
+    one of its customers is observed for.
+
+    In a log of contract spans with dates, a customer's periods are counted from their own start date: they are
+    alive at the start of period ``k`` when their ``end`` falls on or after the ``k``-th anniversary of their start
+    (``unit``), so a contract from 2020-03-01 to 2021-02-28 is one year; the calendar period of the start only
+    labels the cohort. Without ``as_of`` a log of spans is observed to its latest start, as an end date may be a
+    scheduled one in the future: a later end counts as running (:meth:`Cohorts.as_of_note`), and ``as_of`` set to
+    the day the log was extracted counts it.
 
     Parameters
     ----------
@@ -985,16 +1098,19 @@ def cohorts(log: pd.DataFrame, *, customer: str = "customer_id", period: str | N
         dates cut to ``unit``).
     start, end : str, optional
         With one row per customer: the columns of the first contract period's start and of the last day covered
-        by the last contract (empty while the contract runs). Give both, and no ``period`` rows.
+        by the last contract (empty while the contract runs; an end on an anniversary of the start counts the
+        period that begins that day). Give both, and no ``period`` rows.
     unit : {"Y", "Q", "M", "W", "D"}, optional
         The contract period when the columns hold dates (Y: annual contracts).
     as_of : date or int, optional
-        The last period observed (rows after it are left out).
+        The last period observed (rows after it are left out; default: the log's last period, or for contract spans
+        its latest start); for dated spans, the day.
 
     Returns
     -------
     Cohorts
-        ``table``, ``survivors`` (for :func:`fit`), ``labels``, ``customers``, ``returned``, ``last_period``.
+        ``table``, ``survivors`` (for :func:`fit`), ``labels``, ``customers``, ``returned``, ``last_period``,
+        ``unobserved_ends``, ``observed_to``.
 
     Examples
     --------
@@ -1029,47 +1145,70 @@ def cohorts(log: pd.DataFrame, *, customer: str = "customer_id", period: str | N
         raise ArgumentError(f"Column {customer!r} is empty in {int(ids.isna().sum()):,} rows; every contract needs "
                             "its customer.", argument="customer")
     if spans:
-        first, label = _ordinals(log[start], unit, "start")
+        first, label = _ordinals(log[start], unit, "start")  # the calendar period of the start labels the cohort
         if np.isnan(first).any():
             raise ArgumentError(f"Column {start!r} is empty in {int(np.isnan(first).sum()):,} rows; every contract "
                                 "needs its start.", argument="start")
-        last, _ = _ordinals(log[end], unit, "end") if log[end].notna().any() else (np.full(len(log), np.nan), None)
+        starts = _parse(log[start], unit, "start")[1]  # dates, or None for whole period numbers
+        if log[end].notna().any():
+            last, _ = _ordinals(log[end], unit, "end")
+            ends = _parse(log[end], unit, "end")[1]
+            if (starts is None) != (ends is None):
+                raise ArgumentError(f"Column {start!r} holds {'period numbers' if starts is None else 'dates'} and "
+                                    f"column {end!r} {'period numbers' if ends is None else 'dates'}; write both as "
+                                    "dates (or both as period numbers).", argument="end")
+        else:
+            last = np.full(len(log), np.nan)
+            ends = None if starts is None else pd.Series(pd.NaT, index=log.index, dtype="datetime64[ns]")
         if ids.duplicated().any():
             raise ArgumentError(f"Customer {ids[ids.duplicated()].iloc[0]!r} has several rows; a log of contract "
                                 "spans has one row per customer (the first start and the last end).",
                                 argument="customer")
-        bad = ~np.isnan(last) & (last < first)
+        bad = (ends < starts).to_numpy() if starts is not None else ~np.isnan(last) & (last < first)
         if bad.any():
             raise ArgumentError(f"Customer {ids[bad].iloc[0]!r} ends ({log[end][bad].iloc[0]}) before they start "
                                 f"({log[start][bad].iloc[0]}); correct the dates.", argument="end")
-        observed = np.nanmax(np.r_[first, last])
+        observed = np.nanmax(first)  # the latest start: an end may be scheduled, so it does not move the default
     else:
         o, label = _ordinals(log[period], unit, "period")
         if np.isnan(o).any():
             raise ArgumentError(f"Column {period!r} is empty in {int(np.isnan(o).sum()):,} rows; every contract "
                                 "period needs its period.", argument="period")
         observed = np.nanmax(o)
+        starts = None
+    dated = label(observed) != str(int(observed))  # the log's periods are dates cut to unit
+    when = starts.max() if starts is not None else None  # the day observed to, for spans of dates
     if as_of is not None:
-        dated = label(observed) != str(int(observed))  # the log's periods are dates cut to unit
         if dated:
             try:
-                when = pd.Series([pd.Timestamp(str(as_of))], name="as_of")
+                stamp = pd.Series([pd.Timestamp(str(as_of))], name="as_of")
             except ValueError:
                 raise ArgumentError(f"as_of {as_of!r} is not a date; the log's periods are dates, so give the last "
                                     "period observed as a date such as 2023-12-31.", argument="as_of") from None
-            observed = _ordinals(when, unit, "as_of")[0][0]
+            observed = _ordinals(stamp, unit, "as_of")[0][0]
+            when = stamp.iloc[0]
         else:
             try:
                 observed = float(int(str(as_of)))
             except ValueError:
                 raise ArgumentError(f"as_of {as_of!r} is not a period number; the log's periods are numbers, so give "
                                     "the last period observed as one (e.g. 2023 or 12).", argument="as_of") from None
+    unobserved = 0
     if spans:
-        keep = first <= observed
-        first, last = first[keep], np.where(np.isnan(last[keep]), observed, np.minimum(last[keep], observed))
-        life = (last - first + 1).astype(int)
+        keep = first <= observed if starts is None else (starts <= when).to_numpy()
+        if as_of is None:  # ends after the latest start may be scheduled ones: counted as running then
+            unobserved = int((ends > when).sum()) if starts is not None else int((last[keep] > observed).sum())
         returned = 0
-        cohort_of = first.astype(int)
+        cohort_of = first[keep].astype(int)
+        if starts is None:  # whole period numbers: each period a contract period
+            last = np.where(np.isnan(last[keep]), observed, np.minimum(last[keep], observed))
+            life = (last - cohort_of + 1).astype(int)
+            horizon = (observed - cohort_of + 1).astype(int)
+        else:  # dates: periods counted from each contract's own start (its anniversaries), not the calendar's
+            s0, e0 = starts[keep], ends[keep]
+            covered = e0.where(e0.notna() & (e0 < when), when)
+            life = _steps(s0, covered, unit) + 1
+            horizon = _steps(s0, pd.Series(when, index=s0.index), unit) + 1
     else:
         frame = pd.DataFrame({"customer": ids.to_numpy(), "o": o})
         frame = frame[frame["o"] <= observed].drop_duplicates()
@@ -1083,9 +1222,10 @@ def cohorts(log: pd.DataFrame, *, customer: str = "customer_id", period: str | N
         firsts = frame.groupby("customer")["first"].first()
         cohort_of = firsts.to_numpy().astype(int)
         life = run.reindex(firsts.index).to_numpy().astype(int)
+        horizon = (observed - cohort_of + 1).astype(int)
     rows, series, labels = [], [], []
     for c in np.unique(cohort_of):
-        span = int(observed - c) + 1
+        span = int(horizon[cohort_of == c].min())  # the periods every customer of the cohort is observed for
         lives = life[cohort_of == c]
         alive = [int((lives > k).sum()) for k in range(span)]
         labels.append(label(c))
@@ -1095,7 +1235,20 @@ def cohorts(log: pd.DataFrame, *, customer: str = "customer_id", period: str | N
     ages = [c for c in table.columns if c not in ("cohort", "customers")]
     table[ages] = table[ages].astype("Int64")  # a cohort observed for fewer periods is empty there, not 0.0
     return Cohorts(table=table, survivors=series, labels=labels, customers=int(len(life)), returned=returned,
-                   last_period=label(observed))
+                   last_period=label(observed), unobserved_ends=unobserved,
+                   observed_to=(when.date().isoformat() if when is not None else label(observed)))
+
+
+def _steps(starts: pd.Series, ends: pd.Series, unit: str) -> np.ndarray:
+    """Whole contract periods from each start date to each end date (0 or more): how many anniversaries
+    ``start + k unit`` (k >= 1) fall on or before the end, as :class:`pandas.DateOffset` moves a date (a start on the
+    31st has its monthly anniversary on the month's last day)."""
+    s, e = pd.DatetimeIndex(starts), pd.DatetimeIndex(ends)
+    if unit in ("W", "D"):
+        return ((e.normalize() - s.normalize()).days.to_numpy() // (7 if unit == "W" else 1)).astype(int)
+    months = (e.year - s.year) * 12 + (e.month - s.month)
+    months = months - (e.day < np.minimum(s.day, e.days_in_month)).astype(int)
+    return (np.asarray(months) // {"Y": 12, "Q": 3, "M": 1}[unit]).astype(int)
 
 
 #: The column roles of a renewal log: role -> the column name :func:`read` gives it (and :func:`cohorts` reads).

@@ -327,8 +327,38 @@ def test_cohorts_from_contract_spans_counted_by_hand():
                           "covered_to": ["2021-12-31", None, "2023-01-31", None]})
     c = retention.cohorts(spans, customer="account", period=None, start="signed", end="covered_to", unit="Y",
                           as_of="2023-12-31")
-    # 2021: 1 (1 year), 2 (running: 3), 3 (to 2023: 3); 2022: 4 (running: 2)
-    assert c.survivors == [[3, 2, 2], [1, 1]] and c.labels == ["2021", "2022"]
+    # 2021: 1 (1 year), 2 (running: 3), 3 (2021-02-01 to 2023-01-31: 2 years, its second anniversary falls after
+    # the end); 2022: 4 (running: 2)
+    assert c.survivors == [[3, 2, 1], [1, 1]] and c.labels == ["2021", "2022"]
+    assert c.unobserved_ends == 0 and c.as_of_note() is None and c.observed_to == "2023-12-31"
+
+
+def test_contract_spans_count_periods_from_their_own_start():
+    """Periods are counted from each contract's start date (its anniversaries), not cut to calendar years: a
+    contract from 2020-03-01 to 2021-02-28 is one year, though it touches two calendar years."""
+    spans = pd.DataFrame({
+        "customer_id": ["a", "b", "c", "d", "e", "f", "g"],
+        "start": ["2020-03-01", "2020-06-15", "2020-09-01", "2020-04-10", "2020-11-20", "2021-02-01", "2021-12-01"],
+        "end": ["2021-02-28", "2021-06-14", "2021-08-31", "2022-04-09", None, "2022-01-31", None]})
+    c = retention.cohorts(spans, start="start", end="end", unit="Y", as_of="2022-12-31")
+    # 2020: a, b, c one year each; d two (its second anniversary 2022-04-10 is after its end); e running, three
+    # (anniversaries 2021-11-20 and 2022-11-20 before 2022-12-31): alive 5, 2 (d, e), 1 (e).
+    # 2021: f one year, g running (anniversary 2022-12-01): alive 2, 1; g is observed for 2 periods, so the cohort.
+    assert c.labels == ["2020", "2021"] and c.survivors == [[5, 2, 1], [2, 1]]
+    # three one-year anniversary contracts alone: no renewal (cut to calendar years they were [[3, 2, 0]])
+    assert retention.cohorts(spans[:3], start="start", end="end", unit="Y", as_of="2022-12-31").survivors == [[3, 0, 0]]
+    # observed to mid-2022: e's second anniversary (2022-11-20) and g's first (2022-12-01) are not yet reached
+    mid = retention.cohorts(spans, start="start", end="end", unit="Y", as_of="2022-06-30")
+    assert mid.survivors == [[5, 2], [2]] and mid.last_period == "2022"
+    # without as_of: observed to the latest start (2021-12-01); d and f end after it (their ends may be scheduled
+    # ones), so they count as running then, and a sentence says so
+    default = retention.cohorts(spans, start="start", end="end", unit="Y")
+    assert default.survivors == [[5, 2], [2]] and default.observed_to == "2021-12-01"
+    assert default.unobserved_ends == 2 and "2 contracts end after 2021-12-01" in default.as_of_note()
+    # monthly contracts: a start on the 31st renews on the last day of a shorter month
+    monthly = pd.DataFrame({"customer_id": [1, 2], "start": ["2021-01-31", "2021-01-31"],
+                            "end": ["2021-02-28", "2021-02-27"]})
+    assert retention.cohorts(monthly, start="start", end="end", unit="M", as_of="2021-03-15").survivors == [[2, 1]]
 
 
 @pytest.mark.parametrize("log, kwargs, words", [
@@ -353,6 +383,32 @@ def test_read_maps_the_roles_of_a_file(tmp_path):
     with pytest.raises(ArgumentError, match="no column 'year' for the period") as err:
         retention.read(path, columns={"customer": "客户", "period": "year"})
     assert err.value.argument == "columns.period"
+
+
+def test_a_cohort_shorter_than_the_holdout_is_left_out_of_the_fit():
+    """Four yearly cohorts over four years (observed 4, 3, 2 and 1 periods) with 3 or 2 periods held out: the
+    calibration keeps what is left before the holdout, leaves out a cohort with no renewal there, and every fit
+    (pooled, by cohort, and the holdout check) uses the same periods."""
+    coh = retention.cohorts(retention.simulate(400, 4, alpha=1.0, beta=3.0, cohorts=4, seed=4), unit="Y")
+    assert [len(s) for s in coh.survivors] == [4, 3, 2, 1]
+    assert coh.calibration(3) == {}
+    assert "2015, 2016, 2017, 2018" in coh.calibration_note(3) and "left out of the fit" in coh.calibration_note(3)
+    three = retention.fit_cohorts(coh, ["sbg"], holdout=3)  # was an IndexError
+    assert three.table.empty and three.left_out == coh.labels and not three.skipped
+    assert not retention.check(coh.calibration(3)) and coh.calibration_note(0) == "The cohorts 2018 are observed " \
+        "at their start only, so they show no renewal and are left out of the fit."
+    cal = coh.calibration(1)
+    assert cal == {"2015": coh.survivors[0][:3], "2016": coh.survivors[1][:2]}
+    assert "2017, 2018" in coh.calibration_note(1)
+    by = retention.fit_cohorts(coh, ["sbg"], holdout=1)
+    assert by.table["cohort"].tolist() == ["2015"] and by.left_out == ["2017", "2018"]
+    assert by.table["param_alpha"].iloc[0] == pytest.approx(retention.fit(coh.survivors[0][:3]).alpha, rel=1e-12)
+    assert list(by.skipped) == ["2016 (sBG)"]  # one period of renewals left: too few for the sBG on its own
+    pooled = retention.fit(cal)
+    assert pooled.cohorts == 2 and pooled.customers == 800
+    assert retention.holdout_check({"sbg": pooled}, coh.survivors, 1)["cells"].tolist() == [2]
+    with pytest.raises(ArgumentError, match="holdout must be a whole number"):
+        coh.calibration(-1)
 
 
 def test_simulate_draws_the_documented_model():
@@ -381,7 +437,7 @@ def test_retention_notebook_on_the_simulated_renewal_log(study_file, tmp_path, m
     values = json.loads((out / "values" / "37_retention.json").read_text())
     seed = yaml.safe_load(study.read_text())["seed"]
     coh = retention.cohorts(retention.simulate(**retention.EXAMPLE, seed=seed), unit="Y")
-    fitted = [s[:-1] for s in coh.survivors if len(s) > 2]
+    fitted = coh.calibration(1)
     sbg, bdw = retention.fit(fitted, "sbg"), retention.fit(fitted, "bdw")
     assert values["customers"] == 900 and values["cohorts"] == 3
     assert values["sbg_alpha"] == pytest.approx(sbg.alpha, rel=1e-6) and values["bdw_c"] == pytest.approx(bdw.c, rel=1e-6)
