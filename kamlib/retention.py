@@ -187,6 +187,14 @@ def log_likelihood(alive, *, alpha: float, beta: float, c: float = 1.0) -> float
     -------
     float
 
+    References
+    ----------
+    Fader, P. S., & Hardie, B. G. S. (2007). How to project customer retention. *Journal of Interactive Marketing*,
+    21(1), 76-90.
+
+    Fader, P. S., Hardie, B. G. S., Liu, Y., Davin, J., & Steenburgh, T. (2018). "How to project customer retention"
+    revisited: The role of duration dependence. *Journal of Interactive Marketing*, 43, 1-16.
+
     Examples
     --------
     >>> from kamlib.retention import log_likelihood
@@ -629,7 +637,7 @@ class Comparison(Result):
     df: int
     pvalue: float
     level: float
-    sentence: str
+    sentence: Message
 
 
 def compare(sbg: Fit, bdw: Fit, *, level: float = 0.95) -> Comparison:
@@ -646,6 +654,13 @@ def compare(sbg: Fit, bdw: Fit, *, level: float = 0.95) -> Comparison:
     -------
     Comparison
         The table, the chosen model, the test and a sentence.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S., Liu, Y., Davin, J., & Steenburgh, T. (2018). "How to project customer retention"
+    revisited: The role of duration dependence. *Journal of Interactive Marketing*, 43, 1-16.
+
+    Schwarz, G. (1978). Estimating the dimension of a model. *The Annals of Statistics*, 6(2), 461-464.
 
     Examples
     --------
@@ -804,6 +819,14 @@ def value_table(fits: dict, discount_rate: float, renewals: Sequence[int] = (0, 
     DataFrame
         One row per model and number of renewals: ``model``, ``renewals``, ``derl``, ``expected_lifetime`` (empty
         when it is not finite) and ``lifetime_finite``.
+
+    References
+    ----------
+    Fader, P. S., & Hardie, B. G. S. (2010). Customer-base valuation in a contractual setting: The perils of ignoring
+    heterogeneity. *Marketing Science*, 29(1), 85-93.
+
+    Fader, P. S., Hardie, B. G. S., Liu, Y., Davin, J., & Steenburgh, T. (2018). "How to project customer retention"
+    revisited: The role of duration dependence. *Journal of Interactive Marketing*, 43, 1-16.
 
     Examples
     --------
@@ -1320,6 +1343,11 @@ def simulate(customers: int, periods: int, *, alpha: float, beta: float, c: floa
     -------
     DataFrame
         ``customer_id``, ``period`` (the contract year's first day, a date) and ``cohort`` (the year signed).
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S., Liu, Y., Davin, J., & Steenburgh, T. (2018). "How to project customer retention"
+    revisited: The role of duration dependence. *Journal of Interactive Marketing*, 43, 1-16.
 
     Examples
     --------
