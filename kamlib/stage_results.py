@@ -911,7 +911,7 @@ def _identify(r: StageResults, simulated: bool) -> list[Message]:
         out.append(Message("They do not show which customers will stay valuable: the log is too small to tell a "
                            "customer who left from one who buys rarely (simulated at its size), so no purchase model "
                            "values them; the tiers rank by past revenue and judge risk by recency.", "closing"))
-    elif chosen == "" and i.top_revenue_share is None:  # no amounts: no revenue to rank by, no spend model
+    elif chosen == "" and i.tiers is not None and i.tiers.rank_by == "purchase days":  # no amounts: no spend model
         out.append(Message("They do not show which customers will stay valuable: the log has no amounts, so no "
                            "purchase model values them; the tiers rank by purchase days and judge risk by recency.",
                            "closing"))

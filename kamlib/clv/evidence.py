@@ -34,7 +34,7 @@ from .._results import Result
 from ..errors import KamError
 from ..i18n import Message
 
-__all__ = ["CDNOW_DROPOUT", "Evidence", "check", "evidence", "simulate_bgnbd"]
+__all__ = ["CDNOW_DROPOUT", "Check", "Evidence", "check", "evidence", "simulate_bgnbd"]
 
 #: How many times the log's customers the simulation tries when the log itself is too small
 SCALES = (2, 4, 8, 16)
@@ -221,8 +221,18 @@ def evidence(summary: pd.DataFrame, fitted, *, draws: int = 20, seed: int = 0, s
     return Evidence(customers, repeaters, draws, float(recovered), bool(adequate), needed, sentence)
 
 
+@dataclass(frozen=True)
+class Check(Result):
+    """:func:`check`'s result; unpacks as ``evidence, reason``: the :class:`Evidence`, or None and the sentence
+    saying why the check could not run (both None when the study skips it)."""
+
+    evidence: Evidence | None
+    reason: Message | None
+    unpack = ("evidence", "reason")
+
+
 def check(summary: pd.DataFrame, models: dict, *, unit: str = "W", draws: int = 20, seed: int = 0,
-          search: bool = True) -> tuple[Evidence | None, Message | None]:
+          search: bool = True) -> Check:
     """The evidence check as a run makes it: from the fitted BG/NBD among ``models`` (fitted here when the study
     compares other models only), or the reason it cannot run. The identification notebook, :func:`kamlib.tiers.
     identify` and ``kam validate`` all call this, with the study's ``clv.evidence_draws``.
@@ -240,8 +250,8 @@ def check(summary: pd.DataFrame, models: dict, *, unit: str = "W", draws: int = 
 
     Returns
     -------
-    (Evidence or None, Message or None)
-        The evidence, or None and the sentence saying why the check could not run.
+    Check
+        Unpacks as ``evidence, reason``.
 
     Examples
     --------
@@ -253,9 +263,10 @@ def check(summary: pd.DataFrame, models: dict, *, unit: str = "W", draws: int = 
     from .fitting import fit
 
     if not draws:
-        return None, None
+        return Check(None, None)
     try:
         reference = models.get("bgnbd") or fit(summary, "bgnbd", unit=unit, with_se=False)
-        return evidence(summary, reference, draws=draws, seed=seed, search=search), None
+        return Check(evidence(summary, reference, draws=draws, seed=seed, search=search), None)
     except KamError as exc:
-        return None, Message("The check of whether the log can identify dropout could not run: {why}", why=str(exc))
+        return Check(None, Message("The check of whether the log can identify dropout could not run: {why}",
+                                   why=str(exc)))
