@@ -449,6 +449,14 @@ def test_retention_notebook_on_the_simulated_renewal_log(study_file, tmp_path, m
             "retention_holdout", "retention_value"} <= set(arts)
     assert all(a["simulated"] for a in arts.values())
     assert all(a["caption"].get("zh") for a in arts.values())
+    # the captions are Messages: the Chinese edition keeps the source, the holdout and the discount rate, and says
+    # retention with one word (留存)
+    zh = {k: a["caption"]["zh"] for k, a in arts.items()}
+    assert all("模拟的续约日志" in text for text in zh.values()), zh
+    assert "最后 1 个" in zh["retention_fit"] and "最后 1 个" in zh["retention_holdout"]
+    assert "10%" in zh["retention_value"] and "4 个周期" in zh["retention_projection"]
+    assert not any("保留" in text for text in zh.values())
+    assert "a simulated renewal log" in arts["retention_value"]["caption"]["en"]
 
 
 @pytest.mark.notebook
