@@ -76,10 +76,12 @@ def test_report_holds_every_artefact_and_working_links(built, quick_report):
     badges = re.findall(r"<span class='num'>[^<]*</span> <span class='badge'>Simulated data</span>", html)
     assert len(badges) == n_sim  # every artefact made from simulated data says so in its caption
     # a research report's order: summary, background with the hypotheses, data, findings by stage,
-    # recommendations, limitations, then the bulky reference tables and the parameters
-    order = ["id='summary'", "id='background'", "data-artefact='survey_hypotheses'", "id='data'",
+    # recommendations, limitations, then the bulky reference tables, the parameters and the method demonstrations
+    # (the default study's hypotheses are tested on simulated answers: the body says so, the table is in Appendix C)
+    order = ["id='summary'", "id='background'", "data-demonstrations='appendix'", "id='data'",
              "data-artefact='data_source'", "id='sec-literature'", "id='recommendations'", "id='limitations'",
-             "id='reference'", "data-artefact='lit_codebook'", "id='appendix'"]
+             "id='reference'", "data-artefact='lit_codebook'", "id='appendix'", "id='demonstrations'",
+             "data-artefact='survey_hypotheses'"]
     assert [html.index(k) for k in order] == sorted(html.index(k) for k in order)
     # the data section names every data set (a provenance table each) and every notebook's simulated data
     data_rows = re.search(r"<table class='data' id='data-sets'>.*?<tbody>(.*?)</tbody>", html, re.S).group(1)
