@@ -638,7 +638,7 @@ class Retention(_Section):
     sheet: str | int | None = Field(None, description="sheet of an Excel workbook (name or 0-based position)")
     unit: Literal["Y", "Q", "M", "W", "D"] = Field("Y", description="the contract period when the log holds dates "
                                                                     "(Y: annual contracts, M: monthly)")
-    as_of: dt.date | int | None = Field(None, description="the last period observed (null: the log's last)")
+    as_of: dt.date | int | None = Field(None, description="the day or period the log was extracted (null: the log's last period, or for contract spans the latest start date, since later end dates may be scheduled ones)")
     models: list[Literal["sbg", "bdw"]] = Field(["sbg", "bdw"], min_length=1,
                                                 description="sbg (shifted-beta-geometric), bdw (beta-discrete-Weibull)")
     holdout: int = Field(0, ge=0, le=50, description="the last periods kept out of the fit, to check the projection")
