@@ -100,3 +100,15 @@ def test_the_default_study_shows_other_data_in_the_demonstrations_appendix(quick
     page = report.render(manifest, quick_report, title="t", language="en", study_name="default", quick=True)
     assert page.count("data-demonstrations='appendix'") == 1 and "id='demonstrations'" in page
     assert page.index("id='demonstrations'") > page.index("id='appendix'")
+
+
+def test_a_notebook_stopped_because_demonstrations_are_off_is_said_once_not_as_a_missing_analysis():
+    from kamlib.workbench import findings
+
+    skipped = {"status": "skipped", "reason": str(demonstrations.OFF), "reason_zh": demonstrations.OFF.translate("zh")}
+    manifest = {"artefacts": [], "notebooks": {}, "not_run": {"25_reviews": skipped}}
+    assert findings.not_run(manifest) is None
+    assert not [t for t in findings.limitations({}, manifest, "en") if "25_reviews" in t or str(demonstrations.OFF) in t]
+    assert demonstrations.of_manifest(manifest) == "off"
+    manifest["not_run"]["45_personalisation"] = {"status": "skipped", "reason": "No products."}
+    assert "45_personalisation" in findings.not_run(manifest).text() and "25_reviews" not in findings.not_run(manifest).text()

@@ -340,6 +340,14 @@ def recommendations(manifest: dict, values: dict, language: str = "en", *, curre
     return run_together(manifest, values, "recommendations", language, currency)
 
 
+def _not_run(manifest: dict) -> dict:
+    """The notebooks that did not run, but for those that are a method demonstration the study turned off (the
+    report says that once, :data:`kamlib.workbench.demonstrations.OFF`)."""
+    from .demonstrations import is_off
+
+    return {nb: mark for nb, mark in manifest.get("not_run", {}).items() if not is_off(mark.get("reason"))}
+
+
 def not_run(manifest: dict, language: str = "en") -> Finding | None:
     """One summary sentence naming the notebooks and stages that did not run on this data (None when all ran);
     the limitations give each one's reason.
@@ -360,7 +368,7 @@ def not_run(manifest: dict, language: str = "en") -> Finding | None:
     >>> not_run({"not_run": {"45_personalisation": {"status": "skipped", "reason": "No products."}}}).text()
     'Not every analysis applies to this data: notebook 45_personalisation did not run (see Limitations for why).'
     """
-    notebooks = sorted(manifest.get("not_run", {}))
+    notebooks = sorted(_not_run(manifest))
     stages = [f"{stage} ({nb})" for nb, stage, _ in skipped_stages(manifest)]
     if not notebooks and not stages:
         return None
@@ -445,7 +453,7 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
                         "not facts about real customers.", language,
                         n=sum(bool(a.get("simulated")) for a in arts), notebooks=_join(sim, language)))
     out += run_together(manifest, values, "limitations", language)
-    for nb, mark in sorted(manifest.get("not_run", {}).items()):
+    for nb, mark in sorted(_not_run(manifest).items()):
         out.append(_say("Notebook {notebook} did not run on this study's data: {reason}", language, notebook=nb,
                         reason=_reason(mark, language)))
     for nb, stage, reason in skipped_stages(manifest, language):
