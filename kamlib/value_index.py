@@ -537,7 +537,7 @@ def sensitivity(index: ValueIndex, directions: dict, pairwise: dict, *, share: f
                 except ArgumentError:  # the step makes the matrix inconsistent: Saaty's rule refuses it
                     continue
                 alt_top = set(alt.sort_values(ascending=False, kind="mergesort").index[:k])
-                rows.append({"judgement": f"{a} : {b}", "value": scale[j],
+                rows.append({"judgement": Message("{a} : {b}", "phrase", a=a, b=b), "value": scale[j],
                              "spearman": float(index.closeness.corr(alt, method="spearman")),
                              "top_overlap": len(top & alt_top) / k})
     return pd.DataFrame(rows, columns=["judgement", "value", "spearman", "top_overlap"])
