@@ -14,6 +14,7 @@ segmentation (jieba) and conversion to simplified characters (OpenCC);
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -191,21 +192,30 @@ def references(text: str, bibtex: str | None = None, *, style: str = "plain") ->
     >>> refs[0]["text"].startswith("Li-tze Hu and Peter M. Bentler. Cutoff criteria")
     True
     """
+    by, formatted = _bibliography(bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8"),
+                                  style)
+    out = []
+    for surname, year in citations(text):
+        key = by.get((_plain(surname), year))
+        out.append({"key": key, "author": surname, "year": year, "text": formatted.get(key) if key else None})
+    return sorted(out, key=lambda r: (r["author"], r["year"]))
+
+
+@functools.lru_cache(maxsize=8)
+def _bibliography(bibtex: str, style: str) -> tuple[dict, dict]:
+    """(first author's surname, year) -> key, and key -> the entry formatted by pybtex; parsed and formatted once
+    per text and style (pybtex takes about half a second for the whole file)."""
     from pybtex.database import parse_string
     from pybtex.plugin import find_plugin
 
-    bib = parse_string(bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8"), "bibtex")
+    bib = parse_string(bibtex, "bibtex")
     by = {}
     for key, entry in bib.entries.items():
         first = entry.persons["author"][0].last_names[-1]
         by[(_plain(re.sub(r"[{}\\\"]", "", first)), entry.fields["year"])] = key
     formatted = {e.key: e.text.render_as("text") for e in
                  find_plugin("pybtex.style.formatting", style)().format_entries(bib.entries.values())}
-    out = []
-    for surname, year in citations(text):
-        key = by.get((_plain(surname), year))
-        out.append({"key": key, "author": surname, "year": year, "text": formatted.get(key) if key else None})
-    return sorted(out, key=lambda r: (r["author"], r["year"]))
+    return by, formatted
 
 
 def _plain(name: str) -> str:
