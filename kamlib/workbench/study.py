@@ -40,6 +40,21 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
+def _listed(value, key: str, what: str, example: str):
+    """``{column: values}`` with one value allowed without a list; a column that lists no value is refused in one
+    sentence naming ``key`` (``transactions.filter``, ``tiers.candidates``)."""
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for column, values in value.items():
+        values = values if isinstance(values, list) else [values]
+        if not values or any(v is None for v in values):
+            raise ValueError(f"{key}.{column} lists no value; list the values of {column} {what}, e.g. "
+                             f"{{{column}: [{example}]}}, or remove the key")
+        out[column] = values
+    return out
+
+
 _DEFAULT_SOURCE = "data/raw/online_retail.parquet"
 #: The PNG resolution of a quick run (a preview; a study's ``quick: {figure_dpi: ...}`` overrides it).
 QUICK_FIGURE_DPI = 100
@@ -159,16 +174,7 @@ class Transactions(_Section):
     @classmethod
     def _listed_values(cls, value):
         """One value may be written without a list (``{behavior_type: buy}``); an empty list keeps nothing."""
-        if not isinstance(value, dict):
-            return value
-        out = {}
-        for column, values in value.items():
-            values = values if isinstance(values, list) else [values]
-            if not values or any(v is None for v in values):
-                raise ValueError(f"transactions.filter.{column} lists no value to keep; list the values of "
-                                 f"{column} to keep, e.g. {{{column}: [buy]}}, or remove the key")
-            out[column] = values
-        return out
+        return _listed(value, "transactions.filter", "to keep", "buy")
 
     @field_validator("timezone")
     @classmethod
@@ -266,24 +272,16 @@ class Tiers(_Section):
     @classmethod
     def _known_rule(cls, value):
         if isinstance(value, str) and value.strip().lower() in ("value_index", "value index"):
-            raise ValueError("tiers.rank_by: value_index is not available yet (the customer-value index comes with "
-                             "another issue); use revenue, profit or clv")
+            raise ValueError("tiers.rank_by: value_index is not available yet (the study's value index, value_index.*, "
+                             "is judged on the holdout beside past revenue and CLV in the strategy notebook); use "
+                             "revenue, profit or clv")
         return value
 
     @field_validator("candidates", mode="before")
     @classmethod
     def _listed_candidates(cls, value):
         """One value may be written without a list (``{channel: Corporate}``); an empty list names nobody."""
-        if not isinstance(value, dict):
-            return value
-        out = {}
-        for column, values in value.items():
-            values = values if isinstance(values, list) else [values]
-            if not values or any(v is None for v in values):
-                raise ValueError(f"tiers.candidates.{column} lists no value; list the values of {column} whose "
-                                 f"customers may be key accounts, e.g. {{{column}: [Corporate]}}, or remove the key")
-            out[column] = values
-        return out
+        return _listed(value, "tiers.candidates", "whose customers may be key accounts", "Corporate")
 
     @model_validator(mode="after")
     def _shares_in_order(self):
