@@ -727,12 +727,13 @@ def _experiment_size(r: StageResults):
                                "{customers:,}", "phrase", n=n, customers=customers)
     # a test's detectable lift is said only for a log with the four customers a two-arm test needs
     detectable = (_need(r.evaluate, "detectable_lift") or [None])[0] if customers >= 4 else None
-    return INCONCLUSIVE, (Message("a two-arm test of the planned lift needs {n:,} customers per arm, more than the "
-                                  "{customers:,} in the log; with them a test detects a relative lift of {lift:.0%} "
-                                  "or more (power 0.8, Cohen 1988)", "phrase", n=n, customers=customers,
-                                  lift=detectable) if detectable is not None else
-                          Message("a two-arm test of the planned lift needs {n:,} customers per arm, more than the "
-                                  "{customers:,} in the log", "phrase", n=n, customers=customers))
+    return INCONCLUSIVE, (Message("a two-arm test of the planned lift needs {n:,} customers per arm ({total:,} in "
+                                  "all), more than the {customers:,} in the log; with them a test detects a relative "
+                                  "lift of {lift:.0%} or more (power 0.8, Cohen 1988)", "phrase", n=n, total=2 * n,
+                                  customers=customers, lift=detectable) if detectable is not None else
+                          Message("a two-arm test of the planned lift needs {n:,} customers per arm ({total:,} in "
+                                  "all), more than the {customers:,} in the log", "phrase", n=n, total=2 * n,
+                                  customers=customers))
 
 
 #: Check name -> function of a run's :class:`StageResults` returning (verdict, evidence), or None when the run lacks

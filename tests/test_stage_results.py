@@ -331,3 +331,14 @@ def test_the_clv_claim_is_judged_by_the_paired_interval_of_the_difference():
                          identify=Identify(value_model="MBG/NBD", degenerate_models=("MBG/NBD",)))
     verdict, evidence = sr._clv_over_sort(above)
     assert verdict == sr.AGREES and "MBG/NBD cannot identify dropout" in str(evidence)
+
+
+def test_a_two_arm_test_counts_both_arms_against_the_log():
+    """Examiner: "needs 4,912 customers per arm, more than the 5,000 in the log" read as a contradiction; the
+    sentence now says the 9,824 both arms need."""
+    from kamlib.stage_results import CHECKS, Evaluate, INCONCLUSIVE
+
+    verdict, evidence = CHECKS["experiment_size"](StageResults(evaluate=Evaluate(customers=5000, n_per_arm=4912,
+                                                                                  detectable_lift=0.31)))
+    assert verdict == INCONCLUSIVE and "4,912 customers per arm (9,824 in all), more than the 5,000" in str(evidence)
+    assert "9,824" in evidence.translate("zh")
