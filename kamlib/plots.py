@@ -381,8 +381,9 @@ def plot_importance_performance(table: pd.DataFrame, label: str, *, importance="
     pad_x, pad_y = 0.15 * (np.ptp(x) or abs(x.mean()) or 1), 0.15 * (np.ptp(y) or 5)
     ax.set_xlim(min(x.min(), x.mean()) - pad_x, max(x.max(), x.mean()) + pad_x)
     ax.set_ylim(min(y.min(), y.mean()) - pad_y, max(y.max(), y.mean()) + pad_y)
-    for (hx, hy), text in (((1, 0), "Concentrate here"), ((1, 1), "Keep up the good work"),
-                           ((0, 0), "Low priority"), ((0, 1), "Possible overkill")):
+    from .survey.importance import QUADRANTS  # the quadrants' names, as the table names them
+
+    for (hx, hy), text in QUADRANTS.items():  # (importance above the mean, performance above the mean)
         ax.text(0.98 if hx else 0.02, 0.97 if hy else 0.03, text, transform=ax.transAxes, fontsize=8, color="grey",
                 ha="right" if hx else "left", va="top" if hy else "bottom")
     ax.set_xlabel(xlabel)

@@ -1,5 +1,5 @@
 """Helpers shared by the survey modules: complete item data, lavaan's defined parameters (their expressions
-and delta-method standard errors), and the interval result of :func:`~kamlib.survey.cbsem.rmsea_ci`,
+and delta-method standard errors), the causal order of a recursive structural model, and the interval result of :func:`~kamlib.survey.cbsem.rmsea_ci`,
 :func:`~kamlib.survey.reliability.alpha_ci` and :func:`~kamlib.survey.pls.bca_interval`."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 from .._results import Result
 from ..errors import KamError
 
-__all__ = ["Interval", "complete_items", "delta_method", "evaluate_expression"]
+__all__ = ["Interval", "causal_order", "complete_items", "delta_method", "evaluate_expression"]
 
 
 @dataclass(frozen=True)
@@ -104,3 +104,49 @@ def evaluate_expression(expr: str, values: dict) -> float:
         raise KamError(f"the defined parameter expression {expr!r} cannot be read; write it as lavaan does, for "
                        "example 'a*b'.") from None
     return walk(tree)
+
+
+def causal_order(paths, *, outcomes=None, among=None, where: str = "the structural model") -> list[str]:
+    """The endogenous constructs of a recursive model, each after every construct that predicts it.
+
+    Parameters
+    ----------
+    paths : iterable of (predictor, outcome)
+        The structural paths.
+    outcomes : list of str, optional
+        The endogenous constructs (default: every outcome of ``paths``, in order of first appearance); one without
+        a path counts as ready at once.
+    among : list of str, optional
+        The order among constructs that are ready together (default: ``outcomes``' order).
+    where : str
+        What the model is, for the error.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    KamError
+        A loop (a construct that predicts itself through others): one sentence naming its constructs.
+
+    Examples
+    --------
+    >>> from kamlib.survey._shared import causal_order
+    >>> causal_order([("SAT", "LOY"), ("PQ", "SAT"), ("SQ", "LOY")])
+    ['SAT', 'LOY']
+    """
+    paths = list(paths)
+    outcomes = list(dict.fromkeys(b for _, b in paths)) if outcomes is None else list(outcomes)
+    among = [c for c in (among or outcomes) if c in outcomes]
+    preds = {c: {a for a, b in paths if b == c} for c in outcomes}
+    done = {a for a, _ in paths} - set(outcomes)
+    order: list[str] = []
+    while len(order) < len(outcomes):
+        ready = [c for c in among if c not in done and preds[c] <= done]
+        if not ready:
+            raise KamError(f"{where} has a loop ({', '.join(c for c in outcomes if c not in done)}); only recursive "
+                           "models (no construct predicting itself through others) are drawn or predicted.")
+        done.add(ready[0])
+        order.append(ready[0])
+    return order

@@ -30,6 +30,7 @@ import pandas as pd
 from .._results import Result
 from ..errors import ArgumentError
 from ..i18n import Message
+from ._shared import causal_order
 
 __all__ = ["PLSPredict", "final_outcome", "plspredict", "predict_items"]
 
@@ -72,14 +73,7 @@ def _endogenous(model) -> list[str]:
 
 def _causal_order(model) -> list[str]:
     """The endogenous constructs, each after its antecedents."""
-    paths, done, order = model.spec["paths"], {a for a, _ in model.spec["paths"]} - set(_endogenous(model)), []
-    rest = _endogenous(model)
-    while rest:
-        ready = [c for c in rest if {a for a, b in paths if b == c} <= done]
-        done.add(ready[0])
-        order.append(ready[0])
-        rest.remove(ready[0])
-    return order
+    return causal_order(model.spec["paths"])
 
 
 def final_outcome(paths) -> str:
@@ -101,13 +95,7 @@ def final_outcome(paths) -> str:
     'Loyalty'
     """
     sources = {a for a, _ in paths}
-    done, order, rest = sources - {b for _, b in paths}, [], list(dict.fromkeys(b for _, b in paths))
-    while rest:
-        ready = next(c for c in rest if {a for a, b in paths if b == c} <= done)
-        done.add(ready)
-        order.append(ready)
-        rest.remove(ready)
-    return [c for c in order if c not in sources][-1]
+    return [c for c in causal_order(paths) if c not in sources][-1]
 
 
 def predict_items(model, new: pd.DataFrame, technique: str = "direct") -> pd.DataFrame:

@@ -22,6 +22,7 @@ from ..config import project_path
 from .._results import Result
 from ..i18n import Message
 from ..errors import ArgumentError, KamError, rows_preview
+from ._shared import causal_order
 from .instrument import Instrument
 from .._io import read_table
 
@@ -87,15 +88,8 @@ def true_model(inst: Instrument) -> dict:
 def _causal_order(paths: dict, constructs: list[str], where) -> list[str]:
     """The endogenous constructs in an order in which each comes after its predictors (instrument order among
     equals)."""
-    done, order = {c for c in constructs if c not in paths}, []
-    while len(order) < len(paths):
-        ready = [c for c in constructs if c in paths and c not in done and set(paths[c]) <= done]
-        if not ready:
-            raise KamError(f"{where}: simulation.paths has a loop ({', '.join(c for c in paths if c not in done)}); "
-                           "the simulator draws recursive models only.")
-        done.add(ready[0])
-        order.append(ready[0])
-    return order
+    return causal_order([(p, c) for c, ps in paths.items() for p in ps], outcomes=list(paths), among=constructs,
+                        where=f"{where}: simulation.paths")
 
 
 def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = True, likert: bool = True,
