@@ -1,5 +1,7 @@
 """Helpers shared by the survey modules: complete item data, lavaan's defined parameters (their expressions
-and delta-method standard errors), the causal order of a recursive structural model, and the interval result of :func:`~kamlib.survey.cbsem.rmsea_ci`,
+and delta-method standard errors), the causal order of a recursive structural model, the total effects of a path
+matrix (:func:`total_effects`: the one computation behind the SEM's, the PLS model's and the IPMA's total effects),
+and the interval result of :func:`~kamlib.survey.cbsem.rmsea_ci`,
 :func:`~kamlib.survey.reliability.alpha_ci` and :func:`~kamlib.survey.pls.bca_interval`."""
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pandas as pd
 from .._results import Result
 from ..errors import KamError
 
-__all__ = ["Interval", "causal_order", "complete_items", "delta_method", "evaluate_expression"]
+__all__ = ["Interval", "causal_order", "complete_items", "delta_method", "evaluate_expression", "total_effects"]
 
 
 @dataclass(frozen=True)
@@ -150,3 +152,46 @@ def causal_order(paths, *, outcomes=None, among=None, where: str = "the structur
         done.add(ready[0])
         order.append(ready[0])
     return order
+
+
+def total_effects(paths):
+    """The total effects of a recursive path model: direct plus every path through mediators, ``(I - B)^-1 - I``.
+
+    The one computation of total effects in the package: the SEM's
+    (:meth:`~kamlib.survey.research_model.ResearchModel.total_effects`), the PLS model's
+    (:meth:`~kamlib.survey.pls.PLSModel.effects` and its bootstrap) and the IPMA's importance
+    (:func:`~kamlib.survey.importance.ipma`) call it.
+
+    Parameters
+    ----------
+    paths : ndarray or DataFrame
+        Square path matrix ``B``: ``B[i, j]`` is the direct effect of construct ``i`` on construct ``j`` (rows
+        predictors, columns outcomes); a DataFrame keeps its labels.
+
+    Returns
+    -------
+    ndarray or DataFrame
+        ``T[i, j]``: the total effect of ``i`` on ``j``, the same type and labels as ``paths``.
+
+    Raises
+    ------
+    numpy.linalg.LinAlgError
+        When ``I - B`` is singular (a non-recursive model with a unit loop).
+
+    References
+    ----------
+    Hair, J. F., Hult, G. T. M., Ringle, C. M. & Sarstedt, M. (2022). *A Primer on Partial Least Squares
+    Structural Equation Modeling (PLS-SEM)*, 3rd ed., Sage, ch. 6.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from kamlib.survey._shared import total_effects
+    >>> B = np.array([[0, 0.5, 0.2], [0, 0, 0.4], [0, 0, 0]])  # x -> m -> y and x -> y
+    >>> float(round(total_effects(B)[0, 2], 10))  # 0.2 + 0.5 * 0.4
+    0.4
+    """
+    B = paths.to_numpy(dtype=float) if isinstance(paths, pd.DataFrame) else np.asarray(paths, dtype=float)
+    eye = np.eye(len(B))
+    T = np.linalg.inv(eye - B) - eye
+    return pd.DataFrame(T, index=paths.index, columns=paths.columns) if isinstance(paths, pd.DataFrame) else T

@@ -26,6 +26,7 @@ import pandas as pd
 from .._results import Result
 from ..errors import ArgumentError
 from ..i18n import Message
+from ._shared import total_effects
 
 __all__ = ["IPMA", "QUADRANTS", "ipa", "ipma"]
 
@@ -174,8 +175,7 @@ def ipma(model, target: str, *, scale: tuple[float, float], weights: str = "unst
     for a, b, est in model.paths.itertuples(index=False):
         i, j = constructs.index(a), constructs.index(b)
         B[i, j] = est * sd[b] / sd[a]
-    eye = np.eye(len(constructs))
-    total = np.linalg.inv(eye - B) - eye
+    total = total_effects(B)
     std = model.effects().set_index(["from", "to"])["total"]
     rows = [(c, float(total[constructs.index(c), constructs.index(target)]),
              float(std.get((c, target), 0.0)), float(scores[c].mean())) for c in constructs if c != target]

@@ -24,7 +24,7 @@ from .. import verdicts
 from .._results import Result
 from ..errors import ArgumentError
 from ..i18n import Message, join
-from ._shared import Interval
+from ._shared import Interval, total_effects
 
 __all__ = ["CBSEMComparison", "PLSModel", "assessment", "bca_interval", "compare_with_cbsem", "fit", "hypothesis_rows"]
 
@@ -139,7 +139,7 @@ class PLSModel(Result):
         5
         """
         B = self._path_matrix()
-        T = np.linalg.inv(np.eye(len(B)) - B.to_numpy()) - np.eye(len(B))
+        T = total_effects(B.to_numpy())
         rows = []
         for i, a in enumerate(B.index):
             for j, b in enumerate(B.columns):
@@ -406,7 +406,7 @@ class PLSModel(Result):
             try:
                 W, _, _, ok = _estimate(X, constructs, idx, P, s["modes"], s["scheme"], s["max_iter"], s["tol"])
                 B = _path_coefficients(_standardise(X @ W), P)
-                T = np.linalg.inv(np.eye(len(B)) - B) - np.eye(len(B))
+                T = total_effects(B)
             except np.linalg.LinAlgError:
                 return None
             if not ok:

@@ -37,6 +37,7 @@ import pandas as pd
 from .._results import Result
 from ..errors import KamError
 from ..i18n import Given, Message, join
+from ._shared import total_effects
 
 __all__ = ["Hypothesis", "HypothesisTests", "ResearchModel", "declare", "hypothesis_tests", "qualify", "real_tests"]
 
@@ -166,7 +167,7 @@ class ResearchModel(Result):
         for r in structural.paths().itertuples(index=False):
             if r.rval in index and r.lval in index:
                 B[index[r.rval], index[r.lval]] = r.std_estimate
-        total = np.linalg.inv(np.eye(len(names)) - B) - np.eye(len(names))
+        total = total_effects(B)
         out = pd.Series(total[:, index[outcome]], index=names)
         return out[(out.abs() > 1e-12) & (out.index != outcome)]
 
