@@ -18,6 +18,12 @@ Gardner, M. J. & Altman, D. G. (1986). Confidence intervals rather than P values
 testing. *British Medical Journal*, 292(6522), 746-750.
 Podsakoff, P. M., MacKenzie, S. B., Lee, J.-Y. & Podsakoff, N. P. (2003). Common method biases in behavioral
 research. *Journal of Applied Psychology*, 88(5), 879-903.
+Cheung, G. W. & Rensvold, R. B. (2002). Evaluating goodness-of-fit indexes for testing measurement invariance.
+*Structural Equation Modeling*, 9(2), 233-255.
+Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement invariance. *Structural Equation
+Modeling*, 14(3), 464-504.
+Zhao, X., Lynch, J. G. & Chen, Q. (2010). Reconsidering Baron and Kenny: myths and truths about mediation analysis.
+*Journal of Consumer Research*, 37(2), 197-206.
 """
 from __future__ import annotations
 
@@ -28,8 +34,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["AUC_BANDS", "EFFECTS", "RULES", "Rule", "concentrated", "effect", "met", "rule", "shortfall", "supported",
-           "table"]
+__all__ = ["AUC_BANDS", "EFFECTS", "RULES", "WEIGHED", "Rule", "Weighed", "comparable", "concentrated", "effect",
+           "invariance_step", "met", "rule", "shortfall", "supported", "table", "weigh"]
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
@@ -110,6 +116,32 @@ RULES: dict[str, Rule] = {r.name: r for r in (
          "method variance below what is typical"),
     Rule("clf_change", "largest change of a standardised loading with a common latent factor", "<", 0.20,
          "workbook convention (a fifth of a standardised loading)", "the constructs do not owe much to the method"),
+    Rule("clf_loading", "largest standardised loading of the common latent factor", ">=", 0.01,
+         "workbook convention (below it the method factor sits on its zero bound and estimates no method variance)",
+         "the method factor is estimated away from zero, so the model with it is an admissible check"),
+    # a verdict resting on several criteria (common-method bias): "likely" only when all of them point the same way
+    Rule("criteria_agree", "share of a verdict's criteria that point the same way", ">=", 1.0,
+         "workbook convention (mixed criteria make the verdict 'possible', and it names them)",
+         "the criteria agree, so the verdict may say 'likely' or 'not detected'"),
+    # measurement invariance (kamlib.survey.invariance): the change in CFI decides, the chi-square difference is
+    # reported beside it and the sentence says when the two disagree
+    Rule("invariance_cfi", "change in CFI from the less constrained invariance model", ">=", -0.01,
+         "Cheung & Rensvold (2002); Chen (2007)", "the added equality constraints hold (this criterion decides)"),
+    Rule("invariance_chi2", "p of the chi-square difference between nested invariance models", ">=", 0.05,
+         "Cheung & Rensvold (2002)",
+         "the added constraints do not worsen fit significantly (reported, not deciding: it grows with the sample)"),
+    # mediation (kamlib.survey.pls.hypothesis_rows): an indirect effect is a test of mediation only beside its direct
+    # path; without it full mediation is assumed
+    Rule("mediation_tested", "direct path estimated beside the indirect effect (1 yes, 0 no)", ">=", 1.0,
+         "Zhao, Lynch & Chen (2010)", "mediation is tested, not assumed"),
+    # a claim of the sources against the run (kamlib.stage_results): agree or disagree only on the claim's metric
+    Rule("same_metric", "the run's evidence measures the metric the claim names (1 yes, 0 no)", ">=", 1.0,
+         "workbook convention (a claim is confirmed or contradicted only by a measure of what it names)",
+         "the evidence can agree or disagree with the claim"),
+    # a significance filter (kamlib.act.baskets): a test that removes nothing the thresholds chose says nothing
+    Rule("test_selects", "share of the rules the thresholds found that the significance test removes", ">", 0.0,
+         "workbook convention (when every rule the support threshold admits is significant, the test is trivial)",
+         "the significance test selects among the rules"),
     # a difference with an interval (a lift, a gap between two rules): its direction is read only when the whole
     # 95% CI lies on one side of zero, otherwise it is inconclusive (see effect)
     Rule("effect_gain", "lower bound of the 95% CI of a difference", ">", 0.0, "Gardner & Altman (1986)",
@@ -154,6 +186,9 @@ AUC_BANDS = ((0.9, "outstanding"), (0.8, "excellent"), (0.7, "acceptable"), (0.5
 
 #: The verdicts of :func:`effect`
 EFFECTS = ("gain", "loss", "inconclusive")
+
+#: The verdicts of :func:`weigh`: every criterion indicates it, some do, none does
+WEIGHED = ("likely", "possible", "not detected")
 
 
 def rule(name: str) -> Rule:
@@ -354,3 +389,115 @@ def table(names=None, language: str = "en") -> pd.DataFrame:
     return pd.DataFrame([{"rule": r.name, "statistic": say(r.statistic),
                           "criterion": f"{say(r.statistic)} {r.op} {r.threshold:g}", "source": say(r.source),
                           "means": say(r.means)} for r in RULES.values() if r.name in keep])
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """A verdict resting on several criteria (:func:`weigh`).
+
+    Attributes
+    ----------
+    word : str
+        One of :data:`WEIGHED`.
+    indicating, not_indicating : tuple of str
+        The criteria (as the reader knows them, with their values) that point to the finding, and those that do not.
+    """
+
+    word: str
+    indicating: tuple
+    not_indicating: tuple
+
+    @property
+    def mixed(self) -> bool:
+        """Whether the criteria disagree (the verdict is "possible")."""
+        return self.word == "possible"
+
+
+def weigh(criteria: dict) -> Weighed:
+    """A finding is *likely* only when every criterion indicates it, *not detected* when none does, and *possible*
+    when they are mixed (rule ``criteria_agree``), so a verdict never claims more than its weakest criterion allows.
+
+    Parameters
+    ----------
+    criteria : dict
+        Criterion, as the sentence names it (with its value and cut-off) -> whether it indicates the finding. A
+        criterion that was not computed is left out.
+
+    Returns
+    -------
+    Weighed
+
+    Examples
+    --------
+    >>> from kamlib.verdicts import weigh
+    >>> w = weigh({"chi-square difference p = 6e-10": True, "Harman 47% < 50%": False})
+    >>> w.word, w.indicating, w.not_indicating
+    ('possible', ('chi-square difference p = 6e-10',), ('Harman 47% < 50%',))
+    >>> weigh({"a": True, "b": True}).word, weigh({"a": False}).word, weigh({}).word
+    ('likely', 'not detected', 'not detected')
+    """
+    yes = tuple(k for k, v in criteria.items() if v)
+    no = tuple(k for k, v in criteria.items() if not v)
+    if not criteria:
+        return Weighed("not detected", yes, no)
+    agree = RULES["criteria_agree"].met(max(len(yes), len(no)) / len(criteria))
+    return Weighed("possible" if not agree else "likely" if yes else "not detected", yes, no)
+
+
+def comparable(claim_metric: str, evidence_metric: str) -> bool:
+    """Whether the run's evidence measures the metric a claim names (rule ``same_metric``): only then may the claim
+    be said to agree or disagree; otherwise the verdict is "not comparable".
+
+    Parameters
+    ----------
+    claim_metric, evidence_metric : str
+        The metric the claim names ("click-through rate") and the one the run measured ("hit rate"); compared
+        without regard to case, spaces or hyphens.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from kamlib.verdicts import comparable
+    >>> comparable("click-through rate", "hit rate"), comparable("Click-through rate", "click through rate")
+    (False, True)
+    """
+    def norm(text):
+        return " ".join(str(text or "").lower().replace("-", " ").split())
+
+    same = bool(norm(claim_metric)) and norm(claim_metric) == norm(evidence_metric)
+    return RULES["same_metric"].met(1.0 if same else 0.0)
+
+
+def invariance_step(delta_cfi, delta_pvalue) -> tuple[bool, bool]:
+    """One step of a measurement-invariance sequence (metric against configural, scalar against metric) by both
+    criteria: the change in CFI (rule ``invariance_cfi``, which decides) and the chi-square difference test (rule
+    ``invariance_chi2``, reported beside it).
+
+    Parameters
+    ----------
+    delta_cfi : float
+        CFI of the more constrained model minus that of the less constrained one.
+    delta_pvalue : float
+        p of the chi-square difference test between them.
+
+    Returns
+    -------
+    (holds, chi2_holds) : tuple of bool
+        Whether the constraints hold by the change in CFI, and whether they hold by the chi-square difference.
+
+    References
+    ----------
+    Cheung, G. W. & Rensvold, R. B. (2002). Evaluating goodness-of-fit indexes for testing measurement invariance.
+    *Structural Equation Modeling*, 9(2), 233-255. Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack
+    of measurement invariance. *Structural Equation Modeling*, 14(3), 464-504.
+
+    Examples
+    --------
+    >>> from kamlib.verdicts import invariance_step
+    >>> invariance_step(-0.004, 0.010)  # scalar: CFI holds, the chi-square difference does not
+    (True, False)
+    """
+    return RULES["invariance_cfi"].met(delta_cfi), RULES["invariance_chi2"].met(delta_pvalue)
