@@ -99,13 +99,13 @@ def empty_by_construction(transactions: pd.DataFrame, at, *, risk_by: str, regis
     >>> sorted(empty_by_construction(log, "2011-07-01", risk_by="recency"))
     ['churned', 'potential']
     """
-    at = pd.Timestamp(at)
+    at = pd.Timestamp(at).normalize()
     out = {}
     if registered is None or not len(list(registered)):
         out["potential"] = Message("No customer can be potential: the stage counts customers registered without a "
                                    "purchase, and the study gives no registrations (map a customer list to fill it).")
     if risk_by == "recency":
-        dates = transactions.loc[transactions["date"] <= at, "date"]
+        dates = transactions.loc[transactions["date"].dt.normalize() <= at, "date"].dt.normalize()
         span = int((at - dates.min()).days) if len(dates) else 0
         for stage, days in (("at-risk", at_risk_days), ("churned", churned_days)):
             if span <= days:
@@ -283,7 +283,8 @@ def stages(transactions: pd.DataFrame, at, *, p_alive: pd.Series | None = None, 
     transactions : DataFrame
         The log (``customer_id``, ``date``).
     at : date-like
-        The date.
+        The date, a whole day: every purchase on it counts, whatever its time of day (a customer first seen on
+        ``at`` is new on ``at``).
     p_alive : Series, optional
         P(alive) per customer at ``at`` (Pareto/NBD); without it the day rules apply.
     registered : iterable, optional
@@ -317,10 +318,10 @@ def stages(transactions: pd.DataFrame, at, *, p_alive: pd.Series | None = None, 
         raise KamError(f"growing_purchases ({growing_purchases}) must be below mature_purchases ({mature_purchases}).")
     if not churned_p_alive < at_risk_p_alive:
         raise KamError(f"churned_p_alive ({churned_p_alive}) must be below at_risk_p_alive ({at_risk_p_alive}).")
-    at = pd.Timestamp(at)
+    at = pd.Timestamp(at).normalize()  # a date is a whole day: a purchase at any time on ``at`` counts
     from .transactions import purchase_days
 
-    tx = purchase_days(transactions[transactions["date"] <= at])  # a refund-only day is not a purchase
+    tx = purchase_days(transactions[transactions["date"].dt.normalize() <= at])  # a refund-only day is no purchase
     days = tx.rename(columns={"date": "day"}).groupby("customer_id")["day"]
     first, last, n_days = days.min(), days.max(), days.nunique()
     customers = first.index

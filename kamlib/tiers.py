@@ -52,9 +52,9 @@ from .errors import ArgumentError, KamError, require_columns
 from .i18n import Message, join
 from .rfm import UNIT_DAYS
 
-__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Identification", "KEY_TIERS", "ORDER",
-           "RANK_BY", "Tiers", "Window", "account_sheet", "accounts", "assign", "candidates", "come_back",
-           "customer_profit", "customer_value", "empty_tiers", "identify", "inactivity_window", "risk_phrase",
+__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS", "ORDER",
+           "RANK_BY", "Tiers", "WINDOW_OWNERS", "Window", "account_sheet", "accounts", "assign", "candidates",
+           "customer_profit", "customer_value", "cut", "empty_tiers", "identify", "inactivity_window", "risk_phrase",
            "table", "top", "top_by_revenue", "top_by_rule", "window", "with_profit"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
@@ -65,11 +65,121 @@ KEY_TIERS = ("Key account", "At-risk key account")
 RANK_BY = {"revenue": "revenue", "profit": "gross profit", "clv": "CLV"}
 
 
-def top(values: pd.Series, share: float) -> pd.Index:
-    """The ids of the top ``share`` of customers by ``values``: the one "top customers" rule of the workbook.
+@dataclass(frozen=True)
+class Cut(Result):
+    """:func:`cut`'s result: the top share of customers by a measure, and the tie the cut would have split.
 
-    :func:`kamlib.concentration.top_count` customers, largest value first; ties are broken by id, so the
-    same data always give the same customers.
+    Attributes
+    ----------
+    ids : Index
+        The customers chosen, largest value first (equal values in id order, for display only).
+    wanted : int
+        How many customers the share asks for (:func:`kamlib.concentration.top_count`).
+    customers : int
+        Customers ranked.
+    share : float
+        The share asked for.
+    tied : int
+        Customers who share the value at the cut when the cut would split them (0 when it splits no tie).
+    tied_value : float
+        That value (NaN without a split tie).
+    """
+
+    ids: pd.Index
+    wanted: int
+    customers: int
+    share: float
+    tied: int = 0
+    tied_value: float = float("nan")
+
+    @property
+    def left_out(self) -> int:
+        """Customers of the top share left out because they tie with customers below it."""
+        return self.wanted - len(self.ids)
+
+    @property
+    def indistinguishable(self) -> bool:
+        """Most of the top share ties with customers below it (more than half of it is left out)."""
+        return self.left_out * 2 > self.wanted
+
+    def sentence(self, measure, *, fix=None) -> Message | None:
+        """The tie at the cut of the key accounts in one sentence, with the numbers and the study key that changes it
+        (None without a split tie). ``measure`` names the ranking measure (a phrase: "purchase days"); ``fix`` is a
+        further remedy when most of the top share is indistinguishable (a phrase naming a study key).
+        """
+        if not self.tied:
+            return None
+        numbers = dict(share=self.share, wanted=self.wanted, customers=self.customers, tied=self.tied,
+                       value=self.tied_value, measure=measure, n=len(self.ids),
+                       at_most=len(self.ids) / self.customers if self.customers else 0.0)
+        if self.indistinguishable and fix is not None:
+            return Message("The top {share:.0%} by {measure} would be {wanted:,} of {customers:,} customers, but most of "
+                           "them cannot be told apart: {tied:,} customers tie at {value:g} ({measure}) across the cut, "
+                           "so the key accounts stop before that tie and are the {n:,} customers above it; to rank more "
+                           "of them, {fix}, or set tiers.key_share to at most {at_most:.2%}.", fix=fix, **numbers)
+        if self.indistinguishable:
+            return Message("The top {share:.0%} by {measure} would be {wanted:,} of {customers:,} customers, but most of "
+                           "them cannot be told apart: {tied:,} customers tie at {value:g} ({measure}) across the cut, "
+                           "so the key accounts stop before that tie and are the {n:,} customers above it; to rank more "
+                           "of them, set tiers.key_share to at most {at_most:.2%}.", **numbers)
+        return Message("The top {share:.0%} by {measure} would be {wanted:,} of {customers:,} customers, but {tied:,} "
+                       "customers tie at {value:g} ({measure}) across the cut, and nothing but their id would tell them "
+                       "apart, so the key accounts stop before that tie: {n:,} customers.", **numbers)
+
+
+def cut(values: pd.Series, share: float) -> Cut:
+    """The top ``share`` of customers by ``values``: the one "top customers" rule of the workbook.
+
+    :func:`kamlib.concentration.top_count` customers, largest value first, except that **a tie is never broken
+    by id**: when customers of equal value straddle the cut (some would be in the top share, some below it), the
+    whole tie block is left out and the top share stops before it, so every customer chosen has a larger value than
+    every customer not chosen. :attr:`Cut.sentence` says so with the numbers. On a log where nearly everyone bought
+    once, the top share by purchase days is then the repeat buyers only, not one-time buyers picked by the text of
+    their id.
+
+    Parameters
+    ----------
+    values : Series
+        One value per customer (revenue, CLV, purchase days), indexed by customer id.
+    share : float
+        Share of customers, in (0, 1].
+
+    Returns
+    -------
+    Cut
+
+    References
+    ----------
+    Koch, R. (1998). *The 80/20 Principle*. Nicholas Brealey.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import cut
+    >>> c = cut(pd.Series({"b": 5.0, "a": 5.0, "c": 3.0, "d": 3.0, "e": 1.0}), 0.6)
+    >>> list(c.ids), c.wanted, c.tied, c.tied_value
+    (['a', 'b'], 3, 2, 3.0)
+    """
+    if not 0 < share <= 1:
+        raise KamError(f"the top share must be in (0, 1], got {share}.")
+    n = top_count(len(values), share)
+    frame = pd.DataFrame({"value": values.to_numpy(dtype=float), "id": values.index.astype(str)},
+                         index=values.index)
+    order = frame.sort_values(["value", "id"], ascending=[False, True], kind="mergesort")
+    if n == 0 or n == len(order):
+        return Cut(order.index[:n], n, len(order), float(share))
+    sorted_values = order["value"].to_numpy()
+    last, after = sorted_values[n - 1], sorted_values[n]
+    if last != after:  # the cut falls between two values: no tie is split
+        return Cut(order.index[:n], n, len(order), float(share))
+    block = sorted_values == last
+    first = int(np.argmax(block))
+    return Cut(order.index[:first], n, len(order), float(share), int(block.sum()), float(last))
+
+
+def top(values: pd.Series, share: float) -> pd.Index:
+    """The ids of the top ``share`` of customers by ``values`` (:func:`cut`: a tie at the cut is left out, never
+    broken by id).
 
     Parameters
     ----------
@@ -81,11 +191,7 @@ def top(values: pd.Series, share: float) -> pd.Index:
     Returns
     -------
     Index
-        Customer ids, largest value first (ties by id).
-
-    References
-    ----------
-    Koch, R. (1998). *The 80/20 Principle*. Nicholas Brealey.
+        Customer ids, largest value first (equal values in id order).
 
     Examples
     --------
@@ -93,13 +199,10 @@ def top(values: pd.Series, share: float) -> pd.Index:
     >>> from kamlib.tiers import top
     >>> list(top(pd.Series({"b": 5.0, "a": 5.0, "c": 1.0, "d": 0.0}), 0.5))
     ['a', 'b']
+    >>> list(top(pd.Series({"b": 5.0, "a": 5.0, "c": 1.0, "d": 0.0}), 0.25))  # a and b tie at the cut
+    []
     """
-    if not 0 < share <= 1:
-        raise KamError(f"the top share must be in (0, 1], got {share}.")
-    n = top_count(len(values), share)
-    frame = pd.DataFrame({"value": values.to_numpy(), "id": values.index.astype(str)}, index=values.index)
-    order = frame.sort_values(["value", "id"], ascending=[False, True], kind="mergesort")
-    return order.index[:n]
+    return cut(values, share).ids
 
 
 def top_by_revenue(transactions: pd.DataFrame, share: float) -> pd.Index:
@@ -126,13 +229,18 @@ def top_by_revenue(transactions: pd.DataFrame, share: float) -> pd.Index:
     >>> list(top_by_revenue(tx, 0.34))
     ['3']
     """
+    return top(_log_revenue(transactions), share)
+
+
+def _log_revenue(transactions: pd.DataFrame) -> pd.Series:
+    """Each customer's revenue in a log (purchase days when it has no amounts), indexed by id as text."""
     ids = transactions["customer_id"].astype(str)
     if "amount" in transactions:
         value = transactions["amount"].groupby(ids).sum()
     else:  # a log without amounts: the customers with the most purchase days
         value = transactions["date"].dt.normalize().groupby(ids).nunique()
     value.index.name = "customer_id"
-    return top(value, share)
+    return value
 
 
 def top_by_rule(transactions: pd.DataFrame, share: float, *, rank_by: str = "revenue",
@@ -160,7 +268,12 @@ def top_by_rule(transactions: pd.DataFrame, share: float, *, rank_by: str = "rev
     Returns
     -------
     Index
-        Customer ids as text, first by the measure first (ties by id).
+        Customer ids as text, first by the measure first (a tie at the cut left out: :func:`cut`).
+
+    Raises
+    ------
+    ArgumentError
+        When ``rank_by`` is ``"profit"`` and the log has no ``profit`` column.
 
     Examples
     --------
@@ -173,14 +286,16 @@ def top_by_rule(transactions: pd.DataFrame, share: float, *, rank_by: str = "rev
     """
     if rank_by not in RANK_BY:
         raise ArgumentError(f"rank_by must be one of {', '.join(RANK_BY)}, not {rank_by!r}.", argument="rank_by")
-    ids = transactions["customer_id"].astype(str)
-    if rank_by == "profit":
-        value = transactions["profit"].groupby(ids).sum()
-    elif "amount" in transactions:
-        value = transactions["amount"].groupby(ids).sum()
+    if rank_by == "profit":  # the one owner of a customer's gross profit, over the whole cut
+        if "profit" not in transactions:
+            raise ArgumentError("the profit rule ranks by gross profit, and the log has no profit column; map the "
+                                "line's profit (transactions.columns.profit) or its total cost "
+                                "(transactions.columns.cost), or rank by revenue (tiers.rank_by: revenue).",
+                                argument="rank_by")
+        value = customer_profit(transactions, end=transactions["date"].max()) if len(transactions) else \
+            pd.Series(dtype=float, name="profit")
     else:
-        value = transactions["date"].dt.normalize().groupby(ids).nunique()
-    value.index.name = "customer_id"
+        value = _log_revenue(transactions)
     pool = _candidates(transactions, candidates)
     if pool is not None:
         value = value[pool.eligible(value.index)]
@@ -211,8 +326,9 @@ class Tiers(Result):
     min_p_alive : float
         P(alive) below which a top customer is at risk when risk is judged by P(alive).
     rank_by : str
-        What ranks the top share: ``"revenue"`` (past revenue), ``"purchase days"`` (the revenue rule on a log
-        without amounts), ``"gross profit"`` or ``"CLV"`` (:data:`RANK_BY`).
+        The rule that ranks the top share, a key of :data:`RANK_BY`: ``"revenue"`` (past revenue; purchase days on a
+        log without amounts), ``"profit"`` or ``"clv"`` (the rule applied: ``"revenue"`` when the study asked for
+        ``clv`` and no model values the customers). :attr:`measure` names the measure for a reader.
     value_model : str
         The purchase model that values the customers (its :func:`kamlib.clv.label`), "" when none was chosen:
         then no CLV exists in the run and the value measure is past revenue.
@@ -233,6 +349,9 @@ class Tiers(Result):
         negative (largest revenue first); None when the log has no profit (no ``profit`` column in ``base``).
     dropout_identified : bool
         A purchase model values the customers and identifies dropout, so P(alive) says who may leave.
+    cut : Cut or None
+        The top share of the candidates by the ranking measure (:func:`cut`), with the tie it would have split (the
+        key accounts stop before such a tie: :attr:`tie_note`); None when there are no candidates.
 
     Examples
     --------
@@ -262,6 +381,26 @@ class Tiers(Result):
     candidates: Candidates | None = None
     loss_making: pd.Index | None = None
     dropout_identified: bool = False
+    cut: Cut | None = None
+
+    @property
+    def measure(self) -> str:
+        """The ranking measure as a reader names it: ``"revenue"``, ``"purchase days"`` (the revenue rule on a log
+        without amounts), ``"gross profit"`` or ``"CLV"`` (:data:`RANK_BY`)."""
+        if self.rank_by == "revenue" and self.base is not None:
+            return _ranking(self.base)[1]
+        return RANK_BY[self.rank_by]
+
+    @property
+    def tie_note(self) -> Message | None:
+        """One sentence when the key accounts stop before a tie at the cut (:func:`cut`), with the numbers and, when
+        most of the top share is indistinguishable, the study key that would change it; None without such a tie."""
+        if self.cut is None:
+            return None
+        fix = (Message("map an amount column (transactions.columns.amount) so that revenue ranks them", "phrase")
+               if self.measure == "purchase days" else
+               Message("rank by a measure that separates them (tiers.rank_by)", "phrase"))
+        return self.cut.sentence(Message(self.measure, "phrase"), fix=fix)
 
     def counts(self) -> dict[str, int]:
         """Customers per tier, every tier of :data:`ORDER` included."""
@@ -355,10 +494,11 @@ def _ranking(base: pd.DataFrame) -> tuple[pd.Series, str]:
 
 
 def _measure(base: pd.DataFrame, rank_by: str) -> pd.Series:
-    """The measure named ``rank_by`` (:attr:`Tiers.rank_by`) per customer, missing values as 0."""
-    if rank_by == RANK_BY["profit"]:
+    """The measure of rule ``rank_by`` (a key of :data:`RANK_BY`, :attr:`Tiers.rank_by`) per customer, missing
+    values as 0."""
+    if rank_by == "profit":
         return base["profit"].fillna(0.0)
-    if rank_by == RANK_BY["clv"]:
+    if rank_by == "clv":
         return base["clv"].fillna(0.0)
     return _ranking(base)[0]
 
@@ -389,6 +529,16 @@ class Window(Result):
         Customers with at least one gap (repeat buyers).
     median_gap : float
         The median gap, in days (NaN without gaps).
+    owner : str
+        The rule that uses the window, a key of :data:`WINDOW_OWNERS` (``"tiers"``: key-account risk;
+        ``"lifecycle"``: the at-risk and churned stages; ``"check"``: the window drawn from the calibration period to
+        check on the holdout; ``"churn"``: what the churn label is compared with); "" when not said.
+    start, end : str
+        The days of the log the gaps were read from ("" when not drawn from the log).
+
+    Every sentence that shows a window names its owner and its source (:meth:`sentence`), so two windows drawn from
+    different spans of one log (the tiers' up to the end of the log, the lifecycle's up to its earlier date) are
+    never shown as one number that changed.
     """
 
     days: float
@@ -397,24 +547,97 @@ class Window(Result):
     gaps: int = 0
     customers: int = 0
     median_gap: float = np.nan
+    owner: str = ""
+    start: str = ""
+    end: str = ""
+
+    @property
+    def name(self) -> Message:
+        """The window's owner as a phrase ("the key-account tiers' inactivity window")."""
+        return WINDOW_OWNERS.get(self.owner, WINDOW_OWNERS[""])
+
+    @property
+    def origin(self) -> Message:
+        """Where the number comes from, as a phrase: the study key and its value, and for ``auto`` the span read."""
+        if self.source == "study":
+            return Message("tiers.max_inactive_days: {days:g}, set in the study", "phrase", days=self.days)
+        if self.source == "default":
+            return Message("tiers.max_inactive_days: auto, and the log has no gaps from {start} to {end}, so the "
+                           "default", "phrase", start=self.start, end=self.end)
+        return Message("tiers.max_inactive_days: auto, the {pct:g} quantile of the log's gaps from {start} to {end}",
+                       "phrase", pct=self.percentile, start=self.start, end=self.end)
 
     def sentence(self) -> Message:
-        """Where the window comes from, in one sentence."""
+        """The window, its owner and where it comes from, in one sentence."""
         if self.source == "log":
-            return Message("A customer counts as inactive after {days:g} days without a purchase: the {pct:g} "
+            return Message("{owner} is {days:g} days without a purchase (tiers.max_inactive_days: auto): the {pct:g} "
                            "quantile of the {gaps:,} gaps between consecutive purchase days of {customers:,} repeat "
-                           "buyers (median gap {median:g} days).", days=self.days, pct=self.percentile,
-                           gaps=self.gaps, customers=self.customers, median=self.median_gap)
+                           "buyers from {start} to {end} (median gap {median:g} days).", owner=self.name,
+                           days=self.days, pct=self.percentile, gaps=self.gaps, customers=self.customers,
+                           median=self.median_gap, start=self.start, end=self.end)
         if self.source == "default":
-            return Message("A customer counts as inactive after {days:g} days without a purchase: no customer bought on "
-                           "two days, so the log has no gaps to draw the window from; set tiers.max_inactive_days to "
-                           "your business's purchase cycle.", days=self.days)
-        return Message("A customer counts as inactive after {days:g} days without a purchase "
-                       "(tiers.max_inactive_days, set in the study).", days=self.days)
+            return Message("{owner} is {days:g} days without a purchase (tiers.max_inactive_days: auto, the default): no "
+                           "customer bought on two days from {start} to {end}, so the log has no gaps to draw the window "
+                           "from; set tiers.max_inactive_days to your business's purchase cycle.", owner=self.name,
+                           days=self.days, start=self.start, end=self.end)
+        return Message("{owner} is {days:g} days without a purchase (tiers.max_inactive_days, set in the study).",
+                       owner=self.name, days=self.days)
+
+    def check(self, transactions: pd.DataFrame, *, calibration_end, holdout_end, start=None) -> ComeBack:
+        """Check the window on the holdout: of the customers it calls inactive at ``calibration_end``, how many buy
+        again by ``holdout_end`` (counted by :func:`kamlib.lifecycle.came_back`, the one owner of that count). A
+        window under which most of them come back calls customers lost too early.
+
+        Parameters
+        ----------
+        transactions : DataFrame
+            The validated log.
+        calibration_end, holdout_end : date-like
+            The end of the calibration period (where the window is applied) and of the holdout.
+        start : date-like, optional
+            The first day of the calibration period.
+
+        Returns
+        -------
+        ComeBack
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from kamlib.tiers import Window
+        >>> tx = pd.DataFrame({"customer_id": ["a", "b", "b", "c"],
+        ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-08-01", "2024-05-30"])})
+        >>> c = Window(90).check(tx, calibration_end="2024-06-30", holdout_end="2024-12-31")
+        >>> c.called, c.came_back
+        (2, 1)
+        """
+        from .lifecycle import came_back
+        from .transactions import purchase_days
+
+        cal_end, hold_end = pd.Timestamp(calibration_end).normalize(), pd.Timestamp(holdout_end).normalize()
+        days_ = purchase_days(transactions)
+        if start is not None:
+            days_ = days_[days_["date"] >= pd.Timestamp(start).normalize()]
+        last = days_[days_["date"] <= cal_end].groupby("customer_id")["date"].max()
+        called = pd.Series(np.where((cal_end - last).dt.days > self.days, "inactive", "active"),
+                           index=last.index.astype(str))
+        row = came_back(called, days_, after=cal_end, until=hold_end, called=("inactive",)).iloc[0]
+        return ComeBack(int(row["customers"]), int(row["came_back"]), float(self.days), str(cal_end.date()),
+                        str(hold_end.date()), self)
+
+
+#: The rules that use an inactivity window (:attr:`Window.owner`), as a reader names each window.
+WINDOW_OWNERS = {
+    "tiers": Message("The key-account tiers' inactivity window", "phrase"),
+    "lifecycle": Message("The lifecycle stages' inactivity window", "phrase"),
+    "check": Message("The inactivity window drawn from the calibration period alone", "phrase"),
+    "churn": Message("The inactivity window of the calibration period", "phrase"),
+    "": Message("The inactivity window", "phrase"),
+}
 
 
 def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile: float = 0.9,
-                      fallback: float = 180.0) -> Window:
+                      fallback: float = 180.0, owner: str = "") -> Window:
     """The inactivity window of a log: a high percentile of the gaps between a customer's consecutive purchase days.
 
     A rule that calls a customer inactive, at risk or churned by time alone should follow the business's purchase
@@ -423,7 +646,7 @@ def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile
     a refund-only day is not a purchase) from ``start`` to ``end`` counts once; the window is their ``percentile``,
     rounded up to whole days, so that a customer whose silence is longer than ``percentile`` of the log's gaps is
     called inactive. A gap longer than the log's span cannot be observed, so a short log understates the window:
-    :func:`come_back` checks it on the holdout.
+:meth:`Window.check` checks it on the holdout.
 
     Parameters
     ----------
@@ -437,6 +660,8 @@ def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile
         In (0, 1); a study's ``tiers.inactive_percentile``.
     fallback : float
         The window when no customer bought on two days (``source == "default"``).
+    owner : str
+        The rule that uses the window (:attr:`Window.owner`, a key of :data:`WINDOW_OWNERS`).
 
     Returns
     -------
@@ -463,6 +688,9 @@ def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile
 
     if not 0 < percentile < 1:
         raise ArgumentError(f"the percentile of the gaps must be in (0, 1), got {percentile}.", argument="percentile")
+    if owner not in WINDOW_OWNERS:
+        raise ArgumentError(f"owner must be one of {', '.join(map(repr, WINDOW_OWNERS))}, not {owner!r}.",
+                            argument="owner")
     day = transactions["date"].dt.normalize()
     keep = day <= pd.Timestamp(end).normalize()
     if start is not None:
@@ -470,14 +698,18 @@ def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile
     days = purchase_days(transactions.loc[keep]).sort_values(["customer_id", "date"], kind="mergesort")
     gaps = days["date"].diff().dt.days.where(days["customer_id"].eq(days["customer_id"].shift()))
     gaps = gaps.dropna()
+    read = days["date"] if len(days) else day[keep]
+    first = str(pd.Timestamp(start).date()) if start is not None else (str(read.min().date()) if len(read) else "")
+    span = dict(owner=owner, start=first, end=str(pd.Timestamp(end).date()))
     if gaps.empty:
-        return Window(float(fallback), "default")
+        return Window(float(fallback), "default", **span)
     window = float(np.ceil(np.quantile(gaps.to_numpy(dtype=float), percentile)))
     return Window(window, "log", float(percentile), int(len(gaps)),
-                  int(days.loc[gaps.index, "customer_id"].nunique()), float(gaps.median()))
+                  int(days.loc[gaps.index, "customer_id"].nunique()), float(gaps.median()), **span)
 
 
-def window(transactions: pd.DataFrame, setting, *, end, start=None, percentile: float = 0.9) -> Window:
+def window(transactions: pd.DataFrame, setting, *, end, start=None, percentile: float = 0.9,
+           owner: str = "") -> Window:
     """The inactivity window a study's ``tiers.max_inactive_days`` means: ``"auto"`` draws it from the log's gaps
     (:func:`inactivity_window`), a number is taken as it is (``source == "study"``).
 
@@ -491,6 +723,9 @@ def window(transactions: pd.DataFrame, setting, *, end, start=None, percentile: 
         The window of the log read (``clv.holdout_end`` and ``clv.calibration_start`` for the tiers).
     percentile : float
         The study's ``tiers.inactive_percentile``.
+    owner : str
+        The rule that uses the window (:attr:`Window.owner`: ``"tiers"``, ``"lifecycle"``, ``"check"``,
+        ``"churn"``), named wherever the window is shown.
 
     Returns
     -------
@@ -507,13 +742,16 @@ def window(transactions: pd.DataFrame, setting, *, end, start=None, percentile: 
         if setting.strip().lower() != "auto":
             raise ArgumentError(f"max_inactive_days must be a number of days or auto, not {setting!r}.",
                                 argument="max_inactive_days")
-        return inactivity_window(transactions, end=end, start=start, percentile=percentile)
-    return Window(float(setting), "study")
+        return inactivity_window(transactions, end=end, start=start, percentile=percentile, owner=owner)
+    if owner not in WINDOW_OWNERS:
+        raise ArgumentError(f"owner must be one of {', '.join(map(repr, WINDOW_OWNERS))}, not {owner!r}.",
+                            argument="owner")
+    return Window(float(setting), "study", owner=owner)
 
 
 @dataclass(frozen=True)
 class ComeBack(Result):
-    """:func:`come_back`'s result: how many customers a window called inactive at the end of the calibration
+    """:meth:`Window.check`'s result: how many customers a window called inactive at the end of the calibration
     period bought again in the holdout.
 
     Attributes
@@ -526,6 +764,8 @@ class ComeBack(Result):
         The window checked.
     calibration_end, holdout_end : str
         The dates of the check.
+    window : Window or None
+        The window checked (its owner and source name it in :meth:`sentence`).
     """
 
     called: int
@@ -533,6 +773,7 @@ class ComeBack(Result):
     days: float
     calibration_end: str
     holdout_end: str
+    window: Window | None = None
 
     @property
     def share(self) -> float:
@@ -540,55 +781,15 @@ class ComeBack(Result):
         return self.came_back / self.called if self.called else float("nan")
 
     def sentence(self) -> Message | None:
-        """The check in one sentence (None when the rule called no one: nothing to check)."""
+        """The check in one sentence, naming the window checked (None when the rule called no one)."""
         if not self.called:
             return None
-        return Message("A check of the window on the holdout: of the {called:,} customers it called inactive on "
-                       "{cal_end} (no purchase for more than {days:g} days), {back:,} ({share:.0%}) bought again by "
-                       "{end}.", called=self.called, cal_end=self.calibration_end, days=self.days,
+        name = self.window.name if self.window is not None else WINDOW_OWNERS[""]
+        origin = self.window.origin if self.window is not None else Message("as given", "phrase")
+        return Message("A check on the holdout of {window} ({days:g} days; {origin}): of the {called:,} customers it "
+                       "called inactive on {cal_end}, {back:,} ({share:.0%}) bought again by {end}.",
+                       window=name, days=self.days, origin=origin, called=self.called, cal_end=self.calibration_end,
                        back=self.came_back, share=self.share, end=self.holdout_end)
-
-
-def come_back(transactions: pd.DataFrame, days: float, *, calibration_end, holdout_end, start=None) -> ComeBack:
-    """Check an inactivity window on the holdout: of the customers it calls inactive at ``calibration_end``, how
-    many buy again by ``holdout_end``. A rule under which most of them come back calls customers lost too early.
-
-    Parameters
-    ----------
-    transactions : DataFrame
-        The validated log.
-    days : float
-        The window (:attr:`Window.days`): more than this many days since the last purchase is inactive.
-    calibration_end, holdout_end : date-like
-        The end of the calibration period (where the rule is applied) and of the holdout.
-    start : date-like, optional
-        The first day of the calibration period.
-
-    Returns
-    -------
-    ComeBack
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from kamlib.tiers import come_back
-    >>> tx = pd.DataFrame({"customer_id": ["a", "b", "b", "c"],
-    ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-08-01", "2024-05-30"])})
-    >>> c = come_back(tx, 90, calibration_end="2024-06-30", holdout_end="2024-12-31")
-    >>> c.called, c.came_back
-    (2, 1)
-    """
-    from .transactions import purchase_days
-
-    cal_end, hold_end = pd.Timestamp(calibration_end).normalize(), pd.Timestamp(holdout_end).normalize()
-    days_ = purchase_days(transactions)
-    if start is not None:
-        days_ = days_[days_["date"] >= pd.Timestamp(start).normalize()]
-    before = days_[days_["date"] <= cal_end].groupby("customer_id")["date"].max()
-    called = before.index[((cal_end - before).dt.days > days).to_numpy()]
-    later = days_[(days_["date"] > cal_end) & (days_["date"] <= hold_end)]["customer_id"]
-    back = int(pd.Index(called).isin(set(later)).sum())
-    return ComeBack(int(len(called)), back, float(days), str(cal_end.date()), str(hold_end.date()))
 
 
 def customer_profit(transactions: pd.DataFrame, *, end, start=None) -> pd.Series:
@@ -857,8 +1058,8 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     ['Key account', 'Maintain']
     >>> lossy = b.assign(profit=[-3.0, 0.5])  # the largest customer loses money: not a key account by profit
     >>> t = assign(lossy, key_share=0.5, develop_share=0.6, value_model=False, rank_by="profit")
-    >>> t.tier.astype(str).tolist(), list(t.loss_making), t.rank_by
-    (['Maintain', 'Key account'], [0], 'gross profit')
+    >>> t.tier.astype(str).tolist(), list(t.loss_making), t.rank_by, t.measure
+    (['Maintain', 'Key account'], [0], 'profit', 'gross profit')
     """
     if not 0 < key_share < develop_share < 1:
         raise KamError(f"tiers need 0 < key_share < develop_share < 1, got {key_share} and {develop_share}.")
@@ -888,7 +1089,7 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
                             "could be compared).")
         rank_by = "revenue"
     measure_name = revenue_name if rank_by == "revenue" else RANK_BY[rank_by]
-    ranking = _measure(base, measure_name)
+    ranking = _measure(base, rank_by)
     if degenerate or p_min >= min_p_alive:
         require_columns(base, ["recency", "T"], where="the tier input",
                         fix="compute them with kamlib.clv.customer_base")
@@ -909,7 +1110,8 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     eligible = candidates.eligible(base.index) if candidates is not None else np.ones(len(base), dtype=bool)
     pool = base.index[eligible]
     profitable = (base["profit"].fillna(0.0) > 0).to_numpy() if rank_by == "profit" else np.ones(len(base), bool)
-    top_rank = base.index.isin(top(ranking.loc[pool], key_share)) & profitable if len(pool) else np.zeros(len(base), bool)
+    key_cut = cut(ranking.loc[pool], key_share) if len(pool) else None
+    top_rank = base.index.isin(key_cut.ids) & profitable if key_cut is not None else np.zeros(len(base), bool)
     by_clv = base["clv"] if value_model else ranking
     potential = (base.index.isin(top(by_clv.loc[pool], key_share)) if len(pool) else np.zeros(len(base), bool)) \
         & value_model & profitable & (rank_by != "clv")
@@ -926,10 +1128,10 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     rule = _rule(key_share, measure_name, value_model, risk_rule, candidates)
     return Tiers(pd.Series(pd.Categorical(tier, categories=ORDER, ordered=True), index=base.index, name="tier"),
                  risk, rule, note, share=float(key_share), develop_share=float(develop_share),
-                 max_inactive_days=float(max_inactive_days), min_p_alive=float(min_p_alive), rank_by=measure_name,
+                 max_inactive_days=float(max_inactive_days), min_p_alive=float(min_p_alive), rank_by=rank_by,
                  value_model=model_label if value_model else "",
                  base=base, as_of=str(as_of), unit=unit, rank_note=rank_note, candidates=candidates,
-                 loss_making=loss_making, dropout_identified=bool(identified))
+                 loss_making=loss_making, dropout_identified=bool(identified), cut=key_cut)
 
 
 def _rule(share: float, measure: str, value_model: bool, risk: Message, candidates: Candidates | None) -> Message:
@@ -1076,7 +1278,7 @@ def accounts(tiers: Tiers) -> pd.DataFrame:
     ids = base.index.astype(str)
     out = pd.DataFrame({"customer_id": ids, "tier": tiers.tier.astype(str).to_numpy()})
     ranking = tiers.ranking
-    out[_MEASURE_COLUMN[tiers.rank_by]] = ranking.to_numpy()
+    out[_MEASURE_COLUMN[tiers.measure]] = ranking.to_numpy()
     revenue, revenue_name = _ranking(base)
     value_column, value = (("clv", base["clv"]) if tiers.value_model else (_MEASURE_COLUMN[revenue_name], revenue))
     if value_column not in out:
@@ -1389,7 +1591,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
         value_model = ""
     base = with_profit(base, transactions, end=holdout_end, start=calibration_start)
     inactive = window(transactions, max_inactive_days, end=holdout_end, start=calibration_start,
-                      percentile=inactive_percentile)
+                      percentile=inactive_percentile, owner="tiers")
     result = assign(base, key_share=key_share, develop_share=develop_share, min_p_alive=min_p_alive,
                     max_inactive_days=inactive.days, unit=unit,
                     degenerate=purchase.degenerate if purchase is not None else True,

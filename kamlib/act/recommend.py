@@ -31,8 +31,9 @@ from .._io import as_text, from_spark
 from .._results import Result
 from ..errors import ArgumentError
 
-__all__ = ["ItemSets", "METHODS", "RankedLists", "Split", "als_spark", "claim_check", "compare", "default_cutoff", "evaluate", "explain", "metrics",
-           "next_best", "per_customer", "recommend", "relevant", "time_split", "top_customers"]
+__all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "METHODS", "RankedLists", "Split", "als_spark", "choose_cutoff",
+           "claim_check", "compare", "default_cutoff", "evaluate", "explain", "metrics", "next_best", "per_customer",
+           "recommend", "relevant", "time_split", "top_customers"]
 
 #: The methods :func:`recommend` knows; ``popularity`` is the "regular recommendation" baseline.
 METHODS = ("popularity", "itemcf", "content", "hybrid", "als")
@@ -155,8 +156,14 @@ class ItemSets(_ByCustomer):
         return set(self.labels[self.indices[self.indptr[at]:self.indptr[at + 1]]].tolist())
 
 
-def default_cutoff(last_day, cutoff=None, *, days: int = 90):
-    """The recommendation cutoff: ``cutoff`` when given, else ``days`` before the last purchase day.
+#: The share of a log's span that the derived cutoff holds out for evaluation (at most ``days``).
+HOLDOUT_SHARE = 0.25
+
+
+def default_cutoff(last_day, cutoff=None, *, days: int = 90, first_day=None):
+    """The recommendation cutoff: ``cutoff`` when given, else derived from the log: the last ``days`` days are the
+    evaluation period, and never more than a quarter of the log's span (:data:`HOLDOUT_SHARE`, at least one day)
+    when its first day is known, so that a short log (a week of a marketplace) is cut inside its own dates.
 
     Parameters
     ----------
@@ -165,7 +172,9 @@ def default_cutoff(last_day, cutoff=None, *, days: int = 90):
     cutoff : date-like, optional
         A cutoff chosen by the study (``personalisation.cutoff``).
     days : int
-        Length of the evaluation period when no cutoff is chosen.
+        The longest evaluation period when no cutoff is chosen.
+    first_day : date-like, optional
+        The log's first purchase date.
 
     Returns
     -------
@@ -179,10 +188,118 @@ def default_cutoff(last_day, cutoff=None, *, days: int = 90):
     Examples
     --------
     >>> from kamlib.act.recommend import default_cutoff
-    >>> default_cutoff("2011-12-09")
-    datetime.date(2011, 9, 10)
+    >>> default_cutoff("2011-12-09"), default_cutoff("2011-12-09", first_day="2010-12-01")
+    (datetime.date(2011, 9, 10), datetime.date(2011, 9, 10))
+    >>> default_cutoff("2017-12-03 23:59", first_day="2017-11-25 08:00")  # nine days: the last two held out
+    datetime.date(2017, 12, 1)
     """
-    return pd.Timestamp(cutoff).date() if cutoff else (pd.Timestamp(last_day) - pd.Timedelta(days=days)).date()
+    if cutoff:
+        return pd.Timestamp(cutoff).date()
+    last = pd.Timestamp(last_day).normalize()
+    hold = days
+    if first_day is not None:
+        span = (last - pd.Timestamp(first_day).normalize()).days
+        hold = max(1, min(days, int(span * HOLDOUT_SHARE)))
+    return (last - pd.Timedelta(days=hold)).date()
+
+
+@dataclass(frozen=True)
+class Cutoff(Result):
+    """:func:`choose_cutoff`'s result: the recommendation cutoff, where it comes from, and why none fits.
+
+    Attributes
+    ----------
+    date : datetime.date
+        The last day of the training purchases.
+    source : str
+        ``"study"`` (``personalisation.cutoff``) or ``"log"`` (:func:`default_cutoff` from the log's dates).
+    first, last : str
+        The log's first and last purchase days.
+    reason : Message or None
+        Why no evaluation can run at this cutoff (it lies outside the log, or the log is too short to hold out
+        later purchases), with the fix; None when the cutoff lies inside the log.
+    """
+
+    date: object
+    source: str
+    first: str
+    last: str
+    reason: object = None
+
+    @property
+    def evaluation_days(self) -> int:
+        """Days from the cutoff to the log's last day (the evaluation period)."""
+        return int((pd.Timestamp(self.last) - pd.Timestamp(self.date)).days)
+
+    def sentence(self):
+        """Where the cutoff comes from, in one sentence (the refusal's reason when it cannot be used)."""
+        from ..i18n import Message
+
+        if self.reason is not None:
+            return self.reason
+        if self.source == "study":
+            return Message("The recommendations train on purchases up to {date} (personalisation.cutoff, set in the "
+                           "study) and are evaluated on the {days} days after it, to {last}.", date=str(self.date),
+                           days=self.evaluation_days, last=self.last)
+        return Message("The recommendations train on purchases up to {date} and are evaluated on the last {days} days of "
+                       "the log, to {last}: the cutoff is drawn from the log's dates ({first} to {last}; the last "
+                       "quarter of its span, at most 90 days), and personalisation.cutoff sets another.",
+                       date=str(self.date), days=self.evaluation_days, first=self.first, last=self.last)
+
+    def check(self, stage: str = "recommendation"):
+        """The cutoff as a stage precondition (:class:`kamlib.stages.Check`): it fails with :attr:`reason`."""
+        from ..stages import Check
+
+        return Check(stage, self.reason is None, self.reason or "")
+
+
+def choose_cutoff(transactions: pd.DataFrame, cutoff=None, *, days: int = 90) -> Cutoff:
+    """The recommendation cutoff of a log: the study's ``personalisation.cutoff``, else drawn from the log's own dates
+    (:func:`default_cutoff`); refused, with one sentence and the fix, when it lies outside the log or the log is too
+    short to hold out later purchases.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The validated log (``date``).
+    cutoff : date-like, optional
+        The study's ``personalisation.cutoff``.
+    days : int
+        The longest evaluation period when the cutoff is drawn from the log.
+
+    Returns
+    -------
+    Cutoff
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.act.recommend import choose_cutoff
+    >>> tx = pd.DataFrame({"date": pd.to_datetime(["2017-11-25 10:00", "2017-12-03 18:30"])})
+    >>> c = choose_cutoff(tx)
+    >>> str(c.date), c.source, c.reason is None
+    ('2017-12-01', 'log', True)
+    >>> print(choose_cutoff(tx, "2017-09-04").reason)  # doctest: +NORMALIZE_WHITESPACE
+    personalisation.cutoff is 2017-09-04, outside the log's purchases (2017-11-25 to 2017-12-03), so the
+    recommendations cannot be trained before it and evaluated after it; set it inside the log, or leave it empty to
+    hold out the last quarter of the log.
+    """
+    from ..i18n import Message
+
+    if len(transactions) == 0:
+        raise ArgumentError("the log has no purchases to place a recommendation cutoff in.", argument="transactions")
+    first, last = transactions["date"].min().normalize(), transactions["date"].max().normalize()
+    date = default_cutoff(last, cutoff, days=days, first_day=first)
+    span = dict(first=str(first.date()), last=str(last.date()))
+    reason = None
+    if cutoff and not first <= pd.Timestamp(date) < last:
+        reason = Message("personalisation.cutoff is {date}, outside the log's purchases ({first} to {last}), so the "
+                         "recommendations cannot be trained before it and evaluated after it; set it inside the log, "
+                         "or leave it empty to hold out the last quarter of the log.", date=str(date), **span)
+    elif not cutoff and (last - first).days < 1:
+        reason = Message("The log's purchases all fall on one day ({last}), so no cutoff leaves purchases to train the "
+                         "recommendations on and later ones to evaluate them; a log of several days is needed.", **span)
+    return Cutoff(date, "study" if cutoff else "log", reason=reason, **span)
 
 
 def time_split(transactions: pd.DataFrame, cutoff, *, customer: str = "customer_id", item: str = "product",
@@ -226,7 +343,7 @@ def time_split(transactions: pd.DataFrame, cutoff, *, customer: str = "customer_
     if missing:
         raise ArgumentError(f"the purchase log has no column '{missing[0]}'; recommendation needs a customer, a "
                             "product and a date per line (map transactions.columns.product).", argument=missing[0])
-    cutoff = pd.Timestamp(cutoff)
+    cutoff = pd.Timestamp(cutoff).normalize()  # a whole day: a purchase at any time on the cutoff day trains
     keep = transactions[customer].notna().to_numpy() & transactions[item].notna().to_numpy()
     for col in ("amount", "quantity"):
         if col in transactions.columns:
@@ -236,7 +353,7 @@ def time_split(transactions: pd.DataFrame, cutoff, *, customer: str = "customer_
         lines = lines[keep]
     lines = lines.assign(**{customer: as_text(lines[customer]), item: as_text(lines[item])})
     when = lines[date].to_numpy(dtype="datetime64[ns]")
-    in_train = when <= np.datetime64(cutoff.to_datetime64(), "ns")
+    in_train = when < np.datetime64((cutoff + pd.Timedelta(days=1)).to_datetime64(), "ns")
     if in_train.all() or not in_train.any():
         raise ArgumentError(f"the cutoff {cutoff:%Y-%m-%d} leaves no purchases {'before' if not in_train.any() else 'after'} "
                             f"it (the log runs {lines[date].min():%Y-%m-%d} to {lines[date].max():%Y-%m-%d}); choose a "
