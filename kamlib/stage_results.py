@@ -656,6 +656,8 @@ def _churn_score_name(key: str):
 
     if key == "logit":
         return Message("the logistic regression on calibration RFM features", "phrase")
+    if key == "recency":
+        return Message("the days since the last purchase (the recency rule)", "phrase")
     if key.endswith("_p_alive"):
         return Message("1 - P(alive) of the {model}", "phrase", model=label(key.removesuffix("_p_alive")))
     if key.endswith("_expected"):
@@ -912,7 +914,7 @@ def _identify(r: StageResults, simulated: bool) -> list[Message]:
         out.append(Message("They do not show which customers will stay valuable: the log is too small to tell a "
                            "customer who left from one who buys rarely (simulated at its size), so no purchase model "
                            "values them; the tiers rank by past revenue and judge risk by recency.", "closing"))
-    elif chosen == "" and i.tiers is not None and i.tiers.rank_by == "purchase days":  # no amounts: no spend model
+    elif chosen == "" and i.tiers is not None and i.tiers.measure == "purchase days":  # no amounts: no spend model
         out.append(Message("They do not show which customers will stay valuable: the log has no amounts, so no "
                            "purchase model values them; the tiers rank by purchase days and judge risk by recency.",
                            "closing"))

@@ -460,8 +460,9 @@ def recommendation(transactions: pd.DataFrame, cutoff, stage: str = "recommendat
         return _fail(stage, "The {stage} needs purchases on both sides of the cutoff {cutoff}, and the log runs from "
                             "{first} to {last}; set personalisation.cutoff inside it.", cutoff=str(cutoff.date()),
                      first=str(first.date()), last=str(last.date()))
-    before = set(transactions.loc[transactions["date"] <= cutoff, "customer_id"])
-    after = set(transactions.loc[transactions["date"] > cutoff, "customer_id"])
+    day = transactions["date"].dt.normalize()  # the cutoff is a whole day, as recommend.time_split reads it
+    before = set(transactions.loc[day <= cutoff, "customer_id"])
+    after = set(transactions.loc[day > cutoff, "customer_id"])
     both = len(before & after)
     if both < MIN_CUSTOMERS:
         return _fail(stage, "The {stage} is judged on customers who buy both before and after the cutoff {cutoff}, "
@@ -614,7 +615,7 @@ def plan(transactions: pd.DataFrame, *, notebooks, calibration_end, holdout_end,
         if cal is not None else window)
     add("45_personalisation", products(transactions, "cross-selling and recommendation"))
     if "product" in transactions:
-        cut = default_cutoff(transactions["date"].max(), cutoff)
+        cut = default_cutoff(transactions["date"].max(), cutoff, first_day=transactions["date"].min())
         add("45_personalisation", recommendation(transactions, cut))
     return pd.DataFrame(rows, columns=["notebook", "stage", "applies", "reason"])
 

@@ -540,7 +540,8 @@ class Personalisation(_Section):
     min_confidence: float = Field(0.5, ge=0, le=1)
     max_len: int = Field(3, ge=2, le=10, description="most items in a rule (both sides)")
     alpha: float = Field(0.01, gt=0, lt=1, description="Fisher test level after Bonferroni adjustment")
-    cutoff: dt.date | None = Field(None, description="last day of the training purchases (null: 90 days before the log ends)")
+    cutoff: dt.date | None = Field(None, description="last day of the training purchases (null: drawn from the log, the "
+                                                     "last quarter of its span held out, at most 90 days)")
     k: int = Field(10, ge=1, le=100, description="length of each recommendation list")
     methods: list[Literal["popularity", "itemcf", "content", "hybrid", "als"]] = \
         ["popularity", "itemcf", "content", "hybrid", "als"]
