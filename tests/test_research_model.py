@@ -190,7 +190,7 @@ def test_a_bootstrap_test_of_a_mediation_uses_the_chain_and_its_other_predictors
 def test_an_interaction_moderator_that_is_not_an_answer_or_construct_is_named(rq):
     rm = declare(RQ_MODEL, [_h("H7", interaction={"path": "LOY ~ CM", "moderator": "REGION"})], constructs=rq.constructs)
     inst, data = _continuous(rq, 300, seed=2)
-    with pytest.raises(KamError, match="REGION', which is neither a construct nor an answer column"):
+    with pytest.raises(KamError, match=r"REGION', which is neither a construct \(TR, CM, SAT, LOY\) nor an answer column"):
         hypothesis_tests(rm, structural=survey.sem(data, rm.syntax(inst.constructs)),
                          scores=sd.construct_scores(data, inst), data=data, constructs=inst.constructs)
     rm2 = declare(RQ_MODEL, [_h("H7", interaction={"path": "LOY ~ CM", "moderator": "SIZE", "level": "huge"})],

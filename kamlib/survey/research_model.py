@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -39,10 +40,25 @@ from ..errors import KamError
 from ..i18n import Given, Message, join
 from ._shared import total_effects
 
-__all__ = ["Hypothesis", "HypothesisTests", "ResearchModel", "declare", "hypothesis_tests", "qualify", "real_tests"]
+__all__ = ["Hypothesis", "HypothesisTests", "ResearchModel", "StructuralPath", "declare", "hypothesis_tests", "qualify", "real_tests"]
 
 _NAME = r"[A-Za-z_][\w.]*"
 _KINDS = ("path", "defined", "interaction", "moderation")
+
+
+class StructuralPath(NamedTuple):
+    """A structural path in reading order, predictor first (the order of :attr:`ResearchModel.paths`).
+
+    Examples
+    --------
+    >>> from kamlib.survey.research_model import StructuralPath
+    >>> p = StructuralPath("TR", "CM")  # CM ~ TR: trust predicts commitment
+    >>> p.predictor, p.outcome, p == ("TR", "CM")
+    ('TR', 'CM', True)
+    """
+
+    predictor: str
+    outcome: str
 
 
 @dataclass(frozen=True)
@@ -58,8 +74,9 @@ class Hypothesis(Result):
     kinds : tuple of str
         ``path``, ``defined``, ``interaction`` and/or ``moderation`` (interaction and moderation may be declared
         together: two rows of the table, the multi-group one marked).
-    path : tuple of (str, str) or None
-        ``(outcome, predictor)`` of a path, an interaction or a moderation.
+    path : StructuralPath or None
+        ``(predictor, outcome)`` of a path, an interaction or a moderation (named fields ``predictor`` and
+        ``outcome``; ``"CM ~ TR"`` is ``("TR", "CM")``).
     defined : str or None
         The ``:=`` name of a defined effect.
     test : str
@@ -107,6 +124,8 @@ class ResearchModel(Result):
     defined : dict
         ``:=`` name -> expression.
     hypotheses : tuple of Hypothesis
+    where : str
+        The study key the model is declared under (``survey``), which the errors of its tests name.
     """
 
     structural: str
@@ -114,6 +133,11 @@ class ResearchModel(Result):
     labels: dict
     defined: dict
     hypotheses: tuple = field(default_factory=tuple)
+    where: str = "survey"
+
+    def example(self) -> str:
+        """A path of this model in lavaan syntax (``CM ~ TR``), for the examples errors give."""
+        return f"{self.paths[0][1]} ~ {self.paths[0][0]}" if self.paths else "Y ~ X"
 
     def syntax(self, constructs: dict) -> str:
         """The full lavaan model: the instrument's measurement model, then the structural lines."""
@@ -179,13 +203,71 @@ class ResearchModel(Result):
         return set(h.path or ())
 
 
-def _regression(line: str) -> tuple[str, list[tuple[str | None, str]]]:
-    lhs, rhs = (part.strip() for part in line.split("~", 1))
+#: lavaan's operators, longest first (a statement without one continues the one before, as lavaan reads it).
+_OPERATORS = (":=", "=~", "~~", "<~", "~*~", "==", "<", ">", "|", "%", "~")
+
+
+def _statements(model: str) -> list[tuple[int, str]]:
+    """The model's statements with the line each starts on, as lavaan splits them: comments (``#``, ``!``) cut,
+    ``;`` a separator like a new line, and a line without an operator (``+ CM`` or the rest after ``LOY ~ SAT +``)
+    continuing the statement before."""
+    out: list[list] = []
+    for number, raw in enumerate(str(model).splitlines(), 1):
+        text = re.split(r"[#!]", raw, maxsplit=1)[0]
+        for part in text.split(";"):
+            part = part.strip()
+            if not part:
+                continue
+            if out and not any(op in part for op in _OPERATORS):
+                out[-1][1] += " " + part
+            else:
+                out.append([number, part])
+    return [(n, t) for n, t in out]
+
+
+def _operator(statement: str) -> str | None:
+    """The statement's operator (the first found among :data:`_OPERATORS`, longest first)."""
+    found = [(statement.find(op), -len(op), op) for op in _OPERATORS if op in statement]
+    return min(found)[2] if found else None
+
+
+def _regression(statement: str, number: int, where: str) -> tuple[list[str], list[tuple[str | None, str]]]:
+    """A regression's outcomes (lavaan allows several: ``SAT + LOY ~ CM``) and its ``(label, predictor)`` terms;
+    intercepts (``1``, ``a*1``) left out: they carry no path. One sentence naming the line for what lavaan accepts
+    but a recursive structural model of free paths cannot hold (fixed values, start values, interactions)."""
+    lhs, rhs = (part.strip() for part in statement.split("~", 1))
+    say = f"{where}.model line {number} ({statement!r})"
+    outcomes = [v.strip() for v in lhs.split("+")]
+    for v in outcomes:
+        if not re.fullmatch(_NAME, v):
+            raise KamError(f"{say}: {v!r} left of '~' is not a construct name; write 'outcome ~ predictor'.")
     terms = []
     for term in rhs.split("+"):
-        label, _, var = term.strip().rpartition("*")
-        terms.append((label.strip() or None, var.strip()))
-    return lhs, terms
+        term = term.strip()
+        if not term:
+            raise KamError(f"{say} has an empty term (a '+' with nothing after it); remove the '+' or write the "
+                           "predictor.")
+        *modifiers, var = (t.strip() for t in term.split("*"))
+        if var == "1":
+            continue  # an intercept: lavaan's mean structure, no structural path
+        if ":" in var:
+            raise KamError(f"{say}: the product term {var!r} is an interaction, which the model's paths cannot "
+                           "hold; declare it as a hypothesis (interaction: {path, moderator}).")
+        if not re.fullmatch(_NAME, var):
+            raise KamError(f"{say}: {var!r} is not a construct name.")
+        label = None
+        for modifier in modifiers:
+            if modifier == "NA":
+                continue  # lavaan's 'free', as every path here is
+            if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", modifier):
+                raise KamError(f"{say} fixes the path {var} -> {', '.join(outcomes)} at {modifier}; the workbook "
+                               "estimates every structural path, so write it without a value or leave the path out.")
+            if not modifier.isidentifier():
+                raise KamError(f"{say}: the modifier {modifier!r} of {var} is not a label; only plain labels "
+                               "(a*X) name a path here (no start(), equal(), c() or label()).")
+            label = modifier
+        terms.append((label, var))
+    return outcomes, terms
 
 
 def declare(model: str | None, hypotheses: list | None = None, *, constructs: dict | None = None,
@@ -232,37 +314,55 @@ def declare(model: str | None, hypotheses: list | None = None, *, constructs: di
     """
     if model is None or not str(model).strip():
         if hypotheses:
+            names = list(constructs or [])
+            example = f"{names[-1]} ~ {' + '.join(names[:-1][:2])}" if len(names) > 1 else "Y ~ X1 + X2"
             raise KamError(f"{where}.hypotheses are declared but {where}.model is empty; write the structural model "
-                           "in lavaan syntax (for example 'SAT ~ PQ + SQ').")
+                           f"in lavaan syntax (for example '{example}').")
         return None
     paths, labels, defined, kept = [], {}, {}, []
-    for number, raw in enumerate(str(model).splitlines(), 1):
-        line = raw.split("#")[0].strip()
-        if not line:
-            continue
-        kept.append(line)
-        if ":=" in line:
+    for number, line in _statements(model):
+        op = _operator(line)
+        if op == ":=":
             name, expr = (p.strip() for p in line.split(":=", 1))
             if not name.isidentifier():
                 raise KamError(f"{where}.model line {number} ({line!r}) needs a name left of ':=' (e.g. 'ind := a*b').")
             defined[name] = expr
-        elif "=~" in line:
+            kept.append(f"{name} := {expr}")
+        elif op == "=~":
             raise KamError(f"{where}.model line {number} ({line!r}) is a measurement line; the constructs and their "
                            f"items come from the instrument file ({where}.instrument), so write only the structural "
                            "paths here.")
-        elif "~~" in line:
-            continue
-        elif "~" in line:
-            lhs, terms = _regression(line)
-            for label, var in terms:
-                if not re.fullmatch(_NAME, var):
-                    raise KamError(f"{where}.model line {number} ({line!r}): {var!r} is not a construct name.")
-                paths.append((var, lhs))
-                if label and label.isidentifier():
-                    labels[label] = (var, lhs)
+        elif op == "~~":
+            kept.append(line)
+        elif op == "~":
+            outcomes, terms = _regression(line, number, where)
+            for outcome in outcomes:
+                written = []
+                for label, var in terms:
+                    if (var, outcome) in paths:
+                        raise KamError(f"{where}.model line {number} ({line!r}) writes the path {var} -> {outcome} "
+                                       "a second time; write each path once.")
+                    if label is not None:
+                        if label in labels:
+                            a, b = labels[label]
+                            raise KamError(f"{where}.model line {number} ({line!r}) gives {var} -> {outcome} "
+                                           f"the label {label}, which {a} -> {b} has too (lavaan reads that as a "
+                                           "constraint that the two are equal); give each path its own label.")
+                        labels[label] = (var, outcome)
+                    paths.append((var, outcome))
+                    written.append(f"{label}*{var}" if label else var)
+                if written:
+                    kept.append(f"{outcome} ~ {' + '.join(written)}")
         else:
-            raise KamError(f"{where}.model line {number} ({line!r}) is not a lavaan line (Y ~ X, Y ~~ X or name := "
-                           "expression).")
+            what = {None: "has no lavaan operator", "<~": "is a formative (composite) definition",
+                    "|": "is a threshold", "~*~": "is a scaling factor", "%": "is a block modifier"}.get(
+                op, f"is a constraint ({op})")
+            raise KamError(f"{where}.model line {number} ({line!r}) {what}; a structural model here holds "
+                           "regressions (Y ~ X), covariances (Y ~~ X) and defined effects (name := expression).")
+    if paths:
+        from ._shared import causal_order
+
+        causal_order(paths, where=f"{where}.model")  # a loop is refused: one sentence naming its constructs
     if constructs is not None:
         named = {v for pair in paths for v in pair}
         unknown = sorted(named - set(constructs))
@@ -272,26 +372,27 @@ def declare(model: str | None, hypotheses: list | None = None, *, constructs: di
     for name, expr in defined.items():
         missing = sorted(set(re.findall(_NAME, expr)) - set(labels))
         if missing:
+            x, y = paths[0] if paths else ("X", "Y")
             raise KamError(f"{where}.model defines {name} := {expr}, but no path is labelled {', '.join(missing)}; "
-                           f"label the paths (for example 'SAT ~ {missing[0]}*SQ').")
-    out = ResearchModel("\n".join(kept), paths, labels, defined)
+                           f"label the paths (for example '{y} ~ {missing[0]}*{x}').")
+    out = ResearchModel("\n".join(kept), paths, labels, defined, where=where)
     declared = tuple(_hypothesis(h, i, out, where) for i, h in enumerate(hypotheses or []))
     ids = [h.id for h in declared]
     if len(set(ids)) < len(ids):
         twice = sorted({i for i in ids if ids.count(i) > 1})
         raise KamError(f"{where}.hypotheses declares {', '.join(twice)} more than once; give each hypothesis one "
                        "entry (interaction and moderation may share one).")
-    return ResearchModel(out.structural, paths, labels, defined, declared)
+    return ResearchModel(out.structural, paths, labels, defined, declared, where)
 
 
-def _path(text, key: str, model: ResearchModel) -> tuple[str, str]:
+def _path(text, key: str, model: ResearchModel) -> StructuralPath:
     m = re.fullmatch(rf"\s*({_NAME})\s*~\s*({_NAME})\s*", str(text or ""))
     if not m:
-        raise KamError(f"{key} must be a path 'outcome ~ predictor' (for example 'SAT ~ SQ'), not {text!r}.")
+        raise KamError(f"{key} must be a path 'outcome ~ predictor' (for example '{model.example()}'), not {text!r}.")
     if (m.group(2), m.group(1)) not in model.paths:
         raise KamError(f"{key} is {text!r}, a path the model does not have; add '{m.group(1)} ~ {m.group(2)}' to the "
                        "model or correct the hypothesis.")
-    return m.group(1), m.group(2)
+    return StructuralPath(predictor=m.group(2), outcome=m.group(1))
 
 
 def _hypothesis(spec, i: int, model: ResearchModel, where: str) -> Hypothesis:
@@ -334,7 +435,7 @@ def _hypothesis(spec, i: int, model: ResearchModel, where: str) -> Hypothesis:
             if kind == "interaction":
                 if not part.get("moderator"):
                     raise KamError(f"{key}.interaction needs a moderator: a construct, or an answer column with the "
-                                   "level coded 1 (moderator: TIER, level: key).")
+                                   "level coded 1 (moderator: <answer column>, level: <the answer coded 1>).")
                 fields.update(moderator=str(part["moderator"]),
                               level=None if part.get("level") is None else str(part["level"]))
             else:
@@ -387,14 +488,14 @@ def _supported(lo, hi, p, sign: str, alpha: float) -> bool:
     return verdicts.supported(lo if sign == "positive" else -hi, p, alpha)
 
 
-def _two_groups(column: pd.Series, h: Hypothesis) -> tuple[str, str]:
+def _two_groups(column: pd.Series, h: Hypothesis, where: str) -> tuple[str, str]:
     levels = [str(v) for v in pd.unique(column.dropna().astype(str))]
     if h.focal not in levels:
-        raise KamError(f"survey.hypotheses.{h.id}.moderation.focal is {h.focal!r}, which no respondent answers in "
+        raise KamError(f"{where}.hypotheses.{h.id}.moderation.focal is {h.focal!r}, which no respondent answers in "
                        f"{h.group} (answers: {', '.join(levels)}); correct the group name.")
     others = [v for v in levels if v != h.focal] if h.reference is None else [h.reference]
     if len(others) != 1 or others[0] not in levels:
-        raise KamError(f"survey.hypotheses.{h.id}.moderation compares two groups of {h.group}, which has "
+        raise KamError(f"{where}.hypotheses.{h.id}.moderation compares two groups of {h.group}, which has "
                        f"{', '.join(levels)}; name the reference group (reference: ...).")
     return others[0], h.focal
 
@@ -466,8 +567,8 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
 
     for h in model.hypotheses:
         if "path" in h.kinds:
-            p = paths.loc[h.path]
-            row(h, Message("SEM path {a} -> {b}", "phrase", a=h.path[1], b=h.path[0]), p["estimate"],
+            p = paths.loc[(h.path.outcome, h.path.predictor)]
+            row(h, Message("SEM path {a} -> {b}", "phrase", a=h.path.predictor, b=h.path.outcome), p["estimate"],
                 p["std_estimate"], p["estimate_ci_lower"], p["estimate_ci_upper"], p["pvalue"])
         if "defined" in h.kinds:
             if h.test == "bootstrap":
@@ -483,24 +584,25 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                 row(h, Message("defined effect {name} := {expr}, delta method ({estimator})", "phrase",
                                name=h.defined, expr=model.defined[h.defined], estimator=structural.fit["estimator"]),
                     r["estimate"], r["std_estimate"], r["estimate_ci_lower"], r["estimate_ci_upper"], r["pvalue"])
-        outcome, predictor = h.path or (None, None)
+        predictor, outcome = h.path or (None, None)
         if "interaction" in h.kinds:
             column, frame = h.moderator, scores
             if h.moderator not in scores.columns:
                 if h.moderator not in data.columns:
-                    raise KamError(f"survey.hypotheses.{h.id}.interaction.moderator is {h.moderator!r}, which is "
-                                   "neither a construct nor an answer column; name one of them.")
+                    raise KamError(f"{model.where}.hypotheses.{h.id}.interaction.moderator is {h.moderator!r}, which "
+                                   f"is neither a construct ({', '.join(constructs)}) nor an answer column; name one "
+                                   "of them.")
                 answers = data[h.moderator]
                 if h.level is not None:
                     if not (answers.astype(str) == h.level).any():
-                        raise KamError(f"survey.hypotheses.{h.id}.interaction.level is {h.level!r}, which no "
+                        raise KamError(f"{model.where}.hypotheses.{h.id}.interaction.level is {h.level!r}, which no "
                                        f"respondent answers in {h.moderator}; correct the level.")
                     coded = (answers.astype(str) == h.level).astype(int).where(answers.notna())
                     column = f"{h.moderator}_{h.level}"
                 else:
                     coded = pd.to_numeric(answers, errors="coerce")
                     if coded.notna().sum() < answers.notna().sum():
-                        raise KamError(f"survey.hypotheses.{h.id}.interaction.moderator {h.moderator} has answers "
+                        raise KamError(f"{model.where}.hypotheses.{h.id}.interaction.moderator {h.moderator} has answers "
                                        "that are not numbers; name the level coded 1 (level: ...).")
                 column = re.sub(r"\W", "_", column)
                 frame = scores.assign(**{column: coded.to_numpy()})
@@ -511,9 +613,9 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                 inter.estimate_ci_lower, inter.estimate_ci_upper, inter.pvalue)
         if "moderation" in h.kinds:
             if h.group not in data.columns:
-                raise KamError(f"survey.hypotheses.{h.id}.moderation.group is {h.group!r}, which is not an answer "
-                               "column; name a profile question of the instrument.")
-            reference, focal = _two_groups(data[h.group], h)
+                raise KamError(f"{model.where}.hypotheses.{h.id}.moderation.group is {h.group!r}, which is not an "
+                               "answer column; name a profile question of the instrument.")
+            reference, focal = _two_groups(data[h.group], h, model.where)
             level = getattr((invariance or {}).get(h.group), "level", None)
             if level not in ("metric", "scalar"):
                 notes.append(Message("{h} is not compared across the groups of {group}: paths may be compared only "
