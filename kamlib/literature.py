@@ -30,8 +30,8 @@ from .errors import KamError, require_columns, rows_preview
 
 __all__ = ["AutoCoding", "BIB_TYPES", "LIT", "SOURCE_COLUMNS", "STAGES", "TYPES", "agreement", "autocode", "citations",
            "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa", "frequency",
-           "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts", "load_sources", "matrix", "references",
-           "seed_body", "seed_units", "themes_table", "to_bibtex", "tokenize", "traceability"]
+           "format_references", "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts", "load_sources", "matrix", "references",
+           "seed_body", "seed_units", "sources_csl", "themes_table", "to_bibtex", "tokenize", "traceability"]
 
 LIT = DATA / "literature"
 STAGES = ["identify", "segment", "understand", "act", "evaluate"]
@@ -162,9 +162,15 @@ def citations(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def references(text: str, bibtex: str | None = None, *, style: str = "plain") -> list[dict]:
-    """The reference list of a text: every work it cites, formatted by pybtex from the methods bibliography
-    (``data/literature/methods.bib``), in author order.
+#: The citation style of each edition: APA 7 (author-date) in English, GB/T 7714-2015 (numeric) in Chinese; each an
+#: official CSL style shipped in ``kamlib/resources`` (see its ``CSL.PROVENANCE.md``).
+STYLES = {"apa": "apa.csl", "gbt7714": "gb-t-7714-2015-numeric.csl"}
+STYLE_OF_LANGUAGE = {"en": "apa", "zh": "gbt7714"}
+
+
+def references(text: str, bibtex: str | None = None, *, style: str = "apa") -> list[dict]:
+    """The reference list of a text: every work it cites, formatted in a citation style by pandoc's citeproc from
+    the bibliography (``data/literature/methods.bib``).
 
     Parameters
     ----------
@@ -172,50 +178,258 @@ def references(text: str, bibtex: str | None = None, *, style: str = "plain") ->
         The report's text (any language; citations are author-year, as the verdicts write them).
     bibtex : str, optional
         BibTeX to draw from (default: ``methods.bib``).
-    style : str
-        A pybtex formatting style (``plain``, ``alpha``, ``unsrt``).
+    style : {"apa", "gbt7714"}
+        APA 7 (entries in author order) or GB/T 7714-2015 numeric (entries numbered in order of first citation).
 
     Returns
     -------
     list of dict
-        ``key``, ``author`` (first surname), ``year`` and ``text`` (the formatted entry), one per cited work; a
-        citation with no entry is listed with ``text`` None, so the report and the tests can name it.
+        One per cited work, in the style's order: ``key``, ``author`` (first surname as cited), ``year``,
+        ``label`` (``"[3]"`` in a numeric style, else None), ``runs`` (``[(text, italic)]``, the formatted entry
+        with its emphasis) and ``text`` (the same as plain text); a citation with no entry comes last, with
+        ``key`` and ``text`` None, so the report and the tests can name it.
 
     References
     ----------
-    pybtex documentation, https://docs.pybtex.org (formatting styles and the plain-text backend).
+    Citation Style Language 1.0.2 specification, https://docs.citationstyles.org; pandoc's citeproc,
+    https://pandoc.org/MANUAL.html#citations. Styles: ``apa.csl`` and
+    ``china-national-standard-gb-t-7714-2015-numeric.csl`` of https://github.com/citation-style-language/styles.
 
     Examples
     --------
     >>> from kamlib.literature import references
-    >>> refs = references("fit cut-offs of Hu & Bentler (1999)")
-    >>> refs[0]["text"].startswith("Li-tze Hu and Peter M. Bentler. Cutoff criteria")
-    True
+    >>> references("fit cut-offs of Hu & Bentler (1999)")[0]["text"][:60]
+    'Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit ind'
+    >>> references("Hu & Bentler (1999)", style="gbt7714")[0]["label"]
+    '[1]'
     """
-    by, formatted = _bibliography(bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8"),
-                                  style)
+    bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
+    by = _keys(bibtex)
+    cited = [(surname, year, by.get((_plain(surname), year))) for surname, year in citations(text)]
+    keys = list(dict.fromkeys(k for _, _, k in cited if k))
+    who = {k: (surname, year) for surname, year, k in reversed(cited) if k}
     out = []
-    for surname, year in citations(text):
-        key = by.get((_plain(surname), year))
-        out.append({"key": key, "author": surname, "year": year, "text": formatted.get(key) if key else None})
-    return sorted(out, key=lambda r: (r["author"], r["year"]))
+    for entry in format_references(keys, style=style, bibtex=bibtex):
+        surname, year = who[entry["key"]]
+        out.append({**entry, "author": surname, "year": year})
+    out += [{"key": None, "author": s, "year": y, "label": None, "runs": [], "text": None}
+            for s, y, k in cited if k is None]
+    return out
+
+
+def format_references(keys, *, style: str = "apa", bibtex: str | None = None, csl_items: list[dict] | None = None,
+                      ) -> list[dict]:
+    """Entries formatted by pandoc's citeproc in an official CSL style, in the style's order.
+
+    Written here because no maintained Python library runs full CSL (citeproc-py lacks the year-suffix
+    disambiguation and number collapsing these styles need); pandoc does, and the ``pypandoc-binary`` wheel
+    carries it. This function only feeds it the keys and reads its output (the JSON document tree).
+
+    Parameters
+    ----------
+    keys : sequence of str
+        The works in order of first citation (this order numbers a numeric style).
+    style : {"apa", "gbt7714"}
+    bibtex : str, optional
+        BibTeX holding the keys (default: ``methods.bib``).
+    csl_items : list of dict, optional
+        Further entries as CSL JSON items (for example the source register, :func:`sources_csl`).
+
+    Returns
+    -------
+    list of dict
+        ``key``, ``label`` (``"[n]"`` in a numeric style), ``runs`` (``[(text, italic)]``) and ``text``.
+
+    References
+    ----------
+    MacFarlane, J. Pandoc User's Guide, https://pandoc.org/MANUAL.html (citeproc, CSL JSON bibliographies).
+
+    Examples
+    --------
+    >>> from kamlib.literature import format_references
+    >>> [r["label"] for r in format_references(["kaiser1974", "cohen1988"], style="gbt7714")]
+    ['[1]', '[2]']
+    """
+    if style not in STYLES:
+        raise KamError(f"citation style {style!r} is not known; use one of {sorted(STYLES)}.")
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return []
+    bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
+    out = _pandoc(tuple(keys), style, bibtex, _json(csl_items), None)
+    if style == "gbt7714":
+        # The style prints each work in its own language ("et al.", "2nd ed." for a work in English) only under
+        # CSL-M's per-locale layouts, which pandoc does not run: format the list again in an English locale (the
+        # numbering follows the same citation order) and take each work from the run of its language.
+        chinese = _languages(bibtex) | {i["id"] for i in csl_items or [] if str(i.get("language", "")).startswith("zh")}
+        english = {r["key"]: r for r in _pandoc(tuple(keys), style, bibtex, _json(csl_items), "en-US")}
+        out = [r if r["key"] in chinese else english[r["key"]] for r in out]
+    missing = [k for k in keys if k not in {r["key"] for r in out}]
+    if missing:
+        raise KamError(f"the bibliography has no entry for {missing}; add them to data/literature/methods.bib.")
+    return out
+
+
+def _json(items) -> str | None:
+    import json
+
+    return json.dumps(items, ensure_ascii=False, sort_keys=True) if items else None
+
+
+@functools.lru_cache(maxsize=4)
+def _languages(bibtex: str) -> frozenset:
+    """The keys of the works in Chinese (``langid = {chinese}``)."""
+    return frozenset(re.findall(r"@\w+\{(\w+),\s*langid\s*=\s*\{chinese\}", bibtex))
+
+
+@functools.lru_cache(maxsize=32)
+def _pandoc(keys: tuple, style: str, bibtex: str, csl_json: str | None, lang: str | None) -> list[dict]:
+    """One run of pandoc's citeproc over ``keys``: the entries as ``key``, ``label``, ``runs``, ``text``."""
+    import json
+    import os
+    import subprocess
+    import tempfile
+
+    import pypandoc
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bib = Path(tmp) / "works.bib"
+        bib.write_text(bibtex, encoding="utf-8")
+        args = [pypandoc.get_pandoc_path(), "--from", "markdown", "--to", "json", "--citeproc", "--quiet",
+                "--bibliography", str(bib), "--csl", str(Path(__file__).parent / "resources" / STYLES[style])]
+        if lang:
+            args += ["--metadata", f"lang={lang}"]
+        if csl_json:
+            items = Path(tmp) / "more.json"
+            items.write_text(csl_json, encoding="utf-8")
+            args += ["--bibliography", str(items)]
+        text = " ".join(f"[@{k}]" for k in keys) + "\n"
+        done = subprocess.run(args, input=text.encode("utf-8"), capture_output=True, timeout=120,
+                              env={**os.environ, "LANG": "C.UTF-8"})
+    if done.returncode != 0:
+        raise KamError(f"pandoc could not format the references ({done.stderr.decode(errors='replace')[:300]}); "
+                       f"check the bibliography entries of {list(keys)}.")
+    doc = json.loads(done.stdout)
+    refs = next((b for b in doc["blocks"] if b["t"] == "Div" and b["c"][0][0] == "refs"), None)
+    out = []
+    for div in (refs["c"][1] if refs else []):
+        key = div["c"][0][0].removeprefix("ref-")
+        label, runs = None, []
+        for block in div["c"][1]:
+            for node in (block["c"] if block["t"] in ("Para", "Plain") else [block]):
+                if node["t"] == "Span" and "csl-left-margin" in node["c"][0][1]:
+                    label = _plain_runs(node["c"][1]).strip()
+                else:
+                    runs += _runs([node])
+        runs = _merge(runs)
+        out.append({"key": key, "label": label, "runs": runs, "text": "".join(t for t, _ in runs)})
+    return out
+
+
+def _runs(nodes, italic: bool = False) -> list[tuple[str, bool]]:
+    """Pandoc inline (or block) nodes as ``(text, italic)`` runs."""
+    out = []
+    for n in nodes:
+        t, c = n["t"], n.get("c")
+        if t == "Str":
+            out.append((c, italic))
+        elif t in ("Space", "SoftBreak", "LineBreak"):
+            out.append((" ", italic))
+        elif t == "Emph":
+            out += _runs(c, not italic)
+        elif t in ("Strong", "SmallCaps", "Span", "Superscript", "Subscript", "Underline", "Strikeout"):
+            out += _runs(c[1] if t == "Span" else c, italic)
+        elif t == "Link":
+            out += _runs(c[1], italic)
+        elif t == "Quoted":
+            q = "\u201c\u201d" if c[0]["t"] == "DoubleQuote" else "\u2018\u2019"
+            out += [(q[0], italic)] + _runs(c[1], italic) + [(q[1], italic)]
+        elif t in ("Para", "Plain"):
+            out += _runs(c, italic)
+        elif t == "Code":
+            out.append((c[1], italic))
+    return out
+
+
+def _plain_runs(nodes) -> str:
+    return "".join(t for t, _ in _runs(nodes))
+
+
+def _merge(runs):
+    out = []
+    for text, italic in runs:
+        if out and out[-1][1] == italic:
+            out[-1] = (out[-1][0] + text, italic)
+        else:
+            out.append((text, italic))
+    if out:
+        out[-1] = (out[-1][0].rstrip(), out[-1][1])
+        out[0] = (out[0][0].lstrip(), out[0][1])
+    return [r for r in out if r[0]]
+
+
+def sources_csl(sources: pd.DataFrame | None = None, *, language: str = "en") -> list[dict]:
+    """The source register as CSL JSON items (keyed by source id), for :func:`format_references`.
+
+    Parameters
+    ----------
+    sources : DataFrame, optional
+        The register (default :func:`load_sources`).
+    language : {"en", "zh"}
+        In English the Chinese title is followed by its translation in square brackets (APA 7, 9.38).
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> from kamlib.literature import sources_csl
+    >>> sources_csl()[0]["id"]
+    'S000'
+    """
+    sources = load_sources() if sources is None else sources
+    kinds = {"report": "report", "slides": "speech", "paper": "manuscript", "book": "book", "article": "article-journal",
+             "thesis": "thesis", "web": "webpage"}
+    items = []
+    for _, row in sources.iterrows():
+        title = row["title"]
+        if language == "en" and str(row.get("title_en", "")).strip():
+            title = f"{title} [{row['title_en']}]"
+        item = {"id": row["id"], "type": kinds.get(row["type"], "document"), "title": title,
+                "language": "zh-CN" if row.get("language") == "zh" else "en-US",
+                "publisher": str(row.get("origin", "")).split(" (")[0]}
+        if str(row.get("type")) == "slides":
+            item["genre"] = "演示文稿" if language == "zh" else "Slides"
+        date = str(row.get("date", "") or "")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            item["issued"] = {"date-parts": [[int(x) for x in date.split("-")]]}
+        elif str(row.get("year", "")).isdigit():
+            item["issued"] = {"date-parts": [[int(row["year"])]]}
+        if str(row.get("authors", "")).strip():
+            item["author"] = [{"literal": a.strip()} for a in str(row["authors"]).split(";")]
+        items.append(item)
+    return items
+
+
+def _keys(bibtex: str) -> dict:
+    """(first author's surname, year) -> BibTeX key."""
+    by, _ = _bibliography(bibtex, "plain")
+    return by
 
 
 @functools.lru_cache(maxsize=8)
 def _bibliography(bibtex: str, style: str) -> tuple[dict, dict]:
-    """(first author's surname, year) -> key, and key -> the entry formatted by pybtex; parsed and formatted once
-    per text and style (pybtex takes about half a second for the whole file)."""
+    """(first author's surname, year) -> key, and key -> the entry formatted by pybtex (kept for the register's
+    round trip); parsed once per text."""
     from pybtex.database import parse_string
-    from pybtex.plugin import find_plugin
 
     bib = parse_string(bibtex, "bibtex")
     by = {}
     for key, entry in bib.entries.items():
         first = entry.persons["author"][0].last_names[-1]
         by[(_plain(re.sub(r"[{}\\\"]", "", first)), entry.fields["year"])] = key
-    formatted = {e.key: e.text.render_as("text") for e in
-                 find_plugin("pybtex.style.formatting", style)().format_entries(bib.entries.values())}
-    return by, formatted
+    return by, {}
 
 
 def _plain(name: str) -> str:

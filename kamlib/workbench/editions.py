@@ -117,7 +117,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         w.paragraph(T["no_findings"])
     shown = doc_["demonstration_appendix"]
     w.heading(T["background"], 1)
-    w.paragraph(T["background_text"])
+    w.paragraph(doc_.get("background_text") or T["background_text"])
     for p in author.get("background", []):
         w.rich(p)
     w.heading(T["hypotheses"], 2)
@@ -171,8 +171,10 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         w.paragraph(r, "bullet")
     w.heading(f"{first + 2}. {T['references']}", 1)
     w.paragraph(T["references_note"])
-    for i, r in enumerate(doc_["references"], 1):
-        w.paragraph(f"[{i}] " + (r["text"] or f"{r['author']} ({r['year']}): {T['reference_missing']}"))
+    for r in doc_["references"]:  # as the HTML edition shows them: the style's label, then its runs with emphasis
+        head = [(r["label"] + " ", False, False)] if r.get("label") else []
+        w.rich(head + ([(t, False, italic) for t, italic in r["runs"]] if r["text"] else
+                       [(f"{r['author']} ({r['year']}): {T['reference_missing']}", False, False)]))
     w.heading(T["reference_tables"], 1)
     for a in doc_["reference"]:
         add(a)

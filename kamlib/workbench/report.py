@@ -13,6 +13,7 @@ data-cjk-font=yes|no>`` (used by the browser test).
 
 from __future__ import annotations
 
+import dataclasses
 import base64
 import html
 import io
@@ -72,6 +73,10 @@ TEXT = {
                                "offers and personalised recommendations, and evaluate which of these actions pay. The "
                                "hypotheses below are the survey's questions; each section after the data answers one "
                                "stage of this framework.",
+           "background_survey_text": "This study tests a research model on a questionnaire survey: the constructs and "
+                                     "items of its instrument, and the hypotheses of its model below. The study has no "
+                                     "transaction log; the sections after the data report the survey's measurement, its "
+                                     "structural model and each hypothesis's test.",
            "data_methods": "2. Data and methods",
            "data_text": "Each data set below is named with its source, licence and whether it is real; the methods of "
                         "each figure and table are linked from its caption (the notebook cell and the kamlib "
@@ -93,9 +98,10 @@ TEXT = {
            "rules_head": ["criterion", "source", "what meeting it means"], "method_demonstration": "method demonstration",
            "table_part": "part", "table_columns": "columns",
            "demonstration_badge": "method demonstration: not the case company's data",
-           "references_note": "Every work the verdicts, captions and tables of this report cite, formatted by pybtex "
-                              "from data/literature/methods.bib; the study's own sources are in the literature "
-                              "section and its register.",
+           "references_note": "Every work the text, verdicts, captions and tables of this report cite, in APA style "
+                              "(7th edition), formatted by pandoc's citeproc from the official CSL style and "
+                              "data/literature/methods.bib; then the case's practice sources, listed by their "
+                              "register id (S000, ...), which the text cites.",
            "reference_missing": "not in data/literature/methods.bib",
            "no_recommendations": "The notebooks that recommendations are drawn from did not run for this study.",
            "reference_tables": "Appendix A: reference tables", "other_edition": "中文版",
@@ -188,6 +194,7 @@ table.data td:first-child,table.data th:first-child,table.data .t{text-align:lef
 .lead{font-size:1.02rem;border-left:4px solid var(--accent);padding:.2rem .7rem}
 .closing{border-left:4px solid #009E73;background:#f3faf7;padding:.3rem .7rem;margin:1.2rem 0}
 ol.findings li{margin:.35rem 0}
+ul.refs{list-style:none;padding-left:0}ul.refs li{padding-left:2em;text-indent:-2em;margin:.3rem 0}
 .v{font-weight:700}
 .warn{border-left:4px solid var(--warn);background:#fff6ef;padding:.4rem .7rem;margin:.6rem 0;font-size:.9rem}
 @media print{
@@ -538,13 +545,18 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
                   for nb, rec in manifest.get("notebooks", {}).items()}
     notes = {nb: [n for n in notes[nb] if n not in demo_notes[nb]] for nb in notes}
     simulated = {a["id"] for a in arts if a.get("simulated")}
+    # a survey-only study's simulated answers are drawn from its own research model: its case (marked simulated)
+    own_survey = survey_only(manifest)
     # made from other data than the case's or simulated: the appendix of method demonstrations, not the body
-    demo = [a for a in arts if a.get("simulated") or a.get("demonstration")]
+    demo = [a for a in arts if (a.get("simulated") or a.get("demonstration"))
+            and not (own_survey and a.get("simulated"))]
     shown_mode = demonstrations.of_manifest(manifest)
     # the questionnaire's hypothesis table is simulated: its tests show the method only
     survey_simulated = any(a.get("role") == "hypotheses" and a.get("simulated") for a in arts)
     currency = next((c for c in currencies.values() if c), None)
     summary = fnd.findings(manifest, values, language, simulated=simulated, currency=currency)
+    if own_survey:  # a finding on the study's own simulated answers is its case's, still marked simulated
+        summary = [dataclasses.replace(f, demonstration=False) if f.simulated else f for f in summary]
     missing = fnd.not_run(manifest, language)  # what did not run is said in the summary too, not only at the end
     if missing is not None:
         summary = summary + [missing]
@@ -600,21 +612,43 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
-            "references": _references(manifest, values, out, quick, results),
+            "references": _references(manifest, values, out, quick, results, language),
             "claims": [c.row(language) for c in discussion.confront(results)],
             "rules": verdicts.table(language=language).to_dict("records"),
             "author": {section: authors.fill(text, results, language=language, currency=currency,
                                              where=f"texts.{section}")
                        for section, text in (texts or {}).items()},
             "appendix": _appendix(manifest, sections), "labels": labels,
-            "cards": _key_numbers(manifest, values, language, currency, demonstration=False),
+            "cards": _key_numbers(manifest, values, language, currency, demonstration=False, own=own_survey),
+            "background_text": T["background_survey_text" if own_survey else "background_text"],
             "demonstration_appendix": {
-                "notebooks": shown_in, "cards": _key_numbers(manifest, values, language, currency, demonstration=True),
+                "notebooks": shown_in,
+                "cards": [] if own_survey else _key_numbers(manifest, values, language, currency, demonstration=True),
                 "mode": shown_mode, "off": _in_language(demonstrations.OFF, language) if shown_mode == "off" else None,
                 "sentence": _untestable(manifest, out, results, demo, T, language) if shown_mode == "appendix" else None},
             "n_artefacts": len(arts),
             "n_simulated": len(simulated), "versions": sorted((arts[0].get("versions", {}) if arts else {}).items()),
             "first_section": len(sections) + 3}
+
+
+def survey_only(manifest: dict) -> bool:
+    """Whether a run is a survey-only study's: its survey notebook simulated the answers of the study's own model
+    (the ``answers`` demonstration) and no notebook of the run reads a transaction log (none ran with a
+    ``transactions_`` parameter). Its simulated answers are then its case, marked simulated, not a demonstration on
+    other data: the hypothesis table and the survey's findings and key numbers stay in the body.
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import survey_only
+    >>> survey_only({"notebooks": {"20_survey": {"demonstrations": ["answers"], "parameters": {}}}})
+    True
+    >>> survey_only({"notebooks": {"20_survey": {"demonstrations": ["answers"], "parameters": {}},
+    ...                            "10_key_accounts": {"parameters": {"transactions_source": "x.csv"}}}})
+    False
+    """
+    notebooks = manifest.get("notebooks", {}).values()
+    return any("answers" in rec.get("demonstrations", []) for rec in notebooks) and not any(
+        k.startswith("transactions_") for rec in notebooks for k in rec.get("parameters", {}))
 
 
 def _demonstration_groups(arts: list[dict], stages: dict[str, str], notes: dict, language: str) -> list[dict]:
@@ -665,7 +699,7 @@ def _note(note: str, note_zh: str | None, language: str) -> str:
     return in_language(note, note_zh, language)
 
 
-def _references(manifest: dict, values: dict, out: Path, quick: bool, results) -> list[dict]:
+def _references(manifest: dict, values: dict, out: Path, quick: bool, results, language: str = "en") -> list[dict]:
     """The works cited anywhere in the report (English text: captions, notes, findings, recommendations,
     limitations, the closings and the discussion (from the run's stage ``results``) and the text cells of every
     table, and the sources of the verdict rules table), formatted (:func:`kamlib.literature.references`)."""
@@ -687,7 +721,12 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results) -
             parts += [str(v) for c in df.columns if df[c].dtype == object or str(df[c].dtype) == "str"
                       for v in df[c].dropna().unique()]
     parts += verdicts.table(language="en")["source"].tolist()  # the report prints every rule with its source
-    return literature.references("\n".join(parts))
+    style = literature.STYLE_OF_LANGUAGE[language]
+    works = literature.references("\n".join(parts), style=style)
+    # the case's practice sources, cited by their register id (background, hypotheses, claims), after the works
+    items = literature.sources_csl(language=language)
+    practice = literature.format_references([i["id"] for i in items], style=style, csl_items=items)
+    return works + [{**r, "label": r["key"], "author": r["key"], "year": ""} for r in practice]
 
 
 def _data_rows(manifest: dict, out: Path, T: dict) -> list[dict]:
@@ -732,17 +771,20 @@ def _html_view(a: dict, out: Path, lang: str, T: dict) -> dict:
 
 
 def _key_numbers(manifest: dict, values: dict, lang: str, currency: str | None = None,
-                 demonstration: bool | None = None) -> list[tuple[str, str]]:
+                 demonstration: bool | None = None, own: bool = False) -> list[tuple[str, str]]:
     """The tiles under the hypothesis table: the values each notebook recorded with a label
     (:meth:`kamlib.workbench.artefacts.Artefacts.record`), in the report's order of notebooks, each shown as its
     kind says (numbers in the locale's format, :func:`kamlib.i18n.number`). A value the run could not compute
     (None, NaN) is no tile. ``demonstration``: only the values from other data than the case's (True), only the
-    case's own (False), or all (None)."""
+    case's own (False), or all (None). ``own``: a survey-only study (:func:`survey_only`), whose simulated
+    answers are its case: the values of a notebook whose only demonstration is them count as the case's."""
     from ..i18n import number
 
     cards = []
     for nb, rec in sorted(manifest.get("notebooks", {}).items()):
         for k in rec.get("key_numbers", []):
+            if own and rec.get("demonstrations") == ["answers"]:
+                k = {**k, "demonstration": False}
             if demonstration is not None and bool(k.get("demonstration")) != demonstration:
                 continue
             v = values.get(nb, {}).get(k["key"])
@@ -801,8 +843,8 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
     (:func:`outline`)."""
     from markupsafe import Markup
 
-    T = report_text(language)
     doc = outline(manifest, out, language=language, quick=quick, texts=texts)
+    T = dict(report_text(language), background_text=doc["background_text"])
     doc["author"] = {k: Markup(authors.html(v)) for k, v in doc["author"].items()}
     view = lambda a: _html_view(a, out, language, T) if a else None  # noqa: E731
     doc["hypotheses"] = view(doc["hypotheses"])

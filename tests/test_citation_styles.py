@@ -1,0 +1,91 @@
+"""The reference lists in the field's styles: APA 7 (English edition) and GB/T 7714-2015 numeric (Chinese edition),
+formatted by pandoc's citeproc from the official CSL styles, compared with the entries the style authorities publish
+for the kinds of works the report cites (article, book, chapter, data set, web page). See
+tests/reference/citation_styles/README.md for where each expected entry was read."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kamlib import literature as lit
+
+EXAMPLES = json.loads((Path(__file__).parent / "reference" / "citation_styles" / "examples.json").read_text("utf-8"))
+
+APA = {
+    "mccauley2019": ("McCauley, S. M., & Christiansen, M. H. (2019). Language learning as language use: A "
+                     "cross-linguistic model of child language development. Psychological Review, 126(1), 1–51. "
+                     "https://doi.org/10.1037/rev0000126", ["Psychological Review", "126"]),
+    "brown2018": ("Brown, L. S. (2018). Feminist therapy (2nd ed.). American Psychological Association. "
+                  "https://doi.org/10.1037/0000092-000", ["Feminist therapy"]),
+    "balsam2019": ("Balsam, K. F., Martell, C. R., Jones, K. P., & Safren, S. A. (2019). Affirmative cognitive "
+                   "behavior therapy with sexual and gender minority people. In G. Y. Iwamasa & P. A. Hays (Eds.), "
+                   "Culturally responsive cognitive behavior therapy: Practice and supervision (2nd ed., pp. 287–314). "
+                   "American Psychological Association. https://doi.org/10.1037/0000119-012",
+                   ["Culturally responsive cognitive behavior therapy: Practice and supervision"]),
+    # the Manual prints "[Data set]"; the official style says "[Dataset]" (README: known difference)
+    "cohen1991": ("Cohen, M. A., & Miller, T. R. (1991). Cost of mental health care for victims of crime in the "
+                  "United States (ICPSR 6581; Version V1) [Dataset]. ICPSR.",
+                  ["Cost of mental health care for victims of crime in the United States"]),
+    "cdc2018": ("Centers for Disease Control and Prevention. (2018, January 23). People at high risk of developing "
+                "flu-related complications. https://www.cdc.gov/flu/about/disease/high_risk.htm",
+                ["People at high risk of developing flu-related complications"]),
+}
+
+GBT = {  # the standard's examples; spacing after punctuation is not part of the standard's rule
+    "xu2010": "徐光宪,王祥云.物质结构[M].2版.北京:科学出版社,2010.",
+    "li2008": "李炳穆.韩国图书馆法[J].图书情报工作,2008,56(2):6-12.",
+    "kanamori1998": "KANAMORI H. Shaking without quaking[J].Science,1998,279(5359):2063.",
+}
+
+
+@pytest.fixture(scope="module")
+def formatted():
+    keys = [i["id"] for i in EXAMPLES]
+    return {style: {r["key"]: r for r in lit.format_references(keys, style=style, bibtex="", csl_items=EXAMPLES)}
+            for style in ("apa", "gbt7714")}
+
+
+@pytest.mark.parametrize("key", sorted(APA))
+def test_apa_entries_equal_the_manuals_examples_with_their_italics(formatted, key):
+    text, italic = APA[key]
+    entry = formatted["apa"][key]
+    assert entry["text"] == text
+    assert [t.strip(" ,.") for t, it in entry["runs"] if it] == italic
+    assert entry["label"] is None
+
+
+def test_apa_lists_in_author_order_and_gbt_in_citation_order(formatted):
+    assert list(formatted["apa"])[:3] == ["balsam2019", "brown2018", "cdc2018"]
+    assert [r["label"] for r in formatted["gbt7714"].values()] == [f"[{i}]" for i in range(1, len(EXAMPLES) + 1)]
+    assert list(formatted["gbt7714"]) == [i["id"] for i in EXAMPLES]
+
+
+@pytest.mark.parametrize("key", sorted(GBT))
+def test_gbt_entries_equal_the_standards_examples(formatted, key):
+    squeeze = lambda s: re.sub(r"(?<=[^A-Za-z])\s+|\s+(?=[^A-Za-z])", "", s)  # noqa: E731
+    assert squeeze(formatted["gbt7714"][key]["text"] + ".") == squeeze(GBT[key]) or \
+        squeeze(formatted["gbt7714"][key]["text"]) == squeeze(GBT[key])
+
+
+def test_gbt_writes_an_english_work_in_english_and_a_chinese_work_in_chinese(formatted):
+    """GB/T 7714-2015 (8.1.2): 'et al.' and '2nd ed.' for a work in English, '等' and '2 版' for one in Chinese."""
+    assert "et al." in formatted["gbt7714"]["balsam2019"]["text"]
+    assert "2nd ed." in formatted["gbt7714"]["brown2018"]["text"]
+    assert "2 版" in formatted["gbt7714"]["xu2010"]["text"]
+    assert "[DS]" in formatted["gbt7714"]["cohen1991"]["text"] and "[EB/OL]" in formatted["gbt7714"]["cdc2018"]["text"]
+
+
+def test_a_key_without_an_entry_is_named():
+    with pytest.raises(lit.KamError, match="nosuchwork"):
+        lit.format_references(["nosuchwork"], style="apa")
+
+
+def test_the_report_references_are_those_the_text_cites_in_each_language():
+    text = "cut-offs of Hu & Bentler (1999) and Kaiser (1974); power after Cohen (1988)"
+    en = lit.references(text, style="apa")
+    zh = lit.references(text, style="gbt7714")
+    assert {r["key"] for r in en} == {r["key"] for r in zh} == {"hu1999", "kaiser1974", "cohen1988"}
+    assert [r["key"] for r in zh] == ["hu1999", "kaiser1974", "cohen1988"]  # numbered by first citation
+    assert [r["key"] for r in en] == ["cohen1988", "hu1999", "kaiser1974"]  # APA: by author
