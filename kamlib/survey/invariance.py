@@ -13,6 +13,7 @@ N. P. (2003). Common method biases in behavioral research. *J. Applied Psycholog
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from scipy import stats
 
 from .._results import Result
 from ..errors import KamError, require_columns
-from ..i18n import Message
+from ..i18n import Message, join
 from . import mlcfa
 from .mlcfa import Moments
 
@@ -52,7 +53,7 @@ def _group_moments(data: pd.DataFrame, items: list[str], group: pd.Series):
 
 
 def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.Series, *,
-               delta_cfi: float = 0.01, points: int | None = None) -> Invariance:
+               delta_cfi: float | None = None, points: int | None = None) -> Invariance:
     """Measurement invariance across groups: configural, metric (equal loadings) and scalar (equal intercepts).
 
     Each model is a multi-group CFA fitted by maximum likelihood with a mean structure (marker items, as lavaan's
@@ -68,8 +69,10 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
         Construct -> its items (the first item is the marker).
     group : Series
         Group of each respondent (e.g. key account or not), aligned with ``data``.
-    delta_cfi : float
-        Largest drop in CFI that still counts as invariance (0.01: Cheung & Rensvold 2002).
+    delta_cfi : float, optional
+        Largest drop in CFI that still counts as invariance (0.01: rule ``invariance_cfi`` of :mod:`kamlib.verdicts`,
+        Cheung & Rensvold 2002; Chen 2007). The change in CFI decides each step; the chi-square difference test
+        (rule ``invariance_chi2``) is reported beside it, and the verdict names every step where the two disagree.
     points : int, optional
         Answer points of the items. At five or fewer (ordinal answers, :func:`~kamlib.survey.scale_note`) the models
         are fitted by multi-group WLSMV with thresholds held equal at the scalar level
@@ -82,7 +85,8 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     -------
     Invariance
         ``table`` (model, chi2, df, pvalue, cfi, rmsea, converged, delta_chi2, delta_df, delta_pvalue, estimator,
-        delta_cfi, holds; ``chi2_unscaled`` under WLSMV),
+        delta_cfi, holds (by the change in CFI, which decides), holds_chi2 (by the chi-square difference);
+        ``chi2_unscaled`` under WLSMV),
         ``level`` (the strictest level that holds: "scalar", "metric", "configural"), and a one-sentence
         ``verdict`` (a :class:`~kamlib.i18n.Message`) saying what may be compared across the groups.
 
@@ -91,6 +95,8 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     Vandenberg, R. J. & Lance, C. E. (2000). A review and synthesis of the measurement invariance literature.
     *Organizational Research Methods*, 3(1), 4-70. Cheung, G. W. & Rensvold, R. B. (2002). Evaluating
     goodness-of-fit indexes for testing measurement invariance. *Structural Equation Modeling*, 9(2), 233-255.
+    Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement invariance. *Structural
+    Equation Modeling*, 14(3), 464-504.
     Wu, H. & Estabrook, R. (2016). Identification of confirmatory factor analysis models of different levels of
     invariance for ordered categorical outcomes. *Psychometrika*, 81(4), 1014-1045.
 
@@ -115,8 +121,14 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
         t = multigroup_invariance(merged, constructs, group).assign(estimator="WLSMV")
     else:
         t = _ml_models(data, items, constructs, group).assign(estimator="ML")
+    from .. import verdicts
+
+    cfi_rule = verdicts.RULES["invariance_cfi"]
+    if delta_cfi is not None:
+        cfi_rule = dataclasses.replace(cfi_rule, threshold=-abs(delta_cfi))
     t["delta_cfi"] = t["cfi"].diff()
-    t["holds"] = [True] + [bool(-d <= delta_cfi) for d in t["delta_cfi"][1:]]
+    t["holds"] = [True] + [cfi_rule.met(d) for d in t["delta_cfi"][1:]]
+    t["holds_chi2"] = [True] + [verdicts.RULES["invariance_chi2"].met(p) for p in t["delta_pvalue"][1:]]
     level = "configural"
     for name, holds in zip(t["model"][1:], t["holds"][1:]):
         if not holds:
@@ -132,10 +144,7 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
                       "groups, construct means may not",
             "configural": "loadings differ across the groups: the constructs are not measured alike, so neither means "
                           "nor paths should be compared"}[level]
-    dcfi = ", ".join(f"{m} ΔCFI {d:+.3f}" for m, d in zip(t["model"][1:], t["delta_cfi"][1:]))
-    verdict = Message("Measurement invariance holds up to the {level} level ({dcfi}; Cheung & Rensvold's ±{delta_cfi}): "
-                      "{what}.", level=Message(level, "invariance_level"), dcfi=dcfi, delta_cfi=delta_cfi,
-                      what=Message(what))
+    verdict = _decided(t, level, Message(what), cfi_rule)
     if wlsmv:
         verdict = Message("{verdict} The {points}-point answers are fitted as ordinal (WLSMV, thresholds held equal at "
                           "the scalar level; Wu & Estabrook 2016), each step's difference test scaled and shifted "
@@ -152,6 +161,53 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
                           "fit the {points}-point answers as continuous (ML) and are approximate.",
                           verdict=verdict, answer=answer, item=item, points=points)
     return Invariance(t, level, verdict)
+
+
+def _decided(t: pd.DataFrame, level: str, what: Message, cfi_rule) -> Message:
+    """The invariance verdict: the level by the change in CFI, which decides (Cheung & Rensvold 2002; Chen 2007),
+    the chi-square difference beside it, and every step where the two criteria disagree, named with both values."""
+    from .. import verdicts
+
+    chi2_rule = verdicts.RULES["invariance_chi2"]
+    steps = list(zip(t["model"][1:], t["delta_cfi"][1:], t["delta_chi2"][1:], t["delta_df"][1:],
+                     t["delta_pvalue"][1:], t["holds"][1:], t["holds_chi2"][1:]))
+    dcfi = join([Message("{model} ΔCFI {d:+.3f}", "phrase", model=Message(m, "invariance_level"), d=d)
+                 for m, d, *_ in steps])
+    verdict = Message("Measurement invariance holds up to the {level} level by the change in CFI, which decides here "
+                      "({dcfi}; rule ΔCFI {op} {cut:g}, {source}): {what}.", level=Message(level, "invariance_level"),
+                      dcfi=dcfi, op=cfi_rule.op, cut=cfi_rule.threshold, source=cfi_rule.source, what=what)
+    # only the steps the level rests on, and the first step that fails, are read against the chi-square difference
+    read = []
+    for step in steps:
+        read.append(step)
+        if not step[5]:
+            break
+    differ = [s for s in read if s[5] != s[6]]
+    if not differ:
+        return Message("{verdict} The chi-square difference test agrees ({tests}; rule p {op} {cut:g}).",
+                       verdict=verdict, tests=join([Message("{model} p = {p:.2g}", "phrase", model=Message(m, "invariance_level"), p=p)
+                                         for m, _, _, _, p, *_ in read]),
+                       op=chi2_rule.op, cut=chi2_rule.threshold)
+    parts = [Message("at the {model} step the chi-square difference is {dchi2:.1f} on {ddf:.0f} df (p = {p:.2g}) and "
+                     "{chi2_word}, while ΔCFI {d:+.3f} {cfi_word}", "phrase", model=Message(m, "invariance_level"),
+                     dchi2=dchi2, ddf=ddf, p=p, d=d,
+                     chi2_word=Message("accepts the constraints" if c else "rejects the constraints", "phrase"),
+                     cfi_word=Message("rejects them" if not h else "accepts them", "phrase"))
+             for m, d, dchi2, ddf, p, h, c in differ]
+    return Message("{verdict} The two criteria disagree: {steps}; the level follows the change in CFI, because the "
+                   "chi-square difference rejects ever smaller departures as the sample grows (Cheung & Rensvold "
+                   "2002); by the chi-square difference alone the level would be {other}.",
+                   verdict=verdict, steps=join(parts), other=Message(_by_chi2(t), "invariance_level"))
+
+
+def _by_chi2(t: pd.DataFrame) -> str:
+    """The strictest level the chi-square difference test alone would accept."""
+    level = "configural"
+    for name, holds in zip(t["model"][1:], t["holds_chi2"][1:]):
+        if not holds:
+            break
+        level = name
+    return level
 
 
 def _ml_models(data: pd.DataFrame, items: list[str], constructs: dict, group: pd.Series) -> pd.DataFrame:
@@ -185,13 +241,14 @@ class CommonMethod(Result):
     method_share: float
     delta_cfi: float
     verdict: str
-    likely: bool = False  # the rule below says common-method bias is likely
-    qualifier: str = ""  # when likely: the short clause that qualifies each hypothesis resting on these answers
+    likely: bool = False  # every criterion indicates common-method bias (kamlib.verdicts.weigh)
+    qualifier: str = ""  # the short clause that qualifies each hypothesis resting on these answers ("" when none)
+    status: str = "not detected"  # "likely", "possible", "not detected" or "inadmissible"
 
 
 def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *,
                          max_share: float | None = None, max_change: float | None = None,
-                         alpha: float | None = None, points: int | None = None) -> CommonMethod:
+                         alpha: float | None = None, points: int | None = None, harman=None) -> CommonMethod:
     """Common-latent-factor (unmeasured latent method construct) check for common-method bias.
 
     The measurement model is fitted by maximum likelihood twice: as it is, and with one more factor on which every
@@ -220,21 +277,30 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
         Answer points of the items. At five or fewer (ordinal answers) both models are fitted by WLSMV
         (:func:`~kamlib.survey.ordinal.method_factor_wlsmv`, as lavaan) and the difference test is lavaan's scaled
         and shifted one; the table gains ``chi2_unscaled`` and ``estimator``.
+    harman : Harman or float, optional
+        :func:`~kamlib.survey.harman` on the same items (or its first share): Harman's single factor joins the
+        criteria the verdict weighs (rule ``harman``).
 
     Notes
     -----
-    The verdict rule (Podsakoff et al. 2003, who ask whether the method factor improves fit and changes the
-    substantive estimates): common-method bias is *likely* when the method factor improves fit significantly
-    (chi-square difference p < ``alpha``) and either takes at least ``max_share`` of the item variance or changes a
-    standardised loading by at least ``max_change``; *present but small* when it improves fit significantly with
-    neither; *not detected* when it does not improve fit. The sentence shows each statistic it rests on.
+    The verdict weighs the criteria of Podsakoff et al. (2003), each by its rule in :mod:`kamlib.verdicts`: the
+    method factor improves fit significantly (chi-square difference p < ``alpha``), takes at least ``max_share`` of
+    the item variance, changes a standardised loading by at least ``max_change``, and (when given) Harman's first
+    factor takes at least half the variance. Common-method bias is *likely* only when every criterion indicates it,
+    *not detected* when none does, and *possible* when they are mixed (rule ``criteria_agree``,
+    :func:`kamlib.verdicts.weigh`); the sentence names the criteria on each side. A method factor whose standardised
+    loading stays at zero (rule ``clf_loading``) sits on its bound: the model with it is not an admissible check, and
+    the sentence says so instead of weighing it. The ``qualifier`` (a phrase for every hypothesis resting on the
+    answers) is set when bias is likely, or possible with a significant improvement in fit and a material share or
+    change.
 
     Returns
     -------
     CommonMethod
-        ``table`` (model, chi2, df, pvalue, cfi, tli, rmsea; delta rows), ``loadings`` (construct, item,
-        std_loading, std_loading_clf, change, method_loading), ``method_share``, ``delta_cfi`` and a one-sentence
-        ``verdict`` (a :class:`~kamlib.i18n.Message`).
+        ``table`` (model, chi2, df, pvalue, cfi, tli, rmsea, admissible; delta rows), ``loadings`` (construct, item,
+        std_loading, std_loading_clf, change, method_loading), ``method_share``, ``delta_cfi``, a one-sentence
+        ``verdict`` (a :class:`~kamlib.i18n.Message`), ``status`` ("likely", "possible", "not detected",
+        "inadmissible") and the ``qualifier`` of the hypotheses ("" when none).
 
     References
     ----------
@@ -268,7 +334,7 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
 
     if points is not None and scale_note(points)["ordinal"]:
         table, loadings, bad, dcfi = _method_factor_ordinal(data, constructs, items)
-        return _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha, "WLSMV")
+        return _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha, "WLSMV", harman)
     S = np.cov(d, rowvar=False, bias=True)
     moments = [Moments("all", n, d.mean(axis=0), S)]
     base = n * (np.log(np.diag(S)).sum() - np.linalg.slogdet(S)[1])
@@ -299,7 +365,7 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
     loadings["change"] = loadings["std_loading_clf"] - loadings["std_loading"]
     loadings["method_loading"] = std[True][1]
     dcfi = round(float(delta["cfi"]), 3) + 0.0  # no "-0.000"
-    return _method_verdict(table, loadings, bad[True], dcfi, p, max_share, max_change, alpha, "ML")
+    return _method_verdict(table, loadings, bad[True], dcfi, p, max_share, max_change, alpha, "ML", harman)
 
 
 def _method_factor_ordinal(data: pd.DataFrame, constructs: dict, items: list[str]):
@@ -332,8 +398,12 @@ def _method_factor_ordinal(data: pd.DataFrame, constructs: dict, items: list[str
     return table, loadings, bad, round(float(delta["cfi"]), 3) + 0.0
 
 
-def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha, estimator) -> CommonMethod:
-    """The verdict of the common-latent-factor check (Podsakoff et al. 2003) from its two models."""
+def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha, estimator,
+                    harman=None) -> CommonMethod:
+    """The verdict of the common-latent-factor check (Podsakoff et al. 2003) from its two models: the criteria
+    weighed by :func:`kamlib.verdicts.weigh`, a method factor on its zero bound named as no admissible check."""
+    from .. import verdicts
+
     share = float(np.mean(loadings["method_loading"].to_numpy(float) ** 2))
     delta = table.loc[2]
     if bad:
@@ -343,31 +413,63 @@ def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha,
                           "of {what}): the method factor cannot be told apart from the constructs in these answers, so "
                           "this check gives no estimate; rely on Harman's test here and add a marker variable to the "
                           "next wave.", p=p, what=what)
-        return CommonMethod(table, loadings, math.nan, dcfi, verdict)
-    biggest = loadings.loc[loadings["change"].abs().idxmax()]
-    change = float(abs(biggest["change"]))
+        return CommonMethod(table, loadings, math.nan, dcfi, verdict, status="inadmissible")
     # a nested model cannot fit worse: a negative difference is rounding (shown as 0.0, not -0.0)
     dchi2, ddf, dp = float(-delta["chi2"]), int(round(-delta["df"])), float(delta["pvalue"])
     dchi2 = dchi2 if dchi2 > 0 else 0.0
+    largest = float(np.nanmax(np.abs(loadings["method_loading"].to_numpy(float)))) if len(loadings) else 0.0
+    on_bound = verdicts.RULES["clf_loading"]
+    if not on_bound.met(largest):  # the method factor sits at zero: no admissible check, and nothing to weigh
+        table.loc[[1, 2], "admissible"] = False
+        verdict = Message("The common latent factor's standardised loadings stay at zero (largest {m:.2g}; rule "
+                          "{op} {cut:g}, {source}): the model with it sits on the bound of its method variance, so it "
+                          "is not an admissible check of common-method bias; it estimates no method variance (chi-square "
+                          "difference {dchi2:.1f} on {ddf} df, p = {dp:.2g}), which is not evidence that there is none; "
+                          "rely on Harman's test here and add a marker variable to the next wave.", m=largest,
+                          op=on_bound.op, cut=on_bound.threshold, source=Message(on_bound.source, "rule"), dchi2=dchi2,
+                          ddf=ddf, dp=dp)
+        return CommonMethod(table, loadings, share, dcfi, verdict, status="inadmissible")
+    biggest = loadings.loc[loadings["change"].abs().idxmax()]
+    change = float(abs(biggest["change"]))
     improves = dp < alpha
-    material = share >= max_share or change >= max_change
-    likely = improves and material
-    conclusion = (Message("common-method bias is likely; report the paths with and without the method factor, "
-                          "and add a marker variable in the next wave.") if likely else
-                  Message("a common method is present but small; report the paths with and without it.") if improves
-                  else Message("no common-method variance is detected."))
+    criteria = [
+        (Message("the chi-square difference (p = {dp:.2g}, rule p < {alpha})", "phrase", dp=dp, alpha=alpha), improves),
+        (Message("the method variance ({share:.1%}, cut-off {cut:.0%}, Cote & Buckley 1987)", "phrase", share=share,
+                 cut=max_share), share >= max_share),
+        (Message("the change of a loading ({change:.3f}, cut-off {cut:.2f})", "phrase", change=change,
+                 cut=max_change), change >= max_change)]
+    first = getattr(harman, "first_share", harman)
+    if first is not None and first == first:
+        rule = verdicts.RULES["harman"]
+        criteria.append((Message("Harman's first factor ({first:.1%}, cut-off {cut:.0%})", "phrase",
+                                 first=float(first), cut=rule.threshold), not rule.met(first)))
+    weighed = verdicts.weigh(criteria)
+    conclusion = (Message("common-method bias is likely, as every criterion indicates; report the paths with and "
+                          "without the method factor, and add a marker variable in the next wave.")
+                  if weighed.word == "likely" else
+                  Message("common-method bias is possible, not likely, because the criteria are mixed: it is "
+                          "indicated by {yes}, and not by {no}; report the paths with and without the method factor.",
+                          yes=join(list(weighed.indicating)), no=join(list(weighed.not_indicating)))
+                  if weighed.word == "possible" else
+                  Message("no common-method variance is detected."))
     verdict = Message("Adding a common latent factor on all {p} items {fit} (chi-square difference {dchi2:.1f} on "
                       "{ddf} df, p = {dp:.2g}; rule p < {alpha}); it takes {share:.1%} of the item variance (cut-off "
                       "{max_share:.0%}, Cote & Buckley 1987) and changes a standardised loading by up to {change:.2f} "
-                      "({item}; cut-off {max_change:.2f}); by the rule of Podsakoff et al. 2003, {conclusion}",
+                      "({item}; cut-off {max_change:.2f}); by the criteria of Podsakoff et al. 2003, {conclusion}",
                       p=p, fit=Message("improves fit significantly") if improves else Message("does not improve fit significantly"),
                       dchi2=dchi2, ddf=ddf, dp=dp, alpha=alpha, share=share, max_share=max_share, change=change,
                       item=biggest["item"], max_change=max_change, conclusion=conclusion)
     if estimator == "WLSMV":
         verdict = Message("{verdict} Both models are fitted to the ordinal answers by WLSMV, the difference test "
                           "scaled and shifted (Satorra 2000), as lavaan computes them.", verdict=verdict)
-    qualifier = Message("common-method bias is likely (common latent factor: chi-square difference {dchi2:.1f}, "
-                        "p = {dp:.2g}; {share:.1%} of item variance; loadings change by up to {change:.2f}; "
-                        "Podsakoff et al. 2003)", "phrase", dchi2=dchi2, dp=dp, share=share, change=change) \
-        if likely else ""
-    return CommonMethod(table, loadings, share, dcfi, verdict, likely, qualifier)
+    material = share >= max_share or change >= max_change
+    qualifies = weighed.word == "likely" or (weighed.word == "possible" and improves and material)
+    numbers = dict(dchi2=dchi2, dp=dp, share=share, change=change)
+    qualifier = "" if not qualifies else (
+        Message("common-method bias is likely (common latent factor: chi-square difference {dchi2:.1f}, p = {dp:.2g}; "
+                "{share:.1%} of item variance; loadings change by up to {change:.2f}; Podsakoff et al. 2003)",
+                "phrase", **numbers) if weighed.word == "likely" else
+        Message("common-method bias is possible, not likely (common latent factor: chi-square difference {dchi2:.1f}, "
+                "p = {dp:.2g}; {share:.1%} of item variance; loadings change by up to {change:.2f}; not indicated by "
+                "{no}; Podsakoff et al. 2003)", "phrase", no=join(list(weighed.not_indicating)), **numbers))
+    return CommonMethod(table, loadings, share, dcfi, verdict, weighed.word == "likely", qualifier, weighed.word)
