@@ -176,6 +176,9 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     Rule("alpha_test", "significance level of a test", "<=", 0.05, "Cohen (1988)", "conventional level"),
     Rule("parallel_trends", "p-value of the joint test that every pre-period effect is zero", ">=", 0.05,
          "Cohen (1988)", "no pre-trend: the parallel-trends assumption is not contradicted"),
+    # profit CLV (kamlib.clv.profit): an account called loss-making on the evidence, not on its point estimate
+    Rule("margin_loss", "upper bound of the 95% interval of an account's expected margin per purchase", "<", 0.0,
+         "Gardner & Altman (1986)", "the account is expected to lose money on its purchases"),
 )}
 
 #: Discrimination of a score by its ROC AUC (Hosmer, Lemeshow & Sturdivant 2013, p. 177): lower bound -> words. Their

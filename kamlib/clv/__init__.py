@@ -40,7 +40,7 @@ Fader, P. S., & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value
 from __future__ import annotations
 
 from . import _bgnbd, _gamma_gamma, _paretonbd, regular  # noqa: F401  (each registers its models)
-from . import covariates, evidence, holdout, validation  # noqa: F401  (the family's modules, as clv.holdout, ...)
+from . import covariates, evidence, holdout, profit, validation  # noqa: F401  (the family's modules, as clv.holdout, ...)
 from .base import BOUNDS, get, label, Model, ModelName, names, parse
 from .fitted import common_dropout, Fitted, NotIdentified
 from .fitting import (
@@ -48,5 +48,5 @@ from .fitting import (
 )
 
 __all__ = ["BOUNDS", "CustomerBase", "Fits", "Fitted", "Model", "ModelName", "NotIdentified", "Sensitivity", "bootstrap", "clv", "common_dropout", "covariates",
-           "customer_base", "evidence", "fit", "fit_models", "get", "holdout", "label", "names", "parse", "regular", "sensitivity",
+           "customer_base", "evidence", "fit", "fit_models", "get", "holdout", "label", "names", "parse", "profit", "regular", "sensitivity",
            "sufficient", "validation"]
