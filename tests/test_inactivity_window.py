@@ -51,19 +51,23 @@ def test_the_window_is_a_percentile_of_the_gaps_between_purchase_days(log):
 def test_the_holdout_check_counts_who_came_back(log):
     raw, tx = log
     for days in (180.0, tiers.inactivity_window(tx, end=CAL_END).days):
-        check = tiers.come_back(tx, days, calibration_end=CAL_END, holdout_end=HOLD_END)
+        check = tiers.Window(days).check(tx, calibration_end=CAL_END, holdout_end=HOLD_END)
         when = raw.groupby("Customer ID")["Order Date"]
         last = raw[raw["Order Date"] <= CAL_END].groupby("Customer ID")["Order Date"].max()
         called = last.index[(pd.Timestamp(CAL_END) - last).dt.days > days]
         later = set(raw.loc[(raw["Order Date"] > CAL_END) & (raw["Order Date"] <= HOLD_END), "Customer ID"])
         assert (check.called, check.came_back) == (len(called), sum(c in later for c in called)), days
         assert when.ngroups > check.called > 0
-    fixed = tiers.come_back(tx, 180, calibration_end=CAL_END, holdout_end=HOLD_END)
-    drawn = tiers.come_back(tx, tiers.inactivity_window(tx, end=CAL_END).days, calibration_end=CAL_END,
-                            holdout_end=HOLD_END)
+    fixed = tiers.window(tx, 180, end=CAL_END, owner="check").check(tx, calibration_end=CAL_END, holdout_end=HOLD_END)
+    drawn = tiers.inactivity_window(tx, end=CAL_END, owner="check").check(tx, calibration_end=CAL_END,
+                                                                          holdout_end=HOLD_END)
     assert drawn.called < fixed.called  # the log's window calls fewer customers lost than a fixed 180 days
     assert "bought again by 2022-12-31" in fixed.sentence()
-    assert tiers.come_back(tx, 10_000, calibration_end=CAL_END, holdout_end=HOLD_END).sentence() is None
+    # the sentence names the window it checks: its owner and where its number comes from
+    assert "drawn from the calibration period alone (180 days; tiers.max_inactive_days: 180, set in the study)" \
+        in fixed.sentence()
+    assert "tiers.max_inactive_days: auto, the 0.9 quantile of the log's gaps from" in drawn.sentence()
+    assert tiers.Window(10_000).check(tx, calibration_end=CAL_END, holdout_end=HOLD_END).sentence() is None
 
 
 def test_auto_or_a_number_and_the_tiers_take_it(log):

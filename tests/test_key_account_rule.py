@@ -71,7 +71,7 @@ def test_the_profit_rule_calls_no_loss_maker_a_key_account_and_flags_the_large_o
     _, raw = b2b
     hand = _by_hand(raw)
     t = _tiers(loaded.data, rank_by="profit")
-    assert t.rank_by == "gross profit" and "gross profit" in str(t.rule)
+    assert t.rank_by == "profit" and t.measure == "gross profit" and "gross profit" in str(t.rule)
     members = list(map(str, t.members))
     # the key accounts: the top share by gross profit, none with a loss (the export has loss-makers at the top)
     expected = [c for c in _top(hand["profit"], SHARE) if hand.loc[c, "profit"] > 0]
@@ -148,7 +148,7 @@ def _base(n=20, seed=3):
 def test_the_clv_rule_ranks_by_the_chosen_clv_or_says_it_ranks_by_revenue():
     base = _base()
     t = tiers.assign(base, key_share=0.2, develop_share=0.5, value_model="BG/NBD", rank_by="clv")
-    assert t.rank_by == "CLV" and t.rank_note is None
+    assert t.rank_by == "clv" and t.measure == "CLV" and t.rank_note is None
     assert list(t.members) == _top(base["clv"], 0.2)
     assert not (t.tier == "Potential key account").any()  # the key accounts are the top by CLV
     none = tiers.assign(base, key_share=0.2, develop_share=0.5, value_model="", rank_by="clv")

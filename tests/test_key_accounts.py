@@ -36,20 +36,22 @@ def test_a_customer_exactly_at_the_inactivity_limit_is_active_in_weeks_and_days(
         assert (t.n_key_accounts, t.n_active, t.n_at_risk) == (2, 1, 1)
 
 
-def test_key_accounts_are_the_top_share_by_revenue_with_ties_by_id():
+def test_key_accounts_are_the_top_share_by_revenue_and_stop_before_a_tie_at_the_cut():
     revenue = [5.0, 9.0, 5.0, 5.0, 1.0, 0.0, 2.0, 3.0, 4.0, 5.0]
     base = _tiers_input(revenue, [1] * 10, "D")
     t = tiers.assign(base, key_share=0.3, develop_share=0.5, unit="D", value_model="")
-    frame = pd.DataFrame({"revenue": revenue, "id": base.index})
-    expected = frame.sort_values(["revenue", "id"], ascending=[False, True]).head(3)["id"].tolist()
-    assert list(t.members) == expected == ["c01", "c00", "c02"]
+    # the top 30% is 3 customers, and four tie at 5.0 across the cut: none of them is picked by its id
+    assert list(t.members) == ["c01"] and t.cut.tied == 4 and t.cut.wanted == 3
+    assert "4 customers tie at 5 (revenue)" in str(t.tie_note) and "tiers.key_share to at most 10.00%" in str(t.tie_note)
+    whole = tiers.assign(base, key_share=0.5, develop_share=0.6, unit="D", value_model="")  # the cut after the tie
+    assert list(whole.members) == ["c01", "c00", "c02", "c03", "c09"] and whole.tie_note is None
     assert t.rank_by == "revenue" and t.value_measure == "revenue" and t.value_model == ""
 
 
 def test_a_log_without_amounts_ranks_by_purchase_days_and_says_so():
     base = _tiers_input([np.nan] * 10, [1] * 10, "D").assign(frequency=[0, 4, 1, 0, 0, 2, 0, 0, 0, 3])
     t = tiers.assign(base, key_share=0.2, develop_share=0.5, unit="D", value_model="")
-    assert t.rank_by == "purchase days"
+    assert t.rank_by == "revenue" and t.measure == "purchase days"  # the rule's key; the measure's name
     assert list(t.members) == ["c01", "c09"]
     assert "purchase days" in str(t.rule)
 

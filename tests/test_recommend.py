@@ -238,7 +238,7 @@ def test_training_matrix_counts_distinct_purchase_days_and_metrics_equal_a_loop(
     tx = pd.DataFrame({"customer_id": rng.integers(0, 150, n).astype(str), "product": rng.integers(0, 60, n).astype(str),
                        "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 100 * 24, n), unit="h")})
     s = rc.time_split(tx, "2024-03-01")
-    train = tx[tx["date"] <= "2024-03-01"]
+    train = tx[tx["date"].dt.normalize() <= "2024-03-01"]  # the cutoff is a whole day: its purchases train
     days = train.assign(day=train["date"].dt.normalize()).groupby(["customer_id", "product"])["day"].nunique()
     assert list(s.customers) == sorted(train["customer_id"].unique()) and list(s.items) == sorted(train["product"].unique())
     dense = pd.DataFrame(s.matrix.toarray(), index=s.customers, columns=s.items).stack()

@@ -50,17 +50,46 @@ def test_recency_threshold_in_the_summary_unit():
     assert result.tier["b"] == "At-risk key account" and result.tier["a"] == "Key account"
 
 
-def test_top_rule_rounds_and_breaks_ties_by_id():
+def test_top_rule_rounds_and_never_breaks_a_tie_by_id():
+    """Issue 48 follow-up: a tie at the cut is left out whole (the top share stops before it), never split by id."""
     values = pd.Series([3.0, 3.0, 3.0, 1.0, 0.5, 0.1, 0.0], index=["z", "y", "x", "a", "b", "c", "d"])
-    assert list(tiers.top(values, 0.2)) == ["x"]          # round(1.4) = 1, the tie goes to the smallest id
-    assert list(tiers.top(values, 0.3)) == ["x", "y"]     # round(2.1) = 2
-    assert list(tiers.top(values, 0.01)) == ["x"]         # at least one customer
+    assert list(tiers.top(values, 0.2)) == []             # round(1.4) = 1 of three tied at 3.0: none is chosen
+    assert list(tiers.top(values, 0.3)) == []             # round(2.1) = 2, still inside the tie
+    assert list(tiers.top(values, 0.43)) == ["x", "y", "z"]  # round(3.01) = 3: the whole tie, shown in id order
+    assert list(tiers.top(values, 0.57)) == ["x", "y", "z", "a"]  # the cut falls between two values
+    c = tiers.cut(values, 0.3)
+    assert (c.wanted, c.customers, c.tied, c.tied_value, c.left_out, c.indistinguishable) == (2, 7, 3, 3.0, 2, True)
+    assert tiers.cut(values, 0.57).tied == 0 and tiers.cut(values, 0.57).sentence("revenue") is None
+    distinct = pd.Series([5.0, 4.0, 3.0, 2.0], index=list("abcd"))
+    assert list(tiers.top(distinct, 0.01)) == ["a"]       # at least one customer
     assert len(tiers.top(values.iloc[:0], 0.5)) == 0
-    # the same ids whatever the row order
+    # every chosen customer is above every customer left out, whatever the row order
     shuffled = values.sample(frac=1, random_state=np.random.RandomState(3))
-    assert list(tiers.top(shuffled, 0.5)) == list(tiers.top(values, 0.5))
+    assert list(tiers.top(shuffled, 0.57)) == list(tiers.top(values, 0.57))
     with pytest.raises(KamError, match="top share"):
         tiers.top(values, 0)
+
+
+def test_top_share_of_a_log_of_one_time_buyers_is_its_repeat_buyers():
+    """The marketplace case (issue 48 follow-up): 15 of 2,000 customers buy on two days, the rest once; the top 20%
+    by purchase days are the 15 repeat buyers, not 385 one-time buyers picked by the text of their id, and the tiers
+    say so in one sentence with the numbers and the study keys that would change it."""
+    rng = np.random.default_rng(7)
+    ids = rng.choice(10**6, 2000, replace=False).astype(str)
+    repeat = set(ids[:15])
+    base = pd.DataFrame({"frequency": [1 if i in repeat else 0 for i in ids], "recency": 1.0, "T": 5.0,
+                         "revenue": np.nan, "clv": np.nan, "p_alive": np.nan}, index=ids)
+    t = tiers.assign(base, key_share=0.2, develop_share=0.5, value_model="", unit="D", max_inactive_days=30)
+    assert set(map(str, t.members)) == repeat and t.n_key_accounts == 15
+    assert t.measure == "purchase days" and t.rank_by == "revenue"
+    assert (t.cut.wanted, t.cut.tied, t.cut.tied_value) == (400, 1985, 1.0)
+    note = str(t.tie_note)
+    assert all(s in note for s in ("400 of 2,000", "1,985 customers tie at 1", "15 customers above it",
+                                   "transactions.columns.amount", "tiers.key_share to at most 0.75%")), note
+    # nothing below the key accounts is called a key account, a potential one or worth developing by its id
+    rest = t.tier[~t.tier.index.isin(list(repeat))].astype(str)
+    assert set(rest) == {"Maintain"}
+    assert t.tie_note.translate("zh")  # the sentence is in the catalogue
 
 
 def test_top_by_revenue_agrees_with_the_recommendation_split():
