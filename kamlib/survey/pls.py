@@ -458,7 +458,8 @@ def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, alpha: fl
     DataFrame
         ``hypothesis``, ``statement`` (its Chinese from the catalogue's ``hypothesis`` entries), ``method``,
         ``estimate``, ``std_estimate``, ``ci_lower``, ``ci_upper`` (BCa), ``pvalue``, ``supported`` ("yes" when the
-        interval lies above 0 and p < alpha), ``qualification`` (what limits the verdict, each with its statistic
+        interval lies above 0 and p < alpha; "not tested" for an indirect effect without its direct path in the
+        model, where full mediation is assumed: rule ``mediation_tested``), ``qualification`` (what limits the verdict, each with its statistic
         and cut-off; empty when nothing does), ``evidence``.
 
     Notes
@@ -510,7 +511,8 @@ def hypothesis_rows(boot: pd.DataFrame, tests: dict, *, evidence: str, alpha: fl
         rows.append({"hypothesis": h, "statement": statement if isinstance(statement, Message) else
                      Message(str(statement), "hypothesis"), "method": method, "estimate": r["estimate"],
                      "std_estimate": r["estimate"], "ci_lower": r["bca_lower"], "ci_upper": r["bca_upper"],
-                     "pvalue": p, "supported": "yes" if verdicts.supported(r["bca_lower"], p, alpha) else "no",
+                     "pvalue": p, "supported": "not tested" if not verdicts.met("mediation_tested", not indirect_only)
+                     else "yes" if verdicts.supported(r["bca_lower"], p, alpha) else "no",
                      "qualification": join(found), "evidence": evidence})
     return pd.DataFrame(rows)
 

@@ -687,7 +687,7 @@ def qualify(rows: pd.DataFrame, model: ResearchModel, *, reliability: pd.DataFra
     harman : Harman, optional
         :func:`harman`; a first factor at or above its rule qualifies every row.
     method_factor : CommonMethod, optional
-        :func:`common_method_factor`; when ``likely``, its ``qualifier`` qualifies every row.
+        :func:`common_method_factor`; its ``qualifier``, when it has one, qualifies every row.
 
     Returns
     -------
@@ -747,7 +747,7 @@ def qualify(rows: pd.DataFrame, model: ResearchModel, *, reliability: pd.DataFra
         every.append(Message("the first unrotated factor explains {share:.1%} of the item variance (rule below "
                              "{cut:.0%}, {source})", "phrase", share=harman.first_share, cut=rule.threshold,
                              source=rule.source))
-    if method_factor is not None and getattr(method_factor, "likely", False):
+    if method_factor is not None and getattr(method_factor, "qualifier", ""):  # likely, or possible (kamlib.verdicts.weigh)
         every.append(method_factor.qualifier)
     resting = {h.id: model.constructs_of(h) for h in model.hypotheses}
     out = rows.copy()
