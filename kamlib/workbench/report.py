@@ -540,13 +540,14 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     notes = {nb: [(n, _note(n, z, language)) for n, z in zip(rec.get("notes", []), rec.get("notes_zh") or
                                                             [None] * len(rec.get("notes", [])))]
              for nb, rec in manifest.get("notebooks", {}).items()}
+    # a survey-only study's simulated answers are drawn from its own research model: its case (marked simulated)
+    own_survey = survey_only(manifest)
     # the notes a notebook said during a method demonstration go with it to the appendix
-    demo_notes = {nb: [n for i, n in enumerate(notes[nb]) if i in set(rec.get("demonstration_notes", []))]
+    demo_notes = {nb: [n for i, n in enumerate(notes[nb]) if i in set(rec.get("demonstration_notes", []))
+                       and not (own_survey and rec.get("demonstrations") == ["answers"])]
                   for nb, rec in manifest.get("notebooks", {}).items()}
     notes = {nb: [n for n in notes[nb] if n not in demo_notes[nb]] for nb in notes}
     simulated = {a["id"] for a in arts if a.get("simulated")}
-    # a survey-only study's simulated answers are drawn from its own research model: its case (marked simulated)
-    own_survey = survey_only(manifest)
     # made from other data than the case's or simulated: the appendix of method demonstrations, not the body
     demo = [a for a in arts if (a.get("simulated") or a.get("demonstration"))
             and not (own_survey and a.get("simulated"))]
@@ -586,7 +587,8 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
         for nb in s["notebooks"]:
             # a notebook whose every finding rests on other data than the company's is a method demonstration
             found = declared.get(nb["name"], [])
-            nb["demonstration"] = bool(found) and all(fnd.is_demonstration(f, simulated) for f in found)
+            nb["demonstration"] = bool(found) and all(fnd.is_demonstration(f, simulated) for f in found) and not (
+                own_survey and manifest["notebooks"].get(nb["name"], {}).get("demonstrations") == ["answers"])
             shown = []
             for english, text in nb["notes"]:
                 # the note's first sentence (without a leading date) is its warning; later sentences are this
@@ -623,9 +625,10 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "background_text": T["background_survey_text" if own_survey else "background_text"],
             "demonstration_appendix": {
                 "notebooks": shown_in,
-                "cards": [] if own_survey else _key_numbers(manifest, values, language, currency, demonstration=True),
+                "cards": _key_numbers(manifest, values, language, currency, demonstration=True, own=own_survey),
                 "mode": shown_mode, "off": _in_language(demonstrations.OFF, language) if shown_mode == "off" else None,
-                "sentence": _untestable(manifest, out, results, demo, T, language) if shown_mode == "appendix" else None},
+                "sentence": _untestable(manifest, out, results, demo, T, language, own_survey)
+                if shown_mode == "appendix" else None},
             "n_artefacts": len(arts),
             "n_simulated": len(simulated), "versions": sorted((arts[0].get("versions", {}) if arts else {}).items()),
             "first_section": len(sections) + 3}
@@ -674,13 +677,16 @@ def _in_language(message, language: str) -> str:
     return (translate(message, language) or str(message)) if language != "en" else str(message)
 
 
-def _untestable(manifest: dict, out: Path, results, demo: list[dict], T: dict, language: str) -> str | None:
+def _untestable(manifest: dict, out: Path, results, demo: list[dict], T: dict, language: str,
+                own_survey: bool = False) -> str | None:
     """The body's one sentence (:func:`kamlib.workbench.demonstrations.untestable`): the hypotheses tested only on
-    simulated answers, the claims shown on other data only, and the demonstrations that ran."""
+    simulated answers, the claims shown on other data only, and the demonstrations that ran (a survey-only study's
+    simulated answers are its case, :func:`survey_only`, not one of them)."""
     from ..stage_results import OTHER_DATA
     from . import demonstrations, discussion
 
-    shown = [k for rec in manifest.get("notebooks", {}).values() for k in rec.get("demonstrations", [])]
+    shown = [k for rec in manifest.get("notebooks", {}).values() for k in rec.get("demonstrations", [])
+             if not (own_survey and k == "answers")]
     hyp = next((a for a in demo if a.get("role") == "hypotheses" and a.get("simulated")), None)
     ids = []
     if hyp is not None and (out / hyp["path"]).exists():
