@@ -50,7 +50,7 @@ from .i18n import Message, in_language
 from .tiers import Identification, Tiers
 
 __all__ = ["AGREES", "Act", "CHECKS", "CONCENTRATION_FINDING", "Claim", "DISAGREES", "Evaluate", "INCONCLUSIVE",
-           "Identify", "KEPT", "Literature", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "RECORDED", "STAGES",
+           "Identify", "KEPT", "Literature", "NOT_COMPARABLE", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "RECORDED", "STAGES",
            "Segment", "Sentence", "StageResults", "Understand", "WORDED_FINDINGS", "closing", "confront", "hypotheses_sentence",
            "load_claims", "recorded"]
 
@@ -524,8 +524,8 @@ def _need(result, *names):
 # ---------------------------------------------------------------------------------------------- the discussion
 
 #: Verdicts of a claim against this run (catalogue context ``value``)
-AGREES, DISAGREES, INCONCLUSIVE, OTHER_DATA, NOT_TESTED = (
-    "agrees", "disagrees", "inconclusive", "shown on other data only", "not tested in this run")
+AGREES, DISAGREES, INCONCLUSIVE, OTHER_DATA, NOT_TESTED, NOT_COMPARABLE = (
+    "agrees", "disagrees", "inconclusive", "shown on other data only", "not tested in this run", "not comparable")
 
 
 def load_claims(path=None) -> pd.DataFrame:
@@ -577,7 +577,8 @@ class Claim(Result):
     id, source, location, claim : str
         The register's row (:func:`load_claims`).
     verdict : str
-        One of agrees, disagrees, inconclusive, shown on other data only, not tested in this run.
+        One of agrees, disagrees, inconclusive, shown on other data only, not tested in this run, not comparable
+        (the run measured another metric than the claim names: rule ``same_metric``).
     evidence : Message or str
         The statistic and its cut-off ("" when the claim was not tested).
 
@@ -608,15 +609,31 @@ _TOP20 = 0.2
 
 
 def _concentration(r: StageResults):
+    """Claim C1 on the study's key-account rule (the one owner: :class:`kamlib.tiers.Tiers` the run kept): do its key
+    accounts bring most of the revenue? The claim's 20% is the literature's 80/20 cut, shown beside it; without kept
+    key accounts the verdict reads that cut alone, and says so."""
     got = _need(r.identify, "top_revenue_share", "gini")
     if got is None:
         return None
     share, gini = got
     rule = verdicts.RULES["concentration"]  # the summary's "concentrated" reads the same rule
+    tiers_ = r.identify.tiers
+    ka_share = r.identify.key_accounts_revenue_share
+    if tiers_ is not None and ka_share is not None and tiers_.n_key_accounts > 0:
+        yes = rule.met(ka_share)
+        return (AGREES if yes else DISAGREES,
+                Message("the study's {n:,} key accounts ({customers:.1%} of customers: {rule}) bring {ka:.1%} of "
+                        "revenue, so revenue is {word} in them; the top {top:.0%} of customers bring {share:.1%} of "
+                        "revenue (the literature's 80/20 cut, shown beside; Gini {gini:.2f}); the claim needs more "
+                        "than {cut:.0%}", "phrase", n=tiers_.n_key_accounts,
+                        customers=tiers_.n_key_accounts / max(1, len(tiers_.tier)), rule=tiers_.selection, ka=ka_share,
+                        word=Message("concentrated" if yes else "not concentrated", "value"), top=_TOP20,
+                        share=share, gini=gini, cut=rule.threshold))
     yes = verdicts.concentrated(share)
     return (AGREES if yes else DISAGREES,
-            Message("the top {top:.0%} of customers bring {share:.1%} of revenue (Gini {gini:.2f}), so revenue is "
-                    "{word}; the claim needs more than {cut:.0%}", "phrase", top=_TOP20, share=share, gini=gini,
+            Message("the top {top:.0%} of customers bring {share:.1%} of revenue (Gini {gini:.2f}; the literature's "
+                    "80/20 cut, as the run kept no key accounts to judge), so revenue is {word}; the claim needs more "
+                    "than {cut:.0%}", "phrase", top=_TOP20, share=share, gini=gini,
                     word=Message("concentrated" if yes else "not concentrated", "value"), cut=rule.threshold))
 
 
@@ -692,6 +709,11 @@ _F001_EVIDENCE = {
                     "rate, not a click-through rate"}
 
 
+#: The metric claim F001 names and the one the run measures: a verdict of agreement needs them equal (rule
+#: ``same_metric``, :func:`kamlib.verdicts.comparable`)
+_F001_METRICS = ("click-through rate", "hit rate")
+
+
 def _f001(r: StageResults):
     got = _need(r.act, "personalised_lift", "personalised_lift_ci", "personalised_verdict", "personalised_method")
     if got is None:
@@ -702,6 +724,8 @@ def _f001(r: StageResults):
         said, INCONCLUSIVE)
     if direction == "inconclusive" and verdict == AGREES:  # never a claim supported by an interval that includes 0
         verdict = INCONCLUSIVE
+    if not verdicts.comparable(*_F001_METRICS):  # a hit rate neither confirms nor contradicts a click-through claim
+        verdict = NOT_COMPARABLE
     return verdict, Message(_F001_EVIDENCE[direction], "phrase", method=method, lift=lift, lo=lo, hi=hi)
 
 
@@ -771,7 +795,7 @@ def confront(results: StageResults, claims: pd.DataFrame | None = None, *, stric
     >>> [(x.id, x.verdict) for x in c][:2]
     [('C1', 'agrees'), ('C2', 'not tested in this run')]
     >>> str(c[0].evidence)
-    'the top 20% of customers bring 74.0% of revenue (Gini 0.71), so revenue is concentrated; the claim needs more than 50%'
+    "the top 20% of customers bring 74.0% of revenue (Gini 0.71; the literature's 80/20 cut, as the run kept no key accounts to judge), so revenue is concentrated; the claim needs more than 50%"
     """
     claims = load_claims() if claims is None else claims
     out = []
