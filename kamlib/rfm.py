@@ -39,9 +39,11 @@ import pandas as pd
 
 from ._io import connect, from_spark, memory_limit
 from .errors import ArgumentError, KamError, require_columns
+from .i18n import Message
+from .segments import NAMES
 
-__all__ = ["HOLDOUT_SQL", "SEGMENTS", "SUMMARY_SQL", "UNIT_DAYS", "calibration_holdout", "scores", "segment_table",
-           "summary", "summary_spark", "summary_sql"]
+__all__ = ["HOLDOUT_SQL", "OTHER", "SCORE_WORDS", "SEGMENTS", "SUMMARY_SQL", "UNIT_DAYS", "calibration_holdout",
+           "naming_rule", "scores", "segment_table", "summary", "summary_spark", "summary_sql"]
 
 UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
@@ -483,18 +485,42 @@ def _check_period(first, last, cal_end, hold_end, unit) -> None:
                             "pass a calibration_end before the last purchase.", argument="calibration_end")
 
 
-SEGMENTS = [
-    # (name, rule on R, F, M scores 1-5); first match wins
-    ("Champions", lambda r, f, m: (r >= 4) & (f >= 4) & (m >= 4)),
-    ("Loyal", lambda r, f, m: (r >= 3) & (f >= 4)),
-    ("Big spenders", lambda r, f, m: (m >= 5) & (r >= 3)),
-    ("Promising", lambda r, f, m: (r >= 4) & (f <= 2)),
-    ("Potential loyalists", lambda r, f, m: (r >= 3) & (f >= 2)),
-    ("Can't lose them", lambda r, f, m: (r <= 2) & (f >= 4)),
-    ("At risk", lambda r, f, m: (r <= 2) & (f >= 2)),
-    ("Hibernating", lambda r, f, m: (r <= 2)),
-    ("Need attention", lambda r, f, m: r >= 0),
-]
+#: How a customer's quintile scores (5 = best) make the words of the segment names. The names and the words each
+#: claims are one table, :data:`kamlib.segments.NAMES`, shared with the behavioural segments: "Champions" is
+#: recent, frequent and high value in both, judged here on each customer's scores and there on a segment's means.
+#: A customer who bought on one day only (``frequency == 0``) is one-time, and so never frequent.
+SCORE_WORDS = {
+    "recent": lambda r, f, m, once: r >= 4,
+    "lapsed": lambda r, f, m, once: r <= 2,
+    "one-time": lambda r, f, m, once: once,
+    "frequent": lambda r, f, m, once: (f >= 4) & ~once,
+    "occasional": lambda r, f, m, once: (f <= 2) | once,
+    "high value": lambda r, f, m, once: m >= 4,
+}
+#: The name of a customer of whom no name's words all hold (no claim: neither recent nor lapsed, ...).
+OTHER = "Other customers"
+#: The RFM segments: (name, the words it claims), first match wins, then :data:`OTHER`.
+SEGMENTS = NAMES
+
+
+def naming_rule() -> Message:
+    """How the RFM segments are named, as a sentence for the report (the words of :data:`SCORE_WORDS`).
+
+    Returns
+    -------
+    Message
+
+    Examples
+    --------
+    >>> from kamlib.rfm import naming_rule
+    >>> "recent: R of 4 or 5" in naming_rule()
+    True
+    """
+    return Message("The RFM segments carry the names of the behavioural segments, each a claim about its customers' "
+                   "quintile scores (5 = best): recent: R of 4 or 5; lapsed: R of 1 or 2; one-time: one purchase day; "
+                   "frequent: F of 4 or 5 and not one-time; occasional: F of 1 or 2, or one-time; high value: M of 4 "
+                   "or 5. Champions are recent, frequent and high value; a customer of whom no name holds is among "
+                   "the other customers.")
 
 
 def _quintile(values: pd.Series, ascending: bool = True) -> pd.Series:
@@ -517,8 +543,9 @@ def scores(summary_df: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``R``, ``F``, ``M`` (1-5), ``RFM`` (e.g. 545), ``score`` (R + F + M) and ``segment`` (:data:`SEGMENTS`),
-        per customer.
+        ``R``, ``F``, ``M`` (1-5), ``RFM`` (e.g. 545), ``score`` (R + F + M) and ``segment`` (:data:`SEGMENTS`:
+        the first name of :data:`kamlib.segments.NAMES` whose words all hold by :data:`SCORE_WORDS`, else
+        :data:`OTHER`), per customer.
 
     References
     ----------
@@ -540,10 +567,13 @@ def scores(summary_df: pd.DataFrame) -> pd.DataFrame:
     out["M"] = _quintile(spend)
     out["RFM"] = out["R"] * 100 + out["F"] * 10 + out["M"]
     out["score"] = out[["R", "F", "M"]].sum(axis=1)
-    seg = pd.Series("Need attention", index=s.index)
-    assigned = pd.Series(False, index=s.index)
-    for name, rule in SEGMENTS:
-        hit = rule(out["R"], out["F"], out["M"]) & ~assigned
+    once = (s["frequency"] == 0).to_numpy()
+    words = {w: np.asarray(rule(out["R"].to_numpy(), out["F"].to_numpy(), out["M"].to_numpy(), once), dtype=bool)
+             for w, rule in SCORE_WORDS.items()}
+    seg = pd.Series(OTHER, index=s.index, dtype=object)
+    assigned = np.zeros(len(s), dtype=bool)
+    for name, claims in SEGMENTS:  # the first name whose words all hold
+        hit = np.logical_and.reduce([words[c] for c in claims]) & ~assigned
         seg[hit] = name
         assigned |= hit
     out["segment"] = seg

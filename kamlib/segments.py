@@ -55,7 +55,7 @@ from ._results import Result
 from .errors import KamError, require_columns
 from .i18n import Message
 
-__all__ = ["FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "MappedAgreement", "NAMING_MARGIN", "NAMING_RULE",
+__all__ = ["FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "MappedAgreement", "NAMES", "NAMING_MARGIN", "NAMING_RULE",
            "Projection", "alternatives", "choose_k", "cluster", "features", "gap_statistic", "mapped_column_agreement",
            "matrix", "name_segments", "naming_rule", "profile", "projection", "snake"]
 

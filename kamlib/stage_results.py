@@ -1024,7 +1024,7 @@ def _act(r: StageResults, simulated: bool) -> list[Message]:
         elif sig == 0:
             out.append(Message("None of the {n:,} cross-selling rules found on {b:,} baskets survives the significance "
                                "test, so no offer can be drawn from rules.", "closing", n=n, b=b))
-        elif sig == n:  # the test removed nothing: the thresholds chose the rules, not the test
+        elif not verdicts.met("test_selects", (n - sig) / n):  # removed nothing: the thresholds chose the rules
             out.append(Message("Cross-selling has {n:,} rules on {b:,} baskets, and the significance test removes none "
                                "of them: the support and confidence thresholds chose them, so offers can be drawn from "
                                "them, ranked by lift rather than by the test.", "closing", n=n, b=b))

@@ -392,6 +392,16 @@ class Tiers(Result):
         return RANK_BY[self.rank_by]
 
     @property
+    def selection(self) -> Message:
+        """The key-account rule in a few words, for a sentence that quotes the key accounts ("the top 20% by
+        revenue", "the top 10% of the candidates (channel: Corporate) by gross profit")."""
+        measure = Message(self.measure, "phrase")
+        if self.candidates is None:
+            return Message("the top {share:.0%} by {measure}", "phrase", share=self.share, measure=measure)
+        return Message("the top {share:.0%} of the candidates ({candidates}) by {measure}", "phrase", share=self.share,
+                       candidates=self.candidates.phrase(), measure=measure)
+
+    @property
     def tie_note(self) -> Message | None:
         """One sentence when the key accounts stop before a tie at the cut (:func:`cut`), with the numbers and, when
         most of the top share is indistinguishable, the study key that would change it; None without such a tie."""
