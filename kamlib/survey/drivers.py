@@ -235,7 +235,8 @@ def mediation(scores: pd.DataFrame, x: str, m: str, y: str, *, controls: list[st
     return Mediation(float(a), float(b), float(a * b), float(lo), float(hi), float(p), float(direct), float(total), n, n_boot)
 
 
-def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator: str, focal: str) -> Interaction:
+def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator: str, focal: str, *,
+               level: float = 0.95) -> Interaction:
     """OLS with a ``focal x moderator`` interaction (moderator 0/1) and HC3 standard errors.
 
     Parameters
@@ -250,6 +251,8 @@ def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator
         0/1 column (e.g. key account).
     focal : str
         The driver whose effect the moderator changes.
+    level : float
+        The confidence level of the interval.
 
     Returns
     -------
@@ -274,6 +277,6 @@ def moderation(scores: pd.DataFrame, outcome: str, drivers: list[str], moderator
     formula = f"{outcome} ~ {' + '.join(main)} + {focal}:{moderator}"
     res = smf.ols(formula, d).fit(cov_type="HC3")
     term = f"{focal}:{moderator}"
-    ci = res.conf_int().loc[term]
+    ci = res.conf_int(alpha=1 - level).loc[term]
     return Interaction(term, float(res.params[term]), float(res.bse[term]), float(ci[0]), float(ci[1]),
                        float(res.pvalues[term]), int(res.nobs))

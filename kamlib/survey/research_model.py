@@ -473,6 +473,8 @@ class HypothesisTests(Result):
         Hypothesis id -> :func:`~kamlib.survey.cbsem.group_paths` table.
     notes : list of Message
         Tests not run, each with its reason.
+    level : float
+        The confidence level of every interval of the table (``1 - alpha``), which its captions state.
     """
 
     table: pd.DataFrame
@@ -480,6 +482,7 @@ class HypothesisTests(Result):
     interactions: dict
     group_paths: dict
     notes: list
+    level: float = 0.95
 
 
 def _supported(lo, hi, p, sign: str, alpha: float) -> bool:
@@ -524,11 +527,14 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
     n_boot, seed : int
         Bootstrap draws and seed of a bootstrap-tested effect.
     alpha : float
-        Significance level.
+        Significance level; every interval of the table is at the level ``1 - alpha`` (Wald intervals of the SEM's
+        paths, defined effects and group differences from their standard errors, the bootstrap's percentiles, the
+        interaction's OLS interval), so an interval excludes zero exactly when its test rejects at ``alpha``.
 
     Returns
     -------
     HypothesisTests
+        With ``level`` = ``1 - alpha``, for the captions.
 
     References
     ----------
@@ -553,9 +559,15 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
     >>> t.table[["hypothesis", "supported"]].to_numpy().tolist()
     [['H1', 'yes'], ['H2', 'yes'], ['H3', 'yes']]
     """
+    from scipy.stats import norm
+
     from .cbsem import group_paths
     from .drivers import mediation, moderation
 
+    if not 0 < alpha < 1:
+        raise KamError(f"alpha is {alpha}; give a significance level between 0 and 1 (0.05 for 95% intervals).")
+    level = 1 - alpha
+    z = float(norm.ppf(1 - alpha / 2))  # the Wald intervals at the level used
     estimates = structural.estimates
     paths = structural.paths().set_index(["lval", "rval"])
     rows, mediations, interactions, compared, notes = [], {}, {}, {}, []
@@ -569,12 +581,13 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
         if "path" in h.kinds:
             p = paths.loc[(h.path.outcome, h.path.predictor)]
             row(h, Message("SEM path {a} -> {b}", "phrase", a=h.path.predictor, b=h.path.outcome), p["estimate"],
-                p["std_estimate"], p["estimate_ci_lower"], p["estimate_ci_upper"], p["pvalue"])
+                p["std_estimate"], p["estimate"] - z * p["estimate_se"], p["estimate"] + z * p["estimate_se"],
+                p["pvalue"])
         if "defined" in h.kinds:
             if h.test == "bootstrap":
                 x, m, y = model.chain(h.defined)
                 controls = [c for c in dict.fromkeys(model.predictors(m) + model.predictors(y)) if c not in (x, m)]
-                med = mediation(scores, x, m, y, controls=controls, n_boot=n_boot, seed=seed)
+                med = mediation(scores, x, m, y, controls=controls, n_boot=n_boot, seed=seed, level=level)
                 mediations[h.id] = med
                 row(h, Message("bootstrap indirect effect {x} -> {m} -> {y} (n={n})", "phrase", x=x, m=m, y=y,
                                n=med.bootstrap_n),
@@ -583,7 +596,8 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                 r = estimates[(estimates["op"] == ":=") & (estimates["lval"] == h.defined)].iloc[0]
                 row(h, Message("defined effect {name} := {expr}, delta method ({estimator})", "phrase",
                                name=h.defined, expr=model.defined[h.defined], estimator=structural.fit["estimator"]),
-                    r["estimate"], r["std_estimate"], r["estimate_ci_lower"], r["estimate_ci_upper"], r["pvalue"])
+                    r["estimate"], r["std_estimate"], r["estimate"] - z * r["estimate_se"],
+                    r["estimate"] + z * r["estimate_se"], r["pvalue"])
         predictor, outcome = h.path or (None, None)
         if "interaction" in h.kinds:
             column, frame = h.moderator, scores
@@ -607,7 +621,7 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                 column = re.sub(r"\W", "_", column)
                 frame = scores.assign(**{column: coded.to_numpy()})
             drivers = model.predictors(outcome)
-            inter = moderation(frame, outcome, drivers, column, predictor)
+            inter = moderation(frame, outcome, drivers, column, predictor, level=level)
             interactions[h.id] = inter
             row(h, Message("interaction {term} (OLS, HC3)", "phrase", term=inter.term), inter.estimate, np.nan,
                 inter.estimate_ci_lower, inter.estimate_ci_upper, inter.pvalue)
@@ -629,10 +643,11 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
             r = gp.set_index(["outcome", "predictor"]).loc[(outcome, predictor)]
             row(h, Message("multi-group SEM: path {predictor} -> {outcome}, {focal} minus {reference} (z test)",
                            "phrase", predictor=predictor, outcome=outcome, focal=focal, reference=reference),
-                r["difference"], np.nan, r["ci_lower"], r["ci_upper"], r["pvalue"], multigroup=True)
+                r["difference"], np.nan, r["difference"] - z * r["se_difference"],
+                r["difference"] + z * r["se_difference"], r["pvalue"], multigroup=True)
     columns = ["hypothesis", "statement", "method", "estimate", "std_estimate", "ci_lower", "ci_upper", "pvalue",
                "supported", "multigroup"]
-    return HypothesisTests(pd.DataFrame(rows, columns=columns), mediations, interactions, compared, notes)
+    return HypothesisTests(pd.DataFrame(rows, columns=columns), mediations, interactions, compared, notes, level)
 
 
 def real_tests(model: ResearchModel) -> dict:
