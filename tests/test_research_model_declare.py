@@ -109,3 +109,21 @@ def test_errors_name_the_studys_own_keys_and_constructs_never_the_defaults():
         assert m.startswith("rq.survey") and not default_words.search(m), m
     assert "'LOY ~ TR + CM'" in messages[0] and "'CM ~ a*TR'" not in messages[1] and "'CM ~ c*TR'" in messages[1]
     assert "(for example 'CM ~ TR')" in messages[2] and "(TR, CM, SAT, LOY)" in messages[4]
+
+
+def test_qualify_names_every_qualification_however_many():
+    """Item 7: no silent cap; 12 constructs each below the alpha cut-off give 12 qualifications on the row."""
+    import pandas as pd
+
+    from kamlib.survey.research_model import qualify
+
+    names = [f"C{i}" for i in range(12)]
+    rm = declare("\n".join(f"Y ~ {c}" for c in names), [_h("H1", path="Y ~ C0")])
+    rel = pd.DataFrame({"construct": names + ["Y"], "alpha": [0.5] * 12 + [0.9],
+                        "composite_reliability": 0.9, "ave": 0.6})
+    # the hypothesis rests on C0 and Y; a failed fit qualifies every row
+    fit = {"df": 10, "cfi": 0.80, "rmsea": 0.20, "srmr": 0.20}
+    q = str(qualify(pd.DataFrame({"hypothesis": ["H1"], "supported": ["yes"]}), rm, reliability=rel, fit=fit,
+                    htmt=pd.DataFrame(0.95, index=names, columns=names))["qualification"].iloc[0])
+    # HTMT of C0 with each of the 11 others fails, plus alpha of C0, plus three fit indices: 15 in all
+    assert q.count("HTMT") == 11 and "alpha of C0" in q and "CFI" in q and "RMSEA" in q and "SRMR" in q

@@ -766,6 +766,7 @@ def qualify(rows: pd.DataFrame, model: ResearchModel, *, reliability: pd.DataFra
         every.append(method_factor.qualifier)
     resting = {h.id: model.constructs_of(h) for h in model.hypotheses}
     out = rows.copy()
-    out["qualification"] = [join(([m for cs, m in by_construct if cs & resting.get(h, set())] + every)[:8])
+    # every qualification is said, however many (a cap would drop some without a word)
+    out["qualification"] = [join([m for cs, m in by_construct if cs & resting.get(h, set())] + every)
                             for h in out["hypothesis"]]
     return out
