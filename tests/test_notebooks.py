@@ -259,11 +259,23 @@ def test_segments_notebook(study, values, cdnow_values, quick_report, cdnow_repo
         assert v["stage_at-risk"] > 0
 
 
-def test_churn_notebook(cdnow_values, values):
+def _chosen(folder):
+    import pickle
+
+    return pickle.loads((folder / "results" / "key_accounts.pickle").read_bytes())["result"].value_model
+
+
+def test_churn_notebook(cdnow_values, values, cdnow_report, quick_report):
     v = cdnow_values("35_churn")
-    # informative scores beat chance on held-out customers; BG/NBD P(alive) is inverted by one-time buyers
-    assert v["auc_logit"] > 0.7 and v["auc_paretonbd_p_alive"] > 0.65 and v["auc_bgnbd_expected"] > 0.65
-    assert v["auc_bgnbd_p_alive"] < 0.5
+    # informative scores beat chance on held-out customers
+    assert v["auc_logit"] > 0.7
+    # only the model the run chose scores churn (issue 48 follow-up: a number from a model the run did not choose is
+    # a defect); without one, the recency rule of the tiers
+    for folder, got in ((cdnow_report, v), (quick_report, values("35_churn"))):
+        chosen = _chosen(folder)
+        model_scores = {k for k in got if k.startswith("auc_") and k not in ("auc_logit", "auc_telecom")}
+        allowed = {f"auc_{chosen}_p_alive", f"auc_{chosen}_expected"} if chosen else {"auc_recency"}
+        assert model_scores and model_scores <= allowed, (chosen, model_scores)
     assert v["auc_telecom"] > 0.75 and v["telecom_top_decile_capture"] > 0.25
     assert values("35_churn")["auc_logit"] > 0.65  # Online Retail: the logit still ranks churners
 
