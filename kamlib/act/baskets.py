@@ -24,7 +24,7 @@ from .._io import as_text, from_spark
 from ..errors import ArgumentError
 
 __all__ = ["from_transactions", "item_frequencies", "one_hot", "readable", "rules", "rules_by_group", "rules_spark",
-           "significant"]
+           "significance_selects", "significant"]
 
 
 _DENSE_LIMIT = 2e9  # bytes of the one-hot matrix mlxtend makes dense
@@ -422,6 +422,39 @@ def significant(found: pd.DataFrame, n_baskets: int, *, alpha: float = 0.01,
     out["pvalue_adjusted"] = adjusted
     out["significant"] = reject
     return out
+
+
+def significance_selects(tested: pd.DataFrame) -> bool:
+    """Whether the significance test removed any of the rules the support and confidence thresholds found (rule
+    ``test_selects`` of :mod:`kamlib.verdicts`).
+
+    When the support threshold admits only rules with many baskets behind them, every one of them passes the test,
+    and "N of N rules survive the significance test" says nothing about the rules: the thresholds chose them. The
+    report then says the test removed none and why, instead of counting survivors.
+
+    Parameters
+    ----------
+    tested : DataFrame
+        :func:`significant` (its ``significant`` column).
+
+    Returns
+    -------
+    bool
+        False when there are no rules or the test kept all of them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.act.baskets import significance_selects, significant
+    >>> r = pd.DataFrame({"count": [30, 11], "antecedent_count": [40, 60], "consequent_count": [50, 40]})
+    >>> significance_selects(significant(r, 200)), significance_selects(significant(r.iloc[:1], 200))
+    (True, False)
+    """
+    from .. import verdicts
+
+    n = len(tested)
+    removed = int((~tested["significant"].astype(bool)).sum()) if n else 0
+    return verdicts.met("test_selects", removed / n) if n else False
 
 
 def from_transactions(transactions: pd.DataFrame) -> pd.DataFrame:
