@@ -29,8 +29,14 @@ under every rule, never key accounts under the profit rule, and counted among th
 Risk is P(alive) < ``min_p_alive``. When P(alive) carries no information (the purchase model is degenerate, or
 no customer is below the threshold), risk falls back to recency: more than ``max_inactive_days`` since the last
 purchase (a customer whose last purchase is exactly ``max_inactive_days`` days ago is still active; days are counted
-from the summary's recency and T, rounded to 1e-6 of a day, so a unit of weeks does not move the boundary). Ties in the
-ranking are broken by customer id, everywhere (:func:`top`).
+from the summary's recency and T, rounded to 1e-6 of a day, so a unit of weeks does not move the boundary).
+
+**Ties at the cut.** A tie in the ranking is never broken by customer id: when customers of equal value straddle the
+cut of a top share, the whole tie block is left out and the share stops before it (:func:`cut`, :func:`top`), so every
+key account ranks strictly above every candidate who is not one. :attr:`Tiers.tie_note` says so with the numbers,
+and when most of the top share is such a tie (a log where nearly everyone bought once, ranked by purchase days), it
+names the study key that would rank more of them. Equal values inside the chosen set are listed in id order, for
+display only.
 
 **The key accounts** of a study are the customers in the top share by past revenue at the end of the log, active or
 at risk (tiers 1 and 2): :attr:`Tiers.members`. A run computes them once, in :func:`identify` (the identification
@@ -218,7 +224,7 @@ def top_by_revenue(transactions: pd.DataFrame, share: float) -> pd.Index:
     Returns
     -------
     Index
-        Customer ids as text, largest revenue first (ties by id); see :func:`top`.
+        Customer ids as text, largest revenue first (a tie at the cut left out); see :func:`top`.
 
     Examples
     --------
@@ -418,7 +424,8 @@ class Tiers(Result):
 
     @property
     def members(self) -> pd.Index:
-        """The key accounts (tiers :data:`KEY_TIERS`), first by the ranking measure first (ties by id)."""
+        """The key accounts (tiers :data:`KEY_TIERS`), first by the ranking measure first (equal values in id
+        order)."""
         ids = self.tier.index[self.tier.isin(KEY_TIERS)]
         if self.base is not None and len(ids):
             return top(self.ranking.loc[ids], 1.0)

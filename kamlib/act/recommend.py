@@ -1204,7 +1204,7 @@ def top_customers(split: Split, transactions: pd.DataFrame, share: float, *, ran
     Returns
     -------
     Index
-        Customer ids, largest revenue first (ties by id); in a log without amounts, most purchase days first
+        Customer ids, largest revenue first (a tie at the cut left out); in a log without amounts, most purchase days first
         (:func:`kamlib.tiers.top_by_revenue`, the workbook's one top-customers rule).
 
     References
