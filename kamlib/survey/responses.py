@@ -80,9 +80,93 @@ def true_model(inst: Instrument) -> dict:
             raise KamError(f"{inst.path}: simulation.groups needs question (a profile question) with focal and "
                            f"reference among its options; it has question {question!r} (options "
                            f"{', '.join(map(str, options)) or 'none'}).")
+    _check_simulation(inst, groups)
     loadings = {i: sim.get("loadings", {}).get(i, sim["loading"]) for i in inst.items}
     return {"paths": paths, "paths_focal": focal_paths, "loadings": loadings,
             "driver_correlation": sim["driver_correlation"], "groups": groups}
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _shares(values, options: list, where: str) -> None:
+    """One sentence unless ``values`` are one non-negative share per option summing to 1."""
+    numbers = [_number(v) for v in values] if isinstance(values, (list, tuple)) else None
+    if numbers is None or len(numbers) != len(options) or any(v is None or v < 0 for v in numbers):
+        raise KamError(f"{where} needs one share (a number from 0 to 1) per option ({', '.join(map(str, options))}); "
+                       f"it has {values!r}.")
+    if abs(sum(numbers) - 1) > 1e-6:
+        raise KamError(f"{where} has shares summing to {sum(numbers):g}; they must sum to 1, one per option "
+                       f"({', '.join(map(str, options))}).")
+
+
+def _check_simulation(inst: Instrument, groups: dict | None) -> None:
+    """The simulation section's inputs, each refused in one sentence naming the file and key: loadings within
+    [-1, 1] on known items, thresholds increasing, the groups' share and added paths, the profile shares (one per
+    option, summing to 1, per group where given), the NPS construct and spread, the defect rates."""
+    sim, where = inst.simulation, f"{inst.path}: simulation"
+    constructs = set(inst.constructs)
+    for key, value in [("loading", sim.get("loading")), *((f"loadings.{i}", v) for i, v in
+                                                           (sim.get("loadings") or {}).items())]:
+        if key.startswith("loadings.") and key[9:] not in inst.items:
+            raise KamError(f"{where}.{key} names an item the instrument does not have; correct the item id.")
+        v = _number(value)
+        if v is None or not -1 <= v <= 1:
+            raise KamError(f"{where}.{key} is {value!r}; a standardised loading lies between -1 and 1.")
+    rho = _number(sim.get("driver_correlation"))
+    if rho is None or not -1 < rho < 1:
+        raise KamError(f"{where}.driver_correlation is {sim.get('driver_correlation')!r}; give a correlation "
+                       "between -1 and 1.")
+    k = len([c for c in inst.constructs if c not in (sim.get("paths") or {})])
+    if k > 1 and rho <= -1 / (k - 1):
+        raise KamError(f"{where}.driver_correlation is {rho:g}, too negative for {k} exogenous constructs to be "
+                       f"correlated equally; give a value above {-1 / (k - 1):.3g}.")
+    cuts = [_number(v) for v in sim.get("thresholds") or []]
+    if not cuts or any(v is None for v in cuts):
+        raise KamError(f"{where}.thresholds is {sim.get('thresholds')!r}; give {inst.points - 1} numbers, the cut "
+                       "points between the answer categories.")
+    if any(b <= a for a, b in zip(cuts, cuts[1:])):
+        raise KamError(f"{where}.thresholds is {sim['thresholds']}, which does not increase; each cut point must "
+                       "lie above the one before (for example [-1.6, -0.7, 0.2, 1.2]).")
+    if groups is not None:
+        share = _number(groups.get("share", 0.0))
+        if share is None or not 0 <= share <= 1:
+            raise KamError(f"{where}.groups.share is {groups.get('share')!r}; give the focal group's share of "
+                           "respondents, from 0 to 1.")
+        for outcome, extra in (groups.get("extra") or {}).items():
+            unknown = sorted({outcome, *(extra or {})} - constructs)
+            if unknown:
+                raise KamError(f"{where}.groups.extra names {', '.join(unknown)}, which are not constructs of the "
+                               f"instrument ({', '.join(inst.constructs)}); correct the names.")
+    for question, shares in (sim.get("profile") or {}).items():
+        if question not in inst.profile:
+            raise KamError(f"{where}.profile.{question} is not a profile question of the instrument (it has "
+                           f"{', '.join(inst.profile) or 'none'}); correct the name.")
+        options = list(inst.profile[question].get("options", {}))
+        if isinstance(shares, dict):
+            for group, values in shares.items():
+                _shares(values, options, f"{where}.profile.{question}.{group}")
+        else:
+            _shares(shares, options, f"{where}.profile.{question}")
+    nps = sim.get("nps") or {}
+    unknown = sorted(set(nps) - {"construct", "mean", "slope", "sd"})
+    if unknown:
+        raise KamError(f"{where}.nps has {', '.join(unknown)}; it takes construct, mean, slope and sd.")
+    if "construct" in nps and nps["construct"] not in constructs:
+        raise KamError(f"{where}.nps.construct is {nps['construct']!r}, which is not a construct of the instrument "
+                       f"({', '.join(inst.constructs)}); name the construct NPS answers follow.")
+    for key in ("mean", "slope", "sd"):
+        if key in nps and (_number(nps[key]) is None or (key == "sd" and _number(nps[key]) < 0)):
+            raise KamError(f"{where}.nps.{key} is {nps[key]!r}; give a number" + (" of at least 0." if key == "sd"
+                                                                                  else "."))
+    for key, rate in (sim.get("defects") or {}).items():
+        v = _number(rate)
+        if v is None or not 0 <= v <= 1:
+            raise KamError(f"{where}.defects.{key} is {rate!r}; give a share of respondents from 0 to 1.")
 
 
 def _causal_order(paths: dict, constructs: list[str], where) -> list[str]:
@@ -174,7 +258,8 @@ def simulate(inst: Instrument, n: int = 800, *, seed: int = 0, defects: bool = T
     out = pd.DataFrame(index=pd.RangeIndex(2, n + 2))
     cuts = np.array(sim["thresholds"], float)
     if likert and len(cuts) != inst.points - 1:
-        raise KamError(f"{inst.path}: simulation.thresholds needs {inst.points - 1} cut points.")
+        raise KamError(f"{inst.path}: simulation.thresholds has {len(cuts)} cut points; a {inst.points}-point "
+                       f"scale needs {inst.points - 1}.")
     for c, items in inst.constructs.items():
         for item in items:
             lam = truth["loadings"][item]
