@@ -663,7 +663,7 @@ def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile
     a refund-only day is not a purchase) from ``start`` to ``end`` counts once; the window is their ``percentile``,
     rounded up to whole days, so that a customer whose silence is longer than ``percentile`` of the log's gaps is
     called inactive. A gap longer than the log's span cannot be observed, so a short log understates the window:
-:meth:`Window.check` checks it on the holdout.
+    :meth:`Window.check` checks it on the holdout.
 
     Parameters
     ----------
