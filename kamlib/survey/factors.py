@@ -162,8 +162,9 @@ def efa_agreement(loadings: pd.DataFrame, constructs: dict[str, list[str]]):
     Returns
     -------
     Message or None
-        Names the constructs that share a factor (the answers do not tell them apart) or that split over
-        several factors, with the numbers of factors and constructs.
+        Names the constructs that share a factor, with their items' loadings on it (this solution does not
+        separate them; whether the answers do is HTMT's question, not the EFA's), or that split over several
+        factors, with the numbers of factors and constructs.
 
     References
     ----------
@@ -190,9 +191,15 @@ def efa_agreement(loadings: pd.DataFrame, constructs: dict[str, list[str]]):
     if not merged and not split and len(factors) == len(constructs):
         return None
     parts = []
-    if merged:
-        parts.append(Message("the items of {groups} load mainly on one factor, so the answers do not tell these "
-                             "constructs apart", "phrase", groups=" / ".join(" + ".join(cs) for cs in merged)))
+    if merged:  # what the numbers show: the items' loadings on the factor they share, per construct
+        pattern = loadings.set_index("item")[factors].abs()
+        ranges = "; ".join(
+            ", ".join(f"{c} {lo:.2f}-{hi:.2f}" if hi - lo >= 0.005 else f"{c} {hi:.2f}"
+                      for c in cs for lo, hi in [(pattern.loc[constructs[c], f].min(), pattern.loc[constructs[c], f].max())])
+            for f, cs in shared.items() if len(cs) > 1)
+        parts.append(Message("the items of {groups} load most on one factor (absolute pattern loadings {loadings}), "
+                             "so this solution does not separate these constructs", "phrase",
+                             groups=" / ".join(" + ".join(cs) for cs in merged), loadings=ranges))
     if split:
         parts.append(Message("the items of {split} spread over several factors", "phrase", split=split))
     from ..i18n import join
