@@ -34,8 +34,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["AUC_BANDS", "EFFECTS", "RULES", "WEIGHED", "Rule", "Weighed", "comparable", "concentrated", "effect",
-           "invariance_step", "met", "rule", "shortfall", "supported", "table", "weigh"]
+from ._results import Result
+
+__all__ = ["AUC_BANDS", "EFFECTS", "RULES", "Rule", "Step", "WEIGHED", "Weighed", "comparable", "concentrated",
+           "effect", "invariance_step", "met", "rule", "shortfall", "supported", "table", "weigh"]
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
@@ -395,7 +397,7 @@ def table(names=None, language: str = "en") -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class Weighed:
+class Weighed(Result):
     """A verdict resting on several criteria (:func:`weigh`).
 
     Attributes
@@ -422,7 +424,7 @@ def weigh(criteria: dict) -> Weighed:
 
     Parameters
     ----------
-    criteria : dict
+    criteria : dict or list of (criterion, bool)
         Criterion, as the sentence names it (with its value and cut-off) -> whether it indicates the finding. A
         criterion that was not computed is left out.
 
@@ -439,11 +441,12 @@ def weigh(criteria: dict) -> Weighed:
     >>> weigh({"a": True, "b": True}).word, weigh({"a": False}).word, weigh({}).word
     ('likely', 'not detected', 'not detected')
     """
-    yes = tuple(k for k, v in criteria.items() if v)
-    no = tuple(k for k, v in criteria.items() if not v)
-    if not criteria:
+    pairs = list(criteria.items() if isinstance(criteria, dict) else criteria)
+    yes = tuple(k for k, v in pairs if v)
+    no = tuple(k for k, v in pairs if not v)
+    if not pairs:
         return Weighed("not detected", yes, no)
-    agree = RULES["criteria_agree"].met(max(len(yes), len(no)) / len(criteria))
+    agree = RULES["criteria_agree"].met(max(len(yes), len(no)) / len(pairs))
     return Weighed("possible" if not agree else "likely" if yes else "not detected", yes, no)
 
 
@@ -474,7 +477,30 @@ def comparable(claim_metric: str, evidence_metric: str) -> bool:
     return RULES["same_metric"].met(1.0 if same else 0.0)
 
 
-def invariance_step(delta_cfi, delta_pvalue) -> tuple[bool, bool]:
+@dataclass(frozen=True)
+class Step(Result):
+    """One step of a measurement-invariance sequence judged by both criteria (:func:`invariance_step`); unpacks as
+    ``holds, chi2_holds``.
+
+    Attributes
+    ----------
+    holds : bool
+        The constraints hold by the change in CFI (rule ``invariance_cfi``), which decides.
+    chi2_holds : bool
+        They hold by the chi-square difference test (rule ``invariance_chi2``).
+    """
+
+    unpack = ("holds", "chi2_holds")
+    holds: bool
+    chi2_holds: bool
+
+    @property
+    def agree(self) -> bool:
+        """Whether the two criteria say the same."""
+        return self.holds == self.chi2_holds
+
+
+def invariance_step(delta_cfi, delta_pvalue) -> Step:
     """One step of a measurement-invariance sequence (metric against configural, scalar against metric) by both
     criteria: the change in CFI (rule ``invariance_cfi``, which decides) and the chi-square difference test (rule
     ``invariance_chi2``, reported beside it).
@@ -488,8 +514,8 @@ def invariance_step(delta_cfi, delta_pvalue) -> tuple[bool, bool]:
 
     Returns
     -------
-    (holds, chi2_holds) : tuple of bool
-        Whether the constraints hold by the change in CFI, and whether they hold by the chi-square difference.
+    Step
+        ``holds`` (by the change in CFI) and ``chi2_holds`` (by the chi-square difference); unpacks as the pair.
 
     References
     ----------
@@ -500,7 +526,8 @@ def invariance_step(delta_cfi, delta_pvalue) -> tuple[bool, bool]:
     Examples
     --------
     >>> from kamlib.verdicts import invariance_step
-    >>> invariance_step(-0.004, 0.010)  # scalar: CFI holds, the chi-square difference does not
-    (True, False)
+    >>> s = invariance_step(-0.004, 0.010)  # scalar: CFI holds, the chi-square difference does not
+    >>> tuple(s), s.agree
+    ((True, False), False)
     """
-    return RULES["invariance_cfi"].met(delta_cfi), RULES["invariance_chi2"].met(delta_pvalue)
+    return Step(RULES["invariance_cfi"].met(delta_cfi), RULES["invariance_chi2"].met(delta_pvalue))

@@ -71,9 +71,10 @@ def test_invariance_says_the_criteria_agree_when_they_do(monkeypatch):
 
 
 def test_invariance_step_reads_both_rules():
-    assert verdicts.invariance_step(-0.004, 0.010) == (True, False)  # the examiner's 33.4 on 17 df, p = 0.010
-    assert verdicts.invariance_step(-0.02, 0.3) == (False, True)
-    assert verdicts.invariance_step(float("nan"), 0.3) == (False, True)
+    assert tuple(verdicts.invariance_step(-0.004, 0.010)) == (True, False)  # the examiner's 33.4 on 17 df, p = 0.010
+    assert tuple(verdicts.invariance_step(-0.02, 0.3)) == (False, True)
+    assert tuple(verdicts.invariance_step(float("nan"), 0.3)) == (False, True)
+    assert not verdicts.invariance_step(-0.004, 0.010).agree and verdicts.invariance_step(-0.001, 0.4).agree
 
 
 # ----------------------------------------------------------------------------- common-method bias
