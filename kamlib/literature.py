@@ -30,7 +30,7 @@ from .errors import KamError, require_columns, rows_preview
 
 __all__ = ["AutoCoding", "BIB_TYPES", "LIT", "SOURCE_COLUMNS", "STAGES", "TYPES", "agreement", "autocode", "citations",
            "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa", "frequency",
-           "format_references", "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts", "load_sources", "matrix", "references",
+           "format_references", "from_bibtex", "gaps", "load_register", "cite_as", "load_codebook", "load_coding", "load_facts", "load_sources", "matrix", "references",
            "seed_body", "seed_units", "sources_csl", "themes_table", "to_bibtex", "tokenize", "traceability"]
 
 LIT = DATA / "literature"
@@ -410,6 +410,73 @@ def sources_csl(sources: pd.DataFrame | None = None, *, language: str = "en") ->
             item["author"] = [{"literal": a.strip()} for a in str(row["authors"]).split(";")]
         items.append(item)
     return items
+
+
+REGISTER_COLUMNS = ["key", "topic", "topic_zh", "finding_en", "finding_zh", "used_by"]
+
+
+def load_register(path=None, bibtex: str | None = None) -> pd.DataFrame:
+    """The literature register: peer-reviewed works the hypotheses and the discussion rest on, with what each found,
+    in our own words in both languages, and how the report cites it.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        ``data/literature/register.csv`` by default (``key``, ``topic``, ``topic_zh``, ``finding_en``,
+        ``finding_zh``, ``used_by``).
+    bibtex : str, optional
+        The bibliography holding every key (default ``methods.bib``, where each entry says where it was verified).
+
+    Returns
+    -------
+    DataFrame
+        The register with ``cite`` (the in-text citation, :func:`cite_as`), in file order.
+
+    Examples
+    --------
+    >>> from kamlib.literature import load_register
+    >>> load_register().set_index("key").loc["morgan1994", "cite"]
+    'Morgan & Hunt (1994)'
+    """
+    path = Path(path) if path is not None else LIT / "register.csv"
+    reg = pd.read_csv(path, dtype=str, keep_default_na=False)
+    require_columns(reg, REGISTER_COLUMNS, where=str(path), fix="the register needs one row per work with these columns")
+    bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
+    known = set(_keys(bibtex).values())
+    missing = [k for k in reg["key"] if k not in known]
+    if missing:
+        raise KamError(f"{path} names works that data/literature/methods.bib does not hold ({', '.join(missing)}); add "
+                       "each with a '% verified:' line naming the public record that confirms it.")
+    empty = reg.loc[(reg["finding_en"].str.strip() == "") | (reg["finding_zh"].str.strip() == ""), "key"].tolist()
+    if empty:
+        raise KamError(f"{path}: the works {empty} have no finding in English or Chinese; write what each found.")
+    return reg.assign(cite=[cite_as(k, bibtex) for k in reg["key"]])
+
+
+def cite_as(key: str, bibtex: str | None = None) -> str:
+    """A work's in-text citation as the report writes it (author-year, which :func:`citations` reads back): one or
+    two authors by surname, three or more as the first "et al." (APA 7, 8.17).
+
+    Examples
+    --------
+    >>> from kamlib.literature import cite_as
+    >>> cite_as("hu1999"), cite_as("fornell1996")
+    ('Hu & Bentler (1999)', 'Fornell et al. (1996)')
+    """
+    from pybtex.database import parse_string
+
+    bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
+    entry = _parsed(bibtex).entries[key]
+    names = [re.sub(r"[{}\\]", "", " ".join(p.last_names)) for p in entry.persons["author"]]
+    who = names[0] if len(names) == 1 else f"{names[0]} & {names[1]}" if len(names) == 2 else f"{names[0]} et al."
+    return f"{who} ({entry.fields['year']})"
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(bibtex: str):
+    from pybtex.database import parse_string
+
+    return parse_string(bibtex, "bibtex")
 
 
 def _keys(bibtex: str) -> dict:

@@ -118,6 +118,12 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     shown = doc_["demonstration_appendix"]
     w.heading(T["background"], 1)
     w.paragraph(doc_.get("background_text") or T["background_text"])
+    if doc_.get("literature"):
+        w.heading(T["literature_review"], 2)
+        w.paragraph(T["literature_note"], "note")
+        for t in doc_["literature"]:
+            w.rich([(t["topic"] + ". ", True, False)] + [(f"{x['cite']}: {x['finding']} ", False, False)
+                                                        for x in t["works"]])
     for p in author.get("background", []):
         w.rich(p)
     w.heading(T["hypotheses"], 2)

@@ -67,6 +67,11 @@ TEXT = {
                                   "nothing about the company, and no recommendation rests on them.",
            "no_findings": "No notebook of this study recorded the values the summary is made from.",
            "background": "1. Background and research questions",
+           "literature_review": "Theory and prior research",
+           "literature_note": "Peer-reviewed work on key-account management, customer lifetime value, satisfaction "
+                              "and loyalty, retention, recommendation and field experiments that the hypotheses and "
+                              "the discussion rest on (data/literature/register.csv; each work checked against a "
+                              "public record, named in data/literature/methods.bib), in our own words.",
            "background_text": "Key accounts are the few customers who bring most of a company's revenue. This study asks "
                                "how an e-commerce company can identify them in its transaction log, understand what "
                                "drives their satisfaction and loyalty, segment and prioritise them, act on them with "
@@ -623,6 +628,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "appendix": _appendix(manifest, sections), "labels": labels,
             "cards": _key_numbers(manifest, values, language, currency, demonstration=False, own=own_survey),
             "background_text": T["background_survey_text" if own_survey else "background_text"],
+            "literature": _literature(language),
             "demonstration_appendix": {
                 "notebooks": shown_in,
                 "cards": _key_numbers(manifest, values, language, currency, demonstration=True, own=own_survey),
@@ -705,6 +711,20 @@ def _note(note: str, note_zh: str | None, language: str) -> str:
     return in_language(note, note_zh, language)
 
 
+def _literature(language: str) -> list[dict]:
+    """The literature register (:func:`kamlib.literature.load_register`) by topic, in the report's language: each
+    topic with its works' citations and findings."""
+    from .. import literature
+
+    reg = literature.load_register()
+    topics = []
+    for topic, rows in reg.groupby("topic", sort=False):
+        topics.append({"topic": rows["topic_zh"].iloc[0] if language == "zh" else topic,
+                       "works": [{"key": r.key, "cite": r.cite, "finding": r.finding_zh if language == "zh" else
+                                  r.finding_en} for r in rows.itertuples()]})
+    return topics
+
+
 def _references(manifest: dict, values: dict, out: Path, quick: bool, results, language: str = "en") -> list[dict]:
     """The works cited anywhere in the report (English text: captions, notes, findings, recommendations,
     limitations, the closings and the discussion (from the run's stage ``results``) and the text cells of every
@@ -727,12 +747,13 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
             parts += [str(v) for c in df.columns if df[c].dtype == object or str(df[c].dtype) == "str"
                       for v in df[c].dropna().unique()]
     parts += verdicts.table(language="en")["source"].tolist()  # the report prints every rule with its source
+    parts += literature.load_register()["cite"].tolist()  # the background's literature review cites each work
     style = literature.STYLE_OF_LANGUAGE[language]
     works = literature.references("\n".join(parts), style=style)
     # the case's practice sources, cited by their register id (background, hypotheses, claims), after the works
     items = literature.sources_csl(language=language)
     practice = literature.format_references([i["id"] for i in items], style=style, csl_items=items)
-    return works + [{**r, "label": r["key"], "author": r["key"], "year": ""} for r in practice]
+    return works + [{**r, "label": r["key"], "author": r["key"], "year": "", "practice": True} for r in practice]
 
 
 def _data_rows(manifest: dict, out: Path, T: dict) -> list[dict]:

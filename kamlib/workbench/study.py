@@ -332,7 +332,7 @@ class Hypothesis(_Section):
     interaction: Interaction | None = None
     moderation: Moderation | None = None
     sign: Literal["positive", "negative"] = "positive"
-    basis: list[str] = Field(default_factory=list, description="What it is developed from: source ids (data/literature/sources.csv) or reference keys (methods.bib).")
+    basis: list[str] = Field(default_factory=list, description="What it is developed from: source ids (data/literature/sources.csv), reference keys (methods.bib, with the literature register data/literature/register.csv), or 'assumption' for the study author's own stated assumption.")
     real: RealTest | None = Field(None, description="Its test on the real survey named by survey.real.")
 
 
