@@ -29,7 +29,9 @@ def fitted():
     inst = instrument.load(DATA / "survey" / "relationship_quality.yaml")
     data = sd.simulate(inst, 300, seed=5, defects=False, likert=False)
     rm = declare(MODEL, [_h("H1", path="CM ~ TR"), _h("H6", defined="via"),
-                         _h("H8", interaction={"path": "LOY ~ CM", "moderator": "TR"})], constructs=inst.constructs)
+                         _h("H8", interaction={"path": "LOY ~ CM", "moderator": "TR"}),
+                         _h("H9", moderation={"path": "LOY ~ CM", "group": "SIZE", "focal": "large"})],
+                 constructs=inst.constructs)
     return inst, data, rm, survey.sem(data, rm.syntax(inst.constructs))
 
 
@@ -37,8 +39,9 @@ def fitted():
 def test_every_interval_of_the_hypothesis_table_is_at_one_minus_alpha(fitted, alpha):
     inst, data, rm, structural = fitted
     t = hypothesis_tests(rm, structural=structural, scores=sd.construct_scores(data, inst), data=data,
-                         constructs=inst.constructs, alpha=alpha)
-    assert t.level == pytest.approx(1 - alpha)
+                         constructs=inst.constructs, alpha=alpha,
+                         invariance={"SIZE": type("Invariance", (), {"level": "metric"})()})
+    assert isinstance(t.level, float) and t.level == pytest.approx(1 - alpha)  # not the invariance level's name
     z = norm.ppf(1 - alpha / 2)
     paths = structural.paths().set_index(["lval", "rval"])
     defined = structural.estimates[structural.estimates["op"] == ":="].set_index("lval")
@@ -46,7 +49,10 @@ def test_every_interval_of_the_hypothesis_table_is_at_one_minus_alpha(fitted, al
     for h, (est, se) in {"H1": paths.loc[("CM", "TR"), ["estimate", "estimate_se"]],
                          "H6": defined.loc["via", ["estimate", "estimate_se"]]}.items():
         assert rows.loc[h, "ci_lower"] == pytest.approx(est - z * se) and rows.loc[h, "ci_upper"] == pytest.approx(est + z * se)
+    gp = t.group_paths["H9"].set_index(["outcome", "predictor"]).loc[("LOY", "CM")]
+    assert rows.loc["H9", "ci_lower"] == pytest.approx(gp["difference"] - z * gp["se_difference"])
     if alpha == 0.05:  # the SEM's own 95% intervals, unchanged
+        assert rows.loc["H9", "ci_upper"] == pytest.approx(gp["ci_upper"], abs=1e-6)
         assert rows.loc["H1", "ci_lower"] == pytest.approx(paths.loc[("CM", "TR"), "estimate_ci_lower"], abs=1e-6)
     inter = moderation(sd.construct_scores(data, inst), "LOY", ["SAT", "CM"], "TR", "CM", level=1 - alpha)
     assert rows.loc["H8", "ci_lower"] == pytest.approx(inter.estimate_ci_lower)

@@ -566,7 +566,7 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
 
     if not 0 < alpha < 1:
         raise KamError(f"alpha is {alpha}; give a significance level between 0 and 1 (0.05 for 95% intervals).")
-    level = 1 - alpha
+    confidence = 1 - alpha  # (not "level": the invariance level below has that name)
     z = float(norm.ppf(1 - alpha / 2))  # the Wald intervals at the level used
     estimates = structural.estimates
     paths = structural.paths().set_index(["lval", "rval"])
@@ -587,7 +587,7 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
             if h.test == "bootstrap":
                 x, m, y = model.chain(h.defined)
                 controls = [c for c in dict.fromkeys(model.predictors(m) + model.predictors(y)) if c not in (x, m)]
-                med = mediation(scores, x, m, y, controls=controls, n_boot=n_boot, seed=seed, level=level)
+                med = mediation(scores, x, m, y, controls=controls, n_boot=n_boot, seed=seed, level=confidence)
                 mediations[h.id] = med
                 row(h, Message("bootstrap indirect effect {x} -> {m} -> {y} (n={n})", "phrase", x=x, m=m, y=y,
                                n=med.bootstrap_n),
@@ -621,7 +621,7 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                 column = re.sub(r"\W", "_", column)
                 frame = scores.assign(**{column: coded.to_numpy()})
             drivers = model.predictors(outcome)
-            inter = moderation(frame, outcome, drivers, column, predictor, level=level)
+            inter = moderation(frame, outcome, drivers, column, predictor, level=confidence)
             interactions[h.id] = inter
             row(h, Message("interaction {term} (OLS, HC3)", "phrase", term=inter.term), inter.estimate, np.nan,
                 inter.estimate_ci_lower, inter.estimate_ci_upper, inter.pvalue)
@@ -647,7 +647,7 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                 r["difference"] + z * r["se_difference"], r["pvalue"], multigroup=True)
     columns = ["hypothesis", "statement", "method", "estimate", "std_estimate", "ci_lower", "ci_upper", "pvalue",
                "supported", "multigroup"]
-    return HypothesisTests(pd.DataFrame(rows, columns=columns), mediations, interactions, compared, notes, level)
+    return HypothesisTests(pd.DataFrame(rows, columns=columns), mediations, interactions, compared, notes, confidence)
 
 
 def real_tests(model: ResearchModel) -> dict:
