@@ -87,17 +87,14 @@ EXAMPLE = {"customers": 2000, "mean": 12.0, "between_sd": 15.0, "within_sd": 20.
 _LOG_BOUNDS = (math.log(1e-8), math.log(1e4))
 
 
-def check(transactions: pd.DataFrame, *, valued: bool = True, stage: str = STAGE) -> Check:
+def check(transactions: pd.DataFrame, stage: str = STAGE) -> Check:
     """Whether the log can value customers in profit: it needs a ``profit`` column (the study's ``profit`` or
-    ``cost`` role) and a purchase model that values the customers.
+    ``cost`` role).
 
     Parameters
     ----------
     transactions : DataFrame
         A validated log (:func:`kamlib.transactions.load`).
-    valued : bool
-        Whether a purchase model values the customers (the model the holdout chose, fitted on the whole log); False:
-        there are no expected purchases to multiply the margins by.
     stage : str
         The stage's name in the sentence.
 
@@ -117,11 +114,6 @@ def check(transactions: pd.DataFrame, *, valued: bool = True, stage: str = STAGE
             "The {stage} does not apply: the log has no profit, so a customer's margin cannot be modelled; map the "
             "line's gross profit (transactions.columns.profit) or its total cost (transactions.columns.cost) to value "
             "customers in profit.", stage=stage))
-    if not valued:
-        return Check(stage, False, Message(
-            "The {stage} does not apply: no purchase model values the customers (above), so there are no expected "
-            "purchases to multiply their margins by; each customer's gross profit so far is in the account list.",
-            stage=stage))
     return Check(stage, True)
 
 
@@ -432,21 +424,23 @@ class ProfitCLV(Result):
         ``profit_per_purchase`` with ``profit_per_purchase_ci_lower`` / ``_ci_upper``, ``discounted_purchases``
         (the purchase model's, over the horizon), ``profit_clv`` with ``profit_clv_ci_lower`` / ``_ci_upper``,
         ``loss_making`` (expected margin per purchase below zero, so a negative profit CLV) and ``loss_clear``
-        (the whole 95% interval of the margin below zero, rule ``margin_loss``).
+        (the whole 95% interval of the margin below zero, rule ``margin_loss``). Without a purchase model the
+        discounted purchases and the CLV columns are NaN; the margins and the flags are still there.
     margins : MarginFit
         The fitted margin model.
     model : str
-        The purchase model's label.
+        The purchase model's label (``""`` without one).
     months : int
         The horizon.
     discount_rate : float
         The annual discount rate.
     total_profit_clv : float
-        The sum of ``profit_clv``.
+        The sum of ``profit_clv`` (NaN without a purchase model).
     n_loss_making, n_loss_clear : int
         Customers flagged ``loss_making`` and ``loss_clear``.
     loss_clv : float
-        The sum of the negative profit CLVs (the value the loss-making accounts are expected to destroy).
+        The sum of the negative profit CLVs (the value the loss-making accounts are expected to destroy; NaN without
+        a purchase model).
     level : float
         The interval level (0.95).
     """
@@ -475,8 +469,9 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, months: int
     ----------
     summary : DataFrame
         The RFM summary of the customers to value (:func:`kamlib.rfm.summary`), indexed by customer id.
-    purchase : Fitted
-        The study's chosen purchase model, fitted on ``summary`` (BG/NBD, Pareto/NBD, ...).
+    purchase : Fitted or None
+        The study's chosen purchase model, fitted on ``summary`` (BG/NBD, Pareto/NBD, ...); None when no model
+        values the customers: the expected margins and the loss-making flags without a CLV.
     margin_fit : MarginFit
         :func:`fit` on the same customers' purchase-day margins (:func:`margins` over the summary's window).
     months : int
@@ -509,7 +504,8 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, months: int
     """
     if not 0 < level < 1:
         raise ArgumentError(f"level must be between 0 and 1, not {level!r}.", argument="level")
-    discounted = np.asarray(_clv(purchase, _PerPurchase(), summary, months=months, discount_rate=discount_rate))
+    discounted = (np.full(len(summary), np.nan) if purchase is None else
+                  np.asarray(_clv(purchase, _PerPurchase(), summary, months=months, discount_rate=discount_rate)))
     table = margin_fit.predict(summary.index)
     z = float(stats.norm.ppf(0.5 + level / 2))
     est, se = table["profit_per_purchase"].to_numpy(float), table.pop("profit_per_purchase_se").to_numpy(float)
@@ -522,10 +518,10 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, months: int
     rule = RULES["margin_loss"]
     table["loss_clear"] = [rule.met(u) for u in hi]
     clv_ = table["profit_clv"]
-    label = getattr(purchase, "label", "")
-    return ProfitCLV(table, margin_fit, label() if callable(label) else str(label), int(months), float(discount_rate),
-                     float(clv_.sum()), int(table["loss_making"].sum()), int(table["loss_clear"].sum()),
-                     float(clv_[clv_ < 0].sum()), level=float(level))
+    label = "" if purchase is None else str(purchase.label)
+    total, losses = (float("nan"),) * 2 if purchase is None else (float(clv_.sum()), float(clv_[clv_ < 0].sum()))
+    return ProfitCLV(table, margin_fit, label, int(months), float(discount_rate),
+                     total, int(table["loss_making"].sum()), int(table["loss_clear"].sum()), losses, level=float(level))
 
 
 def simulate(customers: int = EXAMPLE["customers"], *, mean: float = EXAMPLE["mean"],
