@@ -570,7 +570,7 @@ class Window(Result):
 
     @property
     def name(self) -> Message:
-        """The window's owner as a phrase ("the key-account tiers' inactivity window")."""
+        """The window's owner as a phrase, without an article ("key-account tiers' inactivity window")."""
         return WINDOW_OWNERS.get(self.owner, WINDOW_OWNERS[""])
 
     @property
@@ -587,17 +587,17 @@ class Window(Result):
     def sentence(self) -> Message:
         """The window, its owner and where it comes from, in one sentence."""
         if self.source == "log":
-            return Message("{owner} is {days:g} days without a purchase (tiers.max_inactive_days: auto): the {pct:g} "
+            return Message("The {owner} is {days:g} days without a purchase (tiers.max_inactive_days: auto): the {pct:g} "
                            "quantile of the {gaps:,} gaps between consecutive purchase days of {customers:,} repeat "
                            "buyers from {start} to {end} (median gap {median:g} days).", owner=self.name,
                            days=self.days, pct=self.percentile, gaps=self.gaps, customers=self.customers,
                            median=self.median_gap, start=self.start, end=self.end)
         if self.source == "default":
-            return Message("{owner} is {days:g} days without a purchase (tiers.max_inactive_days: auto, the default): no "
+            return Message("The {owner} is {days:g} days without a purchase (tiers.max_inactive_days: auto, the default): no "
                            "customer bought on two days from {start} to {end}, so the log has no gaps to draw the window "
                            "from; set tiers.max_inactive_days to your business's purchase cycle.", owner=self.name,
                            days=self.days, start=self.start, end=self.end)
-        return Message("{owner} is {days:g} days without a purchase (tiers.max_inactive_days, set in the study).",
+        return Message("The {owner} is {days:g} days without a purchase (tiers.max_inactive_days, set in the study).",
                        owner=self.name, days=self.days)
 
     def check(self, transactions: pd.DataFrame, *, calibration_end, holdout_end, start=None) -> ComeBack:
@@ -645,11 +645,11 @@ class Window(Result):
 
 #: The rules that use an inactivity window (:attr:`Window.owner`), as a reader names each window.
 WINDOW_OWNERS = {
-    "tiers": Message("The key-account tiers' inactivity window", "phrase"),
-    "lifecycle": Message("The lifecycle stages' inactivity window", "phrase"),
-    "check": Message("The inactivity window drawn from the calibration period alone", "phrase"),
-    "churn": Message("The inactivity window of the calibration period", "phrase"),
-    "": Message("The inactivity window", "phrase"),
+    "tiers": Message("key-account tiers' inactivity window", "phrase"),
+    "lifecycle": Message("lifecycle stages' inactivity window", "phrase"),
+    "check": Message("inactivity window drawn from the calibration period alone", "phrase"),
+    "churn": Message("inactivity window of the calibration period", "phrase"),
+    "": Message("inactivity window", "phrase"),
 }
 
 
@@ -803,7 +803,7 @@ class ComeBack(Result):
             return None
         name = self.window.name if self.window is not None else WINDOW_OWNERS[""]
         origin = self.window.origin if self.window is not None else Message("as given", "phrase")
-        return Message("A check on the holdout of {window} ({days:g} days; {origin}): of the {called:,} customers it "
+        return Message("A check on the holdout of the {window} ({days:g} days; {origin}): of the {called:,} customers it "
                        "called inactive on {cal_end}, {back:,} ({share:.0%}) bought again by {end}.",
                        window=name, days=self.days, origin=origin, called=self.called, cal_end=self.calibration_end,
                        back=self.came_back, share=self.share, end=self.holdout_end)

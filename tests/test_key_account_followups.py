@@ -99,7 +99,8 @@ def test_one_came_back_count_the_window_check_calls_lifecycle():
     called = last.index[(pd.Timestamp("2024-09-30") - last).dt.days > 40]
     later = set(tx.loc[tx["date"] > "2024-09-30", "customer_id"])
     assert (check.called, check.came_back) == (len(called), sum(c in later for c in called))
-    assert "The inactivity window drawn from the calibration period alone (40 days;" in str(check.sentence())
+    assert "A check on the holdout of the inactivity window drawn from the calibration period alone (40 days;" \
+        in str(check.sentence())
 
 
 # -- the lifecycle date is a whole day ------------------------------------------------------------------------------
