@@ -127,3 +127,13 @@ def test_qualify_names_every_qualification_however_many():
                     htmt=pd.DataFrame(0.95, index=names, columns=names))["qualification"].iloc[0])
     # HTMT of C0 with each of the 11 others fails, plus alpha of C0, plus three fit indices: 15 in all
     assert q.count("HTMT") == 11 and "alpha of C0" in q and "CFI" in q and "RMSEA" in q and "SRMR" in q
+
+
+def test_the_survey_notebook_gives_no_example_in_the_default_studys_names():
+    """Item 4: the notebook's own sentences name the study's constructs, not the default's (SAT ~ PQ + SQ)."""
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "20_survey.ipynb").read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert not re.search(r"'(SAT|LOY) ~ (PQ|SQ|SAT)", code)
