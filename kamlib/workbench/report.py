@@ -618,7 +618,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     return {"summary": [f for f in summary if not f.demonstration],
             "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
-            "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
+            "limitations": fnd.limitations(values, manifest, language, quick=quick, folder=out), "reference": reference,
             "references": _references(manifest, values, out, quick, results, language),
             "claims": [c.row(language) for c in discussion.confront(results)],
             "rules": verdicts.table(language=language).to_dict("records"),
@@ -738,7 +738,7 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
     for rec in manifest.get("notebooks", {}).values():
         parts += [str(n) for n in rec.get("notes", [])]
     parts += [f.text() for f in fnd.findings(manifest, values, "en", limit=10**6)]
-    parts += fnd.recommendations(manifest, values, "en") + fnd.limitations(values, manifest, "en", quick=quick)
+    parts += fnd.recommendations(manifest, values, "en") + fnd.limitations(values, manifest, "en", quick=quick, folder=out)
     parts += [str(c.evidence) for c in discussion.confront(results)]
     parts += [t for stage in STAGES for t in discussion.closing(stage, results, "en")]
     for a in manifest.get("artefacts", []):
