@@ -36,9 +36,9 @@ customer *i*, and :math:`v_i = \\tau^2 + \\sigma^2 / n_i`, the log-likelihood is
 variances :math:`\\hat m = \\sum_i w_i \\bar y_i / \\sum_i w_i` with :math:`w_i = 1 / v_i`, and REML adds
 :math:`-\\tfrac12 \\log \\sum_i w_i`. The posterior of :math:`\\mu_i` has mean
 :math:`\\hat m + B_i (\\bar y_i - \\hat m)` with the shrinkage :math:`B_i = \\tau^2 / v_i`, and variance
-:math:`B_i \\sigma^2 / n_i + (1 - B_i)^2 / \\sum_k w_k` (the second term the uncertainty of :math:`\\hat m`, Morris
-1983, eq. 3.5; the uncertainty of the variance estimates is left out, so the intervals are a little narrow for
-customers with few purchases when there are few customers).
+:math:`B_i \\sigma^2 / n_i + (1 - B_i)^2 / \\sum_k w_k` (the second term the uncertainty of :math:`\\hat m`, as
+Morris 1983 accounts for it; the uncertainty of the variance estimates is left out, so the intervals are a little
+narrow for customers with few purchases when there are few customers).
 
 A customer's purchase days are those of :func:`kamlib.rfm.summary` (days whose amounts sum to 0 or more); a day
 of returns only is no purchase, and its profit (usually negative, a refund taking the margin back) is spread
@@ -53,7 +53,8 @@ Statistical Association*, 78(381), 47-55.
 Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). RFM and CLV: Using iso-value curves for customer base
 analysis. *Journal of Marketing Research*, 42(4), 415-430.
 
-Colombo, R., & Jiang, W. (1999). A stochastic RFM model. *Journal of Interactive Marketing*, 13(3), 2-12.
+Colombo, R., & Jiang, W. (1999). A stochastic RFM model. *Journal of Interactive Marketing*, 13(3), 2-12 (the
+gamma spend model behind the Gamma-Gamma, which assumes positive spend).
 """
 
 from __future__ import annotations
