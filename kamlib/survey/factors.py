@@ -193,10 +193,11 @@ def efa_agreement(loadings: pd.DataFrame, constructs: dict[str, list[str]]):
     parts = []
     if merged:  # what the numbers show: the items' loadings on the factor they share, per construct
         pattern = loadings.set_index("item")[factors].abs()
-        ranges = "; ".join(
-            ", ".join(f"{c} {lo:.2f}-{hi:.2f}" if hi - lo >= 0.005 else f"{c} {hi:.2f}"
-                      for c in cs for lo, hi in [(pattern.loc[constructs[c], f].min(), pattern.loc[constructs[c], f].max())])
-            for f, cs in shared.items() if len(cs) > 1)
+        def span(c, f):
+            lo, hi = pattern.loc[constructs[c], f].min(), pattern.loc[constructs[c], f].max()
+            return f"{c} {lo:.2f}-{hi:.2f}" if hi - lo >= 0.005 else f"{c} {hi:.2f}"
+
+        ranges = "; ".join(", ".join(span(c, f) for c in cs) for f, cs in shared.items() if len(cs) > 1)
         parts.append(Message("the items of {groups} load most on one factor (absolute pattern loadings {loadings}), "
                              "so this solution does not separate these constructs", "phrase",
                              groups=" / ".join(" + ".join(cs) for cs in merged), loadings=ranges))

@@ -40,7 +40,8 @@ from ..errors import KamError
 from ..i18n import Given, Message, join
 from ._shared import total_effects
 
-__all__ = ["Hypothesis", "HypothesisTests", "ResearchModel", "StructuralPath", "declare", "hypothesis_tests", "qualify", "real_tests"]
+__all__ = ["Hypothesis", "HypothesisTests", "ResearchModel", "StructuralPath", "declare", "hypothesis_tests", "qualify",
+           "real_tests"]
 
 _NAME = r"[A-Za-z_][\w.]*"
 _KINDS = ("path", "defined", "interaction", "moderation")
@@ -616,8 +617,8 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                 else:
                     coded = pd.to_numeric(answers, errors="coerce")
                     if coded.notna().sum() < answers.notna().sum():
-                        raise KamError(f"{model.where}.hypotheses.{h.id}.interaction.moderator {h.moderator} has answers "
-                                       "that are not numbers; name the level coded 1 (level: ...).")
+                        raise KamError(f"{model.where}.hypotheses.{h.id}.interaction.moderator {h.moderator} has "
+                                       "answers that are not numbers; name the level coded 1 (level: ...).")
                 column = re.sub(r"\W", "_", column)
                 frame = scores.assign(**{column: coded.to_numpy()})
             drivers = model.predictors(outcome)
