@@ -37,6 +37,10 @@ __all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "METHODS", "RankedLists", "Spl
 
 #: The methods :func:`recommend` knows; ``popularity`` is the "regular recommendation" baseline.
 METHODS = ("popularity", "itemcf", "content", "hybrid", "als")
+#: Each method's name in prose, English and Chinese (the methods chapter and captions).
+METHOD_LABELS = {"popularity": ("popularity", "热门商品"), "itemcf": ("item-based collaborative filtering", "基于物品的协同过滤"),
+                 "content": ("content-based similarity", "基于内容的相似度"),
+                 "hybrid": ("a hybrid of the two", "二者的混合"), "als": ("implicit-feedback ALS", "隐式反馈 ALS")}
 #: Evidence (scores to rank) from which item CF and content are scored by the compiled kernel: below it the sparse
 #: path takes under a second, less than the kernel's start (about 1 s to import numba and load its machine code).
 KERNEL_FROM = 5_000_000

@@ -135,6 +135,10 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         w.paragraph(T["no_hypotheses"])
     w.heading(T["data_methods"], 1)
     w.paragraph(T["data_text"])
+    if doc_.get("methods"):
+        w.heading(T["methods"], 2)
+        for m in doc_["methods"]:
+            w.paragraph(m["text"])
     if shown["off"]:
         w.paragraph(shown["off"], "note")
     if doc_["data_rows"]:

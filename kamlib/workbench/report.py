@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import KamError
 from ..i18n import gettext
-from . import authors
+from . import authors, methods
 
 TEXT = {
     "en": {"literature": "What do the sources claim, and which claims can the data test?",
@@ -68,6 +68,7 @@ TEXT = {
            "no_findings": "No notebook of this study recorded the values the summary is made from.",
            "background": "1. Background and research questions",
            "literature_review": "Theory and prior research",
+           "methods": "Methods",
            "literature_note": "Peer-reviewed work on key-account management, customer lifetime value, satisfaction "
                               "and loyalty, retention, recommendation and field experiments that the hypotheses and "
                               "the discussion rest on (data/literature/register.csv; each work checked against a "
@@ -629,6 +630,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "cards": _key_numbers(manifest, values, language, currency, demonstration=False, own=own_survey),
             "background_text": T["background_survey_text" if own_survey else "background_text"],
             "literature": _literature(language),
+            "methods": methods.chapter(manifest, values, language),
             "demonstration_appendix": {
                 "notebooks": shown_in,
                 "cards": _key_numbers(manifest, values, language, currency, demonstration=True, own=own_survey),
@@ -748,6 +750,7 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
                       for v in df[c].dropna().unique()]
     parts += verdicts.table(language="en")["source"].tolist()  # the report prints every rule with its source
     parts += literature.load_register()["cite"].tolist()  # the background's literature review cites each work
+    parts += [m["text"] for m in methods.chapter(manifest, values, "en")]  # the methods chapter cites its sources
     style = literature.STYLE_OF_LANGUAGE[language]
     works = literature.references("\n".join(parts), style=style)
     # the case's practice sources, cited by their register id (background, hypotheses, claims), after the works

@@ -1,0 +1,189 @@
+"""The report's methods chapter, written from what ran: for each stage whose notebook ran, the data and window, the
+model or test, its estimator, how a model was chosen, the sizes used and the works it follows; then the software.
+
+Every number and name comes from the run's recorded parameters (the notebook's ``parameters`` in the manifest),
+its recorded values and its artefacts' version records, so the chapter cannot describe a method the run did not use.
+The sentences are catalogue templates (``finding`` context in ``kamlib/locale/zh.po``), English and Chinese.
+
+Written by hand: the chapter is this workbook's own text about its own run; no library writes it.
+
+References
+----------
+American Psychological Association (2020). *Publication Manual* (7th ed.), 3.6: the method section describes the
+data, the measures and the analytic strategy in enough detail to reproduce them.
+"""
+from __future__ import annotations
+
+import ast
+
+from ..i18n import gettext, in_language
+
+__all__ = ["chapter"]
+
+
+def _say(msgid: str, language: str, **params) -> str:
+    return in_language(msgid, gettext(msgid, "finding", language), language).format(**params)
+
+
+def _labels(names) -> list[str]:
+    from .. import clv
+
+    out = []
+    for n in names or []:
+        try:
+            out.append(clv.get(n).label)
+        except Exception:  # a name the registry does not know: shown as written
+            out.append(str(n))
+    return out
+
+
+def _join(items, language: str) -> str:
+    items = [str(i) for i in items]
+    if language == "zh":
+        return "、".join(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
+    """The methods chapter: one paragraph per stage that ran, then the software.
+
+    Parameters
+    ----------
+    manifest : dict
+        The report's manifest (``notebooks.<id>.parameters`` and the artefacts' ``versions``).
+    values : dict
+        ``{notebook: {key: value}}`` as recorded by the run.
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    list of dict
+        ``{"stage": notebook id, "text": paragraph}`` in the notebooks' order; empty when nothing ran.
+
+    References
+    ----------
+    Schmittlein, D. C., Morrison, D. G., & Colombo, R. (1987); Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005);
+    Hosmer, D. W., Lemeshow, S., & Sturdivant, R. X. (2013); Fornell, C., & Larcker, D. F. (1981); Henseler, J.,
+    Ringle, C. M., & Sarstedt, M. (2015); Hair, J. F., et al. (2022); Cohen, J. (1988); Kohavi, R., et al. (2009)
+    (full entries in the report's reference list).
+
+    Examples
+    --------
+    >>> from kamlib.workbench.methods import chapter
+    >>> chapter({"notebooks": {}}, {})
+    []
+    >>> m = {"notebooks": {"35_churn": {"parameters": {"clv_calibration_end": "2011-06-30",
+    ...                                               "clv_holdout_end": "2011-12-09"}}}}
+    >>> chapter(m, {})[0]["text"][:40]
+    'Churn. A customer counts as churned when'
+    """
+    nbs = manifest.get("notebooks", {})
+    out = []
+
+    def ran(nb: str) -> dict | None:
+        rec = nbs.get(nb)
+        return rec.get("parameters", {}) if rec and rec.get("parameters") is not None else None
+
+    def add(nb: str, text: str) -> None:
+        out.append({"stage": nb, "text": text})
+
+    if (p := ran("01_data_overview")) is not None:
+        v = values.get("01_data_overview", {})
+        if v.get("n_rows") is not None:
+            add("01_data_overview", _say(
+                "Data. The transaction log holds {rows} lines of {customers} customers after the cleaning rules of the "
+                "data-validation table (Appendix A); an order is a customer's purchases on one day, and revenue is in "
+                "{currency}.", language, rows=f"{int(v['n_rows']):,}", customers=f"{int(v.get('n_customers', 0)):,}",
+                currency=p.get("transactions_currency") or "the log's currency"))
+    if (p := ran("10_key_accounts")) is not None:
+        models = _join(_labels(p.get("clv_models")), language)
+        add("10_key_accounts", _say(
+            "Identification. Key accounts are the top {share:.0%} of customers ranked by {rank_by}; concentration is "
+            "the top-20% revenue share and the Gini coefficient. The purchase process is modelled with {models}, "
+            "fitted by maximum likelihood to each customer's frequency, recency and age in the calibration period "
+            "({start} to {end}, unit {unit}) (Schmittlein, Morrison & Colombo 1987; Fader, Hardie & Lee 2005), "
+            "spending with the Gamma-Gamma model; whether the log can identify dropout is checked on logs simulated "
+            "from the fit, and a model is chosen only by its predictions for the holdout period ({end} to "
+            "{holdout}). Lifetime value is projected over {horizon} months, discounted at {rate:.0%} a year, with "
+            "{bootstrap} bootstrap refits for its intervals.", language,
+            share=float(p.get("tiers_key_share") or 0.2), rank_by=_measure(p.get("tiers_rank_by") or "revenue", language),
+            models=models, start=p.get("clv_calibration_start") or "the log's start", end=p.get("clv_calibration_end"),
+            unit=p.get("clv_unit"), holdout=p.get("clv_holdout_end"), horizon=p.get("clv_horizon_months"),
+            rate=float(p.get("clv_discount_rate") or 0), bootstrap=p.get("clv_bootstrap")))
+    if (p := ran("20_survey")) is not None:
+        add("20_survey", _say(
+            "Survey. The constructs of the study's instrument are checked for reliability (Cronbach's alpha, "
+            "composite reliability), convergent validity (average variance extracted; Fornell & Larcker 1981) and "
+            "discriminant validity (HTMT; Henseler, Ringle & Sarstedt 2015); the measurement model by confirmatory "
+            "factor analysis, its fit read against the cut-offs of Hu & Bentler (1999); the study's structural model "
+            "by PLS-SEM with {pls} bootstrap resamples (Hair et al. 2022) and by covariance-based SEM, defined effects "
+            "with {bootstrap} resamples; common-method variance by Harman's single factor and a common latent factor "
+            "(Podsakoff et al. 2003).", language, pls=p.get("survey_pls_bootstrap"), bootstrap=p.get("survey_bootstrap")))
+    if (p := ran("30_segments")) is not None:
+        add("30_segments", _say(
+            "Segmentation. Customers are described by recency, frequency and monetary value and clustered by k-means "
+            "on standardised values for k from {kmin} to {kmax}, the number of segments read from the silhouette and "
+            "the gap statistic ({refs} reference sets), stability measured by the adjusted Rand index across {seeds} "
+            "seeds (Hubert & Arabie 1985); lifecycle stages follow the study's day and purchase thresholds.",
+            language, kmin=p.get("segments_k_min"), kmax=p.get("segments_k_max"), refs=p.get("segments_gap_refs"),
+            seeds=p.get("segments_stability_seeds")))
+    if (p := ran("35_churn")) is not None:
+        add("35_churn", _say(
+            "Churn. A customer counts as churned when the holdout period shows no purchase ({end} to {holdout}); churn is predicted "
+            "from calibration-period features by logistic regression and by the purchase models' probability of "
+            "being alive, and the predictions are compared by the area under the ROC curve on the holdout (Hosmer, "
+            "Lemeshow & Sturdivant 2013).", language, end=p.get("clv_calibration_end"),
+            holdout=p.get("clv_holdout_end")))
+    if (p := ran("40_strategy")) is not None:
+        add("40_strategy", _say(
+            "Evaluation. Each ranking (lifetime value, past revenue, RFM, chance) is judged by the share of the "
+            "holdout period's revenue its top customers bring, with bootstrap intervals of the difference; the "
+            "size of a controlled experiment able to detect the planned lift follows a power analysis as in Cohen "
+            "(1988) and Kohavi et al. (2009).", language))
+    if (p := ran("45_personalisation")) is not None:
+        add("45_personalisation", _say(
+            "Personalisation. Association rules are mined from the baskets with support of at least {support} and "
+            "confidence of at least {confidence}, each tested against independence at {alpha}; recommenders "
+            "({methods}) are trained on the calibration period and judged by how often their top {k} contain a "
+            "product the customer bought in the holdout period, against the most popular products (Linden, Smith & "
+            "York 2003), with {bootstrap} bootstrap resamples.", language,
+            support=p.get("personalisation_min_support"), confidence=p.get("personalisation_min_confidence"),
+            alpha=p.get("personalisation_alpha"), methods=_join([_method(m, language) for m in
+                                                               p.get("personalisation_methods") or []], language),
+            k=p.get("personalisation_k"), bootstrap=p.get("personalisation_bootstrap")))
+    versions = _versions(manifest)
+    if versions:
+        add("software", _say("Software. Python {python} with {packages}; every table and figure records the notebook "
+                             "cell, parameters and versions that made it (Appendix B).", language,
+                             python=versions.pop("python", "3"),
+                             packages=_join([f"{k} {v}" for k, v in sorted(versions.items())], language)))
+    return out
+
+
+def _measure(rank_by: str, language: str) -> str:
+    """The key-account rule's measure in words (:data:`kamlib.tiers.RANK_BY`), in ``language``."""
+    from ..tiers import RANK_BY
+
+    word = RANK_BY.get(rank_by, rank_by)
+    return in_language(word, gettext(word, "value", language) or gettext(word, "phrase", language), language)
+
+
+def _method(name: str, language: str) -> str:
+    from ..act.recommend import METHOD_LABELS
+
+    en, zh = METHOD_LABELS.get(name, (name, name))
+    return zh if language == "zh" else en
+
+
+def _versions(manifest: dict) -> dict:
+    """The package versions the run's artefacts record (the first artefact that records them)."""
+    for a in manifest.get("artefacts", []):
+        v = a.get("versions")
+        if isinstance(v, str):
+            try:
+                v = ast.literal_eval(v)
+            except (ValueError, SyntaxError):
+                continue
+        if isinstance(v, dict) and v:
+            return dict(v)
+    return {}

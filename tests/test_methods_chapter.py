@@ -1,0 +1,49 @@
+"""The methods chapter is written from what ran (issue 49, item 1): a paragraph per stage whose notebook ran, with the
+run's own parameters, in both languages, citing works the reference list holds."""
+
+import json
+
+from kamlib import literature as lit
+from kamlib.workbench import methods
+
+MANIFEST = {
+    "artefacts": [{"id": "x", "versions": str({"python": "3.11.7", "pandas": "3.1.1", "lifetimes": "0.11.3"})}],
+    "notebooks": {
+        "01_data_overview": {"parameters": {"transactions_currency": "GBP"}},
+        "10_key_accounts": {"parameters": {"clv_models": ["bgnbd", "paretonbd"], "clv_calibration_start": "2010-12-01",
+                                           "clv_calibration_end": "2011-06-30", "clv_holdout_end": "2011-12-09",
+                                           "clv_unit": "W", "clv_horizon_months": 12, "clv_discount_rate": 0.1,
+                                           "clv_bootstrap": 10, "tiers_key_share": 0.2, "tiers_rank_by": "profit"}},
+        "45_personalisation": {"parameters": {"personalisation_methods": ["popularity", "itemcf"],
+                                              "personalisation_min_support": 0.01, "personalisation_k": 10}},
+    }}
+VALUES = {"01_data_overview": {"n_rows": 121722, "n_customers": 1309}}
+
+
+def test_a_paragraph_per_stage_that_ran_with_its_parameters():
+    ch = methods.chapter(MANIFEST, VALUES)
+    assert [c["stage"] for c in ch] == ["01_data_overview", "10_key_accounts", "45_personalisation", "software"]
+    text = {c["stage"]: c["text"] for c in ch}
+    assert "121,722 lines of 1,309 customers" in text["01_data_overview"] and "GBP" in text["01_data_overview"]
+    ident = text["10_key_accounts"]
+    assert "ranked by gross profit" in ident and "BG/NBD and Pareto/NBD" in ident
+    assert "(2010-12-01 to 2011-06-30, unit W)" in ident and "holdout period (2011-06-30 to 2011-12-09)" in ident
+    assert "item-based collaborative filtering" in text["45_personalisation"]
+    assert "Python 3.11.7" in text["software"] and "lifetimes 0.11.3" in text["software"]
+    assert not any("Survey" in t for t in text.values())  # the survey did not run, so no survey method is described
+
+
+def test_the_chinese_chapter_has_every_paragraph_in_chinese():
+    zh = methods.chapter(MANIFEST, VALUES, "zh")
+    assert len(zh) == 4
+    assert all("(英文原文)" not in c["text"] for c in zh)
+    assert "按毛利排序" in zh[1]["text"] and "基于物品的协同过滤" in zh[2]["text"]
+
+
+def test_every_work_the_chapter_cites_is_in_the_bibliography():
+    full = json.loads(json.dumps(MANIFEST))
+    for nb in ("20_survey", "30_segments", "35_churn", "40_strategy"):
+        full["notebooks"][nb] = {"parameters": {}}
+    text = " ".join(c["text"] for c in methods.chapter(full, VALUES))
+    refs = lit.references(text)
+    assert len(refs) >= 10 and all(r["key"] for r in refs), [r for r in refs if not r["key"]]
