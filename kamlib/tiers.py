@@ -395,7 +395,7 @@ class Tiers(Result):
         without amounts), ``"gross profit"`` or ``"CLV"`` (:data:`RANK_BY`)."""
         if self.rank_by == "revenue" and self.base is not None:
             return _ranking(self.base)[1]
-        return RANK_BY[self.rank_by]
+        return RANK_BY.get(self.rank_by, self.rank_by)  # a label, as tiers kept by an older run stored it
 
     @property
     def selection(self) -> Message:
