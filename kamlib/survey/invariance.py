@@ -428,6 +428,9 @@ def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha,
                           "rely on Harman's test here and add a marker variable to the next wave.", m=largest,
                           op=on_bound.op, cut=on_bound.threshold, source=Message(on_bound.source, "rule"), dchi2=dchi2,
                           ddf=ddf, dp=dp)
+        if estimator == "WLSMV":
+            verdict = Message("{verdict} Both models are fitted to the ordinal answers by WLSMV, the difference test "
+                              "scaled and shifted (Satorra 2000), as lavaan computes them.", verdict=verdict)
         return CommonMethod(table, loadings, share, dcfi, verdict, status="inadmissible")
     biggest = loadings.loc[loadings["change"].abs().idxmax()]
     change = float(abs(biggest["change"]))
