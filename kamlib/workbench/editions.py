@@ -5,7 +5,8 @@ Both are written from the same outline as the HTML page (:func:`kamlib.workbench
 figures, numbered captions and a table-of-contents field that Word fills when the file is opened; the PDF is
 typeset by typst, whose compiler comes from the lockfile with the Chinese font, so neither a browser nor a system
 font is needed. A table too wide for an upright A4 page is on a landscape page, and one too wide for that is split
-into parts with its first column repeated (said in the caption). Both are written to a temporary file and moved
+into parts with its first column repeated (said in the caption). Both are on A4, and a table's columns are as wide as
+their content needs (:func:`column_widths`). Both are written to a temporary file and moved
 into place, so a failed build leaves the last good edition.
 
 References
@@ -25,8 +26,8 @@ from ..errors import KamError
 from . import authors
 from .report import edition_name
 
-__all__ = ["FORMATS", "MAX_COLUMNS_LANDSCAPE", "MAX_COLUMNS_PORTRAIT", "counts", "docx_edition", "edition_name",
-           "existing", "table_parts", "typst_edition", "write"]
+__all__ = ["FORMATS", "MAX_COLUMNS_LANDSCAPE", "MAX_COLUMNS_PORTRAIT", "column_widths", "counts", "docx_edition",
+           "edition_name", "existing", "table_parts", "text_width", "typst_edition", "write"]
 
 FORMATS = ("html", "docx", "pdf")
 
@@ -60,6 +61,58 @@ def table_parts(heads: list, rows: list, kinds: list) -> list[tuple[list, list, 
         parts.append(([heads[c] for c in cols], [[r[c] for c in cols] for r in rows], [kinds[c] for c in cols],
                       f"{lo + 1}-{hi} of {len(heads)}"))
     return parts
+
+
+def text_width(text) -> int:
+    """The width of a text in Latin character widths: a Chinese character (or another wide one) counts two.
+
+    Examples
+    --------
+    >>> from kamlib.workbench.editions import text_width
+    >>> text_width("Revenue"), text_width("收入占比")
+    (7, 8)
+    """
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
+
+
+#: The widest a column's content counts when the page's width is shared out (a longer cell wraps), and the
+#: narrowest, in character widths
+_WIDEST, _NARROWEST = 40, 4
+
+
+def column_widths(rows: list, total: int) -> list[int]:
+    """Widths of a table's columns by their content, summing to ``total``: each column's share follows its widest
+    cell (its longest word for the header, whose words may wrap), counted up to 40 characters (a longer cell wraps)
+    and at least 4, so that a column of numbers is narrow and a column of sentences wide.
+
+    Parameters
+    ----------
+    rows : list of list of str
+        The header row first, then the rows.
+    total : int
+        The width to share out (any unit, e.g. EMU of the page's text width).
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> from kamlib.workbench.editions import column_widths
+    >>> column_widths([["tier", "Revenue (GBP)", "note"], ["Key account", "1,234", "x " * 300]], 1000)
+    [189, 120, 691]
+    """
+    head, *body = rows
+    need = []
+    for i, h in enumerate(head):
+        words = max((text_width(w) for w in str(h).split()), default=0)
+        cells = max((text_width(r[i]) for r in body if i < len(r)), default=0)
+        need.append(min(max(words, cells, _NARROWEST), _WIDEST))
+    widths = [int(total * n / sum(need)) for n in need]
+    widths[-1] += total - sum(widths)
+    return widths
 
 
 def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str, study_name: str,
@@ -161,6 +214,8 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
                 w.paragraph(n, "note")
             for a in nb["artefacts"]:
                 add(a)
+            if nb.get("further"):
+                w.paragraph(f"{T['further_exhibits']}: {', '.join(nb['further'])}.", "note")
         if section.get("closing"):
             w.paragraph(report.run_together([report.heading_stop(T["closing"]), *section["closing"]]))
         for p in author.get(section["key"], []):
@@ -221,8 +276,13 @@ class _Word:
 
     def __init__(self):
         from docx import Document
+        from docx.shared import Mm
 
         self.doc = Document()
+        section = self.doc.sections[0]  # python-docx's template is US Letter; the report is on A4, as the PDF is
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Mm(20))
 
     def title(self, title: str, meta: str) -> None:
         self.doc.add_heading(title, level=0)
@@ -306,6 +366,13 @@ class _Word:
                 for cell in row.cells:
                     for run in cell.paragraphs[0].runs:
                         run.font.size = Pt(8)
+        section = self.doc.sections[-1]
+        usable = section.page_width - section.left_margin - section.right_margin
+        table.autofit = False
+        for column, width in zip(table.columns, column_widths([heads, *rows], usable)):
+            column.width = width
+            for cell in column.cells:  # Word reads the cells' widths, LibreOffice the columns'
+                cell.width = width
 
     def save(self, path: Path) -> None:
         self.doc.save(str(path))
@@ -395,7 +462,8 @@ class _Typst:
         cells = [f"table.header({', '.join(f'[*#{_typst_str(h)}*]' for h in heads)})"]
         cells += [f"[#{_typst_str(v)}]" for r in rows for v in r]
         size = "7pt" if len(heads) > MAX_COLUMNS_PORTRAIT else "8.5pt"
-        self._add(f"#text(size: {size})[#table(columns: {len(heads)}, align: ({align},), {', '.join(cells)})]")
+        widths = ", ".join(f"{w / 100:g}fr" for w in column_widths([heads, *rows], 1000))
+        self._add(f"#text(size: {size})[#table(columns: ({widths},), align: ({align},), {', '.join(cells)})]")
 
     def source(self) -> str:
         return "\n".join(self.lines) + "\n"

@@ -412,8 +412,7 @@ def skipped_stages(manifest: dict, language: str = "en") -> list[tuple[str, str,
             for s in rec.get("stages", []) if not s.get("ran") and not s.get("blocked_by")]
 
 
-def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bool = False,
-                folder=None) -> list[str]:
+def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bool = False) -> list[str]:
     """What limits the conclusions of this run, one sentence each: a quick run, simulated parts, degenerate
     models, small samples, failed criteria, notebooks and stages that did not run (with their sentences), and
     which notebooks made notes.
@@ -427,9 +426,6 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
     language : {"en", "zh"}
     quick : bool
         Whether the run used the study's quick sizes.
-    folder : str or Path, optional
-        The report folder; with it, the limitations the data's own tables show are computed too
-        (:func:`data_limitations`).
 
     Returns
     -------
@@ -463,114 +459,10 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
     for nb, stage, reason in skipped_stages(manifest, language):
         out.append(_say("{notebook}, {stage}, did not run: {reason}", language, notebook=nb,
                         stage=name_zh(stage) if language == "zh" else stage, reason=reason))
-    if folder is not None:
-        out += data_limitations(manifest, values, folder, language)
     noted = sorted(nb for nb, rec in manifest.get("notebooks", {}).items() if rec.get("notes"))
     if noted:
         out.append(_say("Notebooks {notebooks} made notes about this run; they open their sections.", language,
                         notebooks=_join(noted, language)))
-    return out
-
-
-#: A cleaning rule that dropped at least this share of the lines read is a limitation worth a sentence.
-DROP_SHARE = 0.01
-
-
-def data_limitations(manifest: dict, values: dict, folder, language: str = "en") -> list[str]:
-    """The limitations the run's own data tables show, one sentence each, with their numbers: the lines and revenue
-    each cleaning rule dropped (from 1% of the lines read, :data:`DROP_SHARE`), the log's span and its distance from
-    the practice sources' dates, the sources' language and market against the log's, and a holdout period or an
-    inactivity window that a seasonal peak falls into.
-
-    Parameters
-    ----------
-    manifest : dict
-        The report's manifest (the data notebook's ``data_validation``, ``data_overview`` and ``data_source`` tables
-        and its parameters).
-    values : dict
-        ``{notebook: {key: value}}`` (the peak month, the key-account window).
-    folder : str or Path
-        The report folder holding the tables.
-    language : {"en", "zh"}
-
-    Returns
-    -------
-    list of str
-        Empty when the data notebook did not run.
-
-    References
-    ----------
-    American Psychological Association (2020). *Publication Manual* (7th ed.), 3.8: limitations address sources of
-    bias, the generalisability of the findings and the limits of the data.
-
-    Examples
-    --------
-    >>> from kamlib.workbench.findings import data_limitations
-    >>> data_limitations({"artefacts": []}, {}, ".")
-    []
-    """
-    import re
-    from pathlib import Path
-
-    import pandas as pd
-
-    from ..literature import load_sources
-
-    folder = Path(folder)
-
-    def table(name):
-        a = next((a for a in manifest.get("artefacts", []) if a["id"] == name and a["kind"] == "table"), None)
-        return pd.read_csv(folder / a["path"], dtype=str, keep_default_na=False) if a and \
-            (folder / a["path"]).exists() else None
-
-    params = manifest.get("notebooks", {}).get("01_data_overview", {}).get("parameters", {})
-    currency = params.get("transactions_currency") or ""
-    out = []
-    checks = table("data_validation")
-    if checks is not None and len(checks):
-        total = checks["rule"].iloc[-1]
-        read = re.search(r"of (\d+) read", total)
-        read = int(read.group(1)) if read else None
-        for row in checks.iloc[:-1].itertuples():
-            rows, worth = int(float(row.rows_dropped or 0)), float(row.amount_dropped or 0)
-            if read and rows / read >= DROP_SHARE and not row.rule.startswith("customer sample"):
-                rule = in_language(row.rule, gettext(row.rule, "value", language), language)
-                out.append(_say("The cleaning rule '{rule}' dropped {rows} of the {read} lines read ({share}), worth "
-                                "{amount}: the results describe the remaining lines only.", language, rule=rule,
-                                rows=f"{rows:,}", read=f"{read:,}", share=f"{rows / read:.1%}",
-                                amount=f"{currency} {worth:,.0f}".strip()))
-    overview = table("data_overview")
-    if overview is not None and len(overview):
-        o = dict(zip(overview["measure"], overview["value"]))
-        first, last = o.get("first date", ""), o.get("last date", "")
-        sources = load_sources()
-        years = pd.to_numeric(sources["year"], errors="coerce").dropna()
-        if first and last and len(years):
-            gap = int(years.max()) - int(last[:4])
-            months = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
-            if gap >= 2:
-                out.append(_say("The log spans {first} to {last} ({months} months) and ends {gap} years before the "
-                                "newest practice source ({newest}): the customers' behaviour may have changed since.",
-                                language, first=first, last=last, months=months, gap=gap, newest=int(years.max())))
-        zh_sources = int((sources["language"] == "zh").sum())
-        source = table("data_source")
-        data = dict(zip(source["field"], source["value"])).get("data", "") if source is not None else ""
-        if zh_sources and data:
-            out.append(_say("{n} of the {total} practice sources are Chinese-language documents on e-commerce in "
-                            "China, while the log is {data}: a claim of theirs that this log does not bear out may "
-                            "hold in their market.", language, n=zh_sources, total=len(sources), data=data))
-    peak = values.get("01_data_overview", {}).get("peak_month")
-    kp = manifest.get("notebooks", {}).get("10_key_accounts", {}).get("parameters", {})
-    cal_end, hold_end = kp.get("clv_calibration_end"), kp.get("clv_holdout_end")
-    if peak and cal_end and hold_end and cal_end[:7] < peak <= hold_end[:7]:
-        out.append(_say("The log's peak month ({peak}) falls in the holdout period ({start} to {end}), which the "
-                        "models fitted on the calibration period never saw: holdout errors mix the season with the "
-                        "models' own.", language, peak=peak, start=cal_end, end=hold_end))
-    window = kp.get("tiers_max_inactive_days")
-    if peak and isinstance(window, (int, float)) and window < 365:
-        out.append(_say("The inactivity window ({days} days) is shorter than a year while sales peak in {peak}: a "
-                        "customer who buys once a season counts as inactive between seasons.", language,
-                        days=int(window), peak=peak))
     return out
 
 

@@ -58,7 +58,8 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
     Returns
     -------
     list of dict
-        ``{"stage": notebook id, "text": paragraph}`` in the notebooks' order; empty when nothing ran.
+        ``{"stage": the method's stage, "text": paragraph}`` in the framework's order; a paragraph appears when the
+        value its method records was recorded (the notebook that records it ran); empty when nothing ran.
 
     References
     ----------
@@ -72,32 +73,34 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
     >>> from kamlib.workbench.methods import chapter
     >>> chapter({"notebooks": {}}, {})
     []
-    >>> m = {"notebooks": {"35_churn": {"parameters": {"clv_calibration_end": "2011-06-30",
-    ...                                               "clv_holdout_end": "2011-12-09"}}}}
-    >>> chapter(m, {})[0]["text"][:40]
+    >>> m = {"notebooks": {"nb": {"parameters": {"clv_calibration_end": "2011-06-30", "clv_holdout_end": "2011-12-09"}}}}
+    >>> chapter(m, {"nb": {"auc_logit": 0.76}})[0]["text"][:40]
     'Churn. A customer counts as churned when'
     """
     nbs = manifest.get("notebooks", {})
     out = []
 
-    def ran(nb: str) -> dict | None:
-        rec = nbs.get(nb)
-        return rec.get("parameters", {}) if rec and rec.get("parameters") is not None else None
+    def ran(recorded: str) -> tuple[dict, dict] | tuple[None, None]:
+        """The parameters and values of the notebook that recorded ``recorded`` (the method it stands for ran)."""
+        for nb in sorted(nbs):
+            if recorded in values.get(nb, {}):
+                return nbs[nb].get("parameters") or {}, values[nb]
+        return None, None
 
-    def add(nb: str, text: str) -> None:
-        out.append({"stage": nb, "text": text})
+    def add(stage: str, text: str) -> None:
+        out.append({"stage": stage, "text": text})
 
-    if (p := ran("01_data_overview")) is not None:
-        v = values.get("01_data_overview", {})
-        if v.get("n_rows") is not None:
-            add("01_data_overview", _say(
-                "Data. The transaction log holds {rows} lines of {customers} customers after the cleaning rules of the "
-                "data-validation table (Appendix A); an order is a customer's purchases on one day, and revenue is in "
-                "{currency}.", language, rows=f"{int(v['n_rows']):,}", customers=f"{int(v.get('n_customers', 0)):,}",
-                currency=p.get("transactions_currency") or "the log's currency"))
-    if (p := ran("10_key_accounts")) is not None:
+    p, v = ran("n_rows")
+    if p is not None:
+        add("data", _say(
+            "Data. The transaction log holds {rows} lines of {customers} customers after the cleaning rules of the "
+            "data-validation table (Appendix A); an order is a customer's purchases on one day, and revenue is in "
+            "{currency}.", language, rows=f"{int(v['n_rows']):,}", customers=f"{int(v.get('n_customers', 0)):,}",
+        currency=p.get("transactions_currency") or "the log's currency"))
+    p, _ = ran("key_accounts")
+    if p is not None:
         models = _join(_labels(p.get("clv_models")), language)
-        add("10_key_accounts", _say(
+        add("identify", _say(
             "Identification. Key accounts are the top {share:.0%} of customers ranked by {rank_by}; concentration is "
             "the top-20% revenue share and the Gini coefficient. The purchase process is modelled with {models}, "
             "fitted by maximum likelihood to each customer's frequency, recency and age in the calibration period "
@@ -110,8 +113,9 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             models=models, start=p.get("clv_calibration_start") or "the log's start", end=p.get("clv_calibration_end"),
             unit=p.get("clv_unit"), holdout=p.get("clv_holdout_end"), horizon=p.get("clv_horizon_months"),
             rate=float(p.get("clv_discount_rate") or 0), bootstrap=p.get("clv_bootstrap")))
-    if (p := ran("20_survey")) is not None:
-        add("20_survey", _say(
+    p, _ = ran("hypotheses_tested")
+    if p is not None:
+        add("understand", _say(
             "Survey. The constructs of the study's instrument are checked for reliability (Cronbach's alpha, "
             "composite reliability), convergent validity (average variance extracted; Fornell & Larcker 1981) and "
             "discriminant validity (HTMT; Henseler, Ringle & Sarstedt 2015); the measurement model by confirmatory "
@@ -119,29 +123,33 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             "by PLS-SEM with {pls} bootstrap resamples (Hair et al. 2022) and by covariance-based SEM, defined effects "
             "with {bootstrap} resamples; common-method variance by Harman's single factor and a common latent factor "
             "(Podsakoff et al. 2003).", language, pls=p.get("survey_pls_bootstrap"), bootstrap=p.get("survey_bootstrap")))
-    if (p := ran("30_segments")) is not None:
-        add("30_segments", _say(
+    p, _ = ran("k_chosen")
+    if p is not None:
+        add("segment", _say(
             "Segmentation. Customers are described by recency, frequency and monetary value and clustered by k-means "
             "on standardised values for k from {kmin} to {kmax}, the number of segments read from the silhouette and "
             "the gap statistic ({refs} reference sets), stability measured by the adjusted Rand index across {seeds} "
             "seeds (Hubert & Arabie 1985); lifecycle stages follow the study's day and purchase thresholds.",
             language, kmin=p.get("segments_k_min"), kmax=p.get("segments_k_max"), refs=p.get("segments_gap_refs"),
             seeds=p.get("segments_stability_seeds")))
-    if (p := ran("35_churn")) is not None:
-        add("35_churn", _say(
+    p, _ = ran("auc_logit")
+    if p is not None:
+        add("churn", _say(
             "Churn. A customer counts as churned when the holdout period shows no purchase ({end} to {holdout}); churn is predicted "
             "from calibration-period features by logistic regression and by the purchase models' probability of "
             "being alive, and the predictions are compared by the area under the ROC curve on the holdout (Hosmer, "
             "Lemeshow & Sturdivant 2013).", language, end=p.get("clv_calibration_end"),
             holdout=p.get("clv_holdout_end")))
-    if (p := ran("40_strategy")) is not None:
-        add("40_strategy", _say(
+    p, _ = ran("top_share")
+    if p is not None:
+        add("evaluate", _say(
             "Evaluation. Each ranking (lifetime value, past revenue, RFM, chance) is judged by the share of the "
             "holdout period's revenue its top customers bring, with bootstrap intervals of the difference; the "
             "size of a controlled experiment able to detect the planned lift follows a power analysis as in Cohen "
             "(1988) and Kohavi et al. (2009).", language))
-    if (p := ran("45_personalisation")) is not None:
-        add("45_personalisation", _say(
+    p, _ = ran("n_baskets")
+    if p is not None:
+        add("act", _say(
             "Personalisation. Association rules are mined from the baskets with support of at least {support} and "
             "confidence of at least {confidence}, each tested against independence at {alpha}; recommenders "
             "({methods}) are trained on the calibration period and judged by how often their top {k} contain a "

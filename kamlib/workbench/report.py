@@ -110,7 +110,8 @@ TEXT = {
                               "register id (S000, ...), which the text cites.",
            "reference_missing": "not in data/literature/methods.bib",
            "no_recommendations": "The notebooks that recommendations are drawn from did not run for this study.",
-           "reference_tables": "Appendix A: reference tables", "other_edition": "中文版",
+           "reference_tables": "Appendix A: further exhibits and reference tables",
+           "further_exhibits": "Further exhibits of this notebook, in Appendix A", "other_edition": "中文版",
            "demonstrations_appendix": "Appendix C: method demonstrations on other data",
            "demonstrations_where": "Appendix C",
            "quick": " (quick run: reduced sizes)"},
@@ -200,7 +201,7 @@ table.data td:first-child,table.data th:first-child,table.data .t{text-align:lef
 .lead{font-size:1.02rem;border-left:4px solid var(--accent);padding:.2rem .7rem}
 .closing{border-left:4px solid #009E73;background:#f3faf7;padding:.3rem .7rem;margin:1.2rem 0}
 ol.findings li{margin:.35rem 0}
-ul.refs{list-style:none;padding-left:0}ul.refs li{padding-left:2em;text-indent:-2em;margin:.3rem 0}
+.provenance{font-size:.75rem;color:#666;margin-top:.15rem}ul.refs{list-style:none;padding-left:0}ul.refs li{padding-left:2em;text-indent:-2em;margin:.3rem 0}
 .v{font-weight:700}
 .warn{border-left:4px solid var(--warn);background:#fff6ef;padding:.4rem .7rem;margin:.6rem 0;font-size:.9rem}
 @media print{
@@ -286,12 +287,13 @@ _IDENTIFIERS = frozenset({"year", "id", "customer_id", "cohort"})
 
 
 def column_kind(name, values: pd.Series) -> str:
-    """How a report table shows a column: ``p``, ``share``, ``probability``, ``money``, ``count``, ``number``,
-    ``text`` (by what its name says it holds, :func:`kamlib.i18n.column_kind`, and by its values; the CSV keeps
+    """How a report table shows a column: ``p``, ``share``, ``percent``, ``probability``, ``money``, ``count``,
+    ``number``, ``text`` (by what its name says it holds, :func:`kamlib.i18n.column_kind`, and by its values; the CSV keeps
     every digit).
 
     Shares are percentages with one decimal, headed (%) (a column the glossary calls a share whose values leave
-    [-1, 1] is not a fraction and is shown as a number); probabilities have three decimals; money has thousands
+    [-1, 1] is not a fraction and is shown as a number), numbers already in percent one decimal; probabilities have
+    three decimals; money has thousands
     separators (no decimals from 1,000 up, else two) and is headed with the study's currency; counts are whole
     numbers with separators; other estimates have three decimals (scientific notation only below 0.0005).
     """
@@ -307,7 +309,7 @@ def column_kind(name, values: pd.Series) -> str:
     size = finite.abs()[finite.abs() != math.inf]
     if kind == "share" and (not len(size) or size.max() <= 1):
         return "share"
-    if kind in ("probability", "money"):
+    if kind in ("probability", "money", "percent"):
         return kind
     if pd.api.types.is_integer_dtype(values) or (len(finite) and (finite == finite.round()).all()
                                                   and finite.abs().max() >= 1):
@@ -323,18 +325,18 @@ def _formatter(kind: str, values: pd.Series):
     if kind == "p":
         return _fmt_p
     if kind == "text":
-        return _fmt if str(values.name) == "value" else (lambda v: "" if v is None or v != v else html.escape(str(v)))
+        return _fmt if str(values.name) == "value" else _text_cell
     big = values.abs().max() if values.notna().any() else 0
     if kind == "count":
         spec = ",.0f"
-    elif kind == "share":  # a percentage: the header says (%)
+    elif kind in ("share", "percent"):  # a percentage: the header says (%)
         spec = ".1f"
     elif kind == "probability":
         spec = ".3f"
     elif kind == "money":
         spec = ",.0f" if big >= 1000 else ",.2f"
-    else:  # estimates: three decimals, whatever the magnitude (a parameter table mixes 0.8 and 27,712)
-        spec = ",.3f"
+    else:  # estimates: one number of decimals per column, by its typical size (-15,153 beside 0.812 is not a column)
+        spec = f",.{decimals(values)}f"
 
     def fmt(v):
         if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -354,6 +356,43 @@ def _formatter(kind: str, values: pd.Series):
         return format(v, spec)
 
     return fmt
+
+
+def _text_cell(v) -> str:
+    """A cell of a column shown as it is (names, codes, a year): an integer stored as a float (a column with a gap
+    is read as floats) without its ".0"."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return html.escape(str(v))
+
+
+def decimals(values: pd.Series) -> int:
+    """The decimals of a column of estimates: three when its typical (median) size is below 10, two below 100, one
+    below 1,000, none from 1,000 up, so that every cell of the column has the same number of decimals and none shows
+    digits below its precision (a log-likelihood of -15,153.200).
+
+    Parameters
+    ----------
+    values : Series
+        The column (NaN and infinities are left out).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.workbench.report import decimals
+    >>> decimals(pd.Series([0.812, 1.4, 27.1])), decimals(pd.Series([-15153.2, -15020.7])), decimals(pd.Series([]))
+    (3, 0, 3)
+    """
+    size = pd.to_numeric(values, errors="coerce").abs()
+    size = size[(size != math.inf) & (size > 0)].dropna()
+    typical = float(size.median()) if len(size) else 0.0
+    return 3 if typical < 10 else 2 if typical < 100 else 1 if typical < 1000 else 0
 
 
 def _is_p_column(name: str) -> bool:
@@ -488,6 +527,49 @@ def _sections(arts: list[dict], stages: dict[str, str], notes: dict | None = Non
     return out
 
 
+#: Exhibits a notebook shows in the body besides its section's main figure: its key table and its first figure.
+BODY_PER_NOTEBOOK = {"table": 1, "figure": 1}
+
+
+def body_exhibits(arts: list[dict], evidence: set) -> set:
+    """The exhibits the report's body shows (ids); the others go to Appendix A, cross-referenced.
+
+    Per notebook: its main figure (``role="main"``), its key table (``role="key"``, else its first table), its first
+    other figure, and every exhibit a summary finding cites as evidence. About two to four per notebook, some 25 to 30
+    in a full report, so the prose carries the argument (APA 7, 7.2: a table or figure for the results the text
+    discusses, the rest to supplemental material).
+
+    Parameters
+    ----------
+    arts : list of dict
+        The manifest's artefacts eligible for the body (not provenance, hypotheses, appendix or demonstrations).
+    evidence : set of str
+        The artefact ids the summary's findings cite.
+
+    Returns
+    -------
+    set of str
+
+    Examples
+    --------
+    >>> arts = [{"id": i, "notebook": "nb", "kind": k, "role": r} for i, k, r in
+    ...         [("t1", "table", None), ("t2", "table", "key"), ("f1", "figure", "main"), ("f2", "figure", None),
+    ...          ("f3", "figure", None), ("t3", "table", None)]]
+    >>> sorted(body_exhibits(arts, {"t3"}))
+    ['f1', 'f2', 't2', 't3']
+    """
+    keep = {a["id"] for a in arts if a.get("role") == "main" or a["id"] in evidence}
+    by_nb: dict[str, list[dict]] = {}
+    for a in arts:
+        by_nb.setdefault(a["notebook"], []).append(a)
+    for items in by_nb.values():
+        for kind, n in BODY_PER_NOTEBOOK.items():
+            of_kind = [a for a in items if a["kind"] == kind and a.get("role") != "main"]
+            key = [a for a in of_kind if a.get("role") == "key"]
+            keep |= {a["id"] for a in (key + [a for a in of_kind if a not in key])[:n]}
+    return keep
+
+
 def _notebook_title(name: str, language: str) -> str:
     """A notebook's title (its first heading) in ``language`` (catalogue context ``notebook``); its file name when
     the notebook is not in notebooks/ (a case's own)."""
@@ -571,6 +653,9 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     data = [a for a in arts if _is_provenance(a) and a not in demo]
     reference = [a for a in arts if a.get("role") == "appendix" and a not in demo]
     rest = [a for a in arts if a is not hyp and a not in data and a.get("role") != "appendix" and a not in demo]
+    body = body_exhibits(rest, {f.evidence for f in summary if f.evidence})
+    further = [a for a in rest if a["id"] not in body]  # to Appendix A, cross-referenced from their section
+    rest = [a for a in rest if a["id"] in body]
     sections = _sections(rest, stages, notes, summary, language)
     counters = {"figure": 0, "table": 0, "document": 0}
     labels = {}
@@ -612,14 +697,18 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
         s["main"] = number(s["main"]) if s["main"] else None
         for nb in s["notebooks"]:
             nb["artefacts"] = [number(a) for a in nb["artefacts"]]
-    reference = [number(a) for a in reference]
+    further = [number(a) for a in further]
+    reference = further + [number(a) for a in reference]
+    for s in sections:  # each section names its exhibits in the appendix
+        for nb in s["notebooks"]:
+            nb["further"] = [a["label"].rstrip(".") for a in further if a["notebook"] == nb["name"]]
     shown_in = _demonstration_groups(demo, stages, demo_notes, language)
     for nb in shown_in:
         nb["artefacts"] = [number(a) for a in nb["artefacts"]]
     return {"summary": [f for f in summary if not f.demonstration],
             "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
-            "limitations": fnd.limitations(values, manifest, language, quick=quick, folder=out), "reference": reference,
+            "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
             "references": _references(manifest, values, out, quick, results, language),
             "claims": [c.row(language) for c in discussion.confront(results)],
             "rules": verdicts.table(language=language).to_dict("records"),
@@ -740,7 +829,7 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
     for rec in manifest.get("notebooks", {}).values():
         parts += [str(n) for n in rec.get("notes", [])]
     parts += [f.text() for f in fnd.findings(manifest, values, "en", limit=10**6)]
-    parts += fnd.recommendations(manifest, values, "en") + fnd.limitations(values, manifest, "en", quick=quick, folder=out)
+    parts += fnd.recommendations(manifest, values, "en") + fnd.limitations(values, manifest, "en", quick=quick)
     parts += [str(c.evidence) for c in discussion.confront(results)]
     parts += [t for stage in STAGES for t in discussion.closing(stage, results, "en")]
     for a in manifest.get("artefacts", []):
