@@ -552,6 +552,7 @@ def body_exhibits(arts: list[dict], evidence: set) -> set:
 
     Examples
     --------
+    >>> from kamlib.workbench.report import body_exhibits
     >>> arts = [{"id": i, "notebook": "nb", "kind": k, "role": r} for i, k, r in
     ...         [("t1", "table", None), ("t2", "table", "key"), ("f1", "figure", "main"), ("f2", "figure", None),
     ...          ("f3", "figure", None), ("t3", "table", None)]]
