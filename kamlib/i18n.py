@@ -29,7 +29,7 @@ import re
 from functools import lru_cache
 
 __all__ = ["COLUMN_KINDS", "DATA_COLUMNS", "Given", "LANGUAGES", "Message", "catalogue", "codebook_zh", "column_kind",
-           "gettext", "glossary", "header_en", "header_zh", "in_language", "join", "made", "name_zh", "number",
+           "gettext", "glossary", "glossary_words", "header_en", "header_zh", "in_language", "join", "made", "name_zh", "number",
            "translate", "unit_of", "value_zh", "with_unit"]
 
 #: The report's languages; English is the source language of the catalogue.
@@ -465,7 +465,7 @@ _EN_UNITS = {"days": "days", "weeks": "weeks", "months": "months", "seconds": "s
 
 #: What the values of a report column are, by the column's name: the glossary from which a table's header gets its
 #: unit and its cells their format (:func:`column_kind`; the words of a header come from the field name, from
-#: :data:`_EN_HEADERS` and, in Chinese, from the catalogue). The kinds:
+#: the glossary of headers, :func:`glossary_words`). The kinds:
 #:
 #: * ``money``: an amount in the log's currency (the header carries the currency code);
 #: * ``share``: a part of a whole (of the customers, revenue, purchases, reviews, products or answers) held as a
@@ -642,22 +642,45 @@ def with_unit(words: str, symbol: str | None, language: str = "en") -> str:
     return f"{words}({symbol})" if language == "zh" else f"{words} ({symbol})"
 
 
-#: The English words of columns whose field name does not say what they hold (the Chinese of each: the catalogue's
-#: ``header`` entry for these words, else for the column name). The purchase models' inputs are not the RFM
-#: features of the same names: ``recency`` is BTYD's t_x (first to last purchase; higher is more recent) and
-#: ``frequency`` the repeat purchases x, beside ``recency_days`` (days since the last purchase; lower is more
-#: recent); ``orders`` counts purchase days (:data:`kamlib.segments.FEATURES_SQL`, :func:`kamlib.describe.monthly`).
-_EN_HEADERS = {
-    "recency": "t_x: first to last purchase", "frequency": "Repeat purchases (x)", "T": "T: first purchase to end",
-    "recency_days": "Days since last purchase", "orders": "Purchase days", "avg_order": "Revenue per purchase day",
-    "ipt_days": "Days between purchases", "monetary_value": "Mean repeat purchase value",
-    "revenue_ci_lower": "Holdout revenue share CI lower", "revenue_ci_upper": "Holdout revenue share CI upper",
-    "purchases_ci_lower": "Holdout purchases share CI lower", "purchases_ci_upper": "Holdout purchases share CI upper",
-    "capture": "Holdout revenue captured", "p_alive": "P(alive)", "p_control": "Control conversion rate",
-    "p_treatment": "Treatment conversion rate", "or": "Odds ratio",
-}
+def glossary_words(name: str, language: str = "en") -> str | None:
+    """The words of a report column's header in ``language`` from the glossary of headers alone, without the unit
+    (None when the glossary has none): the catalogue's ``header`` entry for the column name (``kamlib/locale/en.po``
+    for English, ``zh.po`` for Chinese), else composed from the entry of a part (``X_ci_lower``, ``mean_X``,
+    ``X_share``, ``X_key``). Every header of the report comes from here; :func:`header_en` falls back to the field
+    name's words only for a column the glossary lacks, and a test keeps the report's columns in the glossary.
 
-#: How an English header is composed of the words of its parts, when a part has words of its own (:data:`_EN_HEADERS`)
+    The purchase models' inputs are not the RFM features of the same names: ``recency`` is BTYD's t_x (first to
+    last purchase; higher is more recent) and ``frequency`` the repeat purchases x, beside ``recency_days`` (days
+    since the last purchase; lower is more recent); ``orders`` counts purchase days
+    (:data:`kamlib.segments.FEATURES_SQL`, :func:`kamlib.describe.monthly`).
+
+    Parameters
+    ----------
+    name : str
+        The column name as the notebook wrote it.
+    language : str
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from kamlib.i18n import glossary_words
+    >>> glossary_words("loglik"), glossary_words("loglik", "zh"), glossary_words("wheat_morrison_k")
+    ('Log-likelihood', '对数似然', 'Wheat-Morrison regularity k')
+    >>> glossary_words("odds_ratio_ci_lower"), glossary_words("mean_key"), glossary_words("brand_new_column")
+    ('Odds ratio CI lower', 'Mean (key accounts)', None)
+    """
+    return _words_en(str(name)) if language == "en" else _words_zh(str(name))
+
+
+def _en_headers() -> dict:
+    return glossary("header", language="en")
+
+
+#: How an English header is composed of the words of its parts, when a part has words of its own (:func:`glossary_words`)
 _EN_SUFFIXES = (("_ci_lower", "{} CI lower"), ("_ci_upper", "{} CI upper"), ("_lower", "{} lower"),
                 ("_upper", "{} upper"), ("_se", "{} SE"), ("_share", "{} share"), ("_key", "{} (key accounts)"),
                 ("_regular", "{} (regular customers)"), ("_control", "{} (control)"), ("_treatment", "{} (treatment)"))
@@ -673,8 +696,8 @@ def _lower_first(words: str) -> str:
 
 def _words_en(name: str) -> str | None:
     """The English words of a column with words of its own or made of such a part (None: none)."""
-    if name in _EN_HEADERS:
-        return _EN_HEADERS[name]
+    if name in _en_headers():
+        return _en_headers()[name]
     for suffix, fmt in _EN_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) and (base := _words_en(name[: -len(suffix)])):
             return fmt.format(base)
@@ -686,10 +709,10 @@ def _words_en(name: str) -> str | None:
 
 def header_en(name: str, *, kind: str | None = _BY_NAME, currency: str | None = None,
               time_unit: str | None = None) -> str:
-    """The English header of a report column: words, not the field name (``revenue_share`` -> "Revenue share",
-    ``ci_lower`` -> "CI lower", ``pvalue`` -> "p-value", a unit in brackets: ``tenure_days`` -> "Tenure (days)");
-    abbreviations as the field writes them (:data:`_EN_TOKENS`); the words of :data:`_EN_HEADERS` for a column whose
-    name does not say what it holds. The unit follows the values (:func:`column_kind`, :func:`unit_of`): the
+    """The English header of a report column: the glossary's words (:func:`glossary_words`: ``revenue_share`` ->
+    "Revenue share", ``loglik`` -> "Log-likelihood"), with the unit of its values; for a column the glossary lacks,
+    the field name's words (abbreviations as :data:`_EN_TOKENS` writes them, a unit token in brackets:
+    ``tenure_days`` -> "Tenure (days)"). The unit follows the values (:func:`column_kind`, :func:`unit_of`): the
     currency of money, (%) of a share, the purchase models' time unit. A name that is not a lower-case field name
     (``Key account``, ``PQ1``) stays as it is.
 
@@ -712,7 +735,7 @@ def header_en(name: str, *, kind: str | None = _BY_NAME, currency: str | None = 
     --------
     >>> from kamlib.i18n import header_en
     >>> header_en("revenue_share"), header_en("bca_lower"), header_en("pvalue"), header_en("PQ1")
-    ('Revenue share (%)', 'BCa lower', 'p-value', 'PQ1')
+    ('Revenue share (%)', 'BCa CI lower', 'p-value', 'PQ1')
     >>> header_en("mean_recency_days"), header_en("duration_seconds")
     ('Mean days since last purchase', 'Duration (seconds)')
     >>> header_en("revenue", currency="USD"), header_en("revenue_ci_lower", currency="USD")
@@ -736,8 +759,12 @@ def header_en(name: str, *, kind: str | None = _BY_NAME, currency: str | None = 
 
 def _words_zh(name: str) -> str | None:
     """The Chinese words of a column (without the unit its kind adds), None when the catalogue has none."""
-    own = _EN_HEADERS.get(name)
-    found = (own and _headers().get(own)) or _headers().get(name) or value_zh(name)
+    own = _en_headers().get(name)
+    if own is not None and own.lower() == name.replace("_", " ").lower():
+        own = None  # "Value" is the column value's word, not the construct's (header "Value": 感知价值)
+    cat = catalogue("zh")
+    found = ((own and _headers().get(own)) or _headers().get(name) or cat.get(("label", name))
+             or cat.get(("value", name)))
     if found:
         return found
     for suffix, fmt in _SUFFIXES:
@@ -755,8 +782,8 @@ def _words_zh(name: str) -> str | None:
 
 def header_zh(name: str, *, kind: str | None = _BY_NAME, currency: str | None = None,
               time_unit: str | None = None) -> str | None:
-    """The Chinese header of a report column: from the catalogue (``header`` for the English words of
-    :data:`_EN_HEADERS`, then for the name, then ``label`` and ``value``), else by its suffix or prefix
+    """The Chinese header of a report column: from the glossary of headers (:func:`glossary_words`: the catalogue's
+    ``header`` entry for its English words, then for the name, then ``label`` and ``value``), else by its suffix or prefix
     (``X_ci_lower``, ``mean_X``) with ``X`` from the catalogue, with the unit of its kind as :func:`header_en` has
     it; None when there is none (an abbreviation stays as it is).
 

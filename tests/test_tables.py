@@ -167,7 +167,7 @@ def test_numbers_already_in_percent_and_misnamed_shares_are_not_scaled(tmp_path)
     # percent: (%) once, the number as it is; a lift is a ratio; a probability keeps three decimals; a "share"
     # column holding 2.5 is no fraction: shown as it is, without (%)
     assert heads == ["Model", "Holdout total error (%)", "Hit rate lift", "P(alive)", "LMG share"]
-    assert cells == ["BG/NBD", "12.500", "3.250", "&lt;&nbsp;0.001", "2.500"]
+    assert cells == ["BG/NBD", "12.5", "3.250", "&lt;&nbsp;0.001", "2.500"]
 
 
 def test_purchase_model_inputs_and_rfm_features_have_headers_that_say_what_they_are(tmp_path):
