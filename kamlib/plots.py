@@ -1074,6 +1074,98 @@ def _diagonal_chart(ax, top, xlabel, ylabel):
 STAGE_COLORS = {"identify": "#0072B2", "segment": "#009E73", "understand": "#E69F00", "act": "#CC79A7", "evaluate": "#D55E00"}
 
 
+def _union_extent(text, renderer):
+    """The display box of a figure text, as wide and tall as its English or its Chinese (:func:`kamlib.style.chinese`),
+    whichever is larger: the Chinese edition translates the figure after the layout, so a label's place must hold
+    both."""
+    from .style import chinese
+
+    box = text.get_window_extent(renderer)
+    zh = chinese(text.get_text())
+    if zh is not None and zh != text.get_text():
+        import warnings
+
+        english = text.get_text()
+        text.set_text(zh)
+        with warnings.catch_warnings():  # measured only: a figure drawn without the Chinese font warns of no glyph
+            warnings.simplefilter("ignore")
+            other = text.get_window_extent(renderer)
+        text.set_text(english)
+        from matplotlib.transforms import Bbox
+
+        box = Bbox.union([box, other])
+    return box.expanded(1.04, 1.08)
+
+
+def _free(box, placed) -> float:
+    """The area of ``box`` that overlaps the boxes ``placed`` (0: free)."""
+    total = 0.0
+    for other in placed:
+        w = min(box.x1, other.x1) - max(box.x0, other.x0)
+        h = min(box.y1, other.y1) - max(box.y0, other.y0)
+        if w > 0 and h > 0:
+            total += w * h
+    return total
+
+
+def _places(gap: float, step: float, rings: int = 12):
+    """Offsets (points) and alignments of a label around its anchor, nearest first: below, above, right, left, then
+    the four diagonals, on rings ``gap``, ``gap + step``, ... out."""
+    out = []
+    for k in range(rings):
+        r = gap + k * step
+        out += [(0, -r, "center", "top"), (0, r, "center", "bottom"), (r + 2, 0, "left", "center"),
+                (-(r + 2), 0, "right", "center")]
+        d = r / np.sqrt(2)
+        out += [(d, -d, "left", "top"), (-d, -d, "right", "top"), (d, d, "left", "bottom"), (-d, d, "right", "bottom")]
+    return out
+
+
+def _place_labels(ax, items, *, placed=(), fontsize=7.0, **text_kw):
+    """Put each label at the first place around its anchor where it overlaps no label put before it and none of the
+    display boxes ``placed`` (nodes, fixed texts); the place of least overlap when none is free.
+
+    ``items``: ``(anchor, text, gap)`` with the anchor in data coordinates and ``gap`` the distance in points from the
+    anchor to the label's nearest edge (a node's radius). The places tried (:func:`_places`): below, above, right and
+    left of the anchor, then the diagonals, then each a line further out. A label's box holds its English and its Chinese
+    (:func:`_union_extent`). Returns the texts (annotations whose position is an offset in points).
+    """
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    placed = list(placed)
+    step = fontsize * 1.25
+    out = []
+    for anchor, label, gap in items:
+        t = ax.annotate(label, anchor, xytext=(0, -gap), textcoords="offset points", ha="center", va="top",
+                        fontsize=fontsize, annotation_clip=False, **text_kw)
+        best = None
+        for dx, dy, ha, va in _places(gap, step):
+            t.set_position((dx, dy))
+            t.set_ha(ha)
+            t.set_va(va)
+            box = _union_extent(t, renderer)
+            cost = _free(box, placed)
+            if best is None or cost < best[0]:
+                best = (cost, (dx, dy), ha, va, box)
+            if cost == 0:
+                break
+        _, xy, ha, va, box = best
+        if np.hypot(*xy) > gap + 2.5 * step:  # far from its anchor: a thin line leads back to it (a line, not
+            # the annotation's arrow, whose box would count as the label's)
+            pts = 72 / fig.dpi
+            start = ax.transData.transform(anchor)
+            unit = np.asarray(xy, float) / np.hypot(*xy)
+            ends = ax.transData.inverted().transform([start + unit * gap / pts, start + np.asarray(xy) / pts])
+            ax.plot(ends[:, 0], ends[:, 1], lw=0.4, color="#777777", zorder=0.5)
+        t.set_position(xy)
+        t.set_ha(ha)
+        t.set_va(va)
+        placed.append(box)
+        out.append(t)
+    return out
+
+
 def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed: int = 0, labels: dict | None = None,
                  max_labels: int = 15):
     """Theme co-occurrence network (networkx spring layout), nodes sized by frequency, coloured by stage.
@@ -1136,19 +1228,33 @@ def plot_network(cooc: pd.DataFrame, stages: dict, *, min_weight: int = 1, seed:
     shown = sorted(g.nodes, key=lambda n: (-g.nodes[n]["size"], str(n)))[:max_labels]
     # wrapped whole (no truncation, no break at hyphens), so the Chinese edition finds the label to translate
     names = {n: "\n".join(textwrap.wrap(str((labels or {}).get(n, n)), 18, break_on_hyphens=False)) for n in shown}
-    below = {n: pos[n] - np.array([0, 0.045]) for n in shown}
-    nx.draw_networkx_labels(g, below, ax=ax, labels=names, font_family=plt.rcParams["font.family"], font_size=7,
-                            verticalalignment="top")
+    ax.margins(0.1)
+    ax.set_axis_off()
+    for stage, color in STAGE_COLORS.items():  # the legend first: its empty scatters would rescale the axes
+        ax.scatter([], [], color=color, label=stage)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the network, never over a label
+    ax.autoscale_view()
+    ax.set_xlim(ax.get_xlim())  # fixed: the labels' places are computed in display coordinates
+    ax.set_ylim(ax.get_ylim())
+    sizes = {n: 40 + 25 * g.nodes[n]["size"] for n in g.nodes}
+    fig.canvas.draw()
+    nodes = [_node_box(ax, pos[n], sizes[n]) for n in g.nodes]  # labels keep off the nodes
+    # the largest themes first, each at the first free place around its node: no label prints over another
+    _place_labels(ax, [(pos[n], names[n], np.sqrt(sizes[n]) / 2 + 1) for n in shown], placed=nodes, fontsize=7)
     ax.set_title(Message("{n} themes coded together in at least {w} units; the {k} most frequent are labelled{rest}",
                          "figure", n=g.number_of_nodes(), w=min_weight, k=len(shown),
                          rest=Message(" ({m} themes without such a link are not drawn)", "figure", m=left_out)
                          if left_out else ""), fontsize=9)
-    ax.margins(0.1)
-    for stage, color in STAGE_COLORS.items():
-        ax.scatter([], [], color=color, label=stage)
-    ax.legend(fontsize=8, loc="lower left")
-    ax.set_axis_off()
     return fig
+
+
+def _node_box(ax, xy, size):
+    """The display box of a networkx node of ``size`` (points squared, its marker's area) at ``xy``."""
+    from matplotlib.transforms import Bbox
+
+    x, y = ax.transData.transform(xy)
+    r = np.sqrt(size) / 2 * ax.figure.dpi / 72
+    return Bbox.from_extents(x - r, y - r, x + r, y + r)
 
 
 def plot_rule_network(rules: pd.DataFrame, *, top: int = 30, labels: dict | None = None, seed: int = 0):
@@ -1265,23 +1371,82 @@ def plot_path_diagram(paths: pd.DataFrame, r2: pd.Series | None = None, *, title
             y = 0.6 * (-1) ** layer if len(nodes) == 1 else 1 - 2 * i / (len(nodes) - 1)
             pos[n] = (layer, y)
     fig, ax = plt.subplots(figsize=(9, 5.2))
-    significant = paths["significant"] if "significant" in paths else pd.Series(True, index=paths.index)
-    for (_, r), sig in zip(paths.iterrows(), significant):
-        span = abs(pos[r["to"]][0] - pos[r["from"]][0])
-        style = f"arc3,rad={-0.2 - 0.07 * span if span > 1 else 0.0:.2f}"
-        nx.draw_networkx_edges(g, pos, edgelist=[(r["from"], r["to"])], ax=ax, width=0.8 + 3 * abs(r["estimate"]),
-                               style="solid" if sig else "dashed", edge_color="#0072B2" if r["estimate"] >= 0 else "#D55E00",
-                               arrowsize=14, node_size=2600, connectionstyle=style)
-        nx.draw_networkx_edge_labels(g, pos, ax=ax, font_family=plt.rcParams["font.family"], font_size=8, label_pos=0.5, connectionstyle=style,
-                                     edge_labels={(r["from"], r["to"]): f"{r['estimate']:.2f}"},
-                                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
-    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=2600, node_color="#F0E442", edgecolors="#333333")
-    labels = {n: n if r2 is None or n not in r2 else f"{n}\nR² {r2[n]:.2f}" for n in g.nodes}
-    nx.draw_networkx_labels(g, pos, ax=ax, font_family=plt.rcParams["font.family"], labels=labels, font_size=7.5)
-    ax.set_title(title or "Structural model (standardised estimates; dashed: interval includes 0)")
+    xs = [p[0] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)  # fixed before drawing: the arcs' and labels' places are computed in
+    ax.set_ylim(-1.6, 1.6)  # display coordinates, as matplotlib draws them
     ax.set_axis_off()
-    ax.margins(0.12)
+    node_size = 2600
+    significant = paths["significant"] if "significant" in paths else pd.Series(True, index=paths.index)
+    edges = list(zip(paths["from"], paths["to"], paths["estimate"], significant))
+    nodes = {n: _node_box(ax, pos[n], node_size) for n in g.nodes}
+    curves = {}
+    for a_, b_, _, _ in edges:
+        span = abs(pos[b_][0] - pos[a_][0])
+        if span <= 1 and abs(pos[b_][1] - pos[a_][1]) < 1.9:
+            curves[(a_, b_)] = (0.0, _arc(ax, pos[a_], pos[b_], 0.0))
+            continue
+        # an arrow that skips a layer bends to the side where it passes farthest from the other constructs
+        options = []
+        for rad in (-0.2 - 0.07 * span, 0.2 + 0.07 * span, -0.45 - 0.07 * span, 0.45 + 0.07 * span):
+            pts = _arc(ax, pos[a_], pos[b_], rad)
+            clear = min((np.hypot(*(pts - ax.transData.transform(pos[n])).T).min() for n in g.nodes
+                         if n not in (a_, b_)), default=np.inf)
+            options.append((-min(clear, 60 * fig.dpi / 72), abs(rad), rad, pts))
+        _, _, rad, pts = min(options, key=lambda o: (o[0], o[1]))
+        curves[(a_, b_)] = (rad, pts)
+    inv = ax.transData.inverted()
+    for _ in range(3):  # the axes hold every arc (a wide arc over the top would run into the title)
+        ys = np.concatenate([inv.transform(pts)[:, 1] for _, pts in curves.values()])
+        low, high = min(ys.min() - 0.45, -1.6), max(ys.max() + 0.45, 1.6)
+        if np.allclose(ax.get_ylim(), (low, high)):
+            break
+        ax.set_ylim(low, high)
+        inv = ax.transData.inverted()
+        curves = {k: (rad, _arc(ax, pos[k[0]], pos[k[1]], rad)) for k, (rad, _) in curves.items()}
+    nodes = {n: _node_box(ax, pos[n], node_size) for n in g.nodes}
+    for a_, b_, est, sig in edges:
+        rad = curves[(a_, b_)][0]
+        nx.draw_networkx_edges(g, pos, edgelist=[(a_, b_)], ax=ax, width=0.8 + 3 * abs(est),
+                               style="solid" if sig else "dashed", edge_color="#0072B2" if est >= 0 else "#D55E00",
+                               arrowsize=14, node_size=node_size, connectionstyle=f"arc3,rad={rad:.2f}")
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=node_size, node_color="#F0E442", edgecolors="#333333")
+    labels = {n: n if r2 is None or n not in r2 else f"{n}\nR² {r2[n]:.2f}" for n in g.nodes}
+    texts = nx.draw_networkx_labels(g, pos, ax=ax, font_family=plt.rcParams["font.family"], labels=labels,
+                                    font_size=7.5)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    placed = list(nodes.values()) + [_union_extent(t, renderer) for t in texts.values()]
+    # each coefficient on its own arrow: the first point along it, from the middle outwards, where it overlaps no
+    # construct and no other label (so it never sits by another construct's arrow)
+    for a_, b_, est, _ in edges:
+        pts = curves[(a_, b_)][1]
+        t = ax.text(0, 0, f"{est:.2f}", fontsize=8, ha="center", va="center", family=plt.rcParams["font.family"],
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+        best = None
+        for f in (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8):
+            t.set_position(inv.transform(pts[int(round(f * (len(pts) - 1)))]))
+            box = _union_extent(t, renderer)
+            cost = _free(box, placed)
+            if best is None or cost < best[0]:
+                best = (cost, t.get_position(), box)
+            if cost == 0:
+                break
+        t.set_position(best[1])
+        t.set_gid(f"path:{a_}->{b_}")
+        placed.append(best[2])
+    ax.set_title(title or "Structural model (standardised estimates; dashed: interval includes 0)")
     return fig
+
+
+def _arc(ax, start, end, rad, n: int = 101):
+    """Points (display coordinates) along matplotlib's ``arc3`` connection from ``start`` to ``end`` (data
+    coordinates): the quadratic Bezier curve whose middle control point lies ``rad`` times the chord's length off its
+    midpoint (:class:`matplotlib.patches.ConnectionStyle.Arc3`)."""
+    p0, p2 = ax.transData.transform(start), ax.transData.transform(end)
+    (dx, dy), mid = p2 - p0, (p0 + p2) / 2
+    p1 = mid + rad * np.array([dy, -dx])
+    u = np.linspace(0, 1, n)[:, None]
+    return (1 - u) ** 2 * p0 + 2 * (1 - u) * u * p1 + u ** 2 * p2
 
 
 def plot_model_evaluation(name: str, ev, *, axes=None):

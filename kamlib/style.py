@@ -174,8 +174,8 @@ def mark_simulated(fig, language: str = "en") -> None:
 
 from .i18n import gettext, glossary as _glossary
 
-__all__ = ["CJK_FONTS", "DIVERGING", "PALETTE", "SEQUENTIAL", "apply", "cjk_font", "mark_simulated",
-           "packaged_cjk_font", "translate_figure", "untranslated"]
+__all__ = ["CJK_FONTS", "DIVERGING", "PALETTE", "SEQUENTIAL", "apply", "chinese", "cjk_font", "figure_glossary",
+           "mark_simulated", "packaged_cjk_font", "translate_figure", "untranslated"]
 
 
 #: an English word in a figure text: three or more letters with a lower-case letter (AUC, GBP, RFM, BG/NBD are
@@ -186,16 +186,31 @@ _CJK = re.compile(r"[\u3400-\u9fff]")  # a text with Chinese in it was translate
 _MODEL_NAME = re.compile(r"\b[A-Z][A-Za-z]*/[A-Z][A-Za-z-]*\b|\bGamma-Gamma\b")
 
 
-def untranslated(fig) -> list[str]:
-    """The titles, axis labels and legend entries of ``fig`` that still have English words.
+#: a field name written by the workbook (``recency_days``, ``data_driven``): never data, never a word of a figure
+_FIELD_NAME = re.compile(r"\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b")
+
+
+def _is_english(text: str) -> bool:
+    english = _ENGLISH_WORD.search(_MODEL_NAME.sub("", text)) or _FIELD_NAME.search(text)
+    return bool(english) and not _CJK.search(text)
+
+
+def untranslated(fig, *, data=()) -> list[str]:
+    """The texts of ``fig`` that the workbook wrote and that are still in English: titles, axis labels, legend
+    entries and the figure's other texts with English words, and category labels (ticks) that are field names
+    (``recency_days``) or sentence-case English words (a theme's "Customer satisfaction").
 
     Run after :func:`translate_figure`: what is left is text the catalogue does not know (a new label to add to
-    ``kamlib/locale/zh.po``). Tick labels are left out (they are data: months, product names, numbers).
+    ``kamlib/locale/zh.po``). Data stay as they are and are not reported: numbers, dates, codes, model names
+    (BG/NBD), upper-case product descriptions of a log, and the values given in ``data`` (e.g. the log's product
+    names and countries, node labels of a product network).
 
     Parameters
     ----------
     fig : Figure
         The figure.
+    data : iterable of str, optional
+        Texts that are data values from the log, left as they are.
 
     Returns
     -------
@@ -207,9 +222,14 @@ def untranslated(fig) -> list[str]:
     >>> from kamlib.style import untranslated
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots(); _ = ax.set_title("Spend by month"); _ = ax.set_ylabel("AUC")
-    >>> untranslated(fig); plt.close(fig)
-    ['Spend by month']
+    >>> _ = ax.bar(["recency_days", "United Kingdom", "WHITE HEART"], [1, 2, 3])
+    >>> untranslated(fig, data=["United Kingdom"]); plt.close(fig)
+    ['Spend by month', 'recency_days']
     """
+    from matplotlib.text import Text
+
+    data = {str(d) for d in data}
+    fig.canvas.draw()  # tick labels exist only once drawn
     texts = [fig._suptitle] if getattr(fig, "_suptitle", None) is not None else []
     for ax in fig.axes:
         texts += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
@@ -218,12 +238,94 @@ def untranslated(fig) -> list[str]:
             texts += [legend.get_title(), *legend.get_texts()]
     for legend in fig.legends:
         texts += [legend.get_title(), *legend.get_texts()]
+    ticks = []
+    for ax in fig.axes:
+        ticks += [*ax.xaxis.get_ticklabels(), *ax.yaxis.get_ticklabels()]
+    others = [t for t in fig.findobj(Text) if t not in texts and t not in ticks]
     out = []
-    for t in texts:
+    for t in texts + ticks + others:
         text = t.get_text() if t.get_visible() else ""
-        if text and _ENGLISH_WORD.search(_MODEL_NAME.sub("", text)) and not _CJK.search(text) and text not in out:
-            out.append(text)
+        if not text or text in out or text in data or not _is_english(text):
+            continue
+        if t in ticks or t in others:  # a label on a category or a node: data unless the workbook's words
+            lines = [line for line in text.split("\n") if line.strip()]
+            if all(line in data for line in lines):
+                continue
+            words = not _FIELD_NAME.search(text) and not re.search(r"[a-z]{3,}", text)  # upper case: a product name
+            if words:
+                continue
+        out.append(text)
     return out
+
+
+def figure_glossary() -> dict:
+    """English to Chinese of the words a figure shows: the catalogue's ``value``, ``label`` and ``figure`` entries
+    and the literature codebook's theme ids and labels (category names the workbook makes); read once.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> from kamlib.style import figure_glossary
+    >>> figure_glossary()["Customers"]
+    '客户数'
+    """
+    global _FIGURE_GLOSSARY
+    if _FIGURE_GLOSSARY is None:
+        from .i18n import codebook_zh
+
+        _FIGURE_GLOSSARY = {**codebook_zh(), **_glossary("value", "label", "figure")}
+    return _FIGURE_GLOSSARY
+
+
+_FIGURE_GLOSSARY = None
+
+
+def chinese(text: str, glossary: dict | None = None) -> str | None:
+    """The Chinese of one figure text (None when the glossary does not know it): the glossary's entry, a field
+    name's header words (:func:`kamlib.i18n.glossary_words`), a :class:`kamlib.i18n.Message`'s template, a wrapped
+    label whole or line by line, names joined by " · ", or words with a unit in brackets ("Revenue (GBP)").
+
+    Parameters
+    ----------
+    text : str
+        The English text.
+    glossary : dict, optional
+        English to Chinese (default: :func:`figure_glossary`).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from kamlib.style import chinese
+    >>> chinese("Customers"), chinese("recency_days"), chinese("Revenue (GBP)"), chinese("no such words")
+    ('客户数', '距上次购买天数', '收入 (GBP)', None)
+    """
+    from .i18n import glossary_words, made
+
+    glossary = figure_glossary() if glossary is None else glossary
+    if text in glossary:
+        return glossary[text]
+    if re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", text) and glossary_words(text, "zh"):  # a column's name
+        return glossary_words(text, "zh")
+    message = made(text)  # a text with numbers in it, drawn from a Message ("Top 30 rules by lift")
+    if message is not None and message.translate("zh"):
+        return message.translate("zh")
+    if "\n" in text:  # a wrapped label "Key-account\nidentification" whole, else "Quality\nR² 0.71" by line
+        if " ".join(text.split("\n")) in glossary:
+            return glossary[" ".join(text.split("\n"))]
+        lines = text.split("\n")
+        new = [chinese(line, glossary) for line in lines]
+        return "\n".join(n if n is not None else o for n, o in zip(new, lines)) if any(new) else None
+    parts = text.split(" · ")  # "item-based · exclude bought": a category label joined from names
+    if len(parts) > 1 and all(p in glossary for p in parts):
+        return " · ".join(glossary[p] for p in parts)
+    words, _, unit = text.rpartition(" (")
+    return f"{glossary[words]} ({unit}" if unit.endswith(")") and len(unit) <= 9 and words in glossary else None
 
 
 def translate_figure(fig, glossary: dict[str, str] | None = None, *, terms: dict[str, str] | None = None) -> int:
@@ -234,7 +336,7 @@ def translate_figure(fig, glossary: dict[str, str] | None = None, *, terms: dict
     fig : Figure
         The figure.
     glossary : dict, optional
-        English to Chinese (default: the catalogue's ``figure``, ``label`` and ``value`` entries, :mod:`kamlib.i18n`).
+        English to Chinese (default: :func:`figure_glossary`); each text is translated by :func:`chinese`.
     terms : dict, optional
         More English to Chinese for this figure, taking precedence (e.g. the answer labels of a questionnaire,
         which the instrument file carries in both languages).
@@ -254,41 +356,21 @@ def translate_figure(fig, glossary: dict[str, str] | None = None, *, terms: dict
     """
     from matplotlib.text import Text
 
-    glossary = _glossary("value", "label", "figure") if glossary is None else glossary
+    glossary = figure_glossary() if glossary is None else glossary
     if terms:
         glossary = {**glossary, **terms}
-
-    from .i18n import made
-
-    def tr(text: str) -> str | None:  # "Revenue (GBP)": the words translated, the unit kept
-        if text in glossary:
-            return glossary[text]
-        message = made(text)  # a text with numbers in it, drawn from a Message ("Top 30 rules by lift")
-        if message is not None and message.translate("zh"):
-            return message.translate("zh")
-        if "\n" in text:  # a wrapped label "Key-account\nidentification" whole, else "Quality\nR² 0.71" by line
-            if " ".join(text.split("\n")) in glossary:
-                return glossary[" ".join(text.split("\n"))]
-            lines = text.split("\n")
-            new = [tr(line) for line in lines]
-            return "\n".join(n if n is not None else o for n, o in zip(new, lines)) if any(new) else None
-        parts = text.split(" · ")  # "item-based · exclude bought": a category label joined from names
-        if len(parts) > 1 and all(p in glossary for p in parts):
-            return " · ".join(glossary[p] for p in parts)
-        words, _, unit = text.rpartition(" (")
-        return f"{glossary[words]} ({unit}" if unit.endswith(")") and len(unit) <= 9 and words in glossary else None
 
     n = 0
     fig.canvas.draw()  # tick labels exist only once drawn
     for ax in fig.axes:  # category ticks: fix the translated labels (a redraw would regenerate them)
         for axis in (ax.xaxis, ax.yaxis):
             labels = [t.get_text() for t in axis.get_ticklabels()]
-            new = [tr(t) for t in labels]
+            new = [chinese(t, glossary) for t in labels]
             if any(t is not None for t in new):
                 axis.set_ticks(axis.get_ticklocs(), [t if t is not None else old for t, old in zip(new, labels)])
                 n += sum(t is not None for t in new)
     for t in fig.findobj(Text):
-        new = tr(t.get_text())
+        new = chinese(t.get_text(), glossary)
         if new is not None:
             t.set_text(new)
             n += 1
