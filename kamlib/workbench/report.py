@@ -687,7 +687,8 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
                 # notebook's consequence of it, which stay
                 key = _SENTENCE_END.split(re.sub(r"^On \d{4}-\d{2}-\d{2}: ", "", english), maxsplit=1)[0].rstrip(".")
                 if key in seen:
-                    head = key.split(":")[0] if ":" in key[:40] else key[:40] + "..."
+                    # the warning whole, in the page's language (never cut mid-word)
+                    head = text.split("。", 1)[0] if language == "zh" and "。" in text else key
                     rest = (text.split("。", 1)[1] if "。" in text else "") if language == "zh" else \
                         (_SENTENCE_END.split(text, maxsplit=1) + [""])[1]
                     shown.append(run_together([T["repeated_note"].format(head=head, section=seen[key]), rest]))
