@@ -179,7 +179,8 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_
         ax.plot(track["period_end"], track[m + suffix], linestyle="--", label=m)
     if calibration_end is not None:
         ax.axvline(pd.Timestamp(calibration_end), color="grey", linestyle=":", linewidth=1)
-        ax.text(pd.Timestamp(calibration_end), ax.get_ylim()[1] * 0.97, " holdout ", va="top", fontsize=8, color="grey")
+        ax.annotate("holdout period", (pd.Timestamp(calibration_end), ax.get_ylim()[1] * 0.97), xytext=(3, 0),
+                    textcoords="offset points", va="top", fontsize=8, color="grey")
     ax.set_ylabel("Cumulative repeat transactions" if cumulative else "Repeat transactions per week")
     ax.set_xlabel("Week ending")
     _date_axis(ax)
@@ -752,8 +753,13 @@ def plot_lines(table: pd.DataFrame, x: str, y: str, hue: str, *, xlabel=None, yl
     """
     require_columns(table, [x, y, hue], where="plot_lines' data")
     ax = _axes(ax)
+    from .i18n import Given, header_en, header_zh
+
+    # the hue's words from the glossary of headers, in both languages ("Relative lift = 0.1", not relative_lift)
+    named = Given({"en": header_en(hue, kind=None), "zh": header_zh(hue, kind=None) or header_en(hue, kind=None)})
     for key, sub in table.groupby(hue, sort=True):
-        ax.plot(sub[x], sub[y], marker="o", markersize=3, label=f"{hue} = {key}")
+        ax.plot(sub[x], sub[y], marker="o", markersize=3, label=Message("{name} = {value}", "figure", name=named,
+                                                                       value=key))
     if hline is not None:
         ax.axhline(hline, color="grey", linestyle="--", linewidth=1)
     if logx:

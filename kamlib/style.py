@@ -191,6 +191,8 @@ _FIELD_NAME = re.compile(r"\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b")
 
 
 def _is_english(text: str) -> bool:
+    if re.fullmatch(r"\$.*\$", text.strip()):  # mathtext: a tick of a log axis ($\mathdefault{10^{2}}$)
+        return False
     english = _ENGLISH_WORD.search(_MODEL_NAME.sub("", text)) or _FIELD_NAME.search(text)
     return bool(english) and not _CJK.search(text)
 

@@ -154,3 +154,17 @@ def test_no_chinese_figure_of_the_quick_report_keeps_an_english_label(quick_repo
     manifest = json.loads((quick_report / "manifest.json").read_text(encoding="utf-8"))
     left = {a["id"]: a["untranslated_zh"] for a in manifest["artefacts"] if a.get("untranslated_zh")}
     assert not left, f"add these figure texts to kamlib/locale/zh.po (msgctxt figure or label): {left}"
+
+
+def test_a_legend_of_lines_names_its_column_in_words_in_both_languages():
+    """The power curves' legend said "relative_lift = 0.1" in both editions."""
+    style.apply("en")
+    table = pd.DataFrame({"n_per_arm": [100, 1000] * 2, "power": [0.1, 0.5, 0.3, 0.9],
+                          "relative_lift": [0.05, 0.05, 0.1, 0.1]})
+    ax = plots.plot_lines(table, "n_per_arm", "power", "relative_lift", logx=True, xlabel="Customers per arm",
+                          ylabel="Power")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Relative lift = 0.05", "Relative lift = 0.1"]
+    style.translate_figure(ax.figure)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["相对提升 = 0.05", "相对提升 = 0.1"]
+    assert style.untranslated(ax.figure) == []  # a log axis' ticks ($10^{2}$) are no words
+    plt.close(ax.figure)
