@@ -614,7 +614,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     American Psychological Association (2020). *Publication Manual* (7th ed.), ch. 3: the structure of a
     quantitative research report.
     """
-    from .. import literature, verdicts
+    from .. import verdicts
     from . import demonstrations, discussion
     from . import findings as fnd
 
@@ -708,7 +708,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     shown_in = _demonstration_groups(demo, stages, demo_notes, language)
     for nb in shown_in:
         nb["artefacts"] = [number(a) for a in nb["artefacts"]]
-    doc = {"summary": [f for f in summary if not f.demonstration],
+    return {"summary": [f for f in summary if not f.demonstration],
             "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
@@ -732,58 +732,6 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "n_artefacts": len(arts),
             "n_simulated": len(simulated), "versions": sorted((arts[0].get("versions", {}) if arts else {}).items()),
             "first_section": len(sections) + 3}
-    if literature.STYLE_OF_LANGUAGE[language] == "gbt7714":  # numbered in the order the edition first cites them
-        doc["references"] = _references(manifest, values, out, quick, results, language,
-                                        order=reading_text(doc, out))
-    return doc
-
-
-def reading_text(doc: dict, out: Path) -> str:
-    """The outline's text in the order every edition lays it out (summary, background and its literature review,
-    methods, hypotheses, the sections with their captions, notes, table cells and closings, the discussion,
-    recommendations, limitations, the appendices), for numbering citations by first appearance (GB/T 7714-2015).
-
-    Parameters
-    ----------
-    doc : dict
-        The outline (:func:`outline`).
-    out : Path
-        The report folder (the tables' cells are read from it).
-
-    Returns
-    -------
-    str
-    """
-    def cells(a):
-        if not a or a.get("kind") != "table" or not (out / a["path"]).exists():
-            return []
-        df = pd.read_csv(out / a["path"], dtype=str, keep_default_na=False)
-        return [v for c in df.columns for v in df[c].tolist()]
-
-    def exhibit(a):
-        return [str(a.get("caption", ""))] + cells(a) if a else []
-
-    parts = [f.text() for f in doc["summary"]] + [doc.get("background_text", "")]
-    parts += [f"{w['cite']}: {w['finding']}" for t in doc.get("literature", []) for w in t["works"]]
-    parts += [m["text"] for m in doc.get("methods", [])] + exhibit(doc.get("hypotheses"))
-    for sec in doc["sections"]:
-        parts += exhibit(sec.get("main"))
-        for nb in sec["notebooks"]:
-            parts += [str(n) for n in nb.get("notes", [])] + [t for a in nb["artefacts"] for t in exhibit(a)]
-        parts += [str(c) for c in sec.get("closing", [])]
-    parts += [str(c.get("evidence", "")) for c in doc.get("claims", [])] + [str(c.get("source", ""))
-                                                                            for c in doc.get("claims", [])]
-    parts += list(doc.get("recommendations", [])) + list(doc.get("limitations", []))
-    parts += [t for a in doc.get("reference", []) for t in exhibit(a)] + [str(r.get("source", ""))
-                                                                          for r in doc.get("rules", [])]
-    return "\n".join(parts)
-
-
-def citation_numbers(references: list[dict]) -> dict:
-    """``{(first author's surname, year): n}`` of a numeric reference list (:func:`_references`); empty for an
-    author-date list."""
-    return {(r["author"], r["year"]): int(r["label"].strip("[]")) for r in references
-            if r.get("label") and r["label"].startswith("[") and not r.get("practice")}
 
 
 def survey_only(manifest: dict) -> bool:
@@ -871,8 +819,7 @@ def _literature(language: str) -> list[dict]:
     return topics
 
 
-def _references(manifest: dict, values: dict, out: Path, quick: bool, results, language: str = "en",
-                order: str | None = None) -> list[dict]:
+def _references(manifest: dict, values: dict, out: Path, quick: bool, results, language: str = "en") -> list[dict]:
     """The works cited anywhere in the report (English text: captions, notes, findings, recommendations,
     limitations, the closings and the discussion (from the run's stage ``results``) and the text cells of every
     table, and the sources of the verdict rules table), formatted (:func:`kamlib.literature.references`)."""
@@ -897,7 +844,7 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
     parts += literature.load_register()["cite"].tolist()  # the background's literature review cites each work
     parts += [m["text"] for m in methods.chapter(manifest, values, "en")]  # the methods chapter cites its sources
     style = literature.STYLE_OF_LANGUAGE[language]
-    works = literature.references("\n".join(parts), style=style, order=order)
+    works = literature.references("\n".join(parts), style=style)
     # the case's practice sources, cited by their register id (background, hypotheses, claims), after the works
     items = literature.sources_csl(language=language)
     practice = literature.format_references([i["id"] for i in items], style=style, csl_items=items)
@@ -1032,7 +979,7 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
     for nb in doc["demonstration_appendix"]["notebooks"]:
         nb["artefacts"] = [view(a) for a in nb["artefacts"]]
     badge = Markup("<span class='badge'>{}</span>").format(T["simulated"])
-    page = _template().render(
+    return _template().render(
         T=T, html_lang="zh-CN" if language == "zh" else "en", build_key=build_key, title=title, css=Markup(CSS),
         sentences=run_together, heading_stop=heading_stop, gap=gap_after, cite=cite_evidence,
         check_js=Markup(CHECK_JS), folder=out.name, study_name=study_name, quick=quick, other=other,
@@ -1040,21 +987,6 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
         **{part: [(Markup(f.html()), f.evidence, doc["labels"].get(f.evidence), f.simulated, f.key) for f in doc[part]]
            for part in ("summary", "demonstrations")},
         **{k: v for k, v in doc.items() if k not in ("summary", "demonstrations")})
-    numbers = citation_numbers(doc["references"])
-    if numbers:  # a numeric style: each citation of the text carries its number; the list itself is left alone
-        head, sep, rest = page.partition("<ul class='refs'>")
-        refs, sep2, tail = rest.partition("</ul>")
-        page = _number_html(head, numbers) + sep + refs + sep2 + _number_html(tail, numbers)
-    return page
-
-
-def _number_html(page: str, numbers: dict) -> str:
-    """``page`` with each citation in its text (not inside a tag) followed by its superscript number."""
-    from .. import literature
-
-    parts = re.split(r"(<[^>]*>)", page)
-    return "".join(p if p.startswith("<") else literature.number_citations(p, numbers, "<sup>[{n}]</sup>")
-                   for p in parts)
 
 
 def languages(main: str) -> tuple[str, str]:
