@@ -4,7 +4,9 @@ Every string the report, its figures, tables and notes show in Chinese comes fro
 ``msgctxt`` says where a string appears:
 
 * ``label``: names the analyses give to groups, rules and methods (tiers, segments, stages);
-* ``value``: other words in table cells; ``header``: column headers; ``figure``: axis labels, titles, legends;
+* ``value``: other words in table cells; ``header``: column headers, keyed by the column name (the glossary of
+  headers: its English words are in ``kamlib/locale/en.po``, the one other catalogue, so that every edition heads a
+  column alike in both languages; :func:`glossary_words`); ``figure``: axis labels, titles, legends;
 * ``report``: the report's headings and sentences; ``caption``: artefact captions by artefact id;
 * ``hypothesis``, ``key_number``, ``stamp``;
 * ``note``, ``phrase`` and ``finding``: templates with named parameters (``{month}``, ``{share:.1%}``).
