@@ -116,9 +116,11 @@ def test_held_out_is_translated_as_a_period_not_as_retained_customers():
 
 
 @pytest.mark.notebook
-def test_every_column_of_the_quick_report_is_in_the_glossary(quick_report):
+@pytest.mark.parametrize("which", ["default", "cdnow"])
+def test_every_column_of_the_quick_report_is_in_the_glossary(which, quick_report, cdnow_report):
     """No header of either edition falls back to the field name: each lower-case column of every table has the
     glossary's words in English and Chinese (its own entry, or composed from a part's: X_ci_lower, mean_X)."""
+    quick_report = quick_report if which == "default" else cdnow_report
     manifest = json.loads((quick_report / "manifest.json").read_text(encoding="utf-8"))
     missing = set()
     for a in manifest["artefacts"]:
