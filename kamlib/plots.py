@@ -866,9 +866,12 @@ def plot_snake(snake_df: pd.DataFrame, *, ax=None):
     >>> len(ax.get_lines())
     4
     """
+    from .i18n import header_en
+
     ax = _axes(ax)
-    for seg, sub in snake_df.groupby("segment", sort=True):
-        ax.plot(sub["feature"], sub["mean_z"], marker="o", label=str(seg))
+    for seg, sub in snake_df.groupby("segment", sort=True):  # features named by the glossary of headers, not as
+        # the columns are called (recency_days: "Days since last purchase")
+        ax.plot([header_en(f, kind=None) for f in sub["feature"]], sub["mean_z"], marker="o", label=str(seg))
     ax.axhline(0, color="grey", linewidth=1)
     ax.set_ylabel("Mean (standardised)")
     ax.tick_params(axis="x", rotation=20)

@@ -261,8 +261,9 @@ def untranslated(fig, *, data=()) -> list[str]:
 
 
 def figure_glossary() -> dict:
-    """English to Chinese of the words a figure shows: the catalogue's ``value``, ``label`` and ``figure`` entries
-    and the literature codebook's theme ids and labels (category names the workbook makes); read once.
+    """English to Chinese of the words a figure shows: the catalogue's ``value``, ``label`` and ``figure`` entries,
+    the literature codebook's theme ids and labels (category names the workbook makes) and the glossary of headers
+    by its English words (a column named in a figure); read once.
 
     Returns
     -------
@@ -278,7 +279,15 @@ def figure_glossary() -> dict:
     if _FIGURE_GLOSSARY is None:
         from .i18n import codebook_zh
 
-        _FIGURE_GLOSSARY = {**codebook_zh(), **_glossary("value", "label", "figure")}
+        from .i18n import glossary_words
+
+        # the glossary of headers by its English words ("Days since last purchase"), for a column named in a figure
+        headers = {}
+        for name in _glossary("header", language="en"):
+            en, zh = glossary_words(name, "en"), glossary_words(name, "zh")
+            if en and zh:
+                headers.setdefault(en, zh)
+        _FIGURE_GLOSSARY = {**headers, **codebook_zh(), **_glossary("value", "label", "figure")}
     return _FIGURE_GLOSSARY
 
 

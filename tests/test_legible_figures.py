@@ -168,3 +168,19 @@ def test_a_legend_of_lines_names_its_column_in_words_in_both_languages():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["相对提升 = 0.05", "相对提升 = 0.1"]
     assert style.untranslated(ax.figure) == []  # a log axis' ticks ($10^{2}$) are no words
     plt.close(ax.figure)
+
+
+def test_the_snake_plot_names_its_features_in_words():
+    """The examiner found the snake plot's axis labelled with column names (avg_order, recency_days)."""
+    style.apply("en")
+    features = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
+    snake = pd.DataFrame([(seg, f, 0.1 * i) for seg in ("Champions", "Loyal") for i, f in enumerate(features)],
+                         columns=["segment", "feature", "mean_z"])
+    ax = plots.plot_snake(snake)
+    ax.figure.canvas.draw()
+    english = [t.get_text() for t in ax.get_xticklabels()]
+    assert "Days since last purchase" in english and not [t for t in english if "_" in t], english
+    style.translate_figure(ax.figure)
+    assert style.untranslated(ax.figure) == []
+    assert all(re.search(r"[\u4e00-\u9fff]", t.get_text()) for t in ax.get_xticklabels())
+    plt.close(ax.figure)
