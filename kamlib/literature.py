@@ -28,10 +28,12 @@ from .config import DATA, project_path
 from ._results import Result
 from .errors import KamError, require_columns, rows_preview
 
-__all__ = ["AutoCoding", "BIB_TYPES", "LIT", "SOURCE_COLUMNS", "STAGES", "TYPES", "agreement", "autocode", "citations",
-           "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa", "frequency",
-           "format_references", "from_bibtex", "gaps", "load_register", "cite_as", "load_codebook", "load_coding", "load_facts", "load_sources", "matrix", "references",
-           "seed_body", "seed_units", "sources_csl", "themes_table", "to_bibtex", "tokenize", "traceability"]
+__all__ = ["AutoCoding", "BIB_TYPES", "LIT", "REGISTER_COLUMNS", "SOURCE_COLUMNS", "STAGES", "STYLES",
+           "STYLE_OF_LANGUAGE", "TYPES", "agreement", "autocode", "citations", "cite_as", "clean_text",
+           "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa", "format_references",
+           "frequency", "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts", "load_register",
+           "load_sources", "matrix", "number_citations", "references", "seed_body", "seed_units", "sources_csl",
+           "themes_table", "to_bibtex", "tokenize", "traceability", "work_keys"]
 
 LIT = DATA / "literature"
 STAGES = ["identify", "segment", "understand", "act", "evaluate"]
@@ -166,6 +168,45 @@ def citations(text: str) -> list[tuple[str, str]]:
 #: official CSL style shipped in ``kamlib/resources`` (see its ``CSL.PROVENANCE.md``).
 STYLES = {"apa": "apa.csl", "gbt7714": "gb-t-7714-2015-numeric.csl"}
 STYLE_OF_LANGUAGE = {"en": "apa", "zh": "gbt7714"}
+
+
+def number_citations(text: str, numbers: dict, template: str = "[{n}]") -> str:
+    """The text with each author-year citation followed by its work's number (GB/T 7714-2015, numeric system: the
+    number of a work in the reference list, which numbers works in order of first citation).
+
+    Parameters
+    ----------
+    text : str
+    numbers : dict
+        ``{(first author's surname, year): n}``, as :func:`references` labels them.
+    template : str
+        How a number is written (``"<sup>[{n}]</sup>"`` in HTML).
+
+    Returns
+    -------
+    str
+        A citation of a work without a number is left as it is.
+
+    Examples
+    --------
+    >>> from kamlib.literature import number_citations
+    >>> number_citations("按 Hu & Bentler (1999) 和 Kline (2016) 的临界值", {("Hu", "1999"): 3, ("Kline", "2016"): 1})
+    '按 Hu & Bentler (1999)[3] 和 Kline (2016)[1] 的临界值'
+    """
+    found = []
+    for m in CITATION.finditer(text):
+        end, key = m.end(), (m.group(1), m.group(2))
+        close = end < len(text) and text[end] == ")" and "(" in text[m.start():end] and \
+            text[m.start():end].rfind("(") > text[m.start():end].rfind(")")
+        found.append((end + (1 if close else 0), key))
+        nxt_end = end
+        while (nxt := CITATION_NEXT.match(text, nxt_end)) is not None:
+            found.append((nxt.end(), (nxt.group(1), nxt.group(2))))
+            nxt_end = nxt.end()
+    for pos, key in sorted(found, reverse=True):
+        if key in numbers:
+            text = text[:pos] + template.format(n=numbers[key]) + text[pos:]
+    return text
 
 
 def references(text: str, bibtex: str | None = None, *, style: str = "apa") -> list[dict]:
@@ -457,14 +498,27 @@ def cite_as(key: str, bibtex: str | None = None) -> str:
     """A work's in-text citation as the report writes it (author-year, which :func:`citations` reads back): one or
     two authors by surname, three or more as the first "et al." (APA 7, 8.17).
 
+    Parameters
+    ----------
+    key : str
+        The work's BibTeX key.
+    bibtex : str, optional
+        The bibliography (default ``methods.bib``).
+
+    Returns
+    -------
+    str
+
+    References
+    ----------
+    American Psychological Association (2020). *Publication Manual* (7th ed.), 8.17 (author-date citations).
+
     Examples
     --------
     >>> from kamlib.literature import cite_as
     >>> cite_as("hu1999"), cite_as("fornell1996")
     ('Hu & Bentler (1999)', 'Fornell et al. (1996)')
     """
-    from pybtex.database import parse_string
-
     bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
     entry = _parsed(bibtex).entries[key]
     names = [re.sub(r"[{}\\]", "", " ".join(p.last_names)) for p in entry.persons["author"]]
@@ -477,6 +531,27 @@ def _parsed(bibtex: str):
     from pybtex.database import parse_string
 
     return parse_string(bibtex, "bibtex")
+
+
+def work_keys(bibtex: str | None = None) -> frozenset:
+    """The keys of the bibliography's works (``methods.bib`` by default).
+
+    Parameters
+    ----------
+    bibtex : str, optional
+
+    Returns
+    -------
+    frozenset of str
+
+    Examples
+    --------
+    >>> from kamlib.literature import work_keys
+    >>> "hu1999" in work_keys()
+    True
+    """
+    bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
+    return frozenset(_keys(bibtex).values())
 
 
 def _keys(bibtex: str) -> dict:

@@ -162,6 +162,8 @@ def test_every_cited_work_is_in_the_reference_list(folder):
     text += " ".join(f.text() for f in doc["summary"] + doc["demonstrations"]) + " ".join(doc["limitations"])
     text += " ".join(c["evidence"] for c in doc["claims"]) + " ".join(t for x in doc["sections"] for t in x["closing"])
     text += " ".join(r["source"] for r in doc["rules"])  # the verdict rules table cites works too
+    text += " ".join(f"{w['cite']}: {w['finding']}" for t in doc["literature"] for w in t["works"])  # background
+    text += " ".join(m["text"] for m in doc["methods"])  # the methods chapter cites the works it follows
     text += " ".join(str(n) for rec in _manifest(folder)["notebooks"].values() for n in rec.get("notes", []))
     for a in _manifest(folder)["artefacts"]:
         if a["kind"] == "table":
@@ -243,3 +245,22 @@ def test_each_section_with_results_closes_with_its_interpretation(folder):
     zh = report.outline(_manifest(folder), folder, language="zh")
     assert not [t for s in zh["sections"] for t in s["closing"] if "英文原文" in t]
     assert not [c for c in zh["claims"] if "英文原文" in " ".join(c.values())]
+
+
+def test_the_chinese_edition_numbers_its_citations_in_order_of_first_appearance(folder):
+    """GB/T 7714-2015, numeric system: every citation of the Chinese page's text carries its work's number, the list
+    numbers the works in the order the page first cites them, and every listed work is cited."""
+    from kamlib import literature
+
+    page = report.render(_manifest(folder), folder, title="t", language="zh", study_name="s", quick=True)
+    body, _, rest = page.partition("<ul class='refs'>")
+    refs, _, tail = rest.partition("</ul>")
+    text = re.sub(r"<sup>(\[\d+\])</sup>", r"\1", re.sub(r"<(?!sup|/sup)[^>]*>", " ", body + tail))
+    numbered = [int(n) for n in re.findall(r"(?:\(\d{4}\)|\d{4})\[(\d+)\]", text)]
+    assert numbered, "no numbered citation on the Chinese page"
+    first = list(dict.fromkeys(numbered))
+    assert first == sorted(first), f"numbers out of first-citation order: {first[:20]}"
+    listed = [int(n) for n in re.findall(r"<span class='ref-label'>\[(\d+)\]</span>", refs)]
+    assert listed == list(range(1, len(listed) + 1)) and set(first) == set(listed)
+    bare = [c for c in literature.citations(re.sub(r"\[\d+\]", "", text)) if c]
+    assert len(set(numbered)) >= len({c for c in bare if c[0] != "S"}) - 1

@@ -40,8 +40,8 @@ from ..errors import KamError
 from ..i18n import Given, Message, join
 from ._shared import total_effects
 
-__all__ = ["Hypothesis", "HypothesisTests", "ResearchModel", "StructuralPath", "declare", "hypothesis_tests", "qualify",
-           "real_tests"]
+__all__ = ["Hypothesis", "HypothesisTests", "ResearchModel", "StructuralPath", "basis_text", "declare", "hypothesis_tests",
+           "qualify", "real_tests"]
 
 _NAME = r"[A-Za-z_][\w.]*"
 _KINDS = ("path", "defined", "interaction", "moderation")
@@ -574,7 +574,8 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
     rows, mediations, interactions, compared, notes = [], {}, {}, {}, []
 
     def row(h, method, estimate, std, lo, hi, p, multigroup=False):
-        rows.append({"hypothesis": h.id, "statement": h.statement, "method": method, "estimate": float(estimate),
+        rows.append({"hypothesis": h.id, "statement": h.statement, "basis": basis_text(h.basis), "method": method,
+                     "estimate": float(estimate),
                      "std_estimate": float(std), "ci_lower": float(lo), "ci_upper": float(hi), "pvalue": float(p),
                      "supported": "yes" if _supported(lo, hi, p, h.sign, alpha) else "no", "multigroup": multigroup})
 
@@ -646,9 +647,37 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                            "phrase", predictor=predictor, outcome=outcome, focal=focal, reference=reference),
                 r["difference"], np.nan, r["difference"] - z * r["se_difference"],
                 r["difference"] + z * r["se_difference"], r["pvalue"], multigroup=True)
-    columns = ["hypothesis", "statement", "method", "estimate", "std_estimate", "ci_lower", "ci_upper", "pvalue",
-               "supported", "multigroup"]
+    columns = ["hypothesis", "statement", "basis", "method", "estimate", "std_estimate", "ci_lower", "ci_upper",
+               "pvalue", "supported", "multigroup"]
     return HypothesisTests(pd.DataFrame(rows, columns=columns), mediations, interactions, compared, notes, confidence)
+
+
+def basis_text(basis) -> str:
+    """What a hypothesis is developed from, as the report cites it: a work of the bibliography by author and year
+    (:func:`kamlib.literature.cite_as`), a practice source by its register id, ``assumption`` as the study author's
+    own.
+
+    Parameters
+    ----------
+    basis : sequence of str
+        The hypothesis's ``basis`` (study file).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kamlib.survey.research_model import basis_text
+    >>> basis_text(["S002", "fornell1996"]), basis_text(["assumption"])
+    ('S002; Fornell et al. (1996)', "the study author's assumption")
+    """
+    from .. import literature
+
+    keys = literature.work_keys()
+    words = [literature.cite_as(b) if b in keys else "the study author's assumption" if b == "assumption" else b
+             for b in basis or ()]
+    return "; ".join(words)
 
 
 def real_tests(model: ResearchModel) -> dict:

@@ -128,6 +128,10 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     T = report.report_text(language)
     doc_ = report.outline(manifest, out, language=language, quick=quick, texts=texts)
     author = {k: authors.rich_paragraphs(v) for k, v in doc_["author"].items()}
+    if report.citation_numbers(doc_["references"]):  # a numeric style (Chinese edition): the page's list and numbers
+        doc_["references"] = report.render(manifest, out, title=title, language=language, study_name=study_name,
+                                           quick=quick, texts=texts, references_only=True)
+        w = _Numbered(w, report.citation_numbers(doc_["references"]))
 
     w.title(title, f"{T['study']}: {study_name} · {T['generated']} {out.name} · {doc_['n_artefacts']} {T['artefacts']}")
     if doc_["n_simulated"]:
@@ -238,7 +242,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     w.paragraph(T["references_note"])
     for r in doc_["references"]:  # as the HTML edition shows them: the style's label, then its runs with emphasis
         head = [(r["label"] + " ", False, False)] if r.get("label") else []
-        w.rich(head + ([(t, False, italic) for t, italic in r["runs"]] if r["text"] else
+        (w._w if isinstance(w, _Numbered) else w).rich(head + ([(t, False, italic) for t, italic in r["runs"]] if r["text"] else
                        [(f"{r['author']} ({r['year']}): {T['reference_missing']}", False, False)]))
     w.heading(T["reference_tables"], 1)
     for a in doc_["reference"]:
@@ -376,6 +380,37 @@ class _Word:
 
     def save(self, path: Path) -> None:
         self.doc.save(str(path))
+
+
+class _Numbered:
+    """A writer whose text gets each citation's number (GB/T 7714-2015, numeric system) before it is written; the
+    reference list's own entries (rich runs) are written as they are."""
+
+    def __init__(self, writer, numbers: dict):
+        self._w, self._numbers = writer, numbers
+
+    def __getattr__(self, name):
+        return getattr(self._w, name)
+
+    def _n(self, text):
+        from .. import literature
+
+        return literature.number_citations(text, self._numbers) if isinstance(text, str) else text
+
+    def paragraph(self, text: str, kind: str | None = None) -> None:
+        self._w.paragraph(self._n(text), kind)
+
+    def caption(self, label, text) -> None:
+        self._w.caption(label, self._n(text))
+
+    def figure(self, path, label, text) -> None:
+        self._w.figure(path, label, self._n(text))
+
+    def table(self, heads, rows, kinds, label, text) -> None:
+        self._w.table(heads, [[self._n(v) for v in r] for r in rows], kinds, label, self._n(text))
+
+    def rich(self, runs) -> None:
+        self._w.rich([(self._n(t), bold, italic) for t, bold, italic in runs])
 
 
 def _typst_str(text) -> str:

@@ -708,7 +708,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     shown_in = _demonstration_groups(demo, stages, demo_notes, language)
     for nb in shown_in:
         nb["artefacts"] = [number(a) for a in nb["artefacts"]]
-    return {"summary": [f for f in summary if not f.demonstration],
+    doc = {"summary": [f for f in summary if not f.demonstration],
             "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
@@ -732,6 +732,14 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "n_artefacts": len(arts),
             "n_simulated": len(simulated), "versions": sorted((arts[0].get("versions", {}) if arts else {}).items()),
             "first_section": len(sections) + 3}
+    return doc
+
+
+def citation_numbers(references: list[dict]) -> dict:
+    """``{(first author's surname, year): n}`` of a numeric reference list (:func:`_references`); empty for an
+    author-date list."""
+    return {(r["author"], r["year"]): int(r["label"].strip("[]")) for r in references
+            if r.get("label") and r["label"].startswith("[") and not r.get("practice")}
 
 
 def survey_only(manifest: dict) -> bool:
@@ -843,9 +851,16 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
     parts += verdicts.table(language="en")["source"].tolist()  # the report prints every rule with its source
     parts += literature.load_register()["cite"].tolist()  # the background's literature review cites each work
     parts += [m["text"] for m in methods.chapter(manifest, values, "en")]  # the methods chapter cites its sources
+    return _listed("\n".join(parts), language)
+
+
+def _listed(text: str, language: str) -> list[dict]:
+    """The reference list of ``text`` in the style of ``language`` (:func:`kamlib.literature.references`), then the
+    case's practice sources, cited by their register id (background, hypotheses, claims)."""
+    from .. import literature
+
     style = literature.STYLE_OF_LANGUAGE[language]
-    works = literature.references("\n".join(parts), style=style)
-    # the case's practice sources, cited by their register id (background, hypotheses, claims), after the works
+    works = literature.references(text, style=style)
     items = literature.sources_csl(language=language)
     practice = literature.format_references([i["id"] for i in items], style=style, csl_items=items)
     return works + [{**r, "label": r["key"], "author": r["key"], "year": "", "practice": True} for r in practice]
@@ -959,10 +974,15 @@ def _template(name: str = "report.html.j2"):
 
 
 def render(manifest: dict, out: Path, *, title: str, language: str, study_name: str, quick: bool,
-           build_key: str = "", other: str | None = None, texts: dict | None = None) -> str:
+           build_key: str = "", other: str | None = None, texts: dict | None = None,
+           references_only: bool = False):
     """The report page for a manifest and its report folder ``out`` (no study file needed); ``other`` is the file
     name of the edition in the other language, linked from the header; ``texts``: the author's words per section
-    (:func:`outline`)."""
+    (:func:`outline`).
+
+    In a numeric citation style (the Chinese edition, GB/T 7714-2015) the reference list holds exactly the works the
+    page cites, numbered in the order the page first cites them, and each citation carries its number; with
+    ``references_only`` the function returns that list (the Word and PDF editions show the same)."""
     from markupsafe import Markup
 
     doc = outline(manifest, out, language=language, quick=quick, texts=texts)
@@ -979,7 +999,9 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
     for nb in doc["demonstration_appendix"]["notebooks"]:
         nb["artefacts"] = [view(a) for a in nb["artefacts"]]
     badge = Markup("<span class='badge'>{}</span>").format(T["simulated"])
-    return _template().render(
+
+    def page_of(doc):
+        return _template().render(
         T=T, html_lang="zh-CN" if language == "zh" else "en", build_key=build_key, title=title, css=Markup(CSS),
         sentences=run_together, heading_stop=heading_stop, gap=gap_after, cite=cite_evidence,
         check_js=Markup(CHECK_JS), folder=out.name, study_name=study_name, quick=quick, other=other,
@@ -987,6 +1009,42 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
         **{part: [(Markup(f.html()), f.evidence, doc["labels"].get(f.evidence), f.simulated, f.key) for f in doc[part]]
            for part in ("summary", "demonstrations")},
         **{k: v for k, v in doc.items() if k not in ("summary", "demonstrations")})
+
+    page = page_of(doc)
+    if citation_numbers(doc["references"]):  # a numeric style: the list is the page's, in its order of citation
+        import html as _html
+
+        head, _, rest = page.partition("<ul class='refs'>")
+        tail = rest.partition("</ul>")[2]
+        text = _html.unescape(re.sub(r"<[^>]*>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", head + tail,
+                                                             flags=re.S)))
+        doc["references"] = _listed(text, language)
+        if references_only:
+            return doc["references"]
+        page = page_of(doc)
+        numbers = citation_numbers(doc["references"])
+        head, sep, rest = page.partition("<ul class='refs'>")
+        refs, sep2, tail = rest.partition("</ul>")
+        page = _number_html(head, numbers) + sep + refs + sep2 + _number_html(tail, numbers)
+    if references_only:
+        return doc["references"]
+    return page
+
+
+def _number_html(page: str, numbers: dict) -> str:
+    """``page`` with each citation in its text (not inside a tag) followed by its superscript number."""
+    from .. import literature
+
+    import html as _html
+
+    def number(text: str) -> str:
+        if not text.strip():
+            return text
+        done = literature.number_citations(_html.unescape(text), numbers, "\x00{n}\x01")
+        return _html.escape(done, quote=False).replace("\x00", "<sup>[").replace("\x01", "]</sup>")
+
+    parts = re.split(r"(<[^>]*>)", page)
+    return "".join(p if p.startswith("<") else number(p) for p in parts)
 
 
 def languages(main: str) -> tuple[str, str]:
