@@ -269,9 +269,9 @@ def segment_inputs(base: pd.DataFrame, tier: pd.Series, *, uplift: dict[str, flo
     >>> segment_inputs(base, tier)[["segment", "customers", "uplift"]]
                      segment  customers  uplift
     0    At-risk key account        137    0.15
-    1                Develop        653    0.06
+    1                Develop        644    0.06
     2            Key account        334    0.04
-    3               Maintain       1111    0.02
+    3               Maintain       1120    0.02
     4  Potential key account        122    0.10
     """
     uplift = {**DEFAULT_UPLIFT, **(uplift or {})}
@@ -424,9 +424,9 @@ def compare_allocations(seg: pd.DataFrame, budget: float) -> Allocations:
     >>> alloc = compare_allocations(segment_inputs(base, tier), 10_000)
     >>> alloc.totals[["allocation", "incremental_clv"]].round(0)
                  allocation  incremental_clv
-    0               optimal           3535.0
-    1                 equal           3428.0
-    2  revenue-proportional           3361.0
+    0               optimal           3532.0
+    1                 equal           3426.0
+    2  revenue-proportional           3359.0
     """
     require_columns(seg, ["segment", "a", "b", "revenue"], where="the segment inputs")
     a, b = seg["a"].to_numpy(float), seg["b"].to_numpy(float)
