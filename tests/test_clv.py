@@ -265,6 +265,7 @@ def test_paretonbd_likelihood_is_finite_where_hyp2f1_fails():
     assert np.isfinite(ours).all()
 
 
+@pytest.mark.slow  # 17 s of mpmath reference values: in the full suite (make test), not the fast one
 def test_the_hypergeometric_kernel_equals_mpmath_with_its_derivatives():
     """log J and its derivatives, J = 2F1(1, e1; e1 + e2; 1 - rho) / (e1 + e2 - 1), in the series regime (rho near 1)
     and the quadrature regime (rho down to 1e-9; e1 up to 1e4, e2 below 1), against mpmath at 40 digits."""
