@@ -51,3 +51,19 @@ def test_every_work_the_chapter_cites_is_in_the_bibliography():
     text = " ".join(c["text"] for c in methods.chapter(full, values))
     refs = lit.references(text)
     assert len(refs) >= 10 and all(r["key"] for r in refs), [r for r in refs if not r["key"]]
+
+
+def test_the_methods_of_the_newer_stages_appear_when_they_ran():
+    """The customer-value index, profit CLV, contractual retention and PLSpredict/IPMA (issue 50) each get their
+    paragraph when the value they record was recorded, with their sources."""
+    manifest = {"notebooks": {"a": {"parameters": {"value_index_weights": "entropy",
+                                                   "value_index_criteria": {"revenue": "benefit"}}},
+                              "b": {"parameters": {}}, "c": {"parameters": {}}, "d": {"parameters": {}}}}
+    values = {"a": {"value_index_top_overlap_min": 0.9}, "b": {"profit_clv_total": 1.0}, "c": {"lr_pvalue": 0.2},
+              "d": {"real_predictive_power": "medium"}}
+    text = " ".join(c["text"] for c in methods.chapter(manifest, values))
+    for words in ("weighted by entropy weights", "TOPSIS", "Morris 1983", "Fader & Hardie 2007", "PLSpredict"):
+        assert words in text
+    assert all(r["key"] for r in lit.references(text))
+    zh = methods.chapter(manifest, values, "zh")
+    assert len(zh) == 4 and all("(英文原文)" not in c["text"] for c in zh) and "熵权法" in zh[0]["text"]

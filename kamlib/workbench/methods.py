@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 
-from ..i18n import gettext, in_language
+from ..i18n import gettext, glossary_words, in_language
 
 __all__ = ["chapter"]
 
@@ -113,6 +113,41 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             models=models, start=p.get("clv_calibration_start") or "the log's start", end=p.get("clv_calibration_end"),
             unit=p.get("clv_unit"), holdout=p.get("clv_holdout_end"), horizon=p.get("clv_horizon_months"),
             rate=float(p.get("clv_discount_rate") or 0), bootstrap=p.get("clv_bootstrap")))
+    p, _ = ran("value_index_top_overlap_min")
+    if p is not None:
+        add("identify", _say(
+            "Customer-value index. Each customer's criteria ({criteria}) are measured on the calibration period, "
+            "weighted by {weights} weights (AHP from the study's pairwise judgements, {judgements}, with Saaty's "
+            "consistency ratio; Saaty 1980; entropy weights from the criteria's dispersion) and ranked by TOPSIS "
+            "closeness to the ideal customer; the index's top share is judged on the holdout period beside past "
+            "revenue and lifetime value.", language,
+            criteria=_join([_criterion(c, language) for c in sorted(p.get("value_index_criteria") or {})], language),
+            weights=_WEIGHTS.get(p.get("value_index_weights") or "ahp", ("AHP", "层次分析法"))[language == "zh"],
+            judgements=(p.get("value_index_judgements") or {}).get(language, "") if isinstance(
+                p.get("value_index_judgements"), dict) else str(p.get("value_index_judgements") or "")))
+    p, _ = ran("profit_clv_total")
+    if p is not None:
+        add("identify", _say(
+            "Lifetime value in profit. Each customer's gross profit per purchase is modelled as normal around the "
+            "customer's own mean, and the means as normal across customers, fitted by restricted maximum likelihood; "
+            "a customer's expected margin is the posterior mean, shrunk towards the base's mean the fewer purchases "
+            "the customer has (Morris 1983), negative margins kept; lifetime value in profit is the chosen purchase "
+            "model's discounted expected purchases times that margin.", language))
+    p, _ = ran("lr_pvalue")
+    if p is not None:
+        add("identify", _say(
+            "Contractual retention. The customers alive at the start of each period of each cohort are fitted with "
+            "the shifted-beta-geometric model (Fader & Hardie 2007) and the beta-discrete-Weibull model (Fader et al. "
+            "2018) by maximum likelihood; the second is preferred only when a likelihood-ratio test rejects the "
+            "first, and the chosen model projects retention, survival and discounted expected residual lifetime.",
+            language))
+    p, _ = ran("real_predictive_power")
+    if p is not None:
+        add("understand", _say(
+            "Prediction and priorities. The structural model's out-of-sample predictive power is judged by "
+            "PLSpredict, k-fold cross-validated predictions of the outcome's items against a linear-model benchmark "
+            "(Shmueli et al. 2019), and the outcome's drivers are set in an importance-performance map (Martilla & "
+            "James 1977; Ringle & Sarstedt 2016).", language))
     p, _ = ran("hypotheses_tested")
     if p is not None:
         add("understand", _say(
@@ -166,6 +201,17 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
                              python=versions.pop("python", "3"),
                              packages=_join([f"{k} {v}" for k, v in sorted(versions.items())], language)))
     return out
+
+
+#: The value index's weighting (the study's ``value_index.weights``) in words, English and Chinese.
+_WEIGHTS = {"ahp": ("AHP", "层次分析法"), "entropy": ("entropy", "熵权法"),
+            "combined": ("combined AHP and entropy", "层次分析法与熵权法组合")}
+
+
+def _criterion(name: str, language: str) -> str:
+    """A criterion's name in words (the glossary of headers), lower case in English prose."""
+    words = glossary_words(name, language) or name
+    return words[:1].lower() + words[1:] if language == "en" and words[1:2].islower() else words
 
 
 def _measure(rank_by: str, language: str) -> str:
