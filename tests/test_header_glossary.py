@@ -109,10 +109,8 @@ def test_held_out_is_translated_as_a_period_not_as_retained_customers():
     assert len(about) > 30
     assert not [m for (c, m), t in about.items() if "保留客户" in t]
     assert "验证期" in i18n.header_zh("holdout_revenue_share")
-    # 保留期 ("retention period") is a misreading too; the entries below still say it and are to be reworded (their
-    # msgids belong to the notes of kamlib.tiers and the churn notebook); no new one may
-    retention = sorted(m[:40] for (c, m), t in about.items() if "保留期" in t and "验证期" not in t)
-    assert len(retention) <= 8, retention
+    # 保留期 ("retention period") is a misreading too, and one term names the period everywhere
+    assert not [m[:40] for (c, m), t in about.items() if "保留期" in t or "留出期" in t]
 
 
 @pytest.mark.notebook
