@@ -248,7 +248,8 @@ def provenance(source) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``field`` and ``value``: data, citation, licence, file, sha256 (files only).
+        Columns ``field`` and ``value``: data, citation, licence, file, sha256 (files only), and for a file
+        ``real``: "yes" when its provenance note describes it, "not stated" without a note.
 
     References
     ----------
@@ -274,7 +275,7 @@ def provenance(source) -> pd.DataFrame:
         note = path.with_name(path.stem + ".PROVENANCE.md")
         text = note.read_text(encoding="utf-8") if note.exists() else ""
         title = text.splitlines()[0].lstrip("# ").strip() if text else path.name
-        rows = {"data": title,
+        rows = {"data": title, "real": "yes" if text else "not stated",
                 "citation": _note_field(text, "Citation") or f"no provenance note: write {note.name} beside the file",
                 "licence": _note_field(text, "Licence") or "not stated",
                 "file": path.name,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["DROP_SHARE", "limitations", "monthly", "overview"]
+from .i18n import Message
+
+__all__ = ["AGE_YEARS", "CHINA", "DROP_SHARE", "SAMPLE_RULE", "SEASONAL_PEAK", "limitations", "monthly", "overview"]
 
 
 def overview(transactions: pd.DataFrame) -> pd.DataFrame:
@@ -96,31 +98,43 @@ def monthly(transactions: pd.DataFrame) -> pd.DataFrame:
 
 #: A cleaning rule that dropped at least this share of the lines read is a limitation worth a sentence.
 DROP_SHARE = 0.01
+#: A log that ends at least this many years before the newest practice source is old for the comparison.
+AGE_YEARS = 2
+#: A busiest month at least this many times the median month's sales makes sales seasonal.
+SEASONAL_PEAK = 1.5
+#: The country names that place a log in the sources' market.
+CHINA = {"china", "cn", "chn", "中国", "prc", "mainland china"}
+#: The cleaning rule of a quick run's customer sample (:func:`kamlib.transactions.validate`): sampling, not a loss.
+SAMPLE_RULE = "customer sample ({share:.0%} of customers)"
 
 
-def limitations(report: pd.DataFrame, *, first: str, last: str, sources: pd.DataFrame | None = None,
-                data: str = "", currency: str | None = None, peak_month: str | None = None,
+def limitations(report: pd.DataFrame, transactions: pd.DataFrame, months: pd.DataFrame | None = None, *,
+                read: int | None = None, sources: pd.DataFrame | None = None, data: str = "", currency: str | None = None,
                 calibration_end: str | None = None, holdout_end: str | None = None,
                 inactive_days=None) -> list[tuple[str, str, dict]]:
     """The limitations a log's own description shows, as sentences to declare (``art.limitation``): the lines and
     revenue each cleaning rule dropped (from :data:`DROP_SHARE` of the lines read), the log's age against the
-    practice sources, the sources' language and market against the log's, and a seasonal peak inside the holdout
-    period or across an inactivity window shorter than a year.
+    practice sources (from :data:`AGE_YEARS`), the sources' market against the log's customers' country, and a
+    seasonal peak (from :data:`SEASONAL_PEAK` times the median month) inside the holdout period or across an
+    inactivity window shorter than a year.
 
     Parameters
     ----------
     report : DataFrame
-        The cleaning report (:func:`kamlib.transactions.validate`'s ``report``: ``rule``, ``rows_dropped``,
-        ``amount_dropped``; its last row the total, "... of N read").
-    first, last : str
-        The log's first and last dates (ISO).
+        The cleaning report (:class:`kamlib.transactions.Loaded`'s ``report``: ``rule``, ``rows_dropped``,
+        ``amount_dropped``; its last row the total).
+    transactions : DataFrame
+        The cleaned log (``customer_id``, ``date``, and ``country`` when mapped).
+    months : DataFrame, optional
+        :func:`monthly` of the log (the busiest month and how far it stands out).
+    read : int, optional
+        Lines read from the file (:class:`kamlib.transactions.Loaded`'s ``read``); without it no rule's share is
+        judged.
     sources : DataFrame, optional
         The practice sources' register (:func:`kamlib.literature.load_sources`).
     data : str
         The log's name, as its provenance gives it.
     currency : str, optional
-    peak_month : str, optional
-        The busiest month (``YYYY-MM``).
     calibration_end, holdout_end : str, optional
         The holdout period's bounds (the study's ``clv`` windows).
     inactive_days : int or str, optional
@@ -129,7 +143,7 @@ def limitations(report: pd.DataFrame, *, first: str, last: str, sources: pd.Data
     Returns
     -------
     list of (str, str, dict)
-        ``(key, English template, {field: text})``, one per limitation that applies.
+        ``(key, English template, {field: text or Message})``, one per limitation that applies.
 
     References
     ----------
@@ -142,42 +156,55 @@ def limitations(report: pd.DataFrame, *, first: str, last: str, sources: pd.Data
     >>> from kamlib.describe import limitations
     >>> report = pd.DataFrame({"rule": ["missing customer id", "total: 60 rows kept of 100 read"],
     ...                        "rows_dropped": [40, 0], "amount_dropped": [250.0, 0.0]})
-    >>> [key for key, _, _ in limitations(report, first="2010-12-01", last="2011-12-09")]
+    >>> log = pd.DataFrame({"customer_id": [1, 2], "date": pd.to_datetime(["2010-12-01", "2011-12-09"])})
+    >>> [key for key, _, _ in limitations(report, log, read=100)]
     ['dropped_missing customer id']
     """
-    import re
-
+    first, last = (f"{transactions['date'].min():%Y-%m-%d}", f"{transactions['date'].max():%Y-%m-%d}") \
+        if len(transactions) else ("", "")
+    peak_month = peak_ratio = None
+    if months is not None and len(months):
+        busiest = "revenue" if "revenue" in months else "orders"
+        peak_month = f"{months.loc[months[busiest].idxmax(), 'month']:%Y-%m}"
+        median = float(months[busiest].median())
+        peak_ratio = float(months[busiest].max()) / median if median > 0 else None
+    country_shares = (transactions.groupby("customer_id")["country"].first().value_counts(normalize=True)
+                      if "country" in transactions and transactions["country"].notna().any() else None)
     out = []
-    total = str(report["rule"].iloc[-1]) if len(report) else ""
-    read = re.search(r"of (\d+) read", total)
-    read = int(read.group(1)) if read else None
     for row in report.iloc[:-1].itertuples() if read else ():
         rows, worth = int(row.rows_dropped or 0), float(row.amount_dropped or 0)
-        if rows / read >= DROP_SHARE and not str(row.rule).startswith("customer sample"):
+        if rows / read >= DROP_SHARE and not str(row.rule).startswith(SAMPLE_RULE.split(" (")[0]):
             out.append((f"dropped_{row.rule}", "The cleaning rule '{rule}' dropped {rows} of the {read} lines read "
                         "({share}), worth {amount}: the results describe the remaining lines only.",
-                        {"rule": str(row.rule), "rows": f"{rows:,}", "read": f"{read:,}", "share": f"{rows / read:.1%}",
-                         "amount": f"{currency or ''} {worth:,.0f}".strip()}))
+                        {"rule": Message(str(row.rule), "value"), "rows": f"{rows:,}", "read": f"{read:,}",
+                                  "share": f"{rows / read:.1%}", "amount": f"{currency or ''} {worth:,.0f}".strip()}))
     if sources is not None and len(sources):
         years = pd.to_numeric(sources["year"], errors="coerce").dropna()
-        if len(years) and first and last and int(years.max()) - int(last[:4]) >= 2:
-            months = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
-            out.append(("data_age", "The log spans {first} to {last} ({months} months) and ends {gap} years before "
-                        "the newest practice source ({newest}): the customers' behaviour may have changed since.",
-                        {"first": first, "last": last, "months": str(months),
+        if len(years) and first and last and int(years.max()) - int(last[:4]) >= AGE_YEARS:
+            days = (pd.Timestamp(last) - pd.Timestamp(first)).days + 1
+            span = Message("{n} days", "phrase", n=days) if days < 90 else \
+                Message("{n} months", "phrase", n=round(days / 30.44))
+            out.append(("data_age", "The log spans {first} to {last} ({span}) and ends {gap} years before the newest "
+                        "practice source ({newest}): the customers' behaviour may have changed since.",
+                        {"first": first, "last": last, "span": span,
                          "gap": str(int(years.max()) - int(last[:4])), "newest": str(int(years.max()))}))
         n_zh = int((sources["language"] == "zh").sum())
-        if n_zh and data:
+        top = country_shares.index[0] if country_shares is not None and len(country_shares) else None
+        if n_zh and data and top is not None and str(top).strip().lower() not in CHINA:
             out.append(("source_market", "{n} of the {total} practice sources are Chinese-language documents on "
-                        "e-commerce in China, while the log is {data}: a claim of theirs that this log does not bear "
-                        "out may hold in their market.", {"n": str(n_zh), "total": str(len(sources)), "data": data}))
-    if peak_month and calibration_end and holdout_end and str(calibration_end)[:7] < peak_month <= str(holdout_end)[:7]:
+                        "e-commerce in China, while {share} of the log's customers ({data}) are in {country}: a claim "
+                        "of theirs that this log does not bear out may hold in their market.",
+                        {"n": str(n_zh), "total": str(len(sources)), "data": data,
+                         "share": f"{float(country_shares.iloc[0]):.0%}", "country": str(top)}))
+    seasonal = peak_month is not None and peak_ratio is not None and peak_ratio >= SEASONAL_PEAK
+    if seasonal and calibration_end and holdout_end and str(calibration_end)[:7] < peak_month <= str(holdout_end)[:7]:
         out.append(("season_holdout", "The log's peak month ({peak}) falls in the holdout period ({start} to {end}), "
                     "which the models fitted on the calibration period never saw: holdout errors mix the season with "
                     "the models' own.", {"peak": peak_month, "start": str(calibration_end), "end": str(holdout_end)}))
-    if peak_month and isinstance(inactive_days, (int, float)) and not isinstance(inactive_days, bool) \
-            and inactive_days < 365:
+    if seasonal and isinstance(inactive_days, (int, float)) and not isinstance(inactive_days, bool) and \
+            inactive_days < 365:
         out.append(("season_window", "The inactivity window ({days} days) is shorter than a year while sales peak in "
-                    "{peak}: a customer who buys once a season counts as inactive between seasons.",
-                    {"days": str(int(inactive_days)), "peak": peak_month}))
+                    "{peak} at {ratio} times the median month: a customer who buys once a season counts as inactive "
+                    "between seasons.", {"days": str(int(inactive_days)), "peak": peak_month,
+                                         "ratio": f"{peak_ratio:.1f}"}))
     return out

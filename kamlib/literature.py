@@ -120,12 +120,36 @@ def to_bibtex(sources: pd.DataFrame) -> str:
 
 
 #: A citation in running text: "Podsakoff et al. 2003", "Hu & Bentler (1999)", "Henseler, Ringle & Sarstedt (2015)",
-#: "Kline (2016)"; group 1 is the first author's surname, group 2 the year.
-CITATION = re.compile(r"\b([A-Z][A-Za-zÀ-ÿ'\-]+)(?:(?: et al\.| (?:&|and) [A-Z][A-Za-zÀ-ÿ'\-]+|(?:, [A-Z][A-Za-zÀ-ÿ'\-]+)+,? "
-                      r"(?:&|and) [A-Z][A-Za-z'\-]+),? \(?|,? \()((?:19|20)\d{2})\b")
+#: "Kline (2016)", and the Chinese edition's forms: "Fabrigar 等 1999", "Kelley(1939)" (full-width brackets),
+#: "吴明隆(2010)" (a Chinese author's name, the entry's ``namezh``); group 1 is the first author's surname, group 2 the
+#: year.
+_NAME = r"[A-Z][A-Za-zÀ-ÿ'\-]+"
+CITATION = re.compile(rf"(?<![A-Za-zÀ-ÿ])({_NAME}|[\u4e00-\u9fff]{{2,4}})(?:(?: et al\.| ?等| (?:&|and) {_NAME}|"
+                      rf"(?:, {_NAME})+,? (?:&|and) [A-Z][A-Za-z'\-]+),? ?[(（]?|,? ?[(（])((?:19|20)\d{{2}})\b")
+#: One author and a bare year right after an opening bracket: "(Satorra 2000)", "(Cohen 1988;" (a bare "March 2020"
+#: outside brackets is not a citation).
+CITATION_OPEN = re.compile(rf"[(（]({_NAME}) ((?:19|20)\d{{2}})\b")
 #: The next work of a list that a citation opens: "Hubert & Arabie 1985, Cramér 1946" (after a year, a comma or
 #: semicolon, one surname and a year with no parenthesis); matched only right after a citation.
-CITATION_NEXT = re.compile(r"[,;] ([A-Z][A-Za-zÀ-ÿ'\-]+)(?: et al\.)? ((?:19|20)\d{2})\b")
+CITATION_NEXT = re.compile(rf"[,;，；] ?({_NAME})(?: et al\.| ?等)? ((?:19|20)\d{{2}})\b")
+
+
+def _scan(text: str):
+    """Each citation of ``text`` as ``(start, end, surname, year)``, in order, ``end`` after a closing bracket that
+    belongs to it (one owner of where a citation is, for :func:`citations` and :func:`number_citations`)."""
+    found = []
+    for m in [*CITATION.finditer(text), *CITATION_OPEN.finditer(text)]:
+        end, head = m.end(), text[m.start():m.end()]
+        opened = max(head.rfind("("), head.rfind("（")) > max(head.rfind(")"), head.rfind("）"))
+        close = opened and end < len(text) and text[end] in ")）"
+        if any(f[0] <= m.start(1) < f[1] for f in found):  # "(Podsakoff et al. 2003": read by CITATION already
+            continue
+        found.append((m.start(1), end + close, m.group(1), m.group(2)))
+        nxt_end = end
+        while (nxt := CITATION_NEXT.match(text, nxt_end)) is not None:
+            found.append((nxt.start(1), nxt.end(), nxt.group(1), nxt.group(2)))
+            nxt_end = nxt.end()
+    return sorted(found)
 
 
 def citations(text: str) -> list[tuple[str, str]]:
@@ -135,7 +159,7 @@ def citations(text: str) -> list[tuple[str, str]]:
     Parameters
     ----------
     text : str
-        Running text (captions, verdicts, notes).
+        Running text (captions, verdicts, notes), in English or in the Chinese edition's forms.
 
     Returns
     -------
@@ -149,16 +173,11 @@ def citations(text: str) -> list[tuple[str, str]]:
     [('Henseler', '2015'), ('Podsakoff', '2003'), ('Kline', '2016')]
     >>> citations("adjusted Rand index and Cramér's V (Hubert & Arabie 1985, Cramér 1946); in 2019, March 2020")
     [('Hubert', '1985'), ('Cramér', '1946')]
+    >>> citations("(Fabrigar 等 1999)、Kelley(1939) 与 吴明隆(2010)")
+    [('Fabrigar', '1999'), ('Kelley', '1939'), ('吴明隆', '2010')]
     """
-    found = []
-    for m in CITATION.finditer(text):
-        found.append((m.start(), m.group(1), m.group(2)))
-        end = m.end()
-        while (nxt := CITATION_NEXT.match(text, end)) is not None:
-            found.append((nxt.start(1), nxt.group(1), nxt.group(2)))
-            end = nxt.end()
     out = []
-    for _, surname, year in sorted(found):
+    for _, _, surname, year in _scan(text):
         if (surname, year) not in out:
             out.append((surname, year))
     return out
@@ -193,19 +212,9 @@ def number_citations(text: str, numbers: dict, template: str = "[{n}]") -> str:
     >>> number_citations("按 Hu & Bentler (1999) 和 Kline (2016) 的临界值", {("Hu", "1999"): 3, ("Kline", "2016"): 1})
     '按 Hu & Bentler (1999)[3] 和 Kline (2016)[1] 的临界值'
     """
-    found = []
-    for m in CITATION.finditer(text):
-        end, key = m.end(), (m.group(1), m.group(2))
-        close = end < len(text) and text[end] == ")" and "(" in text[m.start():end] and \
-            text[m.start():end].rfind("(") > text[m.start():end].rfind(")")
-        found.append((end + (1 if close else 0), key))
-        nxt_end = end
-        while (nxt := CITATION_NEXT.match(text, nxt_end)) is not None:
-            found.append((nxt.end(), (nxt.group(1), nxt.group(2))))
-            nxt_end = nxt.end()
-    for pos, key in sorted(found, reverse=True):
-        if key in numbers:
-            text = text[:pos] + template.format(n=numbers[key]) + text[pos:]
+    for _, end, surname, year in reversed(_scan(text)):
+        if (surname, year) in numbers:
+            text = text[:end] + template.format(n=numbers[(surname, year)]) + text[end:]
     return text
 
 
@@ -226,6 +235,7 @@ def references(text: str, bibtex: str | None = None, *, style: str = "apa") -> l
     -------
     list of dict
         One per cited work, in the style's order: ``key``, ``author`` (first surname as cited), ``year``,
+        ``cited_as`` (every ``(surname, year)`` the text cites it by),
         ``label`` (``"[3]"`` in a numeric style, else None), ``runs`` (``[(text, italic)]``, the formatted entry
         with its emphasis) and ``text`` (the same as plain text); a citation with no entry comes last, with
         ``key`` and ``text`` None, so the report and the tests can name it.
@@ -246,14 +256,20 @@ def references(text: str, bibtex: str | None = None, *, style: str = "apa") -> l
     """
     bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
     by = _keys(bibtex)
-    cited = [(surname, year, by.get((_plain(surname), year))) for surname, year in citations(text)]
+    cited = [(surname, year, by.get((_plain(surname), year)) or by.get((surname, year)))
+             for surname, year in citations(text)]
+    cited = [c for c in cited if c[2] or not re.match(r"[\u4e00-\u9fff]", c[0])]  # a Chinese phrase, not a name
     keys = list(dict.fromkeys(k for _, _, k in cited if k))
     who = {k: (surname, year) for surname, year, k in reversed(cited) if k}
+    aliases = {}
+    for surname, year, k in cited:
+        if k:
+            aliases.setdefault(k, []).append((surname, year))
     out = []
     for entry in format_references(keys, style=style, bibtex=bibtex):
         surname, year = who[entry["key"]]
-        out.append({**entry, "author": surname, "year": year})
-    out += [{"key": None, "author": s, "year": y, "label": None, "runs": [], "text": None}
+        out.append({**entry, "author": surname, "year": year, "cited_as": aliases[entry["key"]]})
+    out += [{"key": None, "author": s, "year": y, "label": None, "runs": [], "text": None, "cited_as": [(s, y)]}
             for s, y, k in cited if k is None]
     return out
 
@@ -317,10 +333,9 @@ def _json(items) -> str | None:
     return json.dumps(items, ensure_ascii=False, sort_keys=True) if items else None
 
 
-@functools.lru_cache(maxsize=4)
 def _languages(bibtex: str) -> frozenset:
     """The keys of the works in Chinese (``langid = {chinese}``)."""
-    return frozenset(re.findall(r"@\w+\{(\w+),\s*langid\s*=\s*\{chinese\}", bibtex))
+    return frozenset(k for k, e in _parsed(bibtex).entries.items() if e.fields.get("langid") == "chinese")
 
 
 @functools.lru_cache(maxsize=32)
@@ -554,24 +569,22 @@ def work_keys(bibtex: str | None = None) -> frozenset:
     return frozenset(_keys(bibtex).values())
 
 
-def _keys(bibtex: str) -> dict:
-    """(first author's surname, year) -> BibTeX key."""
-    by, _ = _bibliography(bibtex, "plain")
-    return by
-
-
 @functools.lru_cache(maxsize=8)
-def _bibliography(bibtex: str, style: str) -> tuple[dict, dict]:
-    """(first author's surname, year) -> key, and key -> the entry formatted by pybtex (kept for the register's
-    round trip); parsed once per text."""
-    from pybtex.database import parse_string
-
-    bib = parse_string(bibtex, "bibtex")
+def _keys(bibtex: str) -> dict:
+    """(first author's surname, year) -> BibTeX key, with the Chinese name (``namezh``) of a work in Chinese as a
+    second way to cite it; two works under one (surname, year) are refused, since a citation could not tell them
+    apart."""
     by = {}
-    for key, entry in bib.entries.items():
-        first = entry.persons["author"][0].last_names[-1]
-        by[(_plain(re.sub(r"[{}\\\"]", "", first)), entry.fields["year"])] = key
-    return by, {}
+    for key, entry in _parsed(bibtex).entries.items():
+        first = _plain(re.sub(r"[{}\\\"]", "", entry.persons["author"][0].last_names[-1]))
+        names = [(first, entry.fields["year"])] + ([(entry.fields["namezh"], entry.fields["year"])]
+                                                   if "namezh" in entry.fields else [])
+        for name in names:
+            if name in by:
+                raise KamError(f"data/literature/methods.bib holds two works cited as {name[0]} ({name[1]}): "
+                               f"{by[name]} and {key}; a citation cannot tell them apart (add a year suffix).")
+            by[name] = key
+    return by
 
 
 def _plain(name: str) -> str:

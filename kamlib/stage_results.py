@@ -637,6 +637,21 @@ def _concentration(r: StageResults):
                     word=Message("concentrated" if yes else "not concentrated", "value"), cut=rule.threshold))
 
 
+def _top20(r: StageResults):
+    """A claim about the top 20% of customers (the 80/20 rule as measured, e.g. Kim, Singh & Winer 2017): judged on
+    the top 20%'s revenue share, whatever the study's key-account rule."""
+    got = _need(r.identify, "top_revenue_share", "gini")
+    if got is None:
+        return None
+    share, gini = got
+    rule = verdicts.RULES["concentration"]
+    yes = verdicts.concentrated(share)
+    return (AGREES if yes else DISAGREES,
+            Message("the top {top:.0%} of customers bring {share:.1%} of revenue (Gini {gini:.2f}), so revenue is "
+                    "{word}; the claim needs more than {cut:.0%}", "phrase", top=_TOP20, share=share, gini=gini,
+                    word=Message("concentrated" if yes else "not concentrated", "value"), cut=rule.threshold))
+
+
 #: A difference's verdict (kamlib.verdicts.effect) -> the claim's verdict, for a claim that the difference is positive
 _BY_EFFECT = {"gain": AGREES, "loss": DISAGREES, "inconclusive": INCONCLUSIVE}
 
@@ -765,7 +780,8 @@ def _experiment_size(r: StageResults):
 #: Check name -> function of a run's :class:`StageResults` returning (verdict, evidence), or None when the run lacks
 #: what it needs; a check written ``name:argument`` in the register (``hypothesis:H6``: a hypothesis of the study's
 #: research model, by its test on the published survey) passes the argument too
-CHECKS: dict[str, Callable] = {"concentration": _concentration, "clv_over_sort": _clv_over_sort,
+CHECKS: dict[str, Callable] = {"concentration": _concentration, "pareto_share": _top20,
+                               "clv_over_sort": _clv_over_sort,
                                "churn_prediction": _churn_prediction, "f001": _f001,
                                "hypothesis": _hypothesis, "experiment_size": _experiment_size}
 

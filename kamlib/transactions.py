@@ -37,10 +37,13 @@ class Loaded(Result):
 
     data: pd.DataFrame
     report: pd.DataFrame
+    #: The log's name as captions show it: its file name (not the folder it sits in), or the shipped data set's.
     source: str
     warnings: tuple = ()
     #: The purchase path of an event log kept by ``filter`` (:func:`funnel` of the unfiltered log), else None.
     funnel: pd.DataFrame | None = None
+    #: Lines read from the file, before any rule (the report's total counts the same).
+    read: int | None = None
 
 
 
@@ -805,5 +808,6 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
         clean = sampled
     from .stages import identify_problems
 
-    return Loaded(clean, report, where, tuple(identify_problems(clean, df["customer_id"])),  # ids as the file typed them
-                  funnel=path)
+    shown = where if source in {"cdnow", "cdnow_sample"} else Path(str(source)).name  # captions name the file, not
+    return Loaded(clean, report, shown, tuple(identify_problems(clean, df["customer_id"])),  # the folder it is in
+                  funnel=path, read=read)

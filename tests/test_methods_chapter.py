@@ -28,7 +28,8 @@ def test_a_paragraph_per_stage_that_ran_with_its_parameters():
     assert "121,722 lines of 1,309 customers" in text["data"] and "GBP" in text["data"]
     ident = text["identify"]
     assert "ranked by gross profit" in ident and "BG/NBD and Pareto/NBD" in ident
-    assert "(2010-12-01 to 2011-06-30, unit W)" in ident and "holdout period (2011-06-30 to 2011-12-09)" in ident
+    assert "(up to 2011-06-30, unit W)" in ident and "holdout period (2011-06-30 to 2011-12-09)" in ident
+    assert "No model predicted the holdout period well enough" in ident and "Gamma-Gamma" not in ident
     assert "item-based collaborative filtering" in text["act"]
     assert "Python 3.11.7" in text["software"] and "lifetimes 0.11.3" in text["software"]
     assert not any("Survey" in t for t in text.values())  # the survey did not run, so no survey method is described
@@ -67,3 +68,20 @@ def test_the_methods_of_the_newer_stages_appear_when_they_ran():
     assert all(r["key"] for r in lit.references(text))
     zh = methods.chapter(manifest, values, "zh")
     assert len(zh) == 4 and all("(英文原文)" not in c["text"] for c in zh) and "熵权法" in zh[0]["text"]
+
+
+def test_the_identification_says_what_the_run_chose_not_what_the_study_asked():
+    """A study that ranks by CLV gets past revenue when no model is chosen (Tiers falls back), and the paragraph says
+    so; with a chosen model it names it, and the spend model only when the log has amounts."""
+    manifest = json.loads(json.dumps(MANIFEST))
+    manifest["notebooks"]["10_key_accounts"]["parameters"]["tiers_rank_by"] = "clv"
+    text = {c["stage"]: c["text"] for c in methods.chapter(manifest, VALUES)}["identify"]
+    assert "ranked by revenue" in text and "no lifetime value is used" in text
+    values = {**VALUES, "10_key_accounts": {"key_accounts": 260, "value_model": "BG/CNBD-k", "gamma_gamma_p": 2.6}}
+    text = {c["stage"]: c["text"] for c in methods.chapter(manifest, values)}["identify"]
+    assert "ranked by CLV" in text and "The holdout chose BG/CNBD-k" in text and "Gamma-Gamma" in text
+    values["10_key_accounts"].pop("gamma_gamma_p")
+    text = {c["stage"]: c["text"] for c in methods.chapter(manifest, values)}["identify"]
+    assert "Gamma-Gamma" not in text
+    zh = {c["stage"]: c["text"] for c in methods.chapter(manifest, values, "zh")}["identify"]
+    assert "验证期选中了 BG/CNBD-k" in zh and "(英文原文)" not in zh

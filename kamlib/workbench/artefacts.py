@@ -41,8 +41,10 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 #: What an artefact is for in the report (the notebook says; the report renders roles and names no artefact):
 #: ``main`` leads its framework section, ``appendix`` goes to Appendix A (bulky reference tables),
-#: ``hypotheses`` is the summary's hypothesis table, ``provenance`` describes a data set; None: the section body.
-ROLES = ("main", "appendix", "hypotheses", "provenance")
+#: ``hypotheses`` is the summary's hypothesis table, ``provenance`` describes a data set, ``key`` is the table its
+#: notebook's section shows in the body (else its first table, :func:`kamlib.workbench.report.body_exhibits`); None:
+#: the section body when the body has room, else Appendix A.
+ROLES = ("main", "appendix", "hypotheses", "provenance", "key")
 
 #: How a key number is shown: a share as a percentage, a count with thousands separators, money with the
 #: study's currency, an estimate to four significant digits, text as it is.

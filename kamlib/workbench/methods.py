@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 
+from ..errors import KamError
 from ..i18n import gettext, glossary_words, in_language
 
 __all__ = ["chapter"]
@@ -32,7 +33,7 @@ def _labels(names) -> list[str]:
     for n in names or []:
         try:
             out.append(clv.get(n).label)
-        except Exception:  # a name the registry does not know: shown as written
+        except KamError:  # a name the registry does not know: shown as written
             out.append(str(n))
     return out
 
@@ -94,25 +95,38 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
     if p is not None:
         add("data", _say(
             "Data. The transaction log holds {rows} lines of {customers} customers after the cleaning rules of the "
-            "data-validation table (Appendix A); an order is a customer's purchases on one day, and revenue is in "
-            "{currency}.", language, rows=f"{int(v['n_rows']):,}", customers=f"{int(v.get('n_customers', 0)):,}",
-        currency=p.get("transactions_currency") or "the log's currency"))
-    p, _ = ran("key_accounts")
+            "data-validation table (Appendix A); an order is a customer's purchases on one day.", language,
+            rows=f"{int(v['n_rows']):,}", customers=f"{int(v['n_customers']):,}")
+            + (" " + _say("Revenue is in {currency}.", language, currency=p["transactions_currency"])
+               if p.get("transactions_currency") else ""))
+    p, v = ran("key_accounts")
     if p is not None:
-        models = _join(_labels(p.get("clv_models")), language)
-        add("identify", _say(
-            "Identification. Key accounts are the top {share:.0%} of customers ranked by {rank_by}; concentration is "
-            "the top-20% revenue share and the Gini coefficient. The purchase process is modelled with {models}, "
-            "fitted by maximum likelihood to each customer's frequency, recency and age in the calibration period "
-            "({start} to {end}, unit {unit}) (Schmittlein, Morrison & Colombo 1987; Fader, Hardie & Lee 2005), "
-            "spending with the Gamma-Gamma model; whether the log can identify dropout is checked on logs simulated "
-            "from the fit, and a model is chosen only by its predictions for the holdout period ({end} to "
-            "{holdout}). Lifetime value is projected over {horizon} months, discounted at {rate:.0%} a year, with "
-            "{bootstrap} bootstrap refits for its intervals.", language,
-            share=float(p.get("tiers_key_share") or 0.2), rank_by=_measure(p.get("tiers_rank_by") or "revenue", language),
-            models=models, start=p.get("clv_calibration_start") or "the log's start", end=p.get("clv_calibration_end"),
-            unit=p.get("clv_unit"), holdout=p.get("clv_holdout_end"), horizon=p.get("clv_horizon_months"),
-            rate=float(p.get("clv_discount_rate") or 0), bootstrap=p.get("clv_bootstrap")))
+        chosen = v.get("value_model")  # the holdout's choice, recorded by the identification (None: no model chosen)
+        rank_by = p.get("tiers_rank_by") or "revenue"
+        rank_by = "revenue" if rank_by == "clv" and not chosen else rank_by  # Tiers falls back to past revenue
+        text = [_say("Identification. Key accounts are the top {share:.0%} of customers ranked by {rank_by}; "
+                     "concentration is the revenue share of the top 20% of customers and the Gini coefficient.",
+                     language, share=float(p["tiers_key_share"]), rank_by=_measure(rank_by, language))]
+        if p.get("clv_models"):
+            text.append(_say(
+                "The purchase process is modelled with {models}, fitted by maximum likelihood to each customer's "
+                "frequency, recency and age in the calibration period (up to {end}, unit {unit}) (Schmittlein, "
+                "Morrison & Colombo 1987; Fader, Hardie & Lee 2005); whether the log can identify dropout is checked "
+                "on logs simulated from the fit, and a model is chosen only by its predictions for the holdout period "
+                "({end} to {holdout}).", language, models=_join(_labels(p["clv_models"]), language),
+                end=p.get("clv_calibration_end"), unit=p.get("clv_unit"), holdout=p.get("clv_holdout_end")))
+            if chosen:
+                spend = "gamma_gamma_p" in v  # the spend model ran (the log has amounts)
+                text.append(_say(
+                    "The holdout chose {chosen}; lifetime value is projected over {horizon} months, discounted at "
+                    "{rate:.0%} a year, with {bootstrap} bootstrap refits for its intervals{spend}.", language,
+                    chosen=chosen, horizon=p.get("clv_horizon_months"), rate=float(p.get("clv_discount_rate") or 0),
+                    bootstrap=p.get("clv_bootstrap"),
+                    spend=_say(", spending by the Gamma-Gamma model", language) if spend else ""))
+            else:
+                text.append(_say("No model predicted the holdout period well enough to be chosen, so no lifetime "
+                                 "value is used.", language))
+        add("identify", " ".join(text))
     p, _ = ran("value_index_top_overlap_min")
     if p is not None:
         add("identify", _say(
@@ -148,21 +162,27 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             "PLSpredict, k-fold cross-validated predictions of the outcome's items against a linear-model benchmark "
             "(Shmueli et al. 2019), and the outcome's drivers are set in an importance-performance map (Martilla & "
             "James 1977; Ringle & Sarstedt 2016).", language))
-    p, _ = ran("hypotheses_tested")
+    p, v = ran("hypotheses_tested")
     if p is not None:
-        add("understand", _say(
+        text = [_say(
             "Survey. The constructs of the study's instrument are checked for reliability (Cronbach's alpha, "
             "composite reliability), convergent validity (average variance extracted; Fornell & Larcker 1981) and "
             "discriminant validity (HTMT; Henseler, Ringle & Sarstedt 2015); the measurement model by confirmatory "
             "factor analysis, its fit read against the cut-offs of Hu & Bentler (1999); the study's structural model "
-            "by PLS-SEM with {pls} bootstrap resamples (Hair et al. 2022) and by covariance-based SEM, defined effects "
-            "with {bootstrap} resamples; common-method variance by Harman's single factor and a common latent factor "
-            "(Podsakoff et al. 2003).", language, pls=p.get("survey_pls_bootstrap"), bootstrap=p.get("survey_bootstrap")))
+            "by covariance-based SEM, each hypothesis by its path's test or its defined effect's test (delta method "
+            "or {bootstrap} bootstrap resamples, as the study declares); common-method variance by Harman's single "
+            "factor and a common latent factor (Podsakoff et al. 2003).", language,
+            bootstrap=p.get("survey_bootstrap"))]
+        if v.get("real_survey_n") is not None:  # the real survey's model, by PLS-SEM
+            text.append(_say("The real survey's model is estimated by PLS-SEM with {pls} bootstrap resamples (Hair et "
+                             "al. 2022).", language, pls=p.get("survey_pls_bootstrap")))
+        add("understand", " ".join(text))
     p, _ = ran("k_chosen")
     if p is not None:
         add("segment", _say(
-            "Segmentation. Customers are described by recency, frequency and monetary value and clustered by k-means "
-            "on standardised values for k from {kmin} to {kmax}, the number of segments read from the silhouette and "
+            "Segmentation. Customers are described by recency, frequency, monetary value and the timing of their "
+            "purchases (with their shares of each mapped channel and category) and clustered by k-means on "
+            "standardised values for k from {kmin} to {kmax}, the number of segments read from the silhouette and "
             "the gap statistic ({refs} reference sets), stability measured by the adjusted Rand index across {seeds} "
             "seeds (Hubert & Arabie 1985); lifecycle stages follow the study's day and purchase thresholds.",
             language, kmin=p.get("segments_k_min"), kmax=p.get("segments_k_max"), refs=p.get("segments_gap_refs"),
@@ -171,9 +191,9 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
     if p is not None:
         add("churn", _say(
             "Churn. A customer counts as churned when the holdout period shows no purchase ({end} to {holdout}); churn is predicted "
-            "from calibration-period features by logistic regression and by the purchase models' probability of "
-            "being alive, and the predictions are compared by the area under the ROC curve on the holdout (Hosmer, "
-            "Lemeshow & Sturdivant 2013).", language, end=p.get("clv_calibration_end"),
+            "from calibration-period features by logistic regression and by the chosen purchase model's probability "
+            "of being alive (by the days since the last purchase when no model was chosen), and the predictions are "
+            "compared by the area under the ROC curve on the holdout (Hosmer, Lemeshow & Sturdivant 2013).", language, end=p.get("clv_calibration_end"),
             holdout=p.get("clv_holdout_end")))
     p, _ = ran("top_share")
     if p is not None:
@@ -187,8 +207,8 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
         add("act", _say(
             "Personalisation. Association rules are mined from the baskets with support of at least {support} and "
             "confidence of at least {confidence}, each tested against independence at {alpha}; recommenders "
-            "({methods}) are trained on the calibration period and judged by how often their top {k} contain a "
-            "product the customer bought in the holdout period, against the most popular products (Linden, Smith & "
+            "({methods}) are trained on the purchases before a cutoff date and judged by how often their top {k} "
+            "contain a product the customer bought after it, against the most popular products (Linden, Smith & "
             "York 2003), with {bootstrap} bootstrap resamples.", language,
             support=p.get("personalisation_min_support"), confidence=p.get("personalisation_min_confidence"),
             alpha=p.get("personalisation_alpha"), methods=_join([_method(m, language) for m in
@@ -198,7 +218,7 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
     if versions:
         add("software", _say("Software. Python {python} with {packages}; every table and figure records the notebook "
                              "cell, parameters and versions that made it (Appendix B).", language,
-                             python=versions.pop("python", "3"),
+                             python=versions.pop("python", ""),
                              packages=_join([f"{k} {v}" for k, v in sorted(versions.items())], language)))
     return out
 
