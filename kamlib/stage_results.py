@@ -652,6 +652,12 @@ def _top20(r: StageResults):
                     word=Message("concentrated" if yes else "not concentrated", "value"), cut=rule.threshold))
 
 
+def _measure_words(i) -> Message:
+    """What the identification's tiers rank by, as a reader names it (:attr:`kamlib.tiers.Tiers.measure`; past
+    revenue when the run kept no tiers)."""
+    return Message(i.tiers.measure if i.tiers is not None else "past revenue", "phrase")
+
+
 #: A difference's verdict (kamlib.verdicts.effect) -> the claim's verdict, for a claim that the difference is positive
 _BY_EFFECT = {"gain": AGREES, "loss": DISAGREES, "inconclusive": INCONCLUSIVE}
 
@@ -953,15 +959,16 @@ def _identify(r: StageResults, simulated: bool) -> list[Message]:
     if chosen == "" and i.dropout_evidence is False:  # too small a log: no model could be chosen
         out.append(Message("They do not show which customers will stay valuable: the log is too small to tell a "
                            "customer who left from one who buys rarely (simulated at its size), so no purchase model "
-                           "values them; the tiers rank by past revenue and judge risk by recency.", "closing"))
+                           "values them; the tiers rank by {measure} and judge risk by recency.", "closing",
+                           measure=_measure_words(i)))
     elif chosen == "" and i.tiers is not None and i.tiers.measure == "purchase days":  # no amounts: no spend model
         out.append(Message("They do not show which customers will stay valuable: the log has no amounts, so no "
                            "purchase model values them; the tiers rank by purchase days and judge risk by recency.",
                            "closing"))
     elif chosen == "":  # the holdout chose no model
         out.append(Message("They do not show which customers will stay valuable: no purchase model beats a sort by past "
-                           "revenue on the holdout, so the tiers rank by past revenue and judge risk by recency.",
-                           "closing"))
+                           "revenue on the holdout, so the tiers rank by {measure} and judge risk by recency.",
+                           "closing", measure=_measure_words(i)))
     elif chosen:
         out.append(Message("The forward-looking tiers use {model}, the model chosen on the holdout: its top customers "
                            "captured at least as much holdout revenue as the top customers by past revenue (point "

@@ -187,9 +187,9 @@ def test_profit_clv_is_discounted_purchases_times_the_expected_margin_and_keeps_
     np.testing.assert_allclose(c["discounted_purchases"], clv.clv(bgnbd, gg, cal, months=12) / gg.expected_spend(cal),
                                rtol=1e-10)
     np.testing.assert_allclose(c["profit_clv"], c["discounted_purchases"] * c["profit_per_purchase"])
-    assert (c["loss_making"] == (c["profit_clv"] < 0)).all() and res.n_loss_making == int(c["loss_making"].sum()) > 0
+    assert (c["expected_loss"] == (c["profit_clv"] < 0)).all() and res.n_expected_loss == int(c["expected_loss"].sum()) > 0
     assert (c["loss_clear"] == (c["profit_per_purchase_ci_upper"] < 0)).all()
-    assert 0 < res.n_loss_clear < res.n_loss_making
+    assert 0 < res.n_loss_clear < res.n_expected_loss
     assert res.total_profit_clv == pytest.approx(c["profit_clv"].sum())
     assert res.loss_clv == pytest.approx(c.loc[c["profit_clv"] < 0, "profit_clv"].sum()) and res.loss_clv < 0
     assert (c["profit_clv_ci_lower"] <= c["profit_clv"]).all() and (c["profit_clv"] <= c["profit_clv_ci_upper"]).all()
@@ -206,8 +206,8 @@ def test_without_a_purchase_model_the_margins_and_flags_stand_without_a_clv(cdno
     f = profit.fit(profit.margins(tx.assign(profit=tx["amount"] * 0.3 - 10), end="1997-09-30"))
     res, with_model = profit.value(cal, None, f), profit.value(cal, bgnbd, f)
     assert res.customers["profit_clv"].isna().all() and math.isnan(res.total_profit_clv) and res.model == ""
-    pd.testing.assert_series_equal(res.customers["loss_making"], with_model.customers["loss_making"])
-    assert res.n_loss_making == with_model.n_loss_making and res.n_loss_clear == with_model.n_loss_clear
+    pd.testing.assert_series_equal(res.customers["expected_loss"], with_model.customers["expected_loss"])
+    assert res.n_expected_loss == with_model.n_expected_loss and res.n_loss_clear == with_model.n_loss_clear
 
 
 def test_the_rule_is_in_the_registry_in_both_languages():
@@ -251,8 +251,8 @@ def test_the_identification_notebook_values_the_b2b_export_in_profit(study_file,
     assert values["margin_between_sd"] == pytest.approx(f.between_sd, abs=1e-3)
     assert values["margin_within_sd"] == pytest.approx(f.within_sd, abs=1e-3)
     table = pd.read_csv(out / "tables" / "ka_profit_clv.csv")
-    lossy = table[table["loss_making"]]
-    assert values["profit_clv_loss_making"] >= len(lossy) >= 1 and (lossy["profit_per_purchase"] < 0).all()
+    lossy = table[table["expected_loss"]]
+    assert values["profit_clv_expected_loss"] >= len(lossy) >= 1 and (lossy["profit_per_purchase"] < 0).all()
     assert (table.loc[table["loss_clear"], "profit_per_purchase_ci_upper"] < 0).all()
     text = json.dumps(manifest, ensure_ascii=False)
     if "profit_clv_total" in values:  # a model values the customers: the CLV in profit keeps its sign

@@ -159,20 +159,21 @@ def test_every_cited_work_is_in_the_reference_list(folder):
     assert not missing, f"add these works to data/literature/methods.bib: {missing}"
     # and the list is not decorative: each entry is cited somewhere in the report's English text
     text = " ".join(a["caption"]["en"] for a in _manifest(folder)["artefacts"])
-    text += " ".join(f.text() for f in doc["summary"] + doc["demonstrations"]) + " ".join(doc["limitations"])
-    text += " ".join(c["evidence"] for c in doc["claims"]) + " ".join(t for x in doc["sections"] for t in x["closing"])
-    text += " ".join(r["source"] for r in doc["rules"])  # the verdict rules table cites works too
-    text += " ".join(f"{w['cite']}: {w['finding']}" for t in doc["literature"] for w in t["works"])  # background
-    text += " ".join(m["text"] for m in doc["methods"])  # the methods chapter cites the works it follows
-    text += " ".join(str(n) for rec in _manifest(folder)["notebooks"].values() for n in rec.get("notes", []))
+    text += " " + " ".join(f.text() for f in doc["summary"] + doc["demonstrations"]) + " ".join(doc["limitations"])
+    text += " " + " ".join(c["evidence"] for c in doc["claims"]) + " ".join(t for x in doc["sections"] for t in x["closing"])
+    text += " " + " ".join(str(v) for r in doc["rules"] for v in r.values())  # the verdict rules table cites works too
+    text += " " + " ".join(c["source"] for c in doc["claims"])  # the claims' sources: practice sources and works
+    text += " " + " ".join(f"{w['cite']}: {w['finding']}" for t in doc["literature"] for w in t["works"])  # background
+    text += " " + " ".join(m["text"] for m in doc["methods"])  # the methods chapter cites the works it follows
+    text += " " + " ".join(str(n) for rec in _manifest(folder)["notebooks"].values() for n in rec.get("notes", []))
     for a in _manifest(folder)["artefacts"]:
         if a["kind"] == "table":
             df = _table(folder, a["id"])
-            text += " ".join(str(v) for c in df.columns for v in df[c].unique() if isinstance(v, str))
+            text += " " + " ".join(str(v) for c in df.columns for v in df[c].unique() if isinstance(v, str))
     works = [r for r in refs if not r.get("practice")]
     assert {(r["author"], r["year"]) for r in works} <= set(literature.citations(text))
     # the case's practice sources, listed by register id, are cited by that id (claims table, notes, captions)
-    text += " ".join(r["source"] for r in doc["claims"])
+    text += " " + " ".join(r["source"] for r in doc["claims"])
     assert {r["key"] for r in refs if r.get("practice")} <= set(re.findall(r"\bS\d{3}\b", text))
 
 

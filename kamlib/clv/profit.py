@@ -424,7 +424,8 @@ class ProfitCLV(Result):
         Per customer of the summary (index ``customer_id``): ``purchase_days``, ``mean_profit``, ``shrinkage``,
         ``profit_per_purchase`` with ``profit_per_purchase_ci_lower`` / ``_ci_upper``, ``discounted_purchases``
         (the purchase model's, over the horizon), ``profit_clv`` with ``profit_clv_ci_lower`` / ``_ci_upper``,
-        ``loss_making`` (expected margin per purchase below zero, so a negative profit CLV) and ``loss_clear``
+        ``expected_loss`` (expected margin per purchase below zero, so a negative profit CLV; a forecast, not the
+        customer's past profit) and ``loss_clear``
         (the whole 95% interval of the margin below zero, rule ``margin_loss``). Without a purchase model the
         discounted purchases and the CLV columns are NaN; the margins and the flags are still there.
     margins : MarginFit
@@ -437,8 +438,8 @@ class ProfitCLV(Result):
         The annual discount rate.
     total_profit_clv : float
         The sum of ``profit_clv`` (NaN without a purchase model).
-    n_loss_making, n_loss_clear : int
-        Customers flagged ``loss_making`` and ``loss_clear``.
+    n_expected_loss, n_loss_clear : int
+        Customers flagged ``expected_loss`` and ``loss_clear``.
     loss_clv : float
         The sum of the negative profit CLVs (the value the loss-making accounts are expected to destroy; NaN without
         a purchase model).
@@ -452,7 +453,7 @@ class ProfitCLV(Result):
     months: int
     discount_rate: float
     total_profit_clv: float
-    n_loss_making: int
+    n_expected_loss: int
     n_loss_clear: int
     loss_clv: float
     level: float = 0.95
@@ -500,7 +501,7 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, months: int
     >>> from kamlib.clv.profit import fit, margins, value
     >>> days = margins(tx.assign(profit=tx["amount"] * 0.3 - 10), end="1997-09-30")  # 30% less 10 per line
     >>> res = value(cal, bgnbd, fit(days), months=12)
-    >>> res.n_loss_making, res.n_loss_clear  # expected to lose money; of them, with the whole interval below zero
+    >>> res.n_expected_loss, res.n_loss_clear  # expected to lose money; of them, with the whole interval below zero
     (1615, 3)
     """
     if not 0 < level < 1:
@@ -515,14 +516,14 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, months: int
     table["discounted_purchases"] = discounted
     table["profit_clv"] = discounted * est
     table["profit_clv_ci_lower"], table["profit_clv_ci_upper"] = discounted * lo, discounted * hi
-    table["loss_making"] = est < 0
+    table["expected_loss"] = est < 0
     rule = RULES["margin_loss"]
     table["loss_clear"] = [rule.met(u) for u in hi]
     clv_ = table["profit_clv"]
     label = "" if purchase is None else str(purchase.label)
     total, losses = (float("nan"),) * 2 if purchase is None else (float(clv_.sum()), float(clv_[clv_ < 0].sum()))
     return ProfitCLV(table, margin_fit, label, int(months), float(discount_rate),
-                     total, int(table["loss_making"].sum()), int(table["loss_clear"].sum()), losses, level=float(level))
+                     total, int(table["expected_loss"].sum()), int(table["loss_clear"].sum()), losses, level=float(level))
 
 
 def simulate(customers: int = EXAMPLE["customers"], *, mean: float = EXAMPLE["mean"],
