@@ -189,7 +189,7 @@ STYLES = {"apa": "apa.csl", "gbt7714": "gb-t-7714-2015-numeric.csl"}
 STYLE_OF_LANGUAGE = {"en": "apa", "zh": "gbt7714"}
 
 
-def number_citations(text: str, numbers: dict, template: str = "[{n}]") -> str:
+def number_citations(text: str, numbers: dict, template: str = "[{n}]", *, et_al: str | None = None) -> str:
     """The text with each author-year citation followed by its work's number (GB/T 7714-2015, numeric system: the
     number of a work in the reference list, which numbers works in order of first citation).
 
@@ -200,6 +200,8 @@ def number_citations(text: str, numbers: dict, template: str = "[{n}]") -> str:
         ``{(first author's surname, year): n}``, as :func:`references` labels them.
     template : str
         How a number is written (``"<sup>[{n}]</sup>"`` in HTML).
+    et_al : str, optional
+        The words for "et al." in a numbered citation (``"等"`` in Chinese, as GB/T 7714-2015 writes them).
 
     Returns
     -------
@@ -211,10 +213,13 @@ def number_citations(text: str, numbers: dict, template: str = "[{n}]") -> str:
     >>> from kamlib.literature import number_citations
     >>> number_citations("按 Hu & Bentler (1999) 和 Kline (2016) 的临界值", {("Hu", "1999"): 3, ("Kline", "2016"): 1})
     '按 Hu & Bentler (1999)[3] 和 Kline (2016)[1] 的临界值'
+    >>> number_citations("Hair et al. (2022) 的准则", {("Hair", "2022"): 2}, et_al="等")
+    'Hair 等 (2022)[2] 的准则'
     """
-    for _, end, surname, year in reversed(_scan(text)):
+    for start, end, surname, year in reversed(_scan(text)):
         if (surname, year) in numbers:
-            text = text[:end] + template.format(n=numbers[(surname, year)]) + text[end:]
+            cited = text[start:end].replace(" et al.", f" {et_al}") if et_al else text[start:end]
+            text = text[:start] + cited + template.format(n=numbers[(surname, year)]) + text[end:]
     return text
 
 

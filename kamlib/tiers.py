@@ -58,10 +58,10 @@ from .errors import ArgumentError, KamError, require_columns
 from .i18n import Message, join
 from .rfm import UNIT_DAYS
 
-__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS", "ORDER",
-           "RANK_BY", "Tiers", "WINDOW_OWNERS", "Window", "account_sheet", "accounts", "assign", "candidates",
-           "customer_profit", "customer_value", "cut", "empty_tiers", "identify", "inactivity_window", "risk_phrase",
-           "table", "top", "top_by_revenue", "top_by_rule", "window", "with_profit"]
+__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS",
+           "ORDER", "RANK_BY", "Tiers", "WINDOW_OWNERS", "Window", "account_sheet", "accounts", "assign",
+           "candidates", "customer_profit", "customer_value", "cut", "empty_tiers", "identify", "inactivity_window",
+           "risk_phrase", "table", "top", "top_by_revenue", "top_by_rule", "window", "with_profit", "without_model"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 #: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
@@ -1006,6 +1006,29 @@ def candidates(transactions: pd.DataFrame, spec: dict | None, *, end=None, start
 _candidates = candidates  # for the functions whose argument of that name is the study's spec
 
 
+def without_model(rank_by: str) -> str:
+    """The rule the tiers rank by when no purchase model values the customers: the study's own, except CLV, which
+    falls back to past revenue (:func:`assign`).
+
+    Parameters
+    ----------
+    rank_by : str
+        A key of :data:`RANK_BY` (a study's ``tiers.rank_by``).
+
+    Returns
+    -------
+    str
+        A key of :data:`RANK_BY`.
+
+    Examples
+    --------
+    >>> from kamlib.tiers import without_model
+    >>> without_model("clv"), without_model("profit")
+    ('revenue', 'profit')
+    """
+    return "revenue" if rank_by == "clv" else rank_by
+
+
 def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float = 0.5,
            min_p_alive: float = 0.5, max_inactive_days: float = 180, unit: str = "D",
            degenerate: bool = False, value_model: str | bool = "CLV", as_of: str = "", rank_by: str = "revenue",
@@ -1104,7 +1127,7 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
         rank_note = Message("The key accounts are ranked by past revenue, not by CLV (tiers.rank_by: clv): no purchase "
                             "model values the customers in this run (none beat past revenue on the holdout, or none "
                             "could be compared).")
-        rank_by = "revenue"
+        rank_by = without_model(rank_by)
     measure_name = revenue_name if rank_by == "revenue" else RANK_BY[rank_by]
     ranking = _measure(base, rank_by)
     if degenerate or p_min >= min_p_alive:

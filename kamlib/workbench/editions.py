@@ -395,7 +395,7 @@ class _Numbered:
     def _n(self, text):
         from .. import literature
 
-        return literature.number_citations(text, self._numbers) if isinstance(text, str) else text
+        return literature.number_citations(text, self._numbers, et_al="等") if isinstance(text, str) else text
 
     def paragraph(self, text: str, kind: str | None = None) -> None:
         self._w.paragraph(self._n(text), kind)

@@ -56,7 +56,8 @@ TEXT = {
            "appendix": "Appendix B: parameters and versions", "notebook": "notebook", "cell": "cell",
            "rows_shown": "first {n} of {total} rows; full table",
            "key_numbers": "Key numbers", "generated": "Built from the manifest of", "artefacts": "artefacts",
-           "no_hypotheses": "The survey notebook has not run for this study, so there is no hypothesis table yet.",
+           "no_hypotheses": "The survey notebook did not run in this study (no survey is part of it), so the report "
+                            "has no hypothesis table.",
            "params": "Parameters", "versions": "Library versions", "open": "open", "study": "study",
            "params_note": "The parameters each notebook ran with, as recorded when it ran (not the study file as it is now).",
            "simulated_note": "Figures and tables marked {badge} come from data simulated by the workbook from a documented model; replace them with your own data through the study file.",
@@ -1056,7 +1057,7 @@ def _number_html(page: str, numbers: dict) -> str:
     def number(text: str) -> str:
         if not text.strip():
             return text
-        done = literature.number_citations(_html.unescape(text), numbers, "\x00{n}\x01")
+        done = literature.number_citations(_html.unescape(text), numbers, "\x00{n}\x01", et_al="等")
         return _html.escape(done, quote=False).replace("\x00", "<sup>[").replace("\x01", "]</sup>")
 
     out = []
