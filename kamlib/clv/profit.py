@@ -10,6 +10,21 @@ normal-normal hierarchical model, the parametric empirical Bayes model of Morris
   money on a typical purchase);
 * each of their :math:`n_i` purchase days has margin :math:`y_{ij} \\sim N(\\mu_i, \\sigma^2)`.
 
+Two bases, :func:`fit`'s ``basis``:
+
+* ``"rate"`` (the default when the log has amounts): :math:`y_{ij}` is the day's margin RATE, gross profit over
+  amount (sign free), with variance :math:`\\sigma^2 / w_{ij}`, :math:`w_{ij}` the day's amount over the mean amount
+  per purchase day, or 1 (``weights``: the one with the higher restricted likelihood by default). The expected margin
+  per purchase is the posterior rate times the expected spend per purchase (the spend model's, e.g. the
+  Gamma-Gamma's conditional expected spend, else the customer's mean amount per purchase day). It fits logs whose
+  profit grows with the order (a share of the amount, less discounts): there the absolute margins of large buyers
+  vary so much between purchases that the margin basis shrinks even a consistent loss-maker to the base's mean
+  (the B2B export of ``tests/exports.py``: a within-customer SD of 778 against 141 between customers, a customer
+  losing 477 a purchase over 13 purchase days valued at +0.23; on the rate basis it is clearly loss-making).
+* ``"margin"`` (the default without amounts): :math:`y_{ij}` is the day's gross profit itself. It fits logs whose
+  profit does not grow with the amount (a fixed fee, shipping or handling cost per order, so that a small order
+  loses money and a large one does not).
+
 :func:`fit` estimates :math:`m, \\tau^2, \\sigma^2` by restricted maximum likelihood (REML, the default, as
 statsmodels' ``MixedLM`` does) or maximum likelihood, on each customer's sufficient statistics (the number of
 purchase days, their mean and the sum of squares about it), and predicts each customer's expected margin per
@@ -38,7 +53,11 @@ variances :math:`\\hat m = \\sum_i w_i \\bar y_i / \\sum_i w_i` with :math:`w_i 
 :math:`\\hat m + B_i (\\bar y_i - \\hat m)` with the shrinkage :math:`B_i = \\tau^2 / v_i`, and variance
 :math:`B_i \\sigma^2 / n_i + (1 - B_i)^2 / \\sum_k w_k` (the second term the uncertainty of :math:`\\hat m`, as
 Morris 1983 accounts for it; the uncertainty of the variance estimates is left out, so the intervals are a little
-narrow for customers with few purchases when there are few customers).
+narrow for customers with few purchases when there are few customers). With weights (the rate basis), :math:`n_i`
+is replaced by :math:`W_i = \\sum_j w_{ij}` in :math:`v_i` and in :math:`\\log(n_i v_i)`, :math:`\\bar y_i` and
+:math:`S_i` are weighted (:math:`\\bar y_i` the customer's gross profit over their amount when weighted by the amount)
+and :math:`\\ell` gains :math:`\\tfrac12 \\sum_{ij} \\log w_{ij}`; the interval of the margin per purchase is the
+rate's times the expected spend, taken as known.
 
 A customer's purchase days are those of :func:`kamlib.rfm.summary` (days whose amounts sum to 0 or more); a day
 of returns only is no purchase, and its profit (usually negative, a refund taking the margin back) is spread
@@ -73,7 +92,8 @@ from ..stages import MIN_REPEAT_BUYERS, Check
 from ..verdicts import RULES
 from .fitting import clv as _clv
 
-__all__ = ["EXAMPLE", "MarginFit", "ProfitCLV", "STAGE", "check", "fit", "margins", "simulate", "value"]
+__all__ = ["EXAMPLE", "EXAMPLE_RATES", "MarginFit", "ProfitCLV", "STAGE", "check", "fit", "margins", "simulate",
+           "simulate_rates", "value"]
 
 #: The stage name :func:`check` reports.
 STAGE = "profit CLV"
@@ -82,6 +102,14 @@ STAGE = "profit CLV"
 #: spread with a standard deviation of 15 (about a fifth of them lose money on a typical purchase), purchases
 #: varying about a customer's mean with a standard deviation of 20, and 1 + Poisson(3) purchase days each.
 EXAMPLE = {"customers": 2000, "mean": 12.0, "between_sd": 15.0, "within_sd": 20.0, "purchases": 3.0}
+
+#: The rate model :func:`simulate_rates` draws by default: 2,000 customers with a mean margin rate of 12% of the
+#: amount, customers' rates spread with a standard deviation of 10 points (about a tenth of them lose money on every
+#: sale), the rate of a purchase day of the mean amount varying about the customer's with a standard deviation of 15
+#: points (less on larger days: the variance falls as 1 / amount), 1 + Poisson(3) purchase days each, and a mean
+#: amount of 100 per purchase day.
+EXAMPLE_RATES = {"customers": 2000, "mean": 0.12, "between_sd": 0.10, "within_sd": 0.15, "purchases": 3.0,
+                 "spend": 100.0}
 
 #: Bounds of the log-variances in the search, relative to the variance of all margins: a variance at a bound
 #: (``MarginFit.at_bound``) is said in the note.
@@ -134,9 +162,10 @@ def margins(transactions: pd.DataFrame, *, end, start=None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``customer_id`` (text), ``date`` (the day) and ``margin``, one row per purchase day, sorted by customer and
-        day; a day of returns only is spread over the customer's purchase days (module Notes), so the margins of a
-        customer sum to their gross profit over the window.
+        ``customer_id`` (text), ``date`` (the day), ``margin`` and, when the log has amounts, ``amount`` (the day's
+        net amount), one row per purchase day, sorted by customer and day; the profit of a day of returns only is
+        spread over the customer's purchase days (module Notes), so the margins of a customer sum to their gross
+        profit over the window (its amount is left out: a purchase day's amount is what was bought).
 
     Raises
     ------
@@ -168,16 +197,23 @@ def margins(transactions: pd.DataFrame, *, end, start=None) -> pd.DataFrame:
     days = pd.DataFrame(cols).groupby(["customer_id", "date"], sort=True).sum().reset_index()
     bought = days["amount"] >= 0 if "amount" in days else pd.Series(True, index=days.index)
     refunds = days.loc[~bought].groupby("customer_id")["margin"].sum()
-    out = days.loc[bought, ["customer_id", "date", "margin"]].reset_index(drop=True)
+    out = days.loc[bought, ["customer_id", "date", "margin"] + (["amount"] if "amount" in days else [])]
+    out = out.reset_index(drop=True)
     if len(refunds):
         n = out.groupby("customer_id")["margin"].transform("size")
         out["margin"] += out["customer_id"].map(refunds).fillna(0.0) / n
     return out
 
 
-def _sufficient(margins_: pd.DataFrame, customer: str, margin: str) -> pd.DataFrame:
-    """Per customer: ``n`` purchase days, their ``mean`` and the within sum of squares ``ss``."""
-    for col in (customer, margin):
+def _sufficient(margins_: pd.DataFrame, customer: str, margin: str, amount: str | None = None,
+                power: float = 1.0) -> pd.DataFrame:
+    """Per customer: ``n`` purchase days, their weight ``w`` (the sum of the days' weights), the weighted ``mean``,
+    the weighted within sum of squares ``ss``, the log-weights' sum ``logw``, their ``profit`` and ``spend`` (sums).
+
+    With ``amount`` the modelled value is the day's margin rate (margin / amount) and a day's weight its amount (to
+    the ``power``: 1 amount-weighted, 0 equal weights) over the mean of the purchase days (days of amount 0 or less
+    carry no rate and are left out); without, the margin itself with weight 1."""
+    for col in (customer, margin) + ((amount,) if amount else ()):
         if col not in margins_:
             raise ArgumentError(f"margins has no column {col!r}; pass one row per purchase day with the customer "
                                 f"({customer!r}) and the day's gross profit ({margin!r}), as margins() returns.",
@@ -188,22 +224,42 @@ def _sufficient(margins_: pd.DataFrame, customer: str, margin: str) -> pd.DataFr
         raise ArgumentError(f"margins[{margin!r}] holds {bad} missing or non-numeric value{'s' if bad != 1 else ''}; "
                             "pass each purchase day's gross profit as a number (negative for a loss).",
                             argument="margins")
-    ids = margins_[customer].astype(str)
-    g = y.groupby(ids.to_numpy(), sort=True)
-    stats_ = pd.DataFrame({"n": g.size(), "mean": g.mean()})
-    dev = y.to_numpy() - stats_["mean"].reindex(ids.to_numpy()).to_numpy()
-    stats_["ss"] = pd.Series(dev ** 2).groupby(ids.to_numpy(), sort=True).sum().to_numpy()
+    ids = margins_[customer].astype(str).to_numpy()
+    profit_ = y.to_numpy()
+    if amount:
+        a = pd.to_numeric(margins_[amount], errors="coerce").astype(float).to_numpy()
+        if not np.isfinite(a).all():
+            bad = int((~np.isfinite(a)).sum())
+            raise ArgumentError(f"margins[{amount!r}] holds {bad} missing or non-numeric value{'s' if bad != 1 else ''}"
+                                "; pass each purchase day's amount as a number.", argument="margins")
+        keep = a > 0
+        if not keep.any():
+            raise ArgumentError(f"margins[{amount!r}] has no purchase day with an amount above zero, so no margin rate "
+                                "can be computed; value the customers with basis='margin'.", argument="margins")
+        ids, profit_, a = ids[keep], profit_[keep], a[keep]
+        y, w = profit_ / a, a ** power / np.mean(a ** power)
+    else:
+        a, y, w = np.full(len(profit_), np.nan), profit_, np.ones(len(profit_))
+    frame = pd.DataFrame({"id": ids, "w": w, "wy": w * y, "logw": np.log(w), "profit": profit_, "spend": a})
+    g = frame.groupby("id", sort=True)
+    stats_ = g[["w", "wy", "logw", "profit", "spend"]].sum()
+    stats_.insert(0, "n", g.size())
+    stats_["mean"] = stats_["wy"] / stats_["w"]
+    dev = y - stats_["mean"].reindex(ids).to_numpy()
+    stats_["ss"] = pd.Series(w * dev ** 2).groupby(ids, sort=True).sum().to_numpy()
     stats_.index.name = "customer_id"
-    return stats_
+    return stats_.drop(columns="wy")
 
 
-def _criterion(x: np.ndarray, n: np.ndarray, ybar: np.ndarray, ss: np.ndarray, reml: bool) -> float:
-    """-2 x the (restricted) log-likelihood at log-variances ``x`` = (log tau^2, log sigma^2), m profiled out."""
+def _criterion(x: np.ndarray, n: np.ndarray, big_w: np.ndarray, ybar: np.ndarray, ss: np.ndarray,
+               reml: bool) -> float:
+    """-2 x the (restricted) log-likelihood at log-variances ``x`` = (log tau^2, log sigma^2), m profiled out, less
+    the weights' constant (``big_w`` the customers' weight sums; ``n`` for unweighted days)."""
     tau2, sigma2 = math.exp(x[0]), math.exp(x[1])
-    v = tau2 + sigma2 / n
+    v = tau2 + sigma2 / big_w
     w = 1.0 / v
     m = float(w @ ybar / w.sum())
-    out = float(np.sum((n - 1) * math.log(sigma2) + np.log(n * v) + ss / sigma2 + (ybar - m) ** 2 * w))
+    out = float(np.sum((n - 1) * math.log(sigma2) + np.log(big_w * v) + ss / sigma2 + (ybar - m) ** 2 * w))
     out += float(n.sum()) * math.log(2 * math.pi)
     if reml:  # the restricted likelihood of the N - 1 error contrasts, with statsmodels' MixedLM's constant
         out += math.log(w.sum()) - math.log(2 * math.pi)
@@ -212,16 +268,18 @@ def _criterion(x: np.ndarray, n: np.ndarray, ybar: np.ndarray, ss: np.ndarray, r
 
 @dataclasses.dataclass(frozen=True)
 class MarginFit(Result):
-    """:func:`fit`'s result: the normal-normal model of margins per purchase and each customer's prediction.
+    """:func:`fit`'s result: the normal-normal model of margins per purchase (``basis="margin"``) or of margin rates
+    (``basis="rate"``) and each customer's prediction.
 
     Attributes
     ----------
     mean : float
-        :math:`m`, the mean of the customers' mean margins per purchase.
+        :math:`m`, the mean of the customers' mean margins per purchase (of their margin rates with the rate basis).
     between_sd : float
-        :math:`\\tau`, how much customers' mean margins differ.
+        :math:`\\tau`, how much customers' mean margins (margin rates) differ.
     within_sd : float
-        :math:`\\sigma`, how much one customer's margins vary between purchases.
+        :math:`\\sigma`, how much one customer's margins vary between purchases (with the rate basis: how much the
+        rate of one purchase day of the base's mean amount varies about the customer's rate).
     loglik : float
         The maximised log-likelihood (restricted with REML); NaN when the model is degenerate.
     method : str
@@ -242,7 +300,18 @@ class MarginFit(Result):
     customers : DataFrame
         Per customer (index ``customer_id``): ``purchase_days``, ``mean_profit`` (their own mean margin per
         purchase), ``shrinkage`` (:math:`B_i`, the weight of their own mean), ``profit_per_purchase`` (the
-        posterior mean) and ``profit_per_purchase_se``.
+        posterior mean) and ``profit_per_purchase_se``; with the rate basis ``mean_rate`` (their own rate: gross
+        profit over amount), ``margin_rate`` and ``margin_rate_se`` (the posterior) instead of the last two, and
+        ``mean_spend`` (their mean amount per purchase day).
+    mean_variance : float
+        The variance of :math:`\\hat m` (1 / the sum of the weights), for customers without a purchase day.
+    basis : str
+        ``"margin"`` or ``"rate"``.
+    weights : str
+        ``"amount"`` or ``"equal"``: how the rate basis weighted a purchase day (``"equal"`` with the margin basis).
+    mean_spend : float
+        The mean amount per purchase day over all customers (NaN without amounts): the spend of a customer the fit
+        has not seen.
     """
 
     mean: float
@@ -257,12 +326,20 @@ class MarginFit(Result):
     at_bound: tuple
     note: object
     customers: pd.DataFrame
-    #: the variance of m-hat (1 / sum of the weights), for customers without a purchase day
     mean_variance: float = 0.0
+    basis: str = "margin"
+    mean_spend: float = float("nan")
+    weights: str = "equal"
+
+    @property
+    def estimate(self) -> str:
+        """The column of the posterior mean: ``profit_per_purchase`` or ``margin_rate``."""
+        return "margin_rate" if self.basis == "rate" else "profit_per_purchase"
 
     def predict(self, customer_ids) -> pd.DataFrame:
-        """``profit_per_purchase`` and its ``_se`` for ``customer_ids``; a customer without a purchase day in the
-        fit gets the prior: :math:`m` with variance :math:`\\tau^2` plus that of :math:`\\hat m`.
+        """The posterior (``profit_per_purchase`` or ``margin_rate``, :attr:`estimate`) and its ``_se`` for
+        ``customer_ids``; a customer without a purchase day in the fit gets the prior: :math:`m` with variance
+        :math:`\\tau^2` plus that of :math:`\\hat m` (and the base's mean spend).
 
         Parameters
         ----------
@@ -279,8 +356,10 @@ class MarginFit(Result):
         unseen = out["purchase_days"].isna()
         if unseen.any():
             out.loc[unseen, ["purchase_days", "shrinkage"]] = 0.0
-            out.loc[unseen, "profit_per_purchase"] = self.mean
-            out.loc[unseen, "profit_per_purchase_se"] = math.sqrt(self.between_sd ** 2 + self.mean_variance)
+            out.loc[unseen, self.estimate] = self.mean
+            out.loc[unseen, f"{self.estimate}_se"] = math.sqrt(self.between_sd ** 2 + self.mean_variance)
+            if "mean_spend" in out:
+                out.loc[unseen, "mean_spend"] = self.mean_spend
         return out.astype({"purchase_days": "int64"})
 
     def summary_frame(self) -> pd.DataFrame:
@@ -289,18 +368,30 @@ class MarginFit(Result):
                              "estimate": [self.mean, self.between_sd, self.within_sd]})
 
 
-def fit(margins_: pd.DataFrame, *, method: str = "reml", customer: str = "customer_id",
-        margin: str = "margin") -> MarginFit:
-    """Fit the normal-normal model of margins per purchase and predict each customer's expected margin.
+def fit(margins_: pd.DataFrame, *, basis: str | None = None, weights: str = "auto", method: str = "reml",
+        customer: str = "customer_id", margin: str = "margin", amount: str = "amount") -> MarginFit:
+    """Fit the normal-normal model of margin rates (or of margins) per purchase and predict each customer's.
 
     Parameters
     ----------
     margins_ : DataFrame
-        One row per purchase day with the customer and the day's gross profit (:func:`margins`); any sign.
+        One row per purchase day with the customer, the day's gross profit (:func:`margins`; any sign) and, for the
+        rate basis, the day's amount.
+    basis : {"rate", "margin"}, optional
+        ``"rate"`` (the default when ``margins_`` has the ``amount`` column): each purchase day's margin rate, gross
+        profit over amount, weighted by the amount; for logs whose profit grows with the order (a share of the
+        amount, less discounts). ``"margin"`` (the default without amounts): the day's gross profit itself; for logs
+        whose profit does not grow with the amount (a fixed fee or cost per order). Module docstring.
+    weights : {"auto", "amount", "equal"}
+        With the rate basis, how a purchase day's rate is weighted: ``"amount"`` (its variance falls as 1 / amount,
+        as when a day's lines are alike and a larger day has more of them), ``"equal"`` (every day's rate varies
+        alike, as when a day's amount comes from its prices rather than from the number of its lines) or
+        ``"auto"`` (default): both fitted, the one with the higher restricted likelihood kept (the two are models of
+        the same rates with the same fixed effect, so their REML likelihoods compare). Ignored with the margin basis.
     method : {"reml", "ml"}
         Restricted (default, less biased variances with few customers) or full maximum likelihood.
-    customer, margin : str
-        The columns of the customer id and the margin.
+    customer, margin, amount : str
+        The columns of the customer id, the margin and the amount.
 
     Returns
     -------
@@ -309,7 +400,8 @@ def fit(margins_: pd.DataFrame, *, method: str = "reml", customer: str = "custom
     Raises
     ------
     ArgumentError
-        When ``margins_`` is empty, lacks a column or holds a value that is not a number.
+        When ``margins_`` is empty, lacks a column (``amount`` with the rate basis), holds a value that is not a
+        number, or (rate basis) has no day with an amount above zero.
 
     Notes
     -----
@@ -332,35 +424,73 @@ def fit(margins_: pd.DataFrame, *, method: str = "reml", customer: str = "custom
     (12, 15, 20)
     >>> bool((m.customers["profit_per_purchase"] < 0).any())
     True
+    >>> r = fit(simulate_rates(seed=1))  # the rate basis: the default when the days carry their amount
+    >>> r.basis, round(r.mean, 2), round(r.between_sd, 2), round(r.within_sd, 2)
+    ('rate', 0.12, 0.1, 0.15)
     """
     if method not in ("reml", "ml"):
         raise ArgumentError(f"method must be 'reml' or 'ml', not {method!r}.", argument="method")
     if not isinstance(margins_, pd.DataFrame) or margins_.empty:
         raise ArgumentError("margins is empty; pass one row per purchase day with the customer and the day's gross "
                             "profit (kamlib.clv.profit.margins(log, end=...)).", argument="margins")
-    s = _sufficient(margins_, customer, margin)
-    n, ybar, ss = (s[c].to_numpy(float) for c in ("n", "mean", "ss"))
+    if basis is None:
+        basis = "rate" if amount in margins_ else "margin"
+    if basis not in ("rate", "margin"):
+        raise ArgumentError(f"basis must be 'rate' or 'margin', not {basis!r}.", argument="basis")
+    if basis == "rate" and amount not in margins_:
+        raise ArgumentError(f"margins has no column {amount!r}, which the rate basis divides the margin by; pass each "
+                            "purchase day's amount (margins() keeps it when the log has amounts) or basis='margin'.",
+                            argument="basis")
+    if weights not in ("auto", "amount", "equal"):
+        raise ArgumentError(f"weights must be 'auto', 'amount' or 'equal', not {weights!r}.", argument="weights")
+    rate = basis == "rate"
+    if rate and weights == "auto":
+        both = [fit(margins_, basis="rate", weights=w, method=method, customer=customer, margin=margin,
+                    amount=amount) for w in ("equal", "amount")]
+        return both[1] if both[1].loglik > both[0].loglik else both[0]  # NaN (degenerate) keeps equal weights
+    weights = weights if rate else "equal"
+    s = _sufficient(margins_, customer, margin, amount if rate else None, power=1.0 if weights == "amount" else 0.0)
+    n, big_w, ybar, ss = (s[c].to_numpy(float) for c in ("n", "w", "mean", "ss"))
+    own, est = ("mean_rate", "margin_rate") if rate else ("mean_profit", "profit_per_purchase")
     days = int(n.sum())
     n_repeat = int((n >= 2).sum())
-    grand = float((n @ ybar) / days)
-    total_var = float((ss.sum() + n @ (ybar - grand) ** 2) / days)
-    common = dict(method=method, n=len(s), n_repeat=n_repeat, purchase_days=days)
+    grand = float((big_w @ ybar) / big_w.sum())
+    total_var = float((ss.sum() + big_w @ (ybar - grand) ** 2) / big_w.sum())
+    spend = float(s["spend"].sum() / days)
+    common = dict(method=method, n=len(s), n_repeat=n_repeat, purchase_days=days, basis=basis, mean_spend=spend,
+                  weights=weights)
+    extra = {"mean_spend": s["spend"] / s["n"], "mean_profit": s["profit"] / s["n"]} if rate else {}
+
+    def frame(shrink, post, se) -> pd.DataFrame:
+        return pd.DataFrame({"purchase_days": n.astype("int64"), own: ybar, "shrinkage": shrink, est: post,
+                             f"{est}_se": se, **extra}, index=s.index)
 
     def pooled(note) -> MarginFit:
         sd = math.sqrt(total_var)
-        se = sd / math.sqrt(days)
-        table = pd.DataFrame({"purchase_days": n.astype("int64"), "mean_profit": ybar, "shrinkage": 0.0,
-                              "profit_per_purchase": grand, "profit_per_purchase_se": se}, index=s.index)
-        return MarginFit(grand, 0.0, sd, float("nan"), identified=False, at_bound=(), note=note, customers=table,
-                         mean_variance=se ** 2, **common)
+        se = sd / math.sqrt(big_w.sum())
+        return MarginFit(grand, 0.0, sd, float("nan"), identified=False, at_bound=(), note=note,
+                         customers=frame(0.0, grand, se), mean_variance=se ** 2, **common)
 
     if total_var <= 1e-12 * max(1.0, grand ** 2):
+        if rate:
+            return pooled(Message(
+                "Every one of the {days:,} purchase days has the same margin rate ({rate:.1%} of the amount), so "
+                "there is no spread between customers or purchases to model and every customer is valued at that "
+                "rate; map the line's own profit or cost (transactions.columns.profit or cost), not a fixed share of "
+                "the amount.", days=days, rate=grand))
         return pooled(Message(
             "Every one of the {days:,} purchase days has the same margin ({margin:,.2f}), so there is no spread "
             "between customers or purchases to model and every customer is valued at {margin:,.2f} per purchase; map "
             "the line's own profit or cost (transactions.columns.profit or cost), not a fixed share of the amount.",
             days=days, margin=grand))
     if n_repeat < MIN_REPEAT_BUYERS or ss.sum() <= 0:
+        if rate:
+            return pooled(Message(
+                "Only {repeat} of the {n:,} customers have two or more purchase days (at least {need} are needed), "
+                "so how much margin rates differ between customers cannot be told from how much they vary between "
+                "one customer's purchases; every customer is valued at the mean margin rate, {rate:.1%} of the "
+                "amount; a longer window (an earlier clv.calibration_start) gives the repeat purchases that separate "
+                "the two.", repeat=n_repeat, n=len(s), need=MIN_REPEAT_BUYERS, rate=grand))
         return pooled(Message(
             "Only {repeat} of the {n:,} customers have two or more purchase days (at least {need} are needed), so "
             "how much margins differ between customers cannot be told from how much they vary between one "
@@ -371,30 +501,37 @@ def fit(margins_: pd.DataFrame, *, method: str = "reml", customer: str = "custom
     # the search in units of the margins' spread, from the method-of-moments start
     scale = total_var
     sigma0 = ss.sum() / max((n - 1).sum(), 1) / scale
-    tau0 = max(float(np.var(ybar)) / scale - float(np.mean(sigma0 / n)), 0.05 * sigma0)
+    tau0 = max(float(np.var(ybar)) / scale - float(np.mean(sigma0 / big_w)), 0.05 * sigma0)
     zy = (ybar - grand) / math.sqrt(scale)
     zs = ss / scale
     reml = method == "reml"
     bounds = [_LOG_BOUNDS, _LOG_BOUNDS]
-    res = optimize.minimize(_criterion, np.log([tau0, sigma0]), args=(n, zy, zs, reml), method="L-BFGS-B",
+    res = optimize.minimize(_criterion, np.log([tau0, sigma0]), args=(n, big_w, zy, zs, reml), method="L-BFGS-B",
                             bounds=bounds)
     x = res.x
     tau2, sigma2 = math.exp(x[0]) * scale, math.exp(x[1]) * scale
     at_bound = tuple(name for name, xi in zip(("between_sd", "within_sd"), x)
                      if min(abs(xi - _LOG_BOUNDS[0]), abs(xi - _LOG_BOUNDS[1])) < 1e-3)
-    v = tau2 + sigma2 / n
+    v = tau2 + sigma2 / big_w
     w = 1.0 / v
     m = float(w @ ybar / w.sum())
     var_m = 1.0 / float(w.sum())
     b = tau2 / v
     post = m + b * (ybar - m)
-    post_var = b * sigma2 / n + (1 - b) ** 2 * var_m
-    # the log-likelihood in the margins' own units (the search's, less the change of scale)
-    loglik = -0.5 * (float(res.fun) + (days - (1 if reml else 0)) * math.log(scale))  # the Jacobian of y = sd z
-    table = pd.DataFrame({"purchase_days": n.astype("int64"), "mean_profit": ybar, "shrinkage": b,
-                          "profit_per_purchase": post, "profit_per_purchase_se": np.sqrt(post_var)}, index=s.index)
+    post_var = b * sigma2 / big_w + (1 - b) ** 2 * var_m
+    # the log-likelihood in the margins' own units (the search's, less the change of scale and the weights' constant)
+    loglik = -0.5 * (float(res.fun) + (days - (1 if reml else 0)) * math.log(scale)  # the Jacobian of y = sd z
+                     - float(s["logw"].sum()))
+    table = frame(b, post, np.sqrt(post_var))
     note = ""
-    if "between_sd" in at_bound:
+    if rate and "between_sd" in at_bound:
+        note = Message("The customers' margin rates do not differ beyond what their purchases' own variation explains "
+                       "(between-customer SD at zero), so every customer is valued at the mean margin rate, {rate:.1%} "
+                       "of the amount.", rate=m)
+    elif rate and "within_sd" in at_bound:
+        note = Message("Each customer's purchases have nearly the same margin rate (within-customer SD at zero), so "
+                       "each customer is valued at their own margin rate.")
+    elif "between_sd" in at_bound:
         note = Message("The customers' mean margins per purchase do not differ beyond what their purchases' own "
                        "variation explains (between-customer SD at zero), so every customer is valued at the mean "
                        "margin per purchase, {margin:,.2f}.", margin=m)
@@ -463,9 +600,13 @@ class ProfitCLV(Result):
         return self.customers
 
 
-def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, months: int = 12,
+def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, spend=None, months: int = 12,
           discount_rate: float = 0.10, level: float = 0.95) -> ProfitCLV:
     """CLV in profit: each customer's discounted expected purchases times their expected margin per purchase.
+
+    With the rate basis the expected margin per purchase is the expected margin rate times the expected spend per
+    purchase (``spend``'s, else the customer's own mean amount per purchase day); with the margin basis it is the
+    posterior mean margin itself.
 
     Parameters
     ----------
@@ -476,6 +617,11 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, months: int
         values the customers: the expected margins and the loss-making flags without a CLV.
     margin_fit : MarginFit
         :func:`fit` on the same customers' purchase-day margins (:func:`margins` over the summary's window).
+    spend : fitted spend model, Series or None
+        The expected spend per purchase for the rate basis: a fitted spend model (``expected_spend(summary)``, e.g.
+        the Gamma-Gamma's conditional expected spend), or a Series of it by customer id; None: each customer's mean
+        amount per purchase day in the fit (the base's for a customer it has not seen). Ignored with the margin
+        basis. The intervals treat it as known.
     months : int
         Horizon.
     discount_rate : float
@@ -487,6 +633,11 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, months: int
     Returns
     -------
     ProfitCLV
+
+    Raises
+    ------
+    ArgumentError
+        When ``level`` is not between 0 and 1 or an expected spend is missing, zero or negative.
 
     References
     ----------
@@ -500,7 +651,7 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, months: int
     --------
     >>> from kamlib.clv.profit import fit, margins, value
     >>> days = margins(tx.assign(profit=tx["amount"] * 0.3 - 10), end="1997-09-30")  # 30% less 10 per line
-    >>> res = value(cal, bgnbd, fit(days), months=12)
+    >>> res = value(cal, bgnbd, fit(days, basis="margin"), months=12)  # a fixed cost per line: the margin basis
     >>> res.n_expected_loss, res.n_loss_clear  # expected to lose money; of them, with the whole interval below zero
     (1615, 3)
     """
@@ -510,8 +661,15 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, months: int
                   np.asarray(_clv(purchase, _PerPurchase(), summary, months=months, discount_rate=discount_rate)))
     table = margin_fit.predict(summary.index)
     z = float(stats.norm.ppf(0.5 + level / 2))
-    est, se = table["profit_per_purchase"].to_numpy(float), table.pop("profit_per_purchase_se").to_numpy(float)
+    name = margin_fit.estimate
+    est, se = table[name].to_numpy(float), table.pop(f"{name}_se").to_numpy(float)
     lo, hi = est - z * se, est + z * se
+    if margin_fit.basis == "rate":  # the expected margin per purchase: the expected rate times the expected spend
+        table["margin_rate_ci_lower"], table["margin_rate_ci_upper"] = lo, hi
+        each = _spend(spend, summary, table)
+        table["spend_per_purchase"] = each
+        est, lo, hi = est * each, lo * each, hi * each
+        table["profit_per_purchase"] = est
     table["profit_per_purchase_ci_lower"], table["profit_per_purchase_ci_upper"] = lo, hi
     table["discounted_purchases"] = discounted
     table["profit_clv"] = discounted * est
@@ -524,6 +682,26 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, months: int
     total, losses = (float("nan"),) * 2 if purchase is None else (float(clv_.sum()), float(clv_[clv_ < 0].sum()))
     return ProfitCLV(table, margin_fit, label, int(months), float(discount_rate),
                      total, int(table["expected_loss"].sum()), int(table["loss_clear"].sum()), losses, level=float(level))
+
+
+def _spend(spend, summary: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
+    """The expected spend per purchase of each customer of ``summary`` (:func:`value`'s ``spend``)."""
+    if spend is None:
+        out, source = table["mean_spend"].to_numpy(float), "the customers' mean amount per purchase day"
+    elif hasattr(spend, "expected_spend"):
+        out, source = np.asarray(spend.expected_spend(summary), dtype=float), "the spend model's expected spend"
+    else:
+        if not isinstance(spend, pd.Series):
+            raise ArgumentError("spend must be a fitted spend model, a Series of the expected spend per purchase by "
+                                f"customer id or None, not {type(spend).__name__}.", argument="spend")
+        out = spend.set_axis(spend.index.astype(str)).reindex([str(c) for c in summary.index]).to_numpy(float)
+        source = "spend"
+    bad = ~(np.isfinite(out) & (out > 0))
+    if bad.any():
+        raise ArgumentError(f"{source} is missing, zero or negative for {int(bad.sum())} of the {len(out):,} "
+                            "customers; the margin rate is multiplied by a spend per purchase above zero, so pass one "
+                            "for every customer of the summary (or spend=None for their own mean).", argument="spend")
+    return out
 
 
 def simulate(customers: int = EXAMPLE["customers"], *, mean: float = EXAMPLE["mean"],
@@ -567,3 +745,53 @@ def simulate(customers: int = EXAMPLE["customers"], *, mean: float = EXAMPLE["me
     y = mu[who] + rng.normal(0.0, within_sd, len(who))
     ids = np.array([f"c{i:05d}" for i in range(customers)])
     return pd.DataFrame({"customer_id": ids[who], "margin": y, "true_mean": mu[who]})
+
+
+def simulate_rates(customers: int = EXAMPLE_RATES["customers"], *, mean: float = EXAMPLE_RATES["mean"],
+                   between_sd: float = EXAMPLE_RATES["between_sd"], within_sd: float = EXAMPLE_RATES["within_sd"],
+                   purchases: float = EXAMPLE_RATES["purchases"], spend: float = EXAMPLE_RATES["spend"],
+                   seed: int = 0) -> pd.DataFrame:
+    """Purchase days with amounts and margins drawn from the rate model (module docstring).
+
+    Customer *i* (``c00000``, ...) has ``1 + Poisson(purchases)`` purchase days, a margin rate
+    :math:`\\rho_i \\sim N(\\text{mean}, \\text{between\\_sd}^2)` and a mean amount per day
+    :math:`s_i \\sim \\text{Gamma}(4, \\text{spend} / 4)`; a day's amount is :math:`a \\sim \\text{Gamma}(2, s_i / 2)`,
+    its rate :math:`N(\\rho_i, \\text{within\\_sd}^2 \\, \\text{spend} / a)` and its margin the rate times the amount.
+
+    Parameters
+    ----------
+    customers : int
+        Number of customers.
+    mean, between_sd, within_sd : float
+        :math:`m`, :math:`\\tau` and :math:`\\sigma` of the rates (shares of the amount).
+    purchases : float
+        Mean number of purchase days beyond the first.
+    spend : float
+        Mean amount per purchase day.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id``, ``amount``, ``margin`` and the customer's true rate ``true_rate``, one row per purchase day.
+
+    Examples
+    --------
+    >>> from kamlib.clv.profit import simulate_rates
+    >>> s = simulate_rates(100, seed=3)
+    >>> list(s.columns), s["customer_id"].nunique(), bool((s["amount"] > 0).all())
+    (['customer_id', 'amount', 'margin', 'true_rate'], 100, True)
+    """
+    if customers < 1 or between_sd < 0 or within_sd < 0 or purchases < 0 or spend <= 0:
+        raise ArgumentError("customers and spend must be positive and between_sd, within_sd and purchases zero or "
+                            "more.", argument="customers")
+    rng = np.random.default_rng(seed)
+    rho = rng.normal(mean, between_sd, customers)
+    mean_spend = rng.gamma(4.0, spend / 4.0, customers)
+    k = 1 + rng.poisson(purchases, customers)
+    who = np.repeat(np.arange(customers), k)
+    a = rng.gamma(2.0, mean_spend[who] / 2.0)
+    r = rho[who] + rng.normal(0.0, 1.0, len(who)) * within_sd * np.sqrt(spend / a)
+    ids = np.array([f"c{i:05d}" for i in range(customers)])
+    return pd.DataFrame({"customer_id": ids[who], "amount": a, "margin": r * a, "true_rate": rho[who]})
