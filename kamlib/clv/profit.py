@@ -563,7 +563,9 @@ class ProfitCLV(Result):
         (the purchase model's, over the horizon), ``profit_clv`` with ``profit_clv_ci_lower`` / ``_ci_upper``,
         ``expected_loss`` (expected margin per purchase below zero, so a negative profit CLV; a forecast, not the
         customer's past profit) and ``loss_clear``
-        (the whole 95% interval of the margin below zero, rule ``margin_loss``). Without a purchase model the
+        (the whole 95% interval of the margin below zero, rule ``margin_loss``). With the rate basis also ``mean_rate``,
+        ``margin_rate`` with ``margin_rate_ci_lower`` / ``_ci_upper``, ``mean_spend`` and ``spend_per_purchase`` (the
+        margin's columns are the rate's times it). Without a purchase model the
         discounted purchases and the CLV columns are NaN; the margins and the flags are still there.
     margins : MarginFit
         The fitted margin model.
