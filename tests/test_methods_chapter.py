@@ -85,3 +85,11 @@ def test_the_identification_says_what_the_run_chose_not_what_the_study_asked():
     assert "Gamma-Gamma" not in text
     zh = {c["stage"]: c["text"] for c in methods.chapter(manifest, values, "zh")}["identify"]
     assert "验证期选中了 BG/CNBD-k" in zh and "(英文原文)" not in zh
+
+
+def test_the_profit_paragraph_names_the_basis_the_run_used():
+    manifest = {"notebooks": {"a": {"parameters": {}}}}
+    rate = methods.chapter(manifest, {"a": {"profit_clv_total": 1.0, "margin_basis": "rate"}})[0]["text"]
+    margin = methods.chapter(manifest, {"a": {"profit_clv_total": 1.0, "margin_basis": "margin"}})[0]["text"]
+    assert "as a share of its amount" in rate and "times the expected spend" in rate
+    assert "as a share of its amount" not in margin and "gross profit per purchase is modelled" in margin

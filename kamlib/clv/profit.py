@@ -418,7 +418,7 @@ def fit(margins_: pd.DataFrame, *, basis: str | None = None, weights: str = "aut
 
     Examples
     --------
-    >>> from kamlib.clv.profit import fit, simulate
+    >>> from kamlib.clv.profit import fit, simulate, simulate_rates
     >>> m = fit(simulate(seed=1))
     >>> round(m.mean), round(m.between_sd), round(m.within_sd)
     (12, 15, 20)

@@ -139,14 +139,23 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             weights=_WEIGHTS.get(p.get("value_index_weights") or "ahp", ("AHP", "层次分析法"))[language == "zh"],
             judgements=(p.get("value_index_judgements") or {}).get(language, "") if isinstance(
                 p.get("value_index_judgements"), dict) else str(p.get("value_index_judgements") or "")))
-    p, _ = ran("profit_clv_total")
+    p, v = ran("profit_clv_total")
     if p is not None:
-        add("identify", _say(
-            "Lifetime value in profit. Each customer's gross profit per purchase is modelled as normal around the "
-            "customer's own mean, and the means as normal across customers, fitted by restricted maximum likelihood; "
-            "a customer's expected margin is the posterior mean, shrunk towards the base's mean the fewer purchases "
-            "the customer has (Morris 1983), negative margins kept; lifetime value in profit is the chosen purchase "
-            "model's discounted expected purchases times that margin.", language))
+        if v.get("margin_basis") == "rate":  # profit as a share of each purchase's amount (kamlib.clv.profit)
+            add("identify", _say(
+                "Lifetime value in profit. Each purchase's gross profit as a share of its amount is modelled as normal "
+                "around the customer's own rate, and the rates as normal across customers, fitted by restricted "
+                "maximum likelihood; a customer's expected rate is the posterior mean, shrunk towards the base's the "
+                "fewer purchases the customer has (Morris 1983), negative rates kept; the expected margin per purchase "
+                "is that rate times the expected spend, and lifetime value in profit the chosen purchase model's "
+                "discounted expected purchases times that margin.", language))
+        else:
+            add("identify", _say(
+                "Lifetime value in profit. Each customer's gross profit per purchase is modelled as normal around the "
+                "customer's own mean, and the means as normal across customers, fitted by restricted maximum "
+                "likelihood; a customer's expected margin is the posterior mean, shrunk towards the base's mean the "
+                "fewer purchases the customer has (Morris 1983), negative margins kept; lifetime value in profit is "
+                "the chosen purchase model's discounted expected purchases times that margin.", language))
     p, _ = ran("lr_pvalue")
     if p is not None:
         add("identify", _say(
