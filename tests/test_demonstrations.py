@@ -24,9 +24,10 @@ OTHER_DATA = re.compile(r"churn_telecom|strategy_did|strategy_conversion|strateg
 
 def test_auto_is_appendix_on_the_shipped_log_and_off_on_a_study_s_own(study_file, tmp_path):
     assert study.load(None).report.demonstrations == "appendix"
-    own = study_file(**exports.superstore(tmp_path))
+    export = exports.superstore(tmp_path)  # one export for both studies (writing it is most of the test's time)
+    own = study_file(**export)
     assert study.load(own).report.demonstrations == "off"
-    asked = study_file(**exports.superstore(tmp_path), report__demonstrations="appendix")
+    asked = study_file(**export, report__demonstrations="appendix")
     assert study.load(asked).report.demonstrations == "appendix"
     assert study.load(study_file(report__demonstrations="off")).report.demonstrations == "off"
     assert study.load(study.ROOT / "studies" / "cdnow.yaml").report.demonstrations == "appendix"  # a shipped log
