@@ -289,7 +289,8 @@ def join(parts: list) -> str:
     Parameters
     ----------
     parts : list of str or Message
-        At most eight.
+        Any number: beyond eight, the eighth field holds the rest, joined the same way (the catalogue's templates
+        have at most eight fields).
 
     Returns
     -------
@@ -301,9 +302,14 @@ def join(parts: list) -> str:
     >>> m = join([Message("no customer repeats"), "BG/NBD"])
     >>> str(m)
     'no customer repeats; BG/NBD'
+    >>> long = join(["BG/NBD"] * 10)  # more parts than a catalogue template has fields
+    >>> long.translate("zh").count(";"), str(long).count(";")
+    (9, 9)
     """
     if not parts:
         return ""
+    if len(parts) > 8:
+        parts = list(parts[:7]) + [join(list(parts[7:]))]
     fields = {f"p{i}": made(part) or part for i, part in enumerate(parts)}
     return Message("; ".join(f"{{{k}}}" for k in fields), "phrase", **fields)
 

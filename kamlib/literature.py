@@ -208,6 +208,11 @@ def number_citations(text: str, numbers: dict, template: str = "[{n}]", *, et_al
     str
         A citation of a work without a number is left as it is.
 
+    References
+    ----------
+    GB/T 7714-2015 (信息与文献 参考文献著录规则), 10.1: in the numeric system each citation carries the number of its
+    work in the reference list, in square brackets.
+
     Examples
     --------
     >>> from kamlib.literature import number_citations

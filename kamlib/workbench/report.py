@@ -737,8 +737,28 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
 
 
 def citation_numbers(references: list[dict]) -> dict:
-    """``{(first author's surname, year): n}`` of a numeric reference list (:func:`_references`); empty for an
-    author-date list."""
+    """``{(first author's surname, year): n}`` of a numeric reference list (:func:`_references`), for every form the
+    text cites a work by; empty for an author-date list.
+
+    Parameters
+    ----------
+    references : list of dict
+        The report's reference list (``label`` "[n]" in a numeric style, ``cited_as``).
+
+    Returns
+    -------
+    dict
+
+    References
+    ----------
+    GB/T 7714-2015 (信息与文献 参考文献著录规则), 10.1: the numeric system numbers works by first citation.
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import citation_numbers
+    >>> citation_numbers([{"label": "[1]", "author": "Wu", "year": "2010", "cited_as": [("吴明隆", "2010")]}])
+    {('吴明隆', '2010'): 1}
+    """
     return {alias: int(r["label"].strip("[]")) for r in references
             if r.get("label") and r["label"].startswith("[") and not r.get("practice")
             for alias in r.get("cited_as") or [(r["author"], r["year"])]}
