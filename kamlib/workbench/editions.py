@@ -128,7 +128,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     T = report.report_text(language)
     doc_ = report.outline(manifest, out, language=language, quick=quick, texts=texts)
     author = {k: authors.rich_paragraphs(v) for k, v in doc_["author"].items()}
-    if report.citation_numbers(doc_["references"]):  # a numeric style (Chinese edition): the page's list and numbers
+    if report.numbered(language):  # a numeric style (Chinese edition): the page's list and numbers
         doc_["references"] = report.render(manifest, out, title=title, language=language, study_name=study_name,
                                            quick=quick, texts=texts, references_only=True)
         w = _Numbered(w, report.citation_numbers(doc_["references"]))

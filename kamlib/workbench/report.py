@@ -713,7 +713,8 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
-            "references": _references(manifest, values, out, quick, results, language),
+            # a numbered style lists the works the page cites, in its order: render() makes it from the page
+            "references": [] if numbered(language) else _references(manifest, values, out, quick, results, language),
             "claims": [c.row(language) for c in discussion.confront(results)],
             "rules": verdicts.table(language=language).to_dict("records"),
             "author": {section: authors.fill(text, results, language=language, currency=currency,
@@ -734,6 +735,29 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "n_simulated": len(simulated), "versions": sorted((arts[0].get("versions", {}) if arts else {}).items()),
             "first_section": len(sections) + 3}
     return doc
+
+
+def numbered(language: str) -> bool:
+    """Whether the edition in ``language`` cites by number (GB/T 7714-2015, numeric: the Chinese edition), so its
+    reference list is made from its own page (:func:`render`), not from the outline.
+
+    Parameters
+    ----------
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import numbered
+    >>> numbered("zh"), numbered("en")
+    (True, False)
+    """
+    from .. import literature
+
+    return literature.STYLE_OF_LANGUAGE[language] == "gbt7714"
 
 
 def citation_numbers(references: list[dict]) -> dict:
@@ -1048,7 +1072,7 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
         **{k: v for k, v in doc.items() if k not in ("summary", "demonstrations")})
 
     page = page_of(doc)
-    if citation_numbers(doc["references"]):  # a numeric style: the list is the page's, in its order of citation
+    if numbered(language):  # a numeric style: the list is the page's, in its order of citation
         import html as _html
 
         head, _, rest = page.partition("<ul class='refs'>")
