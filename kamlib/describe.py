@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .i18n import Message
+from .transactions import SAMPLE_RULE
 
-__all__ = ["AGE_YEARS", "CHINA", "DROP_SHARE", "SAMPLE_RULE", "SEASONAL_PEAK", "limitations", "monthly", "overview"]
+__all__ = ["AGE_YEARS", "CHINA", "DROP_SHARE", "SEASONAL_PEAK", "limitations", "monthly", "overview"]
 
 
 def overview(transactions: pd.DataFrame) -> pd.DataFrame:
@@ -104,8 +105,6 @@ AGE_YEARS = 2
 SEASONAL_PEAK = 1.5
 #: The country names that place a log in the sources' market.
 CHINA = {"china", "cn", "chn", "中国", "prc", "mainland china"}
-#: The cleaning rule of a quick run's customer sample (:func:`kamlib.transactions.validate`): sampling, not a loss.
-SAMPLE_RULE = "customer sample ({share:.0%} of customers)"
 
 
 def limitations(report: pd.DataFrame, transactions: pd.DataFrame, months: pd.DataFrame | None = None, *,
@@ -173,7 +172,7 @@ def limitations(report: pd.DataFrame, transactions: pd.DataFrame, months: pd.Dat
     out = []
     for row in report.iloc[:-1].itertuples() if read else ():
         rows, worth = int(row.rows_dropped or 0), float(row.amount_dropped or 0)
-        if rows / read >= DROP_SHARE and not str(row.rule).startswith(SAMPLE_RULE.split(" (")[0]):
+        if rows / read >= DROP_SHARE and not str(row.rule).startswith(SAMPLE_RULE.split(" (")[0]):  # a sample
             out.append((f"dropped_{row.rule}", "The cleaning rule '{rule}' dropped {rows} of the {read} lines read "
                         "({share}), worth {amount}: the results describe the remaining lines only.",
                         {"rule": Message(str(row.rule), "value"), "rows": f"{rows:,}", "read": f"{read:,}",

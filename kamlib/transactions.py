@@ -20,8 +20,8 @@ from ._results import Result
 from .errors import ArgumentError, KamError
 from .i18n import Message
 
-__all__ = ["DEFAULT_COLUMNS", "FUNNEL_STEPS", "Joined", "Loaded", "OPTIONAL", "Validated", "funnel", "join_tables",
-           "keep_rows", "load", "purchase_days", "roles", "sample_customers", "validate"]
+__all__ = ["DEFAULT_COLUMNS", "FUNNEL_STEPS", "Joined", "Loaded", "OPTIONAL", "SAMPLE_RULE", "Validated", "funnel",
+           "join_tables", "keep_rows", "load", "purchase_days", "roles", "sample_customers", "validate"]
 
 OPTIONAL = ["quantity", "order_id", "channel", "category", "country", "unit_price", "product", "description", "profit",
             "cost"]
@@ -45,6 +45,10 @@ class Loaded(Result):
     #: Lines read from the file, before any rule (the report's total counts the same).
     read: int | None = None
 
+
+
+#: The cleaning report's rule for a quick run's customer sample (``transactions.sample_share``): a sample, not a loss.
+SAMPLE_RULE = "customer sample ({share:.0%} of customers)"
 
 
 def _total(kept: int, read: int) -> Message:
@@ -797,7 +801,7 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
     if sample_share is not None and sample_share < 1:
         sampled = sample_customers(clean, sample_share).reset_index(drop=True)
         report = pd.concat([report.iloc[:-1], pd.DataFrame([
-            {"rule": Message("customer sample ({share:.0%} of customers)", "phrase", share=sample_share),
+            {"rule": Message(SAMPLE_RULE, "phrase", share=sample_share),
              "rows_dropped": len(clean) - len(sampled),
              "amount_dropped": round(float(clean["amount"].sum() - sampled["amount"].sum()), 2)
              if "amount" in clean else 0.0,
