@@ -7,7 +7,7 @@ from kamlib import literature as lit
 from kamlib.workbench import methods
 
 MANIFEST = {
-    "artefacts": [{"id": "x", "versions": str({"python": "3.11.7", "pandas": "3.1.1", "lifetimes": "0.11.3"})}],
+    "artefacts": [{"id": "x", "versions": {"python": "3.11.7", "pandas": "3.1.1", "lifetimes": "0.11.3"}}],
     "notebooks": {
         "01_data_overview": {"parameters": {"transactions_currency": "GBP"}},
         "10_key_accounts": {"parameters": {"clv_models": ["bgnbd", "paretonbd"], "clv_calibration_start": "2010-12-01",

@@ -14,8 +14,6 @@ data, the measures and the analytic strategy in enough detail to reproduce them.
 """
 from __future__ import annotations
 
-import ast
-
 from ..errors import KamError
 from ..i18n import gettext, glossary_words, in_language
 
@@ -259,14 +257,6 @@ def _method(name: str, language: str) -> str:
 
 
 def _versions(manifest: dict) -> dict:
-    """The package versions the run's artefacts record (the first artefact that records them)."""
-    for a in manifest.get("artefacts", []):
-        v = a.get("versions")
-        if isinstance(v, str):
-            try:
-                v = ast.literal_eval(v)
-            except (ValueError, SyntaxError):
-                continue
-        if isinstance(v, dict) and v:
-            return dict(v)
-    return {}
+    """The package versions the run's artefacts record (the first artefact that records them, as the report's
+    appendix reads them)."""
+    return next((dict(a["versions"]) for a in manifest.get("artefacts", []) if a.get("versions")), {})
