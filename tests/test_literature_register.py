@@ -55,7 +55,7 @@ def test_every_hypothesis_names_a_basis_the_workbook_can_cite(study):
     spec = yaml.safe_load(study.read_text(encoding="utf-8"))
     hypotheses = (spec.get("survey") or {}).get("hypotheses") or []
     sources = set(lit.load_sources()["id"])
-    works = set(lit._keys(BIB).values())
+    works = set(lit.work_keys(BIB))
     for h in hypotheses:
         assert h.get("basis"), f"{study.name}: hypothesis {h['id']} names no basis"
         unknown = [b for b in h["basis"] if b not in sources | works | {"assumption"}]
@@ -64,7 +64,7 @@ def test_every_hypothesis_names_a_basis_the_workbook_can_cite(study):
 
 def test_the_default_hypotheses_rest_on_peer_reviewed_work_not_only_the_practice_sources():
     spec = yaml.safe_load((Path(__file__).parents[1] / "studies" / "default.yaml").read_text(encoding="utf-8"))
-    works = set(lit._keys(BIB).values())
+    works = set(lit.work_keys(BIB))
     with_work = [h["id"] for h in spec["survey"]["hypotheses"] if set(h["basis"]) & works]
     assert len(with_work) >= 6, with_work
 
