@@ -269,15 +269,13 @@ def references(text: str, bibtex: str | None = None, *, style: str = "apa") -> l
     cited = [(surname, year, by.get((_plain(surname), year)) or by.get((surname, year)))
              for surname, year in citations(text)]
     cited = [c for c in cited if c[2] or not re.match(r"[\u4e00-\u9fff]", c[0])]  # a Chinese phrase, not a name
-    keys = list(dict.fromkeys(k for _, _, k in cited if k))
-    who = {k: (surname, year) for surname, year, k in reversed(cited) if k}
-    aliases = {}
+    aliases = {}  # each work's citations in order of first appearance: its keys' order and its first form
     for surname, year, k in cited:
         if k:
             aliases.setdefault(k, []).append((surname, year))
     out = []
-    for entry in format_references(keys, style=style, bibtex=bibtex):
-        surname, year = who[entry["key"]]
+    for entry in format_references(list(aliases), style=style, bibtex=bibtex):
+        surname, year = aliases[entry["key"]][0]
         out.append({**entry, "author": surname, "year": year, "cited_as": aliases[entry["key"]]})
     out += [{"key": None, "author": s, "year": y, "label": None, "runs": [], "text": None, "cited_as": [(s, y)]}
             for s, y, k in cited if k is None]
