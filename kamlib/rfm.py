@@ -523,8 +523,14 @@ def naming_rule() -> Message:
                    "the other customers.")
 
 
-def _quintile(values: pd.Series, ascending: bool = True) -> pd.Series:
-    ranks = values.rank(method="first", ascending=ascending)
+def _quintile(values: pd.Series) -> pd.Series:
+    """The quintile score (1-5, higher values score higher) of each value; equal values share a score.
+
+    A value's score is the quintile of its lowest rank, ``ceil(5 * min_rank / n)``: a tie block takes the score of
+    the first place it holds, so a customer rises only by outranking others, and the score depends on the values
+    alone, never on the rows' order. Without ties this is the classic split into five equal groups.
+    """
+    ranks = values.rank(method="min")
     return (np.ceil(ranks / len(values) * 5)).clip(1, 5).astype(int)
 
 
@@ -532,8 +538,16 @@ def scores(summary_df: pd.DataFrame) -> pd.DataFrame:
     """Quintile scores (5 = best) and named segments.
 
     R scores the days since the last purchase (``T - recency``; fewer is better), F the number of purchase
-    days, M the mean spend per purchase day (all days, so one-time buyers are scored too). Ties are broken by
-    order, so each quintile holds a fifth.
+    days, M the mean spend per purchase day (all days, so one-time buyers are scored too).
+
+    Customers with equal values share a score: each score is the quintile of the customer's lowest rank among
+    equal values, ``ceil(5 * min_rank / n)``, so a tie block takes the score of the first place it holds and the
+    scores do not depend on the order of the rows. Without ties each quintile holds a fifth of the customers; with
+    ties a quintile can hold more or none (on the CDNOW sample the 52% who bought once all score F = 1 and no one
+    scores F = 2). Equal values sharing a class is the rule of the RFM tools: pymc-marketing's
+    ``clv.utils.rfm_segments`` cuts the values at their quartiles (``pandas.qcut(..., duplicates="drop")``) and
+    R's rfm package (``rfm_table_order``) scores a value by quantile thresholds of the values; unlike them this
+    keeps the five classes and their meaning (5 = the top fifth) when ties merge cut points.
 
     Parameters
     ----------
@@ -550,12 +564,17 @@ def scores(summary_df: pd.DataFrame) -> pd.DataFrame:
     References
     ----------
     Hughes, A. M. (1994). *Strategic Database Marketing*. Probus.
+    pymc-marketing, ``pymc_marketing/clv/utils.py``, ``rfm_segments`` (github.com/pymc-labs/pymc-marketing).
+    Hebbali, A. rfm: Recency, Frequency and Monetary Value Analysis, R package, ``R/rfm-table-transaction.R``
+    (github.com/rsquaredacademy/rfm).
 
     Examples
     --------
     >>> from kamlib import datasets
     >>> from kamlib.rfm import scores, summary
     >>> sc = scores(summary(datasets.cdnow(sample=True), end="1998-06-30"))
+    >>> sc["F"].value_counts().sort_index().to_dict()  # the one-time buyers share F = 1
+    {1: 1218, 3: 403, 4: 358, 5: 378}
     """
     require_columns(summary_df, ["frequency", "recency", "T", "revenue"], where="rfm.scores' input")
     s = summary_df
@@ -563,7 +582,7 @@ def scores(summary_df: pd.DataFrame) -> pd.DataFrame:
     spend = s["revenue"] / (s["frequency"] + 1)
     out = pd.DataFrame(index=s.index)
     out["R"] = _quintile(-days_since)
-    out["F"] = _quintile(s["frequency"] + 1e-9 * s["revenue"])
+    out["F"] = _quintile(s["frequency"])
     out["M"] = _quintile(spend)
     out["RFM"] = out["R"] * 100 + out["F"] * 10 + out["M"]
     out["score"] = out[["R", "F", "M"]].sum(axis=1)

@@ -95,10 +95,14 @@ def test_periods_outside_the_log_are_refused(cal_end, hold_end, words):
 
 def test_scores_are_quintiles_and_segments_named(cdnow_sample_summary):
     sc = rfm.scores(cdnow_sample_summary)
+    s = cdnow_sample_summary
+    values = {"R": -(s["T"] - s["recency"]), "F": s["frequency"], "M": s["revenue"] / (s["frequency"] + 1)}
     for col in "RFM":
-        counts = sc[col].value_counts()
-        assert set(counts.index) == {1, 2, 3, 4, 5}
-        assert counts.max() - counts.min() <= 1
+        # the obviously-correct rule: 5 * (share of customers ranked at or below the first place of the tie block)
+        below = values[col].to_numpy()[:, None] > values[col].to_numpy()[None, :]
+        expected = np.ceil((below.sum(axis=1) + 1) / len(s) * 5).clip(1, 5)
+        assert (sc[col].to_numpy() == expected).all(), col
+    assert sc.loc[s["frequency"] == 0, "F"].eq(1).all()  # one-time buyers all score F = 1
     assert sc["segment"].notna().all()
     best = sc[(sc["R"] == 5) & (sc["F"] == 5) & (sc["M"] == 5)]
     assert (best["segment"] == "Champions").all()
@@ -192,3 +196,21 @@ def test_a_large_log_gets_one_pass_where_the_machine_has_the_memory(monkeypatch)
     assert rfm._one_pass_memory(10 * total, 700e6) == pytest.approx(0.4 * total)
     monkeypatch.setenv("KAM_DUCKDB_MEMORY", "700MB")
     assert rfm._one_pass_memory(3e9, 700e6) is None
+
+
+def test_equal_customers_share_scores_whatever_the_row_order():
+    """Ties share a score: the same customers in another order get the same R, F, M and segment (issue 48)."""
+    s = pd.DataFrame({"frequency": [0, 0, 0, 0, 2, 2, 5, 5, 1, 0],
+                      "recency": [0.0, 0, 0, 0, 30, 30, 60, 60, 10, 0],
+                      "T": [90.0, 90, 90, 90, 90, 90, 90, 90, 90, 40],
+                      "revenue": [10.0, 10, 10, 10, 30, 30, 60, 60, 20, 10]},
+                     index=[f"c{i}" for i in range(10)])
+    sc = rfm.scores(s)
+    assert sc.loc[["c0", "c1", "c2", "c3"], ["R", "F", "M"]].nunique().eq(1).all()  # four identical customers
+    assert sc.loc["c4", "F"] == sc.loc["c5", "F"] and sc.loc["c6", "RFM"] == sc.loc["c7", "RFM"]
+    for seed in range(5):
+        shuffled = s.sample(frac=1, random_state=seed)
+        pd.testing.assert_frame_equal(rfm.scores(shuffled).loc[s.index], sc)
+    # the same on a real log: reversed rows, identical scores per customer
+    big = rfm.summary(datasets.cdnow(sample=True), end="1997-09-30")
+    pd.testing.assert_frame_equal(rfm.scores(big.iloc[::-1]).loc[big.index], rfm.scores(big))
