@@ -4,9 +4,9 @@ Features per customer (from the transaction log, aggregated with DuckDB):
 ``orders`` (purchase days), ``revenue``, ``recency_days`` (days since the last
 purchase), ``tenure_days`` (since the first), ``ipt_days`` (mean days between
 purchase days; for one-time buyers their tenure, a lower bound) and
-``avg_order`` (revenue per purchase day); plus the share of revenue per
-``channel``/``category`` when the log has those columns. Clustering uses
-log1p of the skewed ones, standardised.
+``avg_order`` (revenue per purchase day); plus, only when asked (``mix``), the share of revenue per
+value of a mapped ``channel``/``category``. Clustering uses log1p of the skewed ones, standardised;
+:func:`feature_note` states the list for the report.
 
 Naming rule (:func:`name_segments`, :func:`naming_rule`). A segment's name makes only claims its row
 shows, each against the customer-weighted mean of all customers (the mean of the segment means weighted by
@@ -37,7 +37,8 @@ against the profile row with the same margin; ``ipt_days`` is not used for names
 their tenure, not an interval).
 
 Whether the segments merely reproduce a mapped column (a channel, category or country) is checked by
-:func:`mapped_column_agreement`.
+:func:`mapped_column_agreement`. A column whose revenue shares were clustering features is not compared: the
+segments would agree with it partly by construction.
 
 References: Tibshirani, Walther & Hastie (2001) gap statistic; Rousseeuw (1987)
 silhouette; Hubert & Arabie (1985) adjusted Rand index; Cramér (1946) V.
@@ -56,7 +57,8 @@ from .errors import KamError, require_columns
 from .i18n import Message
 
 __all__ = ["FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "MappedAgreement", "NAMES", "NAMING_MARGIN", "NAMING_RULE",
-           "Projection", "alternatives", "choose_k", "cluster", "features", "gap_statistic", "mapped_column_agreement",
+           "Projection", "alternatives", "choose_k", "cluster", "feature_note", "features", "gap_statistic",
+           "mapped_column_agreement",
            "matrix", "name_segments", "naming_rule", "profile", "projection", "snake"]
 
 FEATURES = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
@@ -86,7 +88,7 @@ FROM c ORDER BY customer_id
 """
 
 
-def features(transactions: pd.DataFrame, *, end=None) -> pd.DataFrame:
+def features(transactions: pd.DataFrame, *, end=None, mix=()) -> pd.DataFrame:
     """Behavioural features per customer up to ``end``.
 
     Parameters
@@ -95,12 +97,16 @@ def features(transactions: pd.DataFrame, *, end=None) -> pd.DataFrame:
         The log (``customer_id``, ``date``, ``amount``; optional ``channel``, ``category``).
     end : date-like, optional
         Last date used (default: the last date in the log).
+    mix : sequence of str
+        Mapped columns (``"channel"``, ``"category"``) whose revenue shares (of their five largest values) are added
+        as features; none by default. Segments clustered on a column's shares cannot then be compared with that
+        column (:func:`mapped_column_agreement` leaves it out): they would agree with it by construction.
 
     Returns
     -------
     DataFrame
         Per customer: ``orders`` (purchase days), ``revenue``, ``avg_order``, ``recency_days``, ``tenure_days``,
-        ``ipt_days`` (mean days between purchases) and, where mapped, ``channel_share_*`` / ``category_share_*``.
+        ``ipt_days`` (mean days between purchases) and, for each column of ``mix`` the log has, ``<column>_share_*``.
 
     References
     ----------
@@ -125,7 +131,7 @@ def features(transactions: pd.DataFrame, *, end=None) -> pd.DataFrame:
     finally:
         con.close()
     out = out.astype({"orders": "int64", "recency_days": "float64", "tenure_days": "float64", "ipt_days": "float64"})
-    for col in ("channel", "category"):
+    for col in mix:
         if col in transactions and transactions[col].notna().any():
             sub = transactions[pd.to_datetime(transactions["date"]) <= pd.Timestamp(end)]
             mix = sub.pivot_table(index="customer_id", columns=col, values="amount", aggfunc="sum",
@@ -164,6 +170,38 @@ def matrix(feats: pd.DataFrame) -> pd.DataFrame:
     X = X.astype(float)
     sd = X.std(ddof=0).replace(0, 1)
     return (X - X.mean()) / sd
+
+
+def feature_note(columns, compared=()) -> Message:
+    """The clustering features as a sentence for the report, and whether the mapped columns are among them.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The features the segments were clustered on (the columns of :func:`matrix`).
+    compared : sequence of str
+        The mapped columns the segments are compared with (:attr:`MappedAgreement.compared`); the sentence says
+        they are not among the features.
+
+    Returns
+    -------
+    Message
+
+    Examples
+    --------
+    >>> from kamlib.segments import FEATURES, feature_note
+    >>> print(feature_note(FEATURES, ["country"]))  # doctest: +NORMALIZE_WHITESPACE
+    The segments are clustered on 6 features per customer, log-scaled and standardised: orders, revenue,
+    avg_order, recency_days, tenure_days, ipt_days; the mapped columns they are compared with (country) are not among
+    them, so their agreement is not built in.
+    """
+    columns = [str(c) for c in columns]
+    if list(compared):
+        return Message("The segments are clustered on {n} features per customer, log-scaled and standardised: "
+                       "{features}; the mapped columns they are compared with ({columns}) are not among them, so "
+                       "their agreement is not built in.", n=len(columns), features=columns, columns=list(compared))
+    return Message("The segments are clustered on {n} features per customer, log-scaled and standardised: {features}.",
+                   n=len(columns), features=columns)
 
 
 def _kmeans(X, k, seed):
@@ -620,27 +658,35 @@ class MappedAgreement(Result):
     Attributes
     ----------
     table : DataFrame
-        One row per mapped column available per customer: ``column``, ``source`` (``log``: the customer's
-        dominant value in the transaction log; ``shares``: the largest of the ``<column>_share_*`` features),
-        ``values`` (distinct values), ``customers``, ``ari`` (adjusted Rand index), ``cramers_v``, ``high``.
+        One row per mapped column compared: ``column``, ``values`` (distinct values of the customers' dominant
+        value in the log), ``customers``, ``ari`` (adjusted Rand index), ``cramers_v``, ``high``.
     notes : tuple of Message
-        One sentence per column whose agreement is high (strongest first); empty when none is.
+        One sentence per column left out because its shares were clustering features, then one per column whose
+        agreement is high (strongest first); empty when there is none.
     min_ari, min_v : float
         The cut-offs: agreement is high when ``ari >= min_ari`` or ``cramers_v >= min_v``.
+    left_out : tuple of str
+        The mapped columns not compared because their ``<column>_share_*`` were among the clustering features.
     """
 
     table: pd.DataFrame
     notes: tuple
     min_ari: float
     min_v: float
+    left_out: tuple = ()
+
+    @property
+    def compared(self) -> tuple:
+        """The mapped columns the segments were compared with."""
+        return tuple(self.table["column"])
 
     def summary_frame(self) -> pd.DataFrame:
         """The agreement table, one row per mapped column."""
         return self.table.copy()
 
 
-def _dominant(transactions: pd.DataFrame | None, feats: pd.DataFrame | None, column: str):
-    """Each customer's dominant value of ``column`` and where it came from, or None when it is not mapped."""
+def _dominant(transactions: pd.DataFrame | None, column: str):
+    """Each customer's dominant value of ``column`` in the log, or None when it is not mapped."""
     if transactions is not None and column in transactions and transactions[column].notna().any():
         t = transactions[transactions[column].notna()]
         money = t["amount"].clip(lower=0) if "amount" in t else pd.Series(0.0, index=t.index)
@@ -648,14 +694,7 @@ def _dominant(transactions: pd.DataFrame | None, feats: pd.DataFrame | None, col
         g = g.groupby(["customer_id", "value"]).agg(money=("money", "sum"), lines=("money", "size")).reset_index()
         # the value with the most revenue, then the most lines, then the first in order (a fixed tie-break)
         g = g.sort_values(["customer_id", "money", "lines", "value"], ascending=[True, False, False, True])
-        return g.drop_duplicates("customer_id").set_index("customer_id")["value"], "log"
-    prefix = f"{column}_share_"
-    shares = [c for c in (feats.columns if feats is not None else []) if str(c).startswith(prefix)]
-    if shares:
-        s = feats[shares]
-        top = s.idxmax(axis=1).str.slice(len(prefix))
-        # no positive revenue in the mapped values kept as features (the top five): "other"
-        return top.where(s.max(axis=1) > 0, "other"), "shares"
+        return g.drop_duplicates("customer_id").set_index("customer_id")["value"]
     return None
 
 
@@ -665,19 +704,21 @@ def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None
                             min_v: float = 0.7) -> MappedAgreement:
     """Whether the segments reproduce a mapped categorical column rather than behaviour.
 
-    For each of ``columns`` available per customer, the customer's dominant value (the value with the most
-    revenue in the log, or the largest ``<column>_share_*`` feature) is compared with the segments by the
-    adjusted Rand index (Hubert & Arabie 1985; 1 = the same partition, about 0 = chance) and Cramér's V
-    (Cramér 1946; 1 = each segment holds one value). Agreement is high when the index is at least ``min_ari``
-    or V at least ``min_v``; clusters on mix shares can then be the mapped column again (a customer-type column
-    mapped as ``channel``), which behavioural names would hide.
+    For each of ``columns`` the log maps, the customer's dominant value (the value with the most revenue in the
+    log) is compared with the segments by the adjusted Rand index (Hubert & Arabie 1985; 1 = the same partition,
+    about 0 = chance) and Cramér's V (Cramér 1946; 1 = each segment holds one value). Agreement is high when the
+    index is at least ``min_ari`` or V at least ``min_v``: the segments are then the mapped column again (a
+    customer-type column mapped as ``channel``), which behavioural names would hide. A column whose
+    ``<column>_share_*`` are among the clustering features is left out, with a sentence saying so: the segments
+    would agree with it partly by construction.
 
     Parameters
     ----------
     labels : Series
         Segment per customer (:func:`cluster`).
     feats : DataFrame, optional
-        From :func:`features`: the ``<column>_share_*`` features, used for a column the log does not give.
+        The features the segments were clustered on (:func:`features`): a column whose shares are among them is
+        not compared.
     transactions : DataFrame, optional
         The log (``customer_id``, optional ``amount`` and the mapped columns).
     columns : sequence of str
@@ -713,20 +754,23 @@ def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None
 
     if transactions is not None:
         require_columns(transactions, ["customer_id"], where="the transaction log")
-    rows, notes = [], []
+    rows, notes, left_out = [], [], []
     k = labels.nunique()
+    used = [str(c) for c in (feats.columns if feats is not None else [])]
     for col in columns:
-        found = _dominant(transactions, feats, col)
-        if found is None:
+        dom = _dominant(transactions, col)
+        if dom is None:
             continue
-        dom, source = found
+        if any(c.startswith(f"{col}_share_") for c in used):
+            left_out.append(col)
+            continue
         both = pd.concat([labels.rename("segment"), dom.rename("value")], axis=1, join="inner").dropna()
         if both["value"].nunique() < 2 or both["segment"].nunique() < 2:
             continue  # one value (or one segment): agreement is not defined
         ari = float(adjusted_rand_score(both["segment"], both["value"]))
         v = float(association(pd.crosstab(both["segment"], both["value"]).to_numpy(), method="cramer"))
         high = bool(ari >= min_ari or v >= min_v)
-        rows.append({"column": col, "source": source, "values": int(both["value"].nunique()),
+        rows.append({"column": col, "values": int(both["value"].nunique()),
                      "customers": len(both), "ari": ari, "cramers_v": v, "high": high})
         if high:
             values = both["value"].value_counts().index[:5].tolist()
@@ -736,9 +780,12 @@ def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None
                 "Hubert & Arabie 1985, Cramér 1946): they mostly separate {values} customers, which their "
                 "behavioural names do not say.", k=k, column=col, ari=ari, v=v, min_ari=min_ari, min_v=min_v,
                 values=values)))
-    table = pd.DataFrame(rows, columns=["column", "source", "values", "customers", "ari", "cramers_v", "high"])
-    notes = tuple(m for _, m in sorted(notes, key=lambda x: -x[0]))
-    return MappedAgreement(table, notes, min_ari, min_v)
+    table = pd.DataFrame(rows, columns=["column", "values", "customers", "ari", "cramers_v", "high"])
+    built_in = tuple(Message("The segments are not compared with the mapped column {column}: its revenue shares are "
+                             "among the clustering features, so they would agree with it partly by construction.",
+                             column=col) for col in left_out)
+    notes = built_in + tuple(m for _, m in sorted(notes, key=lambda x: -x[0]))
+    return MappedAgreement(table, notes, min_ari, min_v, tuple(left_out))
 
 
 def snake(X: pd.DataFrame, labels: pd.Series, names: dict | None = None) -> pd.DataFrame:

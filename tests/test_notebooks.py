@@ -252,6 +252,11 @@ def test_segments_notebook(study, values, cdnow_values, quick_report, cdnow_repo
     assert sum(v[k] for k in v if k.startswith("stage_")) <= customers
     for art_id in ("seg_profiles", "seg_snake", "seg_projection", "lifecycle_transitions_chart", "cohort_retention_chart"):
         assert any((folder / d / f"{art_id}.{ext}").exists() for d in ("tables", "figures") for ext in ("csv", "png"))
+    # the report states the clustering features, and no mapped column it compares the segments with is among them
+    seg_notes = json.loads((folder / "manifest.json").read_text())["notebooks"]["30_segments"]["notes"]
+    listed = [n for n in seg_notes if n.startswith("The segments are clustered on")]
+    assert len(listed) == 1 and all(f in listed[0] for f in ("orders", "recency_days", "ipt_days"))
+    assert "_share_" not in listed[0]
     if study == "default":  # Online Retail: P(alive) puts nobody at risk, so risk is judged by recency and said
         notes = json.loads((folder / "manifest.json").read_text())["notebooks"]["30_segments"]["notes"]
         lifecycle_notes = [n for n in notes if n.startswith("On ")]  # one per date of the lifecycle stages

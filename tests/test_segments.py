@@ -395,7 +395,7 @@ def test_segments_that_reproduce_the_channel_are_said_to():
     truth = tx.drop_duplicates("customer_id").set_index("customer_id")["channel"].reindex(labels.index)
     assert row["ari"] == pytest.approx(_ari_by_pair_counts(labels, truth))
     assert row["cramers_v"] == pytest.approx(_cramers_v_by_hand(labels, truth))
-    assert row["ari"] >= 0.5 and row["high"] and row["source"] == "log" and row["values"] == 3
+    assert row["ari"] >= 0.5 and row["high"] and row["values"] == 3
     assert len(res.notes) == 1  # the country (alternating, unrelated to behaviour) is not reproduced
     note = res.notes[0]
     assert "mapped column channel" in note and "adjusted Rand index" in note and "0.50" in note
@@ -405,9 +405,29 @@ def test_segments_that_reproduce_the_channel_are_said_to():
     assert country["ari"] == pytest.approx(_ari_by_pair_counts(labels, truth.index.map(
         lambda c: "UK" if int(c[1:]) % 2 else "France")))
     assert not country["high"]
-    # without the log, the channel comes from the share features (each customer buys in one channel)
-    from_shares = segments.mapped_column_agreement(labels, feats).table.set_index("column").loc["channel"]
-    assert from_shares["source"] == "shares" and from_shares["ari"] == pytest.approx(row["ari"])
+    assert list(feats.columns) == segments.FEATURES  # the channel is not a feature unless asked for
+
+
+def test_a_column_whose_shares_were_features_is_not_compared_with_the_segments():
+    """Issue 48: segments clustered on the channel's revenue shares agree with the channel by construction, even
+    when the channel does not drive behaviour; such a column is left out of the comparison, and the report says so."""
+    tx = _channel_log(False, seed=1)  # the channel is random: behaviour alone does not reproduce it
+    with_mix = segments.features(tx, mix=("channel",))
+    assert any(c.startswith("channel_share_") for c in with_mix)
+    labels = segments.cluster(segments.matrix(with_mix), 3, seed=0)
+    truth = tx.drop_duplicates("customer_id").set_index("customer_id")["channel"].reindex(labels.index)
+    assert _ari_by_pair_counts(labels, truth) >= 0.5  # the built-in agreement the comparison would have reported
+    res = segments.mapped_column_agreement(labels, with_mix, tx)
+    assert res.left_out == ("channel",) and "channel" not in res.compared and res.compared == ("country",)
+    assert "not compared with the mapped column channel" in res.notes[0] and res.notes[0].translate("zh")
+    note = segments.feature_note(with_mix.columns, res.compared)
+    assert "channel_share_" in note and "(country)" in note and note.translate("zh")
+    # behavioural features only: the channel is compared, and found unrelated
+    feats = segments.features(tx)
+    plain = segments.mapped_column_agreement(segments.cluster(segments.matrix(feats), 3, seed=0), feats, tx)
+    assert plain.left_out == () and set(plain.compared) == {"channel", "country"}
+    assert not plain.table.set_index("column").loc["channel", "high"]
+    assert all(f in segments.feature_note(feats.columns, plain.compared) for f in segments.FEATURES)
 
 
 def test_a_random_channel_is_not_reproduced_by_behavioural_segments():
@@ -423,8 +443,8 @@ def test_a_random_channel_is_not_reproduced_by_behavioural_segments():
 def test_the_dominant_value_is_the_one_with_the_most_revenue():
     tx = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "b"], "date": pd.to_datetime(["2024-01-01"] * 5),
                        "amount": [10.0, 10.0, 50.0, 5.0, 5.0], "country": ["UK", "UK", "France", "UK", "UK"]})
-    dominant, source = segments._dominant(tx, None, "country")
-    assert dominant.to_dict() == {"a": "France", "b": "UK"} and source == "log"  # a: 50 in France, 20 in the UK
+    dominant = segments._dominant(tx, "country")
+    assert dominant.to_dict() == {"a": "France", "b": "UK"}  # a: 50 in France, 20 in the UK
     # one value only (everyone in the UK): agreement is not defined, so the column is left out
     labels = pd.Series({"a": 0, "b": 1})
     assert segments.mapped_column_agreement(labels, transactions=tx.assign(country="UK")).table.empty
