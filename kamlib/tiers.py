@@ -58,10 +58,11 @@ from .errors import ArgumentError, KamError, require_columns
 from .i18n import Message, join
 from .rfm import UNIT_DAYS
 
-__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS",
-           "ORDER", "RANK_BY", "Tiers", "WINDOW_OWNERS", "Window", "account_sheet", "accounts", "assign",
-           "candidates", "customer_profit", "customer_value", "cut", "empty_tiers", "identify", "inactivity_window",
-           "risk_phrase", "table", "top", "top_by_revenue", "top_by_rule", "window", "with_profit", "without_model"]
+__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS", "ORDER",
+           "RANK_BY", "Tiers", "WINDOW_EVIDENCE_LEVEL", "WINDOW_OWNERS", "Window", "account_sheet", "accounts",
+           "assign", "candidates", "customer_profit", "customer_value", "cut", "empty_tiers", "identify",
+           "inactivity_window", "min_gaps", "risk_phrase", "table", "top", "top_by_revenue", "top_by_rule", "window",
+           "with_profit", "without_model"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 #: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
@@ -537,11 +538,11 @@ class Window(Result):
         The window: a customer whose last purchase is more than ``days`` days ago is inactive.
     source : str
         ``"log"`` (a percentile of the log's gaps), ``"study"`` (set in the study file) or ``"default"`` (the log
-        has no repeat purchases to draw it from).
+        has no repeat purchases to draw it from, or fewer gaps than :func:`min_gaps`).
     percentile : float
-        The percentile of the gaps (``source == "log"``).
+        The percentile of the gaps (``source`` ``"log"``, or ``"default"`` for want of gaps).
     gaps : int
-        Gaps between consecutive purchase days the percentile was taken over.
+        Gaps between consecutive purchase days the percentile was (or would have been) taken over.
     customers : int
         Customers with at least one gap (repeat buyers).
     median_gap : float
@@ -552,6 +553,11 @@ class Window(Result):
         check on the holdout; ``"churn"``: what the churn label is compared with); "" when not said.
     start, end : str
         The days of the log the gaps were read from ("" when not drawn from the log).
+    drawn : float
+        With too few gaps (``source == "default"``, ``0 < gaps < needed``): the window the gaps would have given,
+        not used; NaN otherwise.
+    needed : int
+        The fewest gaps the percentile is drawn from (:func:`min_gaps`); 0 when not drawn from the log.
 
     Every sentence that shows a window names its owner and its source (:meth:`sentence`), so two windows drawn from
     different spans of one log (the tiers' up to the end of the log, the lifecycle's up to its earlier date) are
@@ -567,6 +573,13 @@ class Window(Result):
     owner: str = ""
     start: str = ""
     end: str = ""
+    drawn: float = np.nan
+    needed: int = 0
+
+    @property
+    def thin(self) -> bool:
+        """The log has gaps, but fewer than :func:`min_gaps` needs: the default stands in for them."""
+        return self.source == "default" and 0 < self.gaps < self.needed
 
     @property
     def name(self) -> Message:
@@ -578,6 +591,10 @@ class Window(Result):
         """Where the number comes from, as a phrase: the study key and its value, and for ``auto`` the span read."""
         if self.source == "study":
             return Message("tiers.max_inactive_days: {days:g}, set in the study", "phrase", days=self.days)
+        if self.thin:
+            return Message("tiers.max_inactive_days: auto, and the log has only {gaps:,} gaps from {start} to {end}, "
+                           "fewer than the {needed:,} its {pct:g} quantile needs, so the default", "phrase",
+                           gaps=self.gaps, start=self.start, end=self.end, needed=self.needed, pct=self.percentile)
         if self.source == "default":
             return Message("tiers.max_inactive_days: auto, and the log has no gaps from {start} to {end}, so the "
                            "default", "phrase", start=self.start, end=self.end)
@@ -592,6 +609,14 @@ class Window(Result):
                            "buyers from {start} to {end} (median gap {median:g} days).", owner=self.name,
                            days=self.days, pct=self.percentile, gaps=self.gaps, customers=self.customers,
                            median=self.median_gap, start=self.start, end=self.end)
+        if self.thin:
+            return Message("The {owner} is {days:g} days without a purchase (tiers.max_inactive_days: auto, the default): "
+                           "the log has only {gaps:,} gaps between consecutive purchase days of {customers:,} repeat "
+                           "buyers from {start} to {end}, fewer than the {needed:,} from which its smallest and largest gap "
+                           "bracket the {pct:g} quantile with 95% confidence, so the {drawn:g} days they give are not "
+                           "used; set tiers.max_inactive_days to your business's purchase cycle.", owner=self.name,
+                           days=self.days, gaps=self.gaps, customers=self.customers, start=self.start, end=self.end,
+                           needed=self.needed, pct=self.percentile, drawn=self.drawn)
         if self.source == "default":
             return Message("The {owner} is {days:g} days without a purchase (tiers.max_inactive_days: auto, the default): no "
                            "customer bought on two days from {start} to {end}, so the log has no gaps to draw the window "
@@ -653,6 +678,54 @@ WINDOW_OWNERS = {
 }
 
 
+#: The confidence with which the smallest and the largest gap of a log must bracket the percentile a window is drawn
+#: at (:func:`min_gaps`).
+WINDOW_EVIDENCE_LEVEL = 0.95
+
+
+def min_gaps(percentile: float, level: float = WINDOW_EVIDENCE_LEVEL) -> int:
+    """The fewest gaps between purchase days from which a window is drawn at ``percentile`` of them.
+
+    The ``p`` quantile of the gaps lies between the smallest and the largest of ``n`` gaps unless all ``n`` fall
+    below it (probability ``p**n``) or all above it (``(1 - p)**n``), whatever their distribution: the
+    distribution-free confidence interval for a quantile from order statistics (Hahn & Meeker 1991; EnvStats'
+    ``ciNparN`` computes the same sample size). With fewer gaps than the smallest ``n`` for which
+    ``1 - p**n - (1 - p)**n >= level``, even the largest gap observed is not an upper bound of the percentile at
+    that confidence: the log cannot say how long its customers' silences run, and a window drawn from it is noise
+    (29 gaps for the 0.9 quantile, 59 for the 0.95, at 95%).
+
+    Parameters
+    ----------
+    percentile : float
+        In (0, 1): the percentile of the gaps (a study's ``tiers.inactive_percentile``).
+    level : float
+        The confidence level, in (0, 1).
+
+    Returns
+    -------
+    int
+
+    References
+    ----------
+    Hahn, G. J., & Meeker, W. Q. (1991). *Statistical Intervals: A Guide for Practitioners*. Wiley (distribution-free
+    confidence intervals for a quantile). EnvStats, R package, ``ciNparN``: sample size for a nonparametric confidence
+    interval for a quantile (search.r-project.org/CRAN/refmans/EnvStats/html/ciNparN.html).
+
+    Examples
+    --------
+    >>> from kamlib.tiers import min_gaps
+    >>> min_gaps(0.9), min_gaps(0.95), min_gaps(0.5)
+    (29, 59, 6)
+    """
+    if not 0 < percentile < 1 or not 0 < level < 1:
+        raise ArgumentError(f"the percentile and the level must be in (0, 1), got {percentile} and {level}.",
+                            argument="percentile")
+    n = max(1, int(np.floor(np.log(1 - level) / np.log(max(percentile, 1 - percentile)))))
+    while percentile ** n + (1 - percentile) ** n > 1 - level:
+        n += 1
+    return n
+
+
 def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile: float = 0.9,
                       fallback: float = 180.0, owner: str = "") -> Window:
     """The inactivity window of a log: a high percentile of the gaps between a customer's consecutive purchase days.
@@ -663,7 +736,9 @@ def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile
     a refund-only day is not a purchase) from ``start`` to ``end`` counts once; the window is their ``percentile``,
     rounded up to whole days, so that a customer whose silence is longer than ``percentile`` of the log's gaps is
     called inactive. A gap longer than the log's span cannot be observed, so a short log understates the window:
-    :meth:`Window.check` checks it on the holdout.
+    :meth:`Window.check` checks it on the holdout. With fewer gaps than :func:`min_gaps` (29 for the 0.9 quantile:
+    fewer, and even the longest gap observed does not bound the percentile with 95% confidence), the window is the
+    ``fallback`` and its sentence says so, with the numbers and the study key to set (``tiers.max_inactive_days``).
 
     Parameters
     ----------
@@ -676,7 +751,8 @@ def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile
     percentile : float
         In (0, 1); a study's ``tiers.inactive_percentile``.
     fallback : float
-        The window when no customer bought on two days (``source == "default"``).
+        The window when the log has fewer gaps than :func:`min_gaps` (none when no customer bought on two days):
+        ``source == "default"``.
     owner : str
         The rule that uses the window (:attr:`Window.owner`, a key of :data:`WINDOW_OWNERS`).
 
@@ -697,9 +773,12 @@ def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile
     >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "b", "c"],
     ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-03-01", "2024-01-01",
     ...                                            "2024-01-31", "2024-02-01"])})
-    >>> w = inactivity_window(tx, end="2024-12-31", percentile=0.5)
-    >>> w.days, w.gaps, w.customers, w.source
-    (30.0, 3, 2, 'log')
+    >>> w = inactivity_window(tx, end="2024-12-31", percentile=0.5)  # 3 gaps, fewer than the 6 the median needs
+    >>> w.days, w.gaps, w.customers, w.source, w.drawn, w.needed
+    (180.0, 3, 2, 'default', 30.0, 6)
+    >>> six = pd.concat([tx, tx.assign(customer_id=tx["customer_id"] + "2")])
+    >>> inactivity_window(six, end="2024-12-31", percentile=0.5).days
+    30.0
     """
     from .transactions import purchase_days
 
@@ -721,8 +800,12 @@ def inactivity_window(transactions: pd.DataFrame, *, end, start=None, percentile
     if gaps.empty:
         return Window(float(fallback), "default", **span)
     window = float(np.ceil(np.quantile(gaps.to_numpy(dtype=float), percentile)))
-    return Window(window, "log", float(percentile), int(len(gaps)),
-                  int(days.loc[gaps.index, "customer_id"].nunique()), float(gaps.median()), **span)
+    needed = min_gaps(percentile)
+    counts = (float(percentile), int(len(gaps)), int(days.loc[gaps.index, "customer_id"].nunique()),
+              float(gaps.median()))
+    if len(gaps) < needed:  # too few gaps to bound the percentile: the default, said with the numbers
+        return Window(float(fallback), "default", *counts, **span, drawn=window, needed=needed)
+    return Window(window, "log", *counts, **span, needed=needed)
 
 
 def window(transactions: pd.DataFrame, setting, *, end, start=None, percentile: float = 0.9,

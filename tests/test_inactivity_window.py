@@ -100,3 +100,43 @@ def test_the_lifecycle_check_counts_the_called_customers_who_bought_again(log):
     for stage, ids in (("churned", churned), ("at-risk", at_risk)):
         assert checked.loc[stage, "customers"] == len(ids) > 0, stage
         assert checked.loc[stage, "came_back"] == sum(c in later for c in ids), stage
+
+
+# -- the evidence rule: too few gaps, the default ---------------------------------------------------------------------
+
+def _marketplace(repeaters: int, one_timers: int = 2000, seed: int = 4):
+    """A marketplace log where few customers repeat: ``repeaters`` customers buy twice (1-6 days apart), the rest once."""
+    rng = np.random.default_rng(seed)
+    rows = [(f"o{i}", pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(0, 300)))) for i in range(one_timers)]
+    for i in range(repeaters):
+        first = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(0, 300)))
+        rows += [(f"r{i}", first), (f"r{i}", first + pd.Timedelta(days=int(rng.integers(1, 7))))]
+    return pd.DataFrame(rows, columns=["customer_id", "date"])
+
+
+@pytest.mark.parametrize("p", [0.5, 0.75, 0.9, 0.95, 0.99])
+def test_min_gaps_is_the_smallest_sample_whose_extremes_bracket_the_percentile(p):
+    """By brute force: the smallest n with P(min <= q_p <= max) = 1 - p**n - (1 - p)**n >= 0.95."""
+    n = next(n for n in range(1, 10_000) if 1 - p ** n - (1 - p) ** n >= 0.95)
+    assert tiers.min_gaps(p) == n
+    assert tiers.min_gaps(0.9) == 29 and tiers.min_gaps(0.95) == 59
+
+
+def test_fifteen_gaps_give_the_default_and_say_so():
+    """Issue 48: a 3-day window was drawn from the 15 gaps of a marketplace log where few customers repeat."""
+    tx = _marketplace(15)
+    w = tiers.window(tx, "auto", end="2024-12-31", percentile=0.9, owner="tiers")
+    gaps = tx.sort_values("date").groupby("customer_id")["date"].diff().dt.days.dropna()
+    assert len(gaps) == 15 and w.gaps == 15 and w.customers == 15
+    assert w.source == "default" and w.days == 180.0 and w.thin and w.needed == 29
+    assert w.drawn == np.ceil(np.quantile(gaps, 0.9)) < 7  # the few-day window the gaps would have given
+    s = str(w.sentence())
+    for words in ("180 days", "only 15 gaps", "15 repeat buyers", "fewer than the 29", "0.9 quantile", "95% confidence",
+                  f"{w.drawn:g} days they give are not used", "set tiers.max_inactive_days"):
+        assert words in s, words
+    assert w.sentence().translate("zh") and w.origin.translate("zh") and "only 15 gaps" in str(w.origin)
+    # the tiers take the default days, and a number set in the study is taken as it is
+    assert tiers.window(tx, 30, end="2024-12-31").days == 30.0
+    # with enough gaps the window is drawn from them
+    enough = tiers.window(_marketplace(29), "auto", end="2024-12-31", percentile=0.9)
+    assert enough.source == "log" and enough.days < 7 and not enough.thin
