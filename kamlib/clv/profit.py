@@ -56,8 +56,23 @@ Morris 1983 accounts for it; the uncertainty of the variance estimates is left o
 narrow for customers with few purchases when there are few customers). With weights (the rate basis), :math:`n_i`
 is replaced by :math:`W_i = \\sum_j w_{ij}` in :math:`v_i` and in :math:`\\log(n_i v_i)`, :math:`\\bar y_i` and
 :math:`S_i` are weighted (:math:`\\bar y_i` the customer's gross profit over their amount when weighted by the amount)
-and :math:`\\ell` gains :math:`\\tfrac12 \\sum_{ij} \\log w_{ij}`; the interval of the margin per purchase is the
-rate's times the expected spend, taken as known.
+and :math:`\\ell` gains :math:`\\tfrac12 \\sum_{ij} \\log w_{ij}`.
+
+The interval of the expected margin per purchase on the rate basis is the equal-tailed interval of the product
+:math:`\\rho_i \\zeta_i` of two independent posteriors: the rate's, :math:`\\rho_i \\sim N(\\hat\\rho_i, s_i^2)` above,
+and, when the spend comes from the Gamma-Gamma model (Fader & Hardie 2013: a purchase's amount is
+:math:`\\text{Gamma}(p, \\nu_i)`, :math:`\\nu_i \\sim \\text{Gamma}(q, \\gamma)`), the customer's mean spend
+:math:`\\zeta_i = p / \\nu_i`, whose posterior given :math:`x_i` repeat purchases of mean :math:`\\bar z_i` is
+inverse gamma with shape :math:`a_i = p x_i + q` and scale :math:`b_i = p (\\gamma + x_i \\bar z_i)` (conjugacy:
+:math:`\\nu_i \\mid \\text{data} \\sim \\text{Gamma}(p x_i + q, \\gamma + x_i \\bar z_i)`; its mean
+:math:`b_i / (a_i - 1)` is the Gamma-Gamma's conditional expected spend). Its distribution function
+:math:`F(c) = E_{\\zeta}[\\Phi((c / \\zeta - \\hat\\rho_i) / s_i)]` is integrated over the quantiles of
+:math:`\\zeta_i` by Gauss-Legendre quadrature (64 nodes) and solved for :math:`F(c) = (1 \\pm \\text{level}) / 2` by
+bisection. As :math:`\\zeta_i > 0`, :math:`F(0) = \\Phi(-\\hat\\rho_i / s_i)`: the interval lies below zero exactly
+when the rate's does, so the spend's uncertainty widens the interval without changing which customers are clearly
+loss-making. Like the rate model's variances, the Gamma-Gamma's :math:`p, q, \\gamma` are taken at their estimates
+(parametric empirical Bayes). A spend given as numbers (a Series, or the customer's own mean amount per purchase day
+with ``spend=None``) carries no distribution and is taken as known: the interval is the rate's times it.
 
 A customer's purchase days are those of :func:`kamlib.rfm.summary` (days whose amounts sum to 0 or more); a day
 of returns only is no purchase, and its profit (usually negative, a refund taking the margin back) is spread
@@ -72,6 +87,9 @@ Statistical Association*, 78(381), 47-55.
 Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). RFM and CLV: Using iso-value curves for customer base
 analysis. *Journal of Marketing Research*, 42(4), 415-430.
 
+Fader, P. S., & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value. Note,
+http://brucehardie.com/notes/025/ (the posterior of a customer's spend, behind the interval of the rate basis).
+
 Colombo, R., & Jiang, W. (1999). A stochastic RFM model. *Journal of Interactive Marketing*, 13(3), 2-12 (the
 gamma spend model behind the Gamma-Gamma, which assumes positive spend).
 """
@@ -83,7 +101,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from .._results import Result
 from ..errors import ArgumentError, KamError
@@ -107,7 +125,7 @@ EXAMPLE = {"customers": 2000, "mean": 12.0, "between_sd": 15.0, "within_sd": 20.
 #: amount, customers' rates spread with a standard deviation of 10 points (about a tenth of them lose money on every
 #: sale), the rate of a purchase day of the mean amount varying about the customer's with a standard deviation of 15
 #: points (less on larger days: the variance falls as 1 / amount), 1 + Poisson(3) purchase days each, and a mean
-#: amount of 100 per purchase day.
+#: amount of 100 per purchase day (the Gamma-Gamma model's: amounts Gamma(2, nu), nu ~ Gamma(4, rate 150)).
 EXAMPLE_RATES = {"customers": 2000, "mean": 0.12, "between_sd": 0.10, "within_sd": 0.15, "purchases": 3.0,
                  "spend": 100.0}
 
@@ -565,7 +583,9 @@ class ProfitCLV(Result):
         customer's past profit) and ``loss_clear``
         (the whole 95% interval of the margin below zero, rule ``margin_loss``). With the rate basis also ``mean_rate``,
         ``margin_rate`` with ``margin_rate_ci_lower`` / ``_ci_upper``, ``mean_spend`` and ``spend_per_purchase`` (the
-        margin's columns are the rate's times it). Without a purchase model the
+        expected margin is the rate's times it; with a Gamma-Gamma spend model also ``spend_per_purchase_ci_lower`` /
+        ``_ci_upper``, and the margin's interval is that of the product of the two posteriors, module Notes; with a
+        spend given as numbers, the rate's interval times it). Without a purchase model the
         discounted purchases and the CLV columns are NaN; the margins and the flags are still there.
     margins : MarginFit
         The fitted margin model.
@@ -623,7 +643,8 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, spend=None,
         The expected spend per purchase for the rate basis: a fitted spend model (``expected_spend(summary)``, e.g.
         the Gamma-Gamma's conditional expected spend), or a Series of it by customer id; None: each customer's mean
         amount per purchase day in the fit (the base's for a customer it has not seen). Ignored with the margin
-        basis. The intervals treat it as known.
+        basis. The interval of the expected margin per purchase carries the Gamma-Gamma model's uncertainty about
+        the customer's mean spend (module Notes); a Series or None is taken as known.
     months : int
         Horizon.
     discount_rate : float
@@ -668,9 +689,15 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, spend=None,
     lo, hi = est - z * se, est + z * se
     if margin_fit.basis == "rate":  # the expected margin per purchase: the expected rate times the expected spend
         table["margin_rate_ci_lower"], table["margin_rate_ci_upper"] = lo, hi
-        each = _spend(spend, summary, table)
+        each, posterior = _spend(spend, summary, table)
         table["spend_per_purchase"] = each
+        rate_se = se
         est, lo, hi = est * each, lo * each, hi * each
+        if posterior is not None:  # the spend's own uncertainty: the interval of the product of the two posteriors
+            shape, scale = posterior
+            table["spend_per_purchase_ci_lower"], table["spend_per_purchase_ci_upper"] = (
+                scale / special.gammaincinv(shape, 0.5 + level / 2), scale / special.gammaincinv(shape, 0.5 - level / 2))
+            lo, hi = _product_interval(table["margin_rate"].to_numpy(float), rate_se, shape, scale, level)
         table["profit_per_purchase"] = est
     table["profit_per_purchase_ci_lower"], table["profit_per_purchase_ci_upper"] = lo, hi
     table["discounted_purchases"] = discounted
@@ -686,12 +713,59 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, spend=None,
                      total, int(table["expected_loss"].sum()), int(table["loss_clear"].sum()), losses, level=float(level))
 
 
-def _spend(spend, summary: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
-    """The expected spend per purchase of each customer of ``summary`` (:func:`value`'s ``spend``)."""
+def _spend_posterior(spend, summary: pd.DataFrame):
+    """The inverse-gamma posterior of each customer's mean spend, ``(shape, scale)``, when ``spend`` is a fitted
+    Gamma-Gamma model (module Notes); None for any other spend."""
+    params = getattr(spend, "params", None)
+    if getattr(spend, "model", None) != "gamma_gamma" or not isinstance(params, dict):
+        return None
+    p, q, v = (float(params[k]) for k in ("p", "q", "v"))
+    x = summary["frequency"].to_numpy(float)
+    m = np.nan_to_num(summary["monetary_value"].to_numpy(float)) if "monetary_value" in summary else np.zeros(len(x))
+    return p * x + q, p * (v + x * m)
+
+
+def _product_interval(mean: np.ndarray, se: np.ndarray, shape: np.ndarray, scale: np.ndarray, level: float,
+                      nodes: int = 48) -> tuple[np.ndarray, np.ndarray]:
+    """The equal-tailed ``level`` interval of rho x zeta, rho ~ N(``mean``, ``se``^2) and zeta ~ inverse gamma
+    (``shape``, ``scale``) independent, per customer: F(c) = E[Phi((c / zeta - mean) / se)] by Gauss-Legendre
+    quadrature over zeta's quantiles, solved for F(c) = (1 -/+ level) / 2 by Newton steps kept inside a bisection
+    bracket (module Notes)."""
+    u, w = special.roots_legendre(nodes)
+    u, w = (u + 1) / 2, w / 2  # on (0, 1): the probability levels of zeta
+    inv = special.gammaincinv(shape[:, None], 1 - u[None, :]) / scale[:, None]  # 1 / zeta at each level
+    mean, se = mean[:, None], np.maximum(se, 1e-300)[:, None]
+    reach = (np.abs(mean[:, 0]) + 10 * se[:, 0]) / inv.min(axis=1)  # F(-reach) ~ 0 and F(reach) ~ 1
+    median = special.gammaincinv(shape, 0.5) / scale  # 1 / zeta's median
+    out = []
+    for target in (0.5 - level / 2, 0.5 + level / 2):
+        low, high = -reach, reach.copy()
+        c = (mean[:, 0] + float(stats.norm.ppf(target)) * se[:, 0]) / median  # the interval with zeta at its median
+        for _ in range(100):
+            zs = (c[:, None] * inv - mean) / se
+            gap = (special.ndtr(zs) * w).sum(axis=1) - target
+            slope = (np.exp(-0.5 * zs ** 2) * inv * w).sum(axis=1) / (se[:, 0] * math.sqrt(2 * math.pi))
+            low, high = np.where(gap < 0, c, low), np.where(gap < 0, high, c)
+            done = (np.abs(gap) < 1e-10) | (high - low <= 1e-12 * reach)
+            if done.all():
+                break
+            with np.errstate(divide="ignore", invalid="ignore"):
+                step = c - gap / slope
+            inside = np.isfinite(step) & (step >= low) & (step <= high)
+            c = np.where(done, c, np.where(inside, step, (low + high) / 2))
+        out.append(c)
+    return out[0], out[1]
+
+
+def _spend(spend, summary: pd.DataFrame, table: pd.DataFrame):
+    """The expected spend per purchase of each customer of ``summary`` (:func:`value`'s ``spend``), and its
+    posterior ``(shape, scale)`` when a Gamma-Gamma model gives it (else None)."""
+    posterior = None
     if spend is None:
         out, source = table["mean_spend"].to_numpy(float), "the customers' mean amount per purchase day"
     elif hasattr(spend, "expected_spend"):
         out, source = np.asarray(spend.expected_spend(summary), dtype=float), "the spend model's expected spend"
+        posterior = _spend_posterior(spend, summary)
     else:
         if not isinstance(spend, pd.Series):
             raise ArgumentError("spend must be a fitted spend model, a Series of the expected spend per purchase by "
@@ -703,7 +777,7 @@ def _spend(spend, summary: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
         raise ArgumentError(f"{source} is missing, zero or negative for {int(bad.sum())} of the {len(out):,} "
                             "customers; the margin rate is multiplied by a spend per purchase above zero, so pass one "
                             "for every customer of the summary (or spend=None for their own mean).", argument="spend")
-    return out
+    return out, posterior
 
 
 def simulate(customers: int = EXAMPLE["customers"], *, mean: float = EXAMPLE["mean"],
@@ -756,9 +830,11 @@ def simulate_rates(customers: int = EXAMPLE_RATES["customers"], *, mean: float =
     """Purchase days with amounts and margins drawn from the rate model (module docstring).
 
     Customer *i* (``c00000``, ...) has ``1 + Poisson(purchases)`` purchase days, a margin rate
-    :math:`\\rho_i \\sim N(\\text{mean}, \\text{between\\_sd}^2)` and a mean amount per day
-    :math:`s_i \\sim \\text{Gamma}(4, \\text{spend} / 4)`; a day's amount is :math:`a \\sim \\text{Gamma}(2, s_i / 2)`,
-    its rate :math:`N(\\rho_i, \\text{within\\_sd}^2 \\, \\text{spend} / a)` and its margin the rate times the amount.
+    :math:`\\rho_i \\sim N(\\text{mean}, \\text{between\\_sd}^2)` and amounts from the Gamma-Gamma model (Fader &
+    Hardie 2013) with :math:`p = 2`, :math:`q = 4`: a day's amount is :math:`a \\sim \\text{Gamma}(2, \\nu_i)` (rate),
+    :math:`\\nu_i \\sim \\text{Gamma}(4, \\gamma)` (rate) with :math:`\\gamma = 1.5 \\, \\text{spend}`, so the customer's
+    mean amount :math:`s_i = 2 / \\nu_i` averages ``spend``; the day's rate is
+    :math:`N(\\rho_i, \\text{within\\_sd}^2 \\, \\text{spend} / a)` and its margin the rate times the amount.
 
     Parameters
     ----------
@@ -776,24 +852,26 @@ def simulate_rates(customers: int = EXAMPLE_RATES["customers"], *, mean: float =
     Returns
     -------
     DataFrame
-        ``customer_id``, ``amount``, ``margin`` and the customer's true rate ``true_rate``, one row per purchase day.
+        ``customer_id``, ``amount``, ``margin`` and the customer's true rate ``true_rate`` and mean amount per purchase
+        day ``true_spend`` (:math:`s_i`), one row per purchase day.
 
     Examples
     --------
     >>> from kamlib.clv.profit import simulate_rates
     >>> s = simulate_rates(100, seed=3)
     >>> list(s.columns), s["customer_id"].nunique(), bool((s["amount"] > 0).all())
-    (['customer_id', 'amount', 'margin', 'true_rate'], 100, True)
+    (['customer_id', 'amount', 'margin', 'true_rate', 'true_spend'], 100, True)
     """
     if customers < 1 or between_sd < 0 or within_sd < 0 or purchases < 0 or spend <= 0:
         raise ArgumentError("customers and spend must be positive and between_sd, within_sd and purchases zero or "
                             "more.", argument="customers")
     rng = np.random.default_rng(seed)
     rho = rng.normal(mean, between_sd, customers)
-    mean_spend = rng.gamma(4.0, spend / 4.0, customers)
+    mean_spend = 2.0 / rng.gamma(4.0, 1.0 / (1.5 * spend), customers)  # 2 / nu, nu ~ Gamma(q = 4, rate 1.5 spend)
     k = 1 + rng.poisson(purchases, customers)
     who = np.repeat(np.arange(customers), k)
     a = rng.gamma(2.0, mean_spend[who] / 2.0)
     r = rho[who] + rng.normal(0.0, 1.0, len(who)) * within_sd * np.sqrt(spend / a)
     ids = np.array([f"c{i:05d}" for i in range(customers)])
-    return pd.DataFrame({"customer_id": ids[who], "amount": a, "margin": r * a, "true_rate": rho[who]})
+    return pd.DataFrame({"customer_id": ids[who], "amount": a, "margin": r * a, "true_rate": rho[who],
+                         "true_spend": mean_spend[who]})
