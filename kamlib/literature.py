@@ -29,11 +29,11 @@ from ._results import Result
 from .errors import KamError, require_columns, rows_preview
 
 __all__ = ["AutoCoding", "BIB_TYPES", "LIT", "REGISTER_COLUMNS", "SOURCE_COLUMNS", "STAGES", "STYLES",
-           "STYLE_OF_LANGUAGE", "TYPES", "agreement", "autocode", "citations", "cite_as", "clean_text",
-           "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa", "format_references",
-           "frequency", "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts", "load_register",
-           "load_sources", "matrix", "number_citations", "references", "seed_body", "seed_units", "sources_csl",
-           "themes_table", "to_bibtex", "tokenize", "traceability", "work_keys"]
+           "STYLE_OF_LANGUAGE", "TYPES", "agreement", "author_number", "autocode", "chinese_csl", "citations",
+           "cite_as", "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa",
+           "format_references", "frequency", "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts",
+           "load_register", "load_sources", "matrix", "number_citations", "references", "seed_body", "seed_units",
+           "sources_csl", "themes_table", "to_bibtex", "tokenize", "traceability", "work_keys"]
 
 LIT = DATA / "literature"
 STAGES = ["identify", "segment", "understand", "act", "evaluate"]
@@ -126,9 +126,12 @@ def to_bibtex(sources: pd.DataFrame) -> str:
 _NAME = r"[A-Z][A-Za-zÀ-ÿ'\-]+"
 CITATION = re.compile(rf"(?<![A-Za-zÀ-ÿ])({_NAME}|[\u4e00-\u9fff]{{2,4}})(?:(?: et al\.| ?等| (?:&|and) {_NAME}|"
                       rf"(?:, {_NAME})+,? (?:&|and) [A-Z][A-Za-z'\-]+),? ?[(（]?|,? ?[(（])((?:19|20)\d{{2}})\b")
-#: One author and a bare year right after an opening bracket: "(Satorra 2000)", "(Cohen 1988;" (a bare "March 2020"
-#: outside brackets is not a citation).
-CITATION_OPEN = re.compile(rf"[(（]({_NAME}) ((?:19|20)\d{{2}})\b")
+#: One author and a bare year right after an opening bracket, "(Satorra 2000)", "(Cohen 1988;", or after a comma or
+#: semicolon inside brackets, "(power 0.8, Cohen 1988)" (a name there has a lower-case second letter and is no
+#: month); a bare "March 2020" outside brackets is not a citation.
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+CITATION_OPEN = re.compile(rf"(?:[(（]|[(（][^()（）]*?[,;，；] ?(?!{_MONTH})(?=[A-Z][a-zà-ÿ]))({_NAME}) "
+                           rf"((?:19|20)\d{{2}})\b")
 #: The next work of a list that a citation opens: "Hubert & Arabie 1985, Cramér 1946" (after a year, a comma or
 #: semicolon, one surname and a year with no parenthesis); matched only right after a citation.
 CITATION_NEXT = re.compile(rf"[,;，；] ?({_NAME})(?: et al\.| ?等)? ((?:19|20)\d{{2}})\b")
@@ -175,6 +178,8 @@ def citations(text: str) -> list[tuple[str, str]]:
     [('Hubert', '1985'), ('Cramér', '1946')]
     >>> citations("(Fabrigar 等 1999)、Kelley(1939) 与 吴明隆(2010)")
     [('Fabrigar', '1999'), ('Kelley', '1939'), ('吴明隆', '2010')]
+    >>> citations("(power 0.8, Cohen 1988); (检验力 0.8，Cohen 1988); (UK, December 2010); (GBP, EUR 2010)")
+    [('Cohen', '1988')]
     """
     out = []
     for _, _, surname, year in _scan(text):
@@ -189,7 +194,7 @@ STYLES = {"apa": "apa.csl", "gbt7714": "gb-t-7714-2015-numeric.csl"}
 STYLE_OF_LANGUAGE = {"en": "apa", "zh": "gbt7714"}
 
 
-def number_citations(text: str, numbers: dict, template: str = "[{n}]", *, et_al: str | None = None) -> str:
+def number_citations(text: str, numbers: dict, template: str = "[{n}]", *, language: str = "en") -> str:
     """The text with each author-year citation followed by its work's number (GB/T 7714-2015, numeric system: the
     number of a work in the reference list, which numbers works in order of first citation).
 
@@ -200,8 +205,10 @@ def number_citations(text: str, numbers: dict, template: str = "[{n}]", *, et_al
         ``{(first author's surname, year): n}``, as :func:`references` labels them.
     template : str
         How a number is written (``"<sup>[{n}]</sup>"`` in HTML).
-    et_al : str, optional
-        The words for "et al." in a numbered citation (``"等"`` in Chinese, as GB/T 7714-2015 writes them).
+    language : {"en", "zh"}
+        In Chinese each numbered citation takes the standard's author-number form (:func:`author_number`): the
+        authors as Chinese prose names them, without the year, then the number ("Homburg 等[1]", "Hu 和 Bentler[3]");
+        in English the citation is kept as written and the number follows it.
 
     Returns
     -------
@@ -211,21 +218,76 @@ def number_citations(text: str, numbers: dict, template: str = "[{n}]", *, et_al
     References
     ----------
     GB/T 7714-2015 (信息与文献 参考文献著录规则), 10.1: in the numeric system each citation carries the number of its
-    work in the reference list, in square brackets.
+    work in the reference list, in square brackets; where the text names the author, the number follows the name.
 
     Examples
     --------
     >>> from kamlib.literature import number_citations
-    >>> number_citations("按 Hu & Bentler (1999) 和 Kline (2016) 的临界值", {("Hu", "1999"): 3, ("Kline", "2016"): 1})
-    '按 Hu & Bentler (1999)[3] 和 Kline (2016)[1] 的临界值'
-    >>> number_citations("Hair et al. (2022) 的准则", {("Hair", "2022"): 2}, et_al="等")
-    'Hair 等 (2022)[2] 的准则'
+    >>> number_citations("cut-offs of Hu & Bentler (1999) and Kline (2016)", {("Hu", "1999"): 3, ("Kline", "2016"): 1})
+    'cut-offs of Hu & Bentler (1999)[3] and Kline (2016)[1]'
+    >>> number_citations("按 Hu & Bentler (1999) 和 Kline (2016) 的临界值", {("Hu", "1999"): 3, ("Kline", "2016"): 1},
+    ...                  language="zh")
+    '按 Hu 和 Bentler[3] 和 Kline[1] 的临界值'
+    >>> number_citations("Homburg et al. (2002) 发现；(Satorra 2000)", {("Homburg", "2002"): 1, ("Satorra", "2000"): 2},
+    ...                  language="zh")
+    'Homburg 等[1] 发现；(Satorra[2])'
     """
     for start, end, surname, year in reversed(_scan(text)):
         if (surname, year) in numbers:
-            cited = text[start:end].replace(" et al.", f" {et_al}") if et_al else text[start:end]
-            text = text[:start] + cited + template.format(n=numbers[(surname, year)]) + text[end:]
+            cited, after = text[start:end], ""
+            if language == "zh":
+                cited, after = author_number(cited)
+            text = text[:start] + cited + template.format(n=numbers[(surname, year)]) + after + text[end:]
     return text
+
+
+#: A citation as :func:`_scan` delimits it: the names, the year (in brackets of its own or bare), and a closing
+#: bracket that closes a parenthesis opened before the names ("(Satorra 2000)")
+_CITED = re.compile(r"^(?P<names>.*?)(?P<open>,? ?[(（])?(?:19|20)\d{2}(?P<close>[)）]?)$", flags=re.S)
+#: How the names of two authors and of three or more are joined in a citation (English and Chinese forms)
+_AND = re.compile(r"\s*(?:,\s*)?(?:&|\band\b|和)\s*")
+
+
+def author_number(cited: str) -> tuple[str, str]:
+    """A citation in the author-number form of GB/T 7714-2015 in Chinese prose: the author, two authors joined by
+    "和", or the first author and "等" for three or more, without the year; the number goes between the two parts
+    returned (the second is a bracket closing a parenthesis the citation sits in, or empty).
+
+    Parameters
+    ----------
+    cited : str
+        One citation as the text writes it ("Homburg et al. (2002)", "Hu & Bentler (1999)", "Henseler, Ringle &
+        Sarstedt 2015", "吴明隆(2010)", "Satorra 2000)").
+
+    Returns
+    -------
+    tuple of str
+        ``(names, after)``: what precedes the number and what follows it.
+
+    References
+    ----------
+    GB/T 7714-2015 (信息与文献 参考文献著录规则), 10.1.2 and 10.2.2: a cited author's name in the text is followed by
+    the work's number; a work of three or more authors is named by its first author and "等".
+
+    Examples
+    --------
+    >>> from kamlib.literature import author_number
+    >>> author_number("Homburg et al. (2002)"), author_number("Hu & Bentler (1999)")
+    (('Homburg 等', ''), ('Hu 和 Bentler', ''))
+    >>> author_number("Henseler, Ringle & Sarstedt 2015"), author_number("Satorra 2000)"), author_number("吴明隆(2010)")
+    (('Henseler 等', ''), ('Satorra', ')'), ('吴明隆', ''))
+    """
+    m = _CITED.match(cited.strip())
+    if m is None:  # not a citation of :func:`_scan`'s forms: kept as written
+        return cited, ""
+    names = m["names"].strip().rstrip(",，").strip()
+    after = m["close"] if m["close"] and not m["open"] else ""  # a bracket of its own around the year goes with it
+    if re.search(r"\bet al\.|等", names):
+        return re.split(r"\s*(?:\bet al\.|等)", names)[0].strip() + " 等", after
+    people = [p for p in re.split(r"\s*,\s*|" + _AND.pattern, names) if p.strip()]
+    if len(people) >= 3:
+        return f"{people[0]} 等", after
+    return " 和 ".join(people), after
 
 
 def references(text: str, bibtex: str | None = None, *, style: str = "apa") -> list[dict]:
@@ -321,6 +383,8 @@ def format_references(keys, *, style: str = "apa", bibtex: str | None = None, cs
     if not keys:
         return []
     bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
+    if style == "gbt7714":  # a work in Chinese is listed in Chinese: its item (read after the BibTeX) replaces it
+        csl_items = [*chinese_csl(bibtex, keys), *(csl_items or [])]
     out = _pandoc(tuple(keys), style, bibtex, _json(csl_items), None)
     if style == "gbt7714":
         # The style prints each work in its own language ("et al.", "2nd ed." for a work in English) only under
@@ -333,6 +397,68 @@ def format_references(keys, *, style: str = "apa", bibtex: str | None = None, cs
     if missing:
         raise KamError(f"the bibliography has no entry for {missing}; add them to data/literature/methods.bib.")
     return out
+
+
+#: CSL types of the BibTeX entries a work in Chinese may be (:func:`chinese_csl`)
+_CSL_TYPES = {"book": "book", "article": "article-journal", "incollection": "chapter", "thesis": "thesis",
+              "phdthesis": "thesis", "mastersthesis": "thesis", "techreport": "report", "misc": "document"}
+
+
+def chinese_csl(bibtex: str | None = None, keys=None) -> list[dict]:
+    """The bibliography's works in Chinese (``langid = {chinese}``) as CSL JSON items in Chinese, for the GB/T
+    7714-2015 list: the author as written in Chinese (``namezh``, a literal name, so it is neither inverted nor
+    initialled), and the title, publisher and place in Chinese (``titlezh``, ``publisherzh``, ``addresszh``; the
+    entry's own field where it has none). The BibTeX entry itself stays as the English edition cites it (a romanised
+    name, a translated title in brackets, APA 7, 9.38).
+
+    Parameters
+    ----------
+    bibtex : str, optional
+        The bibliography (default ``methods.bib``).
+    keys : iterable of str, optional
+        Only these works (all by default).
+
+    Returns
+    -------
+    list of dict
+        One CSL JSON item per work in Chinese, ``language`` ``zh-CN``.
+
+    References
+    ----------
+    GB/T 7714-2015 (信息与文献 参考文献著录规则), 8.1.1 and 8.1.2: a work is described in the language it was
+    published in, a Chinese author by the full name.
+
+    Examples
+    --------
+    >>> from kamlib.literature import chinese_csl
+    >>> item = chinese_csl(keys=["wu2010"])[0]
+    >>> item["author"], item["title"], item["publisher-place"]
+    ([{'literal': '吴明隆'}], '问卷统计分析实务: SPSS 操作与应用', '重庆')
+    """
+    bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
+    wanted = None if keys is None else set(keys)
+    items = []
+    for key, entry in _parsed(bibtex).entries.items():
+        f = entry.fields
+        if f.get("langid") != "chinese" or (wanted is not None and key not in wanted):
+            continue
+
+        def field(name):
+            return re.sub(r"[{}]", "", f.get(f"{name}zh") or f.get(name) or "").strip()
+
+        item = {"id": key, "type": _CSL_TYPES.get(entry.type.lower(), "document"), "language": "zh-CN",
+                "title": field("title"), "issued": {"date-parts": [[int(f["year"])]]}}
+        if "namezh" in f:
+            item["author"] = [{"literal": n.strip()} for n in f["namezh"].split(";")]
+        else:
+            item["author"] = [{"literal": re.sub(r"[{}\\]", "", " ".join(p.last_names + p.first_names))}
+                              for p in entry.persons.get("author", [])]
+        for csl, name in (("publisher", "publisher"), ("publisher-place", "address"), ("container-title", "journal"),
+                          ("volume", "volume"), ("issue", "number"), ("page", "pages"), ("DOI", "doi")):
+            if field(name):
+                item[csl] = field(name)
+        items.append(item)
+    return items
 
 
 def _json(items) -> str | None:

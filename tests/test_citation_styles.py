@@ -89,3 +89,35 @@ def test_the_report_references_are_those_the_text_cites_in_each_language():
     assert {r["key"] for r in en} == {r["key"] for r in zh} == {"hu1999", "kaiser1974", "cohen1988"}
     assert [r["key"] for r in zh] == ["hu1999", "kaiser1974", "cohen1988"]  # numbered by first citation
     assert [r["key"] for r in en] == ["cohen1988", "hu1999", "kaiser1974"]  # APA: by author
+
+
+def test_a_chinese_work_is_listed_in_chinese_in_gbt_and_romanised_with_its_translation_in_apa():
+    """GB/T 7714-2015 (8.1.1): a work is described in the language it was published in, a Chinese author by the full
+    name; the English edition's APA entry keeps the romanised name and the bracketed translation (APA 7, 9.38)."""
+    gbt = lit.format_references(["wu2010", "kelley1939"], style="gbt7714")
+    wu = next(r for r in gbt if r["key"] == "wu2010")
+    assert wu["text"].startswith("吴明隆. 问卷统计分析实务: SPSS 操作与应用[M]. 重庆: 重庆大学出版社, 2010")
+    assert not re.search(r"WU|Wu|Minglong|Chongqing|Questionnaire", wu["text"]), wu["text"]
+    assert next(r for r in gbt if r["key"] == "kelley1939")["text"].startswith("KELLEY T L.")  # English stays
+    apa = lit.format_references(["wu2010"], style="apa")[0]["text"]
+    assert apa.startswith("Wu, M. (2010). 问卷统计分析实务") and "[Questionnaire Statistical Analysis" in apa
+
+
+@pytest.mark.parametrize("cited, zh", [
+    ("Homburg et al. (2002) 发现", "Homburg 等[1] 发现"),
+    ("按 Hu & Bentler (1999) 的临界值", "按 Hu 和 Bentler[1] 的临界值"),
+    ("(HTMT；Henseler, Ringle & Sarstedt 2015)", "(HTMT；Henseler 等[1])"),
+    ("(Podsakoff 等 2003)", "(Podsakoff 等[1])"),
+    ("按 Podsakoff 等(2003)的规则", "按 Podsakoff 等[1]的规则"),
+    ("依据 Kelley(1939)", "依据 Kelley[1]"),
+    ("吴明隆(2010)", "吴明隆[1]"),
+    ("(检验力 0.8，Cohen 1988)", "(检验力 0.8，Cohen[1])"),
+    ("(Satorra 2000)", "(Satorra[1])"),
+])
+def test_a_numbered_chinese_citation_takes_the_author_number_form(cited, zh):
+    """GB/T 7714-2015, 10.1.2: in Chinese prose a citation names its authors (两位作者以"和"相连, three or more as
+    the first and "等") followed by the number, without the English year or "et al."."""
+    (surname, year), = lit.citations(cited)
+    assert lit.number_citations(cited, {(surname, year): 1}, language="zh") == zh
+    english = lit.number_citations(cited, {(surname, year): 1})  # the English form keeps the year
+    assert english.count("[1]") == 1 and year in english

@@ -131,7 +131,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     if report.numbered(language):  # a numeric style (Chinese edition): the page's list and numbers
         doc_["references"] = report.render(manifest, out, title=title, language=language, study_name=study_name,
                                            quick=quick, texts=texts, references_only=True)
-        w = _Numbered(w, report.citation_numbers(doc_["references"]))
+        w = _Numbered(w, report.citation_numbers(doc_["references"]), language)
 
     w.title(title, f"{T['study']}: {study_name} · {T['generated']} {out.name} · {doc_['n_artefacts']} {T['artefacts']}")
     if doc_["n_simulated"]:
@@ -384,10 +384,11 @@ class _Word:
 
 class _Numbered:
     """A writer whose text gets each citation's number (GB/T 7714-2015, numeric system) before it is written; the
-    reference list's own entries (rich runs) are written as they are."""
+    reference list's own entries (rich runs) are written as they are; each citation in the author-number form of
+    ``language`` (:func:`kamlib.literature.number_citations`)."""
 
-    def __init__(self, writer, numbers: dict):
-        self._w, self._numbers = writer, numbers
+    def __init__(self, writer, numbers: dict, language: str):
+        self._w, self._numbers, self._language = writer, numbers, language
 
     def __getattr__(self, name):
         return getattr(self._w, name)
@@ -395,7 +396,8 @@ class _Numbered:
     def _n(self, text):
         from .. import literature
 
-        return literature.number_citations(text, self._numbers, et_al="等") if isinstance(text, str) else text
+        return literature.number_citations(text, self._numbers, language=self._language) if isinstance(text, str) \
+            else text
 
     def paragraph(self, text: str, kind: str | None = None) -> None:
         self._w.paragraph(self._n(text), kind)
