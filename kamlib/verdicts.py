@@ -4,7 +4,8 @@ A verdict in the report (a reliability met, a fit acceptable, a hypothesis suppo
 score worse than chance, a test feasible for the company's size) comes from one :class:`Rule` in :data:`RULES`; the
 analysis modules (:mod:`kamlib.survey.pls`, :mod:`kamlib.survey`, :mod:`kamlib.churn`, :mod:`kamlib.experiments`) read
 their cut-offs from here, so a cut-off is changed in one place and the report's appendix lists exactly the rules it
-applied (:func:`table`).
+applied (:func:`table`): reading a rule from :data:`RULES` records it as applied, in the process (:func:`applied`,
+which a notebook's manifest record keeps) or inside :func:`applying` (the report's own reasoning).
 
 Written by hand: the rules are conventions of the literature cited with each, not an algorithm a library offers.
 
@@ -30,14 +31,16 @@ from __future__ import annotations
 import dataclasses
 import math
 import operator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ._results import Result
 
-__all__ = ["AUC_BANDS", "EFFECTS", "RULES", "Rule", "Step", "WEIGHED", "Weighed", "comparable", "concentrated",
-           "effect", "invariance_step", "met", "rule", "shortfall", "supported", "table", "weigh"]
+__all__ = ["AUC_BANDS", "EFFECTS", "RULES", "Rule", "Step", "WEIGHED", "Weighed", "applied", "applying", "comparable",
+           "concentrated", "effect", "invariance_step", "met", "rule", "shortfall", "supported", "table", "weigh"]
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
@@ -88,7 +91,26 @@ class Rule:
         return f"{self.statistic} {self.op} {self.threshold:g}; {self.source}"
 
 
-RULES: dict[str, Rule] = {r.name: r for r in (
+#: The rules read in this process (a notebook's kernel runs one notebook), and the collectors of :func:`applying`
+_APPLIED: set[str] = set()
+_COLLECTING: ContextVar[tuple] = ContextVar("collecting", default=())
+
+
+class _Registry(dict):
+    """The rules by name; reading one (``RULES[name]``) records it as applied (:func:`applied`, :func:`applying`).
+    Iterating over the registry (the appendix's :func:`table`) applies nothing."""
+
+    def __getitem__(self, name):
+        found = dict.__getitem__(self, name)
+        _APPLIED.add(name)
+        for into in _COLLECTING.get():
+            into.add(name)
+        return found
+
+
+#: Every rule by name. Reading a rule (``RULES["cfi"]``, :func:`rule`, :func:`met` and the verdict functions) is
+#: applying it: the report's appendix lists the rules a run read, with their sources (:func:`applied`).
+RULES: dict[str, Rule] = _Registry({r.name: r for r in (
     # measurement model (reliability and validity)
     Rule("alpha", "Cronbach's alpha", ">=", 0.70, "Nunnally & Bernstein (1994)", "internal consistency"),
     Rule("rho_a", "rho_A", ">=", 0.70, "Dijkstra & Henseler (2015)", "internal consistency"),
@@ -181,7 +203,53 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     # profit CLV (kamlib.clv.profit): an account called loss-making on the evidence, not on its point estimate
     Rule("margin_loss", "upper bound of the 95% interval of an account's expected margin per purchase", "<", 0.0,
          "Gardner & Altman (1986)", "the account is expected to lose money on its purchases"),
-)}
+)})
+
+
+def applied() -> list[str]:
+    """The rules this process has read so far (applied to a statistic or shown as a cut-off), in :data:`RULES` order:
+    what a notebook's run applied, since each notebook runs in its own kernel (its manifest record keeps them).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from kamlib.verdicts import applied, met
+    >>> met("kmo", 0.8)
+    True
+    >>> "kmo" in applied()
+    True
+    """
+    return [name for name in RULES if name in _APPLIED]
+
+
+@contextmanager
+def applying():
+    """Collect the rules read inside the block (the report's own verdicts: its closings, discussion and worded
+    findings).
+
+    Yields
+    ------
+    set of str
+        The names of the rules read inside the block, filled as they are read.
+
+    Examples
+    --------
+    >>> from kamlib.verdicts import applying, concentrated
+    >>> with applying() as used:
+    ...     concentrated(0.74)
+    True
+    >>> sorted(used)
+    ['concentration']
+    """
+    used: set[str] = set()
+    token = _COLLECTING.set(_COLLECTING.get() + (used,))
+    try:
+        yield used
+    finally:
+        _COLLECTING.reset(token)
 
 #: Discrimination of a score by its ROC AUC (Hosmer, Lemeshow & Sturdivant 2013, p. 177): lower bound -> words. Their
 #: bands: 0.5 no discrimination, above 0.5 and below 0.7 poor, 0.7 acceptable, 0.8 excellent, 0.9 outstanding; below

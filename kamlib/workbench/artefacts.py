@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import defaults, style
+from .. import defaults, style, verdicts
 from .._progress import say
 from ..config import reports_root
 from ..errors import KamError
@@ -550,6 +550,7 @@ class Artefacts:
             "results": self.kept,
             "demonstrations": self.shown,
             "demonstration_notes": self.demonstration_notes,
+            "verdicts": verdicts.applied(),  # the verdict rules this notebook's kernel read (the report's Appendix B)
         }
         part.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         (self.root / "values.json").write_text(

@@ -608,7 +608,9 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
         ``data_rows`` (data set, real or simulated, licence), ``sections`` (numbered, each with ``main``,
         ``findings``, ``notebooks``), ``recommendations``, ``limitations``, ``reference`` (Appendix A tables),
         ``appendix`` (parameters), ``labels`` (artefact id -> "Figure 3."), ``cards``. Every artefact is a
-        manifest entry with ``label`` and ``caption`` added, numbered in reading order.
+        manifest entry with ``label`` and ``caption`` added, numbered in reading order. ``rules`` holds the verdict
+        rules the run applied (:func:`applied_rules`), and ``references`` (author-date style) the works the report
+        cites, those rules' sources among them.
 
     References
     ----------
@@ -616,6 +618,51 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     quantitative research report.
     """
     from .. import verdicts
+
+    with verdicts.applying() as used:  # the report's own verdicts: closings, discussion, worded findings
+        doc, values, results = _outline(manifest, out, language=language, quick=quick, texts=texts)
+    rules = applied_rules(manifest, used)
+    doc["rules"] = verdicts.table(rules, language=language).to_dict("records")
+    # a numbered style lists the works the page cites, in its order: render() makes it from the page
+    doc["references"] = [] if numbered(language) else _references(manifest, values, out, quick, results, language,
+                                                                   rules=rules)
+    return doc
+
+
+def applied_rules(manifest: dict, used=()) -> list[str] | None:
+    """The verdict rules a run applied: those its notebooks read (each notebook's record keeps them, ``verdicts``,
+    :func:`kamlib.verdicts.applied`) and those the report's own reasoning read (``used``), in the registry's order;
+    None (every rule) when a notebook's record predates that record and cannot say.
+
+    Parameters
+    ----------
+    manifest : dict
+    used : iterable of str
+        The rules the report's own sentences read (:func:`kamlib.verdicts.applying`).
+
+    Returns
+    -------
+    list of str or None
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import applied_rules
+    >>> applied_rules({"notebooks": {"a": {"verdicts": ["cfi", "ave"]}, "b": {"verdicts": []}}}, {"concentration"})
+    ['ave', 'cfi', 'concentration']
+    >>> applied_rules({"notebooks": {"a": {"verdicts": ["cfi"]}, "b": {}}}) is None
+    True
+    """
+    from .. import verdicts
+
+    records = list(manifest.get("notebooks", {}).values())
+    if any(rec.get("verdicts") is None for rec in records):
+        return None
+    names = set(used).union(*(rec["verdicts"] for rec in records))
+    return [name for name in verdicts.RULES if name in names]
+
+
+def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, texts: dict | None = None):
+    """:func:`outline` but its verdict rules and author-date references, with the values and stage results read."""
     from . import demonstrations, discussion
     from . import findings as fnd
 
@@ -714,9 +761,8 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
             # a numbered style lists the works the page cites, in its order: render() makes it from the page
-            "references": [] if numbered(language) else _references(manifest, values, out, quick, results, language),
-            "claims": [c.row(language) for c in discussion.confront(results)],
-            "rules": verdicts.table(language=language).to_dict("records"),
+            "references": [],  # outline() adds them, and the rules the run applied
+            "claims": [c.row(language) for c in discussion.confront(results)], "rules": [],
             "author": {section: authors.fill(text, results, language=language, currency=currency,
                                              where=f"texts.{section}")
                        for section, text in (texts or {}).items()},
@@ -734,7 +780,7 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
             "n_artefacts": len(arts),
             "n_simulated": len(simulated), "versions": sorted((arts[0].get("versions", {}) if arts else {}).items()),
             "first_section": len(sections) + 3}
-    return doc
+    return doc, values, results
 
 
 def numbered(language: str) -> bool:
@@ -884,10 +930,12 @@ def _literature(language: str, manifest: dict | None = None) -> list[dict]:
     return topics
 
 
-def _references(manifest: dict, values: dict, out: Path, quick: bool, results, language: str = "en") -> list[dict]:
+def _references(manifest: dict, values: dict, out: Path, quick: bool, results, language: str = "en", *,
+                rules=None) -> list[dict]:
     """The works cited anywhere in the report (English text: captions, notes, findings, recommendations,
     limitations, the closings and the discussion (from the run's stage ``results``) and the text cells of every
-    table, and the sources of the verdict rules table), formatted (:func:`kamlib.literature.references`)."""
+    table, and the sources of the verdict rules table: the ``rules`` the run applied, every rule when None),
+    formatted (:func:`kamlib.literature.references`)."""
     from .. import literature, verdicts
     from . import discussion
     from . import findings as fnd
@@ -905,8 +953,8 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
             df = pd.read_csv(out / a["path"])
             parts += [str(v) for c in df.columns if df[c].dtype == object or str(df[c].dtype) == "str"
                       for v in df[c].dropna().unique()]
-    rules = verdicts.table(language="en")  # the report prints every rule with its source and what meeting it means
-    parts += [v for c in rules.columns for v in rules[c].tolist() if isinstance(v, str)]
+    shown = verdicts.table(rules, language="en")  # Appendix B prints each applied rule with its source
+    parts += [v for c in shown.columns for v in shown[c].tolist() if isinstance(v, str)]
     parts += [w["cite"] for t in _literature("en", manifest) for w in t["works"]]  # the background's review
     parts += [m["text"] for m in methods.chapter(manifest, values, "en")]  # the methods chapter cites its sources
     return _listed("\n".join(parts), language)
@@ -1086,14 +1134,15 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
         numbers = citation_numbers(doc["references"])
         head, sep, rest = page.partition("<ul class='refs'>")
         refs, sep2, tail = rest.partition("</ul>")
-        page = _number_html(head, numbers) + sep + refs + sep2 + _number_html(tail, numbers)
+        page = _number_html(head, numbers, language) + sep + refs + sep2 + _number_html(tail, numbers, language)
     if references_only:
         return doc["references"]
     return page
 
 
-def _number_html(page: str, numbers: dict) -> str:
-    """``page`` with each citation in its text (not inside a tag) followed by its superscript number."""
+def _number_html(page: str, numbers: dict, language: str) -> str:
+    """``page`` with each citation in its text (not inside a tag) followed by its superscript number, in the
+    author-number form of ``language`` (:func:`kamlib.literature.number_citations`)."""
     from .. import literature
 
     import html as _html
@@ -1101,7 +1150,7 @@ def _number_html(page: str, numbers: dict) -> str:
     def number(text: str) -> str:
         if not text.strip():
             return text
-        done = literature.number_citations(_html.unescape(text), numbers, "\x00{n}\x01", et_al="等")
+        done = literature.number_citations(_html.unescape(text), numbers, "\x00{n}\x01", language=language)
         return _html.escape(done, quote=False).replace("\x00", "<sup>[").replace("\x01", "]</sup>")
 
     out = []

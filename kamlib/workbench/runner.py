@@ -394,7 +394,8 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
                                                   "recommendations": part.get("recommendations", []),
                                                   "limitations": part.get("limitations", []),
                                                   "demonstrations": part.get("demonstrations", []),
-                                                  "demonstration_notes": part.get("demonstration_notes", [])}
+                                                  "demonstration_notes": part.get("demonstration_notes", []),
+                                                  "verdicts": part.get("verdicts")}
     manifest.get("not_run", {}).pop(name, None)  # it ran: the report no longer says it did not
     keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
     manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a.get("order", 0), a["id"]))
