@@ -73,11 +73,12 @@ def test_parameters_cell_equals_the_schema(nb):
         f"{nb.name}: the parameters cell drifted from the study schema; run `kam sync-parameters`")
 
 
-#: What the default study declares that the schema does not hold: the research model and the customer-value index
-#: are a study's own (issues 48 and 50), so a notebook opened by hand without a study tests no hypothesis and
-#: builds no index, and says so
+#: What the default study declares that the schema does not hold: the research model, the customer-value index,
+#: the practice sources with their claims and the campaign assumptions' basis are a study's own (issues 48 and 50),
+#: so a notebook opened by hand without a study tests no hypothesis, builds no index and codes no source, and says so
 STUDY_OWNS = ("survey_model", "survey_hypotheses", "value_index_criteria", "value_index_pairwise",
-              "value_index_judgements")
+              "value_index_judgements", "literature_seeds_dir", "literature_sources", "literature_coding",
+              "literature_facts", "literature_claims", "strategy_basis")
 
 
 def test_default_study_differs_from_the_schema_only_in_quick_and_the_title():
@@ -99,11 +100,11 @@ def test_parameters_cell_is_generated_from_sections():
 
 
 def test_file_keys_are_marked_once_and_used_by_validation_and_fingerprint(tmp_path, study_file):
-    s = study.Study()
+    s = study.load(DEFAULT_STUDY)  # the schema leaves the literature's files to the study (STUDY_OWNS)
     keys = {k for k, _, _ in s.files()}
     # built-in sources (cdnow, simulated) are not files; every other path-valued key is
     assert keys == {"transactions.source", "survey.instrument", "literature.seeds_dir", "literature.sources", "literature.codebook",
-                    "literature.coding", "literature.facts", "reviews.lexicon", "reviews.aspects"}
+                    "literature.coding", "literature.facts", "literature.claims", "reviews.lexicon", "reviews.aspects"}
     own = tmp_path / "own.csv"
     own.write_text("customer_id,date,amount\n1,2024-01-01,5\n")
     with_file = study.load(study_file(transactions__source=str(own), notebooks=["01_data_overview"]))

@@ -492,12 +492,26 @@ class Strategy(_Section):
     did_accounts: int = Field(400, ge=20)
     budget: float = Field(10_000.0, gt=0)
     peeking_sims: int = Field(2000, ge=100)
-    baseline_conversion: float = Field(defaults.BASELINE_CONVERSION, gt=0, lt=1)
-    relative_lift: float = Field(defaults.RELATIVE_LIFT, gt=-0.9, le=5)
-    key_extra_lift: float = Field(defaults.KEY_EXTRA_LIFT, ge=-0.9, le=5)
+    baseline_conversion: float = Field(defaults.BASELINE_CONVERSION, gt=0, lt=1,
+                                       description="conversion of the generic offer (simulated campaign, test plan); "
+                                                   "a campaign assumption (strategy.basis)")
+    relative_lift: float = Field(defaults.RELATIVE_LIFT, gt=-0.9, le=5,
+                                 description="lift of the personalised offer the next test should detect; a campaign "
+                                             "assumption (strategy.basis)")
+    key_extra_lift: float = Field(defaults.KEY_EXTRA_LIFT, ge=-0.9, le=5,
+                                  description="key accounts' extra lift in the simulated campaign; a campaign "
+                                              "assumption (strategy.basis)")
     programme_effect: float = Field(0.08, ge=-0.9, le=5)
     cost_per_customer: float = Field(2.0, gt=0)
-    uplift: dict[str, float] = Field(default_factory=lambda: dict(defaults.DEFAULT_UPLIFT))
+    uplift: dict[str, float] = Field(default_factory=lambda: dict(defaults.DEFAULT_UPLIFT),
+                                     description="largest share of a tier's CLV that spending can add (budget "
+                                                 "allocation); a campaign assumption (strategy.basis)")
+    basis: dict[Literal["baseline_conversion", "relative_lift", "key_extra_lift", "uplift"], list[str]] = Field(
+        default_factory=dict,
+        description="where each campaign assumption the study declares comes from: ids of literature.facts or "
+                    "literature.sources (e.g. relative_lift: [F001]) or [assumption] (the study's own judgement); a "
+                    "value the study sets without a basis counts as [assumption]. An assumption the study neither "
+                    "sets nor bases is the workbook's stated one (kamlib.defaults), and the report says so")
     experiment_source: str = Field("simulated", description="'simulated' or a CSV/Parquet campaign file.",
                                    json_schema_extra=file_key(builtins=("simulated",)))
     experiment_columns: ExperimentColumns = ExperimentColumns()
@@ -512,6 +526,21 @@ class Strategy(_Section):
         if self.programme_source != "simulated" and self.programme_start is None:
             raise ValueError("strategy.programme_start must name the first period of the programme (a period of the "
                              "file, e.g. 13 or 2024-07) when strategy.programme_source is a file")
+        return self
+
+    @model_validator(mode="after")
+    def _declared_assumptions(self):
+        """A campaign assumption the study file sets is the study's: without a ``basis`` it is based on
+        ``[assumption]`` (the study's judgement). ``basis`` then names every assumption the study declares; the
+        others are the workbook's stated values (:data:`kamlib.defaults.CAMPAIGN_ASSUMPTIONS`), which 40_strategy
+        labels so in the report."""
+        for key, ids in self.basis.items():
+            if not ids or not all(isinstance(i, str) and i.strip() for i in ids):
+                raise ValueError(f"strategy.basis.{key} names no source; write the ids of literature.facts or "
+                                 f"literature.sources it rests on (e.g. [F001]) or [assumption]")
+        for key in defaults.CAMPAIGN_ASSUMPTIONS:
+            if key in self.model_fields_set and key not in self.basis:
+                self.basis[key] = ["assumption"]  # in place: an assignment would validate the section again
         return self
 
     @model_validator(mode="after")
@@ -589,12 +618,54 @@ class Reviews(_Section):
 
 
 class Literature(_Section):
-    seeds_dir: str = Field("../shared/seeds", description="folder of the source texts (optional: coded data ship in data/literature)",
-                           json_schema_extra=file_key(folder=True, required=False))
-    sources: str = Field("data/literature/sources.csv", json_schema_extra=file_key())
-    codebook: str = Field("data/literature/codebook.yaml", json_schema_extra=file_key())
-    coding: str = Field("data/literature/coding.csv", json_schema_extra=file_key())
-    facts: str = Field("data/literature/facts.csv", json_schema_extra=file_key())
+    """The case's practice sources (00_literature) and the register of their claims that the report's discussion
+    confronts with the run. They are the study's own: a study that declares none codes no practice source and has
+    no claims table, and its report says so; studies/default.yaml declares the four sources of its case."""
+
+    seeds_dir: str | None = Field(None, description="folder of the source texts, for the auto-coder's comparison "
+                                                    "with the manual coding (optional)",
+                                  json_schema_extra=file_key(folder=True, required=False))
+    sources: str | None = Field(None, description="the source register (one row per source; columns as "
+                                                  "data/literature/sources.csv); null: the study codes no practice "
+                                                  "sources", json_schema_extra=file_key())
+    codebook: str = Field("data/literature/codebook.yaml", description="the framework's themes, their keywords and "
+                                                                       "the artefacts that test them",
+                          json_schema_extra=file_key())
+    coding: str | None = Field(None, description="the manual coding of the sources (source, unit, theme, coder, "
+                                                 "note); required with literature.sources",
+                               json_schema_extra=file_key())
+    facts: str | None = Field(None, description="numbers the sources state, cited by id (F001, ...); null: none",
+                              json_schema_extra=file_key())
+    claims: str | None = Field(None, description="the register of the sources' claims the report's discussion "
+                                                 "confronts with the run (id, source, location, claim, check); null: "
+                                                 "no claims table", json_schema_extra=file_key())
+
+    @model_validator(mode="after")
+    def _sources_declared(self):
+        """Coding, facts and claims cite the study's sources by id, so they come with ``sources``; sources come with
+        their coding (00_literature codes them)."""
+        cited = [k for k in ("coding", "facts", "claims") if getattr(self, k)]
+        if cited and not self.sources:
+            raise ValueError(f"literature.{cited[0]} cites sources by id, but literature.sources is not set; set "
+                             f"literature.sources to your source register (columns as data/literature/sources.csv) "
+                             f"or remove literature.{cited[0]}")
+        if self.sources and not self.coding:
+            raise ValueError("literature.sources is set but literature.coding is not; set literature.coding to your "
+                             "manual coding of the sources (columns as data/literature/coding.csv)")
+        return self
+
+    def ids(self) -> set[str]:
+        """The ids the study's literature declares: its sources' and its facts' (read from the files; a file that
+        does not exist gives none, as :func:`load` reports it)."""
+        import csv
+
+        out = set()
+        for path in (self.sources, self.facts):
+            file = resolve(path, ROOT) if path else None
+            if file is not None and file.is_file():
+                with open(file, encoding="utf-8-sig", newline="") as f:
+                    out |= {row.get("id", "") for row in csv.DictReader(f)}
+        return out - {""}
 
 
 class RetentionColumns(_Section):
@@ -740,6 +811,22 @@ class Study(_Section):
             raise ValueError("tiers.rank_by is profit, but transactions.columns maps neither profit nor cost; map the "
                              "line's profit (transactions.columns.profit) or its total cost (transactions.columns.cost), "
                              "or set tiers.rank_by: revenue")
+        return self
+
+    @model_validator(mode="after")
+    def _basis_in_the_study_s_literature(self):
+        """``strategy.basis`` names facts or sources of the study's own literature (:class:`Literature`), or
+        ``assumption``: a new case cannot anchor an assumption on another study's source."""
+        named = {key: [i for i in ids if i != "assumption"] for key, ids in self.strategy.basis.items()}
+        if any(named.values()):
+            have = self.literature.ids()
+            for key, ids in named.items():
+                missing = [i for i in ids if i not in have]
+                if missing:
+                    where = ("literature.facts or literature.sources" if self.literature.sources else
+                             "the study's literature, which declares no sources (literature.sources)")
+                    raise ValueError(f"strategy.basis.{key} names {missing[0]}, which is not in {where}; declare the "
+                                     f"source or fact there, or write [assumption]")
         return self
 
     @model_validator(mode="after")
