@@ -52,7 +52,7 @@ from .tiers import Identification, Tiers
 __all__ = ["AGREES", "Act", "CHECKS", "CONCENTRATION_FINDING", "Claim", "DISAGREES", "Evaluate", "INCONCLUSIVE",
            "Identify", "KEPT", "Literature", "NOT_COMPARABLE", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "RECORDED", "STAGES",
            "Segment", "Sentence", "StageResults", "Understand", "WORDED_FINDINGS", "closing", "confront", "hypotheses_sentence",
-           "load_claims", "recorded"]
+           "load_claims", "recorded", "recorded_by"]
 
 
 # ------------------------------------------------------------------------------------ sentences worded by a verdict
@@ -155,6 +155,25 @@ class Identify(Result):
     tiers : kamlib.tiers.Tiers or None
         The key-account tiers the identification kept (:class:`kamlib.tiers.Tiers`): the rule, the members and
         the customer table.
+    log_lines : int or None
+        Lines of the transaction log after the cleaning rules (count), as the data overview counts them.
+    log_customers : int or None
+        Customers in the cleaned transaction log (count).
+    spend_shape : float or None
+        The Gamma-Gamma spend model's shape p (no unit); None when the spend model did not run (a log without
+        amounts).
+    value_index_overlap : float or None
+        The smallest share (0 to 1) of the customer-value index's top customers that stays in its top when any one
+        pairwise judgement moves a step on Saaty's scale; None when the index did not run.
+    profit_clv_total : float or None
+        The customers' total lifetime value in profit (money, the log's currency); None when the log has no profit
+        or no purchase model values the customers.
+    margin_basis : str or None
+        How the profit model reads margins (:mod:`kamlib.clv.profit`): ``"rate"`` as a share of each purchase's
+        amount, ``"margin"`` as money per purchase.
+    retention_lr_pvalue : float or None
+        p-value of the likelihood-ratio test of the beta-discrete-Weibull retention model against the
+        shifted-beta-geometric (:mod:`kamlib.retention`); None when contractual retention did not run.
 
     Examples
     --------
@@ -173,6 +192,13 @@ class Identify(Result):
     regularity_k: float | None = None
     dropout_evidence: bool | None = None
     tiers: Tiers | None = None
+    log_lines: int | None = None
+    log_customers: int | None = None
+    spend_shape: float | None = None
+    value_index_overlap: float | None = None
+    profit_clv_total: float | None = None
+    margin_basis: str | None = None
+    retention_lr_pvalue: float | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +220,9 @@ class Understand(Result):
         Hypothesis id -> whether it is supported on the published survey.
     n_reviews : int or None
         Reviews of the public Chinese corpus classified (count).
+    real_predictive_power : str or None
+        PLSpredict's word for the published survey's out-of-sample predictive power of its outcome
+        (:mod:`kamlib.survey.plspredict`); None when it did not run.
 
     Examples
     --------
@@ -209,6 +238,7 @@ class Understand(Result):
     real_estimates: dict | None = None
     real_supported: dict | None = None
     n_reviews: int | None = None
+    real_predictive_power: str | None = None
 
 
 @dataclass(frozen=True)
@@ -371,7 +401,8 @@ class StageResults(Result):
 
 #: Where a run records each attribute: ``(stage, attribute) -> (notebook, value key)``. A key with a ``(?P<id>...)``
 #: group is a pattern: the attribute is a dict of every value whose key matches, by the group's text. The only place
-#: of kamlib that names notebooks and value keys.
+#: of kamlib that names notebooks and value keys: the report's reasoning reads the attributes, and its methods
+#: chapter (:mod:`kamlib.workbench.methods`) the parameters of the notebook that records them (:func:`recorded_by`).
 RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("literature", "n_sources"): ("00_literature", "n_sources"),
     ("literature", "n_themes"): ("00_literature", "n_themes"),
@@ -384,11 +415,19 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("identify", "degenerate_models"): ("10_key_accounts", "degenerate_models"),
     ("identify", "regularity_k"): ("10_key_accounts", "regularity_k"),
     ("identify", "dropout_evidence"): ("10_key_accounts", "dropout_evidence_adequate"),
+    ("identify", "log_lines"): ("01_data_overview", "n_rows"),
+    ("identify", "log_customers"): ("01_data_overview", "n_customers"),
+    ("identify", "spend_shape"): ("10_key_accounts", "gamma_gamma_p"),
+    ("identify", "value_index_overlap"): ("10_key_accounts", "value_index_top_overlap_min"),
+    ("identify", "profit_clv_total"): ("10_key_accounts", "profit_clv_total"),
+    ("identify", "margin_basis"): ("10_key_accounts", "margin_basis"),
+    ("identify", "retention_lr_pvalue"): ("37_retention", "lr_pvalue"),
     ("understand", "hypotheses_tested"): ("20_survey", "hypotheses_tested"),
     ("understand", "hypotheses_supported"): ("20_survey", "hypotheses_supported"),
     ("understand", "real_survey_n"): ("20_survey", "real_survey_n"),
     ("understand", "real_estimates"): ("20_survey", r"(?P<id>.+)_real_estimate"),
     ("understand", "real_supported"): ("20_survey", r"(?P<id>.+)_real_supported"),
+    ("understand", "real_predictive_power"): ("20_survey", "real_predictive_power"),
     ("understand", "n_reviews"): ("25_reviews", "n_reviews"),
     ("segment", "k"): ("30_segments", "k_chosen"),
     ("segment", "k_gap"): ("30_segments", "k_gap"),
@@ -427,6 +466,33 @@ _CONVERT: dict[tuple[str, str], Callable] = {
     ("evaluate", "capture_clv_ci"): tuple,
     ("evaluate", "capture_difference_ci"): tuple,
 }
+
+
+def recorded_by(stage: str, attribute: str) -> str:
+    """The notebook that records a stage attribute (:data:`RECORDED`): the one whose parameters describe how it was
+    computed.
+
+    Parameters
+    ----------
+    stage : str
+        A key of :data:`STAGES`.
+    attribute : str
+        An attribute of that stage's result.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import recorded_by
+    >>> recorded_by("segment", "k")
+    '30_segments'
+    """
+    if (stage, attribute) not in RECORDED:
+        raise KamError(f"no recorded stage attribute {stage}.{attribute}; kamlib.stage_results.RECORDED names each "
+                       "one a run records.")
+    return RECORDED[(stage, attribute)][0]
 
 
 def _from_values(stage: str, name: str, values: dict):

@@ -3,7 +3,11 @@ run's own parameters, in both languages, citing works the reference list holds."
 
 import json
 
+import ast
+
 from kamlib import literature as lit
+from kamlib import stage_results as sr
+from kamlib.config import ROOT
 from kamlib.workbench import methods
 
 MANIFEST = {
@@ -19,6 +23,16 @@ MANIFEST = {
     }}
 VALUES = {"01_data_overview": {"n_rows": 121722, "n_customers": 1309}, "10_key_accounts": {"key_accounts": 260},
           "45_personalisation": {"n_baskets": 5508}}
+
+
+def _ran(attributes: dict) -> tuple[dict, dict]:
+    """A manifest and values in which the notebooks that record these stage attributes ran and recorded them."""
+    manifest, values = {"notebooks": {}}, {}
+    for (stage, attribute), value in attributes.items():
+        notebook, key = sr.RECORDED[(stage, attribute)]
+        manifest["notebooks"].setdefault(notebook, {"parameters": {}})
+        values.setdefault(notebook, {})[key] = value
+    return manifest, values
 
 
 def test_a_paragraph_per_stage_that_ran_with_its_parameters():
@@ -57,11 +71,10 @@ def test_every_work_the_chapter_cites_is_in_the_bibliography():
 def test_the_methods_of_the_newer_stages_appear_when_they_ran():
     """The customer-value index, profit CLV, contractual retention and PLSpredict/IPMA (issue 50) each get their
     paragraph when the value they record was recorded, with their sources."""
-    manifest = {"notebooks": {"a": {"parameters": {"value_index_weights": "entropy",
-                                                   "value_index_criteria": {"revenue": "benefit"}}},
-                              "b": {"parameters": {}}, "c": {"parameters": {}}, "d": {"parameters": {}}}}
-    values = {"a": {"value_index_top_overlap_min": 0.9}, "b": {"profit_clv_total": 1.0}, "c": {"lr_pvalue": 0.2},
-              "d": {"real_predictive_power": "medium"}}
+    manifest, values = _ran({("identify", "value_index_overlap"): 0.9, ("identify", "profit_clv_total"): 1.0,
+                             ("identify", "retention_lr_pvalue"): 0.2, ("understand", "real_predictive_power"): "medium"})
+    manifest["notebooks"][sr.recorded_by("identify", "value_index_overlap")]["parameters"].update(
+        value_index_weights="entropy", value_index_criteria={"revenue": "benefit"})
     text = " ".join(c["text"] for c in methods.chapter(manifest, values))
     for words in ("weighted by entropy weights", "TOPSIS", "Morris 1983", "Fader & Hardie 2007", "PLSpredict"):
         assert words in text
@@ -88,8 +101,26 @@ def test_the_identification_says_what_the_run_chose_not_what_the_study_asked():
 
 
 def test_the_profit_paragraph_names_the_basis_the_run_used():
-    manifest = {"notebooks": {"a": {"parameters": {}}}}
-    rate = methods.chapter(manifest, {"a": {"profit_clv_total": 1.0, "margin_basis": "rate"}})[0]["text"]
-    margin = methods.chapter(manifest, {"a": {"profit_clv_total": 1.0, "margin_basis": "margin"}})[0]["text"]
+    rate = methods.chapter(*_ran({("identify", "profit_clv_total"): 1.0, ("identify", "margin_basis"): "rate"}))
+    margin = methods.chapter(*_ran({("identify", "profit_clv_total"): 1.0, ("identify", "margin_basis"): "margin"}))
+    rate, margin = rate[0]["text"], margin[0]["text"]
     assert "as a share of its amount" in rate and "times the expected spend" in rate
     assert "as a share of its amount" not in margin and "gross profit per purchase is modelled" in margin
+
+
+def test_the_chapter_reads_stage_attributes_and_names_no_notebook_and_no_value_key():
+    """One owner (issue 49 follow-up 4): kamlib.stage_results.RECORDED says which notebook records which value; the
+    methods chapter names stage attributes only (the strings it gives ``ran``), never a notebook or a value key."""
+    tree = ast.parse((ROOT / "kamlib" / "workbench" / "methods.py").read_text(encoding="utf-8"))
+    given = {id(a) for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "ran"
+             for a in n.args}
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.FunctionDef))
+                  and n.body and isinstance(n.body[0], ast.Expr)}
+    strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+               and id(n) not in given | docstrings}
+    notebooks = {nb for nb, _ in sr.RECORDED.values()}
+    keys = {key for _, key in sr.RECORDED.values()}
+    assert not strings & (notebooks | keys), strings & (notebooks | keys)
+    attributes = {a for _, a in sr.RECORDED}
+    asked = {n.args[1].value for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "ran"}
+    assert asked and asked <= attributes, asked - attributes

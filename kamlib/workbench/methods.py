@@ -3,6 +3,8 @@ model or test, its estimator, how a model was chosen, the sizes used and the wor
 
 Every number and name comes from the run's recorded parameters (the notebook's ``parameters`` in the manifest),
 its recorded values and its artefacts' version records, so the chapter cannot describe a method the run did not use.
+Which value stands for a method, and which notebook records it, is :data:`kamlib.stage_results.RECORDED`'s to say:
+the chapter reads stage attributes (:func:`kamlib.stage_results.recorded`) and names no notebook and no value key.
 The sentences are catalogue templates (``finding`` context in ``kamlib/locale/zh.po``), English and Chinese.
 
 Written by hand: the chapter is this workbook's own text about its own run; no library writes it.
@@ -72,34 +74,41 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
     >>> from kamlib.workbench.methods import chapter
     >>> chapter({"notebooks": {}}, {})
     []
-    >>> m = {"notebooks": {"nb": {"parameters": {"clv_calibration_end": "2011-06-30", "clv_holdout_end": "2011-12-09"}}}}
-    >>> chapter(m, {"nb": {"auc_logit": 0.76}})[0]["text"][:40]
+    >>> from kamlib.stage_results import RECORDED
+    >>> churn, auc = RECORDED[("segment", "churn_auc")]  # the notebook and key of the churn score's AUC
+    >>> m = {"notebooks": {churn: {"parameters": {"clv_calibration_end": "2011-06-30", "clv_holdout_end": "2011-12-09"}}}}
+    >>> chapter(m, {churn: {auc: 0.76}})[0]["text"][:40]
     'Churn. A customer counts as churned when'
     """
+    from ..stage_results import recorded, recorded_by
+
     nbs = manifest.get("notebooks", {})
+    results = recorded(values)
     out = []
 
-    def ran(recorded: str) -> tuple[dict, dict] | tuple[None, None]:
-        """The parameters and values of the notebook that recorded ``recorded`` (the method it stands for ran)."""
-        for nb in sorted(nbs):
-            if recorded in values.get(nb, {}):
-                return nbs[nb].get("parameters") or {}, values[nb]
-        return None, None
+    def ran(stage: str, attribute: str) -> dict | None:
+        """The parameters of the notebook that recorded the stage attribute (the method it stands for ran), or
+        None."""
+        nb = recorded_by(stage, attribute)
+        if nb not in nbs or getattr(getattr(results, stage), attribute) is None:
+            return None
+        return nbs[nb].get("parameters") or {}
 
     def add(stage: str, text: str) -> None:
         out.append({"stage": stage, "text": text})
 
-    p, v = ran("n_rows")
+    ident, understand = results.identify, results.understand
+    p = ran("identify", "log_lines")
     if p is not None:
         add("data", _say(
             "Data. The transaction log holds {rows} lines of {customers} customers after the cleaning rules of the "
             "data-validation table (Appendix A); an order is a customer's purchases on one day.", language,
-            rows=f"{int(v['n_rows']):,}", customers=f"{int(v['n_customers']):,}")
+            rows=f"{int(ident.log_lines):,}", customers=f"{int(ident.log_customers):,}")
             + (" " + _say("Revenue is in {currency}.", language, currency=p["transactions_currency"])
                if p.get("transactions_currency") else ""))
-    p, v = ran("key_accounts")
+    p = ran("identify", "key_accounts")
     if p is not None:
-        chosen = v.get("value_model")  # the holdout's choice, recorded by the identification (None: no model chosen)
+        chosen = ident.value_model  # the holdout's choice, recorded by the identification ("" or None: none chosen)
         rank_by = p.get("tiers_rank_by") or "revenue"
         rank_by = "revenue" if rank_by == "clv" and not chosen else rank_by  # Tiers falls back to past revenue
         text = [_say("Identification. Key accounts are the top {share:.0%} of customers ranked by {rank_by}; "
@@ -114,7 +123,7 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
                 "({end} to {holdout}).", language, models=_join(_labels(p["clv_models"]), language),
                 end=p.get("clv_calibration_end"), unit=p.get("clv_unit"), holdout=p.get("clv_holdout_end")))
             if chosen:
-                spend = "gamma_gamma_p" in v  # the spend model ran (the log has amounts)
+                spend = ident.spend_shape is not None  # the spend model ran (the log has amounts)
                 text.append(_say(
                     "The holdout chose {chosen}; lifetime value is projected over {horizon} months, discounted at "
                     "{rate:.0%} a year, with {bootstrap} bootstrap refits for its intervals{spend}.", language,
@@ -125,7 +134,7 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
                 text.append(_say("No model predicted the holdout period well enough to be chosen, so no lifetime "
                                  "value is used.", language))
         add("identify", " ".join(text))
-    p, _ = ran("value_index_top_overlap_min")
+    p = ran("identify", "value_index_overlap")
     if p is not None:
         add("identify", _say(
             "Customer-value index. Each customer's criteria ({criteria}) are measured on the calibration period, "
@@ -137,9 +146,9 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             weights=_WEIGHTS.get(p.get("value_index_weights") or "ahp", ("AHP", "层次分析法"))[language == "zh"],
             judgements=(p.get("value_index_judgements") or {}).get(language, "") if isinstance(
                 p.get("value_index_judgements"), dict) else str(p.get("value_index_judgements") or "")))
-    p, v = ran("profit_clv_total")
+    p = ran("identify", "profit_clv_total")
     if p is not None:
-        if v.get("margin_basis") == "rate":  # profit as a share of each purchase's amount (kamlib.clv.profit)
+        if ident.margin_basis == "rate":  # profit as a share of each purchase's amount (kamlib.clv.profit)
             add("identify", _say(
                 "Lifetime value in profit. Each purchase's gross profit as a share of its amount is modelled as normal "
                 "around the customer's own rate, and the rates as normal across customers, fitted by restricted "
@@ -154,7 +163,7 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
                 "likelihood; a customer's expected margin is the posterior mean, shrunk towards the base's mean the "
                 "fewer purchases the customer has (Morris 1983), negative margins kept; lifetime value in profit is "
                 "the chosen purchase model's discounted expected purchases times that margin.", language))
-    p, _ = ran("lr_pvalue")
+    p = ran("identify", "retention_lr_pvalue")
     if p is not None:
         add("identify", _say(
             "Contractual retention. The customers alive at the start of each period of each cohort are fitted with "
@@ -162,14 +171,14 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             "2018) by maximum likelihood; the second is preferred only when a likelihood-ratio test rejects the "
             "first, and the chosen model projects retention, survival and discounted expected residual lifetime.",
             language))
-    p, _ = ran("real_predictive_power")
+    p = ran("understand", "real_predictive_power")
     if p is not None:
         add("understand", _say(
             "Prediction and priorities. The structural model's out-of-sample predictive power is judged by "
             "PLSpredict, k-fold cross-validated predictions of the outcome's items against a linear-model benchmark "
             "(Shmueli et al. 2019), and the outcome's drivers are set in an importance-performance map (Martilla & "
             "James 1977; Ringle & Sarstedt 2016).", language))
-    p, v = ran("hypotheses_tested")
+    p = ran("understand", "hypotheses_tested")
     if p is not None:
         text = [_say(
             "Survey. The constructs of the study's instrument are checked for reliability (Cronbach's alpha, "
@@ -180,11 +189,11 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             "or {bootstrap} bootstrap resamples, as the study declares); common-method variance by Harman's single "
             "factor and a common latent factor (Podsakoff et al. 2003).", language,
             bootstrap=p.get("survey_bootstrap"))]
-        if v.get("real_survey_n") is not None:  # the real survey's model, by PLS-SEM
+        if understand.real_survey_n is not None:  # the real survey's model, by PLS-SEM
             text.append(_say("The real survey's model is estimated by PLS-SEM with {pls} bootstrap resamples (Hair et "
                              "al. 2022).", language, pls=p.get("survey_pls_bootstrap")))
         add("understand", " ".join(text))
-    p, _ = ran("k_chosen")
+    p = ran("segment", "k")
     if p is not None:
         add("segment", _say(
             "Segmentation. Customers are described by recency, frequency, monetary value and the timing of their "
@@ -194,7 +203,7 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             "seeds (Hubert & Arabie 1985); lifecycle stages follow the study's day and purchase thresholds.",
             language, kmin=p.get("segments_k_min"), kmax=p.get("segments_k_max"), refs=p.get("segments_gap_refs"),
             seeds=p.get("segments_stability_seeds")))
-    p, _ = ran("auc_logit")
+    p = ran("segment", "churn_auc")
     if p is not None:
         add("churn", _say(
             "Churn. A customer counts as churned when the holdout period shows no purchase ({end} to {holdout}); churn is predicted "
@@ -202,14 +211,14 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             "of being alive (by the days since the last purchase when no model was chosen), and the predictions are "
             "compared by the area under the ROC curve on the holdout (Hosmer, Lemeshow & Sturdivant 2013).", language, end=p.get("clv_calibration_end"),
             holdout=p.get("clv_holdout_end")))
-    p, _ = ran("top_share")
+    p = ran("evaluate", "top_share")
     if p is not None:
         add("evaluate", _say(
             "Evaluation. Each ranking (lifetime value, past revenue, RFM, chance) is judged by the share of the "
             "holdout period's revenue its top customers bring, with bootstrap intervals of the difference; the "
             "size of a controlled experiment able to detect the planned lift follows a power analysis as in Cohen "
             "(1988) and Kohavi et al. (2009).", language))
-    p, _ = ran("n_baskets")
+    p = ran("act", "baskets")
     if p is not None:
         add("act", _say(
             "Personalisation. Association rules are mined from the baskets with support of at least {support} and "
