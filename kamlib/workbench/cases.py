@@ -49,6 +49,19 @@ period, outcome, treated 0/1) and `strategy.programme_start` to the programme's 
 `simulated`, both are simulated and labelled so. `.venv/bin/kam strategy-example campaign example.csv`
 (or `programme`) writes a file in the expected shape.
 
+Your own literature: the study starts with none of another company's sources, so its report codes no
+practice source and sets no claim against your data, and says so. To add the sources of your case (reports,
+slides, interviews, papers about your company or market), copy the column layout of the files in
+`data/literature/` into `data/{name}/`: `sources.csv` (one row per source, ids such as S001), `coding.csv` (your
+manual coding: source, unit, theme, coder, note), optionally `facts.csv` (numbers your sources state, ids such as
+F001) and `claims.csv` (claims your data can test, each with a check); point `literature.sources`,
+`literature.coding`, `literature.facts` and `literature.claims` at them and add `00_literature` to `notebooks:`.
+
+Campaign assumptions: the test plan and the budget split use a baseline conversion, a lift to detect and a
+response per tier (`strategy.baseline_conversion`, `strategy.relative_lift`, `strategy.key_extra_lift`,
+`strategy.uplift`). Left out, they are the workbook's stated values, and the report says so; set your own and
+say where each comes from in `strategy.basis` (the ids of your facts or sources, or `[assumption]`).
+
 Only some stages apply to your case? Shorten `notebooks:` in the study file.
 Every error names the file, column or key to fix.
 """
@@ -112,6 +125,23 @@ tiers:                        # who the key accounts are
   max_inactive_days: auto     # days without a purchase that put a key account at risk (when P(alive) cannot);
                               # auto: the 90th percentile of your customers' gaps between purchases
 
+strategy:                     # campaign assumptions: none declared, so the test plan and the budget split use the
+                              # workbook's stated values and the report says so. Declare yours with their basis:
+  # baseline_conversion: 0.05 # e.g. your last campaign's conversion rate
+  # relative_lift: 0.10       # the lift the next campaign test should detect
+  # uplift: {{Key account: 0.04, At-risk key account: 0.15, Potential key account: 0.10, Develop: 0.06, Maintain: 0.02}}
+  # basis: {{baseline_conversion: [F001], relative_lift: [assumption], uplift: [assumption]}}  # ids of your
+  #                           # literature.facts or literature.sources, or [assumption] (your own judgement)
+  budget: 10000               # retention budget to split across tiers (in transactions.currency)
+
+# literature:                 # the practice sources of YOUR case: none declared, so the report codes none and sets
+#                             # no claim against your data, and says so. To add yours, copy the columns of the files
+#                             # in data/literature/ into data/{name}/, uncomment, and add 00_literature to notebooks:
+#   sources: data/{name}/sources.csv   # one row per source (ids S001, ...): title, authors, year, type, language ...
+#   coding: data/{name}/coding.csv     # your manual coding: source, unit (section or slide), theme, coder, note
+#   facts: data/{name}/facts.csv       # numbers your sources state, cited by id (F001, ...); optional
+#   claims: data/{name}/claims.csv     # claims your data can test: id, source, location, claim, check; optional
+
 report:
   demonstrations: auto        # method demonstrations on other data (telecom churn, textbook examples, simulated
                               # campaigns and survey answers...): auto = off for your own data | off | appendix
@@ -125,7 +155,8 @@ quick:                        # `kam run --quick`: smaller sizes for a first loo
 
 def new_case(name: str) -> list[str]:
     """Create ``studies/NAME.yaml`` (a neutral scaffold: every key written out, nothing taken from the
-    default company, not valid until the source, columns and periods are set), ``data/NAME/`` and
+    default company, not valid until the source, columns and periods are set; no practice sources, claims or
+    campaign assumptions, with comments on how to declare the case's own), ``data/NAME/`` and
     ``data/NAME/README.md``; returns what was made."""
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise KamError(f"Case name {name!r} may use only letters, digits, '-' and '_'; choose another name.")
