@@ -61,8 +61,8 @@ from .rfm import UNIT_DAYS
 __all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS", "ORDER",
            "RANK_BY", "Tiers", "WINDOW_EVIDENCE_LEVEL", "WINDOW_OWNERS", "Window", "account_sheet", "accounts",
            "assign", "candidates", "customer_profit", "customer_value", "cut", "empty_tiers", "identify",
-           "inactivity_window", "min_gaps", "risk_phrase", "table", "top", "top_by_revenue", "top_by_rule", "window",
-           "with_profit", "without_model"]
+           "inactivity_window", "measure_of", "min_gaps", "risk_phrase", "table", "top", "top_by_revenue",
+           "top_by_rule", "window", "with_profit", "without_model"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 #: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
@@ -393,10 +393,9 @@ class Tiers(Result):
     @property
     def measure(self) -> str:
         """The ranking measure as a reader names it: ``"revenue"``, ``"purchase days"`` (the revenue rule on a log
-        without amounts), ``"gross profit"`` or ``"CLV"`` (:data:`RANK_BY`)."""
-        if self.rank_by == "revenue" and self.base is not None:
-            return _ranking(self.base)[1]
-        return RANK_BY.get(self.rank_by, self.rank_by)  # a label, as tiers kept by an older run stored it
+        without amounts), ``"gross profit"`` or ``"CLV"`` (:data:`RANK_BY`), by :func:`measure_of`, which a sentence
+        written before the tiers exist reads."""
+        return measure_of(self.rank_by, self.base)
 
     @property
     def selection(self) -> Message:
@@ -509,6 +508,38 @@ def _ranking(base: pd.DataFrame) -> tuple[pd.Series, str]:
     if "frequency" in base:
         return (base["frequency"] + 1).astype(float), "purchase days"
     raise KamError("the tier input has neither revenue nor frequency; compute it with kamlib.clv.customer_base.")
+
+
+def measure_of(rank_by: str, base: pd.DataFrame | None = None) -> str:
+    """The measure rule ``rank_by`` ranks the key accounts by, as a reader names it: the one owner of the words
+    (:attr:`Tiers.measure` reads it; a note written before the tiers exist, such as why no CLV is computed, reads it
+    with :func:`without_model`).
+
+    Parameters
+    ----------
+    rank_by : str
+        A key of :data:`RANK_BY` (:attr:`Tiers.rank_by`; a study's ``tiers.rank_by`` after :func:`without_model` when
+        no purchase model values the customers).
+    base : DataFrame, optional
+        The customers (``revenue``, ``frequency``): the revenue rule ranks by purchase days on a log without amounts.
+
+    Returns
+    -------
+    str
+        ``"revenue"``, ``"purchase days"``, ``"gross profit"`` or ``"CLV"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import measure_of, without_model
+    >>> measure_of(without_model("profit")), measure_of(without_model("clv")), measure_of("clv")
+    ('gross profit', 'revenue', 'CLV')
+    >>> measure_of("revenue", pd.DataFrame({"revenue": [float("nan")], "frequency": [2]}))
+    'purchase days'
+    """
+    if rank_by == "revenue" and base is not None:
+        return _ranking(base)[1]
+    return RANK_BY.get(rank_by, rank_by)  # a label, as tiers kept by an older run stored it
 
 
 def _measure(base: pd.DataFrame, rank_by: str) -> pd.Series:
@@ -1142,7 +1173,7 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
         The label of the purchase model that earned the right to value the customers on the holdout
         (:func:`kamlib.clv.holdout.choose`), whose CLV is ``base["clv"]`` (recorded in :attr:`Tiers.value_model`;
         True is read as "CLV"); "" or False for none. Without one there is no potential tier (it would rank by a
-        forecast that does not beat past revenue): development is ranked by past revenue and risk by recency.
+        forecast that does not beat past revenue): development is ranked by the ranking measure and risk by recency.
     as_of : str
         The date the tiers describe, for the result.
     rank_by : {"revenue", "profit", "clv"}
@@ -1207,11 +1238,11 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     revenue, revenue_name = _ranking(base)
     rank_note = None
     if rank_by == "clv" and not value_model:
-        rank_note = Message("The key accounts are ranked by past revenue, not by CLV (tiers.rank_by: clv): no purchase "
-                            "model values the customers in this run (none beat past revenue on the holdout, or none "
-                            "could be compared).")
         rank_by = without_model(rank_by)
-    measure_name = revenue_name if rank_by == "revenue" else RANK_BY[rank_by]
+        rank_note = Message("The key accounts are ranked by {measure}, not by CLV (tiers.rank_by: clv): no purchase "
+                            "model values the customers in this run (none beat past revenue on the holdout, or none "
+                            "could be compared).", measure=Message(measure_of(rank_by, base), "phrase"))
+    measure_name = measure_of(rank_by, base)
     ranking = _measure(base, rank_by)
     if degenerate or p_min >= min_p_alive:
         require_columns(base, ["recency", "T"], where="the tier input",

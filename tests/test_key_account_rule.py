@@ -153,7 +153,7 @@ def test_the_clv_rule_ranks_by_the_chosen_clv_or_says_it_ranks_by_revenue():
     assert not (t.tier == "Potential key account").any()  # the key accounts are the top by CLV
     none = tiers.assign(base, key_share=0.2, develop_share=0.5, value_model="", rank_by="clv")
     assert none.rank_by == "revenue" and list(none.members) == _top(base["revenue"], 0.2)
-    assert "ranked by past revenue, not by CLV" in none.rank_note and none.rank_note.count(". ") == 0
+    assert "ranked by revenue, not by CLV" in none.rank_note and none.rank_note.count(". ") == 0
     with pytest.raises(ArgumentError, match="not available yet"):
         tiers.assign(base, rank_by="value_index")
     with pytest.raises(ArgumentError, match="transactions.columns.profit or cost"):
@@ -280,3 +280,23 @@ def test_no_customer_without_a_positive_profit_is_a_key_or_potential_account_eve
     large = _top(base["revenue"], 0.5)
     assert list(revenue.members) == large
     assert revenue.n_loss_making_key_accounts == sum(base.loc[c, "profit"] < 0 for c in large)
+
+
+def test_the_ranking_measure_has_one_owner_of_its_words():
+    """Issue 48 follow-up: every sentence about what the key accounts rank by reads tiers.measure_of (Tiers.measure
+    is it); the identification notebook writes no rule's measure itself."""
+    from pathlib import Path
+
+    base = pd.DataFrame({"revenue": [5.0, 3.0, 1.0, 0.5], "profit": [1.0, 2.0, -1.0, 0.1], "clv": [4.0, 2.0, 1.0, 0.0],
+                         "frequency": [3, 2, 1, 0], "recency": [9.0, 8, 5, 0], "T": [10.0, 10, 10, 10],
+                         "p_alive": [0.9, 0.8, 0.7, 0.6]}, index=list("abcd"))
+    for rank_by, model in [("revenue", ""), ("profit", ""), ("profit", "BG/NBD"), ("clv", "BG/NBD"), ("clv", "")]:
+        t = tiers.assign(base, key_share=0.25, develop_share=0.5, value_model=model, rank_by=rank_by)
+        expected = tiers.measure_of(rank_by if model else tiers.without_model(rank_by), base)
+        assert t.measure == expected == tiers.RANK_BY[t.rank_by], (rank_by, model)
+        assert expected in str(t.selection)
+    assert tiers.measure_of("revenue", base.assign(revenue=np.nan)) == "purchase days"
+    nb = json.loads((Path(__file__).parents[1] / "notebooks" / "10_key_accounts.ipynb").read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    for words in ("rest on past revenue", "(the top {top} by revenue)", "tiers.RANK_BY[", "rank by past revenue"):
+        assert words not in code, words
