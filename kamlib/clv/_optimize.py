@@ -11,7 +11,23 @@ import numpy as np
 
 from .base import BOUNDS
 
-__all__ = ["minimize", "mle"]
+__all__ = ["minimize", "mle", "positive_definite"]
+
+
+def positive_definite(matrix):
+    """``matrix`` symmetrised when it is finite and positive definite (a usable start for BFGS's inverse Hessian),
+    else None."""
+    if matrix is None:
+        return None
+    h = np.asarray(matrix, float)
+    h = (h + h.T) / 2
+    if not np.all(np.isfinite(h)):
+        return None
+    try:
+        np.linalg.cholesky(h)
+    except np.linalg.LinAlgError:
+        return None
+    return h
 
 
 class _Converged(Exception):
@@ -51,15 +67,20 @@ def minimize(nll, x0, args: tuple, options: dict, early: bool = True):
         return optimize.OptimizeResult(x=x, fun=value, jac=grad, success=True, message="gradient below gtol")
 
 
-def mle(nll, k: int, args: tuple, *, start=None, sub: tuple | None = None) -> np.ndarray:
+def mle(nll, k: int, args: tuple, *, start=None, sub: tuple | None = None, hess_inv=None) -> np.ndarray:
     """Minimise ``nll`` (value and analytic gradient) over log-parameters with BFGS, from ``start`` (natural
     scale; lifetimes' start, every parameter 1, by default), first on the arguments ``sub`` of a subsample when
-    given; returns the parameters."""
+    given, or with ``hess_inv``, the inverse Hessian of ``nll`` near the optimum (a neighbouring fit's: a bootstrap
+    refit starts from the full sample's estimates and curvature, and takes a few Newton-like steps); returns the
+    parameters."""
     from lifetimes.utils import ConvergenceError
 
     start = np.zeros(k) if start is None else np.log(np.asarray(start, float))
     options = {"gtol": 1e-10, "maxiter": 5000}
-    if sub is not None:
+    curvature = positive_definite(hess_inv)
+    if curvature is not None:
+        options["hess_inv0"] = curvature
+    elif sub is not None:
         # many distinct rows: start from the optimum of every k-th row (a deterministic subsample), so that the
         # full objective needs a few BFGS steps instead of dozens; the optimum is the full data's either way
         n = len(args[-2])
@@ -71,12 +92,9 @@ def mle(nll, k: int, args: tuple, *, start=None, sub: tuple | None = None) -> np
         first = minimize(nll, start, sub, {"gtol": 1e-6, "maxiter": 5000}, early=False)
         if np.all(np.isfinite(first.x)) and np.isfinite(first.fun):
             start = first.x
-            h = (first.hess_inv + first.hess_inv.T) / 2
-            try:
-                np.linalg.cholesky(h)
+            h = positive_definite(first.hess_inv)
+            if h is not None:
                 options["hess_inv0"] = h  # and its curvature: a few steps remain on the full data
-            except np.linalg.LinAlgError:
-                pass
     res = minimize(nll, start, args, options)
     if not np.isfinite(res.fun) or np.abs(res.jac).max() > 1e-6:
         if np.isfinite(res.fun) and np.any((np.exp(res.x) < BOUNDS[0]) | (np.exp(res.x) > BOUNDS[1])):

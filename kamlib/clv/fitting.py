@@ -16,7 +16,7 @@ from ..i18n import Message
 from ..rfm import UNIT_DAYS
 from . import _bgnbd, regular
 from .covariates import fit as covariates_fit
-from ._optimize import mle
+from ._optimize import mle, positive_definite
 from .base import BOUNDS, get, label, parse
 from .fitted import Fitted, NotIdentified, common_dropout
 
@@ -86,11 +86,9 @@ def _total_loglik(model: str, params: np.ndarray, suff: pd.DataFrame, args: tupl
     return float(-value * w.sum())
 
 
-def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame, args: tuple | None = None) -> np.ndarray:
-    """Standard errors from the Hessian of the total log-likelihood in log-parameters (central differences of the
-    analytic gradient), by the delta method in natural units."""
-    # k of the regular-buyer models is chosen on a grid of integers: it has no standard error, and the Hessian is
-    # that of the other parameters at that k
+def _log_hessian(model: str, params: np.ndarray, suff: pd.DataFrame, args: tuple | None = None) -> np.ndarray:
+    """Hessian of the total negative log-likelihood in the log of the free parameters (every parameter but the
+    regular-buyer models' integer k), by central differences of the analytic gradient."""
     spec = get(model)
     fixed = params[:1] if spec.regular() else params[:0]
     free = np.asarray(params[len(fixed):], float)
@@ -100,7 +98,7 @@ def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame, args: t
 
     def gradient(lp):
         with np.errstate(all="ignore"):
-            return -nll(lp, *args, w, 0.0)[1] * w.sum()
+            return nll(lp, *args, w, 0.0)[1] * w.sum()
 
     lp, h = np.log(free), 1e-5
     hess = np.empty((len(free), len(free)))
@@ -108,9 +106,18 @@ def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame, args: t
         e = np.zeros(len(free))
         e[j] = h
         hess[:, j] = (gradient(lp + e) - gradient(lp - e)) / (2 * h)
-    hess = (hess + hess.T) / 2
+    return (hess + hess.T) / 2
+
+
+def _standard_errors(model: str, params: np.ndarray, suff: pd.DataFrame, args: tuple | None = None) -> np.ndarray:
+    """Standard errors from the Hessian of the total log-likelihood in log-parameters (:func:`_log_hessian`), by
+    the delta method in natural units."""
+    # k of the regular-buyer models is chosen on a grid of integers: it has no standard error, and the Hessian is
+    # that of the other parameters at that k
+    fixed = params[:1] if get(model).regular() else params[:0]
+    free = np.asarray(params[len(fixed):], float)
     try:
-        cov_log = np.linalg.inv(-hess)
+        cov_log = np.linalg.inv(_log_hessian(model, params, suff, args))
     except np.linalg.LinAlgError:
         return np.full(len(params), np.nan)
     se = free * np.sqrt(np.clip(np.diag(cov_log), 0, None))
@@ -184,22 +191,23 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
 
 
 def _fit_suff(suff: pd.DataFrame, model: str, *, penalizer: float = 0.0, unit: str = "W", with_se: bool = True,
-              start: dict | None = None, args: tuple | None = None) -> Fitted:
+              start: dict | None = None, args: tuple | None = None, curvature=None) -> Fitted:
     """:func:`fit` on the sufficient rows (:func:`sufficient`), from the estimates ``start`` of a neighbouring fit
-    (the full sample's for a bootstrap refit) when given; ``args`` the rows' objective arguments, when made."""
+    (the full sample's for a bootstrap refit) and its ``curvature`` (:func:`_curvature`) when given; ``args`` the
+    rows' objective arguments, when made."""
     spec = get(model)
     if len(suff) < len(spec.params):
         raise KamError(f"Too few customers to fit {spec.label} ({len(suff)} distinct rows).")
     w = suff["weight"].to_numpy()
     args = spec.args(suff) if args is None else args
     if spec.regular():
-        fitter = _fit_regular(model, suff, w, start=start)
+        fitter = _fit_regular(model, suff, w, start=start, curvature=curvature)
     else:
         fitter = spec.fitter(penalizer)
         from lifetimes.utils import ConvergenceError
 
         try:
-            _estimate(fitter, model, suff, w, penalizer, start=start, args=args)
+            _estimate(fitter, model, suff, w, penalizer, start=start, args=args, hess_inv=curvature)
         except ConvergenceError:
             repeat = int(w[suff["frequency"].to_numpy() > 0].sum())
             raise NotIdentified(
@@ -234,11 +242,11 @@ def _at_bound(model: str, params: np.ndarray, ll: float, suff: pd.DataFrame, arg
     return at_bound
 
 
-def _fit_regular(model: str, suff: pd.DataFrame, w: np.ndarray, *, start: dict | None = None):
+def _fit_regular(model: str, suff: pd.DataFrame, w: np.ndarray, *, start: dict | None = None, curvature=None):
     """MBG/CNBD-k or BG/CNBD-k on the sufficient rows (:func:`kamlib.clv.regular.fit`, k searched from the neighbour
-    ``start`` when given), as a fitter."""
+    ``start`` when given, each k that ``curvature`` holds from its estimates and curvature), as a fitter."""
     found, _ = regular.fit(*(suff[c] for c in ("frequency", "recency", "T", "litt")), w.astype(float), model=model,
-                           start=start)
+                           start=start, curvature=curvature)
     return regular.RegularFitter(model, {k: float(found[k]) for k in get(model).params})
 
 
@@ -414,10 +422,12 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
     return Sensitivity(table, join(parts))
 
 
-def _estimate(fitter, model, suff, w, penalizer, *, start: dict | None = None, args: tuple | None = None) -> None:
+def _estimate(fitter, model, suff, w, penalizer, *, start: dict | None = None, args: tuple | None = None,
+              hess_inv=None) -> None:
     """Fit ``fitter`` in place on the sufficient statistics: the objective of lifetimes' fitter (the same
     likelihood, and the same penalty as :func:`_nll_bgnbd`) minimised by BFGS with its analytic gradient, from
-    ``start`` (natural-scale estimates of a neighbouring fit) when given."""
+    ``start`` (natural-scale estimates of a neighbouring fit) and its objective's inverse Hessian ``hess_inv`` when
+    given."""
     spec = get(model)
     names = list(spec.params)
     args = (spec.args(suff) if args is None else args) + (w.astype(float), float(penalizer))
@@ -428,7 +438,41 @@ def _estimate(fitter, model, suff, w, penalizer, *, start: dict | None = None, a
         step = max(2, -(-len(suff) // (limit // 2)))
         sub = spec.args(suff.iloc[::step]) + (w[::step].astype(float), float(penalizer))
     with np.errstate(all="ignore"):
-        fitter.params_ = pd.Series(mle(spec.objective(), len(names), args, start=first, sub=sub), index=names)
+        fitter.params_ = pd.Series(mle(spec.objective(), len(names), args, start=first, sub=sub, hess_inv=hess_inv),
+                                   index=names)
+
+
+def _curvature(model: str, params: dict, suff: pd.DataFrame, args: tuple, penalizer: float):
+    """The full sample's curvature for its bootstrap refits: the inverse Hessian of the objective (a mean over the
+    customers, so the same for every resample of the same size) at the estimates ``params``; for the regular-buyer
+    models ``{k: (log-likelihood, estimates, inverse Hessian)}`` at the k a refit's search visits around the chosen
+    k (two either side), each k fitted once on the full sample. None where the Hessian is not positive definite (a
+    parameter at a bound): the refits then start from the estimates alone."""
+    spec = get(model)
+    n = float(suff["weight"].sum())
+
+    def inverse(values) -> np.ndarray | None:
+        if penalizer:
+            return None  # the penalty's curvature is not in the likelihood's Hessian
+        try:
+            return positive_definite(n * np.linalg.inv(_log_hessian(model, np.asarray(values, float), suff, args)))
+        except np.linalg.LinAlgError:
+            return None
+
+    if not spec.regular():
+        return inverse([params[k] for k in spec.params])
+    cols = [suff[c] for c in ("frequency", "recency", "T", "litt")]
+    w = suff["weight"].to_numpy(float)
+    k0, known = int(params["k"]), {}
+    for k in range(max(1, k0 - 2), min(regular.MAX_K, k0 + 2) + 1):
+        found, ll = (({**params}, np.nan) if k == k0 else
+                     regular.fit(*cols, w, model=model, k=k, start=params))
+        if not found.get("r"):
+            continue
+        h = inverse([found[p] for p in spec.params])
+        if h is not None:
+            known[k] = (ll, found, h)
+    return known or None
 
 
 def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int = 0, level: float = 0.95,
@@ -473,13 +517,15 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int
         return pd.DataFrame({"parameter": list(get(model).params), "estimate_ci_lower": np.nan,
                              "estimate_ci_upper": np.nan, "bootstrap_n": 0})
     suff = sufficient(summary, model)
-    args = get(model).args(suff)
+    spec = get(model)
+    args = spec.args(suff)
     if fitted is not None and (fitted.model != model or fitted.n_customers != int(suff["weight"].sum())
                                or fitted.covariates):
         raise KamError(f"bootstrap got a fit of {fitted.label} on {fitted.n_customers:,} customers for {label(model)} on "
                        f"{int(suff['weight'].sum()):,}; pass the fit of this model on this summary, or none.")
     full = fitted.params if fitted is not None else \
         _fit_suff(suff, model, penalizer=penalizer, with_se=False, args=args).params
+    curvature = _curvature(model, full, suff, args, penalizer)
     rng = np.random.default_rng(seed)
     total = int(suff["weight"].sum())
     prob = suff["weight"].to_numpy(float) / total
@@ -489,10 +535,13 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int
         # a resample's sufficient rows are these rows with its counts as weights (a row drawn 0 times weighs 0), so
         # the objective's arguments are made once; each refit starts from the full sample's estimates
         counts = rng.multinomial(total, prob)
-        try:
-            refit = _fit_suff(suff.assign(weight=counts), model, penalizer=penalizer, with_se=False, start=full,
-                              args=args)
-            draws.append(list(refit.params.values()))
+        try:  # only the estimates: no log-likelihood, bounds or standard errors as fit() reports them
+            if spec.regular():
+                fitter = _fit_regular(model, suff.assign(weight=counts), counts, start=full, curvature=curvature)
+            else:
+                fitter = spec.fitter(penalizer)
+                _estimate(fitter, model, suff, counts, penalizer, start=full, args=args, hess_inv=curvature)
+            draws.append([float(fitter.params_[k]) for k in spec.params])
         except Exception:  # a non-converging resample is skipped, and counted
             pass
         steps.done(i + 1)

@@ -35,7 +35,7 @@ import pandas as pd
 
 from .._results import Result
 from ..errors import KamError, require_columns
-from ._optimize import minimize
+from ._optimize import minimize, positive_definite
 from .base import Model, get
 
 __all__ = ["BGCNBDk", "MBGCNBDk", "RegularFit", "RegularFitter", "fit", "interpurchase", "loglik", "regularity", "simulate",
@@ -451,7 +451,7 @@ class RegularFit(Result):
 
 
 def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None = None,
-        start: dict | None = None) -> RegularFit:
+        start: dict | None = None, curvature: dict | None = None) -> RegularFit:
     """Maximum-likelihood estimates of MBG/CNBD-k or BG/CNBD-k; k by a search over 1..12 when not given (stopping
     when the likelihood falls twice in a row, as BTYDplus).
 
@@ -472,6 +472,10 @@ def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None =
     start : dict, optional
         The estimates ``k, r, alpha, a, b`` of a neighbouring fit (the full sample's, for a bootstrap refit): the
         search over k starts at its k, each k from its estimates.
+    curvature : dict, optional
+        With ``start``: ``{k: (log-likelihood, estimates, inverse Hessian of the objective)}`` of the full sample
+        at some k (``kamlib.clv.fitting._curvature``): each such k starts from those estimates and that curvature,
+        so a bootstrap refit takes a few Newton-like steps per k.
 
     Returns
     -------
@@ -491,7 +495,7 @@ def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None =
     """
     _regular(model)
     w = None if weights is None else np.asarray(weights, float)
-    return RegularFit(*_search(_data(x, tx, T, litt), w, model, k=k, start=start))
+    return RegularFit(*_search(_data(x, tx, T, litt), w, model, k=k, start=start, curvature=curvature))
 
 
 #: BTYDplus's start of r, alpha, a, b, and one more (k = 1, or any k without a neighbouring fit)
@@ -507,13 +511,9 @@ def _fit_k(k: int, data: dict, w: np.ndarray, model: str, starts, hess_inv=None)
     best = None
     for start in starts:
         options = {"gtol": 1e-10, "maxiter": 5000}
-        if hess_inv is not None:
-            h = (hess_inv + hess_inv.T) / 2
-            try:
-                np.linalg.cholesky(h)
-                options["hess_inv0"] = h
-            except np.linalg.LinAlgError:
-                pass
+        h = positive_definite(hess_inv)
+        if h is not None:
+            options["hess_inv0"] = h
         with np.errstate(all="ignore"):
             res = minimize(_nll, np.log(start), (k, data, w, _regular(model).dropout_at_zero), options)
         if np.isfinite(res.fun) and (best is None or res.fun < best.fun):
@@ -562,7 +562,8 @@ def _profile(data: dict, w: np.ndarray, model: str, k0: int, first: list, known:
     return results
 
 
-def _search(data: dict, weights, model: str, *, k: int | None = None, start: dict | None = None):
+def _search(data: dict, weights, model: str, *, k: int | None = None, start: dict | None = None,
+            curvature: dict | None = None):
     """The estimates at ``k``, or over k (:func:`_profile`) from ``start`` (a neighbouring fit's ``k, r, alpha,
     a, b``, e.g. the full sample's for a bootstrap refit, each k from its neighbour's estimates) or from k = 1, each
     k from its neighbour's estimates and :data:`STARTS` (the best of the three). Without a start, more than
@@ -573,7 +574,7 @@ def _search(data: dict, weights, model: str, *, k: int | None = None, start: dic
         params, ll, _ = _fit_k(int(k), data, w, model, _neighbour(start, int(k)) if start else STARTS)
         return {"k": int(k), **params}, ll
     if start is not None:
-        results = _profile(data, w, model, int(start["k"]), _neighbour(start, int(start["k"])))
+        results = _profile(data, w, model, int(start["k"]), _neighbour(start, int(start["k"])), curvature)
     else:
         n = len(w)
         known = None
