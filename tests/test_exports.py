@@ -413,6 +413,21 @@ def test_the_reason_for_judging_risk_by_recency_is_the_true_one(marketplace):
 
 
 @pytest.mark.notebook
+def test_a_window_from_too_few_gaps_is_the_default_and_said(marketplace):
+    """Issue 48 follow-up: the marketplace log's 15 gaps drew a 3-day inactivity window; fewer gaps than
+    tiers.min_gaps (29 for the 0.9 quantile) give the default, and every window that decides says so."""
+    out, _, _ = marketplace
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert _values(out, "10_key_accounts")["inactive_window_days"] == 180
+    for nb, owner in (("10_key_accounts", "key-account tiers'"), ("30_segments", "lifecycle stages'")):
+        said = [str(n) for n in manifest["notebooks"][nb]["notes"] if f"The {owner} inactivity window is" in str(n)]
+        assert len(said) == 1, (nb, said)
+        for words in ("180 days", "auto, the default", "the log has only", "fewer than the 29", "0.9 quantile",
+                      "set tiers.max_inactive_days"):
+            assert words in said[0], (nb, words, said[0])
+
+
+@pytest.mark.notebook
 def test_report_the_run_times(superstore, marketplace, capsys):
     with capsys.disabled():
         print("\nquick study runs: " + ", ".join(f"{k} {v:.0f} s" for k, v in TIMES.items()))
