@@ -203,6 +203,11 @@ RULES: dict[str, Rule] = _Registry({r.name: r for r in (
     # profit CLV (kamlib.clv.profit): an account called loss-making on the evidence, not on its point estimate
     Rule("margin_loss", "upper bound of the 95% interval of an account's expected margin per purchase", "<", 0.0,
          "Gardner & Altman (1986)", "the account is expected to lose money on its purchases"),
+    # PLSpredict (kamlib.survey.plspredict): an indicator predicted out of sample, and better than the linear benchmark
+    Rule("q2_predict", "Q²predict of an endogenous indicator", ">", 0.0, "Shmueli et al. (2019)",
+         "the model predicts the indicator better than the training sample's mean"),
+    Rule("pls_rmse", "PLS-SEM's out-of-sample RMSE less the linear benchmark's, per indicator", "<", 0.0,
+         "Shmueli et al. (2019)", "PLS-SEM predicts the indicator better than the linear benchmark"),
 )})
 
 

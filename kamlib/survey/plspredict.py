@@ -30,6 +30,7 @@ import pandas as pd
 from .._results import Result
 from ..errors import ArgumentError
 from ..i18n import Message
+from ..verdicts import RULES
 from ._shared import causal_order
 
 __all__ = ["PLSPredict", "final_outcome", "plspredict", "predict_items"]
@@ -258,11 +259,11 @@ def plspredict(model, *, folds: int | None = 10, reps: int = 10, seed: int = 0, 
         "q2_predict": 1 - (err ** 2).sum(axis=0) / ((actual - naive) ** 2).sum(axis=0),
         "pls_rmse": np.sqrt((err ** 2).mean(axis=0)), "pls_mae": np.abs(err).mean(axis=0),
         "lm_rmse": np.sqrt((lm_err ** 2).mean(axis=0)), "lm_mae": np.abs(lm_err).mean(axis=0)})
-    table["pls_below_lm"] = table["pls_rmse"] < table["lm_rmse"]
+    table["pls_below_lm"] = [RULES["pls_rmse"].met(d) for d in table["pls_rmse"] - table["lm_rmse"]]
     power = {}
     for c, rows in table.groupby("construct", sort=False):
         below = rows["pls_below_lm"].mean()
-        power[c] = ("no" if (rows["q2_predict"] <= 0).any() or below == 0 else
+        power[c] = ("no" if not all(RULES["q2_predict"].met(q) for q in rows["q2_predict"]) or below == 0 else
                     "high" if below == 1 else "medium" if below > 0.5 else "low")
     target = target or final_outcome(model.spec["paths"])
     if target not in power:
@@ -276,5 +277,5 @@ def plspredict(model, *, folds: int | None = 10, reps: int = 10, seed: int = 0, 
                       design=Message("leave one out", "phrase") if folds is None else
                       Message("{k}-fold, {reps} repetitions averaged", "phrase", k=k, reps=reps), target=target,
                       power=Message(power[target], "power"), below=int(rows["pls_below_lm"].sum()), n=len(rows),
-                      positive=int((rows["q2_predict"] > 0).sum()))
+                      positive=sum(RULES["q2_predict"].met(q) for q in rows["q2_predict"]))
     return PLSPredict(table, power, k, reps, technique, verdict)
