@@ -404,6 +404,9 @@ class ValueIndex(Result):
         Customer -> TOPSIS closeness (the index).
     values : DataFrame
         The criteria per customer.
+    note : Message or str
+        One sentence naming the criteria that take the same value for every customer (they cannot tell customers
+        apart: entropy weight 0, and an AHP weight that ranks no one); empty otherwise.
     """
 
     weights: pd.DataFrame
@@ -411,6 +414,7 @@ class ValueIndex(Result):
     ahp: AHP | None
     closeness: pd.Series
     values: pd.DataFrame
+    note: object = ""
 
 
 def build(values: pd.DataFrame, directions: dict, *, pairwise: dict | None = None, method: str = "combined",
@@ -461,6 +465,10 @@ def build(values: pd.DataFrame, directions: dict, *, pairwise: dict | None = Non
     if method not in ("ahp", "entropy", "combined"):
         raise KamError(f"value_index.weights is {method!r}; write ahp, entropy or combined.")
     x = values[names].astype(float)
+    constant = [c for c in names if x[c].nunique(dropna=False) <= 1]
+    if len(constant) == len(names):
+        raise KamError(f"every criterion of value_index.criteria ({', '.join(names)}) takes the same value for every "
+                       "customer, so the index cannot rank them; choose criteria that differ between customers.")
     a = ahp(matrix(pairwise or {}, names)) if method != "entropy" else None
     # the entropy of a cost criterion is taken on its distance from the worst value (max - x), and of a benefit
     # criterion with negative values (a loss) on its distance from the worst (x - min): entropy needs values >= 0
@@ -470,17 +478,28 @@ def build(values: pd.DataFrame, directions: dict, *, pairwise: dict | None = Non
             spread[c] = x[c].max() - x[c]
         elif x[c].min() < 0:
             spread[c] = x[c] - x[c].min()
-    e = entropy_weights(spread) if method != "ahp" else None
+    varied = [c for c in names if c not in constant]  # a constant criterion carries no information: entropy weight 0
+    e = entropy_weights(spread[varied]).reindex(names, fill_value=0.0) if method != "ahp" else None
     w = (a.weights if method == "ahp" else e if method == "entropy" else
          combine(a.weights, e, method=combination, ahp_share=ahp_share))
-    closeness = topsis(x, w, {c: directions[c] == "benefit" for c in names})
+    # a constant criterion is as far from the ideal as from the worst for every customer: left out of TOPSIS, which
+    # leaves every closeness as it is (both distances scale alike) and spares a criterion of zeros the normalisation
+    closeness = topsis(x[varied], w[varied], {c: directions[c] == "benefit" for c in varied})
     table = pd.DataFrame({"criterion": names,
                           "direction": ["more is better" if directions[c] == "benefit" else "less is better"
                                         for c in names],
                           "ahp": [a.weights[c] if a is not None else np.nan for c in names],
                           "entropy": [e[c] if e is not None else np.nan for c in names],
                           "weight": [w[c] for c in names]})
-    return ValueIndex(table, method, a, closeness, x)
+    note = ("" if not constant else
+            Message("The criterion {name} takes the same value for every customer ({value:,.4g}), so it cannot tell "
+                    "customers apart: its entropy weight is 0 and any AHP weight it has ranks no one; leave it out of "
+                    "value_index.criteria.", name=constant[0], value=float(x[constant[0]].iloc[0]))
+            if len(constant) == 1 else
+            Message("The criteria {names} each take the same value for every customer, so they cannot tell customers "
+                    "apart: their entropy weights are 0 and any AHP weight they have ranks no one; leave them out of "
+                    "value_index.criteria.", names=", ".join(constant)))
+    return ValueIndex(table, method, a, closeness, x, note)
 
 
 def sensitivity(index: ValueIndex, directions: dict, pairwise: dict, *, share: float = 0.2, combination: str = "product",

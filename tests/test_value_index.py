@@ -103,9 +103,15 @@ def test_the_index_on_a_log_and_as_a_selection_rule():
     directions = {"revenue": "benefit", "days_since_last_purchase": "cost"}
     v = build(values, directions, pairwise={"revenue": {"days_since_last_purchase": 3}}, method="ahp")
     assert v.weights["weight"].round(2).tolist() == [0.75, 0.25]  # a 2 x 2 matrix: 3 / (3 + 1)
-    assert v.closeness.idxmax() == values.assign(
-        d=values["revenue"].rank() + values["days_since_last_purchase"].rank(ascending=False)).sort_values(
-        "revenue").index[-1] or v.closeness.max() > 0.9
+    # TOPSIS written out (Hwang & Yoon 1981): vector normalisation, weights, distances to the best and worst values
+    x = values[list(directions)].to_numpy(float)
+    weighted = x / np.sqrt((x ** 2).sum(axis=0)) * np.array([0.75, 0.25])
+    best = np.r_[weighted[:, 0].max(), weighted[:, 1].min()]
+    worst = np.r_[weighted[:, 0].min(), weighted[:, 1].max()]
+    d_best = np.sqrt(((weighted - best) ** 2).sum(axis=1))
+    d_worst = np.sqrt(((weighted - worst) ** 2).sum(axis=1))
+    np.testing.assert_allclose(v.closeness, d_worst / (d_best + d_worst), rtol=1e-10)
+    assert v.note == ""
     assert for_study(tx, start="1997-01-01", end="1997-09-30", criteria_={}) is None
     with pytest.raises(KamError, match="cannot give"):
         build(values, {"profit": "benefit"}, method="entropy")
@@ -114,3 +120,32 @@ def test_the_index_on_a_log_and_as_a_selection_rule():
     assert list(scores.columns)[-2:] == [strategy.INDEX_RULE, "Random"]
     top = scores[strategy.INDEX_RULE].nlargest(10).index
     assert set(top) <= set(v.closeness.nlargest(12).index)  # the rule ranks by the index (ties broken at random)
+
+
+def test_a_constant_criterion_is_said_in_one_sentence_and_ranks_no_one():
+    """A criterion with the same value for every customer (every customer bought on three days) gets entropy weight 0,
+    leaves the closeness as it is without it (both TOPSIS distances scale alike), and is named in one sentence; a
+    criterion of zeros does not stop the index; criteria all constant are refused in one sentence."""
+    from kamlib.value_index import build
+
+    values = pd.DataFrame({"revenue": [100.0, 50, 10, 5], "purchase_days": [3.0] * 4, "profit": [0.0] * 4,
+                           "days_since_last_purchase": [5.0, 30, 200, 1]})
+    d = {"revenue": "benefit", "purchase_days": "benefit", "days_since_last_purchase": "cost"}
+    p = {"revenue": {"purchase_days": 2, "days_since_last_purchase": 3}, "purchase_days": {"days_since_last_purchase": 2}}
+    v = build(values, d, pairwise=p, method="combined")
+    w = v.weights.set_index("criterion")
+    assert w.loc["purchase_days", "entropy"] == 0 and w.loc["purchase_days", "weight"] == 0
+    assert "purchase_days takes the same value for every customer (3)" in str(v.note)
+    assert "leave it out of value_index.criteria" in str(v.note)
+    without = topsis(values[["revenue", "days_since_last_purchase"]], w["weight"], {"revenue": True,
+                                                                                     "days_since_last_purchase": False})
+    np.testing.assert_allclose(v.closeness, without, rtol=1e-12)
+    a = build(values, d, pairwise=p, method="ahp")  # its AHP weight stays as judged, and ranks no one
+    assert a.weights.set_index("criterion").loc["purchase_days", "weight"] > 0
+    np.testing.assert_allclose(a.closeness, topsis(values[["revenue", "days_since_last_purchase"]],
+                                                   a.weights.set_index("criterion")["weight"],
+                                                   {"revenue": True, "days_since_last_purchase": False}), rtol=1e-12)
+    both = build(values, {**d, "profit": "benefit"}, method="entropy")
+    assert "The criteria purchase_days, profit each take the same value" in str(both.note)
+    with pytest.raises(KamError, match="takes the same value for every customer, so the index cannot rank them"):
+        build(values, {"purchase_days": "benefit", "profit": "benefit"}, method="entropy")
