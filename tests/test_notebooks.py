@@ -575,3 +575,11 @@ def test_the_customer_value_index_is_built_and_judged_on_the_holdout(quick_repor
     rules = pd.read_csv(quick_report / "tables" / "strategy_selection_rules.csv").set_index("rule")
     row = rules.loc["Value index (TOPSIS)"]
     assert row["revenue_share_difference_ci_lower"] <= row["revenue_share_difference"] <= row["revenue_share_difference_ci_upper"]
+    # the report says which way the index's difference from past revenue goes, by its interval (verdicts.effect)
+    from kamlib import verdicts
+
+    notes = json.loads((quick_report / "manifest.json").read_text())["notebooks"]["40_strategy"]["notes"]
+    [said] = [n for n in notes if n.startswith("The customer-value index's top")]
+    word = {"gain": "more than", "inconclusive": "about as much as", "loss": "less than"}[verdicts.effect(
+        row["revenue_share_difference_ci_lower"], row["revenue_share_difference_ci_upper"])]
+    assert f"of holdout revenue (95% CI {row['revenue_ci_lower']:.1%} to {row['revenue_ci_upper']:.1%}), {word}" in said
