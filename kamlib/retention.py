@@ -54,6 +54,7 @@ from scipy import integrate, optimize, special, stats
 from ._results import Result
 from .errors import ArgumentError
 from .i18n import Message
+from .verdicts import RULES
 
 __all__ = ["CohortFits", "Cohorts", "Comparison", "EXAMPLE", "Fit", "MODELS", "ROLES", "check", "cohorts", "compare",
            "fit", "fit_cohorts", "fit_table", "holdout_check", "log_likelihood", "plot_survival", "projection_table",
@@ -648,7 +649,8 @@ def compare(sbg: Fit, bdw: Fit, *, level: float = 0.95) -> Comparison:
     sbg, bdw : Fit
         The two models fitted to the same survivors (:func:`fit`).
     level : float
-        The test's confidence level.
+        The test's confidence level; at 0.95 the test is judged by the registry's rule ``p``
+        (:data:`kamlib.verdicts.RULES`, p below 0.05), which the report's appendix then lists as applied.
 
     Returns
     -------
@@ -679,7 +681,8 @@ def compare(sbg: Fit, bdw: Fit, *, level: float = 0.95) -> Comparison:
     chi2 = max(0.0, 2 * (bdw.loglik - sbg.loglik))
     pvalue = float(stats.chi2.sf(chi2, 1))
     chosen = "bdw" if bdw.bic < sbg.bic else "sbg"
-    alpha = 1 - level
+    rule = RULES["p"]
+    rejects = rule.met(pvalue) if math.isclose(1 - level, rule.threshold) else pvalue < 1 - level
     if chosen == "bdw":
         trend = (Message("each customer grows less likely to leave the longer they stay", "phrase") if bdw.c < 1
                  else Message("each customer grows more likely to leave the longer they stay", "phrase"))
@@ -687,7 +690,7 @@ def compare(sbg: Fit, bdw: Fit, *, level: float = 0.95) -> Comparison:
                            "likelihood-ratio chi2 {chi2:.2f}, p = {pvalue:.3g}): with c = {c:.2f}, {trend}, beyond "
                            "the sorting of customers by their churn probability.", bic_bdw=bdw.bic, bic_sbg=sbg.bic,
                            chi2=chi2, pvalue=pvalue, c=bdw.c, trend=trend)
-    elif pvalue < alpha:
+    elif rejects:
         sentence = Message("The sBG has the lower BIC ({bic_sbg:,.1f} against {bic_bdw:,.1f}), though the "
                            "likelihood-ratio test rejects c = 1 (chi2 {chi2:.2f}, p = {pvalue:.3g}): the duration "
                            "dependence it finds (c = {c:.2f}) does not pay for its parameter by the BIC.",
