@@ -235,10 +235,10 @@ def applying():
     """Collect the rules read inside the block (the report's own verdicts: its closings, discussion and worded
     findings).
 
-    Yields
-    ------
-    set of str
-        The names of the rules read inside the block, filled as they are read.
+    Returns
+    -------
+    context manager
+        Yielding the set of the names of the rules read inside the block, filled as they are read.
 
     Examples
     --------
