@@ -516,7 +516,7 @@ def _scale_rows(scores: np.ndarray) -> np.ndarray:
 def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_bought: bool = True,
               customers=None, descriptions=None, hybrid_weight: float = 0.5, factors: int = 32,
               seed: int = 0, block: int = 2048, neighbours: int | None = None,
-              workers: int | None = None) -> RankedLists:
+              workers: int | None = None, models: dict | None = None) -> RankedLists:
     """The top ``k`` products for each customer by one method, from the training purchases only.
 
     Parameters
@@ -548,6 +548,10 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     workers : int, optional
         Threads that score blocks of customers at once (default: the cores this process may use); the lists
         do not depend on it.
+    models : dict, optional
+        Where the fitted models (item similarities, ALS factors) are kept between calls on the same ``split``: they
+        do not depend on ``k``, ``exclude_bought`` or ``customers``, so a second call with the same dict reuses
+        them (:func:`compare` passes one for both policies). Pass a new dict for another split.
 
     Returns
     -------
@@ -575,6 +579,7 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     """
     if method not in METHODS:
         raise ArgumentError(f"unknown method {method!r}; choose from {', '.join(METHODS)}.", argument="method")
+    models = {} if models is None else models
     workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     X = split.matrix.tocsr()
     binary = X.copy()
@@ -587,23 +592,22 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     sims = {}
     if neighbours is not None and neighbours < 1:
         raise ArgumentError(f"neighbours must be at least 1, not {neighbours}.", argument="neighbours")
-    if method in ("itemcf", "hybrid"):
-        sims["itemcf"] = _cosine_items(binary, workers, neighbours)  # cut to the neighbours block by block
-    if method in ("content", "hybrid"):
-        sims["content"] = _content_similarity(split.items, descriptions)
-        if neighbours is not None:
-            sims["content"] = _keep_neighbours(sims["content"], neighbours)
-    if method == "als":
-        from implicit.als import AlternatingLeastSquares
-        from threadpoolctl import threadpool_limits
 
-        confidence = X.copy()
-        confidence.data = 1 + 40 * confidence.data
-        with threadpool_limits(1, "blas"):  # one BLAS thread: what implicit asks for, and reproducible
-            model = AlternatingLeastSquares(factors=factors, iterations=15, regularization=0.05, random_state=seed,
-                                            num_threads=1, use_gpu=False)
-            model.fit(confidence, show_progress=False)
-        user_f, item_f = np.asarray(model.user_factors), np.asarray(model.item_factors)
+    def model(key, make):
+        if key not in models:
+            models[key] = make()
+        return models[key]
+
+    if method in ("itemcf", "hybrid"):  # cut to the neighbours block by block
+        sims["itemcf"] = model(("itemcf", neighbours), lambda: _cosine_items(binary, workers, neighbours))
+    if method in ("content", "hybrid"):
+        def content():
+            sim = _content_similarity(split.items, descriptions)
+            return sim if neighbours is None else _keep_neighbours(sim, neighbours)
+
+        sims["content"] = model(("content", neighbours), content)
+    if method == "als":
+        user_f, item_f = model(("als", factors, seed), lambda: _als(X, factors, seed))
     # popularity order: most distinct buyers first, then product code (items are sorted)
     rank = np.empty(len(split.items), dtype=np.int64)
     rank[np.lexsort((np.arange(len(split.items)), -popularity))] = np.arange(len(split.items))
@@ -651,6 +655,21 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
         parts = list(pool.map(block, bounds))
     best = np.concatenate(parts) if parts else np.zeros((0, k), dtype=np.int64)
     return _lists(split, chosen, rows, best, rank, k, exclude_bought)
+
+
+def _als(X, factors: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Customer and product factors of implicit-feedback ALS (Hu, Koren & Volinsky 2008; the ``implicit``
+    library) on the purchase-day counts, confidence 1 + 40 x count."""
+    from implicit.als import AlternatingLeastSquares
+    from threadpoolctl import threadpool_limits
+
+    confidence = X.copy()
+    confidence.data = 1 + 40 * confidence.data
+    with threadpool_limits(1, "blas"):  # one BLAS thread: what implicit asks for, and reproducible
+        model = AlternatingLeastSquares(factors=factors, iterations=15, regularization=0.05, random_state=seed,
+                                        num_threads=1, use_gpu=False)
+        model.fit(confidence, show_progress=False)
+    return np.asarray(model.user_factors), np.asarray(model.item_factors)
 
 
 def _scale_sparse_rows(S):
@@ -744,11 +763,14 @@ def _top_k_dense(split, binary, rows, score_block, popularity, k, exclude_bought
         scores = score_block(r) + tiebreak
         if exclude_bought:
             scores[binary[r].nonzero()] = -np.inf
-        top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk] if kk else np.zeros((len(r), 0), dtype=int)
-        for i in range(len(r)):
-            cand = top[i][np.argsort(-scores[i, top[i]], kind="stable")]
-            cand = cand[np.isfinite(scores[i, cand])]
-            codes[start + i, :len(cand)] = cand
+        if not kk:
+            continue
+        top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
+        # each row's k best by score, best first (the bought products, at minus infinity, last and left out)
+        best = np.take_along_axis(scores, top, axis=1)
+        order = np.argsort(-best, axis=1, kind="stable")
+        top, best = np.take_along_axis(top, order, axis=1), np.take_along_axis(best, order, axis=1)
+        codes[start:start + len(r)] = np.where(np.isfinite(best), top, -1)
     return RankedLists(split.customers, split.items, rows, codes)
 
 
@@ -1101,10 +1123,11 @@ def compare(split: Split, methods=METHODS, *, k: int = 10, policies=(True, False
     groups = {"all customers": None, **(groups or {})}
     rows = []
     rng_seed = seed
+    models = {}  # each method's model fitted once, for both policies
     for exclude in policies:
         rel_all = relevant(split, exclude_bought=exclude)
-        recs = {m: recommend(split, m, k=k, exclude_bought=exclude, descriptions=descriptions, seed=seed)
-                for m in methods}
+        recs = {m: recommend(split, m, k=k, exclude_bought=exclude, descriptions=descriptions, seed=seed,
+                             models=models) for m in methods}
         for gname, members in groups.items():
             wanted = None if members is None else set(map(str, members))  # once, not once per customer
             rel = rel_all if wanted is None else {c: s for c, s in rel_all.items() if c in wanted}
