@@ -150,7 +150,7 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
                              rule  holdout_revenue_share
     0     Monetary (past revenue)                   0.66
     1                   Frequency                   0.63
-    2                   RFM score                   0.66
+    2                   RFM score                   0.67
     3  CLV (BG/NBD x Gamma-Gamma)                   0.67
     4                      Random                   0.21
     """
@@ -218,7 +218,7 @@ def gains(cal_hold: pd.DataFrame, scores: pd.DataFrame, points: int = 101) -> pd
     >>> from kamlib.act.strategy import gains, rule_scores
     >>> g = gains(base, rule_scores(base)).set_index("customer_share")
     >>> g.loc[0.2].round(2).to_dict()
-    {'Monetary (past revenue)': 0.66, 'Frequency': 0.63, 'RFM score': 0.66, 'CLV (BG/NBD x Gamma-Gamma)': 0.67, 'Random': 0.21}
+    {'Monetary (past revenue)': 0.66, 'Frequency': 0.63, 'RFM score': 0.67, 'CLV (BG/NBD x Gamma-Gamma)': 0.67, 'Random': 0.21}
     """
     rev = cal_hold["revenue_holdout"].to_numpy(float)
     grid = np.linspace(0, 1, points)

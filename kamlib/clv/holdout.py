@@ -419,8 +419,9 @@ def choose(table: pd.DataFrame, forecasts: list[Forecast], *, share: float = 0.2
                Message("the best, {model}, captures {capture:.1%} of holdout revenue in its top {share:.0%} against "
                        "{naive:.1%} by past revenue", "phrase", model=fine.index[0],
                        capture=float(fine.iloc[0]["capture"]), share=share, naive=naive))
-        return Choice("", "", Message("No purchase model beats past revenue on the holdout ({why}), so the value "
-                                      "tiers rest on past revenue and recency, not on CLV.", "finding", why=why))
+        # what the tiers then rank by is the tiers' to say (kamlib.tiers.measure_of), not the selection's
+        return Choice("", "", Message("No purchase model beats past revenue on the holdout ({why}), so no CLV "
+                                      "values the customers.", "finding", why=why))
     best = qualified.sort_values(["revenue_mae", "capture"], ascending=[True, False])
     label = best.index[0]
     row = best.iloc[0]
