@@ -29,7 +29,7 @@ from ._results import Result
 from .errors import KamError, require_columns, rows_preview
 
 __all__ = ["AutoCoding", "BIB_TYPES", "LIT", "REGISTER_COLUMNS", "SOURCE_COLUMNS", "STAGES", "STYLES",
-           "STYLE_OF_LANGUAGE", "TYPES", "agreement", "author_number", "autocode", "chinese_csl", "citations",
+           "STYLE_OF_LANGUAGE", "TYPES", "agreement", "autocode", "chinese_csl", "citations",
            "cite_as", "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa",
            "format_references", "frequency", "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts",
            "load_register", "load_sources", "matrix", "number_citations", "references", "seed_body", "seed_units",
@@ -206,7 +206,7 @@ def number_citations(text: str, numbers: dict, template: str = "[{n}]", *, langu
     template : str
         How a number is written (``"<sup>[{n}]</sup>"`` in HTML).
     language : {"en", "zh"}
-        In Chinese each numbered citation takes the standard's author-number form (:func:`author_number`): the
+        In Chinese each numbered citation takes the standard's author-number form (:func:`_author_number`): the
         authors as Chinese prose names them, without the year, then the number ("Homburg 等[1]", "Hu 和 Bentler[3]");
         in English the citation is kept as written and the number follows it.
 
@@ -236,7 +236,7 @@ def number_citations(text: str, numbers: dict, template: str = "[{n}]", *, langu
         if (surname, year) in numbers:
             cited, after = text[start:end], ""
             if language == "zh":
-                cited, after = author_number(cited)
+                cited, after = _author_number(cited)
             text = text[:start] + cited + template.format(n=numbers[(surname, year)]) + after + text[end:]
     return text
 
@@ -248,7 +248,7 @@ _CITED = re.compile(r"^(?P<names>.*?)(?P<open>,? ?[(（])?(?:19|20)\d{2}(?P<clos
 _AND = re.compile(r"\s*(?:,\s*)?(?:&|\band\b|和)\s*")
 
 
-def author_number(cited: str) -> tuple[str, str]:
+def _author_number(cited: str) -> tuple[str, str]:
     """A citation in the author-number form of GB/T 7714-2015 in Chinese prose: the author, two authors joined by
     "和", or the first author and "等" for three or more, without the year; the number goes between the two parts
     returned (the second is a bracket closing a parenthesis the citation sits in, or empty).
@@ -271,10 +271,10 @@ def author_number(cited: str) -> tuple[str, str]:
 
     Examples
     --------
-    >>> from kamlib.literature import author_number
-    >>> author_number("Homburg et al. (2002)"), author_number("Hu & Bentler (1999)")
+    >>> from kamlib.literature import _author_number
+    >>> _author_number("Homburg et al. (2002)"), _author_number("Hu & Bentler (1999)")
     (('Homburg 等', ''), ('Hu 和 Bentler', ''))
-    >>> author_number("Henseler, Ringle & Sarstedt 2015"), author_number("Satorra 2000)"), author_number("吴明隆(2010)")
+    >>> _author_number("Henseler, Ringle & Sarstedt 2015"), _author_number("Satorra 2000)"), _author_number("吴明隆(2010)")
     (('Henseler 等', ''), ('Satorra', ')'), ('吴明隆', ''))
     """
     m = _CITED.match(cited.strip())
