@@ -481,13 +481,15 @@ def test_retention_notebook_on_a_contract_log_file(study_file, tmp_path, monkeyp
     rows = retention.simulate(**retention.EXAMPLE, seed=7)
     g = rows.groupby("customer_id")["period"]
     last = pd.Timestamp(f"{rows['period'].dt.year.max()}-01-01")
+    ends = [None if e == last else (e + pd.DateOffset(years=1) - pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+            for e in g.max()]  # the last year's contracts are still running
     spans = pd.DataFrame({"客户编号": g.min().index, "签约日期": g.min().dt.strftime("%Y-%m-%d").to_numpy(),
-                          "到期日期": [None if e == last else (e + pd.DateOffset(years=1) - pd.Timedelta(days=1))
-                                   .strftime("%Y-%m-%d") for e in g.max()]})
+                          "到期日期": ends})
     path = tmp_path / "contracts.csv"
     spans.to_csv(path, index=False, encoding="utf-8")
     study = study_file(name="contract-file", notebooks=["37_retention"], retention__source=str(path),
-                       retention__columns={"customer": "客户编号", "period": None, "start": "签约日期", "end": "到期日期"},
+                       retention__columns={"customer": "客户编号", "period": None, "start": "签约日期",
+                                           "end": "到期日期"},
                        retention__as_of=f"{last.year}-12-31", retention__holdout=1, retention__horizon=4,
                        retention__min_customers=100)
     monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
@@ -498,7 +500,8 @@ def test_retention_notebook_on_a_contract_log_file(study_file, tmp_path, monkeyp
     fitted = retention.cohorts(rows, unit="Y").calibration(1)
     sbg, bdw = retention.fit(fitted, "sbg"), retention.fit(fitted, "bdw")
     assert values["customers"] == 900 and values["cohorts"] == 3
-    assert values["sbg_alpha"] == pytest.approx(sbg.alpha, rel=1e-6) and values["bdw_c"] == pytest.approx(bdw.c, rel=1e-6)
+    assert values["sbg_alpha"] == pytest.approx(sbg.alpha, rel=1e-6)
+    assert values["bdw_c"] == pytest.approx(bdw.c, rel=1e-6)
     manifest = json.loads((out / "manifest.json").read_text())
     arts = [a for a in manifest["artefacts"] if a["notebook"] == "37_retention"]
     assert arts and not any(a["simulated"] for a in arts) and all("contracts.csv" in a["caption"]["en"] for a in arts)

@@ -131,7 +131,8 @@ def test_a_constant_criterion_is_said_in_one_sentence_and_ranks_no_one():
     values = pd.DataFrame({"revenue": [100.0, 50, 10, 5], "purchase_days": [3.0] * 4, "profit": [0.0] * 4,
                            "days_since_last_purchase": [5.0, 30, 200, 1]})
     d = {"revenue": "benefit", "purchase_days": "benefit", "days_since_last_purchase": "cost"}
-    p = {"revenue": {"purchase_days": 2, "days_since_last_purchase": 3}, "purchase_days": {"days_since_last_purchase": 2}}
+    p = {"revenue": {"purchase_days": 2, "days_since_last_purchase": 3},
+         "purchase_days": {"days_since_last_purchase": 2}}
     v = build(values, d, pairwise=p, method="combined")
     w = v.weights.set_index("criterion")
     assert w.loc["purchase_days", "entropy"] == 0 and w.loc["purchase_days", "weight"] == 0

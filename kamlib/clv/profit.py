@@ -695,8 +695,8 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, spend=None,
         est, lo, hi = est * each, lo * each, hi * each
         if posterior is not None:  # the spend's own uncertainty: the interval of the product of the two posteriors
             shape, scale = posterior
-            table["spend_per_purchase_ci_lower"], table["spend_per_purchase_ci_upper"] = (
-                scale / special.gammaincinv(shape, 0.5 + level / 2), scale / special.gammaincinv(shape, 0.5 - level / 2))
+            table["spend_per_purchase_ci_lower"] = scale / special.gammaincinv(shape, 0.5 + level / 2)
+            table["spend_per_purchase_ci_upper"] = scale / special.gammaincinv(shape, 0.5 - level / 2)
             lo, hi = _product_interval(table["margin_rate"].to_numpy(float), rate_se, shape, scale, level)
         table["profit_per_purchase"] = est
     table["profit_per_purchase_ci_lower"], table["profit_per_purchase_ci_upper"] = lo, hi
@@ -831,9 +831,9 @@ def simulate_rates(customers: int = EXAMPLE_RATES["customers"], *, mean: float =
 
     Customer *i* (``c00000``, ...) has ``1 + Poisson(purchases)`` purchase days, a margin rate
     :math:`\\rho_i \\sim N(\\text{mean}, \\text{between\\_sd}^2)` and amounts from the Gamma-Gamma model (Fader &
-    Hardie 2013) with :math:`p = 2`, :math:`q = 4`: a day's amount is :math:`a \\sim \\text{Gamma}(2, \\nu_i)` (rate),
-    :math:`\\nu_i \\sim \\text{Gamma}(4, \\gamma)` (rate) with :math:`\\gamma = 1.5 \\, \\text{spend}`, so the customer's
-    mean amount :math:`s_i = 2 / \\nu_i` averages ``spend``; the day's rate is
+    Hardie 2013) with :math:`p = 2`, :math:`q = 4`: a day's amount is :math:`a \\sim \\text{Gamma}(2, \\nu_i)`
+    (rate), :math:`\\nu_i \\sim \\text{Gamma}(4, \\gamma)` (rate) with :math:`\\gamma = 1.5 \\, \\text{spend}`, so the
+    customer's mean amount :math:`s_i = 2 / \\nu_i` averages ``spend``; the day's rate is
     :math:`N(\\rho_i, \\text{within\\_sd}^2 \\, \\text{spend} / a)` and its margin the rate times the amount.
 
     Parameters
