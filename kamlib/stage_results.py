@@ -1120,7 +1120,7 @@ def _act(r: StageResults, simulated: bool) -> list[Message]:
         else:
             out.append(Message("Cross-selling has {sig:,} of {n:,} rules that survive the significance test on {b:,} "
                                "baskets: offers can be drawn from them.", "closing", sig=sig, n=n, b=b))
-    claim = _f001(r)
+    claim = _f001(r) if _claimed("f001") else None  # only a claim of the study's own register
     if claim:
         out.append(Message("Set against the sources' +20% (F001): {verdict}; {evidence}.", "closing",
                            verdict=Message(claim[0], "value"), evidence=claim[1]))
@@ -1131,7 +1131,7 @@ def _act(r: StageResults, simulated: bool) -> list[Message]:
 
 def _evaluate(r: StageResults, simulated: bool) -> list[Message]:
     out = []
-    got = _clv_over_sort(r)
+    got = _clv_over_sort(r) if _claimed("clv_over_sort") else None  # only a claim of the study's own register
     if got:
         verdict, evidence = got
         out.append(Message("Set against the claim that CLV guides allocation better than past revenue (S002): "
@@ -1159,8 +1159,18 @@ _CLOSINGS: dict[str, Callable] = {"literature": _literature, "identify": _identi
                                   "understand": _understand, "act": _act, "evaluate": _evaluate}
 
 
+#: The checks of the claims register a closing may set a result against (None: every check, as without a register).
+_CLAIMED: ContextVar = ContextVar("claimed", default=None)
+
+
+def _claimed(check: str) -> bool:
+    """Whether the run's claims register holds a claim of ``check`` (:func:`closing`'s ``claims``)."""
+    checks = _CLAIMED.get()
+    return checks is None or check in checks
+
+
 def closing(stage: str, results: StageResults, *, strict: bool = False,
-            survey_simulated: bool = False) -> list[Message]:
+            survey_simulated: bool = False, claims: pd.DataFrame | None = None) -> list[Message]:
     """A section's closing interpretation: what its results mean for key-account management, how certain they are
     and what they do not show (empty when the stage recorded nothing to say).
 
@@ -1193,5 +1203,9 @@ def closing(stage: str, results: StageResults, *, strict: bool = False,
     '对大客户管理而言,这意味着'
     """
     make = _CLOSINGS.get(stage)
-    with _strict(strict):
-        return make(results, bool(survey_simulated)) if make else []
+    token = _CLAIMED.set(None if claims is None else {c.partition(":")[0] for c in claims["check"]})
+    try:
+        with _strict(strict):
+            return make(results, bool(survey_simulated)) if make else []
+    finally:
+        _CLAIMED.reset(token)

@@ -140,11 +140,6 @@ def test_a_new_case_on_its_own_export_carries_none_of_the_default_s_sources_clai
     notes = " ".join(map(str, manifest["notebooks"]["40_strategy"]["notes"]))
     assert re.search(r"The campaign assumptions strategy\.baseline_conversion = 0\.08, strategy\.relative_lift = 0\.2"
                      r".* are the workbook's stated assumptions, not drawn from this case's sources", notes), notes
-    from kamlib.workbench import discussion
-
-    if not hasattr(discussion, "register"):  # remove with the report change that reads the run's own register
-        pytest.xfail("the report confronts the shipped claims register and its closings cite S002 and F001 until it "
-                     "reads the run's own register (discussion.register)")
     for page in ("index.html", "index.zh.html"):
         html = (out / page).read_text(encoding="utf-8")
         leaked = [i for i in DEFAULT_IDS if re.search(rf"\b{i}\b", html)] + [c for c in DEFAULT_CLAIMS if c in html]

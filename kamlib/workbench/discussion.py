@@ -25,7 +25,46 @@ from ..i18n import Message, in_language
 from ..stage_results import CHECKS, NOT_TESTED, Claim, StageResults, load_claims
 from .artefacts import RESULT_FORMAT, kamlib_code_hash
 
-__all__ = ["CHECKS", "Claim", "NOT_TESTED", "closing", "confront", "load_claims", "stage_results"]
+__all__ = ["CHECKS", "Claim", "NOT_TESTED", "NO_CLAIMS", "closing", "confront", "load_claims", "register",
+           "stage_results"]
+
+#: The discussion's one sentence when the run read no claims register: the claims are the study's own
+#: (``literature.claims``, read with its practice sources by the literature stage), never another study's.
+NO_CLAIMS = Message("No claims register was read in this run (the study's literature.claims, read with its practice "
+                    "sources in the literature stage), so the discussion sets no claim of the sources against the "
+                    "case's data.")
+
+
+def register(manifest: dict) -> pd.DataFrame:
+    """The claims register this run read: the study's ``literature.claims`` as the notebook that takes the literature
+    section ran with it (its parameters in the manifest), or an empty register when the run read none (the study
+    declares none, or its literature stage did not run).
+
+    Parameters
+    ----------
+    manifest : dict
+        The report folder's ``manifest.json``.
+
+    Returns
+    -------
+    DataFrame
+        :func:`load_claims` of that file, or no rows with its columns.
+
+    Examples
+    --------
+    >>> from kamlib.workbench.discussion import register
+    >>> len(register({"notebooks": {"x": {"parameters": {"seed": 1}}}}))
+    0
+    >>> register({"notebooks": {"x": {"parameters": {"literature_claims": "data/literature/claims.csv"}}}})["id"].iloc[0]
+    'C1'
+    """
+    from ..config import ROOT
+
+    for rec in manifest.get("notebooks", {}).values():
+        path = rec.get("parameters", {}).get("literature_claims")
+        if path:  # the runner passes file keys relative to the project root, or absolute
+            return load_claims(Path(path) if Path(path).is_absolute() else ROOT / path)
+    return pd.DataFrame(columns=["id", "source", "location", "claim", "check"])
 
 
 def stage_results(values: dict, folder: str | Path | None = None) -> StageResults:
@@ -67,7 +106,7 @@ def _text(m, language: str) -> str:
 
 
 def closing(stage: str, results: StageResults, language: str = "en", *, strict: bool = False,
-            survey_simulated: bool = False) -> list[str]:
+            survey_simulated: bool = False, claims: pd.DataFrame | None = None) -> list[str]:
     """A section's closing interpretation in ``language`` (:func:`kamlib.stage_results.closing`).
 
     Parameters
@@ -81,6 +120,8 @@ def closing(stage: str, results: StageResults, language: str = "en", *, strict: 
         Raise on a sentence whose input the run did not record, instead of leaving it out (tests).
     survey_simulated : bool
         Whether the questionnaire's answers are simulated.
+    claims : DataFrame, optional
+        The run's claims register (:func:`register`): a result is set against a claim only when it holds one.
 
     Returns
     -------
@@ -96,7 +137,7 @@ def closing(stage: str, results: StageResults, language: str = "en", *, strict: 
     >>> closing("identify", r)[0][:80]
     'For key-account management this means that no customer qualifies as a key accoun'
     """
-    made = _stage.closing(stage, results, strict=strict, survey_simulated=survey_simulated)
+    made = _stage.closing(stage, results, strict=strict, survey_simulated=survey_simulated, claims=claims)
     return [_text(m, language) for m in made]
 
 
@@ -109,7 +150,7 @@ def confront(results: StageResults, claims: pd.DataFrame | None = None, *, stric
     results : StageResults
         The run's stage results (:func:`stage_results`).
     claims : DataFrame, optional
-        :func:`load_claims` (the shipped register by default).
+        :func:`load_claims` (the shipped register by default; a report passes the run's, :func:`register`).
     strict : bool
         Raise on a check whose input the run did not record, instead of "not tested in this run" (tests).
 

@@ -225,7 +225,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         for p in author.get(section["key"], []):
             w.rich(p)
     w.heading(T["discussion"], 1)
-    w.paragraph(T["discussion_lead"])
+    w.paragraph(doc_.get("no_claims") or T["discussion_lead"])  # no claims register read: one sentence says so
     if doc_["claims"]:
         w.table(list(T["claims_head"]), [[c[k] for k in ("id", "source", "claim", "verdict", "evidence")]
                                          for c in doc_["claims"]], ["text"] * 5, None, None)

@@ -108,7 +108,7 @@ TEXT = {
            "references_note": "Every work the text, verdicts, captions and tables of this report cite, in APA style "
                               "(7th edition), formatted by pandoc's citeproc from the official CSL style and "
                               "data/literature/methods.bib; then the case's practice sources, listed by their "
-                              "register id (S000, ...), which the text cites.",
+                              "register id, which the text cites.",
            "reference_missing": "not in data/literature/methods.bib",
            "no_recommendations": "The notebooks that recommendations are drawn from did not run for this study.",
            "reference_tables": "Appendix A: further exhibits and reference tables",
@@ -670,6 +670,7 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     arts = manifest.get("artefacts", [])
     values = _values(out)
     results = discussion.stage_results(values, out)  # the typed stage results the reasoning reads
+    claims = discussion.register(manifest)  # the study's own claims register, as its literature stage read it
     currencies = {nb: rec.get("parameters", {}).get("transactions_currency")
                   for nb, rec in manifest.get("notebooks", {}).items()}
     time_units = {nb: rec.get("parameters", {}).get("clv_unit") for nb, rec in manifest.get("notebooks", {}).items()}
@@ -723,7 +724,8 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     for i, s in enumerate(sections, 3):
         s["title"] = f"{i}. {T[s['key']]}"
         s["lead"] = T.get(f"lead_{s['key']}", "")
-        s["closing"] = discussion.closing(s["key"], results, language, survey_simulated=survey_simulated)
+        s["closing"] = discussion.closing(s["key"], results, language, survey_simulated=survey_simulated,
+                                          claims=claims)
         for nb in s["notebooks"]:
             # a notebook whose every finding rests on other data than the company's is a method demonstration
             found = declared.get(nb["name"], [])
@@ -762,7 +764,8 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
             # a numbered style lists the works the page cites, in its order: render() makes it from the page
             "references": [],  # outline() adds them, and the rules the run applied
-            "claims": [c.row(language) for c in discussion.confront(results)], "rules": [],
+            "claims": [c.row(language) for c in discussion.confront(results, claims)], "rules": [],
+            "no_claims": None if len(claims) else _in_language(discussion.NO_CLAIMS, language),
             "author": {section: authors.fill(text, results, language=language, currency=currency,
                                              where=f"texts.{section}")
                        for section, text in (texts or {}).items()},
@@ -892,7 +895,7 @@ def _untestable(manifest: dict, out: Path, results, demo: list[dict], T: dict, l
     if hyp is not None and (out / hyp["path"]).exists():
         table = pd.read_csv(out / hyp["path"])
         ids = list(dict.fromkeys(str(h) for h in table.get("hypothesis", pd.Series(dtype=str)).dropna()))
-    claims = [c.id for c in discussion.confront(results) if c.verdict == OTHER_DATA]
+    claims = [c.id for c in discussion.confront(results, discussion.register(manifest)) if c.verdict == OTHER_DATA]
     said = demonstrations.untestable(ids, claims, shown, T["demonstrations_where"])
     return _in_language(said, language) if said is not None else None
 
@@ -946,8 +949,9 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
         parts += [str(n) for n in rec.get("notes", [])]
     parts += [f.text() for f in fnd.findings(manifest, values, "en", limit=10**6)]
     parts += fnd.recommendations(manifest, values, "en") + fnd.limitations(values, manifest, "en", quick=quick)
-    parts += [f"{c.source} {c.evidence}" for c in discussion.confront(results)]  # the claims table: source, evidence
-    parts += [t for stage in STAGES for t in discussion.closing(stage, results, "en")]
+    parts += [f"{c.source} {c.evidence}" for c in discussion.confront(results, discussion.register(manifest))]  # the claims table
+    parts += [t for stage in STAGES for t in discussion.closing(stage, results, "en",
+                                                                 claims=discussion.register(manifest))]
     for a in manifest.get("artefacts", []):
         if a["kind"] == "table" and (out / a["path"]).exists():
             df = pd.read_csv(out / a["path"])
