@@ -155,7 +155,8 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
                 "maximum likelihood; a customer's expected rate is the posterior mean, shrunk towards the base's the "
                 "fewer purchases the customer has (Morris 1983), negative rates kept; the expected margin per purchase "
                 "is that rate times the expected spend, and lifetime value in profit the chosen purchase model's "
-                "discounted expected purchases times that margin.", language))
+                "discounted expected purchases times that margin; the margin's interval carries the uncertainty of "
+                "both the rate and the spend (the product of their posteriors; Fader & Hardie 2013).", language))
         else:
             add("identify", _say(
                 "Lifetime value in profit. Each customer's gross profit per purchase is modelled as normal around the "
@@ -197,7 +198,8 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
     if p is not None:
         add("segment", _say(
             "Segmentation. Customers are described by recency, frequency, monetary value and the timing of their "
-            "purchases (with their shares of each mapped channel and category) and clustered by k-means on "
+            "purchases (the mapped channel, category and country are left out, and compared with the segments "
+            "afterwards) and clustered by k-means on "
             "standardised values for k from {kmin} to {kmax}, the number of segments read from the silhouette and "
             "the gap statistic ({refs} reference sets), stability measured by the adjusted Rand index across {seeds} "
             "seeds (Hubert & Arabie 1985); lifecycle stages follow the study's day and purchase thresholds.",
