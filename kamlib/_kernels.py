@@ -85,6 +85,48 @@ def top_k_scores(b_indptr, b_indices, b_data, s_indptr, s_indices, s_data, rank,
 
 
 @njit(cache=True, nogil=True)
+def top_k_dense(scores, tiebreak, b_indptr, b_indices, k, exclude_bought):
+    """The ``k`` best columns per row of a dense score block (matrix factorisation): ``scores + tiebreak``, higher
+    first, exact ties by the lower column; bought columns (CSR rows ``b_indptr``/``b_indices``) left out when
+    ``exclude_bought``. One pass per row keeping the best ``k``, instead of numpy's partition of every row and the
+    copies around it. Returns an ``(n, k)`` array of column codes, padded with -1.
+    """
+    n, m = scores.shape
+    out = np.full((n, k), -1, dtype=np.int64)
+    skip = np.zeros(m, dtype=np.bool_)
+    best_score = np.empty(k, dtype=np.float64)
+    best_col = np.empty(k, dtype=np.int64)
+    for r in range(n):
+        if exclude_bought:
+            for jj in range(b_indptr[r], b_indptr[r + 1]):
+                skip[b_indices[jj]] = True
+        filled = 0
+        for c in range(m):
+            if skip[c]:
+                continue
+            score = np.float64(scores[r, c]) + tiebreak[c]
+            if filled == k:
+                if not score > best_score[k - 1]:  # a tie with the k-th keeps the lower column, already there
+                    continue
+                pos = k - 1
+            else:
+                pos = filled
+                filled += 1
+            while pos > 0 and score > best_score[pos - 1]:
+                best_score[pos] = best_score[pos - 1]
+                best_col[pos] = best_col[pos - 1]
+                pos -= 1
+            best_score[pos] = score
+            best_col[pos] = c
+        for t in range(filled):
+            out[r, t] = best_col[t]
+        if exclude_bought:
+            for jj in range(b_indptr[r], b_indptr[r + 1]):
+                skip[b_indices[jj]] = False
+    return out
+
+
+@njit(cache=True, nogil=True)
 def _text_hash(data, start, end):
     """FNV-1a over the bytes ``data[start:end]``, mixed by a multiplication (Fibonacci hashing)."""
     h = np.uint64(14695981039346656037)

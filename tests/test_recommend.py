@@ -286,3 +286,28 @@ def test_metrics_on_codes_equal_the_general_path_on_dicts(method, exclude_bought
     assert all(len(v) <= 3 for v in short.values())
     assert rc.metrics(short, rc.relevant(tiny, exclude_bought=exclude_bought), 5) == \
         rc.metrics(dict(short), dict(rc.relevant(tiny, exclude_bought=exclude_bought)), 5)
+
+
+def test_the_dense_top_k_kernel_equals_a_full_sort():
+    """kamlib._kernels.top_k_dense (ALS lists) against numpy: every row fully sorted by score + tiebreak, higher
+    first, exact ties by the lower column, bought columns left out, rows with fewer than k left padded with -1."""
+    from scipy import sparse
+
+    from kamlib._kernels import top_k_dense
+
+    rng = np.random.default_rng(7)
+    n, m, k = 200, 60, 10
+    scores = rng.integers(0, 20, (n, m)).astype(np.float32) / 4  # many exact ties
+    tiebreak = np.zeros(m)
+    tiebreak[::7] = 1e-9
+    bought = sparse.random(n, m, density=0.2, random_state=3, format="lil")
+    bought[0, :] = 1  # a customer who bought everything: nothing to list
+    bought[1, : m - 3] = 1  # ... or only three products
+    bought = bought.tocsr()
+    for exclude in (True, False):
+        got = top_k_dense(scores, tiebreak, bought.indptr, bought.indices, k, exclude)
+        for r in range(n):
+            total = scores[r].astype(float) + tiebreak
+            cols = [c for c in range(m) if not (exclude and bought[r, c])]
+            want = sorted(cols, key=lambda c: (-total[c], c))[:k]
+            assert got[r].tolist() == want + [-1] * (k - len(want)), (exclude, r)

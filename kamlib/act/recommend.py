@@ -612,7 +612,8 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     rank = np.empty(len(split.items), dtype=np.int64)
     rank[np.lexsort((np.arange(len(split.items)), -popularity))] = np.arange(len(split.items))
     if method == "als":
-        return _top_k_dense(split, binary, rows, lambda r: user_f[r] @ item_f.T, popularity, k, exclude_bought, block)
+        return _top_k_dense(split, binary, rows, lambda r: user_f[r] @ item_f.T, popularity, k, exclude_bought, block,
+                            workers)
     from scipy import sparse
 
     # the evidence of each customer (an upper bound of the scores to rank: the neighbours of what they bought)
@@ -752,25 +753,26 @@ def _kth_largest(values, indptr, k):
     return out
 
 
-def _top_k_dense(split, binary, rows, score_block, popularity, k, exclude_bought, block):
-    """Top ``k`` per customer from dense scores computed a block of customers at a time (matrix factorisation)."""
+def _top_k_dense(split, binary, rows, score_block, popularity, k, exclude_bought, block, workers=1):
+    """Top ``k`` per customer from dense scores computed a block of customers at a time (matrix factorisation),
+    each block's best kept by one compiled pass per customer (:func:`kamlib._kernels.top_k_dense`), blocks on
+    ``workers`` threads."""
+    from .._kernels import top_k_dense
+
     tiebreak = (popularity + (1 - np.arange(len(split.items)) / max(len(split.items), 1)) * 0.5) * 1e-9
     kk = min(k, len(split.items))
-    codes = np.full((len(rows), kk), -1, dtype=np.int32 if len(split.items) < 2 ** 31 else np.int64)
     block = max(16, min(block, 20_000_000 // max(len(split.items), 1)))
-    for start in range(0, len(rows), block):
+    dtype = np.int32 if len(split.items) < 2 ** 31 else np.int64
+
+    def one(start):
         r = rows[start:start + block]
-        scores = score_block(r) + tiebreak
-        if exclude_bought:
-            scores[binary[r].nonzero()] = -np.inf
-        if not kk:
-            continue
-        top = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
-        # each row's k best by score, best first (the bought products, at minus infinity, last and left out)
-        best = np.take_along_axis(scores, top, axis=1)
-        order = np.argsort(-best, axis=1, kind="stable")
-        top, best = np.take_along_axis(top, order, axis=1), np.take_along_axis(best, order, axis=1)
-        codes[start:start + len(r)] = np.where(np.isfinite(best), top, -1)
+        B = binary[r].tocsr()
+        return top_k_dense(np.ascontiguousarray(score_block(r)), tiebreak, B.indptr, B.indices, kk,
+                           exclude_bought).astype(dtype)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:  # the kernel and BLAS release the GIL
+        parts = list(pool.map(one, range(0, len(rows), block)))
+    codes = np.concatenate(parts) if parts else np.full((0, kk), -1, dtype=dtype)
     return RankedLists(split.customers, split.items, rows, codes)
 
 
