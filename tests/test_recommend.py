@@ -311,3 +311,29 @@ def test_the_dense_top_k_kernel_equals_a_full_sort():
             cols = [c for c in range(m) if not (exclude and bought[r, c])]
             want = sorted(cols, key=lambda c: (-total[c], c))[:k]
             assert got[r].tolist() == want + [-1] * (k - len(want)), (exclude, r)
+
+
+def test_explain_counts_co_purchases_and_similar_customers_as_pandas_does():
+    """explain's reasons against counts made directly from the training lines with pandas: for each listed
+    product, the customer's own product bought by most customers together with it (first such product in code
+    order on ties), how many, and how many of the customer's most similar customers (cosine on distinct products)
+    bought it."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    tx = pd.DataFrame({"customer_id": rng.integers(0, 150, n).astype(str),
+                       "product": (rng.zipf(1.6, n) % 40).astype(str),
+                       "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D")})
+    split = rc.time_split(tx, "2024-08-31")
+    train = split.train[["customer_id", "item"]].drop_duplicates()
+    owned = train.groupby("customer_id")["item"].apply(set)
+    who = "7"
+    mine = sorted(owned[who], key=split.items.get_loc)
+    items = [i for i in split.items if i not in owned[who]][:4]
+    sim = {c: len(s & owned[who]) / np.sqrt(len(s) * len(owned[who])) for c, s in owned.items() if c != who}
+    order = sorted(sim, key=lambda c: (-sim[c], split.customers.get_loc(c)))[:30]
+    got = rc.explain(split, who, items, n_similar=30)
+    for it, row in zip(items, got.itertuples()):
+        together = [sum(1 for s in owned if m in s and it in s) for m in mine]
+        best = int(np.argmax(together))
+        assert (row.because_of, row.bought_together) == (mine[best], together[best])
+        assert row.similar_customers_bought == sum(it in owned[c] for c in order)
