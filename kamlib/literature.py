@@ -29,7 +29,7 @@ from ._results import Result
 from .errors import KamError, require_columns, rows_preview
 
 __all__ = ["AutoCoding", "BIB_TYPES", "LIT", "REGISTER_COLUMNS", "SOURCE_COLUMNS", "STAGES", "STYLES",
-           "STYLE_OF_LANGUAGE", "TYPES", "agreement", "autocode", "chinese_csl", "citations",
+           "STYLE_OF_LANGUAGE", "TYPES", "UNIT_RULES", "agreement", "autocode", "chinese_csl", "citations",
            "cite_as", "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa",
            "format_references", "frequency", "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts",
            "load_register", "load_sources", "matrix", "number_citations", "references", "seed_body", "seed_units",
@@ -1263,17 +1263,28 @@ def seed_body(path) -> str:
     return text
 
 
-def seed_units(seeds_dir, sources: pd.DataFrame | None = None) -> dict[tuple[str, str], str]:
-    """Texts of the sources in ``seeds_dir`` as coding units.
+#: How a source's text is cut into coding units, by its register's ``coding_units`` column: ``sections`` splits it
+#: at its section numbers (1.1, 1.2, ... 9.9, as a paper numbers them); ``whole`` (or empty, or no such column)
+#: keeps it one unit, ``all``
+UNIT_RULES = ("sections", "whole")
+_SECTION = re.compile(r"(?<![\d.])([1-9]\.[1-9])(?=\D)")
 
-    S004 is split at its section numbers (§1.1 ... §7.2), the other sources are whole (unit ``all``).
+
+def seed_units(seeds_dir, sources: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """Texts of the study's sources in ``seeds_dir`` as coding units, cut as each source's register row says.
+
+    The register's ``coding_units`` column names the rule (:data:`UNIT_RULES`): ``sections`` splits the text at its
+    section numbers into units ``§1.1``, ``§1.2``, ... (a text with fewer than two numbered sections stays whole);
+    ``whole``, an empty cell or a register without the column keeps the source one unit, ``all``. No source id is
+    special.
 
     Parameters
     ----------
     seeds_dir : str or Path
         The folder of source texts.
-    sources : DataFrame, optional
-        The register naming the files.
+    sources : DataFrame
+        The study's source register (:func:`load_sources` of its ``literature.sources``), naming each text
+        (``seed_file``) and how to cut it (``coding_units``).
 
     Returns
     -------
@@ -1282,21 +1293,27 @@ def seed_units(seeds_dir, sources: pd.DataFrame | None = None) -> dict[tuple[str
 
     Examples
     --------
+    >>> import pandas as pd
     >>> from kamlib.literature import seed_units
-    >>> seed_units("/nowhere")
+    >>> seed_units("/nowhere", pd.DataFrame(columns=["id", "seed_file", "coding_units"]))
     {}
     """
+    rules = sources["coding_units"] if "coding_units" in sources.columns else pd.Series("", index=sources.index)
+    bad = ~rules.fillna("").isin(("", *UNIT_RULES))
+    if bad.any():
+        raise KamError(f"the source register's column 'coding_units' has {sorted(set(rules[bad]))} for "
+                       f"{', '.join(sources.loc[bad, 'id'])}; write 'sections' (split at numbered sections) or "
+                       f"'whole', or leave it empty.")
     seeds_dir = project_path(seeds_dir)
-    sources = load_sources() if sources is None else sources
     units: dict[tuple[str, str], str] = {}
     if not seeds_dir.is_dir():
         return units
-    for _, s in sources.iterrows():
+    for (_, s), rule in zip(sources.iterrows(), rules.fillna("")):
         f = seeds_dir / s.get("seed_file", "")
         if not s.get("seed_file") or not f.exists():
             continue
         body = seed_body(f)
-        parts = re.split(r"(?<![\d.])([1-9]\.[1-9])(?=\D)", body) if s["type"] == "paper" else [body]
+        parts = _SECTION.split(body) if rule == "sections" else [body]
         if len(parts) > 3:
             for k in range(1, len(parts) - 1, 2):
                 units.setdefault((s["id"], f"§{parts[k]}"), parts[k + 1])

@@ -594,13 +594,15 @@ AGREES, DISAGREES, INCONCLUSIVE, OTHER_DATA, NOT_TESTED, NOT_COMPARABLE = (
     "agrees", "disagrees", "inconclusive", "shown on other data only", "not tested in this run", "not comparable")
 
 
-def load_claims(path=None) -> pd.DataFrame:
-    """The register of the sources' claims that a run can test.
+def load_claims(path: str | Path | None = None) -> pd.DataFrame:
+    """The register of the sources' claims that a run can test: the study's own (``literature.claims``); kamlib
+    ships none of a study's.
 
     Parameters
     ----------
-    path : str or Path, optional
-        ``data/literature/claims.csv`` by default.
+    path : str or Path
+        The study's claims register (its ``literature.claims``; columns as ``data/literature/claims.csv``); required,
+        a clear error without it.
 
     Returns
     -------
@@ -611,15 +613,18 @@ def load_claims(path=None) -> pd.DataFrame:
     Examples
     --------
     >>> from kamlib.stage_results import load_claims
-    >>> load_claims()[["id", "check"]].head(2).to_numpy().tolist()
+    >>> load_claims("data/literature/claims.csv")[["id", "check"]].head(2).to_numpy().tolist()
     [['C1', 'concentration'], ['C2', 'clv_over_sort']]
     """
-    from .literature import LIT
+    from .config import project_path
 
-    path = Path(path) if path is not None else LIT / "claims.csv"
+    if path is None:
+        raise KamError("load_claims needs the study's claims register: pass its literature.claims path (a study "
+                       "that declares none has no claims to confront).")
+    path = project_path(path)
     if not path.exists():
-        raise KamError(f"the claims register {path} does not exist; copy data/literature/claims.csv from the "
-                       "workbook or point to your own.")
+        raise KamError(f"the claims register {path} does not exist; set literature.claims in the study file to your "
+                       "register (columns as data/literature/claims.csv) or remove the key.")
     claims = pd.read_csv(path, dtype=str, keep_default_na=False)
     require_columns(claims, ["id", "source", "location", "claim", "check"], where=str(path),
                     fix="the register needs one row per claim with these columns")
@@ -859,14 +864,15 @@ CHECKS: dict[str, Callable] = {"concentration": _concentration, "pareto_share": 
 
 
 def confront(results: StageResults, claims: pd.DataFrame | None = None, *, strict: bool = False) -> list[Claim]:
-    """Each claim of the register against this run's stage results.
+    """Each claim of the study's register against this run's stage results.
 
     Parameters
     ----------
     results : StageResults
         The run's stage results (:func:`recorded`).
-    claims : DataFrame, optional
-        :func:`load_claims` (the shipped register by default).
+    claims : DataFrame
+        The study's claims register (:func:`load_claims` of its ``literature.claims``; no rows: no claims); required,
+        a clear error without it.
     strict : bool
         Raise a :class:`~kamlib.errors.KamError` naming an attribute a check needs that the run did not record,
         instead of calling the claim "not tested in this run" (for tests, with complete results).
@@ -879,13 +885,17 @@ def confront(results: StageResults, claims: pd.DataFrame | None = None, *, stric
     Examples
     --------
     >>> from kamlib.stage_results import Identify, StageResults, confront
-    >>> c = confront(StageResults(identify=Identify(top_revenue_share=0.74, gini=0.71)))
+    >>> from kamlib.stage_results import load_claims
+    >>> claims = load_claims("data/literature/claims.csv")  # the default study's register
+    >>> c = confront(StageResults(identify=Identify(top_revenue_share=0.74, gini=0.71)), claims)
     >>> [(x.id, x.verdict) for x in c][:2]
     [('C1', 'agrees'), ('C2', 'not tested in this run')]
     >>> str(c[0].evidence)
     "the top 20% of customers bring 74.0% of revenue (Gini 0.71; the literature's 80/20 cut, as the run kept no key accounts to judge), so revenue is concentrated; the claim needs more than 50%"
     """
-    claims = load_claims() if claims is None else claims
+    if claims is None:
+        raise KamError("confront needs the study's claims register: pass load_claims(<its literature.claims>), or "
+                       "no rows when the study declares none.")
     out = []
     for _, row in claims.iterrows():
         with _strict(strict):

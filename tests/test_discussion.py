@@ -21,6 +21,7 @@ def _closing(stage, values, language="en", **kw):
 
 
 def _confront(values, **kw):
+    kw.setdefault("claims", discussion.load_claims("data/literature/claims.csv"))  # the default study's register
     return discussion.confront(stage_results.recorded(values), **kw)
 
 
@@ -100,7 +101,7 @@ def _with(nb, **changes):
 
 
 def _claim(values, check, language="en"):
-    claims = discussion.load_claims()
+    claims = discussion.load_claims("data/literature/claims.csv")  # the default study's register
     cid = claims.loc[claims["check"] == check, "id"].iloc[0]
     return next(c.row(language) for c in _confront(values) if c.id == cid)
 

@@ -223,7 +223,7 @@ def test_the_discussion_sets_each_claim_against_its_statistic(folder):
     doc = _outline(folder)
     values = _values(folder)
     claims = {c["id"]: c for c in doc["claims"]}
-    assert set(claims) == set(discussion.load_claims()["id"])
+    assert set(claims) == set(discussion.load_claims("data/literature/claims.csv")["id"])
     for c in claims.values():
         if c["verdict"] != discussion.NOT_TESTED:
             assert re.search(r"\d", c["evidence"]), f"{c['id']}: a verdict without its statistic: {c}"

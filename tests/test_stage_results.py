@@ -19,7 +19,10 @@ from kamlib import stage_results as sr
 from kamlib.config import NOTEBOOKS, ROOT
 from kamlib.errors import KamError
 from kamlib.stage_results import (Act, Evaluate, Identify, Literature, Segment, StageResults, Understand, closing,
-                                  confront, recorded)
+                                  confront, load_claims, recorded)
+
+#: The default study's claims register (its literature.claims): kamlib ships none of a study's
+CLAIMS = load_claims("data/literature/claims.csv")
 
 WORKBENCH = ROOT / "kamlib" / "workbench"
 #: The workbench's reasoning and its rendering: they read attributes only
@@ -158,7 +161,7 @@ def test_every_stage_of_the_report_has_a_closing_from_complete_results():
     for stage in sr.STAGES:
         made = closing(stage, full, strict=True)
         assert made and all(m.translate("zh") for m in made), stage
-    assert all(c.verdict != sr.NOT_TESTED for c in confront(full, strict=True))
+    assert all(c.verdict != sr.NOT_TESTED for c in confront(full, CLAIMS, strict=True))
 
 
 @pytest.mark.parametrize("stage, attribute", [(s, f.name) for s, cls in sr.STAGES.items()
@@ -171,7 +174,7 @@ def test_a_missing_input_raises_in_strict_mode_and_is_left_out_otherwise(stage, 
 
     def said(r, strict=False):
         return ([str(m) for s in sr.STAGES for m in closing(s, r, strict=strict)],
-                [(c.id, c.verdict, str(c.evidence)) for c in confront(r, strict=strict)])
+                [(c.id, c.verdict, str(c.evidence)) for c in confront(r, CLAIMS, strict=strict)])
 
     lenient = said(part)
     try:
@@ -190,14 +193,14 @@ def test_a_sentence_follows_its_result_not_its_wording():
     """The guards: an interval across zero is inconclusive, an empty set is said as empty."""
     full = _full()
     act = dataclasses.replace(full, act=dataclasses.replace(full.act, personalised_lift_ci=(-0.1, 0.4)))
-    claim = next(c for c in confront(act) if c.id == "C4")
+    claim = next(c for c in confront(act, CLAIMS) if c.id == "C4")
     # "supports" recorded, but the interval includes zero, and a hit rate is not the claim's click-through rate
     assert claim.verdict == sr.NOT_COMPARABLE and "includes zero" in str(claim.evidence)
     none = dataclasses.replace(full, identify=dataclasses.replace(full.identify, key_accounts=0))
     assert "no customer qualifies as a key account" in str(closing("identify", none)[0])
     for ci, verdict in [((0.5, 0.7), sr.INCONCLUSIVE), ((0.56, 0.7), sr.AGREES), ((0.4, 0.54), sr.DISAGREES)]:
         gap = dataclasses.replace(full, evaluate=dataclasses.replace(full.evaluate, capture_clv_ci=ci))
-        assert next(c for c in confront(gap) if c.id == "C2").verdict == verdict, ci  # against past revenue's 0.55
+        assert next(c for c in confront(gap, CLAIMS) if c.id == "C2").verdict == verdict, ci  # against past revenue's 0.55
     assert closing("discussion", full) == []  # no closing for a stage that has none
 
 
@@ -292,7 +295,7 @@ def test_the_analysis_side_does_not_import_the_workbench():
 def test_a_nan_churn_score_is_no_verdict():
     r = StageResults(segment=Segment(churn_auc=math.nan, churn_aucs={"logit": math.nan}))
     assert closing("segment", r) == []
-    assert next(c for c in confront(r) if c.id == "C3").verdict == sr.NOT_TESTED
+    assert next(c for c in confront(r, CLAIMS) if c.id == "C3").verdict == sr.NOT_TESTED
 
 
 def test_the_churn_claim_judges_the_score_fixed_in_advance_by_its_readable_name():

@@ -149,13 +149,13 @@ def test_weigh_is_the_rule_of_mixed_criteria():
 
 def test_a_claim_on_another_metric_is_not_comparable():
     """The examiner's case: C4 'agrees' while comparing a hit rate with a click-through rate."""
-    from kamlib.stage_results import NOT_COMPARABLE, Act, StageResults, confront
+    from kamlib.stage_results import NOT_COMPARABLE, Act, StageResults, confront, load_claims
 
     assert not verdicts.comparable("click-through rate", "hit rate")
     assert verdicts.comparable("click-through rate", "Click through rate") and not verdicts.comparable("", "")
     act = Act(personalised_lift=0.48, personalised_lift_ci=(0.33, 0.66), personalised_verdict="supports the claim",
               personalised_method="hybrid")
-    (c4,) = [c for c in confront(StageResults(act=act)) if c.id == "C4"]
+    (c4,) = [c for c in confront(StageResults(act=act), load_claims("data/literature/claims.csv")) if c.id == "C4"]
     assert c4.verdict == NOT_COMPARABLE == "not comparable" and "a hit rate, not a click-through rate" in c4.evidence
     assert c4.row("zh")["verdict"] == "不可比较"
 

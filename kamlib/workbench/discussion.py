@@ -149,8 +149,9 @@ def confront(results: StageResults, claims: pd.DataFrame | None = None, *, stric
     ----------
     results : StageResults
         The run's stage results (:func:`stage_results`).
-    claims : DataFrame, optional
-        :func:`load_claims` (the shipped register by default; a report passes the run's, :func:`register`).
+    claims : DataFrame
+        The run's claims register (:func:`register`, or :func:`load_claims` of the study's ``literature.claims``);
+        required: kamlib holds no study's register.
     strict : bool
         Raise on a check whose input the run did not record, instead of "not tested in this run" (tests).
 
@@ -160,9 +161,10 @@ def confront(results: StageResults, claims: pd.DataFrame | None = None, *, stric
 
     Examples
     --------
-    >>> from kamlib.workbench.discussion import confront
+    >>> from kamlib.workbench.discussion import confront, load_claims
     >>> from kamlib.stage_results import StageResults
-    >>> confront(StageResults())[0].row("zh")["verdict"] != confront(StageResults())[0].verdict
+    >>> claims = load_claims("data/literature/claims.csv")  # the default study's register
+    >>> confront(StageResults(), claims)[0].row("zh")["verdict"] != confront(StageResults(), claims)[0].verdict
     True
     """
     return _stage.confront(results, claims, strict=strict)
