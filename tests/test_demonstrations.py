@@ -13,21 +13,32 @@ import json
 import re
 
 import pytest
+import yaml
 
 import exports
-from kamlib.workbench import cli, demonstrations, report, study
+from kamlib.workbench import cases, cli, demonstrations, report, study
 
 #: Artefacts made from other data than the case's in the shipped notebooks (ids as the notebooks write them).
 OTHER_DATA = re.compile(r"churn_telecom|strategy_did|strategy_conversion|strategy_revenue|strategy_heterogeneous|"
                         r"strategy_peeking|strategy_event_study")
 
 
+def own_study(study_file, **overrides):
+    """A study of its own export: the default's analysis settings, with the literature and the campaign
+    assumptions' basis of the study ``kam new-case`` writes (:data:`kamlib.workbench.cases.SCAFFOLD`: none), so
+    nothing of the default company's sources, facts or claims comes with it."""
+    scaffold = yaml.safe_load(cases.SCAFFOLD.format(name="own"))
+    assert not scaffold.get("literature") and not scaffold["strategy"].get("basis")  # a new case declares none
+    return study_file(literature=scaffold.get("literature") or {},
+                      strategy__basis=scaffold["strategy"].get("basis") or {}, **overrides)
+
+
 def test_auto_is_appendix_on_the_shipped_log_and_off_on_a_study_s_own(study_file, tmp_path):
     assert study.load(None).report.demonstrations == "appendix"
     export = exports.superstore(tmp_path)  # one export for both studies (writing it is most of the test's time)
-    own = study_file(**export)
+    own = own_study(study_file, **export)
     assert study.load(own).report.demonstrations == "off"
-    asked = study_file(**export, report__demonstrations="appendix")
+    asked = own_study(study_file, **export, report__demonstrations="appendix")
     assert study.load(asked).report.demonstrations == "appendix"
     assert study.load(study_file(report__demonstrations="off")).report.demonstrations == "off"
     assert study.load(study.ROOT / "studies" / "cdnow.yaml").report.demonstrations == "appendix"  # a shipped log
@@ -60,8 +71,8 @@ def test_the_artefacts_mark_everything_inside_a_demonstration(tmp_path):
 def test_a_study_of_its_own_transactions_shows_no_other_data_and_its_editions_follow_a_run(
         study_file, tmp_path, monkeypatch):
     monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
-    path = study_file(**exports.superstore(tmp_path, customers=300), name="own",
-                      notebooks=["10_key_accounts", "35_churn", "40_strategy"], texts={})
+    path = own_study(study_file, **exports.superstore(tmp_path, customers=300), name="own",
+                     notebooks=["10_key_accounts", "35_churn", "40_strategy"], texts={})
     assert cli.main(["run", "--study", str(path), "--quick", "--no-report"]) == 0
     assert cli.main(["report", "--study", str(path), "--quick", "--format", "html,docx"]) == 0
     out = tmp_path / "reports" / "own-quick"
@@ -74,6 +85,8 @@ def test_a_study_of_its_own_transactions_shows_no_other_data_and_its_editions_fo
     rest = page.replace(str(demonstrations.OFF), "")
     other = r"telecom|mlc_churn|Wooldridge|simulated (campaign|programme|A/A|responses|answers)|id='demonstrations'"
     assert not re.search(other, rest, re.I), re.search(f".{{80}}({other}).{{80}}", rest, re.I)
+    assert study.load(path).literature.sources is None  # the scaffold's literature: none of the default's sources
+    assert not re.search(r"\b(S00\d|F00\d)\b", rest), re.search(r".{80}\b(S00\d|F00\d)\b.{80}", rest)
     zh = (out / "index.zh.html").read_text(encoding="utf-8")
     assert zh.count(demonstrations.OFF.translate("zh")) == 1
     # item 6: a run of one notebook rebuilds the Word edition the folder had (and the HTML)
