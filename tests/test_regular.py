@@ -219,3 +219,19 @@ def test_the_k_search_finds_the_interior_optimum_next_to_a_ridge():
     params, ll = regular.fit(x, tx, T, litt, model="bgcnbd")
     assert params["k"] == max(best, key=best.get) == 2
     assert ll >= best[2] - 1e-3 and params["a"] > 1e-3
+
+
+def test_the_k_search_tries_every_start_at_each_k():
+    """A simulated BG/CNBD-k log (k = 4; a maintainer's review, seed 7 of its sweep) where the neighbour's estimates
+    lead k = 3 and 4 into the corner a, b -> 0: a search that tried BTYDplus's starts only when the neighbour's fit
+    ended on the ridge a -> 0 stopped at k = 3 (log-likelihood -9333.9, 50 units short); the true k must be found,
+    with a likelihood above the best fit at k = 3."""
+    rng = np.random.default_rng(7)
+    k = int(rng.integers(1, 5))
+    r, alpha = float(rng.uniform(0.3, 3)), float(rng.uniform(1, 20))
+    a, b = float(rng.choice([0.05, 0.3, 1.0, 3.0])), float(rng.uniform(0.5, 10))
+    s = regular.simulate(1500, k=k, r=r, alpha=alpha, a=a, b=b, T=52, model="bgcnbd", seed=7)
+    found, ll = regular.fit(s["frequency"], s["recency"], s["T"], s["litt"], model="bgcnbd")
+    assert k == 4 and found["k"] == 4, (k, found)
+    at_three, ll3 = regular.fit(s["frequency"], s["recency"], s["T"], s["litt"], model="bgcnbd", k=3)
+    assert ll > ll3 > -9330

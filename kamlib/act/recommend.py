@@ -15,7 +15,6 @@ by a random split).
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ import pandas as pd
 from .. import tiers
 from .._codes import distinct, member
 from .._io import as_text, from_spark
+from .._parallel import cores
 from .._results import Result
 from ..errors import ArgumentError
 
@@ -580,7 +580,7 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     if method not in METHODS:
         raise ArgumentError(f"unknown method {method!r}; choose from {', '.join(METHODS)}.", argument="method")
     models = {} if models is None else models
-    workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    workers = workers or cores()
     X = split.matrix.tocsr()
     binary = X.copy()
     binary.data[:] = 1
