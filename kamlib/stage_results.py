@@ -342,8 +342,15 @@ class Evaluate(Result):
     detectable_lift : float or None
         The smallest relative lift a two-arm test with the log's customers detects (a ratio; power 0.8).
     budget_incremental_clv : float or None
-        The incremental CLV of the optimal budget split (money, in the log's currency), from response curves
-        assumed in the study file.
+        The incremental CLV of the optimal budget split (money, in the log's currency), from assumed response curves
+        (``strategy.uplift``), not measured.
+    budget_uplift_basis : str or None
+        Where those response curves come from, as the study's ``strategy.basis.uplift`` says: ``"workbook"`` when the
+        study declares none (the workbook's stated values, :data:`kamlib.defaults.DEFAULT_UPLIFT`), ``"assumption"``
+        for the study author's own, or the ids of the study's facts or sources they rest on (``"F003, S002"``).
+    budget_uplift_workbook : bool or None
+        Whether the values the split used are the workbook's stated ones (:data:`kamlib.defaults.DEFAULT_UPLIFT`),
+        whoever declares them.
 
     Examples
     --------
@@ -363,6 +370,8 @@ class Evaluate(Result):
     n_per_arm: int | None = None
     detectable_lift: float | None = None
     budget_incremental_clv: float | None = None
+    budget_uplift_basis: str | None = None
+    budget_uplift_workbook: bool | None = None
 
 
 #: The stage results by stage, in the report's order
@@ -451,6 +460,8 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "n_per_arm"): ("40_strategy", "n_per_arm_planned_lift"),
     ("evaluate", "detectable_lift"): ("40_strategy", "detectable_lift"),
     ("evaluate", "budget_incremental_clv"): ("40_strategy", "budget_optimal_incremental_clv"),
+    ("evaluate", "budget_uplift_basis"): ("40_strategy", "budget_uplift_basis"),
+    ("evaluate", "budget_uplift_workbook"): ("40_strategy", "budget_uplift_workbook"),
 }
 
 #: The stage results a run keeps (``art.keep``): ``(stage, attribute) -> result name`` (``results/<name>.pickle``);
@@ -1147,12 +1158,35 @@ def _evaluate(r: StageResults, simulated: bool) -> list[Message]:
         out.append(Message("Set against the claim that CLV guides allocation better than past revenue (S002): "
                            "{verdict}; {evidence}.", "closing", verdict=Message(verdict, "value"), evidence=evidence))
     if r.evaluate.budget_incremental_clv is not None:
-        out.append(Message("The budget split rests on response curves assumed in the study file, not measured: it "
-                           "shows how to allocate, not how much a tier will return.", "closing"))
+        out.append(_budget_basis(r.evaluate))
     size = _experiment_size(r)
     if size:
         out.append(Message("For campaign tests, {evidence}.", "closing", evidence=size[1]))
     return out
+
+
+def _budget_basis(e: Evaluate) -> Message:
+    """Whose response curves the budget split used, as the run recorded it: the workbook's stated values (undeclared,
+    or adopted by the study as its assumption), the study author's own assumption, or values the study bases on its
+    sources; a run that did not record it is told only that the curves are assumed."""
+    basis, workbook = e.budget_uplift_basis, e.budget_uplift_workbook
+    if basis == "workbook":
+        return Message("The budget split rests on the workbook's stated response curves (the study file does not "
+                       "declare strategy.uplift), not measured: it shows how to allocate, not how much a tier will "
+                       "return.", "closing")
+    if basis == "assumption" and workbook:
+        return Message("The budget split rests on the workbook's stated response curves, which the study file adopts "
+                       "as its own assumption (strategy.basis), not measured: it shows how to allocate, not how much "
+                       "a tier will return.", "closing")
+    if basis == "assumption":
+        return Message("The budget split rests on response curves assumed in the study file, not measured: it shows "
+                       "how to allocate, not how much a tier will return.", "closing")
+    if basis:
+        return Message("The budget split rests on response curves the study file draws from {basis} "
+                       "(strategy.basis), not measured: it shows how to allocate, not how much a tier will return.",
+                       "closing", basis=basis)
+    return Message("The budget split rests on assumed response curves, not measured: it shows how to allocate, not "
+                   "how much a tier will return.", "closing")
 
 
 def _literature(r: StageResults, simulated: bool) -> list[Message]:

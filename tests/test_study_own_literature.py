@@ -105,3 +105,28 @@ def test_the_literature_notebook_captions_read_the_study_s_own_sources_and_facts
     assert "(X1)" in caption["lit_facts"]["en"] and "(X1)" in caption["lit_facts"]["zh"]
     said = json.dumps(caption, ensure_ascii=False)
     assert not re.search(r"\b(S00\d|F00\d)\b|four sources|四个来源", said), said
+
+
+@pytest.mark.parametrize("basis, workbook, said", [
+    ("workbook", True, "rests on the workbook's stated response curves (the study file does not declare strategy.uplift)"),
+    ("assumption", True, "the workbook's stated response curves, which the study file adopts as its own assumption"),
+    ("assumption", False, "rests on response curves assumed in the study file, not measured"),
+    ("F003, S002", False, "rests on response curves the study file draws from F003, S002 (strategy.basis)"),
+    (None, None, "rests on assumed response curves, not measured"),  # a run that did not record the basis
+])
+def test_the_evaluate_closing_says_whose_response_curves_the_budget_used(basis, workbook, said):
+    r = sr.StageResults(evaluate=sr.Evaluate(budget_incremental_clv=1200.0, budget_uplift_basis=basis,
+                                             budget_uplift_workbook=workbook))
+    [sentence] = [m for m in sr.closing("evaluate", r) if "budget split" in str(m)]
+    assert said in str(sentence), str(sentence)
+    assert ("assumed in the study file" in str(sentence)) == (basis == "assumption" and not workbook)
+    assert sentence.translate("zh") and "预算分配" in sentence.translate("zh")
+
+
+def test_the_strategy_notebook_records_whose_response_curves_it_used():
+    """The keys the closing reads are recorded by 40_strategy from the study's basis and the workbook's values."""
+    nb = json.loads((ROOT / "notebooks" / "40_strategy.ipynb").read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert 'art.record("budget_uplift_basis", ", ".join(strategy_basis.get("uplift", ["workbook"])))' in code
+    assert 'art.record("budget_uplift_workbook", strategy_uplift == defaults.DEFAULT_UPLIFT)' in code
+    assert sr.RECORDED[("evaluate", "budget_uplift_basis")] == ("40_strategy", "budget_uplift_basis")
