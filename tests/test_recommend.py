@@ -337,3 +337,21 @@ def test_explain_counts_co_purchases_and_similar_customers_as_pandas_does():
         best = int(np.argmax(together))
         assert (row.because_of, row.bought_together) == (mine[best], together[best])
         assert row.similar_customers_bought == sum(it in owned[c] for c in order)
+
+
+def test_a_models_dict_serves_one_split_and_keeps_content_per_description():
+    """recommend(..., models=d) reuses fitted models only where they fit: another split is refused in one sentence,
+    and other descriptions give the content similarities of those descriptions, not the cached ones."""
+    tx = pd.DataFrame({"customer_id": list("aabbcd"), "product": list("xyxwxz"),
+                       "date": pd.to_datetime(["2024-01-01"] * 5 + ["2024-03-01"])})
+    split = rc.time_split(tx, "2024-01-31")
+    models = {}
+    first = rc.recommend(split, "content", k=1, customers=["c"], models=models,
+                         descriptions={"x": "red mug", "y": "red mug large", "w": "blue plate"})
+    second = rc.recommend(split, "content", k=1, customers=["c"], models=models,
+                          descriptions={"x": "red mug", "y": "green sofa", "w": "red mug set"})
+    fresh = rc.recommend(split, "content", k=1, customers=["c"],
+                         descriptions={"x": "red mug", "y": "green sofa", "w": "red mug set"})
+    assert dict(second) == dict(fresh) and dict(first) != dict(second)
+    with pytest.raises(ArgumentError, match="another split"):
+        rc.recommend(rc.time_split(tx, "2024-02-15"), "itemcf", k=1, models=models)

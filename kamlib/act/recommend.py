@@ -551,7 +551,8 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     models : dict, optional
         Where the fitted models (item similarities, ALS factors) are kept between calls on the same ``split``: they
         do not depend on ``k``, ``exclude_bought`` or ``customers``, so a second call with the same dict reuses
-        them (:func:`compare` passes one for both policies). Pass a new dict for another split.
+        them (:func:`compare` passes one for both policies); the content similarities are kept per set of
+        ``descriptions``. A dict filled on another split is refused.
 
     Returns
     -------
@@ -580,6 +581,9 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     if method not in METHODS:
         raise ArgumentError(f"unknown method {method!r}; choose from {', '.join(METHODS)}.", argument="method")
     models = {} if models is None else models
+    if models.setdefault("split", split) is not split:
+        raise ArgumentError("recommend got a models dict filled on another split; pass a new dict (models={}) for "
+                            "each split.", argument="models")
     workers = workers or cores()
     X = split.matrix.tocsr()
     binary = X.copy()
@@ -605,7 +609,8 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
             sim = _content_similarity(split.items, descriptions)
             return sim if neighbours is None else _keep_neighbours(sim, neighbours)
 
-        sims["content"] = model(("content", neighbours), content)
+        described = pd.Series(descriptions, dtype=object) if descriptions is not None else pd.Series(dtype=object)
+        sims["content"] = model(("content", neighbours, int(pd.util.hash_pandas_object(described).sum())), content)
     if method == "als":
         user_f, item_f = model(("als", factors, seed), lambda: _als(X, factors, seed))
     # popularity order: most distinct buyers first, then product code (items are sorted)
