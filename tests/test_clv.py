@@ -396,3 +396,28 @@ def test_a_pareto_nbd_whose_dropout_rate_is_common_is_identified_dropout():
     table, _ = clv.sensitivity(datasets.cdnow(sample=True), start="1997-01-01", calibration_ends=["1997-04-30"],
                                units=["M"], models=["paretonbd"])
     assert table["identified"].tolist() == [True] and table["at_bound"].tolist() == ["s, beta"]
+
+
+@pytest.mark.parametrize("model", ["bgcnbd", "mbgcnbd"])
+def test_regular_bootstrap_refits_equal_fits_of_the_resampled_customers(model):
+    """The regular-buyer models' refits start from the full sample's estimates and curvature at each k near the
+    chosen one; on a simulated k = 3 log (BTYDplus's data generator, kamlib.clv.regular.simulate) each must equal
+    the plain fit of the resampled customers (the k search from the default starts)."""
+    from kamlib.clv import regular
+
+    s = regular.simulate(2000, k=3, r=1.5, alpha=8.0, a=1.0, b=3.0, T=104, model=model, seed=3)
+    s.index = s.index.astype(str)
+    n_boot, seed = 3, 5
+    ci = clv.bootstrap(s, model, n_boot=n_boot, seed=seed, level=0.5)
+    suff = clv.sufficient(s, model)
+    rng = np.random.default_rng(seed)
+    total = int(suff["weight"].sum())
+    prob = suff["weight"].to_numpy(float) / total
+    draws = []
+    for _ in range(n_boot):
+        counts = rng.multinomial(total, prob)
+        resample = suff.drop(columns="weight").loc[suff.index.repeat(counts)]
+        draws.append(list(clv.fit(resample, model, with_se=False).params.values()))
+    assert np.quantile(draws, 0.5, axis=0)[0] == 3  # k
+    np.testing.assert_allclose(ci["estimate_ci_lower"], np.quantile(draws, 0.25, axis=0), rtol=1e-4)
+    np.testing.assert_allclose(ci["estimate_ci_upper"], np.quantile(draws, 0.75, axis=0), rtol=1e-4)
