@@ -96,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
                   "is named below and skipped with its reason):")
             for line in lines:
                 print(f"  {line}")
+            for notice in study.notices(s):
+                print(f"Notice: {notice}")
             return 0
         if args.command == "lab":
             from . import lab

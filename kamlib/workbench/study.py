@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from ..config import ROOT
 from ..errors import KamError
@@ -506,7 +506,7 @@ class Strategy(_Section):
     uplift: dict[str, float] = Field(default_factory=lambda: dict(defaults.DEFAULT_UPLIFT),
                                      description="largest share of a tier's CLV that spending can add (budget "
                                                  "allocation); a campaign assumption (strategy.basis)")
-    basis: dict[Literal["baseline_conversion", "relative_lift", "key_extra_lift", "uplift"], list[str]] = Field(
+    basis: dict[Literal[tuple(defaults.CAMPAIGN_ASSUMPTIONS)], list[str]] = Field(
         default_factory=dict,
         description="where each campaign assumption the study declares comes from: ids of literature.facts or "
                     "literature.sources (e.g. relative_lift: [F001]) or [assumption] (the study's own judgement); a "
@@ -654,14 +654,15 @@ class Literature(_Section):
                              "manual coding of the sources (columns as data/literature/coding.csv)")
         return self
 
-    def ids(self) -> set[str]:
-        """The ids the study's literature declares: its sources' and its facts' (read from the files; a file that
-        does not exist gives none, as :func:`load` reports it)."""
+    def ids(self, base: Path | None = None) -> set[str]:
+        """The ids the study's literature declares: its sources' and its facts' (read from the files, each path
+        resolved as every file key is, :func:`resolve`: the project root, else ``base``, the study file's folder; a
+        file that does not exist gives none, as :func:`load` reports it)."""
         import csv
 
         out = set()
         for path in (self.sources, self.facts):
-            file = resolve(path, ROOT) if path else None
+            file = resolve(path, base or ROOT) if path else None
             if file is not None and file.is_file():
                 with open(file, encoding="utf-8-sig", newline="") as f:
                     out |= {row.get("id", "") for row in csv.DictReader(f)}
@@ -814,12 +815,13 @@ class Study(_Section):
         return self
 
     @model_validator(mode="after")
-    def _basis_in_the_study_s_literature(self):
-        """``strategy.basis`` names facts or sources of the study's own literature (:class:`Literature`), or
+    def _basis_in_the_study_s_literature(self, info: ValidationInfo):
+        """``strategy.basis`` names facts or sources of the study's own literature (:class:`Literature`, its files
+        read beside the study file when :func:`load` passes its folder as ``context={"base": ...}``), or
         ``assumption``: a new case cannot anchor an assumption on another study's source."""
         named = {key: [i for i in ids if i != "assumption"] for key, ids in self.strategy.basis.items()}
         if any(named.values()):
-            have = self.literature.ids()
+            have = self.literature.ids((info.context or {}).get("base"))
             for key, ids in named.items():
                 missing = [i for i in ids if i not in have]
                 if missing:
@@ -992,11 +994,42 @@ def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
     if quick:  # a quick run is a preview: figures at QUICK_FIGURE_DPI unless the study's quick section says otherwise
         raw = _deep_merge(raw, _deep_merge({"figure_dpi": QUICK_FIGURE_DPI}, raw.get("quick") or {}))
     try:
-        study = Study.model_validate(raw)
+        study = Study.model_validate(raw, context={"base": path.parent})
     except ValidationError as err:
         raise KamError(explain_validation(err, path)) from None
     _check_files(study, path.parent, path)
     return study
+
+
+def notices(study: Study) -> list[str]:
+    """What a valid study will not do that an older study file may expect, one sentence each (``kam validate``
+    prints them): 00_literature listed without ``literature.sources`` codes nothing, where the study files before
+    the case's own literature (issue 48) took the default company's sources without declaring them.
+
+    Parameters
+    ----------
+    study : Study
+        A validated study (:func:`load`).
+
+    Returns
+    -------
+    list of str
+        The notices, empty when there is nothing to say.
+
+    Examples
+    --------
+    >>> notices(Study(notebooks=["00_literature"]))[0][:60]
+    '00_literature will be skipped: the study declares no literatu'
+    >>> notices(Study(notebooks=["10_key_accounts"]))
+    []
+    """
+    out = []
+    if "00_literature" in study.notebooks and not study.literature.sources:
+        out.append("00_literature will be skipped: the study declares no literature.sources (a study no longer takes "
+                   "the default company's sources without declaring them); set literature.sources and "
+                   "literature.coding to your own source register and coding (data/literature shows the columns), or "
+                   "remove 00_literature from notebooks.")
+    return out
 
 
 class _DuplicateKey(yaml.YAMLError):
