@@ -128,30 +128,51 @@ CITATION = re.compile(rf"(?<![A-Za-zÀ-ÿ])({_NAME}|[\u4e00-\u9fff]{{2,4}})(?:(?
                       rf"(?:, {_NAME})+,? (?:&|and) [A-Z][A-Za-z'\-]+),? ?[(（]?|,? ?[(（])((?:19|20)\d{{2}})\b")
 #: One author and a bare year right after an opening bracket, "(Satorra 2000)", "(Cohen 1988;", or after a comma or
 #: semicolon inside brackets, "(power 0.8, Cohen 1988)" (a name there has a lower-case second letter and is no
-#: month); a bare "March 2020" outside brackets is not a citation.
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
-CITATION_OPEN = re.compile(rf"(?:[(（]|[(（][^()（）]*?[,;，；] ?(?!{_MONTH})(?=[A-Z][a-zà-ÿ]))({_NAME}) "
+#: month, season or holiday); a bare "March 2020" outside brackets is not a citation. The comma form (group
+#: ``comma``) is weak evidence: it counts only where its year ends the bracket or a list item (")" or ";" follows,
+#: :func:`_scan`), and in a reference list only where it names a work of the bibliography (:func:`references`), so
+#: "(UK, Christmas 2010)" or "(orders, Germany 2011 to 2012)" is not a citation.
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Spring|Summer|"
+          r"Autumn|Fall|Winter|Christmas|Easter|Halloween|Thanksgiving)\b")
+CITATION_OPEN = re.compile(rf"(?:[(（]|(?P<comma>[(（][^()（）]*?[,;，；] ?)(?!{_MONTH})(?=[A-Z][a-zà-ÿ]))({_NAME}) "
                            rf"((?:19|20)\d{{2}})\b")
 #: The next work of a list that a citation opens: "Hubert & Arabie 1985, Cramér 1946" (after a year, a comma or
 #: semicolon, one surname and a year with no parenthesis); matched only right after a citation.
 CITATION_NEXT = re.compile(rf"[,;，；] ?({_NAME})(?: et al\.| ?等)? ((?:19|20)\d{{2}})\b")
+#: A further year of the same authors: "Hu & Bentler (1999, 2001)", "(Hu & Bentler 1999; 2001)"; matched only right
+#: after a citation, and only where the year ends the item (a comma, semicolon or closing bracket follows).
+CITATION_YEAR = re.compile(r"[,;，；] ?((?:19|20)\d{2})\b(?=\s*[,;，；)）])")
 
 
 def _scan(text: str):
-    """Each citation of ``text`` as ``(start, end, surname, year)``, in order, ``end`` after a closing bracket that
-    belongs to it (one owner of where a citation is, for :func:`citations` and :func:`number_citations`)."""
+    """Each citation of ``text`` as ``(start, end, surname, year, lead, weak)``, in order, ``end`` after a closing
+    bracket that belongs to it; ``lead`` is the start of the citation whose authors a further year repeats ("2001" of
+    "Hu & Bentler (1999, 2001)"), else ``start``; ``weak`` marks the comma form of :data:`CITATION_OPEN` (one owner
+    of where a citation is, for :func:`citations` and :func:`number_citations`)."""
     found = []
-    for m in [*CITATION.finditer(text), *CITATION_OPEN.finditer(text)]:
+    matches = [(m, False) for m in CITATION.finditer(text)]
+    matches += [(m, m.group("comma") is not None) for m in CITATION_OPEN.finditer(text)]
+    for m, weak in matches:
+        g = 2 if m.re is CITATION_OPEN else 1
+        name, year, first = m.group(g), m.group(g + 1), m.start(g)
         end, head = m.end(), text[m.start():m.end()]
         opened = max(head.rfind("("), head.rfind("（")) > max(head.rfind(")"), head.rfind("）"))
         close = opened and end < len(text) and text[end] in ")）"
-        if any(f[0] <= m.start(1) < f[1] for f in found):  # "(Podsakoff et al. 2003": read by CITATION already
+        if any(f[0] <= first < f[1] for f in found):  # "(Podsakoff et al. 2003": read by CITATION already
             continue
-        found.append((m.start(1), end + close, m.group(1), m.group(2)))
+        if weak and not re.match(r"\s*[)）;；]", text[end:]):
+            continue
+        found.append((first, end + close, name, year, first, weak))
         nxt_end = end
-        while (nxt := CITATION_NEXT.match(text, nxt_end)) is not None:
-            found.append((nxt.start(1), nxt.end(), nxt.group(1), nxt.group(2)))
-            nxt_end = nxt.end()
+        while True:
+            if (more := CITATION_YEAR.match(text, nxt_end)) is not None:
+                found.append((more.start(1), more.end(), name, more.group(1), first, weak))
+            elif (more := CITATION_NEXT.match(text, nxt_end)) is not None:
+                name, first, weak = more.group(1), more.start(1), False
+                found.append((first, more.end(), name, more.group(2), first, weak))
+            else:
+                break
+            nxt_end = more.end()
     return sorted(found)
 
 
@@ -181,11 +202,15 @@ def citations(text: str) -> list[tuple[str, str]]:
     >>> citations("(power 0.8, Cohen 1988); (检验力 0.8，Cohen 1988); (UK, December 2010); (GBP, EUR 2010)")
     [('Cohen', '1988')]
     """
-    out = []
-    for _, _, surname, year in _scan(text):
-        if (surname, year) not in out:
-            out.append((surname, year))
-    return out
+    return [(surname, year) for surname, year, _ in _cited(text)]
+
+
+def _cited(text: str) -> list[tuple[str, str, bool]]:
+    """:func:`citations` with whether each is only of the weak comma form (:data:`CITATION_OPEN`)."""
+    out = {}
+    for _, _, surname, year, _, weak in _scan(text):
+        out[(surname, year)] = out.get((surname, year), True) and weak
+    return [(surname, year, weak) for (surname, year), weak in out.items()]
 
 
 #: The citation style of each edition: APA 7 (author-date) in English, GB/T 7714-2015 (numeric) in Chinese; each an
@@ -208,7 +233,9 @@ def number_citations(text: str, numbers: dict, template: str = "[{n}]", *, langu
     language : {"en", "zh"}
         In Chinese each numbered citation takes the standard's author-number form (:func:`_author_number`): the
         authors as Chinese prose names them, without the year, then the number ("Homburg 等[1]", "Hu 和 Bentler[3]");
-        in English the citation is kept as written and the number follows it.
+        every year of the same authors is numbered ("Hu 和 Bentler[3][4]"), and what else the citation's bracket holds
+        stays in a bracket closed after the numbers ("Hair 等[2] (p. 5)"); in English the citation is kept as written
+        and each number follows its year.
 
     Returns
     -------
@@ -231,13 +258,37 @@ def number_citations(text: str, numbers: dict, template: str = "[{n}]", *, langu
     >>> number_citations("Homburg et al. (2002) 发现；(Satorra 2000)", {("Homburg", "2002"): 1, ("Satorra", "2000"): 2},
     ...                  language="zh")
     'Homburg 等[1] 发现；(Satorra[2])'
+    >>> number_citations("Hair et al. (2022, p. 5); Hu & Bentler (1999, 2001)",
+    ...                  {("Hair", "2022"): 2, ("Hu", "1999"): 3, ("Hu", "2001"): 4}, language="zh")
+    'Hair 等[2] (p. 5); Hu 和 Bentler[3][4]'
     """
-    for start, end, surname, year in reversed(_scan(text)):
-        if (surname, year) in numbers:
-            cited, after = text[start:end], ""
-            if language == "zh":
-                cited, after = _author_number(cited)
-            text = text[:start] + cited + template.format(n=numbers[(surname, year)]) + after + text[end:]
+    groups = {}  # a citation and the further years of its authors ("Hu & Bentler (1999, 2001)")
+    for item in _scan(text):
+        groups.setdefault(item[4], []).append(item)
+    for group in reversed(list(groups.values())):
+        if not any((s, y) in numbers for _, _, s, y, _, _ in group):
+            continue
+        if language != "zh":  # the citation as written, each numbered year followed by its number
+            for _, end, surname, year, _, _ in reversed(group):
+                if (surname, year) in numbers:
+                    text = text[:end] + template.format(n=numbers[(surname, year)]) + text[end:]
+            continue
+        start, head_end = group[0][0], group[0][1]
+        cut = group[-1][1]
+        names, after = _author_number(text[start:head_end])
+        nums = "".join(template.format(n=numbers[(s, y)]) for _, _, s, y, _, _ in group if (s, y) in numbers)
+        rest = [y for _, _, s, y, _, _ in group if (s, y) not in numbers]  # a year with no entry stays, bracketed
+        own = _CITED.match(text[start:head_end].strip())
+        opening = own["open"].strip(" ,") if own is not None and own["open"] and not own["close"] else ""
+        if opening:  # "Hair et al. (2022, p. 5)": the bracket's remaining text stays, closed after the numbers
+            shut = min((i for i in (text.find(")", cut), text.find("）", cut)) if i >= 0), default=-1)
+            if shut >= 0:
+                inner = re.sub(r"^[\s,;，；]+", "", text[cut:shut]).strip()
+                rest, cut = rest + ([inner] if inner else []), shut + 1
+        if rest:
+            bracket = ("（", "）") if (opening or "(") == "（" else (" (", ")")
+            after = bracket[0] + ", ".join(rest) + bracket[1] + after
+        text = text[:start] + names + nums + after + text[cut:]
     return text
 
 
@@ -328,8 +379,9 @@ def references(text: str, bibtex: str | None = None, *, style: str = "apa") -> l
     """
     bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
     by = _keys(bibtex)
-    cited = [(surname, year, by.get((_plain(surname), year)) or by.get((surname, year)))
-             for surname, year in citations(text)]
+    cited = [(surname, year, by.get((_plain(surname), year)) or by.get((surname, year)), weak)
+             for surname, year, weak in _cited(text)]
+    cited = [(s, y, k) for s, y, k, weak in cited if k or not weak]  # "(UK, Christmas 2010)" names no work
     cited = [c for c in cited if c[2] or not re.match(r"[\u4e00-\u9fff]", c[0])]  # a Chinese phrase, not a name
     aliases = {}  # each work's citations in order of first appearance: its keys' order and its first form
     for surname, year, k in cited:
