@@ -105,7 +105,18 @@ class Evidence(Result):
         When not adequate: the smallest number of customers (with the same mix of observation periods) at which the
         simulation meets the rule; None when even 16 times the log does not.
     sentence : Message
-        The verdict with its statistic, cut-off and source, and what would be needed.
+        The verdict with its statistic, cut-off and source, and what would be needed (its last clause is
+        :attr:`reason`).
+    searched : bool
+        Whether larger logs were simulated (False: a quick check, which does not say how many customers would do).
+
+    Examples
+    --------
+    >>> from kamlib.clv.evidence import Evidence
+    >>> str(Evidence(800, 633, 20, 0.6, False, None, "", searched=True).reason)[:56]
+    'the customers buy too rarely for a purchase model to ide'
+    >>> str(Evidence(800, 633, 20, 0.6, False, 3200, "").reason)[:44]
+    'the log is too small to identify dropout: ab'
     """
 
     customers: int
@@ -115,6 +126,23 @@ class Evidence(Result):
     adequate: bool
     needed: int | None
     sentence: Message
+    searched: bool = True
+
+    @property
+    def reason(self) -> Message | None:
+        """Why no purchase model is called identified, in one clause that every sentence about it reads: the log is
+        too small (and how many customers would do), or the customers buy too rarely (even :data:`SCALES`' largest
+        multiple of the log would not do); None when the log identifies dropout."""
+        if self.adequate:
+            return None
+        if self.needed:
+            return Message("the log is too small to identify dropout: about {n:,} customers with the same purchase "
+                           "pattern would be needed", "phrase", n=self.needed)
+        if not self.searched:
+            return Message("the log is too small to identify dropout at its size (the quick check does not say how "
+                           "many customers would be needed)", "phrase")
+        return Message("the customers buy too rarely for a purchase model to identify dropout: even {n:,} customers "
+                       "with the same purchase pattern would not be enough", "phrase", n=SCALES[-1] * self.customers)
 
 
 def _recovery(T: np.ndarray, params: dict, draws: int, rng, unit: str) -> float:
@@ -208,17 +236,14 @@ def evidence(summary: pd.DataFrame, fitted, *, draws: int = 20, seed: int = 0, s
                            "dropout.", truth=truth, draws=draws, customers=customers, repeaters=repeaters, share=recovered,
                            op=rule.op, cut=rule.threshold, source=rule.source)
     else:
+        reason = Evidence(customers, repeaters, draws, float(recovered), False, needed, "", searched=search).reason
         sentence = Message("On {draws} logs simulated at this log's size ({customers:,} customers, {repeaters:,} of them "
                            "repeat buyers) from {truth}, only {share:.0%} of the refits recover the dropout "
                            "probability within a factor of two (rule {op} {cut:.0%}, {source}), so no purchase model is "
-                           "called identified or chosen on this log; {needed}.", truth=truth, draws=draws, customers=customers,
-                           repeaters=repeaters, share=recovered, op=rule.op, cut=rule.threshold, source=rule.source,
-                           needed=Message("about {n:,} customers with the same purchase pattern would be needed",
-                                          "phrase", n=needed) if needed else
-                           Message("the run says how many customers would be needed", "phrase") if not search else
-                           Message("even {n:,} customers with the same purchase pattern would not be enough: the "
-                                   "customers buy too rarely for a purchase model", "phrase", n=SCALES[-1] * customers))
-    return Evidence(customers, repeaters, draws, float(recovered), bool(adequate), needed, sentence)
+                           "called identified or chosen on this log: {reason}.", truth=truth, draws=draws,
+                           customers=customers, repeaters=repeaters, share=recovered, op=rule.op, cut=rule.threshold,
+                           source=rule.source, reason=reason)
+    return Evidence(customers, repeaters, draws, float(recovered), bool(adequate), needed, sentence, searched=search)
 
 
 @dataclass(frozen=True)
