@@ -31,15 +31,16 @@ from __future__ import annotations
 import dataclasses
 import math
 import operator
+import threading
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ._results import Result
 
-__all__ = ["AUC_BANDS", "EFFECTS", "RULES", "Rule", "Step", "WEIGHED", "Weighed", "applied", "applying", "comparable",
+__all__ = ["AUC_BANDS", "Applied", "EFFECTS", "RULES", "Rule", "Step", "WEIGHED", "Weighed", "applied", "applying",
+           "comparable",
            "concentrated", "effect", "invariance_step", "met", "rule", "shortfall", "supported", "table", "weigh"]
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -91,9 +92,64 @@ class Rule:
         return f"{self.statistic} {self.op} {self.threshold:g}; {self.source}"
 
 
-#: The rules read in this process (a notebook's kernel runs one notebook), and the collectors of :func:`applying`
-_APPLIED: set[str] = set()
-_COLLECTING: ContextVar[tuple] = ContextVar("collecting", default=())
+class Applied(set):
+    """The names of the rules read while this record is open (:meth:`open` to :meth:`close`, or a ``with`` block),
+    in any thread of the process: a notebook's run (:class:`kamlib.workbench.artefacts.Artefacts` opens one when it
+    is made and reads it when it closes) or the report's own reasoning (:func:`applying`). A rule read in a worker
+    thread (a bootstrap's refits on :func:`kamlib._parallel.thread_map`) counts, since the open records are the
+    process's, not a thread's context; a record opened after a rule was read does not hold it, so a notebook run
+    again in one kernel records only its own rules.
+
+    Examples
+    --------
+    >>> from kamlib.verdicts import Applied, met
+    >>> with Applied() as used:
+    ...     met("kmo", 0.8)
+    True
+    >>> used.names()
+    ['kmo']
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._lock = threading.Lock()
+
+    def add(self, name: str) -> None:
+        with self._lock:
+            super().add(name)
+
+    def names(self) -> list[str]:
+        """The rules read, in :data:`RULES` order."""
+        with self._lock:
+            got = set(self)
+        return [name for name in RULES if name in got]
+
+    def open(self) -> Applied:
+        """Start recording (returns the record itself)."""
+        global _OPEN
+        with _OPEN_LOCK:
+            if not any(r is self for r in _OPEN):
+                _OPEN = (*_OPEN, self)
+        return self
+
+    def close(self) -> None:
+        """Stop recording; what was read stays."""
+        global _OPEN
+        with _OPEN_LOCK:
+            _OPEN = tuple(r for r in _OPEN if r is not self)
+
+    def __enter__(self) -> Applied:
+        return self.open()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    __hash__ = object.__hash__  # a record is itself, whatever it holds
+
+
+#: The open records of :class:`Applied` (replaced whole under the lock, so a reader needs none)
+_OPEN: tuple[Applied, ...] = ()
+_OPEN_LOCK = threading.Lock()
 
 
 class _Registry(dict):
@@ -102,8 +158,7 @@ class _Registry(dict):
 
     def __getitem__(self, name):
         found = dict.__getitem__(self, name)
-        _APPLIED.add(name)
-        for into in _COLLECTING.get():
+        for into in _OPEN:
             into.add(name)
         return found
 
@@ -212,8 +267,9 @@ RULES: dict[str, Rule] = _Registry({r.name: r for r in (
 
 
 def applied() -> list[str]:
-    """The rules this process has read so far (applied to a statistic or shown as a cut-off), in :data:`RULES` order:
-    what a notebook's run applied, since each notebook runs in its own kernel (its manifest record keeps them).
+    """The rules read (applied to a statistic or shown as a cut-off) while a record now open was open, in
+    :data:`RULES` order; none when no record is open (a notebook's own list is its :class:`Applied` record, which
+    its manifest part keeps).
 
     Returns
     -------
@@ -221,13 +277,16 @@ def applied() -> list[str]:
 
     Examples
     --------
-    >>> from kamlib.verdicts import applied, met
-    >>> met("kmo", 0.8)
+    >>> from kamlib.verdicts import applied, applying, met
+    >>> with applying():
+    ...     _ = met("kmo", 0.8)
+    ...     "kmo" in applied()
     True
-    >>> "kmo" in applied()
-    True
+    >>> applied()
+    []
     """
-    return [name for name in RULES if name in _APPLIED]
+    got = set().union(*_OPEN) if _OPEN else set()
+    return [name for name in RULES if name in got]
 
 
 @contextmanager
@@ -238,7 +297,8 @@ def applying():
     Returns
     -------
     context manager
-        Yielding the set of the names of the rules read inside the block, filled as they are read.
+        Yielding the :class:`Applied` record of the rules read inside the block (in any thread), filled as they are
+        read.
 
     Examples
     --------
@@ -249,12 +309,8 @@ def applying():
     >>> sorted(used)
     ['concentration']
     """
-    used: set[str] = set()
-    token = _COLLECTING.set(_COLLECTING.get() + (used,))
-    try:
+    with Applied() as used:
         yield used
-    finally:
-        _COLLECTING.reset(token)
 
 #: Discrimination of a score by its ROC AUC (Hosmer, Lemeshow & Sturdivant 2013, p. 177): lower bound -> words. Their
 #: bands: 0.5 no discrimination, above 0.5 and below 0.7 poor, 0.7 acceptable, 0.8 excellent, 0.9 outstanding; below

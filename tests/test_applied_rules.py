@@ -48,8 +48,8 @@ def test_reading_a_rule_applies_it_and_listing_the_registry_does_not():
         verdicts.table()  # the appendix's listing reads no rule
         assert not used
         verdicts.invariance_step(-0.004, 0.01)
+        assert {"invariance_cfi", "invariance_chi2"} <= set(verdicts.applied())
     assert used == {"invariance_cfi", "invariance_chi2"}
-    assert {"invariance_cfi", "invariance_chi2"} <= set(verdicts.applied())
 
 
 def test_a_record_made_before_the_rules_were_recorded_lists_every_rule():
@@ -69,3 +69,34 @@ def test_the_quick_report_prints_the_rules_its_notebooks_and_sentences_applied(q
     assert set(by_notebooks) <= set(shown) < set(verdicts.RULES)
     invariance = bool({"invariance_cfi", "invariance_chi2"} & set(shown))
     assert (INVARIANCE <= _cited(doc["references"])) == invariance
+
+
+def test_a_notebook_records_only_the_rules_its_own_run_read(tmp_path):
+    """A kernel that ran another notebook (kam lab, an in-process run) before: the second notebook's manifest part
+    lists only its own rules, not the first one's."""
+    from kamlib.workbench.artefacts import Artefacts
+
+    first = Artefacts("a_first", output_dir=tmp_path / "a")
+    verdicts.met("kmo", 0.8)
+    json_a = json.loads(first.close().read_text(encoding="utf-8"))
+    second = Artefacts("b_second", output_dir=tmp_path / "b")
+    verdicts.met("cfi", 0.97)
+    json_b = json.loads(second.close().read_text(encoding="utf-8"))
+    assert json_a["verdicts"] == ["kmo"]
+    assert json_b["verdicts"] == ["cfi"]
+    verdicts.met("srmr", 0.05)  # after close: no record of either
+    assert json.loads(second.close().read_text(encoding="utf-8"))["verdicts"] == ["cfi"]
+
+
+def test_a_rule_read_in_a_worker_thread_is_recorded():
+    """Rules read on the threads of a parallel map (a bootstrap's refits) count in the open record."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kamlib._parallel import thread_map
+
+    with verdicts.applying() as used:
+        thread_map(lambda v: verdicts.met("cfi", v), [0.9, 0.97, 0.99], workers=3)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda v: verdicts.met("srmr", v), [0.05, 0.09]))
+    assert used.names() == ["cfi", "srmr"]
+    assert verdicts.applied() == []  # no record open any more

@@ -17,6 +17,7 @@ import math
 import platform
 import re
 import warnings
+import weakref
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,10 @@ class Artefacts:
         self._demonstrating = False
         self._hash = params_hash(self.parameters)
         self._versions = versions()
+        # the verdict rules this notebook reads, from here to close(), in any thread (a kernel that ran another
+        # notebook before, or the same one, records only this run's); closed when the object goes, if not before
+        self._rules = verdicts.Applied().open()
+        weakref.finalize(self, self._rules.close)
         style.apply(language)
 
     # -- helpers -----------------------------------------------------------
@@ -550,8 +555,9 @@ class Artefacts:
             "results": self.kept,
             "demonstrations": self.shown,
             "demonstration_notes": self.demonstration_notes,
-            "verdicts": verdicts.applied(),  # the verdict rules this notebook's kernel read (the report's Appendix B)
+            "verdicts": self._rules.names(),  # the verdict rules this notebook read (the report's Appendix B)
         }
+        self._rules.close()
         part.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         (self.root / "values.json").write_text(
             json.dumps(self.values, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
