@@ -67,8 +67,8 @@ inverse gamma with shape :math:`a_i = p x_i + q` and scale :math:`b_i = p (\\gam
 :math:`\\nu_i \\mid \\text{data} \\sim \\text{Gamma}(p x_i + q, \\gamma + x_i \\bar z_i)`; its mean
 :math:`b_i / (a_i - 1)` is the Gamma-Gamma's conditional expected spend). Its distribution function
 :math:`F(c) = E_{\\zeta}[\\Phi((c / \\zeta - \\hat\\rho_i) / s_i)]` is integrated over the quantiles of
-:math:`\\zeta_i` by Gauss-Legendre quadrature (64 nodes) and solved for :math:`F(c) = (1 \\pm \\text{level}) / 2` by
-bisection. As :math:`\\zeta_i > 0`, :math:`F(0) = \\Phi(-\\hat\\rho_i / s_i)`: the interval lies below zero exactly
+:math:`\\zeta_i` by Gauss-Legendre quadrature (48 nodes) and solved for :math:`F(c) = (1 \\pm \\text{level}) / 2` by
+Newton steps kept inside a bisection bracket. As :math:`\\zeta_i > 0`, :math:`F(0) = \\Phi(-\\hat\\rho_i / s_i)`: the interval lies below zero exactly
 when the rate's does, so the spend's uncertainty widens the interval without changing which customers are clearly
 loss-making. Like the rate model's variances, the Gamma-Gamma's :math:`p, q, \\gamma` are taken at their estimates
 (parametric empirical Bayes). A spend given as numbers (a Series, or the customer's own mean amount per purchase day
