@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import exports
 from kamlib.workbench import runner
 from kamlib.config import STUDIES
 
@@ -14,15 +15,7 @@ def study_file(tmp_path):
 
     def make(base="default", **overrides):
         raw = yaml.safe_load((STUDIES / f"{base}.yaml").read_text(encoding="utf-8"))
-        for dotted, value in overrides.items():
-            node = raw
-            keys = dotted.split("__")
-            for k in keys[:-1]:
-                node = node.setdefault(k, {})
-            node[keys[-1]] = value
-        path = tmp_path / "study.yaml"
-        path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-        return path
+        return exports.write_study(tmp_path / "study.yaml", raw, overrides)
 
     return make
 

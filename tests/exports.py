@@ -83,6 +83,23 @@ START_B2B, DAYS_B2B = pd.Timestamp("2019-01-01"), 1461
 START_MP, DAYS_MP = pd.Timestamp("2017-11-25"), 9
 
 
+
+def write_study(path: Path, raw: dict | None = None, overrides: dict | None = None) -> Path:
+    """Write a study file: ``raw`` (a parsed study, default empty) with ``section__key`` overrides (nested keys
+    joined by ``__``, as the generators here return them) set in it; returns ``path``."""
+    import yaml
+
+    raw = {} if raw is None else raw
+    for dotted, value in (overrides or {}).items():
+        node = raw
+        *parents, last = dotted.split("__")
+        for k in parents:
+            node = node.setdefault(k, {})
+        node[last] = value
+    path = Path(path)
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
 def superstore_log(customers: int = 800, seed: int = SEEDS["superstore"]) -> pd.DataFrame:
     """The simulated B2B order lines (model: module docstring), one row per line, in the export's columns."""
     rng = np.random.default_rng(seed)

@@ -94,16 +94,11 @@ def test_a_reference_without_dropout_takes_cdnows_and_says_so(cdnow_cal):
 def test_kam_validate_warns_before_a_run_on_a_log_too_small_to_identify_dropout(tmp_path):
     """The marketplace log (15 of 5,000 customers buy twice, tests/exports.py): validate warns in one sentence."""
     import exports
-    import yaml
 
     from kamlib.workbench import runner
 
-    study = {"name": "thin", "notebooks": ["10_key_accounts"]}
-    for key, value in exports.marketplace(tmp_path).items():
-        section, name = key.split("__")
-        study.setdefault(section, {})[name] = value
-    path = tmp_path / "thin.yaml"
-    path.write_text(yaml.safe_dump(study, allow_unicode=True), encoding="utf-8")
+    path = exports.write_study(tmp_path / "thin.yaml", {"name": "thin", "notebooks": ["10_key_accounts"]},
+                               exports.marketplace(tmp_path))
     warnings = [line for line in runner.check_data(path) if line.startswith("  warning: On ")]
     assert len(warnings) == 1 and "no purchase model is called identified or chosen" in warnings[0]
     assert "the run says how many customers would be needed" in warnings[0]

@@ -26,7 +26,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 import exports
 
@@ -53,11 +52,7 @@ def _run(tmp_path_factory, which: str, sections: dict):
     folder = tmp_path_factory.mktemp(which)
     over = getattr(exports, which)(folder)
     study = {"name": f"export-{which}", "transactions": {}, "clv": {}, "quick": QUICK, **sections}
-    for key, value in over.items():
-        section, name = key.split("__")
-        study.setdefault(section, {})[name] = value
-    path = folder / f"{which}.yaml"
-    path.write_text(yaml.safe_dump(study, allow_unicode=True), encoding="utf-8")
+    path = exports.write_study(folder / f"{which}.yaml", study, over)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KAM_REPORTS_DIR", str(folder / "reports"))
         t0 = time.perf_counter()

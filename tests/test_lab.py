@@ -8,20 +8,14 @@ import pytest
 from kamlib.config import NOTEBOOKS
 from kamlib.workbench import lab
 
+import exports
 import shapes
 
 
 def _study(tmp_path):
-    import yaml
-
     over = shapes.make("few_days", tmp_path)
     raw = {"name": "lab-case", "notebooks": ["01_data_overview"], "transactions": {}, "clv": {}}
-    for key, value in over.items():
-        section, name = key.split("__")
-        raw[section][name] = value
-    path = tmp_path / "lab.yaml"
-    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
-    return path, over["transactions__source"]
+    return exports.write_study(tmp_path / "lab.yaml", raw, over), over["transactions__source"]
 
 
 def test_bind_replaces_the_parameters_cell_values_only_outside_the_runner(tmp_path, monkeypatch):

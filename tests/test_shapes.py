@@ -9,11 +9,11 @@ import json
 
 import pandas as pd
 import pytest
-import yaml
 
 from kamlib import describe, lifecycle, stages, transactions
 from kamlib.workbench import runner
 
+import exports
 import shapes
 
 NOTEBOOKS = ["01_data_overview", "10_key_accounts", "30_segments", "35_churn", "40_strategy", "45_personalisation"]
@@ -43,12 +43,7 @@ def _study(tmp_path, shape):
     over = shapes.make(shape, tmp_path)
     study = {"name": f"shape-{shape.replace('_', '-')}", "notebooks": NOTEBOOKS, "transactions": {}, "clv": {},
              "quick": QUICK}
-    for key, value in over.items():
-        section, name = key.split("__")
-        study[section][name] = value
-    path = tmp_path / f"{shape}.yaml"
-    path.write_text(yaml.safe_dump(study, allow_unicode=True), encoding="utf-8")
-    return path, study["name"]
+    return exports.write_study(tmp_path / f"{shape}.yaml", study, over), study["name"]
 
 
 @pytest.mark.notebook

@@ -31,16 +31,7 @@ NO_SOURCES = "This study declares no practice sources (literature.sources)"
 def scaffold(tmp_path, name: str = "acme", **overrides) -> "Path":
     """The study `kam new-case NAME` writes (:data:`kamlib.workbench.cases.SCAFFOLD`), with ``section__key``
     overrides (as :func:`exports.superstore` returns them), written to ``tmp_path/NAME.yaml``."""
-    raw = yaml.safe_load(cases.SCAFFOLD.format(name=name))
-    for dotted, value in overrides.items():
-        node = raw
-        keys = dotted.split("__")
-        for k in keys[:-1]:
-            node = node.setdefault(k, {})
-        node[keys[-1]] = value
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return path
+    return exports.write_study(tmp_path / f"{name}.yaml", yaml.safe_load(cases.SCAFFOLD.format(name=name)), overrides)
 
 
 @pytest.fixture
