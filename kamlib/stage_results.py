@@ -185,6 +185,15 @@ class Identify(Result):
     stage: ClassVar[str] = "identify"
     key_accounts: int | None = None
     key_accounts_revenue_share: float | None = None
+    rank_by : str or None
+        The key-account rule applied (:attr:`kamlib.tiers.Tiers.rank_by`, a key of :data:`kamlib.tiers.RANK_BY`).
+    measure : str or None
+        The measure it ranked by (:attr:`kamlib.tiers.Tiers.measure`: "purchase days" on a log without amounts).
+    candidates : int or None
+        Customers who may be key accounts under the study's ``tiers.candidates`` (count); None: every customer.
+    dropout_recovered : float or None
+        Share (0 to 1) of the evidence check's refits that recover the dropout probability
+        (:attr:`kamlib.clv.evidence.Evidence.recovered`).
     top_revenue_share: float | None = None
     gini: float | None = None
     value_model: str | None = None
@@ -210,6 +219,10 @@ class Understand(Result):
     hypotheses_tested : int or None
         Hypotheses of the questionnaire tested (count).
     hypotheses_supported : int or None
+    rank_by: str | None = None
+    measure: str | None = None
+    candidates: int | None = None
+    dropout_recovered: float | None = None
         Of them, those supported (count).
     real_survey_n : int or None
         Respondents of the published ECSI survey (another company's customers) analysed (count).
@@ -234,6 +247,25 @@ class Understand(Result):
     stage: ClassVar[str] = "understand"
     hypotheses_tested: int | None = None
     hypotheses_supported: int | None = None
+    estimator : str or None
+        The measurement model's estimator ("WLSMV" on ordinal answers, else "ML").
+    kmo : float or None
+        Kaiser-Meyer-Olkin measure of sampling adequacy of the items (0 to 1).
+    parallel_analysis_factors : int or None
+        Factors retained by Horn's parallel analysis (count).
+    items_analysed : int or None
+        Items of the item analysis (count).
+    invariance_level : str or None
+        The highest level of measurement invariance held across the first grouping ("configural", "metric",
+        "scalar" or "none").
+    driver_r2 : float or None
+        R² of the key-driver regression (OLS with LMG relative importance); None when it did not run.
+    ipa_drivers : int or None
+        Drivers in the importance-performance analysis (count).
+    group_tests : int or None
+        Profile questions of more than two groups compared by ANOVA and Kruskal-Wallis (count).
+    nps : float or None
+        Net Promoter Score of the answers (-100 to 100).
     real_survey_n: int | None = None
     real_estimates: dict | None = None
     real_supported: dict | None = None
@@ -250,6 +282,15 @@ class Segment(Result):
     k : int or None
         Segments the clustering was asked for (count).
     k_gap : int or None
+    estimator: str | None = None
+    kmo: float | None = None
+    parallel_analysis_factors: int | None = None
+    items_analysed: int | None = None
+    invariance_level: str | None = None
+    driver_r2: float | None = None
+    ipa_drivers: int | None = None
+    group_tests: int | None = None
+    nps: float | None = None
         The number of segments the gap statistic suggests (count).
     k_silhouette : int or None
         The number of segments the silhouette suggests (count).
@@ -452,6 +493,10 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("act", "personalised_verdict"): ("45_personalisation", "f001_new_verdict"),
     ("act", "personalised_method"): ("45_personalisation", "f001_new_method"),
     ("evaluate", "top_share"): ("40_strategy", "top_share"),
+    ("identify", "rank_by"): ("10_key_accounts", "key_accounts_rank_by"),
+    ("identify", "measure"): ("10_key_accounts", "key_accounts_measure"),
+    ("identify", "candidates"): ("10_key_accounts", "key_account_candidates"),
+    ("identify", "dropout_recovered"): ("10_key_accounts", "dropout_evidence_recovered"),
     ("evaluate", "capture_clv"): ("40_strategy", "capture_clv"),
     ("evaluate", "capture_clv_ci"): ("40_strategy", "capture_clv_ci"),
     ("evaluate", "capture_past_revenue"): ("40_strategy", "capture_monetary"),
@@ -459,6 +504,15 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "customers"): ("40_strategy", "customers_in_log"),
     ("evaluate", "n_per_arm"): ("40_strategy", "n_per_arm_planned_lift"),
     ("evaluate", "detectable_lift"): ("40_strategy", "detectable_lift"),
+    ("understand", "estimator"): ("20_survey", "estimator"),
+    ("understand", "kmo"): ("20_survey", "kmo"),
+    ("understand", "parallel_analysis_factors"): ("20_survey", "parallel_analysis_factors"),
+    ("understand", "items_analysed"): ("20_survey", "items_analysed"),
+    ("understand", "invariance_level"): ("20_survey", "invariance_level"),
+    ("understand", "driver_r2"): ("20_survey", "driver_r2"),
+    ("understand", "ipa_drivers"): ("20_survey", "ipa_drivers"),
+    ("understand", "group_tests"): ("20_survey", "group_tests"),
+    ("understand", "nps"): ("20_survey", "nps"),
     ("evaluate", "budget_incremental_clv"): ("40_strategy", "budget_optimal_incremental_clv"),
     ("evaluate", "budget_uplift_basis"): ("40_strategy", "budget_uplift_basis"),
     ("evaluate", "budget_uplift_workbook"): ("40_strategy", "budget_uplift_workbook"),
@@ -558,8 +612,10 @@ def recorded(values: dict, kept: dict | None = None) -> StageResults:
         made[stage] = cls(**attrs)
     tiers = made["identify"].tiers
     if tiers is not None:  # one owner: the kept tiers count the key accounts and name the value model
-        made["identify"] = dataclasses.replace(made["identify"], key_accounts=tiers.n_key_accounts,
-                                               value_model=tiers.value_model)
+        made["identify"] = dataclasses.replace(
+            made["identify"], key_accounts=tiers.n_key_accounts, value_model=tiers.value_model, rank_by=tiers.rank_by,
+            measure=tiers.measure, candidates=None if tiers.candidates is None else
+            int(tiers.candidates.eligible(tiers.tier.index).sum()))
     return StageResults(**made)
 
 
@@ -736,8 +792,8 @@ def _top20(r: StageResults):
 
 def _measure_words(i) -> Message:
     """What the identification's tiers rank by, as a reader names it (:attr:`kamlib.tiers.Tiers.measure`; past
-    revenue when the run kept no tiers)."""
-    return Message(i.tiers.measure if i.tiers is not None else "past revenue", "phrase")
+    revenue when the run kept no tiers and recorded no measure)."""
+    return Message(i.tiers.measure if i.tiers is not None else i.measure or "past revenue", "phrase")
 
 
 #: A difference's verdict (kamlib.verdicts.effect) -> the claim's verdict, for a claim that the difference is positive
@@ -1063,8 +1119,8 @@ def _identify(r: StageResults, simulated: bool) -> list[Message]:
                            "forecast is a model's, checked on one holdout period.", "closing", model=chosen))
     elif i.degenerate_models:
         out.append(Message("They do not show which customers will stay valuable: the purchase models cannot identify "
-                           "dropout on this log ({models}), so tiers that look forward rest on past revenue.", "closing",
-                           models=list(i.degenerate_models)))
+                           "dropout on this log ({models}), so the tiers rank by {measure}.", "closing",
+                           models=list(i.degenerate_models), measure=_measure_words(i)))
     elif got:
         out.append(Message("They do not show why these customers buy; whether the CLV forecast adds to a sort by past "
                            "revenue is checked on the holdout in the evaluation section.", "closing"))

@@ -45,7 +45,7 @@ def _join(items, language: str) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
-def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
+def chapter(manifest: dict, values: dict, language: str = "en", *, results=None) -> list[dict]:
     """The methods chapter: one paragraph per stage that ran, then the software.
 
     Parameters
@@ -55,6 +55,9 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
     values : dict
         ``{notebook: {key: value}}`` as recorded by the run.
     language : {"en", "zh"}
+    results : StageResults, optional
+        The run's stage results with the results it kept (:func:`kamlib.stage_results.recorded` with ``kept``): the
+        identification's kept tiers then name the rule, the measure and the candidates; without them, the values.
 
     Returns
     -------
@@ -83,7 +86,7 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
     from ..stage_results import recorded, recorded_by
 
     nbs = manifest.get("notebooks", {})
-    results = recorded(values)
+    results = results if results is not None else recorded(values)
     out = []
 
     def ran(stage: str, attribute: str) -> dict | None:
@@ -108,32 +111,8 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
                if p.get("transactions_currency") else ""))
     p = ran("identify", "key_accounts")
     if p is not None:
-        chosen = ident.value_model  # the holdout's choice, recorded by the identification ("" or None: none chosen)
-        rank_by = p.get("tiers_rank_by") or "revenue"
-        rank_by = "revenue" if rank_by == "clv" and not chosen else rank_by  # Tiers falls back to past revenue
-        text = [_say("Identification. Key accounts are the top {share:.0%} of customers ranked by {rank_by}; "
-                     "concentration is the revenue share of the top 20% of customers and the Gini coefficient.",
-                     language, share=float(p["tiers_key_share"]), rank_by=_measure(rank_by, language))]
-        if p.get("clv_models"):
-            text.append(_say(
-                "The purchase process is modelled with {models}, fitted by maximum likelihood to each customer's "
-                "frequency, recency and age in the calibration period (up to {end}, unit {unit}) (Schmittlein, "
-                "Morrison & Colombo 1987; Fader, Hardie & Lee 2005); whether the log can identify dropout is checked "
-                "on logs simulated from the fit, and a model is chosen only by its predictions for the holdout period "
-                "({end} to {holdout}).", language, models=_join(_labels(p["clv_models"]), language),
-                end=p.get("clv_calibration_end"), unit=p.get("clv_unit"), holdout=p.get("clv_holdout_end")))
-            if chosen:
-                spend = ident.spend_shape is not None  # the spend model ran (the log has amounts)
-                text.append(_say(
-                    "The holdout chose {chosen}; lifetime value is projected over {horizon} months, discounted at "
-                    "{rate:.0%} a year, with {bootstrap} bootstrap refits for its intervals{spend}.", language,
-                    chosen=chosen, horizon=p.get("clv_horizon_months"), rate=float(p.get("clv_discount_rate") or 0),
-                    bootstrap=p.get("clv_bootstrap"),
-                    spend=_say(", spending by the Gamma-Gamma model", language) if spend else ""))
-            else:
-                text.append(_say("No model predicted the holdout period well enough to be chosen, so no lifetime "
-                                 "value is used.", language))
-        add("identify", " ".join(text))
+        compared = recorded(values).identify.value_model is not None  # the holdout comparison recorded its choice
+        add("identify", " ".join(_identification(ident, p, language, compared=compared)))
     p = ran("identify", "value_index_overlap")
     if p is not None:
         add("identify", _say(
@@ -190,6 +169,7 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             "or {bootstrap} bootstrap resamples, as the study declares); common-method variance by Harman's single "
             "factor and a common latent factor (Podsakoff et al. 2003).", language,
             bootstrap=p.get("survey_bootstrap"))]
+        text += _survey_methods(understand, language)
         if understand.real_survey_n is not None:  # the real survey's model, by PLS-SEM
             text.append(_say("The real survey's model is estimated by PLS-SEM with {pls} bootstrap resamples (Hair et "
                              "al. 2022).", language, pls=p.get("survey_pls_bootstrap")))
@@ -215,29 +195,159 @@ def chapter(manifest: dict, values: dict, language: str = "en") -> list[dict]:
             holdout=p.get("clv_holdout_end")))
     p = ran("evaluate", "top_share")
     if p is not None:
-        add("evaluate", _say(
-            "Evaluation. Each ranking (lifetime value, past revenue, RFM, chance) is judged by the share of the "
-            "holdout period's revenue its top customers bring, with bootstrap intervals of the difference; the "
-            "size of a controlled experiment able to detect the planned lift follows a power analysis as in Cohen "
-            "(1988) and Kohavi et al. (2009).", language))
+        rankings = results.evaluate.capture_past_revenue is not None  # the selection rules ran (the log has amounts)
+        power = results.evaluate.n_per_arm is not None
+        if rankings and power:
+            add("evaluate", _say(
+                "Evaluation. Each ranking (lifetime value, past revenue, RFM, chance) is judged by the share of the "
+                "holdout period's revenue its top customers bring, with bootstrap intervals of the difference; the "
+                "size of a controlled experiment able to detect the planned lift follows a power analysis as in Cohen "
+                "(1988) and Kohavi et al. (2009).", language))
+        elif rankings:
+            add("evaluate", _say(
+                "Evaluation. Each ranking (lifetime value, past revenue, RFM, chance) is judged by the share of the "
+                "holdout period's revenue its top customers bring, with bootstrap intervals of the difference.",
+                language))
+        elif power:
+            add("evaluate", _say(
+                "Evaluation. The size of a controlled experiment able to detect the planned lift follows a power "
+                "analysis as in Cohen (1988) and Kohavi et al. (2009).", language))
     p = ran("act", "baskets")
     if p is not None:
-        add("act", _say(
+        text = [_say(
             "Personalisation. Association rules are mined from the baskets with support of at least {support} and "
-            "confidence of at least {confidence}, each tested against independence at {alpha}; recommenders "
-            "({methods}) are trained on the purchases before a cutoff date and judged by how often their top {k} "
-            "contain a product the customer bought after it, against the most popular products (Linden, Smith & "
-            "York 2003), with {bootstrap} bootstrap resamples.", language,
+            "confidence of at least {confidence}, each tested against independence at {alpha}.", language,
             support=p.get("personalisation_min_support"), confidence=p.get("personalisation_min_confidence"),
-            alpha=p.get("personalisation_alpha"), methods=_join([_method(m, language) for m in
-                                                               p.get("personalisation_methods") or []], language),
-            k=p.get("personalisation_k"), bootstrap=p.get("personalisation_bootstrap")))
+            alpha=p.get("personalisation_alpha"))]
+        if results.act.personalised_verdict is not None:  # the recommenders were judged (enough repeat buyers)
+            text.append(_say(
+                "Recommenders ({methods}) are trained on the purchases before a cutoff date and judged by how often "
+                "their top {k} contain a product the customer bought after it, against the most popular products "
+                "(Linden, Smith & York 2003), with {bootstrap} bootstrap resamples.", language,
+                methods=_join([_method(m, language) for m in p.get("personalisation_methods") or []], language),
+                k=p.get("personalisation_k"), bootstrap=p.get("personalisation_bootstrap")))
+        add("act", " ".join(text))
     versions = _versions(manifest)
     if versions:
         add("software", _say("Software. Python {python} with {packages}; every table and figure records the notebook "
                              "cell, parameters and versions that made it (Appendix B).", language,
                              python=versions.pop("python", ""),
                              packages=_join([f"{k} {v}" for k, v in sorted(versions.items())], language)))
+    return out
+
+
+def _identification(ident, p: dict, language: str, *, compared: bool) -> list[str]:
+    """The identification's sentences: the key-account rule and measure the run applied (and its candidates), the
+    concentration when it was measured, the purchase models when they were fitted, the evidence check when it ran
+    and the holdout's choice, with the reason that applied, when the holdout comparison ran."""
+    from .. import verdicts
+    from ..tiers import measure_of, without_model
+
+    chosen = ident.value_model  # the holdout's choice ("" none; None: the holdout comparison did not run)
+    rank_by = ident.rank_by or p.get("tiers_rank_by") or "revenue"
+    rank_by = without_model(rank_by) if rank_by == "clv" and not chosen else rank_by  # Tiers falls back
+    measure = ident.measure or measure_of(rank_by)  # recorded by the run: purchase days on a log without amounts
+    spec = p.get("tiers_candidates")
+    if spec and ident.candidates is not None:
+        text = [_say("Identification. Key accounts are the top {share:.0%} of the {n:,} candidates ({candidates}) "
+                     "ranked by {measure}.", language, share=float(p["tiers_key_share"]), n=int(ident.candidates),
+                     candidates=_candidates(spec, language), measure=_measure(measure, language))]
+    elif spec:
+        text = [_say("Identification. Key accounts are the top {share:.0%} of the candidates ({candidates}) ranked by "
+                     "{measure}.", language, share=float(p["tiers_key_share"]), candidates=_candidates(spec, language),
+                     measure=_measure(measure, language))]
+    else:
+        text = [_say("Identification. Key accounts are the top {share:.0%} of customers ranked by {measure}.",
+                     language, share=float(p["tiers_key_share"]), measure=_measure(measure, language))]
+    if measure == "purchase days":
+        text.append(_say("The log has no amounts, so the revenue rule ranks customers by their purchase days.",
+                         language))
+    if ident.top_revenue_share is not None or ident.gini is not None:  # concentration was measured (amounts)
+        text.append(_say("Concentration is the revenue share of the top 20% of customers and the Gini coefficient.",
+                         language))
+    fitted = chosen is not None or ident.degenerate_models is not None or ident.dropout_evidence is not None
+    if not (p.get("clv_models") and fitted):
+        return text
+    text.append(_say(
+        "The purchase process is modelled with {models}, fitted by maximum likelihood to each customer's frequency, "
+        "recency and age in the calibration period (up to {end}, unit {unit}) (Schmittlein, Morrison & Colombo 1987; "
+        "Fader, Hardie & Lee 2005).", language, models=_join(_labels(p["clv_models"]), language),
+        end=p.get("clv_calibration_end"), unit=p.get("clv_unit")))
+    rule = verdicts.RULES["dropout_recovery"]
+    if ident.dropout_evidence is True:
+        text.append(_say("Whether the log can identify dropout is checked on logs simulated from the fit: it can "
+                         "({share:.0%} of the refits recover the dropout probability; rule {op} {cut:.0%}).", language,
+                         share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
+    elif ident.dropout_evidence is False:
+        text.append(_say("Whether the log can identify dropout is checked on logs simulated from the fit: only "
+                         "{share:.0%} of the refits recover the dropout probability (rule {op} {cut:.0%}), so no "
+                         "model is called identified.",
+                         language, share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
+    if chosen is None or not compared:  # the holdout comparison did not run: nothing to say about a choice
+        return text
+    if ident.dropout_evidence is False:  # the reason that applied: the evidence check, whatever the holdout showed
+        text.append(_say("The models are compared by their predictions for the holdout period ({end} to {holdout}), "
+                         "but none is chosen, whatever those predictions, because the log cannot identify dropout; no "
+                         "lifetime value is used.", language, end=p.get("clv_calibration_end"),
+                         holdout=p.get("clv_holdout_end")))
+        return text
+    text.append(_say("The models are compared by their predictions for the holdout period ({end} to {holdout}).",
+                     language, end=p.get("clv_calibration_end"), holdout=p.get("clv_holdout_end")))
+    if chosen:
+        spend = ident.spend_shape is not None  # the spend model ran (the log has amounts)
+        text.append(_say(
+            "The holdout chose {chosen}; lifetime value is projected over {horizon} months, discounted at "
+            "{rate:.0%} a year, with {bootstrap} bootstrap refits for its intervals{spend}.", language,
+            chosen=chosen, horizon=p.get("clv_horizon_months"), rate=float(p.get("clv_discount_rate") or 0),
+            bootstrap=p.get("clv_bootstrap"),
+            spend=_say(", spending by the Gamma-Gamma model", language) if spend else ""))
+    elif ident.degenerate_models and set(ident.degenerate_models) >= set(_labels(p["clv_models"])):
+        text.append(_say("Every model's fit is degenerate (its dropout parameters at a bound), so none is chosen and "
+                         "no lifetime value is used.", language))
+    else:
+        text.append(_say("No model's top customers captured as much holdout revenue as the top customers by past "
+                         "revenue, so none is chosen and no lifetime value is used.", language))
+    return text
+
+
+def _candidates(spec: dict, language: str) -> str:
+    """The study's ``tiers.candidates`` in words ("channel: Corporate, Home Office")."""
+    parts = [f"{c}: {', '.join(map(str, v))}" for c, v in spec.items()]
+    return ("；" if language == "zh" else "; ").join(parts)
+
+
+def _survey_methods(u, language: str) -> list[str]:
+    """The survey's further methods, each when the value it records was recorded, with its source."""
+    out = []
+    if u.estimator == "WLSMV":
+        out.append(_say("The answers are ordinal, so the factor models are estimated by diagonally weighted least "
+                        "squares with robust standard errors and a mean- and variance-adjusted test statistic (WLSMV), "
+                        "as lavaan computes them, and differences between nested models by the scaled and shifted "
+                        "test (Satorra 2000).", language))
+    if u.kmo is not None or u.parallel_analysis_factors is not None:
+        out.append(_say("Before the confirmatory model, an exploratory factor analysis checks the items: sampling "
+                        "adequacy by the Kaiser-Meyer-Olkin measure (Kaiser 1974) and the number of factors by "
+                        "parallel analysis against random data (Horn 1965).", language))
+    if u.items_analysed is not None:
+        out.append(_say("An item analysis gives each item's critical ratio between the 27% extreme groups (Kelley "
+                        "1939), its corrected item-total correlation and alpha if the item is deleted.", language))
+    if u.invariance_level is not None:
+        out.append(_say("Measurement invariance across the groups a hypothesis compares is tested by configural, "
+                        "metric and scalar multi-group models, read by the chi-square difference and the change in "
+                        "CFI (Cheung & Rensvold 2002; Chen 2007).", language))
+    if u.driver_r2 is not None:
+        out.append(_say("The key drivers of the outcome are estimated by OLS with HC3 standard errors, and their "
+                        "relative importance by the LMG decomposition of R² (Lindeman, Merenda & Gold 1980; Grömping "
+                        "2006).", language))
+    if u.ipa_drivers is not None:
+        out.append(_say("An importance-performance analysis sets each driver's total effect against its mean answer "
+                        "(Martilla & James 1977).", language))
+    if u.nps is not None:
+        out.append(_say("The Net Promoter Score is the share of promoters (9-10) minus the share of detractors (0-6) "
+                        "on the recommendation question (Reichheld 2003).", language))
+    if u.group_tests:
+        out.append(_say("The outcomes are compared across the groups of each profile question by one-way ANOVA (eta²) "
+                        "and the Kruskal-Wallis test (epsilon²).", language))
     return out
 
 

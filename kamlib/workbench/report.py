@@ -773,7 +773,7 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
             "cards": _key_numbers(manifest, values, language, currency, demonstration=False, own=own_survey),
             "background_text": T["background_survey_text" if own_survey else "background_text"],
             "literature": _literature(language, manifest),
-            "methods": methods.chapter(manifest, values, language),
+            "methods": methods.chapter(manifest, values, language, results=results),
             "demonstration_appendix": {
                 "notebooks": shown_in,
                 "cards": _key_numbers(manifest, values, language, currency, demonstration=True, own=own_survey),
@@ -960,7 +960,7 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
     shown = verdicts.table(rules, language="en")  # Appendix B prints each applied rule with its source
     parts += [v for c in shown.columns for v in shown[c].tolist() if isinstance(v, str)]
     parts += [w["cite"] for t in _literature("en", manifest) for w in t["works"]]  # the background's review
-    parts += [m["text"] for m in methods.chapter(manifest, values, "en")]  # the methods chapter cites its sources
+    parts += [m["text"] for m in methods.chapter(manifest, values, "en", results=results)]  # the methods chapter cites its sources
     return _listed("\n".join(parts), language)
 
 
