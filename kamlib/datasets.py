@@ -275,9 +275,12 @@ def provenance(source) -> pd.DataFrame:
         note = path.with_name(path.stem + ".PROVENANCE.md")
         text = note.read_text(encoding="utf-8") if note.exists() else ""
         title = text.splitlines()[0].lstrip("# ").strip() if text else path.name
-        rows = {"data": title, "real": "yes" if text else "not stated",
-                "citation": _note_field(text, "Citation") or f"no provenance note: write {note.name} beside the file",
-                "licence": _note_field(text, "Licence") or "not stated",
+        from .i18n import Message  # the workbook's own words in the table: the Chinese edition shows them in Chinese
+
+        rows = {"data": title, "real": Message("yes" if text else "not stated", "value"),
+                "citation": _note_field(text, "Citation")
+                or Message("no provenance note: write {note} beside the file", "phrase", note=note.name),
+                "licence": _note_field(text, "Licence") or Message("not stated", "value"),
                 "file": path.name,
                 "sha256": hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"}
     return pd.DataFrame({"field": list(rows), "value": list(rows.values())})

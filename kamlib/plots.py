@@ -50,7 +50,11 @@ def _date_axis(ax):
     # eight ticks and warn (matplotlib's AutoDateLocator); no library warning reaches the reader
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    # ISO dates, as the tables write them ("2011-03"), not month names ("Mar", "2011-Dec"): read in both editions,
+    # so the Chinese copy of a figure has no English month left; each tick carries its year, so there is no offset
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
+        locator, formats=["%Y", "%Y-%m", "%Y-%m-%d", "%H:%M", "%H:%M", "%S.%f"],
+        zero_formats=["", "%Y", "%Y-%m", "%Y-%m-%d", "%H:%M", "%H:%M"], show_offset=False))
 
 
 def _axes(ax, figsize=None):

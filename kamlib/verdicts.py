@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ._results import Result
+from .i18n import Message
 
 __all__ = ["AUC_BANDS", "Applied", "EFFECTS", "RULES", "Rule", "Step", "WEIGHED", "Weighed", "applied", "applying",
            "comparable",
@@ -79,6 +80,12 @@ class Rule:
     threshold: float
     source: str
     means: str
+
+    def __post_init__(self):
+        # the workbook's own reason is words of the catalogue (msgctxt "rule"): a sentence that names the source
+        # shows it in the sentence's language ("本工作簿的约定(参数自助法, …)"), not in English
+        if self.source.startswith("workbook convention") and not isinstance(self.source, Message):
+            object.__setattr__(self, "source", Message(self.source, "rule"))
 
     def met(self, value) -> bool:
         """Whether ``value`` meets the cut-off (a missing or non-finite value never does)."""

@@ -369,7 +369,7 @@ def not_run(manifest: dict, language: str = "en") -> Finding | None:
     'Not every analysis applies to this data: notebook 45_personalisation did not run (see Limitations for why).'
     """
     notebooks = sorted(_not_run(manifest))
-    stages = [f"{stage} ({nb})" for nb, stage, _ in skipped_stages(manifest)]
+    stages = [f"{name_zh(stage) if language == 'zh' else stage} ({nb})" for nb, stage, _ in skipped_stages(manifest)]
     if not notebooks and not stages:
         return None
     parts = []

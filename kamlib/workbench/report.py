@@ -759,7 +759,7 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     for nb in shown_in:
         nb["artefacts"] = [number(a) for a in nb["artefacts"]]
     doc = {"summary": [f for f in summary if not f.demonstration],
-            "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T),
+            "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T, language),
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
             "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
             # a numbered style lists the works the page cites, in its order: render() makes it from the page
@@ -977,13 +977,16 @@ def _listed(text: str, language: str) -> list[dict]:
     return works + [{**r, "label": r["key"], "author": r["key"], "year": "", "practice": True} for r in practice]
 
 
-def _data_rows(manifest: dict, out: Path, T: dict) -> list[dict]:
-    """One row per data set behind the report: what it is, where it is used, real or simulated, its licence."""
+def _data_rows(manifest: dict, out: Path, T: dict, language: str = "en") -> list[dict]:
+    """One row per data set behind the report: what it is, where it is used, real or simulated, its licence (the
+    workbook's own words of a provenance table, "not stated", in ``language``: the table's ``cells_zh``)."""
     rows = []
     arts = manifest.get("artefacts", [])
     for a in arts:
         if _is_provenance(a):
-            f = pd.read_csv(out / a["path"]).set_index("field")["value"]
+            f = pd.read_csv(out / a["path"], keep_default_na=False).set_index("field")["value"]
+            if language == "zh":
+                f = f.map(lambda v, cells=a.get("cells_zh") or {}: cells.get(str(v), v))
             real = f.get("real", "yes") == "yes"  # a file without a provenance note is not called real
             rows.append({"data": f.get("data", a["id"]), "notebook": a["notebook"],
                          "kind": T["real"] if real else T["real_not_stated"],

@@ -731,7 +731,7 @@ class Report(_Section):
 class Study(_Section):
     name: str = Field("default", pattern=r"^[A-Za-z0-9_-]+$")
     title: str | dict[str, str] = Field(
-        "Key-account marketing in e-commerce",
+        default_factory=lambda: {"en": "Key-account marketing in e-commerce", "zh": "电子商务中的大客户营销"},
         description="the report's title: one text, or one per language ({en: ..., zh: ...})")
 
     @field_validator("title", mode="before")
