@@ -65,3 +65,32 @@ def test_a_workbook_conventions_source_reads_in_chinese_inside_a_sentence():
     from kamlib.i18n import _param
 
     assert _param(rule.source, "zh").startswith("本工作簿的约定") and zh
+
+
+def test_table_headers_and_row_names_come_from_the_glossary(tmp_path):
+    """mean_rate(%), spend_per_purchase, frequency_holdout, estimate_small... read as the glossary words them, in
+    both editions; a row named by a field (between_sd, log_frequency) reads as its header in Chinese."""
+    from kamlib.workbench.report import table_cells
+
+    csv = tmp_path / "t.csv"
+    pd.DataFrame({"statistic": ["mean", "between_sd", "within_sd", "log_frequency", "frequency_holdout"],
+                  "mean_rate": [0.1] * 5, "margin_rate": [0.2] * 5, "spend_per_purchase": [3.0] * 5,
+                  "estimate_small": [0.3] * 5, "se_small": [0.1] * 5, "estimate_large": [0.4] * 5,
+                  "se_large": [0.1] * 5}).to_csv(csv, index=False)
+    heads, rows, _, _ = table_cells(csv, "zh")
+    english = re.compile(r"\b(mean_rate|margin_rate|spend_per_purchase|estimate|se)(_\w+)?\b")
+    assert not [h for h in heads if english.search(h)], heads
+    assert "估计值(small)" in heads and "标准误(large)" in heads
+    names = [r[0] for r in rows]
+    assert not [n for n in names if re.search(r"[a-z]_[a-z]|^mean$", n)], names
+    en_heads = table_cells(csv, "en")[0]
+    assert "Estimate (small)" in en_heads and "Own margin rate (%)" in en_heads
+
+
+def test_the_understand_section_is_titled_by_what_ran_in_it():
+    from kamlib.workbench.report import _section_title_key, report_text as texts
+
+    survey_only = {"key": "understand", "notebooks": [{"name": "20_survey"}]}
+    both = {"key": "understand", "notebooks": [{"name": "20_survey"}, {"name": "25_reviews"}]}
+    assert "评论" not in texts("zh")[_section_title_key(survey_only)]
+    assert "评论" in texts("zh")[_section_title_key(both)]

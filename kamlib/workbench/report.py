@@ -32,6 +32,9 @@ from . import authors, methods
 TEXT = {
     "en": {"literature": "What do the sources claim, and which claims can the data test?",
            "understand": "What drives satisfaction and loyalty?",
+           # the section's title as the run has it: a study with a survey and no reviews (or reviews alone)
+           "understand_survey": "What drives satisfaction and loyalty?",
+           "understand_reviews": "What do customers' reviews say?",
            "identify": "Who are the key accounts, and how concentrated is revenue?",
            "segment": "Which groups of customers are there, and who is leaving?",
            "act": "What should each customer be offered next?",
@@ -419,17 +422,31 @@ def _translate_cells(df: pd.DataFrame, cells: dict | None = None) -> pd.DataFram
     """The Chinese report's cells: booleans as 是/否, and in every column that holds words rather than data
     (:data:`kamlib.i18n.DATA_COLUMNS`) each text the catalogue knows (:func:`kamlib.i18n.value_zh`, with the
     table's own generated phrases, ``cells``, and the codebook's theme labels)."""
-    from ..i18n import DATA_COLUMNS, codebook_zh, value_zh
+    from ..i18n import DATA_COLUMNS, codebook_zh, glossary_words, value_zh
 
     extra = {**codebook_zh(), **(cells or {})}
+
+    def zh(v):  # a phrase or word of the catalogue, else a field name as the glossary of headers words it
+        if not isinstance(v, str):
+            return v
+        return value_zh(v, extra) or (_FIELD.fullmatch(v) and glossary_words(v, "zh")) or v
+
     out = df.copy()
     for c in out.columns:
         col = out[c]
         if col.dtype == bool:
             out[c] = col.map({True: "是", False: "否"})
         elif c not in DATA_COLUMNS and not pd.api.types.is_numeric_dtype(col):
-            out[c] = col.map(lambda v: (value_zh(v, extra) or v) if isinstance(v, str) else v)
+            out[c] = col.map(zh)  # a row named by a field ("between_sd", "log_frequency") reads as its header
     return out
+
+
+#: A lower-case field name (``between_sd``), as a notebook names a column or a table's row of statistics
+_FIELD = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+")
+
+
+#: The statistics a table gives per group of the data, as ``<statistic>_<group>`` (:func:`_header`)
+_GROUP_STATISTICS = ("estimate", "se")
 
 
 def _header(c: str, lang: str, kind: str | None = None, currency: str | None = None,
@@ -439,6 +456,15 @@ def _header(c: str, lang: str, kind: str | None = None, currency: str | None = N
     money, (%) of a share, the purchase models' time unit ``time_unit``)."""
     from ..i18n import codebook_zh, header_en, header_zh, unit_of, with_unit
 
+    from ..i18n import glossary_words
+
+    head, _, label = str(c).partition("_")
+    if head in _GROUP_STATISTICS and label and glossary_words(str(c), "en") is None:
+        # a statistic of a group the data name ("estimate_small", "se_large", :func:`kamlib.survey.cbsem.group_paths`):
+        # the statistic's words from the glossary, the group's label as the data write it
+        words = header_en(head, kind=kind, currency=currency, time_unit=time_unit) if lang != "zh" else \
+            header_zh(head, kind=kind, currency=currency, time_unit=time_unit) or head
+        return f"{words}({label})" if lang == "zh" else f"{words} ({label})"
     if lang != "zh":
         return header_en(c, kind=kind, currency=currency, time_unit=time_unit)
     return (header_zh(c, kind=kind, currency=currency, time_unit=time_unit)
@@ -526,6 +552,25 @@ def _sections(arts: list[dict], stages: dict[str, str], notes: dict | None = Non
                                    "artefacts": [a for a in by_nb[nb] if a is not main],
                                    "notes": notes.get(nb, [])} for nb in nbs]})
     return out
+
+
+def _section_title_key(section: dict) -> str:
+    """The key of a section's title in :data:`TEXT`: the understand stage is titled by what ran in it (the survey,
+    the reviews or both), so a study without reviews has no "reviews" in its heading.
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import _section_title_key
+    >>> _section_title_key({"key": "understand", "notebooks": [{"name": "20_survey"}]})
+    'understand_survey'
+    >>> _section_title_key({"key": "identify", "notebooks": [{"name": "10_key_accounts"}]})
+    'identify'
+    """
+    if section["key"] != "understand":
+        return section["key"]
+    names = [nb["name"] for nb in section.get("notebooks", [])]
+    survey, reviews = any("survey" in n for n in names), any("review" in n for n in names)
+    return "understand" if survey == reviews else "understand_survey" if survey else "understand_reviews"
 
 
 #: Exhibits a notebook shows in the body besides its section's main figure: its key table and its first figure.
@@ -722,7 +767,7 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     declared = {nb: rec.get("findings", []) for nb, rec in manifest.get("notebooks", {}).items()}
     seen: dict[str, int] = {}  # one warning said once: a note repeated in a later section points back to it
     for i, s in enumerate(sections, 3):
-        s["title"] = f"{i}. {T[s['key']]}"
+        s["title"] = f"{i}. {T[_section_title_key(s)]}"
         s["lead"] = T.get(f"lead_{s['key']}", "")
         s["closing"] = discussion.closing(s["key"], results, language, survey_simulated=survey_simulated,
                                           claims=claims)
