@@ -50,7 +50,7 @@ from .i18n import Message, in_language
 from .tiers import Identification, Tiers
 
 __all__ = ["AGREES", "Act", "CHECKS", "CONCENTRATION_FINDING", "Claim", "DISAGREES", "Evaluate", "INCONCLUSIVE",
-           "Identify", "KEPT", "Literature", "NOT_COMPARABLE", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "RECORDED", "STAGES",
+           "Identify", "KEPT", "Literature", "NOT_COMPARABLE", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "PERSONALISATION_LIFT_FINDING", "RECORDED", "STAGES",
            "Segment", "Sentence", "StageResults", "Understand", "WORDED_FINDINGS", "closing", "confront", "hypotheses_sentence",
            "load_claims", "recorded", "recorded_by"]
 
@@ -64,6 +64,10 @@ CONCENTRATION_FINDING = "Revenue is concentrated: the top 20% of customers broug
 #: its words follow the lift's interval (:func:`kamlib.verdicts.effect`).
 PERSONALISATION_FINDING = ("For new products, personalised recommendations hit {lift} more often than popular ones "
                            "(95% CI {lo} to {hi}); the sources claim at least {claim}.")
+#: The same sentence for a study that declares no fact for the lift (:func:`kamlib.workbench.study.basis_fact`): the
+#: lift is measured, not set against a claim.
+PERSONALISATION_LIFT_FINDING = ("For new products, personalised recommendations hit {lift} more often than popular "
+                                "ones (95% CI {lo} to {hi}).")
 
 
 def _concentration_verdict(n: dict) -> str:
@@ -92,6 +96,13 @@ WORDED_FINDINGS: dict[str, tuple] = {
         "inconclusive": "For new products, whether personalised recommendations hit more often than popular ones is "
                         "inconclusive: a lift of {lift} whose 95% CI, {lo} to {hi}, includes zero; the sources claim "
                         "at least {claim}."}, None),
+    PERSONALISATION_LIFT_FINDING: (_lift_verdict, {
+        "gain": "For new products, personalised recommendations hit {lift} more often than popular ones (95% CI {lo} "
+                "to {hi}).",
+        "loss": "For new products, personalised recommendations hit less often than popular ones: a lift of {lift} "
+                "(95% CI {lo} to {hi}).",
+        "inconclusive": "For new products, whether personalised recommendations hit more often than popular ones is "
+                        "inconclusive: a lift of {lift} whose 95% CI, {lo} to {hi}, includes zero."}, None),
 }
 
 
@@ -337,10 +348,17 @@ class Act(Result):
     personalised_lift_ci : tuple of float or None
         That lift's 95% confidence interval ``(lower, upper)``.
     personalised_verdict : str or None
-        The recommendation notebook's reading of that lift against the sources' claim (F001): "supports the
+        The recommendation notebook's reading of that lift against the study's own fact for it (none when the
+        study declares none, :func:`kamlib.workbench.study.basis_fact`): "supports the
         claim", "a smaller lift than claimed", "no lift" or "inconclusive".
     personalised_method : str or None
         The personalised method with the best lift (``"itemcf"``, ``"hybrid"``, ...).
+    personalised_claim_fact : str or None
+        The id of the study's fact the lift is set against (None: the study declares none).
+    personalised_claim : float or None
+        The lift that fact states (a ratio: 0.2 is 20%).
+    personalised_claim_measure : str or None
+        The metric that fact names ("click-through rate"); a hit rate is comparable only with a hit rate.
 
     Examples
     --------
@@ -357,6 +375,9 @@ class Act(Result):
     personalised_lift_ci: tuple | None = None
     personalised_verdict: str | None = None
     personalised_method: str | None = None
+    personalised_claim_fact: str | None = None
+    personalised_claim: float | None = None
+    personalised_claim_measure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -488,10 +509,13 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("act", "baskets"): ("45_personalisation", "n_baskets"),
     ("act", "rules"): ("45_personalisation", "n_rules"),
     ("act", "rules_significant"): ("45_personalisation", "n_rules_significant"),
-    ("act", "personalised_lift"): ("45_personalisation", "f001_new_lift"),
-    ("act", "personalised_lift_ci"): ("45_personalisation", "f001_new_lift_ci"),
-    ("act", "personalised_verdict"): ("45_personalisation", "f001_new_verdict"),
-    ("act", "personalised_method"): ("45_personalisation", "f001_new_method"),
+    ("act", "personalised_lift"): ("45_personalisation", "personalised_new_lift"),
+    ("act", "personalised_lift_ci"): ("45_personalisation", "personalised_new_lift_ci"),
+    ("act", "personalised_verdict"): ("45_personalisation", "personalised_new_verdict"),
+    ("act", "personalised_method"): ("45_personalisation", "personalised_new_method"),
+    ("act", "personalised_claim_fact"): ("45_personalisation", "personalised_claim_fact"),
+    ("act", "personalised_claim"): ("45_personalisation", "personalised_claim"),
+    ("act", "personalised_claim_measure"): ("45_personalisation", "personalised_claim_measure"),
     ("evaluate", "top_share"): ("40_strategy", "top_share"),
     ("identify", "rank_by"): ("10_key_accounts", "key_accounts_rank_by"),
     ("identify", "measure"): ("10_key_accounts", "key_accounts_measure"),
@@ -858,7 +882,7 @@ def _churn_prediction(r: StageResults):
 
 
 #: The best personalised method's lift in hit rate over popularity, by its direction (kamlib.verdicts.effect)
-_F001_EVIDENCE = {
+_LIFT_EVIDENCE = {
     "gain": "the best personalised method ({method}) raises the holdout hit rate by {lift:+.0%} over popularity (95% "
             "CI {lo:+.0%} to {hi:+.0%}); a hit rate, not a click-through rate",
     "loss": "the best personalised method ({method}) lowers the holdout hit rate: a lift of {lift:+.0%} over popularity "
@@ -868,24 +892,25 @@ _F001_EVIDENCE = {
                     "rate, not a click-through rate"}
 
 
-#: The metric claim F001 names and the one the run measures: a verdict of agreement needs them equal (rule
-#: ``same_metric``, :func:`kamlib.verdicts.comparable`)
-_F001_METRICS = ("click-through rate", "hit rate")
+#: The metric the run measures; the study's fact names its own (``Act.personalised_claim_measure``): a verdict of
+#: agreement needs them equal (rule ``same_metric``, :func:`kamlib.verdicts.comparable`)
+_LIFT_METRIC = "hit rate"
 
 
 def _f001(r: StageResults):
-    got = _need(r.act, "personalised_lift", "personalised_lift_ci", "personalised_verdict", "personalised_method")
+    got = _need(r.act, "personalised_lift", "personalised_lift_ci", "personalised_verdict", "personalised_method",
+                "personalised_claim_measure")
     if got is None:
         return None
-    lift, (lo, hi), said, method = got
+    lift, (lo, hi), said, method, measure = got
     direction = verdicts.effect(lo, hi)
     verdict = {"supports the claim": AGREES, "a smaller lift than claimed": DISAGREES, "no lift": DISAGREES}.get(
         said, INCONCLUSIVE)
     if direction == "inconclusive" and verdict == AGREES:  # never a claim supported by an interval that includes 0
         verdict = INCONCLUSIVE
-    if not verdicts.comparable(*_F001_METRICS):  # a hit rate neither confirms nor contradicts a click-through claim
+    if not verdicts.comparable(measure, _LIFT_METRIC):  # a hit rate neither confirms nor contradicts, e.g., a CTR claim
         verdict = NOT_COMPARABLE
-    return verdict, Message(_F001_EVIDENCE[direction], "phrase", method=method, lift=lift, lo=lo, hi=hi)
+    return verdict, Message(_LIFT_EVIDENCE[direction], "phrase", method=method, lift=lift, lo=lo, hi=hi)
 
 
 def _hypothesis(r: StageResults, hypothesis: str):
@@ -1198,8 +1223,9 @@ def _act(r: StageResults, simulated: bool) -> list[Message]:
             out.append(Message("Cross-selling has {sig:,} of {n:,} rules that survive the significance test on {b:,} "
                                "baskets: offers can be drawn from them.", "closing", sig=sig, n=n, b=b))
     claim = _f001(r) if _claimed("f001") else None  # only a claim of the study's own register
-    if claim:
-        out.append(Message("Set against the sources' +20% (F001): {verdict}; {evidence}.", "closing",
+    if claim and r.act.personalised_claim_fact and r.act.personalised_claim is not None:
+        out.append(Message("Set against the {claim:+.0%} of the study's fact {fact}: {verdict}; {evidence}.", "closing",
+                           claim=r.act.personalised_claim, fact=r.act.personalised_claim_fact,
                            verdict=Message(claim[0], "value"), evidence=claim[1]))
         out.append(Message("Hit rates on a later period are not sales effects: only a live test with a control group "
                            "measures what an offer adds.", "closing"))

@@ -88,9 +88,10 @@ FULL = {
     "40_strategy": {"capture_clv": 0.62, "capture_clv_ci": [0.58, 0.66], "capture_monetary": 0.55, "top_share": 0.2,
                     "customers_in_log": 4000, "n_per_arm_planned_lift": 1500, "detectable_lift": 0.1,
                     "budget_optimal_incremental_clv": 1000.0},
-    "45_personalisation": {"n_baskets": 18000, "n_rules": 313, "n_rules_significant": 120, "f001_new_lift": 0.25,
-                           "f001_new_lift_ci": [0.1, 0.4], "f001_new_verdict": "inconclusive",
-                           "f001_new_method": "itemcf"},
+    "45_personalisation": {"n_baskets": 18000, "n_rules": 313, "n_rules_significant": 120, "personalised_new_lift": 0.25,
+                           "personalised_new_lift_ci": [0.1, 0.4], "personalised_new_verdict": "inconclusive",
+                           "personalised_new_method": "itemcf", "personalised_claim_fact": "F001",
+                           "personalised_claim": 0.2, "personalised_claim_measure": "click-through rate"},
 }
 
 
@@ -133,7 +134,7 @@ def test_cross_selling_says_what_the_significant_rules_allow(n, sig, said, unsai
     (-0.1, 0.6, "supports the claim", "inconclusive", "not comparable"),
 ])
 def test_a_lift_whose_interval_includes_zero_reads_inconclusive_everywhere(lo, hi, recorded, word, verdict):
-    values = _with("45_personalisation", f001_new_lift=0.143, f001_new_lift_ci=[lo, hi], f001_new_verdict=recorded)
+    values = _with("45_personalisation", personalised_new_lift=0.143, personalised_new_lift_ci=[lo, hi], personalised_new_verdict=recorded)
     row = _claim(values, "f001")
     assert row["verdict"] == verdict and word in row["evidence"]
     assert ("raises the holdout hit rate by" in row["evidence"]) == (lo > 0)  # a gain only above zero

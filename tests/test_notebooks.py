@@ -433,7 +433,7 @@ def test_personalisation_notebook_on_online_retail(values, quick_report):
 
     v = values("45_personalisation")
     assert 0 < v["n_rules_significant"] <= v["n_rules"]
-    assert {v["f001_new_verdict"], v["f001_repurchase_verdict"]} <= {"supports the claim", "a smaller lift than claimed",
+    assert {v["personalised_new_verdict"], v["personalised_repurchase_verdict"]} <= {"supports the claim", "a smaller lift than claimed",
                                                                     "no lift", "inconclusive"}
     comp = pd.read_csv(quick_report / "tables" / "rec_comparison.csv")
     assert set(comp["group"]) == {"all customers", "key accounts"}
@@ -453,7 +453,7 @@ def test_personalisation_notebook_on_online_retail(values, quick_report):
                & (comp["policy"] == "repurchase counts")]
     assert row["hit_rate"].item() == pytest.approx(expected)
     assert row["customers"].item() == len(bought_after)
-    for art_id in ("basket_rules", "basket_rules_by_tier", "rec_f001", "rec_next_best"):
+    for art_id in ("basket_rules", "basket_rules_by_tier", "rec_lift", "rec_next_best"):
         assert (quick_report / "tables" / f"{art_id}.csv").exists()
     assert (quick_report / "figures" / "basket_network.png").exists()
 

@@ -26,9 +26,9 @@ def _manifest(nb, stage, declared):
 
 def _personalisation(lift, lo, hi, language="en"):
     declared = [{"key": "personalisation", "evidence": "rec_hit_rates", "template": PERSONALISATION, "numbers": {
-        "lift": {"key": "f001_new_lift", "kind": "share"}, "lo": {"key": "f001_new_lift_ci", "kind": "share", "index": 0},
-        "hi": {"key": "f001_new_lift_ci", "kind": "share", "index": 1}, "claim": {"text": "20%", "text_zh": "20%"}}}]
-    values = {"45_personalisation": {"f001_new_lift": lift, "f001_new_lift_ci": [lo, hi]}}
+        "lift": {"key": "personalised_new_lift", "kind": "share"}, "lo": {"key": "personalised_new_lift_ci", "kind": "share", "index": 0},
+        "hi": {"key": "personalised_new_lift_ci", "kind": "share", "index": 1}, "claim": {"text": "20%", "text_zh": "20%"}}}]
+    values = {"45_personalisation": {"personalised_new_lift": lift, "personalised_new_lift_ci": [lo, hi]}}
     return findings.findings(_manifest("45_personalisation", "act", declared), values, language)[0]
 
 

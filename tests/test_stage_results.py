@@ -83,7 +83,7 @@ def test_recorded_values_become_typed_attributes():
                         "stage_new": 12},
         "35_churn": {"auc_logit": 0.74, "auc_bgnbd_p_alive": float("nan"), "auc_telecom": 0.9, "tx_threshold": 0.1},
         "40_strategy": {"capture_clv_ci": [0.5, 0.6], "capture_monetary": 0.55},
-        "45_personalisation": {"f001_new_lift_ci": [-0.1, 0.4]},
+        "45_personalisation": {"personalised_new_lift_ci": [-0.1, 0.4]},
     }
     r = recorded(values)
     assert (r.identify.key_accounts, r.identify.gini, r.identify.top_revenue_share) == (7, 0.5, 0.61)

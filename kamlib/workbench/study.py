@@ -1001,6 +1001,52 @@ def load(path: str | Path | None = None, *, quick: bool = False) -> Study:
     return study
 
 
+def basis_fact(basis: dict, facts, key: str) -> dict | None:
+    """The fact of the study's own literature that ``strategy.basis.<key>`` names, or None.
+
+    A notebook sets a result against a claim only when the study declares one: 45_personalisation sets the held-out
+    lift of personalised over popular recommendation against the fact that anchors ``strategy.relative_lift`` (the
+    lift of the personalised offer). A study that declares no fact for it (no ``literature.facts``, a basis of
+    ``[assumption]`` or of a source only) gets None, and the notebook says in one sentence that it has no claim
+    to test.
+
+    Parameters
+    ----------
+    basis : dict
+        The study's ``strategy.basis`` (assumption -> ids).
+    facts : DataFrame or None
+        The study's ``literature.facts`` (:func:`kamlib.literature.load_facts`); None when it declares none.
+    key : str
+        A campaign assumption (:data:`kamlib.defaults.CAMPAIGN_ASSUMPTIONS`).
+
+    Returns
+    -------
+    dict or None
+        The first named fact's fields (``id``, ``source``, ``location``, ``measure``, ``value``, ``unit``, ...).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> facts = pd.DataFrame({"id": ["X7"], "source": ["R1"], "value": [15], "unit": ["percent"]})
+    >>> basis_fact({"relative_lift": ["R1", "X7"]}, facts, "relative_lift")["id"]
+    'X7'
+    >>> basis_fact({"relative_lift": ["assumption"]}, facts, "relative_lift") is None
+    True
+    >>> basis_fact({"relative_lift": ["X7"]}, None, "relative_lift") is None
+    True
+    """
+    if key not in defaults.CAMPAIGN_ASSUMPTIONS:
+        raise KamError(f"{key!r} is not a campaign assumption of strategy.basis; use one of "
+                       f"{', '.join(defaults.CAMPAIGN_ASSUMPTIONS)}.")
+    if facts is None or not len(facts):
+        return None
+    for fact_id in basis.get(key, []):
+        hit = facts[facts["id"] == fact_id]
+        if len(hit):
+            return hit.iloc[0].to_dict()
+    return None
+
+
 def notices(study: Study) -> list[str]:
     """What a valid study will not do that an older study file may expect, one sentence each (``kam validate``
     prints them): 00_literature listed without ``literature.sources`` codes nothing, where the study files before
@@ -1018,8 +1064,8 @@ def notices(study: Study) -> list[str]:
 
     Examples
     --------
-    >>> notices(Study(notebooks=["00_literature"]))[0][:60]
-    '00_literature will be skipped: the study declares no literatu'
+    >>> "literature.sources" in notices(Study(notebooks=["00_literature"]))[0]
+    True
     >>> notices(Study(notebooks=["10_key_accounts"]))
     []
     """
