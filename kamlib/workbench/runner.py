@@ -171,6 +171,9 @@ def fingerprint(name: str, parameters: dict, data_files: list[Path]) -> dict:
 #: its output thread while the control thread may still flush to it, and then the kernel waits until it is
 #: terminated: about one notebook in four took 3.4 s longer (measured on an empty notebook, 4 of 16 runs).
 KERNEL_SHUTDOWN_WAIT = 1.0
+#: Seconds a starting kernel may take to answer (papermill's default is 60): on a loaded machine (a load of 6 on 2
+#: cores, a benchmark beside other work) a kernel took longer, and the notebook failed before any cell ran.
+KERNEL_START_TIMEOUT = 300
 
 
 def _execute(name: str, parameters: dict, staging: str) -> dict:
@@ -197,7 +200,7 @@ def _execute(name: str, parameters: dict, staging: str) -> dict:
                 pm.execute_notebook(
                     str(notebook_path(name)), str(out_nb), parameters=params, kernel_name="python3",
                     progress_bar=False, cwd=str(ROOT), log_output=False, request_save_on_cell_execute=False,
-                    stdout_file=_Echo(name),  # the kernel's progress lines, in this run's output
+                    start_timeout=KERNEL_START_TIMEOUT, stdout_file=_Echo(name),  # the kernel's progress lines, in this run's output
                     # The kernel's own log only says that it listens on local TCP and that shutdown
                     # interrupted it; errors in the notebook are reported from the cells themselves.
                     extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
