@@ -185,8 +185,11 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_
         ax.axvline(pd.Timestamp(calibration_end), color="grey", linestyle=":", linewidth=1)
         ax.annotate("holdout period", (pd.Timestamp(calibration_end), ax.get_ylim()[1] * 0.97), xytext=(3, 0),
                     textcoords="offset points", va="top", fontsize=8, color="grey")
-    ax.set_ylabel("Cumulative repeat transactions" if cumulative else "Repeat transactions per week")
-    ax.set_xlabel("Week ending")
+    unit = track.attrs.get("unit", "W")  # kamlib.clv.validation.tracking's period
+    ax.set_ylabel("Cumulative repeat transactions" if cumulative else
+                  {"D": "Repeat transactions per day", "M": "Repeat transactions per month"}.get(unit,
+                                                                                               "Repeat transactions per week"))
+    ax.set_xlabel({"D": "Day", "M": "Month ending"}.get(unit, "Week ending"))
     _date_axis(ax)
     ax.legend()
     return ax

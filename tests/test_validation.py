@@ -60,3 +60,23 @@ def test_the_pareto_nbd_is_evaluated_by_the_likelihood_its_fit_maximised(setup):
     assert ok.mean() > 0.9
     assert np.allclose(validation.p_alive(m, cal)[ok], np.asarray(theirs)[ok], rtol=1e-6)
     assert np.allclose(validation.expected_purchases(m, 39, cal), m.expected_purchases(39, cal))
+
+
+def test_tracking_leaves_out_a_fit_whose_dropout_ran_to_a_bound(setup):
+    """A Pareto/NBD whose s ran to the lower bound (the marketplace log's degenerate fit, s = 8e-63) identifies no
+    dropout: its expected transactions are not drawn, and one sentence says why; the figure's axis names the
+    tracking period."""
+    import dataclasses
+
+    from kamlib import plots
+
+    tx, ch, models = setup
+    pnbd = clv.fit(ch, "paretonbd")
+    degenerate = dataclasses.replace(pnbd, params={**pnbd.params, "s": 7.94e-63}, at_bound=("s",))
+    tr, notes = validation.tracking(tx, ch, {"bgnbd": models["bgnbd"], "paretonbd": degenerate},
+                                    start="1997-01-01", calibration_end="1997-09-30", holdout_end="1998-06-30",
+                                    unit="M")
+    assert "Pareto/NBD" not in tr.columns and "BG/NBD" in tr.columns
+    assert len(notes) == 1 and "s = 7.94e-63" in str(notes[0]) and "does not identify dropout" in str(notes[0])
+    ax = plots.plot_tracking(tr)
+    assert ax.get_ylabel() == "Repeat transactions per month" and ax.get_xlabel() == "Month ending"

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from .._results import Result
 from ._paretonbd import expected as pnbd_expected, loglik_alive
 from .base import get, label
-from .fitted import Fitted
+from .fitted import Fitted, common_dropout
 from ..errors import require_columns
 from ..i18n import Message
 from ..rfm import UNIT_DAYS
@@ -410,8 +410,9 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
     -------
     ModelTable
         ``table``: ``period``, ``period_end``, ``actual`` and one column per model, each with a ``_cumulative``
-        column, and ``holdout`` (True after the calibration end); a model whose expectation is not finite is left
-        out, with its sentence in ``notes``.
+        column, and ``holdout`` (True after the calibration end), and ``unit``; a model whose expectation is not
+        finite, or whose dropout parameters ran to a bound (a degenerate fit, not identified dropout:
+        :func:`kamlib.clv.common_dropout`), is left out, with its sentence in ``notes``.
 
     References
     ----------
@@ -446,6 +447,13 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
     ages = np.clip(edges[None, :] - cohort.index.to_numpy(float)[:, None], 0, None) / step
     notes = []
     for name, m in models.items():
+        degenerate = [k for k in m.at_bound if k in get(m.model).dropout]
+        if degenerate and not common_dropout(m):
+            notes.append(Message("{model} is left out of the tracking figures: its dropout parameters ({params}) ran "
+                                 "to a bound of the parameter space, so its expected transactions rest on a fit that "
+                                 "does not identify dropout.", model=m.label,
+                                 params=", ".join(f"{k} = {float(m.params[k]):.3g}" for k in degenerate)))
+            continue
         with quiet():
             cum = cohort.to_numpy(float) @ np.asarray(m.unconditional_purchases(ages.ravel()), float).reshape(ages.shape)
         if not _finite(cum):
@@ -455,6 +463,7 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
     for col in [c for c in out.columns if c not in ("period", "period_end")]:
         out[f"{col}_cumulative"] = out[col].cumsum()
     out["holdout"] = out["period_end"] > cal_end
+    out.attrs["unit"] = unit
     return ModelTable(out, tuple(notes))
 
 
