@@ -350,9 +350,16 @@ def test_bootstrap_refits_equal_fits_of_the_resampled_customers(cal, model):
     """A refit reweights the full sample's rows and starts from its estimates; it must equal the fit of the
     resampled customers themselves (the same multinomial draws, each customer repeated, fitted from the default
     start)."""
-    n_boot, seed = 3, 7
-    ci = clv.bootstrap(cal, model, n_boot=n_boot, seed=seed, level=0.5)
-    suff = clv.sufficient(cal, model)
+    draws = _plain_refits(cal, model, n_boot=3, seed=7)
+    ci = clv.bootstrap(cal, model, n_boot=3, seed=7, level=0.5)
+    np.testing.assert_allclose(ci["estimate_ci_lower"], np.quantile(draws, 0.25, axis=0), rtol=1e-5)
+    np.testing.assert_allclose(ci["estimate_ci_upper"], np.quantile(draws, 0.75, axis=0), rtol=1e-5)
+
+
+def _plain_refits(summary, model, *, n_boot, seed) -> list:
+    """The bootstrap's resamples (the same multinomial draws over the sufficient rows), each customer repeated and
+    fitted from the default start: what each refit must equal."""
+    suff = clv.sufficient(summary, model)
     rng = np.random.default_rng(seed)
     total = int(suff["weight"].sum())
     prob = suff["weight"].to_numpy(float) / total
@@ -361,8 +368,7 @@ def test_bootstrap_refits_equal_fits_of_the_resampled_customers(cal, model):
         counts = rng.multinomial(total, prob)
         resample = suff.drop(columns="weight").loc[suff.index.repeat(counts)]
         draws.append(list(clv.fit(resample, model, with_se=False).params.values()))
-    np.testing.assert_allclose(ci["estimate_ci_lower"], np.quantile(draws, 0.25, axis=0), rtol=1e-5)
-    np.testing.assert_allclose(ci["estimate_ci_upper"], np.quantile(draws, 0.75, axis=0), rtol=1e-5)
+    return draws
 
 
 def test_a_pareto_nbd_whose_dropout_rate_is_common_is_identified_dropout():
@@ -407,17 +413,8 @@ def test_regular_bootstrap_refits_equal_fits_of_the_resampled_customers(model):
 
     s = regular.simulate(2000, k=3, r=1.5, alpha=8.0, a=1.0, b=3.0, T=104, model=model, seed=3)
     s.index = s.index.astype(str)
-    n_boot, seed = 3, 5
-    ci = clv.bootstrap(s, model, n_boot=n_boot, seed=seed, level=0.5)
-    suff = clv.sufficient(s, model)
-    rng = np.random.default_rng(seed)
-    total = int(suff["weight"].sum())
-    prob = suff["weight"].to_numpy(float) / total
-    draws = []
-    for _ in range(n_boot):
-        counts = rng.multinomial(total, prob)
-        resample = suff.drop(columns="weight").loc[suff.index.repeat(counts)]
-        draws.append(list(clv.fit(resample, model, with_se=False).params.values()))
+    ci = clv.bootstrap(s, model, n_boot=3, seed=5, level=0.5)
+    draws = _plain_refits(s, model, n_boot=3, seed=5)
     assert np.quantile(draws, 0.5, axis=0)[0] == 3  # k
     np.testing.assert_allclose(ci["estimate_ci_lower"], np.quantile(draws, 0.25, axis=0), rtol=1e-4)
     np.testing.assert_allclose(ci["estimate_ci_upper"], np.quantile(draws, 0.75, axis=0), rtol=1e-4)
