@@ -130,7 +130,9 @@ def limitations(report: pd.DataFrame, transactions: pd.DataFrame, months: pd.Dat
         Lines read from the file (:class:`kamlib.transactions.Loaded`'s ``read``); without it no rule's share is
         judged.
     sources : DataFrame, optional
-        The practice sources' register (:func:`kamlib.literature.load_sources`).
+        The study's own practice sources (``literature.sources``, :func:`kamlib.literature.load_sources`); None, or
+        a study that declares none, gives no sentence on the log's age or market against them (never another
+        study's sources).
     data : str
         The log's name, as its provenance gives it.
     currency : str, optional
