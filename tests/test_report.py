@@ -247,7 +247,8 @@ def test_p_values_are_printed_as_journals_do(tmp_path):
 
 def test_report_tables_format_numbers_by_column_kind(tmp_path):
     """Money with separators and the currency in its header (never 5.704e+05), counts as whole
-    numbers, shares as percentages under "(%)", estimates with fixed decimals, tiny estimates in scientific notation."""
+    numbers, shares as percentages under "(%)", estimates with fixed decimals, never scientific notation (an estimate at
+    its bound, 5.6e-07 in a column of tens of thousands, is 0 at the column's decimals)."""
     csv = tmp_path / "t.csv"
     csv.write_text("tier,customers,revenue,mean_revenue,revenue_share,estimate,at_bound\n"
                    "Key,1200,570400.0,475.3333,0.68744,27711.5,False\n"
@@ -257,7 +258,7 @@ def test_report_tables_format_numbers_by_column_kind(tmp_path):
     cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
     assert heads == ["Tier", "Customers", "Revenue (GBP)", "Mean revenue (GBP)", "Revenue share (%)", "Estimate", "At bound"]
     assert cells[:7] == ["Key", "1,200", "570,400", "475.33", "68.7", "27,712", "False"]  # decimals by the column's size
-    assert cells[7:] == ["Other", "35", "1,035,640", "12.50", "30.0", "5.60e-07", "True"]
+    assert cells[7:] == ["Other", "35", "1,035,640", "12.50", "30.0", "0", "True"]
     assert "e+" not in table
     codes = tmp_path / "codes.csv"  # product codes and ids stay as written; a measure/value table is formatted
     codes.write_text("item,description\n85123A,HOLDER\n22423,CAKESTAND\n")

@@ -248,8 +248,8 @@ def _png_data_uri(path: Path, max_width: int = 1200) -> str:
 
 def _fmt(v):
     """One value on its own (a key number, a cell of a mixed column): integers with thousands
-    separators, large numbers without decimals, small ones with four significant digits; never
-    scientific notation above 0.001."""
+    separators, large numbers without decimals, small ones with four significant digits (two below 0.001: 0.00042);
+    never scientific notation, and a numerical zero (below 1e-8) is 0."""
     if isinstance(v, str):
         try:
             num = float(v.replace(",", ""))
@@ -268,8 +268,10 @@ def _fmt(v):
         return f"{v:,.0f}"
     if abs(v) >= 1000:
         return f"{v:,.0f}"
-    if abs(v) < 0.001:
-        return f"{v:.2e}"
+    if abs(v) < 1e-8:  # a numerical zero (-7.68e-10 of an optimiser), not a value
+        return "0"
+    if abs(v) < 0.001:  # two significant digits, never scientific notation: 0.00042
+        return f"{v:.{1 - math.floor(math.log10(abs(v)))}f}".rstrip("0")
     return f"{v:.4g}"
 
 
@@ -321,16 +323,23 @@ def column_kind(name, values: pd.Series) -> str:
     return "number"
 
 
-def _formatter(kind: str, values: pd.Series):
+def _formatter(kind: str, values: pd.Series, together: pd.Series | None = None):
     """A function that formats one cell of a column of this kind, with decimals fixed per column.
 
     Text cells stay as written (product codes and ids such as ``22423`` are not numbers to format),
-    except in a ``value`` column of a measure/value table, whose numbers get separators."""
+    except in a ``value`` column of a measure/value table, whose numbers get separators. ``together``: the values of
+    the column's group (:func:`column_groups`: an estimate with its interval and SE, a value with its cut-off), whose
+    decimals it shares. No cell is in scientific notation: an estimate below the column's precision is "< 0.001"
+    (a numerical zero, below 1e-8 of the column's size, is 0), and a cell of ten thousand or more shows at most
+    seven significant digits (3,533,190,000 beside 0.812, not 3,533,190,000.000)."""
     if kind == "p":
         return _fmt_p
     if kind == "text":
         return _fmt if str(values.name) == "value" else _text_cell
-    big = values.abs().max() if values.notna().any() else 0
+    together = values if together is None else together
+    finite = pd.to_numeric(together, errors="coerce")
+    finite = finite[finite.abs() != math.inf].dropna()
+    big = finite.abs().max() if len(finite) else 0
     if kind == "count":
         spec = ",.0f"
     elif kind in ("share", "percent"):  # a percentage: the header says (%)
@@ -340,7 +349,8 @@ def _formatter(kind: str, values: pd.Series):
     elif kind == "money":
         spec = ",.0f" if big >= 1000 else ",.2f"
     else:  # estimates: one number of decimals per column, by its typical size (-15,153 beside 0.812 is not a column)
-        spec = f",.{decimals(values)}f"
+        spec = f",.{decimals(together)}f"
+    places = int(spec[-2]) if spec[-2].isdigit() else 0
 
     def fmt(v):
         if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -349,8 +359,13 @@ def _formatter(kind: str, values: pd.Series):
             return ""
         if v in (math.inf, -math.inf):
             return _fmt(v)
-        if kind == "number" and v != 0 and abs(v) < 0.0005:
-            return f"{v:.2e}"
+        if kind in ("number", "money") and v != 0 and abs(v) < 0.5 * 10.0 ** -places:
+            if abs(v) < 1e-8 * max(1.0, float(big)) or places == 0:  # a numerical zero: 0 at the column's decimals
+                return format(0.0, spec)
+            bound = f"{10.0 ** -places:.{places}f}"
+            return f"&lt;&nbsp;{bound}" if v > 0 else f"&gt;&nbsp;-{bound}"
+        if kind in ("number", "money") and abs(v) >= 1e4:  # no digits below an estimate's precision
+            return format(v, f",.{min(places, max(0, 6 - math.floor(math.log10(abs(v)))))}f")
         if kind == "share":
             v = 100 * v
             if 0 < abs(v) < 0.05:
@@ -360,6 +375,60 @@ def _formatter(kind: str, values: pd.Series):
         return format(v, spec)
 
     return fmt
+
+
+#: The parts of a column name that make it a companion of another column (its interval, its standard error)
+_COMPANION = re.compile(r"(^|_)(ci_lower|ci_upper|lower|upper|se)$")
+#: Columns that hold the value of a statistic and its cut-off (a fit index against Hu and Bentler's)
+_VALUE_CUTOFF = ({"value", "cut_off"}, {"value", "threshold"}, {"value", "cutoff"})
+
+
+def column_groups(names: list[str], kinds: list[str]) -> list[list[int]]:
+    """The columns each column shares its decimals with (positions, itself included): an estimate ``X`` with
+    ``X_ci_lower``, ``X_ci_upper``, ``X_se``; a bare ``ci_lower`` / ``ci_upper`` / ``se`` with the estimate before
+    them; a ``value`` with its ``cut_off`` (a CFI of 0.998 is not "1.00" beside a cut-off of "0.950"). Only
+    estimates and money group (counts with them); shares, p-values, probabilities and text keep their own format.
+
+    Parameters
+    ----------
+    names : list of str
+        The column names.
+    kinds : list of str
+        Their kinds (:func:`column_kind`).
+
+    Returns
+    -------
+    list of list of int
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import column_groups
+    >>> column_groups(["term", "clv", "clv_ci_lower", "clv_ci_upper"], ["text", "money", "money", "number"])
+    [[0], [1, 2, 3], [1, 2, 3], [1, 2, 3]]
+    >>> column_groups(["index", "value", "cut_off"], ["text", "number", "number"])
+    [[0], [1, 2], [1, 2]]
+    """
+    numeric = ("number", "money", "count")
+    key = list(range(len(names)))
+    anchor = None
+    for i, (name, kind) in enumerate(zip(names, kinds)):
+        if kind not in numeric:
+            continue
+        stem = _COMPANION.sub("", name)
+        if stem != name and stem in names and kinds[names.index(stem)] in numeric:
+            key[i] = key[names.index(stem)]
+        elif stem == "" and anchor is not None:  # "difference, se_difference, ci_lower, ci_upper": the estimate's
+            key[i] = key[anchor]
+        elif stem.startswith("se_") and stem[3:] in names:
+            key[i] = key[names.index(stem[3:])]
+        else:
+            anchor = i if stem == name else anchor
+    for pair in _VALUE_CUTOFF:
+        if pair <= set(names):
+            a, b = sorted(names.index(n) for n in pair)
+            if kinds[a] in numeric and kinds[b] in numeric:
+                key = [key[a] if k == key[b] else k for k in key]
+    return [[j for j, k2 in enumerate(key) if k2 == k] for k in key]
 
 
 def _text_cell(v) -> str:
@@ -491,13 +560,19 @@ def table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None =
     df = _language_columns(pd.read_csv(csv), lang)
     total = len(df)
     shown = df.head(max_rows)
-    generic = {"measure", "field"} & set(df.columns)  # a measure/value table: the values are of many kinds
+    # a measure/value table (the values are of many kinds), or a statistic's value beside its cut-off: "value" is
+    # the statistic's, not the glossary's money
+    generic = {"measure", "field", "cut_off", "cutoff", "threshold"} & set(df.columns)
     names = ["measured" if generic and c == "value" else str(c) for c in df.columns]
     kinds = [column_kind(n, df[c]) for n, c in zip(names, df.columns)]
     if lang == "zh":
         shown = _translate_cells(shown, cells)
     heads = [_header(c, lang, _unit_kind(n, k), currency, time_unit) for c, n, k in zip(shown.columns, names, kinds)]
-    fmts = [_formatter(k, df[c]) for k, c in zip(kinds, df.columns)]
+    groups = column_groups([str(c) for c in df.columns], kinds)
+    kinds = [("number" if k == "count" and any(kinds[j] in ("number", "money") for j in groups[i]) else k)
+             for i, k in enumerate(kinds)]  # an integer estimate beside its interval shares its decimals
+    fmts = [_formatter(k, df[c], pd.concat([df[df.columns[j]] for j in groups[i]], ignore_index=True))
+            for i, (k, c) in enumerate(zip(kinds, df.columns))]
     rows = [[f(v) for f, v in zip(fmts, r)] for r in shown.itertuples(index=False)]
     return heads, rows, kinds, total
 
