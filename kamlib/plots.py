@@ -346,7 +346,8 @@ def plot_barh(table: pd.DataFrame, label: str, value: str, *, xlabel=None, perce
 def plot_importance_performance(table: pd.DataFrame, label: str, *, importance="importance",
                                 performance="performance", xlabel="Importance", ylabel="Performance (0-100)",
                                 ax=None, figsize=None):
-    """An importance-performance map: one point per driver, the crosshair at the means, the quadrants named.
+    """An importance-performance map: one point per driver, the crosshair at the means, the quadrants named (with
+    :data:`kamlib.survey.importance.MIN_DRIVERS` or more drivers); the performance axis spans at least 20 points.
 
     Parameters
     ----------
@@ -388,10 +389,13 @@ def plot_importance_performance(table: pd.DataFrame, label: str, *, importance="
     ax.axhline(y.mean(), color="grey", lw=0.8, ls="--")
     pad_x, pad_y = 0.15 * (np.ptp(x) or abs(x.mean()) or 1), 0.15 * (np.ptp(y) or 5)
     ax.set_xlim(min(x.min(), x.mean()) - pad_x, max(x.max(), x.mean()) + pad_x)
-    ax.set_ylim(min(y.min(), y.mean()) - pad_y, max(y.max(), y.mean()) + pad_y)
-    from .survey.importance import QUADRANTS  # the quadrants' names, as the table names them
+    low, high = min(y.min(), y.mean()) - pad_y, max(y.max(), y.mean()) + pad_y
+    if high - low < 20:  # performance is on 0-100: a gap of a point or two is not drawn across the whole axis
+        low, high = (low + high) / 2 - 10, (low + high) / 2 + 10
+    ax.set_ylim(low, high)
+    from .survey.importance import MIN_DRIVERS, QUADRANTS  # the quadrants' names, as the table names them
 
-    for (hx, hy), text in QUADRANTS.items():  # (importance above the mean, performance above the mean)
+    for (hx, hy), text in QUADRANTS.items() if len(table) >= MIN_DRIVERS else ():  # (above the mean in importance, performance)
         ax.text(0.98 if hx else 0.02, 0.97 if hy else 0.03, text, transform=ax.transAxes, fontsize=8, color="grey",
                 ha="right" if hx else "left", va="top" if hy else "bottom")
     ax.set_xlabel(xlabel)

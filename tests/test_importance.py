@@ -65,6 +65,20 @@ def test_the_classic_map_names_each_quadrant_by_the_crosshair_at_the_means():
         ipa(pd.Series({"a": 0.5}), pd.Series({"a": 40}))
 
 
+def test_two_drivers_get_no_quadrants():
+    """With two drivers the crosshair at their means always splits them into opposite quadrants: no quadrant is
+    named, one sentence says why, and the map draws no quadrant names."""
+    from kamlib.plots import plot_importance_performance
+    from kamlib.survey.importance import too_few_drivers
+
+    t = ipa(pd.Series({"a": 0.5, "b": 0.1}), pd.Series({"a": 56.0, "b": 57.5}))
+    assert t["quadrant"].isna().all() and "2 drivers" in str(too_few_drivers(len(t)))
+    ax = plot_importance_performance(t, "driver")
+    assert not [x for x in ax.texts if x.get_text() in ("Concentrate here", "Possible overkill")]
+    low, high = ax.get_ylim()
+    assert high - low >= 20
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("technique, file", [("direct", "satisfaction-plspredict-loocv-da.csv"),
                                              ("earliest", "satisfaction-plspredict-loocv-ea.csv")])

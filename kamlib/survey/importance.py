@@ -28,11 +28,40 @@ from ..errors import ArgumentError
 from ..i18n import Message
 from ._shared import total_effects
 
-__all__ = ["IPMA", "QUADRANTS", "ipa", "ipma"]
+__all__ = ["IPMA", "MIN_DRIVERS", "QUADRANTS", "ipa", "ipma", "too_few_drivers"]
 
 #: Martilla and James's (1977) quadrants by (importance above the mean, performance above the mean)
 QUADRANTS = {(True, False): "Concentrate here", (True, True): "Keep up the good work",
              (False, False): "Low priority", (False, True): "Possible overkill"}
+#: Fewest drivers whose quadrants say something: with two, the crosshair at their means always puts them in opposite
+#: quadrants (each is above one mean and below the other), so the quadrants only repeat which is higher.
+MIN_DRIVERS = 3
+
+
+def too_few_drivers(n: int) -> Message | None:
+    """The sentence for a map whose quadrants are not named (fewer than :data:`MIN_DRIVERS` drivers), else None.
+
+    Parameters
+    ----------
+    n : int
+        Drivers on the map.
+
+    Returns
+    -------
+    Message or None
+
+    Examples
+    --------
+    >>> from kamlib.survey.importance import too_few_drivers
+    >>> print(too_few_drivers(2))  # doctest: +NORMALIZE_WHITESPACE
+    The quadrants are not named: with 2 drivers the crosshair at their means always puts them in opposite quadrants,
+    so the map only shows which matters more and which performs better; 3 or more drivers are needed.
+    """
+    if n >= MIN_DRIVERS:
+        return None
+    return Message("The quadrants are not named: with {n} drivers the crosshair at their means always puts them in "
+                   "opposite quadrants, so the map only shows which matters more and which performs better; {min} or "
+                   "more drivers are needed.", n=n, min=MIN_DRIVERS)
 
 
 def ipa(importance: pd.Series, performance: pd.Series) -> pd.DataFrame:
@@ -49,7 +78,8 @@ def ipa(importance: pd.Series, performance: pd.Series) -> pd.DataFrame:
     -------
     DataFrame
         ``driver``, ``importance``, ``performance``, ``quadrant`` (a name of :data:`QUADRANTS`; a value exactly at
-        the mean counts as above it), sorted by quadrant priority and then importance.
+        the mean counts as above it; None with fewer than :data:`MIN_DRIVERS` drivers, :func:`too_few_drivers`),
+        sorted by quadrant priority and then importance.
 
     References
     ----------
@@ -67,10 +97,11 @@ def ipa(importance: pd.Series, performance: pd.Series) -> pd.DataFrame:
         raise ArgumentError("an importance-performance map needs two or more drivers, each with an importance and a "
                             "performance.", argument="importance")
     high_i, high_p = t["importance"] >= t["importance"].mean(), t["performance"] >= t["performance"].mean()
-    t["quadrant"] = [QUADRANTS[(a, b)] for a, b in zip(high_i, high_p)]
+    t["quadrant"] = [QUADRANTS[(a, b)] if len(t) >= MIN_DRIVERS else None for a, b in zip(high_i, high_p)]
     rank = {q: k for k, q in enumerate(QUADRANTS.values())}
     t = t.rename_axis("driver").reset_index()
-    return t.iloc[np.lexsort((-t["importance"].to_numpy(), t["quadrant"].map(rank).to_numpy()))].reset_index(drop=True)
+    order = t["quadrant"].map(rank).fillna(0).to_numpy()
+    return t.iloc[np.lexsort((-t["importance"].to_numpy(), order))].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -184,7 +215,7 @@ def ipma(model, target: str, *, scale: tuple[float, float], weights: str = "unst
     if table.empty:
         raise ArgumentError(f"no construct has an effect on {target}; choose a target the model's paths lead to.",
                             argument="target")
-    if len(table) >= 2:  # a quadrant needs a crosshair: the means of two or more constructs
+    if len(table) >= MIN_DRIVERS:  # a quadrant needs a crosshair that can place drivers on one side
         quadrants = ipa(table.set_index("construct")["importance"], table.set_index("construct")["performance"])
         table["quadrant"] = table["construct"].map(quadrants.set_index("driver")["quadrant"])
     else:
