@@ -146,7 +146,7 @@ def plot_frequency_histogram(hist: pd.DataFrame, *, ax=None):
     return ax
 
 
-def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_end=None, ax=None):
+def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_end=None, unit: str = "W", ax=None):
     """Repeat transactions per period (or cumulative), actual against each model.
 
     Parameters
@@ -157,6 +157,8 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_
         Cumulative counts.
     calibration_end : date-like, optional
         Draws the end of calibration.
+    unit : {"D", "W", "M"}
+        The tracking period (as :func:`kamlib.clv.validation.tracking`'s), named on the axes.
     ax : Axes, optional
         Where to draw (default: a new figure).
 
@@ -185,7 +187,6 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = False, calibration_
         ax.axvline(pd.Timestamp(calibration_end), color="grey", linestyle=":", linewidth=1)
         ax.annotate("holdout period", (pd.Timestamp(calibration_end), ax.get_ylim()[1] * 0.97), xytext=(3, 0),
                     textcoords="offset points", va="top", fontsize=8, color="grey")
-    unit = track.attrs.get("unit", "W")  # kamlib.clv.validation.tracking's period
     ax.set_ylabel("Cumulative repeat transactions" if cumulative else
                   {"D": "Repeat transactions per day", "M": "Repeat transactions per month"}.get(unit,
                                                                                                "Repeat transactions per week"))

@@ -549,7 +549,7 @@ def test_another_research_model_runs_from_its_study_file_alone(tmp_path, monkeyp
     hyp = pd.read_csv(out / "tables" / "survey_hypotheses.csv")
     assert list(hyp["hypothesis"]) == ["H1", "H2", "H3", "H4", "H5", "H6", "H7", "H7"]  # H7: interaction, multi-group
     assert hyp["statement"].iloc[0] == "Trust raises commitment"
-    assert hyp["method"].iloc[5].startswith("defined effect via_commitment := a*b, delta method")
+    assert hyp["method"].iloc[5].startswith("bootstrap indirect effect TR -> CM -> LOY")  # the study's test: bootstrap
     assert "SIZE_large" in hyp["method"].iloc[6] and hyp["method"].iloc[7].startswith("multi-group SEM: path CM -> LOY")
     v = json.loads((out / "values" / "20_survey.json").read_text())
     assert v["hypotheses_tested"] == 7 and "H8_supported" not in v and "real_survey_n" not in v

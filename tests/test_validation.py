@@ -78,5 +78,5 @@ def test_tracking_leaves_out_a_fit_whose_dropout_ran_to_a_bound(setup):
                                     unit="M")
     assert "Pareto/NBD" not in tr.columns and "BG/NBD" in tr.columns
     assert len(notes) == 1 and "s = 7.94e-63" in str(notes[0]) and "does not identify dropout" in str(notes[0])
-    ax = plots.plot_tracking(tr)
+    ax = plots.plot_tracking(tr, unit="M")
     assert ax.get_ylabel() == "Repeat transactions per month" and ax.get_xlabel() == "Month ending"

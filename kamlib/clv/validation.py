@@ -410,7 +410,7 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
     -------
     ModelTable
         ``table``: ``period``, ``period_end``, ``actual`` and one column per model, each with a ``_cumulative``
-        column, and ``holdout`` (True after the calibration end), and ``unit``; a model whose expectation is not
+        column, and ``holdout`` (True after the calibration end); a model whose expectation is not
         finite, or whose dropout parameters ran to a bound (a degenerate fit, not identified dropout:
         :func:`kamlib.clv.common_dropout`), is left out, with its sentence in ``notes``.
 
@@ -463,7 +463,6 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
     for col in [c for c in out.columns if c not in ("period", "period_end")]:
         out[f"{col}_cumulative"] = out[col].cumsum()
     out["holdout"] = out["period_end"] > cal_end
-    out.attrs["unit"] = unit
     return ModelTable(out, tuple(notes))
 
 
