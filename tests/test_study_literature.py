@@ -114,14 +114,15 @@ def test_the_literature_s_files_come_together(tmp_path, tiny, literature, messag
 
 @pytest.mark.notebook
 def test_a_new_case_on_its_own_export_carries_none_of_the_default_s_sources_claims_or_anchors(tmp_path, monkeypatch):
-    """The scaffold on the B2B export, with 00_literature and 40_strategy listed: the literature notebook stops with
-    its one sentence, the campaign assumptions are labelled the workbook's, and nothing of the default company's
-    literature (its source and fact ids, its claims) reaches either edition."""
+    """The scaffold on the B2B export, with 00_literature, 01_data_overview, 40_strategy and 45_personalisation
+    listed: the literature notebook stops with its one sentence, the campaign assumptions are labelled the
+    workbook's, the recommendation lift is set against no claim, the log's age against no source, and nothing of
+    the default company's literature (its source and fact ids, its claims) reaches either edition."""
     from kamlib.workbench import cli
 
     monkeypatch.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
     path = scaffold(tmp_path, name="own", **exports.superstore(tmp_path, customers=300),
-                    notebooks=["00_literature", "40_strategy"])
+                    notebooks=["00_literature", "01_data_overview", "40_strategy", "45_personalisation"])
     assert cli.main(["run", "--study", str(path), "--quick"]) == 0
     out = tmp_path / "reports" / "own-quick"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -131,7 +132,12 @@ def test_a_new_case_on_its_own_export_carries_none_of_the_default_s_sources_clai
     notes = " ".join(map(str, manifest["notebooks"]["40_strategy"]["notes"]))
     assert re.search(r"The campaign assumptions strategy\.baseline_conversion = 0\.08, strategy\.relative_lift = 0\.2"
                      r".* are the workbook's stated assumptions, not drawn from this case's sources", notes), notes
+    # the recommendation lift is measured, not set against a claim the study does not make (examiner, issue 48.4)
+    rec = manifest["notebooks"]["45_personalisation"]
+    assert any(str(n).startswith("The study declares no claim on the lift") for n in rec["notes"]), rec["notes"]
+    assert "claim" not in json.dumps(rec["findings"] + rec["recommendations"] + rec["key_numbers"])
     for page in ("index.html", "index.zh.html"):
         html = (out / page).read_text(encoding="utf-8")
+        assert "newest practice source" not in html and "最新的实践资料" not in html  # no sources: no age sentence
         leaked = [i for i in DEFAULT_IDS if re.search(rf"\b{i}\b", html)] + [c for c in DEFAULT_CLAIMS if c in html]
         assert not leaked, (page, leaked)
