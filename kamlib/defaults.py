@@ -6,8 +6,9 @@ Kept free of imports so that validating a study file does not import the analyse
 
 The campaign assumptions (:data:`CAMPAIGN_ASSUMPTIONS`) are the workbook's stated values, not any case's sources: a
 study declares its own in its ``strategy`` section, with where each comes from in ``strategy.basis`` (the default
-study anchors its relative lift on its source S004, fact F001); an assumption a study leaves undeclared takes the
-value here, and the run says so in the report.
+study anchors its relative lift on a fact of its own sources, which 45_personalisation then sets its held-out lift
+against); an assumption a study leaves undeclared takes the value here, and the run says so in the report.
+:data:`CAMPAIGN_ASSUMPTIONS` owns their keys: the schema's ``strategy.basis`` and 40_strategy derive theirs from it.
 """
 
 __all__ = ["BASELINE_CONVERSION", "CAMPAIGN_ASSUMPTIONS", "DEFAULT_UPLIFT", "FIGURE_DPI", "KEY_EXTRA_LIFT",
