@@ -1027,6 +1027,7 @@ def basis_fact(basis: dict, facts, key: str) -> dict | None:
     Examples
     --------
     >>> import pandas as pd
+    >>> from kamlib.workbench.study import basis_fact
     >>> facts = pd.DataFrame({"id": ["X7"], "source": ["R1"], "value": [15], "unit": ["percent"]})
     >>> basis_fact({"relative_lift": ["R1", "X7"]}, facts, "relative_lift")["id"]
     'X7'
@@ -1064,6 +1065,7 @@ def notices(study: Study) -> list[str]:
 
     Examples
     --------
+    >>> from kamlib.workbench.study import Study, notices
     >>> "literature.sources" in notices(Study(notebooks=["00_literature"]))[0]
     True
     >>> notices(Study(notebooks=["10_key_accounts"]))
