@@ -18,7 +18,7 @@ from . import verdicts
 from ._results import Result
 from .errors import KamError, require_columns
 
-__all__ = ["AUC_LEVELS", "ChurnEvaluation", "CostThreshold", "LogitFit", "Split", "TELECOM_FEATURES", "auc_verdict",
+__all__ = ["AUC_LEVELS", "AUC_RULES", "ChurnEvaluation", "CostThreshold", "LogitFit", "Split", "TELECOM_FEATURES", "auc_verdict",
            "cdnow_frame", "cost_threshold", "evaluate", "lift_table", "logit", "predict", "split", "telecom"]
 
 
@@ -107,6 +107,8 @@ class CostThreshold(Result):
 
 #: Discrimination of a score by its ROC AUC (Hosmer, Lemeshow & Sturdivant 2013, p. 177): lower bound -> words
 AUC_LEVELS = verdicts.AUC_BANDS
+#: The rule of :data:`kamlib.verdicts.RULES` each band's lower bound is (the appendix lists the one a verdict read)
+AUC_RULES = {0.9: "auc_outstanding", 0.8: "auc_excellent", 0.7: "auc", 0.5: "auc_chance"}
 
 
 def auc_verdict(auc: float):
@@ -145,12 +147,13 @@ def auc_verdict(auc: float):
     if auc == 0.5:
         return Message("no discrimination (AUC 0.5; Hosmer et al. 2013)")
     cut, words = next((c, w) for c, w in AUC_LEVELS if auc >= c)
-    above = next((c for c, _ in reversed(AUC_LEVELS) if c > auc), None)  # the next band's bound
-    if cut == 0.5:  # Hosmer et al. state this band as above 0.5 and below 0.7
+    if cut == 0.5:  # Hosmer et al. state this band as above 0.5 and below 0.7: the rule it misses is the verdict's
+        above = verdicts.RULES[AUC_RULES[0.7]].threshold
         return Message("{words} (AUC {auc:.3f}, above 0.5 and below {next:g}; Hosmer et al. 2013)", words=Message(words),
                        auc=auc, next=above)
+    rule = verdicts.RULES[AUC_RULES[cut]]  # the band's registered rule: read, so the appendix lists it as applied
     return Message("{words} (AUC {auc:.3f}, at least {cut:g}; Hosmer et al. 2013)", words=Message(words), auc=auc,
-                   cut=cut)
+                   cut=rule.threshold)
 
 
 def cdnow_frame(cal_hold: pd.DataFrame) -> pd.DataFrame:

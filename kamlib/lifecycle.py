@@ -27,7 +27,7 @@ from ._results import Result
 from .errors import KamError, require_columns
 from .i18n import Message
 
-__all__ = ["ACQUIRED", "STAGES", "StagesAt", "came_back", "cohort_retention", "empty_by_construction",
+__all__ = ["ACQUIRED", "STAGES", "StagesAt", "came_back", "came_back_empty", "cohort_retention", "empty_by_construction",
            "stage_distribution", "stages", "stages_at", "transition_matrix"]
 
 STAGES = ["potential", "new", "growing", "mature", "at-risk", "churned"]
@@ -234,6 +234,36 @@ def came_back(stages_before: pd.Series, transactions: pd.DataFrame, *, after, un
         rows.append({"stage": stage, "customers": int(len(ids)), "came_back": back,
                      "came_back_share": back / len(ids) if len(ids) else float("nan")})
     return pd.DataFrame(rows)
+
+
+def came_back_empty(checked: pd.DataFrame, *, after) -> Message | None:
+    """One sentence when the check of :func:`came_back` has nobody to check (the rule called no customer at risk
+    or churned on ``after``), to be shown instead of a table of zeros with blank shares; None when it has someone.
+
+    Parameters
+    ----------
+    checked : DataFrame
+        :func:`came_back`.
+    after : date-like
+        The date of the stages checked.
+
+    Returns
+    -------
+    Message or None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.lifecycle import came_back, came_back_empty
+    >>> st = pd.Series(["new", "new"], index=["a", "b"])
+    >>> tx = pd.DataFrame({"customer_id": ["a"], "date": pd.to_datetime(["2024-03-01"])})
+    >>> str(came_back_empty(came_back(st, tx, after="2024-01-31", until="2024-06-30"), after="2024-01-31"))[:60]
+    'The lifecycle rule called no customer at risk or churned on '
+    """
+    if int(checked["customers"].sum()) > 0:
+        return None
+    return Message("The lifecycle rule called no customer at risk or churned on {date}, so there is nothing to check "
+                   "against later purchases.", date=str(pd.Timestamp(after).date()))
 
 
 def stage_distribution(before: pd.Series, after: pd.Series, labels: tuple[str, str], *,

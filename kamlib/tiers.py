@@ -52,6 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import verdicts
 from ._results import Result
 from .concentration import top_count
 from .errors import ArgumentError, KamError, require_columns
@@ -710,11 +711,12 @@ WINDOW_OWNERS = {
 
 
 #: The confidence with which the smallest and the largest gap of a log must bracket the percentile a window is drawn
-#: at (:func:`min_gaps`).
-WINDOW_EVIDENCE_LEVEL = 0.95
+#: at (:func:`min_gaps`): the threshold of rule ``window_gaps`` of :data:`kamlib.verdicts.RULES`, which owns it
+#: (iterating the registry applies no rule; :func:`min_gaps` reads it, so the report lists it as applied).
+WINDOW_EVIDENCE_LEVEL = dict.__getitem__(verdicts.RULES, "window_gaps").threshold
 
 
-def min_gaps(percentile: float, level: float = WINDOW_EVIDENCE_LEVEL) -> int:
+def min_gaps(percentile: float, level: float | None = None) -> int:
     """The fewest gaps between purchase days from which a window is drawn at ``percentile`` of them.
 
     The ``p`` quantile of the gaps lies between the smallest and the largest of ``n`` gaps unless all ``n`` fall
@@ -723,14 +725,21 @@ def min_gaps(percentile: float, level: float = WINDOW_EVIDENCE_LEVEL) -> int:
     ``ciNparN`` computes the same sample size). With fewer gaps than the smallest ``n`` for which
     ``1 - p**n - (1 - p)**n >= level``, even the largest gap observed is not an upper bound of the percentile at
     that confidence: the log cannot say how long its customers' silences run, and a window drawn from it is noise
-    (29 gaps for the 0.9 quantile, 59 for the 0.95, at 95%).
+    (29 gaps for the 0.9 quantile, 59 for the 0.95, at 95%). The level is rule ``window_gaps`` of
+    :data:`kamlib.verdicts.RULES` (Hahn & Meeker 1991), read here so that the report's appendix lists it.
+
+    The interval assumes independent gaps, and they are not: several gaps come from one customer, whose own
+    purchase rhythm makes them alike, so the effective number of gaps is smaller than their count and the level is
+    optimistic; a log of many customers with one or two gaps each is closer to the assumption than one of a few
+    customers with many gaps. The count is therefore a floor below which a window is certainly noise, not a
+    guarantee above it.
 
     Parameters
     ----------
     percentile : float
         In (0, 1): the percentile of the gaps (a study's ``tiers.inactive_percentile``).
-    level : float
-        The confidence level, in (0, 1).
+    level : float, optional
+        The confidence level, in (0, 1); by default rule ``window_gaps``'s threshold (0.95).
 
     Returns
     -------
@@ -748,6 +757,8 @@ def min_gaps(percentile: float, level: float = WINDOW_EVIDENCE_LEVEL) -> int:
     >>> min_gaps(0.9), min_gaps(0.95), min_gaps(0.5)
     (29, 59, 6)
     """
+    if level is None:
+        level = verdicts.RULES["window_gaps"].threshold
     if not 0 < percentile < 1 or not 0 < level < 1:
         raise ArgumentError(f"the percentile and the level must be in (0, 1), got {percentile} and {level}.",
                             argument="percentile")
@@ -1280,6 +1291,12 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
         large = top(revenue.loc[pool], key_share)
         loss_making = large[(base["profit"].reindex(large) < 0).to_numpy()]
     rule = _rule(key_share, measure_name, value_model, risk_rule, candidates)
+    if key_cut is not None and key_cut.left_out > 0:  # the caption states the share the key accounts actually are
+        rule = Message("{rule}; the key accounts are {n:,} of {customers:,} ({actual:.1%}), fewer than the {share:.0%} "
+                       "asked, because {tied:,} customers tie at {value:g} ({measure}) across the cut", "phrase",
+                       rule=rule, n=len(key_cut.ids), customers=key_cut.customers,
+                       actual=len(key_cut.ids) / key_cut.customers if key_cut.customers else 0.0, share=key_share,
+                       tied=key_cut.tied, value=key_cut.tied_value, measure=Message(measure_name, "phrase"))
     return Tiers(pd.Series(pd.Categorical(tier, categories=ORDER, ordered=True), index=base.index, name="tier"),
                  risk, rule, note, share=float(key_share), develop_share=float(develop_share),
                  max_inactive_days=float(max_inactive_days), min_p_alive=float(min_p_alive), rank_by=rank_by,

@@ -270,6 +270,17 @@ RULES: dict[str, Rule] = _Registry({r.name: r for r in (
          "the model predicts the indicator better than the training sample's mean"),
     Rule("pls_rmse", "PLS-SEM's out-of-sample RMSE less the linear benchmark's, per indicator", "<", 0.0,
          "Shmueli et al. (2019)", "PLS-SEM predicts the indicator better than the linear benchmark"),
+    # the bands of a churn score's discrimination above "acceptable" (rule auc; kamlib.churn.auc_verdict reads the
+    # rule of the band a score reaches)
+    Rule("auc_excellent", "ROC AUC", ">=", 0.80, "Hosmer, Lemeshow & Sturdivant (2013)", "excellent discrimination"),
+    Rule("auc_outstanding", "ROC AUC", ">=", 0.90, "Hosmer, Lemeshow & Sturdivant (2013)",
+         "outstanding discrimination"),
+    # personalised recommendation against popularity (kamlib.act.recommend.claim_check)
+    Rule("lift_none", "upper bound of the 95% CI of the hit-rate lift over popularity", "<=", 0.0,
+         "Gardner & Altman (1986)", "no lift: personalised recommendations hit no more often than popular ones"),
+    # an inactivity window drawn from the log's gaps (kamlib.tiers.min_gaps)
+    Rule("window_gaps", "confidence that the smallest and the largest gap bracket the window's percentile", ">=", 0.95,
+         "Hahn & Meeker (1991)", "the log's gaps bound the percentile the window is drawn at"),
 )})
 
 

@@ -84,12 +84,12 @@ def test_already_bought_policy_and_ties_are_deterministic(log):
 def test_compare_and_claim_check(log):
     s = rc.time_split(log, "2024-01-31")
     table = rc.compare(s, ["popularity", "itemcf"], k=1, groups={"odd": [f"c{i}" for i in range(1, 40, 2)]}, n_boot=50)
-    assert set(table["group"]) == {"all customers", "odd"} and set(table["policy"]) == {"new products only",
+    assert set(table["group"]) == {"all customers", "odd"} and set(table["policy"]) == {"products new to the customer",
                                                                                         "repurchase counts"}
     pop = table[(table["method"] == "popularity")]
     assert (pop["hit_rate"] == 0).all() and pop["hit_rate_lift"].isna().all()  # a lift over nothing is undefined
     verdict = rc.claim_check(table, 0.2)
-    new = verdict[verdict["policy"] == "new products only"].iloc[0]
+    new = verdict[verdict["policy"] == "products new to the customer"].iloc[0]
     # 10 of 11: c1 bought only a product first sold after the cutoff, which no method can know
     assert new["best_method"] == "itemcf" and new["best_hit_rate"] == pytest.approx(10 / 11)
     assert new["verdict"] == "inconclusive"

@@ -24,7 +24,7 @@ from itertools import chain, islice
 import numpy as np
 import pandas as pd
 
-from .. import tiers
+from .. import tiers, verdicts
 from .._codes import distinct, member
 from .._io import as_text, from_spark
 from .._parallel import cores
@@ -1146,7 +1146,7 @@ def compare(split: Split, methods=METHODS, *, k: int = 10, policies=(True, False
                 met = metrics(recs[m], rel, k, catalogue=len(split.items))
                 h = hits[m].reindex(idx).to_numpy()
                 boot = np.array([h[d].mean() for d in draws]) if draws else np.array([np.nan])
-                row = {"policy": "new products only" if exclude else "repurchase counts", "group": gname,
+                row = {"policy": "products new to the customer" if exclude else "repurchase counts", "group": gname,
                        "method": m, "customers": met["customers"], "hit_rate": met["hit_rate"],
                        "hit_rate_ci_lower": np.quantile(boot, 0.025), "hit_rate_ci_upper": np.quantile(boot, 0.975),
                        "precision": met["precision"], "recall": met["recall"], "ndcg": met["ndcg"],
@@ -1310,7 +1310,7 @@ def claim_check(comparison: pd.DataFrame, claimed: float, *, group: str = "all c
         best = others.sort_values(["hit_rate", "method"], ascending=[False, True]).iloc[0]
         lo, hi = best["hit_rate_lift_ci_lower"], best["hit_rate_lift_ci_upper"]
         verdict = ("supports the claim" if lo >= claimed else "a smaller lift than claimed" if 0 < lo and hi < claimed
-                   else "no lift" if hi <= 0 else "inconclusive")
+                   else "no lift" if verdicts.RULES["lift_none"].met(hi) else "inconclusive")
         rows.append({"policy": policy, "best_method": best["method"], "baseline_hit_rate": base["hit_rate"].iloc[0],
                      "best_hit_rate": best["hit_rate"], "lift": best["hit_rate_lift"], "lift_ci_lower": lo,
                      "lift_ci_upper": hi, "claimed": claimed, "verdict": verdict})
