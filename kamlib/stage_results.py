@@ -1223,10 +1223,10 @@ def _act(r: StageResults, simulated: bool) -> list[Message]:
             out.append(Message("Cross-selling has {sig:,} of {n:,} rules that survive the significance test on {b:,} "
                                "baskets: offers can be drawn from them.", "closing", sig=sig, n=n, b=b))
     claim = _f001(r) if _claimed("f001") else None  # only a claim of the study's own register
-    if claim and r.act.personalised_claim_fact and r.act.personalised_claim is not None:
+    stated = _need(r.act, "personalised_claim_fact", "personalised_claim") if claim else None
+    if claim and stated:  # the study's own fact, by its id (a run records a verdict only against one)
         out.append(Message("Set against the {claim:+.0%} of the study's fact {fact}: {verdict}; {evidence}.", "closing",
-                           claim=r.act.personalised_claim, fact=r.act.personalised_claim_fact,
-                           verdict=Message(claim[0], "value"), evidence=claim[1]))
+                           claim=stated[1], fact=stated[0], verdict=Message(claim[0], "value"), evidence=claim[1]))
         out.append(Message("Hit rates on a later period are not sales effects: only a live test with a control group "
                            "measures what an offer adds.", "closing"))
     return out

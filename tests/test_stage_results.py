@@ -148,7 +148,8 @@ def _full() -> StageResults:
                         churn_auc=0.74, churn_aucs={"logit": 0.74}),
         act=Act(baskets=18000, rules=313, rules_significant=120, personalised_lift=0.25,
                 personalised_lift_ci=(0.1, 0.4), personalised_verdict="supports the claim",
-                personalised_method="itemcf"),
+                personalised_method="itemcf", personalised_claim_fact="F001", personalised_claim=0.2,
+                personalised_claim_measure="click-through rate"),
         evaluate=Evaluate(top_share=0.2, capture_clv=0.62, capture_clv_ci=(0.58, 0.66), capture_past_revenue=0.55,
                           customers=4000, n_per_arm=1500, detectable_lift=0.1, budget_incremental_clv=1000.0))
 

@@ -154,7 +154,7 @@ def test_a_claim_on_another_metric_is_not_comparable():
     assert not verdicts.comparable("click-through rate", "hit rate")
     assert verdicts.comparable("click-through rate", "Click through rate") and not verdicts.comparable("", "")
     act = Act(personalised_lift=0.48, personalised_lift_ci=(0.33, 0.66), personalised_verdict="supports the claim",
-              personalised_method="hybrid")
+              personalised_method="hybrid", personalised_claim_measure="click-through rate")
     (c4,) = [c for c in confront(StageResults(act=act), load_claims("data/literature/claims.csv")) if c.id == "C4"]
     assert c4.verdict == NOT_COMPARABLE == "not comparable" and "a hit rate, not a click-through rate" in c4.evidence
     assert c4.row("zh")["verdict"] == "不可比较"
