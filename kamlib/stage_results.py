@@ -185,6 +185,15 @@ class Identify(Result):
     retention_lr_pvalue : float or None
         p-value of the likelihood-ratio test of the beta-discrete-Weibull retention model against the
         shifted-beta-geometric (:mod:`kamlib.retention`); None when contractual retention did not run.
+    rank_by : str or None
+        The key-account rule applied (:attr:`kamlib.tiers.Tiers.rank_by`, a key of :data:`kamlib.tiers.RANK_BY`).
+    measure : str or None
+        The measure it ranked by (:attr:`kamlib.tiers.Tiers.measure`: "purchase days" on a log without amounts).
+    candidates : int or None
+        Customers who may be key accounts under the study's ``tiers.candidates`` (count); None: every customer.
+    dropout_recovered : float or None
+        Share (0 to 1) of the evidence check's refits that recover the dropout probability
+        (:attr:`kamlib.clv.evidence.Evidence.recovered`).
 
     Examples
     --------
@@ -196,15 +205,6 @@ class Identify(Result):
     stage: ClassVar[str] = "identify"
     key_accounts: int | None = None
     key_accounts_revenue_share: float | None = None
-    rank_by : str or None
-        The key-account rule applied (:attr:`kamlib.tiers.Tiers.rank_by`, a key of :data:`kamlib.tiers.RANK_BY`).
-    measure : str or None
-        The measure it ranked by (:attr:`kamlib.tiers.Tiers.measure`: "purchase days" on a log without amounts).
-    candidates : int or None
-        Customers who may be key accounts under the study's ``tiers.candidates`` (count); None: every customer.
-    dropout_recovered : float or None
-        Share (0 to 1) of the evidence check's refits that recover the dropout probability
-        (:attr:`kamlib.clv.evidence.Evidence.recovered`).
     top_revenue_share: float | None = None
     gini: float | None = None
     value_model: str | None = None
@@ -219,6 +219,10 @@ class Identify(Result):
     profit_clv_total: float | None = None
     margin_basis: str | None = None
     retention_lr_pvalue: float | None = None
+    rank_by: str | None = None
+    measure: str | None = None
+    candidates: int | None = None
+    dropout_recovered: float | None = None
 
 
 @dataclass(frozen=True)
@@ -230,10 +234,6 @@ class Understand(Result):
     hypotheses_tested : int or None
         Hypotheses of the questionnaire tested (count).
     hypotheses_supported : int or None
-    rank_by: str | None = None
-    measure: str | None = None
-    candidates: int | None = None
-    dropout_recovered: float | None = None
         Of them, those supported (count).
     real_survey_n : int or None
         Respondents of the published ECSI survey (another company's customers) analysed (count).
@@ -247,17 +247,6 @@ class Understand(Result):
     real_predictive_power : str or None
         PLSpredict's word for the published survey's out-of-sample predictive power of its outcome
         (:mod:`kamlib.survey.plspredict`); None when it did not run.
-
-    Examples
-    --------
-    >>> from kamlib.stage_results import Understand
-    >>> Understand(hypotheses_tested=8, hypotheses_supported=5).hypotheses_supported
-    5
-    """
-
-    stage: ClassVar[str] = "understand"
-    hypotheses_tested: int | None = None
-    hypotheses_supported: int | None = None
     estimator : str or None
         The measurement model's estimator ("WLSMV" on ordinal answers, else "ML").
     kmo : float or None
@@ -277,11 +266,31 @@ class Understand(Result):
         Profile questions of more than two groups compared by ANOVA and Kruskal-Wallis (count).
     nps : float or None
         Net Promoter Score of the answers (-100 to 100).
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Understand
+    >>> Understand(hypotheses_tested=8, hypotheses_supported=5).hypotheses_supported
+    5
+    """
+
+    stage: ClassVar[str] = "understand"
+    hypotheses_tested: int | None = None
+    hypotheses_supported: int | None = None
     real_survey_n: int | None = None
     real_estimates: dict | None = None
     real_supported: dict | None = None
     n_reviews: int | None = None
     real_predictive_power: str | None = None
+    estimator: str | None = None
+    kmo: float | None = None
+    parallel_analysis_factors: int | None = None
+    items_analysed: int | None = None
+    invariance_level: str | None = None
+    driver_r2: float | None = None
+    ipa_drivers: int | None = None
+    group_tests: int | None = None
+    nps: float | None = None
 
 
 @dataclass(frozen=True)
@@ -293,15 +302,6 @@ class Segment(Result):
     k : int or None
         Segments the clustering was asked for (count).
     k_gap : int or None
-    estimator: str | None = None
-    kmo: float | None = None
-    parallel_analysis_factors: int | None = None
-    items_analysed: int | None = None
-    invariance_level: str | None = None
-    driver_r2: float | None = None
-    ipa_drivers: int | None = None
-    group_tests: int | None = None
-    nps: float | None = None
         The number of segments the gap statistic suggests (count).
     k_silhouette : int or None
         The number of segments the silhouette suggests (count).
@@ -493,6 +493,10 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("identify", "profit_clv_total"): ("10_key_accounts", "profit_clv_total"),
     ("identify", "margin_basis"): ("10_key_accounts", "margin_basis"),
     ("identify", "retention_lr_pvalue"): ("37_retention", "lr_pvalue"),
+    ("identify", "rank_by"): ("10_key_accounts", "key_accounts_rank_by"),
+    ("identify", "measure"): ("10_key_accounts", "key_accounts_measure"),
+    ("identify", "candidates"): ("10_key_accounts", "key_account_candidates"),
+    ("identify", "dropout_recovered"): ("10_key_accounts", "dropout_evidence_recovered"),
     ("understand", "hypotheses_tested"): ("20_survey", "hypotheses_tested"),
     ("understand", "hypotheses_supported"): ("20_survey", "hypotheses_supported"),
     ("understand", "real_survey_n"): ("20_survey", "real_survey_n"),
@@ -500,6 +504,15 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("understand", "real_supported"): ("20_survey", r"(?P<id>.+)_real_supported"),
     ("understand", "real_predictive_power"): ("20_survey", "real_predictive_power"),
     ("understand", "n_reviews"): ("25_reviews", "n_reviews"),
+    ("understand", "estimator"): ("20_survey", "estimator"),
+    ("understand", "kmo"): ("20_survey", "kmo"),
+    ("understand", "parallel_analysis_factors"): ("20_survey", "parallel_analysis_factors"),
+    ("understand", "items_analysed"): ("20_survey", "items_analysed"),
+    ("understand", "invariance_level"): ("20_survey", "invariance_level"),
+    ("understand", "driver_r2"): ("20_survey", "driver_r2"),
+    ("understand", "ipa_drivers"): ("20_survey", "ipa_drivers"),
+    ("understand", "group_tests"): ("20_survey", "group_tests"),
+    ("understand", "nps"): ("20_survey", "nps"),
     ("segment", "k"): ("30_segments", "k_chosen"),
     ("segment", "k_gap"): ("30_segments", "k_gap"),
     ("segment", "k_silhouette"): ("30_segments", "k_silhouette"),
@@ -517,10 +530,6 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("act", "personalised_claim"): ("45_personalisation", "personalised_claim"),
     ("act", "personalised_claim_measure"): ("45_personalisation", "personalised_claim_measure"),
     ("evaluate", "top_share"): ("40_strategy", "top_share"),
-    ("identify", "rank_by"): ("10_key_accounts", "key_accounts_rank_by"),
-    ("identify", "measure"): ("10_key_accounts", "key_accounts_measure"),
-    ("identify", "candidates"): ("10_key_accounts", "key_account_candidates"),
-    ("identify", "dropout_recovered"): ("10_key_accounts", "dropout_evidence_recovered"),
     ("evaluate", "capture_clv"): ("40_strategy", "capture_clv"),
     ("evaluate", "capture_clv_ci"): ("40_strategy", "capture_clv_ci"),
     ("evaluate", "capture_past_revenue"): ("40_strategy", "capture_monetary"),
@@ -528,15 +537,6 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "customers"): ("40_strategy", "customers_in_log"),
     ("evaluate", "n_per_arm"): ("40_strategy", "n_per_arm_planned_lift"),
     ("evaluate", "detectable_lift"): ("40_strategy", "detectable_lift"),
-    ("understand", "estimator"): ("20_survey", "estimator"),
-    ("understand", "kmo"): ("20_survey", "kmo"),
-    ("understand", "parallel_analysis_factors"): ("20_survey", "parallel_analysis_factors"),
-    ("understand", "items_analysed"): ("20_survey", "items_analysed"),
-    ("understand", "invariance_level"): ("20_survey", "invariance_level"),
-    ("understand", "driver_r2"): ("20_survey", "driver_r2"),
-    ("understand", "ipa_drivers"): ("20_survey", "ipa_drivers"),
-    ("understand", "group_tests"): ("20_survey", "group_tests"),
-    ("understand", "nps"): ("20_survey", "nps"),
     ("evaluate", "budget_incremental_clv"): ("40_strategy", "budget_optimal_incremental_clv"),
     ("evaluate", "budget_uplift_basis"): ("40_strategy", "budget_uplift_basis"),
     ("evaluate", "budget_uplift_workbook"): ("40_strategy", "budget_uplift_workbook"),
