@@ -101,4 +101,4 @@ def test_kam_validate_warns_before_a_run_on_a_log_too_small_to_identify_dropout(
                                exports.marketplace(tmp_path))
     warnings = [line for line in runner.check_data(path) if line.startswith("  warning: On ")]
     assert len(warnings) == 1 and "no purchase model is called identified or chosen" in warnings[0]
-    assert "the run says how many customers would be needed" in warnings[0]
+    assert "the quick check does not say how many customers would be needed" in warnings[0]

@@ -223,17 +223,23 @@ def test_the_discussion_sets_each_claim_against_its_statistic(folder):
     doc = _outline(folder)
     values = _values(folder)
     claims = {c["id"]: c for c in doc["claims"]}
-    assert set(claims) == set(discussion.load_claims("data/literature/claims.csv")["id"])
+    from kamlib.config import STUDIES as STUDY_DIR
+    from kamlib.workbench import study as study_file
+
+    # the study's own register (a study that declares none is confronted with no claims)
+    declared = study_file.load(STUDY_DIR / f"{folder.name.removesuffix('-quick')}.yaml").literature.claims
+    assert set(claims) == (set(discussion.load_claims(declared)["id"]) if declared else set())
     for c in claims.values():
         if c["verdict"] != discussion.NOT_TESTED:
             assert re.search(r"\d", c["evidence"]), f"{c['id']}: a verdict without its statistic: {c}"
     s = values.get("40_strategy", {})
-    if "capture_clv_ci" in s:  # the CLV claim agrees only when the CLV rule's interval lies above the sort
+    if "capture_clv_ci" in s and "C2" in claims:  # the CLV claim agrees only when the CLV rule's interval lies above the sort
         lo, hi = s["capture_clv_ci"]
         expected = "agrees" if lo > s["capture_monetary"] else "disagrees" if hi < s["capture_monetary"] else "inconclusive"
         assert claims["C2"]["verdict"] == expected
     html = report.render(_manifest(folder), folder, title="t", language="en", study_name="s", quick=True)
-    assert "id='claims'" in html and html.count("data-verdict=") == len(claims)
+    assert html.count("data-verdict=") == len(claims)
+    assert ("id='claims'" in html) if claims else ("No claims register was read in this run" in html)
 
 
 def test_each_section_with_results_closes_with_its_interpretation(folder):
