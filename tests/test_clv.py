@@ -371,6 +371,7 @@ def _plain_refits(summary, model, *, n_boot, seed) -> list:
     return draws
 
 
+@pytest.mark.slow  # several seconds: the full suite runs it (the fast suite stays under 90 s)
 def test_a_pareto_nbd_whose_dropout_rate_is_common_is_identified_dropout():
     """CDNOW's first four months in months: the Pareto/NBD's likelihood rises towards s, beta -> infinity with s / beta
     fixed, every customer the same exponential lifetime. The fit must reach that limit: its log-likelihood is the

@@ -33,6 +33,7 @@ def own_study(study_file, **overrides):
                       strategy__basis=scaffold["strategy"].get("basis") or {}, **overrides)
 
 
+@pytest.mark.slow  # several seconds: the full suite runs it (the fast suite stays under 90 s)
 def test_auto_is_appendix_on_the_shipped_log_and_off_on_a_study_s_own(study_file, tmp_path):
     assert study.load(None).report.demonstrations == "appendix"
     export = exports.superstore(tmp_path)  # one export for both studies (writing it is most of the test's time)

@@ -193,6 +193,7 @@ def test_the_search_from_a_neighbouring_fit_finds_the_same_k_and_estimates():
             assert warm[name] == pytest.approx(cold[name], rel=1e-5), name
 
 
+@pytest.mark.slow  # several seconds: the full suite runs it (the fast suite stays under 90 s)
 def test_the_k_search_finds_the_interior_optimum_next_to_a_ridge():
     """The default study's log (UCI Online Retail, calibration 2010-12-01 to 2011-06-30, weeks): at k = 1 the
     BG/CNBD-k runs to the ridge without dropout (a -> 0), at k = 2 it has an interior optimum. A search that starts

@@ -742,6 +742,7 @@ def test_the_study_model_carries_h7_as_a_defined_parameter():
         survey.structural_model([("SQ", "SAT")], labels={("SAT", "LOY"): "b"})
 
 
+@pytest.mark.slow  # several seconds: the full suite runs it (the fast suite stays under 90 s)
 def test_simulated_answers_do_not_depend_on_the_cpus_blas_kernels():
     """The same seed gives the same answers whichever BLAS kernels the CPU selects (OpenBLAS picks them at start;
     numpy's default SVD draw once gave other answers on a machine with AVX-512)."""
