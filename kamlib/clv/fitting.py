@@ -201,21 +201,17 @@ def _fit_suff(suff: pd.DataFrame, model: str, *, penalizer: float = 0.0, unit: s
         raise KamError(f"Too few customers to fit {spec.label} ({len(suff)} distinct rows).")
     w = suff["weight"].to_numpy()
     args = spec.args(suff) if args is None else args
-    if spec.regular():
-        fitter = _fit_regular(model, suff, w, start=start, curvature=curvature)
-    else:
-        fitter = spec.fitter(penalizer)
-        from lifetimes.utils import ConvergenceError
+    from lifetimes.utils import ConvergenceError
 
-        try:
-            _estimate(fitter, model, suff, w, penalizer, start=start, args=args, hess_inv=curvature)
-        except ConvergenceError:
-            repeat = int(w[suff["frequency"].to_numpy() > 0].sum())
-            raise NotIdentified(
-                f"{spec.label} did not converge on {int(w.sum()):,} customers ({repeat:,} with a repeat purchase): "
-                "the data cannot identify its parameters in this window (often nobody drops out, or few customers "
-                "repeat); use a longer calibration period, another model (clv.models), or a small positive "
-                "clv.penalizer (e.g. 0.001).") from None
+    try:
+        fitter = _fitter(suff, model, w, penalizer, start=start, args=args, curvature=curvature)
+    except ConvergenceError:  # mle's (the regular-buyer models' search raises none)
+        repeat = int(w[suff["frequency"].to_numpy() > 0].sum())
+        raise NotIdentified(
+            f"{spec.label} did not converge on {int(w.sum()):,} customers ({repeat:,} with a repeat purchase): "
+            "the data cannot identify its parameters in this window (often nobody drops out, or few customers "
+            "repeat); use a longer calibration period, another model (clv.models), or a small positive "
+            "clv.penalizer (e.g. 0.001).") from None
     params = np.array([float(fitter.params_[k]) for k in spec.params])
     ll = _total_loglik(model, params, suff, args)
     at_bound = _at_bound(model, params, ll, suff, args)
@@ -241,6 +237,20 @@ def _at_bound(model: str, params: np.ndarray, ll: float, suff: pd.DataFrame, arg
         if _total_loglik(model, limit, suff, args) >= ll - 1e-6:
             at_bound = at_bound + (ridge,)
     return at_bound
+
+
+def _fitter(suff: pd.DataFrame, model: str, w: np.ndarray, penalizer: float, *, start: dict | None = None,
+            args: tuple | None = None, curvature=None):
+    """A fitter holding the estimates on the sufficient rows ``suff`` with weights ``w``: the regular-buyer models by
+    their search over k (:func:`_fit_regular`), the others by :func:`_estimate`; from ``start`` and ``curvature``
+    when given (a bootstrap refit). The estimates only: :func:`_fit_suff` adds the log-likelihood, bounds and
+    standard errors."""
+    spec = get(model)
+    if spec.regular():
+        return _fit_regular(model, suff, w, start=start, curvature=curvature)
+    fitter = spec.fitter(penalizer)
+    _estimate(fitter, model, suff, w, penalizer, start=start, args=args, hess_inv=curvature)
+    return fitter
 
 
 def _fit_regular(model: str, suff: pd.DataFrame, w: np.ndarray, *, start: dict | None = None, curvature=None):
@@ -394,11 +404,13 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
     rows = []
     for step, (unit, end) in enumerate(settings, start=1):
         s = rfm.summary(transactions, end=end, unit=unit, start=start)
-        if len(s) and any(get(m).regular() for m in models):
+        if not len(s):
+            steps.done(step)
+            continue
+        if any(get(m).regular() for m in models):
             s = regular.with_litt(s, transactions, end=end, unit=unit, start=start)
         # the setting's models on the cores (the summaries are made here, one at a time)
-        for name, (bound, ll, identified) in zip(models, thread_map(one, [(s, unit, m) for m in models])
-                                                 if len(s) else []):
+        for name, (bound, ll, identified) in zip(models, thread_map(one, [(s, unit, m) for m in models])):
             rows.append({"unit": unit, "calibration_end": str(pd.Timestamp(end).date()), "customers": len(s),
                          "repeat_buyers_share": float((s["frequency"] > 0).mean()),
                          "model": label(name), "identified": identified, "at_bound": ", ".join(bound),
@@ -544,11 +556,7 @@ def bootstrap(summary: pd.DataFrame, model: str, *, n_boot: int = 100, seed: int
         # a resample's sufficient rows are these rows with its counts as weights (a row drawn 0 times weighs 0), so
         # the objective's arguments are made once; each refit starts from the full sample's estimates and curvature
         try:  # only the estimates: no log-likelihood, bounds or standard errors as fit() reports them
-            if spec.regular():
-                fitter = _fit_regular(model, suff.assign(weight=counts), counts, start=full, curvature=curvature)
-            else:
-                fitter = spec.fitter(penalizer)
-                _estimate(fitter, model, suff, counts, penalizer, start=full, args=args, hess_inv=curvature)
+            fitter = _fitter(suff, model, counts, penalizer, start=full, args=args, curvature=curvature)
             return [float(fitter.params_[k]) for k in spec.params]
         except Exception:  # a non-converging resample is skipped, and counted
             return None
