@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, islice
@@ -27,7 +26,7 @@ import pandas as pd
 from .. import tiers, verdicts
 from .._codes import distinct, member
 from .._io import as_text, from_spark
-from .._parallel import cores
+from .._parallel import cores, thread_map
 from .._results import Result
 from ..errors import ArgumentError
 
@@ -477,8 +476,7 @@ def _cosine_items(X, workers: int = 1, neighbours: int | None = None):
         part.eliminate_zeros()
         return part if neighbours is None else _keep_neighbours(part, neighbours)
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        parts = list(pool.map(block, zip(cuts[:-1], cuts[1:])))
+    parts = thread_map(block, list(zip(cuts[:-1], cuts[1:])), max(1, workers))
     return sparse.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
 
 
@@ -657,8 +655,7 @@ def recommend(split: Split, method: str = "itemcf", *, k: int = 10, exclude_boug
     bounds = list(zip(np.r_[0, ends[:-1]].astype(int), np.asarray(ends, dtype=int)))
     # blocks are independent (the same lists in any order of work); the kernel, scipy's sparse products and
     # numpy's partitions release the GIL, so threads share the cores without copying the matrices
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(block, bounds))
+    parts = thread_map(block, bounds, workers)
     best = np.concatenate(parts) if parts else np.zeros((0, k), dtype=np.int64)
     return _lists(split, chosen, rows, best, rank, k, exclude_bought)
 
@@ -775,8 +772,7 @@ def _top_k_dense(split, binary, rows, score_block, popularity, k, exclude_bought
         return top_k_dense(np.ascontiguousarray(score_block(r)), tiebreak, B.indptr, B.indices, kk,
                            exclude_bought).astype(dtype)
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:  # the kernel and BLAS release the GIL
-        parts = list(pool.map(one, range(0, len(rows), block)))
+    parts = thread_map(one, range(0, len(rows), block), max(1, workers))  # the kernel and BLAS release the GIL
     codes = np.concatenate(parts) if parts else np.full((0, kk), -1, dtype=dtype)
     return RankedLists(split.customers, split.items, rows, codes)
 
