@@ -83,6 +83,19 @@ class Fitted(Result):
         """True when a parameter is at a bound (the estimates do not describe an identified model)."""
         return bool(self.at_bound)
 
+    @property
+    def dropout_unidentified(self) -> tuple:
+        """The dropout parameters at a bound of the parameter space when they do not describe a dropout rate common
+        to all customers (:func:`common_dropout`): a fit that identifies no dropout. Empty otherwise.
+
+        Returns
+        -------
+        tuple of str
+        """
+        if common_dropout(self):
+            return ()
+        return tuple(k for k in self.at_bound if k in get(self.model).dropout)
+
     def diagnosis(self) -> str | None:
         """One sentence on a degenerate fit: what it means and what to try (None when the fit is regular)."""
         if not self.at_bound:
@@ -95,7 +108,7 @@ class Fitted(Result):
                            "customers cannot be identified in this window; P(alive) follows the common rate, but s "
                            "and beta are no estimates to read (standard errors omitted).",
                            model=label, values=values, rate=self.params["s"] / self.params["beta"])
-        if set(self.at_bound) & set(get(self.model).dropout):
+        if self.dropout_unidentified:
             return Message("{model}: the dropout parameters are at a bound ({values}): no dropout can be identified in "
                            "this window, so the model reduces to the NBD and its P(alive) is about 1 for everyone and "
                            "carries no information; use a longer calibration period or judge risk by recency.",

@@ -19,7 +19,7 @@ from . import _bgnbd, regular
 from .covariates import fit as covariates_fit
 from ._optimize import mle, positive_definite
 from .base import BOUNDS, get, label, parse
-from .fitted import Fitted, NotIdentified, common_dropout
+from .fitted import Fitted, NotIdentified
 
 __all__ = ["CustomerBase", "Fits", "Sensitivity", "bootstrap", "clv", "customer_base", "fit", "fit_models", "sensitivity",
            "sufficient"]
@@ -397,7 +397,7 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
             # -6646.4 against -6640.7 at a June calibration end)
             m = fit(s, name, unit=unit, with_se=False)
             bound = tuple(k for k in m.at_bound if k in get(name).dropout)
-            return bound, m.loglik, not bound or common_dropout(m)  # a rate common to all is identified dropout
+            return bound, m.loglik, not m.dropout_unidentified  # a rate common to all is identified dropout
         except (NotIdentified, KamError):
             return ("not fitted",), np.nan, False
 

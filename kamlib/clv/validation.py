@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from .._results import Result
 from ._paretonbd import expected as pnbd_expected, loglik_alive
 from .base import get, label
-from .fitted import Fitted, common_dropout
+from .fitted import Fitted
 from ..errors import require_columns
 from ..i18n import Message
 from ..rfm import UNIT_DAYS
@@ -412,7 +412,7 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
         ``table``: ``period``, ``period_end``, ``actual`` and one column per model, each with a ``_cumulative``
         column, and ``holdout`` (True after the calibration end); a model whose expectation is not
         finite, or whose dropout parameters ran to a bound (a degenerate fit, not identified dropout:
-        :func:`kamlib.clv.common_dropout`), is left out, with its sentence in ``notes``.
+        :attr:`kamlib.clv.Fitted.dropout_unidentified`), is left out, with its sentence in ``notes``.
 
     References
     ----------
@@ -447,8 +447,8 @@ def tracking(transactions: pd.DataFrame, summary: pd.DataFrame, models: dict[str
     ages = np.clip(edges[None, :] - cohort.index.to_numpy(float)[:, None], 0, None) / step
     notes = []
     for name, m in models.items():
-        degenerate = [k for k in m.at_bound if k in get(m.model).dropout]
-        if degenerate and not common_dropout(m):
+        degenerate = m.dropout_unidentified
+        if degenerate:
             notes.append(Message("{model} is left out of the tracking figures: its dropout parameters ({params}) ran "
                                  "to a bound of the parameter space, so its expected transactions rest on a fit that "
                                  "does not identify dropout.", model=m.label,
