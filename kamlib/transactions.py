@@ -458,7 +458,7 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
             raise KamError(f"transactions.{name} must be one of {sorted(allowed)}, not {value!r}.")
     n0 = len(df)
     rows = []
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: the caller's frame is never changed, and nothing is copied until it is
     names = names or {}
     value = _provisional_amounts(out, decimal)  # what each line is worth, to say how much a rule removes
 
@@ -472,7 +472,8 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
             worth = round(float((out["amount"] if parsed else value.reindex(out.index))[mask].sum()), 2)
         rows.append({"rule": rule, "rows_dropped": count, "amount_dropped": worth, "rows_flagged": 0,
                      "example_rows": examples, "fix": fix})
-        out = out.loc[~mask]
+        if count:  # a rule that drops nothing copies nothing (a 10M-line log is a gigabyte)
+            out = out.loc[~mask]
 
     def note(mask, rule, fix):
         examples = ", ".join(str(i) for i in out.index[mask][:5])
@@ -771,6 +772,7 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
                                    "phrase")}
         df = df.loc[keep]
     df = _with_attributes(df, raw, attributes, where, names)
+    del raw  # the file as read is no longer needed: validation's copies would otherwise sit beside it
     try:
         clean, report = validate(df, date_format=date_format, negative_amounts=negative_amounts,
                                  zero_amounts=zero_amounts, duplicates=duplicates, as_of=as_of,
@@ -813,5 +815,6 @@ def load(source: str = "cdnow", *, columns: dict | None = None, encoding: str = 
     from .stages import identify_problems
 
     shown = where if source in {"cdnow", "cdnow_sample"} else Path(str(source)).name  # captions name the file, not
-    return Loaded(clean, report, shown, tuple(identify_problems(clean, df["customer_id"])),  # the folder it is in
-                  funnel=path, read=read)
+    stored_as = df["customer_id"].iloc[:0]  # the folder it is in; the ids' stored type, without the lines
+    del df
+    return Loaded(clean, report, shown, tuple(identify_problems(clean, stored_as)), funnel=path, read=read)
