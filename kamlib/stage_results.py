@@ -720,6 +720,10 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     require_columns(claims, ["id", "source", "location", "claim", "check"], where=str(path),
                     fix="the register needs one row per claim with these columns")
     unknown = sorted({c for c in claims["check"] if c.partition(":")[0] not in CHECKS})
+    renamed = sorted({c for c in unknown if c.partition(":")[0] in _RENAMED})
+    if renamed:
+        raise KamError(f"{path} names the check {renamed[0]!r}, which is now called "
+                       f"{_RENAMED[renamed[0].partition(':')[0]]!r} (what it checks); rename it in column 'check'.")
     if unknown:
         raise KamError(f"{path} names checks the workbook does not have ({', '.join(unknown)}); use one of "
                        f"{', '.join(CHECKS)}.")
@@ -897,7 +901,10 @@ _LIFT_EVIDENCE = {
 _LIFT_METRIC = "hit rate"
 
 
-def _f001(r: StageResults):
+def _personalised_lift(r: StageResults):
+    """The claim that personalised recommendation lifts a response rate (the study's fact, e.g. a click-through
+    rate): the run's best personalised method against popularity on the holdout, by the lift's interval; a hit rate
+    is not comparable with a claim on another metric (rule ``same_metric``)."""
     got = _need(r.act, "personalised_lift", "personalised_lift_ci", "personalised_verdict", "personalised_method",
                 "personalised_claim_measure")
     if got is None:
@@ -951,8 +958,12 @@ def _experiment_size(r: StageResults):
 #: research model, by its test on the published survey) passes the argument too
 CHECKS: dict[str, Callable] = {"concentration": _concentration, "pareto_share": _top20,
                                "clv_over_sort": _clv_over_sort,
-                               "churn_prediction": _churn_prediction, "f001": _f001,
+                               "churn_prediction": _churn_prediction, "personalised_lift": _personalised_lift,
                                "hypothesis": _hypothesis, "experiment_size": _experiment_size}
+
+
+#: Check names retired -> their name now (a register naming the old one is told the new one)
+_RENAMED: dict[str, str] = {"f001": "personalised_lift"}
 
 
 def confront(results: StageResults, claims: pd.DataFrame | None = None, *, strict: bool = False) -> list[Claim]:
@@ -1222,7 +1233,7 @@ def _act(r: StageResults, simulated: bool) -> list[Message]:
         else:
             out.append(Message("Cross-selling has {sig:,} of {n:,} rules that survive the significance test on {b:,} "
                                "baskets: offers can be drawn from them.", "closing", sig=sig, n=n, b=b))
-    claim = _f001(r) if _claimed("f001") else None  # only a claim of the study's own register
+    claim = _personalised_lift(r) if _claimed("personalised_lift") else None  # only a claim of the study's own register
     stated = _need(r.act, "personalised_claim_fact", "personalised_claim") if claim else None
     if claim and stated:  # the study's own fact, by its id (a run records a verdict only against one)
         out.append(Message("Set against the {claim:+.0%} of the study's fact {fact}: {verdict}; {evidence}.", "closing",

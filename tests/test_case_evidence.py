@@ -70,7 +70,7 @@ def test_the_recommendation_notebook_and_the_act_closing_name_no_source_id():
 
     assert not re.search(r"\b[SF]0\d\d\b", _code("45_personalisation"))
     assert "basis_fact(strategy_basis" in _code("45_personalisation")
-    for fn in (sr._act, sr._f001):
+    for fn in (sr._act, sr._personalised_lift):
         assert not re.search(r"\b[SF]0\d\d\b", inspect.getsource(fn)), fn.__name__
 
 

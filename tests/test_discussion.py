@@ -135,11 +135,11 @@ def test_cross_selling_says_what_the_significant_rules_allow(n, sig, said, unsai
 ])
 def test_a_lift_whose_interval_includes_zero_reads_inconclusive_everywhere(lo, hi, recorded, word, verdict):
     values = _with("45_personalisation", personalised_new_lift=0.143, personalised_new_lift_ci=[lo, hi], personalised_new_verdict=recorded)
-    row = _claim(values, "f001")
+    row = _claim(values, "personalised_lift")
     assert row["verdict"] == verdict and word in row["evidence"]
     assert ("raises the holdout hit rate by" in row["evidence"]) == (lo > 0)  # a gain only above zero
     assert word in _act(values)
-    zh_row, zh_act = _claim(values, "f001", "zh"), _act(values, "zh")
+    zh_row, zh_act = _claim(values, "personalised_lift", "zh"), _act(values, "zh")
     if word == "inconclusive":
         assert "无法判断" in zh_row["evidence"] and "无法判断" in zh_act and "提高 +14%" not in zh_row["evidence"]
     assert "英文原文" not in " ".join(zh_row.values()) + zh_act
