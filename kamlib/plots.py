@@ -17,7 +17,7 @@ __all__ = ["STAGE_COLORS", "money_label", "plot_aspects_beside_drivers", "plot_b
            "plot_event_study", "plot_frequency_histogram", "plot_gains", "plot_grouped_bars", "plot_heatmap",
            "plot_hist", "plot_importance_performance", "plot_intervals", "plot_k_choice", "plot_lift", "plot_likert", "plot_lines", "plot_lorenz",
            "plot_model_evaluation", "plot_monthly", "plot_network", "plot_path_diagram", "plot_projection", "plot_roc", "plot_rule_network",
-           "plot_scree", "plot_snake", "plot_tornado", "plot_tracking"]
+           "plot_scree", "plot_snake", "plot_tiers", "plot_tornado", "plot_tracking"]
 
 
 def money_label(text: str, currency: str | None) -> str:
@@ -443,6 +443,41 @@ def plot_grouped_bars(table: pd.DataFrame, x: str, columns: dict[str, str], *, y
     ax.set_ylabel(ylabel)
     ax.legend()
     return ax
+
+
+def plot_tiers(table: pd.DataFrame, columns: dict[str, str], *, ylabel="", percent=True, ax=None):
+    """The key-account tiers as grouped bars, drawing only the tiers that have customers: a tier with none would be
+    a bar of height zero (or a legend entry) that reads as a finding. Which tiers are empty the caption says
+    (:func:`kamlib.tiers.empty_tiers` names them).
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`kamlib.tiers.table` (``tier``, ``customers`` and the columns drawn).
+    columns : dict
+        Column to its legend label.
+    ylabel : str
+        Axis label.
+    percent : bool
+        Show values x 100.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.plots import plot_tiers
+    >>> t = pd.DataFrame({"tier": ["Key account", "Potential key account", "Maintain"], "customers": [2, 0, 8],
+    ...                   "customer_share": [0.2, 0.0, 0.8]})
+    >>> [x.get_text() for x in plot_tiers(t, {"customer_share": "Customers"}).get_xticklabels()]
+    ['Key account', 'Maintain']
+    """
+    require_columns(table, ["tier", "customers"], where="plot_tiers' data", fix="pass kamlib.tiers.table(...)")
+    return plot_grouped_bars(table[table["customers"] > 0], "tier", columns, ylabel=ylabel, percent=percent, ax=ax)
 
 
 def plot_scree(pa: pd.DataFrame, *, ax=None):

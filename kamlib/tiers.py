@@ -59,7 +59,7 @@ from .errors import ArgumentError, KamError, require_columns
 from .i18n import Message, join
 from .rfm import UNIT_DAYS
 
-__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS", "ORDER",
+__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS", "LossMakers", "NURTURED", "ORDER",
            "RANK_BY", "Tiers", "WINDOW_EVIDENCE_LEVEL", "WINDOW_OWNERS", "Window", "account_sheet", "accounts",
            "assign", "candidates", "customer_profit", "customer_value", "cut", "empty_tiers", "identify",
            "inactivity_window", "measure_of", "min_gaps", "risk_phrase", "table", "top", "top_by_revenue",
@@ -68,6 +68,40 @@ __all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 #: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
 KEY_TIERS = ("Key account", "At-risk key account")
+#: The tiers whose names tell the account team to invest in their customers or keep them (:meth:`Tiers.losses_in`).
+NURTURED = ("Develop", "Maintain")
+
+
+@dataclass(frozen=True)
+class LossMakers(Result):
+    """:meth:`Tiers.losses_in`'s result: the loss-making customers of some tiers.
+
+    Attributes
+    ----------
+    tiers : tuple of str
+        The tiers looked at.
+    customers : int
+        Their customers with a gross profit below zero.
+    loss : float
+        The sum of those customers' gross profits (zero or negative).
+    counts : dict
+        Loss-making customers per tier.
+    losses : dict
+        Their gross profit per tier.
+    """
+
+    tiers: tuple
+    customers: int
+    loss: float
+    counts: dict
+    losses: dict
+
+    def breakdown(self) -> Message:
+        """Per tier, the count and the loss ("Develop: 64, -61,939; Maintain: 130, -21,044"), tiers without
+        loss-makers left out."""
+        parts = [Message("{tier}: {n:,} customers, {loss:,.0f}", "phrase", tier=t, n=self.counts[t], loss=self.losses[t])
+                 for t in self.tiers if self.counts[t]]
+        return join(parts)
 #: The rules that rank the key accounts (a study's ``tiers.rank_by``) and the measure each ranks by, as
 #: :attr:`Tiers.rank_by` names it ("purchase days" is the revenue rule on a log without amounts).
 RANK_BY = {"revenue": "revenue", "profit": "gross profit", "clv": "CLV"}
@@ -450,6 +484,43 @@ class Tiers(Result):
     def n_loss_making(self) -> int:
         """Loss-making large customers (:attr:`loss_making`; 0 without profit)."""
         return 0 if self.loss_making is None else len(self.loss_making)
+
+    def losses_in(self, tiers: tuple = NURTURED) -> LossMakers | None:
+        """The customers of ``tiers`` who lost money (gross profit below zero, :func:`customer_profit` over the
+        window of the ranking revenue) and their total loss: the customers a tier's name says to develop or maintain
+        whom the business pays to keep. None when the log has no profit.
+
+        Parameters
+        ----------
+        tiers : tuple of str
+            Tier names (:data:`ORDER`); by default :data:`NURTURED`, the tiers Develop and Maintain.
+
+        Returns
+        -------
+        LossMakers or None
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from kamlib.tiers import assign
+        >>> b = pd.DataFrame({"revenue": [9.0, 5.0, 3.0, 1.0], "clv": 0.0, "p_alive": 1.0, "recency": 1.0, "T": 1.0,
+        ...                   "profit": [2.0, -4.0, -1.5, 1.0]}, index=list("abcd"))
+        >>> lost = assign(b, key_share=0.25, develop_share=0.5, value_model=False).losses_in()
+        >>> lost.customers, lost.loss, lost.counts
+        (2, -5.5, {'Develop': 1, 'Maintain': 1})
+        """
+        if self.base is None or "profit" not in self.base:
+            return None
+        unknown = [t for t in tiers if t not in ORDER]
+        if unknown:
+            raise ArgumentError(f"unknown tiers {unknown}; use names of kamlib.tiers.ORDER.", argument="tiers")
+        profit = self.base["profit"].reindex(self.tier.index)
+        lossy = profit < 0
+        inside = self.tier.astype(str).isin(tiers).to_numpy()
+        counts = {t: int((lossy & (self.tier.astype(str) == t)).sum()) for t in tiers}
+        losses = {t: float(profit[lossy & (self.tier.astype(str) == t)].sum()) for t in tiers}
+        return LossMakers(tuple(tiers), int((lossy & inside).sum()), float(profit[lossy & inside].sum()), counts,
+                          losses)
 
     @property
     def n_key_accounts(self) -> int:
@@ -921,6 +992,49 @@ class ComeBack(Result):
     def share(self) -> float:
         """The share of the called customers who came back (NaN when the rule called no one)."""
         return self.came_back / self.called if self.called else float("nan")
+
+    def allowed(self, percentile: float) -> float:
+        """The share of called customers who may come back before the window calls customers lost too early:
+        ``1 - percentile``. A window at the ``percentile`` quantile of the gaps between purchase days accepts that
+        that share of a customer's silences run longer than it and still end in a purchase; when more of the
+        customers it calls inactive buy again in the holdout, it calls active customers lost (:meth:`material`).
+
+        Parameters
+        ----------
+        percentile : float
+            In (0, 1): the window's percentile (the study's ``tiers.inactive_percentile``, also for a window set in
+            days, which the study's percentile is the yardstick for).
+
+        Returns
+        -------
+        float
+        """
+        if not 0 < percentile < 1:
+            raise ArgumentError(f"the percentile must be in (0, 1), got {percentile}.", argument="percentile")
+        return 1.0 - float(percentile)
+
+    def material(self, percentile: float) -> bool:
+        """Whether more of the called customers came back than the window's percentile allows (:meth:`allowed`):
+        the window is too short for this business, and the report states it as a limitation.
+
+        Parameters
+        ----------
+        percentile : float
+            As :meth:`allowed`.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> from kamlib.tiers import ComeBack
+        >>> ComeBack(347, 94, 389.0, "2021-12-31", "2022-12-31").material(0.9)  # 27% came back, 10% allowed
+        True
+        >>> ComeBack(347, 20, 389.0, "2021-12-31", "2022-12-31").material(0.9), ComeBack(0, 0, 1.0, "", "").material(0.9)
+        (False, False)
+        """
+        return bool(self.called) and self.share > self.allowed(percentile)
 
     def sentence(self) -> Message | None:
         """The check in one sentence, naming the window checked (None when the rule called no one)."""

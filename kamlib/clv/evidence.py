@@ -144,6 +144,25 @@ class Evidence(Result):
         return Message("the customers buy too rarely for a purchase model to identify dropout: even {n:,} customers "
                        "with the same purchase pattern would not be enough", "phrase", n=SCALES[-1] * self.customers)
 
+    @property
+    def fix(self) -> Message | None:
+        """What would let a purchase model identify dropout, as a phrase (None when the log identifies it): a log of
+        the customers :attr:`needed`, or a longer calibration period over which the customers buy more often.
+
+        Examples
+        --------
+        >>> from kamlib.clv.evidence import Evidence
+        >>> str(Evidence(800, 633, 20, 0.6, False, 3200, "").fix)
+        'a log of about 3,200 customers, or a longer calibration period (clv.calibration_start, clv.calibration_end)'
+        """
+        if self.adequate:
+            return None
+        if self.needed:
+            return Message("a log of about {n:,} customers, or a longer calibration period (clv.calibration_start, "
+                           "clv.calibration_end)", "phrase", n=self.needed)
+        return Message("a longer calibration period (clv.calibration_start, clv.calibration_end), over which the "
+                       "customers make more repeat purchases; until then judge risk by recency", "phrase")
+
 
 def _recovery(T: np.ndarray, params: dict, draws: int, rng, unit: str) -> float:
     from .fitting import fit

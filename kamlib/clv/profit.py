@@ -110,8 +110,8 @@ from ..stages import MIN_REPEAT_BUYERS, Check
 from ..verdicts import RULES
 from .fitting import clv as _clv
 
-__all__ = ["EXAMPLE", "EXAMPLE_RATES", "MarginFit", "ProfitCLV", "STAGE", "check", "fit", "margins", "simulate",
-           "simulate_rates", "value"]
+__all__ = ["EXAMPLE", "EXAMPLE_RATES", "Extremes", "MarginFit", "ProfitCLV", "STAGE", "check", "extremes", "fit",
+           "margins", "simulate", "simulate_rates", "value"]
 
 #: The stage name :func:`check` reports.
 STAGE = "profit CLV"
@@ -711,6 +711,89 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, spend=None,
     total, losses = (float("nan"),) * 2 if purchase is None else (float(clv_.sum()), float(clv_[clv_ < 0].sum()))
     return ProfitCLV(table, margin_fit, label, int(months), float(discount_rate),
                      total, int(table["expected_loss"].sum()), int(table["loss_clear"].sum()), losses, level=float(level))
+
+
+@dataclasses.dataclass(frozen=True)
+class Extremes(Result):
+    """:func:`extremes`' result: the customers whose interval lies highest and lowest.
+
+    Attributes
+    ----------
+    customers : DataFrame
+        The rows shown, highest first (index ``customer_id``): the ``n`` with the largest lower bound, then the ``n``
+        with the smallest upper bound (a customer in both once).
+    by : str
+        The quantity ranked (``profit_per_purchase`` or ``profit_clv``); its bounds are ``<by>_ci_lower`` and
+        ``<by>_ci_upper``.
+    n : int
+        Customers asked for at each end.
+    one_purchase : int
+        Of the customers shown, those with one purchase day only (the widest intervals).
+    """
+
+    customers: pd.DataFrame
+    by: str
+    n: int
+    one_purchase: int
+
+    def caption(self, source) -> Message:
+        """The caption of the table and figure: what is ranked, by which bound, and how many shown bought once."""
+        what = (Message("expected gross profit per purchase", "phrase") if self.by == "profit_per_purchase" else
+                Message("CLV in profit", "phrase"))
+        return Message("The {n} customers whose 95% interval of the {what} lies highest (largest lower bound) and the {n} "
+                       "whose interval lies lowest (smallest upper bound), not the largest and smallest estimates, whose "
+                       "intervals overlap; {one:,} of the {shown:,} shown bought on one day only; expected_loss: "
+                       "expected margin below zero, loss_clear: the whole interval below zero (rule margin_loss), "
+                       "{source}.", "caption", n=self.n, what=what, one=self.one_purchase, shown=len(self.customers),
+                       source=source)
+
+
+def extremes(customers: pd.DataFrame, by: str = "profit_per_purchase", *, n: int = 10) -> Extremes:
+    """The customers whose interval lies highest and those whose interval lies lowest, ranked by its bounds.
+
+    A ranking by the estimate puts at the top the customers with the fewest purchases: one large order gives a high
+    mean and an interval so wide that it overlaps everyone else's, so "the highest" would be a claim the data do not
+    support. Ranked by the lower bound of the 95% interval (the highest) and by the upper bound (the lowest, the
+    customers most surely losing money, as rule ``margin_loss`` judges them), each customer shown is high or low by
+    the interval, not by chance.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        :attr:`ProfitCLV.customers` (``purchase_days``, ``by``, ``<by>_ci_lower`` and ``<by>_ci_upper``).
+    by : {"profit_per_purchase", "profit_clv"}
+        The quantity ranked.
+    n : int
+        Customers at each end.
+
+    Returns
+    -------
+    Extremes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.clv.profit import extremes
+    >>> c = pd.DataFrame({"purchase_days": [1, 6, 5, 4], "profit_per_purchase": [90.0, 60.0, 10.0, -30.0],
+    ...                   "profit_per_purchase_ci_lower": [-50.0, 40.0, 0.0, -45.0],
+    ...                   "profit_per_purchase_ci_upper": [230.0, 80.0, 20.0, -15.0]}, index=list("abcd"))
+    >>> e = extremes(c, n=1)
+    >>> list(e.customers.index), e.one_purchase  # b, not the one-time buyer a, is surely the highest
+    (['b', 'd'], 0)
+    """
+    lower, upper = f"{by}_ci_lower", f"{by}_ci_upper"
+    missing = [c for c in ("purchase_days", by, lower, upper) if c not in customers]
+    if missing:
+        raise ArgumentError(f"extremes needs the columns {missing} of ProfitCLV.customers; pass value(...).customers.",
+                            argument="customers")
+    if n < 1:
+        raise ArgumentError(f"n must be 1 or more, not {n}.", argument="n")
+    valued = customers[customers[by].notna()]
+    high = valued.sort_values([lower, by], ascending=[False, False], kind="mergesort").head(n)
+    low = valued.sort_values([upper, by], ascending=[True, True], kind="mergesort").head(n)
+    shown = pd.concat([high, low.iloc[::-1]])
+    shown = shown[~shown.index.duplicated()]
+    return Extremes(shown, by, int(n), int((shown["purchase_days"] <= 1).sum()))
 
 
 def _spend_posterior(spend, summary: pd.DataFrame):
