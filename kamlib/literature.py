@@ -28,7 +28,7 @@ from .config import DATA, project_path
 from ._results import Result
 from .errors import KamError, require_columns, rows_preview
 
-__all__ = ["AutoCoding", "BIB_TYPES", "LIT", "REGISTER_COLUMNS", "SOURCE_COLUMNS", "STAGES", "STYLES",
+__all__ = ["AutoCoding", "BIB_TYPES", "FACT_COLUMNS", "LIT", "REGISTER_COLUMNS", "SOURCE_COLUMNS", "STAGES", "STYLES",
            "STYLE_OF_LANGUAGE", "TYPES", "UNIT_RULES", "agreement", "autocode", "chinese_csl", "citations",
            "cite_as", "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa",
            "format_references", "frequency", "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts",
@@ -43,26 +43,32 @@ TYPES = {"report", "slides", "paper", "book", "article", "thesis", "web"}
 # ----------------------------------------------------------------------------- register and BibTeX
 
 
-def load_sources(path=None) -> pd.DataFrame:
-    """The source register, checked: unique ids, known types, four-digit years.
+def load_sources(path) -> pd.DataFrame:
+    """The study's source register, checked: unique ids, known types, four-digit years.
 
     Parameters
     ----------
-    path : str or Path, optional
-        The file (default: the one shipped in ``data/literature/``).
+    path : str, Path or None
+        The study's register (its ``literature.sources``). None: the study declares none, and it has no sources
+        (an empty register); kamlib never lends a study another study's register.
 
     Returns
     -------
     DataFrame
-        One row per source: ``id``, ``type``, ``title``, ``author``, ``year``, ... (every column of the file).
+        One row per source: ``id``, ``type``, ``title``, ``author``, ``year``, ... (every column of the file); no rows
+        for None.
 
     Examples
     --------
     >>> from kamlib.literature import load_sources
-    >>> load_sources()["id"].tolist()[:1]
+    >>> load_sources("data/literature/sources.csv")["id"].tolist()[:1]  # the default study's register
     ['S000']
+    >>> len(load_sources(None))  # a study that declares none has none
+    0
     """
-    path = project_path(path or LIT / "sources.csv")
+    if path is None:
+        return pd.DataFrame(columns=SOURCE_COLUMNS, dtype=str)
+    path = project_path(path)
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     require_columns(df, SOURCE_COLUMNS, where=str(path), fix="see data/literature/sources.csv for the columns")
     dup = df["id"].duplicated(keep=False)
@@ -100,7 +106,7 @@ def to_bibtex(sources: pd.DataFrame) -> str:
     Examples
     --------
     >>> from kamlib.literature import load_sources, to_bibtex
-    >>> "@" in to_bibtex(load_sources())
+    >>> "@" in to_bibtex(load_sources("data/literature/sources.csv"))
     True
     """
     from bibtexparser.bibdatabase import BibDatabase
@@ -610,13 +616,13 @@ def _merge(runs):
     return [r for r in out if r[0]]
 
 
-def sources_csl(sources: pd.DataFrame | None = None, *, language: str = "en") -> list[dict]:
-    """The source register as CSL JSON items (keyed by source id), for :func:`format_references`.
+def sources_csl(sources: pd.DataFrame, *, language: str = "en") -> list[dict]:
+    """The study's source register as CSL JSON items (keyed by source id), for :func:`format_references`.
 
     Parameters
     ----------
-    sources : DataFrame, optional
-        The register (default :func:`load_sources`).
+    sources : DataFrame
+        The study's register (:func:`load_sources`; no rows: no items).
     language : {"en", "zh"}
         In English the Chinese title is followed by its translation in square brackets (APA 7, 9.38).
 
@@ -626,11 +632,10 @@ def sources_csl(sources: pd.DataFrame | None = None, *, language: str = "en") ->
 
     Examples
     --------
-    >>> from kamlib.literature import sources_csl
-    >>> sources_csl()[0]["id"]
+    >>> from kamlib.literature import load_sources, sources_csl
+    >>> sources_csl(load_sources("data/literature/sources.csv"))[0]["id"]
     'S000'
     """
-    sources = load_sources() if sources is None else sources
     kinds = {"report": "report", "slides": "speech", "paper": "manuscript", "book": "book", "article": "article-journal",
              "thesis": "thesis", "web": "webpage"}
     items = []
@@ -797,7 +802,7 @@ def from_bibtex(text: str, columns: list[str] | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> from kamlib.literature import from_bibtex, load_sources, to_bibtex
-    >>> s = load_sources()
+    >>> s = load_sources("data/literature/sources.csv")
     >>> from_bibtex(to_bibtex(s), list(s.columns)).shape == s.shape
     True
     """
@@ -1081,30 +1086,39 @@ def traceability(codebook: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["theme", "stage", "analysis", "analysis_zh", "notebook", "artefact"])
 
 
-def load_facts(path=None, sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Numbers stated by the sources, with source, location and what they measure.
+#: The columns of a facts table (:func:`load_facts`)
+FACT_COLUMNS = ["id", "source", "location", "subject", "measure", "value", "unit"]
+
+
+def load_facts(path, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Numbers stated by the study's sources, with source, location and what they measure.
 
     Parameters
     ----------
-    path : str or Path, optional
-        The file (default: the one shipped in ``data/literature/``).
+    path : str, Path or None
+        The study's facts (its ``literature.facts``). None: the study declares none, and it has no facts (an empty
+        table); kamlib never lends a study another study's facts.
     sources : DataFrame, optional
         Sources the facts must cite.
 
     Returns
     -------
     DataFrame
-        ``id``, ``source``, ``location``, ``subject``, ``measure``, ``value``, ``unit``, ...
+        ``id``, ``source``, ``location``, ``subject``, ``measure``, ``value``, ``unit``, ...; no rows for None.
 
     Examples
     --------
     >>> from kamlib.literature import load_facts
-    >>> load_facts().loc[0, "id"]
+    >>> load_facts("data/literature/facts.csv").loc[0, "id"]  # the default study's facts
     'F001'
+    >>> len(load_facts(None))
+    0
     """
-    path = project_path(path or LIT / "facts.csv")
+    if path is None:
+        return pd.DataFrame(columns=FACT_COLUMNS)
+    path = project_path(path)
     df = pd.read_csv(path, dtype={"id": str, "source": str, "location": str}, keep_default_na=False)
-    require_columns(df, ["id", "source", "location", "subject", "measure", "value", "unit"], where=str(path))
+    require_columns(df, FACT_COLUMNS, where=str(path))
     if sources is not None and not df["source"].isin(sources["id"]).all():
         bad = ~df["source"].isin(sources["id"])
         raise KamError(f"{path}: column 'source' has {sorted(set(df.loc[bad, 'source']))} in {rows_preview(df.index[bad] + 2)}, "
@@ -1112,15 +1126,15 @@ def load_facts(path=None, sources: pd.DataFrame | None = None) -> pd.DataFrame:
     return df
 
 
-def fact(fact_id: str, facts: pd.DataFrame | None = None) -> dict:
-    """One fact by id.
+def fact(fact_id: str, facts: pd.DataFrame) -> dict:
+    """One fact of the study's facts by id.
 
     Parameters
     ----------
     fact_id : str
         E.g. ``"F001"``.
-    facts : DataFrame, optional
-        From :func:`load_facts` (default: the shipped table).
+    facts : DataFrame
+        The study's facts (:func:`load_facts` of its ``literature.facts``); required: kamlib holds no study's facts.
 
     Returns
     -------
@@ -1129,14 +1143,18 @@ def fact(fact_id: str, facts: pd.DataFrame | None = None) -> dict:
 
     Examples
     --------
-    >>> from kamlib.literature import fact
-    >>> float(fact("F001")["value"])
+    >>> from kamlib.literature import fact, load_facts
+    >>> float(fact("F001", load_facts("data/literature/facts.csv"))["value"])
     20.0
     """
-    facts = load_facts() if facts is None else facts
+    if facts is None:
+        raise KamError(f"fact {fact_id!r} needs the study's facts: pass load_facts(<its literature.facts>).")
     hit = facts[facts["id"] == fact_id]
     if hit.empty:
-        raise KamError(f"No fact {fact_id!r} in data/literature/facts.csv; known: {', '.join(facts['id'])}.")
+        known = ", ".join(facts["id"])
+        raise KamError(f"No fact {fact_id!r} among the study's facts (literature.facts); "
+                       + (f"known: {known}." if known else "the study declares none; add the fact to its facts file "
+                                                          "and name the file in literature.facts."))
     return hit.iloc[0].to_dict()
 
 

@@ -23,7 +23,7 @@ def _months(peak="2011-11", ratio=3.0):
 
 
 def _text(report=REPORT, log=None, months=None, **kw):
-    args = dict(read=541909, sources=literature.load_sources(), data="UCI Online Retail", currency="GBP",
+    args = dict(read=541909, sources=literature.load_sources(literature.LIT / "sources.csv"), data="UCI Online Retail", currency="GBP",
                 calibration_end="2011-06-30", holdout_end="2011-12-09", inactive_days=180)
     args.update(kw)
     out = describe.limitations(report, _log() if log is None else log, _months() if months is None else months,
@@ -57,7 +57,7 @@ def test_without_the_lines_read_or_a_country_those_sentences_are_left_out():
 def test_every_template_has_its_chinese():
     from kamlib.i18n import gettext
 
-    out = describe.limitations(REPORT, _log(), _months(), read=541909, sources=literature.load_sources(), data="x",
+    out = describe.limitations(REPORT, _log(), _months(), read=541909, sources=literature.load_sources(literature.LIT / "sources.csv"), data="x",
                                calibration_end="2011-06-30", holdout_end="2011-12-09", inactive_days=180)
     assert len(out) == 5
     for _, template, _ in out:

@@ -15,7 +15,7 @@ def codebook():
 
 
 def test_register_round_trips_through_bibtex():
-    src = lit.load_sources()
+    src = lit.load_sources(lit.LIT / "sources.csv")
     assert set(src["id"]) == {"S000", "S001", "S002", "S004"}
     bib = lit.to_bibtex(src)
     assert "@techreport{S000" in bib and "@article{S004" in bib
@@ -24,7 +24,7 @@ def test_register_round_trips_through_bibtex():
 
 
 def test_register_errors_name_the_column_and_rows(tmp_path):
-    src = lit.load_sources()
+    src = lit.load_sources(lit.LIT / "sources.csv")
     src.loc[2, "type"] = "tweet"
     path = tmp_path / "sources.csv"
     src.to_csv(path, index=False)
@@ -33,7 +33,7 @@ def test_register_errors_name_the_column_and_rows(tmp_path):
 
 
 def test_coding_uses_only_codebook_themes_and_registered_sources(codebook, tmp_path):
-    coding = lit.load_coding(codebook=codebook, sources=lit.load_sources())
+    coding = lit.load_coding(codebook=codebook, sources=lit.load_sources(lit.LIT / "sources.csv"))
     assert coding["source"].nunique() == 4
     bad = coding.copy()
     bad.loc[5, "theme"] = "telepathy"
@@ -99,10 +99,11 @@ def test_gaps_and_traceability(codebook):
 
 
 def test_facts_are_cited_by_id():
-    f = lit.fact("F001")
+    facts = lit.load_facts(lit.LIT / "facts.csv")  # the default study's
+    f = lit.fact("F001", facts)
     assert f["source"] == "S004" and f["location"] == "§4.1" and float(f["value"]) == 20
     with pytest.raises(KamError, match="No fact 'F999'"):
-        lit.fact("F999")
+        lit.fact("F999", facts)
 
 
 def test_cohen_kappa_treats_true_false_as_one_zero_and_names_mixed_labels():

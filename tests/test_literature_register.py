@@ -54,7 +54,7 @@ def test_citations_read_back_to_the_register_keys():
 def test_every_hypothesis_names_a_basis_the_workbook_can_cite(study):
     spec = yaml.safe_load(study.read_text(encoding="utf-8"))
     hypotheses = (spec.get("survey") or {}).get("hypotheses") or []
-    sources = set(lit.load_sources()["id"])
+    sources = set(lit.load_sources(lit.LIT / "sources.csv")["id"])
     works = set(lit.work_keys(BIB))
     for h in hypotheses:
         assert h.get("basis"), f"{study.name}: hypothesis {h['id']} names no basis"

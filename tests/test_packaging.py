@@ -161,7 +161,7 @@ assert datasets.online_retail().shape == (541909, 8)
 assert datasets.groceries()["basket_id"].nunique() == 9835
 assert datasets.ecsi("mobi").shape == (250, 24)
 assert datasets.ecsi("satisfaction").shape == (250, 28)
-assert len(literature.load_sources()) > 0
+assert len(literature.load_sources(literature.LIT / "sources.csv")) > 0
 assert instrument.load(config.project_path("data/survey/instrument.yaml")).constructs
 assert config.reports_root() == Path.cwd() / "reports"
 print("ok")

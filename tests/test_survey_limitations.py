@@ -27,3 +27,29 @@ def test_the_personalisation_claim_check_is_named_by_what_it_checks(tmp_path):
     claims.assign(check=claims["check"].replace({"personalised_lift": "f001"})).to_csv(old, index=False)
     with pytest.raises(KamError, match="'f001', which is now called 'personalised_lift'"):
         sr.load_claims(old)
+
+
+# ------------------------------------------------------------------- a study without sources gets none of ours
+
+def test_a_study_that_declares_no_sources_or_facts_gets_none():
+    from kamlib import literature as lit
+    from kamlib.workbench import report
+
+    assert lit.load_sources(None).empty and list(lit.load_sources(None).columns) == lit.SOURCE_COLUMNS
+    assert lit.load_facts(None).empty and list(lit.load_facts(None).columns) == lit.FACT_COLUMNS
+    with pytest.raises(TypeError):  # no default: a caller says which study's register it means
+        lit.load_sources()
+    with pytest.raises(TypeError):
+        lit.load_facts()
+    with pytest.raises(KamError, match="the study declares none"):
+        lit.fact("F001", lit.load_facts(None))
+    with pytest.raises(KamError, match="needs the study's facts"):
+        lit.fact("F001", None)
+    assert lit.sources_csl(lit.load_sources(None)) == []
+    # the report's practice sources are the ones the run read: none for a run whose study declares none, so a text
+    # citing S004 lists no practice source of the default study
+    none = {"notebooks": {"20_survey": {"parameters": {"literature_sources": None}}}}
+    ours = {"notebooks": {"00_literature": {"parameters": {"literature_sources": "data/literature/sources.csv"}}}}
+    assert report.sources(none).empty and not report.sources(ours).empty
+    assert not [r for r in report._listed("as S004 says", "en", report.sources(none)) if r.get("practice")]
+    assert [r["key"] for r in report._listed("as S004 says", "en", report.sources(ours)) if r.get("practice")] == ["S004"]

@@ -1081,18 +1081,52 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
     parts += [v for c in shown.columns for v in shown[c].tolist() if isinstance(v, str)]
     parts += [w["cite"] for t in _literature("en", manifest) for w in t["works"]]  # the background's review
     parts += [m["text"] for m in methods.chapter(manifest, values, "en", results=results)]  # the methods chapter cites its sources
-    return _listed("\n".join(parts), language)
+    return _listed("\n".join(parts), language, sources(manifest))
 
 
-def _listed(text: str, language: str) -> list[dict]:
+def sources(manifest: dict) -> pd.DataFrame:
+    """The practice sources this run read: the study's ``literature.sources`` as the notebooks ran with it (their
+    parameters in the manifest), or none when the study declares none (never the default study's register).
+
+    Parameters
+    ----------
+    manifest : dict
+        The report folder's ``manifest.json``.
+
+    Returns
+    -------
+    DataFrame
+        :func:`kamlib.literature.load_sources` of that file; no rows when the run read none.
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import sources
+    >>> len(sources({"notebooks": {"20_survey": {"parameters": {"seed": 1}}}}))
+    0
+    >>> sources({"notebooks": {"00_literature": {"parameters": {
+    ...     "literature_sources": "data/literature/sources.csv"}}}})["id"].iloc[0]
+    'S000'
+    """
+    from .. import literature
+    from ..config import ROOT
+
+    for rec in manifest.get("notebooks", {}).values():
+        path = rec.get("parameters", {}).get("literature_sources")
+        if path:  # the runner passes file keys relative to the project root, or absolute
+            return literature.load_sources(Path(path) if Path(path).is_absolute() else ROOT / path)
+    return literature.load_sources(None)
+
+
+def _listed(text: str, language: str, practice_sources: pd.DataFrame) -> list[dict]:
     """The reference list of ``text`` in the style of ``language`` (:func:`kamlib.literature.references`), then the
-    case's practice sources that ``text`` cites by their register id (background, hypotheses, claims)."""
+    case's practice sources (``practice_sources``, :func:`sources`) that ``text`` cites by their register id
+    (background, hypotheses, claims)."""
     from .. import literature
 
     style = literature.STYLE_OF_LANGUAGE[language]
     works = literature.references(text, style=style)
     cited = set(re.findall(r"\bS\d{3}\b", text))  # a practice source is listed when the text cites its id
-    items = [i for i in literature.sources_csl(language=language) if i["id"] in cited]
+    items = [i for i in literature.sources_csl(practice_sources, language=language) if i["id"] in cited]
     practice = literature.format_references([i["id"] for i in items], style=style, csl_items=items)
     return works + [{**r, "label": r["key"], "author": r["key"], "year": "", "practice": True} for r in practice]
 
@@ -1254,7 +1288,7 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
         tail = rest.partition("</ul>")[2]
         text = _html.unescape(re.sub(r"<[^>]*>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", head + tail,
                                                              flags=re.S)))
-        doc["references"] = _listed(text, language)
+        doc["references"] = _listed(text, language, sources(manifest))
         if references_only:
             return doc["references"]
         page = page_of(doc)
