@@ -53,3 +53,28 @@ def test_a_study_that_declares_no_sources_or_facts_gets_none():
     assert report.sources(none).empty and not report.sources(ours).empty
     assert not [r for r in report._listed("as S004 says", "en", report.sources(none)) if r.get("practice")]
     assert [r["key"] for r in report._listed("as S004 says", "en", report.sources(ours)) if r.get("practice")] == ["S004"]
+
+
+# ------------------------------------------------ the background says what the run's hypotheses are, from the manifest
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_transactions_only_study_is_not_told_the_hypotheses_below_are_its_questions(tmp_path, language):
+    """The superstore export (tests/exports.py) runs no survey: its background says no hypothesis is tested."""
+    import json
+
+    from kamlib.workbench import report
+
+    (tmp_path / "values").mkdir()
+    (tmp_path / "values" / "10_key_accounts.json").write_text(json.dumps({"gini": 0.5}))
+    manifest = {"artefacts": [], "notebooks": {"10_key_accounts": {
+        "stage": "identify", "parameters": {"transactions_source": "superstore.csv", "report_demonstrations": "off"}}}}
+    T = report.report_text(language)
+    text = report.outline(manifest, tmp_path, language=language)["background_text"]
+    assert T["background_no_hypotheses"] in text and T["background_case_text"] in text
+    assert T["background_hypotheses"] not in text
+    assert ("The hypotheses below" in text) is False and "下表的假设" not in text
+    if language == "zh":
+        assert "不检验任何假设" in text
+    # the survey ran without a declared model: said as such; a survey with its table in the body keeps the old words
+    assert report.background_hypotheses(False, False, True) == "background_survey_no_model"
+    assert report.background_hypotheses(False, True, True) == "background_hypotheses_demonstrated"

@@ -83,6 +83,23 @@ TEXT = {
                                "offers and personalised recommendations, and evaluate which of these actions pay. The "
                                "hypotheses below are the survey's questions; each section after the data answers one "
                                "stage of this framework.",
+           "background_case_text": "Key accounts are the few customers who bring most of a company's revenue. This "
+                                   "study asks how an e-commerce company can identify them in its transaction log, "
+                                   "understand what drives their satisfaction and loyalty, segment and prioritise "
+                                   "them, act on them with offers and personalised recommendations, and evaluate "
+                                   "which of these actions pay.",
+           "background_hypotheses": "The hypotheses below are the survey's questions; each section after the data "
+                                    "answers one stage of this framework.",
+           "background_hypotheses_demonstrated": "The survey's hypotheses are tested in this run on simulated answers "
+                                                 "only, shown in Appendix C, so the case's own data test none of "
+                                                 "them; each section after the data answers one stage of this "
+                                                 "framework on the case's data.",
+           "background_survey_no_model": "The survey in this run declares no research model (survey.model), so it "
+                                         "tests no hypothesis; each section after the data answers one stage of this "
+                                         "framework.",
+           "background_no_hypotheses": "No survey is part of this run, so it tests no hypothesis: the case's own data "
+                                       "(a transaction log) test none; each section after the data answers one "
+                                       "stage of this framework on them.",
            "background_survey_text": "This study tests a research model on a questionnaire survey: the constructs and "
                                      "items of its instrument, and the hypotheses of its model below. The study has no "
                                      "transaction log; the sections after the data report the survey's measurement, its "
@@ -891,7 +908,9 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
                        for section, text in (texts or {}).items()},
             "appendix": _appendix(manifest, sections), "labels": labels,
             "cards": _key_numbers(manifest, values, language, currency, demonstration=False, own=own_survey),
-            "background_text": T["background_survey_text" if own_survey else "background_text"],
+            "background_text": T["background_survey_text"] if own_survey else
+            run_together([T["background_case_text"], T[background_hypotheses(hypotheses is not None, any(
+                a.get("role") == "hypotheses" for a in demo), results.understand.items_analysed is not None)]]),
             "literature": _literature(language, manifest),
             "methods": methods.chapter(manifest, values, language, results=results),
             "demonstration_appendix": {
@@ -904,6 +923,41 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
             "n_simulated": len(simulated), "versions": sorted((arts[0].get("versions", {}) if arts else {}).items()),
             "first_section": len(sections) + 3}
     return doc, values, results
+
+
+def background_hypotheses(in_body: bool, demonstrated: bool, survey_ran: bool) -> str:
+    """Which sentence of the report's text (:data:`TEXT`) closes the background of a study with a transaction log:
+    what its run says about hypotheses, as its manifest shows it. The hypothesis table in the body (the case's own
+    survey); only in the appendix of method demonstrations (simulated answers: the case's own data test none); a
+    survey without a declared model; or no survey at all (a transactions-only study).
+
+    Parameters
+    ----------
+    in_body : bool
+        The run's hypothesis table is in the report's body.
+    demonstrated : bool
+        A hypothesis table is among the method demonstrations on other or simulated data.
+    survey_ran : bool
+        The survey notebook ran (it recorded its item analysis).
+
+    Returns
+    -------
+    str
+        A key of :data:`TEXT`.
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import background_hypotheses
+    >>> background_hypotheses(False, False, False)  # a transactions-only study, such as a B2B export
+    'background_no_hypotheses'
+    >>> background_hypotheses(True, False, True)
+    'background_hypotheses'
+    """
+    if in_body:
+        return "background_hypotheses"
+    if demonstrated:
+        return "background_hypotheses_demonstrated"
+    return "background_survey_no_model" if survey_ran else "background_no_hypotheses"
 
 
 def numbered(language: str) -> bool:
