@@ -97,9 +97,10 @@ class LossMakers(Result):
     losses: dict
 
     def breakdown(self) -> Message:
-        """Per tier, the count and the loss ("Develop: 64, -61,939; Maintain: 130, -21,044"), tiers without
-        loss-makers left out."""
-        parts = [Message("{tier}: {n:,} customers, {loss:,.0f}", "phrase", tier=t, n=self.counts[t], loss=self.losses[t])
+        """Per tier, the count and the loss ("Develop: 64 customers losing 61,939; Maintain: 130 customers losing
+        21,044"), tiers without loss-makers left out."""
+        parts = [Message("{tier}: {n:,} customers losing {loss:,.0f}", "phrase", tier=t, n=self.counts[t],
+                         loss=-self.losses[t])
                  for t in self.tiers if self.counts[t]]
         return join(parts)
 #: The rules that rank the key accounts (a study's ``tiers.rank_by``) and the measure each ranks by, as
