@@ -216,21 +216,26 @@ def _call(fn, keys: dict[str, str], *args, **kwargs):
 def load_transactions(namespace: dict[str, Any]):
     """The study's transaction log, loaded and validated from the ``transactions_*`` parameters.
 
+    Inside a run the kernels share one validated copy (:func:`kamlib.workbench.logcache.shared`).
+
     Returns
     -------
     kamlib.transactions.Loaded
         The clean log, the validation report and the source's name.
     """
     from .. import transactions
+    from . import logcache
 
     p = {k[len("transactions_"):]: v for k, v in namespace.items() if k.startswith("transactions_")}
     keys = {k: f"transactions.{k}" for k in p} | {"source": "transactions.source", "attributes": "tiers.candidates"}
-    return _call(transactions.load, keys, p["source"], columns=p["columns"], encoding=p["encoding"],
-                 date_format=p["date_format"], negative_amounts=p["negative_amounts"],
-                 zero_amounts=p["zero_amounts"], duplicates=p["duplicates"], as_of=p["as_of"],
-                 exclude_products=p["exclude_products"], cancellation_prefix=p["cancellation_prefix"],
-                 sample_share=p["sample_share"], decimal=p["decimal"], timezone=p["timezone"], sheet=p["sheet"],
-                 tables=p.get("tables"), filter=p.get("filter"), attributes=namespace.get("tiers_candidates"))
+    arguments = dict(columns=p["columns"], encoding=p["encoding"], date_format=p["date_format"],
+                     negative_amounts=p["negative_amounts"], zero_amounts=p["zero_amounts"],
+                     duplicates=p["duplicates"], as_of=p["as_of"], exclude_products=p["exclude_products"],
+                     cancellation_prefix=p["cancellation_prefix"], sample_share=p["sample_share"],
+                     decimal=p["decimal"], timezone=p["timezone"], sheet=p["sheet"], tables=p.get("tables"),
+                     filter=p.get("filter"), attributes=namespace.get("tiers_candidates"))
+    return logcache.shared({"source": p["source"], **arguments},
+                           lambda: _call(transactions.load, keys, p["source"], **arguments))
 
 
 def load_survey(namespace: dict[str, Any], inst):
