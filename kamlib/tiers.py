@@ -1012,7 +1012,7 @@ class ComeBack(Result):
         """
         if not 0 < percentile < 1:
             raise ArgumentError(f"the percentile must be in (0, 1), got {percentile}.", argument="percentile")
-        return 1.0 - float(percentile)
+        return round(1.0 - float(percentile), 12)  # 1 - 0.9 is 0.09999999999999998 in floating point
 
     def material(self, percentile: float) -> bool:
         """Whether more of the called customers came back than the window's percentile allows (:meth:`allowed`):
