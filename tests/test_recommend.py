@@ -200,6 +200,22 @@ def test_cosine_in_row_blocks_equals_one_product():
             np.testing.assert_array_equal(a, b)
 
 
+def test_the_memory_bound_cuts_more_blocks_with_the_same_neighbours(monkeypatch):
+    from scipy import sparse
+
+    X = sparse.random(400, 120, density=0.05, random_state=np.random.default_rng(4), format="csr", dtype=np.float32)
+    X.data[:] = 1
+    whole = rc._keep_neighbours(rc._cosine_items(X, workers=1), 5)
+    sizes = []
+    real = rc._keep_neighbours
+    monkeypatch.setattr(rc, "_keep_neighbours", lambda sim, k: sizes.append(sim.shape[0]) or real(sim, k))
+    monkeypatch.setattr(rc, "_BLOCK_BYTES", 12 * 120 * 2 * 7)  # 7 products a block with two workers
+    cut = rc._cosine_items(X, workers=2, neighbours=5)
+    assert len(sizes) == 18 and max(sizes) <= 7  # 120 products in blocks of at most 7, not 16 blocks
+    for a, b in [(whole.indptr, cut.indptr), (whole.indices, cut.indices), (whole.data, cut.data)]:
+        np.testing.assert_array_equal(a, b)
+
+
 def test_neighbours_keep_each_products_most_similar(log):
     s = rc.time_split(log, "2024-01-31")
     full = rc.recommend(s, "itemcf", k=1)

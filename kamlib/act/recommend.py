@@ -453,13 +453,19 @@ def relevant(split: Split, *, exclude_bought: bool = True) -> ItemSets:
     return ItemSets(split.customers, split.items, labels, c[starts], np.r_[at[starts], at[-1]], i[found])
 
 
+#: The memory the item-similarity blocks may take at once before each is cut to its neighbours (a block of r products
+#: of a catalogue of n holds at most r x n similarities: on a 10M-line log 16 blocks held 1.4 GB each).
+_BLOCK_BYTES = 256 * 2**20
+
+
 def _cosine_items(X, workers: int = 1, neighbours: int | None = None):
     """Item x item cosine similarity of the columns of a sparse matrix, diagonal zero (sparse).
 
     The product is computed in blocks of rows, ``workers`` at once (scipy's sparse product releases the GIL);
     the blocks stacked are the same arrays as one product. With ``neighbours``, each block is cut to its rows'
     most similar products (:func:`_keep_neighbours`, a row-wise rule) before the blocks are stacked, so the full
-    similarity matrix (800 MB on a 10M-line log) never exists at once.
+    similarity matrix (800 MB on a 10M-line log) never exists at once, and the blocks are small enough that those
+    computed at once hold at most about :data:`_BLOCK_BYTES` before their cut.
     """
     from scipy import sparse
     from sklearn.preprocessing import normalize
@@ -467,6 +473,10 @@ def _cosine_items(X, workers: int = 1, neighbours: int | None = None):
     cols = normalize(X.T.tocsr(), norm="l2", axis=1)
     right = cols.T.tocsr()
     blocks = max(1, workers) * (8 if neighbours is not None else 1)
+    if neighbours is not None:  # a block's product before the cut holds at most rows x items values (12 bytes
+        # each): blocks small enough that the workers' blocks together stay near _BLOCK_BYTES
+        per_block = max(1, _BLOCK_BYTES // (12 * max(1, cols.shape[0]) * max(1, workers)))
+        blocks = max(blocks, -(-cols.shape[0] // per_block))
     cuts = np.linspace(0, cols.shape[0], max(1, min(blocks, cols.shape[0])) + 1).astype(int)
 
     def block(bounds):
