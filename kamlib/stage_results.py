@@ -51,7 +51,8 @@ from .tiers import Identification, Tiers
 
 __all__ = ["AGREES", "Act", "CHECKS", "CONCENTRATION_FINDING", "Claim", "DISAGREES", "Evaluate", "INCONCLUSIVE",
            "Identify", "KEPT", "Literature", "NOT_COMPARABLE", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "PERSONALISATION_LIFT_FINDING", "RECORDED", "STAGES",
-           "Segment", "Sentence", "StageResults", "Understand", "WORDED_FINDINGS", "closing", "confront", "hypotheses_sentence",
+           "Segment", "Sentence", "StageResults", "Understand", "WORDED_FINDINGS", "closing", "confront",
+           "group_difference_sentence", "hypotheses_sentence",
            "load_claims", "recorded", "recorded_by"]
 
 
@@ -264,6 +265,10 @@ class Understand(Result):
         Drivers in the importance-performance analysis (count).
     group_tests : int or None
         Profile questions of more than two groups compared by ANOVA and Kruskal-Wallis (count).
+    group_differences : dict or None
+        Profile question -> its comparisons of construct scores across the question's groups
+        (:func:`kamlib.survey.group_differences`: test, statistic, df, p-value, effect size, the study's alpha and
+        the hypotheses that name the grouping); the discussion says one sentence of each that is significant.
     nps : float or None
         Net Promoter Score of the answers (-100 to 100).
 
@@ -290,6 +295,7 @@ class Understand(Result):
     driver_r2: float | None = None
     ipa_drivers: int | None = None
     group_tests: int | None = None
+    group_differences: dict | None = None
     nps: float | None = None
 
 
@@ -512,6 +518,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("understand", "driver_r2"): ("20_survey", "driver_r2"),
     ("understand", "ipa_drivers"): ("20_survey", "ipa_drivers"),
     ("understand", "group_tests"): ("20_survey", "group_tests"),
+    ("understand", "group_differences"): ("20_survey", r"group_differences_(?P<id>.+)"),
     ("understand", "nps"): ("20_survey", "nps"),
     ("segment", "k"): ("30_segments", "k_chosen"),
     ("segment", "k_gap"): ("30_segments", "k_gap"),
@@ -1205,6 +1212,7 @@ def _understand(r: StageResults, simulated: bool) -> list[Message]:
             out.append(Message("On the survey, {s} of {t} hypotheses are supported; read each with its qualification "
                                "column, which names any failed reliability, validity or fit criterion.", "closing",
                                s=got[0], t=tested[0]))
+    out += _group_differences(u)
     if u.real_survey_n is not None:
         out.append(Message("The real answers ({n} respondents) come from a published survey of another company: they "
                            "show that the satisfaction-loyalty chain can be tested, not that it holds here.", "closing",
@@ -1213,6 +1221,68 @@ def _understand(r: StageResults, simulated: bool) -> list[Message]:
         out.append(Message("The {n:,} reviews are a public Chinese corpus, not the company's customers: the classifier "
                            "and the aspect shares demonstrate the method only.", "closing", n=reviews[0]))
     return out
+
+
+def group_difference_sentence(row: dict) -> Message | None:
+    """The discussion's sentence on one comparison of construct scores across an answer's groups, when it is
+    significant at the study's level (None when it is not): the statistic with its degrees of freedom, the p-value,
+    the level, the effect size and whether a hypothesis declares the comparison (exploratory when none does; the
+    comparisons of a question are tested without correction for multiple tests, said with their number).
+
+    Parameters
+    ----------
+    row : dict
+        One record of :func:`kamlib.survey.group_differences`.
+
+    Returns
+    -------
+    Message or None
+
+    References
+    ----------
+    American Psychological Association (2020). *Publication Manual* (7th ed.), 6.43-6.46: a test is reported with
+    its statistic, degrees of freedom, exact p-value and an effect size.
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import group_difference_sentence
+    >>> row = {"question": "INDUSTRY", "variable": "LOY", "test": "ANOVA", "statistic": 5.96, "df1": 2, "df2": 269,
+    ...        "pvalue": 0.0029, "effect": "eta_squared", "effect_size": 0.042, "n": 272, "alpha": 0.05,
+    ...        "hypotheses": [], "tests": 3}
+    >>> str(group_difference_sentence(row))[:111]
+    'LOY differs across the groups of the answer INDUSTRY (one-way ANOVA F(2, 269) = 5.96, p = 0.003, below α = 0.05'
+    >>> group_difference_sentence(dict(row, pvalue=0.2)) is None
+    True
+    """
+    p, alpha = row["pvalue"], row["alpha"]
+    if p is None or p != p or not p < alpha:
+        return None
+    statistic = (Message("one-way ANOVA F({df1}, {df2}) = {f:.2f}", "phrase", df1=row["df1"], df2=row["df2"],
+                         f=row["statistic"]) if row["test"] == "ANOVA" else
+                 Message("Welch's t = {t:.2f}", "phrase", t=row["statistic"]))
+    shown_p = Message("p < 0.001", "phrase") if p < 0.001 else Message("p = {p:.3f}", "phrase", p=p)
+    effect = (Message("η² = {e:.3f}", "phrase", e=row["effect_size"]) if row["effect"] == "eta_squared" else
+              Message("Hedges' g = {e:.2f}", "phrase", e=row["effect_size"]))
+    hypotheses = row.get("hypotheses") or []
+    status = (Message("exploratory: no hypothesis declares this comparison, and it is one of the {k} comparisons by "
+                      "{question} tested without correction for multiple tests", "phrase", k=row["tests"],
+                      question=row["question"]) if not hypotheses else
+              Message("{h} compares a path across these groups, not their means, so this difference is exploratory "
+                      "too: one of the {k} comparisons by {question} tested without correction for multiple tests",
+                      "phrase", h=", ".join(hypotheses), k=row["tests"], question=row["question"]))
+    return Message("{variable} differs across the groups of the answer {question} ({statistic}, {p}, below α = "
+                   "{alpha:g}; {effect}); {status}.", "closing", variable=row["variable"], question=row["question"],
+                   statistic=statistic, p=shown_p, alpha=alpha, effect=effect, status=status)
+
+
+def _group_differences(u: Understand) -> list[Message]:
+    """One sentence per significant group difference the survey computed; one sentence when none is significant."""
+    rows = [row for _, got in sorted((u.group_differences or {}).items()) for row in got]
+    said = [m for m in map(group_difference_sentence, rows) if m is not None]
+    if rows and not said:
+        return [Message("None of the {k} comparisons of construct scores across the groups of the profile answers is "
+                        "significant at α = {alpha:g}.", "closing", k=len(rows), alpha=rows[0]["alpha"])]
+    return said
 
 
 def _act(r: StageResults, simulated: bool) -> list[Message]:

@@ -32,7 +32,7 @@ from .invariance import common_method_factor, CommonMethod, Invariance, invarian
 from ._shared import Interval
 from .ordinal import MergedAnswers, Polychoric, polychoric
 from .drivers import Interaction, key_drivers, KeyDrivers, Mediation, mediation, moderation, relative_importance
-from .groups import compare_many, compare_two, likert_shares, NPS, nps
+from .groups import compare_many, compare_two, group_differences, likert_shares, NPS, nps
 from .importance import IPMA, ipa, ipma
 from .plspredict import PLSPredict, plspredict
 from .research_model import declare, Hypothesis, hypothesis_tests, HypothesisTests, qualify, real_tests, ResearchModel
@@ -41,7 +41,7 @@ __all__ = ["CommonMethod", "EFA", "Harman", "Hypothesis", "HypothesisTests", "IP
            "Invariance", "KMO", "KeyDrivers", "Mediation", "MergedAnswers", "NPS", "PLSPredict", "Polychoric",
            "ResearchModel", "Rotation", "SEMResult", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
            "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha",
-           "declare", "efa", "efa_agreement", "fit_verdicts", "fornell_larcker", "group_paths", "harman", "htmt",
+           "declare", "efa", "efa_agreement", "fit_verdicts", "fornell_larcker", "group_differences", "group_paths", "harman", "htmt",
            "hypothesis_tests", "invariance", "ipa", "ipma", "item_analysis", "key_drivers", "kmo", "likert_shares",
            "measurement_cfa", "measurement_model", "mediation", "model_syntax", "moderation", "nps", "omega",
            "one_factor_loadings", "parallel_analysis", "plspredict", "polychoric", "qualify", "real_tests",

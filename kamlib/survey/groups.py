@@ -16,7 +16,7 @@ from scipy import stats
 from .._results import Result
 from ..errors import KamError
 
-__all__ = ["NPS", "compare_many", "compare_two", "likert_shares", "nps"]
+__all__ = ["NPS", "compare_many", "compare_two", "group_differences", "likert_shares", "nps"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> p
     Returns
     -------
     DataFrame
-        ``variable``, ``mean_<level>`` for both groups, ``difference``, ``welch_t``, ``pvalue``, ``hedges_g``.
+        ``variable``, ``mean_<level>`` for both groups, ``difference``, ``welch_t``, ``pvalue``, ``hedges_g``, ``n``
+        (the respondents compared).
 
     References
     ----------
@@ -72,7 +73,7 @@ def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> p
         sp = np.sqrt(((na - 1) * a.var() + (nb - 1) * b.var()) / (na + nb - 2))
         g = (a.mean() - b.mean()) / sp * (1 - 3 / (4 * (na + nb) - 9))
         rows.append({"variable": c, f"mean_{levels[0]}": a.mean(), f"mean_{levels[1]}": b.mean(),
-                     "difference": a.mean() - b.mean(), "welch_t": t, "pvalue": p, "hedges_g": g})
+                     "difference": a.mean() - b.mean(), "welch_t": t, "pvalue": p, "hedges_g": g, "n": na + nb})
     return pd.DataFrame(rows)
 
 
@@ -91,7 +92,9 @@ def compare_many(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> 
     Returns
     -------
     DataFrame
-        ``variable``, ``groups``, ``anova_f``, ``anova_pvalue``, ``eta_squared``, ``kruskal_h``, ``kruskal_pvalue``, ``epsilon_squared``.
+        ``variable``, ``groups``, ``anova_f``, ``anova_pvalue``, ``eta_squared``, ``kruskal_h``, ``kruskal_pvalue``,
+        ``epsilon_squared``, ``n`` (the respondents compared; the ANOVA's degrees of freedom are ``groups - 1`` and
+        ``n - groups``).
 
     References
     ----------
@@ -115,8 +118,55 @@ def compare_many(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> 
         n = len(allv)
         rows.append({"variable": c, "groups": len(samples), "anova_f": f, "anova_pvalue": pf,
                      "eta_squared": ss_between / ss_total, "kruskal_h": h, "kruskal_pvalue": ph,
-                     "epsilon_squared": h / ((n ** 2 - 1) / (n + 1))})
+                     "epsilon_squared": h / ((n ** 2 - 1) / (n + 1)), "n": n})
     return pd.DataFrame(rows)
+
+
+def group_differences(table: pd.DataFrame, question: str, *, alpha: float = 0.05, hypotheses=()) -> list[dict]:
+    """Each comparison of a :func:`compare_two` or :func:`compare_many` table as one record the report's discussion
+    words (:func:`kamlib.stage_results.group_difference_sentence`): the test, its statistic and degrees of freedom,
+    the p-value, the effect size, the level it is judged at and the hypotheses that name the grouping.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`compare_two` (Welch t, Hedges' g) or :func:`compare_many` (one-way ANOVA, eta squared) of ``question``.
+    question : str
+        The answer column whose groups were compared.
+    alpha : float
+        The study's significance level (``1 - level`` of its hypothesis tests).
+    hypotheses : sequence of str
+        Ids of the hypotheses that declare a comparison across this answer's groups (a multi-group moderation or an
+        interaction by it); none: the comparison is exploratory.
+
+    Returns
+    -------
+    list of dict
+        ``question``, ``variable``, ``test`` ("ANOVA" or "Welch t"), ``statistic``, ``df1``, ``df2`` (None for Welch's
+        test), ``pvalue``, ``effect`` ("eta_squared" or "hedges_g"), ``effect_size``, ``n``, ``alpha``,
+        ``hypotheses`` and ``tests`` (the comparisons of the table: a significant one is one of them, uncorrected).
+
+    Examples
+    --------
+    >>> from kamlib.survey.groups import compare_many, group_differences
+    >>> [r["test"] for r in group_differences(compare_many(scores, data["AGE"], ["SAT"]), "AGE")]
+    ['ANOVA']
+    """
+    if not 0 < alpha < 1:
+        raise KamError(f"alpha is {alpha}; give a significance level between 0 and 1 (0.05 for 95% intervals).")
+    many = "anova_f" in table
+    out = []
+    for r in table.to_dict("records"):
+        n = int(r["n"])
+        out.append({"question": str(question), "variable": str(r["variable"]),
+                    "test": "ANOVA" if many else "Welch t",
+                    "statistic": float(r["anova_f"] if many else r["welch_t"]),
+                    "df1": int(r["groups"]) - 1 if many else None, "df2": n - int(r["groups"]) if many else None,
+                    "pvalue": float(r["anova_pvalue"] if many else r["pvalue"]),
+                    "effect": "eta_squared" if many else "hedges_g",
+                    "effect_size": float(r["eta_squared"] if many else r["hedges_g"]), "n": n,
+                    "alpha": float(alpha), "hypotheses": [str(h) for h in hypotheses], "tests": len(table)})
+    return out
 
 
 def nps(values, level: float = 0.95) -> NPS:

@@ -244,6 +244,7 @@ class CommonMethod(Result):
     likely: bool = False  # every criterion indicates common-method bias (kamlib.verdicts.weigh)
     qualifier: str = ""  # the short clause that qualifies each hypothesis resting on these answers ("" when none)
     status: str = "not detected"  # "likely", "possible", "not detected" or "inadmissible"
+    reason: Message | str = ""  # what made the model with the method factor inadmissible (a Message; "" when admissible)
 
 
 def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *,
@@ -300,7 +301,8 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
         ``table`` (model, chi2, df, pvalue, cfi, tli, rmsea, admissible; delta rows), ``loadings`` (construct, item,
         std_loading, std_loading_clf, change, method_loading), ``method_share``, ``delta_cfi``, a one-sentence
         ``verdict`` (a :class:`~kamlib.i18n.Message`), ``status`` ("likely", "possible", "not detected",
-        "inadmissible") and the ``qualifier`` of the hypotheses ("" when none).
+        "inadmissible"), the ``reason`` an inadmissible model is so (a phrase: a negative variance, or a method
+        factor on its zero bound; "" otherwise) and the ``qualifier`` of the hypotheses ("" when none).
 
     References
     ----------
@@ -413,7 +415,8 @@ def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha,
                           "of {what}): the method factor cannot be told apart from the constructs in these answers, so "
                           "this check gives no estimate; rely on Harman's test here and add a marker variable to the "
                           "next wave.", p=p, what=what)
-        return CommonMethod(table, loadings, math.nan, dcfi, verdict, status="inadmissible")
+        return CommonMethod(table, loadings, math.nan, dcfi, verdict, status="inadmissible",
+                            reason=Message("a negative variance of {what}", "phrase", what=what))
     # a nested model cannot fit worse: a negative difference is rounding (shown as 0.0, not -0.0)
     dchi2, ddf, dp = float(-delta["chi2"]), int(round(-delta["df"])), float(delta["pvalue"])
     dchi2 = dchi2 if dchi2 > 0 else 0.0
@@ -431,7 +434,10 @@ def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha,
         if estimator == "WLSMV":
             verdict = Message("{verdict} Both models are fitted to the ordinal answers by WLSMV, the difference test "
                               "scaled and shifted (Satorra 2000), as lavaan computes them.", verdict=verdict)
-        return CommonMethod(table, loadings, share, dcfi, verdict, status="inadmissible")
+        reason = Message("the method factor's standardised loadings stay at zero, largest {m:.2g} against the rule "
+                         "{op} {cut:g}, so the model sits on the bound of its method variance", "phrase", m=largest,
+                         op=on_bound.op, cut=on_bound.threshold)
+        return CommonMethod(table, loadings, share, dcfi, verdict, status="inadmissible", reason=reason)
     biggest = loadings.loc[loadings["change"].abs().idxmax()]
     change = float(abs(biggest["change"]))
     improves = dp < alpha

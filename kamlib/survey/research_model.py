@@ -162,6 +162,11 @@ class ResearchModel(Result):
         """The answer columns that multi-group hypotheses compare groups by (each once)."""
         return list(dict.fromkeys(h.group for h in self.hypotheses if "moderation" in h.kinds))
 
+    def grouped_by(self, column: str) -> list[str]:
+        """Ids of the hypotheses that compare across the groups of the answer ``column``: a multi-group moderation
+        by it or an interaction with it as the moderator (none: a comparison by ``column`` is exploratory)."""
+        return [h.id for h in self.hypotheses if column in (h.group, h.moderator)]
+
     def chain(self, name: str) -> tuple[str, str, str] | None:
         """``(x, m, y)`` when the defined effect ``name`` is the product of two labelled paths x -> m -> y."""
         factors = [f.strip() for f in self.defined[name].split("*")]

@@ -584,9 +584,54 @@ def read(path: str | Path, inst: Instrument, *, fmt: str = "csv", mapping: str |
 
 @dataclass(frozen=True)
 class Cleaned(Result):
-    data: pd.DataFrame      # kept respondents, reverse-coded items
-    report: pd.DataFrame    # respondents removed per rule
+    """The cleaned answers (:func:`clean`) and what the cleaning did.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The respondents kept, items reverse-coded.
+    report : DataFrame
+        Respondents removed per rule (``rule``, ``removed``, ``remaining``, ``flagged_answers``), in the order the
+        rules apply, and a last row for all rules.
+    missing_items : DataFrame
+        Share of missing answers per item after cleaning.
+    n_read : int
+        Respondents read, before any rule (count).
+    n_complete : int
+        Of the respondents kept, those who answered every item (count): the factor and structural models use them.
+    """
+
+    data: pd.DataFrame
+    report: pd.DataFrame
     missing_items: pd.DataFrame
+    n_read: int = 0
+    n_complete: int = 0
+
+    @property
+    def n_removed(self) -> int:
+        """Respondents the cleaning rules removed (count): :attr:`n_read` minus those kept."""
+        return self.n_read - len(self.data)
+
+    def removed_by(self):
+        """Which rules removed how many respondents, as one phrase (a :class:`~kamlib.i18n.Message`; "" when none
+        did), so a report never shows the counts read and analysed unexplained.
+
+        Examples
+        --------
+        >>> from kamlib.survey.responses import clean, simulate
+        >>> cleaned = clean(simulate(inst, 200, seed=1), inst, min_seconds=90)
+        >>> cleaned.n_read, len(cleaned.data) + cleaned.n_removed
+        (200, 200)
+        >>> str(cleaned.removed_by()).startswith("6 by the rule 'failed attention check'")
+        True
+        """
+        from ..i18n import Message, join, made
+
+        rules = self.report.iloc[1:-1]  # the first row sets answers to missing, the last sums the rules
+        # a rule with a number (the speeders' seconds) is a Message, found again by its text (pandas keeps str)
+        return join([Message("{n} by the rule '{rule}'", "phrase", n=int(r["removed"]),
+                             rule=made(str(r["rule"])) or Message(str(r["rule"]), "value"))
+                     for _, r in rules.iterrows() if int(r["removed"])])
 
 
 def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_invalid: str = "error",
@@ -690,7 +735,8 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
     missing_items = data[items].isna().mean().rename("missing_share").rename_axis("item").reset_index()
     for item in inst.reverse_items:
         data[item] = inst.points + 1 - data[item]
-    return Cleaned(data, pd.DataFrame(rows), missing_items)
+    complete = int(data[items].notna().all(axis=1).sum())
+    return Cleaned(data, pd.DataFrame(rows), missing_items, n_read=n0, n_complete=complete)
 
 
 def construct_scores(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
