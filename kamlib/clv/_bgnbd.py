@@ -15,10 +15,10 @@ analysis. *International Journal of Research in Marketing*, 24(3), 201-209.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
+from ._optimize import weighted
 from .base import Model
 
 __all__ = ["BGNBD", "MBGNBD", "distinct_frequencies", "expected", "nll_bgnbd", "nll_mbgnbd"]
@@ -75,8 +75,8 @@ def nll_bgnbd(log_params, freq, rec, T, weights, penalizer):
     da = dab + w4 / a
     db = dab + (digamma(b + fu) - digamma(b))[inv] - w4 / bf[inv]
     W = weights.sum()
-    grad = -np.array([weights @ d for d in (dr, dalpha, da, db)]) / W * theta + 2 * penalizer * theta ** 2
-    return -(weights @ ll) / W + penalizer * (theta ** 2).sum(), grad
+    grad = -np.array([weighted(weights, d) for d in (dr, dalpha, da, db)]) / W * theta + 2 * penalizer * theta ** 2
+    return -weighted(weights, ll) / W + penalizer * (theta ** 2).sum(), grad
 
 
 def nll_mbgnbd(log_params, freq, rec, T, weights, penalizer):
@@ -101,8 +101,8 @@ def nll_mbgnbd(log_params, freq, rec, T, weights, penalizer):
     da = dab + w4 / a
     db = dab + (digamma(b + fu + 1) - digamma(b))[inv] - w4 / (b + f)
     W = weights.sum()
-    grad = -np.array([weights @ d for d in (dr, dalpha, da, db)]) / W * theta + 2 * penalizer * theta ** 2
-    return -(weights @ ll) / W + penalizer * (theta ** 2).sum(), grad
+    grad = -np.array([weighted(weights, d) for d in (dr, dalpha, da, db)]) / W * theta + 2 * penalizer * theta ** 2
+    return -weighted(weights, ll) / W + penalizer * (theta ** 2).sum(), grad
 
 
 def distinct_frequencies(suff: pd.DataFrame, columns) -> tuple:

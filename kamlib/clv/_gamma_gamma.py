@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._bgnbd import distinct_frequencies
+from ._optimize import weighted
 from .base import Model
 
 __all__ = ["GammaGamma", "nll"]
@@ -32,8 +33,8 @@ def nll(log_params, x, m, weights, penalizer):
     dq = (digamma(p * xu + q) - digamma(q))[inv] + np.log(v) - lxm
     dv = q / v - (p * xr + q) / (xr * m + v)
     W = weights.sum()
-    grad = -np.array([weights @ d for d in (dp, dq, dv)]) / W * theta + 2 * penalizer * theta ** 2
-    return -(weights @ ll) / W + penalizer * (theta ** 2).sum(), grad
+    grad = -np.array([weighted(weights, d) for d in (dp, dq, dv)]) / W * theta + 2 * penalizer * theta ** 2
+    return -weighted(weights, ll) / W + penalizer * (theta ** 2).sum(), grad
 
 
 class GammaGamma(Model):

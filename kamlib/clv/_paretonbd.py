@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._optimize import weighted
 from .base import Model
 
 __all__ = ["ParetoNBD", "ParetoNBDFitter", "expected", "log_g", "loglik_alive", "loglik_rows", "nll", "prepare"]
@@ -130,8 +131,8 @@ def nll(log_params, data, weights, penalizer):
     with np.errstate(over="ignore", invalid="ignore"):
         ll, d = loglik_rows(r, s, np.array([alpha]), np.array([beta]), data)
         W = weights.sum()
-        value = -(weights @ ll) / W + penalizer * (theta ** 2).sum()
-        grad = -(d @ weights) / W * theta + 2 * penalizer * theta ** 2
+        value = -weighted(weights, ll) / W + penalizer * (theta ** 2).sum()
+        grad = -weighted(weights, d) / W * theta + 2 * penalizer * theta ** 2
     if not (np.isfinite(value) and np.all(np.isfinite(grad))):
         return np.inf, np.zeros(4)
     return value, grad

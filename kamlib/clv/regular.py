@@ -35,7 +35,7 @@ import pandas as pd
 
 from .._results import Result
 from ..errors import KamError, require_columns
-from ._optimize import minimize, positive_definite
+from ._optimize import minimize, positive_definite, weighted
 from .base import Model, get
 
 __all__ = ["BGCNBDk", "MBGCNBDk", "RegularFit", "RegularFitter", "fit", "interpurchase", "loglik", "regularity", "simulate",
@@ -325,8 +325,8 @@ def _nll(log_params, k: int, data: dict, weights: np.ndarray, dropout_at_zero: b
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         ll, d = _rows(k, theta, data, dropout_at_zero)
         W = weights.sum()
-        value = -(weights @ ll) / W + penalizer * (theta ** 2).sum()
-        grad = -(d @ weights) / W * theta + 2 * penalizer * theta ** 2
+        value = -weighted(weights, ll) / W + penalizer * (theta ** 2).sum()
+        grad = -weighted(weights, d) / W * theta + 2 * penalizer * theta ** 2
     if not (np.isfinite(value) and np.all(np.isfinite(grad))):
         return np.inf, np.zeros_like(theta)
     return value, grad
