@@ -9,6 +9,7 @@ do not depend on the number of threads.
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 __all__ = ["cores", "thread_map"]
@@ -21,11 +22,31 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
+_worker = threading.local()
+
+
 def thread_map(fn, items, workers: int | None = None) -> list:
     """``[fn(x) for x in items]`` on ``workers`` threads (default :func:`cores`), in the order of ``items``; one
-    worker runs in this thread."""
+    worker runs in this thread, and so does a map called from inside another map's step (the bootstrap's refits
+    already fill the cores: a model's own parallel likelihood then runs in its refit's thread, not on more threads
+    than cores).
+
+    Examples
+    --------
+    >>> from kamlib._parallel import thread_map
+    >>> thread_map(lambda x: thread_map(lambda y: x * y, [1, 2]), [1, 2, 3], workers=2)
+    [[1, 2], [2, 4], [3, 6]]
+    """
     workers = cores() if workers is None else max(1, int(workers))
-    if workers == 1:
+    if workers == 1 or getattr(_worker, "busy", False):
         return [fn(x) for x in items]
+
+    def step(x):
+        _worker.busy = True
+        try:
+            return fn(x)
+        finally:
+            _worker.busy = False
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, items))
+        return list(pool.map(step, items))

@@ -419,3 +419,34 @@ def test_regular_bootstrap_refits_equal_fits_of_the_resampled_customers(model):
     assert np.quantile(draws, 0.5, axis=0)[0] == 3  # k
     np.testing.assert_allclose(ci["estimate_ci_lower"], np.quantile(draws, 0.25, axis=0), rtol=1e-4)
     np.testing.assert_allclose(ci["estimate_ci_upper"], np.quantile(draws, 0.75, axis=0), rtol=1e-4)
+
+
+def test_pareto_nbd_rows_on_two_threads_equal_one_thread(monkeypatch):
+    """The two integrals of the Pareto/NBD's likelihood on two threads give the same bits as on one."""
+    from kamlib.clv import _paretonbd as P
+
+    rng = np.random.default_rng(7)
+    n = 3000
+    T = rng.uniform(10, 80, n)
+    x = rng.poisson(2, n).astype(float)
+    tx = np.where(x > 0, T * rng.uniform(0.1, 1, n), 0.0)
+    data = P.prepare(x, tx, T)
+    args = (0.8, 0.6, np.array([3.0]), np.array([40.0]), data)
+    monkeypatch.setattr(P, "_PARALLEL_ROWS", 10**9)
+    one = P.loglik_rows(*args)
+    monkeypatch.setattr(P, "_PARALLEL_ROWS", 1)
+    two = P.loglik_rows(*args)
+    np.testing.assert_array_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])
+
+
+def test_a_map_inside_a_map_step_stays_in_its_thread():
+    import threading
+
+    from kamlib._parallel import thread_map
+
+    def outer(i):
+        me = threading.get_ident()
+        return all(thread_map(lambda _: threading.get_ident() == me, range(4), workers=2))
+
+    assert thread_map(outer, range(4), workers=2) == [True] * 4

@@ -83,6 +83,11 @@ def prepare(x, tx, T, group=None) -> dict:
     return {"x": x, "T": T, "group": g, "freq": (fu, cx), "recency": points[0], "age": points[1]}
 
 
+#: Rows from which :func:`loglik_rows` evaluates its two integrals on two threads (below, a thread costs more than
+#: it saves).
+_PARALLEL_ROWS = 2000
+
+
 def loglik_rows(r: float, s: float, alpha: np.ndarray, beta: np.ndarray, data: dict, grad: bool = True):
     """Per-row Pareto/NBD log-likelihood (Fader & Hardie 2005, eq. 18; lifetimes' and CLVTools' likelihood) with
     ``alpha`` and ``beta`` one per covariate group, and its derivatives in ``r``, the row's alpha, ``s`` and the
@@ -94,13 +99,20 @@ def loglik_rows(r: float, s: float, alpha: np.ndarray, beta: np.ndarray, data: d
     """
     from scipy.special import digamma, gammaln
 
+    from .._parallel import thread_map
+
     x, T, grp = data["x"], data["T"], data["group"]
     fu, finv = data["freq"]
-    sides = []
-    for xp, tp, gp, inv in (data["recency"], data["age"]):
-        g, d = log_g(r, s, alpha[gp], beta[gp], xp, tp)
-        sides.append((g[inv], d[:, inv]))
-    (g1, d1), (g2, d2) = sides
+
+    def side(points):
+        xp, tp, gp, inv = points
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a thread starts with numpy's defaults
+            g, d = log_g(r, s, alpha[gp], beta[gp], xp, tp)
+        return g[inv], d[:, inv]
+
+    # the integral at recency and at T: two independent sets of points, on two cores when there are many (the
+    # compiled series releases the GIL; the same numbers either way)
+    (g1, d1), (g2, d2) = thread_map(side, [data["recency"], data["age"]], None if len(x) >= _PARALLEL_ROWS else 1)
     al, be = alpha[grp], beta[grp]
     lra, lrb = np.log1p(T / al), np.log1p(T / be)
     # the terms alive at T and dropped out before it, each times alpha^r beta^s (as log_g)
