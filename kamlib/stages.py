@@ -161,7 +161,13 @@ def baskets(lines: pd.DataFrame, stage: str = "cross-selling rules") -> Check:
     >>> baskets(pd.DataFrame({"basket_id": ["1", "2"], "item": ["x", "y"]})).ok
     False
     """
-    sizes = lines.groupby("basket_id")["item"].nunique()
+    # distinct products per basket from integer codes (a groupby-nunique of 10M lines peaked near 1 GB above the
+    # lines themselves)
+    b, baskets_ = pd.factorize(lines["basket_id"])
+    i, items = pd.factorize(lines["item"])
+    known = (b >= 0) & (i >= 0)  # a missing basket or product is not a line of a basket
+    pairs = pd.unique(b[known].astype(np.int64) * max(len(items), 1) + i[known])
+    sizes = np.bincount(pairs // max(len(items), 1), minlength=len(baskets_))
     multi = int((sizes >= 2).sum())
     if multi == 0:
         return _fail(stage, "The {stage} {need} baskets with two or more products, and none of the {n:,} baskets has "

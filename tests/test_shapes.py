@@ -141,6 +141,11 @@ def test_products_baskets_and_amounts():
     assert "has 1" in stages.products(tx.assign(product="x")).reason
     lines = pd.DataFrame({"basket_id": ["1", "2", "2"], "item": ["x", "x", "y"]})
     assert stages.baskets(lines) and not stages.baskets(lines.iloc[:2])
+    # a product twice in one basket, or a missing product, is not a second product (as a groupby's nunique says)
+    twice = pd.DataFrame({"basket_id": ["1", "1", "2", "2", None], "item": ["x", "x", "y", None, "z"]})
+    assert not stages.baskets(twice) and "none of the 2 baskets" in stages.baskets(twice).reason
+    coded = lines.astype("category")  # the categorical lines of kamlib.act.baskets.from_transactions
+    assert stages.baskets(coded) and not stages.baskets(coded.iloc[:2])
 
 
 def test_an_order_level_customer_id_and_one_date_are_named():
