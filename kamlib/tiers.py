@@ -59,11 +59,11 @@ from .errors import ArgumentError, KamError, require_columns
 from .i18n import Message, join
 from .rfm import UNIT_DAYS
 
-__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS", "LossMakers", "NURTURED", "ORDER",
-           "RANK_BY", "Tiers", "WINDOW_EVIDENCE_LEVEL", "WINDOW_OWNERS", "Window", "account_sheet", "accounts",
-           "assign", "candidates", "customer_profit", "customer_value", "cut", "empty_tiers", "identify",
-           "inactivity_window", "measure_of", "min_gaps", "risk_phrase", "table", "top", "top_by_revenue",
-           "top_by_rule", "window", "with_profit", "without_model"]
+__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS",
+           "LossMakers", "NURTURED", "ORDER", "RANK_BY", "Tiers", "WINDOW_EVIDENCE_LEVEL", "WINDOW_OWNERS", "Window",
+           "account_sheet", "accounts", "assign", "candidates", "customer_profit", "customer_value", "cut",
+           "empty_tiers", "identify", "inactivity_window", "measure_of", "min_gaps", "risk_phrase", "table", "top",
+           "top_by_revenue", "top_by_rule", "window", "with_profit", "without_model"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 #: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
@@ -1032,8 +1032,10 @@ class ComeBack(Result):
         >>> from kamlib.tiers import ComeBack
         >>> ComeBack(347, 94, 389.0, "2021-12-31", "2022-12-31").material(0.9)  # 27% came back, 10% allowed
         True
-        >>> ComeBack(347, 20, 389.0, "2021-12-31", "2022-12-31").material(0.9), ComeBack(0, 0, 1.0, "", "").material(0.9)
-        (False, False)
+        >>> ComeBack(347, 20, 389.0, "2021-12-31", "2022-12-31").material(0.9)  # 6%
+        False
+        >>> ComeBack(0, 0, 1.0, "", "").material(0.9)  # nobody called inactive
+        False
         """
         return bool(self.called) and self.share > self.allowed(percentile)
 

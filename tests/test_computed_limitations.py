@@ -7,9 +7,11 @@ Chinese, declared only when it applies.
 2. the inactivity rule checked on the holdout: more of the customers it called inactive bought again than its
    percentile allows (``inactive_came_back``, :meth:`kamlib.tiers.ComeBack.material`);
 3. the churn label's window is shorter than the tiers' inactivity window (``churn_label_window``);
-4. loss-making customers in the tiers Develop and Maintain (``nurtured_loss_making``, :meth:`kamlib.tiers.Tiers.losses_in`);
+4. loss-making customers in the tiers Develop and Maintain (``nurtured_loss_making``,
+   :meth:`kamlib.tiers.Tiers.losses_in`);
 5. the figure of the highest expected gross profit ranks by the interval's bounds (:func:`kamlib.clv.profit.extremes`);
-6. the tier figure draws only tiers with customers and its caption names the empty ones (:func:`kamlib.plots.plot_tiers`).
+6. the tier figure draws only tiers with customers and its caption names the empty ones
+   (:func:`kamlib.plots.plot_tiers`).
 
 The unit tests are fast and check the kamlib functions against plain pandas; the notebook tests share ONE quick run of
 the B2B export of tests/exports.py (Profit mapped, key accounts at the top 10%: the examiner's study), and compute
@@ -81,7 +83,8 @@ def test_loss_makers_in_the_tiers_to_develop_or_maintain():
     assert "Develop: 1 customers losing 4" in str(lost.breakdown()) and lost.breakdown().translate("zh")
     # profitable tiers: nobody to report; no profit column: no answer at all; an unknown tier is an error
     assert t.losses_in(("Key account",)).customers == 0
-    assert tiers.assign(base.drop(columns="profit"), key_share=0.2, develop_share=0.5, value_model=False).losses_in() is None
+    plain = tiers.assign(base.drop(columns="profit"), key_share=0.2, develop_share=0.5, value_model=False)
+    assert plain.losses_in() is None
     with pytest.raises(ArgumentError, match="unknown tiers"):
         t.losses_in(("Nurture",))
 
@@ -154,7 +157,8 @@ def _check_by_hand(raw: pd.DataFrame):
     days = pd.DataFrame({"c": raw["Customer ID"].astype(str), "d": day})
     days = days[days["d"] >= CAL_START].drop_duplicates()
     before = days[days["d"] <= CAL_END]
-    gaps = np.concatenate([np.diff(np.sort(g["d"].to_numpy())) / np.timedelta64(1, "D") for _, g in before.groupby("c")])
+    gaps = np.concatenate([np.diff(np.sort(g["d"].to_numpy())) / np.timedelta64(1, "D")
+                           for _, g in before.groupby("c")])
     window = float(np.ceil(np.quantile(gaps, 0.9)))
     last = before.groupby("c")["d"].max()
     called = last.index[(pd.Timestamp(CAL_END) - last).dt.days > window]
@@ -273,7 +277,8 @@ def test_the_churn_label_window_is_a_limitation_naming_both_windows_and_keys(b2b
     _, _, days = _check_by_hand(pd.read_excel(over["transactions__source"], engine="calamine"))
     assert holdout < days
     s = _one(_limitations(out), "Two definitions of 'churned' disagree")
-    for words in (f"{holdout}-day holdout", "clv.calibration_end and clv.holdout_end", f"{days:g} days on the calibration",
+    for words in (f"{holdout}-day holdout", "clv.calibration_end and clv.holdout_end",
+                  f"{days:g} days on the calibration",
                   f"{tiers_days:g} days on the whole log", "tiers.max_inactive_days", f"at least {days:g} days"):
         assert words in s, words
     assert f"{holdout} 天" in _one(_limitations(out, "zh"), "两种定义")
@@ -319,7 +324,8 @@ def test_the_highest_expected_profit_are_ranked_by_the_lower_bound(b2b):
 def test_the_tier_figure_caption_names_the_empty_tier(b2b):
     out, _ = b2b
     tt = pd.read_csv(out / "tables" / "ka_tiers.csv")
-    caption = {a["id"]: a for a in json.loads((out / "manifest.json").read_text())["artefacts"]}["ka_tiers_chart"]["caption"]
+    arts = {a["id"]: a for a in json.loads((out / "manifest.json").read_text())["artefacts"]}
+    caption = arts["ka_tiers_chart"]["caption"]
     assert "Potential key account" not in set(tt["tier"])  # empty: the table leaves it out, the figure does not draw it
     assert caption["en"].endswith("Not drawn, having no customers: Potential key account.")
     assert "未画出" in caption["zh"] and "Potential" not in caption["zh"]

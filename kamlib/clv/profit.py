@@ -740,11 +740,11 @@ class Extremes(Result):
         """The caption of the table and figure: what is ranked, by which bound, and how many shown bought once."""
         what = (Message("expected gross profit per purchase", "phrase") if self.by == "profit_per_purchase" else
                 Message("CLV in profit", "phrase"))
-        return Message("The {n} customers whose 95% interval of the {what} lies highest (largest lower bound) and the {n} "
-                       "whose interval lies lowest (smallest upper bound), ranked by the interval's bounds rather than by "
-                       "the estimate; {one:,} of the {shown:,} shown bought on one day only; expected_loss: "
-                       "expected margin below zero, loss_clear: the whole interval below zero (rule margin_loss), "
-                       "{source}.", "caption", n=self.n, what=what, one=self.one_purchase, shown=len(self.customers),
+        return Message("The {n} customers whose 95% interval of the {what} lies highest (largest lower bound) and "
+                       "the {n} whose interval lies lowest (smallest upper bound), ranked by the interval's bounds "
+                       "rather than by the estimate; {one:,} of the {shown:,} shown bought on one day only; "
+                       "expected_loss: expected margin below zero, loss_clear: the whole interval below zero (rule "
+                       "margin_loss), {source}.", "caption", n=self.n, what=what, one=self.one_purchase, shown=len(self.customers),
                        source=source)
 
 
