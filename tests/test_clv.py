@@ -450,3 +450,13 @@ def test_a_map_inside_a_map_step_stays_in_its_thread():
         return all(thread_map(lambda _: threading.get_ident() == me, range(4), workers=2))
 
     assert thread_map(outer, range(4), workers=2) == [True] * 4
+
+
+@pytest.mark.slow
+def test_importing_lifetimes_after_kamlib_prints_no_pandas_warning():
+    import subprocess
+    import sys
+
+    code = "import kamlib.clv\nfrom lifetimes import BetaGeoFitter, ParetoNBDFitter"
+    done = subprocess.run([sys.executable, "-W", "default", "-c", code], capture_output=True, text=True, check=True)
+    assert "chained_assignment" not in done.stderr and "Warning" not in done.stderr

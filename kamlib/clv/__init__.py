@@ -39,6 +39,12 @@ Fader, P. S., & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value
 
 from __future__ import annotations
 
+import warnings
+
+# lifetimes 0.11.3 sets pandas' chained_assignment option on import, which pandas 3 deprecates: its warning is about
+# lifetimes, not the user's data, and would otherwise print in the first notebook cell that fits a model
+warnings.filterwarnings("ignore", message="The 'mode.chained_assignment' option is deprecated", module=r"lifetimes\.")
+
 from . import _bgnbd, _gamma_gamma, _paretonbd, regular  # noqa: F401  (each registers its models)
 from . import covariates, evidence, holdout, profit, validation  # noqa: F401  (the family's modules, as clv.holdout, ...)
 from .base import BOUNDS, get, label, Model, ModelName, names, parse
