@@ -140,7 +140,7 @@ CITATION = re.compile(rf"(?<![A-Za-zÀ-ÿ])({_NAME}|[\u4e00-\u9fff]{{2,4}})(?:(?
 #: "(UK, Christmas 2010)" or "(orders, Germany 2011 to 2012)" is not a citation.
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Spring|Summer|"
           r"Autumn|Fall|Winter|Christmas|Easter|Halloween|Thanksgiving)\b")
-CITATION_OPEN = re.compile(rf"(?:[(（]|(?P<comma>[(（][^()（）]*?[,;，；] ?)(?!{_MONTH})(?=[A-Z][a-zà-ÿ]))({_NAME}) "
+CITATION_OPEN = re.compile(rf"(?:[(（](?!{_MONTH})|(?P<comma>[(（][^()（）]*?[,;，；] ?)(?!{_MONTH})(?=[A-Z][a-zà-ÿ]))({_NAME}),? "
                            rf"((?:19|20)\d{{2}})\b")
 #: The next work of a list that a citation opens: "Hubert & Arabie 1985, Cramér 1946" (after a year, a comma or
 #: semicolon, one surname and a year with no parenthesis); matched only right after a citation.
@@ -207,6 +207,8 @@ def citations(text: str) -> list[tuple[str, str]]:
     [('Fabrigar', '1999'), ('Kelley', '1939'), ('吴明隆', '2010')]
     >>> citations("(power 0.8, Cohen 1988); (检验力 0.8，Cohen 1988); (UK, December 2010); (GBP, EUR 2010)")
     [('Cohen', '1988')]
+    >>> citations("about 200 (Kline, 2016); (Horn, 1965), which; (March, 2020); (sizes, 2019)")
+    [('Kline', '2016'), ('Horn', '1965')]
     """
     return [(surname, year) for surname, year, _ in _cited(text)]
 
