@@ -322,8 +322,8 @@ def _survey_methods(u, language: str) -> list[str]:
     if u.estimator == "WLSMV":
         out.append(_say("The answers are ordinal, so the factor models are estimated by diagonally weighted least "
                         "squares with robust standard errors and a mean- and variance-adjusted test statistic (WLSMV), "
-                        "as lavaan computes them, and differences between nested models by the scaled and shifted "
-                        "test (Satorra 2000).", language))
+                        "as lavaan computes them (Rosseel 2012), and differences between nested models by the scaled "
+                        "and shifted test (Satorra 2000).", language))
     if u.kmo is not None or u.parallel_analysis_factors is not None:
         out.append(_say("Before the confirmatory model, an exploratory factor analysis checks the items: sampling "
                         "adequacy by the Kaiser-Meyer-Olkin measure (Kaiser 1974) and the number of factors by "
@@ -347,7 +347,7 @@ def _survey_methods(u, language: str) -> list[str]:
                         "on the recommendation question (Reichheld 2003).", language))
     if u.group_tests:
         out.append(_say("The outcomes are compared across the groups of each profile question by one-way ANOVA (eta²) "
-                        "and the Kruskal-Wallis test (epsilon²).", language))
+                        "and the Kruskal-Wallis test (epsilon²; Kruskal & Wallis 1952).", language))
     return out
 
 
