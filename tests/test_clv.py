@@ -435,6 +435,7 @@ def test_pareto_nbd_rows_on_two_threads_equal_one_thread(monkeypatch):
     monkeypatch.setattr(P, "_PARALLEL_ROWS", 10**9)
     one = P.loglik_rows(*args)
     monkeypatch.setattr(P, "_PARALLEL_ROWS", 1)
+    monkeypatch.setattr("kamlib._parallel.cores", lambda: 2)  # two threads even on a one-core machine
     two = P.loglik_rows(*args)
     np.testing.assert_array_equal(one[0], two[0])
     np.testing.assert_array_equal(one[1], two[1])

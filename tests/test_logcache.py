@@ -43,8 +43,8 @@ def test_the_second_kernel_reads_the_copy_equal_in_every_column_and_rule(run_fol
     first = logcache.shared(arguments, _load(arguments, calls))
     second = logcache.shared(arguments, _load(arguments, calls))
     assert calls == [1]  # validated once
-    pd.testing.assert_frame_equal(first.data, second.data, check_exact=True)
-    assert list(first.data.dtypes) == list(second.data.dtypes)
+    pd.testing.assert_frame_equal(first.data, second.data, check_exact=True, check_index_type=True)
+    assert isinstance(second.data.index, pd.RangeIndex) and list(first.data.dtypes) == list(second.data.dtypes)
     assert [str(r) for r in first.report["rule"]] == [str(r) for r in second.report["rule"]]
     assert (first.source, first.read, first.warnings) == (second.source, second.read, second.warnings)
     assert len(list(run_folder.glob("*.parquet"))) == 1
@@ -100,3 +100,46 @@ def test_the_key_follows_today_only_without_as_of(log):
     open_ended = dict(arguments, as_of=None)
     assert logcache.key(open_ended, today=dt.date(2026, 1, 1)) != logcache.key(open_ended, today=dt.date(2026, 1, 2))
     assert logcache.key(dict(arguments, source=str(log) + ".missing")) is None
+
+
+_READ_IN_ANOTHER_KERNEL = """
+import json, sys
+from kamlib.i18n import made, translate
+from kamlib.workbench import logcache
+loaded = logcache.shared(json.loads(sys.argv[1]), lambda: 1 / 0)
+print(json.dumps({str(r): translate(made(str(r)), "zh") if made(str(r)) else None for r in loaded.report["rule"]}))
+"""
+
+
+@pytest.mark.slow
+def test_a_kernel_reading_the_copy_has_the_cleaning_reports_chinese(run_folder, log, monkeypatch):
+    """Another process (a kernel that never validated) finds the Chinese of the cleaning rules as the first one."""
+    import json
+    import subprocess
+    import sys
+
+    from kamlib.i18n import made, translate
+
+    arguments = dict(_arguments(log), exclude_products=["z"])  # a rule that is a Message: "not a product (z)"
+    first = logcache.shared(arguments, lambda: transactions.load(
+        arguments["source"], columns=arguments["columns"], as_of=arguments["as_of"], exclude_products=["z"]))
+    here = {str(r): translate(made(str(r)), "zh") if made(str(r)) else None for r in first.report["rule"]}
+    assert sum(v is not None for v in here.values()) >= 2  # the not-a-product rule and the total
+    args = json.dumps({**arguments, "as_of": str(arguments["as_of"])})
+    # the key is made from the arguments as the notebook passes them: the same JSON text in the other process
+    monkeypatch.setattr(logcache, "key", lambda a, **k: "fixed")
+    logcache.clear(run_folder.parent.parent)
+    logcache.shared(arguments, lambda: first)
+    code = _READ_IN_ANOTHER_KERNEL.replace("from kamlib.workbench import logcache",
+                                           "from kamlib.workbench import logcache\nlogcache.key = lambda a, **k: 'fixed'")
+    done = subprocess.run([sys.executable, "-c", code, args], capture_output=True, text=True, check=True,
+                          env={**__import__("os").environ, RESULTS_ENV: str(run_folder.parent.parent / "results")})
+    assert json.loads(done.stdout) == here
+
+
+def test_clear_removes_the_run_folders_copy(run_folder, log):
+    arguments = _arguments(log)
+    logcache.shared(arguments, _load(arguments, []))
+    assert list(run_folder.glob("*.parquet"))
+    logcache.clear(run_folder.parent.parent)
+    assert not run_folder.exists()

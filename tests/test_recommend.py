@@ -209,7 +209,7 @@ def test_the_memory_bound_cuts_more_blocks_with_the_same_neighbours(monkeypatch)
     sizes = []
     real = rc._keep_neighbours
     monkeypatch.setattr(rc, "_keep_neighbours", lambda sim, k: sizes.append(sim.shape[0]) or real(sim, k))
-    monkeypatch.setattr(rc, "_BLOCK_BYTES", 12 * 120 * 2 * 7)  # 7 products a block with two workers
+    monkeypatch.setattr(rc, "_BLOCK_BYTES", 40 * 120 * 2 * 7)  # 7 products a block with two workers
     cut = rc._cosine_items(X, workers=2, neighbours=5)
     assert len(sizes) == 18 and max(sizes) <= 7  # 120 products in blocks of at most 7, not 16 blocks
     for a, b in [(whole.indptr, cut.indptr), (whole.indices, cut.indices), (whole.data, cut.data)]:

@@ -37,6 +37,7 @@ def test_run_skip_and_failure_keep_last_good_report(study_file, reports, tmp_pat
     assert ">load_transactions<" in html  # the code is shown: the report links to its cells
     values = json.loads((folder / "values" / "01_data_overview.json").read_text())
     assert values["n_customers"] == 2357 and values["n_rows"] == 6919
+    assert not (folder / ".state" / "log").exists()  # the kernels' shared log ends with its run
 
     # nothing changed: nothing runs
     again = runner.run(good, jobs=1)

@@ -472,9 +472,10 @@ def _cosine_items(X, workers: int = 1, neighbours: int | None = None):
 
     cols = normalize(X.T.tocsr(), norm="l2", axis=1)
     right = cols.T.tocsr()
-    # a block's product holds at most rows x items values (12 bytes each): blocks small enough that the workers'
-    # blocks together stay near _BLOCK_BYTES
-    per_block = max(1, _BLOCK_BYTES // (12 * max(1, cols.shape[0]) * max(1, workers)))
+    # a block's product holds at most rows x items values, about 40 bytes each while it is made (the value and its
+    # index, 12 bytes, the row of each value and the diagonal's mask, 9, and the neighbour cut's copy of them):
+    # blocks small enough that the workers' blocks together stay near _BLOCK_BYTES
+    per_block = max(1, _BLOCK_BYTES // (40 * max(1, cols.shape[0]) * max(1, workers)))
     blocks = max(max(1, workers) * 8, -(-cols.shape[0] // per_block))
     cuts = np.linspace(0, cols.shape[0], max(1, min(blocks, cols.shape[0])) + 1).astype(int)
 

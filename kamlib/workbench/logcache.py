@@ -7,8 +7,9 @@ warnings and purchase path pickled) under the run's ``.state/log/`` folder, hold
 that a kernel started beside it waits and reads the copy instead of validating again.
 
 The copy is used only when it was made from the same bytes (SHA-256 of every file the study names), the same
-loading parameters, the same kamlib code and, when ``transactions.as_of`` is not set (future dates are judged
-against today), the same day; anything else loads afresh. Outside the runner (a notebook opened in Lab without a
+loading parameters, the same kamlib code and library versions and, when ``transactions.as_of`` is not set (future
+dates are judged against today), the same day; anything else loads afresh. The runner removes the copy when a run
+starts and when it ends (:func:`clear`). Outside the runner (a notebook opened in Lab without a
 run, a test) nothing is kept. A copy that cannot be written or read (a disk full, a column Parquet cannot hold)
 is skipped with nothing lost: the log is loaded as before.
 
@@ -27,15 +28,28 @@ import pickle
 from pathlib import Path
 from typing import Any, Callable
 
-from .artefacts import RESULTS_ENV, kamlib_code_hash, sha256
+import pandas as pd
 
-__all__ = ["folder", "key", "shared"]
+from .artefacts import RESULTS_ENV, kamlib_code_hash, sha256, versions
+
+__all__ = ["clear", "folder", "key", "shared"]
 
 
-def folder() -> Path | None:
-    """The run's folder of shared logs (``<report folder>/.state/log``), or None outside a run."""
+def folder(report: Path | None = None) -> Path | None:
+    """The run's folder of shared logs (``<report folder>/.state/log``; of this kernel's run when ``report`` is not
+    given), or None outside a run."""
+    if report is not None:
+        return Path(report) / ".state" / "log"
     results = os.environ.get(RESULTS_ENV)
     return Path(results).parent / ".state" / "log" if results else None
+
+
+def clear(report: Path) -> None:
+    """Remove the shared log of the report folder ``report``: the runner calls it when a run starts and when it
+    ends, however it ends, so a copy never outlives its run (nor takes a log's size of disk in the report folder)."""
+    import shutil
+
+    shutil.rmtree(folder(report), ignore_errors=True)
 
 
 def _files(source: Any, tables: dict | None) -> list[Path]:
@@ -76,6 +90,7 @@ def key(arguments: dict, *, today: dt.date | None = None) -> str | None:
         return None
     h.update(json.dumps(arguments, sort_keys=True, default=str).encode())
     h.update(kamlib_code_hash().encode())
+    h.update(json.dumps(versions(), sort_keys=True).encode())  # pandas or pyarrow upgraded: validated again
     if arguments.get("as_of") is None:
         h.update(str(today or dt.date.today()).encode())
     return h.hexdigest()[:24]
@@ -96,7 +111,7 @@ def _locked(path: Path):
 def _read(stem: Path):
     import pyarrow.parquet as pq
 
-    rest = pickle.loads(stem.with_suffix(".pickle").read_bytes())
+    rest = pickle.loads(stem.with_suffix(".pickle").read_bytes())  # its messages are this process's again (below)
     table = pq.read_table(stem.with_suffix(".parquet"))
     data = table.to_pandas(self_destruct=True, split_blocks=True)  # the Arrow buffers go as pandas takes them
     del table
@@ -104,10 +119,19 @@ def _read(stem: Path):
 
 
 def _write(stem: Path, loaded) -> None:
+    from ..i18n import made
+
     fields = {f.name: getattr(loaded, f.name) for f in dataclasses.fields(loaded) if f.name != "data"}
+    # pandas keeps a table's generated cells (the cleaning rules) as plain text; their Chinese is found through the
+    # Messages this process made (kamlib.i18n.made), which a kernel reading the copy never made: they travel along,
+    # and unpickling makes them again
+    cells = {v for f in fields.values() if isinstance(f, pd.DataFrame) for c in f.columns
+             if not pd.api.types.is_numeric_dtype(f[c]) for v in f[c].dropna().unique() if isinstance(v, str)}
+    messages = sorted((m for v in cells if (m := made(v)) is not None), key=str)
     parquet, rest = stem.with_suffix(".parquet.part"), stem.with_suffix(".pickle.part")
-    loaded.data.to_parquet(parquet, index=True)
-    rest.write_bytes(pickle.dumps({"type": type(loaded), "fields": fields}, protocol=pickle.HIGHEST_PROTOCOL))
+    loaded.data.to_parquet(parquet, index=None)  # a RangeIndex stays one (index=True would store every number)
+    rest.write_bytes(pickle.dumps({"type": type(loaded), "fields": fields, "messages": messages},
+                                  protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(parquet, stem.with_suffix(".parquet"))  # the pickle last: a copy is whole once its pickle exists
     os.replace(rest, stem.with_suffix(".pickle"))
     for other in stem.parent.glob("*.p*"):  # one log per run folder: older copies go

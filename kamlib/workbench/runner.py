@@ -31,6 +31,7 @@ from pathlib import Path
 
 from . import notebooks as nb_mod
 from . import study as study_mod
+from . import logcache
 from .artefacts import RESULTS_ENV, kamlib_code_hash, params_hash, sha256, versions
 from ..config import NOTEBOOKS, ROOT, reports_root
 from ..errors import KamError
@@ -490,7 +491,11 @@ def run(study_file: str | Path | None = None, notebooks: list[str] | None = None
         raise KamError(f"Cannot write the report folder {out} ({exc.strerror}); fix its permissions or set "
                        "KAM_REPORTS_DIR to a folder you can write.") from None
     with _study_lock(out, study.name):
-        return _run_locked(study, names, base, out, quick=quick, force=force, jobs=jobs, echo=echo)
+        logcache.clear(out)  # the kernels share one validated log during the run, never a copy from another run
+        try:
+            return _run_locked(study, names, base, out, quick=quick, force=force, jobs=jobs, echo=echo)
+        finally:
+            logcache.clear(out)
 
 
 @contextlib.contextmanager
