@@ -439,12 +439,13 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
     Examples
     --------
     >>> from kamlib.workbench.findings import limitations
-    >>> limitations({}, {"artefacts": []}, quick=True)
-    ['This is a quick run on reduced sizes: rebuild with `make report` before quoting any number.']
+    >>> limitations({}, {"artefacts": []}, quick=True)[0][:60]
+    'This is a quick run on reduced sizes: run the study again wi'
     """
     out = []
     if quick:
-        out.append(_say("This is a quick run on reduced sizes: rebuild with `make report` before quoting any number.",
+        out.append(_say("This is a quick run on reduced sizes: run the study again without --quick (`kam run --study` "
+                        "with its file) before quoting any number.",
                         language))
     arts = manifest.get("artefacts", [])
     sim = sorted({a["notebook"] for a in arts if a.get("simulated")})
