@@ -447,8 +447,8 @@ def plot_grouped_bars(table: pd.DataFrame, x: str, columns: dict[str, str], *, y
 
 def plot_tiers(table: pd.DataFrame, columns: dict[str, str], *, ylabel="", percent=True, ax=None):
     """The key-account tiers as grouped bars, drawing only the tiers that have customers: a tier with none would be
-    a bar of height zero (or a legend entry) that reads as a finding. Which tiers are empty the caption says
-    (:func:`kamlib.tiers.empty_tiers` names them).
+    a bar of height zero (or a legend entry) that reads as a finding. The tiers left out are
+    :func:`kamlib.tiers.empty_tiers`, the list the caption names.
 
     Parameters
     ----------
@@ -476,8 +476,11 @@ def plot_tiers(table: pd.DataFrame, columns: dict[str, str], *, ylabel="", perce
     >>> [x.get_text() for x in plot_tiers(t, {"customer_share": "Customers"}).get_xticklabels()]
     ['Key account', 'Maintain']
     """
+    from .tiers import empty_tiers  # the one list of empty tiers, which the caption names too
+
     require_columns(table, ["tier", "customers"], where="plot_tiers' data", fix="pass kamlib.tiers.table(...)")
-    return plot_grouped_bars(table[table["customers"] > 0], "tier", columns, ylabel=ylabel, percent=percent, ax=ax)
+    drawn = table[~table["tier"].astype(str).isin(empty_tiers(table))]
+    return plot_grouped_bars(drawn, "tier", columns, ylabel=ylabel, percent=percent, ax=ax)
 
 
 def plot_scree(pa: pd.DataFrame, *, ax=None):

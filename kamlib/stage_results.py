@@ -53,7 +53,7 @@ __all__ = ["AGREES", "Act", "CHECKS", "CONCENTRATION_FINDING", "Claim", "DISAGRE
            "Identify", "KEPT", "Literature", "NOT_COMPARABLE", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "PERSONALISATION_LIFT_FINDING", "RECORDED", "STAGES",
            "Segment", "Sentence", "StageResults", "Understand", "WORDED_FINDINGS", "closing", "confront",
            "group_difference_sentence", "hypotheses_sentence",
-           "load_claims", "recorded", "recorded_by"]
+           "load_claims", "recorded", "recorded_by", "shown_pvalue"]
 
 
 # ------------------------------------------------------------------------------------ sentences worded by a verdict
@@ -1259,8 +1259,9 @@ def group_difference_sentence(row: dict) -> Message | None:
         return None
     statistic = (Message("one-way ANOVA F({df1}, {df2}) = {f:.2f}", "phrase", df1=row["df1"], df2=row["df2"],
                          f=row["statistic"]) if row["test"] == "ANOVA" else
-                 Message("Welch's t = {t:.2f}", "phrase", t=row["statistic"]))
-    shown_p = Message("p < 0.001", "phrase") if p < 0.001 else Message("p = {p:.3f}", "phrase", p=p)
+                 Message("Welch's t = {t:.2f}", "phrase", t=row["statistic"]) if row.get("df1") is None else
+                 Message("Welch's t({df:.1f}) = {t:.2f}", "phrase", df=row["df1"], t=row["statistic"]))
+    shown_p = shown_pvalue(p, alpha)
     effect = (Message("η² = {e:.3f}", "phrase", e=row["effect_size"]) if row["effect"] == "eta_squared" else
               Message("Hedges' g = {e:.2f}", "phrase", e=row["effect_size"]))
     hypotheses = row.get("hypotheses") or []
@@ -1273,6 +1274,42 @@ def group_difference_sentence(row: dict) -> Message | None:
     return Message("{variable} differs across the groups of the answer {question} ({statistic}, {p}, below α = "
                    "{alpha:g}; {effect}); {status}.", "closing", variable=row["variable"], question=row["question"],
                    statistic=statistic, p=shown_p, alpha=alpha, effect=effect, status=status)
+
+
+def shown_pvalue(p: float, alpha: float) -> Message:
+    """A p-value below ``alpha`` as a sentence shows it: three decimals ("p = 0.003", "p < 0.001"), four when three
+    would round it up to ``alpha`` or above ("p = 0.0497", never "p = 0.050, below α = 0.05"), and "p < α" when
+    four would too.
+
+    Parameters
+    ----------
+    p : float
+        The p-value, below ``alpha``.
+    alpha : float
+        The level it is judged at.
+
+    Returns
+    -------
+    Message
+
+    References
+    ----------
+    American Psychological Association (2020). *Publication Manual* (7th ed.), 6.36: exact p-values to two or three
+    decimals, p < .001 below that.
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import shown_pvalue
+    >>> str(shown_pvalue(0.0029, 0.05)), str(shown_pvalue(0.0497, 0.05)), str(shown_pvalue(0.049996, 0.05))
+    ('p = 0.003', 'p = 0.0497', 'p < 0.05')
+    """
+    if p < 0.001:
+        return Message("p < 0.001", "phrase")
+    if round(p, 3) < alpha:
+        return Message("p = {p:.3f}", "phrase", p=p)
+    if round(p, 4) < alpha:
+        return Message("p = {p:.4f}", "phrase", p=p)
+    return Message("p < {alpha:g}", "phrase", alpha=alpha)
 
 
 def _group_differences(u: Understand) -> list[Message]:

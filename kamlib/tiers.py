@@ -62,8 +62,8 @@ from .rfm import UNIT_DAYS
 __all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS",
            "LossMakers", "NURTURED", "ORDER", "RANK_BY", "Tiers", "WINDOW_EVIDENCE_LEVEL", "WINDOW_OWNERS", "Window",
            "account_sheet", "accounts", "assign", "candidates", "customer_profit", "customer_value", "cut",
-           "empty_tiers", "identify", "inactivity_window", "measure_of", "min_gaps", "risk_phrase", "table", "top",
-           "top_by_revenue", "top_by_rule", "window", "with_profit", "without_model"]
+           "empty_tiers", "empty_tiers_note", "identify", "inactivity_window", "measure_of", "min_gaps", "risk_phrase",
+           "table", "top", "top_by_revenue", "top_by_rule", "window", "with_profit", "without_model"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 #: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
@@ -74,7 +74,8 @@ NURTURED = ("Develop", "Maintain")
 
 @dataclass(frozen=True)
 class LossMakers(Result):
-    """:meth:`Tiers.losses_in`'s result: the loss-making customers of some tiers.
+    """:meth:`Tiers.losses_in`'s result: the loss-making customers of some tiers, and the window their gross profit
+    was summed over.
 
     Attributes
     ----------
@@ -88,6 +89,9 @@ class LossMakers(Result):
         Loss-making customers per tier.
     losses : dict
         Their gross profit per tier.
+    start, end : str
+        The first and last day of the window of the gross profit (the tiers' :attr:`Tiers.start` and
+        :attr:`Tiers.as_of`; "" when the tiers do not say), which a sentence about the losses quotes.
     """
 
     tiers: tuple
@@ -95,14 +99,31 @@ class LossMakers(Result):
     loss: float
     counts: dict
     losses: dict
+    start: str = ""
+    end: str = ""
 
-    def breakdown(self) -> Message:
-        """Per tier, the count and the loss ("Develop: 64 customers losing 61,939; Maintain: 130 customers losing
-        21,044"), tiers without loss-makers left out."""
-        parts = [Message("{tier}: {n:,} customers losing {loss:,.0f}", "phrase", tier=t, n=self.counts[t],
-                         loss=-self.losses[t])
+    def breakdown(self, currency: str | None = None) -> Message:
+        """Per tier, the count and the loss as money in ``currency`` (a study's ``transactions.currency``, shown as
+        :func:`kamlib.i18n.number` shows money: "Develop: 64 customers losing 61,939 GBP; Maintain: 1 customer
+        losing 21 GBP"), tiers without loss-makers left out.
+
+        Examples
+        --------
+        >>> from kamlib.tiers import LossMakers
+        >>> lost = LossMakers(("Develop", "Maintain"), 3, -25.5, {"Develop": 1, "Maintain": 2},
+        ...                   {"Develop": -4.0, "Maintain": -21.5})
+        >>> str(lost.breakdown("GBP"))
+        'Develop: 1 customer losing 4 GBP; Maintain: 2 customers losing 22 GBP'
+        """
+        from .i18n import number
+
+        parts = [Message("{tier}: {n:,} customer losing {loss}" if self.counts[t] == 1 else
+                         "{tier}: {n:,} customers losing {loss}", "phrase", tier=t, n=self.counts[t],
+                         loss=number(-self.losses[t], "money", currency=currency))
                  for t in self.tiers if self.counts[t]]
         return join(parts)
+
+
 #: The rules that rank the key accounts (a study's ``tiers.rank_by``) and the measure each ranks by, as
 #: :attr:`Tiers.rank_by` names it ("purchase days" is the revenue rule on a log without amounts).
 RANK_BY = {"revenue": "revenue", "profit": "gross profit", "clv": "CLV"}
@@ -379,7 +400,9 @@ class Tiers(Result):
         The customer table the tiers were drawn from (``revenue``, ``clv``, ``p_alive``, ``recency``, ``T``, ...),
         indexed by customer id.
     as_of : str
-        The date the tiers describe ("" when unknown).
+        The date the tiers describe ("" when unknown): the last day of the window of the ranking revenue and profit.
+    start : str
+        The first day of that window (``clv.calibration_start``; "" when unknown).
     unit : str
         The time unit of the summary's ``recency`` and ``T`` (for the days since the last purchase).
     rank_note : str or None
@@ -425,6 +448,7 @@ class Tiers(Result):
     loss_making: pd.Index | None = None
     dropout_identified: bool = False
     cut: Cut | None = None
+    start: str = ""
 
     @property
     def measure(self) -> str:
@@ -509,6 +533,9 @@ class Tiers(Result):
         >>> lost = assign(b, key_share=0.25, develop_share=0.5, value_model=False).losses_in()
         >>> lost.customers, lost.loss, lost.counts
         (2, -5.5, {'Develop': 1, 'Maintain': 1})
+        >>> t = assign(b, key_share=0.25, develop_share=0.5, value_model=False, start="2011-01-01", as_of="2011-12-09")
+        >>> t.losses_in().start, t.losses_in().end  # the window the losses were summed over
+        ('2011-01-01', '2011-12-09')
         """
         if self.base is None or "profit" not in self.base:
             return None
@@ -521,7 +548,7 @@ class Tiers(Result):
         counts = {t: int((lossy & (self.tier.astype(str) == t)).sum()) for t in tiers}
         losses = {t: float(profit[lossy & (self.tier.astype(str) == t)].sum()) for t in tiers}
         return LossMakers(tuple(tiers), int((lossy & inside).sum()), float(profit[lossy & inside].sum()), counts,
-                          losses)
+                          losses, start=self.start, end=self.as_of)
 
     @property
     def n_key_accounts(self) -> int:
@@ -1274,7 +1301,7 @@ def without_model(rank_by: str) -> str:
 def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float = 0.5,
            min_p_alive: float = 0.5, max_inactive_days: float = 180, unit: str = "D",
            degenerate: bool = False, value_model: str | bool = "CLV", as_of: str = "", rank_by: str = "revenue",
-           candidates: Candidates | None = None) -> Tiers:
+           candidates: Candidates | None = None, start: str = "") -> Tiers:
     """Key-account tier per customer from value, potential and risk (rule in the module docstring).
 
     Parameters
@@ -1303,7 +1330,10 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
         True is read as "CLV"); "" or False for none. Without one there is no potential tier (it would rank by a
         forecast that does not beat past revenue): development is ranked by the ranking measure and risk by recency.
     as_of : str
-        The date the tiers describe, for the result.
+        The date the tiers describe, for the result: the last day of the window of ``base``'s revenue and profit.
+    start : str
+        The first day of that window (a study's ``clv.calibration_start``), for the result (:attr:`Tiers.start`,
+        :attr:`LossMakers.start`).
     rank_by : {"revenue", "profit", "clv"}
         What ranks the key accounts (a study's ``tiers.rank_by``; :data:`RANK_BY`): past revenue (purchase days
         without amounts), gross profit (``base["profit"]``; no customer without a positive profit is a key account
@@ -1419,7 +1449,8 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
                  max_inactive_days=float(max_inactive_days), min_p_alive=float(min_p_alive), rank_by=rank_by,
                  value_model=model_label if value_model else "",
                  base=base, as_of=str(as_of), unit=unit, rank_note=rank_note, candidates=candidates,
-                 loss_making=loss_making, dropout_identified=bool(identified), cut=key_cut)
+                 loss_making=loss_making, dropout_identified=bool(identified), cut=key_cut,
+                 start=str(pd.Timestamp(start).date()) if start else "")
 
 
 def _rule(share: float, measure: str, value_model: bool, risk: Message, candidates: Candidates | None) -> Message:
@@ -1487,8 +1518,32 @@ def table(base: pd.DataFrame, tier: Tiers | pd.Series) -> pd.DataFrame:
     return out.reset_index()
 
 
-def empty_tiers(table_df: pd.DataFrame, *, by_construction=()) -> str | None:
-    """One sentence naming the tiers no customer falls in (None when every tier has customers).
+def empty_tiers(table_df: pd.DataFrame) -> list[str]:
+    """The tiers no customer falls in, in the table's order: the one list the tier figure leaves out
+    (:func:`kamlib.plots.plot_tiers`), its caption names and :func:`empty_tiers_note` says.
+
+    Parameters
+    ----------
+    table_df : DataFrame
+        From :func:`table` (``tier``, ``customers``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import empty_tiers
+    >>> empty_tiers(pd.DataFrame({"tier": ["Key account", "Potential key account", "Develop"], "customers": [3, 0, 0]}))
+    ['Potential key account', 'Develop']
+    """
+    require_columns(table_df, ["tier", "customers"], where="the tier table", fix="pass kamlib.tiers.table(...)")
+    return [str(t) for t, n in zip(table_df["tier"], table_df["customers"]) if n == 0]
+
+
+def empty_tiers_note(table_df: pd.DataFrame, *, by_construction=()) -> Message | None:
+    """One sentence naming the tiers no customer falls in (:func:`empty_tiers`; None when every tier has customers).
 
     Parameters
     ----------
@@ -1499,16 +1554,16 @@ def empty_tiers(table_df: pd.DataFrame, *, by_construction=()) -> str | None:
 
     Returns
     -------
-    str or None
+    Message or None
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.tiers import empty_tiers
-    >>> empty_tiers(pd.DataFrame({"tier": ["Key account", "Develop"], "customers": [3, 0]}))
+    >>> from kamlib.tiers import empty_tiers_note
+    >>> str(empty_tiers_note(pd.DataFrame({"tier": ["Key account", "Develop"], "customers": [3, 0]})))
     'No customer falls in the tier Develop; check the tier thresholds (tiers.* in a study) against the data.'
     """
-    empty = [str(t) for t, n in zip(table_df["tier"], table_df["customers"]) if n == 0 and str(t) not in by_construction]
+    empty = [t for t in empty_tiers(table_df) if t not in set(by_construction)]
     if not empty:
         return None
     return Message(f"No customer falls in the tier{'s' if len(empty) > 1 else ''} {{tiers}}; check the tier "
@@ -1885,7 +1940,8 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
                     degenerate=purchase.degenerate if purchase is not None else True,
                     value_model=clv.label(value_model) if value_model else "",
                     as_of=str(pd.Timestamp(holdout_end).date()), rank_by=rank_by,
-                    candidates=_candidates(transactions, candidates, end=holdout_end, start=calibration_start))
+                    candidates=_candidates(transactions, candidates, end=holdout_end, start=calibration_start),
+                    start=calibration_start)
     from .value_index import for_study
 
     spec = dict(value_index or {})

@@ -80,13 +80,67 @@ def test_loss_makers_in_the_tiers_to_develop_or_maintain():
     assert lost.customers == nurtured.sum() == 3 and lost.loss == base.loc[nurtured, "profit"].sum() == -7.5
     assert lost.counts == {t_: int((nurtured & (tier == t_)).sum()) for t_ in ("Develop", "Maintain")}
     assert sum(lost.losses.values()) == lost.loss
-    assert "Develop: 1 customers losing 4" in str(lost.breakdown()) and lost.breakdown().translate("zh")
+    # one customer is a customer, and the loss is money in the study's currency (as the sentence's {loss})
+    said = str(lost.breakdown("USD"))
+    assert said == "Develop: 1 customer losing 4 USD; Maintain: 2 customers losing 4 USD", said
+    assert str(lost.breakdown()) == "Develop: 1 customer losing 4; Maintain: 2 customers losing 4"  # no currency
+    assert lost.breakdown("USD").translate("zh") == "培育客户:1 位客户,亏损 4 USD;维持客户:2 位客户,亏损 4 USD"
     # profitable tiers: nobody to report; no profit column: no answer at all; an unknown tier is an error
     assert t.losses_in(("Key account",)).customers == 0
     plain = tiers.assign(base.drop(columns="profit"), key_share=0.2, develop_share=0.5, value_model=False)
     assert plain.losses_in() is None
     with pytest.raises(ArgumentError, match="unknown tiers"):
         t.losses_in(("Nurture",))
+
+
+def test_the_loss_makers_carry_the_window_their_profit_was_summed_over():
+    """The loss-maker sentence (40_strategy) quotes the window of the tiers that counted the losses (10_key_accounts),
+    not dates of its own."""
+    base = pd.DataFrame({"revenue": [90.0, 50.0, 30.0, 20.0], "clv": 0.0, "p_alive": 1.0, "recency": 1.0, "T": 1.0,
+                         "profit": [5.0, -4.0, 3.0, -1.5]}, index=list("abcd"))
+    t = tiers.assign(base, key_share=0.25, develop_share=0.5, value_model=False, as_of=HOLD_END, start=CAL_START)
+    lost = t.losses_in()
+    assert (lost.start, lost.end) == (str(pd.Timestamp(CAL_START).date()), HOLD_END) == (t.start, t.as_of)
+    assert tiers.assign(base, key_share=0.25, develop_share=0.5, value_model=False).losses_in().start == ""
+    source = _source("40_strategy")
+    assert "start=lost.start, end=lost.end" in source and "breakdown(transactions_currency)" in source
+
+
+def test_the_empty_tiers_are_one_list_for_the_note_the_figure_and_its_caption():
+    t = pd.DataFrame({"tier": tiers.ORDER, "customers": [3, 0, 0, 5, 12],
+                      "customer_share": [0.15, 0.0, 0.0, 0.25, 0.6]})
+    assert tiers.empty_tiers(t) == ["At-risk key account", "Potential key account"]
+    drawn = [x.get_text() for x in plots.plot_tiers(t, {"customer_share": "Customers"}).get_xticklabels()]
+    assert drawn == [x for x in tiers.ORDER if x not in tiers.empty_tiers(t)]
+    note = tiers.empty_tiers_note(t, by_construction=("Potential key account",))
+    assert "At-risk key account" in str(note) and "Potential" not in str(note) and note.translate("zh")
+    assert tiers.empty_tiers_note(t, by_construction=tiers.empty_tiers(t)) is None
+    # the notebook's caption and note read the same function, not a count of its own
+    source = _source("10_key_accounts")
+    assert "empty = tiers.empty_tiers(tt)" in source and '["customers"] == 0' not in source
+
+
+def test_the_window_limitations_are_guarded_by_the_rule_the_tiers_applied():
+    """The inactivity check and the churn label's window blame the tiers' window only when the tiers judged risk by
+    it (``Tiers.risk == "recency"``); with an informative P(alive) they did not use it."""
+    for nb, key, guard in (("10_key_accounts", "inactive_came_back", 'tiering.risk == "recency"'),
+                           ("35_churn", "churn_label_window", 'ident.tiers.risk == "recency"')):
+        lines = _source(nb).splitlines()
+        at = next(i for i, line in enumerate(lines) if f'art.limitation("{key}", "Two definitions' in line
+                  or (key == "inactive_came_back" and f'art.limitation("{key}"' in line))
+        indent = len(lines[at]) - len(lines[at].lstrip())
+        opening = next(line for line in reversed(lines[:at])
+                       if line.strip().startswith(("if ", "elif ")) and len(line) - len(line.lstrip()) < indent)
+        assert guard in opening, (nb, opening)
+    # and the churn notebook says the label's window once: a limitation, no note beside it
+    assert "The churn label is no purchase in the holdout" not in _source("35_churn")
+
+
+def _source(nb: str) -> str:
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "notebooks" / f"{nb}.ipynb"
+    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
 
 
 def _valued(n=40, seed=3):
@@ -128,8 +182,14 @@ def test_the_tier_figure_draws_only_tiers_with_customers():
 
 
 def test_the_evidence_fix_names_the_study_keys_in_both_languages():
+    from kamlib.clv import evidence
+
     needed, rare = Evidence(800, 633, 20, 0.6, False, 3200, ""), Evidence(800, 633, 20, 0.6, False, None, "")
     assert "3,200 customers" in str(needed.fix) and "clv.calibration_start" in str(rare.fix)
+    # one owner of the words: the fix the evidence gives is the one a model at a bound is given (10_key_accounts)
+    assert rare.fix is evidence.LONGER_CALIBRATION
+    assert "fix: {fix}.\", fix=clv.evidence.LONGER_CALIBRATION" in _source("10_key_accounts")
+    assert "and until then judge risk by recency" not in _source("10_key_accounts")
     assert needed.fix.translate("zh") and rare.fix.translate("zh")
     assert Evidence(800, 633, 20, 0.9, True, None, "").fix is None
 
@@ -141,10 +201,12 @@ def test_every_new_sentence_has_its_chinese():
     root = Path(__file__).parents[1] / "notebooks"
     for key, nb in KEYS.items():
         source = "".join("".join(c["source"]) for c in json.loads((root / f"{nb}.ipynb").read_text())["cells"])
-        m = re.search(r'art\.limitation\("%s", ((?:"(?:[^"\\]|\\.)*"\s*)+)' % key, source)
-        assert m, key
-        template = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))).replace("\\'", "'")
-        assert gettext(template, "finding", "zh"), key
+        found = list(re.finditer(r'art\.limitation\("%s", ((?:"(?:[^"\\]|\\.)*"\s*)+)' % key, source))
+        assert found, key
+        for m in found:  # every wording of the key (the churn label: with the tiers' window, or without it)
+            template = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))).replace("\\'", "'")
+            assert gettext(template, "finding", "zh"), (key, template)
+    assert sum(1 for _ in re.finditer(r'art\.limitation\("churn_label_window"', _source("35_churn"))) == 2
 
 
 # -- the B2B export, one quick run ---------------------------------------------------------------------------------
@@ -215,9 +277,11 @@ def _applies(values) -> dict:
     """Whether each sentence applies, from the recorded values alone."""
     v10, v35, v40 = (values(nb) for nb in ("10_key_accounts", "35_churn", "40_strategy"))
     called, back = v10.get("inactive_called", 0), v10.get("inactive_came_back", 0)
+    recency = v10.get("key_accounts_risk") == "recency"  # the tiers judged risk by their inactivity window
     return {"dropout_evidence": v10.get("dropout_evidence_adequate") is False,
             "dropout_unidentified": bool(v10.get("dropout_unidentified_models")),
-            "inactive_came_back": bool(called) and back / called > 0.1,  # the studies' tiers.inactive_percentile 0.9
+            # the studies' tiers.inactive_percentile 0.9; said only when the tiers used the window it checks
+            "inactive_came_back": recency and bool(called) and back / called > 0.1,
             "churn_label_window": "churn_window_days" in v35 and v35["churn_label_days"] < v35["churn_window_days"],
             "nurtured_loss_making": v40.get("nurtured_loss_making", 0) > 0}
 
@@ -231,6 +295,8 @@ def test_each_sentence_is_declared_exactly_when_it_applies_on_the_b2b_export(b2b
     assert all(declared[k] == KEYS[k] for k in KEYS if k in declared)
     # the export's case: every one but a model at a bound without a common dropout rate applies
     assert {k for k, yes in applies.items() if yes} == set(KEYS) - {"dropout_unidentified"}
+    assert _values(out, "10_key_accounts")["key_accounts_risk"] == "recency"  # no model chosen: the window decides
+    _churn_wording(out, lambda nb: _values(out, nb))
 
 
 @pytest.mark.notebook
@@ -240,6 +306,17 @@ def test_nothing_is_said_when_it_does_not_apply_on_the_default_study(values, qui
     declared = _declared(quick_report)
     assert {k for k, yes in applies.items() if yes} == {k for k in KEYS if k in declared}
     assert "nurtured_loss_making" not in declared  # the log has no profit
+    _churn_wording(quick_report, values)
+
+
+def _churn_wording(out, values):
+    """The churn label's limitation names the tiers' window only when the tiers judged risk by it."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    said = [s for s in manifest["notebooks"].get("35_churn", {}).get("limitations", [])
+            if s["key"] == "churn_label_window"]
+    recency = values("10_key_accounts").get("key_accounts_risk") == "recency"
+    for s in said:
+        assert ("key-account tiers' inactivity window" in s["template"]) == recency, s["template"]
 
 
 @pytest.mark.notebook
@@ -297,10 +374,17 @@ def test_the_loss_makers_in_develop_and_maintain_by_hand(b2b):
     counts = {t: int((lossy & (tier == t)).sum()) for t in ("Develop", "Maintain")}
     loss = -float(gross.reindex(tier.index)[lossy & tier.isin(["Develop", "Maintain"])].sum())
     assert sum(counts.values()) > 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    currency = manifest["notebooks"]["40_strategy"]["parameters"].get("transactions_currency")
+    unit = f" {currency}" if currency else ""
     s = _one(_limitations(out), "the strategy says to develop or maintain")
-    for words in (f"{sum(counts.values()):,} customers of the tiers", f"Develop: {counts['Develop']:,} customers",
-                  f"Maintain: {counts['Maintain']:,} customers", f"a loss of {loss:,.0f}", "loss_making"):
+    for words in (f"{sum(counts.values()):,} customers of the tiers", f"a loss of {loss:,.0f}{unit}", "loss_making",
+                  f"from {CAL_START} to {HOLD_END}"):  # the window the tiers summed the profit over
         assert words in s, words
+    for t, n in counts.items():  # one customer is a customer; each tier's loss is money, as the total's
+        lost_t = -float(gross.reindex(tier.index)[lossy & (tier == t)].sum())
+        if n:
+            assert f"{t}: {n:,} customer{'s' if n != 1 else ''} losing {lost_t:,.0f}{unit}" in s, (t, s)
     assert f"{sum(counts.values()):,} 位客户" in _one(_limitations(out, "zh"), "培育或维持")
 
 

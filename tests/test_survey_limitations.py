@@ -6,6 +6,8 @@ Unit tests first (fast); the notebook tests share one module-scoped quick run of
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -151,7 +153,7 @@ def test_each_significant_group_difference_is_one_sentence_with_its_statistic_p_
     named = str(sr.group_difference_sentence(dict(loy, hypotheses=["H7"])))
     assert "H7 compares a path across these groups, not their means" in named
     two = survey.group_differences(survey.compare_two(scores, industry.where(industry != "finance"), ["LOY"]), "X")
-    assert two[0]["test"] == "Welch t" and two[0]["df1"] is None and "Hedges' g" in str(
+    assert two[0]["test"] == "Welch t" and two[0]["df2"] is None and "Hedges' g" in str(
         sr.group_difference_sentence(dict(two[0], pvalue=0.001)))
     # the understand section's closing says each significant one, or that none is
     values = {"20_survey": {"group_differences_industry": rows}}
@@ -160,6 +162,133 @@ def test_each_significant_group_difference_is_one_sentence_with_its_statistic_p_
     calm = [dict(r, pvalue=0.5) for r in rows]
     [none] = [str(m) for m in sr.closing("understand", sr.recorded({"20_survey": {"group_differences_x": calm}}))]
     assert none.startswith("None of the 2 comparisons") and "α = 0.05" in none
+
+
+def test_welch_t_is_reported_with_its_welch_satterthwaite_df():
+    """APA: a statistic with its degrees of freedom; Welch's df by hand (Welch-Satterthwaite), as scipy gives them."""
+    import numpy as np
+
+    from kamlib import survey
+
+    rng = np.random.default_rng(5)
+    group = pd.Series(["a"] * 40 + ["b"] * 25)
+    scores = pd.DataFrame({"LOY": np.r_[rng.normal(0, 1, 40), rng.normal(0.9, 2.5, 25)]})
+    table = survey.compare_two(scores, group, ["LOY"])
+    a, b = scores.loc[group == "a", "LOY"], scores.loc[group == "b", "LOY"]
+    va, vb = a.var() / len(a), b.var() / len(b)
+    by_hand = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    assert table["welch_df"].iloc[0] == pytest.approx(by_hand) and by_hand < len(a) + len(b) - 2
+    [row] = survey.group_differences(table, "SIZE")
+    assert row["df1"] == pytest.approx(by_hand) and row["df2"] is None
+    said = sr.group_difference_sentence(dict(row, pvalue=0.01))
+    assert f"Welch's t({by_hand:.1f}) = {row['statistic']:.2f}" in str(said)
+    assert f"Welch t({by_hand:.1f})" in said.translate("zh")
+    # a row recorded before the df were: the statistic without them, never "t(None)"
+    assert "Welch's t = " in str(sr.group_difference_sentence(dict(row, pvalue=0.01, df1=None)))
+
+
+@pytest.mark.parametrize("p, shown", [(0.0029, "p = 0.003"), (0.0004, "p < 0.001"), (0.0494, "p = 0.049"),
+                                      (0.0497, "p = 0.0497"), (0.04996, "p < 0.05")])
+def test_a_significant_p_never_prints_as_the_level(p, shown):
+    """p = 0.0497 is below α = 0.05, and '0.050, below α = 0.05' would contradict itself."""
+    row = {"question": "INDUSTRY", "variable": "LOY", "test": "ANOVA", "statistic": 3.1, "df1": 2, "df2": 269,
+           "pvalue": p, "effect": "eta_squared", "effect_size": 0.02, "n": 272, "alpha": 0.05, "hypotheses": [],
+           "tests": 3}
+    said = sr.group_difference_sentence(row)
+    assert f"{shown}, below α = 0.05" in str(said) and "p = 0.050" not in str(said)
+    assert shown in said.translate("zh")
+
+
+def test_the_cleaning_limitation_is_worded_by_kamlib_for_each_case():
+    """Cleaned.limitation picks the sentence (removed and incomplete, removed only, incomplete only, none), each with
+    its Chinese; the counts the notebook binds are the ones its fields name."""
+    from kamlib.i18n import gettext
+    from kamlib.survey import responses as sd
+
+    inst = _rq()
+    cleaned = sd.clean(sd.simulate(inst, 150, seed=20240601), inst, min_seconds=90)
+    numbers = dict(read=("n_raw", "count"), kept=("n_clean", "count"), removed=("n_removed", "count"),
+                   complete=("n_complete", "count"), source="simulated responses")
+    template, fields = cleaned.limitation(**numbers)
+    assert "removed {removed} ({rules})" in template and "{complete}" in template
+    assert set(fields) == {"read", "source", "kept", "removed", "rules", "complete"}
+    assert str(fields["rules"]) == str(cleaned.removed_by())
+    data = cleaned.data
+    complete = data[data[inst.items].notna().all(axis=1)]
+    cases = {"removed only": sd.Cleaned(complete, cleaned.report, cleaned.missing_items, n_read=cleaned.n_read,
+                                        n_complete=len(complete)),
+             "incomplete only": sd.Cleaned(data, cleaned.report, cleaned.missing_items, n_read=len(data),
+                                           n_complete=cleaned.n_complete),
+             "none": sd.Cleaned(complete, cleaned.report, cleaned.missing_items, n_read=len(complete),
+                                n_complete=len(complete))}
+    removed_only, _ = cases["removed only"].limitation(**numbers)
+    incomplete_only, fields = cases["incomplete only"].limitation(**numbers)
+    assert "{removed}" in removed_only and "{complete}" not in removed_only
+    assert "{removed}" not in incomplete_only and set(fields) == {"read", "source", "kept", "complete"}
+    assert cases["none"].limitation(**numbers) is None
+    for t in (template, removed_only, incomplete_only):
+        assert gettext(t, "finding", "zh"), t
+
+
+def test_the_rules_that_removed_respondents_are_found_by_what_they_are_not_where_they_stand():
+    from kamlib.survey import responses as sd
+
+    inst = _rq()
+    cleaned = sd.clean(sd.simulate(inst, 150, seed=20240601), inst, min_seconds=90)
+    said = str(cleaned.removed_by())
+    shuffled = cleaned.report.iloc[[len(cleaned.report) - 1] + list(range(1, len(cleaned.report) - 1)) + [0]]
+    moved = sd.Cleaned(cleaned.data, shuffled.reset_index(drop=True), cleaned.missing_items, n_read=cleaned.n_read,
+                       n_complete=cleaned.n_complete)
+    assert str(moved.removed_by()) == said and "all rules" not in said and "set to missing" not in said
+    assert str(cleaned.report["rule"].iloc[0]) == sd.SET_TO_MISSING
+    assert str(cleaned.report["rule"].iloc[-1]) == sd.ALL_RULES.format(n=cleaned.n_read)
+
+
+def test_the_parallel_analysis_sentence_quotes_the_quantile_it_used():
+    import inspect
+    import json
+    from pathlib import Path
+
+    from kamlib.i18n import gettext
+    from kamlib.survey import factors
+
+    assert inspect.signature(factors.parallel_analysis).parameters["quantile"].default == factors.PARALLEL_QUANTILE
+    nb = json.loads((Path(__file__).parents[1] / "notebooks" / "20_survey.ipynb").read_text(encoding="utf-8"))
+    source = "\n".join("".join(c["source"]) for c in nb["cells"])
+    assert "quantile=PARALLEL_QUANTILE)" in source and 'quantile=f"{PARALLEL_QUANTILE:g}"' in source
+    sentence = source[source.index('art.limitation("survey_factors"'):]
+    assert "95th" not in sentence[:sentence.index("source=src)")]
+    assert "len(raw)" not in source and 'art.record("n_raw", cleaned.n_read)' in source
+    template = ("Parallel analysis (Horn 1965), which sets the observed eigenvalues against the {quantile} quantile of "
+                "the eigenvalues of random data, retains {factors} factors for the {constructs} constructs the "
+                "instrument declares ({source}), so the exploratory factor analysis does not reproduce the declared "
+                "structure; the confirmatory model and HTMT test the declared constructs instead.")
+    assert " ".join(template.split()) in " ".join(re.sub(r'"\s*\n\s*"', "", sentence).split())
+    assert "{quantile} 分位数" in gettext(template, "finding", "zh")
+
+
+def test_the_run_files_of_sources_and_claims_have_one_owner(monkeypatch):
+    """report.sources and discussion.register find the study's file through one helper (discussion.run_file)."""
+    from kamlib.workbench import discussion, report
+
+    manifest = {"notebooks": {"a": {"parameters": {"seed": 1}},
+                              "b": {"parameters": {"literature_sources": "data/literature/sources.csv",
+                                                   "literature_claims": "data/literature/claims.csv"}}}}
+    asked = []
+    real = discussion.run_file
+    monkeypatch.setattr(discussion, "run_file", lambda m, key: asked.append(key) or real(m, key))
+    assert not report.sources(manifest).empty and not discussion.register(manifest).empty
+    assert asked == ["literature_sources", "literature_claims"]
+    assert discussion.run_file({"notebooks": {}}, "literature_claims") is None
+
+
+def test_the_background_has_one_wording_built_from_its_two_parts():
+    from kamlib.workbench import report
+
+    for language in ("en", "zh"):
+        T = report.report_text(language)
+        assert "background_text" not in T  # the outline words it: background_case_text + the run's hypotheses
+        assert T["background_case_text"] and T["background_hypotheses"]
 
 
 def test_the_relationship_quality_model_names_the_grouping_of_its_moderation():

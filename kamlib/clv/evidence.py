@@ -34,7 +34,12 @@ from .._results import Result
 from ..errors import KamError
 from ..i18n import Message
 
-__all__ = ["CDNOW_DROPOUT", "Check", "Evidence", "check", "evidence", "simulate_bgnbd"]
+__all__ = ["CDNOW_DROPOUT", "Check", "Evidence", "LONGER_CALIBRATION", "check", "evidence", "simulate_bgnbd"]
+
+#: What lets a purchase model identify dropout when a larger log of the same customers would not: the fix
+#: :attr:`Evidence.fix` gives then, and the one a model whose dropout parameters sit at a bound is given.
+LONGER_CALIBRATION = Message("a longer calibration period (clv.calibration_start, clv.calibration_end), over which the "
+                             "customers make more repeat purchases; until then judge risk by recency", "phrase")
 
 #: How many times the log's customers the simulation tries when the log itself is too small
 SCALES = (2, 4, 8, 16)
@@ -160,8 +165,7 @@ class Evidence(Result):
         if self.needed:
             return Message("a log of about {n:,} customers, or a longer calibration period (clv.calibration_start, "
                            "clv.calibration_end)", "phrase", n=self.needed)
-        return Message("a longer calibration period (clv.calibration_start, clv.calibration_end), over which the "
-                       "customers make more repeat purchases; until then judge risk by recency", "phrase")
+        return LONGER_CALIBRATION
 
 
 def _recovery(T: np.ndarray, params: dict, draws: int, rng, unit: str) -> float:

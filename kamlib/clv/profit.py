@@ -744,8 +744,8 @@ class Extremes(Result):
                        "the {n} whose interval lies lowest (smallest upper bound), ranked by the interval's bounds "
                        "rather than by the estimate; {one:,} of the {shown:,} shown bought on one day only; "
                        "expected_loss: expected margin below zero, loss_clear: the whole interval below zero (rule "
-                       "margin_loss), {source}.", "caption", n=self.n, what=what, one=self.one_purchase, shown=len(self.customers),
-                       source=source)
+                       "margin_loss), {source}.", "caption", n=self.n, what=what, one=self.one_purchase,
+                       shown=len(self.customers), source=source)
 
 
 def extremes(customers: pd.DataFrame, by: str = "profit_per_purchase", *, n: int = 10) -> Extremes:

@@ -24,8 +24,8 @@ from ..errors import KamError
 from ..i18n import Message
 from ._shared import complete_items
 
-__all__ = ["EFA", "Harman", "KMO", "Rotation", "TestResult", "bartlett", "efa", "efa_agreement", "fornell_larcker",
-           "harman", "htmt", "kmo", "parallel_analysis", "rotate", "scale_note"]
+__all__ = ["EFA", "Harman", "KMO", "PARALLEL_QUANTILE", "Rotation", "TestResult", "bartlett", "efa", "efa_agreement",
+           "fornell_larcker", "harman", "htmt", "kmo", "parallel_analysis", "rotate", "scale_note"]
 
 
 @dataclass(frozen=True)
@@ -287,7 +287,13 @@ def bartlett(data: pd.DataFrame) -> TestResult:
     return TestResult(float(chi2), int(df), float(stats.chi2.sf(chi2, df)))
 
 
-def parallel_analysis(data: pd.DataFrame, *, n_sims: int = 100, seed: int = 0, quantile: float = 0.95) -> pd.DataFrame:
+#: The quantile of the random data's eigenvalues an observed one must beat in :func:`parallel_analysis`: its
+#: default, and the number a sentence about its result quotes.
+PARALLEL_QUANTILE = 0.95
+
+
+def parallel_analysis(data: pd.DataFrame, *, n_sims: int = 100, seed: int = 0,
+                      quantile: float = PARALLEL_QUANTILE) -> pd.DataFrame:
     """Horn's parallel analysis on correlation-matrix eigenvalues: observed against random normal data.
 
     Parameters

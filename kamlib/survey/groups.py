@@ -47,12 +47,16 @@ def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> p
     Returns
     -------
     DataFrame
-        ``variable``, ``mean_<level>`` for both groups, ``difference``, ``welch_t``, ``pvalue``, ``hedges_g``, ``n``
-        (the respondents compared).
+        ``variable``, ``mean_<level>`` for both groups, ``difference``, ``welch_t``, ``welch_df`` (the
+        Welch-Satterthwaite degrees of freedom of that t, as scipy's ``ttest_ind(..., equal_var=False)`` gives them),
+        ``pvalue``, ``hedges_g``, ``n`` (the respondents compared).
 
     References
     ----------
     Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect size and related estimators. *J. Educational Statistics*, 6(2), 107-128.
+
+    Welch, B. L. (1947). The generalization of 'Student's' problem when several different population variances are
+    involved. *Biometrika*, 34(1-2), 28-35.
 
     Examples
     --------
@@ -68,12 +72,14 @@ def compare_two(scores: pd.DataFrame, group: pd.Series, columns: list[str]) -> p
     for c in columns:
         a = scores.loc[group == levels[0], c].dropna()
         b = scores.loc[group == levels[1], c].dropna()
-        t, p = stats.ttest_ind(a, b, equal_var=False)
+        welch = stats.ttest_ind(a, b, equal_var=False)
+        t, p = welch.statistic, welch.pvalue
         na, nb = len(a), len(b)
         sp = np.sqrt(((na - 1) * a.var() + (nb - 1) * b.var()) / (na + nb - 2))
         g = (a.mean() - b.mean()) / sp * (1 - 3 / (4 * (na + nb) - 9))
         rows.append({"variable": c, f"mean_{levels[0]}": a.mean(), f"mean_{levels[1]}": b.mean(),
-                     "difference": a.mean() - b.mean(), "welch_t": t, "pvalue": p, "hedges_g": g, "n": na + nb})
+                     "difference": a.mean() - b.mean(), "welch_t": t, "welch_df": float(welch.df), "pvalue": p,
+                     "hedges_g": g, "n": na + nb})
     return pd.DataFrame(rows)
 
 
@@ -142,8 +148,9 @@ def group_differences(table: pd.DataFrame, question: str, *, alpha: float = 0.05
     Returns
     -------
     list of dict
-        ``question``, ``variable``, ``test`` ("ANOVA" or "Welch t"), ``statistic``, ``df1``, ``df2`` (None for Welch's
-        test), ``pvalue``, ``effect`` ("eta_squared" or "hedges_g"), ``effect_size``, ``n``, ``alpha``,
+        ``question``, ``variable``, ``test`` ("ANOVA" or "Welch t"), ``statistic``, ``df1``, ``df2`` (Welch's test:
+        ``df1`` is its Welch-Satterthwaite degrees of freedom, a fraction, and ``df2`` None), ``pvalue``,
+        ``effect`` ("eta_squared" or "hedges_g"), ``effect_size``, ``n``, ``alpha``,
         ``hypotheses`` and ``tests`` (the comparisons of the table: a significant one is one of them, uncorrected).
 
     Examples
@@ -161,12 +168,19 @@ def group_differences(table: pd.DataFrame, question: str, *, alpha: float = 0.05
         out.append({"question": str(question), "variable": str(r["variable"]),
                     "test": "ANOVA" if many else "Welch t",
                     "statistic": float(r["anova_f"] if many else r["welch_t"]),
-                    "df1": int(r["groups"]) - 1 if many else None, "df2": n - int(r["groups"]) if many else None,
+                    "df1": int(r["groups"]) - 1 if many else _welch_df(r),
+                    "df2": n - int(r["groups"]) if many else None,
                     "pvalue": float(r["anova_pvalue"] if many else r["pvalue"]),
                     "effect": "eta_squared" if many else "hedges_g",
                     "effect_size": float(r["eta_squared"] if many else r["hedges_g"]), "n": n,
                     "alpha": float(alpha), "hypotheses": [str(h) for h in hypotheses], "tests": len(table)})
     return out
+
+
+def _welch_df(row: dict) -> float | None:
+    """The Welch-Satterthwaite df of a :func:`compare_two` row (None for a table written before it had them)."""
+    df = row.get("welch_df")
+    return None if df is None or df != df else float(df)
 
 
 def nps(values, level: float = 0.95) -> NPS:

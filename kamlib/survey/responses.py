@@ -26,8 +26,8 @@ from ._shared import causal_order
 from .instrument import Instrument
 from .._io import read_table
 
-__all__ = ["Cleaned", "clean", "construct_scores", "mapping_template", "read", "simulate", "true_model",
-           "write_example", "write_export"]
+__all__ = ["ALL_RULES", "Cleaned", "SET_TO_MISSING", "clean", "construct_scores", "mapping_template", "read",
+           "simulate", "true_model", "write_example", "write_export"]
 
 # ----------------------------------------------------------------------------- simulator
 
@@ -614,7 +614,9 @@ class Cleaned(Result):
 
     def removed_by(self):
         """Which rules removed how many respondents, as one phrase (a :class:`~kamlib.i18n.Message`; "" when none
-        did), so a report never shows the counts read and analysed unexplained.
+        did), so a report never shows the counts read and analysed unexplained. The rules are the report's rows that
+        remove respondents: not the row that sets invalid answers to missing (:data:`SET_TO_MISSING`), nor the row of
+        all rules (:data:`ALL_RULES`), wherever they stand.
 
         Examples
         --------
@@ -627,11 +629,62 @@ class Cleaned(Result):
         """
         from ..i18n import Message, join, made
 
-        rules = self.report.iloc[1:-1]  # the first row sets answers to missing, the last sums the rules
+        not_rules = {SET_TO_MISSING, str(Message(ALL_RULES, "phrase", n=self.n_read))}
+        rules = self.report[~self.report["rule"].astype(str).isin(not_rules)]
         # a rule with a number (the speeders' seconds) is a Message, found again by its text (pandas keeps str)
         return join([Message("{n} by the rule '{rule}'", "phrase", n=int(r["removed"]),
                              rule=made(str(r["rule"])) or Message(str(r["rule"]), "value"))
                      for _, r in rules.iterrows() if int(r["removed"])])
+
+    def limitation(self, **numbers) -> tuple[str, dict] | None:
+        """The cleaning's limitation sentence, when the counts read, analysed and modelled differ: its template (the
+        rules removed respondents, some of those kept did not answer every item, or both) and, of ``numbers``, the
+        ones its fields name; None when every respondent read is analysed and answered every item. The rules that
+        removed respondents (``{rules}``) are :meth:`removed_by`'s.
+
+        Parameters
+        ----------
+        **numbers
+            One value per field a template may name, as :meth:`kamlib.workbench.artefacts.Artefacts.limitation`
+            takes them: ``read`` (:attr:`n_read`), ``kept`` (the respondents analysed), ``removed``
+            (:attr:`n_removed`), ``complete`` (:attr:`n_complete`) and ``source``.
+
+        Returns
+        -------
+        (str, dict) or None
+            ``art.limitation("survey_cleaning", template, **numbers)`` declares it.
+
+        Examples
+        --------
+        >>> from kamlib.survey.responses import clean, simulate
+        >>> cleaned = clean(simulate(inst, 200, seed=1), inst, min_seconds=90)
+        >>> template, fields = cleaned.limitation(read=200, kept=len(cleaned.data), removed=cleaned.n_removed,
+        ...                                       complete=cleaned.n_complete, source="simulated responses")
+        >>> template.startswith("Of the {read} survey respondents read"), sorted(fields)
+        (True, ['complete', 'kept', 'read', 'removed', 'rules', 'source'])
+        """
+        partial = self.n_complete < len(self.data)
+        if self.n_removed and partial:
+            template = ("Of the {read} survey respondents read ({source}), {kept} are analysed: the cleaning rules "
+                        "removed {removed} ({rules}); the factor and structural models use the {complete} who "
+                        "answered every item.")
+        elif self.n_removed:
+            template = ("Of the {read} survey respondents read ({source}), {kept} are analysed: the cleaning rules "
+                        "removed {removed} ({rules}).")
+        elif partial:
+            template = ("All {read} survey respondents read ({source}) are analysed ({kept}); the factor and "
+                        "structural models use the {complete} who answered every item.")
+        else:
+            return None
+        given = dict(numbers, rules=self.removed_by())
+        return template, {k: given[k] for k in ("read", "source", "kept", "removed", "rules", "complete")
+                          if "{" + k + "}" in template}
+
+
+#: The first row of a cleaning report (:attr:`Cleaned.report`): invalid answers set to missing, nobody removed.
+SET_TO_MISSING = "out-of-range or unmapped answers set to missing"
+#: The last row of a cleaning report: every rule together (a phrase with the respondents read, ``n``).
+ALL_RULES = "all rules (of {n} respondents)"
 
 
 def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_invalid: str = "error",
@@ -700,7 +753,7 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
             flagged += int(bad.sum())
             num = num.mask(bad)
         data[col] = num
-    rows.append({"rule": "out-of-range or unmapped answers set to missing", "removed": 0,
+    rows.append({"rule": SET_TO_MISSING, "removed": 0,
                  "remaining": len(data), "flagged_answers": flagged})
 
     def remove(mask, rule):
@@ -715,7 +768,7 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
     answered = data[items].notna().sum(axis=1)
     remove((data[items].nunique(axis=1) == 1) & (answered >= len(items) * 0.8), "straight-lining")
     remove(data[items].isna().mean(axis=1) > max_missing, Message("more than {share:.0%} of items missing", "phrase", share=max_missing))
-    rows.append({"rule": Message("all rules (of {n} respondents)", "phrase", n=n0), "removed": n0 - len(data),
+    rows.append({"rule": Message(ALL_RULES, "phrase", n=n0), "removed": n0 - len(data),
                  "remaining": len(data),
                  "flagged_answers": flagged})
     need = min_respondents if min_respondents is not None else max(30, len(items) + 1)

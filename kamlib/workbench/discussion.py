@@ -26,7 +26,7 @@ from ..stage_results import CHECKS, NOT_TESTED, Claim, StageResults, load_claims
 from .artefacts import RESULT_FORMAT, kamlib_code_hash
 
 __all__ = ["CHECKS", "Claim", "NOT_TESTED", "NO_CLAIMS", "closing", "confront", "load_claims", "register",
-           "stage_results"]
+           "run_file", "stage_results"]
 
 #: The discussion's one sentence when the run read no claims register: the claims are the study's own
 #: (``literature.claims``, read with its practice sources by the literature stage), never another study's.
@@ -35,10 +35,43 @@ NO_CLAIMS = Message("No claims register was read in this run (the study's litera
                     "case's data.")
 
 
+def run_file(manifest: dict, key: str) -> str | None:
+    """The study file a run's notebooks read under the parameter ``key`` (``literature_claims``,
+    ``literature_sources``): the first notebook of the manifest whose parameters name one, as the runner passed it
+    (relative to the project root, or absolute; the loaders resolve it with :func:`kamlib.config.project_path`);
+    None when none does (the study declares none, or the notebook that reads it did not run).
+
+    Parameters
+    ----------
+    manifest : dict
+        The report folder's ``manifest.json``.
+    key : str
+        The notebook parameter (a study key with ``_`` for ``.``).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from kamlib.workbench.discussion import run_file
+    >>> run_file({"notebooks": {"a": {"parameters": {"seed": 1}}, "b": {"parameters": {"literature_claims": "c.csv"}}}},
+    ...          "literature_claims")
+    'c.csv'
+    >>> run_file({"notebooks": {"a": {"parameters": {"literature_sources": None}}}}, "literature_sources") is None
+    True
+    """
+    for rec in manifest.get("notebooks", {}).values():
+        path = rec.get("parameters", {}).get(key)
+        if path:
+            return str(path)
+    return None
+
+
 def register(manifest: dict) -> pd.DataFrame:
     """The claims register this run read: the study's ``literature.claims`` as the notebook that takes the literature
-    section ran with it (its parameters in the manifest), or an empty register when the run read none (the study
-    declares none, or its literature stage did not run).
+    section ran with it (:func:`run_file`), or an empty register when the run read none (the study declares none, or
+    its literature stage did not run).
 
     Parameters
     ----------
@@ -58,13 +91,10 @@ def register(manifest: dict) -> pd.DataFrame:
     >>> register({"notebooks": {"x": {"parameters": {"literature_claims": "data/literature/claims.csv"}}}})["id"].iloc[0]
     'C1'
     """
-    from ..config import ROOT
-
-    for rec in manifest.get("notebooks", {}).values():
-        path = rec.get("parameters", {}).get("literature_claims")
-        if path:  # the runner passes file keys relative to the project root, or absolute
-            return load_claims(Path(path) if Path(path).is_absolute() else ROOT / path)
-    return pd.DataFrame(columns=["id", "source", "location", "claim", "check"])
+    path = run_file(manifest, "literature_claims")
+    if path is None:
+        return pd.DataFrame(columns=["id", "source", "location", "claim", "check"])
+    return load_claims(path)
 
 
 def stage_results(values: dict, folder: str | Path | None = None) -> StageResults:

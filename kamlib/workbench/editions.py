@@ -174,7 +174,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         w.paragraph(T["no_findings"])
     shown = doc_["demonstration_appendix"]
     w.heading(T["background"], 1)
-    w.paragraph(doc_.get("background_text") or T["background_text"])
+    w.paragraph(doc_["background_text"])  # outline() words it from the run (report.background_hypotheses)
     if doc_.get("literature"):
         w.heading(T["literature_review"], 2)
         w.paragraph(T["literature_note"], "note")

@@ -77,12 +77,6 @@ TEXT = {
                               "and loyalty, retention, recommendation and field experiments that the hypotheses and "
                               "the discussion rest on (data/literature/register.csv; each work checked against a "
                               "public record, named in data/literature/methods.bib), in our own words.",
-           "background_text": "Key accounts are the few customers who bring most of a company's revenue. This study asks "
-                               "how an e-commerce company can identify them in its transaction log, understand what "
-                               "drives their satisfaction and loyalty, segment and prioritise them, act on them with "
-                               "offers and personalised recommendations, and evaluate which of these actions pay. The "
-                               "hypotheses below are the survey's questions; each section after the data answers one "
-                               "stage of this framework.",
            "background_case_text": "Key accounts are the few customers who bring most of a company's revenue. This "
                                    "study asks how an e-commerce company can identify them in its transaction log, "
                                    "understand what drives their satisfaction and loyalty, segment and prioritise "
@@ -1139,8 +1133,9 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
 
 
 def sources(manifest: dict) -> pd.DataFrame:
-    """The practice sources this run read: the study's ``literature.sources`` as the notebooks ran with it (their
-    parameters in the manifest), or none when the study declares none (never the default study's register).
+    """The practice sources this run read: the study's ``literature.sources`` as the notebooks ran with it
+    (:func:`kamlib.workbench.discussion.run_file`), or none when the study declares none (never the default study's
+    register).
 
     Parameters
     ----------
@@ -1162,13 +1157,9 @@ def sources(manifest: dict) -> pd.DataFrame:
     'S000'
     """
     from .. import literature
-    from ..config import ROOT
+    from . import discussion
 
-    for rec in manifest.get("notebooks", {}).values():
-        path = rec.get("parameters", {}).get("literature_sources")
-        if path:  # the runner passes file keys relative to the project root, or absolute
-            return literature.load_sources(Path(path) if Path(path).is_absolute() else ROOT / path)
-    return literature.load_sources(None)
+    return literature.load_sources(discussion.run_file(manifest, "literature_sources"))
 
 
 def _listed(text: str, language: str, practice_sources: pd.DataFrame) -> list[dict]:
