@@ -175,15 +175,20 @@ def test_each_kind_of_hypothesis_is_tested_by_its_method_and_finds_the_documente
     assert not t1.table["multigroup"].any() and "H7 is not compared across the groups of SIZE" in str(t1.notes[0])
 
 
-def test_a_bootstrap_test_of_a_mediation_uses_the_chain_and_its_other_predictors_as_controls(rq):
+def test_a_bootstrap_test_of_a_mediation_uses_the_declared_equations(rq):
+    """a from CM ~ TR and b from LOY ~ SAT + CM, as the model declares them: no undeclared control (SAT in the
+    a-path) or path (TR -> LOY); tests/test_declared_mediation.py checks it against R."""
     rm = declare(RQ_MODEL, [_h("H6", defined="via", test="bootstrap")], constructs=rq.constructs)
     inst, data = _continuous(rq, 800, seed=2)
     scores = sd.construct_scores(data, inst)
     t = hypothesis_tests(rm, structural=survey.sem(data, rm.syntax(inst.constructs)), scores=scores, data=data,
                          constructs=inst.constructs, n_boot=200, seed=1)
-    direct = survey.mediation(scores, "TR", "CM", "LOY", controls=["SAT"], n_boot=200, seed=1)
-    assert t.mediations["H6"].indirect == pytest.approx(direct.indirect)
-    assert t.table.iloc[0]["ci_lower"] == pytest.approx(direct.indirect_ci_lower)
+    complete = scores.loc[data[inst.items].notna().all(axis=1)]
+    a = np.linalg.lstsq(np.column_stack([np.ones(len(complete)), complete["TR"]]), complete["CM"], rcond=None)[0][1]
+    b = np.linalg.lstsq(np.column_stack([np.ones(len(complete)), complete[["SAT", "CM"]]]), complete["LOY"],
+                        rcond=None)[0][2]
+    assert t.mediations["H6"].indirect == pytest.approx(a * b)
+    assert t.table.iloc[0]["estimate"] == pytest.approx(a * b)
     assert "TR -> CM -> LOY" in str(t.table.iloc[0]["method"])
 
 

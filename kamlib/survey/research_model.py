@@ -7,9 +7,14 @@ against the instrument, and one test per kind of hypothesis:
 * ``path: "SAT ~ SQ"``: the structural path of the SEM (unstandardised estimate with its Wald interval);
 * ``defined: ind``: an effect the model defines with ``:=`` (an indirect effect ``a*b``), by the delta-method
   interval of the SEM (``test: delta``) or, for a simple mediation chain, by a percentile bootstrap of the indirect
-  effect on construct scores (``test: bootstrap``; Preacher & Hayes 2008);
+  effect on construct scores (``test: bootstrap``; Preacher & Hayes 2008), with ``a`` and ``b`` estimated in
+  exactly the equations the model declares for the mediator and the outcome (:func:`declared_mediation`), so it
+  estimates the SEM's own defined effect;
 * ``interaction: {path, moderator, level}``: the product term of an OLS regression on construct scores with HC3
   errors (Aiken & West 1991); the moderator is a construct or an answer column (``level`` makes it 0/1);
+
+every test on construct scores uses the respondents the SEM uses, the complete cases (every item of the
+constructs answered), so one n stands for every row of a study's hypotheses;
 * ``moderation: {path, group, focal, reference}``: the same path fitted in two groups and their difference by a z
   test (Paternoster et al. 1998), only where measurement invariance across the groups holds at least at the metric
   level (Vandenberg & Lance 2000).
@@ -40,8 +45,8 @@ from ..errors import KamError
 from ..i18n import Given, Message, join
 from ._shared import total_effects
 
-__all__ = ["Hypothesis", "HypothesisTests", "ResearchModel", "StructuralPath", "basis_text", "declare", "hypothesis_tests",
-           "qualify", "real_tests"]
+__all__ = ["DeclaredMediation", "Hypothesis", "HypothesisTests", "ResearchModel", "StructuralPath", "basis_text", "declare",
+           "declared_mediation", "hypothesis_tests", "qualify", "real_tests"]
 
 _NAME = r"[A-Za-z_][\w.]*"
 _KINDS = ("path", "defined", "interaction", "moderation")
@@ -472,7 +477,7 @@ class HypothesisTests(Result):
         One row per test: ``hypothesis``, ``statement``, ``method``, ``estimate``, ``std_estimate``, ``ci_lower``,
         ``ci_upper``, ``pvalue``, ``supported`` ("yes"/"no"), ``multigroup`` (True on a multi-group row).
     mediations : dict
-        Hypothesis id -> :class:`~kamlib.survey.drivers.Mediation` of each bootstrap-tested effect.
+        Hypothesis id -> :class:`DeclaredMediation` of each bootstrap-tested effect.
     interactions : dict
         Hypothesis id -> :class:`~kamlib.survey.drivers.Interaction`.
     group_paths : dict
@@ -489,6 +494,188 @@ class HypothesisTests(Result):
     group_paths: dict
     notes: list
     level: float = 0.95
+
+
+@dataclass(frozen=True)
+class DeclaredMediation(Result):
+    """A defined indirect effect ``a*b`` estimated on the equations the research model declares
+    (:func:`declared_mediation`).
+
+    Attributes
+    ----------
+    name : str
+        The ``:=`` name of the effect.
+    x, m, y : str
+        Cause, mediator and outcome of the chain.
+    a_equation, b_equation : str
+        The declared equations of the mediator and the outcome (``CM ~ TR``, ``LOY ~ SAT + CM``), each estimated by
+        OLS with an intercept.
+    a, b : float
+        The coefficient of ``x`` in the mediator's equation and of ``m`` in the outcome's.
+    indirect : float
+        ``a * b``.
+    indirect_ci_lower, indirect_ci_upper : float
+        Percentile bootstrap interval at ``level``.
+    indirect_pvalue : float
+        Two-sided bootstrap p-value, ``2 * (1 + min(#{ab* <= 0}, #{ab* >= 0})) / (B + 1)``: never below the floor
+        ``2 / (B + 1)``, which says only that no resample crossed zero.
+    n : int
+        Respondents used (the complete cases given).
+    bootstrap_n : int
+        Bootstrap resamples ``B``.
+    level : float
+        Confidence level of the interval.
+    """
+
+    name: str
+    x: str
+    m: str
+    y: str
+    a_equation: str
+    b_equation: str
+    a: float
+    b: float
+    indirect: float
+    indirect_ci_lower: float
+    indirect_ci_upper: float
+    indirect_pvalue: float
+    n: int
+    bootstrap_n: int
+    level: float = 0.95
+
+    @property
+    def p_floor(self) -> float:
+        """The least two-sided p-value ``B`` resamples can show: ``2 / (B + 1)``."""
+        return 2 / (self.bootstrap_n + 1) if self.bootstrap_n else np.nan
+
+    @property
+    def at_floor(self) -> bool:
+        """Whether the p-value is the floor (no resample on the other side of zero): a bound, not an estimate."""
+        return bool(self.bootstrap_n) and bool(np.isclose(self.indirect_pvalue, self.p_floor, rtol=0, atol=1e-12))
+
+    @property
+    def shown_p(self) -> Message:
+        """The p-value as a report prints it, with ``B``: ``p = 0.012 (B = 500)`` or, at the floor, ``p <= 0.039
+        (B = 50)``."""
+        if self.at_floor:
+            return Message("p <= {p:.3f} (B = {B})", "phrase", p=self.p_floor, B=self.bootstrap_n)
+        return Message("p = {p:.3f} (B = {B})", "phrase", p=self.indirect_pvalue, B=self.bootstrap_n)
+
+    @property
+    def method(self) -> Message:
+        """The hypothesis table's method: the chain, the declared equations, the respondents, and the p with ``B``."""
+        return Message("bootstrap indirect effect {x} -> {m} -> {y}: a*b of the declared equations {a_eq} and "
+                       "{b_eq} on construct scores of the {n} complete cases; {p}", "phrase", x=self.x, m=self.m,
+                       y=self.y, a_eq=self.a_equation, b_eq=self.b_equation, n=self.n, p=self.shown_p)
+
+    def summary_frame(self) -> pd.DataFrame:
+        """One row: the equations, ``a``, ``b``, the indirect effect with its interval, the p-value (as text when
+        it is the floor: ``<= 0.039``), ``n`` and ``bootstrap_n``."""
+        row = self.as_dict()
+        row.pop("level")
+        if self.at_floor:
+            row["indirect_pvalue"] = f"<= {self.p_floor:.3f}"
+        return pd.DataFrame([row])
+
+
+def declared_mediation(model: ResearchModel, name: str, scores: pd.DataFrame, *, n_boot: int = 500, seed: int = 0,
+                       level: float = 0.95) -> DeclaredMediation:
+    """The defined indirect effect ``name := a*b`` of a simple chain x -> m -> y, with ``a`` and ``b`` estimated in
+    exactly the equations the model declares, with a percentile bootstrap interval.
+
+    ``a`` is the coefficient of ``x`` in the OLS regression of ``m`` on its declared predictors, ``b`` that of ``m``
+    in the regression of ``y`` on its declared predictors (intercepts added); nothing the model does not declare
+    enters either equation, so the estimate is the SEM's defined effect computed on construct scores (smaller than
+    the latent one by the scores' measurement error). Respondents are resampled together; a resample that leaves
+    an equation singular is drawn again.
+
+    Parameters
+    ----------
+    model : ResearchModel
+        From :func:`declare`; ``name`` must be a chain (:meth:`ResearchModel.chain`).
+    name : str
+        The ``:=`` name.
+    scores : DataFrame
+        Construct scores of the respondents to use (the complete cases); rows missing a construct of the two
+        equations are left out.
+    n_boot : int
+        Bootstrap resamples ``B``.
+    seed : int
+        Random seed.
+    level : float
+        Confidence level of the percentile interval.
+
+    Returns
+    -------
+    DeclaredMediation
+
+    Raises
+    ------
+    KamError
+        ``name`` is not a simple chain, or a construct of the equations is not a column of ``scores``.
+
+    References
+    ----------
+    Preacher, K. J. & Hayes, A. F. (2008). Asymptotic and resampling strategies for assessing and comparing indirect
+    effects in multiple mediator models. *Behavior Research Methods*, 40(3), 879-891. Rosseel, Y. (2012). lavaan: an
+    R package for structural equation modeling. *Journal of Statistical Software*, 48(2), 1-36 (``:=``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from kamlib.survey.research_model import declare, declared_mediation
+    >>> rng = np.random.default_rng(0)
+    >>> tr = rng.normal(size=400); cm = 0.5 * tr + rng.normal(size=400)
+    >>> sat = 0.4 * tr + 0.3 * cm + rng.normal(size=400); loy = 0.4 * sat + 0.3 * cm + rng.normal(size=400)
+    >>> s = pd.DataFrame({"TR": tr, "CM": cm, "SAT": sat, "LOY": loy})
+    >>> rm = declare("CM ~ a*TR\\nSAT ~ TR + CM\\nLOY ~ SAT + b*CM\\nind := a*b")
+    >>> med = declared_mediation(rm, "ind", s, n_boot=200, seed=1)
+    >>> med.a_equation, med.b_equation, med.n
+    ('CM ~ TR', 'LOY ~ SAT + CM', 400)
+    >>> bool(np.isclose(med.indirect, med.a * med.b)), med.indirect_ci_lower < med.indirect < med.indirect_ci_upper
+    (True, True)
+    >>> str(med.shown_p)
+    'p <= 0.010 (B = 200)'
+    """
+    chain = model.chain(name) if name in model.defined else None
+    if chain is None:
+        raise KamError(f"{model.where}.model: {name!r} is not a defined effect a*b along a chain x -> m -> y, so it "
+                       "has no declared mediation to bootstrap; test it with test: delta.")
+    x, m, y = chain
+    a_rhs, b_rhs = model.predictors(m), model.predictors(y)
+    names = list(dict.fromkeys([m, *a_rhs, y, *b_rhs]))
+    missing = [c for c in names if c not in scores.columns]
+    if missing:
+        raise KamError(f"the construct scores have no column {', '.join(missing)}, which the equations of {name} "
+                       "name; give the scores of every construct of the model.")
+    d = scores[names].dropna().to_numpy(float)
+    col = {c: k for k, c in enumerate(names)}
+    xa = [col[c] for c in a_rhs]
+    xb = [col[c] for c in b_rhs]
+    ia, ib = a_rhs.index(x) + 1, b_rhs.index(m) + 1  # +1: the intercept comes first
+
+    def ab(arr):
+        ones = np.ones((len(arr), 1))
+        ca = np.linalg.lstsq(np.column_stack([ones, arr[:, xa]]), arr[:, col[m]], rcond=None)
+        cb = np.linalg.lstsq(np.column_stack([ones, arr[:, xb]]), arr[:, col[y]], rcond=None)
+        full = ca[2] == len(xa) + 1 and cb[2] == len(xb) + 1
+        return ca[0][ia], cb[0][ib], full
+
+    n = len(d)
+    a, b, _ = ab(d)
+    rng = np.random.default_rng(seed)
+    boots = []
+    while len(boots) < n_boot:
+        ra, rb, full = ab(d[rng.integers(0, n, n)])
+        if full:
+            boots.append(ra * rb)
+    boots = np.asarray(boots)
+    q = (1 - level) / 2
+    lo, hi = np.quantile(boots, [q, 1 - q]) if n_boot else (np.nan, np.nan)
+    # two-sided, never below 2/(B+1): a finite bootstrap cannot show p = 0
+    p = min(1.0, 2 * (min((boots <= 0).sum(), (boots >= 0).sum()) + 1) / (n_boot + 1)) if n_boot else np.nan
+    return DeclaredMediation(name, x, m, y, f"{m} ~ {' + '.join(a_rhs)}", f"{y} ~ {' + '.join(b_rhs)}", float(a),
+                             float(b), float(a * b), float(lo), float(hi), float(p), int(n), int(n_boot), level)
 
 
 def _supported(lo, hi, p, sign: str, alpha: float) -> bool:
@@ -520,7 +707,8 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
     structural : SEMResult
         The SEM of ``model.syntax(...)`` on the answers.
     scores : DataFrame
-        Construct scores (item means) of the same respondents.
+        Construct scores (item means) of the same respondents, indexed as ``data``; the interaction and bootstrap
+        tests use the complete cases, the respondents who answered every item of ``constructs`` (the SEM's).
     data : DataFrame
         The answers, with the answer columns that moderators and groups name.
     constructs : dict
@@ -531,7 +719,9 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
     ordered : bool or list, optional
         The ordinal items, for the multi-group SEMs (as :func:`~kamlib.survey.cbsem.sem`).
     n_boot, seed : int
-        Bootstrap draws and seed of a bootstrap-tested effect.
+        Bootstrap draws and seed of a bootstrap-tested effect (:func:`declared_mediation`; a p-value at the
+        bootstrap's floor, ``2 / (n_boot + 1)``, is left out of the ``pvalue`` column and said as the bound it is in
+        the row's method).
     alpha : float
         Significance level; every interval of the table is at the level ``1 - alpha`` (Wald intervals of the SEM's
         paths, defined effects and group differences from their standard errors, the bootstrap's percentiles, the
@@ -562,13 +752,13 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
     ...                "statement": {"en": "Stronger for key accounts"}}], constructs=inst.constructs)
     >>> structural = survey.sem(data, rm.syntax(inst.constructs))
     >>> t = hypothesis_tests(rm, structural=structural, scores=scores, data=data, constructs=inst.constructs)
-    >>> t.table[["hypothesis", "supported"]].to_numpy().tolist()
-    [['H1', 'yes'], ['H2', 'yes'], ['H3', 'yes']]
+    >>> t.table[["hypothesis", "supported"]].to_numpy().tolist()  # H3 on the 231 complete cases: p = 0.053
+    [['H1', 'yes'], ['H2', 'yes'], ['H3', 'no']]
     """
     from scipy.stats import norm
 
     from .cbsem import group_paths
-    from .drivers import mediation, moderation
+    from .drivers import moderation
 
     if not 0 < alpha < 1:
         raise KamError(f"alpha is {alpha}; give a significance level between 0 and 1 (0.05 for 95% intervals).")
@@ -578,11 +768,17 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
     paths = structural.paths().set_index(["lval", "rval"])
     rows, mediations, interactions, compared, notes = [], {}, {}, {}, []
 
-    def row(h, method, estimate, std, lo, hi, p, multigroup=False):
+    def row(h, method, estimate, std, lo, hi, p, multigroup=False, shown_p=None):
         rows.append({"hypothesis": h.id, "statement": h.statement, "basis": basis_text(h.basis), "method": method,
                      "estimate": float(estimate),
-                     "std_estimate": float(std), "ci_lower": float(lo), "ci_upper": float(hi), "pvalue": float(p),
+                     "std_estimate": float(std), "ci_lower": float(lo), "ci_upper": float(hi),
+                     "pvalue": float(p if shown_p is None else shown_p),
                      "supported": "yes" if _supported(lo, hi, p, h.sign, alpha) else "no", "multigroup": multigroup})
+
+    # the tests on construct scores use the SEM's respondents: the complete cases of the constructs' items
+    items = [i for c in constructs.values() for i in c if i in data.columns]
+    answered = data[items].notna().all(axis=1) if items else pd.Series(True, index=data.index)
+    complete = scores.loc[scores.index.isin(answered.index[answered])]
 
     for h in model.hypotheses:
         if "path" in h.kinds:
@@ -592,13 +788,11 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                 p["pvalue"])
         if "defined" in h.kinds:
             if h.test == "bootstrap":
-                x, m, y = model.chain(h.defined)
-                controls = [c for c in dict.fromkeys(model.predictors(m) + model.predictors(y)) if c not in (x, m)]
-                med = mediation(scores, x, m, y, controls=controls, n_boot=n_boot, seed=seed, level=confidence)
+                med = declared_mediation(model, h.defined, complete, n_boot=n_boot, seed=seed, level=confidence)
                 mediations[h.id] = med
-                row(h, Message("bootstrap indirect effect {x} -> {m} -> {y} (n={n})", "phrase", x=x, m=m, y=y,
-                               n=med.bootstrap_n),
-                    med.indirect, np.nan, med.indirect_ci_lower, med.indirect_ci_upper, med.indirect_pvalue)
+                # a p at the bootstrap's floor is a bound, said as one in the method; the p column leaves it out
+                row(h, med.method, med.indirect, np.nan, med.indirect_ci_lower, med.indirect_ci_upper,
+                    med.indirect_pvalue, shown_p=np.nan if med.at_floor else med.indirect_pvalue)
             else:
                 r = estimates[(estimates["op"] == ":=") & (estimates["lval"] == h.defined)].iloc[0]
                 row(h, Message("defined effect {name} := {expr}, delta method ({estimator})", "phrase",
@@ -607,7 +801,7 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                     r["estimate"] + z * r["estimate_se"], r["pvalue"])
         predictor, outcome = h.path or (None, None)
         if "interaction" in h.kinds:
-            column, frame = h.moderator, scores
+            column, frame = h.moderator, complete
             if h.moderator not in scores.columns:
                 if h.moderator not in data.columns:
                     raise KamError(f"{model.where}.hypotheses.{h.id}.interaction.moderator is {h.moderator!r}, which "
@@ -626,7 +820,7 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                         raise KamError(f"{model.where}.hypotheses.{h.id}.interaction.moderator {h.moderator} has "
                                        "answers that are not numbers; name the level coded 1 (level: ...).")
                 column = re.sub(r"\W", "_", column)
-                frame = scores.assign(**{column: coded.to_numpy()})
+                frame = complete.assign(**{column: coded.reindex(complete.index).to_numpy()})
             drivers = model.predictors(outcome)
             inter = moderation(frame, outcome, drivers, column, predictor, level=confidence)
             interactions[h.id] = inter
