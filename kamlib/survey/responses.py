@@ -26,7 +26,7 @@ from ._shared import causal_order
 from .instrument import Instrument
 from .._io import read_table
 
-__all__ = ["ALL_RULES", "Cleaned", "SET_TO_MISSING", "clean", "construct_scores", "mapping_template", "read",
+__all__ = ["ALL_RULES", "Cleaned", "CleaningLimitation", "SET_TO_MISSING", "clean", "construct_scores", "mapping_template", "read",
            "simulate", "true_model", "write_example", "write_export"]
 
 # ----------------------------------------------------------------------------- simulator
@@ -636,7 +636,7 @@ class Cleaned(Result):
                              rule=made(str(r["rule"])) or Message(str(r["rule"]), "value"))
                      for _, r in rules.iterrows() if int(r["removed"])])
 
-    def limitation(self, **numbers) -> tuple[str, dict] | None:
+    def limitation(self, **numbers) -> CleaningLimitation | None:
         """The cleaning's limitation sentence, when the counts read, analysed and modelled differ: its template (the
         rules removed respondents, some of those kept did not answer every item, or both) and, of ``numbers``, the
         ones its fields name; None when every respondent read is analysed and answered every item. The rules that
@@ -651,8 +651,8 @@ class Cleaned(Result):
 
         Returns
         -------
-        (str, dict) or None
-            ``art.limitation("survey_cleaning", template, **numbers)`` declares it.
+        CleaningLimitation or None
+            Unpacks as ``template, numbers``: ``art.limitation("survey_cleaning", template, **numbers)`` declares it.
 
         Examples
         --------
@@ -677,8 +677,25 @@ class Cleaned(Result):
         else:
             return None
         given = dict(numbers, rules=self.removed_by())
-        return template, {k: given[k] for k in ("read", "source", "kept", "removed", "rules", "complete")
-                          if "{" + k + "}" in template}
+        return CleaningLimitation(template, {k: given[k] for k in ("read", "source", "kept", "removed", "rules",
+                                                                   "complete") if "{" + k + "}" in template})
+
+
+@dataclass(frozen=True)
+class CleaningLimitation(Result):
+    """:meth:`Cleaned.limitation`'s result; unpacks as ``template, numbers``.
+
+    Attributes
+    ----------
+    template : str
+        The sentence's English template (its Chinese: the catalogue's ``finding`` entry).
+    numbers : dict
+        One value per field of the template.
+    """
+
+    template: str
+    numbers: dict
+    unpack = ("template", "numbers")
 
 
 #: The first row of a cleaning report (:attr:`Cleaned.report`): invalid answers set to missing, nobody removed.
