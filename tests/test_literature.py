@@ -120,7 +120,7 @@ def test_cohen_kappa_treats_true_false_as_one_zero_and_names_mixed_labels():
 
 
 #: Rule sources that name a convention, not a publication (every other source cites a work in author-year form).
-CONVENTIONS = {"Fisher's 5% level, one test per hypothesis"}
+CONVENTIONS: set = set()  # none: "Fisher's 5% level" is Fisher (1925), in methods.bib
 
 
 def test_every_verdict_rule_source_is_in_methods_bib():
@@ -189,3 +189,18 @@ def test_the_report_reference_list_reads_the_rules_and_the_segment_notes(tmp_pat
     assert {"hubert1985", "cramer1946", "gardner1986", "kaiser1974", "kelley1939", "wu2010", "cohen1988"} <= keys
     ruled = {c for r in RULES.values() for c in lit.citations(r.source)}
     assert ruled <= {(r["author"], r["year"]) for r in refs}
+
+
+def test_no_fit_verdict_cites_a_work_against_its_rule_and_the_5_percent_level_is_fishers():
+    """The examiner's review, item 5: chi2/df <= 3 was attributed to Kline (2016), who advises against the normed
+    chi-square, and no work proposing the cut-off could be verified, so the criterion is gone from the verdicts; the
+    5% level cites Fisher (1925), an entry of methods.bib."""
+    from kamlib.survey import fit_verdicts
+    from kamlib.verdicts import RULES
+
+    assert "chi2_df" not in RULES
+    fit = {"df": 24, "chi2": 85.3, "pvalue": 0.0, "cfi": 0.931, "tli": 0.896, "rmsea": 0.092, "srmr": 0.065}
+    assert list(fit_verdicts(fit)["index"]) == ["cfi", "tli", "rmsea", "srmr"]
+    assert not any("Kline" in r.source for r in RULES.values())
+    [ref] = lit.references(RULES["p"].source)
+    assert ref["key"] == "fisher1925" and ref["text"].startswith("Fisher, R. A. (1925). Statistical methods for research")
