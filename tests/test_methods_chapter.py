@@ -201,3 +201,90 @@ def test_each_survey_method_is_described_only_when_its_value_was_recorded():
     assert "WLSMV" not in ml  # maximum likelihood on interval answers: no ordinal estimator is claimed
     zh = methods.chapter(*_ran({**base, **{("understand", k): v for k, v in every.items()}}), "zh")[0]["text"]
     assert "(英文原文)" not in zh and "Horn 1965" in zh
+
+
+def _segments_ran(columns: dict, k: int = 5, k_gap: int = 7, k_sil: int = 2):
+    manifest, values = _ran({("segment", "k"): k, ("segment", "k_gap"): k_gap, ("segment", "k_silhouette"): k_sil})
+    manifest["notebooks"][sr.recorded_by("segment", "k")]["parameters"].update(
+        segments_k_min=2, segments_k_max=8, segments_gap_refs=10, segments_stability_seeds=5,
+        transactions_columns=columns)
+    return manifest, values
+
+
+def test_the_segments_k_rule_is_the_one_choose_k_applies_with_its_cut_off_and_sources():
+    """Examiner's review, item 3: the run chose k = 5, neither the gap k (7) nor the silhouette k (2); the chapter
+    states segments.choose_k's rule (the gap k when stable, else the best silhouette among k >= 3), its cut-off read
+    from the function, and cites the gap statistic and the silhouette (both in methods.bib)."""
+    import inspect
+
+    from kamlib.segments import choose_k
+
+    cut = inspect.signature(choose_k).parameters["min_stability"].default
+    text = " ".join(c["text"] for c in methods.chapter(*_segments_ran({"country": "Country"})))
+    assert f"is at least {cut:.2f}" in text and "Tibshirani, Walther & Hastie 2001" in text and "Rousseeuw 1987" in text
+    assert "the gap rule gives k = 7 and the highest silhouette k = 2" in text
+    assert "so k = 5, the highest silhouette among k of at least 3, is chosen" in text
+    assert "read from the silhouette and the gap statistic" not in text
+    assert all(r["key"] for r in lit.references(text)), [r for r in lit.references(text) if not r["key"]]
+    stable = " ".join(c["text"] for c in methods.chapter(*_segments_ran({}, k=4, k_gap=4, k_sil=2)))
+    assert "the gap rule's k = 4 is stable enough and is chosen" in stable
+    zh = " ".join(c["text"] for c in methods.chapter(*_segments_ran({"country": "Country"}), "zh"))
+    assert "(英文原文)" not in zh and "Rousseeuw 1987" in zh
+
+
+def test_the_segments_sentence_names_only_the_columns_the_study_maps():
+    """Examiner's review, item 4: a study that maps no country is not told its country was left out."""
+    cols = {"customer": "Customer ID", "channel": "Segment", "category": "Category", "country": None}
+    text = " ".join(c["text"] for c in methods.chapter(*_segments_ran(cols)))
+    assert "The columns the study maps (channel and category) are left out of the features" in text
+    assert "country" not in text
+    only = " ".join(c["text"] for c in methods.chapter(*_segments_ran({"country": "Country", "channel": None})))
+    assert "The columns the study maps (country)" in only and "channel" not in only and "category" not in only
+    none = " ".join(c["text"] for c in methods.chapter(*_segments_ran({"customer": "id"})))
+    assert "the study maps" not in none
+    zh = " ".join(c["text"] for c in methods.chapter(*_segments_ran(cols), "zh"))
+    assert "研究映射的列(渠道、品类)不作为聚类特征" in zh and "国家" not in zh
+
+
+def _survey_ran(hypotheses: list, *, invariance: str | None = "scalar", cleaning: bool = True):
+    attributes = {("understand", "hypotheses_tested"): len(hypotheses)}
+    if invariance:
+        attributes[("understand", "invariance_level")] = invariance
+    manifest, values = _ran(attributes)
+    nb = sr.recorded_by("understand", "hypotheses_tested")
+    manifest["notebooks"][nb]["parameters"].update(survey_bootstrap=50, survey_hypotheses=hypotheses)
+    if cleaning:  # as kamlib.survey.responses.Cleaned.limitation declares it and the run records it
+        values[nb].update(n_raw=300, n_clean=272, n_removed=28, n_complete=246)
+        manifest["notebooks"][nb]["limitations"] = [{"key": "survey_cleaning", "numbers": {
+            "read": {"key": "n_raw", "kind": "count"}, "kept": {"key": "n_clean", "kind": "count"},
+            "removed": {"key": "n_removed", "kind": "count"}, "complete": {"key": "n_complete", "kind": "count"},
+            "rules": {"text": "9 by the rule 'failed attention check'; 10 by the rule 'speeder (under 90 seconds)'; "
+                              "9 by the rule 'straight-lining'",
+                      "text_zh": "依规则“未通过注意力检测题”剔除 9 名;依规则“作答过快(少于 90 秒)”剔除 10 名;"
+                                 "依规则“直线作答(所有题目同一选项)”剔除 9 名"}}}]
+    return manifest, values
+
+
+RQ_HYPOTHESES = [{"id": "H1", "path": "CM ~ TR"}, {"id": "H6", "defined": "via_commitment", "test": "bootstrap"},
+                 {"id": "H7", "interaction": {"path": "LOY ~ CM", "moderator": "SIZE", "level": "large"},
+                  "moderation": {"path": "LOY ~ CM", "group": "SIZE", "focal": "large"}}]
+
+
+def test_the_survey_methods_say_the_cleaning_the_complete_cases_the_mediation_and_both_moderation_tests():
+    """Examiner's review, item 2: what ran in the relationship-quality survey, each only when it ran."""
+    text = methods.chapter(*_survey_ran(RQ_HYPOTHESES))[0]["text"]
+    assert ("Of the 300 respondents read, the cleaning rules removed 28 (9 by the rule 'failed attention check'; 10 by "
+            "the rule 'speeder (under 90 seconds)'; 9 by the rule 'straight-lining'), leaving 272.") in text
+    assert "use the 246 complete cases, who answered every item (listwise deletion)" in text
+    assert "declared equations of the mediator and the outcome" in text and "from 50 bootstrap resamples" in text
+    assert "Preacher & Hayes 2008" in text and "2/(B + 1)" in text
+    assert "with HC3 standard errors" in text and "by a z test of the two estimates" in text
+    assert all(r["key"] for r in lit.references(text)), [r for r in lit.references(text) if not r["key"]]
+    zh = methods.chapter(*_survey_ran(RQ_HYPOTHESES), "zh")[0]["text"]
+    assert "(英文原文)" not in zh and "依规则“未通过注意力检测题”剔除 9 名" in zh and "246 个完整个案" in zh
+    # paths only, loadings not shown equal, nobody removed: none of these sentences
+    paths = methods.chapter(*_survey_ran(RQ_HYPOTHESES[:1], cleaning=False))[0]["text"]
+    assert "Preacher & Hayes" not in paths and "HC3" not in paths and "z test" not in paths
+    assert "removed no respondent" in paths
+    metric_not = methods.chapter(*_survey_ran(RQ_HYPOTHESES, invariance="configural"))[0]["text"]
+    assert "HC3" in metric_not and "z test" not in metric_not  # the multi-group comparison did not run

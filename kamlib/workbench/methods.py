@@ -169,6 +169,7 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None)
             "or {bootstrap} bootstrap resamples, as the study declares); common-method variance by Harman's single "
             "factor and a common latent factor (Podsakoff et al. 2003).", language,
             bootstrap=p.get("survey_bootstrap"))]
+        text += _survey_design(manifest, values, p, understand, language)
         text += _survey_methods(understand, language)
         if understand.real_survey_n is not None:  # the real survey's model, by PLS-SEM
             text.append(_say("The real survey's model is estimated by PLS-SEM with {pls} bootstrap resamples (Hair et "
@@ -176,15 +177,7 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None)
         add("understand", " ".join(text))
     p = ran("segment", "k")
     if p is not None:
-        add("segment", _say(
-            "Segmentation. Customers are described by recency, frequency, monetary value and the timing of their "
-            "purchases (the mapped channel, category and country are left out, and compared with the segments "
-            "afterwards) and clustered by k-means on "
-            "standardised values for k from {kmin} to {kmax}, the number of segments read from the silhouette and "
-            "the gap statistic ({refs} reference sets), stability measured by the adjusted Rand index across {seeds} "
-            "seeds (Hubert & Arabie 1985); lifecycle stages follow the study's day and purchase thresholds.",
-            language, kmin=p.get("segments_k_min"), kmax=p.get("segments_k_max"), refs=p.get("segments_gap_refs"),
-            seeds=p.get("segments_stability_seeds")))
+        add("segment", " ".join(_segmentation(results.segment, p, language)))
     p = ran("segment", "churn_auc")
     if p is not None:
         add("churn", _say(
@@ -308,6 +301,113 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
         text.append(_say("No model's top customers captured as much holdout revenue as the top customers by past "
                          "revenue, so none is chosen and no lifetime value is used.", language))
     return text
+
+
+#: The mapped columns a segmentation leaves out of its features (the study's ``transactions.columns``), in words.
+_MAPPED = {"channel": ("channel", "渠道"), "category": ("category", "品类"), "country": ("country", "国家")}
+
+
+def _segmentation(s, p: dict, language: str) -> list[str]:
+    """The segmentation's sentences: the features, the mapped columns left out (only those the study maps), and the
+    rule that chose k (:func:`kamlib.segments.choose_k`: the gap statistic's k when its stability reaches the
+    cut-off, else the best silhouette among k >= 3), with this run's k of each criterion."""
+    import inspect
+
+    from ..segments import choose_k
+
+    mapped = [w for w in _MAPPED if ((p.get("transactions_columns") or {}).get(w))]
+    text = [_say("Segmentation. Customers are described by recency, frequency, monetary value and the timing of "
+                 "their purchases and clustered by k-means on standardised values for k from {kmin} to {kmax}.",
+                 language, kmin=p.get("segments_k_min"), kmax=p.get("segments_k_max"))]
+    if mapped:
+        text.append(_say("The columns the study maps ({columns}) are left out of the features and compared with "
+                         "the segments afterwards.", language,
+                         columns=_join([_MAPPED[w][language == "zh"] for w in mapped], language)))
+    cut = inspect.signature(choose_k).parameters["min_stability"].default  # the rule's own cut-off
+    text.append(_say(
+        "The number of segments is the gap statistic's k (the smallest k whose gap is at least the next k's less its "
+        "standard error, against {refs} uniform reference sets; Tibshirani, Walther & Hastie 2001) when it is below "
+        "the largest k tried and its stability, the mean adjusted Rand index between the fits from {seeds} seeds "
+        "(Hubert & Arabie 1985), is at least {cut:.2f}; otherwise the k of at least 3 with the highest mean "
+        "silhouette (Rousseeuw 1987).", language, refs=p.get("segments_gap_refs"),
+        seeds=p.get("segments_stability_seeds"), cut=float(cut)))
+    if s.k_gap is not None and s.k_silhouette is not None:
+        numbers = dict(gap=int(s.k_gap), sil=int(s.k_silhouette), k=int(s.k))
+        if s.k == s.k_gap:
+            text.append(_say("In this run the gap rule gives k = {gap} and the highest silhouette k = {sil}; the gap "
+                             "rule's k = {k} is stable enough and is chosen.", language, **numbers))
+        else:
+            text.append(_say("In this run the gap rule gives k = {gap} and the highest silhouette k = {sil}; the gap "
+                             "rule's k is the largest tried or not stable enough, so k = {k}, the highest silhouette "
+                             "among k of at least 3, is chosen.", language, **numbers))
+    text.append(_say("Lifecycle stages follow the study's day and purchase thresholds.", language))
+    return text
+
+
+def _declared(p: dict) -> list[dict]:
+    """The study's hypotheses as the run's parameters record them (dicts)."""
+    return [h for h in (p.get("survey_hypotheses") or []) if isinstance(h, dict)]
+
+
+def _cleaning(manifest: dict, values: dict) -> dict | None:
+    """The survey cleaning's counts and the rules that removed respondents, as the run recorded them with its
+    limitation (:meth:`kamlib.survey.responses.Cleaned.limitation`: ``read``, ``kept``, ``removed``, ``rules``,
+    ``complete``); None when the run recorded none (every respondent read was analysed and answered every item)."""
+    for nb, entry in (manifest.get("notebooks") or {}).items():
+        for lim in entry.get("limitations") or []:
+            if lim.get("key") != "survey_cleaning":
+                continue
+            out = {}
+            for name, spec in (lim.get("numbers") or {}).items():
+                if "key" in spec:
+                    out[name] = (values.get(nb) or {}).get(spec["key"])
+                else:
+                    out[name] = spec
+            return out
+    return None
+
+
+def _survey_design(manifest: dict, values: dict, p: dict, u, language: str) -> list[str]:
+    """What the survey run did with the answers and the hypotheses, each sentence only when it ran: the cleaning
+    rules with their counts, the listwise deletion to the complete cases, how a bootstrap-tested indirect effect is
+    estimated (the declared equations, ``B``), and the two tests of an interaction or multi-group hypothesis."""
+    out = []
+    cleaning = _cleaning(manifest, values)
+    if cleaning is not None:
+        rules = cleaning.get("rules") or {}
+        rules = rules.get("text_zh" if language == "zh" else "text", "") if isinstance(rules, dict) else str(rules)
+        if cleaning.get("removed"):
+            out.append(_say("Of the {read:,} respondents read, the cleaning rules removed {removed:,} ({rules}), "
+                            "leaving {kept:,}.", language, read=int(cleaning["read"]),
+                            removed=int(cleaning["removed"]), rules=rules, kept=int(cleaning["kept"])))
+        if cleaning.get("complete") is not None and cleaning["complete"] < (cleaning.get("kept") or 0):
+            out.append(_say("The factor and structural models and the hypothesis tests on construct scores use the "
+                            "{complete:,} complete cases, who answered every item (listwise deletion).", language,
+                            complete=int(cleaning["complete"])))
+    else:
+        out.append(_say("The cleaning rules removed no respondent and every respondent answered every item, so the "
+                        "models use all of them.", language))
+    declared = _declared(p)
+    if any(h.get("defined") and h.get("test") == "bootstrap" for h in declared):
+        out.append(_say(
+            "An indirect effect tested by the bootstrap is the product a*b of the model's declared equations of the "
+            "mediator and the outcome, each estimated by OLS on construct scores (item means) of the complete "
+            "cases, with a percentile interval from {B} bootstrap resamples of the respondents (Preacher & Hayes "
+            "2008); a p-value at the bootstrap's floor, 2/(B + 1), is reported as a bound.", language,
+            B=p.get("survey_bootstrap")))
+    if any(h.get("defined") and h.get("test") != "bootstrap" for h in declared):
+        out.append(_say("An indirect effect tested by the delta method is the SEM's defined effect with its "
+                        "delta-method standard error.", language))
+    if any(h.get("interaction") for h in declared):
+        out.append(_say("An interaction hypothesis is tested by the product term of an OLS regression of the "
+                        "outcome on its declared predictors, the moderator (an answer coded 0/1 or a construct) and "
+                        "their product, on construct scores of the complete cases, with HC3 standard errors.",
+                        language))
+    if any(h.get("moderation") for h in declared) and u.invariance_level in ("metric", "scalar"):
+        out.append(_say("A multi-group hypothesis is tested by fitting the structural model in each of the two "
+                        "groups, the loadings having been shown equal (metric invariance), and the difference of the "
+                        "path by a z test of the two estimates.", language))
+    return out
 
 
 def _candidates(spec: dict, language: str) -> str:
