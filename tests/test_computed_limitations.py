@@ -378,8 +378,8 @@ def test_the_loss_makers_in_develop_and_maintain_by_hand(b2b):
     currency = manifest["notebooks"]["40_strategy"]["parameters"].get("transactions_currency")
     unit = f" {currency}" if currency else ""
     s = _one(_limitations(out), "the strategy says to develop or maintain")
-    for words in (f"{sum(counts.values()):,} customers of the tiers", f"a loss of {loss:,.0f}{unit}", "loss_making",
-                  f"from {CAL_START} to {HOLD_END}"):  # the window the tiers summed the profit over
+    for words in (f"develop or maintain, {sum(counts.values()):,} lost money", f"a loss of {loss:,.0f}{unit}",
+                  "loss_making", f"from {CAL_START} to {HOLD_END}"):  # the window the tiers summed the profit over
         assert words in s, words
     for t, n in counts.items():  # one customer is a customer; each tier's loss is money, as the total's
         lost_t = -float(gross.reindex(tier.index)[lossy & (tier == t)].sum())
