@@ -859,12 +859,13 @@ def plot_heatmap(table: pd.DataFrame, *, fmt=".0%", cmap="Blues", xlabel="", yla
 
 
 def plot_k_choice(ch):
-    """Elbow (inertia), silhouette, gap statistic and stability against k, in four panels.
+    """Elbow (inertia), silhouette, gap statistic and stability against k, in four panels, with the chosen k marked
+    in each (and the gap rule's k and the best silhouette's k where they differ from it), named in a legend below.
 
     Parameters
     ----------
     ch : KChoice or DataFrame
-        From :func:`kamlib.segments.choose_k`, or its table.
+        From :func:`kamlib.segments.choose_k` (its k are marked), or its table (nothing marked).
 
     Returns
     -------
@@ -876,11 +877,24 @@ def plot_k_choice(ch):
     >>> from kamlib import segments
     >>> choice = segments.choose_k(segments.matrix(segments.features(tx)), range(2, 5), n_init=2, gap_refs=2, seed=1)
     >>> fig = plot_k_choice(choice)
-    >>> len(fig.axes)
-    4
+    >>> len(fig.axes), [t.get_text() for t in fig.legends[0].get_texts()]
+    (4, ['Chosen k = 3', 'Gap rule k = 4', 'Best silhouette k = 2'])
     """
+    from .i18n import Message
+
+    marks = {}  # k -> its label: the chosen k, then the gap rule's and the best silhouette's where they differ
+    if hasattr(ch, "k_chosen"):
+        chosen, gap, best = int(ch.k_chosen), int(ch.k_gap), int(ch.k_silhouette)
+        marks[chosen] = Message("Chosen k = {k}", "figure", k=chosen)
+        if gap != chosen and gap == best:
+            marks[gap] = Message("Gap rule and best silhouette k = {k}", "figure", k=gap)
+        else:
+            if gap != chosen:
+                marks[gap] = Message("Gap rule k = {k}", "figure", k=gap)
+            if best not in (chosen, gap):
+                marks[best] = Message("Best silhouette k = {k}", "figure", k=best)
     ch = getattr(ch, "table", ch)
-    fig, axes = plt.subplots(1, 4, figsize=(11, 3))
+    fig, axes = plt.subplots(1, 4, figsize=(11, 3.4 if marks else 3))
     for ax, col, title in zip(axes, ["inertia", "silhouette", "gap", "stability_ari"],
                               ["Elbow: within-cluster SS", "Silhouette", "Gap statistic", "Stability (mean ARI)"]):
         if col == "gap":
@@ -889,7 +903,14 @@ def plot_k_choice(ch):
             ax.plot(ch["k"], ch[col], marker="o")
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("k")
-    fig.tight_layout()
+        lines = [ax.axvline(k, color=f"C{3 + i}", linestyle=("-", "--", ":")[i], linewidth=1.2)
+                 for i, k in enumerate(marks)]
+    if marks:  # one legend for the four panels, below them
+        fig.legend(lines, list(marks.values()), loc="lower center", ncol=len(marks),
+                   fontsize=8, frameon=False)
+        fig.tight_layout(rect=(0, 0.08, 1, 1))
+    else:
+        fig.tight_layout()
     return fig
 
 
@@ -913,19 +934,27 @@ def plot_snake(snake_df: pd.DataFrame, *, ax=None):
     >>> from kamlib import segments
     >>> X = segments.matrix(segments.features(tx))
     >>> ax = plot_snake(segments.snake(X, segments.cluster(X, 3, seed=1)))
-    >>> len(ax.get_lines())
-    4
+    >>> len(ax.get_lines()), bool(ax.get_legend().get_bbox_to_anchor().x0 > ax.get_window_extent().x1)
+    (4, True)
     """
+    import textwrap
+
     from .i18n import header_en
 
-    ax = _axes(ax)
+    own = ax is None
+    ax = _axes(ax, figsize=(9, 4.2))
     for seg, sub in snake_df.groupby("segment", sort=True):  # features named by the glossary of headers, not as
         # the columns are called (recency_days: "Days since last purchase")
-        ax.plot([header_en(f, kind=None) for f in sub["feature"]], sub["mean_z"], marker="o", label=str(seg))
+        # long names wrapped onto two lines, so that neighbours do not run into each other
+        ax.plot([textwrap.fill(header_en(f, kind=None), 15) for f in sub["feature"]], sub["mean_z"], marker="o",
+                label=str(seg))
     ax.axhline(0, color="grey", linewidth=1)
     ax.set_ylabel("Mean (standardised)")
-    ax.tick_params(axis="x", rotation=20)
-    ax.legend(fontsize=8)
+    ax.tick_params(axis="x", labelsize=8)
+    # the legend outside the axes, so it covers no line
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0, frameon=False)
+    if own:  # on a figure of its own: room for the legend (a tight bounding box keeps it when saved)
+        ax.figure.tight_layout()
     return ax
 
 

@@ -27,9 +27,12 @@ high value      mean ``revenue`` >= (1 + m) x the overall mean
 The names, first match wins: Champions (recent, frequent, high value), Loyal regulars (recent, frequent),
 Fading regulars (lapsed, frequent), Big spenders (high value), Lapsed one-timers (lapsed, one-time), Lapsed
 occasional buyers (lapsed, occasional), Recent occasional buyers (recent, occasional), One-time buyers
-(one-time). Any other segment is named by its number and the feature whose mean departs most from the
-overall mean, relative to it ("Segment 3: longer tenure"; "close to the average" when none departs by
-``m``). Two segments that would share a name are told apart by the feature whose means differ most between
+(one-time); a segment with one word only is named by it (:data:`WORD_NAMES`: Recent buyers, Lapsed buyers,
+Frequent buyers, Occasional buyers) and the feature, among those its word does not claim, whose mean departs most
+from the overall mean, when that departure is at least ``m`` ("Lapsed buyers: lower revenue"). Every combination
+of words the rule can produce thus has a name that states it (:func:`name_mapping` prints them). A segment with
+no word is named by its number and the feature whose mean departs most from the overall mean, relative to it
+("Segment 3: longer tenure"; "close to the average" when none departs by ``m``). Two segments that would share a name are told apart by the feature whose means differ most between
 them, relative to its overall mean, when that difference is at least ``m`` ("Champions, longer tenure" and
 "Champions, shorter tenure": comparisons between the two); otherwise, and among three or more, by their
 numbers. Relative departures are used rather than standardised ones so that every claim can be checked
@@ -37,11 +40,13 @@ against the profile row with the same margin; ``ipt_days`` is not used for names
 their tenure, not an interval).
 
 Whether the segments merely reproduce a mapped column (a channel, category or country) is checked by
-:func:`mapped_column_agreement`. A column whose revenue shares were clustering features is not compared: the
-segments would agree with it partly by construction.
+:func:`mapped_column_agreement`, which says for every compared column how far the segments are related to it (words
+from the statistics: :func:`relation`), and :func:`mapped_crosstab` tabulates the segments by the column's values. A
+column whose revenue shares were clustering features is not compared: the segments would agree with it partly by
+construction.
 
 References: Tibshirani, Walther & Hastie (2001) gap statistic; Rousseeuw (1987)
-silhouette; Hubert & Arabie (1985) adjusted Rand index; Cramér (1946) V.
+silhouette; Hubert & Arabie (1985) adjusted Rand index; Cramér (1946) V; Cohen (1988) w and its effect sizes.
 """
 
 from __future__ import annotations
@@ -56,10 +61,10 @@ from ._results import Result
 from .errors import KamError, require_columns
 from .i18n import Message
 
-__all__ = ["FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "MappedAgreement", "NAMES", "NAMING_MARGIN", "NAMING_RULE",
-           "Projection", "alternatives", "choose_k", "cluster", "feature_note", "features", "gap_statistic",
-           "mapped_column_agreement",
-           "matrix", "name_segments", "naming_rule", "profile", "projection", "snake"]
+__all__ = ["COHEN_W", "FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "MappedAgreement", "NAMES", "NAMING_MARGIN",
+           "NAMING_RULE", "Projection", "WORD_NAMES", "alternatives", "choose_k", "cluster", "feature_note", "features",
+           "gap_statistic", "mapped_column_agreement", "mapped_crosstab", "matrix", "name_mapping", "name_segments",
+           "naming_rule", "profile", "projection", "relation", "snake"]
 
 FEATURES = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
 LOGGED = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
@@ -477,6 +482,22 @@ NAMES = (
     ("One-time buyers", ("one-time",)),
 )
 
+#: The names of a segment of one word (no name of :data:`NAMES` fits it): the word, and, after a colon, the feature
+#: furthest from the mean among those the word does not claim ("Lapsed buyers: lower revenue"). With
+#: :data:`NAMES` they name every combination of words the rule can produce (a combination of two or more words
+#: fits a name of :data:`NAMES`). Kept apart from :data:`NAMES`, which the RFM segments share
+#: (:data:`kamlib.rfm.SEGMENTS`).
+WORD_NAMES = (
+    ("Recent buyers", ("recent",)),
+    ("Lapsed buyers", ("lapsed",)),
+    ("Frequent buyers", ("frequent",)),
+    ("Occasional buyers", ("occasional",)),
+)
+
+#: The feature each word claims something about: a one-word name's added feature is another.
+_CLAIMS = {"recent": "recency_days", "lapsed": "recency_days", "frequent": "orders", "occasional": "orders",
+           "one-time": "orders", "high value": "revenue"}
+
 #: Features a neutral name or a tie-break may cite, with the phrase for a higher and a lower mean.
 _PHRASES = {
     "revenue": ("higher revenue", "lower revenue"),
@@ -511,10 +532,35 @@ def naming_rule(margin: float = NAMING_MARGIN) -> Message:
         "purchase days are at least {margin:.0%} above it and occasional when at least {margin:.0%} below; one-time "
         "when mean purchase days are at most {orders} or at least {share:.0%} of the segment bought on one day only; "
         "high value when mean "
-        "revenue is at least {margin:.0%} above it. Any other segment is named by its number and the feature "
-        "furthest from the mean; two segments that would share a name are told apart by the feature that differs "
-        "most between them (by at least {margin:.0%} of its mean), else by their numbers.",
+        "revenue is at least {margin:.0%} above it. A segment with one word only is named by it and by the feature "
+        "furthest from the mean among the others, when it departs by at least {margin:.0%} (Lapsed buyers: lower "
+        "revenue); a segment with no word by its number and the feature furthest from the mean; two segments that "
+        "would share a name are told apart by the feature that differs most between them (by at least {margin:.0%} "
+        "of its mean), else by their numbers.",
         margin=margin, orders=ONE_TIME_ORDERS, share=ONE_TIME_SHARE)
+
+
+def name_mapping() -> Message:
+    """The names and the words each one states, as a sentence for the report beside :func:`naming_rule`.
+
+    Returns
+    -------
+    Message
+        "The segment names and the words each states ...: Champions (recent, frequent, high value), ..." (the
+        names of :data:`NAMES`, then :data:`WORD_NAMES`, in the order they are tried).
+
+    Examples
+    --------
+    >>> from kamlib.segments import name_mapping
+    >>> print(name_mapping()[:107])
+    The segment names and the words each states, tried in this order: Champions (recent, frequent, high value),
+    >>> print(name_mapping().translate("zh")[:47])
+    细分群名称及其所述的词(按此顺序尝试):冠军客户(近期、常购、高价值)、忠诚常客(近期、常购)
+    """
+    entries = [Message("{name} ({words})", "phrase", name=Message(name, "phrase"),
+                       words=[Message(w, "phrase") for w in words]) for name, words in NAMES + WORD_NAMES]
+    return Message("The segment names and the words each states, tried in this order: {names}; a name of one word adds "
+                   "the feature furthest from the mean among the others (Lapsed buyers: lower revenue).", names=entries)
 
 
 #: The naming rule with the default margin.
@@ -573,8 +619,10 @@ def name_segments(prof: pd.DataFrame, *, margin: float = NAMING_MARGIN) -> list[
     """Marketer's names that claim only what each segment's row shows (the rule: module docstring).
 
     Each word of a name (recent, lapsed, frequent, occasional, one-time, high value) holds against the
-    customer-weighted mean of all customers with the margin ``margin``; a segment no name fits is named by its
-    number and the feature furthest from the mean. Names are unique: two segments that would share one are told
+    customer-weighted mean of all customers with the margin ``margin``; a segment of one word that no name of
+    :data:`NAMES` fits is named by :data:`WORD_NAMES` and the feature furthest from the mean among those its word
+    does not claim ("Lapsed buyers: lower revenue"); a segment of no word is named by its number and the feature
+    furthest from the mean. Names are unique: two segments that would share one are told
     apart by the feature that differs most between them (by at least ``margin`` of its overall mean), else, as
     are three or more, by their numbers.
 
@@ -600,7 +648,7 @@ def name_segments(prof: pd.DataFrame, *, margin: float = NAMING_MARGIN) -> list[
     ...                      "mean_orders": [9.0, 9.5, 3.1], "mean_revenue": [3246, 3217, 1200],
     ...                      "mean_tenure_days": [700, 300, 500]})
     >>> [str(n) for n in name_segments(prof)]
-    ['Big spenders, longer tenure', 'Big spenders, shorter tenure', 'Segment 2: fewer orders']
+    ['Big spenders, longer tenure', 'Big spenders, shorter tenure', 'Occasional buyers: lower revenue']
     """
     require_columns(prof, ["customers", "mean_recency_days", "mean_orders", "mean_revenue"], where="the segment profiles")
     if not 0 < margin < 1:
@@ -626,6 +674,13 @@ def name_segments(prof: pd.DataFrame, *, margin: float = NAMING_MARGIN) -> list[
             "high value": rel("revenue", r["mean_revenue"]) >= margin,
         }
         name = next((Message(n, "phrase") for n, claims in NAMES if all(words[c] for c in claims)), None)
+        if name is None and sum(words.values()) == 1:  # one word: it, and the furthest feature it does not claim
+            word = next(w for w, held in words.items() if held)
+            base = Message(next(n for n, claims in WORD_NAMES if claims == (word,)), "phrase")
+            dep = pd.Series({f: rel(f, r[f"mean_{f}"]) for f in cols if f != _CLAIMS[word]}).dropna()
+            far = dep.abs().idxmax() if len(dep) else None
+            name = Message("{name}: {feature}", "phrase", name=base, feature=_phrase(far, dep[far])) \
+                if far is not None and abs(dep[far]) >= margin else base
         if name is None:
             dep = pd.Series({f: rel(f, r[f"mean_{f}"]) for f in cols}).dropna()
             far = dep.abs().idxmax() if len(dep) else None
@@ -651,6 +706,72 @@ def name_segments(prof: pd.DataFrame, *, margin: float = NAMING_MARGIN) -> list[
     return out
 
 
+#: Cohen's (1988, ch. 7) conventions for the effect size w of a contingency table: small, medium and large.
+COHEN_W = (0.1, 0.3, 0.5)
+
+
+def relation(ari: float, cramers_v: float, q: int, *, min_ari: float = 0.5, min_v: float = 0.7) -> tuple:
+    """The words for how far segments are related to a mapped column, from the statistics and their cut-offs.
+
+    The segments *largely reproduce* the column when the adjusted Rand index is at least ``min_ari`` or Cramér's
+    V at least ``min_v`` (the cut-offs of :func:`mapped_column_agreement`); otherwise the words follow Cohen's w,
+    ``w = V * sqrt(q)`` with ``q = min(rows, columns) - 1`` of the cross-table (for a 2 x 2 table w is V), against
+    Cohen's conventions (:data:`COHEN_W`): *strongly related* from 0.5 (a large effect), *moderately related* from
+    0.3 (medium), *weakly related* from 0.1 (small), *unrelated* below 0.1.
+
+    Parameters
+    ----------
+    ari : float
+        Adjusted Rand index of the segments and the column's values.
+    cramers_v : float
+        Cramér's V of their cross-table.
+    q : int
+        ``min(rows, columns) - 1`` of the cross-table.
+    min_ari, min_v : float
+        The cut-offs of a high agreement.
+
+    Returns
+    -------
+    tuple
+        ``(band, w, words, rule)``: the band's key (``reproduces``, ``strong``, ``moderate``, ``weak``,
+        ``unrelated``), Cohen's w, the words (a Message, context ``phrase``) and the band's cut-off with its source
+        (a Message).
+
+    References
+    ----------
+    Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences* (2nd ed.), ch. 7. Lawrence Erlbaum.
+
+    Examples
+    --------
+    >>> from kamlib.segments import relation
+    >>> band, w, words, rule = relation(0.03, 0.12, 2)
+    >>> band, round(w, 3), str(words)
+    ('weak', 0.17, 'weakly related')
+    >>> print(rule)
+    w from 0.1 (a small effect) to 0.3 (a medium one), Cohen 1988
+    >>> relation(0.62, 0.4, 2)[0], relation(0.0, 0.02, 4)[0]
+    ('reproduces', 'unrelated')
+    """
+    w = float(cramers_v) * float(np.sqrt(max(int(q), 1)))
+    small, medium, large = COHEN_W
+    if ari >= min_ari or cramers_v >= min_v:
+        return ("reproduces", w, Message("largely the same partition", "phrase"),
+                Message("an adjusted Rand index of at least {min_ari:.2f} or a V of at least {min_v:.2f}, the "
+                        "workbook's cut-offs for segments that are the mapped column again", "phrase",
+                        min_ari=min_ari, min_v=min_v))
+    if w >= large:
+        return "strong", w, Message("strongly related", "phrase"), Message(
+            "w of at least {large} (a large effect), Cohen 1988", "phrase", large=large)
+    if w >= medium:
+        return "moderate", w, Message("moderately related", "phrase"), Message(
+            "w from {medium} (a medium effect) to {large} (a large one), Cohen 1988", "phrase", medium=medium, large=large)
+    if w >= small:
+        return "weak", w, Message("weakly related", "phrase"), Message(
+            "w from {small} (a small effect) to {medium} (a medium one), Cohen 1988", "phrase", small=small, medium=medium)
+    return "unrelated", w, Message("unrelated", "phrase"), Message(
+        "w below {small}, less than a small effect, Cohen 1988", "phrase", small=small)
+
+
 @dataclass(frozen=True)
 class MappedAgreement(Result):
     """How far the segments reproduce a mapped column (channel, category, country).
@@ -659,7 +780,8 @@ class MappedAgreement(Result):
     ----------
     table : DataFrame
         One row per mapped column compared: ``column``, ``values`` (distinct values of the customers' dominant
-        value in the log), ``customers``, ``ari`` (adjusted Rand index), ``cramers_v``, ``high``.
+        value in the log), ``customers``, ``ari`` (adjusted Rand index), ``cramers_v``, ``cohens_w``, ``relation``
+        (the words of :func:`relation`, a Message), ``high``.
     notes : tuple of Message
         One sentence per column left out because its shares were clustering features, then one per column whose
         agreement is high (strongest first); empty when there is none.
@@ -667,6 +789,9 @@ class MappedAgreement(Result):
         The cut-offs: agreement is high when ``ari >= min_ari`` or ``cramers_v >= min_v``.
     left_out : tuple of str
         The mapped columns not compared because their ``<column>_share_*`` were among the clustering features.
+    sentences : tuple of Message
+        One sentence per compared column, whatever the agreement: the statistics, the words they earn
+        (:func:`relation`), the band's cut-off and its source.
     """
 
     table: pd.DataFrame
@@ -674,6 +799,12 @@ class MappedAgreement(Result):
     min_ari: float
     min_v: float
     left_out: tuple = ()
+    sentences: tuple = ()
+
+    @property
+    def report(self) -> tuple:
+        """What the report says: a sentence per column left out, then one per compared column."""
+        return tuple(self.notes[:len(self.left_out)]) + tuple(self.sentences)  # the left-out columns' come first
 
     @property
     def compared(self) -> tuple:
@@ -729,7 +860,8 @@ def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None
     Returns
     -------
     MappedAgreement
-        The table and, for each column with a high agreement, a sentence for the report.
+        The table; for each column with a high agreement a warning (``notes``); and for every compared column a
+        sentence saying how far the segments are related to it (``sentences``, :func:`relation`).
 
     References
     ----------
@@ -748,13 +880,15 @@ def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None
     0  channel       2        1.0  True
     >>> print(res.notes[0][:71])
     The 3 segments largely reproduce the mapped column channel (adjusted Ra
+    >>> print(res.sentences[0][:112])
+    The 3 segments and the customers' channel (2 values: Store, Web; 2,357 customers) are largely the same partition
     """
     from scipy.stats.contingency import association
     from sklearn.metrics import adjusted_rand_score
 
     if transactions is not None:
         require_columns(transactions, ["customer_id"], where="the transaction log")
-    rows, notes, left_out = [], [], []
+    rows, notes, left_out, sentences = [], [], [], []
     k = labels.nunique()
     used = [str(c) for c in (feats.columns if feats is not None else [])]
     for col in columns:
@@ -768,10 +902,20 @@ def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None
         if both["value"].nunique() < 2 or both["segment"].nunique() < 2:
             continue  # one value (or one segment): agreement is not defined
         ari = float(adjusted_rand_score(both["segment"], both["value"]))
-        v = float(association(pd.crosstab(both["segment"], both["value"]).to_numpy(), method="cramer"))
+        cross = pd.crosstab(both["segment"], both["value"]).to_numpy()
+        v = float(association(cross, method="cramer"))
         high = bool(ari >= min_ari or v >= min_v)
+        band, w, words, rule = relation(ari, v, min(cross.shape) - 1, min_ari=min_ari, min_v=min_v)
         rows.append({"column": col, "values": int(both["value"].nunique()),
-                     "customers": len(both), "ari": ari, "cramers_v": v, "high": high})
+                     "customers": len(both), "ari": ari, "cramers_v": v, "cohens_w": w, "relation": words,
+                     "high": high})
+        sentences.append(Message(
+            "The {k} segments and the customers' {column} ({n_values} values: {values}; {customers:,} customers) "
+            "are {words}: "
+            "adjusted Rand index {ari:.2f} (Hubert & Arabie 1985; 0 is chance, 1 the same partition), Cramér's V "
+            "{v:.2f} (Cramér 1946) and Cohen's w {w:.2f}; the band: {rule}.", k=k, words=words, column=col,
+            n_values=int(both["value"].nunique()), values=both["value"].value_counts().index[:5].tolist(),
+            customers=len(both), ari=ari, v=v, w=w, rule=rule))
         if high:
             values = both["value"].value_counts().index[:5].tolist()
             notes.append((ari, Message(
@@ -780,12 +924,74 @@ def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None
                 "Hubert & Arabie 1985, Cramér 1946): they mostly separate {values} customers, which their "
                 "behavioural names do not say.", k=k, column=col, ari=ari, v=v, min_ari=min_ari, min_v=min_v,
                 values=values)))
-    table = pd.DataFrame(rows, columns=["column", "values", "customers", "ari", "cramers_v", "high"])
+    table = pd.DataFrame(rows, columns=["column", "values", "customers", "ari", "cramers_v", "cohens_w", "relation",
+                                        "high"])
     built_in = tuple(Message("The segments are not compared with the mapped column {column}: its revenue shares are "
                              "among the clustering features, so they would agree with it partly by construction.",
                              column=col) for col in left_out)
     notes = built_in + tuple(m for _, m in sorted(notes, key=lambda x: -x[0]))
-    return MappedAgreement(table, notes, min_ari, min_v, tuple(left_out))
+    return MappedAgreement(table, notes, min_ari, min_v, tuple(left_out), tuple(sentences))
+
+
+def mapped_crosstab(labels: pd.Series, feats: pd.DataFrame, transactions: pd.DataFrame, column: str = "channel", *,
+                    names: dict | None = None) -> pd.DataFrame:
+    """The segments by a mapped column's values: customers, revenue and (when the log has it) profit per cell.
+
+    Each customer counts under the value with the most revenue in the log (the dominant value, as
+    :func:`mapped_column_agreement` compares them); revenue is the customer's ``revenue`` feature and profit the
+    sum of the log's ``profit`` column.
+
+    Parameters
+    ----------
+    labels : Series
+        Segment per customer.
+    feats : DataFrame
+        From :func:`features` (its ``revenue``).
+    transactions : DataFrame
+        The log, with ``customer_id`` and ``column`` (and optionally ``amount``, ``profit``).
+    column : str
+        The mapped column.
+    names : dict, optional
+        Segment number to name (a ``name`` column).
+
+    Returns
+    -------
+    DataFrame
+        One row per segment and value with customers: ``segment`` (, ``name``), ``column`` (the column's value),
+        ``customers``, ``customer_share`` (of the segment's customers), ``revenue``, ``revenue_share`` (of the
+        segment's revenue) and, with profit in the log, ``profit``. Empty when the log does not map ``column``.
+
+    Examples
+    --------
+    >>> from kamlib.segments import cluster, features, mapped_crosstab, matrix
+    >>> feats = features(tx)
+    >>> labels = cluster(matrix(feats), 2, seed=1)
+    >>> log = tx.assign(channel=(tx["customer_id"].astype(int) % 2).map({0: "Store", 1: "Web"}))
+    >>> t = mapped_crosstab(labels, feats, log)
+    >>> list(t.columns), int(t["customers"].sum()) == len(feats)
+    (['segment', 'channel', 'customers', 'customer_share', 'revenue', 'revenue_share'], True)
+    """
+    require_columns(transactions, ["customer_id"], where="the transaction log")
+    require_columns(feats, ["revenue"], where="the segment features")
+    dom = _dominant(transactions, column)
+    out_cols = ["segment"] + (["name"] if names else []) + [column, "customers", "customer_share", "revenue",
+                                                              "revenue_share"]
+    if dom is None:
+        return pd.DataFrame(columns=out_cols)
+    d = pd.DataFrame({"segment": labels, column: dom.reindex(labels.index), "revenue": feats["revenue"].reindex(
+        labels.index)}).dropna(subset=[column])
+    agg = {"customers": ("revenue", "size"), "revenue": ("revenue", "sum")}
+    if "profit" in transactions and transactions["profit"].notna().any():
+        d["profit"] = transactions.groupby("customer_id")["profit"].sum().reindex(d.index)
+        agg["profit"] = ("profit", "sum")
+        out_cols.append("profit")
+    out = d.groupby(["segment", column]).agg(**agg).reset_index()
+    by_seg = out.groupby("segment")
+    out.insert(out.columns.get_loc("customers") + 1, "customer_share", out["customers"] / by_seg["customers"].transform("sum"))
+    out.insert(out.columns.get_loc("revenue") + 1, "revenue_share", out["revenue"] / by_seg["revenue"].transform("sum"))
+    if names:
+        out.insert(1, "name", out["segment"].map(names))
+    return out[out_cols]
 
 
 def snake(X: pd.DataFrame, labels: pd.Series, names: dict | None = None) -> pd.DataFrame:

@@ -169,7 +169,7 @@ def test_the_snake_plot_names_its_features_in_words():
                          columns=["segment", "feature", "mean_z"])
     ax = plots.plot_snake(snake)
     ax.figure.canvas.draw()
-    english = [t.get_text() for t in ax.get_xticklabels()]
+    english = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]  # long names wrap onto two lines
     assert "Days since last purchase" in english and not [t for t in english if "_" in t], english
     style.translate_figure(ax.figure)
     assert style.untranslated(ax.figure) == []
