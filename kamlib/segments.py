@@ -748,7 +748,7 @@ def relation(ari: float, cramers_v: float, q: int, *, min_ari: float = 0.5, min_
     >>> band, round(w, 3), str(words)
     ('weak', 0.17, 'weakly related')
     >>> print(rule)
-    w from 0.1 (a small effect) to 0.3 (a medium one), Cohen 1988
+    w from 0.1 to 0.3, a small effect (Cohen 1988)
     >>> relation(0.62, 0.4, 2)[0], relation(0.0, 0.02, 4)[0]
     ('reproduces', 'unrelated')
     """
@@ -761,15 +761,15 @@ def relation(ari: float, cramers_v: float, q: int, *, min_ari: float = 0.5, min_
                         min_ari=min_ari, min_v=min_v))
     if w >= large:
         return "strong", w, Message("strongly related", "phrase"), Message(
-            "w of at least {large} (a large effect), Cohen 1988", "phrase", large=large)
+            "w of at least {large}, a large effect (Cohen 1988)", "phrase", large=large)
     if w >= medium:
         return "moderate", w, Message("moderately related", "phrase"), Message(
-            "w from {medium} (a medium effect) to {large} (a large one), Cohen 1988", "phrase", medium=medium, large=large)
+            "w from {medium} to {large}, a medium effect (Cohen 1988)", "phrase", medium=medium, large=large)
     if w >= small:
         return "weak", w, Message("weakly related", "phrase"), Message(
-            "w from {small} (a small effect) to {medium} (a medium one), Cohen 1988", "phrase", small=small, medium=medium)
+            "w from {small} to {medium}, a small effect (Cohen 1988)", "phrase", small=small, medium=medium)
     return "unrelated", w, Message("unrelated", "phrase"), Message(
-        "w below {small}, less than a small effect, Cohen 1988", "phrase", small=small)
+        "w below {small}, less than a small effect (Cohen 1988)", "phrase", small=small)
 
 
 @dataclass(frozen=True)
