@@ -1294,7 +1294,7 @@ def shown_pvalue(p: float, alpha: float) -> Message:
 
     References
     ----------
-    American Psychological Association (2020). *Publication Manual* (7th ed.), 6.36: exact p-values to two or three
+    American Psychological Association (2020). *Publication Manual* (7th ed.): exact p-values to two or three
     decimals, p < .001 below that.
 
     Examples
