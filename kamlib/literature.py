@@ -29,7 +29,7 @@ from ._results import Result
 from .errors import KamError, require_columns, rows_preview
 
 __all__ = ["AutoCoding", "BIB_TYPES", "FACT_COLUMNS", "LIT", "REGISTER_COLUMNS", "SOURCE_COLUMNS", "STAGES", "STYLES",
-           "STYLE_OF_LANGUAGE", "TYPES", "UNIT_RULES", "agreement", "autocode", "chinese_csl", "citations",
+           "STYLE_OF_LANGUAGE", "TYPES", "UNIT_RULES", "agreement", "apa_citations", "autocode", "chinese_csl", "citations",
            "cite_as", "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa",
            "format_references", "frequency", "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts",
            "load_register", "load_sources", "matrix", "number_citations", "references", "seed_body", "seed_units",
@@ -347,6 +347,113 @@ def _author_number(cited: str) -> tuple[str, str]:
     if len(people) >= 3:
         return f"{people[0]} 等", after
     return " 和 ".join(people), after
+
+
+#: A character of Chinese text (Han characters, CJK punctuation and full-width forms): a citation next to one is in
+#: Chinese prose, which :func:`apa_citations` leaves as it is.
+_HAN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def apa_citations(text: str, known=None) -> str:
+    """The text with each author-year citation in the form of APA 7: a work of three or more authors cited by its
+    first author and "et al.", two authors joined by "&" inside parentheses and by "and" in running text, and a
+    comma before the year inside parentheses; a further year of the same authors, a page and the words around are
+    kept, and works in one bracket are separated by semicolons.
+
+    The report writes citations author-year without a comma ("(Hu & Bentler 1999)", "Kline (2016)"), the form
+    :func:`citations` reads and the Chinese edition numbers (:func:`number_citations`); the English edition passes
+    its text through this function when it is rendered. The result is still read by :func:`citations` as the same
+    works.
+
+    Parameters
+    ----------
+    text : str
+        Running text, a caption or a table cell of the English edition (not a reference list, not code).
+    known : set of tuple, optional
+        ``{(surname, year)}`` of the works of the reference list: a citation of the weak comma form of
+        :data:`CITATION_OPEN` ("(power 0.8, Cohen 1988)") is rewritten only when it names one of them (None: every
+        citation :func:`_scan` finds is rewritten).
+
+    Returns
+    -------
+    str
+        A citation in Chinese prose (a Han character or full-width bracket next to it, or a text mostly in
+        Chinese) is left as written.
+
+    References
+    ----------
+    American Psychological Association (2020). *Publication Manual of the American Psychological Association*
+    (7th ed.), 8.10-8.12 (parenthetical and narrative citations, "&" and "and") and 8.17 (one, two, and three or
+    more authors: "et al." from the first citation).
+
+    Examples
+    --------
+    >>> from kamlib.literature import apa_citations
+    >>> apa_citations("(Schmittlein, Morrison & Colombo 1987; Fader, Hardie & Lee 2005)")
+    '(Schmittlein et al., 1987; Fader et al., 2005)'
+    >>> apa_citations("as Hu & Bentler (1999) and Podsakoff, MacKenzie, Lee & Podsakoff (2003) advise (Kline 2016)")
+    'as Hu and Bentler (1999) and Podsakoff et al. (2003) advise (Kline, 2016)'
+    >>> apa_citations("(Hosmer, Lemeshow & Sturdivant 2013, p. 177); (Hu & Bentler 1999; 2001); Hu & Bentler 1999, 2001")
+    '(Hosmer et al., 2013, p. 177); (Hu & Bentler, 1999, 2001); Hu and Bentler (1999, 2001)'
+    >>> apa_citations("(Hubert & Arabie 1985, Cramér 1946); (DERL, Fader and Hardie 2010)")
+    '(Hubert & Arabie, 1985; Cramér, 1946); (DERL, Fader & Hardie, 2010)'
+    >>> apa_citations("按 Hu & Bentler (1999) 的临界值 (检验力 0.8，Cohen 1988)")
+    '按 Hu & Bentler (1999) 的临界值 (检验力 0.8，Cohen 1988)'
+    """
+    if not isinstance(text, str) or not text or \
+            len(_HAN.findall(text)) > len(re.findall(r"[A-Za-z]", text)):  # Chinese text: as written
+        return text
+    groups = {}  # a citation and the further years of its authors ("Hu & Bentler (1999, 2001)")
+    for item in _scan(text):
+        groups.setdefault(item[4], []).append(item)
+    edits, previous_end = [], None
+    for group in sorted(groups.values()):
+        start, end, surname, year, _, weak = group[0]
+        after_previous, previous_end = previous_end, group[-1][1]
+        head = text[start:end]
+        if _HAN.search(text[max(0, start - 2):start] + head + text[end:end + 1]) or "等" in head:
+            continue
+        if weak and known is not None and (surname, year) not in known:
+            continue
+        m = _CITED.match(head)
+        if m is None:
+            continue
+        names = m["names"].strip().rstrip(",").strip()
+        if re.search(r"\bet al\.", names):
+            people = [re.split(r"\s*\bet al\.", names)[0].strip(), "", ""]
+        else:
+            people = [p for p in re.split(r"\s*,\s*|" + _AND.pattern, names) if p.strip()]
+        lead_in = ""  # an abbreviation the scanner read as a first author ("DERL, Fader and Hardie 2010"): kept
+        while len(people) > 1 and people[0].isupper() and len(people[0]) > 1:
+            people = people[1:]
+            lead_in = head[:head.index(people[0], len(lead_in))]
+        if not people:
+            continue
+        depth = 0  # the brackets open where the citation starts: inside them it is parenthetical
+        for ch in text[:start]:
+            depth += ch == "("
+            depth -= ch == ")" and depth > 0
+        tail = head[len(head) - len(m["close"]) - 4:]  # the year and a bracket that closes after it
+        narrative = bool(m["open"]) or depth == 0
+        joined = " and " if narrative else " & "
+        who = people[0] if len(people) == 1 else joined.join(people) if len(people) == 2 else f"{people[0]} et al."
+        if m["open"]:
+            new = f"{who} ({tail}"
+        elif narrative:  # a bare year in running text: the year and the further years of the authors in brackets
+            last = group[-1][1] + re.match(r"(?:[,;] ?(?:19|20)\d{2}\b(?![.,]\d))*", text[group[-1][1]:]).end()
+            new, end = f"{who} ({tail}{text[end:last]})", last
+        else:
+            new = f"{who}, {tail}"
+        edits.append((start, end, lead_in + new))
+        for (_, before, *_), (after, *_) in zip(group, group[1:]):  # "(Hu & Bentler 1999; 2001)": one work's years
+            if not narrative and re.fullmatch(r"\s*;\s*", text[before:after]):
+                edits.append((before, after, ", "))
+        if after_previous is not None and depth and re.fullmatch(r"\s*,\s*", text[after_previous:start]):
+            edits.append((after_previous, start, "; "))  # works in one bracket: separated by semicolons
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
 
 
 def references(text: str, bibtex: str | None = None, *, style: str = "apa") -> list[dict]:

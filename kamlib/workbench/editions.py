@@ -132,6 +132,9 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         doc_["references"] = report.render(manifest, out, title=title, language=language, study_name=study_name,
                                            quick=quick, texts=texts, references_only=True)
         w = _Numbered(w, report.citation_numbers(doc_["references"]), language)
+    else:  # APA 7 (the English edition): each citation in its form, as on the HTML page
+        w = _Numbered(w, None, language, {tuple(c) for r in doc_["references"] if r.get("key")
+                                          for c in r.get("cited_as", [])})
 
     w.title(title, f"{T['study']}: {study_name} · {T['generated']} {out.name} · {doc_['n_artefacts']} {T['artefacts']}")
     if doc_["n_simulated"]:
@@ -385,10 +388,12 @@ class _Word:
 class _Numbered:
     """A writer whose text gets each citation's number (GB/T 7714-2015, numeric system) before it is written; the
     reference list's own entries (rich runs) are written as they are; each citation in the author-number form of
-    ``language`` (:func:`kamlib.literature.number_citations`)."""
+    ``language`` (:func:`kamlib.literature.number_citations`). With ``numbers`` None (an author-date style, the
+    English edition) each citation is put in the form of APA 7 instead (:func:`kamlib.literature.apa_citations`,
+    ``known``: the works of the reference list)."""
 
-    def __init__(self, writer, numbers: dict, language: str):
-        self._w, self._numbers, self._language = writer, numbers, language
+    def __init__(self, writer, numbers: dict | None, language: str, known: set | None = None):
+        self._w, self._numbers, self._language, self._known = writer, numbers, language, known
 
     def __getattr__(self, name):
         return getattr(self._w, name)
@@ -396,8 +401,11 @@ class _Numbered:
     def _n(self, text):
         from .. import literature
 
-        return literature.number_citations(text, self._numbers, language=self._language) if isinstance(text, str) \
-            else text
+        if not isinstance(text, str):
+            return text
+        if self._numbers is None:
+            return literature.apa_citations(text, self._known)
+        return literature.number_citations(text, self._numbers, language=self._language)
 
     def paragraph(self, text: str, kind: str | None = None) -> None:
         self._w.paragraph(self._n(text), kind)

@@ -1343,7 +1343,29 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
         page = _number_html(head, numbers, language) + sep + refs + sep2 + _number_html(tail, numbers, language)
     if references_only:
         return doc["references"]
+    if not numbered(language):  # APA 7 (the English edition): its in-text citations, not its reference list
+        known = {tuple(c) for r in doc["references"] if r.get("key") for c in r.get("cited_as", [])}
+        head, sep, rest = page.partition("<ul class='refs'>")
+        refs, sep2, tail = rest.partition("</ul>")
+        page = _apa_html(head, known) + sep + refs + sep2 + _apa_html(tail, known)
     return page
+
+
+def _apa_html(page: str, known: set | None = None) -> str:
+    """``page`` with each citation in its text (not inside a tag, code, a script or the window title) in the form of
+    APA 7 (:func:`kamlib.literature.apa_citations`; ``known``: the works of the reference list)."""
+    from .. import literature
+
+    def apa(text: str) -> str:
+        return html.escape(literature.apa_citations(html.unescape(text), known), quote=False) if text.strip() else text
+
+    out = []
+    for block in re.split(r"(<(?:script|style|title|code|pre)\b.*?</(?:script|style|title|code|pre)>)", page, flags=re.S):
+        if re.match(r"<(?:script|style|title|code|pre)\b", block):
+            out.append(block)  # code and the window title are not the report's prose
+        else:
+            out.extend(p if p.startswith("<") else apa(p) for p in re.split(r"(<[^>]*>)", block))
+    return "".join(out)
 
 
 def _number_html(page: str, numbers: dict, language: str) -> str:
