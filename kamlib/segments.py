@@ -62,9 +62,9 @@ from .errors import KamError, require_columns
 from .i18n import Message
 
 __all__ = ["COHEN_W", "FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "MappedAgreement", "NAMES", "NAMING_MARGIN",
-           "NAMING_RULE", "Projection", "WORD_NAMES", "alternatives", "choose_k", "cluster", "feature_note", "features",
-           "gap_statistic", "mapped_column_agreement", "mapped_crosstab", "matrix", "name_mapping", "name_segments",
-           "naming_rule", "profile", "projection", "relation", "snake"]
+           "NAMING_RULE", "Projection", "Relation", "WORD_NAMES", "alternatives", "choose_k", "cluster", "feature_note",
+           "features", "gap_statistic", "mapped_column_agreement", "mapped_crosstab", "matrix", "name_mapping",
+           "name_segments", "naming_rule", "profile", "projection", "relation", "snake"]
 
 FEATURES = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
 LOGGED = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
@@ -710,7 +710,30 @@ def name_segments(prof: pd.DataFrame, *, margin: float = NAMING_MARGIN) -> list[
 COHEN_W = (0.1, 0.3, 0.5)
 
 
-def relation(ari: float, cramers_v: float, q: int, *, min_ari: float = 0.5, min_v: float = 0.7) -> tuple:
+@dataclass(frozen=True)
+class Relation(Result):
+    """:func:`relation`'s result; unpacks as ``band, w, words, rule``.
+
+    Attributes
+    ----------
+    band : str
+        ``reproduces``, ``strong``, ``moderate``, ``weak`` or ``unrelated``.
+    w : float
+        Cohen's w, ``V * sqrt(q)``.
+    words : Message
+        The words the statistics earn (context ``phrase``): "weakly related", ...
+    rule : Message
+        The band's cut-off and its source.
+    """
+
+    band: str
+    w: float
+    words: Message
+    rule: Message
+    unpack = ("band", "w", "words", "rule")
+
+
+def relation(ari: float, cramers_v: float, q: int, *, min_ari: float = 0.5, min_v: float = 0.7) -> Relation:
     """The words for how far segments are related to a mapped column, from the statistics and their cut-offs.
 
     The segments *largely reproduce* the column when the adjusted Rand index is at least ``min_ari`` or Cramér's
@@ -732,10 +755,10 @@ def relation(ari: float, cramers_v: float, q: int, *, min_ari: float = 0.5, min_
 
     Returns
     -------
-    tuple
-        ``(band, w, words, rule)``: the band's key (``reproduces``, ``strong``, ``moderate``, ``weak``,
-        ``unrelated``), Cohen's w, the words (a Message, context ``phrase``) and the band's cut-off with its source
-        (a Message).
+    Relation
+        ``band`` (``reproduces``, ``strong``, ``moderate``, ``weak``, ``unrelated``), ``w`` (Cohen's w), ``words``
+        (a Message, context ``phrase``) and ``rule`` (the band's cut-off with its source, a Message); unpacks as
+        ``band, w, words, rule``.
 
     References
     ----------
@@ -755,21 +778,20 @@ def relation(ari: float, cramers_v: float, q: int, *, min_ari: float = 0.5, min_
     w = float(cramers_v) * float(np.sqrt(max(int(q), 1)))
     small, medium, large = COHEN_W
     if ari >= min_ari or cramers_v >= min_v:
-        return ("reproduces", w, Message("largely the same partition", "phrase"),
-                Message("an adjusted Rand index of at least {min_ari:.2f} or a V of at least {min_v:.2f}, the "
-                        "workbook's cut-offs for segments that are the mapped column again", "phrase",
-                        min_ari=min_ari, min_v=min_v))
+        return Relation("reproduces", w, Message("largely the same partition", "phrase"), Message(
+            "an adjusted Rand index of at least {min_ari:.2f} or a V of at least {min_v:.2f}, the workbook's "
+            "cut-offs for segments that are the mapped column again", "phrase", min_ari=min_ari, min_v=min_v))
     if w >= large:
-        return "strong", w, Message("strongly related", "phrase"), Message(
-            "w of at least {large}, a large effect (Cohen 1988)", "phrase", large=large)
+        return Relation("strong", w, Message("strongly related", "phrase"), Message(
+            "w of at least {large}, a large effect (Cohen 1988)", "phrase", large=large))
     if w >= medium:
-        return "moderate", w, Message("moderately related", "phrase"), Message(
-            "w from {medium} to {large}, a medium effect (Cohen 1988)", "phrase", medium=medium, large=large)
+        return Relation("moderate", w, Message("moderately related", "phrase"), Message(
+            "w from {medium} to {large}, a medium effect (Cohen 1988)", "phrase", medium=medium, large=large))
     if w >= small:
-        return "weak", w, Message("weakly related", "phrase"), Message(
-            "w from {small} to {medium}, a small effect (Cohen 1988)", "phrase", small=small, medium=medium)
-    return "unrelated", w, Message("unrelated", "phrase"), Message(
-        "w below {small}, less than a small effect (Cohen 1988)", "phrase", small=small)
+        return Relation("weak", w, Message("weakly related", "phrase"), Message(
+            "w from {small} to {medium}, a small effect (Cohen 1988)", "phrase", small=small, medium=medium))
+    return Relation("unrelated", w, Message("unrelated", "phrase"), Message(
+        "w below {small}, less than a small effect (Cohen 1988)", "phrase", small=small))
 
 
 @dataclass(frozen=True)
@@ -987,7 +1009,8 @@ def mapped_crosstab(labels: pd.Series, feats: pd.DataFrame, transactions: pd.Dat
         out_cols.append("profit")
     out = d.groupby(["segment", column]).agg(**agg).reset_index()
     by_seg = out.groupby("segment")
-    out.insert(out.columns.get_loc("customers") + 1, "customer_share", out["customers"] / by_seg["customers"].transform("sum"))
+    out.insert(out.columns.get_loc("customers") + 1, "customer_share",
+               out["customers"] / by_seg["customers"].transform("sum"))
     out.insert(out.columns.get_loc("revenue") + 1, "revenue_share", out["revenue"] / by_seg["revenue"].transform("sum"))
     if names:
         out.insert(1, "name", out["segment"].map(names))
