@@ -90,19 +90,25 @@ WORDED_FINDINGS: dict[str, tuple] = {
         "not concentrated": "Revenue is not concentrated: the top 20% of customers brought {share} of it, not "
                             "more than {cut} (Gini {gini})."}, "concentration"),
     PERSONALISATION_FINDING: (_lift_verdict, {
-        "gain": "For new products, personalised recommendations hit {lift} more often than popular ones (95% CI {lo} "
+        "gain": "For products new to the customer, "
+                "personalised recommendations hit {lift} more often than popular ones (95% CI {lo} "
                 "to {hi}); the sources claim at least {claim}.",
-        "loss": "For new products, personalised recommendations hit less often than popular ones: a lift of {lift} "
+        "loss": "For products new to the customer, "
+                "personalised recommendations hit less often than popular ones: a lift of {lift} "
                 "(95% CI {lo} to {hi}); the sources claim at least {claim}.",
-        "inconclusive": "For new products, whether personalised recommendations hit more often than popular ones is "
+        "inconclusive": "For products new to the customer, "
+                        "whether personalised recommendations hit more often than popular ones is "
                         "inconclusive: a lift of {lift} whose 95% CI, {lo} to {hi}, includes zero; the sources claim "
                         "at least {claim}."}, None),
     PERSONALISATION_LIFT_FINDING: (_lift_verdict, {
-        "gain": "For new products, personalised recommendations hit {lift} more often than popular ones (95% CI {lo} "
+        "gain": "For products new to the customer, "
+                "personalised recommendations hit {lift} more often than popular ones (95% CI {lo} "
                 "to {hi}).",
-        "loss": "For new products, personalised recommendations hit less often than popular ones: a lift of {lift} "
+        "loss": "For products new to the customer, "
+                "personalised recommendations hit less often than popular ones: a lift of {lift} "
                 "(95% CI {lo} to {hi}).",
-        "inconclusive": "For new products, whether personalised recommendations hit more often than popular ones is "
+        "inconclusive": "For products new to the customer, "
+                        "whether personalised recommendations hit more often than popular ones is "
                         "inconclusive: a lift of {lift} whose 95% CI, {lo} to {hi}, includes zero."}, None),
 }
 

@@ -30,9 +30,10 @@ from .._parallel import cores, thread_map
 from .._results import Result
 from ..errors import ArgumentError
 
-__all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "METHODS", "RankedLists", "Split", "als_spark", "choose_cutoff",
-           "claim_check", "compare", "default_cutoff", "evaluate", "explain", "metrics", "next_best", "per_customer",
-           "recommend", "relevant", "time_split", "top_customers"]
+__all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "LIFT_RECOMMENDATION", "METHODS", "NEW_TO_CUSTOMER", "RankedLists",
+           "Split", "als_spark", "choose_cutoff", "claim_check", "compare", "default_cutoff", "evaluate", "explain",
+           "lift_recommendation", "metrics", "next_best", "next_best_method", "per_customer", "recommend", "relevant",
+           "time_split", "top_customers"]
 
 #: The methods :func:`recommend` knows; ``popularity`` is the "regular recommendation" baseline.
 METHODS = ("popularity", "itemcf", "content", "hybrid", "als")
@@ -1192,7 +1193,7 @@ def compare(split: Split, methods=METHODS, *, k: int = 10, policies=(True, False
                 met = metrics(recs[m], rel, k, catalogue=len(split.items))
                 h = hits[m].reindex(idx).to_numpy()
                 boot = np.array([h[d].mean() for d in draws]) if draws else np.array([np.nan])
-                row = {"policy": "products new to the customer" if exclude else "repurchase counts", "group": gname,
+                row = {"policy": NEW_TO_CUSTOMER if exclude else "repurchase counts", "group": gname,
                        "method": m, "customers": met["customers"], "hit_rate": met["hit_rate"],
                        "hit_rate_ci_lower": np.quantile(boot, 0.025), "hit_rate_ci_upper": np.quantile(boot, 0.975),
                        "precision": met["precision"], "recall": met["recall"], "ndcg": met["ndcg"],
@@ -1361,6 +1362,107 @@ def claim_check(comparison: pd.DataFrame, claimed: float, *, group: str = "all c
                      "best_hit_rate": best["hit_rate"], "lift": best["hit_rate_lift"], "lift_ci_lower": lo,
                      "lift_ci_upper": hi, "claimed": claimed, "verdict": verdict})
     return pd.DataFrame(rows)
+
+
+#: The already-bought policy of :func:`compare` that scores only products the customer had not bought before the
+#: cutoff (the comparison the report's lift and the next best products are about).
+NEW_TO_CUSTOMER = "products new to the customer"
+
+#: The recommendation on personalised lists for products new to the customer, by the direction of the lift's 95%
+#: interval (:func:`kamlib.verdicts.effect`: a gain only when the interval lies above zero, a loss only when it lies
+#: below); ``{lo}`` and ``{hi}`` are the interval's bounds.
+LIFT_RECOMMENDATION = {
+    "gain": "Use personalised recommendations for products new to the customer: on the held-out purchases they hit "
+            "more often than popular ones (95% CI of the lift {lo} to {hi}).",
+    "loss": "Keep popular recommendations for products new to the customer: on the held-out purchases personalised "
+            "ones hit less often (95% CI of the lift {lo} to {hi}).",
+    "inconclusive": "Test personalised recommendations in a controlled experiment before scaling them: on the held-out "
+                    "purchases of products new to the customer no difference from popular ones could be shown (95% "
+                    "CI of the lift {lo} to {hi}).",
+}
+
+
+def lift_recommendation(ci_lower: float, ci_upper: float) -> str:
+    """The recommendation's template (:data:`LIFT_RECOMMENDATION`) for a lift whose 95% interval is
+    ``[ci_lower, ci_upper]``: a lift is a gain only when its interval lies above zero, a loss only when it lies below
+    (:func:`kamlib.verdicts.effect`), so an interval that spans zero shows no difference.
+
+    Parameters
+    ----------
+    ci_lower, ci_upper : float
+        The bounds of the relative lift in hit rate over popularity (:func:`claim_check`).
+
+    Returns
+    -------
+    str
+        The English template, with the fields ``{lo}`` and ``{hi}``.
+
+    References
+    ----------
+    Gardner, M. J. & Altman, D. G. (1986). Confidence intervals rather than P values. *BMJ*, 292, 746-750.
+
+    Examples
+    --------
+    >>> from kamlib.act.recommend import lift_recommendation
+    >>> lift_recommendation(-0.25, 0.022)[:80]
+    'Test personalised recommendations in a controlled experiment before scaling them'
+    >>> "no difference" in lift_recommendation(-0.25, 0.022), lift_recommendation(0.01, 0.3)[:3]
+    (True, 'Use')
+    """
+    return LIFT_RECOMMENDATION[verdicts.effect(ci_lower, ci_upper)]
+
+
+def next_best_method(comparison: pd.DataFrame, *, policy: str = NEW_TO_CUSTOMER, group: str = "all customers",
+                     baseline: str = "popularity"):
+    """The method that picks the next best products: the personalised method of highest hit rate on products new to
+    the customer when its lift over the baseline is a gain (its 95% interval above zero, :func:`kamlib.verdicts.effect`),
+    else the baseline (popularity); with the reason, for the table's caption.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        From :func:`compare` (``method``, ``policy``, ``group``, ``hit_rate``, ``hit_rate_lift``,
+        ``hit_rate_lift_ci_lower``, ``hit_rate_lift_ci_upper``).
+    policy, group : str
+        The rows judged (the next best products are ones the customer has not bought).
+    baseline : str
+        The regular recommendation, the fallback.
+
+    Returns
+    -------
+    tuple
+        ``(method, why)``: the method's name and a :class:`~kamlib.i18n.Message` naming why it was chosen.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.act.recommend import next_best_method
+    >>> c = pd.DataFrame({"policy": ["products new to the customer"] * 2, "group": ["all customers"] * 2,
+    ...                   "method": ["popularity", "itemcf"], "hit_rate": [0.401, 0.350], "hit_rate_lift": [0.0, -0.127],
+    ...                   "hit_rate_lift_ci_lower": [0.0, -0.2], "hit_rate_lift_ci_upper": [0.0, 0.022]})
+    >>> method, why = next_best_method(c)
+    >>> method, str(why)[:61]
+    ('popularity', 'popularity, as no personalised method hit products new to the')
+    """
+    from ..i18n import Message
+
+    part = comparison[(comparison["group"] == group) & (comparison["policy"] == policy)]
+    base, others = part[part["method"] == baseline], part[part["method"] != baseline]
+    if base.empty or others.empty:
+        return baseline, Message("{method}, the regular recommendation (no personalised method was evaluated on "
+                                 "products new to the customer)", "phrase", method=baseline)
+    best = others.sort_values(["hit_rate", "method"], ascending=[False, True]).iloc[0]
+    numbers = dict(best=str(best["method"]), rate=float(best["hit_rate"]), base=float(base["hit_rate"].iloc[0]),
+                   lo=float(best["hit_rate_lift_ci_lower"]), hi=float(best["hit_rate_lift_ci_upper"]))
+    if verdicts.effect(numbers["lo"], numbers["hi"]) == "gain":
+        return numbers["best"], Message(
+            "{best}, the method of highest hit rate on products new to the customer: {rate:.1%} against {base:.1%} "
+            "for popularity, a lift whose 95% CI, {lo:+.1%} to {hi:+.1%}, lies above zero", "phrase", **numbers)
+    return baseline, Message(
+        "popularity, as no personalised method hit products new to the customer more often than popularity in the "
+        "evaluation (the best, {best}: {rate:.1%} against {base:.1%}, a lift whose 95% CI is {lo:+.1%} to {hi:+.1%})",
+        "phrase", **numbers)
+
 
 
 def next_best(split: Split, customers, *, method: str = "itemcf", k: int = 3, descriptions=None,
