@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from .i18n import Message
@@ -110,12 +112,12 @@ CHINA = {"china", "cn", "chn", "中国", "prc", "mainland china"}
 def limitations(report: pd.DataFrame, transactions: pd.DataFrame, months: pd.DataFrame | None = None, *,
                 read: int | None = None, sources: pd.DataFrame | None = None, data: str = "", currency: str | None = None,
                 calibration_end: str | None = None, holdout_end: str | None = None,
-                inactive_days=None) -> list[tuple[str, str, dict]]:
+                inactive_days=None, provenance: pd.DataFrame | None = None) -> list[tuple[str, str, dict]]:
     """The limitations a log's own description shows, as sentences to declare (``art.limitation``): the lines and
     revenue each cleaning rule dropped (from :data:`DROP_SHARE` of the lines read), the log's age against the
     practice sources (from :data:`AGE_YEARS`), the sources' market against the log's customers' country, and a
     seasonal peak (from :data:`SEASONAL_PEAK` times the median month) inside the holdout period or across an
-    inactivity window shorter than a year.
+    inactivity window shorter than a year, and a file whose provenance is not stated (no provenance note).
 
     Parameters
     ----------
@@ -140,6 +142,9 @@ def limitations(report: pd.DataFrame, transactions: pd.DataFrame, months: pd.Dat
         The holdout period's bounds (the study's ``clv`` windows).
     inactive_days : int or str, optional
         The key accounts' inactivity window (``tiers.max_inactive_days``; ``auto`` is judged where it is computed).
+    provenance : DataFrame, optional
+        :func:`kamlib.datasets.provenance` of the log: when it says ``real: not stated`` (a file without a
+        provenance note), a sentence names the file and the note to write beside it.
 
     Returns
     -------
@@ -208,4 +213,13 @@ def limitations(report: pd.DataFrame, transactions: pd.DataFrame, months: pd.Dat
                     "{peak} at {ratio} times the median month: a customer who buys once a season counts as inactive "
                     "between seasons.", {"days": str(int(inactive_days)), "peak": peak_month,
                                          "ratio": f"{peak_ratio:.1f}"}))
+    said = dict(zip(provenance["field"], provenance["value"])) if provenance is not None else {}
+    if str(said.get("real", "")) == "not stated":  # a user's file without a note (kamlib.datasets.provenance)
+        file = str(said.get("file", data))
+        note = getattr(said.get("citation"), "params", {}).get("note") or f"{Path(file).stem}.PROVENANCE.md"
+        out.append(("provenance_unknown", "Where the transaction log ({file}) comes from is not stated, so the report "
+                    "cannot say whether it holds a real company's records, a sample or simulated data, nor under "
+                    "which licence it may be used; fix: write {note} beside the file, with the data set's name on its "
+                    "first line and '- Citation:' and '- Licence:' lines (as the notes in data/raw do).",
+                    {"file": file, "note": note}))
     return out

@@ -201,6 +201,9 @@ class Identify(Result):
     dropout_recovered : float or None
         Share (0 to 1) of the evidence check's refits that recover the dropout probability
         (:attr:`kamlib.clv.evidence.Evidence.recovered`).
+    dropout_verdict : str or None
+        The evidence check's verdict by the exact interval of that share (:attr:`kamlib.clv.evidence.Evidence.verdict`):
+        "identified", "inconclusive" (the interval includes the rule's cut-off) or "not identified".
 
     Examples
     --------
@@ -230,6 +233,7 @@ class Identify(Result):
     measure: str | None = None
     candidates: int | None = None
     dropout_recovered: float | None = None
+    dropout_verdict: str | None = None
 
 
 @dataclass(frozen=True)
@@ -509,6 +513,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("identify", "measure"): ("10_key_accounts", "key_accounts_measure"),
     ("identify", "candidates"): ("10_key_accounts", "key_account_candidates"),
     ("identify", "dropout_recovered"): ("10_key_accounts", "dropout_evidence_recovered"),
+    ("identify", "dropout_verdict"): ("10_key_accounts", "dropout_evidence_verdict"),
     ("understand", "hypotheses_tested"): ("20_survey", "hypotheses_tested"),
     ("understand", "hypotheses_supported"): ("20_survey", "hypotheses_supported"),
     ("understand", "real_survey_n"): ("20_survey", "real_survey_n"),
@@ -1148,7 +1153,12 @@ def _identify(r: StageResults, simulated: bool) -> list[Message]:
                            "but they describe the past only.", "closing"))
     model = _need(i, "value_model")
     chosen = model[0] if model else None
-    if chosen == "" and i.dropout_evidence is False:  # too small a log: no model could be chosen
+    if chosen == "" and i.dropout_evidence is False and i.dropout_verdict == "inconclusive":  # too few draws to say
+        out.append(Message("They do not show which customers will stay valuable: whether the log can tell a customer "
+                           "who left from one who buys rarely is inconclusive (the interval of the simulation check "
+                           "includes its rule), so no purchase model values them; the tiers rank by {measure} and "
+                           "judge risk by recency.", "closing", measure=_measure_words(i)))
+    elif chosen == "" and i.dropout_evidence is False:  # too small a log: no model could be chosen
         out.append(Message("They do not show which customers will stay valuable: the log is too small to tell a "
                            "customer who left from one who buys rarely (simulated at its size), so no purchase model "
                            "values them; the tiers rank by {measure} and judge risk by recency.", "closing",

@@ -60,16 +60,20 @@ from .i18n import Message, join
 from .rfm import UNIT_DAYS
 
 __all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS",
-           "LossMakers", "NURTURED", "ORDER", "RANK_BY", "Tiers", "WINDOW_EVIDENCE_LEVEL", "WINDOW_OWNERS", "Window",
+           "LossMakers", "NURTURED", "ORDER", "RANK_BY", "SERVED", "Tiers", "WINDOW_EVIDENCE_LEVEL", "WINDOW_OWNERS", "Window",
            "account_sheet", "accounts", "assign", "candidates", "customer_profit", "customer_value", "cut",
            "empty_tiers", "empty_tiers_note", "identify", "inactivity_window", "measure_of", "min_gaps", "risk_phrase",
-           "table", "top", "top_by_revenue", "top_by_rule", "window", "with_profit", "without_model"]
+           "table", "top", "top_by_revenue", "top_by_rule", "unvalued_reason", "window", "with_profit",
+           "without_model"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
 #: The tiers whose customers are the key accounts (top share by past revenue, active or at risk).
 KEY_TIERS = ("Key account", "At-risk key account")
-#: The tiers whose names tell the account team to invest in their customers or keep them (:meth:`Tiers.losses_in`).
+#: The tiers whose names tell the account team to invest in their customers or keep them.
 NURTURED = ("Develop", "Maintain")
+#: The tiers the strategy keeps, develops or maintains: the key accounts, the potential ones and :data:`NURTURED`
+#: (every tier); :meth:`Tiers.losses_in` counts their loss-making customers by default.
+SERVED = (*KEY_TIERS, "Potential key account", *NURTURED)
 
 
 @dataclass(frozen=True)
@@ -418,6 +422,10 @@ class Tiers(Result):
     cut : Cut or None
         The top share of the candidates by the ranking measure (:func:`cut`), with the tie it would have split (the
         key accounts stop before such a tie: :attr:`tie_note`); None when there are no candidates.
+    unvalued : Message or None
+        Why no purchase model values the customers, as a clause (:func:`unvalued_reason`: the evidence check, the
+        holdout, no amounts, ...): the one reason every caption and note about the fallback to past revenue reads;
+        None when a model values them.
 
     Examples
     --------
@@ -449,6 +457,7 @@ class Tiers(Result):
     dropout_identified: bool = False
     cut: Cut | None = None
     start: str = ""
+    unvalued: Message | None = None
 
     @property
     def measure(self) -> str:
@@ -510,15 +519,16 @@ class Tiers(Result):
         """Loss-making large customers (:attr:`loss_making`; 0 without profit)."""
         return 0 if self.loss_making is None else len(self.loss_making)
 
-    def losses_in(self, tiers: tuple = NURTURED) -> LossMakers | None:
+    def losses_in(self, tiers: tuple = SERVED) -> LossMakers | None:
         """The customers of ``tiers`` who lost money (gross profit below zero, :func:`customer_profit` over the
-        window of the ranking revenue) and their total loss: the customers a tier's name says to develop or maintain
-        whom the business pays to keep. None when the log has no profit.
+        window of the ranking revenue) and their total loss: the key accounts and the customers a tier's name says
+        to develop or maintain whom the business pays to keep. None when the log has no profit.
 
         Parameters
         ----------
         tiers : tuple of str
-            Tier names (:data:`ORDER`); by default :data:`NURTURED`, the tiers Develop and Maintain.
+            Tier names (:data:`ORDER`); by default :data:`SERVED`, every tier the strategy keeps, develops or
+            maintains (the key accounts among them); :data:`NURTURED` for Develop and Maintain alone.
 
         Returns
         -------
@@ -527,10 +537,10 @@ class Tiers(Result):
         Examples
         --------
         >>> import pandas as pd
-        >>> from kamlib.tiers import assign
+        >>> from kamlib.tiers import NURTURED, assign
         >>> b = pd.DataFrame({"revenue": [9.0, 5.0, 3.0, 1.0], "clv": 0.0, "p_alive": 1.0, "recency": 1.0, "T": 1.0,
         ...                   "profit": [2.0, -4.0, -1.5, 1.0]}, index=list("abcd"))
-        >>> lost = assign(b, key_share=0.25, develop_share=0.5, value_model=False).losses_in()
+        >>> lost = assign(b, key_share=0.25, develop_share=0.5, value_model=False).losses_in(NURTURED)
         >>> lost.customers, lost.loss, lost.counts
         (2, -5.5, {'Develop': 1, 'Maintain': 1})
         >>> t = assign(b, key_share=0.25, develop_share=0.5, value_model=False, start="2011-01-01", as_of="2011-12-09")
@@ -1298,10 +1308,62 @@ def without_model(rank_by: str) -> str:
     return "revenue" if rank_by == "clv" else rank_by
 
 
+#: The reason :func:`assign` records when its caller gives none and no model values the customers
+NO_VALUE_MODEL = Message("no purchase model values the customers", "phrase")
+
+
+def unvalued_reason(*, amounts: bool = True, compared: bool = True, evidence=None, chosen: str = "",
+                    unfitted: bool = False) -> Message | None:
+    """Why no purchase model values the customers, as one clause, in the order the identification decides it: the
+    log has no amounts (no spend model), the holdout comparison could not run, the evidence check did not show that
+    the log identifies dropout (its :attr:`kamlib.clv.evidence.Evidence.reason`: inconclusive, or not identified),
+    no model beat past revenue on the holdout, or the chosen model could not be fitted on the whole log. The tiers
+    record it (:attr:`Tiers.unvalued`) and every caption and note about the fallback to past revenue reads it there.
+
+    Parameters
+    ----------
+    amounts : bool
+        The log has amounts.
+    compared : bool
+        The holdout comparison ran.
+    evidence : kamlib.clv.evidence.Evidence, optional
+        The evidence check (None: it did not run).
+    chosen : str
+        The model the holdout chose ("" for none).
+    unfitted : bool
+        The chosen model could not be fitted on the whole log (:func:`customer_value`'s reason).
+
+    Returns
+    -------
+    Message or None
+        The clause (catalogue context ``phrase``), None when ``chosen`` values the customers.
+
+    Examples
+    --------
+    >>> from kamlib.tiers import unvalued_reason
+    >>> str(unvalued_reason(chosen=""))
+    'no purchase model beat a sort by past revenue on the holdout'
+    >>> unvalued_reason(chosen="bgnbd") is None
+    True
+    """
+    if not amounts:
+        return Message("the log has no amounts, so no spend model values a purchase", "phrase")
+    if not compared:
+        return Message("the holdout comparison could not run, so no purchase model has shown that it ranks customers "
+                       "better than past revenue", "phrase")
+    if evidence is not None and not evidence.adequate:
+        return evidence.reason
+    if not chosen:
+        return Message("no purchase model beat a sort by past revenue on the holdout", "phrase")
+    if unfitted:
+        return Message("the model chosen on the holdout could not be fitted on the whole log", "phrase")
+    return None
+
+
 def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float = 0.5,
            min_p_alive: float = 0.5, max_inactive_days: float = 180, unit: str = "D",
            degenerate: bool = False, value_model: str | bool = "CLV", as_of: str = "", rank_by: str = "revenue",
-           candidates: Candidates | None = None, start: str = "") -> Tiers:
+           candidates: Candidates | None = None, start: str = "", unvalued: Message | None = None) -> Tiers:
     """Key-account tier per customer from value, potential and risk (rule in the module docstring).
 
     Parameters
@@ -1341,6 +1403,10 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
         :attr:`Tiers.rank_note`; no potential tier, as the key accounts are the top by CLV).
     candidates : Candidates, optional
         Who may be a key account or a potential one (:func:`candidates`); the shares are shares of them.
+    unvalued : Message, optional
+        Why no model values the customers (:func:`unvalued_reason`), which the caption phrase, the notes and
+        :attr:`Tiers.unvalued` read; without ``value_model`` and without it, "no purchase model values the
+        customers" (:data:`NO_VALUE_MODEL`), which claims no reason.
 
     Returns
     -------
@@ -1393,20 +1459,20 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     value_model = bool(value_model)
     identified = value_model and not degenerate
     degenerate = degenerate or not value_model
+    unvalued = None if value_model else (unvalued if unvalued is not None else NO_VALUE_MODEL)
     revenue, revenue_name = _ranking(base)
     rank_note = None
     if rank_by == "clv" and not value_model:
         rank_by = without_model(rank_by)
-        rank_note = Message("The key accounts are ranked by {measure}, not by CLV (tiers.rank_by: clv): no purchase "
-                            "model values the customers in this run (none beat past revenue on the holdout, or none "
-                            "could be compared).", measure=Message(measure_of(rank_by, base), "phrase"))
+        rank_note = Message("The key accounts are ranked by {measure}, not by CLV (tiers.rank_by: clv), since {why}.",
+                            measure=Message(measure_of(rank_by, base), "phrase"), why=unvalued)
     measure_name = measure_of(rank_by, base)
     ranking = _measure(base, rank_by)
     if degenerate or p_min >= min_p_alive:
         require_columns(base, ["recency", "T"], where="the tier input",
                         fix="compute them with kamlib.clv.customer_base")
         why = (Message("the log has no amounts, so no purchase model values the customers") if revenue_name != "revenue" else
-               Message("no purchase model was chosen on the holdout to value the customers") if not value_model else
+               unvalued if not value_model else
                Message("the purchase model cannot identify dropout (its parameters are at a bound)") if degenerate
                else Message("P(alive) is at least {p_min:.2f} for every customer, so no one would be at risk by it",
                             p_min=p_min))
@@ -1437,7 +1503,7 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     if "profit" in base and revenue_name == "revenue" and len(pool):
         large = top(revenue.loc[pool], key_share)
         loss_making = large[(base["profit"].reindex(large) < 0).to_numpy()]
-    rule = _rule(key_share, measure_name, value_model, risk_rule, candidates)
+    rule = _rule(key_share, measure_name, value_model, risk_rule, candidates, unvalued)
     if key_cut is not None and key_cut.left_out > 0:  # the caption states the share the key accounts actually are
         rule = Message("{rule}; the key accounts are {n:,} of {customers:,} ({actual:.1%}), fewer than the {share:.0%} "
                        "asked, because {tied:,} customers tie at {value:g} ({measure}) across the cut", "phrase",
@@ -1450,17 +1516,20 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
                  value_model=model_label if value_model else "",
                  base=base, as_of=str(as_of), unit=unit, rank_note=rank_note, candidates=candidates,
                  loss_making=loss_making, dropout_identified=bool(identified), cut=key_cut,
-                 start=str(pd.Timestamp(start).date()) if start else "")
+                 start=str(pd.Timestamp(start).date()) if start else "", unvalued=unvalued)
 
 
-def _rule(share: float, measure: str, value_model: bool, risk: Message, candidates: Candidates | None) -> Message:
-    """The tier rule in a few words, for a caption (:attr:`Tiers.rule`)."""
+def _rule(share: float, measure: str, value_model: bool, risk: Message, candidates: Candidates | None,
+          unvalued: Message | None = None) -> Message:
+    """The tier rule in a few words, for a caption (:attr:`Tiers.rule`); without a value model, the potential tier's
+    absence gives the tiers' reason (``unvalued``, :attr:`Tiers.unvalued`)."""
+    no_potential = Message("no potential tier, since {why}", "phrase", why=unvalued or NO_VALUE_MODEL)
     if candidates is None and measure == "revenue":
         if value_model:
             return Message("value: top {share:.0%} by revenue; potential: top {share:.0%} by CLV; risk: {risk}",
                            "phrase", share=share, risk=risk)
-        return Message("value: top {share:.0%} by revenue; no potential tier (no model beats past revenue); risk: "
-                       "{risk}", "phrase", share=share, risk=risk)
+        return Message("value: top {share:.0%} by revenue; {potential}; risk: {risk}", "phrase", share=share,
+                       potential=no_potential, risk=risk)
     if candidates is None and measure == "purchase days":
         return Message("value: top {share:.0%} by purchase days (the log has no amounts); no potential tier; risk: "
                        "{risk}", "phrase", share=share, risk=risk)
@@ -1471,7 +1540,7 @@ def _rule(share: float, measure: str, value_model: bool, risk: Message, candidat
     potential = (Message("no potential tier (the key accounts are the top by CLV)", "phrase")
                  if measure == RANK_BY["clv"] else
                  Message("potential: top {share:.0%} by CLV", "phrase", share=share) if value_model else
-                 Message("no potential tier (no model beats past revenue)", "phrase"))
+                 no_potential)
     if candidates is None:
         return Message("value: top {share:.0%} by {measure}; {potential}; risk: {risk}", "phrase", share=share,
                        measure=by, potential=potential, risk=risk)
@@ -1898,7 +1967,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
     from .clv.covariates import customer_covariates
 
     notes: list = []
-    cal, fitted, selection, spend_fit = None, {}, None, None
+    cal, fitted, selection, spend_fit, proof = None, {}, None, None, None
     value_model = ""  # without a holdout comparison no model has earned the right to value the customers
     if stages.holdout(transactions, calibration_end=calibration_end, holdout_end=holdout_end, unit=unit):
         cal = rfm.calibration_holdout(transactions, calibration_end=calibration_end, holdout_end=holdout_end,
@@ -1931,6 +2000,9 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
                                             covariate_min_customers=covariate_min_customers)
     if reason:
         notes.append(reason)
+    unvalued = unvalued_reason(amounts=bool(stages.amounts(transactions)), compared=selection is not None,
+                               evidence=proof, chosen=value_model, unfitted=bool(reason))
+    if unvalued is not None:
         value_model = ""
     base = with_profit(base, transactions, end=holdout_end, start=calibration_start)
     inactive = window(transactions, max_inactive_days, end=holdout_end, start=calibration_start,
@@ -1941,7 +2013,7 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
                     value_model=clv.label(value_model) if value_model else "",
                     as_of=str(pd.Timestamp(holdout_end).date()), rank_by=rank_by,
                     candidates=_candidates(transactions, candidates, end=holdout_end, start=calibration_start),
-                    start=calibration_start)
+                    start=calibration_start, unvalued=unvalued)
     from .value_index import for_study
 
     spec = dict(value_index or {})

@@ -7,11 +7,21 @@ Chinese, declared only when it applies.
 2. the inactivity rule checked on the holdout: more of the customers it called inactive bought again than its
    percentile allows (``inactive_came_back``, :meth:`kamlib.tiers.ComeBack.material`);
 3. the churn label's window is shorter than the tiers' inactivity window (``churn_label_window``);
-4. loss-making customers in the tiers Develop and Maintain (``nurtured_loss_making``,
-   :meth:`kamlib.tiers.Tiers.losses_in`);
+4. loss-making key accounts and customers in the tiers Develop and Maintain (``served_loss_making``,
+   :meth:`kamlib.tiers.Tiers.losses_in` over :data:`kamlib.tiers.SERVED`);
 5. the figure of the highest expected gross profit ranks by the interval's bounds (:func:`kamlib.clv.profit.extremes`);
 6. the tier figure draws only tiers with customers and its caption names the empty ones
    (:func:`kamlib.plots.plot_tiers`).
+
+Issue 49 (a second examiner's reading of the same export):
+
+7. the evidence check's verdict follows the exact (Clopper-Pearson) interval of its share against the rule:
+   identified, inconclusive (the interval includes the cut-off; fix: more draws, ``clv.evidence_draws``) or not
+   identified; only "identified" lets a model value the customers, and the words say which it was;
+8. the tier table, tier figure and account list captions give the reason the tiers recorded for falling back to past
+   revenue (:attr:`kamlib.tiers.Tiers.unvalued`), and the summary's evidence for it is the simulation check's table;
+9. every Chinese caption translates the caption the run built (no CLV or potential tier the English does not claim);
+10. the key numbers label each row in full; an unknown provenance is a limitation (``provenance_unknown``).
 
 The unit tests are fast and check the kamlib functions against plain pandas; the notebook tests share ONE quick run of
 the B2B export of tests/exports.py (Profit mapped, key accounts at the top 10%: the examiner's study), and compute
@@ -42,7 +52,7 @@ CAL_END, HOLD_END = exports.SUPERSTORE_PERIODS["calibration_end"], exports.SUPER
 #: The sentences of this issue: key -> the notebook that declares it.
 KEYS = {"dropout_evidence": "10_key_accounts", "dropout_unidentified": "10_key_accounts",
         "inactive_came_back": "10_key_accounts", "churn_label_window": "35_churn",
-        "nurtured_loss_making": "40_strategy"}
+        "served_loss_making": "40_strategy"}
 
 
 # -- unit tests (fast) -------------------------------------------------------------------------------------------------
@@ -75,7 +85,7 @@ def test_loss_makers_in_the_tiers_to_develop_or_maintain():
                          "T": 1.0, "profit": [5.0, -4.0, 3.0, -1.5, -2.0, 0.0]}, index=list("abcdef"))
     t = tiers.assign(base, key_share=0.2, develop_share=0.5, value_model=False)
     tier = t.tier.astype(str)
-    lost = t.losses_in()
+    lost = t.losses_in(tiers.NURTURED)
     nurtured = tier.isin(["Develop", "Maintain"]) & (base["profit"] < 0)
     assert lost.customers == nurtured.sum() == 3 and lost.loss == base.loc[nurtured, "profit"].sum() == -7.5
     assert lost.counts == {t_: int((nurtured & (tier == t_)).sum()) for t_ in ("Develop", "Maintain")}
@@ -87,6 +97,12 @@ def test_loss_makers_in_the_tiers_to_develop_or_maintain():
     assert lost.breakdown("USD").translate("zh") == "培育客户:1 位客户,亏损 4 USD;维持客户:2 位客户,亏损 4 USD"
     # profitable tiers: nobody to report; no profit column: no answer at all; an unknown tier is an error
     assert t.losses_in(("Key account",)).customers == 0
+    # by default every tier the strategy serves, the key accounts among them (one owner: tiers.SERVED)
+    assert tiers.SERVED == tuple(tiers.ORDER) and set(tiers.KEY_TIERS) <= set(tiers.SERVED)
+    lossy_key = base.assign(profit=[-5.0, -4.0, 3.0, -1.5, -2.0, 0.0])
+    everyone = tiers.assign(lossy_key, key_share=0.2, develop_share=0.5, value_model=False).losses_in()
+    assert everyone.counts["Key account"] == 1 and everyone.customers == 4 and everyone.loss == -12.5
+    assert str(everyone.breakdown("USD")).startswith("Key account: 1 customer losing 5 USD; Develop: ")
     plain = tiers.assign(base.drop(columns="profit"), key_share=0.2, develop_share=0.5, value_model=False)
     assert plain.losses_in() is None
     with pytest.raises(ArgumentError, match="unknown tiers"):
@@ -184,7 +200,7 @@ def test_the_tier_figure_draws_only_tiers_with_customers():
 def test_the_evidence_fix_names_the_study_keys_in_both_languages():
     from kamlib.clv import evidence
 
-    needed, rare = Evidence(800, 633, 20, 0.6, False, 3200, ""), Evidence(800, 633, 20, 0.6, False, None, "")
+    needed, rare = Evidence(800, 633, 20, 0.05, False, 3200, ""), Evidence(800, 633, 20, 0.05, False, None, "")
     assert "3,200 customers" in str(needed.fix) and "clv.calibration_start" in str(rare.fix)
     # one owner of the words: the fix the evidence gives is the one a model at a bound is given (10_key_accounts)
     assert rare.fix is evidence.LONGER_CALIBRATION
@@ -192,6 +208,109 @@ def test_the_evidence_fix_names_the_study_keys_in_both_languages():
     assert "and until then judge risk by recency" not in _source("10_key_accounts")
     assert needed.fix.translate("zh") and rare.fix.translate("zh")
     assert Evidence(800, 633, 20, 0.9, True, None, "").fix is None
+    # an inconclusive check's fix is more draws, by the study key that sets them
+    unsure = Evidence(800, 633, 20, 0.6, False, None, "")
+    assert "clv.evidence_draws, now 20" in str(unsure.fix) and "clv.evidence_draws" in unsure.fix.translate("zh")
+
+
+def _cp(hits, draws):
+    """The exact interval by statsmodels (Clopper-Pearson as the beta quantiles), independent of scipy's binomtest."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    return proportion_confint(hits, draws, alpha=0.05, method="beta")
+
+
+@pytest.mark.parametrize("hits, draws, expected", [(12, 20, "inconclusive"), (20, 20, "identified"),
+                                                   (19, 20, "inconclusive"), (1, 20, "not identified"),
+                                                   (15, 20, "inconclusive"), (60, 100, "not identified"),
+                                                   (5, 5, "inconclusive")])
+def test_the_evidence_verdict_follows_the_exact_interval(hits, draws, expected):
+    from kamlib.clv import evidence
+
+    e = Evidence(800, 633, draws, hits / draws, expected == "identified", None, "")
+    lo, hi = _cp(hits, draws)
+    assert (e.hits, e.ci_lower, e.ci_upper) == (hits, pytest.approx(lo, abs=1e-9), pytest.approx(hi, abs=1e-9))
+    by_hand = "identified" if lo >= 0.8 else "not identified" if hi < 0.8 else "inconclusive"
+    assert e.verdict == evidence.verdict(hits, draws) == by_hand == expected
+    row = e.summary_frame().iloc[0]
+    assert (row["recovered"], row["verdict"]) == (hits, expected)
+    assert row["recovered_share_ci_lower"] == pytest.approx(lo) and row["recovered_share_ci_upper"] == pytest.approx(hi)
+
+
+def test_an_inconclusive_check_values_no_customer_and_says_inconclusive(monkeypatch):
+    """12 of 20 refits (the examiner's export): the interval 36%-81% includes the rule's 80%, so the verdict is
+    inconclusive, no model is identified or chosen, no larger log is searched, and every sentence says inconclusive
+    with the interval and the key that sets the draws."""
+    from types import SimpleNamespace
+
+    from kamlib.clv import evidence
+
+    calls = []
+    monkeypatch.setattr(evidence, "_recovery", lambda T, *a: calls.append(len(T)) or 0.6)
+    fitted = SimpleNamespace(model="bgnbd", params={"r": 0.5, "alpha": 4.0, "a": 0.8, "b": 2.4}, at_bound=(), unit="W")
+    summary = pd.DataFrame({"frequency": [1.0, 0.0, 2.0], "recency": [2.0, 0.0, 3.0], "T": [5.0, 5.0, 5.0]})
+    e = evidence.evidence(summary, fitted, draws=20, seed=1)
+    assert e.verdict == "inconclusive" and not e.adequate and e.inconclusive and e.needed is None
+    assert calls == [3]  # an inconclusive check needs more draws, not a larger log
+    for said in (str(e.sentence), str(e.reason)):
+        assert "inconclusive" in said and "36% to 81%" in said and "only" not in said, said
+    assert "clv.evidence_draws" in str(e.sentence) and "无法判断" in e.sentence.translate("zh")
+    # the tiers read the reason: the caption phrase says inconclusive, not that a model lost on the holdout
+    why = tiers.unvalued_reason(evidence=e)
+    base = pd.DataFrame({"revenue": [9.0, 5.0, 3.0, 1.0], "clv": 0.0, "p_alive": 1.0, "recency": 1.0, "T": 1.0},
+                        index=list("abcd"))
+    t = tiers.assign(base, key_share=0.25, develop_share=0.5, value_model=False, unvalued=why)
+    assert t.unvalued is why and str(why) in str(t.rule) and str(why) in str(t.note)
+    assert "beat" not in str(t.rule) and "inconclusive" in str(t.rule) and "无法判断" in t.rule.translate("zh")
+    # a not-identified check says so, and searches the larger logs for the size needed
+    monkeypatch.setattr(evidence, "_recovery", lambda T, *a: calls.append(len(T)) or 0.05)
+    low = evidence.evidence(summary, fitted, draws=20, seed=1)
+    assert low.verdict == "not identified" and "not identified" in str(low.sentence) and len(calls) == 1 + 1 + 4
+
+
+def test_the_tiers_record_one_reason_for_no_value_model():
+    """:func:`kamlib.tiers.unvalued_reason` decides the reason in the identification's order; the tiers record it and
+    their caption phrase, risk note and rank note read it; the notebook passes it and writes no reason of its own."""
+    base = pd.DataFrame({"revenue": [9.0, 5.0, 3.0, 1.0], "clv": 0.0, "p_alive": 1.0, "recency": 1.0, "T": 1.0},
+                        index=list("abcd"))
+    lost_on_holdout = tiers.unvalued_reason(chosen="")
+    assert str(lost_on_holdout) == "no purchase model beat a sort by past revenue on the holdout"
+    assert "amounts" in str(tiers.unvalued_reason(amounts=False, evidence=Evidence(8, 6, 20, 0.6, False, None, "")))
+    assert "could not run" in str(tiers.unvalued_reason(compared=False))
+    assert tiers.unvalued_reason(chosen="bgnbd") is None and tiers.unvalued_reason(chosen="bgnbd", unfitted=True)
+    t = tiers.assign(base, key_share=0.25, develop_share=0.5, value_model=False, unvalued=lost_on_holdout,
+                     rank_by="clv")
+    assert f"no potential tier, since {lost_on_holdout}" in str(t.rule) and str(lost_on_holdout) in str(t.rank_note)
+    unsaid = tiers.assign(base, key_share=0.25, develop_share=0.5, value_model=False)
+    assert unsaid.unvalued is tiers.NO_VALUE_MODEL and "beat" not in str(unsaid.rule)
+    assert tiers.assign(base, key_share=0.25, develop_share=0.5, value_model="BG/NBD").unvalued is None
+    source = _source("10_key_accounts")
+    assert "unvalued=unvalued" in source and "reason=tiering.unvalued" in source
+    assert "no model beat it on the holdout" not in source and "No CLV is computed: no purchase model beat" not in source
+    assert 'art.table(shown, "ka_tiers", Message(' in source  # the caption is the Message the run built
+
+
+def test_an_unknown_provenance_is_a_limitation(tmp_path):
+    from kamlib import datasets, describe
+
+    log = tmp_path / "orders.csv"
+    log.write_text("a,b\n1,2\n", encoding="utf-8")
+    report = pd.DataFrame({"rule": ["total"], "rows_dropped": [0], "amount_dropped": [0.0]})
+    tx = pd.DataFrame({"customer_id": [1], "date": pd.to_datetime(["2020-01-01"])})
+    said = {k: (t, n) for k, t, n in describe.limitations(report, tx, provenance=datasets.provenance(str(log)))}
+    template, numbers = said["provenance_unknown"]
+    assert numbers == {"file": "orders.csv", "note": "orders.PROVENANCE.md"}
+    assert gettext(template, "finding", "zh")
+    (tmp_path / "orders.PROVENANCE.md").write_text("# Orders of a shop\n- Citation: ours\n", encoding="utf-8")
+    again = describe.limitations(report, tx, provenance=datasets.provenance(str(log)))
+    assert "provenance_unknown" not in [k for k, _, _ in again]
+    assert "provenance=source" in _source("01_data_overview")
+
+
+def test_every_key_number_is_labelled_in_full():
+    """A key number stands alone in the report (its tile): no label continues another's ('... by a random 20%')."""
+    for nb in ("10_key_accounts", "40_strategy"):
+        assert 'Message("...' not in _source(nb) and "\"... " not in _source(nb)
 
 
 def test_every_new_sentence_has_its_chinese():
@@ -240,7 +359,8 @@ def b2b(tmp_path_factory):
     over = exports.superstore(folder)
     over["transactions__columns"] = {**over["transactions__columns"], "profit": "Profit"}
     study = {"name": "limits", "transactions": {}, "clv": {}, "quick": QUICK, "tiers": {"key_share": 0.1},
-             "strategy": {"top_share": 0.1}, "notebooks": ["10_key_accounts", "35_churn", "40_strategy"]}
+             "strategy": {"top_share": 0.1},
+             "notebooks": ["01_data_overview", "10_key_accounts", "30_segments", "35_churn", "40_strategy"]}
     path = exports.write_study(folder / "study.yaml", study, over)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KAM_REPORTS_DIR", str(folder / "reports"))
@@ -283,7 +403,7 @@ def _applies(values) -> dict:
             # the studies' tiers.inactive_percentile 0.9; said only when the tiers used the window it checks
             "inactive_came_back": recency and bool(called) and back / called > 0.1,
             "churn_label_window": "churn_window_days" in v35 and v35["churn_label_days"] < v35["churn_window_days"],
-            "nurtured_loss_making": v40.get("nurtured_loss_making", 0) > 0}
+            "served_loss_making": v40.get("served_loss_making", 0) > 0}
 
 
 @pytest.mark.notebook
@@ -305,7 +425,8 @@ def test_nothing_is_said_when_it_does_not_apply_on_the_default_study(values, qui
     applies = _applies(values)
     declared = _declared(quick_report)
     assert {k for k, yes in applies.items() if yes} == {k for k in KEYS if k in declared}
-    assert "nurtured_loss_making" not in declared  # the log has no profit
+    assert "served_loss_making" not in declared  # the log has no profit
+    assert "provenance_unknown" not in declared  # the UCI log's provenance note is beside it
     _churn_wording(quick_report, values)
 
 
@@ -321,16 +442,93 @@ def _churn_wording(out, values):
 
 @pytest.mark.notebook
 def test_the_failed_evidence_check_is_a_limitation(b2b):
+    """The export's check: 12 of 20 refits recover the dropout probability; the exact interval (by statsmodels here)
+    includes the rule's 80%, so the verdict is inconclusive, its fix more draws, and no model values the customers."""
     out, _ = b2b
     v = _values(out, "10_key_accounts")
-    assert v["dropout_evidence_adequate"] is False and v["dropout_evidence_recovered"] < v["dropout_evidence_cut"]
-    s = _one(_limitations(out), "cannot identify dropout on this log")
-    for words in (f"of {v['dropout_evidence_draws']} logs simulated", f"only {v['dropout_evidence_recovered']:.1%}",
-                  f"at least {v['dropout_evidence_cut']:.1%}", "BG/NBD, Pareto/NBD, MBG/NBD", "fix: ",
-                  "clv.calibration_start"):
+    draws, share = v["dropout_evidence_draws"], v["dropout_evidence_recovered"]
+    lo, hi = _cp(round(share * draws), draws)
+    assert v["dropout_evidence_ci"] == [round(lo, 4), round(hi, 4)]
+    assert v["dropout_evidence_adequate"] is False and v["value_model"] == "none"
+    assert v["dropout_evidence_verdict"] == "inconclusive" and lo < v["dropout_evidence_cut"] <= hi  # the export's case
+    s = _one(_limitations(out), "can identify dropout on this log is inconclusive")
+    for words in (f"of {draws} logs simulated", f"{share:.1%} of the BG/NBD refits", f"(95% CI {lo:.1%} to {hi:.1%})",
+                  f"includes the rule's {v['dropout_evidence_cut']:.1%}", "BG/NBD, Pareto/NBD, MBG/NBD", "fix: ",
+                  f"clv.evidence_draws, now {draws}"):
         assert words in s, words
-    zh = _one(_limitations(out, "zh"), "无法识别流失")
-    assert f"{v['dropout_evidence_recovered']:.1%}" in zh and "clv.calibration_start" in zh
+    assert "cannot identify" not in s and "only" not in s
+    zh = _one(_limitations(out, "zh"), "无法判断")
+    assert f"{share:.1%}" in zh and "clv.evidence_draws" in zh
+    # the check's table: the share, its interval and the verdict, as the sentence says them
+    table = pd.read_csv(out / "tables" / "ka_dropout_evidence.csv").iloc[0]
+    assert table["verdict"] == "inconclusive" and table["recovered"] == round(share * draws)
+    assert (table["recovered_share_ci_lower"], table["recovered_share_ci_upper"]) == (pytest.approx(lo), pytest.approx(hi))
+    # the executive summary's evidence for it is that table, not the holdout comparison (which the models won)
+    finding = next(f for f in _manifest(out)["notebooks"]["10_key_accounts"]["findings"] if f["key"] == "value_model")
+    assert finding["evidence"] == "ka_dropout_evidence" and "inconclusive" in finding["template"]
+
+
+def _manifest(out) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.notebook
+def test_the_tier_captions_give_the_reason_the_tiers_recorded(b2b):
+    """The tier table, the tier figure's table and the account list say why no model values the customers as the
+    tiers recorded it (the evidence check here), not that no model beat past revenue: the holdout table shows the
+    models capturing more than past revenue did."""
+    out, _ = b2b
+    kept = pickle.loads((out / "results" / "key_accounts.pickle").read_bytes())["result"].tiers
+    assert kept.value_model == "" and "inconclusive" in str(kept.unvalued)
+    arts = {a["id"]: a for a in _manifest(out)["artefacts"]}
+    for art_id in ("ka_tiers", "ka_top_customers", "accounts"):
+        en, zh = arts[art_id]["caption"]["en"], arts[art_id]["caption"]["zh"]
+        assert str(kept.unvalued) in en and kept.unvalued.translate("zh") in zh, art_id
+        assert "beat" not in en and "优于历史收入" not in zh, art_id
+    assert "不设潜力层级" in arts["ka_tiers"]["caption"]["zh"] and "价值、潜力与风险" not in arts["ka_tiers"]["caption"]["zh"]
+    notes = _manifest(out)["notebooks"]["10_key_accounts"]["notes"]
+    assert any(n.startswith("No CLV is computed, since the evidence check is inconclusive") for n in notes)
+
+
+#: Captions whose Chinese is another helper's to fix (issue 49, item 3): 30_segments' profile caption is an f-string
+#: whose English differs by branch, so its Chinese is the generic per-artefact entry that always claims a CLV
+PENDING_CAPTIONS = {"seg_profiles"}
+
+
+def _claims(en: str, zh: str) -> list[str]:
+    """What a Chinese caption claims that its English does not: a CLV, or a potential tier."""
+    said = []
+    if ("CLV" in zh or "终身价值" in zh) and "CLV" not in en and "lifetime value" not in en.lower():
+        said.append("CLV")
+    if "潜力" in zh.replace("不设潜力层级", "") and "potential" not in en.lower().replace("no potential tier", ""):
+        said.append("potential")
+    return said
+
+
+def test_the_caption_claims_check_finds_the_examiners_captions():
+    assert _claims("Key-account tiers (value: top 20% by revenue; no potential tier (no model beats past revenue); "
+                   "risk: ...): sizes and shares, x.", "大客户层级(价值、潜力与风险):规模与占比。") == ["potential"]
+    assert _claims("Segment profiles (k-means, k = 5): size, mean features, x.", "细分群画像:特征均值与 12 个月 CLV。") == ["CLV"]
+    assert _claims("Key-account tiers (value: ...; no potential tier, since ...)", "大客户层级(价值:...;不设潜力层级,因为...)") == []
+
+
+@pytest.mark.notebook
+def test_no_chinese_caption_claims_a_measure_the_run_did_not_compute(b2b):
+    out, _ = b2b
+    wrong = {a["id"]: _claims(a["caption"]["en"], a["caption"].get("zh", "")) for a in _manifest(out)["artefacts"]}
+    wrong = {k: v for k, v in wrong.items() if v}
+    assert set(wrong) <= PENDING_CAPTIONS, wrong
+
+
+@pytest.mark.notebook
+def test_the_key_numbers_stand_alone_and_the_provenance_is_a_limitation(b2b):
+    out, over = b2b
+    labels = {k["key"]: k["label"] for rec in _manifest(out)["notebooks"].values() for k in rec.get("key_numbers", [])}
+    assert not [label for label in labels.values() if label.startswith(("...", "…"))], labels
+    assert labels["capture_random"] == "Holdout revenue captured by a random 10%"
+    s = _one(_limitations(out), "comes from is not stated")
+    assert "(superstore.xlsx)" in s and "write superstore.PROVENANCE.md beside the file" in s
+    assert "superstore.PROVENANCE.md" in _one(_limitations(out, "zh"), "来源未说明")
 
 
 @pytest.mark.notebook
@@ -371,13 +569,13 @@ def test_the_loss_makers_in_develop_and_maintain_by_hand(b2b):
     tier = pickle.loads((out / "results" / "key_accounts.pickle").read_bytes())["result"].tiers.tier.astype(str)
     tier.index = tier.index.astype(str)
     lossy = gross.reindex(tier.index) < 0
-    counts = {t: int((lossy & (tier == t)).sum()) for t in ("Develop", "Maintain")}
-    loss = -float(gross.reindex(tier.index)[lossy & tier.isin(["Develop", "Maintain"])].sum())
-    assert sum(counts.values()) > 0
+    counts = {t: int((lossy & (tier == t)).sum()) for t in tiers.ORDER}  # every tier, the key accounts among them
+    loss = -float(gross.reindex(tier.index)[lossy].sum())
+    assert sum(counts.values()) > 0 and counts["Key account"] + counts["At-risk key account"] > 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     currency = manifest["notebooks"]["40_strategy"]["parameters"].get("transactions_currency")
     unit = f" {currency}" if currency else ""
-    s = _one(_limitations(out), "the strategy says to develop or maintain")
+    s = _one(_limitations(out), "Of the key accounts and the customers of the tiers the strategy says to develop")
     for words in (f"develop or maintain, {sum(counts.values()):,} lost money", f"a loss of {loss:,.0f}{unit}",
                   "loss_making", f"from {CAL_START} to {HOLD_END}"):  # the window the tiers summed the profit over
         assert words in s, words
@@ -386,6 +584,7 @@ def test_the_loss_makers_in_develop_and_maintain_by_hand(b2b):
         if n:
             assert f"{t}: {n:,} customer{'s' if n != 1 else ''} losing {lost_t:,.0f}{unit}" in s, (t, s)
     assert f"{sum(counts.values()):,} 位客户" in _one(_limitations(out, "zh"), "培育或维持")
+    assert "nurtured_loss_making" not in _declared(out)  # one sentence, not the old one beside it
 
 
 @pytest.mark.notebook

@@ -427,6 +427,10 @@ def sensitivity(transactions: pd.DataFrame, *, start, calibration_ends, units=("
         if thin:
             inside = t[t["inside_bounds"]] if len(t) else t
             parts.append(Message("{model} keeps its dropout parameters inside their bounds in {n} of {total} settings, "
+                                 "which the inconclusive evidence check does not show to identify dropout", "phrase",
+                                 model=label(name), n=len(inside), total=len(t))
+                         if getattr(evidence, "inconclusive", False) else
+                         Message("{model} keeps its dropout parameters inside their bounds in {n} of {total} settings, "
                                  "which on a log this small does not identify dropout", "phrase", model=label(name),
                                  n=len(inside), total=len(t)))
             continue
