@@ -30,7 +30,7 @@ from .._parallel import cores, thread_map
 from .._results import Result
 from ..errors import ArgumentError
 
-__all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "LIFT_RECOMMENDATION", "METHODS", "NEW_TO_CUSTOMER", "RankedLists",
+__all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "LIFT_RECOMMENDATION", "METHODS", "NEW_TO_CUSTOMER", "NextBestMethod", "RankedLists",
            "Split", "als_spark", "choose_cutoff", "claim_check", "compare", "default_cutoff", "evaluate", "explain",
            "lift_recommendation", "metrics", "next_best", "next_best_method", "per_customer", "recommend", "relevant",
            "time_split", "top_customers"]
@@ -1412,8 +1412,19 @@ def lift_recommendation(ci_lower: float, ci_upper: float) -> str:
     return LIFT_RECOMMENDATION[verdicts.effect(ci_lower, ci_upper)]
 
 
+@dataclass(frozen=True)
+class NextBestMethod(Result):
+    """The method that picks the next best products and why (:func:`next_best_method`); unpacks as
+    ``method, why``."""
+
+    method: str
+    #: A Message naming why it was chosen, for the table's caption.
+    why: str
+    unpack = ("method", "why")
+
+
 def next_best_method(comparison: pd.DataFrame, *, policy: str = NEW_TO_CUSTOMER, group: str = "all customers",
-                     baseline: str = "popularity"):
+                     baseline: str = "popularity") -> NextBestMethod:
     """The method that picks the next best products: the personalised method of highest hit rate on products new to
     the customer when its lift over the baseline is a gain (its 95% interval above zero, :func:`kamlib.verdicts.effect`),
     else the baseline (popularity); with the reason, for the table's caption.
@@ -1430,8 +1441,8 @@ def next_best_method(comparison: pd.DataFrame, *, policy: str = NEW_TO_CUSTOMER,
 
     Returns
     -------
-    tuple
-        ``(method, why)``: the method's name and a :class:`~kamlib.i18n.Message` naming why it was chosen.
+    NextBestMethod
+        ``method`` and ``why`` (a :class:`~kamlib.i18n.Message`); unpacks as ``method, why``.
 
     Examples
     --------
@@ -1449,20 +1460,19 @@ def next_best_method(comparison: pd.DataFrame, *, policy: str = NEW_TO_CUSTOMER,
     part = comparison[(comparison["group"] == group) & (comparison["policy"] == policy)]
     base, others = part[part["method"] == baseline], part[part["method"] != baseline]
     if base.empty or others.empty:
-        return baseline, Message("{method}, the regular recommendation (no personalised method was evaluated on "
-                                 "products new to the customer)", "phrase", method=baseline)
+        return NextBestMethod(baseline, Message("{method}, the regular recommendation (no personalised method was evaluated on "
+                                 "products new to the customer)", "phrase", method=baseline))
     best = others.sort_values(["hit_rate", "method"], ascending=[False, True]).iloc[0]
     numbers = dict(best=str(best["method"]), rate=float(best["hit_rate"]), base=float(base["hit_rate"].iloc[0]),
                    lo=float(best["hit_rate_lift_ci_lower"]), hi=float(best["hit_rate_lift_ci_upper"]))
     if verdicts.effect(numbers["lo"], numbers["hi"]) == "gain":
-        return numbers["best"], Message(
+        return NextBestMethod(numbers["best"], Message(
             "{best}, the method of highest hit rate on products new to the customer: {rate:.1%} against {base:.1%} "
-            "for popularity, a lift whose 95% CI, {lo:+.1%} to {hi:+.1%}, lies above zero", "phrase", **numbers)
-    return baseline, Message(
+            "for popularity, a lift whose 95% CI, {lo:+.1%} to {hi:+.1%}, lies above zero", "phrase", **numbers))
+    return NextBestMethod(baseline, Message(
         "popularity, as no personalised method hit products new to the customer more often than popularity in the "
         "evaluation (the best, {best}: {rate:.1%} against {base:.1%}, a lift whose 95% CI is {lo:+.1%} to {hi:+.1%})",
-        "phrase", **numbers)
-
+        "phrase", **numbers))
 
 
 def next_best(split: Split, customers, *, method: str = "itemcf", k: int = 3, descriptions=None,
