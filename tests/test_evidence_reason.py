@@ -9,10 +9,10 @@ from kamlib.config import ROOT
 
 
 def test_the_reason_is_the_size_only_when_a_larger_log_would_do():
-    rare = Evidence(800, 633, 20, 0.6, False, None, "", searched=True).reason
+    rare = Evidence(800, 633, 20, 0.05, False, None, "", searched=True).reason
     assert "buy too rarely" in str(rare) and "too small" not in str(rare)
     assert f"{SCALES[-1] * 800:,}" in str(rare)
-    small = Evidence(800, 633, 20, 0.6, False, 3200, "").reason
+    small = Evidence(800, 633, 20, 0.05, False, 3200, "").reason
     assert "too small" in str(small) and "3,200" in str(small) and "rarely" not in str(small)
     assert Evidence(800, 633, 20, 0.9, True, None, "").reason is None
     assert "(英文原文)" not in rare.translate("zh") and "12,800" in rare.translate("zh")
@@ -22,4 +22,5 @@ def test_the_identification_note_reads_the_reason_not_its_own_words():
     nb = json.loads((ROOT / "notebooks" / "10_key_accounts.ipynb").read_text(encoding="utf-8"))
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert "the log is too small to identify dropout" not in code
-    assert "reason=proof.reason" in code
+    # the tiers' one reason (kamlib.tiers.unvalued_reason reads the evidence's), which the note and captions read
+    assert "evidence=proof" in code and "reason=unvalued" in code

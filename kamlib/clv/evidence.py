@@ -40,7 +40,7 @@ from ..errors import KamError
 from ..i18n import Message
 
 __all__ = ["CDNOW_DROPOUT", "Check", "Evidence", "LONGER_CALIBRATION", "VERDICTS", "check", "evidence",
-           "interval", "simulate_bgnbd", "verdict"]
+           "simulate_bgnbd", "verdict"]
 
 #: What lets a purchase model identify dropout when a larger log of the same customers would not: the fix
 #: :attr:`Evidence.fix` gives then, and the one a model whose dropout parameters sit at a bound is given.
@@ -56,7 +56,7 @@ VERDICTS = ("identified", "inconclusive", "not identified")
 MAX_DRAWS = 2000
 
 
-def interval(hits: int, draws: int, level: float = 0.95) -> tuple[float, float]:
+def _interval(hits: int, draws: int, level: float = 0.95) -> tuple[float, float]:
     """The exact (Clopper-Pearson) interval of a share of ``hits`` in ``draws``, by
     :meth:`scipy.stats.binomtest(...).proportion_ci <scipy.stats._result_classes.BinomTestResult.proportion_ci>`.
 
@@ -79,8 +79,8 @@ def interval(hits: int, draws: int, level: float = 0.95) -> tuple[float, float]:
 
     Examples
     --------
-    >>> from kamlib.clv.evidence import interval
-    >>> [round(x, 3) for x in interval(12, 20)]
+    >>> from kamlib.clv.evidence import _interval
+    >>> [round(x, 3) for x in _interval(12, 20)]
     [0.361, 0.809]
     """
     from scipy.stats import binomtest
@@ -93,7 +93,7 @@ def interval(hits: int, draws: int, level: float = 0.95) -> tuple[float, float]:
 
 def verdict(hits: int, draws: int, level: float = 0.95) -> str:
     """Whether a share of ``hits`` in ``draws`` meets the rule ``dropout_recovery`` (:mod:`kamlib.verdicts`) by its
-    exact interval (:func:`interval`): ``"identified"`` when the whole interval meets the rule, ``"not identified"``
+    exact interval (:func:`_interval`): ``"identified"`` when the whole interval meets the rule, ``"not identified"``
     when the whole interval falls short of it, ``"inconclusive"`` when it includes the cut-off.
 
     Parameters
@@ -117,7 +117,7 @@ def verdict(hits: int, draws: int, level: float = 0.95) -> str:
     from .. import verdicts
 
     rule = verdicts.RULES["dropout_recovery"]
-    lower, upper = interval(hits, draws, level)
+    lower, upper = _interval(hits, draws, level)
     if rule.met(lower):
         return "identified"
     if not rule.met(upper):
@@ -234,12 +234,12 @@ class Evidence(Result):
     @property
     def ci_lower(self) -> float:
         """Lower bound of the exact interval of :attr:`recovered` (:func:`interval`)."""
-        return interval(self.hits, self.draws, self.level)[0]
+        return _interval(self.hits, self.draws, self.level)[0]
 
     @property
     def ci_upper(self) -> float:
         """Upper bound of the exact interval of :attr:`recovered` (:func:`interval`)."""
-        return interval(self.hits, self.draws, self.level)[1]
+        return _interval(self.hits, self.draws, self.level)[1]
 
     @property
     def verdict(self) -> str:
