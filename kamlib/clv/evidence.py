@@ -199,7 +199,7 @@ class Evidence(Result):
     hits : int
         Refits that recover the dropout probability (``recovered`` x ``draws``).
     ci_lower, ci_upper : float
-        The exact interval of ``recovered`` (:func:`interval`).
+        The exact interval of ``recovered`` (:func:`_interval`).
     verdict : str
         :func:`verdict` of the interval: ``"identified"``, ``"inconclusive"`` or ``"not identified"``; ``adequate``
         is True only for ``"identified"``.
@@ -233,12 +233,12 @@ class Evidence(Result):
 
     @property
     def ci_lower(self) -> float:
-        """Lower bound of the exact interval of :attr:`recovered` (:func:`interval`)."""
+        """Lower bound of the exact interval of :attr:`recovered` (:func:`_interval`)."""
         return _interval(self.hits, self.draws, self.level)[0]
 
     @property
     def ci_upper(self) -> float:
-        """Upper bound of the exact interval of :attr:`recovered` (:func:`interval`)."""
+        """Upper bound of the exact interval of :attr:`recovered` (:func:`_interval`)."""
         return _interval(self.hits, self.draws, self.level)[1]
 
     @property
