@@ -613,3 +613,29 @@ def test_the_tier_figure_caption_names_the_empty_tier(b2b):
     assert "Potential key account" not in set(tt["tier"])  # empty: the table leaves it out, the figure does not draw it
     assert caption["en"].endswith("Not drawn, having no customers: Potential key account.")
     assert "未画出" in caption["zh"] and "Potential" not in caption["zh"]
+
+
+def test_the_methods_chapter_and_the_closing_say_inconclusive():
+    """The methods chapter and the identification's closing read the recorded verdict: 60% of 20 refits is
+    inconclusive (the interval includes the rule), not 'the log cannot identify dropout'."""
+    from test_methods_chapter import _identify_run
+
+    from kamlib import stage_results as sr
+    from kamlib.workbench import methods
+
+    said = dict(key_accounts=160, value_model="none", dropout_evidence=False, dropout_recovered=0.6,
+                top_revenue_share=0.61, gini=0.6, degenerate_models=["Pareto/NBD"])
+    text = methods.chapter(*_identify_run(**said, dropout_verdict="inconclusive"))[0]["text"]
+    assert "so the check is inconclusive" in text and "cannot identify dropout" not in text
+    assert "does not show that the log identifies dropout (inconclusive)" in text
+    zh = methods.chapter(*_identify_run(**said, dropout_verdict="inconclusive"), "zh")[0]["text"]
+    assert "无法判断" in zh and "(英文原文)" not in zh
+    assert "cannot identify dropout" in methods.chapter(*_identify_run(**said, dropout_verdict="not identified"))[0]["text"]
+    assert sr.recorded_by("identify", "dropout_verdict") == "10_key_accounts"
+    assert "dropout_evidence_verdict" in _source("10_key_accounts")
+    r = sr.StageResults(identify=sr.Identify(key_accounts=160, key_accounts_revenue_share=0.6, top_revenue_share=0.61,
+                                             gini=0.6, value_model="", dropout_evidence=False,
+                                             dropout_verdict="inconclusive", measure="revenue"))
+    closing = [str(m) for m in sr.closing("identify", r)]
+    assert any("is inconclusive" in c for c in closing) and not any("the log is too small" in c for c in closing)
+    assert all(m.translate("zh") for m in sr.closing("identify", r))

@@ -271,12 +271,24 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
         text.append(_say("Whether the log can identify dropout is checked on logs simulated from the fit: it can "
                          "({share:.0%} of the refits recover the dropout probability; rule {op} {cut:.0%}).", language,
                          share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
+    elif ident.dropout_evidence is False and ident.dropout_verdict == "inconclusive":  # the interval spans the rule
+        text.append(_say("Whether the log can identify dropout is checked on logs simulated from the fit: "
+                         "{share:.0%} of the refits recover the dropout probability, and the exact 95% interval of "
+                         "that share includes the rule's {cut:.0%} (rule {op} {cut:.0%}), so the check is inconclusive "
+                         "and no model is called identified.", language, share=float(ident.dropout_recovered or 0),
+                         op=rule.op, cut=rule.threshold))
     elif ident.dropout_evidence is False:
         text.append(_say("Whether the log can identify dropout is checked on logs simulated from the fit: only "
                          "{share:.0%} of the refits recover the dropout probability (rule {op} {cut:.0%}), so no "
                          "model is called identified.",
                          language, share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
     if chosen is None or not compared:  # the holdout comparison did not run: nothing to say about a choice
+        return text
+    if ident.dropout_evidence is False and ident.dropout_verdict == "inconclusive":
+        text.append(_say("The models are compared by their predictions for the holdout period ({end} to {holdout}), "
+                         "but none is chosen, whatever those predictions, because the evidence check does not show "
+                         "that the log identifies dropout (inconclusive); no lifetime value is used.", language,
+                         end=p.get("clv_calibration_end"), holdout=p.get("clv_holdout_end")))
         return text
     if ident.dropout_evidence is False:  # the reason that applied: the evidence check, whatever the holdout showed
         text.append(_say("The models are compared by their predictions for the holdout period ({end} to {holdout}), "
