@@ -1744,7 +1744,7 @@ def account_sheet(frame: pd.DataFrame, *, language: str = "en", currency: str | 
     >>> from kamlib.tiers import account_sheet
     >>> f = pd.DataFrame({"customer_id": ["a"], "tier": ["Key account"], "profit": [2.0], "loss_making": [False]})
     >>> list(account_sheet(f, currency="USD").columns), account_sheet(f, language="zh").iloc[0].astype(str).tolist()
-    (['Customer ID', 'Tier', 'Profit (USD)', 'Loss making'], ['a', '大客户', '2.0', '否'])
+    (['Customer ID', 'Tier', 'Gross profit (USD)', 'Loss making'], ['a', '大客户', '2.0', '否'])
     """
     from .i18n import header_en, header_zh, value_zh
 

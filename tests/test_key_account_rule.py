@@ -183,7 +183,7 @@ def test_the_account_list_has_one_row_per_customer_and_the_tiers_counts(b2b, loa
     sheet = tiers.account_sheet(frame, language="zh", currency="USD")
     assert {"客户编号", "层级", "毛利(USD)", "亏损", "有流失风险"} <= set(sheet.columns)
     assert set(sheet["层级"]) <= {"大客户", "流失风险大客户", "潜力大客户", "培育客户", "维持客户"}
-    assert "Profit (USD)" in tiers.account_sheet(frame, currency="USD").columns
+    assert "Gross profit (USD)" in tiers.account_sheet(frame, currency="USD").columns
 
 
 def test_the_log_maps_profit_or_cost_not_both_and_a_cancellation_takes_its_profit_back(tmp_path):
