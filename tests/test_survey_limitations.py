@@ -348,7 +348,7 @@ def test_the_survey_run_states_its_computed_limitations(rq_report):
             f"cleaning rules removed {v['n_removed']} (") in en
     assert f"the factor and structural models use the {v['n_complete']} who answered every item" in en
     assert f"retains {v['parallel_analysis_factors']} factors for the 4 constructs the instrument declares" in en
-    assert "Parallel analysis (Horn 1965)" in en and "common-latent-factor model of common-method bias is inadmissible" in en
+    assert "Parallel analysis (Horn, 1965)" in en and "common-latent-factor model of common-method bias is inadmissible" in en
     assert "against the 0.95 quantile of the eigenvalues of random data" in en and "0.95 分位数" in zh
     assert f"读入的 {v['n_raw']} 名问卷受访者" in zh and f"保留 {v['parallel_analysis_factors']} 个因子" in zh
     assert "共同潜因子模型不可接受" in zh and "依规则“未通过注意力检测题”剔除" in zh

@@ -196,13 +196,9 @@ class Evidence(Result):
         Whether larger logs were simulated (False: a quick check, which does not say how many customers would do).
     level : float
         Confidence level of the interval of :attr:`recovered` (:attr:`ci_lower`, :attr:`ci_upper`).
-    hits : int
-        Refits that recover the dropout probability (``recovered`` x ``draws``).
-    ci_lower, ci_upper : float
-        The exact interval of ``recovered`` (:func:`_interval`).
-    verdict : str
-        :func:`verdict` of the interval: ``"identified"``, ``"inconclusive"`` or ``"not identified"``; ``adequate``
-        is True only for ``"identified"``.
+
+    The properties :attr:`hits`, :attr:`ci_lower`, :attr:`ci_upper` and :attr:`verdict` (``"identified"``,
+    ``"inconclusive"`` or ``"not identified"``; ``adequate`` is True only for ``"identified"``) derive from these.
 
     Examples
     --------

@@ -12,12 +12,12 @@ against the instrument, and one test per kind of hypothesis:
   estimates the SEM's own defined effect;
 * ``interaction: {path, moderator, level}``: the product term of an OLS regression on construct scores with HC3
   errors (Aiken & West 1991); the moderator is a construct or an answer column (``level`` makes it 0/1);
-
-every test on construct scores uses the respondents the SEM uses, the complete cases (every item of the
-constructs answered), so one n stands for every row of a study's hypotheses;
 * ``moderation: {path, group, focal, reference}``: the same path fitted in two groups and their difference by a z
   test (Paternoster et al. 1998), only where measurement invariance across the groups holds at least at the metric
   level (Vandenberg & Lance 2000).
+
+Every test on construct scores uses the respondents the SEM uses, the complete cases (every item of the constructs
+answered), so one n stands for every row of a study's hypotheses.
 
 A hypothesis may also name a test on the real survey the study analyses beside its own (``real: {path, effect}``).
 

@@ -1357,7 +1357,11 @@ def _apa_html(page: str, known: set | None = None) -> str:
     from .. import literature
 
     def apa(text: str) -> str:
-        return html.escape(literature.apa_citations(html.unescape(text), known), quote=False) if text.strip() else text
+        if not text.strip():
+            return text
+        plain = html.unescape(text)
+        done = literature.apa_citations(plain, known)
+        return text if done == plain else html.escape(done, quote=False)  # text without a citation stays as it was
 
     out = []
     for block in re.split(r"(<(?:script|style|title|code|pre)\b.*?</(?:script|style|title|code|pre)>)", page, flags=re.S):
