@@ -136,9 +136,9 @@ def check_data(study_file: str | Path | None = None, *, quick: bool = False) -> 
 
 
 def _thin_evidence(tx, params: dict) -> list[str]:
-    """The evidence check of the purchase models (:func:`kamlib.clv.evidence.evidence`, quick: 10 simulated logs, no
-    search for the size needed) when the log is too small to identify dropout; nothing when it is large enough or
-    when the check cannot run (the notebook then says why)."""
+    """The evidence check of the purchase models (:func:`kamlib.clv.evidence.evidence`, with the study's draws and no
+    search for the size needed) when it does not find dropout identified; nothing when it does or when the check
+    cannot run (the notebook then says why)."""
     from .. import rfm
     from ..clv.evidence import check
 
