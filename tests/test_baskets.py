@@ -14,6 +14,7 @@ def groceries():
     return datasets.groceries()
 
 
+@pytest.mark.slow
 def test_rules_reproduce_arules_on_groceries(groceries):
     """apriori(Groceries, parameter = list(supp = 0.001, conf = 0.8)) writes a set of 410 rules; the rule of
     highest lift is {liquor, red/blush wine} => {bottled beer}, support 0.001931876, confidence 0.9047619,
@@ -152,6 +153,7 @@ def test_categorical_lines_of_a_log_give_what_the_same_lines_as_text_give():
                                   baskets.rules_by_group(text, group_of, min_support=0.01, min_confidence=0.05))
 
 
+@pytest.mark.slow
 def test_low_memory_coding_of_order_ids_equals_pandas(monkeypatch):
     """The compiled coding of millions of distinct texts (kamlib._codes.factorize) gives pandas' codes and
     values: Arrow text in several chunks (one of them a slice), empty and non-ASCII texts, long texts, repeats

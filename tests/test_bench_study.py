@@ -20,6 +20,7 @@ def study(tmp_path, monkeypatch):
     sys.modules.pop("kam_bench_study", None)
 
 
+@pytest.mark.slow
 def test_shop_log_follows_its_model(study, tmp_path):
     import pandas as pd
 

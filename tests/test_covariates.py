@@ -115,6 +115,7 @@ def test_coefficients_are_recovered_from_a_simulated_log(model, truth):
     assert lr.df == 2 and lr.pvalue < 1e-6
 
 
+@pytest.mark.slow
 def test_a_log_without_dropout_is_degenerate_and_gets_no_test():
     sim = cv.simulate_paretonbd(3000, r=0.8, alpha=5.0, s=0.5, beta=1e9, T=40, seed=2)  # nobody leaves
     sim["z"] = np.where(np.arange(len(sim)) % 2, "a", "b")

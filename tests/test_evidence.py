@@ -51,6 +51,7 @@ def test_a_log_of_cdnows_size_identifies_dropout(cdnow_cal):
     assert "the log can identify dropout" in str(e.sentence) and "workbook convention" in str(e.sentence)
 
 
+@pytest.mark.slow
 def test_a_log_where_almost_nobody_repeats_is_called_too_small_with_what_would_be_needed(cdnow_cal):
     thin = _thin(n=2000, repeaters=40)  # 2% repeat buyers; the log's own BG/NBD finds no dropout
     e = evidence(thin, clv.fit(thin, "bgnbd"), draws=20, seed=1)
@@ -94,6 +95,7 @@ def test_a_reference_without_dropout_takes_cdnows_and_says_so(cdnow_cal):
         evidence(cdnow_cal, clv.fit(cdnow_cal, "paretonbd"), draws=2)
 
 
+@pytest.mark.slow
 def test_kam_validate_warns_before_a_run_on_a_log_too_small_to_identify_dropout(tmp_path):
     """The marketplace log (15 of 5,000 customers buy twice, tests/exports.py): validate warns in one sentence."""
     import exports

@@ -98,6 +98,7 @@ def _small():
     return pls.fit(d, paths=[("X", "Y")], blocks={"X": ["x1", "x2", "x3"], "Y": ["y1", "y2"]})
 
 
+@pytest.mark.slow
 def test_plspredict_with_as_many_folds_as_respondents_is_leave_one_out_and_reports_power():
     m = _small()
     loo = plspredict(m, folds=None).table

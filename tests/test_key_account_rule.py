@@ -67,6 +67,7 @@ def loaded(b2b):
     return transactions.load(str(path), columns=COLUMNS, attributes={"Region": ["East", "West"]})
 
 
+@pytest.mark.slow
 def test_the_profit_rule_calls_no_loss_maker_a_key_account_and_flags_the_large_ones(b2b, loaded):
     _, raw = b2b
     hand = _by_hand(raw)

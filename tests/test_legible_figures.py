@@ -10,6 +10,7 @@ drawn by the plot functions; on every figure of a quick run, as ``untranslated_z
 
 from __future__ import annotations
 
+import pytest
 import re
 
 import matplotlib.pyplot as plt
@@ -91,6 +92,7 @@ def test_each_coefficient_sits_on_its_own_arrow():
     plt.close(fig)
 
 
+@pytest.mark.slow
 def test_the_cooccurrence_network_labels_do_not_overlap_in_either_edition():
     from kamlib import literature as lit
 

@@ -123,6 +123,7 @@ def test_cohen_kappa_treats_true_false_as_one_zero_and_names_mixed_labels():
 CONVENTIONS: set = set()  # none: "Fisher's 5% level" is Fisher (1925), in methods.bib
 
 
+@pytest.mark.slow
 def test_every_verdict_rule_source_is_in_methods_bib():
     """A rule whose source names a work not in data/literature/methods.bib (or names it in a form the citation
     lookup does not read) fails here, so the report's reference list cannot miss it."""

@@ -334,6 +334,7 @@ def superstore_log():
 LOSS_MAKERS = ["JC-12970", "OI-11245", "ME-12925"]
 
 
+@pytest.mark.slow
 def test_the_b2b_export_s_consistent_loss_makers_are_flagged_on_the_rate_basis(superstore_log):
     """The margin basis shrinks them to about zero (within SD 778 against 141 between customers); the rate basis, the
     default with amounts (equal day weights, the higher likelihood here), flags each as expected_loss and as

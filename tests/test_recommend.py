@@ -138,6 +138,7 @@ def test_sparse_top_k_equals_a_dense_brute_force(method, exclude_bought):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.slow
 def test_compiled_scoring_equals_the_sparse_product_path(seed):
     """Item CF and content scores are ranked by a compiled kernel (kamlib._kernels); it must give exactly the lists
     of the sparse product, numpy rounding and partition path (which the hybrid still takes): float32 and float64

@@ -70,6 +70,7 @@ def test_the_study_file_is_checked_when_it_is_loaded(study_file, tmp_path):
         runner.check_data(group)
 
 
+@pytest.mark.slow
 def test_kamlib_holds_no_hypothesis_of_its_own():
     """The default study's statements, construct codes of its model and hypothesis ids live in the study file;
     no module of kamlib names them outside docstring examples."""

@@ -497,6 +497,7 @@ def test_group_paths_compare_a_path_between_two_groups():
         survey.group_paths(d, "y5 ~ y1", pd.Series("x", index=d.index))
 
 
+@pytest.mark.slow
 def test_group_paths_and_invariance_on_ordinal_answers_fit_by_wlsmv():
     """The survey notebook compares the paths (H8) with the estimator of its CFA: WLSMV at five points or fewer.
     The invariance tests are multi-group WLSMV there (checked against lavaan in test_r_reference); where a group
