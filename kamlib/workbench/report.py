@@ -1337,23 +1337,39 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
         if references_only:
             return doc["references"]
         page = page_of(doc)
-        numbers = citation_numbers(doc["references"])
-        head, sep, rest = page.partition("<ul class='refs'>")
-        refs, sep2, tail = rest.partition("</ul>")
-        page = _number_html(head, numbers, language) + sep + refs + sep2 + _number_html(tail, numbers, language)
+        page = _number_html(page, citation_numbers(doc["references"]), language)
     if references_only:
         return doc["references"]
     if not numbered(language):  # APA 7 (the English edition): its in-text citations, not its reference list
         known = {tuple(c) for r in doc["references"] if r.get("key") for c in r.get("cited_as", [])}
-        head, sep, rest = page.partition("<ul class='refs'>")
-        refs, sep2, tail = rest.partition("</ul>")
-        page = _apa_html(head, known) + sep + refs + sep2 + _apa_html(tail, known)
+        page = _apa_html(page, known)
     return page
 
 
+def _rewrite_prose(page: str, rewrite, skip: tuple[str, ...]) -> str:
+    """``page`` with ``rewrite`` applied to each run of text outside the reference list, outside tags and outside the
+    elements named in ``skip`` (code, scripts, the window title: not the report's prose); the one walk over a page's
+    text that the citation forms of both editions share."""
+    names = "|".join(skip)
+    element = re.compile(rf"(<(?:{names})\b.*?</(?:{names})>)", re.S)
+
+    def walk(part: str) -> str:
+        out = []
+        for block in element.split(part):
+            if re.match(rf"<(?:{names})\b", block):
+                out.append(block)
+            else:
+                out.extend(p if p.startswith("<") else rewrite(p) for p in re.split(r"(<[^>]*>)", block))
+        return "".join(out)
+
+    head, sep, rest = page.partition("<ul class='refs'>")
+    refs, sep2, tail = rest.partition("</ul>")
+    return walk(head) + sep + refs + sep2 + walk(tail)
+
+
 def _apa_html(page: str, known: set | None = None) -> str:
-    """``page`` with each citation in its text (not inside a tag, code, a script or the window title) in the form of
-    APA 7 (:func:`kamlib.literature.apa_citations`; ``known``: the works of the reference list)."""
+    """``page`` with each citation in its prose (:func:`_rewrite_prose`; not in code or the reference list) in the
+    form of APA 7 (:func:`kamlib.literature.apa_citations`; ``known``: the works of the reference list)."""
     from .. import literature
 
     def apa(text: str) -> str:
@@ -1363,35 +1379,21 @@ def _apa_html(page: str, known: set | None = None) -> str:
         done = literature.apa_citations(plain, known)
         return text if done == plain else html.escape(done, quote=False)  # text without a citation stays as it was
 
-    out = []
-    for block in re.split(r"(<(?:script|style|title|code|pre)\b.*?</(?:script|style|title|code|pre)>)", page, flags=re.S):
-        if re.match(r"<(?:script|style|title|code|pre)\b", block):
-            out.append(block)  # code and the window title are not the report's prose
-        else:
-            out.extend(p if p.startswith("<") else apa(p) for p in re.split(r"(<[^>]*>)", block))
-    return "".join(out)
+    return _rewrite_prose(page, apa, ("script", "style", "title", "code", "pre"))
 
 
 def _number_html(page: str, numbers: dict, language: str) -> str:
-    """``page`` with each citation in its text (not inside a tag) followed by its superscript number, in the
-    author-number form of ``language`` (:func:`kamlib.literature.number_citations`)."""
+    """``page`` with each citation in its text (:func:`_rewrite_prose`; not in the reference list) followed by its
+    superscript number, in the author-number form of ``language`` (:func:`kamlib.literature.number_citations`)."""
     from .. import literature
-
-    import html as _html
 
     def number(text: str) -> str:
         if not text.strip():
             return text
-        done = literature.number_citations(_html.unescape(text), numbers, "\x00{n}\x01", language=language)
-        return _html.escape(done, quote=False).replace("\x00", "<sup>[").replace("\x01", "]</sup>")
+        done = literature.number_citations(html.unescape(text), numbers, "\x00{n}\x01", language=language)
+        return html.escape(done, quote=False).replace("\x00", "<sup>[").replace("\x01", "]</sup>")
 
-    out = []
-    for block in re.split(r"(<(?:script|style|title)\b.*?</(?:script|style|title)>)", page, flags=re.S):
-        if re.match(r"<(?:script|style|title)\b", block):
-            out.append(block)  # code and the window title are not the report's text
-        else:
-            out.extend(p if p.startswith("<") else number(p) for p in re.split(r"(<[^>]*>)", block))
-    return "".join(out)
+    return _rewrite_prose(page, number, ("script", "style", "title"))
 
 
 def languages(main: str) -> tuple[str, str]:
