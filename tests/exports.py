@@ -84,6 +84,21 @@ START_MP, DAYS_MP = pd.Timestamp("2017-11-25"), 9
 
 
 
+def run_quick(path: Path, reports: Path, *, jobs: int = 2) -> list:
+    """Run the study file ``path`` once in quick mode with its reports in ``reports`` (``KAM_REPORTS_DIR``), stop the
+    test on a failed notebook, and build the HTML report in both languages; returns the runner's outcomes."""
+    import pytest
+
+    from kamlib.workbench import editions, runner
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KAM_REPORTS_DIR", str(reports))
+        outcomes = runner.run(path, quick=True, jobs=jobs, echo=lambda *a: None)
+        assert not [o for o in outcomes if o.status == "failed"], outcomes
+        editions.write(path, quick=True, formats=["html"])
+    return outcomes
+
+
 def write_study(path: Path, raw: dict | None = None, overrides: dict | None = None) -> Path:
     """Write a study file: ``raw`` (a parsed study, default empty) with ``section__key`` overrides (nested keys
     joined by ``__``, as the generators here return them) set in it; returns ``path``."""

@@ -353,20 +353,13 @@ def b2b(tmp_path_factory):
     key accounts at the top 10%, and its HTML report in both languages; (report folder, export overrides)."""
     from test_exports import QUICK
 
-    from kamlib.workbench import editions, runner
-
     folder = tmp_path_factory.mktemp("limitations")
     over = exports.superstore(folder)
     over["transactions__columns"] = {**over["transactions__columns"], "profit": "Profit"}
     study = {"name": "limits", "transactions": {}, "clv": {}, "quick": QUICK, "tiers": {"key_share": 0.1},
              "strategy": {"top_share": 0.1},
              "notebooks": ["01_data_overview", "10_key_accounts", "30_segments", "35_churn", "40_strategy"]}
-    path = exports.write_study(folder / "study.yaml", study, over)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KAM_REPORTS_DIR", str(folder / "reports"))
-        outcomes = runner.run(path, quick=True, jobs=2, echo=lambda *a: None)
-        assert not [o for o in outcomes if o.status == "failed"], outcomes
-        editions.write(path, quick=True, formats=["html"])
+    exports.run_quick(exports.write_study(folder / "study.yaml", study, over), folder / "reports")
     return folder / "reports" / "limits-quick", over
 
 

@@ -252,18 +252,11 @@ def superstore(tmp_path_factory):
     """One quick run of notebook 30 on the B2B export with Profit mapped, at the export tests' quick sizes."""
     from test_exports import QUICK
 
-    from kamlib.workbench import editions, runner
-
     folder = tmp_path_factory.mktemp("segment_attributes")
     over = exports.superstore(folder)
     over["transactions__columns"] = {**over["transactions__columns"], "profit": "Profit"}
     study = {"name": "superstore", "transactions": {}, "clv": {}, "quick": QUICK, "notebooks": ["30_segments"]}
-    path = exports.write_study(folder / "study.yaml", study, over)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("KAM_REPORTS_DIR", str(folder / "reports"))
-        outcomes = runner.run(path, quick=True, jobs=1, echo=lambda *a: None)
-        assert not [o for o in outcomes if o.status == "failed"], outcomes
-        editions.write(path, quick=True, formats=["html"])
+    exports.run_quick(exports.write_study(folder / "study.yaml", study, over), folder / "reports", jobs=1)
     return folder / "reports" / "superstore-quick"
 
 
