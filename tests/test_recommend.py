@@ -217,21 +217,6 @@ def test_the_memory_bound_cuts_more_blocks_with_the_same_neighbours(monkeypatch)
         np.testing.assert_array_equal(a, b)
 
 
-def test_row_blocks_stacked_in_place_equal_scipys_vstack():
-    from scipy import sparse
-
-    rng = np.random.default_rng(5)
-    parts = [sparse.random(r, 50, density=0.1, random_state=rng, format="csr", dtype=np.float32) for r in (3, 0, 7, 1)]
-    expected = sparse.vstack(parts, format="csr")
-    got = rc._stack_rows(list(parts), (11, 50))
-    for a, b in [(expected.indptr, got.indptr), (expected.indices, got.indices), (expected.data, got.data)]:
-        np.testing.assert_array_equal(a, b)
-    assert got.dtype == np.float32 and got.shape == (11, 50)
-    emptied = list(parts)
-    rc._stack_rows(emptied, (11, 50))
-    assert emptied == []  # each block let go once copied
-
-
 def test_neighbours_keep_each_products_most_similar(log):
     s = rc.time_split(log, "2024-01-31")
     full = rc.recommend(s, "itemcf", k=1)
