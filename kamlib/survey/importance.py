@@ -7,7 +7,9 @@
   per construct and per indicator.
 
 Written by hand: no maintained Python library offers either (SmartPLS, R cSEM and seminrExtras do); the tests compare
-the IPMA with seminrExtras' ``assess_ipma`` computed locally from its public source (``tests/reference/seminr``).
+the IPMA with seminrExtras' ``assess_ipma`` computed locally from its public source (``tests/reference/seminr``), and
+the classic map, as notebook 20_survey builds it from an SEM, with the same chain in R lavaan
+(``tests/reference/lavaan/make_ipa_reference.R``).
 
 References
 ----------
