@@ -194,16 +194,34 @@ def test_warm_start_from_a_subsample_reaches_the_same_optimum(monkeypatch):
     np.random.seed(4)  # lifetimes' generator draws from numpy's global state
     s = beta_geometric_nbd_model(np.random.randint(20, 60, 50_000).astype(float), 0.25, 4.0, 0.8, 2.5, 50_000)
     s["monetary_value"] = np.where(s["frequency"] > 0, np.random.gamma(3.0, 10.0, len(s)).round(2), 0.0)
-    for m in ("bgnbd", "gamma_gamma"):
+    models = ("bgnbd", "paretonbd", "gamma_gamma")
+    for m in models:
         monkeypatch.setattr(clv.get(m), "warm_start_rows", 10_000)
-    assert len(clv.sufficient(s, "bgnbd")) > 10_000 and len(clv.sufficient(s, "gamma_gamma")) > 10_000
-    warm = [clv.fit(s, m, with_se=False).params for m in ("bgnbd", "gamma_gamma")]
-    for m in ("bgnbd", "gamma_gamma"):
+        assert len(clv.sufficient(s, m)) > 10_000
+    warm = [clv.fit(s, m, with_se=False).params for m in models]
+    for m in models:
         monkeypatch.setattr(clv.get(m), "warm_start_rows", 10 ** 9)
-    cold = [clv.fit(s, m, with_se=False).params for m in ("bgnbd", "gamma_gamma")]
-    for w, c in zip(warm, cold):
+    cold = [clv.fit(s, m, with_se=False).params for m in models]
+    for m, w, c in zip(models, warm, cold):
         for k in w:
-            assert w[k] == pytest.approx(c[k], rel=1e-6), k
+            assert w[k] == pytest.approx(c[k], rel=1e-6), (m, k)
+
+
+@pytest.mark.parametrize("model", ["bgcnbd", "mbgcnbd"])
+def test_the_search_over_k_on_a_subsample_first_finds_the_full_datas_k_and_optimum(monkeypatch, model):
+    """More distinct rows than ``warm_start_rows``: k is searched on every n-th row first, then each k on the full
+    data from its subsample optimum; the chosen k and the estimates are those of the search on the full data."""
+    s = clv.regular.simulate(3000, k=3, r=0.9, alpha=4.0, a=0.6, b=3.0, T=60.0, model=model, seed=11)
+    cols = [s[c] for c in ("frequency", "recency", "T", "litt")]
+    assert len(clv.sufficient(s, model)) > 1000
+    monkeypatch.setattr(clv.get(model), "warm_start_rows", 1000)
+    warm = clv.regular.fit(*cols, model=model)
+    monkeypatch.setattr(clv.get(model), "warm_start_rows", 10 ** 9)
+    cold = clv.regular.fit(*cols, model=model)
+    assert warm.params["k"] == cold.params["k"] == 3
+    assert warm.loglik == pytest.approx(cold.loglik, rel=1e-12)
+    for k in cold.params:
+        assert warm.params[k] == pytest.approx(cold.params[k], rel=1e-5), k
 
 
 # -- issue 51: every purchase model by BFGS with analytic gradients on the distinct rows ---------------------------

@@ -502,10 +502,6 @@ def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None =
 
 #: BTYDplus's start of r, alpha, a, b, and one more (k = 1, or any k without a neighbouring fit)
 STARTS = ([1.0, 3.0, 1.0, 3.0], [0.5, 1.0, 0.5, 1.0])
-#: Distinct rows beyond which the search over k runs on a subsample first (every n-th row, about 10,000)
-SUBSAMPLE_ROWS = 20_000
-
-
 def _fit_k(k: int, data: dict, w: np.ndarray, model: str, starts, hess_inv=None) -> tuple[dict, float, object]:
     """The best of BFGS runs (:func:`kamlib.clv._optimize.minimize`) from ``starts`` at a fixed ``k``: ``(params, total
     log-likelihood, inverse Hessian)``."""
@@ -569,8 +565,8 @@ def _search(data: dict, weights, model: str, *, k: int | None = None, start: dic
             curvature: dict | None = None):
     """The estimates at ``k``, or over k (:func:`_profile`) from ``start`` (a neighbouring fit's ``k, r, alpha,
     a, b``, e.g. the full sample's for a bootstrap refit, each k from its neighbour's estimates) or from k = 1, each
-    k from its neighbour's estimates and :data:`STARTS` (the best of the three). Without a start, more than
-    :data:`SUBSAMPLE_ROWS` distinct rows are searched on a subsample first, and the full data from the subsample's
+    k from its neighbour's estimates and :data:`STARTS` (the best of the three). Without a start, more distinct rows
+    than the model's ``warm_start_rows`` are searched on a subsample first, and the full data from the subsample's
     best k, each k from its subsample optimum: a few gradient steps per k."""
     w = np.ones(len(data["x"])) if weights is None else np.asarray(weights, float)
     if k is not None:
@@ -581,8 +577,9 @@ def _search(data: dict, weights, model: str, *, k: int | None = None, start: dic
     else:
         n = len(w)
         known = None
-        if n > SUBSAMPLE_ROWS:
-            step = -(-n // (SUBSAMPLE_ROWS // 2))
+        limit = _regular(model).warm_start_rows
+        if n > limit:
+            step = -(-n // (limit // 2))
             sub = {c: v[::step] for c, v in data.items() if c != "freq"}
             sub = _data(sub["x"], sub["tx"], sub["T"], sub["litt"])
             known = _profile(sub, w[::step], model, 1, STARTS, defaults=STARTS)
@@ -652,6 +649,10 @@ class BGCNBDk(Model):
 
     name, label, params, order = "bgcnbd", "BG/CNBD-k", ("k", "r", "alpha", "a", "b"), 4
     columns, dropout, ridge = ("frequency", "recency", "T", "litt"), ("a", "b"), "a"
+    # its rows hardly compress (each customer's log inter-purchase times differ) and the search over k fits several
+    # k from several starts: a subsample of about 4,000 rows finds the k and the starts, and each k visited on the
+    # full data takes a few steps from its subsample optimum (a 1M-line shop's 17,210 rows: 0.25 s instead of 0.82)
+    warm_start_rows = 8_000
 
     @classmethod
     def args(cls, suff):
