@@ -13,7 +13,7 @@ import pandas as pd
 from .errors import require_columns
 from .i18n import Message
 
-__all__ = ["STAGE_COLORS", "money_label", "plot_aspects_beside_drivers", "plot_barh", "plot_bars", "plot_calibration", "plot_conditional",
+__all__ = ["STAGE_COLORS", "money_label", "plot_aspects_beside_drivers", "plot_barh", "plot_bars", "plot_calibration", "plot_cohort_retention", "plot_conditional",
            "plot_event_study", "plot_frequency_histogram", "plot_gains", "plot_grouped_bars", "plot_heatmap",
            "plot_hist", "plot_importance_performance", "plot_intervals", "plot_k_choice", "plot_lift", "plot_likert", "plot_lines", "plot_lorenz",
            "plot_model_evaluation", "plot_monthly", "plot_network", "plot_path_diagram", "plot_projection", "plot_roc", "plot_rule_network",
@@ -294,15 +294,47 @@ def plot_bars(table: pd.DataFrame, x: str, y: str, *, xlabel=None, ylabel=None, 
     >>> ax = plot_bars(pd.DataFrame({"k": ["a", "b"], "v": [1, 2]}), "k", "v")
     """
     require_columns(table, [x, y], where="plot_bars' data")
+    own = ax is None
     ax = _axes(ax)
     vals = table[y] * (100 if percent else 1)
-    ax.bar(table[x].astype(str), vals)
+    names = table[x].astype(str).tolist()
+    ax.bar(range(len(names)), vals)
     if hline is not None:
         ax.axhline(hline, color="grey", linestyle="--", linewidth=1)
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel or (f"{y} (%)" if percent else y))
-    ax.tick_params(axis="x", rotation=20)
+    _side_by_side(ax, names, resize=own)
     return ax
+
+
+#: Characters per line of a wrapped category label under a bar.
+_WRAP = 12
+
+
+def _side_by_side(ax, names, *, resize=True, fontsize=9.0):
+    """Category labels under bars, level and wrapped at spaces (:data:`_WRAP` characters a line), so that
+    neighbours never run into each other (a tilted label's box covers its neighbour's); on a figure of its own,
+    the figure is widened until each bar's slot holds its widest label in English and in the Chinese edition
+    (the glossary's words, one line, about one em a character)."""
+    import textwrap
+
+    from .style import chinese
+
+    wrapped = [textwrap.fill(n, _WRAP, break_long_words=False, break_on_hyphens=False) for n in names]
+    ax.set_xticks(range(len(names)), wrapped)
+    ax.tick_params(axis="x", rotation=0, labelsize=fontsize)
+    if not resize or not names:
+        return
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    english = max(t.get_window_extent(renderer).width for t in ax.get_xticklabels()) / fig.dpi
+    zh = max(len(chinese(n) or "") for n in names) * fontsize / 72
+    slot = 1.15 * max(english, zh)  # inches a bar's label needs, with a gap to the next
+    share = ax.get_position().width  # of the figure's width
+    width = len(names) * slot / share
+    if width > fig.get_figwidth():
+        fig.set_figwidth(width)
 
 
 def plot_barh(table: pd.DataFrame, label: str, value: str, *, xlabel=None, percent=False, sort=True, ax=None,
@@ -484,7 +516,8 @@ def plot_tiers(table: pd.DataFrame, columns: dict[str, str], *, ylabel="", perce
 
 
 def plot_scree(pa: pd.DataFrame, *, ax=None):
-    """Scree plot with parallel analysis: observed eigenvalues against random data's 95th percentile.
+    """Scree plot with parallel analysis: observed eigenvalues against a quantile of random data's (the legend says
+    which: the ``quantile`` the analysis used).
 
     Parameters
     ----------
@@ -505,14 +538,16 @@ def plot_scree(pa: pd.DataFrame, *, ax=None):
     --------
     >>> from kamlib import survey
     >>> from kamlib.plots import plot_scree
-    >>> ax = plot_scree(survey.parallel_analysis(data[inst.items], n_sims=20, seed=1))
-    >>> ax.get_xlabel()
-    'Factor'
+    >>> ax = plot_scree(survey.parallel_analysis(data[inst.items], n_sims=20, seed=1, quantile=0.9))
+    >>> ax.get_xlabel(), [t.get_text() for t in ax.get_legend().get_texts()]
+    ('Factor', ['Observed', 'Random data (0.9 quantile)'])
     """
-    require_columns(pa, ["factor", "observed", "random_q95", "retain"], where="plot_scree's data")
+    require_columns(pa, ["factor", "observed", "random_quantile", "quantile", "retain"], where="plot_scree's data",
+                    fix="pass kamlib.survey.parallel_analysis(...)")
     ax = _axes(ax)
     ax.plot(pa["factor"], pa["observed"], marker="o", label="Observed")
-    ax.plot(pa["factor"], pa["random_q95"], linestyle="--", label="Random (95th percentile)")
+    ax.plot(pa["factor"], pa["random_quantile"], linestyle="--",
+            label=Message("Random data ({quantile:g} quantile)", "figure", quantile=float(pa["quantile"].iloc[0])))
     ax.set_xlabel("Factor")
     ax.set_ylabel("Eigenvalue")
     ax.set_title(Message("Parallel analysis: retain {n} factors", "figure", n=int(pa["retain"].sum())))
@@ -550,7 +585,7 @@ def plot_hist(values, *, bins=30, xlabel="", ylabel="Customers", ax=None):
     return ax
 
 
-def plot_likert(shares: pd.DataFrame, labels: list[str], *, ax=None):
+def plot_likert(shares: pd.DataFrame, labels: list[str], *, items: dict | None = None, ax=None):
     """Diverging stacked bars: disagreement to the left of zero, agreement to the right, neutral centred.
 
     Parameters
@@ -559,6 +594,9 @@ def plot_likert(shares: pd.DataFrame, labels: list[str], *, ax=None):
         From :func:`kamlib.survey.likert_shares`.
     labels : list of str
         Scale labels, lowest first.
+    items : dict, optional
+        Item id -> the label a reader sees, the item's statement (:meth:`kamlib.survey.instrument.Instrument.item_labels`);
+        long labels wrap onto a second line. Without it the rows show the ids.
     ax : Axes, optional
         Where to draw (default: a new figure).
 
@@ -575,17 +613,25 @@ def plot_likert(shares: pd.DataFrame, labels: list[str], *, ax=None):
     >>> from kamlib import survey
     >>> from kamlib.plots import plot_likert
     >>> shares = survey.likert_shares(data, inst.items, inst.points)
-    >>> ax = plot_likert(shares, inst.labels("en"))
-    >>> len(ax.get_yticklabels())
-    24
+    >>> ax = plot_likert(shares, inst.labels("en"), items=inst.item_labels("en"))
+    >>> len(ax.get_yticklabels()), ax.get_yticklabels()[0].get_text().replace("\\n", " ")
+    (24, 'PQ1: The products I receive match their online description.')
     """
+    import textwrap
+
     k = shares.shape[1]
     if len(labels) != k:
         raise ValueError(f"plot_likert needs {k} labels, got {len(labels)}.")
+    missing = [i for i in shares.index if items is not None and i not in items]
+    if missing:
+        raise ValueError(f"plot_likert's items has no label for {', '.join(map(str, missing))}; pass one per row "
+                         "of shares (Instrument.item_labels gives them).")
     import numpy as np
     from matplotlib import colormaps
 
-    ax = _axes(ax, figsize=(7.0, 0.32 * len(shares) + 1.5))
+    rows = [textwrap.fill(str(items[i]), 48) if items is not None else str(i) for i in shares.index]
+    lines = max(r.count("\n") + 1 for r in rows) if rows else 1
+    ax = _axes(ax, figsize=(7.0 if items is None else 9.0, (0.32 if lines == 1 else 0.5) * len(shares) + 1.5))
     colors = colormaps["RdBu"](np.linspace(0.1, 0.9, k))
     mid = k // 2
     vals = shares.to_numpy() * 100
@@ -595,7 +641,9 @@ def plot_likert(shares: pd.DataFrame, labels: list[str], *, ax=None):
         ax.barh(y, vals[:, j], left=left, color=colors[j], label=labels[j], height=0.75)
         left = left + vals[:, j]
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, shares.index)
+    ax.set_yticks(y, rows)
+    if items is not None:
+        ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel("Share of answers (%), disagree left of 0, agree right")
     ax.legend(ncol=min(k, 4), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(shares)))
     ax.grid(axis="y", visible=False)
@@ -851,11 +899,50 @@ def plot_heatmap(table: pd.DataFrame, *, fmt=".0%", cmap="Blues", xlabel="", yla
     import seaborn as sns
 
     ax = _axes(ax, figsize=(max(5.0, 0.5 * table.shape[1] + 2), max(3.5, 0.32 * table.shape[0] + 1.5)))
-    sns.heatmap(table.astype(float), annot=annot and table.size <= 400, fmt=fmt, cmap=cmap, cbar=True, ax=ax,
-                annot_kws={"fontsize": 7})
+    values = table.astype(float)  # the colours; the annotations are the values in ``fmt``, "d" for counts too
+    shown = annot and table.size <= 400
+    cells = values.map(lambda v: "" if v != v else format(round(v) if fmt.endswith("d") else v, fmt)).to_numpy() if shown else False
+    sns.heatmap(values, annot=cells if shown else False, fmt="", cmap=cmap, cbar=True, ax=ax, annot_kws={"fontsize": 7})
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return ax
+
+
+def plot_cohort_retention(coh: pd.DataFrame, *, ax=None):
+    """Cohort retention heatmap: one row per first-purchase month, labelled with its number of customers
+    (``2011-03 (n = 12)``), so that a reader sees how many customers a share rests on.
+
+    Parameters
+    ----------
+    coh : DataFrame
+        From :func:`kamlib.lifecycle.cohort_retention`: ``customers`` and one share column per month since the
+        first purchase, indexed by cohort.
+    ax : Axes, optional
+        Where to draw (default: a new figure).
+
+    Returns
+    -------
+    Axes
+
+    References
+    ----------
+    Fader, P. S. & Hardie, B. G. S. (2010). Customer-base valuation in a contractual setting: the perils of
+    ignoring heterogeneity. *Marketing Science*, 29(1), 85-93 (cohort retention curves).
+
+    Examples
+    --------
+    >>> from kamlib.lifecycle import cohort_retention
+    >>> from kamlib.plots import plot_cohort_retention
+    >>> ax = plot_cohort_retention(cohort_retention(tx, periods=6))
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['1997-01 (n = 781)', '1997-02 (n = 857)', '1997-03 (n = 719)']
+    """
+    require_columns(coh, ["customers"], where="plot_cohort_retention's data",
+                    fix="pass kamlib.lifecycle.cohort_retention(...)")
+    shares = coh.drop(columns="customers")
+    shares.index = [f"{cohort} (n = {int(n):,})" for cohort, n in zip(coh.index, coh["customers"])]
+    return plot_heatmap(shares, xlabel="Months since first purchase",
+                        ylabel="First-purchase month (customers in the cohort)", ax=ax)
 
 
 def plot_k_choice(ch):

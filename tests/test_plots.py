@@ -32,10 +32,19 @@ def test_bar_charts_draw_the_values_they_are_given():
 
 
 def test_scree_marks_the_factors_to_retain():
-    pa = pd.DataFrame({"factor": [1, 2, 3], "observed": [3.0, 1.5, 0.5], "random_q95": [1.4, 1.2, 1.0],
-                       "retain": [True, True, False]})
+    pa = pd.DataFrame({"factor": [1, 2, 3], "observed": [3.0, 1.5, 0.5], "random_quantile": [1.4, 1.2, 1.0],
+                       "quantile": 0.95, "retain": [True, True, False]})
     ax = plots.plot_scree(pa)
     assert "retain 2 factors" in ax.get_title()
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [1.4, 1.2, 1.0])  # the random data's quantile
+
+
+def test_a_heatmap_of_counts_writes_integers():
+    """plot_heatmap converted every table to float, so an integer format ("d") raised."""
+    ax = plots.plot_heatmap(pd.DataFrame({"a": [3, 120], "b": [0, 7]}), fmt="d")
+    assert [t.get_text() for t in ax.texts] == ["3", "0", "120", "7"]
+    ax = plots.plot_heatmap(pd.DataFrame({"a": [0.5, np.nan]}))
+    assert [t.get_text() for t in ax.texts] == ["50%"]  # a cell not observed stays blank
 
 
 def test_plots_draw_on_a_given_axes_and_check_their_input():
