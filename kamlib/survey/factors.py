@@ -310,7 +310,9 @@ def parallel_analysis(data: pd.DataFrame, *, n_sims: int = 100, seed: int = 0,
     Returns
     -------
     DataFrame
-        ``factor``, ``observed``, ``random_mean``, ``random_q95``, ``retain``.
+        ``factor``, ``observed``, ``random_mean``, ``random_quantile`` (the ``quantile`` of the random
+        eigenvalues), ``quantile`` (the quantile used, on every row, so that a caption or legend quotes it from
+        the result) and ``retain``.
 
     References
     ----------
@@ -320,6 +322,8 @@ def parallel_analysis(data: pd.DataFrame, *, n_sims: int = 100, seed: int = 0,
     --------
     >>> from kamlib.survey.factors import parallel_analysis
     >>> pa = parallel_analysis(data[inst.items], seed=1)
+    >>> int(pa["retain"].sum()), float(pa["quantile"].iloc[0])
+    (5, 0.95)
     """
     d = complete_items(data)
     n, p = d.shape
@@ -328,8 +332,9 @@ def parallel_analysis(data: pd.DataFrame, *, n_sims: int = 100, seed: int = 0,
     rand = np.array([np.sort(np.linalg.eigvalsh(np.corrcoef(rng.standard_normal((n, p)), rowvar=False)))[::-1]
                      for _ in range(n_sims)])
     out = pd.DataFrame({"factor": np.arange(1, p + 1), "observed": obs,
-                        "random_mean": rand.mean(axis=0), "random_q95": np.quantile(rand, quantile, axis=0)})
-    out["retain"] = (out["observed"] > out["random_q95"]).cummin()
+                        "random_mean": rand.mean(axis=0), "random_quantile": np.quantile(rand, quantile, axis=0),
+                        "quantile": float(quantile)})
+    out["retain"] = (out["observed"] > out["random_quantile"]).cummin()
     return out
 
 

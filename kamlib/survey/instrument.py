@@ -68,6 +68,56 @@ class Instrument:
             return self.attention[language]
         raise KamError(f"{self.path} has no item {item!r}.")
 
+    def item_labels(self, language: str = "en") -> dict[str, str]:
+        """Item id -> the label a chart shows for it: the id and the item's statement in ``language``
+        (``"SAT1: Overall, we are satisfied with this supplier."``), in English where the instrument has no
+        statement in that language, the id alone where it has none at all.
+
+        Parameters
+        ----------
+        language : {"en", "zh"}
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> inst.item_labels("zh")["PQ1"]
+        'PQ1:收到的商品与网页描述相符。'
+        """
+        sep = ":" if language == "zh" else ": "
+        out = {}
+        for spec in self.raw["constructs"].values():
+            for i in spec["items"]:
+                text = i.get(language) or i.get("en")
+                out[i["id"]] = f"{i['id']}{sep}{text}" if text else i["id"]
+        return out
+
+    def figure_terms(self, language: str = "zh") -> dict[str, str]:
+        """The instrument's English words on a chart -> their ``language`` version (the scale labels and
+        :meth:`item_labels`), for the other edition of a figure (``art.figure(..., terms=...)``); an item without
+        a statement in ``language`` keeps its English.
+
+        Parameters
+        ----------
+        language : str
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> terms = inst.figure_terms("zh")
+        >>> terms["Strongly agree"], terms[inst.item_labels("en")["PQ1"]]
+        ('非常同意', 'PQ1:收到的商品与网页描述相符。')
+        """
+        terms = dict(zip(self.labels("en"), self.labels(language)))
+        other = self.item_labels(language)
+        terms.update({en: other[i] for i, en in self.item_labels("en").items()})
+        return terms
+
     @property
     def attention(self) -> dict:
         return self.raw["attention_check"]
