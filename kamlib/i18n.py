@@ -30,9 +30,9 @@ import re
 
 from functools import lru_cache
 
-__all__ = ["COLUMN_KINDS", "DATA_COLUMNS", "Given", "LANGUAGES", "Message", "catalogue", "codebook_zh", "column_kind",
-           "gettext", "glossary", "glossary_words", "header_en", "header_zh", "in_language", "join", "made", "name_zh", "number",
-           "translate", "unit_of", "value_zh", "with_unit"]
+__all__ = ["COLUMN_KINDS", "DATA_COLUMNS", "Given", "LANGUAGES", "Message", "catalogue", "cell_words", "codebook_zh",
+           "column_kind", "gettext", "glossary", "glossary_words", "header_en", "header_zh", "in_language", "join", "made",
+           "name_zh", "number", "time_unit", "translate", "unit_of", "value_en", "value_zh", "with_unit"]
 
 #: The report's languages; English is the source language of the catalogue.
 LANGUAGES = ("en", "zh")
@@ -401,6 +401,108 @@ def value_zh(text: str, extra: dict | None = None) -> str | None:
     return cat.get(("value", text)) or cat.get(("label", text))
 
 
+def value_en(text: str) -> str | None:
+    """The English words of a code the workbook writes in a table cell (a method, a stage, a lifecycle state:
+    ``itemcf``, ``churned``), None when the catalogue has none: ``kamlib/locale/en.po``'s ``value`` and ``label``
+    entries, the English beside the Chinese that :func:`value_zh` gives for the same code.
+
+    Parameters
+    ----------
+    text : str
+        The cell.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from kamlib.i18n import value_en
+    >>> value_en("itemcf"), value_en("churned"), value_en("const"), value_en("Corporate")
+    ('Item-based collaborative filtering', 'Churned', 'Intercept', None)
+    """
+    cat = catalogue("en")
+    return cat.get(("value", text)) or cat.get(("label", text))
+
+
+def time_unit(code):
+    """The words of a purchase-model time unit (the study's ``clv.unit``: ``D``, ``W``, ``M``) as a :class:`Message`
+    ("days", "weeks", "months"; in Chinese the catalogue's ``unit`` entry); any other value as it is.
+
+    Parameters
+    ----------
+    code : str or None
+
+    Returns
+    -------
+    Message or the value unchanged
+
+    Examples
+    --------
+    >>> from kamlib.i18n import time_unit
+    >>> str(time_unit("W")), time_unit("W").translate("zh"), time_unit("fortnight")
+    ('weeks', '周', 'fortnight')
+    """
+    words = _TIME_UNITS.get(code) if isinstance(code, str) else None
+    return Message(words, "unit") if words else code
+
+
+#: Columns whose cells are the purchase models' time units (``D``, ``W``, ``M``): :func:`cell_words` says them in words
+_UNIT_COLUMNS = frozenset({"unit", "clv_unit", "time_unit"})
+#: A lower-case field name (``between_sd``, ``log_frequency``) or code word (``itemcf``)
+_CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def cell_words(value, language: str = "en", *, column: str | None = None, extra: dict | None = None):
+    """What a report table shows for a cell the workbook made, in ``language``: a boolean as yes/no, a time unit code
+    as its words, a generated phrase (:class:`Message`) in the language, a code (``itemcf``, ``churned``,
+    ``log_frequency``) as the words of the catalogue (:func:`value_en`/:func:`value_zh`, else the glossary of headers,
+    :func:`glossary_words`); anything else (numbers, data from the log, names) as it is. The one rule both editions'
+    tables follow; the columns of data (:data:`DATA_COLUMNS`) are the caller's to leave out.
+
+    Parameters
+    ----------
+    value : object
+        The cell.
+    language : str
+        ``"en"`` or ``"zh"``.
+    column : str, optional
+        The column's name (a ``unit`` column holds time units).
+    extra : dict, optional
+        More exact entries, English to the language's text (a table's own generated phrases, ``cells_zh``).
+
+    Returns
+    -------
+    object
+        The words, or ``value`` unchanged.
+
+    Examples
+    --------
+    >>> from kamlib.i18n import cell_words
+    >>> cell_words(True), cell_words(False, "zh"), cell_words("W", column="unit"), cell_words("W", "zh", column="unit")
+    ('yes', '否', 'weeks', '周')
+    >>> cell_words("log_frequency"), cell_words("itemcf", "zh"), cell_words("Office Supplies"), cell_words(0.5)
+    ('log(1 + repeat purchases)', '基于物品的协同过滤', 'Office Supplies', 0.5)
+    """
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_)):
+        value = Message("yes" if value else "no", "value")
+        return str(value) if language == "en" else value.translate(language) or str(value)
+    if not isinstance(value, str):
+        return value
+    if column in _UNIT_COLUMNS and value in _TIME_UNITS:
+        words = time_unit(value)
+        return str(words) if language == "en" else words.translate(language) or value
+    if language == "en":
+        if made(value) is not None:
+            return str(value)
+        return value_en(value) or (_CODE.fullmatch(value) and glossary_words(value, "en")) or value
+    if extra and value in extra:
+        return extra[value]
+    return value_zh(value) or (_CODE.fullmatch(value) and glossary_words(value, language)) or value
+
+
 def number(value, kind: str = "estimate", language: str = "en", *, currency: str | None = None) -> str:
     """A number as the report shows it in ``language`` (babel's CLDR formats): ``share`` as a percentage with
     one decimal, ``count`` with grouping, ``money`` without decimals (and the currency code when known),
@@ -749,7 +851,7 @@ def header_en(name: str, *, kind: str | None = _BY_NAME, currency: str | None = 
     >>> header_en("revenue", currency="USD"), header_en("revenue_ci_lower", currency="USD")
     ('Revenue (USD)', 'Holdout revenue share CI lower (%)')
     >>> header_en("recency", time_unit="W"), header_en("T"), header_en("frequency")
-    ('t_x: first to last purchase (weeks)', "T: first purchase to end (model's time unit)", 'Repeat purchases (x)')
+    ('Time from first to last purchase (weeks)', "Customer age: first purchase to end of period (model's time unit)", 'Repeat purchases')
     """
     name = str(name)
     kind = column_kind(name) if kind == _BY_NAME else kind
@@ -812,7 +914,7 @@ def header_zh(name: str, *, kind: str | None = _BY_NAME, currency: str | None = 
     >>> header_zh("revenue_share"), header_zh("relative_lift_ci_upper"), header_zh("mean_recency_days")
     ('收入占比(%)', '相对提升 置信区间上限', '平均距上次购买天数')
     >>> header_zh("revenue", currency="CNY"), header_zh("recency", time_unit="D")
-    ('收入(CNY)', 't_x:首次到末次购买的时长(天)')
+    ('收入(CNY)', '首次到末次购买的时长(天)')
     """
     name = str(name)
     kind = column_kind(name) if kind == _BY_NAME else kind
@@ -834,7 +936,7 @@ DATA_COLUMNS = frozenset({
     "description", "item", "antecedents", "consequents", "because_of", "phrase", "seed_file", "file",
     "citation", "authors", "location", "artefact", "notebook", "indicator", "customer_id",
     "value", "example_rows", "id", "source_ids", "keywords_en", "title_en", "sha256", "date", "month", "cohort",
-    "used_in", "parameter", "degenerate",
+    "used_in", "parameter", "degenerate", "at_bound",
 })
 
 

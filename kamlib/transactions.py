@@ -52,7 +52,9 @@ SAMPLE_RULE = "customer sample ({share:.0%} of customers)"
 
 
 def _total(kept: int, read: int) -> Message:
-    return Message("total: {kept} rows kept of {read} read", "phrase", kept=kept, read=read)
+    if kept == read:  # nothing dropped: said plainly, not "6938 rows kept of 6938 read"
+        return Message("total: all {read:,} rows read were kept", "phrase", read=read)
+    return Message("total: {kept:,} rows kept of {read:,} read", "phrase", kept=kept, read=read)
 
 def roles(columns: dict | None, available) -> dict:
     """The file's column of each role: what ``columns`` maps, with the plain defaults for the rest.

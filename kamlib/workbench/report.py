@@ -129,7 +129,8 @@ TEXT = {
            "further_exhibits": "Further exhibits of this notebook, in Appendix A", "other_edition": "中文版",
            "demonstrations_appendix": "Appendix C: method demonstrations on other data",
            "demonstrations_where": "Appendix C",
-           "quick": " (quick run: reduced sizes)"},
+           "quick": " (quick run: reduced sizes)",
+           "rq_answers": "The research questions, answered by this run's numbers"},
 }
 
 
@@ -498,35 +499,30 @@ def _language_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df.drop(columns=pairs)
 
 
-def _translate_cells(df: pd.DataFrame, cells: dict | None = None) -> pd.DataFrame:
-    """The Chinese report's cells: booleans as 是/否, and in every column that holds words rather than data
-    (:data:`kamlib.i18n.DATA_COLUMNS`) each text the catalogue knows (:func:`kamlib.i18n.value_zh`, with the
-    table's own generated phrases, ``cells``, and the codebook's theme labels)."""
-    from ..i18n import DATA_COLUMNS, codebook_zh, glossary_words, value_zh
+def _translate_cells(df: pd.DataFrame, cells: dict | None = None, lang: str = "zh") -> pd.DataFrame:
+    """The cells of a table in words, in ``lang`` (:func:`kamlib.i18n.cell_words`): booleans as yes/no (是/否), time
+    unit codes as words, and in every column that holds words rather than data (:data:`kamlib.i18n.DATA_COLUMNS`)
+    each code or text the catalogue knows (with, in Chinese, the codebook's theme labels); the table's own generated
+    phrases (``cells``, the Chinese the notebook recorded) in every column, since the workbook made them."""
+    from ..i18n import DATA_COLUMNS, cell_words, codebook_zh
 
-    extra = {**codebook_zh(), **(cells or {})}
-
-    def zh(v):  # a phrase or word of the catalogue, else a field name as the glossary of headers words it
-        if not isinstance(v, str):
-            return v
-        return value_zh(v, extra) or (_FIELD.fullmatch(v) and glossary_words(v, "zh")) or v
-
+    extra = {**codebook_zh(), **(cells or {})} if lang == "zh" else None
     out = df.copy()
     for c in out.columns:
         col = out[c]
         if col.dtype == bool:
-            out[c] = col.map({True: "是", False: "否"})
-        elif c not in DATA_COLUMNS and not pd.api.types.is_numeric_dtype(col):
-            out[c] = col.map(zh)  # a row named by a field ("between_sd", "log_frequency") reads as its header
+            out[c] = col.map(lambda v: cell_words(bool(v), lang))
+        elif pd.api.types.is_numeric_dtype(col):
+            continue
+        elif c not in DATA_COLUMNS:  # a row named by a field ("between_sd", "log_frequency") reads as its header
+            out[c] = col.map(lambda v, c=c: cell_words(v, lang, column=str(c), extra=extra))
+        elif cells and lang == "zh":
+            out[c] = col.map(lambda v: cells.get(v, v) if isinstance(v, str) else v)
     return out
 
 
-#: A lower-case field name (``between_sd``), as a notebook names a column or a table's row of statistics
-_FIELD = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+")
-
-
-#: The statistics a table gives per group of the data, as ``<statistic>_<group>`` (:func:`_header`)
-_GROUP_STATISTICS = ("estimate", "se")
+#: The statistics a table gives per group of the data (or per model), as ``<statistic>_<group>`` (:func:`_header`)
+_GROUP_STATISTICS = ("estimate", "se", "mean", "regularity_k")
 
 
 def _header(c: str, lang: str, kind: str | None = None, currency: str | None = None,
@@ -538,10 +534,12 @@ def _header(c: str, lang: str, kind: str | None = None, currency: str | None = N
 
     from ..i18n import glossary_words
 
-    head, _, label = str(c).partition("_")
-    if head in _GROUP_STATISTICS and label and glossary_words(str(c), "en") is None:
-        # a statistic of a group the data name ("estimate_small", "se_large", :func:`kamlib.survey.cbsem.group_paths`):
-        # the statistic's words from the glossary, the group's label as the data write it
+    head = next((h for h in _GROUP_STATISTICS if str(c).startswith(h + "_")), "")
+    label = str(c)[len(head) + 1:]
+    if head and label and glossary_words(str(c), "en") is None:
+        # a statistic of a group the data name ("estimate_small", "se_large", "mean_large",
+        # :func:`kamlib.survey.cbsem.group_paths`) or of a model ("regularity_k_MBG/CNBD-k"): the statistic's words from
+        # the glossary, the group's label as the data write it
         words = header_en(head, kind=kind, currency=currency, time_unit=time_unit) if lang != "zh" else \
             header_zh(head, kind=kind, currency=currency, time_unit=time_unit) or head
         return f"{words}({label})" if lang == "zh" else f"{words} ({label})"
@@ -576,8 +574,7 @@ def table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None =
     generic = {"measure", "field", "cut_off", "cutoff", "threshold"} & set(df.columns)
     names = ["measured" if generic and c == "value" else str(c) for c in df.columns]
     kinds = [column_kind(n, df[c]) for n, c in zip(names, df.columns)]
-    if lang == "zh":
-        shown = _translate_cells(shown, cells)
+    shown = _translate_cells(shown, cells, lang)
     heads = [_header(c, lang, _unit_kind(n, k), currency, time_unit) for c, n, k in zip(shown.columns, names, kinds)]
     groups = column_groups([str(c) for c in df.columns], kinds)
     kinds = [("number" if k == "count" and any(kinds[j] in ("number", "money") for j in groups[i]) else k)
@@ -716,7 +713,8 @@ def _notebook_title(name: str, language: str) -> str:
     return title if language == "en" else in_language(title, gettext(title, "notebook", language), language)
 
 
-def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, texts: dict | None = None) -> dict:
+def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, texts: dict | None = None,
+            context: dict | None = None) -> dict:
     """The report as every edition shows it, from the manifest and recorded values alone.
 
     Parameters
@@ -731,6 +729,9 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     texts : dict, optional
         Section -> the author's Markdown (:meth:`Study.texts_for`); its placeholders are filled from this run
         (:func:`kamlib.workbench.authors.fill`) and returned as ``author``.
+    context : dict, optional
+        What the report needs of the study file beyond the manifest (:func:`run_context`): the assumptions it leaves
+        to the workbook's defaults, which the methods name, and its notebooks, by which a partial run is told.
 
     Returns
     -------
@@ -751,7 +752,8 @@ def outline(manifest: dict, out: Path, *, language: str, quick: bool = False, te
     from .. import verdicts
 
     with verdicts.applying() as used:  # the report's own verdicts: closings, discussion, worded findings
-        doc, values, results = _outline(manifest, out, language=language, quick=quick, texts=texts)
+        doc, values, results = _outline(manifest, out, language=language, quick=quick, texts=texts,
+                                        context=context)
     rules = applied_rules(manifest, used)
     doc["rules"] = verdicts.table(rules, language=language).to_dict("records")
     # a numbered style lists the works the page cites, in its order: render() makes it from the page
@@ -792,7 +794,8 @@ def applied_rules(manifest: dict, used=()) -> list[str] | None:
     return [name for name in verdicts.RULES if name in names]
 
 
-def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, texts: dict | None = None):
+def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, texts: dict | None = None,
+             context: dict | None = None):
     """:func:`outline` but its verdict rules and author-date references, with the values and stage results read."""
     from . import demonstrations, discussion
     from . import findings as fnd
@@ -830,6 +833,9 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     missing = fnd.not_run(manifest, language)  # what did not run is said in the summary too, not only at the end
     if missing is not None:
         summary = summary + [missing]
+    partial = partial_run(manifest, context, language)  # a run of some notebooks only: which stages are missing
+    if partial is not None:
+        summary = summary + [fnd.Finding("partial_run", "other", partial.replace("{", "{{").replace("}", "}}"))]
     hyp = next((a for a in arts if a.get("role") == "hypotheses" and a not in demo), None)
     data = [a for a in arts if _is_provenance(a) and a not in demo]
     reference = [a for a in arts if a.get("role") == "appendix" and a not in demo]
@@ -854,7 +860,7 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     seen: dict[str, int] = {}  # one warning said once: a note repeated in a later section points back to it
     for i, s in enumerate(sections, 3):
         s["title"] = f"{i}. {T[_section_title_key(s)]}"
-        s["lead"] = T.get(f"lead_{s['key']}", "")
+        s["lead"] = stage_lead(s["key"], results, manifest, language, T)
         s["closing"] = discussion.closing(s["key"], results, language, survey_simulated=survey_simulated,
                                           claims=claims)
         for nb in s["notebooks"]:
@@ -892,21 +898,28 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     doc = {"summary": [f for f in summary if not f.demonstration],
             "demonstrations": [f for f in summary if f.demonstration], "hypotheses": hypotheses, "data": data, "data_rows": _data_rows(manifest, out, T, language),
             "sections": sections, "recommendations": fnd.recommendations(manifest, values, language, currency=currency),
-            "limitations": fnd.limitations(values, manifest, language, quick=quick), "reference": reference,
+            "no_recommendations": no_recommendations(manifest, language, T),
+            "limitations": ([partial] if partial is not None else []) + fnd.limitations(values, manifest, language,
+                                                                                         quick=quick),
+            "reference": reference,
+            "answers": answers(sections, fnd.findings(manifest, values, language, simulated=simulated,
+                                                      currency=currency, limit=10**6), T, language, own_survey),
             # a numbered style lists the works the page cites, in its order: render() makes it from the page
             "references": [],  # outline() adds them, and the rules the run applied
             "claims": [c.row(language) for c in discussion.confront(results, claims)], "rules": [],
             "no_claims": None if len(claims) else _in_language(discussion.NO_CLAIMS, language),
-            "author": {section: authors.fill(text, results, language=language, currency=currency,
-                                             where=f"texts.{section}")
+            "author": {section: _author(section, text, results, manifest, language, currency)
                        for section, text in (texts or {}).items()},
             "appendix": _appendix(manifest, sections), "labels": labels,
             "cards": _key_numbers(manifest, values, language, currency, demonstration=False, own=own_survey),
             "background_text": T["background_survey_text"] if own_survey else
-            run_together([T["background_case_text"], T[background_hypotheses(hypotheses is not None, any(
-                a.get("role") == "hypotheses" for a in demo), results.understand.items_analysed is not None)]]),
+            run_together([background_framing(sections, T, language, own="background" in (texts or {})),
+                          T[background_hypotheses(hypotheses is not None, any(
+                              a.get("role") == "hypotheses" for a in demo),
+                              results.understand.items_analysed is not None)]]),
             "literature": _literature(language, manifest),
-            "methods": methods.chapter(manifest, values, language, results=results),
+            "methods": methods.chapter(manifest, values, language, results=results,
+                                       defaults=(context or {}).get("defaults")),
             "demonstration_appendix": {
                 "notebooks": shown_in,
                 "cards": _key_numbers(manifest, values, language, currency, demonstration=True, own=own_survey),
@@ -1184,9 +1197,9 @@ def _data_rows(manifest: dict, out: Path, T: dict, language: str = "en") -> list
     for a in arts:
         if _is_provenance(a):
             f = pd.read_csv(out / a["path"], keep_default_na=False).set_index("field")["value"]
-            if language == "zh":
-                f = f.map(lambda v, cells=a.get("cells_zh") or {}: cells.get(str(v), v))
             real = f.get("real", "yes") == "yes"  # a file without a provenance note is not called real
+            if language == "zh":  # read before the cells are in Chinese ("yes" is 是 there)
+                f = f.map(lambda v, cells=a.get("cells_zh") or {}: cells.get(str(v), v))
             rows.append({"data": f.get("data", a["id"]), "notebook": a["notebook"],
                          "kind": T["real"] if real else T["real_not_stated"],
                          "licence": f.get("licence", ""), "citation": f.get("citation", "")})
@@ -1247,6 +1260,8 @@ def _key_numbers(manifest: dict, values: dict, lang: str, currency: str | None =
                 shown = number(v, kind, lang, currency=currency)
             elif kind == "text":
                 shown = (k.get("value_zh") or str(v)) if lang == "zh" else str(v)
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):  # as the findings show it (Gini 0.60)
+                shown = number(v, "estimate", lang)
             else:
                 shown = _fmt(v)
             label = (k.get("label_zh") or k["label"]) if lang == "zh" else k["label"]
