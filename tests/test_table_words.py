@@ -104,6 +104,19 @@ def test_a_time_unit_is_said_in_words():
     assert i18n.time_unit(None) is None
 
 
+def test_the_methods_chapter_says_the_time_unit_in_words():
+    """The examiner found 时间单位 W in the Chinese methods chapter."""
+    from kamlib.workbench import methods
+
+    manifest = {"notebooks": {"10_key_accounts": {"parameters": {
+        "clv_models": ["bgnbd"], "clv_calibration_start": "2010-12-01", "clv_calibration_end": "2011-06-30",
+        "clv_holdout_end": "2011-12-09", "clv_unit": "W", "tiers_key_share": 0.2, "tiers_rank_by": "revenue"}}}}
+    values = {"10_key_accounts": {"key_accounts": 260, "value_model": "none", "dropout_evidence": True}}
+    text = {lang: " ".join(c["text"] for c in methods.chapter(manifest, values, lang)) for lang in ("en", "zh")}
+    assert "unit weeks" in text["en"] and "时间单位 周" in text["zh"]
+    assert "unit W)" not in text["en"] and "时间单位 W" not in text["zh"]
+
+
 def test_a_key_number_has_the_decimals_of_the_findings(tmp_path):
     """The examiner found "Gini of revenue 0.5951" among the key numbers and "Gini 0.60" in the findings."""
     manifest = {"notebooks": {"nb": {"key_numbers": [{"key": "gini", "kind": "estimate", "label": "Gini"}]}}}

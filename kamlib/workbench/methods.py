@@ -26,6 +26,14 @@ def _say(msgid: str, language: str, **params) -> str:
     return in_language(msgid, gettext(msgid, "finding", language), language).format(**params)
 
 
+def _unit(code, language: str):
+    """A purchase-model time unit (``W``) in words in ``language`` (weeks, 周): :func:`kamlib.i18n.time_unit`."""
+    from ..i18n import Message, time_unit
+
+    words = time_unit(code)
+    return (words.translate(language) or str(words)) if isinstance(words, Message) else words
+
+
 def _labels(names) -> list[str]:
     from .. import clv
 
@@ -265,7 +273,7 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
         "The purchase process is modelled with {models}, fitted by maximum likelihood to each customer's frequency, "
         "recency and age in the calibration period (up to {end}, unit {unit}) (Schmittlein, Morrison & Colombo 1987; "
         "Fader, Hardie & Lee 2005).", language, models=_join(_labels(p["clv_models"]), language),
-        end=p.get("clv_calibration_end"), unit=p.get("clv_unit")))
+        end=p.get("clv_calibration_end"), unit=_unit(p.get("clv_unit"), language)))
     rule = verdicts.RULES["dropout_recovery"]
     if ident.dropout_evidence is True:
         text.append(_say("Whether the log can identify dropout is checked on logs simulated from the fit: it can "
