@@ -153,7 +153,7 @@ def test_each_kind_of_hypothesis_is_tested_by_its_method_and_finds_the_documente
     assert rows.loc[("H1", False), "estimate"] == pytest.approx(paths[("CM", "TR")])
     assert rows.loc[("H1", False), "supported"] == "yes"
     assert rows.loc[("H6", False), "estimate"] == pytest.approx(paths[("CM", "TR")] * paths[("LOY", "CM")], rel=1e-6)
-    assert rows.loc[("H7", False), "supported"] == "yes" and "SIZE_large" in str(rows.loc[("H7", False), "method"])
+    assert rows.loc[("H7", False), "supported"] == "yes" and "CM × SIZE = large" in str(rows.loc[("H7", False), "method"])
     assert rows.loc[("H7", True), "supported"] == "yes"
     assert rows.loc[("H7", True), "estimate"] == pytest.approx(0.25, abs=3 * (rows.loc[("H7", True), "ci_upper"]
                                                                                 - rows.loc[("H7", True), "estimate"]) / 1.96)

@@ -824,7 +824,12 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
             drivers = model.predictors(outcome)
             inter = moderation(frame, outcome, drivers, column, predictor, level=confidence)
             interactions[h.id] = inter
-            row(h, Message("interaction {term} (OLS, HC3)", "phrase", term=inter.term), inter.estimate, np.nan,
+            # the term in words, not the regression's name for it (CM:SIZE_large)
+            said = (Message("interaction {predictor} × {moderator} = {level} (OLS, HC3)", "phrase", predictor=predictor,
+                            moderator=h.moderator, level=h.level) if h.level is not None and h.moderator not in
+                    scores.columns else Message("interaction {predictor} × {moderator} (OLS, HC3)", "phrase",
+                                                predictor=predictor, moderator=h.moderator))
+            row(h, said, inter.estimate, np.nan,
                 inter.estimate_ci_lower, inter.estimate_ci_upper, inter.pvalue)
         if "moderation" in h.kinds:
             if h.group not in data.columns:
