@@ -177,3 +177,32 @@ def test_the_snake_plot_names_its_features_in_words():
     assert style.untranslated(ax.figure) == []
     assert all(re.search(r"[\u4e00-\u9fff]", t.get_text()) for t in ax.get_xticklabels())
     plt.close(ax.figure)
+
+
+def test_the_rfm_segment_bar_labels_do_not_overlap_in_either_edition():
+    """The examiner's RFM chart tilted its eight segment names by 20 degrees and printed them over each other
+    ('Lapsed occasional buyers' over 'Lapsed one-timers'); the labels stand level, wrapped, side by side."""
+    from kamlib.segments import NAMES
+
+    style.apply("en")
+    names = [name for name, _ in NAMES] + ["Other customers"]
+    seg = pd.DataFrame({"segment": names, "revenue_share": np.linspace(0.4, 0.01, len(names))})
+    ax = plots.plot_bars(seg, "segment", "revenue_share", xlabel="RFM segment", ylabel="Share of revenue (%)",
+                         percent=True)
+    ticks = ax.get_xticklabels()
+    assert [t.get_text().replace("\n", " ") for t in ticks] == names  # every name, whole
+    assert {t.get_rotation() for t in ticks} == {0.0}
+    english = _overlaps(ticks)
+    style.translate_figure(ax.figure)
+    chinese = _overlaps(ax.get_xticklabels())
+    assert "沉睡的偶购客户" in [t.get_text() for t in ax.get_xticklabels()]
+    plt.close(ax.figure)
+    assert not english and not chinese, (english, chinese)
+
+
+def test_bar_labels_on_a_given_axes_are_level_and_wrapped():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    plots.plot_bars(pd.DataFrame({"k": ["Lapsed occasional buyers", "b"], "v": [1, 2]}), "k", "v", ax=ax)
+    assert fig.get_figwidth() == 3  # a figure the caller made keeps its size
+    assert ax.get_xticklabels()[0].get_text() == "Lapsed\noccasional\nbuyers"
+    plt.close(fig)
