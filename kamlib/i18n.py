@@ -27,6 +27,7 @@ Free Software Foundation. *GNU gettext manual*, ch. 3 ("Preparing program source
 from __future__ import annotations
 
 import re
+import string
 
 from functools import lru_cache
 
@@ -153,6 +154,40 @@ def _restore(msgid, context, params):
     return Message(msgid, context, **params)
 
 
+def _unsigned_zero(text: str, value, again) -> str:
+    """``text``, a number formatted, or ``again(abs(value))`` when it is a negative number that rounds to zero in its
+    format ("-0.00", "-0.0%"): a value that prints as zero prints as 0.00, without a sign (an adjusted Rand index of
+    -0.001 is no negative agreement)."""
+    import numbers
+
+    if (isinstance(value, numbers.Real) and text.lstrip().startswith("-") and re.search(r"\d", text)
+            and not re.search(r"[1-9]", text)):
+        return again(abs(value))
+    return text
+
+
+class _Template(string.Formatter):
+    """:meth:`str.format` for a :class:`Message`'s template in every language, except that a number which rounds to
+    zero in its field's format prints without a sign (:func:`_unsigned_zero`)."""
+
+    def format_field(self, value, format_spec):
+        return _unsigned_zero(super().format_field(value, format_spec), value,
+                              lambda v: super(_Template, self).format_field(v, format_spec))
+
+
+_TEMPLATE = _Template()
+
+
+def _fill(template: str, params: dict) -> str:
+    """``template.format(**params)``, through :class:`_Template` when a parameter is a negative number (the only
+    case it changes; :meth:`str.format` is faster)."""
+    import numbers
+
+    if any(isinstance(v, numbers.Real) and v < 0 for v in params.values()):
+        return _TEMPLATE.format(template, **params)
+    return template.format(**params)
+
+
 class Message(str):
     """English text that keeps its message id and parameters, so that other languages fill the catalogue's
     template with the same parameters.
@@ -183,7 +218,7 @@ class Message(str):
     """
 
     def __new__(cls, msgid: str, context: str = "note", /, **params):
-        self = super().__new__(cls, msgid.format(**{k: _english(v) for k, v in params.items()}))
+        self = super().__new__(cls, _fill(msgid, {k: _english(v) for k, v in params.items()}))
         self.msgid, self.context, self.params = msgid, context, params
         if len(_MADE) < _MADE_MAX:
             _MADE.setdefault(str(self), self)
@@ -204,7 +239,7 @@ class Message(str):
             params[k] = _param(v, language)
             if params[k] is None:
                 return None
-        return template.format(**params)
+        return _fill(template, params)
 
 
 class Given(Message):
@@ -541,13 +576,15 @@ def number(value, kind: str = "estimate", language: str = "en", *, currency: str
         raise TypeError(f"number() needs a real number, got {value!r} ({type(value).__name__}).")
     locale = _LOCALES.get(language, "en_GB")
     if kind == "share":
-        return format_percent(value, "#,##0.0%", locale=locale)
+        return _unsigned_zero(format_percent(value, "#,##0.0%", locale=locale), value,
+                              lambda v: format_percent(v, "#,##0.0%", locale=locale))
     if kind == "count":
         return format_decimal(value, "#,##0", locale=locale)
     if kind == "money":
         shown = format_decimal(value, "#,##0", locale=locale)
         return f"{shown} {currency}" if currency else shown
-    return format_decimal(value, "#,##0.00", locale=locale)
+    return _unsigned_zero(format_decimal(value, "#,##0.00", locale=locale), value,
+                          lambda v: format_decimal(v, "#,##0.00", locale=locale))
 
 
 def _headers():
