@@ -155,3 +155,11 @@ def test_no_english_table_of_the_quick_report_shows_a_code(quick_report):
                             _CODE.fullmatch(cell) and "_" in cell)):
                         left.add(f"{a['id']}.{column} ({lang}): {cell}")
     assert not left, sorted(left)
+
+
+def test_the_candidates_of_the_key_account_rule_are_named_by_their_role_in_chinese():
+    """The examiner found "381 名候选顾客(channel: Corporate, Home Office)" in the Chinese methods chapter."""
+    from kamlib.workbench import methods
+
+    assert methods._candidates({"channel": ["Corporate", "Home Office"]}, "zh") == "渠道:Corporate, Home Office"
+    assert methods._candidates({"channel": ["Corporate"]}, "en") == "channel: Corporate"

@@ -431,8 +431,12 @@ def _survey_design(manifest: dict, values: dict, p: dict, u, language: str) -> l
 
 
 def _candidates(spec: dict, language: str) -> str:
-    """The study's ``tiers.candidates`` in words ("channel: Corporate, Home Office")."""
-    parts = [f"{c}: {', '.join(map(str, v))}" for c, v in spec.items()]
+    """The study's ``tiers.candidates`` in words ("channel: Corporate, Home Office"; in Chinese "渠道:...": the
+    column's role by the glossary of headers, the values as the data write them)."""
+    if language == "zh":
+        parts = [f"{glossary_words(str(c), 'zh') or c}:{', '.join(map(str, v))}" for c, v in spec.items()]
+    else:
+        parts = [f"{c}: {', '.join(map(str, v))}" for c, v in spec.items()]
     return ("；" if language == "zh" else "; ").join(parts)
 
 
