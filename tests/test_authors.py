@@ -18,7 +18,7 @@ def test_placeholders_are_filled_with_the_stage_attributes_in_each_language():
     text = ("Top 20%: {{ identify.top_revenue_share | share }}; Gini {{identify.gini}}; "
             "{{ identify.key_accounts }} key accounts; {{ identify.value_model }}; top {{ evaluate.top_share | share }}")
     en = authors.fill(text, RESULTS, language="en", currency="GBP")
-    assert en == "Top 20%: 73.9%; Gini 0.71; 845 key accounts; BG/NBD; top 10.0%"
+    assert en == "Top 20%: 73.9%; Gini 0.709; 845 key accounts; BG/NBD; top 10.0%"
     zh = authors.fill("前 20% 客户:{{ identify.top_revenue_share | share }}", RESULTS, language="zh")
     assert zh == "前 20% 客户:73.9%"
 

@@ -476,8 +476,9 @@ def decimals(values: pd.Series) -> int:
     """
     size = pd.to_numeric(values, errors="coerce").abs()
     size = size[(size != math.inf) & (size > 0)].dropna()
-    typical = float(size.median()) if len(size) else 0.0
-    return 3 if typical < 10 else 2 if typical < 100 else 1 if typical < 1000 else 0
+    from ..i18n import decimals as of_size  # the one rule of an estimate's decimals, in a table and in a sentence
+
+    return of_size(float(size.median()) if len(size) else 0.0)
 
 
 def _is_p_column(name: str) -> bool:
@@ -521,25 +522,21 @@ def _translate_cells(df: pd.DataFrame, cells: dict | None = None, lang: str = "z
     return out
 
 
-#: The statistics a table gives per group of the data (or per model), as ``<statistic>_<group>`` (:func:`_header`)
-_GROUP_STATISTICS = ("estimate", "se", "mean", "regularity_k")
-
-
 def _header(c: str, lang: str, kind: str | None = None, currency: str | None = None,
             time_unit: str | None = None) -> str:
     """A column header in the report's language: English words (:func:`kamlib.i18n.header_en`), or the Chinese
     one from the glossary (else as it is), with the unit of ``kind`` (:func:`kamlib.i18n.unit_of`: the currency of
     money, (%) of a share, the purchase models' time unit ``time_unit``)."""
-    from ..i18n import codebook_zh, header_en, header_zh, unit_of, with_unit
+    from ..i18n import codebook_zh, glossary_words, header_en, header_zh, unit_of, with_unit
 
-    from ..i18n import glossary_words
-
-    head = next((h for h in _GROUP_STATISTICS if str(c).startswith(h + "_")), "")
+    # a statistic of a group the data name ("estimate_small", "se_large", "mean_large",
+    # :func:`kamlib.survey.cbsem.group_paths`) or of a model ("regularity_k_MBG/CNBD-k"), a name the glossary has no
+    # words for: the statistic's words from the glossary (its longest part that has some), the group's label as the
+    # data write it
+    cuts = [i for i, ch in enumerate(str(c)) if ch == "_"][::-1] if glossary_words(str(c), "en") is None else []
+    head = next((str(c)[:i] for i in cuts if glossary_words(str(c)[:i], "en")), "")
     label = str(c)[len(head) + 1:]
-    if head and label and glossary_words(str(c), "en") is None:
-        # a statistic of a group the data name ("estimate_small", "se_large", "mean_large",
-        # :func:`kamlib.survey.cbsem.group_paths`) or of a model ("regularity_k_MBG/CNBD-k"): the statistic's words from
-        # the glossary, the group's label as the data write it
+    if head and label:
         words = header_en(head, kind=kind, currency=currency, time_unit=time_unit) if lang != "zh" else \
             header_zh(head, kind=kind, currency=currency, time_unit=time_unit) or head
         return f"{words}({label})" if lang == "zh" else f"{words} ({label})"
