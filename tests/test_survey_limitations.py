@@ -72,7 +72,7 @@ def test_a_transactions_only_study_is_not_told_the_hypotheses_below_are_its_ques
         "stage": "identify", "parameters": {"transactions_source": "superstore.csv", "report_demonstrations": "off"}}}}
     T = report.report_text(language)
     text = report.outline(manifest, tmp_path, language=language)["background_text"]
-    assert T["background_no_hypotheses"] in text and T["background_case_text"] in text
+    assert T["background_no_hypotheses"] in text and "texts.background" in text  # the workbook's framing, said so
     assert T["background_hypotheses"] not in text
     assert ("The hypotheses below" in text) is False and "下表的假设" not in text
     if language == "zh":
@@ -287,8 +287,8 @@ def test_the_background_has_one_wording_built_from_its_two_parts():
 
     for language in ("en", "zh"):
         T = report.report_text(language)
-        assert "background_text" not in T  # the outline words it: background_case_text + the run's hypotheses
-        assert T["background_case_text"] and T["background_hypotheses"]
+        assert "background_text" not in T  # the outline words it: the run's questions + the run's hypotheses
+        assert T["background_hypotheses"]
 
 
 def test_the_relationship_quality_model_names_the_grouping_of_its_moderation():

@@ -116,7 +116,7 @@ def column_widths(rows: list, total: int) -> list[int]:
 
 
 def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str, study_name: str,
-          texts: dict | None = None) -> None:
+          texts: dict | None = None, context: dict | None = None) -> None:
     """Write the report outline (:func:`kamlib.workbench.report.outline`) through the writer ``w`` (Word or
     typst): the same sections, in the same order, as the HTML page."""
     from . import report
@@ -126,11 +126,11 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         raise KamError(f"No manifest at {manifest_path}; run the notebooks first (kam run).")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     T = report.report_text(language)
-    doc_ = report.outline(manifest, out, language=language, quick=quick, texts=texts)
+    doc_ = report.outline(manifest, out, language=language, quick=quick, texts=texts, context=context)
     author = {k: authors.rich_paragraphs(v) for k, v in doc_["author"].items()}
     if report.numbered(language):  # a numeric style (Chinese edition): the page's list and numbers
         doc_["references"] = report.render(manifest, out, title=title, language=language, study_name=study_name,
-                                           quick=quick, texts=texts, references_only=True)
+                                           quick=quick, texts=texts, references_only=True, context=context)
         w = _Numbered(w, report.citation_numbers(doc_["references"]), language)
     else:  # APA 7 (the English edition): each citation in its form, as on the HTML page
         w = _Numbered(w, None, language, {tuple(c) for r in doc_["references"] if r.get("key")
@@ -228,6 +228,10 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         for p in author.get(section["key"], []):
             w.rich(p)
     w.heading(T["discussion"], 1)
+    if doc_["answers"]:  # each research question, answered by the run's numbers (report.answers)
+        w.heading(T["rq_answers"], 2)
+        for a in doc_["answers"]:
+            w.rich([(a["head"], True, False), (report.gap_after(a["head"]) + a["text"], False, False)])
     w.paragraph(doc_.get("no_claims") or T["discussion_lead"])  # no claims register read: one sentence says so
     if doc_["claims"]:
         w.table(list(T["claims_head"]), [[c[k] for k in ("id", "source", "claim", "verdict", "evidence")]
@@ -236,7 +240,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         w.rich(p)
     first = doc_["first_section"]
     w.heading(f"{first}. {T['recommendations']}", 1)
-    for r in doc_["recommendations"] or [T["no_recommendations"]]:
+    for r in doc_["recommendations"] or [doc_["no_recommendations"]]:
         w.paragraph(r, "bullet")
     w.heading(f"{first + 1}. {T['limitations']}", 1)
     for r in doc_["limitations"]:
@@ -515,7 +519,8 @@ class _Typst:
 
 
 def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_rows: int = 30,
-                 quick: bool = False, target: str = "report.docx", texts: dict | None = None) -> Path:
+                 quick: bool = False, target: str = "report.docx", texts: dict | None = None,
+                 context: dict | None = None) -> Path:
     """Write the Word edition for the report folder ``out`` from its manifest; returns its path.
 
     The same outline as the HTML page (:func:`kamlib.workbench.report.outline`): executive summary, background,
@@ -541,6 +546,8 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
         File name in ``out`` (see :func:`edition_name`).
     texts : dict, optional
         The author's words per section (:meth:`kamlib.workbench.study.Study.texts_for`), as on the HTML page.
+    context : dict, optional
+        What the report needs of the study file (:func:`kamlib.workbench.report.run_context`), as on the HTML page.
 
     Returns
     -------
@@ -560,7 +567,7 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
     out = Path(out)
     w = _Word()
     _walk(w, out, language=language, quick=quick, max_rows=max_rows, title=title, study_name=study_name,
-          texts=texts)
+          texts=texts, context=context)
     target_path = out / target
     tmp = out / (target + ".tmp")
     w.save(tmp)
@@ -569,7 +576,8 @@ def docx_edition(out: Path, *, title: str, language: str, study_name: str, max_r
 
 
 def typst_edition(out: Path, *, title: str, language: str, study_name: str, max_rows: int = 30,
-                  quick: bool = False, target: str = "report.pdf", texts: dict | None = None) -> Path:
+                  quick: bool = False, target: str = "report.pdf", texts: dict | None = None,
+                  context: dict | None = None) -> Path:
     """Write the PDF edition for the report folder ``out`` with typst (from the lockfile: no browser and no system
     font needed); returns its path.
 
@@ -579,7 +587,7 @@ def typst_edition(out: Path, *, title: str, language: str, study_name: str, max_
 
     Parameters
     ----------
-    out, title, language, study_name, max_rows, quick, texts
+    out, title, language, study_name, max_rows, quick, texts, context
         As for :func:`docx_edition`.
     target : str
         File name of the PDF in ``out``.
@@ -607,7 +615,7 @@ def typst_edition(out: Path, *, title: str, language: str, study_name: str, max_
     out = Path(out)
     w = _Typst(language, out)
     _walk(w, out, language=language, quick=quick, max_rows=max_rows, title=title, study_name=study_name,
-          texts=texts)
+          texts=texts, context=context)
     source = out / (Path(target).stem + ".typ")
     source.write_text(w.source(), encoding="utf-8")
     font = style.packaged_cjk_font()
@@ -702,7 +710,7 @@ def write(study_file=None, *, quick: bool = False, formats=("html",), force: boo
             try:
                 files.append(makers[kind](index.parent, title=study.title_for(lang), language=lang,
                                           study_name=study.name, quick=quick, target=target,
-                                          texts=study.texts_for(lang)))
+                                          texts=study.texts_for(lang), context=report.run_context(study)))
             except KamError as exc:
                 if not follow:
                     raise

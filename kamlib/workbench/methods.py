@@ -19,7 +19,117 @@ from __future__ import annotations
 from ..errors import KamError
 from ..i18n import gettext, glossary_words, in_language
 
-__all__ = ["chapter"]
+__all__ = ["ASSUMED", "assumptions", "chapter", "workbook_defaults"]
+
+#: The study keys whose workbook default is an assumption about the case when a study file leaves the key out: key ->
+#: what it sets, in English and Chinese. The methods chapter names each one the run used and the study left to the
+#: workbook (:func:`workbook_defaults`, :func:`assumptions`), so that no default reads as a fact about the case.
+ASSUMED = {
+    "title": ("the report's title", "报告标题"),
+    "texts.background": ("the background and research questions", "背景与研究问题"),
+    "clv.covariates": ("the covariates of the purchase models", "购买模型的协变量"),
+    "segments.cost_missed_churner": ("the cost of a missed churner", "漏掉一名流失客户的成本"),
+    "segments.cost_wasted_offer": ("the cost of a wasted retention offer", "一次浪费的挽留优惠的成本"),
+    "strategy.baseline_conversion": ("the baseline conversion of the campaign plan", "活动计划的基线转化率"),
+    "strategy.relative_lift": ("the relative lift the next campaign test is planned for", "下一次活动测试计划检测的相对提升"),
+    "strategy.key_extra_lift": ("the key accounts' extra lift in the simulated campaign", "模拟活动中大客户的额外提升"),
+    "strategy.uplift": ("the largest uplift per tier of the budget split", "预算分配中各层级的最大提升"),
+}
+
+
+def workbook_defaults(study) -> dict:
+    """The keys of :data:`ASSUMED` that a study file leaves to the workbook, with the default value the run takes.
+
+    Parameters
+    ----------
+    study : kamlib.workbench.study.Study
+        The loaded study (a key it sets, even to the default's value, is the study's own).
+
+    Returns
+    -------
+    dict
+        Dotted key -> the workbook's value (JSON-friendly; None for ``texts.background``: the workbook's framing).
+
+    Examples
+    --------
+    >>> from kamlib.workbench.study import Study
+    >>> from kamlib.workbench.methods import workbook_defaults
+    >>> d = workbook_defaults(Study.model_validate({"segments": {"cost_missed_churner": 80}}))
+    >>> "segments.cost_missed_churner" in d, d["segments.cost_wasted_offer"], d["clv.covariates"]
+    (False, 5.0, ['country'])
+    """
+    data = study.model_dump(mode="json")
+    out = {}
+    for key in ASSUMED:
+        section, _, name = key.partition(".")
+        if section == "texts":
+            if name not in (study.texts or {}):
+                out[key] = None
+        elif not name:
+            if section not in study.model_fields_set:
+                out[key] = data[section]
+        elif section not in study.model_fields_set or name not in getattr(study, section).model_fields_set:
+            out[key] = data[section][name]
+    return out
+
+
+def _shown(value, language: str) -> str:
+    if isinstance(value, dict):
+        return _join([f"{k} {v:g}" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in value.items()], language)
+    if isinstance(value, list):
+        return _join(value, language) if value else ("none" if language == "en" else "无")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def assumptions(manifest: dict, defaults: dict | None, language: str = "en") -> str | None:
+    """The methods chapter's sentence on the assumptions the study file leaves to the workbook: each key of
+    ``defaults`` (:func:`workbook_defaults`) that the run used (a notebook that ran took it as a parameter; the title
+    and the background are the report's own), named with its study key and value; None when there is none, or when
+    ``defaults`` is None (the report was built without its study file, so it cannot say).
+
+    Parameters
+    ----------
+    manifest : dict
+        The report's manifest.
+    defaults : dict or None
+        :func:`workbook_defaults` of the run's study.
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from kamlib.workbench.methods import assumptions
+    >>> m = {"notebooks": {"x": {"parameters": {"segments_cost_missed_churner": 50.0}}}}
+    >>> assumptions(m, {"segments.cost_missed_churner": 50.0, "clv.covariates": ["country"]}).split(";")[0]
+    'Assumptions. The study file does not set the cost of a missed churner (segments.cost_missed_churner: 50)'
+
+    >>> assumptions(m, {}) is None
+    True
+    """
+    if not defaults:
+        return None
+    params = [rec.get("parameters") or {} for rec in manifest.get("notebooks", {}).values()]
+    items = []
+    for key, value in defaults.items():
+        section = key.partition(".")[0]
+        if section not in ("title", "texts"):
+            name = key.replace(".", "_")
+            takers = [p for p in params if name in p]
+            basis = key.partition(".")[2]
+            if not takers or (section == "strategy" and all(basis in (p.get("strategy_basis") or {}) for p in takers)):
+                continue  # no notebook of this run used it, or the study bases it (strategy.basis)
+        what = ASSUMED[key][language == "zh"]
+        items.append(f"{what} ({key})" if value is None else f"{what} ({key}: {_shown(value, language)})")
+    if not items:
+        return None
+    return _say("Assumptions. The study file does not set {items}; where the run uses them it takes the workbook's "
+                "defaults, which are the workbook's assumptions, not facts about this case: set these keys in the study "
+                "file to state the case's own.", language, items=("；" if language == "zh" else "; ").join(items))
 
 
 def _say(msgid: str, language: str, **params) -> str:
@@ -53,7 +163,8 @@ def _join(items, language: str) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
-def chapter(manifest: dict, values: dict, language: str = "en", *, results=None) -> list[dict]:
+def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
+            defaults: dict | None = None) -> list[dict]:
     """The methods chapter: one paragraph per stage that ran, then the software.
 
     Parameters
@@ -66,6 +177,9 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None)
     results : StageResults, optional
         The run's stage results with the results it kept (:func:`kamlib.stage_results.recorded` with ``kept``): the
         identification's kept tiers then name the rule, the measure and the candidates; without them, the values.
+    defaults : dict, optional
+        The assumptions the study file leaves to the workbook (:func:`workbook_defaults`): the chapter names those
+        the run used (:func:`assumptions`); None when the report is built without its study file.
 
     Returns
     -------
@@ -188,31 +302,47 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None)
         add("segment", " ".join(_segmentation(results.segment, p, language)))
     p = ran("segment", "churn_auc")
     if p is not None:
+        chosen = results.identify.value_model  # the holdout's choice: its P(alive) scores churn; none: the recency rule
+        score = (_say("by the probability of being alive of {model}, the purchase model chosen on the holdout", language,
+                      model=chosen) if chosen else
+                 _say("by the days since the last purchase, since no purchase model was chosen on the holdout",
+                      language))
         add("churn", _say(
-            "Churn. A customer counts as churned when the holdout period shows no purchase ({end} to {holdout}); churn is predicted "
-            "from calibration-period features by logistic regression and by the chosen purchase model's probability "
-            "of being alive (by the days since the last purchase when no model was chosen), and the predictions are "
-            "compared by the area under the ROC curve on the holdout (Hosmer, Lemeshow & Sturdivant 2013).", language, end=p.get("clv_calibration_end"),
-            holdout=p.get("clv_holdout_end")))
+            "Churn. A customer counts as churned when the holdout period shows no purchase ({end} to {holdout}); churn "
+            "is predicted from calibration-period features by logistic regression and {score}, and the predictions are "
+            "compared by the area under the ROC curve on the holdout (Hosmer, Lemeshow & Sturdivant 2013).", language,
+            end=p.get("clv_calibration_end"), holdout=p.get("clv_holdout_end"), score=score))
     p = ran("evaluate", "top_share")
     if p is not None:
-        rankings = results.evaluate.capture_past_revenue is not None  # the selection rules ran (the log has amounts)
-        power = results.evaluate.n_per_arm is not None
-        if rankings and power:
-            add("evaluate", _say(
-                "Evaluation. Each ranking (lifetime value, past revenue, RFM, chance) is judged by the share of the "
-                "holdout period's revenue its top customers bring, with bootstrap intervals of the difference; the "
-                "size of a controlled experiment able to detect the planned lift follows a power analysis as in Cohen "
-                "(1988) and Kohavi et al. (2009).", language))
-        elif rankings:
-            add("evaluate", _say(
-                "Evaluation. Each ranking (lifetime value, past revenue, RFM, chance) is judged by the share of the "
-                "holdout period's revenue its top customers bring, with bootstrap intervals of the difference.",
-                language))
-        elif power:
-            add("evaluate", _say(
-                "Evaluation. The size of a controlled experiment able to detect the planned lift follows a power "
-                "analysis as in Cohen (1988) and Kohavi et al. (2009).", language))
+        ev = results.evaluate
+        rankings = ev.capture_past_revenue is not None  # the selection rules ran (the log has amounts)
+        power = ev.n_per_arm is not None
+        # the rankings the run compared: lifetime value only when a CLV rule was scored
+        names = ([("lifetime value", "生命周期价值")] if ev.capture_clv is not None else []) + [
+            ("past revenue", "历史收入"), ("purchase frequency", "购买频次"), ("RFM score", "RFM 得分"), ("chance", "随机")]
+        text = []
+        if rankings:
+            text.append(_say("Evaluation. Each ranking ({rankings}) is judged by the share of the holdout period's "
+                             "revenue its top {top:.0%} of customers bring, with bootstrap intervals of its difference "
+                             "from past revenue.", language, rankings=_join([n[language == "zh"] for n in names],
+                                                                             language), top=float(ev.top_share)))
+        if power:
+            lead = "" if rankings else ("Evaluation. ", "评估。")[language == "zh"]
+            if (p.get("strategy_experiment_source") or "simulated") == "simulated":
+                text.append(lead + _say(
+                    "The number of customers a controlled experiment needs to detect a relative lift of {lift:.0%} "
+                    "(strategy.relative_lift) at a baseline conversion of {p0:.1%} (strategy.baseline_conversion) "
+                    "follows a power analysis as in Cohen (1988) and Kohavi et al. (2009).", language,
+                    lift=float(p.get("strategy_relative_lift") or 0),
+                    p0=float(p.get("strategy_baseline_conversion") or 0)))
+            else:
+                text.append(lead + _say(
+                    "The number of customers a controlled experiment needs to detect a relative lift of {lift:.0%} "
+                    "(strategy.relative_lift) at the campaign's observed conversion of its control arm follows a power "
+                    "analysis as in Cohen (1988) and Kohavi et al. (2009).", language,
+                    lift=float(p.get("strategy_relative_lift") or 0)))
+        if text:
+            add("evaluate", " ".join(text))
     p = ran("act", "baskets")
     if p is not None:
         text = [_say(
@@ -228,6 +358,9 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None)
                 methods=_join([_method(m, language) for m in p.get("personalisation_methods") or []], language),
                 k=p.get("personalisation_k"), bootstrap=p.get("personalisation_bootstrap")))
         add("act", " ".join(text))
+    said = assumptions(manifest, defaults, language)
+    if said is not None:
+        add("assumptions", said)
     versions = _versions(manifest)
     if versions:
         add("software", _say("Software. Python {python} with {packages}; every table and figure records the notebook "

@@ -77,11 +77,6 @@ TEXT = {
                               "and loyalty, retention, recommendation and field experiments that the hypotheses and "
                               "the discussion rest on (data/literature/register.csv; each work checked against a "
                               "public record, named in data/literature/methods.bib), in our own words.",
-           "background_case_text": "Key accounts are the few customers who bring most of a company's revenue. This "
-                                   "study asks how an e-commerce company can identify them in its transaction log, "
-                                   "understand what drives their satisfaction and loyalty, segment and prioritise "
-                                   "them, act on them with offers and personalised recommendations, and evaluate "
-                                   "which of these actions pay.",
            "background_hypotheses": "The hypotheses below are the survey's questions; each section after the data "
                                     "answers one stage of this framework.",
            "background_hypotheses_demonstrated": "The survey's hypotheses are tested in this run on simulated answers "
@@ -909,7 +904,8 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
                        for section, text in (texts or {}).items()},
             "appendix": _appendix(manifest, sections), "labels": labels,
             "cards": _key_numbers(manifest, values, language, currency, demonstration=False, own=own_survey),
-            "background_text": T["background_survey_text"] if own_survey else
+            "background_text": run_together([T["background_survey_text"], background_framing(sections, T, language,
+                                                                                            own=True)]) if own_survey else
             run_together([background_framing(sections, T, language, own="background" in (texts or {})),
                           T[background_hypotheses(hypotheses is not None, any(
                               a.get("role") == "hypotheses" for a in demo),
@@ -962,6 +958,317 @@ def background_hypotheses(in_body: bool, demonstrated: bool, survey_ran: bool) -
     if demonstrated:
         return "background_hypotheses_demonstrated"
     return "background_survey_no_model" if survey_ran else "background_no_hypotheses"
+
+
+def run_context(study) -> dict:
+    """What the report needs of the study file beyond the run's manifest: the assumptions the file leaves to the
+    workbook's defaults (:func:`kamlib.workbench.methods.workbook_defaults`), which the methods name, and the study's
+    notebooks, by which a partial run (``kam run`` with notebook names) is told (:func:`partial_run`).
+
+    Parameters
+    ----------
+    study : kamlib.workbench.study.Study
+
+    Returns
+    -------
+    dict
+        ``defaults`` (dotted key -> the workbook's value) and ``notebooks``.
+
+    Examples
+    --------
+    >>> from kamlib.workbench.study import Study
+    >>> from kamlib.workbench.report import run_context
+    >>> ctx = run_context(Study.model_validate({"notebooks": ["30_segments"]}))
+    >>> ctx["notebooks"], ctx["defaults"]["segments.cost_missed_churner"]
+    (['30_segments'], 50.0)
+    """
+    return {"defaults": methods.workbook_defaults(study), "notebooks": list(study.notebooks)}
+
+
+def _message(template: str, language: str, **params) -> str:
+    """One of the report's own sentences (a :class:`kamlib.i18n.Message`, context ``note``) in ``language``."""
+    from ..i18n import Message
+
+    return _in_language(Message(template, **params), language)
+
+
+def partial_run(manifest: dict, context: dict | None, language: str = "en") -> str | None:
+    """The sentence a report from a partial run says in its summary and limitations: the study's notebooks
+    (``context["notebooks"]``, :func:`run_context`) that have no record in the manifest, neither run nor skipped with
+    a reason, and the stages they make; None when every one has (or without ``context``).
+
+    Parameters
+    ----------
+    manifest : dict
+    context : dict or None
+        :func:`run_context` of the study.
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import partial_run
+    >>> m = {"notebooks": {"30_segments": {"stage": "segment"}}}
+    >>> partial_run(m, {"notebooks": ["30_segments", "40_strategy"]})[:64]
+    'This report comes from a partial run: notebook 40_strategy of th'
+    >>> partial_run(m, {"notebooks": ["30_segments"]}) is None
+    True
+    """
+    from ..i18n import name_zh
+    from .notebooks import info, path_of
+
+    have = set(manifest.get("notebooks", {})) | set(manifest.get("not_run", {}))
+    absent = [nb for nb in (context or {}).get("notebooks", []) if nb not in have]
+    if not absent:
+        return None
+    stages = []
+    for nb in absent:
+        try:
+            stage = info(path_of(nb)).stage
+        except KamError:  # a case's own notebook outside notebooks/
+            continue
+        if stage not in stages:
+            stages.append(stage)
+    joined = ("、" if language == "zh" else ", ").join(absent)
+    words = ("、" if language == "zh" else ", ").join(name_zh(st) if language == "zh" else st for st in stages)
+    return _message("This report comes from a partial run: notebook{s} {notebooks} of the study did not run into this "
+                    "report folder, so its results for {stages} are missing; run the whole study (kam run without "
+                    "notebook names) to complete it.", language, s="s" if len(absent) > 1 else "", notebooks=joined,
+                    stages=words or "-")
+
+
+def _author(section: str, text: str, results, manifest: dict, language: str, currency: str | None) -> str:
+    """An author's text filled from this run (:func:`kamlib.workbench.authors.fill`); when it quotes a result whose
+    notebook did not run in this run (a partial run), one sentence instead, naming the placeholders and the
+    notebooks, so that the report still builds. Any other unfilled placeholder stops the build, as ``fill`` says."""
+    from .. import stage_results as sr
+
+    ran = set(manifest.get("notebooks", {}))
+    absent = {}
+    for m in authors.PLACEHOLDER.finditer(text):
+        cls = sr.STAGES.get(m.group(1))
+        if cls is None or m.group(2) not in {f.name for f in dataclasses.fields(cls)}:
+            continue  # fill names the mistake
+        if getattr(getattr(results, m.group(1)), m.group(2)) is None and (m.group(1), m.group(2)) in sr.RECORDED:
+            nb = sr.recorded_by(m.group(1), m.group(2))
+            if nb not in ran:
+                absent.setdefault(nb, []).append(f"{m.group(1)}.{m.group(2)}")
+    if not absent:
+        return authors.fill(text, results, language=language, currency=currency, where=f"texts.{section}")
+    sep = "、" if language == "zh" else ", "
+    return _message("The author's text for this section (texts.{section}) quotes {placeholders}, which this run did "
+                    "not compute: {notebooks} did not run in it; run the whole study (kam run) to fill it in.",
+                    language, section=section,
+                    placeholders=sep.join(dict.fromkeys(p for ps in absent.values() for p in ps)),
+                    notebooks=sep.join(absent))
+
+
+def background_framing(sections: list[dict], T: dict, language: str, own: bool = False) -> str:
+    """The background's questions: one per section of the report that ran (its title's question, numbered RQ1, RQ2,
+    ... as the discussion answers them), introduced, when the study file gives no background of its own
+    (``texts.background``; ``own`` False), as the workbook's framework rather than a description of the case.
+
+    Parameters
+    ----------
+    sections : list of dict
+        The report's sections (``key``, ``title``), as :func:`outline` numbers them.
+    T : dict
+        :func:`report_text` of the language.
+    language : {"en", "zh"}
+    own : bool
+        The study gives its own background (shown after this text).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import background_framing, report_text
+    >>> s = [{"key": "identify", "title": "3. Who are the key accounts, and how concentrated is revenue?",
+    ...       "notebooks": []}]
+    >>> background_framing(s, report_text("en"), "en", own=True)
+    "This run answers 1 research question, one per section: RQ1 (section 3), who are the key accounts, and how concentrated is revenue?; the discussion answers each with this run's numbers."
+    """
+    questions = []
+    for i, s in enumerate(sections, 1):
+        number, _, title = s["title"].partition(". ")
+        title = T[_section_title_key(s)]
+        if language == "zh":
+            questions.append(f"RQ{i}(第 {number} 节):{title}")
+        else:
+            questions.append(f"RQ{i} (section {number}), {title[:1].lower() + title[1:]}")
+    said = []
+    if not own:
+        said.append(_message("The study file gives no background of its own (texts.background), so this section "
+                             "states the workbook's framework for key-account management, not a description of the "
+                             "case: identify the key accounts, understand what keeps them, segment and prioritise "
+                             "them, act on them and evaluate which actions pay.", language))
+    if questions:
+        said.append(_message("This run answers {n} research question{s}, one per section: {questions}; the discussion "
+                             "answers each with this run's numbers.", language,
+                             n=len(questions), s="s" if len(questions) > 1 else "",
+                             questions=("；" if language == "zh" else "; ").join(questions)))
+    return run_together(said)
+
+
+def stage_lead(key: str, results, manifest: dict, language: str, T: dict) -> str:
+    """A section's lead: the framework stage's sentence (:data:`TEXT`), except for the evaluation, whose lead names
+    only the checks that ran on the case's data (the selection rules, the case's own campaign and programme, the
+    budget split, the next test's size) and, for each that did not, one sentence with the reason, its numbers and
+    the fix.
+
+    Parameters
+    ----------
+    key : str
+        The section's stage.
+    results : StageResults
+        The run's stage results.
+    manifest : dict
+    language : {"en", "zh"}
+    T : dict
+        :func:`report_text` of the language.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Evaluate, Identify, StageResults
+    >>> from kamlib.workbench.report import report_text, stage_lead
+    >>> r = StageResults(evaluate=Evaluate(top_share=0.2, capture_past_revenue=0.44, n_per_arm=4912),
+    ...                  identify=Identify(value_model=""))
+    >>> m = {"notebooks": {"x": {"stage": "evaluate", "parameters": {"strategy_experiment_source": "simulated",
+    ...                                                              "strategy_relative_lift": 0.2}}}}
+    >>> stage_lead("evaluate", r, m, "en", report_text("en"))[:94]
+    'In this run the selection rules and the size of the next campaign test are checked on held-out'
+    """
+    from .. import verdicts
+
+    if key != "evaluate":
+        return T.get(f"lead_{key}", "")
+    ev, ident = results.evaluate, results.identify
+    rec = next((r for r in manifest.get("notebooks", {}).values() if r.get("stage") == "evaluate"), {})
+    p = rec.get("parameters") or {}
+    zh = language == "zh"
+    campaign = (p.get("strategy_experiment_source") or "simulated") != "simulated"
+    programme = (p.get("strategy_programme_source") or "simulated") != "simulated"
+    parts = [words[zh] for ran, words in (
+        (ev.capture_past_revenue is not None, ("the selection rules", "选择规则")),
+        (campaign, ("the case's campaign", "本案例的活动")),
+        (programme, ("the account-manager programme", "客户经理项目")),
+        (ev.budget_incremental_clv is not None, ("the budget split", "预算分配")),
+        (ev.n_per_arm is not None, ("the size of the next campaign test", "下一次活动测试的规模"))) if ran]
+    said = []
+    if parts:
+        joined = "、".join(parts) if zh else (parts[0] if len(parts) == 1 else
+                                              ", ".join(parts[:-1]) + " and " + parts[-1])
+        said.append(_message("In this run {parts} are checked on held-out data or with a stated model, before any "
+                             "money is spent.", language, parts=joined))
+    if not campaign and ev.n_per_arm is not None:
+        said.append(_message("No campaign of the case is analysed: the study names no campaign file "
+                             "(strategy.experiment_source), so only the next test's size is planned, {n:,} customers "
+                             "per arm for a relative lift of {lift:.0%}; fix: set strategy.experiment_source to the "
+                             "campaign's results, one row per customer.", language, n=int(ev.n_per_arm),
+                             lift=float(p.get("strategy_relative_lift") or 0)))
+    if not programme and rec:
+        said.append(_message("No programme is evaluated by difference-in-differences: the study names no account-by-"
+                             "period panel (strategy.programme_source); fix: set strategy.programme_source to one, with "
+                             "strategy.programme_start.", language))
+    if ev.budget_incremental_clv is None and ident.value_model == "" and rec:
+        if ident.dropout_evidence is False and ident.dropout_recovered is not None:
+            said.append(_message("No budget split is computed: it values the tiers by lifetime value, and no purchase "
+                                 "model values the customers in this run ({share:.0%} of the simulated refits recover "
+                                 "dropout, against the rule's {cut:.0%}); fix: more simulated logs "
+                                 "(clv.evidence_draws) or a longer log.", language,
+                                 share=float(ident.dropout_recovered),
+                                 cut=float(verdicts.RULES["dropout_recovery"].threshold)))
+        else:
+            said.append(_message("No budget split is computed: it values the tiers by lifetime value, and no purchase "
+                                 "model's top customers captured as much holdout revenue as past revenue did; fix: a "
+                                 "longer log or other clv.models.", language))
+    return run_together(said)
+
+
+def no_recommendations(manifest: dict, language: str, T: dict) -> str:
+    """The one sentence of a report without recommendations: which notebooks ran and recorded none (and, when
+    their results rest on simulated data, that such data supports no advice), or, when none ran, that none did.
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import no_recommendations, report_text
+    >>> no_recommendations({"notebooks": {"20_survey": {}}, "artefacts": [{"notebook": "20_survey", "simulated": True}]},
+    ...                    "en", report_text("en"))[:70]
+    'The notebooks that ran (20_survey) recorded no recommendation for this'
+    """
+    ran = sorted(manifest.get("notebooks", {}))
+    if not ran:
+        return T["no_recommendations"]
+    simulated = sorted({a["notebook"] for a in manifest.get("artefacts", []) if a.get("simulated")} & set(ran))
+    sep = "、" if language == "zh" else ", "
+    if simulated:
+        return _message("The notebooks that ran ({notebooks}) recorded no recommendation for this case: the results of "
+                        "{simulated} rest on simulated data, which supports no advice about real customers.", language,
+                        notebooks=sep.join(ran), simulated=sep.join(simulated))
+    return _message("The notebooks that ran ({notebooks}) recorded no recommendation for this case: none of their "
+                    "results met the conditions a recommendation states.", language, notebooks=sep.join(ran))
+
+
+def answers(sections: list[dict], found: list, T: dict, language: str, own_survey: bool = False) -> list[dict]:
+    """The discussion's answer to each research question (one per section, :func:`background_framing`): the
+    findings of its stage with the numbers the notebooks recorded (:func:`kamlib.workbench.findings.findings`, all of
+    them, not the summary's first eight; with the section's closing when one finding answers it), else the section's
+    closing, else one sentence that the run recorded none.
+    A finding on other or simulated data answers only a survey-only study's question (its simulated answers are its
+    case).
+
+    Parameters
+    ----------
+    sections : list of dict
+        The report's sections (``key``, ``title``, ``closing``).
+    found : list of Finding
+        Every finding of the run.
+    T : dict
+        :func:`report_text` of the language.
+    language : {"en", "zh"}
+    own_survey : bool
+        A survey-only study (:func:`survey_only`).
+
+    Returns
+    -------
+    list of dict
+        ``rq``, ``question``, ``head`` (the two as the heading of the answer), ``html`` and ``text`` (the answer).
+
+    Examples
+    --------
+    >>> from kamlib.workbench.findings import Finding, Number
+    >>> from kamlib.workbench.report import answers, report_text
+    >>> f = Finding("k", "segment", "Customers fall into {k} segments.", {"k": Number("nb", "k", 5, "5")})
+    >>> s = [{"key": "segment", "title": "3. Which groups?", "closing": [], "notebooks": []}]
+    >>> answers(s, [f], report_text("en"), "en")[0]["text"]
+    'Customers fall into 5 segments.'
+    """
+    out = []
+    for i, s in enumerate(sections, 1):
+        own = [f for f in found if f.stage == s["key"] and (own_survey or not f.demonstration)]
+        number = s["title"].partition(". ")[0]
+        question = T[_section_title_key(s)]
+        rq = f"RQ{i}(第 {number} 节)" if language == "zh" else f"RQ{i} (section {number})"
+        if own:  # a question one finding answers gets the section's interpretation too
+            closing = s.get("closing") or [] if len(own) < 2 else []
+            text = run_together(own + closing)
+            shown = run_together([f.html() for f in own] + [html.escape(c) for c in closing])
+        else:
+            text = run_together(s.get("closing") or [_message("This run recorded no number that answers it.",
+                                                              language)])
+            shown = html.escape(text)
+        head = f"{rq}{question}" if language == "zh" else f"{rq}: {question}"
+        out.append({"rq": rq, "question": question, "head": head, "text": text, "html": shown})
+    return out
 
 
 def numbered(language: str) -> bool:
@@ -1302,18 +1609,20 @@ def _template(name: str = "report.html.j2"):
 
 def render(manifest: dict, out: Path, *, title: str, language: str, study_name: str, quick: bool,
            build_key: str = "", other: str | None = None, texts: dict | None = None,
-           references_only: bool = False):
+           references_only: bool = False, context: dict | None = None):
     """The report page for a manifest and its report folder ``out`` (no study file needed); ``other`` is the file
-    name of the edition in the other language, linked from the header; ``texts``: the author's words per section
-    (:func:`outline`).
+    name of the edition in the other language, linked from the header; ``texts``: the author's words per section,
+    ``context``: what the report needs of the study file (:func:`outline`, :func:`run_context`).
 
     In a numeric citation style (the Chinese edition, GB/T 7714-2015) the reference list holds exactly the works the
     page cites, numbered in the order the page first cites them, and each citation carries its number; with
     ``references_only`` the function returns that list (the Word and PDF editions show the same)."""
     from markupsafe import Markup
 
-    doc = outline(manifest, out, language=language, quick=quick, texts=texts)
-    T = dict(report_text(language), background_text=doc["background_text"])
+    doc = outline(manifest, out, language=language, quick=quick, texts=texts, context=context)
+    T = dict(report_text(language), background_text=doc["background_text"],
+             no_recommendations=doc["no_recommendations"])
+    doc["answers"] = [dict(a, html=Markup(a["html"])) for a in doc["answers"]]
     doc["author"] = {k: Markup(authors.html(v)) for k, v in doc["author"].items()}
     view = lambda a: _html_view(a, out, language, T) if a else None  # noqa: E731
     doc["hypotheses"] = view(doc["hypotheses"])
@@ -1447,16 +1756,17 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
     manifest = json.loads(manifest_bytes.decode("utf-8"))
     main, other = languages(study.language)
     texts = {lang: study.texts_for(lang) for lang in (main, other)}
+    context = run_context(study)  # the assumptions the study leaves to the workbook, and its notebooks
     for lang in (main, other):
         build_key = hashlib.sha256(manifest_bytes + values + f"{study.title_for(lang)}|{lang}|{main}|{quick}"
                                    .encode() + code + json.dumps(texts[lang], sort_keys=True).encode()
-                                   ).hexdigest()[:20]
+                                   + json.dumps(context, sort_keys=True, default=str).encode()).hexdigest()[:20]
         page_path = out / edition_name("html", lang, main)
         if not force and page_path.exists() and \
                 f"<meta name='kam-build' content='{build_key}'>" in page_path.read_text(encoding="utf-8")[:2000]:
             continue
         page = render(manifest, out, title=study.title_for(lang), language=lang, study_name=study.name, quick=quick,
-                      build_key=build_key, texts=texts[lang],
+                      build_key=build_key, texts=texts[lang], context=context,
                       other=edition_name("html", other if lang == main else main, main))
         _write_atomic(page_path, page)
     arts = manifest.get("artefacts", [])
