@@ -64,7 +64,7 @@ def fill(text: str, results, *, language: str = "en", currency: str | None = Non
     >>> from kamlib.workbench.authors import fill
     >>> results = recorded({"10_key_accounts": {"gini": 0.7087, "top20_revenue_share": 0.739}})
     >>> fill("Gini {{ identify.gini }}, {{ identify.top_revenue_share | share }} of revenue", results)
-    'Gini 0.71, 73.9% of revenue'
+    'Gini 0.709, 73.9% of revenue'
     """
     from .. import stage_results as sr
     from .artefacts import KINDS
