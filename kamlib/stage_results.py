@@ -808,14 +808,14 @@ def _concentration(r: StageResults):
         return (AGREES if yes else DISAGREES,
                 Message("the study's {n:,} key accounts ({customers:.1%} of customers: {rule}) bring {ka:.1%} of "
                         "revenue, so revenue is {word} in them; the top {top:.0%} of customers bring {share:.1%} of "
-                        "revenue (the literature's 80/20 cut, shown beside; Gini {gini:.2f}); the claim needs more "
+                        "revenue (the literature's 80/20 cut, shown beside; Gini {gini:.3f}); the claim needs more "
                         "than {cut:.0%}", "phrase", n=tiers_.n_key_accounts,
                         customers=tiers_.n_key_accounts / max(1, len(tiers_.tier)), rule=tiers_.selection, ka=ka_share,
                         word=Message("concentrated" if yes else "not concentrated", "value"), top=_TOP20,
                         share=share, gini=gini, cut=rule.threshold))
     yes = verdicts.concentrated(share)
     return (AGREES if yes else DISAGREES,
-            Message("the top {top:.0%} of customers bring {share:.1%} of revenue (Gini {gini:.2f}; the literature's "
+            Message("the top {top:.0%} of customers bring {share:.1%} of revenue (Gini {gini:.3f}; the literature's "
                     "80/20 cut, as the run kept no key accounts to judge), so revenue is {word}; the claim needs more "
                     "than {cut:.0%}", "phrase", top=_TOP20, share=share, gini=gini,
                     word=Message("concentrated" if yes else "not concentrated", "value"), cut=rule.threshold))
@@ -831,7 +831,7 @@ def _top20(r: StageResults):
     rule = verdicts.RULES["concentration"]
     yes = verdicts.concentrated(share)
     return (AGREES if yes else DISAGREES,
-            Message("the top {top:.0%} of customers bring {share:.1%} of revenue (Gini {gini:.2f}), so revenue is "
+            Message("the top {top:.0%} of customers bring {share:.1%} of revenue (Gini {gini:.3f}), so revenue is "
                     "{word}; the claim needs more than {cut:.0%}", "phrase", top=_TOP20, share=share, gini=gini,
                     word=Message("concentrated" if yes else "not concentrated", "value"), cut=rule.threshold))
 
@@ -1012,7 +1012,7 @@ def confront(results: StageResults, claims: pd.DataFrame | None = None, *, stric
     >>> [(x.id, x.verdict) for x in c][:2]
     [('C1', 'agrees'), ('C2', 'not tested in this run')]
     >>> str(c[0].evidence)
-    "the top 20% of customers bring 74.0% of revenue (Gini 0.71; the literature's 80/20 cut, as the run kept no key accounts to judge), so revenue is concentrated; the claim needs more than 50%"
+    "the top 20% of customers bring 74.0% of revenue (Gini 0.710; the literature's 80/20 cut, as the run kept no key accounts to judge), so revenue is concentrated; the claim needs more than 50%"
     """
     if claims is None:
         raise KamError("confront needs the study's claims register: pass load_claims(<its literature.claims>), or "
@@ -1144,11 +1144,11 @@ def _identify(r: StageResults, simulated: bool) -> list[Message]:
         if n > 0:
             out.append(Message("For key-account management this means that a programme serving the {n:,} key accounts "
                                "covers {share:.1%} of revenue; the top 20% of customers bring {top20:.1%} (Gini "
-                               "{gini:.2f}).", "closing", n=n, share=share, top20=top20, gini=gini))
+                               "{gini:.3f}).", "closing", n=n, share=share, top20=top20, gini=gini))
         else:  # an empty tier covers nothing: say so, not "a programme serving the 0 key accounts"
             out.append(Message("For key-account management this means that no customer qualifies as a key account "
                                "under the tier rule, so there is no programme to serve yet; the top 20% of customers "
-                               "bring {top20:.1%} (Gini {gini:.2f}).", "closing", top20=top20, gini=gini))
+                               "bring {top20:.1%} (Gini {gini:.3f}).", "closing", top20=top20, gini=gini))
         out.append(Message("These shares are counted on every customer of the window, not estimated from a sample, "
                            "but they describe the past only.", "closing"))
     model = _need(i, "value_model")

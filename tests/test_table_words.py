@@ -164,3 +164,15 @@ def test_the_candidates_of_the_key_account_rule_are_named_by_their_role_in_chine
 
     assert methods._candidates({"channel": ["Corporate", "Home Office"]}, "zh") == "渠道:Corporate, Home Office"
     assert methods._candidates({"channel": ["Corporate"]}, "en") == "channel: Corporate"
+
+
+def test_the_gini_reads_alike_in_the_closings_and_claims_as_in_the_findings():
+    """One rule (i18n.decimals) for the Gini wherever a sentence states it: no template fixes it at two decimals."""
+    from kamlib.config import ROOT
+    from kamlib.stage_results import Identify, StageResults, confront, load_claims
+
+    fixed = [p.name for p in (ROOT / "kamlib").rglob("*.py") if re.search(r"\{gini:\.[0-24-9]f\}", p.read_text())]
+    assert not fixed, fixed
+    claims = load_claims(ROOT / "data" / "literature" / "claims.csv")
+    evidence = str(confront(StageResults(identify=Identify(top_revenue_share=0.74, gini=0.5951)), claims)[0].evidence)
+    assert f"Gini {i18n.number(0.5951)}" in evidence and i18n.number(0.5951) == "0.595"
