@@ -477,6 +477,10 @@ def _segmentation(s, p: dict, language: str) -> list[str]:
                          "the segments afterwards.", language,
                          columns=_join([_MAPPED[w][language == "zh"] for w in mapped], language)))
     cut = inspect.signature(choose_k).parameters["min_stability"].default  # the rule's own cut-off
+    if cut is None:  # the cut-off is the verdict rule's (kamlib.verdicts), which choose_k reads
+        from .. import verdicts
+
+        cut = verdicts.RULES["segment_stability"].threshold
     text.append(_say(
         "The number of segments is the gap statistic's k (the smallest k whose gap is at least the next k's less its "
         "standard error, against {refs} uniform reference sets; Tibshirani, Walther & Hastie 2001) when it is below "
