@@ -57,14 +57,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import verdicts
 from ._results import Result
 from .errors import KamError, require_columns
-from .i18n import Message
+from .i18n import Message, join
 
-__all__ = ["COHEN_W", "FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "MappedAgreement", "NAMES", "NAMING_MARGIN",
-           "NAMING_RULE", "Projection", "Relation", "WORD_NAMES", "alternatives", "choose_k", "cluster", "feature_note",
-           "features", "gap_statistic", "mapped_column_agreement", "mapped_crosstab", "matrix", "name_mapping",
-           "name_segments", "naming_rule", "profile", "projection", "relation", "snake"]
+__all__ = ["COHEN_W", "FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "METHOD_DEPENDENT", "MappedAgreement", "NAMES",
+           "NAMING_MARGIN", "NAMING_RULE", "Projection", "Relation", "Robustness", "UNSTABLE", "WORD_NAMES", "alternatives",
+           "choose_k", "cluster", "feature_note", "features", "gap_statistic", "mapped_column_agreement",
+           "mapped_crosstab", "matrix", "name_mapping", "name_segments", "naming_rule", "profile", "projection", "relation",
+           "robustness", "snake"]
 
 FEATURES = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
 LOGGED = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
@@ -305,7 +307,7 @@ class KChoice(Result):
 
 
 def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, n_init: int = 5, seed: int = 0, gap_refs: int = 10,
-             silhouette_sample: int = 5000, min_stability: float = 0.8) -> KChoice:
+             silhouette_sample: int = 5000, min_stability: float | None = None) -> KChoice:
     """Compare numbers of segments by elbow, silhouette, gap statistic and stability.
 
     Parameters
@@ -322,8 +324,9 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, n_init: int = 5, s
         Uniform reference data sets of the gap statistic.
     silhouette_sample : int
         The silhouette is computed on a random sample of at most this many customers.
-    min_stability : float
-        The gap rule's k is kept only if its mean ARI is at least this.
+    min_stability : float, optional
+        The gap rule's k is kept only if its mean ARI is at least this (default: the threshold of rule
+        ``segment_stability`` of :data:`kamlib.verdicts.RULES`, 0.80).
 
     Returns
     -------
@@ -346,6 +349,8 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, n_init: int = 5, s
     """
     from sklearn.metrics import adjusted_rand_score, silhouette_score
 
+    if min_stability is None:
+        min_stability = verdicts.RULES["segment_stability"].threshold
     X = np.asarray(X, float)
     ks = list(ks)
     if len(X) < max(ks) * 5:
@@ -461,6 +466,118 @@ def alternatives(X: pd.DataFrame, k: int, kmeans_labels: pd.Series, *, seed: int
         {"method": "Ward hierarchical (sample)", "k": k, "ari_vs_kmeans": adjusted_rand_score(km[idx], ward),
          "silhouette": silhouette_score(Xa[idx], ward), "n": len(idx)},
     ])
+
+
+#: The limitations :func:`robustness` decides (their Chinese: the catalogue's ``finding`` entries); the fields are
+#: :meth:`Robustness.numbers`'.
+UNSTABLE = ("The {k} behavioural segments are not stable: k-means fits with k = {k} from {seeds} random starts agree "
+            "with a mean adjusted Rand index of {stability} (Hubert & Arabie 1985), below the {cut} the choice of k "
+            "asks (rule segment_stability), so another start could draw other segments; read the segment profiles as "
+            "one partition among several, not as fixed groups; fix: fewer segments (segments.k_max) or more starts "
+            "(segments.stability_seeds).")
+METHOD_DEPENDENT = ("The {k} behavioural segments depend on the clustering method: {methods} with the same k agree with "
+                    "k-means only weakly, below the adjusted Rand index of {cut} (Hubert & Arabie 1985) at which two "
+                    "partitions are largely the same (rule method_agreement), so the segments are one reading of the "
+                    "customer base, not groups the data force; read their profiles as tendencies.")
+
+
+@dataclass(frozen=True)
+class Robustness(Result):
+    """:func:`robustness`'s result: whether the chosen segments survive another random start and another method.
+
+    Attributes
+    ----------
+    k : int
+        The chosen number of segments.
+    stability : float
+        The mean adjusted Rand index between k-means fits of ``k`` from ``seeds`` random starts (:func:`choose_k`).
+    seeds : int
+        The starts compared.
+    min_stability : float
+        The cut-off (rule ``segment_stability``).
+    agreement : DataFrame
+        ``method``, ``ari_vs_kmeans`` of each alternative method (:func:`alternatives`, without k-means itself).
+    min_agreement : float
+        The cut-off (rule ``method_agreement``).
+    """
+
+    k: int
+    stability: float
+    seeds: int
+    min_stability: float
+    agreement: pd.DataFrame
+    min_agreement: float
+
+    @property
+    def unstable(self) -> bool:
+        """The chosen k's stability is below :attr:`min_stability` (a limitation: :data:`UNSTABLE`)."""
+        return bool(np.isfinite(self.stability) and self.stability < self.min_stability)
+
+    @property
+    def weak(self) -> pd.DataFrame:
+        """The alternative methods that agree with k-means below :attr:`min_agreement` (a limitation:
+        :data:`METHOD_DEPENDENT`)."""
+        return self.agreement[self.agreement["ari_vs_kmeans"] < self.min_agreement]
+
+    @property
+    def methods(self) -> Message | str:
+        """The weak methods with their adjusted Rand index, as one sentence part ("" when none)."""
+        return join([Message("{method} (adjusted Rand index {ari:.2f})", "phrase", method=Message(m, "value"), ari=a)
+                     for m, a in zip(self.weak["method"], self.weak["ari_vs_kmeans"])])
+
+    def numbers(self) -> dict:
+        """The values the templates name, by field: ``k``, ``seeds``, ``stability``, ``cut`` (the stability's),
+        ``agreement_cut``, ``lowest_agreement`` (the weakest method's index, NaN without alternatives)."""
+        lowest = float(self.agreement["ari_vs_kmeans"].min()) if len(self.agreement) else float("nan")
+        return {"k": int(self.k), "seeds": int(self.seeds), "stability": round(float(self.stability), 4),
+                "cut": float(self.min_stability), "agreement_cut": float(self.min_agreement),
+                "lowest_agreement": round(lowest, 4)}
+
+
+def robustness(choice: KChoice, alternative: pd.DataFrame, *, k: int | None = None, seeds: int = 5) -> Robustness:
+    """Whether the chosen segments depend on the random start (the chosen k's stability below rule
+    ``segment_stability``, 0.80) or on the method (an alternative clustering whose adjusted Rand index with k-means
+    is below rule ``method_agreement``, 0.50, the workbook's cut-off of largely the same partition, as in
+    :func:`relation`): each is a limitation of the report.
+
+    Parameters
+    ----------
+    choice : KChoice
+        :func:`choose_k`.
+    alternative : DataFrame
+        :func:`alternatives` for the chosen k.
+    k : int, optional
+        The number of segments (default: ``choice.k_chosen``).
+    seeds : int
+        The random starts :func:`choose_k` compared (its ``n_init``).
+
+    Returns
+    -------
+    Robustness
+
+    References
+    ----------
+    Hubert, L. & Arabie, P. (1985). Comparing partitions. *J. Classification*, 2, 193-218.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.segments import KChoice, robustness
+    >>> table = pd.DataFrame({"k": [4, 5], "stability_ari": [0.97, 0.76]})
+    >>> alt = pd.DataFrame({"method": ["k-means", "Gaussian mixture (full covariance)", "Ward hierarchical (sample)"],
+    ...                     "ari_vs_kmeans": [1.0, 0.24, 0.60]})
+    >>> r = robustness(KChoice(table, 4, 5, 5), alt)
+    >>> r.unstable, r.weak["method"].tolist(), str(r.methods)
+    (True, ['Gaussian mixture (full covariance)'], 'Gaussian mixture (full covariance) (adjusted Rand index 0.24)')
+    >>> robustness(KChoice(table, 4, 5, 4), alt.iloc[[0, 2]]).unstable, len(robustness(KChoice(table, 4, 5, 4), alt.iloc[[0, 2]]).weak)
+    (False, 0)
+    """
+    k = int(choice.k_chosen if k is None else k)
+    rows = choice.table.set_index("k")
+    stability = float(rows.loc[k, "stability_ari"]) if k in rows.index else float("nan")
+    others = alternative.loc[alternative["method"] != "k-means", ["method", "ari_vs_kmeans"]].reset_index(drop=True)
+    return Robustness(k, stability, int(seeds), float(verdicts.RULES["segment_stability"].threshold), others,
+                      float(verdicts.RULES["method_agreement"].threshold))
 
 
 #: Default margin of the naming rule: a word needs the segment's mean this far (relative) from the overall mean.

@@ -243,6 +243,13 @@ RULES: dict[str, Rule] = _Registry({r.name: r for r in (
     Rule("dropout_recovery", "share of logs simulated at the log's size whose BG/NBD refit recovers the dropout "
          "probability within a factor of two", ">=", 0.80,
          "workbook convention (a parametric bootstrap, Efron & Tibshirani 1993)", "the log can identify dropout"),
+    # the behavioural segments' robustness (kamlib.segments.robustness; the index: Hubert & Arabie 1985)
+    Rule("segment_stability", "mean adjusted Rand index between k-means fits from different seeds", ">=", 0.80,
+         "workbook convention (the adjusted Rand index, Hubert & Arabie 1985: most random starts give one partition)",
+         "the segments do not depend on the random start"),
+    Rule("method_agreement", "adjusted Rand index between k-means and another clustering method with the same k",
+         ">=", 0.50, "workbook convention (the adjusted Rand index, Hubert & Arabie 1985: largely the same partition, "
+         "as for a mapped column)", "the segments do not depend on the clustering method"),
     # the customer-value index's pairwise judgements (kamlib.value_index.ahp)
     Rule("ahp_cr", "consistency ratio of the pairwise comparisons", "<", 0.10, "Saaty (1980)",
          "the judgements are consistent enough to weight the criteria"),

@@ -97,15 +97,18 @@ class Fitted(Result):
         return tuple(k for k in self.at_bound if k in get(self.model).dropout)
 
     def diagnosis(self) -> str | None:
-        """One sentence on a degenerate fit: what it means and what to try (None when the fit is regular)."""
+        """A degenerate fit in a few sentences, the first naming the parameters at a bound, then what it means and
+        what to try (None when the fit is regular)."""
         if not self.at_bound:
             return None
         label = self.label
         values = ", ".join(f"{k} = {self.params[k]:.3g}" for k in self.at_bound)
         if common_dropout(self):
-            return Message("{model}: s and beta are at a bound ({values}): every customer drops out at about the same "
+            # a short first sentence, the warning a repeated note is known by (the report points back to it), then
+            # its explanation
+            return Message("{model}: s and beta are at a bound ({values}). Every customer drops out at about the same "
                            "rate (s / beta = {rate:.3g} in the model's time unit), and how that rate differs between "
-                           "customers cannot be identified in this window; P(alive) follows the common rate, but s "
+                           "customers cannot be identified in this window. P(alive) follows the common rate, but s "
                            "and beta are no estimates to read (standard errors omitted).",
                            model=label, values=values, rate=self.params["s"] / self.params["beta"])
         if self.dropout_unidentified:

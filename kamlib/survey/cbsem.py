@@ -25,7 +25,7 @@ from ._shared import Interval, delta_method, evaluate_expression
 from ..errors import KamError, require_columns
 from ..i18n import Message
 
-__all__ = ["SEMResult", "cfa", "fit_verdicts", "group_paths", "incremental_fit", "measurement_cfa", "measurement_model", "model_syntax",
+__all__ = ["SEMResult", "WLSMV_CUTOFFS", "cfa", "fit_caveat", "fit_verdicts", "group_paths", "incremental_fit", "measurement_cfa", "measurement_model", "model_syntax",
            "rmsea_ci", "sem", "structural_model"]
 
 
@@ -157,6 +157,60 @@ def fit_verdicts(fit: dict) -> pd.DataFrame:
                                         "{index} = {value:.3f}: misses the {op} {cut:g} rule",
                                         index=name.upper(), value=v, op=op, cut=cut)})
     return pd.DataFrame(rows)
+
+
+#: The limitation a fit by WLSMV declares beside its verdicts (its Chinese: the catalogue's ``finding`` entry); the
+#: fields are :func:`fit_caveat`'s numbers.
+WLSMV_CUTOFFS = ("The survey's factor models are fitted by WLSMV on the ordinal answers, but their fit (CFI {cfi}, TLI "
+                 "{tli}, RMSEA {rmsea} for the measurement model) is judged by Hu & Bentler's (1999) cut-offs (CFI and "
+                 "TLI of at least {cfi_cut}, RMSEA of at most {rmsea_cut}), derived for ML on continuous data; with "
+                 "WLSMV these indices show better fit than ML for the same misfit, so a model that meets the cut-offs "
+                 "can still misfit (Xia & Yang 2019). The fit verdicts stand with this caveat.")
+
+
+def fit_caveat(fit: dict) -> Message | None:
+    """The caveat on a fit verdict when the model is fitted by WLSMV (DWLS on polychoric correlations): Hu & Bentler's
+    (1999) cut-offs for CFI, TLI and RMSEA were derived for ML on continuous data, and on ordinal items fitted by
+    WLSMV these indices show better fit than ML for the same misspecification, so the conventional cut-offs tend to
+    miss misfit (Xia & Yang 2019). The verdicts of :func:`fit_verdicts` stay; this sentence goes beside them, and a
+    report declares :data:`WLSMV_CUTOFFS` as its limitation. None for an ML fit or an untestable model.
+
+    Parameters
+    ----------
+    fit : dict
+        ``SEMResult.fit`` (its ``estimator``, ``df``, ``cfi``, ``tli``, ``rmsea``).
+
+    Returns
+    -------
+    Message or None
+
+    References
+    ----------
+    Hu, L. & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis. *Structural
+    Equation Modeling*, 6(1), 1-55. Xia, Y. & Yang, Y. (2019). RMSEA, CFI, and TLI in structural equation modeling
+    with ordered categorical data: the story they tell depends on the estimation methods. *Behavior Research
+    Methods*, 51(1), 409-428.
+
+    Examples
+    --------
+    >>> from kamlib.survey.cbsem import fit_caveat
+    >>> fit = {"estimator": "WLSMV", "df": 48, "cfi": 0.998, "tli": 0.997, "rmsea": 0.018}
+    >>> str(fit_caveat(fit))[:80]
+    'The fit indices (CFI = 0.998, TLI = 0.997, RMSEA = 0.018) are read against Hu & '
+    >>> fit_caveat({**fit, "estimator": "ML"}) is None
+    True
+    """
+    if str(fit.get("estimator", "")).upper() != "WLSMV" or not fit.get("df"):
+        return None
+    from .. import verdicts
+
+    return Message("The fit indices (CFI = {cfi:.3f}, TLI = {tli:.3f}, RMSEA = {rmsea:.3f}) are read against Hu & "
+                   "Bentler's (1999) cut-offs (CFI and TLI {cfi_op} {cfi_cut:g}, RMSEA {rmsea_op} {rmsea_cut:g}), "
+                   "derived for ML on continuous data; this model is fitted by WLSMV on ordinal items, where these "
+                   "indices show better fit than ML for the same misfit, so meeting the cut-offs can hide misfit (Xia "
+                   "& Yang 2019).", cfi=fit["cfi"], tli=fit["tli"], rmsea=fit["rmsea"],
+                   cfi_op=verdicts.RULES["cfi"].op, cfi_cut=verdicts.RULES["cfi"].threshold,
+                   rmsea_op=verdicts.RULES["rmsea"].op, rmsea_cut=verdicts.RULES["rmsea"].threshold)
 
 
 def incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> dict:
