@@ -176,3 +176,9 @@ def test_the_gini_reads_alike_in_the_closings_and_claims_as_in_the_findings():
     claims = load_claims(ROOT / "data" / "literature" / "claims.csv")
     evidence = str(confront(StageResults(identify=Identify(top_revenue_share=0.74, gini=0.5951)), claims)[0].evidence)
     assert f"Gini {i18n.number(0.5951)}" in evidence and i18n.number(0.5951) == "0.595"
+
+
+def test_a_column_the_glossary_words_in_one_language_keeps_those_words():
+    """A <statistic>_<group> header is composed only for a name the glossary lacks in the report's language."""
+    assert report._header("chi2_unscaled", "zh") == i18n.glossary_words("chi2_unscaled", "zh") == "未校正卡方"
+    assert report._header("se_large", "zh") == "标准误(large)"

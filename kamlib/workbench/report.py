@@ -528,7 +528,8 @@ def _header(c: str, lang: str, kind: str | None = None, currency: str | None = N
     # :func:`kamlib.survey.cbsem.group_paths`) or of a model ("regularity_k_MBG/CNBD-k"), a name the glossary has no
     # words for: the statistic's words from the glossary (its longest part that has some), the group's label as the
     # data write it
-    cuts = [i for i, ch in enumerate(str(c)) if ch == "_"][::-1] if glossary_words(str(c), "en") is None else []
+    lacking = glossary_words(str(c), "en") is None and glossary_words(str(c), lang) is None
+    cuts = [i for i, ch in enumerate(str(c)) if ch == "_"][::-1] if lacking else []
     head = next((str(c)[:i] for i in cuts if glossary_words(str(c)[:i], "en")), "")
     label = str(c)[len(head) + 1:]
     if head and label:
