@@ -475,10 +475,10 @@ UNSTABLE = ("The {k} behavioural segments are not stable: k-means fits with k = 
             "asks (rule segment_stability), so another start could draw other segments; read the segment profiles as "
             "one partition among several, not as fixed groups; fix: fewer segments (segments.k_max) or more starts "
             "(segments.stability_seeds).")
-METHOD_DEPENDENT = ("The {k} behavioural segments depend on the clustering method: {methods} with the same k agree with "
-                    "k-means only weakly, below the adjusted Rand index of {cut} (Hubert & Arabie 1985) at which two "
-                    "partitions are largely the same (rule method_agreement), so the segments are one reading of the "
-                    "customer base, not groups the data force; read their profiles as tendencies.")
+METHOD_DEPENDENT = ("The {k} behavioural segments depend on the clustering method: with the same k, the agreement with "
+                    "k-means of {methods} is weak, below the adjusted Rand index of {cut} (Hubert & Arabie 1985) at which "
+                    "two partitions are largely the same (rule method_agreement), so the segments are one reading of "
+                    "the customer base, not groups the data force; read their profiles as tendencies.")
 
 
 @dataclass(frozen=True)
