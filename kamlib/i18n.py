@@ -33,8 +33,8 @@ from functools import lru_cache
 
 __all__ = ["COLUMN_KINDS", "DATA_COLUMNS", "Given", "LANGUAGES", "Message", "catalogue", "cell_words", "codebook_zh",
            "column_kind", "decimals", "gettext", "glossary", "glossary_words", "header_en", "header_zh",
-           "in_language", "join", "made", "name_zh", "number", "time_unit", "translate", "unit_of", "value_en",
-           "value_zh", "with_unit"]
+           "in_language", "join", "made", "name_codes", "name_zh", "named", "number", "time_unit", "translate",
+           "unit_of", "value_en", "value_zh", "with_name", "with_unit"]
 
 #: The report's languages; English is the source language of the catalogue.
 LANGUAGES = ("en", "zh")
@@ -149,6 +149,83 @@ def made(text: str) -> Message | None:
     '提升:大客户'
     """
     return text if isinstance(text, Message) else _MADE.get(text)
+
+
+#: Codes a loaded file gives names to (a construct's code and its label in each language), by code: how a table
+#: cell or header that is such a code is shown with its name (:func:`name_codes`, :func:`named`).
+_NAMES: dict = {}
+
+
+def name_codes(names: dict) -> None:
+    """Register names for codes this process read from a file (a questionnaire's construct ``TR`` is "Trust",
+    信任), so the report shows a table's code with its name: "Trust (TR)". Called by the loader of the file
+    (:func:`kamlib.survey.instrument.load`); the table's manifest entry keeps the names of the codes it holds.
+
+    Parameters
+    ----------
+    names : dict
+        Code to a :class:`Given` (its text in each language) or a ``{language: text}`` dict.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> from kamlib.i18n import name_codes, named
+    >>> name_codes({"TR": {"en": "Trust", "zh": "信任"}})
+    >>> named("TR")
+    {'en': 'Trust', 'zh': '信任'}
+    """
+    for code, name in names.items():
+        texts = dict(name.texts) if isinstance(name, Given) else dict(name)
+        if isinstance(texts.get("en"), str) and texts["en"] != code:
+            _NAMES[str(code)] = texts
+
+
+def named(code) -> dict | None:
+    """The name registered for ``code`` (:func:`name_codes`) as ``{language: text}``; None when there is none.
+
+    Parameters
+    ----------
+    code : str
+
+    Returns
+    -------
+    dict or None
+    """
+    return _NAMES.get(code) if isinstance(code, str) else None
+
+
+def with_name(code: str, names: dict | None, language: str = "en") -> str:
+    """``code`` with its name in ``language`` when ``names`` (a table's, :func:`name_codes`) has one: "Trust (TR)",
+    "信任(TR)"; else ``code`` as it is.
+
+    Parameters
+    ----------
+    code : str
+        A cell or a column name.
+    names : dict or None
+        Code to ``{language: text}``.
+    language : str
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kamlib.i18n import with_name
+    >>> names = {"TR": {"en": "Trust", "zh": "信任"}}
+    >>> with_name("TR", names), with_name("TR", names, "zh"), with_name("CM", names)
+    ('Trust (TR)', '信任(TR)', 'CM')
+    """
+    texts = (names or {}).get(code) if isinstance(code, str) else None
+    if not texts:
+        return code
+    name = texts.get(language) or texts.get("en")
+    return f"{name}({code})" if language == "zh" else f"{name} ({code})"
 
 
 def _restore(msgid, context, params):

@@ -182,3 +182,22 @@ def test_a_column_the_glossary_words_in_one_language_keeps_those_words():
     """A <statistic>_<group> header is composed only for a name the glossary lacks in the report's language."""
     assert report._header("chi2_unscaled", "zh") == i18n.glossary_words("chi2_unscaled", "zh") == "未校正卡方"
     assert report._header("se_large", "zh") == "标准误(large)"
+
+
+def test_a_construct_code_is_shown_with_its_name(tmp_path):
+    """The examiner found construct codes (TR, CM) where the instrument names the construct: a table saved after the
+    instrument is read keeps the names of the codes it holds, and both editions show "Trust (TR)"."""
+    from kamlib.survey.instrument import load
+    from kamlib.workbench.artefacts import _names
+
+    load("data/survey/relationship_quality.yaml")
+    table = pd.DataFrame({"construct": ["TR", "CM"], "TR": [0.8, 0.5], "item": ["TR1", "CM1"], "n": [3, 4]})
+    names = _names(table)
+    assert set(names) == {"TR", "CM"} and names["TR"] == {"en": "Trust", "zh": "信任"}
+    csv = tmp_path / "t.csv"
+    table.to_csv(csv, index=False)
+    heads, rows, _, _ = report.table_cells(csv, "en", names=names)
+    assert heads[1] == "Trust (TR)" and [r[0] for r in rows] == ["Trust (TR)", "Commitment (CM)"]
+    assert [r[2] for r in rows] == ["TR1", "CM1"]  # item ids are data
+    heads, rows, _, _ = report.table_cells(csv, "zh", names=names)
+    assert heads[1] == "信任(TR)" and rows[1][0] == "关系承诺(CM)"

@@ -230,4 +230,7 @@ def load(path: str | Path) -> Instrument:
     if expected not in range(1, pts + 1):
         raise KamError(f"{path}: attention_check.expected is {expected!r}, which is not an answer of the {pts}-point "
                        f"scale; give the point the statement asks for (1 to {pts}).")
+    from ..i18n import name_codes
+
+    name_codes({c: spec["label"] for c, spec in raw["constructs"].items()})  # tables show "Trust (TR)"
     return Instrument(raw, str(path))

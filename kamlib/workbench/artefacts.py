@@ -303,7 +303,8 @@ class Artefacts:
             hrules=True, caption=_latex_escape(label), label=f"tab:{art_id}", position="htbp")
         tex.write_text(latex, encoding="utf-8")
         self._register(art_id, "table", caption, [csv, md, tex], simulated,
-                       {"rows": int(len(out)), "columns": list(out.columns), "cells_zh": _cells_zh(out)}, role=role)
+                       {"rows": int(len(out)), "columns": list(out.columns), "cells_zh": _cells_zh(out),
+                        "names": _names(out)}, role=role)
         return out
 
     def document(self, text: str, art_id: str, caption: str | dict[str, str], *, simulated: bool = False) -> Path:
@@ -578,6 +579,18 @@ def _cells_zh(df: pd.DataFrame) -> dict[str, str]:
                     if zh is not None:
                         out[str(v)] = zh
     return dict(sorted(out.items()))
+
+
+def _names(df: pd.DataFrame) -> dict[str, dict]:
+    """The names of the codes a table holds, in its cells or as column names, that a file read in this process
+    names (a questionnaire's constructs, :func:`kamlib.i18n.name_codes`): the report shows "Trust (TR)"."""
+    from ..i18n import named
+
+    codes = {str(c) for c in df.columns}
+    for c in df.columns:
+        if not pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
+            codes |= {v for v in pd.unique(df[c].dropna()) if isinstance(v, str)}
+    return {code: named(code) for code in sorted(codes) if named(code)}
 
 
 _LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",

@@ -151,7 +151,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
             w.figure(out / report.figure_png(a, language), *caption(a))
         elif kind == "table":
             heads, rows, kinds, total = report.table_cells(out / a["path"], language, max_rows, a.get("currency"),
-                                                            a.get("cells_zh"), a.get("time_unit"))
+                                                            a.get("cells_zh"), a.get("time_unit"), a.get("names"))
             rows = [[html.unescape(v).replace("\xa0", " ") for v in r] for r in rows]
             parts = table_parts([str(h) for h in heads], rows, kinds)
             for i, (h, r, k, cols) in enumerate(parts, 1):

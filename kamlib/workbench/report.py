@@ -495,12 +495,14 @@ def _language_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df.drop(columns=pairs)
 
 
-def _translate_cells(df: pd.DataFrame, cells: dict | None = None, lang: str = "zh") -> pd.DataFrame:
+def _translate_cells(df: pd.DataFrame, cells: dict | None = None, lang: str = "zh",
+                     names: dict | None = None) -> pd.DataFrame:
     """The cells of a table in words, in ``lang`` (:func:`kamlib.i18n.cell_words`): booleans as yes/no (是/否), time
     unit codes as words, and in every column that holds words rather than data (:data:`kamlib.i18n.DATA_COLUMNS`)
     each code or text the catalogue knows (with, in Chinese, the codebook's theme labels); the table's own generated
-    phrases (``cells``, the Chinese the notebook recorded) in every column, since the workbook made them."""
-    from ..i18n import DATA_COLUMNS, cell_words, codebook_zh
+    phrases (``cells``, the Chinese the notebook recorded) in every column, since the workbook made them; a code a
+    file names (``names``: a construct) with its name, "Trust (TR)"."""
+    from ..i18n import DATA_COLUMNS, cell_words, codebook_zh, with_name
 
     extra = {**codebook_zh(), **(cells or {})} if lang == "zh" else None
     out = df.copy()
@@ -511,7 +513,8 @@ def _translate_cells(df: pd.DataFrame, cells: dict | None = None, lang: str = "z
         elif pd.api.types.is_numeric_dtype(col):
             continue
         elif c not in DATA_COLUMNS:  # a row named by a field ("between_sd", "log_frequency") reads as its header
-            out[c] = col.map(lambda v, c=c: cell_words(v, lang, column=str(c), extra=extra))
+            out[c] = col.map(lambda v, c=c: with_name(v, names, lang) if names and v in names else
+                             cell_words(v, lang, column=str(c), extra=extra))
         elif cells and lang == "zh":
             out[c] = col.map(lambda v: cells.get(v, v) if isinstance(v, str) else v)
     return out
@@ -554,21 +557,25 @@ def _unit_kind(name: str, shown_as: str) -> str | None:
 
 
 def table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None, cells: dict | None = None,
-                 time_unit: str | None = None):
+                 time_unit: str | None = None, names: dict | None = None):
     """Headers, formatted cells (HTML-escaped text) and column kinds of a table's first ``max_rows`` rows, and
     its total rows: what every edition of the report shows of it (``cells``: the Chinese of the table's
     generated phrases, as the notebook recorded them; ``currency`` and ``time_unit``, the study's
-    ``transactions.currency`` and ``clv.unit``: the units of money and of the purchase models' times)."""
+    ``transactions.currency`` and ``clv.unit``: the units of money and of the purchase models' times; ``names``: the
+    names of the codes it holds, as the table's manifest entry keeps them, :func:`kamlib.i18n.name_codes`)."""
+    from ..i18n import with_name
+
     df = _language_columns(pd.read_csv(csv), lang)
     total = len(df)
     shown = df.head(max_rows)
     # a measure/value table (the values are of many kinds), or a statistic's value beside its cut-off: "value" is
     # the statistic's, not the glossary's money
     generic = {"measure", "field", "cut_off", "cutoff", "threshold"} & set(df.columns)
-    names = ["measured" if generic and c == "value" else str(c) for c in df.columns]
-    kinds = [column_kind(n, df[c]) for n, c in zip(names, df.columns)]
-    shown = _translate_cells(shown, cells, lang)
-    heads = [_header(c, lang, _unit_kind(n, k), currency, time_unit) for c, n, k in zip(shown.columns, names, kinds)]
+    measured = ["measured" if generic and c == "value" else str(c) for c in df.columns]
+    kinds = [column_kind(n, df[c]) for n, c in zip(measured, df.columns)]
+    shown = _translate_cells(shown, cells, lang, names)
+    heads = [with_name(str(c), names, lang) if str(c) in (names or {}) else
+             _header(c, lang, _unit_kind(n, k), currency, time_unit) for c, n, k in zip(shown.columns, measured, kinds)]
     groups = column_groups([str(c) for c in df.columns], kinds)
     kinds = [("number" if k == "count" and any(kinds[j] in ("number", "money") for j in groups[i]) else k)
              for i, k in enumerate(kinds)]  # an integer estimate beside its interval shares its decimals
@@ -579,8 +586,8 @@ def table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None =
 
 
 def _table_html(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None,
-                cells: dict | None = None, time_unit: str | None = None) -> tuple[str, int]:
-    heads, rows, kinds, total = table_cells(csv, lang, max_rows, currency, cells, time_unit)
+                cells: dict | None = None, time_unit: str | None = None, names: dict | None = None) -> tuple[str, int]:
+    heads, rows, kinds, total = table_cells(csv, lang, max_rows, currency, cells, time_unit, names)
     cls = [" class='t'" if k == "text" else "" for k in kinds]
     body = "".join("<tr>" + "".join(f"<td{c}>{v}</td>" for c, v in zip(cls, r)) + "</tr>" for r in rows)
     head = "".join(f"<th{c}>{html.escape(str(h))}</th>" for c, h in zip(cls, heads))
@@ -1534,7 +1541,7 @@ def _html_view(a: dict, out: Path, lang: str, T: dict) -> dict:
         view["src"] = _png_data_uri(out / figure_png(a, lang))
     elif a["kind"] == "table":
         table, total = _table_html(out / a["path"], lang, currency=a.get("currency"), cells=a.get("cells_zh"),
-                                   time_unit=a.get("time_unit"))
+                                   time_unit=a.get("time_unit"), names=a.get("names"))
         view["table"] = Markup(table)
         view["more"] = T["rows_shown"].format(n=30, total=total) if total > 30 else ""
     return view
