@@ -27,7 +27,7 @@ from ._results import Result
 from .errors import ArgumentError, KamError, require_columns
 from .i18n import Message
 
-__all__ = ["ACQUIRED", "CHURNED_CAME_BACK", "STAGES", "ChurnedCheck", "StagesAt", "came_back", "came_back_empty",
+__all__ = ["ACQUIRED", "CHURNED_CAME_BACK", "ChurnedCheck", "STAGES", "StagesAt", "came_back", "came_back_empty",
            "churned_check", "cohort_retention", "empty_by_construction", "stage_distribution", "stages", "stages_at",
            "transition_matrix"]
 

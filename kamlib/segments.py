@@ -490,8 +490,8 @@ class Robustness(Result):
     k : int
         The chosen number of segments.
     stability : float
-        The mean adjusted Rand index between k-means fits of ``k`` from ``seeds`` random starts (:func:`choose_k`).
-    seeds : int
+        The mean adjusted Rand index between k-means fits of ``k`` from ``n_init`` random starts (:func:`choose_k`).
+    n_init : int
         The starts compared.
     min_stability : float
         The cut-off (rule ``segment_stability``).
@@ -503,7 +503,7 @@ class Robustness(Result):
 
     k: int
     stability: float
-    seeds: int
+    n_init: int
     min_stability: float
     agreement: pd.DataFrame
     min_agreement: float
@@ -526,15 +526,15 @@ class Robustness(Result):
                      for m, a in zip(self.weak["method"], self.weak["ari_vs_kmeans"])])
 
     def numbers(self) -> dict:
-        """The values the templates name, by field: ``k``, ``seeds``, ``stability``, ``cut`` (the stability's),
+        """The values the templates name, by field: ``k``, ``seeds`` (:attr:`n_init`), ``stability``, ``cut`` (the stability's),
         ``agreement_cut``, ``lowest_agreement`` (the weakest method's index, NaN without alternatives)."""
         lowest = float(self.agreement["ari_vs_kmeans"].min()) if len(self.agreement) else float("nan")
-        return {"k": int(self.k), "seeds": int(self.seeds), "stability": round(float(self.stability), 4),
+        return {"k": int(self.k), "seeds": int(self.n_init), "stability": round(float(self.stability), 4),
                 "cut": float(self.min_stability), "agreement_cut": float(self.min_agreement),
                 "lowest_agreement": round(lowest, 4)}
 
 
-def robustness(choice: KChoice, alternative: pd.DataFrame, *, k: int | None = None, seeds: int = 5) -> Robustness:
+def robustness(choice: KChoice, alternative: pd.DataFrame, *, k: int | None = None, n_init: int = 5) -> Robustness:
     """Whether the chosen segments depend on the random start (the chosen k's stability below rule
     ``segment_stability``, 0.80) or on the method (an alternative clustering whose adjusted Rand index with k-means
     is below rule ``method_agreement``, 0.50, the workbook's cut-off of largely the same partition, as in
@@ -548,7 +548,7 @@ def robustness(choice: KChoice, alternative: pd.DataFrame, *, k: int | None = No
         :func:`alternatives` for the chosen k.
     k : int, optional
         The number of segments (default: ``choice.k_chosen``).
-    seeds : int
+    n_init : int
         The random starts :func:`choose_k` compared (its ``n_init``).
 
     Returns
@@ -576,7 +576,7 @@ def robustness(choice: KChoice, alternative: pd.DataFrame, *, k: int | None = No
     rows = choice.table.set_index("k")
     stability = float(rows.loc[k, "stability_ari"]) if k in rows.index else float("nan")
     others = alternative.loc[alternative["method"] != "k-means", ["method", "ari_vs_kmeans"]].reset_index(drop=True)
-    return Robustness(k, stability, int(seeds), float(verdicts.RULES["segment_stability"].threshold), others,
+    return Robustness(k, stability, int(n_init), float(verdicts.RULES["segment_stability"].threshold), others,
                       float(verdicts.RULES["method_agreement"].threshold))
 
 

@@ -103,12 +103,12 @@ ALT = pd.DataFrame({"method": ["k-means", "Gaussian mixture (full covariance)", 
 
 
 def test_robustness_reads_the_rules():
-    r = segments.robustness(segments.KChoice(TABLE, 2, 7, 5), ALT, seeds=5)
+    r = segments.robustness(segments.KChoice(TABLE, 2, 7, 5), ALT, n_init=5)
     assert not r.unstable and r.stability == pytest.approx(0.915)
     assert r.weak["method"].tolist() == ["Gaussian mixture (full covariance)"]  # Ward's 0.60 is not weak
     assert r.min_stability == verdicts.RULES["segment_stability"].threshold == 0.80
     assert r.min_agreement == verdicts.RULES["method_agreement"].threshold == 0.50
-    unstable = segments.robustness(segments.KChoice(TABLE, 2, 7, 7), ALT.iloc[[0, 2]], seeds=5)
+    unstable = segments.robustness(segments.KChoice(TABLE, 2, 7, 7), ALT.iloc[[0, 2]], n_init=5)
     assert unstable.unstable and not len(unstable.weak) and unstable.numbers()["stability"] == pytest.approx(0.763)
 
 
@@ -126,7 +126,7 @@ def test_choose_k_takes_its_stability_cutoff_from_the_rule():
 
 
 def test_segment_limitations_render_in_both_languages(tmp_path):
-    r = segments.robustness(segments.KChoice(TABLE, 2, 7, 7), ALT, seeds=5)
+    r = segments.robustness(segments.KChoice(TABLE, 2, 7, 7), ALT, n_init=5)
     assert r.unstable and len(r.weak)
 
     def declare(art):
