@@ -295,6 +295,53 @@ def _fmt_p(v):
 #: The end of an English sentence in a note (a full stop before a capital; "4.44e-07" is not one)
 _SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])")
 
+
+def _undated(note: str) -> str:
+    """A note without the date a notebook puts before a note about another date ('On 2022-12-31: ', '在 2022-12-31:')."""
+    return re.sub(r"^(On \d{4}-\d{2}-\d{2}: |在 \d{4}-\d{2}-\d{2}[::]\s*)", "", note)
+
+
+def _sentences(text: str, language: str) -> list[str]:
+    """A note's sentences, each with its full stop (Chinese: ending in 。; English: a full stop before a capital)."""
+    parts = re.split(r"(?<=。)", text) if language == "zh" else re.split(r"(?<=\.)\s+(?=[A-Z])", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _masked(sentence: str) -> str:
+    """A sentence with its numbers masked: the same warning about another fit reads the same."""
+    return re.sub(r"\d[\d.,]*(?:e[+-]?\d+)?", "#", sentence).rstrip(".。")
+
+
+def _once(english: str, text: str, seen: dict, section: int, language: str, T: dict) -> str:
+    """A note as shown in ``section``: whole the first time its warning (its first sentence, without a leading date
+    and with its numbers masked) appears; after that, its own first sentence with "as in the note of section N", and
+    only the sentences the first note did not say (this notebook's consequence of the warning). ``seen`` maps a
+    warning to its section and the first note's sentences (masked), and is updated.
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import _once
+    >>> seen, T = {}, {"repeated_note": "{head}: as in the note of section {section}."}
+    >>> first = "Pareto/NBD: s is at a bound (s = 3.5e+09). Its P(alive) follows one rate."
+    >>> _once(first, first, seen, 3, "en", T) == first
+    True
+    >>> again = "On 2022-12-31: Pareto/NBD: s is at a bound (s = 1.8e+10). Its P(alive) follows one rate. So days decide."
+    >>> _once(again, again, seen, 4, "en", T)
+    'On 2022-12-31: Pareto/NBD: s is at a bound (s = 1.8e+10): as in the note of section 3. So days decide.'
+    """
+    undated, local = _undated(english), _undated(text)
+    key = _masked(_SENTENCE_END.split(undated, maxsplit=1)[0])
+    said = _sentences(local, language)
+    if key not in seen:
+        seen[key] = (section, {_masked(x) for x in said})
+        return text
+    first_section, first_said = seen[key]
+    date = text[:len(text) - len(local)]
+    head = date + (said[0].rstrip(".。") if said else key)  # the warning's own numbers, in the page's language
+    rest = [x for x in said[1:] if _masked(x) not in first_said]
+    return run_together([T["repeated_note"].format(head=head, section=first_section), *rest])
+
+
 #: Numeric columns that name something rather than count it: shown as they are (2024, not 2,024).
 _IDENTIFIERS = frozenset({"year", "id", "customer_id", "cohort"})
 
@@ -857,7 +904,7 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     hypotheses = number(hyp) if hyp else None
     data = [number(a) for a in data]
     declared = {nb: rec.get("findings", []) for nb, rec in manifest.get("notebooks", {}).items()}
-    seen: dict[str, int] = {}  # one warning said once: a note repeated in a later section points back to it
+    seen: dict[str, tuple] = {}  # one warning said once: a note repeated in a later section points back to it
     for i, s in enumerate(sections, 3):
         s["title"] = f"{i}. {T[_section_title_key(s)]}"
         s["lead"] = stage_lead(s["key"], results, manifest, language, T)
@@ -868,21 +915,7 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
             found = declared.get(nb["name"], [])
             nb["demonstration"] = bool(found) and all(fnd.is_demonstration(f, simulated) for f in found) and not (
                 own_survey and manifest["notebooks"].get(nb["name"], {}).get("demonstrations") == ["answers"])
-            shown = []
-            for english, text in nb["notes"]:
-                # the note's first sentence (without a leading date) is its warning; later sentences are this
-                # notebook's consequence of it, which stay
-                key = _SENTENCE_END.split(re.sub(r"^On \d{4}-\d{2}-\d{2}: ", "", english), maxsplit=1)[0].rstrip(".")
-                if key in seen:
-                    # the warning whole, in the page's language (never cut mid-word)
-                    head = re.sub(r"^在 \d{4}-\d{2}-\d{2}[::]", "", text.split("。", 1)[0]) \
-                        if language == "zh" and "。" in text else key
-                    rest = (text.split("。", 1)[1] if "。" in text else "") if language == "zh" else \
-                        (_SENTENCE_END.split(text, maxsplit=1) + [""])[1]
-                    shown.append(run_together([T["repeated_note"].format(head=head, section=seen[key]), rest]))
-                else:
-                    seen[key] = i
-                    shown.append(text)
+            shown = [_once(english, text, seen, i, language, T) for english, text in nb["notes"]]
             nb["notes"] = shown
         s["main"] = number(s["main"]) if s["main"] else None
         for nb in s["notebooks"]:
