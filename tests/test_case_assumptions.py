@@ -2,7 +2,7 @@
 
 A B2B export (tests/exports.py: profit-ranked key accounts, no survey, no campaign file) was reported with the
 workbook's default study assumptions stated as the case's own (churn costs 50/5, a planned lift of 20% at a baseline
-of 8%, ``clv.covariates: [country]``, the fallback background), with headings and method sentences naming analyses
+of 8%, the fallback background; purchase-model covariates are none unless the study names them), with headings and method sentences naming analyses
 that did not run, and with "did not run" said of notebooks that ran. Each test below fails if one of these returns.
 Small fixtures: a manifest and values written by hand, the values' keys read from kamlib.stage_results.RECORDED.
 """
@@ -71,8 +71,9 @@ def test_defaults_the_study_does_not_set_are_named_as_the_workbooks_with_their_k
                          context=report.run_context(_study(tiers={"key_share": 0.1})))
     [said] = [m["text"] for m in doc["methods"] if m["stage"] == "assumptions"]
     for key in ("segments.cost_missed_churner: 50", "segments.cost_wasted_offer: 5", "strategy.relative_lift: 0.2",
-                "strategy.baseline_conversion: 0.08", "clv.covariates: country", "texts.background"):
+                "strategy.baseline_conversion: 0.08", "texts.background"):
         assert key in said
+    assert "clv.covariates" not in said  # no covariate unless the study names one: nothing assumed
     assert ("not facts about this case" in said) if language == "en" else ("而非本案例的事实" in said)
 
 

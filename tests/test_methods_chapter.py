@@ -215,11 +215,9 @@ def test_the_segments_k_rule_is_the_one_choose_k_applies_with_its_cut_off_and_so
     """Examiner's review, item 3: the run chose k = 5, neither the gap k (7) nor the silhouette k (2); the chapter
     states segments.choose_k's rule (the gap k when stable, else the best silhouette among k >= 3), its cut-off read
     from the function, and cites the gap statistic and the silhouette (both in methods.bib)."""
-    import inspect
+    from kamlib import verdicts
 
-    from kamlib.segments import choose_k
-
-    cut = inspect.signature(choose_k).parameters["min_stability"].default
+    cut = verdicts.RULES["segment_stability"].threshold  # choose_k's cut-off when none is passed
     text = " ".join(c["text"] for c in methods.chapter(*_segments_ran({"country": "Country"})))
     assert f"is at least {cut:.2f}" in text and "Tibshirani, Walther & Hastie 2001" in text and "Rousseeuw 1987" in text
     assert "the gap rule gives k = 7 and the highest silhouette k = 2" in text

@@ -27,7 +27,6 @@ __all__ = ["ASSUMED", "assumptions", "chapter", "workbook_defaults"]
 ASSUMED = {
     "title": ("the report's title", "报告标题"),
     "texts.background": ("the background and research questions", "背景与研究问题"),
-    "clv.covariates": ("the covariates of the purchase models", "购买模型的协变量"),
     "segments.cost_missed_churner": ("the cost of a missed churner", "漏掉一名流失客户的成本"),
     "segments.cost_wasted_offer": ("the cost of a wasted retention offer", "一次浪费的挽留优惠的成本"),
     "strategy.baseline_conversion": ("the baseline conversion of the campaign plan", "活动计划的基线转化率"),
@@ -55,8 +54,8 @@ def workbook_defaults(study) -> dict:
     >>> from kamlib.workbench.study import Study
     >>> from kamlib.workbench.methods import workbook_defaults
     >>> d = workbook_defaults(Study.model_validate({"segments": {"cost_missed_churner": 80}}))
-    >>> "segments.cost_missed_churner" in d, d["segments.cost_wasted_offer"], d["clv.covariates"]
-    (False, 5.0, ['country'])
+    >>> "segments.cost_missed_churner" in d, d["segments.cost_wasted_offer"], "clv.covariates" in d
+    (False, 5.0, False)
     """
     data = study.model_dump(mode="json")
     out = {}
@@ -105,7 +104,7 @@ def assumptions(manifest: dict, defaults: dict | None, language: str = "en") -> 
     --------
     >>> from kamlib.workbench.methods import assumptions
     >>> m = {"notebooks": {"x": {"parameters": {"segments_cost_missed_churner": 50.0}}}}
-    >>> assumptions(m, {"segments.cost_missed_churner": 50.0, "clv.covariates": ["country"]}).split(";")[0]
+    >>> assumptions(m, {"segments.cost_missed_churner": 50.0}).split(";")[0]
     'Assumptions. The study file does not set the cost of a missed churner (segments.cost_missed_churner: 50)'
 
     >>> assumptions(m, {}) is None

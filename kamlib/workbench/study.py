@@ -204,9 +204,9 @@ class CLV(_Section):
                                 "(kamlib.clv.evidence); 0 skips the check.")
     penalizer: float = Field(0.0, ge=0)
     covariates: list[Literal["country", "channel", "category", "cohort"]] = Field(
-        ["country"], description="time-invariant customer covariates of the Pareto/NBD and BG/NBD: roles of the log "
-                                 "(each customer's most frequent value in the calibration period) or 'cohort' (the "
-                                 "month of the first purchase); [] for none")
+        [], description="time-invariant customer covariates of the Pareto/NBD and BG/NBD: roles of the log "
+                        "(each customer's most frequent value in the calibration period) or 'cohort' (the month of "
+                        "the first purchase); none unless the study names them (the default study: [country])")
     covariate_min_customers: int = Field(30, ge=1, description="covariate levels with fewer customers are pooled as "
                                                                "'other'")
 
