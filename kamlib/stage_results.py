@@ -1371,8 +1371,10 @@ def _evaluate(r: StageResults, simulated: bool) -> list[Message]:
     got = _clv_over_sort(r) if _claimed("clv_over_sort") else None  # only a claim of the study's own register
     if got:
         verdict, evidence = got
-        out.append(Message("Set against the claim that CLV guides allocation better than past revenue (S002): "
-                           "{verdict}; {evidence}.", "closing", verdict=Message(verdict, "value"), evidence=evidence))
+        by = _claimed_by("clv_over_sort")
+        out.append(Message("Set against the claim that CLV guides allocation better than past revenue ({sources}): "
+                           "{verdict}; {evidence}.", "closing", sources=by or Message("the claims register", "phrase"),
+                           verdict=Message(verdict, "value"), evidence=evidence))
     if r.evaluate.budget_incremental_clv is not None:
         out.append(_budget_basis(r.evaluate))
     size = _experiment_size(r)
@@ -1419,7 +1421,8 @@ _CLOSINGS: dict[str, Callable] = {"literature": _literature, "identify": _identi
                                   "understand": _understand, "act": _act, "evaluate": _evaluate}
 
 
-#: The checks of the claims register a closing may set a result against (None: every check, as without a register).
+#: The checks of the claims register a closing may set a result against, each with the sources of its claims (None:
+#: every check, as without a register).
 _CLAIMED: ContextVar = ContextVar("claimed", default=None)
 
 
@@ -1427,6 +1430,12 @@ def _claimed(check: str) -> bool:
     """Whether the run's claims register holds a claim of ``check`` (:func:`closing`'s ``claims``)."""
     checks = _CLAIMED.get()
     return checks is None or check in checks
+
+
+def _claimed_by(check: str) -> str:
+    """The sources of the register's claims of ``check``, as the register names them ('S002; Reinartz & Kumar
+    (2003)'); empty without a register."""
+    return "; ".join((_CLAIMED.get() or {}).get(check, []))
 
 
 def closing(stage: str, results: StageResults, *, strict: bool = False,
@@ -1463,7 +1472,12 @@ def closing(stage: str, results: StageResults, *, strict: bool = False,
     '对大客户管理而言,这意味着'
     """
     make = _CLOSINGS.get(stage)
-    token = _CLAIMED.set(None if claims is None else {c.partition(":")[0] for c in claims["check"]})
+    claimed = None
+    if claims is not None:
+        claimed = {}
+        for check, source in zip(claims["check"], claims["source"]):
+            claimed.setdefault(check.partition(":")[0], []).append(source)
+    token = _CLAIMED.set(claimed)
     try:
         with _strict(strict):
             return make(results, bool(survey_simulated)) if make else []

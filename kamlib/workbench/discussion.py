@@ -22,17 +22,21 @@ import pandas as pd
 
 from .. import stage_results as _stage
 from ..i18n import Message, in_language
+from ..literature import LIT
 from ..stage_results import CHECKS, NOT_TESTED, Claim, StageResults, load_claims
 from .artefacts import RESULT_FORMAT, kamlib_code_hash
 
-__all__ = ["CHECKS", "Claim", "NOT_TESTED", "NO_CLAIMS", "closing", "confront", "load_claims", "register",
+__all__ = ["CHECKS", "Claim", "LITERATURE_CLAIMS", "NOT_TESTED", "NO_CLAIMS", "closing", "confront", "load_claims", "register",
            "run_file", "stage_results"]
 
 #: The discussion's one sentence when the run read no claims register: the claims are the study's own
 #: (``literature.claims``, read with its practice sources by the literature stage), never another study's.
-NO_CLAIMS = Message("No claims register was read in this run (the study's literature.claims, read with its practice "
-                    "sources in the literature stage), so the discussion sets no claim of the sources against the "
-                    "case's data.")
+NO_CLAIMS = Message("The study declares no claims of its own sources (literature.claims); the discussion sets the "
+                    "findings of the peer-reviewed works in data/literature/literature_claims.csv against this run.")
+
+#: The claims of the peer-reviewed works of the literature register (data/literature/register.csv) that any
+#: transaction log can test: set against every run, beside the study's own register.
+LITERATURE_CLAIMS = LIT / "literature_claims.csv"
 
 
 def run_file(manifest: dict, key: str) -> str | None:
@@ -69,9 +73,10 @@ def run_file(manifest: dict, key: str) -> str | None:
 
 
 def register(manifest: dict) -> pd.DataFrame:
-    """The claims register this run read: the study's ``literature.claims`` as the notebook that takes the literature
-    section ran with it (:func:`run_file`), or an empty register when the run read none (the study declares none, or
-    its literature stage did not run).
+    """The claims this run sets against its results: the study's own register (``literature.claims`` as the notebook
+    that takes the literature section ran with it, :func:`run_file`; none when the study declares none or its
+    literature stage did not run), then the peer-reviewed works' claims of :data:`LITERATURE_CLAIMS` that the study's
+    register does not already hold (the same source and check).
 
     Parameters
     ----------
@@ -81,20 +86,24 @@ def register(manifest: dict) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        :func:`load_claims` of that file, or no rows with its columns.
+        :func:`load_claims`'s columns.
 
     Examples
     --------
     >>> from kamlib.workbench.discussion import register
-    >>> len(register({"notebooks": {"x": {"parameters": {"seed": 1}}}}))
-    0
+    >>> register({"notebooks": {"x": {"parameters": {"seed": 1}}}})["id"].tolist()
+    ['L1', 'L2', 'L3']
     >>> register({"notebooks": {"x": {"parameters": {"literature_claims": "data/literature/claims.csv"}}}})["id"].iloc[0]
     'C1'
     """
+    works = load_claims(LITERATURE_CLAIMS)
     path = run_file(manifest, "literature_claims")
     if path is None:
-        return pd.DataFrame(columns=["id", "source", "location", "claim", "check"])
-    return load_claims(path)
+        return works
+    own = load_claims(path)
+    held = set(zip(own["source"], own["check"]))
+    return pd.concat([own, works[[(s, c) not in held for s, c in zip(works["source"], works["check"])]]],
+                     ignore_index=True)
 
 
 def stage_results(values: dict, folder: str | Path | None = None) -> StageResults:

@@ -232,8 +232,10 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
         w.heading(T["rq_answers"], 2)
         for a in doc_["answers"]:
             w.rich([(a["head"], True, False), (report.gap_after(a["head"]) + a["text"], False, False)])
-    w.paragraph(doc_.get("no_claims") or T["discussion_lead"])  # no claims register read: one sentence says so
+    if doc_.get("no_claims"):  # the study declares no claims of its own: one sentence says whose are set against it
+        w.paragraph(doc_["no_claims"])
     if doc_["claims"]:
+        w.paragraph(T["discussion_lead"])
         w.table(list(T["claims_head"]), [[c[k] for k in ("id", "source", "claim", "verdict", "evidence")]
                                          for c in doc_["claims"]], ["text"] * 5, None, None)
     for p in author.get("discussion", []):

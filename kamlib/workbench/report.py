@@ -315,8 +315,9 @@ def _masked(sentence: str) -> str:
 def _once(english: str, text: str, seen: dict, section: int, language: str, T: dict) -> str:
     """A note as shown in ``section``: whole the first time its warning (its first sentence, without a leading date
     and with its numbers masked) appears; after that, its own first sentence with "as in the note of section N", and
-    only the sentences the first note did not say (this notebook's consequence of the warning). ``seen`` maps a
-    warning to its section and the first note's sentences (masked), and is updated.
+    only the sentences the first note did not say word for word (this notebook's consequence of the warning, and any
+    sentence whose numbers differ). ``seen`` maps a warning to its section and the first note's sentences, and is
+    updated.
 
     Examples
     --------
@@ -328,17 +329,21 @@ def _once(english: str, text: str, seen: dict, section: int, language: str, T: d
     >>> again = "On 2022-12-31: Pareto/NBD: s is at a bound (s = 1.8e+10). Its P(alive) follows one rate. So days decide."
     >>> _once(again, again, seen, 4, "en", T)
     'On 2022-12-31: Pareto/NBD: s is at a bound (s = 1.8e+10): as in the note of section 3. So days decide.'
+    >>> other = "Pareto/NBD: s is at a bound (s = 9.1e+07). Its rate is 0.3, not 0.002."
+    >>> _once(other, other, {**seen, _masked("Pareto/NBD: s is at a bound (s = 1)"): (3, {"Its rate is 0.2, not 0.002."})},
+    ...       5, "en", T)
+    'Pareto/NBD: s is at a bound (s = 9.1e+07): as in the note of section 3. Its rate is 0.3, not 0.002.'
     """
     undated, local = _undated(english), _undated(text)
     key = _masked(_SENTENCE_END.split(undated, maxsplit=1)[0])
     said = _sentences(local, language)
     if key not in seen:
-        seen[key] = (section, {_masked(x) for x in said})
+        seen[key] = (section, set(said))
         return text
     first_section, first_said = seen[key]
     date = text[:len(text) - len(local)]
     head = date + (said[0].rstrip(".。") if said else key)  # the warning's own numbers, in the page's language
-    rest = [x for x in said[1:] if _masked(x) not in first_said]
+    rest = [x for x in said[1:] if x not in first_said]  # a sentence with other numbers says something else
     return run_together([T["repeated_note"].format(head=head, section=first_section), *rest])
 
 
@@ -851,7 +856,7 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     arts = manifest.get("artefacts", [])
     values = _values(out)
     results = discussion.stage_results(values, out)  # the typed stage results the reasoning reads
-    claims = discussion.register(manifest)  # the study's own claims register, as its literature stage read it
+    claims = discussion.register(manifest)  # the study's claims register and the peer-reviewed works' claims
     currencies = {nb: rec.get("parameters", {}).get("transactions_currency")
                   for nb, rec in manifest.get("notebooks", {}).items()}
     time_units = {nb: rec.get("parameters", {}).get("clv_unit") for nb, rec in manifest.get("notebooks", {}).items()}
@@ -940,7 +945,8 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
             # a numbered style lists the works the page cites, in its order: render() makes it from the page
             "references": [],  # outline() adds them, and the rules the run applied
             "claims": [c.row(language) for c in discussion.confront(results, claims)], "rules": [],
-            "no_claims": None if len(claims) else _in_language(discussion.NO_CLAIMS, language),
+            "no_claims": None if discussion.run_file(manifest, "literature_claims") else
+            _in_language(discussion.NO_CLAIMS, language),
             "author": {section: _author(section, text, results, manifest, language, currency)
                        for section, text in (texts or {}).items()},
             "appendix": _appendix(manifest, sections), "labels": labels,
