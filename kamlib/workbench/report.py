@@ -1796,7 +1796,7 @@ def build(study_file=None, *, quick: bool = False, force: bool = False) -> Path:
               here.parent / "verdicts.py", here / "templates" / "report.html.j2",
               *sorted((here.parent / "locale").glob("*.po")), *sorted((here.parent / "resources").glob("*.csl")),
               lit / "codebook.yaml", lit / "methods.bib", lit / "register.csv", lit / "sources.csv",
-              lit / "claims.csv")
+              lit / "claims.csv", lit / "literature_claims.csv")
     code = b"".join(f.read_bytes() for f in inputs if f.exists())
     values = b"".join(f.read_bytes() for f in sorted((out / "values").glob("*.json")))
     manifest_bytes = manifest_path.read_bytes()
