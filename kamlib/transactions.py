@@ -56,6 +56,7 @@ def _total(kept: int, read: int) -> Message:
         return Message("total: all {read:,} rows read were kept", "phrase", read=read)
     return Message("total: {kept:,} rows kept of {read:,} read", "phrase", kept=kept, read=read)
 
+
 def roles(columns: dict | None, available) -> dict:
     """The file's column of each role: what ``columns`` maps, with the plain defaults for the rest.
 

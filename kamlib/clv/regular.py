@@ -502,6 +502,8 @@ def fit(x, tx, T, litt, weights=None, *, model: str = "mbgcnbd", k: int | None =
 
 #: BTYDplus's start of r, alpha, a, b, and one more (k = 1, or any k without a neighbouring fit)
 STARTS = ([1.0, 3.0, 1.0, 3.0], [0.5, 1.0, 0.5, 1.0])
+
+
 def _fit_k(k: int, data: dict, w: np.ndarray, model: str, starts, hess_inv=None) -> tuple[dict, float, object]:
     """The best of BFGS runs (:func:`kamlib.clv._optimize.minimize`) from ``starts`` at a fixed ``k``: ``(params, total
     log-likelihood, inverse Hessian)``."""
