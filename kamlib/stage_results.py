@@ -413,6 +413,10 @@ class Evaluate(Result):
     capture_difference_ci : tuple of float or None
         The 95% interval of the difference ``capture_clv - capture_past_revenue`` from the same bootstrap resamples
         for both rules (paired).
+    captures : dict or None
+        The share of holdout revenue (0 to 1) that the top ``top_share`` of customers of each selection rule the run
+        scored bring, by the rule's first word in lower case (``monetary``, ``frequency``, ``rfm``, ``clv``,
+        ``value``, ``random``: :data:`kamlib.act.strategy.RULES` and :data:`~kamlib.act.strategy.INDEX_RULE`).
     customers : int or None
         Customers in the transaction log (count).
     n_per_arm : int or None
@@ -444,6 +448,7 @@ class Evaluate(Result):
     capture_clv_ci: tuple | None = None
     capture_past_revenue: float | None = None
     capture_difference_ci: tuple | None = None
+    captures: dict | None = None
     customers: int | None = None
     n_per_arm: int | None = None
     detectable_lift: float | None = None
@@ -552,6 +557,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "capture_clv_ci"): ("40_strategy", "capture_clv_ci"),
     ("evaluate", "capture_past_revenue"): ("40_strategy", "capture_monetary"),
     ("evaluate", "capture_difference_ci"): ("40_strategy", "capture_clv_difference_ci"),
+    ("evaluate", "captures"): ("40_strategy", r"capture_(?P<id>[a-z]+)"),
     ("evaluate", "customers"): ("40_strategy", "customers_in_log"),
     ("evaluate", "n_per_arm"): ("40_strategy", "n_per_arm_planned_lift"),
     ("evaluate", "detectable_lift"): ("40_strategy", "detectable_lift"),
