@@ -24,3 +24,18 @@ def test_the_identification_note_reads_the_reason_not_its_own_words():
     assert "the log is too small to identify dropout" not in code
     # the tiers' one reason (kamlib.tiers.unvalued_reason reads the evidence's), which the note and captions read
     assert "evidence=proof" in code and "reason=unvalued" in code
+
+
+def test_an_inconclusive_check_asks_for_more_draws_only_when_they_could_show_identification():
+    """Examiner: at 60% recovered against the rule's 80%, more simulated logs would most likely confirm that the log
+    cannot identify dropout; the fix then names more data. At 85% (above the cut-off, interval still spanning it)
+    more draws could decide for identification, and the fix asks for them."""
+    from kamlib.clv.evidence import Evidence
+
+    below = Evidence(800, 633, 20, 0.6, False, None, "")
+    above = Evidence(800, 633, 12, 10 / 12, False, None, "")
+    assert below.inconclusive and above.inconclusive
+    assert str(below.fix).startswith("a larger log or a longer calibration period")
+    assert "would most likely confirm that this log cannot identify dropout" in str(below.fix)
+    assert str(above.fix).startswith("more simulated logs, so that the interval decides")
+    assert below.fix.translate("zh") != str(below.fix)  # a Chinese sentence exists

@@ -316,18 +316,34 @@ class Evidence(Result):
     @property
     def fix(self) -> Message | None:
         """What would let a purchase model identify dropout, as a phrase (None when the log identifies it): a log of
-        the customers :attr:`needed`, or a longer calibration period over which the customers buy more often.
+        the customers :attr:`needed`, or a longer calibration period over which the customers buy more often; for an
+        inconclusive check, more simulated logs when the share is at or above the rule's cut-off (they would likely
+        show identification), else more data, since more simulated logs would likely confirm the opposite.
 
         Examples
         --------
         >>> from kamlib.clv.evidence import Evidence
         >>> str(Evidence(800, 633, 20, 0.05, False, 3200, "").fix)
         'a log of about 3,200 customers, or a longer calibration period (clv.calibration_start, clv.calibration_end)'
+        >>> str(Evidence(800, 633, 20, 0.6, False, None, "").fix)[:43]  # inconclusive below the cut-off
+        'a larger log or a longer calibration period'
         """
         if self.adequate:
             return None
         if self.inconclusive:
             more = self.draws_to_decide
+            if self.recovered < _cut():
+                # below the cut-off, more draws would most likely confirm that the log cannot identify dropout: they
+                # decide the check, but only more data can unlock a model
+                return (Message("a larger log or a longer calibration period (clv.calibration_start, "
+                                "clv.calibration_end): with the share at {share:.0%}, below the rule's {cut:.0%}, more "
+                                "simulated logs (about {n:,}, clv.evidence_draws, now {draws:,}) would most likely "
+                                "confirm that this log cannot identify dropout", "phrase", share=self.recovered,
+                                cut=_cut(), n=more, draws=self.draws) if more else
+                        Message("a larger log or a longer calibration period (clv.calibration_start, "
+                                "clv.calibration_end): with the share at {share:.0%}, below the rule's {cut:.0%}, more "
+                                "simulated logs would most likely confirm that this log cannot identify dropout",
+                                "phrase", share=self.recovered, cut=_cut()))
             return (Message("more simulated logs, so that the interval decides: about {n:,} (clv.evidence_draws, now "
                             "{draws:,}) if the share stays near {share:.0%}", "phrase", n=more, draws=self.draws,
                             share=self.recovered) if more else
