@@ -9,7 +9,7 @@ import pandas as pd
 from .i18n import Message
 from .transactions import SAMPLE_RULE
 
-__all__ = ["AGE_YEARS", "CHINA", "DROP_SHARE", "SEASONAL_PEAK", "limitations", "monthly", "overview"]
+__all__ = ["AGE_YEARS", "CHINA", "CLOSED_SHARE", "DROP_SHARE", "SEASONAL_PEAK", "limitations", "monthly", "overview"]
 
 
 def overview(transactions: pd.DataFrame) -> pd.DataFrame:
@@ -103,6 +103,9 @@ def monthly(transactions: pd.DataFrame) -> pd.DataFrame:
 DROP_SHARE = 0.01
 #: A log that ends at least this many years before the newest practice source is old for the comparison.
 AGE_YEARS = 2
+#: A log whose last first purchase is followed by at least this share of its span (and by 90 days or more) follows a
+#: closed set of customers, not a customer base that keeps acquiring (a workbook convention).
+CLOSED_SHARE = 0.25
 #: A busiest month at least this many times the median month's sales makes sales seasonal.
 SEASONAL_PEAK = 1.5
 #: The country names that place a log in the sources' market.
@@ -117,7 +120,8 @@ def limitations(report: pd.DataFrame, transactions: pd.DataFrame, months: pd.Dat
     revenue each cleaning rule dropped (from :data:`DROP_SHARE` of the lines read), the log's age against the
     practice sources (from :data:`AGE_YEARS`), the sources' market against the log's customers' country, and a
     seasonal peak (from :data:`SEASONAL_PEAK` times the median month) inside the holdout period or across an
-    inactivity window shorter than a year, and a file whose provenance is not stated (no provenance note).
+    inactivity window shorter than a year, a log that stops acquiring customers long before it ends (a closed set of
+    customers, :data:`CLOSED_SHARE` of its span), and a file whose provenance is not stated (no provenance note).
 
     Parameters
     ----------
@@ -213,6 +217,17 @@ def limitations(report: pd.DataFrame, transactions: pd.DataFrame, months: pd.Dat
                     "{peak} at {ratio} times the median month: a customer who buys once a season counts as inactive "
                     "between seasons.", {"days": str(int(inactive_days)), "peak": peak_month,
                                          "ratio": f"{peak_ratio:.1f}"}))
+    if len(transactions):
+        newest = transactions.groupby("customer_id")["date"].min().max()  # the last customer's first purchase
+        span, after = (pd.Timestamp(last) - pd.Timestamp(first)).days, (pd.Timestamp(last) - newest).days
+        if span > 0 and after >= 90 and after / span >= CLOSED_SHARE:
+            out.append(("closed_base", "No customer's first purchase falls after {newest}, though the log runs to "
+                        "{last} ({months} months, {share} of its span, later): it follows a fixed set of customers (a "
+                        "cohort, a panel or a sample), not a customer base that keeps acquiring, so concentration, the "
+                        "lifecycle stages, cohort retention and the churn rate describe that set only; fix: state how "
+                        "the export was drawn (in its provenance note) and read the results as those of that set.",
+                        {"newest": f"{newest:%Y-%m-%d}", "last": last, "months": f"{after / 30.44:.0f}",
+                         "share": f"{after / span:.0%}"}))
     said = dict(zip(provenance["field"], provenance["value"])) if provenance is not None else {}
     if str(said.get("real", "")) == "not stated":  # a user's file without a note (kamlib.datasets.provenance)
         file = str(said.get("file", data))

@@ -62,3 +62,20 @@ def test_every_template_has_its_chinese():
     assert len(out) == 5
     for _, template, _ in out:
         assert gettext(template, "finding", "zh"), template
+
+
+def test_a_log_that_stops_acquiring_customers_long_before_it_ends_is_a_closed_set():
+    """Examiner: on the B2B export no customer's first purchase falls after mid-2020 though the log runs to the end
+    of 2022; concentration, lifecycle and churn then describe a fixed set of customers. A log that keeps acquiring
+    (a new customer in its last months) gets no such sentence."""
+    import pandas as pd
+
+    from kamlib.describe import limitations
+
+    report = pd.DataFrame({"rule": ["total"], "rows_dropped": [0], "amount_dropped": [0.0]})
+    dates = pd.to_datetime(["2019-01-01", "2019-06-01", "2020-07-01", "2022-12-31", "2022-06-01"])
+    closed = pd.DataFrame({"customer_id": [1, 2, 3, 1, 2], "date": dates})
+    [said] = [(t, n) for key, t, n in limitations(report, closed) if key == "closed_base"]
+    assert said[1]["newest"] == "2020-07-01" and said[1]["last"] == "2022-12-31" and said[1]["share"] == "63%"  # 913 of 1,460 days
+    growing = pd.concat([closed, pd.DataFrame({"customer_id": [9], "date": pd.to_datetime(["2022-11-01"])})])
+    assert "closed_base" not in [key for key, _, _ in limitations(report, growing)]
