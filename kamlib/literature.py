@@ -30,7 +30,7 @@ from .errors import KamError, require_columns, rows_preview
 
 __all__ = ["AutoCoding", "BIB_TYPES", "FACT_COLUMNS", "LIT", "REGISTER_COLUMNS", "SOURCE_COLUMNS", "STAGES", "STYLES",
            "STYLE_OF_LANGUAGE", "TYPES", "UNIT_RULES", "agreement", "apa_citations", "autocode", "chinese_csl", "citations",
-           "cite_as", "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "fact", "fleiss_kappa",
+           "cite_as", "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "doi_urls", "fact", "fleiss_kappa",
            "format_references", "frequency", "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts",
            "load_register", "load_sources", "matrix", "number_citations", "references", "seed_body", "seed_units",
            "sources_csl", "themes_table", "to_bibtex", "tokenize", "traceability", "work_keys"]
@@ -552,6 +552,7 @@ def format_references(keys, *, style: str = "apa", bibtex: str | None = None, cs
     bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
     if style == "gbt7714":  # a work in Chinese is listed in Chinese: its item (read after the BibTeX) replaces it
         csl_items = [*chinese_csl(bibtex, keys), *(csl_items or [])]
+        bibtex = doi_urls(bibtex)  # an online work's [J/OL] entry names its URL and access date
     out = _pandoc(tuple(keys), style, bibtex, _json(csl_items), None)
     if style == "gbt7714":
         # The style prints each work in its own language ("et al.", "2nd ed." for a work in English) only under
@@ -564,6 +565,46 @@ def format_references(keys, *, style: str = "apa", bibtex: str | None = None, cs
     if missing:
         raise KamError(f"the bibliography has no entry for {missing}; add them to data/literature/methods.bib.")
     return out
+
+
+def doi_urls(bibtex: str) -> str:
+    """The bibliography with each DOI's URL (``https://doi.org/`` and the DOI) as the entry's ``url`` where it has
+    none, for the GB/T 7714-2015 list: an entry with a DOI is an online work ([J/OL], [M/OL]), and the standard
+    describes one by its access date (the entry's ``urldate``, the day its DOI was checked) and its URL, then its DOI.
+
+    Parameters
+    ----------
+    bibtex : str
+
+    Returns
+    -------
+    str
+        The same BibTeX with a ``url`` field after each ``doi`` field of an entry that has no ``url``.
+
+    References
+    ----------
+    GB/T 7714-2015 (信息与文献 参考文献著录规则), 4.2.2 and 8.8: the access date in brackets, then the access
+    path (URL), then the DOI, of an online work.
+
+    Examples
+    --------
+    >>> from kamlib.literature import doi_urls
+    >>> print(doi_urls("@article{a,\\n  doi = {10.1/x},\\n  urldate = {2026-12-07}\\n}"))
+    @article{a,
+      doi = {10.1/x},
+      url = {https://doi.org/10.1/x},
+      urldate = {2026-12-07}
+    }
+    """
+    def entry(m):
+        text = m.group(0)
+        if re.search(r"(?mi)^\s*url\s*=", text):
+            return text
+        return re.sub(r"(?mi)^(\s*)doi\s*=\s*\{([^}]*)\}(,?)",
+                      lambda d: f"{d.group(1)}doi = {{{d.group(2)}}},\n{d.group(1)}url = {{https://doi.org/{d.group(2)}}}"
+                                f"{d.group(3)}", text)
+
+    return re.sub(r"(?ms)^@\w+\{.*?^\}", entry, bibtex)
 
 
 #: CSL types of the BibTeX entries a work in Chinese may be (:func:`chinese_csl`)
@@ -624,6 +665,10 @@ def chinese_csl(bibtex: str | None = None, keys=None) -> list[dict]:
                           ("volume", "volume"), ("issue", "number"), ("page", "pages"), ("DOI", "doi")):
             if field(name):
                 item[csl] = field(name)
+        if field("doi"):  # an online work: its URL and access date, as doi_urls gives a work in English
+            item["URL"] = field("url") or f"https://doi.org/{field('doi')}"
+        if field("urldate"):
+            item["accessed"] = {"date-parts": [[int(x) for x in field("urldate").split("-")]]}
         items.append(item)
     return items
 

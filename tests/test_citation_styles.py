@@ -121,3 +121,54 @@ def test_a_numbered_chinese_citation_takes_the_author_number_form(cited, zh):
     assert lit.number_citations(cited, {(surname, year): 1}, language="zh") == zh
     english = lit.number_citations(cited, {(surname, year): 1})  # the English form keeps the year
     assert english.count("[1]") == 1 and year in english
+
+
+@pytest.fixture(scope="module")
+def methods_bib():
+    """Every work of data/literature/methods.bib, formatted in both styles, with its DOI and access date."""
+    from pybtex.database import parse_string
+
+    entries = parse_string((lit.LIT / "methods.bib").read_text("utf-8"), "bibtex").entries
+    keys = list(entries)
+    return {"fields": {k: dict(e.fields) for k, e in entries.items()},
+            **{style: {r["key"]: r for r in lit.format_references(keys, style=style)} for style in ("apa", "gbt7714")}}
+
+
+def test_every_work_with_a_doi_states_the_day_it_was_checked(methods_bib):
+    """An online work's GB/T entry needs an access date; the bibliography keeps it as the entry's urldate."""
+    undated = [k for k, f in methods_bib["fields"].items() if "doi" in f and not re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}", f.get("urldate", ""))]
+    assert not undated
+
+
+def test_gbt_describes_an_online_work_by_access_date_url_and_doi(methods_bib):
+    """GB/T 7714-2015, 4.2.2 and 8.8: "[J/OL]" (or "[M/OL]"), the access date in brackets, the URL, then the DOI."""
+    for key, f in methods_bib["fields"].items():
+        text = methods_bib["gbt7714"][key]["text"]
+        if "doi" not in f:
+            assert "/OL]" not in text and "DOI:" not in text, key
+            continue
+        assert re.search(r"\[[A-Z]+/OL\]", text), (key, text)
+        assert f"[{f['urldate']}]. https://doi.org/{f['doi']}. DOI:{f['doi']}." in text, (key, text)
+
+
+def test_apa_gives_a_work_with_a_doi_its_doi_only(methods_bib):
+    """APA 7 (9.34, 9.35): the DOI as a URL, no retrieval date and no second URL."""
+    for key, f in methods_bib["fields"].items():
+        text = methods_bib["apa"][key]["text"]
+        if "doi" in f:
+            assert text.endswith(f"https://doi.org/{f['doi']}"), (key, text)
+            assert text.count("https://") == 1 and "Retrieved" not in text, (key, text)
+
+
+def test_a_name_with_a_particle_keeps_it_before_the_surname_in_both_styles(methods_bib):
+    """Florian von Wangenheim: GB/T writes the surname with its particle in capitals, APA keeps "von" in front."""
+    assert methods_bib["gbt7714"]["wubben2008"]["text"].startswith("WÜBBEN M, VON WANGENHEIM F. ")
+    assert methods_bib["apa"]["wubben2008"]["text"].startswith("Wübben, M., & von Wangenheim, F. (2008).")
+
+
+@pytest.mark.parametrize("key, doi", [("wubben2008", "10.1509/jmkg.72.3.082"), ("hosmer2013", "10.1002/9781118548387"),
+                                      ("fabrigar1999", "10.1037/1082-989X.4.3.272"),
+                                      ("gromping2006", "10.18637/jss.v017.i01")])
+def test_the_checked_dois_are_in_the_bibliography(methods_bib, key, doi):
+    assert methods_bib["fields"][key]["doi"] == doi
