@@ -618,14 +618,17 @@ def cell_words(value, language: str = "en", *, column: str | None = None, extra:
 
 def number(value, kind: str = "estimate", language: str = "en", *, currency: str | None = None) -> str:
     """A number as the report shows it in ``language`` (babel's CLDR formats): ``share`` as a percentage with
-    one decimal, ``count`` with grouping, ``money`` without decimals (and the currency code when known),
-    ``estimate`` with the decimals of its size (:func:`decimals`: three below 10), as a table's column of estimates.
+    one decimal, ``count`` (things counted, and integer quantities such as the k of the BG/CNBD-k) with grouping and
+    no decimals, ``money`` without decimals (and the currency code when known), ``cutoff`` (a rule's threshold,
+    :data:`kamlib.verdicts.RULES`) as the rule writes it (``{threshold:g}``: 0.95, 0.06, 0.5), ``estimate`` with
+    the decimals of its size (:func:`decimals`: three below 10), as a table's column of estimates, except that a
+    nonzero estimate below 0.01 in absolute value keeps two significant digits (0.00042, not 0.000; zero is 0.000).
 
     Parameters
     ----------
     value : float or int
         The number.
-    kind : {"share", "count", "money", "estimate"}
+    kind : {"share", "count", "money", "cutoff", "estimate"}
         How it is shown (the kinds of :meth:`kamlib.workbench.artefacts.Artefacts.record`).
     language : str
         ``"en"`` or ``"zh"`` (the locale's symbols and grouping).
@@ -647,7 +650,10 @@ def number(value, kind: str = "estimate", language: str = "en", *, currency: str
     ('69.4%', '17,363', '12,346 GBP')
     >>> number(0.5951), number(1.5), number(-15153.2)
     ('0.595', '1.500', '-15,153')
+    >>> number(0.00042), number(-0.0031), number(0.0), number(3.0, "count"), number(0.95, "cutoff")
+    ('0.00042', '-0.0031', '0.000', '3', '0.95')
     """
+    import math
     import numbers
 
     from babel.numbers import format_decimal, format_percent
@@ -663,7 +669,12 @@ def number(value, kind: str = "estimate", language: str = "en", *, currency: str
     if kind == "money":
         shown = format_decimal(value, "#,##0", locale=locale)
         return f"{shown} {currency}" if currency else shown
-    places = decimals(abs(value))
+    if kind == "cutoff":  # as the rule writes it ({threshold:g}), in the locale's symbols
+        return format_decimal(value, "0.#####", locale=locale)
+    size = abs(value)
+    if 0 < size < 0.01:  # a small nonzero estimate keeps two significant digits: a parameter of 0.00042 is no 0.000
+        size = float(f"{size:.2g}")  # 0.00999 rounds to 0.010, shown with the three decimals of its size
+    places = decimals(size) if not 0 < size < 0.01 else 1 - math.floor(math.log10(size))
     pattern = "#,##0." + "0" * places if places else "#,##0"
     return _unsigned_zero(format_decimal(value, pattern, locale=locale), value,
                           lambda v: format_decimal(v, pattern, locale=locale))

@@ -25,7 +25,7 @@ from ._shared import Interval, delta_method, evaluate_expression
 from ..errors import KamError, require_columns
 from ..i18n import Message
 
-__all__ = ["SEMResult", "WLSMV_CUTOFFS", "cfa", "fit_caveat", "fit_verdicts", "group_paths", "incremental_fit", "measurement_cfa", "measurement_model", "model_syntax",
+__all__ = ["SEMResult", "WLSMV_CUTOFFS", "cfa", "fit_caveat", "fit_cutoffs", "fit_verdicts", "group_paths", "incremental_fit", "measurement_cfa", "measurement_model", "model_syntax",
            "rmsea_ci", "sem", "structural_model"]
 
 
@@ -159,13 +159,43 @@ def fit_verdicts(fit: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: The limitation a fit by WLSMV declares beside its verdicts (its Chinese: the catalogue's ``finding`` entry); the
-#: fields are :func:`fit_caveat`'s numbers.
+#: The caveat on Hu & Bentler's cut-offs for a fit by WLSMV, written once: the note beside the fit verdicts
+#: (:func:`fit_caveat`) and the limitation a report declares (``{cfi}``, ``{tli}``, ``{rmsea}`` the measurement
+#: model's recorded indices, ``{cutoffs}`` the phrase :func:`fit_cutoffs`); its Chinese is the catalogue's
+#: ``finding`` entry.
 WLSMV_CUTOFFS = ("The survey's factor models are fitted by WLSMV on the ordinal answers, but their fit (CFI {cfi}, TLI "
-                 "{tli}, RMSEA {rmsea} for the measurement model) is judged by Hu & Bentler's (1999) cut-offs (CFI and "
-                 "TLI of at least {cfi_cut}, RMSEA of at most {rmsea_cut}), derived for ML on continuous data; with "
-                 "WLSMV these indices show better fit than ML for the same misfit, so a model that meets the cut-offs "
-                 "can still misfit (Xia & Yang 2019). The fit verdicts stand with this caveat.")
+                 "{tli}, RMSEA {rmsea} for the measurement model) is judged by Hu & Bentler's (1999) cut-offs "
+                 "({cutoffs}), derived for ML on continuous data; with WLSMV these indices show better fit than ML for "
+                 "the same misfit, so a model that meets the cut-offs can still misfit (Xia & Yang 2019). The fit "
+                 "verdicts stand with this caveat.")
+
+
+def fit_cutoffs() -> Message:
+    """Hu & Bentler's (1999) cut-offs of CFI, TLI and RMSEA as their rules write them (each rule's own operator and
+    threshold, :data:`kamlib.verdicts.RULES`), the ``{cutoffs}`` of :data:`WLSMV_CUTOFFS`.
+
+    Returns
+    -------
+    Message
+        A phrase (``msgctxt "phrase"``).
+
+    References
+    ----------
+    Hu, L. & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis. *Structural
+    Equation Modeling*, 6(1), 1-55.
+
+    Examples
+    --------
+    >>> from kamlib.survey.cbsem import fit_cutoffs
+    >>> str(fit_cutoffs())
+    'CFI >= 0.95, TLI >= 0.95, RMSEA <= 0.06'
+    """
+    from .. import verdicts
+
+    cfi, tli, rmsea = (verdicts.RULES[k] for k in ("cfi", "tli", "rmsea"))
+    return Message("CFI {cfi_op} {cfi_cut:g}, TLI {tli_op} {tli_cut:g}, RMSEA {rmsea_op} {rmsea_cut:g}", "phrase",
+                   cfi_op=cfi.op, cfi_cut=cfi.threshold, tli_op=tli.op, tli_cut=tli.threshold,
+                   rmsea_op=rmsea.op, rmsea_cut=rmsea.threshold)
 
 
 def fit_caveat(fit: dict) -> Message | None:
@@ -173,7 +203,8 @@ def fit_caveat(fit: dict) -> Message | None:
     (1999) cut-offs for CFI, TLI and RMSEA were derived for ML on continuous data, and on ordinal items fitted by
     WLSMV these indices show better fit than ML for the same misspecification, so the conventional cut-offs tend to
     miss misfit (Xia & Yang 2019). The verdicts of :func:`fit_verdicts` stay; this sentence goes beside them, and a
-    report declares :data:`WLSMV_CUTOFFS` as its limitation. None for an ML fit or an untestable model.
+    report declares the same sentence, :data:`WLSMV_CUTOFFS`, as its limitation. None for an ML fit or an
+    untestable model.
 
     Parameters
     ----------
@@ -183,6 +214,8 @@ def fit_caveat(fit: dict) -> Message | None:
     Returns
     -------
     Message or None
+        :data:`WLSMV_CUTOFFS` with the indices as the report shows an estimate (:func:`kamlib.i18n.number`) and the
+        cut-offs of :func:`fit_cutoffs`.
 
     References
     ----------
@@ -195,22 +228,18 @@ def fit_caveat(fit: dict) -> Message | None:
     --------
     >>> from kamlib.survey.cbsem import fit_caveat
     >>> fit = {"estimator": "WLSMV", "df": 48, "cfi": 0.998, "tli": 0.997, "rmsea": 0.018}
-    >>> str(fit_caveat(fit))[:80]
-    'The fit indices (CFI = 0.998, TLI = 0.997, RMSEA = 0.018) are read against Hu & '
+    >>> note = str(fit_caveat(fit))
+    >>> note[note.index("(CFI"):note.index(" for the")], note[note.index("cut-offs ("):note.index(", derived")]
+    ('(CFI 0.998, TLI 0.997, RMSEA 0.018', 'cut-offs (CFI >= 0.95, TLI >= 0.95, RMSEA <= 0.06)')
     >>> fit_caveat({**fit, "estimator": "ML"}) is None
     True
     """
     if str(fit.get("estimator", "")).upper() != "WLSMV" or not fit.get("df"):
         return None
-    from .. import verdicts
+    from ..i18n import number
 
-    return Message("The fit indices (CFI = {cfi:.3f}, TLI = {tli:.3f}, RMSEA = {rmsea:.3f}) are read against Hu & "
-                   "Bentler's (1999) cut-offs (CFI and TLI {cfi_op} {cfi_cut:g}, RMSEA {rmsea_op} {rmsea_cut:g}), "
-                   "derived for ML on continuous data; this model is fitted by WLSMV on ordinal items, where these "
-                   "indices show better fit than ML for the same misfit, so meeting the cut-offs can hide misfit (Xia "
-                   "& Yang 2019).", cfi=fit["cfi"], tli=fit["tli"], rmsea=fit["rmsea"],
-                   cfi_op=verdicts.RULES["cfi"].op, cfi_cut=verdicts.RULES["cfi"].threshold,
-                   rmsea_op=verdicts.RULES["rmsea"].op, rmsea_cut=verdicts.RULES["rmsea"].threshold)
+    return Message(WLSMV_CUTOFFS, "finding", **{k: number(float(fit[k])) for k in ("cfi", "tli", "rmsea")},
+                   cutoffs=fit_cutoffs())
 
 
 def incremental_fit(chi2: float, df: int, chi2_null: float, df_null: int) -> dict:

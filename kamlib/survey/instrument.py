@@ -223,6 +223,12 @@ def load(path: str | Path) -> Instrument:
         if len(raw["scale"]["labels"].get(lang, [])) != pts:
             raise KamError(f"{path}: scale.labels.{lang} needs {pts} labels.")
     for c, spec in raw["constructs"].items():
+        label = spec.get("label") if isinstance(spec, dict) else None
+        if not (isinstance(label, dict) and all(isinstance(label.get(lang), str) and label[lang].strip()
+                                                  for lang in ("en", "zh"))):
+            found = "has no label" if label is None else f"label is {label!r}"
+            raise KamError(f"{path}: constructs.{c} {found}; give the construct's name in English and Chinese, "
+                           f"e.g. label: {{en: Trust, zh: 信任}} (the tables show it beside the code {c}).")
         n = len(spec.get("items", []))
         if not 3 <= n <= 5:
             raise KamError(f"{path}: construct {c} has {n} items; use 3 to 5.")

@@ -47,9 +47,11 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 #: the section body when the body has room, else Appendix A.
 ROLES = ("main", "appendix", "hypotheses", "provenance", "key")
 
-#: How a key number is shown: a share as a percentage, a count with thousands separators, money with the
-#: study's currency, an estimate to four significant digits, text as it is.
-KINDS = ("share", "count", "money", "estimate", "text")
+#: How a key number or a sentence's number is shown (:func:`kamlib.i18n.number`): a share as a percentage, a count
+#: (things counted, or an integer such as the k of the BG/CNBD-k) with thousands separators and no decimals, money
+#: with the study's currency, a cutoff (a rule's threshold, :data:`kamlib.verdicts.RULES`) as the rule writes it
+#: (0.95, 0.06), an estimate with the decimals of its size, text as it is.
+KINDS = ("share", "count", "money", "cutoff", "estimate", "text")
 
 
 #: The environment variable that tells a notebook's kernel where the run's stage results are published (the runner

@@ -185,6 +185,8 @@ def shown(value, kind: str, language: str = "en", currency: str | None = None) -
     >>> from kamlib.workbench.findings import shown
     >>> shown(0.7394, "share"), shown(8271331.2, "money", currency="GBP")
     ('73.9%', '8,271,331 GBP')
+    >>> shown(0.8, "cutoff"), shown(0.8, "estimate")  # a rule's cut-off as the rule writes it, beside an estimate
+    ('0.8', '0.800')
     """
     if kind == "text":
         return (translate(str(value), language) or str(value)) if language != "en" else str(value)

@@ -1607,7 +1607,7 @@ def _key_numbers(manifest: dict, values: dict, lang: str, currency: str | None =
             if v is None or (isinstance(v, float) and v != v):
                 continue
             kind = k["kind"]
-            if kind in ("share", "count", "money"):
+            if kind in ("share", "count", "money", "cutoff"):
                 shown = number(v, kind, lang, currency=currency)
             elif kind == "text":
                 shown = (k.get("value_zh") or str(v)) if lang == "zh" else str(v)
