@@ -684,7 +684,9 @@ def decimals(size: float) -> int:
     """The decimals of an estimate of this (typical) size, wherever the report shows it: three below 10, two below
     100, one below 1,000, none from 1,000 up. The one rule of a table's column of estimates
     (:func:`kamlib.workbench.report.decimals`, by the column's median size) and of an estimate in a sentence or a key
-    number (:func:`number`), so a statistic reads alike in each (a Gini of 0.595, an AUC of 0.757).
+    number (:func:`number`), so a statistic reads alike in each (a Gini of 0.595, an AUC of 0.757). A single nonzero
+    value below 0.01 in a sentence or a key number keeps two significant digits instead (:func:`number`: 0.00042); a
+    table's column shows it as "< 0.001" beside the column's decimals.
 
     Parameters
     ----------
