@@ -27,7 +27,7 @@ from ._results import Result
 from .errors import ArgumentError, KamError, require_columns
 from .i18n import Message
 
-__all__ = ["ACQUIRED", "CHURNED_CAME_BACK", "ChurnedCheck", "STAGES", "StagesAt", "came_back", "came_back_empty",
+__all__ = ["ACQUIRED", "CHURNED_CAME_BACK", "STAGES", "StagesAt", "came_back", "came_back_empty",
            "churned_check", "cohort_retention", "empty_by_construction", "stage_distribution", "stages", "stages_at",
            "transition_matrix"]
 
@@ -267,125 +267,60 @@ def came_back_empty(checked: pd.DataFrame, *, after) -> Message | None:
                    "against later purchases.", date=str(pd.Timestamp(after).date()))
 
 
-#: The limitation a material :class:`ChurnedCheck` declares (its Chinese: the catalogue's ``finding`` entry); the
-#: fields are :meth:`ChurnedCheck.numbers`'.
-CHURNED_CAME_BACK = ("The lifecycle stages call customers churned too early: of the {called} customers the rule called "
-                     "churned on {date} (no purchase for more than {days} days, twice the inactivity window), {back} "
-                     "({share}) bought again by {end}, more than the {allowed} the rule allows ((1 - {pct})², the chance "
-                     "that a customer who buys at random times stays silent for twice a window that only 1 - {pct} of "
-                     "the log's gaps exceed); fix: a higher tiers.inactive_percentile, or tiers.max_inactive_days set to "
-                     "the business's purchase cycle in days (the churned stage starts at twice it).")
+#: The limitation a material :func:`churned_check` declares (its Chinese: the catalogue's ``finding`` entry); the
+#: fields are :meth:`kamlib.tiers.ComeBack.numbers`'.
+CHURNED_CAME_BACK = ("The lifecycle stages call customers churned too early: of the {returned} customers who bought again "
+                     "after {date} and by {end}, {back} ({share}) had been called churned on {date} (no purchase for more "
+                     "than {days} days, twice the inactivity window); that is more than the {cut} of the customers still "
+                     "buying the workbook allows a day rule to call inactive (rule still_buying_called, a workbook "
+                     "convention), and {gap_share} of the log's gaps between purchase days up to {date} are longer than "
+                     "{days} days; fix: a higher tiers.inactive_percentile, or tiers.max_inactive_days set to the "
+                     "business's purchase cycle in days (the churned stage starts at twice it).")
 
 
-@dataclass(frozen=True)
-class ChurnedCheck(Result):
-    """:func:`churned_check`'s result: of the customers the lifecycle rule called churned, how many came back, against
-    the share its day rule allows.
+def churned_check(transactions: pd.DataFrame, *, risk_by: str, churned_days: int, after, until):
+    """The churned stage's day rule checked on later purchases: of the customers who bought again after ``after`` and
+    by ``until``, how many the stages on ``after`` had called churned (:func:`kamlib.tiers.day_rule_check`, the one
+    check of a day rule, whose :attr:`~kamlib.tiers.ComeBack.material` decides the limitation
+    :data:`CHURNED_CAME_BACK`); None when the stages judged risk by P(alive), so that no day rule called anyone churned.
 
-    The at-risk stage starts at the inactivity window, the ``percentile`` quantile of the log's gaps between purchase
-    days, which accepts that ``1 - percentile`` of silences that long still end in a purchase
-    (:meth:`kamlib.tiers.ComeBack.allowed`); at risk is not lost, so its customers coming back is expected. The
-    churned stage starts at twice the window. A customer who buys at random times (a Poisson process, the purchase
-    models' assumption for a customer who is still active; Schmittlein et al. 1987) and is silent for longer than one
-    window with chance ``1 - percentile`` is silent for longer than two with chance ``(1 - percentile) ** 2``: 1% at
-    the default 0.9. More of the "churned" coming back than that (:attr:`material`) says the stage calls customers
-    lost too early. Heterogeneous rates make long silences more common than the square (a mixture of exponential
-    gaps has a heavier tail), so the cut-off is strict; a come-back share many times it is not explained by them.
-
-    Attributes
-    ----------
-    called : int
-        Customers the rule called churned on ``after``.
-    came_back : int
-        Of them, those who bought by ``until``.
-    days : int
-        The churned stage's day rule (``churned_days``).
-    percentile : float
-        The inactivity window's percentile (the study's ``tiers.inactive_percentile``).
-    risk_by : str
-        How the stages judged risk on ``after`` (:attr:`StagesAt.risk_by`): the day rule is checked only under
-        ``"recency"``.
-    after, until : str
-        The dates of the stages and of the check.
-    """
-
-    called: int
-    came_back: int
-    days: int
-    percentile: float
-    risk_by: str
-    after: str
-    until: str
-
-    @property
-    def share(self) -> float:
-        """The share of the churned who came back (NaN when the rule called no one churned)."""
-        return self.came_back / self.called if self.called else float("nan")
-
-    @property
-    def allowed(self) -> float:
-        """``(1 - percentile) ** 2``: the share of the churned who may come back (rounded to 12 decimals)."""
-        return round((1.0 - float(self.percentile)) ** 2, 12)
-
-    @property
-    def material(self) -> bool:
-        """Risk judged by recency, and more of the churned came back than :attr:`allowed`: a limitation."""
-        return self.risk_by == "recency" and bool(self.called) and self.share > self.allowed
-
-    def numbers(self) -> dict:
-        """The values :data:`CHURNED_CAME_BACK` names, by field (``called``, ``date``, ``days``, ``back``, ``share``,
-        ``end``, ``allowed``, ``pct``), for a notebook to record."""
-        return {"called": self.called, "date": self.after, "days": self.days, "back": self.came_back,
-                "share": round(self.share, 4), "end": self.until, "allowed": round(self.allowed, 6),
-                "pct": f"{self.percentile:g}"}
-
-
-def churned_check(checked: pd.DataFrame, *, risk_by: str, percentile: float, churned_days: int, after,
-                  until) -> ChurnedCheck:
-    """Whether more of the customers the lifecycle rule called churned came back than its day rule allows
-    (:class:`ChurnedCheck`, whose :attr:`~ChurnedCheck.material` decides the limitation).
+    At risk is not lost, so the at-risk stage's customers coming back is expected and not checked here.
 
     Parameters
     ----------
-    checked : DataFrame
-        :func:`came_back` of the stages on ``after``.
+    transactions : DataFrame
+        The log the stages were drawn from (``customer_id``, ``date``, optional ``amount``).
     risk_by : {"p_alive", "recency"}
         How the stages on ``after`` judged risk (:attr:`StagesAt.risk_by`).
-    percentile : float
-        In (0, 1): the inactivity window's percentile (``tiers.inactive_percentile``; the yardstick also for a
-        window set in days, as in :meth:`kamlib.tiers.ComeBack.allowed`).
     churned_days : int
-        The churned stage's day rule (twice the window).
+        The churned stage's day rule (twice the inactivity window).
     after, until : date-like
-        The dates of the stages and of the check.
+        The date of the stages and the end of the check.
 
     Returns
     -------
-    ChurnedCheck
-
-    References
-    ----------
-    Schmittlein, D. C., Morrison, D. G. & Colombo, R. (1987). Counting your customers: who are they and what will
-    they do next? *Management Science*, 33(1), 1-24 (Poisson purchasing while active).
+    kamlib.tiers.ComeBack or None
 
     Examples
     --------
     >>> import pandas as pd
     >>> from kamlib.lifecycle import churned_check
-    >>> checked = pd.DataFrame({"stage": ["at-risk", "churned"], "customers": [250, 97], "came_back": [75, 19]})
-    >>> c = churned_check(checked, risk_by="recency", percentile=0.9, churned_days=778, after="2021-12-31",
-    ...                   until="2022-12-31")
-    >>> round(c.share, 3), c.allowed, c.material
-    (0.196, 0.01, True)
-    >>> churned_check(checked, risk_by="p_alive", percentile=0.9, churned_days=778, after="2021-12-31",
-    ...               until="2022-12-31").material
-    False
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c", "c"],
+    ...                    "date": pd.to_datetime(["2023-01-01", "2024-09-01", "2024-05-01", "2024-08-01",
+    ...                                            "2024-05-01", "2024-05-15"])})
+    >>> c = churned_check(tx, risk_by="recency", churned_days=365, after="2024-06-30", until="2024-12-31")
+    >>> c.called, c.returned, c.came_back, c.material  # a was churned and came back: 1 of the 2 still buying
+    (1, 2, 1, True)
+    >>> churned_check(tx, risk_by="p_alive", churned_days=365, after="2024-06-30", until="2024-12-31") is None
+    True
     """
-    if not 0 < percentile < 1:
-        raise ArgumentError(f"the percentile must be in (0, 1), got {percentile}.", argument="percentile")
-    row = checked.set_index("stage").reindex(["churned"]).fillna(0).iloc[0]
-    return ChurnedCheck(int(row["customers"]), int(row["came_back"]), int(churned_days), float(percentile),
-                        str(risk_by), str(pd.Timestamp(after).date()), str(pd.Timestamp(until).date()))
+    from .tiers import day_rule_check
+
+    if risk_by not in ("p_alive", "recency"):
+        raise ArgumentError(f"risk_by must be 'p_alive' or 'recency', not {risk_by!r}.", argument="risk_by")
+    if risk_by != "recency":
+        return None
+    return day_rule_check(transactions, days=int(churned_days), after=after, until=until)
 
 
 def stage_distribution(before: pd.Series, after: pd.Series, labels: tuple[str, str], *,

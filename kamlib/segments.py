@@ -292,14 +292,24 @@ class KChoice(Result):
         Tibshirani's one-standard-error rule: the smallest k with gap(k) >= gap(k+1) - s(k+1)
         (the largest k tried if none).
     k_chosen : int
-        ``k_gap`` when the rule stopped below the largest k tried and that solution is stable, else the
-        best silhouette among k >= 3.
+        ``k_gap`` when the rule stopped below the largest k tried and that solution is stable, else the best
+        silhouette among the stable k >= 3 (among the stable k when no k >= 3 is stable; among k >= 3 when no k is
+        stable: :attr:`none_stable`).
+    min_stability : float
+        The stability cut-off the choice used (rule ``segment_stability``); NaN when not recorded.
     """
 
     table: pd.DataFrame
     k_silhouette: int
     k_gap: int
     k_chosen: int
+    min_stability: float = float("nan")
+
+    @property
+    def none_stable(self) -> bool:
+        """No k tried reaches :attr:`min_stability` (the chosen k is then unstable too)."""
+        return bool(np.isfinite(self.min_stability)
+                    and not (self.table["stability_ari"] >= self.min_stability).any())
 
     def summary_frame(self) -> pd.DataFrame:
         """The criteria table, one row per k."""
@@ -325,14 +335,16 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, n_init: int = 5, s
     silhouette_sample : int
         The silhouette is computed on a random sample of at most this many customers.
     min_stability : float, optional
-        The gap rule's k is kept only if its mean ARI is at least this (default: the threshold of rule
-        ``segment_stability`` of :data:`kamlib.verdicts.RULES`, 0.80).
+        A k is stable when its mean ARI is at least this (default: the threshold of rule ``segment_stability`` of
+        :data:`kamlib.verdicts.RULES`, 0.80): the gap rule's k is kept only if it is stable, and the silhouette
+        fallback looks only at stable k.
 
     Returns
     -------
     KChoice
         The criteria per k and the chosen k (two segments rarely help a marketer, so the silhouette
-        fallback looks at k >= 3).
+        fallback looks at the stable k >= 3 first, then at the stable k; when no k is stable, at k >= 3, and
+        :attr:`KChoice.none_stable` says so).
 
     References
     ----------
@@ -371,13 +383,19 @@ def choose_k(X: pd.DataFrame | np.ndarray, ks=range(2, 9), *, n_init: int = 5, s
         if out["gap"].iloc[i] >= out["gap"].iloc[i + 1] - out["gap_se"].iloc[i + 1]:
             k_gap = out["k"].iloc[i]
             break
-    stable = out.set_index("k").loc[k_gap, "stability_ari"] >= min_stability
-    if k_gap < out["k"].max() and stable:
-        k_chosen = int(k_gap)
-    else:
-        cand = out[out["k"] >= 3] if (out["k"] >= 3).any() else out
-        k_chosen = int(cand.loc[cand["silhouette"].idxmax(), "k"])
-    return KChoice(out, k_silhouette, int(k_gap), k_chosen)
+    return KChoice(out, k_silhouette, int(k_gap), _chosen(out, int(k_gap), min_stability), float(min_stability))
+
+
+def _chosen(table: pd.DataFrame, k_gap: int, min_stability: float) -> int:
+    """:func:`choose_k`'s choice from its criteria table: the gap rule's k when it is below the largest k tried and
+    stable, else the best silhouette among the stable k >= 3, then among the stable k, and with no stable k among
+    k >= 3 (then among all)."""
+    stable = table["stability_ari"] >= min_stability
+    if k_gap < table["k"].max() and bool(stable[table["k"] == k_gap].any()):
+        return int(k_gap)
+    three = table["k"] >= 3
+    cand = next(pool for pool in (table[stable & three], table[stable], table[three], table) if len(pool))
+    return int(cand.loc[cand["silhouette"].idxmax(), "k"])
 
 
 def cluster(X: pd.DataFrame, k: int, *, seed: int = 0) -> pd.Series:
@@ -472,9 +490,8 @@ def alternatives(X: pd.DataFrame, k: int, kmeans_labels: pd.Series, *, seed: int
 #: :meth:`Robustness.numbers`'.
 UNSTABLE = ("The {k} behavioural segments are not stable: k-means fits with k = {k} from {seeds} random starts agree "
             "with a mean adjusted Rand index of {stability} (Hubert & Arabie 1985), below the {cut} the choice of k "
-            "asks (rule segment_stability), so another start could draw other segments; read the segment profiles as "
-            "one partition among several, not as fixed groups; fix: fewer segments (segments.k_max) or more starts "
-            "(segments.stability_seeds).")
+            "asks (rule segment_stability), {tried}, so another start could draw other segments; read the segment "
+            "profiles as one partition among several, not as fixed groups.")
 METHOD_DEPENDENT = ("The {k} behavioural segments depend on the clustering method: with the same k, the agreement with "
                     "k-means of {methods} is weak, below the adjusted Rand index of {cut} (Hubert & Arabie 1985) at which "
                     "two partitions are largely the same (rule method_agreement), so the segments are one reading of "
@@ -499,6 +516,10 @@ class Robustness(Result):
         ``method``, ``ari_vs_kmeans`` of each alternative method (:func:`alternatives`, without k-means itself).
     min_agreement : float
         The cut-off (rule ``method_agreement``).
+    ks : tuple of int
+        The numbers of segments :func:`choose_k` tried.
+    none_stable : bool
+        No k tried reaches :attr:`min_stability` (:attr:`KChoice.none_stable`).
     """
 
     k: int
@@ -507,6 +528,8 @@ class Robustness(Result):
     min_stability: float
     agreement: pd.DataFrame
     min_agreement: float
+    ks: tuple = ()
+    none_stable: bool = False
 
     @property
     def unstable(self) -> bool:
@@ -525,9 +548,21 @@ class Robustness(Result):
         return join([Message("{method} (adjusted Rand index {ari:.2f})", "phrase", method=Message(m, "value"), ari=a)
                      for m, a in zip(self.weak["method"], self.weak["ari_vs_kmeans"])])
 
+    @property
+    def tried(self) -> Message | str:
+        """Whether another k tried reaches the stability cut-off, as one sentence part of :data:`UNSTABLE` ("" when
+        the k tried are not known)."""
+        if not self.ks:
+            return ""
+        span = dict(k_min=min(self.ks), k_max=max(self.ks))
+        if self.none_stable:
+            return Message("and no k from {k_min} to {k_max} reaches it", "phrase", **span)
+        return Message("though another k from {k_min} to {k_max} reaches it", "phrase", **span)
+
     def numbers(self) -> dict:
         """The values the templates name, by field: ``k``, ``seeds`` (:attr:`n_init`), ``stability``, ``cut`` (the stability's),
-        ``agreement_cut``, ``lowest_agreement`` (the weakest method's index, NaN without alternatives)."""
+        ``agreement_cut``, ``lowest_agreement`` (the weakest method's index, NaN without alternatives); :data:`UNSTABLE`'s
+        ``tried`` is :attr:`tried`, a phrase."""
         lowest = float(self.agreement["ari_vs_kmeans"].min()) if len(self.agreement) else float("nan")
         return {"k": int(self.k), "seeds": int(self.n_init), "stability": round(float(self.stability), 4),
                 "cut": float(self.min_stability), "agreement_cut": float(self.min_agreement),
@@ -569,6 +604,9 @@ def robustness(choice: KChoice, alternative: pd.DataFrame, *, k: int | None = No
     >>> r = robustness(KChoice(table, 4, 5, 5), alt)
     >>> r.unstable, r.weak["method"].tolist(), str(r.methods)
     (True, ['Gaussian mixture (full covariance)'], 'Gaussian mixture (full covariance) (adjusted Rand index 0.24)')
+    >>> str(r.tried)
+    'though another k from 4 to 5 reaches it'
+
     >>> robustness(KChoice(table, 4, 5, 4), alt.iloc[[0, 2]]).unstable, len(robustness(KChoice(table, 4, 5, 4), alt.iloc[[0, 2]]).weak)
     (False, 0)
     """
@@ -576,8 +614,11 @@ def robustness(choice: KChoice, alternative: pd.DataFrame, *, k: int | None = No
     rows = choice.table.set_index("k")
     stability = float(rows.loc[k, "stability_ari"]) if k in rows.index else float("nan")
     others = alternative.loc[alternative["method"] != "k-means", ["method", "ari_vs_kmeans"]].reset_index(drop=True)
-    return Robustness(k, stability, int(n_init), float(verdicts.RULES["segment_stability"].threshold), others,
-                      float(verdicts.RULES["method_agreement"].threshold))
+    cut = float(verdicts.RULES["segment_stability"].threshold)
+    ks = tuple(int(x) for x in rows.index)
+    none_stable = bool(len(rows)) and not (rows["stability_ari"] >= cut).any()
+    return Robustness(k, stability, int(n_init), cut, others, float(verdicts.RULES["method_agreement"].threshold),
+                      ks, none_stable)
 
 
 #: Default margin of the naming rule: a word needs the segment's mean this far (relative) from the overall mean.
@@ -850,7 +891,7 @@ class Relation(Result):
     unpack = ("band", "w", "words", "rule")
 
 
-def relation(ari: float, cramers_v: float, q: int, *, min_ari: float = 0.5, min_v: float = 0.7) -> Relation:
+def relation(ari: float, cramers_v: float, q: int, *, min_ari: float | None = None, min_v: float = 0.7) -> Relation:
     """The words for how far segments are related to a mapped column, from the statistics and their cut-offs.
 
     The segments *largely reproduce* the column when the adjusted Rand index is at least ``min_ari`` or Cramér's
@@ -867,8 +908,11 @@ def relation(ari: float, cramers_v: float, q: int, *, min_ari: float = 0.5, min_
         Cramér's V of their cross-table.
     q : int
         ``min(rows, columns) - 1`` of the cross-table.
-    min_ari, min_v : float
-        The cut-offs of a high agreement.
+    min_ari : float, optional
+        The index from which the segments are largely the same partition as the column (default: the threshold of
+        rule ``method_agreement`` of :data:`kamlib.verdicts.RULES`, 0.5).
+    min_v : float
+        The V of a high agreement.
 
     Returns
     -------
@@ -892,6 +936,8 @@ def relation(ari: float, cramers_v: float, q: int, *, min_ari: float = 0.5, min_
     >>> relation(0.62, 0.4, 2)[0], relation(0.0, 0.02, 4)[0]
     ('reproduces', 'unrelated')
     """
+    if min_ari is None:
+        min_ari = verdicts.RULES["method_agreement"].threshold
     w = float(cramers_v) * float(np.sqrt(max(int(q), 1)))
     small, medium, large = COHEN_W
     if ari >= min_ari or cramers_v >= min_v:
@@ -970,7 +1016,7 @@ def _dominant(transactions: pd.DataFrame | None, column: str):
 
 def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None,
                             transactions: pd.DataFrame | None = None, *,
-                            columns=("channel", "category", "country"), min_ari: float = 0.5,
+                            columns=("channel", "category", "country"), min_ari: float | None = None,
                             min_v: float = 0.7) -> MappedAgreement:
     """Whether the segments reproduce a mapped categorical column rather than behaviour.
 
@@ -993,8 +1039,11 @@ def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None
         The log (``customer_id``, optional ``amount`` and the mapped columns).
     columns : sequence of str
         The mapped columns to compare.
-    min_ari, min_v : float
-        The cut-offs of a high agreement.
+    min_ari : float, optional
+        The index of a high agreement (default: the threshold of rule ``method_agreement`` of
+        :data:`kamlib.verdicts.RULES`, 0.5: largely the same partition).
+    min_v : float
+        The V of a high agreement.
 
     Returns
     -------
@@ -1025,6 +1074,8 @@ def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None
     from scipy.stats.contingency import association
     from sklearn.metrics import adjusted_rand_score
 
+    if min_ari is None:
+        min_ari = verdicts.RULES["method_agreement"].threshold
     if transactions is not None:
         require_columns(transactions, ["customer_id"], where="the transaction log")
     rows, notes, left_out, sentences = [], [], [], []

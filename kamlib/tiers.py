@@ -59,10 +59,10 @@ from .errors import ArgumentError, KamError, require_columns
 from .i18n import Message, join
 from .rfm import UNIT_DAYS
 
-__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "Identification", "KEY_TIERS",
-           "LossMakers", "NURTURED", "ORDER", "RANK_BY", "SERVED", "Tiers", "WINDOW_EVIDENCE_LEVEL", "WINDOW_OWNERS", "Window",
+__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "INACTIVE_TOO_EARLY", "Identification",
+           "KEY_TIERS", "LossMakers", "NURTURED", "ORDER", "RANK_BY", "SERVED", "Tiers", "WINDOW_EVIDENCE_LEVEL", "WINDOW_OWNERS", "Window",
            "account_sheet", "accounts", "assign", "candidates", "customer_profit", "customer_value", "cut",
-           "empty_tiers", "empty_tiers_note", "identify", "inactivity_window", "measure_of", "min_gaps", "risk_phrase",
+           "day_rule_check", "empty_tiers", "empty_tiers_note", "identify", "inactivity_window", "measure_of", "min_gaps", "risk_phrase",
            "table", "top", "top_by_revenue", "top_by_rule", "unvalued_reason", "window", "with_profit",
            "without_model"]
 
@@ -767,9 +767,8 @@ class Window(Result):
                        owner=self.name, days=self.days)
 
     def check(self, transactions: pd.DataFrame, *, calibration_end, holdout_end, start=None) -> ComeBack:
-        """Check the window on the holdout: of the customers it calls inactive at ``calibration_end``, how many buy
-        again by ``holdout_end`` (counted by :func:`kamlib.lifecycle.came_back`, the one owner of that count). A
-        window under which most of them come back calls customers lost too early.
+        """Check the window on the holdout (:func:`day_rule_check` with this window's days): of the customers who
+        bought again in the holdout, how many it had called inactive at ``calibration_end``.
 
         Parameters
         ----------
@@ -791,22 +790,11 @@ class Window(Result):
         >>> tx = pd.DataFrame({"customer_id": ["a", "b", "b", "c"],
         ...                    "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-08-01", "2024-05-30"])})
         >>> c = Window(90).check(tx, calibration_end="2024-06-30", holdout_end="2024-12-31")
-        >>> c.called, c.came_back
-        (2, 1)
+        >>> c.called, c.came_back, c.returned
+        (2, 1, 1)
         """
-        from .lifecycle import came_back
-        from .transactions import purchase_days
-
-        cal_end, hold_end = pd.Timestamp(calibration_end).normalize(), pd.Timestamp(holdout_end).normalize()
-        days_ = purchase_days(transactions)
-        if start is not None:
-            days_ = days_[days_["date"] >= pd.Timestamp(start).normalize()]
-        last = days_[days_["date"] <= cal_end].groupby("customer_id")["date"].max()
-        called = pd.Series(np.where((cal_end - last).dt.days > self.days, "inactive", "active"),
-                           index=last.index.astype(str))
-        row = came_back(called, days_, after=cal_end, until=hold_end, called=("inactive",)).iloc[0]
-        return ComeBack(int(row["customers"]), int(row["came_back"]), float(self.days), str(cal_end.date()),
-                        str(hold_end.date()), self)
+        return day_rule_check(transactions, days=self.days, after=calibration_end, until=holdout_end, start=start,
+                              window=self)
 
 
 #: The rules that use an inactivity window (:attr:`Window.owner`), as a reader names each window.
@@ -1000,23 +988,57 @@ def window(transactions: pd.DataFrame, setting, *, end, start=None, percentile: 
     return Window(float(setting), "study", owner=owner)
 
 
+#: The limitation a material :class:`ComeBack` of the key-account tiers' window declares (its Chinese: the catalogue's
+#: ``finding`` entry); the fields are :meth:`ComeBack.numbers`' (``origin``: :attr:`Window.origin`).
+INACTIVE_TOO_EARLY = ("The key-account tiers' inactivity rule calls customers lost too early: of the {returned} customers "
+                      "who bought again in the holdout (by {end}) after buying in the calibration period, {back} ({share}) "
+                      "had been silent for more than {days} days at its end ({origin}), so the rule had called them "
+                      "inactive; that is more than the {cut} of the customers still buying the workbook allows a day rule "
+                      "to call inactive (rule still_buying_called, a workbook convention), and {gap_share} of the log's "
+                      "gaps between purchase days up to {date} are longer than {days} days; fix: a longer window, a higher "
+                      "tiers.inactive_percentile or tiers.max_inactive_days set to the business's purchase cycle in days.")
+
+
 @dataclass(frozen=True)
 class ComeBack(Result):
-    """:meth:`Window.check`'s result: how many customers a window called inactive at the end of the calibration
-    period bought again in the holdout.
+    """:func:`day_rule_check`'s result: how a day rule (a customer silent for more than ``days`` days is inactive, at
+    risk or churned) held up on the purchases after the date it was applied.
+
+    The statistic that decides (:attr:`still_buying_share`, rule ``still_buying_called`` of
+    :data:`kamlib.verdicts.RULES`) is the share of the customers who bought again in the check period whom the rule had
+    called inactive on its first day: a customer who buys again was still a customer, so it is the share of customers
+    still buying that the rule calls lost, whatever share of the customers really dropped out. The share of the
+    customers called inactive who came back (:attr:`share`) is reported too, but it decides nothing: it depends on how
+    many customers dropped out, which the log does not say, and when nobody drops out every customer called inactive
+    comes back sooner or later, however long the window.
+
+    Under purchases at random times at a constant rate (a Poisson process, the purchase models' assumption for an
+    active customer; Schmittlein et al. 1987) the time since a customer's last purchase on a fixed date does not depend
+    on whether they buy afterwards, and it exceeds ``days`` as often as one of their gaps between purchases does: the
+    share of the customers still buying that the rule calls inactive then equals the share of the log's gaps longer
+    than ``days`` (:attr:`gap_share`, about ``1 - percentile`` at a window drawn at that percentile of the gaps, and
+    its square at twice the window). Customers who buy at different rates make it larger (a slow buyer's long silence
+    counts once among the customers, but their few gaps weigh little among the gaps), so the two shares are reported
+    side by side and only :attr:`still_buying_share` is judged, against the workbook's convention.
 
     Attributes
     ----------
     called : int
-        Customers who bought by the calibration end and whose last purchase was more than the window before it.
+        Customers who bought by ``calibration_end`` and whose last purchase was more than ``days`` before it.
     came_back : int
-        Of them, the customers who bought in the holdout.
+        Of them, the customers who bought in the check period (after ``calibration_end``, by ``holdout_end``).
     days : float
-        The window checked.
+        The day rule checked.
     calibration_end, holdout_end : str
-        The dates of the check.
+        The date the rule was applied and the end of the check.
     window : Window or None
         The window checked (its owner and source name it in :meth:`sentence`).
+    returned : int
+        Customers who bought by ``calibration_end`` and again in the check period (the customers still buying).
+    gaps : int
+        Gaps between consecutive purchase days of a customer up to ``calibration_end``.
+    longer : int
+        Of them, the gaps longer than ``days``.
     """
 
     called: int
@@ -1025,56 +1047,58 @@ class ComeBack(Result):
     calibration_end: str
     holdout_end: str
     window: Window | None = None
+    returned: int = 0
+    gaps: int = 0
+    longer: int = 0
 
     @property
     def share(self) -> float:
-        """The share of the called customers who came back (NaN when the rule called no one)."""
+        """The share of the called customers who came back (NaN when the rule called no one); reported, not judged."""
         return self.came_back / self.called if self.called else float("nan")
 
-    def allowed(self, percentile: float) -> float:
-        """The share of called customers who may come back before the window calls customers lost too early:
-        ``1 - percentile``. A window at the ``percentile`` quantile of the gaps between purchase days accepts that
-        that share of a customer's silences run longer than it and still end in a purchase; when more of the
-        customers it calls inactive buy again in the holdout, it calls active customers lost (:meth:`material`).
+    @property
+    def still_buying_share(self) -> float:
+        """The share of the customers still buying (who bought again in the check period) whom the rule had called
+        inactive: ``came_back / returned`` (NaN when nobody bought again)."""
+        return self.came_back / self.returned if self.returned else float("nan")
 
-        Parameters
-        ----------
-        percentile : float
-            In (0, 1): the window's percentile (the study's ``tiers.inactive_percentile``, also for a window set in
-            days, which the study's percentile is the yardstick for).
+    @property
+    def gap_share(self) -> float:
+        """The share of the log's gaps between purchase days up to ``calibration_end`` longer than ``days`` (NaN
+        without gaps): what :attr:`still_buying_share` would be if every customer bought at random times at one
+        rate."""
+        return self.longer / self.gaps if self.gaps else float("nan")
 
-        Returns
-        -------
-        float
-        """
-        if not 0 < percentile < 1:
-            raise ArgumentError(f"the percentile must be in (0, 1), got {percentile}.", argument="percentile")
-        return round(1.0 - float(percentile), 12)  # 1 - 0.9 is 0.09999999999999998 in floating point
+    @property
+    def cut(self) -> float:
+        """The largest :attr:`still_buying_share` the workbook allows (rule ``still_buying_called``)."""
+        return float(verdicts.RULES["still_buying_called"].threshold)
 
-    def material(self, percentile: float) -> bool:
-        """Whether more of the called customers came back than the window's percentile allows (:meth:`allowed`):
-        the window is too short for this business, and the report states it as a limitation.
-
-        Parameters
-        ----------
-        percentile : float
-            As :meth:`allowed`.
-
-        Returns
-        -------
-        bool
+    @property
+    def material(self) -> bool:
+        """Whether the rule called inactive more of the customers still buying than rule ``still_buying_called``
+        allows: the day rule calls customers lost too early, and the report states it as a limitation.
 
         Examples
         --------
         >>> from kamlib.tiers import ComeBack
-        >>> ComeBack(347, 94, 389.0, "2021-12-31", "2022-12-31").material(0.9)  # 27% came back, 10% allowed
+        >>> ComeBack(347, 94, 389.0, "2021-12-31", "2022-12-31", returned=300).material  # 94 of 300 buyers: 31%
         True
-        >>> ComeBack(347, 20, 389.0, "2021-12-31", "2022-12-31").material(0.9)  # 6%
+        >>> ComeBack(347, 94, 389.0, "2021-12-31", "2022-12-31", returned=400).material  # 94 of 400: 24%
         False
-        >>> ComeBack(0, 0, 1.0, "", "").material(0.9)  # nobody called inactive
+        >>> ComeBack(0, 0, 1.0, "", "").material  # nobody bought again: nothing to judge
         False
         """
-        return bool(self.called) and self.share > self.allowed(percentile)
+        return bool(self.returned) and not verdicts.RULES["still_buying_called"].met(self.still_buying_share)
+
+    def numbers(self) -> dict:
+        """The values :data:`INACTIVE_TOO_EARLY` and :data:`kamlib.lifecycle.CHURNED_CAME_BACK` name, by field:
+        ``returned``, ``back`` (:attr:`came_back`), ``share`` (:attr:`still_buying_share`), ``days``, ``gap_share``,
+        ``cut`` (as the rule writes it), ``date``, ``end``."""
+        return {"returned": int(self.returned), "back": int(self.came_back),
+                "share": round(self.still_buying_share, 4), "days": float(self.days),
+                "gap_share": round(self.gap_share, 4), "cut": self.cut, "date": self.calibration_end,
+                "end": self.holdout_end}
 
     def sentence(self) -> Message | None:
         """The check in one sentence, naming the window checked (None when the rule called no one)."""
@@ -1086,6 +1110,68 @@ class ComeBack(Result):
                        "called inactive on {cal_end}, {back:,} ({share:.0%}) bought again by {end}.",
                        window=name, days=self.days, origin=origin, called=self.called, cal_end=self.calibration_end,
                        back=self.came_back, share=self.share, end=self.holdout_end)
+
+
+def day_rule_check(transactions: pd.DataFrame, *, days: float, after, until, start=None,
+                   window: Window | None = None) -> ComeBack:
+    """Check a day rule on later purchases: on ``after`` it calls inactive every customer whose last purchase was more
+    than ``days`` days before; of the customers who bought again after ``after`` and by ``until``, how many had it
+    called inactive (:attr:`ComeBack.still_buying_share`, judged by rule ``still_buying_called``), beside the share of
+    the log's gaps longer than ``days`` and the share of the called customers who came back. The one check of the
+    key-account tiers' window (:meth:`Window.check`) and of the lifecycle's churned stage
+    (:func:`kamlib.lifecycle.churned_check`); the counts of who came back are :func:`kamlib.lifecycle.came_back`'s.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        The validated log (``customer_id``, ``date``, optional ``amount``; a refund-only day is not a purchase).
+    days : float
+        The rule: more than this many days without a purchase.
+    after, until : date-like
+        The date the rule is applied and the end of the check.
+    start : date-like, optional
+        The first day read (earlier purchases are ignored).
+    window : Window, optional
+        The window the days come from, kept in the result to name it.
+
+    Returns
+    -------
+    ComeBack
+
+    References
+    ----------
+    Schmittlein, D. C., Morrison, D. G. & Colombo, R. (1987). Counting your customers: who are they and what will
+    they do next? *Management Science*, 33(1), 1-24 (purchases at random times while a customer is active).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import day_rule_check
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c", "c"],
+    ...                    "date": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-01-01", "2024-08-01",
+    ...                                            "2024-05-01", "2024-07-15"])})
+    >>> c = day_rule_check(tx, days=90, after="2024-06-30", until="2024-12-31")
+    >>> c.called, c.came_back, c.returned, c.gaps, c.longer
+    (2, 1, 2, 1, 0)
+    >>> c.still_buying_share, c.share
+    (0.5, 0.5)
+    """
+    from .lifecycle import came_back
+    from .transactions import purchase_days
+
+    require_columns(transactions, ["customer_id", "date"], where="the transaction log")
+    after_, until_ = pd.Timestamp(after).normalize(), pd.Timestamp(until).normalize()
+    days_ = purchase_days(transactions)
+    if start is not None:
+        days_ = days_[days_["date"] >= pd.Timestamp(start).normalize()]
+    before = days_[days_["date"] <= after_].sort_values(["customer_id", "date"], kind="mergesort")
+    last = before.groupby("customer_id")["date"].max()
+    called = pd.Series(np.where((after_ - last).dt.days > days, "inactive", "active"), index=last.index.astype(str))
+    rows = came_back(called, days_, after=after_, until=until_, called=("inactive", "active")).set_index("stage")
+    gaps = before["date"].diff().dt.days.where(before["customer_id"].eq(before["customer_id"].shift())).dropna()
+    return ComeBack(int(rows.loc["inactive", "customers"]), int(rows.loc["inactive", "came_back"]), float(days),
+                    str(after_.date()), str(until_.date()), window,
+                    returned=int(rows["came_back"].sum()), gaps=int(len(gaps)), longer=int((gaps > days).sum()))
 
 
 def customer_profit(transactions: pd.DataFrame, *, end, start=None) -> pd.Series:

@@ -250,6 +250,11 @@ RULES: dict[str, Rule] = _Registry({r.name: r for r in (
     Rule("method_agreement", "adjusted Rand index between k-means and another clustering method with the same k",
          ">=", 0.50, "workbook convention (the adjusted Rand index, Hubert & Arabie 1985: largely the same partition, "
          "as for a mapped column)", "the segments do not depend on the clustering method"),
+    # a day rule that calls customers inactive or churned, checked on later purchases (kamlib.tiers.ComeBack)
+    Rule("still_buying_called", "share of the customers who bought again in the check period whom the day rule had "
+         "called inactive (or churned) on its first day", "<=", 0.25,
+         "workbook convention (a rule that calls inactive more than one in four of the customers who were still "
+         "buying calls customers lost too early)", "the day rule does not call customers lost too early"),
     # the customer-value index's pairwise judgements (kamlib.value_index.ahp)
     Rule("ahp_cr", "consistency ratio of the pairwise comparisons", "<", 0.10, "Saaty (1980)",
          "the judgements are consistent enough to weight the criteria"),

@@ -4,8 +4,8 @@ Chinese, declared only when it applies.
 
 1. the purchase models' evidence check failed (``dropout_evidence``), or a model shown identifies no dropout
    (``dropout_unidentified``);
-2. the inactivity rule checked on the holdout: more of the customers it called inactive bought again than its
-   percentile allows (``inactive_came_back``, :meth:`kamlib.tiers.ComeBack.material`);
+2. the inactivity rule checked on the holdout: of the customers who bought again in the holdout, it had called more
+   inactive than rule still_buying_called allows (``inactive_came_back``, :attr:`kamlib.tiers.ComeBack.material`);
 3. the churn label's window is shorter than the tiers' inactivity window (``churn_label_window``);
 4. loss-making key accounts and customers in the tiers Develop and Maintain (``served_loss_making``,
    :meth:`kamlib.tiers.Tiers.losses_in` over :data:`kamlib.tiers.SERVED`);
@@ -40,7 +40,7 @@ import pandas as pd
 import pytest
 
 import exports
-from kamlib import plots, tiers
+from kamlib import plots, tiers, verdicts
 from kamlib.clv import profit
 from kamlib.clv.evidence import Evidence
 from kamlib.errors import ArgumentError
@@ -57,27 +57,25 @@ KEYS = {"dropout_evidence": "10_key_accounts", "dropout_unidentified": "10_key_a
 
 # -- unit tests (fast) -------------------------------------------------------------------------------------------------
 
-def test_the_holdout_check_is_material_when_more_come_back_than_the_percentile_allows():
-    check = tiers.ComeBack(347, 94, 389.0, CAL_END, HOLD_END)
-    assert check.allowed(0.9) == pytest.approx(0.1) and check.allowed(0.95) == pytest.approx(0.05)
-    assert check.material(0.9) and check.material(0.7) is False  # 27% came back: more than 10%, fewer than 30%
-    assert not tiers.ComeBack(100, 10, 30.0, CAL_END, HOLD_END).material(0.9)  # exactly the 10% allowed: not more
-    assert not tiers.ComeBack(0, 0, 30.0, CAL_END, HOLD_END).material(0.9)  # nobody called: nothing to say
-    with pytest.raises(ArgumentError, match="percentile"):
-        check.material(90)
+def test_the_holdout_check_is_material_when_it_called_too_many_of_the_customers_still_buying_inactive():
+    cut = verdicts.RULES["still_buying_called"].threshold
+    assert tiers.ComeBack(347, 94, 389.0, CAL_END, HOLD_END, returned=300).material  # 94 of 300 still buying: 31%
+    assert not tiers.ComeBack(347, 94, 389.0, CAL_END, HOLD_END, returned=400).material  # 24%
+    assert not tiers.ComeBack(100, 25, 30.0, CAL_END, HOLD_END, returned=int(25 / cut)).material  # at the cut: not more
+    assert not tiers.ComeBack(0, 0, 30.0, CAL_END, HOLD_END).material  # nobody bought again: nothing to judge
 
 
 def test_the_check_on_the_export_is_material_by_hand():
-    """The window drawn from the calibration period and its check, by hand with pandas, on the raw export: 27% of the
-    customers it called inactive bought again, more than the 10% the 0.9 quantile allows."""
+    """The window drawn from the calibration period and its check, by hand with pandas, on the raw export: of the
+    customers who bought on both sides of the calibration end, it had called more than a quarter inactive."""
     raw = exports.superstore_log()
     tx = pd.DataFrame({"customer_id": raw["Customer ID"].astype(str), "date": pd.to_datetime(raw["Order Date"]),
                        "amount": raw["Sales"].astype(float)})
-    called, back, days = _check_by_hand(raw)
+    called, back, days, returned = _check_by_hand(raw)
     w = tiers.window(tx, "auto", end=CAL_END, start=CAL_START, percentile=0.9, owner="check")
     check = w.check(tx, calibration_end=CAL_END, holdout_end=HOLD_END, start=CAL_START)
-    assert (check.days, check.called, check.came_back) == (days, called, back)
-    assert check.material(0.9) and back / called > 0.25
+    assert (check.days, check.called, check.came_back, check.returned) == (days, called, back, returned)
+    assert check.material and back / returned > verdicts.RULES["still_buying_called"].threshold
 
 
 def test_loss_makers_in_the_tiers_to_develop_or_maintain():
@@ -332,8 +330,8 @@ def test_every_new_sentence_has_its_chinese():
 
 def _check_by_hand(raw: pd.DataFrame):
     """The inactivity check from the raw export with pandas: the 0.9 quantile of the gaps between a customer's
-    consecutive purchase days up to the calibration end (rounded up), who was silent longer than it on that day, and
-    who of them bought again by the holdout end."""
+    consecutive purchase days up to the calibration end (rounded up), who was silent longer than it on that day, who
+    of them bought again by the holdout end, and how many customers bought on both sides of the calibration end."""
     day = pd.to_datetime(raw["Order Date"]).dt.normalize()
     days = pd.DataFrame({"c": raw["Customer ID"].astype(str), "d": day})
     days = days[days["d"] >= CAL_START].drop_duplicates()
@@ -344,7 +342,7 @@ def _check_by_hand(raw: pd.DataFrame):
     last = before.groupby("c")["d"].max()
     called = last.index[(pd.Timestamp(CAL_END) - last).dt.days > window]
     later = set(days.loc[(days["d"] > CAL_END) & (days["d"] <= HOLD_END), "c"])
-    return len(called), sum(c in later for c in called), window
+    return len(called), sum(c in later for c in called), window, len(set(last.index) & later)
 
 
 @pytest.fixture(scope="module")
@@ -389,12 +387,13 @@ def _one(items, *words):
 def _applies(values) -> dict:
     """Whether each sentence applies, from the recorded values alone."""
     v10, v35, v40 = (values(nb) for nb in ("10_key_accounts", "35_churn", "40_strategy"))
-    called, back = v10.get("inactive_called", 0), v10.get("inactive_came_back", 0)
+    returned, back = v10.get("inactive_returned", 0), v10.get("inactive_came_back", 0)
     recency = v10.get("key_accounts_risk") == "recency"  # the tiers judged risk by their inactivity window
     return {"dropout_evidence": v10.get("dropout_evidence_adequate") is False,
             "dropout_unidentified": bool(v10.get("dropout_unidentified_models")),
             # the studies' tiers.inactive_percentile 0.9; said only when the tiers used the window it checks
-            "inactive_came_back": recency and bool(called) and back / called > 0.1,
+            "inactive_came_back": recency and bool(returned)
+            and back / returned > verdicts.RULES["still_buying_called"].threshold,
             "churn_label_window": "churn_window_days" in v35 and v35["churn_label_days"] < v35["churn_window_days"],
             "served_loss_making": v40.get("served_loss_making", 0) > 0}
 
@@ -529,13 +528,14 @@ def test_the_key_numbers_stand_alone_and_the_provenance_is_a_limitation(b2b):
 def test_the_inactivity_check_is_a_limitation_with_the_counts_by_hand(b2b):
     out, over = b2b
     raw = pd.read_excel(over["transactions__source"], engine="calamine")
-    called, back, days = _check_by_hand(raw)
+    called, back, days, returned = _check_by_hand(raw)
     s = _one(_limitations(out), "inactivity rule calls customers lost too early")
-    for words in (f"of the {called:,} customers silent for more than {days:g} days", f"{back} ({back / called:.1%})",
-                  "more than the 10.0% its percentile allows", "tiers.inactive_percentile", "tiers.max_inactive_days"):
+    for words in (f"of the {returned:,} customers who bought again in the holdout", f"{back} ({back / returned:.1%})",
+                  f"silent for more than {days:g} days", "more than the 25.0% of the customers still buying",
+                  "tiers.inactive_percentile", "tiers.max_inactive_days"):
         assert words in s, words
     zh = _one(_limitations(out, "zh"), "不活跃规则")
-    assert f"{called:,} 位客户" in zh and f"{back / called:.1%}" in zh
+    assert f"{returned:,} 位客户" in zh and f"{back / returned:.1%}" in zh
 
 
 @pytest.mark.notebook

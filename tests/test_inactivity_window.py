@@ -58,6 +58,12 @@ def test_the_holdout_check_counts_who_came_back(log):
         later = set(raw.loc[(raw["Order Date"] > CAL_END) & (raw["Order Date"] <= HOLD_END), "Customer ID"])
         assert (check.called, check.came_back) == (len(called), sum(c in later for c in called)), days
         assert when.ngroups > check.called > 0
+        # the statistic judged: of the customers who bought on both sides of the calibration end, the share called
+        # inactive; beside it the share of the calibration period's gaps longer than the window
+        assert check.returned == len(set(last.index) & later), days
+        assert check.still_buying_share == check.came_back / len(set(last.index) & later)
+        gaps = _gaps_by_hand(raw, pd.Timestamp(CAL_END))
+        assert (check.gaps, check.longer) == (len(gaps), int((gaps > days).sum())), days
     fixed = tiers.window(tx, 180, end=CAL_END, owner="check").check(tx, calibration_end=CAL_END, holdout_end=HOLD_END)
     drawn = tiers.inactivity_window(tx, end=CAL_END, owner="check").check(tx, calibration_end=CAL_END,
                                                                           holdout_end=HOLD_END)
