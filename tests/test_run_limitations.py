@@ -243,7 +243,7 @@ def test_a_wlsmv_fit_names_its_caveat_and_keeps_its_verdicts():
     note = cbsem.fit_caveat(FIT)
     assert isinstance(note, Message)
     text = str(note)
-    for part in ("Hu & Bentler's (1999)", "Xia & Yang 2019", "WLSMV", "ML", "CFI and TLI >= 0.95", "RMSEA <= 0.06"):
+    for part in ("Hu & Bentler's (1999)", "Xia & Yang 2019", "WLSMV", "ML", "CFI >= 0.95, TLI >= 0.95", "RMSEA <= 0.06"):
         assert part in text
     assert "Xia" in note.translate("zh") and "WLSMV" in note.translate("zh")
     assert cbsem.fit_caveat({**FIT, "estimator": "ML"}) is None and cbsem.fit_caveat({**FIT, "df": 0}) is None
@@ -262,24 +262,23 @@ def test_xia_and_yang_is_in_methods_bib_with_a_verified_line():
 
 def test_wlsmv_limitation_renders_in_both_languages(tmp_path):
     def declare(art):
-        for key, v in (("cfa_cfi", 0.998), ("cfa_tli", 0.997), ("cfa_rmsea", 0.018), ("fit_cut_cfi", 0.95),
-                       ("fit_cut_rmsea", 0.06)):
+        for key, v in (("cfa_cfi", 0.998), ("cfa_tli", 0.997), ("cfa_rmsea", 0.018)):
             art.record(key, v)
         art.limitation("fit_wlsmv_cutoffs", cbsem.WLSMV_CUTOFFS, cfi=("cfa_cfi", "estimate"),
-                       tli=("cfa_tli", "estimate"), rmsea=("cfa_rmsea", "estimate"),
-                       cfi_cut=("fit_cut_cfi", "estimate"), rmsea_cut=("fit_cut_rmsea", "estimate"))
+                       tli=("cfa_tli", "estimate"), rmsea=("cfa_rmsea", "estimate"), cutoffs=cbsem.fit_cutoffs())
 
     out = _rendered(tmp_path, "20_survey", declare)
     en = next(s for s in out["en"] if "WLSMV" in s)
-    assert "Xia & Yang 2019" in en and "Hu & Bentler's (1999)" in en and "0.998" in en and "0.06" in en
+    assert "Xia & Yang 2019" in en and "Hu & Bentler's (1999)" in en and "0.998" in en and "RMSEA <= 0.06" in en
     zh = next(s for s in out["zh"] if "WLSMV" in s)
-    assert "Xia & Yang 2019" in zh and "judged by" not in zh
+    assert "Xia & Yang 2019" in zh and "judged by" not in zh and "RMSEA <= 0.06" in zh
 
 
 def test_the_survey_notebook_adds_the_caveat_where_it_fits_by_wlsmv():
     cell = _cell("20_survey", "survey.fit_verdicts(cfa.fit)")
     assert "survey.cbsem.fit_caveat(cfa.fit)" in cell and "art.note(caveat)" in cell
     assert 'art.limitation("fit_wlsmv_cutoffs", survey.cbsem.WLSMV_CUTOFFS' in cell
+    assert "cutoffs=survey.cbsem.fit_cutoffs()" in cell  # the cut-offs as the rules write them, not recorded numbers
 
 
 # -- 4. the Pareto/NBD boundary note ----------------------------------------------------------------------------------------
