@@ -61,16 +61,6 @@ def test_the_scree_legend_and_the_table_quote_the_quantile_used(quantile):
     assert [t.get_text() for t in ax.get_legend().get_texts()][1] == f"随机数据({quantile:g} 分位数)"
 
 
-def test_no_survey_text_hard_codes_the_parallel_quantile():
-    from kamlib.survey import factors
-
-    source = _source("20_survey.ipynb")
-    assert "95th" not in source and "quantile=PARALLEL_QUANTILE, source=src" in source
-    assert factors.parallel_analysis.__kwdefaults__["quantile"] == factors.PARALLEL_QUANTILE
-    plot_source = Path(plots.__file__).read_text(encoding="utf-8")
-    assert "95th" not in plot_source
-
-
 def test_each_cohort_row_names_its_customers():
     """A 100% cell on 3 customers looked like a 100% cell on 3,000: each row now says its n."""
     coh = pd.DataFrame({"customers": [1200, 3], 0: [1.0, 1.0], 1: [0.12, 1.0], 2: [0.1, np.nan]},
@@ -84,10 +74,13 @@ def test_each_cohort_row_names_its_customers():
     assert style.untranslated(ax.figure) == []
 
 
-def test_the_segments_notebook_draws_the_cohorts_with_their_n():
-    source = _source("30_segments.ipynb")
-    assert "plots.plot_cohort_retention(coh)" in source
-    assert 'plot_heatmap(coh.drop(columns="customers")' not in source
+@pytest.mark.notebook
+def test_the_segments_notebook_draws_the_cohorts_with_their_n(quick_report):
+    """The quick run's cohort chart is drawn by the plot that writes each row's n (above): the report links the figure
+    to the kamlib functions of the cell that made it (the manifest)."""
+    manifest = json.loads((quick_report / "manifest.json").read_text(encoding="utf-8"))
+    [chart] = [a for a in manifest["artefacts"] if a["id"] == "cohort_retention_chart"]
+    assert "kamlib.plots.plot_cohort_retention" in chart["functions"]
 
 
 def test_the_likert_rows_show_the_items_statements_in_each_edition():

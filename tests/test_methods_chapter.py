@@ -286,3 +286,42 @@ def test_the_survey_methods_say_the_cleaning_the_complete_cases_the_mediation_an
     assert "removed no respondent" in paths
     metric_not = methods.chapter(*_survey_ran(RQ_HYPOTHESES, invariance="configural"))[0]["text"]
     assert "HC3" in metric_not and "z test" not in metric_not  # the multi-group comparison did not run
+
+
+def _evaluated(captures: dict) -> tuple[dict, dict]:
+    """A run of the evaluation that scored the selection rules of ``captures`` (rule's first word -> holdout share),
+    recorded as the run records them (kamlib.stage_results.RECORDED's pattern of the captures)."""
+    import re
+
+    manifest, values = _ran({("evaluate", "top_share"): 0.2})
+    nb, pattern = sr.RECORDED[("evaluate", "captures")]
+    values[nb].update({re.sub(r"\(\?P<id>[^)]*\)", rule, pattern): share for rule, share in captures.items()})
+    return manifest, values
+
+
+def test_the_evaluation_names_the_rankings_the_run_scored_with_the_value_index():
+    """The rankings were a fixed list: a study with a customer-value index (TOPSIS) had its index scored and left out
+    of the methods, and a run without a CLV rule was given one. The list is the rules the run recorded."""
+    indexed = {"monetary": 0.5, "frequency": 0.4, "rfm": 0.45, "clv": 0.55, "value": 0.52, "random": 0.2}
+    en = methods.chapter(*_evaluated(indexed))[0]["text"]
+    assert en.startswith("Evaluation. Each ranking (past revenue, purchase frequency, RFM score, lifetime value, the "
+                         "customer-value index (TOPSIS) and chance) is judged")
+    zh = methods.chapter(*_evaluated(indexed), "zh")[0]["text"]
+    assert "(历史收入、购买频次、RFM 得分、生命周期价值、客户价值指数(TOPSIS)、随机)" in zh and "(英文原文)" not in zh
+    plain = methods.chapter(*_evaluated({"monetary": 0.5, "frequency": 0.4, "rfm": 0.45, "random": 0.2}))[0]["text"]
+    assert "(past revenue, purchase frequency, RFM score and chance)" in plain
+    assert "lifetime value" not in plain and "index" not in plain
+
+
+def test_the_assumptions_show_the_title_tiers_and_rates_in_the_editions_words():
+    """The title read "(title: en Key-account marketing ... and zh 电子商务...)", the Chinese edition named the tiers
+    of strategy.uplift in English, and the rates printed as fractions (0.04)."""
+    defaults = {"title": {"en": "Office supplies", "zh": "办公用品"},
+                "strategy.uplift": {"Key account": 0.04, "Develop": 0.06}, "strategy.relative_lift": 0.2}
+    manifest = {"notebooks": {"x": {"parameters": {"strategy_uplift": {}, "strategy_relative_lift": 0.2}}}}
+    en = methods.assumptions(manifest, defaults, "en")
+    assert '(title: "Office supplies")' in en and "办公用品" not in en
+    assert "(strategy.uplift: Key account 4% and Develop 6%)" in en and "(strategy.relative_lift: 20%)" in en
+    zh = methods.assumptions(manifest, defaults, "zh")
+    assert "(title: “办公用品”)" in zh and "Office supplies" not in zh
+    assert "(strategy.uplift: 大客户 4%、培育客户 6%)" in zh and "Key account" not in zh

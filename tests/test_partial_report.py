@@ -14,12 +14,18 @@ from kamlib.stage_results import RECORDED
 from kamlib.workbench import report, study
 
 ROOT = Path(__file__).resolve().parents[1]
+GINI = 0.66  # the identification's Gini in the fixture's values
+
+#: The stages of the default study's notebooks the fixture leaves out (00_literature, 01_data_overview, 20_survey,
+#: 25_reviews, 35_churn, 40_strategy, 45_personalisation), in the words of each edition, in the study's order
+MISSING = {"en": "so its results for Literature, Identify, Understand, Segment, Evaluate and Act are missing",
+           "zh": "缺少 文献、识别、理解、细分、评估、行动 的结果"}
 
 
 @pytest.fixture
 def partial(tmp_path):
     values: dict = {}
-    for (stage, attribute), value in {("identify", "gini"): 0.66, ("identify", "top_revenue_share"): 0.72,
+    for (stage, attribute), value in {("identify", "gini"): GINI, ("identify", "top_revenue_share"): 0.72,
                                       ("identify", "regularity_k"): 1.3, ("segment", "k"): 4}.items():
         nb, key = RECORDED[(stage, attribute)]
         values.setdefault(nb, {})[key] = value
@@ -48,7 +54,7 @@ def test_a_partial_run_builds_and_names_what_is_missing(partial, language):
     # the summary and the limitations name the notebooks of the study that did not run, and their stages
     [finding] = [f for f in doc["summary"] if f.key == "partial_run"]
     assert evaluate in finding.text() and evaluate in doc["limitations"][0]
-    assert ("evaluate" in finding.text()) if language == "en" else ("评估" in finding.text())
+    assert MISSING[language] in finding.text()  # the stages in words, not their codes (identify, evaluate)
     page = report.render(manifest, folder, title="t", language=language, study_name="default", quick=True,
                          texts=default.texts_for(language), context=context)
     assert "data-finding='partial_run'" in page
@@ -60,7 +66,7 @@ def test_a_whole_run_says_no_partial_run_and_fills_the_authors_text(partial):
     doc = report.outline(manifest, folder, language="en", texts={"discussion": "Gini {{ identify.gini }}."},
                          context=context)
     assert not [f for f in doc["summary"] if f.key == "partial_run"]
-    assert doc["author"]["discussion"] == "Gini 0.660." or doc["author"]["discussion"].startswith("Gini 0.66")
+    assert doc["author"]["discussion"] == f"Gini {GINI:.3f}."  # an estimate, to three decimals
 
 
 def test_a_placeholder_whose_notebook_ran_without_it_still_stops_the_build(partial):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from ..errors import KamError
 from ..i18n import gettext, glossary_words, in_language
 
-__all__ = ["ASSUMED", "assumptions", "chapter", "workbook_defaults"]
+__all__ = ["ASSUMED", "assumptions", "chapter", "listing", "say", "workbook_defaults"]
 
 #: The study keys whose workbook default is an assumption about the case when a study file leaves the key out: key ->
 #: what it sets, in English and Chinese. The methods chapter names each one the run used and the study left to the
@@ -72,13 +72,28 @@ def workbook_defaults(study) -> dict:
     return out
 
 
-def _shown(value, language: str) -> str:
+#: The keys of :data:`ASSUMED` whose values are rates or lifts (fractions), shown as percentages
+_PERCENT = {"strategy.baseline_conversion", "strategy.relative_lift", "strategy.key_extra_lift", "strategy.uplift"}
+
+
+def _shown(key: str, value, language: str) -> str:
+    """A workbook default in words: the title in ``language`` only, quoted; a rate as a percentage; a tier (the keys of
+    ``strategy.uplift``) by the report's word for it."""
+    from ..i18n import name_zh
+
+    def number(v) -> str:
+        return f"{round(v * 100, 6):g}%" if key in _PERCENT else f"{v:g}"
+
+    if key == "title":
+        title = value.get(language) or value.get("en", "") if isinstance(value, dict) else str(value)
+        return f"“{title}”" if language == "zh" else f'"{title}"'
     if isinstance(value, dict):
-        return _join([f"{k} {v:g}" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in value.items()], language)
+        return listing([f"{name_zh(k) if language == 'zh' else k} "
+                        f"{number(v) if isinstance(v, (int, float)) else v}" for k, v in value.items()], language)
     if isinstance(value, list):
-        return _join(value, language) if value else ("none" if language == "en" else "无")
-    if isinstance(value, float):
-        return f"{value:g}"
+        return listing(value, language) if value else ("none" if language == "en" else "无")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(value)
     return str(value)
 
 
@@ -123,16 +138,47 @@ def assumptions(manifest: dict, defaults: dict | None, language: str = "en") -> 
             if not takers or (section == "strategy" and all(basis in (p.get("strategy_basis") or {}) for p in takers)):
                 continue  # no notebook of this run used it, or the study bases it (strategy.basis)
         what = ASSUMED[key][language == "zh"]
-        items.append(f"{what} ({key})" if value is None else f"{what} ({key}: {_shown(value, language)})")
+        items.append(f"{what} ({key})" if value is None else f"{what} ({key}: {_shown(key, value, language)})")
     if not items:
         return None
-    return _say("Assumptions. The study file does not set {items}; where the run uses them it takes the workbook's "
-                "defaults, which are the workbook's assumptions, not facts about this case: set these keys in the study "
-                "file to state the case's own.", language, items=("；" if language == "zh" else "; ").join(items))
+    return say("Assumptions. The study file does not set {items}; where the run uses them it takes the workbook's "
+               "defaults, which are the workbook's assumptions, not facts about this case: set these keys in the study "
+               "file to state the case's own.", language, items=("；" if language == "zh" else "; ").join(items))
 
 
-def _say(msgid: str, language: str, **params) -> str:
-    return in_language(msgid, gettext(msgid, "finding", language), language).format(**params)
+def say(msgid: str, language: str, context: str = "finding", /, **params) -> str:
+    """One of the workbook's own sentences in ``language``: the catalogue's template of ``msgid`` (its ``msgctxt``
+    ``context``) filled with ``params``, or the English marked as such when the catalogue has none
+    (:func:`kamlib.i18n.in_language`). The methods chapter's sentences are ``finding`` entries, the report's own
+    (:mod:`kamlib.workbench.report`) ``note`` entries.
+
+    Parameters
+    ----------
+    msgid : str
+        The English template (:meth:`str.format` with named fields).
+    language : {"en", "zh"}
+    context : str
+        The catalogue's msgctxt.
+    **params
+        The template's fields, as they are in every language (numbers keep the template's format spec).
+
+    Returns
+    -------
+    str
+
+    References
+    ----------
+    The GNU gettext manual, 11.2.5 (contexts): a message is its msgid within its msgctxt.
+
+    Examples
+    --------
+    >>> from kamlib.workbench.methods import say
+    >>> say("Revenue is in {currency}.", "en", currency="GBP"), say("Revenue is in {currency}.", "zh", currency="GBP")
+    ('Revenue is in GBP.', '收入单位为 GBP。')
+    >>> say("Not a sentence of the catalogue.", "zh")
+    '(英文原文)Not a sentence of the catalogue.'
+    """
+    return in_language(msgid, gettext(msgid, context, language), language).format(**params)
 
 
 def _unit(code, language: str):
@@ -155,7 +201,25 @@ def _labels(names) -> list[str]:
     return out
 
 
-def _join(items, language: str) -> str:
+def listing(items, language: str) -> str:
+    """Words listed in a sentence: "a, b and c" in English, "a、b、c" in Chinese; "" for none.
+
+    Parameters
+    ----------
+    items : iterable
+        The words, each shown as ``str`` gives it.
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kamlib.workbench.methods import listing
+    >>> listing(["BG/NBD", "Pareto/NBD", "MBG/NBD"], "en"), listing(["历史收入", "随机"], "zh"), listing(["RFM"], "en")
+    ('BG/NBD, Pareto/NBD and MBG/NBD', '历史收入、随机', 'RFM')
+    """
     items = [str(i) for i in items]
     if language == "zh":
         return "、".join(items)
@@ -224,11 +288,11 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
     ident, understand = results.identify, results.understand
     p = ran("identify", "log_lines")
     if p is not None:
-        add("data", _say(
+        add("data", say(
             "Data. The transaction log holds {rows} lines of {customers} customers after the cleaning rules of the "
             "data-validation table (Appendix A); an order is a customer's purchases on one day.", language,
             rows=f"{int(ident.log_lines):,}", customers=f"{int(ident.log_customers):,}")
-            + (" " + _say("Revenue is in {currency}.", language, currency=p["transactions_currency"])
+            + (" " + say("Revenue is in {currency}.", language, currency=p["transactions_currency"])
                if p.get("transactions_currency") else ""))
     p = ran("identify", "key_accounts")
     if p is not None:
@@ -236,20 +300,20 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
         add("identify", " ".join(_identification(ident, p, language, compared=compared)))
     p = ran("identify", "value_index_overlap")
     if p is not None:
-        add("identify", _say(
+        add("identify", say(
             "Customer-value index. Each customer's criteria ({criteria}) are measured on the calibration period, "
             "weighted by {weights} weights (AHP from the study's pairwise judgements, {judgements}, with Saaty's "
             "consistency ratio; Saaty 1980; entropy weights from the criteria's dispersion) and ranked by TOPSIS "
             "closeness to the ideal customer; the index's top share is judged on the holdout period beside past "
             "revenue and lifetime value.", language,
-            criteria=_join([_criterion(c, language) for c in sorted(p.get("value_index_criteria") or {})], language),
+            criteria=listing([_criterion(c, language) for c in sorted(p.get("value_index_criteria") or {})], language),
             weights=_WEIGHTS.get(p.get("value_index_weights") or "ahp", ("AHP", "层次分析法"))[language == "zh"],
             judgements=(p.get("value_index_judgements") or {}).get(language, "") if isinstance(
                 p.get("value_index_judgements"), dict) else str(p.get("value_index_judgements") or "")))
     p = ran("identify", "profit_clv_total")
     if p is not None:
         if ident.margin_basis == "rate":  # profit as a share of each purchase's amount (kamlib.clv.profit)
-            add("identify", _say(
+            add("identify", say(
                 "Lifetime value in profit. Each purchase's gross profit as a share of its amount is modelled as normal "
                 "around the customer's own rate, and the rates as normal across customers, fitted by restricted "
                 "maximum likelihood; a customer's expected rate is the posterior mean, shrunk towards the base's the "
@@ -258,7 +322,7 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
                 "discounted expected purchases times that margin; the margin's interval carries the uncertainty of "
                 "both the rate and the spend (the product of their posteriors; Fader & Hardie 2013).", language))
         else:
-            add("identify", _say(
+            add("identify", say(
                 "Lifetime value in profit. Each customer's gross profit per purchase is modelled as normal around the "
                 "customer's own mean, and the means as normal across customers, fitted by restricted maximum "
                 "likelihood; a customer's expected margin is the posterior mean, shrunk towards the base's mean the "
@@ -266,7 +330,7 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
                 "the chosen purchase model's discounted expected purchases times that margin.", language))
     p = ran("identify", "retention_lr_pvalue")
     if p is not None:
-        add("identify", _say(
+        add("identify", say(
             "Contractual retention. The customers alive at the start of each period of each cohort are fitted with "
             "the shifted-beta-geometric model (Fader & Hardie 2007) and the beta-discrete-Weibull model (Fader et al. "
             "2018) by maximum likelihood; the second is preferred only when a likelihood-ratio test rejects the "
@@ -274,14 +338,14 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
             language))
     p = ran("understand", "real_predictive_power")
     if p is not None:
-        add("understand", _say(
+        add("understand", say(
             "Prediction and priorities. The structural model's out-of-sample predictive power is judged by "
             "PLSpredict, k-fold cross-validated predictions of the outcome's items against a linear-model benchmark "
             "(Shmueli et al. 2019), and the outcome's drivers are set in an importance-performance map (Martilla & "
             "James 1977; Ringle & Sarstedt 2016).", language))
     p = ran("understand", "hypotheses_tested")
     if p is not None:
-        text = [_say(
+        text = [say(
             "Survey. The constructs of the study's instrument are checked for reliability (Cronbach's alpha, "
             "composite reliability), convergent validity (average variance extracted; Fornell & Larcker 1981) and "
             "discriminant validity (HTMT; Henseler, Ringle & Sarstedt 2015); the measurement model by confirmatory "
@@ -293,8 +357,8 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
         text += _survey_design(manifest, values, p, understand, language)
         text += _survey_methods(understand, language)
         if understand.real_survey_n is not None:  # the real survey's model, by PLS-SEM
-            text.append(_say("The real survey's model is estimated by PLS-SEM with {pls} bootstrap resamples (Hair et "
-                             "al. 2022).", language, pls=p.get("survey_pls_bootstrap")))
+            text.append(say("The real survey's model is estimated by PLS-SEM with {pls} bootstrap resamples (Hair et "
+                            "al. 2022).", language, pls=p.get("survey_pls_bootstrap")))
         add("understand", " ".join(text))
     p = ran("segment", "k")
     if p is not None:
@@ -302,11 +366,11 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
     p = ran("segment", "churn_auc")
     if p is not None:
         chosen = results.identify.value_model  # the holdout's choice: its P(alive) scores churn; none: the recency rule
-        score = (_say("by the probability of being alive of {model}, the purchase model chosen on the holdout", language,
-                      model=chosen) if chosen else
-                 _say("by the days since the last purchase, since no purchase model was chosen on the holdout",
-                      language))
-        add("churn", _say(
+        score = (say("by the probability of being alive of {model}, the purchase model chosen on the holdout", language,
+                     model=chosen) if chosen else
+                 say("by the days since the last purchase, since no purchase model was chosen on the holdout",
+                     language))
+        add("churn", say(
             "Churn. A customer counts as churned when the holdout period shows no purchase ({end} to {holdout}); churn "
             "is predicted from calibration-period features by logistic regression and {score}, and the predictions are "
             "compared by the area under the ROC curve on the holdout (Hosmer, Lemeshow & Sturdivant 2013).", language,
@@ -314,28 +378,26 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
     p = ran("evaluate", "top_share")
     if p is not None:
         ev = results.evaluate
-        rankings = ev.capture_past_revenue is not None  # the selection rules ran (the log has amounts)
+        names = _rankings(ev.captures, language)  # the rules the run scored (none: the log has no amounts)
+        rankings = bool(names)
         power = ev.n_per_arm is not None
-        # the rankings the run compared: lifetime value only when a CLV rule was scored
-        names = ([("lifetime value", "生命周期价值")] if ev.capture_clv is not None else []) + [
-            ("past revenue", "历史收入"), ("purchase frequency", "购买频次"), ("RFM score", "RFM 得分"), ("chance", "随机")]
         text = []
         if rankings:
-            text.append(_say("Evaluation. Each ranking ({rankings}) is judged by the share of the holdout period's "
-                             "revenue its top {top:.0%} of customers bring, with bootstrap intervals of its difference "
-                             "from past revenue.", language, rankings=_join([n[language == "zh"] for n in names],
-                                                                             language), top=float(ev.top_share)))
+            text.append(say("Evaluation. Each ranking ({rankings}) is judged by the share of the holdout period's "
+                            "revenue its top {top:.0%} of customers bring, with bootstrap intervals of its difference "
+                            "from past revenue.", language, rankings=listing(names, language),
+                            top=float(ev.top_share)))
         if power:
             lead = "" if rankings else ("Evaluation. ", "评估。")[language == "zh"]
             if (p.get("strategy_experiment_source") or "simulated") == "simulated":
-                text.append(lead + _say(
+                text.append(lead + say(
                     "The number of customers a controlled experiment needs to detect a relative lift of {lift:.0%} "
                     "(strategy.relative_lift) at a baseline conversion of {p0:.1%} (strategy.baseline_conversion) "
                     "follows a power analysis as in Cohen (1988) and Kohavi et al. (2009).", language,
                     lift=float(p.get("strategy_relative_lift") or 0),
                     p0=float(p.get("strategy_baseline_conversion") or 0)))
             else:
-                text.append(lead + _say(
+                text.append(lead + say(
                     "The number of customers a controlled experiment needs to detect a relative lift of {lift:.0%} "
                     "(strategy.relative_lift) at the campaign's observed conversion of its control arm follows a power "
                     "analysis as in Cohen (1988) and Kohavi et al. (2009).", language,
@@ -344,17 +406,17 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
             add("evaluate", " ".join(text))
     p = ran("act", "baskets")
     if p is not None:
-        text = [_say(
+        text = [say(
             "Personalisation. Association rules are mined from the baskets with support of at least {support} and "
             "confidence of at least {confidence}, each tested against independence at {alpha}.", language,
             support=p.get("personalisation_min_support"), confidence=p.get("personalisation_min_confidence"),
             alpha=p.get("personalisation_alpha"))]
         if results.act.personalised_verdict is not None:  # the recommenders were judged (enough repeat buyers)
-            text.append(_say(
+            text.append(say(
                 "Recommenders ({methods}) are trained on the purchases before a cutoff date and judged by how often "
                 "their top {k} contain a product the customer bought after it, against the most popular products "
                 "(Linden, Smith & York 2003), with {bootstrap} bootstrap resamples.", language,
-                methods=_join([_method(m, language) for m in p.get("personalisation_methods") or []], language),
+                methods=listing([_method(m, language) for m in p.get("personalisation_methods") or []], language),
                 k=p.get("personalisation_k"), bootstrap=p.get("personalisation_bootstrap")))
         add("act", " ".join(text))
     said = assumptions(manifest, defaults, language)
@@ -362,10 +424,10 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
         add("assumptions", said)
     versions = _versions(manifest)
     if versions:
-        add("software", _say("Software. Python {python} with {packages}; every table and figure records the notebook "
-                             "cell, parameters and versions that made it (Appendix B).", language,
-                             python=versions.pop("python", ""),
-                             packages=_join([f"{k} {v}" for k, v in sorted(versions.items())], language)))
+        add("software", say("Software. Python {python} with {packages}; every table and figure records the notebook "
+                            "cell, parameters and versions that made it (Appendix B).", language,
+                            python=versions.pop("python", ""),
+                            packages=listing([f"{k} {v}" for k, v in sorted(versions.items())], language)))
     return out
 
 
@@ -382,76 +444,76 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
     measure = ident.measure or measure_of(rank_by)  # recorded by the run: purchase days on a log without amounts
     spec = p.get("tiers_candidates")
     if spec and ident.candidates is not None:
-        text = [_say("Identification. Key accounts are the top {share:.0%} of the {n:,} candidates ({candidates}) "
-                     "ranked by {measure}.", language, share=float(p["tiers_key_share"]), n=int(ident.candidates),
-                     candidates=_candidates(spec, language), measure=_measure(measure, language))]
+        text = [say("Identification. Key accounts are the top {share:.0%} of the {n:,} candidates ({candidates}) "
+                    "ranked by {measure}.", language, share=float(p["tiers_key_share"]), n=int(ident.candidates),
+                    candidates=_candidates(spec, language), measure=_measure(measure, language))]
     elif spec:
-        text = [_say("Identification. Key accounts are the top {share:.0%} of the candidates ({candidates}) ranked by "
-                     "{measure}.", language, share=float(p["tiers_key_share"]), candidates=_candidates(spec, language),
-                     measure=_measure(measure, language))]
+        text = [say("Identification. Key accounts are the top {share:.0%} of the candidates ({candidates}) ranked by "
+                    "{measure}.", language, share=float(p["tiers_key_share"]), candidates=_candidates(spec, language),
+                    measure=_measure(measure, language))]
     else:
-        text = [_say("Identification. Key accounts are the top {share:.0%} of customers ranked by {measure}.",
-                     language, share=float(p["tiers_key_share"]), measure=_measure(measure, language))]
+        text = [say("Identification. Key accounts are the top {share:.0%} of customers ranked by {measure}.",
+                    language, share=float(p["tiers_key_share"]), measure=_measure(measure, language))]
     if measure == "purchase days":
-        text.append(_say("The log has no amounts, so the revenue rule ranks customers by their purchase days.",
-                         language))
+        text.append(say("The log has no amounts, so the revenue rule ranks customers by their purchase days.",
+                        language))
     if ident.top_revenue_share is not None or ident.gini is not None:  # concentration was measured (amounts)
-        text.append(_say("Concentration is the revenue share of the top 20% of customers and the Gini coefficient.",
-                         language))
+        text.append(say("Concentration is the revenue share of the top 20% of customers and the Gini coefficient.",
+                        language))
     fitted = chosen is not None or ident.degenerate_models is not None or ident.dropout_evidence is not None
     if not (p.get("clv_models") and fitted):
         return text
-    text.append(_say(
+    text.append(say(
         "The purchase process is modelled with {models}, fitted by maximum likelihood to each customer's frequency, "
         "recency and age in the calibration period (up to {end}, unit {unit}) (Schmittlein, Morrison & Colombo 1987; "
-        "Fader, Hardie & Lee 2005).", language, models=_join(_labels(p["clv_models"]), language),
+        "Fader, Hardie & Lee 2005).", language, models=listing(_labels(p["clv_models"]), language),
         end=p.get("clv_calibration_end"), unit=_unit(p.get("clv_unit"), language)))
     rule = verdicts.RULES["dropout_recovery"]
     if ident.dropout_evidence is True:
-        text.append(_say("Whether the log can identify dropout is checked on logs simulated from the fit: it can "
-                         "({share:.0%} of the refits recover the dropout probability; rule {op} {cut:.0%}).", language,
-                         share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
+        text.append(say("Whether the log can identify dropout is checked on logs simulated from the fit: it can "
+                        "({share:.0%} of the refits recover the dropout probability; rule {op} {cut:.0%}).", language,
+                        share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
     elif ident.dropout_evidence is False and ident.dropout_verdict == "inconclusive":  # the interval spans the rule
-        text.append(_say("Whether the log can identify dropout is checked on logs simulated from the fit: "
-                         "{share:.0%} of the refits recover the dropout probability, and the exact 95% interval of "
-                         "that share includes the rule's {cut:.0%} (rule {op} {cut:.0%}), so the check is inconclusive "
-                         "and no model is called identified.", language, share=float(ident.dropout_recovered or 0),
-                         op=rule.op, cut=rule.threshold))
+        text.append(say("Whether the log can identify dropout is checked on logs simulated from the fit: "
+                        "{share:.0%} of the refits recover the dropout probability, and the exact 95% interval of "
+                        "that share includes the rule's {cut:.0%} (rule {op} {cut:.0%}), so the check is inconclusive "
+                        "and no model is called identified.", language, share=float(ident.dropout_recovered or 0),
+                        op=rule.op, cut=rule.threshold))
     elif ident.dropout_evidence is False:
-        text.append(_say("Whether the log can identify dropout is checked on logs simulated from the fit: only "
-                         "{share:.0%} of the refits recover the dropout probability (rule {op} {cut:.0%}), so no "
-                         "model is called identified.",
-                         language, share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
+        text.append(say("Whether the log can identify dropout is checked on logs simulated from the fit: only "
+                        "{share:.0%} of the refits recover the dropout probability (rule {op} {cut:.0%}), so no "
+                        "model is called identified.",
+                        language, share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
     if chosen is None or not compared:  # the holdout comparison did not run: nothing to say about a choice
         return text
     if ident.dropout_evidence is False and ident.dropout_verdict == "inconclusive":
-        text.append(_say("The models are compared by their predictions for the holdout period ({end} to {holdout}), "
-                         "but none is chosen, whatever those predictions, because the evidence check does not show "
-                         "that the log identifies dropout (inconclusive); no lifetime value is used.", language,
-                         end=p.get("clv_calibration_end"), holdout=p.get("clv_holdout_end")))
+        text.append(say("The models are compared by their predictions for the holdout period ({end} to {holdout}), "
+                        "but none is chosen, whatever those predictions, because the evidence check does not show "
+                        "that the log identifies dropout (inconclusive); no lifetime value is used.", language,
+                        end=p.get("clv_calibration_end"), holdout=p.get("clv_holdout_end")))
         return text
     if ident.dropout_evidence is False:  # the reason that applied: the evidence check, whatever the holdout showed
-        text.append(_say("The models are compared by their predictions for the holdout period ({end} to {holdout}), "
-                         "but none is chosen, whatever those predictions, because the log cannot identify dropout; no "
-                         "lifetime value is used.", language, end=p.get("clv_calibration_end"),
-                         holdout=p.get("clv_holdout_end")))
+        text.append(say("The models are compared by their predictions for the holdout period ({end} to {holdout}), "
+                        "but none is chosen, whatever those predictions, because the log cannot identify dropout; no "
+                        "lifetime value is used.", language, end=p.get("clv_calibration_end"),
+                        holdout=p.get("clv_holdout_end")))
         return text
-    text.append(_say("The models are compared by their predictions for the holdout period ({end} to {holdout}).",
-                     language, end=p.get("clv_calibration_end"), holdout=p.get("clv_holdout_end")))
+    text.append(say("The models are compared by their predictions for the holdout period ({end} to {holdout}).",
+                    language, end=p.get("clv_calibration_end"), holdout=p.get("clv_holdout_end")))
     if chosen:
         spend = ident.spend_shape is not None  # the spend model ran (the log has amounts)
-        text.append(_say(
+        text.append(say(
             "The holdout chose {chosen}; lifetime value is projected over {horizon} months, discounted at "
             "{rate:.0%} a year, with {bootstrap} bootstrap refits for its intervals{spend}.", language,
             chosen=chosen, horizon=p.get("clv_horizon_months"), rate=float(p.get("clv_discount_rate") or 0),
             bootstrap=p.get("clv_bootstrap"),
-            spend=_say(", spending by the Gamma-Gamma model", language) if spend else ""))
+            spend=say(", spending by the Gamma-Gamma model", language) if spend else ""))
     elif ident.degenerate_models and set(ident.degenerate_models) >= set(_labels(p["clv_models"])):
-        text.append(_say("Every model's fit is degenerate (its dropout parameters at a bound), so none is chosen and "
-                         "no lifetime value is used.", language))
+        text.append(say("Every model's fit is degenerate (its dropout parameters at a bound), so none is chosen and "
+                        "no lifetime value is used.", language))
     else:
-        text.append(_say("No model's top customers captured as much holdout revenue as the top customers by past "
-                         "revenue, so none is chosen and no lifetime value is used.", language))
+        text.append(say("No model's top customers captured as much holdout revenue as the top customers by past "
+                        "revenue, so none is chosen and no lifetime value is used.", language))
     return text
 
 
@@ -463,42 +525,34 @@ def _segmentation(s, p: dict, language: str) -> list[str]:
     """The segmentation's sentences: the features, the mapped columns left out (only those the study maps), and the
     rule that chose k (:func:`kamlib.segments.choose_k`: the gap statistic's k when its stability reaches the
     cut-off, else the best silhouette among k >= 3), with this run's k of each criterion."""
-    import inspect
-
-    from ..segments import choose_k
+    from .. import verdicts
 
     mapped = [w for w in _MAPPED if ((p.get("transactions_columns") or {}).get(w))]
-    text = [_say("Segmentation. Customers are described by recency, frequency, monetary value and the timing of "
-                 "their purchases and clustered by k-means on standardised values for k from {kmin} to {kmax}.",
-                 language, kmin=p.get("segments_k_min"), kmax=p.get("segments_k_max"))]
+    text = [say("Segmentation. Customers are described by recency, frequency, monetary value and the timing of "
+                "their purchases and clustered by k-means on standardised values for k from {kmin} to {kmax}.",
+                language, kmin=p.get("segments_k_min"), kmax=p.get("segments_k_max"))]
     if mapped:
-        text.append(_say("The columns the study maps ({columns}) are left out of the features and compared with "
-                         "the segments afterwards.", language,
-                         columns=_join([_MAPPED[w][language == "zh"] for w in mapped], language)))
-    cut = inspect.signature(choose_k).parameters["min_stability"].default  # the rule's own cut-off
-    if cut is None:  # the cut-off is the verdict rule's (kamlib.verdicts), which choose_k reads
-        from .. import verdicts
-
-        cut = verdicts.RULES["segment_stability"].threshold
-    text.append(_say(
+        text.append(say("The columns the study maps ({columns}) are left out of the features and compared with "
+                        "the segments afterwards.", language,
+                        columns=listing([_MAPPED[w][language == "zh"] for w in mapped], language)))
+    cut = verdicts.RULES["segment_stability"].threshold  # the cut-off choose_k reads when none is passed
+    text.append(say(
         "The number of segments is the gap statistic's k (the smallest k whose gap is at least the next k's less its "
         "standard error, against {refs} uniform reference sets; Tibshirani, Walther & Hastie 2001) when it is below "
         "the largest k tried and its stability, the mean adjusted Rand index between the fits from {seeds} seeds "
-        "(Hubert & Arabie 1985), is at least {cut:.2f}; otherwise the stable k with the highest mean silhouette "
-        "(Rousseeuw 1987), among the k of at least 3 when one of them is stable, and when no k is stable the k of at "
-        "least 3 with the highest mean silhouette.", language, refs=p.get("segments_gap_refs"),
+        "(Hubert & Arabie 1985), is at least {cut:.2f}; otherwise the k of at least 3 with the highest mean "
+        "silhouette (Rousseeuw 1987).", language, refs=p.get("segments_gap_refs"),
         seeds=p.get("segments_stability_seeds"), cut=float(cut)))
     if s.k_gap is not None and s.k_silhouette is not None:
         numbers = dict(gap=int(s.k_gap), sil=int(s.k_silhouette), k=int(s.k))
         if s.k == s.k_gap:
-            text.append(_say("In this run the gap rule gives k = {gap} and the highest silhouette k = {sil}; the gap "
-                             "rule's k = {k} is stable enough and is chosen.", language, **numbers))
+            text.append(say("In this run the gap rule gives k = {gap} and the highest silhouette k = {sil}; the gap "
+                            "rule's k = {k} is stable enough and is chosen.", language, **numbers))
         else:
-            text.append(_say("In this run the gap rule gives k = {gap} and the highest silhouette k = {sil}; the gap "
-                             "rule's k is the largest tried or not stable enough, so k = {k}, the highest silhouette "
-                             "among the stable k (among k of at least 3 when none is stable), is chosen.", language,
-                             **numbers))
-    text.append(_say("Lifecycle stages follow the study's day and purchase thresholds.", language))
+            text.append(say("In this run the gap rule gives k = {gap} and the highest silhouette k = {sil}; the gap "
+                            "rule's k is the largest tried or not stable enough, so k = {k}, the highest silhouette "
+                            "among k of at least 3, is chosen.", language, **numbers))
+    text.append(say("Lifecycle stages follow the study's day and purchase thresholds.", language))
     return text
 
 
@@ -535,36 +589,36 @@ def _survey_design(manifest: dict, values: dict, p: dict, u, language: str) -> l
         rules = cleaning.get("rules") or {}
         rules = rules.get("text_zh" if language == "zh" else "text", "") if isinstance(rules, dict) else str(rules)
         if cleaning.get("removed"):
-            out.append(_say("Of the {read:,} respondents read, the cleaning rules removed {removed:,} ({rules}), "
-                            "leaving {kept:,}.", language, read=int(cleaning["read"]),
-                            removed=int(cleaning["removed"]), rules=rules, kept=int(cleaning["kept"])))
+            out.append(say("Of the {read:,} respondents read, the cleaning rules removed {removed:,} ({rules}), "
+                           "leaving {kept:,}.", language, read=int(cleaning["read"]),
+                           removed=int(cleaning["removed"]), rules=rules, kept=int(cleaning["kept"])))
         if cleaning.get("complete") is not None and cleaning["complete"] < (cleaning.get("kept") or 0):
-            out.append(_say("The factor and structural models and the hypothesis tests on construct scores use the "
-                            "{complete:,} complete cases, who answered every item (listwise deletion).", language,
-                            complete=int(cleaning["complete"])))
+            out.append(say("The factor and structural models and the hypothesis tests on construct scores use the "
+                           "{complete:,} complete cases, who answered every item (listwise deletion).", language,
+                           complete=int(cleaning["complete"])))
     else:
-        out.append(_say("The cleaning rules removed no respondent and every respondent answered every item, so the "
-                        "models use all of them.", language))
+        out.append(say("The cleaning rules removed no respondent and every respondent answered every item, so the "
+                       "models use all of them.", language))
     declared = _declared(p)
     if any(h.get("defined") and h.get("test") == "bootstrap" for h in declared):
-        out.append(_say(
+        out.append(say(
             "An indirect effect tested by the bootstrap is the product a*b of the model's declared equations of the "
             "mediator and the outcome, each estimated by OLS on construct scores (item means) of the complete "
             "cases, with a percentile interval from {B} bootstrap resamples of the respondents (Preacher & Hayes "
             "2008); a p-value at the bootstrap's floor, 2/(B + 1), is reported as a bound.", language,
             B=p.get("survey_bootstrap")))
     if any(h.get("defined") and h.get("test") != "bootstrap" for h in declared):
-        out.append(_say("An indirect effect tested by the delta method is the SEM's defined effect with its "
-                        "delta-method standard error.", language))
+        out.append(say("An indirect effect tested by the delta method is the SEM's defined effect with its "
+                       "delta-method standard error.", language))
     if any(h.get("interaction") for h in declared):
-        out.append(_say("An interaction hypothesis is tested by the product term of an OLS regression of the "
-                        "outcome on its declared predictors, the moderator (an answer coded 0/1 or a construct) and "
-                        "their product, on construct scores of the complete cases, with HC3 standard errors.",
-                        language))
+        out.append(say("An interaction hypothesis is tested by the product term of an OLS regression of the "
+                       "outcome on its declared predictors, the moderator (an answer coded 0/1 or a construct) and "
+                       "their product, on construct scores of the complete cases, with HC3 standard errors.",
+                       language))
     if any(h.get("moderation") for h in declared) and u.invariance_level in ("metric", "scalar"):
-        out.append(_say("A multi-group hypothesis is tested by fitting the structural model in each of the two "
-                        "groups, the loadings having been shown equal (metric invariance), and the difference of the "
-                        "path by a z test of the two estimates.", language))
+        out.append(say("A multi-group hypothesis is tested by fitting the structural model in each of the two "
+                       "groups, the loadings having been shown equal (metric invariance), and the difference of the "
+                       "path by a z test of the two estimates.", language))
     return out
 
 
@@ -582,34 +636,34 @@ def _survey_methods(u, language: str) -> list[str]:
     """The survey's further methods, each when the value it records was recorded, with its source."""
     out = []
     if u.estimator == "WLSMV":
-        out.append(_say("The answers are ordinal, so the factor models are estimated by diagonally weighted least "
-                        "squares with robust standard errors and a mean- and variance-adjusted test statistic (WLSMV), "
-                        "as lavaan computes them (Rosseel 2012), and differences between nested models by the scaled "
-                        "and shifted test (Satorra 2000).", language))
+        out.append(say("The answers are ordinal, so the factor models are estimated by diagonally weighted least "
+                       "squares with robust standard errors and a mean- and variance-adjusted test statistic (WLSMV), "
+                       "as lavaan computes them (Rosseel 2012), and differences between nested models by the scaled "
+                       "and shifted test (Satorra 2000).", language))
     if u.kmo is not None or u.parallel_analysis_factors is not None:
-        out.append(_say("Before the confirmatory model, an exploratory factor analysis checks the items: sampling "
-                        "adequacy by the Kaiser-Meyer-Olkin measure (Kaiser 1974) and the number of factors by "
-                        "parallel analysis against random data (Horn 1965).", language))
+        out.append(say("Before the confirmatory model, an exploratory factor analysis checks the items: sampling "
+                       "adequacy by the Kaiser-Meyer-Olkin measure (Kaiser 1974) and the number of factors by "
+                       "parallel analysis against random data (Horn 1965).", language))
     if u.items_analysed is not None:
-        out.append(_say("An item analysis gives each item's critical ratio between the 27% extreme groups (Kelley "
-                        "1939), its corrected item-total correlation and alpha if the item is deleted.", language))
+        out.append(say("An item analysis gives each item's critical ratio between the 27% extreme groups (Kelley "
+                       "1939), its corrected item-total correlation and alpha if the item is deleted.", language))
     if u.invariance_level is not None:
-        out.append(_say("Measurement invariance across the groups a hypothesis compares is tested by configural, "
-                        "metric and scalar multi-group models, read by the chi-square difference and the change in "
-                        "CFI (Cheung & Rensvold 2002; Chen 2007).", language))
+        out.append(say("Measurement invariance across the groups a hypothesis compares is tested by configural, "
+                       "metric and scalar multi-group models, read by the chi-square difference and the change in "
+                       "CFI (Cheung & Rensvold 2002; Chen 2007).", language))
     if u.driver_r2 is not None:
-        out.append(_say("The key drivers of the outcome are estimated by OLS with HC3 standard errors, and their "
-                        "relative importance by the LMG decomposition of R² (Lindeman, Merenda & Gold 1980; Grömping "
-                        "2006).", language))
+        out.append(say("The key drivers of the outcome are estimated by OLS with HC3 standard errors, and their "
+                       "relative importance by the LMG decomposition of R² (Lindeman, Merenda & Gold 1980; Grömping "
+                       "2006).", language))
     if u.ipa_drivers is not None:
-        out.append(_say("An importance-performance analysis sets each driver's total effect against its mean answer "
-                        "(Martilla & James 1977).", language))
+        out.append(say("An importance-performance analysis sets each driver's total effect against its mean answer "
+                       "(Martilla & James 1977).", language))
     if u.nps is not None:
-        out.append(_say("The Net Promoter Score is the share of promoters (9-10) minus the share of detractors (0-6) "
-                        "on the recommendation question (Reichheld 2003).", language))
+        out.append(say("The Net Promoter Score is the share of promoters (9-10) minus the share of detractors (0-6) "
+                       "on the recommendation question (Reichheld 2003).", language))
     if u.group_tests:
-        out.append(_say("The outcomes are compared across the groups of each profile question by one-way ANOVA (eta²) "
-                        "and the Kruskal-Wallis test (epsilon²; Kruskal & Wallis 1952).", language))
+        out.append(say("The outcomes are compared across the groups of each profile question by one-way ANOVA (eta²) "
+                       "and the Kruskal-Wallis test (epsilon²; Kruskal & Wallis 1952).", language))
     return out
 
 
@@ -630,6 +684,18 @@ def _measure(rank_by: str, language: str) -> str:
 
     word = RANK_BY.get(rank_by, rank_by)
     return in_language(word, gettext(word, "value", language) or gettext(word, "phrase", language), language)
+
+
+def _rankings(captures: dict | None, language: str) -> list[str]:
+    """The selection rules a run scored (:attr:`kamlib.stage_results.Evaluate.captures`, keyed by each rule's first
+    word) in words in ``language``, in the order :func:`kamlib.act.strategy.rule_scores` scores them."""
+    from ..act.strategy import INDEX_RULE, RULES
+
+    words = {RULES[0]: ("past revenue", "历史收入"), RULES[1]: ("purchase frequency", "购买频次"),
+             RULES[2]: ("RFM score", "RFM 得分"), RULES[3]: ("lifetime value", "生命周期价值"),
+             INDEX_RULE: ("the customer-value index (TOPSIS)", "客户价值指数(TOPSIS)"), RULES[4]: ("chance", "随机")}
+    return [words[rule][language == "zh"] for rule in [*RULES[:4], INDEX_RULE, *RULES[4:]]
+            if rule.split(" ")[0].lower() in (captures or {})]
 
 
 def _method(name: str, language: str) -> str:

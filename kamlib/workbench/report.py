@@ -1033,16 +1033,15 @@ def run_context(study) -> dict:
 
 
 def _message(template: str, language: str, **params) -> str:
-    """One of the report's own sentences (a :class:`kamlib.i18n.Message`, context ``note``) in ``language``."""
-    from ..i18n import Message
-
-    return _in_language(Message(template, **params), language)
+    """One of the report's own sentences (context ``note``) in ``language``: :func:`kamlib.workbench.methods.say`."""
+    return methods.say(template, language, "note", **params)
 
 
 def partial_run(manifest: dict, context: dict | None, language: str = "en") -> str | None:
     """The sentence a report from a partial run says in its summary and limitations: the study's notebooks
     (``context["notebooks"]``, :func:`run_context`) that have no record in the manifest, neither run nor skipped with
-    a reason, and the stages they make; None when every one has (or without ``context``).
+    a reason, and the stages they make, in words (the catalogue's ``value`` entries: Identify, 识别); None when every
+    one has (or without ``context``).
 
     Parameters
     ----------
@@ -1059,12 +1058,14 @@ def partial_run(manifest: dict, context: dict | None, language: str = "en") -> s
     --------
     >>> from kamlib.workbench.report import partial_run
     >>> m = {"notebooks": {"30_segments": {"stage": "segment"}}}
-    >>> partial_run(m, {"notebooks": ["30_segments", "40_strategy"]})[:64]
-    'This report comes from a partial run: notebook 40_strategy of th'
+    >>> partial_run(m, {"notebooks": ["30_segments", "40_strategy"]}).split(";")[0]
+    'This report comes from a partial run: notebook 40_strategy of the study did not run into this report folder, so its results for Evaluate are missing'
+    >>> partial_run(m, {"notebooks": ["30_segments", "40_strategy"]}, "zh").split(",")[1]
+    '因此缺少 评估 的结果;请运行整个研究(kam run 不带笔记本名)以补全。'
     >>> partial_run(m, {"notebooks": ["30_segments"]}) is None
     True
     """
-    from ..i18n import name_zh
+    from ..i18n import name_zh, value_en
     from .notebooks import info, path_of
 
     have = set(manifest.get("notebooks", {})) | set(manifest.get("not_run", {}))
@@ -1079,8 +1080,8 @@ def partial_run(manifest: dict, context: dict | None, language: str = "en") -> s
             continue
         if stage not in stages:
             stages.append(stage)
-    joined = ("、" if language == "zh" else ", ").join(absent)
-    words = ("、" if language == "zh" else ", ").join(name_zh(st) if language == "zh" else st for st in stages)
+    joined = methods.listing(absent, language)
+    words = methods.listing([name_zh(st) if language == "zh" else value_en(st) or st for st in stages], language)
     return _message("This report comes from a partial run: notebook{s} {notebooks} of the study did not run into this "
                     "report folder, so its results for {stages} are missing; run the whole study (kam run without "
                     "notebook names) to complete it.", language, s="s" if len(absent) > 1 else "", notebooks=joined,
@@ -1212,10 +1213,8 @@ def stage_lead(key: str, results, manifest: dict, language: str, T: dict) -> str
         (ev.n_per_arm is not None, ("the size of the next campaign test", "下一次活动测试的规模"))) if ran]
     said = []
     if parts:
-        joined = "、".join(parts) if zh else (parts[0] if len(parts) == 1 else
-                                              ", ".join(parts[:-1]) + " and " + parts[-1])
         said.append(_message("In this run {parts} are checked on held-out data or with a stated model, before any "
-                             "money is spent.", language, parts=joined))
+                             "money is spent.", language, parts=methods.listing(parts, language)))
     if not campaign and ev.n_per_arm is not None:
         said.append(_message("No campaign of the case is analysed: the study names no campaign file "
                              "(strategy.experiment_source), so only the next test's size is planned, {n:,} customers "
