@@ -180,7 +180,8 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     w.paragraph(doc_["background_text"])  # outline() words it from the run (report.background_hypotheses)
     if doc_.get("literature"):
         w.heading(T["literature_review"], 2)
-        w.paragraph(T["literature_note"], "note")
+        w.paragraph(report.literature_note([t["topic"] for t in doc_["literature"]], doc_["hypotheses"] is not None,
+                                           language), "note")
         for t in doc_["literature"]:
             w.rich([(t["topic"] + ". ", True, False)] + [(f"{x['cite']}: {x['finding']} ", False, False)
                                                         for x in t["works"]])
@@ -248,7 +249,7 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     for r in doc_["limitations"]:
         w.paragraph(r, "bullet")
     w.heading(f"{first + 2}. {T['references']}", 1)
-    w.paragraph(T["references_note"])
+    w.paragraph(report.references_note(doc_["references"], language))
     for r in doc_["references"]:  # as the HTML edition shows them: the style's label, then its runs with emphasis
         head = [(r["label"] + " ", False, False)] if r.get("label") else []
         (w._w if isinstance(w, _Numbered) else w).rich(head + ([(t, False, italic) for t, italic in r["runs"]] if r["text"] else

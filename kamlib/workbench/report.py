@@ -41,9 +41,14 @@ TEXT = {
            "evaluate": "Which selection rules and actions pay, and how would we know?", "other": "Other analyses",
            "lead_literature": "The literature stage turns the sources into a register of themes and stated facts, so "
                               "that later sections can say which claims this company's data support.",
-           "lead_understand": "The survey (and, where the study has them, the reviews) asks why customers stay: "
-                              "which perceptions drive the outcomes of the study's research model, and whether "
-                              "groups of customers differ.",
+           # the section's lead as the run has it, as its title (_section_title_key): survey and reviews, or one
+           "lead_understand": "The survey and the customers' reviews ask why customers stay: which perceptions "
+                              "drive the outcomes of the study's research model, whether groups of customers differ, "
+                              "and what the reviews praise and criticise.",
+           "lead_understand_survey": "The survey asks why customers stay: which perceptions drive the outcomes of the "
+                                     "study's research model, and whether groups of customers differ.",
+           "lead_understand_reviews": "The customers' reviews say why customers stay or leave: what they praise and "
+                                      "criticise, aspect by aspect.",
            "lead_identify": "Key-account management starts by finding the few customers who bring most revenue and "
                             "judging their future value and risk from the transaction log.",
            "lead_segment": "Segments, lifecycle stages and churn scores divide the customers so that each group can "
@@ -73,10 +78,6 @@ TEXT = {
            "background": "1. Background and research questions",
            "literature_review": "Theory and prior research",
            "methods": "Methods",
-           "literature_note": "Peer-reviewed work on key-account management, customer lifetime value, satisfaction "
-                              "and loyalty, retention, recommendation and field experiments that the hypotheses and "
-                              "the discussion rest on (data/literature/register.csv; each work checked against a "
-                              "public record, named in data/literature/methods.bib), in our own words.",
            "background_hypotheses": "The hypotheses below are the survey's questions; each section after the data "
                                     "answers one stage of this framework.",
            "background_hypotheses_demonstrated": "The survey's hypotheses are tested in this run on simulated answers "
@@ -116,8 +117,10 @@ TEXT = {
            "demonstration_badge": "method demonstration: not the case company's data",
            "references_note": "Every work the text, verdicts, captions and tables of this report cite, in APA style "
                               "(7th edition), formatted by pandoc's citeproc from the official CSL style and "
-                              "data/literature/methods.bib; then the case's practice sources, listed by their "
-                              "register id, which the text cites.",
+                              "data/literature/methods.bib.",
+           # said after references_note only when the list holds practice sources (references_note())
+           "references_practice": "Then the case's practice sources, listed by their register id, which the text "
+                                  "cites.",
            "reference_missing": "not in data/literature/methods.bib",
            "no_recommendations": "The notebooks that recommendations are drawn from did not run for this study.",
            "reference_tables": "Appendix A: further exhibits and reference tables",
@@ -912,7 +915,7 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     seen: dict[str, tuple] = {}  # one warning said once: a note repeated in a later section points back to it
     for i, s in enumerate(sections, 3):
         s["title"] = f"{i}. {T[_section_title_key(s)]}"
-        s["lead"] = stage_lead(s["key"], results, manifest, language, T)
+        s["lead"] = stage_lead(_section_title_key(s), results, manifest, language, T)
         s["closing"] = discussion.closing(s["key"], results, language, survey_simulated=survey_simulated,
                                           claims=claims)
         for nb in s["notebooks"]:
@@ -1139,7 +1142,7 @@ def background_framing(sections: list[dict], T: dict, language: str, own: bool =
     >>> s = [{"key": "identify", "title": "3. Who are the key accounts, and how concentrated is revenue?",
     ...       "notebooks": []}]
     >>> background_framing(s, report_text("en"), "en", own=True)
-    "This run answers 1 research question, one per section: RQ1 (section 3), who are the key accounts, and how concentrated is revenue?; the discussion answers each with this run's numbers."
+    "This run answers one research question, RQ1 (section 3): who are the key accounts, and how concentrated is revenue? The discussion answers it with this run's numbers."
     """
     questions = []
     for i, s in enumerate(sections, 1):
@@ -1155,11 +1158,80 @@ def background_framing(sections: list[dict], T: dict, language: str, own: bool =
                              "states the workbook's framework for key-account management, not a description of the "
                              "case: identify the key accounts, understand what keeps them, segment and prioritise "
                              "them, act on them and evaluate which actions pay.", language))
-    if questions:
+    if len(questions) == 1:  # one question is not "one per section"
+        number, _, title = sections[0]["title"].partition(". ")
+        title = T[_section_title_key(sections[0])]
+        said.append(_message("This run answers one research question, RQ1 (section {number}): {question} The "
+                             "discussion answers it with this run's numbers.", language, number=number,
+                             question=title if language == "zh" else title[:1].lower() + title[1:]))
+    elif questions:
         said.append(_message("This run answers {n} research question{s}, one per section: {questions}; the discussion "
                              "answers each with this run's numbers.", language,
                              n=len(questions), s="s" if len(questions) > 1 else "",
                              questions=("；" if language == "zh" else "; ").join(questions)))
+    return run_together(said)
+
+
+def literature_note(topics: list[str], hypotheses: bool, language: str) -> str:
+    """The note under the background's review of prior research: the topics it reviews (those of the stages that
+    ran, :func:`_literature`) and what rests on them, the hypotheses only when the run tests some.
+
+    Parameters
+    ----------
+    topics : list of str
+        The review's topics as the report shows them (in ``language``).
+    hypotheses : bool
+        The report's body has the run's hypothesis table.
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import literature_note
+    >>> literature_note(["key-account management", "retention"], False, "en").split(" (")[0]
+    'Peer-reviewed work on key-account management and retention that the discussion rests on'
+    >>> literature_note(["satisfaction and loyalty"], True, "en").split(" (")[0]
+    'Peer-reviewed work on satisfaction and loyalty that the hypotheses and the discussion rest on'
+    """
+    listed = methods.listing(topics, language)
+    if hypotheses:
+        return _message("Peer-reviewed work on {topics} that the hypotheses and the discussion rest on "
+                        "(data/literature/register.csv; each work checked against a public record, named in "
+                        "data/literature/methods.bib), in our own words.", language, topics=listed)
+    return _message("Peer-reviewed work on {topics} that the discussion rests on (data/literature/register.csv; each "
+                    "work checked against a public record, named in data/literature/methods.bib), in our own words.",
+                    language, topics=listed)
+
+
+def references_note(references: list[dict], language: str) -> str:
+    """The note under the references heading: how the list is formatted and, only when the list holds some, that
+    the case's practice sources follow by their register id.
+
+    Parameters
+    ----------
+    references : list of dict
+        The report's reference list (:func:`_listed`; a practice source has ``practice`` True).
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import references_note
+    >>> "practice sources" in references_note([{"key": "hu1999"}], "en")
+    False
+    >>> references_note([{"key": "hu1999"}, {"key": "S001", "practice": True}], "en")[-84:]
+    "Then the case's practice sources, listed by their register id, which the text cites."
+    """
+    T = report_text(language)
+    said = [T["references_note"]]
+    if any(r.get("practice") for r in references):
+        said.append(T["references_practice"])
     return run_together(said)
 
 
@@ -1172,7 +1244,8 @@ def stage_lead(key: str, results, manifest: dict, language: str, T: dict) -> str
     Parameters
     ----------
     key : str
-        The section's stage.
+        The section's stage, or the key of its title (:func:`_section_title_key`: the understand stage's lead says
+        what ran in it, the survey, the reviews or both).
     results : StageResults
         The run's stage results.
     manifest : dict
@@ -1667,7 +1740,9 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
 
     doc = outline(manifest, out, language=language, quick=quick, texts=texts, context=context)
     T = dict(report_text(language), background_text=doc["background_text"],
-             no_recommendations=doc["no_recommendations"])
+             no_recommendations=doc["no_recommendations"], references_note=references_note(doc["references"], language),
+             literature_note=literature_note([t["topic"] for t in doc["literature"]], doc["hypotheses"] is not None,
+                                             language))
     doc["answers"] = [dict(a, html=Markup(a["html"])) for a in doc["answers"]]
     doc["author"] = {k: Markup(authors.html(v)) for k, v in doc["author"].items()}
     view = lambda a: _html_view(a, out, language, T) if a else None  # noqa: E731
@@ -1703,6 +1778,7 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
         doc["references"] = _listed(text, language, sources(manifest))
         if references_only:
             return doc["references"]
+        T["references_note"] = references_note(doc["references"], language)
         page = page_of(doc)
         page = _number_html(page, citation_numbers(doc["references"]), language)
     if references_only:
