@@ -555,8 +555,8 @@ def validate(df: pd.DataFrame, *, date_format: str | None = None, negative_amoun
     for role in margin:  # the line's gross profit, or its total cost: numbers, negative margins allowed
         out[role] = number(role)
         drop(out[role].isna(), Message("non-numeric {role}", "phrase", role=role),
-             Message("remove text from the {role} column, or set transactions.columns.{role} to null", "phrase",
-                     role=role))
+             Message("remove text from the {role} column, or set {key} to null", "phrase", role=role,
+                     key=f"transactions.columns.{role}"))  # a study key stays English: its own field
     if cancellation_prefix:
         if "order_id" not in out:
             raise ArgumentError("cancellation_prefix needs the order id column; map columns['order_id'].",

@@ -94,3 +94,40 @@ def test_the_understand_section_is_titled_by_what_ran_in_it():
     both = {"key": "understand", "notebooks": [{"name": "20_survey"}, {"name": "25_reviews"}]}
     assert "评论" not in texts("zh")[_section_title_key(survey_only)]
     assert "评论" in texts("zh")[_section_title_key(both)]
+
+
+def test_a_fix_sentence_keeps_the_study_key_english_when_the_role_is_translated(tmp_path):
+    """"transactions.columns.利润" was the profit role's Chinese substituted into a key: the key is its own field."""
+    from kamlib import transactions
+    from kamlib.i18n import made
+
+    path = tmp_path / "log.csv"
+    pd.DataFrame({"c": ["a", "b", "c"], "d": ["2020-01-01", "2020-01-02", "2020-01-03"], "amt": [1.0, 2.0, 3.0],
+                  "pr": ["x", "1", "2"]}).to_csv(path, index=False)
+    loaded = transactions.load(path, columns={"customer": "c", "date": "d", "amount": "amt", "profit": "pr"})
+    fix = next(f for f in loaded.report["fix"] if "columns.profit" in str(f))
+    zh = made(fix).translate("zh")
+    assert "transactions.columns.profit" in zh and "利润列" in zh
+    assert not re.search(r"columns\.[^\x00-\x7f]", zh)
+
+
+def test_the_channel_crosstab_caption_names_the_column_and_says_profit_only_when_there_is_some():
+    """The zh caption of seg_by_channel was the catalogue's fixed text for the id, a template with its conditions
+    ("(研究文件映射为 channel 的列)… (日志含毛利时还有毛利)"); it is a Message filled as the English is."""
+    import json
+    from pathlib import Path
+
+    from kamlib.i18n import Given, gettext
+
+    nb = json.loads((Path(__file__).parents[1] / "notebooks" / "30_segments.ipynb").read_text("utf-8"))
+    cell = next("".join(c["source"]) for c in nb["cells"] if "seg_by_channel" in "".join(c["source"]))
+    call = cell[cell.index('"seg_by_channel"'):cell.index('role="appendix")')]
+    runs = re.findall(r'(?:"[^"]*"\s*)+', call)  # adjacent string literals are one string
+    msgids = ["".join(re.findall(r'"([^"]*)"', run)) for run in runs]
+    msgids = [m for m in msgids if m.startswith("Segments by")]
+    assert len(msgids) == 2
+    for msgid in msgids:
+        assert gettext(msgid, "caption"), msgid
+        zh = Message(msgid, "caption", column=Given({"en": "Segment", "zh": "Segment"}), source="x.xlsx").translate("zh")
+        assert "Segment" in zh and "channel" not in zh and "日志含" not in zh
+        assert ("毛利" in zh) == ("profit" in msgid)
