@@ -221,7 +221,8 @@ def test_the_segments_k_rule_is_the_one_choose_k_applies_with_its_cut_off_and_so
     text = " ".join(c["text"] for c in methods.chapter(*_segments_ran({"country": "Country"})))
     assert f"is at least {cut:.2f}" in text and "Tibshirani, Walther & Hastie 2001" in text and "Rousseeuw 1987" in text
     assert "the gap rule gives k = 7 and the highest silhouette k = 2" in text
-    assert "so k = 5, the highest silhouette among k of at least 3, is chosen" in text
+    assert "so k = 5, the highest silhouette among the stable k (among k of at least 3 when none is stable), is chosen" \
+        in text
     assert "read from the silhouette and the gap statistic" not in text
     assert all(r["key"] for r in lit.references(text)), [r for r in lit.references(text) if not r["key"]]
     stable = " ".join(c["text"] for c in methods.chapter(*_segments_ran({}, k=4, k_gap=4, k_sil=2)))
