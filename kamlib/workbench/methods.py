@@ -540,8 +540,9 @@ def _segmentation(s, p: dict, language: str) -> list[str]:
         "The number of segments is the gap statistic's k (the smallest k whose gap is at least the next k's less its "
         "standard error, against {refs} uniform reference sets; Tibshirani, Walther & Hastie 2001) when it is below "
         "the largest k tried and its stability, the mean adjusted Rand index between the fits from {seeds} seeds "
-        "(Hubert & Arabie 1985), is at least {cut:.2f}; otherwise the k of at least 3 with the highest mean "
-        "silhouette (Rousseeuw 1987).", language, refs=p.get("segments_gap_refs"),
+        "(Hubert & Arabie 1985), is at least {cut:.2f}; otherwise the stable k with the highest mean silhouette "
+        "(Rousseeuw 1987), among the k of at least 3 when one of them is stable, and when no k is stable the k of at "
+        "least 3 with the highest mean silhouette.", language, refs=p.get("segments_gap_refs"),
         seeds=p.get("segments_stability_seeds"), cut=float(cut)))
     if s.k_gap is not None and s.k_silhouette is not None:
         numbers = dict(gap=int(s.k_gap), sil=int(s.k_silhouette), k=int(s.k))
@@ -551,7 +552,8 @@ def _segmentation(s, p: dict, language: str) -> list[str]:
         else:
             text.append(say("In this run the gap rule gives k = {gap} and the highest silhouette k = {sil}; the gap "
                             "rule's k is the largest tried or not stable enough, so k = {k}, the highest silhouette "
-                            "among k of at least 3, is chosen.", language, **numbers))
+                            "among the stable k (among k of at least 3 when none is stable), is chosen.", language,
+                            **numbers))
     text.append(say("Lifecycle stages follow the study's day and purchase thresholds.", language))
     return text
 
