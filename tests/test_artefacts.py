@@ -70,7 +70,7 @@ def test_a_finding_names_recorded_values_and_every_field(tmp_path):
 
 
 def test_figure_resolution_follows_the_study_and_a_quick_run_previews(tmp_path):
-    """PNG pixels are inches x figure_dpi (the other language's copy at two thirds); a quick run draws at 100 dpi
+    """PNG pixels are inches x figure_dpi (the other language's copy the same size, at the same dpi); a quick run draws at 100 dpi
     unless the study's quick section sets figure_dpi."""
     from PIL import Image
 
@@ -85,7 +85,8 @@ def test_figure_resolution_follows_the_study_and_a_quick_run_previews(tmp_path):
         widths[dpi] = [Image.open(tmp_path / str(dpi) / "figures" / name).size[0] for name in ("f.png", "f.zh.png")]
     assert 3 * 300 < widths[300][0] < 5 * 300  # a 4-inch figure, trimmed to its tight box
     assert widths[300][0] / widths[90][0] == pytest.approx(300 / 90, rel=0.01)
-    assert all(zh / en == pytest.approx(2 / 3, rel=0.01) for en, zh in widths.values())
+    assert all(zh == pytest.approx(en, rel=0.01) for en, zh in widths.values())  # the Chinese tick labels as legible
+    assert Image.open(tmp_path / "90" / "figures" / "f.zh.png").info["dpi"] == pytest.approx((90, 90), rel=0.01)
     assert load().figure_dpi == 300 and load(quick=True).figure_dpi == QUICK_FIGURE_DPI == 100
     study = tmp_path / "s.yaml"
     study.write_text("figure_dpi: 150\nquick: {figure_dpi: 120}\n")

@@ -131,3 +131,21 @@ def test_the_channel_crosstab_caption_names_the_column_and_says_profit_only_when
         zh = Message(msgid, "caption", column=Given({"en": "Segment", "zh": "Segment"}), source="x.xlsx").translate("zh")
         assert "Segment" in zh and "channel" not in zh and "日志含" not in zh
         assert ("毛利" in zh) == ("profit" in msgid)
+
+
+def test_a_figures_links_open_it_in_the_editions_language(tmp_path):
+    """The Chinese edition's "png" link opened the English PNG: each edition links its own PNG (and the SVG, drawn in
+    the study's language, only from that edition)."""
+    import matplotlib.pyplot as plt
+
+    from kamlib.workbench import report
+    from kamlib.workbench.artefacts import Artefacts
+
+    art = Artefacts("nb", output_dir=tmp_path, figure_dpi=50)
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1])
+    art.figure(fig, "f", "caption")
+    a = dict(art.entries[-1], label="Figure 1.")
+    T = report.report_text("en")
+    assert report._html_view(a, tmp_path, "zh", T)["files"] == ["figures/f.zh.png"]
+    assert report._html_view(a, tmp_path, "en", T)["files"] == ["figures/f.png", "figures/f.svg"]

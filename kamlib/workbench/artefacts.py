@@ -233,7 +233,7 @@ class Artefacts:
     def figure(self, fig, art_id: str, caption: str | dict[str, str], *, simulated: bool = False,
                role: str | None = None, terms: dict[str, str] | None = None) -> Path:
         """Save ``fig`` as PNG (the study's ``figure_dpi``, 300 by default) and SVG under ``figures/`` in the
-        study's language, and as a PNG (two thirds of that resolution) in the other language (``<id>.zh.png`` or
+        study's language, and as a PNG of the same size and resolution in the other language (``<id>.zh.png`` or
         ``<id>.en.png``, for the report's other edition); register it. Figures are drawn in English; the Chinese version has every word the glossary knows
         translated (:func:`kamlib.style.translate_figure`; ``terms``: more English to Chinese for this figure, such
         as a questionnaire's answer labels). ``role="main"``: the figure leads its section (:data:`ROLES`). A
@@ -256,8 +256,7 @@ class Artefacts:
                 if path == svg:
                     fig.savefig(svg, metadata={"Date": None, "Creator": None})
                 else:
-                    dpi = self.figure_dpi if path == png else round(self.figure_dpi * 2 / 3)
-                    fig.savefig(path, dpi=dpi, metadata={"Software": None})
+                    fig.savefig(path, dpi=self.figure_dpi, metadata={"Software": None})  # both editions alike
             missing = sorted({chr(int(m.group(1))) for w in caught if (m := _MISSING_GLYPH.search(str(w.message)))})
             for w in caught:
                 if not _MISSING_GLYPH.search(str(w.message)):

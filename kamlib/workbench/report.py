@@ -1649,7 +1649,10 @@ def _html_view(a: dict, out: Path, lang: str, T: dict) -> dict:
 
     view = dict(a, ext=Path(a["path"]).suffix.lstrip("."), cell=a.get("cell"), functions=a.get("functions", []))
     if a["kind"] == "figure":
-        view["src"] = _png_data_uri(out / figure_png(a, lang))
+        png = figure_png(a, lang)
+        view["src"] = _png_data_uri(out / png)
+        # its links open the figure in the edition's language: that PNG, and the SVG when the edition is the study's
+        view["files"] = [f for f in a["files"] if f == png or (f.endswith(".svg") and png.count(".") == 1)]
     elif a["kind"] == "table":
         table, total = _table_html(out / a["path"], lang, currency=a.get("currency"), cells=a.get("cells_zh"),
                                    time_unit=a.get("time_unit"), names=a.get("names"))
