@@ -149,3 +149,20 @@ def test_a_figures_links_open_it_in_the_editions_language(tmp_path):
     T = report.report_text("en")
     assert report._html_view(a, tmp_path, "zh", T)["files"] == ["figures/f.zh.png"]
     assert report._html_view(a, tmp_path, "en", T)["files"] == ["figures/f.png", "figures/f.svg"]
+
+
+def test_one_chinese_term_per_concept_the_glossarys():
+    """The catalogue said the gap statistic, the segment, recency and Cronbach's alpha two ways each (间隔统计量 and
+    间隙统计量, 细分群体 and 细分群, 最近购买时间 and 近度, Cronbach's α and Cronbach α) and the "frequent" segment name
+    频繁 beside 常购: every sentence uses the glossary's word."""
+    from pathlib import Path
+
+    from kamlib.i18n import gettext
+
+    assert (gettext("gap", "header"), gettext("segment", "header"), gettext("recency", "header"),
+            gettext("alpha", "header"), gettext("frequent", "phrase")) == ("间隙统计量", "细分群", "近度", "Cronbach α",
+                                                                           "常购")
+    po = (Path(__file__).parents[1] / "kamlib" / "locale" / "zh.po").read_text("utf-8")
+    said = [line for line in po.splitlines() if line.startswith('msgstr "')]
+    for retired in ("间隔统计量", "细分群体", "最近购买时间", "Cronbach's α", "频繁:"):
+        assert not [line for line in said if retired in line], retired
