@@ -197,7 +197,7 @@ EMPTY = {
 }
 _ABOUT_NOTHING = [r"\b0 of 0\b", r"\bof 0\b", r"\bthe 0\b", r"\bThe 0\b", r"drawn from them", r"The 4 segments",
                   r"\b0 (key accounts?|rules?|hypothes[ie]s|segments?|sources|reviews|themes|customers)\b"]
-_ABOUT_NOTHING_ZH = [r"(?<![\d.,])0 (个|条|名|篇)", r"可据此设计推荐方案", r"这 4 个细分群体"]
+_ABOUT_NOTHING_ZH = [r"(?<![\d.,])0 (个|条|名|篇)", r"可据此设计推荐方案", r"这 4 个细分群"]
 
 
 def test_every_closing_builder_has_an_empty_set_case():
