@@ -49,11 +49,13 @@ from .errors import KamError, require_columns
 from .i18n import Message, in_language
 from .tiers import Identification, Tiers
 
-__all__ = ["AGREES", "Act", "CHECKS", "CONCENTRATION_FINDING", "Claim", "DISAGREES", "Evaluate", "INCONCLUSIVE",
-           "Identify", "KEPT", "Literature", "NOT_COMPARABLE", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "PERSONALISATION_LIFT_FINDING", "RECORDED", "STAGES",
-           "Segment", "Sentence", "StageResults", "Understand", "WORDED_FINDINGS", "closing", "confront",
-           "group_difference_sentence", "hypotheses_sentence",
-           "load_claims", "recorded", "recorded_by", "shown_pvalue"]
+__all__ = ["AGREES", "Act", "CHECKS", "CONCENTRATION_FINDING", "Claim", "DISAGREES", "DROPOUT_INCONCLUSIVE_FINDING",
+           "DROPOUT_NOT_IDENTIFIED_FINDING", "Evaluate", "INCONCLUSIVE", "Identify", "KEPT", "Literature",
+           "NOT_COMPARABLE", "NOT_TESTED", "OTHER_DATA", "PERSONALISATION_FINDING", "PERSONALISATION_LIFT_FINDING",
+           "PERSONALISATION_METHODS_CLAIM_FINDING", "PERSONALISATION_METHODS_FINDING",
+           "PERSONALISATION_METHODS_RECOMMENDATION", "RECORDED", "STAGES", "Segment", "Sentence", "StageResults",
+           "Understand", "WORDED_FINDINGS", "closing", "confront", "group_difference_sentence",
+           "hypotheses_sentence", "load_claims", "recorded", "recorded_by", "shown_pvalue"]
 
 
 # ------------------------------------------------------------------------------------ sentences worded by a verdict
@@ -71,6 +73,68 @@ PERSONALISATION_LIFT_FINDING = ("For new products, personalised recommendations 
                                 "ones (95% CI {lo} to {hi}).")
 
 
+#: The sentences on all personalised methods compared (:func:`kamlib.act.recommend.lift_summary`): how many are shown
+#: to hit more often than popularity and how many less often, by their lift's 95% interval, and the best with its
+#: interval, which was picked after seeing the results; the second adds the study's own claim.
+PERSONALISATION_METHODS_FINDING = ("For products new to the customer, {gains} of the {n} personalised methods hit more "
+                                   "often than popular ones and {losses} less often; the best, {method}, has a lift of "
+                                   "{lift} (95% CI {lo} to {hi}).")
+PERSONALISATION_METHODS_CLAIM_FINDING = ("For products new to the customer, {gains} of the {n} personalised methods hit "
+                                         "more often than popular ones and {losses} less often; the best, {method}, has "
+                                         "a lift of {lift} (95% CI {lo} to {hi}); the sources claim at least {claim}.")
+#: The recommendation on personalised offers for products new to the customer, from all methods compared and what a
+#: two-arm test on the log's customers can detect (:attr:`kamlib.act.recommend.LiftSummary.detectable_lift`)
+PERSONALISATION_METHODS_RECOMMENDATION = ("Use personalised recommendations for products new to the customer only as "
+                                          "far as the held-out comparison of {n} methods shows ({gains} better, "
+                                          "{losses} worse; the best, {method}, 95% CI of the lift {lo} to {hi}; a test "
+                                          "on {customers} customers detects {detectable}).")
+#: The identification's sentences when the evidence check decides that no purchase model values the customers, as
+#: 10_key_accounts declares them; worded here so that the cut-off names whose it is (rule ``dropout_recovery``).
+DROPOUT_INCONCLUSIVE_FINDING = ("Whether the purchase models identify dropout on this log is inconclusive ({share} of "
+                                "the simulated refits recover it, 95% CI {lower} to {upper}, rule at least {cut}), so "
+                                "none values the customers: the value tiers rest on {measure} and recency, not on CLV.")
+DROPOUT_NOT_IDENTIFIED_FINDING = ("The purchase models cannot identify dropout on this log (only {share} of the "
+                                  "simulated refits recover it, 95% CI {lower} to {upper}, rule at least {cut}), so "
+                                  "none values the customers: the value tiers rest on {measure} and recency, not on "
+                                  "CLV.")
+
+
+def _whose(rule: str) -> str:
+    """Who set a rule's cut-off, as a sentence names it: "workbook convention" for the workbook's own (its reason is
+    in the report's table of verdict rules), else the source (:data:`kamlib.verdicts.RULES`)."""
+    source = str(verdicts.RULES[rule].source)
+    return "workbook convention" if source.startswith("workbook convention") else source
+
+
+def _methods_verdict(n: dict) -> str:
+    """All personalised methods compared: some shown better, none better and some worse, or none told apart."""
+    return "gain" if n["gains"] else "worse" if n["losses"] else "inconclusive"
+
+
+def _methods_recommendation(n: dict) -> str:
+    """As :func:`_methods_verdict`, and a test recommended only when the log's customers can power it: its detectable
+    lift lies inside the best method's interval."""
+    word = _methods_verdict(n)
+    if word != "inconclusive":
+        return word
+    return "testable" if n["detectable"] <= n["hi"] else "untestable"
+
+
+_BEST = "the best, {method}, picked after seeing the results, has a lift of {lift} (95% CI {lo} to {hi})"
+_METHODS = {
+    "gain": "For products new to the customer, {gains} of the {n} personalised methods hit more often than popular "
+            "ones on the held-out purchases (95% CI of the lift above zero) and {losses} less often (below zero); "
+            + _BEST,
+    "worse": "For products new to the customer, no personalised method hit more often than popular ones on the "
+             "held-out purchases: of the {n} compared, {gains} have the 95% CI of the lift above zero and {losses} "
+             "below it; " + _BEST,
+    "inconclusive": "For products new to the customer, none of the {n} personalised methods is shown to hit more or "
+                    "less often than popular ones on the held-out purchases ({gains} better, {losses} worse: every 95% "
+                    "CI of the lift includes zero); " + _BEST}
+_SAYS = "{gains} of the {n} personalised methods hit more often than popular ones on the held-out purchases and {losses} less often"
+_TEST = "a controlled test on the log's {customers} customers in two arms detects a lift in hit rate of {detectable} or more"
+
+
 def _concentration_verdict(n: dict) -> str:
     return "concentrated" if verdicts.concentrated(n["share"]) else "not concentrated"
 
@@ -86,9 +150,32 @@ def _lift_verdict(n: dict) -> str:
 WORDED_FINDINGS: dict[str, tuple] = {
     CONCENTRATION_FINDING: (_concentration_verdict, {
         "concentrated": "Revenue is concentrated: the top 20% of customers brought {share} of it, more than "
-                        "{cut} (Gini {gini}).",
+                        f"{{cut}} ({_whose('concentration')}; Gini {{gini}}).",
         "not concentrated": "Revenue is not concentrated: the top 20% of customers brought {share} of it, not "
-                            "more than {cut} (Gini {gini})."}, "concentration"),
+                            f"more than {{cut}} ({_whose('concentration')}; Gini {{gini}})."}, "concentration"),
+    # the cut-off names whose it is: the verdict rule's source (kamlib.verdicts.RULES)
+    DROPOUT_INCONCLUSIVE_FINDING: (lambda n: "said", {
+        "said": DROPOUT_INCONCLUSIVE_FINDING.replace("rule at least {cut})",
+                                                     f"rule at least {{cut}}, {_whose('dropout_recovery')})")}, None),
+    DROPOUT_NOT_IDENTIFIED_FINDING: (lambda n: "said", {
+        "said": DROPOUT_NOT_IDENTIFIED_FINDING.replace("rule at least {cut})",
+                                                       f"rule at least {{cut}}, {_whose('dropout_recovery')})")}, None),
+    PERSONALISATION_METHODS_FINDING: (_methods_verdict, {k: v + "." for k, v in _METHODS.items()}, None),
+    PERSONALISATION_METHODS_CLAIM_FINDING: (_methods_verdict, {
+        k: v + "; the sources claim at least {claim}." for k, v in _METHODS.items()}, None),
+    PERSONALISATION_METHODS_RECOMMENDATION: (_methods_recommendation, {
+        "gain": "Use {method} for products new to the customer, and confirm its lift in a controlled test: " + _SAYS
+                + ", and {method}, the best, picked after seeing the results, has a lift whose 95% CI is {lo} to "
+                "{hi}; " + _TEST + ".",
+        "worse": "Keep popularity-based offers for products new to the customer: " + _SAYS + " (95% CI of the lift "
+                 "below zero), and the best, {method}, picked after seeing the results, has a lift whose 95% CI is {lo} "
+                 "to {hi}; " + _TEST + ".",
+        "testable": "Test {method} against popular recommendations in a controlled experiment before using it: " + _SAYS
+                    + ", and the best, {method}, picked after seeing the results, has a lift whose 95% CI, {lo} to "
+                    "{hi}, includes zero; " + _TEST + ", within that interval.",
+        "untestable": "Keep popularity-based offers for products new to the customer: " + _SAYS + ", and the best, "
+                      "{method}, picked after seeing the results, has a lift whose 95% CI, {lo} to {hi}, includes "
+                      "zero; " + _TEST + ", above that interval, so the log cannot power a test of it."}, None),
     PERSONALISATION_FINDING: (_lift_verdict, {
         "gain": "For products new to the customer, "
                 "personalised recommendations hit {lift} more often than popular ones (95% CI {lo} "
@@ -433,6 +520,12 @@ class Evaluate(Result):
     budget_uplift_workbook : bool or None
         Whether the values the split used are the workbook's stated ones (:data:`kamlib.defaults.DEFAULT_UPLIFT`),
         whoever declares them.
+    captures : dict or None
+        Each selection rule's share of holdout revenue (0 to 1) captured by its top ``top_share``, by the rule's key
+        (``monetary``: past revenue, ``frequency``, ``rfm``, ``clv``, ``profit``, ``value``, ``random``).
+    capture_differences : dict or None
+        Each rule's 95% interval ``(lower, upper)`` of its difference from past revenue's share, both rules in the
+        same bootstrap resamples (paired; shares, 0 to 1), by the rule's key.
 
     Examples
     --------
@@ -455,6 +548,8 @@ class Evaluate(Result):
     budget_incremental_clv: float | None = None
     budget_uplift_basis: str | None = None
     budget_uplift_workbook: bool | None = None
+    captures: dict | None = None
+    capture_differences: dict | None = None
 
 
 #: The stage results by stage, in the report's order
@@ -564,6 +659,8 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "budget_incremental_clv"): ("40_strategy", "budget_optimal_incremental_clv"),
     ("evaluate", "budget_uplift_basis"): ("40_strategy", "budget_uplift_basis"),
     ("evaluate", "budget_uplift_workbook"): ("40_strategy", "budget_uplift_workbook"),
+    ("evaluate", "captures"): ("40_strategy", r"capture_(?P<id>[a-z]+)"),
+    ("evaluate", "capture_differences"): ("40_strategy", r"capture_(?P<id>[a-z]+)_difference_ci"),
 }
 
 #: The stage results a run keeps (``art.keep``): ``(stage, attribute) -> result name`` (``results/<name>.pickle``);
@@ -578,6 +675,7 @@ _CONVERT: dict[tuple[str, str], Callable] = {
     ("act", "personalised_lift_ci"): tuple,
     ("evaluate", "capture_clv_ci"): tuple,
     ("evaluate", "capture_difference_ci"): tuple,
+    ("evaluate", "capture_differences"): lambda v: {k: tuple(x) for k, x in v.items()},
 }
 
 
@@ -1372,8 +1470,72 @@ def _act(r: StageResults, simulated: bool) -> list[Message]:
     return out
 
 
+#: A selection rule's name for a reader, by the key its capture is recorded under (``capture_<key>``); the order in
+#: which the closing lists the rules
+_RULE_WORDS = {"clv": "CLV", "value": "the customer-value index", "profit": "gross profit", "rfm": "RFM score",
+               "frequency": "frequency"}
+#: The benchmark rule: no selection at all
+_RANDOM = "random"
+#: The rule every other is compared with (paired)
+_PAST_REVENUE = "monetary"
+
+
+def _selection_rules(e: Evaluate) -> Message | None:
+    """RQ4's answer: each scored rule's difference from past revenue in holdout revenue share, with its paired 95%
+    interval, and the verdict by the interval (:func:`kamlib.verdicts.effect`); past revenue against a random
+    selection beside them, as the benchmark."""
+    got = _need(e, "captures", "capture_differences", "top_share")
+    if got is None:
+        return None
+    shares, bounds, top = got
+    if _PAST_REVENUE not in shares:
+        return None
+    base = shares[_PAST_REVENUE]
+    scored = [k for k in _RULE_WORDS if k in shares and k in bounds]
+    scored += sorted(k for k in bounds if k in shares and k not in scored and k not in (_PAST_REVENUE, _RANDOM))
+    if not scored:
+        return None
+
+    def name(k):
+        return Message(_RULE_WORDS[k], "phrase") if k in _RULE_WORDS else k
+
+    items = [Message("{rule} {diff:+.1f} (95% CI {lo:+.1f} to {hi:+.1f})", "phrase", rule=name(k),
+                     diff=100 * (shares[k] - base), lo=100 * bounds[k][0], hi=100 * bounds[k][1]) for k in scored]
+    said = {k: verdicts.effect(*bounds[k]) for k in scored}
+    better = [name(k) for k in scored if said[k] == "gain"]
+    worse = [name(k) for k in scored if said[k] == "loss"]
+    if better:
+        verdict = Message("shown to beat past revenue: {better}; not shown: the others", "phrase", better=better) \
+            if len(better) < len(scored) else Message("every rule is shown to beat past revenue", "phrase")
+    elif worse:
+        verdict = Message("no rule is shown to beat past revenue, and {worse} is shown to do worse", "phrase",
+                          worse=worse)
+    else:
+        verdict = Message("no rule is shown to beat past revenue: every interval includes zero", "phrase")
+    benchmark = None
+    if _RANDOM in shares and _RANDOM in bounds:
+        lo, hi = bounds[_RANDOM]
+        word = {"loss": "past revenue is shown to beat a random selection",
+                "gain": "a random selection is shown to beat past revenue",
+                "inconclusive": "past revenue is not shown to beat a random selection"}[verdicts.effect(lo, hi)]
+        benchmark = Message("{word} (random {diff:+.1f}, 95% CI {lo:+.1f} to {hi:+.1f})", "phrase",
+                            word=Message(word, "phrase"), diff=100 * (shares[_RANDOM] - base), lo=100 * lo, hi=100 * hi)
+    if benchmark is None:
+        return Message("Which selection rules pay: against the top {top:.0%} by past revenue ({base:.1%} of holdout "
+                       "revenue), the top {top:.0%} by each rule captured a difference, in percentage points of holdout "
+                       "revenue, of {rules} (95% CIs from the same bootstrap resamples); {verdict}.", "closing", top=top, base=base,
+                       rules=items, verdict=verdict)
+    return Message("Which selection rules pay: against the top {top:.0%} by past revenue ({base:.1%} of holdout "
+                   "revenue), the top {top:.0%} by each rule captured a difference, in percentage points of holdout "
+                   "revenue, of {rules} (95% CIs from the same bootstrap resamples); {verdict}; {benchmark}.", "closing", top=top, base=base,
+                   rules=items, verdict=verdict, benchmark=benchmark)
+
+
 def _evaluate(r: StageResults, simulated: bool) -> list[Message]:
     out = []
+    rules = _selection_rules(r.evaluate)
+    if rules is not None:
+        out.append(rules)
     got = _clv_over_sort(r) if _claimed("clv_over_sort") else None  # only a claim of the study's own register
     if got:
         verdict, evidence = got

@@ -31,7 +31,7 @@ from . import authors, methods
 
 TEXT = {
     "en": {"literature": "What do the sources claim, and which claims can the data test?",
-           "understand": "What drives satisfaction and loyalty?",
+           "understand": "What drives satisfaction and loyalty, and what do customers' reviews say?",
            # the section's title as the run has it: a study with a survey and no reviews (or reviews alone)
            "understand_survey": "What drives satisfaction and loyalty?",
            "understand_reviews": "What do customers' reviews say?",
