@@ -98,3 +98,89 @@ def test_the_notebook_words_the_lift_and_picks_the_next_best_method_by_the_evalu
                   "cutoff"):
         assert gettext(value, "value")
     assert gettext("Hit-rate lift, personalised over popular, products new to the customer", "key_number")
+
+
+#: The examiner's comparison (tables/rec_comparison.csv of the Superstore quick run), products new to the customer
+EXAMINED = pd.DataFrame({
+    "policy": [recommend.NEW_TO_CUSTOMER] * 5, "group": ["all customers"] * 5,
+    "method": ["popularity", "itemcf", "content", "hybrid", "als"],
+    "hit_rate": [0.40146, 0.350365, 0.109489, 0.233577, 0.175182],
+    "hit_rate_lift": [0.0, -0.127273, -0.727273, -0.418182, -0.563636],
+    "hit_rate_lift_ci_lower": [0.0, -0.265492, -0.850061, -0.579474, -0.714649],
+    "hit_rate_lift_ci_upper": [0.0, 0.0220577, -0.610111, -0.255802, -0.358382]})
+
+
+def _summary_values(s):
+    return {"45_personalisation": {
+        "personalised_new_lift": s.lift, "personalised_new_lift_ci": [s.ci_lower, s.ci_upper],
+        "personalised_new_methods": s.n_methods, "personalised_new_gains": s.n_gains,
+        "personalised_new_losses": s.n_losses, "personalised_customers": s.customers,
+        "personalised_new_detectable_lift": s.detectable_lift}}
+
+
+METHODS = {**LIFT, "n": {"key": "personalised_new_methods", "kind": "count"},
+           "gains": {"key": "personalised_new_gains", "kind": "count"},
+           "losses": {"key": "personalised_new_losses", "kind": "count"}}
+TEST = {"customers": {"key": "personalised_customers", "kind": "count"},
+        "detectable": {"key": "personalised_new_detectable_lift", "kind": "share"}}
+
+
+def _method(s):
+    return {"text": str(s.best_label), "text_zh": s.best_label.translate("zh")}
+
+
+def test_the_summary_counts_every_method_not_only_the_best():
+    s = recommend.lift_summary(EXAMINED, customers=800)
+    # by the interval rule: content, hybrid and ALS lie below zero, item CF spans it
+    assert (s.n_methods, s.n_gains, s.n_losses, s.best, s.verdict, s.selected) == (4, 0, 3, "itemcf", "worse", True)
+    assert (s.ci_lower, s.ci_upper) == (-0.265492, 0.0220577)
+
+
+def test_the_finding_says_how_many_methods_did_worse_and_that_the_best_was_picked_after_the_results():
+    s = recommend.lift_summary(EXAMINED, customers=800)
+    manifest = _manifest("findings", stage_results.PERSONALISATION_METHODS_FINDING, {**METHODS, "method": _method(s)})
+    en = findings.findings(manifest, _summary_values(s), "en")[0].text()
+    assert "no personalised method hit more often than popular ones" in en and "of the 4 compared, 0 have" in en
+    assert "3 below it" in en and "picked after seeing the results" in en
+    assert "item-based collaborative filtering" in en and "-26.5% to 2.2%" in en
+    zh = findings.findings(manifest, _summary_values(s), "zh")[0].text()
+    assert "英文原文" not in zh and "比较的 4 种方法中" in zh and "看过结果后挑选" in zh
+
+
+def test_the_summary_and_the_next_best_caption_show_one_interval():
+    """-26.6% in the summary and -26.5% in the caption of the next best products was the examiner's finding."""
+    s = recommend.lift_summary(EXAMINED, customers=800)
+    manifest = _manifest("findings", stage_results.PERSONALISATION_METHODS_FINDING, {**METHODS, "method": _method(s)})
+    en = findings.findings(manifest, _summary_values(s), "en")[0].text()
+    _, why = recommend.next_best_method(EXAMINED)
+    assert "-26.5%" in en and "-26.5% to +2.2%" in str(why) and "-26.6%" not in en + str(why)
+
+
+@pytest.mark.parametrize("lows, highs, customers, said", [
+    # the examiner's case: none better, three worse -> keep popularity, not "test before scaling"
+    (None, None, 800, "Keep popularity-based offers for products new to the customer"),
+    # none told apart, and 800 customers detect a lift far above the best's upper bound: no test can settle it
+    ([0.0, -0.265, -0.2, -0.3, -0.25], [0.0, 0.022, 0.05, 0.01, 0.03], 800, "so the log cannot power a test of it"),
+    # none told apart, and a big log detects a lift inside the interval: a test is worth running
+    ([0.0, -0.05, -0.2, -0.3, -0.25], [0.0, 0.40, 0.05, 0.01, 0.03], 200_000, "Test item-based collaborative filtering"),
+    ([0.0, 0.05, -0.2, -0.3, -0.25], [0.0, 0.40, 0.05, 0.01, 0.03], 800, "Use item-based collaborative filtering"),
+])
+def test_the_recommendation_follows_all_methods_and_what_the_log_can_power(lows, highs, customers, said):
+    c = EXAMINED if lows is None else EXAMINED.assign(hit_rate_lift_ci_lower=lows, hit_rate_lift_ci_upper=highs)
+    s = recommend.lift_summary(c, customers=customers)
+    manifest = _manifest("recommendations", stage_results.PERSONALISATION_METHODS_RECOMMENDATION,
+                         {"lo": LIFT["lo"], "hi": LIFT["hi"], **TEST, **{k: METHODS[k] for k in ("n", "gains", "losses")},
+                          "method": _method(s)})
+    en = findings.recommendations(manifest, _summary_values(s), "en")[0]
+    assert said in en and "before scaling them" not in en
+    assert f"{customers:,} customers" in en and "picked after seeing the results" in en
+    zh = findings.recommendations(manifest, _summary_values(s), "zh")[0]
+    assert "英文原文" not in zh
+
+
+def test_the_notebook_declares_the_summary_of_every_method():
+    src = _source()
+    assert "recommend.lift_summary(comparison, customers=len(split.customers))" in src
+    assert "stage_results.PERSONALISATION_METHODS_FINDING" in src
+    assert "stage_results.PERSONALISATION_METHODS_RECOMMENDATION" in src
+    assert "round(float(row[\"lift" not in src  # the interval is recorded as computed: one owner of its bounds

@@ -151,7 +151,9 @@ def _full() -> StageResults:
                 personalised_method="itemcf", personalised_claim_fact="F001", personalised_claim=0.2,
                 personalised_claim_measure="click-through rate"),
         evaluate=Evaluate(top_share=0.2, capture_clv=0.62, capture_clv_ci=(0.58, 0.66), capture_past_revenue=0.55,
-                          customers=4000, n_per_arm=1500, detectable_lift=0.1, budget_incremental_clv=1000.0))
+                          customers=4000, n_per_arm=1500, detectable_lift=0.1, budget_incremental_clv=1000.0,
+                          captures={"monetary": 0.55, "rfm": 0.58, "random": 0.2},
+                          capture_differences={"monetary": (0.0, 0.0), "rfm": (-0.01, 0.07), "random": (-0.4, -0.3)}))
 
 
 def test_every_stage_of_the_report_has_a_closing_from_complete_results():

@@ -30,9 +30,9 @@ from .._parallel import cores, thread_map
 from .._results import Result
 from ..errors import ArgumentError
 
-__all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "LIFT_RECOMMENDATION", "METHODS", "NEW_TO_CUSTOMER", "NextBestMethod", "RankedLists",
-           "Split", "als_spark", "choose_cutoff", "claim_check", "compare", "default_cutoff", "evaluate", "explain",
-           "lift_recommendation", "metrics", "next_best", "next_best_method", "per_customer", "recommend", "relevant",
+__all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "LIFT_RECOMMENDATION", "LiftSummary", "METHODS", "NEW_TO_CUSTOMER",
+           "NextBestMethod", "RankedLists", "Split", "als_spark", "choose_cutoff", "claim_check", "compare",
+           "default_cutoff", "evaluate", "explain", "lift_recommendation", "lift_summary", "metrics", "next_best", "next_best_method", "per_customer", "recommend", "relevant",
            "time_split", "top_customers"]
 
 #: The methods :func:`recommend` knows; ``popularity`` is the "regular recommendation" baseline.
@@ -1392,6 +1392,138 @@ def lift_recommendation(ci_lower: float, ci_upper: float) -> str:
 
 
 @dataclass(frozen=True)
+class LiftSummary(Result):
+    """Every personalised method against the baseline on one policy and group (:func:`lift_summary`): how many are
+    shown better or worse by their lift's 95% interval, and the best by hit rate, picked after seeing the results
+    when more than one was compared.
+
+    Attributes
+    ----------
+    methods : DataFrame
+        One row per personalised method: ``method``, ``hit_rate``, ``lift``, ``ci_lower``, ``ci_upper`` and
+        ``verdict`` (:func:`kamlib.verdicts.effect`: gain, loss or inconclusive), highest hit rate first.
+    n_methods, n_gains, n_losses : int
+        Personalised methods compared; of them, those whose lift's interval lies above zero, and below zero.
+    best : str
+        The method of highest hit rate (ties by name), whose lift and interval follow: the one owner of the numbers
+        the summary, the recommendation and the next best products' caption show.
+    baseline_hit_rate, hit_rate, lift, ci_lower, ci_upper : float
+        The baseline's hit rate and the best method's hit rate, relative lift and its 95% interval.
+    selected : bool
+        Whether the best was picked among several after seeing the results (a best of several flatters its lift).
+    verdict : str
+        ``"gain"`` when some method is shown better, ``"worse"`` when none is and some are shown worse,
+        ``"inconclusive"`` when no interval excludes zero.
+    customers : int or None
+        The customers a two-arm test of the lift would split (the log's customers), when given.
+    detectable_lift : float or None
+        The smallest relative lift in hit rate such a test detects (power 0.8, alpha 0.05, the baseline's hit rate;
+        :func:`kamlib.experiments.detectable_lift`); None without ``customers``.
+    """
+
+    methods: pd.DataFrame
+    n_methods: int
+    n_gains: int
+    n_losses: int
+    best: str
+    baseline_hit_rate: float
+    hit_rate: float
+    lift: float
+    ci_lower: float
+    ci_upper: float
+    selected: bool
+    verdict: str
+    customers: int | None = None
+    detectable_lift: float | None = None
+
+    @property
+    def best_label(self):
+        """The best method's name in prose, in both languages (:data:`METHOD_LABELS`; an unknown method as named)."""
+        from ..i18n import Given
+
+        en, zh = METHOD_LABELS.get(self.best, (self.best, self.best))
+        return Given({"en": en, "zh": zh})
+
+    @property
+    def testable(self) -> bool:
+        """Whether a two-arm test on :attr:`customers` detects a lift inside the best method's interval (its
+        detectable lift is at most the interval's upper bound); False without ``customers``."""
+        return self.detectable_lift is not None and self.detectable_lift <= self.ci_upper
+
+
+def lift_summary(comparison: pd.DataFrame, *, policy: str = NEW_TO_CUSTOMER, group: str = "all customers",
+                 baseline: str = "popularity", customers: int | None = None) -> LiftSummary:
+    """Every personalised method's lift in hit rate over the baseline, by its 95% interval, and the best of them:
+    the finding on personalisation summarises all methods compared, not only the best, which is picked after seeing
+    the results.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        From :func:`compare` (``method``, ``policy``, ``group``, ``hit_rate``, ``hit_rate_lift``,
+        ``hit_rate_lift_ci_lower``, ``hit_rate_lift_ci_upper``).
+    policy, group : str
+        The rows judged.
+    baseline : str
+        The regular recommendation.
+    customers : int, optional
+        The customers a live two-arm test would split (the log's); gives :attr:`LiftSummary.detectable_lift`.
+
+    Returns
+    -------
+    LiftSummary
+
+    Raises
+    ------
+    ArgumentError
+        When the rows hold no baseline or no personalised method.
+
+    References
+    ----------
+    Gardner, M. J. & Altman, D. G. (1986). Confidence intervals rather than P values. *BMJ*, 292, 746-750.
+    Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences* (2nd ed.), ch. 6.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.act.recommend import lift_summary
+    >>> c = pd.DataFrame({"policy": ["products new to the customer"] * 3, "group": ["all customers"] * 3,
+    ...                   "method": ["popularity", "itemcf", "content"], "hit_rate": [0.40, 0.35, 0.11],
+    ...                   "hit_rate_lift": [0.0, -0.127, -0.727], "hit_rate_lift_ci_lower": [0.0, -0.265, -0.85],
+    ...                   "hit_rate_lift_ci_upper": [0.0, 0.022, -0.61]})
+    >>> s = lift_summary(c, customers=800)
+    >>> s.n_methods, s.n_gains, s.n_losses, s.best, s.verdict, s.selected
+    (2, 0, 1, 'itemcf', 'worse', True)
+    >>> round(s.detectable_lift, 2), s.testable  # 400 customers per arm, against the best's upper bound of 2.2%
+    (0.25, False)
+    """
+    from ..experiments import detectable_lift
+
+    part = comparison[(comparison["group"] == group) & (comparison["policy"] == policy)]
+    base, others = part[part["method"] == baseline], part[part["method"] != baseline]
+    if base.empty or others.empty:
+        raise ArgumentError(f"comparison holds no {baseline!r} row or no personalised method for policy {policy!r} "
+                            f"and group {group!r}; pass the table of compare() with the baseline among its methods.")
+    rows = others.sort_values(["hit_rate", "method"], ascending=[False, True])
+    methods = pd.DataFrame({"method": rows["method"].astype(str).to_numpy(),
+                            "hit_rate": rows["hit_rate"].astype(float).to_numpy(),
+                            "lift": rows["hit_rate_lift"].astype(float).to_numpy(),
+                            "ci_lower": rows["hit_rate_lift_ci_lower"].astype(float).to_numpy(),
+                            "ci_upper": rows["hit_rate_lift_ci_upper"].astype(float).to_numpy()})
+    methods["verdict"] = [verdicts.effect(lo, hi) for lo, hi in zip(methods["ci_lower"], methods["ci_upper"])]
+    gains, losses = int((methods["verdict"] == "gain").sum()), int((methods["verdict"] == "loss").sum())
+    best = methods.iloc[0]
+    p0 = float(base["hit_rate"].iloc[0])
+    detectable = (float(detectable_lift(p0, customers // 2)) if customers is not None and customers >= 4 and 0 < p0 < 1
+                  else None)
+    return LiftSummary(methods=methods, n_methods=len(methods), n_gains=gains, n_losses=losses, best=str(best["method"]),
+                       baseline_hit_rate=p0, hit_rate=float(best["hit_rate"]), lift=float(best["lift"]),
+                       ci_lower=float(best["ci_lower"]), ci_upper=float(best["ci_upper"]), selected=len(methods) > 1,
+                       verdict="gain" if gains else "worse" if losses else "inconclusive",
+                       customers=customers, detectable_lift=detectable)
+
+
+@dataclass(frozen=True)
 class NextBestMethod(Result):
     """The method that picks the next best products and why (:func:`next_best_method`); unpacks as
     ``method, why``."""
@@ -1437,13 +1569,12 @@ def next_best_method(comparison: pd.DataFrame, *, policy: str = NEW_TO_CUSTOMER,
     from ..i18n import Message
 
     part = comparison[(comparison["group"] == group) & (comparison["policy"] == policy)]
-    base, others = part[part["method"] == baseline], part[part["method"] != baseline]
-    if base.empty or others.empty:
+    if part[part["method"] == baseline].empty or part[part["method"] != baseline].empty:
         return NextBestMethod(baseline, Message("{method}, the regular recommendation (no personalised method was evaluated on "
                                  "products new to the customer)", "phrase", method=baseline))
-    best = others.sort_values(["hit_rate", "method"], ascending=[False, True]).iloc[0]
-    numbers = dict(best=str(best["method"]), rate=float(best["hit_rate"]), base=float(base["hit_rate"].iloc[0]),
-                   lo=float(best["hit_rate_lift_ci_lower"]), hi=float(best["hit_rate_lift_ci_upper"]))
+    # the best and its interval from the one owner of them, so this caption and the summary show the same numbers
+    s = lift_summary(comparison, policy=policy, group=group, baseline=baseline)
+    numbers = dict(best=s.best, rate=s.hit_rate, base=s.baseline_hit_rate, lo=s.ci_lower, hi=s.ci_upper)
     if verdicts.effect(numbers["lo"], numbers["hi"]) == "gain":
         return NextBestMethod(numbers["best"], Message(
             "{best}, the method of highest hit rate on products new to the customer: {rate:.1%} against {base:.1%} "

@@ -25,18 +25,23 @@ from ..concentration import top_count
 from ..defaults import DEFAULT_UPLIFT
 from ..errors import ArgumentError, KamError, require_columns
 
-__all__ = ["Allocations", "INDEX_RULE", "RULES", "capture", "compare_allocations", "gains", "optimal", "response", "rule_scores",
+__all__ = ["Allocations", "INDEX_RULE", "PROFIT_RULE", "RULES", "capture", "compare_allocations", "gains", "optimal", "response", "rule_scores",
+           "rule_verdicts",
            "segment_inputs", "tornado"]
 
 RULES = ["Monetary (past revenue)", "Frequency", "RFM score", "CLV (BG/NBD x Gamma-Gamma)", "Random"]
 
+
+#: The rule of past gross profit, scored when a study ranks its key accounts by gross profit (``tiers.rank_by:
+#: profit``), so that the rule the identification uses is tested on the holdout beside the others
+PROFIT_RULE = "Profit (past gross profit)"
 
 #: The rule of the study's customer-value index (:mod:`kamlib.value_index`), when it declares one
 INDEX_RULE = "Value index (TOPSIS)"
 
 
 def rule_scores(cal: pd.DataFrame, *, seed: int = 0, clv_label: str | None = None,
-                index: pd.Series | None = None) -> pd.DataFrame:
+                index: pd.Series | None = None, profit: pd.Series | None = None) -> pd.DataFrame:
     """One score column per selection rule (higher = more likely a key account).
 
     Ties are broken at random (seeded), so that a rule with many ties (frequency) selects exactly the
@@ -54,11 +59,16 @@ def rule_scores(cal: pd.DataFrame, *, seed: int = 0, clv_label: str | None = Non
     index : Series, optional
         Customer -> the study's customer-value index (:attr:`kamlib.value_index.ValueIndex.closeness`), computed on
         the same calibration period: the rule :data:`INDEX_RULE` (a customer it does not score ranks last).
+    profit : Series, optional
+        Customer id -> gross profit over the same calibration period (:func:`kamlib.tiers.customer_profit`): the rule
+        :data:`PROFIT_RULE`, for a study that ranks its key accounts by gross profit (a customer without a line
+        counts 0).
 
     Returns
     -------
     DataFrame
-        One column per rule in :data:`RULES` (monetary, frequency, RFM score, CLV, random).
+        One column per rule in :data:`RULES` (monetary, frequency, RFM score, CLV, random), with
+        :data:`PROFIT_RULE` and :data:`INDEX_RULE` before the random rule when given.
 
     References
     ----------
@@ -70,6 +80,8 @@ def rule_scores(cal: pd.DataFrame, *, seed: int = 0, clv_label: str | None = Non
     >>> from kamlib.act.strategy import rule_scores
     >>> rule_scores(base, seed=1).columns.tolist()
     ['Monetary (past revenue)', 'Frequency', 'RFM score', 'CLV (BG/NBD x Gamma-Gamma)', 'Random']
+    >>> rule_scores(base, seed=1, profit=base["revenue"] * 0.3).columns[-2]  # a study ranking by gross profit
+    'Profit (past gross profit)'
     """
     from .. import rfm
 
@@ -91,6 +103,10 @@ def rule_scores(cal: pd.DataFrame, *, seed: int = 0, clv_label: str | None = Non
         out[c] = out[c].rank(method="average") + jitter
     if cal["clv"].isna().all():  # no purchase model: no CLV rule
         out = out.drop(columns=[clv_label or RULES[3]])
+    if profit is not None:  # the key accounts' own rule when the study ranks them by gross profit
+        margin = pd.Series(profit.to_numpy(float), index=profit.index.astype(str))
+        scored = margin.reindex(cal.index.astype(str)).fillna(0.0).to_numpy(float)
+        out.insert(len(out.columns) - 1, PROFIT_RULE, pd.Series(scored).rank(method="average").to_numpy() + jitter)
     if index is not None:
         scored = index.reindex(cal.index).fillna(-np.inf)
         out.insert(len(out.columns) - 1, INDEX_RULE, scored.rank(method="average").to_numpy() + jitter)
@@ -193,6 +209,54 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
             bounds = {rule: np.quantile(d - draws[against], [q, 1 - q]) for rule, d in draws.items()}
             out["revenue_share_difference_ci_lower"] = [bounds[r][0] for r in out["rule"]]
             out["revenue_share_difference_ci_upper"] = [bounds[r][1] for r in out["rule"]]
+    return out
+
+
+def rule_verdicts(captured: pd.DataFrame, *, against: str = RULES[0], benchmark: str = RULES[4]) -> pd.DataFrame:
+    """Which selection rules pay: each scored rule's difference from ``against`` in holdout revenue share, with its
+    paired 95% interval and the verdict by the interval (a gain only when it lies above zero, a loss only below;
+    :func:`kamlib.verdicts.effect`). The compared rule and the benchmark (a random selection) are not scored rules.
+
+    Parameters
+    ----------
+    captured : DataFrame
+        From :func:`capture` with ``against`` and ``n_boot`` (``revenue_share_difference`` and its
+        ``_ci_lower``/``_ci_upper``).
+    against : str
+        The rule every other was compared with (past revenue).
+    benchmark : str
+        The rule that selects no one in particular (random), left out.
+
+    Returns
+    -------
+    DataFrame
+        ``rule``, ``difference``, ``ci_lower``, ``ci_upper``, ``verdict`` ("gain", "loss", "inconclusive").
+
+    References
+    ----------
+    Gardner, M. J. & Altman, D. G. (1986). Confidence intervals rather than P values. *BMJ*, 292, 746-750.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.act.strategy import rule_verdicts
+    >>> cap = pd.DataFrame({"rule": ["Monetary (past revenue)", "RFM score", "Random"],
+    ...                     "revenue_share_difference": [0.0, 0.04, -0.2],
+    ...                     "revenue_share_difference_ci_lower": [0.0, -0.013, -0.29],
+    ...                     "revenue_share_difference_ci_upper": [0.0, 0.118, -0.07]})
+    >>> rule_verdicts(cap)[["rule", "verdict"]].values.tolist()
+    [['RFM score', 'inconclusive']]
+    """
+    from .. import verdicts
+
+    require_columns(captured, ["rule", "revenue_share_difference", "revenue_share_difference_ci_lower",
+                               "revenue_share_difference_ci_upper"], where="the captured shares",
+                    fix="call capture with against= and n_boot > 0")
+    rows = captured[~captured["rule"].isin([against, benchmark])]
+    out = pd.DataFrame({"rule": rows["rule"].to_numpy(), "difference": rows["revenue_share_difference"].to_numpy(float),
+                        "ci_lower": rows["revenue_share_difference_ci_lower"].to_numpy(float),
+                        "ci_upper": rows["revenue_share_difference_ci_upper"].to_numpy(float)})
+    out["verdict"] = [verdicts.effect(lo, hi) for lo, hi in zip(out["ci_lower"], out["ci_upper"])]
     return out
 
 
