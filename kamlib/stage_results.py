@@ -462,6 +462,13 @@ class Act(Result):
         The lift that fact states (a ratio: 0.2 is 20%).
     personalised_claim_measure : str or None
         The metric that fact names ("click-through rate"); a hit rate is comparable only with a hit rate.
+    personalised_methods : int or None
+        The personalised methods compared with popularity on products new to the customer (count); the best of them
+        is picked after seeing the results.
+    personalised_gains : int or None
+        Of them, those whose lift's 95% interval lies above zero (count).
+    personalised_losses : int or None
+        Of them, those whose lift's 95% interval lies below zero (count).
 
     Examples
     --------
@@ -481,6 +488,9 @@ class Act(Result):
     personalised_claim_fact: str | None = None
     personalised_claim: float | None = None
     personalised_claim_measure: str | None = None
+    personalised_methods: int | None = None
+    personalised_gains: int | None = None
+    personalised_losses: int | None = None
 
 
 @dataclass(frozen=True)
@@ -647,6 +657,9 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("act", "personalised_claim_fact"): ("45_personalisation", "personalised_claim_fact"),
     ("act", "personalised_claim"): ("45_personalisation", "personalised_claim"),
     ("act", "personalised_claim_measure"): ("45_personalisation", "personalised_claim_measure"),
+    ("act", "personalised_methods"): ("45_personalisation", "personalised_new_methods"),
+    ("act", "personalised_gains"): ("45_personalisation", "personalised_new_gains"),
+    ("act", "personalised_losses"): ("45_personalisation", "personalised_new_losses"),
     ("evaluate", "top_share"): ("40_strategy", "top_share"),
     ("evaluate", "capture_clv"): ("40_strategy", "capture_clv"),
     ("evaluate", "capture_clv_ci"): ("40_strategy", "capture_clv_ci"),
@@ -1039,7 +1052,13 @@ def _personalised_lift(r: StageResults):
         verdict = INCONCLUSIVE
     if not verdicts.comparable(measure, _LIFT_METRIC):  # a hit rate neither confirms nor contradicts, e.g., a CTR claim
         verdict = NOT_COMPARABLE
-    return verdict, Message(_LIFT_EVIDENCE[direction], "phrase", method=method, lift=lift, lo=lo, hi=hi)
+    evidence = Message(_LIFT_EVIDENCE[direction], "phrase", method=method, lift=lift, lo=lo, hi=hi)
+    n, gains, losses = r.act.personalised_methods, r.act.personalised_gains, r.act.personalised_losses
+    if n is not None and n > 1 and gains is not None and losses is not None:  # the best of several: said so
+        evidence = Message("{evidence}; it is the best of {n} personalised methods, picked after seeing the results "
+                           "({gains} with the 95% CI of the lift above zero, {losses} below it)", "phrase",
+                           evidence=evidence, n=n, gains=gains, losses=losses)
+    return verdict, evidence
 
 
 def _hypothesis(r: StageResults, hypothesis: str):

@@ -184,3 +184,15 @@ def test_the_notebook_declares_the_summary_of_every_method():
     assert "stage_results.PERSONALISATION_METHODS_FINDING" in src
     assert "stage_results.PERSONALISATION_METHODS_RECOMMENDATION" in src
     assert "round(float(row[\"lift" not in src  # the interval is recorded as computed: one owner of its bounds
+
+
+def test_the_discussion_says_the_claims_lift_is_the_best_of_several_picked_after_the_results():
+    act = stage_results.Act(personalised_lift=-0.127, personalised_lift_ci=(-0.265, 0.022),
+                            personalised_verdict="inconclusive", personalised_method="itemcf",
+                            personalised_claim_measure="hit rate", personalised_methods=4, personalised_gains=0,
+                            personalised_losses=3)
+    verdict, evidence = stage_results.CHECKS["personalised_lift"](stage_results.StageResults(act=act))
+    assert verdict == stage_results.INCONCLUSIVE
+    assert "the best of 4 personalised methods, picked after seeing the results (0 with the 95% CI of the lift above " \
+           "zero, 3 below it)" in str(evidence)
+    assert evidence.translate("zh") and "看过结果后挑选" in evidence.translate("zh")
