@@ -1351,7 +1351,9 @@ def _understand(r: StageResults, simulated: bool) -> list[Message]:
             out.append(Message("On the survey, {s} of {t} hypotheses are supported; read each with its qualification "
                                "column, which names any failed reliability, validity or fit criterion.", "closing",
                                s=got[0], t=tested[0]))
-    out += _group_differences(u)
+    # no sentence on group differences: no hypothesis declares a difference of means across the profile answers
+    # (those that name a grouping compare a path), so each comparison is exploratory and stays in its appendix
+    # table, whose caption says so with the number of tests (kamlib.survey.groups.exploratory_note)
     if u.real_survey_n is not None:
         out.append(Message("The real answers ({n} respondents) come from a published survey of another company: they "
                            "show that the satisfaction-loyalty chain can be tested, not that it holds here.", "closing",
@@ -1449,16 +1451,6 @@ def shown_pvalue(p: float, alpha: float) -> Message:
     if round(p, 4) < alpha:
         return Message("p = {p:.4f}", "phrase", p=p)
     return Message("p < {alpha:g}", "phrase", alpha=alpha)
-
-
-def _group_differences(u: Understand) -> list[Message]:
-    """One sentence per significant group difference the survey computed; one sentence when none is significant."""
-    rows = [row for _, got in sorted((u.group_differences or {}).items()) for row in got]
-    said = [m for m in map(group_difference_sentence, rows) if m is not None]
-    if rows and not said:
-        return [Message("None of the {k} comparisons of construct scores across the groups of the profile answers is "
-                        "significant at α = {alpha:g}.", "closing", k=len(rows), alpha=rows[0]["alpha"])]
-    return said
 
 
 def _act(r: StageResults, simulated: bool) -> list[Message]:

@@ -91,8 +91,8 @@ def test_hypothesis_tests_report_one_h6_estimate_on_the_complete_cases_and_a_p_a
     assert row["estimate"] == pytest.approx(r[("lm_scores", "via_commitment_est")], abs=1e-10)
     assert t.mediations["H6"].n == 246
     method = str(row["method"])
-    assert method.startswith("bootstrap indirect effect TR -> CM -> LOY")
-    assert "CM ~ TR and LOY ~ SAT + CM" in method and "246 complete cases" in method
+    assert method.startswith("indirect effect of ") and " through " in method  # not "mediates": no direct path
+    assert "(CM ~ TR; LOY ~ SAT + CM)" in method and "246 complete cases" in method
     # no resample crosses zero: p is at its floor 2/(B+1), a bound, not an estimate
     assert method.endswith("p <= 0.039 (B = 50)")
     assert np.isnan(row["pvalue"]) and row["supported"] == "yes"

@@ -87,8 +87,8 @@ def _clf(method_loading, *, dchi2=38.2, dp=6.3e-10, change=0.29, items=6):
          "admissible": True},
         {"model": "constructs + common latent factor", "chi2": 1103.7 - dchi2, "df": 308, "pvalue": 0.0, "cfi": 0.846,
          "tli": 0.824, "rmsea": 0.099, "admissible": True},
-        {"model": "change", "chi2": -dchi2, "df": -1, "pvalue": dp, "cfi": 0.008, "tli": 0.008, "rmsea": -0.002,
-         "admissible": True}])
+        {"model": "change", "chi2": dchi2, "df": 1, "pvalue": dp, "cfi": -0.008, "tli": -0.008, "rmsea": 0.002,
+         "admissible": True}])  # without the method factor minus with it, as a nested test reads it
     loadings = pd.DataFrame({"construct": ["A"] * (items // 2) + ["B"] * (items - items // 2),
                              "item": [f"q{i}" for i in range(items)], "std_loading": 0.7,
                              "std_loading_clf": 0.7 - np.linspace(0, change, items),

@@ -15,8 +15,9 @@ from scipy import stats
 
 from .._results import Result
 from ..errors import KamError
+from ..i18n import Message
 
-__all__ = ["NPS", "compare_many", "compare_two", "group_differences", "likert_shares", "nps"]
+__all__ = ["NPS", "compare_many", "compare_two", "exploratory_note", "group_differences", "likert_shares", "nps"]
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,45 @@ def group_differences(table: pd.DataFrame, question: str, *, alpha: float = 0.05
                     "effect_size": float(r["eta_squared"] if many else r["hedges_g"]), "n": n,
                     "alpha": float(alpha), "hypotheses": [str(h) for h in hypotheses], "tests": len(table)})
     return out
+
+
+def exploratory_note(rows: list[dict]) -> Message | None:
+    """What a group-comparison table's caption says of its tests when no hypothesis declares a difference of means
+    across the answer's groups: they are exploratory, how many were run, and that they are not corrected for
+    multiple tests; those a significant one is among are named with the level. None when there are none.
+
+    A comparison no hypothesis declares is neither a finding nor an answer to a research question: the report keeps
+    it in its table, labelled so (a significant one among ``k`` uncorrected tests may be chance).
+
+    Parameters
+    ----------
+    rows : list of dict
+        :func:`group_differences` of one question.
+
+    Returns
+    -------
+    Message or None
+
+    References
+    ----------
+    American Psychological Association (2020). *Publication Manual* (7th ed.): exploratory analyses are reported
+    as such, apart from the tests of the hypotheses.
+
+    Examples
+    --------
+    >>> from kamlib.survey.groups import compare_many, exploratory_note, group_differences
+    >>> rows = group_differences(compare_many(scores, data["AGE"], ["SAT", "LOY"]), "AGE")
+    >>> str(exploratory_note(rows))[:63]
+    'Exploratory: no hypothesis declares a difference between these '
+    """
+    if not rows:
+        return None
+    alpha, k = rows[0]["alpha"], len(rows)
+    below = sum(r["pvalue"] == r["pvalue"] and r["pvalue"] < alpha for r in rows)
+    return Message("Exploratory: no hypothesis declares a difference between these groups' means, so these {k} tests "
+                   "are not findings; they are not corrected for multiple tests, and {below} of the {k} have p below "
+                   "α = {alpha:g}, as uncorrected tests can by chance.", "caption", k=k, below=below,
+                   alpha=alpha)
 
 
 def _welch_df(row: dict) -> float | None:

@@ -51,6 +51,27 @@ class Instrument:
 
         return Given(self.raw["constructs"][construct]["label"], f"{self.path}: constructs.{construct}.label")
 
+    def answer_name(self, code: str):
+        """A profile question's or answer's label (``label: {en, zh}`` in the instrument) as one text for a sentence
+        or caption (:class:`~kamlib.i18n.Given`); the code itself when the instrument gives no label.
+
+        Examples
+        --------
+        >>> from kamlib.survey.instrument import load
+        >>> rq = load("data/survey/relationship_quality.yaml")
+        >>> str(rq.answer_name("SIZE")), rq.answer_name("large").translate("zh"), rq.answer_name("AGE")
+        ('Account size', '大客户', 'AGE')
+        """
+        from ..i18n import Given
+
+        for q, spec in self.profile.items():
+            if q == code and isinstance(spec.get("label"), dict):
+                return Given(spec["label"], f"{self.path}: profile.{q}.label")
+            opt = spec.get("options", {}).get(code)
+            if isinstance(opt, dict) and isinstance(opt.get("label"), dict):
+                return Given(opt["label"], f"{self.path}: profile.{q}.options.{code}.label")
+        return code
+
     @property
     def items(self) -> list[str]:
         return [i for items in self.constructs.values() for i in items]
@@ -239,4 +260,8 @@ def load(path: str | Path) -> Instrument:
     from ..i18n import name_codes
 
     name_codes({c: spec["label"] for c, spec in raw["constructs"].items()})  # tables show "Trust (TR)"
+    # a profile question's and its answers' labels, where the instrument gives them: "Account size (SIZE)"
+    name_codes({q: spec["label"] for q, spec in raw["profile"].items() if isinstance(spec.get("label"), dict)})
+    name_codes({o: opt["label"] for spec in raw["profile"].values() for o, opt in spec.get("options", {}).items()
+                if isinstance(opt, dict) and isinstance(opt.get("label"), dict)})
     return Instrument(raw, str(path))

@@ -32,11 +32,48 @@ __all__ = ["CommonMethod", "Invariance", "common_method_factor", "invariance"]
 
 @dataclass(frozen=True)
 class Invariance(Result):
-    """Measurement invariance across groups: the configural, metric and scalar models and their comparison."""
+    """Measurement invariance across groups: the configural, metric and scalar models and their comparison.
+
+    ``table["model"]`` names each step by its level (``configural``, ``metric``, ``scalar``), which code reads;
+    :meth:`summary_frame` names it by what it holds equal, which differs by estimator: the scalar step holds
+    the intercepts equal under ML and the thresholds under WLSMV (Wu & Estabrook 2016).
+    """
 
     table: pd.DataFrame
     level: str
     verdict: str
+
+    @property
+    def steps(self) -> Message:
+        """The three steps as a caption names them, by what each holds equal under the table's estimator."""
+        return join([STEPS[_estimator(self.table)][m] for m in self.table["model"]])
+
+    def summary_frame(self) -> pd.DataFrame:
+        """The table with each step named by what it holds equal under its estimator ("Scalar (equal loadings and
+        thresholds)" under WLSMV, "Scalar (equal loadings and intercepts)" under ML).
+
+        Examples
+        --------
+        >>> from kamlib.survey.invariance import invariance
+        >>> invariance(hs, {"visual": ["x1", "x2", "x3"]}, hs["school"]).summary_frame()["model"].tolist()[2]
+        'Scalar (equal loadings and intercepts)'
+        """
+        words = STEPS[_estimator(self.table)]
+        return self.table.assign(model=[words[m] for m in self.table["model"]])
+
+
+def _estimator(table: pd.DataFrame) -> str:
+    return "WLSMV" if "estimator" in table and (table["estimator"] == "WLSMV").any() else "ML"
+
+
+#: each step of the invariance models by what it holds equal across the groups: intercepts for continuous answers
+#: (ML), thresholds for ordinal ones (WLSMV; Wu & Estabrook 2016)
+STEPS = {"ML": {"configural": Message("Configural (same pattern)", "phrase"),
+                "metric": Message("Metric (equal loadings)", "phrase"),
+                "scalar": Message("Scalar (equal loadings and intercepts)", "phrase")},
+         "WLSMV": {"configural": Message("Configural (same pattern)", "phrase"),
+                   "metric": Message("Metric (equal loadings)", "phrase"),
+                   "scalar": Message("Scalar (equal loadings and thresholds)", "phrase")}}
 
 
 def _group_moments(data: pd.DataFrame, items: list[str], group: pd.Series):
@@ -54,7 +91,8 @@ def _group_moments(data: pd.DataFrame, items: list[str], group: pd.Series):
 
 def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.Series, *,
                delta_cfi: float | None = None, points: int | None = None) -> Invariance:
-    """Measurement invariance across groups: configural, metric (equal loadings) and scalar (equal intercepts).
+    """Measurement invariance across groups: configural, metric (equal loadings) and scalar (equal intercepts under
+    ML; equal thresholds under WLSMV, Wu & Estabrook 2016).
 
     Each model is a multi-group CFA fitted by maximum likelihood with a mean structure (marker items, as lavaan's
     defaults), or by WLSMV on ordinal answers; each step is compared with the one before by the chi-square
@@ -359,7 +397,8 @@ def common_method_factor(data: pd.DataFrame, constructs: dict[str, list[str]], *
     table = pd.DataFrame(rows)
     cols = ["chi2", "df", "cfi", "tli", "rmsea"]
     delta = table.loc[1, cols] - table.loc[0, cols]
-    table.loc[2] = {"model": "change", **delta.to_dict(),
+    # the change row as a nested test reads it: the model without the factor minus the model with it (df >= 1)
+    table.loc[2] = {"model": "change", **(-delta).to_dict(),
                     "pvalue": float(stats.chi2.sf(-delta["chi2"], -delta["df"])), "admissible": not bad[True]}
     construct_of = {i: c for c, its in constructs.items() for i in its}
     loadings = pd.DataFrame({"construct": [construct_of[i] for i in items], "item": items,
@@ -386,9 +425,11 @@ def _method_factor_ordinal(data: pd.DataFrame, constructs: dict, items: list[str
     table = pd.DataFrame(rows)
     delta = table.loc[1, ["chi2", "df", "cfi", "tli", "rmsea", "chi2_unscaled"]] - \
         table.loc[0, ["chi2", "df", "cfi", "tli", "rmsea", "chi2_unscaled"]]
-    # the change row carries lavaan's scaled-and-shifted difference (Satorra 2000), signed as the ML row's
-    table.loc[2] = {"model": "change", **delta.to_dict(), "chi2": 0.0 - fit["delta_chi2"], "pvalue": fit["delta_pvalue"],
-                    "admissible": not bad}
+    # the change row: the model without the factor minus the model with it, as a nested test reads it (df >= 1);
+    # its chi2 is lavaan's scaled-and-shifted difference test (Satorra 2000), computed from the two fits, not the
+    # difference of their scaled chi-squares (which is not chi-square distributed)
+    table.loc[2] = {"model": "change", **(-delta).to_dict(), "chi2": float(fit["delta_chi2"]),
+                    "pvalue": fit["delta_pvalue"], "admissible": not bad}
     table["estimator"] = "WLSMV"
     construct_of = {i: c for c, its in constructs.items() for i in its}
     with_factor = fit["models"]["constructs + common latent factor"]
@@ -398,6 +439,22 @@ def _method_factor_ordinal(data: pd.DataFrame, constructs: dict, items: list[str
     loadings["change"] = loadings["std_loading_clf"] - loadings["std_loading"]
     loadings["method_loading"] = with_factor["method_loading"]
     return table, loadings, bad, round(float(delta["cfi"]), 3) + 0.0
+
+
+#: what the change row of the common-latent-factor table is, said in its caption
+CHANGE_ROW = {"ML": Message("The Change row is the model without the method factor minus the model with it, as a nested "
+                            "test reads it (Δdf = 1 per added factor variance, the likelihood-ratio χ² difference).",
+                            "phrase"),
+              "WLSMV": Message("The Change row is the model without the method factor minus the model with it, as a "
+                               "nested test reads it; its χ² is the scaled-and-shifted difference test (Satorra 2000) "
+                               "computed from the two fits, not the difference of their scaled χ² (which is not "
+                               "chi-square distributed), and its unscaled χ² the difference of the unscaled ones.",
+                               "phrase")}
+
+
+def _with_change(verdict: Message, estimator: str) -> Message:
+    """The verdict, then what the table's change row is (:data:`CHANGE_ROW`)."""
+    return Message("{verdict} {change}", "phrase", verdict=verdict, change=CHANGE_ROW[estimator])
 
 
 def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha, estimator,
@@ -415,10 +472,10 @@ def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha,
                           "of {what}): the method factor cannot be told apart from the constructs in these answers, so "
                           "this check gives no estimate; rely on Harman's test here and add a marker variable to the "
                           "next wave.", p=p, what=what)
-        return CommonMethod(table, loadings, math.nan, dcfi, verdict, status="inadmissible",
+        return CommonMethod(table, loadings, math.nan, dcfi, _with_change(verdict, estimator), status="inadmissible",
                             reason=Message("a negative variance of {what}", "phrase", what=what))
     # a nested model cannot fit worse: a negative difference is rounding (shown as 0.0, not -0.0)
-    dchi2, ddf, dp = float(-delta["chi2"]), int(round(-delta["df"])), float(delta["pvalue"])
+    dchi2, ddf, dp = float(delta["chi2"]), int(round(delta["df"])), float(delta["pvalue"])
     dchi2 = dchi2 if dchi2 > 0 else 0.0
     largest = float(np.nanmax(np.abs(loadings["method_loading"].to_numpy(float)))) if len(loadings) else 0.0
     on_bound = verdicts.RULES["clf_loading"]
@@ -437,7 +494,7 @@ def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha,
         reason = Message("the method factor's standardised loadings stay at zero, largest {m:.2g} against the rule "
                          "{op} {cut:g}, so the model sits on the bound of its method variance", "phrase", m=largest,
                          op=on_bound.op, cut=on_bound.threshold)
-        return CommonMethod(table, loadings, share, dcfi, verdict, status="inadmissible", reason=reason)
+        return CommonMethod(table, loadings, share, dcfi, _with_change(verdict, estimator), status="inadmissible", reason=reason)
     biggest = loadings.loc[loadings["change"].abs().idxmax()]
     change = float(abs(biggest["change"]))
     improves = dp < alpha
@@ -481,4 +538,4 @@ def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha,
         Message("common-method bias is possible, not likely (common latent factor: chi-square difference {dchi2:.1f}, "
                 "p = {dp:.2g}; {share:.1%} of item variance; loadings change by up to {change:.2f}; not indicated by "
                 "{no}; Podsakoff et al. 2003)", "phrase", no=join(list(weighed.not_indicating)), **numbers))
-    return CommonMethod(table, loadings, share, dcfi, verdict, weighed.word == "likely", qualifier, weighed.word)
+    return CommonMethod(table, loadings, share, dcfi, _with_change(verdict, estimator), weighed.word == "likely", qualifier, weighed.word)

@@ -46,7 +46,7 @@ from ..i18n import Given, Message, join
 from ._shared import total_effects
 
 __all__ = ["DeclaredMediation", "Hypothesis", "HypothesisTests", "ResearchModel", "StructuralPath", "basis_text", "declare",
-           "declared_mediation", "hypothesis_tests", "qualify", "real_tests"]
+           "declared_mediation", "hypothesis_tests", "not_detected", "qualify", "real_tests"]
 
 _NAME = r"[A-Za-z_][\w.]*"
 _KINDS = ("path", "defined", "interaction", "moderation")
@@ -393,7 +393,24 @@ def declare(model: str | None, hypotheses: list | None = None, *, constructs: di
         twice = sorted({i for i in ids if ids.count(i) > 1})
         raise KamError(f"{where}.hypotheses declares {', '.join(twice)} more than once; give each hypothesis one "
                        "entry (interaction and moderation may share one).")
+    _name_effects(out)
     return ResearchModel(out.structural, paths, labels, defined, declared, where)
+
+
+def _name_effects(model: ResearchModel) -> None:
+    """Name each defined indirect effect a*b of a chain x -> m -> y, and its expression, for the tables
+    (:func:`kamlib.i18n.name_codes`): "indirect effect of Trust on Loyalty through Commitment (via_commitment)"."""
+    from ..i18n import name_codes, named
+
+    for name, expr in model.defined.items():
+        chain = model.chain(name)
+        if chain is None:
+            continue
+        x, m, y = ({"en": c, "zh": c} | (named(c) or {}) for c in chain)
+        name_codes({name: {"en": f"indirect effect of {x['en']} on {y['en']} through {m['en']}",
+                           "zh": f"{x['zh']}经由{m['zh']}对{y['zh']}的间接效应"},
+                    expr: {"en": f"product of the paths {chain[0]} -> {chain[1]} and {chain[1]} -> {chain[2]}",
+                           "zh": f"路径 {chain[0]} -> {chain[1]} 与 {chain[1]} -> {chain[2]} 之积"}})
 
 
 def _path(text, key: str, model: ResearchModel) -> StructuralPath:
@@ -475,7 +492,10 @@ class HypothesisTests(Result):
     ----------
     table : DataFrame
         One row per test: ``hypothesis``, ``statement``, ``method``, ``estimate``, ``std_estimate``, ``ci_lower``,
-        ``ci_upper``, ``pvalue``, ``supported`` ("yes"/"no"), ``multigroup`` (True on a multi-group row).
+        ``ci_upper``, ``pvalue``, ``supported`` ("yes"; "not detected": a test that does not reject does not show
+        the effect absent; "contrary": the interval excludes zero on the other side), ``verdict`` (a phrase: "supported", or :func:`not_detected` with the interval's
+        half-width and the smallest effect detectable with 80% power; for a hypothesis tested twice, how the two
+        tests combine), ``multigroup`` (True on a multi-group row).
     mediations : dict
         Hypothesis id -> :class:`DeclaredMediation` of each bootstrap-tested effect.
     interactions : dict
@@ -564,9 +584,10 @@ class DeclaredMediation(Result):
     @property
     def method(self) -> Message:
         """The hypothesis table's method: the chain, the declared equations, the respondents, and the p with ``B``."""
-        return Message("bootstrap indirect effect {x} -> {m} -> {y}: a*b of the declared equations {a_eq} and "
-                       "{b_eq} on construct scores of the {n} complete cases; {p}", "phrase", x=self.x, m=self.m,
-                       y=self.y, a_eq=self.a_equation, b_eq=self.b_equation, n=self.n, p=self.shown_p)
+        return Message("indirect effect of {x} on {y} through {m}: the product of the declared equations' "
+                       "coefficients ({a_eq}; {b_eq}), each by OLS on construct scores of the {n} complete cases, "
+                       "percentile bootstrap; {p}", "phrase", x=_named(self.x), m=_named(self.m), y=_named(self.y),
+                       a_eq=self.a_equation, b_eq=self.b_equation, n=self.n, p=self.shown_p)
 
     def summary_frame(self) -> pd.DataFrame:
         """One row: the equations, ``a``, ``b``, the indirect effect with its interval, the p-value (as text when
@@ -678,6 +699,71 @@ def declared_mediation(model: ResearchModel, name: str, scores: pd.DataFrame, *,
                              float(b), float(a * b), float(lo), float(hi), float(p), int(n), int(n_boot), level)
 
 
+def _named(code):
+    """A code with the name a file read in this process gives it (:func:`kamlib.i18n.name_codes`: a construct,
+    a profile question or answer) as a text in both languages; the code itself when none does."""
+    from ..i18n import named
+
+    names = named(code)
+    return Given(names) if names else code
+
+
+#: the power at which a test's smallest detectable effect is stated (Bloom 1995)
+POWER = 0.80
+
+
+def not_detected(lo: float, hi: float, sign: str, alpha: float, sizes: Message | str) -> Message:
+    """The verdict of a hypothesis test that does not reject: not detected by this test (never "not supported",
+    which would claim the effect is absent), with the interval's half-width and the smallest effect the test would
+    detect with 80% power at these sample sizes; or, when the interval excludes zero on the other side, that the
+    effect runs against the hypothesis.
+
+    The smallest detectable effect is ``(z_{1-alpha/2} + z_{0.80}) * SE`` (Bloom 1995), the standard error being
+    the interval's half-width over ``z_{1-alpha/2}`` (a percentile bootstrap interval is read the same way, as an
+    approximation).
+
+    Parameters
+    ----------
+    lo, hi : float
+        The interval at level ``1 - alpha``.
+    sign : str
+        ``positive`` or ``negative``: the direction the hypothesis states.
+    alpha : float
+        The test's level.
+    sizes : str or Message
+        The respondents the test rests on, as the sentence names them ("groups of 165 and 107").
+
+    Returns
+    -------
+    Message
+
+    References
+    ----------
+    Bloom, H. S. (1995). Minimum detectable effects: a simple way to report the statistical power of experimental
+    designs. *Evaluation Review*, 19(5), 547-556.
+
+    Examples
+    --------
+    >>> from kamlib.survey.research_model import not_detected
+    >>> str(not_detected(-0.051, 0.402, "positive", 0.05, "246 complete cases"))[:72]
+    'not detected by this test: the 95% interval -0.051 to 0.402 (± 0.227) in'
+    >>> str(not_detected(-0.5, -0.1, "positive", 0.05, "n = 50"))[:40]
+    'contrary: the 95% interval -0.500 to -0.'
+    """
+    from scipy.stats import norm
+
+    if (sign == "positive" and hi < 0) or (sign == "negative" and lo > 0):
+        return Message("contrary: the {level:.0%} interval {lo:.3f} to {hi:.3f} excludes zero on the side the "
+                       "hypothesis does not state", "phrase", level=1 - alpha, lo=lo, hi=hi)
+    z = float(norm.ppf(1 - alpha / 2))
+    half = (hi - lo) / 2
+    detectable = (z + float(norm.ppf(POWER))) * half / z
+    return Message("not detected by this test: the {level:.0%} interval {lo:.3f} to {hi:.3f} (± {half:.3f}) includes "
+                   "zero; with {sizes} the test detects with {power:.0%} power only an effect of about {mde:.3f} or "
+                   "more (Bloom 1995), so it has low power for smaller effects and does not show that there is none",
+                   "phrase", level=1 - alpha, lo=lo, hi=hi, half=half, sizes=sizes, power=POWER, mde=detectable)
+
+
 def _supported(lo, hi, p, sign: str, alpha: float) -> bool:
     from .. import verdicts
 
@@ -735,7 +821,10 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
     References
     ----------
     Preacher, K. J. & Hayes, A. F. (2008). Asymptotic and resampling strategies for assessing and comparing indirect
-    effects in multiple mediator models. *Behavior Research Methods*, 40(3), 879-891. Aiken, L. S. & West, S. G.
+    effects in multiple mediator models. *Behavior Research Methods*, 40(3), 879-891. Zhao, X., Lynch, J. G. &
+    Chen, Q. (2010). Reconsidering Baron and Kenny: myths and truths about mediation analysis. *Journal of Consumer
+    Research*, 37(2), 197-206 (an indirect effect without a direct path assumes none). Bloom, H. S. (1995). Minimum
+    detectable effects. *Evaluation Review*, 19(5), 547-556. Aiken, L. S. & West, S. G.
     (1991). *Multiple Regression: Testing and Interpreting Interactions*. Sage. Paternoster, R., Brame, R.,
     Mazerolle, P. & Piquero, A. (1998). Using the correct statistical test for the equality of regression
     coefficients. *Criminology*, 36(4), 859-866. Vandenberg, R. J. & Lance, C. E. (2000). A review and synthesis of
@@ -753,7 +842,7 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
     >>> structural = survey.sem(data, rm.syntax(inst.constructs))
     >>> t = hypothesis_tests(rm, structural=structural, scores=scores, data=data, constructs=inst.constructs)
     >>> t.table[["hypothesis", "supported"]].to_numpy().tolist()  # H3 on the 231 complete cases: p = 0.053
-    [['H1', 'yes'], ['H2', 'yes'], ['H3', 'no']]
+    [['H1', 'yes'], ['H2', 'yes'], ['H3', 'not detected']]
     """
     from scipy.stats import norm
 
@@ -768,17 +857,23 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
     paths = structural.paths().set_index(["lval", "rval"])
     rows, mediations, interactions, compared, notes = [], {}, {}, {}, []
 
-    def row(h, method, estimate, std, lo, hi, p, multigroup=False, shown_p=None):
+    def row(h, method, estimate, std, lo, hi, p, multigroup=False, shown_p=None, sizes=None):
+        yes = _supported(lo, hi, p, h.sign, alpha)
+        contrary = (hi < 0) if h.sign == "positive" else (lo > 0)  # rejected, the other way round
         rows.append({"hypothesis": h.id, "statement": h.statement, "basis": basis_text(h.basis), "method": method,
                      "estimate": float(estimate),
                      "std_estimate": float(std), "ci_lower": float(lo), "ci_upper": float(hi),
                      "pvalue": float(p if shown_p is None else shown_p),
-                     "supported": "yes" if _supported(lo, hi, p, h.sign, alpha) else "no", "multigroup": multigroup})
+                     "supported": "yes" if yes else "contrary" if contrary else "not detected",
+                     "verdict": Message("supported", "phrase") if yes else
+                     not_detected(lo, hi, h.sign, alpha, sizes or Message("{n} complete cases", "phrase", n=n_complete)),
+                     "multigroup": multigroup})
 
     # the tests on construct scores use the SEM's respondents: the complete cases of the constructs' items
     items = [i for c in constructs.values() for i in c if i in data.columns]
     answered = data[items].notna().all(axis=1) if items else pd.Series(True, index=data.index)
     complete = scores.loc[scores.index.isin(answered.index[answered])]
+    n_complete = len(complete)
 
     for h in model.hypotheses:
         if "path" in h.kinds:
@@ -793,6 +888,17 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                 # a p at the bootstrap's floor is a bound, said as one in the method; the p column leaves it out
                 row(h, med.method, med.indirect, np.nan, med.indirect_ci_lower, med.indirect_ci_upper,
                     med.indirect_pvalue, shown_p=np.nan if med.at_floor else med.indirect_pvalue)
+                notes.append(Message("{h} is decided by the percentile bootstrap of the indirect effect a*b, each "
+                                     "coefficient estimated by OLS on construct scores; the SEM's defined effect {name} "
+                                     "(delta method, {estimator}) is reported beside it in the table of defined "
+                                     "effects and does not decide.", h=h.id, name=_named(h.defined),
+                                     estimator=structural.fit["estimator"]))
+                if (med.x, med.y) not in model.paths:  # the model leaves the direct path out: it assumes none
+                    notes.append(Message("{h} tests the indirect effect of {x} on {y} through {m}: the model has no "
+                                         "direct path {x} -> {y}, so it assumes that there is no direct effect, and "
+                                         "whether {m} carries the whole effect is imposed by the model, not tested "
+                                         "(Zhao, Lynch & Chen 2010).", h=h.id, x=_named(med.x), y=_named(med.y),
+                                         m=_named(med.m)))
             else:
                 r = estimates[(estimates["op"] == ":=") & (estimates["lval"] == h.defined)].iloc[0]
                 row(h, Message("defined effect {name} := {expr}, delta method ({estimator})", "phrase",
@@ -825,10 +931,11 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
             inter = moderation(frame, outcome, drivers, column, predictor, level=confidence)
             interactions[h.id] = inter
             # the term in words, not the regression's name for it (CM:SIZE_large)
-            said = (Message("interaction {predictor} × {moderator} = {level} (OLS, HC3)", "phrase", predictor=predictor,
-                            moderator=h.moderator, level=h.level) if h.level is not None and h.moderator not in
+            said = (Message("interaction of {predictor} with {moderator}: {level} against the others (OLS, HC3)",
+                            "phrase", predictor=_named(predictor), moderator=_named(h.moderator),
+                            level=_named(h.level)) if h.level is not None and h.moderator not in
                     scores.columns else Message("interaction {predictor} × {moderator} (OLS, HC3)", "phrase",
-                                                predictor=predictor, moderator=h.moderator))
+                                                predictor=_named(predictor), moderator=_named(h.moderator)))
             row(h, said, inter.estimate, np.nan,
                 inter.estimate_ci_lower, inter.estimate_ci_upper, inter.pvalue)
         if "moderation" in h.kinds:
@@ -847,13 +954,38 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                              data[h.group].astype(str), groups=[reference, focal], ordered=ordered)
             compared[h.id] = gp
             r = gp.set_index(["outcome", "predictor"]).loc[(outcome, predictor)]
-            row(h, Message("multi-group SEM: path {predictor} -> {outcome}, {focal} minus {reference} (z test)",
-                           "phrase", predictor=predictor, outcome=outcome, focal=focal, reference=reference),
+            sizes = [int((answered & (data[h.group].astype(str) == g)).sum()) for g in (reference, focal)]
+            row(h, Message("multi-group SEM: path {predictor} -> {outcome}, the difference {focal} minus {reference} "
+                           "(z test)", "phrase", predictor=_named(predictor), outcome=_named(outcome),
+                           focal=_named(focal), reference=_named(reference)),
                 r["difference"], np.nan, r["difference"] - z * r["se_difference"],
-                r["difference"] + z * r["se_difference"], r["pvalue"], multigroup=True)
+                r["difference"] + z * r["se_difference"], r["pvalue"], multigroup=True,
+                sizes=Message("groups of {n1} ({g1}) and {n2} ({g2}) complete cases", "phrase", n1=sizes[0],
+                              g1=_named(reference), n2=sizes[1], g2=_named(focal)))
+    _combine(rows, model)
     columns = ["hypothesis", "statement", "basis", "method", "estimate", "std_estimate", "ci_lower", "ci_upper",
-               "pvalue", "supported", "multigroup"]
+               "pvalue", "supported", "verdict", "multigroup"]
     return HypothesisTests(pd.DataFrame(rows, columns=columns), mediations, interactions, compared, notes, confidence)
+
+
+def _combine(rows: list, model: ResearchModel) -> None:
+    """A hypothesis tested twice (an interaction and a multi-group comparison): each row's verdict says how the two
+    combine. The study declares no deciding test, so both are reported and the hypothesis holds only when both
+    detect it; the verdict says "neither test detects it" or which one does."""
+    for h in model.hypotheses:
+        mine = [r for r in rows if r["hypothesis"] == h.id]
+        if len(mine) < 2:
+            continue
+        found = [r["supported"] == "yes" for r in mine]
+        combined = (Message("both tests detect it", "phrase") if all(found) else
+                    Message("neither test detects it; both are reported, as the study declares no deciding test",
+                            "phrase") if not any(found) else
+                    Message("only the {which} detects it; the study declares no deciding test, so the two tests "
+                            "disagree and the hypothesis is not settled", "phrase",
+                            which=Message("multi-group comparison" if mine[found.index(True)]["multigroup"] else
+                                          "interaction", "phrase")))
+        for r in mine:
+            r["verdict"] = Message("{verdict}; {combined}", "phrase", verdict=r["verdict"], combined=combined)
 
 
 def basis_text(basis) -> str:
