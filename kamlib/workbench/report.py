@@ -324,7 +324,7 @@ def _once(english: str, text: str, seen: dict, section: int, language: str, T: d
 
     Examples
     --------
-    >>> from kamlib.workbench.report import _once
+    >>> from kamlib.workbench.report import _masked, _once
     >>> seen, T = {}, {"repeated_note": "{head}: as in the note of section {section}."}
     >>> first = "Pareto/NBD: s is at a bound (s = 3.5e+09). Its P(alive) follows one rate."
     >>> _once(first, first, seen, 3, "en", T) == first
