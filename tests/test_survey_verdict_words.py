@@ -50,7 +50,9 @@ def test_invariance_steps_are_named_by_what_they_hold_equal_under_their_estimato
     assert ml.table["model"].tolist() == ["configural", "metric", "scalar"]  # the levels code reads stay
     ordinal = Invariance(ml.table.assign(estimator="WLSMV"), ml.level, ml.verdict)
     assert ordinal.summary_frame()["model"].iloc[2] == "Scalar (equal loadings and thresholds)"
-    assert "thresholds" in str(ordinal.steps) and "intercepts" not in str(ordinal.steps)
+    assert "equal loadings and thresholds" in str(ordinal.steps) and "(Wu & Estabrook 2016)" in str(ordinal.steps)
+    assert "intercepts" in str(ml.steps) and "thresholds" not in str(ml.steps)
+    assert "阈值" in ordinal.steps.translate("zh")
     for words in STEPS.values():
         assert all(w.translate("zh") for w in words.values())
 

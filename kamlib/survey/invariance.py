@@ -46,7 +46,11 @@ class Invariance(Result):
     @property
     def steps(self) -> Message:
         """The three steps as a caption names them, by what each holds equal under the table's estimator."""
-        return join([STEPS[_estimator(self.table)][m] for m in self.table["model"]])
+        steps = join([STEPS[_estimator(self.table)][m] for m in self.table["model"]])
+        if _estimator(self.table) == "WLSMV":  # ordinal answers have thresholds, not intercepts
+            return Message("{steps}; ordinal answers have thresholds in place of intercepts (Wu & Estabrook 2016)",
+                           "phrase", steps=steps)
+        return steps
 
     def summary_frame(self) -> pd.DataFrame:
         """The table with each step named by what it holds equal under its estimator ("Scalar (equal loadings and
