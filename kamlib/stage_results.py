@@ -672,7 +672,6 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "budget_incremental_clv"): ("40_strategy", "budget_optimal_incremental_clv"),
     ("evaluate", "budget_uplift_basis"): ("40_strategy", "budget_uplift_basis"),
     ("evaluate", "budget_uplift_workbook"): ("40_strategy", "budget_uplift_workbook"),
-    ("evaluate", "captures"): ("40_strategy", r"capture_(?P<id>[a-z]+)"),
     ("evaluate", "capture_differences"): ("40_strategy", r"capture_(?P<id>[a-z]+)_difference_ci"),
 }
 
