@@ -65,14 +65,16 @@ def _finding_templates() -> dict[str, set[str]]:
             except SyntaxError:  # a cell with IPython syntax
                 continue
             for node in ast.walk(tree):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "finding"
-                        and len(node.args) > 1):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in ("finding", "recommendation") and len(node.args) > 1):
                     arg = node.args[1]
-                    if isinstance(arg, ast.Constant):
-                        out.setdefault(path.stem, set()).add(arg.value)
-                    elif (isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name)
-                          and arg.value.id == "stage_results"):  # a sentence kamlib words by a verdict
-                        out.setdefault(path.stem, set()).add(getattr(stage_results, arg.attr))
+                    # one template, or either of two (``A if ... else B``)
+                    for one in ([arg.body, arg.orelse] if isinstance(arg, ast.IfExp) else [arg]):
+                        if isinstance(one, ast.Constant):
+                            out.setdefault(path.stem, set()).add(one.value)
+                        elif (isinstance(one, ast.Attribute) and isinstance(one.value, ast.Name)
+                              and one.value.id == "stage_results"):  # a sentence kamlib words by a verdict
+                            out.setdefault(path.stem, set()).add(getattr(stage_results, one.attr))
     return out
 
 

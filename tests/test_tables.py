@@ -176,11 +176,11 @@ def test_purchase_model_inputs_and_rfm_features_have_headers_that_say_what_they_
     for unit, en_unit in (("W", "weeks"), ("D", "days"), ("M", "months"), (None, "model's time unit")):
         en = {n: i18n.header_en(n, time_unit=unit) for n in names}
         assert len(set(en.values())) == len(names), en
-        assert en["recency"] == f"t_x: first to last purchase ({en_unit})"
-        assert en["T"] == f"T: first purchase to end ({en_unit})"
-        assert en["mean_recency"] == f"Mean t_x: first to last purchase ({en_unit})"
+        assert en["recency"] == f"Time from first to last purchase ({en_unit})"  # in words, not the symbol t_x
+        assert en["T"] == f"Customer age: first purchase to end of period ({en_unit})"
+        assert en["mean_recency"] == f"Mean time from first to last purchase ({en_unit})"
     en = {n: i18n.header_en(n, time_unit="W") for n in names}
-    assert en["frequency"] == "Repeat purchases (x)" and en["recency_days"] == "Days since last purchase"
+    assert en["frequency"] == "Repeat purchases" and en["recency_days"] == "Days since last purchase"
     assert en["orders"] == "Purchase days" and en["mean_orders"] == "Mean purchase days"
     zh = {n: i18n.header_zh(n, time_unit="W") for n in names}
     assert None not in zh.values() and len(set(zh.values())) == len(names), zh
@@ -193,8 +193,8 @@ def test_purchase_model_inputs_and_rfm_features_have_headers_that_say_what_they_
     csv = tmp_path / "top.csv"
     csv.write_text("customer_id,frequency,recency,T,recency_days\n12346,3,20.5,40.0,137\n")
     heads, _ = _heads_and_cells(csv, "en", time_unit="D")
-    assert heads[1:] == ["Repeat purchases (x)", "t_x: first to last purchase (days)", "T: first purchase to end (days)",
-                         "Days since last purchase"]
+    assert heads[1:] == ["Repeat purchases", "Time from first to last purchase (days)",
+                         "Customer age: first purchase to end of period (days)", "Days since last purchase"]
 
 
 def test_every_edition_heads_a_table_alike(tmp_path):

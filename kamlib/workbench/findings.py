@@ -267,10 +267,10 @@ def findings(manifest: dict, values: dict, language: str = "en", *, simulated: s
     ...     "template": CONCENTRATION_FINDING}]}}}
     >>> values = {"10_key_accounts": {"top20_revenue_share": 0.69, "gini": 0.657}}
     >>> findings(manifest, values)[0].text()
-    'Revenue is concentrated: the top 20% of customers brought 69.0% of it, more than 50.0% (Gini 0.657).'
+    'Revenue is concentrated: the top 20% of customers brought 69.0% of it, more than 50.0% (workbook convention; Gini 0.657).'
     >>> values["10_key_accounts"]["top20_revenue_share"] = 0.45  # the rule of kamlib.verdicts.concentrated
     >>> findings(manifest, values)[0].text()
-    'Revenue is not concentrated: the top 20% of customers brought 45.0% of it, not more than 50.0% (Gini 0.657).'
+    'Revenue is not concentrated: the top 20% of customers brought 45.0% of it, not more than 50.0% (workbook convention; Gini 0.657).'
     """
     out = []
     for nb, stage, s in _declared(manifest, "findings"):
