@@ -38,6 +38,7 @@ def test_rfm_and_fit_equal_the_baseline_on_small_logs(bench):
     assert not (bench.OUT / "results.md").exists()  # a quick run leaves the full results alone
 
 
+@pytest.mark.slow
 def test_generated_log_has_the_requested_rows(bench):
     import pyarrow.parquet as pq
 

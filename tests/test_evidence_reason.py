@@ -4,6 +4,8 @@ the one clause, its sentence and the identification's note read it."""
 
 import json
 
+import pytest
+
 from kamlib.clv.evidence import SCALES, Evidence
 from kamlib.config import ROOT
 
@@ -26,6 +28,7 @@ def test_the_identification_note_reads_the_reason_not_its_own_words():
     assert "evidence=proof" in code and "reason=unvalued" in code
 
 
+@pytest.mark.slow
 def test_an_inconclusive_check_asks_for_more_draws_only_when_they_could_show_identification():
     """Examiner: at 60% recovered against the rule's 80%, more simulated logs would most likely confirm that the log
     cannot identify dropout; the fix then names more data. At 85% (above the cut-off, interval still spanning it)
