@@ -512,8 +512,9 @@ class Evaluate(Result):
         for both rules (paired).
     captures : dict or None
         The share of holdout revenue (0 to 1) that the top ``top_share`` of customers of each selection rule the run
-        scored bring, by the rule's first word in lower case (``monetary``, ``frequency``, ``rfm``, ``clv``,
-        ``value``, ``random``: :data:`kamlib.act.strategy.RULES` and :data:`~kamlib.act.strategy.INDEX_RULE`).
+        scored bring, by the rule's first word in lower case (``monetary``: past revenue, ``frequency``, ``rfm``,
+        ``clv``, ``profit``, ``value``, ``random``: :data:`kamlib.act.strategy.RULES` and
+        :data:`~kamlib.act.strategy.INDEX_RULE`).
     customers : int or None
         Customers in the transaction log (count).
     n_per_arm : int or None
@@ -530,9 +531,6 @@ class Evaluate(Result):
     budget_uplift_workbook : bool or None
         Whether the values the split used are the workbook's stated ones (:data:`kamlib.defaults.DEFAULT_UPLIFT`),
         whoever declares them.
-    captures : dict or None
-        Each selection rule's share of holdout revenue (0 to 1) captured by its top ``top_share``, by the rule's key
-        (``monetary``: past revenue, ``frequency``, ``rfm``, ``clv``, ``profit``, ``value``, ``random``).
     capture_differences : dict or None
         Each rule's 95% interval ``(lower, upper)`` of its difference from past revenue's share, both rules in the
         same bootstrap resamples (paired; shares, 0 to 1), by the rule's key.
@@ -558,7 +556,6 @@ class Evaluate(Result):
     budget_incremental_clv: float | None = None
     budget_uplift_basis: str | None = None
     budget_uplift_workbook: bool | None = None
-    captures: dict | None = None
     capture_differences: dict | None = None
 
 

@@ -549,14 +549,17 @@ def test_another_research_model_runs_from_its_study_file_alone(tmp_path, monkeyp
     hyp = pd.read_csv(out / "tables" / "survey_hypotheses.csv")
     assert list(hyp["hypothesis"]) == ["H1", "H2", "H3", "H4", "H5", "H6", "H7", "H7"]  # H7: interaction, multi-group
     assert hyp["statement"].iloc[0] == "Trust raises commitment"
-    assert hyp["method"].iloc[5].startswith("bootstrap indirect effect TR -> CM -> LOY")  # the study's test: bootstrap
-    assert "SIZE_large" in hyp["method"].iloc[6] and hyp["method"].iloc[7].startswith("multi-group SEM: path CM -> LOY")
+    # the study's test of H6: the indirect effect by a percentile bootstrap of the declared equations
+    assert hyp["method"].iloc[5].startswith("indirect effect of Trust on Loyalty through Commitment")
+    assert "percentile bootstrap" in hyp["method"].iloc[5]
+    assert hyp["method"].iloc[6].startswith("interaction of Commitment with Account size: Large accounts")
+    assert hyp["method"].iloc[7].startswith("multi-group SEM: path Commitment -> Loyalty")  # the instrument's labels
     v = json.loads((out / "values" / "20_survey.json").read_text())
     assert v["hypotheses_tested"] == 7 and "H8_supported" not in v and "real_survey_n" not in v
     drivers = pd.read_csv(out / "tables" / "survey_key_drivers.csv")
     assert set(drivers["driver"]) == {"TR", "CM"}  # satisfaction and loyalty have two predictors each; SAT comes first
-    for page, words in (("index.html", "Commitment mediates the effect of trust on loyalty"),
-                        ("index.zh.html", "关系承诺在信任对忠诚度的影响中起中介作用")):
+    for page, words in (("index.html", "Trust has an indirect effect on loyalty through commitment"),
+                        ("index.zh.html", "信任通过关系承诺对忠诚度产生间接效应")):
         text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", (out / page).read_text(encoding="utf-8"))
         text = re.sub(r"<p class='literature'>.*?</p>", "", text, flags=re.S)  # prior research may name any construct
         assert words in text
