@@ -37,7 +37,7 @@ def test_each_limitation_carries_its_numbers():
     assert "zero amount" not in text and "customer sample" not in text  # under 1%, and a quick run's sampling
     assert "(2010-12-01 to 2011-12-09 (374 days)" not in text and "(12 months) and ends 14 years before the newest practice source (2025)" in text
     assert "while 83% of the log's customers (UCI Online Retail) are in United Kingdom" in text
-    assert "peak month (2011-11) falls in the holdout period (2011-06-30 to 2011-12-09)" in text
+    assert "peak month (2011-11) falls in the holdout period (2011-07-01 to 2011-12-09)" in text
     assert "inactivity window (180 days)" in text and "3.0 times the median month" in text
 
 

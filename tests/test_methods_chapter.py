@@ -43,7 +43,7 @@ def test_a_paragraph_per_stage_that_ran_with_its_parameters():
     assert "121,722 lines of 1,309 customers" in text["data"] and "GBP" in text["data"]
     ident = text["identify"]
     assert "ranked by gross profit" in ident and "BG/NBD and Pareto/NBD" in ident
-    assert "(up to 2011-06-30, unit weeks)" in ident and "holdout period (2011-06-30 to 2011-12-09)" in ident
+    assert "(up to 2011-06-30, unit weeks)" in ident and "holdout period (2011-07-01 to 2011-12-09)" in ident  # from the day after
     assert "No model's top customers captured as much holdout revenue" in ident and "Gamma-Gamma" not in ident
     assert "item-based collaborative filtering" in text["act"]
     assert "Python 3.11.7" in text["software"] and "lifetimes 0.11.3" in text["software"]
