@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .i18n import Message
+from .rfm import holdout_start
 from .transactions import SAMPLE_RULE
 
 __all__ = ["AGE_YEARS", "CHINA", "CLOSED_SHARE", "DROP_SHARE", "SEASONAL_PEAK", "limitations", "monthly", "overview"]
@@ -210,9 +211,8 @@ def limitations(report: pd.DataFrame, transactions: pd.DataFrame, months: pd.Dat
     if seasonal and calibration_end and holdout_end and str(calibration_end)[:7] < peak_month <= str(holdout_end)[:7]:
         out.append(("season_holdout", "The log's peak month ({peak}) falls in the holdout period ({start} to {end}), "
                     "which the models fitted on the calibration period never saw: holdout errors mix the season with "
-                    "the models' own.", {"peak": peak_month, "end": str(holdout_end),
-                                          # the holdout starts the day after the calibration period ends
-                                          "start": f"{pd.Timestamp(str(calibration_end)) + pd.Timedelta(days=1):%Y-%m-%d}"}))
+                    "the models' own.", {"peak": peak_month, "start": holdout_start(calibration_end),
+                                          "end": str(holdout_end)}))
     if seasonal and isinstance(inactive_days, (int, float)) and not isinstance(inactive_days, bool) and \
             inactive_days < 365:
         out.append(("season_window", "The inactivity window ({days} days) is shorter than a year while sales peak in "

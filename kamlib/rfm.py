@@ -43,7 +43,7 @@ from .i18n import Message
 from .segments import NAMES
 
 __all__ = ["HOLDOUT_SQL", "OTHER", "SCORE_WORDS", "SEGMENTS", "SUMMARY_SQL", "UNIT_DAYS", "calibration_holdout",
-           "naming_rule", "scores", "segment_table", "summary", "summary_spark", "summary_sql"]
+           "holdout_start", "naming_rule", "scores", "segment_table", "summary", "summary_spark", "summary_sql"]
 
 UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
@@ -399,6 +399,35 @@ def summary_spark(spark, table: str, *, end, unit="W", customer="customer_id", d
     out["first_day"] = pd.to_datetime(out["first_day"])
     out["frequency"] = out["frequency"].astype("int64")
     return out.set_index("customer_id")
+
+
+def holdout_start(calibration_end) -> str | None:
+    """The first day of the holdout period, which :func:`calibration_holdout` takes as (calibration_end, holdout_end]:
+    the day after ``calibration_end`` (``YYYY-MM-DD``), as sentences about the period write it; None stays None.
+
+    Parameters
+    ----------
+    calibration_end : str, date or None
+        The last day of the calibration period (the study's ``clv.calibration_end``).
+
+    Returns
+    -------
+    str or None
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting your customers" the easy way. *Marketing Science*,
+    24(2), 275-284 (a calibration period and the holdout period after it).
+
+    Examples
+    --------
+    >>> from kamlib.rfm import holdout_start
+    >>> holdout_start("2021-12-31")
+    '2022-01-01'
+    """
+    if calibration_end is None:
+        return None
+    return f"{pd.Timestamp(str(calibration_end)) + pd.Timedelta(days=1):%Y-%m-%d}"
 
 
 def calibration_holdout(transactions, *, calibration_end, holdout_end, unit="W", customer="customer_id",

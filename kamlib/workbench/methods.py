@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from ..errors import KamError
 from ..i18n import gettext, glossary_words, in_language
+from ..rfm import holdout_start
 
-__all__ = ["ASSUMED", "assumptions", "chapter", "day_after", "listing", "say", "workbook_defaults"]
+__all__ = ["ASSUMED", "assumptions", "chapter", "listing", "say", "workbook_defaults"]
 
 #: The study keys whose workbook default is an assumption about the case when a study file leaves the key out: key ->
 #: what it sets, in English and Chinese. The methods chapter names each one the run used and the study left to the
@@ -34,23 +35,6 @@ ASSUMED = {
     "strategy.key_extra_lift": ("the key accounts' extra lift in the simulated campaign", "模拟活动中大客户的额外提升"),
     "strategy.uplift": ("the largest uplift per tier of the budget split", "预算分配中各层级的最大提升"),
 }
-
-
-def day_after(date) -> str | None:
-    """The day after ``date`` (``YYYY-MM-DD``): where a holdout period starts, the calibration period ending on
-    ``date``; None stays None.
-
-    Examples
-    --------
-    >>> from kamlib.workbench.methods import day_after
-    >>> day_after("2021-12-31")
-    '2022-01-01'
-    """
-    if date is None:
-        return None
-    import pandas as pd
-
-    return f"{pd.Timestamp(str(date)) + pd.Timedelta(days=1):%Y-%m-%d}"
 
 
 def workbook_defaults(study) -> dict:
@@ -391,7 +375,7 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
             "Churn. A customer counts as churned when the holdout period shows no purchase ({end} to {holdout}); churn "
             "is predicted from calibration-period features by logistic regression and {score}, and the predictions are "
             "compared by the area under the ROC curve on the holdout (Hosmer, Lemeshow & Sturdivant 2013).", language,
-            end=day_after(p.get("clv_calibration_end")), holdout=p.get("clv_holdout_end"), score=score))
+            end=holdout_start(p.get("clv_calibration_end")), holdout=p.get("clv_holdout_end"), score=score))
     p = ran("evaluate", "top_share")
     if p is not None:
         ev = results.evaluate
@@ -507,16 +491,16 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
         text.append(say("The models are compared by their predictions for the holdout period ({end} to {holdout}), "
                         "but none is chosen, whatever those predictions, because the evidence check does not show "
                         "that the log identifies dropout (inconclusive); no lifetime value is used.", language,
-                        end=day_after(p.get("clv_calibration_end")), holdout=p.get("clv_holdout_end")))
+                        end=holdout_start(p.get("clv_calibration_end")), holdout=p.get("clv_holdout_end")))
         return text
     if ident.dropout_evidence is False:  # the reason that applied: the evidence check, whatever the holdout showed
         text.append(say("The models are compared by their predictions for the holdout period ({end} to {holdout}), "
                         "but none is chosen, whatever those predictions, because the log cannot identify dropout; no "
-                        "lifetime value is used.", language, end=day_after(p.get("clv_calibration_end")),
+                        "lifetime value is used.", language, end=holdout_start(p.get("clv_calibration_end")),
                         holdout=p.get("clv_holdout_end")))
         return text
     text.append(say("The models are compared by their predictions for the holdout period ({end} to {holdout}).",
-                    language, end=day_after(p.get("clv_calibration_end")), holdout=p.get("clv_holdout_end")))
+                    language, end=holdout_start(p.get("clv_calibration_end")), holdout=p.get("clv_holdout_end")))
     if chosen:
         spend = ident.spend_shape is not None  # the spend model ran (the log has amounts)
         text.append(say(
