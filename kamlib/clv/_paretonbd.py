@@ -226,8 +226,8 @@ class ParetoNBD(Model):
     name, label, params, order = "paretonbd", "Pareto/NBD", ("r", "alpha", "s", "beta"), 1
     dropout, ridge, closed_form, takes_covariates = ("s", "beta"), "s", True, True
     # its rows cost several times the BG/NBD's, and from lifetimes' start BFGS takes about 30 steps, most of them
-    # along the flat ridge of s and beta: on a subsample of about 4,000 rows first, the full data takes 7 to 9 (a
-    # 1M-line shop's 17,127 rows: 0.45 s instead of 0.63)
+    # along the flat ridge of s and beta: on a subsample of about 4,000 rows first, the full data takes 7 to 9 (the
+    # fit times on a 1M-line shop's summary: docs/scale.md)
     warm_start_rows = 8_000
     one_timers_drop_out = True  # dropout in continuous time, from the first purchase on
 

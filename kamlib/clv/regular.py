@@ -653,7 +653,7 @@ class BGCNBDk(Model):
     columns, dropout, ridge = ("frequency", "recency", "T", "litt"), ("a", "b"), "a"
     # its rows hardly compress (each customer's log inter-purchase times differ) and the search over k fits several
     # k from several starts: a subsample of about 4,000 rows finds the k and the starts, and each k visited on the
-    # full data takes a few steps from its subsample optimum (a 1M-line shop's 17,210 rows: 0.25 s instead of 0.82)
+    # full data takes a few steps from its subsample optimum (the fit times on a 1M-line shop's summary: docs/scale.md)
     warm_start_rows = 8_000
 
     @classmethod
