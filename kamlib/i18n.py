@@ -763,7 +763,8 @@ COLUMN_KINDS = {
         "returned_share",
         # of the reviews, products, answers, coded units, variance
         "mention_share", "positive_share", "negative_share", "share_in_negative", "share_in_positive",
-        "missing_share", "coverage", "agreement", "lmg_share", "first_share", "clf_share"), "share"),
+        "missing_share", "coverage", "agreement", "lmg_share", "first_share", "clf_share",
+        "promoters", "detractors"), "share"),
     **dict.fromkeys((
         "p_alive", "mean_predicted", "support", "confidence", "precision", "recall", "accuracy", "auc", "f1",
         "ndcg", "kappa", "brier", "ece"), "probability"),
@@ -778,6 +779,7 @@ COLUMN_KINDS = {
     **dict.fromkeys(("recency_days", "tenure_days", "ipt_days", "days_covered"), "days"),
     **dict.fromkeys(("recency", "T", "duration_holdout"), "model_time"),
     "holdout_total_error_pct": "percent",
+    "nps": "percent",  # the Net Promoter Score: % promoters minus % detractors, -100 to 100 (Reichheld 2003)
     **dict.fromkeys(("pvalue", "pvalue_adjusted", "pvalue_holm", "likelihood_ratio_p"), "p"),
 }
 

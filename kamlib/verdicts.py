@@ -176,6 +176,10 @@ RULES: dict[str, Rule] = _Registry({r.name: r for r in (
     # measurement model (reliability and validity)
     Rule("alpha", "Cronbach's alpha", ">=", 0.70, "Nunnally & Bernstein (1994)", "internal consistency"),
     Rule("rho_a", "rho_A", ">=", 0.70, "Dijkstra & Henseler (2015)", "internal consistency"),
+    # composite reliability of a CB-SEM's factors (Fornell & Larcker's rho_c, the 0.7 of Nunnally & Bernstein); the
+    # same cut-off on a PLS-SEM composite is the PLS-SEM primer's rule, rho_c below
+    Rule("composite_reliability", "composite reliability", ">=", 0.70,
+         "Fornell & Larcker (1981); Nunnally & Bernstein (1994)", "internal consistency"),
     Rule("rho_c", "composite reliability rho_c", ">=", 0.70, "Hair et al. (2022)", "internal consistency"),
     Rule("rho_c_max", "composite reliability rho_c", "<=", 0.95, "Hair et al. (2022)", "items are not near-duplicates"),
     Rule("ave", "AVE", ">=", 0.50, "Fornell & Larcker (1981)", "convergent validity"),

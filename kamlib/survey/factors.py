@@ -24,8 +24,9 @@ from ..errors import KamError
 from ..i18n import Message
 from ._shared import complete_items
 
-__all__ = ["EFA", "Harman", "KMO", "PARALLEL_QUANTILE", "Rotation", "TestResult", "bartlett", "efa", "efa_agreement",
-           "fornell_larcker", "harman", "htmt", "kmo", "parallel_analysis", "rotate", "scale_note"]
+__all__ = ["EFA", "EFAAgreement", "Harman", "KMO", "PARALLEL_QUANTILE", "Rotation", "TestResult", "bartlett", "efa",
+           "efa_agreement", "efa_structure", "fornell_larcker", "harman", "htmt", "kmo", "parallel_analysis", "rotate",
+           "scale_note"]
 
 
 @dataclass(frozen=True)
@@ -147,10 +148,105 @@ def harman(data: pd.DataFrame, *, threshold: float | None = None) -> Harman:
     return Harman(share, int((eig > 1).sum()), d.shape[1], verdict)
 
 
-def efa_agreement(loadings: pd.DataFrame, constructs: dict[str, list[str]]):
+@dataclass(frozen=True)
+class EFAAgreement(Result):
+    """Whether an exploratory solution recovers the instrument's constructs (:func:`efa_structure`).
+
+    Attributes
+    ----------
+    n_factors, n_constructs : int
+        The solution's factors and the instrument's constructs.
+    merged : tuple of tuple of str
+        The groups of constructs whose items load most on one factor, each group in the instrument's order.
+    split : tuple of str
+        The constructs whose items spread over several factors.
+    note : Message or None
+        The sentence that says so (None when factors and constructs match one to one); the body's note.
+    """
+
+    n_factors: int
+    n_constructs: int
+    merged: tuple = ()
+    split: tuple = ()
+    note: Message | None = None
+
+    @property
+    def groups(self) -> str:
+        """The merged constructs as the note writes them (``"TR + SAT"``, groups apart by " / "); "" when none."""
+        return " / ".join(" + ".join(cs) for cs in self.merged)
+
+
+def efa_structure(loadings: pd.DataFrame, constructs: dict[str, list[str]]) -> EFAAgreement:
     """Whether an exploratory solution recovers the instrument's constructs: each construct's items assigned to
-    the factor on which most of them load most (absolute pattern loading), and one sentence when the factors and
-    the constructs do not match one to one (None when they do).
+    the factor on which most of them load most (absolute pattern loading); the constructs that share a factor, those
+    that split over several, and one sentence when the factors and the constructs do not match one to one.
+
+    Parameters
+    ----------
+    loadings : DataFrame
+        ``EFA.loadings`` (``item``, one column per factor, ``communality``).
+    constructs : dict
+        Construct -> its items.
+
+    Returns
+    -------
+    EFAAgreement
+        Its ``note`` names the constructs that share a factor, with their items' loadings on it (this solution does
+        not separate them; whether the answers do is HTMT's question, not the EFA's), or that split over several
+        factors, with the numbers of factors and constructs; ``merged`` and ``groups`` are the constructs it names,
+        for any other sentence that names them (the parallel analysis's limitation).
+
+    References
+    ----------
+    Fabrigar, L. R., Wegener, D. T., MacCallum, R. C. & Strahan, E. J. (1999). Evaluating the use of exploratory
+    factor analysis in psychological research. *Psychological Methods*, 4(3), 272-299.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.survey.factors import efa_structure
+    >>> L = pd.DataFrame({"item": ["a1", "a2", "b1", "b2"], "F1": [0.8, 0.7, 0.75, 0.6], "F2": [0.1, 0.0, 0.2, 0.1]})
+    >>> found = efa_structure(L, {"A": ["a1", "a2"], "B": ["b1", "b2"]})
+    >>> found.merged, found.groups, str(found.note)[:60]
+    ((('A', 'B'),), 'A + B', 'The exploratory factor analysis finds 2 factors for 2 constr')
+    """
+    factors = [c for c in loadings.columns if c not in ("item", "communality")]
+    top = loadings.set_index("item")[factors].abs().idxmax(axis=1)
+    assigned = {c: top.reindex(items).dropna().value_counts().idxmax() for c, items in constructs.items()
+                if len(top.reindex(items).dropna())}
+    split = [c for c, items in constructs.items() if top.reindex(items).dropna().nunique() > 1]
+    shared = {}
+    for c, f in assigned.items():
+        shared.setdefault(f, []).append(c)
+    merged = [cs for cs in shared.values() if len(cs) > 1]
+    found = EFAAgreement(len(factors), len(constructs), tuple(tuple(cs) for cs in merged), tuple(split))
+    if not merged and not split and len(factors) == len(constructs):
+        return found
+    parts = []
+    if merged:  # what the numbers show: the items' loadings on the factor they share, per construct
+        pattern = loadings.set_index("item")[factors].abs()
+        def span(c, f):
+            lo, hi = pattern.loc[constructs[c], f].min(), pattern.loc[constructs[c], f].max()
+            return f"{c} {lo:.2f}-{hi:.2f}" if hi - lo >= 0.005 else f"{c} {hi:.2f}"
+
+        ranges = "; ".join(", ".join(span(c, f) for c in cs) for f, cs in shared.items() if len(cs) > 1)
+        parts.append(Message("the items of {groups} load most on one factor (absolute pattern loadings {loadings}), "
+                             "so this solution does not separate these constructs", "phrase",
+                             groups=found.groups, loadings=ranges))
+    if split:
+        parts.append(Message("the items of {split} spread over several factors", "phrase", split=split))
+    from ..i18n import join
+
+    note = Message("The exploratory factor analysis finds {k} factors for {c} constructs: {what}; the confirmatory "
+                   "model below keeps the instrument's {c} constructs, and HTMT tests whether they are distinct "
+                   "(Fabrigar et al. 1999).", k=len(factors), c=len(constructs),
+                   what=join(parts) if parts else Message("the number of factors differs from the constructs",
+                                                            "phrase"))
+    return EFAAgreement(found.n_factors, found.n_constructs, found.merged, found.split, note)
+
+
+def efa_agreement(loadings: pd.DataFrame, constructs: dict[str, list[str]]):
+    """The sentence of :func:`efa_structure` (its ``note``): None when the factors and the constructs match one to one.
 
     Parameters
     ----------
@@ -162,9 +258,6 @@ def efa_agreement(loadings: pd.DataFrame, constructs: dict[str, list[str]]):
     Returns
     -------
     Message or None
-        Names the constructs that share a factor, with their items' loadings on it (this solution does not
-        separate them; whether the answers do is HTMT's question, not the EFA's), or that split over several
-        factors, with the numbers of factors and constructs.
 
     References
     ----------
@@ -179,37 +272,7 @@ def efa_agreement(loadings: pd.DataFrame, constructs: dict[str, list[str]]):
     >>> str(efa_agreement(L, {"A": ["a1", "a2"], "B": ["b1", "b2"]}))[:60]
     'The exploratory factor analysis finds 2 factors for 2 constr'
     """
-    factors = [c for c in loadings.columns if c not in ("item", "communality")]
-    top = loadings.set_index("item")[factors].abs().idxmax(axis=1)
-    assigned = {c: top.reindex(items).dropna().value_counts().idxmax() for c, items in constructs.items()
-                if len(top.reindex(items).dropna())}
-    split = [c for c, items in constructs.items() if top.reindex(items).dropna().nunique() > 1]
-    shared = {}
-    for c, f in assigned.items():
-        shared.setdefault(f, []).append(c)
-    merged = [cs for cs in shared.values() if len(cs) > 1]
-    if not merged and not split and len(factors) == len(constructs):
-        return None
-    parts = []
-    if merged:  # what the numbers show: the items' loadings on the factor they share, per construct
-        pattern = loadings.set_index("item")[factors].abs()
-        def span(c, f):
-            lo, hi = pattern.loc[constructs[c], f].min(), pattern.loc[constructs[c], f].max()
-            return f"{c} {lo:.2f}-{hi:.2f}" if hi - lo >= 0.005 else f"{c} {hi:.2f}"
-
-        ranges = "; ".join(", ".join(span(c, f) for c in cs) for f, cs in shared.items() if len(cs) > 1)
-        parts.append(Message("the items of {groups} load most on one factor (absolute pattern loadings {loadings}), "
-                             "so this solution does not separate these constructs", "phrase",
-                             groups=" / ".join(" + ".join(cs) for cs in merged), loadings=ranges))
-    if split:
-        parts.append(Message("the items of {split} spread over several factors", "phrase", split=split))
-    from ..i18n import join
-
-    return Message("The exploratory factor analysis finds {k} factors for {c} constructs: {what}; the confirmatory "
-                   "model below keeps the instrument's {c} constructs, and HTMT tests whether they are distinct "
-                   "(Fabrigar et al. 1999).", k=len(factors), c=len(constructs),
-                   what=join(parts) if parts else Message("the number of factors differs from the constructs",
-                                                            "phrase"))
+    return efa_structure(loadings, constructs).note
 
 
 def scale_note(points: int) -> dict:

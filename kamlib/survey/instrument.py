@@ -14,7 +14,11 @@ import yaml
 from ..config import project_path
 from ..errors import ArgumentError, KamError
 
-__all__ = ["Instrument", "load"]
+__all__ = ["Instrument", "REVERSE_CODED", "load"]
+
+#: What a chart of answers after reverse-coding says after a reverse item's statement (:meth:`Instrument.item_labels`;
+#: its Chinese: the catalogue's ``label`` entry).
+REVERSE_CODED = "(reverse-coded)"
 
 
 @dataclass
@@ -89,7 +93,7 @@ class Instrument:
             return self.attention[language]
         raise KamError(f"{self.path} has no item {item!r}.")
 
-    def item_labels(self, language: str = "en") -> dict[str, str]:
+    def item_labels(self, language: str = "en", *, reverse_coded: bool = False) -> dict[str, str]:
         """Item id -> the label a chart shows for it: the id and the item's statement in ``language``
         (``"SAT1: Overall, we are satisfied with this supplier."``), in English where the instrument has no
         statement in that language, the id alone where it has none at all.
@@ -97,6 +101,10 @@ class Instrument:
         Parameters
         ----------
         language : {"en", "zh"}
+        reverse_coded : bool
+            The chart shows the answers after reverse-coding (:func:`kamlib.survey.responses.clean`): a reverse
+            item's label says so after its statement, "(reverse-coded)" (in Chinese "（反向计分）"), as its bars
+            agree with the opposite of the statement's wording.
 
         Returns
         -------
@@ -106,16 +114,24 @@ class Instrument:
         --------
         >>> inst.item_labels("zh")["PQ1"]
         'PQ1:收到的商品与网页描述相符。'
+        >>> inst.item_labels("en", reverse_coded=True)["PQ4"]
+        'PQ4: I often receive products with defects. (reverse-coded)'
         """
+        from ..i18n import gettext
+
         sep = ":" if language == "zh" else ": "
+        mark = (gettext(REVERSE_CODED, "label", language) or REVERSE_CODED) if language != "en" else REVERSE_CODED
+        mark = mark if language == "zh" else f" {mark}"
         out = {}
         for spec in self.raw["constructs"].values():
             for i in spec["items"]:
                 text = i.get(language) or i.get("en")
                 out[i["id"]] = f"{i['id']}{sep}{text}" if text else i["id"]
+                if reverse_coded and i.get("reverse"):
+                    out[i["id"]] += mark
         return out
 
-    def figure_terms(self, language: str = "zh") -> dict[str, str]:
+    def figure_terms(self, language: str = "zh", *, reverse_coded: bool = False) -> dict[str, str]:
         """The instrument's English words on a chart -> their ``language`` version (the scale labels and
         :meth:`item_labels`), for the other edition of a figure (``art.figure(..., terms=...)``); an item without
         a statement in ``language`` keeps its English.
@@ -123,6 +139,8 @@ class Instrument:
         Parameters
         ----------
         language : str
+        reverse_coded : bool
+            As for :meth:`item_labels`.
 
         Returns
         -------
@@ -135,8 +153,8 @@ class Instrument:
         ('非常同意', 'PQ1:收到的商品与网页描述相符。')
         """
         terms = dict(zip(self.labels("en"), self.labels(language)))
-        other = self.item_labels(language)
-        terms.update({en: other[i] for i, en in self.item_labels("en").items()})
+        other = self.item_labels(language, reverse_coded=reverse_coded)
+        terms.update({en: other[i] for i, en in self.item_labels("en", reverse_coded=reverse_coded).items()})
         return terms
 
     @property

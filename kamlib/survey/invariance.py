@@ -190,7 +190,8 @@ def invariance(data: pd.DataFrame, constructs: dict[str, list[str]], group: pd.S
     if wlsmv:
         verdict = Message("{verdict} The {points}-point answers are fitted as ordinal (WLSMV, thresholds held equal at "
                           "the scalar level; Wu & Estabrook 2016), each step's difference test scaled and shifted "
-                          "(Satorra 2000), as lavaan computes them.", verdict=verdict, points=points)
+                          "(Satorra 2000), computed as in lavaan (Rosseel 2012) and checked against it in the "
+                          "workbook's tests.", verdict=verdict, points=points)
         if merges:
             verdict = Message("{verdict} Answers that a group never chose were first merged with their neighbour "
                               "toward the middle of the scale ({merges}), since thresholds can be held equal only "
@@ -494,7 +495,8 @@ def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha,
                           ddf=ddf, dp=dp)
         if estimator == "WLSMV":
             verdict = Message("{verdict} Both models are fitted to the ordinal answers by WLSMV, the difference test "
-                              "scaled and shifted (Satorra 2000), as lavaan computes them.", verdict=verdict)
+                              "scaled and shifted (Satorra 2000), computed as in lavaan (Rosseel 2012) and checked "
+                              "against it in the workbook's tests.", verdict=verdict)
         reason = Message("the method factor's standardised loadings stay at zero, largest {m:.2g} against the rule "
                          "{op} {cut:g}, so the model sits on the bound of its method variance", "phrase", m=largest,
                          op=on_bound.op, cut=on_bound.threshold)
@@ -531,7 +533,8 @@ def _method_verdict(table, loadings, bad, dcfi, p, max_share, max_change, alpha,
                       item=biggest["item"], max_change=max_change, conclusion=conclusion)
     if estimator == "WLSMV":
         verdict = Message("{verdict} Both models are fitted to the ordinal answers by WLSMV, the difference test "
-                          "scaled and shifted (Satorra 2000), as lavaan computes them.", verdict=verdict)
+                          "scaled and shifted (Satorra 2000), computed as in lavaan (Rosseel 2012) and checked "
+                          "against it in the workbook's tests.", verdict=verdict)
     material = share >= max_share or change >= max_change
     qualifies = weighed.word == "likely" or (weighed.word == "possible" and improves and material)
     numbers = dict(dchi2=dchi2, dp=dp, share=share, change=change)

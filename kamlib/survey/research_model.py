@@ -162,6 +162,40 @@ class ResearchModel(Result):
         counts = pd.Series([b for _, b in self.paths]).value_counts(sort=False) if self.paths else pd.Series(dtype=int)
         return None if counts.empty or counts.max() < 2 else str(counts.idxmax())
 
+    def key_outcome(self, chosen: str | None = None) -> str | None:
+        """The outcome of the key-driver analysis and the importance-performance map: ``chosen`` (the study's
+        ``survey.driver_outcome``, such as the model's final outcome) when given, else :attr:`driver_outcome`.
+
+        Parameters
+        ----------
+        chosen : str, optional
+            A construct the model predicts (the left of one of its paths).
+
+        Returns
+        -------
+        str or None
+
+        Raises
+        ------
+        KamError
+            ``chosen`` is not predicted by any path of the model: names the key and the constructs it may name.
+
+        Examples
+        --------
+        >>> from kamlib.survey.research_model import declare
+        >>> rm = declare("CM ~ TR\\nSAT ~ TR + CM\\nLOY ~ SAT + CM")
+        >>> rm.key_outcome(), rm.key_outcome("LOY")
+        ('SAT', 'LOY')
+        """
+        if chosen is None:
+            return self.driver_outcome
+        outcomes = list(dict.fromkeys(b for _, b in self.paths))
+        if chosen not in outcomes:
+            raise KamError(f"{self.where}.driver_outcome is {chosen!r}, which no path of {self.where}.model predicts; "
+                           f"name one of {', '.join(outcomes) or 'its outcomes'}, or leave the key out to map the "
+                           "construct with the most predictors.")
+        return chosen
+
     @property
     def groups(self) -> list[str]:
         """The answer columns that multi-group hypotheses compare groups by (each once)."""
@@ -1103,7 +1137,7 @@ def qualify(rows: pd.DataFrame, model: ResearchModel, *, reliability: pd.DataFra
     by_construct: list[tuple[set, Message]] = []
     if reliability is not None:
         for _, r in reliability.iterrows():
-            for col, key in (("alpha", "alpha"), ("composite_reliability", "rho_c"), ("ave", "ave")):
+            for col, key in (("alpha", "alpha"), ("composite_reliability", "composite_reliability"), ("ave", "ave")):
                 if col in r and pd.notna(r[col]) and not verdicts.met(key, r[col]):
                     by_construct.append(({r["construct"]}, phrase(key, r["construct"], r[col], verdicts.RULES[key])))
     if htmt is not None:

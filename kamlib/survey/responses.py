@@ -26,7 +26,8 @@ from ._shared import causal_order
 from .instrument import Instrument
 from .._io import read_table
 
-__all__ = ["ALL_RULES", "Cleaned", "CleaningLimitation", "SET_TO_MISSING", "clean", "construct_scores", "mapping_template", "read",
+__all__ = ["ALL_RULES", "CROSS_SECTIONAL", "Cleaned", "CleaningLimitation", "LISTWISE", "SET_TO_MISSING",
+           "TIME_POINTS", "clean", "construct_scores", "mapping_template", "read",
            "simulate", "true_model", "write_example", "write_export"]
 
 # ----------------------------------------------------------------------------- simulator
@@ -680,6 +681,86 @@ class Cleaned(Result):
         return CleaningLimitation(template, {k: given[k] for k in ("read", "source", "kept", "removed", "rules",
                                                                    "complete") if "{" + k + "}" in template})
 
+    @property
+    def incomplete_share(self) -> float:
+        """Of the respondents kept, the share who left at least one item unanswered (a fraction): the models' listwise
+        deletion leaves them out (:attr:`n_complete` are kept). 0 when nobody is kept."""
+        return 1 - self.n_complete / len(self.data) if len(self.data) else 0.0
+
+    def listwise_limitation(self, **numbers) -> CleaningLimitation | None:
+        """The limitation of listwise deletion, when some respondents analysed left an item unanswered: the share
+        the factor and structural models leave out, the assumption that makes this harmless (answers missing
+        completely at random) and what would avoid it; None when every respondent analysed answered every item.
+
+        Parameters
+        ----------
+        **numbers
+            As :meth:`limitation`: ``share`` (:attr:`incomplete_share`), ``complete`` (:attr:`n_complete`),
+            ``kept`` (the respondents analysed) and ``source``.
+
+        Returns
+        -------
+        CleaningLimitation or None
+            Unpacks as ``template, numbers``: ``art.limitation("survey_listwise", template, **numbers)``.
+
+        References
+        ----------
+        Rubin, D. B. (1976). Inference and missing data. *Biometrika*, 63(3), 581-592 (missing completely at random).
+
+        Examples
+        --------
+        >>> from kamlib.survey.responses import clean, simulate
+        >>> cleaned = clean(simulate(inst, 200, seed=1), inst, min_seconds=90)
+        >>> template, fields = cleaned.listwise_limitation(share=cleaned.incomplete_share, complete=cleaned.n_complete,
+        ...                                                kept=len(cleaned.data), source="simulated responses")
+        >>> "missing completely at random" in template, sorted(fields)
+        (True, ['complete', 'kept', 'share', 'source'])
+        """
+        if self.n_complete >= len(self.data):
+            return None
+        return CleaningLimitation(LISTWISE, {k: numbers[k] for k in ("share", "complete", "kept", "source")})
+
+    @property
+    def cross_sectional(self) -> bool:
+        """Whether the answers are cross-sectional: one answer per respondent (no respondent id twice) and no time
+        point (no ``wave`` column and no column of dates). Every reader of this module returns such answers."""
+        ids = self.data["respondent_id"] if "respondent_id" in self.data else None
+        dated = [c for c in self.data.columns
+                 if str(c).lower() in TIME_POINTS or pd.api.types.is_datetime64_any_dtype(self.data[c])]
+        return (ids is None or ids.dropna().is_unique) and not dated
+
+    def design_limitation(self, **numbers) -> CleaningLimitation | None:
+        """The limitation of a cross-sectional survey (:attr:`cross_sectional`) with one informant per account: its
+        paths are associations, not causal effects, and its design cannot rule out common-method variance; None
+        when the answers have time points or several answers per respondent.
+
+        Parameters
+        ----------
+        **numbers
+            ``source`` (where the answers come from).
+
+        Returns
+        -------
+        CleaningLimitation or None
+            Unpacks as ``template, numbers``: ``art.limitation("survey_design", template, **numbers)``.
+
+        References
+        ----------
+        Podsakoff, P. M., MacKenzie, S. B., Lee, J.-Y. & Podsakoff, N. P. (2003). Common method biases in behavioral
+        research. *Journal of Applied Psychology*, 88(5), 879-903.
+
+        Examples
+        --------
+        >>> from kamlib.survey.responses import clean, simulate
+        >>> cleaned = clean(simulate(inst, 200, seed=1), inst, min_seconds=90)
+        >>> template, fields = cleaned.design_limitation(source="simulated responses")
+        >>> cleaned.cross_sectional, template.startswith("The survey is cross-sectional"), sorted(fields)
+        (True, True, ['source'])
+        """
+        if not self.cross_sectional:
+            return None
+        return CleaningLimitation(CROSS_SECTIONAL, {"source": numbers["source"]})
+
 
 @dataclass(frozen=True)
 class CleaningLimitation(Result):
@@ -698,6 +779,20 @@ class CleaningLimitation(Result):
     unpack = ("template", "numbers")
 
 
+#: The columns that would make answers a panel (time points): a survey wave, a date (:attr:`Cleaned.cross_sectional`).
+TIME_POINTS = ("wave", "time_point", "date")
+#: The limitation of listwise deletion (:meth:`Cleaned.listwise_limitation`; its Chinese: the catalogue's ``finding``).
+LISTWISE = ("The factor and structural models and the hypothesis tests on construct scores use only the {complete} "
+            "complete cases of the {kept} respondents analysed ({source}): listwise deletion leaves out the {share} "
+            "who skipped an item, which is harmless only if the answers are missing completely at random; "
+            "full-information maximum likelihood or multiple imputation would use every answer, or a questionnaire "
+            "that leaves fewer answers missing would keep them.")
+#: The limitation of a cross-sectional survey with one informant per account (:meth:`Cleaned.design_limitation`).
+CROSS_SECTIONAL = ("The survey is cross-sectional ({source}): each respondent answers once, at no second time point, "
+                   "and one informant answers for each account, both the drivers and the outcomes; the structural "
+                   "paths are therefore associations, not causal effects, and the design cannot rule out "
+                   "common-method variance (Podsakoff et al. 2003); a second wave of the same accounts, or outcomes "
+                   "taken from another source such as the accounts' purchases, would address both.")
 #: The first row of a cleaning report (:attr:`Cleaned.report`): invalid answers set to missing, nobody removed.
 SET_TO_MISSING = "out-of-range or unmapped answers set to missing"
 #: The last row of a cleaning report: every rule together (a phrase with the respondents read, ``n``).

@@ -588,6 +588,7 @@ def _names(df: pd.DataFrame) -> dict[str, dict]:
     from ..i18n import named
 
     codes = {str(c) for c in df.columns}
+    codes |= {str(c).split("_", 1)[1] for c in df.columns if "_" in str(c)}  # a group's statistic: estimate_large
     for c in df.columns:
         if not pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
             codes |= {v for v in pd.unique(df[c].dropna()) if isinstance(v, str)}

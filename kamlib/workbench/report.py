@@ -576,7 +576,7 @@ def _translate_cells(df: pd.DataFrame, cells: dict | None = None, lang: str = "z
 
 
 def _header(c: str, lang: str, kind: str | None = None, currency: str | None = None,
-            time_unit: str | None = None) -> str:
+            time_unit: str | None = None, names: dict | None = None) -> str:
     """A column header in the report's language: English words (:func:`kamlib.i18n.header_en`), or the Chinese
     one from the glossary (else as it is), with the unit of ``kind`` (:func:`kamlib.i18n.unit_of`: the currency of
     money, (%) of a share, the purchase models' time unit ``time_unit``)."""
@@ -590,6 +590,7 @@ def _header(c: str, lang: str, kind: str | None = None, currency: str | None = N
     cuts = [i for i, ch in enumerate(str(c)) if ch == "_"][::-1] if lacking else []
     head = next((str(c)[:i] for i in cuts if glossary_words(str(c)[:i], "en")), "")
     label = str(c)[len(head) + 1:]
+    label = ((names or {}).get(label) or {}).get(lang) or label  # the group by its name in the study ("Large accounts")
     if head and label:
         words = header_en(head, kind=kind, currency=currency, time_unit=time_unit) if lang != "zh" else \
             header_zh(head, kind=kind, currency=currency, time_unit=time_unit) or head
@@ -630,7 +631,8 @@ def table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None =
     kinds = [column_kind(n, df[c]) for n, c in zip(measured, df.columns)]
     shown = _translate_cells(shown, cells, lang, names)
     heads = [with_name(str(c), names, lang) if str(c) in (names or {}) else
-             _header(c, lang, _unit_kind(n, k), currency, time_unit) for c, n, k in zip(shown.columns, measured, kinds)]
+             _header(c, lang, _unit_kind(n, k), currency, time_unit, names)
+             for c, n, k in zip(shown.columns, measured, kinds)]
     groups = column_groups([str(c) for c in df.columns], kinds)
     kinds = [("number" if k == "count" and any(kinds[j] in ("number", "money") for j in groups[i]) else k)
              for i, k in enumerate(kinds)]  # an integer estimate beside its interval shares its decimals

@@ -407,15 +407,21 @@ class Survey(_Section):
                           "defined effects 'ind := a*b'); the measurement part comes from the instrument. None: "
                           "the survey is analysed without a structural model.")
     hypotheses: list[Hypothesis] = Field(default_factory=list, description="The hypotheses and how each is tested.")
+    driver_outcome: str | None = Field(
+        None, description="The construct of survey.model whose key drivers and importance-performance map the survey "
+                          "reports (such as the model's final outcome). None: the construct with the most predictors.")
 
     @model_validator(mode="after")
     def _research_model(self):
         if self.model is None and not self.hypotheses:
+            if self.driver_outcome is not None:
+                raise ValueError(f"survey.driver_outcome is {self.driver_outcome!r} but survey.model is empty; write "
+                                 "the research model there, or leave survey.driver_outcome out")
             return self
         from ..survey.research_model import declare
 
         try:
-            declare(self.model, [h.model_dump() for h in self.hypotheses])
+            declare(self.model, [h.model_dump() for h in self.hypotheses]).key_outcome(self.driver_outcome)
         except KamError as e:
             raise ValueError(str(e).removesuffix(".")) from None
         return self
