@@ -44,3 +44,16 @@ def test_every_citation_of_the_chinese_page_reads_as_chinese(quick_report):
     listed = html.unescape(re.sub(r"<[^>]*>", "", refs))
     if "问卷统计分析实务" in listed:  # Wu (2010), a work in Chinese, as the Chinese list describes it
         assert "吴明隆. 问卷统计分析实务" in listed and "WU M" not in listed and "Chongqing" not in listed
+
+
+@pytest.mark.notebook
+def test_the_chinese_page_punctuates_its_text_in_full_width(quick_report):
+    """GB/T 15834-2011: no ASCII comma, semicolon, colon, bracket or question mark beside a Chinese character in the
+    page's text (kamlib.workbench.report.zh_marks); the reference list keeps GB/T 7714's marks."""
+    page = _zh_page(quick_report)
+    body, _, rest = page.partition("<ul class='refs'>")
+    text = re.sub(r"<(style|script|title|code|pre)\b.*?</\1>", " ", body + rest.partition("</ul>")[2], flags=re.S)
+    plain = html.unescape(re.sub(r"<[^>]*>", "", re.sub(r"<img\b[^>]*>", " ", text)))
+    half = re.findall(r".{0,12}(?:[\u4e00-\u9fff][,;:?]|[,;:(][\u4e00-\u9fff]|[\u4e00-\u9fff]\().{0,12}", plain)
+    assert not half, half[:5]
+    assert "（" in plain and "：" in plain

@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 
 from ..errors import KamError
+from ..i18n import zh_punctuation
 from . import authors
 from .report import edition_name
 
@@ -397,10 +398,12 @@ class _Numbered:
     reference list's own entries (rich runs) are written as they are; each citation in the author-number form of
     ``language`` (:func:`kamlib.literature.number_citations`). With ``numbers`` None (an author-date style, the
     English edition) each citation is put in the form of APA 7 instead (:func:`kamlib.literature.apa_citations`,
-    ``known``: the works of the reference list)."""
+    ``known``: the works of the reference list). In Chinese its text gets full-width punctuation
+    (:func:`kamlib.i18n.zh_punctuation`), as the HTML page does (:func:`kamlib.workbench.report.zh_marks`)."""
 
     def __init__(self, writer, numbers: dict | None, language: str, known: set | None = None):
         self._w, self._numbers, self._language, self._known = writer, numbers, language, known
+        self._zh = zh_punctuation if language == "zh" else None  # the edition's text in Chinese punctuation
 
     def __getattr__(self, name):
         return getattr(self._w, name)
@@ -411,8 +414,13 @@ class _Numbered:
         if not isinstance(text, str):
             return text
         if self._numbers is None:
-            return literature.apa_citations(text, self._known)
-        return literature.number_citations(text, self._numbers, language=self._language)
+            text = literature.apa_citations(text, self._known)
+        else:
+            text = literature.number_citations(text, self._numbers, language=self._language)
+        return self._zh(text) if self._zh is not None else text
+
+    def heading(self, text: str, level: int) -> None:
+        self._w.heading(self._zh(text) if self._zh is not None else text, level)
 
     def paragraph(self, text: str, kind: str | None = None) -> None:
         self._w.paragraph(self._n(text), kind)
@@ -424,7 +432,8 @@ class _Numbered:
         self._w.figure(path, label, self._n(text))
 
     def table(self, heads, rows, kinds, label, text) -> None:
-        self._w.table(heads, [[self._n(v) for v in r] for r in rows], kinds, label, self._n(text))
+        self._w.table([self._n(h) for h in heads], [[self._n(v) for v in r] for r in rows], kinds, label,
+                      self._n(text))
 
     def rich(self, runs) -> None:
         self._w.rich([(self._n(t), bold, italic) for t, bold, italic in runs])

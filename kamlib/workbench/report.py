@@ -1786,12 +1786,38 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
         T["references_note"] = references_note(doc["references"], language)
         page = page_of(doc)
         page = _number_html(page, citation_numbers(doc["references"]), language)
+    if language == "zh":  # Chinese punctuation in Chinese text, outside the reference list
+        page = zh_marks(page)
     if references_only:
         return doc["references"]
     if not numbered(language):  # APA 7 (the English edition): its in-text citations, not its reference list
         known = {tuple(c) for r in doc["references"] if r.get("key") for c in r.get("cited_as", [])}
         page = _apa_html(page, known)
     return page
+
+
+def zh_marks(page: str) -> str:
+    """``page`` with full-width punctuation where its text is Chinese (:func:`kamlib.i18n.zh_punctuation`), read
+    across its tags (a bracket opened before a link closes after it) and not in the reference list (GB/T 7714's
+    own marks), scripts, styles or code; the Word and PDF editions do the same to their text."""
+    from ..i18n import TAG, WORD, zh_punctuation
+
+    skip = re.compile(r"(<(script|style|title|code|pre)\b.*?</\2>|<[^>]*>)", re.S)
+
+    def part(text: str) -> str:
+        pieces = skip.split(text)
+        runs, tags = pieces[0::3], pieces[1::3]
+        plain = [html.unescape(r) for r in runs]
+        marks = [TAG if t.startswith("<") and not re.match(r"<(script|style|title|code|pre)\b", t) else WORD + TAG
+                 for t in tags]  # code reads as a word
+        joined = "".join(p + (marks[i] if i < len(marks) else "") for i, p in enumerate(plain))
+        done = zh_punctuation(joined).replace(WORD, "").split(TAG)
+        runs = [r if d == p else html.escape(d, quote=False) for r, p, d in zip(runs, plain, done)]
+        return "".join(r + (tags[i] if i < len(tags) else "") for i, r in enumerate(runs))
+
+    head, sep, rest = page.partition("<ul class='refs'>")
+    refs, sep2, tail = rest.partition("</ul>")
+    return part(head) + sep + refs + sep2 + part(tail)
 
 
 def _rewrite_prose(page: str, rewrite, skip: tuple[str, ...]) -> str:
