@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .i18n import Message
+from .i18n import Message, number
 from .rfm import holdout_start
 from .transactions import SAMPLE_RULE
 
@@ -25,13 +25,14 @@ def overview(transactions: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         ``measure`` and ``value``: lines, orders (customer-days), customers, first and last date, revenue
-        and revenue per customer (when the log has amounts), and the share of customers who bought on one day only.
+        and revenue per customer (when the log has amounts), and the share of customers who bought on one day only
+        (a percentage with one decimal, as the report shows a share: :func:`kamlib.i18n.number`).
 
     Examples
     --------
     >>> from kamlib.describe import overview
     >>> overview(tx).set_index("measure").loc[["customers", "share of one-time buyers"], "value"].tolist()
-    ['2357', '0.5168']
+    ['2357', '51.7%']
     """
     orders = transactions.groupby(["customer_id", "date"]).ngroups
     rows = [
@@ -50,7 +51,7 @@ def overview(transactions: pd.DataFrame) -> pd.DataFrame:
             ("mean revenue per customer", round(float(per_customer.mean()), 4)),
         ]
     days = transactions.assign(day=transactions["date"].dt.normalize()).groupby("customer_id")["day"].nunique()
-    rows.append(("share of one-time buyers", round(float((days == 1).mean()), 4)))
+    rows.append(("share of one-time buyers", number(float((days == 1).mean()), "share")))
     return pd.DataFrame(rows, columns=["measure", "value"]).astype({"value": str})
 
 
