@@ -7,8 +7,9 @@ written path by path with ``:=``), performance the mean item-mean score rescaled
 Martilla and James's crosshair at the means, written in R from the rule. ``tests/reference/lavaan/README.md`` says
 how it was made. No number here was copied from kamlib's output.
 
-The notebook maps the research model's ``driver_outcome``, SAT, which has two drivers (TR and CM), so its quadrants
-are not named; the reference also maps LOY, whose three drivers (TR, CM, SAT) the crosshair does place.
+The research model's ``driver_outcome`` (the construct with the most predictors) is SAT, which has two drivers (TR and
+CM), so its quadrants would not be named; the study names the model's final outcome instead (``survey.driver_outcome:
+LOY``), whose three drivers (TR, CM, SAT) the crosshair does place. The reference maps both.
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ def study():
     return inst, rm, data
 
 
+def study_outcome():
+    """The study's ``survey.driver_outcome``, which the notebook maps."""
+    import yaml
+
+    return yaml.safe_load((ROOT / "studies" / "relationship_quality.yaml").read_text(encoding="utf-8"))["survey"].get(
+        "driver_outcome")
+
+
 def _reference_map(r: pd.DataFrame, outcome: str) -> pd.DataFrame:
     return r[r["outcome"] == outcome].set_index("driver")
 
@@ -66,8 +75,9 @@ def _performance(scores: pd.DataFrame, drivers, points: int) -> pd.Series:
 
 def test_the_notebooks_outcome_and_performance_are_rs(r, study):
     inst, rm, data = study
-    [picked] = r.loc[r["driver_outcome"], "outcome"].unique()
+    [picked] = r.loc[r["driver_outcome"], "outcome"].unique()  # the model's default, when the study names none
     assert rm.driver_outcome == picked == "SAT"
+    assert rm.key_outcome(study_outcome()) == "LOY"  # what the notebook maps: the study's survey.driver_outcome
     scores = sd.construct_scores(data, inst)
     for outcome in ("SAT", "LOY"):
         ref = _reference_map(r, outcome)

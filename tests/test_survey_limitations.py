@@ -381,3 +381,37 @@ def test_an_undeclared_group_difference_is_no_finding_and_its_table_says_explora
            "tests are not findings; they are not corrected for multiple tests" in caption["en"]
     assert "探索性" in caption["zh"] and "Industry" in caption["en"]  # the instrument's label, not the code
     assert "英文原文" not in zh
+
+
+@pytest.mark.notebook
+def test_the_survey_run_states_its_design_missing_answers_and_reads_its_tables_in_words(rq_report):
+    """The examiner's read of the quick run (tests/test_survey_report_read.py has the unit tests): the design and
+    listwise deletion as limitations, the merged constructs named, both key numbers, NPS in points, the groups by
+    name, the reverse-coded item marked, CR cited to Fornell & Larcker, and the map of loyalty with its quadrants."""
+    import json
+
+    manifest = json.loads((rq_report / "manifest.json").read_text())
+    v = json.loads((rq_report / "values" / "20_survey.json").read_text())
+    part = manifest["notebooks"]["20_survey"]
+    said = {s["key"]: s for s in part["limitations"]}
+    assert {"survey_design", "survey_listwise", "survey_factors"} <= set(said)
+    assert v["incomplete_share"] == pytest.approx(1 - v["n_complete"] / v["n_clean"], abs=1e-4)
+    assert said["survey_factors"]["numbers"]["merged"]["text"] == "TR + SAT"  # as the body's EFA note
+    labels = {k["key"]: k["label"] for k in part["key_numbers"]}
+    assert labels["n_clean"] == "Survey respondents analysed (after cleaning)"
+    assert labels["n_complete"] == "Complete cases used by the models"
+    en, zh = _page(rq_report, "index.html"), _page(rq_report, "index.zh.html")
+    share = f"{100 * v['incomplete_share']:.1f}%"
+    assert f"listwise deletion leaves out the {share} who skipped an item" in en and "完全随机缺失" in zh
+    assert "The survey is cross-sectional (simulated responses)" in en and "横截面调查" in zh
+    assert "puts the items of TR + SAT on one factor" in en and "TR + SAT 的题项归入同一个因子" in zh
+    assert f"Complete cases used by the models {v['n_complete']}" in en and "模型使用的完整个案" in zh
+    assert "NPS (%)" in en and f"All {v['nps']:.1f} " in en  # one decimal, the scale's points
+    assert "Estimate (Small accounts)" in en and "Estimate (small)" not in en and "估计值(小客户)" in zh.replace("（", "(").replace("）", ")")
+    assert "carefully. (reverse-coded)" in json.dumps(manifest) or (rq_report / "figures" / "survey_likert.svg").read_text().count("reverse-coded")
+    assert "composite reliability ≥ 0.7 Fornell and Larcker (1981); Nunnally and Bernstein (1994)" in en \
+        or "composite reliability >= 0.7 Fornell and Larcker (1981); Nunnally and Bernstein (1994)" in en
+    assert "as lavaan computes them" not in en and "checked against it in the workbook's tests" in en
+    ipa = pd.read_csv(rq_report / "tables" / "survey_ipa.csv")
+    assert set(ipa["driver"]) == {"TR", "CM", "SAT"} and ipa["quadrant"].notna().all()  # loyalty, 3 drivers
+    assert "Importance-performance analysis of Loyalty" in en
