@@ -27,8 +27,9 @@ from ..i18n import zh_punctuation
 from . import authors
 from .report import edition_name
 
-__all__ = ["FORMATS", "MAX_COLUMNS_LANDSCAPE", "MAX_COLUMNS_PORTRAIT", "column_widths", "counts", "docx_edition",
-           "edition_name", "existing", "table_parts", "text_width", "typst_edition", "write"]
+__all__ = ["FIGURE_HEIGHT_MM", "FORMATS", "KEEP_TOGETHER_ROWS", "MAX_COLUMNS_LANDSCAPE", "MAX_COLUMNS_PORTRAIT",
+           "TEXT_WIDTH_MM", "column_widths", "counts", "docx_edition", "edition_name", "existing", "figure_width",
+           "table_parts", "text_width", "typst_edition", "write"]
 
 FORMATS = ("html", "docx", "pdf")
 
@@ -37,6 +38,46 @@ FORMATS = ("html", "docx", "pdf")
 #: at most MAX_COLUMNS_LANDSCAPE columns, its first column repeated in each, and the caption says so
 MAX_COLUMNS_PORTRAIT = 7
 MAX_COLUMNS_LANDSCAPE = 12
+
+
+#: The text width of an upright A4 page with 2 cm margins, and the tallest a figure is drawn (about two fifths of
+#: the page's text height), so that a figure leaves room for its caption and the text around it
+TEXT_WIDTH_MM, FIGURE_HEIGHT_MM = 170, 105
+#: A table of at most this many rows is kept on one page with its caption; a longer one breaks across pages
+KEEP_TOGETHER_ROWS = 20
+
+
+def figure_width(path, width_mm: float = TEXT_WIDTH_MM, height_mm: float = FIGURE_HEIGHT_MM) -> float:
+    """The width in mm at which a figure fills the text width without being taller than ``height_mm`` (its
+    aspect ratio kept), for the Word and PDF editions alike.
+
+    Parameters
+    ----------
+    path : path-like
+        The figure's PNG.
+    width_mm, height_mm : float
+        The largest width and height.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from PIL import Image
+    >>> from kamlib.workbench.editions import figure_width
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> Image.new("RGB", (1000, 1000)).save(folder / "square.png")
+    >>> Image.new("RGB", (2000, 500)).save(folder / "wide.png")
+    >>> figure_width(folder / "square.png"), figure_width(folder / "wide.png")
+    (105.0, 170.0)
+    """
+    from PIL import Image
+
+    with Image.open(path) as im:
+        w, h = im.size
+    return round(min(float(width_mm), height_mm * w / h), 1)
 
 
 def table_parts(heads: list, rows: list, kinds: list) -> list[tuple[list, list, list, str | None]]:
@@ -341,10 +382,13 @@ class _Word:
         p.add_run(text or "")
 
     def figure(self, path: Path, label: str, text: str) -> None:
-        from docx.shared import Inches
+        from docx.shared import Mm
 
         self._orient(False)
-        self.doc.add_picture(str(path), width=Inches(6.2))
+        self.doc.add_picture(str(path), width=Mm(figure_width(path)))
+        picture = self.doc.paragraphs[-1]
+        picture.alignment = 1  # centred
+        picture.paragraph_format.keep_with_next = True  # the caption stays under its figure
         self.caption(label, text)
 
     def _orient(self, landscape: bool) -> None:
@@ -365,6 +409,8 @@ class _Word:
         wide = len(heads) > MAX_COLUMNS_PORTRAIT
         self._orient(wide)
         self.caption(label, text)
+        if label is not None or text is not None:
+            self.doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the caption stays over its table
         table = self.doc.add_table(rows=1, cols=len(heads))
         table.style = "Table Grid"
         for cell, head in zip(table.rows[0].cells, heads):
@@ -508,8 +554,9 @@ class _Typst:
     def figure(self, path: Path, label: str, text: str) -> None:
         self._orient(False)
         rel = Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        self._add(f"#block(breakable: false)[#image({_typst_str(rel)}, width: 100%)]")
-        self.caption(label, text)
+        words = f"*#{_typst_str(label)}* " if label else ""
+        self._add(f"#block(breakable: false)[#align(center)[#image({_typst_str(rel)}, width: {figure_width(path)}mm)]"
+                  f"#v(2pt)#text(size: 9pt)[{words}#{_typst_str(text or '')}]]")  # the caption on its figure's page
 
     def _orient(self, landscape: bool) -> None:
         if landscape != self.landscape:
@@ -524,7 +571,12 @@ class _Typst:
         cells += [f"[#{_typst_str(v)}]" for r in rows for v in r]
         size = "7pt" if len(heads) > MAX_COLUMNS_PORTRAIT else "8.5pt"
         widths = ", ".join(f"{w / 100:g}fr" for w in column_widths([heads, *rows], 1000))
-        self._add(f"#text(size: {size})[#table(columns: ({widths},), align: ({align},), {', '.join(cells)})]")
+        body = f"#text(size: {size})[#table(columns: ({widths},), align: ({align},), {', '.join(cells)})]"
+        if len(rows) <= KEEP_TOGETHER_ROWS and (label is not None or text is not None):
+            caption = self.lines.pop()  # a short table on one page with its caption (added above)
+            self._add(caption[:-1] + body + "]")
+        else:
+            self._add(body)
 
     def source(self) -> str:
         return "\n".join(self.lines) + "\n"
