@@ -60,13 +60,14 @@ import pandas as pd
 from . import verdicts
 from ._results import Result
 from .errors import KamError, require_columns
-from .i18n import Message, join
+from .i18n import Message, join, made
 
-__all__ = ["COHEN_W", "FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "METHOD_DEPENDENT", "MappedAgreement", "NAMES",
-           "NAMING_MARGIN", "NAMING_RULE", "Projection", "Relation", "Robustness", "UNSTABLE", "WORD_NAMES", "alternatives",
-           "choose_k", "cluster", "feature_note", "features", "gap_statistic", "mapped_column_agreement",
-           "mapped_crosstab", "matrix", "name_mapping", "name_segments", "naming_rule", "profile", "projection", "relation",
-           "robustness", "snake"]
+__all__ = ["COHEN_W", "FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "METHOD_DEPENDENT", "MappedAgreement",
+           "NAMES", "NAMING_MARGIN", "NAMING_RULE", "NO_STRUCTURE", "Projection", "Relation", "Robustness",
+           "TOP_SEGMENT", "TopSegment", "UNSTABLE", "WORD_NAMES", "alternatives", "choose_k", "cluster",
+           "feature_note", "features", "gap_statistic", "mapped_column_agreement", "mapped_crosstab", "matrix",
+           "name_mapping", "name_segments", "naming_rule", "profile", "projection", "relation", "robustness",
+           "snake", "top_segment"]
 
 FEATURES = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
 LOGGED = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
@@ -496,6 +497,11 @@ METHOD_DEPENDENT = ("The {k} behavioural segments depend on the clustering metho
                     "k-means of {methods} is weak, below the adjusted Rand index of {cut} (Hubert & Arabie 1985) at which "
                     "two partitions are largely the same (rule method_agreement), so the segments are one reading of "
                     "the customer base, not groups the data force; read their profiles as tendencies.")
+NO_STRUCTURE = ("The {k} behavioural segments have a mean silhouette width of {silhouette} (Rousseeuw 1987), at or "
+                "below the {cut} at which Kaufman & Rousseeuw (1990) find no substantial structure (rule "
+                "segment_structure), and the highest of any k from {first_k} to {last_k} is {best} (k = {k_best}): the "
+                "customers do not fall into well-separated groups, so the segments divide a continuum; read their "
+                "profiles as ranges of the features, not as distinct types of customer.")
 
 
 @dataclass(frozen=True)
@@ -520,6 +526,19 @@ class Robustness(Result):
         The numbers of segments :func:`choose_k` tried.
     none_stable : bool
         No k tried reaches :attr:`min_stability` (:attr:`KChoice.none_stable`).
+    silhouette : float
+        The chosen k's mean silhouette width (Rousseeuw 1987; :func:`choose_k`'s ``silhouette``); NaN when the table
+        has none.
+    min_silhouette : float
+        The cut-off (rule ``segment_structure``, Kaufman & Rousseeuw 1990): at or below it no substantial structure
+        has been found.
+    unstructured : bool
+        :attr:`silhouette` does not meet rule ``segment_structure`` (a limitation: :data:`NO_STRUCTURE`); False when
+        it is NaN.
+    best_silhouette : float
+        The highest mean silhouette width of any k tried (NaN when none is known).
+    k_best_silhouette : int
+        The k of :attr:`best_silhouette` (0 when none is known).
     """
 
     k: int
@@ -530,6 +549,11 @@ class Robustness(Result):
     min_agreement: float
     ks: tuple = ()
     none_stable: bool = False
+    silhouette: float = float("nan")
+    min_silhouette: float = float("nan")
+    unstructured: bool = False
+    best_silhouette: float = float("nan")
+    k_best_silhouette: int = 0
 
     @property
     def unstable(self) -> bool:
@@ -561,19 +585,26 @@ class Robustness(Result):
 
     def numbers(self) -> dict:
         """The values the templates name, by field: ``k``, ``seeds`` (:attr:`n_init`), ``stability``, ``cut`` (the stability's),
-        ``agreement_cut``, ``lowest_agreement`` (the weakest method's index, NaN without alternatives); :data:`UNSTABLE`'s
-        ``tried`` is :attr:`tried`, a phrase."""
+        ``agreement_cut``, ``lowest_agreement`` (the weakest method's index, NaN without alternatives), and
+        :data:`NO_STRUCTURE`'s ``silhouette``, ``silhouette_cut``, ``best_silhouette``, ``k_best_silhouette``,
+        ``first_k`` and ``last_k`` (the k tried; 0 when not known); :data:`UNSTABLE`'s ``tried`` is :attr:`tried`, a
+        phrase."""
         lowest = float(self.agreement["ari_vs_kmeans"].min()) if len(self.agreement) else float("nan")
         return {"k": int(self.k), "seeds": int(self.n_init), "stability": round(float(self.stability), 4),
                 "cut": float(self.min_stability), "agreement_cut": float(self.min_agreement),
-                "lowest_agreement": round(lowest, 4)}
+                "lowest_agreement": round(lowest, 4), "silhouette": round(float(self.silhouette), 4),
+                "silhouette_cut": float(self.min_silhouette), "best_silhouette": round(float(self.best_silhouette), 4),
+                "k_best_silhouette": int(self.k_best_silhouette), "first_k": min(self.ks, default=0),
+                "last_k": max(self.ks, default=0)}
 
 
 def robustness(choice: KChoice, alternative: pd.DataFrame, *, k: int | None = None, n_init: int = 5) -> Robustness:
     """Whether the chosen segments depend on the random start (the chosen k's stability below rule
     ``segment_stability``, 0.80) or on the method (an alternative clustering whose adjusted Rand index with k-means
     is below rule ``method_agreement``, 0.50, the workbook's cut-off of largely the same partition, as in
-    :func:`relation`): each is a limitation of the report.
+    :func:`relation`), and whether they are separated at all (the chosen k's mean silhouette width at or below rule
+    ``segment_structure``, 0.25: no substantial structure, Kaufman & Rousseeuw 1990): each is a limitation of the
+    report.
 
     Parameters
     ----------
@@ -590,9 +621,17 @@ def robustness(choice: KChoice, alternative: pd.DataFrame, *, k: int | None = No
     -------
     Robustness
 
+    Notes
+    -----
+    Kaufman & Rousseeuw (1990, ch. 2) read the average silhouette width: 0.71 to 1.00 a strong structure has been
+    found, 0.51 to 0.70 a reasonable one, 0.26 to 0.50 a weak one that could be artificial, 0.25 or less no
+    substantial structure. Rule ``segment_structure`` (:data:`kamlib.verdicts.RULES`) holds the last cut-off.
+
     References
     ----------
     Hubert, L. & Arabie, P. (1985). Comparing partitions. *J. Classification*, 2, 193-218.
+    Kaufman, L. & Rousseeuw, P. J. (1990). *Finding Groups in Data: An Introduction to Cluster Analysis*. Wiley.
+    Rousseeuw, P. J. (1987). Silhouettes. *J. Computational and Applied Mathematics*, 20, 53-65.
 
     Examples
     --------
@@ -609,6 +648,13 @@ def robustness(choice: KChoice, alternative: pd.DataFrame, *, k: int | None = No
 
     >>> robustness(KChoice(table, 4, 5, 4), alt.iloc[[0, 2]]).unstable, len(robustness(KChoice(table, 4, 5, 4), alt.iloc[[0, 2]]).weak)
     (False, 0)
+
+    With the silhouette of each k: the chosen k = 5, at 0.227, shows no substantial structure; the best, k = 4, 0.30
+
+    >>> table["silhouette"] = [0.30, 0.227]
+    >>> r = robustness(KChoice(table, 4, 5, 5), alt)
+    >>> r.unstructured, r.min_silhouette, r.best_silhouette, r.k_best_silhouette
+    (True, 0.25, 0.3, 4)
     """
     k = int(choice.k_chosen if k is None else k)
     rows = choice.table.set_index("k")
@@ -617,8 +663,14 @@ def robustness(choice: KChoice, alternative: pd.DataFrame, *, k: int | None = No
     cut = float(verdicts.RULES["segment_stability"].threshold)
     ks = tuple(int(x) for x in rows.index)
     none_stable = bool(len(rows)) and not (rows["stability_ari"] >= cut).any()
+    structure = verdicts.RULES["segment_structure"]  # the chosen k's separation, Kaufman & Rousseeuw (1990)
+    widths = rows["silhouette"].astype(float) if "silhouette" in rows else pd.Series(dtype=float)
+    silhouette = float(widths[k]) if k in widths.index else float("nan")
+    known = widths.dropna()
+    best, k_best = (float(known.max()), int(known.idxmax())) if len(known) else (float("nan"), 0)
     return Robustness(k, stability, int(n_init), cut, others, float(verdicts.RULES["method_agreement"].threshold),
-                      ks, none_stable)
+                      ks, none_stable, silhouette, float(structure.threshold),
+                      bool(np.isfinite(silhouette)) and not structure.met(silhouette), best, k_best)
 
 
 #: Default margin of the naming rule: a word needs the segment's mean this far (relative) from the overall mean.
@@ -767,6 +819,98 @@ def profile(feats: pd.DataFrame, labels: pd.Series, clv: pd.Series | None = None
     out["one_time_share"] = (d["orders"] <= 1).groupby(d["segment"]).mean()
     out.insert(0, "name", name_segments(out, margin=margin))
     return out.reset_index()
+
+
+#: The executive summary's sentence on the segments (its Chinese: the catalogue's ``finding`` entry): the segment
+#: with the most revenue, named as the segment profiles name it, with its share of the customers beside its share of
+#: the revenue (the yardstick: an even spread would give both the same share). Its numbers are
+#: :meth:`TopSegment.numbers`' and ``name`` is :attr:`TopSegment.name`.
+TOP_SEGMENT = ("Customers fall into {k} segments; the segment with the most revenue ({name}) holds {customers} of the "
+               "customers and brought {share} of the revenue.")
+
+
+@dataclass(frozen=True)
+class TopSegment(Result):
+    """:func:`top_segment`'s result: the segment that brought the most revenue, and its share of the customers.
+
+    Attributes
+    ----------
+    segment : int
+        The segment's number (the profiles' ``segment``).
+    name : Message or str
+        Its name as the segment profiles give it (:func:`name_segments`; a :class:`~kamlib.i18n.Message`, so the
+        Chinese edition names it in Chinese, when this process made it).
+    customers : int
+        Its customers.
+    customer_share : float
+        Its share of the customers clustered (0 to 1).
+    revenue_share : float
+        Its share of their revenue (0 to 1).
+    """
+
+    segment: int
+    name: Message | str
+    customers: int
+    customer_share: float
+    revenue_share: float
+
+    @property
+    def revenue_per_customer_share(self) -> float:
+        """Its revenue share over its customer share: 1 when it brings revenue in proportion to its size."""
+        return self.revenue_share / self.customer_share if self.customer_share > 0 else float("nan")
+
+    def numbers(self) -> dict:
+        """The values :data:`TOP_SEGMENT` names, by field: ``segment``, ``customers``, ``customer_share`` and
+        ``revenue_share`` (rounded to 4 decimals, as the notebook records the segments' revenue shares)."""
+        return {"segment": int(self.segment), "customers": int(self.customers),
+                "customer_share": round(float(self.customer_share), 4),
+                "revenue_share": round(float(self.revenue_share), 4)}
+
+
+def top_segment(prof: pd.DataFrame) -> TopSegment:
+    """The segment that brought the most revenue, with its share of the customers beside its share of the revenue.
+
+    A segment's revenue share means something only against its share of the customers: 56% of the revenue from a
+    quarter of the customers is a concentration, from half of them hardly one. The first of segments tied on revenue
+    share is taken.
+
+    Parameters
+    ----------
+    prof : DataFrame
+        :func:`profile`: ``segment``, ``name``, ``customers``, ``customer_share``, ``revenue_share``.
+
+    Returns
+    -------
+    TopSegment
+
+    Raises
+    ------
+    KamError
+        When ``prof`` lacks a column, or no segment has a revenue share (no revenue at all).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.segments import top_segment
+    >>> prof = pd.DataFrame({"segment": [0, 1, 2], "name": ["Champions", "Lapsed buyers", "Lapsed one-timers"],
+    ...                      "customers": [210, 478, 112], "customer_share": [0.2625, 0.5975, 0.14],
+    ...                      "revenue_share": [0.5604, 0.4352, 0.0044]})
+    >>> top = top_segment(prof)
+    >>> top.segment, str(top.name), top.customer_share, top.revenue_share
+    (0, 'Champions', 0.2625, 0.5604)
+    >>> round(top.revenue_per_customer_share, 2)
+    2.13
+    """
+    require_columns(prof, ["segment", "name", "customers", "customer_share", "revenue_share"],
+                    where="the segment profiles (segments.profile)")
+    shares = pd.to_numeric(prof["revenue_share"], errors="coerce")
+    if not shares.notna().any():
+        raise KamError("The segment profiles hold no revenue share (no segment has revenue): segments.top_segment "
+                       "needs the profiles of customers with revenue, from segments.profile.")
+    row = prof.loc[shares.idxmax()]
+    name = row["name"]
+    return TopSegment(int(row["segment"]), made(str(name)) or name, int(row["customers"]),
+                      float(row["customer_share"]), float(shares.max()))
 
 
 def _phrase(feature: str, sign: float) -> Message:

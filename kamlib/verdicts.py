@@ -254,6 +254,11 @@ RULES: dict[str, Rule] = _Registry({r.name: r for r in (
     Rule("method_agreement", "adjusted Rand index between k-means and another clustering method with the same k",
          ">=", 0.50, "workbook convention (the adjusted Rand index, Hubert & Arabie 1985: largely the same partition, "
          "as for a mapped column)", "the segments do not depend on the clustering method"),
+    # the segments' separation (kamlib.segments.robustness): Kaufman & Rousseeuw's (1990, ch. 2) reading of the average
+    # silhouette width (Rousseeuw 1987): at most 0.25 no substantial structure, 0.26-0.50 weak and possibly artificial,
+    # 0.51-0.70 reasonable, above 0.70 strong
+    Rule("segment_structure", "mean silhouette width of the chosen segments", ">", 0.25, "Kaufman & Rousseeuw (1990)",
+         "a structure has been found (at or below the cut-off: no substantial structure)"),
     # a day rule that calls customers inactive or churned, checked on later purchases (kamlib.tiers.ComeBack)
     Rule("still_buying_called", "share of the customers who bought again in the check period whom the day rule had "
          "called inactive (or churned) on its first day", "<=", 0.25,
