@@ -23,7 +23,7 @@ MANIFEST = {
     }}
 VALUES = {"01_data_overview": {"n_rows": 121722, "n_customers": 1309},
           "10_key_accounts": {"key_accounts": 260, "value_model": "none"},
-          "45_personalisation": {"n_baskets": 5508, sr.RECORDED[("act", "personalised_verdict")][1]: "no lift"}}
+          "45_personalisation": {"n_baskets": 5508, sr.RECORDED[("act", "personalised_lift")][1]: -0.13}}
 
 
 def _ran(attributes: dict) -> tuple[dict, dict]:
@@ -78,7 +78,8 @@ def test_the_methods_of_the_newer_stages_appear_when_they_ran():
     """The customer-value index, profit CLV, contractual retention and PLSpredict/IPMA (issue 50) each get their
     paragraph when the value they record was recorded, with their sources."""
     manifest, values = _ran({("identify", "value_index_overlap"): 0.9, ("identify", "profit_clv_total"): 1.0,
-                             ("identify", "retention_lr_pvalue"): 0.2, ("understand", "real_predictive_power"): "medium"})
+                             ("identify", "margin_basis"): "rate", ("identify", "retention_lr_pvalue"): 0.2,
+                             ("understand", "real_predictive_power"): "medium"})
     manifest["notebooks"][sr.recorded_by("identify", "value_index_overlap")]["parameters"].update(
         value_index_weights="entropy", value_index_criteria={"revenue": "benefit"})
     text = " ".join(c["text"] for c in methods.chapter(manifest, values))
@@ -110,8 +111,8 @@ def test_the_profit_paragraph_names_the_basis_the_run_used():
     rate = methods.chapter(*_ran({("identify", "profit_clv_total"): 1.0, ("identify", "margin_basis"): "rate"}))
     margin = methods.chapter(*_ran({("identify", "profit_clv_total"): 1.0, ("identify", "margin_basis"): "margin"}))
     rate, margin = rate[0]["text"], margin[0]["text"]
-    assert "as a share of its amount" in rate and "times the expected spend" in rate
-    assert "as a share of its amount" not in margin and "gross profit per purchase is modelled" in margin
+    assert "as a share of its amount" in rate and "that rate times" in rate
+    assert "as a share of its amount" not in margin and "gross profit per purchase day is modelled" in margin
 
 
 def test_the_chapter_reads_stage_attributes_and_names_no_notebook_and_no_value_key():
@@ -120,6 +121,9 @@ def test_the_chapter_reads_stage_attributes_and_names_no_notebook_and_no_value_k
     tree = ast.parse((ROOT / "kamlib" / "workbench" / "methods.py").read_text(encoding="utf-8"))
     given = {id(a) for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "ran"
              for a in n.args}
+    # the stage attributes that show an assumption was used (ASSUMED's used_by, checked against RECORDED below)
+    given |= {id(c) for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "Assumed"
+              for k in n.keywords if k.arg == "used_by" for c in ast.walk(k.value) if isinstance(c, ast.Constant)}
     docstrings = {id(n.body[0].value) for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.FunctionDef))
                   and n.body and isinstance(n.body[0], ast.Expr)}
     strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
@@ -319,10 +323,177 @@ def test_the_assumptions_show_the_title_tiers_and_rates_in_the_editions_words():
     of strategy.uplift in English, and the rates printed as fractions (0.04)."""
     defaults = {"title": {"en": "Office supplies", "zh": "办公用品"},
                 "strategy.uplift": {"Key account": 0.04, "Develop": 0.06}, "strategy.relative_lift": 0.2}
-    manifest = {"notebooks": {"x": {"parameters": {"strategy_uplift": {}, "strategy_relative_lift": 0.2}}}}
-    en = methods.assumptions(manifest, defaults, "en")
+    manifest, values = _ran({("evaluate", "n_per_arm"): 4912, ("evaluate", "budget_incremental_clv"): 1200.0})
+    en = methods.assumptions(manifest, defaults, "en", values=values)
     assert '(title: "Office supplies")' in en and "办公用品" not in en
     assert "(strategy.uplift: Key account 4% and Develop 6%)" in en and "(strategy.relative_lift: 20%)" in en
-    zh = methods.assumptions(manifest, defaults, "zh")
+    zh = methods.assumptions(manifest, defaults, "zh", values=values)
     assert "(title: “办公用品”)" in zh and "Office supplies" not in zh
     assert "(strategy.uplift: 大客户 4%、培育客户 6%)" in zh and "Key account" not in zh
+
+
+# ------------------------------------------------------------------ examiner's review of the superstore run (ex7)
+
+def _margin_run(**recorded) -> tuple[dict, dict]:
+    manifest, values = _ran({("identify", k): v for k, v in recorded.items()})
+    manifest["notebooks"][sr.recorded_by("identify", "margin_basis")]["parameters"].update(
+        clv_calibration_start="2019-01-01", clv_holdout_end="2022-12-31")
+    return manifest, values
+
+
+def test_the_margin_model_is_described_whenever_it_ran_and_clv_in_profit_only_when_it_was_stated():
+    """Table 17 (the REML margin model) ran while no CLV was used (evidence check inconclusive), and the chapter said
+    nothing of it: its paragraph hung on the CLV in profit. Now the margin model has its sentences whenever it ran,
+    with its window and the spend it multiplies, and the CLV in profit only when the run stated one."""
+    text = " ".join(c["text"] for c in methods.chapter(*_margin_run(margin_basis="rate")))
+    assert text.startswith("Margins. Each purchase day's gross profit as a share of its amount")
+    assert "restricted maximum likelihood on the purchase days from 2019-01-01 to 2022-12-31" in text
+    assert "times the customer's own mean amount per purchase day" in text and "Morris 1983" in text
+    assert "No lifetime value in profit is stated" in text and "Lifetime value in profit is" not in text
+    clv = " ".join(c["text"] for c in methods.chapter(*_margin_run(margin_basis="rate", profit_clv_total=1.0,
+                                                                   spend_shape=2.6)))
+    assert "times the Gamma-Gamma expected spend per purchase" in clv and "Fader & Hardie 2013" in clv
+    assert "Lifetime value in profit is the chosen purchase model's discounted expected purchases" in clv
+    assert "No lifetime value in profit" not in clv
+    assert all(r["key"] for r in lit.references(clv))
+    zh = " ".join(c["text"] for c in methods.chapter(*_margin_run(margin_basis="margin"), "zh"))
+    assert zh.startswith("毛利。") and "不给出以利润计的终身价值" in zh and "(英文原文)" not in zh
+
+
+def test_the_spend_model_and_every_forecast_on_the_holdout_are_described_when_they_ran():
+    """Table 15 set the purchase models beside gradient-boosted trees and two naive rules, with the Gamma-Gamma spend;
+    the chapter named neither. The spend model is described when it was fitted (its recorded shape), the forecasts
+    when the holdout comparison ran, and the revenue forecast uses the spend the run had."""
+    recorded = dict(key_accounts=38, value_model="none", dropout_evidence=False, dropout_recovered=0.6,
+                    dropout_verdict="inconclusive", degenerate_models=["Pareto/NBD"])
+    ident = methods.chapter(*_identify_run(**recorded, spend_shape=0.54))[0]["text"]
+    assert "Spend per purchase is modelled by the Gamma-Gamma model, fitted by maximum likelihood" in ident
+    assert "its expected purchases times the Gamma-Gamma expected spend per purchase" in ident
+    assert "gradient-boosted trees with a Poisson loss" in ident and "past revenue and recency" in ident
+    assert "top 20% of customers capture" in ident  # the study's tiers.key_share
+    plain = methods.chapter(*_identify_run(**recorded))[0]["text"]
+    assert "Gamma-Gamma" not in plain and "mean revenue per purchase day in the calibration period" in plain
+    not_compared = dict(recorded)
+    del not_compared["value_model"]  # the holdout comparison did not run (no amounts): no forecast is described
+    assert "gradient-boosted" not in methods.chapter(*_identify_run(**not_compared))[0]["text"]
+    zh = methods.chapter(*_identify_run(**recorded, spend_shape=0.54), "zh")[0]["text"]
+    assert "梯度提升树" in zh and "Gamma-Gamma 模型描述" in zh and "(英文原文)" not in zh
+
+
+def test_churn_says_the_random_split_and_the_test_part_with_the_share_of_the_code(monkeypatch):
+    """35_churn fits the logistic regression on one random part of the customers and reports the AUC on the other
+    (Table 25, 'on the test half'); the chapter said 'on the holdout'. The share is kamlib.churn.split's own."""
+    import pandas as pd
+
+    from kamlib import churn
+
+    run = _ran({("segment", "churn_auc"): 0.757})
+    text = methods.chapter(*run)[0]["text"]
+    assert "split at random into a training part and a test part (each customer in the test part with probability " \
+           "50%)" in text
+    assert "logistic regression fitted on the training part" in text and "ROC curve on the test part" in text
+    assert "ROC curve on the holdout" not in text
+
+    def split(index, *, test_share: float = 0.3, seed: int = 0):
+        return churn.Split(pd.Index(index), pd.Index(index))
+
+    monkeypatch.setattr(churn, "split", split)  # the code's parameter, not a literal of the chapter
+    assert "with probability 30%" in methods.chapter(*run)[0]["text"]
+    zh = methods.chapter(*run, "zh")[0]["text"]
+    assert "训练部分" in zh and "测试部分上的 ROC" in zh and "(英文原文)" not in zh
+
+
+def test_the_recommenders_are_described_when_their_lift_was_recorded_without_a_claim():
+    """A study without a claim on the lift (no strategy.basis.relative_lift fact) records the lift but no verdict:
+    4 methods were compared and the chapter left them out."""
+    manifest, values = _ran({("act", "baskets"): 3629, ("act", "personalised_lift"): -0.13,
+                             ("act", "personalised_lift_ci"): [-0.27, 0.02]})
+    manifest["notebooks"][sr.recorded_by("act", "baskets")]["parameters"].update(
+        personalisation_methods=["popularity", "itemcf"], personalisation_k=10, personalisation_bootstrap=200)
+    assert sr.recorded(values).act.personalised_verdict is None
+    text = methods.chapter(manifest, values)[0]["text"]
+    assert "Recommenders (popularity and item-based collaborative filtering)" in text and "200 bootstrap" in text
+    rules_only = methods.chapter(*_ran({("act", "baskets"): 3629}))[0]["text"]
+    assert "Recommenders" not in rules_only
+
+
+def test_the_wlsmv_sentence_says_the_estimates_are_kamlibs_checked_against_lavaan():
+    text = methods.chapter(*_ran({("understand", "hypotheses_tested"): 7, ("understand", "estimator"): "WLSMV"}))[0]
+    assert "kamlib's own implementation of lavaan's WLSMV" in text["text"] and "lavaan 0.6 (Rosseel 2012)" in \
+        text["text"] and "as lavaan computes them" not in text["text"]
+    assert all(r["key"] for r in lit.references(text["text"]))
+    zh = methods.chapter(*_ran({("understand", "hypotheses_tested"): 7, ("understand", "estimator"): "WLSMV"}),
+                         "zh")[0]["text"]
+    assert "kamlib 自己对 lavaan 的 WLSMV 的实现" in zh
+
+
+# ------------------------------------------------------------------------------ assumptions the run used
+
+def test_every_assumption_names_a_study_key_and_what_shows_it_was_used():
+    """One owner: ASSUMED says each key's words and the analyses that take it; each stage attribute is one the
+    mapping records, each demonstration one the workbench knows, each key one the schema has."""
+    from kamlib.workbench import demonstrations
+    from kamlib.workbench.study import Study
+
+    assert set(methods.workbook_defaults(Study.model_validate({}))) == set(methods.ASSUMED)
+    for key, assumed in methods.ASSUMED.items():
+        assert assumed.en and assumed.zh
+        for use in assumed.used_by:
+            assert use in demonstrations.KINDS if isinstance(use, str) else use in sr.RECORDED, (key, use)
+        assert bool(assumed.used_by) == (key.partition(".")[0] not in ("title", "texts")), key
+
+
+def _superstore_assumptions(**more) -> tuple[dict, dict]:
+    """The superstore's run: churn and the test plan ran; no simulated campaign (demonstrations off) and no budget
+    split (no model values the customers)."""
+    manifest, values = _ran({("segment", "churn_auc"): 0.757, ("evaluate", "n_per_arm"): 4912, **more})
+    for rec in manifest["notebooks"].values():
+        rec["parameters"].update(strategy_experiment_source="simulated", strategy_basis={}, report_demonstrations="off")
+        rec["demonstrations"] = []
+    return manifest, values
+
+
+def test_a_default_is_listed_only_when_an_analysis_that_takes_it_ran():
+    """The superstore's Assumptions named the simulated campaign's key-account lift and the budget split's uplift,
+    though neither ran (demonstrations off, no CLV); and a survey's speeder cut-off left to the workbook was not named."""
+    from kamlib.workbench.study import Study
+
+    defaults = methods.workbook_defaults(Study.model_validate({}))
+    manifest, values = _superstore_assumptions()
+    said = methods.assumptions(manifest, defaults, values=values)
+    for key in ("segments.cost_missed_churner: 50", "strategy.baseline_conversion: 8%", "strategy.relative_lift: 20%",
+                "texts.background", 'title: "'):
+        assert key in said, key
+    assert "strategy.key_extra_lift" not in said and "strategy.uplift" not in said and "survey" not in said
+    # the simulated campaign ran (a demonstration), and the budget split (its incremental CLV recorded)
+    manifest["notebooks"][sr.recorded_by("evaluate", "n_per_arm")]["demonstrations"] = ["campaign"]
+    values[sr.recorded_by("evaluate", "n_per_arm")][sr.RECORDED[("evaluate", "budget_incremental_clv")][1]] = 900.0
+    both = methods.assumptions(manifest, defaults, values=values)
+    assert "(strategy.key_extra_lift: 15%)" in both and "(strategy.uplift: Key account 4%" in both
+    # a real campaign's plan uses its control arm's conversion: the assumed baseline is not used
+    real_m, real_v = _superstore_assumptions()
+    real_m["notebooks"][sr.recorded_by("evaluate", "n_per_arm")]["parameters"]["strategy_experiment_source"] = "c.csv"
+    assert "baseline_conversion" not in methods.assumptions(real_m, defaults, values=real_v)
+    # no churn model ran: its costs are not named (30_segments takes them as parameters but uses neither)
+    seg_m, seg_v = _ran({("segment", "k"): 5})
+    assert methods.assumptions(seg_m, {"segments.cost_missed_churner": 50.0}, values=seg_v) is None
+    # the survey ran with the workbook's speeder cut-off
+    survey_m, survey_v = _ran({("understand", "hypotheses_tested"): 3})
+    assert "(survey.min_seconds: 120)" in methods.assumptions(survey_m, {"survey.min_seconds": 120.0}, values=survey_v)
+    zh = methods.assumptions(manifest, defaults, "zh", values=values)
+    assert "模拟活动中大客户的额外提升" in zh and "(英文原文)" not in zh
+
+
+def test_the_relationship_quality_studys_assumptions_are_its_background_only():
+    """The survey study sets its title, its bootstrap and its speeder cut-off (90 s); the rest of the survey's keys
+    are the size of a computation the chapter states, not assumptions about the case: only the background is the
+    workbook's."""
+    from kamlib.config import ROOT
+    from kamlib.workbench.study import load
+
+    study = load(ROOT / "studies" / "relationship_quality.yaml", quick=True)
+    manifest, values = _survey_ran(RQ_HYPOTHESES)
+    said = methods.assumptions(manifest, methods.workbook_defaults(study), values=values)
+    assert said.startswith("Assumptions. The study file does not set the background and research questions "
+                           "(texts.background);")
+    assert "survey." not in said and "title" not in said

@@ -16,24 +16,65 @@ data, the measures and the analytic strategy in enough detail to reproduce them.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..errors import KamError
 from ..i18n import gettext, glossary_words, in_language
 from ..rfm import holdout_start
 
-__all__ = ["ASSUMED", "assumptions", "chapter", "listing", "say", "workbook_defaults"]
+__all__ = ["ASSUMED", "Assumed", "assumptions", "chapter", "listing", "say", "workbook_defaults"]
 
-#: The study keys whose workbook default is an assumption about the case when a study file leaves the key out: key ->
-#: what it sets, in English and Chinese. The methods chapter names each one the run used and the study left to the
-#: workbook (:func:`workbook_defaults`, :func:`assumptions`), so that no default reads as a fact about the case.
+
+class Assumed(NamedTuple):
+    """A study key whose workbook default is an assumption about the case (:data:`ASSUMED`): what it sets, in English
+    and Chinese, and which analyses take it, so that the methods chapter names it only when one of them ran.
+
+    Attributes
+    ----------
+    en, zh : str
+        What the key sets, in words.
+    used_by : tuple
+        What shows that an analysis taking the key ran, any one of them: a stage attribute ``(stage, attribute)`` the
+        run recorded (:data:`kamlib.stage_results.RECORDED` says which notebook records it) or a method demonstration
+        the run showed (its kind, :data:`kamlib.workbench.demonstrations.KINDS`, in the manifest's
+        ``demonstrations``). Empty: the report's own words (the title, the background), used whenever it is built.
+    when : tuple of (str, object)
+        Parameters of the notebook that ran it, with the value under which that analysis takes the key (a parameter
+        the notebook did not record counts as having it): the test plan takes the assumed baseline conversion only
+        when the campaign is simulated, and the observed control rate otherwise.
+    """
+    en: str
+    zh: str
+    used_by: tuple = ()
+    when: tuple = ()
+
+
+#: The study keys whose workbook default is an assumption about the case when a study file leaves the key out, with
+#: what each sets and the analyses that take it (:class:`Assumed`; one owner of both). The methods chapter names each
+#: one the study left to the workbook (:func:`workbook_defaults`) and an analysis that takes it ran
+#: (:func:`assumptions`), so that no default reads as a fact about the case, and none is named that no result rests on.
 ASSUMED = {
-    "title": ("the report's title", "报告标题"),
-    "texts.background": ("the background and research questions", "背景与研究问题"),
-    "segments.cost_missed_churner": ("the cost of a missed churner", "漏掉一名流失客户的成本"),
-    "segments.cost_wasted_offer": ("the cost of a wasted retention offer", "一次浪费的挽留优惠的成本"),
-    "strategy.baseline_conversion": ("the baseline conversion of the campaign plan", "活动计划的基线转化率"),
-    "strategy.relative_lift": ("the relative lift the next campaign test is planned for", "下一次活动测试计划检测的相对提升"),
-    "strategy.key_extra_lift": ("the key accounts' extra lift in the simulated campaign", "模拟活动中大客户的额外提升"),
-    "strategy.uplift": ("the largest uplift per tier of the budget split", "预算分配中各层级的最大提升"),
+    "title": Assumed("the report's title", "报告标题"),
+    "texts.background": Assumed("the background and research questions", "背景与研究问题"),
+    # the churn models' cost-minimising threshold on the case's customers (the telecom demonstration is not the case)
+    "segments.cost_missed_churner": Assumed("the cost of a missed churner", "漏掉一名流失客户的成本",
+                                            used_by=(("segment", "churn_auc"),)),
+    "segments.cost_wasted_offer": Assumed("the cost of a wasted retention offer", "一次浪费的挽留优惠的成本",
+                                          used_by=(("segment", "churn_auc"),)),
+    # the next campaign test's plan (a simulated campaign's baseline; a real campaign's plan uses its control arm)
+    "strategy.baseline_conversion": Assumed("the baseline conversion of the campaign plan", "活动计划的基线转化率",
+                                            used_by=(("evaluate", "n_per_arm"), "campaign"),
+                                            when=(("strategy_experiment_source", "simulated"),)),
+    "strategy.relative_lift": Assumed("the relative lift the next campaign test is planned for",
+                                      "下一次活动测试计划检测的相对提升", used_by=(("evaluate", "n_per_arm"), "campaign")),
+    "strategy.key_extra_lift": Assumed("the key accounts' extra lift in the simulated campaign",
+                                       "模拟活动中大客户的额外提升", used_by=("campaign",)),
+    "strategy.uplift": Assumed("the largest uplift per tier of the budget split", "预算分配中各层级的最大提升",
+                               used_by=(("evaluate", "budget_incremental_clv"),)),
+    # the survey's cleaning: answers faster than this are removed as speeders (a fact about the questionnaire)
+    "survey.min_seconds": Assumed("the shortest time in seconds in which the questionnaire can be answered (faster "
+                                  "respondents are removed as speeders)", "作答问卷所需的最短时间（秒；更快作答者作为过快作答剔除）",
+                                  used_by=(("understand", "hypotheses_tested"),)),
 }
 
 
@@ -98,10 +139,30 @@ def _shown(key: str, value, language: str) -> str:
     return str(value)
 
 
-def assumptions(manifest: dict, defaults: dict | None, language: str = "en") -> str | None:
+def _taken(manifest: dict, results, assumed: Assumed) -> list[dict]:
+    """The parameters of each notebook of the run in which an analysis that takes ``assumed``'s key ran
+    (:attr:`Assumed.used_by`, under :attr:`Assumed.when`)."""
+    from ..stage_results import recorded_by
+
+    nbs = manifest.get("notebooks", {})
+    out = []
+    for use in assumed.used_by:
+        if isinstance(use, str):  # a method demonstration the run showed
+            out += [rec.get("parameters") or {} for rec in nbs.values() if use in (rec.get("demonstrations") or [])]
+            continue
+        stage, attribute = use
+        nb = recorded_by(stage, attribute)
+        if nb in nbs and getattr(getattr(results, stage), attribute) is not None:
+            out.append(nbs[nb].get("parameters") or {})
+    return [p for p in out if all(p.get(name, value) == value for name, value in assumed.when)]
+
+
+def assumptions(manifest: dict, defaults: dict | None, language: str = "en", *, values: dict | None = None,
+                results=None) -> str | None:
     """The methods chapter's sentence on the assumptions the study file leaves to the workbook: each key of
-    ``defaults`` (:func:`workbook_defaults`) that the run used (a notebook that ran took it as a parameter; the title
-    and the background are the report's own), named with its study key and value; None when there is none, or when
+    ``defaults`` (:func:`workbook_defaults`) that an analysis of the run took (:attr:`Assumed.used_by`: it recorded its
+    result; the title and the background are the report's own, and a campaign assumption the study bases on its
+    sources, ``strategy.basis``, is the case's), named with its study key and value; None when there is none, or when
     ``defaults`` is None (the report was built without its study file, so it cannot say).
 
     Parameters
@@ -111,6 +172,10 @@ def assumptions(manifest: dict, defaults: dict | None, language: str = "en") -> 
     defaults : dict or None
         :func:`workbook_defaults` of the run's study.
     language : {"en", "zh"}
+    values : dict, optional
+        ``{notebook: {key: value}}`` as recorded by the run (read when ``results`` is not given).
+    results : StageResults, optional
+        The run's stage results (:func:`kamlib.stage_results.recorded`).
 
     Returns
     -------
@@ -118,27 +183,31 @@ def assumptions(manifest: dict, defaults: dict | None, language: str = "en") -> 
 
     Examples
     --------
+    >>> from kamlib.stage_results import RECORDED
     >>> from kamlib.workbench.methods import assumptions
-    >>> m = {"notebooks": {"x": {"parameters": {"segments_cost_missed_churner": 50.0}}}}
-    >>> assumptions(m, {"segments.cost_missed_churner": 50.0}).split(";")[0]
+    >>> churn, auc = RECORDED[("segment", "churn_auc")]  # the churn models ran: their threshold takes the costs
+    >>> m = {"notebooks": {churn: {"parameters": {"segments_cost_missed_churner": 50.0}}}}
+    >>> assumptions(m, {"segments.cost_missed_churner": 50.0}, values={churn: {auc: 0.76}}).split(";")[0]
     'Assumptions. The study file does not set the cost of a missed churner (segments.cost_missed_churner: 50)'
 
-    >>> assumptions(m, {}) is None
+    >>> assumptions(m, {"segments.cost_missed_churner": 50.0}, values={}) is None  # no churn model ran
     True
     """
+    from ..stage_results import recorded
+
     if not defaults:
         return None
-    params = [rec.get("parameters") or {} for rec in manifest.get("notebooks", {}).values()]
+    results = results if results is not None else recorded(values or {})
     items = []
     for key, value in defaults.items():
-        section = key.partition(".")[0]
-        if section not in ("title", "texts"):
-            name = key.replace(".", "_")
-            takers = [p for p in params if name in p]
+        assumed = ASSUMED[key]
+        if assumed.used_by:
+            takers = _taken(manifest, results, assumed)
             basis = key.partition(".")[2]
-            if not takers or (section == "strategy" and all(basis in (p.get("strategy_basis") or {}) for p in takers)):
-                continue  # no notebook of this run used it, or the study bases it (strategy.basis)
-        what = ASSUMED[key][language == "zh"]
+            if not takers or (key.startswith("strategy.") and
+                              all(basis in (p.get("strategy_basis") or {}) for p in takers)):
+                continue  # no analysis of this run took it, or the study bases it on its sources (strategy.basis)
+        what = assumed[language == "zh"]
         items.append(f"{what} ({key})" if value is None else f"{what} ({key}: {_shown(key, value, language)})")
     if not items:
         return None
@@ -311,24 +380,9 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
             weights=_WEIGHTS.get(p.get("value_index_weights") or "ahp", ("AHP", "层次分析法"))[language == "zh"],
             judgements=(p.get("value_index_judgements") or {}).get(language, "") if isinstance(
                 p.get("value_index_judgements"), dict) else str(p.get("value_index_judgements") or "")))
-    p = ran("identify", "profit_clv_total")
+    p = ran("identify", "margin_basis")  # the margin model ran (the log has profit or cost)
     if p is not None:
-        if ident.margin_basis == "rate":  # profit as a share of each purchase's amount (kamlib.clv.profit)
-            add("identify", say(
-                "Lifetime value in profit. Each purchase's gross profit as a share of its amount is modelled as normal "
-                "around the customer's own rate, and the rates as normal across customers, fitted by restricted "
-                "maximum likelihood; a customer's expected rate is the posterior mean, shrunk towards the base's the "
-                "fewer purchases the customer has (Morris 1983), negative rates kept; the expected margin per purchase "
-                "is that rate times the expected spend, and lifetime value in profit the chosen purchase model's "
-                "discounted expected purchases times that margin; the margin's interval carries the uncertainty of "
-                "both the rate and the spend (the product of their posteriors; Fader & Hardie 2013).", language))
-        else:
-            add("identify", say(
-                "Lifetime value in profit. Each customer's gross profit per purchase is modelled as normal around the "
-                "customer's own mean, and the means as normal across customers, fitted by restricted maximum "
-                "likelihood; a customer's expected margin is the posterior mean, shrunk towards the base's mean the "
-                "fewer purchases the customer has (Morris 1983), negative margins kept; lifetime value in profit is "
-                "the chosen purchase model's discounted expected purchases times that margin.", language))
+        add("identify", " ".join(_margins(ident, p, language)))
     p = ran("identify", "retention_lr_pvalue")
     if p is not None:
         add("identify", say(
@@ -372,10 +426,13 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
                  say("by the days since the last purchase, since no purchase model was chosen on the holdout",
                      language))
         add("churn", say(
-            "Churn. A customer counts as churned when the holdout period shows no purchase ({end} to {holdout}); churn "
-            "is predicted from calibration-period features by logistic regression and {score}, and the predictions are "
-            "compared by the area under the ROC curve on the holdout (Hosmer, Lemeshow & Sturdivant 2013).", language,
-            end=holdout_start(p.get("clv_calibration_end")), holdout=p.get("clv_holdout_end"), score=score))
+            "Churn. A customer counts as churned when the holdout period shows no purchase ({end} to {holdout}). The "
+            "customers are split at random into a training part and a test part (each customer in the test part with "
+            "probability {test:.0%}); churn is predicted from calibration-period features by logistic regression "
+            "fitted on the training part and {score}, and the predictions are compared by the area under the ROC "
+            "curve on the test part (Hosmer, Lemeshow & Sturdivant 2013).", language,
+            end=holdout_start(p.get("clv_calibration_end")), holdout=p.get("clv_holdout_end"), score=score,
+            test=_test_share()))
     p = ran("evaluate", "top_share")
     if p is not None:
         ev = results.evaluate
@@ -412,7 +469,9 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
             "confidence of at least {confidence}, each tested against independence at {alpha}.", language,
             support=p.get("personalisation_min_support"), confidence=p.get("personalisation_min_confidence"),
             alpha=p.get("personalisation_alpha"))]
-        if results.act.personalised_verdict is not None:  # the recommenders were judged (enough repeat buyers)
+        # the recommenders were compared (enough repeat buyers): the lift over popularity is recorded (its verdict
+        # only when the study declares a claim to test it against, strategy.basis.relative_lift)
+        if results.act.personalised_lift is not None:
             text.append(say(
                 "Recommenders ({methods}) are trained on the purchases before a cutoff date and judged by how often "
                 "their top {k} contain a product the customer bought after it, against the most popular products "
@@ -420,7 +479,7 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
                 methods=listing([_method(m, language) for m in p.get("personalisation_methods") or []], language),
                 k=p.get("personalisation_k"), bootstrap=p.get("personalisation_bootstrap")))
         add("act", " ".join(text))
-    said = assumptions(manifest, defaults, language)
+    said = assumptions(manifest, defaults, language, results=results)
     if said is not None:
         add("assumptions", said)
     versions = _versions(manifest)
@@ -469,6 +528,11 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
         "recency and age in the calibration period (up to {end}, unit {unit}) (Schmittlein, Morrison & Colombo 1987; "
         "Fader, Hardie & Lee 2005).", language, models=listing(_labels(p["clv_models"]), language),
         end=p.get("clv_calibration_end"), unit=_unit(p.get("clv_unit"), language)))
+    spend = ident.spend_shape is not None  # the spend model ran (the log has amounts and repeat buyers)
+    if spend:
+        text.append(say("Spend per purchase is modelled by the Gamma-Gamma model, fitted by maximum likelihood to the "
+                        "repeat buyers' number of purchases and mean spend per purchase in the calibration period.",
+                        language))
     rule = verdicts.RULES["dropout_recovery"]
     if ident.dropout_evidence is True:
         text.append(say("Whether the log can identify dropout is checked on logs simulated from the fit: it can "
@@ -487,6 +551,16 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
                         language, share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
     if chosen is None or not compared:  # the holdout comparison did not run: nothing to say about a choice
         return text
+    text.append(say(  # kamlib.clv.holdout.select: the models, the machine-learning benchmark and the naive rules
+        "On the holdout period, each purchase model's forecast of each customer's revenue (its expected purchases "
+        "times {spend}) is set beside gradient-boosted trees with a Poisson loss, trained to predict the revenue of "
+        "the calibration period's last holdout-length from each customer's purchases before it (left out, with a note, "
+        "when the calibration period is too short to train them), and beside two rules without a model, past revenue "
+        "and recency; each forecast is judged by its customer-level error, its rank correlation and the share of "
+        "holdout revenue its top {share:.0%} of customers capture, with bootstrap intervals.", language,
+        spend=say("the Gamma-Gamma expected spend per purchase", language) if spend else
+        say("the customer's mean revenue per purchase day in the calibration period", language),
+        share=float(p["tiers_key_share"])))
     if ident.dropout_evidence is False and ident.dropout_verdict == "inconclusive":
         text.append(say("The models are compared by their predictions for the holdout period ({end} to {holdout}), "
                         "but none is chosen, whatever those predictions, because the evidence check does not show "
@@ -502,7 +576,6 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
     text.append(say("The models are compared by their predictions for the holdout period ({end} to {holdout}).",
                     language, end=holdout_start(p.get("clv_calibration_end")), holdout=p.get("clv_holdout_end")))
     if chosen:
-        spend = ident.spend_shape is not None  # the spend model ran (the log has amounts)
         text.append(say(
             "The holdout chose {chosen}; lifetime value is projected over {horizon} months, discounted at "
             "{rate:.0%} a year, with {bootstrap} bootstrap refits for its intervals{spend}.", language,
@@ -516,6 +589,52 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
         text.append(say("No model's top customers captured as much holdout revenue as the top customers by past "
                         "revenue, so none is chosen and no lifetime value is used.", language))
     return text
+
+
+def _margins(ident, p: dict, language: str) -> list[str]:
+    """The margin model's sentences (:func:`kamlib.clv.profit.fit`, whenever it ran: the log has profit or cost) on the
+    basis the run used, and lifetime value in profit (:func:`kamlib.clv.profit.value`) only when a purchase model
+    valued the customers; the expected spend is the Gamma-Gamma model's then, else the customer's own."""
+    window = (say("from {start} to {end}", language, start=p["clv_calibration_start"], end=p.get("clv_holdout_end"))
+              if p.get("clv_calibration_start") else say("up to {end}", language, end=p.get("clv_holdout_end")))
+    profit = ident.profit_clv_total is not None  # a purchase model valued the customers: CLV in profit was stated
+    spend = profit and ident.spend_shape is not None  # its expected spend is then the Gamma-Gamma model's
+    if ident.margin_basis == "rate":  # profit as a share of each purchase day's amount (kamlib.clv.profit)
+        text = [say(
+            "Margins. Each purchase day's gross profit as a share of its amount is modelled as normal around the "
+            "customer's own rate, and the rates as normal across customers, fitted by restricted maximum likelihood on "
+            "the purchase days {window}; a customer's expected rate is the posterior mean, shrunk towards the base's "
+            "the fewer purchase days the customer has (Morris 1983), negative rates kept; the expected gross profit per "
+            "purchase is that rate times {spend}.", language, window=window,
+            spend=say("the Gamma-Gamma expected spend per purchase", language) if spend else
+            say("the customer's own mean amount per purchase day", language))]
+    else:
+        text = [say(
+            "Margins. Each customer's gross profit per purchase day is modelled as normal around the customer's own "
+            "mean, and the means as normal across customers, fitted by restricted maximum likelihood on the purchase "
+            "days {window}; a customer's expected gross profit per purchase is the posterior mean, shrunk towards the "
+            "base's mean the fewer purchase days the customer has (Morris 1983), negative margins kept.", language,
+            window=window)]
+    if not profit:
+        text.append(say("No lifetime value in profit is stated, since no purchase model values the customers.",
+                        language))
+    elif spend and ident.margin_basis == "rate":
+        text.append(say("Lifetime value in profit is the chosen purchase model's discounted expected purchases times "
+                        "that margin; the margin's interval carries the uncertainty of both the rate and the spend (the "
+                        "product of their posteriors; Fader & Hardie 2013).", language))
+    else:
+        text.append(say("Lifetime value in profit is the chosen purchase model's discounted expected purchases times "
+                        "that margin.", language))
+    return text
+
+
+def _test_share() -> float:
+    """The share of customers :func:`kamlib.churn.split` puts in the test part by default (the churn models' split)."""
+    import inspect
+
+    from ..churn import split
+
+    return float(inspect.signature(split).parameters["test_share"].default)
 
 
 #: The mapped columns a segmentation leaves out of its features (the study's ``transactions.columns``), in words.
@@ -644,8 +763,10 @@ def _survey_methods(u, language: str) -> list[str]:
     if u.estimator == "WLSMV":
         out.append(say("The answers are ordinal, so the factor models are estimated by diagonally weighted least "
                        "squares with robust standard errors and a mean- and variance-adjusted test statistic (WLSMV), "
-                       "as lavaan computes them (Rosseel 2012), and differences between nested models by the scaled "
-                       "and shifted test (Satorra 2000).", language))
+                       "and differences between nested models by the scaled and shifted test (Satorra 2000), by "
+                       "kamlib's own implementation of lavaan's WLSMV, whose estimates, robust standard errors, "
+                       "thresholds, fit indices and difference tests the workbook's test suite checks against lavaan "
+                       "0.6 (Rosseel 2012).", language))
     if u.kmo is not None or u.parallel_analysis_factors is not None:
         out.append(say("Before the confirmatory model, an exploratory factor analysis checks the items: sampling "
                        "adequacy by the Kaiser-Meyer-Olkin measure (Kaiser 1974) and the number of factors by "
