@@ -743,8 +743,8 @@ class Extremes(Result):
         return Message("The {n} customers whose 95% interval of the {what} lies highest (largest lower bound) and "
                        "the {n} whose interval lies lowest (smallest upper bound), ranked by the interval's bounds "
                        "rather than by the estimate; {one:,} of the {shown:,} shown bought on one day only; "
-                       "expected_loss: expected margin below zero, loss_clear: the whole interval below zero (rule "
-                       "margin_loss), {source}.", "caption", n=self.n, what=what, one=self.one_purchase,
+                       "Expected loss: expected margin below zero; Loss clear: the whole 95% interval below zero, "
+                       "{source}.", "caption", n=self.n, what=what, one=self.one_purchase,
                        shown=len(self.customers), source=source)
 
 
