@@ -307,3 +307,30 @@ def test_the_report_names_segments_by_the_words_that_hold_and_prints_the_mapping
     notes = manifest["notebooks"]["30_segments"]
     assert any("Fading regulars (lapsed, frequent)" in n for n in notes["notes"])
     assert any("渐趋流失的常客(沉睡、常购)" in n for n in notes["notes_zh"])
+
+
+@pytest.mark.notebook
+def test_the_summary_sets_the_top_segments_revenue_beside_its_customers_and_judges_the_silhouette(superstore):
+    """The examiner's RQ2 (tests/test_segments_yardstick.py has the unit tests): the finding names the segment with
+    the most revenue as the profile table does, with its customer share beside its revenue share; a chosen k whose
+    mean silhouette width is at most rule segment_structure's 0.25 is a limitation in both languages."""
+    from kamlib import verdicts
+    from kamlib.workbench import findings
+
+    manifest = json.loads((superstore / "manifest.json").read_text(encoding="utf-8"))
+    values = {"30_segments": json.loads((superstore / "values" / "30_segments.json").read_text(encoding="utf-8"))}
+    arts = {a["id"]: a for a in manifest["artefacts"]}
+    prof = pd.read_csv(superstore / arts["seg_profiles"]["path"])
+    top = prof.loc[prof["revenue_share"].idxmax()]
+    [en] = [f.text() for f in findings.findings(manifest, values) if f.key == "segments"]
+    assert (f"the segment with the most revenue ({top['name']}) holds {top['customer_share']:.1%} of the customers "
+            f"and brought {top['revenue_share']:.1%} of the revenue") in en
+    [zh] = [f.text() for f in findings.findings(manifest, values, "zh") if f.key == "segments"]
+    assert f"{top['customer_share']:.1%}" in zh and top["name"] not in zh
+    choose = pd.read_csv(superstore / arts["seg_choose_k"]["path"]).set_index("k")
+    width = choose.loc[values["30_segments"]["k_chosen"], "silhouette"]
+    said = [s for s in findings.limitations(values, manifest) if "mean silhouette width" in s]
+    assert len(said) == (width <= verdicts.RULES["segment_structure"].threshold)
+    if said:
+        assert f"{width:.3f}" in said[0] and "Kaufman & Rousseeuw (1990)" in said[0]
+        assert any("未发现实质性结构" in s for s in findings.limitations(values, manifest, "zh"))
