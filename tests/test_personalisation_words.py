@@ -73,7 +73,7 @@ def test_next_best_products_fall_back_to_popularity_when_no_method_beats_it():
     method, why = recommend.next_best_method(_comparison([0.401, 0.350, 0.30], [0.0, -0.20, -0.4], [0.0, 0.022, -0.1]))
     assert method == "popularity"
     assert "no personalised method hit products new to the customer more often" in why
-    assert "itemcf: 35.0% against 40.1%" in why and "-20.0% to +2.2%" in why
+    assert "item-based collaborative filtering: 35.0% against 40.1%" in why and "-20.0% to +2.2%" in why  # in words
     assert "热门推荐" in why.translate("zh") and "35.0%" in why.translate("zh")
 
 

@@ -32,8 +32,9 @@ from ..errors import ArgumentError
 
 __all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "LIFT_RECOMMENDATION", "LiftSummary", "METHODS", "NEW_TO_CUSTOMER",
            "NextBestMethod", "RankedLists", "Split", "als_spark", "choose_cutoff", "claim_check", "compare",
-           "default_cutoff", "evaluate", "explain", "lift_recommendation", "lift_summary", "metrics", "next_best", "next_best_method", "per_customer", "recommend", "relevant",
-           "time_split", "top_customers"]
+           "default_cutoff", "evaluate", "explain", "figure_label", "lift_recommendation", "lift_summary", "method_label",
+           "metrics", "next_best", "next_best_method", "per_customer", "recommend", "relevant", "time_split",
+           "top_customers"]
 
 #: The methods :func:`recommend` knows; ``popularity`` is the "regular recommendation" baseline.
 METHODS = ("popularity", "itemcf", "content", "hybrid", "als")
@@ -1439,16 +1440,72 @@ class LiftSummary(Result):
     @property
     def best_label(self):
         """The best method's name in prose, in both languages (:data:`METHOD_LABELS`; an unknown method as named)."""
-        from ..i18n import Given
-
-        en, zh = METHOD_LABELS.get(self.best, (self.best, self.best))
-        return Given({"en": en, "zh": zh})
+        return method_label(self.best)
 
     @property
     def testable(self) -> bool:
         """Whether a two-arm test on :attr:`customers` detects a lift inside the best method's interval (its
         detectable lift is at most the interval's upper bound); False without ``customers``."""
         return self.detectable_lift is not None and self.detectable_lift <= self.ci_upper
+
+
+def method_label(method: str):
+    """A method's name in prose, in both languages (:data:`METHOD_LABELS`; an unknown method as named): what a
+    sentence or a caption says instead of the method's code.
+
+    Parameters
+    ----------
+    method : str
+        A method of :data:`METHODS`.
+
+    Returns
+    -------
+    Given
+        The name in English and Chinese.
+
+    Examples
+    --------
+    >>> from kamlib.act.recommend import method_label
+    >>> label = method_label("itemcf")
+    >>> str(label), label.translate("zh"), str(method_label("knn"))
+    ('item-based collaborative filtering', '基于物品的协同过滤', 'knn')
+    """
+    from ..i18n import Given
+
+    en, zh = METHOD_LABELS.get(method, (method, method))
+    return Given({"en": en, "zh": zh})
+
+
+def figure_label(method: str, policy: str):
+    """The label of a method under an already-bought policy in a figure, in words in both languages (a table's words
+    for the method's code, :func:`kamlib.i18n.cell_words`, and the policy's): "Item-based collaborative filtering ·
+    products new to the customer", not "itemcf · products new to the customer".
+
+    Parameters
+    ----------
+    method : str
+        A method of :data:`METHODS`.
+    policy : str
+        A ``policy`` of :func:`compare`.
+
+    Returns
+    -------
+    Message
+        ``"{method} · {policy}"`` (msgctxt ``figure``); :func:`kamlib.style.translate_figure` finds its Chinese.
+
+    Examples
+    --------
+    >>> from kamlib.act.recommend import NEW_TO_CUSTOMER, figure_label
+    >>> label = figure_label("itemcf", NEW_TO_CUSTOMER)
+    >>> str(label)
+    'Item-based collaborative filtering · products new to the customer'
+    >>> label.translate("zh")
+    '基于物品的协同过滤 · 顾客未买过的商品'
+    """
+    from ..i18n import Given, Message, cell_words
+
+    words = Given({"en": cell_words(method), "zh": cell_words(method, "zh")})
+    return Message("{method} · {policy}", "figure", method=words, policy=policy)
 
 
 def lift_summary(comparison: pd.DataFrame, *, policy: str = NEW_TO_CUSTOMER, group: str = "all customers",
@@ -1565,18 +1622,21 @@ def next_best_method(comparison: pd.DataFrame, *, policy: str = NEW_TO_CUSTOMER,
     >>> method, why = next_best_method(c)
     >>> method, str(why)[:61]
     ('popularity', 'popularity, as no personalised method hit products new to the')
+    >>> "the best, item-based collaborative filtering: 35.0%" in why  # the best method in words, not its code
+    True
     """
     from ..i18n import Message
 
     part = comparison[(comparison["group"] == group) & (comparison["policy"] == policy)]
     if part[part["method"] == baseline].empty or part[part["method"] != baseline].empty:
         return NextBestMethod(baseline, Message("{method}, the regular recommendation (no personalised method was evaluated on "
-                                 "products new to the customer)", "phrase", method=baseline))
-    # the best and its interval from the one owner of them, so this caption and the summary show the same numbers
+                                 "products new to the customer)", "phrase", method=method_label(baseline)))
+    # the best and its interval from the one owner of them, so this caption and the summary show the same numbers;
+    # the best named in words (s.best_label), never by its code
     s = lift_summary(comparison, policy=policy, group=group, baseline=baseline)
-    numbers = dict(best=s.best, rate=s.hit_rate, base=s.baseline_hit_rate, lo=s.ci_lower, hi=s.ci_upper)
+    numbers = dict(best=s.best_label, rate=s.hit_rate, base=s.baseline_hit_rate, lo=s.ci_lower, hi=s.ci_upper)
     if verdicts.effect(numbers["lo"], numbers["hi"]) == "gain":
-        return NextBestMethod(numbers["best"], Message(
+        return NextBestMethod(s.best, Message(
             "{best}, the method of highest hit rate on products new to the customer: {rate:.1%} against {base:.1%} "
             "for popularity, a lift whose 95% CI, {lo:+.1%} to {hi:+.1%}, lies above zero", "phrase", **numbers))
     return NextBestMethod(baseline, Message(
