@@ -33,7 +33,7 @@ from functools import lru_cache
 
 __all__ = ["COLUMN_KINDS", "DATA_COLUMNS", "Given", "LANGUAGES", "Message", "TAG", "WORD", "catalogue", "cell_words",
            "codebook_zh", "column_kind", "decimals", "gettext", "glossary", "glossary_words", "header_en", "header_zh",
-           "in_language", "join", "made", "name_codes", "name_zh", "named", "number", "time_unit", "translate",
+           "in_language", "join", "made", "name_codes", "name_zh", "named", "number", "snug", "time_unit", "translate",
            "unit_of", "value_en", "value_zh", "with_name", "with_unit", "zh_punctuation"]
 
 #: The report's languages; English is the source language of the catalogue.
@@ -266,6 +266,47 @@ def _fill(template: str, params: dict) -> str:
     return template.format(**params)
 
 
+_IDEOGRAPH = "[\u3400-\u4dbf\u4e00-\u9fff]"
+
+
+def snug(template: str, params: dict) -> str:
+    """A Chinese template without the space it keeps beside a field whose value is in Chinese where the template's
+    own word beside it is Chinese too; a space beside a number or a Latin word stays.
+
+    Parameters
+    ----------
+    template : str
+        A catalogue template (:meth:`str.format` fields).
+    params : dict
+        The values it will be filled with, in Chinese.
+
+    Returns
+    -------
+    str
+        The template, to be filled with ``params``.
+
+    References
+    ----------
+    W3C (2020). *Requirements for Chinese Text Layout* (clreq), 3.3: no space between Han characters; the space
+    between Han and Western text is a matter of style.
+
+    Examples
+    --------
+    >>> from kamlib.i18n import snug
+    >>> snug("共 {n} 位，缺少 {stages} 的结果", {"n": 3, "stages": "评估"}).format(n=3, stages="评估")
+    '共 3 位，缺少评估的结果'
+    """
+    for k, v in params.items():
+        text = str(v)
+        if not text or "{" + k not in template:
+            continue
+        if re.match(_IDEOGRAPH, text):
+            template = re.sub(rf"(?<={_IDEOGRAPH}) (?=\{{{k}[}}:!])", "", template)
+        if re.search(_IDEOGRAPH + "$", text):
+            template = re.sub(rf"(\{{{k}(?:[:!][^}}]*)?\}}) (?={_IDEOGRAPH})", r"\1", template)
+    return template
+
+
 class Message(str):
     """English text that keeps its message id and parameters, so that other languages fill the catalogue's
     template with the same parameters.
@@ -292,7 +333,7 @@ class Message(str):
     >>> str(m)
     'No customer falls in the tier Develop; check the tier thresholds (tiers.* in a study) against the data.'
     >>> m.translate("zh")
-    '没有客户属于层级 培育客户;请对照数据检查层级阈值(研究文件中的 tiers.*)。'
+    '没有客户属于层级培育客户;请对照数据检查层级阈值(研究文件中的 tiers.*)。'
     """
 
     def __new__(cls, msgid: str, context: str = "note", /, **params):
@@ -317,6 +358,8 @@ class Message(str):
             params[k] = _param(v, language)
             if params[k] is None:
                 return None
+        if language == "zh":
+            template = snug(template, params)
         return _fill(template, params)
 
 

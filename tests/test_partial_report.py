@@ -19,7 +19,7 @@ GINI = 0.66  # the identification's Gini in the fixture's values
 #: The stages of the default study's notebooks the fixture leaves out (00_literature, 01_data_overview, 20_survey,
 #: 25_reviews, 35_churn, 40_strategy, 45_personalisation), in the words of each edition, in the study's order
 MISSING = {"en": "so its results for Literature, Identify, Understand, Segment, Evaluate and Act are missing",
-           "zh": "缺少 文献、识别、理解、细分、评估、行动 的结果"}
+           "zh": "缺少文献、识别、理解、细分、评估、行动的结果"}
 
 
 @pytest.fixture

@@ -113,7 +113,7 @@ def test_the_methods_chapter_says_the_time_unit_in_words():
         "clv_holdout_end": "2011-12-09", "clv_unit": "W", "tiers_key_share": 0.2, "tiers_rank_by": "revenue"}}}}
     values = {"10_key_accounts": {"key_accounts": 260, "value_model": "none", "dropout_evidence": True}}
     text = {lang: " ".join(c["text"] for c in methods.chapter(manifest, values, lang)) for lang in ("en", "zh")}
-    assert "unit weeks" in text["en"] and "时间单位 周" in text["zh"]
+    assert "unit weeks" in text["en"] and "时间单位为周" in text["zh"]
     assert "unit W)" not in text["en"] and "时间单位 W" not in text["zh"]
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from .. import verdicts
 from ..errors import KamError
-from ..i18n import gettext, in_language, name_zh, number, translate
+from ..i18n import gettext, in_language, name_zh, number, snug, translate
 from ..stage_results import WORDED_FINDINGS
 
 __all__ = ["WORDED", "Finding", "Number", "Worded", "findings", "is_demonstration",
@@ -303,7 +303,8 @@ def _join(items, language: str) -> str:
 
 def _say(msgid: str, language: str, **params) -> str:
     """One sentence of the report's own (not a notebook's): the catalogue's template filled in."""
-    return _template(msgid, language).format(**params)
+    template = _template(msgid, language)
+    return (snug(template, params) if language == "zh" else template).format(**params)
 
 
 def recommendations(manifest: dict, values: dict, language: str = "en", *, currency: str | None = None) -> list[str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..errors import KamError
-from ..i18n import gettext, glossary_words, in_language
+from ..i18n import gettext, glossary_words, in_language, snug
 from ..rfm import holdout_start
 
 __all__ = ["ASSUMED", "Assumed", "assumptions", "chapter", "listing", "say", "workbook_defaults"]
@@ -248,7 +248,8 @@ def say(msgid: str, language: str, context: str = "finding", /, **params) -> str
     >>> say("Not a sentence of the catalogue.", "zh")
     '(英文原文)Not a sentence of the catalogue.'
     """
-    return in_language(msgid, gettext(msgid, context, language), language).format(**params)
+    template = in_language(msgid, gettext(msgid, context, language), language)
+    return (snug(template, params) if language == "zh" else template).format(**params)
 
 
 def _unit(code, language: str):

@@ -1066,7 +1066,7 @@ def partial_run(manifest: dict, context: dict | None, language: str = "en") -> s
     >>> partial_run(m, {"notebooks": ["30_segments", "40_strategy"]}).split(";")[0]
     'This report comes from a partial run: notebook 40_strategy of the study did not run into this report folder, so its results for Evaluate are missing'
     >>> partial_run(m, {"notebooks": ["30_segments", "40_strategy"]}, "zh").split(",")[1]
-    '因此缺少 评估 的结果;请运行整个研究(kam run 不带笔记本名)以补全。'
+    '因此缺少评估的结果;请运行整个研究(kam run 不带笔记本名)以补全。'
     >>> partial_run(m, {"notebooks": ["30_segments"]}) is None
     True
     """
