@@ -16,7 +16,7 @@ data, the measures and the analytic strategy in enough detail to reproduce them.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from ..errors import KamError
 from ..i18n import gettext, glossary_words, in_language, snug
@@ -25,7 +25,8 @@ from ..rfm import holdout_start
 __all__ = ["ASSUMED", "Assumed", "assumptions", "chapter", "listing", "say", "workbook_defaults"]
 
 
-class Assumed(NamedTuple):
+@dataclass(frozen=True)
+class Assumed:
     """A study key whose workbook default is an assumption about the case (:data:`ASSUMED`): what it sets, in English
     and Chinese, and which analyses take it, so that the methods chapter names it only when one of them ran.
 
@@ -207,7 +208,7 @@ def assumptions(manifest: dict, defaults: dict | None, language: str = "en", *, 
             if not takers or (key.startswith("strategy.") and
                               all(basis in (p.get("strategy_basis") or {}) for p in takers)):
                 continue  # no analysis of this run took it, or the study bases it on its sources (strategy.basis)
-        what = assumed[language == "zh"]
+        what = assumed.zh if language == "zh" else assumed.en
         items.append(f"{what} ({key})" if value is None else f"{what} ({key}: {_shown(key, value, language)})")
     if not items:
         return None
