@@ -650,15 +650,15 @@ def test_common_latent_factor_needs_two_constructs():
         survey.common_method_factor(data, {"A": constructs["A"]})
 
 
-def test_efa_agreement_names_constructs_the_solution_does_not_separate_with_their_loadings():
+def test_efa_structure_names_constructs_the_solution_does_not_separate_with_their_loadings():
     loads = pd.DataFrame({"item": ["a1", "a2", "b1", "b2", "c1", "c2"],
                           "F1": [0.8, 0.7, 0.1, 0.0, 0.7, 0.1], "F2": [0.1, 0.0, 0.75, 0.6, 0.1, 0.8]})
     one_to_one = {"A": ["a1", "a2"], "B": ["b1", "b2"]}
-    assert survey.efa_agreement(loads.iloc[:4], one_to_one) is None
+    assert survey.efa_structure(loads.iloc[:4], one_to_one).note is None
     three = {"A": ["a1", "a2"], "B": ["b1", "b2"], "C": ["c1", "c2"]}
-    note = survey.efa_agreement(loads, three)
+    note = survey.efa_structure(loads, three).note
     assert "finds 2 factors for 3 constructs" in note and "C spread over several factors" in note
-    merged = survey.efa_agreement(loads.iloc[:4].assign(F1=[0.8, 0.7, 0.75, 0.28], F2=0.1), one_to_one)
+    merged = survey.efa_structure(loads.iloc[:4].assign(F1=[0.8, 0.7, 0.75, 0.28], F2=0.1), one_to_one).note
     assert "A + B load most on one factor (absolute pattern loadings A 0.70-0.80, B 0.28-0.75)" in merged
     assert "this solution does not separate these constructs" in merged and "因子" in translate(merged)
     # words follow numbers: the note claims no more than the loadings show (the examiner: weak loadings of

@@ -22,7 +22,7 @@ from .reliability import (
     alpha_ci, ave, composite_reliability, cronbach_alpha, item_analysis, omega, one_factor_loadings, reliability_table,
 )
 from .factors import (
-    bartlett, EFA, efa, efa_agreement, EFAAgreement, efa_structure, fornell_larcker, Harman, harman, htmt, kmo, KMO, parallel_analysis, rotate,
+    bartlett, EFA, efa, EFAAgreement, efa_structure, fornell_larcker, Harman, harman, htmt, kmo, KMO, parallel_analysis, rotate,
     Rotation, scale_note, TestResult,
 )
 from .cbsem import (
@@ -41,7 +41,7 @@ __all__ = ["CommonMethod", "EFA", "EFAAgreement", "Harman", "Hypothesis", "Hypot
            "Invariance", "KMO", "KeyDrivers", "Mediation", "MergedAnswers", "NPS", "PLSPredict", "Polychoric",
            "ResearchModel", "Rotation", "SEMResult", "TestResult", "alpha_ci", "ave", "bartlett", "cfa",
            "common_method_factor", "compare_many", "compare_two", "composite_reliability", "cronbach_alpha",
-           "declare", "efa", "efa_agreement", "efa_structure", "fit_verdicts", "fornell_larcker", "group_differences", "group_paths", "harman", "htmt",
+           "declare", "efa", "efa_structure", "fit_verdicts", "fornell_larcker", "group_differences", "group_paths", "harman", "htmt",
            "hypothesis_tests", "invariance", "ipa", "ipma", "item_analysis", "key_drivers", "kmo", "likert_shares",
            "measurement_cfa", "measurement_model", "mediation", "model_syntax", "moderation", "nps", "omega",
            "one_factor_loadings", "parallel_analysis", "plspredict", "polychoric", "qualify", "real_tests",

@@ -25,8 +25,7 @@ from ..i18n import Message
 from ._shared import complete_items
 
 __all__ = ["EFA", "EFAAgreement", "Harman", "KMO", "PARALLEL_QUANTILE", "Rotation", "TestResult", "bartlett", "efa",
-           "efa_agreement", "efa_structure", "fornell_larcker", "harman", "htmt", "kmo", "parallel_analysis", "rotate",
-           "scale_note"]
+           "efa_structure", "fornell_larcker", "harman", "htmt", "kmo", "parallel_analysis", "rotate", "scale_note"]
 
 
 @dataclass(frozen=True)
@@ -243,36 +242,6 @@ def efa_structure(loadings: pd.DataFrame, constructs: dict[str, list[str]]) -> E
                    what=join(parts) if parts else Message("the number of factors differs from the constructs",
                                                             "phrase"))
     return EFAAgreement(found.n_factors, found.n_constructs, found.merged, found.split, note)
-
-
-def efa_agreement(loadings: pd.DataFrame, constructs: dict[str, list[str]]):
-    """The sentence of :func:`efa_structure` (its ``note``): None when the factors and the constructs match one to one.
-
-    Parameters
-    ----------
-    loadings : DataFrame
-        ``EFA.loadings`` (``item``, one column per factor, ``communality``).
-    constructs : dict
-        Construct -> its items.
-
-    Returns
-    -------
-    Message or None
-
-    References
-    ----------
-    Fabrigar, L. R., Wegener, D. T., MacCallum, R. C. & Strahan, E. J. (1999). Evaluating the use of exploratory
-    factor analysis in psychological research. *Psychological Methods*, 4(3), 272-299.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from kamlib.survey.factors import efa_agreement
-    >>> L = pd.DataFrame({"item": ["a1", "a2", "b1", "b2"], "F1": [0.8, 0.7, 0.75, 0.6], "F2": [0.1, 0.0, 0.2, 0.1]})
-    >>> str(efa_agreement(L, {"A": ["a1", "a2"], "B": ["b1", "b2"]}))[:60]
-    'The exploratory factor analysis finds 2 factors for 2 constr'
-    """
-    return efa_structure(loadings, constructs).note
 
 
 def scale_note(points: int) -> dict:
