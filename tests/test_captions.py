@@ -27,7 +27,6 @@ RECORDERS = {"table", "figure", "document"}
 NOT_YET_CONVERTED = {
     "20_survey": "its captions name the survey's source by f-string; being converted by the survey's owner",
     "25_reviews": "its captions name the corpus, counts and groups by f-string; being converted by the reviews' owner",
-    "30_segments": "its captions name k, seeds and lifecycle dates by f-string; being converted by the segments' owner",
 }
 
 
