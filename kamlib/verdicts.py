@@ -197,8 +197,8 @@ RULES: dict[str, Rule] = _Registry({r.name: r for r in (
     Rule("srmr", "SRMR", "<=", 0.08, "Hu & Bentler (1999)", "good fit"),
     # hypotheses
     Rule("p", "p-value", "<", 0.05, "Fisher (1925), one test per hypothesis", "significant"),
-    Rule("ci_lower", "lower bound of the 95% CI", ">", 0.0, "a one-directional hypothesis, Hair et al. (2022)",
-         "the effect is positive"),
+    Rule("ci_lower", "lower bound of the 95% CI", ">", 0.0,
+         "a one-directional hypothesis: the whole 95% CI above zero, Gardner & Altman (1986)", "the effect is positive"),
     # common-method bias
     Rule("harman", "first unrotated component's share of variance", "<", 0.50, "Podsakoff et al. (2003)",
          "no single factor dominates"),

@@ -784,7 +784,7 @@ TIME_POINTS = ("wave", "time_point", "date")
 #: The limitation of listwise deletion (:meth:`Cleaned.listwise_limitation`; its Chinese: the catalogue's ``finding``).
 LISTWISE = ("The factor and structural models and the hypothesis tests on construct scores use only the {complete} "
             "complete cases of the {kept} respondents analysed ({source}): listwise deletion leaves out the {share} "
-            "who skipped an item, which is harmless only if the answers are missing completely at random; "
+            "who skipped an item, which is harmless only if the answers are missing completely at random (Rubin 1976); "
             "full-information maximum likelihood or multiple imputation would use every answer, or a questionnaire "
             "that leaves fewer answers missing would keep them.")
 #: The limitation of a cross-sectional survey with one informant per account (:meth:`Cleaned.design_limitation`).
