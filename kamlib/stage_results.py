@@ -291,6 +291,10 @@ class Identify(Result):
     dropout_verdict : str or None
         The evidence check's verdict by the exact interval of that share (:attr:`kamlib.clv.evidence.Evidence.verdict`):
         "identified", "inconclusive" (the interval includes the rule's cut-off) or "not identified".
+    ml_customers : int or None
+        Customers whose holdout revenue the gradient-boosted trees forecast in the holdout comparison (count,
+        :func:`kamlib.clv.holdout.ml_forecast`); 0 when the calibration period was too short to train them (left out,
+        with a note); None when the comparison did not run.
 
     Examples
     --------
@@ -321,6 +325,7 @@ class Identify(Result):
     candidates: int | None = None
     dropout_recovered: float | None = None
     dropout_verdict: str | None = None
+    ml_customers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -621,6 +626,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("identify", "candidates"): ("10_key_accounts", "key_account_candidates"),
     ("identify", "dropout_recovered"): ("10_key_accounts", "dropout_evidence_recovered"),
     ("identify", "dropout_verdict"): ("10_key_accounts", "dropout_evidence_verdict"),
+    ("identify", "ml_customers"): ("10_key_accounts", "ml_forecast_customers"),
     ("understand", "hypotheses_tested"): ("20_survey", "hypotheses_tested"),
     ("understand", "hypotheses_supported"): ("20_survey", "hypotheses_supported"),
     ("understand", "real_survey_n"): ("20_survey", "real_survey_n"),

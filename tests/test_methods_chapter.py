@@ -380,6 +380,34 @@ def test_the_spend_model_and_every_forecast_on_the_holdout_are_described_when_th
     assert "梯度提升树" in zh and "Gamma-Gamma 模型描述" in zh and "(英文原文)" not in zh
 
 
+def test_the_trees_are_described_as_the_run_recorded_them_and_each_model_cites_its_source():
+    """The holdout sentence said the gradient-boosted trees ran "left out, with a note, when the calibration period is
+    too short", since no value said whether they ran. The run now records the customers they forecast (0: left out):
+    the sentence says they ran, citing Friedman (2001), or that they were left out, and keeps the hedge only for a run
+    that did not record it; the Gamma-Gamma sentence cites Fader & Hardie (2013). Every work it cites has an entry."""
+    recorded = dict(key_accounts=38, value_model="none", dropout_evidence=True, dropout_recovered=0.9,
+                    dropout_verdict="identified", spend_shape=0.54)
+    ran = methods.chapter(*_identify_run(**recorded, ml_customers=300))[0]["text"]
+    assert "gradient-boosted trees with a Poisson loss (Friedman 2001), trained to predict" in ran
+    assert "left out" not in ran
+    assert "mean spend per purchase in the calibration period (Fader & Hardie 2013)." in ran
+    left = methods.chapter(*_identify_run(**recorded, ml_customers=0))[0]["text"]
+    assert "the gradient-boosted trees are left out, with a note, because the calibration period is too short" in left
+    assert "Friedman" not in left and "beside two rules without a model, past revenue and recency" in left
+    unknown = methods.chapter(*_identify_run(**recorded))[0]["text"]  # a run from before the value was recorded
+    assert "(left out, with a note, when the calibration period is too short to train them)" in unknown
+    for text in (ran, left, unknown):
+        refs = lit.references(text)
+        assert all(r["key"] for r in refs), [r for r in refs if not r["key"]]
+    assert {"fader2013", "friedman2001"} <= {r["key"] for r in lit.references(ran)}
+    for ml in (300, 0):
+        zh = methods.chapter(*_identify_run(**recorded, ml_customers=ml), "zh")[0]["text"]
+        assert "(英文原文)" not in zh and "梯度提升树" in zh and "（Fader & Hardie 2013）" in zh
+        assert ("（Friedman 2001）" in zh) == bool(ml) and ("无法训练" in zh) == (not ml)
+        refs = lit.references(zh, style="gbt7714")
+        assert all(r["key"] for r in refs) and ("friedman2001" in {r["key"] for r in refs}) == bool(ml)
+
+
 def test_churn_says_the_random_split_and_the_test_part_with_the_share_of_the_code(monkeypatch):
     """35_churn fits the logistic regression on one random part of the customers and reports the AUC on the other
     (Table 25, 'on the test half'); the chapter said 'on the holdout'. The share is kamlib.churn.split's own."""

@@ -533,8 +533,8 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
     spend = ident.spend_shape is not None  # the spend model ran (the log has amounts and repeat buyers)
     if spend:
         text.append(say("Spend per purchase is modelled by the Gamma-Gamma model, fitted by maximum likelihood to the "
-                        "repeat buyers' number of purchases and mean spend per purchase in the calibration period.",
-                        language))
+                        "repeat buyers' number of purchases and mean spend per purchase in the calibration period "
+                        "(Fader & Hardie 2013).", language))
     rule = verdicts.RULES["dropout_recovery"]
     if ident.dropout_evidence is True:
         text.append(say("Whether the log can identify dropout is checked on logs simulated from the fit: it can "
@@ -553,16 +553,33 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
                         language, share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
     if chosen is None or not compared:  # the holdout comparison did not run: nothing to say about a choice
         return text
-    text.append(say(  # kamlib.clv.holdout.select: the models, the machine-learning benchmark and the naive rules
-        "On the holdout period, each purchase model's forecast of each customer's revenue (its expected purchases "
-        "times {spend}) is set beside gradient-boosted trees with a Poisson loss, trained to predict the revenue of "
-        "the calibration period's last holdout-length from each customer's purchases before it (left out, with a note, "
-        "when the calibration period is too short to train them), and beside two rules without a model, past revenue "
-        "and recency; each forecast is judged by its customer-level error, its rank correlation and the share of "
-        "holdout revenue its top {share:.0%} of customers capture, with bootstrap intervals.", language,
-        spend=say("the Gamma-Gamma expected spend per purchase", language) if spend else
-        say("the customer's mean revenue per purchase day in the calibration period", language),
-        share=float(p["tiers_key_share"])))
+    # kamlib.clv.holdout.select: the models, the machine-learning benchmark and the naive rules; whether the trees ran
+    # is the count of customers they forecast (0: the calibration period could not train them; None: not recorded)
+    if ident.ml_customers:
+        template = ("On the holdout period, each purchase model's forecast of each customer's revenue (its expected "
+                    "purchases times {spend}) is set beside gradient-boosted trees with a Poisson loss (Friedman 2001), "
+                    "trained to predict the revenue of the calibration period's last holdout-length from each customer's "
+                    "purchases before it, and beside two rules without a model, past revenue and recency; each forecast "
+                    "is judged by its customer-level error, its rank correlation and the share of holdout revenue its "
+                    "top {share:.0%} of customers capture, with bootstrap intervals.")
+    elif ident.ml_customers == 0:
+        template = ("On the holdout period, each purchase model's forecast of each customer's revenue (its expected "
+                    "purchases times {spend}) is set beside two rules without a model, past revenue and recency; the "
+                    "gradient-boosted trees are left out, with a note, because the calibration period is too short to "
+                    "train them; each forecast is judged by its customer-level error, its rank correlation and the share "
+                    "of holdout revenue its top {share:.0%} of customers capture, with bootstrap intervals.")
+    else:  # a run that did not record the trees' customers
+        template = ("On the holdout period, each purchase model's forecast of each customer's revenue (its expected "
+                    "purchases times {spend}) is set beside gradient-boosted trees with a Poisson loss, trained to "
+                    "predict the revenue of the calibration period's last holdout-length from each customer's purchases "
+                    "before it (left out, with a note, when the calibration period is too short to train them), and "
+                    "beside two rules without a model, past revenue and recency; each forecast is judged by its "
+                    "customer-level error, its rank correlation and the share of holdout revenue its top {share:.0%} of "
+                    "customers capture, with bootstrap intervals.")
+    text.append(say(template, language,
+                    spend=say("the Gamma-Gamma expected spend per purchase", language) if spend else
+                    say("the customer's mean revenue per purchase day in the calibration period", language),
+                    share=float(p["tiers_key_share"])))
     if ident.dropout_evidence is False and ident.dropout_verdict == "inconclusive":
         text.append(say("The models are compared by their predictions for the holdout period ({end} to {holdout}), "
                         "but none is chosen, whatever those predictions, because the evidence check does not show "
