@@ -34,7 +34,7 @@ Schmittlein, D. C., Morrison, D. G., & Colombo, R. (1987). Counting your custome
 Batislam, E. P., Denizel, M., & Filiztekin, A. (2007). Empirical validation and comparison
     of models for customer base analysis. Int. J. Research in Marketing, 24(3), 201-209.
 Fader, P. S., & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value.
-    http://brucehardie.com/notes/025/
+    http://www.brucehardie.com/notes/025/gamma_gamma.pdf
 """
 
 from __future__ import annotations

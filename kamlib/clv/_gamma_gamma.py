@@ -2,7 +2,10 @@
 
 References
 ----------
-Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value. http://brucehardie.com/notes/025/
+Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value.
+http://www.brucehardie.com/notes/025/gamma_gamma.pdf
+Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: using iso-value curves for customer base analysis.
+*Journal of Marketing Research*, 42(4), 415-430. https://doi.org/10.1509/jmkr.2005.42.4.415 (the spend model's source)
 """
 
 from __future__ import annotations

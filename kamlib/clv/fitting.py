@@ -175,7 +175,8 @@ def fit(summary: pd.DataFrame, model: str = "bgnbd", *, penalizer: float = 0.0, 
         what will they do next? *Management Science*, 33(1), 1-24.
     Batislam, E. P., Denizel, M. & Filiztekin, A. (2007). Empirical validation and comparison of models
         for customer base analysis. *IJRM*, 24(3), 201-209.
-    Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value. Note 025.
+    Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value.
+        http://www.brucehardie.com/notes/025/gamma_gamma.pdf
 
     Examples
     --------
@@ -611,7 +612,7 @@ def clv(purchase: Fitted, spend: Fitted, summary: pd.DataFrame, *, months: int =
     References
     ----------
     Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: using iso-value curves for customer
-    base analysis. *J. Marketing Research*, 42(4), 415-430.
+    base analysis. *J. Marketing Research*, 42(4), 415-430. https://doi.org/10.1509/jmkr.2005.42.4.415
 
     Examples
     --------
@@ -691,7 +692,7 @@ def customer_base(summary: pd.DataFrame, *, model: str = "bgnbd", months: int = 
     References
     ----------
     Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: using iso-value curves for customer
-    base analysis. *J. Marketing Research*, 42(4), 415-430.
+    base analysis. *J. Marketing Research*, 42(4), 415-430. https://doi.org/10.1509/jmkr.2005.42.4.415
 
     Examples
     --------

@@ -249,7 +249,8 @@ def ml_forecast(transactions: pd.DataFrame, cal_hold: pd.DataFrame, *, calibrati
     References
     ----------
     Friedman, J. H. (2001). Greedy function approximation: a gradient boosting machine. *Annals of Statistics*,
-    29(5), 1189-1232. Pedregosa, F. et al. (2011). Scikit-learn: machine learning in Python. *JMLR*, 12, 2825-2830.
+    29(5), 1189-1232, https://doi.org/10.1214/aos/1013203451. Pedregosa, F. et al. (2011). Scikit-learn: machine
+    learning in Python. *JMLR*, 12, 2825-2830.
 
     Examples
     --------

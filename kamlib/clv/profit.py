@@ -85,10 +85,11 @@ Morris, C. N. (1983). Parametric empirical Bayes inference: Theory and applicati
 Statistical Association*, 78(381), 47-55.
 
 Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). RFM and CLV: Using iso-value curves for customer base
-analysis. *Journal of Marketing Research*, 42(4), 415-430.
+analysis. *Journal of Marketing Research*, 42(4), 415-430. https://doi.org/10.1509/jmkr.2005.42.4.415
 
-Fader, P. S., & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value. Note,
-http://brucehardie.com/notes/025/ (the posterior of a customer's spend, behind the interval of the rate basis).
+Fader, P. S., & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value.
+http://www.brucehardie.com/notes/025/gamma_gamma.pdf (the posterior of a customer's spend, behind the interval of the
+rate basis).
 
 Colombo, R., & Jiang, W. (1999). A stochastic RFM model. *Journal of Interactive Marketing*, 13(3), 2-12 (the
 gamma spend model behind the Gamma-Gamma, which assumes positive spend).
@@ -665,7 +666,7 @@ def value(summary: pd.DataFrame, purchase, margin_fit: MarginFit, *, spend=None,
     References
     ----------
     Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). RFM and CLV: Using iso-value curves for customer base
-    analysis. *Journal of Marketing Research*, 42(4), 415-430.
+    analysis. *Journal of Marketing Research*, 42(4), 415-430. https://doi.org/10.1509/jmkr.2005.42.4.415
 
     Morris, C. N. (1983). Parametric empirical Bayes inference: Theory and applications. *Journal of the American
     Statistical Association*, 78(381), 47-55.

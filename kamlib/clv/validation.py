@@ -590,7 +590,7 @@ def published_comparison(models: dict[str, Fitted], published=PUBLISHED_CDNOW) -
     ----------
     Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). Counting your customers the easy way: an alternative to
     the Pareto/NBD model. *Marketing Science*, 24(2), 275-284. Fader, P. S. & Hardie, B. G. S. (2013). The
-    Gamma-Gamma model of monetary value. Note 025.
+    Gamma-Gamma model of monetary value. http://www.brucehardie.com/notes/025/gamma_gamma.pdf
 
     Examples
     --------
