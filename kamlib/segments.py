@@ -65,8 +65,8 @@ from .i18n import Message, join, made
 __all__ = ["COHEN_W", "FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "METHOD_DEPENDENT", "MappedAgreement",
            "NAMES", "NAMING_MARGIN", "NAMING_RULE", "NO_STRUCTURE", "Projection", "Relation", "Robustness",
            "TOP_SEGMENT", "TopSegment", "UNSTABLE", "WORD_NAMES", "alternatives", "choose_k", "cluster",
-           "feature_note", "features", "gap_statistic", "mapped_column_agreement", "mapped_crosstab", "matrix",
-           "name_mapping", "name_segments", "naming_rule", "profile", "projection", "relation", "robustness",
+           "feature_note", "feature_words", "features", "gap_statistic", "mapped_column_agreement", "mapped_crosstab", "matrix",
+           "name_mapping", "name_segments", "naming_rule", "profile", "projection", "relation", "relation_sentence", "robustness",
            "snake", "top_segment"]
 
 FEATURES = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
@@ -180,8 +180,42 @@ def matrix(feats: pd.DataFrame) -> pd.DataFrame:
     return (X - X.mean()) / sd
 
 
+def feature_words(columns) -> list:
+    """The clustering features in words, as the report's column headers name them (the glossary of headers,
+    :func:`kamlib.i18n.glossary_words`), in English and Chinese; a column the glossary lacks keeps its name.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        Feature names (:data:`FEATURES`).
+
+    Returns
+    -------
+    list of Given
+        One per column: its words in each language.
+
+    Examples
+    --------
+    >>> from kamlib.segments import FEATURES, feature_words
+    >>> [str(w) for w in feature_words(FEATURES)]  # doctest: +NORMALIZE_WHITESPACE
+    ['purchase days', 'revenue', 'revenue per purchase day', 'days since last purchase', 'tenure',
+     'days between purchases']
+    >>> feature_words(["avg_order"])[0].translate("zh")
+    '每个购买日的收入'
+    """
+    from .i18n import Given, glossary_words
+
+    out = []
+    for c in map(str, columns):
+        en = glossary_words(c, "en") or c
+        en = en[0].lower() + en[1:] if len(en) > 1 and en[1].islower() else en  # "Revenue" -> "revenue"; "CLV" stays
+        out.append(Given({"en": en, "zh": glossary_words(c, "zh") or en}))
+    return out
+
+
 def feature_note(columns, compared=()) -> Message:
-    """The clustering features as a sentence for the report, and whether the mapped columns are among them.
+    """The clustering features in words as a sentence for the report (:func:`feature_words`), and whether the mapped
+    columns are among them.
 
     Parameters
     ----------
@@ -199,17 +233,19 @@ def feature_note(columns, compared=()) -> Message:
     --------
     >>> from kamlib.segments import FEATURES, feature_note
     >>> print(feature_note(FEATURES, ["country"]))  # doctest: +NORMALIZE_WHITESPACE
-    The segments are clustered on 6 features per customer, log-scaled and standardised: orders, revenue,
-    avg_order, recency_days, tenure_days, ipt_days; the mapped columns they are compared with (country) are not among
-    them, so their agreement is not built in.
+    The segments are clustered on 6 features per customer, log-scaled and standardised: purchase days, revenue,
+    revenue per purchase day, days since last purchase, tenure, days between purchases; the mapped columns they are
+    compared with (country) are not among them, so any agreement with them comes from the customers' behaviour, not
+    from the clustering's input.
     """
-    columns = [str(c) for c in columns]
+    features = feature_words(columns)
     if list(compared):
         return Message("The segments are clustered on {n} features per customer, log-scaled and standardised: "
-                       "{features}; the mapped columns they are compared with ({columns}) are not among them, so "
-                       "their agreement is not built in.", n=len(columns), features=columns, columns=list(compared))
+                       "{features}; the mapped columns they are compared with ({columns}) are not among them, so any "
+                       "agreement with them comes from the customers' behaviour, not from the clustering's input.",
+                       n=len(features), features=features, columns=list(compared))
     return Message("The segments are clustered on {n} features per customer, log-scaled and standardised: {features}.",
-                   n=len(columns), features=columns)
+                   n=len(features), features=features)
 
 
 def _kmeans(X, k, seed):
@@ -1101,6 +1137,81 @@ def relation(ari: float, cramers_v: float, q: int, *, min_ari: float | None = No
         "w below {small}, less than a small effect (Cohen 1988)", "phrase", small=small))
 
 
+def relation_sentence(band: str, *, k: int, column: str, values, customers: int, ari: float, v: float, w: float,
+                      words, rule, min_ari: float) -> Message:
+    """The sentence that says how far the segments are related to a mapped column, its words following the numbers.
+
+    The words of :func:`relation` short of *largely the same partition* follow one statistic, Cohen's w (from
+    Cramér's V), so the sentence names it; the adjusted Rand index then lies below ``min_ari`` by construction, so
+    the sentence says the partitions differ: the segments go with the column's values but are not the column
+    (the category of 0.59 w and 0.10 ARI is *strongly related* and a different partition). *Unrelated* says both
+    statistics. *Largely the same partition* follows either the index or V (their cut-offs in ``rule``).
+
+    Parameters
+    ----------
+    band : str
+        :attr:`Relation.band`.
+    k : int
+        Number of segments.
+    column : str
+        The mapped column.
+    values : sequence of str
+        Its values, most frequent first (the first five are named).
+    customers : int
+        Customers compared.
+    ari, v, w : float
+        Adjusted Rand index, Cramér's V, Cohen's w.
+    words, rule : Message
+        :attr:`Relation.words` and :attr:`Relation.rule`.
+    min_ari : float
+        The index from which the segments are largely the same partition as the column.
+
+    Returns
+    -------
+    Message
+
+    References
+    ----------
+    Hubert, L. & Arabie, P. (1985). Comparing partitions. *J. Classification*, 2, 193-218.
+    Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences* (2nd ed.), ch. 7. Lawrence Erlbaum.
+
+    Examples
+    --------
+    >>> from kamlib.segments import relation, relation_sentence
+    >>> r = relation(0.10, 0.42, 2)
+    >>> print(relation_sentence(r.band, k=5, column="category", values=["Technology", "Furniture", "Office Supplies"],
+    ...                         customers=800, ari=0.10, v=0.42, w=r.w, words=r.words, rule=r.rule, min_ari=0.5))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The 5 segments and the customers' category (3 values: Technology, Furniture, Office Supplies; 800 customers)
+    are strongly related: the words follow Cohen's w, 0.59 from Cramér's V 0.42 (Cramér 1946); the band: w of at
+    least 0.5, a large effect (Cohen 1988). They are different partitions, though: adjusted Rand index 0.10
+    (Hubert & Arabie 1985; 0 is chance, 1 the same partition), below the 0.50 from which the segments would largely
+    be the category again, so the segments are associated with the customers' category but are not the category.
+    """
+    values = list(values)
+    common = dict(k=k, column=column, n_values=len(values), values=values[:5], customers=customers, ari=ari, v=v,
+                  w=w, words=words, rule=rule)
+    if band == "reproduces":
+        return Message(
+            "The {k} segments and the customers' {column} ({n_values} values: {values}; {customers:,} customers) "
+            "are {words}: "
+            "adjusted Rand index {ari:.2f} (Hubert & Arabie 1985; 0 is chance, 1 the same partition), Cramér's V "
+            "{v:.2f} (Cramér 1946) and Cohen's w {w:.2f}; the band: {rule}.", **common)
+    if band == "unrelated":
+        return Message(
+            "The {k} segments and the customers' {column} ({n_values} values: {values}; {customers:,} customers) "
+            "are {words}: the words follow Cohen's w, {w:.2f} from Cramér's V {v:.2f} (Cramér 1946), with an "
+            "adjusted Rand index {ari:.2f} (Hubert & Arabie 1985; 0 is chance, 1 the same partition); the band: "
+            "{rule}.", **common)
+    return Message(
+        "The {k} segments and the customers' {column} ({n_values} values: {values}; {customers:,} customers) are "
+        "{words}: the words follow Cohen's w, {w:.2f} from Cramér's V {v:.2f} (Cramér 1946); the band: {rule}. "
+        "They are different partitions, though: adjusted Rand index {ari:.2f} (Hubert & Arabie 1985; 0 is "
+        "chance, 1 the same partition), below the {min_ari:.2f} from which the segments would largely be the "
+        "{column} again, so the segments are associated with the customers' {column} but are not the {column}.",
+        min_ari=min_ari, **common)
+
+
 @dataclass(frozen=True)
 class MappedAgreement(Result):
     """How far the segments reproduce a mapped column (channel, category, country).
@@ -1243,13 +1354,9 @@ def mapped_column_agreement(labels: pd.Series, feats: pd.DataFrame | None = None
         rows.append({"column": col, "values": int(both["value"].nunique()),
                      "customers": len(both), "ari": ari, "cramers_v": v, "cohens_w": w, "relation": words,
                      "high": high})
-        sentences.append(Message(
-            "The {k} segments and the customers' {column} ({n_values} values: {values}; {customers:,} customers) "
-            "are {words}: "
-            "adjusted Rand index {ari:.2f} (Hubert & Arabie 1985; 0 is chance, 1 the same partition), Cramér's V "
-            "{v:.2f} (Cramér 1946) and Cohen's w {w:.2f}; the band: {rule}.", k=k, words=words, column=col,
-            n_values=int(both["value"].nunique()), values=both["value"].value_counts().index[:5].tolist(),
-            customers=len(both), ari=ari, v=v, w=w, rule=rule))
+        sentences.append(relation_sentence(
+            band, k=k, column=col, values=both["value"].value_counts().index.tolist(), customers=len(both), ari=ari,
+            v=v, w=w, words=words, rule=rule, min_ari=min_ari))
         if high:
             values = both["value"].value_counts().index[:5].tolist()
             notes.append((ari, Message(
