@@ -1185,6 +1185,10 @@ def _bracketed(text: str, i: int) -> tuple[str, str]:
     return text[i + 1:], ""
 
 
+#: What a mark's script is read through: numbers, their signs and units, spaces and markup
+_NUMBERY = set("0123456789.%+-−=<>≥≤ ") | {TAG, "\x00"}
+
+
 def _next(text: str, i: int) -> str:
     """The first character of ``text`` from ``i`` on that is neither a space nor markup (empty at the end)."""
     for ch in text[i:i + 200]:
@@ -1196,9 +1200,11 @@ def _next(text: str, i: int) -> str:
 def zh_punctuation(text: str) -> str:
     """``text`` with full-width punctuation (，；：（）？！) where it sits in Chinese.
 
-    A comma, semicolon or colon is made full width when the character before it or the next one after spaces is
-    Chinese (the spaces after it then go), and a comma or semicolon inside full-width brackets unless it separates
-    two words ("Corporate, Home Office"), but never one between two digits (12,800; 12:30). An opening bracket is
+    A comma, semicolon or colon is made full width when the clause before it is Chinese (the last character that
+    is not part of a number, a space or a citation's number: "为 0.765;", "等[2]:") or the next character after
+    spaces is, and a comma or semicolon inside full-width brackets unless it separates two words ("Corporate, Home
+    Office"), but never a thousands separator or a colon between digits (12,800; 12:30); a full stop ends a Chinese
+    sentence as 。 when the clause before it is Chinese and a space, Chinese or the end follows ("表 13."). An opening bracket is
     made full width when the character before it (spaces aside), the text it encloses or the character right
     after its closing bracket is Chinese (the spaces before it then go), unless it follows a word's last letter and
     encloses no Chinese ("P(alive)、") and no Chinese character follows it ("k(2)和"); its closing bracket goes with
@@ -1238,6 +1244,21 @@ def zh_punctuation(text: str) -> str:
                 return "a" if ch == WORD else ch
         return ""
 
+    def context() -> str:
+        """The last character before the mark that says which script the clause is in: numbers, their signs and
+        spaces, markup and a citation's number ("等[2]") read through."""
+        j, depth = len(out) - 1, 0
+        while j >= 0:
+            ch = out[j]
+            if ch == "]":
+                depth += 1
+            elif ch == "[" and depth:
+                depth -= 1
+            elif not depth and ch not in _NUMBERY:
+                return "a" if ch == WORD else ch
+            j -= 1
+        return ""
+
     for i, ch in enumerate(text):
         before = last()
         if ch == "(":
@@ -1253,18 +1274,30 @@ def zh_punctuation(text: str) -> str:
             out.append(_FULL_WIDTH[ch] if full else ch)
         elif ch == ")":
             out.append(_FULL_WIDTH[ch] if (opened.pop() if opened else _CJK.match(before)) else ch)
+        elif ch in "（）":  # a bracket already in full width: what is inside it is Chinese text
+            if ch == "（":
+                opened.append(True)
+            elif opened:
+                opened.pop()
+            out.append(ch)
         elif ch in ",;:":
             rest = _next(text, i + 1)
-            if before.isdigit() and text[i + 1:i + 2].isdigit():  # 12,800 or 12:30: a number
+            if before.isdigit() and (re.match(r"\d{3}(?!\d)", text[i + 1:i + 5]) if ch == "," else
+                                     text[i + 1:i + 2].isdigit()):  # 12,800 or 12:30: a number
                 out.append(ch)
-            elif (_CJK.match(before) or (rest and _CJK.match(rest[0]))
-                  or (ch != ":" and opened and opened[-1]  # inside Chinese brackets, but not between two words
-                      and not (before.isascii() and before.isalpha() and rest[:1].isalpha()))):
+            elif (_CJK.match(context()) or (rest and _CJK.match(rest[0]))
+                  or (ch != ":" and opened and opened[-1]  # inside Chinese brackets, but not in "A, B"
+                      and not (ch == "," and text[i + 1:i + 2] == " " and before.isascii() and before.isalpha()
+                               and rest[:1].isalpha()))):
                 out.extend((_FULL_WIDTH[ch], "\x00"))  # no space after a full-width mark
             else:
                 out.append(ch)
-        elif ch in "?!" and _CJK.match(before):
+        elif ch in "?!" and _CJK.match(context()):
             out.extend((_FULL_WIDTH[ch], "\x00"))
+        elif (ch == "." and _CJK.match(context()) and not text[i + 1:i + 2].isdigit()
+              and not text[i + 1:i + 2] == "." and (i + 1 == len(text) or text[i + 1] in (" ", TAG)
+                                                   or _CJK.match(text[i + 1]))):  # a Chinese sentence's full stop
+            out.extend(("。", "\x00"))
         elif ch == " " and out and out[-1] == "\x00":
             continue
         else:

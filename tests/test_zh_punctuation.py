@@ -26,6 +26,15 @@ from kamlib.workbench.report import zh_marks
     ("segments.growing_purchases(2)和", "segments.growing_purchases（2）和"),
     ("(UK, Christmas 2010)", "(UK, Christmas 2010)"),  # no Chinese: as it is
     ("tiers.max_inactive_days: auto", "tiers.max_inactive_days: auto"),
+    # the clause's script, read through numbers and citation numbers (the examiner's cases)
+    ("大客户管理. Homburg 等", "大客户管理。Homburg 等"),
+    ("Schmittlein 等[2]: 它", "Schmittlein 等[2]：它"),
+    ("(HTMT;Henseler 等[16])", "（HTMT；Henseler 等[16]）"),
+    ("ROC AUC 为 0.765;>= 0.7", "ROC AUC 为 0.765；>= 0.7"),
+    ("（随机 -43.2,95% 置信区间", "（随机 -43.2，95% 置信区间"),
+    ("见附录 A：表 13.", "见附录 A：表 13。"),
+    ("superstore.xlsx.", "superstore.xlsx."),
+    ("under CC BY 4.0. 以及 0.5 相当, e.g. 例如", "under CC BY 4.0. 以及 0.5 相当，e.g. 例如"),
 ])
 def test_marks_in_chinese_text_are_full_width_and_ascii_text_keeps_its_own(text, expected):
     assert zh_punctuation(text) == expected
