@@ -646,3 +646,18 @@ def test_the_methods_chapter_and_the_closing_say_inconclusive():
     closing = [str(m) for m in sr.closing("identify", r)]
     assert any("is inconclusive" in c for c in closing) and not any("the log is too small" in c for c in closing)
     assert all(m.translate("zh") for m in sr.closing("identify", r))
+
+
+def test_a_quick_runs_few_bootstrap_resamples_are_named_as_rough_ranges():
+    """The examiner: '95% CI' from 10 bootstrap draws is a min-max range; the quick run's limitation says so, with
+    the fewest resamples and the keys that set them (findings.quick_resamples); a full run's counts say nothing."""
+    from kamlib.workbench.findings import FEW_RESAMPLES, limitations, quick_resamples
+
+    manifest = {"artefacts": [], "notebooks": {"10_key_accounts": {"parameters": {"clv_bootstrap": 10}},
+                                               "40_strategy": {"parameters": {"strategy_bootstrap": 30,
+                                                                              "clv_bootstrap": 10}}}}
+    said = limitations({}, manifest, quick=True)
+    assert any("as few as 10 resamples (clv.bootstrap)" in s for s in said)
+    assert any("10 次重抽样" in s for s in limitations({}, manifest, quick=True, language="zh"))
+    full = {"notebooks": {"10_key_accounts": {"parameters": {"clv_bootstrap": FEW_RESAMPLES}}}}
+    assert quick_resamples(full) is None

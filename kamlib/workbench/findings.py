@@ -34,8 +34,8 @@ from ..errors import KamError
 from ..i18n import gettext, in_language, name_zh, number, snug, translate
 from ..stage_results import WORDED_FINDINGS
 
-__all__ = ["WORDED", "Finding", "Number", "Worded", "findings", "is_demonstration",
-           "limitations", "not_run", "recommendations", "shown", "skipped_stages"]
+__all__ = ["FEW_RESAMPLES", "WORDED", "Finding", "Number", "Resamples", "Worded", "findings", "is_demonstration",
+           "limitations", "not_run", "quick_resamples", "recommendations", "shown", "skipped_stages"]
 
 
 @dataclass(frozen=True)
@@ -307,6 +307,62 @@ def _say(msgid: str, language: str, **params) -> str:
     return (snug(template, params) if language == "zh" else template).format(**params)
 
 
+@dataclass(frozen=True)
+class Resamples:
+    """:func:`quick_resamples`' result.
+
+    Attributes
+    ----------
+    n : int
+        The fewest bootstrap resamples a notebook of the run used.
+    keys : tuple of str
+        The study keys that set that number (``clv.bootstrap``).
+    """
+
+    n: int
+    keys: tuple
+
+
+#: Fewer bootstrap resamples than this leave a 95% percentile interval's tails to a handful of draws
+FEW_RESAMPLES = 100
+
+
+def quick_resamples(manifest: dict) -> Resamples | None:
+    """The fewest bootstrap resamples any notebook of the run used, when below :data:`FEW_RESAMPLES`, with the
+    study keys that set that number (``clv.bootstrap``); None otherwise.
+
+    Parameters
+    ----------
+    manifest : dict
+        The report's manifest (``notebooks.<id>.parameters``).
+
+    Returns
+    -------
+    Resamples or None
+
+    References
+    ----------
+    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall, ch. 13 and 19 (the
+    percentile interval and the number of resamples it needs).
+
+    Examples
+    --------
+    >>> from kamlib.workbench.findings import quick_resamples
+    >>> p = {"clv_bootstrap": 10, "strategy_bootstrap": 30}
+    >>> quick_resamples({"notebooks": {"10_key_accounts": {"parameters": p}}})
+    Resamples(n=10, keys=('clv.bootstrap',))
+    """
+    counts = {}
+    for record in manifest.get("notebooks", {}).values():
+        for key, value in (record.get("parameters") or {}).items():
+            if key.endswith("_bootstrap") and isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                counts[key.replace("_", ".", 1)] = value
+    if not counts or min(counts.values()) >= FEW_RESAMPLES:
+        return None
+    n = min(counts.values())
+    return Resamples(n, tuple(sorted(k for k, v in counts.items() if v == n)))
+
+
 def recommendations(manifest: dict, values: dict, language: str = "en", *, currency: str | None = None) -> list[str]:
     """What the results suggest doing, one sentence each: the recommendations the notebooks declared
     (:meth:`kamlib.workbench.artefacts.Artefacts.recommendation`), by priority.
@@ -450,6 +506,11 @@ def limitations(values: dict, manifest: dict, language: str = "en", *, quick: bo
         out.append(_say("This is a quick run on reduced sizes: run the study again without --quick (`kam run --study` "
                         "with its file) before quoting any number.",
                         language))
+        fewest = quick_resamples(manifest)
+        if fewest is not None:
+            out.append(_say("The quick run's bootstrap intervals rest on as few as {n} resamples ({keys}), too few "
+                            "for the tails a 95% interval reads: take them as rough ranges.", language,
+                            n=fewest.n, keys=_join(fewest.keys, language)))
     arts = manifest.get("artefacts", [])
     sim = sorted({a["notebook"] for a in arts if a.get("simulated")})
     if sim:
