@@ -976,9 +976,10 @@ def _clv_over_sort(r: StageResults):
         dlo, dhi = paired
         verdict = _BY_EFFECT[verdicts.effect(dlo, dhi)]
         evidence = Message("the top {top:.0%} by CLV captured {clv:.1%} of holdout revenue, the top {top:.0%} by past "
-                           "revenue {monetary:.1%}: a difference of {diff:+.1%} (95% CI {dlo:+.1%} to {dhi:+.1%}, both "
-                           "rules in the same bootstrap resamples); the claim needs that interval above zero", "phrase",
-                           top=top, clv=clv, monetary=monetary, diff=clv - monetary, dlo=dlo, dhi=dhi)
+                           "revenue {monetary:.1%}: a difference of {diff:+.1f} percentage points (95% CI {dlo:+.1f} to "
+                           "{dhi:+.1f}, both rules in the same bootstrap resamples); the claim needs that interval above "
+                           "zero", "phrase",  # two shares' difference: in percentage points, not percent
+                           top=top, clv=clv, monetary=monetary, diff=100 * (clv - monetary), dlo=100 * dlo, dhi=100 * dhi)
     else:  # a run recorded before the paired interval: the CLV rule's interval against the sort's point estimate
         verdict = _BY_EFFECT[verdicts.effect(lo - monetary, hi - monetary)]
         evidence = Message("the top {top:.0%} by CLV captured {clv:.1%} of holdout revenue (95% CI {lo:.1%} to {hi:.1%}), "

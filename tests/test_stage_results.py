@@ -332,8 +332,9 @@ def test_the_clv_claim_is_judged_by_the_paired_interval_of_the_difference():
                   capture_difference_ci=(-0.02, 0.07))
     r = StageResults(evaluate=ev, identify=Identify(value_model="MBG/NBD", degenerate_models=("Pareto/NBD",)))
     verdict, evidence = sr._clv_over_sort(r)
-    assert verdict == sr.INCONCLUSIVE and "+2.2%" in str(evidence) and "-2.0% to +7.0%" in str(evidence)
-    assert "Pareto/NBD" not in str(evidence) and "相同的自助重抽样" in evidence.translate("zh")
+    assert verdict == sr.INCONCLUSIVE and "+2.2 percentage points (95% CI -2.0 to +7.0" in str(evidence)
+    assert "%" not in str(evidence).split("95% CI")[1]  # two shares' difference: points, not percent (item 26)
+    assert "Pareto/NBD" not in str(evidence) and "相差 +2.2 个百分点" in evidence.translate("zh")
     above = StageResults(evaluate=dataclasses.replace(ev, capture_difference_ci=(0.01, 0.07)),
                          identify=Identify(value_model="MBG/NBD", degenerate_models=("MBG/NBD",)))
     verdict, evidence = sr._clv_over_sort(above)
