@@ -1726,15 +1726,20 @@ def empty_tiers_note(table_df: pd.DataFrame, *, by_construction=()) -> Message |
 
 
 #: The columns of the account list (:func:`accounts`) and the kind of their values (:func:`kamlib.i18n.column_kind`),
-#: which gives a header its unit (the currency of money, days); a candidate attribute column keeps its own name.
+#: which gives a header its unit (the currency of money, days; None: words, no unit); a candidate attribute column keeps
+#: its own name. The next best products (product names, as the log has them) and their method (a code, shown in words)
+#: come from the personalisation stage.
 ACCOUNT_COLUMNS = {"customer_id": None, "tier": None, "revenue": "money", "orders": "count",
                    "profit": "money", "clv": "money", "loss_making": None, "candidate": None,
-                   "p_alive": "probability", "at_risk": None, "recency_days": "days"}
+                   "p_alive": "probability", "at_risk": None, "recency_days": "days",
+                   "next_best_products": None, "next_best_method": None}
+#: How the account list joins a key account's next best products in one cell (best first).
+NEXT_BEST_SEPARATOR = "; "
 _MEASURE_COLUMN = {"revenue": "revenue", "purchase days": "orders", RANK_BY["profit"]: "profit",
                    RANK_BY["clv"]: "clv"}
 
 
-def accounts(tiers: Tiers) -> pd.DataFrame:
+def accounts(tiers: Tiers, *, next_best: pd.DataFrame | None = None, method: str | None = None) -> pd.DataFrame:
     """The account list: one row per customer of the tiers, for the account team (a study writes it as
     ``reports/<study>/accounts.csv`` and ``accounts.xlsx``, :func:`account_sheet`).
 
@@ -1745,20 +1750,36 @@ def accounts(tiers: Tiers) -> pd.DataFrame:
     attribute (its column's name) and ``candidate`` when the tiers restrict the candidates; ``p_alive`` when a
     purchase model values the customers and identifies dropout (:attr:`Tiers.dropout_identified`); ``at_risk`` by
     the tiers' risk rule (:func:`risk_phrase`), applied to every customer; ``recency_days`` (days since the last
-    purchase). Rows run by tier (:data:`ORDER`), then by the ranking measure, largest first (ties by id).
+    purchase); with ``next_best``, ``next_best_products`` (each key account's products, best first, by name, the
+    code when the log has no name, joined by :data:`NEXT_BEST_SEPARATOR`) and ``next_best_method`` (the method that
+    chose them). Rows run by tier (:data:`ORDER`), then by the ranking measure, largest first (ties by id).
 
-    The next best products of each account are not in the list: the personalisation stage computes its
-    recommendations after the tiers, from a later cut of the log, and does not record them per customer, so they
-    are not available here without computing them again.
+    The next best products come from the personalisation stage (``45_personalisation``), which runs after the tiers
+    and writes the list again with them: the method its evaluation chose (popularity when no personalised method
+    beat it, :func:`kamlib.act.recommend.next_best_method`), trained on every purchase
+    (:func:`kamlib.act.recommend.whole`), for every key account (tiers :data:`KEY_TIERS`). A customer who is not a
+    key account, or a key account the method has nothing for, has empty cells; a run without that stage (a log
+    without products, or the stage not in the study) has the list without the two columns.
 
     Parameters
     ----------
     tiers : Tiers
         From :func:`assign` (with its ``base``).
+    next_best : DataFrame, optional
+        One row per recommended product: ``customer_id``, ``rank`` (1 best), ``item`` and optionally
+        ``description`` (:func:`kamlib.act.recommend.next_best`); rows of customers who are not key accounts are
+        left out.
+    method : str, optional
+        The method that chose them (a code of :data:`kamlib.act.recommend.METHODS`); needed with ``next_best``.
 
     Returns
     -------
     DataFrame
+
+    Raises
+    ------
+    ArgumentError
+        When ``next_best`` lacks a column or comes without ``method``.
 
     Examples
     --------
@@ -1769,6 +1790,11 @@ def accounts(tiers: Tiers) -> pd.DataFrame:
     >>> t = assign(b, key_share=0.34, develop_share=0.67, unit="D")
     >>> accounts(t)[["customer_id", "tier", "revenue", "clv", "loss_making", "at_risk"]].values.tolist()
     [['a', 'Key account', 10.0, 5.0, False, False], ['c', 'Develop', 4.0, 2.0, False, False], ['b', 'Maintain', 1.0, 1.0, True, True]]
+    >>> nb = pd.DataFrame({"customer_id": ["a", "a", "c"], "rank": [2, 1, 1], "item": ["x9", "y1", "z"],
+    ...                    "description": ["", "RED MUG", "TEA"]})
+    >>> listed = accounts(t, next_best=nb, method="itemcf")  # c is not a key account: empty cells
+    >>> listed[["customer_id", "next_best_products", "next_best_method"]].fillna("").values.tolist()
+    [['a', 'RED MUG; x9', 'itemcf'], ['c', '', ''], ['b', '', '']]
     """
     base = tiers.base
     if base is None:
@@ -1799,17 +1825,42 @@ def accounts(tiers: Tiers) -> pd.DataFrame:
         out["at_risk"] = (days > tiers.max_inactive_days).to_numpy()
     if days is not None:
         out["recency_days"] = days.round(1).to_numpy()
+    if next_best is not None:
+        out["next_best_products"], out["next_best_method"] = _next_best_cells(next_best, method, out)
     out["_order"] = pd.Categorical(out["tier"], categories=ORDER, ordered=True).codes
     out["_rank"] = ranking.to_numpy()
     out = out.sort_values(["_order", "_rank", "customer_id"], ascending=[True, False, True], kind="mergesort")
     return out.drop(columns=["_order", "_rank"]).reset_index(drop=True)
 
 
+def _next_best_cells(next_best: pd.DataFrame, method: str | None, out: pd.DataFrame) -> tuple[list, list]:
+    """The account list's ``next_best_products`` and ``next_best_method`` cells, row by row of ``out`` (None off
+    the key accounts and where the method has no product)."""
+    missing = [c for c in ("customer_id", "rank", "item") if c not in next_best.columns]
+    if missing:
+        raise ArgumentError(f"the next best products have no column '{missing[0]}'; pass the frame of "
+                            "kamlib.act.recommend.next_best (customer_id, rank, item, description).", argument="next_best")
+    if not method:
+        raise ArgumentError("the next best products come without the method that chose them; pass method= (e.g. "
+                            "the method of kamlib.act.recommend.next_best_method).", argument="method")
+    rows = next_best.assign(customer_id=next_best["customer_id"].astype(str)).sort_values(["customer_id", "rank"],
+                                                                                        kind="mergesort")
+    names = rows["item"].astype(str)
+    if "description" in rows:
+        text = rows["description"].fillna("").astype(str).str.strip()
+        names = text.where(text != "", names)
+    joined = names.groupby(rows["customer_id"], sort=False).agg(NEXT_BEST_SEPARATOR.join)
+    key = out["tier"].isin(KEY_TIERS).to_numpy()
+    products = [joined.get(c) if k else None for c, k in zip(out["customer_id"], key)]
+    return products, [method if p else None for p in products]
+
+
 def account_sheet(frame: pd.DataFrame, *, language: str = "en", currency: str | None = None) -> pd.DataFrame:
     """The account list (:func:`accounts`) as the account team reads it: headers in ``language`` as the report's
     tables have them (:func:`kamlib.i18n.header_en`, :func:`kamlib.i18n.header_zh`, with the currency of money and
-    the unit of days), tiers named in that language, yes/no for flags, money to the cent and P(alive) to four
-    decimals.
+    the unit of days), tiers named in that language, yes/no for flags, money to the cent, P(alive) to four
+    decimals and the method of the next best products in words (:func:`kamlib.i18n.cell_words`); the product names
+    are the log's.
 
     Parameters
     ----------
@@ -1831,8 +1882,12 @@ def account_sheet(frame: pd.DataFrame, *, language: str = "en", currency: str | 
     >>> f = pd.DataFrame({"customer_id": ["a"], "tier": ["Key account"], "profit": [2.0], "loss_making": [False]})
     >>> list(account_sheet(f, currency="USD").columns), account_sheet(f, language="zh").iloc[0].astype(str).tolist()
     (['Customer ID', 'Tier', 'Gross profit (USD)', 'Loss making'], ['a', '大客户', '2.0', '否'])
+    >>> f = pd.DataFrame({"customer_id": ["a", "b"], "next_best_products": ["RED MUG; TEA", None],
+    ...                   "next_best_method": ["popularity", None]})
+    >>> account_sheet(f, language="zh").columns.tolist()[1:], account_sheet(f).iloc[0, 2]
+    (['下一个最佳商品', '下一个最佳商品的推荐方法'], 'Popular products (baseline)')
     """
-    from .i18n import header_en, header_zh, value_zh
+    from .i18n import cell_words, header_en, header_zh, value_zh
 
     out = frame.copy()
     yes, no = ("是", "否") if language == "zh" else ("yes", "no")
@@ -1848,6 +1903,8 @@ def account_sheet(frame: pd.DataFrame, *, language: str = "en", currency: str | 
             out[column] = out[column].round().astype("Int64")
         elif column == "tier" and language == "zh":
             out[column] = out[column].map(lambda v: value_zh(v) or v)
+        elif column == "next_best_method":
+            out[column] = out[column].map(lambda v: cell_words(v, language) if isinstance(v, str) else v)
     heads = []
     for column in out.columns:
         kind = ACCOUNT_COLUMNS.get(column)

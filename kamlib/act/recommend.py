@@ -34,7 +34,7 @@ __all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "LIFT_RECOMMENDATION", "LiftSu
            "NextBestMethod", "RankedLists", "Split", "als_spark", "choose_cutoff", "claim_check", "compare",
            "default_cutoff", "evaluate", "explain", "figure_label", "lift_recommendation", "lift_summary", "method_label",
            "metrics", "next_best", "next_best_method", "per_customer", "recommend", "relevant", "time_split",
-           "top_customers"]
+           "top_customers", "whole"]
 
 #: The methods :func:`recommend` knows; ``popularity`` is the "regular recommendation" baseline.
 METHODS = ("popularity", "itemcf", "content", "hybrid", "als")
@@ -342,8 +342,6 @@ def time_split(transactions: pd.DataFrame, cutoff, *, customer: str = "customer_
     >>> (len(s.train), len(s.test), list(s.items))
     (2, 1, ['x'])
     """
-    from scipy import sparse
-
     missing = [c for c in (customer, item, date) if c not in transactions.columns]
     if missing:
         raise ArgumentError(f"the purchase log has no column '{missing[0]}'; recommendation needs a customer, a "
@@ -363,6 +361,46 @@ def time_split(transactions: pd.DataFrame, cutoff, *, customer: str = "customer_
         raise ArgumentError(f"the cutoff {cutoff:%Y-%m-%d} leaves no purchases {'before' if not in_train.any() else 'after'} "
                             f"it (the log runs {lines[date].min():%Y-%m-%d} to {lines[date].max():%Y-%m-%d}); choose a "
                             "cutoff inside the log.", argument="cutoff")
+    return _split(lines, in_train, cutoff, customer=customer, item=item, date=date)
+
+
+def whole(split: Split) -> Split:
+    """Every purchase of ``split`` as training data, none held out: what the method the evaluation chose recommends
+    from today (the account list's next best products, :func:`kamlib.tiers.accounts`), so that a product an account
+    bought after the evaluation's cutoff is not recommended to it again. Built from ``split``'s own lines, without
+    the log.
+
+    Parameters
+    ----------
+    split : Split
+        From :func:`time_split`.
+
+    Returns
+    -------
+    Split
+        Its ``cutoff`` is the last purchase day; ``test`` is empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.act.recommend import time_split, whole
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "product": ["x", "y", "x"],
+    ...                    "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05"])})
+    >>> w = whole(time_split(tx, "2024-01-31"))
+    >>> (len(w.train), len(w.test), list(w.items), str(w.cutoff.date()))
+    (3, 0, ['x', 'y'], '2024-02-01')
+    """
+    lines = split.lines
+    cutoff = pd.Timestamp(lines["date"].max()).normalize()
+    return _split(lines, np.ones(len(lines), dtype=bool), cutoff, customer="customer_id", item="item", date="date")
+
+
+def _split(lines: pd.DataFrame, in_train: np.ndarray, cutoff: pd.Timestamp, *, customer: str, item: str,
+           date: str) -> Split:
+    """The :class:`Split` of purchase lines (text codes) at ``in_train``: the training matrix and the codes."""
+    from scipy import sparse
+
+    when = lines[date].to_numpy(dtype="datetime64[ns]")
     # customers and products coded once over the whole log (one hashing of the text), then renumbered to those
     # of the training period in sorted order; -1 marks a customer or product that first appears after the cutoff
     rows, customers, test_rows, new_customers = _train_codes(lines[customer], in_train)
@@ -378,8 +416,8 @@ def time_split(transactions: pd.DataFrame, cutoff, *, customer: str = "customer_
     pair_rows, pair_cols = np.divmod(pair[first], len(items))
     matrix = sparse.csr_matrix((days.astype(np.float32), (pair_rows, pair_cols)), shape=(len(customers), len(items)))
     lines = lines.rename(columns={customer: "customer_id", item: "item"})  # copy-on-write: no copy of the data
-    return Split(lines, in_train, cutoff, customers, items, matrix, new_customers, new_items, float((test_cols < 0).mean()),
-                 test_rows, test_cols)
+    share = float((test_cols < 0).mean()) if len(test_cols) else 0.0  # whole(): nothing held out
+    return Split(lines, in_train, cutoff, customers, items, matrix, new_customers, new_items, share, test_rows, test_cols)
 
 
 def _train_codes(values: pd.Series, in_train: np.ndarray):
@@ -1646,7 +1684,7 @@ def next_best_method(comparison: pd.DataFrame, *, policy: str = NEW_TO_CUSTOMER,
 
 
 def next_best(split: Split, customers, *, method: str = "itemcf", k: int = 3, descriptions=None,
-              exclude_bought: bool = True) -> pd.DataFrame:
+              exclude_bought: bool = True, evidence: bool = True) -> pd.DataFrame:
     """The next best products for some customers, each with its evidence (:func:`explain`).
 
     Parameters
@@ -1663,12 +1701,16 @@ def next_best(split: Split, customers, *, method: str = "itemcf", k: int = 3, de
         Product -> text, shown beside the codes (and used by content and hybrid).
     exclude_bought : bool
         Only products the customer has not bought yet.
+    evidence : bool
+        With the evidence columns; without them only the lists are scored (one call of :func:`recommend` for all
+        the customers, as the account list needs for every key account), while the evidence costs a pass over the
+        purchase matrix per customer.
 
     Returns
     -------
     DataFrame
-        ``customer_id``, ``rank``, ``item``, ``description``, ``because_of``, ``bought_together``,
-        ``similar_customers_bought``.
+        ``customer_id``, ``rank``, ``item``, ``description``, and with ``evidence`` ``because_of``,
+        ``bought_together``, ``similar_customers_bought``.
 
     References
     ----------
@@ -1683,6 +1725,8 @@ def next_best(split: Split, customers, *, method: str = "itemcf", k: int = 3, de
     ...                    "date": pd.to_datetime(["2024-01-01"] * 5 + ["2024-03-01"])})
     >>> next_best(time_split(tx, "2024-01-31"), ["c"], k=1)[["item", "because_of", "bought_together"]].values.tolist()
     [['y', 'x', 2]]
+    >>> next_best(time_split(tx, "2024-01-31"), ["c"], k=1, evidence=False).values.tolist()
+    [['c', 1, 'y', '']]
     """
     customers = [str(c) for c in customers if str(c) in set(split.customers)]
     recs = recommend(split, method, k=k, exclude_bought=exclude_bought, customers=customers,
@@ -1693,8 +1737,9 @@ def next_best(split: Split, customers, *, method: str = "itemcf", k: int = 3, de
         items = recs.get(c, [])
         if not items:
             continue
-        ev = explain(split, c, items)
+        ev = explain(split, c, items) if evidence else pd.DataFrame({"item": list(items)})
         parts.append(ev.assign(customer_id=c, rank=range(1, len(items) + 1),
                                description=[labels.get(i, "") for i in items]))
-    cols = ["customer_id", "rank", "item", "description", "because_of", "bought_together", "similar_customers_bought"]
+    cols = ["customer_id", "rank", "item", "description"]
+    cols += ["because_of", "bought_together", "similar_customers_bought"] if evidence else []
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)

@@ -401,7 +401,9 @@ def _publish(name: str, staging: Path, out: Path) -> tuple[int, dict]:
                                                   "demonstration_notes": part.get("demonstration_notes", []),
                                                   "verdicts": part.get("verdicts")}
     manifest.get("not_run", {}).pop(name, None)  # it ran: the report no longer says it did not
-    keep = [a for a in manifest["artefacts"] if a["notebook"] != name]
+    # a file another notebook wrote before (the account list, which the personalisation stage writes again with its
+    # next best products) is listed once, as the last writer's
+    keep = [a for a in manifest["artefacts"] if a["notebook"] != name and not new_files & set(a["files"])]
     manifest["artefacts"] = sorted(keep + part["artefacts"], key=lambda a: (a["notebook"], a.get("order", 0), a["id"]))
     _write_json_atomic(manifest_path, manifest)
     return len(part["artefacts"]), values
