@@ -80,9 +80,10 @@ def figure_width(path, width_mm: float = TEXT_WIDTH_MM, height_mm: float = FIGUR
     return round(min(float(width_mm), height_mm * w / h), 1)
 
 
-def table_parts(heads: list, rows: list, kinds: list) -> list[tuple[list, list, list, str | None]]:
+def table_parts(heads: list, rows: list, kinds: list) -> list[tuple[list, list, list, tuple | None]]:
     """Split a table into parts that fit a landscape A4 page: ``[(heads, rows, kinds, columns)]``, where
-    ``columns`` is None for a table that fits, else the part's columns as ``"2-12 of 31"``.
+    ``columns`` is None for a table that fits, else the part's columns as ``(first, last, of)`` (1-based), which
+    the caption says in the edition's words (the report's ``table_part_columns``).
 
     The first column (the row names) is repeated in every part.
 
@@ -91,7 +92,7 @@ def table_parts(heads: list, rows: list, kinds: list) -> list[tuple[list, list, 
     >>> from kamlib.workbench.editions import table_parts
     >>> parts = table_parts(["item"] + [f"c{i}" for i in range(1, 31)], [["a"] + ["1"] * 30], ["text"] + ["num"] * 30)
     >>> [(len(h), c) for h, _, _, c in parts]
-    [(12, '2-12 of 31'), (12, '13-23 of 31'), (9, '24-31 of 31')]
+    [(12, (2, 12, 31)), (12, (13, 23, 31)), (9, (24, 31, 31))]
     """
     if len(heads) <= MAX_COLUMNS_LANDSCAPE:
         return [(list(heads), [list(r) for r in rows], list(kinds), None)]
@@ -101,7 +102,7 @@ def table_parts(heads: list, rows: list, kinds: list) -> list[tuple[list, list, 
         hi = min(lo + step, len(heads))
         cols = [0, *range(lo, hi)]
         parts.append(([heads[c] for c in cols], [[r[c] for c in cols] for r in rows], [kinds[c] for c in cols],
-                      f"{lo + 1}-{hi} of {len(heads)}"))
+                      (lo + 1, hi, len(heads))))
     return parts
 
 
@@ -199,7 +200,9 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
             for i, (h, r, k, cols) in enumerate(parts, 1):
                 label, text = caption(a)
                 if cols is not None:
-                    text += f" ({T['table_part']} {i}/{len(parts)}: {T['table_columns']} {cols})"
+                    first, last, of = cols
+                    text += " (" + T["table_part_columns"].format(i=i, n=len(parts), first=first, last=last,
+                                                                     of=of) + ")"
                 w.table(h, r, k, label, text)
             if total > max_rows:
                 w.paragraph(T["rows_shown"].format(n=max_rows, total=total) + f": {a['path']}")

@@ -113,7 +113,7 @@ TEXT = {
            "rules_note": "The rule behind every automatic verdict of this report (kamlib.verdicts): the statistic, "
                          "its cut-off and who set it.",
            "rules_head": ["criterion", "source", "what meeting it means"], "method_demonstration": "method demonstration",
-           "table_part": "part", "table_columns": "columns",
+           "table_part_columns": "part {i} of {n}: columns {first}-{last} of {of}",
            "demonstration_badge": "method demonstration: not the case company's data",
            "references_note": "Every work the text, verdicts, captions and tables of this report cite, in APA style "
                               "(7th edition), formatted by pandoc's citeproc from the official CSL style and "
