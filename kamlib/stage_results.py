@@ -415,6 +415,8 @@ class Segment(Result):
         The number of segments the silhouette suggests (count).
     revenue_shares : dict or None
         Share of revenue (0 to 1) by segment id, for every segment with customers (an empty segment has none).
+    top_customer_share : float or None
+        The share of the customers (0 to 1) in the segment with the most revenue (:func:`kamlib.segments.top_segment`).
     churn_auc : float or None
         ROC AUC of the logistic churn score on the company's held-out customers (0 to 1; NaN when it could not be
         computed).
@@ -434,6 +436,7 @@ class Segment(Result):
     k_gap: int | None = None
     k_silhouette: int | None = None
     revenue_shares: dict | None = None
+    top_customer_share: float | None = None
     churn_auc: float | None = None
     churn_aucs: dict | None = None
 
@@ -648,6 +651,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("segment", "k_gap"): ("30_segments", "k_gap"),
     ("segment", "k_silhouette"): ("30_segments", "k_silhouette"),
     ("segment", "revenue_shares"): ("30_segments", r"segment_(?P<id>.+)_revenue_share"),
+    ("segment", "top_customer_share"): ("30_segments", "top_segment_customer_share"),
     ("segment", "churn_auc"): ("35_churn", "auc_logit"),
     ("segment", "churn_aucs"): ("35_churn", r"auc_(?P<id>(?!telecom$).+)"),
     ("act", "baskets"): ("45_personalisation", "n_baskets"),
@@ -1323,10 +1327,10 @@ def _segment(r: StageResults, simulated: bool) -> list[Message]:
             out.append(Message("Only {m} of the {k} segments hold customers: the others are empty, so the account plan "
                                "has {m} groups to treat, the largest bringing {share:.1%} of revenue.", "closing",
                                m=len(shares), k=k, share=max(shares)))
-        elif len(shares) > 1:
-            out.append(Message("The segment with the most revenue brings {share:.1%} of it, against {even:.1%} for an "
-                               "even split across the {k} segments; account management weighs its customers "
-                               "accordingly.", "closing", k=k, share=max(shares), even=1 / k))
+        elif len(shares) > 1 and (top := _need(s, "top_customer_share")):  # its yardstick: its share of customers
+            out.append(Message("The segment with the most revenue holds {customers:.1%} of the customers and brings "
+                               "{share:.1%} of the revenue; account management weighs its customers accordingly.",
+                               "closing", customers=top[0], share=max(shares)))
         if s.k_gap is not None and s.k_silhouette is not None and s.k_gap != s.k_silhouette:
             out.append(Message("The silhouette suggests {a} segments and the gap statistic {b}: the number of segments "
                                "is a choice for the account plan, not a finding.", "closing", a=s.k_silhouette,

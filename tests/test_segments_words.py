@@ -94,3 +94,25 @@ def test_mapped_column_agreement_uses_the_sentence():
     assert band in ("weak", "moderate", "strong"), band  # the case this test is about
     assert (band in ("weak", "moderate", "strong")) == ("different partitions" in s)
     assert f"the words follow Cohen's w, {row['cohens_w']:.2f}" in s or band == "reproduces"
+
+
+def test_the_closing_sets_the_top_segment_against_its_own_customer_share():
+    """3. The segment section's closing: the top segment's revenue share beside its share of the customers, as the
+    notebook records it (top_segment_customer_share, one owner: segments.top_segment), not against an even split."""
+    from kamlib.stage_results import closing, recorded
+
+    values = {"30_segments": {"k_chosen": 5, **{f"segment_{i}_revenue_share": v for i, v in
+                                                enumerate([0.5604, 0.0788, 0.2624, 0.0939, 0.0044])},
+                              "top_segment_customer_share": 0.2625}, "35_churn": {"auc_logit": 0.757}}
+    said = closing("segment", recorded(values), strict=True)
+    [top] = [m for m in said if "most revenue" in m]
+    assert top == ("The segment with the most revenue holds 26.2% of the customers and brings 56.0% of the revenue; "
+                   "account management weighs its customers accordingly.")
+    assert "even split" not in " ".join(said) and "20.0%" not in top
+    zh = top.translate("zh")
+    assert "26.2%" in zh and "56.0%" in zh
+    # without the recorded customer share the sentence is left out (no yardstick), and strict mode names the key
+    del values["30_segments"]["top_segment_customer_share"]
+    assert not [m for m in closing("segment", recorded(values)) if "most revenue" in m]
+    with pytest.raises(Exception, match="top_segment_customer_share of 30_segments"):
+        closing("segment", recorded(values), strict=True)

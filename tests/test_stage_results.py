@@ -145,7 +145,7 @@ def _full() -> StageResults:
         understand=Understand(hypotheses_tested=8, hypotheses_supported=5, real_survey_n=250,
                               real_estimates={"H6": 0.52}, real_supported={"H6": True}, n_reviews=10000),
         segment=Segment(k=4, k_gap=3, k_silhouette=4, revenue_shares={"0": 0.55, "1": 0.25, "2": 0.15, "3": 0.05},
-                        churn_auc=0.74, churn_aucs={"logit": 0.74}),
+                        top_customer_share=0.3, churn_auc=0.74, churn_aucs={"logit": 0.74}),
         act=Act(baskets=18000, rules=313, rules_significant=120, personalised_lift=0.25,
                 personalised_lift_ci=(0.1, 0.4), personalised_verdict="supports the claim",
                 personalised_method="itemcf", personalised_claim_fact="F001", personalised_claim=0.2,
