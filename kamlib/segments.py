@@ -62,12 +62,13 @@ from ._results import Result
 from .errors import KamError, require_columns
 from .i18n import Message, join, made
 
-__all__ = ["COHEN_W", "FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "METHOD_DEPENDENT", "MappedAgreement",
-           "NAMES", "NAMING_MARGIN", "NAMING_RULE", "NO_STRUCTURE", "Projection", "Relation", "Robustness",
-           "TOP_SEGMENT", "TopSegment", "UNSTABLE", "WORD_NAMES", "alternatives", "choose_k", "cluster",
-           "feature_note", "feature_words", "features", "gap_statistic", "mapped_column_agreement", "mapped_crosstab", "matrix",
-           "name_mapping", "name_segments", "naming_rule", "profile", "projection", "relation", "relation_sentence", "robustness",
-           "snake", "top_segment"]
+__all__ = ["COHEN_W", "FEATURES", "FEATURES_SQL", "Gap", "KChoice", "LOGGED", "METHOD_DEPENDENT",
+           "MappedAgreement", "NAMES", "NAMING_MARGIN", "NAMING_RULE", "NO_STRUCTURE", "Projection",
+           "Relation", "Robustness", "SILHOUETTE_BANDS", "TOP_SEGMENT", "TopSegment", "UNSTABLE",
+           "WORD_NAMES", "alternatives", "choose_k", "cluster", "feature_note", "feature_words", "features",
+           "gap_statistic", "mapped_column_agreement", "mapped_crosstab", "matrix", "name_mapping",
+           "name_segments", "naming_rule", "profile", "projection", "relation", "relation_sentence",
+           "robustness", "silhouette_band", "snake", "top_segment"]
 
 FEATURES = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
 LOGGED = ["orders", "revenue", "avg_order", "recency_days", "tenure_days", "ipt_days"]
@@ -535,9 +536,58 @@ METHOD_DEPENDENT = ("The {k} behavioural segments depend on the clustering metho
                     "the customer base, not groups the data force; read their profiles as tendencies.")
 NO_STRUCTURE = ("The {k} behavioural segments have a mean silhouette width of {silhouette} (Rousseeuw 1987), at or "
                 "below the {cut} at which Kaufman & Rousseeuw (1990) find no substantial structure (rule "
-                "segment_structure), and the highest of any k from {first_k} to {last_k} is {best} (k = {k_best}): the "
-                "customers do not fall into well-separated groups, so the segments divide a continuum; read their "
-                "profiles as ranges of the features, not as distinct types of customer.")
+                "segment_structure), and the highest of any k from {first_k} to {last_k} is {best} (k = {k_best}), "
+                "which their table reads as {best_band}: the customers do not fall into well-separated groups, so the "
+                "segments divide a continuum; read their profiles as ranges of the features, not as distinct types of "
+                "customer.")
+
+#: Kaufman & Rousseeuw's (1990, ch. 2) reading of a mean silhouette width: the upper end of each band and its words
+#: (0.25 or less, 0.26 to 0.50, 0.51 to 0.70, 0.71 to 1.00). The first band's end is rule ``segment_structure``'s
+#: cut-off (:data:`kamlib.verdicts.RULES`), so the limitation and the band cannot disagree.
+SILHOUETTE_BANDS = ((float(verdicts.RULES["segment_structure"].threshold), "no substantial structure"),
+                    (0.50, "a weak structure that could be artificial"),
+                    (0.70, "a reasonable structure"),
+                    (1.00, "a strong structure"))
+
+
+def silhouette_band(width: float) -> Message | str:
+    """The words Kaufman & Rousseeuw (1990) give a mean silhouette width, with the band's bounds
+    (:data:`SILHOUETTE_BANDS`); "" for NaN.
+
+    Parameters
+    ----------
+    width : float
+        A mean silhouette width (-1 to 1).
+
+    Returns
+    -------
+    Message or str
+        Context ``phrase``.
+
+    References
+    ----------
+    Kaufman, L. & Rousseeuw, P. J. (1990). *Finding Groups in Data: An Introduction to Cluster Analysis*. Wiley.
+
+    Examples
+    --------
+    >>> from kamlib.segments import silhouette_band
+    >>> str(silhouette_band(0.298)), str(silhouette_band(0.227))
+    ('a weak structure that could be artificial (above 0.25, at most 0.50)', 'no substantial structure (at most 0.25)')
+    >>> silhouette_band(0.298).translate("zh")
+    '可能是人为的弱结构（高于 0.25，不超过 0.50）'
+    """
+    width = float(width)
+    if not np.isfinite(width):
+        return ""
+    low = None
+    for high, words in SILHOUETTE_BANDS:
+        if width <= high or high == SILHOUETTE_BANDS[-1][0]:
+            break
+        low = high
+    if low is None:
+        return Message("{words} (at most {high:.2f})", "phrase", words=Message(words, "phrase"), high=high)
+    return Message("{words} (above {low:.2f}, at most {high:.2f})", "phrase", words=Message(words, "phrase"), low=low,
+                   high=high)
 
 
 @dataclass(frozen=True)
@@ -590,6 +640,12 @@ class Robustness(Result):
     unstructured: bool = False
     best_silhouette: float = float("nan")
     k_best_silhouette: int = 0
+
+    @property
+    def best_band(self) -> Message | str:
+        """:attr:`best_silhouette` in Kaufman & Rousseeuw's words (:func:`silhouette_band`; "" when none is known):
+        :data:`NO_STRUCTURE`'s ``best_band``."""
+        return silhouette_band(self.best_silhouette)
 
     @property
     def unstable(self) -> bool:

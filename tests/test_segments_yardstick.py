@@ -182,7 +182,8 @@ def _declare_structure(art):
     art.limitation("segments_structure", segments.NO_STRUCTURE, k=("segments_k", "count"),
                    silhouette=("segments_silhouette", "estimate"), cut=("segments_silhouette_cut", "cutoff"),
                    first_k=("segments_first_k", "count"), last_k=("segments_last_k", "count"),
-                   best=("segments_best_silhouette", "estimate"), k_best=("segments_k_best_silhouette", "count"))
+                   best=("segments_best_silhouette", "estimate"), k_best=("segments_k_best_silhouette", "count"),
+                   best_band=r.best_band)
 
 
 def test_the_structure_limitation_renders_in_both_languages():
@@ -190,16 +191,43 @@ def test_the_structure_limitation_renders_in_both_languages():
     (en,) = out["en"]["limitations"]
     for part in ("The 5 behavioural segments have a mean silhouette width of 0.227 (Rousseeuw 1987)",
                  "at or below the 0.25 at which Kaufman & Rousseeuw (1990) find no substantial structure",
-                 "(rule segment_structure)", "the highest of any k from 2 to 8 is 0.298 (k = 2)",
+                 "(rule segment_structure)", "the highest of any k from 2 to 8 is 0.298 (k = 2), which their table "
+                 "reads as a weak structure that could be artificial (above 0.25, at most 0.50)",
                  "do not fall into well-separated groups"):
         assert part in en, part
     (zh,) = out["zh"]["limitations"]
     assert "未发现实质性结构" in zh and "0.227" in zh and "0.25" in zh and "segment_structure" in zh
     assert "Kaufman & Rousseeuw" in zh and "behavioural segments" not in zh
+    assert "可能是人为的弱结构（高于 0.25，不超过 0.50）" in zh  # the best k's band, in words
 
 
 def test_the_notebook_declares_the_structure_limitation_when_robustness_says_so():
     nb = json.loads((ROOT / "notebooks" / "30_segments.ipynb").read_text(encoding="utf-8"))
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert "if robust.unstructured:" in code and "segments.NO_STRUCTURE" in code
+    assert "best_band=robust.best_band" in code  # the template's every field is given
     assert "or robust.unstructured:" in code  # its numbers are recorded
+
+
+@pytest.mark.parametrize("width,words", [(0.10, "no substantial structure (at most 0.25)"),
+                                         (0.25, "no substantial structure (at most 0.25)"),
+                                         (0.2501, "a weak structure that could be artificial (above 0.25, at most 0.50)"),
+                                         (0.50, "a weak structure that could be artificial (above 0.25, at most 0.50)"),
+                                         (0.60, "a reasonable structure (above 0.50, at most 0.70)"),
+                                         (0.71, "a strong structure (above 0.70, at most 1.00)")])
+def test_the_silhouette_bands_follow_kaufman_and_rousseeuw(width, words):
+    """4. Kaufman & Rousseeuw (1990, ch. 2): 0.25 or less no substantial structure, 0.26-0.50 weak and could be
+    artificial, 0.51-0.70 reasonable, 0.71-1.00 strong; the first band ends at rule segment_structure's cut-off."""
+    band = segments.silhouette_band(width)
+    assert str(band) == words and band.translate("zh")
+    assert segments.SILHOUETTE_BANDS[0][0] == verdicts.RULES["segment_structure"].threshold
+    assert [b for b, _ in segments.SILHOUETTE_BANDS] == sorted(b for b, _ in segments.SILHOUETTE_BANDS)
+    assert segments.silhouette_band(float("nan")) == ""
+    # the band and the rule agree: at or below the cut-off the band is no substantial structure
+    assert words.startswith("no substantial") == (not verdicts.RULES["segment_structure"].met(width))
+
+
+def test_the_best_band_is_the_best_silhouette_in_words():
+    r = segments.robustness(segments.KChoice(CHOOSE_K, 2, 7, 5), ALT, n_init=5)
+    assert r.best_silhouette == pytest.approx(0.297781) and r.k_best_silhouette == 2
+    assert str(r.best_band) == "a weak structure that could be artificial (above 0.25, at most 0.50)"
