@@ -38,6 +38,11 @@ class ChurnEvaluation(Result):
         :func:`lift_table`.
     calibration : DataFrame or None
         ``mean_predicted``, ``observed_rate``, ``customers`` per group (scores in [0, 1] only).
+    auc_se, auc_ci_lower, auc_ci_upper : float
+        The AUC's standard error by Hanley & McNeil's (1982) formula and its Wald interval at ``level``, clipped to
+        [0, 1] (NaN when not computed).
+    level : float
+        The interval's confidence level.
     """
 
     auc: float
@@ -46,6 +51,10 @@ class ChurnEvaluation(Result):
     roc: pd.DataFrame
     lift: pd.DataFrame
     calibration: pd.DataFrame | None
+    auc_se: float = float("nan")
+    auc_ci_lower: float = float("nan")
+    auc_ci_upper: float = float("nan")
+    level: float = 0.95
 
 
 @dataclass(frozen=True)
@@ -402,8 +411,8 @@ def lift_table(y, score, bins: int = 10) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def evaluate(y, score, *, bins: int = 10) -> ChurnEvaluation:
-    """Evaluate a churn score: ROC-AUC, ROC curve, calibration, lift and gains.
+def evaluate(y, score, *, bins: int = 10, level: float = 0.95) -> ChurnEvaluation:
+    """Evaluate a churn score: ROC-AUC with its interval, ROC curve, calibration, lift and gains.
 
     Parameters
     ----------
@@ -413,11 +422,21 @@ def evaluate(y, score, *, bins: int = 10) -> ChurnEvaluation:
         Risk scores (higher = more likely to churn); a calibration table is made when they lie in [0, 1].
     bins : int
         Groups of the lift and calibration tables.
+    level : float
+        Confidence level of the AUC's interval.
 
     Returns
     -------
     ChurnEvaluation
-        ``auc``, ``top_decile_capture``, ``top_decile_lift``, ``roc``, ``lift`` and ``calibration``.
+        ``auc`` (with ``auc_se``, ``auc_ci_lower``, ``auc_ci_upper``), ``top_decile_capture``, ``top_decile_lift``,
+        ``roc``, ``lift`` and ``calibration``.
+
+    Notes
+    -----
+    The AUC's standard error is Hanley & McNeil's (1982): with :math:`A` the AUC, :math:`n_1` churners and
+    :math:`n_0` stayers, :math:`Q_1 = A / (2 - A)`, :math:`Q_2 = 2A^2 / (1 + A)` and
+    :math:`SE^2 = [A(1 - A) + (n_1 - 1)(Q_1 - A^2) + (n_0 - 1)(Q_2 - A^2)] / (n_1 n_0)`; the interval is
+    :math:`A \\pm z\\,SE`, clipped to [0, 1].
 
     References
     ----------
@@ -429,6 +448,9 @@ def evaluate(y, score, *, bins: int = 10) -> ChurnEvaluation:
     >>> from kamlib.churn import evaluate
     >>> round(evaluate([1, 0, 1, 0], [0.9, 0.1, 0.8, 0.2]).auc, 2)
     1.0
+    >>> ev = evaluate([1, 0, 1, 0, 1, 0, 1, 0], [0.9, 0.1, 0.3, 0.2, 0.8, 0.7, 0.6, 0.4], bins=2)
+    >>> round(ev.auc, 4), round(ev.auc_se, 4), round(ev.auc_ci_lower, 3), ev.auc_ci_upper
+    (0.8125, 0.1638, 0.491, 1.0)
     """
     from sklearn.metrics import roc_auc_score, roc_curve
 
@@ -443,8 +465,17 @@ def evaluate(y, score, *, bins: int = 10) -> ChurnEvaluation:
         q = pd.qcut(pd.Series(score).rank(method="average"), bins, labels=False, duplicates="drop")
         cal = pd.DataFrame({"mean_predicted": pd.Series(score).groupby(q).mean(),
                             "observed_rate": pd.Series(y).groupby(q).mean(), "customers": pd.Series(y).groupby(q).size()})
-    return ChurnEvaluation(float(roc_auc_score(y, score)), float(lift["cumulative_capture"].iloc[0]),
-                           float(lift["lift"].iloc[0]), pd.DataFrame({"fpr": fpr, "tpr": tpr}), lift, cal)
+    from scipy.stats import norm
+
+    auc = float(roc_auc_score(y, score))
+    n1, n0 = int(y.sum()), int(len(y) - y.sum())
+    q1, q2 = auc / (2 - auc), 2 * auc ** 2 / (1 + auc)  # Hanley & McNeil (1982)
+    se = float(np.sqrt(max(0.0, auc * (1 - auc) + (n1 - 1) * (q1 - auc ** 2) + (n0 - 1) * (q2 - auc ** 2)) / (n1 * n0)))
+    z = float(norm.ppf(0.5 + level / 2))
+    return ChurnEvaluation(auc, float(lift["cumulative_capture"].iloc[0]),
+                           float(lift["lift"].iloc[0]), pd.DataFrame({"fpr": fpr, "tpr": tpr}), lift, cal,
+                           auc_se=se, auc_ci_lower=max(0.0, auc - z * se), auc_ci_upper=min(1.0, auc + z * se),
+                           level=float(level))
 
 
 def cost_threshold(y, probability, *, cost_missed: float, cost_wasted: float) -> CostThreshold:

@@ -26,8 +26,9 @@ the top ``key_share`` of the candidates by past revenue whose gross profit in th
 under every rule, never key accounts under the profit rule, and counted among the key accounts under the others
 (:attr:`Tiers.n_loss_making_key_accounts`).
 
-Risk is P(alive) < ``min_p_alive``. When P(alive) carries no information (the purchase model is degenerate, or
-no customer is below the threshold), risk falls back to recency: more than ``max_inactive_days`` since the last
+Risk is P(alive) < ``min_p_alive``. When P(alive) carries no information (the purchase model is degenerate, no
+customer is below the threshold, or, checked on the holdout, it does not rank the customers who bought nothing there
+above chance by its interval: :func:`alive_check`), risk falls back to recency: more than ``max_inactive_days`` since the last
 purchase (a customer whose last purchase is exactly ``max_inactive_days`` days ago is still active; days are counted
 from the summary's recency and T, rounded to 1e-6 of a day, so a unit of weeks does not move the boundary).
 
@@ -59,11 +60,11 @@ from .errors import ArgumentError, KamError, require_columns
 from .i18n import Message, join
 from .rfm import UNIT_DAYS
 
-__all__ = ["ACCOUNT_COLUMNS", "Candidates", "ComeBack", "CustomerValue", "Cut", "INACTIVE_TOO_EARLY", "Identification",
+__all__ = ["ACCOUNT_COLUMNS", "AliveCheck", "Candidates", "ComeBack", "CustomerValue", "Cut", "INACTIVE_TOO_EARLY", "Identification",
            "KEY_TIERS", "LossMakers", "NURTURED", "ORDER", "RANK_BY", "SERVED", "Tiers", "WINDOW_EVIDENCE_LEVEL", "WINDOW_OWNERS", "Window",
-           "account_sheet", "accounts", "assign", "candidates", "customer_profit", "customer_value", "cut",
+           "account_sheet", "accounts", "alive_check", "assign", "base_note", "candidates", "customer_profit", "customer_value", "cut",
            "day_rule_check", "empty_tiers", "empty_tiers_note", "identify", "inactivity_window", "measure_of", "min_gaps", "risk_phrase",
-           "table", "top", "top_by_revenue", "top_by_rule", "unvalued_reason", "window", "with_profit",
+           "table", "top", "top_by_revenue", "top_by_rule", "unvalued_reason", "value_model_check", "window", "with_profit",
            "without_model"]
 
 ORDER = ["Key account", "At-risk key account", "Potential key account", "Develop", "Maintain"]
@@ -426,6 +427,9 @@ class Tiers(Result):
         Why no purchase model values the customers, as a clause (:func:`unvalued_reason`: the evidence check, the
         holdout, no amounts, ...): the one reason every caption and note about the fallback to past revenue reads;
         None when a model values them.
+    p_alive_check : AliveCheck or None
+        The check of the value model's P(alive) on the holdout (:func:`alive_check`); when it fails, risk is judged
+        by recency and :attr:`note` and :func:`risk_phrase` say why. None when no check was made.
 
     Examples
     --------
@@ -458,6 +462,7 @@ class Tiers(Result):
     cut: Cut | None = None
     start: str = ""
     unvalued: Message | None = None
+    p_alive_check: AliveCheck | None = None
 
     @property
     def measure(self) -> str:
@@ -580,7 +585,142 @@ class Tiers(Result):
         """``"clv"`` when a purchase model values the customers, else ``"revenue"`` (past revenue)."""
         return "clv" if self.value_model else "revenue"
 
-def _risk_phrase(risk: str, max_inactive_days: float, min_p_alive: float) -> Message:
+@dataclass(frozen=True)
+class AliveCheck(Result):
+    """Does the chosen purchase model's P(alive) rank the holdout's churners? (:func:`alive_check`)
+
+    Attributes
+    ----------
+    model : str
+        The label of the model whose P(alive) was checked ("" when not given).
+    auc : float
+        ROC AUC of 1 - P(alive) at the calibration end against churn (no purchase in the holdout), by
+        :func:`kamlib.churn.evaluate`.
+    ci_lower, ci_upper : float
+        Its interval at ``level`` (Hanley & McNeil's standard error, :func:`kamlib.churn.evaluate`).
+    n : int
+        Customers checked.
+    churners : int
+        Of them, customers with no purchase in the holdout.
+    level : float
+        The interval's confidence level.
+    """
+
+    model: str
+    auc: float
+    ci_lower: float
+    ci_upper: float
+    n: int
+    churners: int
+    level: float = 0.95
+
+    @property
+    def informative(self) -> bool:
+        """P(alive) ranks the churners above chance by its whole interval (rule ``p_alive_risk`` of
+        :data:`kamlib.verdicts.RULES`), so it may judge key-account risk."""
+        return bool(verdicts.RULES["p_alive_risk"].met(self.ci_lower))
+
+    @property
+    def verdict(self) -> str:
+        """``"above chance"`` (the rule is met), ``"below chance"`` (the whole interval below 0.5) or ``"not above
+        chance"`` (an interval that includes 0.5)."""
+        if self.informative:
+            return "above chance"
+        return "below chance" if self.ci_upper < verdicts.RULES["p_alive_risk"].threshold else "not above chance"
+
+    @property
+    def why(self) -> Message:
+        """Why P(alive) does not judge risk, as a clause ("P(alive) of BG/CNBD-k ranks the holdout's churners below
+        chance: AUC 0.30 (95% CI 0.27 to 0.33)"); for a check that passed, what it showed."""
+        numbers = dict(model=self.model or "the chosen model", auc=self.auc, lower=self.ci_lower, upper=self.ci_upper,
+                       level=self.level, n=self.n, churners=self.churners)
+        if self.verdict == "below chance":
+            return Message("P(alive) of {model} ranks the holdout's churners below chance: AUC {auc:.2f} ({level:.0%} "
+                           "CI {lower:.2f} to {upper:.2f}; {churners:,} of {n:,} customers bought nothing in the "
+                           "holdout)", "phrase", **numbers)
+        if self.verdict == "not above chance":
+            return Message("P(alive) of {model} does not rank the holdout's churners above chance: AUC {auc:.2f} "
+                           "({level:.0%} CI {lower:.2f} to {upper:.2f}, which includes 0.5; {churners:,} of {n:,} "
+                           "customers bought nothing in the holdout)", "phrase", **numbers)
+        return Message("P(alive) of {model} ranks the holdout's churners above chance: AUC {auc:.2f} ({level:.0%} CI "
+                       "{lower:.2f} to {upper:.2f}; {churners:,} of {n:,} customers bought nothing in the holdout)",
+                       "phrase", **numbers)
+
+    def summary_frame(self) -> pd.DataFrame:
+        """One row: ``model``, ``n``, ``churners``, ``auc``, ``ci_lower``, ``ci_upper``, ``verdict``."""
+        return pd.DataFrame([{"model": self.model, "n": self.n, "churners": self.churners, "auc": self.auc,
+                              "ci_lower": self.ci_lower, "ci_upper": self.ci_upper, "verdict": self.verdict}])
+
+
+def alive_check(calibration: pd.DataFrame, p_alive, *, model: str = "", level: float = 0.95) -> AliveCheck | None:
+    """Check P(alive) as a risk score on the holdout before the tiers use it: the ROC AUC of 1 - P(alive) at the
+    calibration end against churn (no purchase in the holdout), with its interval.
+
+    The tiers judge risk by P(alive) only when the whole interval lies above 0.5 (rule ``p_alive_risk`` of
+    :data:`kamlib.verdicts.RULES`: Hosmer, Lemeshow & Sturdivant's 0.5 is no discrimination, and the interval, not
+    the point estimate, decides, as Gardner & Altman ask); otherwise :func:`assign` judges risk by recency
+    (``max_inactive_days``), as when the model identifies no dropout. The cut-off is chance, not the 0.7 of
+    "acceptable" discrimination, because the question is whether P(alive) carries any information about who leaves;
+    a score below chance ranks stayers as the risks and must not choose whom to contact. The AUC is
+    :func:`kamlib.churn.evaluate`'s (the one owner).
+
+    Parameters
+    ----------
+    calibration : DataFrame
+        :func:`kamlib.rfm.calibration_holdout` (``frequency_holdout``), one row per customer.
+    p_alive : array-like
+        P(alive) at the calibration end of the same customers, in the same order (from the model fitted on the
+        calibration period: :meth:`kamlib.clv.Fitted.p_alive`).
+    model : str
+        The model's label, for the sentences.
+    level : float
+        The interval's confidence level.
+
+    Returns
+    -------
+    AliveCheck or None
+        None when the holdout has churners only or buyers only (no AUC), or no finite P(alive).
+
+    References
+    ----------
+    Hosmer, D. W., Lemeshow, S. & Sturdivant, R. X. (2013). *Applied Logistic Regression*, 3rd ed., Wiley, p. 177.
+
+    Hanley, J. A. & McNeil, B. J. (1982). The meaning and use of the area under a receiver operating characteristic
+    (ROC) curve. *Radiology*, 143(1), 29-36.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import alive_check
+    >>> cal = pd.DataFrame({"frequency_holdout": [0, 0, 0, 2, 1, 3] * 5})
+    >>> check = alive_check(cal, [0.9, 0.8, 0.7, 0.2, 0.3, 0.1] * 5, model="BG/CNBD-k")  # churners look alive
+    >>> round(check.auc, 2), check.informative, check.verdict
+    (0.0, False, 'below chance')
+    >>> str(check.why)[:62]
+    "P(alive) of BG/CNBD-k ranks the holdout's churners below chanc"
+    """
+    from . import churn
+
+    require_columns(calibration, ["frequency_holdout"], where="the calibration summary",
+                    fix="build it with kamlib.rfm.calibration_holdout")
+    p = np.asarray(p_alive, float)
+    if len(p) != len(calibration):
+        raise ArgumentError(f"p_alive has {len(p)} values for {len(calibration)} customers of the calibration "
+                            "summary; give one per row, in its order.", argument="p_alive")
+    y = (calibration["frequency_holdout"].to_numpy(float) == 0).astype(int)
+    ok = np.isfinite(p)
+    y, p = y[ok], p[ok]
+    if not len(y) or len(np.unique(y)) != 2:
+        return None
+    ev = churn.evaluate(y, 1 - p, level=level, bins=int(min(10, max(2, len(y) // 10))))  # the AUC; bins: its tables
+    return AliveCheck(str(model), ev.auc, ev.auc_ci_lower, ev.auc_ci_upper, int(len(y)), int(y.sum()),
+                      float(level))
+
+
+def _risk_phrase(risk: str, max_inactive_days: float, min_p_alive: float, alive: AliveCheck | None = None) -> Message:
+    if risk == "recency" and alive is not None and not alive.informative:  # P(alive) failed its check: say so
+        return Message("more than {days:g} days since the last purchase, as {why}", "phrase", days=max_inactive_days,
+                       why=alive.why)
     if risk == "recency":
         return Message("more than {days:g} days since the last purchase", "phrase", days=max_inactive_days)
     return Message("P(alive) < {min_p_alive:g}", "phrase", min_p_alive=min_p_alive)
@@ -607,7 +747,7 @@ def risk_phrase(tiers: Tiers) -> Message:
     >>> str(risk_phrase(assign(b, key_share=0.5, develop_share=0.6)))
     'P(alive) < 0.5'
     """
-    return _risk_phrase(tiers.risk, tiers.max_inactive_days, tiers.min_p_alive)
+    return _risk_phrase(tiers.risk, tiers.max_inactive_days, tiers.min_p_alive, tiers.p_alive_check)
 
 
 def _ranking(base: pd.DataFrame) -> tuple[pd.Series, str]:
@@ -1449,7 +1589,8 @@ def unvalued_reason(*, amounts: bool = True, compared: bool = True, evidence=Non
 def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float = 0.5,
            min_p_alive: float = 0.5, max_inactive_days: float = 180, unit: str = "D",
            degenerate: bool = False, value_model: str | bool = "CLV", as_of: str = "", rank_by: str = "revenue",
-           candidates: Candidates | None = None, start: str = "", unvalued: Message | None = None) -> Tiers:
+           candidates: Candidates | None = None, start: str = "", unvalued: Message | None = None,
+           p_alive_check: AliveCheck | None = None) -> Tiers:
     """Key-account tier per customer from value, potential and risk (rule in the module docstring).
 
     Parameters
@@ -1493,6 +1634,9 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
         Why no model values the customers (:func:`unvalued_reason`), which the caption phrase, the notes and
         :attr:`Tiers.unvalued` read; without ``value_model`` and without it, "no purchase model values the
         customers" (:data:`NO_VALUE_MODEL`), which claims no reason.
+    p_alive_check : AliveCheck, optional
+        The value model's P(alive) checked on the holdout (:func:`alive_check`): when it does not rank the churners
+        above chance by its interval, risk is judged by recency, and the note and the caption say why.
 
     Returns
     -------
@@ -1507,7 +1651,7 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     Examples
     --------
     >>> import pandas as pd
-    >>> from kamlib.tiers import assign
+    >>> from kamlib.tiers import alive_check, assign, risk_phrase
     >>> b = pd.DataFrame({"revenue": [10, 1], "clv": [5, 1], "p_alive": [0.9, 0.2], "recency": [4, 1], "T": [5, 5]})
     >>> t = assign(b, key_share=0.5, develop_share=0.6)
     >>> t.tier.astype(str).tolist(), t.risk
@@ -1520,6 +1664,10 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     'recency'
     >>> assign(b, key_share=0.5, develop_share=0.6, value_model=False).tier.astype(str).tolist()
     ['Key account', 'Maintain']
+    >>> bad = alive_check(pd.DataFrame({"frequency_holdout": [0, 3] * 4}), [0.9, 0.1] * 4, model="BG/NBD")
+    >>> t = assign(b, key_share=0.5, develop_share=0.6, p_alive_check=bad)  # P(alive) ranks churners below chance
+    >>> t.risk, str(risk_phrase(t))[:71]
+    ('recency', 'more than 180 days since the last purchase, as P(alive) of BG/NBD ranks')
     >>> lossy = b.assign(profit=[-3.0, 0.5])  # the largest customer loses money: not a key account by profit
     >>> t = assign(lossy, key_share=0.5, develop_share=0.6, value_model=False, rank_by="profit")
     >>> t.tier.astype(str).tolist(), list(t.loss_making), t.rank_by, t.measure
@@ -1554,12 +1702,14 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
                             measure=Message(measure_of(rank_by, base), "phrase"), why=unvalued)
     measure_name = measure_of(rank_by, base)
     ranking = _measure(base, rank_by)
-    if degenerate or p_min >= min_p_alive:
+    rejected = p_alive_check is not None and not p_alive_check.informative  # P(alive) fails its holdout check
+    if degenerate or p_min >= min_p_alive or rejected:
         require_columns(base, ["recency", "T"], where="the tier input",
                         fix="compute them with kamlib.clv.customer_base")
         why = (Message("the log has no amounts, so no purchase model values the customers") if revenue_name != "revenue" else
                unvalued if not value_model else
                Message("the purchase model cannot identify dropout (its parameters are at a bound)") if degenerate
+               else p_alive_check.why if rejected
                else Message("P(alive) is at least {p_min:.2f} for every customer, so no one would be at risk by it",
                             p_min=p_min))
         note = Message("Key-account risk is judged by recency, not P(alive): a top customer is at risk after {days:g} "
@@ -1570,7 +1720,8 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
     else:
         alive = base["p_alive"] >= min_p_alive
         risk = "p_alive"
-    risk_rule = _risk_phrase(risk, max_inactive_days, min_p_alive)
+    checked = p_alive_check if value_model and not degenerate else None  # a check of a P(alive) the tiers had
+    risk_rule = _risk_phrase(risk, max_inactive_days, min_p_alive, checked)
     eligible = candidates.eligible(base.index) if candidates is not None else np.ones(len(base), dtype=bool)
     pool = base.index[eligible]
     profitable = (base["profit"].fillna(0.0) > 0).to_numpy() if rank_by == "profit" else np.ones(len(base), bool)
@@ -1602,7 +1753,61 @@ def assign(base: pd.DataFrame, *, key_share: float = 0.2, develop_share: float =
                  value_model=model_label if value_model else "",
                  base=base, as_of=str(as_of), unit=unit, rank_note=rank_note, candidates=candidates,
                  loss_making=loss_making, dropout_identified=bool(identified), cut=key_cut,
-                 start=str(pd.Timestamp(start).date()) if start else "", unvalued=unvalued)
+                 start=str(pd.Timestamp(start).date()) if start else "", unvalued=unvalued,
+                 p_alive_check=checked)
+
+
+def base_note(base: pd.DataFrame, transactions: pd.DataFrame, *, end, start=None) -> Message | None:
+    """The customers the tiers rank, when they are fewer than the log's customers in the window: the summary
+    (:func:`kamlib.rfm.summary`) keeps a customer only with a purchase day (a day whose lines sum to zero or more),
+    so a customer with refunds only is in the log but not in the tiers, and a share "of customers" in the tiers is
+    a share of the smaller base.
+
+    Parameters
+    ----------
+    base : DataFrame
+        The tiers' customer table (indexed by customer id).
+    transactions : DataFrame
+        The log (``customer_id``, ``date``).
+    end, start : date-like
+        The window of ``base`` (``start`` None: from the first line).
+
+    Returns
+    -------
+    Message or None
+        A phrase naming the base and the customers left out ("the 1,302 customers with a purchase from 2010-12-01 to
+        2011-12-09; 7 customers with refunds only are left out"); None when every customer of the window is in
+        ``base``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.tiers import base_note
+    >>> tx = pd.DataFrame({"customer_id": ["a", "b", "c"], "date": pd.to_datetime(["2011-01-05"] * 3),
+    ...                    "amount": [10.0, 4.0, -3.0]})
+    >>> base = pd.DataFrame({"revenue": [10.0, 4.0]}, index=["a", "b"])  # c returned goods only
+    >>> str(base_note(base, tx, end="2011-12-09", start="2011-01-01"))
+    'the 2 customers with a purchase from 2011-01-01 to 2011-12-09; 1 customer with refunds only is left out'
+    >>> base_note(base, tx.iloc[:2], end="2011-12-09") is None
+    True
+    """
+    require_columns(transactions, ["customer_id", "date"], where="the transaction log",
+                    fix="load it with kamlib.transactions.load")
+    dates = pd.to_datetime(transactions["date"])
+    inside = dates.dt.normalize() <= pd.Timestamp(end)
+    if start is not None:
+        inside &= dates.dt.normalize() >= pd.Timestamp(start)
+    ids = pd.Index(transactions.loc[inside.to_numpy(), "customer_id"].astype(str).unique())
+    left = int(len(ids.difference(base.index.astype(str))))
+    if not left:
+        return None
+    first = str(pd.Timestamp(start).date()) if start is not None else str(dates[inside].min().date())
+    numbers = dict(n=len(base), start=first, end=str(pd.Timestamp(end).date()), left=left)
+    if left == 1:
+        return Message("the {n:,} customers with a purchase from {start} to {end}; {left:,} customer with refunds "
+                       "only is left out", "phrase", **numbers)
+    return Message("the {n:,} customers with a purchase from {start} to {end}; {left:,} customers with refunds only "
+                   "are left out", "phrase", **numbers)
 
 
 def _rule(share: float, measure: str, value_model: bool, risk: Message, candidates: Candidates | None,
@@ -2030,6 +2235,49 @@ class Identification(Result):
         return self.models.get(name) or covariate_fits.get(name)
 
 
+def value_model_check(calibration: pd.DataFrame | None, selection, fitted: dict,
+                      value_model: str) -> AliveCheck | None:
+    """:func:`alive_check` of the value model's P(alive): its fit on the calibration summary (the selection's
+    covariate fit when the holdout chose one) checked against who bought in the holdout. The identification notebook
+    and :func:`identify` both call it, so the tiers' risk rule is decided once.
+
+    Parameters
+    ----------
+    calibration : DataFrame or None
+        :func:`kamlib.rfm.calibration_holdout` (None when the log has no holdout).
+    selection : kamlib.clv.holdout.Selection or None
+        The holdout comparison (for a covariate fit).
+    fitted : dict
+        The purchase models fitted on ``calibration`` (name -> :class:`kamlib.clv.Fitted`).
+    value_model : str
+        The chosen model's name (``""`` for none).
+
+    Returns
+    -------
+    AliveCheck or None
+        None without a value model, a holdout, or a fit that identifies dropout.
+
+    Examples
+    --------
+    >>> from kamlib.tiers import value_model_check
+    >>> value_model_check(None, None, {}, "") is None  # no model values the customers: nothing to check
+    True
+    """
+    from .clv import label
+
+    cal = calibration
+
+    if not value_model or cal is None or "frequency_holdout" not in cal:
+        return None
+    fit = (getattr(selection, "covariate_fits", None) or {}).get(value_model) or fitted.get(value_model)
+    if fit is None or fit.degenerate:
+        return None
+    try:
+        return alive_check(cal, fit.p_alive(cal), model=label(value_model))
+    except KamError:  # a fit that cannot give P(alive) on this summary: no check, as without a holdout
+        return None
+
+
 def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, holdout_end, unit: str = "W",
              models=("bgnbd",), key_share: float = 0.2, develop_share: float = 0.5, min_p_alive: float = 0.5,
              max_inactive_days: float | str = "auto", months: int = 12, discount_rate: float = 0.10,
@@ -2150,8 +2398,9 @@ def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, 
     base = with_profit(base, transactions, end=holdout_end, start=calibration_start)
     inactive = window(transactions, max_inactive_days, end=holdout_end, start=calibration_start,
                       percentile=inactive_percentile, owner="tiers")
+    checked = value_model_check(cal, selection, fitted, value_model)  # P(alive) on the holdout before it judges risk
     result = assign(base, key_share=key_share, develop_share=develop_share, min_p_alive=min_p_alive,
-                    max_inactive_days=inactive.days, unit=unit,
+                    max_inactive_days=inactive.days, unit=unit, p_alive_check=checked,
                     degenerate=purchase.degenerate if purchase is not None else True,
                     value_model=clv.label(value_model) if value_model else "",
                     as_of=str(pd.Timestamp(holdout_end).date()), rank_by=rank_by,

@@ -271,6 +271,12 @@ RULES: dict[str, Rule] = _Registry({r.name: r for r in (
     Rule("auc", "ROC AUC", ">=", 0.70, "Hosmer, Lemeshow & Sturdivant (2013)", "acceptable discrimination"),
     Rule("auc_chance", "ROC AUC", ">=", 0.50, "Hosmer, Lemeshow & Sturdivant (2013)",
          "the score ranks churners above stayers at least as often as chance (below: it must not choose whom to contact)"),
+    # the key-account tiers' risk (kamlib.tiers.alive_check): P(alive) judges risk only when it ranks the holdout's
+    # churners above chance by its whole interval (Hosmer et al.'s 0.5 is no discrimination; the interval, not the
+    # point estimate, as Gardner & Altman ask); otherwise the tiers judge risk by recency
+    Rule("p_alive_risk", "lower bound of the 95% interval of the ROC AUC of 1 - P(alive) on the holdout", ">", 0.50,
+         "Hosmer, Lemeshow & Sturdivant (2013); Gardner & Altman (1986)",
+         "P(alive) ranks the holdout's churners above its stayers beyond chance, so it may judge key-account risk"),
     Rule("poor_discrimination", "ROC AUC", ">=", 0.60, "Hosmer, Lemeshow & Sturdivant (2013)",
          "better than poor discrimination (below: the claim that the score discriminates is contradicted)"),
     # survey items (item analysis by extreme groups)
