@@ -1956,8 +1956,8 @@ def accounts(tiers: Tiers, *, next_best: pd.DataFrame | None = None, method: str
     purchase model values the customers and identifies dropout (:attr:`Tiers.dropout_identified`); ``at_risk`` by
     the tiers' risk rule (:func:`risk_phrase`), applied to every customer; ``recency_days`` (days since the last
     purchase); with ``next_best``, ``next_best_products`` (each key account's products, best first, by name, the
-    code when the log has no name, joined by :data:`NEXT_BEST_SEPARATOR`) and ``next_best_method`` (the method that
-    chose them). Rows run by tier (:data:`ORDER`), then by the ranking measure, largest first (ties by id).
+    code when the log has no name or names two of them alike, joined by :data:`NEXT_BEST_SEPARATOR`) and
+    ``next_best_method`` (the method that chose them). Rows run by tier (:data:`ORDER`), then by the ranking measure, largest first (ties by id).
 
     The next best products come from the personalisation stage (``45_personalisation``), which runs after the tiers
     and writes the list again with them: the method its evaluation chose (popularity when no personalised method
@@ -2050,10 +2050,14 @@ def _next_best_cells(next_best: pd.DataFrame, method: str | None, out: pd.DataFr
                             "the method of kamlib.act.recommend.next_best_method).", argument="method")
     rows = next_best.assign(customer_id=next_best["customer_id"].astype(str)).sort_values(["customer_id", "rank"],
                                                                                         kind="mergesort")
-    names = rows["item"].astype(str)
+    codes = rows["item"].astype(str)
+    names = codes
     if "description" in rows:
         text = rows["description"].fillna("").astype(str).str.strip()
-        names = text.where(text != "", names)
+        names = text.where(text != "", codes)
+        # two products of one name in a cell (the log names some alike) are told apart by their codes
+        twice = names.groupby(rows["customer_id"]).transform(lambda v: v.duplicated(keep=False)) & (names != codes)
+        names = names.where(~twice, names + " (" + codes + ")")
     joined = names.groupby(rows["customer_id"], sort=False).agg(NEXT_BEST_SEPARATOR.join)
     key = out["tier"].isin(KEY_TIERS).to_numpy()
     products = [joined.get(c) if k else None for c, k in zip(out["customer_id"], key)]

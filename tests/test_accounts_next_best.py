@@ -40,6 +40,8 @@ def test_the_list_carries_each_key_accounts_products_by_name_and_the_method():
     assert frame.loc["a", "next_best_products"] == "TEA; p2; MUG"
     assert frame.loc["b", "next_best_products"] == "p4"
     assert (frame.loc[["a", "b"], "next_best_method"] == "itemcf").all()
+    alike = nb.assign(description=["", "MUG", "TEA", "MUG", "PEN"])  # two products named alike: their codes say which
+    assert tiers.accounts(t, next_best=alike, method="itemcf").iloc[0]["next_best_products"] == "TEA; MUG (p2); MUG (p3)"
     # c is not a key account (its row in the frame is ignored), d has none: empty cells
     assert frame.loc[["c", "d"], ["next_best_products", "next_best_method"]].isna().all().all()
     # the rest of the list is the list without them

@@ -256,6 +256,17 @@ def test_the_run_writes_the_account_list_of_the_kept_identification(quick_report
     assert entry["files"] == ["accounts.csv", "accounts.xlsx"] and entry["rows"] == len(ka.tier)
     values = json.loads((quick_report / "values" / "10_key_accounts.json").read_text())
     assert values["accounts_rows"] == len(ka.tier) and values["key_accounts_rank_by"] == ka.rank_by
+    # 45_personalisation wrote it again with every key account's next best products (listed once, as its own)
+    assert [a["notebook"] for a in manifest["artefacts"] if a["id"] == "accounts"] == ["45_personalisation"]
+    later = json.loads((quick_report / "values" / "45_personalisation.json").read_text())
+    key = csv["Tier"].isin(tiers.KEY_TIERS)
+    products = csv["Next best products"]
+    assert later["accounts_rows"] == len(csv) and later["accounts_next_best"] == products.notna().sum()
+    assert products[~key].isna().all() and products[key].notna().mean() > 0.9
+    assert products[key].dropna().str.split("; ").map(len).le(3).all()
+    method = csv.loc[key, "Method of the next best products"].dropna().unique().tolist()
+    assert len(method) == 1 and method[0] in {"Popular products (baseline)", "Item-based collaborative filtering",
+                                              "Content-based", "Hybrid", "Matrix factorisation (ALS)"}
 
 
 def test_a_later_stage_draws_the_same_key_accounts_from_a_cut_of_the_log(loaded):
