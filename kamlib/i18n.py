@@ -782,7 +782,13 @@ _EN_UNITS = {"days": "days", "weeks": "weeks", "months": "months", "seconds": "s
 #: * ``percent``: a number already in percent (``(%)`` in the header);
 #: * ``probability``: a probability, or a score between 0 and 1 read as one (P(alive), support, confidence,
 #:   precision, AUC): three decimals, no unit;
-#: * ``ratio``: a lift, a relative change, an odds ratio or a return on spend (no unit);
+#: * ``change``: a relative change over a baseline (a hit-rate lift over popularity, a campaign's relative lift:
+#:   (treatment - baseline) / baseline), held as a fraction and shown as a percentage, ``(%)`` in the header, with
+#:   no bound at 100% (the text says "a lift of 47.8%");
+#: * ``points``: a difference of two shares, in percentage points (the report decides it by the table, not by the
+#:   name: :func:`kamlib.workbench.report.table_cells`);
+#: * ``ratio``: a lift of association rules, a top-decile lift (a multiple of the base rate), an odds ratio or a
+#:   return on spend (no unit);
 #: * ``count``: things counted (customers, purchase days, repeat purchases);
 #: * ``days``: a time in days; ``model_time``: a time in the purchase models' unit (the study's ``clv.unit``);
 #: * ``p``: a p-value.
@@ -807,13 +813,15 @@ COLUMN_KINDS = {
         # of the reviews, products, answers, coded units, variance
         "mention_share", "positive_share", "negative_share", "share_in_negative", "share_in_positive",
         "missing_share", "coverage", "agreement", "lmg_share", "first_share", "clf_share",
-        "promoters", "detractors"), "share"),
+        "promoters", "detractors",
+        # of the top customers that stay on top when a judgement moves (the value index's sensitivity)
+        "top_overlap"), "share"),
     **dict.fromkeys((
         "p_alive", "mean_predicted", "support", "confidence", "precision", "recall", "accuracy", "auc", "f1",
         "ndcg", "kappa", "brier", "ece"), "probability"),
     **dict.fromkeys((
-        "lift", "hit_rate_lift", "top_decile_lift", "odds_ratio", "or", "roi", "conviction", "relative_lift",
-        "detectable_lift"), "ratio"),
+        "lift", "top_decile_lift", "odds_ratio", "or", "roi", "conviction"), "ratio"),
+    **dict.fromkeys(("hit_rate_lift", "relative_lift", "detectable_lift"), "change"),
     **dict.fromkeys((
         "customers", "frequency", "orders", "repeat_purchases", "calibration_repeat_purchases", "active_customers",
         "reviews", "baskets", "selected", "n", "count", "n_per_arm", "per_arm", "n_control", "n_treatment",
@@ -845,7 +853,8 @@ def column_kind(name: str) -> str | None:
     Returns
     -------
     str or None
-        ``money``, ``share``, ``percent``, ``probability``, ``ratio``, ``count``, ``days``, ``model_time`` or ``p``.
+        ``money``, ``share``, ``change``, ``percent``, ``probability``, ``ratio``, ``count``, ``days``,
+        ``model_time`` or ``p``.
 
     Examples
     --------
@@ -853,7 +862,9 @@ def column_kind(name: str) -> str | None:
     >>> column_kind("revenue"), column_kind("revenue_ci_lower"), column_kind("mean_revenue")
     ('money', 'share', 'money')
     >>> column_kind("hit_rate_lift_ci_upper"), column_kind("mean_recency"), column_kind("estimate")
-    ('ratio', 'model_time', None)
+    ('change', 'model_time', None)
+    >>> column_kind("lift"), column_kind("true_relative_lift"), column_kind("top_overlap")
+    ('ratio', 'change', 'share')
     """
     name = str(name)
     if name in COLUMN_KINDS:
@@ -909,14 +920,15 @@ def unit_of(kind: str | None, language: str = "en", *, currency: str | None = No
     >>> from kamlib.i18n import unit_of
     >>> unit_of("money", currency="USD"), unit_of("share", "zh"), unit_of("model_time", "zh", time_unit="W")
     ('USD', '%', '周')
-    >>> unit_of("model_time"), unit_of("money"), unit_of("ratio")
-    ("model's time unit", None, None)
+    >>> unit_of("model_time"), unit_of("money"), unit_of("ratio"), unit_of("change"), unit_of("points", "zh")
+    ("model's time unit", None, None, '%', '百分点')
     """
     if kind == "money":
         return currency or None
-    if kind in ("share", "percent"):
+    if kind in ("share", "percent", "change"):
         return "%"
-    words = {"days": "days", "model_time": _TIME_UNITS.get(time_unit or "", _MODEL_TIME)}.get(kind or "")
+    words = {"days": "days", "model_time": _TIME_UNITS.get(time_unit or "", _MODEL_TIME),
+             "points": "percentage points"}.get(kind or "")
     if words is None:
         return None
     return words if language == "en" else gettext(words, "unit", language) or words
@@ -1113,7 +1125,7 @@ def header_zh(name: str, *, kind: str | None = _BY_NAME, currency: str | None = 
     --------
     >>> from kamlib.i18n import header_zh
     >>> header_zh("revenue_share"), header_zh("relative_lift_ci_upper"), header_zh("mean_recency_days")
-    ('收入占比(%)', '相对提升 置信区间上限', '平均距上次购买天数')
+    ('收入占比(%)', '相对提升 置信区间上限(%)', '平均距上次购买天数')
     >>> header_zh("revenue", currency="CNY"), header_zh("recency", time_unit="D")
     ('收入(CNY)', '首次到末次购买的时长(天)')
     """

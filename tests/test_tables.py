@@ -157,16 +157,16 @@ def test_a_column_is_money_only_when_it_holds_money():
          "incremental_clv"), "money")
     assert [i18n.column_kind(n) for n in ("hit_rate_lift", "top_decile_lift", "holdout_total_error_pct", "p_alive",
                                           "pvalue_holm", "pct_lower", "degenerate")] == \
-        ["ratio", "ratio", "percent", "probability", "p", None, None]
+        ["change", "ratio", "percent", "probability", "p", None, None]
 
 
 def test_numbers_already_in_percent_and_misnamed_shares_are_not_scaled(tmp_path):
     csv = tmp_path / "t.csv"
-    csv.write_text("model,holdout_total_error_pct,hit_rate_lift,p_alive,lmg_share\nBG/NBD,12.5,3.25,0.0001,2.5\n")
+    csv.write_text("model,holdout_total_error_pct,top_decile_lift,p_alive,lmg_share\nBG/NBD,12.5,3.25,0.0001,2.5\n")
     heads, cells = _heads_and_cells(csv, "en")
-    # percent: (%) once, the number as it is; a lift is a ratio; a probability keeps three decimals; a "share"
-    # column holding 2.5 is no fraction: shown as it is, without (%)
-    assert heads == ["Model", "Holdout total error (%)", "Hit rate lift", "P(alive)", "LMG share"]
+    # percent: (%) once, the number as it is; a top-decile lift is a ratio (a multiple of the base rate); a
+    # probability keeps three decimals; a "share" column holding 2.5 is no fraction: shown as it is, without (%)
+    assert heads == ["Model", "Holdout total error (%)", "Top-decile lift", "P(alive)", "LMG share"]
     assert cells == ["BG/NBD", "12.5", "3.250", "&lt;&nbsp;0.001", "2.500"]
 
 

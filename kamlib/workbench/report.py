@@ -360,10 +360,12 @@ def column_kind(name, values: pd.Series) -> str:
     every digit).
 
     Shares are percentages with one decimal, headed (%) (a column the glossary calls a share whose values leave
-    [-1, 1] is not a fraction and is shown as a number), numbers already in percent one decimal; probabilities have
+    [-1, 1] is not a fraction and is shown as a number), and so are relative changes (the glossary's ``change``: a
+    lift of 47.8% over the baseline, with no bound at 100%); numbers already in percent one decimal; probabilities have
     three decimals; money has thousands
     separators (no decimals from 1,000 up, else two) and is headed with the study's currency; counts are whole
-    numbers with separators; other estimates have three decimals (scientific notation only below 0.0005).
+    numbers with separators (by its values: integers, or whole numbers up from 2: a CFI of 1.0 beside a TLI of 1.004
+    is an estimate, not a count); other estimates have the decimals of their size (:func:`decimals`).
     """
     from ..i18n import column_kind as kind_of
 
@@ -377,23 +379,27 @@ def column_kind(name, values: pd.Series) -> str:
     size = finite.abs()[finite.abs() != math.inf]
     if kind == "share" and (not len(size) or size.max() <= 1):
         return "share"
+    if kind == "change":  # a relative change: a percentage, as the text says it, above 100% too
+        return "share"
     if kind in ("probability", "money", "percent"):
         return kind
     if pd.api.types.is_integer_dtype(values) or (len(finite) and (finite == finite.round()).all()
-                                                  and finite.abs().max() >= 1):
+                                                  and finite.abs().max() > 1):
         return "count"
     return "number"
 
 
-def _formatter(kind: str, values: pd.Series, together: pd.Series | None = None):
-    """A function that formats one cell of a column of this kind, with decimals fixed per column.
+def _formatter(kind: str, values: pd.Series, together: pd.Series | None = None, by_row: list[int] | None = None):
+    """A function ``fmt(value, row=None)`` that formats one cell of a column of this kind, with decimals fixed per
+    column, or per row when ``by_row`` gives them (:func:`row_decimals`: an estimate of -11,864 above one of 0.191).
 
     Text cells stay as written (product codes and ids such as ``22423`` are not numbers to format),
     except in a ``value`` column of a measure/value table, whose numbers get separators. ``together``: the values of
     the column's group (:func:`column_groups`: an estimate with its interval and SE, a value with its cut-off), whose
     decimals it shares. No cell is in scientific notation: an estimate below the column's precision is "< 0.001"
     (a numerical zero, below 1e-8 of the column's size, is 0), and a cell of ten thousand or more shows at most
-    seven significant digits (3,533,190,000 beside 0.812, not 3,533,190,000.000)."""
+    seven significant digits (3,533,190,000 beside 0.812, not 3,533,190,000.000). A ``points`` column (a difference
+    of two shares) is shown in percentage points, one decimal."""
     if kind == "p":
         return _fmt_p
     if kind == "text":
@@ -404,7 +410,7 @@ def _formatter(kind: str, values: pd.Series, together: pd.Series | None = None):
     big = finite.abs().max() if len(finite) else 0
     if kind == "count":
         spec = ",.0f"
-    elif kind in ("share", "percent"):  # a percentage: the header says (%)
+    elif kind in ("share", "percent", "points"):  # a percentage (the header says (%)) or percentage points
         spec = ".1f"
     elif kind == "probability":
         spec = ".3f"
@@ -412,15 +418,21 @@ def _formatter(kind: str, values: pd.Series, together: pd.Series | None = None):
         spec = ",.0f" if big >= 1000 else ",.2f"
     else:  # estimates: one number of decimals per column, by its typical size (-15,153 beside 0.812 is not a column)
         spec = f",.{decimals(together)}f"
-    places = int(spec[-2]) if spec[-2].isdigit() else 0
+    column_places = int(spec[-2]) if spec[-2].isdigit() else 0
+    column_spec = spec
 
-    def fmt(v):
+    def fmt(v, row: int | None = None):
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             return _fmt(v)
         if v != v:
             return ""
         if v in (math.inf, -math.inf):
             return _fmt(v)
+        places, spec = column_places, column_spec
+        if by_row is not None and row is not None and row < len(by_row):  # this row's own decimals
+            places, spec = by_row[row], f",.{by_row[row]}f"
+        if kind == "points":
+            return format(100 * v, spec)
         if kind in ("number", "money") and v != 0 and abs(v) < 0.5 * 10.0 ** -places:
             if abs(v) < 1e-8 * max(1.0, float(big)) or places == 0:  # a numerical zero: 0 at the column's decimals
                 return format(0.0, spec)
@@ -450,6 +462,8 @@ def column_groups(names: list[str], kinds: list[str]) -> list[list[int]]:
     ``X_ci_lower``, ``X_ci_upper``, ``X_se``; a bare ``ci_lower`` / ``ci_upper`` / ``se`` with the estimate before
     them; a ``value`` with its ``cut_off`` (a CFI of 0.998 is not "1.00" beside a cut-off of "0.950"). Only
     estimates and money group (counts with them); shares, p-values, probabilities and text keep their own format.
+    A count is no estimate a bare interval or SE belongs to (the ``n`` between an estimate's p-value and its
+    ``ci_lower``, the ``looks`` before a rate's ``se``): it keeps its whole numbers.
 
     Parameters
     ----------
@@ -469,6 +483,8 @@ def column_groups(names: list[str], kinds: list[str]) -> list[list[int]]:
     [[0], [1, 2, 3], [1, 2, 3], [1, 2, 3]]
     >>> column_groups(["index", "value", "cut_off"], ["text", "number", "number"])
     [[0], [1, 2], [1, 2]]
+    >>> column_groups(["estimate", "se", "n", "ci_lower", "ci_upper"], ["number", "number", "count", "number", "number"])
+    [[0, 1, 3, 4], [0, 1, 3, 4], [2], [0, 1, 3, 4], [0, 1, 3, 4]]
     """
     numeric = ("number", "money", "count")
     key = list(range(len(names)))
@@ -484,7 +500,7 @@ def column_groups(names: list[str], kinds: list[str]) -> list[list[int]]:
         elif stem.startswith("se_") and stem[3:] in names:
             key[i] = key[names.index(stem[3:])]
         else:
-            anchor = i if stem == name else anchor
+            anchor = i if stem == name and kind != "count" else anchor
     for pair in _VALUE_CUTOFF:
         if pair <= set(names):
             a, b = sorted(names.index(n) for n in pair)
@@ -506,7 +522,9 @@ def _text_cell(v) -> str:
 def decimals(values: pd.Series) -> int:
     """The decimals of a column of estimates: three when its typical (median) size is below 10, two below 100, one
     below 1,000, none from 1,000 up, so that every cell of the column has the same number of decimals and none shows
-    digits below its precision (a log-likelihood of -15,153.200).
+    digits below its precision (a log-likelihood of -15,153.200). A column whose rows differ in magnitude so much
+    that these decimals would wipe a row's value (0.191 beside -11,864 shown as "0") takes each row's decimals
+    instead (:func:`row_decimals`).
 
     Parameters
     ----------
@@ -529,6 +547,50 @@ def decimals(values: pd.Series) -> int:
     from ..i18n import decimals as of_size  # the one rule of an estimate's decimals, in a table and in a sentence
 
     return of_size(float(size.median()) if len(size) else 0.0)
+
+
+def row_decimals(block: pd.DataFrame) -> list[int] | None:
+    """Each row's decimals for a column (or a column's group: an estimate, its SE and interval) of estimates whose
+    rows differ in magnitude, or None when the column's decimals (:func:`decimals`) serve every row.
+
+    The column's decimals serve unless they leave a nonzero value with fewer than two significant digits where its
+    row, by its own size, would show them: a difference-in-differences check with an effect on house prices
+    (-11,864, SE 7,457) above an effect on log weeks (0.191, SE 0.069) shows the second row as 0.191 and 0.069,
+    not 0 and 0. A row's decimals are those of its own typical (median) size, by the same rule
+    (:func:`kamlib.i18n.decimals`), so an estimate, its SE and its interval keep one number of decimals in a row.
+
+    Parameters
+    ----------
+    block : DataFrame
+        The column's group, one column per member, the table's rows in order.
+
+    Returns
+    -------
+    list of int or None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.workbench.report import row_decimals
+    >>> row_decimals(pd.DataFrame({"effect": [-11863.9, 0.1906], "se": [7456.6, 0.0685]}))
+    [0, 3]
+    >>> row_decimals(pd.DataFrame({"effect": [0.812, 1.4, 27.1]})) is None
+    True
+    >>> row_decimals(pd.DataFrame({"estimate": [27711.5, 5.6e-07]})) is None  # a numerical zero is 0 in any row
+    True
+    """
+    from ..i18n import decimals as of_size
+
+    numbers = block.apply(pd.to_numeric, errors="coerce").abs()
+    numbers = numbers.where(numbers != math.inf)
+    # a numerical zero (below 1e-8 of the column's size: a parameter at its bound) is 0 in any row, no value to keep
+    numbers = numbers.where(numbers > 1e-8 * max(1.0, float(numbers.max().max()) if numbers.notna().any().any() else 1.0))
+    places = decimals(pd.Series(numbers.to_numpy().ravel()))
+    rows = [of_size(float(r.median())) if r.notna().any() else places for _, r in numbers.iterrows()]
+    lost = (numbers < 10.0 ** (1 - places)).to_numpy().any(axis=1)  # fewer than two significant digits shown
+    if not any(lost[i] and rows[i] > places for i in range(len(rows))):
+        return None
+    return rows
 
 
 def _is_p_column(name: str) -> bool:
@@ -603,13 +665,59 @@ def _header(c: str, lang: str, kind: str | None = None, currency: str | None = N
 
 def _unit_kind(name: str, shown_as: str) -> str | None:
     """The kind whose unit a column's header carries: the glossary's (:func:`kamlib.i18n.column_kind`), unless the
-    column is shown otherwise (words; a "share" that holds no fractions)."""
+    column is shown otherwise (words; a "share" that holds no fractions), or the table's (:func:`in_context`: the SE
+    of a rate in %, a difference of two shares in percentage points)."""
     from ..i18n import column_kind as kind_of
 
     kind = kind_of(name)
     if shown_as == "text" or (kind in ("share", "money") and shown_as != kind):
         return None
+    if shown_as == "points" or (kind is None and shown_as == "share"):
+        return shown_as
     return kind
+
+
+#: A difference (with its interval, SE, true value) that :func:`in_context` reads in percentage points
+_DIFFERENCE = re.compile(r"^(true_)?difference(_ci_lower|_ci_upper|_lower|_upper|_se)?$")
+
+
+def in_context(names: list[str], kinds: list[str]) -> list[str]:
+    """The kinds of a table's columns (:func:`column_kind`) as the table's other columns say them: a bare ``se``,
+    ``ci_lower`` or ``ci_upper`` after a share (the nearest column before it that is no companion, count or
+    p-value) is that share's, shown in % (a false-positive rate of 5.7% with an SE of 1.3, not 0.013); and in a table
+    of two arms' shares (``X_treatment`` and ``X_control``), ``difference`` with its interval and true value is
+    their difference, in percentage points (2.6, not 0.026).
+
+    Parameters
+    ----------
+    names : list of str
+        The column names.
+    kinds : list of str
+        Their kinds by name and values (:func:`column_kind`).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import in_context
+    >>> in_context(["looks", "false_positive_rate", "se"], ["count", "share", "number"])
+    ['count', 'share', 'share']
+    >>> in_context(["conversion_treatment", "conversion_control", "difference", "difference_ci_lower", "z"],
+    ...            ["share", "share", "number", "number", "number"])
+    ['share', 'share', 'points', 'points', 'number']
+    """
+    kinds = list(kinds)
+    for i, name in enumerate(names):
+        if _COMPANION.sub("", name) or kinds[i] not in ("number", "count"):
+            continue
+        before = [j for j in range(i) if _COMPANION.sub("", names[j]) and kinds[j] not in ("count", "p")]
+        if before and kinds[before[-1]] == "share":
+            kinds[i] = "share"
+    arms = any(n.endswith("_treatment") and kinds[i] == "share" and f"{n[:-10]}_control" in names
+               and kinds[names.index(f"{n[:-10]}_control")] == "share" for i, n in enumerate(names))
+    return [("points" if arms and _DIFFERENCE.match(n) and k == "number" else k) for n, k in zip(names, kinds)]
 
 
 def table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None = None, cells: dict | None = None,
@@ -624,11 +732,11 @@ def table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None =
     df = _language_columns(pd.read_csv(csv), lang)
     total = len(df)
     shown = df.head(max_rows)
-    # a measure/value table (the values are of many kinds), or a statistic's value beside its cut-off: "value" is
-    # the statistic's, not the glossary's money
-    generic = {"measure", "field", "cut_off", "cutoff", "threshold"} & set(df.columns)
-    measured = ["measured" if generic and c == "value" else str(c) for c in df.columns]
-    kinds = [column_kind(n, df[c]) for n, c in zip(measured, df.columns)]
+    # "value" is the customers' value, money, only in a table that gives its share of the whole (a Pareto or ABC
+    # table: value and value_share); elsewhere it is a statistic's (a measure/value table, a fit index beside its
+    # cut-off, a judgement on Saaty's scale), whose kind its values tell
+    measured = ["measured" if c == "value" and "value_share" not in df.columns else str(c) for c in df.columns]
+    kinds = in_context([str(c) for c in df.columns], [column_kind(n, df[c]) for n, c in zip(measured, df.columns)])
     shown = _translate_cells(shown, cells, lang, names)
     heads = [with_name(str(c), names, lang) if str(c) in (names or {}) else
              _header(c, lang, _unit_kind(n, k), currency, time_unit, names)
@@ -636,9 +744,11 @@ def table_cells(csv: Path, lang: str, max_rows: int = 30, currency: str | None =
     groups = column_groups([str(c) for c in df.columns], kinds)
     kinds = [("number" if k == "count" and any(kinds[j] in ("number", "money") for j in groups[i]) else k)
              for i, k in enumerate(kinds)]  # an integer estimate beside its interval shares its decimals
-    fmts = [_formatter(k, df[c], pd.concat([df[df.columns[j]] for j in groups[i]], ignore_index=True))
+    fmts = [_formatter(k, df[c], pd.concat([df[df.columns[j]] for j in groups[i]], ignore_index=True),
+                       row_decimals(df[[df.columns[j] for j in groups[i]]]) if k == "number" else None)
             for i, (k, c) in enumerate(zip(kinds, df.columns))]
-    rows = [[f(v) for f, v in zip(fmts, r)] for r in shown.itertuples(index=False)]
+    rows = [[f(v, i) if f not in (_fmt_p, _fmt, _text_cell) else f(v) for f, v in zip(fmts, r)]
+            for i, r in enumerate(shown.itertuples(index=False))]
     return heads, rows, kinds, total
 
 
