@@ -215,18 +215,22 @@ class Literature(Result):
     mean_kappa : float or None
         Mean Cohen's kappa between the manual and the automatic coding of the themes (-1 to 1; 1 is perfect
         agreement, 0 agreement by chance).
+    n_gaps : int or None
+        Themes stressed by at least two sources that no analysis of the workbook tests (count,
+        :func:`kamlib.literature.gaps`).
 
     Examples
     --------
     >>> from kamlib.stage_results import Literature
     >>> Literature(n_sources=12, n_themes=6, mean_kappa=0.81).as_dict()
-    {'n_sources': 12, 'n_themes': 6, 'mean_kappa': 0.81}
+    {'n_sources': 12, 'n_themes': 6, 'mean_kappa': 0.81, 'n_gaps': None}
     """
 
     stage: ClassVar[str] = "literature"
     n_sources: int | None = None
     n_themes: int | None = None
     mean_kappa: float | None = None
+    n_gaps: int | None = None
 
 
 @dataclass(frozen=True)
@@ -295,6 +299,10 @@ class Identify(Result):
         Customers whose holdout revenue the gradient-boosted trees forecast in the holdout comparison (count,
         :func:`kamlib.clv.holdout.ml_forecast`); 0 when the calibration period was too short to train them (left out,
         with a note); None when the comparison did not run.
+    dropout_unidentified : tuple of str or None
+        Labels of the fitted purchase models whose dropout parameters are at a bound (no dropout identified on this
+        log, :attr:`kamlib.clv.Fitted.dropout_unidentified`); the evidence check simulates with the CDNOW customers'
+        dropout (:data:`kamlib.clv.evidence.CDNOW_DROPOUT`) when the BG/NBD is among them.
 
     Examples
     --------
@@ -326,6 +334,7 @@ class Identify(Result):
     dropout_recovered: float | None = None
     dropout_verdict: str | None = None
     ml_customers: int | None = None
+    dropout_unidentified: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -609,6 +618,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("literature", "n_sources"): ("00_literature", "n_sources"),
     ("literature", "n_themes"): ("00_literature", "n_themes"),
     ("literature", "mean_kappa"): ("00_literature", "mean_kappa"),
+    ("literature", "n_gaps"): ("00_literature", "n_gaps"),
     ("identify", "key_accounts"): ("10_key_accounts", "key_accounts"),
     ("identify", "key_accounts_revenue_share"): ("10_key_accounts", "key_accounts_revenue_share"),
     ("identify", "top_revenue_share"): ("10_key_accounts", "top20_revenue_share"),
@@ -630,6 +640,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("identify", "dropout_recovered"): ("10_key_accounts", "dropout_evidence_recovered"),
     ("identify", "dropout_verdict"): ("10_key_accounts", "dropout_evidence_verdict"),
     ("identify", "ml_customers"): ("10_key_accounts", "ml_forecast_customers"),
+    ("identify", "dropout_unidentified"): ("10_key_accounts", "dropout_unidentified_models"),
     ("understand", "hypotheses_tested"): ("20_survey", "hypotheses_tested"),
     ("understand", "hypotheses_supported"): ("20_survey", "hypotheses_supported"),
     ("understand", "real_survey_n"): ("20_survey", "real_survey_n"),
@@ -690,6 +701,7 @@ KEPT: dict[tuple[str, str], str] = {("identify", "tiers"): "key_accounts"}
 _CONVERT: dict[tuple[str, str], Callable] = {
     ("identify", "value_model"): lambda v: "" if v == "none" else str(v),  # the notebook records "none" for none
     ("identify", "degenerate_models"): lambda v: tuple(map(str, v)),
+    ("identify", "dropout_unidentified"): lambda v: tuple(map(str, v)),
     ("understand", "real_supported"): lambda v: {h: x == "yes" for h, x in v.items()},
     ("act", "personalised_lift_ci"): tuple,
     ("evaluate", "capture_clv_ci"): tuple,

@@ -183,7 +183,7 @@ def test_candidates_are_counted_and_a_model_rejected_by_the_evidence_check_gets_
     assert "No model predicted" not in ident and "captured as much holdout revenue" not in ident
     assert "Concentration is the revenue share" in ident
     zh = methods.chapter(manifest, values, "zh")[0]["text"]
-    assert "381 名候选顾客" in zh and "(英文原文)" not in zh
+    assert ("381 名候选顾客" in zh or "381 名候选客户" in zh) and "(英文原文)" not in zh  # 顾客 or 客户, as zh.po words it
 
 
 def test_each_survey_method_is_described_only_when_its_value_was_recorded():
@@ -525,3 +525,84 @@ def test_the_relationship_quality_studys_assumptions_are_its_background_only():
     assert said.startswith("Assumptions. The study file does not set the background and research questions "
                            "(texts.background);")
     assert "survey." not in said and "title" not in said
+
+
+# ------------------------------------------------------------------- the examiner's default study (items 5 and 20)
+
+def _chosen_run(**recorded) -> tuple[dict, dict]:
+    """The default study's identification: BG/NBD, Pareto/NBD and BG/CNBD-k fitted in weeks, BG/CNBD-k chosen on the
+    holdout, the evidence check passed, the Gamma-Gamma spend model fitted."""
+    base = dict(key_accounts=260, value_model="BG/CNBD-k", dropout_evidence=True, dropout_recovered=1.0,
+                dropout_verdict="identified", degenerate_models=["BG/NBD", "Pareto/NBD"], spend_shape=2.67)
+    manifest, values = _identify_run(**{**base, **recorded})
+    manifest["notebooks"][sr.recorded_by("identify", "key_accounts")]["parameters"].update(
+        clv_models=["bgnbd", "paretonbd", "bgcnbd"], tiers_rank_by="revenue")
+    return manifest, values
+
+
+def test_the_evidence_check_says_whose_dropout_it_simulated():
+    """Examiner item 5: the check passed on logs simulated with CDNOW's dropout, as the log's own BG/NBD finds none;
+    the methods said "simulated from the fit". The sentence names the dropout the simulation used, from the models
+    the run recorded as identifying no dropout, with the numbers of the one owner (kamlib.clv.evidence)."""
+    from kamlib.clv.evidence import CDNOW_DROPOUT
+
+    borrowed = methods.chapter(*_chosen_run(dropout_unidentified=["BG/NBD", "Pareto/NBD"]))[0]["text"]
+    cdnow = f"the dropout of the CDNOW customers (a = {CDNOW_DROPOUT['a']}, b = {CDNOW_DROPOUT['b']}"
+    assert cdnow in borrowed and "since the log's own BG/NBD finds no dropout: it can (100%" in borrowed
+    assert "not that this log's own dropout is identified" in borrowed
+    assert "simulated from the fit" not in borrowed
+    own = methods.chapter(*_chosen_run(dropout_unidentified=[]))[0]["text"]
+    assert "simulated from the log's own BG/NBD fit: it can" in own and "CDNOW" not in own
+    unknown = methods.chapter(*_chosen_run())[0]["text"]  # a run that did not record its BG/NBD fit's dropout
+    assert "when that fit finds no dropout" in unknown and "not that this log's own dropout" not in unknown
+    failed = methods.chapter(*_chosen_run(dropout_unidentified=["BG/NBD"], dropout_evidence=False,
+                                          dropout_recovered=0.4, dropout_verdict="not identified"))[0]["text"]
+    assert cdnow in failed and "only 40% of the refits" in failed and "not that this log's own" not in failed
+    zh = methods.chapter(*_chosen_run(dropout_unidentified=["BG/NBD", "Pareto/NBD"]), "zh")[0]["text"]
+    assert "CDNOW 客户的流失(a = 0.793" in zh.replace("（", "(") and "并不说明本日志自身的流失已被识别" in zh
+    assert "(英文原文)" not in zh
+
+
+def test_the_units_and_the_refit_that_values_the_customers_are_stated():
+    """Examiner item 20: the parameters' time unit, and that CLV at the log's end comes from the chosen model refitted
+    on the whole log (tiers.customer_value), not from the calibration fit of the key numbers."""
+    ident = methods.chapter(*_chosen_run())[0]["text"]
+    assert "Their scale parameters (alpha and the Pareto/NBD's beta) are in weeks" in ident
+    assert ("Lifetime value and P(alive) at the log's end come from BG/CNBD-k and Gamma-Gamma fitted again to the "
+            "whole log (from 2010-12-01 to 2011-12-09), not from the calibration-period fit") in ident
+    manifest, values = _chosen_run(spend_shape=None)
+    manifest["notebooks"]["10_key_accounts"]["parameters"].update(clv_models=["bgnbd"], clv_unit="D")
+    plain = methods.chapter(manifest, values)[0]["text"]
+    assert "Their scale parameters (alpha) are in days" in plain and "come from BG/CNBD-k fitted again" in plain
+    unchosen = methods.chapter(*_chosen_run(value_model="none"))[0]["text"]
+    assert "fitted again to the whole log" not in unchosen  # no model values the customers: nothing is refitted
+    zh = methods.chapter(*_chosen_run(), "zh")[0]["text"]
+    assert "以周为单位" in zh and "重新拟合的 BG/CNBD-k、Gamma-Gamma" in zh and "(英文原文)" not in zh
+
+
+def test_the_value_index_says_how_it_combines_its_weights():
+    """Examiner item 20: "combined" AHP and entropy weights are multiplied and renormalised
+    (kamlib.value_index.combine, the default), or mixed linearly by value_index.ahp_share; the chapter says which."""
+    import pandas as pd
+
+    from kamlib.value_index import combine
+
+    w = combine(pd.Series({"a": 0.6, "b": 0.4}), pd.Series({"a": 0.6, "b": 0.4}))  # the rule the sentence states
+    assert round(float(w["a"]), 4) == round(0.36 / (0.36 + 0.16), 4)
+
+    def index(**parameters):
+        manifest, values = _ran({("identify", "value_index_overlap"): 0.98})
+        manifest["notebooks"][sr.recorded_by("identify", "value_index_overlap")]["parameters"].update(parameters)
+        return next(c["text"] for c in methods.chapter(manifest, values) if c["text"].startswith("Customer-value"))
+
+    product = index(value_index_weights="combined", value_index_combination="product")
+    assert "combined multiplicatively: each criterion's AHP weight times its entropy weight, renormalised" in product
+    linear = index(value_index_weights="combined", value_index_combination="linear", value_index_ahp_share=0.3)
+    assert "combined linearly: 30% of each criterion's AHP weight plus 70% of its entropy weight" in linear
+    assert "combined multiplicatively" not in index(value_index_weights="ahp") and "linearly" not in index(
+        value_index_weights="entropy")
+    manifest, values = _ran({("identify", "value_index_overlap"): 0.98})
+    manifest["notebooks"][sr.recorded_by("identify", "value_index_overlap")]["parameters"].update(
+        value_index_weights="combined", value_index_combination="product")
+    zh = " ".join(c["text"] for c in methods.chapter(manifest, values, "zh"))
+    assert "两种权重以乘法组合" in zh and "(英文原文)" not in zh

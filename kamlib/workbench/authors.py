@@ -7,7 +7,9 @@ one per language). Each ``{{ stage.attribute }}`` (optionally ``{{ stage.attribu
 build time by its value, formatted for the edition's language, as inline code in Quarto or knitr; so an author
 writes the discussion once and the numbers follow every rerun. A placeholder whose attribute this run did not
 compute, or that names no attribute, stops the build with one sentence naming the file, the placeholder and the
-fix; an old placeholder that named a notebook's value key is told its attribute's name.
+fix; an old placeholder that named a notebook's value key is told its attribute's name. ``{{ section.<stage> }}``
+(``{{ section.evaluate }}``) is the number of the report section of that stage, as the report numbers its sections
+(the one owner of the numbering), so a cross-reference follows the report's outline instead of a typed number.
 
 Written by hand: the placeholders are the workbook's stage attributes, which no template library knows; Jinja2 would
 fill ``{{ }}`` but not say which result is missing. Markdown is rendered by mistune (HTML) and given as plain
@@ -33,7 +35,7 @@ SECTIONS = ("background", "literature", "identify", "understand", "segment", "ac
 
 
 def fill(text: str, results, *, language: str = "en", currency: str | None = None,
-         where: str = "the author's text") -> str:
+         where: str = "the author's text", sections: dict | None = None) -> str:
     """``text`` with every placeholder replaced by its stage attribute's value, formatted for ``language``.
 
     Parameters
@@ -48,6 +50,9 @@ def fill(text: str, results, *, language: str = "en", currency: str | None = Non
         Shown with ``money`` values.
     where : str
         The file, named in errors.
+    sections : dict, optional
+        Stage -> the number of its section in this report (:func:`kamlib.workbench.report.outline`'s numbering), for
+        the ``{{ section.<stage> }}`` placeholders.
 
     Returns
     -------
@@ -65,6 +70,8 @@ def fill(text: str, results, *, language: str = "en", currency: str | None = Non
     >>> results = recorded({"10_key_accounts": {"gini": 0.7087, "top20_revenue_share": 0.739}})
     >>> fill("Gini {{ identify.gini }}, {{ identify.top_revenue_share | share }} of revenue", results)
     'Gini 0.709, 73.9% of revenue'
+    >>> fill("compared on the holdout (section {{ section.identify }})", results, sections={"identify": 4})
+    'compared on the holdout (section 4)'
     """
     from .. import stage_results as sr
     from .artefacts import KINDS
@@ -73,6 +80,12 @@ def fill(text: str, results, *, language: str = "en", currency: str | None = Non
     def one(m: re.Match) -> str:
         stage, attribute, kind = m.group(1), m.group(2), m.group(3)
         shown = m.group(0)
+        if stage == "section":  # a cross-reference: the section's number as the report numbers it
+            if attribute not in (sections or {}):
+                raise KamError(f"{where}: the placeholder {shown} names the section of {attribute!r}, which this "
+                               f"report does not have (its sections: {', '.join(sections or {}) or 'none'}); name one of "
+                               "them, or run the notebooks of that stage.")
+            return str(sections[attribute])
         cls = sr.STAGES.get(stage)
         if cls is None or attribute not in {f.name for f in dataclasses.fields(cls)}:
             old = next((f"{{{{ {s}.{a} }}}}" for (s, a), (nb, key) in sr.RECORDED.items()

@@ -26,8 +26,8 @@ from ..literature import LIT
 from ..stage_results import CHECKS, NOT_TESTED, Claim, StageResults, load_claims
 from .artefacts import RESULT_FORMAT, kamlib_code_hash
 
-__all__ = ["CHECKS", "Claim", "LITERATURE_CLAIMS", "NOT_TESTED", "NO_CLAIMS", "closing", "confront", "load_claims", "register",
-           "run_file", "stage_results"]
+__all__ = ["CHECKS", "Claim", "LITERATURE_CLAIMS", "NOT_TESTED", "NO_CLAIMS", "closing", "confront",
+           "literature_answer", "load_claims", "register", "run_file", "stage_results"]
 
 #: The discussion's one sentence when the run read no claims register: the claims are the study's own
 #: (``literature.claims``, read with its practice sources by the literature stage), never another study's.
@@ -207,3 +207,72 @@ def confront(results: StageResults, claims: pd.DataFrame | None = None, *, stric
     True
     """
     return _stage.confront(results, claims, strict=strict)
+
+
+def literature_answer(results: StageResults, claims: pd.DataFrame | None, language: str = "en") -> list[str]:
+    """The discussion's answer to the literature section's question (what the sources claim, and which claims the
+    data can test), in ``language``, from what the literature stage recorded and the claims register set against
+    this run (:func:`confront`): the sources and the themes they were coded into (with the two codings' mean kappa
+    when it was measured), the themes the sources stress that no analysis tests, and how many of the register's
+    claims this run's data test, show on other data only, cannot compare with what it measures, or do not test, each
+    named by its id. Empty when the
+    literature stage coded no source.
+
+    Parameters
+    ----------
+    results : StageResults
+        The run's stage results (:func:`stage_results`).
+    claims : DataFrame or None
+        The run's claims register (:func:`register`); None: the claims are not counted.
+    language : {"en", "zh"}
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from kamlib.stage_results import Literature, StageResults
+    >>> from kamlib.workbench.discussion import literature_answer, load_claims
+    >>> r = StageResults(literature=Literature(n_sources=4, n_themes=30, n_gaps=4))
+    >>> literature_answer(r, None)[0]
+    'The 4 sources were coded into 30 themes.'
+    >>> literature_answer(r, None)[1][:62]
+    'Themes that at least two sources stress but no analysis of the'
+
+    >>> literature_answer(r, load_claims(LITERATURE_CLAIMS))[-1]
+    "The register's 3 claims: not tested in this run, 3 (L1, L2, L3)."
+    >>> literature_answer(StageResults(), None)
+    []
+    """
+    from ..stage_results import NOT_COMPARABLE, OTHER_DATA
+    from .methods import say
+
+    lit = results.literature
+    if not lit.n_sources or not lit.n_themes:  # no source or no theme coded: nothing answers the question
+        return []
+    numbers = dict(n=int(lit.n_sources), themes=int(lit.n_themes))
+    out = [say("The {n} sources were coded into {themes} themes, with a mean kappa of {kappa:.2f} between the manual "
+               "and the automatic coding.", language, kappa=float(lit.mean_kappa), **numbers)
+           if lit.mean_kappa is not None else say("The {n} sources were coded into {themes} themes.", language,
+                                                  **numbers)]
+    if lit.n_gaps is not None:
+        out.append(say("Themes that at least two sources stress but no analysis of the workbook tests: {gaps} (the "
+                       "gaps table).", language, gaps=int(lit.n_gaps)) if lit.n_gaps else
+                   say("Every theme that at least two sources stress is tested by an analysis of the workbook.",
+                       language))
+    if claims is None or not len(claims):
+        return out
+    groups = {"tested": [], "other": [], "measure": [], "untested": []}
+    kind = {NOT_TESTED: "untested", OTHER_DATA: "other", NOT_COMPARABLE: "measure"}
+    for c in confront(results, claims):
+        groups[kind.get(c.verdict, "tested")].append(c.id)
+    sep = "、" if language == "zh" else ", "
+    parts = [say(template, language, n=len(ids), ids=sep.join(ids)) for template, ids in (
+        ("tested on this run's data, {n} ({ids})", groups["tested"]),
+        ("shown on other data only, {n} ({ids})", groups["other"]),
+        ("not comparable with what this run measures, {n} ({ids})", groups["measure"]),
+        ("not tested in this run, {n} ({ids})", groups["untested"])) if ids]
+    out.append(say("The register's {claims} claims: {parts}.", language, claims=len(claims),
+                   parts=("；" if language == "zh" else "; ").join(parts)))
+    return out

@@ -381,7 +381,8 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
             criteria=listing([_criterion(c, language) for c in sorted(p.get("value_index_criteria") or {})], language),
             weights=_WEIGHTS.get(p.get("value_index_weights") or "ahp", ("AHP", "层次分析法"))[language == "zh"],
             judgements=(p.get("value_index_judgements") or {}).get(language, "") if isinstance(
-                p.get("value_index_judgements"), dict) else str(p.get("value_index_judgements") or "")))
+                p.get("value_index_judgements"), dict) else str(p.get("value_index_judgements") or ""))
+            + _combination(p, language))
     p = ran("identify", "margin_basis")  # the margin model ran (the log has profit or cost)
     if p is not None:
         add("identify", " ".join(_margins(ident, p, language)))
@@ -530,27 +531,34 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
         "recency and age in the calibration period (up to {end}, unit {unit}) (Schmittlein, Morrison & Colombo 1987; "
         "Fader, Hardie & Lee 2005).", language, models=listing(_labels(p["clv_models"]), language),
         end=p.get("clv_calibration_end"), unit=_unit(p.get("clv_unit"), language)))
+    text.append(say("Their scale parameters ({scales}) are in {unit}, the time unit in which purchase rates are "
+                    "counted; r, a, b, s and k have no unit.", language, unit=_unit(p.get("clv_unit"), language),
+                    scales=say("alpha and the Pareto/NBD's beta", language) if "paretonbd" in p["clv_models"] else
+                    "alpha"))
     spend = ident.spend_shape is not None  # the spend model ran (the log has amounts and repeat buyers)
     if spend:
         text.append(say("Spend per purchase is modelled by the Gamma-Gamma model, fitted by maximum likelihood to the "
                         "repeat buyers' number of purchases and mean spend per purchase in the calibration period "
                         "(Fader & Hardie 2013).", language))
     rule = verdicts.RULES["dropout_recovery"]
+    truth, borrowed = _evidence_truth(ident, p, language)
+    numbers = dict(truth=truth, share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold)
     if ident.dropout_evidence is True:
-        text.append(say("Whether the log can identify dropout is checked on logs simulated from the fit: it can "
+        text.append(say("Whether the log can identify dropout is checked on logs simulated from {truth}: it can "
                         "({share:.0%} of the refits recover the dropout probability; rule {op} {cut:.0%}).", language,
-                        share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
+                        **numbers))
+        if borrowed:  # what the check shows when the dropout simulated is the reference's, not the log's own
+            text.append(say("It shows that a log of this size could identify dropout like the CDNOW customers', not "
+                            "that this log's own dropout is identified.", language))
     elif ident.dropout_evidence is False and ident.dropout_verdict == "inconclusive":  # the interval spans the rule
-        text.append(say("Whether the log can identify dropout is checked on logs simulated from the fit: "
+        text.append(say("Whether the log can identify dropout is checked on logs simulated from {truth}: "
                         "{share:.0%} of the refits recover the dropout probability, and the exact 95% interval of "
                         "that share includes the rule's {cut:.0%} (rule {op} {cut:.0%}), so the check is inconclusive "
-                        "and no model is called identified.", language, share=float(ident.dropout_recovered or 0),
-                        op=rule.op, cut=rule.threshold))
+                        "and no model is called identified.", language, **numbers))
     elif ident.dropout_evidence is False:
-        text.append(say("Whether the log can identify dropout is checked on logs simulated from the fit: only "
+        text.append(say("Whether the log can identify dropout is checked on logs simulated from {truth}: only "
                         "{share:.0%} of the refits recover the dropout probability (rule {op} {cut:.0%}), so no "
-                        "model is called identified.",
-                        language, share=float(ident.dropout_recovered or 0), op=rule.op, cut=rule.threshold))
+                        "model is called identified.", language, **numbers))
     if chosen is None or not compared:  # the holdout comparison did not run: nothing to say about a choice
         return text
     # kamlib.clv.holdout.select: the models, the machine-learning benchmark and the naive rules; whether the trees ran
@@ -601,6 +609,13 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
             chosen=chosen, horizon=p.get("clv_horizon_months"), rate=float(p.get("clv_discount_rate") or 0),
             bootstrap=p.get("clv_bootstrap"),
             spend=say(", spending by the Gamma-Gamma model", language) if spend else ""))
+        text.append(say("Lifetime value and P(alive) at the log's end come from {models} fitted again to the whole log "
+                        "({window}), not from the calibration-period fit whose estimates the key numbers and the "
+                        "parameter table give.", language,
+                        models=listing([chosen, "Gamma-Gamma"] if spend else [chosen], language),
+                        window=say("from {start} to {end}", language, start=p["clv_calibration_start"],
+                                   end=p.get("clv_holdout_end")) if p.get("clv_calibration_start") else
+                        say("up to {end}", language, end=p.get("clv_holdout_end"))))
     elif ident.degenerate_models and set(ident.degenerate_models) >= set(_labels(p["clv_models"])):
         text.append(say("Every model's fit is degenerate (its dropout parameters at a bound), so none is chosen and "
                         "no lifetime value is used.", language))
@@ -608,6 +623,27 @@ def _identification(ident, p: dict, language: str, *, compared: bool) -> list[st
         text.append(say("No model's top customers captured as much holdout revenue as the top customers by past "
                         "revenue, so none is chosen and no lifetime value is used.", language))
     return text
+
+
+def _evidence_truth(ident, p: dict, language: str) -> tuple[str, bool]:
+    """What the evidence check (:func:`kamlib.clv.evidence.evidence`) simulated from, in words, and whether its dropout
+    is the reference's: the log's own BG/NBD fit, or its fitted purchase rates with the CDNOW customers' dropout
+    (:data:`kamlib.clv.evidence.CDNOW_DROPOUT`) when that fit finds no dropout (the BG/NBD among the run's
+    :attr:`~kamlib.stage_results.Identify.dropout_unidentified` models); both, as a rule, when the run did not record
+    its BG/NBD fit (the check fitted one itself)."""
+    from .. import clv
+    from ..clv.evidence import CDNOW_DROPOUT
+
+    bgnbd = clv.get("bgnbd").label
+    recorded = ident.dropout_unidentified is not None and "bgnbd" in (p.get("clv_models") or [])
+    if recorded and bgnbd in ident.dropout_unidentified:
+        return say("the log's fitted purchase rates with the dropout of the CDNOW customers (a = {a}, b = {b}; Fader, "
+                   "Hardie & Lee 2005), since the log's own BG/NBD finds no dropout", language,
+                   **CDNOW_DROPOUT), True
+    if recorded:
+        return say("the log's own BG/NBD fit", language), False
+    return say("the log's BG/NBD fit (with the dropout of the CDNOW customers, a = {a}, b = {b}, when that fit finds "
+               "no dropout; Fader, Hardie & Lee 2005)", language, **CDNOW_DROPOUT), False
 
 
 def _margins(ident, p: dict, language: str) -> list[str]:
@@ -811,6 +847,20 @@ def _survey_methods(u, language: str) -> list[str]:
         out.append(say("The outcomes are compared across the groups of each profile question by one-way ANOVA (eta²) "
                        "and the Kruskal-Wallis test (epsilon²; Kruskal & Wallis 1952).", language))
     return out
+
+
+def _combination(p: dict, language: str) -> str:
+    """How the value index combines its AHP and entropy weights (:func:`kamlib.value_index.combine`, the study's
+    ``value_index.combination``), one sentence led by a space; "" when it does not combine them."""
+    if (p.get("value_index_weights") or "ahp") != "combined":
+        return ""
+    if (p.get("value_index_combination") or "product") == "product":
+        return " " + say("The two weightings are combined multiplicatively: each criterion's AHP weight times its "
+                         "entropy weight, renormalised to sum to one (not their average), which stresses a criterion "
+                         "both weightings favour.", language)
+    return " " + say("The two weightings are combined linearly: {share:.0%} of each criterion's AHP weight plus "
+                     "{rest:.0%} of its entropy weight.", language, share=float(p.get("value_index_ahp_share", 0.5)),
+                     rest=1 - float(p.get("value_index_ahp_share", 0.5)))
 
 
 #: The value index's weighting (the study's ``value_index.weights``) in words, English and Chinese.

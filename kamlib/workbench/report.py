@@ -1026,6 +1026,7 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     declared = {nb: rec.get("findings", []) for nb, rec in manifest.get("notebooks", {}).items()}
     seen: dict[str, tuple] = {}  # one warning said once: a note repeated in a later section points back to it
     for i, s in enumerate(sections, 3):
+        s["number"] = i  # the one numbering of the sections: titles, RQs and the authors' cross-references read it
         s["title"] = f"{i}. {T[_section_title_key(s)]}"
         s["lead"] = stage_lead(_section_title_key(s), results, manifest, language, T)
         s["closing"] = discussion.closing(s["key"], results, language, survey_simulated=survey_simulated,
@@ -1056,13 +1057,15 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
                                                                                          quick=quick),
             "reference": reference,
             "answers": answers(sections, fnd.findings(manifest, values, language, simulated=simulated,
-                                                      currency=currency, limit=10**6), T, language, own_survey),
+                                                      currency=currency, limit=10**6), T, language, own_survey,
+                               said={"literature": discussion.literature_answer(results, claims, language)}),
             # a numbered style lists the works the page cites, in its order: render() makes it from the page
             "references": [],  # outline() adds them, and the rules the run applied
             "claims": [c.row(language) for c in discussion.confront(results, claims)], "rules": [],
             "no_claims": None if discussion.run_file(manifest, "literature_claims") else
             _in_language(discussion.NO_CLAIMS, language),
-            "author": {section: _author(section, text, results, manifest, language, currency)
+            "author": {section: _author(section, text, results, manifest, language, currency,
+                                        {s["key"]: s["number"] for s in sections})
                        for section, text in (texts or {}).items()},
             "appendix": _appendix(manifest, sections), "labels": labels,
             "cards": _key_numbers(manifest, values, language, currency, demonstration=False, own=own_survey),
@@ -1203,15 +1206,23 @@ def partial_run(manifest: dict, context: dict | None, language: str = "en") -> s
                     stages=words or "-")
 
 
-def _author(section: str, text: str, results, manifest: dict, language: str, currency: str | None) -> str:
-    """An author's text filled from this run (:func:`kamlib.workbench.authors.fill`); when it quotes a result whose
-    notebook did not run in this run (a partial run), one sentence instead, naming the placeholders and the
-    notebooks, so that the report still builds. Any other unfilled placeholder stops the build, as ``fill`` says."""
+def _author(section: str, text: str, results, manifest: dict, language: str, currency: str | None,
+            numbers: dict | None = None) -> str:
+    """An author's text filled from this run (:func:`kamlib.workbench.authors.fill`, ``numbers`` the sections'
+    numbers by stage for ``{{ section.<stage> }}``); when it quotes a result whose notebook did not run in this run
+    (a partial run), one sentence instead, naming the placeholders and the notebooks, so that the report still
+    builds. Any other unfilled placeholder stops the build, as ``fill`` says."""
     from .. import stage_results as sr
 
     ran = set(manifest.get("notebooks", {}))
     absent = {}
     for m in authors.PLACEHOLDER.finditer(text):
+        if m.group(1) == "section" and numbers is not None and m.group(2) not in numbers:
+            from .notebooks import available, info, path_of  # the section's notebooks did not run in this run
+
+            for nb in [n for n in available() if info(path_of(n)).stage == m.group(2) and n not in ran]:
+                absent.setdefault(nb, []).append(f"section.{m.group(2)}")
+            continue  # a stage without notebooks: fill names the mistake
         cls = sr.STAGES.get(m.group(1))
         if cls is None or m.group(2) not in {f.name for f in dataclasses.fields(cls)}:
             continue  # fill names the mistake
@@ -1220,7 +1231,8 @@ def _author(section: str, text: str, results, manifest: dict, language: str, cur
             if nb not in ran:
                 absent.setdefault(nb, []).append(f"{m.group(1)}.{m.group(2)}")
     if not absent:
-        return authors.fill(text, results, language=language, currency=currency, where=f"texts.{section}")
+        return authors.fill(text, results, language=language, currency=currency, where=f"texts.{section}",
+                            sections=numbers)
     sep = "、" if language == "zh" else ", "
     return _message("The author's text for this section (texts.{section}) quotes {placeholders}, which this run did "
                     "not compute: {notebooks} did not run in it; run the whole study (kam run) to fill it in.",
@@ -1449,11 +1461,13 @@ def no_recommendations(manifest: dict, language: str, T: dict) -> str:
                     "results met the conditions a recommendation states.", language, notebooks=sep.join(ran))
 
 
-def answers(sections: list[dict], found: list, T: dict, language: str, own_survey: bool = False) -> list[dict]:
+def answers(sections: list[dict], found: list, T: dict, language: str, own_survey: bool = False,
+            said: dict | None = None) -> list[dict]:
     """The discussion's answer to each research question (one per section, :func:`background_framing`): the
     findings of its stage with the numbers the notebooks recorded (:func:`kamlib.workbench.findings.findings`, all of
-    them, not the summary's first eight; with the section's closing when one finding answers it), else the section's
-    closing, else one sentence that the run recorded none.
+    them, not the summary's first eight; with the section's closing when one finding answers it), else the answer
+    ``said`` gives for its stage (the literature's numbers, :func:`kamlib.workbench.discussion.literature_answer`),
+    else the section's closing, else one sentence that the run recorded none.
     A finding on other or simulated data answers only a survey-only study's question (its simulated answers are its
     case).
 
@@ -1468,6 +1482,8 @@ def answers(sections: list[dict], found: list, T: dict, language: str, own_surve
     language : {"en", "zh"}
     own_survey : bool
         A survey-only study (:func:`survey_only`).
+    said : dict, optional
+        Stage -> the sentences that answer its question when no finding does (they state the closing's numbers too).
 
     Returns
     -------
@@ -1482,6 +1498,10 @@ def answers(sections: list[dict], found: list, T: dict, language: str, own_surve
     >>> s = [{"key": "segment", "title": "3. Which groups?", "closing": [], "notebooks": []}]
     >>> answers(s, [f], report_text("en"), "en")[0]["text"]
     'Customers fall into 5 segments.'
+    >>> s = [{"key": "literature", "title": "3. What do the sources claim?", "closing": [], "notebooks": []}]
+    >>> said = {"literature": ["The 4 sources were coded into 30 themes."]}
+    >>> answers(s, [], report_text("en"), "en", said=said)[0]["text"]
+    'The 4 sources were coded into 30 themes.'
     """
     out = []
     for i, s in enumerate(sections, 1):
@@ -1494,8 +1514,8 @@ def answers(sections: list[dict], found: list, T: dict, language: str, own_surve
             text = run_together(own + closing)
             shown = run_together([f.html() for f in own] + [html.escape(c) for c in closing])
         else:
-            text = run_together(s.get("closing") or [_message("This run recorded no number that answers it.",
-                                                              language)])
+            text = run_together((said or {}).get(s["key"]) or s.get("closing") or [
+                _message("This run recorded no number that answers it.", language)])
             shown = html.escape(text)
         head = f"{rq}{question}" if language == "zh" else f"{rq}: {question}"
         out.append({"rq": rq, "question": question, "head": head, "text": text, "html": shown})
