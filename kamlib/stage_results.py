@@ -303,6 +303,9 @@ class Identify(Result):
         Labels of the fitted purchase models whose dropout parameters are at a bound (no dropout identified on this
         log, :attr:`kamlib.clv.Fitted.dropout_unidentified`); the evidence check simulates with the CDNOW customers'
         dropout (:data:`kamlib.clv.evidence.CDNOW_DROPOUT`) when the BG/NBD is among them.
+    sample_share : float or None
+        The share of the customers (0 to 1] the run kept (``transactions.sample_share``, the one owner of the
+        validation table's "customer sample" row); 1 when every customer was kept; None when not recorded.
 
     Examples
     --------
@@ -335,6 +338,7 @@ class Identify(Result):
     dropout_verdict: str | None = None
     ml_customers: int | None = None
     dropout_unidentified: tuple | None = None
+    sample_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -641,6 +645,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("identify", "dropout_verdict"): ("10_key_accounts", "dropout_evidence_verdict"),
     ("identify", "ml_customers"): ("10_key_accounts", "ml_forecast_customers"),
     ("identify", "dropout_unidentified"): ("10_key_accounts", "dropout_unidentified_models"),
+    ("identify", "sample_share"): ("10_key_accounts", "customer_sample_share"),
     ("understand", "hypotheses_tested"): ("20_survey", "hypotheses_tested"),
     ("understand", "hypotheses_supported"): ("20_survey", "hypotheses_supported"),
     ("understand", "real_survey_n"): ("20_survey", "real_survey_n"),
@@ -941,11 +946,14 @@ def _concentration(r: StageResults):
     if tiers_ is not None and ka_share is not None and tiers_.n_key_accounts > 0:
         yes = rule.met(ka_share)
         return (AGREES if yes else DISAGREES,
-                Message("the study's {n:,} key accounts ({customers:.1%} of customers: {rule}) bring {ka:.1%} of "
-                        "revenue, so revenue is {word} in them; the top {top:.0%} of customers bring {share:.1%} of "
-                        "revenue (the literature's 80/20 cut, shown beside; Gini {gini:.3f}); the claim needs more "
-                        "than {cut:.0%}", "phrase", n=tiers_.n_key_accounts,
-                        customers=tiers_.n_key_accounts / max(1, len(tiers_.tier)), rule=tiers_.selection, ka=ka_share,
+                # the share of the base it names: the customers the tiers rank (refund-only customers are not among
+                # them, kamlib.tiers.base_note), which may be fewer than the log's
+                Message("the study's {n:,} key accounts ({customers:.1%} of the {base:,} customers the tiers rank: "
+                        "{rule}) bring {ka:.1%} of revenue, so revenue is {word} in them; the top {top:.0%} of "
+                        "customers bring {share:.1%} of revenue (the literature's 80/20 cut, shown beside; Gini "
+                        "{gini:.3f}); the claim needs more than {cut:.0%}", "phrase", n=tiers_.n_key_accounts,
+                        base=len(tiers_.tier), customers=tiers_.n_key_accounts / max(1, len(tiers_.tier)),
+                        rule=tiers_.selection, ka=ka_share,
                         word=Message("concentrated" if yes else "not concentrated", "value"), top=_TOP20,
                         share=share, gini=gini, cut=rule.threshold))
     yes = verdicts.concentrated(share)
@@ -1291,8 +1299,15 @@ def _identify(r: StageResults, simulated: bool) -> list[Message]:
             out.append(Message("For key-account management this means that no customer qualifies as a key account "
                                "under the tier rule, so there is no programme to serve yet; the top 20% of customers "
                                "bring {top20:.1%} (Gini {gini:.3f}).", "closing", top20=top20, gini=gini))
-        out.append(Message("These shares are counted on every customer of the window, not estimated from a sample, "
-                           "but they describe the past only.", "closing"))
+        if i.sample_share is not None and i.sample_share < 1:  # a customer sample (a quick run): said, with its share
+            out.append(Message("These shares are counted on a random {share:.0%} sample of the customers "
+                               "(transactions.sample_share), so they carry sampling error, and they describe the past "
+                               "only.", "closing", share=i.sample_share))
+        elif i.sample_share is not None:
+            out.append(Message("These shares are counted on every customer of the window, not estimated from a "
+                               "sample, but they describe the past only.", "closing"))
+        else:  # not recorded: whether the customers were sampled is not known here, so not claimed
+            out.append(Message("These shares describe the past only.", "closing"))
     model = _need(i, "value_model")
     chosen = model[0] if model else None
     if chosen == "" and i.dropout_evidence is False and i.dropout_verdict == "inconclusive":  # too few draws to say

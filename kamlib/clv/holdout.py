@@ -370,12 +370,14 @@ def _identified(table: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Choice(Result):
-    """The model :func:`choose` picked (``model``: its :func:`kamlib.clv.fit` name, empty for none; ``label``) and
-    the ``sentence`` that says why, with the numbers."""
+    """The model :func:`choose` picked (``model``: its :func:`kamlib.clv.fit` name, empty for none; ``label``),
+    the ``sentence`` that says why, with the numbers, and how many models ``qualified`` by :func:`rule` (0 when none
+    was chosen; 1: the chosen model is the only one, and no error was compared)."""
 
     model: str
     label: str
     sentence: str
+    qualified: int = 0
 
 
 def choose(table: pd.DataFrame, forecasts: list[Forecast], *, share: float = 0.2) -> Choice:
@@ -402,6 +404,9 @@ def choose(table: pd.DataFrame, forecasts: list[Forecast], *, share: float = 0.2
     >>> c = choose(t, f)
     >>> c.model, str(c.sentence)[:62]
     ('', 'No purchase model beats past revenue on the holdout (the best,')
+    >>> one = choose(t.assign(capture=[0.66, 0.64]), f)  # one model qualifies: the only one, not "the lowest error"
+    >>> one.model, one.qualified, str(one.sentence)[:60]
+    ('bgnbd', 1, 'BG/NBD values the customers as the only purchase model that ')
     """
     names = {f.label: f.model for f in forecasts if f.kind == "model"}
     share = float(share)
@@ -426,10 +431,17 @@ def choose(table: pd.DataFrame, forecasts: list[Forecast], *, share: float = 0.2
     best = qualified.sort_values(["revenue_mae", "capture"], ascending=[True, False])
     label = best.index[0]
     row = best.iloc[0]
+    if len(qualified) == 1:  # a set of one: no error was compared, so "the lowest" would say nothing
+        return Choice(names.get(label, ""), label, Message(
+            "{model} values the customers as the only purchase model that qualifies (a fit that is not degenerate "
+            "and whose top {share:.0%} capture at least as much holdout revenue as past revenue's): {capture:.1%} of "
+            "holdout revenue against {naive:.1%} by past revenue (MAE {mae:,.1f}).", "finding", model=label,
+            share=share, capture=float(row["capture"]), naive=naive, mae=float(row["revenue_mae"])), 1)
     return Choice(names.get(label, ""), label, Message(
         "{model} values the customers: its top {share:.0%} capture {capture:.1%} of holdout revenue against "
         "{naive:.1%} by past revenue, with the lowest customer-level error of the qualifying models (MAE {mae:,.1f}).", "finding",
-        model=label, share=share, capture=float(row["capture"]), naive=naive, mae=float(row["revenue_mae"])))
+        model=label, share=share, capture=float(row["capture"]), naive=naive, mae=float(row["revenue_mae"])),
+        len(qualified))
 
 
 @dataclass(frozen=True)
