@@ -130,8 +130,12 @@ def to_bibtex(sources: pd.DataFrame) -> str:
 #: "吴明隆(2010)" (a Chinese author's name, the entry's ``namezh``); group 1 is the first author's surname, group 2 the
 #: year.
 _NAME = r"[A-Z][A-Za-zÀ-ÿ'\-]+"
-CITATION = re.compile(rf"(?<![A-Za-zÀ-ÿ])({_NAME}|[\u4e00-\u9fff]{{2,4}})(?:(?: et al\.| ?等| (?:&|and) {_NAME}|"
-                      rf"(?:, {_NAME})+,? (?:&|and) [A-Z][A-Za-z'\-]+),? ?[(（]?|,? ?[(（])((?:19|20)\d{{2}})\b")
+#: A surname's particle as the bibliography spells it ("{von Wangenheim}"): part of a second or later author's
+#: citation form, "Wübben & von Wangenheim (2008)" (APA 7, 9.8: a particle is kept as the author's name has it)
+_PARTICLE = r"(?:(?:von|van|de|der|den|du|da|di|del|della|le|la|ter|zu) )*"
+CITATION = re.compile(rf"(?<![A-Za-zÀ-ÿ])({_NAME}|[\u4e00-\u9fff]{{2,4}})(?:(?: et al\.| ?等| (?:&|and) {_PARTICLE}{_NAME}|"
+                      rf"(?:, {_PARTICLE}{_NAME})+,? (?:&|and) {_PARTICLE}[A-Z][A-Za-z'\-]+),? ?[(（]?|,? ?[(（])"
+                      rf"((?:19|20)\d{{2}})\b")
 #: One author and a bare year right after an opening bracket, "(Satorra 2000)", "(Cohen 1988;", or after a comma or
 #: semicolon inside brackets, "(power 0.8, Cohen 1988)" (a name there has a lower-case second letter and is no
 #: month, season or holiday); a bare "March 2020" outside brackets is not a citation. The comma form (group
@@ -142,12 +146,25 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
           r"Autumn|Fall|Winter|Christmas|Easter|Halloween|Thanksgiving)\b")
 CITATION_OPEN = re.compile(rf"(?:[(（](?!{_MONTH})|(?P<comma>[(（][^()（）]*?[,;，；] ?)(?!{_MONTH})(?=[A-Z][a-zà-ÿ]))({_NAME}),? "
                            rf"((?:19|20)\d{{2}})\b")
+#: The weak comma form of :data:`CITATION_OPEN` after a bracket closed inside the open one, "(AHP ..., the author's
+#: assumptions (no panel), with Saaty's ratio; Saaty 1980; entropy ...)": one author and a bare year after a comma
+#: or semicolon, counted by :func:`_scan` only where a bracket is open at it and the year ends a list item
+CITATION_INNER = re.compile(rf"(?P<comma>[,;，；] ?)(?!{_MONTH})(?=[A-Z][a-zà-ÿ])({_NAME}),? ((?:19|20)\d{{2}})\b")
 #: The next work of a list that a citation opens: "Hubert & Arabie 1985, Cramér 1946" (after a year, a comma or
 #: semicolon, one surname and a year with no parenthesis); matched only right after a citation.
 CITATION_NEXT = re.compile(rf"[,;，；] ?({_NAME})(?: et al\.| ?等)? ((?:19|20)\d{{2}})\b")
 #: A further year of the same authors: "Hu & Bentler (1999, 2001)", "(Hu & Bentler 1999; 2001)"; matched only right
 #: after a citation, and only where the year ends the item (a comma, semicolon or closing bracket follows).
 CITATION_YEAR = re.compile(r"[,;，；] ?((?:19|20)\d{2})\b(?=\s*[,;，；)）])")
+
+
+def _depth(text: str, at: int) -> int:
+    """How many brackets (half- or full-width) are open at position ``at`` of ``text``."""
+    depth = 0
+    for ch in text[:at]:
+        depth += ch in "(（"
+        depth -= ch in ")）" and depth > 0
+    return depth
 
 
 def _scan(text: str):
@@ -158,8 +175,9 @@ def _scan(text: str):
     found = []
     matches = [(m, False) for m in CITATION.finditer(text)]
     matches += [(m, m.group("comma") is not None) for m in CITATION_OPEN.finditer(text)]
+    matches += [(m, True) for m in CITATION_INNER.finditer(text) if _depth(text, m.start()) > 0]
     for m, weak in matches:
-        g = 2 if m.re is CITATION_OPEN else 1
+        g = 2 if m.re is not CITATION else 1
         name, year, first = m.group(g), m.group(g + 1), m.start(g)
         end, head = m.end(), text[m.start():m.end()]
         opened = max(head.rfind("("), head.rfind("（")) > max(head.rfind(")"), head.rfind("）"))
@@ -876,12 +894,15 @@ def cite_as(key: str, bibtex: str | None = None) -> str:
     Examples
     --------
     >>> from kamlib.literature import cite_as
-    >>> cite_as("hu1999"), cite_as("fornell1996")
-    ('Hu & Bentler (1999)', 'Fornell et al. (1996)')
+    >>> cite_as("hu1999"), cite_as("fornell1996"), cite_as("wubben2008")
+    ('Hu & Bentler (1999)', 'Fornell et al. (1996)', 'Wübben & von Wangenheim (2008)')
     """
     bibtex = bibtex if bibtex is not None else (LIT / "methods.bib").read_text(encoding="utf-8")
     entry = _parsed(bibtex).entries[key]
-    names = [re.sub(r"[{}\\]", "", " ".join(p.last_names)) for p in entry.persons["author"]]
+    from pybtex.richtext import Text
+
+    # LaTeX accents and braces decoded ("W{\\"u}bben" is Wübben), a braced particle kept ("{von Wangenheim}")
+    names = [Text.from_latex(" ".join(p.last_names)).render_as("text") for p in entry.persons["author"]]
     who = names[0] if len(names) == 1 else f"{names[0]} & {names[1]}" if len(names) == 2 else f"{names[0]} et al."
     return f"{who} ({entry.fields['year']})"
 

@@ -2,7 +2,7 @@
 the value tiers chosen by a stated rule.
 
 A purchase model earns its place in key-account identification only by predicting the holdout better than what a
-manager does without it: sort customers by past revenue, or by recency (Wübben & Wangenheim 2008 found such
+manager does without it: sort customers by past revenue, or by recency (Wübben & von Wangenheim 2008 found such
 heuristics often as good). :func:`compare` puts each forecast on one table (customer-level error, rank correlation,
 the holdout revenue its top share of customers capture with a bootstrap interval, aggregate bias, degenerate fits)
 and :func:`choose` applies the rule (:func:`rule`).
@@ -12,7 +12,7 @@ bootstrap of :func:`kamlib.act.strategy.capture`); no library compares BTYD mode
 
 References
 ----------
-Wübben, M. & Wangenheim, F. v. (2008). Instant customer base analysis: managerial heuristics often "get it right".
+Wübben, M. & von Wangenheim, F. (2008). Instant customer base analysis: managerial heuristics often "get it right".
 *Journal of Marketing*, 72(3), 82-93.
 Malthouse, E. C. & Blattberg, R. C. (2005). Can we predict customer lifetime value? *Journal of Interactive
 Marketing*, 19(1), 2-16.
@@ -52,7 +52,7 @@ def rule(share: float = 0.2) -> Message:
     """
     return Message("a purchase model values the customers only when its fit is not degenerate and its top {share:.0%} "
                    "capture at least as much holdout revenue as the top {share:.0%} by past revenue; among those, the "
-                   "lowest customer-level error of holdout revenue (MAE) wins (Wübben & Wangenheim 2008)", "phrase",
+                   "lowest customer-level error of holdout revenue (MAE) wins (Wübben & von Wangenheim 2008)", "phrase",
                    share=share)
 
 
@@ -314,7 +314,7 @@ def compare(cal_hold: pd.DataFrame, forecasts: list[Forecast], *, share: float =
 
     References
     ----------
-    Wübben, M. & Wangenheim, F. v. (2008). *Journal of Marketing*, 72(3), 82-93.
+    Wübben, M. & von Wangenheim, F. (2008). *Journal of Marketing*, 72(3), 82-93.
 
     Examples
     --------
