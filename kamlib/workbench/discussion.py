@@ -26,7 +26,8 @@ from ..literature import LIT
 from ..stage_results import CHECKS, NOT_TESTED, Claim, StageResults, load_claims
 from .artefacts import RESULT_FORMAT, kamlib_code_hash
 
-__all__ = ["CHECKS", "Claim", "LITERATURE_CLAIMS", "NOT_TESTED", "NO_CLAIMS", "closing", "confront",
+__all__ = ["CHECKS", "Claim", "EVIDENCE", "LITERATURE_CLAIMS", "NOT_TESTED", "NO_CLAIMS", "closing", "confront",
+           "evidence_in_run",
            "literature_answer", "load_claims", "register", "run_file", "stage_results"]
 
 #: The discussion's one sentence when the run read no claims register: the claims are the study's own
@@ -72,11 +73,48 @@ def run_file(manifest: dict, key: str) -> str | None:
     return None
 
 
+#: The kind of evidence each check of :data:`kamlib.stage_results.CHECKS` reads: a transaction log (``log``) or a
+#: questionnaire survey (``survey``). A claim is set against a run only when the run has its kind of evidence
+#: (:func:`evidence_in_run`): a survey-only study's discussion does not list transaction-log claims as "not tested".
+EVIDENCE: dict[str, str] = {"concentration": "log", "pareto_share": "log", "clv_over_sort": "log",
+                            "churn_prediction": "log", "personalised_lift": "log", "experiment_size": "log",
+                            "hypothesis": "survey"}
+
+
+def evidence_in_run(manifest: dict) -> set[str]:
+    """The kinds of evidence a run has (:data:`EVIDENCE`): ``log`` when one of its notebooks read a transaction log
+    (ran with a ``transactions_`` parameter), ``survey`` when one ran with a ``survey_`` parameter.
+
+    Parameters
+    ----------
+    manifest : dict
+        The report folder's ``manifest.json``.
+
+    Returns
+    -------
+    set of str
+
+    Examples
+    --------
+    >>> from kamlib.workbench.discussion import evidence_in_run
+    >>> evidence_in_run({"notebooks": {"20_survey": {"parameters": {"survey_source": "simulated"}}}})
+    {'survey'}
+    >>> sorted(evidence_in_run({"notebooks": {"10_key_accounts": {"parameters": {"transactions_source": "x.csv"}},
+    ...                                       "20_survey": {"parameters": {"survey_n": 800}}}}))
+    ['log', 'survey']
+    """
+    keys = {k for rec in manifest.get("notebooks", {}).values() for k in rec.get("parameters", {})}
+    prefixes = {"log": "transactions_", "survey": "survey_"}
+    return {kind for kind, prefix in prefixes.items() if any(k.startswith(prefix) for k in keys)}
+
+
 def register(manifest: dict) -> pd.DataFrame:
     """The claims this run sets against its results: the study's own register (``literature.claims`` as the notebook
     that takes the literature section ran with it, :func:`run_file`; none when the study declares none or its
     literature stage did not run), then the peer-reviewed works' claims of :data:`LITERATURE_CLAIMS` that the study's
-    register does not already hold (the same source and check).
+    register does not already hold (the same source and check); of both, only the claims whose kind of evidence the
+    run has (:data:`EVIDENCE`, :func:`evidence_in_run`): a survey-only run sets no transaction-log claim against
+    itself.
 
     Parameters
     ----------
@@ -91,19 +129,25 @@ def register(manifest: dict) -> pd.DataFrame:
     Examples
     --------
     >>> from kamlib.workbench.discussion import register
-    >>> register({"notebooks": {"x": {"parameters": {"seed": 1}}}})["id"].tolist()
+    >>> log = {"transactions_source": "x.csv"}
+    >>> register({"notebooks": {"x": {"parameters": log}}})["id"].tolist()
     ['L1', 'L2', 'L3']
-    >>> register({"notebooks": {"x": {"parameters": {"literature_claims": "data/literature/claims.csv"}}}})["id"].iloc[0]
+    >>> register({"notebooks": {"x": {"parameters": {"literature_claims": "data/literature/claims.csv", **log}}}})[
+    ...     "id"].iloc[0]
     'C1'
+    >>> len(register({"notebooks": {"20_survey": {"parameters": {"survey_source": "simulated"}}}}))  # survey only
+    0
     """
     works = load_claims(LITERATURE_CLAIMS)
     path = run_file(manifest, "literature_claims")
-    if path is None:
-        return works
-    own = load_claims(path)
-    held = set(zip(own["source"], own["check"]))
-    return pd.concat([own, works[[(s, c) not in held for s, c in zip(works["source"], works["check"])]]],
-                     ignore_index=True)
+    if path is not None:
+        own = load_claims(path)
+        held = set(zip(own["source"], own["check"]))
+        works = pd.concat([own, works[[(s, c) not in held for s, c in zip(works["source"], works["check"])]]],
+                          ignore_index=True)
+    kinds = evidence_in_run(manifest)
+    shown = [EVIDENCE.get(c.partition(":")[0]) in kinds for c in works["check"]]
+    return works[shown].reset_index(drop=True)
 
 
 def stage_results(values: dict, folder: str | Path | None = None) -> StageResults:

@@ -1062,7 +1062,8 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
             # a numbered style lists the works the page cites, in its order: render() makes it from the page
             "references": [],  # outline() adds them, and the rules the run applied
             "claims": [c.row(language) for c in discussion.confront(results, claims)], "rules": [],
-            "no_claims": None if discussion.run_file(manifest, "literature_claims") else
+            # the sentence introducing the works' claims, only when there are claims to introduce
+            "no_claims": None if discussion.run_file(manifest, "literature_claims") or not len(claims) else
             _in_language(discussion.NO_CLAIMS, language),
             "author": {section: _author(section, text, results, manifest, language, currency,
                                         {s["key"]: s["number"] for s in sections})
