@@ -59,8 +59,13 @@ def test_the_shipped_texts_name_only_stage_attributes():
     from kamlib import stage_results as sr
     from kamlib.config import STUDIES
 
+    from kamlib.workbench.notebooks import STAGES
+
     for path in sorted((STUDIES / "texts").rglob("*.md")):
         for stage, attribute, _ in authors.PLACEHOLDER.findall(path.read_text(encoding="utf-8")):
+            if stage == "section":  # a cross-reference: the section of a framework stage, numbered by the report
+                assert attribute in STAGES, (path.name, stage, attribute)
+                continue
             assert attribute in {f.name for f in dataclasses.fields(sr.STAGES[stage])}, (path.name, stage, attribute)
 
 
