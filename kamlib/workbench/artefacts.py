@@ -338,7 +338,9 @@ class Artefacts:
         """Save ``df`` as ``<id>.csv`` (UTF-8 with a byte-order mark, so Excel reads Chinese) and ``<id>.xlsx`` at the
         top of the study's report folder (``reports/<study>/accounts.csv``): a file for a team to work with, such as
         the account list (:func:`kamlib.tiers.account_sheet`), written as it is (headers already in the study's
-        language); the report lists it as a document with links to both files."""
+        language); the report lists it as a document with links to both files. A later notebook may write it again
+        with more columns (the personalisation stage adds the next best products to the account list): the runner
+        lists the files once, as the last writer's."""
         self._check_id(art_id)
         csv, xlsx = self.root / f"{art_id}.csv", self.root / f"{art_id}.xlsx"
         df.to_csv(csv, index=False, lineterminator="\n", encoding="utf-8-sig")
