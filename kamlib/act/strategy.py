@@ -122,8 +122,10 @@ def _top_mask(scores: np.ndarray, share: float) -> np.ndarray:
 
 
 def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2, n_boot: int = 200,
-            seed: int = 0, level: float = 0.95, against: str | None = None) -> pd.DataFrame:
-    """Share of holdout revenue and of holdout repeat purchases captured by each rule's top ``share``.
+            seed: int = 0, level: float = 0.95, against: str | None = None,
+            profit: pd.Series | None = None) -> pd.DataFrame:
+    """Share of holdout revenue and of holdout repeat purchases captured by each rule's top ``share`` (and of holdout
+    gross profit, when the log has it).
 
     Intervals: percentile bootstrap over customers (the selection is redone in every resample).
 
@@ -145,6 +147,11 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
         A rule (a column of ``scores``) every other rule is compared with: the difference of their revenue shares
         and its paired percentile interval (both selections redone in the same resamples), which is what says
         whether one rule beats the other; two separate intervals that overlap do not.
+    profit : Series, optional
+        Customer id -> gross profit in the holdout period (:func:`kamlib.tiers.customer_profit` from the day after
+        the calibration end; a customer without a line counts 0): each rule is judged also on the holdout gross
+        profit its top customers bring, the value a study that ranks by profit manages. Left out when the holdout's
+        total gross profit is not above zero (no share of it can be read).
 
     Returns
     -------
@@ -152,7 +159,9 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
         ``rule``, ``selected``, ``holdout_revenue_share``, ``holdout_purchases_share``, ``lift`` (revenue share
         over ``share``) and, with ``n_boot``, ``revenue_ci_lower``/``_upper`` and ``purchases_ci_lower``/``_upper``;
         with ``against``, ``revenue_share_difference`` (revenue share minus the ``against`` rule's) and, with
-        ``n_boot``, ``revenue_share_difference_ci_lower``/``_upper``.
+        ``n_boot``, ``revenue_share_difference_ci_lower``/``_upper``. With ``profit``, likewise ``holdout_profit_share``,
+        ``profit_ci_lower``/``_upper``, ``profit_share_difference`` and ``profit_share_difference_ci_lower``/``_upper``
+        (from the same resamples).
 
     References
     ----------
@@ -169,6 +178,10 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
     2                   RFM score                   0.67
     3  CLV (BG/NBD x Gamma-Gamma)                   0.67
     4                      Random                   0.21
+    >>> gp = pd.Series(base["revenue_holdout"].to_numpy() * 0.3, index=base.index.astype(str))
+    >>> c = capture(base, rule_scores(base), n_boot=20, against="Monetary (past revenue)", profit=gp)
+    >>> c["holdout_profit_share"].round(2).tolist()[:2], "profit_share_difference_ci_lower" in c
+    ([0.66, 0.63], True)
     """
     require_columns(cal_hold, ["revenue_holdout", "frequency_holdout"], where="the calibration/holdout summary",
                     fix="build it with kamlib.rfm.calibration_holdout")
@@ -181,25 +194,39 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
                        "choose a later holdout end when summarising the log.")
     if against is not None and against not in scores.columns:
         raise KamError(f"against={against!r} is not a rule of the scores; choose one of {', '.join(scores.columns)}.")
+    gp = None
+    if profit is not None:  # the holdout's gross profit per customer, in the summary's order
+        margin = pd.Series(profit.to_numpy(float), index=profit.index.astype(str))
+        gp = margin.reindex(cal_hold.index.astype(str)).fillna(0.0).to_numpy(float)
+        if not gp.sum() > 0:  # no share of a total that is not a gain
+            gp = None
     rng = np.random.default_rng(seed)
     boots_idx = [rng.integers(0, len(rev), len(rev)) for _ in range(n_boot)]
     q = (1 - level) / 2
-    rows, draws = [], {}
+    rows, draws, gp_draws = [], {}, {}
     for rule in scores.columns:
         sc = scores[rule].to_numpy(float)
         m = _top_mask(sc, share)
         row = {"rule": rule, "selected": int(m.sum()), "holdout_revenue_share": rev[m].sum() / rev.sum(),
                "holdout_purchases_share": buys[m].sum() / buys.sum(),
                "lift": (rev[m].sum() / rev.sum()) / share}
+        if gp is not None:
+            row["holdout_profit_share"] = gp[m].sum() / gp.sum()
         if n_boot:
-            r_s, b_s = [], []
+            r_s, b_s, p_s = [], [], []
             for idx in boots_idx:
                 mb = _top_mask(sc[idx], share)
                 r_s.append(rev[idx][mb].sum() / rev[idx].sum())
                 b_s.append(buys[idx][mb].sum() / max(buys[idx].sum(), 1))
+                if gp is not None:  # a resample whose total is no gain reads no share
+                    total = gp[idx].sum()
+                    p_s.append(gp[idx][mb].sum() / total if total > 0 else np.nan)
             row["revenue_ci_lower"], row["revenue_ci_upper"] = np.quantile(r_s, [q, 1 - q])
             row["purchases_ci_lower"], row["purchases_ci_upper"] = np.quantile(b_s, [q, 1 - q])
             draws[rule] = np.asarray(r_s)
+            if gp is not None:
+                gp_draws[rule] = np.asarray(p_s)
+                row["profit_ci_lower"], row["profit_ci_upper"] = np.nanquantile(p_s, [q, 1 - q])
         rows.append(row)
     out = pd.DataFrame(rows)
     if against is not None:
@@ -209,11 +236,20 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
             bounds = {rule: np.quantile(d - draws[against], [q, 1 - q]) for rule, d in draws.items()}
             out["revenue_share_difference_ci_lower"] = [bounds[r][0] for r in out["rule"]]
             out["revenue_share_difference_ci_upper"] = [bounds[r][1] for r in out["rule"]]
+        if gp is not None:
+            out["profit_share_difference"] = out["holdout_profit_share"] - out.set_index("rule")[
+                "holdout_profit_share"][against]
+            if n_boot:
+                bounds = {rule: np.nanquantile(d - gp_draws[against], [q, 1 - q]) for rule, d in gp_draws.items()}
+                out["profit_share_difference_ci_lower"] = [bounds[r][0] for r in out["rule"]]
+                out["profit_share_difference_ci_upper"] = [bounds[r][1] for r in out["rule"]]
     return out
 
 
-def rule_verdicts(captured: pd.DataFrame, *, against: str = RULES[0], benchmark: str = RULES[4]) -> pd.DataFrame:
-    """Which selection rules pay: each scored rule's difference from ``against`` in holdout revenue share, with its
+def rule_verdicts(captured: pd.DataFrame, *, against: str = RULES[0], benchmark: str = RULES[4],
+                  on: str = "revenue") -> pd.DataFrame:
+    """Which selection rules pay: each scored rule's difference from ``against`` in holdout revenue share (or, with
+    ``on="profit"``, in holdout gross profit share), with its
     paired 95% interval and the verdict by the interval (a gain only when it lies above zero, a loss only below;
     :func:`kamlib.verdicts.effect`). The compared rule and the benchmark (a random selection) are not scored rules.
 
@@ -226,6 +262,8 @@ def rule_verdicts(captured: pd.DataFrame, *, against: str = RULES[0], benchmark:
         The rule every other was compared with (past revenue).
     benchmark : str
         The rule that selects no one in particular (random), left out.
+    on : {"revenue", "profit"}
+        The holdout share judged: revenue, or gross profit (:func:`capture` with ``profit``).
 
     Returns
     -------
@@ -249,13 +287,15 @@ def rule_verdicts(captured: pd.DataFrame, *, against: str = RULES[0], benchmark:
     """
     from .. import verdicts
 
-    require_columns(captured, ["rule", "revenue_share_difference", "revenue_share_difference_ci_lower",
-                               "revenue_share_difference_ci_upper"], where="the captured shares",
-                    fix="call capture with against= and n_boot > 0")
+    if on not in ("revenue", "profit"):
+        raise KamError(f"on={on!r} is not a holdout share capture judges; choose 'revenue' or 'profit'.")
+    col = f"{on}_share_difference"
+    require_columns(captured, ["rule", col, f"{col}_ci_lower", f"{col}_ci_upper"], where="the captured shares",
+                    fix="call capture with against= and n_boot > 0" + (" and profit=" if on == "profit" else ""))
     rows = captured[~captured["rule"].isin([against, benchmark])]
-    out = pd.DataFrame({"rule": rows["rule"].to_numpy(), "difference": rows["revenue_share_difference"].to_numpy(float),
-                        "ci_lower": rows["revenue_share_difference_ci_lower"].to_numpy(float),
-                        "ci_upper": rows["revenue_share_difference_ci_upper"].to_numpy(float)})
+    out = pd.DataFrame({"rule": rows["rule"].to_numpy(), "difference": rows[col].to_numpy(float),
+                        "ci_lower": rows[f"{col}_ci_lower"].to_numpy(float),
+                        "ci_upper": rows[f"{col}_ci_upper"].to_numpy(float)})
     out["verdict"] = [verdicts.effect(lo, hi) for lo, hi in zip(out["ci_lower"], out["ci_upper"])]
     return out
 

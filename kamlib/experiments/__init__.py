@@ -20,13 +20,14 @@ McPherson & Rowe (1969); Wooldridge, *Introductory Econometrics*, ch. 13 (DiD).
 from __future__ import annotations
 
 from .campaign import (
-    CampaignModel, conversion_test, ConversionTest, cuped, Cuped, heterogeneous_effects, revenue_test, simulate_campaign, Simulation,
+    BOOTSTRAP_FOR_INTERVALS, CampaignModel, conversion_test, ConversionTest, cuped, Cuped, heterogeneous_effects,
+    interval_disagreement, revenue_test, simulate_campaign, Simulation,
 )
 from .panel import did, did_twfe, DiDResult, event_study, EventStudy, simulate_programme
 from .files import CAMPAIGN_ROLES, load_campaign, load_programme, Programme, PROGRAMME_ROLES
 from .power import detectable_lift, peeking, power_curve, sample_size, sample_size_plan
 
-__all__ = ["CAMPAIGN_ROLES", "CampaignModel", "ConversionTest", "Cuped", "DiDResult", "EventStudy", "PROGRAMME_ROLES",
+__all__ = ["BOOTSTRAP_FOR_INTERVALS", "CAMPAIGN_ROLES", "CampaignModel", "ConversionTest", "Cuped", "DiDResult", "EventStudy", "PROGRAMME_ROLES",
            "Programme", "Simulation", "conversion_test", "cuped", "detectable_lift", "did", "did_twfe", "event_study",
-           "heterogeneous_effects", "load_campaign", "load_programme", "peeking", "power_curve", "revenue_test",
+           "heterogeneous_effects", "interval_disagreement", "load_campaign", "load_programme", "peeking", "power_curve", "revenue_test",
            "sample_size", "sample_size_plan", "simulate_campaign", "simulate_programme"]

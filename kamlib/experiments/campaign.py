@@ -26,8 +26,13 @@ from ..i18n import Message
 from ..defaults import BASELINE_CONVERSION, KEY_EXTRA_LIFT, RELATIVE_LIFT
 from ..errors import KamError, require_binary, require_columns
 
-__all__ = ["CampaignModel", "ConversionTest", "Cuped", "Simulation", "conversion_test", "cuped",
-           "heterogeneous_effects", "revenue_test", "simulate_campaign"]
+__all__ = ["BOOTSTRAP_FOR_INTERVALS", "CampaignModel", "ConversionTest", "Cuped", "Simulation", "conversion_test", "cuped",
+           "heterogeneous_effects", "interval_disagreement", "revenue_test", "simulate_campaign"]
+
+#: The fewest bootstrap resamples whose percentile interval the workbook reads on its own: Efron & Tibshirani (1993)
+#: advise 1,000 or more for a percentile interval (its 2.5% and 97.5% quantiles), against about 200 for a standard
+#: error; with fewer, a percentile bound is an extreme of a handful of resamples
+BOOTSTRAP_FOR_INTERVALS = 1000
 
 
 @dataclass
@@ -325,6 +330,68 @@ def revenue_test(data: pd.DataFrame, *, treatment: str = "treatment", outcome: s
     out = pd.DataFrame(rows)
     out["variance_reduction"] = 1 - out["variance"] / out["variance"].iloc[0]
     return out
+
+
+def interval_disagreement(table: pd.DataFrame, *, n_boot: int) -> list[Message]:
+    """The sentences a :func:`revenue_test` table needs, one per method whose Welch t interval and percentile
+    bootstrap interval disagree on whether the difference lies above or below zero (by
+    :func:`kamlib.verdicts.effect`); empty when they agree on every row (or there is no bootstrap interval).
+
+    Which decides: with fewer than :data:`BOOTSTRAP_FOR_INTERVALS` resamples the percentile bounds are extremes of a
+    handful of resamples, so the t interval decides; with as many, the two rest on different assumptions (normal
+    means against the resampled ones), and a difference only one of them shows is not shown.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`revenue_test`'s table: ``method``, ``ci_lower``, ``ci_upper``, ``bootstrap_ci_lower``,
+        ``bootstrap_ci_upper``.
+    n_boot : int
+        The resamples the bootstrap interval rests on.
+
+    Returns
+    -------
+    list of Message
+
+    References
+    ----------
+    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall/CRC.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kamlib.experiments import interval_disagreement
+    >>> t = pd.DataFrame({"method": ["CUPED (pre-period covariate)"], "ci_lower": [-0.222], "ci_upper": [3.890],
+    ...                   "bootstrap_ci_lower": [0.860], "bootstrap_ci_upper": [3.275]})
+    >>> str(interval_disagreement(t, n_boot=30)[0])[-100:]
+    'advise for a percentile interval, so the t interval decides (strategy.bootstrap sets the resamples).'
+    >>> interval_disagreement(t.assign(ci_lower=0.1), n_boot=30)
+    []
+    """
+    from .. import verdicts
+
+    if "bootstrap_ci_lower" not in table or not n_boot:
+        return []
+    split = [row for _, row in table.iterrows()
+             if verdicts.effect(row["ci_lower"], row["ci_upper"])
+             != verdicts.effect(row["bootstrap_ci_lower"], row["bootstrap_ci_upper"])]
+    said = []
+    for row in split:
+        numbers = dict(method=Message(str(row["method"]), "value"), lo=float(row["ci_lower"]), hi=float(row["ci_upper"]),
+                       blo=float(row["bootstrap_ci_lower"]), bhi=float(row["bootstrap_ci_upper"]), n=int(n_boot),
+                       enough=BOOTSTRAP_FOR_INTERVALS)
+        if n_boot < BOOTSTRAP_FOR_INTERVALS:
+            said.append(Message("For {method}, the Welch t interval ({lo:.3f} to {hi:.3f}) and the percentile bootstrap "
+                                "interval ({blo:.3f} to {bhi:.3f}) disagree on whether the difference is above zero: "
+                                "the bootstrap's bounds rest on {n:,} resamples, fewer than the {enough:,} that Efron & "
+                                "Tibshirani (1993) advise for a percentile interval, so the t interval decides "
+                                "(strategy.bootstrap sets the resamples).", **numbers))
+        else:
+            said.append(Message("For {method}, the Welch t interval ({lo:.3f} to {hi:.3f}) and the percentile bootstrap "
+                                "interval ({blo:.3f} to {bhi:.3f}, {n:,} resamples) disagree on whether the difference "
+                                "is above zero: they rest on different assumptions (normal means, resampled means), so "
+                                "the difference is not shown.", **numbers))
+    return said
 
 
 def heterogeneous_effects(data: pd.DataFrame, *, by: str, treatment: str = "treatment", outcome: str = "revenue",
