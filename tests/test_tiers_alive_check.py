@@ -94,3 +94,25 @@ def test_the_base_the_tiers_rank_is_named_when_refund_only_customers_are_left_ou
                          "only is left out")
     assert note.translate("zh").startswith("2011-01-01 至 2011-12-09 有购买的 3 位客户")
     assert tiers.base_note(base, tx, end="2011-03-01") is None  # d's lines fall after the window
+
+
+@pytest.mark.notebook
+def test_the_default_study_tiers_judge_risk_by_a_p_alive_that_passed_its_check(values, quick_report):
+    """10_key_accounts records the check of the chosen model's P(alive) on the holdout, and the tiers judge risk by
+    P(alive) only when it passed; the tiers' caption names the customers they rank when some are left out."""
+    import json
+
+    v = values("10_key_accounts")
+    if v.get("value_model", "none") == "none":
+        assert "p_alive_auc" not in v and v["key_accounts_risk"] == "recency"
+        return
+    if "p_alive_auc" in v:
+        lower, upper = v["p_alive_auc_ci"]
+        assert lower <= v["p_alive_auc"] <= upper
+        passed = lower > verdicts.RULES["p_alive_risk"].threshold
+        assert (v["p_alive_risk_verdict"] == "above chance") == passed
+        if not passed:
+            assert v["key_accounts_risk"] == "recency"
+    manifest = json.loads((quick_report / "manifest.json").read_text(encoding="utf-8"))
+    caption = next(a["caption"] for a in manifest["artefacts"] if a["id"] == "ka_tiers")
+    assert ("customers with refunds only" in caption) == (v["tiers_customers"] < values("01_data_overview")["n_customers"])
