@@ -340,7 +340,8 @@ def chinese(text: str, glossary: dict | None = None) -> str | None:
 
 
 def translate_figure(fig, glossary: dict[str, str] | None = None, *, terms: dict[str, str] | None = None) -> int:
-    """Replace every figure text (titles, axis labels, legends, ticks) that the glossary knows.
+    """Replace every figure text (titles, axis labels, legends, ticks) that the glossary knows, with full-width
+    punctuation in its Chinese (:func:`kamlib.i18n.zh_punctuation`: a PNG is not converted as the report's text is).
 
     Parameters
     ----------
@@ -367,6 +368,8 @@ def translate_figure(fig, glossary: dict[str, str] | None = None, *, terms: dict
     """
     from matplotlib.text import Text
 
+    from .i18n import zh_punctuation
+
     glossary = figure_glossary() if glossary is None else glossary
     if terms:
         glossary = {**glossary, **terms}
@@ -376,13 +379,13 @@ def translate_figure(fig, glossary: dict[str, str] | None = None, *, terms: dict
     for ax in fig.axes:  # category ticks: fix the translated labels (a redraw would regenerate them)
         for axis in (ax.xaxis, ax.yaxis):
             labels = [t.get_text() for t in axis.get_ticklabels()]
-            new = [chinese(t, glossary) for t in labels]
+            new = [None if (z := chinese(t, glossary)) is None else zh_punctuation(z) for t in labels]
             if any(t is not None for t in new):
                 axis.set_ticks(axis.get_ticklocs(), [t if t is not None else old for t, old in zip(new, labels)])
                 n += sum(t is not None for t in new)
     for t in fig.findobj(Text):
         new = chinese(t.get_text(), glossary)
         if new is not None:
-            t.set_text(new)
+            t.set_text(zh_punctuation(new))
             n += 1
     return n

@@ -58,7 +58,7 @@ def test_the_scree_legend_and_the_table_quote_the_quantile_used(quantile):
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["Observed", f"Random data ({quantile:g} quantile)"]
     style.translate_figure(ax.figure)
-    assert [t.get_text() for t in ax.get_legend().get_texts()][1] == f"随机数据({quantile:g} 分位数)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()][1] == f"随机数据（{quantile:g} 分位数）"  # full width in a PNG too
 
 
 def test_each_cohort_row_names_its_customers():
@@ -70,7 +70,7 @@ def test_each_cohort_row_names_its_customers():
     assert "customers in the cohort" in ax.get_ylabel()
     assert len(ax.texts) == 5  # the shares written in the cells, the month not yet observed left blank
     style.translate_figure(ax.figure)
-    assert ax.get_ylabel() == "首购月份(同期群客户数)"
+    assert ax.get_ylabel() == "首购月份（同期群客户数）"
     assert style.untranslated(ax.figure) == []
 
 
@@ -97,7 +97,7 @@ def test_the_likert_rows_show_the_items_statements_in_each_edition():
     assert rows[0] == "TR1: " + inst.item_text("TR1", "en") and len(rows) == len(inst.items)
     style.translate_figure(ax.figure, terms=inst.figure_terms("zh"))
     rows = [t.get_text() for t in ax.get_yticklabels()]
-    assert rows[0] == "TR1:" + inst.item_text("TR1", "zh")
+    assert rows[0] == "TR1：" + inst.item_text("TR1", "zh")  # full-width colon before Chinese
     assert [t.get_text() for t in ax.get_legend().get_texts()] == inst.labels("zh")
     assert style.untranslated(ax.figure) == []
     with pytest.raises(ValueError, match="no label for TR1"):

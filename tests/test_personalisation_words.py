@@ -35,14 +35,14 @@ def test_the_summary_sentence_says_products_new_to_the_customer_in_both_language
     en = findings.findings(manifest, _values(0.1, lo, hi), "en")[0].text()
     zh = findings.findings(manifest, _values(0.1, lo, hi), "zh")[0].text()
     assert en.startswith("For products new to the customer,") and "new products" not in en
-    assert zh.startswith("对顾客未买过的商品") and "英文原文" not in zh and "新商品" not in zh
+    assert zh.startswith("对客户未买过的商品") and "英文原文" not in zh and "新商品" not in zh
 
 
 def test_every_worded_personalisation_sentence_names_products_new_to_the_customer():
     for declared in (stage_results.PERSONALISATION_FINDING, stage_results.PERSONALISATION_LIFT_FINDING):
         for template in stage_results.WORDED_FINDINGS[declared][1].values():
             assert "products new to the customer" in template and "new products" not in template
-            assert "顾客未买过的商品" in gettext(template, "finding")
+            assert "客户未买过的商品" in gettext(template, "finding")
 
 
 @pytest.mark.parametrize("lo, hi, said, zh_said", [

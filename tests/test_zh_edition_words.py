@@ -4,6 +4,7 @@ import re
 
 import matplotlib
 import pandas as pd
+import pytest
 
 matplotlib.use("Agg")
 
@@ -166,3 +167,91 @@ def test_one_chinese_term_per_concept_the_glossarys():
     said = [line for line in po.splitlines() if line.startswith('msgstr "')]
     for retired in ("间隔统计量", "细分群体", "最近购买时间", "Cronbach's α", "频繁:"):
         assert not [line for line in said if retired in line], retired
+
+
+# One Chinese term per concept (examiner, default study, item 31): the variants a reader met beside the glossary's
+# word. 测试集 is not among them: it names the test half of a random train/test split (the reviews' classifier, the
+# churn score), a different concept from the holdout period (验证期) of the purchase models and recommendations.
+ONE_TERM = {
+    "验证期 (holdout)": ("留出", "保留期", "留存期", "测试期"),
+    "客户终身价值 (CLV)": ("顾客终身价值", "生命周期价值"),
+    "客户 (customer)": ("顾客",),
+    "间隙统计量 (gap statistic)": ("间隔规则", "间隔统计量"),
+    "检验力 (power)": ("功效",),
+    "k 均值 (k-means)": ("k-means", "K-means", "K 均值", "k-均值", "k均值"),
+}
+# where a variant is right: the ECSI/ACSI constructs by their established Chinese names (美国顾客满意度指数)
+ALLOWED = ("顾客满意度", "顾客期望", "顾客抱怨", "顾客忠诚")
+
+
+def _catalogue_said() -> list[str]:
+    from pathlib import Path
+
+    po = (Path(__file__).parents[1] / "kamlib" / "locale" / "zh.po").read_text("utf-8")
+    said, current = [], None
+    for line in po.splitlines():  # a msgstr and its continuation lines
+        if line.startswith('msgstr "'):
+            current = line[8:-1]
+            said.append(current)
+        elif line.startswith('"') and current is not None:
+            said[-1] += line[1:-1]
+        else:
+            current = None
+    return said
+
+
+@pytest.mark.parametrize("term", sorted(ONE_TERM))
+def test_the_catalogue_says_each_concept_with_one_word(term):
+    said = _catalogue_said()
+    assert len(said) > 2000
+    left = []
+    for text in said:
+        for allowed in ALLOWED:
+            text = text.replace(allowed, "")
+        left += [f"{variant}: {text[:60]}" for variant in ONE_TERM[term] if variant in text]
+    assert not left, left
+    assert sum(term.split(" ")[0] in text for text in said) >= 10
+
+
+def test_the_holdout_words_of_the_identify_section_and_the_sentences_beside_it():
+    from kamlib.i18n import gettext
+
+    title = gettext("Identify key accounts: RFM, concentration, CLV with holdout validation", "notebook")
+    assert "验证期" in title and "留出" not in title
+    assert gettext("share of test purchases of new products", "value") == "验证期购买中新商品的占比"
+    assert "测试集客户" in gettext("The churn score's discrimination on held-out customers is {verdict}.", "closing")
+
+
+def test_the_purchase_models_parameters_are_parameters_not_paths_in_key_numbers():
+    """"BG/CNBD-k 路径 a 0.092": the dropout parameters a and b read as the SEM's paths (the header "a")."""
+    from kamlib.i18n import header_zh, translate
+
+    said = {p: translate(Message("{model} {parameter}", "key_number", model="BG/CNBD-k", parameter=p), "zh",
+                         "key_number") for p in ("a", "b", "r", "α", "k")}
+    assert said == {p: f"BG/CNBD-k 参数 {p}" for p in said}
+    assert (header_zh("a"), header_zh("b")) == ("路径 a", "路径 b")  # the mediation table's paths stay paths
+
+
+def test_the_best_method_is_named_in_brackets_and_the_pooled_level_is_other_in_chinese():
+    from kamlib.i18n import catalogue
+
+    cat = catalogue("zh")
+    best = [t for (c, m), t in cat.items() if "the best, {method}, picked after seeing" in m]
+    assert len(best) >= 8 and all("最好的方法（{method}）是看过结果后挑选的" in t for t in best)
+    zh = Message("{column}: {n} levels with fewer than {m} customers each are pooled as 'other' ({customers} customers).",
+                 "note", column="country", n=22, m=30, customers=77).translate("zh")
+    assert "“其他”" in zh and "other" not in zh
+
+
+def test_a_chinese_figure_has_full_width_punctuation():
+    """A PNG's text is not converted as the report's is: translate_figure writes its Chinese with full-width marks
+    ("提升:大客户", "客户时长(天)", "…共同编码;标注了…" in the examiner's figures)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set_xlabel("tenure_days")
+    ax.set_ylabel(str(Message("uplift: {tier}", "phrase", tier="Key account")))
+    ax.set_title("Revenue (GBP)")
+    style.translate_figure(fig)
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("客户时长（天）", "提升：大客户", "收入（GBP）")
+    plt.close(fig)

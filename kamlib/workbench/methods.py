@@ -888,7 +888,7 @@ def _rankings(captures: dict | None, language: str) -> list[str]:
     from ..act.strategy import INDEX_RULE, RULES
 
     words = {RULES[0]: ("past revenue", "历史收入"), RULES[1]: ("purchase frequency", "购买频次"),
-             RULES[2]: ("RFM score", "RFM 得分"), RULES[3]: ("lifetime value", "生命周期价值"),
+             RULES[2]: ("RFM score", "RFM 得分"), RULES[3]: ("lifetime value", "客户终身价值"),
              INDEX_RULE: ("the customer-value index (TOPSIS)", "客户价值指数(TOPSIS)"), RULES[4]: ("chance", "随机")}
     return [words[rule][language == "zh"] for rule in [*RULES[:4], INDEX_RULE, *RULES[4:]]
             if rule.split(" ")[0].lower() in (captures or {})]
