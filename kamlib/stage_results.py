@@ -1016,6 +1016,26 @@ def _clv_over_sort(r: StageResults):
     return verdict, evidence
 
 
+def _sort_as_good(r: StageResults):
+    """A claim that ranking by past purchases finds the next period's best customers about as well as a purchase
+    model (Wübben & von Wangenheim 2008): the same paired difference as :func:`_clv_over_sort` read the other way;
+    contradicted only when the 95% interval of the model's advantage lies above zero (rule ``effect_gain``), so an
+    interval that includes zero agrees and bounds the difference it could miss. Not tested without the paired
+    interval."""
+    got = _need(r.evaluate, "capture_clv", "capture_past_revenue", "top_share", "capture_difference_ci")
+    if got is None:
+        return None
+    clv, monetary, top, (dlo, dhi) = got
+    rule = verdicts.RULES["effect_gain"]
+    verdict = DISAGREES if rule.met(dlo) else AGREES
+    return verdict, Message("the top {top:.0%} by past revenue captured {monetary:.1%} of holdout revenue, the top "
+                            "{top:.0%} by CLV {clv:.1%}: the model's advantage is {diff:+.1f} percentage points (95% CI "
+                            "{dlo:+.1f} to {dhi:+.1f}, both rules in the same bootstrap resamples); the claim is "
+                            "contradicted only when that interval lies above zero, {source}", "phrase",
+                            top=top, monetary=monetary, clv=clv, diff=100 * (clv - monetary), dlo=100 * dlo,
+                            dhi=100 * dhi, source=rule.source)
+
+
 def _churn_score_name(key: str):
     """A recorded churn score's name for a reader (``auc_<key>`` of the churn notebook)."""
     from .clv.base import label
@@ -1125,7 +1145,7 @@ def _experiment_size(r: StageResults):
 #: what it needs; a check written ``name:argument`` in the register (``hypothesis:H6``: a hypothesis of the study's
 #: research model, by its test on the published survey) passes the argument too
 CHECKS: dict[str, Callable] = {"concentration": _concentration, "pareto_share": _top20,
-                               "clv_over_sort": _clv_over_sort,
+                               "clv_over_sort": _clv_over_sort, "sort_as_good": _sort_as_good,
                                "churn_prediction": _churn_prediction, "personalised_lift": _personalised_lift,
                                "hypothesis": _hypothesis, "experiment_size": _experiment_size}
 

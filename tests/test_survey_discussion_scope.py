@@ -37,7 +37,7 @@ def test_a_survey_only_run_sets_no_transaction_log_claim_against_itself(tmp_path
 
 def test_a_run_with_a_transaction_log_keeps_the_works_claims_and_their_introduction(tmp_path):
     doc = _outline(tmp_path, {**SURVEY, **LOG})
-    assert [c["id"] for c in doc["claims"]] == ["L1", "L2", "L3"]
+    assert [c["id"] for c in doc["claims"]] == ["L1", "L2", "L3", "L4"]
     assert doc["no_claims"] == str(discussion.NO_CLAIMS)
 
 

@@ -76,7 +76,7 @@ def run_file(manifest: dict, key: str) -> str | None:
 #: The kind of evidence each check of :data:`kamlib.stage_results.CHECKS` reads: a transaction log (``log``) or a
 #: questionnaire survey (``survey``). A claim is set against a run only when the run has its kind of evidence
 #: (:func:`evidence_in_run`): a survey-only study's discussion does not list transaction-log claims as "not tested".
-EVIDENCE: dict[str, str] = {"concentration": "log", "pareto_share": "log", "clv_over_sort": "log",
+EVIDENCE: dict[str, str] = {"concentration": "log", "pareto_share": "log", "clv_over_sort": "log", "sort_as_good": "log",
                             "churn_prediction": "log", "personalised_lift": "log", "experiment_size": "log",
                             "hypothesis": "survey"}
 
@@ -131,7 +131,7 @@ def register(manifest: dict) -> pd.DataFrame:
     >>> from kamlib.workbench.discussion import register
     >>> log = {"transactions_source": "x.csv"}
     >>> register({"notebooks": {"x": {"parameters": log}}})["id"].tolist()
-    ['L1', 'L2', 'L3']
+    ['L1', 'L2', 'L3', 'L4']
     >>> register({"notebooks": {"x": {"parameters": {"literature_claims": "data/literature/claims.csv", **log}}}})[
     ...     "id"].iloc[0]
     'C1'
