@@ -45,8 +45,9 @@ from ..errors import KamError
 from ..i18n import Given, Message, join
 from ._shared import total_effects
 
-__all__ = ["DeclaredMediation", "Hypothesis", "HypothesisTests", "ResearchModel", "StructuralPath", "basis_text", "declare",
-           "declared_mediation", "hypothesis_tests", "not_detected", "qualify", "real_tests"]
+__all__ = ["DeclaredMediation", "Hypothesis", "HypothesisTests", "MediationLimitation", "ResearchModel", "StructuralPath",
+           "basis_text", "declare", "declared_mediation", "hypothesis_tests", "mediation_limitations", "not_detected",
+           "qualify", "real_tests"]
 
 _NAME = r"[A-Za-z_][\w.]*"
 _KINDS = ("path", "defined", "interaction", "moderation")
@@ -1169,4 +1170,101 @@ def qualify(rows: pd.DataFrame, model: ResearchModel, *, reliability: pd.DataFra
     # every qualification is said, however many (a cap would drop some without a word)
     out["qualification"] = [join([m for cs, m in by_construct if cs & resting.get(h, set())] + every)
                             for h in out["hypothesis"]]
+    return out
+
+
+#: A mediation hypothesis decided by a percentile bootstrap with fewer resamples than a percentile interval needs
+#: (:func:`mediation_limitations`; its Chinese: the catalogue's ``finding`` entry)
+FEW_RESAMPLES = ("{h} is decided by a percentile bootstrap of {n_boot} resamples, fewer than the {enough} that Efron & "
+                 "Tibshirani (1993) advise for a percentile interval: its bounds ({lower} to {upper}) are read from the "
+                 "few most extreme resamples and move with the seed; set survey.bootstrap to at least {enough}.")
+#: The deciding estimate on construct scores is smaller than the SEM's latent one: measurement error attenuates it
+ATTENUATED = ("{h} is decided on OLS estimates from construct scores (item means), which ignore the measurement error "
+              "that the CFA models: the indirect effect they give, {ols}, is attenuated against the SEM's latent "
+              "estimate of the same effect, {sem}.")
+#: The deciding estimate is not smaller than the latent one: the scores' measurement error is said without a direction
+NOT_ATTENUATED = ("{h} is decided on OLS estimates from construct scores (item means), which ignore the measurement "
+                  "error that the CFA models; the indirect effect they give, {ols}, is not smaller than the SEM's "
+                  "latent estimate of the same effect, {sem}.")
+
+
+@dataclass(frozen=True)
+class MediationLimitation(Result):
+    """One limitation of a bootstrap-decided mediation hypothesis (:func:`mediation_limitations`); unpacks as
+    ``key, template, values``.
+
+    Attributes
+    ----------
+    key : str
+        The limitation's key (``mediation_resamples_h6``, ``mediation_scores_h6``), also the prefix of the value keys
+        a notebook records its numbers under.
+    template : str
+        The English template (:data:`FEW_RESAMPLES`, :data:`ATTENUATED` or :data:`NOT_ATTENUATED`); ``{h}`` is the
+        hypothesis id, every other field a number.
+    values : dict
+        Field -> ``(value, kind)``, the kind as ``art.record`` and ``art.limitation`` take it (``count``,
+        ``estimate``).
+    hypothesis : str
+        The hypothesis id (the template's ``{h}``).
+    """
+
+    key: str
+    template: str
+    values: dict
+    hypothesis: str
+    unpack = ("key", "template", "values")
+
+
+def mediation_limitations(tests: HypothesisTests, structural=None, *, minimum: int | None = None
+                          ) -> list[MediationLimitation]:
+    """What limits each mediation hypothesis decided by the percentile bootstrap on construct scores
+    (:func:`declared_mediation`): fewer resamples than a percentile interval needs (``minimum``, by default
+    :data:`kamlib.experiments.campaign.BOOTSTRAP_FOR_INTERVALS`, Efron & Tibshirani 1993), and the scores'
+    measurement error, set beside the SEM's latent estimate of the same defined effect (``structural``'s ``:=`` row;
+    left out without it). Attenuation is said only when the scores' estimate is the smaller in size.
+
+    Parameters
+    ----------
+    tests : HypothesisTests
+        :func:`hypothesis_tests`' result.
+    structural : SEMResult, optional
+        The structural model whose defined effects (``op == ":="``) the hypotheses name.
+    minimum : int, optional
+        The fewest resamples whose percentile interval is read on its own.
+
+    Returns
+    -------
+    list of MediationLimitation
+        In the hypotheses' order; empty when no hypothesis is decided by the bootstrap.
+
+    References
+    ----------
+    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall/CRC (the resamples a
+    percentile interval needs).
+
+    Examples
+    --------
+    >>> from kamlib.survey.research_model import DeclaredMediation, HypothesisTests, mediation_limitations
+    >>> med = DeclaredMediation("ab", "TR", "CM", "LOY", "CM ~ TR", "LOY ~ CM", 0.4, 0.3, 0.12, 0.06, 0.21, 0.04, 246,
+    ...                         50, 0.95)
+    >>> tests = HypothesisTests(pd.DataFrame(), {"H6": med}, {}, {}, [])
+    >>> [(x.key, x.values["n_boot"]) for x in mediation_limitations(tests)]
+    [('mediation_resamples_h6', (50, 'count'))]
+    """
+    if minimum is None:
+        from ..experiments.campaign import BOOTSTRAP_FOR_INTERVALS as minimum
+    defined = structural.estimates[structural.estimates["op"] == ":="] if structural is not None else None
+    out = []
+    for h, med in tests.mediations.items():
+        if med.bootstrap_n < minimum:
+            out.append(MediationLimitation(f"mediation_resamples_{h.lower()}", FEW_RESAMPLES, {
+                "n_boot": (int(med.bootstrap_n), "count"), "enough": (int(minimum), "count"),
+                "lower": (round(float(med.indirect_ci_lower), 4), "estimate"),
+                "upper": (round(float(med.indirect_ci_upper), 4), "estimate")}, h))
+        latent = defined[defined["lval"] == med.name] if defined is not None else ()
+        if len(latent):
+            sem = float(latent["estimate"].iloc[0])
+            out.append(MediationLimitation(
+                f"mediation_scores_{h.lower()}", ATTENUATED if abs(med.indirect) < abs(sem) else NOT_ATTENUATED,
+                {"ols": (round(float(med.indirect), 4), "estimate"), "sem": (round(sem, 4), "estimate")}, h))
     return out
