@@ -17,8 +17,11 @@ from kamlib.workbench import authors, discussion, report
 #: What the default study's quick run recorded in values/00_literature.json
 LITERATURE = {"00_literature": {"F001_value": 20.0, "F002_value": 50.0, "n_gaps": 4, "n_sources": 4, "n_themes": 30,
                                 "seed_units_found": 0}}
-#: The default study's register (its own claims, then the peer-reviewed works')
-MANIFEST = {"notebooks": {"00_literature": {"parameters": {"literature_claims": "data/literature/claims.csv"}}}}
+#: The default study's register (its own claims, then the peer-reviewed works'), in a run with a transaction log and
+#: a survey (discussion.register sets a claim against a run that has its kind of evidence)
+MANIFEST = {"notebooks": {"00_literature": {"parameters": {"literature_claims": "data/literature/claims.csv"}},
+                          "10_key_accounts": {"parameters": {"transactions_source": "data/raw/online_retail.parquet"}},
+                          "20_survey": {"parameters": {"survey_source": "simulated"}}}}
 
 
 def _rq1(values, language="en"):
