@@ -823,17 +823,37 @@ def _section_title_key(section: dict) -> str:
     return "understand" if survey == reviews else "understand_survey" if survey else "understand_reviews"
 
 
-#: Exhibits a notebook shows in the body besides its section's main figure: its key table and its first figure.
-BODY_PER_NOTEBOOK = {"table": 1, "figure": 1}
+#: The most rows a table in the body has (a longer one goes to Appendix A, cross-referenced: a 30-row rules table
+#: split over pages is no exhibit the prose can discuss)
+BODY_MAX_ROWS = 15
+#: Exhibits a section shows in the body besides its lead figure and its key table: figures the summary's findings
+#: cite as their evidence, at most this many
+BODY_EVIDENCE_FIGURES = 1
 
 
-def body_exhibits(arts: list[dict], evidence: set) -> set:
-    """The exhibits the report's body shows (ids); the others go to Appendix A, cross-referenced.
+def _fits_body(a: dict) -> bool:
+    """A table the body can show: no wider than a portrait page's columns
+    (:data:`kamlib.workbench.editions.MAX_COLUMNS_PORTRAIT`, a language's own column counted once) and no longer
+    than :data:`BODY_MAX_ROWS`; a table whose size the manifest does not give fits."""
+    from .editions import MAX_COLUMNS_PORTRAIT
 
-    Per notebook: its main figure (``role="main"``), its key table (``role="key"``, else its first table), its first
-    other figure, and every exhibit a summary finding cites as evidence. About two to four per notebook, some 25 to 30
-    in a full report, so the prose carries the argument (APA 7, 7.2: a table or figure for the results the text
-    discusses, the rest to supplemental material).
+    columns = [c for c in a.get("columns") or [] if not str(c).endswith(("_zh", "_en"))]
+    return len(columns) <= MAX_COLUMNS_PORTRAIT and (a.get("rows") or 0) <= BODY_MAX_ROWS
+
+
+def body_exhibits(arts: list[dict], evidence: set, stages: dict[str, str] | None = None) -> set:
+    """The exhibits the report's body shows (ids); the others go to Appendix A, cross-referenced from their
+    section, and keep their numbers wherever a finding cites them.
+
+    Per section (the notebooks of one stage, ``stages``; without it, per notebook): its lead figure (the first
+    ``role="main"`` figure, else its first figure, as :func:`_sections` leads the section with it), one key table,
+    and at most :data:`BODY_EVIDENCE_FIGURES` other figure a summary finding cites as its evidence. The key table
+    is the first table that fits a portrait page (:func:`_fits_body`: at most
+    :data:`kamlib.workbench.editions.MAX_COLUMNS_PORTRAIT` columns and :data:`BODY_MAX_ROWS` rows) among, in this
+    order, the tables marked ``role="key"``, those a finding cites, those made in the lead figure's cell (its
+    numbers), those of the lead figure's notebook, and the section's others; a section with no table that fits shows
+    none. About two or three exhibits a section, so the prose carries the argument (APA 7, 7.2: a table or figure for
+    the results the text discusses, the rest to supplemental material).
 
     Parameters
     ----------
@@ -841,6 +861,8 @@ def body_exhibits(arts: list[dict], evidence: set) -> set:
         The manifest's artefacts eligible for the body (not provenance, hypotheses, appendix or demonstrations).
     evidence : set of str
         The artefact ids the summary's findings cite.
+    stages : dict, optional
+        Each notebook's stage (its report section).
 
     Returns
     -------
@@ -849,21 +871,31 @@ def body_exhibits(arts: list[dict], evidence: set) -> set:
     Examples
     --------
     >>> from kamlib.workbench.report import body_exhibits
-    >>> arts = [{"id": i, "notebook": "nb", "kind": k, "role": r} for i, k, r in
-    ...         [("t1", "table", None), ("t2", "table", "key"), ("f1", "figure", "main"), ("f2", "figure", None),
-    ...          ("f3", "figure", None), ("t3", "table", None)]]
-    >>> sorted(body_exhibits(arts, {"t3"}))
-    ['f1', 'f2', 't2', 't3']
+    >>> arts = [{"id": i, "notebook": nb, "kind": k, "role": r, "columns": list("abc"), "rows": n} for nb, i, k, r, n in
+    ...         [("a", "t1", "table", None, 3), ("a", "t2", "table", None, 30), ("a", "f1", "figure", "main", None),
+    ...          ("a", "f2", "figure", None, None), ("b", "f3", "figure", None, None), ("b", "t3", "table", None, 4)]]
+    >>> sorted(body_exhibits(arts, {"t2", "f3"}, {"a": "identify", "b": "identify"}))
+    ['f1', 'f3', 't1']
     """
-    keep = {a["id"] for a in arts if a.get("role") == "main" or a["id"] in evidence}
-    by_nb: dict[str, list[dict]] = {}
-    for a in arts:
-        by_nb.setdefault(a["notebook"], []).append(a)
-    for items in by_nb.values():
-        for kind, n in BODY_PER_NOTEBOOK.items():
-            of_kind = [a for a in items if a["kind"] == kind and a.get("role") != "main"]
-            key = [a for a in of_kind if a.get("role") == "key"]
-            keep |= {a["id"] for a in (key + [a for a in of_kind if a not in key])[:n]}
+    from .notebooks import STAGES
+
+    sections: dict[str, list[dict]] = {}
+    for nb in sorted({a["notebook"] for a in arts}):  # the notebooks of a section in _sections' order
+        stage = nb if stages is None else stages.get(nb, "other")
+        stage = stage if stages is None or stage in STAGES else "other"
+        sections.setdefault(stage, []).extend(a for a in arts if a["notebook"] == nb)
+    keep: set = set()
+    for items in sections.values():
+        figures = [a for a in items if a["kind"] == "figure"]
+        lead = next((a for a in figures if a.get("role") == "main"), figures[0] if figures else None)
+        tables = [a for a in items if a["kind"] == "table" and _fits_body(a)]
+        order = ([a for a in tables if a.get("role") == "key"], [a for a in tables if a["id"] in evidence],
+                 [a for a in tables if lead and (a["notebook"], a.get("cell")) == (lead["notebook"], lead.get("cell"))
+                  and a.get("cell")],
+                 [a for a in tables if lead and a["notebook"] == lead["notebook"]], tables)
+        key = next((group[0] for group in order if group), None)
+        cited = [a for a in figures if a["id"] in evidence and a is not lead][:BODY_EVIDENCE_FIGURES]
+        keep |= {a["id"] for a in [lead, key, *cited] if a is not None}
     return keep
 
 
@@ -1007,7 +1039,7 @@ def _outline(manifest: dict, out: Path, *, language: str, quick: bool = False, t
     data = [a for a in arts if _is_provenance(a) and a not in demo]
     reference = [a for a in arts if a.get("role") == "appendix" and a not in demo]
     rest = [a for a in arts if a is not hyp and a not in data and a.get("role") != "appendix" and a not in demo]
-    body = body_exhibits(rest, {f.evidence for f in summary if f.evidence})
+    body = body_exhibits(rest, {f.evidence for f in summary if f.evidence}, stages)
     further = [a for a in rest if a["id"] not in body]  # to Appendix A, cross-referenced from their section
     rest = [a for a in rest if a["id"] in body]
     sections = _sections(rest, stages, notes, summary, language)
