@@ -77,5 +77,5 @@ def test_the_report_background_reviews_the_register_in_both_languages():
     assert sum(len(t["works"]) for t in en) == len(lit.load_register())
     survey_only = {"notebooks": {"00_literature": {"stage": "literature"}, "20_survey": {"stage": "understand"}}}
     works = {w["key"] for t in report._literature("en", survey_only) for w in t["works"]}
-    assert works == {"fornell1996", "zeithaml1996", "morgan1994"}  # the survey's literature, not the log's
+    assert works == {"fornell1996", "zeithaml1996", "morgan1994", "herrmann2007"}  # the survey's literature, not the log's
     assert all(re.search(r"[\u4e00-\u9fff]", w["finding"]) for t in zh for w in t["works"])
