@@ -30,8 +30,9 @@ from .._parallel import cores, thread_map
 from .._results import Result
 from ..errors import ArgumentError
 
-__all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "LIFT_RECOMMENDATION", "LiftSummary", "METHODS", "NEW_TO_CUSTOMER",
-           "NextBestMethod", "RankedLists", "Split", "als_spark", "choose_cutoff", "claim_check", "compare",
+__all__ = ["Cutoff", "HOLDOUT_SHARE", "ItemSets", "LIFT_RECOMMENDATION", "LiftSummary", "MEASURE", "METHODS",
+           "NEW_TO_CUSTOMER", "NextBestMethod", "RankedLists", "Split", "als_spark", "choose_cutoff", "claim_check",
+           "claim_phrase", "compare",
            "default_cutoff", "evaluate", "explain", "figure_label", "lift_recommendation", "lift_summary", "method_label",
            "metrics", "next_best", "next_best_method", "per_customer", "recommend", "relevant", "time_split",
            "top_customers", "whole"]
@@ -1327,12 +1328,19 @@ def top_customers(split: Split, transactions: pd.DataFrame, share: float, *, ran
     return tiers.top_by_rule(before, share, rank_by=rank_by, candidates=candidates)
 
 
+#: The metric the held-out comparison measures (:func:`compare`): a claim on another metric (a click-through rate) is
+#: neither supported nor contradicted by it (rule ``same_metric``, :func:`kamlib.verdicts.comparable`)
+MEASURE = "hit rate"
+
+
 def claim_check(comparison: pd.DataFrame, claimed: float, *, group: str = "all customers",
-                baseline: str = "popularity") -> pd.DataFrame:
+                baseline: str = "popularity", measure: str | None = None) -> pd.DataFrame:
     """Does the log support a claimed relative lift of personalised over regular recommendation?
 
     For each policy, the personalised method with the highest hit rate is set beside the baseline; its
-    relative lift in hit rate and interval (from :func:`compare`) against ``claimed``.
+    relative lift in hit rate and interval (from :func:`compare`) against ``claimed``. A claim on another metric than
+    :data:`MEASURE` is "not comparable" whatever the lift (:func:`kamlib.verdicts.comparable`, the one judge of it
+    for this table and the claims register).
 
     Parameters
     ----------
@@ -1344,13 +1352,16 @@ def claim_check(comparison: pd.DataFrame, claimed: float, *, group: str = "all c
         Which group of :func:`compare` to judge.
     baseline : str
         The regular recommendation.
+    measure : str, optional
+        The metric the claim names (the fact's ``measure``, e.g. "click-through rate"); None: the claim is taken to
+        be on :data:`MEASURE`.
 
     Returns
     -------
     DataFrame
         ``policy``, ``best_method``, ``baseline_hit_rate``, ``best_hit_rate``, ``lift``, ``lift_ci_lower``,
         ``lift_ci_upper``, ``claimed``, ``verdict`` (one of: "supports the claim", "a smaller lift than claimed",
-        "no lift", "inconclusive").
+        "no lift", "inconclusive", "not comparable").
 
     References
     ----------
@@ -1363,9 +1374,10 @@ def claim_check(comparison: pd.DataFrame, claimed: float, *, group: str = "all c
     >>> c = pd.DataFrame({"policy": ["p", "p"], "group": ["all customers"] * 2, "method": ["popularity", "itemcf"],
     ...                   "hit_rate": [0.3, 0.4], "hit_rate_lift": [0.0, 0.33], "hit_rate_lift_ci_lower": [0.0, 0.25],
     ...                   "hit_rate_lift_ci_upper": [0.0, 0.41]})
-    >>> claim_check(c, 0.2)["verdict"].tolist()
-    ['supports the claim']
+    >>> claim_check(c, 0.2)["verdict"].tolist(), claim_check(c, 0.2, measure="click-through rate")["verdict"].tolist()
+    (['supports the claim'], ['not comparable'])
     """
+    same = measure is None or verdicts.comparable(measure, MEASURE)
     rows = []
     for policy, part in comparison[comparison["group"] == group].groupby("policy", sort=False):
         base = part[part["method"] == baseline]
@@ -1374,12 +1386,45 @@ def claim_check(comparison: pd.DataFrame, claimed: float, *, group: str = "all c
             continue
         best = others.sort_values(["hit_rate", "method"], ascending=[False, True]).iloc[0]
         lo, hi = best["hit_rate_lift_ci_lower"], best["hit_rate_lift_ci_upper"]
-        verdict = ("supports the claim" if lo >= claimed else "a smaller lift than claimed" if 0 < lo and hi < claimed
+        verdict = ("not comparable" if not same else "supports the claim" if lo >= claimed
+                   else "a smaller lift than claimed" if 0 < lo and hi < claimed
                    else "no lift" if verdicts.RULES["lift_none"].met(hi) else "inconclusive")
         rows.append({"policy": policy, "best_method": best["method"], "baseline_hit_rate": base["hit_rate"].iloc[0],
                      "best_hit_rate": best["hit_rate"], "lift": best["hit_rate_lift"], "lift_ci_lower": lo,
                      "lift_ci_upper": hi, "claimed": claimed, "verdict": verdict})
     return pd.DataFrame(rows)
+
+
+def claim_phrase(claimed: float, fact: str, measure: str | None = None) -> str | Message:
+    """The claim as a finding sets it after the measured lift ("the sources claim at least {claim}"): the claimed
+    lift and its fact when the claim is on :data:`MEASURE`; else the metric it concerns and that this run does not
+    measure it, so that the two numbers are never read as confirming each other (:func:`kamlib.verdicts.comparable`).
+
+    Parameters
+    ----------
+    claimed : float
+        The claimed relative lift (0.20).
+    fact : str
+        The fact's id in the source register (F001).
+    measure : str, optional
+        The metric the claim names; None: :data:`MEASURE`.
+
+    Returns
+    -------
+    str or Message
+
+    Examples
+    --------
+    >>> from kamlib.act.recommend import claim_phrase
+    >>> claim_phrase(0.2, "F001"), str(claim_phrase(0.2, "F001", "click-through rate"))
+    ('20% (F001)', '20% (F001), but in click-through rate, which this run does not measure')
+    """
+    from ..i18n import Message
+
+    if measure is None or verdicts.comparable(measure, MEASURE):
+        return f"{claimed:.0%} ({fact})"
+    return Message("{claim} ({fact}), but in {measure}, which this run does not measure", "phrase",
+                   claim=f"{claimed:.0%}", fact=fact, measure=Message(str(measure), "value"))
 
 
 #: The already-bought policy of :func:`compare` that scores only products the customer had not bought before the

@@ -448,6 +448,11 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
                             "revenue its top {top:.0%} of customers bring, with bootstrap intervals of its difference "
                             "from past revenue.", language, rankings=listing(names, language),
                             top=float(ev.top_share)))
+            if (values.get("40_strategy") or {}).get("profit_capture_profit") is not None:  # a study ranking by profit
+                text.append(say("As the study ranks its key accounts by gross profit, each ranking is also judged by "
+                                "the share of the holdout period's gross profit its top {top:.0%} bring, with the "
+                                "bootstrap interval of its difference from past revenue.", language,
+                                top=float(ev.top_share)))
         if power:
             lead = "" if rankings else ("Evaluation. ", "评估。")[language == "zh"]
             if (p.get("strategy_experiment_source") or "simulated") == "simulated":
@@ -885,12 +890,13 @@ def _measure(rank_by: str, language: str) -> str:
 def _rankings(captures: dict | None, language: str) -> list[str]:
     """The selection rules a run scored (:attr:`kamlib.stage_results.Evaluate.captures`, keyed by each rule's first
     word) in words in ``language``, in the order :func:`kamlib.act.strategy.rule_scores` scores them."""
-    from ..act.strategy import INDEX_RULE, RULES
+    from ..act.strategy import INDEX_RULE, PROFIT_RULE, RULES
 
     words = {RULES[0]: ("past revenue", "历史收入"), RULES[1]: ("purchase frequency", "购买频次"),
              RULES[2]: ("RFM score", "RFM 得分"), RULES[3]: ("lifetime value", "客户终身价值"),
+             PROFIT_RULE: ("past gross profit", "历史毛利"),
              INDEX_RULE: ("the customer-value index (TOPSIS)", "客户价值指数(TOPSIS)"), RULES[4]: ("chance", "随机")}
-    return [words[rule][language == "zh"] for rule in [*RULES[:4], INDEX_RULE, *RULES[4:]]
+    return [words[rule][language == "zh"] for rule in [*RULES[:4], PROFIT_RULE, INDEX_RULE, *RULES[4:]]
             if rule.split(" ")[0].lower() in (captures or {})]
 
 

@@ -1392,6 +1392,56 @@ def references_note(references: list[dict], language: str) -> str:
     return run_together(said)
 
 
+def evidence_fix(manifest: dict, language: str, recovered: float | None = None) -> str | None:
+    """The evidence check's fix in ``language`` as the identification computed it once
+    (:attr:`kamlib.clv.evidence.Evidence.fix`, recorded with its limitation ``dropout_evidence``), so that every
+    sentence on the check gives the same advice; without that record, the same property on the recorded share
+    ``recovered`` and the study's ``clv.evidence_draws`` (a quick check: no number of customers needed); None when
+    neither is known (the log identifies dropout, or the check did not run).
+
+    Parameters
+    ----------
+    manifest : dict
+    language : {"en", "zh"}
+    recovered : float, optional
+        The share of the simulated refits that recover dropout (:attr:`kamlib.stage_results.Identify.
+        dropout_recovered`), for a manifest without the limitation.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import evidence_fix
+    >>> fix = {"text": "a larger log", "text_zh": "更大的日志"}
+    >>> m = {"notebooks": {"10_key_accounts": {"limitations": [{"key": "dropout_evidence", "numbers": {"fix": fix}}]}}}
+    >>> evidence_fix(m, "en"), evidence_fix(m, "zh"), evidence_fix({"notebooks": {}}, "en")
+    ('a larger log', '更大的日志', None)
+    >>> said = evidence_fix({"notebooks": {}}, "en", recovered=0.6)  # 20 draws: the schema's clv.evidence_draws
+    >>> said.startswith("a larger log"), "(about 22, clv.evidence_draws, now 20) would most likely confirm" in said
+    (True, True)
+    """
+    from ..clv.evidence import Evidence
+    from ..i18n import translate
+    from . import study as study_mod
+
+    draws = None
+    for record in manifest.get("notebooks", {}).values():
+        for said in record.get("limitations") or []:
+            fix = (said.get("numbers") or {}).get("fix") if said.get("key") == "dropout_evidence" else None
+            if isinstance(fix, dict) and fix.get("text"):
+                return (fix.get("text_zh") or fix["text"]) if language == "zh" else fix["text"]
+        draws = draws or (record.get("parameters") or {}).get("clv_evidence_draws")
+    if recovered is None:
+        return None
+    draws = int(draws or study_mod.CLV.model_fields["evidence_draws"].default)
+    fix = Evidence(0, 0, draws, float(recovered), False, None, "", searched=False).fix
+    if fix is None:
+        return None
+    return (translate(fix, "zh", "phrase") or str(fix)) if language == "zh" else str(fix)
+
+
 def stage_lead(key: str, results, manifest: dict, language: str, T: dict) -> str:
     """A section's lead: the framework stage's sentence (:data:`TEXT`), except for the evaluation, whose lead names
     only the checks that ran on the case's data (the selection rules, the case's own campaign and programme, the
@@ -1456,12 +1506,19 @@ def stage_lead(key: str, results, manifest: dict, language: str, T: dict) -> str
                              "period panel (strategy.programme_source); fix: set strategy.programme_source to one, with "
                              "strategy.programme_start.", language))
     if ev.budget_incremental_clv is None and ident.value_model == "" and rec:
-        if ident.dropout_evidence is False and ident.dropout_recovered is not None:
+        # the evidence check's own advice, computed once (Evidence.fix)
+        fix = evidence_fix(manifest, language, recovered=ident.dropout_recovered)
+        if ident.dropout_evidence is False and ident.dropout_recovered is not None and fix:
             said.append(_message("No budget split is computed: it values the tiers by lifetime value, and no purchase "
                                  "model values the customers in this run ({share:.0%} of the simulated refits recover "
-                                 "dropout, against the rule's {cut:.0%}); fix: more simulated logs "
-                                 "(clv.evidence_draws) or a longer log.", language,
+                                 "dropout, against the rule's {cut:.0%}); fix: {fix}.", language,
                                  share=float(ident.dropout_recovered),
+                                 cut=float(verdicts.RULES["dropout_recovery"].threshold), fix=fix))
+        elif ident.dropout_evidence is False and ident.dropout_recovered is not None:
+            said.append(_message("No budget split is computed: it values the tiers by lifetime value, and no purchase "
+                                 "model values the customers in this run ({share:.0%} of the simulated refits recover "
+                                 "dropout, against the rule's {cut:.0%}); the fix is the evidence check's, in the "
+                                 "identification section.", language, share=float(ident.dropout_recovered),
                                  cut=float(verdicts.RULES["dropout_recovery"].threshold)))
         else:
             said.append(_message("No budget split is computed: it values the tiers by lifetime value, and no purchase "
