@@ -233,6 +233,10 @@ def _walk(w, out: Path, *, language: str, quick: bool, max_rows: int, title: str
     for p in author.get("background", []):
         w.rich(p)
     w.heading(T["hypotheses"], 2)
+    if doc_.get("declared") and not doc_["hypotheses"]:  # statements and bases (report.declared_hypotheses)
+        w.paragraph(T["declared_lead"], "note")
+        w.table(list(T["declared_head"]), [[h["id"], h["statement"], h["basis"]] for h in doc_["declared"]],
+                ["text"] * 3, None, None)
     if shown["sentence"]:
         w.paragraph(shown["sentence"])
     if doc_["hypotheses"]:
