@@ -1836,6 +1836,9 @@ def _listed(text: str, language: str, practice_sources: pd.DataFrame) -> list[di
     cited = set(re.findall(r"\bS\d{3}\b", text))  # a practice source is listed when the text cites its id
     items = [i for i in literature.sources_csl(practice_sources, language=language) if i["id"] in cited]
     practice = literature.format_references([i["id"] for i in items], style=style, csl_items=items)
+    # a list of their own, after the works, in the order of the ids the text cites them by (the style would sort
+    # them by date or title, which puts S002 before S000 under labels that read as a sequence)
+    practice = sorted(practice, key=lambda r: r["key"])
     return works + [{**r, "label": r["key"], "author": r["key"], "year": "", "practice": True} for r in practice]
 
 
