@@ -164,7 +164,8 @@ def test_each_significant_group_difference_is_one_sentence_with_its_statistic_p_
 
     note = exploratory_note(rows)
     assert str(note).startswith("Exploratory: no hypothesis declares") and "these 2 tests" in str(note)
-    assert "not corrected for multiple tests" in str(note) and "1 of the 2 have p below α = 0.05" in str(note)
+    below = sum(r["pvalue"] < 0.05 for r in rows)  # counted uncorrected and after Holm's correction for the 2 tests
+    assert f"p is below α = 0.05 in {below} of them uncorrected, and in " in str(note) and "Holm" in str(note)
     assert "探索性" in note.translate("zh")
 
 
@@ -275,7 +276,7 @@ def test_the_run_files_of_sources_and_claims_have_one_owner(monkeypatch):
     """report.sources and discussion.register find the study's file through one helper (discussion.run_file)."""
     from kamlib.workbench import discussion, report
 
-    manifest = {"notebooks": {"a": {"parameters": {"seed": 1}},
+    manifest = {"notebooks": {"a": {"parameters": {"seed": 1, "transactions_source": "x.csv"}},  # a log: claims shown
                               "b": {"parameters": {"literature_sources": "data/literature/sources.csv",
                                                    "literature_claims": "data/literature/claims.csv"}}}}
     asked = []
@@ -378,7 +379,9 @@ def test_an_undeclared_group_difference_is_no_finding_and_its_table_says_explora
     caption = next(a["caption"] for a in manifest["artefacts"] if a["id"] == "survey_groups_industry")
     industry = [r for r in rows if r["question"] == "INDUSTRY"]
     assert f"Exploratory: no hypothesis declares a difference between these groups' means, so these {len(industry)} " \
-           "tests are not findings; they are not corrected for multiple tests" in caption["en"]
+           "tests are not findings; p is below α = 0.05 in 1 of them uncorrected, and in 1 after a Holm correction " \
+           f"for the {len(industry)} tests: Loyalty (p = 0.00" in caption["en"]  # LOY by INDUSTRY survives (examiner)
+    assert "by chance" not in caption["en"] and "Holm 校正后仍有 1 项" in caption["zh"]
     assert "探索性" in caption["zh"] and "Industry" in caption["en"]  # the instrument's label, not the code
     assert "英文原文" not in zh
 

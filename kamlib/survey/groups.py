@@ -178,13 +178,26 @@ def group_differences(table: pd.DataFrame, question: str, *, alpha: float = 0.05
     return out
 
 
+#: The exploratory caption's opening: no hypothesis declares the comparison (:func:`exploratory_note`)
+_EXPLORATORY = "Exploratory: no hypothesis declares a difference between these groups' means, so these {k} tests are not findings; "
+#: The caption's count, by how many tests have p below the level uncorrected and after a Holm correction
+EXPLORATORY_NOTES = {
+    "none": _EXPLORATORY + "p is below α = {alpha:g} in none of them.",
+    "chance": _EXPLORATORY + "p is below α = {alpha:g} in {below} of them uncorrected, and in none after a Holm "
+                             "correction for the {k} tests.",
+    "survives": _EXPLORATORY + "p is below α = {alpha:g} in {below} of them uncorrected, and in {adjusted} after a "
+                               "Holm correction for the {k} tests: {listed}."}
+
+
 def exploratory_note(rows: list[dict]) -> Message | None:
     """What a group-comparison table's caption says of its tests when no hypothesis declares a difference of means
-    across the answer's groups: they are exploratory, how many were run, and that they are not corrected for
-    multiple tests; those a significant one is among are named with the level. None when there are none.
+    across the answer's groups: they are exploratory, how many were run, how many have p below the level
+    uncorrected and how many after a Holm correction for the table's tests (``statsmodels.stats.multitest
+    .multipletests``, method ``holm``), each of those named with its p-value and effect size. An empty set is said
+    as empty, never explained. None when there are no tests.
 
     A comparison no hypothesis declares is neither a finding nor an answer to a research question: the report keeps
-    it in its table, labelled so (a significant one among ``k`` uncorrected tests may be chance).
+    it in its table, labelled so.
 
     Parameters
     ----------
@@ -199,22 +212,41 @@ def exploratory_note(rows: list[dict]) -> Message | None:
     ----------
     American Psychological Association (2020). *Publication Manual* (7th ed.): exploratory analyses are reported
     as such, apart from the tests of the hypotheses.
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian Journal of Statistics*,
+    6(2), 65-70.
 
     Examples
     --------
-    >>> from kamlib.survey.groups import compare_many, exploratory_note, group_differences
-    >>> rows = group_differences(compare_many(scores, data["AGE"], ["SAT", "LOY"]), "AGE")
-    >>> str(exploratory_note(rows))[:63]
-    'Exploratory: no hypothesis declares a difference between these '
+    >>> from kamlib.survey.groups import exploratory_note
+    >>> rows = [{"variable": v, "pvalue": p, "alpha": 0.05, "effect": "eta_squared", "effect_size": 0.04}
+    ...         for v, p in (("LOY", 0.003), ("SAT", 0.2), ("CM", 0.6))]
+    >>> str(exploratory_note(rows)).split("not findings; ")[1].split(":")[0]
+    'p is below α = 0.05 in 1 of them uncorrected, and in 1 after a Holm correction for the 3 tests'
+    >>> str(exploratory_note([dict(r, pvalue=0.5) for r in rows])).split("not findings; ")[1]
+    'p is below α = 0.05 in none of them.'
     """
+    from statsmodels.stats.multitest import multipletests
+
+    from ..i18n import Given, join, named
+
     if not rows:
         return None
     alpha, k = rows[0]["alpha"], len(rows)
-    below = sum(r["pvalue"] == r["pvalue"] and r["pvalue"] < alpha for r in rows)
-    return Message("Exploratory: no hypothesis declares a difference between these groups' means, so these {k} tests "
-                   "are not findings; they are not corrected for multiple tests, and {below} of the {k} have p below "
-                   "α = {alpha:g}, as uncorrected tests can by chance.", "caption", k=k, below=below,
-                   alpha=alpha)
+    tested = [r for r in rows if r["pvalue"] == r["pvalue"]]
+    below = sum(r["pvalue"] < alpha for r in tested)
+    if not below:
+        return Message(EXPLORATORY_NOTES["none"], "caption", k=k, alpha=alpha)
+    adjusted = multipletests([r["pvalue"] for r in tested], alpha=alpha, method="holm")[1] if tested else []
+    kept = [(r, q) for r, q in zip(tested, adjusted) if q < alpha]
+    if not kept:
+        return Message(EXPLORATORY_NOTES["chance"], "caption", k=k, below=below, alpha=alpha)
+    symbol = {"eta_squared": "η²", "hedges_g": "g"}
+    listed = join([Message("{name} (p = {p:.3f}, {effect} = {size:.3f})", "phrase",
+                           name=Given(named(r["variable"])) if named(r["variable"]) else r["variable"],
+                           p=r["pvalue"], effect=symbol.get(r.get("effect"), r.get("effect", "effect")),
+                           size=r["effect_size"]) for r, _ in kept])
+    return Message(EXPLORATORY_NOTES["survives"], "caption", k=k, below=below, alpha=alpha,
+                   adjusted=len(kept), listed=listed)
 
 
 def _welch_df(row: dict) -> float | None:
