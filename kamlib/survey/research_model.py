@@ -966,11 +966,17 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
             inter = moderation(frame, outcome, drivers, column, predictor, level=confidence)
             interactions[h.id] = inter
             # the term in words, not the regression's name for it (CM:SIZE_large)
-            said = (Message("interaction of {predictor} with {moderator}: {level} against the others (OLS, HC3)",
+            # a level against the one other group of a two-group answer is named (Large against Small accounts)
+            others = (sorted(set(data[h.moderator].dropna().astype(str)) - {h.level}) if h.level is not None and
+                      h.moderator not in scores.columns else [])
+            said = (Message("interaction of {predictor} with {moderator}: {level} against {other} (OLS, HC3)",
                             "phrase", predictor=_named(predictor), moderator=_named(h.moderator),
-                            level=_named(h.level)) if h.level is not None and h.moderator not in
-                    scores.columns else Message("interaction {predictor} × {moderator} (OLS, HC3)", "phrase",
-                                                predictor=_named(predictor), moderator=_named(h.moderator)))
+                            level=_named(h.level), other=_named(others[0])) if len(others) == 1 else
+                    Message("interaction of {predictor} with {moderator}: {level} against the others (OLS, HC3)",
+                            "phrase", predictor=_named(predictor), moderator=_named(h.moderator),
+                            level=_named(h.level)) if others else
+                    Message("interaction {predictor} × {moderator} (OLS, HC3)", "phrase",
+                            predictor=_named(predictor), moderator=_named(h.moderator)))
             row(h, said, inter.estimate, np.nan,
                 inter.estimate_ci_lower, inter.estimate_ci_upper, inter.pvalue)
         if "moderation" in h.kinds:
@@ -1003,10 +1009,19 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
     return HypothesisTests(pd.DataFrame(rows, columns=columns), mediations, interactions, compared, notes, confidence)
 
 
+#: Why a hypothesis's interaction and multi-group comparison give different numbers (:func:`_combine`)
+DIFFERENT_ESTIMATORS = ("the interaction ({interaction:.3f}) and the multi-group difference ({difference:.3f}) are "
+                        "different estimators, so they need not agree: the interaction is OLS with HC3 on composite "
+                        "scores (item means, with their measurement error), only the slope of {predictor} differing "
+                        "between the groups; the multi-group comparison fits the latent SEM in each group, every path "
+                        "free")
+
+
 def _combine(rows: list, model: ResearchModel) -> None:
     """A hypothesis tested twice (an interaction and a multi-group comparison): each row's verdict says how the two
-    combine. The study declares no deciding test, so both are reported and the hypothesis holds only when both
-    detect it; the verdict says "neither test detects it" or which one does."""
+    combine, and why their estimates differ (:data:`DIFFERENT_ESTIMATORS`: composite-score OLS with HC3 against a
+    latent multi-group SEM). The study declares no deciding test, so both are reported and the hypothesis holds only
+    when both detect it; the verdict says "neither test detects it" or which one does."""
     for h in model.hypotheses:
         mine = [r for r in rows if r["hypothesis"] == h.id]
         if len(mine) < 2:
@@ -1019,6 +1034,12 @@ def _combine(rows: list, model: ResearchModel) -> None:
                             "disagree and the hypothesis is not settled", "phrase",
                             which=Message("multi-group comparison" if mine[found.index(True)]["multigroup"] else
                                           "interaction", "phrase")))
+        inter = next((r for r in mine if not r["multigroup"]), None)
+        multi = next((r for r in mine if r["multigroup"]), None)
+        if inter is not None and multi is not None and h.path is not None:
+            combined = Message("{verdict}; {combined}", "phrase", verdict=combined, combined=Message(
+                DIFFERENT_ESTIMATORS, "phrase", interaction=inter["estimate"], difference=multi["estimate"],
+                predictor=_named(h.path.predictor)))
         for r in mine:
             r["verdict"] = Message("{verdict}; {combined}", "phrase", verdict=r["verdict"], combined=combined)
 

@@ -1792,6 +1792,8 @@ def _references(manifest: dict, values: dict, out: Path, quick: bool, results, l
     parts += [v for c in shown.columns for v in shown[c].tolist() if isinstance(v, str)]
     parts += [w["cite"] for t in _literature("en", manifest) for w in t["works"]]  # the background's review
     parts += [m["text"] for m in methods.chapter(manifest, values, "en", results=results)]  # the methods chapter cites its sources
+    parts += [r["citation"] for r in _data_rows(manifest, out, TEXT["en"], "en")]  # the data sets' works (data table)
+    parts += [h["basis"] for h in declared_hypotheses(manifest, "en")]  # the hypotheses at a glance
     return _listed("\n".join(parts), language, sources(manifest))
 
 
@@ -1892,17 +1894,22 @@ def declared_hypotheses(manifest: dict, language: str = "en") -> list[dict]:
 def _data_rows(manifest: dict, out: Path, T: dict, language: str = "en") -> list[dict]:
     """One row per data set behind the report: what it is, where it is used, real or simulated, its licence (the
     workbook's own words of a provenance table, "not stated", in ``language``: the table's ``cells_zh``)."""
+    from .. import literature
+
     rows = []
     arts = manifest.get("artefacts", [])
     for a in arts:
         if _is_provenance(a):
             f = pd.read_csv(out / a["path"], keep_default_na=False).set_index("field")["value"]
             real = f.get("real", "yes") == "yes"  # a file without a provenance note is not called real
+            # the bibliography's works the note names, cited so that both reference lists hold them
+            cites = literature.data_set_citations(str(f.get("citation", "")))
             if language == "zh":  # read before the cells are in Chinese ("yes" is 是 there)
                 f = f.map(lambda v, cells=a.get("cells_zh") or {}: cells.get(str(v), v))
             rows.append({"data": f.get("data", a["id"]), "notebook": a["notebook"],
                          "kind": T["real"] if real else T["real_not_stated"],
-                         "licence": f.get("licence", ""), "citation": f.get("citation", "")})
+                         "licence": f.get("licence", ""),
+                         "citation": " ".join(p for p in (str(f.get("citation", "")), cites) if p)})
     for nb in sorted({a["notebook"] for a in arts if a.get("simulated")}):
         rec = manifest.get("notebooks", {}).get(nb, {})
         rows.append({"data": T["simulated_data_of"].format(notebook=nb), "notebook": nb, "kind": T["simulated"],
