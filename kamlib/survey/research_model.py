@@ -620,8 +620,8 @@ class DeclaredMediation(Result):
     def method(self) -> Message:
         """The hypothesis table's method: the chain, the declared equations, the respondents, and the p with ``B``."""
         return Message("indirect effect of {x} on {y} through {m}: the product of the declared equations' "
-                       "coefficients ({a_eq}; {b_eq}), each by OLS on construct scores of the {n} complete cases, "
-                       "percentile bootstrap; {p}", "phrase", x=_named(self.x), m=_named(self.m), y=_named(self.y),
+                       "coefficients ({a_eq}; {b_eq}), each by OLS on construct scores (item means) of the {n} "
+                       "complete cases, percentile bootstrap of the respondents; {p}", "phrase", x=_named(self.x), m=_named(self.m), y=_named(self.y),
                        a_eq=self.a_equation, b_eq=self.b_equation, n=self.n, p=self.shown_p)
 
     def summary_frame(self) -> pd.DataFrame:
@@ -924,7 +924,8 @@ def hypothesis_tests(model: ResearchModel, *, structural, scores: pd.DataFrame, 
                 row(h, med.method, med.indirect, np.nan, med.indirect_ci_lower, med.indirect_ci_upper,
                     med.indirect_pvalue, shown_p=np.nan if med.at_floor else med.indirect_pvalue)
                 notes.append(Message("{h} is decided by the percentile bootstrap of the indirect effect a*b, each "
-                                     "coefficient estimated by OLS on construct scores; the SEM's defined effect {name} "
+                                     "coefficient estimated by OLS on construct scores (item means); the SEM's defined "
+                                     "effect {name} "
                                      "(delta method, {estimator}) is reported beside it in the table of defined "
                                      "effects and does not decide.", h=h.id, name=_named(h.defined),
                                      estimator=structural.fit["estimator"]))
