@@ -420,3 +420,36 @@ def test_the_survey_run_states_its_design_missing_answers_and_reads_its_tables_i
     ipa = pd.read_csv(rq_report / "tables" / "survey_ipa.csv")
     assert set(ipa["driver"]) == {"TR", "CM", "SAT"} and ipa["quadrant"].notna().all()  # loyalty, 3 drivers
     assert "Importance-performance analysis of Loyalty" in en and "The quadrants are not named" not in en
+
+
+@pytest.mark.notebook
+def test_the_examiners_report_b_items_on_the_quick_run(rq_report):
+    """Examiner's report B, items 2, 7, 12, 20, 23 and 31 on the quick run of the relationship-quality study."""
+    import json
+
+    manifest = json.loads((rq_report / "manifest.json").read_text())
+    v = json.loads((rq_report / "values" / "20_survey.json").read_text())
+    part = manifest["notebooks"]["20_survey"]
+    en, zh = _page(rq_report, "index.html"), _page(rq_report, "index.zh.html")
+    # 2: no transaction-log claim, rule or introduction in a survey-only report
+    assert not {"concentration", "dropout_recovery"} & set(part["verdicts"])
+    assert "Kim et al." not in en and "not tested in this run" not in en and "literature_claims.csv" not in en
+    assert "revenue share of the top 20%" not in en and "BG/NBD refit" not in en
+    # 7: B = 50 < 1,000 and the scores' estimate beside the latent one, in both editions
+    said = {s["key"] for s in part["limitations"]}
+    assert {"mediation_resamples_h6", "mediation_scores_h6"} <= said
+    assert v["mediation_resamples_h6_n_boot"] == 50 and v["mediation_resamples_h6_enough"] == 1000
+    assert "H6 is decided by a percentile bootstrap of 50 resamples, fewer than the 1,000" in en
+    assert "百分位自助法" in zh and "百分位 bootstrap" not in zh
+    # 12: the exploratory captions count uncorrected and Holm-corrected tests; none explains an empty set
+    captions = {a["id"]: a["caption"] for a in manifest["artefacts"]}
+    assert "by chance" not in en and "Holm correction" in captions["survey_groups_industry"]["en"]
+    # 20: the two H7 tests say why they differ; the interaction names both groups
+    assert "Large accounts against Small accounts" in en and "are different estimators" in en
+    assert "不同的估计量" in zh
+    # 23: the NPS groups by label, no raw code
+    assert "小客户（small）" not in zh and "大客户（large）" not in zh and "Small accounts (small)" not in en
+    # 31: every reliability statistic on the CFA's complete cases, said in the caption
+    rel = pd.read_csv(rq_report / next(a["path"] for a in manifest["artefacts"] if a["id"] == "survey_reliability"))
+    assert set(rel["n"]) == {v["n_complete"]}
+    assert f"every statistic on the {v['n_complete']:,} complete cases the CFA uses" in captions["survey_reliability"]["en"]
