@@ -207,3 +207,37 @@ def test_the_no_budget_split_sentence_gives_the_evidence_checks_own_fix(tmp_path
     doc = report.outline(_manifest(values), folder, language="en")
     [section] = [s for s in doc["sections"] if s["key"] == "evaluate"]
     assert _FIX in section["lead"]
+
+
+@pytest.mark.notebook
+def test_a_profit_ranked_study_judges_its_rules_on_holdout_gross_profit(tmp_path):
+    """cases 4, end to end: the simulated B2B export (tests/exports.py, 300 customers) ranked by gross profit, run
+    through the evaluation notebook with the report's demonstrations (the simulated campaign: CUPED)."""
+    import exports
+
+    from kamlib.workbench import runner
+
+    quick = {"clv": {"bootstrap": 10, "models": ["bgnbd"], "evidence_draws": 5},
+             "strategy": {"bootstrap": 20, "experiment_n": 2000, "did_accounts": 60, "peeking_sims": 100}}
+    over = exports.superstore(tmp_path, customers=300)
+    over["transactions__columns"] = {**over["transactions__columns"], "profit": "Profit"}
+    path = exports.write_study(tmp_path / "gp.yaml", {"name": "gp", "transactions": {}, "clv": {}, "quick": quick,
+                                                      "tiers": {"rank_by": "profit"},
+                                                      "report": {"demonstrations": "appendix"}}, over)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KAM_REPORTS_DIR", str(tmp_path / "reports"))
+        outcomes = runner.run(path, ["40_strategy"], quick=True, jobs=1, echo=lambda *a: None)
+    assert not [o for o in outcomes if o.status == "failed"], outcomes
+    folder = tmp_path / "reports" / "gp-quick"
+    v = json.loads((folder / "values" / "40_strategy.json").read_text())
+    table = pd.read_csv(folder / "tables" / "strategy_selection_rules_profit.csv").set_index("rule")
+    assert table.loc[strategy.PROFIT_RULE, "holdout_profit_share"] == pytest.approx(v["profit_capture_profit"], rel=1e-5)
+    lo, hi = v["profit_capture_profit_difference_ci"]
+    assert lo <= v["profit_capture_profit_difference"] <= hi
+    assert "holdout_profit_share" not in pd.read_csv(folder / "tables" / "strategy_selection_rules.csv")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    [found] = [f for f in manifest["notebooks"]["40_strategy"]["findings"] if f["key"] == "profit_selection"]
+    assert found["template"].startswith("On holdout gross profit, the value the key accounts are ranked by")
+    values = {f.stem: json.loads(f.read_text()) for f in (folder / "values").glob("*.json")}
+    [evaluation] = [m["text"] for m in methods.chapter(manifest, values) if m["stage"] == "evaluate"]
+    assert "past gross profit" in evaluation and "gross profit its top 20% bring" in evaluation
