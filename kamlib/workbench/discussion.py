@@ -97,10 +97,10 @@ def evidence_in_run(manifest: dict) -> set[str]:
     Examples
     --------
     >>> from kamlib.workbench.discussion import evidence_in_run
-    >>> evidence_in_run({"notebooks": {"20_survey": {"parameters": {"survey_source": "simulated"}}}})
+    >>> evidence_in_run({"notebooks": {"s": {"parameters": {"survey_source": "simulated"}}}})
     {'survey'}
-    >>> sorted(evidence_in_run({"notebooks": {"10_key_accounts": {"parameters": {"transactions_source": "x.csv"}},
-    ...                                       "20_survey": {"parameters": {"survey_n": 800}}}}))
+    >>> sorted(evidence_in_run({"notebooks": {"k": {"parameters": {"transactions_source": "x.csv"}},
+    ...                                       "s": {"parameters": {"survey_n": 800}}}}))
     ['log', 'survey']
     """
     keys = {k for rec in manifest.get("notebooks", {}).values() for k in rec.get("parameters", {})}
@@ -135,7 +135,7 @@ def register(manifest: dict) -> pd.DataFrame:
     >>> register({"notebooks": {"x": {"parameters": {"literature_claims": "data/literature/claims.csv", **log}}}})[
     ...     "id"].iloc[0]
     'C1'
-    >>> len(register({"notebooks": {"20_survey": {"parameters": {"survey_source": "simulated"}}}}))  # survey only
+    >>> len(register({"notebooks": {"s": {"parameters": {"survey_source": "simulated"}}}}))  # survey only
     0
     """
     works = load_claims(LITERATURE_CLAIMS)
