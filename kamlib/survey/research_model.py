@@ -1266,6 +1266,7 @@ def mediation_limitations(tests: HypothesisTests, structural=None, *, minimum: i
 
     Examples
     --------
+    >>> import pandas as pd
     >>> from kamlib.survey.research_model import DeclaredMediation, HypothesisTests, mediation_limitations
     >>> med = DeclaredMediation("ab", "TR", "CM", "LOY", "CM ~ TR", "LOY ~ CM", 0.4, 0.3, 0.12, 0.06, 0.21, 0.04, 246,
     ...                         50, 0.95)
