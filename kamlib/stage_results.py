@@ -555,6 +555,10 @@ class Evaluate(Result):
     capture_differences : dict or None
         Each rule's 95% interval ``(lower, upper)`` of its difference from past revenue's share, both rules in the
         same bootstrap resamples (paired; shares, 0 to 1), by the rule's key.
+    profit_capture : float or None
+        The share of holdout gross profit (0 to 1) that the top ``top_share`` of customers by past gross profit bring
+        (:func:`kamlib.act.strategy.capture` with ``profit``), recorded when the study ranks its key accounts by gross
+        profit and every rule is judged on it too.
 
     Examples
     --------
@@ -578,6 +582,7 @@ class Evaluate(Result):
     budget_uplift_basis: str | None = None
     budget_uplift_workbook: bool | None = None
     capture_differences: dict | None = None
+    profit_capture: float | None = None
 
 
 #: The stage results by stage, in the report's order
@@ -696,6 +701,7 @@ RECORDED: dict[tuple[str, str], tuple[str, str]] = {
     ("evaluate", "budget_uplift_basis"): ("40_strategy", "budget_uplift_basis"),
     ("evaluate", "budget_uplift_workbook"): ("40_strategy", "budget_uplift_workbook"),
     ("evaluate", "capture_differences"): ("40_strategy", r"capture_(?P<id>[a-z]+)_difference_ci"),
+    ("evaluate", "profit_capture"): ("40_strategy", "profit_capture_profit"),
 }
 
 #: The stage results a run keeps (``art.keep``): ``(stage, attribute) -> result name`` (``results/<name>.pickle``);

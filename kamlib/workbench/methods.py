@@ -448,7 +448,7 @@ def chapter(manifest: dict, values: dict, language: str = "en", *, results=None,
                             "revenue its top {top:.0%} of customers bring, with bootstrap intervals of its difference "
                             "from past revenue.", language, rankings=listing(names, language),
                             top=float(ev.top_share)))
-            if (values.get("40_strategy") or {}).get("profit_capture_profit") is not None:  # a study ranking by profit
+            if ev.profit_capture is not None:  # a study ranking by gross profit: its rules judged on it too
                 text.append(say("As the study ranks its key accounts by gross profit, each ranking is also judged by "
                                 "the share of the holdout period's gross profit its top {top:.0%} bring, with the "
                                 "bootstrap interval of its difference from past revenue.", language,
