@@ -449,6 +449,9 @@ def test_the_examiners_report_b_items_on_the_quick_run(rq_report):
     assert "不同的估计量" in zh
     # 23: the NPS groups by label, no raw code
     assert "小客户（small）" not in zh and "大客户（large）" not in zh and "Small accounts (small)" not in en
+    nps = next(a for a in manifest["artefacts"] if a["id"] == "survey_nps")
+    assert {"Small accounts", "Large accounts"} <= set(pd.read_csv(rq_report / nps["path"])["segment"])
+    assert {nps["cells_zh"].get("Small accounts"), nps["cells_zh"].get("Large accounts")} == {"小客户", "大客户"}
     # 31: every reliability statistic on the CFA's complete cases, said in the caption
     rel = pd.read_csv(rq_report / next(a["path"] for a in manifest["artefacts"] if a["id"] == "survey_reliability"))
     assert set(rel["n"]) == {v["n_complete"]}
