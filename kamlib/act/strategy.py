@@ -178,6 +178,7 @@ def capture(cal_hold: pd.DataFrame, scores: pd.DataFrame, *, share: float = 0.2,
     2                   RFM score                   0.67
     3  CLV (BG/NBD x Gamma-Gamma)                   0.67
     4                      Random                   0.21
+    >>> import pandas as pd
     >>> gp = pd.Series(base["revenue_holdout"].to_numpy() * 0.3, index=base.index.astype(str))
     >>> c = capture(base, rule_scores(base), n_boot=20, against="Monetary (past revenue)", profit=gp)
     >>> c["holdout_profit_share"].round(2).tolist()[:2], "profit_share_difference_ci_lower" in c

@@ -277,7 +277,7 @@ def literature_answer(results: StageResults, claims: pd.DataFrame | None, langua
     Examples
     --------
     >>> from kamlib.stage_results import Literature, StageResults
-    >>> from kamlib.workbench.discussion import literature_answer, load_claims
+    >>> from kamlib.workbench.discussion import LITERATURE_CLAIMS, literature_answer, load_claims
     >>> r = StageResults(literature=Literature(n_sources=4, n_themes=30, n_gaps=4))
     >>> literature_answer(r, None)[0]
     'The 4 sources were coded into 30 themes.'
@@ -285,7 +285,7 @@ def literature_answer(results: StageResults, claims: pd.DataFrame | None, langua
     'Themes that at least two sources stress but no analysis of the'
 
     >>> literature_answer(r, load_claims(LITERATURE_CLAIMS))[-1]
-    "The register's 3 claims: not tested in this run, 3 (L1, L2, L3)."
+    "The register's 4 claims: not tested in this run, 4 (L1, L2, L3, L4)."
     >>> literature_answer(StageResults(), None)
     []
     """
