@@ -133,7 +133,7 @@ _NAME = r"[A-Z][A-Za-zÀ-ÿ'\-]+"
 #: A surname's particle as the bibliography spells it ("{von Wangenheim}"): part of a second or later author's
 #: citation form, "Wübben & von Wangenheim (2008)" (APA 7, 9.8: a particle is kept as the author's name has it)
 _PARTICLE = r"(?:(?:von|van|de|der|den|du|da|di|del|della|le|la|ter|zu) )*"
-CITATION = re.compile(rf"(?<![A-Za-zÀ-ÿ])({_NAME}|[\u4e00-\u9fff]{{2,4}})(?:(?: et al\.| ?等| (?:&|and) {_PARTICLE}{_NAME}|"
+CITATION = re.compile(rf"(?<![A-Za-zÀ-ÿ])({_NAME}|[\u4e00-\u9fff]{{2,4}})(?:(?: et al\.| ?等| (?:&|and) {_PARTICLE}{_NAME}| ?和 ?{_PARTICLE}{_NAME}|"
                       rf"(?:, {_PARTICLE}{_NAME})+,? (?:&|and) {_PARTICLE}[A-Z][A-Za-z'\-]+),? ?[(（]?|,? ?[(（])"
                       rf"((?:19|20)\d{{2}})\b")
 #: One author and a bare year right after an opening bracket, "(Satorra 2000)", "(Cohen 1988;", or after a comma or

@@ -38,3 +38,9 @@ def test_the_model_choice_rule_cites_the_particle_in_both_languages():
     assert apa_citations(str(RULE)).endswith("(Wübben & von Wangenheim, 2008)")
     assert number_citations(RULE.translate("zh"), {("Wübben", "2008"): 36}, language="zh").endswith(
         "Wübben 和 von Wangenheim[36]）")
+
+
+def test_two_authors_joined_by_he_in_chinese_prose_are_one_citation():
+    text = "少于 Efron 和 Tibshirani（1993）对百分位区间建议的 1,000 次"
+    assert citations(text) == [("Efron", "1993")]
+    assert number_citations(text, {("Efron", "1993"): 35}, language="zh") == "少于 Efron 和 Tibshirani[35]对百分位区间建议的 1,000 次"

@@ -165,6 +165,8 @@ def test_every_cited_work_is_in_the_reference_list(folder):
     text += " " + " ".join(c["source"] for c in doc["claims"])  # the claims' sources: practice sources and works
     text += " " + " ".join(f"{w['cite']}: {w['finding']}" for t in doc["literature"] for w in t["works"])  # background
     text += " " + " ".join(m["text"] for m in doc["methods"])  # the methods chapter cites the works it follows
+    text += " " + " ".join(r["citation"] for r in doc["data_rows"])  # the data table cites the data sets' works
+    text += " " + " ".join(h["basis"] for h in doc["declared"])  # the hypotheses at a glance cite their bases
     text += " " + " ".join(str(n) for rec in _manifest(folder)["notebooks"].values() for n in rec.get("notes", []))
     for a in _manifest(folder)["artefacts"]:
         if a["kind"] == "table":
