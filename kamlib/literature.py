@@ -29,11 +29,12 @@ from ._results import Result
 from .errors import KamError, require_columns, rows_preview
 
 __all__ = ["AutoCoding", "BIB_TYPES", "FACT_COLUMNS", "LIT", "REGISTER_COLUMNS", "SOURCE_COLUMNS", "STAGES", "STYLES",
-           "STYLE_OF_LANGUAGE", "TYPES", "UNIT_RULES", "agreement", "apa_citations", "autocode", "chinese_csl", "citations",
-           "cite_as", "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence", "doi_urls", "fact", "fleiss_kappa",
-           "format_references", "frequency", "from_bibtex", "gaps", "load_codebook", "load_coding", "load_facts",
-           "load_register", "load_sources", "matrix", "number_citations", "references", "seed_body", "seed_units",
-           "sources_csl", "themes_table", "to_bibtex", "tokenize", "traceability", "work_keys"]
+           "STYLE_OF_LANGUAGE", "TYPES", "UNIT_RULES", "agreement", "apa_citations", "autocode", "chinese_csl",
+           "citations", "cite_as", "clean_text", "cohen_kappa", "compare_by_source", "cooccurrence",
+           "data_set_citations", "doi_urls", "fact", "fleiss_kappa", "format_references", "frequency", "from_bibtex",
+           "gaps", "load_codebook", "load_coding", "load_facts", "load_register", "load_sources", "matrix",
+           "number_citations", "references", "seed_body", "seed_units", "sources_csl", "themes_table", "to_bibtex",
+           "tokenize", "traceability", "work_keys"]
 
 LIT = DATA / "literature"
 STAGES = ["identify", "segment", "understand", "act", "evaluate"]

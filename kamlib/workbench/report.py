@@ -1874,9 +1874,11 @@ def declared_hypotheses(manifest: dict, language: str = "en") -> list[dict]:
     ('S000；研究者自己的假定', '价格公平感提升满意度')
     """
     from .. import literature
+    from .study import parameter
 
-    declared = next((rec["parameters"]["survey_hypotheses"] for rec in manifest.get("notebooks", {}).values()
-                     if rec.get("parameters", {}).get("survey_hypotheses")), None) or []
+    key = parameter("survey.hypotheses")  # the study's declared hypotheses, as the notebook that ran got them
+    declared = next((rec["parameters"][key] for rec in manifest.get("notebooks", {}).values()
+                     if rec.get("parameters", {}).get(key)), None) or []
     keys = literature.work_keys()
     assumption = gettext("the study author's assumption", "value", language) if language != "en" else None
     rows = []

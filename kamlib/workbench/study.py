@@ -875,7 +875,7 @@ class Study(_Section):
         data = self.model_dump(mode="json")
         for section in sections if sections is not None else SECTIONS:
             for key, value in data[section].items():
-                flat[f"{section}_{key}"] = value
+                flat[parameter(f"{section}.{key}")] = value
         return flat
 
     def files(self, sections: list[str] | tuple[str, ...] | None = None) -> list[tuple[str, str, dict]]:
@@ -894,6 +894,13 @@ class Study(_Section):
 
 #: The study's sections, in schema order (the nested models of :class:`Study`).
 SECTIONS = tuple(k for k, f in Study.model_fields.items() if isinstance(f.default, BaseModel))
+
+
+def parameter(key: str) -> str:
+    """The notebook parameter a dotted study key becomes (``survey.hypotheses`` -> ``survey_hypotheses``), as
+    :meth:`Study.parameters` flattens the study: the one owner of that rule."""
+    section, _, name = key.partition(".")
+    return f"{section}_{name}"
 
 
 def _deep_merge(base: dict, override: dict) -> dict:
