@@ -41,5 +41,5 @@ def test_without_the_paired_interval_it_is_not_tested():
 
 def test_l4_reads_in_chinese():
     row = _l4(_run((-0.034, 0.023))).row("zh")
-    assert row["claim"].startswith("按过去的购买为顾客排序") and row["verdict"] != AGREES
+    assert row["claim"].startswith("按过去的购买为客户排序") and row["verdict"] != AGREES
     assert "个百分点" in row["evidence"] and "英文" not in row["evidence"]

@@ -600,6 +600,8 @@ class Cleaned(Result):
         Respondents read, before any rule (count).
     n_complete : int
         Of the respondents kept, those who answered every item (count): the factor and structural models use them.
+    items : tuple of str
+        The instrument's items (the columns a complete case answers).
     """
 
     data: pd.DataFrame
@@ -607,6 +609,13 @@ class Cleaned(Result):
     missing_items: pd.DataFrame
     n_read: int = 0
     n_complete: int = 0
+    items: tuple = ()
+
+    @property
+    def complete(self) -> pd.DataFrame:
+        """The kept respondents who answered every item (:attr:`n_complete` rows): the factor models' cases, which
+        the reliability table also uses so that every statistic has one n."""
+        return self.data[self.data[list(self.items)].notna().all(axis=1)] if self.items else self.data
 
     @property
     def n_removed(self) -> int:
@@ -901,7 +910,7 @@ def clean(df: pd.DataFrame, inst: Instrument, *, min_seconds: float = 120, on_in
     for item in inst.reverse_items:
         data[item] = inst.points + 1 - data[item]
     complete = int(data[items].notna().all(axis=1).sum())
-    return Cleaned(data, pd.DataFrame(rows), missing_items, n_read=n0, n_complete=complete)
+    return Cleaned(data, pd.DataFrame(rows), missing_items, n_read=n0, n_complete=complete, items=tuple(items))
 
 
 def construct_scores(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
