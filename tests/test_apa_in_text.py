@@ -87,6 +87,7 @@ def _prose(page: str) -> str:
                                          flags=re.S))
 
 
+@pytest.mark.slow
 def test_the_english_page_prints_apa_citations_and_the_chinese_page_numbers_them(folder):
     out, manifest = folder
     page = report.render(manifest, out, title="t", language="en", study_name="s", quick=True)
@@ -127,6 +128,7 @@ def test_the_word_and_pdf_editions_pass_english_prose_captions_and_cells_through
     assert zh.texts == ["按 Hu 和 Bentler[1]"]
 
 
+@pytest.mark.slow
 def test_the_word_edition_prints_apa_citations_outside_its_reference_list(folder):
     import docx
 

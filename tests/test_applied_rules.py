@@ -23,6 +23,7 @@ def _cited(refs):
     return {c for r in refs for c in r.get("cited_as", [])}
 
 
+@pytest.mark.slow
 def test_a_run_without_an_invariance_rule_lists_neither_cheung_and_rensvold_nor_chen(tmp_path):
     manifest = _folder(tmp_path, ["cfi", "srmr"])
     doc = report.outline(manifest, tmp_path, language="en")
@@ -36,6 +37,7 @@ def test_a_run_without_an_invariance_rule_lists_neither_cheung_and_rensvold_nor_
     assert "CHEUNG" not in page and "Rensvold" not in page and "CHEN F F" not in page
 
 
+@pytest.mark.slow
 def test_a_run_that_applies_the_invariance_rules_cites_their_sources(tmp_path):
     manifest = _folder(tmp_path, ["invariance_cfi", "invariance_chi2"])
     doc = report.outline(manifest, tmp_path, language="en")

@@ -69,6 +69,7 @@ def _study(**raw) -> Study:
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.slow
 def test_defaults_the_study_does_not_set_are_named_as_the_workbooks_with_their_keys(tmp_path, language):
     values = _values(**B2B)
     folder = _folder(tmp_path, values)
@@ -82,6 +83,7 @@ def test_defaults_the_study_does_not_set_are_named_as_the_workbooks_with_their_k
     assert ("not facts about this case" in said) if language == "en" else ("而非本案例的事实" in said)
 
 
+@pytest.mark.slow
 def test_a_key_the_study_sets_is_the_cases_own_and_is_not_called_a_default(tmp_path):
     values = _values(**B2B)
     folder = _folder(tmp_path, values)
@@ -104,6 +106,7 @@ def test_the_default_title_is_named_as_the_workbooks():
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.slow
 def test_the_fallback_background_is_the_workbooks_framing_and_asks_only_what_ran(tmp_path, language):
     values = _values(**B2B)
     folder = _folder(tmp_path, values)
@@ -120,6 +123,7 @@ def test_the_fallback_background_is_the_workbooks_framing_and_asks_only_what_ran
     assert "texts.background" not in own and T["background_no_hypotheses"] in own
 
 
+@pytest.mark.slow
 def test_the_evaluation_names_only_the_checks_that_ran_and_why_the_others_did_not(tmp_path):
     values = _values(**B2B)
     folder = _folder(tmp_path, values)
@@ -140,6 +144,7 @@ def test_the_evaluation_names_only_the_checks_that_ran_and_why_the_others_did_no
     assert "chosen purchase model's probability" not in method
 
 
+@pytest.mark.slow
 def test_the_evaluation_says_the_budget_split_when_it_ran(tmp_path):
     values = _values(**{**B2B, "identify__value_model": "BG/NBD", "identify__dropout_evidence": True,
                         "evaluate__capture_clv": 0.5, "evaluate__budget_incremental_clv": 1234.0})
@@ -190,6 +195,7 @@ def test_the_campaign_test_and_the_churn_costs_say_they_are_the_workbooks_assump
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.slow
 def test_no_recommendation_is_not_said_as_notebooks_that_did_not_run(tmp_path, language):
     values = _values(understand__hypotheses_tested=7)
     folder = _folder(tmp_path, values)
@@ -202,6 +208,7 @@ def test_no_recommendation_is_not_said_as_notebooks_that_did_not_run(tmp_path, l
         report.report_text("en")["no_recommendations"]  # none ran: the old sentence is true
 
 
+@pytest.mark.slow
 def test_each_research_question_is_answered_with_the_runs_recorded_numbers(tmp_path):
     from kamlib.stage_results import CONCENTRATION_FINDING
 

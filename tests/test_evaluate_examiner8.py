@@ -167,6 +167,7 @@ def test_rules_are_judged_on_holdout_gross_profit_too():
     assert "holdout_profit_share" not in strategy.capture(cal, scores, n_boot=0, profit=-holdout_profit.abs())
 
 
+@pytest.mark.slow
 def test_the_methods_name_the_profit_rule_and_its_judgement_on_profit(tmp_path):
     values = _values(**{**B2B, "evaluate__captures": {"monetary": 0.44, "frequency": 0.4, "rfm": 0.42,
                                                       "profit": 0.387, "random": 0.2}})
@@ -191,6 +192,7 @@ _FIX = ("a larger log or a longer calibration period (clv.calibration_start, clv
         "confirm that this log cannot identify dropout")
 
 
+@pytest.mark.slow
 def test_the_no_budget_split_sentence_gives_the_evidence_checks_own_fix(tmp_path):
     values = _values(**B2B)
     folder = _folder(tmp_path, values)

@@ -3,6 +3,8 @@ basis in the report's language, in the body even when the survey's answers are s
 are works that state the hypothesis, or are named as practice sources and the author's assumption."""
 import json
 
+import pytest
+
 from kamlib.survey.research_model import basis_text
 from kamlib.workbench import report
 from kamlib.workbench.study import load
@@ -21,6 +23,7 @@ def _page(tmp_path, language):
     return report.render(manifest, tmp_path, title="t", language=language, study_name="s", quick=True)
 
 
+@pytest.mark.slow
 def test_the_glance_lists_statement_and_basis_in_english(tmp_path):
     page = _page(tmp_path, "en")
     glance = page[page.index("id='hypotheses'"):page.index("id='declared-hypotheses'") + 2000]

@@ -69,6 +69,7 @@ def test_the_default_hypotheses_rest_on_peer_reviewed_work_not_only_the_practice
     assert len(with_work) >= 6, with_work
 
 
+@pytest.mark.slow
 def test_the_report_background_reviews_the_register_in_both_languages():
     from kamlib.workbench import report
 

@@ -43,6 +43,7 @@ def partial(tmp_path):
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.slow
 def test_a_partial_run_builds_and_names_what_is_missing(partial, language):
     manifest, folder, default = partial
     context = report.run_context(default)
@@ -60,6 +61,7 @@ def test_a_partial_run_builds_and_names_what_is_missing(partial, language):
     assert "data-finding='partial_run'" in page
 
 
+@pytest.mark.slow
 def test_a_whole_run_says_no_partial_run_and_fills_the_authors_text(partial):
     manifest, folder, default = partial
     context = dict(report.run_context(default), notebooks=list(manifest["notebooks"]))

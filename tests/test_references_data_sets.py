@@ -4,6 +4,7 @@ GB/T list numbers them (a data set as [DS])."""
 import json
 
 import pandas as pd
+import pytest
 
 from kamlib import literature
 from kamlib.workbench import report
@@ -43,6 +44,7 @@ def _folder(tmp_path):
     return manifest
 
 
+@pytest.mark.slow
 def test_the_data_table_cites_them_and_both_lists_hold_them(tmp_path):
     manifest = _folder(tmp_path)
     rows = report._data_rows(manifest, tmp_path, report.report_text("en"), "en")

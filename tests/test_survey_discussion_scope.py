@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kamlib.workbench import discussion, report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +25,7 @@ def _outline(tmp_path, notebooks):
     return report.outline(manifest, tmp_path, language="en")
 
 
+@pytest.mark.slow
 def test_a_survey_only_run_sets_no_transaction_log_claim_against_itself(tmp_path):
     assert discussion.evidence_in_run({"notebooks": SURVEY}) == {"survey"}
     assert discussion.register({"notebooks": SURVEY}).empty
@@ -35,6 +38,7 @@ def test_a_survey_only_run_sets_no_transaction_log_claim_against_itself(tmp_path
     assert str(discussion.NO_CLAIMS)[:40] not in page
 
 
+@pytest.mark.slow
 def test_a_run_with_a_transaction_log_keeps_the_works_claims_and_their_introduction(tmp_path):
     doc = _outline(tmp_path, {**SURVEY, **LOG})
     assert [c["id"] for c in doc["claims"]] == ["L1", "L2", "L3", "L4"]
@@ -45,6 +49,7 @@ def test_every_check_names_its_kind_of_evidence():
     assert set(discussion.EVIDENCE) == set(discussion.CHECKS)
 
 
+@pytest.mark.slow
 def test_the_survey_notebook_imports_no_rule_reading_module_after_its_record_opens():
     """Every kamlib import of notebook 20 made after ``start(globals())`` (which opens the run's record of applied
     rules) reads no verdict rule: a rule read while a module is imported is not one the run applied."""

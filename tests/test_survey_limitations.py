@@ -60,6 +60,7 @@ def test_a_study_that_declares_no_sources_or_facts_gets_none():
 # ------------------------------------------------ the background says what the run's hypotheses are, from the manifest
 
 @pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.slow
 def test_a_transactions_only_study_is_not_told_the_hypotheses_below_are_its_questions(tmp_path, language):
     """The superstore export (tests/exports.py) runs no survey: its background says no hypothesis is tested."""
     import json

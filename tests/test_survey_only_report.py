@@ -52,6 +52,7 @@ def _manifest(**others):
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.slow
 def test_a_survey_only_study_reports_its_own_model_in_the_body(folder, language):
     manifest = _manifest()
     assert report.survey_only(manifest)
@@ -70,6 +71,7 @@ def test_a_survey_only_study_reports_its_own_model_in_the_body(folder, language)
     assert not any(nb["demonstration"] for s in doc["sections"] for nb in s["notebooks"])
 
 
+@pytest.mark.slow
 def test_the_same_survey_beside_a_transaction_log_stays_a_demonstration(folder):
     log = {"stage": "identify", "parameters": {"transactions_source": "data/raw/online_retail.parquet",
                                                "report_demonstrations": "appendix"}}

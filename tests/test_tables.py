@@ -197,6 +197,7 @@ def test_purchase_model_inputs_and_rfm_features_have_headers_that_say_what_they_
                          "Customer age: first purchase to end of period (days)", "Days since last purchase"]
 
 
+@pytest.mark.slow
 def test_every_edition_heads_a_table_alike(tmp_path):
     """HTML, Word and PDF take headers and cells from one place, with the currency and time unit the notebook ran
     with (the Word and PDF writers get exactly what the recording writer gets here)."""
