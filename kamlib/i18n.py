@@ -1180,21 +1180,22 @@ _CODEBOOK = None
 #: Characters of Chinese text: the CJK unified ideographs and the full-width forms and punctuation.
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+_IDEOGRAPHS = re.compile(_IDEOGRAPH)
 #: Stands for markup between runs of text (an HTML tag): :func:`zh_punctuation` reads through it and keeps it.
 TAG = "\ue000"
 #: Stands for text kept as it is (code): :func:`zh_punctuation` reads it as an ASCII word and keeps it.
 WORD = "\ue001"
 
 
-def _bracketed(text: str, i: int) -> tuple[str, str]:
+def _bracketed(text: str, i: int) -> tuple[str, str] | None:
     """The text between the bracket opening at ``text[i]`` and its closing bracket, and the character right after
-    that (markup aside; empty when the bracket does not close in ``text``)."""
+    that (markup aside); None when the bracket does not close within the next 2,000 characters of ``text``."""
     depth = 0
-    for j in range(i, len(text)):
+    for j in range(i, min(len(text), i + 2000)):
         depth += {"(": 1, ")": -1}.get(text[j], 0)
         if depth == 0:
-            return text[i + 1:j], text[j + 1:].replace(TAG, "")[:1]
-    return text[i + 1:], ""
+            return text[i + 1:j], text[j + 1:j + 8].replace(TAG, "")[:1]
+    return None
 
 
 #: What a mark's script is read through: numbers, their signs and units, spaces and markup
@@ -1262,10 +1263,13 @@ def zh_punctuation(text: str) -> str:
         j, depth = len(out) - 1, 0
         while j >= 0:
             ch = out[j]
-            if ch == "]":
-                depth += 1
+            if ch == "]" and not depth:  # a citation's number ("等[2]") reads through; other brackets do not
+                opening = "".join(out[:j]).rfind("[")
+                if opening < 0 or not re.fullmatch(r"[\d,\s–-]+", "".join(out[opening + 1:j])):
+                    return ch
+                depth = 1
             elif ch == "[" and depth:
-                depth -= 1
+                depth = 0
             elif not depth and ch not in _NUMBERY:
                 return "a" if ch == WORD else ch
             j -= 1
@@ -1274,11 +1278,11 @@ def zh_punctuation(text: str) -> str:
     for i, ch in enumerate(text):
         before = last()
         if ch == "(":
-            inside, after_close = _bracketed(text, i)
+            inside, after_close = _bracketed(text, i) or ("", "")  # an unclosed bracket: its neighbours decide
             after = text[i + 1:i + 2]
             word = before.isascii() and before.isalnum() and not _CJK.search(inside)  # P(alive), f(x)
             full = (not word and bool(_CJK.match(last(spaces=True)) or _CJK.match(after) or _CJK.search(inside))
-                    or bool(re.match(r"[\u3400-\u4dbf\u4e00-\u9fff]", after_close)))  # "(2)和": before a character
+                    or bool(_IDEOGRAPHS.match(after_close)))  # "(2)和": before a character
             opened.append(full)
             if full:
                 while out and out[-1] == " ":  # no space before a full-width bracket
@@ -1310,8 +1314,8 @@ def zh_punctuation(text: str) -> str:
               and not text[i + 1:i + 2] == "." and (i + 1 == len(text) or text[i + 1] in (" ", TAG)
                                                    or _CJK.match(text[i + 1]))):  # a Chinese sentence's full stop
             out.extend(("。", "\x00"))
-        elif ch == " " and out and out[-1] == "\x00":
-            continue
+        elif ch == " " and out and (out[-1] == "\x00" or (out[-1] == "）" and _IDEOGRAPHS.match(text[i + 1:i + 2]))):
+            continue  # no space after a full-width mark, nor between a full-width bracket and Chinese
         else:
             out.append(ch)
     return "".join(out).replace("\x00", "")

@@ -152,7 +152,7 @@ def test_chinese_report_renders_cjk_glyphs(quick_report, tmp_path, monkeypatch):
     path = report.build(study, quick=True)
     html = path.read_text(encoding="utf-8")
     assert "<html lang='zh-CN'>" in html and "假设一览" in html and "模拟数据" in html
-    assert "研究模型的假设:估计值" in html  # captions in Chinese
+    assert "研究模型的假设：估计值" in html  # captions in Chinese
     assert "<h1>电子商务中的大客户营销管理与客户关系分析</h1>" in html  # the study's zh title
     assert "<td class='t'>服务质量提升满意度</td>" in html  # a bilingual column shown in Chinese
     dom = _chromium([f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000", "--dump-dom", path.as_uri()])

@@ -114,5 +114,5 @@ def test_the_default_study_tiers_judge_risk_by_a_p_alive_that_passed_its_check(v
         if not passed:
             assert v["key_accounts_risk"] == "recency"
     manifest = json.loads((quick_report / "manifest.json").read_text(encoding="utf-8"))
-    caption = next(a["caption"] for a in manifest["artefacts"] if a["id"] == "ka_tiers")
+    caption = next(a["caption"]["en"] for a in manifest["artefacts"] if a["id"] == "ka_tiers")
     assert ("customers with refunds only" in caption) == (v["tiers_customers"] < values("01_data_overview")["n_customers"])

@@ -79,3 +79,15 @@ def test_the_word_and_pdf_editions_write_the_same_marks_as_the_page(language, ex
     numbered.heading("客户(共 3 位):是", 2)
     numbered.table(["客户(共 3 位):是"], [["客户(共 3 位):是"]], ["text"], None, "客户(共 3 位):是")
     assert w.said == [expected] * 5
+
+
+def test_blocks_are_read_apart_and_brackets_other_than_citations_are_not_read_through():
+    """The maintainer: the page was one stream, so '1. 研究背景' after a Chinese paragraph became '1。', a number cell
+    beside a Chinese cell took full-width marks, and '[-3.4, 2.3].' read as Chinese."""
+    page = ("<p>上一段的中文</p><h2>1. 研究背景与问题</h2><table><tr><td>中文</td><td>(0.1, 0.5)</td></tr></table>"
+            "<p>an unclosed (bracket</p><p>later 中文 (见表 3)</p>")
+    done = zh_marks(page)
+    assert "<h2>1. 研究背景与问题</h2>" in done and "<td>(0.1, 0.5)</td>" in done
+    assert "<p>an unclosed (bracket</p>" in done and "later 中文（见表 3）" in done
+    assert zh_punctuation("区间 [-3.4, 2.3]. 下一句") == "区间 [-3.4, 2.3]. 下一句"
+    assert zh_punctuation("等（2003） 的规则") == "等（2003）的规则"

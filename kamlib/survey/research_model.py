@@ -1058,6 +1058,8 @@ def basis_text(basis) -> str:
     Returns
     -------
     str
+        A :class:`~kamlib.i18n.Message` when the study author's assumption is among the bases (its Chinese in the
+        catalogue).
 
     Examples
     --------
@@ -1068,9 +1070,12 @@ def basis_text(basis) -> str:
     from .. import literature
 
     keys = literature.work_keys()
-    words = [literature.cite_as(b) if b in keys else "the study author's assumption" if b == "assumption" else b
-             for b in basis or ()]
-    return "; ".join(words)
+    works = [literature.cite_as(b) if b in keys else b for b in basis or () if b != "assumption"]
+    if "assumption" not in (basis or ()):
+        return "; ".join(works)
+    if not works:  # a phrase, so that the Chinese edition says it in Chinese (the table's cells_zh)
+        return Message("the study author's assumption", "phrase")
+    return Message("{works}; the study author's assumption", "phrase", works="; ".join(works))
 
 
 def real_tests(model: ResearchModel) -> dict:

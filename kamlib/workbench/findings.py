@@ -352,11 +352,13 @@ def quick_resamples(manifest: dict) -> Resamples | None:
     >>> quick_resamples({"notebooks": {"10_key_accounts": {"parameters": p}}})
     Resamples(n=10, keys=('clv.bootstrap',))
     """
+    from .study import key_of
+
     counts = {}
     for record in manifest.get("notebooks", {}).values():
         for key, value in (record.get("parameters") or {}).items():
             if key.endswith("_bootstrap") and isinstance(value, int) and not isinstance(value, bool) and value > 0:
-                counts[key.replace("_", ".", 1)] = value
+                counts[key_of(key)] = value
     if not counts or min(counts.values()) >= FEW_RESAMPLES:
         return None
     n = min(counts.values())

@@ -2080,10 +2080,36 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
     return page
 
 
+#: Elements that end a run of text for :func:`zh_marks`: a bracket, a clause or a cell never reads across them
+_BLOCKS = re.compile(r"</?(?:p|li|ul|ol|td|th|tr|table|thead|tbody|caption|figcaption|figure|h[1-6]|div|nav|section|"
+                     r"header|footer|body|head|html|dl|dt|dd|br|span class='src')\b", re.I)
+
+
 def zh_marks(page: str) -> str:
-    """``page`` with full-width punctuation where its text is Chinese (:func:`kamlib.i18n.zh_punctuation`), read
-    across its tags (a bracket opened before a link closes after it) and not in the reference list (GB/T 7714's
-    own marks), scripts, styles or code; the Word and PDF editions do the same to their text."""
+    """``page`` with full-width punctuation where its text is Chinese (:func:`kamlib.i18n.zh_punctuation`).
+
+    Each block of the page (a paragraph, a heading, a list item, a table cell) is read as one text across its
+    inline tags (a bracket opened before a link closes after it), never across blocks ("1. 研究背景" after a Chinese
+    paragraph keeps its full stop; a number cell beside a Chinese cell keeps its marks); code reads as a word, and
+    the reference list (GB/T 7714's own marks), scripts, styles and the window title are left as they are. Not
+    :func:`_rewrite_prose`, whose rewrite sees one run between two tags at a time. The Word and PDF editions
+    punctuate their paragraphs and cells with the same function.
+
+    Parameters
+    ----------
+    page : str
+        An HTML page of the Chinese edition.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from kamlib.workbench.report import zh_marks
+    >>> zh_marks("<h2>1. 背景</h2><p>金额(见 <a href='#t'>表 3</a>):总计</p><td>(0.1, 0.5)</td>")
+    "<h2>1. 背景</h2><p>金额（见 <a href='#t'>表 3</a>）：总计</p><td>(0.1, 0.5)</td>"
+    """
     from ..i18n import TAG, WORD, zh_punctuation
 
     skip = re.compile(r"(<(script|style|title|code|pre)\b.*?</\2>|<[^>]*>)", re.S)
@@ -2091,11 +2117,19 @@ def zh_marks(page: str) -> str:
     def part(text: str) -> str:
         pieces = skip.split(text)
         runs, tags = pieces[0::3], pieces[1::3]
-        plain = [html.unescape(r) for r in runs]
-        marks = [TAG if t.startswith("<") and not re.match(r"<(script|style|title|code|pre)\b", t) else WORD + TAG
-                 for t in tags]  # code reads as a word
-        joined = "".join(p + (marks[i] if i < len(marks) else "") for i, p in enumerate(plain))
-        done = zh_punctuation(joined).replace(WORD, "").split(TAG)
+        done = [html.unescape(r) for r in runs]
+        plain = list(done)
+        start = 0
+        for i in range(len(runs)):
+            if i < len(runs) - 1 and not _BLOCKS.match(tags[i]):
+                continue
+            block = range(start, i + 1)  # runs start..i, joined by their inline tags (code reads as a word)
+            marks = [TAG if not re.match(r"<(script|style|title|code|pre)\b", tags[j]) else WORD + TAG
+                     for j in range(start, i)]
+            joined = "".join(plain[j] + (marks[j - start] if j < i else "") for j in block)
+            for j, d in zip(block, zh_punctuation(joined).replace(WORD, "").split(TAG)):
+                done[j] = d
+            start = i + 1
         runs = [r if d == p else html.escape(d, quote=False) for r, p, d in zip(runs, plain, done)]
         return "".join(r + (tags[i] if i < len(tags) else "") for i, r in enumerate(runs))
 

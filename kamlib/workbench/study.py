@@ -903,6 +903,13 @@ def parameter(key: str) -> str:
     return f"{section}_{name}"
 
 
+def key_of(parameter_name: str) -> str:
+    """The dotted study key a notebook parameter comes from (``value_index_criteria`` -> ``value_index.criteria``),
+    the inverse of :func:`parameter`; the name as it is when no section of the study starts it."""
+    section = max((s for s in SECTIONS if parameter_name.startswith(s + "_")), key=len, default=None)
+    return f"{section}.{parameter_name[len(section) + 1:]}" if section else parameter_name
+
+
 def _deep_merge(base: dict, override: dict) -> dict:
     out = copy.deepcopy(base)
     for key, value in override.items():
