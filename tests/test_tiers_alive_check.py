@@ -46,8 +46,11 @@ def test_p_alive_anti_correlated_with_holdout_purchase_gives_the_recency_rule():
     assert check.auc < 0.5 and check.ci_upper < 0.5, check
     assert not check.informative and check.verdict == "below chance"
     assert check.n == 200 and check.churners == int((cal["frequency_holdout"] == 0).sum())
-    # the AUC is kamlib.churn's (one owner), of 1 - P(alive) against no holdout purchase
-    assert check.auc == churn.evaluate((cal["frequency_holdout"] == 0).astype(int), 1 - p).auc
+    # the AUC of 1 - P(alive) against no holdout purchase, counted by hand on four customers: churners a, b and the
+    # buyers c, d; P(alive) 0.9, 0.6 (churners) and 0.7, 0.2 (buyers); risk 1 - P(alive): churners 0.1, 0.4, buyers
+    # 0.3, 0.8; of the 4 churner-buyer pairs the churner has the higher risk in 1 (0.4 > 0.3): AUC 1/4
+    four = pd.DataFrame({"frequency_holdout": [0, 0, 2, 1]})
+    assert tiers.alive_check(four, [0.9, 0.6, 0.7, 0.2]).auc == pytest.approx(0.25)
     t = tiers.assign(_base(), key_share=0.2, develop_share=0.5, unit="W", p_alive_check=check,
                      value_model="BG/CNBD-k")
     assert t.risk == "recency" and t.n_at_risk == 0  # by P(alive) the largest customer would be at risk
