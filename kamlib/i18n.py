@@ -1284,9 +1284,12 @@ def zh_punctuation(text: str) -> str:
             full = (not word and bool(_CJK.match(last(spaces=True)) or _CJK.match(after) or _CJK.search(inside))
                     or bool(_IDEOGRAPHS.match(after_close)))  # "(2)和": before a character
             opened.append(full)
-            if full:
-                while out and out[-1] == " ":  # no space before a full-width bracket
-                    out.pop()
+            if full:  # no space before a full-width bracket, also when markup stands between them
+                j = len(out) - 1
+                while j >= 0 and out[j] in (TAG, " "):
+                    if out[j] == " ":
+                        del out[j]
+                    j -= 1
             out.append(_FULL_WIDTH[ch] if full else ch)
         elif ch == ")":
             out.append(_FULL_WIDTH[ch] if (opened.pop() if opened else _CJK.match(before)) else ch)

@@ -51,7 +51,7 @@ def test_the_page_rewrites_text_not_markup_code_or_the_reference_list():
             "<p>函数 (<code>kamlib.a, kamlib.b</code>, <code>kamlib.c</code>)</p>"
             "<ul class='refs'><li>李炳穆.韩国图书馆法[J].图书情报工作,2008,56(2):6-12.</li></ul><p>完(结束)</p>")
     done = zh_marks(page)
-    assert "交易日志 <span class='src'>（<a href='n.html'>笔记本 01</a>）</span>，金额 &amp; 数据：12" in done
+    assert "交易日志<span class='src'>（<a href='n.html'>笔记本 01</a>）</span>，金额 &amp; 数据：12" in done
     assert "<code>kamlib.a, kamlib.b</code>, <code>kamlib.c</code>" in done  # code and the commas between it
     assert "图书情报工作,2008,56(2):6-12." in done  # GB/T 7714's own marks in the list
     assert done.endswith("<p>完（结束）</p>")
@@ -91,3 +91,7 @@ def test_blocks_are_read_apart_and_brackets_other_than_citations_are_not_read_th
     assert "<p>an unclosed (bracket</p>" in done and "later 中文（见表 3）" in done
     assert zh_punctuation("区间 [-3.4, 2.3]. 下一句") == "区间 [-3.4, 2.3]. 下一句"
     assert zh_punctuation("等（2003） 的规则") == "等（2003）的规则"
+    # a heading's notebook link is part of its block: no space before its full-width bracket
+    heading = "<h3>识别大客户 <span class='src'>(<a href='n.html'>笔记本 10_key_accounts</a>)</span></h3>"
+    assert zh_marks(heading) == ("<h3>识别大客户<span class='src'>（<a href='n.html'>笔记本 10_key_accounts</a>）"
+                                 "</span></h3>")

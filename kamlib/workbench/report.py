@@ -2082,7 +2082,7 @@ def render(manifest: dict, out: Path, *, title: str, language: str, study_name: 
 
 #: Elements that end a run of text for :func:`zh_marks`: a bracket, a clause or a cell never reads across them
 _BLOCKS = re.compile(r"</?(?:p|li|ul|ol|td|th|tr|table|thead|tbody|caption|figcaption|figure|h[1-6]|div|nav|section|"
-                     r"header|footer|body|head|html|dl|dt|dd|br|span class='src')\b", re.I)
+                     r"header|footer|body|head|html|dl|dt|dd|br)\b", re.I)
 
 
 def zh_marks(page: str) -> str:
