@@ -604,6 +604,9 @@ class AliveCheck(Result):
         Of them, customers with no purchase in the holdout.
     level : float
         The interval's confidence level.
+    reason : str
+        Why the check could not run (its AUC is then NaN): P(alive) is then not checked and does not judge risk
+        (:func:`value_model_check`); "" for a check that ran.
     """
 
     model: str
@@ -613,17 +616,20 @@ class AliveCheck(Result):
     n: int
     churners: int
     level: float = 0.95
+    reason: str = ""
 
     @property
     def informative(self) -> bool:
         """P(alive) ranks the churners above chance by its whole interval (rule ``p_alive_risk`` of
-        :data:`kamlib.verdicts.RULES`), so it may judge key-account risk."""
-        return bool(verdicts.RULES["p_alive_risk"].met(self.ci_lower))
+        :data:`kamlib.verdicts.RULES`), so it may judge key-account risk; never when the check could not run."""
+        return not self.reason and bool(verdicts.RULES["p_alive_risk"].met(self.ci_lower))
 
     @property
     def verdict(self) -> str:
-        """``"above chance"`` (the rule is met), ``"below chance"`` (the whole interval below 0.5) or ``"not above
-        chance"`` (an interval that includes 0.5)."""
+        """``"above chance"`` (the rule is met), ``"below chance"`` (the whole interval below 0.5), ``"not above
+        chance"`` (an interval that includes 0.5) or ``"not checked"`` (the check could not run)."""
+        if self.reason:
+            return "not checked"
         if self.informative:
             return "above chance"
         return "below chance" if self.ci_upper < verdicts.RULES["p_alive_risk"].threshold else "not above chance"
@@ -634,6 +640,9 @@ class AliveCheck(Result):
         chance: AUC 0.30 (95% CI 0.27 to 0.33)"); for a check that passed, what it showed."""
         numbers = dict(model=self.model or "the chosen model", auc=self.auc, lower=self.ci_lower, upper=self.ci_upper,
                        level=self.level, n=self.n, churners=self.churners)
+        if self.reason:
+            return Message("P(alive) of {model} could not be checked on the holdout ({reason}), so it does not judge "
+                           "risk", "phrase", model=numbers["model"], reason=Message(self.reason, "phrase"))
         if self.verdict == "below chance":
             return Message("P(alive) of {model} ranks the holdout's churners below chance: AUC {auc:.2f} ({level:.0%} "
                            "CI {lower:.2f} to {upper:.2f}; {churners:,} of {n:,} customers bought nothing in the "
@@ -2259,7 +2268,8 @@ def value_model_check(calibration: pd.DataFrame | None, selection, fitted: dict,
     Returns
     -------
     AliveCheck or None
-        None without a value model, a holdout, or a fit that identifies dropout.
+        None without a value model, a holdout, or a fit that identifies dropout; a check whose ``reason`` says why
+        it could not run when the holdout or the fit gives no AUC (P(alive) then does not judge risk).
 
     Examples
     --------
@@ -2274,12 +2284,18 @@ def value_model_check(calibration: pd.DataFrame | None, selection, fitted: dict,
     if not value_model or cal is None or "frequency_holdout" not in cal:
         return None
     fit = (getattr(selection, "covariate_fits", None) or {}).get(value_model) or fitted.get(value_model)
-    if fit is None or fit.degenerate:
+    if fit is None or fit.degenerate:  # no P(alive) to judge risk by: the tiers use recency anyway
         return None
+    churners = int((cal["frequency_holdout"] == 0).sum())
     try:
-        return alive_check(cal, fit.p_alive(cal), model=label(value_model))
-    except KamError:  # a fit that cannot give P(alive) on this summary: no check, as without a holdout
-        return None
+        check = alive_check(cal, fit.p_alive(cal), model=label(value_model))
+        reason = "the holdout has churners only or buyers only"
+    except KamError:
+        check, reason = None, "the model gives no P(alive) for these customers"
+    if check is not None:
+        return check
+    nan = float("nan")  # the check could not run: P(alive) is not used unchecked (fails safe, to recency)
+    return AliveCheck(label(value_model), nan, nan, nan, int(len(cal)), churners, reason=reason)
 
 
 def identify(transactions: pd.DataFrame, *, calibration_start, calibration_end, holdout_end, unit: str = "W",

@@ -119,3 +119,18 @@ def test_the_default_study_tiers_judge_risk_by_a_p_alive_that_passed_its_check(v
     manifest = json.loads((quick_report / "manifest.json").read_text(encoding="utf-8"))
     caption = next(a["caption"]["en"] for a in manifest["artefacts"] if a["id"] == "ka_tiers")
     assert ("customers with refunds only" in caption) == (v["tiers_customers"] < values("01_data_overview")["n_customers"])
+
+
+def test_a_check_that_cannot_run_fails_safe_to_recency():
+    """The maintainer: when the holdout has churners only (no AUC), P(alive) was used unchecked; now it is 'not
+    checked', judges no risk, and the tiers say why in both languages."""
+    from types import SimpleNamespace
+
+    cal = pd.DataFrame({"frequency_holdout": [0] * 6, "frequency": [1, 2, 0, 3, 1, 0]})
+    fit = SimpleNamespace(degenerate=False, p_alive=lambda c: np.linspace(0.2, 0.9, len(c)))
+    check = tiers.value_model_check(cal, None, {"bgnbd": fit}, "bgnbd")
+    assert check is not None and check.verdict == "not checked" and not check.informative
+    assert "could not be checked on the holdout (the holdout has churners only or buyers only)" in str(check.why)
+    assert "无法在验证期上检验" in check.why.translate("zh")
+    t = tiers.assign(_base(), key_share=0.2, develop_share=0.5, unit="W", p_alive_check=check, value_model="BG/NBD")
+    assert t.risk == "recency"
