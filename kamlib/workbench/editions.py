@@ -552,18 +552,22 @@ class _Typst:
             parts.append(f"#emph[{part}]" if italic else part)
         self._add("\n" + "".join(parts) + "\n")
 
+    @staticmethod
+    def _words(label: str | None, text: str | None) -> str:
+        """A caption's markup: its label in bold, then its text, in the captions' size."""
+        bold = f"*#{_typst_str(label)}* " if label else ""
+        return f"#text(size: 9pt)[{bold}#{_typst_str(text or '')}]"
+
     def caption(self, label: str | None, text: str | None) -> None:
         if label is None and text is None:
             return
-        bold = f"*#{_typst_str(label)}* " if label else ""
-        self._add(f"#block(breakable: false)[#text(size: 9pt)[{bold}#{_typst_str(text or '')}]]")
+        self._add(f"#block(breakable: false)[{self._words(label, text)}]")
 
     def figure(self, path: Path, label: str, text: str) -> None:
         self._orient(False)
         rel = Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        words = f"*#{_typst_str(label)}* " if label else ""
         self._add(f"#block(breakable: false)[#align(center)[#image({_typst_str(rel)}, width: {figure_width(path)}mm)]"
-                  f"#v(2pt)#text(size: 9pt)[{words}#{_typst_str(text or '')}]]")  # the caption on its figure's page
+                  f"#v(2pt){self._words(label, text)}]")  # the caption on its figure's page
 
     def _orient(self, landscape: bool) -> None:
         if landscape != self.landscape:
@@ -572,17 +576,17 @@ class _Typst:
 
     def table(self, heads: list, rows: list, kinds: list, label: str | None, text: str | None) -> None:
         self._orient(len(heads) > MAX_COLUMNS_PORTRAIT)
-        self.caption(label, text)
+        captioned = label is not None or text is not None
         align = ", ".join("left" if k == "text" else "right" for k in kinds)
         cells = [f"table.header({', '.join(f'[*#{_typst_str(h)}*]' for h in heads)})"]
         cells += [f"[#{_typst_str(v)}]" for r in rows for v in r]
         size = "7pt" if len(heads) > MAX_COLUMNS_PORTRAIT else "8.5pt"
         widths = ", ".join(f"{w / 100:g}fr" for w in column_widths([heads, *rows], 1000))
         body = f"#text(size: {size})[#table(columns: ({widths},), align: ({align},), {', '.join(cells)})]"
-        if len(rows) <= KEEP_TOGETHER_ROWS and (label is not None or text is not None):
-            caption = self.lines.pop()  # a short table on one page with its caption (added above)
-            self._add(caption[:-1] + body + "]")
+        if captioned and len(rows) <= KEEP_TOGETHER_ROWS:  # a short table on one page with its caption
+            self._add(f"#block(breakable: false)[{self._words(label, text)}{body}]")
         else:
+            self.caption(label, text)
             self._add(body)
 
     def source(self) -> str:

@@ -2133,9 +2133,16 @@ def zh_marks(page: str) -> str:
         runs = [r if d == p else html.escape(d, quote=False) for r, p, d in zip(runs, plain, done)]
         return "".join(r + (tags[i] if i < len(tags) else "") for i, r in enumerate(runs))
 
+    return _outside_refs(page, part)
+
+
+def _outside_refs(page: str, rewrite) -> str:
+    """``page`` with ``rewrite`` applied to what stands before and after its reference list (which keeps its
+    style's own forms and marks): the one split of a page at its list that :func:`zh_marks` and
+    :func:`_rewrite_prose` share."""
     head, sep, rest = page.partition("<ul class='refs'>")
     refs, sep2, tail = rest.partition("</ul>")
-    return part(head) + sep + refs + sep2 + part(tail)
+    return rewrite(head) + sep + refs + sep2 + rewrite(tail)
 
 
 def _rewrite_prose(page: str, rewrite, skip: tuple[str, ...]) -> str:
@@ -2154,9 +2161,7 @@ def _rewrite_prose(page: str, rewrite, skip: tuple[str, ...]) -> str:
                 out.extend(p if p.startswith("<") else rewrite(p) for p in re.split(r"(<[^>]*>)", block))
         return "".join(out)
 
-    head, sep, rest = page.partition("<ul class='refs'>")
-    refs, sep2, tail = rest.partition("</ul>")
-    return walk(head) + sep + refs + sep2 + walk(tail)
+    return _outside_refs(page, walk)
 
 
 def _apa_html(page: str, known: set | None = None) -> str:
